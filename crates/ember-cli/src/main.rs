@@ -1,0 +1,136 @@
+//! `ember`: run the Spark Connect server, or run a PySpark script against an
+//! embedded one (`ember submit`, Ember's `spark-submit`).
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "ember", version, about = "A Spark Connect engine in Rust")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve Spark Connect (`sc://HOST:PORT`) until SIGTERM or Ctrl-C.
+    Server {
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        #[arg(long, default_value_t = 15002)]
+        port: u16,
+        /// Session defaults, as `key=value`.
+        #[arg(long = "conf", value_parser = parse_conf)]
+        conf: Vec<(String, String)>,
+    },
+    /// Run a PySpark script against an embedded server; exits with its status.
+    Submit {
+        /// Session defaults, as `key=value`.
+        #[arg(long = "conf", value_parser = parse_conf)]
+        conf: Vec<(String, String)>,
+        /// The Python interpreter to run the script with.
+        #[arg(long, env = "EMBER_PYTHON", default_value = "python3")]
+        python: String,
+        /// The script, then its arguments.
+        script: String,
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+fn parse_conf(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+        .ok_or_else(|| format!("expected key=value, got {text:?}"))
+}
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("ember: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match cli.command {
+        Command::Server { host, port, conf } => runtime.block_on(server(&host, port, conf)),
+        Command::Submit { conf, python, script, args } => runtime.block_on(submit(conf, &python, &script, &args)),
+    }
+}
+
+async fn server(host: &str, port: u16, conf: Vec<(String, String)>) -> ExitCode {
+    let addr: SocketAddr = match format!("{host}:{port}").parse() {
+        Ok(addr) => addr,
+        Err(e) => {
+            eprintln!("ember: invalid address {host}:{port}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (listener, local) = match ember_server::bind(addr).await {
+        Ok(bound) => bound,
+        Err(e) => {
+            eprintln!("ember: cannot listen on {addr}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("Ember {} serving sc://{local}", env!("CARGO_PKG_VERSION"));
+    match ember_server::serve(listener, conf, shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ember: server failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+async fn submit(conf: Vec<(String, String)>, python: &str, script: &str, args: &[String]) -> ExitCode {
+    let (listener, local) = match ember_server::bind("127.0.0.1:0".parse().expect("valid address")).await {
+        Ok(bound) => bound,
+        Err(e) => {
+            eprintln!("ember: cannot start the embedded server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(ember_server::serve(listener, conf, async {
+        let _ = stopped.await;
+    }));
+    let status = tokio::process::Command::new(python)
+        .arg(script)
+        .args(args)
+        .env("SPARK_REMOTE", format!("sc://{local}"))
+        .status()
+        .await;
+    let _ = stop.send(());
+    let _ = server.await;
+    match status {
+        Ok(status) => ExitCode::from(status.code().unwrap_or(1).clamp(0, 255) as u8),
+        Err(e) => {
+            eprintln!("ember: cannot run {python} {script}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! Expressions: Spark Connect `Expression` messages to DataFusion `Expr`s,
+//! each with the output name Spark would give it.
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::Column;
+use datafusion::logical_expr::{Expr, LogicalPlan, cast, try_cast};
+use ember_protocol::connect::{self, expression::ExprType};
+
+use crate::error::{ErrorKind, Result, SparkError};
+use crate::names::{same_name, split_name_parts};
+use crate::plan::Planner;
+
+impl Planner<'_> {
+    /// Plans an item of a select list; a star expands to several columns.
+    pub(crate) fn plan_select_item(
+        &mut self,
+        expression: &connect::Expression,
+        input: &LogicalPlan,
+    ) -> Result<Vec<(Expr, String)>> {
+        match &expression.expr_type {
+            Some(ExprType::UnresolvedStar(star)) => self.expand_star(star.unparsed_target.as_deref(), star.plan_id, input),
+            Some(ExprType::ExpressionString(s)) => {
+                let parsed = crate::sql::parse_select_item(&s.expression)?;
+                self.plan_select_item(&parsed, input)
+            }
+            _ => Ok(vec![self.plan_expr(expression, input)?]),
+        }
+    }
+
+    fn expand_star(&mut self, target: Option<&str>, plan_id: Option<i64>, input: &LogicalPlan) -> Result<Vec<(Expr, String)>> {
+        let qualifier = target.map(|t| t.trim_end_matches(".*").to_string());
+        let mut out = Vec::new();
+        for field in input.schema().fields() {
+            let info = self.info(field.name());
+            if let Some(id) = plan_id {
+                if !info.plan_ids.contains(&id) {
+                    continue;
+                }
+            }
+            if let Some(q) = &qualifier {
+                let matches = info.qualifier.as_deref().is_some_and(|iq| same_name(iq, q, self.config.case_sensitive));
+                if !matches {
+                    continue;
+                }
+            }
+            out.push((Expr::Column(Column::new_unqualified(field.name())), info.name));
+        }
+        if out.is_empty() {
+            if let Some(q) = qualifier {
+                return Err(SparkError::new(
+                    ErrorKind::Analysis,
+                    "CANNOT_RESOLVE_STAR_EXPAND",
+                    "42704",
+                    format!("Cannot resolve `{q}`.* given input columns {}.", self.spark_names(input).join(", ")),
+                    &[("targetString", format!("`{q}`")), ("columns", self.spark_names(input).join(", "))],
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Plans an expression over `input`; returns it with Spark's name for it.
+    pub(crate) fn plan_expr(&mut self, expression: &connect::Expression, input: &LogicalPlan) -> Result<(Expr, String)> {
+        let expr_type = expression
+            .expr_type
+            .as_ref()
+            .ok_or_else(|| SparkError::illegal_argument("expression without a type"))?;
+        match expr_type {
+            ExprType::Literal(literal) => {
+                let (value, name) = crate::literal::literal_to_scalar(literal, &self.config.time_zone)?;
+                Ok((Expr::Literal(value, None), name))
+            }
+            ExprType::UnresolvedAttribute(attr) => self.resolve_column_name(&attr.unparsed_identifier, attr.plan_id, input),
+            ExprType::Alias(alias) => {
+                let inner = alias.expr.as_deref().ok_or_else(|| SparkError::illegal_argument("alias without an expression"))?;
+                let (expr, _) = self.plan_expr(inner, input)?;
+                if alias.name.len() != 1 {
+                    return Err(SparkError::unsupported("multi-part aliases"));
+                }
+                Ok((expr, alias.name[0].clone()))
+            }
+            ExprType::ExpressionString(s) => {
+                let parsed = crate::sql::parse_expression(&s.expression)?;
+                self.plan_expr(&parsed, input)
+            }
+            ExprType::Cast(c) => self.plan_cast(c, input),
+            ExprType::UnresolvedFunction(f) => self.plan_function(&f.function_name, &f.arguments, f.is_distinct, input),
+            ExprType::CallFunction(f) => self.plan_function(&f.function_name, &f.arguments, false, input),
+            ExprType::UnresolvedExtractValue(extract) => {
+                let child = extract.child.as_deref().ok_or_else(|| SparkError::illegal_argument("extract without a child"))?;
+                let extraction =
+                    extract.extraction.as_deref().ok_or_else(|| SparkError::illegal_argument("extract without a key"))?;
+                let (base, base_name) = self.plan_expr(child, input)?;
+                let (key, key_name) = self.plan_expr(extraction, input)?;
+                self.extract_value(base, &base_name, key, &key_name, input)
+            }
+            ExprType::UnresolvedStar(_) => Err(SparkError::new(
+                ErrorKind::Analysis,
+                "INVALID_USAGE_OF_STAR_OR_REGEX",
+                "42000",
+                "Invalid usage of '*' in expression.",
+                &[("elem", "'*'".to_string()), ("prettyName", "expression".to_string())],
+            )),
+            ExprType::SortOrder(order) => {
+                let child = order.child.as_deref().ok_or_else(|| SparkError::illegal_argument("sort order without a child"))?;
+                self.plan_expr(child, input)
+            }
+            other => {
+                let debug = format!("{other:?}");
+                Err(SparkError::unsupported(format!("expression {}", debug.split('(').next().unwrap_or("unknown"))))
+            }
+        }
+    }
+
+    /// Resolves a (possibly qualified, possibly nested) column name.
+    pub(crate) fn resolve_column_name(&mut self, name: &str, plan_id: Option<i64>, input: &LogicalPlan) -> Result<(Expr, String)> {
+        let parts = split_name_parts(name);
+        let case_sensitive = self.config.case_sensitive;
+        // (internal name, number of name parts consumed)
+        let mut candidates: Vec<(String, usize)> = Vec::new();
+        for field in input.schema().fields() {
+            let info = self.info(field.name());
+            if let Some(id) = plan_id {
+                if !info.plan_ids.contains(&id) {
+                    continue;
+                }
+            }
+            if parts.len() >= 2
+                && info.qualifier.as_deref().is_some_and(|q| same_name(q, &parts[0], case_sensitive))
+                && same_name(&info.name, &parts[1], case_sensitive)
+            {
+                candidates.push((field.name().clone(), 2));
+            } else if same_name(&info.name, &parts[0], case_sensitive) {
+                candidates.push((field.name().clone(), 1));
+            }
+        }
+        // Prefer a qualified match over a struct-field reading of the same name.
+        if candidates.iter().any(|(_, used)| *used == 2) {
+            candidates.retain(|(_, used)| *used == 2);
+        }
+        if candidates.is_empty() && plan_id.is_some() {
+            return self.resolve_column_name(name, None, input);
+        }
+        match candidates.len() {
+            0 => {
+                let names = self.spark_names(input);
+                Err(SparkError::unresolved_column(name, &suggestions(name, &names)))
+            }
+            1 => {
+                let (internal, used) = candidates.remove(0);
+                let mut expr = Expr::Column(Column::new_unqualified(&internal));
+                let mut out_name = parts[used - 1].clone();
+                for field in &parts[used..] {
+                    expr = self.struct_field(expr, field, input)?;
+                    out_name = field.clone();
+                }
+                Ok((expr, out_name))
+            }
+            _ => Err(SparkError::new(
+                ErrorKind::Analysis,
+                "AMBIGUOUS_REFERENCE",
+                "42704",
+                format!(
+                    "Reference `{name}` is ambiguous, could be: [{}].",
+                    candidates.iter().map(|(c, _)| self.display_column(c)).collect::<Vec<_>>().join(", ")
+                ),
+                &[
+                    ("name", crate::error::quote_name_parts(name)),
+                    (
+                        "referenceNames",
+                        format!("[{}]", candidates.iter().map(|(c, _)| self.display_column(c)).collect::<Vec<_>>().join(", ")),
+                    ),
+                ],
+            )),
+        }
+    }
+
+    fn display_column(&self, internal: &str) -> String {
+        let info = self.info(internal);
+        match info.qualifier {
+            Some(q) => format!("`{q}`.`{}`", info.name),
+            None => format!("`{}`", info.name),
+        }
+    }
+
+    fn struct_field(&self, base: Expr, field: &str, input: &LogicalPlan) -> Result<Expr> {
+        match self.type_of(&base, input)? {
+            DataType::Struct(fields) => {
+                let found = fields
+                    .iter()
+                    .find(|f| same_name(f.name(), field, self.config.case_sensitive))
+                    .ok_or_else(|| {
+                        SparkError::new(
+                            ErrorKind::Analysis,
+                            "FIELD_NOT_FOUND",
+                            "42704",
+                            format!("No such struct field `{field}` in {}.", fields.iter().map(|f| format!("`{}`", f.name())).collect::<Vec<_>>().join(", ")),
+                            &[
+                                ("fieldName", format!("`{field}`")),
+                                ("fields", fields.iter().map(|f| format!("`{}`", f.name())).collect::<Vec<_>>().join(", ")),
+                            ],
+                        )
+                    })?;
+                Ok(datafusion::functions::core::expr_fn::get_field(base, found.name().as_str()))
+            }
+            other => Err(SparkError::new(
+                ErrorKind::Analysis,
+                "INVALID_EXTRACT_BASE_FIELD_TYPE",
+                "42000",
+                format!("Can't extract a value from {field}. Need a complex type [STRUCT, ARRAY, MAP] but got \"{}\".", ember_types::simple_string(&other).to_uppercase()),
+                &[("base", format!("\"{field}\"")), ("other", format!("\"{}\"", ember_types::simple_string(&other).to_uppercase()))],
+            )),
+        }
+    }
+
+    fn extract_value(&mut self, base: Expr, base_name: &str, key: Expr, key_name: &str, input: &LogicalPlan) -> Result<(Expr, String)> {
+        let name = format!("{base_name}[{key_name}]");
+        match self.type_of(&base, input)? {
+            DataType::Struct(_) => {
+                let Expr::Literal(value, _) = &key else {
+                    return Err(SparkError::illegal_argument("struct fields are extracted by name"));
+                };
+                let field = value.to_string();
+                Ok((self.struct_field(base, &field, input)?, field))
+            }
+            DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..) => {
+                // Spark's `arr[i]` is 0-based; DataFusion's array_element is 1-based.
+                let one_based = key + Expr::Literal(datafusion::common::ScalarValue::Int64(Some(1)), None);
+                Ok((datafusion::functions_nested::expr_fn::array_element(base, one_based), name))
+            }
+            DataType::Map(..) => Ok((
+                datafusion::functions_nested::expr_fn::array_element(
+                    datafusion::functions_nested::expr_fn::map_extract(base, key),
+                    Expr::Literal(datafusion::common::ScalarValue::Int64(Some(1)), None),
+                ),
+                name,
+            )),
+            _ => Err(SparkError::new(
+                ErrorKind::Analysis,
+                "INVALID_EXTRACT_BASE_FIELD_TYPE",
+                "42000",
+                format!("Can't extract a value from {base_name}. Need a complex type [STRUCT, ARRAY, MAP]."),
+                &[("base", format!("\"{base_name}\""))],
+            )),
+        }
+    }
+
+    fn plan_cast(&mut self, c: &connect::expression::Cast, input: &LogicalPlan) -> Result<(Expr, String)> {
+        use connect::expression::cast::{CastToType, EvalMode};
+        let child = c.expr.as_deref().ok_or_else(|| SparkError::illegal_argument("cast without an expression"))?;
+        let (expr, name) = self.plan_expr(child, input)?;
+        let target = match &c.cast_to_type {
+            Some(CastToType::Type(t)) => ember_types::from_proto(t, &self.config.time_zone),
+            Some(CastToType::TypeStr(s)) => ember_types::parse_ddl_type(s, &self.config.time_zone),
+            None => return Err(SparkError::illegal_argument("cast without a target type")),
+        }
+        .map_err(crate::error::from_type_error)?;
+        let mode = EvalMode::try_from(c.eval_mode).unwrap_or(EvalMode::Unspecified);
+        let is_try = mode == EvalMode::Try || (mode != EvalMode::Ansi && !self.config.ansi);
+        let out_name = match child.expr_type {
+            Some(ExprType::UnresolvedAttribute(_)) => name,
+            _ => format!("CAST({name} AS {})", ember_types::simple_string(&target).to_uppercase()),
+        };
+        let source = self.type_of(&expr, input)?;
+        let planned = self.spark_cast(expr, &source, &target, is_try)?;
+        Ok((planned, out_name))
+    }
+
+    /// Spark's CAST: ANSI casts fail on malformed input, TRY casts give NULL.
+    pub(crate) fn spark_cast(&self, expr: Expr, source: &DataType, target: &DataType, is_try: bool) -> Result<Expr> {
+        if source == target {
+            return Ok(expr);
+        }
+        let is_string = |t: &DataType| matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View);
+        if is_string(target) {
+            return Ok(crate::functions::to_spark_string(expr));
+        }
+        if is_string(source) && !is_try {
+            return Ok(crate::functions::ansi_string_cast(expr, target.clone()));
+        }
+        if is_try { Ok(try_cast(expr, target.clone())) } else { Ok(cast(expr, target.clone())) }
+    }
+}
+
+/// Spark's proposal list: candidates ordered by edit distance to `name`.
+fn suggestions(name: &str, candidates: &[String]) -> Vec<String> {
+    let target = split_name_parts(name).pop().unwrap_or_default();
+    let mut scored: Vec<(usize, &String)> = candidates.iter().map(|c| (levenshtein(&target, c), c)).collect();
+    scored.sort_by_key(|(d, _)| *d);
+    scored.into_iter().take(5).map(|(_, c)| c.clone()).collect()
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_are_ordered_by_similarity() {
+        let names = vec!["alpha".to_string(), "beta".to_string(), "alps".to_string()];
+        assert_eq!(suggestions("alp", &names), vec!["alps", "alpha", "beta"]);
+    }
+}

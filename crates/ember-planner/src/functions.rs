@@ -1,0 +1,399 @@
+//! Spark's operators and functions, by the names Spark Connect sends.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, Float64Array, StringArray};
+use datafusion::arrow::compute::{CastOptions, cast_with_options};
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::{DataFusionError, ScalarValue};
+use datafusion::logical_expr::expr::{AggregateFunction, ScalarFunction};
+use datafusion::logical_expr::{
+    ColumnarValue, Expr, LogicalPlan, Operator, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
+    Volatility, binary_expr, when,
+};
+use ember_protocol::connect;
+
+use crate::error::{ErrorKind, Result, SparkError};
+use crate::plan::Planner;
+
+impl Planner<'_> {
+    /// Plans a call of a Spark operator or function.
+    pub(crate) fn plan_function(
+        &mut self,
+        name: &str,
+        arguments: &[connect::Expression],
+        distinct: bool,
+        input: &LogicalPlan,
+    ) -> Result<(Expr, String)> {
+        let lower = name.to_lowercase();
+        if lower == "count" && !distinct && is_star(arguments) {
+            let expr = datafusion::functions_aggregate::expr_fn::count(Expr::Literal(ScalarValue::Int32(Some(1)), None));
+            return Ok((expr, "count(1)".to_string()));
+        }
+        let mut args = Vec::with_capacity(arguments.len());
+        let mut names = Vec::with_capacity(arguments.len());
+        for argument in arguments {
+            let (expr, arg_name) = self.plan_expr(argument, input)?;
+            args.push(expr);
+            names.push(arg_name);
+        }
+        let binary = |op: Operator, symbol: &str, args: &mut Vec<Expr>| -> Result<(Expr, String)> {
+            expect_args(name, args, 2)?;
+            let right = args.pop().unwrap_or_else(|| unreachable_arg());
+            let left = args.pop().unwrap_or_else(|| unreachable_arg());
+            Ok((binary_expr(left, op, right), format!("({} {symbol} {})", names[0], names[1])))
+        };
+        match lower.as_str() {
+            "+" => binary(Operator::Plus, "+", &mut args),
+            "-" if args.len() == 1 => Ok((Expr::Negative(Box::new(args.remove(0))), format!("(- {})", names[0]))),
+            "-" => binary(Operator::Minus, "-", &mut args),
+            "*" => binary(Operator::Multiply, "*", &mut args),
+            "/" => {
+                expect_args(name, &args, 2)?;
+                let divisor_type = self.type_of(&args[1], input)?;
+                let dividend_type = self.type_of(&args[0], input)?;
+                let name = format!("({} / {})", names[0], names[1]);
+                if matches!(dividend_type, DataType::Decimal128(..)) || matches!(divisor_type, DataType::Decimal128(..)) {
+                    return Ok((binary_expr(args[0].clone(), Operator::Divide, args[1].clone()), name));
+                }
+                let udf = ScalarUDF::new_from_impl(SparkDivide::new(self.config.ansi));
+                let to_double = |e: Expr| datafusion::logical_expr::cast(e, DataType::Float64);
+                Ok((udf.call(vec![to_double(args[0].clone()), to_double(args[1].clone())]), name))
+            }
+            "%" => binary(Operator::Modulo, "%", &mut args),
+            "==" | "=" => binary(Operator::Eq, "=", &mut args),
+            "!=" | "<>" => {
+                let (eq, _) = binary(Operator::Eq, "=", &mut args)?;
+                Ok((Expr::Not(Box::new(eq)), format!("(NOT ({} = {}))", names[0], names[1])))
+            }
+            "<" => binary(Operator::Lt, "<", &mut args),
+            "<=" => binary(Operator::LtEq, "<=", &mut args),
+            ">" => binary(Operator::Gt, ">", &mut args),
+            ">=" => binary(Operator::GtEq, ">=", &mut args),
+            "<=>" => binary(Operator::IsNotDistinctFrom, "<=>", &mut args),
+            "and" => binary(Operator::And, "AND", &mut args),
+            "or" => binary(Operator::Or, "OR", &mut args),
+            "&" => binary(Operator::BitwiseAnd, "&", &mut args),
+            "|" => binary(Operator::BitwiseOr, "|", &mut args),
+            "^" => binary(Operator::BitwiseXor, "^", &mut args),
+            "not" | "!" => {
+                expect_args(name, &args, 1)?;
+                Ok((Expr::Not(Box::new(args.remove(0))), format!("(NOT {})", names[0])))
+            }
+            "negative" => {
+                expect_args(name, &args, 1)?;
+                Ok((Expr::Negative(Box::new(args.remove(0))), format!("negative({})", names[0])))
+            }
+            "isnull" => {
+                expect_args(name, &args, 1)?;
+                Ok((Expr::IsNull(Box::new(args.remove(0))), format!("({} IS NULL)", names[0])))
+            }
+            "isnotnull" => {
+                expect_args(name, &args, 1)?;
+                Ok((Expr::IsNotNull(Box::new(args.remove(0))), format!("({} IS NOT NULL)", names[0])))
+            }
+            "in" => {
+                if args.is_empty() {
+                    return Err(wrong_args(name, args.len(), "at least 1"));
+                }
+                let value = args.remove(0);
+                let list = args;
+                let rendered = format!("({} IN ({}))", names[0], names[1..].join(", "));
+                Ok((value.in_list(list, false), rendered))
+            }
+            "like" | "ilike" => {
+                expect_args(name, &args, 2)?;
+                let pattern = args.pop().unwrap_or_else(|| unreachable_arg());
+                let value = args.pop().unwrap_or_else(|| unreachable_arg());
+                let case_insensitive = lower == "ilike";
+                let rendered = if case_insensitive {
+                    format!("ilike({}, {})", names[0], names[1])
+                } else {
+                    format!("{} LIKE {}", names[0], names[1])
+                };
+                let like = datafusion::logical_expr::expr::Like::new(false, Box::new(value), Box::new(pattern), Some('\\'), case_insensitive);
+                Ok((Expr::Like(like), rendered))
+            }
+            "rlike" | "regexp" | "regexp_like" => {
+                expect_args(name, &args, 2)?;
+                let rendered = format!("RLIKE({}, {})", names[0], names[1]);
+                Ok((binary_expr(args[0].clone(), Operator::RegexMatch, args[1].clone()), rendered))
+            }
+            "when" => self.case_when(args, &names),
+            "between" => {
+                expect_args(name, &args, 3)?;
+                let between = Expr::Between(datafusion::logical_expr::Between::new(
+                    Box::new(args[0].clone()),
+                    false,
+                    Box::new(args[1].clone()),
+                    Box::new(args[2].clone()),
+                ));
+                Ok((between, format!("between({}, {}, {})", names[0], names[1], names[2])))
+            }
+            "power" | "pow" => {
+                expect_args(name, &args, 2)?;
+                let to_double = |e: Expr| datafusion::logical_expr::cast(e, DataType::Float64);
+                let expr = datafusion::functions::math::expr_fn::power(to_double(args[0].clone()), to_double(args[1].clone()));
+                Ok((expr, format!("POWER({}, {})", names[0], names[1])))
+            }
+            "startswith" | "endswith" | "contains" => {
+                expect_args(name, &args, 2)?;
+                let expr = match lower.as_str() {
+                    "startswith" => datafusion::functions::string::expr_fn::starts_with(args[0].clone(), args[1].clone()),
+                    "endswith" => datafusion::functions::string::expr_fn::ends_with(args[0].clone(), args[1].clone()),
+                    _ => datafusion::functions::string::expr_fn::contains(args[0].clone(), args[1].clone()),
+                };
+                Ok((expr, format!("{lower}({}, {})", names[0], names[1])))
+            }
+            "struct" | "named_struct" => self.make_struct(&lower, args, names, arguments),
+            "mean" => self.call_registered("avg", args, &names, distinct, input),
+            _ => self.call_registered(&lower, args, &names, distinct, input),
+        }
+    }
+
+    fn case_when(&mut self, mut args: Vec<Expr>, names: &[String]) -> Result<(Expr, String)> {
+        if args.len() < 2 {
+            return Err(wrong_args("when", args.len(), "at least 2"));
+        }
+        let otherwise = if args.len() % 2 == 1 { args.pop() } else { None };
+        let mut rendered = String::from("CASE");
+        let mut builder = None;
+        for (i, pair) in args.chunks(2).enumerate() {
+            rendered.push_str(&format!(" WHEN {} THEN {}", names[2 * i], names[2 * i + 1]));
+            builder = Some(match builder {
+                None => when(pair[0].clone(), pair[1].clone()),
+                Some(b) => {
+                    let mut b: datafusion::logical_expr::conditional_expressions::CaseBuilder = b;
+                    b.when(pair[0].clone(), pair[1].clone())
+                }
+            });
+        }
+        let mut builder = builder.ok_or_else(|| wrong_args("when", 0, "at least 2"))?;
+        let expr = match otherwise {
+            Some(e) => {
+                rendered.push_str(&format!(" ELSE {}", names[names.len() - 1]));
+                builder.otherwise(e)?
+            }
+            None => builder.end()?,
+        };
+        rendered.push_str(" END");
+        Ok((expr, rendered))
+    }
+
+    fn make_struct(
+        &mut self,
+        function: &str,
+        args: Vec<Expr>,
+        names: Vec<String>,
+        arguments: &[connect::Expression],
+    ) -> Result<(Expr, String)> {
+        let mut named = Vec::new();
+        if function == "named_struct" {
+            if args.len() % 2 != 0 {
+                return Err(wrong_args(function, args.len(), "an even number of"));
+            }
+            for pair in args.chunks(2) {
+                named.push(pair[0].clone());
+                named.push(pair[1].clone());
+            }
+        } else {
+            for ((expr, name), argument) in args.into_iter().zip(&names).zip(arguments) {
+                let field = match &argument.expr_type {
+                    Some(connect::expression::ExprType::UnresolvedAttribute(_))
+                    | Some(connect::expression::ExprType::Alias(_)) => name.clone(),
+                    _ => format!("col{}", named.len() / 2 + 1),
+                };
+                named.push(Expr::Literal(ScalarValue::Utf8(Some(field)), None));
+                named.push(expr);
+            }
+        }
+        let expr = datafusion::functions::core::expr_fn::named_struct(named);
+        Ok((expr, format!("{function}({})", names.join(", "))))
+    }
+
+    /// Calls a function from the session's registry (DataFusion's built-ins,
+    /// overridden by `datafusion-spark` where that matches Spark).
+    fn call_registered(
+        &mut self,
+        name: &str,
+        args: Vec<Expr>,
+        names: &[String],
+        distinct: bool,
+        _input: &LogicalPlan,
+    ) -> Result<(Expr, String)> {
+        let state = self.ctx.state();
+        let rendered = if distinct {
+            format!("{name}(DISTINCT {})", names.join(", "))
+        } else {
+            format!("{name}({})", names.join(", "))
+        };
+        if let Some(udaf) = state.aggregate_functions().get(name) {
+            let expr = Expr::AggregateFunction(AggregateFunction::new_udf(udaf.clone(), args, distinct, None, vec![], None));
+            return Ok((expr, rendered));
+        }
+        if let Some(udf) = state.scalar_functions().get(name) {
+            return Ok((Expr::ScalarFunction(ScalarFunction::new_udf(udf.clone(), args)), rendered));
+        }
+        Err(SparkError::new(
+            ErrorKind::Analysis,
+            "UNRESOLVED_ROUTINE",
+            "42883",
+            format!(
+                "Cannot resolve routine `{name}` on search path [`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]."
+            ),
+            &[
+                ("routineName", format!("`{name}`")),
+                ("searchPath", "[`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]".to_string()),
+            ],
+        ))
+    }
+}
+
+fn is_star(arguments: &[connect::Expression]) -> bool {
+    matches!(
+        arguments,
+        [connect::Expression { expr_type: Some(connect::expression::ExprType::UnresolvedStar(_)), .. }]
+    )
+}
+
+fn expect_args(name: &str, args: &[Expr], n: usize) -> Result<()> {
+    if args.len() == n { Ok(()) } else { Err(wrong_args(name, args.len(), &n.to_string())) }
+}
+
+fn wrong_args(name: &str, got: usize, expected: &str) -> SparkError {
+    SparkError::new(
+        ErrorKind::Analysis,
+        "WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
+        "42605",
+        format!("The `{name}` requires {expected} parameters but the actual number is {got}."),
+        &[
+            ("functionName", format!("`{name}`")),
+            ("expectedNum", expected.to_string()),
+            ("actualNum", got.to_string()),
+        ],
+    )
+}
+
+fn unreachable_arg() -> Expr {
+    Expr::Literal(ScalarValue::Null, None)
+}
+
+/// Spark's CAST to STRING.
+pub(crate) fn to_spark_string(expr: Expr) -> Expr {
+    ScalarUDF::new_from_impl(SparkToString { signature: Signature::any(1, Volatility::Immutable) }).call(vec![expr])
+}
+
+/// An ANSI cast from string: malformed input fails with `CAST_INVALID_INPUT`.
+pub(crate) fn ansi_string_cast(expr: Expr, target: DataType) -> Expr {
+    let trimmed = datafusion::functions::string::expr_fn::btrim(vec![expr]);
+    ScalarUDF::new_from_impl(AnsiStringCast { target: target.clone(), signature: Signature::any(1, Volatility::Immutable) })
+        .call(vec![trimmed])
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct SparkToString {
+    signature: Signature,
+}
+
+impl ScalarUDFImpl for SparkToString {
+    fn name(&self) -> &str {
+        "spark_to_string"
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _: &[DataType]) -> datafusion::error::Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> datafusion::error::Result<ColumnarValue> {
+        let array = args.args[0].to_array(args.number_rows)?;
+        let strings = ember_functions::display::cast_strings(array.as_ref())
+            .map_err(|e| DataFusionError::External(Box::new(e)))?;
+        Ok(ColumnarValue::Array(Arc::new(StringArray::from(strings))))
+    }
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct AnsiStringCast {
+    target: DataType,
+    signature: Signature,
+}
+
+impl ScalarUDFImpl for AnsiStringCast {
+    fn name(&self) -> &str {
+        "ansi_cast"
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _: &[DataType]) -> datafusion::error::Result<DataType> {
+        Ok(self.target.clone())
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> datafusion::error::Result<ColumnarValue> {
+        let array = args.args[0].to_array(args.number_rows)?;
+        let strings = cast_with_options(&array, &DataType::Utf8, &CastOptions::default())?;
+        let cast = cast_with_options(&strings, &self.target, &CastOptions { safe: true, ..Default::default() })?;
+        let strings = strings.as_any().downcast_ref::<StringArray>().ok_or_else(|| {
+            DataFusionError::Internal("ansi_cast expects strings".to_string())
+        })?;
+        for i in 0..cast.len() {
+            if cast.is_null(i) && !strings.is_null(i) {
+                let value = format!("'{}'", strings.value(i).replace('\'', "\\'"));
+                let target = ember_types::simple_string(&self.target).to_uppercase();
+                return Err(SparkError::cast_invalid_input(&value, "STRING", &target).into_datafusion());
+            }
+        }
+        Ok(ColumnarValue::Array(cast as ArrayRef))
+    }
+}
+
+/// Spark's `/` on doubles: division by zero fails under ANSI mode and is
+/// NULL otherwise (never infinity).
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct SparkDivide {
+    ansi: bool,
+    signature: Signature,
+}
+
+impl SparkDivide {
+    fn new(ansi: bool) -> Self {
+        SparkDivide { ansi, signature: Signature::exact(vec![DataType::Float64, DataType::Float64], Volatility::Immutable) }
+    }
+}
+
+impl ScalarUDFImpl for SparkDivide {
+    fn name(&self) -> &str {
+        "spark_divide"
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _: &[DataType]) -> datafusion::error::Result<DataType> {
+        Ok(DataType::Float64)
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> datafusion::error::Result<ColumnarValue> {
+        let n = args.number_rows;
+        let left = args.args[0].to_array(n)?;
+        let right = args.args[1].to_array(n)?;
+        let as_f64 = |a: &ArrayRef| {
+            a.as_any().downcast_ref::<Float64Array>().cloned().ok_or_else(|| {
+                DataFusionError::Internal("spark_divide expects doubles".to_string())
+            })
+        };
+        let (left, right) = (as_f64(&left)?, as_f64(&right)?);
+        let mut out = Vec::with_capacity(n);
+        for i in 0..n {
+            if left.is_null(i) || right.is_null(i) {
+                out.push(None);
+            } else if right.value(i) == 0.0 {
+                if self.ansi {
+                    return Err(SparkError::divide_by_zero().into_datafusion());
+                }
+                out.push(None);
+            } else {
+                out.push(Some(left.value(i) / right.value(i)));
+            }
+        }
+        Ok(ColumnarValue::Array(Arc::new(Float64Array::from(out))))
+    }
+}

@@ -1,0 +1,23 @@
+//! Ember's planner: resolves Spark Connect relations and expressions, and
+//! Spark SQL text, into DataFusion logical plans with Spark's semantics
+//! (name resolution, output names, types and error classes).
+//!
+//! Every column a plan produces carries a unique internal name (`#17`); the
+//! [`Planner`] keeps, beside the plan, each column's Spark name, qualifier
+//! and the Spark Connect plan ids it can be referenced by. The Spark names
+//! are put back only on the results, so duplicate names (as after a join)
+//! never confuse DataFusion.
+
+pub mod config;
+pub mod error;
+mod expr;
+mod functions;
+mod literal;
+pub mod names;
+mod plan;
+pub mod sql;
+
+pub use config::PlannerConfig;
+pub use error::{ErrorKind, Result, SparkError};
+pub use literal::literal_to_scalar;
+pub use plan::{Catalog, ColumnInfo, PlannedQuery, Planner};

@@ -1,0 +1,236 @@
+//! Spark Connect literals to DataFusion scalars, with Spark's names for them.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, new_empty_array};
+use datafusion::arrow::datatypes::{DataType, Field, Fields, IntervalYearMonthType};
+use datafusion::common::ScalarValue;
+use datafusion::common::scalar::ScalarStructBuilder;
+use ember_protocol::connect::expression::Literal;
+use ember_protocol::connect::expression::literal::LiteralType;
+
+use crate::error::{Result, SparkError};
+
+/// Converts a literal; returns the value and the column name Spark gives it.
+pub fn literal_to_scalar(literal: &Literal, tz: &str) -> Result<(ScalarValue, String)> {
+    let Some(value) = &literal.literal_type else {
+        return Err(SparkError::illegal_argument("literal without a value"));
+    };
+    Ok(match value {
+        LiteralType::Null(data_type) => {
+            let arrow = match data_type.kind {
+                Some(_) => ember_types::from_proto(data_type, tz).map_err(crate::error::from_type_error)?,
+                None => DataType::Null,
+            };
+            (ScalarValue::try_from(&arrow)?, "NULL".to_string())
+        }
+        LiteralType::Binary(bytes) => {
+            let hex: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
+            (ScalarValue::Binary(Some(bytes.clone())), format!("X'{hex}'"))
+        }
+        LiteralType::Boolean(b) => (ScalarValue::Boolean(Some(*b)), b.to_string()),
+        LiteralType::Byte(v) => (ScalarValue::Int8(Some(*v as i8)), v.to_string()),
+        LiteralType::Short(v) => (ScalarValue::Int16(Some(*v as i16)), v.to_string()),
+        LiteralType::Integer(v) => (ScalarValue::Int32(Some(*v)), v.to_string()),
+        LiteralType::Long(v) => (ScalarValue::Int64(Some(*v)), v.to_string()),
+        LiteralType::Float(v) => (ScalarValue::Float32(Some(*v)), java_double_string(f64::from(*v))),
+        LiteralType::Double(v) => (ScalarValue::Float64(Some(*v)), java_double_string(*v)),
+        LiteralType::Decimal(d) => decimal(&d.value, d.precision, d.scale)?,
+        LiteralType::String(s) => (ScalarValue::Utf8(Some(s.clone())), s.clone()),
+        LiteralType::Date(days) => {
+            let date = chrono::NaiveDate::from_num_days_from_ce_opt(719_163 + days).map(|d| d.to_string()).unwrap_or_default();
+            (ScalarValue::Date32(Some(*days)), format!("DATE '{date}'"))
+        }
+        LiteralType::Timestamp(micros) => (
+            ScalarValue::TimestampMicrosecond(Some(*micros), Some(Arc::from(tz))),
+            format!("TIMESTAMP '{}'", render_timestamp(*micros, Some(tz))),
+        ),
+        LiteralType::TimestampNtz(micros) => (
+            ScalarValue::TimestampMicrosecond(Some(*micros), None),
+            format!("TIMESTAMP_NTZ '{}'", render_timestamp(*micros, None)),
+        ),
+        LiteralType::DayTimeInterval(micros) => {
+            (ScalarValue::DurationMicrosecond(Some(*micros)), format!("INTERVAL '{micros}' MICROSECOND"))
+        }
+        LiteralType::YearMonthInterval(months) => (
+            ScalarValue::IntervalYearMonth(Some(IntervalYearMonthType::make_value(0, *months))),
+            format!("INTERVAL '{}-{}' YEAR TO MONTH", months / 12, months % 12),
+        ),
+        LiteralType::CalendarInterval(i) => (
+            ScalarValue::new_interval_mdn(i.months, i.days, i.microseconds * 1000),
+            format!("INTERVAL '{} months {} days {} microseconds'", i.months, i.days, i.microseconds),
+        ),
+        LiteralType::Array(array) => {
+            let element_type = match &literal.data_type {
+                Some(dt) => match ember_types::from_proto(dt, tz).map_err(crate::error::from_type_error)? {
+                    DataType::List(f) => Some(f.data_type().clone()),
+                    _ => None,
+                },
+                None => None,
+            };
+            #[allow(deprecated)]
+            let element_type = match (element_type, &array.element_type) {
+                (Some(t), _) => Some(t),
+                (None, Some(dt)) => Some(ember_types::from_proto(dt, tz).map_err(crate::error::from_type_error)?),
+                (None, None) => None,
+            };
+            let mut values = Vec::new();
+            let mut names = Vec::new();
+            for element in &array.elements {
+                let (v, n) = literal_to_scalar(element, tz)?;
+                values.push(v);
+                names.push(n);
+            }
+            let element_type = element_type
+                .or_else(|| values.first().map(|v| v.data_type()))
+                .unwrap_or(DataType::Null);
+            let values = values.into_iter().map(|v| v.cast_to(&element_type)).collect::<std::result::Result<Vec<_>, _>>()?;
+            let list = ScalarValue::new_list_nullable(&values, &element_type);
+            (ScalarValue::List(list), format!("array({})", names.join(", ")))
+        }
+        LiteralType::Struct(s) => {
+            let mut builder = ScalarStructBuilder::new();
+            let mut names = Vec::new();
+            #[allow(deprecated)]
+            let declared: Option<Fields> = match literal.data_type.as_ref().or(s.struct_type.as_ref()) {
+                Some(dt) => match ember_types::from_proto(dt, tz).map_err(crate::error::from_type_error)? {
+                    DataType::Struct(fields) => Some(fields),
+                    _ => None,
+                },
+                None => None,
+            };
+            for (i, element) in s.elements.iter().enumerate() {
+                let (v, n) = literal_to_scalar(element, tz)?;
+                let field = match &declared {
+                    Some(fields) if i < fields.len() => fields[i].as_ref().clone(),
+                    _ => Field::new(format!("col{}", i + 1), v.data_type(), true),
+                };
+                let v = v.cast_to(field.data_type())?;
+                builder = builder.with_scalar(field, v);
+                names.push(n);
+            }
+            (builder.build()?, format!("struct({})", names.join(", ")))
+        }
+        LiteralType::Map(map) => {
+            let mut keys = Vec::new();
+            let mut values = Vec::new();
+            let mut names = Vec::new();
+            for (k, v) in map.keys.iter().zip(&map.values) {
+                let (k, kn) = literal_to_scalar(k, tz)?;
+                let (v, vn) = literal_to_scalar(v, tz)?;
+                names.push(format!("{kn}, {vn}"));
+                keys.push(k);
+                values.push(v);
+            }
+            let key_array = scalars_to_array(&keys)?;
+            let value_array = scalars_to_array(&values)?;
+            let map_array = map_array(key_array, value_array)?;
+            (ScalarValue::try_from_array(&map_array, 0)?, format!("map({})", names.join(", ")))
+        }
+        other => return Err(SparkError::unsupported(format!("literal {other:?}"))),
+    })
+}
+
+/// A one-row map array from its keys and values.
+fn map_array(keys: ArrayRef, values: ArrayRef) -> Result<ArrayRef> {
+    use datafusion::arrow::array::{MapArray, StructArray};
+    use datafusion::arrow::buffer::OffsetBuffer;
+    let entries_fields = Fields::from(vec![
+        Field::new("key", keys.data_type().clone(), false),
+        Field::new("value", values.data_type().clone(), true),
+    ]);
+    let len = keys.len();
+    let entries = StructArray::try_new(entries_fields.clone(), vec![keys, values], None)?;
+    let field = Arc::new(Field::new("entries", DataType::Struct(entries_fields), false));
+    Ok(Arc::new(MapArray::try_new(field, OffsetBuffer::from_lengths([len]), entries, None, false)?))
+}
+
+fn scalars_to_array(values: &[ScalarValue]) -> Result<ArrayRef> {
+    if values.is_empty() {
+        return Ok(new_empty_array(&DataType::Null));
+    }
+    Ok(ScalarValue::iter_to_array(values.iter().cloned())?)
+}
+
+fn decimal(value: &str, precision: Option<i32>, scale: Option<i32>) -> Result<(ScalarValue, String)> {
+    let text = value.trim();
+    let (digits, frac_len) = match text.split_once('.') {
+        Some((int, frac)) => (format!("{int}{frac}"), frac.len()),
+        None => (text.to_string(), 0),
+    };
+    let scale = scale.map(|s| s as usize).unwrap_or(frac_len);
+    let mut unscaled: i128 = digits
+        .parse()
+        .map_err(|_| SparkError::illegal_argument(format!("invalid decimal literal {value}")))?;
+    for _ in frac_len..scale {
+        unscaled *= 10;
+    }
+    let significant = digits.trim_start_matches(['-', '+']).trim_start_matches('0').len().max(1);
+    let precision = precision.map(|p| p as u8).unwrap_or_else(|| significant.max(scale).max(1) as u8);
+    let rendered = datafusion::arrow::array::Decimal128Array::from(vec![unscaled])
+        .with_precision_and_scale(precision, scale as i8)?
+        .value_as_string(0);
+    Ok((ScalarValue::Decimal128(Some(unscaled), precision, scale as i8), rendered))
+}
+
+/// Java's `Double.toString`, which Spark uses for names and text.
+pub(crate) fn java_double_string(v: f64) -> String {
+    if v.is_nan() {
+        return "NaN".to_string();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 { "Infinity" } else { "-Infinity" }.to_string();
+    }
+    let abs = v.abs();
+    if abs == 0.0 {
+        return if v.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
+    }
+    if (1e-3..1e7).contains(&abs) {
+        let s = format!("{v}");
+        if s.contains('.') { s } else { format!("{s}.0") }
+    } else {
+        let s = format!("{v:e}");
+        let (mantissa, exponent) = s.split_once('e').unwrap_or((&s, "0"));
+        let mantissa = if mantissa.contains('.') { mantissa.to_string() } else { format!("{mantissa}.0") };
+        format!("{mantissa}E{exponent}")
+    }
+}
+
+fn render_timestamp(micros: i64, tz: Option<&str>) -> String {
+    let Some(utc) = chrono::DateTime::from_timestamp_micros(micros) else {
+        return micros.to_string();
+    };
+    let naive = match tz.and_then(|t| t.parse::<chrono_tz::Tz>().ok()) {
+        Some(zone) => utc.with_timezone(&zone).naive_local(),
+        None => utc.naive_utc(),
+    };
+    let base = naive.format("%Y-%m-%d %H:%M:%S").to_string();
+    let fraction = micros.rem_euclid(1_000_000);
+    if fraction == 0 {
+        base
+    } else {
+        format!("{base}.{}", format!("{fraction:06}").trim_end_matches('0'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doubles_render_as_java_does() {
+        assert_eq!(java_double_string(1.5), "1.5");
+        assert_eq!(java_double_string(1.0), "1.0");
+        assert_eq!(java_double_string(1e10), "1.0E10");
+        assert_eq!(java_double_string(0.1), "0.1");
+        assert_eq!(java_double_string(1.0e-5), "1.0E-5");
+        assert_eq!(java_double_string(12345678.0), "1.2345678E7");
+    }
+
+    #[test]
+    fn decimals_keep_their_scale() {
+        let (value, name) = decimal("1.50", Some(10), Some(2)).unwrap();
+        assert_eq!(value, ScalarValue::Decimal128(Some(150), 10, 2));
+        assert_eq!(name, "1.50");
+    }
+}

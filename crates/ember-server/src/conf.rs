@@ -1,0 +1,172 @@
+//! A session's `spark.conf`: Spark's defaults, server-wide defaults
+//! (`ember submit --conf`) and what the client sets.
+
+use std::collections::BTreeMap;
+
+use ember_planner::{PlannerConfig, SparkError};
+
+/// Spark's defaults for the settings clients read, as Spark 4.3 reports them.
+const SPARK_DEFAULTS: &[(&str, &str)] = &[
+    ("spark.app.name", "Ember"),
+    ("spark.master", "local[*]"),
+    ("spark.sql.ansi.enabled", "true"),
+    ("spark.sql.caseSensitive", "false"),
+    ("spark.sql.shuffle.partitions", "200"),
+    ("spark.sql.timestampType", "TIMESTAMP_LTZ"),
+    ("spark.sql.execution.arrow.maxRecordsPerBatch", "10000"),
+    ("spark.sql.execution.arrow.pyspark.enabled", "false"),
+    ("spark.sql.execution.arrow.pyspark.fallback.enabled", "true"),
+    ("spark.sql.execution.arrow.pyspark.selfDestruct.enabled", "false"),
+    ("spark.sql.execution.arrow.useLargeVarTypes", "false"),
+    ("spark.sql.execution.pandas.convertToArrowArraySafely", "true"),
+    ("spark.sql.execution.pandas.inferPandasDictAsMap", "false"),
+    ("spark.sql.execution.pandas.structHandlingMode", "legacy"),
+    ("spark.sql.execution.pyspark.binaryAsBytes", "true"),
+    ("spark.sql.execution.pythonUDF.arrow.enabled", "true"),
+    ("spark.sql.execution.pythonUDTF.arrow.enabled", "true"),
+    ("spark.sql.pyspark.inferNestedDictAsStruct.enabled", "false"),
+    ("spark.sql.pyspark.jvmStacktrace.enabled", "false"),
+    ("spark.sql.pyspark.legacy.inferArrayTypeFromFirstElement.enabled", "false"),
+    ("spark.sql.pyspark.legacy.inferMapTypeFromFirstPair.enabled", "false"),
+    ("spark.sql.repl.eagerEval.enabled", "false"),
+    ("spark.sql.repl.eagerEval.maxNumRows", "20"),
+    ("spark.sql.repl.eagerEval.truncate", "20"),
+    ("spark.sql.session.localRelationBatchOfChunksSizeBytes", "1073741824"),
+    ("spark.sql.session.localRelationCacheThreshold", "1048576"),
+    ("spark.sql.session.localRelationChunkSizeBytes", "16777216"),
+    ("spark.sql.session.localRelationChunkSizeRows", "10000"),
+    ("spark.sql.session.localRelationSizeLimit", "3221225472"),
+    ("spark.sql.artifact.isolation.enabled", "true"),
+    ("spark.sql.artifact.isolation.alwaysApplyClassloader", "true"),
+    ("spark.sql.connect.serverStacktrace.enabled", "false"),
+    ("spark.connect.session.planCompression.threshold", "10485760"),
+    ("spark.connect.session.planCompression.defaultAlgorithm", "ZSTD"),
+];
+
+/// Settings with no value unless set (Spark returns them as absent).
+const UNSET_BY_DEFAULT: &[&str] = &["spark.sql.leafNodeDefaultParallelism"];
+
+/// Settings fixed when the server starts.
+const STATIC: &[&str] = &["spark.sql.warehouse.dir", "spark.app.name", "spark.master"];
+
+/// One session's configuration.
+#[derive(Debug, Clone)]
+pub struct SessionConf {
+    values: BTreeMap<String, String>,
+    defaults: BTreeMap<String, String>,
+}
+
+impl SessionConf {
+    /// Spark's defaults, the machine's time zone, then `server_defaults`.
+    pub fn new(server_defaults: &[(String, String)]) -> Self {
+        let mut defaults: BTreeMap<String, String> =
+            SPARK_DEFAULTS.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        defaults.insert("spark.sql.session.timeZone".to_string(), local_time_zone());
+        for (k, v) in server_defaults {
+            defaults.insert(k.clone(), v.clone());
+        }
+        SessionConf { values: BTreeMap::new(), defaults }
+    }
+
+    /// The value of a key, if it has one.
+    pub fn get(&self, key: &str) -> Option<String> {
+        self.values.get(key).or_else(|| self.defaults.get(key)).cloned()
+    }
+
+    /// `spark.conf.get(key)`: fails with `SQL_CONF_NOT_FOUND` for unknown keys.
+    pub fn get_required(&self, key: &str) -> Result<Option<String>, SparkError> {
+        match self.get(key) {
+            Some(v) => Ok(Some(v)),
+            None if UNSET_BY_DEFAULT.contains(&key) => Ok(None),
+            None => Err(SparkError::config_not_found(key)),
+        }
+    }
+
+    /// Sets a key; static settings cannot change.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), SparkError> {
+        if STATIC.contains(&key) {
+            return Err(SparkError::new(
+                ember_planner::ErrorKind::Analysis,
+                "CANNOT_MODIFY_STATIC_CONFIG",
+                "46110",
+                format!("Cannot modify the value of the static Spark config: \"{key}\"."),
+                &[("key", format!("\"{key}\""))],
+            ));
+        }
+        if key == "spark.sql.session.timeZone" && value.parse::<chrono_tz_check::Tz>().is_err() && !is_offset(value) {
+            return Err(SparkError::new(
+                ember_planner::ErrorKind::IllegalArgument,
+                "INVALID_CONF_VALUE.TIME_ZONE",
+                "22022",
+                format!("The value '{value}' in the config \"{key}\" is invalid. Cannot resolve the given timezone."),
+                &[("confValue", value.to_string()), ("confName", key.to_string())],
+            ));
+        }
+        self.values.insert(key.to_string(), value.to_string());
+        Ok(())
+    }
+
+    /// Reverts a key to its default.
+    pub fn unset(&mut self, key: &str) {
+        self.values.remove(key);
+    }
+
+    /// Every key with a value, optionally under a prefix.
+    pub fn all(&self, prefix: Option<&str>) -> Vec<(String, String)> {
+        let mut merged = self.defaults.clone();
+        merged.extend(self.values.clone());
+        merged.into_iter().filter(|(k, _)| prefix.is_none_or(|p| k.starts_with(p))).collect()
+    }
+
+    /// Whether a key can be changed at run time.
+    pub fn is_modifiable(&self, key: &str) -> bool {
+        !STATIC.contains(&key) && (key.starts_with("spark.sql.") || key.starts_with("spark.connect."))
+    }
+
+    /// The settings the planner needs.
+    pub fn planner_config(&self) -> PlannerConfig {
+        let flag = |key: &str, default: bool| self.get(key).map(|v| v.eq_ignore_ascii_case("true")).unwrap_or(default);
+        PlannerConfig {
+            time_zone: self.get("spark.sql.session.timeZone").unwrap_or_else(|| "UTC".to_string()),
+            ansi: flag("spark.sql.ansi.enabled", true),
+            case_sensitive: flag("spark.sql.caseSensitive", false),
+        }
+    }
+
+    /// `spark.sql.execution.arrow.maxRecordsPerBatch`.
+    pub fn max_records_per_batch(&self) -> usize {
+        self.get("spark.sql.execution.arrow.maxRecordsPerBatch")
+            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|v| *v > 0)
+            .map(|v| v as usize)
+            .unwrap_or(10_000)
+    }
+}
+
+fn is_offset(value: &str) -> bool {
+    let v = value.trim_start_matches("GMT").trim_start_matches("UTC");
+    (v.starts_with('+') || v.starts_with('-')) && v[1..].split(':').all(|p| p.parse::<u8>().is_ok())
+}
+
+/// The machine's time zone (Spark's default session time zone).
+fn local_time_zone() -> String {
+    if let Ok(tz) = std::env::var("TZ") {
+        if !tz.is_empty() {
+            return tz.trim_start_matches(':').to_string();
+        }
+    }
+    if let Ok(link) = std::fs::read_link("/etc/localtime") {
+        let path = link.to_string_lossy().to_string();
+        if let Some((_, zone)) = path.split_once("zoneinfo/") {
+            return zone.to_string();
+        }
+    }
+    if let Ok(name) = std::fs::read_to_string("/etc/timezone") {
+        return name.trim().to_string();
+    }
+    "UTC".to_string()
+}
+
+mod chrono_tz_check {
+    pub use arrow::array::timezone::Tz;
+}

@@ -1,0 +1,274 @@
+//! ExecutePlan: plans a relation or command and produces its responses.
+
+use std::io::Cursor;
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, RecordBatch, StringArray};
+use arrow::compute::cast;
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use arrow::ipc::writer::StreamWriter;
+use datafusion::dataframe::DataFrame;
+use datafusion::logical_expr::LogicalPlanBuilder;
+use ember_planner::{PlannedQuery, Planner, SparkError};
+use ember_protocol::connect::{self, execute_plan_response as epr, relation::RelType};
+use futures::StreamExt;
+
+use crate::operation::Operation;
+use crate::session::Session;
+
+/// Upper bound for one Arrow batch message (Spark's default is 4 MiB).
+const MAX_BATCH_BYTES: usize = 4 * 1024 * 1024;
+
+/// Runs a plan, pushing its responses into `op`.
+pub async fn execute(session: Arc<Session>, op: Arc<Operation>, plan: connect::Plan) -> Result<(), SparkError> {
+    let responder = Responder { session: &session, op: &op };
+    match plan.op_type {
+        Some(connect::plan::OpType::Root(relation)) => execute_relation(&responder, &relation).await?,
+        Some(connect::plan::OpType::Command(command)) => execute_command(&responder, command).await?,
+        Some(connect::plan::OpType::CompressedOperation(_)) => {
+            return Err(SparkError::unsupported("compressed plans"));
+        }
+        None => return Err(SparkError::illegal_argument("plan without an operation")),
+    }
+    responder.push(epr::ResponseType::ResultComplete(epr::ResultComplete {}), None);
+    Ok(())
+}
+
+struct Responder<'a> {
+    session: &'a Session,
+    op: &'a Operation,
+}
+
+impl Responder<'_> {
+    fn push(&self, response_type: epr::ResponseType, schema: Option<connect::DataType>) {
+        self.op.push(self.response(Some(response_type), schema));
+    }
+
+    fn response(&self, response_type: Option<epr::ResponseType>, schema: Option<connect::DataType>) -> connect::ExecutePlanResponse {
+        connect::ExecutePlanResponse {
+            session_id: self.session.session_id.clone(),
+            server_side_session_id: self.session.server_side_session_id.clone(),
+            operation_id: self.op.id.clone(),
+            response_id: uuid::Uuid::new_v4().to_string(),
+            schema,
+            response_type,
+            ..Default::default()
+        }
+    }
+}
+
+/// Plans a relation for a session.
+pub fn plan(session: &Session, relation: &connect::Relation) -> Result<PlannedQuery, SparkError> {
+    let config = session.conf.read().unwrap_or_else(|e| e.into_inner()).planner_config();
+    let mut planner = Planner::new(&session.ctx, &config, session);
+    planner.plan_query(relation)
+}
+
+async fn execute_relation(responder: &Responder<'_>, relation: &connect::Relation) -> Result<(), SparkError> {
+    let session = responder.session;
+    let tz = session.conf.read().unwrap_or_else(|e| e.into_inner()).planner_config().time_zone;
+    let batch = match &relation.rel_type {
+        Some(RelType::ShowString(show)) => {
+            let input = input_of(&show.input)?;
+            let rows = collect_limited(responder, &input, show.num_rows.max(0) as usize + 1).await?;
+            let text = ember_functions::show::show_string(&rows, show.num_rows.max(0) as usize, show.truncate.max(0) as usize, show.vertical)
+                .map_err(|e| SparkError::internal(e.to_string()))?;
+            Some(single_string("show_string", text))
+        }
+        Some(RelType::HtmlString(html)) => {
+            let input = input_of(&html.input)?;
+            let rows = collect_limited(responder, &input, html.num_rows.max(0) as usize + 1).await?;
+            let text = ember_functions::show::html_string(&rows, html.num_rows.max(0) as usize, html.truncate.max(0) as usize)
+                .map_err(|e| SparkError::internal(e.to_string()))?;
+            Some(single_string("html_string", text))
+        }
+        _ => None,
+    };
+    if let Some(batch) = batch {
+        let schema = schema_proto(&batch.schema())?;
+        responder.push(arrow_batch(&batch)?, Some(schema));
+        return Ok(());
+    }
+    let planned = plan(session, relation)?;
+    stream_query(responder, planned, &tz).await
+}
+
+fn input_of(input: &Option<Box<connect::Relation>>) -> Result<connect::Relation, SparkError> {
+    input.as_deref().cloned().ok_or_else(|| SparkError::illegal_argument("relation without an input"))
+}
+
+/// Runs `relation` and collects at most `limit` rows, with Spark's names.
+async fn collect_limited(responder: &Responder<'_>, relation: &connect::Relation, limit: usize) -> Result<RecordBatch, SparkError> {
+    let planned = plan(responder.session, relation)?;
+    let spark_schema = output_schema(&planned)?;
+    let limited = LogicalPlanBuilder::from(planned.plan.clone()).limit(0, Some(limit))?.build()?;
+    let mut batches = Vec::new();
+    let df = DataFrame::new(responder.session.ctx.state(), limited);
+    let mut stream = df.execute_stream().await?;
+    let cancel = responder.op.cancel_token();
+    loop {
+        tokio::select! {
+            _ = cancel.cancelled() => return Err(SparkError::interrupted()),
+            next = stream.next() => match next {
+                Some(batch) => batches.push(to_spark_batch(&batch?, &spark_schema)?),
+                None => break,
+            }
+        }
+    }
+    Ok(arrow::compute::concat_batches(&spark_schema, &batches)?)
+}
+
+async fn stream_query(responder: &Responder<'_>, planned: PlannedQuery, _tz: &str) -> Result<(), SparkError> {
+    let spark_schema = output_schema(&planned)?;
+    let schema_message = schema_proto(&spark_schema)?;
+    responder.op.push(responder.response(None, Some(schema_message.clone())));
+    let max_rows = responder.session.conf.read().unwrap_or_else(|e| e.into_inner()).max_records_per_batch();
+    let df = DataFrame::new(responder.session.ctx.state(), planned.plan);
+    let mut stream = df.execute_stream().await?;
+    let mut sent_any = false;
+    let mut offset = 0i64;
+    let cancel = responder.op.cancel_token();
+    loop {
+        let batch = tokio::select! {
+            _ = cancel.cancelled() => return Err(SparkError::interrupted()),
+            next = stream.next() => match next {
+                Some(batch) => batch?,
+                None => break,
+            }
+        };
+        let batch = to_spark_batch(&batch, &spark_schema)?;
+        for chunk in split_batch(&batch, max_rows) {
+            if chunk.num_rows() == 0 {
+                continue;
+            }
+            let mut message = arrow_batch(&chunk)?;
+            if let epr::ResponseType::ArrowBatch(b) = &mut message {
+                b.start_offset = Some(offset);
+            }
+            offset += chunk.num_rows() as i64;
+            responder.push(message, Some(schema_message.clone()));
+            sent_any = true;
+        }
+    }
+    if !sent_any {
+        responder.push(arrow_batch(&RecordBatch::new_empty(spark_schema))?, Some(schema_message));
+    }
+    Ok(())
+}
+
+/// The result schema: Spark's names and Spark's Arrow types.
+pub fn output_schema(planned: &PlannedQuery) -> Result<SchemaRef, SparkError> {
+    let schema = planned.spark_schema();
+    let fields = schema
+        .fields()
+        .iter()
+        .map(|f| Ok(Field::new(f.name(), spark_arrow_type(f.data_type())?, f.is_nullable())))
+        .collect::<Result<Vec<_>, SparkError>>()?;
+    Ok(Arc::new(Schema::new(fields)))
+}
+
+/// The Arrow type a Spark client expects for an engine type.
+fn spark_arrow_type(data_type: &DataType) -> Result<DataType, SparkError> {
+    let proto = ember_types::to_proto(data_type).map_err(|e| SparkError::internal(e.to_string()))?;
+    let tz = match data_type {
+        DataType::Timestamp(_, Some(tz)) => tz.to_string(),
+        _ => "UTC".to_string(),
+    };
+    ember_types::from_proto(&proto, &tz).map_err(|e| SparkError::internal(e.to_string()))
+}
+
+/// The proto form of a result schema.
+pub fn schema_proto(schema: &Schema) -> Result<connect::DataType, SparkError> {
+    ember_types::to_proto(&DataType::Struct(schema.fields().clone())).map_err(|e| SparkError::internal(e.to_string()))
+}
+
+fn to_spark_batch(batch: &RecordBatch, schema: &SchemaRef) -> Result<RecordBatch, SparkError> {
+    let columns = batch
+        .columns()
+        .iter()
+        .zip(schema.fields())
+        .map(|(array, field)| {
+            if array.data_type() == field.data_type() { Ok(array.clone()) } else { cast(array, field.data_type()) }
+        })
+        .collect::<Result<Vec<ArrayRef>, _>>()?;
+    let relaxed = Arc::new(Schema::new(
+        schema.fields().iter().map(|f| f.as_ref().clone().with_nullable(true)).collect::<Vec<_>>(),
+    ));
+    Ok(RecordBatch::try_new_with_options(
+        relaxed,
+        columns,
+        &arrow::array::RecordBatchOptions::new().with_row_count(Some(batch.num_rows())),
+    )?)
+}
+
+/// Splits a batch into pieces of at most `max_rows` rows and about
+/// [`MAX_BATCH_BYTES`].
+fn split_batch(batch: &RecordBatch, max_rows: usize) -> Vec<RecordBatch> {
+    let rows = batch.num_rows();
+    if rows == 0 {
+        return vec![batch.clone()];
+    }
+    let bytes_per_row = (batch.get_array_memory_size() / rows).max(1);
+    let chunk = max_rows.min((MAX_BATCH_BYTES / bytes_per_row).max(1));
+    (0..rows).step_by(chunk).map(|start| batch.slice(start, chunk.min(rows - start))).collect()
+}
+
+/// One Arrow IPC stream message holding `batch`.
+fn arrow_batch(batch: &RecordBatch) -> Result<epr::ResponseType, SparkError> {
+    let mut buffer = Cursor::new(Vec::new());
+    {
+        let mut writer = StreamWriter::try_new(&mut buffer, &batch.schema())?;
+        writer.write(batch)?;
+        writer.finish()?;
+    }
+    Ok(epr::ResponseType::ArrowBatch(epr::ArrowBatch {
+        row_count: batch.num_rows() as i64,
+        data: buffer.into_inner(),
+        start_offset: None,
+        chunk_index: None,
+        num_chunks_in_batch: None,
+    }))
+}
+
+fn single_string(name: &str, text: String) -> RecordBatch {
+    let schema = Arc::new(Schema::new(vec![Field::new(name, DataType::Utf8, false)]));
+    RecordBatch::try_new(schema, vec![Arc::new(StringArray::from(vec![text]))])
+        .unwrap_or_else(|_| RecordBatch::new_empty(Arc::new(Schema::empty())))
+}
+
+async fn execute_command(responder: &Responder<'_>, command: connect::Command) -> Result<(), SparkError> {
+    use connect::command::CommandType;
+    match command.command_type {
+        Some(CommandType::SqlCommand(sql)) => {
+            #[allow(deprecated)]
+            let relation = match sql.input {
+                Some(input) => input,
+                None => connect::Relation {
+                    common: None,
+                    rel_type: Some(RelType::Sql(connect::Sql { query: sql.sql.clone(), ..Default::default() })),
+                },
+            };
+            // Spark analyzes the query when `spark.sql` is called.
+            plan(responder.session, &relation)?;
+            responder.push(
+                epr::ResponseType::SqlCommandResult(epr::SqlCommandResult { relation: Some(relation) }),
+                None,
+            );
+            Ok(())
+        }
+        Some(CommandType::CreateDataframeView(view)) => {
+            if view.is_global {
+                return Err(SparkError::unsupported("global temporary views"));
+            }
+            let input = view.input.ok_or_else(|| SparkError::illegal_argument("view without a relation"))?;
+            // Spark analyzes the view's plan when the view is created.
+            plan(responder.session, &input)?;
+            responder.session.create_view(&view.name, input, view.replace)
+        }
+        Some(other) => {
+            let debug = format!("{other:?}");
+            Err(SparkError::unsupported(format!("command {}", debug.split('(').next().unwrap_or("unknown"))))
+        }
+        None => Err(SparkError::illegal_argument("command without a type")),
+    }
+}

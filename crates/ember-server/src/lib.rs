@@ -1,0 +1,47 @@
+//! Ember's Spark Connect server: a tonic gRPC service over per-session
+//! DataFusion contexts, speaking the protocol of the PySpark 4.x client.
+
+mod analyze;
+mod conf;
+mod error;
+mod execute;
+mod operation;
+mod service;
+mod session;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use ember_protocol::connect::spark_connect_service_server::SparkConnectServiceServer;
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+
+pub use analyze::SPARK_VERSION;
+pub use service::EmberService;
+
+/// Largest message the server accepts or sends (the client's default limit).
+const MAX_MESSAGE_BYTES: usize = 128 * 1024 * 1024;
+
+/// Binds `addr` (port 0 picks a free port) and returns the listener with the
+/// address it got.
+pub async fn bind(addr: SocketAddr) -> std::io::Result<(TcpListener, SocketAddr)> {
+    let listener = TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    Ok((listener, local))
+}
+
+/// Serves Spark Connect on `listener` until `shutdown` completes.
+/// `server_defaults` are config values every new session starts with.
+pub async fn serve(
+    listener: TcpListener,
+    server_defaults: Vec<(String, String)>,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), tonic::transport::Error> {
+    let service = SparkConnectServiceServer::new(EmberService::new(server_defaults))
+        .max_decoding_message_size(MAX_MESSAGE_BYTES)
+        .max_encoding_message_size(MAX_MESSAGE_BYTES);
+    tonic::transport::Server::builder()
+        .add_service(service)
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
+        .await
+}

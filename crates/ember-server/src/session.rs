@@ -1,0 +1,186 @@
+//! Sessions: isolated by user id and session id, each with its own config,
+//! temp views, artifacts and running operations.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use datafusion::execution::context::SessionContext;
+use datafusion::prelude::SessionConfig;
+use ember_planner::{Catalog, SparkError};
+use ember_protocol::connect;
+use tokio_util::sync::CancellationToken;
+
+use crate::conf::SessionConf;
+use crate::operation::Operation;
+
+/// One Spark Connect session.
+pub struct Session {
+    /// The id the client chose.
+    pub session_id: String,
+    /// The server's id for this incarnation of the session.
+    pub server_side_session_id: String,
+    /// The DataFusion context: function registry and execution settings.
+    pub ctx: SessionContext,
+    /// `spark.conf`.
+    pub conf: RwLock<SessionConf>,
+    views: RwLock<HashMap<String, connect::Relation>>,
+    artifacts: RwLock<HashMap<String, Arc<Vec<u8>>>>,
+    /// Storage levels of persisted relations, keyed by their canonical plan.
+    pub storage_levels: Mutex<HashMap<String, connect::StorageLevel>>,
+    operations: Mutex<HashMap<String, Arc<Operation>>>,
+}
+
+impl Session {
+    fn new(session_id: &str, server_defaults: &[(String, String)]) -> Self {
+        let config = SessionConfig::new()
+            .with_target_partitions(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
+            .with_information_schema(false);
+        let state = datafusion::execution::SessionStateBuilder::new()
+            .with_config(config)
+            .with_default_features()
+            .build();
+        let mut ctx = SessionContext::new_with_state(state);
+        datafusion_spark::register_all(&mut ctx).unwrap_or_else(|e| log::warn!("Spark functions not registered: {e}"));
+        Session {
+            session_id: session_id.to_string(),
+            server_side_session_id: uuid::Uuid::new_v4().to_string(),
+            ctx,
+            conf: RwLock::new(SessionConf::new(server_defaults)),
+            views: RwLock::new(HashMap::new()),
+            artifacts: RwLock::new(HashMap::new()),
+            storage_levels: Mutex::new(HashMap::new()),
+            operations: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Creates or replaces a temp view.
+    pub fn create_view(&self, name: &str, relation: connect::Relation, replace: bool) -> Result<(), SparkError> {
+        let mut views = self.views.write().unwrap_or_else(|e| e.into_inner());
+        let key = name.to_lowercase();
+        if !replace && views.contains_key(&key) {
+            return Err(SparkError::temp_view_exists(name));
+        }
+        views.insert(key, relation);
+        Ok(())
+    }
+
+    /// Stores an artifact the client uploaded.
+    pub fn add_artifact(&self, name: &str, data: Vec<u8>) {
+        self.artifacts.write().unwrap_or_else(|e| e.into_inner()).insert(name.to_string(), Arc::new(data));
+    }
+
+    /// Whether an artifact is stored.
+    pub fn has_artifact(&self, name: &str) -> bool {
+        self.artifacts.read().unwrap_or_else(|e| e.into_inner()).contains_key(name)
+    }
+
+    /// Registers a running operation.
+    pub fn start_operation(&self, operation_id: &str, tags: Vec<String>) -> Result<Arc<Operation>, SparkError> {
+        let mut operations = self.operations.lock().unwrap_or_else(|e| e.into_inner());
+        if operations.contains_key(operation_id) {
+            return Err(SparkError::new(
+                ember_planner::ErrorKind::IllegalArgument,
+                "INVALID_HANDLE.OPERATION_ALREADY_EXISTS",
+                "HY000",
+                format!("The handle {operation_id} is invalid. Operation already exists."),
+                &[("handle", operation_id.to_string())],
+            ));
+        }
+        let operation = Arc::new(Operation::new(operation_id, tags, CancellationToken::new()));
+        operations.insert(operation_id.to_string(), operation.clone());
+        Ok(operation)
+    }
+
+    /// A registered operation.
+    pub fn operation(&self, operation_id: &str) -> Option<Arc<Operation>> {
+        self.operations.lock().unwrap_or_else(|e| e.into_inner()).get(operation_id).cloned()
+    }
+
+    /// Forgets an operation and its buffered responses.
+    pub fn release_operation(&self, operation_id: &str) {
+        if let Some(op) = self.operations.lock().unwrap_or_else(|e| e.into_inner()).remove(operation_id) {
+            op.cancel();
+        }
+    }
+
+    /// Interrupts the operations that `matches` selects; returns their ids.
+    pub fn interrupt(&self, matches: impl Fn(&Operation) -> bool) -> Vec<String> {
+        let operations = self.operations.lock().unwrap_or_else(|e| e.into_inner());
+        operations
+            .values()
+            .filter(|op| !op.is_finished() && matches(op))
+            .map(|op| {
+                op.cancel();
+                op.id.clone()
+            })
+            .collect()
+    }
+
+    /// Stops everything the session runs.
+    pub fn close(&self) {
+        self.interrupt(|_| true);
+    }
+}
+
+impl Catalog for Session {
+    fn temp_view(&self, name: &str) -> Option<connect::Relation> {
+        self.views.read().unwrap_or_else(|e| e.into_inner()).get(&name.to_lowercase()).cloned()
+    }
+
+    fn cached_artifact(&self, hash: &str) -> Option<Arc<Vec<u8>>> {
+        self.artifacts.read().unwrap_or_else(|e| e.into_inner()).get(&format!("cache/{hash}")).cloned()
+    }
+}
+
+/// All sessions of the server.
+#[derive(Default)]
+pub struct SessionManager {
+    sessions: Mutex<HashMap<(String, String), Arc<Session>>>,
+    server_defaults: Vec<(String, String)>,
+}
+
+impl SessionManager {
+    /// A manager whose new sessions start from `server_defaults`.
+    pub fn new(server_defaults: Vec<(String, String)>) -> Self {
+        SessionManager { sessions: Mutex::new(HashMap::new()), server_defaults }
+    }
+
+    /// The session for this user and id, created on first use.
+    pub fn get_or_create(&self, user_id: &str, session_id: &str) -> Result<Arc<Session>, SparkError> {
+        if uuid::Uuid::parse_str(session_id).is_err() {
+            return Err(SparkError::new(
+                ember_planner::ErrorKind::IllegalArgument,
+                "INVALID_HANDLE.FORMAT",
+                "HY000",
+                format!("The handle {session_id} is invalid. Handle must be an UUID string of the format '00112233-4455-6677-8899-aabbccddeeff'"),
+                &[("handle", session_id.to_string())],
+            ));
+        }
+        let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(sessions
+            .entry((user_id.to_string(), session_id.to_string()))
+            .or_insert_with(|| Arc::new(Session::new(session_id, &self.server_defaults)))
+            .clone())
+    }
+
+    /// Closes and forgets a session.
+    pub fn release(&self, user_id: &str, session_id: &str) -> Option<Arc<Session>> {
+        let removed = self.sessions.lock().unwrap_or_else(|e| e.into_inner()).remove(&(user_id.to_string(), session_id.to_string()));
+        if let Some(session) = &removed {
+            session.close();
+        }
+        removed
+    }
+
+    /// A copy of a session under a new id: same config and temp views.
+    pub fn clone_session(&self, user_id: &str, source: &str, target: &str) -> Result<Arc<Session>, SparkError> {
+        let original = self.get_or_create(user_id, source)?;
+        let copy = self.get_or_create(user_id, target)?;
+        *copy.conf.write().unwrap_or_else(|e| e.into_inner()) = original.conf.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let views = original.views.read().unwrap_or_else(|e| e.into_inner()).clone();
+        *copy.views.write().unwrap_or_else(|e| e.into_inner()) = views;
+        let artifacts = original.artifacts.read().unwrap_or_else(|e| e.into_inner()).clone();
+        *copy.artifacts.write().unwrap_or_else(|e| e.into_inner()) = artifacts;
+        Ok(copy)
+    }
+}

@@ -1,0 +1,35 @@
+//! Spark SQL data types as Ember represents them: Arrow [`DataType`]s with a
+//! fixed mapping to Spark types (see [`mapping`] for the table), and the
+//! forms Spark writes types in:
+//!
+//! - the Spark Connect protobuf message ([`from_proto`], [`to_proto`],
+//!   [`schema_to_proto`]),
+//! - `simpleString` and `sql` ([`simple_string`], [`sql_string`]),
+//! - Spark's JSON schema format ([`parse_json_type`], [`to_json_type`]),
+//! - DDL ([`parse_ddl_type`], [`parse_ddl_schema`], [`parse_ddl`],
+//!   [`parse_schema_string`]).
+//!
+//! Errors are [`TypeError`]s carrying Spark's error class, message
+//! parameters and SQLSTATE, so a server can report them as Spark does.
+//!
+//! [`DataType`]: arrow::datatypes::DataType
+
+#![warn(missing_docs)]
+
+pub mod ddl;
+pub mod display;
+pub mod error;
+pub mod json;
+pub mod mapping;
+pub mod proto;
+
+pub use ddl::{parse_ddl, parse_ddl_schema, parse_ddl_type, parse_schema_string};
+pub use display::{quote_if_needed, simple_string, sql_string};
+pub use error::{ComplexKind, ParseContext, Position, TypeError, TypeErrorKind};
+pub use json::{json_value_to_type, parse_json_type, to_json_type};
+pub use mapping::{
+    MAX_DECIMAL_PRECISION, SPARK_METADATA_KEY, array_type, calendar_interval_type,
+    day_time_interval_type, decimal_type, field_comment, field_metadata_json, map_type,
+    struct_field, timestamp_ntz_type, timestamp_type, year_month_interval_type,
+};
+pub use proto::{from_proto, schema_to_proto, to_proto};

@@ -1,0 +1,735 @@
+//! Conversion between Spark Connect's `DataType` message and Arrow types.
+
+use arrow::datatypes::{DataType, Field, Fields};
+use ember_protocol::connect;
+use ember_protocol::connect::data_type::{self as pdt, Kind};
+
+use crate::error::TypeError;
+use crate::mapping::{
+    self, SparkKind, array_type, calendar_interval_type, classify, day_time_interval_type,
+    field_metadata_json, map_type, struct_field, timestamp_ntz_type, timestamp_type,
+    year_month_interval_type,
+};
+
+/// The collation Spark reports for plain strings.
+const DEFAULT_COLLATION: &str = "UTF8_BINARY";
+
+fn invalid(message: impl Into<String>) -> TypeError {
+    TypeError::InvalidProto {
+        message: message.into(),
+    }
+}
+
+fn unsupported(type_name: impl Into<String>) -> TypeError {
+    TypeError::Unsupported {
+        type_name: type_name.into(),
+    }
+}
+
+/// Checks a collation name: only the default binary collation is supported.
+pub(crate) fn check_collation(collation: &str) -> Result<(), TypeError> {
+    if collation.is_empty() || collation.eq_ignore_ascii_case(DEFAULT_COLLATION) {
+        Ok(())
+    } else {
+        Err(unsupported(format!(
+            "STRING COLLATE {}",
+            collation.to_ascii_uppercase()
+        )))
+    }
+}
+
+fn child(dt: &Option<Box<connect::DataType>>, what: &str, tz: &str) -> Result<DataType, TypeError> {
+    match dt {
+        Some(dt) => from_proto(dt, tz),
+        None => Err(invalid(format!("{what} is not set."))),
+    }
+}
+
+/// Interval field codes: day-time `DAY=0, HOUR=1, MINUTE=2, SECOND=3`,
+/// year-month `YEAR=0, MONTH=1`; the end defaults to the start and must not
+/// precede it.
+fn check_interval_fields(
+    start: Option<i32>,
+    end: Option<i32>,
+    max: i32,
+    what: &str,
+) -> Result<(), TypeError> {
+    let Some(start) = start else {
+        return Ok(());
+    };
+    let end = end.unwrap_or(start);
+    if !(0..=max).contains(&start) || !(0..=max).contains(&end) || end < start {
+        return Err(invalid(format!(
+            "Invalid {what} interval fields: start {start}, end {end}."
+        )));
+    }
+    Ok(())
+}
+
+/// Converts a Spark Connect `DataType` to its Arrow type. `session_tz` is
+/// the session time zone that `timestamp` columns carry.
+///
+/// `char(n)`/`varchar(n)` become `Utf8`; a UDT becomes its SQL type; an
+/// `unparsed` type string is parsed like Spark's `ddl_parse`. Types Ember
+/// cannot represent (variant, geometry, geography, time, nanosecond
+/// timestamps, non-binary collations) fail with [`TypeError::Unsupported`];
+/// malformed messages with [`TypeError::InvalidProto`].
+pub fn from_proto(dt: &connect::DataType, session_tz: &str) -> Result<DataType, TypeError> {
+    let Some(kind) = &dt.kind else {
+        return Err(invalid("DataType has no kind set."));
+    };
+    Ok(match kind {
+        Kind::Null(_) => DataType::Null,
+        Kind::Binary(_) => DataType::Binary,
+        Kind::Boolean(_) => DataType::Boolean,
+        Kind::Byte(_) => DataType::Int8,
+        Kind::Short(_) => DataType::Int16,
+        Kind::Integer(_) => DataType::Int32,
+        Kind::Long(_) => DataType::Int64,
+        Kind::Float(_) => DataType::Float32,
+        Kind::Double(_) => DataType::Float64,
+        Kind::Decimal(d) => {
+            let precision = d.precision.unwrap_or(10);
+            let scale = if d.precision.is_some() {
+                d.scale.unwrap_or(0)
+            } else {
+                0
+            };
+            mapping::decimal_type(precision as i64, scale as i64)?
+        }
+        Kind::String(s) => {
+            check_collation(&s.collation)?;
+            DataType::Utf8
+        }
+        Kind::Char(_) | Kind::VarChar(_) => DataType::Utf8,
+        Kind::Date(_) => DataType::Date32,
+        Kind::Timestamp(_) => timestamp_type(session_tz),
+        Kind::TimestampNtz(_) => timestamp_ntz_type(),
+        Kind::CalendarInterval(_) => calendar_interval_type(),
+        Kind::YearMonthInterval(i) => {
+            check_interval_fields(i.start_field, i.end_field, 1, "year-month")?;
+            year_month_interval_type()
+        }
+        Kind::DayTimeInterval(i) => {
+            check_interval_fields(i.start_field, i.end_field, 3, "day-time")?;
+            day_time_interval_type()
+        }
+        Kind::Array(a) => array_type(
+            child(&a.element_type, "Array element type", session_tz)?,
+            a.contains_null,
+        ),
+        Kind::Map(m) => map_type(
+            child(&m.key_type, "Map key type", session_tz)?,
+            child(&m.value_type, "Map value type", session_tz)?,
+            m.value_contains_null,
+        ),
+        Kind::Struct(s) => DataType::Struct(struct_fields_from_proto(s, session_tz)?),
+        Kind::Udt(u) => match &u.sql_type {
+            Some(sql_type) => from_proto(sql_type, session_tz)?,
+            None => {
+                return Err(unsupported(format!(
+                    "UDT {}",
+                    u.jvm_class
+                        .as_deref()
+                        .or(u.python_class.as_deref())
+                        .unwrap_or("")
+                )));
+            }
+        },
+        Kind::Unparsed(u) => crate::ddl::parse_ddl(&u.data_type_string, session_tz)?,
+        Kind::Variant(_) => return Err(unsupported("VARIANT")),
+        Kind::Geometry(_) => return Err(unsupported("GEOMETRY")),
+        Kind::Geography(_) => return Err(unsupported("GEOGRAPHY")),
+        Kind::Time(t) => return Err(unsupported(format!("TIME({})", t.precision.unwrap_or(6)))),
+        Kind::TimestampNtzNanos(t) => {
+            return Err(unsupported(format!(
+                "TIMESTAMP_NTZ({})",
+                t.precision.unwrap_or(9)
+            )));
+        }
+        Kind::TimestampLtzNanos(t) => {
+            return Err(unsupported(format!(
+                "TIMESTAMP_LTZ({})",
+                t.precision.unwrap_or(9)
+            )));
+        }
+    })
+}
+
+fn struct_fields_from_proto(s: &pdt::Struct, session_tz: &str) -> Result<Fields, TypeError> {
+    s.fields
+        .iter()
+        .map(|f| {
+            let dt = match &f.data_type {
+                Some(dt) => from_proto(dt, session_tz)?,
+                None => {
+                    return Err(invalid(format!(
+                        "Struct field {} has no data type.",
+                        f.name
+                    )));
+                }
+            };
+            let metadata = match f.metadata.as_deref().map(str::trim) {
+                Some(json) if !json.is_empty() => {
+                    match serde_json::from_str::<serde_json::Value>(json) {
+                        Ok(serde_json::Value::Object(_)) => Some(json),
+                        _ => {
+                            return Err(invalid(format!(
+                                "Struct field {} has invalid metadata: {json}",
+                                f.name
+                            )));
+                        }
+                    }
+                }
+                _ => None,
+            };
+            Ok(struct_field(f.name.clone(), dt, f.nullable, metadata))
+        })
+        .collect::<Result<Vec<Field>, _>>()
+        .map(Fields::from)
+}
+
+fn proto(kind: Kind) -> connect::DataType {
+    connect::DataType { kind: Some(kind) }
+}
+
+/// Converts an Arrow type to the Spark Connect `DataType` Spark would send
+/// for it: `timestamp` for any zoned timestamp, `timestamp_ntz` for any
+/// zoneless one, `interval day to second` for durations, `interval year to
+/// month` for year-month intervals, `string` with collation `UTF8_BINARY`.
+/// Fails with [`TypeError::Unsupported`] for Arrow types Spark lacks
+/// (unsigned integers, `Float16`, times, unions).
+pub fn to_proto(dt: &DataType) -> Result<connect::DataType, TypeError> {
+    Ok(proto(match classify(dt)? {
+        SparkKind::Null => Kind::Null(pdt::Null::default()),
+        SparkKind::Boolean => Kind::Boolean(pdt::Boolean::default()),
+        SparkKind::Byte => Kind::Byte(pdt::Byte::default()),
+        SparkKind::Short => Kind::Short(pdt::Short::default()),
+        SparkKind::Int => Kind::Integer(pdt::Integer::default()),
+        SparkKind::Long => Kind::Long(pdt::Long::default()),
+        SparkKind::Float => Kind::Float(pdt::Float::default()),
+        SparkKind::Double => Kind::Double(pdt::Double::default()),
+        SparkKind::Decimal(p, s) => Kind::Decimal(pdt::Decimal {
+            scale: Some(s as i32),
+            precision: Some(p as i32),
+            type_variation_reference: 0,
+        }),
+        SparkKind::String => Kind::String(pdt::String {
+            type_variation_reference: 0,
+            collation: DEFAULT_COLLATION.to_string(),
+        }),
+        SparkKind::Binary => Kind::Binary(pdt::Binary::default()),
+        SparkKind::Date => Kind::Date(pdt::Date::default()),
+        SparkKind::Timestamp => Kind::Timestamp(pdt::Timestamp::default()),
+        SparkKind::TimestampNtz => Kind::TimestampNtz(pdt::TimestampNtz::default()),
+        SparkKind::CalendarInterval => Kind::CalendarInterval(pdt::CalendarInterval::default()),
+        SparkKind::DayTimeInterval => Kind::DayTimeInterval(pdt::DayTimeInterval {
+            start_field: Some(0),
+            end_field: Some(3),
+            type_variation_reference: 0,
+        }),
+        SparkKind::YearMonthInterval => Kind::YearMonthInterval(pdt::YearMonthInterval {
+            start_field: Some(0),
+            end_field: Some(1),
+            type_variation_reference: 0,
+        }),
+        SparkKind::Array(element) => Kind::Array(Box::new(pdt::Array {
+            element_type: Some(Box::new(to_proto(element.data_type())?)),
+            contains_null: element.is_nullable(),
+            type_variation_reference: 0,
+        })),
+        SparkKind::Map(key, value) => Kind::Map(Box::new(pdt::Map {
+            key_type: Some(Box::new(to_proto(key.data_type())?)),
+            value_type: Some(Box::new(to_proto(value.data_type())?)),
+            value_contains_null: value.is_nullable(),
+            type_variation_reference: 0,
+        })),
+        SparkKind::Struct(fields) => return schema_to_proto(fields),
+    }))
+}
+
+/// Converts the fields of a schema to a Spark Connect struct `DataType`
+/// (what `AnalyzePlan.schema` returns). Field metadata stored under
+/// [`crate::SPARK_METADATA_KEY`] is passed on.
+pub fn schema_to_proto(fields: &Fields) -> Result<connect::DataType, TypeError> {
+    let fields = fields
+        .iter()
+        .map(|f| {
+            Ok(pdt::StructField {
+                name: f.name().clone(),
+                data_type: Some(to_proto(f.data_type())?),
+                nullable: f.is_nullable(),
+                metadata: field_metadata_json(f).map(str::to_string),
+            })
+        })
+        .collect::<Result<Vec<_>, TypeError>>()?;
+    Ok(proto(Kind::Struct(pdt::Struct {
+        fields,
+        type_variation_reference: 0,
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::datatypes::{IntervalUnit, TimeUnit};
+
+    use super::*;
+
+    const TZ: &str = "America/Los_Angeles";
+
+    fn p(kind: Kind) -> connect::DataType {
+        proto(kind)
+    }
+
+    fn sfield(name: &str, dt: connect::DataType, nullable: bool) -> pdt::StructField {
+        pdt::StructField {
+            name: name.into(),
+            data_type: Some(dt),
+            nullable,
+            metadata: None,
+        }
+    }
+
+    #[test]
+    fn atomic_types_from_proto() {
+        let cases = vec![
+            (Kind::Null(Default::default()), DataType::Null),
+            (Kind::Boolean(Default::default()), DataType::Boolean),
+            (Kind::Byte(Default::default()), DataType::Int8),
+            (Kind::Short(Default::default()), DataType::Int16),
+            (Kind::Integer(Default::default()), DataType::Int32),
+            (Kind::Long(Default::default()), DataType::Int64),
+            (Kind::Float(Default::default()), DataType::Float32),
+            (Kind::Double(Default::default()), DataType::Float64),
+            (Kind::Binary(Default::default()), DataType::Binary),
+            (Kind::String(Default::default()), DataType::Utf8),
+            (
+                Kind::String(pdt::String {
+                    type_variation_reference: 0,
+                    collation: "utf8_binary".into(),
+                }),
+                DataType::Utf8,
+            ),
+            (
+                Kind::Char(pdt::Char {
+                    length: 3,
+                    type_variation_reference: 0,
+                }),
+                DataType::Utf8,
+            ),
+            (
+                Kind::VarChar(pdt::VarChar {
+                    length: 3,
+                    type_variation_reference: 0,
+                }),
+                DataType::Utf8,
+            ),
+            (Kind::Date(Default::default()), DataType::Date32),
+            (
+                Kind::Timestamp(Default::default()),
+                DataType::Timestamp(TimeUnit::Microsecond, Some(TZ.into())),
+            ),
+            (
+                Kind::TimestampNtz(Default::default()),
+                DataType::Timestamp(TimeUnit::Microsecond, None),
+            ),
+            (
+                Kind::CalendarInterval(Default::default()),
+                DataType::Interval(IntervalUnit::MonthDayNano),
+            ),
+            (
+                Kind::YearMonthInterval(pdt::YearMonthInterval {
+                    start_field: Some(0),
+                    end_field: Some(0),
+                    type_variation_reference: 0,
+                }),
+                DataType::Interval(IntervalUnit::YearMonth),
+            ),
+            (
+                Kind::DayTimeInterval(pdt::DayTimeInterval {
+                    start_field: Some(1),
+                    end_field: Some(2),
+                    type_variation_reference: 0,
+                }),
+                DataType::Duration(TimeUnit::Microsecond),
+            ),
+            (
+                Kind::DayTimeInterval(Default::default()),
+                DataType::Duration(TimeUnit::Microsecond),
+            ),
+        ];
+        for (kind, expected) in cases {
+            assert_eq!(
+                from_proto(&p(kind.clone()), TZ).unwrap(),
+                expected,
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn decimal_defaults_like_spark() {
+        let dec = |precision, scale| {
+            p(Kind::Decimal(pdt::Decimal {
+                scale,
+                precision,
+                type_variation_reference: 0,
+            }))
+        };
+        assert_eq!(
+            from_proto(&dec(Some(12), Some(3)), TZ).unwrap(),
+            DataType::Decimal128(12, 3)
+        );
+        assert_eq!(
+            from_proto(&dec(Some(12), None), TZ).unwrap(),
+            DataType::Decimal128(12, 0)
+        );
+        assert_eq!(
+            from_proto(&dec(None, None), TZ).unwrap(),
+            DataType::Decimal128(10, 0)
+        );
+        assert_eq!(
+            from_proto(&dec(Some(39), Some(1)), TZ)
+                .unwrap_err()
+                .error_class(),
+            "DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION"
+        );
+        assert_eq!(
+            from_proto(&dec(Some(3), Some(4)), TZ)
+                .unwrap_err()
+                .error_class(),
+            "DECIMAL_SCALE_EXCEEDS_PRECISION"
+        );
+    }
+
+    #[test]
+    fn nested_types_from_proto() {
+        let int = p(Kind::Integer(Default::default()));
+        let string = p(Kind::String(Default::default()));
+        let array = p(Kind::Array(Box::new(pdt::Array {
+            element_type: Some(Box::new(int.clone())),
+            contains_null: false,
+            type_variation_reference: 0,
+        })));
+        assert_eq!(
+            from_proto(&array, TZ).unwrap(),
+            array_type(DataType::Int32, false)
+        );
+        let map = p(Kind::Map(Box::new(pdt::Map {
+            key_type: Some(Box::new(string.clone())),
+            value_type: Some(Box::new(array.clone())),
+            value_contains_null: true,
+            type_variation_reference: 0,
+        })));
+        assert_eq!(
+            from_proto(&map, TZ).unwrap(),
+            map_type(DataType::Utf8, array_type(DataType::Int32, false), true)
+        );
+        let mut commented = sfield("b", string.clone(), false);
+        commented.metadata = Some(r#"{"comment":"x"}"#.into());
+        let with_empty_metadata = pdt::StructField {
+            metadata: Some("{}".into()),
+            ..sfield("c", map.clone(), true)
+        };
+        let st = p(Kind::Struct(pdt::Struct {
+            fields: vec![
+                sfield("a", int.clone(), true),
+                commented,
+                with_empty_metadata,
+            ],
+            type_variation_reference: 0,
+        }));
+        let DataType::Struct(fields) = from_proto(&st, TZ).unwrap() else {
+            panic!("expected a struct")
+        };
+        assert_eq!(fields.len(), 3);
+        assert_eq!(fields[0].name(), "a");
+        assert!(fields[0].is_nullable());
+        assert_eq!(fields[1].name(), "b");
+        assert!(!fields[1].is_nullable());
+        assert_eq!(field_metadata_json(&fields[1]), Some(r#"{"comment":"x"}"#));
+        assert!(fields[2].metadata().is_empty());
+
+        // And back: the same message, except strings gain their collation.
+        let back = to_proto(&DataType::Struct(fields)).unwrap();
+        let Some(Kind::Struct(s)) = back.kind else {
+            panic!("expected a struct")
+        };
+        assert_eq!(s.fields[1].metadata.as_deref(), Some(r#"{"comment":"x"}"#));
+        assert_eq!(s.fields[0].metadata, None);
+        assert_eq!(s.fields[2].metadata, None);
+        assert!(!s.fields[1].nullable);
+        assert_eq!(
+            from_proto(s.fields[2].data_type.as_ref().unwrap(), TZ).unwrap(),
+            from_proto(&map, TZ).unwrap()
+        );
+    }
+
+    #[test]
+    fn udt_and_unparsed() {
+        let udt = p(Kind::Udt(Box::new(pdt::Udt {
+            r#type: "udt".into(),
+            jvm_class: None,
+            python_class: Some("m.PointUDT".into()),
+            serialized_python_class: Some("xyz".into()),
+            sql_type: Some(Box::new(p(Kind::Array(Box::new(pdt::Array {
+                element_type: Some(Box::new(p(Kind::Double(Default::default())))),
+                contains_null: false,
+                type_variation_reference: 0,
+            }))))),
+        })));
+        assert_eq!(
+            from_proto(&udt, TZ).unwrap(),
+            array_type(DataType::Float64, false)
+        );
+        let unparsed = p(Kind::Unparsed(pdt::Unparsed {
+            data_type_string: "a int, b string".into(),
+        }));
+        assert_eq!(
+            from_proto(&unparsed, TZ).unwrap(),
+            DataType::Struct(Fields::from(vec![
+                Field::new("a", DataType::Int32, true),
+                Field::new("b", DataType::Utf8, true),
+            ]))
+        );
+        let bad = p(Kind::Unparsed(pdt::Unparsed {
+            data_type_string: "a foo".into(),
+        }));
+        assert_eq!(
+            from_proto(&bad, TZ).unwrap_err().error_class(),
+            "UNSUPPORTED_DATATYPE"
+        );
+    }
+
+    #[test]
+    fn unsupported_and_malformed_messages() {
+        let missing = connect::DataType { kind: None };
+        assert_eq!(
+            from_proto(&missing, TZ).unwrap_err().error_class(),
+            "INTERNAL_ERROR"
+        );
+        let no_element = p(Kind::Array(Box::new(pdt::Array {
+            element_type: None,
+            contains_null: true,
+            type_variation_reference: 0,
+        })));
+        assert_eq!(
+            from_proto(&no_element, TZ).unwrap_err().kind(),
+            crate::TypeErrorKind::Internal
+        );
+        let bad_metadata = p(Kind::Struct(pdt::Struct {
+            fields: vec![pdt::StructField {
+                metadata: Some("not json".into()),
+                ..sfield("a", p(Kind::Integer(Default::default())), true)
+            }],
+            type_variation_reference: 0,
+        }));
+        assert_eq!(
+            from_proto(&bad_metadata, TZ).unwrap_err().error_class(),
+            "INTERNAL_ERROR"
+        );
+        let bad_interval = p(Kind::DayTimeInterval(pdt::DayTimeInterval {
+            start_field: Some(3),
+            end_field: Some(1),
+            type_variation_reference: 0,
+        }));
+        assert!(from_proto(&bad_interval, TZ).is_err());
+        for (kind, name) in [
+            (Kind::Variant(Default::default()), "VARIANT"),
+            (Kind::Geometry(Default::default()), "GEOMETRY"),
+            (Kind::Geography(Default::default()), "GEOGRAPHY"),
+            (Kind::Time(Default::default()), "TIME(6)"),
+            (
+                Kind::String(pdt::String {
+                    type_variation_reference: 0,
+                    collation: "UTF8_LCASE".into(),
+                }),
+                "STRING COLLATE UTF8_LCASE",
+            ),
+        ] {
+            let err = from_proto(&p(kind), TZ).unwrap_err();
+            assert_eq!(err.error_class(), "UNSUPPORTED_DATATYPE");
+            assert_eq!(err.message_parameters()["typeName"], format!("\"{name}\""));
+        }
+    }
+
+    #[test]
+    fn to_proto_atomic() {
+        let kind = |dt: DataType| to_proto(&dt).unwrap().kind.unwrap();
+        assert!(matches!(kind(DataType::Null), Kind::Null(_)));
+        assert!(matches!(kind(DataType::Boolean), Kind::Boolean(_)));
+        assert!(matches!(kind(DataType::Int8), Kind::Byte(_)));
+        assert!(matches!(kind(DataType::Int16), Kind::Short(_)));
+        assert!(matches!(kind(DataType::Int32), Kind::Integer(_)));
+        assert!(matches!(kind(DataType::Int64), Kind::Long(_)));
+        assert!(matches!(kind(DataType::Float32), Kind::Float(_)));
+        assert!(matches!(kind(DataType::Float64), Kind::Double(_)));
+        assert_eq!(
+            kind(DataType::Decimal128(10, 2)),
+            Kind::Decimal(pdt::Decimal {
+                scale: Some(2),
+                precision: Some(10),
+                type_variation_reference: 0
+            })
+        );
+        assert_eq!(
+            kind(DataType::Decimal256(60, 4)),
+            Kind::Decimal(pdt::Decimal {
+                scale: Some(4),
+                precision: Some(38),
+                type_variation_reference: 0
+            })
+        );
+        for dt in [DataType::Utf8, DataType::LargeUtf8, DataType::Utf8View] {
+            assert_eq!(
+                kind(dt),
+                Kind::String(pdt::String {
+                    type_variation_reference: 0,
+                    collation: "UTF8_BINARY".into()
+                })
+            );
+        }
+        for dt in [
+            DataType::Binary,
+            DataType::LargeBinary,
+            DataType::BinaryView,
+            DataType::FixedSizeBinary(4),
+        ] {
+            assert!(matches!(kind(dt), Kind::Binary(_)));
+        }
+        assert!(matches!(kind(DataType::Date32), Kind::Date(_)));
+        assert!(matches!(kind(DataType::Date64), Kind::Date(_)));
+        assert!(matches!(
+            kind(DataType::Timestamp(
+                TimeUnit::Microsecond,
+                Some("UTC".into())
+            )),
+            Kind::Timestamp(_)
+        ));
+        assert!(matches!(
+            kind(DataType::Timestamp(
+                TimeUnit::Nanosecond,
+                Some("+01:00".into())
+            )),
+            Kind::Timestamp(_)
+        ));
+        assert!(matches!(
+            kind(DataType::Timestamp(TimeUnit::Microsecond, None)),
+            Kind::TimestampNtz(_)
+        ));
+        assert_eq!(
+            kind(DataType::Duration(TimeUnit::Microsecond)),
+            Kind::DayTimeInterval(pdt::DayTimeInterval {
+                start_field: Some(0),
+                end_field: Some(3),
+                type_variation_reference: 0
+            })
+        );
+        assert_eq!(
+            kind(DataType::Interval(IntervalUnit::YearMonth)),
+            Kind::YearMonthInterval(pdt::YearMonthInterval {
+                start_field: Some(0),
+                end_field: Some(1),
+                type_variation_reference: 0
+            })
+        );
+        assert!(matches!(
+            kind(DataType::Interval(IntervalUnit::MonthDayNano)),
+            Kind::CalendarInterval(_)
+        ));
+        assert!(matches!(
+            kind(DataType::Dictionary(
+                Box::new(DataType::Int32),
+                Box::new(DataType::Utf8)
+            )),
+            Kind::String(_)
+        ));
+    }
+
+    #[test]
+    fn to_proto_nested_and_lists() {
+        let list = DataType::LargeList(Arc::new(Field::new("item", DataType::Int64, false)));
+        let Some(Kind::Array(a)) = to_proto(&list).unwrap().kind else {
+            panic!("expected an array")
+        };
+        assert!(!a.contains_null);
+        assert!(matches!(a.element_type.unwrap().kind, Some(Kind::Long(_))));
+        let map = map_type(DataType::Utf8, DataType::Int32, false);
+        let Some(Kind::Map(m)) = to_proto(&map).unwrap().kind else {
+            panic!("expected a map")
+        };
+        assert!(!m.value_contains_null);
+        assert!(matches!(m.key_type.unwrap().kind, Some(Kind::String(_))));
+        assert!(matches!(m.value_type.unwrap().kind, Some(Kind::Integer(_))));
+    }
+
+    #[test]
+    fn to_proto_rejects_types_spark_lacks() {
+        for dt in [
+            DataType::UInt32,
+            DataType::Float16,
+            array_type(DataType::UInt8, true),
+        ] {
+            let err = to_proto(&dt).unwrap_err();
+            assert_eq!(err.error_class(), "UNSUPPORTED_DATATYPE", "{dt}");
+        }
+        let schema = Fields::from(vec![Field::new("u", DataType::UInt64, true)]);
+        assert!(schema_to_proto(&schema).is_err());
+    }
+
+    #[test]
+    fn round_trip_through_proto() {
+        let types = vec![
+            DataType::Null,
+            DataType::Boolean,
+            DataType::Int8,
+            DataType::Int16,
+            DataType::Int32,
+            DataType::Int64,
+            DataType::Float32,
+            DataType::Float64,
+            DataType::Decimal128(38, 18),
+            DataType::Utf8,
+            DataType::Binary,
+            DataType::Date32,
+            timestamp_type(TZ),
+            timestamp_ntz_type(),
+            day_time_interval_type(),
+            year_month_interval_type(),
+            calendar_interval_type(),
+            array_type(map_type(DataType::Utf8, DataType::Int32, true), true),
+            DataType::Struct(Fields::from(vec![
+                struct_field("x y", array_type(DataType::Int16, false), false, None),
+                struct_field(
+                    "z",
+                    DataType::Struct(Fields::empty()),
+                    true,
+                    Some(r#"{"comment":"c","n":1}"#),
+                ),
+            ])),
+        ];
+        for dt in types {
+            let back = from_proto(&to_proto(&dt).unwrap(), TZ).unwrap();
+            assert_eq!(back, dt);
+        }
+    }
+
+    #[test]
+    fn schema_to_proto_builds_a_struct() {
+        let fields = Fields::from(vec![
+            Field::new("a", DataType::Int32, false),
+            Field::new("b", DataType::Utf8, true),
+        ]);
+        let dt = schema_to_proto(&fields).unwrap();
+        let Some(Kind::Struct(s)) = dt.kind else {
+            panic!("expected a struct")
+        };
+        assert_eq!(s.fields.len(), 2);
+        assert_eq!(s.fields[0].name, "a");
+        assert!(!s.fields[0].nullable);
+        assert!(s.fields[1].nullable);
+        assert!(schema_to_proto(&Fields::empty()).is_ok());
+    }
+}

@@ -1,0 +1,130 @@
+"""Errors reach the client as the same PySpark exceptions, conditions and parameters.
+
+After every error the same session must keep answering.
+"""
+
+import pytest
+from pyspark.errors import AnalysisException, ArithmeticException, ParseException
+from pyspark.sql import functions as F
+
+
+def still_answers(spark):
+    assert spark.range(3).count() == 3
+
+
+@pytest.fixture
+def df(spark):
+    return spark.createDataFrame([(1, "a", 2.0)], "id int, name string, value double")
+
+
+def test_unresolved_column_with_suggestion(spark, df, golden):
+    exc = golden.check_error(lambda: df.select("nme").collect())
+    assert isinstance(exc, AnalysisException)
+    still_answers(spark)
+
+
+def test_unresolved_column_in_filter_string(spark, df, golden):
+    golden.check_error(lambda: df.filter("valu > 1").collect())
+    still_answers(spark)
+
+
+def test_unresolved_column_in_sql(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT idd FROM range(3)").collect())
+    still_answers(spark)
+
+
+def test_unresolved_column_raised_at_schema_access(spark, df, golden):
+    golden.check_error(lambda: df.select(F.col("missing") + 1).schema)
+    still_answers(spark)
+
+
+def test_table_or_view_not_found_table(spark, golden):
+    exc = golden.check_error(lambda: spark.table("no_such_table_xyz").collect())
+    assert isinstance(exc, AnalysisException)
+    still_answers(spark)
+
+
+def test_table_or_view_not_found_sql(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT * FROM no_such_view_xyz").collect())
+    still_answers(spark)
+
+
+def test_parse_syntax_error(spark, golden):
+    exc = golden.check_error(lambda: spark.sql("SELEC 1"))
+    assert isinstance(exc, ParseException)
+    still_answers(spark)
+
+
+def test_parse_error_at_end_of_input(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT 1 +").collect())
+    still_answers(spark)
+
+
+def test_parse_error_in_expr_string(spark, df, golden):
+    golden.check_error(lambda: df.selectExpr("id +* 2").collect())
+    still_answers(spark)
+
+
+def test_divide_by_zero_sql(spark, golden):
+    exc = golden.check_error(lambda: spark.sql("SELECT 1 / 0").collect())
+    assert isinstance(exc, ArithmeticException)
+    still_answers(spark)
+
+
+def test_divide_by_zero_column(spark, golden):
+    df = spark.createDataFrame([(1, 0)], "a int, b int")
+    golden.check_error(lambda: df.select(F.col("a") / F.col("b")).collect())
+    still_answers(spark)
+
+
+def test_modulo_by_zero_integer(spark, golden):
+    df = spark.createDataFrame([(1, 0)], "a int, b int")
+    golden.check_error(lambda: df.select(F.col("a") % F.col("b")).collect())
+    still_answers(spark)
+
+
+def test_integer_overflow_under_ansi(spark, golden):
+    df = spark.createDataFrame([(2147483647,)], "a int")
+    golden.check_error(lambda: df.select(F.col("a") + 1).collect())
+    still_answers(spark)
+
+
+def test_cast_invalid_input(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT CAST('abc' AS INT)").collect())
+    still_answers(spark)
+
+
+def test_cast_invalid_input_from_column(spark, golden):
+    df = spark.createDataFrame([("1",), ("two",)], "s string")
+    golden.check_error(lambda: df.select(F.col("s").cast("bigint")).collect())
+    still_answers(spark)
+
+
+def test_unknown_function(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT no_such_fn(1)").collect())
+    still_answers(spark)
+
+
+def test_wrong_argument_type(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT array_contains(1, 1)").collect())
+    still_answers(spark)
+
+
+def test_ambiguous_reference_after_join(spark, golden):
+    a = spark.createDataFrame([(1, "x")], "id int, v string")
+    b = spark.createDataFrame([(1, "y")], "id int, v string")
+    golden.check_error(lambda: a.join(b, a.id == b.id).select("v").collect())
+    still_answers(spark)
+
+
+def test_union_with_different_column_counts(spark, golden):
+    a = spark.range(1)
+    b = spark.range(1).select("id", F.lit(1))
+    golden.check_error(lambda: a.union(b).collect())
+    still_answers(spark)
+
+
+def test_error_inside_larger_plan_keeps_session(spark, golden):
+    df = spark.range(10).select((F.lit(10) / (F.col("id") - 5)).alias("v"))
+    golden.check_error(lambda: df.collect())
+    golden.check_df(spark.range(2), "after")

@@ -1,0 +1,320 @@
+"""Column expressions: arithmetic, comparison, logic, nulls, conditionals, casts, names."""
+
+import contextlib
+
+import pytest
+from pyspark.sql import functions as F
+
+
+@contextlib.contextmanager
+def conf(spark, key, value):
+    spark.conf.set(key, value)
+    try:
+        yield
+    finally:
+        spark.conf.unset(key)
+
+
+@pytest.fixture
+def nums(spark):
+    return spark.createDataFrame(
+        [(1, 2, 1.5, "a"), (7, -3, 0.25, "b"), (None, 4, None, None), (0, 0, -2.0, "ab")],
+        "a int, b int, x double, s string",
+    )
+
+
+# -- arithmetic -------------------------------------------------------------------------
+
+
+def test_int_arithmetic(nums, golden):
+    df = nums.select(
+        "a", "b",
+        (F.col("a") + F.col("b")).alias("add"),
+        (F.col("a") - F.col("b")).alias("sub"),
+        (F.col("a") * F.col("b")).alias("mul"),
+        (-F.col("a")).alias("neg"),
+    )
+    golden.check_df(df)
+
+
+def test_division_is_fractional(nums, golden):
+    golden.check_df(nums.filter("b != 0").select((F.col("a") / F.col("b")).alias("div")))
+
+
+def test_modulo_and_pmod(nums, golden):
+    df = nums.filter("b != 0").select(
+        (F.col("a") % F.col("b")).alias("mod"), F.pmod("a", "b").alias("pmod")
+    )
+    golden.check_df(df)
+
+
+def test_integral_division_sql(spark, golden):
+    golden.check_df(spark.sql("SELECT 7 div 2 AS a, -7 div 2 AS b, 7L div -2 AS c"))
+
+
+def test_mixed_type_arithmetic(nums, golden):
+    df = nums.select(
+        (F.col("a") + F.col("x")).alias("int_plus_double"),
+        (F.col("a") + F.lit(1).cast("bigint")).alias("int_plus_long"),
+        (F.col("a") * F.lit("2")).alias("int_times_string"),
+    )
+    golden.check_df(df)
+
+
+def test_decimal_arithmetic(spark, golden):
+    df = spark.sql(
+        "SELECT CAST(1.10 AS DECIMAL(4,2)) + CAST(2.205 AS DECIMAL(5,3)) AS add, "
+        "CAST(1.10 AS DECIMAL(4,2)) * CAST(3 AS DECIMAL(2,0)) AS mul, "
+        "CAST(1 AS DECIMAL(4,2)) / CAST(3 AS DECIMAL(4,2)) AS div"
+    )
+    golden.check_df(df)
+
+
+def test_double_division_by_zero_fails_under_ansi(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT 1.0D / 0.0D AS d").collect())
+
+
+def test_division_by_zero_is_null_without_ansi(spark, golden):
+    with conf(spark, "spark.sql.ansi.enabled", "false"):
+        golden.check_df(spark.sql("SELECT 1.0D / 0.0D AS d, -1 / 0 AS n, 0.0D / 0.0D AS z, 5 % 0 AS m"))
+
+
+def test_math_functions(spark, golden):
+    df = spark.range(1).select(
+        F.abs(F.lit(-3)).alias("abs"),
+        F.sqrt(F.lit(16)).alias("sqrt"),
+        F.pow(F.lit(2), F.lit(10)).alias("pow"),
+        F.round(F.lit(2.5)).alias("round_half_up"),
+        F.round(F.lit(1.2345), 2).alias("round2"),
+        F.floor(F.lit(-1.5)).alias("floor"),
+        F.ceil(F.lit(1.2)).alias("ceil"),
+    )
+    golden.check_df(df)
+
+
+# -- comparison and logic ------------------------------------------------------------------
+
+
+def test_comparisons(nums, golden):
+    df = nums.select(
+        "a", "b",
+        (F.col("a") == F.col("b")).alias("eq"),
+        (F.col("a") != F.col("b")).alias("ne"),
+        (F.col("a") < F.col("b")).alias("lt"),
+        (F.col("a") <= F.col("b")).alias("le"),
+        (F.col("a") > F.col("b")).alias("gt"),
+        (F.col("a") >= F.col("b")).alias("ge"),
+    )
+    golden.check_df(df)
+
+
+def test_string_comparison(nums, golden):
+    golden.check_df(nums.select("s", (F.col("s") < F.lit("b")).alias("lt_b")))
+
+
+def test_three_valued_logic(spark, golden):
+    df = spark.createDataFrame(
+        [(p, q) for p in (True, False, None) for q in (True, False, None)], "p boolean, q boolean"
+    )
+    df = df.select(
+        "p", "q",
+        (F.col("p") & F.col("q")).alias("and"),
+        (F.col("p") | F.col("q")).alias("or"),
+        (~F.col("p")).alias("not_p"),
+    )
+    golden.check_df(df)
+
+
+def test_eq_null_safe(nums, golden):
+    df = nums.select(
+        "a", F.col("a").eqNullSafe(F.lit(None)).alias("is_null"), F.col("a").eqNullSafe(1).alias("is_one")
+    )
+    golden.check_df(df)
+
+
+def test_is_null_is_not_null(nums, golden):
+    golden.check_df(nums.select("a", F.col("a").isNull().alias("n"), F.col("a").isNotNull().alias("nn")))
+
+
+def test_isin(nums, golden):
+    df = nums.select("a", F.col("a").isin(1, 0).alias("in_list"), F.col("a").isin([]).alias("in_empty"))
+    golden.check_df(df)
+
+
+def test_isin_with_null_in_list(nums, golden):
+    golden.check_df(nums.select("a", F.col("a").isin(1, None).alias("v")))
+
+
+def test_like(nums, golden):
+    df = nums.select(
+        "s",
+        F.col("s").like("a%").alias("starts_a"),
+        F.col("s").like("_").alias("one_char"),
+        F.col("s").rlike("^a.$").alias("rlike"),
+    )
+    golden.check_df(df)
+
+
+def test_between(nums, golden):
+    golden.check_df(nums.select("a", F.col("a").between(0, 1).alias("v")))
+
+
+def test_when_otherwise(nums, golden):
+    df = nums.select(
+        "a",
+        F.when(F.col("a") > 5, "big").when(F.col("a") > 0, "small").otherwise("other").alias("size"),
+        F.when(F.col("a") == 1, F.lit(10)).alias("no_otherwise"),
+    )
+    golden.check_df(df)
+
+
+def test_coalesce_and_nvl(nums, golden):
+    golden.check_df(nums.select(F.coalesce("a", "b").alias("c"), F.expr("nvl(x, -1.0)").alias("nvl")))
+
+
+def test_string_functions(nums, golden):
+    df = nums.select(
+        F.upper("s").alias("up"),
+        F.length("s").alias("len"),
+        F.concat(F.col("s"), F.lit("!")).alias("cat"),
+        F.concat_ws("-", F.col("s"), F.lit("z")).alias("ws"),
+        F.substring("s", 1, 1).alias("sub"),
+    )
+    golden.check_df(df)
+
+
+# -- casts ------------------------------------------------------------------------------------
+
+
+def test_cast_string_to_int(spark, golden):
+    golden.check_df(spark.sql("SELECT CAST(' 42 ' AS INT) AS a, CAST('-7' AS INT) AS b, CAST('+3' AS BIGINT) AS c"))
+
+
+def test_cast_invalid_string_to_int_fails_under_ansi(spark, golden):
+    df = spark.createDataFrame([("12",), ("x1",)], "s string").select(F.col("s").cast("int"))
+    golden.check_error(lambda: df.collect())
+
+
+def test_cast_invalid_string_to_int_is_null_without_ansi(spark, golden):
+    df = spark.createDataFrame([("12",), ("x1",)], "s string").select(F.col("s").cast("int").alias("i"))
+    with conf(spark, "spark.sql.ansi.enabled", "false"):
+        golden.check_df(df)
+
+
+def test_try_cast(spark, golden):
+    golden.check_df(spark.sql("SELECT try_cast('x' AS INT) AS a, try_cast('5' AS INT) AS b"))
+
+
+def test_cast_decimal_string_to_int_fails_under_ansi(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT CAST('1.5' AS INT)").collect())
+
+
+def test_cast_double_to_int_truncates(spark, golden):
+    golden.check_df(spark.sql("SELECT CAST(1.9D AS INT) AS a, CAST(-1.9D AS INT) AS b, CAST(2.5 AS BIGINT) AS c"))
+
+
+def test_cast_overflow_fails_under_ansi(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT CAST(300 AS TINYINT)").collect())
+
+
+def test_cast_to_string(spark, golden):
+    df = spark.sql(
+        "SELECT CAST(1.0D AS STRING) AS d, CAST(1E20D AS STRING) AS big, CAST(0.1F AS STRING) AS f, "
+        "CAST(true AS STRING) AS b, CAST(DATE'2024-01-02' AS STRING) AS dt, "
+        "CAST(TIMESTAMP'2024-01-02 03:04:05.5' AS STRING) AS ts, CAST(1.50BD AS STRING) AS dec, "
+        "CAST(array(1, NULL) AS STRING) AS arr, CAST(map('a', 1) AS STRING) AS m, "
+        "CAST(named_struct('x', 1, 'y', 'z') AS STRING) AS st, CAST(X'414243' AS STRING) AS bin"
+    )
+    golden.check_df(df)
+
+
+def test_cast_string_to_date_and_timestamp(spark, golden):
+    df = spark.sql(
+        "SELECT CAST('2024-02-29' AS DATE) AS d, CAST('2024-02-29 10:11:12.5' AS TIMESTAMP) AS ts, "
+        "CAST('2024-02-29T10:11:12Z' AS TIMESTAMP) AS ts_z, CAST('2024-02-29' AS TIMESTAMP) AS ts_day"
+    )
+    golden.check_df(df)
+
+
+def test_cast_invalid_date_fails_under_ansi(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT CAST('2024-02-30' AS DATE)").collect())
+
+
+def test_cast_string_to_boolean(spark, golden):
+    golden.check_df(spark.sql("SELECT CAST('true' AS BOOLEAN) AS a, CAST('N' AS BOOLEAN) AS b, CAST(' 1 ' AS BOOLEAN) AS c"))
+
+
+def test_cast_numeric_to_boolean_and_back(spark, golden):
+    golden.check_df(spark.sql("SELECT CAST(0 AS BOOLEAN) AS a, CAST(2 AS BOOLEAN) AS b, CAST(true AS INT) AS c"))
+
+
+def test_cast_string_to_decimal(spark, golden):
+    golden.check_df(spark.sql("SELECT CAST('3.14159' AS DECIMAL(4,2)) AS a, CAST('1e2' AS DECIMAL(5,1)) AS b"))
+
+
+def test_cast_with_column_api_and_type_object(nums, golden):
+    from pyspark.sql.types import LongType, StringType
+
+    df = nums.select(F.col("a").cast(LongType()).alias("l"), F.col("x").cast(StringType()).alias("s"))
+    golden.check_df(df)
+
+
+def test_astype_alias(nums, golden):
+    golden.check_df(nums.select(F.col("b").astype("double").alias("d")))
+
+
+# -- names ----------------------------------------------------------------------------------
+
+
+def test_backticked_names_with_dots_and_spaces(spark, golden):
+    df = spark.createDataFrame([(1, 2)], "`a.b` int, `my col` int")
+    golden.check_df(df.select(F.col("`a.b`"), F.col("`my col`") + 1), "col")
+    golden.check_df(df.selectExpr("`a.b` * 10 AS x", "`my col`"), "expr")
+
+
+def test_struct_field_access(spark, golden):
+    df = spark.sql("SELECT named_struct('x', 1, 'y', named_struct('z', 'deep')) AS s")
+    golden.check_df(df.select("s.x", F.col("s.y.z"), F.col("s")["x"].alias("via_getitem"), df.s.y.getField("z")))
+
+
+def test_array_and_map_access(spark, golden):
+    df = spark.sql("SELECT array(10, 20, 30) AS a, map('k', 'v') AS m")
+    golden.check_df(df.select(F.col("a")[1], F.col("m")["k"], F.col("a").getItem(0), F.element_at("a", -1)))
+
+
+def test_qualified_names_with_dataframe_alias(spark, golden):
+    df = spark.createDataFrame([(1, "x")], "id int, v string").alias("t")
+    golden.check_df(df.select("t.id", F.col("t.v"), F.col("t.*")))
+
+
+def test_column_names_are_case_insensitive(spark, golden):
+    df = spark.createDataFrame([(1,)], "MixedCase int")
+    golden.check_df(df.select("mixedcase", F.col("MIXEDCASE")))
+
+
+def test_dataframe_attribute_and_item_access(nums, golden):
+    golden.check_df(nums.select(nums.a, nums["b"], nums[2]))
+
+
+# -- string expressions -------------------------------------------------------------------------
+
+
+def test_select_expr(nums, golden):
+    golden.check_df(nums.selectExpr("a", "a * 2 AS twice", "upper(s)", "CASE WHEN a > 1 THEN 'y' ELSE 'n' END AS flag"))
+
+
+def test_expr_in_select(nums, golden):
+    golden.check_df(nums.select(F.expr("a + b").alias("sum"), F.expr("x IS NULL")))
+
+
+def test_filter_with_sql_string(nums, golden):
+    golden.check_df(nums.filter("a > 0 AND s LIKE 'a%'"))
+
+
+def test_filter_with_expr(nums, golden):
+    golden.check_df(nums.filter(F.expr("b BETWEEN 0 AND 3")))
+
+
+def test_auto_generated_column_names(nums, golden):
+    df = nums.select(F.col("a") + 1, F.col("a") * F.col("b"), F.lit(5), F.upper("s"), F.col("x").cast("int"))
+    golden.check("columns", df.columns)
