@@ -455,3 +455,23 @@ def requires_client(minimum: str):
     have = tuple(int(x) for x in CLIENT.split("."))
     need = tuple(int(x) for x in minimum.split("."))
     return pytest.mark.skipif(have < need, reason=f"needs pyspark >= {minimum}")
+
+
+# --------------------------------------------------------------------------
+# Known gaps: listed tests are strict xfails, so a fix must also delist them.
+# --------------------------------------------------------------------------
+
+KNOWN_FAILURES = {
+    line.strip()
+    for line in (TESTS_DIR / "known_failures.txt").read_text().splitlines()
+    if line.strip() and not line.startswith("#")
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    if REMOTE:
+        return
+    for item in items:
+        nodeid = item.nodeid.split("tests/", 1)[-1]
+        if nodeid in KNOWN_FAILURES:
+            item.add_marker(pytest.mark.xfail(strict=True, reason="known gap, see tests/known_failures.txt"))

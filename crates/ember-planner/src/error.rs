@@ -73,7 +73,7 @@ impl ErrorKind {
                 "org.apache.spark.sql.catalyst.analysis.TempTableAlreadyExistsException",
                 "org.apache.spark.sql.AnalysisException",
             ],
-            ErrorKind::Interrupted => &["org.apache.spark.SparkException"],
+            ErrorKind::Interrupted => &["org.apache.spark.SparkInterruptedException"],
             ErrorKind::Internal => &["org.apache.spark.SparkException"],
         }
     }
@@ -156,7 +156,7 @@ impl SparkError {
             format!(
                 "The table or view {relation_name} cannot be found. Verify the spelling and correctness of the schema and catalog.\nIf you did not qualify the name with a schema, verify the current_schema() output, or qualify the name with the correct schema and catalog.\nTo tolerate the error on drop use DROP VIEW IF EXISTS or DROP TABLE IF EXISTS."
             ),
-            &[("relationName", relation_name.clone())],
+            &[("relationName", relation_name.clone()), ("searchPath", SEARCH_PATH.to_string())],
         )
     }
 
@@ -182,6 +182,35 @@ impl SparkError {
         )
     }
 
+    /// `[REMAINDER_BY_ZERO]` under ANSI mode.
+    pub fn remainder_by_zero() -> Self {
+        Self::new(
+            ErrorKind::Arithmetic,
+            "REMAINDER_BY_ZERO",
+            "22012",
+            "Remainder by zero. Use `try_mod` to tolerate divisor being 0 and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+            &[("config", "\"spark.sql.ansi.enabled\"".to_string())],
+        )
+    }
+
+    /// `[CAST_OVERFLOW]`: `value` (a SQL literal) does not fit `target`.
+    pub fn cast_overflow(value: &str, source: &str, target: &str) -> Self {
+        Self::new(
+            ErrorKind::Arithmetic,
+            "CAST_OVERFLOW",
+            "22003",
+            format!(
+                "The value {value} of the type \"{source}\" cannot be cast to \"{target}\" due to an overflow. Use `try_cast` to tolerate overflow and return NULL instead."
+            ),
+            &[
+                ("ansiConfig", "\"spark.sql.ansi.enabled\"".to_string()),
+                ("sourceType", format!("\"{source}\"")),
+                ("targetType", format!("\"{target}\"")),
+                ("value", value.to_string()),
+            ],
+        )
+    }
+
     /// `[CAST_INVALID_INPUT]`: `value` (already rendered as a SQL literal) of
     /// `source` type cannot be cast to `target` (Spark type names, upper case).
     pub fn cast_invalid_input(value: &str, source: &str, target: &str) -> Self {
@@ -193,6 +222,7 @@ impl SparkError {
                 "The value {value} of the type \"{source}\" cannot be cast to \"{target}\" because it is malformed. Correct the value as per the syntax, or change its target type. Use `try_cast` to tolerate malformed input and return NULL instead."
             ),
             &[
+                ("ansiConfig", "\"spark.sql.ansi.enabled\"".to_string()),
                 ("expression", value.to_string()),
                 ("sourceType", format!("\"{source}\"")),
                 ("targetType", format!("\"{target}\"")),
@@ -354,6 +384,9 @@ impl From<ArrowError> for SparkError {
         Self::from_arrow(err)
     }
 }
+
+/// The function and table search path Spark reports.
+pub const SEARCH_PATH: &str = "[`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]";
 
 /// Quotes one identifier with backticks, as Spark's `toSQLId` does.
 pub fn quote_identifier(name: &str) -> String {

@@ -282,13 +282,23 @@ impl Planner<'_> {
     }
 }
 
-/// Spark's proposal list: candidates ordered by edit distance to `name`.
+/// Spark's proposal list: close candidates (edit distance within
+/// [`SUGGESTION_DISTANCE`]) first, by distance, then the rest in schema order.
 fn suggestions(name: &str, candidates: &[String]) -> Vec<String> {
     let target = split_name_parts(name).pop().unwrap_or_default();
-    let mut scored: Vec<(usize, &String)> = candidates.iter().map(|c| (levenshtein(&target, c), c)).collect();
+    let mut scored: Vec<(usize, &String)> = candidates
+        .iter()
+        .map(|c| {
+            let distance = levenshtein(&target, c);
+            (if distance <= SUGGESTION_DISTANCE { distance } else { usize::MAX }, c)
+        })
+        .collect();
     scored.sort_by_key(|(d, _)| *d);
     scored.into_iter().take(5).map(|(_, c)| c.clone()).collect()
 }
+
+/// Edit distance beyond which Spark ranks candidates no closer than others.
+const SUGGESTION_DISTANCE: usize = 2;
 
 fn levenshtein(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
@@ -313,5 +323,7 @@ mod tests {
     fn suggestions_are_ordered_by_similarity() {
         let names = vec!["alpha".to_string(), "beta".to_string(), "alps".to_string()];
         assert_eq!(suggestions("alp", &names), vec!["alps", "alpha", "beta"]);
+        let names = vec!["id".to_string(), "name".to_string(), "value".to_string()];
+        assert_eq!(suggestions("valu", &names), vec!["value", "id", "name"]);
     }
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, Float64Array, StringArray};
+use datafusion::arrow::array::{Array, ArrayRef, StringArray};
 use datafusion::arrow::compute::{CastOptions, cast_with_options};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{DataFusionError, ScalarValue};
@@ -56,11 +56,55 @@ impl Planner<'_> {
                 if matches!(dividend_type, DataType::Decimal128(..)) || matches!(divisor_type, DataType::Decimal128(..)) {
                     return Ok((binary_expr(args[0].clone(), Operator::Divide, args[1].clone()), name));
                 }
-                let udf = ScalarUDF::new_from_impl(SparkDivide::new(self.config.ansi));
                 let to_double = |e: Expr| datafusion::logical_expr::cast(e, DataType::Float64);
-                Ok((udf.call(vec![to_double(args[0].clone()), to_double(args[1].clone())]), name))
+                let expr = SparkZeroChecked::call(
+                    ZeroCheckedOp::Divide,
+                    self.config.ansi,
+                    DataType::Float64,
+                    to_double(args[0].clone()),
+                    to_double(args[1].clone()),
+                );
+                Ok((expr, name))
             }
-            "%" => binary(Operator::Modulo, "%", &mut args),
+            "div" => {
+                expect_args(name, &args, 2)?;
+                let to_long = |e: Expr| datafusion::logical_expr::cast(e, DataType::Int64);
+                let expr = SparkZeroChecked::call(
+                    ZeroCheckedOp::Divide,
+                    self.config.ansi,
+                    DataType::Int64,
+                    to_long(args[0].clone()),
+                    to_long(args[1].clone()),
+                );
+                Ok((expr, format!("({} div {})", names[0], names[1])))
+            }
+            "current_timezone" if args.is_empty() => {
+                Ok((Expr::Literal(ScalarValue::Utf8(Some(self.config.time_zone.clone())), None), "current_timezone()".to_string()))
+            }
+            "version" if args.is_empty() => {
+                let version = format!("{} ember-{}", crate::SPARK_VERSION, env!("CARGO_PKG_VERSION"));
+                Ok((Expr::Literal(ScalarValue::Utf8(Some(version)), None), "version()".to_string()))
+            }
+            "%" | "mod" => {
+                expect_args(name, &args, 2)?;
+                let left_type = self.type_of(&args[0], input)?;
+                let right_type = self.type_of(&args[1], input)?;
+                let coercer = datafusion::logical_expr::type_coercion::binary::BinaryTypeCoercer::new(
+                    &left_type,
+                    &Operator::Modulo,
+                    &right_type,
+                );
+                let (l, r) = coercer.get_input_types()?;
+                let result_type = coercer.get_result_type()?;
+                let cast_to = |e: Expr, from: &DataType, to: &DataType| {
+                    let e = if from == to { e } else { datafusion::logical_expr::cast(e, to.clone()) };
+                    if to == &result_type { e } else { datafusion::logical_expr::cast(e, result_type.clone()) }
+                };
+                let left = cast_to(args[0].clone(), &left_type, &l);
+                let right = cast_to(args[1].clone(), &right_type, &r);
+                let expr = SparkZeroChecked::call(ZeroCheckedOp::Remainder, self.config.ansi, result_type.clone(), left, right);
+                Ok((expr, format!("({} % {})", names[0], names[1])))
+            }
             "==" | "=" => binary(Operator::Eq, "=", &mut args),
             "!=" | "<>" => {
                 let (eq, _) = binary(Operator::Eq, "=", &mut args)?;
@@ -144,6 +188,13 @@ impl Planner<'_> {
                     _ => datafusion::functions::string::expr_fn::contains(args[0].clone(), args[1].clone()),
                 };
                 Ok((expr, format!("{lower}({}, {})", names[0], names[1])))
+            }
+            "map" | "create_map" => {
+                if args.len() % 2 != 0 {
+                    return Err(wrong_args(name, args.len(), "an even number of"));
+                }
+                let (keys, values): (Vec<_>, Vec<_>) = args.chunks(2).map(|kv| (kv[0].clone(), kv[1].clone())).unzip();
+                Ok((datafusion::functions_nested::map::map(keys, values), format!("map({})", names.join(", "))))
             }
             "struct" | "named_struct" => self.make_struct(&lower, args, names, arguments),
             "mean" => self.call_registered("avg", args, &names, distinct, input),
@@ -243,7 +294,7 @@ impl Planner<'_> {
             ),
             &[
                 ("routineName", format!("`{name}`")),
-                ("searchPath", "[`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]".to_string()),
+                ("searchPath", crate::error::SEARCH_PATH.to_string()),
             ],
         ))
     }
@@ -347,53 +398,69 @@ impl ScalarUDFImpl for AnsiStringCast {
     }
 }
 
-/// Spark's `/` on doubles: division by zero fails under ANSI mode and is
-/// NULL otherwise (never infinity).
+/// Which checked operation a [`SparkZeroChecked`] computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum ZeroCheckedOp {
+    Divide,
+    Remainder,
+}
+
+/// Spark's `/` and `%`: a zero divisor fails under ANSI mode
+/// (`DIVIDE_BY_ZERO`, `REMAINDER_BY_ZERO`) and gives NULL otherwise, never
+/// infinity or NaN. Both inputs already have `return_type`.
 #[derive(Debug, PartialEq, Eq, Hash)]
-struct SparkDivide {
+struct SparkZeroChecked {
+    op: ZeroCheckedOp,
     ansi: bool,
+    return_type: DataType,
     signature: Signature,
 }
 
-impl SparkDivide {
-    fn new(ansi: bool) -> Self {
-        SparkDivide { ansi, signature: Signature::exact(vec![DataType::Float64, DataType::Float64], Volatility::Immutable) }
+impl SparkZeroChecked {
+    fn call(op: ZeroCheckedOp, ansi: bool, return_type: DataType, left: Expr, right: Expr) -> Expr {
+        let udf = SparkZeroChecked {
+            op,
+            ansi,
+            return_type: return_type.clone(),
+            signature: Signature::exact(vec![return_type.clone(), return_type], Volatility::Immutable),
+        };
+        ScalarUDF::new_from_impl(udf).call(vec![left, right])
     }
 }
 
-impl ScalarUDFImpl for SparkDivide {
+impl ScalarUDFImpl for SparkZeroChecked {
     fn name(&self) -> &str {
-        "spark_divide"
+        match self.op {
+            ZeroCheckedOp::Divide => "spark_divide",
+            ZeroCheckedOp::Remainder => "spark_remainder",
+        }
     }
     fn signature(&self) -> &Signature {
         &self.signature
     }
     fn return_type(&self, _: &[DataType]) -> datafusion::error::Result<DataType> {
-        Ok(DataType::Float64)
+        Ok(self.return_type.clone())
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> datafusion::error::Result<ColumnarValue> {
+        use datafusion::arrow::compute::kernels::numeric::{div, rem};
+        use datafusion::arrow::compute::{kernels::cmp::eq, nullif};
         let n = args.number_rows;
         let left = args.args[0].to_array(n)?;
         let right = args.args[1].to_array(n)?;
-        let as_f64 = |a: &ArrayRef| {
-            a.as_any().downcast_ref::<Float64Array>().cloned().ok_or_else(|| {
-                DataFusionError::Internal("spark_divide expects doubles".to_string())
-            })
-        };
-        let (left, right) = (as_f64(&left)?, as_f64(&right)?);
-        let mut out = Vec::with_capacity(n);
-        for i in 0..n {
-            if left.is_null(i) || right.is_null(i) {
-                out.push(None);
-            } else if right.value(i) == 0.0 {
-                if self.ansi {
-                    return Err(SparkError::divide_by_zero().into_datafusion());
-                }
-                out.push(None);
-            } else {
-                out.push(Some(left.value(i) / right.value(i)));
-            }
+        let zero = ScalarValue::new_zero(&self.return_type)?.to_scalar()?;
+        let is_zero = eq(&right, &zero)?;
+        if is_zero.true_count() > 0 && self.ansi {
+            let err = match self.op {
+                ZeroCheckedOp::Divide => SparkError::divide_by_zero(),
+                ZeroCheckedOp::Remainder => SparkError::remainder_by_zero(),
+            };
+            return Err(err.into_datafusion());
         }
-        Ok(ColumnarValue::Array(Arc::new(Float64Array::from(out))))
+        let right = nullif(&right, &is_zero)?;
+        let result = match self.op {
+            ZeroCheckedOp::Divide => div(&left, &right)?,
+            ZeroCheckedOp::Remainder => rem(&left, &right)?,
+        };
+        Ok(ColumnarValue::Array(result))
     }
 }

@@ -17,6 +17,9 @@ pub mod names;
 mod plan;
 pub mod sql;
 
+/// The Spark version whose behaviour Ember reproduces.
+pub const SPARK_VERSION: &str = "4.3.0";
+
 pub use config::PlannerConfig;
 pub use error::{ErrorKind, Result, SparkError};
 pub use literal::literal_to_scalar;

@@ -85,7 +85,8 @@ pub fn literal_to_scalar(literal: &Literal, tz: &str) -> Result<(ScalarValue, St
                 .or_else(|| values.first().map(|v| v.data_type()))
                 .unwrap_or(DataType::Null);
             let values = values.into_iter().map(|v| v.cast_to(&element_type)).collect::<std::result::Result<Vec<_>, _>>()?;
-            let list = ScalarValue::new_list_nullable(&values, &element_type);
+            let nullable = values.iter().any(ScalarValue::is_null);
+            let list = ScalarValue::new_list(&values, &element_type, nullable);
             (ScalarValue::List(list), format!("array({})", names.join(", ")))
         }
         LiteralType::Struct(s) => {
@@ -158,7 +159,8 @@ fn decimal(value: &str, precision: Option<i32>, scale: Option<i32>) -> Result<(S
         Some((int, frac)) => (format!("{int}{frac}"), frac.len()),
         None => (text.to_string(), 0),
     };
-    let scale = scale.map(|s| s as usize).unwrap_or(frac_len);
+    // Like Spark, never drop digits of the value for a declared scale.
+    let scale = scale.map(|s| (s.max(0) as usize).max(frac_len)).unwrap_or(frac_len);
     let mut unscaled: i128 = digits
         .parse()
         .map_err(|_| SparkError::illegal_argument(format!("invalid decimal literal {value}")))?;
@@ -166,7 +168,8 @@ fn decimal(value: &str, precision: Option<i32>, scale: Option<i32>) -> Result<(S
         unscaled *= 10;
     }
     let significant = digits.trim_start_matches(['-', '+']).trim_start_matches('0').len().max(1);
-    let precision = precision.map(|p| p as u8).unwrap_or_else(|| significant.max(scale).max(1) as u8);
+    let needed = significant.max(scale).max(1);
+    let precision = precision.map(|p| (p.max(0) as usize).max(needed)).unwrap_or(needed) as u8;
     let rendered = datafusion::arrow::array::Decimal128Array::from(vec![unscaled])
         .with_precision_and_scale(precision, scale as i8)?
         .value_as_string(0);

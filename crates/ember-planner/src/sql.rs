@@ -18,6 +18,7 @@ pub fn parse_query(sql: &str) -> Result<connect::Relation> {
     }
     match statement {
         ast::Statement::Query(query) => query_relation(&query),
+        ast::Statement::Set(_) => Err(SparkError::unsupported("SET inside a query")),
         other => Err(SparkError::unsupported(format!("SQL statement {}", statement_kind(&other)))),
     }
 }
@@ -39,8 +40,32 @@ pub fn parse_select_item(sql: &str) -> Result<connect::Expression> {
 }
 
 fn parser(sql: &str) -> Result<Parser<'static>> {
-    Parser::new(&SparkSqlDialect {}).try_with_sql(sql).map_err(|e| parse_error(&e))
+    use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
+    let tokens = Tokenizer::new(&SparkSqlDialect {}, sql)
+        .tokenize_with_location()
+        .map_err(|e| SparkError::parse_syntax(&format!("'{}'", e.message), ""))?;
+    // Spark's typed numeric literals (`1L`, `2.5D`, `1BD`) arrive as a number
+    // directly followed by a word; keep them as one number token.
+    let mut merged: Vec<datafusion::sql::sqlparser::tokenizer::TokenWithSpan> = Vec::with_capacity(tokens.len());
+    for token in tokens {
+        if let (Some(previous), Token::Word(word)) = (merged.last_mut(), &token.token) {
+            if let Token::Number(number, long) = &previous.token {
+                let suffix = word.value.to_uppercase();
+                let adjacent = previous.span.end == token.span.start;
+                if adjacent && word.quote_style.is_none() && NUMERIC_SUFFIXES.contains(&suffix.as_str()) {
+                    previous.token = Token::Number(format!("{number}{suffix}"), *long);
+                    previous.span.end = token.span.end;
+                    continue;
+                }
+            }
+        }
+        merged.push(token);
+    }
+    Ok(Parser::new(&SparkSqlDialect {}).with_tokens_with_locations(merged))
 }
+
+/// Spark's numeric literal suffixes.
+const NUMERIC_SUFFIXES: &[&str] = &["L", "S", "Y", "D", "F", "BD"];
 
 fn expect_end(parser: &mut Parser) -> Result<()> {
     let next = parser.peek_token();
@@ -337,6 +362,7 @@ fn table_factor(factor: &ast::TableFactor) -> Result<connect::Relation> {
             })),
             alias,
         ),
+        ast::TableFactor::Table { name, alias, args: Some(args), .. } => (table_function(name, args)?, alias),
         ast::TableFactor::Derived { subquery, alias, .. } => (query_relation(subquery)?, alias),
         ast::TableFactor::NestedJoin { table_with_joins, alias } => (table_with_joins_boxed(table_with_joins)?, alias),
         other => return Err(SparkError::unsupported(format!("FROM {other}"))),
@@ -359,6 +385,34 @@ fn table_factor(factor: &ast::TableFactor) -> Result<connect::Relation> {
         }
         None => relation,
     })
+}
+
+/// Table-valued functions in FROM: `range(end)`, `range(start, end[, step[, partitions]])`.
+fn table_function(name: &ast::ObjectName, args: &ast::TableFunctionArgs) -> Result<connect::Relation> {
+    let function = name.to_string().to_lowercase();
+    if function != "range" {
+        return Err(SparkError::unsupported(format!("table function {function}")));
+    }
+    let mut values = Vec::new();
+    for arg in &args.args {
+        let ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) = arg else {
+            return Err(SparkError::unsupported(format!("range argument {arg}")));
+        };
+        let text = match e {
+            ast::Expr::Value(v) => v.value.to_string(),
+            ast::Expr::UnaryOp { op: ast::UnaryOperator::Minus, expr } => format!("-{expr}"),
+            other => return Err(SparkError::unsupported(format!("range argument {other}"))),
+        };
+        values.push(text.parse::<i64>().map_err(|_| SparkError::illegal_argument(format!("invalid range argument {text}")))?);
+    }
+    let (start, end, step, partitions) = match values.as_slice() {
+        [end] => (0, *end, 1, None),
+        [start, end] => (*start, *end, 1, None),
+        [start, end, step] => (*start, *end, *step, None),
+        [start, end, step, partitions] => (*start, *end, *step, Some(*partitions as i32)),
+        _ => return Err(SparkError::illegal_argument("range takes 1 to 4 arguments")),
+    };
+    Ok(rel(RelType::Range(connect::Range { start: Some(start), end, step, num_partitions: partitions })))
 }
 
 fn table_with_joins_boxed(t: &ast::TableWithJoins) -> Result<connect::Relation> {
@@ -422,6 +476,7 @@ fn expression(e: &ast::Expr) -> Result<connect::Expression> {
                 ast::BinaryOperator::BitwiseOr => "|",
                 ast::BinaryOperator::BitwiseXor => "^",
                 ast::BinaryOperator::StringConcat => "concat",
+                ast::BinaryOperator::MyIntegerDivide | ast::BinaryOperator::DuckIntegerDivide => "div",
                 other => return Err(SparkError::unsupported(format!("operator {other}"))),
             };
             function(name, vec![expression(left)?, expression(right)?])
@@ -543,9 +598,32 @@ fn function_call(f: &ast::Function) -> Result<connect::Expression> {
 }
 
 /// Spark SQL's numeric literals: integers are INT (or BIGINT when larger),
-/// `1.5` is a DECIMAL, `1e3` a DOUBLE.
+/// `1.5` is a DECIMAL, `1e3` a DOUBLE; suffixes choose the type (`1L`,
+/// `1S`, `1Y`, `1.5D`, `1.5F`, `1.5BD`).
 fn number_literal(text: &str, long_suffix: bool) -> Result<connect::Expression> {
     use connect::expression::literal::LiteralType;
+    let invalid = || SparkError::parse_syntax(&format!("'{text}'"), "");
+    let upper = text.to_uppercase();
+    if let Some(digits) = upper.strip_suffix("BD") {
+        let scale = digits.split('.').nth(1).map(str::len).unwrap_or(0);
+        let precision = digits.trim_start_matches('-').replace('.', "").trim_start_matches('0').len().max(scale).max(1);
+        return Ok(literal(LiteralType::Decimal(connect::expression::literal::Decimal {
+            value: digits.to_string(),
+            precision: Some(precision as i32),
+            scale: Some(scale as i32),
+        })));
+    }
+    if let Some(suffix) = upper.chars().last().filter(|c| c.is_ascii_alphabetic() && *c != 'E') {
+        let digits = &text[..text.len() - 1];
+        return match suffix {
+            'L' => digits.parse::<i64>().map(|v| literal(LiteralType::Long(v))).map_err(|_| invalid()),
+            'S' => digits.parse::<i16>().map(|v| literal(LiteralType::Short(i32::from(v)))).map_err(|_| invalid()),
+            'Y' => digits.parse::<i8>().map(|v| literal(LiteralType::Byte(i32::from(v)))).map_err(|_| invalid()),
+            'D' => digits.parse::<f64>().map(|v| literal(LiteralType::Double(v))).map_err(|_| invalid()),
+            'F' => digits.parse::<f32>().map(|v| literal(LiteralType::Float(v))).map_err(|_| invalid()),
+            _ => Err(invalid()),
+        };
+    }
     if long_suffix {
         return text.parse::<i64>().map(|v| literal(LiteralType::Long(v))).map_err(|_| SparkError::parse_syntax(&format!("'{text}'"), ""));
     }

@@ -11,8 +11,7 @@ use ember_protocol::connect::{
 use crate::execute::{output_schema, plan, schema_proto};
 use crate::session::Session;
 
-/// The Spark version Ember answers to.
-pub const SPARK_VERSION: &str = "4.3.0";
+use ember_planner::SPARK_VERSION;
 
 /// Answers one AnalyzePlan request.
 pub fn analyze(session: &Session, analyze: Analyze) -> Result<apr::Result, SparkError> {
@@ -86,7 +85,7 @@ pub fn analyze(session: &Session, analyze: Analyze) -> Result<apr::Result, Spark
                 .unwrap_or_else(|e| e.into_inner())
                 .get(&key)
                 .cloned()
-                .unwrap_or_default();
+                .unwrap_or(connect::StorageLevel { replication: 1, ..Default::default() });
             apr::Result::GetStorageLevel(apr::GetStorageLevel { storage_level: Some(level) })
         }
         Analyze::JsonToDdl(j) => {
@@ -254,7 +253,7 @@ pub fn config(session: &Session, operation: Option<OpType>) -> Result<Vec<connec
         }
         Some(OpType::Get(get)) => get.keys.iter().map(|k| Ok(pair(k, conf.get_required(k)?))).collect::<Result<_, SparkError>>()?,
         Some(OpType::GetWithDefault(get)) => {
-            get.pairs.iter().map(|kv| pair(&kv.key, conf.get(&kv.key).or_else(|| kv.value.clone()))).collect()
+            get.pairs.iter().map(|kv| pair(&kv.key, conf.get_or(&kv.key, kv.value.clone()))).collect()
         }
         Some(OpType::GetOption(get)) => get.keys.iter().map(|k| pair(k, conf.get(k))).collect(),
         Some(OpType::GetAll(get)) => conf.all(get.prefix.as_deref()).into_iter().map(|(k, v)| pair(&k, Some(v))).collect(),

@@ -54,6 +54,8 @@ const STATIC: &[&str] = &["spark.sql.warehouse.dir", "spark.app.name", "spark.ma
 pub struct SessionConf {
     values: BTreeMap<String, String>,
     defaults: BTreeMap<String, String>,
+    /// Set when the server started (`--conf`): these count as set.
+    server_values: BTreeMap<String, String>,
 }
 
 impl SessionConf {
@@ -62,10 +64,15 @@ impl SessionConf {
         let mut defaults: BTreeMap<String, String> =
             SPARK_DEFAULTS.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         defaults.insert("spark.sql.session.timeZone".to_string(), local_time_zone());
-        for (k, v) in server_defaults {
-            defaults.insert(k.clone(), v.clone());
-        }
-        SessionConf { values: BTreeMap::new(), defaults }
+        let server_values: BTreeMap<String, String> = server_defaults.iter().cloned().collect();
+        defaults.extend(server_values.clone());
+        SessionConf { values: BTreeMap::new(), defaults, server_values }
+    }
+
+    /// `spark.conf.get(key, default)`: a value set in the session or on the
+    /// server wins; Spark's own defaults give way to the caller's.
+    pub fn get_or(&self, key: &str, default: Option<String>) -> Option<String> {
+        self.values.get(key).or_else(|| self.server_values.get(key)).cloned().or(default)
     }
 
     /// The value of a key, if it has one.

@@ -82,6 +82,7 @@ async fn execute_relation(responder: &Responder<'_>, relation: &connect::Relatio
                 .map_err(|e| SparkError::internal(e.to_string()))?;
             Some(single_string("html_string", text))
         }
+        Some(RelType::Catalog(catalog)) => Some(crate::catalog::run(session, catalog)?),
         _ => None,
     };
     if let Some(batch) = batch {
@@ -162,7 +163,7 @@ pub fn output_schema(planned: &PlannedQuery) -> Result<SchemaRef, SparkError> {
     let fields = schema
         .fields()
         .iter()
-        .map(|f| Ok(Field::new(f.name(), spark_arrow_type(f.data_type())?, f.is_nullable())))
+        .map(|f| Ok(f.as_ref().clone().with_data_type(spark_arrow_type(f.data_type())?)))
         .collect::<Result<Vec<_>, SparkError>>()?;
     Ok(Arc::new(Schema::new(fields)))
 }
@@ -236,6 +237,45 @@ fn single_string(name: &str, text: String) -> RecordBatch {
         .unwrap_or_else(|_| RecordBatch::new_empty(Arc::new(Schema::empty())))
 }
 
+/// `SET`, `SET key` and `SET key=value`: the result is a local relation of
+/// (key, value) rows, as Spark returns it.
+fn set_command(session: &Session, query: &str) -> Result<Option<connect::Relation>, SparkError> {
+    let text = query.trim().trim_end_matches(';').trim();
+    let Some(rest) = text.get(..3).filter(|k| k.eq_ignore_ascii_case("set")).map(|_| &text[3..]) else {
+        return Ok(None);
+    };
+    if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
+        return Ok(None);
+    }
+    let rest = rest.trim();
+    let mut conf = session.conf.write().unwrap_or_else(|e| e.into_inner());
+    let rows: Vec<(String, String)> = match rest.split_once('=') {
+        Some((key, value)) => {
+            let (key, value) = (key.trim(), value.trim());
+            conf.set(key, value)?;
+            vec![(key.to_string(), value.to_string())]
+        }
+        None if rest.is_empty() => conf.all(None),
+        None => vec![(rest.to_string(), conf.get(rest).unwrap_or_else(|| "<undefined>".to_string()))],
+    };
+    let schema = Arc::new(Schema::new(vec![Field::new("key", DataType::Utf8, false), Field::new("value", DataType::Utf8, true)]));
+    let (keys, values): (Vec<String>, Vec<String>) = rows.into_iter().unzip();
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![Arc::new(StringArray::from(keys)), Arc::new(StringArray::from(values))],
+    )?;
+    let mut buffer = Cursor::new(Vec::new());
+    {
+        let mut writer = StreamWriter::try_new(&mut buffer, &schema)?;
+        writer.write(&batch)?;
+        writer.finish()?;
+    }
+    Ok(Some(connect::Relation {
+        common: None,
+        rel_type: Some(RelType::LocalRelation(connect::LocalRelation { data: Some(buffer.into_inner()), schema: None })),
+    }))
+}
+
 async fn execute_command(responder: &Responder<'_>, command: connect::Command) -> Result<(), SparkError> {
     use connect::command::CommandType;
     match command.command_type {
@@ -248,6 +288,12 @@ async fn execute_command(responder: &Responder<'_>, command: connect::Command) -
                     rel_type: Some(RelType::Sql(connect::Sql { query: sql.sql.clone(), ..Default::default() })),
                 },
             };
+            if let Some(RelType::Sql(sql)) = &relation.rel_type {
+                if let Some(result) = set_command(responder.session, &sql.query)? {
+                    responder.push(epr::ResponseType::SqlCommandResult(epr::SqlCommandResult { relation: Some(result) }), None);
+                    return Ok(());
+                }
+            }
             // Spark analyzes the query when `spark.sql` is called.
             plan(responder.session, &relation)?;
             responder.push(

@@ -2,6 +2,7 @@
 //! DataFusion contexts, speaking the protocol of the PySpark 4.x client.
 
 mod analyze;
+mod catalog;
 mod conf;
 mod error;
 mod execute;
@@ -16,7 +17,7 @@ use ember_protocol::connect::spark_connect_service_server::SparkConnectServiceSe
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 
-pub use analyze::SPARK_VERSION;
+pub use ember_planner::SPARK_VERSION;
 pub use service::EmberService;
 
 /// Largest message the server accepts or sends (the client's default limit).

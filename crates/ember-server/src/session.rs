@@ -64,6 +64,11 @@ impl Session {
         Ok(())
     }
 
+    /// Drops a temp view; returns whether it existed.
+    pub fn drop_view(&self, name: &str) -> bool {
+        self.views.write().unwrap_or_else(|e| e.into_inner()).remove(&name.to_lowercase()).is_some()
+    }
+
     /// Stores an artifact the client uploaded.
     pub fn add_artifact(&self, name: &str, data: Vec<u8>) {
         self.artifacts.write().unwrap_or_else(|e| e.into_inner()).insert(name.to_string(), Arc::new(data));
