@@ -197,6 +197,9 @@ def spark(remote_url):
     )
     session.conf.set("spark.sql.session.timeZone", "UTC")
     yield session
+    # Release it while the server is still up: at interpreter exit the client
+    # would otherwise retry releasing it against a stopped server.
+    session.stop()
 
 
 @pytest.fixture
