@@ -77,8 +77,17 @@ async fn server(host: &str, port: u16, conf: Vec<(String, String)>) -> ExitCode 
             return ExitCode::FAILURE;
         }
     };
+    // Listen for SIGTERM before announcing readiness, so an early signal
+    // still shuts the server down cleanly.
+    let shutdown = match shutdown_signal() {
+        Ok(shutdown) => shutdown,
+        Err(e) => {
+            eprintln!("ember: cannot listen for signals: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     println!("Ember {} serving sc://{local}", env!("CARGO_PKG_VERSION"));
-    match ember_server::serve(listener, conf, shutdown_signal()).await {
+    match ember_server::serve(listener, conf, shutdown).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("ember: server failed: {e}");
@@ -87,23 +96,16 @@ async fn server(host: &str, port: u16, conf: Vec<(String, String)>) -> ExitCode 
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(term) => term,
-            Err(_) => return std::future::pending().await,
-        };
+/// Resolves on SIGTERM or Ctrl-C; the handlers are installed when this is called.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    Ok(async move {
         tokio::select! {
-            _ = ctrl_c => {},
             _ = term.recv() => {},
+            _ = interrupt.recv() => {},
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = ctrl_c.await;
-    }
+    })
 }
 
 async fn submit(conf: Vec<(String, String)>, python: &str, script: &str, args: &[String]) -> ExitCode {

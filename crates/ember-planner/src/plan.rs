@@ -586,12 +586,17 @@ impl<'a> Planner<'a> {
         if !matches!(group_type, GroupType::Groupby | GroupType::Unspecified) {
             return Err(SparkError::unsupported(format!("aggregate {}", group_type.as_str_name())));
         }
+        // The DataFrame API (GROUPBY) outputs the grouping columns first; SQL
+        // (unspecified) outputs only its select list.
+        let output_groups = group_type == GroupType::Groupby;
         let mut group_exprs = Vec::new();
         let mut outputs: Vec<(Expr, String)> = Vec::new();
         for expression in &aggregate.grouping_expressions {
             let (expr, name) = self.plan_expr(expression, &input)?;
             group_exprs.push(expr.clone());
-            outputs.push((expr, name));
+            if output_groups {
+                outputs.push((expr, name));
+            }
         }
         let mut generated = vec![false; outputs.len()];
         for expression in &aggregate.aggregate_expressions {

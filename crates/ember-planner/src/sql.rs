@@ -267,9 +267,11 @@ fn select_relation(select: &ast::Select) -> Result<connect::Relation> {
     };
     let is_aggregate = !group_by.is_empty() || items.iter().any(contains_aggregate) || select.having.is_some();
     let mut relation = if is_aggregate {
+        // SQL outputs only its select list, so the group type is left
+        // unspecified: the planner then does not prepend the grouping columns.
         let aggregate = rel(RelType::Aggregate(Box::new(connect::Aggregate {
             input: input.map(Box::new),
-            group_type: connect::aggregate::GroupType::Groupby as i32,
+            group_type: connect::aggregate::GroupType::Unspecified as i32,
             grouping_expressions: group_by,
             aggregate_expressions: items,
             pivot: None,
