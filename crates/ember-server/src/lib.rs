@@ -41,8 +41,15 @@ pub async fn serve(
     let service = SparkConnectServiceServer::new(EmberService::new(server_defaults))
         .max_decoding_message_size(MAX_MESSAGE_BYTES)
         .max_encoding_message_size(MAX_MESSAGE_BYTES);
+    // Small answers must not wait for the client's delayed ACK (Nagle).
+    let incoming = futures::StreamExt::map(TcpListenerStream::new(listener), |stream| {
+        if let Ok(stream) = &stream {
+            let _ = stream.set_nodelay(true);
+        }
+        stream
+    });
     tonic::transport::Server::builder()
         .add_service(service)
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
+        .serve_with_incoming_shutdown(incoming, shutdown)
         .await
 }
