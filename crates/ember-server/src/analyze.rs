@@ -170,17 +170,22 @@ fn explain(session: &Session, relation: &connect::Relation, mode: i32) -> Result
     })
 }
 
+/// A type as `printSchema` names it: nested types by their kind only.
+fn tree_type_name(data_type: &DataType) -> String {
+    match data_type {
+        DataType::Struct(_) => "struct".to_string(),
+        DataType::List(_) => "array".to_string(),
+        DataType::Map(..) => "map".to_string(),
+        other => ember_types::simple_string(other),
+    }
+}
+
 fn tree_string(out: &mut String, field: &Field, depth: usize, max_depth: usize) {
     if depth > max_depth {
         return;
     }
     let prefix = " |   ".repeat(depth - 1);
-    let type_name = match field.data_type() {
-        DataType::Struct(_) => "struct".to_string(),
-        DataType::List(_) => "array".to_string(),
-        DataType::Map(..) => "map".to_string(),
-        other => ember_types::simple_string(other),
-    };
+    let type_name = tree_type_name(field.data_type());
     out.push_str(&format!("{prefix} |-- {}: {type_name} (nullable = {})\n", field.name(), field.is_nullable()));
     match field.data_type() {
         DataType::Struct(fields) => {
@@ -210,12 +215,7 @@ fn nested_line(out: &mut String, field: &Field, flag: &str, depth: usize, max_de
         return;
     }
     let prefix = " |   ".repeat(depth - 1);
-    let type_name = match field.data_type() {
-        DataType::Struct(_) => "struct".to_string(),
-        DataType::List(_) => "array".to_string(),
-        DataType::Map(..) => "map".to_string(),
-        other => ember_types::simple_string(other),
-    };
+    let type_name = tree_type_name(field.data_type());
     if flag.is_empty() {
         out.push_str(&format!("{prefix} |-- {}: {type_name}\n", field.name()));
     } else {
