@@ -1,7 +1,9 @@
 //! Spark SQL functions implemented for Ember.
 //!
-//! [`display`] renders Arrow values the way Spark prints them (`show()`, `CAST(x AS STRING)`),
+//! [`cast`] is Spark's CAST; [`constructors`] builds arrays, maps and structs; [`display`] renders Arrow values the way Spark prints them (`show()`, `CAST(x AS STRING)`),
 //! and [`show`] lays out whole record batches like `Dataset.showString` / `Dataset.htmlString`.
 
+pub mod cast;
+pub mod constructors;
 pub mod display;
 pub mod show;

@@ -3,10 +3,12 @@
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::Column;
-use datafusion::logical_expr::{Expr, LogicalPlan, cast, try_cast};
+use datafusion::logical_expr::{Expr, LogicalPlan};
 use ember_protocol::connect::{self, expression::ExprType};
 
 use crate::error::{ErrorKind, Result, SparkError};
+use ember_functions::cast::{CastMode, spark_cast};
+
 use crate::names::{same_name, split_name_parts};
 use crate::plan::Planner;
 
@@ -255,30 +257,20 @@ impl Planner<'_> {
             None => return Err(SparkError::illegal_argument("cast without a target type")),
         }
         .map_err(crate::error::from_type_error)?;
-        let mode = EvalMode::try_from(c.eval_mode).unwrap_or(EvalMode::Unspecified);
-        let is_try = mode == EvalMode::Try || (mode != EvalMode::Ansi && !self.config.ansi);
+        let mode = match EvalMode::try_from(c.eval_mode).unwrap_or(EvalMode::Unspecified) {
+            EvalMode::Try => CastMode::Try,
+            EvalMode::Ansi => CastMode::Ansi,
+            EvalMode::Legacy => CastMode::Legacy,
+            EvalMode::Unspecified if self.config.ansi => CastMode::Ansi,
+            EvalMode::Unspecified => CastMode::Legacy,
+        };
         let out_name = match child.expr_type {
             Some(ExprType::UnresolvedAttribute(_)) => name,
             _ => format!("CAST({name} AS {})", ember_types::simple_string(&target).to_uppercase()),
         };
         let source = self.type_of(&expr, input)?;
-        let planned = self.spark_cast(expr, &source, &target, is_try)?;
+        let planned = if source == target { expr } else { spark_cast(expr, target, mode) };
         Ok((planned, out_name))
-    }
-
-    /// Spark's CAST: ANSI casts fail on malformed input, TRY casts give NULL.
-    pub(crate) fn spark_cast(&self, expr: Expr, source: &DataType, target: &DataType, is_try: bool) -> Result<Expr> {
-        if source == target {
-            return Ok(expr);
-        }
-        let is_string = |t: &DataType| matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View);
-        if is_string(target) {
-            return Ok(crate::functions::to_spark_string(expr));
-        }
-        if is_string(source) && !is_try {
-            return Ok(crate::functions::ansi_string_cast(expr, target.clone()));
-        }
-        if is_try { Ok(try_cast(expr, target.clone())) } else { Ok(cast(expr, target.clone())) }
     }
 }
 

@@ -1,11 +1,7 @@
 //! Spark's operators and functions, by the names Spark Connect sends.
 
-use std::sync::Arc;
-
-use datafusion::arrow::array::{Array, ArrayRef, StringArray};
-use datafusion::arrow::compute::{CastOptions, cast_with_options};
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::{DataFusionError, ScalarValue};
+use datafusion::common::ScalarValue;
 use datafusion::logical_expr::expr::{AggregateFunction, ScalarFunction};
 use datafusion::logical_expr::{
     ColumnarValue, Expr, LogicalPlan, Operator, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
@@ -114,7 +110,11 @@ impl Planner<'_> {
             "<=" => binary(Operator::LtEq, "<=", &mut args),
             ">" => binary(Operator::Gt, ">", &mut args),
             ">=" => binary(Operator::GtEq, ">=", &mut args),
-            "<=>" => binary(Operator::IsNotDistinctFrom, "<=>", &mut args),
+            "<=>" => {
+                // IS TRUE keeps the value and tells DataFusion it is never NULL.
+                let (expr, rendered) = binary(Operator::IsNotDistinctFrom, "<=>", &mut args)?;
+                Ok((Expr::IsTrue(Box::new(expr)), rendered))
+            }
             "and" => binary(Operator::And, "AND", &mut args),
             "or" => binary(Operator::Or, "OR", &mut args),
             "&" => binary(Operator::BitwiseAnd, "&", &mut args),
@@ -194,8 +194,9 @@ impl Planner<'_> {
                     return Err(wrong_args(name, args.len(), "an even number of"));
                 }
                 let (keys, values): (Vec<_>, Vec<_>) = args.chunks(2).map(|kv| (kv[0].clone(), kv[1].clone())).unzip();
-                Ok((datafusion::functions_nested::map::map(keys, values), format!("map({})", names.join(", "))))
+                Ok((ember_functions::constructors::map(keys, values), format!("map({})", names.join(", "))))
             }
+            "array" => Ok((ember_functions::constructors::array(args), format!("array({})", names.join(", ")))),
             "struct" | "named_struct" => self.make_struct(&lower, args, names, arguments),
             "mean" => self.call_registered("avg", args, &names, distinct, input),
             _ => self.call_registered(&lower, args, &names, distinct, input),
@@ -258,7 +259,7 @@ impl Planner<'_> {
                 named.push(expr);
             }
         }
-        let expr = datafusion::functions::core::expr_fn::named_struct(named);
+        let expr = ember_functions::constructors::named_struct(named);
         Ok((expr, format!("{function}({})", names.join(", "))))
     }
 
@@ -327,75 +328,6 @@ fn wrong_args(name: &str, got: usize, expected: &str) -> SparkError {
 
 fn unreachable_arg() -> Expr {
     Expr::Literal(ScalarValue::Null, None)
-}
-
-/// Spark's CAST to STRING.
-pub(crate) fn to_spark_string(expr: Expr) -> Expr {
-    ScalarUDF::new_from_impl(SparkToString { signature: Signature::any(1, Volatility::Immutable) }).call(vec![expr])
-}
-
-/// An ANSI cast from string: malformed input fails with `CAST_INVALID_INPUT`.
-pub(crate) fn ansi_string_cast(expr: Expr, target: DataType) -> Expr {
-    let trimmed = datafusion::functions::string::expr_fn::btrim(vec![expr]);
-    ScalarUDF::new_from_impl(AnsiStringCast { target: target.clone(), signature: Signature::any(1, Volatility::Immutable) })
-        .call(vec![trimmed])
-}
-
-#[derive(Debug, PartialEq, Eq, Hash)]
-struct SparkToString {
-    signature: Signature,
-}
-
-impl ScalarUDFImpl for SparkToString {
-    fn name(&self) -> &str {
-        "spark_to_string"
-    }
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-    fn return_type(&self, _: &[DataType]) -> datafusion::error::Result<DataType> {
-        Ok(DataType::Utf8)
-    }
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> datafusion::error::Result<ColumnarValue> {
-        let array = args.args[0].to_array(args.number_rows)?;
-        let strings = ember_functions::display::cast_strings(array.as_ref())
-            .map_err(|e| DataFusionError::External(Box::new(e)))?;
-        Ok(ColumnarValue::Array(Arc::new(StringArray::from(strings))))
-    }
-}
-
-#[derive(Debug, PartialEq, Eq, Hash)]
-struct AnsiStringCast {
-    target: DataType,
-    signature: Signature,
-}
-
-impl ScalarUDFImpl for AnsiStringCast {
-    fn name(&self) -> &str {
-        "ansi_cast"
-    }
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-    fn return_type(&self, _: &[DataType]) -> datafusion::error::Result<DataType> {
-        Ok(self.target.clone())
-    }
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> datafusion::error::Result<ColumnarValue> {
-        let array = args.args[0].to_array(args.number_rows)?;
-        let strings = cast_with_options(&array, &DataType::Utf8, &CastOptions::default())?;
-        let cast = cast_with_options(&strings, &self.target, &CastOptions { safe: true, ..Default::default() })?;
-        let strings = strings.as_any().downcast_ref::<StringArray>().ok_or_else(|| {
-            DataFusionError::Internal("ansi_cast expects strings".to_string())
-        })?;
-        for i in 0..cast.len() {
-            if cast.is_null(i) && !strings.is_null(i) {
-                let value = format!("'{}'", strings.value(i).replace('\'', "\\'"));
-                let target = ember_types::simple_string(&self.target).to_uppercase();
-                return Err(SparkError::cast_invalid_input(&value, "STRING", &target).into_datafusion());
-            }
-        }
-        Ok(ColumnarValue::Array(cast as ArrayRef))
-    }
 }
 
 /// Which checked operation a [`SparkZeroChecked`] computes.

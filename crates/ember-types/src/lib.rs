@@ -21,6 +21,7 @@ pub mod display;
 pub mod error;
 pub mod json;
 pub mod mapping;
+pub mod names;
 pub mod proto;
 
 pub use ddl::{parse_ddl, parse_ddl_schema, parse_ddl_type, parse_schema_string};
