@@ -310,7 +310,7 @@ impl<'a> Planner<'a> {
         let mut exprs = Vec::new();
         let mut used = HashSet::new();
         for expression in expressions {
-            for (expr, name) in self.plan_select_item(expression, &input)? {
+            for (expr, name, generated) in self.plan_select_item(expression, &input)? {
                 // A bare column keeps its identity (so `df["a"]` still finds it),
                 // unless it is selected twice.
                 if let Expr::Column(c) = &expr {
@@ -320,7 +320,8 @@ impl<'a> Planner<'a> {
                         continue;
                     }
                 }
-                let internal = self.new_column(&name);
+                let internal = fresh_name();
+                self.columns.insert(internal.clone(), ColumnInfo { name, generated_name: generated, ..Default::default() });
                 exprs.push(expr.alias(internal));
             }
         }
@@ -600,11 +601,7 @@ impl<'a> Planner<'a> {
         }
         let mut generated = vec![false; outputs.len()];
         for expression in &aggregate.aggregate_expressions {
-            use connect::expression::ExprType;
-            generated.push(!matches!(
-                expression.expr_type,
-                Some(ExprType::Alias(_) | ExprType::UnresolvedAttribute(_))
-            ));
+            generated.push(crate::expr::gets_generated_alias(expression));
             outputs.push(self.plan_expr(expression, &input)?);
         }
         self.aggregate_outputs(input, group_exprs, outputs, &generated)
