@@ -6,9 +6,10 @@
   also holds the imported base classes (``ReusedConnectTestCase``), which are
   not tests of that module.
 * With ``CONFORMANCE_ONLY=<file>`` (one test id a line) runs only those tests.
-* Writes ``CONFORMANCE_COLLECTED`` (every selected id, at collection) and
-  appends one JSON line per finished test to ``CONFORMANCE_RESULTS``, as it
-  goes, so a module that has to be killed still leaves its outcomes behind.
+* Writes ``CONFORMANCE_COLLECTED`` (every selected id, at collection),
+  ``CONFORMANCE_CURRENT`` (the test under way) and appends one JSON line per
+  finished test to ``CONFORMANCE_RESULTS``, as it goes, so a module that has
+  to be killed still leaves its outcomes behind.
 """
 
 import json
@@ -71,6 +72,14 @@ def pytest_collection_modifyitems(session, config, items):
         with open(path, "w") as f:
             for item in items:
                 f.write(_ids[item.nodeid] + "\n")
+
+
+def pytest_runtest_logstart(nodeid, location):
+    # the test under way, for the harness to blame if the server dies now
+    path = os.environ.get("CONFORMANCE_CURRENT")
+    if path and nodeid in _ids:
+        with open(path, "w") as f:
+            f.write(_ids[nodeid])
 
 
 def pytest_runtest_logreport(report):
