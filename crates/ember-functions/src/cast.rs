@@ -297,8 +297,8 @@ fn parse_boolean(s: &str) -> Option<bool> {
 }
 
 /// Spark's `stringToDate`: `yyyy`, `yyyy-[m]m`, `yyyy-[m]m-[d]d`, optionally
-/// followed by a space or `T` and anything.
-fn parse_date(s: &str) -> Option<i32> {
+/// followed by a space or `T` and anything. Days since 1970-01-01.
+pub fn parse_date(s: &str) -> Option<i32> {
     let s = trim_spark(s);
     let date_part = s.split([' ', 'T']).next()?;
     let (negative, body) = match date_part.strip_prefix('-') {
@@ -326,6 +326,16 @@ fn parse_date(s: &str) -> Option<i32> {
     let date = chrono::NaiveDate::from_ymd_opt(if negative { -year } else { year }, month, day)?;
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?;
     i32::try_from((date - epoch).num_days()).ok()
+}
+
+/// A timestamp without a time zone (`2024-02-29 01:02:03.456`), in
+/// microseconds since 1970-01-01 00:00:00.
+pub fn parse_timestamp_ntz(s: &str) -> Option<i64> {
+    let text: ArrayRef = Arc::new(StringArray::from(vec![trim_spark(s)]));
+    let target = DataType::Timestamp(arrow::datatypes::TimeUnit::Microsecond, None);
+    let parsed = cast_with_options(&text, &target, &CastOptions { safe: true, ..Default::default() }).ok()?;
+    let micros = parsed.as_primitive::<arrow::datatypes::TimestampMicrosecondType>();
+    micros.is_valid(0).then(|| micros.value(0))
 }
 
 /// Java's `BigDecimal` text (`-1.5`, `1e2`, `.5`), rounded half-up to `scale`.

@@ -1,7 +1,7 @@
 //! Spark SQL text to Spark Connect relations and expressions, so that SQL
 //! and the DataFrame API resolve through the same planner.
 
-use ember_protocol::connect::{self, expression::ExprType, relation::RelType};
+use ember_protocol::connect::{self, expression::ExprType, expression::literal::LiteralType, relation::RelType};
 use datafusion::sql::sqlparser::ast;
 use datafusion::sql::sqlparser::dialect::SparkSqlDialect;
 use datafusion::sql::sqlparser::parser::{Parser, ParserError};
@@ -436,7 +436,6 @@ fn select_item(item: &ast::SelectItem) -> Result<connect::Expression> {
 
 /// Converts an expression.
 fn expression(e: &ast::Expr) -> Result<connect::Expression> {
-    use connect::expression::literal::LiteralType;
     Ok(match e {
         ast::Expr::Identifier(ident) => attribute(std::slice::from_ref(ident)),
         ast::Expr::CompoundIdentifier(parts) => attribute(parts),
@@ -551,16 +550,136 @@ fn expression(e: &ast::Expr) -> Result<connect::Expression> {
                 ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => s.clone(),
                 other => other.to_string(),
             };
-            expr(ExprType::Cast(Box::new(connect::expression::Cast {
-                expr: Some(Box::new(literal(LiteralType::String(text)))),
-                eval_mode: connect::expression::cast::EvalMode::Ansi as i32,
-                cast_to_type: Some(connect::expression::cast::CastToType::TypeStr(typed.data_type.to_string())),
-            })))
+            typed_literal(&typed.data_type.to_string(), &text)?
         }
+        ast::Expr::Interval(interval) => interval_literal(interval)?,
         ast::Expr::Function(f) => function_call(f)?,
         ast::Expr::Wildcard(_) => expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default())),
         other => return Err(SparkError::unsupported(format!("SQL expression {other}"))),
     })
+}
+
+/// `DATE'…'`, `TIMESTAMP'…'`, `TIMESTAMP_NTZ'…'` and other typed literals.
+fn typed_literal(type_name: &str, text: &str) -> Result<connect::Expression> {
+    let invalid = || {
+        SparkError::new(
+            crate::ErrorKind::Parse,
+            "INVALID_TYPED_LITERAL",
+            "42604",
+            format!("The value of the typed literal \"{}\" is invalid: '{text}'.", type_name.to_uppercase()),
+            &[("valueType", format!("\"{}\"", type_name.to_uppercase())), ("value", format!("'{text}'"))],
+        )
+    };
+    let upper = type_name.to_uppercase();
+    let ntz = || ember_functions::cast::parse_timestamp_ntz(text).ok_or_else(invalid);
+    // A zone after the time of day (`Z`, `+01:00`, `UTC`) is kept for the cast to resolve.
+    let has_zone = text.trim().get(10..).is_some_and(|rest| rest.contains(|c: char| c == '+' || c == '-' || c.is_ascii_alphabetic() && c != 'T'));
+    Ok(match upper.as_str() {
+        "DATE" => literal(LiteralType::Date(ember_functions::cast::parse_date(text).ok_or_else(invalid)?)),
+        "TIMESTAMP_NTZ" => literal(LiteralType::TimestampNtz(ntz()?)),
+        "TIMESTAMP" | "TIMESTAMP_LTZ" if !has_zone => cast_to(literal(LiteralType::TimestampNtz(ntz()?)), "timestamp"),
+        _ => cast_to(literal(LiteralType::String(text.to_string())), type_name),
+    })
+}
+
+fn cast_to(value: connect::Expression, type_name: &str) -> connect::Expression {
+    expr(ExprType::Cast(Box::new(connect::expression::Cast {
+        expr: Some(Box::new(value)),
+        eval_mode: connect::expression::cast::EvalMode::Ansi as i32,
+        cast_to_type: Some(connect::expression::cast::CastToType::TypeStr(type_name.to_string())),
+    })))
+}
+
+/// ANSI interval literals: `INTERVAL '1-2' YEAR TO MONTH`, `INTERVAL '1 02:03:04.5' DAY TO SECOND`,
+/// `INTERVAL '5' HOUR`, …
+fn interval_literal(interval: &ast::Interval) -> Result<connect::Expression> {
+    use ast::DateTimeField as F;
+    let unsupported = || SparkError::unsupported(format!("SQL interval {interval}"));
+    let text = match interval.value.as_ref() {
+        ast::Expr::Value(v) => match &v.value {
+            ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => s.clone(),
+            ast::Value::Number(n, _) => n.clone(),
+            _ => return Err(unsupported()),
+        },
+        ast::Expr::UnaryOp { op: ast::UnaryOperator::Minus, expr } => match expr.as_ref() {
+            ast::Expr::Value(v) => format!("-{}", v.value.to_string().trim_matches('\'')),
+            _ => return Err(unsupported()),
+        },
+        _ => return Err(unsupported()),
+    };
+    // Units from largest to smallest: year, month | day, hour, minute, second.
+    let rank = |f: &F| match f {
+        F::Year | F::Years => Some(0),
+        F::Month | F::Months => Some(1),
+        F::Day | F::Days => Some(2),
+        F::Hour | F::Hours => Some(3),
+        F::Minute | F::Minutes => Some(4),
+        F::Second | F::Seconds => Some(5),
+        _ => None,
+    };
+    let start = interval.leading_field.as_ref().and_then(rank).ok_or_else(unsupported)?;
+    let end = match &interval.last_field {
+        Some(f) => rank(f).ok_or_else(unsupported)?,
+        None => start,
+    };
+    let parsed = parse_interval_text(&text, start, end).ok_or_else(|| {
+        SparkError::new(
+            crate::ErrorKind::Parse,
+            "INVALID_INTERVAL_FORMAT.UNMATCHED_FORMAT_STRING",
+            "22006",
+            format!("Error parsing '{text}' to interval. Interval string does not match the interval format of {interval}."),
+            &[("input", text.clone())],
+        )
+    })?;
+    Ok(literal(if start <= 1 {
+        LiteralType::YearMonthInterval(i32::try_from(parsed).map_err(|_| unsupported())?)
+    } else {
+        LiteralType::DayTimeInterval(i64::try_from(parsed).map_err(|_| unsupported())?)
+    }))
+}
+
+/// The value of an ANSI interval's text for units `start..=end` (ranks as in
+/// [`interval_literal`]): months for year-month intervals, microseconds for day-time ones.
+fn parse_interval_text(text: &str, start: usize, end: usize) -> Option<i128> {
+    if end < start || (start <= 1) != (end <= 1) {
+        return None;
+    }
+    let text = text.trim();
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    // Day comes before a space, years before a dash, the rest are colon-separated.
+    let parts: Vec<&str> = match (start, end) {
+        (0, 1) => body.split('-').collect(),
+        (2, e) if e > 2 => {
+            let (day, rest) = body.split_once(' ')?;
+            std::iter::once(day).chain(rest.split(':')).collect()
+        }
+        _ => body.split(':').collect(),
+    };
+    if parts.len() != end - start + 1 {
+        return None;
+    }
+    const PER_UNIT: [i128; 6] = [12, 1, 86_400_000_000, 3_600_000_000, 60_000_000, 1_000_000];
+    let mut total: i128 = 0;
+    for (unit, part) in (start..=end).zip(&parts) {
+        let value = if unit == 5 {
+            let (whole, fraction) = part.split_once('.').unwrap_or((part, ""));
+            if fraction.len() > 9 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let micros: i128 = format!("{fraction:0<6}")[..6].parse().ok()?;
+            whole.parse::<i128>().ok()? * PER_UNIT[5] + micros
+        } else {
+            part.parse::<i128>().ok()? * PER_UNIT[unit]
+        };
+        if part.starts_with(['-', '+']) {
+            return None;
+        }
+        total += value;
+    }
+    Some(if negative { -total } else { total })
 }
 
 fn negate(e: connect::Expression, negated: bool) -> connect::Expression {
@@ -603,7 +722,6 @@ fn function_call(f: &ast::Function) -> Result<connect::Expression> {
 /// `1.5` is a DECIMAL, `1e3` a DOUBLE; suffixes choose the type (`1L`,
 /// `1S`, `1Y`, `1.5D`, `1.5F`, `1.5BD`).
 fn number_literal(text: &str, long_suffix: bool) -> Result<connect::Expression> {
-    use connect::expression::literal::LiteralType;
     let invalid = || SparkError::parse_syntax(&format!("'{text}'"), "");
     let upper = text.to_uppercase();
     if let Some(digits) = upper.strip_suffix("BD") {
@@ -659,6 +777,16 @@ fn number_literal(text: &str, long_suffix: bool) -> Result<connect::Expression> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interval_texts_parse_per_unit() {
+        assert_eq!(parse_interval_text("1-2", 0, 1), Some(14));
+        assert_eq!(parse_interval_text("-3", 1, 1), Some(-3));
+        assert_eq!(parse_interval_text("1 02:03:04.5", 2, 5), Some(((26 * 60 + 3) * 60 + 4) * 1_000_000 + 500_000));
+        assert_eq!(parse_interval_text("90", 4, 4), Some(90 * 60_000_000));
+        assert_eq!(parse_interval_text("1 02", 2, 5), None);
+        assert_eq!(parse_interval_text("1-2", 0, 3), None);
+    }
 
     #[test]
     fn syntax_errors_name_the_offending_token() {
