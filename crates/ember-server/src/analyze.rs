@@ -243,9 +243,14 @@ pub fn config(session: &Session, operation: Option<OpType>) -> Result<Vec<connec
     let pair = |key: &str, value: Option<String>| connect::KeyValue { key: key.to_string(), value };
     Ok(match operation {
         Some(OpType::Set(set)) => {
+            // A silent set (the builder's options at getOrCreate) skips what cannot be set.
+            let silent = set.silent.unwrap_or(false);
             for kv in &set.pairs {
                 match &kv.value {
-                    Some(value) => conf.set(&kv.key, value)?,
+                    Some(value) => match conf.set(&kv.key, value) {
+                        Err(_) if silent => {}
+                        result => result?,
+                    },
                     None => conf.unset(&kv.key),
                 }
             }

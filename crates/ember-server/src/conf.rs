@@ -47,6 +47,18 @@ const SPARK_DEFAULTS: &[(&str, &str)] = &[
 const UNSET_BY_DEFAULT: &[&str] = &["spark.sql.leafNodeDefaultParallelism"];
 
 /// Settings fixed when the server starts.
+/// Deprecated names that Spark still accepts for a setting (`withAlternative`):
+/// (old name, current name).
+const ALTERNATIVES: &[(&str, &str)] = &[
+    ("spark.sql.execution.arrow.enabled", "spark.sql.execution.arrow.pyspark.enabled"),
+    ("spark.sql.execution.arrow.fallback.enabled", "spark.sql.execution.arrow.pyspark.fallback.enabled"),
+];
+
+/// The current name of a setting that may be given by a deprecated one.
+fn current_name(key: &str) -> &str {
+    ALTERNATIVES.iter().find(|(old, _)| *old == key).map_or(key, |(_, new)| new)
+}
+
 const STATIC: &[&str] = &["spark.sql.warehouse.dir", "spark.app.name", "spark.master"];
 
 /// One session's configuration.
@@ -77,6 +89,7 @@ impl SessionConf {
 
     /// The value of a key, if it has one.
     pub fn get(&self, key: &str) -> Option<String> {
+        let key = current_name(key);
         self.values.get(key).or_else(|| self.defaults.get(key)).cloned()
     }
 
@@ -109,13 +122,13 @@ impl SessionConf {
                 &[("confValue", value.to_string()), ("confName", key.to_string())],
             ));
         }
-        self.values.insert(key.to_string(), value.to_string());
+        self.values.insert(current_name(key).to_string(), value.to_string());
         Ok(())
     }
 
     /// Reverts a key to its default.
     pub fn unset(&mut self, key: &str) {
-        self.values.remove(key);
+        self.values.remove(current_name(key));
     }
 
     /// Every key with a value, optionally under a prefix.
