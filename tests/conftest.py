@@ -202,6 +202,23 @@ def spark(remote_url):
     session.stop()
 
 
+@pytest.fixture(autouse=True)
+def _release_pool_alive():
+    """Works around a race in the PySpark 4.0 client: stopping any session shuts
+    down the release pool that all sessions share, and a result stream garbage
+    collected meanwhile can leave it shut down but still installed, so that every
+    later query fails with "cannot schedule new futures after shutdown"."""
+    import gc
+
+    from pyspark.sql.connect.client.reattach import ExecutePlanResponseReattachableIterator as It
+
+    gc.collect()  # finalize stopped sessions' clients now, not during the test
+    pool = getattr(It, "_release_thread_pool_instance", None)
+    if pool is not None and getattr(pool, "_shutdown", False):
+        It._release_thread_pool_instance = None
+    yield
+
+
 @pytest.fixture
 def fresh_spark(remote_url):
     """A separate session for tests that need isolation; released afterwards."""

@@ -468,3 +468,13 @@ def test_sql_with_args(spark, golden):
 
 def test_sql_with_positional_args(spark, golden):
     golden.check_df(spark.sql("SELECT ? + 1 AS x, ? AS s", args=[41, "hi"]))
+
+
+def test_deep_plan_does_not_overflow(spark):
+    # Spark's own parity suite chains 400 withColumn calls (SPARK-45852); the
+    # plan nests 400 deep in the protocol and in the planner.
+    df = spark.range(1)
+    for i in range(400):
+        df = df.withColumn(f"col_{i}", F.lit(i))
+    assert len(df.schema.fields) == 401
+    assert df.collect()[0]["col_399"] == 399

@@ -46,10 +46,16 @@ fn parse_conf(text: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("expected key=value, got {text:?}"))
 }
 
+/// Stack size of the server's threads.
+const STACK_SIZE: usize = 64 << 20;
+
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // Deep plans (hundreds of chained DataFrame calls) recurse deeply while they
+    // are decoded, resolved and optimized; the default 2 MiB stacks overflow,
+    // which aborts the whole server. The space is reserved, not committed.
+    let runtime = match tokio::runtime::Builder::new_multi_thread().thread_stack_size(STACK_SIZE).enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("ember: cannot start the runtime: {e}");

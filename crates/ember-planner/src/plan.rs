@@ -296,7 +296,7 @@ impl<'a> Planner<'a> {
             exprs.push(expr.alias(&name));
             self.columns.insert(name, info);
         }
-        Ok(LogicalPlanBuilder::from(input).project(exprs)?.build()?)
+        Ok(project_plan(input, exprs)?)
     }
 
     /// Registers a new column with a Spark name and returns its internal name.
@@ -328,7 +328,7 @@ impl<'a> Planner<'a> {
         if input.schema().fields().is_empty() && exprs.is_empty() {
             return Ok(input);
         }
-        Ok(LogicalPlanBuilder::from(input).project(exprs)?.build()?)
+        Ok(project_plan(input, exprs)?)
     }
 
     fn with_columns(&mut self, input: LogicalPlan, aliases: &[connect::expression::Alias]) -> Result<LogicalPlan> {
@@ -356,7 +356,7 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        Ok(LogicalPlanBuilder::from(input).project(exprs)?.build()?)
+        Ok(project_plan(input, exprs)?)
     }
 
     fn drop(&mut self, input: LogicalPlan, columns: &[connect::Expression], names: &[String]) -> Result<LogicalPlan> {
@@ -381,7 +381,7 @@ impl<'a> Planner<'a> {
             .filter(|f| !dropped.contains(f.name()))
             .map(|f| col(Column::new_unqualified(f.name())))
             .collect();
-        Ok(LogicalPlanBuilder::from(input).project(keep)?.build()?)
+        Ok(project_plan(input, keep)?)
     }
 
     fn deduplicate(&mut self, input: LogicalPlan, dedup: &connect::Deduplicate) -> Result<LogicalPlan> {
@@ -655,7 +655,7 @@ impl<'a> Planner<'a> {
             }
             projected.push(rewritten.alias(internal));
         }
-        let plan = LogicalPlanBuilder::from(aggregated).project(projected)?.build();
+        let plan = project_plan(aggregated, projected);
         plan.map_err(|e| {
             let spark = SparkError::from(e);
             if spark.message.contains("must appear in the GROUP BY clause") || spark.message.contains("Schema error") {
@@ -762,7 +762,7 @@ impl<'a> Planner<'a> {
                 }
             })
             .collect();
-        Ok(LogicalPlanBuilder::from(joined).project(exprs)?.build()?)
+        Ok(project_plan(joined, exprs)?)
     }
 
     fn set_operation(&mut self, set_op: &connect::SetOperation) -> Result<LogicalPlan> {
@@ -926,4 +926,11 @@ pub(crate) fn parse_schema_string(text: &str, tz: &str) -> Result<Vec<Field>> {
 fn relation_name(rel: &RelType) -> String {
     let debug = format!("{rel:?}");
     debug.split('(').next().unwrap_or("unknown").to_string()
+}
+
+/// A projection of `exprs` over `input`. Unlike `LogicalPlanBuilder::project`,
+/// it does not normalize column references against every plan below (they are
+/// already unique internal names), which made deep plans cubic to build.
+pub(crate) fn project_plan(input: LogicalPlan, exprs: Vec<Expr>) -> datafusion::common::Result<LogicalPlan> {
+    Ok(LogicalPlan::Projection(datafusion::logical_expr::Projection::try_new(exprs, Arc::new(input))?))
 }
