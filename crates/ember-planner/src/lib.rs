@@ -8,6 +8,7 @@
 //! are put back only on the results, so duplicate names (as after a join)
 //! never confuse DataFusion.
 
+mod coercion;
 pub mod config;
 pub mod error;
 mod expr;

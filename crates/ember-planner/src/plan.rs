@@ -17,6 +17,7 @@ use datafusion::functions_window::expr_fn::row_number;
 use datafusion::logical_expr::{
     Expr, ExprSchemable, LogicalPlan, LogicalPlanBuilder, SortExpr, col, lit,
 };
+use ember_functions::cast::{CastMode, spark_cast};
 use ember_protocol::connect::{self, relation::RelType};
 
 use crate::config::PlannerConfig;
@@ -797,19 +798,23 @@ impl<'a> Planner<'a> {
                 ],
             ));
         }
-        // The right side takes the left side's names, then types are widened.
-        let left_names: Vec<String> = left.schema().fields().iter().map(|f| f.name().clone()).collect();
-        let right = LogicalPlanBuilder::from(right.clone())
-            .project(
-                right
-                    .schema()
-                    .fields()
-                    .iter()
-                    .zip(&left_names)
-                    .map(|(f, n)| col(Column::new_unqualified(f.name())).alias(n))
-                    .collect::<Vec<_>>(),
-            )?
-            .build()?;
+        // Both sides are cast to Spark's wider type of each column; the right
+        // side takes the left side's names.
+        let mode = if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy };
+        let mut left_exprs = Vec::new();
+        let mut right_exprs = Vec::new();
+        for (l, r) in left.schema().fields().iter().zip(right.schema().fields()) {
+            let wide = crate::coercion::wider_type(l.data_type(), r.data_type(), self.config.ansi)
+                .unwrap_or_else(|| l.data_type().clone());
+            let side = |f: &datafusion::arrow::datatypes::Field| {
+                let column = col(Column::new_unqualified(f.name()));
+                if f.data_type() == &wide { column } else { spark_cast(column, wide.clone(), mode) }
+            };
+            left_exprs.push(side(l).alias(l.name()));
+            right_exprs.push(side(r).alias(l.name()));
+        }
+        let left = project_plan(left, left_exprs)?;
+        let right = project_plan(right, right_exprs)?;
         let builder = LogicalPlanBuilder::from(left);
         let plan = match (op, is_all) {
             (SetOpType::Intersect, all) => LogicalPlanBuilder::intersect(builder.build()?, right, all)?,

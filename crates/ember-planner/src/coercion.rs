@@ -1,0 +1,88 @@
+//! Spark's type coercion where DataFusion's differs: the common type that
+//! set operations widen each column to.
+
+use datafusion::arrow::datatypes::DataType;
+
+/// Spark's numeric precedence (narrowest first) of the non-decimal numbers.
+fn numeric_rank(t: &DataType) -> Option<usize> {
+    [DataType::Int8, DataType::Int16, DataType::Int32, DataType::Int64, DataType::Float32, DataType::Float64]
+        .iter()
+        .position(|n| n == t)
+}
+
+/// The decimal that holds every value of an integral type.
+fn integral_as_decimal(t: &DataType) -> Option<(u8, i8)> {
+    match t {
+        DataType::Int8 => Some((3, 0)),
+        DataType::Int16 => Some((5, 0)),
+        DataType::Int32 => Some((10, 0)),
+        DataType::Int64 => Some((20, 0)),
+        _ => None,
+    }
+}
+
+fn is_string(t: &DataType) -> bool {
+    matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+}
+
+/// Spark's wider common type of two column types (`findWiderTypeForTwo`, in
+/// its ANSI variant when `ansi`), or `None` when they have none.
+pub(crate) fn wider_type(a: &DataType, b: &DataType, ansi: bool) -> Option<DataType> {
+    use DataType::*;
+    if a == b {
+        return Some(a.clone());
+    }
+    match (a, b) {
+        (Null, t) | (t, Null) => Some(t.clone()),
+        (Decimal128(p1, s1), Decimal128(p2, s2)) => Some(wider_decimal((*p1, *s1), (*p2, *s2))),
+        (Decimal128(p, s), t) | (t, Decimal128(p, s)) => match (integral_as_decimal(t), t) {
+            (Some(d), _) => Some(wider_decimal((*p, *s), d)),
+            (None, Float32 | Float64) => Some(Float64),
+            (None, t) if is_string(t) => Some(if ansi { Float64 } else { Utf8 }),
+            _ => None,
+        },
+        (x, y) if numeric_rank(x).is_some() && numeric_rank(y).is_some() => {
+            Some(if numeric_rank(x) > numeric_rank(y) { x.clone() } else { y.clone() })
+        }
+        (s, t) | (t, s) if is_string(s) && numeric_rank(t).is_some() => Some(if !ansi {
+            Utf8
+        } else if integral_as_decimal(t).is_some() {
+            Int64
+        } else {
+            Float64
+        }),
+        (s, t) | (t, s) if is_string(s) && !ansi => match t {
+            Date32 | Timestamp(..) | Boolean | Binary => Some(Utf8),
+            _ => None,
+        },
+        (s, t @ (Date32 | Timestamp(..))) | (t @ (Date32 | Timestamp(..)), s) if is_string(s) => Some(t.clone()),
+        (Date32, t @ Timestamp(..)) | (t @ Timestamp(..), Date32) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+/// The decimal that holds both: the larger integer range and the larger scale,
+/// at most 38 digits (Spark's `DecimalPrecision.widerDecimalType`).
+fn wider_decimal((p1, s1): (u8, i8), (p2, s2): (u8, i8)) -> DataType {
+    let scale = s1.max(s2);
+    let range = (p1 as i16 - s1 as i16).max(p2 as i16 - s2 as i16);
+    let precision = (range + scale as i16).min(38) as u8;
+    DataType::Decimal128(precision, scale.min(precision as i8))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widens_as_spark() {
+        assert_eq!(wider_type(&DataType::Int32, &DataType::Float64, true), Some(DataType::Float64));
+        assert_eq!(wider_type(&DataType::Int32, &DataType::Utf8, true), Some(DataType::Int64));
+        assert_eq!(wider_type(&DataType::Int32, &DataType::Utf8, false), Some(DataType::Utf8));
+        assert_eq!(
+            wider_type(&DataType::Decimal128(5, 2), &DataType::Int32, true),
+            Some(DataType::Decimal128(12, 2))
+        );
+        assert_eq!(wider_type(&DataType::Boolean, &DataType::Int32, true), None);
+    }
+}
