@@ -7,6 +7,7 @@ use datafusion::logical_expr::{
     ColumnarValue, Expr, LogicalPlan, Operator, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
     Volatility, binary_expr, when,
 };
+use ember_functions::cast::{CastMode, spark_cast};
 use ember_protocol::connect;
 
 use crate::error::{ErrorKind, Result, SparkError};
@@ -39,6 +40,9 @@ impl Planner<'_> {
             let left = args.pop().unwrap_or_else(|| unreachable_arg());
             Ok((binary_expr(left, op, right), format!("({} {symbol} {})", names[0], names[1])))
         };
+        if matches!(lower.as_str(), "+" | "-" | "*" | "%" | "mod") && args.len() == 2 {
+            self.coerce_string_operands(&mut args, input)?;
+        }
         match lower.as_str() {
             "+" => binary(Operator::Plus, "+", &mut args),
             "-" if args.len() == 1 => Ok((Expr::Negative(Box::new(args.remove(0))), format!("(- {})", names[0]))),
@@ -198,9 +202,33 @@ impl Planner<'_> {
             }
             "array" => Ok((ember_functions::constructors::array(args), format!("array({})", names.join(", ")))),
             "struct" | "named_struct" => self.make_struct(&lower, args, names, arguments),
+            "avg" | "mean" if args.len() == 1 && matches!(self.type_of(&args[0], input)?, DataType::Decimal128(..)) => {
+                // Spark's average of DECIMAL(p, s) is DECIMAL(p + 4, s + 4), as DataFusion's own.
+                let udaf = datafusion::functions_aggregate::average::avg_udaf();
+                let expr = Expr::AggregateFunction(AggregateFunction::new_udf(udaf, args, distinct, None, vec![], None));
+                let distinct_prefix = if distinct { "DISTINCT " } else { "" };
+                Ok((expr, format!("avg({distinct_prefix}{})", names[0])))
+            }
             "mean" => self.call_registered("avg", args, &names, distinct, input),
             _ => self.call_registered(&lower, args, &names, distinct, input),
         }
+    }
+
+    /// Spark's implicit cast of a string operand of arithmetic: to BIGINT beside
+    /// an integral number and to DOUBLE otherwise under ANSI mode; to DOUBLE
+    /// without it.
+    fn coerce_string_operands(&self, args: &mut [Expr], input: &LogicalPlan) -> Result<()> {
+        let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
+        let is_string = |t: &DataType| matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View);
+        let is_integral = |t: &DataType| matches!(t, DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64);
+        let mode = if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy };
+        for i in 0..2 {
+            if is_string(&types[i]) {
+                let target = if self.config.ansi && is_integral(&types[1 - i]) { DataType::Int64 } else { DataType::Float64 };
+                args[i] = spark_cast(args[i].clone(), target, mode);
+            }
+        }
+        Ok(())
     }
 
     fn case_when(&mut self, mut args: Vec<Expr>, names: &[String]) -> Result<(Expr, String)> {
