@@ -229,8 +229,9 @@ impl Planner<'_> {
                 let Expr::Literal(value, _) = &key else {
                     return Err(SparkError::illegal_argument("struct fields are extracted by name"));
                 };
+                // Spark names an extracted field after its whole path (`s.y.z`).
                 let field = value.to_string();
-                Ok((self.struct_field(base, &field, input)?, field))
+                Ok((self.struct_field(base, &field, input)?, format!("{base_name}.{field}")))
             }
             DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..) => {
                 // Spark's `arr[i]` is 0-based; DataFusion's array_element is 1-based.

@@ -258,7 +258,7 @@ fn set_command(session: &Session, query: &str) -> Result<Option<connect::Relatio
         None if rest.is_empty() => conf.all(None),
         None => vec![(rest.to_string(), conf.get(rest).unwrap_or_else(|| "<undefined>".to_string()))],
     };
-    let schema = Arc::new(Schema::new(vec![Field::new("key", DataType::Utf8, false), Field::new("value", DataType::Utf8, true)]));
+    let schema = Arc::new(Schema::new(vec![Field::new("key", DataType::Utf8, false), Field::new("value", DataType::Utf8, false)]));
     let (keys, values): (Vec<String>, Vec<String>) = rows.into_iter().unzip();
     let batch = RecordBatch::try_new(
         schema.clone(),
