@@ -637,6 +637,11 @@ impl<'a> Planner<'a> {
             .build()?;
         let mut projected = Vec::new();
         for (i, (expr, name)) in outputs.into_iter().enumerate() {
+            // A grouping column keeps its qualifier and plan ids (`ORDER BY c.country`).
+            let source = match &expr {
+                Expr::Column(c) => Some(self.info(&c.name)),
+                _ => None,
+            };
             let rewritten = expr
                 .transform_down(|e| {
                     if let Some(i) = aggregates.iter().position(|a| *a == e) {
@@ -648,12 +653,14 @@ impl<'a> Planner<'a> {
                     Ok(Transformed::no(e))
                 })?
                 .data;
-            let internal = self.new_column(&name);
-            if generated_names.get(i).copied().unwrap_or(false) {
-                if let Some(info) = self.columns.get_mut(&internal) {
-                    info.generated_name = true;
-                }
-            }
+            let internal = fresh_name();
+            let info = ColumnInfo {
+                name,
+                qualifier: source.as_ref().and_then(|s| s.qualifier.clone()),
+                plan_ids: source.map(|s| s.plan_ids).unwrap_or_default(),
+                generated_name: generated_names.get(i).copied().unwrap_or(false),
+            };
+            self.columns.insert(internal.clone(), info);
             projected.push(rewritten.alias(internal));
         }
         let plan = project_plan(aggregated, projected);
