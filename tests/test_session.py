@@ -348,27 +348,3 @@ def test_deprecated_config_names_set_the_current_setting(fresh_spark):
     fresh_spark.conf.set("spark.sql.execution.arrow.enabled", "false")
     assert fresh_spark.conf.get("spark.sql.execution.arrow.pyspark.enabled") == "false"
     assert fresh_spark.conf.get("spark.sql.execution.arrow.enabled") == "false"
-
-
-def test_builder_options_are_set_silently(remote_url):
-    # getOrCreate()/create() send the builder's options as one silent set:
-    # Spark skips the ones it cannot set (static configs such as the app name).
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.remote(remote_url)
-        .appName("silent-options")
-        .config("spark.sql.shuffle.partitions", "7")
-        .create()
-    )
-    try:
-        assert session.conf.get("spark.sql.shuffle.partitions") == "7"
-        assert session.range(2).count() == 2
-    finally:
-        session.stop()
-
-
-def test_deprecated_config_names_set_the_current_setting(fresh_spark):
-    fresh_spark.conf.set("spark.sql.execution.arrow.enabled", "false")
-    assert fresh_spark.conf.get("spark.sql.execution.arrow.pyspark.enabled") == "false"
-    assert fresh_spark.conf.get("spark.sql.execution.arrow.enabled") == "false"

@@ -83,11 +83,13 @@ fn null_safe_to_decimal(from: &DataType, precision: u8, scale: i8) -> bool {
     }
 }
 
-fn is_string(t: &DataType) -> bool {
+/// Whether `t` is one of Arrow's string types.
+pub fn is_string(t: &DataType) -> bool {
     matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
 }
 
-fn is_integral(t: &DataType) -> bool {
+/// Whether `t` is a Spark integral type (byte, short, int, long).
+pub fn is_integral(t: &DataType) -> bool {
     matches!(t, DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64)
 }
 
@@ -467,11 +469,12 @@ fn sql_literal(array: &ArrayRef, i: usize) -> String {
         DataType::Decimal128(..) => "BD",
         _ => "",
     };
-    let text = display::cast_strings(array.slice(i, 1).as_ref())
-        .ok()
-        .and_then(|mut v| v.pop().flatten())
-        .unwrap_or_default();
-    format!("{text}{suffix}")
+    format!("{}{suffix}", value_text(array, i))
+}
+
+/// One value as `CAST(value AS STRING)` renders it.
+fn value_text(array: &ArrayRef, i: usize) -> String {
+    display::cast_strings(array.slice(i, 1).as_ref()).ok().and_then(|mut v| v.pop().flatten()).unwrap_or_default()
 }
 
 /// Numbers to a decimal, rounded half-up; values that do not fit fail under
@@ -480,11 +483,7 @@ fn to_decimal(array: &ArrayRef, precision: u8, scale: i8, mode: CastMode) -> Res
     let cast = arrow_cast(array, &DataType::Decimal128(precision, scale), CastMode::Try)?;
     if mode == CastMode::Ansi {
         if let Some(i) = (0..array.len()).find(|&i| cast.is_null(i) && array.is_valid(i)) {
-            let value = display::cast_strings(array.slice(i, 1).as_ref())
-                .ok()
-                .and_then(|mut v| v.pop().flatten())
-                .unwrap_or_default();
-            return Err(SparkError::numeric_value_out_of_range(&value, precision, scale));
+            return Err(SparkError::numeric_value_out_of_range(&value_text(array, i), precision, scale));
         }
     }
     Ok(cast)

@@ -2,6 +2,7 @@
 //! set operations widen each column to.
 
 use datafusion::arrow::datatypes::DataType;
+use ember_functions::cast::is_string;
 
 /// Spark's numeric precedence (narrowest first) of the non-decimal numbers.
 fn numeric_rank(t: &DataType) -> Option<usize> {
@@ -19,10 +20,6 @@ fn integral_as_decimal(t: &DataType) -> Option<(u8, i8)> {
         DataType::Int64 => Some((20, 0)),
         _ => None,
     }
-}
-
-fn is_string(t: &DataType) -> bool {
-    matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
 }
 
 /// Spark's wider common type of two column types (`findWiderTypeForTwo`, in

@@ -7,7 +7,7 @@ use datafusion::logical_expr::{
     ColumnarValue, Expr, LogicalPlan, Operator, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
     Volatility, binary_expr, when,
 };
-use ember_functions::cast::{CastMode, spark_cast};
+use ember_functions::cast::{CastMode, is_integral, is_string, spark_cast};
 use ember_protocol::connect;
 
 use crate::error::{ErrorKind, Result, SparkError};
@@ -219,8 +219,6 @@ impl Planner<'_> {
     /// without it.
     fn coerce_string_operands(&self, args: &mut [Expr], input: &LogicalPlan) -> Result<()> {
         let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
-        let is_string = |t: &DataType| matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View);
-        let is_integral = |t: &DataType| matches!(t, DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64);
         let mode = if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy };
         for i in 0..2 {
             if is_string(&types[i]) {
