@@ -670,14 +670,14 @@ fn parse_interval_text(text: &str, start: usize, end: usize) -> Option<i128> {
                 return None;
             }
             let micros: i128 = format!("{fraction:0<6}")[..6].parse().ok()?;
-            whole.parse::<i128>().ok()? * PER_UNIT[5] + micros
+            whole.parse::<i128>().ok()?.checked_mul(PER_UNIT[5])?.checked_add(micros)?
         } else {
-            part.parse::<i128>().ok()? * PER_UNIT[unit]
+            part.parse::<i128>().ok()?.checked_mul(PER_UNIT[unit])?
         };
         if part.starts_with(['-', '+']) {
             return None;
         }
-        total += value;
+        total = total.checked_add(value)?;
     }
     Some(if negative { -total } else { total })
 }
@@ -786,6 +786,7 @@ mod tests {
         assert_eq!(parse_interval_text("90", 4, 4), Some(90 * 60_000_000));
         assert_eq!(parse_interval_text("1 02", 2, 5), None);
         assert_eq!(parse_interval_text("1-2", 0, 3), None);
+        assert_eq!(parse_interval_text("99999999999999999999999999999999999", 2, 2), None);
     }
 
     #[test]
