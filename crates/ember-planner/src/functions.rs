@@ -2,7 +2,7 @@
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
-use datafusion::logical_expr::expr::{AggregateFunction, ScalarFunction};
+use datafusion::logical_expr::expr::{AggregateFunction, Exists, InSubquery, ScalarFunction};
 use datafusion::logical_expr::{
     ColumnarValue, Expr, LogicalPlan, Operator, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
     Volatility, binary_expr, when,
@@ -135,7 +135,13 @@ impl Planner<'_> {
             "^" => binary(Operator::BitwiseXor, "^", &mut args),
             "not" | "!" => {
                 expect_args(name, &args, 1)?;
-                Ok((Expr::Not(Box::new(args.remove(0))), format!("(NOT {})", names[0])))
+                // DataFusion decorrelates negated subqueries, not NOT over them.
+                let negated = match args.remove(0) {
+                    Expr::Exists(e) => Expr::Exists(Exists::new(e.subquery, !e.negated)),
+                    Expr::InSubquery(e) => Expr::InSubquery(InSubquery::new(e.expr, e.subquery, !e.negated)),
+                    other => Expr::Not(Box::new(other)),
+                };
+                Ok((negated, format!("(NOT {})", names[0])))
             }
             "negative" => {
                 expect_args(name, &args, 1)?;
