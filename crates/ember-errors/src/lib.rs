@@ -328,9 +328,13 @@ impl SparkError {
         )
     }
 
-    /// The full message as Spark renders it: `[CLASS] message SQLSTATE: xxxxx`.
+    /// The full message as Spark renders it: `[CLASS] message SQLSTATE: xxxxx`
+    /// (legacy error classes have no SQLSTATE).
     pub fn full_message(&self) -> String {
-        format!("[{}] {} SQLSTATE: {}", self.error_class, self.message, self.sql_state)
+        match self.sql_state.as_str() {
+            "" => format!("[{}] {}", self.error_class, self.message),
+            state => format!("[{}] {} SQLSTATE: {state}", self.error_class, self.message),
+        }
     }
 
     /// Wraps the error so that it survives a trip through DataFusion.
