@@ -250,9 +250,17 @@ impl Planner<'_> {
             "array" => Ok((ember_functions::constructors::array(args), format!("array({})", names.join(", ")))),
             "struct" | "named_struct" => self.make_struct(&lower, args, names, arguments),
             "avg" | "mean" if args.len() == 1 && matches!(self.type_of(&args[0], input)?, DataType::Decimal128(..)) => {
-                // Spark's average of DECIMAL(p, s) is DECIMAL(p + 4, s + 4), as DataFusion's own.
-                let udaf = datafusion::functions_aggregate::average::avg_udaf();
-                let expr = Expr::AggregateFunction(AggregateFunction::new_udf(udaf, args, distinct, None, vec![], None));
+                // Spark's average of DECIMAL(p, s) is sum / count rounded HALF_UP
+                // to DECIMAL(p + 4, s + 4); DataFusion's truncates.
+                let DataType::Decimal128(p, s) = self.type_of(&args[0], input)? else { unreachable!("decimal") };
+                let aggregate = |udaf: std::sync::Arc<datafusion::logical_expr::AggregateUDF>, args: Vec<Expr>| {
+                    Expr::AggregateFunction(AggregateFunction::new_udf(udaf, args, distinct, None, vec![], None))
+                };
+                let sum = aggregate(datafusion::functions_aggregate::sum::sum_udaf(), args.clone());
+                let count = aggregate(datafusion::functions_aggregate::count::count_udaf(), args);
+                let count = datafusion::logical_expr::cast(count, DataType::Decimal128(20, 0));
+                let result_type = DataType::Decimal128((p + 4).min(38), (s + 4).min(38));
+                let expr = arithmetic::spark_arithmetic(ArithmeticOp::Divide, false, result_type, sum, count);
                 let distinct_prefix = if distinct { "DISTINCT " } else { "" };
                 Ok((expr, format!("avg({distinct_prefix}{})", names[0])))
             }

@@ -263,7 +263,11 @@ impl<'a> Planner<'a> {
                 self.deduplicate(input, dedup)?
             }
             RelType::Aggregate(aggregate) => {
-                let input = self.input(&aggregate.input)?;
+                // `SELECT count(*)` without FROM aggregates one empty row.
+                let input = match &aggregate.input {
+                    Some(input) => self.plan_relation(input)?,
+                    None => LogicalPlanBuilder::empty(true).build()?,
+                };
                 self.aggregate(input, aggregate)?
             }
             RelType::Join(join) => self.join(join)?,
