@@ -110,6 +110,7 @@ impl Planner<'_> {
                 "Invalid usage of '*' in expression.",
                 &[("elem", "'*'".to_string()), ("prettyName", "expression".to_string())],
             )),
+            ExprType::CommonInlineUserDefinedFunction(udf) => self.plan_inline_udf(udf, input),
             ExprType::SortOrder(order) => {
                 let child = order.child.as_deref().ok_or_else(|| SparkError::illegal_argument("sort order without a child"))?;
                 self.plan_expr(child, input)
