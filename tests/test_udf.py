@@ -118,6 +118,25 @@ def test_pickled_udf_result_of_another_type_is_null(spark, golden):
     golden.check_df(spark.range(2).select(wrong("id"), int_for_double("id")))
 
 
+def test_crash_fails_only_that_query(spark):
+    @udf("int")
+    def crash(x):
+        import os
+
+        os._exit(3)
+
+    with pytest.raises(Exception, match=r"Python worker exited unexpectedly \(crashed\)") as info:
+        spark.range(1).select(crash("id")).collect()
+    assert type(info.value).__name__ == "SparkException"
+    assert spark.range(3).count() == 3
+
+    @udf("int")
+    def fine(x):
+        return x
+
+    assert [r[0] for r in spark.range(2).select(fine("id")).collect()] == [0, 1]
+
+
 def test_pandas_udf_scalar(people, golden):
     @pandas_udf("double")
     def scaled(s: pd.Series, t: pd.Series) -> pd.Series:

@@ -11,7 +11,6 @@ mod pool;
 mod protocol;
 mod udf;
 
-pub use pool::{PythonEnvironment, python_environment};
 pub use udf::{PythonScalarUdf, is_scalar_eval_type};
 
 use std::sync::Arc;

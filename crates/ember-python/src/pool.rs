@@ -14,22 +14,27 @@ use crate::protocol::{self, Answer};
 /// The worker program; it evaluates with the installed pyspark's own code.
 const WORKER_SCRIPT: &str = include_str!("worker.py");
 
-/// The Python that runs UDFs, and where that choice came from.
+/// The Python that runs UDFs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PythonEnvironment {
-    /// The interpreter: `$EMBER_PYTHON`, else the `~/.cache/ember/venv`
-    /// that `dev/setup` creates, else `python3` on the `PATH`.
-    pub python: PathBuf,
+pub(crate) struct PythonEnvironment {
+    /// The interpreter: `$EMBER_UDF_PYTHON`, else `$EMBER_VENV/bin/python`,
+    /// else the `~/.cache/ember/venv` that `dev/setup` creates, else
+    /// `python3` on the `PATH`.
+    pub(crate) python: PathBuf,
 }
 
-/// Which Python the workers run, from the environment of the server.
-pub fn python_environment() -> PythonEnvironment {
-    choose_python(std::env::var_os("EMBER_PYTHON").map(PathBuf::from), std::env::var_os("HOME").map(PathBuf::from))
+/// Which Python the workers run, from the server's environment.
+pub(crate) fn python_environment() -> PythonEnvironment {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    choose_python(var("EMBER_UDF_PYTHON"), var("EMBER_VENV"), var("HOME"))
 }
 
-fn choose_python(explicit: Option<PathBuf>, home: Option<PathBuf>) -> PythonEnvironment {
-    let venv = home.map(|h| h.join(".cache/ember/venv/bin/python")).filter(|p| p.exists());
-    PythonEnvironment { python: explicit.or(venv).unwrap_or_else(|| PathBuf::from("python3")) }
+fn choose_python(explicit: Option<PathBuf>, venv: Option<PathBuf>, home: Option<PathBuf>) -> PythonEnvironment {
+    let venv_python = venv
+        .or_else(|| home.map(|h| h.join(".cache/ember/venv")))
+        .map(|v| v.join("bin/python"))
+        .filter(|p| p.exists());
+    PythonEnvironment { python: explicit.or(venv_python).unwrap_or_else(|| PathBuf::from("python3")) }
 }
 
 /// Workers kept idle between calls: one per core.
@@ -59,8 +64,8 @@ pub(crate) fn pool() -> Result<&'static WorkerPool, SparkError> {
 
 fn unavailable(reason: &str) -> SparkError {
     SparkError::internal(format!(
-        "Python UDFs cannot run: {reason}. Ember runs them with the Python named by EMBER_PYTHON \
-         (default ~/.cache/ember/venv/bin/python, made by dev/setup), which needs pyspark, pandas and pyarrow."
+        "Python UDFs cannot run: {reason}. Ember runs them with EMBER_UDF_PYTHON (default: the venv \
+         dev/setup makes, ~/.cache/ember/venv/bin/python), which needs pyspark, pandas and pyarrow."
     ))
 }
 
@@ -88,7 +93,7 @@ impl WorkerPool {
             Err(e) => {
                 let _ = worker.child.kill();
                 let status = worker.child.wait().map(|s| s.to_string()).unwrap_or_else(|e| e.to_string());
-                Err(SparkError::internal(format!("Python worker exited unexpectedly (crashed): {e} ({status})")))
+                Err(SparkError::internal(format!("Python worker exited unexpectedly (crashed): {e} ({status}).")))
             }
         }
     }
@@ -153,16 +158,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_python_comes_from_ember_python_then_the_venv_then_the_path() {
+    fn the_python_comes_from_the_variable_then_the_venv_then_the_path() {
         let explicit = Some(PathBuf::from("/opt/py/bin/python"));
-        assert_eq!(choose_python(explicit.clone(), None).python, PathBuf::from("/opt/py/bin/python"));
+        assert_eq!(choose_python(explicit.clone(), None, None).python, PathBuf::from("/opt/py/bin/python"));
         let home = std::env::temp_dir().join(format!("ember-home-{}", std::process::id()));
-        assert_eq!(choose_python(None, Some(home.clone())).python, PathBuf::from("python3"));
+        assert_eq!(choose_python(None, None, Some(home.clone())).python, PathBuf::from("python3"));
         let venv_python = home.join(".cache/ember/venv/bin/python");
         std::fs::create_dir_all(venv_python.parent().unwrap()).unwrap();
         std::fs::write(&venv_python, "").unwrap();
-        assert_eq!(choose_python(None, Some(home.clone())).python, venv_python);
-        assert_eq!(choose_python(explicit, Some(home.clone())).python, PathBuf::from("/opt/py/bin/python"));
+        assert_eq!(choose_python(None, None, Some(home.clone())).python, venv_python);
+        let other_venv = home.join("other");
+        assert_eq!(choose_python(None, Some(other_venv), Some(home.clone())).python, PathBuf::from("python3"));
+        assert_eq!(choose_python(explicit, None, Some(home.clone())).python, PathBuf::from("/opt/py/bin/python"));
         std::fs::remove_dir_all(home).unwrap();
     }
 
