@@ -33,6 +33,8 @@ pub enum ErrorKind {
     Runtime,
     /// A query stopped by an interrupt.
     Interrupted,
+    /// `PythonException`: user code in a Python UDF raised.
+    Python,
     /// Anything else: `SparkException` with `INTERNAL_ERROR`.
     Internal,
 }
@@ -77,6 +79,7 @@ impl ErrorKind {
             ],
             ErrorKind::Runtime => &["org.apache.spark.SparkRuntimeException"],
             ErrorKind::Interrupted => &["org.apache.spark.SparkInterruptedException"],
+            ErrorKind::Python => &["org.apache.spark.api.python.PythonException", "java.lang.RuntimeException"],
             ErrorKind::Internal => &["org.apache.spark.SparkException"],
         }
     }

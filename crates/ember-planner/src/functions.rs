@@ -415,7 +415,7 @@ impl Planner<'_> {
         args: Vec<Expr>,
         names: &[String],
         distinct: bool,
-        _input: &LogicalPlan,
+        input: &LogicalPlan,
     ) -> Result<(Expr, String)> {
         let state = self.ctx.state();
         let rendered = if distinct {
@@ -429,6 +429,9 @@ impl Planner<'_> {
         }
         if let Some(udf) = state.scalar_functions().get(name) {
             return Ok((Expr::ScalarFunction(ScalarFunction::new_udf(udf.clone(), args)), rendered));
+        }
+        if let Some(udf) = self.catalog.python_function(name) {
+            return self.call_python_udf(&udf, args, names, input);
         }
         Err(SparkError::new(
             ErrorKind::Analysis,

@@ -44,6 +44,10 @@ pub trait Catalog {
     fn temp_view(&self, name: &str) -> Option<connect::Relation>;
     /// The bytes of a cached artifact (`cache/<hash>`), if the client sent it.
     fn cached_artifact(&self, hash: &str) -> Option<Arc<Vec<u8>>>;
+    /// A function registered with `spark.udf.register`, looked up by name.
+    fn python_function(&self, _name: &str) -> Option<connect::CommonInlineUserDefinedFunction> {
+        None
+    }
 }
 
 /// A planned query: the DataFusion plan and the Spark name of each of its

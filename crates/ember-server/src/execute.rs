@@ -345,10 +345,26 @@ async fn execute_command(responder: &Responder<'_>, command: connect::Command) -
             plan(responder.session, &input)?;
             responder.session.create_view(&view.name, input, view.replace)
         }
+        Some(CommandType::RegisterFunction(function)) => register_function(responder.session, function),
         Some(other) => {
             let debug = format!("{other:?}");
             Err(SparkError::unsupported(format!("command {}", debug.split('(').next().unwrap_or("unknown"))))
         }
         None => Err(SparkError::illegal_argument("command without a type")),
+    }
+}
+
+/// `spark.udf.register`: a Python function the session's SQL can call by name.
+fn register_function(session: &Session, function: connect::CommonInlineUserDefinedFunction) -> Result<(), SparkError> {
+    use connect::common_inline_user_defined_function::Function;
+    match &function.function {
+        Some(Function::PythonUdf(python)) if ember_python::is_scalar_eval_type(python.eval_type) => {
+            session.register_function(function);
+            Ok(())
+        }
+        Some(Function::PythonUdf(python)) => {
+            Err(SparkError::unsupported(format!("registering Python UDFs of eval type {}", python.eval_type)))
+        }
+        _ => Err(SparkError::unsupported("registering user-defined functions other than Python UDFs")),
     }
 }
