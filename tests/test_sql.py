@@ -102,3 +102,11 @@ def test_temp_view_statements(spark, golden):
         spark.sql("DROP VIEW sql_view")
     spark.sql("DROP VIEW IF EXISTS sql_view")
     golden.check_error(lambda: spark.sql("DROP VIEW sql_view"), "dropped")
+
+
+def test_unbound_parameters(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT :nope", args={"x": 1}).collect(), "named")
+    golden.check_error(lambda: spark.sql("SELECT ?, ?", args=[1]).collect(), "positional")
+    golden.check_df(
+        spark.sql("SELECT id FROM range(3) WHERE id IN (SELECT id FROM range(5) WHERE id > ?) ORDER BY id", args=[0]), "in_subquery"
+    )

@@ -610,7 +610,7 @@ impl<'a> Planner<'a> {
     }
 
     fn sql_relation(&mut self, sql: &connect::Sql) -> Result<LogicalPlan> {
-        let relation = crate::sql::parse_query(&sql.query)?;
+        let relation = crate::sql::parse_query(&sql.query, &crate::sql::SqlArguments::of(sql))?;
         self.plan_relation(&relation)
     }
 

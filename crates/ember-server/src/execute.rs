@@ -9,7 +9,7 @@ use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::ipc::writer::StreamWriter;
 use datafusion::dataframe::DataFrame;
 use datafusion::logical_expr::LogicalPlanBuilder;
-use ember_planner::sql::Statement;
+use ember_planner::sql::{SqlArguments, Statement};
 use ember_planner::{PlannedQuery, Planner, SparkError};
 use ember_protocol::connect::{self, execute_plan_response as epr, relation::RelType};
 use futures::StreamExt;
@@ -284,8 +284,8 @@ fn local_relation(batch: &RecordBatch) -> Result<connect::Relation, SparkError> 
 
 /// Runs `sql` if it is a command Ember runs eagerly (temp view DDL);
 /// returns whether it was one. Queries are left to the caller.
-fn run_sql_command(session: &Session, sql: &str) -> Result<bool, SparkError> {
-    match ember_planner::sql::parse_statement(sql)? {
+fn run_sql_command(session: &Session, sql: &connect::Sql) -> Result<bool, SparkError> {
+    match ember_planner::sql::parse_statement(&sql.query, &SqlArguments::of(sql))? {
         Statement::Query(_) => Ok(false),
         Statement::CreateTempView { name, relation, replace } => {
             // Spark analyzes the view's query when the view is created.
@@ -314,7 +314,13 @@ async fn execute_command(responder: &Responder<'_>, command: connect::Command) -
                 Some(input) => input,
                 None => connect::Relation {
                     common: None,
-                    rel_type: Some(RelType::Sql(connect::Sql { query: sql.sql.clone(), ..Default::default() })),
+                    rel_type: Some(RelType::Sql(connect::Sql {
+                        query: sql.sql.clone(),
+                        args: sql.args.clone(),
+                        pos_args: sql.pos_args.clone(),
+                        named_arguments: sql.named_arguments.clone(),
+                        pos_arguments: sql.pos_arguments.clone(),
+                    })),
                 },
             };
             if let Some(RelType::Sql(sql)) = &relation.rel_type {
@@ -322,7 +328,7 @@ async fn execute_command(responder: &Responder<'_>, command: connect::Command) -
                     responder.push(epr::ResponseType::SqlCommandResult(epr::SqlCommandResult { relation: Some(result) }), None);
                     return Ok(());
                 }
-                if run_sql_command(responder.session, &sql.query)? {
+                if run_sql_command(responder.session, sql)? {
                     let empty = local_relation(&RecordBatch::new_empty(Arc::new(Schema::empty())))?;
                     responder.push(epr::ResponseType::SqlCommandResult(epr::SqlCommandResult { relation: Some(empty) }), None);
                     return Ok(());
