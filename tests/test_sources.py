@@ -285,3 +285,25 @@ def test_reads_files_written_by_spark(spark, fmt, golden):
     if fmt == "csv":
         reader = reader.options(header=True, inferSchema=True)
     golden.check_df(reader.load(os.path.join(SPARK_WRITTEN, fmt)).orderBy("id"))
+
+
+# -- partition discovery ------------------------------------------------------------
+
+
+def test_partition_discovery_types_and_values(spark, tmp_path, golden):
+    df = spark.createDataFrame(
+        [(1, "a/b", 2020), (2, "x=y %", 2021), (3, None, 2020), (4, "a/b", None)],
+        "id int, p string, year int",
+    )
+    out = str(tmp_path / "out")
+    df.write.partitionBy("year", "p").parquet(out)
+    read = spark.read.parquet(out)
+    golden.check_df(read.orderBy("id"))
+    golden.check_df(read.filter("year = 2020").orderBy("id"), "filtered")
+    golden.check_df(spark.read.schema("id INT, year STRING, p STRING").parquet(out).orderBy("id"), "user_schema")
+
+
+def test_partition_discovery_infers_dates_doubles_and_strings(spark, tmp_path, golden):
+    write_file(tmp_path / "t" / "d=2020-01-02" / "x=1.5" / "s=true" / "1.csv", "1\n")
+    write_file(tmp_path / "t" / "d=2020-01-03" / "x=2" / "s=__HIVE_DEFAULT_PARTITION__" / "2.csv", "2\n")
+    golden.check_df(spark.read.csv(str(tmp_path / "t")).orderBy("_c0"))

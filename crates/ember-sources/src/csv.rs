@@ -143,7 +143,7 @@ fn infer_file(file: &InputFile, options: &CsvReadOptions, inferred: &mut [Inferr
 
 /// A column type during Spark's CSV inference, in its widening order.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Inferred {
+pub(crate) enum Inferred {
     Null,
     Int,
     Long,
@@ -158,7 +158,7 @@ enum Inferred {
 
 impl Inferred {
     /// The narrowest type in Spark's order that parses `value`.
-    fn of(value: &str) -> Inferred {
+    pub(crate) fn of(value: &str) -> Inferred {
         if value.parse::<i32>().is_ok() {
             Inferred::Int
         } else if value.parse::<i64>().is_ok() {
@@ -179,7 +179,7 @@ impl Inferred {
     }
 
     /// Spark's `findCompatibleTypeForCSV`.
-    fn merge(self, other: Inferred) -> Inferred {
+    pub(crate) fn merge(self, other: Inferred) -> Inferred {
         use Inferred::*;
         match (self, other) {
             (a, b) if a == b => a,
@@ -193,7 +193,7 @@ impl Inferred {
         }
     }
 
-    fn data_type(self) -> DataType {
+    pub(crate) fn data_type(self) -> DataType {
         match self {
             Inferred::Null | Inferred::String => DataType::Utf8,
             Inferred::Int => DataType::Int32,

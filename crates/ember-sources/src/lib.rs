@@ -5,6 +5,7 @@
 
 mod compression;
 mod csv;
+mod discovery;
 pub mod errors;
 mod json;
 pub mod options;

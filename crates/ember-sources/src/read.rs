@@ -12,13 +12,14 @@ use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
 use datafusion::datasource::provider_as_source;
 use datafusion::functions::expr_fn::nullif;
+use datafusion::common::{Column, ScalarValue};
 use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, col, lit};
 use datafusion::parquet::arrow::arrow_reader::ArrowReaderMetadata;
 use ember_errors::{ErrorKind, SparkError};
 use ember_functions::cast::{CastMode, spark_cast};
 
 use crate::csv::{self, CsvReadOptions};
-use crate::{compression, errors};
+use crate::{compression, discovery, errors};
 use crate::options::Options;
 use crate::paths::{InputFile, list_inputs, qualified};
 
@@ -48,30 +49,95 @@ pub fn plan_read(request: &ReadRequest) -> Result<LogicalPlan, SparkError> {
         return Err(SparkError::illegal_argument("'path' is not specified"));
     }
     let files = list_inputs(&request.paths)?;
-    let user_schema = request.schema.as_ref().map(|fields| nullable(fields));
-    match format.as_str() {
-        "parquet" => {
-            let schema = match user_schema {
-                Some(schema) => schema,
-                None => parquet_schema(&files)?,
-            };
-            let schema = with_int96_as_timestamp(schema);
-            let schema = spark_schema(&schema, &request.session_tz)?;
-            scan(&files, ParquetFormat::default(), schema, "")
+    let partitions = discovery::discover(&files, request.schema.as_deref())?;
+    let partition_names: Vec<&str> =
+        partitions.iter().flat_map(|p| p.fields.iter().map(|f| f.name().as_str())).collect();
+    let user_schema = request.schema.as_ref().map(|fields| {
+        let data_fields: Vec<Field> = fields
+            .iter()
+            .filter(|f| !partition_names.iter().any(|p| p.eq_ignore_ascii_case(f.name())))
+            .cloned()
+            .collect();
+        nullable(&data_fields)
+    });
+    let schema = data_schema(&format, &files, request, user_schema)?;
+    match partitions {
+        None => plan_files(&format, &files, request, &schema),
+        Some(partitions) => {
+            let fields = spark_schema(&partitions.fields, &request.session_tz)?;
+            partitioned_plan(&files, &partitions.values, &fields, |group| plan_files(&format, group, request, &schema))
         }
-        "csv" => read_csv(&files, request, user_schema),
+    }
+}
+
+/// The data columns' schema (without partition columns), in Spark's types.
+fn data_schema(
+    format: &str,
+    files: &[InputFile],
+    request: &ReadRequest,
+    user_schema: Option<Vec<Field>>,
+) -> Result<Vec<Field>, SparkError> {
+    let schema = match (format, user_schema) {
+        ("text", _) => vec![Field::new("value", DataType::Utf8, true)],
+        (_, Some(schema)) => schema,
+        ("parquet", None) => with_int96_as_timestamp(parquet_schema(files)?),
+        ("csv", None) => csv::infer_schema(files, &csv_options(files, request)?)?,
+        (_, None) => crate::json::infer_schema(files)?,
+    };
+    spark_schema(&schema, &request.session_tz)
+}
+
+/// A plan reading `files` (of one partition folder, or all) with `schema`.
+fn plan_files(format: &str, files: &[InputFile], request: &ReadRequest, schema: &[Field]) -> Result<LogicalPlan, SparkError> {
+    match format {
+        "parquet" => scan(files, ParquetFormat::default(), schema.to_vec(), ""),
+        "csv" => read_csv(files, &csv_options(files, request)?, schema),
         "json" => {
-            let schema = match user_schema {
-                Some(schema) => schema,
-                None => crate::json::infer_schema(&files)?,
-            };
-            let schema = spark_schema(&schema, &request.session_tz)?;
             let format = JsonFormat::default()
                 .with_newline_delimited(true)
-                .with_file_compression_type(compression::shared_codec(&files)?);
-            scan(&files, format, schema, "")
+                .with_file_compression_type(compression::shared_codec(files)?);
+            scan(files, format, schema.to_vec(), "")
         }
-        _ => read_text(&files, request),
+        _ => read_text(files, request),
+    }
+}
+
+/// One plan per partition folder, each with its partition values as
+/// constants, in a union: a filter on partition columns folds to `false` on
+/// the folders it excludes, and the optimizer drops their scans.
+fn partitioned_plan(
+    files: &[InputFile],
+    values: &[Vec<Option<String>>],
+    fields: &[Field],
+    plan_group: impl Fn(&[InputFile]) -> Result<LogicalPlan, SparkError>,
+) -> Result<LogicalPlan, SparkError> {
+    let mut groups: Vec<(&Vec<Option<String>>, Vec<InputFile>)> = Vec::new();
+    for (file, file_values) in files.iter().zip(values) {
+        match groups.iter_mut().find(|(v, _)| *v == file_values) {
+            Some((_, group)) => group.push(file.clone()),
+            None => groups.push((file_values, vec![file.clone()])),
+        }
+    }
+    let mut union: Option<LogicalPlanBuilder> = None;
+    for (group_values, group) in groups {
+        let plan = plan_group(&group)?;
+        let mut columns: Vec<Expr> = plan.schema().iter().map(|(q, f)| Expr::Column(Column::from((q, f)))).collect();
+        for (field, value) in fields.iter().zip(group_values) {
+            let constant = match value {
+                Some(text) => spark_cast(lit(text.clone()), field.data_type().clone(), CastMode::Legacy),
+                None => lit(ScalarValue::try_from(field.data_type())?),
+            };
+            columns.push(constant.alias(field.name()));
+        }
+        let branch = LogicalPlanBuilder::from(plan).project(columns)?.build()?;
+        union = Some(match union {
+            None => LogicalPlanBuilder::from(branch),
+            Some(builder) => builder.union(branch)?,
+        });
+    }
+    match union {
+        Some(builder) => Ok(builder.build()?),
+        None => Err(SparkError::internal("a partitioned read without files")),
     }
 }
 
@@ -155,20 +221,15 @@ fn scan(
     Ok(LogicalPlanBuilder::scan("files", provider_as_source(Arc::new(table)), None)?.build()?)
 }
 
-/// CSV: the files are scanned as text and each typed column is a Spark cast
-/// of its text, so unparsable fields read as NULL (PERMISSIVE).
-fn read_csv(
-    files: &[InputFile],
-    request: &ReadRequest,
-    user_schema: Option<Vec<Field>>,
-) -> Result<LogicalPlan, SparkError> {
+fn csv_options(files: &[InputFile], request: &ReadRequest) -> Result<CsvReadOptions, SparkError> {
     let mut options = CsvReadOptions::parse(&request.options)?;
     options.compression = compression::shared_codec(files)?;
-    let schema = match user_schema {
-        Some(schema) => schema,
-        None => csv::infer_schema(files, &options)?,
-    };
-    let schema = spark_schema(&schema, &request.session_tz)?;
+    Ok(options)
+}
+
+/// CSV: the files are scanned as text and each typed column is a Spark cast
+/// of its text, so unparsable fields read as NULL (PERMISSIVE).
+fn read_csv(files: &[InputFile], options: &CsvReadOptions, schema: &[Field]) -> Result<LogicalPlan, SparkError> {
     let text_fields: Vec<Field> =
         (0..schema.len()).map(|i| Field::new(format!("c{i}"), DataType::Utf8, true)).collect();
     let scan = scan(files, options.format(), text_fields, "")?;
