@@ -307,3 +307,18 @@ def test_partition_discovery_infers_dates_doubles_and_strings(spark, tmp_path, g
     write_file(tmp_path / "t" / "d=2020-01-02" / "x=1.5" / "s=true" / "1.csv", "1\n")
     write_file(tmp_path / "t" / "d=2020-01-03" / "x=2" / "s=__HIVE_DEFAULT_PARTITION__" / "2.csv", "2\n")
     golden.check_df(spark.read.csv(str(tmp_path / "t")).orderBy("_c0"))
+
+
+def test_input_files_lists_every_file_of_each_relation(spark, tmp_path, golden):
+    out = str(tmp_path / "out")
+    spark.createDataFrame([(1, 2020), (2, 2021)], "id int, year int").write.partitionBy("year").parquet(out)
+    text = write_file(tmp_path / "t.txt", "a\n")
+
+    def names(files):
+        normalised = (UUID_RE.sub("<uuid>", f.replace(str(tmp_path), "<tmp>")) for f in files)
+        return sorted(re.sub(r"part-\d{5}", "part-N", f) for f in normalised)
+
+    golden.check("pruned", names(spark.read.parquet(out).filter("year = 2020").inputFiles()))
+    golden.check("union", names(spark.read.parquet(out).union(spark.read.parquet(out)).inputFiles()))
+    golden.check("text", names(spark.read.text(text).inputFiles()))
+    golden.check("local", list(spark.range(3).inputFiles()))

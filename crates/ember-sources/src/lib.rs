@@ -6,6 +6,7 @@
 mod compression;
 mod csv;
 mod discovery;
+mod input_files;
 pub mod errors;
 mod json;
 pub mod options;
@@ -16,6 +17,7 @@ mod text_values;
 mod write;
 mod writers;
 
+pub use input_files::input_files;
 pub use options::Options;
 pub use read::{ReadRequest, plan_read};
 pub use write::{SaveMode, WriteRequest, write};

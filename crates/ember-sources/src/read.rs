@@ -20,6 +20,7 @@ use ember_functions::cast::{CastMode, spark_cast};
 
 use crate::csv::{self, CsvReadOptions};
 use crate::{compression, discovery, errors};
+use crate::input_files::LoadedFiles;
 use crate::options::Options;
 use crate::paths::{InputFile, list_inputs, qualified};
 
@@ -269,7 +270,12 @@ fn read_text(files: &[InputFile], request: &ReadRequest) -> Result<LogicalPlan, 
     let column: ArrayRef = Arc::new(StringArray::from(lines));
     let batch = RecordBatch::try_new(schema.clone(), vec![column])?;
     let table = MemTable::try_new(schema, vec![vec![batch]])?;
-    Ok(LogicalPlanBuilder::scan("files", provider_as_source(Arc::new(table)), None)?.build()?)
+    let urls = files
+        .iter()
+        .map(|f| ListingTableUrl::parse(f.path.to_string_lossy()).map(|url| url.as_str().to_string()))
+        .collect::<datafusion::common::Result<Vec<_>>>()?;
+    let loaded = LoadedFiles { table, files: urls };
+    Ok(LogicalPlanBuilder::scan("files", provider_as_source(Arc::new(loaded)), None)?.build()?)
 }
 
 /// Splits text into lines as Spark's text source does: on `\n`, `\r\n` or
