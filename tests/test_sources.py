@@ -322,3 +322,12 @@ def test_input_files_lists_every_file_of_each_relation(spark, tmp_path, golden):
     golden.check("union", names(spark.read.parquet(out).union(spark.read.parquet(out)).inputFiles()))
     golden.check("text", names(spark.read.text(text).inputFiles()))
     golden.check("local", list(spark.range(3).inputFiles()))
+
+
+def test_path_glob_filter_and_recursive_file_lookup(spark, tmp_path, golden):
+    write_file(tmp_path / "d" / "k=1" / "a.csv", "1\n")
+    write_file(tmp_path / "d" / "k=2" / "b.txt", "2\n")
+    root = str(tmp_path / "d")
+    golden.check_df(spark.read.csv(root).orderBy("_c0"))
+    golden.check_df(spark.read.option("pathGlobFilter", "*.csv").csv(root))
+    golden.check_df(spark.read.option("recursiveFileLookup", True).csv(root).orderBy("_c0"))

@@ -48,7 +48,7 @@ pub struct InputFile {
 
 /// Expands the user's paths (globs included) into the files to read, in
 /// Spark's order; a path that matches nothing raises `[PATH_NOT_FOUND]`.
-pub fn list_inputs(paths: &[String]) -> Result<Vec<InputFile>, SparkError> {
+pub fn list_inputs(paths: &[String], name_filter: Option<&glob::Pattern>) -> Result<Vec<InputFile>, SparkError> {
     let mut files = Vec::new();
     for given in paths {
         let path = local_path(given)?;
@@ -60,7 +60,17 @@ pub fn list_inputs(paths: &[String]) -> Result<Vec<InputFile>, SparkError> {
             list_under(&root, &root, &mut files)?;
         }
     }
+    if let Some(pattern) = name_filter {
+        files.retain(|f| f.path.file_name().and_then(|n| n.to_str()).is_some_and(|n| pattern.matches(n)));
+    }
     Ok(files)
+}
+
+/// The `pathGlobFilter` option as a pattern on file names.
+pub fn name_filter(pattern: Option<&str>) -> Result<Option<glob::Pattern>, SparkError> {
+    pattern
+        .map(|p| glob::Pattern::new(p).map_err(|e| SparkError::illegal_argument(format!("invalid pathGlobFilter {p}: {e}"))))
+        .transpose()
 }
 
 fn expand_glob(path: &Path) -> Result<Vec<PathBuf>, SparkError> {
@@ -122,9 +132,11 @@ mod tests {
         let names = |files: Vec<InputFile>| -> Vec<String> {
             files.iter().map(|f| f.path.file_name().unwrap().to_string_lossy().to_string()).collect()
         };
-        assert_eq!(names(list_inputs(&[root.clone()]).unwrap()), ["a.csv", "b.csv"]);
-        assert_eq!(names(list_inputs(&[format!("{root}/b*")]).unwrap()), ["b.csv"]);
-        let err = list_inputs(&[format!("{root}/missing")]).unwrap_err();
+        assert_eq!(names(list_inputs(&[root.clone()], None).unwrap()), ["a.csv", "b.csv"]);
+        assert_eq!(names(list_inputs(&[format!("{root}/b*")], None).unwrap()), ["b.csv"]);
+        let err = list_inputs(&[format!("{root}/missing")], None).unwrap_err();
+        let only_a = name_filter(Some("a*")).unwrap();
+        assert_eq!(names(list_inputs(&[root.clone()], only_a.as_ref()).unwrap()), ["a.csv"]);
         assert_eq!(err.error_class, "PATH_NOT_FOUND");
         assert_eq!(err.parameters["path"], format!("file:{root}/missing"));
     }

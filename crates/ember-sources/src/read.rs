@@ -22,7 +22,7 @@ use crate::csv::{self, CsvReadOptions};
 use crate::{compression, discovery, errors};
 use crate::input_files::LoadedFiles;
 use crate::options::Options;
-use crate::paths::{InputFile, list_inputs, qualified};
+use crate::paths::{self, InputFile, list_inputs, qualified};
 
 /// One `spark.read` request.
 #[derive(Debug, Clone)]
@@ -49,8 +49,13 @@ pub fn plan_read(request: &ReadRequest) -> Result<LogicalPlan, SparkError> {
     if request.paths.is_empty() {
         return Err(SparkError::illegal_argument("'path' is not specified"));
     }
-    let files = list_inputs(&request.paths)?;
-    let partitions = discovery::discover(&files, request.schema.as_deref())?;
+    let name_filter = paths::name_filter(request.options.get("pathGlobFilter"))?;
+    let files = list_inputs(&request.paths, name_filter.as_ref())?;
+    let partitions = if request.options.bool("recursiveFileLookup", false)? {
+        None
+    } else {
+        discovery::discover(&files, request.schema.as_deref())?
+    };
     let partition_names: Vec<&str> =
         partitions.iter().flat_map(|p| p.fields.iter().map(|f| f.name().as_str())).collect();
     let user_schema = request.schema.as_ref().map(|fields| {
