@@ -96,13 +96,13 @@ fn data_schema(
 /// A plan reading `files` (of one partition folder, or all) with `schema`.
 fn plan_files(format: &str, files: &[InputFile], request: &ReadRequest, schema: &[Field]) -> Result<LogicalPlan, SparkError> {
     match format {
-        "parquet" => scan(files, ParquetFormat::default(), schema.to_vec(), ""),
+        "parquet" => scan(files, ParquetFormat::default(), schema.to_vec()),
         "csv" => read_csv(files, &csv_options(files, request)?, schema),
         "json" => {
             let format = JsonFormat::default()
                 .with_newline_delimited(true)
                 .with_file_compression_type(compression::shared_codec(files)?);
-            scan(files, format, schema.to_vec(), "")
+            scan(files, format, schema.to_vec())
         }
         _ => read_text(files, request),
     }
@@ -210,7 +210,6 @@ fn scan(
     files: &[InputFile],
     format: impl FileFormat + 'static,
     schema: Vec<Field>,
-    extension: &str,
 ) -> Result<LogicalPlan, SparkError> {
     let schema: SchemaRef = Arc::new(Schema::new(schema));
     if files.is_empty() {
@@ -221,7 +220,7 @@ fn scan(
         .iter()
         .map(|f| ListingTableUrl::parse(f.path.to_string_lossy()))
         .collect::<datafusion::common::Result<Vec<_>>>()?;
-    let options = ListingOptions::new(Arc::new(format)).with_file_extension(extension);
+    let options = ListingOptions::new(Arc::new(format)).with_file_extension("");
     let config = ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options).with_schema(schema);
     let table = ListingTable::try_new(config)?;
     Ok(LogicalPlanBuilder::scan("files", provider_as_source(Arc::new(table)), None)?.build()?)
@@ -238,7 +237,7 @@ fn csv_options(files: &[InputFile], request: &ReadRequest) -> Result<CsvReadOpti
 fn read_csv(files: &[InputFile], options: &CsvReadOptions, schema: &[Field]) -> Result<LogicalPlan, SparkError> {
     let text_fields: Vec<Field> =
         (0..schema.len()).map(|i| Field::new(format!("c{i}"), DataType::Utf8, true)).collect();
-    let scan = scan(files, options.format(), text_fields, "")?;
+    let scan = scan(files, options.format(), text_fields)?;
     let columns: Vec<Expr> = schema
         .iter()
         .enumerate()

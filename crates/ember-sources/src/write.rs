@@ -12,7 +12,7 @@ use arrow::datatypes::{Schema, SchemaRef};
 use datafusion::execution::SendableRecordBatchStream;
 use datafusion::execution::context::SessionState;
 use datafusion::logical_expr::LogicalPlan;
-use datafusion::physical_plan::{ExecutionPlanProperties, execute_stream_partitioned};
+use datafusion::physical_plan::execute_stream_partitioned;
 use ember_errors::SparkError;
 use futures::StreamExt;
 
@@ -64,7 +64,7 @@ pub async fn write(state: &SessionState, plan: LogicalPlan, schema: SchemaRef, r
         SaveMode::Ignore if existed => return Ok(()),
         _ => {}
     }
-    let layout = Layout::new(&schema, &request.partition_by)?;
+    let layout = Arc::new(Layout::new(&schema, &request.partition_by)?);
     spec.check_schema(&layout.data_schema)?;
     let job = uuid::Uuid::new_v4().to_string();
     let staging = destination.join(STAGING_DIR).join(&job);
@@ -175,20 +175,13 @@ async fn run_tasks(
     state: &SessionState,
     plan: LogicalPlan,
     schema: &SchemaRef,
-    layout: &Layout,
+    layout: &Arc<Layout>,
     spec: &FileSpec,
     staging: &Path,
     job: &str,
 ) -> Result<usize, SparkError> {
     let physical = state.create_physical_plan(&plan).await?;
-    let partitions = physical.output_partitioning().partition_count();
     let streams = execute_stream_partitioned(physical, state.task_ctx())?;
-    debug_assert_eq!(streams.len(), partitions);
-    let layout = Arc::new(Layout {
-        data_schema: layout.data_schema.clone(),
-        data_columns: layout.data_columns.clone(),
-        partition_columns: layout.partition_columns.clone(),
-    });
     let mut tasks = tokio::task::JoinSet::new();
     for (task, stream) in streams.into_iter().enumerate() {
         let task_context = Task {
