@@ -10,12 +10,12 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::arrow::ipc::reader::StreamReader;
 use datafusion::catalog::MemTable;
-use datafusion::common::{Column, JoinType, ScalarValue};
+use datafusion::common::{Column, JoinType, NullEquality, ScalarValue};
 use datafusion::datasource::provider_as_source;
 use datafusion::execution::context::SessionContext;
 use datafusion::functions_window::expr_fn::row_number;
 use datafusion::logical_expr::{
-    Expr, ExprSchemable, LogicalPlan, LogicalPlanBuilder, SortExpr, col, lit,
+    Expr, ExprFunctionExt, ExprSchemable, LogicalPlan, LogicalPlanBuilder, SortExpr, col, lit,
 };
 use ember_functions::cast::{CastMode, spark_cast};
 use ember_protocol::connect::{self, expression::ExprType, relation::RelType};
@@ -44,6 +44,10 @@ pub trait Catalog {
     fn temp_view(&self, name: &str) -> Option<connect::Relation>;
     /// The bytes of a cached artifact (`cache/<hash>`), if the client sent it.
     fn cached_artifact(&self, hash: &str) -> Option<Arc<Vec<u8>>>;
+    /// A function registered with `spark.udf.register`, looked up by name.
+    fn python_function(&self, _name: &str) -> Option<connect::CommonInlineUserDefinedFunction> {
+        None
+    }
 }
 
 /// A planned query: the DataFusion plan and the Spark name of each of its
@@ -263,7 +267,11 @@ impl<'a> Planner<'a> {
                 self.deduplicate(input, dedup)?
             }
             RelType::Aggregate(aggregate) => {
-                let input = self.input(&aggregate.input)?;
+                // `SELECT count(*)` without FROM aggregates one empty row.
+                let input = match &aggregate.input {
+                    Some(input) => self.plan_relation(input)?,
+                    None => LogicalPlanBuilder::empty(true).build()?,
+                };
                 self.aggregate(input, aggregate)?
             }
             RelType::Join(join) => self.join(join)?,
@@ -599,7 +607,7 @@ impl<'a> Planner<'a> {
     }
 
     fn sql_relation(&mut self, sql: &connect::Sql) -> Result<LogicalPlan> {
-        let relation = crate::sql::parse_query(&sql.query)?;
+        let relation = crate::sql::parse_query(&sql.query, &crate::sql::SqlArguments::of(sql))?;
         self.plan_relation(&relation)
     }
 
@@ -842,13 +850,17 @@ impl<'a> Planner<'a> {
 
     fn set_operation(&mut self, set_op: &connect::SetOperation) -> Result<LogicalPlan> {
         use connect::set_operation::SetOpType;
-        let left = self.input(&set_op.left_input)?;
+        let mut left = self.input(&set_op.left_input)?;
         let mut right = self.input(&set_op.right_input)?;
         let is_all = set_op.is_all.unwrap_or(false);
-        let left_count = left.schema().fields().len();
         if set_op.by_name.unwrap_or(false) {
-            right = self.align_by_name(&left, right, set_op.allow_missing_columns.unwrap_or(false))?;
+            let allow_missing = set_op.allow_missing_columns.unwrap_or(false);
+            right = self.align_by_name(&left, right, allow_missing)?;
+            if allow_missing {
+                left = self.pad_with_nulls(left, &right)?;
+            }
         }
+        let left_count = left.schema().fields().len();
         let right_count = right.schema().fields().len();
         let op = SetOpType::try_from(set_op.set_op_type).unwrap_or(SetOpType::Union);
         if left_count != right_count {
@@ -891,12 +903,26 @@ impl<'a> Planner<'a> {
         let right = project_plan(right, right_exprs)?;
         let builder = LogicalPlanBuilder::from(left);
         let plan = match (op, is_all) {
-            (SetOpType::Intersect, all) => LogicalPlanBuilder::intersect(builder.build()?, right, all)?,
-            (SetOpType::Except, all) => LogicalPlanBuilder::except(builder.build()?, right, all)?,
+            (SetOpType::Intersect, true) => multiset_join(builder.build()?, right, JoinType::LeftSemi)?,
+            (SetOpType::Except, true) => multiset_join(builder.build()?, right, JoinType::LeftAnti)?,
+            (SetOpType::Intersect, false) => LogicalPlanBuilder::intersect(builder.build()?, right, false)?,
+            (SetOpType::Except, false) => LogicalPlanBuilder::except(builder.build()?, right, false)?,
             (_, true) => builder.union(right)?.build()?,
             (_, false) => builder.union_distinct(right)?.build()?,
         };
         Ok(plan)
+    }
+
+    /// `left` completed with NULL columns for the columns only `aligned`
+    /// (the right side of a `unionByName(allowMissingColumns=True)`) has.
+    fn pad_with_nulls(&mut self, left: LogicalPlan, aligned: &LogicalPlan) -> Result<LogicalPlan> {
+        let mut columns = self.columns_of(&left);
+        for field in aligned.schema().fields().iter().skip(columns.len()) {
+            let info = self.info(field.name());
+            let null = Expr::Literal(ScalarValue::try_from(field.data_type())?, None);
+            columns.push((null, ColumnInfo { name: info.name, ..Default::default() }));
+        }
+        self.project_infos(left, columns)
     }
 
     /// Reorders (and, when allowed, completes with nulls) `right`'s columns
@@ -984,6 +1010,26 @@ fn with_direction(expr: Expr, order: &connect::expression::SortOrder) -> SortExp
         NullOrdering::SortNullsUnspecified => ascending,
     };
     expr.sort(ascending, nulls_first)
+}
+
+/// Spark's `INTERSECT ALL` (`LeftSemi`) and `EXCEPT ALL` (`LeftAnti`) as
+/// multiset operations: the n-th copy of a row on the left meets only the
+/// n-th copy of the same row on the right. Both sides have the same columns.
+fn multiset_join(left: LogicalPlan, right: LogicalPlan, join_type: JoinType) -> Result<LogicalPlan> {
+    let names: Vec<String> = left.schema().fields().iter().map(|f| f.name().clone()).collect();
+    let copy = fresh_name();
+    let numbered = |plan: LogicalPlan, side: &str| -> Result<LogicalPlan> {
+        let partition: Vec<Expr> = names.iter().map(|n| col(Column::new_unqualified(n))).collect();
+        let copy_number = row_number().partition_by(partition).build()?.alias(&copy);
+        Ok(LogicalPlanBuilder::from(plan).window(vec![copy_number])?.alias(side)?.build()?)
+    };
+    let keys: Vec<String> = names.iter().chain(std::iter::once(&copy)).cloned().collect();
+    let qualified = |side: &str| keys.iter().map(|k| Column::new(Some(side), k)).collect::<Vec<_>>();
+    let joined = LogicalPlanBuilder::from(numbered(left, "l")?)
+        .join_detailed(numbered(right, "r")?, join_type, (qualified("l"), qualified("r")), None, NullEquality::NullEqualsNull)?
+        .build()?;
+    let outputs = names.iter().map(|n| col(Column::new(Some("l"), n)).alias(n)).collect();
+    Ok(project_plan(joined, outputs)?)
 }
 
 fn using_column_error(name: &str, side: &str, columns: &[String]) -> SparkError {

@@ -2,6 +2,7 @@
 //! and the DataFrame API resolve through the same planner.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use connect::subquery_expression::SubqueryType;
@@ -9,30 +10,110 @@ use ember_protocol::connect::{self, expression::ExprType, expression::literal::L
 use datafusion::sql::sqlparser::ast;
 use datafusion::sql::sqlparser::dialect::SparkSqlDialect;
 use datafusion::sql::sqlparser::parser::{Parser, ParserError};
+use datafusion::sql::sqlparser::tokenizer::Location;
 
 use crate::error::{Result, SparkError};
 
-/// Parses a query (`SELECT …`, set operations, `VALUES`).
-pub fn parse_query(sql: &str) -> Result<connect::Relation> {
-    let mut parser = parser(sql)?;
+/// A SQL statement, as `spark.sql` runs it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Statement {
+    /// A query (`SELECT …`, set operations, `VALUES`).
+    Query(connect::Relation),
+    /// `CREATE [OR REPLACE] TEMP VIEW name [(columns…)] AS query`.
+    CreateTempView { name: String, relation: connect::Relation, replace: bool },
+    /// `DROP VIEW [IF EXISTS] name`: temporary views only, for now.
+    DropView { name: String, if_exists: bool },
+}
+
+/// Values for a statement's parameter markers (`spark.sql(query, args)`).
+#[derive(Debug, Clone, Default)]
+pub struct SqlArguments {
+    /// Values of `:name` markers.
+    pub named: HashMap<String, connect::Expression>,
+    /// Values of `?` markers, in order of appearance.
+    pub positional: Vec<connect::Expression>,
+}
+
+impl SqlArguments {
+    /// The arguments an `Sql` relation carries, in its current or legacy fields.
+    pub fn of(sql: &connect::Sql) -> Self {
+        let literal = |l: &connect::expression::Literal| expr(ExprType::Literal(l.clone()));
+        #[allow(deprecated)]
+        let mut named: HashMap<String, connect::Expression> = sql.args.iter().map(|(k, v)| (k.clone(), literal(v))).collect();
+        named.extend(sql.named_arguments.iter().map(|(k, v)| (k.clone(), v.clone())));
+        #[allow(deprecated)]
+        let mut positional: Vec<connect::Expression> = sql.pos_args.iter().map(literal).collect();
+        positional.extend(sql.pos_arguments.iter().cloned());
+        SqlArguments { named, positional }
+    }
+}
+
+/// Parses one statement.
+pub fn parse_statement(sql: &str, arguments: &SqlArguments) -> Result<Statement> {
+    let (mut parser, markers) = parser(sql)?;
+    let markers = Markers { arguments: arguments.clone(), positions: markers };
     let statement = parser.parse_statement().map_err(|e| parse_error(&e))?;
     while parser.consume_token(&datafusion::sql::sqlparser::tokenizer::Token::SemiColon) {}
     if parser.peek_token().token != datafusion::sql::sqlparser::tokenizer::Token::EOF {
         return Err(parse_error(&parser.expected::<()>("end of input", parser.peek_token()).unwrap_err()));
     }
     match statement {
-        ast::Statement::Query(query) => {
-            let (root, references) = Scope::translate(|| query_relation(&query))?;
-            Ok(with_references(root, references))
+        ast::Statement::Query(query) => Ok(Statement::Query(translate_query(&query, markers)?)),
+        ast::Statement::CreateView(view) if view.temporary && !view.materialized => {
+            if view.if_not_exists {
+                return Err(SparkError::new(
+                    crate::ErrorKind::Parse,
+                    "_LEGACY_ERROR_TEMP_0053",
+                    "",
+                    "It is not allowed to define a TEMPORARY view with IF NOT EXISTS.",
+                    &[],
+                ));
+            }
+            let mut relation = translate_query(&view.query, markers)?;
+            if !view.columns.is_empty() {
+                relation = rel(RelType::ToDf(Box::new(connect::ToDf {
+                    input: Some(Box::new(relation)),
+                    column_names: view.columns.iter().map(|c| c.name.value.clone()).collect(),
+                })));
+            }
+            Ok(Statement::CreateTempView {
+                name: single_part_name(&view.name)?,
+                relation,
+                replace: view.or_replace,
+            })
+        }
+        ast::Statement::Drop { object_type: ast::ObjectType::View, if_exists, names, .. } if names.len() == 1 => {
+            Ok(Statement::DropView { name: single_part_name(&names[0])?, if_exists })
         }
         ast::Statement::Set(_) => Err(SparkError::unsupported("SET inside a query")),
         other => Err(SparkError::unsupported(format!("SQL statement {}", statement_kind(&other)))),
     }
 }
 
+/// Parses a query (`SELECT …`, set operations, `VALUES`).
+pub fn parse_query(sql: &str, arguments: &SqlArguments) -> Result<connect::Relation> {
+    match parse_statement(sql, arguments)? {
+        Statement::Query(relation) => Ok(relation),
+        _ => Err(SparkError::unsupported("a command where a query is expected")),
+    }
+}
+
+/// A query with the relations its subqueries refer to.
+fn translate_query(query: &ast::Query, markers: Markers) -> Result<connect::Relation> {
+    let (root, references) = Scope::translate(markers, || query_relation(query))?;
+    Ok(with_references(root, references))
+}
+
+fn single_part_name(name: &ast::ObjectName) -> Result<String> {
+    match name.0.as_slice() {
+        [ast::ObjectNamePart::Identifier(ident)] => Ok(ident.value.clone()),
+        _ => Err(SparkError::unsupported(format!("multi-part view name {name}"))),
+    }
+}
+
 /// Parses an expression, as `expr()` and `filter("…")` take it.
 pub fn parse_expression(sql: &str) -> Result<connect::Expression> {
-    let mut parser = parser(sql)?;
+    let (mut parser, _) = parser(sql)?;
     let parsed = parser.parse_expr().map_err(|e| parse_error(&e))?;
     expect_end(&mut parser)?;
     expression(&parsed)
@@ -40,17 +121,23 @@ pub fn parse_expression(sql: &str) -> Result<connect::Expression> {
 
 /// Parses a select item, as `selectExpr` takes it (`a + 1 AS b`, `t.*`).
 pub fn parse_select_item(sql: &str) -> Result<connect::Expression> {
-    let mut parser = parser(sql)?;
+    let (mut parser, _) = parser(sql)?;
     let item = parser.parse_select_item().map_err(|e| parse_error(&e))?;
     expect_end(&mut parser)?;
     select_item(&item)
 }
 
-fn parser(sql: &str) -> Result<Parser<'static>> {
+/// A parser over `sql`, and where its `?` parameter markers are.
+fn parser(sql: &str) -> Result<(Parser<'static>, Vec<Location>)> {
     use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
     let tokens = Tokenizer::new(&SparkSqlDialect {}, sql)
         .tokenize_with_location()
         .map_err(|e| SparkError::parse_syntax(&format!("'{}'", e.message), ""))?;
+    let markers = tokens
+        .iter()
+        .filter(|t| matches!(&t.token, Token::Placeholder(p) if p == "?"))
+        .map(|t| t.span.start)
+        .collect();
     // Spark's typed numeric literals (`1L`, `2.5D`, `1BD`) arrive as a number
     // directly followed by a word; keep them as one number token.
     let mut merged: Vec<datafusion::sql::sqlparser::tokenizer::TokenWithSpan> = Vec::with_capacity(tokens.len());
@@ -68,7 +155,7 @@ fn parser(sql: &str) -> Result<Parser<'static>> {
         }
         merged.push(token);
     }
-    Ok(Parser::new(&SparkSqlDialect {}).with_tokens_with_locations(merged))
+    Ok((Parser::new(&SparkSqlDialect {}).with_tokens_with_locations(merged), markers))
 }
 
 /// What one SQL translation has in scope: the relations its subquery
@@ -78,6 +165,36 @@ fn parser(sql: &str) -> Result<Parser<'static>> {
 struct Scope {
     subqueries: Vec<connect::Relation>,
     ctes: Vec<(String, connect::Relation)>,
+    markers: Markers,
+}
+
+/// A statement's parameter values and where its `?` markers are.
+#[derive(Default)]
+struct Markers {
+    arguments: SqlArguments,
+    positions: Vec<Location>,
+}
+
+impl Markers {
+    /// The value of the marker `placeholder` (`:name` or `?`) found at `at`.
+    fn value(&self, placeholder: &str, at: Location) -> Result<connect::Expression> {
+        let found = match placeholder.strip_prefix(':') {
+            Some(name) => self.arguments.named.get(name),
+            None => self.positions.iter().position(|p| *p == at).and_then(|i| self.arguments.positional.get(i)),
+        };
+        found.cloned().ok_or_else(|| {
+            let name = placeholder.strip_prefix(':').map_or_else(|| format!("_{}", at.column.saturating_sub(1)), str::to_string);
+            SparkError::new(
+                crate::ErrorKind::Analysis,
+                "UNBOUND_SQL_PARAMETER",
+                "42P02",
+                format!(
+                    "Found the unbound parameter: {name}. Please, fix `args` and provide a mapping of the parameter to either a SQL literal or collection constructor functions such as `map()`, `array()`, `struct()`."
+                ),
+                &[("name", name.clone())],
+            )
+        })
+    }
 }
 
 thread_local! {
@@ -90,8 +207,8 @@ static NEXT_SUBQUERY_PLAN_ID: AtomicI64 = AtomicI64::new(1 << 48);
 impl Scope {
     /// Runs a translation in a fresh scope; returns its result and the
     /// subquery relations it referred to.
-    fn translate<T>(f: impl FnOnce() -> Result<T>) -> Result<(T, Vec<connect::Relation>)> {
-        let outer = SCOPE.with(|s| s.replace(Some(Scope::default())));
+    fn translate<T>(markers: Markers, f: impl FnOnce() -> Result<T>) -> Result<(T, Vec<connect::Relation>)> {
+        let outer = SCOPE.with(|s| s.replace(Some(Scope { markers, ..Scope::default() })));
         let result = f();
         let scope = SCOPE.with(|s| s.replace(outer)).unwrap_or_default();
         Ok((result?, scope.subqueries))
@@ -582,6 +699,8 @@ fn expression(e: &ast::Expr) -> Result<connect::Expression> {
             ast::Value::Number(n, long) => number_literal(n, *long)?,
             ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => literal(LiteralType::String(s.clone())),
             ast::Value::Boolean(b) => literal(LiteralType::Boolean(*b)),
+            ast::Value::Placeholder(placeholder) => Scope::with(|scope| scope.markers.value(placeholder, v.span.start))
+                .ok_or_else(|| SparkError::unsupported("parameter markers in expression strings"))??,
             ast::Value::Null => literal(LiteralType::Null(connect::DataType {
                 kind: Some(connect::data_type::Kind::Null(Default::default())),
             })),
@@ -693,6 +812,20 @@ fn expression(e: &ast::Expr) -> Result<connect::Expression> {
         ast::Expr::Interval(interval) => interval_literal(interval)?,
         ast::Expr::Function(f) => function_call(f)?,
         ast::Expr::Wildcard(_) => expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default())),
+        ast::Expr::Substring { expr: value, substring_from, substring_for, shorthand, .. } => {
+            let mut args = vec![expression(value)?];
+            args.push(match substring_from {
+                Some(from) => expression(from)?,
+                None => literal(LiteralType::Integer(1)),
+            });
+            if let Some(length) = substring_for {
+                args.push(expression(length)?);
+            }
+            function(if *shorthand { "substr" } else { "substring" }, args)
+        }
+        ast::Expr::Extract { field, expr: source, .. } => {
+            function("extract", vec![literal(LiteralType::String(field.to_string())), expression(source)?])
+        }
         ast::Expr::Subquery(query) => subquery(query, SubqueryType::Scalar, vec![])?,
         ast::Expr::Exists { subquery: query, negated } => negate(subquery(query, SubqueryType::Exists, vec![])?, *negated),
         ast::Expr::InSubquery { expr: value, subquery: query, negated } => {
@@ -934,14 +1067,14 @@ mod tests {
 
     #[test]
     fn syntax_errors_name_the_offending_token() {
-        let err = parse_query("SELEC 1").unwrap_err();
+        let err = parse_query("SELEC 1", &SqlArguments::default()).unwrap_err();
         assert_eq!(err.error_class, "PARSE_SYNTAX_ERROR");
         assert_eq!(err.parameters["error"], "'SELEC'");
     }
 
     #[test]
     fn parses_a_select_into_a_projection() {
-        let relation = parse_query("SELECT a + 1 AS b FROM t WHERE a > 1").unwrap();
+        let relation = parse_query("SELECT a + 1 AS b FROM t WHERE a > 1", &SqlArguments::default()).unwrap();
         assert!(matches!(relation.rel_type, Some(RelType::Project(_))));
     }
 }
