@@ -31,6 +31,8 @@ pub enum ErrorKind {
     TempTableAlreadyExists,
     /// `SparkRuntimeException`: other failures while a query runs.
     Runtime,
+    /// `SparkClassNotFoundException`: e.g. an unknown data source.
+    ClassNotFound,
     /// A query stopped by an interrupt.
     Interrupted,
     /// `PythonException`: user code in a Python UDF raised.
@@ -78,6 +80,10 @@ impl ErrorKind {
                 "org.apache.spark.sql.AnalysisException",
             ],
             ErrorKind::Runtime => &["org.apache.spark.SparkRuntimeException"],
+            ErrorKind::ClassNotFound => &[
+                "org.apache.spark.SparkClassNotFoundException",
+                "java.lang.ClassNotFoundException",
+            ],
             ErrorKind::Interrupted => &["org.apache.spark.SparkInterruptedException"],
             ErrorKind::Python => &["org.apache.spark.api.python.PythonException", "java.lang.RuntimeException"],
             ErrorKind::Internal => &["org.apache.spark.SparkException"],

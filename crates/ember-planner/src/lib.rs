@@ -16,6 +16,7 @@ mod functions;
 mod literal;
 pub mod names;
 mod plan;
+mod source;
 mod python_udf;
 pub mod sql;
 

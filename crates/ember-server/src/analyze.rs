@@ -42,8 +42,8 @@ pub fn analyze(session: &Session, analyze: Analyze) -> Result<apr::Result, Spark
         }
         Analyze::InputFiles(i) => {
             let relation = root(i.plan)?;
-            plan(session, &relation)?;
-            apr::Result::InputFiles(apr::InputFiles { files: vec![] })
+            let planned = plan(session, &relation)?;
+            apr::Result::InputFiles(apr::InputFiles { files: ember_sources::input_files(&planned.plan) })
         }
         Analyze::SparkVersion(_) => apr::Result::SparkVersion(apr::SparkVersion { version: SPARK_VERSION.to_string() }),
         Analyze::DdlParse(d) => {

@@ -388,6 +388,7 @@ async fn execute_command(responder: &Responder<'_>, command: connect::Command) -
             plan(responder.session, &input)?;
             responder.session.create_view(&view.name, input, view.replace)
         }
+        Some(CommandType::WriteOperation(write)) => crate::write::run(responder.session, write).await,
         Some(CommandType::RegisterFunction(function)) => register_function(responder.session, function),
         Some(other) => {
             let debug = format!("{other:?}");
