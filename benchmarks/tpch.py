@@ -96,9 +96,9 @@ class Worker:
     """Runs queries on one engine inside this process (or as its client)."""
 
     def __init__(self, engine: str, data: Path, scale: float, url: str | None,
-                 memory_limit: str | None):
+                 memory_limit: str | None, ember_tables: str):
         self.engine, self.data, self.scale, self.url = engine, data, scale, url
-        self.memory_limit = memory_limit
+        self.memory_limit, self.ember_tables = memory_limit, ember_tables
         self.sql = tpch_queries.sql_queries(scale)
         self.session = None
         self.tables: dict = {}
@@ -138,7 +138,10 @@ class Worker:
             elif self.engine == "datafusion":
                 self.session.register_parquet(name, path + "/")
             else:
-                frame = self.session.read.parquet(path)
+                if self.engine == "ember" and self.ember_tables == "client":
+                    frame = self.session.createDataFrame(_arrow_table(path))
+                else:
+                    frame = self.session.read.parquet(path)
                 frame.createOrReplaceTempView(name)
                 self.tables[name] = frame
 
@@ -155,6 +158,16 @@ class Worker:
             return [list(row.values()) for batch in self.session.sql(text).collect()
                     for row in batch.to_pylist()]
         return [list(row) for row in self.session.sql(text).collect()]
+
+
+def _arrow_table(path: str):
+    """A table's Parquet files read by pyarrow, string views as plain strings."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    table = pq.read_table(path)
+    return table.cast(pa.schema([
+        field.with_type(pa.string()) if field.type == pa.string_view() else field
+        for field in table.schema]))
 
 
 def _connect_when_serving(url: str, timeout: float = 300.0):
@@ -196,7 +209,8 @@ def worker_main(args) -> None:
         from pyspark.sql import SparkSession  # noqa: F401
     else:
         __import__(args.worker)
-    worker = Worker(args.worker, Path(args.data), args.scale, args.url, args.memory_limit)
+    worker = Worker(args.worker, Path(args.data), args.scale, args.url, args.memory_limit,
+                    args.ember_tables)
     out.write(json.dumps({"loaded": True}) + "\n")
     for line in sys.stdin:
         cmd = json.loads(line)
@@ -272,7 +286,7 @@ class Engine:
         port = startup.free_port()
         cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", self.name,
                "--data", str(self.args.data), "--scale", f"{self.args.scale:g}",
-               "--url", f"sc://127.0.0.1:{port}"]
+               "--url", f"sc://127.0.0.1:{port}", "--ember-tables", self.args.ember_tables]
         if self.args.memory_limit:
             cmd += ["--memory-limit", self.args.memory_limit]
         log = open(self.workdir / f"{self.name}-worker.log", "ab")
@@ -584,6 +598,10 @@ def main() -> int:
     ap.add_argument("--start-timeout", type=float, default=300)
     ap.add_argument("--memory-limit", help="e.g. 2g: DuckDB's memory_limit and DataFusion's "
                     "spill pool; Ember has no memory-limit setting yet")
+    ap.add_argument("--ember-tables", choices=["parquet", "client"], default="parquet",
+                    help="how Ember gets the tables: spark.read.parquet (default), or 'client': "
+                    "read by pyarrow in the client and sent with createDataFrame (for an Ember "
+                    "that cannot read Parquet; its times then leave out the scan)")
     ap.add_argument("--ember-bin", type=Path, default=Path(os.environ.get(
         "EMBER_BIN", Path.home() / ".cache/ember/target/release/ember")))
     ap.add_argument("--out", type=Path, default=HERE / "results")
@@ -615,6 +633,7 @@ def main() -> int:
     doc = {"benchmark": "tpch", "started_utc": started.isoformat(),
            "options": {"scale": args.scale, "engines": names, "variants": variants,
                        "runs": args.runs, "queries": numbers, "memory_limit": args.memory_limit,
+                       "ember_tables": args.ember_tables,
                        "ember_bin": str(args.ember_bin), "spark_conf": SPARK_CONF},
            "machine": startup.machine_info(), "results": {v: {} for v in variants}}
     try:
