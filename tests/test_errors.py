@@ -89,6 +89,14 @@ def test_integer_overflow_under_ansi(spark, golden):
     still_answers(spark)
 
 
+def test_narrow_integer_overflow_names_values(spark, golden):
+    df = spark.createDataFrame([(1, 1), (100, 100)], "a tinyint, b smallint")
+    golden.check_error(lambda: df.select(F.col("a") + F.col("a")).collect(), "tinyint")
+    golden.check_error(lambda: df.select(F.col("b") * F.lit(1000).cast("smallint")).collect(), "smallint")
+    golden.check_error(lambda: spark.sql("SELECT 9223372036854775807L - (-1L)").collect(), "bigint")
+    still_answers(spark)
+
+
 def test_cast_invalid_input(spark, golden):
     golden.check_error(lambda: spark.sql("SELECT CAST('abc' AS INT)").collect())
     still_answers(spark)

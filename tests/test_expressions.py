@@ -70,6 +70,29 @@ def test_decimal_arithmetic(spark, golden):
     golden.check_df(df)
 
 
+def test_decimal_result_types_and_rounding(spark, golden):
+    # Spark's result precision and scale, bounded to 38 digits; integral
+    # literals count only their digits; division rounds HALF_UP.
+    golden.check_df(
+        spark.sql(
+            "SELECT CAST(1.0 AS DECIMAL(4,2)) % CAST(3.0 AS DECIMAL(4,2)) AS r, "
+            "CAST(1 AS DECIMAL(38,10)) / CAST(3 AS DECIMAL(38,10)) AS wide_div, "
+            "CAST(1 AS DECIMAL(38,10)) * CAST(3 AS DECIMAL(38,10)) AS wide_mul, "
+            "CAST(1.0 AS DECIMAL(4,2)) * 3 AS int_literal, 1.5 * 2L AS long_literal, "
+            "CAST(-2 AS DECIMAL(5,1)) / 3 AS neg_div, CAST(1.0 AS DECIMAL(4,2)) + 1.5D AS with_double"
+        )
+    )
+    df = spark.createDataFrame([(1, 7)], "a int, b bigint")
+    golden.check_df(df.select(F.col("a") * F.lit(1.5), F.col("b") / F.lit(2.25)), "columns")
+
+
+def test_decimal_overflow(spark, golden):
+    big = "CAST(99999999999999999999999999999999999999 AS DECIMAL(38,0))"
+    golden.check_error(lambda: spark.sql(f"SELECT {big} + 1").collect())
+    with conf(spark, "spark.sql.ansi.enabled", "false"):
+        golden.check_df(spark.sql(f"SELECT {big} + 1 AS o, CAST(1 AS DECIMAL(4,2)) * CAST(3 AS DECIMAL(4,2)) AS m"), "legacy")
+
+
 def test_double_division_by_zero_fails_under_ansi(spark, golden):
     golden.check_error(lambda: spark.sql("SELECT 1.0D / 0.0D AS d").collect())
 

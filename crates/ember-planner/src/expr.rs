@@ -2,8 +2,12 @@
 //! each with the output name Spark would give it.
 
 use datafusion::arrow::datatypes::DataType;
+use std::sync::Arc;
+
 use datafusion::common::Column;
-use datafusion::logical_expr::{Expr, LogicalPlan};
+use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::logical_expr::expr::{Exists, InSubquery};
+use datafusion::logical_expr::{Expr, LogicalPlan, Subquery};
 use ember_protocol::connect::{self, expression::ExprType};
 
 use crate::error::{ErrorKind, Result, SparkError};
@@ -110,6 +114,7 @@ impl Planner<'_> {
                 "Invalid usage of '*' in expression.",
                 &[("elem", "'*'".to_string()), ("prettyName", "expression".to_string())],
             )),
+            ExprType::SubqueryExpression(subquery) => self.plan_subquery(subquery, input),
             ExprType::SortOrder(order) => {
                 let child = order.child.as_deref().ok_or_else(|| SparkError::illegal_argument("sort order without a child"))?;
                 self.plan_expr(child, input)
@@ -150,6 +155,11 @@ impl Planner<'_> {
         if candidates.is_empty() && plan_id.is_some() {
             return self.resolve_column_name(name, None, input);
         }
+        if candidates.is_empty() {
+            if let Some(outer) = self.resolve_outer_column(name)? {
+                return Ok(outer);
+            }
+        }
         match candidates.len() {
             0 => {
                 let names = self.spark_names(input);
@@ -181,6 +191,52 @@ impl Planner<'_> {
                     ),
                 ],
             )),
+        }
+    }
+
+    /// Resolves `name` in the inputs of the enclosing queries, innermost
+    /// first, as a correlated (outer) reference.
+    fn resolve_outer_column(&mut self, name: &str) -> Result<Option<(Expr, String)>> {
+        let Some(outer) = self.outer_inputs.pop() else { return Ok(None) };
+        let resolved = self.resolve_column_name(name, None, &outer);
+        self.outer_inputs.push(outer.clone());
+        let Ok((expr, out_name)) = resolved else { return Ok(None) };
+        let outer_reference = expr.transform(|e| {
+            Ok(match e {
+                Expr::Column(column) => {
+                    let field = outer.schema().field_with_unqualified_name(&column.name)?;
+                    Transformed::yes(Expr::OuterReferenceColumn(Arc::clone(field), column))
+                }
+                other => Transformed::no(other),
+            })
+        })?;
+        Ok(Some((outer_reference.data, out_name)))
+    }
+
+    /// A scalar, `EXISTS` or `IN` subquery over a relation of `WithRelations`.
+    fn plan_subquery(&mut self, subquery: &connect::SubqueryExpression, input: &LogicalPlan) -> Result<(Expr, String)> {
+        use connect::subquery_expression::SubqueryType;
+        let relation = self.references.get(&subquery.plan_id).cloned().ok_or_else(|| {
+            SparkError::illegal_argument(format!("subquery refers to unknown plan id {}", subquery.plan_id))
+        })?;
+        self.outer_inputs.push(input.clone());
+        let planned = self.plan_relation(&relation);
+        self.outer_inputs.pop();
+        let plan = planned?;
+        let outer_ref_columns = plan.all_out_ref_exprs();
+        let plan_subquery = Subquery { subquery: Arc::new(plan), outer_ref_columns, spans: Default::default() };
+        match SubqueryType::try_from(subquery.subquery_type).unwrap_or(SubqueryType::Unknown) {
+            SubqueryType::Scalar => Ok((Expr::ScalarSubquery(plan_subquery), "scalarsubquery()".to_string())),
+            SubqueryType::Exists => Ok((Expr::Exists(Exists::new(plan_subquery, false)), "exists()".to_string())),
+            SubqueryType::In => {
+                let [value] = subquery.in_subquery_values.as_slice() else {
+                    return Err(SparkError::unsupported("IN subqueries of several values"));
+                };
+                let (value, value_name) = self.plan_expr(value, input)?;
+                let expr = Expr::InSubquery(InSubquery::new(Box::new(value), plan_subquery, false));
+                Ok((expr, format!("({value_name} IN (listquery()))")))
+            }
+            other => Err(SparkError::unsupported(format!("{} subqueries", other.as_str_name()))),
         }
     }
 

@@ -2,11 +2,12 @@
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
-use datafusion::logical_expr::expr::{AggregateFunction, ScalarFunction};
+use datafusion::logical_expr::expr::{AggregateFunction, Exists, InSubquery, ScalarFunction};
 use datafusion::logical_expr::{
     ColumnarValue, Expr, LogicalPlan, Operator, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
     Volatility, binary_expr, when,
 };
+use ember_functions::arithmetic::{self, ArithmeticOp, decimal_result_type, integral_as_decimal};
 use ember_functions::cast::{CastMode, is_integral, is_string, spark_cast};
 use ember_protocol::connect;
 
@@ -43,19 +44,27 @@ impl Planner<'_> {
         if matches!(lower.as_str(), "+" | "-" | "*" | "%" | "mod") && args.len() == 2 {
             self.coerce_string_operands(&mut args, input)?;
         }
+        let arithmetic = match lower.as_str() {
+            "+" => Some(ArithmeticOp::Add),
+            "-" if args.len() == 2 => Some(ArithmeticOp::Subtract),
+            "*" => Some(ArithmeticOp::Multiply),
+            "/" => Some(ArithmeticOp::Divide),
+            "%" | "mod" => Some(ArithmeticOp::Remainder),
+            _ => None,
+        };
+        if let Some(op) = arithmetic {
+            expect_args(name, &args, 2)?;
+            if let Some(expr) = self.spark_arithmetic(op, &args, input)? {
+                return Ok((expr, format!("({} {} {})", names[0], op.symbol(), names[1])));
+            }
+        }
         match lower.as_str() {
             "+" => binary(Operator::Plus, "+", &mut args),
             "-" if args.len() == 1 => Ok((Expr::Negative(Box::new(args.remove(0))), format!("(- {})", names[0]))),
             "-" => binary(Operator::Minus, "-", &mut args),
             "*" => binary(Operator::Multiply, "*", &mut args),
             "/" => {
-                expect_args(name, &args, 2)?;
-                let divisor_type = self.type_of(&args[1], input)?;
-                let dividend_type = self.type_of(&args[0], input)?;
                 let name = format!("({} / {})", names[0], names[1]);
-                if matches!(dividend_type, DataType::Decimal128(..)) || matches!(divisor_type, DataType::Decimal128(..)) {
-                    return Ok((binary_expr(args[0].clone(), Operator::Divide, args[1].clone()), name));
-                }
                 let to_double = |e: Expr| datafusion::logical_expr::cast(e, DataType::Float64);
                 let expr = SparkZeroChecked::call(
                     ZeroCheckedOp::Divide,
@@ -126,7 +135,13 @@ impl Planner<'_> {
             "^" => binary(Operator::BitwiseXor, "^", &mut args),
             "not" | "!" => {
                 expect_args(name, &args, 1)?;
-                Ok((Expr::Not(Box::new(args.remove(0))), format!("(NOT {})", names[0])))
+                // DataFusion decorrelates negated subqueries, not NOT over them.
+                let negated = match args.remove(0) {
+                    Expr::Exists(e) => Expr::Exists(Exists::new(e.subquery, !e.negated)),
+                    Expr::InSubquery(e) => Expr::InSubquery(InSubquery::new(e.expr, e.subquery, !e.negated)),
+                    other => Expr::Not(Box::new(other)),
+                };
+                Ok((negated, format!("(NOT {})", names[0])))
             }
             "negative" => {
                 expect_args(name, &args, 1)?;
@@ -217,6 +232,43 @@ impl Planner<'_> {
     /// Spark's implicit cast of a string operand of arithmetic: to BIGINT beside
     /// an integral number and to DOUBLE otherwise under ANSI mode; to DOUBLE
     /// without it.
+    /// Spark's arithmetic where DataFusion's differs: decimal operands (with
+    /// Spark's result type) and, under ANSI mode, integral `+`, `-` and `*`
+    /// (overflow fails). `None` leaves the operation to DataFusion.
+    fn spark_arithmetic(&self, op: ArithmeticOp, args: &[Expr], input: &LogicalPlan) -> Result<Option<Expr>> {
+        let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
+        let mode = if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy };
+        let is_decimal = |t: &DataType| matches!(t, DataType::Decimal128(..));
+        if types.iter().any(is_decimal) {
+            let mut operands = Vec::with_capacity(2);
+            let mut decimals = Vec::with_capacity(2);
+            for (arg, t) in args.iter().zip(&types) {
+                let decimal = match t {
+                    DataType::Decimal128(..) => t.clone(),
+                    _ => match integral_as_decimal(t, integral_literal_digits(arg)) {
+                        Some(d) => d,
+                        None => return Ok(None),
+                    },
+                };
+                let DataType::Decimal128(p, s) = decimal else { unreachable!("decimal") };
+                decimals.push((p, s));
+                operands.push(if &decimal == t { arg.clone() } else { spark_cast(arg.clone(), decimal, mode) });
+            }
+            let return_type = decimal_result_type(op, decimals[0], decimals[1]);
+            let right = operands.pop().unwrap_or_else(unreachable_arg);
+            let left = operands.pop().unwrap_or_else(unreachable_arg);
+            return Ok(Some(arithmetic::spark_arithmetic(op, self.config.ansi, return_type, left, right)));
+        }
+        let checked = matches!(op, ArithmeticOp::Add | ArithmeticOp::Subtract | ArithmeticOp::Multiply);
+        if !(checked && self.config.ansi && types.iter().all(is_integral)) {
+            return Ok(None);
+        }
+        let wider = if integral_width(&types[0]) >= integral_width(&types[1]) { &types[0] } else { &types[1] };
+        let widen = |e: &Expr, t: &DataType| if t == wider { e.clone() } else { datafusion::logical_expr::cast(e.clone(), wider.clone()) };
+        let (left, right) = (widen(&args[0], &types[0]), widen(&args[1], &types[1]));
+        Ok(Some(arithmetic::spark_arithmetic(op, true, wider.clone(), left, right)))
+    }
+
     fn coerce_string_operands(&self, args: &mut [Expr], input: &LogicalPlan) -> Result<()> {
         let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
         let mode = if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy };
@@ -350,6 +402,25 @@ fn wrong_args(name: &str, got: usize, expected: &str) -> SparkError {
             ("actualNum", got.to_string()),
         ],
     )
+}
+
+/// How many digits an integral literal has (Spark types it as a decimal of
+/// just those digits in decimal arithmetic).
+fn integral_literal_digits(expr: &Expr) -> Option<u8> {
+    let Expr::Literal(value, _) = expr else { return None };
+    let v: i64 = match value {
+        ScalarValue::Int8(Some(v)) => (*v).into(),
+        ScalarValue::Int16(Some(v)) => (*v).into(),
+        ScalarValue::Int32(Some(v)) => (*v).into(),
+        ScalarValue::Int64(Some(v)) => *v,
+        _ => return None,
+    };
+    Some(v.unsigned_abs().checked_ilog10().map_or(1, |d| d as u8 + 1))
+}
+
+/// The byte width of an integral type, to pick the wider of two.
+fn integral_width(t: &DataType) -> usize {
+    t.primitive_width().unwrap_or(0)
 }
 
 fn unreachable_arg() -> Expr {

@@ -18,7 +18,7 @@ use datafusion::logical_expr::{
     Expr, ExprSchemable, LogicalPlan, LogicalPlanBuilder, SortExpr, col, lit,
 };
 use ember_functions::cast::{CastMode, spark_cast};
-use ember_protocol::connect::{self, relation::RelType};
+use ember_protocol::connect::{self, expression::ExprType, relation::RelType};
 
 use crate::config::PlannerConfig;
 use crate::error::{Result, SparkError};
@@ -91,12 +91,25 @@ pub struct Planner<'a> {
     pub(crate) columns: HashMap<String, ColumnInfo>,
     /// Temp views being expanded, to stop a view that refers to itself.
     expanding: Vec<String>,
+    /// Relations that subquery expressions refer to by plan id (`WithRelations`).
+    pub(crate) references: HashMap<i64, connect::Relation>,
+    /// The inputs of the queries enclosing the subquery being planned,
+    /// innermost last: where a correlated column reference resolves.
+    pub(crate) outer_inputs: Vec<LogicalPlan>,
 }
 
 impl<'a> Planner<'a> {
     /// A planner over a session's function registry, settings and catalog.
     pub fn new(ctx: &'a SessionContext, config: &'a PlannerConfig, catalog: &'a dyn Catalog) -> Self {
-        Planner { ctx, config, catalog, columns: HashMap::new(), expanding: Vec::new() }
+        Planner {
+            ctx,
+            config,
+            catalog,
+            columns: HashMap::new(),
+            expanding: Vec::new(),
+            references: HashMap::new(),
+            outer_inputs: Vec::new(),
+        }
     }
 
     /// Plans a root relation.
@@ -163,7 +176,10 @@ impl<'a> Planner<'a> {
                 let exprs = sort
                     .order
                     .iter()
-                    .map(|o| self.sort_order(o, &input))
+                    .map(|o| match ordinal_column(o, &input)? {
+                        Some(column) => Ok(with_direction(column, o)),
+                        None => self.sort_order(o, &input),
+                    })
                     .collect::<Result<Vec<_>>>()?;
                 LogicalPlanBuilder::from(input).sort(exprs)?.build()?
             }
@@ -253,6 +269,14 @@ impl<'a> Planner<'a> {
             RelType::Join(join) => self.join(join)?,
             RelType::SetOp(set_op) => self.set_operation(set_op)?,
             RelType::Hint(hint) => self.input(&hint.input)?,
+            RelType::WithRelations(with) => {
+                for reference in &with.references {
+                    if let Some(plan_id) = reference.common.as_ref().and_then(|c| c.plan_id) {
+                        self.references.insert(plan_id, reference.clone());
+                    }
+                }
+                self.input(&with.root)?
+            }
             RelType::Repartition(repartition) => self.input(&repartition.input)?,
             RelType::RepartitionByExpression(repartition) => self.input(&repartition.input)?,
             other => {
@@ -594,7 +618,11 @@ impl<'a> Planner<'a> {
         let mut group_exprs = Vec::new();
         let mut outputs: Vec<(Expr, String)> = Vec::new();
         for expression in &aggregate.grouping_expressions {
-            let (expr, name) = self.plan_expr(expression, &input)?;
+            let (expr, name) = if output_groups {
+                self.plan_expr(expression, &input)?
+            } else {
+                self.plan_sql_grouping(expression, &aggregate.aggregate_expressions, &input)?
+            };
             group_exprs.push(expr.clone());
             if output_groups {
                 outputs.push((expr, name));
@@ -606,6 +634,48 @@ impl<'a> Planner<'a> {
             outputs.push(self.plan_expr(expression, &input)?);
         }
         self.aggregate_outputs(input, group_exprs, outputs, &generated)
+    }
+
+    /// A SQL grouping expression: an ordinal (`GROUP BY 1`) names a select
+    /// item, and a name that is no input column may be a select item's alias.
+    fn plan_sql_grouping(
+        &mut self,
+        expression: &connect::Expression,
+        select_items: &[connect::Expression],
+        input: &LogicalPlan,
+    ) -> Result<(Expr, String)> {
+        use connect::expression::literal::LiteralType;
+        let unaliased = |item: &connect::Expression| match &item.expr_type {
+            Some(ExprType::Alias(alias)) => alias.expr.as_deref().cloned().unwrap_or_default(),
+            _ => item.clone(),
+        };
+        if let Some(ExprType::Literal(connect::expression::Literal { literal_type: Some(LiteralType::Integer(n)), .. })) =
+            &expression.expr_type
+        {
+            let item = usize::try_from(*n).ok().and_then(|n| n.checked_sub(1)).and_then(|i| select_items.get(i));
+            let Some(item) = item else {
+                return Err(SparkError::new(
+                    crate::ErrorKind::Analysis,
+                    "GROUP_BY_POS_OUT_OF_RANGE",
+                    "42805",
+                    format!("GROUP BY position {n} is not in select list (valid range is [1, {}]).", select_items.len()),
+                    &[("index", n.to_string()), ("size", select_items.len().to_string())],
+                ));
+            };
+            return self.plan_expr(&unaliased(item), input);
+        }
+        let planned = self.plan_expr(expression, input);
+        let Err(err) = &planned else { return planned };
+        let Some(ExprType::UnresolvedAttribute(attr)) = &expression.expr_type else { return planned };
+        let [name] = split_name_parts(&attr.unparsed_identifier).try_into().unwrap_or_default();
+        let aliased = select_items.iter().find(|item| {
+            matches!(&item.expr_type, Some(ExprType::Alias(alias))
+                if alias.name.len() == 1 && same_name(&alias.name[0], &name, self.config.case_sensitive))
+        });
+        match aliased {
+            Some(item) if err.error_class.starts_with("UNRESOLVED_COLUMN") => self.plan_expr(&unaliased(item), input),
+            _ => planned,
+        }
     }
 
     /// Builds an aggregation whose `outputs` may nest aggregate functions in
@@ -871,25 +941,52 @@ impl<'a> Planner<'a> {
 
     /// A sort key.
     pub(crate) fn sort_order(&mut self, order: &connect::expression::SortOrder, input: &LogicalPlan) -> Result<SortExpr> {
-        use connect::expression::sort_order::{NullOrdering, SortDirection};
         let child = order
             .child
             .as_deref()
             .ok_or_else(|| SparkError::illegal_argument("sort order without an expression"))?;
         let (expr, _) = self.plan_expr(child, input)?;
-        let ascending = SortDirection::try_from(order.direction).unwrap_or(SortDirection::Ascending) != SortDirection::Descending;
-        let nulls_first = match NullOrdering::try_from(order.null_ordering).unwrap_or(NullOrdering::SortNullsUnspecified) {
-            NullOrdering::SortNullsFirst => true,
-            NullOrdering::SortNullsLast => false,
-            NullOrdering::SortNullsUnspecified => ascending,
-        };
-        Ok(expr.sort(ascending, nulls_first))
+        Ok(with_direction(expr, order))
     }
 
     /// The type an expression has over `input`.
     pub(crate) fn type_of(&self, expr: &Expr, input: &LogicalPlan) -> Result<DataType> {
         Ok(expr.get_type(input.schema())?)
     }
+}
+
+/// Spark's `spark.sql.orderByOrdinal`: `ORDER BY 2` sorts by the second
+/// output column.
+fn ordinal_column(order: &connect::expression::SortOrder, input: &LogicalPlan) -> Result<Option<Expr>> {
+    use connect::expression::literal::LiteralType;
+    let Some(ExprType::Literal(connect::expression::Literal { literal_type: Some(LiteralType::Integer(n)), .. })) =
+        order.child.as_deref().and_then(|c| c.expr_type.as_ref())
+    else {
+        return Ok(None);
+    };
+    let fields = input.schema().fields();
+    let field = usize::try_from(*n).ok().and_then(|n| n.checked_sub(1)).and_then(|i| fields.get(i)).ok_or_else(|| {
+        SparkError::new(
+            crate::ErrorKind::Analysis,
+            "ORDER_BY_POS_OUT_OF_RANGE",
+            "42805",
+            format!("ORDER BY position {n} is not in select list (valid range is [1, {}]).", fields.len()),
+            &[("index", n.to_string()), ("size", fields.len().to_string())],
+        )
+    })?;
+    Ok(Some(Expr::Column(Column::new_unqualified(field.name()))))
+}
+
+/// A sort key in the direction and null ordering `order` asks for.
+fn with_direction(expr: Expr, order: &connect::expression::SortOrder) -> SortExpr {
+    use connect::expression::sort_order::{NullOrdering, SortDirection};
+    let ascending = SortDirection::try_from(order.direction).unwrap_or(SortDirection::Ascending) != SortDirection::Descending;
+    let nulls_first = match NullOrdering::try_from(order.null_ordering).unwrap_or(NullOrdering::SortNullsUnspecified) {
+        NullOrdering::SortNullsFirst => true,
+        NullOrdering::SortNullsLast => false,
+        NullOrdering::SortNullsUnspecified => ascending,
+    };
+    expr.sort(ascending, nulls_first)
 }
 
 fn using_column_error(name: &str, side: &str, columns: &[String]) -> SparkError {

@@ -1,6 +1,10 @@
 //! Spark SQL text to Spark Connect relations and expressions, so that SQL
 //! and the DataFrame API resolve through the same planner.
 
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use connect::subquery_expression::SubqueryType;
 use ember_protocol::connect::{self, expression::ExprType, expression::literal::LiteralType, relation::RelType};
 use datafusion::sql::sqlparser::ast;
 use datafusion::sql::sqlparser::dialect::SparkSqlDialect;
@@ -17,7 +21,10 @@ pub fn parse_query(sql: &str) -> Result<connect::Relation> {
         return Err(parse_error(&parser.expected::<()>("end of input", parser.peek_token()).unwrap_err()));
     }
     match statement {
-        ast::Statement::Query(query) => query_relation(&query),
+        ast::Statement::Query(query) => {
+            let (root, references) = Scope::translate(|| query_relation(&query))?;
+            Ok(with_references(root, references))
+        }
         ast::Statement::Set(_) => Err(SparkError::unsupported("SET inside a query")),
         other => Err(SparkError::unsupported(format!("SQL statement {}", statement_kind(&other)))),
     }
@@ -62,6 +69,72 @@ fn parser(sql: &str) -> Result<Parser<'static>> {
         merged.push(token);
     }
     Ok(Parser::new(&SparkSqlDialect {}).with_tokens_with_locations(merged))
+}
+
+/// What one SQL translation has in scope: the relations its subquery
+/// expressions refer to by plan id, and the common table expressions
+/// (`WITH`) visible where it is, innermost last.
+#[derive(Default)]
+struct Scope {
+    subqueries: Vec<connect::Relation>,
+    ctes: Vec<(String, connect::Relation)>,
+}
+
+thread_local! {
+    static SCOPE: RefCell<Option<Scope>> = const { RefCell::new(None) };
+}
+
+/// Plan ids of subquery relations: far above the client's own counters.
+static NEXT_SUBQUERY_PLAN_ID: AtomicI64 = AtomicI64::new(1 << 48);
+
+impl Scope {
+    /// Runs a translation in a fresh scope; returns its result and the
+    /// subquery relations it referred to.
+    fn translate<T>(f: impl FnOnce() -> Result<T>) -> Result<(T, Vec<connect::Relation>)> {
+        let outer = SCOPE.with(|s| s.replace(Some(Scope::default())));
+        let result = f();
+        let scope = SCOPE.with(|s| s.replace(outer)).unwrap_or_default();
+        Ok((result?, scope.subqueries))
+    }
+
+    fn with<T>(f: impl FnOnce(&mut Scope) -> T) -> Option<T> {
+        SCOPE.with(|s| s.borrow_mut().as_mut().map(f))
+    }
+
+    /// The CTE named `name`, innermost first.
+    fn cte(name: &str) -> Option<connect::Relation> {
+        Scope::with(|scope| {
+            scope.ctes.iter().rev().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, r)| r.clone())
+        })
+        .flatten()
+    }
+}
+
+/// `root` with the relations its subqueries refer to.
+fn with_references(root: connect::Relation, references: Vec<connect::Relation>) -> connect::Relation {
+    if references.is_empty() {
+        return root;
+    }
+    rel(RelType::WithRelations(Box::new(connect::WithRelations { root: Some(Box::new(root)), references })))
+}
+
+/// A subquery expression over `query`, whose relation joins the scope's references.
+fn subquery(
+    query: &ast::Query,
+    kind: connect::subquery_expression::SubqueryType,
+    in_values: Vec<connect::Expression>,
+) -> Result<connect::Expression> {
+    let mut relation = query_relation(query)?;
+    let plan_id = NEXT_SUBQUERY_PLAN_ID.fetch_add(1, Ordering::Relaxed);
+    relation.common = Some(connect::RelationCommon { plan_id: Some(plan_id), ..Default::default() });
+    Scope::with(|scope| scope.subqueries.push(relation))
+        .ok_or_else(|| SparkError::unsupported("subqueries in expression strings"))?;
+    Ok(expr(ExprType::SubqueryExpression(connect::SubqueryExpression {
+        plan_id,
+        subquery_type: kind as i32,
+        table_arg_options: None,
+        in_subquery_values: in_values,
+    })))
 }
 
 /// Spark's numeric literal suffixes.
@@ -132,9 +205,25 @@ fn literal(literal_type: connect::expression::literal::LiteralType) -> connect::
 }
 
 fn query_relation(query: &ast::Query) -> Result<connect::Relation> {
-    if query.with.is_some() {
-        return Err(SparkError::unsupported("WITH clauses"));
+    let Some(with) = &query.with else { return query_body(query) };
+    if with.recursive {
+        return Err(SparkError::unsupported("recursive common table expressions"));
     }
+    let outer_ctes = Scope::with(|scope| scope.ctes.len())
+        .ok_or_else(|| SparkError::unsupported("WITH in expression strings"))?;
+    let result = (|| {
+        for cte in &with.cte_tables {
+            let relation = aliased(query_relation(&cte.query)?, &cte.alias);
+            Scope::with(|scope| scope.ctes.push((cte.alias.name.value.clone(), relation)));
+        }
+        query_body(query)
+    })();
+    Scope::with(|scope| scope.ctes.truncate(outer_ctes));
+    result
+}
+
+/// A query without its `WITH` clause.
+fn query_body(query: &ast::Query) -> Result<connect::Relation> {
     let mut relation = set_expr(&query.body)?;
     if let Some(order_by) = &query.order_by {
         if let ast::OrderByKind::Expressions(exprs) = &order_by.kind {
@@ -267,21 +356,39 @@ fn select_relation(select: &ast::Select) -> Result<connect::Relation> {
     };
     let is_aggregate = !group_by.is_empty() || items.iter().any(contains_aggregate) || select.having.is_some();
     let mut relation = if is_aggregate {
+        // HAVING may use aggregates the select list lacks: they are computed
+        // as hidden columns, filtered on, then dropped.
+        let mut hidden = Vec::new();
+        let having = select.having.as_ref().map(|h| expression(h).map(|c| lift_aggregates(c, &mut hidden))).transpose()?;
+        let hidden_names: Vec<String> = (0..hidden.len()).map(hidden_aggregate_name).collect();
+        let mut aggregate_expressions = items;
+        aggregate_expressions.extend(hidden);
         // SQL outputs only its select list, so the group type is left
         // unspecified: the planner then does not prepend the grouping columns.
         let aggregate = rel(RelType::Aggregate(Box::new(connect::Aggregate {
             input: input.map(Box::new),
             group_type: connect::aggregate::GroupType::Unspecified as i32,
             grouping_expressions: group_by,
-            aggregate_expressions: items,
+            aggregate_expressions,
             pivot: None,
             grouping_sets: vec![],
         })));
-        match &select.having {
-            Some(having) => rel(RelType::Filter(Box::new(connect::Filter {
-                input: Some(Box::new(aggregate)),
-                condition: Some(expression(having)?),
-            }))),
+        match having {
+            Some(condition) => {
+                let filtered = rel(RelType::Filter(Box::new(connect::Filter {
+                    input: Some(Box::new(aggregate)),
+                    condition: Some(condition),
+                })));
+                if hidden_names.is_empty() {
+                    filtered
+                } else {
+                    rel(RelType::Drop(Box::new(connect::Drop {
+                        input: Some(Box::new(filtered)),
+                        columns: vec![],
+                        column_names: hidden_names,
+                    })))
+                }
+            }
             None => aggregate,
         }
     } else {
@@ -299,6 +406,31 @@ fn select_relation(select: &ast::Select) -> Result<connect::Relation> {
 }
 
 const AGGREGATES: &[&str] = &["count", "sum", "avg", "mean", "min", "max", "first", "last", "collect_list", "collect_set", "stddev", "variance"];
+
+fn hidden_aggregate_name(i: usize) -> String {
+    format!("__having_aggregate_{i}")
+}
+
+/// Replaces each aggregate call in a HAVING condition by a reference to a
+/// hidden column computing it, collected into `hidden`.
+fn lift_aggregates(mut e: connect::Expression, hidden: &mut Vec<connect::Expression>) -> connect::Expression {
+    match &mut e.expr_type {
+        Some(ExprType::UnresolvedFunction(f)) if AGGREGATES.contains(&f.function_name.to_lowercase().as_str()) => {
+            let name = hidden_aggregate_name(hidden.len());
+            hidden.push(alias(e, &name));
+            attribute(&[ast::Ident::new(name)])
+        }
+        Some(ExprType::UnresolvedFunction(f)) => {
+            f.arguments = std::mem::take(&mut f.arguments).into_iter().map(|a| lift_aggregates(a, hidden)).collect();
+            e
+        }
+        Some(ExprType::Cast(c)) => {
+            c.expr = c.expr.take().map(|inner| Box::new(lift_aggregates(*inner, hidden)));
+            e
+        }
+        _ => e,
+    }
+}
 
 fn contains_aggregate(e: &connect::Expression) -> bool {
     match &e.expr_type {
@@ -354,6 +486,9 @@ fn table_with_joins(table: &ast::TableWithJoins) -> Result<connect::Relation> {
 
 fn table_factor(factor: &ast::TableFactor) -> Result<connect::Relation> {
     let (relation, table_alias) = match factor {
+        ast::TableFactor::Table { name, alias, args: None, .. } if name.0.len() == 1 && Scope::cte(&name.to_string()).is_some() => {
+            (Scope::cte(&name.to_string()).unwrap_or_default(), alias)
+        }
         ast::TableFactor::Table { name, alias, args: None, .. } => (
             rel(RelType::Read(connect::Read {
                 is_streaming: false,
@@ -370,23 +505,26 @@ fn table_factor(factor: &ast::TableFactor) -> Result<connect::Relation> {
         other => return Err(SparkError::unsupported(format!("FROM {other}"))),
     };
     Ok(match table_alias {
-        Some(a) => {
-            let aliased = rel(RelType::SubqueryAlias(Box::new(connect::SubqueryAlias {
-                input: Some(Box::new(relation)),
-                alias: a.name.value.clone(),
-                qualifier: vec![],
-            })));
-            if a.columns.is_empty() {
-                aliased
-            } else {
-                rel(RelType::ToDf(Box::new(connect::ToDf {
-                    input: Some(Box::new(aliased)),
-                    column_names: a.columns.iter().map(|c| c.name.value.clone()).collect(),
-                })))
-            }
-        }
+        Some(a) => aliased(relation, a),
         None => relation,
     })
+}
+
+/// `relation AS alias` or `relation AS alias(columns…)`.
+fn aliased(relation: connect::Relation, alias: &ast::TableAlias) -> connect::Relation {
+    let renamed = if alias.columns.is_empty() {
+        relation
+    } else {
+        rel(RelType::ToDf(Box::new(connect::ToDf {
+            input: Some(Box::new(relation)),
+            column_names: alias.columns.iter().map(|c| c.name.value.clone()).collect(),
+        })))
+    };
+    rel(RelType::SubqueryAlias(Box::new(connect::SubqueryAlias {
+        input: Some(Box::new(renamed)),
+        alias: alias.name.value.clone(),
+        qualifier: vec![],
+    })))
 }
 
 /// Table-valued functions in FROM: `range(end)`, `range(start, end[, step[, partitions]])`.
@@ -555,6 +693,11 @@ fn expression(e: &ast::Expr) -> Result<connect::Expression> {
         ast::Expr::Interval(interval) => interval_literal(interval)?,
         ast::Expr::Function(f) => function_call(f)?,
         ast::Expr::Wildcard(_) => expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default())),
+        ast::Expr::Subquery(query) => subquery(query, SubqueryType::Scalar, vec![])?,
+        ast::Expr::Exists { subquery: query, negated } => negate(subquery(query, SubqueryType::Exists, vec![])?, *negated),
+        ast::Expr::InSubquery { expr: value, subquery: query, negated } => {
+            negate(subquery(query, SubqueryType::In, vec![expression(value)?])?, *negated)
+        }
         other => return Err(SparkError::unsupported(format!("SQL expression {other}"))),
     })
 }

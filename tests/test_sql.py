@@ -1,0 +1,72 @@
+"""Spark SQL queries: subqueries, common table expressions, HAVING and GROUP BY forms."""
+
+import pytest
+
+
+@pytest.fixture
+def views(spark):
+    spark.createDataFrame(
+        [(1, "a", 10.5), (2, "b", 20.0), (1, "c", 5.0), (3, "d", None)],
+        "k int, s string, v double",
+    ).createOrReplaceTempView("facts")
+    spark.createDataFrame([(1, "x"), (2, "y"), (4, "w")], "k int, n string").createOrReplaceTempView("dims")
+    yield
+    spark.catalog.dropTempView("facts")
+    spark.catalog.dropTempView("dims")
+
+
+def test_in_subquery(spark, views, golden):
+    golden.check_df(spark.sql("SELECT k, s FROM facts WHERE k IN (SELECT k FROM dims WHERE n <> 'y') ORDER BY s"))
+    golden.check_df(spark.sql("SELECT n FROM dims WHERE k NOT IN (SELECT k FROM facts) ORDER BY n"), "not_in")
+
+
+def test_correlated_exists(spark, views, golden):
+    golden.check_df(
+        spark.sql("SELECT s FROM facts f WHERE EXISTS (SELECT 1 FROM dims d WHERE d.k = f.k) ORDER BY s")
+    )
+    golden.check_df(
+        spark.sql("SELECT n FROM dims WHERE NOT EXISTS (SELECT * FROM facts WHERE facts.k = dims.k) ORDER BY n"),
+        "not_exists",
+    )
+
+
+def test_scalar_subqueries(spark, views, golden):
+    golden.check_df(spark.sql("SELECT s, (SELECT max(k) FROM dims) AS m FROM facts ORDER BY s"))
+    golden.check_df(
+        spark.sql("SELECT s FROM facts f WHERE v > (SELECT avg(v) FROM facts g WHERE g.k = f.k) ORDER BY s"),
+        "correlated",
+    )
+
+
+def test_common_table_expressions(spark, views, golden):
+    golden.check_df(
+        spark.sql(
+            "WITH big AS (SELECT k, v FROM facts WHERE v > 6), keyed(key) AS (SELECT k FROM big) "
+            "SELECT b.k, b.v FROM big b JOIN keyed ON b.k = keyed.key ORDER BY b.v"
+        )
+    )
+    # An inner WITH shadows an outer one of the same name.
+    golden.check_df(
+        spark.sql("WITH x AS (SELECT 1 AS a) SELECT * FROM (WITH x AS (SELECT 2 AS a) SELECT a FROM x)"),
+        "shadowed",
+    )
+
+
+def test_having_with_aggregates_outside_the_select_list(spark, views, golden):
+    golden.check_df(spark.sql("SELECT k FROM facts GROUP BY k HAVING sum(v) > 12 ORDER BY k"))
+    golden.check_df(
+        spark.sql(
+            "SELECT k, count(*) AS c FROM facts GROUP BY k "
+            "HAVING max(v) > (SELECT avg(v) FROM facts) OR count(*) > 1 ORDER BY k"
+        ),
+        "with_subquery",
+    )
+
+
+def test_group_by_ordinal_and_alias(spark, views, golden):
+    golden.check_df(spark.sql("SELECT k, count(DISTINCT s) FROM facts GROUP BY 1 ORDER BY 1"))
+    golden.check_df(
+        spark.sql("SELECT CASE WHEN v > 6 THEN 'big' ELSE 'small' END AS size, count(*) AS c FROM facts GROUP BY size ORDER BY size"),
+        "alias",
+    )
+    golden.check_error(lambda: spark.sql("SELECT k FROM facts GROUP BY 2").collect(), "out_of_range")
