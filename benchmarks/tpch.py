@@ -76,6 +76,37 @@ Ember's targets (issue 7; goals, not assertions):
   peak memory at most a quarter of Spark's; start-up under 0.2 s
   reference run (SF1, this kind of machine): Spark 4.3 local[2] ~117 s (peak 4 GB,
   24-32 s to start), Sail 0.7.2 ~14.7 s, DataFusion 55 ~12.3 s, DuckDB ~6.6 s"""
+# peer -> (least peer/Ember time ratio, what it means)
+SPEED_TARGETS = {
+    "spark": (10.0, "at least 10x faster than Spark classic"),
+    "spark-connect": (10.0, "at least 10x faster than Spark Connect"),
+    "sail": (1.0, "faster than Sail"),
+    "datafusion": (1 / 1.1, "within 1.1x of DataFusion"),
+    "duckdb": (1.0, "match DuckDB (aim)"),
+}
+
+
+def target_verdicts(doc: dict) -> list[str]:
+    """Ember's figures against its targets, one line each (empty without Ember)."""
+    if "ember" not in doc["engines"]:
+        return []
+    lines = []
+    for variant, queries in doc["results"].items():
+        for peer, (least, goal) in SPEED_TARGETS.items():
+            r = ratio_to(queries, "ember", peer) if peer in doc["totals"][variant] else None
+            if r is not None:
+                lines.append(f"  {variant.upper()}: {goal}: {ENGINES[peer]}/Ember = {r:.2f}x: "
+                             + ("met" if r >= least else "MISSED"))
+    ember = doc["engines"]["ember"]
+    for peer in ("spark", "spark-connect"):
+        if peer in doc["engines"] and ember["peak_rss_mb"]:
+            share = ember["peak_rss_mb"] / doc["engines"][peer]["peak_rss_mb"]
+            lines.append(f"  peak memory at most 1/4 of {ENGINES[peer]}'s: {share:.2f} of it: "
+                         + ("met" if share <= 0.25 else "MISSED"))
+    if ember["startup_seconds"] is not None:
+        lines.append(f"  start-up under 0.2 s: {ember['startup_seconds']:.3f} s: "
+                     + ("met" if ember["startup_seconds"] < 0.2 else "MISSED"))
+    return lines
 
 
 # --------------------------------------------------------------------------
@@ -547,6 +578,8 @@ def print_report(doc: dict) -> None:
               + f"  {e['version']}")
     print()
     print(TARGETS)
+    for line in target_verdicts(doc):
+        print(line)
 
 
 def plot(doc: dict, path: Path) -> None:
