@@ -31,6 +31,8 @@ pub enum ErrorKind {
     TempTableAlreadyExists,
     /// `SparkRuntimeException`: other failures while a query runs.
     Runtime,
+    /// `SparkClassNotFoundException`: e.g. an unknown data source.
+    ClassNotFound,
     /// A query stopped by an interrupt.
     Interrupted,
     /// Anything else: `SparkException` with `INTERNAL_ERROR`.
@@ -76,6 +78,10 @@ impl ErrorKind {
                 "org.apache.spark.sql.AnalysisException",
             ],
             ErrorKind::Runtime => &["org.apache.spark.SparkRuntimeException"],
+            ErrorKind::ClassNotFound => &[
+                "org.apache.spark.SparkClassNotFoundException",
+                "java.lang.ClassNotFoundException",
+            ],
             ErrorKind::Interrupted => &["org.apache.spark.SparkInterruptedException"],
             ErrorKind::Internal => &["org.apache.spark.SparkException"],
         }

@@ -16,6 +16,7 @@ mod functions;
 mod literal;
 pub mod names;
 mod plan;
+mod source;
 pub mod sql;
 
 /// The Spark version whose behaviour Ember reproduces.

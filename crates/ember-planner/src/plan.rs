@@ -558,10 +558,7 @@ impl<'a> Planner<'a> {
     fn read(&mut self, read: &connect::Read) -> Result<LogicalPlan> {
         match &read.read_type {
             Some(connect::read::ReadType::NamedTable(table)) => self.named_table(&table.unparsed_identifier),
-            Some(connect::read::ReadType::DataSource(source)) => Err(SparkError::unsupported(format!(
-                "reading data source {}",
-                source.format.clone().unwrap_or_default()
-            ))),
+            Some(connect::read::ReadType::DataSource(source)) => self.data_source(source),
             None => Err(SparkError::illegal_argument("read without a source")),
         }
     }

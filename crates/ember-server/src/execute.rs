@@ -311,6 +311,7 @@ async fn execute_command(responder: &Responder<'_>, command: connect::Command) -
             plan(responder.session, &input)?;
             responder.session.create_view(&view.name, input, view.replace)
         }
+        Some(CommandType::WriteOperation(write)) => crate::write::run(responder.session, write).await,
         Some(other) => {
             let debug = format!("{other:?}");
             Err(SparkError::unsupported(format!("command {}", debug.split('(').next().unwrap_or("unknown"))))

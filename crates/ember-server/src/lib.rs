@@ -9,6 +9,7 @@ mod execute;
 mod operation;
 mod service;
 mod session;
+mod write;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -1,0 +1,46 @@
+//! `Read.DataSource`: file reads, planned by `ember-sources` and given the
+//! planner's internal column names.
+
+use datafusion::common::Column;
+use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder};
+use ember_protocol::connect;
+use ember_sources::{Options, ReadRequest};
+
+use crate::error::Result;
+use crate::plan::{Planner, parse_schema_string};
+
+/// The format Spark reads when none is named (`spark.sql.sources.default`).
+const DEFAULT_FORMAT: &str = "parquet";
+
+impl Planner<'_> {
+    /// Plans `spark.read...load(paths)`.
+    pub(crate) fn data_source(&mut self, source: &connect::read::DataSource) -> Result<LogicalPlan> {
+        let tz = self.config.time_zone.clone();
+        let schema = match source.schema.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(text) => Some(parse_schema_string(text, &tz)?),
+            None => None,
+        };
+        let options = Options::new(&source.options);
+        let mut paths = source.paths.clone();
+        if let Some(path) = options.get("path") {
+            paths.push(path.to_string());
+        }
+        let request = ReadRequest {
+            format: source.format.clone().unwrap_or_else(|| DEFAULT_FORMAT.to_string()),
+            schema,
+            options,
+            paths,
+            session_tz: tz,
+        };
+        let plan = ember_sources::plan_read(&request)?;
+        let columns: Vec<Expr> = plan
+            .schema()
+            .iter()
+            .map(|(qualifier, field)| {
+                let internal = self.new_column(field.name());
+                Expr::Column(Column::from((qualifier, field))).alias(internal)
+            })
+            .collect();
+        Ok(LogicalPlanBuilder::from(plan).project(columns)?.build()?)
+    }
+}

@@ -1,0 +1,44 @@
+//! The `WriteOperation` command: `df.write...save(path)` through `ember-sources`.
+
+use ember_planner::SparkError;
+use ember_protocol::connect::{self, write_operation};
+use ember_sources::{Options, SaveMode, WriteRequest};
+
+use crate::execute::{output_schema, plan};
+use crate::session::Session;
+
+/// The format Spark writes when none is named (`spark.sql.sources.default`).
+const DEFAULT_FORMAT: &str = "parquet";
+
+/// Runs a `DataFrameWriter` save to a path.
+pub async fn run(session: &Session, write: connect::WriteOperation) -> Result<(), SparkError> {
+    let input = write.input.as_ref().ok_or_else(|| SparkError::illegal_argument("write without an input"))?;
+    if write.bucket_by.is_some() || !write.sort_column_names.is_empty() || !write.clustering_columns.is_empty() {
+        return Err(SparkError::unsupported("bucketBy, sortBy and clusterBy in file writes"));
+    }
+    let options = Options::new(&write.options);
+    let path = match &write.save_type {
+        Some(write_operation::SaveType::Path(path)) => path.clone(),
+        Some(write_operation::SaveType::Table(_)) => return Err(SparkError::unsupported("saveAsTable and insertInto")),
+        None => options
+            .get("path")
+            .map(str::to_string)
+            .ok_or_else(|| SparkError::illegal_argument("'path' is not specified"))?,
+    };
+    let mode = match write_operation::SaveMode::try_from(write.mode).unwrap_or(write_operation::SaveMode::Unspecified) {
+        write_operation::SaveMode::Append => SaveMode::Append,
+        write_operation::SaveMode::Overwrite => SaveMode::Overwrite,
+        write_operation::SaveMode::Ignore => SaveMode::Ignore,
+        write_operation::SaveMode::ErrorIfExists | write_operation::SaveMode::Unspecified => SaveMode::ErrorIfExists,
+    };
+    let planned = plan(session, input)?;
+    let schema = output_schema(&planned)?;
+    let request = WriteRequest {
+        format: write.source.clone().unwrap_or_else(|| DEFAULT_FORMAT.to_string()),
+        path,
+        mode,
+        partition_by: write.partitioning_columns.clone(),
+        options,
+    };
+    ember_sources::write(&session.ctx.state(), planned.plan, schema, &request).await
+}

@@ -1,0 +1,82 @@
+//! Data source options: Spark treats option keys case-insensitively.
+
+use std::collections::HashMap;
+
+use ember_errors::SparkError;
+
+/// The options of one read or write, keyed case-insensitively.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    values: HashMap<String, String>,
+}
+
+impl Options {
+    /// Options from the key/value pairs the client sent.
+    pub fn new<'a>(pairs: impl IntoIterator<Item = (&'a String, &'a String)>) -> Self {
+        Options { values: pairs.into_iter().map(|(k, v)| (k.to_lowercase(), v.clone())).collect() }
+    }
+
+    /// The value of `key`, if set.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.values.get(&key.to_lowercase()).map(String::as_str)
+    }
+
+    /// A boolean option (`true`/`false`, any case), or `default`.
+    pub fn bool(&self, key: &str, default: bool) -> Result<bool, SparkError> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+            Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+            Some(v) => Err(SparkError::illegal_argument(format!("{key} flag can be true or false, but got {v}"))),
+        }
+    }
+
+    /// A one-character option given as a byte (`sep`, `quote`, ...), or `default`.
+    /// An empty value means "none" (`\0`), as Spark treats `quote=""`.
+    pub fn byte(&self, key: &str, default: u8) -> Result<u8, SparkError> {
+        let Some(value) = self.get(key) else { return Ok(default) };
+        let unescaped = match value {
+            "\\t" => "\t",
+            "\\n" => "\n",
+            "\\\\" => "\\",
+            other => other,
+        };
+        match unescaped.as_bytes() {
+            [] => Ok(0),
+            [b] => Ok(*b),
+            _ => Err(SparkError::illegal_argument(format!(
+                "Unsupported special character for delimiter: {value}"
+            ))),
+        }
+    }
+
+    /// The first option of `keys` that is set.
+    pub fn first_of(&self, keys: &[&str]) -> Option<&str> {
+        keys.iter().find_map(|k| self.get(k))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(pairs: &[(&str, &str)]) -> Options {
+        let owned: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Options::new(owned.iter().map(|(k, v)| (k, v)))
+    }
+
+    #[test]
+    fn keys_are_case_insensitive() {
+        let o = opts(&[("inferSchema", "TRUE"), ("Sep", ";")]);
+        assert!(o.bool("inferschema", false).unwrap());
+        assert_eq!(o.byte("sep", b',').unwrap(), b';');
+        assert_eq!(o.byte("quote", b'"').unwrap(), b'"');
+    }
+
+    #[test]
+    fn escaped_tab_and_bad_booleans() {
+        let o = opts(&[("sep", "\\t"), ("header", "yes")]);
+        assert_eq!(o.byte("sep", b',').unwrap(), b'\t');
+        assert!(o.bool("header", false).is_err());
+    }
+}

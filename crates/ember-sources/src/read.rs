@@ -1,0 +1,332 @@
+//! Plans a `spark.read` of files: lists the inputs, settles the schema as
+//! Spark does, and scans them with DataFusion's file formats.
+
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, RecordBatch, StringArray};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use datafusion::catalog::MemTable;
+use datafusion::datasource::file_format::FileFormat;
+use datafusion::datasource::file_format::json::JsonFormat;
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
+use datafusion::datasource::provider_as_source;
+use datafusion::functions::expr_fn::nullif;
+use datafusion::common::{Column, ScalarValue};
+use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, col, lit};
+use datafusion::parquet::arrow::arrow_reader::ArrowReaderMetadata;
+use ember_errors::{ErrorKind, SparkError};
+use ember_functions::cast::{CastMode, spark_cast};
+
+use crate::csv::{self, CsvReadOptions};
+use crate::{compression, discovery, errors};
+use crate::options::Options;
+use crate::paths::{InputFile, list_inputs, qualified};
+
+/// One `spark.read` request.
+#[derive(Debug, Clone)]
+pub struct ReadRequest {
+    /// The format name (`parquet`, `csv`, `json`, `text`, ...), any case.
+    pub format: String,
+    /// The user's schema, if given.
+    pub schema: Option<Vec<Field>>,
+    /// The reader options.
+    pub options: Options,
+    /// The paths (files, folders or globs).
+    pub paths: Vec<String>,
+    /// The session time zone (timestamps carry it).
+    pub session_tz: String,
+}
+
+/// A plan reading the request's files; its columns carry Spark's names and
+/// types, all nullable as Spark reads files.
+pub fn plan_read(request: &ReadRequest) -> Result<LogicalPlan, SparkError> {
+    let format = request.format.to_lowercase();
+    if !matches!(format.as_str(), "parquet" | "csv" | "json" | "text") {
+        return Err(unsupported_format(&format));
+    }
+    if request.paths.is_empty() {
+        return Err(SparkError::illegal_argument("'path' is not specified"));
+    }
+    let files = list_inputs(&request.paths)?;
+    let partitions = discovery::discover(&files, request.schema.as_deref())?;
+    let partition_names: Vec<&str> =
+        partitions.iter().flat_map(|p| p.fields.iter().map(|f| f.name().as_str())).collect();
+    let user_schema = request.schema.as_ref().map(|fields| {
+        let data_fields: Vec<Field> = fields
+            .iter()
+            .filter(|f| !partition_names.iter().any(|p| p.eq_ignore_ascii_case(f.name())))
+            .cloned()
+            .collect();
+        nullable(&data_fields)
+    });
+    let schema = data_schema(&format, &files, request, user_schema)?;
+    match partitions {
+        None => plan_files(&format, &files, request, &schema),
+        Some(partitions) => {
+            let fields = spark_schema(&partitions.fields, &request.session_tz)?;
+            partitioned_plan(&files, &partitions.values, &fields, |group| plan_files(&format, group, request, &schema))
+        }
+    }
+}
+
+/// The data columns' schema (without partition columns), in Spark's types.
+fn data_schema(
+    format: &str,
+    files: &[InputFile],
+    request: &ReadRequest,
+    user_schema: Option<Vec<Field>>,
+) -> Result<Vec<Field>, SparkError> {
+    let schema = match (format, user_schema) {
+        ("text", _) => vec![Field::new("value", DataType::Utf8, true)],
+        (_, Some(schema)) => schema,
+        ("parquet", None) => with_int96_as_timestamp(parquet_schema(files)?),
+        ("csv", None) => csv::infer_schema(files, &csv_options(files, request)?)?,
+        (_, None) => crate::json::infer_schema(files)?,
+    };
+    spark_schema(&schema, &request.session_tz)
+}
+
+/// A plan reading `files` (of one partition folder, or all) with `schema`.
+fn plan_files(format: &str, files: &[InputFile], request: &ReadRequest, schema: &[Field]) -> Result<LogicalPlan, SparkError> {
+    match format {
+        "parquet" => scan(files, ParquetFormat::default(), schema.to_vec(), ""),
+        "csv" => read_csv(files, &csv_options(files, request)?, schema),
+        "json" => {
+            let format = JsonFormat::default()
+                .with_newline_delimited(true)
+                .with_file_compression_type(compression::shared_codec(files)?);
+            scan(files, format, schema.to_vec(), "")
+        }
+        _ => read_text(files, request),
+    }
+}
+
+/// One plan per partition folder, each with its partition values as
+/// constants, in a union: a filter on partition columns folds to `false` on
+/// the folders it excludes, and the optimizer drops their scans.
+fn partitioned_plan(
+    files: &[InputFile],
+    values: &[Vec<Option<String>>],
+    fields: &[Field],
+    plan_group: impl Fn(&[InputFile]) -> Result<LogicalPlan, SparkError>,
+) -> Result<LogicalPlan, SparkError> {
+    let mut groups: Vec<(&Vec<Option<String>>, Vec<InputFile>)> = Vec::new();
+    for (file, file_values) in files.iter().zip(values) {
+        match groups.iter_mut().find(|(v, _)| *v == file_values) {
+            Some((_, group)) => group.push(file.clone()),
+            None => groups.push((file_values, vec![file.clone()])),
+        }
+    }
+    let mut union: Option<LogicalPlanBuilder> = None;
+    for (group_values, group) in groups {
+        let plan = plan_group(&group)?;
+        let mut columns: Vec<Expr> = plan.schema().iter().map(|(q, f)| Expr::Column(Column::from((q, f)))).collect();
+        for (field, value) in fields.iter().zip(group_values) {
+            let constant = match value {
+                Some(text) => spark_cast(lit(text.clone()), field.data_type().clone(), CastMode::Legacy),
+                None => lit(ScalarValue::try_from(field.data_type())?),
+            };
+            columns.push(constant.alias(field.name()));
+        }
+        let branch = LogicalPlanBuilder::from(plan).project(columns)?.build()?;
+        union = Some(match union {
+            None => LogicalPlanBuilder::from(branch),
+            Some(builder) => builder.union(branch)?,
+        });
+    }
+    match union {
+        Some(builder) => Ok(builder.build()?),
+        None => Err(SparkError::internal("a partitioned read without files")),
+    }
+}
+
+fn unsupported_format(format: &str) -> SparkError {
+    match format {
+        "orc" | "avro" | "binaryfile" => SparkError::unsupported(format!("reading {format} files")),
+        _ => SparkError::new(
+            ErrorKind::ClassNotFound,
+            "DATA_SOURCE_NOT_FOUND",
+            "42K02",
+            format!("Failed to find the data source: {format}. Make sure the provider name is correct and the package is properly registered and compatible with your Spark version."),
+            &[("provider", format.to_string())],
+        ),
+    }
+}
+
+fn nullable(fields: &[Field]) -> Vec<Field> {
+    fields.iter().map(|f| f.clone().with_nullable(true)).collect()
+}
+
+/// Spark's Arrow form of each column type (timestamps in the session zone,
+/// `element` list items, ...); fails for types Spark has no name for.
+fn spark_schema(fields: &[Field], tz: &str) -> Result<Vec<Field>, SparkError> {
+    fields
+        .iter()
+        .map(|f| {
+            let spark = ember_types::to_proto(f.data_type())
+                .and_then(|proto| ember_types::from_proto(&proto, tz))
+                .map_err(ember_errors::from_type_error)?;
+            Ok(Field::new(f.name(), spark, true))
+        })
+        .collect()
+}
+
+/// The schema of the first Parquet file (Spark reads one footer unless
+/// `mergeSchema` is set).
+fn parquet_schema(files: &[InputFile]) -> Result<Vec<Field>, SparkError> {
+    let Some(first) = files.first() else { return Err(errors::unable_to_infer_schema("Parquet")) };
+    let handle = std::fs::File::open(&first.path).map_err(|e| errors::io(&qualified(&first.path), e))?;
+    let metadata = ArrowReaderMetadata::load(&handle, Default::default())
+        .map_err(|e| errors::io(&qualified(&first.path), e))?;
+    Ok(nullable(&metadata.schema().fields().iter().map(|f| f.as_ref().clone()).collect::<Vec<_>>()))
+}
+
+/// Parquet INT96 values (Spark's default timestamp encoding) come out of the
+/// reader as nanoseconds without a zone; Spark reads them as `timestamp`.
+/// Spark writes no other nanosecond timestamps.
+fn with_int96_as_timestamp(fields: Vec<Field>) -> Vec<Field> {
+    fields
+        .into_iter()
+        .map(|f| match f.data_type() {
+            DataType::Timestamp(TimeUnit::Nanosecond, None) => {
+                let utc = DataType::Timestamp(TimeUnit::Microsecond, Some(Arc::from("UTC")));
+                f.with_data_type(utc)
+            }
+            _ => f,
+        })
+        .collect()
+}
+
+/// A scan of `files` in `format` with `schema` (an empty relation when no
+/// file is left to read).
+fn scan(
+    files: &[InputFile],
+    format: impl FileFormat + 'static,
+    schema: Vec<Field>,
+    extension: &str,
+) -> Result<LogicalPlan, SparkError> {
+    let schema: SchemaRef = Arc::new(Schema::new(schema));
+    if files.is_empty() {
+        let table = MemTable::try_new(schema, vec![Vec::new()])?;
+        return Ok(LogicalPlanBuilder::scan("files", provider_as_source(Arc::new(table)), None)?.build()?);
+    }
+    let urls = files
+        .iter()
+        .map(|f| ListingTableUrl::parse(f.path.to_string_lossy()))
+        .collect::<datafusion::common::Result<Vec<_>>>()?;
+    let options = ListingOptions::new(Arc::new(format)).with_file_extension(extension);
+    let config = ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options).with_schema(schema);
+    let table = ListingTable::try_new(config)?;
+    Ok(LogicalPlanBuilder::scan("files", provider_as_source(Arc::new(table)), None)?.build()?)
+}
+
+fn csv_options(files: &[InputFile], request: &ReadRequest) -> Result<CsvReadOptions, SparkError> {
+    let mut options = CsvReadOptions::parse(&request.options)?;
+    options.compression = compression::shared_codec(files)?;
+    Ok(options)
+}
+
+/// CSV: the files are scanned as text and each typed column is a Spark cast
+/// of its text, so unparsable fields read as NULL (PERMISSIVE).
+fn read_csv(files: &[InputFile], options: &CsvReadOptions, schema: &[Field]) -> Result<LogicalPlan, SparkError> {
+    let text_fields: Vec<Field> =
+        (0..schema.len()).map(|i| Field::new(format!("c{i}"), DataType::Utf8, true)).collect();
+    let scan = scan(files, options.format(), text_fields, "")?;
+    let columns: Vec<Expr> = schema
+        .iter()
+        .enumerate()
+        .map(|(i, field)| {
+            let mut text = col(format!("c{i}"));
+            if !options.null_value.is_empty() {
+                text = nullif(text, lit(options.null_value.clone()));
+            }
+            let typed = if field.data_type() == &DataType::Utf8 {
+                text
+            } else {
+                spark_cast(text, field.data_type().clone(), CastMode::Legacy)
+            };
+            typed.alias(field.name())
+        })
+        .collect();
+    Ok(LogicalPlanBuilder::from(scan).project(columns)?.build()?)
+}
+
+/// Text: one `value` row per line (`wholetext`: one row per file).
+fn read_text(files: &[InputFile], request: &ReadRequest) -> Result<LogicalPlan, SparkError> {
+    let whole = request.options.bool("wholetext", false)?;
+    let separator = request.options.get("lineSep").map(str::to_string);
+    let mut lines: Vec<String> = Vec::new();
+    for file in files {
+        let text = compression::read_to_string(&file.path)?;
+        if whole {
+            lines.push(text);
+            continue;
+        }
+        lines.extend(split_lines(&text, separator.as_deref()));
+    }
+    let schema = Arc::new(Schema::new(vec![Field::new("value", DataType::Utf8, true)]));
+    let column: ArrayRef = Arc::new(StringArray::from(lines));
+    let batch = RecordBatch::try_new(schema.clone(), vec![column])?;
+    let table = MemTable::try_new(schema, vec![vec![batch]])?;
+    Ok(LogicalPlanBuilder::scan("files", provider_as_source(Arc::new(table)), None)?.build()?)
+}
+
+/// Splits text into lines as Spark's text source does: on `\n`, `\r\n` or
+/// `\r` by default, or on `separator`; no empty line after a final separator.
+fn split_lines(text: &str, separator: Option<&str>) -> Vec<String> {
+    let mut lines: Vec<String> = match separator {
+        Some(sep) if !sep.is_empty() => text.split(sep).map(str::to_string).collect(),
+        _ => text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l).to_string()).collect(),
+    };
+    if lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::execution::context::SessionContext;
+
+    #[test]
+    fn text_lines() {
+        assert_eq!(split_lines("a\r\nb\n\nc\n", None), ["a", "b", "", "c"]);
+        assert_eq!(split_lines("a;b", Some(";")), ["a", "b"]);
+        assert!(split_lines("", None).is_empty());
+    }
+
+    #[tokio::test]
+    async fn reads_csv_with_inferred_types() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.csv"), "id,name\n1,x\n2,\nz,y\n").unwrap();
+        let request = ReadRequest {
+            format: "CSV".into(),
+            schema: None,
+            options: Options::new([("header".to_string(), "true".to_string()), ("inferSchema".into(), "true".into())].iter().map(|(k, v)| (k, v))),
+            paths: vec![dir.path().to_string_lossy().to_string()],
+            session_tz: "UTC".into(),
+        };
+        let plan = plan_read(&request).unwrap();
+        let ctx = SessionContext::new();
+        let batches = ctx.execute_logical_plan(plan).await.unwrap().collect().await.unwrap();
+        let text = arrow::util::pretty::pretty_format_batches(&batches).unwrap().to_string();
+        assert!(text.contains("| id | name |"), "{text}");
+        assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 3);
+    }
+
+    #[test]
+    fn unknown_format_and_missing_path() {
+        let mut request = ReadRequest {
+            format: "nope".into(),
+            schema: None,
+            options: Options::default(),
+            paths: vec!["/definitely/not/here".into()],
+            session_tz: "UTC".into(),
+        };
+        assert_eq!(plan_read(&request).unwrap_err().error_class, "DATA_SOURCE_NOT_FOUND");
+        request.format = "json".into();
+        assert_eq!(plan_read(&request).unwrap_err().error_class, "PATH_NOT_FOUND");
+    }
+}

@@ -1,0 +1,375 @@
+//! One output file in Spark's format: parquet, csv, json or text, with the
+//! format's compression and Spark's file extension.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
+use arrow::datatypes::{DataType, SchemaRef};
+use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::parquet::basic::{Compression, GzipLevel, ZstdLevel};
+use datafusion::parquet::file::properties::WriterProperties;
+use ember_errors::SparkError;
+use flate2::write::GzEncoder;
+
+use crate::errors;
+use crate::options::Options;
+use crate::text_values::column_strings;
+
+/// The output formats Ember writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// Apache Parquet.
+    Parquet,
+    /// CSV text.
+    Csv,
+    /// JSON Lines.
+    Json,
+    /// Plain text, one line per row of a single string column.
+    Text,
+}
+
+impl OutputFormat {
+    /// The format for Spark's source name.
+    pub fn from_name(name: &str) -> Result<Self, SparkError> {
+        match name.to_lowercase().as_str() {
+            "parquet" => Ok(OutputFormat::Parquet),
+            "csv" => Ok(OutputFormat::Csv),
+            "json" => Ok(OutputFormat::Json),
+            "text" => Ok(OutputFormat::Text),
+            other => Err(SparkError::unsupported(format!("writing {other} files"))),
+        }
+    }
+}
+
+/// A format's compression codec (the `compression` option).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Codec {
+    /// No compression.
+    None,
+    /// Snappy (Parquet's default).
+    Snappy,
+    /// Gzip.
+    Gzip,
+    /// Zstandard (Parquet only).
+    Zstd,
+    /// LZ4 (Parquet only).
+    Lz4,
+}
+
+/// How to write the files of one job.
+#[derive(Debug, Clone)]
+pub struct FileSpec {
+    /// The format.
+    pub format: OutputFormat,
+    /// The codec.
+    pub codec: Codec,
+    /// CSV: write a header line.
+    pub header: bool,
+    /// CSV: the separator.
+    pub delimiter: u8,
+    /// CSV: the quote character.
+    pub quote: u8,
+    /// CSV: the character escaping quotes inside quoted values.
+    pub escape: u8,
+    /// CSV: quote every value.
+    pub quote_all: bool,
+    /// CSV: the text written for NULL.
+    pub null_value: String,
+}
+
+impl FileSpec {
+    /// The spec for a format and the writer options.
+    pub fn new(format: OutputFormat, options: &Options) -> Result<Self, SparkError> {
+        let codec_name = options.first_of(&["compression", "codec"]).map(str::to_lowercase);
+        let codec = match (codec_name.as_deref(), format) {
+            (None, OutputFormat::Parquet) | (Some("snappy"), OutputFormat::Parquet) => Codec::Snappy,
+            (None | Some("none") | Some("uncompressed"), _) => Codec::None,
+            (Some("gzip"), _) => Codec::Gzip,
+            (Some("zstd"), OutputFormat::Parquet) => Codec::Zstd,
+            (Some("lz4"), OutputFormat::Parquet) => Codec::Lz4,
+            (Some(other), _) => {
+                return Err(SparkError::illegal_argument(format!(
+                    "Codec [{other}] is not available for {format:?} in Ember."
+                )));
+            }
+        };
+        Ok(FileSpec {
+            format,
+            codec,
+            header: options.bool("header", false)?,
+            delimiter: match options.get("sep") {
+                Some(_) => options.byte("sep", b',')?,
+                None => options.byte("delimiter", b',')?,
+            },
+            quote: options.byte("quote", b'"')?,
+            escape: options.byte("escape", b'\\')?,
+            quote_all: options.bool("quoteAll", false)?,
+            null_value: options.get("nullValue").unwrap_or("").to_string(),
+        })
+    }
+
+    /// Spark's file extension, compression included (`.snappy.parquet`, `.csv.gz`).
+    pub fn extension(&self) -> &'static str {
+        match (self.format, self.codec) {
+            (OutputFormat::Parquet, Codec::Snappy) => ".snappy.parquet",
+            (OutputFormat::Parquet, Codec::Gzip) => ".gz.parquet",
+            (OutputFormat::Parquet, Codec::Zstd) => ".zstd.parquet",
+            (OutputFormat::Parquet, Codec::Lz4) => ".lz4hadoop.parquet",
+            (OutputFormat::Parquet, Codec::None) => ".parquet",
+            (OutputFormat::Csv, Codec::Gzip) => ".csv.gz",
+            (OutputFormat::Csv, _) => ".csv",
+            (OutputFormat::Json, Codec::Gzip) => ".json.gz",
+            (OutputFormat::Json, _) => ".json",
+            (OutputFormat::Text, Codec::Gzip) => ".txt.gz",
+            (OutputFormat::Text, _) => ".txt",
+        }
+    }
+
+    /// Checks that the format can hold rows of `schema` (text: one string column).
+    pub fn check_schema(&self, schema: &SchemaRef) -> Result<(), SparkError> {
+        if self.format == OutputFormat::Text {
+            let fields = schema.fields();
+            if fields.len() != 1 {
+                return Err(SparkError::new(
+                    ember_errors::ErrorKind::Analysis,
+                    "_LEGACY_ERROR_TEMP_1139",
+                    "",
+                    format!("Text data source supports only a single column, and you have {} columns.", fields.len()),
+                    &[("length", fields.len().to_string())],
+                ));
+            }
+            if !matches!(fields[0].data_type(), DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) {
+                return Err(SparkError::unsupported(format!(
+                    "text files of a {} column",
+                    ember_types::simple_string(fields[0].data_type())
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An open output file.
+pub enum FileWriter {
+    /// A Parquet file.
+    Parquet(ArrowWriter<File>),
+    /// A CSV, JSON or text file, with its spec.
+    Lines(Box<dyn Write + Send>, FileSpec),
+}
+
+impl FileWriter {
+    /// Creates `path` for rows of `schema`.
+    pub fn create(path: &Path, schema: &SchemaRef, spec: &FileSpec) -> Result<Self, SparkError> {
+        let file = File::create(path).map_err(|e| errors::io(&path.display().to_string(), e))?;
+        if spec.format == OutputFormat::Parquet {
+            let compression = match spec.codec {
+                Codec::Snappy => Compression::SNAPPY,
+                Codec::Gzip => Compression::GZIP(GzipLevel::default()),
+                Codec::Zstd => Compression::ZSTD(ZstdLevel::default()),
+                Codec::Lz4 => Compression::LZ4,
+                Codec::None => Compression::UNCOMPRESSED,
+            };
+            let properties = WriterProperties::builder().set_compression(compression).build();
+            let writer = ArrowWriter::try_new(file, schema.clone(), Some(properties))
+                .map_err(|e| errors::io(&path.display().to_string(), e))?;
+            return Ok(FileWriter::Parquet(writer));
+        }
+        let buffered = BufWriter::new(file);
+        let mut out: Box<dyn Write + Send> = match spec.codec {
+            Codec::Gzip => Box::new(GzEncoder::new(buffered, flate2::Compression::default())),
+            _ => Box::new(buffered),
+        };
+        if spec.format == OutputFormat::Csv && spec.header {
+            let names: Vec<Option<String>> = schema.fields().iter().map(|f| Some(f.name().clone())).collect();
+            let line = csv_line(&names, spec);
+            out.write_all(line.as_bytes()).map_err(|e| errors::io("csv header", e))?;
+        }
+        Ok(FileWriter::Lines(out, spec.clone()))
+    }
+
+    /// Appends the rows of `batch`.
+    pub fn write(&mut self, batch: &RecordBatch) -> Result<(), SparkError> {
+        match self {
+            FileWriter::Parquet(writer) => writer.write(batch).map_err(|e| errors::io("parquet", e)),
+            FileWriter::Lines(out, spec) => {
+                let text = match spec.format {
+                    OutputFormat::Csv => csv_lines(batch, spec)?,
+                    OutputFormat::Json => json_lines(batch)?,
+                    _ => text_lines(batch),
+                };
+                out.write_all(&text).map_err(|e| errors::io("write", e))
+            }
+        }
+    }
+
+    /// Flushes and closes the file.
+    pub fn finish(self) -> Result<(), SparkError> {
+        match self {
+            FileWriter::Parquet(writer) => writer.close().map(|_| ()).map_err(|e| errors::io("parquet", e)),
+            FileWriter::Lines(mut out, _) => out.flush().map_err(|e| errors::io("flush", e)),
+        }
+    }
+}
+
+fn csv_lines(batch: &RecordBatch, spec: &FileSpec) -> Result<Vec<u8>, SparkError> {
+    let columns = batch.columns().iter().map(column_strings).collect::<Result<Vec<_>, _>>()?;
+    let mut out = String::new();
+    for row in 0..batch.num_rows() {
+        let values: Vec<Option<String>> = columns.iter().map(|c| c[row].clone()).collect();
+        out.push_str(&csv_line(&values, spec));
+    }
+    Ok(out.into_bytes())
+}
+
+/// One CSV line as Spark's writer prints it: NULL as `nullValue`, an empty
+/// string as `""`, values quoted when they hold a separator, quote, escape or
+/// line break (or always with `quoteAll`), quotes escaped with `escape`.
+fn csv_line(values: &[Option<String>], spec: &FileSpec) -> String {
+    let quote = spec.quote as char;
+    let escape = spec.escape as char;
+    let delimiter = spec.delimiter as char;
+    let fields: Vec<String> = values
+        .iter()
+        .map(|value| match value {
+            None => spec.null_value.clone(),
+            Some(v) if v.is_empty() => format!("{quote}{quote}"),
+            Some(v) => {
+                let special = v.contains([delimiter, quote, '\n', '\r']) || v.contains(escape);
+                if spec.quote_all || special {
+                    let escaped: String = v
+                        .chars()
+                        .flat_map(|c| if c == quote || c == escape { vec![escape, c] } else { vec![c] })
+                        .collect();
+                    format!("{quote}{escaped}{quote}")
+                } else {
+                    v.clone()
+                }
+            }
+        })
+        .collect();
+    format!("{}\n", fields.join(&delimiter.to_string()))
+}
+
+/// JSON Lines as Spark's writer prints them: NULL fields left out, numbers
+/// in Java's notation (`1.0E20`), NaN and infinities as strings, dates and
+/// timestamps as text in the writer's default formats.
+fn json_lines(batch: &RecordBatch) -> Result<Vec<u8>, SparkError> {
+    let schema = batch.schema();
+    let columns = schema
+        .fields()
+        .iter()
+        .zip(batch.columns())
+        .map(|(_, array)| json_values(array))
+        .collect::<Result<Vec<_>, _>>()?;
+    let keys: Vec<String> = schema.fields().iter().map(|f| json_string(f.name())).collect();
+    let mut out = String::new();
+    for row in 0..batch.num_rows() {
+        let members: Vec<String> = keys
+            .iter()
+            .zip(&columns)
+            .filter_map(|(key, values)| values[row].as_ref().map(|v| format!("{key}:{v}")))
+            .collect();
+        out.push('{');
+        out.push_str(&members.join(","));
+        out.push_str("}\n");
+    }
+    Ok(out.into_bytes())
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::Value::String(text.to_string()).to_string()
+}
+
+/// Each value of a column as JSON text (`None` for NULL).
+fn json_values(array: &ArrayRef) -> Result<Vec<Option<String>>, SparkError> {
+    let data_type = array.data_type();
+    if matches!(data_type, DataType::Struct(_) | DataType::List(_) | DataType::LargeList(_) | DataType::Map(..)) {
+        return nested_json_values(array);
+    }
+    let texts = column_strings(array)?;
+    let numeric = data_type.is_integer() || matches!(data_type, DataType::Decimal128(..) | DataType::Boolean);
+    let floating = data_type.is_floating();
+    Ok(texts
+        .into_iter()
+        .map(|text| {
+            text.map(|t| {
+                let finite = !matches!(t.as_str(), "NaN" | "Infinity" | "-Infinity");
+                if numeric || (floating && finite) { t } else { json_string(&t) }
+            })
+        })
+        .collect())
+}
+
+/// Nested values through Arrow's JSON writer (a one-column object per row).
+fn nested_json_values(array: &ArrayRef) -> Result<Vec<Option<String>>, SparkError> {
+    let field = arrow::datatypes::Field::new("v", array.data_type().clone(), true);
+    let single = RecordBatch::try_new(std::sync::Arc::new(arrow::datatypes::Schema::new(vec![field])), vec![array.clone()])?;
+    let mut writer = arrow::json::LineDelimitedWriter::new(Vec::new());
+    writer.write(&single)?;
+    writer.finish()?;
+    let text = String::from_utf8(writer.into_inner()).map_err(|e| SparkError::internal(e.to_string()))?;
+    Ok(text
+        .lines()
+        .map(|line| line.strip_prefix("{\"v\":").and_then(|v| v.strip_suffix('}')).map(str::to_string))
+        .collect())
+}
+
+fn text_lines(batch: &RecordBatch) -> Vec<u8> {
+    let mut out = Vec::new();
+    let strings = batch.column(0).as_string::<i32>();
+    for i in 0..strings.len() {
+        if strings.is_valid(i) {
+            out.extend_from_slice(strings.value(i).as_bytes());
+        }
+        out.push(b'\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(format: OutputFormat) -> FileSpec {
+        FileSpec::new(format, &Options::default()).unwrap()
+    }
+
+    #[test]
+    fn extensions_as_spark() {
+        assert_eq!(spec(OutputFormat::Parquet).extension(), ".snappy.parquet");
+        assert_eq!(spec(OutputFormat::Csv).extension(), ".csv");
+        assert_eq!(spec(OutputFormat::Json).extension(), ".json");
+        assert_eq!(spec(OutputFormat::Text).extension(), ".txt");
+    }
+
+    #[test]
+    fn csv_quoting() {
+        let s = spec(OutputFormat::Csv);
+        let values = [Some("a".to_string()), None, Some(String::new()), Some("x,y".into()), Some("q\"".into())];
+        assert_eq!(csv_line(&values, &s), "a,,\"\",\"x,y\",\"q\\\"\"\n");
+    }
+
+    #[test]
+    fn json_lines_as_spark() {
+        use arrow::array::{Float64Array, Int32Array, StringArray};
+        use arrow::datatypes::{Field, Schema};
+        let schema = Schema::new(vec![
+            Field::new("i", DataType::Int32, true),
+            Field::new("d", DataType::Float64, true),
+            Field::new("s", DataType::Utf8, true),
+        ]);
+        let batch = RecordBatch::try_new(
+            std::sync::Arc::new(schema),
+            vec![
+                std::sync::Arc::new(Int32Array::from(vec![Some(1), None])),
+                std::sync::Arc::new(Float64Array::from(vec![Some(1e20), Some(f64::NAN)])),
+                std::sync::Arc::new(StringArray::from(vec![Some("a\"b"), None])),
+            ],
+        )
+        .unwrap();
+        let text = String::from_utf8(json_lines(&batch).unwrap()).unwrap();
+        assert_eq!(text, "{\"i\":1,\"d\":1.0E20,\"s\":\"a\\\"b\"}\n{\"d\":\"NaN\"}\n");
+    }
+}
