@@ -70,3 +70,35 @@ def test_group_by_ordinal_and_alias(spark, views, golden):
         "alias",
     )
     golden.check_error(lambda: spark.sql("SELECT k FROM facts GROUP BY 2").collect(), "out_of_range")
+
+
+def test_date_arithmetic_and_fields(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT DATE '1998-12-01' - INTERVAL '90' DAY AS minus_days, DATE '1998-12-01' + INTERVAL '3' MONTH AS plus_months, "
+            "DATE '1998-12-01' + INTERVAL '1' YEAR AS plus_year, DATE '1998-12-01' + INTERVAL '1' HOUR AS plus_hour, "
+            "extract(YEAR FROM DATE '1998-12-01') AS y, EXTRACT(DOW FROM DATE '1998-12-01') AS dow, "
+            "extract(SECOND FROM TIMESTAMP '2000-01-01 00:00:01.5') AS sec"
+        )
+    )
+    golden.check_df(
+        spark.sql(
+            "SELECT year(d), month(d), dayofmonth(d), dayofweek(d), quarter(d), dayofyear(d), "
+            "substring('abcdef', 2, 3) AS sub, substring('abcdef' FROM 3) AS sub_from, typeof(d) AS t "
+            "FROM VALUES (DATE '2024-02-29') AS v(d)"
+        ),
+        "functions",
+    )
+
+
+def test_temp_view_statements(spark, golden):
+    spark.sql("CREATE TEMP VIEW sql_view AS SELECT 1 AS a")
+    try:
+        golden.check_error(lambda: spark.sql("CREATE TEMPORARY VIEW sql_view AS SELECT 2 AS a"), "exists")
+        golden.check_error(lambda: spark.sql("CREATE TEMP VIEW IF NOT EXISTS sql_view AS SELECT 2 AS a"), "if_not_exists")
+        spark.sql("CREATE OR REPLACE TEMP VIEW sql_view(x) AS WITH c AS (SELECT 4 AS a) SELECT a FROM c")
+        golden.check_df(spark.table("sql_view"))
+    finally:
+        spark.sql("DROP VIEW sql_view")
+    spark.sql("DROP VIEW IF EXISTS sql_view")
+    golden.check_error(lambda: spark.sql("DROP VIEW sql_view"), "dropped")

@@ -35,6 +35,8 @@ pub enum ErrorKind {
     ClassNotFound,
     /// A query stopped by an interrupt.
     Interrupted,
+    /// `PythonException`: user code in a Python UDF raised.
+    Python,
     /// Anything else: `SparkException` with `INTERNAL_ERROR`.
     Internal,
 }
@@ -83,6 +85,7 @@ impl ErrorKind {
                 "java.lang.ClassNotFoundException",
             ],
             ErrorKind::Interrupted => &["org.apache.spark.SparkInterruptedException"],
+            ErrorKind::Python => &["org.apache.spark.api.python.PythonException", "java.lang.RuntimeException"],
             ErrorKind::Internal => &["org.apache.spark.SparkException"],
         }
     }
@@ -334,9 +337,13 @@ impl SparkError {
         )
     }
 
-    /// The full message as Spark renders it: `[CLASS] message SQLSTATE: xxxxx`.
+    /// The full message as Spark renders it: `[CLASS] message SQLSTATE: xxxxx`
+    /// (legacy error classes have no SQLSTATE).
     pub fn full_message(&self) -> String {
-        format!("[{}] {} SQLSTATE: {}", self.error_class, self.message, self.sql_state)
+        match self.sql_state.as_str() {
+            "" => format!("[{}] {}", self.error_class, self.message),
+            state => format!("[{}] {} SQLSTATE: {state}", self.error_class, self.message),
+        }
     }
 
     /// Wraps the error so that it survives a trip through DataFusion.

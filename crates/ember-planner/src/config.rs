@@ -9,10 +9,20 @@ pub struct PlannerConfig {
     pub ansi: bool,
     /// `spark.sql.caseSensitive`.
     pub case_sensitive: bool,
+    /// `spark.sql.execution.arrow.maxRecordsPerBatch`: rows per batch sent to Python UDFs.
+    pub arrow_max_records_per_batch: usize,
+    /// The session settings handed to pyspark's worker code with Python UDFs.
+    pub python_runner_conf: Vec<(String, String)>,
 }
 
 impl Default for PlannerConfig {
     fn default() -> Self {
-        PlannerConfig { time_zone: "UTC".to_string(), ansi: true, case_sensitive: false }
+        PlannerConfig {
+            time_zone: "UTC".to_string(),
+            ansi: true,
+            case_sensitive: false,
+            arrow_max_records_per_batch: 10_000,
+            python_runner_conf: Vec::new(),
+        }
     }
 }

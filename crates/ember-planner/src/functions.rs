@@ -1,6 +1,6 @@
 //! Spark's operators and functions, by the names Spark Connect sends.
 
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, IntervalMonthDayNano};
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::expr::{AggregateFunction, Exists, InSubquery, ScalarFunction};
 use datafusion::logical_expr::{
@@ -183,6 +183,38 @@ impl Planner<'_> {
                 Ok((binary_expr(args[0].clone(), Operator::RegexMatch, args[1].clone()), rendered))
             }
             "when" => self.case_when(args, &names),
+            "year" | "quarter" | "month" | "day" | "dayofmonth" | "dayofweek" | "dayofyear" | "weekofyear" | "hour"
+            | "minute" | "second" => {
+                expect_args(name, &args, 1)?;
+                let field = match lower.as_str() {
+                    "dayofmonth" => "day",
+                    "dayofyear" => "doy",
+                    "weekofyear" => "week",
+                    other => other,
+                };
+                let expr = extract_field(field, args.remove(0))?;
+                // Spark's `second()` is an INT, unlike EXTRACT(SECOND ...).
+                let expr = if lower == "second" { datafusion::logical_expr::cast(expr, DataType::Int32) } else { expr };
+                Ok((expr, format!("{lower}({})", names[0])))
+            }
+            "typeof" => {
+                expect_args(name, &args, 1)?;
+                let type_name = ember_types::simple_string(&self.type_of(&args[0], input)?);
+                Ok((Expr::Literal(ScalarValue::Utf8(Some(type_name)), None), format!("typeof({})", names[0])))
+            }
+            "extract" | "date_part" | "datepart" => {
+                expect_args(name, &args, 2)?;
+                let Expr::Literal(ScalarValue::Utf8(Some(field)), _) = &args[0] else {
+                    return Err(SparkError::unsupported(format!("{lower} with a non-literal field")));
+                };
+                let field_name = field.clone();
+                let expr = extract_field(&field_name, args.remove(1))?;
+                let rendered = match lower.as_str() {
+                    "extract" => format!("extract({field_name} FROM {})", names[1]),
+                    _ => format!("{lower}({}, {})", names[0], names[1]),
+                };
+                Ok((expr, rendered))
+            }
             "between" => {
                 expect_args(name, &args, 3)?;
                 let between = Expr::Between(datafusion::logical_expr::Between::new(
@@ -218,9 +250,17 @@ impl Planner<'_> {
             "array" => Ok((ember_functions::constructors::array(args), format!("array({})", names.join(", ")))),
             "struct" | "named_struct" => self.make_struct(&lower, args, names, arguments),
             "avg" | "mean" if args.len() == 1 && matches!(self.type_of(&args[0], input)?, DataType::Decimal128(..)) => {
-                // Spark's average of DECIMAL(p, s) is DECIMAL(p + 4, s + 4), as DataFusion's own.
-                let udaf = datafusion::functions_aggregate::average::avg_udaf();
-                let expr = Expr::AggregateFunction(AggregateFunction::new_udf(udaf, args, distinct, None, vec![], None));
+                // Spark's average of DECIMAL(p, s) is sum / count rounded HALF_UP
+                // to DECIMAL(p + 4, s + 4); DataFusion's truncates.
+                let DataType::Decimal128(p, s) = self.type_of(&args[0], input)? else { unreachable!("decimal") };
+                let aggregate = |udaf: std::sync::Arc<datafusion::logical_expr::AggregateUDF>, args: Vec<Expr>| {
+                    Expr::AggregateFunction(AggregateFunction::new_udf(udaf, args, distinct, None, vec![], None))
+                };
+                let sum = aggregate(datafusion::functions_aggregate::sum::sum_udaf(), args.clone());
+                let count = aggregate(datafusion::functions_aggregate::count::count_udaf(), args);
+                let count = datafusion::logical_expr::cast(count, DataType::Decimal128(20, 0));
+                let result_type = DataType::Decimal128((p + 4).min(38), (s + 4).min(38));
+                let expr = arithmetic::spark_arithmetic(ArithmeticOp::Divide, false, result_type, sum, count);
                 let distinct_prefix = if distinct { "DISTINCT " } else { "" };
                 Ok((expr, format!("avg({distinct_prefix}{})", names[0])))
             }
@@ -229,14 +269,21 @@ impl Planner<'_> {
         }
     }
 
-    /// Spark's implicit cast of a string operand of arithmetic: to BIGINT beside
-    /// an integral number and to DOUBLE otherwise under ANSI mode; to DOUBLE
-    /// without it.
     /// Spark's arithmetic where DataFusion's differs: decimal operands (with
     /// Spark's result type) and, under ANSI mode, integral `+`, `-` and `*`
     /// (overflow fails). `None` leaves the operation to DataFusion.
     fn spark_arithmetic(&self, op: ArithmeticOp, args: &[Expr], input: &LogicalPlan) -> Result<Option<Expr>> {
         let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
+        let shifts_date = matches!(op, ArithmeticOp::Add | ArithmeticOp::Subtract);
+        match (&types[0], &types[1]) {
+            (DataType::Date32, DataType::Duration(_)) if shifts_date => {
+                return Ok(Some(self.date_plus_duration(op, args[0].clone(), args[1].clone())));
+            }
+            (DataType::Duration(_), DataType::Date32) if op == ArithmeticOp::Add => {
+                return Ok(Some(self.date_plus_duration(op, args[1].clone(), args[0].clone())));
+            }
+            _ => {}
+        }
         let mode = if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy };
         let is_decimal = |t: &DataType| matches!(t, DataType::Decimal128(..));
         if types.iter().any(is_decimal) {
@@ -269,6 +316,25 @@ impl Planner<'_> {
         Ok(Some(arithmetic::spark_arithmetic(op, true, wider.clone(), left, right)))
     }
 
+    /// A date shifted by a day-time interval: a DATE when the interval is a
+    /// whole number of days (Spark's `INTERVAL 'n' DAY`), else a TIMESTAMP.
+    fn date_plus_duration(&self, op: ArithmeticOp, date: Expr, duration: Expr) -> Expr {
+        const MICROS_PER_DAY: i64 = 86_400_000_000;
+        let operator = if op == ArithmeticOp::Add { Operator::Plus } else { Operator::Minus };
+        if let Expr::Literal(ScalarValue::DurationMicrosecond(Some(micros)), _) = &duration {
+            if micros % MICROS_PER_DAY == 0 {
+                let days = i32::try_from(micros / MICROS_PER_DAY).unwrap_or(i32::MAX);
+                let interval = ScalarValue::IntervalMonthDayNano(Some(IntervalMonthDayNano::new(0, days, 0)));
+                return binary_expr(date, operator, Expr::Literal(interval, None));
+            }
+        }
+        let timestamp = ember_types::timestamp_type(&self.config.time_zone);
+        binary_expr(datafusion::logical_expr::cast(date, timestamp), operator, duration)
+    }
+
+    /// Spark's implicit cast of a string operand of arithmetic: to BIGINT beside
+    /// an integral number and to DOUBLE otherwise under ANSI mode; to DOUBLE
+    /// without it.
     fn coerce_string_operands(&self, args: &mut [Expr], input: &LogicalPlan) -> Result<()> {
         let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
         let mode = if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy };
@@ -349,7 +415,7 @@ impl Planner<'_> {
         args: Vec<Expr>,
         names: &[String],
         distinct: bool,
-        _input: &LogicalPlan,
+        input: &LogicalPlan,
     ) -> Result<(Expr, String)> {
         let state = self.ctx.state();
         let rendered = if distinct {
@@ -363,6 +429,9 @@ impl Planner<'_> {
         }
         if let Some(udf) = state.scalar_functions().get(name) {
             return Ok((Expr::ScalarFunction(ScalarFunction::new_udf(udf.clone(), args)), rendered));
+        }
+        if let Some(udf) = self.catalog.python_function(name) {
+            return self.call_python_udf(&udf, args, names, input);
         }
         Err(SparkError::new(
             ErrorKind::Analysis,
@@ -402,6 +471,40 @@ fn wrong_args(name: &str, got: usize, expected: &str) -> SparkError {
             ("actualNum", got.to_string()),
         ],
     )
+}
+
+/// Spark's `EXTRACT(field FROM source)`: an INT for calendar fields (the
+/// day of week counts from Sunday = 1), DECIMAL(8,6) seconds.
+fn extract_field(field: &str, source: Expr) -> Result<Expr> {
+    use datafusion::functions::datetime::expr_fn::date_part;
+    let part = |p: &str| date_part(Expr::Literal(ScalarValue::Utf8(Some(p.to_string())), None), source.clone());
+    let as_int = |e: Expr| datafusion::logical_expr::cast(e, DataType::Int32);
+    Ok(match field.to_uppercase().as_str() {
+        "YEAR" | "Y" | "YEARS" | "YR" | "YRS" => as_int(part("year")),
+        "QUARTER" | "QTR" => as_int(part("quarter")),
+        "MONTH" | "MON" | "MONS" | "MONTHS" => as_int(part("month")),
+        "WEEK" | "W" | "WEEKS" => as_int(part("week")),
+        "DAY" | "D" | "DAYS" => as_int(part("day")),
+        "DAYOFWEEK" | "DOW" => as_int(part("dow")) + Expr::Literal(ScalarValue::Int32(Some(1)), None),
+        "DOY" => as_int(part("doy")),
+        "HOUR" | "H" | "HOURS" | "HR" | "HRS" => as_int(part("hour")),
+        "MINUTE" | "M" | "MIN" | "MINS" | "MINUTES" => as_int(part("minute")),
+        "SECOND" | "S" | "SEC" | "SECONDS" | "SECS" => {
+            // DataFusion's `microsecond` part counts the seconds too.
+            let micros = datafusion::logical_expr::cast(part("microsecond"), DataType::Decimal128(8, 0));
+            let scale = Expr::Literal(ScalarValue::Decimal128(Some(1_000_000), 7, 0), None);
+            datafusion::logical_expr::cast(micros / scale, DataType::Decimal128(8, 6))
+        }
+        _ => {
+            return Err(SparkError::new(
+                ErrorKind::Analysis,
+                "INVALID_EXTRACT_FIELD",
+                "42601",
+                format!("Cannot extract {field} from {source}."),
+                &[("field", field.to_string()), ("expr", source.to_string())],
+            ));
+        }
+    })
 }
 
 /// How many digits an integral literal has (Spark types it as a decimal of

@@ -17,6 +17,7 @@ mod literal;
 pub mod names;
 mod plan;
 mod source;
+mod python_udf;
 pub mod sql;
 
 /// The Spark version whose behaviour Ember reproduces.

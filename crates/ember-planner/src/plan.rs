@@ -44,6 +44,10 @@ pub trait Catalog {
     fn temp_view(&self, name: &str) -> Option<connect::Relation>;
     /// The bytes of a cached artifact (`cache/<hash>`), if the client sent it.
     fn cached_artifact(&self, hash: &str) -> Option<Arc<Vec<u8>>>;
+    /// A function registered with `spark.udf.register`, looked up by name.
+    fn python_function(&self, _name: &str) -> Option<connect::CommonInlineUserDefinedFunction> {
+        None
+    }
 }
 
 /// A planned query: the DataFusion plan and the Spark name of each of its
@@ -263,7 +267,11 @@ impl<'a> Planner<'a> {
                 self.deduplicate(input, dedup)?
             }
             RelType::Aggregate(aggregate) => {
-                let input = self.input(&aggregate.input)?;
+                // `SELECT count(*)` without FROM aggregates one empty row.
+                let input = match &aggregate.input {
+                    Some(input) => self.plan_relation(input)?,
+                    None => LogicalPlanBuilder::empty(true).build()?,
+                };
                 self.aggregate(input, aggregate)?
             }
             RelType::Join(join) => self.join(join)?,

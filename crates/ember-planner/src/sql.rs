@@ -12,8 +12,19 @@ use datafusion::sql::sqlparser::parser::{Parser, ParserError};
 
 use crate::error::{Result, SparkError};
 
-/// Parses a query (`SELECT …`, set operations, `VALUES`).
-pub fn parse_query(sql: &str) -> Result<connect::Relation> {
+/// A SQL statement, as `spark.sql` runs it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Statement {
+    /// A query (`SELECT …`, set operations, `VALUES`).
+    Query(connect::Relation),
+    /// `CREATE [OR REPLACE] TEMP VIEW name [(columns…)] AS query`.
+    CreateTempView { name: String, relation: connect::Relation, replace: bool },
+    /// `DROP VIEW [IF EXISTS] name`: temporary views only, for now.
+    DropView { name: String, if_exists: bool },
+}
+
+/// Parses one statement.
+pub fn parse_statement(sql: &str) -> Result<Statement> {
     let mut parser = parser(sql)?;
     let statement = parser.parse_statement().map_err(|e| parse_error(&e))?;
     while parser.consume_token(&datafusion::sql::sqlparser::tokenizer::Token::SemiColon) {}
@@ -21,12 +32,56 @@ pub fn parse_query(sql: &str) -> Result<connect::Relation> {
         return Err(parse_error(&parser.expected::<()>("end of input", parser.peek_token()).unwrap_err()));
     }
     match statement {
-        ast::Statement::Query(query) => {
-            let (root, references) = Scope::translate(|| query_relation(&query))?;
-            Ok(with_references(root, references))
+        ast::Statement::Query(query) => Ok(Statement::Query(translate_query(&query)?)),
+        ast::Statement::CreateView(view) if view.temporary && !view.materialized => {
+            if view.if_not_exists {
+                return Err(SparkError::new(
+                    crate::ErrorKind::Parse,
+                    "_LEGACY_ERROR_TEMP_0053",
+                    "",
+                    "It is not allowed to define a TEMPORARY view with IF NOT EXISTS.",
+                    &[],
+                ));
+            }
+            let mut relation = translate_query(&view.query)?;
+            if !view.columns.is_empty() {
+                relation = rel(RelType::ToDf(Box::new(connect::ToDf {
+                    input: Some(Box::new(relation)),
+                    column_names: view.columns.iter().map(|c| c.name.value.clone()).collect(),
+                })));
+            }
+            Ok(Statement::CreateTempView {
+                name: single_part_name(&view.name)?,
+                relation,
+                replace: view.or_replace,
+            })
+        }
+        ast::Statement::Drop { object_type: ast::ObjectType::View, if_exists, names, .. } if names.len() == 1 => {
+            Ok(Statement::DropView { name: single_part_name(&names[0])?, if_exists })
         }
         ast::Statement::Set(_) => Err(SparkError::unsupported("SET inside a query")),
         other => Err(SparkError::unsupported(format!("SQL statement {}", statement_kind(&other)))),
+    }
+}
+
+/// Parses a query (`SELECT …`, set operations, `VALUES`).
+pub fn parse_query(sql: &str) -> Result<connect::Relation> {
+    match parse_statement(sql)? {
+        Statement::Query(relation) => Ok(relation),
+        _ => Err(SparkError::unsupported("a command where a query is expected")),
+    }
+}
+
+/// A query with the relations its subqueries refer to.
+fn translate_query(query: &ast::Query) -> Result<connect::Relation> {
+    let (root, references) = Scope::translate(|| query_relation(query))?;
+    Ok(with_references(root, references))
+}
+
+fn single_part_name(name: &ast::ObjectName) -> Result<String> {
+    match name.0.as_slice() {
+        [ast::ObjectNamePart::Identifier(ident)] => Ok(ident.value.clone()),
+        _ => Err(SparkError::unsupported(format!("multi-part view name {name}"))),
     }
 }
 
@@ -693,6 +748,20 @@ fn expression(e: &ast::Expr) -> Result<connect::Expression> {
         ast::Expr::Interval(interval) => interval_literal(interval)?,
         ast::Expr::Function(f) => function_call(f)?,
         ast::Expr::Wildcard(_) => expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default())),
+        ast::Expr::Substring { expr: value, substring_from, substring_for, shorthand, .. } => {
+            let mut args = vec![expression(value)?];
+            args.push(match substring_from {
+                Some(from) => expression(from)?,
+                None => literal(LiteralType::Integer(1)),
+            });
+            if let Some(length) = substring_for {
+                args.push(expression(length)?);
+            }
+            function(if *shorthand { "substr" } else { "substring" }, args)
+        }
+        ast::Expr::Extract { field, expr: source, .. } => {
+            function("extract", vec![literal(LiteralType::String(field.to_string())), expression(source)?])
+        }
         ast::Expr::Subquery(query) => subquery(query, SubqueryType::Scalar, vec![])?,
         ast::Expr::Exists { subquery: query, negated } => negate(subquery(query, SubqueryType::Exists, vec![])?, *negated),
         ast::Expr::InSubquery { expr: value, subquery: query, negated } => {

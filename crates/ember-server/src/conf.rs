@@ -150,7 +150,17 @@ impl SessionConf {
             time_zone: self.get("spark.sql.session.timeZone").unwrap_or_else(|| "UTC".to_string()),
             ansi: flag("spark.sql.ansi.enabled", true),
             case_sensitive: flag("spark.sql.caseSensitive", false),
+            arrow_max_records_per_batch: self.max_records_per_batch(),
+            python_runner_conf: self.python_runner_conf(),
         }
+    }
+
+    /// The settings pyspark's worker code reads (time zone, Arrow and pandas
+    /// conversion options), for Python UDFs.
+    fn python_runner_conf(&self) -> Vec<(String, String)> {
+        const PREFIXES: &[&str] =
+            &["spark.sql.execution.", "spark.sql.legacy.execution.", "spark.sql.pyspark.", "spark.sql.session.timeZone"];
+        self.all(None).into_iter().filter(|(k, _)| PREFIXES.iter().any(|p| k.starts_with(p))).collect()
     }
 
     /// `spark.sql.execution.arrow.maxRecordsPerBatch`.

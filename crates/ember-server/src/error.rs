@@ -16,7 +16,9 @@ pub fn to_status(err: &SparkError) -> Status {
     let mut metadata = HashMap::new();
     metadata.insert("classes".to_string(), serde_json::to_string(&classes).unwrap_or_default());
     metadata.insert("errorClass".to_string(), err.error_class.clone());
-    metadata.insert("sqlState".to_string(), err.sql_state.clone());
+    if !err.sql_state.is_empty() {
+        metadata.insert("sqlState".to_string(), err.sql_state.clone());
+    }
     metadata.insert("messageParameters".to_string(), serde_json::to_string(&err.parameters).unwrap_or_default());
     let reason = classes.first().cloned().unwrap_or_default();
     let details = ErrorDetails::with_error_info(reason, "org.apache.spark", metadata);

@@ -9,6 +9,7 @@ use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::ipc::writer::StreamWriter;
 use datafusion::dataframe::DataFrame;
 use datafusion::logical_expr::LogicalPlanBuilder;
+use ember_planner::sql::Statement;
 use ember_planner::{PlannedQuery, Planner, SparkError};
 use ember_protocol::connect::{self, execute_plan_response as epr, relation::RelType};
 use futures::StreamExt;
@@ -264,16 +265,44 @@ fn set_command(session: &Session, query: &str) -> Result<Option<connect::Relatio
         schema.clone(),
         vec![Arc::new(StringArray::from(keys)), Arc::new(StringArray::from(values))],
     )?;
+    local_relation(&batch).map(Some)
+}
+
+/// A local relation holding `batch`.
+fn local_relation(batch: &RecordBatch) -> Result<connect::Relation, SparkError> {
     let mut buffer = Cursor::new(Vec::new());
     {
-        let mut writer = StreamWriter::try_new(&mut buffer, &schema)?;
-        writer.write(&batch)?;
+        let mut writer = StreamWriter::try_new(&mut buffer, &batch.schema())?;
+        writer.write(batch)?;
         writer.finish()?;
     }
-    Ok(Some(connect::Relation {
+    Ok(connect::Relation {
         common: None,
         rel_type: Some(RelType::LocalRelation(connect::LocalRelation { data: Some(buffer.into_inner()), schema: None })),
-    }))
+    })
+}
+
+/// Runs `sql` if it is a command Ember runs eagerly (temp view DDL);
+/// returns whether it was one. Queries are left to the caller.
+fn run_sql_command(session: &Session, sql: &str) -> Result<bool, SparkError> {
+    match ember_planner::sql::parse_statement(sql)? {
+        Statement::Query(_) => Ok(false),
+        Statement::CreateTempView { name, relation, replace } => {
+            // Spark analyzes the view's query when the view is created.
+            plan(session, &relation)?;
+            session.create_view(&name, relation, replace)?;
+            Ok(true)
+        }
+        Statement::DropView { name, if_exists } => {
+            if !session.drop_view(&name) && !if_exists {
+                let mut err = SparkError::table_not_found(&format!("spark_catalog.default.{name}"));
+                // DROP looks in the session catalog only.
+                err.parameters.insert("searchPath".to_string(), "[`spark_catalog`.`default`]".to_string());
+                return Err(err);
+            }
+            Ok(true)
+        }
+    }
 }
 
 async fn execute_command(responder: &Responder<'_>, command: connect::Command) -> Result<(), SparkError> {
@@ -291,6 +320,11 @@ async fn execute_command(responder: &Responder<'_>, command: connect::Command) -
             if let Some(RelType::Sql(sql)) = &relation.rel_type {
                 if let Some(result) = set_command(responder.session, &sql.query)? {
                     responder.push(epr::ResponseType::SqlCommandResult(epr::SqlCommandResult { relation: Some(result) }), None);
+                    return Ok(());
+                }
+                if run_sql_command(responder.session, &sql.query)? {
+                    let empty = local_relation(&RecordBatch::new_empty(Arc::new(Schema::empty())))?;
+                    responder.push(epr::ResponseType::SqlCommandResult(epr::SqlCommandResult { relation: Some(empty) }), None);
                     return Ok(());
                 }
             }
@@ -312,10 +346,26 @@ async fn execute_command(responder: &Responder<'_>, command: connect::Command) -
             responder.session.create_view(&view.name, input, view.replace)
         }
         Some(CommandType::WriteOperation(write)) => crate::write::run(responder.session, write).await,
+        Some(CommandType::RegisterFunction(function)) => register_function(responder.session, function),
         Some(other) => {
             let debug = format!("{other:?}");
             Err(SparkError::unsupported(format!("command {}", debug.split('(').next().unwrap_or("unknown"))))
         }
         None => Err(SparkError::illegal_argument("command without a type")),
+    }
+}
+
+/// `spark.udf.register`: a Python function the session's SQL can call by name.
+fn register_function(session: &Session, function: connect::CommonInlineUserDefinedFunction) -> Result<(), SparkError> {
+    use connect::common_inline_user_defined_function::Function;
+    match &function.function {
+        Some(Function::PythonUdf(python)) if ember_python::is_scalar_eval_type(python.eval_type) => {
+            session.register_function(function);
+            Ok(())
+        }
+        Some(Function::PythonUdf(python)) => {
+            Err(SparkError::unsupported(format!("registering Python UDFs of eval type {}", python.eval_type)))
+        }
+        _ => Err(SparkError::unsupported("registering user-defined functions other than Python UDFs")),
     }
 }

@@ -24,6 +24,8 @@ pub struct Session {
     /// `spark.conf`.
     pub conf: RwLock<SessionConf>,
     views: RwLock<HashMap<String, connect::Relation>>,
+    /// Functions registered with `spark.udf.register`, by lower-case name.
+    python_functions: RwLock<HashMap<String, connect::CommonInlineUserDefinedFunction>>,
     artifacts: RwLock<HashMap<String, Arc<Vec<u8>>>>,
     /// Storage levels of persisted relations, keyed by their canonical plan.
     pub storage_levels: Mutex<HashMap<String, connect::StorageLevel>>,
@@ -47,6 +49,7 @@ impl Session {
             ctx,
             conf: RwLock::new(SessionConf::new(server_defaults)),
             views: RwLock::new(HashMap::new()),
+            python_functions: RwLock::new(HashMap::new()),
             artifacts: RwLock::new(HashMap::new()),
             storage_levels: Mutex::new(HashMap::new()),
             operations: Mutex::new(HashMap::new()),
@@ -67,6 +70,12 @@ impl Session {
     /// Drops a temp view; returns whether it existed.
     pub fn drop_view(&self, name: &str) -> bool {
         self.views.write().unwrap_or_else(|e| e.into_inner()).remove(&name.to_lowercase()).is_some()
+    }
+
+    /// Registers (or replaces) a session function (`spark.udf.register`).
+    pub fn register_function(&self, function: connect::CommonInlineUserDefinedFunction) {
+        let key = function.function_name.to_lowercase();
+        self.python_functions.write().unwrap_or_else(|e| e.into_inner()).insert(key, function);
     }
 
     /// Stores an artifact the client uploaded.
@@ -135,6 +144,10 @@ impl Catalog for Session {
     fn cached_artifact(&self, hash: &str) -> Option<Arc<Vec<u8>>> {
         self.artifacts.read().unwrap_or_else(|e| e.into_inner()).get(&format!("cache/{hash}")).cloned()
     }
+
+    fn python_function(&self, name: &str) -> Option<connect::CommonInlineUserDefinedFunction> {
+        self.python_functions.read().unwrap_or_else(|e| e.into_inner()).get(&name.to_lowercase()).cloned()
+    }
 }
 
 /// All sessions of the server.
@@ -184,6 +197,8 @@ impl SessionManager {
         *copy.conf.write().unwrap_or_else(|e| e.into_inner()) = original.conf.read().unwrap_or_else(|e| e.into_inner()).clone();
         let views = original.views.read().unwrap_or_else(|e| e.into_inner()).clone();
         *copy.views.write().unwrap_or_else(|e| e.into_inner()) = views;
+        let functions = original.python_functions.read().unwrap_or_else(|e| e.into_inner()).clone();
+        *copy.python_functions.write().unwrap_or_else(|e| e.into_inner()) = functions;
         let artifacts = original.artifacts.read().unwrap_or_else(|e| e.into_inner()).clone();
         *copy.artifacts.write().unwrap_or_else(|e| e.into_inner()) = artifacts;
         Ok(copy)

@@ -1,0 +1,31 @@
+//! Python UDFs: the cloudpickled functions PySpark clients send run in a pool
+//! of Python worker processes (`worker.py`, driving pyspark's own worker
+//! code), fed one Arrow record batch per call.
+//!
+//! Processes rather than an interpreter inside the server: the server does
+//! not link libpython (it starts without any Python, and only UDFs fail), a
+//! crashing UDF kills its worker and fails that query only, and several
+//! workers run UDFs on all cores despite the GIL (see `docs/architecture.md`).
+
+mod pool;
+mod protocol;
+mod udf;
+
+pub use udf::{PythonScalarUdf, is_scalar_eval_type};
+
+use std::sync::Arc;
+
+/// The Python function a client sent (`PythonUDF` in Spark Connect).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PythonFunction {
+    /// The name the client gave it (`function_name`).
+    pub name: String,
+    /// PySpark's eval type (`PythonEvalType`), e.g. 101 for `SQL_ARROW_BATCHED_UDF`.
+    pub eval_type: i32,
+    /// The cloudpickled `(function, return type)` pair.
+    pub command: Arc<Vec<u8>>,
+    /// The client's Python `major.minor`; a worker of another version refuses it.
+    pub python_ver: String,
+    /// Whether the function may be re-evaluated or reordered.
+    pub deterministic: bool,
+}

@@ -1,0 +1,192 @@
+//! The pool of Python worker processes: started on first use with the
+//! server's Python, reused across queries, replaced when one dies.
+
+use std::io::{BufReader, BufWriter};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+
+use arrow::array::RecordBatch;
+use ember_errors::{ErrorKind, SparkError};
+
+use crate::protocol::{self, Answer};
+
+/// The worker program; it evaluates with the installed pyspark's own code.
+const WORKER_SCRIPT: &str = include_str!("worker.py");
+
+/// The Python that runs UDFs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PythonEnvironment {
+    /// The interpreter: `$EMBER_UDF_PYTHON`, else `$EMBER_VENV/bin/python`,
+    /// else the `~/.cache/ember/venv` that `dev/setup` creates, else
+    /// `python3` on the `PATH`.
+    pub(crate) python: PathBuf,
+}
+
+/// Which Python the workers run, from the server's environment.
+pub(crate) fn python_environment() -> PythonEnvironment {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    choose_python(var("EMBER_UDF_PYTHON"), var("EMBER_VENV"), var("HOME"))
+}
+
+fn choose_python(explicit: Option<PathBuf>, venv: Option<PathBuf>, home: Option<PathBuf>) -> PythonEnvironment {
+    let venv_python = venv
+        .or_else(|| home.map(|h| h.join(".cache/ember/venv")))
+        .map(|v| v.join("bin/python"))
+        .filter(|p| p.exists());
+    PythonEnvironment { python: explicit.or(venv_python).unwrap_or_else(|| PathBuf::from("python3")) }
+}
+
+/// Workers kept idle between calls: one per core.
+fn max_idle() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+}
+
+struct Worker {
+    child: Child,
+    stdin: BufWriter<ChildStdin>,
+    stdout: BufReader<ChildStdout>,
+}
+
+/// Idle workers, shared by all sessions.
+pub(crate) struct WorkerPool {
+    environment: PythonEnvironment,
+    script: PathBuf,
+    idle: Mutex<Vec<Worker>>,
+}
+
+static POOL: OnceLock<Result<WorkerPool, String>> = OnceLock::new();
+
+/// The server's worker pool, set up on first use.
+pub(crate) fn pool() -> Result<&'static WorkerPool, SparkError> {
+    POOL.get_or_init(|| WorkerPool::new(python_environment())).as_ref().map_err(|e| unavailable(e))
+}
+
+fn unavailable(reason: &str) -> SparkError {
+    SparkError::internal(format!(
+        "Python UDFs cannot run: {reason}. Ember runs them with EMBER_UDF_PYTHON (default: the venv \
+         dev/setup makes, ~/.cache/ember/venv/bin/python), which needs pyspark, pandas and pyarrow."
+    ))
+}
+
+impl WorkerPool {
+    fn new(environment: PythonEnvironment) -> Result<Self, String> {
+        let script = std::env::temp_dir().join(format!("ember-python-worker-{}.py", std::process::id()));
+        std::fs::write(&script, WORKER_SCRIPT).map_err(|e| format!("cannot write {}: {e}", script.display()))?;
+        Ok(WorkerPool { environment, script, idle: Mutex::new(Vec::new()) })
+    }
+
+    /// Runs one request on an idle (or a new) worker.
+    pub(crate) fn call(&self, header: &serde_json::Value, commands: &[&[u8]], input: &RecordBatch) -> Result<RecordBatch, SparkError> {
+        let mut worker = self.checkout()?;
+        let answer = protocol::write_request(&mut worker.stdin, header, commands, input)
+            .and_then(|_| protocol::read_answer(&mut worker.stdout));
+        match answer {
+            Ok(Answer::Batch(batch)) => {
+                self.checkin(worker);
+                Ok(batch)
+            }
+            Ok(Answer::PythonError(traceback)) => {
+                self.checkin(worker);
+                Err(python_exception(&traceback))
+            }
+            Err(e) => {
+                let _ = worker.child.kill();
+                let status = worker.child.wait().map(|s| s.to_string()).unwrap_or_else(|e| e.to_string());
+                Err(SparkError::internal(format!("Python worker exited unexpectedly (crashed): {e} ({status}).")))
+            }
+        }
+    }
+
+    fn checkout(&self) -> Result<Worker, SparkError> {
+        if let Some(worker) = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop() {
+            return Ok(worker);
+        }
+        self.spawn()
+    }
+
+    fn checkin(&self, mut worker: Worker) {
+        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        if idle.len() < max_idle() {
+            idle.push(worker);
+        } else {
+            drop(idle);
+            let _ = worker.child.kill();
+            let _ = worker.child.wait();
+        }
+    }
+
+    fn spawn(&self) -> Result<Worker, SparkError> {
+        let python = &self.environment.python;
+        let mut child = Command::new(python)
+            .arg(&self.script)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| unavailable(&format!("cannot start {}: {e}", python.display())))?;
+        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            return Err(unavailable("the worker has no pipes"));
+        };
+        let mut worker = Worker { child, stdin: BufWriter::new(stdin), stdout: BufReader::new(stdout) };
+        // The worker announces itself once pyspark, pandas and pyarrow are imported.
+        if let Err(e) = protocol::read_ready(&mut worker.stdout) {
+            let _ = worker.child.kill();
+            let status = worker.child.wait().map(|s| s.to_string()).unwrap_or_default();
+            return Err(unavailable(&format!(
+                "{} did not start a worker ({e}, {status}); its error is in the server log",
+                python.display()
+            )));
+        }
+        Ok(worker)
+    }
+}
+
+/// `PythonException`: user code raised; the message carries the traceback.
+fn python_exception(traceback: &str) -> SparkError {
+    SparkError::new(
+        ErrorKind::Python,
+        "PYTHON_EXCEPTION",
+        "38000",
+        format!("An exception was thrown from the Python worker: {traceback}"),
+        &[("msg", traceback.to_string())],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_python_comes_from_the_variable_then_the_venv_then_the_path() {
+        let explicit = Some(PathBuf::from("/opt/py/bin/python"));
+        assert_eq!(choose_python(explicit.clone(), None, None).python, PathBuf::from("/opt/py/bin/python"));
+        let home = std::env::temp_dir().join(format!("ember-home-{}", std::process::id()));
+        assert_eq!(choose_python(None, None, Some(home.clone())).python, PathBuf::from("python3"));
+        let venv_python = home.join(".cache/ember/venv/bin/python");
+        std::fs::create_dir_all(venv_python.parent().unwrap()).unwrap();
+        std::fs::write(&venv_python, "").unwrap();
+        assert_eq!(choose_python(None, None, Some(home.clone())).python, venv_python);
+        let other_venv = home.join("other");
+        assert_eq!(choose_python(None, Some(other_venv), Some(home.clone())).python, PathBuf::from("python3"));
+        assert_eq!(choose_python(explicit, None, Some(home.clone())).python, PathBuf::from("/opt/py/bin/python"));
+        std::fs::remove_dir_all(home).unwrap();
+    }
+
+    #[test]
+    fn a_missing_python_is_a_clear_error() {
+        let pool = WorkerPool::new(PythonEnvironment { python: PathBuf::from("/nonexistent/python") }).unwrap();
+        let err = pool.spawn().err().unwrap();
+        assert!(err.message.contains("Python UDFs cannot run: cannot start /nonexistent/python"), "{}", err.message);
+    }
+
+    #[test]
+    fn python_exceptions_carry_the_traceback() {
+        let err = python_exception("Traceback (most recent call last):\nValueError: x\n");
+        assert_eq!(
+            err.full_message(),
+            "[PYTHON_EXCEPTION] An exception was thrown from the Python worker: Traceback (most recent call last):\nValueError: x\n SQLSTATE: 38000"
+        );
+        assert_eq!(err.kind, ErrorKind::Python);
+    }
+}

@@ -1,0 +1,127 @@
+//! Scalar Python UDFs as DataFusion scalar functions: each call sends its
+//! batch (in slices of `spark.sql.execution.arrow.maxRecordsPerBatch` rows)
+//! to a worker and gets the results back as Arrow.
+
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, new_empty_array};
+use arrow::compute::{cast, concat};
+use arrow::datatypes::{DataType, Field, Schema};
+use datafusion::error::Result;
+use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
+use ember_errors::SparkError;
+
+use crate::PythonFunction;
+use crate::pool::pool;
+
+/// Whether PySpark's eval type is a scalar (row-preserving) UDF Ember runs
+/// per batch: `udf` (pickled and Arrow), scalar and iterator `pandas_udf`,
+/// scalar and iterator `arrow_udf`.
+pub fn is_scalar_eval_type(eval_type: i32) -> bool {
+    matches!(eval_type, 100 | 101 | 200 | 204 | 250 | 251)
+}
+
+/// One call of a Python UDF on given argument types.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct PythonScalarUdf {
+    function: PythonFunction,
+    signature: Signature,
+    return_type: DataType,
+    /// The Spark types of the arguments as a struct's JSON (`_0`, `_1`, …).
+    input_type_json: String,
+    /// Session settings pyspark's worker reads (time zone, Arrow options).
+    runner_conf: Vec<(String, String)>,
+    max_records_per_batch: usize,
+}
+
+impl PythonScalarUdf {
+    /// A UDF taking `input_types` (whose Spark form is `input_type_json`)
+    /// and returning `return_type`.
+    pub fn new(
+        function: PythonFunction,
+        input_types: Vec<DataType>,
+        input_type_json: String,
+        return_type: DataType,
+        runner_conf: Vec<(String, String)>,
+        max_records_per_batch: usize,
+    ) -> Self {
+        // Non-deterministic UDFs are volatile: never folded, merged or re-run.
+        let volatility = if function.deterministic { Volatility::Immutable } else { Volatility::Volatile };
+        PythonScalarUdf {
+            signature: Signature::exact(input_types, volatility),
+            function,
+            return_type,
+            input_type_json,
+            runner_conf,
+            max_records_per_batch: max_records_per_batch.max(1),
+        }
+    }
+
+    fn header(&self, arity: usize) -> serde_json::Value {
+        serde_json::json!({
+            "eval_type": self.function.eval_type,
+            "python_ver": self.function.python_ver,
+            "udfs": [{"args": (0..arity).collect::<Vec<_>>()}],
+            "runner_conf": self.runner_conf.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
+            "input_type": self.input_type_json,
+        })
+    }
+
+    fn call_python(&self, input: &RecordBatch) -> Result<ArrayRef, SparkError> {
+        let header = self.header(input.num_columns());
+        let commands = [self.function.command.as_slice()];
+        let output = pool()?.call(&header, &commands, input)?;
+        if output.num_columns() != 1 || output.num_rows() != input.num_rows() {
+            return Err(SparkError::internal(format!(
+                "the Python worker returned {} rows in {} columns for {} rows",
+                output.num_rows(),
+                output.num_columns(),
+                input.num_rows()
+            )));
+        }
+        let column = output.column(0);
+        if column.data_type() == &self.return_type {
+            Ok(column.clone())
+        } else {
+            Ok(cast(column, &self.return_type)?)
+        }
+    }
+}
+
+impl ScalarUDFImpl for PythonScalarUdf {
+    fn name(&self) -> &str {
+        &self.function.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(self.return_type.clone())
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let rows = args.number_rows;
+        if rows == 0 {
+            return Ok(ColumnarValue::Array(new_empty_array(&self.return_type)));
+        }
+        let columns = args.args.iter().map(|a| a.to_array(rows)).collect::<Result<Vec<_>>>()?;
+        let fields: Vec<Field> =
+            columns.iter().enumerate().map(|(i, c)| Field::new(format!("_{i}"), c.data_type().clone(), true)).collect();
+        let options = RecordBatchOptions::new().with_row_count(Some(rows));
+        let input = RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), columns, &options)?;
+        let mut results = Vec::new();
+        let mut offset = 0;
+        while offset < rows {
+            let length = self.max_records_per_batch.min(rows - offset);
+            results.push(self.call_python(&input.slice(offset, length)).map_err(SparkError::into_datafusion)?);
+            offset += length;
+        }
+        let result = match results.as_slice() {
+            [single] => single.clone(),
+            many => concat(&many.iter().map(|a| a.as_ref()).collect::<Vec<_>>())?,
+        };
+        Ok(ColumnarValue::Array(result))
+    }
+}

@@ -1,0 +1,221 @@
+"""Ember's Python UDF worker.
+
+Ember starts a pool of these processes with the server's Python (the one
+whose site-packages holds the pinned pyspark, pandas and pyarrow) and sends
+them one request at a time over stdin; answers go back over the process's
+original stdout (user code that prints writes to stderr instead).
+
+A request is length-prefixed (big-endian i32) frames:
+  header JSON: {"eval_type", "python_ver", "udfs": [{"args": [..]}],
+                "runner_conf": {..}, "input_type": "<struct JSON>"}
+  one frame per UDF: its command, the cloudpickled (function, return type)
+  one frame: an Arrow IPC stream with the UDFs' argument columns
+A new worker first sends status 2 and its Python version. Each answer is
+an i32 status, then one frame: 0 and an Arrow IPC stream with
+one column per UDF, or 1 and the Python traceback as Spark formats it.
+
+Evaluation is pyspark's own worker code (``pyspark.worker.read_udfs``),
+so results, coercions and errors are the ones Spark's Python workers give.
+"""
+
+import json
+import os
+import struct
+import sys
+
+# The protocol owns the original stdout; user prints go to stderr.
+_protocol_out = os.fdopen(os.dup(1), "wb")
+os.dup2(2, 1)
+import io  # noqa: E402
+import traceback  # noqa: E402
+
+import pyarrow as pa  # noqa: E402
+from pyspark.serializers import CPickleSerializer  # noqa: E402
+from pyspark.util import PythonEvalType, try_simplify_traceback  # noqa: E402
+from pyspark.worker import EvalConf, RunnerConf, read_udfs  # noqa: E402
+from pyspark.worker_message import UDFInfo  # noqa: E402
+from pyspark.worker_util import check_python_version  # noqa: E402
+from pyspark.sql.conversion import (  # noqa: E402
+    ArrowTableToRowsConversion,
+    LocalDataToArrowConversion,
+)
+from pyspark.sql.pandas.types import to_arrow_type  # noqa: E402
+from pyspark.sql.types import (  # noqa: E402
+    BooleanType,
+    ByteType,
+    DoubleType,
+    FloatType,
+    IntegerType,
+    LongType,
+    ShortType,
+    StringType,
+    _parse_datatype_json_string,
+)
+
+_INT_RANGES = {
+    ByteType: (-(2**7), 2**7 - 1),
+    ShortType: (-(2**15), 2**15 - 1),
+    IntegerType: (-(2**31), 2**31 - 1),
+    LongType: (-(2**63), 2**63 - 1),
+}
+
+
+def read_frame(stream):
+    header = stream.read(4)
+    if len(header) < 4:
+        raise EOFError
+    (length,) = struct.unpack(">i", header)
+    data = stream.read(length)
+    if len(data) < length:
+        raise EOFError
+    return data
+
+
+def write_frame(stream, status, data):
+    stream.write(struct.pack(">ii", status, len(data)))
+    stream.write(data)
+    stream.flush()
+
+
+def jvm_value(value, data_type):
+    """What Spark's JVM keeps of a pickled UDF result: values of another
+    Python type than the declared one become null (ints are not doubles)."""
+    if value is None:
+        return None
+    kind = type(data_type)
+    if kind is BooleanType:
+        return value if isinstance(value, bool) else None
+    if kind in _INT_RANGES:
+        low, high = _INT_RANGES[kind]
+        ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+        return value if ok else None
+    if kind in (FloatType, DoubleType):
+        return value if isinstance(value, float) else None
+    if kind is StringType:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value) if isinstance(value, (str, int, float)) else None
+    return value
+
+
+class BatchedUdf:
+    """SQL_BATCHED_UDF: pyspark's row-at-a-time function over rows made from
+    the Arrow input, results made Arrow with the declared return type."""
+
+    def __init__(self, func, return_types, input_type, runner_conf):
+        self.func = func
+        self.return_types = return_types
+        self.arrow_types = [to_arrow_type(t, timezone="UTC") for t in return_types]
+        self.to_arrow = [
+            LocalDataToArrowConversion._create_converter(t, none_on_identity=True)
+            for t in return_types
+        ]
+        self.to_python = [
+            ArrowTableToRowsConversion._create_converter(
+                f.dataType, none_on_identity=True, binary_as_bytes=runner_conf.binary_as_bytes
+            )
+            for f in input_type
+        ]
+
+    def __call__(self, batch):
+        columns = [
+            [conv(v) for v in ArrowTableToRowsConversion._to_pylist(col)]
+            if conv is not None
+            else ArrowTableToRowsConversion._to_pylist(col)
+            for col, conv in zip(batch.itercolumns(), self.to_python)
+        ]
+        rows = list(zip(*columns)) if columns else [()] * batch.num_rows
+        results = list(self.func(0, iter(rows)))
+        if len(self.return_types) == 1:
+            results = [(r,) for r in results]
+        arrays = []
+        for i, (data_type, arrow_type, conv) in enumerate(
+            zip(self.return_types, self.arrow_types, self.to_arrow)
+        ):
+            values = [jvm_value(r[i], data_type) for r in results]
+            arrays.append(self.to_arrow_array(values, arrow_type, conv))
+        return [pa.RecordBatch.from_arrays(arrays, [f"_{i}" for i in range(len(arrays))])]
+
+    @staticmethod
+    def to_arrow_array(values, arrow_type, conv):
+        def convert(v):
+            try:
+                return pa.array([conv(v) if conv is not None else v], type=arrow_type)
+            except Exception:  # noqa: BLE001 - the JVM keeps null for what it cannot read
+                return pa.nulls(1, type=arrow_type)
+
+        try:
+            converted = [conv(v) for v in values] if conv is not None else values
+            return pa.array(converted, type=arrow_type)
+        except Exception:  # noqa: BLE001
+            return pa.concat_arrays([convert(v) for v in values]) if values else pa.array([], arrow_type)
+
+
+def format_exception(e):
+    """The traceback as Spark's workers report it: this file's frames and
+    then pyspark's own are left out, so it starts at the user's code."""
+    tb = e.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+        tb = tb.tb_next
+    simplified = try_simplify_traceback(tb) if tb is not None else None
+    if simplified is not None:
+        tb = simplified
+        e.__cause__ = None
+    return "".join(traceback.TracebackException(type(e), e, tb, compact=True).format())
+
+
+def compile_request(header, commands):
+    eval_type = header["eval_type"]
+    runner_conf = RunnerConf(header["runner_conf"])
+    eval_conf = EvalConf({"input_type": header["input_type"]})
+    udf_infos = [
+        UDFInfo(udfs=[memoryview(cmd)], args=udf["args"], kwargs={}, result_id=i)
+        for i, (udf, cmd) in enumerate(zip(header["udfs"], commands))
+    ]
+    func, _, _, _ = read_udfs(CPickleSerializer(), udf_infos, eval_type, runner_conf, eval_conf)
+    if eval_type == PythonEvalType.SQL_BATCHED_UDF:
+        return_types = [
+            CPickleSerializer().loads(bytes(cmd))[1] for cmd in commands
+        ]
+        return BatchedUdf(func, return_types, eval_conf.input_type, runner_conf)
+    return lambda batch: list(func(0, iter([batch])))
+
+
+def evaluate(header, commands, data, cache):
+    check_python_version(header["python_ver"])
+    key = (json.dumps(header, sort_keys=True), tuple(commands))
+    compiled = cache.get(key)
+    if compiled is None:
+        compiled = compile_request(header, commands)
+        if len(cache) > 64:
+            cache.clear()
+        cache[key] = compiled
+    batch = pa.ipc.open_stream(data).read_next_batch()
+    outputs = compiled(batch)
+    sink = io.BytesIO()
+    schema = outputs[0].schema if outputs else pa.schema([])
+    with pa.ipc.new_stream(sink, schema) as writer:
+        for out in outputs:
+            writer.write_batch(out)
+    return sink.getvalue()
+
+
+def main():
+    stdin = sys.stdin.buffer
+    write_frame(_protocol_out, 2, ("%d.%d" % sys.version_info[:2]).encode("utf-8"))
+    cache = {}
+    while True:
+        try:
+            header = json.loads(read_frame(stdin))
+        except EOFError:
+            return
+        commands = [read_frame(stdin) for _ in header["udfs"]]
+        data = read_frame(stdin)
+        try:
+            write_frame(_protocol_out, 0, evaluate(header, commands, data, cache))
+        except BaseException as e:  # noqa: BLE001 - every failure goes back to Ember
+            write_frame(_protocol_out, 1, format_exception(e).encode("utf-8"))
+
+
+if __name__ == "__main__":
+    main()
