@@ -12,14 +12,7 @@ use datafusion::logical_expr::LogicalPlanBuilder;
 use ember_planner::sql::{SqlArguments, Statement};
 use ember_planner::{PlannedQuery, Planner, SparkError};
 use ember_protocol::connect::{self, execute_plan_response as epr, relation::RelType};
-use std::panic::AssertUnwindSafe;
-
-use datafusion::execution::SendableRecordBatchStream;
-use futures::stream::BoxStream;
-use futures::{FutureExt, StreamExt};
-use tokio_stream::wrappers::ReceiverStream;
-
-use crate::error::panic_error;
+use futures::StreamExt;
 
 use crate::operation::Operation;
 use crate::session::Session;
@@ -133,7 +126,7 @@ async fn stream_query(responder: &Responder<'_>, planned: PlannedQuery, _tz: &st
     responder.op.push(responder.response(None, Some(schema_message.clone())));
     let max_rows = responder.session.conf.read().unwrap_or_else(|e| e.into_inner()).max_records_per_batch();
     let df = DataFrame::new(responder.session.ctx.state(), planned.plan);
-    let mut stream = in_partition_order(df.execute_stream_partitioned().await?);
+    let mut stream = df.execute_stream().await?;
     let mut sent_any = false;
     let mut offset = 0i64;
     let cancel = responder.op.cancel_token();
@@ -163,36 +156,6 @@ async fn stream_query(responder: &Responder<'_>, planned: PlannedQuery, _tz: &st
         responder.push(arrow_batch(&RecordBatch::new_empty(spark_schema))?, Some(schema_message));
     }
     Ok(())
-}
-
-/// Runs all output partitions at once but yields their batches in partition
-/// order, as Spark's `collect()` returns rows (a union lists its left side
-/// first). A panic in a partition ends the stream with an error.
-fn in_partition_order(
-    partitions: Vec<SendableRecordBatchStream>,
-) -> BoxStream<'static, datafusion::error::Result<RecordBatch>> {
-    const BUFFERED_BATCHES: usize = 8;
-    let receivers: Vec<_> = partitions
-        .into_iter()
-        .map(|mut partition| {
-            let (sender, receiver) = tokio::sync::mpsc::channel(BUFFERED_BATCHES);
-            tokio::spawn(async move {
-                loop {
-                    let next = match AssertUnwindSafe(partition.next()).catch_unwind().await {
-                        Ok(Some(item)) => item,
-                        Ok(None) => break,
-                        Err(payload) => Err(panic_error(payload.as_ref()).into_datafusion()),
-                    };
-                    let failed = next.is_err();
-                    if sender.send(next).await.is_err() || failed {
-                        break;
-                    }
-                }
-            });
-            ReceiverStream::new(receiver)
-        })
-        .collect();
-    futures::stream::iter(receivers).flatten().boxed()
 }
 
 /// The result schema: Spark's names and Spark's Arrow types.
