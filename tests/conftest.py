@@ -21,6 +21,7 @@ override inside the same golden file (``"clients": {"4.0": {...}}``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -67,6 +68,16 @@ def pytest_report_header(config):
     target = REMOTE or "ember binary"
     mode = "record" if RECORD else "compare"
     return f"ember: client pyspark {pyspark.__version__} ({CLIENT}), server {target}, goldens: {mode}"
+
+
+@contextlib.contextmanager
+def conf(spark, key, value):
+    """Sets a session config for the duration of a block."""
+    spark.conf.set(key, value)
+    try:
+        yield
+    finally:
+        spark.conf.unset(key)
 
 
 # --------------------------------------------------------------------------

@@ -1,18 +1,10 @@
 """Column expressions: arithmetic, comparison, logic, nulls, conditionals, casts, names."""
 
-import contextlib
 
 import pytest
+
+from conftest import conf
 from pyspark.sql import functions as F
-
-
-@contextlib.contextmanager
-def conf(spark, key, value):
-    spark.conf.set(key, value)
-    try:
-        yield
-    finally:
-        spark.conf.unset(key)
 
 
 @pytest.fixture
