@@ -256,3 +256,36 @@ def test_python_version_mismatch(spark, golden, monkeypatch):
 
     exc = golden.check_error(lambda: spark.range(1).select(same("id")).collect())
     golden.check("exception_line", traceback_text(exc)[-2])
+
+
+def test_map_in_pandas(people, golden):
+    def adult_rows(frames):
+        for pdf in frames:
+            pdf = pdf[pdf.score.fillna(0) >= 0]
+            yield pd.DataFrame({"name": pdf.name.str.upper(), "twice": pdf.id * 2})
+
+    mapped = people.mapInPandas(adult_rows, "name string, twice long")
+    golden.check_df(mapped.orderBy("name"))
+
+
+def test_map_in_arrow(people, golden):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def lengths(batches):
+        for batch in batches:
+            yield pa.RecordBatch.from_arrays(
+                [batch.column("id"), pc.utf8_length(batch.column("name"))], ["id", "len"]
+            )
+
+    golden.check_df(people.mapInArrow(lengths, "id int, len int").orderBy("id"))
+
+
+def test_exception_in_map_in_pandas(spark, golden):
+    def fails(frames):
+        for pdf in frames:
+            raise KeyError(f"no column in {len(pdf)} rows")
+        yield from ()
+
+    exc = golden.check_error(lambda: spark.range(1, 2).mapInPandas(fails, "id long").collect())
+    golden.check("traceback", traceback_text(exc))

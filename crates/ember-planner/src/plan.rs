@@ -287,6 +287,7 @@ impl<'a> Planner<'a> {
             }
             RelType::Repartition(repartition) => self.input(&repartition.input)?,
             RelType::RepartitionByExpression(repartition) => self.input(&repartition.input)?,
+            RelType::MapPartitions(map) => self.map_partitions(map)?,
             other => {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));
             }
@@ -305,7 +306,7 @@ impl<'a> Planner<'a> {
         Ok(plan)
     }
 
-    fn input(&mut self, input: &Option<Box<connect::Relation>>) -> Result<LogicalPlan> {
+    pub(crate) fn input(&mut self, input: &Option<Box<connect::Relation>>) -> Result<LogicalPlan> {
         match input {
             Some(input) => self.plan_relation(input),
             None => Err(SparkError::illegal_argument("relation without an input")),

@@ -7,10 +7,12 @@
 //! crashing UDF kills its worker and fails that query only, and several
 //! workers run UDFs on all cores despite the GIL (see `docs/architecture.md`).
 
+mod map;
 mod pool;
 mod protocol;
 mod udf;
 
+pub use map::{MapCall, MapInPython, PythonQueryPlanner, is_map_eval_type};
 pub use udf::{PythonScalarUdf, is_scalar_eval_type};
 
 use std::sync::Arc;

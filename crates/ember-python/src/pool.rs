@@ -7,6 +7,7 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 
 use arrow::array::RecordBatch;
+use arrow::datatypes::Schema;
 use ember_errors::{ErrorKind, SparkError};
 
 use crate::protocol::{self, Answer};
@@ -77,9 +78,15 @@ impl WorkerPool {
     }
 
     /// Runs one request on an idle (or a new) worker.
-    pub(crate) fn call(&self, header: &serde_json::Value, commands: &[&[u8]], input: &RecordBatch) -> Result<RecordBatch, SparkError> {
+    pub(crate) fn call(
+        &self,
+        header: &serde_json::Value,
+        commands: &[&[u8]],
+        schema: &Schema,
+        inputs: &[RecordBatch],
+    ) -> Result<RecordBatch, SparkError> {
         let mut worker = self.checkout()?;
-        let answer = protocol::write_request(&mut worker.stdin, header, commands, input)
+        let answer = protocol::write_request(&mut worker.stdin, header, commands, schema, inputs)
             .and_then(|_| protocol::read_answer(&mut worker.stdout));
         match answer {
             Ok(Answer::Batch(batch)) => {

@@ -5,28 +5,39 @@
 use std::io::{self, Read, Write};
 
 use arrow::array::RecordBatch;
+use arrow::datatypes::Schema;
 use arrow::ipc::reader::StreamReader;
 use arrow::ipc::writer::StreamWriter;
 
 /// What a worker answered.
 #[derive(Debug)]
 pub(crate) enum Answer {
-    /// One column per UDF, as many rows as the input.
+    /// One column per UDF, as many rows as the input (for map functions:
+    /// the output columns).
     Batch(RecordBatch),
     /// The exception the user's code (or pyspark) raised, formatted as Spark does.
     PythonError(String),
 }
 
-/// Writes one request: the header, each UDF's command, the input batch.
-pub(crate) fn write_request(out: &mut impl Write, header: &serde_json::Value, commands: &[&[u8]], input: &RecordBatch) -> io::Result<()> {
+/// Writes one request: the header, each UDF's command, the input batches
+/// as one Arrow IPC stream.
+pub(crate) fn write_request(
+    out: &mut impl Write,
+    header: &serde_json::Value,
+    commands: &[&[u8]],
+    schema: &Schema,
+    inputs: &[RecordBatch],
+) -> io::Result<()> {
     write_frame(out, header.to_string().as_bytes())?;
     for command in commands {
         write_frame(out, command)?;
     }
     let mut ipc = Vec::new();
     {
-        let mut writer = StreamWriter::try_new(&mut ipc, &input.schema()).map_err(io::Error::other)?;
-        writer.write(input).map_err(io::Error::other)?;
+        let mut writer = StreamWriter::try_new(&mut ipc, schema).map_err(io::Error::other)?;
+        for input in inputs {
+            writer.write(input).map_err(io::Error::other)?;
+        }
         writer.finish().map_err(io::Error::other)?;
     }
     write_frame(out, &ipc)?;
@@ -97,7 +108,7 @@ mod tests {
     fn a_request_is_header_commands_and_an_ipc_stream() {
         let batch = RecordBatch::try_from_iter([("a", Arc::new(Int64Array::from(vec![1, 2])) as _)]).unwrap();
         let mut out = Vec::new();
-        write_request(&mut out, &serde_json::json!({"eval_type": 101}), &[b"cmd"], &batch).unwrap();
+        write_request(&mut out, &serde_json::json!({"eval_type": 101}), &[b"cmd"], &batch.schema(), &[batch.clone()]).unwrap();
         let header = br#"{"eval_type":101}"#;
         assert_eq!(&out[..4], &(header.len() as i32).to_be_bytes());
         assert_eq!(&out[4..4 + header.len()], header);

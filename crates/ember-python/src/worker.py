@@ -9,10 +9,11 @@ A request is length-prefixed (big-endian i32) frames:
   header JSON: {"eval_type", "python_ver", "udfs": [{"args": [..]}],
                 "runner_conf": {..}, "input_type": "<struct JSON>"}
   one frame per UDF: its command, the cloudpickled (function, return type)
-  one frame: an Arrow IPC stream with the UDFs' argument columns
+  one frame: an Arrow IPC stream with the UDFs' argument columns (for
+  mapInPandas/mapInArrow: a whole partition, the function's input columns)
 A new worker first sends status 2 and its Python version. Each answer is
 an i32 status, then one frame: 0 and an Arrow IPC stream with
-one column per UDF, or 1 and the Python traceback as Spark formats it.
+one column per UDF (for map functions: the output columns), or 1 and the Python traceback as Spark formats it.
 
 Evaluation is pyspark's own worker code (``pyspark.worker.read_udfs``),
 so results, coercions and errors are the ones Spark's Python workers give.
@@ -117,7 +118,10 @@ class BatchedUdf:
             for f in input_type
         ]
 
-    def __call__(self, batch):
+    def __call__(self, batches):
+        return [out for batch in batches for out in self.evaluate(batch)]
+
+    def evaluate(self, batch):
         columns = [
             [conv(v) for v in ArrowTableToRowsConversion._to_pylist(col)]
             if conv is not None
@@ -178,7 +182,21 @@ def compile_request(header, commands):
             CPickleSerializer().loads(bytes(cmd))[1] for cmd in commands
         ]
         return BatchedUdf(func, return_types, eval_conf.input_type, runner_conf)
-    return lambda batch: list(func(0, iter([batch])))
+    if eval_type in _MAP_EVAL_TYPES:
+        return lambda batches: [
+            pa.RecordBatch.from_struct_array(out.column(0))
+            for out in func(0, (as_struct_batch(b) for b in batches))
+        ]
+    return lambda batches: list(func(0, iter(batches)))
+
+
+_MAP_EVAL_TYPES = (PythonEvalType.SQL_MAP_PANDAS_ITER_UDF, PythonEvalType.SQL_MAP_ARROW_ITER_UDF)
+
+
+def as_struct_batch(batch):
+    """The one struct column pyspark's map functions read their rows from."""
+    rows = pa.StructArray.from_arrays(batch.columns, fields=list(batch.schema))
+    return pa.RecordBatch.from_arrays([rows], ["_0"])
 
 
 def evaluate(header, commands, data, cache):
@@ -190,8 +208,7 @@ def evaluate(header, commands, data, cache):
         if len(cache) > 64:
             cache.clear()
         cache[key] = compiled
-    batch = pa.ipc.open_stream(data).read_next_batch()
-    outputs = compiled(batch)
+    outputs = compiled(list(pa.ipc.open_stream(data)))
     sink = io.BytesIO()
     schema = outputs[0].schema if outputs else pa.schema([])
     with pa.ipc.new_stream(sink, schema) as writer:

@@ -40,6 +40,7 @@ impl Session {
         let state = datafusion::execution::SessionStateBuilder::new()
             .with_config(config)
             .with_default_features()
+            .with_query_planner(Arc::new(ember_python::PythonQueryPlanner))
             .build();
         let mut ctx = SessionContext::new_with_state(state);
         datafusion_spark::register_all(&mut ctx).unwrap_or_else(|e| log::warn!("Spark functions not registered: {e}"));

@@ -1,0 +1,293 @@
+//! `mapInPandas` and `mapInArrow`: a plan node whose partitions each go
+//! through one Python worker call, the function seeing the partition's
+//! batches as one iterator.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, RecordBatch};
+use arrow::compute::cast;
+use arrow::datatypes::{Schema, SchemaRef};
+use async_trait::async_trait;
+use datafusion::catalog::Session;
+use datafusion::common::tree_node::TreeNodeRecursion;
+use datafusion::common::{DFSchemaRef, Result};
+use datafusion::error::DataFusionError;
+use datafusion::execution::context::QueryPlanner;
+use datafusion::execution::{SendableRecordBatchStream, TaskContext};
+use datafusion::logical_expr::{Expr, LogicalPlan, UserDefinedLogicalNode, UserDefinedLogicalNodeCore};
+use datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext;
+use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
+use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, Partitioning, PlanProperties};
+use datafusion::physical_planner::{DefaultPhysicalPlanner, ExtensionPlanner, PhysicalPlanner};
+use ember_errors::SparkError;
+use futures::{StreamExt, TryStreamExt};
+
+use crate::PythonFunction;
+use crate::pool::pool;
+
+/// Whether PySpark's eval type is a map function over whole partitions:
+/// `mapInPandas` (205) or `mapInArrow` (207).
+pub fn is_map_eval_type(eval_type: i32) -> bool {
+    matches!(eval_type, 205 | 207)
+}
+
+/// What a map function call needs besides its input rows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MapCall {
+    /// The client's function.
+    pub function: PythonFunction,
+    /// The Spark type of the input rows as a struct's JSON.
+    pub input_type_json: String,
+    /// Session settings pyspark's worker reads (time zone, Arrow options).
+    pub runner_conf: Vec<(String, String)>,
+    /// The Spark names of the input columns, which the function sees.
+    pub input_names: Vec<String>,
+}
+
+impl MapCall {
+    fn header(&self) -> serde_json::Value {
+        serde_json::json!({
+            "eval_type": self.function.eval_type,
+            "python_ver": self.function.python_ver,
+            "udfs": [{"args": []}],
+            "runner_conf": self.runner_conf.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
+            "input_type": self.input_type_json,
+        })
+    }
+
+    /// Runs the function on one partition's batches; the answer has `output`'s columns.
+    fn run(&self, input: &Schema, batches: &[RecordBatch], output: &SchemaRef) -> Result<RecordBatch, SparkError> {
+        if batches.iter().all(|b| b.num_rows() == 0) {
+            return Ok(RecordBatch::new_empty(output.clone()));
+        }
+        let input = Arc::new(Schema::new(
+            input.fields().iter().zip(&self.input_names).map(|(f, name)| f.as_ref().clone().with_name(name)).collect::<Vec<_>>(),
+        ));
+        let batches = batches
+            .iter()
+            .filter(|b| b.num_rows() > 0)
+            .map(|b| RecordBatch::try_new(input.clone(), b.columns().to_vec()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let answer = pool()?.call(&self.header(), &[self.function.command.as_slice()], &input, &batches)?;
+        conform(&answer, output)
+    }
+}
+
+/// The function's output with the declared columns: by name when it has
+/// them all, else by position, cast to the declared types.
+fn conform(answer: &RecordBatch, output: &SchemaRef) -> Result<RecordBatch, SparkError> {
+    if answer.num_rows() == 0 {
+        return Ok(RecordBatch::new_empty(output.clone()));
+    }
+    let by_name = output.fields().iter().all(|f| answer.schema().index_of(f.name()).is_ok());
+    if !by_name && answer.num_columns() != output.fields().len() {
+        return Err(SparkError::internal(format!(
+            "the Python function returned {} columns where the schema declares {}",
+            answer.num_columns(),
+            output.fields().len()
+        )));
+    }
+    let columns = output
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(i, field)| {
+            let column = if by_name { answer.column_by_name(field.name()).cloned() } else { Some(answer.column(i).clone()) };
+            let column: ArrayRef = column.ok_or_else(|| SparkError::internal("missing column"))?;
+            if column.data_type() == field.data_type() {
+                Ok(column)
+            } else {
+                cast(&column, field.data_type()).map_err(SparkError::from)
+            }
+        })
+        .collect::<Result<Vec<_>, SparkError>>()?;
+    RecordBatch::try_new(output.clone(), columns).map_err(SparkError::from)
+}
+
+/// The logical node: `input`'s rows through a map function, giving `schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MapInPython {
+    /// The rows the function reads.
+    pub input: LogicalPlan,
+    /// The function and its settings.
+    pub call: MapCall,
+    /// The declared output columns.
+    pub schema: DFSchemaRef,
+}
+
+impl PartialOrd for MapInPython {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        (self == other).then_some(Ordering::Equal)
+    }
+}
+
+impl UserDefinedLogicalNodeCore for MapInPython {
+    fn name(&self) -> &str {
+        "MapInPython"
+    }
+
+    fn inputs(&self) -> Vec<&LogicalPlan> {
+        vec![&self.input]
+    }
+
+    fn schema(&self) -> &DFSchemaRef {
+        &self.schema
+    }
+
+    fn expressions(&self) -> Vec<Expr> {
+        Vec::new()
+    }
+
+    fn fmt_for_explain(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "MapInPython: {}", self.call.function.name)
+    }
+
+    fn with_exprs_and_inputs(&self, _exprs: Vec<Expr>, mut inputs: Vec<LogicalPlan>) -> Result<Self> {
+        let input = inputs.pop().ok_or_else(|| DataFusionError::Internal("MapInPython needs its input".into()))?;
+        Ok(MapInPython { input, call: self.call.clone(), schema: self.schema.clone() })
+    }
+}
+
+/// The physical node: one worker call per input partition.
+#[derive(Debug)]
+pub struct MapInPythonExec {
+    input: Arc<dyn ExecutionPlan>,
+    call: Arc<MapCall>,
+    schema: SchemaRef,
+    properties: Arc<PlanProperties>,
+}
+
+impl MapInPythonExec {
+    fn new(input: Arc<dyn ExecutionPlan>, call: Arc<MapCall>, schema: SchemaRef) -> Self {
+        let partitions = input.output_partitioning().partition_count();
+        let properties = PlanProperties::new(
+            EquivalenceProperties::new(schema.clone()),
+            Partitioning::UnknownPartitioning(partitions),
+            EmissionType::Final,
+            Boundedness::Bounded,
+        );
+        MapInPythonExec { input, call, schema, properties: Arc::new(properties) }
+    }
+}
+
+impl DisplayAs for MapInPythonExec {
+    fn fmt_as(&self, _: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "MapInPythonExec: {}", self.call.function.name)
+    }
+}
+
+impl ExecutionPlan for MapInPythonExec {
+    fn name(&self) -> &str {
+        "MapInPythonExec"
+    }
+
+    fn properties(&self) -> &Arc<PlanProperties> {
+        &self.properties
+    }
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        vec![&self.input]
+    }
+
+    fn apply_expressions(&self, _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>) -> Result<TreeNodeRecursion> {
+        Ok(TreeNodeRecursion::Continue)
+    }
+
+    fn with_new_children(self: Arc<Self>, mut children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
+        let input = children.pop().ok_or_else(|| DataFusionError::Internal("MapInPythonExec needs its input".into()))?;
+        Ok(Arc::new(MapInPythonExec::new(input, self.call.clone(), self.schema.clone())))
+    }
+
+    fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
+        let input = self.input.execute(partition, context)?;
+        let input_schema = input.schema();
+        let (call, output) = (self.call.clone(), self.schema.clone());
+        let result = futures::stream::once(async move {
+            let batches: Vec<RecordBatch> = input.try_collect().await?;
+            tokio::task::spawn_blocking(move || call.run(&input_schema, &batches, &output))
+                .await
+                .map_err(|e| DataFusionError::External(Box::new(e)))?
+                .map_err(SparkError::into_datafusion)
+        })
+        .boxed();
+        Ok(Box::pin(RecordBatchStreamAdapter::new(self.schema.clone(), result)))
+    }
+}
+
+/// Plans [`MapInPython`] nodes as [`MapInPythonExec`].
+struct PythonExtensionPlanner;
+
+#[async_trait]
+impl ExtensionPlanner for PythonExtensionPlanner {
+    async fn plan_extension(
+        &self,
+        _planner: &dyn PhysicalPlanner,
+        node: &dyn UserDefinedLogicalNode,
+        _logical_inputs: &[&LogicalPlan],
+        physical_inputs: &[Arc<dyn ExecutionPlan>],
+        _session_state: &dyn Session,
+        _planning_ctx: &PhysicalPlanningContext,
+    ) -> Result<Option<Arc<dyn ExecutionPlan>>> {
+        let (Some(map), [input]) = (node.as_any().downcast_ref::<MapInPython>(), physical_inputs) else {
+            return Ok(None);
+        };
+        let schema = Arc::new(map.schema.as_arrow().clone());
+        Ok(Some(Arc::new(MapInPythonExec::new(input.clone(), Arc::new(map.call.clone()), schema))))
+    }
+}
+
+/// DataFusion's planner, also planning Ember's Python plan nodes.
+#[derive(Debug)]
+pub struct PythonQueryPlanner;
+
+#[async_trait]
+impl QueryPlanner for PythonQueryPlanner {
+    async fn create_physical_plan(&self, plan: &LogicalPlan, state: &dyn Session) -> Result<Arc<dyn ExecutionPlan>> {
+        DefaultPhysicalPlanner::with_extension_planners(vec![Arc::new(PythonExtensionPlanner)])
+            .create_physical_plan(plan, state)
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{Int32Array, Int64Array, StringArray};
+    use arrow::datatypes::{DataType, Field};
+
+    #[test]
+    fn output_columns_are_taken_by_name_and_cast() {
+        let output = Arc::new(Schema::new(vec![Field::new("a", DataType::Int64, true), Field::new("b", DataType::Utf8, true)]));
+        let answer = RecordBatch::try_from_iter([
+            ("b", Arc::new(StringArray::from(vec!["x"])) as ArrayRef),
+            ("a", Arc::new(Int32Array::from(vec![7])) as ArrayRef),
+        ])
+        .unwrap();
+        let conformed = conform(&answer, &output).unwrap();
+        assert_eq!(conformed.column(0).as_ref(), &Int64Array::from(vec![7]) as &dyn arrow::array::Array);
+        assert_eq!(conformed.schema(), output);
+    }
+
+    #[test]
+    fn output_columns_without_the_names_are_taken_by_position() {
+        let output = Arc::new(Schema::new(vec![Field::new("a", DataType::Int64, true)]));
+        let answer = RecordBatch::try_from_iter([("_0", Arc::new(Int64Array::from(vec![1])) as ArrayRef)]).unwrap();
+        assert_eq!(conform(&answer, &output).unwrap().num_rows(), 1);
+        let two = RecordBatch::try_from_iter([
+            ("x", Arc::new(Int64Array::from(vec![1])) as ArrayRef),
+            ("y", Arc::new(Int64Array::from(vec![1])) as ArrayRef),
+        ])
+        .unwrap();
+        assert!(conform(&two, &output).is_err());
+    }
+
+    #[test]
+    fn map_eval_types_are_map_in_pandas_and_map_in_arrow() {
+        assert!(is_map_eval_type(205) && is_map_eval_type(207));
+        assert!(!is_map_eval_type(200));
+    }
+}
