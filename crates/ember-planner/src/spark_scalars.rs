@@ -9,7 +9,10 @@ use ember_functions::cast::{CastMode, is_integral, spark_cast};
 use ember_functions::math::UnaryMath;
 use ember_functions::regex::RegexFunction;
 
-use crate::call_names::call_name;
+use ember_functions::datetime::PatternFunction;
+use ember_types::{timestamp_ntz_type, timestamp_type};
+
+use crate::call_names::{DEFAULT_TIMESTAMP_FORMAT, call_name};
 use crate::error::Result;
 use crate::functions::{SparkZeroChecked, ZeroCheckedOp, integral_width};
 use crate::plan::Planner;
@@ -56,6 +59,45 @@ impl Planner<'_> {
                 let start = args.get(2).cloned().unwrap_or_else(|| lit(1));
                 locate(arg(0), arg(1), start)
             }
+            ("date_format", 2) => {
+                let timestamp = self.as_timestamp(arg(0), input)?;
+                PatternFunction::DateFormat.call(timestamp, arg(1), &self.config.time_zone, self.config.ansi)
+            }
+            ("dayname", 1) => {
+                let timestamp = self.as_timestamp(arg(0), input)?;
+                PatternFunction::DateFormat.call(timestamp, lit("EEE"), &self.config.time_zone, false)
+            }
+            ("from_unixtime", 1 | 2) => {
+                let pattern = args.get(1).cloned().unwrap_or_else(|| lit(DEFAULT_TIMESTAMP_FORMAT));
+                PatternFunction::FromUnixtime.call(cast(arg(0), DataType::Int64), pattern, &self.config.time_zone, false)
+            }
+            ("to_date", 1) => spark_cast(arg(0), DataType::Date32, self.cast_mode()),
+            ("to_timestamp", 1) => spark_cast(arg(0), timestamp_type(&self.config.time_zone), self.cast_mode()),
+            ("try_to_timestamp", 1) => spark_cast(arg(0), timestamp_type(&self.config.time_zone), CastMode::Try),
+            ("to_timestamp_ntz", 1) => spark_cast(arg(0), timestamp_ntz_type(), self.cast_mode()),
+            ("to_date" | "to_timestamp" | "try_to_timestamp", 2) => {
+                let fail = self.config.ansi && function != "try_to_timestamp";
+                let parse = if function == "to_date" { PatternFunction::ToDate } else { PatternFunction::ToTimestamp };
+                parse.call(cast(arg(0), DataType::Utf8), arg(1), &self.config.time_zone, fail)
+            }
+            ("unix_timestamp" | "to_unix_timestamp", 1 | 2) => {
+                let pattern = args.get(1).cloned().unwrap_or_else(|| lit(DEFAULT_TIMESTAMP_FORMAT));
+                let value = match self.type_of(&args[0], input)? {
+                    DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => cast(arg(0), DataType::Utf8),
+                    _ => self.as_timestamp(arg(0), input)?,
+                };
+                PatternFunction::UnixTimestamp.call(value, pattern, &self.config.time_zone, self.config.ansi)
+            }
+            ("timestamp_seconds" | "timestamp_millis" | "timestamp_micros", 1) => {
+                let per_unit = match function {
+                    "timestamp_seconds" => 1_000_000,
+                    "timestamp_millis" => 1_000,
+                    _ => 1,
+                };
+                let micros = binary_expr(cast(arg(0), DataType::Int64), Operator::Multiply, lit(per_unit as i64));
+                cast(micros, timestamp_type(&self.config.time_zone))
+            }
+            ("date_from_unix_date", 1) => cast(cast(arg(0), DataType::Int32), DataType::Date32),
             ("try_add" | "try_subtract" | "try_multiply", 2) => self.try_arithmetic(function, args, input)?,
             ("try_divide", 2) => {
                 let to_double = |e: Expr| cast(e, DataType::Float64);
@@ -67,6 +109,16 @@ impl Planner<'_> {
             },
         };
         Ok(Some((expr, name)))
+    }
+
+    fn cast_mode(&self) -> CastMode {
+        if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy }
+    }
+
+    /// A date, timestamp or string as a TIMESTAMP in the session time zone.
+    fn as_timestamp(&self, value: Expr, input: &LogicalPlan) -> Result<Expr> {
+        let target = timestamp_type(&self.config.time_zone);
+        Ok(if self.type_of(&value, input)? == target { value } else { spark_cast(value, target, self.cast_mode()) })
     }
 
     /// A registered function called under another name (a Spark alias).

@@ -141,7 +141,10 @@ fn parser(sql: &str) -> Result<(Parser<'static>, Vec<Location>)> {
     // Spark's typed numeric literals (`1L`, `2.5D`, `1BD`) arrive as a number
     // directly followed by a word; keep them as one number token.
     let mut merged: Vec<datafusion::sql::sqlparser::tokenizer::TokenWithSpan> = Vec::with_capacity(tokens.len());
-    for token in tokens {
+    for mut token in tokens {
+        if let Token::SingleQuotedString(text) | Token::DoubleQuotedString(text) = &mut token.token {
+            *text = unescape_string_literal(text);
+        }
         if let (Some(previous), Token::Word(word)) = (merged.last_mut(), &token.token) {
             if let Token::Number(number, long) = &previous.token {
                 let suffix = word.value.to_uppercase();
@@ -156,6 +159,49 @@ fn parser(sql: &str) -> Result<(Parser<'static>, Vec<Location>)> {
         merged.push(token);
     }
     Ok((Parser::new(&SparkSqlDialect {}).with_tokens_with_locations(merged), markers))
+}
+
+/// Spark's escapes in string literals: `\\` is a backslash, `\n`, `\t`,
+/// `\r`, `\b`, `\0` and `\Z` are control characters, `\uXXXX` is a code
+/// point, `\%` and `\_` stay escaped for LIKE, and any other escaped
+/// character stands for itself.
+fn unescape_string_literal(text: &str) -> String {
+    if !text.contains('\\') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('b') => out.push('\u{8}'),
+            Some('0') => out.push('\0'),
+            Some('Z') => out.push('\u{1a}'),
+            Some(c @ ('%' | '_')) => {
+                out.push('\\');
+                out.push(c);
+            }
+            Some('u') => {
+                let hex: String = chars.clone().take(4).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32).filter(|_| hex.len() == 4) {
+                    Some(code) => {
+                        out.push(code);
+                        chars.nth(3);
+                    }
+                    None => out.push('u'),
+                }
+            }
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// What one SQL translation has in scope: the relations its subquery
