@@ -63,15 +63,16 @@ struct SparkPatternFunction {
 }
 
 /// `[CANNOT_PARSE_TIMESTAMP]`: ANSI mode's failure for unparseable text.
-fn cannot_parse(text: &str) -> DataFusionError {
+fn cannot_parse(text: &str, function: PatternFunction) -> DataFusionError {
+    let tolerant = if function == PatternFunction::ToDate { "`try_to_date`" } else { "`try_to_timestamp`" };
     SparkError::new(
         ErrorKind::DateTime,
         "CANNOT_PARSE_TIMESTAMP",
         "22007",
         format!(
-            "Text '{text}' could not be parsed at index 0. Use `try_to_timestamp` to tolerate invalid input string and return NULL instead."
+            "Text '{text}' could not be parsed at index 0. Use {tolerant} to tolerate invalid input string and return NULL instead."
         ),
-        &[("message", format!("Text '{text}' could not be parsed at index 0")), ("func", "`try_to_timestamp`".to_string())],
+        &[("message", format!("Text '{text}' could not be parsed at index 0")), ("func", tolerant.to_string())],
     )
     .into_datafusion()
 }
@@ -110,7 +111,9 @@ impl ScalarUDFImpl for SparkPatternFunction {
         // Parsing may give NULL without ANSI mode; formatting only for NULL input.
         let parses = matches!(self.function, PatternFunction::ToDate | PatternFunction::ToTimestamp)
             || (self.function == PatternFunction::UnixTimestamp && args.arg_fields[0].data_type() == &DataType::Utf8);
-        let nullable = (parses && !self.fail_on_error) || args.arg_fields.iter().any(|f| f.is_nullable());
+        let nullable = (parses && !self.fail_on_error)
+            || self.function == PatternFunction::FromUnixtime
+            || args.arg_fields.iter().any(|f| f.is_nullable());
         Ok(Arc::new(Field::new(self.name(), self.function.return_type(&self.time_zone), nullable)))
     }
 
@@ -181,7 +184,7 @@ impl SparkPatternFunction {
                             let text = texts.value(row);
                             match pattern.parse_datetime(text).and_then(|local| to_micros(&zone, &local)) {
                                 Some(micros) => out.push(Some(micros)),
-                                None if self.fail_on_error => return Err(cannot_parse(text)),
+                                None if self.fail_on_error => return Err(cannot_parse(text, self.function)),
                                 None => out.push(None),
                             }
                         }

@@ -1,14 +1,15 @@
 //! Spark's math functions of one DOUBLE where DataFusion's differ: `sqrt` of
 //! a negative number is NaN (DataFusion fails), and logarithms of numbers
-//! outside their domain are NULL (DataFusion gives NaN or -inf).
+//! outside their domain are NULL (DataFusion gives NaN or -inf). Like all of
+//! Spark's functions of one DOUBLE, their results are always nullable.
 
 use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, AsArray, Float64Array};
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float64Type};
+use datafusion::arrow::datatypes::{DataType, Float64Type};
 use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::{
-    ColumnarValue, Expr, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+    ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 
 /// A math function of one DOUBLE.
@@ -79,12 +80,6 @@ impl ScalarUDFImpl for SparkUnaryMath {
 
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
         Ok(DataType::Float64)
-    }
-
-    fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
-        // Only the square root never turns a number into NULL.
-        let nullable = self.function != UnaryMath::Sqrt || args.arg_fields.iter().any(|f| f.is_nullable());
-        Ok(Arc::new(Field::new(self.name(), DataType::Float64, nullable)))
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {

@@ -85,11 +85,9 @@ impl ScalarUDFImpl for SparkNullability {
 /// differs from "the result may always be NULL".
 pub fn spark_nullability(function: &str) -> Option<NullableWhen> {
     const ANY_ARGUMENT: &[&str] = &[
-        // math
-        "abs", "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "bin", "bit_count", "bround", "cbrt",
-        "ceil", "ceiling", "cos", "cosh", "cot", "csc", "degrees", "exp", "expm1", "floor", "hex", "hypot",
-        "negative", "pow", "power", "radians", "rint", "round", "sec", "shiftleft", "shiftright",
-        "shiftrightunsigned", "sign", "signum", "sin", "sinh", "sqrt", "tan", "tanh",
+        // math (Spark's functions of one DOUBLE are always nullable)
+        "abs", "atan2", "bin", "bit_count", "hex", "hypot", "negative", "pow", "power", "shiftleft", "shiftright",
+        "shiftrightunsigned",
         // strings
         "ascii", "base64", "bit_length", "btrim", "char", "char_length", "character_length", "chr", "concat",
         "contains", "crc32", "endswith", "initcap", "instr", "lcase", "left", "len", "length", "levenshtein",

@@ -74,7 +74,8 @@ impl RegexFunction {
     }
 
     fn return_type(self) -> DataType {
-        let strings = DataType::List(Arc::new(Field::new("item", DataType::Utf8, true)));
+        // A group that did not take part in a match is NULL; split parts never are.
+        let strings = DataType::List(Arc::new(Field::new("item", DataType::Utf8, self == Self::ExtractAll)));
         match self {
             Self::Split | Self::ExtractAll => strings,
             Self::Instr => DataType::Int32,
@@ -164,7 +165,8 @@ impl SparkRegex {
         let option = |i: usize, row: usize, default: i32| ints(i).map_or(Some(default), |a| (!a.is_null(row)).then(|| a.value(row)));
         match self.function {
             RegexFunction::Split | RegexFunction::ExtractAll => {
-                let mut builder = ListBuilder::new(StringBuilder::new());
+                let DataType::List(field) = self.function.return_type() else { unreachable!("a list") };
+                let mut builder = ListBuilder::new(StringBuilder::new()).with_field(field);
                 for row in 0..rows {
                     let (Some((regex, value)), Some(n)) = (row_regex(row)?, option(2, row, if self.function == RegexFunction::Split { -1 } else { 1 })) else {
                         builder.append_null();

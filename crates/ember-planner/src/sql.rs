@@ -896,7 +896,7 @@ fn expression(e: &ast::Expr) -> Result<connect::Expression> {
             }
             function(name, args)
         }
-        ast::Expr::Position { expr: needle, r#in } => function("position", vec![expression(needle)?, expression(r#in)?]),
+        ast::Expr::Position { expr: needle, r#in } => function("locate", vec![expression(needle)?, expression(r#in)?]),
         ast::Expr::Overlay { expr: value, overlay_what, overlay_from, overlay_for } => {
             let mut args = vec![expression(value)?, expression(overlay_what)?, expression(overlay_from)?];
             if let Some(length) = overlay_for {
