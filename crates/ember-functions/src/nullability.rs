@@ -21,6 +21,8 @@ pub enum NullableWhen {
     FirstArgument,
     /// Never (hashes, `format_string`).
     Never,
+    /// Always (Spark's functions of one DOUBLE).
+    Always,
 }
 
 /// A function with Spark's nullability of its result.
@@ -57,6 +59,7 @@ impl ScalarUDFImpl for SparkNullability {
             NullableWhen::AnyArgument => arg_fields.iter().any(|f| f.is_nullable()),
             NullableWhen::FirstArgument => arg_fields.first().is_some_and(|f| f.is_nullable()),
             NullableWhen::Never => false,
+            NullableWhen::Always => true,
         };
         Ok(Arc::new(field.as_ref().clone().with_nullable(nullable)))
     }
@@ -101,7 +104,14 @@ pub fn spark_nullability(function: &str) -> Option<NullableWhen> {
         "unix_millis", "unix_seconds", "weekday", "weekofyear", "year",
     ];
     const NEVER: &[&str] = &["format_string", "printf", "hash", "xxhash64", "pi", "e"];
-    if ANY_ARGUMENT.contains(&function) {
+    const ALWAYS: &[&str] = &[
+        "acos", "acosh", "asin", "asinh", "atan", "atanh", "bround", "cbrt", "ceil", "ceiling", "cos", "cosh", "cot",
+        "csc", "degrees", "exp", "expm1", "factorial", "floor", "radians", "rint", "round", "sec", "sign", "signum",
+        "sin", "sinh", "tan", "tanh",
+    ];
+    if ALWAYS.contains(&function) {
+        Some(NullableWhen::Always)
+    } else if ANY_ARGUMENT.contains(&function) {
         Some(NullableWhen::AnyArgument)
     } else if NEVER.contains(&function) {
         Some(NullableWhen::Never)

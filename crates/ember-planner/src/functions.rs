@@ -236,7 +236,8 @@ impl Planner<'_> {
             "power" | "pow" => {
                 expect_args(name, &args, 2)?;
                 let to_double = |e: Expr| datafusion::logical_expr::cast(e, DataType::Float64);
-                let expr = datafusion::functions::math::expr_fn::power(to_double(args[0].clone()), to_double(args[1].clone()));
+                let doubles = vec![to_double(args[0].clone()), to_double(args[1].clone())];
+                let (expr, _) = self.call_registered("power", doubles, &names, false, input)?;
                 Ok((expr, call_name(&lower, &names)))
             }
             "startswith" | "endswith" | "contains" => {
