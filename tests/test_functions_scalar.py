@@ -92,3 +92,11 @@ def test_unparseable_date_is_null_without_ansi(spark, golden):
 def test_string_literal_escapes(spark, golden):
     golden.check_df(spark.sql(r"SELECT 'a\\b' AS backslash, 'tab\there' AS tab, length('\n') AS newline, "
                               r"'\u0041' AS unicode, 'x\%' AS like_escape"))
+
+
+def test_hash_is_bit_identical(spark, t, golden):
+    golden.check_df(spark.sql(
+        "SELECT hash(1), hash(1L), hash('Spark'), hash('abcde'), hash(1.5D), hash(CAST(1.25 AS DECIMAL(10,2))), "
+        "hash(1, 'a'), hash(array(1, 2)), hash(DATE'2024-01-01'), hash(true), hash(CAST(NULL AS INT)), "
+        "hash(CAST(1.5 AS DECIMAL(30,2)))"), "literals")
+    golden.check_df(select(spark, "hash(i)", "hash(l, s)", "hash(d)", "hash(dec)", "hash(dt)", "hash(ts)", "hash(s2)"))

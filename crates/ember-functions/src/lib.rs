@@ -9,6 +9,7 @@ pub mod constructors;
 pub mod datetime;
 pub mod datetime_pattern;
 pub mod display;
+pub mod hash;
 pub mod math;
 pub mod nullability;
 pub mod regex;

@@ -33,6 +33,7 @@ impl Planner<'_> {
             (f, 1) if UnaryMath::of(f).is_some() => UnaryMath::of(f).map(|m| m.call(arg(0))).unwrap_or_else(|| arg(0)),
             ("log", 1) => UnaryMath::Ln.call(arg(0)),
             ("log", 2) => binary_expr(UnaryMath::Ln.call(arg(1)), Operator::Divide, UnaryMath::Ln.call(arg(0))),
+            ("hash", _) => ember_functions::hash::spark_hash(args.to_vec()),
             ("e", 0) => lit(std::f64::consts::E),
             ("pi", 0) => lit(std::f64::consts::PI),
             ("positive", 1) => arg(0),
