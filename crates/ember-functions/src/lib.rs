@@ -7,4 +7,5 @@ pub mod arithmetic;
 pub mod cast;
 pub mod constructors;
 pub mod display;
+pub mod higher_order;
 pub mod show;

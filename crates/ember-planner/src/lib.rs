@@ -13,6 +13,7 @@ pub mod config;
 pub mod error;
 mod expr;
 mod functions;
+mod lambda;
 mod literal;
 pub mod names;
 mod plan;
