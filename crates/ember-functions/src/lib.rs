@@ -5,6 +5,7 @@
 
 pub mod arithmetic;
 pub mod cast;
+pub mod collections;
 pub mod constructors;
 pub mod display;
 pub mod higher_order;

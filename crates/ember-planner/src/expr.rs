@@ -297,9 +297,8 @@ impl Planner<'_> {
                 Ok((self.struct_field(base, &field, input)?, format!("{base_name}.{field}")))
             }
             DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..) => {
-                // Spark's `arr[i]` is 0-based; DataFusion's array_element is 1-based.
-                let one_based = key + Expr::Literal(datafusion::common::ScalarValue::Int64(Some(1)), None);
-                Ok((datafusion::functions_nested::expr_fn::array_element(base, one_based), name))
+                let access = ember_functions::collections::ElementAccess::Subscript { ansi: self.config.ansi };
+                Ok((ember_functions::collections::SparkElementAccess::call(access, base, key), name))
             }
             DataType::Map(..) => Ok((
                 datafusion::functions_nested::expr_fn::array_element(

@@ -38,6 +38,9 @@ impl Planner<'_> {
             args.push(expr);
             names.push(arg_name);
         }
+        if let Some(planned) = self.plan_collection_function(&lower, &args, &names, input) {
+            return planned;
+        }
         let binary = |op: Operator, symbol: &str, args: &mut Vec<Expr>| -> Result<(Expr, String)> {
             expect_args(name, args, 2)?;
             let right = args.pop().unwrap_or_else(|| unreachable_arg());

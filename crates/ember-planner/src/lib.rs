@@ -9,6 +9,7 @@
 //! never confuse DataFusion.
 
 mod coercion;
+mod collection_functions;
 pub mod config;
 pub mod error;
 mod expr;

@@ -832,6 +832,24 @@ fn expression(e: &ast::Expr) -> Result<connect::Expression> {
         ast::Expr::Interval(interval) => interval_literal(interval)?,
         ast::Expr::Function(f) => function_call(f)?,
         ast::Expr::Lambda(l) => lambda_function(l)?,
+        ast::Expr::CompoundFieldAccess { root, access_chain } => {
+            let mut base = expression(root)?;
+            for access in access_chain {
+                let extraction = match access {
+                    ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => expression(index)?,
+                    ast::AccessExpr::Dot(ast::Expr::Identifier(field)) => literal(LiteralType::String(field.value.clone())),
+                    other => return Err(SparkError::unsupported(format!("SQL field access {other}"))),
+                };
+                base = expr(ExprType::UnresolvedExtractValue(Box::new(connect::expression::UnresolvedExtractValue {
+                    child: Some(Box::new(base)),
+                    extraction: Some(Box::new(extraction)),
+                })));
+            }
+            base
+        }
+        ast::Expr::Struct { values, fields } if fields.is_empty() => {
+            function("struct", values.iter().map(expression).collect::<Result<Vec<_>>>()?)
+        }
         ast::Expr::Wildcard(_) => expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default())),
         ast::Expr::Substring { expr: value, substring_from, substring_for, shorthand, .. } => {
             let mut args = vec![expression(value)?];
