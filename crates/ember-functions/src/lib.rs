@@ -9,4 +9,5 @@ pub mod collections;
 pub mod constructors;
 pub mod display;
 pub mod higher_order;
+pub mod json;
 pub mod show;

@@ -2,13 +2,15 @@
 //! (`element_at`, `try_element_at`, `get`), sizes (`size`, `cardinality`,
 //! `array_size`), sorting (`sort_array`, `array_sort`), `sequence`,
 //! `reverse` and `concat` of arrays, NULL arrays in `flatten` and
-//! `array_append`, `array_position` and `map_contains_key`.
+//! `array_append`, `array_position` and `map_contains_key`; the JSON string
+//! functions `get_json_object`, `json_array_length`, `json_object_keys`.
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 use datafusion::functions_nested::expr_fn as nested;
 use datafusion::logical_expr::{Expr, LogicalPlan, cast, lit, when};
 use ember_functions::collections::{ElementAccess, SparkElementAccess};
+use ember_functions::json::{JsonFunction, SparkJson};
 
 use crate::error::Result;
 use crate::functions::wrong_args;
@@ -97,6 +99,10 @@ impl Planner<'_> {
                 Ok((null_if_any_null(&args[..1], contained)?, rendered()))
             }),
             "sequence" => self.sequence(args, names, input),
+            "get_json_object" | "json_array_length" | "json_object_keys" => {
+                let function = JsonFunction::from_name(name)?;
+                arity(function.arity()).map(|()| (SparkJson::call(function, args.to_vec()), rendered()))
+            }
             _ => return None,
         };
         Some(planned)
