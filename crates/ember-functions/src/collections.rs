@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, UInt32Array};
 use datafusion::arrow::compute::{cast, take};
-use datafusion::arrow::datatypes::{DataType, FieldRef, Int64Type};
+use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{
-    ColumnarValue, Expr, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+    ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 use ember_errors::{ErrorKind, SparkError};
 
@@ -136,41 +136,6 @@ impl ScalarUDFImpl for SparkElementAccess {
         }
         let picked: ArrayRef = take(list.values(), &UInt32Array::from(picks), None)?;
         Ok(ColumnarValue::Array(Arc::new(picked)))
-    }
-}
-
-/// A value that is NULL only when one of its inputs may be: Spark's
-/// nullability for functions (such as `sequence`) whose DataFusion
-/// counterpart always reports a nullable result.
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct NullableLikeInputs {
-    signature: Signature,
-}
-
-impl NullableLikeInputs {
-    /// `value`, nullable only when one of `inputs` is.
-    pub fn call(value: Expr, inputs: Vec<Expr>) -> Expr {
-        let udf = NullableLikeInputs { signature: Signature::variadic_any(Volatility::Immutable) };
-        ScalarUDF::new_from_impl(udf).call(std::iter::once(value).chain(inputs).collect())
-    }
-}
-
-impl ScalarUDFImpl for NullableLikeInputs {
-    fn name(&self) -> &str {
-        "nullable_like_inputs"
-    }
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-    fn return_type(&self, args: &[DataType]) -> Result<DataType> {
-        Ok(args[0].clone())
-    }
-    fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
-        let nullable = args.arg_fields[1..].iter().any(|f| f.is_nullable());
-        Ok(Arc::new(args.arg_fields[0].as_ref().clone().with_nullable(nullable)))
-    }
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        Ok(args.args[0].clone())
     }
 }
 

@@ -10,4 +10,7 @@ pub mod constructors;
 pub mod display;
 pub mod higher_order;
 pub mod json;
+pub mod math;
+pub mod nullability;
+pub mod regex;
 pub mod show;

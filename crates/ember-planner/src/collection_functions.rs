@@ -11,6 +11,7 @@ use datafusion::functions_nested::expr_fn as nested;
 use datafusion::logical_expr::{Expr, LogicalPlan, cast, lit, when};
 use ember_functions::collections::{ElementAccess, SparkElementAccess};
 use ember_functions::json::{JsonFunction, SparkJson};
+use ember_functions::nullability::{NullableWhen, SparkNullability};
 
 use crate::error::Result;
 use crate::functions::wrong_args;
@@ -127,9 +128,8 @@ impl Planner<'_> {
         } else {
             (args[0].clone(), args[1].clone())
         };
-        let series = datafusion::functions_nested::expr_fn::gen_series(start, stop, step);
-        let typed = cast(series, ember_types::array_type(element, false));
-        let typed = ember_functions::collections::NullableLikeInputs::call(typed, args.to_vec());
+        let gen_series = SparkNullability::wrap(datafusion::functions_nested::range::gen_series_udf(), NullableWhen::AnyArgument);
+        let typed = cast(gen_series.call(vec![start, stop, step]), ember_types::array_type(element, false));
         Ok((typed, format!("sequence({})", names.join(", "))))
     }
 }
