@@ -31,12 +31,18 @@ impl Planner<'_> {
             let expr = datafusion::functions_aggregate::expr_fn::count(Expr::Literal(ScalarValue::Int32(Some(1)), None));
             return Ok((expr, "count(1)".to_string()));
         }
+        if let Some(planned) = self.plan_higher_order(&lower, arguments, input) {
+            return planned;
+        }
         let mut args = Vec::with_capacity(arguments.len());
         let mut names = Vec::with_capacity(arguments.len());
         for argument in arguments {
             let (expr, arg_name) = self.plan_expr(argument, input)?;
             args.push(expr);
             names.push(arg_name);
+        }
+        if let Some(planned) = self.plan_collection_function(&lower, &args, &names, input) {
+            return planned;
         }
         if !distinct {
             if let Some(planned) = self.plan_spark_scalar(&lower, &args, &names, input)? {
@@ -472,7 +478,7 @@ fn expect_args(name: &str, args: &[Expr], n: usize) -> Result<()> {
     if args.len() == n { Ok(()) } else { Err(wrong_args(name, args.len(), &n.to_string())) }
 }
 
-fn wrong_args(name: &str, got: usize, expected: &str) -> SparkError {
+pub(crate) fn wrong_args(name: &str, got: usize, expected: &str) -> SparkError {
     SparkError::new(
         ErrorKind::Analysis,
         "WRONG_NUM_ARGS.WITHOUT_SUGGESTION",

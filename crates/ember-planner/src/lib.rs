@@ -10,10 +10,12 @@
 
 mod call_names;
 mod coercion;
+mod collection_functions;
 pub mod config;
 pub mod error;
 mod expr;
 mod functions;
+mod lambda;
 mod spark_scalars;
 mod literal;
 pub mod names;

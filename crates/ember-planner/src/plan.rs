@@ -100,6 +100,8 @@ pub struct Planner<'a> {
     /// The inputs of the queries enclosing the subquery being planned,
     /// innermost last: where a correlated column reference resolves.
     pub(crate) outer_inputs: Vec<LogicalPlan>,
+    /// The lambda variables in scope (innermost last) and their fields.
+    pub(crate) lambda_scope: Vec<(String, datafusion::arrow::datatypes::FieldRef)>,
 }
 
 impl<'a> Planner<'a> {
@@ -113,6 +115,7 @@ impl<'a> Planner<'a> {
             expanding: Vec::new(),
             references: HashMap::new(),
             outer_inputs: Vec::new(),
+            lambda_scope: Vec::new(),
         }
     }
 

@@ -158,6 +158,7 @@ fn parser(sql: &str) -> Result<(Parser<'static>, Vec<Location>)> {
         }
         merged.push(token);
     }
+    unkeyword_exists_calls(&mut merged);
     Ok((Parser::new(&SparkSqlDialect {}).with_tokens_with_locations(merged), markers))
 }
 
@@ -202,6 +203,25 @@ fn unescape_string_literal(text: &str) -> String {
         }
     }
     out
+}
+
+/// `exists(arr, x -> …)` is Spark's higher-order function, not an EXISTS
+/// subquery: an `EXISTS (` not followed by a query becomes a plain name.
+fn unkeyword_exists_calls(tokens: &mut [datafusion::sql::sqlparser::tokenizer::TokenWithSpan]) {
+    use datafusion::sql::sqlparser::keywords::Keyword;
+    use datafusion::sql::sqlparser::tokenizer::Token;
+    let significant: Vec<usize> = (0..tokens.len()).filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_))).collect();
+    for window in significant.windows(3) {
+        let [word, paren, next] = [window[0], window[1], window[2]];
+        let is_exists = matches!(&tokens[word].token, Token::Word(w) if w.keyword == Keyword::EXISTS && w.quote_style.is_none());
+        let opens_query = matches!(&tokens[next].token, Token::Word(w) if matches!(w.keyword, Keyword::SELECT | Keyword::WITH | Keyword::VALUES | Keyword::FROM | Keyword::TABLE))
+            || matches!(tokens[next].token, Token::LParen);
+        if is_exists && matches!(tokens[paren].token, Token::LParen) && !opens_query {
+            if let Token::Word(w) = &mut tokens[word].token {
+                w.keyword = Keyword::NoKeyword;
+            }
+        }
+    }
 }
 
 /// What one SQL translation has in scope: the relations its subquery
@@ -858,6 +878,25 @@ fn expression(e: &ast::Expr) -> Result<connect::Expression> {
         }
         ast::Expr::Interval(interval) => interval_literal(interval)?,
         ast::Expr::Function(f) => function_call(f)?,
+        ast::Expr::Lambda(l) => lambda_function(l)?,
+        ast::Expr::CompoundFieldAccess { root, access_chain } => {
+            let mut base = expression(root)?;
+            for access in access_chain {
+                let extraction = match access {
+                    ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => expression(index)?,
+                    ast::AccessExpr::Dot(ast::Expr::Identifier(field)) => literal(LiteralType::String(field.value.clone())),
+                    other => return Err(SparkError::unsupported(format!("SQL field access {other}"))),
+                };
+                base = expr(ExprType::UnresolvedExtractValue(Box::new(connect::expression::UnresolvedExtractValue {
+                    child: Some(Box::new(base)),
+                    extraction: Some(Box::new(extraction)),
+                })));
+            }
+            base
+        }
+        ast::Expr::Struct { values, fields } if fields.is_empty() => {
+            function("struct", values.iter().map(expression).collect::<Result<Vec<_>>>()?)
+        }
         ast::Expr::Wildcard(_) => expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default())),
         ast::Expr::Substring { expr: value, substring_from, substring_for, shorthand, .. } => {
             let mut args = vec![expression(value)?];
@@ -1037,6 +1076,23 @@ fn parse_interval_text(text: &str, start: usize, end: usize) -> Option<i128> {
         total = total.checked_add(value)?;
     }
     Some(if negative { -total } else { total })
+}
+
+/// `x -> body` or `(x, i) -> body`: the body's names resolve to the
+/// parameters first when planned.
+fn lambda_function(l: &ast::LambdaFunction) -> Result<connect::Expression> {
+    let params = match &l.params {
+        ast::OneOrManyWithParens::One(p) => std::slice::from_ref(p),
+        ast::OneOrManyWithParens::Many(ps) => ps.as_slice(),
+    };
+    let arguments = params
+        .iter()
+        .map(|p| connect::expression::UnresolvedNamedLambdaVariable { name_parts: vec![p.name.value.clone()] })
+        .collect();
+    Ok(expr(ExprType::LambdaFunction(Box::new(connect::expression::LambdaFunction {
+        function: Some(Box::new(expression(&l.body)?)),
+        arguments,
+    }))))
 }
 
 fn negate(e: connect::Expression, negated: bool) -> connect::Expression {
