@@ -288,6 +288,8 @@ impl<'a> Planner<'a> {
             RelType::Repartition(repartition) => self.input(&repartition.input)?,
             RelType::RepartitionByExpression(repartition) => self.input(&repartition.input)?,
             RelType::MapPartitions(map) => self.map_partitions(map)?,
+            RelType::GroupMap(map) => self.group_map(map)?,
+            RelType::CoGroupMap(map) => self.co_group_map(map)?,
             other => {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));
             }

@@ -9,20 +9,15 @@ use std::sync::Arc;
 use arrow::array::{ArrayRef, RecordBatch};
 use arrow::compute::cast;
 use arrow::datatypes::{Schema, SchemaRef};
-use async_trait::async_trait;
-use datafusion::catalog::Session;
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::common::{DFSchemaRef, Result};
 use datafusion::error::DataFusionError;
-use datafusion::execution::context::QueryPlanner;
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
-use datafusion::logical_expr::{Expr, LogicalPlan, UserDefinedLogicalNode, UserDefinedLogicalNodeCore};
-use datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext;
+use datafusion::logical_expr::{Expr, LogicalPlan, UserDefinedLogicalNodeCore};
 use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, Partitioning, PlanProperties};
-use datafusion::physical_planner::{DefaultPhysicalPlanner, ExtensionPlanner, PhysicalPlanner};
 use ember_errors::SparkError;
 use futures::{StreamExt, TryStreamExt};
 
@@ -72,14 +67,14 @@ impl MapCall {
             .filter(|b| b.num_rows() > 0)
             .map(|b| RecordBatch::try_new(input.clone(), b.columns().to_vec()))
             .collect::<Result<Vec<_>, _>>()?;
-        let answer = pool()?.call(&self.header(), &[self.function.command.as_slice()], &input, &batches)?;
+        let answer = pool()?.call(&self.header(), &[self.function.command.as_slice()], &[(&input, &batches)])?;
         conform(&answer, output)
     }
 }
 
 /// The function's output with the declared columns: by name when it has
 /// them all, else by position, cast to the declared types.
-fn conform(answer: &RecordBatch, output: &SchemaRef) -> Result<RecordBatch, SparkError> {
+pub(crate) fn conform(answer: &RecordBatch, output: &SchemaRef) -> Result<RecordBatch, SparkError> {
     if answer.num_rows() == 0 {
         return Ok(RecordBatch::new_empty(output.clone()));
     }
@@ -154,7 +149,7 @@ impl UserDefinedLogicalNodeCore for MapInPython {
 
 /// The physical node: one worker call per input partition.
 #[derive(Debug)]
-pub struct MapInPythonExec {
+pub(crate) struct MapInPythonExec {
     input: Arc<dyn ExecutionPlan>,
     call: Arc<MapCall>,
     schema: SchemaRef,
@@ -162,7 +157,7 @@ pub struct MapInPythonExec {
 }
 
 impl MapInPythonExec {
-    fn new(input: Arc<dyn ExecutionPlan>, call: Arc<MapCall>, schema: SchemaRef) -> Self {
+    pub(crate) fn new(input: Arc<dyn ExecutionPlan>, call: Arc<MapCall>, schema: SchemaRef) -> Self {
         let partitions = input.output_partitioning().partition_count();
         let properties = PlanProperties::new(
             EquivalenceProperties::new(schema.clone()),
@@ -215,41 +210,6 @@ impl ExecutionPlan for MapInPythonExec {
         })
         .boxed();
         Ok(Box::pin(RecordBatchStreamAdapter::new(self.schema.clone(), result)))
-    }
-}
-
-/// Plans [`MapInPython`] nodes as [`MapInPythonExec`].
-struct PythonExtensionPlanner;
-
-#[async_trait]
-impl ExtensionPlanner for PythonExtensionPlanner {
-    async fn plan_extension(
-        &self,
-        _planner: &dyn PhysicalPlanner,
-        node: &dyn UserDefinedLogicalNode,
-        _logical_inputs: &[&LogicalPlan],
-        physical_inputs: &[Arc<dyn ExecutionPlan>],
-        _session_state: &dyn Session,
-        _planning_ctx: &PhysicalPlanningContext,
-    ) -> Result<Option<Arc<dyn ExecutionPlan>>> {
-        let (Some(map), [input]) = (node.as_any().downcast_ref::<MapInPython>(), physical_inputs) else {
-            return Ok(None);
-        };
-        let schema = Arc::new(map.schema.as_arrow().clone());
-        Ok(Some(Arc::new(MapInPythonExec::new(input.clone(), Arc::new(map.call.clone()), schema))))
-    }
-}
-
-/// DataFusion's planner, also planning Ember's Python plan nodes.
-#[derive(Debug)]
-pub struct PythonQueryPlanner;
-
-#[async_trait]
-impl QueryPlanner for PythonQueryPlanner {
-    async fn create_physical_plan(&self, plan: &LogicalPlan, state: &dyn Session) -> Result<Arc<dyn ExecutionPlan>> {
-        DefaultPhysicalPlanner::with_extension_planners(vec![Arc::new(PythonExtensionPlanner)])
-            .create_physical_plan(plan, state)
-            .await
     }
 }
 

@@ -10,10 +10,15 @@ A request is length-prefixed (big-endian i32) frames:
                 "runner_conf": {..}, "input_type": "<struct JSON>"}
   one frame per UDF: its command, the cloudpickled (function, return type)
   one frame: an Arrow IPC stream with the UDFs' argument columns (for
-  mapInPandas/mapInArrow: a whole partition, the function's input columns)
+  mapInPandas/mapInArrow: a whole partition, the function's input columns;
+  for grouped maps and grouped aggregates: one batch per group, the key
+  columns first); cogrouped maps send a second stream (header "inputs": 2)
+  with the other side's batch of each group
 A new worker first sends status 2 and its Python version. Each answer is
 an i32 status, then one frame: 0 and an Arrow IPC stream with
-one column per UDF (for map functions: the output columns), or 1 and the Python traceback as Spark formats it.
+one column per UDF (for map functions: the output columns; for grouped
+aggregates: one row per group), or 1 and the Python traceback as Spark
+formats it.
 
 Evaluation is pyspark's own worker code (``pyspark.worker.read_udfs``),
 so results, coercions and errors are the ones Spark's Python workers give.
@@ -181,16 +186,45 @@ def compile_request(header, commands):
         return_types = [
             CPickleSerializer().loads(bytes(cmd))[1] for cmd in commands
         ]
-        return BatchedUdf(func, return_types, eval_conf.input_type, runner_conf)
+        batched = BatchedUdf(func, return_types, eval_conf.input_type, runner_conf)
+        return lambda inputs: batched(inputs[0])
     if eval_type in _MAP_EVAL_TYPES:
-        return lambda batches: [
-            pa.RecordBatch.from_struct_array(out.column(0))
-            for out in func(0, (as_struct_batch(b) for b in batches))
-        ]
-    return lambda batches: list(func(0, iter(batches)))
+        return lambda inputs: unwrap(func(0, (as_struct_batch(b) for b in inputs[0])))
+    if eval_type in _GROUPED_MAP_EVAL_TYPES:
+        # pyspark's Arrow grouped maps read each group's rows as one struct column.
+        wrap = as_struct_batch if eval_type in _STRUCT_GROUPED_EVAL_TYPES else (lambda b: b)
+        return lambda inputs: unwrap(func(0, ([wrap(b)] for b in inputs[0])))
+    if eval_type in _COGROUPED_MAP_EVAL_TYPES:
+        return lambda inputs: unwrap(func(0, (([left], [right]) for left, right in zip(*inputs))))
+    if eval_type in _GROUPED_AGG_EVAL_TYPES:
+        return lambda inputs: list(func(0, ([b] for b in inputs[0])))
+    return lambda inputs: list(func(0, iter(inputs[0])))
 
 
 _MAP_EVAL_TYPES = (PythonEvalType.SQL_MAP_PANDAS_ITER_UDF, PythonEvalType.SQL_MAP_ARROW_ITER_UDF)
+_STRUCT_GROUPED_EVAL_TYPES = (
+    PythonEvalType.SQL_GROUPED_MAP_ARROW_UDF,
+    PythonEvalType.SQL_GROUPED_MAP_ARROW_ITER_UDF,
+)
+_GROUPED_MAP_EVAL_TYPES = _STRUCT_GROUPED_EVAL_TYPES + (
+    PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF,
+    PythonEvalType.SQL_GROUPED_MAP_PANDAS_ITER_UDF,
+)
+_COGROUPED_MAP_EVAL_TYPES = (
+    PythonEvalType.SQL_COGROUPED_MAP_PANDAS_UDF,
+    PythonEvalType.SQL_COGROUPED_MAP_ARROW_UDF,
+)
+_GROUPED_AGG_EVAL_TYPES = (
+    PythonEvalType.SQL_GROUPED_AGG_PANDAS_UDF,
+    PythonEvalType.SQL_GROUPED_AGG_PANDAS_ITER_UDF,
+    PythonEvalType.SQL_GROUPED_AGG_ARROW_UDF,
+    PythonEvalType.SQL_GROUPED_AGG_ARROW_ITER_UDF,
+)
+
+
+def unwrap(outputs):
+    """The output rows of functions that answer one struct column per batch."""
+    return [pa.RecordBatch.from_struct_array(out.column(0)) for out in outputs]
 
 
 def as_struct_batch(batch):
@@ -199,7 +233,7 @@ def as_struct_batch(batch):
     return pa.RecordBatch.from_arrays([rows], ["_0"])
 
 
-def evaluate(header, commands, data, cache):
+def evaluate(header, commands, inputs, cache):
     check_python_version(header["python_ver"])
     key = (json.dumps(header, sort_keys=True), tuple(commands))
     compiled = cache.get(key)
@@ -208,7 +242,7 @@ def evaluate(header, commands, data, cache):
         if len(cache) > 64:
             cache.clear()
         cache[key] = compiled
-    outputs = compiled(list(pa.ipc.open_stream(data)))
+    outputs = compiled([list(pa.ipc.open_stream(data)) for data in inputs])
     sink = io.BytesIO()
     schema = outputs[0].schema if outputs else pa.schema([])
     with pa.ipc.new_stream(sink, schema) as writer:
@@ -227,9 +261,9 @@ def main():
         except EOFError:
             return
         commands = [read_frame(stdin) for _ in header["udfs"]]
-        data = read_frame(stdin)
+        inputs = [read_frame(stdin) for _ in range(header.get("inputs", 1))]
         try:
-            write_frame(_protocol_out, 0, evaluate(header, commands, data, cache))
+            write_frame(_protocol_out, 0, evaluate(header, commands, inputs, cache))
         except BaseException as e:  # noqa: BLE001 - every failure goes back to Ember
             write_frame(_protocol_out, 1, format_exception(e).encode("utf-8"))
 

@@ -365,7 +365,9 @@ async fn execute_command(responder: &Responder<'_>, command: connect::Command) -
 fn register_function(session: &Session, function: connect::CommonInlineUserDefinedFunction) -> Result<(), SparkError> {
     use connect::common_inline_user_defined_function::Function;
     match &function.function {
-        Some(Function::PythonUdf(python)) if ember_python::is_scalar_eval_type(python.eval_type) => {
+        Some(Function::PythonUdf(python))
+            if ember_python::is_scalar_eval_type(python.eval_type) || ember_python::is_aggregate_eval_type(python.eval_type) =>
+        {
             session.register_function(function);
             Ok(())
         }
