@@ -32,6 +32,7 @@ import sys
 # The protocol owns the original stdout; user prints go to stderr.
 _protocol_out = os.fdopen(os.dup(1), "wb")
 os.dup2(2, 1)
+import importlib  # noqa: E402
 import io  # noqa: E402
 import traceback  # noqa: E402
 
@@ -235,7 +236,30 @@ def as_struct_batch(batch):
 
 def evaluate(header, commands, inputs, cache):
     check_python_version(header["python_ver"])
-    key = (json.dumps(header, sort_keys=True), tuple(commands))
+    includes = json.loads(header["runner_conf"].pop(_INCLUDES, "[]"))
+    if not includes:
+        return run(header, commands, inputs, cache)
+    # The session's shipped Python files are importable for this request only.
+    sys.path[1:1] = includes
+    importlib.invalidate_caches()
+    try:
+        return run(header, commands, inputs, cache, includes)
+    finally:
+        for path in includes:
+            sys.path.remove(path)
+            sys.path_importer_cache.pop(path, None)
+        for name, module in list(sys.modules.items()):
+            origin = getattr(module, "__file__", None) or ""
+            if any(origin.startswith(path) for path in includes):
+                del sys.modules[name]
+
+
+# The runner setting with the session's `sys.path` entries (a JSON list).
+_INCLUDES = "ember.python.includes"
+
+
+def run(header, commands, inputs, cache, includes=()):
+    key = (json.dumps(header, sort_keys=True), tuple(includes), tuple(commands))
     compiled = cache.get(key)
     if compiled is None:
         compiled = compile_request(header, commands)

@@ -84,6 +84,18 @@ impl Session {
         self.artifacts.write().unwrap_or_else(|e| e.into_inner()).insert(name.to_string(), Arc::new(data));
     }
 
+    /// The `sys.path` entries of the Python files this session shipped
+    /// (`addArtifacts(pyfile=True)`), written to its own folder on first use.
+    pub fn python_includes(&self) -> Result<Vec<String>, SparkError> {
+        let artifacts = self.artifacts.read().unwrap_or_else(|e| e.into_inner());
+        crate::python_artifacts::python_includes(&self.python_dir(), &artifacts)
+            .map_err(|e| SparkError::internal(format!("cannot write the session's Python artifacts: {e}")))
+    }
+
+    fn python_dir(&self) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("ember-session-{}", self.server_side_session_id)).join("pyfiles")
+    }
+
     /// Whether an artifact is stored.
     pub fn has_artifact(&self, name: &str) -> bool {
         self.artifacts.read().unwrap_or_else(|e| e.into_inner()).contains_key(name)
@@ -134,6 +146,14 @@ impl Session {
     /// Stops everything the session runs.
     pub fn close(&self) {
         self.interrupt(|_| true);
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Some(dir) = self.python_dir().parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 }
 
