@@ -184,6 +184,7 @@ impl Planner<'_> {
             key_count,
             input_names,
             input_type_json: ember_types::to_json_type(&DataType::Struct(first_fields)).map_err(crate::error::from_type_error)?,
+            max_records_per_batch: self.config.arrow_max_records_per_batch,
         };
         let schema = Arc::new(DFSchema::from_unqualified_fields(fields, Default::default())?);
         Ok(LogicalPlan::Extension(Extension { node: Arc::new(GroupMapInPython { inputs, call, schema }) }))

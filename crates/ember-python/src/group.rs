@@ -10,7 +10,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use arrow::array::{RecordBatch, UInt32Array};
-use arrow::compute::{concat_batches, take_record_batch};
+use arrow::compute::{SortColumn, concat_batches, lexsort_to_indices, partition, take_record_batch};
 use arrow::datatypes::{Schema, SchemaRef};
 use arrow::error::ArrowError;
 use arrow::row::{OwnedRow, RowConverter, SortField};
@@ -59,6 +59,9 @@ pub struct GroupMapCall {
     pub input_names: Vec<Vec<String>>,
     /// The Spark type of the first input's rows as a struct's JSON.
     pub input_type_json: String,
+    /// `spark.sql.execution.arrow.maxRecordsPerBatch`: a grouped map's
+    /// group is sent in batches of at most this many rows.
+    pub max_records_per_batch: usize,
 }
 
 impl GroupMapCall {
@@ -74,8 +77,9 @@ impl GroupMapCall {
         offsets
     }
 
-    fn header(&self) -> serde_json::Value {
+    fn header(&self, group_batches: &[usize]) -> serde_json::Value {
         serde_json::json!({
+            "group_batches": group_batches,
             "eval_type": self.function.eval_type,
             "python_ver": self.function.python_ver,
             "udfs": [{"args": self.arg_offsets()}],
@@ -98,21 +102,78 @@ impl GroupMapCall {
                 RecordBatch::try_new(Arc::new(schema), side.columns().to_vec())
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let groups = group_rows(&sides, self.key_count)?;
-        if groups.is_empty() {
+        let per_side = match sides.as_slice() {
+            // Sorting by the keys is cheap and works for the key types Arrow
+            // can sort; hashing the rows is the general way.
+            [side] => match sorted_groups(side, self.key_count) {
+                Ok(groups) => vec![groups],
+                Err(_) => hashed_groups(&sides, self.key_count)?,
+            },
+            _ => hashed_groups(&sides, self.key_count)?,
+        };
+        if per_side[0].is_empty() {
             return Ok(RecordBatch::new_empty(output.clone()));
         }
-        let per_side = sides
-            .iter()
-            .enumerate()
-            .map(|(s, side)| {
-                groups.iter().map(|group| take_record_batch(side, &UInt32Array::from(group[s].clone()))).collect::<Result<Vec<_>, _>>()
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        // A cogroup sends one batch per group and side; a grouped map splits
+        // each group as Spark does, which iterator functions see.
+        let (per_side, group_batches) = match per_side.as_slice() {
+            [groups] => {
+                let (batches, counts) = split_groups(groups, self.max_records_per_batch.max(1));
+                (vec![batches], counts)
+            }
+            _ => (per_side, Vec::new()),
+        };
         let inputs: Vec<_> = sides.iter().zip(&per_side).map(|(side, batches)| (side.schema_ref().as_ref(), batches.as_slice())).collect();
-        let answer = pool()?.call(&self.header(), &[self.function.command.as_slice()], &inputs)?;
+        let answer = pool()?.call(&self.header(&group_batches), &[self.function.command.as_slice()], &inputs)?;
         conform(&answer, output)
     }
+}
+
+/// One input's groups: slices of its rows sorted by the keys (the first
+/// `key_count` columns; nulls equal).
+fn sorted_groups(side: &RecordBatch, key_count: usize) -> Result<Vec<RecordBatch>, ArrowError> {
+    if side.num_rows() == 0 {
+        return Ok(Vec::new());
+    }
+    if key_count == 0 {
+        return Ok(vec![side.clone()]);
+    }
+    let keys: Vec<SortColumn> = side.columns()[..key_count].iter().map(|c| SortColumn { values: c.clone(), options: None }).collect();
+    let sorted = take_record_batch(side, &lexsort_to_indices(&keys, None)?)?;
+    let ranges = partition(&sorted.columns()[..key_count])?.ranges();
+    Ok(ranges.into_iter().map(|r| sorted.slice(r.start, r.end - r.start)).collect())
+}
+
+/// For each input, its rows of each group (empty where a cogroup's side has
+/// none of that key).
+fn hashed_groups(sides: &[RecordBatch], key_count: usize) -> Result<Vec<Vec<RecordBatch>>, ArrowError> {
+    let groups = group_rows(sides, key_count)?;
+    sides
+        .iter()
+        .enumerate()
+        .map(|(s, side)| groups.iter().map(|group| take_record_batch(side, &UInt32Array::from(group[s].clone()))).collect())
+        .collect()
+}
+
+/// Each group's rows in batches of at most `max_rows` (an empty group stays
+/// one empty batch), and how many batches each group has.
+fn split_groups(groups: &[RecordBatch], max_rows: usize) -> (Vec<RecordBatch>, Vec<usize>) {
+    let mut batches = Vec::new();
+    let mut counts = Vec::with_capacity(groups.len());
+    for group in groups {
+        let before = batches.len();
+        let mut offset = 0;
+        loop {
+            let length = max_rows.min(group.num_rows() - offset);
+            batches.push(group.slice(offset, length));
+            offset += length;
+            if offset >= group.num_rows() {
+                break;
+            }
+        }
+        counts.push(batches.len() - before);
+    }
+    (batches, counts)
 }
 
 /// The groups of rows with equal keys (the first `key_count` columns; nulls
@@ -305,6 +366,15 @@ mod tests {
     }
 
     #[test]
+    fn sorted_groups_are_the_runs_of_equal_keys() {
+        let groups = sorted_groups(&batch(vec![Some(2), None, Some(1), Some(2), None]), 1).unwrap();
+        let keys: Vec<Vec<Option<i32>>> =
+            groups.iter().map(|g| g.column(0).as_any().downcast_ref::<Int32Array>().unwrap().iter().collect()).collect();
+        assert_eq!(keys, vec![vec![None, None], vec![Some(1)], vec![Some(2), Some(2)]]);
+        assert!(sorted_groups(&batch(vec![]), 1).unwrap().is_empty());
+    }
+
+    #[test]
     fn without_keys_all_rows_are_one_group_unless_there_are_none() {
         assert_eq!(group_rows(&[batch(vec![Some(1), None])], 0).unwrap(), vec![vec![vec![0, 1]]]);
         assert!(group_rows(&[batch(vec![])], 0).unwrap().is_empty());
@@ -324,8 +394,17 @@ mod tests {
             key_count: 1,
             input_names: vec![vec!["_key0".into(), "id".into()], vec!["_key0".into(), "id".into(), "s".into()]],
             input_type_json: String::new(),
+            max_records_per_batch: 10,
         };
         assert_eq!(call.arg_offsets(), vec![3, 1, 0, 1, 4, 1, 0, 1, 2]);
+    }
+
+    #[test]
+    fn groups_are_split_into_batches_of_at_most_max_rows() {
+        let groups = [batch(vec![Some(1); 5]), batch(vec![]), batch(vec![Some(2); 2])];
+        let (batches, counts) = split_groups(&groups, 2);
+        assert_eq!(counts, vec![3, 1, 1]);
+        assert_eq!(batches.iter().map(|b| b.num_rows()).collect::<Vec<_>>(), vec![2, 2, 1, 0, 2]);
     }
 
     #[test]

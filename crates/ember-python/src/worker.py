@@ -34,6 +34,7 @@ _protocol_out = os.fdopen(os.dup(1), "wb")
 os.dup2(2, 1)
 import importlib  # noqa: E402
 import io  # noqa: E402
+import itertools  # noqa: E402
 import traceback  # noqa: E402
 
 import pyarrow as pa  # noqa: E402
@@ -188,18 +189,18 @@ def compile_request(header, commands):
             CPickleSerializer().loads(bytes(cmd))[1] for cmd in commands
         ]
         batched = BatchedUdf(func, return_types, eval_conf.input_type, runner_conf)
-        return lambda inputs: batched(inputs[0])
+        return lambda inputs, _: batched(inputs[0])
     if eval_type in _MAP_EVAL_TYPES:
-        return lambda inputs: unwrap(func(0, (as_struct_batch(b) for b in inputs[0])))
+        return lambda inputs, _: unwrap(func(0, (as_struct_batch(b) for b in inputs[0])))
     if eval_type in _GROUPED_MAP_EVAL_TYPES:
         # pyspark's Arrow grouped maps read each group's rows as one struct column.
         wrap = as_struct_batch if eval_type in _STRUCT_GROUPED_EVAL_TYPES else (lambda b: b)
-        return lambda inputs: unwrap(func(0, ([wrap(b)] for b in inputs[0])))
+        return lambda inputs, counts: unwrap(func(0, split([wrap(b) for b in inputs[0]], counts)))
     if eval_type in _COGROUPED_MAP_EVAL_TYPES:
-        return lambda inputs: unwrap(func(0, (([left], [right]) for left, right in zip(*inputs))))
+        return lambda inputs, _: unwrap(func(0, (([left], [right]) for left, right in zip(*inputs))))
     if eval_type in _GROUPED_AGG_EVAL_TYPES:
-        return lambda inputs: list(func(0, ([b] for b in inputs[0])))
-    return lambda inputs: list(func(0, iter(inputs[0])))
+        return lambda inputs, _: list(func(0, ([b] for b in inputs[0])))
+    return lambda inputs, _: list(func(0, iter(inputs[0])))
 
 
 _MAP_EVAL_TYPES = (PythonEvalType.SQL_MAP_PANDAS_ITER_UDF, PythonEvalType.SQL_MAP_ARROW_ITER_UDF)
@@ -223,6 +224,14 @@ _GROUPED_AGG_EVAL_TYPES = (
 )
 
 
+def split(batches, counts):
+    """The groups: `counts[i]` consecutive batches each (one each without counts)."""
+    if counts is None:
+        return ([b] for b in batches)
+    starts = itertools.accumulate([0] + counts[:-1])
+    return (batches[start : start + count] for start, count in zip(starts, counts))
+
+
 def unwrap(outputs):
     """The output rows of functions that answer one struct column per batch."""
     return [pa.RecordBatch.from_struct_array(out.column(0)) for out in outputs]
@@ -236,14 +245,17 @@ def as_struct_batch(batch):
 
 def evaluate(header, commands, inputs, cache):
     check_python_version(header["python_ver"])
+    # How many batches each group of a grouped map has; not part of the
+    # compiled function's cache key.
+    group_batches = header.pop("group_batches", None)
     includes = json.loads(header["runner_conf"].pop(_INCLUDES, "[]"))
     if not includes:
-        return run(header, commands, inputs, cache)
+        return run(header, commands, inputs, cache, group_batches)
     # The session's shipped Python files are importable for this request only.
     sys.path[1:1] = includes
     importlib.invalidate_caches()
     try:
-        return run(header, commands, inputs, cache, includes)
+        return run(header, commands, inputs, cache, group_batches, includes)
     finally:
         for path in includes:
             sys.path.remove(path)
@@ -258,7 +270,7 @@ def evaluate(header, commands, inputs, cache):
 _INCLUDES = "ember.python.includes"
 
 
-def run(header, commands, inputs, cache, includes=()):
+def run(header, commands, inputs, cache, group_batches, includes=()):
     key = (json.dumps(header, sort_keys=True), tuple(includes), tuple(commands))
     compiled = cache.get(key)
     if compiled is None:
@@ -266,7 +278,7 @@ def run(header, commands, inputs, cache, includes=()):
         if len(cache) > 64:
             cache.clear()
         cache[key] = compiled
-    outputs = compiled([list(pa.ipc.open_stream(data)) for data in inputs])
+    outputs = compiled([list(pa.ipc.open_stream(data)) for data in inputs], group_batches)
     sink = io.BytesIO()
     schema = outputs[0].schema if outputs else pa.schema([])
     with pa.ipc.new_stream(sink, schema) as writer:
