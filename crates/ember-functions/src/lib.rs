@@ -7,4 +7,7 @@ pub mod arithmetic;
 pub mod cast;
 pub mod constructors;
 pub mod display;
+pub mod math;
+pub mod nullability;
+pub mod regex;
 pub mod show;

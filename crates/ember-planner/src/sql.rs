@@ -749,6 +749,7 @@ fn expression(e: &ast::Expr) -> Result<connect::Expression> {
                 _ => function("-", vec![expression(inner)?]),
             },
             ast::UnaryOperator::Plus => expression(inner)?,
+            ast::UnaryOperator::BitwiseNot => function("~", vec![expression(inner)?]),
             other => return Err(SparkError::unsupported(format!("operator {other}"))),
         },
         ast::Expr::IsNull(inner) => function("isNull", vec![expression(inner)?]),
@@ -822,6 +823,40 @@ fn expression(e: &ast::Expr) -> Result<connect::Expression> {
                 args.push(expression(length)?);
             }
             function(if *shorthand { "substr" } else { "substring" }, args)
+        }
+        ast::Expr::Floor { expr: value, field } | ast::Expr::Ceil { expr: value, field } => {
+            let name = if matches!(e, ast::Expr::Floor { .. }) { "floor" } else { "ceil" };
+            let mut args = vec![expression(value)?];
+            match field {
+                ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime) => {}
+                ast::CeilFloorKind::Scale(scale) => args.push(expression(&ast::Expr::Value(scale.clone()))?),
+                ast::CeilFloorKind::DateTimeField(other) => {
+                    return Err(SparkError::unsupported(format!("{} TO {other}", name.to_uppercase())));
+                }
+            }
+            function(name, args)
+        }
+        ast::Expr::Trim { expr: value, trim_where, trim_what, trim_characters } => {
+            let name = match trim_where {
+                Some(ast::TrimWhereField::Leading) => "ltrim",
+                Some(ast::TrimWhereField::Trailing) => "rtrim",
+                _ => "trim",
+            };
+            let mut args = vec![expression(value)?];
+            if let Some(what) = trim_what {
+                args.push(expression(what)?);
+            } else if let Some([what]) = trim_characters.as_deref() {
+                args.push(expression(what)?);
+            }
+            function(name, args)
+        }
+        ast::Expr::Position { expr: needle, r#in } => function("position", vec![expression(needle)?, expression(r#in)?]),
+        ast::Expr::Overlay { expr: value, overlay_what, overlay_from, overlay_for } => {
+            let mut args = vec![expression(value)?, expression(overlay_what)?, expression(overlay_from)?];
+            if let Some(length) = overlay_for {
+                args.push(expression(length)?);
+            }
+            function("overlay", args)
         }
         ast::Expr::Extract { field, expr: source, .. } => {
             function("extract", vec![literal(LiteralType::String(field.to_string())), expression(source)?])
