@@ -289,6 +289,7 @@ impl<'a> Planner<'a> {
             RelType::RepartitionByExpression(repartition) => self.input(&repartition.input)?,
             RelType::MapPartitions(map) => self.map_partitions(map)?,
             RelType::GroupMap(map) => self.group_map(map)?,
+            RelType::CommonInlineUserDefinedTableFunction(call) => self.python_table_function(call)?,
             RelType::CoGroupMap(map) => self.co_group_map(map)?,
             other => {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));

@@ -12,6 +12,7 @@ use datafusion::logical_expr::{AggregateUDF, ExprSchemable, cast};
 use ember_python::{
     GroupMapCall, GroupMapInPython, MapCall, MapInPython, PythonAggregateUdf, PythonFunction, PythonScalarUdf,
     is_aggregate_eval_type, is_cogrouped_map_eval_type, is_grouped_map_eval_type, is_map_eval_type, is_scalar_eval_type,
+    is_table_function_eval_type,
 };
 
 use crate::error::{Result, SparkError};
@@ -99,9 +100,55 @@ impl Planner<'_> {
             input_type_json: ember_types::to_json_type(&input_struct).map_err(crate::error::from_type_error)?,
             runner_conf: self.config.python_runner_conf.clone(),
             input_names,
+            table_function_type_json: None,
         };
         let schema = Arc::new(DFSchema::from_unqualified_fields(fields, Default::default())?);
         Ok(LogicalPlan::Extension(Extension { node: Arc::new(MapInPython { input, call, schema }) }))
+    }
+
+    /// A Python table function (`udtf`) called as a table: its rows for
+    /// the (constant) arguments, then those of `terminate`.
+    pub(crate) fn python_table_function(&mut self, call: &connect::CommonInlineUserDefinedTableFunction) -> Result<LogicalPlan> {
+        use connect::common_inline_user_defined_table_function::Function as TableFunction;
+        let Some(TableFunction::PythonUdtf(python)) = &call.function else {
+            return Err(SparkError::unsupported("user-defined table functions other than Python UDTFs"));
+        };
+        if !is_table_function_eval_type(python.eval_type) {
+            return Err(SparkError::unsupported(format!("Python UDTFs of eval type {}", python.eval_type)));
+        }
+        let Some(return_type) = &python.return_type else {
+            return Err(SparkError::unsupported("Python UDTFs without a return type (an analyze method)"));
+        };
+        let return_type = ember_types::from_proto(return_type, &self.config.time_zone).map_err(crate::error::from_type_error)?;
+        let DataType::Struct(fields) = &return_type else {
+            return Err(SparkError::illegal_argument("the return type of a UDTF must be a struct"));
+        };
+        let one_row = datafusion::logical_expr::LogicalPlanBuilder::empty(true).build()?;
+        let mut args = Vec::with_capacity(call.arguments.len());
+        let mut input_fields = Vec::with_capacity(call.arguments.len());
+        for (i, argument) in call.arguments.iter().enumerate() {
+            let (expr, _) = self.plan_expr(argument, &one_row)?;
+            input_fields.push(Field::new(format!("_{i}"), self.type_of(&expr, &one_row)?, true));
+            args.push(expr.alias(format!("_{i}")));
+        }
+        let input = crate::plan::project_plan(one_row, args)?;
+        let to_json = |t: &DataType| ember_types::to_json_type(t).map_err(crate::error::from_type_error);
+        let function = PythonFunction {
+            name: call.function_name.clone(),
+            eval_type: python.eval_type,
+            command: Arc::new(python.command.clone()),
+            python_ver: python.python_ver.clone(),
+            deterministic: call.deterministic,
+        };
+        let map = MapCall {
+            function,
+            input_names: input_fields.iter().map(|f| f.name().clone()).collect(),
+            input_type_json: to_json(&DataType::Struct(Fields::from(input_fields)))?,
+            runner_conf: self.config.python_runner_conf.clone(),
+            table_function_type_json: Some(to_json(&return_type)?),
+        };
+        let schema = Arc::new(DFSchema::from_unqualified_fields(fields.clone(), Default::default())?);
+        Ok(LogicalPlan::Extension(Extension { node: Arc::new(MapInPython { input, call: map, schema }) }))
     }
 
     /// `groupBy().applyInPandas` / `applyInArrow`: each group's rows through

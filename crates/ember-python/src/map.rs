@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, RecordBatch};
+use arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions};
 use arrow::compute::cast;
 use arrow::datatypes::{Schema, SchemaRef};
 use datafusion::common::tree_node::TreeNodeRecursion;
@@ -30,6 +30,12 @@ pub fn is_map_eval_type(eval_type: i32) -> bool {
     matches!(eval_type, 205 | 207)
 }
 
+/// Whether PySpark's eval type is a Python table function Ember runs:
+/// `udtf` pickled (300) or Arrow-optimized (301).
+pub fn is_table_function_eval_type(eval_type: i32) -> bool {
+    matches!(eval_type, 300 | 301)
+}
+
 /// What a map function call needs besides its input rows.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MapCall {
@@ -41,14 +47,25 @@ pub struct MapCall {
     pub runner_conf: Vec<(String, String)>,
     /// The Spark names of the input columns, which the function sees.
     pub input_names: Vec<String>,
+    /// For a Python table function (`udtf`), its output row type as a
+    /// struct's JSON: the function is called on each input row's columns.
+    pub table_function_type_json: Option<String>,
 }
 
 impl MapCall {
     fn header(&self) -> serde_json::Value {
+        let (args, udtf) = match &self.table_function_type_json {
+            Some(return_type) => (
+                (0..self.input_names.len()).collect(),
+                serde_json::json!({"name": self.function.name, "return_type": return_type}),
+            ),
+            None => (Vec::new(), serde_json::Value::Null),
+        };
         serde_json::json!({
             "eval_type": self.function.eval_type,
             "python_ver": self.function.python_ver,
-            "udfs": [{"args": []}],
+            "udfs": [{"args": args}],
+            "udtf": udtf,
             "runner_conf": self.runner_conf.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
             "input_type": self.input_type_json,
         })
@@ -65,7 +82,10 @@ impl MapCall {
         let batches = batches
             .iter()
             .filter(|b| b.num_rows() > 0)
-            .map(|b| RecordBatch::try_new(input.clone(), b.columns().to_vec()))
+            .map(|b| {
+                let options = RecordBatchOptions::new().with_row_count(Some(b.num_rows()));
+                RecordBatch::try_new_with_options(input.clone(), b.columns().to_vec(), &options)
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let answer = pool()?.call(&self.header(), &[self.function.command.as_slice()], &[(&input, &batches)])?;
         conform(&answer, output)
@@ -243,6 +263,29 @@ mod tests {
         ])
         .unwrap();
         assert!(conform(&two, &output).is_err());
+    }
+
+    #[test]
+    fn a_table_function_is_called_on_every_input_column() {
+        let function = PythonFunction {
+            name: "squares".into(),
+            eval_type: 301,
+            command: Arc::new(Vec::new()),
+            python_ver: "3.11".into(),
+            deterministic: true,
+        };
+        let call = MapCall {
+            function,
+            input_type_json: String::new(),
+            runner_conf: Vec::new(),
+            input_names: vec!["_0".into(), "_1".into()],
+            table_function_type_json: Some("{}".into()),
+        };
+        let header = call.header();
+        assert_eq!(header["udfs"][0]["args"], serde_json::json!([0, 1]));
+        assert_eq!(header["udtf"], serde_json::json!({"name": "squares", "return_type": "{}"}));
+        assert!(MapCall { table_function_type_json: None, ..call }.header()["udtf"].is_null());
+        assert!(is_table_function_eval_type(300) && is_table_function_eval_type(301) && !is_table_function_eval_type(302));
     }
 
     #[test]

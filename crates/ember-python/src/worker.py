@@ -40,8 +40,8 @@ import traceback  # noqa: E402
 import pyarrow as pa  # noqa: E402
 from pyspark.serializers import CPickleSerializer  # noqa: E402
 from pyspark.util import PythonEvalType, try_simplify_traceback  # noqa: E402
-from pyspark.worker import EvalConf, RunnerConf, read_udfs  # noqa: E402
-from pyspark.worker_message import UDFInfo  # noqa: E402
+from pyspark.worker import EvalConf, RunnerConf, read_udfs, read_udtf  # noqa: E402
+from pyspark.worker_message import UDFInfo, UDTFInfo  # noqa: E402
 from pyspark.worker_util import check_python_version  # noqa: E402
 from pyspark.sql.conversion import (  # noqa: E402
     ArrowTableToRowsConversion,
@@ -179,6 +179,8 @@ def compile_request(header, commands):
     eval_type = header["eval_type"]
     runner_conf = RunnerConf(header["runner_conf"])
     eval_conf = EvalConf({"input_type": header["input_type"]})
+    if header.get("udtf"):
+        return compile_udtf(header, commands[0], runner_conf, eval_conf)
     udf_infos = [
         UDFInfo(udfs=[memoryview(cmd)], args=udf["args"], kwargs={}, result_id=i)
         for i, (udf, cmd) in enumerate(zip(header["udfs"], commands))
@@ -222,6 +224,25 @@ _GROUPED_AGG_EVAL_TYPES = (
     PythonEvalType.SQL_GROUPED_AGG_ARROW_UDF,
     PythonEvalType.SQL_GROUPED_AGG_ARROW_ITER_UDF,
 )
+
+
+def compile_udtf(header, command, runner_conf, eval_conf):
+    """A Python table function, called on each input row's columns. Pickled
+    UDTFs run through pyspark's Arrow UDTF code too: Ember has no pickled
+    row format to answer in."""
+    info = UDTFInfo(
+        args=header["udfs"][0]["args"],
+        kwargs={},
+        partition_child_indexes=[],
+        pickled_analyze_result=None,
+        handler=memoryview(command),
+        return_type=header["udtf"]["return_type"],
+        name=header["udtf"]["name"],
+    )
+    func, _, _, _ = read_udtf(
+        CPickleSerializer(), info, PythonEvalType.SQL_ARROW_TABLE_UDF, runner_conf, eval_conf
+    )
+    return lambda inputs, _: unwrap(func(0, iter(inputs[0])))
 
 
 def split(batches, counts):
