@@ -34,3 +34,15 @@ def test_udtf_without_arguments_and_errors(spark, golden):
     exc = golden.check_error(lambda: Fails(lit(7)).collect())
     lines = [line for line in str(exc).rstrip().split("\n") if "SQLSTATE" not in line]
     golden.check("exception_line", lines[-1])
+
+
+def test_udtf_registered_for_sql(spark, golden):
+    @udtf(returnType="word string, length int")
+    class Words:
+        def eval(self, text):
+            for word in text.split():
+                yield word, len(word)
+
+    spark.udtf.register("words_sql", Words)
+    golden.check_df(spark.sql("SELECT * FROM words_sql('to be or not')"), name="star")
+    golden.check_df(spark.sql("SELECT upper(word) AS w FROM words_sql('a bc') WHERE length > 1"), name="filtered")

@@ -151,6 +151,16 @@ impl Planner<'_> {
         Ok(LogicalPlan::Extension(Extension { node: Arc::new(MapInPython { input, call: map, schema }) }))
     }
 
+    /// A table function called by name (`SELECT * FROM f(…)`): one the
+    /// session registered with `spark.udtf.register`.
+    pub(crate) fn registered_table_function(&mut self, call: &connect::UnresolvedTableValuedFunction) -> Result<LogicalPlan> {
+        let Some(mut function) = self.catalog.python_table_function(&call.function_name) else {
+            return Err(SparkError::unsupported(format!("table function {}", call.function_name.to_lowercase())));
+        };
+        function.arguments = call.arguments.clone();
+        self.python_table_function(&function)
+    }
+
     /// `groupBy().applyInPandas` / `applyInArrow`: each group's rows through
     /// the function, giving the columns of its declared struct type.
     pub(crate) fn group_map(&mut self, map: &connect::GroupMap) -> Result<LogicalPlan> {

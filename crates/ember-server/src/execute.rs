@@ -361,6 +361,10 @@ async fn execute_command(responder: &Responder<'_>, command: connect::Command) -
         }
         Some(CommandType::WriteOperation(write)) => crate::write::run(responder.session, write).await,
         Some(CommandType::RegisterFunction(function)) => register_function(responder.session, function),
+        Some(CommandType::RegisterTableFunction(function)) => {
+            responder.session.register_table_function(function);
+            Ok(())
+        }
         Some(other) => {
             let debug = format!("{other:?}");
             Err(SparkError::unsupported(format!("command {}", debug.split('(').next().unwrap_or("unknown"))))

@@ -26,6 +26,8 @@ pub struct Session {
     views: RwLock<HashMap<String, connect::Relation>>,
     /// Functions registered with `spark.udf.register`, by lower-case name.
     python_functions: RwLock<HashMap<String, connect::CommonInlineUserDefinedFunction>>,
+    /// Table functions registered with `spark.udtf.register`, by lower-case name.
+    python_table_functions: RwLock<HashMap<String, connect::CommonInlineUserDefinedTableFunction>>,
     artifacts: RwLock<HashMap<String, Arc<Vec<u8>>>>,
     /// Storage levels of persisted relations, keyed by their canonical plan.
     pub storage_levels: Mutex<HashMap<String, connect::StorageLevel>>,
@@ -51,6 +53,7 @@ impl Session {
             conf: RwLock::new(SessionConf::new(server_defaults)),
             views: RwLock::new(HashMap::new()),
             python_functions: RwLock::new(HashMap::new()),
+            python_table_functions: RwLock::new(HashMap::new()),
             artifacts: RwLock::new(HashMap::new()),
             storage_levels: Mutex::new(HashMap::new()),
             operations: Mutex::new(HashMap::new()),
@@ -77,6 +80,12 @@ impl Session {
     pub fn register_function(&self, function: connect::CommonInlineUserDefinedFunction) {
         let key = function.function_name.to_lowercase();
         self.python_functions.write().unwrap_or_else(|e| e.into_inner()).insert(key, function);
+    }
+
+    /// Registers (or replaces) a session table function (`spark.udtf.register`).
+    pub fn register_table_function(&self, function: connect::CommonInlineUserDefinedTableFunction) {
+        let key = function.function_name.to_lowercase();
+        self.python_table_functions.write().unwrap_or_else(|e| e.into_inner()).insert(key, function);
     }
 
     /// Stores an artifact the client uploaded.
@@ -166,6 +175,10 @@ impl Catalog for Session {
         self.artifacts.read().unwrap_or_else(|e| e.into_inner()).get(&format!("cache/{hash}")).cloned()
     }
 
+    fn python_table_function(&self, name: &str) -> Option<connect::CommonInlineUserDefinedTableFunction> {
+        self.python_table_functions.read().unwrap_or_else(|e| e.into_inner()).get(&name.to_lowercase()).cloned()
+    }
+
     fn python_function(&self, name: &str) -> Option<connect::CommonInlineUserDefinedFunction> {
         self.python_functions.read().unwrap_or_else(|e| e.into_inner()).get(&name.to_lowercase()).cloned()
     }
@@ -220,6 +233,8 @@ impl SessionManager {
         *copy.views.write().unwrap_or_else(|e| e.into_inner()) = views;
         let functions = original.python_functions.read().unwrap_or_else(|e| e.into_inner()).clone();
         *copy.python_functions.write().unwrap_or_else(|e| e.into_inner()) = functions;
+        let table_functions = original.python_table_functions.read().unwrap_or_else(|e| e.into_inner()).clone();
+        *copy.python_table_functions.write().unwrap_or_else(|e| e.into_inner()) = table_functions;
         let artifacts = original.artifacts.read().unwrap_or_else(|e| e.into_inner()).clone();
         *copy.artifacts.write().unwrap_or_else(|e| e.into_inner()) = artifacts;
         Ok(copy)
