@@ -48,6 +48,10 @@ pub trait Catalog {
     fn python_function(&self, _name: &str) -> Option<connect::CommonInlineUserDefinedFunction> {
         None
     }
+    /// A table function registered with `spark.udtf.register`, looked up by name.
+    fn python_table_function(&self, _name: &str) -> Option<connect::CommonInlineUserDefinedTableFunction> {
+        None
+    }
 }
 
 /// A planned query: the DataFusion plan and the Spark name of each of its
@@ -291,6 +295,10 @@ impl<'a> Planner<'a> {
             RelType::Repartition(repartition) => self.input(&repartition.input)?,
             RelType::RepartitionByExpression(repartition) => self.input(&repartition.input)?,
             RelType::MapPartitions(map) => self.map_partitions(map)?,
+            RelType::GroupMap(map) => self.group_map(map)?,
+            RelType::CommonInlineUserDefinedTableFunction(call) => self.python_table_function(call)?,
+            RelType::UnresolvedTableValuedFunction(call) => self.registered_table_function(call)?,
+            RelType::CoGroupMap(map) => self.co_group_map(map)?,
             other => {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));
             }

@@ -714,7 +714,19 @@ fn aliased(relation: connect::Relation, alias: &ast::TableAlias) -> connect::Rel
 fn table_function(name: &ast::ObjectName, args: &ast::TableFunctionArgs) -> Result<connect::Relation> {
     let function = name.to_string().to_lowercase();
     if function != "range" {
-        return Err(SparkError::unsupported(format!("table function {function}")));
+        // Resolved when planned: a table function the session registered.
+        let arguments = args
+            .args
+            .iter()
+            .map(|arg| match arg {
+                ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => expression(e),
+                other => Err(SparkError::unsupported(format!("table function argument {other}"))),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        return Ok(rel(RelType::UnresolvedTableValuedFunction(connect::UnresolvedTableValuedFunction {
+            function_name: name.to_string(),
+            arguments,
+        })));
     }
     let mut values = Vec::new();
     for arg in &args.args {
