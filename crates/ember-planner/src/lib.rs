@@ -19,6 +19,8 @@ mod plan;
 mod source;
 mod python_udf;
 pub mod sql;
+mod sql_window;
+mod window;
 
 /// The Spark version whose behaviour Ember reproduces.
 pub const SPARK_VERSION: &str = "4.3.0";

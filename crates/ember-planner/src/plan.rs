@@ -362,7 +362,7 @@ impl<'a> Planner<'a> {
         if input.schema().fields().is_empty() && exprs.is_empty() {
             return Ok(input);
         }
-        Ok(project_plan(input, exprs)?)
+        self.project_with_windows(input, exprs)
     }
 
     fn with_columns(&mut self, input: LogicalPlan, aliases: &[connect::expression::Alias]) -> Result<LogicalPlan> {
@@ -390,7 +390,7 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        Ok(project_plan(input, exprs)?)
+        self.project_with_windows(input, exprs)
     }
 
     fn drop(&mut self, input: LogicalPlan, columns: &[connect::Expression], names: &[String]) -> Result<LogicalPlan> {

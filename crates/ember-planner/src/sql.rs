@@ -372,27 +372,27 @@ fn integer(e: &ast::Expr) -> Result<i32> {
 }
 
 fn sort(input: connect::Relation, exprs: &[ast::OrderByExpr]) -> Result<connect::Relation> {
-    use connect::expression::sort_order::{NullOrdering, SortDirection};
-    let order = exprs
-        .iter()
-        .map(|o| {
-            let direction = match o.options.asc {
-                Some(false) => SortDirection::Descending,
-                _ => SortDirection::Ascending,
-            };
-            let null_ordering = match o.options.nulls_first {
-                Some(true) => NullOrdering::SortNullsFirst,
-                Some(false) => NullOrdering::SortNullsLast,
-                None => NullOrdering::SortNullsUnspecified,
-            };
-            Ok(connect::expression::SortOrder {
-                child: Some(Box::new(expression(&o.expr)?)),
-                direction: direction as i32,
-                null_ordering: null_ordering as i32,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let order = exprs.iter().map(sort_order).collect::<Result<Vec<_>>>()?;
     Ok(rel(RelType::Sort(Box::new(connect::Sort { input: Some(Box::new(input)), order, is_global: Some(true) }))))
+}
+
+/// One `ORDER BY` key.
+pub(crate) fn sort_order(o: &ast::OrderByExpr) -> Result<connect::expression::SortOrder> {
+    use connect::expression::sort_order::{NullOrdering, SortDirection};
+    let direction = match o.options.asc {
+        Some(false) => SortDirection::Descending,
+        _ => SortDirection::Ascending,
+    };
+    let null_ordering = match o.options.nulls_first {
+        Some(true) => NullOrdering::SortNullsFirst,
+        Some(false) => NullOrdering::SortNullsLast,
+        None => NullOrdering::SortNullsUnspecified,
+    };
+    Ok(connect::expression::SortOrder {
+        child: Some(Box::new(expression(&o.expr)?)),
+        direction: direction as i32,
+        null_ordering: null_ordering as i32,
+    })
 }
 
 fn set_expr(body: &ast::SetExpr) -> Result<connect::Relation> {
@@ -447,6 +447,10 @@ fn values_relation(values: &ast::Values) -> Result<connect::Relation> {
 }
 
 fn select_relation(select: &ast::Select) -> Result<connect::Relation> {
+    crate::sql_window::with_named_windows(&select.named_window, || select_with_windows(select))
+}
+
+fn select_with_windows(select: &ast::Select) -> Result<connect::Relation> {
     let mut input: Option<connect::Relation> = None;
     for table in &select.from {
         let joined = table_with_joins(table)?;
@@ -511,6 +515,9 @@ fn select_relation(select: &ast::Select) -> Result<connect::Relation> {
     } else {
         rel(RelType::Project(Box::new(connect::Project { input: input.map(Box::new), expressions: items })))
     };
+    if let Some(condition) = &select.qualify {
+        relation = crate::sql_window::qualify(relation, condition)?;
+    }
     if select.distinct.is_some() {
         relation = rel(RelType::Deduplicate(Box::new(connect::Deduplicate {
             input: Some(Box::new(relation)),
@@ -690,7 +697,7 @@ fn select_item(item: &ast::SelectItem) -> Result<connect::Expression> {
 }
 
 /// Converts an expression.
-fn expression(e: &ast::Expr) -> Result<connect::Expression> {
+pub(crate) fn expression(e: &ast::Expr) -> Result<connect::Expression> {
     Ok(match e {
         ast::Expr::Identifier(ident) => attribute(std::slice::from_ref(ident)),
         ast::Expr::CompoundIdentifier(parts) => attribute(parts),
@@ -962,9 +969,9 @@ fn negate(e: connect::Expression, negated: bool) -> connect::Expression {
     if negated { function("not", vec![e]) } else { e }
 }
 
-fn function_call(f: &ast::Function) -> Result<connect::Expression> {
-    if f.over.is_some() {
-        return Err(SparkError::unsupported("window functions in SQL"));
+pub(crate) fn function_call(f: &ast::Function) -> Result<connect::Expression> {
+    if let Some(over) = &f.over {
+        return crate::sql_window::window_call(f, over);
     }
     let name = f.name.0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(".");
     let (arguments, is_distinct) = match &f.args {
