@@ -13,12 +13,14 @@ pub mod config;
 pub mod error;
 mod expr;
 mod functions;
+mod grouping;
 mod literal;
 pub mod names;
 mod plan;
 mod source;
 mod python_udf;
 pub mod sql;
+mod sql_grouping;
 mod sql_window;
 mod window;
 

@@ -467,10 +467,8 @@ fn select_with_windows(select: &ast::Select) -> Result<connect::Relation> {
         }))));
     }
     let items = select.projection.iter().map(select_item).collect::<Result<Vec<_>>>()?;
-    let group_by = match &select.group_by {
-        ast::GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => {
-            exprs.iter().map(expression).collect::<Result<Vec<_>>>()?
-        }
+    let (group_by, grouping_sets) = match &select.group_by {
+        ast::GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => crate::sql_grouping::group_by(exprs)?,
         ast::GroupByExpr::Expressions(..) | ast::GroupByExpr::All(_) => {
             return Err(SparkError::unsupported("GROUP BY modifiers"));
         }
@@ -492,7 +490,7 @@ fn select_with_windows(select: &ast::Select) -> Result<connect::Relation> {
             grouping_expressions: group_by,
             aggregate_expressions,
             pivot: None,
-            grouping_sets: vec![],
+            grouping_sets,
         })));
         match having {
             Some(condition) => {
@@ -993,12 +991,16 @@ pub(crate) fn function_call(f: &ast::Function) -> Result<connect::Expression> {
         }
         ast::FunctionArguments::Subquery(_) => return Err(SparkError::unsupported("subquery arguments")),
     };
-    Ok(expr(ExprType::UnresolvedFunction(connect::expression::UnresolvedFunction {
+    let call = expr(ExprType::UnresolvedFunction(connect::expression::UnresolvedFunction {
         function_name: name,
         arguments,
         is_distinct,
         ..Default::default()
-    })))
+    }));
+    match &f.filter {
+        Some(condition) => crate::sql_grouping::filtered_aggregate(call, expression(condition)?),
+        None => Ok(call),
+    }
 }
 
 /// Spark SQL's numeric literals: integers are INT (or BIGINT when larger),
