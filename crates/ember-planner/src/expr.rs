@@ -118,6 +118,7 @@ impl Planner<'_> {
                 &[("elem", "'*'".to_string()), ("prettyName", "expression".to_string())],
             )),
             ExprType::SubqueryExpression(subquery) => self.plan_subquery(subquery, input),
+            ExprType::Window(window) => self.plan_window(window, input),
             ExprType::CommonInlineUserDefinedFunction(udf) => self.plan_inline_udf(udf, input),
             ExprType::SortOrder(order) => {
                 let child = order.child.as_deref().ok_or_else(|| SparkError::illegal_argument("sort order without a child"))?;

@@ -16,6 +16,7 @@ pub mod error;
 mod expr;
 mod functions;
 mod lambda;
+mod grouping;
 mod spark_scalars;
 mod literal;
 pub mod names;
@@ -23,6 +24,9 @@ mod plan;
 mod source;
 mod python_udf;
 pub mod sql;
+mod sql_grouping;
+mod sql_window;
+mod window;
 
 /// The Spark version whose behaviour Ember reproduces.
 pub const SPARK_VERSION: &str = "4.3.0";

@@ -373,7 +373,7 @@ impl<'a> Planner<'a> {
         if input.schema().fields().is_empty() && exprs.is_empty() {
             return Ok(input);
         }
-        Ok(project_plan(input, exprs)?)
+        self.project_with_windows(input, exprs)
     }
 
     fn with_columns(&mut self, input: LogicalPlan, aliases: &[connect::expression::Alias]) -> Result<LogicalPlan> {
@@ -401,7 +401,7 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        Ok(project_plan(input, exprs)?)
+        self.project_with_windows(input, exprs)
     }
 
     fn drop(&mut self, input: LogicalPlan, columns: &[connect::Expression], names: &[String]) -> Result<LogicalPlan> {
@@ -626,8 +626,10 @@ impl<'a> Planner<'a> {
     fn aggregate(&mut self, input: LogicalPlan, aggregate: &connect::Aggregate) -> Result<LogicalPlan> {
         use connect::aggregate::GroupType;
         let group_type = GroupType::try_from(aggregate.group_type).unwrap_or(GroupType::Groupby);
-        if !matches!(group_type, GroupType::Groupby | GroupType::Unspecified) {
-            return Err(SparkError::unsupported(format!("aggregate {}", group_type.as_str_name())));
+        // SQL's ROLLUP/CUBE/GROUPING SETS arrive as explicit grouping sets.
+        let sql_grouping_sets = group_type == GroupType::Unspecified && !aggregate.grouping_sets.is_empty();
+        if sql_grouping_sets || !matches!(group_type, GroupType::Groupby | GroupType::Unspecified) {
+            return self.grouped_aggregate(input, aggregate);
         }
         // The DataFrame API (GROUPBY) outputs the grouping columns first; SQL
         // (unspecified) outputs only its select list.

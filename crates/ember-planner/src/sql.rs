@@ -438,27 +438,27 @@ fn integer(e: &ast::Expr) -> Result<i32> {
 }
 
 fn sort(input: connect::Relation, exprs: &[ast::OrderByExpr]) -> Result<connect::Relation> {
-    use connect::expression::sort_order::{NullOrdering, SortDirection};
-    let order = exprs
-        .iter()
-        .map(|o| {
-            let direction = match o.options.asc {
-                Some(false) => SortDirection::Descending,
-                _ => SortDirection::Ascending,
-            };
-            let null_ordering = match o.options.nulls_first {
-                Some(true) => NullOrdering::SortNullsFirst,
-                Some(false) => NullOrdering::SortNullsLast,
-                None => NullOrdering::SortNullsUnspecified,
-            };
-            Ok(connect::expression::SortOrder {
-                child: Some(Box::new(expression(&o.expr)?)),
-                direction: direction as i32,
-                null_ordering: null_ordering as i32,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let order = exprs.iter().map(sort_order).collect::<Result<Vec<_>>>()?;
     Ok(rel(RelType::Sort(Box::new(connect::Sort { input: Some(Box::new(input)), order, is_global: Some(true) }))))
+}
+
+/// One `ORDER BY` key.
+pub(crate) fn sort_order(o: &ast::OrderByExpr) -> Result<connect::expression::SortOrder> {
+    use connect::expression::sort_order::{NullOrdering, SortDirection};
+    let direction = match o.options.asc {
+        Some(false) => SortDirection::Descending,
+        _ => SortDirection::Ascending,
+    };
+    let null_ordering = match o.options.nulls_first {
+        Some(true) => NullOrdering::SortNullsFirst,
+        Some(false) => NullOrdering::SortNullsLast,
+        None => NullOrdering::SortNullsUnspecified,
+    };
+    Ok(connect::expression::SortOrder {
+        child: Some(Box::new(expression(&o.expr)?)),
+        direction: direction as i32,
+        null_ordering: null_ordering as i32,
+    })
 }
 
 fn set_expr(body: &ast::SetExpr) -> Result<connect::Relation> {
@@ -513,6 +513,10 @@ fn values_relation(values: &ast::Values) -> Result<connect::Relation> {
 }
 
 fn select_relation(select: &ast::Select) -> Result<connect::Relation> {
+    crate::sql_window::with_named_windows(&select.named_window, || select_with_windows(select))
+}
+
+fn select_with_windows(select: &ast::Select) -> Result<connect::Relation> {
     let mut input: Option<connect::Relation> = None;
     for table in &select.from {
         let joined = table_with_joins(table)?;
@@ -529,10 +533,8 @@ fn select_relation(select: &ast::Select) -> Result<connect::Relation> {
         }))));
     }
     let items = select.projection.iter().map(select_item).collect::<Result<Vec<_>>>()?;
-    let group_by = match &select.group_by {
-        ast::GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => {
-            exprs.iter().map(expression).collect::<Result<Vec<_>>>()?
-        }
+    let (group_by, grouping_sets) = match &select.group_by {
+        ast::GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => crate::sql_grouping::group_by(exprs)?,
         ast::GroupByExpr::Expressions(..) | ast::GroupByExpr::All(_) => {
             return Err(SparkError::unsupported("GROUP BY modifiers"));
         }
@@ -554,7 +556,7 @@ fn select_relation(select: &ast::Select) -> Result<connect::Relation> {
             grouping_expressions: group_by,
             aggregate_expressions,
             pivot: None,
-            grouping_sets: vec![],
+            grouping_sets,
         })));
         match having {
             Some(condition) => {
@@ -577,6 +579,9 @@ fn select_relation(select: &ast::Select) -> Result<connect::Relation> {
     } else {
         rel(RelType::Project(Box::new(connect::Project { input: input.map(Box::new), expressions: items })))
     };
+    if let Some(condition) = &select.qualify {
+        relation = crate::sql_window::qualify(relation, condition)?;
+    }
     if select.distinct.is_some() {
         relation = rel(RelType::Deduplicate(Box::new(connect::Deduplicate {
             input: Some(Box::new(relation)),
@@ -768,7 +773,7 @@ fn select_item(item: &ast::SelectItem) -> Result<connect::Expression> {
 }
 
 /// Converts an expression.
-fn expression(e: &ast::Expr) -> Result<connect::Expression> {
+pub(crate) fn expression(e: &ast::Expr) -> Result<connect::Expression> {
     Ok(match e {
         ast::Expr::Identifier(ident) => attribute(std::slice::from_ref(ident)),
         ast::Expr::CompoundIdentifier(parts) => attribute(parts),
@@ -1111,9 +1116,9 @@ fn negate(e: connect::Expression, negated: bool) -> connect::Expression {
     if negated { function("not", vec![e]) } else { e }
 }
 
-fn function_call(f: &ast::Function) -> Result<connect::Expression> {
-    if f.over.is_some() {
-        return Err(SparkError::unsupported("window functions in SQL"));
+pub(crate) fn function_call(f: &ast::Function) -> Result<connect::Expression> {
+    if let Some(over) = &f.over {
+        return crate::sql_window::window_call(f, over);
     }
     let name = f.name.0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(".");
     let (arguments, is_distinct) = match &f.args {
@@ -1135,12 +1140,16 @@ fn function_call(f: &ast::Function) -> Result<connect::Expression> {
         }
         ast::FunctionArguments::Subquery(_) => return Err(SparkError::unsupported("subquery arguments")),
     };
-    Ok(expr(ExprType::UnresolvedFunction(connect::expression::UnresolvedFunction {
+    let call = expr(ExprType::UnresolvedFunction(connect::expression::UnresolvedFunction {
         function_name: name,
         arguments,
         is_distinct,
         ..Default::default()
-    })))
+    }));
+    match &f.filter {
+        Some(condition) => crate::sql_grouping::filtered_aggregate(call, expression(condition)?),
+        None => Ok(call),
+    }
 }
 
 /// Spark SQL's numeric literals: integers are INT (or BIGINT when larger),

@@ -1,0 +1,130 @@
+"""Aggregation: rollup, cube, grouping sets, grouping()/grouping_id(), pivot, dict and filtered aggregates."""
+
+import pytest
+from pyspark.sql import functions as F
+
+
+@pytest.fixture
+def sales(spark):
+    return spark.createDataFrame(
+        [
+            ("north", "apples", 2023, 10),
+            ("north", "pears", 2023, 5),
+            ("north", "apples", 2024, 7),
+            ("south", "apples", 2023, 3),
+            ("south", "pears", 2024, 8),
+            ("south", "pears", 2024, None),
+        ],
+        "region string, fruit string, year int, amount int",
+    )
+
+
+def test_rollup(sales, golden):
+    golden.check_df(
+        sales.rollup("region", "fruit").agg(F.sum("amount"), F.count("*")).orderBy("region", "fruit")
+    )
+
+
+def test_cube(sales, golden):
+    golden.check_df(sales.cube("region", "fruit").sum("amount").orderBy("region", "fruit"))
+
+
+def test_rollup_with_grouping(sales, golden):
+    golden.check_df(
+        sales.rollup("region", "fruit")
+        .agg(F.grouping("region"), F.grouping("fruit"), F.grouping_id(), F.max("amount"))
+        .orderBy("region", "fruit")
+    )
+
+
+def test_cube_grouping_id_of_columns(sales, golden):
+    golden.check_df(
+        sales.cube("region", "year")
+        .agg(F.grouping_id("region", "year").alias("gid"), F.sum("amount").alias("total"))
+        .orderBy("gid", "region", "year")
+    )
+
+
+def test_grouping_sets(sales, golden):
+    golden.check_df(
+        sales.groupingSets([["region"], ["fruit"], []], "region", "fruit")
+        .agg(F.sum("amount").alias("total"))
+        .orderBy("region", "fruit")
+    )
+
+
+def test_pivot_with_values(sales, golden):
+    golden.check_df(sales.groupBy("region").pivot("year", [2023, 2024]).sum("amount").orderBy("region"))
+
+
+def test_pivot_several_aggregates(sales, golden):
+    golden.check_df(
+        sales.groupBy("region")
+        .pivot("fruit", ["apples", "pears"])
+        .agg(F.sum("amount"), F.count("amount").alias("n"))
+        .orderBy("region")
+    )
+
+
+def test_pivot_count_missing_is_null(sales, golden):
+    golden.check_df(sales.groupBy("fruit").pivot("region", ["north", "south", "west"]).count().orderBy("fruit"))
+
+
+def test_pivot_without_values(sales, golden):
+    golden.check_df(sales.groupBy("region").pivot("fruit").sum("amount").orderBy("region"))
+
+
+def test_agg_dict(sales, golden):
+    golden.check_df(sales.groupBy("region").agg({"amount": "max", "year": "min"}).orderBy("region"))
+
+
+def test_distinct_aggregates(sales, golden):
+    golden.check_df(
+        sales.groupBy("region")
+        .agg(F.count_distinct("fruit"), F.sum_distinct("amount"))
+        .orderBy("region")
+    )
+
+
+def test_count_distinct_of_several_columns(sales, golden):
+    golden.check_df(sales.groupBy("region").agg(F.countDistinct("fruit", "year")).orderBy("region"))
+
+
+def test_sql_rollup_and_grouping(spark, sales, golden):
+    sales.createOrReplaceTempView("fruit_sales")
+    golden.check_df(
+        spark.sql(
+            "SELECT region, fruit, sum(amount) AS total, grouping(fruit) AS gf "
+            "FROM fruit_sales GROUP BY ROLLUP(region, fruit) ORDER BY region, fruit"
+        )
+    )
+
+
+def test_sql_cube(spark, sales, golden):
+    sales.createOrReplaceTempView("fruit_sales")
+    golden.check_df(
+        spark.sql(
+            "SELECT region, year, count(*) AS n FROM fruit_sales "
+            "GROUP BY CUBE(region, year) ORDER BY region, year"
+        )
+    )
+
+
+def test_sql_grouping_sets(spark, sales, golden):
+    sales.createOrReplaceTempView("fruit_sales")
+    golden.check_df(
+        spark.sql(
+            "SELECT region, fruit, sum(amount) AS total, grouping_id() AS gid FROM fruit_sales "
+            "GROUP BY GROUPING SETS ((region, fruit), (region), ()) ORDER BY region, fruit"
+        )
+    )
+
+
+def test_sql_filtered_aggregate(spark, sales, golden):
+    sales.createOrReplaceTempView("fruit_sales")
+    golden.check_df(
+        spark.sql(
+            "SELECT region, sum(amount) FILTER (WHERE fruit = 'apples') AS apples, "
+            "count(*) FILTER (WHERE year = 2024) AS recent FROM fruit_sales GROUP BY region ORDER BY region"
+        )
+    )

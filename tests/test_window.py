@@ -1,0 +1,256 @@
+"""Window functions: Window specs, frames, ranking, offsets, aggregates over windows, SQL OVER."""
+
+import datetime
+
+import pytest
+from pyspark.sql import Window
+from pyspark.sql import functions as F
+
+
+@pytest.fixture
+def sales(spark):
+    return spark.createDataFrame(
+        [
+            ("a", 1, 10.0),
+            ("a", 2, None),
+            ("a", 2, 30.0),
+            ("a", 4, 40.0),
+            ("b", 1, 5.0),
+            ("b", 3, None),
+            ("b", 5, 15.0),
+            ("c", None, 7.0),
+        ],
+        "k string, t int, v double",
+    )
+
+
+@pytest.fixture
+def dated(spark):
+    return spark.createDataFrame(
+        [
+            ("x", datetime.date(2024, 1, 1), 1),
+            ("x", datetime.date(2024, 1, 2), 2),
+            ("x", datetime.date(2024, 1, 4), 3),
+            ("x", datetime.date(2024, 1, 5), 4),
+            ("y", datetime.date(2024, 1, 1), 5),
+        ],
+        "k string, d date, n int",
+    )
+
+
+def by_k_t():
+    return Window.partitionBy("k").orderBy("t")
+
+
+def ordered(df):
+    return df.orderBy("k", "t", "v")
+
+
+# -- ranking ----------------------------------------------------------------------
+
+
+def test_row_number(sales, golden):
+    golden.check_df(ordered(sales.select("k", "t", "v", F.row_number().over(by_k_t()))))
+
+
+def test_rank_and_dense_rank(sales, golden):
+    golden.check_df(ordered(sales.select("k", "t", "v", F.rank().over(by_k_t()), F.dense_rank().over(by_k_t()))))
+
+
+def test_percent_rank_and_cume_dist(sales, golden):
+    golden.check_df(
+        ordered(sales.select("k", "t", "v", F.percent_rank().over(by_k_t()), F.cume_dist().over(by_k_t())))
+    )
+
+
+def test_ntile(sales, golden):
+    golden.check_df(ordered(sales.select("k", "t", "v", F.ntile(2).over(by_k_t()))))
+
+
+def test_ranking_descending_nulls_last(sales, golden):
+    w = Window.partitionBy("k").orderBy(F.col("t").desc_nulls_last(), F.col("v").asc_nulls_last())
+    golden.check_df(ordered(sales.select("k", "t", "v", F.row_number().over(w).alias("rn"))))
+
+
+def test_window_without_partition(sales, golden):
+    w = Window.orderBy("k", "t", "v")
+    golden.check_df(ordered(sales.select("k", "t", "v", F.row_number().over(w).alias("rn"))))
+
+
+def test_with_column_window(sales, golden):
+    golden.check_df(ordered(sales.withColumn("rk", F.rank().over(by_k_t()))))
+
+
+def test_row_number_needs_order(sales, golden):
+    golden.check_error(lambda: sales.select(F.row_number().over(Window.partitionBy("k"))).collect())
+
+
+# -- offsets ----------------------------------------------------------------------
+
+
+def test_lag_and_lead(sales, golden):
+    golden.check_df(
+        ordered(
+            sales.select(
+                "k", "t", "v",
+                F.lag("v").over(by_k_t()),
+                F.lead("v").over(by_k_t()),
+                F.lag("v", 2).over(by_k_t()),
+            )
+        )
+    )
+
+
+def test_lag_and_lead_with_defaults(sales, golden):
+    golden.check_df(
+        ordered(
+            sales.select(
+                "k", "t", "v",
+                F.lag("v", 1, -1.0).over(by_k_t()),
+                F.lead("t", 2, 0).over(by_k_t()),
+            )
+        )
+    )
+
+
+def test_first_last_ignore_nulls(sales, golden):
+    w = by_k_t().rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)
+    golden.check_df(
+        ordered(
+            sales.select(
+                "k", "t", "v",
+                F.first("v").over(w),
+                F.last("v").over(w),
+                F.first("v", ignorenulls=True).over(w),
+                F.last("v", ignorenulls=True).over(w),
+            )
+        )
+    )
+
+
+def test_first_last_default_frame(sales, golden):
+    golden.check_df(ordered(sales.select("k", "t", "v", F.first("v").over(by_k_t()), F.last("v").over(by_k_t()))))
+
+
+def test_nth_value(sales, golden):
+    golden.check_df(
+        ordered(
+            sales.select(
+                "k", "t", "v",
+                F.nth_value("v", 2).over(by_k_t()),
+                F.nth_value("v", 2, ignoreNulls=True).over(by_k_t()),
+            )
+        )
+    )
+
+
+# -- aggregates over windows -------------------------------------------------------
+
+
+def test_aggregates_over_partition(sales, golden):
+    w = Window.partitionBy("k")
+    golden.check_df(
+        ordered(
+            sales.select(
+                "k", "t", "v",
+                F.sum("v").over(w), F.avg("v").over(w), F.count("v").over(w),
+                F.min("t").over(w), F.max("t").over(w),
+            )
+        )
+    )
+
+
+def test_running_sum_default_range_frame(sales, golden):
+    # Ties on t share the running total: the default frame is a RANGE frame.
+    golden.check_df(ordered(sales.select("k", "t", "v", F.sum("v").over(by_k_t()), F.count("*").over(by_k_t()))))
+
+
+def test_rows_between_offsets(sales, golden):
+    w = by_k_t().rowsBetween(-1, 1)
+    golden.check_df(ordered(sales.orderBy("k", "t", "v").select("k", "t", "v", F.sum("t").over(w))), show=False)
+
+
+def test_rows_between_unbounded_and_current(sales, golden):
+    w = Window.partitionBy("k").orderBy("t", "v").rowsBetween(Window.unboundedPreceding, Window.currentRow)
+    golden.check_df(ordered(sales.select("k", "t", "v", F.sum("v").over(w), F.max("v").over(w))))
+
+
+def test_rows_between_current_and_unbounded(sales, golden):
+    w = Window.partitionBy("k").orderBy("t", "v").rowsBetween(Window.currentRow, Window.unboundedFollowing)
+    golden.check_df(ordered(sales.select("k", "t", "v", F.sum("v").over(w), F.min("t").over(w))))
+
+
+def test_range_between_numbers(sales, golden):
+    w = by_k_t().rangeBetween(-1, 1)
+    golden.check_df(ordered(sales.select("k", "t", "v", F.sum("v").over(w), F.count("v").over(w))))
+
+
+def test_range_between_unbounded_following(sales, golden):
+    w = by_k_t().rangeBetween(0, Window.unboundedFollowing)
+    golden.check_df(ordered(sales.select("k", "t", "v", F.sum("v").over(w))))
+
+
+def test_range_frame_over_dates_sql(spark, dated, golden):
+    dated.createOrReplaceTempView("dated_events")
+    golden.check_df(
+        spark.sql(
+            "SELECT k, d, n, sum(n) OVER (PARTITION BY k ORDER BY d "
+            "RANGE BETWEEN INTERVAL 1 DAY PRECEDING AND CURRENT ROW) AS s "
+            "FROM dated_events ORDER BY k, d"
+        )
+    )
+
+
+def test_window_expression_arithmetic(sales, golden):
+    w = Window.partitionBy("k")
+    golden.check_df(ordered(sales.select("k", "t", "v", (F.col("v") / F.sum("v").over(w)).alias("share"))))
+
+
+def test_filter_on_window_column(sales, golden):
+    ranked = sales.withColumn("rn", F.row_number().over(Window.partitionBy("k").orderBy(F.desc("v"))))
+    golden.check_df(ranked.filter("rn = 1").orderBy("k"))
+
+
+# -- SQL ---------------------------------------------------------------------------
+
+
+def test_sql_over(spark, sales, golden):
+    sales.createOrReplaceTempView("sales")
+    golden.check_df(
+        spark.sql(
+            "SELECT k, t, v, row_number() OVER (PARTITION BY k ORDER BY t, v) AS rn, "
+            "sum(v) OVER (PARTITION BY k) AS total, "
+            "lag(v) OVER (PARTITION BY k ORDER BY t, v) "
+            "FROM sales ORDER BY k, t, v"
+        )
+    )
+
+
+def test_sql_rows_frame(spark, sales, golden):
+    sales.createOrReplaceTempView("sales")
+    golden.check_df(
+        spark.sql(
+            "SELECT k, t, v, sum(t) OVER (PARTITION BY k ORDER BY t, v "
+            "ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM sales ORDER BY k, t, v"
+        )
+    )
+
+
+def test_sql_named_window(spark, sales, golden):
+    sales.createOrReplaceTempView("sales")
+    golden.check_df(
+        spark.sql(
+            "SELECT k, t, v, rank() OVER w AS r, max(v) OVER w AS m FROM sales "
+            "WINDOW w AS (PARTITION BY k ORDER BY t) ORDER BY k, t, v"
+        )
+    )
+
+
+def test_sql_qualify(spark, sales, golden):
+    sales.createOrReplaceTempView("sales")
+    golden.check_df(
+        spark.sql(
+            "SELECT k, t, v FROM sales "
+            "QUALIFY row_number() OVER (PARTITION BY k ORDER BY t DESC, v) = 1 ORDER BY k"
+        )
+    )
