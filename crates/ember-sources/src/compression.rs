@@ -9,7 +9,7 @@ use datafusion::datasource::file_format::file_compression_type::FileCompressionT
 use ember_errors::SparkError;
 
 use crate::errors;
-use crate::paths::{InputFile, qualified};
+use crate::paths::qualified;
 
 /// The codec of a file, by its extension.
 fn codec_of(path: &Path) -> FileCompressionType {
@@ -19,16 +19,6 @@ fn codec_of(path: &Path) -> FileCompressionType {
         Some("zst") => FileCompressionType::ZSTD,
         _ => FileCompressionType::UNCOMPRESSED,
     }
-}
-
-/// The one codec all `files` share (DataFusion decodes one codec per scan).
-pub fn shared_codec(files: &[InputFile]) -> Result<FileCompressionType, SparkError> {
-    let mut codecs = files.iter().map(|f| codec_of(&f.path));
-    let first = codecs.next().unwrap_or(FileCompressionType::UNCOMPRESSED);
-    if codecs.any(|c| c != first) {
-        return Err(SparkError::unsupported("reading compressed and uncompressed files (or different codecs) together"));
-    }
-    Ok(first)
 }
 
 /// The decompressed bytes of a file.
