@@ -1,5 +1,5 @@
 //! Compressed input files, recognised by extension as Spark's Hadoop codecs
-//! recognise them (`.gz`, `.bz2`, `.zst`).
+//! recognise them (`.gz`, `.bz2`, `.zst`, `.deflate`).
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -25,6 +25,9 @@ fn codec_of(path: &Path) -> FileCompressionType {
 pub fn open(path: &Path) -> Result<Box<dyn Read>, SparkError> {
     let file = BufReader::new(File::open(path).map_err(|e| errors::io(&qualified(path), e))?);
     let codec = codec_of(path);
+    if path.extension().is_some_and(|e| e == "deflate") {
+        return Ok(Box::new(flate2::read::ZlibDecoder::new(file)));
+    }
     Ok(if codec == FileCompressionType::GZIP {
         Box::new(flate2::read::MultiGzDecoder::new(file))
     } else if codec == FileCompressionType::BZIP2 {
