@@ -498,4 +498,36 @@ mod tests {
         assert!(run(&ctx, failing, &request(&out, SaveMode::Overwrite, &[])).await.is_err());
         assert_eq!(listing(&out), before);
     }
+
+    #[tokio::test]
+    async fn max_records_per_file_starts_new_files() {
+        let ctx = SessionContext::new();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let mut limited = request(&out, SaveMode::ErrorIfExists, &[]);
+        limited.options = Options::new([("maxRecordsPerFile".to_string(), "2".to_string())].iter().map(|(k, v)| (k, v)));
+        run(&ctx, "SELECT * FROM (VALUES (1), (2), (3)) AS t(a)", &limited).await.unwrap();
+        let files = listing(&out);
+        assert_eq!(files.len(), 3, "{files:?}");
+        assert!(files[1].ends_with("-c000.csv") && files[2].ends_with("-c001.csv"));
+    }
+
+    #[tokio::test]
+    async fn dynamic_overwrite_replaces_only_written_partitions() {
+        let ctx = SessionContext::new();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let sql = "SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(x, p)";
+        run(&ctx, sql, &request(&out, SaveMode::ErrorIfExists, &["p"])).await.unwrap();
+        let mut dynamic = request(&out, SaveMode::Overwrite, &["p"]);
+        dynamic.session_conf = Options::new(
+            [("spark.sql.sources.partitionOverwriteMode".to_string(), "dynamic".to_string())].iter().map(|(k, v)| (k, v)),
+        );
+        run(&ctx, "SELECT 3 AS x, 'b' AS p", &dynamic).await.unwrap();
+        let files = listing(&out);
+        assert!(files.iter().any(|f| f.starts_with("p=a/")), "{files:?}");
+        let b_files: Vec<_> = files.iter().filter(|f| f.starts_with("p=b/")).collect();
+        assert_eq!(b_files.len(), 1);
+        assert_eq!(std::fs::read_to_string(out.join(b_files[0])).unwrap(), "3\n");
+    }
 }
