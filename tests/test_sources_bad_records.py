@@ -3,6 +3,8 @@ unreadable files (ignoreCorruptFiles, ignoreMissingFiles) and JSON/CSV parsing
 options. Test data is written under pytest's tmp_path; goldens hold no paths.
 """
 
+import os
+
 import pytest
 
 from conftest import conf
@@ -225,3 +227,17 @@ def test_corrupt_files(spark, tmp_path, golden):
     golden.check_df(spark.read.schema("a INT, b INT").option("ignoreCorruptFiles", True).csv(root), "option")
     with conf(spark, "spark.sql.files.ignoreCorruptFiles", "true"):
         golden.check_df(spark.read.schema("a INT, b INT").csv(root), "conf")
+
+
+def test_modified_before_and_after(spark, tmp_path, golden):
+    old = write_file(tmp_path / "d" / "old.csv", "old\n")
+    new = write_file(tmp_path / "d" / "new.csv", "new\n")
+    os.utime(old, (1577836800, 1577836800))  # 2020-01-01 00:00 UTC
+    os.utime(new, (1609459200, 1609459200))  # 2021-01-01 00:00 UTC
+    root = str(tmp_path / "d")
+    golden.check_df(spark.read.option("modifiedBefore", "2020-06-01T00:00:00").csv(root), "before")
+    golden.check_df(spark.read.option("modifiedAfter", "2020-06-01T00:00:00").csv(root), "after")
+    window = {"modifiedAfter": "2019-12-31T23:00:00", "modifiedBefore": "2020-01-01T02:00:00"}
+    golden.check_df(spark.read.options(**window).csv(root), "window")
+    check_error(golden, tmp_path, lambda: spark.read.option("modifiedAfter", "2022-01-01T00:00:00").csv(root).schema, "none_left")
+    check_error(golden, tmp_path, lambda: spark.read.option("modifiedAfter", "junk").csv(root).schema, "invalid")

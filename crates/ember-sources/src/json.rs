@@ -148,6 +148,9 @@ fn struct_fields(fields: BTreeMap<String, Inferred>, drop_all_null: bool) -> Fie
 /// fields, sorted by name, all nullable, plus the corrupt-record column when
 /// a record does not parse in PERMISSIVE mode.
 pub fn infer_schema(files: &[InputFile], options: &JsonReadOptions) -> Result<Vec<Field>, SparkError> {
+    if files.is_empty() {
+        return Err(errors::unable_to_infer_schema("JSON"));
+    }
     let mut top = Inferred::Struct(BTreeMap::new());
     let mut saw_malformed = false;
     for file in files {

@@ -16,6 +16,7 @@ pub mod errors;
 mod json;
 mod json_records;
 mod json_syntax;
+mod modified_filter;
 pub mod options;
 pub mod partition;
 pub mod paths;

@@ -19,6 +19,7 @@ use ember_functions::cast::{CastMode, spark_cast};
 use crate::csv::{self, CsvReadOptions};
 use crate::csv_records::CsvRecords;
 use crate::json_records::{JsonReadOptions, JsonRecords};
+use crate::modified_filter::ModifiedFilter;
 use crate::record_scan::{FileFailures, RecordFiles, RecordFormat};
 use crate::text_encoding::Charset;
 use crate::{compression, discovery, errors};
@@ -54,7 +55,10 @@ pub fn plan_read(request: &ReadRequest) -> Result<LogicalPlan, SparkError> {
         return Err(SparkError::illegal_argument("'path' is not specified"));
     }
     let name_filter = paths::name_filter(request.options.get("pathGlobFilter"))?;
-    let files = list_inputs(&request.paths, name_filter.as_ref())?;
+    let mut files = list_inputs(&request.paths, name_filter.as_ref())?;
+    if let Some(modified) = ModifiedFilter::from_options(&request.options, &request.session_tz)? {
+        files.retain(|file| modified.keeps(file));
+    }
     let partitions = if request.options.bool("recursiveFileLookup", false)? {
         None
     } else {
