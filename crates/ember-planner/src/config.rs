@@ -13,6 +13,8 @@ pub struct PlannerConfig {
     pub arrow_max_records_per_batch: usize,
     /// The session settings handed to pyspark's worker code with Python UDFs.
     pub python_runner_conf: Vec<(String, String)>,
+    /// The session settings file sources read (`spark.sql.files.*`, ...).
+    pub file_source_conf: Vec<(String, String)>,
 }
 
 impl Default for PlannerConfig {
@@ -23,6 +25,7 @@ impl Default for PlannerConfig {
             case_sensitive: false,
             arrow_max_records_per_batch: 10_000,
             python_runner_conf: Vec::new(),
+            file_source_conf: Vec::new(),
         }
     }
 }

@@ -31,6 +31,7 @@ impl Planner<'_> {
             options,
             paths,
             session_tz: tz,
+            session_conf: Options::new(self.config.file_source_conf.iter().map(|(k, v)| (k, v))),
         };
         let plan = ember_sources::plan_read(&request)?;
         let columns: Vec<Expr> = plan

@@ -152,7 +152,14 @@ impl SessionConf {
             case_sensitive: flag("spark.sql.caseSensitive", false),
             arrow_max_records_per_batch: self.max_records_per_batch(),
             python_runner_conf: self.python_runner_conf(),
+            file_source_conf: self.file_source_conf(),
         }
+    }
+
+    /// The settings file reads and writes follow.
+    fn file_source_conf(&self) -> Vec<(String, String)> {
+        const PREFIXES: &[&str] = &["spark.sql.files.", "spark.sql.sources.", "spark.sql.columnNameOfCorruptRecord"];
+        self.all(None).into_iter().filter(|(k, _)| PREFIXES.iter().any(|p| k.starts_with(p))).collect()
     }
 
     /// The settings pyspark's worker code reads (time zone, Arrow and pandas

@@ -31,6 +31,7 @@ pub async fn run(session: &Session, write: connect::WriteOperation) -> Result<()
         write_operation::SaveMode::Ignore => SaveMode::Ignore,
         write_operation::SaveMode::ErrorIfExists | write_operation::SaveMode::Unspecified => SaveMode::ErrorIfExists,
     };
+    let file_conf = session.conf.read().unwrap_or_else(|e| e.into_inner()).planner_config().file_source_conf;
     let planned = plan(session, input)?;
     let schema = output_schema(&planned)?;
     let request = WriteRequest {
@@ -39,6 +40,7 @@ pub async fn run(session: &Session, write: connect::WriteOperation) -> Result<()
         mode,
         partition_by: write.partitioning_columns.clone(),
         options,
+        session_conf: Options::new(file_conf.iter().map(|(k, v)| (k, v))),
     };
     ember_sources::write(&session.ctx.state(), planned.plan, schema, &request).await
 }

@@ -1,5 +1,5 @@
 //! Compressed input files, recognised by extension as Spark's Hadoop codecs
-//! recognise them (`.gz`, `.bz2`, `.zst`).
+//! recognise them (`.gz`, `.bz2`, `.zst`, `.deflate`).
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -9,7 +9,7 @@ use datafusion::datasource::file_format::file_compression_type::FileCompressionT
 use ember_errors::SparkError;
 
 use crate::errors;
-use crate::paths::{InputFile, qualified};
+use crate::paths::qualified;
 
 /// The codec of a file, by its extension.
 fn codec_of(path: &Path) -> FileCompressionType {
@@ -21,20 +21,13 @@ fn codec_of(path: &Path) -> FileCompressionType {
     }
 }
 
-/// The one codec all `files` share (DataFusion decodes one codec per scan).
-pub fn shared_codec(files: &[InputFile]) -> Result<FileCompressionType, SparkError> {
-    let mut codecs = files.iter().map(|f| codec_of(&f.path));
-    let first = codecs.next().unwrap_or(FileCompressionType::UNCOMPRESSED);
-    if codecs.any(|c| c != first) {
-        return Err(SparkError::unsupported("reading compressed and uncompressed files (or different codecs) together"));
-    }
-    Ok(first)
-}
-
 /// The decompressed bytes of a file.
 pub fn open(path: &Path) -> Result<Box<dyn Read>, SparkError> {
     let file = BufReader::new(File::open(path).map_err(|e| errors::io(&qualified(path), e))?);
     let codec = codec_of(path);
+    if path.extension().is_some_and(|e| e == "deflate") {
+        return Ok(Box::new(flate2::read::ZlibDecoder::new(file)));
+    }
     Ok(if codec == FileCompressionType::GZIP {
         Box::new(flate2::read::MultiGzDecoder::new(file))
     } else if codec == FileCompressionType::BZIP2 {

@@ -1,92 +1,106 @@
 //! CSV: Spark's options, column naming and schema inference.
 //!
-//! Files are read by DataFusion's CSV reader as strings; the typed columns
-//! come from Spark's casts on top (see [`crate::read`]), so a field that does
-//! not parse becomes NULL as in Spark's PERMISSIVE mode.
+//! Records are split by [`crate::csv_syntax`] and typed by
+//! [`crate::csv_records`] when the query runs.
 
-use std::io::Read;
 use std::sync::Arc;
 
 use arrow::datatypes::{DataType, Field};
-use datafusion::datasource::file_format::csv::CsvFormat;
-use datafusion::datasource::file_format::file_compression_type::FileCompressionType;
 use ember_errors::SparkError;
 use ember_functions::cast::{parse_date, parse_timestamp_ntz};
 
-use crate::{compression, errors};
+use crate::bad_records::{BadRecords, ParseMode};
+use crate::errors;
+use crate::csv_syntax::{self, CsvSyntax, Record};
+use crate::csv_values::FloatSpellings;
 use crate::options::Options;
-use crate::paths::{InputFile, qualified};
+use crate::paths::InputFile;
+use crate::text_encoding::Charset;
 
-/// Spark's CSV reading options that shape parsing.
+/// Spark's CSV reading options.
 #[derive(Debug, Clone)]
 pub struct CsvReadOptions {
+    /// How records and fields are delimited and quoted.
+    pub syntax: CsvSyntax,
     /// `header`: the first line of each file names the columns.
     pub header: bool,
-    /// `sep` / `delimiter`.
-    pub delimiter: u8,
-    /// `quote` (`\0` when disabled).
-    pub quote: u8,
-    /// `escape` (Spark's default is a backslash).
-    pub escape: u8,
-    /// `comment`: lines starting with it are skipped.
-    pub comment: Option<u8>,
-    /// `nullValue`: the text read as NULL (besides the empty field).
+    /// `nullValue`: the text read as NULL.
     pub null_value: String,
+    /// `emptyValue`: what a quoted empty field reads as.
+    pub empty_value: String,
+    /// `nanValue`, `positiveInf`, `negativeInf`.
+    pub floats: FloatSpellings,
     /// `inferSchema`.
     pub infer_schema: bool,
-    /// `multiLine`: quoted values may span lines.
-    pub multi_line: bool,
-    /// The codec of the input files.
-    pub compression: FileCompressionType,
+    /// `mode` and `columnNameOfCorruptRecord`.
+    pub bad_records: BadRecords,
+    /// `encoding` / `charset`.
+    pub charset: Charset,
 }
 
 impl CsvReadOptions {
     /// Reads Spark's option names (case-insensitive).
     pub fn parse(options: &Options) -> Result<Self, SparkError> {
         let delimiter = match options.first_of(&["sep", "delimiter"]) {
-            Some(_) if options.get("sep").is_some() => options.byte("sep", b',')?,
-            Some(_) => options.byte("delimiter", b',')?,
-            None => b',',
+            None => ",".to_string(),
+            Some(_) => {
+                let key = if options.get("sep").is_some() { "sep" } else { "delimiter" };
+                options.text_char(key)?
+            }
         };
-        let comment = options.byte("comment", 0)?;
-        Ok(CsvReadOptions {
-            header: options.bool("header", false)?,
+        let escape = options.byte("escape", b'\\')?;
+        let quote = options.byte("quote", b'"')?;
+        let optional = |b: u8| (b != 0).then_some(b as char);
+        let escape_escape = match options.get("charToEscapeQuoteEscaping") {
+            Some(_) => optional(options.byte("charToEscapeQuoteEscaping", 0)?),
+            None if escape != quote => optional(escape),
+            None => None,
+        };
+        let syntax = CsvSyntax {
             delimiter,
-            quote: options.byte("quote", b'"')?,
-            escape: options.byte("escape", b'\\')?,
-            comment: (comment != 0).then_some(comment),
-            null_value: options.get("nullValue").unwrap_or("").to_string(),
-            infer_schema: options.bool("inferSchema", false)?,
+            quote: optional(quote),
+            escape: optional(escape),
+            escape_escape,
+            comment: optional(options.byte("comment", 0)?),
+            trim_leading: options.bool("ignoreLeadingWhiteSpace", false)?,
+            trim_trailing: options.bool("ignoreTrailingWhiteSpace", false)?,
             multi_line: options.bool("multiLine", false)?,
-            compression: FileCompressionType::UNCOMPRESSED,
+            line_sep: options.get("lineSep").filter(|s| !s.is_empty()).map(str::to_string),
+        };
+        let defaults = FloatSpellings::default();
+        Ok(CsvReadOptions {
+            syntax,
+            header: options.bool("header", false)?,
+            null_value: options.get("nullValue").unwrap_or("").to_string(),
+            empty_value: options.get("emptyValue").unwrap_or("").to_string(),
+            floats: FloatSpellings {
+                nan: options.get("nanValue").map_or(defaults.nan, str::to_string),
+                positive_inf: options.get("positiveInf").map_or(defaults.positive_inf, str::to_string),
+                negative_inf: options.get("negativeInf").map_or(defaults.negative_inf, str::to_string),
+            },
+            infer_schema: options.bool("inferSchema", false)?,
+            bad_records: BadRecords::from_options(options),
+            charset: Charset::from_name(options.first_of(&["encoding", "charset"]).unwrap_or("UTF-8"))?,
         })
     }
 
-    /// DataFusion's CSV format for these options (every column read as text;
-    /// `nullValue` is applied by the reader's projection).
-    pub fn format(&self) -> CsvFormat {
-        CsvFormat::default()
-            .with_has_header(self.header)
-            .with_delimiter(self.delimiter)
-            .with_quote(self.quote)
-            .with_escape(Some(self.escape))
-            .with_comment(self.comment)
-            .with_newlines_in_values(self.multi_line)
-            .with_truncated_rows(true)
-            .with_file_compression_type(self.compression)
+    /// A field's text after `emptyValue` and `nullValue` (`None` is NULL).
+    pub fn resolve<'a>(&'a self, field: Option<&'a String>) -> Option<&'a str> {
+        let text = match field {
+            None => return None,
+            Some(text) if text.is_empty() => self.empty_value.as_str(),
+            Some(text) => text.as_str(),
+        };
+        (text != self.null_value).then_some(text)
     }
 
-    fn reader(&self, input: Box<dyn Read>) -> ::csv::Reader<Box<dyn Read>> {
-        ::csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(self.delimiter)
-            .quote(self.quote)
-            .quoting(self.quote != 0)
-            .escape(Some(self.escape))
-            .double_quote(true)
-            .comment(self.comment)
-            .from_reader(input)
+    /// The records of one file (its header left out when `header` is set).
+    pub fn file_records<'a>(&self, text: &'a str) -> Vec<Record<'a>> {
+        let mut records = csv_syntax::records(text, &self.syntax);
+        if self.header && !records.is_empty() {
+            records.remove(0);
+        }
+        records
     }
 }
 
@@ -100,7 +114,10 @@ pub fn infer_schema(files: &[InputFile], options: &CsvReadOptions) -> Result<Vec
             record
                 .iter()
                 .enumerate()
-                .map(|(i, name)| if options.header && !name.is_empty() { name.to_string() } else { format!("_c{i}") })
+                .map(|(i, name)| match name {
+                    Some(name) if options.header && !name.is_empty() => name.clone(),
+                    _ => format!("_c{i}"),
+                })
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default();
@@ -116,25 +133,27 @@ pub fn infer_schema(files: &[InputFile], options: &CsvReadOptions) -> Result<Vec
     Ok(names.into_iter().zip(types).map(|(name, t)| Field::new(name, t, true)).collect())
 }
 
-fn first_record(file: &InputFile, options: &CsvReadOptions) -> Result<Option<::csv::StringRecord>, SparkError> {
-    let mut reader = options.reader(compression::open(&file.path)?);
-    match reader.records().next() {
-        Some(record) => Ok(Some(record.map_err(|e| errors::io(&qualified(&file.path), e))?)),
-        None => Ok(None),
-    }
+fn file_text(file: &InputFile, options: &CsvReadOptions) -> Result<String, SparkError> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut crate::compression::open(&file.path)?, &mut bytes)
+        .map_err(|e| crate::errors::io(&crate::paths::qualified(&file.path), e))?;
+    Ok(options.charset.decode(&bytes))
+}
+
+fn first_record(file: &InputFile, options: &CsvReadOptions) -> Result<Option<Vec<Option<String>>>, SparkError> {
+    let text = file_text(file, options)?;
+    Ok(csv_syntax::records(&text, &options.syntax).into_iter().next().map(|r| r.fields))
 }
 
 fn infer_file(file: &InputFile, options: &CsvReadOptions, inferred: &mut [Inferred]) -> Result<(), SparkError> {
-    let mut reader = options.reader(compression::open(&file.path)?);
-    for (index, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| errors::io(&qualified(&file.path), e))?;
-        if index == 0 && options.header {
+    let text = file_text(file, options)?;
+    let drop_malformed = options.bad_records.mode == ParseMode::DropMalformed;
+    for record in options.file_records(&text) {
+        if drop_malformed && record.fields.len() != inferred.len() {
             continue;
         }
-        for (slot, value) in inferred.iter_mut().zip(record.iter()) {
-            if value.is_empty() || value == options.null_value {
-                continue;
-            }
+        for (slot, field) in inferred.iter_mut().zip(&record.fields) {
+            let Some(value) = options.resolve(field.as_ref()) else { continue };
             *slot = slot.merge(Inferred::of(value));
         }
     }

@@ -12,6 +12,8 @@ use datafusion::datasource::source_as_provider;
 use datafusion::logical_expr::{Expr, LogicalPlan, TableType};
 use datafusion::physical_plan::ExecutionPlan;
 
+use crate::record_scan::RecordFiles;
+
 /// The input files of `plan` (an unoptimized plan), in first-seen order.
 pub fn input_files(plan: &LogicalPlan) -> Vec<String> {
     let mut files: Vec<String> = Vec::new();
@@ -22,6 +24,8 @@ pub fn input_files(plan: &LogicalPlan) -> Vec<String> {
                     listing.table_paths().iter().map(|url| url.as_str().to_string()).collect()
                 } else if let Some(loaded) = provider.downcast_ref::<LoadedFiles>() {
                     loaded.files.clone()
+                } else if let Some(records) = provider.downcast_ref::<RecordFiles>() {
+                    records.uris()
                 } else {
                     Vec::new()
                 };

@@ -1,15 +1,19 @@
-//! JSON Lines: Spark's schema inference (fields sorted by name, integers as
-//! bigint, fractions as double, conflicts widened to string).
+//! JSON schema inference as Spark's: the union of the records' fields,
+//! sorted by name, integers as bigint, fractions as double (or decimal with
+//! `prefersDecimal`), conflicts widened to string, and a `_corrupt_record`
+//! column when a record does not parse (PERMISSIVE).
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
+use std::io::Read;
 
 use arrow::datatypes::{DataType, Field, Fields};
 use ember_errors::SparkError;
-use serde_json::Value;
 
-use crate::{compression, errors};
+use crate::bad_records::{ParseMode, malformed_record_in_parsing};
+use crate::json_records::{JsonReadOptions, rows};
+use crate::json_syntax::{Kind, Value};
 use crate::paths::{InputFile, qualified};
+use crate::{compression, errors};
 
 /// A JSON value's type during inference.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,26 +21,50 @@ enum Inferred {
     Null,
     Boolean,
     Long,
-    Decimal(u8),
+    /// Decimal(precision, scale).
+    Decimal(u8, i8),
     Double,
     String,
     Array(Box<Inferred>),
     Struct(BTreeMap<String, Inferred>),
 }
 
+/// The largest decimal precision.
+const MAX_PRECISION: u8 = 38;
+
 impl Inferred {
-    fn of(value: &Value) -> Inferred {
-        match value {
-            Value::Null => Inferred::Null,
-            Value::Bool(_) => Inferred::Boolean,
-            Value::Number(n) if n.is_i64() => Inferred::Long,
-            Value::Number(n) if n.is_u64() => Inferred::Decimal(20),
-            Value::Number(_) => Inferred::Double,
-            Value::String(_) => Inferred::String,
-            Value::Array(items) => {
-                Inferred::Array(Box::new(items.iter().map(Inferred::of).fold(Inferred::Null, Inferred::merge)))
+    fn of(value: &Value, options: &JsonReadOptions) -> Inferred {
+        let primitive = |inferred: Inferred| if options.primitives_as_string { Inferred::String } else { inferred };
+        match &value.kind {
+            Kind::Null => Inferred::Null,
+            Kind::Bool(_) => primitive(Inferred::Boolean),
+            Kind::Integer(text) if text.parse::<i64>().is_ok() => primitive(Inferred::Long),
+            Kind::Integer(text) => primitive(match decimal_shape(text) {
+                Some((precision, 0)) => Inferred::Decimal(precision, 0),
+                _ => Inferred::Double,
+            }),
+            Kind::Float(text) if options.prefers_decimal => primitive(match decimal_shape(text) {
+                Some((precision, scale)) => Inferred::Decimal(precision, scale),
+                None => Inferred::Double,
+            }),
+            Kind::Float(_) | Kind::NonNumeric(_) => primitive(Inferred::Double),
+            Kind::String(_) => Inferred::String,
+            Kind::Array(items) => Inferred::Array(Box::new(
+                items.iter().map(|v| Inferred::of(v, options)).fold(Inferred::Null, Inferred::merge),
+            )),
+            Kind::Object(members) => {
+                Inferred::Struct(members.iter().map(|(k, v)| (k.clone(), Inferred::of(v, options))).fold(
+                    BTreeMap::new(),
+                    |mut map, (k, t)| {
+                        let merged = match map.remove(&k) {
+                            Some(existing) => Inferred::merge(existing, t),
+                            None => t,
+                        };
+                        map.insert(k, merged);
+                        map
+                    },
+                ))
             }
-            Value::Object(map) => Inferred::Struct(map.iter().map(|(k, v)| (k.clone(), Inferred::of(v))).collect()),
         }
     }
 
@@ -46,9 +74,9 @@ impl Inferred {
         match (self, other) {
             (a, b) if a == b => a,
             (Null, x) | (x, Null) => x,
-            (Long, Decimal(p)) | (Decimal(p), Long) => Decimal(p.max(20)),
-            (Decimal(p), Decimal(q)) => Decimal(p.max(q)),
-            (Long | Decimal(_), Double) | (Double, Long | Decimal(_)) => Double,
+            (Long, Decimal(p, s)) | (Decimal(p, s), Long) => widen_decimals((p, s), (20, 0)),
+            (Decimal(p, s), Decimal(q, t)) => widen_decimals((p, s), (q, t)),
+            (Long | Decimal(..), Double) | (Double, Long | Decimal(..)) => Double,
             (Array(a), Array(b)) => Array(Box::new(a.merge(*b))),
             (Struct(mut a), Struct(b)) => {
                 for (name, t) in b {
@@ -64,56 +92,113 @@ impl Inferred {
         }
     }
 
-    fn data_type(self) -> DataType {
-        match self {
+    /// The type, or `None` for a field `dropFieldIfAllNull` leaves out.
+    fn data_type(self, drop_all_null: bool) -> Option<DataType> {
+        Some(match self {
+            Inferred::Null if drop_all_null => return None,
             Inferred::Null | Inferred::String => DataType::Utf8,
             Inferred::Boolean => DataType::Boolean,
             Inferred::Long => DataType::Int64,
-            Inferred::Decimal(p) => DataType::Decimal128(p, 0),
+            Inferred::Decimal(p, s) => DataType::Decimal128(p, s),
             Inferred::Double => DataType::Float64,
-            Inferred::Array(element) => ember_types::array_type(element.data_type(), true),
-            Inferred::Struct(fields) => DataType::Struct(struct_fields(fields)),
-        }
+            Inferred::Array(element) => ember_types::array_type(element.data_type(drop_all_null)?, true),
+            Inferred::Struct(fields) => {
+                let fields = struct_fields(fields, drop_all_null);
+                if fields.is_empty() && drop_all_null {
+                    return None;
+                }
+                DataType::Struct(fields)
+            }
+        })
     }
 }
 
-fn struct_fields(fields: BTreeMap<String, Inferred>) -> Fields {
-    fields.into_iter().map(|(name, t)| Field::new(name, t.data_type(), true)).collect()
+/// Spark's decimal for a number's text, as Java's `BigDecimal` sees it:
+/// (precision, scale), or `None` when it exceeds 38 digits.
+fn decimal_shape(text: &str) -> Option<(u8, i8)> {
+    let unsigned = text.trim_start_matches(['-', '+']);
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(at) => (&unsigned[..at], unsigned[at + 1..].parse::<i32>().ok()?),
+        None => (unsigned, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = format!("{whole}{fraction}");
+    let significant = digits.trim_start_matches('0').len().max(1) as i32;
+    let scale = (fraction.len() as i32 - exponent).max(0);
+    let precision = significant.max(scale);
+    (precision <= i32::from(MAX_PRECISION)).then_some((precision as u8, scale as i8))
 }
 
-/// The schema Spark infers from JSON Lines files: the union of the top-level
-/// objects' fields, sorted by name, all nullable.
-pub fn infer_schema(files: &[InputFile]) -> Result<Vec<Field>, SparkError> {
-    let mut top = BTreeMap::new();
+/// Spark's widening of two decimals: enough integral digits and scale for both.
+fn widen_decimals((p1, s1): (u8, i8), (p2, s2): (u8, i8)) -> Inferred {
+    let scale = s1.max(s2);
+    let integral = (p1 as i16 - s1 as i16).max(p2 as i16 - s2 as i16);
+    let precision = (integral + scale as i16).min(MAX_PRECISION as i16) as u8;
+    Inferred::Decimal(precision, scale)
+}
+
+fn struct_fields(fields: BTreeMap<String, Inferred>, drop_all_null: bool) -> Fields {
+    fields
+        .into_iter()
+        .filter_map(|(name, t)| t.data_type(drop_all_null).map(|dt| Field::new(name, dt, true)))
+        .collect()
+}
+
+/// The schema Spark infers from JSON files: the union of the records'
+/// fields, sorted by name, all nullable, plus the corrupt-record column when
+/// a record does not parse in PERMISSIVE mode.
+pub fn infer_schema(files: &[InputFile], options: &JsonReadOptions) -> Result<Vec<Field>, SparkError> {
+    if files.is_empty() {
+        return Err(errors::unable_to_infer_schema("JSON"));
+    }
+    let mut top = Inferred::Struct(BTreeMap::new());
+    let mut saw_malformed = false;
     for file in files {
-        for line in BufReader::new(compression::open(&file.path)?).lines() {
-            let line = line.map_err(|e| errors::io(&qualified(&file.path), e))?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(&line) {
-                let Inferred::Struct(merged) =
-                    Inferred::Struct(std::mem::take(&mut top)).merge(Inferred::of(&Value::Object(map)))
-                else {
-                    unreachable!("two structs merge into a struct")
-                };
-                top = merged;
+        let mut bytes = Vec::new();
+        compression::open(&file.path)?.read_to_end(&mut bytes).map_err(|e| errors::io(&qualified(&file.path), e))?;
+        let text = options.charset.decode(&bytes);
+        for record in options.records(&text) {
+            let objects = record.as_ref().ok().and_then(rows);
+            let Some(objects) = objects else {
+                match options.bad_records.mode {
+                    ParseMode::FailFast => return Err(malformed_record_in_parsing(&options.bad_records.corrupt_column)),
+                    ParseMode::DropMalformed => continue,
+                    ParseMode::Permissive => {
+                        saw_malformed = true;
+                        continue;
+                    }
+                }
+            };
+            for members in objects {
+                let object = Value { kind: Kind::Object(members.to_vec()), raw: "" };
+                top = top.merge(Inferred::of(&object, options));
             }
         }
     }
-    Ok(struct_fields(top).iter().map(|f| f.as_ref().clone()).collect())
+    let Inferred::Struct(mut fields) = top else { unreachable!("two structs merge into a struct") };
+    if saw_malformed {
+        fields.insert(options.bad_records.corrupt_column.clone(), Inferred::String);
+    }
+    Ok(struct_fields(fields, options.drop_field_if_all_null).iter().map(|f| f.as_ref().clone()).collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::options::Options;
+
+    fn infer(text: &str, pairs: &[(&str, &str)]) -> Vec<Field> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.json");
+        std::fs::write(&path, text).unwrap();
+        let owned: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let options = JsonReadOptions::parse(&Options::new(owned.iter().map(|(k, v)| (k, v)))).unwrap();
+        infer_schema(&[InputFile { path: path.clone(), size: 0, root: path }], &options).unwrap()
+    }
 
     #[test]
     fn infers_sorted_widened_fields() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.json");
-        std::fs::write(&path, "{\"b\": 1, \"a\": \"x\"}\n{\"b\": 1.5, \"c\": [1, null], \"d\": {\"z\": true, \"y\": null}}\n\n").unwrap();
-        let fields = infer_schema(&[InputFile { path: path.clone(), size: 0, root: path }]).unwrap();
+        let fields = infer("{\"b\": 1, \"a\": \"x\"}\n{\"b\": 1.5, \"c\": [1, null], \"d\": {\"z\": true, \"y\": null}}\n\n", &[]);
         let names: Vec<_> = fields.iter().map(|f| f.name().as_str()).collect();
         assert_eq!(names, ["a", "b", "c", "d"]);
         assert_eq!(fields[1].data_type(), &DataType::Float64);
@@ -124,8 +209,26 @@ mod tests {
     }
 
     #[test]
+    fn malformed_records_add_the_corrupt_column() {
+        let fields = infer("{\"a\": 1}\n{bad\n5\n[{\"a\": 2}]\n", &[]);
+        let names: Vec<_> = fields.iter().map(|f| f.name().as_str()).collect();
+        assert_eq!(names, ["_corrupt_record", "a"]);
+        assert_eq!(infer("{\"a\": 1}\n{bad\n", &[("mode", "DROPMALFORMED")]).len(), 1);
+    }
+
+    #[test]
+    fn options_change_the_types() {
+        let text = "{\"a\": 1, \"b\": 1.50, \"c\": null, \"d\": true}\n";
+        let types = |pairs: &[(&str, &str)]| infer(text, pairs).iter().map(|f| f.data_type().clone()).collect::<Vec<_>>();
+        assert_eq!(types(&[]), [DataType::Int64, DataType::Float64, DataType::Utf8, DataType::Boolean]);
+        assert_eq!(types(&[("primitivesAsString", "true")]), vec![DataType::Utf8; 4]);
+        assert_eq!(types(&[("prefersDecimal", "true")])[1], DataType::Decimal128(3, 2));
+        assert_eq!(types(&[("dropFieldIfAllNull", "true")]).len(), 3);
+    }
+
+    #[test]
     fn conflicting_types_become_string() {
         assert_eq!(Inferred::Long.merge(Inferred::Boolean), Inferred::String);
-        assert_eq!(Inferred::Long.merge(Inferred::Decimal(25)), Inferred::Decimal(25));
+        assert_eq!(Inferred::Long.merge(Inferred::Decimal(25, 0)), Inferred::Decimal(25, 0));
     }
 }

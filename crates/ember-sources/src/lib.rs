@@ -3,16 +3,26 @@
 //! `df.write` with Spark's save modes, file names, partition folders and an
 //! all-or-nothing commit.
 
+mod bad_records;
+mod cells;
 mod compression;
 mod csv;
+mod csv_records;
+mod csv_syntax;
+mod csv_values;
 mod discovery;
 mod input_files;
 pub mod errors;
 mod json;
+mod json_records;
+mod json_syntax;
+mod modified_filter;
 pub mod options;
 pub mod partition;
 pub mod paths;
 mod read;
+mod record_scan;
+mod text_encoding;
 mod text_values;
 mod write;
 mod writers;

@@ -50,6 +50,16 @@ impl Options {
         }
     }
 
+    /// A separator option (`sep`): one or more characters, `\t` for a tab.
+    pub fn text_char(&self, key: &str) -> Result<String, SparkError> {
+        match self.get(key) {
+            None | Some("") => Err(SparkError::illegal_argument("Delimiter cannot be empty string")),
+            Some("\\t") => Ok("\t".to_string()),
+            Some("\\") => Err(SparkError::illegal_argument("Single backslash is prohibited. It has special meaning as beginning of an escape sequence. To get the backslash character, pass a string with two backslashes as the delimiter.")),
+            Some(value) => Ok(value.replace("\\t", "\t")),
+        }
+    }
+
     /// The first option of `keys` that is set.
     pub fn first_of(&self, keys: &[&str]) -> Option<&str> {
         keys.iter().find_map(|k| self.get(k))

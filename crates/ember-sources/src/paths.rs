@@ -28,6 +28,11 @@ pub fn qualified(path: &Path) -> String {
     format!("file:{}", path.display())
 }
 
+/// A file's URI as Spark names read files (`file:///tmp/a.csv`).
+pub fn file_uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
 /// Whether Spark skips a file or folder name when listing: hidden names
 /// (`.x`), metadata such as `_SUCCESS` (but not `_x=1` partition folders) and
 /// files still being copied.

@@ -7,18 +7,21 @@ use arrow::array::{ArrayRef, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use datafusion::catalog::MemTable;
 use datafusion::datasource::file_format::FileFormat;
-use datafusion::datasource::file_format::json::JsonFormat;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
 use datafusion::datasource::provider_as_source;
-use datafusion::functions::expr_fn::nullif;
 use datafusion::common::{Column, ScalarValue};
-use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, col, lit};
+use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, lit};
 use datafusion::parquet::arrow::arrow_reader::ArrowReaderMetadata;
 use ember_errors::{ErrorKind, SparkError};
 use ember_functions::cast::{CastMode, spark_cast};
 
 use crate::csv::{self, CsvReadOptions};
+use crate::csv_records::CsvRecords;
+use crate::json_records::{JsonReadOptions, JsonRecords};
+use crate::modified_filter::ModifiedFilter;
+use crate::record_scan::{FileFailures, RecordFiles, RecordFormat};
+use crate::text_encoding::Charset;
 use crate::{compression, discovery, errors};
 use crate::input_files::LoadedFiles;
 use crate::options::Options;
@@ -37,6 +40,8 @@ pub struct ReadRequest {
     pub paths: Vec<String>,
     /// The session time zone (timestamps carry it).
     pub session_tz: String,
+    /// The session's file source settings (`spark.sql.files.*`, ...).
+    pub session_conf: Options,
 }
 
 /// A plan reading the request's files; its columns carry Spark's names and
@@ -50,7 +55,10 @@ pub fn plan_read(request: &ReadRequest) -> Result<LogicalPlan, SparkError> {
         return Err(SparkError::illegal_argument("'path' is not specified"));
     }
     let name_filter = paths::name_filter(request.options.get("pathGlobFilter"))?;
-    let files = list_inputs(&request.paths, name_filter.as_ref())?;
+    let mut files = list_inputs(&request.paths, name_filter.as_ref())?;
+    if let Some(modified) = ModifiedFilter::from_options(&request.options, &request.session_tz)? {
+        files.retain(|file| modified.keeps(file));
+    }
     let partitions = if request.options.bool("recursiveFileLookup", false)? {
         None
     } else {
@@ -87,8 +95,8 @@ fn data_schema(
         ("text", _) => vec![Field::new("value", DataType::Utf8, true)],
         (_, Some(schema)) => schema,
         ("parquet", None) => with_int96_as_timestamp(parquet_schema(files)?),
-        ("csv", None) => csv::infer_schema(files, &csv_options(files, request)?)?,
-        (_, None) => crate::json::infer_schema(files)?,
+        ("csv", None) => csv::infer_schema(files, &CsvReadOptions::parse(&request.options)?)?,
+        (_, None) => crate::json::infer_schema(files, &JsonReadOptions::parse(&request.options)?)?,
     };
     spark_schema(&schema, &request.session_tz)
 }
@@ -97,12 +105,19 @@ fn data_schema(
 fn plan_files(format: &str, files: &[InputFile], request: &ReadRequest, schema: &[Field]) -> Result<LogicalPlan, SparkError> {
     match format {
         "parquet" => scan(files, ParquetFormat::default(), schema.to_vec()),
-        "csv" => read_csv(files, &csv_options(files, request)?, schema),
+        "csv" => {
+            let options = CsvReadOptions::parse(&request.options)?;
+            let corrupt_column = options.bad_records.corrupt_index(schema)?;
+            let charset = options.charset;
+            let format = CsvRecords { options, corrupt_column };
+            record_files(files, request, schema, Arc::new(format), charset, corrupt_column)
+        }
         "json" => {
-            let format = JsonFormat::default()
-                .with_newline_delimited(true)
-                .with_file_compression_type(compression::shared_codec(files)?);
-            scan(files, format, schema.to_vec())
+            let options = JsonReadOptions::parse(&request.options)?;
+            let corrupt_column = options.bad_records.corrupt_index(schema)?;
+            let charset = options.charset;
+            let format = JsonRecords { options, corrupt_column, time_zone: request.session_tz.clone() };
+            record_files(files, request, schema, Arc::new(format), charset, corrupt_column)
         }
         _ => read_text(files, request),
     }
@@ -226,35 +241,37 @@ fn scan(
     Ok(LogicalPlanBuilder::scan("files", provider_as_source(Arc::new(table)), None)?.build()?)
 }
 
-fn csv_options(files: &[InputFile], request: &ReadRequest) -> Result<CsvReadOptions, SparkError> {
-    let mut options = CsvReadOptions::parse(&request.options)?;
-    options.compression = compression::shared_codec(files)?;
-    Ok(options)
+/// A table of `files` parsed record by record by `format`.
+fn record_files(
+    files: &[InputFile],
+    request: &ReadRequest,
+    schema: &[Field],
+    format: Arc<dyn RecordFormat>,
+    charset: Charset,
+    corrupt_column: Option<usize>,
+) -> Result<LogicalPlan, SparkError> {
+    let table = RecordFiles {
+        files: files.to_vec(),
+        schema: Arc::new(Schema::new(schema.to_vec())),
+        format,
+        charset,
+        corrupt_column,
+        failures: file_failures(request)?,
+    };
+    Ok(LogicalPlanBuilder::scan("files", provider_as_source(Arc::new(table)), None)?.build()?)
 }
 
-/// CSV: the files are scanned as text and each typed column is a Spark cast
-/// of its text, so unparsable fields read as NULL (PERMISSIVE).
-fn read_csv(files: &[InputFile], options: &CsvReadOptions, schema: &[Field]) -> Result<LogicalPlan, SparkError> {
-    let text_fields: Vec<Field> =
-        (0..schema.len()).map(|i| Field::new(format!("c{i}"), DataType::Utf8, true)).collect();
-    let scan = scan(files, options.format(), text_fields)?;
-    let columns: Vec<Expr> = schema
-        .iter()
-        .enumerate()
-        .map(|(i, field)| {
-            let mut text = col(format!("c{i}"));
-            if !options.null_value.is_empty() {
-                text = nullif(text, lit(options.null_value.clone()));
-            }
-            let typed = if field.data_type() == &DataType::Utf8 {
-                text
-            } else {
-                spark_cast(text, field.data_type().clone(), CastMode::Legacy)
-            };
-            typed.alias(field.name())
-        })
-        .collect();
-    Ok(LogicalPlanBuilder::from(scan).project(columns)?.build()?)
+/// `ignoreCorruptFiles` and `ignoreMissingFiles`: the read's options, else
+/// the session's `spark.sql.files.*` settings.
+fn file_failures(request: &ReadRequest) -> Result<FileFailures, SparkError> {
+    let flag = |option: &str, conf: &str| -> Result<bool, SparkError> {
+        let default = request.session_conf.bool(conf, false)?;
+        request.options.bool(option, default)
+    };
+    Ok(FileFailures {
+        ignore_corrupt: flag("ignoreCorruptFiles", "spark.sql.files.ignoreCorruptFiles")?,
+        ignore_missing: flag("ignoreMissingFiles", "spark.sql.files.ignoreMissingFiles")?,
+    })
 }
 
 /// Text: one `value` row per line (`wholetext`: one row per file).
@@ -317,6 +334,7 @@ mod tests {
             options: Options::new([("header".to_string(), "true".to_string()), ("inferSchema".into(), "true".into())].iter().map(|(k, v)| (k, v))),
             paths: vec![dir.path().to_string_lossy().to_string()],
             session_tz: "UTC".into(),
+            session_conf: Options::default(),
         };
         let plan = plan_read(&request).unwrap();
         let ctx = SessionContext::new();
@@ -334,6 +352,7 @@ mod tests {
             options: Options::default(),
             paths: vec!["/definitely/not/here".into()],
             session_tz: "UTC".into(),
+            session_conf: Options::default(),
         };
         assert_eq!(plan_read(&request).unwrap_err().error_class, "DATA_SOURCE_NOT_FOUND");
         request.format = "json".into();

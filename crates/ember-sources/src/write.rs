@@ -51,6 +51,33 @@ pub struct WriteRequest {
     pub partition_by: Vec<String>,
     /// The writer options.
     pub options: Options,
+    /// The session's file source settings (`spark.sql.sources.*`, ...).
+    pub session_conf: Options,
+}
+
+impl WriteRequest {
+    /// Whether an overwrite replaces only the partitions it writes
+    /// (`partitionOverwriteMode=dynamic`, option or session setting).
+    fn dynamic_overwrite(&self) -> bool {
+        let mode = self
+            .options
+            .get("partitionOverwriteMode")
+            .or_else(|| self.session_conf.get("spark.sql.sources.partitionOverwriteMode"));
+        mode.is_some_and(|m| m.eq_ignore_ascii_case("dynamic")) && !self.partition_by.is_empty()
+    }
+
+    /// `maxRecordsPerFile` (option or `spark.sql.files.maxRecordsPerFile`); 0 is no limit.
+    fn max_records_per_file(&self) -> Result<u64, SparkError> {
+        let value = self.options.get("maxRecordsPerFile").or_else(|| self.session_conf.get("spark.sql.files.maxRecordsPerFile"));
+        match value {
+            None => Ok(0),
+            Some(text) => text
+                .trim()
+                .parse::<i64>()
+                .map(|v| v.max(0) as u64)
+                .map_err(|_| SparkError::illegal_argument(format!("maxRecordsPerFile must be a number, got {text}"))),
+        }
+    }
 }
 
 /// Runs the write of `plan`, whose output columns are named and typed by
@@ -69,13 +96,19 @@ pub async fn write(state: &SessionState, plan: LogicalPlan, schema: SchemaRef, r
     let job = uuid::Uuid::new_v4().to_string();
     let staging = destination.join(STAGING_DIR).join(&job);
     std::fs::create_dir_all(&staging).map_err(|e| errors::io(&qualified(&staging), e))?;
-    let result = run_tasks(state, plan, &schema, &layout, &spec, &staging, &job).await;
+    let limits = FileLimits { max_records: request.max_records_per_file()? };
+    let result = run_tasks(state, plan, &schema, &layout, &spec, &staging, &job, limits).await;
     let committed = result.and_then(|written| {
         if written == 0 && layout.partition_columns.is_empty() {
             // An empty result still leaves one file, so its schema can be read back.
-            FileWriter::create(&staging.join(file_name(0, &job, &spec, false)), &layout.data_schema, &spec)?.finish()?;
+            FileWriter::create(&staging.join(file_name(0, 0, &job, &spec, false)), &layout.data_schema, &spec)?.finish()?;
         }
-        commit(&destination, &staging, request.mode == SaveMode::Overwrite && existed)
+        let replace = match request.mode {
+            SaveMode::Overwrite if existed && request.dynamic_overwrite() => Replace::WrittenPartitions,
+            SaveMode::Overwrite if existed => Replace::Everything,
+            _ => Replace::Nothing,
+        };
+        commit(&destination, &staging, replace)
     });
     if committed.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
@@ -87,10 +120,29 @@ pub async fn write(state: &SessionState, plan: LogicalPlan, schema: SchemaRef, r
     committed
 }
 
-/// Spark's file name: `part-00000-<job>-c000.csv` (`.c000` inside partition folders).
-fn file_name(task: usize, job: &str, spec: &FileSpec, partitioned: bool) -> String {
+/// Spark's file name: `part-00000-<job>-c000.csv` (`.c000` inside partition
+/// folders; `c001`, ... for the further files of a task under `maxRecordsPerFile`).
+fn file_name(task: usize, file: usize, job: &str, spec: &FileSpec, partitioned: bool) -> String {
     let separator = if partitioned { '.' } else { '-' };
-    format!("part-{task:05}-{job}{separator}c000{}", spec.extension())
+    format!("part-{task:05}-{job}{separator}c{file:03}{}", spec.extension())
+}
+
+/// Limits on each output file.
+#[derive(Debug, Clone, Copy)]
+struct FileLimits {
+    /// Rows per file (0: no limit).
+    max_records: u64,
+}
+
+/// What a commit removes from the destination first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Replace {
+    /// Nothing (append, or a new destination).
+    Nothing,
+    /// Everything (a static overwrite).
+    Everything,
+    /// The partition folders the job wrote (a dynamic overwrite).
+    WrittenPartitions,
 }
 
 /// Which output columns are data and which name partition folders.
@@ -179,6 +231,7 @@ async fn run_tasks(
     spec: &FileSpec,
     staging: &Path,
     job: &str,
+    limits: FileLimits,
 ) -> Result<usize, SparkError> {
     let physical = state.create_physical_plan(&plan).await?;
     let streams = execute_stream_partitioned(physical, state.task_ctx())?;
@@ -191,6 +244,7 @@ async fn run_tasks(
             layout: layout.clone(),
             spec: spec.clone(),
             staging: staging.to_path_buf(),
+            limits,
         };
         tasks.spawn(task_context.run(stream));
     }
@@ -209,35 +263,71 @@ struct Task {
     layout: Arc<Layout>,
     spec: FileSpec,
     staging: PathBuf,
+    limits: FileLimits,
+}
+
+/// A task's output in one folder: the open file and how many came before.
+struct FolderOutput {
+    writer: Option<FileWriter>,
+    rows_in_file: u64,
+    files: usize,
 }
 
 impl Task {
     async fn run(self, mut stream: SendableRecordBatchStream) -> Result<usize, SparkError> {
-        let mut files: HashMap<PathBuf, FileWriter> = HashMap::new();
-        let partitioned = !self.layout.partition_columns.is_empty();
+        let mut outputs: HashMap<PathBuf, FolderOutput> = HashMap::new();
         while let Some(batch) = stream.next().await {
             let batch = self.spark_batch(&batch?)?;
             if batch.num_rows() == 0 {
                 continue;
             }
             for (folder, rows) in self.layout.split(&batch)? {
-                let writer = match files.get_mut(&folder) {
-                    Some(writer) => writer,
-                    None => {
-                        let dir = self.staging.join(&folder);
-                        std::fs::create_dir_all(&dir).map_err(|e| errors::io(&qualified(&dir), e))?;
-                        let path = dir.join(file_name(self.index, &self.job, &self.spec, partitioned));
-                        files.entry(folder).or_insert(FileWriter::create(&path, &self.layout.data_schema, &self.spec)?)
-                    }
-                };
-                writer.write(&rows)?;
+                let output = outputs.entry(folder.clone()).or_insert(FolderOutput { writer: None, rows_in_file: 0, files: 0 });
+                self.write_rows(&folder, output, &rows)?;
             }
         }
-        let count = files.len();
-        for (_, writer) in files {
-            writer.finish()?;
+        let mut count = 0;
+        for (_, output) in outputs {
+            count += output.files;
+            if let Some(writer) = output.writer {
+                writer.finish()?;
+            }
         }
         Ok(count)
+    }
+
+    /// Writes `rows` into `folder`, starting a new file whenever one holds
+    /// `maxRecordsPerFile` rows.
+    fn write_rows(&self, folder: &Path, output: &mut FolderOutput, rows: &RecordBatch) -> Result<(), SparkError> {
+        let mut offset = 0;
+        while offset < rows.num_rows() {
+            let room = match self.limits.max_records {
+                0 => usize::MAX,
+                max => (max - output.rows_in_file) as usize,
+            };
+            let take = room.min(rows.num_rows() - offset);
+            let writer = match &mut output.writer {
+                Some(writer) => writer,
+                None => {
+                    let dir = self.staging.join(folder);
+                    std::fs::create_dir_all(&dir).map_err(|e| errors::io(&qualified(&dir), e))?;
+                    let partitioned = !self.layout.partition_columns.is_empty();
+                    let path = dir.join(file_name(self.index, output.files, &self.job, &self.spec, partitioned));
+                    output.files += 1;
+                    output.rows_in_file = 0;
+                    output.writer.insert(FileWriter::create(&path, &self.layout.data_schema, &self.spec)?)
+                }
+            };
+            writer.write(&rows.slice(offset, take))?;
+            output.rows_in_file += take as u64;
+            offset += take;
+            if self.limits.max_records > 0 && output.rows_in_file >= self.limits.max_records {
+                if let Some(full) = output.writer.take() {
+                    full.finish()?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The batch with Spark's column names and types.
@@ -255,17 +345,27 @@ impl Task {
     }
 }
 
-/// Moves the staged files into `destination` (after removing its old
-/// contents for an overwrite) and writes `_SUCCESS` last.
-fn commit(destination: &Path, staging: &Path, replace: bool) -> Result<(), SparkError> {
-    if replace {
-        for entry in std::fs::read_dir(destination).map_err(|e| errors::io(&qualified(destination), e))? {
-            let path = entry.map_err(|e| errors::io(&qualified(destination), e))?.path();
-            if path.file_name().is_some_and(|n| n == STAGING_DIR) {
-                continue;
+/// Moves the staged files into `destination` (after removing what an
+/// overwrite replaces) and writes `_SUCCESS` last.
+fn commit(destination: &Path, staging: &Path, replace: Replace) -> Result<(), SparkError> {
+    match replace {
+        Replace::Nothing => {}
+        Replace::Everything => {
+            for entry in std::fs::read_dir(destination).map_err(|e| errors::io(&qualified(destination), e))? {
+                let path = entry.map_err(|e| errors::io(&qualified(destination), e))?.path();
+                if path.file_name().is_some_and(|n| n == STAGING_DIR) {
+                    continue;
+                }
+                remove(&path)?;
             }
-            let removed = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
-            removed.map_err(|e| errors::io(&qualified(&path), e))?;
+        }
+        Replace::WrittenPartitions => {
+            for folder in leaf_folders(staging, staging)? {
+                let target = destination.join(&folder);
+                if target.exists() {
+                    remove(&target)?;
+                }
+            }
         }
     }
     move_tree(staging, destination)?;
@@ -273,6 +373,29 @@ fn commit(destination: &Path, staging: &Path, replace: bool) -> Result<(), Spark
     remove_if_empty(&destination.join(STAGING_DIR));
     let success = destination.join("_SUCCESS");
     std::fs::write(&success, b"").map_err(|e| errors::io(&qualified(&success), e))
+}
+
+fn remove(path: &Path) -> Result<(), SparkError> {
+    let removed = if path.is_dir() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
+    removed.map_err(|e| errors::io(&qualified(path), e))
+}
+
+/// The folders under `dir` that hold files (the partitions a job wrote), relative to `root`.
+fn leaf_folders(root: &Path, dir: &Path) -> Result<Vec<PathBuf>, SparkError> {
+    let mut found = Vec::new();
+    let mut has_files = false;
+    for entry in std::fs::read_dir(dir).map_err(|e| errors::io(&qualified(dir), e))? {
+        let path = entry.map_err(|e| errors::io(&qualified(dir), e))?.path();
+        if path.is_dir() {
+            found.extend(leaf_folders(root, &path)?);
+        } else {
+            has_files = true;
+        }
+    }
+    if has_files && dir != root {
+        found.push(dir.strip_prefix(root).unwrap_or(dir).to_path_buf());
+    }
+    Ok(found)
 }
 
 fn move_tree(from: &Path, to: &Path) -> Result<(), SparkError> {
@@ -305,6 +428,7 @@ mod tests {
             mode,
             partition_by: partition_by.iter().map(|s| s.to_string()).collect(),
             options: Options::default(),
+            session_conf: Options::default(),
         }
     }
 
@@ -373,5 +497,37 @@ mod tests {
         let failing = "SELECT CAST(x AS INT) AS a FROM (VALUES ('1'), ('x')) AS t(x)";
         assert!(run(&ctx, failing, &request(&out, SaveMode::Overwrite, &[])).await.is_err());
         assert_eq!(listing(&out), before);
+    }
+
+    #[tokio::test]
+    async fn max_records_per_file_starts_new_files() {
+        let ctx = SessionContext::new();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let mut limited = request(&out, SaveMode::ErrorIfExists, &[]);
+        limited.options = Options::new([("maxRecordsPerFile".to_string(), "2".to_string())].iter().map(|(k, v)| (k, v)));
+        run(&ctx, "SELECT * FROM (VALUES (1), (2), (3)) AS t(a)", &limited).await.unwrap();
+        let files = listing(&out);
+        assert_eq!(files.len(), 3, "{files:?}");
+        assert!(files[1].ends_with("-c000.csv") && files[2].ends_with("-c001.csv"));
+    }
+
+    #[tokio::test]
+    async fn dynamic_overwrite_replaces_only_written_partitions() {
+        let ctx = SessionContext::new();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let sql = "SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(x, p)";
+        run(&ctx, sql, &request(&out, SaveMode::ErrorIfExists, &["p"])).await.unwrap();
+        let mut dynamic = request(&out, SaveMode::Overwrite, &["p"]);
+        dynamic.session_conf = Options::new(
+            [("spark.sql.sources.partitionOverwriteMode".to_string(), "dynamic".to_string())].iter().map(|(k, v)| (k, v)),
+        );
+        run(&ctx, "SELECT 3 AS x, 'b' AS p", &dynamic).await.unwrap();
+        let files = listing(&out);
+        assert!(files.iter().any(|f| f.starts_with("p=a/")), "{files:?}");
+        let b_files: Vec<_> = files.iter().filter(|f| f.starts_with("p=b/")).collect();
+        assert_eq!(b_files.len(), 1);
+        assert_eq!(std::fs::read_to_string(out.join(b_files[0])).unwrap(), "3\n");
     }
 }

@@ -43,6 +43,34 @@ impl OutputFormat {
     }
 }
 
+impl OutputFormat {
+    /// Spark's name of the format.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Parquet => "parquet",
+            OutputFormat::Csv => "csv",
+            OutputFormat::Json => "json",
+            OutputFormat::Text => "text",
+        }
+    }
+}
+
+/// `[CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION]`: an unknown `compression`.
+fn codec_not_available(name: &str, parquet: bool) -> SparkError {
+    let available = if parquet {
+        "brotli, uncompressed, lzo, snappy, lz4_raw, none, zstd, lz4, gzip"
+    } else {
+        "bzip2, deflate, uncompressed, snappy, none, lz4, gzip"
+    };
+    SparkError::new(
+        ember_errors::ErrorKind::IllegalArgument,
+        "CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION",
+        "56038",
+        format!("The codec {name} is not available. Available codecs are {available}."),
+        &[("codecName", name.to_string()), ("availableCodecs", available.to_string())],
+    )
+}
+
 /// A format's compression codec (the `compression` option).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Codec {
@@ -56,6 +84,10 @@ pub enum Codec {
     Zstd,
     /// LZ4 (Parquet only).
     Lz4,
+    /// Bzip2 (text formats only).
+    Bzip2,
+    /// Deflate, a zlib stream as Hadoop's `DefaultCodec` writes (text formats only).
+    Deflate,
 }
 
 /// How to write the files of one job.
@@ -77,23 +109,27 @@ pub struct FileSpec {
     pub quote_all: bool,
     /// CSV: the text written for NULL.
     pub null_value: String,
+    /// CSV: the text written for an empty string (`emptyValue`; `""` when unset).
+    pub empty_value: Option<String>,
 }
 
 impl FileSpec {
     /// The spec for a format and the writer options.
     pub fn new(format: OutputFormat, options: &Options) -> Result<Self, SparkError> {
         let codec_name = options.first_of(&["compression", "codec"]).map(str::to_lowercase);
-        let codec = match (codec_name.as_deref(), format) {
-            (None, OutputFormat::Parquet) | (Some("snappy"), OutputFormat::Parquet) => Codec::Snappy,
+        let parquet = format == OutputFormat::Parquet;
+        let codec = match (codec_name.as_deref(), parquet) {
+            (None | Some("snappy"), true) => Codec::Snappy,
             (None | Some("none") | Some("uncompressed"), _) => Codec::None,
             (Some("gzip"), _) => Codec::Gzip,
-            (Some("zstd"), OutputFormat::Parquet) => Codec::Zstd,
-            (Some("lz4"), OutputFormat::Parquet) => Codec::Lz4,
-            (Some(other), _) => {
-                return Err(SparkError::illegal_argument(format!(
-                    "Codec [{other}] is not available for {format:?} in Ember."
-                )));
+            (Some("zstd"), true) => Codec::Zstd,
+            (Some("lz4"), true) => Codec::Lz4,
+            (Some("bzip2"), false) => Codec::Bzip2,
+            (Some("deflate"), false) => Codec::Deflate,
+            (Some(name @ ("brotli" | "lzo" | "lz4_raw")), true) | (Some(name @ ("snappy" | "lz4")), false) => {
+                return Err(SparkError::unsupported(format!("the {name} codec for {} files", format.name())));
             }
+            (Some(other), _) => return Err(codec_not_available(other, parquet)),
         };
         Ok(FileSpec {
             format,
@@ -107,6 +143,7 @@ impl FileSpec {
             escape: options.byte("escape", b'\\')?,
             quote_all: options.bool("quoteAll", false)?,
             null_value: options.get("nullValue").unwrap_or("").to_string(),
+            empty_value: options.get("emptyValue").map(str::to_string),
         })
     }
 
@@ -117,12 +154,18 @@ impl FileSpec {
             (OutputFormat::Parquet, Codec::Gzip) => ".gz.parquet",
             (OutputFormat::Parquet, Codec::Zstd) => ".zstd.parquet",
             (OutputFormat::Parquet, Codec::Lz4) => ".lz4hadoop.parquet",
-            (OutputFormat::Parquet, Codec::None) => ".parquet",
+            (OutputFormat::Parquet, Codec::None | Codec::Bzip2 | Codec::Deflate) => ".parquet",
             (OutputFormat::Csv, Codec::Gzip) => ".csv.gz",
+            (OutputFormat::Csv, Codec::Bzip2) => ".csv.bz2",
+            (OutputFormat::Csv, Codec::Deflate) => ".csv.deflate",
             (OutputFormat::Csv, _) => ".csv",
             (OutputFormat::Json, Codec::Gzip) => ".json.gz",
+            (OutputFormat::Json, Codec::Bzip2) => ".json.bz2",
+            (OutputFormat::Json, Codec::Deflate) => ".json.deflate",
             (OutputFormat::Json, _) => ".json",
             (OutputFormat::Text, Codec::Gzip) => ".txt.gz",
+            (OutputFormat::Text, Codec::Bzip2) => ".txt.bz2",
+            (OutputFormat::Text, Codec::Deflate) => ".txt.deflate",
             (OutputFormat::Text, _) => ".txt",
         }
     }
@@ -169,7 +212,7 @@ impl FileWriter {
                 Codec::Gzip => Compression::GZIP(GzipLevel::default()),
                 Codec::Zstd => Compression::ZSTD(ZstdLevel::default()),
                 Codec::Lz4 => Compression::LZ4,
-                Codec::None => Compression::UNCOMPRESSED,
+                Codec::None | Codec::Bzip2 | Codec::Deflate => Compression::UNCOMPRESSED,
             };
             let properties = WriterProperties::builder().set_compression(compression).build();
             let writer = ArrowWriter::try_new(file, schema.clone(), Some(properties))
@@ -179,6 +222,8 @@ impl FileWriter {
         let buffered = BufWriter::new(file);
         let mut out: Box<dyn Write + Send> = match spec.codec {
             Codec::Gzip => Box::new(GzEncoder::new(buffered, flate2::Compression::default())),
+            Codec::Bzip2 => Box::new(bzip2::write::BzEncoder::new(buffered, bzip2::Compression::default())),
+            Codec::Deflate => Box::new(flate2::write::ZlibEncoder::new(buffered, flate2::Compression::default())),
             _ => Box::new(buffered),
         };
         if spec.format == OutputFormat::Csv && spec.header {
@@ -233,8 +278,13 @@ fn csv_line(values: &[Option<String>], spec: &FileSpec) -> String {
     let fields: Vec<String> = values
         .iter()
         .map(|value| match value {
+            None if spec.quote_all && !spec.null_value.is_empty() => format!("{quote}{}{quote}", spec.null_value),
             None => spec.null_value.clone(),
-            Some(v) if v.is_empty() => format!("{quote}{quote}"),
+            Some(v) if v.is_empty() => match &spec.empty_value {
+                Some(empty) if spec.quote_all => format!("{quote}{empty}{quote}"),
+                Some(empty) => empty.clone(),
+                None => format!("{quote}{quote}"),
+            },
             Some(v) => {
                 let special = v.contains([delimiter, quote, '\n', '\r']) || v.contains(escape);
                 if spec.quote_all || special {

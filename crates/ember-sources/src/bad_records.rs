@@ -1,0 +1,201 @@
+//! Spark's handling of records that do not parse (`mode`,
+//! `columnNameOfCorruptRecord`) and the errors it raises for them.
+
+use arrow::array::{ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions, StringArray};
+use arrow::compute::filter_record_batch;
+use arrow::datatypes::{DataType, Field, SchemaRef};
+use ember_errors::{ErrorKind, SparkError};
+
+use crate::options::Options;
+
+/// The corrupt-record column's name unless `columnNameOfCorruptRecord` says
+/// otherwise (`spark.sql.columnNameOfCorruptRecord`).
+pub const DEFAULT_CORRUPT_COLUMN: &str = "_corrupt_record";
+
+/// What a read does with a malformed record (`mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseMode {
+    /// Keep the record: its bad fields become NULL and the corrupt-record
+    /// column (when the schema has one) keeps the raw text. The default, also
+    /// for unknown mode names, as Spark.
+    Permissive,
+    /// Leave the record out.
+    DropMalformed,
+    /// Fail the read.
+    FailFast,
+}
+
+impl ParseMode {
+    /// The `mode` option (any case).
+    pub fn from_options(options: &Options) -> ParseMode {
+        match options.get("mode").map(str::to_ascii_uppercase).as_deref() {
+            Some("DROPMALFORMED") => ParseMode::DropMalformed,
+            Some("FAILFAST") => ParseMode::FailFast,
+            _ => ParseMode::Permissive,
+        }
+    }
+}
+
+/// How one read treats malformed records.
+#[derive(Debug, Clone)]
+pub struct BadRecords {
+    /// The parse mode.
+    pub mode: ParseMode,
+    /// The name of the corrupt-record column.
+    pub corrupt_column: String,
+}
+
+impl BadRecords {
+    /// Reads `mode` and `columnNameOfCorruptRecord`.
+    pub fn from_options(options: &Options) -> BadRecords {
+        BadRecords {
+            mode: ParseMode::from_options(options),
+            corrupt_column: options.get("columnNameOfCorruptRecord").unwrap_or(DEFAULT_CORRUPT_COLUMN).to_string(),
+        }
+    }
+
+    /// The index of the corrupt-record column in `schema`, checking that it
+    /// is a string column as Spark requires.
+    pub fn corrupt_index(&self, schema: &[Field]) -> Result<Option<usize>, SparkError> {
+        let Some(index) = schema.iter().position(|f| f.name() == &self.corrupt_column) else { return Ok(None) };
+        let field = &schema[index];
+        if field.data_type() != &DataType::Utf8 {
+            return Err(SparkError::new(
+                ErrorKind::Analysis,
+                "INVALID_CORRUPT_RECORD_TYPE",
+                "42804",
+                format!(
+                    "The column `{}` for corrupt records must have the nullable STRING type, but got \"{}\".",
+                    self.corrupt_column,
+                    ember_types::simple_string(field.data_type()).to_uppercase()
+                ),
+                &[
+                    ("columnName", format!("`{}`", self.corrupt_column)),
+                    ("actualType", format!("\"{}\"", ember_types::simple_string(field.data_type()).to_uppercase())),
+                ],
+            ));
+        }
+        Ok(Some(index))
+    }
+
+    /// Applies the mode to parsed rows: `batch` holds the required columns,
+    /// `malformed[i]` marks bad rows and `raw[i]` is each row's text;
+    /// `corrupt` is the corrupt column's position in `batch`, if required.
+    pub fn apply(
+        &self,
+        batch: RecordBatch,
+        malformed: &[bool],
+        raw: &[&str],
+        corrupt: Option<usize>,
+    ) -> Result<RecordBatch, MalformedRecord> {
+        if !malformed.contains(&true) {
+            return Ok(batch);
+        }
+        match self.mode {
+            ParseMode::FailFast => Err(MalformedRecord),
+            ParseMode::DropMalformed => {
+                let keep = BooleanArray::from(malformed.iter().map(|bad| !bad).collect::<Vec<_>>());
+                let rows = keep.true_count();
+                if batch.num_columns() == 0 {
+                    return Ok(empty_columns(batch.schema(), rows));
+                }
+                Ok(filter_record_batch(&batch, &keep).map_err(|_| MalformedRecord)?)
+            }
+            ParseMode::Permissive => {
+                let Some(index) = corrupt else { return Ok(batch) };
+                let texts: StringArray =
+                    malformed.iter().zip(raw).map(|(bad, text)| bad.then_some(*text)).collect();
+                let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
+                columns[index] = std::sync::Arc::new(texts);
+                Ok(RecordBatch::try_new(batch.schema(), columns).map_err(|_| MalformedRecord)?)
+            }
+        }
+    }
+}
+
+/// A batch of `rows` rows without columns (a `count()`).
+pub fn empty_columns(schema: SchemaRef, rows: usize) -> RecordBatch {
+    let options = RecordBatchOptions::new().with_row_count(Some(rows));
+    RecordBatch::try_new_with_options(schema, Vec::new(), &options).expect("a batch without columns")
+}
+
+/// A record that failed to parse in FAILFAST mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MalformedRecord;
+
+/// `[FAILED_READ_FILE.NO_HINT]`: reading `path` failed (the error a FAILFAST
+/// read and an unreadable file raise).
+pub fn failed_read_file(path: &str) -> SparkError {
+    SparkError::new(
+        ErrorKind::Internal,
+        "FAILED_READ_FILE.NO_HINT",
+        "KD001",
+        format!("Encountered error while reading file {path}. "),
+        &[("path", path.to_string())],
+    )
+}
+
+/// `[MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION]`: a FAILFAST schema
+/// inference met a malformed record.
+pub fn malformed_record_in_parsing(corrupt_column: &str) -> SparkError {
+    SparkError::new(
+        ErrorKind::Internal,
+        "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION",
+        "22023",
+        format!("Malformed records are detected in record parsing: {corrupt_column}.\nParse Mode: FAILFAST. To process malformed records as null result, try setting the option 'mode' as 'PERMISSIVE'."),
+        &[("failFastMode", "FAILFAST".to_string()), ("badRecord", corrupt_column.to_string())],
+    )
+}
+
+/// `[UNSUPPORTED_FEATURE.QUERY_ONLY_CORRUPT_RECORD_COLUMN]`: a query of raw
+/// CSV/JSON files needs only the corrupt-record column.
+pub fn query_only_corrupt_record_column() -> SparkError {
+    SparkError::new(
+        ErrorKind::Analysis,
+        "UNSUPPORTED_FEATURE.QUERY_ONLY_CORRUPT_RECORD_COLUMN",
+        "0A000",
+        "The feature is not supported: Queries from raw JSON/CSV/XML files are disallowed when the\nreferenced columns only include the internal corrupt record column\n(named `_corrupt_record` by default). For example:\n`spark.read.schema(schema).json(file).filter($\"_corrupt_record\".isNotNull).count()`\nand `spark.read.schema(schema).json(file).select(\"_corrupt_record\").show()`.\nInstead, you can cache or save the parsed results and then send the same query.\nFor example, `val df = spark.read.schema(schema).json(file).cache()` and then\n`df.filter($\"_corrupt_record\".isNotNull).count()`.",
+        &[],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{Array, Int32Array};
+    use arrow::datatypes::Schema;
+    use std::sync::Arc;
+
+    fn batch() -> RecordBatch {
+        let schema = Schema::new(vec![Field::new("a", DataType::Int32, true), Field::new("c", DataType::Utf8, true)]);
+        let columns: Vec<ArrayRef> =
+            vec![Arc::new(Int32Array::from(vec![Some(1), None])), Arc::new(StringArray::from(vec![None::<&str>, None]))];
+        RecordBatch::try_new(Arc::new(schema), columns).unwrap()
+    }
+
+    fn rules(mode: ParseMode) -> BadRecords {
+        BadRecords { mode, corrupt_column: DEFAULT_CORRUPT_COLUMN.into() }
+    }
+
+    #[test]
+    fn modes() {
+        let bad = [false, true];
+        let raw = ["1", "x"];
+        let kept = rules(ParseMode::Permissive).apply(batch(), &bad, &raw, Some(1)).unwrap();
+        assert_eq!(kept.num_rows(), 2);
+        assert_eq!(kept.column(1).as_any().downcast_ref::<StringArray>().unwrap().value(1), "x");
+        assert!(kept.column(1).is_null(0));
+        assert_eq!(rules(ParseMode::DropMalformed).apply(batch(), &bad, &raw, None).unwrap().num_rows(), 1);
+        assert_eq!(rules(ParseMode::FailFast).apply(batch(), &bad, &raw, None), Err(MalformedRecord));
+        assert_eq!(rules(ParseMode::FailFast).apply(batch(), &[false, false], &raw, None).unwrap().num_rows(), 2);
+    }
+
+    #[test]
+    fn unknown_modes_are_permissive_and_corrupt_column_must_be_a_string() {
+        let options = Options::new([("mode".to_string(), "bogus".to_string())].iter().map(|(k, v)| (k, v)));
+        assert_eq!(ParseMode::from_options(&options), ParseMode::Permissive);
+        let fields = [Field::new("_corrupt_record", DataType::Int32, true)];
+        let err = rules(ParseMode::Permissive).corrupt_index(&fields).unwrap_err();
+        assert_eq!(err.error_class, "INVALID_CORRUPT_RECORD_TYPE");
+    }
+}

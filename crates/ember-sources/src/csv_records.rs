@@ -1,0 +1,109 @@
+//! CSV files as rows: each required column parsed from its field, bad
+//! records handled by the read's mode (see [`crate::bad_records`]).
+
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, new_null_array};
+use arrow::datatypes::SchemaRef;
+use ember_errors::SparkError;
+
+use crate::bad_records::{self, MalformedRecord};
+use crate::csv::CsvReadOptions;
+use crate::csv_values::parse_column;
+use crate::record_scan::RecordFormat;
+
+/// The CSV record format of one read.
+#[derive(Debug)]
+pub struct CsvRecords {
+    /// The read's options.
+    pub options: CsvReadOptions,
+    /// The corrupt-record column's index in the table schema, if any.
+    pub corrupt_column: Option<usize>,
+}
+
+impl RecordFormat for CsvRecords {
+    fn name(&self) -> &'static str {
+        "csv"
+    }
+
+    fn parse(&self, text: &str, schema: &SchemaRef, required: &[usize], file: &str) -> Result<RecordBatch, SparkError> {
+        let records = self.options.file_records(text);
+        // Fields map to the schema's columns other than the corrupt-record column.
+        let field_of = |column: usize| column - usize::from(self.corrupt_column.is_some_and(|c| c < column));
+        let data_columns = schema.fields().len() - usize::from(self.corrupt_column.is_some());
+        let required_data = required.iter().filter(|c| Some(**c) != self.corrupt_column).count();
+        // Spark checks the field count only when no column is pruned.
+        let mut malformed: Vec<bool> = if required_data == data_columns {
+            records.iter().map(|r| r.fields.len() != data_columns).collect()
+        } else {
+            vec![false; records.len()]
+        };
+        let mut columns: Vec<ArrayRef> = Vec::with_capacity(required.len());
+        let mut corrupt_position = None;
+        for (position, &column) in required.iter().enumerate() {
+            let field = schema.field(column);
+            if Some(column) == self.corrupt_column {
+                corrupt_position = Some(position);
+                columns.push(new_null_array(field.data_type(), records.len()));
+                continue;
+            }
+            let index = field_of(column);
+            let texts: Vec<Option<&str>> =
+                records.iter().map(|r| self.options.resolve(r.fields.get(index).and_then(Option::as_ref))).collect();
+            let parsed = parse_column(&texts, field.data_type(), &self.options.floats)?;
+            for (bad, field_bad) in malformed.iter_mut().zip(parsed.malformed) {
+                *bad |= field_bad;
+            }
+            columns.push(parsed.array);
+        }
+        let projected = Arc::new(schema.project(required)?);
+        let row_count = RecordBatchOptions::new().with_row_count(Some(records.len()));
+        let batch = RecordBatch::try_new_with_options(projected, columns, &row_count)?;
+        let raw: Vec<&str> = records.iter().map(|r| r.raw).collect();
+        self.options
+            .bad_records
+            .apply(batch, &malformed, &raw, corrupt_position)
+            .map_err(|MalformedRecord| bad_records::failed_read_file(file))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::Options;
+    use arrow::datatypes::{DataType, Field, Schema};
+
+    fn read(mode: &str, required: &[usize]) -> Result<RecordBatch, SparkError> {
+        let pairs = [("mode".to_string(), mode.to_string())];
+        let options = CsvReadOptions::parse(&Options::new(pairs.iter().map(|(k, v)| (k, v)))).unwrap();
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("id", DataType::Int32, true),
+            Field::new("_corrupt_record", DataType::Utf8, true),
+            Field::new("name", DataType::Utf8, true),
+        ]));
+        let records = CsvRecords { options, corrupt_column: Some(1) };
+        records.parse("1,a\nx,b\n3\n", &schema, required, "file:///a.csv")
+    }
+
+    #[test]
+    fn permissive_keeps_the_raw_record() {
+        let batch = read("PERMISSIVE", &[0, 1, 2]).unwrap();
+        assert_eq!(batch.num_rows(), 3);
+        let corrupt = batch.column(1).as_any().downcast_ref::<arrow::array::StringArray>().unwrap();
+        assert_eq!(corrupt.iter().collect::<Vec<_>>(), [None, Some("x,b"), Some("3")]);
+    }
+
+    #[test]
+    fn drop_malformed_checks_only_what_is_read() {
+        assert_eq!(read("DROPMALFORMED", &[0, 2]).unwrap().num_rows(), 1);
+        assert_eq!(read("DROPMALFORMED", &[2]).unwrap().num_rows(), 3);
+        assert_eq!(read("DROPMALFORMED", &[]).unwrap().num_rows(), 3);
+    }
+
+    #[test]
+    fn fail_fast_names_the_file() {
+        let err = read("FAILFAST", &[0]).unwrap_err();
+        assert_eq!(err.error_class, "FAILED_READ_FILE.NO_HINT");
+        assert_eq!(err.parameters["path"], "file:///a.csv");
+    }
+}

@@ -1,0 +1,231 @@
+//! Scans of text files parsed record by record (CSV, JSON): a table whose
+//! physical scan reads, decodes and parses each file when the query runs,
+//! so bad records surface as Spark's errors at execution and a projection
+//! decides which fields are parsed (as Spark's column pruning does).
+
+use std::fmt;
+use std::io::Read;
+use std::sync::Arc;
+
+use arrow::array::RecordBatch;
+use arrow::datatypes::SchemaRef;
+use async_trait::async_trait;
+use datafusion::catalog::{Session, TableProvider};
+use datafusion::common::Result;
+use datafusion::common::tree_node::TreeNodeRecursion;
+use datafusion::error::DataFusionError;
+use datafusion::execution::{SendableRecordBatchStream, TaskContext};
+use datafusion::logical_expr::{Expr, TableType};
+use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
+use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, Partitioning, PlanProperties};
+use ember_errors::{ErrorKind, SparkError};
+use futures::StreamExt;
+
+use crate::bad_records;
+use crate::compression;
+use crate::paths::{InputFile, file_uri};
+use crate::text_encoding::Charset;
+
+/// A text format parsed record by record.
+pub trait RecordFormat: fmt::Debug + Send + Sync {
+    /// The format's name in plans (`csv`, `json`).
+    fn name(&self) -> &'static str;
+
+    /// Parses one file's text into the `required` columns of `schema`
+    /// (indexes into it); `file` names the file in errors.
+    fn parse(&self, text: &str, schema: &SchemaRef, required: &[usize], file: &str) -> Result<RecordBatch, SparkError>;
+}
+
+/// How files that cannot be read are treated.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FileFailures {
+    /// `ignoreCorruptFiles`: skip files that fail to read or decompress.
+    pub ignore_corrupt: bool,
+    /// `ignoreMissingFiles`: skip files deleted after they were listed.
+    pub ignore_missing: bool,
+}
+
+/// Files of one record format, as a table.
+#[derive(Debug)]
+pub struct RecordFiles {
+    /// The files (each read in full by one task).
+    pub files: Vec<InputFile>,
+    /// Every column the files can give, the corrupt-record column included.
+    pub schema: SchemaRef,
+    /// The parser.
+    pub format: Arc<dyn RecordFormat>,
+    /// The files' charset.
+    pub charset: Charset,
+    /// The index of the corrupt-record column, if the schema has one.
+    pub corrupt_column: Option<usize>,
+    /// Which unreadable files are skipped.
+    pub failures: FileFailures,
+}
+
+impl RecordFiles {
+    /// The files, as `file:///…` URIs.
+    pub fn uris(&self) -> Vec<String> {
+        self.files.iter().map(|f| file_uri(&f.path)).collect()
+    }
+}
+
+#[async_trait]
+impl TableProvider for RecordFiles {
+    fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+
+    fn table_type(&self) -> TableType {
+        TableType::Base
+    }
+
+    async fn scan(
+        &self,
+        _state: &dyn Session,
+        projection: Option<&Vec<usize>>,
+        _filters: &[Expr],
+        _limit: Option<usize>,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        let required: Vec<usize> = match projection {
+            Some(columns) => columns.clone(),
+            None => (0..self.schema.fields().len()).collect(),
+        };
+        if self.corrupt_column.is_some() && required.len() == 1 && Some(required[0]) == self.corrupt_column {
+            return Err(bad_records::query_only_corrupt_record_column().into_datafusion());
+        }
+        Ok(Arc::new(RecordFilesExec::new(self, required)?))
+    }
+}
+
+/// The physical scan: one partition per file.
+#[derive(Debug)]
+pub struct RecordFilesExec {
+    files: Vec<InputFile>,
+    reader: Arc<FileReader>,
+    properties: Arc<PlanProperties>,
+}
+
+/// What a scan task needs to read one file.
+#[derive(Debug)]
+struct FileReader {
+    schema: SchemaRef,
+    required: Vec<usize>,
+    output: SchemaRef,
+    format: Arc<dyn RecordFormat>,
+    charset: Charset,
+    failures: FileFailures,
+}
+
+impl RecordFilesExec {
+    fn new(table: &RecordFiles, required: Vec<usize>) -> Result<Self> {
+        let output = Arc::new(table.schema.project(&required)?);
+        let properties = PlanProperties::new(
+            EquivalenceProperties::new(output.clone()),
+            Partitioning::UnknownPartitioning(table.files.len().max(1)),
+            EmissionType::Incremental,
+            Boundedness::Bounded,
+        );
+        let reader = FileReader {
+            schema: table.schema.clone(),
+            required,
+            output,
+            format: table.format.clone(),
+            charset: table.charset,
+            failures: table.failures,
+        };
+        Ok(RecordFilesExec { files: table.files.clone(), reader: Arc::new(reader), properties: Arc::new(properties) })
+    }
+}
+
+impl FileReader {
+    /// Reads and parses one file (no rows for a skipped one).
+    fn read(&self, file: &InputFile) -> Result<RecordBatch, SparkError> {
+        let uri = file_uri(&file.path);
+        match read_bytes(file) {
+            Ok(bytes) => {
+                let text = self.charset.decode(&bytes);
+                self.format.parse(&text, &self.schema, &self.required, &uri)
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                if self.failures.ignore_missing {
+                    Ok(RecordBatch::new_empty(self.output.clone()))
+                } else {
+                    Err(file_not_exist(&uri))
+                }
+            }
+            Err(_) if self.failures.ignore_corrupt => Ok(RecordBatch::new_empty(self.output.clone())),
+            Err(_) => Err(bad_records::failed_read_file(&uri)),
+        }
+    }
+}
+
+fn read_bytes(file: &InputFile) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let mut reader = compression::open(&file.path).map_err(|e| {
+        if file.path.exists() { std::io::Error::other(e.message) } else { std::io::ErrorKind::NotFound.into() }
+    })?;
+    reader.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// `[FAILED_READ_FILE.FILE_NOT_EXIST]`: a listed file is gone.
+fn file_not_exist(path: &str) -> SparkError {
+    SparkError::new(
+        ErrorKind::Internal,
+        "FAILED_READ_FILE.FILE_NOT_EXIST",
+        "KD001",
+        format!("Encountered error while reading file {path}. File does not exist. It is possible the underlying files have been updated. You can explicitly invalidate the cache in Spark by running 'REFRESH TABLE tableName' command in SQL or by recreating the Dataset/DataFrame involved."),
+        &[("path", path.to_string())],
+    )
+}
+
+impl DisplayAs for RecordFilesExec {
+    fn fmt_as(&self, _: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
+        let names: Vec<String> = self.reader.output.fields().iter().map(|f| f.name().clone()).collect();
+        write!(f, "FileScan {} [{}] files={}", self.reader.format.name(), names.join(","), self.files.len())
+    }
+}
+
+impl ExecutionPlan for RecordFilesExec {
+    fn name(&self) -> &str {
+        "RecordFilesExec"
+    }
+
+    fn properties(&self) -> &Arc<PlanProperties> {
+        &self.properties
+    }
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        Vec::new()
+    }
+
+    fn apply_expressions(&self, _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>) -> Result<TreeNodeRecursion> {
+        Ok(TreeNodeRecursion::Continue)
+    }
+
+    fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
+        if children.is_empty() {
+            Ok(self)
+        } else {
+            Err(DataFusionError::Internal("RecordFilesExec has no children".into()))
+        }
+    }
+
+    fn execute(&self, partition: usize, _context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
+        let output = self.reader.output.clone();
+        let Some(file) = self.files.get(partition).cloned() else {
+            let empty = Ok(RecordBatch::new_empty(output.clone()));
+            return Ok(Box::pin(RecordBatchStreamAdapter::new(output, futures::stream::iter([empty]).boxed())));
+        };
+        let reader = self.reader.clone();
+        let batch = async move {
+            tokio::task::spawn_blocking(move || reader.read(&file))
+                .await
+                .map_err(|e| DataFusionError::External(Box::new(e)))?
+                .map_err(SparkError::into_datafusion)
+        };
+        Ok(Box::pin(RecordBatchStreamAdapter::new(output, futures::stream::once(batch).boxed())))
+    }
+}

@@ -1,0 +1,62 @@
+"""File writes: maxRecordsPerFile, dynamic partition overwrite, compression
+codecs of the text formats and CSV writer options. Test data lives under
+pytest's tmp_path; goldens hold no paths.
+"""
+
+import re
+
+from pyspark.sql import functions as F
+
+from conftest import conf
+from test_sources import check_error, data_text, listing
+
+
+def names(root):
+    return [re.sub(r"part-\d{5}", "part-N", f) for f in listing(root)]
+
+
+def test_max_records_per_file(spark, tmp_path, golden):
+    df = spark.range(5).select("id", (F.col("id") % 2).alias("p"))
+    df.coalesce(1).write.option("maxRecordsPerFile", 2).csv(str(tmp_path / "plain"))
+    golden.check("plain", names(str(tmp_path / "plain")))
+    df.coalesce(1).write.option("maxRecordsPerFile", 2).partitionBy("p").csv(str(tmp_path / "partitioned"))
+    golden.check("partitioned", names(str(tmp_path / "partitioned")))
+    with conf(spark, "spark.sql.files.maxRecordsPerFile", "3"):
+        df.coalesce(1).write.parquet(str(tmp_path / "session"))
+    golden.check("session", names(str(tmp_path / "session")))
+    golden.check_df(spark.read.csv(str(tmp_path / "plain")), ordered=False)
+
+
+def test_dynamic_partition_overwrite(spark, tmp_path, golden):
+    df = spark.range(6).select("id", (F.col("id") % 3).alias("p"))
+    static_out, dynamic_out, option_out = (str(tmp_path / n) for n in ("static", "dynamic", "option"))
+    for out in (static_out, dynamic_out, option_out):
+        df.write.partitionBy("p").parquet(out)
+    update = spark.createDataFrame([(100, 1)], "id long, p long")
+    update.write.mode("overwrite").partitionBy("p").parquet(static_out)
+    golden.check_df(spark.read.parquet(static_out).orderBy("id"), "static")
+    with conf(spark, "spark.sql.sources.partitionOverwriteMode", "dynamic"):
+        update.write.mode("overwrite").partitionBy("p").parquet(dynamic_out)
+    golden.check_df(spark.read.parquet(dynamic_out).orderBy("id"), "dynamic")
+    update.write.mode("overwrite").option("partitionOverwriteMode", "DYNAMIC").partitionBy("p").parquet(option_out)
+    golden.check_df(spark.read.parquet(option_out).orderBy("id"), "option")
+
+
+def test_text_format_codecs(spark, tmp_path, golden):
+    df = spark.createDataFrame([(1, "a"), (2, "b")], "id int, s string")
+    for fmt in ("csv", "json"):
+        for codec in ("bzip2", "deflate", "uncompressed"):
+            out = str(tmp_path / f"{fmt}_{codec}")
+            df.coalesce(1).write.format(fmt).option("compression", codec).save(out)
+            golden.check(f"{fmt}_{codec}", names(out))
+            golden.check_df(spark.read.format(fmt).load(out).orderBy(F.col(df.columns[0] if fmt == "json" else "_c0")), f"{fmt}_{codec}_read")
+    check_error(golden, tmp_path, lambda: df.write.option("compression", "zstd").csv(str(tmp_path / "zstd")), "csv_zstd")
+    check_error(golden, tmp_path, lambda: df.write.option("compression", "bogus").parquet(str(tmp_path / "bogus")), "parquet_bogus")
+
+
+def test_csv_writer_null_and_empty_values(spark, tmp_path, golden):
+    df = spark.createDataFrame([(1, None, ""), (2, "x", "y")], "a int, b string, c string")
+    df.coalesce(1).write.options(nullValue="NULL", emptyValue="EMPTY").csv(str(tmp_path / "plain"))
+    golden.check("plain", data_text(str(tmp_path / "plain"), ".csv"))
+    df.coalesce(1).write.options(nullValue="NULL", emptyValue="EMPTY", quoteAll=True).csv(str(tmp_path / "quoted"))
+    golden.check("quoted", data_text(str(tmp_path / "quoted"), ".csv"))
