@@ -31,6 +31,8 @@ pub enum ErrorKind {
     TempTableAlreadyExists,
     /// `SparkRuntimeException`: other failures while a query runs.
     Runtime,
+    /// `SparkArrayIndexOutOfBoundsException`: an array index out of range.
+    ArrayIndexOutOfBounds,
     /// `SparkClassNotFoundException`: e.g. an unknown data source.
     ClassNotFound,
     /// A query stopped by an interrupt.
@@ -80,6 +82,10 @@ impl ErrorKind {
                 "org.apache.spark.sql.AnalysisException",
             ],
             ErrorKind::Runtime => &["org.apache.spark.SparkRuntimeException"],
+            ErrorKind::ArrayIndexOutOfBounds => &[
+                "org.apache.spark.SparkArrayIndexOutOfBoundsException",
+                "java.lang.ArrayIndexOutOfBoundsException",
+            ],
             ErrorKind::ClassNotFound => &[
                 "org.apache.spark.SparkClassNotFoundException",
                 "java.lang.ClassNotFoundException",

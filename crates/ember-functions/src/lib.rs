@@ -5,6 +5,15 @@
 
 pub mod arithmetic;
 pub mod cast;
+pub mod collections;
 pub mod constructors;
+pub mod datetime;
+pub mod datetime_pattern;
 pub mod display;
+pub mod hash;
+pub mod higher_order;
+pub mod json;
+pub mod math;
+pub mod nullability;
+pub mod regex;
 pub mod show;

@@ -84,6 +84,9 @@ impl Planner<'_> {
                 Ok((Expr::Literal(value, None), name))
             }
             ExprType::UnresolvedAttribute(attr) => self.resolve_column_name(&attr.unparsed_identifier, attr.plan_id, input),
+            ExprType::UnresolvedNamedLambdaVariable(variable) => self
+                .resolve_lambda_variable(&variable.name_parts.join("."), input)?
+                .ok_or_else(|| SparkError::unresolved_column(&variable.name_parts.join("."), &[])),
             ExprType::Alias(alias) => {
                 let inner = alias.expr.as_deref().ok_or_else(|| SparkError::illegal_argument("alias without an expression"))?;
                 let (expr, _) = self.plan_expr(inner, input)?;
@@ -129,6 +132,9 @@ impl Planner<'_> {
 
     /// Resolves a (possibly qualified, possibly nested) column name.
     pub(crate) fn resolve_column_name(&mut self, name: &str, plan_id: Option<i64>, input: &LogicalPlan) -> Result<(Expr, String)> {
+        if let Some(variable) = self.resolve_lambda_variable(name, input)? {
+            return Ok(variable);
+        }
         let parts = split_name_parts(name);
         let case_sensitive = self.config.case_sensitive;
         // (internal name, number of name parts consumed)
@@ -249,7 +255,7 @@ impl Planner<'_> {
         }
     }
 
-    fn struct_field(&self, base: Expr, field: &str, input: &LogicalPlan) -> Result<Expr> {
+    pub(crate) fn struct_field(&self, base: Expr, field: &str, input: &LogicalPlan) -> Result<Expr> {
         match self.type_of(&base, input)? {
             DataType::Struct(fields) => {
                 let found = fields
@@ -291,9 +297,8 @@ impl Planner<'_> {
                 Ok((self.struct_field(base, &field, input)?, format!("{base_name}.{field}")))
             }
             DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..) => {
-                // Spark's `arr[i]` is 0-based; DataFusion's array_element is 1-based.
-                let one_based = key + Expr::Literal(datafusion::common::ScalarValue::Int64(Some(1)), None);
-                Ok((datafusion::functions_nested::expr_fn::array_element(base, one_based), name))
+                let access = ember_functions::collections::ElementAccess::Subscript { ansi: self.config.ansi };
+                Ok((ember_functions::collections::SparkElementAccess::call(access, base, key), name))
             }
             DataType::Map(..) => Ok((
                 datafusion::functions_nested::expr_fn::array_element(

@@ -8,11 +8,15 @@
 //! are put back only on the results, so duplicate names (as after a join)
 //! never confuse DataFusion.
 
+mod call_names;
 mod coercion;
+mod collection_functions;
 pub mod config;
 pub mod error;
 mod expr;
 mod functions;
+mod lambda;
+mod spark_scalars;
 mod literal;
 pub mod names;
 mod plan;

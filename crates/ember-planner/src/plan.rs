@@ -48,6 +48,10 @@ pub trait Catalog {
     fn python_function(&self, _name: &str) -> Option<connect::CommonInlineUserDefinedFunction> {
         None
     }
+    /// A table function registered with `spark.udtf.register`, looked up by name.
+    fn python_table_function(&self, _name: &str) -> Option<connect::CommonInlineUserDefinedTableFunction> {
+        None
+    }
 }
 
 /// A planned query: the DataFusion plan and the Spark name of each of its
@@ -100,6 +104,8 @@ pub struct Planner<'a> {
     /// The inputs of the queries enclosing the subquery being planned,
     /// innermost last: where a correlated column reference resolves.
     pub(crate) outer_inputs: Vec<LogicalPlan>,
+    /// The lambda variables in scope (innermost last) and their fields.
+    pub(crate) lambda_scope: Vec<(String, datafusion::arrow::datatypes::FieldRef)>,
 }
 
 impl<'a> Planner<'a> {
@@ -113,6 +119,7 @@ impl<'a> Planner<'a> {
             expanding: Vec::new(),
             references: HashMap::new(),
             outer_inputs: Vec::new(),
+            lambda_scope: Vec::new(),
         }
     }
 
@@ -288,6 +295,10 @@ impl<'a> Planner<'a> {
             RelType::Repartition(repartition) => self.input(&repartition.input)?,
             RelType::RepartitionByExpression(repartition) => self.input(&repartition.input)?,
             RelType::MapPartitions(map) => self.map_partitions(map)?,
+            RelType::GroupMap(map) => self.group_map(map)?,
+            RelType::CommonInlineUserDefinedTableFunction(call) => self.python_table_function(call)?,
+            RelType::UnresolvedTableValuedFunction(call) => self.registered_table_function(call)?,
+            RelType::CoGroupMap(map) => self.co_group_map(map)?,
             other => {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));
             }

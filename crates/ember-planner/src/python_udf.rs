@@ -8,7 +8,12 @@ use datafusion::logical_expr::{Expr, LogicalPlan, ScalarUDF};
 use ember_protocol::connect::{self, common_inline_user_defined_function::Function};
 use datafusion::common::DFSchema;
 use datafusion::logical_expr::Extension;
-use ember_python::{MapCall, MapInPython, PythonFunction, PythonScalarUdf, is_map_eval_type, is_scalar_eval_type};
+use datafusion::logical_expr::{AggregateUDF, ExprSchemable, cast};
+use ember_python::{
+    GroupMapCall, GroupMapInPython, MapCall, MapInPython, PythonAggregateUdf, PythonFunction, PythonScalarUdf,
+    is_aggregate_eval_type, is_cogrouped_map_eval_type, is_grouped_map_eval_type, is_map_eval_type, is_scalar_eval_type,
+    is_table_function_eval_type,
+};
 
 use crate::error::{Result, SparkError};
 use crate::plan::Planner;
@@ -42,7 +47,8 @@ impl Planner<'_> {
         let Some(Function::PythonUdf(python)) = &udf.function else {
             return Err(SparkError::unsupported("user-defined functions other than Python UDFs"));
         };
-        if !is_scalar_eval_type(python.eval_type) {
+        let aggregate = is_aggregate_eval_type(python.eval_type);
+        if !is_scalar_eval_type(python.eval_type) && !aggregate {
             return Err(SparkError::unsupported(format!("Python UDFs of eval type {} in expressions", python.eval_type)));
         }
         let output = python.output_type.as_ref().ok_or_else(|| SparkError::illegal_argument("Python UDF without an output type"))?;
@@ -53,6 +59,11 @@ impl Planner<'_> {
         ));
         let input_type_json = ember_types::to_json_type(&input_struct).map_err(crate::error::from_type_error)?;
         let function = python_function(udf, python);
+        let name = format!("{}({})", udf.function_name, names.join(", "));
+        if aggregate {
+            let udaf = PythonAggregateUdf::new(function, input_types, input_type_json, return_type, self.config.python_runner_conf.clone());
+            return Ok((AggregateUDF::new_from_impl(udaf).call(args), name));
+        }
         let scalar = PythonScalarUdf::new(
             function,
             input_types,
@@ -62,7 +73,7 @@ impl Planner<'_> {
             self.config.arrow_max_records_per_batch,
         );
         let expr = ScalarUDF::new_from_impl(scalar).call(args);
-        Ok((expr, format!("{}({})", udf.function_name, names.join(", "))))
+        Ok((expr, name))
     }
 
     /// `mapInPandas` / `mapInArrow`: the input's rows through the function,
@@ -89,9 +100,151 @@ impl Planner<'_> {
             input_type_json: ember_types::to_json_type(&input_struct).map_err(crate::error::from_type_error)?,
             runner_conf: self.config.python_runner_conf.clone(),
             input_names,
+            table_function_type_json: None,
         };
         let schema = Arc::new(DFSchema::from_unqualified_fields(fields, Default::default())?);
         Ok(LogicalPlan::Extension(Extension { node: Arc::new(MapInPython { input, call, schema }) }))
+    }
+
+    /// A Python table function (`udtf`) called as a table: its rows for
+    /// the (constant) arguments, then those of `terminate`.
+    pub(crate) fn python_table_function(&mut self, call: &connect::CommonInlineUserDefinedTableFunction) -> Result<LogicalPlan> {
+        use connect::common_inline_user_defined_table_function::Function as TableFunction;
+        let Some(TableFunction::PythonUdtf(python)) = &call.function else {
+            return Err(SparkError::unsupported("user-defined table functions other than Python UDTFs"));
+        };
+        if !is_table_function_eval_type(python.eval_type) {
+            return Err(SparkError::unsupported(format!("Python UDTFs of eval type {}", python.eval_type)));
+        }
+        let Some(return_type) = &python.return_type else {
+            return Err(SparkError::unsupported("Python UDTFs without a return type (an analyze method)"));
+        };
+        let return_type = ember_types::from_proto(return_type, &self.config.time_zone).map_err(crate::error::from_type_error)?;
+        let DataType::Struct(fields) = &return_type else {
+            return Err(SparkError::illegal_argument("the return type of a UDTF must be a struct"));
+        };
+        let one_row = datafusion::logical_expr::LogicalPlanBuilder::empty(true).build()?;
+        let mut args = Vec::with_capacity(call.arguments.len());
+        let mut input_fields = Vec::with_capacity(call.arguments.len());
+        for (i, argument) in call.arguments.iter().enumerate() {
+            let (expr, _) = self.plan_expr(argument, &one_row)?;
+            input_fields.push(Field::new(format!("_{i}"), self.type_of(&expr, &one_row)?, true));
+            args.push(expr.alias(format!("_{i}")));
+        }
+        let input = crate::plan::project_plan(one_row, args)?;
+        let to_json = |t: &DataType| ember_types::to_json_type(t).map_err(crate::error::from_type_error);
+        let function = PythonFunction {
+            name: call.function_name.clone(),
+            eval_type: python.eval_type,
+            command: Arc::new(python.command.clone()),
+            python_ver: python.python_ver.clone(),
+            deterministic: call.deterministic,
+        };
+        let map = MapCall {
+            function,
+            input_names: input_fields.iter().map(|f| f.name().clone()).collect(),
+            input_type_json: to_json(&DataType::Struct(Fields::from(input_fields)))?,
+            runner_conf: self.config.python_runner_conf.clone(),
+            table_function_type_json: Some(to_json(&return_type)?),
+        };
+        let schema = Arc::new(DFSchema::from_unqualified_fields(fields.clone(), Default::default())?);
+        Ok(LogicalPlan::Extension(Extension { node: Arc::new(MapInPython { input, call: map, schema }) }))
+    }
+
+    /// A table function called by name (`SELECT * FROM f(…)`): one the
+    /// session registered with `spark.udtf.register`.
+    pub(crate) fn registered_table_function(&mut self, call: &connect::UnresolvedTableValuedFunction) -> Result<LogicalPlan> {
+        let Some(mut function) = self.catalog.python_table_function(&call.function_name) else {
+            return Err(SparkError::unsupported(format!("table function {}", call.function_name.to_lowercase())));
+        };
+        function.arguments = call.arguments.clone();
+        self.python_table_function(&function)
+    }
+
+    /// `groupBy().applyInPandas` / `applyInArrow`: each group's rows through
+    /// the function, giving the columns of its declared struct type.
+    pub(crate) fn group_map(&mut self, map: &connect::GroupMap) -> Result<LogicalPlan> {
+        if map.is_map_groups_with_state.unwrap_or(false) || map.transform_with_state_info.is_some() {
+            return Err(SparkError::unsupported("applyInPandasWithState and transformWithState"));
+        }
+        let input = self.input(&map.input)?;
+        let udf = map.func.as_ref().ok_or_else(|| SparkError::illegal_argument("GroupMap without a function"))?;
+        let (side, names) = self.keyed_input(input, &map.grouping_expressions, None)?;
+        self.group_map_plan(udf, vec![side], vec![names], map.grouping_expressions.len(), is_grouped_map_eval_type)
+    }
+
+    /// Cogrouped `applyInPandas` / `applyInArrow`: the rows of both inputs
+    /// with equal keys through the function, one call per key.
+    pub(crate) fn co_group_map(&mut self, map: &connect::CoGroupMap) -> Result<LogicalPlan> {
+        if map.input_grouping_expressions.len() != map.other_grouping_expressions.len() {
+            return Err(SparkError::illegal_argument("cogroup with different numbers of grouping columns"));
+        }
+        let udf = map.func.as_ref().ok_or_else(|| SparkError::illegal_argument("CoGroupMap without a function"))?;
+        let left = self.input(&map.input)?;
+        let (left, left_names) = self.keyed_input(left, &map.input_grouping_expressions, None)?;
+        let key_types: Vec<DataType> =
+            left.schema().fields().iter().take(map.input_grouping_expressions.len()).map(|f| f.data_type().clone()).collect();
+        let right = self.input(&map.other)?;
+        let (right, right_names) = self.keyed_input(right, &map.other_grouping_expressions, Some(&key_types))?;
+        let key_count = key_types.len();
+        self.group_map_plan(udf, vec![left, right], vec![left_names, right_names], key_count, is_cogrouped_map_eval_type)
+    }
+
+    /// The input with the grouping keys (cast to `key_types` if given) as
+    /// its first columns, and the Spark names of its columns.
+    fn keyed_input(
+        &mut self,
+        input: LogicalPlan,
+        grouping: &[connect::Expression],
+        key_types: Option<&[DataType]>,
+    ) -> Result<(LogicalPlan, Vec<String>)> {
+        let mut exprs = Vec::new();
+        let mut names = Vec::new();
+        for (i, expression) in grouping.iter().enumerate() {
+            let (mut expr, name) = self.plan_expr(expression, &input)?;
+            if let Some(target) = key_types.and_then(|t| t.get(i)) {
+                if &expr.get_type(input.schema())? != target {
+                    expr = cast(expr, target.clone());
+                }
+            }
+            exprs.push(expr.alias(crate::plan::fresh_name()));
+            names.push(name);
+        }
+        names.extend(self.spark_names(&input));
+        exprs.extend(input.schema().columns().into_iter().map(Expr::Column));
+        Ok((crate::plan::project_plan(input, exprs)?, names))
+    }
+
+    fn group_map_plan(
+        &mut self,
+        udf: &connect::CommonInlineUserDefinedFunction,
+        inputs: Vec<LogicalPlan>,
+        input_names: Vec<Vec<String>>,
+        key_count: usize,
+        accepts: fn(i32) -> bool,
+    ) -> Result<LogicalPlan> {
+        let Some(Function::PythonUdf(python)) = &udf.function else {
+            return Err(SparkError::unsupported("applyInPandas with a function that is not Python"));
+        };
+        if !accepts(python.eval_type) {
+            return Err(SparkError::unsupported(format!("grouped map with Python eval type {}", python.eval_type)));
+        }
+        let output = python.output_type.as_ref().ok_or_else(|| SparkError::illegal_argument("Python UDF without an output type"))?;
+        let DataType::Struct(fields) = ember_types::from_proto(output, &self.config.time_zone).map_err(crate::error::from_type_error)? else {
+            return Err(SparkError::illegal_argument("the schema of applyInPandas/applyInArrow must be a struct"));
+        };
+        let first_fields: Fields =
+            inputs[0].schema().fields().iter().zip(&input_names[0]).map(|(f, name)| f.as_ref().clone().with_name(name)).collect();
+        let call = GroupMapCall {
+            function: python_function(udf, python),
+            runner_conf: self.config.python_runner_conf.clone(),
+            key_count,
+            input_names,
+            input_type_json: ember_types::to_json_type(&DataType::Struct(first_fields)).map_err(crate::error::from_type_error)?,
+            max_records_per_batch: self.config.arrow_max_records_per_batch,
+        };
+        let schema = Arc::new(DFSchema::from_unqualified_fields(fields, Default::default())?);
+        Ok(LogicalPlan::Extension(Extension { node: Arc::new(GroupMapInPython { inputs, call, schema }) }))
     }
 }
 

@@ -141,7 +141,10 @@ fn parser(sql: &str) -> Result<(Parser<'static>, Vec<Location>)> {
     // Spark's typed numeric literals (`1L`, `2.5D`, `1BD`) arrive as a number
     // directly followed by a word; keep them as one number token.
     let mut merged: Vec<datafusion::sql::sqlparser::tokenizer::TokenWithSpan> = Vec::with_capacity(tokens.len());
-    for token in tokens {
+    for mut token in tokens {
+        if let Token::SingleQuotedString(text) | Token::DoubleQuotedString(text) = &mut token.token {
+            *text = unescape_string_literal(text);
+        }
         if let (Some(previous), Token::Word(word)) = (merged.last_mut(), &token.token) {
             if let Token::Number(number, long) = &previous.token {
                 let suffix = word.value.to_uppercase();
@@ -155,7 +158,70 @@ fn parser(sql: &str) -> Result<(Parser<'static>, Vec<Location>)> {
         }
         merged.push(token);
     }
+    unkeyword_exists_calls(&mut merged);
     Ok((Parser::new(&SparkSqlDialect {}).with_tokens_with_locations(merged), markers))
+}
+
+/// Spark's escapes in string literals: `\\` is a backslash, `\n`, `\t`,
+/// `\r`, `\b`, `\0` and `\Z` are control characters, `\uXXXX` is a code
+/// point, `\%` and `\_` stay escaped for LIKE, and any other escaped
+/// character stands for itself.
+fn unescape_string_literal(text: &str) -> String {
+    if !text.contains('\\') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('b') => out.push('\u{8}'),
+            Some('0') => out.push('\0'),
+            Some('Z') => out.push('\u{1a}'),
+            Some(c @ ('%' | '_')) => {
+                out.push('\\');
+                out.push(c);
+            }
+            Some('u') => {
+                let hex: String = chars.clone().take(4).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32).filter(|_| hex.len() == 4) {
+                    Some(code) => {
+                        out.push(code);
+                        chars.nth(3);
+                    }
+                    None => out.push('u'),
+                }
+            }
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// `exists(arr, x -> …)` is Spark's higher-order function, not an EXISTS
+/// subquery: an `EXISTS (` not followed by a query becomes a plain name.
+fn unkeyword_exists_calls(tokens: &mut [datafusion::sql::sqlparser::tokenizer::TokenWithSpan]) {
+    use datafusion::sql::sqlparser::keywords::Keyword;
+    use datafusion::sql::sqlparser::tokenizer::Token;
+    let significant: Vec<usize> = (0..tokens.len()).filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_))).collect();
+    for window in significant.windows(3) {
+        let [word, paren, next] = [window[0], window[1], window[2]];
+        let is_exists = matches!(&tokens[word].token, Token::Word(w) if w.keyword == Keyword::EXISTS && w.quote_style.is_none());
+        let opens_query = matches!(&tokens[next].token, Token::Word(w) if matches!(w.keyword, Keyword::SELECT | Keyword::WITH | Keyword::VALUES | Keyword::FROM | Keyword::TABLE))
+            || matches!(tokens[next].token, Token::LParen);
+        if is_exists && matches!(tokens[paren].token, Token::LParen) && !opens_query {
+            if let Token::Word(w) = &mut tokens[word].token {
+                w.keyword = Keyword::NoKeyword;
+            }
+        }
+    }
 }
 
 /// What one SQL translation has in scope: the relations its subquery
@@ -648,7 +714,19 @@ fn aliased(relation: connect::Relation, alias: &ast::TableAlias) -> connect::Rel
 fn table_function(name: &ast::ObjectName, args: &ast::TableFunctionArgs) -> Result<connect::Relation> {
     let function = name.to_string().to_lowercase();
     if function != "range" {
-        return Err(SparkError::unsupported(format!("table function {function}")));
+        // Resolved when planned: a table function the session registered.
+        let arguments = args
+            .args
+            .iter()
+            .map(|arg| match arg {
+                ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => expression(e),
+                other => Err(SparkError::unsupported(format!("table function argument {other}"))),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        return Ok(rel(RelType::UnresolvedTableValuedFunction(connect::UnresolvedTableValuedFunction {
+            function_name: name.to_string(),
+            arguments,
+        })));
     }
     let mut values = Vec::new();
     for arg in &args.args {
@@ -749,6 +827,7 @@ fn expression(e: &ast::Expr) -> Result<connect::Expression> {
                 _ => function("-", vec![expression(inner)?]),
             },
             ast::UnaryOperator::Plus => expression(inner)?,
+            ast::UnaryOperator::BitwiseNot => function("~", vec![expression(inner)?]),
             other => return Err(SparkError::unsupported(format!("operator {other}"))),
         },
         ast::Expr::IsNull(inner) => function("isNull", vec![expression(inner)?]),
@@ -811,6 +890,25 @@ fn expression(e: &ast::Expr) -> Result<connect::Expression> {
         }
         ast::Expr::Interval(interval) => interval_literal(interval)?,
         ast::Expr::Function(f) => function_call(f)?,
+        ast::Expr::Lambda(l) => lambda_function(l)?,
+        ast::Expr::CompoundFieldAccess { root, access_chain } => {
+            let mut base = expression(root)?;
+            for access in access_chain {
+                let extraction = match access {
+                    ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => expression(index)?,
+                    ast::AccessExpr::Dot(ast::Expr::Identifier(field)) => literal(LiteralType::String(field.value.clone())),
+                    other => return Err(SparkError::unsupported(format!("SQL field access {other}"))),
+                };
+                base = expr(ExprType::UnresolvedExtractValue(Box::new(connect::expression::UnresolvedExtractValue {
+                    child: Some(Box::new(base)),
+                    extraction: Some(Box::new(extraction)),
+                })));
+            }
+            base
+        }
+        ast::Expr::Struct { values, fields } if fields.is_empty() => {
+            function("struct", values.iter().map(expression).collect::<Result<Vec<_>>>()?)
+        }
         ast::Expr::Wildcard(_) => expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default())),
         ast::Expr::Substring { expr: value, substring_from, substring_for, shorthand, .. } => {
             let mut args = vec![expression(value)?];
@@ -822,6 +920,40 @@ fn expression(e: &ast::Expr) -> Result<connect::Expression> {
                 args.push(expression(length)?);
             }
             function(if *shorthand { "substr" } else { "substring" }, args)
+        }
+        ast::Expr::Floor { expr: value, field } | ast::Expr::Ceil { expr: value, field } => {
+            let name = if matches!(e, ast::Expr::Floor { .. }) { "floor" } else { "ceil" };
+            let mut args = vec![expression(value)?];
+            match field {
+                ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime) => {}
+                ast::CeilFloorKind::Scale(scale) => args.push(expression(&ast::Expr::Value(scale.clone()))?),
+                ast::CeilFloorKind::DateTimeField(other) => {
+                    return Err(SparkError::unsupported(format!("{} TO {other}", name.to_uppercase())));
+                }
+            }
+            function(name, args)
+        }
+        ast::Expr::Trim { expr: value, trim_where, trim_what, trim_characters } => {
+            let name = match trim_where {
+                Some(ast::TrimWhereField::Leading) => "ltrim",
+                Some(ast::TrimWhereField::Trailing) => "rtrim",
+                _ => "trim",
+            };
+            let mut args = vec![expression(value)?];
+            if let Some(what) = trim_what {
+                args.push(expression(what)?);
+            } else if let Some([what]) = trim_characters.as_deref() {
+                args.push(expression(what)?);
+            }
+            function(name, args)
+        }
+        ast::Expr::Position { expr: needle, r#in } => function("locate", vec![expression(needle)?, expression(r#in)?]),
+        ast::Expr::Overlay { expr: value, overlay_what, overlay_from, overlay_for } => {
+            let mut args = vec![expression(value)?, expression(overlay_what)?, expression(overlay_from)?];
+            if let Some(length) = overlay_for {
+                args.push(expression(length)?);
+            }
+            function("overlay", args)
         }
         ast::Expr::Extract { field, expr: source, .. } => {
             function("extract", vec![literal(LiteralType::String(field.to_string())), expression(source)?])
@@ -956,6 +1088,23 @@ fn parse_interval_text(text: &str, start: usize, end: usize) -> Option<i128> {
         total = total.checked_add(value)?;
     }
     Some(if negative { -total } else { total })
+}
+
+/// `x -> body` or `(x, i) -> body`: the body's names resolve to the
+/// parameters first when planned.
+fn lambda_function(l: &ast::LambdaFunction) -> Result<connect::Expression> {
+    let params = match &l.params {
+        ast::OneOrManyWithParens::One(p) => std::slice::from_ref(p),
+        ast::OneOrManyWithParens::Many(ps) => ps.as_slice(),
+    };
+    let arguments = params
+        .iter()
+        .map(|p| connect::expression::UnresolvedNamedLambdaVariable { name_parts: vec![p.name.value.clone()] })
+        .collect();
+    Ok(expr(ExprType::LambdaFunction(Box::new(connect::expression::LambdaFunction {
+        function: Some(Box::new(expression(&l.body)?)),
+        arguments,
+    }))))
 }
 
 fn negate(e: connect::Expression, negated: bool) -> connect::Expression {

@@ -7,12 +7,18 @@
 //! crashing UDF kills its worker and fails that query only, and several
 //! workers run UDFs on all cores despite the GIL (see `docs/architecture.md`).
 
+mod aggregate;
+mod group;
 mod map;
+mod planner;
 mod pool;
 mod protocol;
 mod udf;
 
-pub use map::{MapCall, MapInPython, PythonQueryPlanner, is_map_eval_type};
+pub use aggregate::{PythonAggregateUdf, is_aggregate_eval_type};
+pub use group::{GroupMapCall, GroupMapInPython, is_cogrouped_map_eval_type, is_grouped_map_eval_type};
+pub use map::{MapCall, MapInPython, is_map_eval_type, is_table_function_eval_type};
+pub use planner::PythonQueryPlanner;
 pub use udf::{PythonScalarUdf, is_scalar_eval_type};
 
 use std::sync::Arc;

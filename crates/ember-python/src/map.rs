@@ -6,23 +6,18 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, RecordBatch};
+use arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions};
 use arrow::compute::cast;
 use arrow::datatypes::{Schema, SchemaRef};
-use async_trait::async_trait;
-use datafusion::catalog::Session;
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::common::{DFSchemaRef, Result};
 use datafusion::error::DataFusionError;
-use datafusion::execution::context::QueryPlanner;
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
-use datafusion::logical_expr::{Expr, LogicalPlan, UserDefinedLogicalNode, UserDefinedLogicalNodeCore};
-use datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext;
+use datafusion::logical_expr::{Expr, LogicalPlan, UserDefinedLogicalNodeCore};
 use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, Partitioning, PlanProperties};
-use datafusion::physical_planner::{DefaultPhysicalPlanner, ExtensionPlanner, PhysicalPlanner};
 use ember_errors::SparkError;
 use futures::{StreamExt, TryStreamExt};
 
@@ -33,6 +28,12 @@ use crate::pool::pool;
 /// `mapInPandas` (205) or `mapInArrow` (207).
 pub fn is_map_eval_type(eval_type: i32) -> bool {
     matches!(eval_type, 205 | 207)
+}
+
+/// Whether PySpark's eval type is a Python table function Ember runs:
+/// `udtf` pickled (300) or Arrow-optimized (301).
+pub fn is_table_function_eval_type(eval_type: i32) -> bool {
+    matches!(eval_type, 300 | 301)
 }
 
 /// What a map function call needs besides its input rows.
@@ -46,14 +47,25 @@ pub struct MapCall {
     pub runner_conf: Vec<(String, String)>,
     /// The Spark names of the input columns, which the function sees.
     pub input_names: Vec<String>,
+    /// For a Python table function (`udtf`), its output row type as a
+    /// struct's JSON: the function is called on each input row's columns.
+    pub table_function_type_json: Option<String>,
 }
 
 impl MapCall {
     fn header(&self) -> serde_json::Value {
+        let (args, udtf) = match &self.table_function_type_json {
+            Some(return_type) => (
+                (0..self.input_names.len()).collect(),
+                serde_json::json!({"name": self.function.name, "return_type": return_type}),
+            ),
+            None => (Vec::new(), serde_json::Value::Null),
+        };
         serde_json::json!({
             "eval_type": self.function.eval_type,
             "python_ver": self.function.python_ver,
-            "udfs": [{"args": []}],
+            "udfs": [{"args": args}],
+            "udtf": udtf,
             "runner_conf": self.runner_conf.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
             "input_type": self.input_type_json,
         })
@@ -70,16 +82,19 @@ impl MapCall {
         let batches = batches
             .iter()
             .filter(|b| b.num_rows() > 0)
-            .map(|b| RecordBatch::try_new(input.clone(), b.columns().to_vec()))
+            .map(|b| {
+                let options = RecordBatchOptions::new().with_row_count(Some(b.num_rows()));
+                RecordBatch::try_new_with_options(input.clone(), b.columns().to_vec(), &options)
+            })
             .collect::<Result<Vec<_>, _>>()?;
-        let answer = pool()?.call(&self.header(), &[self.function.command.as_slice()], &input, &batches)?;
+        let answer = pool()?.call(&self.header(), &[self.function.command.as_slice()], &[(&input, &batches)])?;
         conform(&answer, output)
     }
 }
 
 /// The function's output with the declared columns: by name when it has
 /// them all, else by position, cast to the declared types.
-fn conform(answer: &RecordBatch, output: &SchemaRef) -> Result<RecordBatch, SparkError> {
+pub(crate) fn conform(answer: &RecordBatch, output: &SchemaRef) -> Result<RecordBatch, SparkError> {
     if answer.num_rows() == 0 {
         return Ok(RecordBatch::new_empty(output.clone()));
     }
@@ -154,7 +169,7 @@ impl UserDefinedLogicalNodeCore for MapInPython {
 
 /// The physical node: one worker call per input partition.
 #[derive(Debug)]
-pub struct MapInPythonExec {
+pub(crate) struct MapInPythonExec {
     input: Arc<dyn ExecutionPlan>,
     call: Arc<MapCall>,
     schema: SchemaRef,
@@ -162,7 +177,7 @@ pub struct MapInPythonExec {
 }
 
 impl MapInPythonExec {
-    fn new(input: Arc<dyn ExecutionPlan>, call: Arc<MapCall>, schema: SchemaRef) -> Self {
+    pub(crate) fn new(input: Arc<dyn ExecutionPlan>, call: Arc<MapCall>, schema: SchemaRef) -> Self {
         let partitions = input.output_partitioning().partition_count();
         let properties = PlanProperties::new(
             EquivalenceProperties::new(schema.clone()),
@@ -218,41 +233,6 @@ impl ExecutionPlan for MapInPythonExec {
     }
 }
 
-/// Plans [`MapInPython`] nodes as [`MapInPythonExec`].
-struct PythonExtensionPlanner;
-
-#[async_trait]
-impl ExtensionPlanner for PythonExtensionPlanner {
-    async fn plan_extension(
-        &self,
-        _planner: &dyn PhysicalPlanner,
-        node: &dyn UserDefinedLogicalNode,
-        _logical_inputs: &[&LogicalPlan],
-        physical_inputs: &[Arc<dyn ExecutionPlan>],
-        _session_state: &dyn Session,
-        _planning_ctx: &PhysicalPlanningContext,
-    ) -> Result<Option<Arc<dyn ExecutionPlan>>> {
-        let (Some(map), [input]) = (node.as_any().downcast_ref::<MapInPython>(), physical_inputs) else {
-            return Ok(None);
-        };
-        let schema = Arc::new(map.schema.as_arrow().clone());
-        Ok(Some(Arc::new(MapInPythonExec::new(input.clone(), Arc::new(map.call.clone()), schema))))
-    }
-}
-
-/// DataFusion's planner, also planning Ember's Python plan nodes.
-#[derive(Debug)]
-pub struct PythonQueryPlanner;
-
-#[async_trait]
-impl QueryPlanner for PythonQueryPlanner {
-    async fn create_physical_plan(&self, plan: &LogicalPlan, state: &dyn Session) -> Result<Arc<dyn ExecutionPlan>> {
-        DefaultPhysicalPlanner::with_extension_planners(vec![Arc::new(PythonExtensionPlanner)])
-            .create_physical_plan(plan, state)
-            .await
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,6 +263,29 @@ mod tests {
         ])
         .unwrap();
         assert!(conform(&two, &output).is_err());
+    }
+
+    #[test]
+    fn a_table_function_is_called_on_every_input_column() {
+        let function = PythonFunction {
+            name: "squares".into(),
+            eval_type: 301,
+            command: Arc::new(Vec::new()),
+            python_ver: "3.11".into(),
+            deterministic: true,
+        };
+        let call = MapCall {
+            function,
+            input_type_json: String::new(),
+            runner_conf: Vec::new(),
+            input_names: vec!["_0".into(), "_1".into()],
+            table_function_type_json: Some("{}".into()),
+        };
+        let header = call.header();
+        assert_eq!(header["udfs"][0]["args"], serde_json::json!([0, 1]));
+        assert_eq!(header["udtf"], serde_json::json!({"name": "squares", "return_type": "{}"}));
+        assert!(MapCall { table_function_type_json: None, ..call }.header()["udtf"].is_null());
+        assert!(is_table_function_eval_type(300) && is_table_function_eval_type(301) && !is_table_function_eval_type(302));
     }
 
     #[test]

@@ -7,10 +7,9 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 
 use arrow::array::RecordBatch;
-use arrow::datatypes::Schema;
 use ember_errors::{ErrorKind, SparkError};
 
-use crate::protocol::{self, Answer};
+use crate::protocol::{self, Answer, Input};
 
 /// The worker program; it evaluates with the installed pyspark's own code.
 const WORKER_SCRIPT: &str = include_str!("worker.py");
@@ -82,11 +81,10 @@ impl WorkerPool {
         &self,
         header: &serde_json::Value,
         commands: &[&[u8]],
-        schema: &Schema,
-        inputs: &[RecordBatch],
+        inputs: &[Input],
     ) -> Result<RecordBatch, SparkError> {
         let mut worker = self.checkout()?;
-        let answer = protocol::write_request(&mut worker.stdin, header, commands, schema, inputs)
+        let answer = protocol::write_request(&mut worker.stdin, header, commands, inputs)
             .and_then(|_| protocol::read_answer(&mut worker.stdout));
         match answer {
             Ok(Answer::Batch(batch)) => {

@@ -19,28 +19,34 @@ pub(crate) enum Answer {
     PythonError(String),
 }
 
-/// Writes one request: the header, each UDF's command, the input batches
-/// as one Arrow IPC stream.
+/// The rows of one request input: a schema and its batches, sent as one
+/// Arrow IPC stream.
+pub(crate) type Input<'a> = (&'a Schema, &'a [RecordBatch]);
+
+/// Writes one request: the header, each UDF's command, then each input as
+/// an Arrow IPC stream (cogrouped functions read two; the header's
+/// `inputs` says how many when it is not one).
 pub(crate) fn write_request(
     out: &mut impl Write,
     header: &serde_json::Value,
     commands: &[&[u8]],
-    schema: &Schema,
-    inputs: &[RecordBatch],
+    inputs: &[Input],
 ) -> io::Result<()> {
     write_frame(out, header.to_string().as_bytes())?;
     for command in commands {
         write_frame(out, command)?;
     }
-    let mut ipc = Vec::new();
-    {
-        let mut writer = StreamWriter::try_new(&mut ipc, schema).map_err(io::Error::other)?;
-        for input in inputs {
-            writer.write(input).map_err(io::Error::other)?;
+    for (schema, batches) in inputs {
+        let mut ipc = Vec::new();
+        {
+            let mut writer = StreamWriter::try_new(&mut ipc, schema).map_err(io::Error::other)?;
+            for batch in *batches {
+                writer.write(batch).map_err(io::Error::other)?;
+            }
+            writer.finish().map_err(io::Error::other)?;
         }
-        writer.finish().map_err(io::Error::other)?;
+        write_frame(out, &ipc)?;
     }
-    write_frame(out, &ipc)?;
     out.flush()
 }
 
@@ -108,7 +114,7 @@ mod tests {
     fn a_request_is_header_commands_and_an_ipc_stream() {
         let batch = RecordBatch::try_from_iter([("a", Arc::new(Int64Array::from(vec![1, 2])) as _)]).unwrap();
         let mut out = Vec::new();
-        write_request(&mut out, &serde_json::json!({"eval_type": 101}), &[b"cmd"], &batch.schema(), &[batch.clone()]).unwrap();
+        write_request(&mut out, &serde_json::json!({"eval_type": 101}), &[b"cmd"], &[(&batch.schema(), &[batch.clone()])]).unwrap();
         let header = br#"{"eval_type":101}"#;
         assert_eq!(&out[..4], &(header.len() as i32).to_be_bytes());
         assert_eq!(&out[4..4 + header.len()], header);

@@ -70,7 +70,7 @@ impl PythonScalarUdf {
     fn call_python(&self, input: &RecordBatch) -> Result<ArrayRef, SparkError> {
         let header = self.header(input.num_columns());
         let commands = [self.function.command.as_slice()];
-        let output = pool()?.call(&header, &commands, &input.schema(), std::slice::from_ref(input))?;
+        let output = pool()?.call(&header, &commands, &[(&input.schema(), std::slice::from_ref(input))])?;
         if output.num_columns() != 1 || output.num_rows() != input.num_rows() {
             return Err(SparkError::internal(format!(
                 "the Python worker returned {} rows in {} columns for {} rows",

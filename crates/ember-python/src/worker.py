@@ -10,10 +10,15 @@ A request is length-prefixed (big-endian i32) frames:
                 "runner_conf": {..}, "input_type": "<struct JSON>"}
   one frame per UDF: its command, the cloudpickled (function, return type)
   one frame: an Arrow IPC stream with the UDFs' argument columns (for
-  mapInPandas/mapInArrow: a whole partition, the function's input columns)
+  mapInPandas/mapInArrow: a whole partition, the function's input columns;
+  for grouped maps and grouped aggregates: one batch per group, the key
+  columns first); cogrouped maps send a second stream (header "inputs": 2)
+  with the other side's batch of each group
 A new worker first sends status 2 and its Python version. Each answer is
 an i32 status, then one frame: 0 and an Arrow IPC stream with
-one column per UDF (for map functions: the output columns), or 1 and the Python traceback as Spark formats it.
+one column per UDF (for map functions: the output columns; for grouped
+aggregates: one row per group), or 1 and the Python traceback as Spark
+formats it.
 
 Evaluation is pyspark's own worker code (``pyspark.worker.read_udfs``),
 so results, coercions and errors are the ones Spark's Python workers give.
@@ -27,14 +32,16 @@ import sys
 # The protocol owns the original stdout; user prints go to stderr.
 _protocol_out = os.fdopen(os.dup(1), "wb")
 os.dup2(2, 1)
+import importlib  # noqa: E402
 import io  # noqa: E402
+import itertools  # noqa: E402
 import traceback  # noqa: E402
 
 import pyarrow as pa  # noqa: E402
 from pyspark.serializers import CPickleSerializer  # noqa: E402
 from pyspark.util import PythonEvalType, try_simplify_traceback  # noqa: E402
-from pyspark.worker import EvalConf, RunnerConf, read_udfs  # noqa: E402
-from pyspark.worker_message import UDFInfo  # noqa: E402
+from pyspark.worker import EvalConf, RunnerConf, read_udfs, read_udtf  # noqa: E402
+from pyspark.worker_message import UDFInfo, UDTFInfo  # noqa: E402
 from pyspark.worker_util import check_python_version  # noqa: E402
 from pyspark.sql.conversion import (  # noqa: E402
     ArrowTableToRowsConversion,
@@ -172,6 +179,8 @@ def compile_request(header, commands):
     eval_type = header["eval_type"]
     runner_conf = RunnerConf(header["runner_conf"])
     eval_conf = EvalConf({"input_type": header["input_type"]})
+    if header.get("udtf"):
+        return compile_udtf(header, commands[0], runner_conf, eval_conf)
     udf_infos = [
         UDFInfo(udfs=[memoryview(cmd)], args=udf["args"], kwargs={}, result_id=i)
         for i, (udf, cmd) in enumerate(zip(header["udfs"], commands))
@@ -181,16 +190,72 @@ def compile_request(header, commands):
         return_types = [
             CPickleSerializer().loads(bytes(cmd))[1] for cmd in commands
         ]
-        return BatchedUdf(func, return_types, eval_conf.input_type, runner_conf)
+        batched = BatchedUdf(func, return_types, eval_conf.input_type, runner_conf)
+        return lambda inputs, _: batched(inputs[0])
     if eval_type in _MAP_EVAL_TYPES:
-        return lambda batches: [
-            pa.RecordBatch.from_struct_array(out.column(0))
-            for out in func(0, (as_struct_batch(b) for b in batches))
-        ]
-    return lambda batches: list(func(0, iter(batches)))
+        return lambda inputs, _: unwrap(func(0, (as_struct_batch(b) for b in inputs[0])))
+    if eval_type in _GROUPED_MAP_EVAL_TYPES:
+        # pyspark's Arrow grouped maps read each group's rows as one struct column.
+        wrap = as_struct_batch if eval_type in _STRUCT_GROUPED_EVAL_TYPES else (lambda b: b)
+        return lambda inputs, counts: unwrap(func(0, split([wrap(b) for b in inputs[0]], counts)))
+    if eval_type in _COGROUPED_MAP_EVAL_TYPES:
+        return lambda inputs, _: unwrap(func(0, (([left], [right]) for left, right in zip(*inputs))))
+    if eval_type in _GROUPED_AGG_EVAL_TYPES:
+        return lambda inputs, _: list(func(0, ([b] for b in inputs[0])))
+    return lambda inputs, _: list(func(0, iter(inputs[0])))
 
 
 _MAP_EVAL_TYPES = (PythonEvalType.SQL_MAP_PANDAS_ITER_UDF, PythonEvalType.SQL_MAP_ARROW_ITER_UDF)
+_STRUCT_GROUPED_EVAL_TYPES = (
+    PythonEvalType.SQL_GROUPED_MAP_ARROW_UDF,
+    PythonEvalType.SQL_GROUPED_MAP_ARROW_ITER_UDF,
+)
+_GROUPED_MAP_EVAL_TYPES = _STRUCT_GROUPED_EVAL_TYPES + (
+    PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF,
+    PythonEvalType.SQL_GROUPED_MAP_PANDAS_ITER_UDF,
+)
+_COGROUPED_MAP_EVAL_TYPES = (
+    PythonEvalType.SQL_COGROUPED_MAP_PANDAS_UDF,
+    PythonEvalType.SQL_COGROUPED_MAP_ARROW_UDF,
+)
+_GROUPED_AGG_EVAL_TYPES = (
+    PythonEvalType.SQL_GROUPED_AGG_PANDAS_UDF,
+    PythonEvalType.SQL_GROUPED_AGG_PANDAS_ITER_UDF,
+    PythonEvalType.SQL_GROUPED_AGG_ARROW_UDF,
+    PythonEvalType.SQL_GROUPED_AGG_ARROW_ITER_UDF,
+)
+
+
+def compile_udtf(header, command, runner_conf, eval_conf):
+    """A Python table function, called on each input row's columns. Pickled
+    UDTFs run through pyspark's Arrow UDTF code too: Ember has no pickled
+    row format to answer in."""
+    info = UDTFInfo(
+        args=header["udfs"][0]["args"],
+        kwargs={},
+        partition_child_indexes=[],
+        pickled_analyze_result=None,
+        handler=memoryview(command),
+        return_type=header["udtf"]["return_type"],
+        name=header["udtf"]["name"],
+    )
+    func, _, _, _ = read_udtf(
+        CPickleSerializer(), info, PythonEvalType.SQL_ARROW_TABLE_UDF, runner_conf, eval_conf
+    )
+    return lambda inputs, _: unwrap(func(0, iter(inputs[0])))
+
+
+def split(batches, counts):
+    """The groups: `counts[i]` consecutive batches each (one each without counts)."""
+    if counts is None:
+        return ([b] for b in batches)
+    starts = itertools.accumulate([0] + counts[:-1])
+    return (batches[start : start + count] for start, count in zip(starts, counts))
+
+
+def unwrap(outputs):
+    """The output rows of functions that answer one struct column per batch."""
+    return [pa.RecordBatch.from_struct_array(out.column(0)) for out in outputs]
 
 
 def as_struct_batch(batch):
@@ -199,16 +264,42 @@ def as_struct_batch(batch):
     return pa.RecordBatch.from_arrays([rows], ["_0"])
 
 
-def evaluate(header, commands, data, cache):
+def evaluate(header, commands, inputs, cache):
     check_python_version(header["python_ver"])
-    key = (json.dumps(header, sort_keys=True), tuple(commands))
+    # How many batches each group of a grouped map has; not part of the
+    # compiled function's cache key.
+    group_batches = header.pop("group_batches", None)
+    includes = json.loads(header["runner_conf"].pop(_INCLUDES, "[]"))
+    if not includes:
+        return run(header, commands, inputs, cache, group_batches)
+    # The session's shipped Python files are importable for this request only.
+    sys.path[1:1] = includes
+    importlib.invalidate_caches()
+    try:
+        return run(header, commands, inputs, cache, group_batches, includes)
+    finally:
+        for path in includes:
+            sys.path.remove(path)
+            sys.path_importer_cache.pop(path, None)
+        for name, module in list(sys.modules.items()):
+            origin = getattr(module, "__file__", None) or ""
+            if any(origin.startswith(path) for path in includes):
+                del sys.modules[name]
+
+
+# The runner setting with the session's `sys.path` entries (a JSON list).
+_INCLUDES = "ember.python.includes"
+
+
+def run(header, commands, inputs, cache, group_batches, includes=()):
+    key = (json.dumps(header, sort_keys=True), tuple(includes), tuple(commands))
     compiled = cache.get(key)
     if compiled is None:
         compiled = compile_request(header, commands)
         if len(cache) > 64:
             cache.clear()
         cache[key] = compiled
-    outputs = compiled(list(pa.ipc.open_stream(data)))
+    outputs = compiled([list(pa.ipc.open_stream(data)) for data in inputs], group_batches)
     sink = io.BytesIO()
     schema = outputs[0].schema if outputs else pa.schema([])
     with pa.ipc.new_stream(sink, schema) as writer:
@@ -227,9 +318,9 @@ def main():
         except EOFError:
             return
         commands = [read_frame(stdin) for _ in header["udfs"]]
-        data = read_frame(stdin)
+        inputs = [read_frame(stdin) for _ in range(header.get("inputs", 1))]
         try:
-            write_frame(_protocol_out, 0, evaluate(header, commands, data, cache))
+            write_frame(_protocol_out, 0, evaluate(header, commands, inputs, cache))
         except BaseException as e:  # noqa: BLE001 - every failure goes back to Ember
             write_frame(_protocol_out, 1, format_exception(e).encode("utf-8"))
 

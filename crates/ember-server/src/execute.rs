@@ -58,9 +58,17 @@ impl Responder<'_> {
     }
 }
 
+/// The runner setting carrying a session's Python import paths to `worker.py`.
+const PYTHON_INCLUDES: &str = "ember.python.includes";
+
 /// Plans a relation for a session.
 pub fn plan(session: &Session, relation: &connect::Relation) -> Result<PlannedQuery, SparkError> {
-    let config = session.conf.read().unwrap_or_else(|e| e.into_inner()).planner_config();
+    let mut config = session.conf.read().unwrap_or_else(|e| e.into_inner()).planner_config();
+    let includes = session.python_includes()?;
+    if !includes.is_empty() {
+        // The worker puts these on `sys.path` for this session's UDFs only.
+        config.python_runner_conf.push((PYTHON_INCLUDES.to_string(), serde_json::to_string(&includes).unwrap_or_default()));
+    }
     let mut planner = Planner::new(&session.ctx, &config, session);
     planner.plan_query(relation)
 }
@@ -353,6 +361,10 @@ async fn execute_command(responder: &Responder<'_>, command: connect::Command) -
         }
         Some(CommandType::WriteOperation(write)) => crate::write::run(responder.session, write).await,
         Some(CommandType::RegisterFunction(function)) => register_function(responder.session, function),
+        Some(CommandType::RegisterTableFunction(function)) => {
+            responder.session.register_table_function(function);
+            Ok(())
+        }
         Some(other) => {
             let debug = format!("{other:?}");
             Err(SparkError::unsupported(format!("command {}", debug.split('(').next().unwrap_or("unknown"))))
@@ -365,7 +377,9 @@ async fn execute_command(responder: &Responder<'_>, command: connect::Command) -
 fn register_function(session: &Session, function: connect::CommonInlineUserDefinedFunction) -> Result<(), SparkError> {
     use connect::common_inline_user_defined_function::Function;
     match &function.function {
-        Some(Function::PythonUdf(python)) if ember_python::is_scalar_eval_type(python.eval_type) => {
+        Some(Function::PythonUdf(python))
+            if ember_python::is_scalar_eval_type(python.eval_type) || ember_python::is_aggregate_eval_type(python.eval_type) =>
+        {
             session.register_function(function);
             Ok(())
         }

@@ -7,6 +7,7 @@ mod conf;
 mod error;
 mod execute;
 mod operation;
+mod python_artifacts;
 mod runtime;
 mod service;
 mod session;

@@ -28,6 +28,8 @@ pub struct Session {
     views: RwLock<HashMap<String, connect::Relation>>,
     /// Functions registered with `spark.udf.register`, by lower-case name.
     python_functions: RwLock<HashMap<String, connect::CommonInlineUserDefinedFunction>>,
+    /// Table functions registered with `spark.udtf.register`, by lower-case name.
+    python_table_functions: RwLock<HashMap<String, connect::CommonInlineUserDefinedTableFunction>>,
     artifacts: RwLock<HashMap<String, Arc<Vec<u8>>>>,
     /// Storage levels of persisted relations, keyed by their canonical plan.
     pub storage_levels: Mutex<HashMap<String, connect::StorageLevel>>,
@@ -56,6 +58,7 @@ impl Session {
             conf: RwLock::new(SessionConf::new(server_defaults)),
             views: RwLock::new(HashMap::new()),
             python_functions: RwLock::new(HashMap::new()),
+            python_table_functions: RwLock::new(HashMap::new()),
             artifacts: RwLock::new(HashMap::new()),
             storage_levels: Mutex::new(HashMap::new()),
             operations: Mutex::new(HashMap::new()),
@@ -84,9 +87,27 @@ impl Session {
         self.python_functions.write().unwrap_or_else(|e| e.into_inner()).insert(key, function);
     }
 
+    /// Registers (or replaces) a session table function (`spark.udtf.register`).
+    pub fn register_table_function(&self, function: connect::CommonInlineUserDefinedTableFunction) {
+        let key = function.function_name.to_lowercase();
+        self.python_table_functions.write().unwrap_or_else(|e| e.into_inner()).insert(key, function);
+    }
+
     /// Stores an artifact the client uploaded.
     pub fn add_artifact(&self, name: &str, data: Vec<u8>) {
         self.artifacts.write().unwrap_or_else(|e| e.into_inner()).insert(name.to_string(), Arc::new(data));
+    }
+
+    /// The `sys.path` entries of the Python files this session shipped
+    /// (`addArtifacts(pyfile=True)`), written to its own folder on first use.
+    pub fn python_includes(&self) -> Result<Vec<String>, SparkError> {
+        let artifacts = self.artifacts.read().unwrap_or_else(|e| e.into_inner());
+        crate::python_artifacts::python_includes(&self.python_dir(), &artifacts)
+            .map_err(|e| SparkError::internal(format!("cannot write the session's Python artifacts: {e}")))
+    }
+
+    fn python_dir(&self) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("ember-session-{}", self.server_side_session_id)).join("pyfiles")
     }
 
     /// Whether an artifact is stored.
@@ -142,6 +163,14 @@ impl Session {
     }
 }
 
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Some(dir) = self.python_dir().parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
 impl Catalog for Session {
     fn temp_view(&self, name: &str) -> Option<connect::Relation> {
         self.views.read().unwrap_or_else(|e| e.into_inner()).get(&name.to_lowercase()).cloned()
@@ -149,6 +178,10 @@ impl Catalog for Session {
 
     fn cached_artifact(&self, hash: &str) -> Option<Arc<Vec<u8>>> {
         self.artifacts.read().unwrap_or_else(|e| e.into_inner()).get(&format!("cache/{hash}")).cloned()
+    }
+
+    fn python_table_function(&self, name: &str) -> Option<connect::CommonInlineUserDefinedTableFunction> {
+        self.python_table_functions.read().unwrap_or_else(|e| e.into_inner()).get(&name.to_lowercase()).cloned()
     }
 
     fn python_function(&self, name: &str) -> Option<connect::CommonInlineUserDefinedFunction> {
@@ -215,6 +248,8 @@ impl SessionManager {
         *copy.views.write().unwrap_or_else(|e| e.into_inner()) = views;
         let functions = original.python_functions.read().unwrap_or_else(|e| e.into_inner()).clone();
         *copy.python_functions.write().unwrap_or_else(|e| e.into_inner()) = functions;
+        let table_functions = original.python_table_functions.read().unwrap_or_else(|e| e.into_inner()).clone();
+        *copy.python_table_functions.write().unwrap_or_else(|e| e.into_inner()) = table_functions;
         let artifacts = original.artifacts.read().unwrap_or_else(|e| e.into_inner()).clone();
         *copy.artifacts.write().unwrap_or_else(|e| e.into_inner()) = artifacts;
         Ok(copy)

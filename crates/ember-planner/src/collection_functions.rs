@@ -1,0 +1,149 @@
+//! Spark's collection functions where DataFusion's differ: element access
+//! (`element_at`, `try_element_at`, `get`), sizes (`size`, `cardinality`,
+//! `array_size`), sorting (`sort_array`, `array_sort`), `sequence`,
+//! `reverse` and `concat` of arrays, NULL arrays in `flatten` and
+//! `array_append`, `array_position` and `map_contains_key`; the JSON string
+//! functions `get_json_object`, `json_array_length`, `json_object_keys`.
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::ScalarValue;
+use datafusion::functions_nested::expr_fn as nested;
+use datafusion::logical_expr::{Expr, LogicalPlan, cast, lit, when};
+use ember_functions::collections::{ElementAccess, SparkElementAccess};
+use ember_functions::json::{JsonFunction, SparkJson};
+use ember_functions::nullability::{NullableWhen, SparkNullability};
+
+use crate::error::Result;
+use crate::functions::wrong_args;
+use crate::plan::Planner;
+
+/// Spark's name for `array_sort(arr)`: the call with its default comparator.
+const DEFAULT_COMPARATOR: &str = "lambdafunction((IF(((namedlambdavariable() IS NULL) AND (namedlambdavariable() IS NULL)), 0, (IF((namedlambdavariable() IS NULL), 1, (IF((namedlambdavariable() IS NULL), -1, (IF((namedlambdavariable() < namedlambdavariable()), -1, (IF((namedlambdavariable() > namedlambdavariable()), 1, 0)))))))))), namedlambdavariable(), namedlambdavariable())";
+
+impl Planner<'_> {
+    /// Plans `name(args)` when Spark's collection function differs from
+    /// DataFusion's; `None` leaves it to the registry.
+    pub(crate) fn plan_collection_function(
+        &mut self,
+        name: &str,
+        args: &[Expr],
+        names: &[String],
+        input: &LogicalPlan,
+    ) -> Option<Result<(Expr, String)>> {
+        let first_type = match args.first().map(|a| self.type_of(a, input)) {
+            Some(Ok(t)) => Some(t),
+            Some(Err(e)) => return Some(Err(e)),
+            None => None,
+        };
+        let is_array = matches!(first_type, Some(DataType::List(_)));
+        let is_map = matches!(first_type, Some(DataType::Map(..)));
+        let rendered = || format!("{name}({})", names.join(", "));
+        let arity = |n: usize| if args.len() == n { Ok(()) } else { Err(wrong_args(name, args.len(), &n.to_string())) };
+        let planned = match name {
+            "element_at" | "try_element_at" if is_array => arity(2).map(|()| {
+                let access = if name == "element_at" {
+                    ElementAccess::ElementAt { ansi: self.config.ansi }
+                } else {
+                    ElementAccess::TryElementAt
+                };
+                (SparkElementAccess::call(access, args[0].clone(), args[1].clone()), rendered())
+            }),
+            "element_at" | "try_element_at" if is_map => {
+                arity(2).map(|()| (map_value(args[0].clone(), args[1].clone()), rendered()))
+            }
+            "get" if is_array => {
+                arity(2).map(|()| (SparkElementAccess::call(ElementAccess::Get, args[0].clone(), args[1].clone()), rendered()))
+            }
+            "size" | "cardinality" | "array_size" if is_array || is_map => arity(1).map(|()| {
+                let list = if is_map { nested::map_keys(args[0].clone()) } else { args[0].clone() };
+                (cast(nested::array_length(list), DataType::Int32), rendered())
+            }),
+            "sort_array" if is_array => {
+                let ascending = match args.get(1) {
+                    None => true,
+                    Some(Expr::Literal(ScalarValue::Boolean(Some(b)), _)) => *b,
+                    Some(_) => return None,
+                };
+                let (direction, nulls) = if ascending { ("ASC", "NULLS FIRST") } else { ("DESC", "NULLS LAST") };
+                let name = format!("sort_array({}, {ascending})", names[0]);
+                Ok((nested::array_sort(args[0].clone(), lit(direction), lit(nulls)), name))
+            }
+            "array_sort" if is_array && args.len() == 1 => {
+                let sorted = nested::array_sort(args[0].clone(), lit("ASC"), lit("NULLS LAST"));
+                Ok((sorted, format!("array_sort({}, {DEFAULT_COMPARATOR})", names[0])))
+            }
+            "reverse" if is_array => arity(1).map(|()| (nested::array_reverse(args[0].clone()), rendered())),
+            "concat" if is_array => {
+                let concatenated = nested::array_concat(args.to_vec());
+                null_if_any_null(args, concatenated).map(|e| (e, rendered()))
+            }
+            "flatten" if is_array => {
+                arity(1).and_then(|()| Ok((null_if_any_null(&args[..1], nested::flatten(args[0].clone()))?, rendered())))
+            }
+            "array_append" if is_array => arity(2).and_then(|()| {
+                Ok((null_if_any_null(&args[..1], nested::array_append(args[0].clone(), args[1].clone()))?, rendered()))
+            }),
+            "array_prepend" if is_array => arity(2).and_then(|()| {
+                Ok((null_if_any_null(&args[..1], nested::array_prepend(args[1].clone(), args[0].clone()))?, rendered()))
+            }),
+            "array_position" if is_array => arity(2).and_then(|()| {
+                // Spark: 0 when absent, NULL for a NULL array or value.
+                let found = cast(nested::array_position(args[0].clone(), args[1].clone(), lit(1i64)), DataType::Int64);
+                let position = Expr::ScalarFunction(datafusion::logical_expr::expr::ScalarFunction::new_udf(
+                    datafusion::functions::core::coalesce(),
+                    vec![found, lit(0i64)],
+                ));
+                Ok((null_if_any_null(args, position)?, rendered()))
+            }),
+            "map_contains_key" if is_map => arity(2).and_then(|()| {
+                let contained = nested::array_has(nested::map_keys(args[0].clone()), args[1].clone());
+                Ok((null_if_any_null(&args[..1], contained)?, rendered()))
+            }),
+            "sequence" => self.sequence(args, names, input),
+            "get_json_object" | "json_array_length" | "json_object_keys" => {
+                let function = JsonFunction::from_name(name)?;
+                arity(function.arity()).map(|()| (SparkJson::call(function, args.to_vec()), rendered()))
+            }
+            _ => return None,
+        };
+        Some(planned)
+    }
+
+    /// `sequence(start, stop[, step])`: inclusive, counting down when
+    /// `start > stop` without a step; elements of the start's type.
+    fn sequence(&mut self, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<(Expr, String)> {
+        if !(2..=3).contains(&args.len()) {
+            return Err(wrong_args("sequence", args.len(), "[2, 3]"));
+        }
+        let element = self.type_of(&args[0], input)?;
+        let integral = ember_functions::cast::is_integral(&element);
+        let step = match args.get(2) {
+            Some(step) if integral => cast(step.clone(), DataType::Int64),
+            Some(step) => step.clone(),
+            None if integral => when(args[0].clone().gt(args[1].clone()), lit(-1i64)).otherwise(lit(1i64))?,
+            None => return Err(crate::error::SparkError::unsupported("sequence of dates or timestamps without a step")),
+        };
+        let (start, stop) = if integral {
+            (cast(args[0].clone(), DataType::Int64), cast(args[1].clone(), DataType::Int64))
+        } else {
+            (args[0].clone(), args[1].clone())
+        };
+        let gen_series = SparkNullability::wrap(datafusion::functions_nested::range::gen_series_udf(), NullableWhen::AnyArgument);
+        let typed = cast(gen_series.call(vec![start, stop, step]), ember_types::array_type(element, false));
+        Ok((typed, format!("sequence({})", names.join(", "))))
+    }
+}
+
+/// The value of `key` in `map` (NULL when absent).
+fn map_value(map: Expr, key: Expr) -> Expr {
+    nested::array_element(nested::map_extract(map, key), lit(1i64))
+}
+
+/// `expr`, or NULL when any of `args` is NULL.
+fn null_if_any_null(args: &[Expr], expr: Expr) -> Result<Expr> {
+    let any_null = args.iter().map(|a| a.clone().is_null()).reduce(|a, b| a.or(b));
+    Ok(match any_null {
+        Some(condition) => when(condition, Expr::Literal(ScalarValue::Null, None)).otherwise(expr)?,
+        None => expr,
+    })
+}

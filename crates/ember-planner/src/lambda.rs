@@ -1,0 +1,238 @@
+//! Higher-order functions and their lambdas: Connect `LambdaFunction` and
+//! `UnresolvedNamedLambdaVariable` (and SQL's `x -> …`, which arrives as
+//! the same messages) planned into DataFusion lambdas over
+//! [`SparkHigherOrder`].
+
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType, FieldRef};
+use datafusion::logical_expr::expr::LambdaVariable;
+use datafusion::logical_expr::{Expr, LogicalPlan};
+use ember_functions::higher_order::{HigherOrderKind, SparkHigherOrder, lambda};
+use ember_protocol::connect::{self, expression::ExprType};
+
+use crate::error::{ErrorKind, Result, SparkError};
+use crate::names::split_name_parts;
+use crate::plan::Planner;
+
+/// How Spark renders a lambda variable in output names.
+const VARIABLE_NAME: &str = "namedlambdavariable()";
+
+impl Planner<'_> {
+    /// Plans `name(arguments)` when it is a higher-order function called
+    /// with a lambda; `None` leaves the call to the ordinary functions.
+    pub(crate) fn plan_higher_order(
+        &mut self,
+        name: &str,
+        arguments: &[connect::Expression],
+        input: &LogicalPlan,
+    ) -> Option<Result<(Expr, String)>> {
+        let kind = HigherOrderKind::from_name(name)?;
+        if !arguments.iter().any(is_lambda) {
+            return None;
+        }
+        Some(self.plan_lambda_call(kind, name, arguments, input))
+    }
+
+    /// A lambda variable in scope named by the first part of `name` (later
+    /// parts read struct fields), or `None`.
+    pub(crate) fn resolve_lambda_variable(&mut self, name: &str, input: &LogicalPlan) -> Result<Option<(Expr, String)>> {
+        let parts = split_name_parts(name);
+        let Some(first) = parts.first() else { return Ok(None) };
+        let Some((variable, field)) = self.lambda_scope.iter().rev().find(|(v, _)| v == first).cloned() else {
+            return Ok(None);
+        };
+        let mut expr = Expr::LambdaVariable(LambdaVariable::new(variable, Some(field)));
+        let mut out_name = VARIABLE_NAME.to_string();
+        for field in &parts[1..] {
+            expr = self.struct_field(expr, field, input)?;
+            out_name = field.clone();
+        }
+        Ok(Some((expr, out_name)))
+    }
+
+    fn plan_lambda_call(
+        &mut self,
+        kind: HigherOrderKind,
+        name: &str,
+        arguments: &[connect::Expression],
+        input: &LogicalPlan,
+    ) -> Result<(Expr, String)> {
+        let value_count = kind.value_count();
+        let max_lambdas = if kind == HigherOrderKind::Aggregate { 2 } else { 1 };
+        let lambda_count = arguments.len().saturating_sub(value_count);
+        if lambda_count == 0 || lambda_count > max_lambdas {
+            let expected = if max_lambdas == 2 { format!("[{}, {}]", value_count + 1, value_count + 2) } else { (value_count + 1).to_string() };
+            return Err(crate::functions::wrong_args(name, arguments.len(), &expected));
+        }
+        let mut args = Vec::with_capacity(arguments.len() + 1);
+        let mut names = Vec::with_capacity(arguments.len() + 1);
+        let mut types = Vec::with_capacity(value_count);
+        for argument in &arguments[..value_count] {
+            let (expr, arg_name) = self.plan_expr(argument, input)?;
+            types.push(self.type_of(&expr, input)?);
+            args.push(expr);
+            names.push(arg_name);
+        }
+        self.check_value_types(kind, name, &types, &names)?;
+        let mut body_types = Vec::new();
+        for (index, argument) in arguments[value_count..].iter().enumerate() {
+            let parameters = SparkHigherOrder::lambda_parameters(kind, &types, index)
+                .ok_or_else(|| SparkError::internal(format!("{name}: unexpected argument types")))?;
+            let (expr, rendered, body_type) = self.plan_lambda(argument, &parameters, input)?;
+            args.push(expr);
+            names.push(rendered);
+            body_types.push(body_type);
+        }
+        if kind == HigherOrderKind::Aggregate && body_types.len() == 1 {
+            // Spark's default finish is the identity, named like any lambda.
+            let acc = "__ember_acc".to_string();
+            let field = SparkHigherOrder::lambda_parameters(kind, &types, 1).and_then(|p| p.into_iter().next());
+            args.push(lambda(vec![acc.clone()], Expr::LambdaVariable(LambdaVariable::new(acc, field))));
+            names.push(format!("lambdafunction({VARIABLE_NAME}, {VARIABLE_NAME})"));
+            body_types.push(types[1].clone());
+        }
+        let rendered = format!("{name}({})", names.join(", "));
+        let return_type = self.higher_order_result(kind, &rendered, &types, &body_types, &names)?;
+        let parameters = (0..body_types.len())
+            .map(|i| SparkHigherOrder::lambda_parameters(kind, &types, i).unwrap_or_default())
+            .collect();
+        Ok((SparkHigherOrder::call(kind, name, parameters, return_type, args), rendered))
+    }
+
+    /// Plans one lambda argument: its expression, rendered name and body type.
+    fn plan_lambda(
+        &mut self,
+        argument: &connect::Expression,
+        parameters: &[FieldRef],
+        input: &LogicalPlan,
+    ) -> Result<(Expr, String, DataType)> {
+        let Some(ExprType::LambdaFunction(function)) = &argument.expr_type else {
+            return Err(SparkError::illegal_argument("a higher-order function expects a lambda function here"));
+        };
+        if function.arguments.len() > parameters.len() || function.arguments.is_empty() {
+            return Err(SparkError::new(
+                ErrorKind::Analysis,
+                "INVALID_LAMBDA_FUNCTION_CALL.NUM_ARGS_MISMATCH",
+                "42K0D",
+                format!(
+                    "Invalid lambda function call. A higher order function expects {} arguments, but got {}.",
+                    parameters.len(),
+                    function.arguments.len()
+                ),
+                &[("expectedNumArgs", parameters.len().to_string()), ("actualNumArgs", function.arguments.len().to_string())],
+            ));
+        }
+        let variables: Vec<String> = function.arguments.iter().map(|v| v.name_parts.join(".")).collect();
+        let scope_depth = self.lambda_scope.len();
+        for (variable, field) in variables.iter().zip(parameters) {
+            self.lambda_scope.push((variable.clone(), Arc::new(field.as_ref().clone().with_name(variable))));
+        }
+        let body = function.function.as_deref().ok_or_else(|| SparkError::illegal_argument("lambda without a body"));
+        let planned = body.and_then(|body| self.plan_expr(body, input));
+        self.lambda_scope.truncate(scope_depth);
+        let (body, body_name) = planned?;
+        let body_type = self.type_of(&body, input)?;
+        let rendered = format!("lambdafunction({body_name}, {})", vec![VARIABLE_NAME; variables.len()].join(", "));
+        Ok((lambda(variables, body), rendered, body_type))
+    }
+
+    fn check_value_types(&self, kind: HigherOrderKind, name: &str, types: &[DataType], names: &[String]) -> Result<()> {
+        let wants_map = matches!(
+            kind,
+            HigherOrderKind::MapFilter | HigherOrderKind::TransformKeys | HigherOrderKind::TransformValues | HigherOrderKind::MapZipWith
+        );
+        let value_types = if kind == HigherOrderKind::Aggregate { &types[..1] } else { types };
+        for (i, t) in value_types.iter().enumerate() {
+            let ok = if wants_map { matches!(t, DataType::Map(..)) } else { matches!(t, DataType::List(_)) };
+            if !ok {
+                let required = if wants_map { "\"MAP\"" } else { "\"ARRAY\"" };
+                return Err(unexpected_input_type(name, names, i, required, &names[i], t));
+            }
+        }
+        Ok(())
+    }
+
+    /// The result type; checks what Spark checks of the lambdas' types.
+    fn higher_order_result(
+        &self,
+        kind: HigherOrderKind,
+        rendered: &str,
+        types: &[DataType],
+        body_types: &[DataType],
+        names: &[String],
+    ) -> Result<DataType> {
+        let value_count = kind.value_count();
+        let require = |index: usize, wanted: &DataType, required: &str| -> Result<()> {
+            let got = &body_types[index];
+            if got == wanted || got == &DataType::Null {
+                Ok(())
+            } else {
+                Err(unexpected_input_type_of(rendered, value_count + index, required, &names[value_count + index], got))
+            }
+        };
+        let list_of = |t: &DataType| ember_types::array_type(t.clone(), true);
+        Ok(match kind {
+            HigherOrderKind::Transform | HigherOrderKind::ZipWith => list_of(&body_types[0]),
+            HigherOrderKind::Filter | HigherOrderKind::MapFilter => {
+                require(0, &DataType::Boolean, "\"BOOLEAN\"")?;
+                types[0].clone()
+            }
+            HigherOrderKind::Exists | HigherOrderKind::Forall => {
+                require(0, &DataType::Boolean, "\"BOOLEAN\"")?;
+                DataType::Boolean
+            }
+            HigherOrderKind::ArraySort => {
+                require(0, &DataType::Int32, "\"INT\"")?;
+                types[0].clone()
+            }
+            HigherOrderKind::Aggregate => {
+                require(0, &types[1], &format!("\"{}\"", ember_types::simple_string(&types[1]).to_uppercase()))?;
+                body_types[1].clone()
+            }
+            HigherOrderKind::TransformKeys | HigherOrderKind::TransformValues | HigherOrderKind::MapZipWith => {
+                let DataType::Map(entries, _) = &types[0] else { unreachable!("checked to be a map") };
+                let DataType::Struct(kv) = entries.data_type() else { unreachable!("map entries are a struct") };
+                let (key, value) = match kind {
+                    HigherOrderKind::TransformKeys => (body_types[0].clone(), kv[1].data_type().clone()),
+                    _ => (kv[0].data_type().clone(), body_types[0].clone()),
+                };
+                let value_nullable = kind != HigherOrderKind::TransformKeys || kv[1].is_nullable();
+                ember_types::map_type(key, value, value_nullable)
+            }
+        })
+    }
+}
+
+fn is_lambda(argument: &connect::Expression) -> bool {
+    matches!(argument.expr_type, Some(ExprType::LambdaFunction(_)))
+}
+
+fn ordinal(index: usize) -> &'static str {
+    ["first", "second", "third", "fourth", "fifth"].get(index).copied().unwrap_or("next")
+}
+
+fn unexpected_input_type(name: &str, names: &[String], index: usize, required: &str, input_sql: &str, got: &DataType) -> SparkError {
+    unexpected_input_type_of(&format!("{name}({})", names.join(", ")), index, required, input_sql, got)
+}
+
+/// `DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE` for argument `index` of `sql_expr`.
+fn unexpected_input_type_of(sql_expr: &str, index: usize, required: &str, input_sql: &str, got: &DataType) -> SparkError {
+    let input_type = format!("\"{}\"", ember_types::simple_string(got).to_uppercase());
+    SparkError::new(
+        ErrorKind::Analysis,
+        "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+        "42K09",
+        format!(
+            "Cannot resolve \"{sql_expr}\" due to data type mismatch: The {} parameter requires the {required} type, however \"{input_sql}\" has the type {input_type}.",
+            ordinal(index)
+        ),
+        &[
+            ("sqlExpr", format!("\"{sql_expr}\"")),
+            ("paramIndex", ordinal(index).to_string()),
+            ("requiredType", required.to_string()),
+            ("inputSql", format!("\"{input_sql}\"")),
+            ("inputType", input_type),
+        ],
+    )
+}

@@ -1,0 +1,85 @@
+"""Collection functions: element access, sizes, sorting, sequences, array and map helpers."""
+
+import pytest
+
+from conftest import conf
+from pyspark.sql import functions as F
+
+
+@pytest.fixture
+def colls(spark):
+    df = spark.createDataFrame(
+        [(1, [3, 1, 2], [4, 5], {"a": 1, "b": 2}), (2, None, [], None), (3, [1, None], [7], {"c": None})],
+        "id int, arr array<int>, arr2 array<int>, m map<string,int>",
+    )
+    df.createOrReplaceTempView("coll_t")
+    return df
+
+
+def test_element_access(colls, golden):
+    golden.check_df(
+        colls.select(
+            "id",
+            F.element_at("arr", 1),
+            F.element_at("arr", -1).alias("last"),
+            F.try_element_at("arr", F.lit(5)).alias("try_out_of_range"),
+            F.get("arr", 1).alias("get"),
+            F.get("arr", 7).alias("get_out_of_range"),
+            F.element_at("m", F.lit("a")).alias("map_value"),
+            F.col("arr")[0].alias("subscript"),
+        )
+    )
+
+
+def test_element_access_in_sql(colls, spark, golden):
+    golden.check_df(spark.sql("SELECT id, arr[1], m['a'], element_at(m, 'b'), get(arr, 0) FROM coll_t ORDER BY id"))
+    golden.check_df(spark.sql("SELECT struct(1, 'a'), named_struct('x', 1).x"), "structs")
+
+
+def test_element_access_errors(colls, spark, golden):
+    golden.check_error(lambda: colls.select(F.element_at("arr", 5)).collect(), "element_at_out_of_range")
+    golden.check_error(lambda: colls.select(F.element_at("arr", 0)).collect(), "element_at_zero")
+    golden.check_error(lambda: spark.sql("SELECT arr[5] FROM coll_t").collect(), "subscript_out_of_range")
+    with conf(spark, "spark.sql.ansi.enabled", "false"):
+        golden.check_df(spark.sql("SELECT id, element_at(arr, 5), arr[5] FROM coll_t ORDER BY id"), "non_ansi")
+
+
+def test_sizes(colls, golden):
+    golden.check_df(
+        colls.select("id", F.size("arr"), F.size("m"), F.cardinality("arr"), F.array_size("arr"))
+    )
+
+
+def test_sorting(colls, spark, golden):
+    golden.check_df(colls.select("id", F.sort_array("arr"), F.sort_array("arr", asc=False), F.array_sort("arr")))
+    golden.check_df(spark.sql("SELECT id, sort_array(arr), array_sort(arr) FROM coll_t ORDER BY id"), "sql")
+
+
+def test_sequence(spark, golden):
+    golden.check_df(
+        spark.sql("SELECT sequence(1, 5) AS up, sequence(5, 1) AS down, sequence(1, 10, 3) AS step"),
+        show=True,
+    )
+    golden.check_df(
+        spark.range(1).select(
+            F.sequence(F.lit("2024-01-01").cast("date"), F.lit("2024-03-01").cast("date"), F.expr("INTERVAL 1 MONTH")).alias("months")
+        ),
+        "dates",
+    )
+
+
+def test_array_functions_over_arrays(colls, golden):
+    golden.check_df(
+        colls.select(
+            "id",
+            F.reverse("arr"),
+            F.concat("arr", "arr2"),
+            F.array_append("arr", 9),
+            F.array_prepend("arr", 0),
+            F.array_position("arr", 1),
+        )
+    )
+
+
+def test_map_contains_key(colls, golden):
+    golden.check_df(colls.select("id", F.map_contains_key("m", "a"), F.map_keys("m"), F.map_values("m")))

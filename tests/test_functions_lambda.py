@@ -1,0 +1,111 @@
+"""Higher-order functions with lambdas, through the DataFrame API and SQL text."""
+
+import pytest
+
+from pyspark.sql import functions as F
+
+
+@pytest.fixture
+def arrays(spark):
+    df = spark.createDataFrame(
+        [(1, [1, 2, 3], [4, 5], {"a": 1, "b": 2}), (2, None, [], None), (3, [1, None], [7], {"c": None})],
+        "id int, arr array<int>, arr2 array<int>, m map<string,int>",
+    )
+    df.createOrReplaceTempView("lambda_t")
+    return df
+
+
+def test_transform_and_filter(arrays, golden):
+    golden.check_df(
+        arrays.select(
+            "id",
+            F.transform("arr", lambda x: x * 2),
+            F.transform("arr", lambda x, i: x + i).alias("with_index"),
+            F.filter("arr", lambda x: x > 1),
+            F.filter("arr", lambda x, i: i > 0).alias("by_index"),
+        )
+    )
+
+
+def test_exists_and_forall_three_valued(arrays, golden):
+    golden.check_df(
+        arrays.select(
+            "id",
+            F.exists("arr", lambda x: x > 2),
+            F.forall("arr", lambda x: x > 0).alias("all_positive"),
+            F.exists("arr", lambda x: x.isNull()).alias("has_null"),
+        )
+    )
+
+
+def test_aggregate_and_reduce(arrays, golden):
+    golden.check_df(
+        arrays.select(
+            "id",
+            F.aggregate("arr", F.lit(0), lambda acc, x: acc + x),
+            F.aggregate("arr", F.lit(0), lambda acc, x: acc + x, lambda acc: acc * 10).alias("finished"),
+            F.reduce("arr", F.lit(0).cast("bigint"), lambda acc, x: acc + x).alias("reduced"),
+        )
+    )
+
+
+def test_zip_with_pads_with_nulls(arrays, golden):
+    golden.check_df(arrays.select("id", F.zip_with("arr", "arr2", lambda x, y: x + y)))
+
+
+def test_map_lambdas(arrays, golden):
+    golden.check_df(
+        arrays.select(
+            "id",
+            F.map_filter("m", lambda k, v: v > 1),
+            F.transform_keys("m", lambda k, v: F.upper(k)).alias("keys"),
+            F.transform_values("m", lambda k, v: v * 10).alias("values"),
+            F.map_zip_with("m", "m", lambda k, v1, v2: v1 + v2).alias("zipped"),
+        )
+    )
+
+
+def test_lambda_captures_columns_and_nests(arrays, golden):
+    golden.check_df(
+        arrays.select(
+            "id",
+            F.transform("arr", lambda x: x + F.col("id")).alias("plus_id"),
+            F.transform("arr", lambda x: F.transform("arr2", lambda y: x + y)).alias("nested"),
+        )
+    )
+
+
+def test_lambdas_in_sql(arrays, spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT id, transform(arr, x -> x * 2), filter(arr, (x, i) -> i > 0), "
+            "exists(arr, x -> x > 2), forall(arr, x -> x IS NOT NULL), "
+            "aggregate(arr, 0, (acc, x) -> acc + x, acc -> acc * 10), "
+            "zip_with(arr, arr2, (x, y) -> x + y), transform_values(m, (k, v) -> v + 1) "
+            "FROM lambda_t ORDER BY id"
+        )
+    )
+
+
+def test_lambdas_in_expr_strings(arrays, golden):
+    golden.check_df(arrays.select("id", F.expr("transform(arr, x -> x + id)"), F.expr("exists(arr, x -> x = 1)")))
+
+
+def test_array_sort_with_comparator(spark, golden):
+    df = spark.createDataFrame([([3, 1, 2],), ([5, 4],), (None,)], "arr array<int>")
+    golden.check_df(df.select(F.array_sort("arr", lambda l, r: r - l).alias("desc")))
+    golden.check_df(spark.sql("SELECT array_sort(array('bb', 'a', 'ccc'), (l, r) -> length(l) - length(r))"), "sql")
+
+
+def test_lambda_type_errors(arrays, spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT filter(arr, x -> x) FROM lambda_t").schema, "filter_not_boolean")
+    golden.check_error(
+        lambda: spark.sql("SELECT aggregate(array(1L, 2L), 0, (acc, x) -> acc + x)").schema, "aggregate_type"
+    )
+
+
+def test_transform_keys_rejects_null_and_duplicate_keys(arrays, golden):
+    golden.check_error(lambda: arrays.select(F.transform_keys("m", lambda k, v: F.lit("z"))).collect(), "duplicate")
+    golden.check_error(
+        lambda: arrays.select(F.transform_keys("m", lambda k, v: F.lit(None).cast("string"))).collect(), "null_key"
+    )

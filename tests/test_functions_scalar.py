@@ -1,0 +1,102 @@
+"""Spark's scalar functions: names, types, nullability and values, through SQL
+and the DataFrame API."""
+
+import datetime as dt
+import decimal
+
+import pytest
+from pyspark.sql import functions as F
+
+from conftest import conf
+
+SCHEMA = "i int, l bigint, d double, dec decimal(10,2), s string, s2 string, dt date, ts timestamp"
+ROWS = [
+    (1, 10, 1.5, decimal.Decimal("3.14"), "Hello World", "abc", dt.date(2024, 1, 31),
+     dt.datetime(2024, 1, 31, 13, 45, 30, 123456)),
+    (-7, -20, -0.25, decimal.Decimal("-2.50"), "  spark  ", "a,b,,c", dt.date(2000, 2, 29),
+     dt.datetime(2000, 2, 29, 0, 0, 0)),
+    (None, None, None, None, None, None, None, None),
+]
+
+
+@pytest.fixture
+def t(spark):
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    df = spark.createDataFrame(ROWS, SCHEMA)
+    df.createOrReplaceTempView("t")
+    yield df
+    spark.catalog.dropTempView("t")
+
+
+def select(spark, *expressions):
+    return spark.sql(f"SELECT {', '.join(expressions)} FROM t")
+
+
+def test_math_names_and_domains(spark, t, golden):
+    golden.check_df(select(spark, "SQRT(d)", "cbrt(d)", "ln(d)", "log(d)", "log(2, d)", "log10(d)", "log2(d)",
+                           "log1p(d)", "signum(d)", "sign(i)", "sin(d)", "atan2(d, i)", "degrees(d)", "hypot(d, i)"))
+    golden.check_df(select(spark, "pi()", "e()", "pow(i, 2)", "power(d, i)", "floor(d)", "ceil(d)", "floor(dec)",
+                           "ceil(i)", "positive(d)", "~i", "abs(i)"), "constants_and_rounding")
+
+
+def test_try_arithmetic(spark, t, golden):
+    golden.check_df(select(spark, "try_add(i, 1)", "try_subtract(l, 1)", "try_multiply(i, 2)",
+                           "try_divide(i, 2)", "try_divide(i, 0)", "try_add(2147483647, i)"))
+
+
+def test_nullability_of_literal_arguments(spark, golden):
+    df = spark.range(1).select(F.abs(F.lit(-3)), F.sqrt(F.lit(16)), F.upper(F.lit("x")),
+                               F.concat_ws("-", F.lit("a"), F.lit(None).cast("string")), F.isnan(F.lit(None)))
+    golden.check_df(df)
+
+
+def test_string_functions_and_aliases(spark, t, golden):
+    golden.check_df(select(spark, "trim(s)", "trim(BOTH 'a' FROM s2)", "trim(LEADING ' ' FROM s)",
+                           "substr(s, -3)", "locate('o', s)", "locate('o', s, 6)", "position('o', s)",
+                           "POSITION('l' IN s)", "overlay(s PLACING 'XX' FROM 2 FOR 3)", "ucase(s)", "lcase(s)"))
+
+
+def test_regex_functions(spark, t, golden):
+    golden.check_df(select(spark, "split(s2, ',')", "split(s2, ',', 2)", "regexp_replace(s, 'l+', 'L')",
+                           "regexp_extract(s, '(\\\\w+) (\\\\w+)', 2)", "regexp_extract_all(s, '(\\\\w)o', 1)",
+                           "regexp_substr(s, 'W\\\\w+')", "regexp_instr(s, 'o')"))
+    df = t.select(F.split("s2", ","), F.regexp_replace("s", r"(\w)o", "$1!"), F.regexp_extract("s", r"(\w+)", 1))
+    golden.check_df(df, "dataframe_api")
+
+
+def test_conditional_functions(spark, t, golden):
+    golden.check_df(select(spark, "if(i > 0, 'pos', 'neg')", "equal_null(i, 1)", "zeroifnull(i)",
+                           "nullifzero(i)", "nvl2(i, 1, 2)", "isnan(d)"))
+
+
+def test_datetime_patterns(spark, t, golden):
+    golden.check_df(select(spark, "date_format(ts, 'yyyy-MM-dd HH:mm:ss')", "date_format(dt, 'EEE, d MMM yyyy')",
+                           "date_format(ts, 'h:mm a, SSS')", "dayname(dt)", "from_unixtime(l)",
+                           "from_unixtime(0, 'yyyy-MM-dd')", "unix_timestamp(ts)", "to_unix_timestamp(dt)"))
+    golden.check_df(spark.sql(
+        "SELECT to_date('05/03/2024', 'dd/MM/yyyy'), to_timestamp('2024-03-05', 'yyyy-MM-dd'), "
+        "to_timestamp('2024-03-05 10:11:12'), unix_timestamp('2024-03-05 10:11:12'), "
+        "try_to_timestamp('x', 'yyyy'), timestamp_seconds(10), timestamp_millis(1500), date_from_unix_date(1)"),
+        "parsing")
+
+
+def test_unparseable_date_fails_under_ansi(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT to_date('x', 'yyyy-MM-dd')").collect())
+
+
+def test_unparseable_date_is_null_without_ansi(spark, golden):
+    with conf(spark, "spark.sql.ansi.enabled", "false"):
+        golden.check_df(spark.sql("SELECT to_date('x', 'yyyy-MM-dd') AS d, to_timestamp('2024', 'yyyy-MM') AS t"))
+
+
+def test_string_literal_escapes(spark, golden):
+    golden.check_df(spark.sql(r"SELECT 'a\\b' AS backslash, 'tab\there' AS tab, length('\n') AS newline, "
+                              r"'\u0041' AS unicode, 'x\%' AS like_escape"))
+
+
+def test_hash_is_bit_identical(spark, t, golden):
+    golden.check_df(spark.sql(
+        "SELECT hash(1), hash(1L), hash('Spark'), hash('abcde'), hash(1.5D), hash(CAST(1.25 AS DECIMAL(10,2))), "
+        "hash(1, 'a'), hash(array(1, 2)), hash(DATE'2024-01-01'), hash(true), hash(CAST(NULL AS INT)), "
+        "hash(CAST(1.5 AS DECIMAL(30,2)))"), "literals")
+    golden.check_df(select(spark, "hash(i)", "hash(l, s)", "hash(d)", "hash(dec)", "hash(dt)", "hash(ts)", "hash(s2)"))
