@@ -347,6 +347,10 @@ class Engine:
         env = _clean_env()
         if self.name == "ember":
             cmd = [str(self.args.ember_bin), "server", "--host", "127.0.0.1", "--port", str(port)]
+            if self.args.memory_limit:
+                cmd += ["--memory-limit", self.args.memory_limit]
+            for setting in self.args.ember_conf:
+                cmd += ["--conf", setting]
         elif self.name == "sail":
             cmd = [str(tpch_data.sail_binary()), "spark", "server",
                    "--ip", "127.0.0.1", "--port", str(port)]
@@ -629,8 +633,10 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3, help="timed runs after the warm-up (3)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per query run (600)")
     ap.add_argument("--start-timeout", type=float, default=300)
-    ap.add_argument("--memory-limit", help="e.g. 2g: DuckDB's memory_limit and DataFusion's "
-                    "spill pool; Ember has no memory-limit setting yet")
+    ap.add_argument("--memory-limit", help="e.g. 2g: Ember's --memory-limit, DuckDB's "
+                    "memory_limit and DataFusion's fair spill pool")
+    ap.add_argument("--ember-conf", action="append", default=[], metavar="KEY=VALUE",
+                    help="a --conf setting for Ember's server (repeatable)")
     ap.add_argument("--ember-tables", choices=["parquet", "client"], default="parquet",
                     help="how Ember gets the tables: spark.read.parquet (default), or 'client': "
                     "read by pyarrow in the client and sent with createDataFrame (for an Ember "
@@ -654,8 +660,6 @@ def main() -> int:
                  "`cargo build --release -p ember-cli`)")
     variants = [v for v in ("sql", "df") if v in args.variants.split(",")]
     numbers = parse_queries(args.queries)
-    if args.memory_limit and "ember" in names:
-        print("note: Ember has no memory-limit setting yet; it runs unbounded", file=sys.stderr)
     args.data = tpch_data.generate(args.scale)
 
     workdir = Path(tempfile.mkdtemp(prefix="ember-tpch-"))
@@ -666,6 +670,7 @@ def main() -> int:
     doc = {"benchmark": "tpch", "started_utc": started.isoformat(),
            "options": {"scale": args.scale, "engines": names, "variants": variants,
                        "runs": args.runs, "queries": numbers, "memory_limit": args.memory_limit,
+                       "ember_conf": args.ember_conf,
                        "ember_tables": args.ember_tables,
                        "ember_bin": str(args.ember_bin), "spark_conf": SPARK_CONF},
            "machine": startup.machine_info(), "results": {v: {} for v in variants}}

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(name = "ember", version, about = "A Spark Connect engine in Rust")]
@@ -24,12 +24,16 @@ enum Command {
         /// Session defaults, as `key=value`.
         #[arg(long = "conf", value_parser = parse_conf)]
         conf: Vec<(String, String)>,
+        #[command(flatten)]
+        execution: ExecutionArgs,
     },
     /// Run a PySpark script against an embedded server; exits with its status.
     Submit {
         /// Session defaults, as `key=value`.
         #[arg(long = "conf", value_parser = parse_conf)]
         conf: Vec<(String, String)>,
+        #[command(flatten)]
+        execution: ExecutionArgs,
         /// The Python interpreter to run the script with.
         #[arg(long, env = "EMBER_PYTHON", default_value = "python3")]
         python: String,
@@ -38,6 +42,39 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+}
+
+/// Memory and spill settings; shorthands for their `--conf` keys.
+#[derive(Args)]
+struct ExecutionArgs {
+    /// Memory that queries may hold at once, e.g. `2g` (as `spark.driver.memory`;
+    /// no unit means MiB). Sorts, aggregations and joins spill to disk beyond it.
+    /// Unbounded by default.
+    #[arg(long, env = "EMBER_MEMORY_LIMIT", value_parser = parse_memory)]
+    memory_limit: Option<String>,
+    /// Directories for spill files, comma-separated (as `spark.local.dir`);
+    /// the system's temp directory by default.
+    #[arg(long, env = "SPARK_LOCAL_DIRS")]
+    local_dir: Option<String>,
+}
+
+impl ExecutionArgs {
+    /// The `--conf` values with these settings appended (so they win).
+    fn into_conf(self, mut conf: Vec<(String, String)>) -> Vec<(String, String)> {
+        if let Some(limit) = self.memory_limit {
+            conf.push((ember_server::MEMORY_LIMIT_KEY.to_string(), limit));
+        }
+        if let Some(dirs) = self.local_dir {
+            conf.push((ember_server::LOCAL_DIR_KEY.to_string(), dirs));
+        }
+        conf
+    }
+}
+
+fn parse_memory(text: &str) -> Result<String, String> {
+    ember_server::parse_size(text)
+        .map(|_| text.to_string())
+        .ok_or_else(|| format!("expected a size such as 2g or 512m, got {text:?}"))
 }
 
 fn parse_conf(text: &str) -> Result<(String, String), String> {
@@ -63,12 +100,20 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Server { host, port, conf } => runtime.block_on(server(&host, port, conf)),
-        Command::Submit { conf, python, script, args } => runtime.block_on(submit(conf, &python, &script, &args)),
+        Command::Server { host, port, conf, execution } => {
+            runtime.block_on(server(&host, port, execution.into_conf(conf)))
+        }
+        Command::Submit { conf, execution, python, script, args } => {
+            runtime.block_on(submit(execution.into_conf(conf), &python, &script, &args))
+        }
     }
 }
 
 async fn server(host: &str, port: u16, conf: Vec<(String, String)>) -> ExitCode {
+    if let Err(e) = ember_server::RuntimeSettings::from_conf(&conf) {
+        eprintln!("ember: {e}");
+        return ExitCode::FAILURE;
+    }
     let addr: SocketAddr = match format!("{host}:{port}").parse() {
         Ok(addr) => addr,
         Err(e) => {
@@ -115,6 +160,10 @@ fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
 }
 
 async fn submit(conf: Vec<(String, String)>, python: &str, script: &str, args: &[String]) -> ExitCode {
+    if let Err(e) = ember_server::RuntimeSettings::from_conf(&conf) {
+        eprintln!("ember: {e}");
+        return ExitCode::FAILURE;
+    }
     let (listener, local) = match ember_server::bind("127.0.0.1:0".parse().expect("valid address")).await {
         Ok(bound) => bound,
         Err(e) => {

@@ -251,10 +251,16 @@ fn decimal_arithmetic(
     let (s1, s2) = (decimal_scale(left)?, decimal_scale(right)?);
     let (left, right) = (left.as_primitive::<Decimal128Type>(), right.as_primitive::<Decimal128Type>());
     let limit = pow10(u32::from(precision)).expect("10^38 fits i256");
+    let fast = ExactI128::plan(op, s1, s2, scale);
+    let fast_limit = 10i128.pow(u32::from(precision));
     let mut values = Vec::with_capacity(left.len());
     for i in 0..left.len() {
         if left.is_null(i) || right.is_null(i) {
             values.push(None);
+            continue;
+        }
+        if let Some(v) = fast.and_then(|f| f.apply(left.value(i), right.value(i))).filter(|v| v.abs() < fast_limit) {
+            values.push(Some(v));
             continue;
         }
         let (a, b) = (i256::from_i128(left.value(i)), i256::from_i128(right.value(i)));
@@ -313,6 +319,39 @@ fn decimal_arithmetic(
         .with_precision_and_scale(precision, scale)
         .map_err(|e| SparkError::internal(e.to_string()))?;
     Ok(Arc::new(array) as ArrayRef)
+}
+
+/// Addition, subtraction and multiplication whose result scale needs no
+/// rounding, done in `i128` with checked operations. Rows where it overflows
+/// `i128` or the result precision take the exact `i256` path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ExactI128 {
+    /// `a * left + b * right` (`right` negative for subtraction).
+    Sum { left: i128, right: i128 },
+    Product,
+}
+
+impl ExactI128 {
+    /// The fast form of `op` on scales `s1`, `s2` giving `scale`, if any.
+    fn plan(op: ArithmeticOp, s1: i8, s2: i8, scale: i8) -> Option<Self> {
+        let factor = |from: i8| 10i128.checked_pow(u32::try_from(i32::from(scale) - i32::from(from)).ok()?);
+        match op {
+            ArithmeticOp::Add | ArithmeticOp::Subtract if scale == s1.max(s2) => {
+                let right = factor(s2)?;
+                let right = if op == ArithmeticOp::Add { right } else { -right };
+                Some(ExactI128::Sum { left: factor(s1)?, right })
+            }
+            ArithmeticOp::Multiply if i32::from(scale) == i32::from(s1) + i32::from(s2) => Some(ExactI128::Product),
+            _ => None,
+        }
+    }
+
+    fn apply(self, a: i128, b: i128) -> Option<i128> {
+        match self {
+            ExactI128::Sum { left, right } => a.checked_mul(left)?.checked_add(b.checked_mul(right)?),
+            ExactI128::Product => a.checked_mul(b),
+        }
+    }
 }
 
 fn pow10(exponent: u32) -> Option<i256> {
@@ -383,6 +422,30 @@ mod tests {
         (0..array.len())
             .map(|i| if array.is_null(i) { "NULL".into() } else { render_decimal(i256::from_i128(array.value(i)), *scale) })
             .collect()
+    }
+
+    #[test]
+    fn exact_i128_forms() {
+        use ArithmeticOp::*;
+        assert_eq!(ExactI128::plan(Add, 2, 3, 3), Some(ExactI128::Sum { left: 10, right: 1 }));
+        assert_eq!(ExactI128::plan(Subtract, 2, 2, 2), Some(ExactI128::Sum { left: 1, right: -1 }));
+        assert_eq!(ExactI128::plan(Multiply, 2, 4, 6), Some(ExactI128::Product));
+        assert_eq!(ExactI128::plan(Multiply, 10, 10, 6), None, "rounds");
+        assert_eq!(ExactI128::plan(Divide, 2, 2, 6), None);
+        assert_eq!(ExactI128::Sum { left: 10, right: -1 }.apply(125, 5), Some(1245));
+        assert_eq!(ExactI128::Product.apply(i128::MAX, 2), None);
+    }
+
+    #[test]
+    fn fast_and_exact_paths_agree_at_the_edges() {
+        // (38, 6) * (38, 0): 10^37 * 20 overflows i128 and takes the i256 path (then
+        // the precision: NULL without ANSI); 10^36 * 2 fits.
+        let big = decimals(&[10i128.pow(37), 10i128.pow(36), 3, -7], 38, 6);
+        let two = decimals(&[20, 2, 4, 5], 38, 0);
+        let out = decimal_arithmetic(ArithmeticOp::Multiply, false, &big, &two, 38, 6).unwrap();
+        assert_eq!(rendered(&out), ["NULL", "2000000000000000000000000000000.000000", "0.000012", "-0.000035"]);
+        let sum = decimal_arithmetic(ArithmeticOp::Subtract, true, &decimals(&[150], 3, 2), &decimals(&[5], 2, 1), 4, 2);
+        assert_eq!(rendered(&sum.unwrap()), ["1.00"]);
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod error;
 mod execute;
 mod operation;
 mod python_artifacts;
+mod runtime;
 mod service;
 mod session;
 mod write;
@@ -20,7 +21,19 @@ use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 
 pub use ember_planner::SPARK_VERSION;
+pub use runtime::{parse_size, ConfigError, RuntimeSettings, LOCAL_DIR_KEY, MEMORY_LIMIT_KEY, PREFER_SORT_MERGE_JOIN_KEY};
 pub use service::EmberService;
+
+/// Why the server stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The server's settings were rejected before it served anything.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The gRPC transport failed.
+    #[error(transparent)]
+    Transport(#[from] tonic::transport::Error),
+}
 
 /// Largest message the server accepts or sends (the client's default limit).
 const MAX_MESSAGE_BYTES: usize = 128 * 1024 * 1024;
@@ -34,13 +47,14 @@ pub async fn bind(addr: SocketAddr) -> std::io::Result<(TcpListener, SocketAddr)
 }
 
 /// Serves Spark Connect on `listener` until `shutdown` completes.
-/// `server_defaults` are config values every new session starts with.
+/// `server_defaults` are config values every new session starts with; they
+/// also set the server's memory limit and spill directories.
 pub async fn serve(
     listener: TcpListener,
     server_defaults: Vec<(String, String)>,
     shutdown: impl Future<Output = ()> + Send,
-) -> Result<(), tonic::transport::Error> {
-    let service = SparkConnectServiceServer::new(EmberService::new(server_defaults))
+) -> Result<(), ServeError> {
+    let service = SparkConnectServiceServer::new(EmberService::new(server_defaults)?)
         .max_decoding_message_size(MAX_MESSAGE_BYTES)
         .max_encoding_message_size(MAX_MESSAGE_BYTES);
     // Small answers must not wait for the client's delayed ACK (Nagle).
@@ -53,5 +67,6 @@ pub async fn serve(
     tonic::transport::Server::builder()
         .add_service(service)
         .serve_with_incoming_shutdown(incoming, shutdown)
-        .await
+        .await?;
+    Ok(())
 }

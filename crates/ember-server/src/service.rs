@@ -21,9 +21,10 @@ pub struct EmberService {
 }
 
 impl EmberService {
-    /// A service whose sessions start from `server_defaults` (`--conf`).
-    pub fn new(server_defaults: Vec<(String, String)>) -> Self {
-        EmberService { sessions: Arc::new(SessionManager::new(server_defaults)) }
+    /// A service whose sessions start from `server_defaults` (`--conf`);
+    /// fails when those hold an invalid memory limit or spill directory.
+    pub fn new(server_defaults: Vec<(String, String)>) -> Result<Self, crate::runtime::ConfigError> {
+        Ok(EmberService { sessions: Arc::new(SessionManager::new(server_defaults)?) })
     }
 
     fn session(&self, user: &Option<connect::UserContext>, session_id: &str) -> Result<Arc<Session>, Status> {

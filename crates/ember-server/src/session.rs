@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
 use datafusion::execution::context::SessionContext;
+use datafusion::execution::runtime_env::RuntimeEnv;
 use datafusion::prelude::SessionConfig;
 use ember_planner::{Catalog, SparkError};
 use ember_protocol::connect;
@@ -12,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::conf::SessionConf;
 use crate::operation::Operation;
+use crate::runtime::RuntimeSettings;
 
 /// One Spark Connect session.
 pub struct Session {
@@ -35,12 +37,15 @@ pub struct Session {
 }
 
 impl Session {
-    fn new(session_id: &str, server_defaults: &[(String, String)]) -> Self {
-        let config = SessionConfig::new()
-            .with_target_partitions(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
-            .with_information_schema(false);
+    fn new(session_id: &str, server_defaults: &[(String, String)], execution: &Execution) -> Self {
+        let partitions = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let mut config = SessionConfig::new().with_target_partitions(partitions).with_information_schema(false);
+        let options = config.options_mut();
+        options.optimizer.prefer_hash_join = execution.settings.prefer_hash_join;
+        options.execution.sort_spill_reservation_bytes = execution.settings.sort_spill_reservation(partitions);
         let state = datafusion::execution::SessionStateBuilder::new()
             .with_config(config)
+            .with_runtime_env(execution.runtime.clone())
             .with_default_features()
             .with_query_planner(Arc::new(ember_python::PythonQueryPlanner))
             .build();
@@ -184,17 +189,27 @@ impl Catalog for Session {
     }
 }
 
+/// What every session executes with: the server's settings and the
+/// DataFusion runtime (memory pool, spill files) they share.
+struct Execution {
+    settings: RuntimeSettings,
+    runtime: Arc<RuntimeEnv>,
+}
+
 /// All sessions of the server.
-#[derive(Default)]
 pub struct SessionManager {
     sessions: Mutex<HashMap<(String, String), Arc<Session>>>,
     server_defaults: Vec<(String, String)>,
+    execution: Execution,
 }
 
 impl SessionManager {
-    /// A manager whose new sessions start from `server_defaults`.
-    pub fn new(server_defaults: Vec<(String, String)>) -> Self {
-        SessionManager { sessions: Mutex::new(HashMap::new()), server_defaults }
+    /// A manager whose new sessions start from `server_defaults` and share
+    /// one runtime built from them (see [`RuntimeSettings`]).
+    pub fn new(server_defaults: Vec<(String, String)>) -> Result<Self, crate::runtime::ConfigError> {
+        let settings = RuntimeSettings::from_conf(&server_defaults)?;
+        let runtime = settings.runtime_env()?;
+        Ok(SessionManager { sessions: Mutex::new(HashMap::new()), server_defaults, execution: Execution { settings, runtime } })
     }
 
     /// The session for this user and id, created on first use.
@@ -211,7 +226,7 @@ impl SessionManager {
         let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
         Ok(sessions
             .entry((user_id.to_string(), session_id.to_string()))
-            .or_insert_with(|| Arc::new(Session::new(session_id, &self.server_defaults)))
+            .or_insert_with(|| Arc::new(Session::new(session_id, &self.server_defaults, &self.execution)))
             .clone())
     }
 

@@ -1,0 +1,203 @@
+//! Server-wide execution resources: an optional limit on the memory that
+//! DataFusion's operators hold, and the directories they spill to.
+//!
+//! The settings come from the server's `--conf` values, under the names a
+//! Spark user knows: `spark.driver.memory` (the limit, a JVM size such as
+//! `2g`) and `spark.local.dir` (comma-separated scratch directories). All
+//! sessions share one pool, so the limit holds for the whole server.
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use datafusion::error::DataFusionError;
+use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
+use datafusion::execution::memory_pool::{FairSpillPool, TrackConsumersPool};
+use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
+
+/// The setting that bounds execution memory.
+pub const MEMORY_LIMIT_KEY: &str = "spark.driver.memory";
+/// The setting that names the spill directories.
+pub const LOCAL_DIR_KEY: &str = "spark.local.dir";
+/// Spark's choice between sort-merge and hash joins; Ember honours it when
+/// the server starts with it.
+pub const PREFER_SORT_MERGE_JOIN_KEY: &str = "spark.sql.join.preferSortMergeJoin";
+
+/// How many of the largest memory consumers an out-of-memory error names.
+const REPORTED_CONSUMERS: usize = 5;
+
+/// DataFusion's default reservation each sort keeps for merging its spills.
+const DEFAULT_SORT_SPILL_RESERVATION: usize = 10 << 20;
+/// The most of a limit that sorts' merge reservations may take together.
+const SORT_SPILL_RESERVATION_SHARE: usize = 8;
+
+/// A setting the server cannot start with.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A size that is not a whole number with an optional unit.
+    #[error("invalid size {value:?} for {key}: expected a whole number with an optional unit (b, k, m, g, t), as in 2g; no unit means MiB")]
+    InvalidSize { key: String, value: String },
+    /// A boolean setting that is neither `true` nor `false`.
+    #[error("invalid value {value:?} for {key}: expected true or false")]
+    InvalidBool { key: String, value: String },
+    /// DataFusion could not set up the memory pool or the spill directories.
+    #[error("cannot set up execution memory: {0}")]
+    Runtime(#[from] DataFusionError),
+}
+
+/// Parses a JVM-style size as Spark reads `spark.driver.memory`: a whole
+/// number with an optional, case-insensitive unit `b`, `k`/`kb`, `m`/`mb`,
+/// `g`/`gb` or `t`/`tb` (powers of 1024); without a unit it means MiB.
+/// Returns `None` for anything else, zero included.
+pub fn parse_size(text: &str) -> Option<usize> {
+    let text = text.trim().to_ascii_lowercase();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let shift = match unit {
+        "b" => 0,
+        "k" | "kb" => 10,
+        "" | "m" | "mb" => 20,
+        "g" | "gb" => 30,
+        "t" | "tb" => 40,
+        _ => return None,
+    };
+    let number: usize = digits.parse().ok().filter(|n| *n > 0)?;
+    number.checked_mul(1usize << shift)
+}
+
+/// The execution settings fixed when the server starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuntimeSettings {
+    /// Bytes that operators may hold at once; `None` is unbounded.
+    pub memory_limit: Option<usize>,
+    /// Where spill files go; empty means the system's temp directory.
+    pub local_dirs: Vec<PathBuf>,
+    /// Whether equi-joins are hash joins. Their build side cannot spill, so
+    /// under a memory limit the default is sort-merge joins, which can.
+    pub prefer_hash_join: bool,
+}
+
+impl RuntimeSettings {
+    /// Reads the settings from the server's `--conf` values (the last value
+    /// of a key wins).
+    pub fn from_conf(conf: &[(String, String)]) -> Result<Self, ConfigError> {
+        let last = |key: &str| conf.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+        let memory_limit = match last(MEMORY_LIMIT_KEY) {
+            Some(value) => Some(parse_size(value).ok_or_else(|| ConfigError::InvalidSize {
+                key: MEMORY_LIMIT_KEY.to_string(),
+                value: value.to_string(),
+            })?),
+            None => None,
+        };
+        let local_dirs = last(LOCAL_DIR_KEY)
+            .map(|dirs| dirs.split(',').map(str::trim).filter(|d| !d.is_empty()).map(PathBuf::from).collect())
+            .unwrap_or_default();
+        let prefer_hash_join = match last(PREFER_SORT_MERGE_JOIN_KEY) {
+            Some(value) if value.eq_ignore_ascii_case("true") => false,
+            Some(value) if value.eq_ignore_ascii_case("false") => true,
+            Some(value) => {
+                return Err(ConfigError::InvalidBool { key: PREFER_SORT_MERGE_JOIN_KEY.to_string(), value: value.to_string() })
+            }
+            None => memory_limit.is_none(),
+        };
+        Ok(RuntimeSettings { memory_limit, local_dirs, prefer_hash_join })
+    }
+
+    /// The memory each sort reserves up front for merging its spill files.
+    /// DataFusion's 10 MiB per partition would take most of a small limit,
+    /// so the partitions' reservations together stay within an eighth of it.
+    pub fn sort_spill_reservation(&self, partitions: usize) -> usize {
+        match self.memory_limit {
+            Some(limit) => DEFAULT_SORT_SPILL_RESERVATION.min(limit / SORT_SPILL_RESERVATION_SHARE / partitions.max(1)),
+            None => DEFAULT_SORT_SPILL_RESERVATION,
+        }
+    }
+
+    /// The DataFusion runtime all sessions share: a fair spill pool of the
+    /// limit (unbounded without one) and a disk manager for spill files.
+    pub fn runtime_env(&self) -> Result<Arc<RuntimeEnv>, ConfigError> {
+        let mode = if self.local_dirs.is_empty() {
+            DiskManagerMode::OsTmpDirectory
+        } else {
+            DiskManagerMode::Directories(self.local_dirs.clone())
+        };
+        let mut builder = RuntimeEnvBuilder::new().with_disk_manager_builder(DiskManagerBuilder::default().with_mode(mode));
+        if let Some(limit) = self.memory_limit {
+            let top = NonZeroUsize::new(REPORTED_CONSUMERS).expect("non-zero");
+            builder = builder.with_memory_pool(Arc::new(TrackConsumersPool::new(FairSpillPool::new(limit), top)));
+        }
+        Ok(builder.build_arc()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conf(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn sizes_as_spark_reads_them() {
+        assert_eq!(parse_size("2g"), Some(2 << 30));
+        assert_eq!(parse_size("2GB"), Some(2 << 30));
+        assert_eq!(parse_size(" 512m "), Some(512 << 20));
+        assert_eq!(parse_size("32"), Some(32 << 20));
+        assert_eq!(parse_size("64k"), Some(64 << 10));
+        assert_eq!(parse_size("100b"), Some(100));
+        assert_eq!(parse_size("1t"), Some(1 << 40));
+        for bad in ["", "g", "0", "1.5g", "-1g", "2x", "2 g", "99999999999999999999t"] {
+            assert_eq!(parse_size(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn unbounded_by_default_with_hash_joins() {
+        let settings = RuntimeSettings::from_conf(&[]).unwrap();
+        assert_eq!(settings, RuntimeSettings { memory_limit: None, local_dirs: vec![], prefer_hash_join: true });
+        assert!(settings.runtime_env().is_ok());
+    }
+
+    #[test]
+    fn a_limit_spills_and_prefers_sort_merge_joins() {
+        let settings = RuntimeSettings::from_conf(&conf(&[
+            (MEMORY_LIMIT_KEY, "4g"),
+            (MEMORY_LIMIT_KEY, "32m"),
+            (LOCAL_DIR_KEY, "/tmp/a, /tmp/b"),
+        ]))
+        .unwrap();
+        assert_eq!(settings.memory_limit, Some(32 << 20));
+        assert_eq!(settings.local_dirs, vec![PathBuf::from("/tmp/a"), PathBuf::from("/tmp/b")]);
+        assert!(!settings.prefer_hash_join);
+        let limited = RuntimeSettings { local_dirs: vec![], ..settings };
+        let env = limited.runtime_env().unwrap();
+        assert!(env.disk_manager.tmp_files_enabled());
+        assert!(matches!(env.memory_pool.memory_limit(), datafusion::execution::memory_pool::MemoryLimit::Finite(n) if n == 32 << 20));
+    }
+
+    #[test]
+    fn small_limits_shrink_the_sort_merge_reservation() {
+        let with = |limit| RuntimeSettings { memory_limit: limit, local_dirs: vec![], prefer_hash_join: false };
+        assert_eq!(with(None).sort_spill_reservation(2), 10 << 20);
+        assert_eq!(with(Some(2 << 30)).sort_spill_reservation(2), 10 << 20);
+        assert_eq!(with(Some(32 << 20)).sort_spill_reservation(2), 2 << 20);
+        assert_eq!(with(Some(32 << 20)).sort_spill_reservation(0), 4 << 20);
+    }
+
+    #[test]
+    fn join_choice_can_be_overridden() {
+        let hash = RuntimeSettings::from_conf(&conf(&[(MEMORY_LIMIT_KEY, "1g"), (PREFER_SORT_MERGE_JOIN_KEY, "false")])).unwrap();
+        assert!(hash.prefer_hash_join);
+        let merge = RuntimeSettings::from_conf(&conf(&[(PREFER_SORT_MERGE_JOIN_KEY, "TRUE")])).unwrap();
+        assert!(!merge.prefer_hash_join);
+        assert!(matches!(
+            RuntimeSettings::from_conf(&conf(&[(PREFER_SORT_MERGE_JOIN_KEY, "yes")])),
+            Err(ConfigError::InvalidBool { .. })
+        ));
+        assert!(matches!(
+            RuntimeSettings::from_conf(&conf(&[(MEMORY_LIMIT_KEY, "lots")])),
+            Err(ConfigError::InvalidSize { .. })
+        ));
+    }
+}
