@@ -14,6 +14,8 @@ use datafusion::sql::sqlparser::tokenizer::Location;
 
 use crate::error::{Result, SparkError};
 
+pub mod commands;
+
 /// A SQL statement, as `spark.sql` runs it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Statement {
@@ -23,6 +25,8 @@ pub enum Statement {
     CreateTempView { name: String, relation: connect::Relation, replace: bool },
     /// `DROP VIEW [IF EXISTS] name`: temporary views only, for now.
     DropView { name: String, if_exists: bool },
+    /// A catalog command (databases, tables, `INSERT`, `SHOW`, `DESCRIBE`).
+    Command(commands::Command),
 }
 
 /// Values for a statement's parameter markers (`spark.sql(query, args)`).
@@ -50,6 +54,9 @@ impl SqlArguments {
 
 /// Parses one statement.
 pub fn parse_statement(sql: &str, arguments: &SqlArguments) -> Result<Statement> {
+    if let Some(command) = commands::parse(sql, arguments)? {
+        return Ok(Statement::Command(command));
+    }
     let (mut parser, markers) = parser(sql)?;
     let markers = Markers { arguments: arguments.clone(), positions: markers };
     let statement = parser.parse_statement().map_err(|e| parse_error(&e))?;

@@ -2,16 +2,17 @@
 
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, BooleanArray, RecordBatch, StringArray};
+use arrow::array::{ArrayRef, BooleanArray, ListBuilder, RecordBatch, StringArray, StringBuilder};
 use arrow::datatypes::{DataType, Field, Schema};
+use ember_catalog::Database;
+use ember_planner::names::split_name_parts;
 use ember_planner::{Catalog, SparkError};
 use ember_protocol::connect::{self, catalog::CatType};
 
 use crate::session::Session;
 
-/// The only catalog and database until the persistent catalog exists.
+/// The only catalog: Spark's session catalog, backed by the warehouse.
 const CATALOG: &str = "spark_catalog";
-const DATABASE: &str = "default";
 
 /// Runs a catalog call; returns its one-column result.
 pub fn run(session: &Session, catalog: &connect::Catalog) -> Result<RecordBatch, SparkError> {
@@ -20,18 +21,199 @@ pub fn run(session: &Session, catalog: &connect::Catalog) -> Result<RecordBatch,
     };
     match call {
         CatType::CurrentCatalog(_) => string_value(CATALOG),
-        CatType::CurrentDatabase(_) => string_value(DATABASE),
-        CatType::DatabaseExists(db) => bool_value(db.db_name.eq_ignore_ascii_case(DATABASE)),
-        CatType::TableExists(t) => {
-            let in_default = t.db_name.as_deref().is_none_or(|db| db.eq_ignore_ascii_case(DATABASE));
-            bool_value(in_default && session.temp_view(&t.table_name).is_some())
+        CatType::CurrentDatabase(_) => string_value(&session.current_database()),
+        CatType::SetCurrentDatabase(db) => {
+            crate::sql_commands::use_database(session, &db.db_name)?;
+            Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))
         }
+        CatType::DatabaseExists(db) => bool_value(session.warehouse.database(&db.db_name.to_lowercase())?.is_some()),
+        CatType::ListDatabases(list) => {
+            let databases: Vec<Database> = session
+                .warehouse
+                .databases()?
+                .into_iter()
+                .filter(|d| list.pattern.as_deref().is_none_or(|p| crate::sql_commands::matches_pattern(p, &d.name)))
+                .collect();
+            databases_batch(&databases)
+        }
+        CatType::GetDatabase(db) => databases_batch(&[session.warehouse.existing_database(&db.db_name.to_lowercase())?]),
+        CatType::TableExists(t) => {
+            let parts = name_parts(&t.table_name, t.db_name.as_deref());
+            let exists = match parts.as_slice() {
+                [name] if session.temp_view(name).is_some() => true,
+                _ => session.table(&parts)?.is_some(),
+            };
+            bool_value(exists)
+        }
+        CatType::ListTables(list) => {
+            let database = list.db_name.as_deref().map_or_else(|| session.current_database(), str::to_lowercase);
+            let mut entries: Vec<TableEntry> = if database == ember_catalog::GLOBAL_TEMP_DATABASE {
+                session.global_view_names().into_iter().map(TableEntry::global).collect()
+            } else {
+                session.warehouse.existing_database(&database)?;
+                session.warehouse.tables(&database)?.into_iter().map(TableEntry::of).collect()
+            };
+            entries.extend(session.view_names().into_iter().map(TableEntry::temporary));
+            entries.retain(|e| list.pattern.as_deref().is_none_or(|p| crate::sql_commands::matches_pattern(p, &e.name)));
+            tables_batch(&entries)
+        }
+        CatType::GetTable(get) => {
+            let parts = name_parts(&get.table_name, get.db_name.as_deref());
+            let entry = match parts.as_slice() {
+                [name] if session.temp_view(name).is_some() => TableEntry::temporary(name.to_lowercase()),
+                [database, name]
+                    if database.eq_ignore_ascii_case(ember_catalog::GLOBAL_TEMP_DATABASE) && session.table(&parts)?.is_some() =>
+                {
+                    TableEntry::global(name.to_lowercase())
+                }
+                _ => TableEntry::of(lookup_table(session, &parts, &get.table_name)?),
+            };
+            tables_batch(&[entry])
+        }
+        CatType::ListColumns(list) => {
+            let parts = name_parts(&list.table_name, list.db_name.as_deref());
+            let columns: Vec<(String, Option<String>, String, bool, bool)> = match parts.as_slice() {
+                [name] if session.temp_view(name).is_some() => {
+                    let relation = session.temp_view(name).unwrap_or_default();
+                    let schema = crate::execute::plan(session, &relation)?.spark_schema();
+                    schema.fields().iter().map(|f| column_entry(f, false)).collect()
+                }
+                _ => {
+                    let table = lookup_table(session, &parts, &list.table_name)?;
+                    crate::tables::table_fields(&table)?
+                        .iter()
+                        .map(|f| column_entry(f, table.partition_columns.contains(f.name())))
+                        .collect()
+                }
+            };
+            columns_batch(&columns)
+        }
+        CatType::DropGlobalTempView(v) => bool_value(session.drop_global_view(&v.view_name)),
         CatType::DropTempView(v) => bool_value(session.drop_view(&v.view_name)),
         other => {
             let debug = format!("{other:?}");
             Err(SparkError::unsupported(format!("spark.catalog call {}", debug.split('(').next().unwrap_or("unknown"))))
         }
     }
+}
+
+/// A table's name parts, with the deprecated separate database name first.
+fn name_parts(table: &str, database: Option<&str>) -> Vec<String> {
+    let mut parts = split_name_parts(table);
+    if let Some(database) = database {
+        parts.insert(0, database.to_string());
+    }
+    parts
+}
+
+/// A catalog table; Spark's `TABLE_OR_VIEW_NOT_FOUND` (searching the session
+/// and the current database) when there is none.
+fn lookup_table(session: &Session, parts: &[String], written: &str) -> Result<ember_catalog::Table, SparkError> {
+    let found = match crate::tables::split_name(session, parts) {
+        Some((database, name)) => session.warehouse.table(&database, &name)?,
+        None => None,
+    };
+    found.ok_or_else(|| {
+        let mut err = SparkError::table_not_found(written);
+        let path = format!("[`system`.`session`, `spark_catalog`.`{}`]", session.current_database());
+        err.parameters.insert("searchPath".to_string(), path);
+        err
+    })
+}
+
+/// One row of `listTables`/`getTable`.
+struct TableEntry {
+    name: String,
+    database: Option<String>,
+    description: Option<String>,
+    table_type: &'static str,
+    is_temporary: bool,
+}
+
+impl TableEntry {
+    fn of(table: ember_catalog::Table) -> Self {
+        TableEntry {
+            name: table.name,
+            database: Some(table.database),
+            description: table.comment,
+            table_type: table.kind.spark_name(),
+            is_temporary: false,
+        }
+    }
+
+    fn temporary(name: String) -> Self {
+        TableEntry { name, database: None, description: None, table_type: "TEMPORARY", is_temporary: true }
+    }
+
+    fn global(name: String) -> Self {
+        let database = Some(ember_catalog::GLOBAL_TEMP_DATABASE.to_string());
+        TableEntry { name, database, description: None, table_type: "TEMPORARY", is_temporary: true }
+    }
+}
+
+/// Rows of name, catalog, namespace (list), description, tableType, isTemporary.
+fn tables_batch(entries: &[TableEntry]) -> Result<RecordBatch, SparkError> {
+    let mut namespaces = ListBuilder::new(StringBuilder::new());
+    for entry in entries {
+        if let Some(database) = &entry.database {
+            namespaces.values().append_value(database);
+        }
+        namespaces.append(true);
+    }
+    let namespace_type = DataType::List(Arc::new(Field::new("element", DataType::Utf8, true)));
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("name", DataType::Utf8, true),
+        Field::new("catalog", DataType::Utf8, true),
+        Field::new("namespace", namespace_type.clone(), true),
+        Field::new("description", DataType::Utf8, true),
+        Field::new("tableType", DataType::Utf8, true),
+        Field::new("isTemporary", DataType::Boolean, false),
+    ]));
+    let namespaces = namespaces.finish();
+    let namespaces = arrow::array::ListArray::new(
+        Arc::new(Field::new("element", DataType::Utf8, true)),
+        namespaces.offsets().clone(),
+        namespaces.values().clone(),
+        arrow::array::Array::nulls(&namespaces).cloned(),
+    );
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from_iter_values(entries.iter().map(|e| e.name.as_str()))),
+        Arc::new(StringArray::from(entries.iter().map(|e| (!e.is_temporary).then_some(CATALOG)).collect::<Vec<_>>())),
+        Arc::new(namespaces),
+        Arc::new(StringArray::from(entries.iter().map(|e| e.description.clone()).collect::<Vec<_>>())),
+        Arc::new(StringArray::from_iter_values(entries.iter().map(|e| e.table_type))),
+        Arc::new(BooleanArray::from(entries.iter().map(|e| e.is_temporary).collect::<Vec<_>>())),
+    ];
+    Ok(RecordBatch::try_new(schema, columns)?)
+}
+
+/// A `listColumns` row: name, description, dataType, nullable, isPartition.
+fn column_entry(field: &Field, is_partition: bool) -> (String, Option<String>, String, bool, bool) {
+    (field.name().clone(), ember_types::field_comment(field), ember_types::simple_string(field.data_type()), field.is_nullable(), is_partition)
+}
+
+/// Rows of name, description, dataType, nullable, isPartition, isBucket, isCluster.
+fn columns_batch(columns: &[(String, Option<String>, String, bool, bool)]) -> Result<RecordBatch, SparkError> {
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("name", DataType::Utf8, true),
+        Field::new("description", DataType::Utf8, true),
+        Field::new("dataType", DataType::Utf8, true),
+        Field::new("nullable", DataType::Boolean, false),
+        Field::new("isPartition", DataType::Boolean, false),
+        Field::new("isBucket", DataType::Boolean, false),
+        Field::new("isCluster", DataType::Boolean, false),
+    ]));
+    let never = || Arc::new(BooleanArray::from(vec![false; columns.len()])) as ArrayRef;
+    let array: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from_iter_values(columns.iter().map(|c| c.0.as_str()))),
+        Arc::new(StringArray::from(columns.iter().map(|c| c.1.clone()).collect::<Vec<_>>())),
+        Arc::new(StringArray::from_iter_values(columns.iter().map(|c| c.2.as_str()))),
+        Arc::new(BooleanArray::from(columns.iter().map(|c| c.3).collect::<Vec<_>>())),
+        Arc::new(BooleanArray::from(columns.iter().map(|c| c.4).collect::<Vec<_>>())),
+        never(),
+        never(),
+    ];
+    Ok(RecordBatch::try_new(schema, array)?)
 }
 
 fn single(data_type: DataType, array: ArrayRef) -> Result<RecordBatch, SparkError> {
@@ -45,4 +227,22 @@ fn string_value(value: &str) -> Result<RecordBatch, SparkError> {
 
 fn bool_value(value: bool) -> Result<RecordBatch, SparkError> {
     single(DataType::Boolean, Arc::new(BooleanArray::from(vec![value])))
+}
+
+/// `spark.catalog.listDatabases` rows: name, catalog, description, locationUri.
+fn databases_batch(databases: &[Database]) -> Result<RecordBatch, SparkError> {
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("name", DataType::Utf8, false),
+        Field::new("catalog", DataType::Utf8, true),
+        Field::new("description", DataType::Utf8, true),
+        Field::new("locationUri", DataType::Utf8, false),
+    ]));
+    let column = |f: &dyn Fn(&Database) -> String| Arc::new(StringArray::from_iter_values(databases.iter().map(f))) as ArrayRef;
+    let columns = vec![
+        column(&|d| d.name.clone()),
+        column(&|_| CATALOG.to_string()),
+        column(&|d| d.comment.clone()),
+        column(&|d| ember_sources::paths::qualified(std::path::Path::new(&d.location))),
+    ];
+    Ok(RecordBatch::try_new(schema, columns)?)
 }

@@ -282,16 +282,19 @@ fn local_relation(batch: &RecordBatch) -> Result<connect::Relation, SparkError> 
     })
 }
 
-/// Runs `sql` if it is a command Ember runs eagerly (temp view DDL);
-/// returns whether it was one. Queries are left to the caller.
-fn run_sql_command(session: &Session, sql: &connect::Sql) -> Result<bool, SparkError> {
+/// Runs `sql` if it is a command Ember runs eagerly (DDL, `INSERT`,
+/// `SHOW`, …); returns its result rows, or `None` for a query, which is
+/// left to the caller.
+async fn run_sql_command(session: &Session, sql: &connect::Sql) -> Result<Option<RecordBatch>, SparkError> {
+    let done = || Ok(Some(RecordBatch::new_empty(Arc::new(Schema::empty()))));
     match ember_planner::sql::parse_statement(&sql.query, &SqlArguments::of(sql))? {
-        Statement::Query(_) => Ok(false),
+        Statement::Query(_) => Ok(None),
+        Statement::Command(command) => crate::sql_commands::run(session, command).await.map(Some),
         Statement::CreateTempView { name, relation, replace } => {
             // Spark analyzes the view's query when the view is created.
             plan(session, &relation)?;
             session.create_view(&name, relation, replace)?;
-            Ok(true)
+            done()
         }
         Statement::DropView { name, if_exists } => {
             if !session.drop_view(&name) && !if_exists {
@@ -300,7 +303,7 @@ fn run_sql_command(session: &Session, sql: &connect::Sql) -> Result<bool, SparkE
                 err.parameters.insert("searchPath".to_string(), "[`spark_catalog`.`default`]".to_string());
                 return Err(err);
             }
-            Ok(true)
+            done()
         }
     }
 }
@@ -328,9 +331,9 @@ async fn execute_command(responder: &Responder<'_>, command: connect::Command) -
                     responder.push(epr::ResponseType::SqlCommandResult(epr::SqlCommandResult { relation: Some(result) }), None);
                     return Ok(());
                 }
-                if run_sql_command(responder.session, sql)? {
-                    let empty = local_relation(&RecordBatch::new_empty(Arc::new(Schema::empty())))?;
-                    responder.push(epr::ResponseType::SqlCommandResult(epr::SqlCommandResult { relation: Some(empty) }), None);
+                if let Some(rows) = run_sql_command(responder.session, sql).await? {
+                    let result = local_relation(&rows)?;
+                    responder.push(epr::ResponseType::SqlCommandResult(epr::SqlCommandResult { relation: Some(result) }), None);
                     return Ok(());
                 }
             }
@@ -343,15 +346,17 @@ async fn execute_command(responder: &Responder<'_>, command: connect::Command) -
             Ok(())
         }
         Some(CommandType::CreateDataframeView(view)) => {
-            if view.is_global {
-                return Err(SparkError::unsupported("global temporary views"));
-            }
             let input = view.input.ok_or_else(|| SparkError::illegal_argument("view without a relation"))?;
             // Spark analyzes the view's plan when the view is created.
             plan(responder.session, &input)?;
-            responder.session.create_view(&view.name, input, view.replace)
+            if view.is_global {
+                responder.session.create_global_view(&view.name, input, view.replace)
+            } else {
+                responder.session.create_view(&view.name, input, view.replace)
+            }
         }
         Some(CommandType::WriteOperation(write)) => crate::write::run(responder.session, write).await,
+        Some(CommandType::WriteOperationV2(write)) => crate::table_writes::write_v2(responder.session, &write).await,
         Some(CommandType::RegisterFunction(function)) => register_function(responder.session, function),
         Some(other) => {
             let debug = format!("{other:?}");

@@ -9,6 +9,9 @@ mod execute;
 mod operation;
 mod service;
 mod session;
+mod sql_commands;
+mod table_writes;
+mod tables;
 mod write;
 
 use std::future::Future;

@@ -1,4 +1,5 @@
-//! The `WriteOperation` command: `df.write...save(path)` through `ember-sources`.
+//! The `WriteOperation` command: `df.write...save(path)` through `ember-sources`
+//! (table writes go to [`crate::table_writes`]).
 
 use ember_planner::SparkError;
 use ember_protocol::connect::{self, write_operation};
@@ -14,12 +15,14 @@ const DEFAULT_FORMAT: &str = "parquet";
 pub async fn run(session: &Session, write: connect::WriteOperation) -> Result<(), SparkError> {
     let input = write.input.as_ref().ok_or_else(|| SparkError::illegal_argument("write without an input"))?;
     if write.bucket_by.is_some() || !write.sort_column_names.is_empty() || !write.clustering_columns.is_empty() {
-        return Err(SparkError::unsupported("bucketBy, sortBy and clusterBy in file writes"));
+        return Err(SparkError::unsupported("bucketBy, sortBy and clusterBy in writes"));
     }
     let options = Options::new(&write.options);
     let path = match &write.save_type {
         Some(write_operation::SaveType::Path(path)) => path.clone(),
-        Some(write_operation::SaveType::Table(_)) => return Err(SparkError::unsupported("saveAsTable and insertInto")),
+        Some(write_operation::SaveType::Table(table)) => {
+            return crate::table_writes::save_to_table(session, &write, table, input).await;
+        }
         None => options
             .get("path")
             .map(str::to_string)

@@ -1,0 +1,435 @@
+//! Runs the catalog commands of `spark.sql` (databases, tables, `INSERT`,
+//! `SHOW`, `DESCRIBE`); each answers with the rows Spark returns, if any.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, BooleanArray, RecordBatch, StringArray};
+use arrow::datatypes::{DataType, Field, Schema};
+use ember_catalog::{Database, GLOBAL_TEMP_DATABASE, TableKind, errors as catalog_errors};
+use ember_planner::sql::commands::{Command, CreateTable, Insert};
+use ember_planner::{ErrorKind, SparkError};
+
+use crate::session::Session;
+use crate::tables::{self, InsertRows, NewTable, existing_table, resolve_name, table_fields};
+
+/// Runs a command; returns its result rows (empty for most commands).
+pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, SparkError> {
+    let warehouse = &session.warehouse;
+    match command {
+        Command::CreateDatabase { name, if_not_exists, comment, location, properties } => {
+            let name = name.to_lowercase();
+            let location = match location {
+                Some(location) => ember_sources::paths::local_path(&location)?,
+                None => warehouse.default_database_location(&name),
+            };
+            let database = Database {
+                name,
+                comment: comment.unwrap_or_default(),
+                location: location.display().to_string(),
+                properties: properties.into_iter().collect(),
+                version: 0,
+            };
+            warehouse.create_database(&database, if_not_exists)?;
+            Ok(empty())
+        }
+        Command::DropDatabase { name, if_exists, cascade } => {
+            warehouse.drop_database(&name.to_lowercase(), if_exists, cascade)?;
+            Ok(empty())
+        }
+        Command::SetDatabaseProperties { name, properties } => {
+            warehouse.alter_database(&name.to_lowercase(), |d| d.properties.extend(properties))?;
+            Ok(empty())
+        }
+        Command::SetDatabaseLocation { name, location } => {
+            let location = ember_sources::paths::local_path(&location)?.display().to_string();
+            warehouse.alter_database(&name.to_lowercase(), |d| d.location = location)?;
+            Ok(empty())
+        }
+        Command::DescribeDatabase { name, extended } => describe_database(session, &name.to_lowercase(), extended),
+        Command::ShowDatabases { pattern } => {
+            let names: Vec<String> = warehouse
+                .databases()?
+                .into_iter()
+                .map(|d| d.name)
+                .filter(|n| pattern.as_deref().is_none_or(|p| matches_pattern(p, n)))
+                .collect();
+            strings(&[("namespace", false)], vec![names])
+        }
+        Command::Use { database } => {
+            use_database(session, &database)?;
+            Ok(empty())
+        }
+        Command::CreateTable(create) => {
+            create_table(session, create).await?;
+            Ok(empty())
+        }
+        Command::Insert(insert) => {
+            run_insert(session, insert).await?;
+            Ok(empty())
+        }
+        Command::DropTable { name, if_exists } => {
+            if let [view] = name.as_slice() {
+                if session.drop_view(view) {
+                    return Ok(empty());
+                }
+            }
+            let (database, table) = resolve_name(session, &name)?;
+            match warehouse.table(&database, &table)? {
+                Some(table) => warehouse.drop_table(&table)?,
+                None if if_exists => {}
+                None => return Err(catalog_errors::table_not_found(&database, &table)),
+            }
+            Ok(empty())
+        }
+        Command::TruncateTable { name } => {
+            let table = existing_table(session, &name)?;
+            let location = Path::new(&table.location);
+            if location.exists() {
+                std::fs::remove_dir_all(location).map_err(|e| ember_sources::errors::io(&table.location, e))?;
+            }
+            std::fs::create_dir_all(location).map_err(|e| ember_sources::errors::io(&table.location, e))?;
+            Ok(empty())
+        }
+        Command::RenameTable { from, to } => {
+            let table = existing_table(session, &from)?;
+            let (_, new_name) = resolve_name(session, &to)?;
+            warehouse.rename_table(&table, &new_name)?;
+            Ok(empty())
+        }
+        Command::AddColumns { name, columns } => {
+            let mut table = existing_table(session, &name)?;
+            let added = ember_types::parse_ddl_schema(&columns, "UTC").map_err(ember_planner::error::from_type_error)?;
+            let fields = table_fields(&table)?;
+            let (data, partitions): (Vec<_>, Vec<_>) = fields.iter().partition(|f| !table.partition_columns.contains(f.name()));
+            let all: Vec<Field> = data
+                .into_iter()
+                .map(|f| f.as_ref().clone())
+                .chain(added.iter().map(|f| f.as_ref().clone().with_nullable(true)))
+                .chain(partitions.into_iter().map(|f| f.as_ref().clone()))
+                .collect();
+            table.schema = tables::schema_json(&all.into())?;
+            warehouse.update_table(&table)?;
+            Ok(empty())
+        }
+        Command::SetTableProperties { name, properties } => {
+            let mut table = existing_table(session, &name)?;
+            table.properties.extend(properties);
+            warehouse.update_table(&table)?;
+            Ok(empty())
+        }
+        Command::AddPartitions { name, partitions, .. } => {
+            let table = existing_table(session, &name)?;
+            for spec in partitions {
+                let folder = partition_folder(&table, &spec)?;
+                std::fs::create_dir_all(&folder).map_err(|e| ember_sources::errors::io(&folder, e))?;
+            }
+            Ok(empty())
+        }
+        Command::DropPartitions { name, partitions, .. } => {
+            let table = existing_table(session, &name)?;
+            for spec in partitions {
+                let folder = partition_folder(&table, &spec)?;
+                let _ = std::fs::remove_dir_all(&folder);
+            }
+            Ok(empty())
+        }
+        Command::RepairTable { name } | Command::RefreshTable { name } => {
+            // Reads list the table's folders each time: nothing is cached to refresh.
+            existing_table(session, &name)?;
+            Ok(empty())
+        }
+        Command::ShowTables { database, pattern } => show_tables(session, database, pattern.as_deref()),
+        Command::ShowColumns { table, database } => {
+            let mut name = table;
+            if let Some(database) = database {
+                name = vec![database, name.last().cloned().unwrap_or_default()];
+            }
+            let fields = table_fields(&existing_table(session, &name)?)?;
+            strings(&[("col_name", false)], vec![fields.iter().map(|f| f.name().clone()).collect()])
+        }
+        Command::ShowPartitions { table } => {
+            let table = existing_table(session, &table)?;
+            if table.partition_columns.is_empty() {
+                let name = catalog_errors::qualified_table(&table.database, &table.name);
+                return Err(SparkError::new(
+                    ErrorKind::Analysis,
+                    "INVALID_PARTITION_OPERATION.PARTITION_SCHEMA_IS_EMPTY",
+                    "42601",
+                    format!("The partition command is invalid. Table {name} is not partitioned."),
+                    &[("name", name.clone())],
+                ));
+            }
+            let mut found = Vec::new();
+            list_partitions(Path::new(&table.location), table.partition_columns.len(), "", &mut found);
+            found.sort();
+            strings(&[("partition", false)], vec![found])
+        }
+        Command::ShowTableProperties { table, key } => {
+            let table = existing_table(session, &table)?;
+            let mut all: BTreeMap<String, String> = table.properties.clone();
+            all.extend(table.options.iter().map(|(k, v)| (format!("option.{k}"), v.clone())));
+            let pairs: Vec<(String, String)> = match key {
+                Some(key) => {
+                    let value = all.get(&key).cloned().unwrap_or_else(|| {
+                        format!("Table {} does not have property: {key}", catalog_errors::qualified_table(&table.database, &table.name))
+                    });
+                    vec![(key, value)]
+                }
+                None => all.into_iter().collect(),
+            };
+            let (keys, values) = pairs.into_iter().unzip();
+            strings(&[("key", false), ("value", false)], vec![keys, values])
+        }
+        Command::ShowCreateTable { .. } => Err(SparkError::unsupported("SHOW CREATE TABLE")),
+        Command::DescribeTable { table, extended, column } => describe_table(session, &table, extended, column.as_deref()),
+    }
+}
+
+/// `USE db` and `spark.catalog.setCurrentDatabase`.
+pub fn use_database(session: &Session, database: &str) -> Result<(), SparkError> {
+    let name = database.to_lowercase();
+    if name == GLOBAL_TEMP_DATABASE {
+        return Err(SparkError::new(
+            ErrorKind::Analysis,
+            "_LEGACY_ERROR_TEMP_1068",
+            "",
+            format!("{name} is a system preserved database, you cannot use it as current database. To access global temporary views, you should use qualified name with the GLOBAL_TEMP_DATABASE, e.g. SELECT * FROM {name}.viewName."),
+            &[("database", name.clone())],
+        ));
+    }
+    session.warehouse.existing_database(&name)?;
+    session.set_current_database(&name);
+    Ok(())
+}
+
+async fn create_table(session: &Session, create: CreateTable) -> Result<(), SparkError> {
+    let (database, name) = resolve_name(session, &create.name)?;
+    if let Some(existing) = session.warehouse.table(&database, &name)? {
+        if create.if_not_exists {
+            return Ok(());
+        }
+        if !create.or_replace {
+            return Err(catalog_errors::table_already_exists(&database, &name));
+        }
+        session.warehouse.drop_table(&existing)?;
+    }
+    let fields = match &create.columns {
+        Some(text) => Some(ember_types::parse_ddl_schema(text, "UTC").map_err(ember_planner::error::from_type_error)?),
+        None => None,
+    };
+    let new = NewTable {
+        database,
+        name,
+        provider: create.provider,
+        fields: fields.map(|f| f.iter().map(|f| f.as_ref().clone().with_nullable(true)).collect()),
+        partition_by: create.partition_by,
+        location: create.location,
+        options: create.options.into_iter().collect(),
+        properties: create.properties.into_iter().collect(),
+        comment: create.comment,
+    };
+    tables::create_table(session, new, create.query.as_ref()).await?;
+    Ok(())
+}
+
+async fn run_insert(session: &Session, insert: Insert) -> Result<(), SparkError> {
+    let table = match tables::split_name(session, &insert.table) {
+        Some((database, name)) => session.warehouse.table(&database, &name)?,
+        None => None,
+    };
+    let table = table.ok_or_else(|| SparkError::table_not_found(&insert.table.join(".")))?;
+    tables::insert(
+        session,
+        InsertRows { table: &table, overwrite: insert.overwrite, partition: &insert.partition, columns: &insert.columns, query: &insert.query },
+    )
+    .await
+}
+
+fn partition_folder(table: &ember_catalog::Table, spec: &[(String, Option<String>)]) -> Result<String, SparkError> {
+    let mut path = std::path::PathBuf::from(&table.location);
+    for column in &table.partition_columns {
+        let value = spec.iter().find(|(c, _)| c.eq_ignore_ascii_case(column)).and_then(|(_, v)| v.as_deref());
+        let value = value.ok_or_else(|| SparkError::illegal_argument(format!("no value for partition column {column}")))?;
+        path.push(ember_sources::partition::folder(column, Some(value)));
+    }
+    Ok(path.display().to_string())
+}
+
+/// `a=1/b=x` for every partition folder `depth` levels under `folder`.
+fn list_partitions(folder: &Path, depth: usize, prefix: &str, found: &mut Vec<String>) {
+    if depth == 0 {
+        found.push(prefix.to_string());
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_dir() && name.contains('=') && !ember_sources::paths::is_hidden(&name) {
+            let next = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+            list_partitions(&entry.path(), depth - 1, &next, found);
+        }
+    }
+}
+
+fn describe_database(session: &Session, name: &str, extended: bool) -> Result<RecordBatch, SparkError> {
+    let database = session.warehouse.existing_database(name)?;
+    let mut rows = vec![
+        ("Catalog Name", "spark_catalog".to_string()),
+        ("Namespace Name", database.name.clone()),
+        ("Comment", database.comment.clone()),
+        ("Location", ember_sources::paths::qualified(Path::new(&database.location))),
+        ("Owner", owner()),
+    ];
+    if extended {
+        let properties = database.properties.iter().map(|(k, v)| format!("({k},{v})")).collect::<Vec<_>>().join(", ");
+        rows.push(("Properties", format!("({properties})")));
+    }
+    let (names, values): (Vec<String>, Vec<String>) = rows.into_iter().map(|(k, v)| (k.to_string(), v)).unzip();
+    let schema = Arc::new(Schema::new(vec![
+        commented_column("info_name", false, "name of the namespace info"),
+        commented_column("info_value", true, "value of the namespace info"),
+    ]));
+    Ok(RecordBatch::try_new(schema, vec![Arc::new(StringArray::from(names)), Arc::new(StringArray::from(values))])?)
+}
+
+/// The user running the server, whom Spark reports as the owner.
+fn owner() -> String {
+    std::env::var("USER").unwrap_or_else(|_| "root".to_string())
+}
+
+fn show_tables(session: &Session, database: Option<String>, pattern: Option<&str>) -> Result<RecordBatch, SparkError> {
+    let database = database.map(|d| d.to_lowercase()).unwrap_or_else(|| session.current_database());
+    let mut rows: Vec<(String, String, bool)> = if database == GLOBAL_TEMP_DATABASE {
+        session.global_view_names().into_iter().map(|v| (database.clone(), v, true)).collect()
+    } else {
+        session.warehouse.existing_database(&database)?;
+        session.warehouse.tables(&database)?.into_iter().map(|t| (database.clone(), t.name, false)).collect()
+    };
+    rows.extend(session.view_names().into_iter().map(|v| (String::new(), v, true)));
+    rows.retain(|(_, name, _)| pattern.is_none_or(|p| matches_pattern(p, name)));
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("namespace", DataType::Utf8, false),
+        Field::new("tableName", DataType::Utf8, false),
+        Field::new("isTemporary", DataType::Boolean, false),
+    ]));
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.0.as_str()))),
+        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.1.as_str()))),
+        Arc::new(BooleanArray::from(rows.iter().map(|r| r.2).collect::<Vec<_>>())),
+    ];
+    Ok(RecordBatch::try_new(schema, columns)?)
+}
+
+fn describe_table(session: &Session, name: &[String], extended: bool, column: Option<&str>) -> Result<RecordBatch, SparkError> {
+    if column.is_some() {
+        return Err(SparkError::unsupported("DESCRIBE of a column"));
+    }
+    let table = existing_table(session, name)?;
+    let fields = table_fields(&table)?;
+    let mut rows: Vec<(String, String, Option<String>)> = fields
+        .iter()
+        .map(|f| (f.name().clone(), ember_types::simple_string(f.data_type()), ember_types::field_comment(f)))
+        .collect();
+    if !table.partition_columns.is_empty() {
+        rows.push(("# Partition Information".to_string(), String::new(), Some(String::new())));
+        rows.push(("# col_name".to_string(), "data_type".to_string(), Some("comment".to_string())));
+        for field in fields.iter().filter(|f| table.partition_columns.contains(f.name())) {
+            rows.push((field.name().clone(), ember_types::simple_string(field.data_type()), ember_types::field_comment(field)));
+        }
+    }
+    if extended {
+        let detail = |k: &str, v: String| (k.to_string(), v, Some(String::new()));
+        rows.push((String::new(), String::new(), Some(String::new())));
+        rows.push(detail("# Detailed Table Information", String::new()));
+        rows.push(detail("Catalog", "spark_catalog".to_string()));
+        rows.push(detail("Database", table.database.clone()));
+        rows.push(detail("Table", table.name.clone()));
+        rows.push(detail("Created Time", created_time(table.created_ms)));
+        rows.push(detail("Last Access", "UNKNOWN".to_string()));
+        rows.push(detail("Created By", format!("Spark {}", crate::SPARK_VERSION)));
+        rows.push(detail("Type", table.kind.spark_name().to_string()));
+        if table.kind != TableKind::View {
+            rows.push(detail("Provider", table.provider.clone()));
+        }
+        if let Some(comment) = &table.comment {
+            rows.push(detail("Comment", comment.clone()));
+        }
+        if !table.properties.is_empty() {
+            let properties = table.properties.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ");
+            rows.push(detail("Table Properties", format!("[{properties}]")));
+        }
+        if table.kind != TableKind::View {
+            rows.push(detail("Location", ember_sources::paths::qualified(Path::new(&table.location))));
+        }
+        if !table.options.is_empty() {
+            let options = table.options.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ");
+            rows.push(detail("Storage Properties", format!("[{options}]")));
+        }
+    }
+    let schema = Arc::new(Schema::new(vec![
+        commented_column("col_name", false, "name of the column"),
+        commented_column("data_type", false, "data type of the column"),
+        commented_column("comment", true, "comment of the column"),
+    ]));
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.0.as_str()))),
+        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.1.as_str()))),
+        Arc::new(StringArray::from(rows.iter().map(|r| r.2.clone()).collect::<Vec<_>>())),
+    ];
+    Ok(RecordBatch::try_new(schema, columns)?)
+}
+
+/// Spark's `Date.toString` form: `Fri Nov 27 02:11:01 UTC 2026`.
+fn created_time(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map_or_else(String::new, |t| t.format("%a %b %d %H:%M:%S UTC %Y").to_string())
+}
+
+/// Spark's pattern of `SHOW … LIKE`: `*` matches anything, `|` separates
+/// alternatives; case-insensitive.
+pub fn matches_pattern(pattern: &str, name: &str) -> bool {
+    pattern.split('|').any(|alternative| glob_match(&alternative.trim().to_lowercase(), &name.to_lowercase()))
+}
+
+fn glob_match(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == text,
+        Some((head, tail)) => {
+            text.starts_with(head) && (0..=text.len() - head.len()).any(|i| text.is_char_boundary(head.len() + i) && glob_match(tail, &text[head.len() + i..]))
+        }
+    }
+}
+
+/// A string column whose Spark metadata carries a comment, as DESCRIBE's columns do.
+fn commented_column(name: &str, nullable: bool, comment: &str) -> Field {
+    let metadata = serde_json::json!({ "comment": comment }).to_string();
+    ember_types::struct_field(name, DataType::Utf8, nullable, Some(&metadata))
+}
+
+/// An empty result.
+fn empty() -> RecordBatch {
+    RecordBatch::new_empty(Arc::new(Schema::empty()))
+}
+
+/// A batch of string columns (name, nullable).
+fn strings(columns: &[(&str, bool)], values: Vec<Vec<String>>) -> Result<RecordBatch, SparkError> {
+    let schema = Arc::new(Schema::new(columns.iter().map(|(n, nullable)| Field::new(*n, DataType::Utf8, *nullable)).collect::<Vec<_>>()));
+    let arrays: Vec<ArrayRef> = values.into_iter().map(|v| Arc::new(StringArray::from(v)) as ArrayRef).collect();
+    Ok(RecordBatch::try_new(schema, arrays)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn show_patterns() {
+        assert!(matches_pattern("p1*", "p1db"));
+        assert!(matches_pattern("p1db|default", "default"));
+        assert!(!matches_pattern("p1db|default", "p1db2"));
+        assert!(matches_pattern("*", ""));
+        assert!(matches_pattern("T*", "tc"));
+        assert!(!matches_pattern("t", "tc"));
+    }
+}
