@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import REMOTE, EmberProcess, ember_binary, new_session, warehouse_args
+from conftest import REMOTE, EmberProcess, ember_binary, new_session, requires_client, warehouse_args
 
 
 def warehouse(spark):
@@ -333,3 +333,116 @@ def test_global_temp_views(spark, fresh_spark, golden):
     finally:
         golden.check("dropped", spark.catalog.dropGlobalTempView("cat_gv"))
     golden.check("dropped_again", spark.catalog.dropGlobalTempView("cat_gv"))
+
+
+def test_persistent_views(spark, golden, cleanup):
+    cleanup[1].extend(["cat_pview", "cat_pview2", "cat_vbase"])
+    run(
+        spark,
+        "CREATE TABLE cat_vbase (a INT, b STRING) USING parquet",
+        "INSERT INTO cat_vbase VALUES (1, 'x'), (2, 'y')",
+        "CREATE VIEW cat_pview AS SELECT a * 2 AS d FROM cat_vbase",
+        "CREATE VIEW IF NOT EXISTS cat_pview AS SELECT 1 AS one",
+        "CREATE OR REPLACE VIEW cat_pview2 (n, doubled) AS SELECT b, a * 2 AS x FROM cat_vbase",
+    )
+    golden.check_df(spark.sql("SELECT * FROM cat_pview ORDER BY d"), "view")
+    golden.check_df(spark.table("cat_pview2").orderBy("n"), "renamed_columns")
+    golden.check_df(spark.sql("DESCRIBE cat_pview"), "describe")
+    golden.check_df(spark.sql("SHOW VIEWS LIKE 'cat_pview*'"), "show_views")
+    golden.check_error(lambda: spark.sql("CREATE VIEW cat_pview AS SELECT 1 AS one"), "duplicate")
+    golden.check_error(lambda: spark.sql("DROP VIEW cat_vbase"), "drop_view_of_table")
+    run(spark, "INSERT INTO cat_vbase VALUES (3, 'z')")
+    golden.check_df(spark.sql("SELECT * FROM cat_pview ORDER BY d"), "sees_new_rows")
+    run(spark, "DROP VIEW cat_pview", "DROP TABLE cat_pview2")
+    golden.check_error(lambda: spark.sql("DROP VIEW cat_pview"), "drop_missing")
+    run(spark, "DROP VIEW IF EXISTS cat_pview")
+    golden.check_error(lambda: spark.table("cat_pview2").collect(), "dropped_by_drop_table")
+
+
+def test_global_temp_view_in_sql(spark, golden):
+    run(spark, "CREATE GLOBAL TEMP VIEW cat_gsql AS SELECT 5 AS five")
+    try:
+        golden.check_df(spark.sql("SELECT * FROM global_temp.cat_gsql"), "read")
+    finally:
+        run(spark, "DROP VIEW global_temp.cat_gsql")
+    golden.check_error(lambda: spark.table("global_temp.cat_gsql").collect(), "dropped")
+
+
+def test_show_create_table(spark, golden, cleanup):
+    cleanup[1].extend(["cat_create_csv", "cat_create_parts"])
+    run(
+        spark,
+        "CREATE TABLE cat_create_csv (a INT COMMENT 'the a', b STRING, c DOUBLE) USING csv "
+        "OPTIONS (header 'true', sep ';') COMMENT 'some csv' TBLPROPERTIES ('k' = 'v')",
+        "CREATE TABLE cat_create_parts (x BIGINT, p STRING) USING parquet PARTITIONED BY (p)",
+    )
+    golden.check_df(spark.sql("SHOW CREATE TABLE cat_create_csv"), "csv")
+    golden.check_df(spark.sql("SHOW CREATE TABLE cat_create_parts"), "partitioned")
+
+
+def test_describe_column_and_query(spark, golden, cleanup):
+    cleanup[1].append("cat_desc")
+    run(spark, "CREATE TABLE cat_desc (a INT COMMENT 'the a', b STRING) USING parquet")
+    golden.check_df(spark.sql("DESCRIBE cat_desc a"), "column")
+    golden.check_df(spark.sql("DESC TABLE cat_desc b"), "column_without_comment")
+    golden.check_df(spark.sql("DESCRIBE QUERY SELECT a, b, a + 1 AS c FROM cat_desc"), "query")
+
+
+def test_set_and_reset(spark, golden):
+    try:
+        golden.check_df(spark.sql("SET spark.sql.shuffle.partitions=7"), "set")
+        golden.check_df(spark.sql("SET spark.sql.shuffle.partitions"), "get")
+        golden.check_df(spark.sql("RESET spark.sql.shuffle.partitions"), "reset")
+        golden.check_df(spark.sql("SET spark.sql.shuffle.partitions"), "after_reset")
+        spark.sql("SET spark.sql.shuffle.partitions=9")
+        spark.sql("RESET")
+        golden.check("after_reset_all", spark.conf.get("spark.sql.shuffle.partitions"))
+    finally:
+        spark.conf.unset("spark.sql.shuffle.partitions")
+        spark.conf.set("spark.sql.session.timeZone", "UTC")
+
+
+def test_catalog_create_table(spark, golden, cleanup, tmp_path):
+    from pyspark.sql.types import IntegerType, StringType, StructField, StructType
+
+    cleanup[1].extend(["cat_api_t", "cat_api_ext"])
+    schema = StructType([StructField("a", IntegerType()), StructField("b", StringType())])
+    created = spark.catalog.createTable("cat_api_t", source="json", schema=schema, description="made by the API")
+    golden.check("created_schema", created.schema.jsonValue())
+    spark.sql("INSERT INTO cat_api_t VALUES (1, 'x')")
+    golden.check_df(spark.table("cat_api_t"), "rows")
+    golden.check("described", spark.catalog.getTable("cat_api_t").description)
+    location = tmp_path / "ext"
+    spark.range(2).write.parquet(str(location))
+    external = spark.catalog.createTable("cat_api_ext", path=str(location))
+    golden.check_rows(sorted(external.collect()), "external")
+    golden.check("external_type", spark.catalog.getTable("cat_api_ext").tableType)
+    spark.catalog.refreshTable("cat_api_t")
+    golden.check_error(lambda: spark.catalog.recoverPartitions("cat_api_t"), "recover_not_partitioned")
+    golden.check_error(lambda: spark.sql("MSCK REPAIR TABLE cat_api_t"), "repair_not_partitioned")
+    golden.check_error(lambda: spark.sql("REFRESH TABLE cat_nope_t"), "refresh_sql_missing")
+    golden.check_error(lambda: spark.catalog.createTable("cat_api_t", schema=schema), "duplicate")
+    golden.check_error(lambda: spark.catalog.refreshTable("cat_nope_t"), "refresh_missing")
+
+
+@requires_client("4.3")
+def test_catalog_calls_new_in_4_3(spark, golden, cleanup):
+    cleanup[0].append("cat_new")
+    spark.catalog.createDatabase("cat_new", properties={"k": "v"})
+    golden.check("exists", spark.catalog.databaseExists("cat_new"))
+    spark.sql("CREATE TABLE cat_new.t (a INT, p STRING) USING parquet PARTITIONED BY (p) TBLPROPERTIES ('x' = 'y')")
+    spark.sql("CREATE VIEW cat_new.v AS SELECT 1 AS one")
+    spark.sql("INSERT INTO cat_new.t VALUES (1, 'a'), (2, 'b')")
+    golden.check("partitions", [repr(p) for p in spark.catalog.listPartitions("cat_new.t")])
+    golden.check("views", [v.name for v in spark.catalog.listViews("cat_new")])
+    golden.check("properties", spark.catalog.getTableProperties("cat_new.t"))
+    golden.check("create_string", spark.catalog.getCreateTableString("cat_new.t"))
+    spark.catalog.truncateTable("cat_new.t")
+    golden.check("truncated", spark.table("cat_new.t").count())
+    spark.catalog.dropView("cat_new.v")
+    spark.catalog.dropTable("cat_new.t")
+    spark.catalog.dropTable("cat_new.t", ifExists=True)
+    golden.check("tables_left", [t.name for t in spark.catalog.listTables("cat_new")])
+    golden.check_error(lambda: spark.catalog.dropTable("cat_new.t"), "drop_missing")
+    spark.catalog.dropDatabase("cat_new")
+    golden.check("dropped", spark.catalog.databaseExists("cat_new"))

@@ -23,8 +23,6 @@ pub enum Statement {
     Query(connect::Relation),
     /// `CREATE [OR REPLACE] TEMP VIEW name [(columns…)] AS query`.
     CreateTempView { name: String, relation: connect::Relation, replace: bool },
-    /// `DROP VIEW [IF EXISTS] name`: temporary views only, for now.
-    DropView { name: String, if_exists: bool },
     /// A catalog command (databases, tables, `INSERT`, `SHOW`, `DESCRIBE`).
     Command(commands::Command),
 }
@@ -88,9 +86,6 @@ pub fn parse_statement(sql: &str, arguments: &SqlArguments) -> Result<Statement>
                 relation,
                 replace: view.or_replace,
             })
-        }
-        ast::Statement::Drop { object_type: ast::ObjectType::View, if_exists, names, .. } if names.len() == 1 => {
-            Ok(Statement::DropView { name: single_part_name(&names[0])?, if_exists })
         }
         ast::Statement::Set(_) => Err(SparkError::unsupported("SET inside a query")),
         other => Err(SparkError::unsupported(format!("SQL statement {}", statement_kind(&other)))),

@@ -6,6 +6,7 @@ use arrow::array::{ArrayRef, BooleanArray, ListBuilder, RecordBatch, StringArray
 use arrow::datatypes::{DataType, Field, Schema};
 use ember_catalog::Database;
 use ember_planner::names::split_name_parts;
+use ember_planner::sql::commands::{Command, CreateTable};
 use ember_planner::{Catalog, SparkError};
 use ember_protocol::connect::{self, catalog::CatType};
 
@@ -15,7 +16,7 @@ use crate::session::Session;
 const CATALOG: &str = "spark_catalog";
 
 /// Runs a catalog call; returns its one-column result.
-pub fn run(session: &Session, catalog: &connect::Catalog) -> Result<RecordBatch, SparkError> {
+pub async fn run(session: &Session, catalog: &connect::Catalog) -> Result<RecordBatch, SparkError> {
     let Some(call) = &catalog.cat_type else {
         return Err(SparkError::illegal_argument("catalog call without a type"));
     };
@@ -88,6 +89,56 @@ pub fn run(session: &Session, catalog: &connect::Catalog) -> Result<RecordBatch,
             };
             columns_batch(&columns)
         }
+        CatType::ListViews(list) => {
+            let database = list.db_name.as_deref().map_or_else(|| session.current_database(), str::to_lowercase);
+            session.warehouse.existing_database(&database)?;
+            let mut entries: Vec<TableEntry> = session
+                .warehouse
+                .tables(&database)?
+                .into_iter()
+                .filter(|t| t.kind == ember_catalog::TableKind::View)
+                .map(TableEntry::of)
+                .collect();
+            entries.retain(|e| list.pattern.as_deref().is_none_or(|p| crate::sql_commands::matches_pattern(p, &e.name)));
+            tables_batch(&entries)
+        }
+        CatType::CreateTable(create) => {
+            let command = create_table_command(&create.table_name, create.path.clone(), create.source.clone(), create.schema.as_ref(), create.description.clone(), &create.options)?;
+            crate::sql_commands::run(session, command).await?;
+            table_rows(session, &create.table_name).await
+        }
+        #[allow(deprecated)]
+        CatType::CreateExternalTable(create) => {
+            let command = create_table_command(&create.table_name, create.path.clone(), create.source.clone(), create.schema.as_ref(), None, &create.options)?;
+            crate::sql_commands::run(session, command).await?;
+            table_rows(session, &create.table_name).await
+        }
+        CatType::RefreshTable(t) => {
+            // Spark resolves the name as a relation (temp views too).
+            crate::execute::plan(session, &named_table(&t.table_name))?;
+            Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))
+        }
+        CatType::RecoverPartitions(t) => {
+            command(session, Command::RepairTable { name: split_name_parts(&t.table_name), recover: true }).await
+        }
+        CatType::DropTable(t) => command(session, Command::DropTable { name: split_name_parts(&t.table_name), if_exists: t.if_exists }).await,
+        CatType::DropView(v) => command(session, Command::DropView { name: split_name_parts(&v.view_name), if_exists: v.if_exists }).await,
+        CatType::CreateDatabase(d) => {
+            let properties = d.properties.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let create = Command::CreateDatabase { name: d.db_name.clone(), if_not_exists: d.if_not_exists, comment: None, location: None, properties };
+            command(session, create).await
+        }
+        CatType::DropDatabase(d) => {
+            command(session, Command::DropDatabase { name: d.db_name.clone(), if_exists: d.if_exists, cascade: d.cascade }).await
+        }
+        CatType::TruncateTable(t) => command(session, Command::TruncateTable { name: split_name_parts(&t.table_name) }).await,
+        CatType::ListPartitions(t) => crate::sql_commands::run(session, Command::ShowPartitions { table: split_name_parts(&t.table_name) }).await,
+        CatType::GetTableProperties(t) => {
+            crate::sql_commands::run(session, Command::ShowTableProperties { table: split_name_parts(&t.table_name), key: None }).await
+        }
+        CatType::GetCreateTableString(t) => {
+            crate::sql_commands::run(session, Command::ShowCreateTable { table: split_name_parts(&t.table_name) }).await
+        }
         CatType::DropGlobalTempView(v) => bool_value(session.drop_global_view(&v.view_name)),
         CatType::DropTempView(v) => bool_value(session.drop_view(&v.view_name)),
         other => {
@@ -95,6 +146,82 @@ pub fn run(session: &Session, catalog: &connect::Catalog) -> Result<RecordBatch,
             Err(SparkError::unsupported(format!("spark.catalog call {}", debug.split('(').next().unwrap_or("unknown"))))
         }
     }
+}
+
+/// Runs a catalog command whose result the client ignores.
+async fn command(session: &Session, command: Command) -> Result<RecordBatch, SparkError> {
+    crate::sql_commands::run(session, command).await?;
+    Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))
+}
+
+/// `spark.catalog.createTable(name, path, source, schema, description, **options)`.
+fn create_table_command(
+    name: &str,
+    path: Option<String>,
+    source: Option<String>,
+    schema: Option<&connect::DataType>,
+    description: Option<String>,
+    options: &std::collections::HashMap<String, String>,
+) -> Result<Command, SparkError> {
+    let mut options: Vec<(String, String)> = options.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    options.sort();
+    let location = path.or_else(|| options.iter().find(|(k, _)| k == "path").map(|(_, v)| v.clone()));
+    options.retain(|(k, _)| k != "path");
+    let columns = match schema {
+        Some(schema) => {
+            let data_type = ember_types::from_proto(schema, "UTC").map_err(|e| SparkError::internal(e.to_string()))?;
+            let DataType::Struct(fields) = data_type else {
+                return Err(SparkError::illegal_argument("createTable's schema must be a struct type"));
+            };
+            Some(fields.iter().map(|f| format!("{} {}", ember_planner::error::quote_identifier(f.name()), ember_types::sql_string(f.data_type()))).collect::<Vec<_>>().join(", "))
+        }
+        None => None,
+    };
+    Ok(Command::CreateTable(CreateTable {
+        name: split_name_parts(name),
+        columns: columns.filter(|c| !c.is_empty()),
+        provider: source,
+        location,
+        options,
+        comment: description,
+        ..Default::default()
+    }))
+}
+
+/// For a `createTable` catalog relation, the read of the table it creates.
+pub fn created_table_read(relation: &connect::Relation) -> Option<connect::Relation> {
+    let Some(connect::relation::RelType::Catalog(catalog)) = &relation.rel_type else {
+        return None;
+    };
+    #[allow(deprecated)]
+    match &catalog.cat_type {
+        Some(CatType::CreateTable(create)) => Some(named_table(&create.table_name)),
+        Some(CatType::CreateExternalTable(create)) => Some(named_table(&create.table_name)),
+        _ => None,
+    }
+}
+
+/// A relation reading a table or view by name.
+fn named_table(name: &str) -> connect::Relation {
+    connect::Relation {
+        common: None,
+        rel_type: Some(connect::relation::RelType::Read(connect::Read {
+            is_streaming: false,
+            read_type: Some(connect::read::ReadType::NamedTable(connect::read::NamedTable {
+                unparsed_identifier: name.to_string(),
+                options: Default::default(),
+            })),
+        })),
+    }
+}
+
+/// The rows of a table (the DataFrame `createTable` returns).
+async fn table_rows(session: &Session, name: &str) -> Result<RecordBatch, SparkError> {
+    let planned = crate::execute::plan(session, &named_table(name))?;
+    let schema = crate::execute::output_schema(&planned)?;
+    let batches = datafusion::dataframe::DataFrame::new(session.ctx.state(), planned.plan).collect().await?;
+    let batches = batches.iter().map(|b| RecordBatch::try_new(schema.clone(), b.columns().to_vec())).collect::<Result<Vec<_>, _>>()?;
+    Ok(arrow::compute::concat_batches(&schema, &batches)?)
 }
 
 /// A table's name parts, with the deprecated separate database name first.

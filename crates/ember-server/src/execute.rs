@@ -83,7 +83,18 @@ async fn execute_relation(responder: &Responder<'_>, relation: &connect::Relatio
                 .map_err(|e| SparkError::internal(e.to_string()))?;
             Some(single_string("html_string", text))
         }
-        Some(RelType::Catalog(catalog)) => Some(crate::catalog::run(session, catalog)?),
+        // The DataFrame `createTable` returned is the table once created.
+        Some(RelType::Catalog(_)) if session.already_ran(relation) => {
+            let read = crate::catalog::created_table_read(relation).unwrap_or_else(|| relation.clone());
+            return stream_query(responder, plan(session, &read)?, &tz).await;
+        }
+        Some(RelType::Catalog(catalog)) => {
+            let batch = crate::catalog::run(session, catalog).await?;
+            if crate::catalog::created_table_read(relation).is_some() {
+                session.remember_ran(relation);
+            }
+            Some(batch)
+        }
         _ => None,
     };
     if let Some(batch) = batch {
@@ -294,15 +305,6 @@ async fn run_sql_command(session: &Session, sql: &connect::Sql) -> Result<Option
             // Spark analyzes the view's query when the view is created.
             plan(session, &relation)?;
             session.create_view(&name, relation, replace)?;
-            done()
-        }
-        Statement::DropView { name, if_exists } => {
-            if !session.drop_view(&name) && !if_exists {
-                let mut err = SparkError::table_not_found(&format!("spark_catalog.default.{name}"));
-                // DROP looks in the session catalog only.
-                err.parameters.insert("searchPath".to_string(), "[`spark_catalog`.`default`]".to_string());
-                return Err(err);
-            }
             done()
         }
     }

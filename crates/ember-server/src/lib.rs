@@ -9,6 +9,7 @@ mod execute;
 mod operation;
 mod service;
 mod session;
+mod show_create;
 mod sql_commands;
 mod table_writes;
 mod tables;

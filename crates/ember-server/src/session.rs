@@ -34,6 +34,8 @@ pub struct Session {
     /// Functions registered with `spark.udf.register`, by lower-case name.
     python_functions: RwLock<HashMap<String, connect::CommonInlineUserDefinedFunction>>,
     artifacts: RwLock<HashMap<String, Arc<Vec<u8>>>>,
+    /// Plan ids of `spark.catalog.createTable` relations that already created their table.
+    created_tables: Mutex<std::collections::HashSet<i64>>,
     /// Storage levels of persisted relations, keyed by their canonical plan.
     pub storage_levels: Mutex<HashMap<String, connect::StorageLevel>>,
     operations: Mutex<HashMap<String, Arc<Operation>>>,
@@ -62,6 +64,7 @@ impl Session {
             global_views,
             python_functions: RwLock::new(HashMap::new()),
             artifacts: RwLock::new(HashMap::new()),
+            created_tables: Mutex::new(std::collections::HashSet::new()),
             storage_levels: Mutex::new(HashMap::new()),
             operations: Mutex::new(HashMap::new()),
         }
@@ -116,6 +119,19 @@ impl Session {
         let mut names: Vec<String> = self.global_views.read().unwrap_or_else(|e| e.into_inner()).keys().cloned().collect();
         names.sort();
         names
+    }
+
+    /// Whether this relation (by its plan id) already ran once.
+    pub fn already_ran(&self, relation: &connect::Relation) -> bool {
+        let plan_id = relation.common.as_ref().and_then(|c| c.plan_id);
+        plan_id.is_some_and(|id| self.created_tables.lock().unwrap_or_else(|e| e.into_inner()).contains(&id))
+    }
+
+    /// Records that this relation (by its plan id) ran.
+    pub fn remember_ran(&self, relation: &connect::Relation) {
+        if let Some(id) = relation.common.as_ref().and_then(|c| c.plan_id) {
+            self.created_tables.lock().unwrap_or_else(|e| e.into_inner()).insert(id);
+        }
     }
 
     /// Drops a temp view; returns whether it existed.

@@ -135,9 +135,25 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             }
             Ok(empty())
         }
-        Command::RepairTable { name } | Command::RefreshTable { name } => {
-            // Reads list the table's folders each time: nothing is cached to refresh.
-            existing_table(session, &name)?;
+        Command::RepairTable { name, recover } => {
+            // Reads list the partition folders each time: nothing to register.
+            let table = table_in_session(session, &name)?;
+            if table.partition_columns.is_empty() {
+                let operation = if recover { "ALTER TABLE RECOVER PARTITIONS" } else { "MSCK REPAIR TABLE" };
+                let name = catalog_errors::qualified_table(&table.database, &table.name);
+                return Err(SparkError::new(
+                    ErrorKind::Analysis,
+                    "NOT_A_PARTITIONED_TABLE",
+                    "42809",
+                    format!("Operation {operation} is not allowed for {name} because it is not a partitioned table."),
+                    &[("operation", operation.to_string()), ("tableIdentWithDB", name.clone())],
+                ));
+            }
+            Ok(empty())
+        }
+        Command::RefreshTable { name } => {
+            // Reads list the table's files each time: nothing is cached to refresh.
+            table_in_session(session, &name)?;
             Ok(empty())
         }
         Command::ShowTables { database, pattern } => show_tables(session, database, pattern.as_deref()),
@@ -182,9 +198,69 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             let (keys, values) = pairs.into_iter().unzip();
             strings(&[("key", false), ("value", false)], vec![keys, values])
         }
-        Command::ShowCreateTable { .. } => Err(SparkError::unsupported("SHOW CREATE TABLE")),
-        Command::DescribeTable { table, extended, column } => describe_table(session, &table, extended, column.as_deref()),
+        Command::ShowCreateTable { table } => {
+            let table = existing_table(session, &table)?;
+            strings(&[("createtab_stmt", false)], vec![vec![crate::show_create::statement(&table)?]])
+        }
+        Command::DescribeTable { table, column: Some(column), .. } => describe_column(session, &table, &column),
+        Command::DescribeTable { table, extended, column: None } => describe_table(session, &table, extended),
+        Command::DescribeQuery { query } => {
+            let schema = crate::execute::plan(session, &query)?.spark_schema();
+            let rows = schema.fields().iter().map(|f| (f.name().clone(), ember_types::simple_string(f.data_type()), ember_types::field_comment(f))).collect();
+            describe_rows(rows)
+        }
+        Command::CreateView { name, or_replace, if_not_exists, columns, text, query } => {
+            create_view(session, &name, or_replace, if_not_exists, columns, text, query)?;
+            Ok(empty())
+        }
+        Command::CreateGlobalTempView { name, or_replace, query } => {
+            // Spark analyzes the view's query when the view is created.
+            crate::execute::plan(session, &query)?;
+            session.create_global_view(&name, query, or_replace)?;
+            Ok(empty())
+        }
+        Command::DropView { name, if_exists } => {
+            drop_view(session, &name, if_exists)?;
+            Ok(empty())
+        }
+        Command::ShowViews { database, pattern } => {
+            let database = database.map(|d| d.to_lowercase()).unwrap_or_else(|| session.current_database());
+            session.warehouse.existing_database(&database)?;
+            let mut rows: Vec<(String, String, bool)> = warehouse
+                .tables(&database)?
+                .into_iter()
+                .filter(|t| t.kind == TableKind::View)
+                .map(|t| (database.clone(), t.name, false))
+                .collect();
+            rows.extend(session.view_names().into_iter().map(|v| (String::new(), v, true)));
+            rows.retain(|(_, name, _)| pattern.as_deref().is_none_or(|p| matches_pattern(p, name)));
+            listing(rows, "viewName")
+        }
+        Command::Reset { key } => {
+            let mut conf = session.conf.write().unwrap_or_else(|e| e.into_inner());
+            match key {
+                Some(key) => conf.unset(&key),
+                None => conf.reset(),
+            }
+            Ok(empty())
+        }
     }
+}
+
+/// A table that must exist, as commands resolving a relation look it up:
+/// `TABLE_OR_VIEW_NOT_FOUND` names the table as written and searches the
+/// session and the current database.
+fn table_in_session(session: &Session, name: &[String]) -> Result<ember_catalog::Table, SparkError> {
+    let found = match tables::split_name(session, name) {
+        Some((database, table)) => session.warehouse.table(&database, &table)?,
+        None => None,
+    };
+    found.ok_or_else(|| {
+        let mut err = SparkError::table_not_found(&name.join("."));
+        let path = format!("[`system`.`session`, `spark_catalog`.`{}`]", session.current_database());
+        err.parameters.insert("searchPath".to_string(), path);
+        err
+    })
 }
 
 /// `USE db` and `spark.catalog.setCurrentDatabase`.
@@ -309,9 +385,14 @@ fn show_tables(session: &Session, database: Option<String>, pattern: Option<&str
     };
     rows.extend(session.view_names().into_iter().map(|v| (String::new(), v, true)));
     rows.retain(|(_, name, _)| pattern.is_none_or(|p| matches_pattern(p, name)));
+    listing(rows, "tableName")
+}
+
+/// SHOW TABLES/VIEWS rows: namespace, name, isTemporary.
+fn listing(rows: Vec<(String, String, bool)>, name_column: &str) -> Result<RecordBatch, SparkError> {
     let schema = Arc::new(Schema::new(vec![
         Field::new("namespace", DataType::Utf8, false),
-        Field::new("tableName", DataType::Utf8, false),
+        Field::new(name_column, DataType::Utf8, false),
         Field::new("isTemporary", DataType::Boolean, false),
     ]));
     let columns: Vec<ArrayRef> = vec![
@@ -322,10 +403,7 @@ fn show_tables(session: &Session, database: Option<String>, pattern: Option<&str
     Ok(RecordBatch::try_new(schema, columns)?)
 }
 
-fn describe_table(session: &Session, name: &[String], extended: bool, column: Option<&str>) -> Result<RecordBatch, SparkError> {
-    if column.is_some() {
-        return Err(SparkError::unsupported("DESCRIBE of a column"));
-    }
+fn describe_table(session: &Session, name: &[String], extended: bool) -> Result<RecordBatch, SparkError> {
     let table = existing_table(session, name)?;
     let fields = table_fields(&table)?;
     let mut rows: Vec<(String, String, Option<String>)> = fields
@@ -368,6 +446,11 @@ fn describe_table(session: &Session, name: &[String], extended: bool, column: Op
             rows.push(detail("Storage Properties", format!("[{options}]")));
         }
     }
+    describe_rows(rows)
+}
+
+/// DESCRIBE rows: col_name, data_type, comment.
+fn describe_rows(rows: Vec<(String, String, Option<String>)>) -> Result<RecordBatch, SparkError> {
     let schema = Arc::new(Schema::new(vec![
         commented_column("col_name", false, "name of the column"),
         commented_column("data_type", false, "data type of the column"),
@@ -379,6 +462,118 @@ fn describe_table(session: &Session, name: &[String], extended: bool, column: Op
         Arc::new(StringArray::from(rows.iter().map(|r| r.2.clone()).collect::<Vec<_>>())),
     ];
     Ok(RecordBatch::try_new(schema, columns)?)
+}
+
+/// `DESCRIBE t column`: its name, type and comment (`NULL` when none).
+fn describe_column(session: &Session, name: &[String], column: &str) -> Result<RecordBatch, SparkError> {
+    let table = existing_table(session, name)?;
+    let fields = table_fields(&table)?;
+    let field = fields.iter().find(|f| f.name().eq_ignore_ascii_case(column)).ok_or_else(|| {
+        SparkError::unresolved_column(column, &fields.iter().map(|f| f.name().clone()).collect::<Vec<_>>())
+    })?;
+    let rows = [
+        ("col_name", field.name().clone()),
+        ("data_type", ember_types::simple_string(field.data_type())),
+        ("comment", ember_types::field_comment(field).unwrap_or_else(|| "NULL".to_string())),
+    ];
+    let (names, values): (Vec<String>, Vec<String>) = rows.into_iter().map(|(k, v)| (k.to_string(), v)).unzip();
+    let schema = Arc::new(Schema::new(vec![
+        commented_column("info_name", false, "name of the column info"),
+        commented_column("info_value", false, "value of the column info"),
+    ]));
+    Ok(RecordBatch::try_new(schema, vec![Arc::new(StringArray::from(names)), Arc::new(StringArray::from(values))])?)
+}
+
+/// `CREATE VIEW`: a persistent view storing its query text and output columns.
+fn create_view(
+    session: &Session,
+    name: &[String],
+    or_replace: bool,
+    if_not_exists: bool,
+    columns: Vec<String>,
+    text: String,
+    query: ember_protocol::connect::Relation,
+) -> Result<(), SparkError> {
+    let (database, view) = resolve_name(session, name)?;
+    session.warehouse.existing_database(&database)?;
+    let existing = session.warehouse.table(&database, &view)?;
+    if existing.is_some() && if_not_exists {
+        return Ok(());
+    }
+    let schema = crate::execute::plan(session, &query)?.spark_schema();
+    let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+    if !columns.is_empty() {
+        if columns.len() != fields.len() {
+            return Err(SparkError::illegal_argument(format!(
+                "the view's column list has {} names but its query {} columns",
+                columns.len(),
+                fields.len()
+            )));
+        }
+        fields = fields.into_iter().zip(columns).map(|(f, name)| f.with_name(name)).collect();
+    }
+    let definition = ember_catalog::Table {
+        database: database.clone(),
+        name: view.clone(),
+        kind: TableKind::View,
+        provider: String::new(),
+        schema: tables::schema_json(&fields.into())?,
+        partition_columns: Vec::new(),
+        location: String::new(),
+        options: BTreeMap::new(),
+        properties: BTreeMap::new(),
+        comment: None,
+        view_text: Some(text),
+        created_ms: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64),
+        version: 0,
+    };
+    match existing {
+        Some(_) if !or_replace => Err(catalog_errors::table_already_exists(&database, &view)),
+        Some(old) => {
+            session.warehouse.drop_table(&old)?;
+            session.warehouse.create_table(&definition)
+        }
+        None => session.warehouse.create_table(&definition),
+    }
+}
+
+/// `DROP VIEW`: a temp view, a global temp view or a persistent view (not a table).
+fn drop_view(session: &Session, name: &[String], if_exists: bool) -> Result<(), SparkError> {
+    if let [view] = name {
+        if session.drop_view(view) {
+            return Ok(());
+        }
+    }
+    if let [database, view] = name {
+        if database.eq_ignore_ascii_case(GLOBAL_TEMP_DATABASE) {
+            if session.drop_global_view(view) || if_exists {
+                return Ok(());
+            }
+            return Err(catalog_errors::table_not_found(GLOBAL_TEMP_DATABASE, &view.to_lowercase()));
+        }
+    }
+    let (database, view) = resolve_name(session, name)?;
+    match session.warehouse.table(&database, &view)? {
+        Some(table) if table.kind == TableKind::View => session.warehouse.drop_table(&table),
+        Some(table) => Err(SparkError::new(
+            ErrorKind::Analysis,
+            "WRONG_COMMAND_FOR_OBJECT_TYPE",
+            "42809",
+            format!(
+                "The operation DROP VIEW requires a VIEW or METRIC_VIEW. But spark_catalog.{database}.{view} is a {}. Use DROP TABLE instead.",
+                table.kind.spark_name()
+            ),
+            &[
+                ("operation", "DROP VIEW".to_string()),
+                ("foundType", table.kind.spark_name().to_string()),
+                ("requiredType", "VIEW or METRIC_VIEW".to_string()),
+                ("alternative", "DROP TABLE".to_string()),
+                ("objectName", format!("spark_catalog.{database}.{view}")),
+            ],
+        )),
+        None if if_exists => Ok(()),
+        None => Err(catalog_errors::table_not_found(&database, &view)),
+    }
 }
 
 /// Spark's `Date.toString` form: `Fri Nov 27 02:11:01 UTC 2026`.

@@ -61,7 +61,9 @@ pub fn schema_json(fields: &Fields) -> Result<String, SparkError> {
 pub fn read_relation(table: &Table) -> Result<connect::Relation, SparkError> {
     if table.kind == TableKind::View {
         let text = table.view_text.as_deref().unwrap_or_default();
-        return ember_planner::sql::parse_query(text, &Default::default());
+        let query = ember_planner::sql::parse_query(text, &Default::default())?;
+        let column_names = table_fields(table)?.iter().map(|f| f.name().clone()).collect();
+        return Ok(relation(RelType::ToDf(Box::new(connect::ToDf { input: Some(Box::new(query)), column_names }))));
     }
     Ok(relation(RelType::Read(connect::Read {
         is_streaming: false,

@@ -68,7 +68,8 @@ pub enum Command {
     SetTableProperties { name: ObjectName, properties: Properties },
     AddPartitions { name: ObjectName, if_not_exists: bool, partitions: Vec<Vec<(String, Option<String>)>> },
     DropPartitions { name: ObjectName, if_exists: bool, partitions: Vec<Vec<(String, Option<String>)>> },
-    RepairTable { name: ObjectName },
+    /// `MSCK REPAIR TABLE` or (`recover`) `ALTER TABLE … RECOVER PARTITIONS`.
+    RepairTable { name: ObjectName, recover: bool },
     RefreshTable { name: ObjectName },
     ShowTables { database: Option<String>, pattern: Option<String> },
     ShowColumns { table: ObjectName, database: Option<String> },
@@ -76,6 +77,18 @@ pub enum Command {
     ShowTableProperties { table: ObjectName, key: Option<String> },
     ShowCreateTable { table: ObjectName },
     DescribeTable { table: ObjectName, extended: bool, column: Option<String> },
+    /// `DESCRIBE [QUERY] query`.
+    DescribeQuery { query: connect::Relation },
+    /// `CREATE [OR REPLACE] VIEW [IF NOT EXISTS] name [(columns)] AS query`: a
+    /// persistent view, stored with its query text.
+    CreateView { name: ObjectName, or_replace: bool, if_not_exists: bool, columns: Vec<String>, text: String, query: connect::Relation },
+    /// `CREATE [OR REPLACE] GLOBAL TEMP[ORARY] VIEW name AS query`.
+    CreateGlobalTempView { name: String, or_replace: bool, query: connect::Relation },
+    /// `DROP VIEW [IF EXISTS] name`: temporary, global temporary or persistent.
+    DropView { name: ObjectName, if_exists: bool },
+    ShowViews { database: Option<String>, pattern: Option<String> },
+    /// `RESET [key]`.
+    Reset { key: Option<String> },
 }
 
 /// Parses `sql` if it is one of the commands above; `None` leaves it to the
@@ -147,6 +160,53 @@ impl Cursor<'_> {
                 }
                 Command::Use { database: self.identifier()? }
             }
+            ("CREATE", _) if self.create_view_ahead() => {
+                self.skip(1);
+                let or_replace = self.words(&["OR", "REPLACE"]);
+                if self.word("GLOBAL") {
+                    if !self.word("TEMPORARY") {
+                        self.expect_word("TEMP")?;
+                    }
+                    self.expect_word("VIEW")?;
+                    let name = self.identifier()?;
+                    self.expect_word("AS")?;
+                    return Ok(Some(Command::CreateGlobalTempView { name, or_replace, query: self.query()? }));
+                }
+                self.expect_word("VIEW")?;
+                let if_not_exists = self.words(&["IF", "NOT", "EXISTS"]);
+                let name = self.object_name()?;
+                let columns = if self.parser.peek_token().token == Token::LParen { self.view_columns()? } else { Vec::new() };
+                while self.word("COMMENT") || self.word("TBLPROPERTIES") {
+                    if self.parser.peek_token().token == Token::LParen {
+                        self.properties()?;
+                    } else {
+                        self.string()?;
+                    }
+                }
+                self.expect_word("AS")?;
+                let text = self.text_from_here();
+                Command::CreateView { name, or_replace, if_not_exists, columns, text, query: self.query()? }
+            }
+            ("DROP", "VIEW") => {
+                self.skip(2);
+                let if_exists = self.words(&["IF", "EXISTS"]);
+                Command::DropView { name: self.object_name()?, if_exists }
+            }
+            ("SHOW", "VIEWS") => {
+                self.skip(2);
+                let database = if self.word("FROM") || self.word("IN") { Some(self.identifier()?) } else { None };
+                Command::ShowViews { database, pattern: self.like_pattern()? }
+            }
+            ("RESET", _) => {
+                self.skip(1);
+                let key = self.rest_text();
+                Command::Reset { key: Some(key.trim().to_string()).filter(|k| !k.is_empty()) }
+            }
+            ("DESCRIBE" | "DESC", "QUERY" | "SELECT" | "WITH" | "VALUES") => {
+                self.skip(1);
+                self.word("QUERY");
+                Command::DescribeQuery { query: self.query()? }
+            }
             ("CREATE", "TABLE") | ("CREATE", "OR") if second == "TABLE" || (third == "REPLACE" && self.peek_word(3) == "TABLE") => {
                 self.skip(1);
                 let or_replace = self.words(&["OR", "REPLACE"]);
@@ -179,7 +239,7 @@ impl Cursor<'_> {
                 if self.word("ADD") || self.word("DROP") || self.word("SYNC") {
                     self.expect_word("PARTITIONS")?;
                 }
-                Command::RepairTable { name }
+                Command::RepairTable { name, recover: false }
             }
             ("REFRESH", "TABLE") => {
                 self.skip(2);
@@ -220,7 +280,7 @@ impl Cursor<'_> {
                 self.expect_word("TABLE")?;
                 Command::ShowCreateTable { table: self.object_name()? }
             }
-            ("DESCRIBE" | "DESC", _) if !matches!(second.as_str(), "QUERY" | "SELECT" | "WITH" | "FUNCTION" | "VALUES") => {
+            ("DESCRIBE" | "DESC", _) if second != "FUNCTION" => {
                 self.skip(1);
                 self.word("TABLE");
                 let extended = self.word("EXTENDED") || self.word("FORMATTED");
@@ -231,6 +291,34 @@ impl Cursor<'_> {
             _ => return Ok(None),
         };
         Ok(Some(command))
+    }
+
+    /// Whether `CREATE [OR REPLACE] [GLOBAL TEMP[ORARY]] VIEW` comes next
+    /// (temporary views are left to the general parser).
+    fn create_view_ahead(&self) -> bool {
+        let start = if self.peek_word(1) == "OR" { 3 } else { 1 };
+        match self.peek_word(start).as_str() {
+            "VIEW" => true,
+            "GLOBAL" => true,
+            _ => false,
+        }
+    }
+
+    /// `(name [COMMENT '…'], …)` of a view.
+    fn view_columns(&mut self) -> Result<Vec<String>> {
+        self.expect(&Token::LParen)?;
+        let mut names = Vec::new();
+        loop {
+            names.push(self.identifier()?);
+            if self.word("COMMENT") {
+                self.string()?;
+            }
+            if !self.parser.consume_token(&Token::Comma) {
+                break;
+            }
+        }
+        self.expect(&Token::RParen)?;
+        Ok(names)
     }
 
     fn create_database(&mut self) -> Result<Command> {
@@ -335,7 +423,7 @@ impl Cursor<'_> {
             return Ok(Command::DropPartitions { name, if_exists, partitions });
         }
         if self.words(&["RECOVER", "PARTITIONS"]) {
-            return Ok(Command::RepairTable { name });
+            return Ok(Command::RepairTable { name, recover: true });
         }
         Err(SparkError::unsupported(format!("ALTER TABLE … {}", self.rest_text())))
     }
@@ -508,6 +596,13 @@ impl Cursor<'_> {
         }
     }
 
+    /// The statement's text from the next token on (not consumed), without a
+    /// trailing `;`.
+    fn text_from_here(&self) -> String {
+        let start = byte_offset(self.sql, self.parser.peek_token().span.start);
+        self.sql[start..].trim().trim_end_matches(';').trim_end().to_string()
+    }
+
     /// The rest of the statement's text (consumed).
     fn rest_text(&mut self) -> String {
         let start = byte_offset(self.sql, self.parser.peek_token().span.start);
@@ -593,8 +688,20 @@ mod tests {
     }
 
     #[test]
+    fn views_keep_their_text() {
+        let Command::CreateView { name, columns, text, .. } = command("CREATE OR REPLACE VIEW db.v (x COMMENT 'c', y) AS SELECT 1, 2;") else {
+            panic!("not a CREATE VIEW")
+        };
+        assert_eq!(name, ["db", "v"]);
+        assert_eq!(columns, ["x", "y"]);
+        assert_eq!(text, "SELECT 1, 2");
+        assert!(matches!(command("CREATE GLOBAL TEMP VIEW g AS SELECT 1"), Command::CreateGlobalTempView { .. }));
+        assert!(matches!(command("DESC QUERY SELECT 1"), Command::DescribeQuery { .. }));
+    }
+
+    #[test]
     fn queries_are_not_commands() {
         assert!(parse("SELECT 1", &SqlArguments::default()).unwrap().is_none());
-        assert!(parse("DESCRIBE SELECT 1", &SqlArguments::default()).unwrap().is_none());
+        assert!(parse("CREATE TEMP VIEW v AS SELECT 1", &SqlArguments::default()).unwrap().is_none());
     }
 }
