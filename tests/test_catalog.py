@@ -446,3 +446,24 @@ def test_catalog_calls_new_in_4_3(spark, golden, cleanup):
     golden.check_error(lambda: spark.catalog.dropTable("cat_new.t"), "drop_missing")
     spark.catalog.dropDatabase("cat_new")
     golden.check("dropped", spark.catalog.databaseExists("cat_new"))
+
+
+def test_catalog_qualified_database_and_drop_function(spark, golden):
+    golden.check("qualified", [spark.catalog.databaseExists("spark_catalog.default"),
+                               spark.catalog.getDatabase("spark_catalog.default").name])
+    spark.sql("DROP FUNCTION IF EXISTS cat_nofunc")
+    spark.sql("DROP TEMPORARY FUNCTION IF EXISTS cat_nofunc")
+    golden.check_error(lambda: spark.sql("DROP FUNCTION cat_nofunc"), "drop_function")
+    golden.check_error(lambda: spark.sql("DROP TEMPORARY FUNCTION cat_nofunc"), "drop_temporary_function")
+
+
+def test_commands_on_missing_tables_and_temp_views(spark, golden):
+    spark.range(2).selectExpr("id", "'x' AS s").createOrReplaceTempView("cat_dtv")
+    try:
+        golden.check_df(spark.sql("DESCRIBE cat_dtv"), "describe_view")
+    finally:
+        spark.catalog.dropTempView("cat_dtv")
+    for statement in ["DESCRIBE cat_nope", "SHOW COLUMNS IN cat_nope", "SHOW TBLPROPERTIES cat_nope",
+                      "TRUNCATE TABLE cat_nope", "ALTER TABLE cat_nope RENAME TO cat_x",
+                      "SHOW PARTITIONS cat_nope", "SHOW CREATE TABLE cat_nope"]:
+        golden.check_error(lambda: spark.sql(statement), statement.split(" cat_")[0].lower().replace(" ", "_"))

@@ -7,6 +7,8 @@ use arrow::datatypes::{DataType, Field, Schema};
 use ember_catalog::Database;
 use ember_planner::names::split_name_parts;
 use ember_planner::sql::commands::{Command, CreateTable};
+
+use crate::sql_commands::database_name;
 use ember_planner::{Catalog, SparkError};
 use ember_protocol::connect::{self, catalog::CatType};
 
@@ -27,7 +29,7 @@ pub async fn run(session: &Session, catalog: &connect::Catalog) -> Result<Record
             crate::sql_commands::use_database(session, &db.db_name)?;
             Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))
         }
-        CatType::DatabaseExists(db) => bool_value(session.warehouse.database(&db.db_name.to_lowercase())?.is_some()),
+        CatType::DatabaseExists(db) => bool_value(session.warehouse.database(&database_name(&db.db_name))?.is_some()),
         CatType::ListDatabases(list) => {
             let databases: Vec<Database> = session
                 .warehouse
@@ -37,7 +39,7 @@ pub async fn run(session: &Session, catalog: &connect::Catalog) -> Result<Record
                 .collect();
             databases_batch(&databases)
         }
-        CatType::GetDatabase(db) => databases_batch(&[session.warehouse.existing_database(&db.db_name.to_lowercase())?]),
+        CatType::GetDatabase(db) => databases_batch(&[session.warehouse.existing_database(&database_name(&db.db_name))?]),
         CatType::TableExists(t) => {
             let parts = name_parts(&t.table_name, t.db_name.as_deref());
             let exists = match parts.as_slice() {
@@ -47,7 +49,7 @@ pub async fn run(session: &Session, catalog: &connect::Catalog) -> Result<Record
             bool_value(exists)
         }
         CatType::ListTables(list) => {
-            let database = list.db_name.as_deref().map_or_else(|| session.current_database(), str::to_lowercase);
+            let database = list.db_name.as_deref().map_or_else(|| session.current_database(), database_name);
             let mut entries: Vec<TableEntry> = if database == ember_catalog::GLOBAL_TEMP_DATABASE {
                 session.global_view_names().into_iter().map(TableEntry::global).collect()
             } else {
@@ -90,7 +92,7 @@ pub async fn run(session: &Session, catalog: &connect::Catalog) -> Result<Record
             columns_batch(&columns)
         }
         CatType::ListViews(list) => {
-            let database = list.db_name.as_deref().map_or_else(|| session.current_database(), str::to_lowercase);
+            let database = list.db_name.as_deref().map_or_else(|| session.current_database(), database_name);
             session.warehouse.existing_database(&database)?;
             let mut entries: Vec<TableEntry> = session
                 .warehouse

@@ -145,6 +145,11 @@ impl Session {
         self.python_functions.write().unwrap_or_else(|e| e.into_inner()).insert(key, function);
     }
 
+    /// Drops a session function; returns whether it existed.
+    pub fn drop_function(&self, name: &str) -> bool {
+        self.python_functions.write().unwrap_or_else(|e| e.into_inner()).remove(&name.to_lowercase()).is_some()
+    }
+
     /// Stores an artifact the client uploaded.
     pub fn add_artifact(&self, name: &str, data: Vec<u8>) {
         self.artifacts.write().unwrap_or_else(|e| e.into_inner()).insert(name.to_string(), Arc::new(data));

@@ -9,10 +9,10 @@ use arrow::array::{ArrayRef, BooleanArray, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Field, Schema};
 use ember_catalog::{Database, GLOBAL_TEMP_DATABASE, TableKind, errors as catalog_errors};
 use ember_planner::sql::commands::{Command, CreateTable, Insert};
-use ember_planner::{ErrorKind, SparkError};
+use ember_planner::{Catalog, ErrorKind, SparkError};
 
 use crate::session::Session;
-use crate::tables::{self, InsertRows, NewTable, existing_table, resolve_name, table_fields};
+use crate::tables::{self, InsertRows, NewTable, resolve_name, table_fields};
 
 /// Runs a command; returns its result rows (empty for most commands).
 pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, SparkError> {
@@ -84,7 +84,7 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             Ok(empty())
         }
         Command::TruncateTable { name } => {
-            let table = existing_table(session, &name)?;
+            let table = table_in_session(session, &name)?;
             let location = Path::new(&table.location);
             if location.exists() {
                 std::fs::remove_dir_all(location).map_err(|e| ember_sources::errors::io(&table.location, e))?;
@@ -93,13 +93,13 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             Ok(empty())
         }
         Command::RenameTable { from, to } => {
-            let table = existing_table(session, &from)?;
+            let table = table_in_session(session, &from)?;
             let (_, new_name) = resolve_name(session, &to)?;
             warehouse.rename_table(&table, &new_name)?;
             Ok(empty())
         }
         Command::AddColumns { name, columns } => {
-            let mut table = existing_table(session, &name)?;
+            let mut table = table_in_session(session, &name)?;
             let added = ember_types::parse_ddl_schema(&columns, "UTC").map_err(ember_planner::error::from_type_error)?;
             let fields = table_fields(&table)?;
             let (data, partitions): (Vec<_>, Vec<_>) = fields.iter().partition(|f| !table.partition_columns.contains(f.name()));
@@ -114,13 +114,13 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             Ok(empty())
         }
         Command::SetTableProperties { name, properties } => {
-            let mut table = existing_table(session, &name)?;
+            let mut table = table_in_session(session, &name)?;
             table.properties.extend(properties);
             warehouse.update_table(&table)?;
             Ok(empty())
         }
         Command::AddPartitions { name, partitions, .. } => {
-            let table = existing_table(session, &name)?;
+            let table = table_in_session(session, &name)?;
             for spec in partitions {
                 let folder = partition_folder(&table, &spec)?;
                 std::fs::create_dir_all(&folder).map_err(|e| ember_sources::errors::io(&folder, e))?;
@@ -128,7 +128,7 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             Ok(empty())
         }
         Command::DropPartitions { name, partitions, .. } => {
-            let table = existing_table(session, &name)?;
+            let table = table_in_session(session, &name)?;
             for spec in partitions {
                 let folder = partition_folder(&table, &spec)?;
                 let _ = std::fs::remove_dir_all(&folder);
@@ -162,11 +162,11 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             if let Some(database) = database {
                 name = vec![database, name.last().cloned().unwrap_or_default()];
             }
-            let fields = table_fields(&existing_table(session, &name)?)?;
+            let fields = table_fields(&table_in_session(session, &name)?)?;
             strings(&[("col_name", false)], vec![fields.iter().map(|f| f.name().clone()).collect()])
         }
         Command::ShowPartitions { table } => {
-            let table = existing_table(session, &table)?;
+            let table = table_in_session(session, &table)?;
             if table.partition_columns.is_empty() {
                 let name = catalog_errors::qualified_table(&table.database, &table.name);
                 return Err(SparkError::new(
@@ -183,7 +183,7 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             strings(&[("partition", false)], vec![found])
         }
         Command::ShowTableProperties { table, key } => {
-            let table = existing_table(session, &table)?;
+            let table = table_in_session(session, &table)?;
             let mut all: BTreeMap<String, String> = table.properties.clone();
             all.extend(table.options.iter().map(|(k, v)| (format!("option.{k}"), v.clone())));
             let pairs: Vec<(String, String)> = match key {
@@ -199,7 +199,7 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             strings(&[("key", false), ("value", false)], vec![keys, values])
         }
         Command::ShowCreateTable { table } => {
-            let table = existing_table(session, &table)?;
+            let table = table_in_session(session, &table)?;
             strings(&[("createtab_stmt", false)], vec![vec![crate::show_create::statement(&table)?]])
         }
         Command::DescribeTable { table, column: Some(column), .. } => describe_column(session, &table, &column),
@@ -236,6 +236,24 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             rows.retain(|(_, name, _)| pattern.as_deref().is_none_or(|p| matches_pattern(p, name)));
             listing(rows, "viewName")
         }
+        Command::DropFunction { name, temporary, if_exists } => {
+            let dropped = matches!(name.as_slice(), [function] if session.drop_function(function));
+            if dropped || if_exists {
+                return Ok(empty());
+            }
+            // Persistent functions are looked up in the current database.
+            let routine = match name.as_slice() {
+                [function] if !temporary => format!("`{}`.`{function}`", session.current_database()),
+                _ => ember_planner::error::quote_name_parts(&name.join(".")),
+            };
+            Err(SparkError::new(
+                ErrorKind::Analysis,
+                "ROUTINE_NOT_FOUND",
+                "42883",
+                format!("The routine {routine} cannot be found. Verify the spelling and correctness of the schema and catalog.\nIf you did not qualify the name with a schema and catalog, verify the current_schema() output, or qualify the name with the correct schema and catalog.\nTo tolerate the error on drop use DROP ... IF EXISTS."),
+                &[("routineName", routine.clone())],
+            ))
+        }
         Command::Reset { key } => {
             let mut conf = session.conf.write().unwrap_or_else(|e| e.into_inner());
             match key {
@@ -263,9 +281,19 @@ fn table_in_session(session: &Session, name: &[String]) -> Result<ember_catalog:
     })
 }
 
+/// A database name as the catalog stores it: lower case, without a
+/// `spark_catalog.` prefix.
+pub fn database_name(name: &str) -> String {
+    let parts = ember_planner::names::split_name_parts(name);
+    match parts.as_slice() {
+        [catalog, database] if catalog.eq_ignore_ascii_case("spark_catalog") => database.to_lowercase(),
+        _ => name.to_lowercase(),
+    }
+}
+
 /// `USE db` and `spark.catalog.setCurrentDatabase`.
 pub fn use_database(session: &Session, database: &str) -> Result<(), SparkError> {
-    let name = database.to_lowercase();
+    let name = database_name(database);
     if name == GLOBAL_TEMP_DATABASE {
         return Err(SparkError::new(
             ErrorKind::Analysis,
@@ -404,7 +432,19 @@ fn listing(rows: Vec<(String, String, bool)>, name_column: &str) -> Result<Recor
 }
 
 fn describe_table(session: &Session, name: &[String], extended: bool) -> Result<RecordBatch, SparkError> {
-    let table = existing_table(session, name)?;
+    if let [view] = name {
+        if let Some(relation) = session.temp_view(view) {
+            let schema = crate::execute::plan(session, &relation)?.spark_schema();
+            let rows = schema.fields().iter().map(|f| (f.name().clone(), ember_types::simple_string(f.data_type()), ember_types::field_comment(f))).collect();
+            return describe_rows(rows);
+        }
+    }
+    let found = match tables::split_name(session, name) {
+        Some((database, table)) => session.warehouse.table(&database, &table)?,
+        None => None,
+    };
+    // DESCRIBE resolves its name as a query does.
+    let table = found.ok_or_else(|| SparkError::table_not_found(&name.join(".")))?;
     let fields = table_fields(&table)?;
     let mut rows: Vec<(String, String, Option<String>)> = fields
         .iter()
@@ -466,7 +506,7 @@ fn describe_rows(rows: Vec<(String, String, Option<String>)>) -> Result<RecordBa
 
 /// `DESCRIBE t column`: its name, type and comment (`NULL` when none).
 fn describe_column(session: &Session, name: &[String], column: &str) -> Result<RecordBatch, SparkError> {
-    let table = existing_table(session, name)?;
+    let table = table_in_session(session, name)?;
     let fields = table_fields(&table)?;
     let field = fields.iter().find(|f| f.name().eq_ignore_ascii_case(column)).ok_or_else(|| {
         SparkError::unresolved_column(column, &fields.iter().map(|f| f.name().clone()).collect::<Vec<_>>())

@@ -37,12 +37,6 @@ pub fn resolve_name(session: &Session, parts: &[String]) -> Result<(String, Stri
     split_name(session, parts).ok_or_else(|| SparkError::unsupported(format!("catalogs other than spark_catalog ({})", parts.join("."))))
 }
 
-/// A table that must exist (looked up in the session catalog only).
-pub fn existing_table(session: &Session, parts: &[String]) -> Result<Table, SparkError> {
-    let (database, name) = resolve_name(session, parts)?;
-    session.warehouse.table(&database, &name)?.ok_or_else(|| catalog_errors::table_not_found(&database, &name))
-}
-
 /// The table's columns, partition columns last.
 pub fn table_fields(table: &Table) -> Result<Fields, SparkError> {
     match ember_types::parse_json_type(&table.schema, "UTC").map_err(|e| SparkError::internal(e.to_string()))? {

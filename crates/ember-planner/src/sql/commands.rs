@@ -89,6 +89,8 @@ pub enum Command {
     ShowViews { database: Option<String>, pattern: Option<String> },
     /// `RESET [key]`.
     Reset { key: Option<String> },
+    /// `DROP [TEMPORARY] FUNCTION [IF EXISTS] name`.
+    DropFunction { name: ObjectName, temporary: bool, if_exists: bool },
 }
 
 /// Parses `sql` if it is one of the commands above; `None` leaves it to the
@@ -186,6 +188,13 @@ impl Cursor<'_> {
                 self.expect_word("AS")?;
                 let text = self.text_from_here();
                 Command::CreateView { name, or_replace, if_not_exists, columns, text, query: self.query()? }
+            }
+            ("DROP", "FUNCTION" | "TEMPORARY") if second == "FUNCTION" || third == "FUNCTION" => {
+                self.skip(1);
+                let temporary = self.word("TEMPORARY");
+                self.expect_word("FUNCTION")?;
+                let if_exists = self.words(&["IF", "EXISTS"]);
+                Command::DropFunction { name: self.object_name()?, temporary, if_exists }
             }
             ("DROP", "VIEW") => {
                 self.skip(2);
