@@ -6,5 +6,10 @@
 pub mod arithmetic;
 pub mod cast;
 pub mod constructors;
+pub mod datetime;
+pub mod datetime_pattern;
 pub mod display;
+pub mod math;
+pub mod nullability;
+pub mod regex;
 pub mod show;

@@ -11,6 +11,9 @@ use ember_functions::arithmetic::{self, ArithmeticOp, decimal_result_type, integ
 use ember_functions::cast::{CastMode, is_integral, is_string, spark_cast};
 use ember_protocol::connect;
 
+use ember_functions::nullability::{SparkNullability, spark_nullability};
+
+use crate::call_names::call_name;
 use crate::error::{ErrorKind, Result, SparkError};
 use crate::plan::Planner;
 
@@ -34,6 +37,11 @@ impl Planner<'_> {
             let (expr, arg_name) = self.plan_expr(argument, input)?;
             args.push(expr);
             names.push(arg_name);
+        }
+        if !distinct {
+            if let Some(planned) = self.plan_spark_scalar(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
         }
         let binary = |op: Operator, symbol: &str, args: &mut Vec<Expr>| -> Result<(Expr, String)> {
             expect_args(name, args, 2)?;
@@ -229,7 +237,7 @@ impl Planner<'_> {
                 expect_args(name, &args, 2)?;
                 let to_double = |e: Expr| datafusion::logical_expr::cast(e, DataType::Float64);
                 let expr = datafusion::functions::math::expr_fn::power(to_double(args[0].clone()), to_double(args[1].clone()));
-                Ok((expr, format!("POWER({}, {})", names[0], names[1])))
+                Ok((expr, call_name(&lower, &names)))
             }
             "startswith" | "endswith" | "contains" => {
                 expect_args(name, &args, 2)?;
@@ -409,7 +417,7 @@ impl Planner<'_> {
 
     /// Calls a function from the session's registry (DataFusion's built-ins,
     /// overridden by `datafusion-spark` where that matches Spark).
-    fn call_registered(
+    pub(crate) fn call_registered(
         &mut self,
         name: &str,
         args: Vec<Expr>,
@@ -421,14 +429,18 @@ impl Planner<'_> {
         let rendered = if distinct {
             format!("{name}(DISTINCT {})", names.join(", "))
         } else {
-            format!("{name}({})", names.join(", "))
+            call_name(name, names)
         };
         if let Some(udaf) = state.aggregate_functions().get(name) {
             let expr = Expr::AggregateFunction(AggregateFunction::new_udf(udaf.clone(), args, distinct, None, vec![], None));
             return Ok((expr, rendered));
         }
         if let Some(udf) = state.scalar_functions().get(name) {
-            return Ok((Expr::ScalarFunction(ScalarFunction::new_udf(udf.clone(), args)), rendered));
+            let udf = match spark_nullability(name) {
+                Some(rule) => SparkNullability::wrap(udf.clone(), rule),
+                None => udf.clone(),
+            };
+            return Ok((Expr::ScalarFunction(ScalarFunction::new_udf(udf, args)), rendered));
         }
         if let Some(udf) = self.catalog.python_function(name) {
             return self.call_python_udf(&udf, args, names, input);
@@ -522,7 +534,7 @@ fn integral_literal_digits(expr: &Expr) -> Option<u8> {
 }
 
 /// The byte width of an integral type, to pick the wider of two.
-fn integral_width(t: &DataType) -> usize {
+pub(crate) fn integral_width(t: &DataType) -> usize {
     t.primitive_width().unwrap_or(0)
 }
 
@@ -532,7 +544,7 @@ fn unreachable_arg() -> Expr {
 
 /// Which checked operation a [`SparkZeroChecked`] computes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum ZeroCheckedOp {
+pub(crate) enum ZeroCheckedOp {
     Divide,
     Remainder,
 }
@@ -541,7 +553,7 @@ enum ZeroCheckedOp {
 /// (`DIVIDE_BY_ZERO`, `REMAINDER_BY_ZERO`) and gives NULL otherwise, never
 /// infinity or NaN. Both inputs already have `return_type`.
 #[derive(Debug, PartialEq, Eq, Hash)]
-struct SparkZeroChecked {
+pub(crate) struct SparkZeroChecked {
     op: ZeroCheckedOp,
     ansi: bool,
     return_type: DataType,
@@ -549,7 +561,7 @@ struct SparkZeroChecked {
 }
 
 impl SparkZeroChecked {
-    fn call(op: ZeroCheckedOp, ansi: bool, return_type: DataType, left: Expr, right: Expr) -> Expr {
+    pub(crate) fn call(op: ZeroCheckedOp, ansi: bool, return_type: DataType, left: Expr, right: Expr) -> Expr {
         let udf = SparkZeroChecked {
             op,
             ansi,

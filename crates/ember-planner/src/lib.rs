@@ -8,11 +8,13 @@
 //! are put back only on the results, so duplicate names (as after a join)
 //! never confuse DataFusion.
 
+mod call_names;
 mod coercion;
 pub mod config;
 pub mod error;
 mod expr;
 mod functions;
+mod spark_scalars;
 mod literal;
 pub mod names;
 mod plan;

@@ -143,7 +143,10 @@ fn parser(sql: &str) -> Result<(Parser<'static>, Vec<Location>)> {
     // Spark's typed numeric literals (`1L`, `2.5D`, `1BD`) arrive as a number
     // directly followed by a word; keep them as one number token.
     let mut merged: Vec<datafusion::sql::sqlparser::tokenizer::TokenWithSpan> = Vec::with_capacity(tokens.len());
-    for token in tokens {
+    for mut token in tokens {
+        if let Token::SingleQuotedString(text) | Token::DoubleQuotedString(text) = &mut token.token {
+            *text = unescape_string_literal(text);
+        }
         if let (Some(previous), Token::Word(word)) = (merged.last_mut(), &token.token) {
             if let Token::Number(number, long) = &previous.token {
                 let suffix = word.value.to_uppercase();
@@ -158,6 +161,49 @@ fn parser(sql: &str) -> Result<(Parser<'static>, Vec<Location>)> {
         merged.push(token);
     }
     Ok((Parser::new(&SparkSqlDialect {}).with_tokens_with_locations(merged), markers))
+}
+
+/// Spark's escapes in string literals: `\\` is a backslash, `\n`, `\t`,
+/// `\r`, `\b`, `\0` and `\Z` are control characters, `\uXXXX` is a code
+/// point, `\%` and `\_` stay escaped for LIKE, and any other escaped
+/// character stands for itself.
+fn unescape_string_literal(text: &str) -> String {
+    if !text.contains('\\') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('b') => out.push('\u{8}'),
+            Some('0') => out.push('\0'),
+            Some('Z') => out.push('\u{1a}'),
+            Some(c @ ('%' | '_')) => {
+                out.push('\\');
+                out.push(c);
+            }
+            Some('u') => {
+                let hex: String = chars.clone().take(4).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32).filter(|_| hex.len() == 4) {
+                    Some(code) => {
+                        out.push(code);
+                        chars.nth(3);
+                    }
+                    None => out.push('u'),
+                }
+            }
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// What one SQL translation has in scope: the relations its subquery
@@ -751,6 +797,7 @@ fn expression(e: &ast::Expr) -> Result<connect::Expression> {
                 _ => function("-", vec![expression(inner)?]),
             },
             ast::UnaryOperator::Plus => expression(inner)?,
+            ast::UnaryOperator::BitwiseNot => function("~", vec![expression(inner)?]),
             other => return Err(SparkError::unsupported(format!("operator {other}"))),
         },
         ast::Expr::IsNull(inner) => function("isNull", vec![expression(inner)?]),
@@ -824,6 +871,40 @@ fn expression(e: &ast::Expr) -> Result<connect::Expression> {
                 args.push(expression(length)?);
             }
             function(if *shorthand { "substr" } else { "substring" }, args)
+        }
+        ast::Expr::Floor { expr: value, field } | ast::Expr::Ceil { expr: value, field } => {
+            let name = if matches!(e, ast::Expr::Floor { .. }) { "floor" } else { "ceil" };
+            let mut args = vec![expression(value)?];
+            match field {
+                ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime) => {}
+                ast::CeilFloorKind::Scale(scale) => args.push(expression(&ast::Expr::Value(scale.clone()))?),
+                ast::CeilFloorKind::DateTimeField(other) => {
+                    return Err(SparkError::unsupported(format!("{} TO {other}", name.to_uppercase())));
+                }
+            }
+            function(name, args)
+        }
+        ast::Expr::Trim { expr: value, trim_where, trim_what, trim_characters } => {
+            let name = match trim_where {
+                Some(ast::TrimWhereField::Leading) => "ltrim",
+                Some(ast::TrimWhereField::Trailing) => "rtrim",
+                _ => "trim",
+            };
+            let mut args = vec![expression(value)?];
+            if let Some(what) = trim_what {
+                args.push(expression(what)?);
+            } else if let Some([what]) = trim_characters.as_deref() {
+                args.push(expression(what)?);
+            }
+            function(name, args)
+        }
+        ast::Expr::Position { expr: needle, r#in } => function("position", vec![expression(needle)?, expression(r#in)?]),
+        ast::Expr::Overlay { expr: value, overlay_what, overlay_from, overlay_for } => {
+            let mut args = vec![expression(value)?, expression(overlay_what)?, expression(overlay_from)?];
+            if let Some(length) = overlay_for {
+                args.push(expression(length)?);
+            }
+            function("overlay", args)
         }
         ast::Expr::Extract { field, expr: source, .. } => {
             function("extract", vec![literal(LiteralType::String(field.to_string())), expression(source)?])

@@ -1,0 +1,217 @@
+//! Spark's pattern-driven datetime functions: `date_format`,
+//! `from_unixtime`, `to_date`, `to_timestamp` (and `try_to_timestamp`),
+//! `unix_timestamp`, in the session time zone.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDateTime, Offset, TimeZone};
+use chrono_tz::Tz;
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Array, Int64Array, StringArray, TimestampMicrosecondArray};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Int64Type, TimeUnit, TimestampMicrosecondType};
+use datafusion::common::{DataFusionError, Result, ScalarValue};
+use datafusion::logical_expr::{
+    ColumnarValue, Expr, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+};
+use ember_errors::{ErrorKind, SparkError};
+
+use crate::datetime_pattern::DatetimePattern;
+
+/// A pattern-driven datetime function; the planner casts its first argument
+/// to the input type it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PatternFunction {
+    /// `date_format(timestamp, pattern)` → STRING.
+    DateFormat,
+    /// `from_unixtime(seconds BIGINT, pattern)` → STRING.
+    FromUnixtime,
+    /// `to_date(string, pattern)` → DATE.
+    ToDate,
+    /// `to_timestamp(string, pattern)` → TIMESTAMP.
+    ToTimestamp,
+    /// `unix_timestamp(string | timestamp, pattern)` → BIGINT seconds.
+    UnixTimestamp,
+}
+
+impl PatternFunction {
+    /// A call; `fail_on_error` is ANSI mode (unparseable text fails instead of giving NULL).
+    pub fn call(self, value: Expr, pattern: Expr, time_zone: &str, fail_on_error: bool) -> Expr {
+        let udf = SparkPatternFunction {
+            function: self,
+            time_zone: time_zone.to_string(),
+            fail_on_error,
+            signature: Signature::any(2, Volatility::Immutable),
+        };
+        Arc::new(ScalarUDF::new_from_impl(udf)).call(vec![value, pattern])
+    }
+
+    fn return_type(self, time_zone: &str) -> DataType {
+        match self {
+            Self::DateFormat | Self::FromUnixtime => DataType::Utf8,
+            Self::ToDate => DataType::Date32,
+            Self::ToTimestamp => DataType::Timestamp(TimeUnit::Microsecond, Some(time_zone.into())),
+            Self::UnixTimestamp => DataType::Int64,
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct SparkPatternFunction {
+    function: PatternFunction,
+    time_zone: String,
+    fail_on_error: bool,
+    signature: Signature,
+}
+
+/// `[CANNOT_PARSE_TIMESTAMP]`: ANSI mode's failure for unparseable text.
+fn cannot_parse(text: &str) -> DataFusionError {
+    SparkError::new(
+        ErrorKind::DateTime,
+        "CANNOT_PARSE_TIMESTAMP",
+        "22007",
+        format!(
+            "Text '{text}' could not be parsed at index 0. Use `try_to_timestamp` to tolerate invalid input string and return NULL instead."
+        ),
+        &[("message", format!("Text '{text}' could not be parsed at index 0")), ("func", "`try_to_timestamp`".to_string())],
+    )
+    .into_datafusion()
+}
+
+fn invalid_pattern(pattern: &str, letter: &str) -> DataFusionError {
+    SparkError::new(
+        ErrorKind::IllegalArgument,
+        "INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER",
+        "22007",
+        format!("Found illegal character '{letter}' in datetime pattern '{pattern}'."),
+        &[("c", letter.to_string()), ("pattern", pattern.to_string())],
+    )
+    .into_datafusion()
+}
+
+impl ScalarUDFImpl for SparkPatternFunction {
+    fn name(&self) -> &str {
+        match self.function {
+            PatternFunction::DateFormat => "date_format",
+            PatternFunction::FromUnixtime => "from_unixtime",
+            PatternFunction::ToDate => "to_date",
+            PatternFunction::ToTimestamp => "to_timestamp",
+            PatternFunction::UnixTimestamp => "unix_timestamp",
+        }
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(self.function.return_type(&self.time_zone))
+    }
+
+    fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
+        // Parsing may give NULL without ANSI mode; formatting only for NULL input.
+        let parses = matches!(self.function, PatternFunction::ToDate | PatternFunction::ToTimestamp)
+            || (self.function == PatternFunction::UnixTimestamp && args.arg_fields[0].data_type() == &DataType::Utf8);
+        let nullable = (parses && !self.fail_on_error) || args.arg_fields.iter().any(|f| f.is_nullable());
+        Ok(Arc::new(Field::new(self.name(), self.function.return_type(&self.time_zone), nullable)))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let rows = args.number_rows;
+        let scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
+        let values = args.args[0].to_array(rows)?;
+        let patterns = args.args[1].to_array(rows)?;
+        let result = self.evaluate(&values, patterns.as_string::<i32>())?;
+        Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&result, 0)?) } else { ColumnarValue::Array(result) })
+    }
+}
+
+impl SparkPatternFunction {
+    fn zone(&self) -> Tz {
+        self.time_zone.parse().unwrap_or(Tz::UTC)
+    }
+
+    fn evaluate(&self, values: &ArrayRef, patterns: &StringArray) -> Result<ArrayRef> {
+        let zone = self.zone();
+        let mut cached: Option<(String, DatetimePattern)> = None;
+        let mut pattern_at = |row: usize| -> Result<Option<DatetimePattern>> {
+            if patterns.is_null(row) {
+                return Ok(None);
+            }
+            let text = patterns.value(row);
+            if cached.as_ref().is_none_or(|(p, _)| p != text) {
+                let parsed = DatetimePattern::parse(text).map_err(|letter| invalid_pattern(text, &letter))?;
+                cached = Some((text.to_string(), parsed));
+            }
+            Ok(cached.as_ref().map(|(_, p)| p.clone()))
+        };
+        let rows = values.len();
+        match self.function {
+            PatternFunction::DateFormat | PatternFunction::FromUnixtime => {
+                let micros: Vec<Option<i64>> = if self.function == PatternFunction::DateFormat {
+                    values.as_primitive::<TimestampMicrosecondType>().iter().collect()
+                } else {
+                    values.as_primitive::<Int64Type>().iter().map(|s| s.and_then(|s| s.checked_mul(1_000_000))).collect()
+                };
+                let mut out = Vec::with_capacity(rows);
+                for (row, value) in micros.into_iter().enumerate() {
+                    let (Some(value), Some(pattern)) = (value, pattern_at(row)?) else {
+                        out.push(None);
+                        continue;
+                    };
+                    let Some(instant) = DateTime::from_timestamp_micros(value) else {
+                        out.push(None);
+                        continue;
+                    };
+                    let local = instant.with_timezone(&zone);
+                    let offset = local.offset().fix().local_minus_utc();
+                    out.push(Some(pattern.format(&local.naive_local(), zone.name(), offset)));
+                }
+                Ok(Arc::new(StringArray::from(out)))
+            }
+            PatternFunction::ToDate | PatternFunction::ToTimestamp | PatternFunction::UnixTimestamp => {
+                let parsed: Vec<Option<i64>> = match values.data_type() {
+                    DataType::Timestamp(..) => values.as_primitive::<TimestampMicrosecondType>().iter().collect(),
+                    _ => {
+                        let texts = values.as_string::<i32>();
+                        let mut out = Vec::with_capacity(rows);
+                        for row in 0..rows {
+                            let (false, Some(pattern)) = (texts.is_null(row), pattern_at(row)?) else {
+                                out.push(None);
+                                continue;
+                            };
+                            let text = texts.value(row);
+                            match pattern.parse_datetime(text).and_then(|local| to_micros(&zone, &local)) {
+                                Some(micros) => out.push(Some(micros)),
+                                None if self.fail_on_error => return Err(cannot_parse(text)),
+                                None => out.push(None),
+                            }
+                        }
+                        out
+                    }
+                };
+                Ok(match self.function {
+                    PatternFunction::ToTimestamp => {
+                        Arc::new(TimestampMicrosecondArray::from(parsed).with_timezone(self.time_zone.as_str()))
+                    }
+                    PatternFunction::UnixTimestamp => {
+                        Arc::new(Int64Array::from_iter(parsed.into_iter().map(|m| m.map(|m| m.div_euclid(1_000_000)))))
+                    }
+                    _ => Arc::new(Date32Array::from_iter(parsed.into_iter().map(|m| {
+                        m.and_then(|m| DateTime::from_timestamp_micros(m))
+                            .map(|t| t.with_timezone(&zone).date_naive())
+                            .map(|d| (d - DateTime::UNIX_EPOCH.date_naive()).num_days() as i32)
+                    }))),
+                })
+            }
+        }
+    }
+}
+
+/// A local date-time in `zone` as microseconds since the epoch (the earlier
+/// instant where clocks go back; the shifted one where they skip forward).
+fn to_micros(zone: &Tz, local: &NaiveDateTime) -> Option<i64> {
+    let resolved = zone
+        .from_local_datetime(local)
+        .earliest()
+        .or_else(|| zone.from_local_datetime(&(*local + chrono::Duration::hours(1))).earliest())?;
+    Some(resolved.timestamp_micros())
+}

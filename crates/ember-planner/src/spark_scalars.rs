@@ -1,0 +1,163 @@
+//! Spark scalar functions that Ember plans itself: aliases, functions built
+//! from other expressions, and Ember's own kernels where DataFusion's differ.
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::ScalarValue;
+use datafusion::logical_expr::{Expr, LogicalPlan, Operator, binary_expr, cast, lit, when};
+use ember_functions::arithmetic::{self, ArithmeticOp};
+use ember_functions::cast::{CastMode, is_integral, spark_cast};
+use ember_functions::math::UnaryMath;
+use ember_functions::regex::RegexFunction;
+
+use ember_functions::datetime::PatternFunction;
+use ember_types::{timestamp_ntz_type, timestamp_type};
+
+use crate::call_names::{DEFAULT_TIMESTAMP_FORMAT, call_name};
+use crate::error::Result;
+use crate::functions::{SparkZeroChecked, ZeroCheckedOp, integral_width};
+use crate::plan::Planner;
+
+impl Planner<'_> {
+    /// Plans `function` (lower case) if Ember implements it here; `None`
+    /// leaves it to the session's function registry.
+    pub(crate) fn plan_spark_scalar(
+        &mut self,
+        function: &str,
+        args: &[Expr],
+        names: &[String],
+        input: &LogicalPlan,
+    ) -> Result<Option<(Expr, String)>> {
+        let name = call_name(function, names);
+        let arg = |i: usize| args[i].clone();
+        let expr = match (function, args.len()) {
+            (f, 1) if UnaryMath::of(f).is_some() => UnaryMath::of(f).map(|m| m.call(arg(0))).unwrap_or_else(|| arg(0)),
+            ("log", 1) => UnaryMath::Ln.call(arg(0)),
+            ("log", 2) => binary_expr(UnaryMath::Ln.call(arg(1)), Operator::Divide, UnaryMath::Ln.call(arg(0))),
+            ("e", 0) => lit(std::f64::consts::E),
+            ("pi", 0) => lit(std::f64::consts::PI),
+            ("positive", 1) => arg(0),
+            ("~", 1) => return self.renamed("bitwise_not", args, name, input),
+            ("sign", 1) => return self.renamed("signum", &[cast(arg(0), DataType::Float64)], name, input),
+            ("ucase", 1) => return self.renamed("upper", args, name, input),
+            ("lcase", 1) => return self.renamed("lower", args, name, input),
+            ("dateadd", 2) => return self.renamed("date_add", args, name, input),
+            ("isnan", 1) => {
+                let is_nan = self.call_registered("isnan", args.to_vec(), names, false, input)?.0;
+                datafusion::functions::core::expr_fn::coalesce(vec![is_nan, lit(false)])
+            }
+            ("equal_null", 2) => Expr::IsTrue(Box::new(binary_expr(arg(0), Operator::IsNotDistinctFrom, arg(1)))),
+            ("zeroifnull", 1) => {
+                let zero = cast(lit(0), self.type_of(&args[0], input)?);
+                datafusion::functions::core::expr_fn::coalesce(vec![arg(0), zero])
+            }
+            ("nullifzero", 1) => {
+                let zero = cast(lit(0), self.type_of(&args[0], input)?);
+                datafusion::functions::core::expr_fn::nullif(arg(0), zero)
+            }
+            ("if", 3) => when(arg(0), arg(1)).otherwise(arg(2))?,
+            ("locate" | "position", 2 | 3) => {
+                let start = args.get(2).cloned().unwrap_or_else(|| lit(1));
+                locate(arg(0), arg(1), start)
+            }
+            ("date_format", 2) => {
+                let timestamp = self.as_timestamp(arg(0), input)?;
+                PatternFunction::DateFormat.call(timestamp, arg(1), &self.config.time_zone, self.config.ansi)
+            }
+            ("dayname", 1) => {
+                let timestamp = self.as_timestamp(arg(0), input)?;
+                PatternFunction::DateFormat.call(timestamp, lit("EEE"), &self.config.time_zone, false)
+            }
+            ("from_unixtime", 1 | 2) => {
+                let pattern = args.get(1).cloned().unwrap_or_else(|| lit(DEFAULT_TIMESTAMP_FORMAT));
+                PatternFunction::FromUnixtime.call(cast(arg(0), DataType::Int64), pattern, &self.config.time_zone, false)
+            }
+            ("to_date", 1) => spark_cast(arg(0), DataType::Date32, self.cast_mode()),
+            ("to_timestamp", 1) => spark_cast(arg(0), timestamp_type(&self.config.time_zone), self.cast_mode()),
+            ("try_to_timestamp", 1) => spark_cast(arg(0), timestamp_type(&self.config.time_zone), CastMode::Try),
+            ("to_timestamp_ntz", 1) => spark_cast(arg(0), timestamp_ntz_type(), self.cast_mode()),
+            ("to_date" | "to_timestamp" | "try_to_timestamp", 2) => {
+                let fail = self.config.ansi && function != "try_to_timestamp";
+                let parse = if function == "to_date" { PatternFunction::ToDate } else { PatternFunction::ToTimestamp };
+                parse.call(cast(arg(0), DataType::Utf8), arg(1), &self.config.time_zone, fail)
+            }
+            ("unix_timestamp" | "to_unix_timestamp", 1 | 2) => {
+                let pattern = args.get(1).cloned().unwrap_or_else(|| lit(DEFAULT_TIMESTAMP_FORMAT));
+                let value = match self.type_of(&args[0], input)? {
+                    DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => cast(arg(0), DataType::Utf8),
+                    _ => self.as_timestamp(arg(0), input)?,
+                };
+                PatternFunction::UnixTimestamp.call(value, pattern, &self.config.time_zone, self.config.ansi)
+            }
+            ("timestamp_seconds" | "timestamp_millis" | "timestamp_micros", 1) => {
+                let per_unit = match function {
+                    "timestamp_seconds" => 1_000_000,
+                    "timestamp_millis" => 1_000,
+                    _ => 1,
+                };
+                let micros = binary_expr(cast(arg(0), DataType::Int64), Operator::Multiply, lit(per_unit as i64));
+                cast(micros, timestamp_type(&self.config.time_zone))
+            }
+            ("date_from_unix_date", 1) => cast(cast(arg(0), DataType::Int32), DataType::Date32),
+            ("try_add" | "try_subtract" | "try_multiply", 2) => self.try_arithmetic(function, args, input)?,
+            ("try_divide", 2) => {
+                let to_double = |e: Expr| cast(e, DataType::Float64);
+                SparkZeroChecked::call(ZeroCheckedOp::Divide, false, DataType::Float64, to_double(arg(0)), to_double(arg(1)))
+            }
+            (f, n) => match RegexFunction::of(f, n) {
+                Some(regex) => regex.call(args.to_vec()),
+                None => return Ok(None),
+            },
+        };
+        Ok(Some((expr, name)))
+    }
+
+    fn cast_mode(&self) -> CastMode {
+        if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy }
+    }
+
+    /// A date, timestamp or string as a TIMESTAMP in the session time zone.
+    fn as_timestamp(&self, value: Expr, input: &LogicalPlan) -> Result<Expr> {
+        let target = timestamp_type(&self.config.time_zone);
+        Ok(if self.type_of(&value, input)? == target { value } else { spark_cast(value, target, self.cast_mode()) })
+    }
+
+    /// A registered function called under another name (a Spark alias).
+    fn renamed(&mut self, registered: &str, args: &[Expr], name: String, input: &LogicalPlan) -> Result<Option<(Expr, String)>> {
+        let (expr, _) = self.call_registered(registered, args.to_vec(), &[], false, input)?;
+        Ok(Some((expr, name)))
+    }
+
+    /// `try_add`, `try_subtract`, `try_multiply`: NULL instead of overflow.
+    /// Integral operands are computed exactly as DECIMAL(38, 0) and cast back.
+    fn try_arithmetic(&self, function: &str, args: &[Expr], input: &LogicalPlan) -> Result<Expr> {
+        let op = match function {
+            "try_add" => ArithmeticOp::Add,
+            "try_subtract" => ArithmeticOp::Subtract,
+            _ => ArithmeticOp::Multiply,
+        };
+        let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
+        if !types.iter().all(is_integral) {
+            let operator = match op {
+                ArithmeticOp::Add => Operator::Plus,
+                ArithmeticOp::Subtract => Operator::Minus,
+                _ => Operator::Multiply,
+            };
+            return Ok(binary_expr(args[0].clone(), operator, args[1].clone()));
+        }
+        let wider = if integral_width(&types[0]) >= integral_width(&types[1]) { &types[0] } else { &types[1] };
+        let exact = DataType::Decimal128(38, 0);
+        let operand = |e: &Expr| cast(e.clone(), exact.clone());
+        let result = arithmetic::spark_arithmetic(op, false, exact.clone(), operand(&args[0]), operand(&args[1]));
+        Ok(spark_cast(result, wider.clone(), CastMode::Try))
+    }
+}
+
+/// Spark's `locate(substr, str, pos)`: the 1-based position of the first
+/// `substr` in `str` at or after `pos`; 0 when absent or `pos` < 1.
+fn locate(needle: Expr, haystack: Expr, start: Expr) -> Expr {
+    use datafusion::functions::unicode::expr_fn::{strpos, substr};
+    let found = strpos(substr(haystack, start.clone()), needle);
+    let shifted = binary_expr(binary_expr(found.clone(), Operator::Plus, start.clone()), Operator::Minus, lit(1));
+    let position = when(found.eq(lit(0)), lit(0)).otherwise(shifted).unwrap_or_else(|_| lit(ScalarValue::Int32(None)));
+    when(start.lt(lit(1)), lit(0)).otherwise(cast(position, DataType::Int32)).unwrap_or_else(|_| lit(ScalarValue::Int32(None)))
+}
