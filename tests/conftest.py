@@ -25,6 +25,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -161,6 +162,11 @@ class EmberProcess:
         return self.proc.returncode
 
 
+def warehouse_args(folder) -> list:
+    """`ember server` arguments that put its warehouse in `folder`."""
+    return ["--conf", f"spark.sql.warehouse.dir={folder}"]
+
+
 @pytest.fixture(scope="session")
 def remote_url():
     """The sc:// URL of the server under test."""
@@ -170,11 +176,14 @@ def remote_url():
     binary = ember_binary()
     if not binary.exists():
         pytest.exit(f"Ember binary not found at {binary}; run dev/setup first", returncode=3)
-    server = EmberProcess(binary)
+    # Tables the tests create go to a warehouse of their own, removed afterwards.
+    warehouse = tempfile.mkdtemp(prefix="ember-warehouse-")
+    server = EmberProcess(binary, extra_args=warehouse_args(warehouse))
     try:
         yield server.url
     finally:
         code = server.terminate()
+        shutil.rmtree(warehouse, ignore_errors=True)
         if code not in (0, -signal.SIGTERM):
             sys.stderr.write(
                 f"\nember server exited with code {code}; stderr:\n{server.stderr_tail()}\n"

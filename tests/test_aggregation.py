@@ -6,7 +6,7 @@ from pyspark.sql import functions as F
 
 @pytest.fixture
 def sales(spark):
-    return spark.createDataFrame(
+    yield spark.createDataFrame(
         [
             ("north", "apples", 2023, 10),
             ("north", "pears", 2023, 5),
@@ -17,6 +17,7 @@ def sales(spark):
         ],
         "region string, fruit string, year int, amount int",
     )
+    spark.catalog.dropTempView("fruit_sales")
 
 
 def test_rollup(sales, golden):

@@ -2,6 +2,7 @@
 //! planner's internal column names.
 
 use datafusion::common::Column;
+use datafusion::common::metadata::FieldMetadata;
 use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder};
 use ember_protocol::connect;
 use ember_sources::{Options, ReadRequest};
@@ -39,7 +40,13 @@ impl Planner<'_> {
             .iter()
             .map(|(qualifier, field)| {
                 let internal = self.new_column(field.name());
-                Expr::Column(Column::from((qualifier, field))).alias(internal)
+                let column = Expr::Column(Column::from((qualifier, field)));
+                // A user schema's Spark metadata (column comments of a table) stays on its column.
+                let declared = request.schema.iter().flatten().find(|f| f.name() == field.name());
+                match declared.filter(|f| ember_types::field_metadata_json(f).is_some()) {
+                    Some(declared) => column.alias_with_metadata(internal, Some(FieldMetadata::from(declared.metadata()))),
+                    None => column.alias(internal),
+                }
             })
             .collect();
         Ok(LogicalPlanBuilder::from(plan).project(columns)?.build()?)

@@ -14,6 +14,8 @@ use datafusion::sql::sqlparser::tokenizer::Location;
 
 use crate::error::{Result, SparkError};
 
+pub mod commands;
+
 /// A SQL statement, as `spark.sql` runs it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Statement {
@@ -21,8 +23,8 @@ pub enum Statement {
     Query(connect::Relation),
     /// `CREATE [OR REPLACE] TEMP VIEW name [(columns…)] AS query`.
     CreateTempView { name: String, relation: connect::Relation, replace: bool },
-    /// `DROP VIEW [IF EXISTS] name`: temporary views only, for now.
-    DropView { name: String, if_exists: bool },
+    /// A catalog command (databases, tables, `INSERT`, `SHOW`, `DESCRIBE`).
+    Command(commands::Command),
 }
 
 /// Values for a statement's parameter markers (`spark.sql(query, args)`).
@@ -50,6 +52,9 @@ impl SqlArguments {
 
 /// Parses one statement.
 pub fn parse_statement(sql: &str, arguments: &SqlArguments) -> Result<Statement> {
+    if let Some(command) = commands::parse(sql, arguments)? {
+        return Ok(Statement::Command(command));
+    }
     let (mut parser, markers) = parser(sql)?;
     let markers = Markers { arguments: arguments.clone(), positions: markers };
     let statement = parser.parse_statement().map_err(|e| parse_error(&e))?;
@@ -81,9 +86,6 @@ pub fn parse_statement(sql: &str, arguments: &SqlArguments) -> Result<Statement>
                 relation,
                 replace: view.or_replace,
             })
-        }
-        ast::Statement::Drop { object_type: ast::ObjectType::View, if_exists, names, .. } if names.len() == 1 => {
-            Ok(Statement::DropView { name: single_part_name(&names[0])?, if_exists })
         }
         ast::Statement::Set(_) => Err(SparkError::unsupported("SET inside a query")),
         other => Err(SparkError::unsupported(format!("SQL statement {}", statement_kind(&other)))),

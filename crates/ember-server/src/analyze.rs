@@ -18,6 +18,8 @@ pub fn analyze(session: &Session, analyze: Analyze) -> Result<apr::Result, Spark
     Ok(match analyze {
         Analyze::Schema(s) => {
             let relation = root(s.plan)?;
+            // The DataFrame `spark.catalog.createTable` returns has the table's schema.
+            let relation = crate::catalog::created_table_read(&relation).unwrap_or(relation);
             apr::Result::Schema(apr::Schema { schema: Some(schema_proto(output_schema(&plan(session, &relation)?)?.as_ref())?) })
         }
         Analyze::Explain(e) => {

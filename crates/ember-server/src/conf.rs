@@ -131,6 +131,11 @@ impl SessionConf {
         self.values.remove(current_name(key));
     }
 
+    /// Reverts every key the session set to its default (`RESET`).
+    pub fn reset(&mut self) {
+        self.values.clear();
+    }
+
     /// Every key with a value, optionally under a prefix.
     pub fn all(&self, prefix: Option<&str>) -> Vec<(String, String)> {
         let mut merged = self.defaults.clone();

@@ -91,7 +91,18 @@ async fn execute_relation(responder: &Responder<'_>, relation: &connect::Relatio
                 .map_err(|e| SparkError::internal(e.to_string()))?;
             Some(single_string("html_string", text))
         }
-        Some(RelType::Catalog(catalog)) => Some(crate::catalog::run(session, catalog)?),
+        // The DataFrame `createTable` returned is the table once created.
+        Some(RelType::Catalog(_)) if session.already_ran(relation) => {
+            let read = crate::catalog::created_table_read(relation).unwrap_or_else(|| relation.clone());
+            return stream_query(responder, plan(session, &read)?, &tz).await;
+        }
+        Some(RelType::Catalog(catalog)) => {
+            let batch = crate::catalog::run(session, catalog).await?;
+            if crate::catalog::created_table_read(relation).is_some() {
+                session.remember_ran(relation);
+            }
+            Some(batch)
+        }
         _ => None,
     };
     if let Some(batch) = batch {
@@ -290,25 +301,19 @@ fn local_relation(batch: &RecordBatch) -> Result<connect::Relation, SparkError> 
     })
 }
 
-/// Runs `sql` if it is a command Ember runs eagerly (temp view DDL);
-/// returns whether it was one. Queries are left to the caller.
-fn run_sql_command(session: &Session, sql: &connect::Sql) -> Result<bool, SparkError> {
+/// Runs `sql` if it is a command Ember runs eagerly (DDL, `INSERT`,
+/// `SHOW`, …); returns its result rows, or `None` for a query, which is
+/// left to the caller.
+async fn run_sql_command(session: &Session, sql: &connect::Sql) -> Result<Option<RecordBatch>, SparkError> {
+    let done = || Ok(Some(RecordBatch::new_empty(Arc::new(Schema::empty()))));
     match ember_planner::sql::parse_statement(&sql.query, &SqlArguments::of(sql))? {
-        Statement::Query(_) => Ok(false),
+        Statement::Query(_) => Ok(None),
+        Statement::Command(command) => crate::sql_commands::run(session, command).await.map(Some),
         Statement::CreateTempView { name, relation, replace } => {
             // Spark analyzes the view's query when the view is created.
             plan(session, &relation)?;
             session.create_view(&name, relation, replace)?;
-            Ok(true)
-        }
-        Statement::DropView { name, if_exists } => {
-            if !session.drop_view(&name) && !if_exists {
-                let mut err = SparkError::table_not_found(&format!("spark_catalog.default.{name}"));
-                // DROP looks in the session catalog only.
-                err.parameters.insert("searchPath".to_string(), "[`spark_catalog`.`default`]".to_string());
-                return Err(err);
-            }
-            Ok(true)
+            done()
         }
     }
 }
@@ -336,9 +341,9 @@ async fn execute_command(responder: &Responder<'_>, command: connect::Command) -
                     responder.push(epr::ResponseType::SqlCommandResult(epr::SqlCommandResult { relation: Some(result) }), None);
                     return Ok(());
                 }
-                if run_sql_command(responder.session, sql)? {
-                    let empty = local_relation(&RecordBatch::new_empty(Arc::new(Schema::empty())))?;
-                    responder.push(epr::ResponseType::SqlCommandResult(epr::SqlCommandResult { relation: Some(empty) }), None);
+                if let Some(rows) = run_sql_command(responder.session, sql).await? {
+                    let result = local_relation(&rows)?;
+                    responder.push(epr::ResponseType::SqlCommandResult(epr::SqlCommandResult { relation: Some(result) }), None);
                     return Ok(());
                 }
             }
@@ -351,15 +356,17 @@ async fn execute_command(responder: &Responder<'_>, command: connect::Command) -
             Ok(())
         }
         Some(CommandType::CreateDataframeView(view)) => {
-            if view.is_global {
-                return Err(SparkError::unsupported("global temporary views"));
-            }
             let input = view.input.ok_or_else(|| SparkError::illegal_argument("view without a relation"))?;
             // Spark analyzes the view's plan when the view is created.
             plan(responder.session, &input)?;
-            responder.session.create_view(&view.name, input, view.replace)
+            if view.is_global {
+                responder.session.create_global_view(&view.name, input, view.replace)
+            } else {
+                responder.session.create_view(&view.name, input, view.replace)
+            }
         }
         Some(CommandType::WriteOperation(write)) => crate::write::run(responder.session, write).await,
+        Some(CommandType::WriteOperationV2(write)) => crate::table_writes::write_v2(responder.session, &write).await,
         Some(CommandType::RegisterFunction(function)) => register_function(responder.session, function),
         Some(CommandType::RegisterTableFunction(function)) => {
             responder.session.register_table_function(function);

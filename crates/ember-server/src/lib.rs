@@ -11,6 +11,10 @@ mod python_artifacts;
 mod runtime;
 mod service;
 mod session;
+mod show_create;
+mod sql_commands;
+mod table_writes;
+mod tables;
 mod write;
 
 use std::future::Future;

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use datafusion::execution::context::SessionContext;
 use datafusion::execution::runtime_env::RuntimeEnv;
 use datafusion::prelude::SessionConfig;
+use ember_catalog::{GLOBAL_TEMP_DATABASE, Warehouse};
 use ember_planner::{Catalog, SparkError};
 use ember_protocol::connect;
 use tokio_util::sync::CancellationToken;
@@ -25,19 +26,33 @@ pub struct Session {
     pub ctx: SessionContext,
     /// `spark.conf`.
     pub conf: RwLock<SessionConf>,
+    /// The persistent catalog, shared by all sessions of the server.
+    pub warehouse: Arc<Warehouse>,
+    /// The database unqualified table names resolve in (`USE db`).
+    current_database: RwLock<String>,
     views: RwLock<HashMap<String, connect::Relation>>,
+    /// Global temp views (`global_temp.v`), shared by the server's sessions.
+    global_views: GlobalViews,
     /// Functions registered with `spark.udf.register`, by lower-case name.
     python_functions: RwLock<HashMap<String, connect::CommonInlineUserDefinedFunction>>,
     /// Table functions registered with `spark.udtf.register`, by lower-case name.
     python_table_functions: RwLock<HashMap<String, connect::CommonInlineUserDefinedTableFunction>>,
     artifacts: RwLock<HashMap<String, Arc<Vec<u8>>>>,
+    /// Plan ids of `spark.catalog.createTable` relations that already created their table.
+    created_tables: Mutex<std::collections::HashSet<i64>>,
     /// Storage levels of persisted relations, keyed by their canonical plan.
     pub storage_levels: Mutex<HashMap<String, connect::StorageLevel>>,
     operations: Mutex<HashMap<String, Arc<Operation>>>,
 }
 
 impl Session {
-    fn new(session_id: &str, server_defaults: &[(String, String)], execution: &Execution) -> Self {
+    fn new(
+        session_id: &str,
+        server_defaults: &[(String, String)],
+        execution: &Execution,
+        warehouse: Arc<Warehouse>,
+        global_views: GlobalViews,
+    ) -> Self {
         let partitions = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let mut config = SessionConfig::new().with_target_partitions(partitions).with_information_schema(false);
         let options = config.options_mut();
@@ -56,10 +71,14 @@ impl Session {
             server_side_session_id: uuid::Uuid::new_v4().to_string(),
             ctx,
             conf: RwLock::new(SessionConf::new(server_defaults)),
+            warehouse,
+            current_database: RwLock::new(ember_catalog::DEFAULT_DATABASE.to_string()),
             views: RwLock::new(HashMap::new()),
+            global_views,
             python_functions: RwLock::new(HashMap::new()),
             python_table_functions: RwLock::new(HashMap::new()),
             artifacts: RwLock::new(HashMap::new()),
+            created_tables: Mutex::new(std::collections::HashSet::new()),
             storage_levels: Mutex::new(HashMap::new()),
             operations: Mutex::new(HashMap::new()),
         }
@@ -74,6 +93,59 @@ impl Session {
         }
         views.insert(key, relation);
         Ok(())
+    }
+
+    /// The current database.
+    pub fn current_database(&self) -> String {
+        self.current_database.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Makes `database` (lower case, existing) the current database.
+    pub fn set_current_database(&self, database: &str) {
+        *self.current_database.write().unwrap_or_else(|e| e.into_inner()) = database.to_string();
+    }
+
+    /// The names of the temp views, sorted.
+    pub fn view_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.views.read().unwrap_or_else(|e| e.into_inner()).keys().cloned().collect();
+        names.sort();
+        names
+    }
+
+    /// Creates or replaces a global temp view (`global_temp.name`).
+    pub fn create_global_view(&self, name: &str, relation: connect::Relation, replace: bool) -> Result<(), SparkError> {
+        let mut views = self.global_views.write().unwrap_or_else(|e| e.into_inner());
+        let key = name.to_lowercase();
+        if !replace && views.contains_key(&key) {
+            return Err(SparkError::temp_view_exists(name));
+        }
+        views.insert(key, relation);
+        Ok(())
+    }
+
+    /// Drops a global temp view; returns whether it existed.
+    pub fn drop_global_view(&self, name: &str) -> bool {
+        self.global_views.write().unwrap_or_else(|e| e.into_inner()).remove(&name.to_lowercase()).is_some()
+    }
+
+    /// The names of the global temp views, sorted.
+    pub fn global_view_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.global_views.read().unwrap_or_else(|e| e.into_inner()).keys().cloned().collect();
+        names.sort();
+        names
+    }
+
+    /// Whether this relation (by its plan id) already ran once.
+    pub fn already_ran(&self, relation: &connect::Relation) -> bool {
+        let plan_id = relation.common.as_ref().and_then(|c| c.plan_id);
+        plan_id.is_some_and(|id| self.created_tables.lock().unwrap_or_else(|e| e.into_inner()).contains(&id))
+    }
+
+    /// Records that this relation (by its plan id) ran.
+    pub fn remember_ran(&self, relation: &connect::Relation) {
+        if let Some(id) = relation.common.as_ref().and_then(|c| c.plan_id) {
+            self.created_tables.lock().unwrap_or_else(|e| e.into_inner()).insert(id);
+        }
     }
 
     /// Drops a temp view; returns whether it existed.
@@ -91,6 +163,11 @@ impl Session {
     pub fn register_table_function(&self, function: connect::CommonInlineUserDefinedTableFunction) {
         let key = function.function_name.to_lowercase();
         self.python_table_functions.write().unwrap_or_else(|e| e.into_inner()).insert(key, function);
+    }
+
+    /// Drops a session function; returns whether it existed.
+    pub fn drop_function(&self, name: &str) -> bool {
+        self.python_functions.write().unwrap_or_else(|e| e.into_inner()).remove(&name.to_lowercase()).is_some()
     }
 
     /// Stores an artifact the client uploaded.
@@ -187,6 +264,20 @@ impl Catalog for Session {
     fn python_function(&self, name: &str) -> Option<connect::CommonInlineUserDefinedFunction> {
         self.python_functions.read().unwrap_or_else(|e| e.into_inner()).get(&name.to_lowercase()).cloned()
     }
+
+    fn table(&self, parts: &[String]) -> Result<Option<(String, connect::Relation)>, SparkError> {
+        let Some((database, name)) = crate::tables::split_name(self, parts) else {
+            return Ok(None);
+        };
+        if database == GLOBAL_TEMP_DATABASE {
+            let views = self.global_views.read().unwrap_or_else(|e| e.into_inner());
+            return Ok(views.get(&name).map(|relation| (name.clone(), relation.clone())));
+        }
+        match self.warehouse.table(&database, &name)? {
+            Some(table) => Ok(Some((table.name.clone(), crate::tables::read_relation(&table)?))),
+            None => Ok(None),
+        }
+    }
 }
 
 /// What every session executes with: the server's settings and the
@@ -196,20 +287,39 @@ struct Execution {
     runtime: Arc<RuntimeEnv>,
 }
 
+/// Global temp views by lower-case name.
+type GlobalViews = Arc<RwLock<HashMap<String, connect::Relation>>>;
+
 /// All sessions of the server.
 pub struct SessionManager {
     sessions: Mutex<HashMap<(String, String), Arc<Session>>>,
     server_defaults: Vec<(String, String)>,
     execution: Execution,
+    warehouse: Arc<Warehouse>,
+    global_views: GlobalViews,
 }
 
 impl SessionManager {
     /// A manager whose new sessions start from `server_defaults` and share
-    /// one runtime built from them (see [`RuntimeSettings`]).
-    pub fn new(server_defaults: Vec<(String, String)>) -> Result<Self, crate::runtime::ConfigError> {
+    /// one runtime built from them (see [`RuntimeSettings`]). The warehouse is
+    /// `spark.sql.warehouse.dir` of `server_defaults` (default
+    /// `./spark-warehouse`), reported as a `file:` URI as Spark does.
+    pub fn new(mut server_defaults: Vec<(String, String)>) -> Result<Self, crate::runtime::ConfigError> {
+        const WAREHOUSE_KEY: &str = "spark.sql.warehouse.dir";
+        let configured = server_defaults.iter().rev().find(|(k, _)| k == WAREHOUSE_KEY).map(|(_, v)| v.clone());
+        let root = ember_sources::paths::local_path(configured.as_deref().unwrap_or("spark-warehouse"))
+            .unwrap_or_else(|_| std::path::PathBuf::from("spark-warehouse"));
+        server_defaults.retain(|(k, _)| k != WAREHOUSE_KEY);
+        server_defaults.push((WAREHOUSE_KEY.to_string(), ember_sources::paths::qualified(&root)));
         let settings = RuntimeSettings::from_conf(&server_defaults)?;
         let runtime = settings.runtime_env()?;
-        Ok(SessionManager { sessions: Mutex::new(HashMap::new()), server_defaults, execution: Execution { settings, runtime } })
+        Ok(SessionManager {
+            sessions: Mutex::new(HashMap::new()),
+            server_defaults,
+            execution: Execution { settings, runtime },
+            warehouse: Arc::new(Warehouse::new(root)),
+            global_views: GlobalViews::default(),
+        })
     }
 
     /// The session for this user and id, created on first use.
@@ -226,7 +336,10 @@ impl SessionManager {
         let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
         Ok(sessions
             .entry((user_id.to_string(), session_id.to_string()))
-            .or_insert_with(|| Arc::new(Session::new(session_id, &self.server_defaults, &self.execution)))
+            .or_insert_with(|| {
+                let (warehouse, views) = (self.warehouse.clone(), self.global_views.clone());
+                Arc::new(Session::new(session_id, &self.server_defaults, &self.execution, warehouse, views))
+            })
             .clone())
     }
 
@@ -244,6 +357,7 @@ impl SessionManager {
         let original = self.get_or_create(user_id, source)?;
         let copy = self.get_or_create(user_id, target)?;
         *copy.conf.write().unwrap_or_else(|e| e.into_inner()) = original.conf.read().unwrap_or_else(|e| e.into_inner()).clone();
+        copy.set_current_database(&original.current_database());
         let views = original.views.read().unwrap_or_else(|e| e.into_inner()).clone();
         *copy.views.write().unwrap_or_else(|e| e.into_inner()) = views;
         let functions = original.python_functions.read().unwrap_or_else(|e| e.into_inner()).clone();

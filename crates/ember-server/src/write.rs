@@ -1,4 +1,5 @@
-//! The `WriteOperation` command: `df.write...save(path)` through `ember-sources`.
+//! The `WriteOperation` command: `df.write...save(path)` through `ember-sources`
+//! (table writes go to [`crate::table_writes`]).
 
 use ember_planner::SparkError;
 use ember_protocol::connect::{self, write_operation};
@@ -14,12 +15,14 @@ const DEFAULT_FORMAT: &str = "parquet";
 pub async fn run(session: &Session, write: connect::WriteOperation) -> Result<(), SparkError> {
     let input = write.input.as_ref().ok_or_else(|| SparkError::illegal_argument("write without an input"))?;
     if write.bucket_by.is_some() || !write.sort_column_names.is_empty() || !write.clustering_columns.is_empty() {
-        return Err(SparkError::unsupported("bucketBy, sortBy and clusterBy in file writes"));
+        return Err(SparkError::unsupported("bucketBy, sortBy and clusterBy in writes"));
     }
     let options = Options::new(&write.options);
     let path = match &write.save_type {
         Some(write_operation::SaveType::Path(path)) => path.clone(),
-        Some(write_operation::SaveType::Table(_)) => return Err(SparkError::unsupported("saveAsTable and insertInto")),
+        Some(write_operation::SaveType::Table(table)) => {
+            return crate::table_writes::save_to_table(session, &write, table, input).await;
+        }
         None => options
             .get("path")
             .map(str::to_string)
@@ -31,7 +34,6 @@ pub async fn run(session: &Session, write: connect::WriteOperation) -> Result<()
         write_operation::SaveMode::Ignore => SaveMode::Ignore,
         write_operation::SaveMode::ErrorIfExists | write_operation::SaveMode::Unspecified => SaveMode::ErrorIfExists,
     };
-    let file_conf = session.conf.read().unwrap_or_else(|e| e.into_inner()).planner_config().file_source_conf;
     let planned = plan(session, input)?;
     let schema = output_schema(&planned)?;
     let request = WriteRequest {
@@ -40,7 +42,13 @@ pub async fn run(session: &Session, write: connect::WriteOperation) -> Result<()
         mode,
         partition_by: write.partitioning_columns.clone(),
         options,
-        session_conf: Options::new(file_conf.iter().map(|(k, v)| (k, v))),
+        session_conf: file_source_conf(session),
     };
     ember_sources::write(&session.ctx.state(), planned.plan, schema, &request).await
+}
+
+/// The session's `spark.sql.files.*` and `spark.sql.sources.*` settings that writes honour.
+pub(crate) fn file_source_conf(session: &Session) -> Options {
+    let file_conf = session.conf.read().unwrap_or_else(|e| e.into_inner()).planner_config().file_source_conf;
+    Options::new(file_conf.iter().map(|(k, v)| (k, v)))
 }

@@ -11,7 +11,7 @@ use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
 use datafusion::datasource::provider_as_source;
 use datafusion::common::{Column, ScalarValue};
-use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, lit};
+use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, lit, when};
 use datafusion::parquet::arrow::arrow_reader::ArrowReaderMetadata;
 use ember_errors::{ErrorKind, SparkError};
 use ember_functions::cast::{CastMode, spark_cast};
@@ -144,9 +144,13 @@ fn partitioned_plan(
         let plan = plan_group(&group)?;
         let mut columns: Vec<Expr> = plan.schema().iter().map(|(q, f)| Expr::Column(Column::from((q, f)))).collect();
         for (field, value) in fields.iter().zip(group_values) {
+            let null = lit(ScalarValue::try_from(field.data_type())?);
             let constant = match value {
-                Some(text) => spark_cast(lit(text.clone()), field.data_type().clone(), CastMode::Legacy),
-                None => lit(ScalarValue::try_from(field.data_type())?),
+                // Spark's partition columns are nullable; a bare constant is not,
+                // so it becomes `CASE WHEN true THEN value ELSE NULL END`
+                // (which the optimizer folds back to the constant).
+                Some(text) => when(lit(true), spark_cast(lit(text.clone()), field.data_type().clone(), CastMode::Legacy)).otherwise(null)?,
+                None => null,
             };
             columns.push(constant.alias(field.name()));
         }

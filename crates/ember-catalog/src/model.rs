@@ -1,0 +1,75 @@
+//! What the catalog stores about databases and tables.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A database (Spark also calls it a schema or namespace).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Database {
+    /// The name, lower case.
+    pub name: String,
+    /// `COMMENT`, empty when none was given.
+    pub comment: String,
+    /// Where its managed tables live (an absolute local path).
+    pub location: String,
+    /// `WITH DBPROPERTIES`.
+    pub properties: BTreeMap<String, String>,
+    /// Bumped by every change; updates check it to detect lost races.
+    #[serde(default)]
+    pub version: u64,
+}
+
+/// Whether the catalog owns a table's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TableKind {
+    /// Data under the database's folder; dropping the table deletes it.
+    Managed,
+    /// Data at a user's `LOCATION`; dropping the table keeps it.
+    External,
+    /// A persistent view: a stored query.
+    View,
+}
+
+impl TableKind {
+    /// Spark's name for the kind (`MANAGED`, `EXTERNAL`, `VIEW`).
+    pub fn spark_name(self) -> &'static str {
+        match self {
+            TableKind::Managed => "MANAGED",
+            TableKind::External => "EXTERNAL",
+            TableKind::View => "VIEW",
+        }
+    }
+}
+
+/// A table or persistent view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    /// The database, lower case.
+    pub database: String,
+    /// The name, lower case.
+    pub name: String,
+    /// Managed, external or view.
+    pub kind: TableKind,
+    /// The data source (`parquet`, `csv`, `json`); empty for views.
+    pub provider: String,
+    /// The schema as Spark's JSON of a struct type; partition columns last.
+    pub schema: String,
+    /// `PARTITIONED BY` columns, in order.
+    pub partition_columns: Vec<String>,
+    /// Where the data lives (an absolute local path); empty for views.
+    pub location: String,
+    /// `OPTIONS` of the data source.
+    pub options: BTreeMap<String, String>,
+    /// `TBLPROPERTIES`.
+    pub properties: BTreeMap<String, String>,
+    /// `COMMENT`.
+    pub comment: Option<String>,
+    /// The query text of a view.
+    pub view_text: Option<String>,
+    /// When it was created, in milliseconds since the epoch.
+    pub created_ms: i64,
+    /// Bumped by every change; updates check it to detect lost races.
+    #[serde(default)]
+    pub version: u64,
+}

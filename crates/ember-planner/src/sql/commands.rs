@@ -1,0 +1,716 @@
+//! Spark's catalog commands (databases, tables, `INSERT`, `SHOW`,
+//! `DESCRIBE`), parsed by our own small recursive-descent parser over
+//! sqlparser's tokens: Spark's forms of these statements (`USING parquet`,
+//! `PARTITIONED BY (col)`, `WITH DBPROPERTIES`, `SHOW TABLES IN db LIKE 'p*'`)
+//! are not what sqlparser's generic DDL parses. Queries inside them
+//! (`AS SELECT`, `INSERT … SELECT`) go through the regular query translation.
+
+use datafusion::sql::sqlparser::parser::Parser;
+use datafusion::sql::sqlparser::tokenizer::{Location, Token};
+use ember_protocol::connect;
+
+use super::{Markers, SqlArguments, parse_error, translate_query};
+use crate::error::{Result, SparkError};
+
+/// A multi-part object name as written (`t`, `db.t`, `spark_catalog.db.t`).
+pub type ObjectName = Vec<String>;
+
+/// `key = value` pairs of `OPTIONS`, `TBLPROPERTIES` and `DBPROPERTIES`.
+pub type Properties = Vec<(String, String)>;
+
+/// `CREATE TABLE`, with or without `AS query`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateTable {
+    pub name: ObjectName,
+    pub if_not_exists: bool,
+    pub or_replace: bool,
+    /// The column definitions' text (Spark DDL), if given.
+    pub columns: Option<String>,
+    /// `USING format`.
+    pub provider: Option<String>,
+    pub partition_by: Vec<String>,
+    pub location: Option<String>,
+    pub options: Properties,
+    pub properties: Properties,
+    pub comment: Option<String>,
+    /// `AS query`.
+    pub query: Option<connect::Relation>,
+}
+
+/// `INSERT INTO|OVERWRITE`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Insert {
+    pub table: ObjectName,
+    pub overwrite: bool,
+    /// `PARTITION (p = 'x', q)`: a value for static partitions, none for dynamic.
+    pub partition: Vec<(String, Option<String>)>,
+    /// An explicit column list.
+    pub columns: Vec<String>,
+    pub query: connect::Relation,
+}
+
+/// A catalog command.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    CreateDatabase { name: String, if_not_exists: bool, comment: Option<String>, location: Option<String>, properties: Properties },
+    DropDatabase { name: String, if_exists: bool, cascade: bool },
+    SetDatabaseProperties { name: String, properties: Properties },
+    SetDatabaseLocation { name: String, location: String },
+    DescribeDatabase { name: String, extended: bool },
+    ShowDatabases { pattern: Option<String> },
+    Use { database: String },
+    CreateTable(CreateTable),
+    Insert(Insert),
+    DropTable { name: ObjectName, if_exists: bool },
+    TruncateTable { name: ObjectName },
+    RenameTable { from: ObjectName, to: ObjectName },
+    AddColumns { name: ObjectName, columns: String },
+    SetTableProperties { name: ObjectName, properties: Properties },
+    AddPartitions { name: ObjectName, if_not_exists: bool, partitions: Vec<Vec<(String, Option<String>)>> },
+    DropPartitions { name: ObjectName, if_exists: bool, partitions: Vec<Vec<(String, Option<String>)>> },
+    /// `MSCK REPAIR TABLE` or (`recover`) `ALTER TABLE … RECOVER PARTITIONS`.
+    RepairTable { name: ObjectName, recover: bool },
+    RefreshTable { name: ObjectName },
+    ShowTables { database: Option<String>, pattern: Option<String> },
+    ShowColumns { table: ObjectName, database: Option<String> },
+    ShowPartitions { table: ObjectName },
+    ShowTableProperties { table: ObjectName, key: Option<String> },
+    ShowCreateTable { table: ObjectName },
+    DescribeTable { table: ObjectName, extended: bool, column: Option<String> },
+    /// `DESCRIBE [QUERY] query`.
+    DescribeQuery { query: connect::Relation },
+    /// `CREATE [OR REPLACE] VIEW [IF NOT EXISTS] name [(columns)] AS query`: a
+    /// persistent view, stored with its query text.
+    CreateView { name: ObjectName, or_replace: bool, if_not_exists: bool, columns: Vec<String>, text: String, query: connect::Relation },
+    /// `CREATE [OR REPLACE] GLOBAL TEMP[ORARY] VIEW name AS query`.
+    CreateGlobalTempView { name: String, or_replace: bool, query: connect::Relation },
+    /// `DROP VIEW [IF EXISTS] name`: temporary, global temporary or persistent.
+    DropView { name: ObjectName, if_exists: bool },
+    ShowViews { database: Option<String>, pattern: Option<String> },
+    /// `RESET [key]`.
+    Reset { key: Option<String> },
+    /// `DROP [TEMPORARY] FUNCTION [IF EXISTS] name`.
+    DropFunction { name: ObjectName, temporary: bool, if_exists: bool },
+}
+
+/// Parses `sql` if it is one of the commands above; `None` leaves it to the
+/// general statement parser.
+pub fn parse(sql: &str, arguments: &SqlArguments) -> Result<Option<Command>> {
+    let (parser, positions) = super::parser(sql)?;
+    let mut cursor = Cursor { parser, sql, markers: Some(Markers { arguments: arguments.clone(), positions }) };
+    let Some(command) = cursor.command()? else {
+        return Ok(None);
+    };
+    while cursor.parser.consume_token(&Token::SemiColon) {}
+    cursor.expect_end()?;
+    Ok(Some(command))
+}
+
+struct Cursor<'a> {
+    parser: Parser<'static>,
+    sql: &'a str,
+    markers: Option<Markers>,
+}
+
+impl Cursor<'_> {
+    fn command(&mut self) -> Result<Option<Command>> {
+        let first = self.peek_word(0);
+        let second = self.peek_word(1);
+        let third = self.peek_word(2);
+        let is_database = |w: &str| w == "DATABASE" || w == "SCHEMA" || w == "NAMESPACE";
+        let command = match (first.as_str(), second.as_str()) {
+            ("CREATE", w) if is_database(w) => {
+                self.skip(2);
+                self.create_database()?
+            }
+            ("DROP", w) if is_database(w) => {
+                self.skip(2);
+                let if_exists = self.words(&["IF", "EXISTS"]);
+                let name = self.identifier()?;
+                let cascade = self.word("CASCADE");
+                if !cascade {
+                    self.word("RESTRICT");
+                }
+                Command::DropDatabase { name, if_exists, cascade }
+            }
+            ("ALTER", w) if is_database(w) => {
+                self.skip(2);
+                let name = self.identifier()?;
+                self.expect_word("SET")?;
+                if self.word("LOCATION") {
+                    Command::SetDatabaseLocation { name, location: self.string()? }
+                } else {
+                    if !self.word("DBPROPERTIES") {
+                        self.expect_word("PROPERTIES")?;
+                    }
+                    Command::SetDatabaseProperties { name, properties: self.properties()? }
+                }
+            }
+            ("DESCRIBE" | "DESC", w) if is_database(w) => {
+                self.skip(2);
+                let extended = self.word("EXTENDED");
+                Command::DescribeDatabase { name: self.identifier()?, extended }
+            }
+            ("SHOW", "DATABASES" | "SCHEMAS" | "NAMESPACES") => {
+                self.skip(2);
+                Command::ShowDatabases { pattern: self.like_pattern()? }
+            }
+            ("USE", _) => {
+                self.skip(1);
+                if is_database(&second) {
+                    self.skip(1);
+                }
+                Command::Use { database: self.identifier()? }
+            }
+            ("CREATE", _) if self.create_view_ahead() => {
+                self.skip(1);
+                let or_replace = self.words(&["OR", "REPLACE"]);
+                if self.word("GLOBAL") {
+                    if !self.word("TEMPORARY") {
+                        self.expect_word("TEMP")?;
+                    }
+                    self.expect_word("VIEW")?;
+                    let name = self.identifier()?;
+                    self.expect_word("AS")?;
+                    return Ok(Some(Command::CreateGlobalTempView { name, or_replace, query: self.query()? }));
+                }
+                self.expect_word("VIEW")?;
+                let if_not_exists = self.words(&["IF", "NOT", "EXISTS"]);
+                let name = self.object_name()?;
+                let columns = if self.parser.peek_token().token == Token::LParen { self.view_columns()? } else { Vec::new() };
+                while self.word("COMMENT") || self.word("TBLPROPERTIES") {
+                    if self.parser.peek_token().token == Token::LParen {
+                        self.properties()?;
+                    } else {
+                        self.string()?;
+                    }
+                }
+                self.expect_word("AS")?;
+                let text = self.text_from_here();
+                Command::CreateView { name, or_replace, if_not_exists, columns, text, query: self.query()? }
+            }
+            ("DROP", "FUNCTION" | "TEMPORARY") if second == "FUNCTION" || third == "FUNCTION" => {
+                self.skip(1);
+                let temporary = self.word("TEMPORARY");
+                self.expect_word("FUNCTION")?;
+                let if_exists = self.words(&["IF", "EXISTS"]);
+                Command::DropFunction { name: self.object_name()?, temporary, if_exists }
+            }
+            ("DROP", "VIEW") => {
+                self.skip(2);
+                let if_exists = self.words(&["IF", "EXISTS"]);
+                Command::DropView { name: self.object_name()?, if_exists }
+            }
+            ("SHOW", "VIEWS") => {
+                self.skip(2);
+                let database = if self.word("FROM") || self.word("IN") { Some(self.identifier()?) } else { None };
+                Command::ShowViews { database, pattern: self.like_pattern()? }
+            }
+            ("RESET", _) => {
+                self.skip(1);
+                let key = self.rest_text();
+                Command::Reset { key: Some(key.trim().to_string()).filter(|k| !k.is_empty()) }
+            }
+            ("DESCRIBE" | "DESC", "QUERY" | "SELECT" | "WITH" | "VALUES") => {
+                self.skip(1);
+                self.word("QUERY");
+                Command::DescribeQuery { query: self.query()? }
+            }
+            ("CREATE", "TABLE") | ("CREATE", "OR") if second == "TABLE" || (third == "REPLACE" && self.peek_word(3) == "TABLE") => {
+                self.skip(1);
+                let or_replace = self.words(&["OR", "REPLACE"]);
+                self.expect_word("TABLE")?;
+                Command::CreateTable(self.create_table(or_replace)?)
+            }
+            ("INSERT", "INTO" | "OVERWRITE") => {
+                self.skip(1);
+                Command::Insert(self.insert()?)
+            }
+            ("DROP", "TABLE") => {
+                self.skip(2);
+                let if_exists = self.words(&["IF", "EXISTS"]);
+                let name = self.object_name()?;
+                self.word("PURGE");
+                Command::DropTable { name, if_exists }
+            }
+            ("TRUNCATE", "TABLE") => {
+                self.skip(2);
+                Command::TruncateTable { name: self.object_name()? }
+            }
+            ("ALTER", "TABLE") => {
+                self.skip(2);
+                self.alter_table()?
+            }
+            ("MSCK", "REPAIR") => {
+                self.skip(2);
+                self.expect_word("TABLE")?;
+                let name = self.object_name()?;
+                if self.word("ADD") || self.word("DROP") || self.word("SYNC") {
+                    self.expect_word("PARTITIONS")?;
+                }
+                Command::RepairTable { name, recover: false }
+            }
+            ("REFRESH", "TABLE") => {
+                self.skip(2);
+                Command::RefreshTable { name: self.object_name()? }
+            }
+            ("SHOW", "TABLES") => {
+                self.skip(2);
+                let database = if self.word("FROM") || self.word("IN") { Some(self.identifier()?) } else { None };
+                Command::ShowTables { database, pattern: self.like_pattern()? }
+            }
+            ("SHOW", "COLUMNS") => {
+                self.skip(2);
+                if !self.word("FROM") {
+                    self.expect_word("IN")?;
+                }
+                let table = self.object_name()?;
+                let database = if self.word("FROM") || self.word("IN") { Some(self.identifier()?) } else { None };
+                Command::ShowColumns { table, database }
+            }
+            ("SHOW", "PARTITIONS") => {
+                self.skip(2);
+                Command::ShowPartitions { table: self.object_name()? }
+            }
+            ("SHOW", "TBLPROPERTIES") => {
+                self.skip(2);
+                let table = self.object_name()?;
+                let key = if self.parser.consume_token(&Token::LParen) {
+                    let key = self.property_key()?;
+                    self.expect(&Token::RParen)?;
+                    Some(key)
+                } else {
+                    None
+                };
+                Command::ShowTableProperties { table, key }
+            }
+            ("SHOW", "CREATE") => {
+                self.skip(2);
+                self.expect_word("TABLE")?;
+                Command::ShowCreateTable { table: self.object_name()? }
+            }
+            ("DESCRIBE" | "DESC", _) if second != "FUNCTION" => {
+                self.skip(1);
+                self.word("TABLE");
+                let extended = self.word("EXTENDED") || self.word("FORMATTED");
+                let table = self.object_name()?;
+                let column = if self.peek_is_end() { None } else { Some(self.object_name()?.join(".")) };
+                Command::DescribeTable { table, extended, column }
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(command))
+    }
+
+    /// Whether `CREATE [OR REPLACE] [GLOBAL TEMP[ORARY]] VIEW` comes next
+    /// (temporary views are left to the general parser).
+    fn create_view_ahead(&self) -> bool {
+        let start = if self.peek_word(1) == "OR" { 3 } else { 1 };
+        match self.peek_word(start).as_str() {
+            "VIEW" => true,
+            "GLOBAL" => true,
+            _ => false,
+        }
+    }
+
+    /// `(name [COMMENT '…'], …)` of a view.
+    fn view_columns(&mut self) -> Result<Vec<String>> {
+        self.expect(&Token::LParen)?;
+        let mut names = Vec::new();
+        loop {
+            names.push(self.identifier()?);
+            if self.word("COMMENT") {
+                self.string()?;
+            }
+            if !self.parser.consume_token(&Token::Comma) {
+                break;
+            }
+        }
+        self.expect(&Token::RParen)?;
+        Ok(names)
+    }
+
+    fn create_database(&mut self) -> Result<Command> {
+        let if_not_exists = self.words(&["IF", "NOT", "EXISTS"]);
+        let name = self.identifier()?;
+        let (mut comment, mut location, mut properties) = (None, None, Vec::new());
+        loop {
+            if self.word("COMMENT") {
+                comment = Some(self.string()?);
+            } else if self.word("LOCATION") {
+                location = Some(self.string()?);
+            } else if self.words(&["WITH", "DBPROPERTIES"]) || self.words(&["WITH", "PROPERTIES"]) {
+                properties = self.properties()?;
+            } else {
+                break;
+            }
+        }
+        Ok(Command::CreateDatabase { name, if_not_exists, comment, location, properties })
+    }
+
+    fn create_table(&mut self, or_replace: bool) -> Result<CreateTable> {
+        let mut table = CreateTable { or_replace, if_not_exists: self.words(&["IF", "NOT", "EXISTS"]), ..Default::default() };
+        table.name = self.object_name()?;
+        if self.parser.peek_token().token == Token::LParen {
+            table.columns = Some(self.parenthesized_text()?);
+        }
+        loop {
+            if self.word("USING") {
+                table.provider = Some(self.identifier()?);
+            } else if self.words(&["PARTITIONED", "BY"]) {
+                table.partition_by = self.identifier_list()?;
+            } else if self.word("LOCATION") {
+                table.location = Some(self.string()?);
+            } else if self.word("OPTIONS") {
+                table.options = self.properties()?;
+            } else if self.word("TBLPROPERTIES") {
+                table.properties = self.properties()?;
+            } else if self.word("COMMENT") {
+                table.comment = Some(self.string()?);
+            } else {
+                break;
+            }
+        }
+        if self.word("AS") || matches!(self.peek_word(0).as_str(), "SELECT" | "WITH" | "VALUES" | "FROM") {
+            table.query = Some(self.query()?);
+        }
+        Ok(table)
+    }
+
+    fn insert(&mut self) -> Result<Insert> {
+        let overwrite = self.word("OVERWRITE");
+        if !overwrite {
+            self.expect_word("INTO")?;
+        }
+        self.word("TABLE");
+        let table = self.object_name()?;
+        let partition = if self.word("PARTITION") { self.partition_spec()? } else { Vec::new() };
+        self.words(&["IF", "NOT", "EXISTS"]);
+        // `(a, b)` is a column list unless it starts the query (`(SELECT …)`).
+        let columns = if self.parser.peek_token().token == Token::LParen
+            && !matches!(self.peek_word(1).as_str(), "SELECT" | "WITH" | "VALUES" | "FROM")
+        {
+            self.identifier_list()?
+        } else {
+            Vec::new()
+        };
+        let query = self.query()?;
+        Ok(Insert { table, overwrite, partition, columns, query })
+    }
+
+    fn alter_table(&mut self) -> Result<Command> {
+        let name = self.object_name()?;
+        if self.words(&["RENAME", "TO"]) {
+            return Ok(Command::RenameTable { from: name, to: self.object_name()? });
+        }
+        if self.words(&["ADD", "COLUMNS"]) || self.words(&["ADD", "COLUMN"]) {
+            let columns = if self.parser.peek_token().token == Token::LParen { self.parenthesized_text()? } else { self.rest_text() };
+            return Ok(Command::AddColumns { name, columns });
+        }
+        if self.words(&["SET", "TBLPROPERTIES"]) {
+            return Ok(Command::SetTableProperties { name, properties: self.properties()? });
+        }
+        if self.word("ADD") {
+            let if_not_exists = self.words(&["IF", "NOT", "EXISTS"]);
+            let mut partitions = Vec::new();
+            while self.word("PARTITION") {
+                partitions.push(self.partition_spec()?);
+                if self.word("LOCATION") {
+                    return Err(SparkError::unsupported("ALTER TABLE ADD PARTITION … LOCATION"));
+                }
+            }
+            return Ok(Command::AddPartitions { name, if_not_exists, partitions });
+        }
+        if self.word("DROP") {
+            let if_exists = self.words(&["IF", "EXISTS"]);
+            let mut partitions = Vec::new();
+            while self.word("PARTITION") {
+                partitions.push(self.partition_spec()?);
+                let _ = self.parser.consume_token(&Token::Comma);
+            }
+            self.word("PURGE");
+            return Ok(Command::DropPartitions { name, if_exists, partitions });
+        }
+        if self.words(&["RECOVER", "PARTITIONS"]) {
+            return Ok(Command::RepairTable { name, recover: true });
+        }
+        Err(SparkError::unsupported(format!("ALTER TABLE … {}", self.rest_text())))
+    }
+
+    // ---- pieces -----------------------------------------------------------
+
+    /// The upper-case unquoted word `n` tokens ahead, or "".
+    fn peek_word(&self, n: usize) -> String {
+        match self.parser.peek_nth_token(n).token {
+            Token::Word(w) if w.quote_style.is_none() => w.value.to_uppercase(),
+            _ => String::new(),
+        }
+    }
+
+    fn skip(&mut self, n: usize) {
+        for _ in 0..n {
+            self.parser.next_token();
+        }
+    }
+
+    /// Consumes `word` if it comes next.
+    fn word(&mut self, word: &str) -> bool {
+        if self.peek_word(0) == word {
+            self.parser.next_token();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Consumes the words if they all come next.
+    fn words(&mut self, words: &[&str]) -> bool {
+        if words.iter().enumerate().all(|(i, w)| self.peek_word(i) == *w) {
+            self.skip(words.len());
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect_word(&mut self, word: &str) -> Result<()> {
+        if self.word(word) { Ok(()) } else { Err(self.unexpected()) }
+    }
+
+    fn expect(&mut self, token: &Token) -> Result<()> {
+        self.parser.expect_token(token).map(|_| ()).map_err(|e| parse_error(&e))
+    }
+
+    fn unexpected(&self) -> SparkError {
+        match self.parser.peek_token().token {
+            Token::EOF => SparkError::parse_syntax("end of input", ""),
+            token => SparkError::parse_syntax(&format!("'{token}'"), ""),
+        }
+    }
+
+    fn peek_is_end(&self) -> bool {
+        matches!(self.parser.peek_token().token, Token::EOF | Token::SemiColon)
+    }
+
+    fn expect_end(&mut self) -> Result<()> {
+        if self.parser.peek_token().token == Token::EOF { Ok(()) } else { Err(self.unexpected()) }
+    }
+
+    fn identifier(&mut self) -> Result<String> {
+        self.parser.parse_identifier().map(|i| i.value).map_err(|e| parse_error(&e))
+    }
+
+    fn object_name(&mut self) -> Result<ObjectName> {
+        let mut parts = vec![self.identifier()?];
+        while self.parser.consume_token(&Token::Period) {
+            parts.push(self.identifier()?);
+        }
+        Ok(parts)
+    }
+
+    fn identifier_list(&mut self) -> Result<Vec<String>> {
+        self.expect(&Token::LParen)?;
+        let mut names = vec![self.identifier()?];
+        while self.parser.consume_token(&Token::Comma) {
+            names.push(self.identifier()?);
+        }
+        self.expect(&Token::RParen)?;
+        Ok(names)
+    }
+
+    fn string(&mut self) -> Result<String> {
+        self.parser.parse_literal_string().map_err(|e| parse_error(&e))
+    }
+
+    /// `LIKE 'pattern'` or a bare `'pattern'`.
+    fn like_pattern(&mut self) -> Result<Option<String>> {
+        self.word("LIKE");
+        match self.parser.peek_token().token {
+            Token::SingleQuotedString(_) | Token::DoubleQuotedString(_) => Ok(Some(self.string()?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// A property key: `'a.b'`, `a.b.c` or `a`.
+    fn property_key(&mut self) -> Result<String> {
+        match self.parser.peek_token().token {
+            Token::SingleQuotedString(_) | Token::DoubleQuotedString(_) => self.string(),
+            _ => Ok(self.object_name()?.join(".")),
+        }
+    }
+
+    /// A literal value as text: a string, number or boolean.
+    fn literal_text(&mut self) -> Result<String> {
+        let token = self.parser.next_token();
+        match token.token {
+            Token::SingleQuotedString(s) | Token::DoubleQuotedString(s) => Ok(s),
+            Token::Number(n, _) => Ok(n),
+            Token::Minus => Ok(format!("-{}", self.literal_text()?)),
+            Token::Word(w) if w.quote_style.is_none() => Ok(w.value.to_lowercase()),
+            other => Err(SparkError::parse_syntax(&format!("'{other}'"), "")),
+        }
+    }
+
+    /// `(key [=] value, …)`.
+    fn properties(&mut self) -> Result<Properties> {
+        self.expect(&Token::LParen)?;
+        let mut pairs = Vec::new();
+        loop {
+            let key = self.property_key()?;
+            let _ = self.parser.consume_token(&Token::Eq);
+            pairs.push((key, self.literal_text()?));
+            if !self.parser.consume_token(&Token::Comma) {
+                break;
+            }
+        }
+        self.expect(&Token::RParen)?;
+        Ok(pairs)
+    }
+
+    /// `(p = 'x', q)` after PARTITION.
+    fn partition_spec(&mut self) -> Result<Vec<(String, Option<String>)>> {
+        self.expect(&Token::LParen)?;
+        let mut spec = Vec::new();
+        loop {
+            let column = self.identifier()?;
+            let value = if self.parser.consume_token(&Token::Eq) { Some(self.literal_text()?) } else { None };
+            spec.push((column, value));
+            if !self.parser.consume_token(&Token::Comma) {
+                break;
+            }
+        }
+        self.expect(&Token::RParen)?;
+        Ok(spec)
+    }
+
+    /// The text inside the parentheses that come next (which are consumed).
+    fn parenthesized_text(&mut self) -> Result<String> {
+        let open = self.parser.next_token();
+        let mut depth = 1usize;
+        loop {
+            let token = self.parser.next_token();
+            match token.token {
+                Token::LParen => depth += 1,
+                Token::RParen => {
+                    depth -= 1;
+                    if depth == 0 {
+                        let start = byte_offset(self.sql, open.span.end);
+                        let end = byte_offset(self.sql, token.span.start);
+                        return Ok(self.sql[start..end].to_string());
+                    }
+                }
+                Token::EOF => return Err(SparkError::parse_syntax("end of input", "")),
+                _ => {}
+            }
+        }
+    }
+
+    /// The statement's text from the next token on (not consumed), without a
+    /// trailing `;`.
+    fn text_from_here(&self) -> String {
+        let start = byte_offset(self.sql, self.parser.peek_token().span.start);
+        self.sql[start..].trim().trim_end_matches(';').trim_end().to_string()
+    }
+
+    /// The rest of the statement's text (consumed).
+    fn rest_text(&mut self) -> String {
+        let start = byte_offset(self.sql, self.parser.peek_token().span.start);
+        while !self.peek_is_end() {
+            self.parser.next_token();
+        }
+        let end = byte_offset(self.sql, self.parser.peek_token().span.start).max(start);
+        self.sql[start..end].to_string()
+    }
+
+    fn query(&mut self) -> Result<connect::Relation> {
+        let query = self.parser.parse_query().map_err(|e| parse_error(&e))?;
+        translate_query(&query, self.markers.take().unwrap_or_default())
+    }
+}
+
+/// The byte offset in `sql` of a token location (1-based line and column,
+/// counted in characters); the end of `sql` for an empty location.
+fn byte_offset(sql: &str, at: Location) -> usize {
+    if at.line == 0 {
+        return sql.len();
+    }
+    let mut line_start = 0;
+    for _ in 1..at.line {
+        match sql[line_start..].find('\n') {
+            Some(i) => line_start += i + 1,
+            None => return sql.len(),
+        }
+    }
+    sql[line_start..].char_indices().nth(at.column.saturating_sub(1) as usize).map_or(sql.len(), |(i, _)| line_start + i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn command(sql: &str) -> Command {
+        parse(sql, &SqlArguments::default()).unwrap().unwrap()
+    }
+
+    #[test]
+    fn databases() {
+        assert_eq!(
+            command("CREATE DATABASE IF NOT EXISTS d COMMENT 'c' LOCATION '/x' WITH DBPROPERTIES ('a'='b', k = 1)"),
+            Command::CreateDatabase {
+                name: "d".into(),
+                if_not_exists: true,
+                comment: Some("c".into()),
+                location: Some("/x".into()),
+                properties: vec![("a".into(), "b".into()), ("k".into(), "1".into())],
+            }
+        );
+        assert_eq!(command("drop schema d cascade;"), Command::DropDatabase { name: "d".into(), if_exists: false, cascade: true });
+        assert_eq!(command("SHOW DATABASES LIKE 'a*'"), Command::ShowDatabases { pattern: Some("a*".into()) });
+        assert_eq!(command("USE DATABASE `x`"), Command::Use { database: "x".into() });
+    }
+
+    #[test]
+    fn create_table_keeps_the_column_text() {
+        let Command::CreateTable(table) =
+            command("CREATE TABLE db.t (a INT COMMENT 'x', m MAP<STRING, INT>) USING csv PARTITIONED BY (a) OPTIONS (header 'true') TBLPROPERTIES ('k'='v')")
+        else {
+            panic!("not a CREATE TABLE")
+        };
+        assert_eq!(table.name, ["db", "t"]);
+        assert_eq!(table.columns.as_deref(), Some("a INT COMMENT 'x', m MAP<STRING, INT>"));
+        assert_eq!(table.provider.as_deref(), Some("csv"));
+        assert_eq!(table.partition_by, ["a"]);
+        assert_eq!(table.options, [("header".to_string(), "true".to_string())]);
+        assert!(table.query.is_none());
+    }
+
+    #[test]
+    fn inserts() {
+        let Command::Insert(insert) = command("INSERT OVERWRITE TABLE t PARTITION (p = 1, q) (a, b) SELECT 1, 2") else {
+            panic!("not an INSERT")
+        };
+        assert!(insert.overwrite);
+        assert_eq!(insert.partition, [("p".to_string(), Some("1".to_string())), ("q".to_string(), None)]);
+        assert_eq!(insert.columns, ["a", "b"]);
+        let Command::Insert(insert) = command("INSERT INTO t (SELECT 1)") else { panic!("not an INSERT") };
+        assert!(insert.columns.is_empty());
+    }
+
+    #[test]
+    fn views_keep_their_text() {
+        let Command::CreateView { name, columns, text, .. } = command("CREATE OR REPLACE VIEW db.v (x COMMENT 'c', y) AS SELECT 1, 2;") else {
+            panic!("not a CREATE VIEW")
+        };
+        assert_eq!(name, ["db", "v"]);
+        assert_eq!(columns, ["x", "y"]);
+        assert_eq!(text, "SELECT 1, 2");
+        assert!(matches!(command("CREATE GLOBAL TEMP VIEW g AS SELECT 1"), Command::CreateGlobalTempView { .. }));
+        assert!(matches!(command("DESC QUERY SELECT 1"), Command::DescribeQuery { .. }));
+    }
+
+    #[test]
+    fn queries_are_not_commands() {
+        assert!(parse("SELECT 1", &SqlArguments::default()).unwrap().is_none());
+        assert!(parse("CREATE TEMP VIEW v AS SELECT 1", &SqlArguments::default()).unwrap().is_none());
+    }
+}
