@@ -528,6 +528,17 @@ def totals(queries: dict, engines: list[str]) -> dict:
     return out
 
 
+def failures_by_error(queries: dict, names: list[str]) -> dict[tuple[str, str], list[str]]:
+    """The queries each engine failed or answered wrongly, by engine and error."""
+    failures: dict[tuple[str, str], list[str]] = {}
+    for number, q in queries.items():
+        for n in names:
+            r = q["engines"].get(n, {})
+            if r.get("status") in ("failed", "wrong"):
+                failures.setdefault((n, r["error"]), []).append(f"Q{number}")
+    return failures
+
+
 def ratio_to(queries: dict, ember: str, peer: str) -> float | None:
     """peer / Ember over the queries both answered right (above 1: Ember is faster)."""
     both = [q["engines"] for q in queries.values()
@@ -564,13 +575,7 @@ def print_report(doc: dict) -> None:
                     r = ratio_to(queries, "ember", peer)
                     print(f"  {ENGINES[peer]} / Ember (common queries): "
                           + (f"{r:.2f}x" if r else "n/a"))
-        failures: dict[tuple[str, str], list[str]] = {}
-        for number, q in queries.items():
-            for n in names:
-                r = q["engines"].get(n, {})
-                if r.get("status") in ("failed", "wrong"):
-                    failures.setdefault((n, r["error"]), []).append(f"Q{number}")
-        for (n, error), numbers in failures.items():
+        for (n, error), numbers in failures_by_error(queries, names).items():
             print(f"  {ENGINES[n]} {','.join(numbers)}: {error}")
         print()
     names = doc["options"]["engines"]

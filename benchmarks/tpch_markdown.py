@@ -36,13 +36,7 @@ def variant_table(doc: dict, variant: str) -> list[str]:
         ratios = [(peer, tpch.ratio_to(queries, "ember", peer)) for peer in names if peer != "ember"]
         lines += ["", "Peer / Ember on the queries both answered: " + ", ".join(
             f"{tpch.ENGINES[p]} {r:.2f}x" for p, r in ratios if r)]
-    failures: dict[tuple[str, str], list[str]] = {}
-    for number, q in queries.items():
-        for n in names:
-            r = q["engines"].get(n, {})
-            if r.get("status") in ("failed", "wrong"):
-                failures.setdefault((n, r["error"]), []).append(f"Q{number}")
-    for (n, error), numbers in failures.items():
+    for (n, error), numbers in tpch.failures_by_error(queries, names).items():
         lines.append(f"- {tpch.ENGINES[n]} {', '.join(numbers)}: `{error}`")
     return lines + [""]
 

@@ -20,11 +20,10 @@ use datafusion::error::DataFusionError;
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
 use datafusion::logical_expr::{Expr, LogicalPlan, UserDefinedLogicalNodeCore};
 use datafusion::physical_expr::expressions::Column;
-use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
-use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
+use datafusion::physical_expr::PhysicalExpr;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{
-    DisplayAs, DisplayFormatType, Distribution, ExecutionPlan, ExecutionPlanProperties, Partitioning, PlanProperties,
+    DisplayAs, DisplayFormatType, Distribution, ExecutionPlan, ExecutionPlanProperties, PlanProperties,
 };
 use ember_errors::SparkError;
 use futures::{StreamExt, TryStreamExt};
@@ -264,13 +263,8 @@ pub(crate) struct GroupMapInPythonExec {
 impl GroupMapInPythonExec {
     pub(crate) fn new(inputs: Vec<Arc<dyn ExecutionPlan>>, call: Arc<GroupMapCall>, schema: SchemaRef) -> Self {
         let partitions = inputs.first().map(|i| i.output_partitioning().partition_count()).unwrap_or(1);
-        let properties = PlanProperties::new(
-            EquivalenceProperties::new(schema.clone()),
-            Partitioning::UnknownPartitioning(partitions),
-            EmissionType::Final,
-            Boundedness::Bounded,
-        );
-        GroupMapInPythonExec { inputs, call, schema, properties: Arc::new(properties) }
+        let properties = crate::map::python_output_properties(&schema, partitions);
+        GroupMapInPythonExec { inputs, call, schema, properties }
     }
 }
 

@@ -167,6 +167,17 @@ impl UserDefinedLogicalNodeCore for MapInPython {
     }
 }
 
+/// The properties of a node whose Python worker answers each of its
+/// `partitions` once all of that partition's input has been sent.
+pub(crate) fn python_output_properties(schema: &SchemaRef, partitions: usize) -> Arc<PlanProperties> {
+    Arc::new(PlanProperties::new(
+        EquivalenceProperties::new(schema.clone()),
+        Partitioning::UnknownPartitioning(partitions),
+        EmissionType::Final,
+        Boundedness::Bounded,
+    ))
+}
+
 /// The physical node: one worker call per input partition.
 #[derive(Debug)]
 pub(crate) struct MapInPythonExec {
@@ -178,14 +189,8 @@ pub(crate) struct MapInPythonExec {
 
 impl MapInPythonExec {
     pub(crate) fn new(input: Arc<dyn ExecutionPlan>, call: Arc<MapCall>, schema: SchemaRef) -> Self {
-        let partitions = input.output_partitioning().partition_count();
-        let properties = PlanProperties::new(
-            EquivalenceProperties::new(schema.clone()),
-            Partitioning::UnknownPartitioning(partitions),
-            EmissionType::Final,
-            Boundedness::Bounded,
-        );
-        MapInPythonExec { input, call, schema, properties: Arc::new(properties) }
+        let properties = python_output_properties(&schema, input.output_partitioning().partition_count());
+        MapInPythonExec { input, call, schema, properties }
     }
 }
 
