@@ -100,3 +100,8 @@ def test_hash_is_bit_identical(spark, t, golden):
         "hash(1, 'a'), hash(array(1, 2)), hash(DATE'2024-01-01'), hash(true), hash(CAST(NULL AS INT)), "
         "hash(CAST(1.5 AS DECIMAL(30,2)))"), "literals")
     golden.check_df(select(spark, "hash(i)", "hash(l, s)", "hash(d)", "hash(dec)", "hash(dt)", "hash(ts)", "hash(s2)"))
+
+
+def test_date_plus_days_is_date_add(spark, t, golden):
+    golden.check_df(select(spark, "dt + 1", "dt - 1", "dt + i"))
+    golden.check_df(t.select(F.col("dt") + 1, F.col("dt") - F.col("i")), "dataframe_api")

@@ -33,6 +33,12 @@ impl Planner<'_> {
             (f, 1) if UnaryMath::of(f).is_some() => UnaryMath::of(f).map(|m| m.call(arg(0))).unwrap_or_else(|| arg(0)),
             ("log", 1) => UnaryMath::Ln.call(arg(0)),
             ("log", 2) => binary_expr(UnaryMath::Ln.call(arg(1)), Operator::Divide, UnaryMath::Ln.call(arg(0))),
+            ("+" | "-", 2) if self.shifts_date_by_days(args, input)? => {
+                // Spark writes `date + n` as `date_add(date, n)`.
+                let function = if function == "+" { "date_add" } else { "date_sub" };
+                let name = call_name(function, names);
+                return self.renamed(function, args, name, input);
+            }
             ("hash", _) => ember_functions::hash::spark_hash(args.to_vec()),
             ("e", 0) => lit(std::f64::consts::E),
             ("pi", 0) => lit(std::f64::consts::PI),
@@ -120,6 +126,11 @@ impl Planner<'_> {
     fn as_timestamp(&self, value: Expr, input: &LogicalPlan) -> Result<Expr> {
         let target = timestamp_type(&self.config.time_zone);
         Ok(if self.type_of(&value, input)? == target { value } else { spark_cast(value, target, self.cast_mode()) })
+    }
+
+    /// Whether `args` are a DATE and a whole number of days.
+    fn shifts_date_by_days(&self, args: &[Expr], input: &LogicalPlan) -> Result<bool> {
+        Ok(self.type_of(&args[0], input)? == DataType::Date32 && is_integral(&self.type_of(&args[1], input)?))
     }
 
     /// A registered function called under another name (a Spark alias).
