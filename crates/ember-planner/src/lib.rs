@@ -15,6 +15,7 @@ pub mod config;
 pub mod error;
 mod expr;
 mod functions;
+mod generate;
 mod lambda;
 mod grouping;
 mod spark_scalars;

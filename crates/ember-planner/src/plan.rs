@@ -362,6 +362,9 @@ impl<'a> Planner<'a> {
     }
 
     fn project(&mut self, input: LogicalPlan, expressions: &[connect::Expression]) -> Result<LogicalPlan> {
+        if let Some(generated) = self.project_with_generator(&input, expressions)? {
+            return Ok(generated);
+        }
         let mut exprs = Vec::new();
         let mut used = HashSet::new();
         for expression in expressions {

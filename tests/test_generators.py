@@ -1,0 +1,31 @@
+"""Generators in a select list: explode and explode_outer of arrays and maps."""
+
+import pytest
+from pyspark.sql import functions as F
+
+
+@pytest.fixture
+def nested(spark):
+    return spark.createDataFrame(
+        [(1, [1, 2], {"a": 1}), (2, [], {}), (3, None, None)],
+        "id int, arr array<int>, m map<string,int>",
+    )
+
+
+def test_explode_array(nested, golden):
+    golden.check_df(nested.select("id", F.explode("arr")).orderBy("id", "col"))
+
+
+def test_explode_outer_keeps_empty_and_null(nested, golden):
+    golden.check_df(nested.select(F.explode_outer("arr").alias("v"), "id").orderBy("id", "v"))
+
+
+def test_explode_map(nested, golden):
+    golden.check_df(nested.select("id", F.explode("m")))
+    golden.check_df(nested.select(F.explode_outer("m")).orderBy("key"), "outer")
+    golden.check_df(nested.select(F.explode("m").alias("k", "v")), "aliased")
+
+
+def test_explode_in_sql_and_select_expr(spark, nested, golden):
+    golden.check_df(nested.selectExpr("id", "explode(arr) AS x").orderBy("id", "x"))
+    golden.check_df(spark.sql("SELECT explode(array(1, 2, 3))"), "literal")
