@@ -29,3 +29,11 @@ def test_explode_map(nested, golden):
 def test_explode_in_sql_and_select_expr(spark, nested, golden):
     golden.check_df(nested.selectExpr("id", "explode(arr) AS x").orderBy("id", "x"))
     golden.check_df(spark.sql("SELECT explode(array(1, 2, 3))"), "literal")
+
+
+def test_posexplode(spark, nested, golden):
+    golden.check_df(nested.select("id", F.posexplode("arr")).orderBy("id", "pos"))
+    golden.check_df(nested.select(F.posexplode_outer("arr"), "id").orderBy("id", "pos"), "outer")
+    golden.check_df(nested.select("id", F.posexplode("m")).orderBy("id", "pos"), "map")
+    golden.check_df(nested.select(F.posexplode("arr").alias("p", "v")).orderBy("p"), "aliased")
+    golden.check_df(spark.sql("SELECT posexplode(array(5, 6))"), "sql")

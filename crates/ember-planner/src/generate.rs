@@ -1,14 +1,19 @@
-//! Spark's generators in a select list: `explode` and `explode_outer` of an
-//! array (one row per element, column `col`) or a map (one row per entry,
-//! columns `key` and `value`), planned as DataFusion's unnest.
+//! Spark's generators in a select list: `explode`, `explode_outer`,
+//! `posexplode` and `posexplode_outer` of an array (one row per element,
+//! columns `pos` and `col`) or a map (one row per entry, `pos`, `key` and
+//! `value`), planned as DataFusion's unnest (positions as a parallel list).
 
-use datafusion::arrow::datatypes::DataType;
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::{Column, ScalarValue, UnnestOptions};
-use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, lit, when};
+use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, cast, lit, when};
 use ember_protocol::connect::{self, expression::ExprType};
 
 use crate::error::{Result, SparkError};
 use crate::plan::{ColumnInfo, Planner, fresh_name, project_plan};
+
+const GENERATORS: [&str; 4] = ["explode", "explode_outer", "posexplode", "posexplode_outer"];
 
 /// A generator call among select items: its name, argument and aliases.
 fn generator_call(item: &connect::Expression) -> Option<(&str, &connect::Expression, Vec<String>)> {
@@ -17,9 +22,9 @@ fn generator_call(item: &connect::Expression) -> Option<(&str, &connect::Express
             let (name, argument, _) = generator_call(alias.expr.as_deref()?)?;
             Some((name, argument, alias.name.clone()))
         }
-        ExprType::UnresolvedFunction(f) if matches!(f.function_name.to_lowercase().as_str(), "explode" | "explode_outer") => {
+        ExprType::UnresolvedFunction(f) => {
+            let name = GENERATORS.iter().find(|g| f.function_name.eq_ignore_ascii_case(g))?;
             let [argument] = f.arguments.as_slice() else { return None };
-            let name = if f.function_name.eq_ignore_ascii_case("explode") { "explode" } else { "explode_outer" };
             Some((name, argument, vec![]))
         }
         _ => None,
@@ -46,7 +51,7 @@ impl Planner<'_> {
         let (function, argument, aliases) = generator_call(&items[position]).unwrap_or_else(|| unreachable!("found"));
         let (collection, _) = self.plan_expr(argument, input)?;
         let collection_type = self.type_of(&collection, input)?;
-        let (mut generated, outputs, nullable) = match &collection_type {
+        let (mut generated, mut outputs, mut nullable) = match &collection_type {
             DataType::List(element) | DataType::LargeList(element) => (collection, vec!["col"], vec![element.is_nullable()]),
             DataType::Map(entries, _) => {
                 let value_nullable = match entries.data_type() {
@@ -63,6 +68,11 @@ impl Planner<'_> {
                 )));
             }
         };
+        let with_position = function.starts_with("pos");
+        if with_position {
+            outputs.insert(0, "pos");
+            nullable.insert(0, false);
+        }
         let names: Vec<String> = if aliases.is_empty() { outputs.iter().map(|s| s.to_string()).collect() } else { aliases };
         if names.len() != outputs.len() {
             return Err(SparkError::illegal_argument(format!(
@@ -71,25 +81,37 @@ impl Planner<'_> {
                 names.len()
             )));
         }
-        let outer = function == "explode_outer";
+        let outer = function.ends_with("_outer");
         if outer {
             // Spark's outer explode gives one NULL row for an empty collection too.
             let list_type = self.type_of(&generated, input)?;
             let empty = datafusion::functions_nested::expr_fn::cardinality(generated.clone()).eq(lit(0u64));
             generated = when(empty, Expr::Literal(ScalarValue::try_from(&list_type)?, None)).otherwise(generated)?;
         }
-        let element = fresh_name();
+        let (element, positions_name) = (fresh_name(), fresh_name());
         let mut columns: Vec<Expr> = input.schema().fields().iter().map(|f| Expr::Column(Column::new_unqualified(f.name()))).collect();
+        let mut unnest = vec![Column::new_unqualified(&element)];
+        if with_position {
+            // Positions 0..n as a list unnested beside the elements.
+            let count = cast(datafusion::functions_nested::expr_fn::cardinality(generated.clone()), DataType::Int64);
+            let positions = datafusion::functions_nested::expr_fn::range(lit(0i64), count, lit(1i64));
+            let int_list = DataType::List(Arc::new(Field::new("item", DataType::Int32, true)));
+            columns.push(cast(positions, int_list).alias(&positions_name));
+            unnest.push(Column::new_unqualified(&positions_name));
+        }
         columns.push(generated.alias(&element));
         let unnested = LogicalPlanBuilder::from(project_plan(input.clone(), columns)?)
-            .unnest_column_with_options(Column::new_unqualified(&element), UnnestOptions::new().with_preserve_nulls(outer))?
+            .unnest_columns_with_options(unnest, UnnestOptions::new().with_preserve_nulls(outer))?
             .build()?;
         let element = Expr::Column(Column::new_unqualified(&element));
-        let mut generated_columns: Vec<Expr> = if outputs.len() == 1 {
+        let mut generated_columns: Vec<Expr> = if outputs.len() - usize::from(with_position) == 1 {
             vec![element]
         } else {
-            outputs.iter().map(|field| datafusion::functions::core::expr_fn::get_field(element.clone(), *field)).collect()
+            ["key", "value"].iter().map(|field| datafusion::functions::core::expr_fn::get_field(element.clone(), *field)).collect()
         };
+        if with_position {
+            generated_columns.insert(0, Expr::Column(Column::new_unqualified(&positions_name)));
+        }
         // Elements that cannot be NULL give a non-nullable column (not so for
         // an outer explode); the COALESCE only tells DataFusion so.
         for (column, nullable) in generated_columns.iter_mut().zip(nullable) {
