@@ -37,3 +37,12 @@ def test_posexplode(spark, nested, golden):
     golden.check_df(nested.select("id", F.posexplode("m")).orderBy("id", "pos"), "map")
     golden.check_df(nested.select(F.posexplode("arr").alias("p", "v")).orderBy("p"), "aliased")
     golden.check_df(spark.sql("SELECT posexplode(array(5, 6))"), "sql")
+
+
+def test_inline(spark, golden):
+    df = spark.createDataFrame(
+        [(1, [(1, "a"), (2, None)]), (2, []), (3, None)], "id int, s array<struct<x:int,y:string>>"
+    )
+    golden.check_df(df.select("id", F.inline("s")).orderBy("id", "x"))
+    golden.check_df(df.select(F.inline_outer("s"), "id").orderBy("id", "x"), "outer")
+    golden.check_df(spark.sql("SELECT inline(array(struct(1, 'a'), struct(2, 'b')))"), "sql")

@@ -1,7 +1,8 @@
 //! Spark's generators in a select list: `explode`, `explode_outer`,
 //! `posexplode` and `posexplode_outer` of an array (one row per element,
 //! columns `pos` and `col`) or a map (one row per entry, `pos`, `key` and
-//! `value`), planned as DataFusion's unnest (positions as a parallel list).
+//! `value`), and `inline`/`inline_outer` of an array of structs (one column
+//! per field), planned as DataFusion's unnest (positions as a parallel list).
 
 use std::sync::Arc;
 
@@ -13,7 +14,11 @@ use ember_protocol::connect::{self, expression::ExprType};
 use crate::error::{Result, SparkError};
 use crate::plan::{ColumnInfo, Planner, fresh_name, project_plan};
 
-const GENERATORS: [&str; 4] = ["explode", "explode_outer", "posexplode", "posexplode_outer"];
+const GENERATORS: [&str; 6] = ["explode", "explode_outer", "posexplode", "posexplode_outer", "inline", "inline_outer"];
+
+fn not_generable(function: &str, input: &DataType) -> SparkError {
+    SparkError::unsupported(format!("{function} of {}", ember_types::simple_string(input)))
+}
 
 /// A generator call among select items: its name, argument and aliases.
 fn generator_call(item: &connect::Expression) -> Option<(&str, &connect::Expression, Vec<String>)> {
@@ -51,29 +56,37 @@ impl Planner<'_> {
         let (function, argument, aliases) = generator_call(&items[position]).unwrap_or_else(|| unreachable!("found"));
         let (collection, _) = self.plan_expr(argument, input)?;
         let collection_type = self.type_of(&collection, input)?;
-        let (mut generated, mut outputs, mut nullable) = match &collection_type {
-            DataType::List(element) | DataType::LargeList(element) => (collection, vec!["col"], vec![element.is_nullable()]),
-            DataType::Map(entries, _) => {
+        let inline = function.starts_with("inline");
+        // The generated columns, whether each may be NULL, and whether they
+        // are fields of each element (map entries, inlined structs).
+        let (mut generated, mut outputs, mut nullable, fields) = match &collection_type {
+            DataType::List(element) | DataType::LargeList(element) if inline => match element.data_type() {
+                DataType::Struct(struct_fields) => {
+                    let names = struct_fields.iter().map(|f| f.name().clone()).collect();
+                    let nullable = struct_fields.iter().map(|f| f.is_nullable() || element.is_nullable()).collect();
+                    (collection, names, nullable, true)
+                }
+                other => return Err(not_generable(function, other)),
+            },
+            DataType::List(element) | DataType::LargeList(element) => {
+                (collection, vec!["col".to_string()], vec![element.is_nullable()], false)
+            }
+            DataType::Map(entries, _) if !inline => {
                 let value_nullable = match entries.data_type() {
                     DataType::Struct(fields) => fields.get(1).is_none_or(|f| f.is_nullable()),
                     _ => true,
                 };
                 let entries = datafusion::functions_nested::expr_fn::map_entries(collection);
-                (entries, vec!["key", "value"], vec![false, value_nullable])
+                (entries, vec!["key".to_string(), "value".to_string()], vec![false, value_nullable], true)
             }
-            other => {
-                return Err(SparkError::unsupported(format!(
-                    "{function} of {}",
-                    ember_types::simple_string(other)
-                )));
-            }
+            other => return Err(not_generable(function, other)),
         };
         let with_position = function.starts_with("pos");
         if with_position {
-            outputs.insert(0, "pos");
+            outputs.insert(0, "pos".to_string());
             nullable.insert(0, false);
         }
-        let names: Vec<String> = if aliases.is_empty() { outputs.iter().map(|s| s.to_string()).collect() } else { aliases };
+        let names: Vec<String> = if aliases.is_empty() { outputs.clone() } else { aliases };
         if names.len() != outputs.len() {
             return Err(SparkError::illegal_argument(format!(
                 "{function} gives {} columns but {} aliases were given",
@@ -104,10 +117,11 @@ impl Planner<'_> {
             .unnest_columns_with_options(unnest, UnnestOptions::new().with_preserve_nulls(outer))?
             .build()?;
         let element = Expr::Column(Column::new_unqualified(&element));
-        let mut generated_columns: Vec<Expr> = if outputs.len() - usize::from(with_position) == 1 {
-            vec![element]
+        let mut generated_columns: Vec<Expr> = if fields {
+            let names = &outputs[usize::from(with_position)..];
+            names.iter().map(|field| datafusion::functions::core::expr_fn::get_field(element.clone(), field.as_str())).collect()
         } else {
-            ["key", "value"].iter().map(|field| datafusion::functions::core::expr_fn::get_field(element.clone(), *field)).collect()
+            vec![element]
         };
         if with_position {
             generated_columns.insert(0, Expr::Column(Column::new_unqualified(&positions_name)));
