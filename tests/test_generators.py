@@ -46,3 +46,14 @@ def test_inline(spark, golden):
     golden.check_df(df.select("id", F.inline("s")).orderBy("id", "x"))
     golden.check_df(df.select(F.inline_outer("s"), "id").orderBy("id", "x"), "outer")
     golden.check_df(spark.sql("SELECT inline(array(struct(1, 'a'), struct(2, 'b')))"), "sql")
+
+
+def test_lateral_view(spark, nested, golden):
+    nested.createOrReplaceTempView("lv")
+    try:
+        golden.check_df(spark.sql("SELECT id, x FROM lv LATERAL VIEW explode(arr) t AS x ORDER BY id, x"))
+        golden.check_df(spark.sql("SELECT id, x FROM lv LATERAL VIEW OUTER explode(arr) t AS x ORDER BY id, x"), "outer")
+        golden.check_df(spark.sql("SELECT * FROM lv LATERAL VIEW explode(m) t AS k, v"), "map_star")
+        golden.check_df(spark.sql("SELECT id, p, x FROM lv LATERAL VIEW posexplode(arr) t AS p, x WHERE x > 1"), "posexplode")
+    finally:
+        spark.catalog.dropTempView("lv")

@@ -134,6 +134,10 @@ impl Planner<'_> {
                 *column = datafusion::functions::core::expr_fn::coalesce(vec![column.clone(), lit(default)]);
             }
         }
+        // The other items see the input's columns (a `*` must not expand to
+        // the unnested lists); they are computed over the unnested rows.
+        let input_columns = input.schema().fields().iter().map(|f| Expr::Column(Column::new_unqualified(f.name()))).collect();
+        let visible = project_plan(unnested.clone(), input_columns)?;
         let mut exprs = Vec::new();
         for (i, item) in items.iter().enumerate() {
             if i == position {
@@ -144,7 +148,7 @@ impl Planner<'_> {
                 }
                 continue;
             }
-            for (expr, name, generated_name) in self.plan_select_item(item, &unnested)? {
+            for (expr, name, generated_name) in self.plan_select_item(item, &visible)? {
                 let internal = fresh_name();
                 self.columns.insert(internal.clone(), ColumnInfo { name, generated_name, ..Default::default() });
                 exprs.push(expr.alias(internal));

@@ -514,6 +514,28 @@ fn values_relation(values: &ast::Values) -> Result<connect::Relation> {
     result.ok_or_else(|| SparkError::illegal_argument("VALUES without rows"))
 }
 
+/// `FROM t LATERAL VIEW [OUTER] generator(…) name [AS c1, …]`: every column of
+/// `t` beside the generator's columns (named by the aliases when given).
+/// The view's name does not qualify the generated columns yet.
+fn lateral_view(base: connect::Relation, view: &ast::LateralView) -> Result<connect::Relation> {
+    let mut generator = expression(&view.lateral_view)?;
+    if view.outer {
+        if let Some(ExprType::UnresolvedFunction(f)) = &mut generator.expr_type {
+            f.function_name = format!("{}_outer", f.function_name.to_lowercase());
+        }
+    }
+    if !view.lateral_col_alias.is_empty() {
+        generator = expr(ExprType::Alias(Box::new(connect::expression::Alias {
+            expr: Some(Box::new(generator)),
+            name: view.lateral_col_alias.iter().map(|ident| ident.value.clone()).collect(),
+            metadata: None,
+        })));
+    }
+    let all = expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default()));
+    let expressions = vec![all, generator];
+    Ok(rel(RelType::Project(Box::new(connect::Project { input: Some(Box::new(base)), expressions }))))
+}
+
 fn select_relation(select: &ast::Select) -> Result<connect::Relation> {
     crate::sql_window::with_named_windows(&select.named_window, || select_with_windows(select))
 }
@@ -526,6 +548,10 @@ fn select_with_windows(select: &ast::Select) -> Result<connect::Relation> {
             None => joined,
             Some(left) => join(left, joined, connect::join::JoinType::Cross, None),
         });
+    }
+    for view in &select.lateral_views {
+        let base = input.ok_or_else(|| SparkError::unsupported("LATERAL VIEW without FROM"))?;
+        input = Some(lateral_view(base, view)?);
     }
     if let Some(selection) = &select.selection {
         let input_relation = input.ok_or_else(|| SparkError::unsupported("WHERE without FROM"))?;
