@@ -134,15 +134,16 @@ impl SparkPatternFunction {
 
     fn evaluate(&self, values: &ArrayRef, patterns: &StringArray) -> Result<ArrayRef> {
         let zone = self.zone();
-        let mut cached: Option<(String, DatetimePattern)> = None;
-        let mut pattern_at = |row: usize| -> Result<Option<DatetimePattern>> {
+        // Parsed once per distinct pattern text (almost always one per batch).
+        let mut cached: Option<(String, Arc<DatetimePattern>)> = None;
+        let mut pattern_at = |row: usize| -> Result<Option<Arc<DatetimePattern>>> {
             if patterns.is_null(row) {
                 return Ok(None);
             }
             let text = patterns.value(row);
             if cached.as_ref().is_none_or(|(p, _)| p != text) {
                 let parsed = DatetimePattern::parse(text).map_err(|letter| invalid_pattern(text, &letter))?;
-                cached = Some((text.to_string(), parsed));
+                cached = Some((text.to_string(), Arc::new(parsed)));
             }
             Ok(cached.as_ref().map(|(_, p)| p.clone()))
         };
