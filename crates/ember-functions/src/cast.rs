@@ -16,6 +16,7 @@ use datafusion::logical_expr::{
     ColumnarValue, Expr, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 use ember_errors::{ErrorKind, SparkError};
+use ember_types::IntervalFields;
 
 use crate::display;
 
@@ -104,12 +105,23 @@ fn type_name(t: &DataType) -> String {
 
 /// Casts `array` to `target` with Spark's semantics.
 pub fn cast_array(array: &ArrayRef, target: &DataType, mode: CastMode) -> Result<ArrayRef, SparkError> {
+    cast_array_in_units(array, None, target, mode)
+}
+
+/// [`cast_array`] of a value whose ANSI interval units (when it is one) are `interval`.
+fn cast_array_in_units(
+    array: &ArrayRef,
+    interval: Option<IntervalFields>,
+    target: &DataType,
+    mode: CastMode,
+) -> Result<ArrayRef, SparkError> {
     let source = array.data_type();
     if source == target {
         return Ok(array.clone());
     }
     if is_string(target) {
-        let strings = display::cast_strings(array.as_ref()).map_err(|e| SparkError::internal(e.to_string()))?;
+        let strings =
+            display::cast_strings_with(array.as_ref(), interval).map_err(|e| SparkError::internal(e.to_string()))?;
         return arrow_cast(&(Arc::new(StringArray::from(strings)) as ArrayRef), target, CastMode::Ansi);
     }
     if is_string(source) {
@@ -517,7 +529,9 @@ impl ScalarUDFImpl for SparkCast {
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
         let array = args.args[0].to_array(args.number_rows)?;
-        let cast = cast_array(&array, &self.target, self.mode).map_err(SparkError::into_datafusion)?;
+        let interval = args.arg_fields.first().and_then(|f| IntervalFields::of(f));
+        let cast =
+            cast_array_in_units(&array, interval, &self.target, self.mode).map_err(SparkError::into_datafusion)?;
         Ok(ColumnarValue::Array(cast))
     }
 }

@@ -33,6 +33,7 @@ use arrow::datatypes::{
     TimestampSecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
 use chrono::{DateTime, Offset, TimeZone};
+use ember_types::IntervalFields;
 
 /// Errors raised while rendering values or frames as Spark text.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -61,7 +62,15 @@ pub enum DisplayError {
 /// exactly `array.len()` entries. Strings are returned as they are: escaping of control
 /// characters and truncation belong to [`crate::show`].
 pub fn pretty_strings(array: &dyn Array) -> Result<Vec<String>, DisplayError> {
-    let node = Node::new(array, Style::PRETTY)?;
+    pretty_strings_with(array, None)
+}
+
+/// [`pretty_strings`] of an ANSI interval array written in the given units.
+pub fn pretty_strings_with(
+    array: &dyn Array,
+    interval: Option<IntervalFields>,
+) -> Result<Vec<String>, DisplayError> {
+    let node = Node::new(array, Style { interval, ..Style::PRETTY })?;
     Ok((0..array.len())
         .map(|i| {
             let mut out = String::new();
@@ -78,7 +87,15 @@ pub fn pretty_strings(array: &dyn Array) -> Result<Vec<String>, DisplayError> {
 /// values are decoded as UTF-8 (invalid sequences become U+FFFD, where Spark would keep the raw
 /// bytes); decimals use plain notation. Everything else renders as in [`pretty_strings`].
 pub fn cast_strings(array: &dyn Array) -> Result<Vec<Option<String>>, DisplayError> {
-    let node = Node::new(array, Style::CAST)?;
+    cast_strings_with(array, None)
+}
+
+/// [`cast_strings`] of an ANSI interval array written in the given units.
+pub fn cast_strings_with(
+    array: &dyn Array,
+    interval: Option<IntervalFields>,
+) -> Result<Vec<Option<String>>, DisplayError> {
+    let node = Node::new(array, Style { interval, ..Style::CAST })?;
     Ok((0..array.len())
         .map(|i| {
             (!node.is_null(i)).then(|| {
@@ -97,17 +114,26 @@ struct Style {
     null: &'static str,
     /// Binary as `[0A 0B]` (true) or decoded as UTF-8 (false).
     hex_binary: bool,
+    /// The units of a top-level ANSI interval (nested ones use the widest).
+    interval: Option<IntervalFields>,
 }
 
 impl Style {
     const PRETTY: Style = Style {
         null: "NULL",
         hex_binary: true,
+        interval: None,
     };
     const CAST: Style = Style {
         null: "null",
         hex_binary: false,
+        interval: None,
     };
+
+    /// This style for the children of a nested value.
+    fn nested(self) -> Style {
+        Style { interval: None, ..self }
+    }
 }
 
 /// Appends the text of the (non-null) value at an index.
@@ -270,7 +296,8 @@ fn writer<'a>(array: &'a dyn Array, style: Style) -> Result<WriteFn<'a>, Display
             }
         }
         DataType::Duration(unit) => {
-            let f = |micros: i128, out: &mut String| write_day_time_interval(micros, out);
+            let fields = style.interval.unwrap_or(IntervalFields::DAY_TO_SECOND);
+            let f = move |micros: i128, out: &mut String| write_day_time_interval(micros, fields, out);
             match unit {
                 TimeUnit::Second => with!(DurationSecondType, move |v: i64, out: &mut String| f(
                     i128::from(v) * 1_000_000,
@@ -297,7 +324,10 @@ fn writer<'a>(array: &'a dyn Array, style: Style) -> Result<WriteFn<'a>, Display
             }
         }
         DataType::Interval(IntervalUnit::YearMonth) => {
-            with!(IntervalYearMonthType, write_year_month_interval)
+            let fields = style.interval.unwrap_or(IntervalFields::YEAR_TO_MONTH);
+            with!(IntervalYearMonthType, move |months: i32, out: &mut String| {
+                write_year_month_interval(months, fields, out)
+            })
         }
         DataType::Interval(IntervalUnit::DayTime) => with!(
             IntervalDayTimeType,
@@ -314,21 +344,21 @@ fn writer<'a>(array: &'a dyn Array, style: Style) -> Result<WriteFn<'a>, Display
         DataType::List(_) => {
             let a = array.as_list::<i32>();
             let offsets = a.value_offsets();
-            sequence(a.values().as_ref(), style, move |i| {
+            sequence(a.values().as_ref(), style.nested(), move |i| {
                 (offsets[i] as usize, offsets[i + 1] as usize)
             })?
         }
         DataType::LargeList(_) => {
             let a = array.as_list::<i64>();
             let offsets = a.value_offsets();
-            sequence(a.values().as_ref(), style, move |i| {
+            sequence(a.values().as_ref(), style.nested(), move |i| {
                 (offsets[i] as usize, offsets[i + 1] as usize)
             })?
         }
         DataType::ListView(_) => {
             let a = array.as_list_view::<i32>();
             let (offsets, sizes) = (a.offsets(), a.sizes());
-            sequence(a.values().as_ref(), style, move |i| {
+            sequence(a.values().as_ref(), style.nested(), move |i| {
                 let start = offsets[i] as usize;
                 (start, start + sizes[i] as usize)
             })?
@@ -336,7 +366,7 @@ fn writer<'a>(array: &'a dyn Array, style: Style) -> Result<WriteFn<'a>, Display
         DataType::LargeListView(_) => {
             let a = array.as_list_view::<i64>();
             let (offsets, sizes) = (a.offsets(), a.sizes());
-            sequence(a.values().as_ref(), style, move |i| {
+            sequence(a.values().as_ref(), style.nested(), move |i| {
                 let start = offsets[i] as usize;
                 (start, start + sizes[i] as usize)
             })?
@@ -344,7 +374,7 @@ fn writer<'a>(array: &'a dyn Array, style: Style) -> Result<WriteFn<'a>, Display
         DataType::FixedSizeList(_, _) => {
             let a = array.as_fixed_size_list();
             let len = a.value_length() as usize;
-            sequence(a.values().as_ref(), style, move |i| {
+            sequence(a.values().as_ref(), style.nested(), move |i| {
                 let start = a.value_offset(i) as usize;
                 (start, start + len)
             })?
@@ -352,8 +382,8 @@ fn writer<'a>(array: &'a dyn Array, style: Style) -> Result<WriteFn<'a>, Display
         DataType::Map(_, _) => {
             let a = array.as_map();
             let offsets = a.value_offsets();
-            let keys = Node::new(a.keys().as_ref(), style)?;
-            let values = Node::new(a.values().as_ref(), style)?;
+            let keys = Node::new(a.keys().as_ref(), style.nested())?;
+            let values = Node::new(a.values().as_ref(), style.nested())?;
             Box::new(move |i, out: &mut String| {
                 out.push('{');
                 for (n, j) in (offsets[i] as usize..offsets[i + 1] as usize).enumerate() {
@@ -372,7 +402,7 @@ fn writer<'a>(array: &'a dyn Array, style: Style) -> Result<WriteFn<'a>, Display
             let fields = a
                 .columns()
                 .iter()
-                .map(|c| Node::new(c.as_ref(), style))
+                .map(|c| Node::new(c.as_ref(), style.nested()))
                 .collect::<Result<Vec<_>, _>>()?;
             Box::new(move |i, out: &mut String| {
                 out.push('{');
@@ -666,44 +696,55 @@ fn write_seconds(micros: u128, out: &mut String) {
     }
 }
 
-/// Spark's ANSI day-time interval string for `DAY TO SECOND`:
-/// `INTERVAL '-1 02:03:04.5' DAY TO SECOND`.
-fn write_day_time_interval(micros: i128, out: &mut String) {
+/// Spark's ANSI day-time interval string in the given units: `INTERVAL '-1 02:03:04.5' DAY TO
+/// SECOND`, `INTERVAL '05' HOUR`, `INTERVAL '90' MINUTE`. The leading unit holds everything
+/// above it (`INTERVAL '26:03' HOUR TO MINUTE`) and, but for days, has two digits at least;
+/// units below the last are dropped.
+fn write_day_time_interval(micros: i128, fields: IntervalFields, out: &mut String) {
     out.push_str("INTERVAL '");
     if micros < 0 {
         out.push('-');
     }
     let rest = micros.unsigned_abs();
-    let (day, hour, minute) = (
+    let unit_micros = [
         MICROS_PER_DAY as u128,
         MICROS_PER_HOUR as u128,
         MICROS_PER_MINUTE as u128,
-    );
-    let _ = write!(
-        out,
-        "{} {:02}:{:02}:",
-        rest / day,
-        rest % day / hour,
-        rest % hour / minute
-    );
-    let seconds = rest % minute;
-    if seconds < 10 * MICROS_PER_SECOND as u128 {
-        out.push('0');
+        MICROS_PER_SECOND as u128,
+    ];
+    let (start, end) = (usize::from(fields.start), usize::from(fields.end));
+    for (unit, &size) in unit_micros.iter().enumerate().take(end + 1).skip(start) {
+        let value = if unit == start { rest / size } else { rest % unit_micros[unit - 1] / size };
+        match unit {
+            1 if unit > start => out.push(' '),
+            2 | 3 if unit > start => out.push(':'),
+            _ => {}
+        }
+        if unit == 3 {
+            let seconds = if unit == start { rest } else { rest % unit_micros[2] };
+            if seconds < 10 * size {
+                out.push('0');
+            }
+            write_seconds(seconds, out);
+        } else if unit == 0 {
+            let _ = write!(out, "{value}");
+        } else {
+            let _ = write!(out, "{value:02}");
+        }
     }
-    write_seconds(seconds, out);
-    out.push_str("' DAY TO SECOND");
+    let _ = write!(out, "' {}", fields.units(false));
 }
 
-/// Spark's ANSI year-month interval string: `INTERVAL '-1-2' YEAR TO MONTH`.
-fn write_year_month_interval(months: i32, out: &mut String) {
+/// Spark's ANSI year-month interval string in the given units: `INTERVAL '-1-2' YEAR TO
+/// MONTH`, `INTERVAL '14' MONTH`, `INTERVAL '-2' YEAR`.
+fn write_year_month_interval(months: i32, fields: IntervalFields, out: &mut String) {
     let sign = if months < 0 { "-" } else { "" };
     let abs = months.unsigned_abs();
-    let _ = write!(
-        out,
-        "INTERVAL '{sign}{}-{}' YEAR TO MONTH",
-        abs / 12,
-        abs % 12
-    );
+    let _ = match (fields.start, fields.end) {
+        (0, 0) => write!(out, "INTERVAL '{sign}{}' YEAR", abs / 12),
+        (1, 1) => write!(out, "INTERVAL '{sign}{abs}' MONTH"),
+        _ => write!(out, "INTERVAL '{sign}{}-{}' YEAR TO MONTH", abs / 12, abs % 12),
+    };
 }
 
 /// Spark's `CalendarInterval.toString`: `1 years 2 months 3 days 4 hours 5 minutes 6.5 seconds`.
@@ -1041,6 +1082,41 @@ mod tests {
                 "INTERVAL '-106751991 04:00:54.775808' DAY TO SECOND",
             ]
         );
+    }
+
+    #[test]
+    fn day_time_intervals_in_their_units() {
+        // SELECT INTERVAL '5.5' SECOND, '26:03:04.5' HOUR TO SECOND, '26:03' HOUR TO MINUTE,
+        // '-1 2' DAY TO HOUR, '1 2:3' DAY TO MINUTE, '100:4.25' MINUTE TO SECOND, '0' HOUR,
+        // '-0.000001' SECOND, '5' HOUR, '90' MINUTE, '-7' DAY
+        let (hour, minute, second) = (3_600_000_000_i64, 60_000_000_i64, 1_000_000_i64);
+        let cases = [
+            (5 * second + 500_000, (3, 3), "INTERVAL '05.5' SECOND"),
+            (26 * hour + 3 * minute + 4_500_000, (1, 3), "INTERVAL '26:03:04.5' HOUR TO SECOND"),
+            (26 * hour + 3 * minute, (1, 2), "INTERVAL '26:03' HOUR TO MINUTE"),
+            (-26 * hour, (0, 1), "INTERVAL '-1 02' DAY TO HOUR"),
+            (26 * hour + 3 * minute, (0, 2), "INTERVAL '1 02:03' DAY TO MINUTE"),
+            (100 * minute + 4_250_000, (2, 3), "INTERVAL '100:04.25' MINUTE TO SECOND"),
+            (0, (1, 1), "INTERVAL '00' HOUR"),
+            (-1, (3, 3), "INTERVAL '-00.000001' SECOND"),
+            (5 * hour, (1, 1), "INTERVAL '05' HOUR"),
+            (90 * minute, (2, 2), "INTERVAL '90' MINUTE"),
+            (-7 * 24 * hour, (0, 0), "INTERVAL '-7' DAY"),
+        ];
+        for (micros, (start, end), expected) in cases {
+            let fields = IntervalFields::new(start, end, false);
+            let array = DurationMicrosecondArray::from(vec![micros]);
+            assert_eq!(pretty_strings_with(&array, fields).unwrap(), vec![expected]);
+        }
+    }
+
+    #[test]
+    fn year_month_intervals_in_their_units() {
+        let array = IntervalYearMonthArray::from(vec![14, -24]);
+        let month = IntervalFields::new(1, 1, true);
+        let year = IntervalFields::new(0, 0, true);
+        assert_eq!(pretty_strings_with(&array, month).unwrap(), ["INTERVAL '14' MONTH", "INTERVAL '-24' MONTH"]);
+        assert_eq!(pretty_strings_with(&array, year).unwrap(), ["INTERVAL '1' YEAR", "INTERVAL '-2' YEAR"]);
     }
 
     #[test]

@@ -8,7 +8,8 @@
 
 use arrow::record_batch::RecordBatch;
 
-use crate::display::{DisplayError, pretty_strings};
+use crate::display::{DisplayError, pretty_strings_with};
+use ember_types::IntervalFields;
 
 /// Spark's minimum column width in the table and vertical layouts.
 const MINIMUM_COLUMN_WIDTH: usize = 3;
@@ -177,10 +178,12 @@ fn cells(batch: &RecordBatch, num_rows: usize, truncate: usize) -> Result<Cells,
         .map(|f| Cell::new(escape_meta_characters(f.name())))
         .collect();
     let shown = batch.num_rows().min(num_rows);
+    let schema = batch.schema();
     let columns = batch
         .columns()
         .iter()
-        .map(|c| pretty_strings(c.slice(0, shown).as_ref()))
+        .zip(schema.fields())
+        .map(|(c, f)| pretty_strings_with(c.slice(0, shown).as_ref(), IntervalFields::of(f)))
         .collect::<Result<Vec<_>, _>>()?;
     let rows = (0..shown)
         .map(|r| {

@@ -81,7 +81,7 @@ impl Planner<'_> {
         match expr_type {
             ExprType::Literal(literal) => {
                 let (value, name) = crate::literal::literal_to_scalar(literal, &self.config.time_zone)?;
-                Ok((Expr::Literal(value, None), name))
+                Ok((Expr::Literal(value, crate::literal::literal_metadata(literal)), name))
             }
             ExprType::UnresolvedAttribute(attr) => self.resolve_column_name(&attr.unparsed_identifier, attr.plan_id, input),
             ExprType::UnresolvedNamedLambdaVariable(variable) => self

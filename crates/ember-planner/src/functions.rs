@@ -41,6 +41,9 @@ impl Planner<'_> {
             args.push(expr);
             names.push(arg_name);
         }
+        crate::input_types::check_arguments(&lower, &call_name(&lower, &names), &names, |i| {
+            self.type_of(&args[i], input)
+        })?;
         if let Some(planned) = self.plan_collection_function(&lower, &args, &names, input) {
             return planned;
         }

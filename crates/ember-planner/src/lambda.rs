@@ -168,7 +168,7 @@ impl Planner<'_> {
             if got == wanted || got == &DataType::Null {
                 Ok(())
             } else {
-                Err(unexpected_input_type_of(rendered, value_count + index, required, &names[value_count + index], got))
+                Err(crate::input_types::unexpected_input_type(rendered, value_count + index, required, &names[value_count + index], got))
             }
         };
         let list_of = |t: &DataType| ember_types::array_type(t.clone(), true);
@@ -208,31 +208,6 @@ fn is_lambda(argument: &connect::Expression) -> bool {
     matches!(argument.expr_type, Some(ExprType::LambdaFunction(_)))
 }
 
-fn ordinal(index: usize) -> &'static str {
-    ["first", "second", "third", "fourth", "fifth"].get(index).copied().unwrap_or("next")
-}
-
 fn unexpected_input_type(name: &str, names: &[String], index: usize, required: &str, input_sql: &str, got: &DataType) -> SparkError {
-    unexpected_input_type_of(&format!("{name}({})", names.join(", ")), index, required, input_sql, got)
-}
-
-/// `DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE` for argument `index` of `sql_expr`.
-fn unexpected_input_type_of(sql_expr: &str, index: usize, required: &str, input_sql: &str, got: &DataType) -> SparkError {
-    let input_type = format!("\"{}\"", ember_types::simple_string(got).to_uppercase());
-    SparkError::new(
-        ErrorKind::Analysis,
-        "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
-        "42K09",
-        format!(
-            "Cannot resolve \"{sql_expr}\" due to data type mismatch: The {} parameter requires the {required} type, however \"{input_sql}\" has the type {input_type}.",
-            ordinal(index)
-        ),
-        &[
-            ("sqlExpr", format!("\"{sql_expr}\"")),
-            ("paramIndex", ordinal(index).to_string()),
-            ("requiredType", required.to_string()),
-            ("inputSql", format!("\"{input_sql}\"")),
-            ("inputType", input_type),
-        ],
-    )
+    crate::input_types::unexpected_input_type(&format!("{name}({})", names.join(", ")), index, required, input_sql, got)
 }

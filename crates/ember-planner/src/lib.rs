@@ -18,6 +18,7 @@ mod functions;
 mod generate;
 mod lambda;
 mod grouping;
+mod input_types;
 mod spark_scalars;
 mod literal;
 pub mod names;

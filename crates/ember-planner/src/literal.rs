@@ -2,14 +2,34 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, new_empty_array};
+use datafusion::arrow::array::{Array, ArrayRef, DurationMicrosecondArray, IntervalYearMonthArray, new_empty_array};
 use datafusion::arrow::datatypes::{DataType, Field, Fields, IntervalYearMonthType};
 use datafusion::common::ScalarValue;
+use datafusion::common::metadata::FieldMetadata;
+use ember_types::IntervalFields;
 use datafusion::common::scalar::ScalarStructBuilder;
 use ember_protocol::connect::expression::Literal;
 use ember_protocol::connect::expression::literal::LiteralType;
 
 use crate::error::{Result, SparkError};
+
+/// The units an interval literal declares (SQL `INTERVAL '5' HOUR`), as the field metadata that
+/// carries them; `None` for other literals.
+pub fn literal_metadata(literal: &Literal) -> Option<FieldMetadata> {
+    literal_interval_fields(literal).map(|fields| FieldMetadata::from(fields.metadata()))
+}
+
+fn literal_interval_fields(literal: &Literal) -> Option<IntervalFields> {
+    ember_types::interval_fields_of(literal.data_type.as_ref()?)
+}
+
+/// Spark's text of a one-element interval array in the given units.
+fn interval_text(array: &dyn Array, fields: IntervalFields) -> String {
+    ember_functions::display::pretty_strings_with(array, Some(fields))
+        .ok()
+        .and_then(|mut texts| texts.pop())
+        .unwrap_or_default()
+}
 
 /// Converts a literal; returns the value and the column name Spark gives it.
 pub fn literal_to_scalar(literal: &Literal, tz: &str) -> Result<(ScalarValue, String)> {
@@ -50,12 +70,16 @@ pub fn literal_to_scalar(literal: &Literal, tz: &str) -> Result<(ScalarValue, St
             format!("TIMESTAMP_NTZ '{}'", render_timestamp(*micros, None)),
         ),
         LiteralType::DayTimeInterval(micros) => {
-            (ScalarValue::DurationMicrosecond(Some(*micros)), format!("INTERVAL '{micros}' MICROSECOND"))
+            let fields = literal_interval_fields(literal).unwrap_or(IntervalFields::DAY_TO_SECOND);
+            (ScalarValue::DurationMicrosecond(Some(*micros)), interval_text(&DurationMicrosecondArray::from(vec![*micros]), fields))
         }
-        LiteralType::YearMonthInterval(months) => (
-            ScalarValue::IntervalYearMonth(Some(IntervalYearMonthType::make_value(0, *months))),
-            format!("INTERVAL '{}-{}' YEAR TO MONTH", months / 12, months % 12),
-        ),
+        LiteralType::YearMonthInterval(months) => {
+            let fields = literal_interval_fields(literal).unwrap_or(IntervalFields::YEAR_TO_MONTH);
+            (
+                ScalarValue::IntervalYearMonth(Some(IntervalYearMonthType::make_value(0, *months))),
+                interval_text(&IntervalYearMonthArray::from(vec![*months]), fields),
+            )
+        }
         LiteralType::CalendarInterval(i) => (
             ScalarValue::new_interval_mdn(i.months, i.days, i.microseconds * 1000),
             format!("INTERVAL '{} months {} days {} microseconds'", i.months, i.days, i.microseconds),

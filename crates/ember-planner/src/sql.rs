@@ -115,22 +115,32 @@ fn single_part_name(name: &ast::ObjectName) -> Result<String> {
 
 /// Parses an expression, as `expr()` and `filter("…")` take it.
 pub fn parse_expression(sql: &str) -> Result<connect::Expression> {
-    let (mut parser, _) = parser(sql)?;
-    let parsed = parser.parse_expr().map_err(|e| parse_error(&e))?;
-    expect_end(&mut parser)?;
+    let parsed = parse_expression_string(sql, |parser| {
+        let parsed = parser.parse_expr().map_err(|e| parse_error(&e))?;
+        expect_end(parser)?;
+        Ok(parsed)
+    })?;
     expression(&parsed)
 }
 
 /// Parses a select item, as `selectExpr` takes it (`a + 1 AS b`, `t.*`).
 pub fn parse_select_item(sql: &str) -> Result<connect::Expression> {
-    let (mut parser, _) = parser(sql)?;
-    let item = parser.parse_select_item().map_err(|e| parse_error(&e))?;
-    expect_end(&mut parser)?;
+    let item = parse_expression_string(sql, |parser| {
+        let item = parser.parse_select_item().map_err(|e| parse_error(&e))?;
+        expect_end(parser)?;
+        Ok(item)
+    })?;
     select_item(&item)
 }
 
 /// A parser over `sql`, and where its `?` parameter markers are.
 fn parser(sql: &str) -> Result<(Parser<'static>, Vec<Location>)> {
+    let (tokens, markers) = tokens(sql)?;
+    Ok((Parser::new(&SparkSqlDialect {}).with_tokens_with_locations(tokens), markers))
+}
+
+/// The tokens of `sql` as Spark reads them, and where its `?` parameter markers are.
+fn tokens(sql: &str) -> Result<(Vec<datafusion::sql::sqlparser::tokenizer::TokenWithSpan>, Vec<Location>)> {
     use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
     let tokens = Tokenizer::new(&SparkSqlDialect {}, sql)
         .tokenize_with_location()
@@ -161,7 +171,7 @@ fn parser(sql: &str) -> Result<(Parser<'static>, Vec<Location>)> {
         merged.push(token);
     }
     unkeyword_exists_calls(&mut merged);
-    Ok((Parser::new(&SparkSqlDialect {}).with_tokens_with_locations(merged), markers))
+    Ok((merged, markers))
 }
 
 /// Spark's escapes in string literals: `\\` is a backslash, `\n`, `\t`,
@@ -207,12 +217,18 @@ fn unescape_string_literal(text: &str) -> String {
     out
 }
 
+/// The indexes of the tokens that are not whitespace.
+fn significant_tokens(tokens: &[datafusion::sql::sqlparser::tokenizer::TokenWithSpan]) -> Vec<usize> {
+    use datafusion::sql::sqlparser::tokenizer::Token;
+    (0..tokens.len()).filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_))).collect()
+}
+
 /// `exists(arr, x -> …)` is Spark's higher-order function, not an EXISTS
 /// subquery: an `EXISTS (` not followed by a query becomes a plain name.
 fn unkeyword_exists_calls(tokens: &mut [datafusion::sql::sqlparser::tokenizer::TokenWithSpan]) {
     use datafusion::sql::sqlparser::keywords::Keyword;
     use datafusion::sql::sqlparser::tokenizer::Token;
-    let significant: Vec<usize> = (0..tokens.len()).filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_))).collect();
+    let significant = significant_tokens(tokens);
     for window in significant.windows(3) {
         let [word, paren, next] = [window[0], window[1], window[2]];
         let is_exists = matches!(&tokens[word].token, Token::Word(w) if w.keyword == Keyword::EXISTS && w.quote_style.is_none());
@@ -325,12 +341,50 @@ fn subquery(
 /// Spark's numeric literal suffixes.
 const NUMERIC_SUFFIXES: &[&str] = &["L", "S", "Y", "D", "F", "BD"];
 
+/// Fails unless the input is consumed. One token too many is Spark's (ANTLR's)
+/// "extra input"; more are a plain syntax error at the first of them.
 fn expect_end(parser: &mut Parser) -> Result<()> {
+    use datafusion::sql::sqlparser::tokenizer::Token;
     let next = parser.peek_token();
-    if next.token == datafusion::sql::sqlparser::tokenizer::Token::EOF {
-        Ok(())
-    } else {
-        Err(SparkError::parse_syntax(&format!("'{}'", next.token), ""))
+    if next.token == Token::EOF {
+        return Ok(());
+    }
+    let error = format!("'{}'", next.token);
+    let hint = match parser.peek_nth_token(1).token {
+        Token::EOF => format!(": extra input {error}"),
+        _ => String::new(),
+    };
+    Err(SparkError::parse_syntax(&error, &hint))
+}
+
+/// Parses an expression string with `parse`. Spark's grammar takes `*` as an
+/// operand (`a + *` parses, and analysis rejects it), so when parsing fails at
+/// a `*` after an operator the error is the one Spark reports past that `*`.
+fn parse_expression_string<T>(sql: &str, parse: impl Fn(&mut Parser) -> Result<T>) -> Result<T> {
+    use datafusion::sql::sqlparser::keywords::Keyword;
+    use datafusion::sql::sqlparser::tokenizer::{Token, Word};
+    let (mut parser, _) = parser(sql)?;
+    let error = match parse(&mut parser) {
+        Ok(parsed) => return Ok(parsed),
+        Err(error) if error.parameters.get("error").is_some_and(|e| e == "'*'") => error,
+        Err(error) => return Err(error),
+    };
+    let (mut tokens, _) = tokens(sql)?;
+    let significant = significant_tokens(&tokens);
+    let operand = significant.windows(2).find(|pair| {
+        tokens[pair[1]].token == Token::Mul
+            && matches!(
+                tokens[pair[0]].token,
+                Token::Plus | Token::Minus | Token::Mul | Token::Div | Token::Mod | Token::Eq | Token::Neq
+                    | Token::Lt | Token::Gt | Token::LtEq | Token::GtEq | Token::StringConcat
+            )
+    });
+    let Some(&[_, star]) = operand else { return Err(error) };
+    tokens[star].token = Token::Word(Word { value: "__star__".into(), quote_style: None, keyword: Keyword::NoKeyword });
+    let mut reparsed = Parser::new(&SparkSqlDialect {}).with_tokens_with_locations(tokens);
+    match parse(&mut reparsed) {
+        Err(later) if later.error_class == "PARSE_SYNTAX_ERROR" => Err(later),
+        _ => Err(error),
     }
 }
 
@@ -1072,11 +1126,25 @@ fn interval_literal(interval: &ast::Interval) -> Result<connect::Expression> {
             &[("input", text.clone())],
         )
     })?;
-    Ok(literal(if start <= 1 {
-        LiteralType::YearMonthInterval(i32::try_from(parsed).map_err(|_| unsupported())?)
+    // Spark's field codes: YEAR = 0, MONTH = 1; DAY = 0, HOUR = 1, MINUTE = 2, SECOND = 3.
+    use connect::data_type::{DayTimeInterval, Kind, YearMonthInterval};
+    let (value, kind) = if start <= 1 {
+        let (start_field, end_field) = (Some(start as i32), Some(end as i32));
+        (
+            LiteralType::YearMonthInterval(i32::try_from(parsed).map_err(|_| unsupported())?),
+            Kind::YearMonthInterval(YearMonthInterval { start_field, end_field, type_variation_reference: 0 }),
+        )
     } else {
-        LiteralType::DayTimeInterval(i64::try_from(parsed).map_err(|_| unsupported())?)
-    }))
+        let (start_field, end_field) = (Some(start as i32 - 2), Some(end as i32 - 2));
+        (
+            LiteralType::DayTimeInterval(i64::try_from(parsed).map_err(|_| unsupported())?),
+            Kind::DayTimeInterval(DayTimeInterval { start_field, end_field, type_variation_reference: 0 }),
+        )
+    };
+    Ok(expr(ExprType::Literal(connect::expression::Literal {
+        data_type: Some(connect::DataType { kind: Some(kind) }),
+        literal_type: Some(value),
+    })))
 }
 
 /// The value of an ANSI interval's text for units `start..=end` (ranks as in

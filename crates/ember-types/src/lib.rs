@@ -19,6 +19,7 @@
 pub mod ddl;
 pub mod display;
 pub mod error;
+pub mod interval;
 pub mod json;
 pub mod mapping;
 pub mod names;
@@ -27,10 +28,11 @@ pub mod proto;
 pub use ddl::{parse_ddl, parse_ddl_schema, parse_ddl_type, parse_schema_string};
 pub use display::{quote_if_needed, simple_string, sql_string};
 pub use error::{ComplexKind, ParseContext, Position, TypeError, TypeErrorKind};
+pub use interval::{INTERVAL_FIELDS_KEY, IntervalFields};
 pub use json::{json_value_to_type, parse_json_type, to_json_type};
 pub use mapping::{
     MAX_DECIMAL_PRECISION, SPARK_METADATA_KEY, array_type, calendar_interval_type,
     day_time_interval_type, decimal_type, field_comment, field_metadata_json, map_type,
     struct_field, timestamp_ntz_type, timestamp_type, year_month_interval_type,
 };
-pub use proto::{from_proto, schema_to_proto, to_proto};
+pub use proto::{interval_fields_of, from_proto, schema_to_proto, to_proto};

@@ -4,6 +4,7 @@ use arrow::datatypes::{DataType, Field, Fields};
 use ember_protocol::connect;
 use ember_protocol::connect::data_type::{self as pdt, Kind};
 
+use crate::interval::IntervalFields;
 use crate::error::TypeError;
 use crate::mapping::{
     self, SparkKind, array_type, calendar_interval_type, classify, day_time_interval_type,
@@ -183,7 +184,15 @@ fn struct_fields_from_proto(s: &pdt::Struct, session_tz: &str) -> Result<Fields,
                 }
                 _ => None,
             };
-            Ok(struct_field(f.name.clone(), dt, f.nullable, metadata))
+            let field = struct_field(f.name.clone(), dt, f.nullable, metadata);
+            Ok(match f.data_type.as_ref().and_then(interval_fields_of) {
+                Some(fields) => {
+                    let mut all = field.metadata().clone();
+                    all.extend(fields.metadata());
+                    field.with_metadata(all)
+                }
+                None => field,
+            })
         })
         .collect::<Result<Vec<Field>, _>>()
         .map(Fields::from)
@@ -257,7 +266,7 @@ pub fn schema_to_proto(fields: &Fields) -> Result<connect::DataType, TypeError> 
         .map(|f| {
             Ok(pdt::StructField {
                 name: f.name().clone(),
-                data_type: Some(to_proto(f.data_type())?),
+                data_type: Some(field_type_to_proto(f)?),
                 nullable: f.is_nullable(),
                 metadata: field_metadata_json(f).map(str::to_string),
             })
@@ -267,6 +276,34 @@ pub fn schema_to_proto(fields: &Fields) -> Result<connect::DataType, TypeError> 
         fields,
         type_variation_reference: 0,
     })))
+}
+
+/// The type of a field, with the interval fields its metadata records.
+fn field_type_to_proto(field: &Field) -> Result<connect::DataType, TypeError> {
+    let mut proto = to_proto(field.data_type())?;
+    if let Some(fields) = IntervalFields::of(field) {
+        let (start, end) = (Some(i32::from(fields.start)), Some(i32::from(fields.end)));
+        match &mut proto.kind {
+            Some(Kind::DayTimeInterval(t)) => (t.start_field, t.end_field) = (start, end),
+            Some(Kind::YearMonthInterval(t)) => (t.start_field, t.end_field) = (start, end),
+            _ => {}
+        }
+    }
+    Ok(proto)
+}
+
+/// The interval fields a proto type names, when it is an ANSI interval with fields.
+pub fn interval_fields_of(dt: &connect::DataType) -> Option<IntervalFields> {
+    let code = |f: Option<i32>| f.and_then(|v| u8::try_from(v).ok());
+    match &dt.kind {
+        Some(Kind::DayTimeInterval(t)) => {
+            IntervalFields::new(code(t.start_field)?, code(t.end_field)?, false)
+        }
+        Some(Kind::YearMonthInterval(t)) => {
+            IntervalFields::new(code(t.start_field)?, code(t.end_field)?, true)
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
