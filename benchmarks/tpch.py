@@ -12,8 +12,9 @@ worker. For every query, in the SQL and in the DataFrame-API form:
      the reference engine's (row count, then values within rounding);
   2. then ``--runs`` timed runs follow, round-robin over the engines whose
      answer matched, the engine order rotating each run; the figure is the
-     median. Timing is the client's: building the query, executing it and
-     collecting every row into Python.
+     median. With ``--runs 0`` the checked run is the only one and its time is
+     the figure (for long runs such as SF10). Timing is the client's: building
+     the query, executing it and collecting every row into Python.
 
 A failure (error, crash, timeout) is recorded with the error's first line and
 the run goes on. Start-up is the time from launching the engine's process to
@@ -403,7 +404,7 @@ class Engine:
             return {"error": self.broken}
         try:
             return self.ask({"cmd": "run", "query": number, "variant": variant, "rows": rows},
-                            self.args.timeout)
+                            self.args.engine_timeouts.get(self.name, self.args.timeout))
         except (TimeoutError, RuntimeError, OSError) as e:
             self.stop()
             try:
@@ -509,7 +510,7 @@ def run_query(engines: list[Engine], number: int, variant: str, runs: int,
                 results[engine.name]["seconds"].append(reply["seconds"])
     for result in results.values():
         if result["status"] == "ok":
-            result["median_seconds"] = statistics.median(result["seconds"])
+            result["median_seconds"] = statistics.median(result["seconds"] or [result["warmup_seconds"]])
     return {"reference": reference, "engines": results}, reference_rows
 
 
@@ -554,8 +555,9 @@ def print_report(doc: dict) -> None:
     print()
     for variant, queries in doc["results"].items():
         names = list(doc["totals"][variant])
-        print(f"TPC-H SF{doc['options']['scale']:g}, {variant.upper()}: median of "
-              f"{doc['options']['runs']} run(s), seconds")
+        runs = doc["options"]["runs"]
+        print(f"TPC-H SF{doc['options']['scale']:g}, {variant.upper()}: "
+              + (f"median of {runs} run(s)" if runs else "one checked run") + ", seconds")
         print("query".ljust(7) + "".join(ENGINES[n].rjust(width) for n in names))
         for number, q in queries.items():
             cells = []
@@ -635,8 +637,13 @@ def main() -> int:
                     help=f"comma-separated subset of {','.join(ENGINES)} (default all)")
     ap.add_argument("--variants", default="sql,df", help="sql, df or both (default)")
     ap.add_argument("--queries", default="1-22", help="e.g. 1-22 or 1,3,6")
-    ap.add_argument("--runs", type=int, default=3, help="timed runs after the warm-up (3)")
+    ap.add_argument("--runs", type=int, default=3,
+                    help="timed runs after the warm-up (3); 0: the checked run is the timed one")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per query run (600)")
+    ap.add_argument("--engine-timeout", action="append", default=[], metavar="ENGINE=SECONDS",
+                    help="an engine's own --timeout, e.g. spark=120 (repeatable)")
+    ap.add_argument("--engine-variants", action="append", default=[], metavar="ENGINE=VARIANTS",
+                    help="the forms an engine runs, e.g. spark=sql or spark=sql+df (repeatable; default --variants)")
     ap.add_argument("--start-timeout", type=float, default=300)
     ap.add_argument("--memory-limit", help="e.g. 2g: Ember's --memory-limit, DuckDB's "
                     "memory_limit and DataFusion's fair spill pool")
@@ -664,6 +671,11 @@ def main() -> int:
         ap.error(f"--ember-bin {args.ember_bin} is not an executable (build it with "
                  "`cargo build --release -p ember-cli`)")
     variants = [v for v in ("sql", "df") if v in args.variants.split(",")]
+    args.engine_timeouts = {name: float(seconds) for name, seconds in map(_engine_setting, args.engine_timeout)}
+    engine_variants = {name: forms.split("+") for name, forms in map(_engine_setting, args.engine_variants)}
+
+    def runs_variant(name: str, variant: str) -> bool:
+        return (variant == "sql" or name in PYSPARK_ENGINES) and variant in engine_variants.get(name, variants)
     numbers = parse_queries(args.queries)
     args.data = tpch_data.generate(args.scale)
 
@@ -675,6 +687,8 @@ def main() -> int:
     doc = {"benchmark": "tpch", "started_utc": started.isoformat(),
            "options": {"scale": args.scale, "engines": names, "variants": variants,
                        "runs": args.runs, "queries": numbers, "memory_limit": args.memory_limit,
+                       "timeout": args.timeout, "engine_timeouts": args.engine_timeouts,
+                       "engine_variants": engine_variants,
                        "ember_conf": args.ember_conf,
                        "ember_tables": args.ember_tables,
                        "ember_bin": str(args.ember_bin), "spark_conf": SPARK_CONF},
@@ -691,7 +705,7 @@ def main() -> int:
         for number in numbers:
             reference_rows = None
             for variant in variants:
-                runnable = [e for e in engines if variant == "sql" or e.name in PYSPARK_ENGINES]
+                runnable = [e for e in engines if runs_variant(e.name, variant)]
                 result, reference_rows = run_query(runnable, number, variant, args.runs,
                                                    reference_rows)
                 doc["results"][variant][number] = result
@@ -705,8 +719,7 @@ def main() -> int:
         sampler.stop()
         for engine in engines:
             engine.stop()
-    doc["totals"] = {v: totals(doc["results"][v], [e.name for e in engines
-                                                   if v == "sql" or e.name in PYSPARK_ENGINES])
+    doc["totals"] = {v: totals(doc["results"][v], [e.name for e in engines if runs_variant(e.name, v)])
                      for v in variants}
     doc["engines"] = {e.name: {"startup_seconds": e.startup_seconds, "version": e.version,
                                "peak_rss_mb": e.peak_rss_kb / 1024, "broken": e.broken}
@@ -720,6 +733,14 @@ def main() -> int:
     print(f"\nwrote {args.out / stem}.json and .png")
     shutil.rmtree(workdir, ignore_errors=True)
     return 130 if doc.get("interrupted") else 0
+
+
+def _engine_setting(text: str) -> tuple[str, str]:
+    """``spark=120`` -> ("spark", "120"), for a known engine."""
+    name, _, value = text.partition("=")
+    if name not in ENGINES or not value:
+        raise SystemExit(f"expected ENGINE=VALUE with an engine of {','.join(ENGINES)}: {text!r}")
+    return name, value
 
 
 def parse_queries(text: str) -> list[int]:

@@ -22,7 +22,8 @@ def cell(result: dict) -> str:
 def variant_table(doc: dict, variant: str) -> list[str]:
     queries = doc["results"][variant]
     names = list(doc["totals"][variant])
-    lines = [f"**{variant.upper()}** (median seconds)", "",
+    runs = doc["options"]["runs"]
+    lines = [f"**{variant.upper()}** ({'median seconds' if runs else 'seconds, one checked run'})", "",
              "| query | " + " | ".join(tpch.ENGINES[n] for n in names) + " |",
              "|---|" + "---:|" * len(names)]
     for number, q in queries.items():
