@@ -1,0 +1,170 @@
+//! Reshaping relations: `Unpivot` (`unpivot`/`melt`), `Transpose` and `Zip`
+//! (two frames' columns side by side, row by row).
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{ArrayRef, RecordBatch, StringArray};
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::common::{Column, JoinType, ScalarValue, UnnestOptions};
+use datafusion::logical_expr::type_coercion::binary::type_union_resolution;
+use datafusion::functions::expr_fn::coalesce;
+use datafusion::functions_nested::expr_fn::make_array;
+use datafusion::functions_window::expr_fn::row_number;
+use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, LogicalPlanBuilder, cast, col, lit};
+use ember_functions::cast::{CastMode, spark_cast};
+use ember_protocol::connect;
+
+use crate::error::{ErrorKind, Result, SparkError};
+use crate::plan::{ColumnInfo, Planner, fresh_name, project_plan};
+
+/// The least common type of `types`, or Spark's error naming the columns.
+fn common_type(types: &[DataType], names: &[String], error_class: &str) -> Result<DataType> {
+    match type_union_resolution(types) {
+        Some(common) => Ok(common),
+        None if types.is_empty() => Ok(DataType::Null),
+        None => Err(SparkError::new(
+            ErrorKind::Analysis,
+            error_class,
+            "42K09",
+            format!("Unpivot value columns must share a least common type, some types do not: [{}].", names.join(", ")),
+            &[("types", names.join(", "))],
+        )),
+    }
+}
+
+impl Planner<'_> {
+    /// `unpivot(ids, values, variable, value)`: one row per input row and
+    /// value column, with the column's name and its value (in the values'
+    /// least common type). Without values, every non-id column is one.
+    pub(crate) fn unpivot(&mut self, unpivot: &connect::Unpivot) -> Result<LogicalPlan> {
+        let input = self.input(&unpivot.input)?;
+        let mut ids = Vec::new();
+        for expression in &unpivot.ids {
+            ids.push(self.plan_expr(expression, &input)?);
+        }
+        let values: Vec<(Expr, String)> = match &unpivot.values {
+            Some(values) => values.values.iter().map(|v| self.plan_expr(v, &input)).collect::<Result<_>>()?,
+            None => self
+                .columns_of(&input)
+                .into_iter()
+                .filter(|(expr, _)| !ids.iter().any(|(id, _)| id == expr))
+                .map(|(expr, info)| (expr, info.name))
+                .collect(),
+        };
+        if values.is_empty() {
+            return Err(SparkError::new(
+                ErrorKind::Analysis,
+                "UNPIVOT_REQUIRES_VALUE_COLUMNS",
+                "42K0A",
+                "At least one value column needs to be specified for UNPIVOT, all columns specified as ids.",
+                &[],
+            ));
+        }
+        let types = values.iter().map(|(e, _)| e.get_type(input.schema())).collect::<datafusion::common::Result<Vec<_>>>()?;
+        let names: Vec<String> = values.iter().map(|(_, n)| n.clone()).collect();
+        let value_type = common_type(&types, &names, "UNPIVOT_VALUE_DATA_TYPE_MISMATCH")?;
+        let (variable_list, value_list) = (fresh_name(), fresh_name());
+        let mut columns = Vec::new();
+        let mut outputs = Vec::new();
+        for (expr, name) in ids {
+            let internal = self.new_column(&name);
+            columns.push(expr.alias(&internal));
+            outputs.push(col(Column::new_unqualified(&internal)));
+        }
+        columns.push(make_array(names.iter().map(|n| lit(n.as_str())).collect()).alias(&variable_list));
+        columns.push(make_array(values.into_iter().map(|(e, _)| cast(e, value_type.clone())).collect()).alias(&value_list));
+        let unnested = LogicalPlanBuilder::from(project_plan(input, columns)?)
+            .unnest_columns_with_options(
+                vec![Column::new_unqualified(&variable_list), Column::new_unqualified(&value_list)],
+                UnnestOptions::new().with_preserve_nulls(false),
+            )?
+            .build()?;
+        // The variable column always holds a name (Spark declares it not nullable).
+        let variable = self.new_column(&unpivot.variable_column_name);
+        outputs.push(coalesce(vec![col(Column::new_unqualified(&variable_list)), lit("")]).alias(&variable));
+        let value = self.new_column(&unpivot.value_column_name);
+        outputs.push(col(Column::new_unqualified(&value_list)).alias(&value));
+        Ok(project_plan(unnested, outputs)?)
+    }
+
+    /// `transpose(index)`: the index column's values (the first column by
+    /// default), as strings in ascending order, become the columns; the
+    /// other columns become rows named in a `key` column. Computed eagerly,
+    /// as the output columns depend on the data.
+    pub(crate) fn transpose(&mut self, transpose: &connect::Transpose) -> Result<LogicalPlan> {
+        let input = self.input(&transpose.input)?;
+        let columns = self.columns_of(&input);
+        let index = match transpose.index_columns.first() {
+            Some(expression) => self.plan_expr(expression, &input)?.0,
+            None => columns.first().map(|(e, _)| e.clone()).ok_or_else(|| SparkError::illegal_argument("transpose of a frame without columns"))?,
+        };
+        let values: Vec<(Expr, ColumnInfo)> = columns.into_iter().filter(|(e, _)| *e != index).collect();
+        let types = values.iter().map(|(e, _)| e.get_type(input.schema())).collect::<datafusion::common::Result<Vec<_>>>()?;
+        let names: Vec<String> = values.iter().map(|(_, info)| info.name.clone()).collect();
+        let value_type = common_type(&types, &names, "TRANSPOSE_NO_LEAST_COMMON_TYPE")?;
+        let index_name = fresh_name();
+        let mut projected = vec![spark_cast(index.clone(), DataType::Utf8, CastMode::Ansi).alias(&index_name)];
+        projected.extend(values.iter().map(|(e, _)| cast(e.clone(), value_type.clone()).alias(fresh_name())));
+        let ordered = LogicalPlanBuilder::from(input)
+            .filter(index.clone().is_not_null())?
+            .sort(vec![index.sort(true, true)])?
+            .build()?;
+        let rows = self.collect_now(project_plan(ordered, projected)?)?;
+        let mut fields = vec![Field::new("key", DataType::Utf8, false)];
+        let mut arrays: Vec<ArrayRef> = vec![Arc::new(StringArray::from(names.clone()))];
+        for batch in &rows {
+            let labels = batch.column(0).as_any().downcast_ref::<StringArray>().ok_or_else(|| SparkError::internal("transpose labels are not strings"))?;
+            for row in 0..batch.num_rows() {
+                fields.push(Field::new(labels.value(row), value_type.clone(), true));
+                let cells = (1..batch.num_columns())
+                    .map(|c| ScalarValue::try_from_array(batch.column(c), row))
+                    .collect::<datafusion::common::Result<Vec<_>>>()?;
+                arrays.push(if cells.is_empty() {
+                    datafusion::arrow::array::new_empty_array(&value_type)
+                } else {
+                    ScalarValue::iter_to_array(cells)?
+                });
+            }
+        }
+        let schema = Arc::new(Schema::new(fields));
+        let batch = RecordBatch::try_new(schema.clone(), arrays)?;
+        self.batches_relation(vec![batch], Some(schema), None)
+    }
+
+    /// `zip(other)`: the columns of both frames side by side, the n-th row
+    /// of one beside the n-th row of the other.
+    pub(crate) fn zip(&mut self, zip: &connect::Zip) -> Result<LogicalPlan> {
+        let left = self.input(&zip.left)?;
+        let right = self.input(&zip.right)?;
+        let (left, left_position) = self.numbered(left)?;
+        let (right, right_position) = self.numbered(right)?;
+        let outputs: Vec<Expr> = left
+            .schema()
+            .fields()
+            .iter()
+            .chain(right.schema().fields().iter())
+            .filter(|f| *f.name() != left_position && *f.name() != right_position)
+            .map(|f| col(Column::new_unqualified(f.name())))
+            .collect();
+        let joined = LogicalPlanBuilder::from(left)
+            .join(
+                right,
+                JoinType::Inner,
+                (vec![Column::new_unqualified(&left_position)], vec![Column::new_unqualified(&right_position)]),
+                None,
+            )?
+            .sort(vec![col(Column::new_unqualified(&left_position)).sort(true, false)])?
+            .build()?;
+        Ok(project_plan(joined, outputs)?)
+    }
+
+    /// `input` under fresh column names (keeping their infos), with the row
+    /// position beside them.
+    fn numbered(&mut self, input: LogicalPlan) -> Result<(LogicalPlan, String)> {
+        let columns = self.columns_of(&input);
+        let renamed = self.project_infos(input, columns)?;
+        let position = fresh_name();
+        let numbered = LogicalPlanBuilder::from(renamed).window(vec![row_number().alias(&position)])?.build()?;
+        Ok((numbered, position))
+    }
+}

@@ -1,0 +1,41 @@
+"""unpivot/melt (Unpivot), transpose (Transpose) and observe (CollectMetrics)."""
+
+import pytest
+from pyspark.sql import Observation
+from pyspark.sql import functions as F
+
+
+@pytest.fixture
+def wide(spark):
+    return spark.createDataFrame(
+        [(1, 11, 1.1), (2, 12, None), (3, None, 3.3)], "id int, int_col int, double_col double"
+    )
+
+
+def test_unpivot(wide, golden):
+    golden.check_df(wide.unpivot("id", ["int_col", "double_col"], "var", "val"))
+
+
+def test_melt_all_other_columns(wide, golden):
+    golden.check_df(wide.melt(["id"], None, "variable", "value"))
+
+
+def test_unpivot_no_ids(wide, golden):
+    golden.check_df(wide.select("int_col").unpivot([], ["int_col"], "k", "v"))
+
+
+def test_transpose(spark, golden):
+    df = spark.createDataFrame([("x", 1, 2), ("y", 3, 4)], "key string, a int, b int")
+    golden.check_df(df.transpose())
+
+
+def test_transpose_index_column(spark, golden):
+    df = spark.createDataFrame([(2, 10, 20), (1, 30, 40)], "id int, a int, b int")
+    golden.check_df(df.transpose(F.col("id")))
+
+
+def test_observe_named(wide, golden):
+    observation = Observation("stats")
+    observed = wide.observe(observation, F.count(F.lit(1)).alias("rows"), F.max("id").alias("max_id"))
+    golden.check_df(observed)
+    golden.check("metrics", observation.get)
