@@ -4,6 +4,8 @@ import pytest
 from pyspark.sql import Observation
 from pyspark.sql import functions as F
 
+from conftest import requires_client
+
 
 @pytest.fixture
 def wide(spark):
@@ -39,3 +41,33 @@ def test_observe_named(wide, golden):
     observed = wide.observe(observation, F.count(F.lit(1)).alias("rows"), F.max("id").alias("max_id"))
     golden.check_df(observed)
     golden.check("metrics", observation.get)
+
+
+def test_transpose_index_only(spark, golden):
+    golden.check_df(spark.createDataFrame([("z",), ("y",), ("x",)], "a string").transpose())
+
+
+def test_transpose_index_must_be_a_column(spark, golden):
+    df = spark.createDataFrame([(1, 2)], "a int, b int")
+    golden.check_error(lambda: df.transpose(F.col("a") + 1).collect())
+
+
+def test_observe_same_name_twice_fails(wide, golden):
+    observed = wide.observe("metric", F.count(F.lit(1)).alias("cnt"))
+    golden.check_error(lambda: observed.observe("metric", F.max("id").alias("m")).collect())
+
+
+@requires_client("4.3")
+def test_zip_side_by_side(spark, golden):
+    df = spark.createDataFrame([(1, 10), (2, 20), (3, 30)], "a int, b int")
+    left = df.select((df.a + 1).alias("x"))
+    right = df.select((df.b * 2).alias("y"))
+    golden.check_df(left.zip(right))
+
+
+@requires_client("4.3")
+def test_zip_side_references_fail(spark, golden):
+    df = spark.createDataFrame([(1, 10), (2, 20)], "a int, b int")
+    left = df.select(df.a.alias("x"))
+    right = df.select(df.b.alias("y"))
+    golden.check_error(lambda: left.zip(right).select(left.x).collect())

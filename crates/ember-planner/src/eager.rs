@@ -31,19 +31,17 @@ impl Planner<'_> {
     }
 }
 
-/// How many distinct values a pivot or crosstab may turn into columns
-/// (Spark's `spark.sql.pivotMaxValues` default).
-const MAX_DISTINCT_VALUES: usize = 10_000;
-
 impl Planner<'_> {
-    /// The distinct values of `expr` over `input`, sorted ascending with NULL
-    /// first: the columns of a pivot without a value list.
-    pub(crate) fn distinct_values(&self, expr: &Expr, input: &LogicalPlan) -> Result<Vec<ScalarValue>> {
+    /// The distinct values of `expr` (called `pivot_name`) over `input`,
+    /// sorted ascending with NULL first: the columns of a pivot without a
+    /// value list.
+    pub(crate) fn distinct_values(&self, expr: &Expr, pivot_name: &str, input: &LogicalPlan) -> Result<Vec<ScalarValue>> {
+        let max_values = self.config.pivot_max_values;
         let name = crate::plan::fresh_name();
         let plan = LogicalPlanBuilder::from(input.clone())
             .aggregate(vec![expr.clone().alias(&name)], Vec::<Expr>::new())?
             .sort(vec![col(Column::new_unqualified(&name)).sort(true, true)])?
-            .limit(0, Some(MAX_DISTINCT_VALUES + 1))?
+            .limit(0, Some(max_values + 1))?
             .build()?;
         let mut values = Vec::new();
         for batch in self.collect_now(plan)? {
@@ -51,11 +49,27 @@ impl Planner<'_> {
                 values.push(ScalarValue::try_from_array(batch.column(0), row)?);
             }
         }
-        if values.len() > MAX_DISTINCT_VALUES {
-            return Err(SparkError::illegal_argument(format!(
-                "The pivot column has more than {MAX_DISTINCT_VALUES} distinct values, this could indicate an error."
-            )));
+        if values.len() > max_values {
+            return Err(too_many_pivot_values(pivot_name, max_values));
         }
         Ok(values)
     }
+}
+
+/// Spark's error for a pivot column with too many values.
+fn too_many_pivot_values(pivot_name: &str, max_values: usize) -> SparkError {
+    SparkError::new(
+        crate::ErrorKind::Analysis,
+        "_LEGACY_ERROR_TEMP_1324",
+        "",
+        format!(
+            "The pivot column {pivot_name} has more than {max_values} distinct values, this could indicate an error. \
+             If this was intended, set spark.sql.pivotMaxValues to at least the number of distinct values of the pivot column."
+        ),
+        &[
+            ("pivotColumn", pivot_name.to_string()),
+            ("maxValues", max_values.to_string()),
+            ("config", "spark.sql.pivotMaxValues".to_string()),
+        ],
+    )
 }

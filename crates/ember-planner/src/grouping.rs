@@ -174,7 +174,7 @@ impl Planner<'_> {
     fn pivot(&mut self, input: LogicalPlan, aggregate: &connect::Aggregate) -> Result<LogicalPlan> {
         let pivot = aggregate.pivot.as_ref().ok_or_else(|| SparkError::illegal_argument("pivot without a column"))?;
         let column = pivot.col.as_ref().ok_or_else(|| SparkError::illegal_argument("pivot without a column"))?;
-        let (pivot_expr, _) = self.plan_expr(column, &input)?;
+        let (pivot_expr, pivot_name) = self.plan_expr(column, &input)?;
         let pivot_type = self.type_of(&pivot_expr, &input)?;
         let mut group_exprs = Vec::new();
         let mut outputs = Vec::new();
@@ -188,7 +188,7 @@ impl Planner<'_> {
             aggregates.push(self.plan_expr(expression, &input)?);
         }
         let values = if pivot.values.is_empty() {
-            self.distinct_values(&pivot_expr, &input)?
+            self.distinct_values(&pivot_expr, &pivot_name, &input)?
         } else {
             let tz = self.config.time_zone.clone();
             pivot.values.iter().map(|v| Ok(crate::literal::literal_to_scalar(v, &tz)?.0)).collect::<Result<Vec<_>>>()?

@@ -120,6 +120,8 @@ pub struct Planner<'a> {
     pub(crate) lambda_scope: Vec<(String, datafusion::arrow::datatypes::FieldRef)>,
     /// The `observe` metrics met while planning.
     pub(crate) observations: Vec<crate::observe::Observation>,
+    /// Plan ids whose columns a `zip` merged away (references to them fail).
+    pub(crate) zipped_plan_ids: HashSet<i64>,
 }
 
 impl<'a> Planner<'a> {
@@ -135,6 +137,7 @@ impl<'a> Planner<'a> {
             outer_inputs: Vec::new(),
             lambda_scope: Vec::new(),
             observations: Vec::new(),
+            zipped_plan_ids: HashSet::new(),
         }
     }
 

@@ -17,11 +17,25 @@ use ember_protocol::connect;
 use crate::error::{ErrorKind, Result, SparkError};
 use crate::plan::{ColumnInfo, Planner, fresh_name, project_plan};
 
+/// Spark Connect's error for a `df.col` reference that its plan no longer has.
+pub(crate) fn dataframe_column_error(name: &str) -> SparkError {
+    SparkError::new(
+        ErrorKind::Analysis,
+        "CANNOT_RESOLVE_DATAFRAME_COLUMN",
+        "42704",
+        format!(
+            "Cannot resolve dataframe column \"{name}\". It's probably because of illegal references like `df1.select(df2.col(\"a\"))`."
+        ),
+        &[("name", format!("\"{name}\""))],
+    )
+}
+
 /// The least common type of `types`, or Spark's error naming the columns.
 fn common_type(types: &[DataType], names: &[String], error_class: &str) -> Result<DataType> {
     match type_union_resolution(types) {
         Some(common) => Ok(common),
-        None if types.is_empty() => Ok(DataType::Null),
+        // Nothing to unify (a transpose of the index column alone): strings.
+        None if types.is_empty() => Ok(DataType::Utf8),
         None => Err(SparkError::new(
             ErrorKind::Analysis,
             error_class,
@@ -98,6 +112,16 @@ impl Planner<'_> {
             Some(expression) => self.plan_expr(expression, &input)?.0,
             None => columns.first().map(|(e, _)| e.clone()).ok_or_else(|| SparkError::illegal_argument("transpose of a frame without columns"))?,
         };
+        if !matches!(index, Expr::Column(_)) {
+            let reason = "Index column must be an atomic attribute";
+            return Err(SparkError::new(
+                ErrorKind::Analysis,
+                "TRANSPOSE_INVALID_INDEX_COLUMN",
+                "42804",
+                format!("Invalid index column for TRANSPOSE because: {reason}"),
+                &[("reason", reason.to_string())],
+            ));
+        }
         let values: Vec<(Expr, ColumnInfo)> = columns.into_iter().filter(|(e, _)| *e != index).collect();
         let types = values.iter().map(|(e, _)| e.get_type(input.schema())).collect::<datafusion::common::Result<Vec<_>>>()?;
         let names: Vec<String> = values.iter().map(|(_, info)| info.name.clone()).collect();
@@ -109,7 +133,21 @@ impl Planner<'_> {
             .filter(index.clone().is_not_null())?
             .sort(vec![index.sort(true, true)])?
             .build()?;
-        let rows = self.collect_now(project_plan(ordered, projected)?)?;
+        let max_values = self.config.transpose_max_values;
+        let limited = LogicalPlanBuilder::from(project_plan(ordered, projected)?).limit(0, Some(max_values + 1))?.build()?;
+        let rows = self.collect_now(limited)?;
+        if rows.iter().map(|b| b.num_rows()).sum::<usize>() > max_values {
+            return Err(SparkError::new(
+                ErrorKind::Analysis,
+                "TRANSPOSE_EXCEED_ROW_LIMIT",
+                "54006",
+                format!(
+                    "Number of rows exceeds the allowed limit of {max_values} for TRANSPOSE. \
+                     If this was intended, set spark.sql.transposeMaxValues to at least the current row count."
+                ),
+                &[("maxValues", max_values.to_string()), ("config", "spark.sql.transposeMaxValues".to_string())],
+            ));
+        }
         let mut fields = vec![Field::new("key", DataType::Utf8, false)];
         let mut arrays: Vec<ArrayRef> = vec![Arc::new(StringArray::from(names.clone()))];
         for batch in &rows {
@@ -132,12 +170,14 @@ impl Planner<'_> {
     }
 
     /// `zip(other)`: the columns of both frames side by side, the n-th row
-    /// of one beside the n-th row of the other.
+    /// of one beside the n-th row of the other. As in Spark Connect, the
+    /// sides' columns can no longer be referenced through the sides (only
+    /// a bare `range` side keeps its identity).
     pub(crate) fn zip(&mut self, zip: &connect::Zip) -> Result<LogicalPlan> {
         let left = self.input(&zip.left)?;
         let right = self.input(&zip.right)?;
-        let (left, left_position) = self.numbered(left)?;
-        let (right, right_position) = self.numbered(right)?;
+        let (left, left_position) = self.numbered(left, zip.left.as_deref())?;
+        let (right, right_position) = self.numbered(right, zip.right.as_deref())?;
         let outputs: Vec<Expr> = left
             .schema()
             .fields()
@@ -158,10 +198,20 @@ impl Planner<'_> {
         Ok(project_plan(joined, outputs)?)
     }
 
-    /// `input` under fresh column names (keeping their infos), with the row
-    /// position beside them.
-    fn numbered(&mut self, input: LogicalPlan) -> Result<(LogicalPlan, String)> {
-        let columns = self.columns_of(&input);
+    /// A zip side under fresh column names, with the row position beside
+    /// them; unless the side is a bare `range`, its columns lose the plan
+    /// ids they could be referenced by.
+    fn numbered(&mut self, input: LogicalPlan, side: Option<&connect::Relation>) -> Result<(LogicalPlan, String)> {
+        let mut columns = self.columns_of(&input);
+        let bare_range = side.is_some_and(|s| matches!(s.rel_type, Some(connect::relation::RelType::Range(_))));
+        if !bare_range {
+            if let Some(id) = side.and_then(|s| s.common.as_ref()).and_then(|c| c.plan_id) {
+                self.zipped_plan_ids.insert(id);
+            }
+            for (_, info) in columns.iter_mut() {
+                self.zipped_plan_ids.extend(info.plan_ids.drain(..));
+            }
+        }
         let renamed = self.project_infos(input, columns)?;
         let position = fresh_name();
         let numbered = LogicalPlanBuilder::from(renamed).window(vec![row_number().alias(&position)])?.build()?;

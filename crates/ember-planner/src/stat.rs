@@ -200,7 +200,7 @@ impl Planner<'_> {
         let input = self.input(&crosstab.input)?;
         let (first, _) = self.resolve_column_name(&crosstab.col1, None, &input)?;
         let (second, _) = self.resolve_column_name(&crosstab.col2, None, &input)?;
-        let values = self.distinct_values(&second, &input)?;
+        let values = self.distinct_values(&second, &crosstab.col2, &input)?;
         let as_text = |e: Expr| spark_cast(e, DataType::Utf8, CastMode::Ansi);
         let key = self.new_column(&format!("{}_{}", crosstab.col1, crosstab.col2));
         let key_expr = when(first.clone().is_null(), lit("null")).otherwise(as_text(first.clone()))?;
