@@ -79,3 +79,23 @@ def test_replace_with_none(frame, golden):
 
 def test_replace_single_value_for_list(frame, golden):
     golden.check_df(frame.replace(["alice", "carla"], "x", "name"))
+
+
+def test_fillna_string_skips_other_types_in_subset(frame, golden):
+    golden.check_df(frame.fillna("x", subset=["id", "name"]))
+
+
+def test_fillna_double_into_long_and_int(frame, golden):
+    golden.check_df(frame.select("id", "n").fillna(2.7))
+
+
+def test_replace_booleans(frame, golden):
+    golden.check_df(frame.replace(True, False))
+
+
+def test_replace_dict_to_none(frame, golden):
+    golden.check_df(frame.na.replace({"alice": None, "carla": "C"}))
+
+
+def test_dropna_thresh_zero_keeps_all(frame, golden):
+    golden.check_df(frame.dropna(thresh=0))

@@ -71,3 +71,10 @@ def test_zip_side_references_fail(spark, golden):
     left = df.select(df.a.alias("x"))
     right = df.select(df.b.alias("y"))
     golden.check_error(lambda: left.zip(right).select(left.x).collect())
+
+
+@requires_client("4.3")
+def test_zip_with_index(spark, golden):
+    df = spark.createDataFrame([("a", 1), ("b", 2), ("c", 3)], "letter string, number int")
+    golden.check_df(df.zipWithIndex())
+    golden.check_df(df.zipWithIndex("row_id"), name="named")

@@ -1,6 +1,8 @@
 """describe, summary and DataFrame.stat (StatDescribe, StatSummary, StatCorr, StatCov,
 StatCrosstab, StatFreqItems, StatApproxQuantile, StatSampleBy)."""
 
+from decimal import Decimal
+
 import pytest
 
 
@@ -73,3 +75,26 @@ def test_sample_by_is_deterministic(spark):
     keys = {row.key for row in first}
     assert keys <= {0}
     assert 10 < len(first) < 60
+
+
+def test_summary_distinct_counts(people, golden):
+    golden.check_df(people.summary("count_distinct", "approx_count_distinct"))
+
+
+def test_describe_empty_frame(spark, golden):
+    golden.check_df(spark.createDataFrame([], "a int, s string").describe())
+
+
+def test_describe_decimal_and_long(spark, golden):
+    df = spark.createDataFrame([(1, Decimal("2.50")), (3, Decimal("4.25"))], "l long, d decimal(10,2)")
+    golden.check_df(df.describe())
+
+
+def test_approx_quantile_with_relative_error(spark, golden):
+    df = spark.range(0, 101).selectExpr("CAST(id * 7 % 101 AS DOUBLE) AS v")
+    golden.check("q", df.approxQuantile("v", [0.1, 0.5, 0.9], 0.0))
+
+
+def test_crosstab_numeric_values_sort_as_numbers(spark, golden):
+    df = spark.createDataFrame([("x", 10), ("x", 9), ("y", 100)], "k string, v int")
+    golden.check_df(df.crosstab("k", "v").orderBy("k_v"))

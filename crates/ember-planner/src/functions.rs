@@ -44,6 +44,12 @@ impl Planner<'_> {
         if let Some(planned) = self.plan_collection_function(&lower, &args, &names, input) {
             return planned;
         }
+        if lower == "distributed_sequence_id" && args.is_empty() {
+            // `zipWithIndex`: each row's position from 0, in the input's order.
+            let position = datafusion::functions_window::expr_fn::row_number();
+            let index = datafusion::logical_expr::cast(position, DataType::Int64) - lit(1i64);
+            return Ok((index, "distributed_sequence_id()".to_string()));
+        }
         if lower == "count" && distinct && args.len() > 1 {
             return self.call_registered("count", vec![distinct_tuple(args)?], &names, true, input);
         }

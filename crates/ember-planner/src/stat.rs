@@ -200,13 +200,18 @@ impl Planner<'_> {
         let input = self.input(&crosstab.input)?;
         let (first, _) = self.resolve_column_name(&crosstab.col1, None, &input)?;
         let (second, _) = self.resolve_column_name(&crosstab.col2, None, &input)?;
-        let values = self.distinct_values(&second, &crosstab.col2, &input)?;
+        // Spark orders the value columns by their names.
+        let mut values: Vec<(String, ScalarValue)> = self
+            .distinct_values(&second, &crosstab.col2, &input)?
+            .into_iter()
+            .map(|v| (if v.is_null() { "null".to_string() } else { text_of(&v) }, v))
+            .collect();
+        values.sort_by(|a, b| a.0.cmp(&b.0));
         let as_text = |e: Expr| spark_cast(e, DataType::Utf8, CastMode::Ansi);
         let key = self.new_column(&format!("{}_{}", crosstab.col1, crosstab.col2));
         let key_expr = when(first.clone().is_null(), lit("null")).otherwise(as_text(first.clone()))?;
         let mut counts = Vec::new();
-        for value in values {
-            let label = if value.is_null() { "null".to_string() } else { text_of(&value) };
+        for (label, value) in values {
             let matches = datafusion::logical_expr::binary_expr(
                 second.clone(),
                 datafusion::logical_expr::Operator::IsNotDistinctFrom,
@@ -274,8 +279,8 @@ fn statistic_expr(statistic: &Statistic, column: Expr, data_type: &DataType) -> 
         Statistic::Stddev => stddev(as_double()),
         Statistic::Min => min(column),
         Statistic::Max => max(column),
-        Statistic::CountDistinct => count(column).distinct().build()?,
-        Statistic::ApproxCountDistinct => datafusion::functions_aggregate::expr_fn::approx_distinct(column),
+        // The approximate count is exact (Spark's sketch is, on small data).
+        Statistic::CountDistinct | Statistic::ApproxCountDistinct => count(column).distinct().build()?,
         Statistic::Percentile(p) if kind == ValueKind::Numeric => quantile(column, *p)?,
         Statistic::Percentile(_) => return null(),
     })
