@@ -78,3 +78,13 @@ def test_zip_with_index(spark, golden):
     df = spark.createDataFrame([("a", 1), ("b", 2), ("c", 3)], "letter string, number int")
     golden.check_df(df.zipWithIndex())
     golden.check_df(df.zipWithIndex("row_id"), name="named")
+
+
+def test_transpose_index_of_array_type_fails(spark, golden):
+    df = spark.createDataFrame([(["x", "x"], "y")], "a array<string>, b string")
+    golden.check_error(lambda: df.transpose().collect())
+
+
+def test_transpose_without_common_type_fails(spark, golden):
+    df = spark.createDataFrame([("x", "y", 1)], "a string, b string, c long")
+    golden.check_error(lambda: df.transpose().collect())

@@ -30,19 +30,73 @@ pub(crate) fn dataframe_column_error(name: &str) -> SparkError {
     )
 }
 
-/// The least common type of `types`, or Spark's error naming the columns.
-fn common_type(types: &[DataType], names: &[String], error_class: &str) -> Result<DataType> {
-    match type_union_resolution(types) {
-        Some(common) => Ok(common),
-        // Nothing to unify (a transpose of the index column alone): strings.
-        None if types.is_empty() => Ok(DataType::Utf8),
-        None => Err(SparkError::new(
-            ErrorKind::Analysis,
-            error_class,
-            "42K09",
-            format!("Unpivot value columns must share a least common type, some types do not: [{}].", names.join(", ")),
-            &[("types", names.join(", "))],
-        )),
+/// Spark's least common type of `types` (numbers widen; strings, dates
+/// and other types only meet their own kind), or the first pair without one.
+/// No types at all (a transpose of the index column alone) give strings.
+fn least_common_type(types: &[DataType]) -> std::result::Result<DataType, (DataType, DataType)> {
+    let Some(first) = types.first() else { return Ok(DataType::Utf8) };
+    let mut common = first.clone();
+    for next in &types[1..] {
+        common = match (&common, next) {
+            (a, b) if a == b => common.clone(),
+            (DataType::Null, b) => b.clone(),
+            (_, DataType::Null) => common.clone(),
+            (a, b) if a.is_numeric() && b.is_numeric() => {
+                type_union_resolution(&[a.clone(), b.clone()]).ok_or_else(|| (a.clone(), b.clone()))?
+            }
+            (a, b) => return Err((a.clone(), b.clone())),
+        };
+    }
+    Ok(common)
+}
+
+/// Spark's error for an index column `transpose` cannot use.
+fn invalid_index(reason: &str) -> SparkError {
+    SparkError::new(
+        ErrorKind::Analysis,
+        "TRANSPOSE_INVALID_INDEX_COLUMN",
+        "42804",
+        format!("Invalid index column for TRANSPOSE because: {reason}"),
+        &[("reason", reason.to_string())],
+    )
+}
+
+/// A type as Spark's Scala `DataType.toString` writes it (`ArrayType(StringType,true)`).
+fn scala_type_name(data_type: &DataType) -> String {
+    match data_type {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => "StringType".to_string(),
+        DataType::Int8 => "ByteType".to_string(),
+        DataType::Int16 => "ShortType".to_string(),
+        DataType::Int32 => "IntegerType".to_string(),
+        DataType::Int64 => "LongType".to_string(),
+        DataType::Float32 => "FloatType".to_string(),
+        DataType::Float64 => "DoubleType".to_string(),
+        DataType::Boolean => "BooleanType".to_string(),
+        DataType::Date32 => "DateType".to_string(),
+        DataType::Timestamp(_, Some(_)) => "TimestampType".to_string(),
+        DataType::Timestamp(_, None) => "TimestampNTZType".to_string(),
+        DataType::Binary | DataType::LargeBinary => "BinaryType".to_string(),
+        DataType::Decimal128(p, s) => format!("DecimalType({p},{s})"),
+        DataType::Null => "NullType".to_string(),
+        DataType::List(f) | DataType::LargeList(f) => format!("ArrayType({},{})", scala_type_name(f.data_type()), f.is_nullable()),
+        DataType::Map(entries, _) => match entries.data_type() {
+            DataType::Struct(kv) if kv.len() == 2 => format!(
+                "MapType({},{},{})",
+                scala_type_name(kv[0].data_type()),
+                scala_type_name(kv[1].data_type()),
+                kv[1].is_nullable()
+            ),
+            other => other.to_string(),
+        },
+        DataType::Struct(fields) => format!(
+            "StructType({})",
+            fields
+                .iter()
+                .map(|f| format!("StructField({},{},{})", f.name(), scala_type_name(f.data_type()), f.is_nullable()))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        other => other.to_string(),
     }
 }
 
@@ -76,7 +130,21 @@ impl Planner<'_> {
         }
         let types = values.iter().map(|(e, _)| e.get_type(input.schema())).collect::<datafusion::common::Result<Vec<_>>>()?;
         let names: Vec<String> = values.iter().map(|(_, n)| n.clone()).collect();
-        let value_type = common_type(&types, &names, "UNPIVOT_VALUE_DATA_TYPE_MISMATCH")?;
+        let value_type = least_common_type(&types).map_err(|_| {
+            let listed = values
+                .iter()
+                .zip(&types)
+                .map(|((_, name), t)| format!("`{name}` {}", ember_types::sql_string(t)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            SparkError::new(
+                ErrorKind::Analysis,
+                "UNPIVOT_VALUE_DATA_TYPE_MISMATCH",
+                "42K09",
+                format!("Unpivot value columns must share a least common type, some types do not: [{listed}]."),
+                &[("types", listed.clone())],
+            )
+        })?;
         let (variable_list, value_list) = (fresh_name(), fresh_name());
         let mut columns = Vec::new();
         let mut outputs = Vec::new();
@@ -113,19 +181,31 @@ impl Planner<'_> {
             None => columns.first().map(|(e, _)| e.clone()).ok_or_else(|| SparkError::illegal_argument("transpose of a frame without columns"))?,
         };
         if !matches!(index, Expr::Column(_)) {
-            let reason = "Index column must be an atomic attribute";
-            return Err(SparkError::new(
-                ErrorKind::Analysis,
-                "TRANSPOSE_INVALID_INDEX_COLUMN",
-                "42804",
-                format!("Invalid index column for TRANSPOSE because: {reason}"),
-                &[("reason", reason.to_string())],
-            ));
+            return Err(invalid_index("Index column must be an atomic attribute"));
+        }
+        let index_type = index.get_type(input.schema())?;
+        if matches!(index_type, DataType::List(_) | DataType::LargeList(_) | DataType::Map(..) | DataType::Struct(_)) {
+            return Err(invalid_index(&format!("Index column must be of atomic type, but found: {}", scala_type_name(&index_type))));
         }
         let values: Vec<(Expr, ColumnInfo)> = columns.into_iter().filter(|(e, _)| *e != index).collect();
         let types = values.iter().map(|(e, _)| e.get_type(input.schema())).collect::<datafusion::common::Result<Vec<_>>>()?;
         let names: Vec<String> = values.iter().map(|(_, info)| info.name.clone()).collect();
-        let value_type = common_type(&types, &names, "TRANSPOSE_NO_LEAST_COMMON_TYPE")?;
+        let value_type = least_common_type(&types).map_err(|(first, second)| {
+            SparkError::new(
+                ErrorKind::Analysis,
+                "TRANSPOSE_NO_LEAST_COMMON_TYPE",
+                "42K09",
+                format!(
+                    "Transpose requires non-index columns to share a least common type, but \"{}\" and \"{}\" do not.",
+                    ember_types::sql_string(&first),
+                    ember_types::sql_string(&second)
+                ),
+                &[
+                    ("dt1", format!("\"{}\"", ember_types::sql_string(&first))),
+                    ("dt2", format!("\"{}\"", ember_types::sql_string(&second))),
+                ],
+            )
+        })?;
         let index_name = fresh_name();
         let mut projected = vec![spark_cast(index.clone(), DataType::Utf8, CastMode::Ansi).alias(&index_name)];
         projected.extend(values.iter().map(|(e, _)| cast(e.clone(), value_type.clone()).alias(fresh_name())));
@@ -216,5 +296,24 @@ impl Planner<'_> {
         let position = fresh_name();
         let numbered = LogicalPlanBuilder::from(renamed).window(vec![row_number().alias(&position)])?.build()?;
         Ok((numbered, position))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn least_common_types_widen_numbers_only() {
+        assert_eq!(least_common_type(&[DataType::Int32, DataType::Float64]), Ok(DataType::Float64));
+        assert_eq!(least_common_type(&[DataType::Null, DataType::Utf8]), Ok(DataType::Utf8));
+        assert_eq!(least_common_type(&[]), Ok(DataType::Utf8));
+        assert_eq!(least_common_type(&[DataType::Utf8, DataType::Int64]), Err((DataType::Utf8, DataType::Int64)));
+    }
+
+    #[test]
+    fn scala_names_of_nested_types() {
+        let list = DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)));
+        assert_eq!(scala_type_name(&list), "ArrayType(StringType,true)");
     }
 }
