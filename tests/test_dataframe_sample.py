@@ -25,3 +25,10 @@ def test_random_split_is_disjoint_and_complete(spark):
     assert 150 < len(ids[0]) < 350 and 400 < len(ids[1]) < 600
     again = [sorted(r.id for r in p.collect()) for p in df.randomSplit([1.0, 2.0, 1.0], seed=11)]
     assert again == ids
+
+
+def test_random_split_of_rows_with_maps(spark):
+    df = spark.range(0, 100).selectExpr("id", "map('k', id) AS m")
+    parts = df.randomSplit([0.5, 0.5], seed=3)
+    ids = sorted(r.id for p in parts for r in p.collect())
+    assert ids == list(range(100))

@@ -146,8 +146,15 @@ impl Planner<'_> {
             )));
         }
         if sample.deterministic_order {
-            // randomSplit: every part must see the rows in one order.
-            let order: Vec<_> = input.schema().fields().iter().map(|f| col(Column::new_unqualified(f.name())).sort(true, true)).collect();
+            // randomSplit: every part must see the rows in one order (by the
+            // columns that have one; maps have none).
+            let order: Vec<_> = input
+                .schema()
+                .fields()
+                .iter()
+                .filter(|f| !matches!(f.data_type(), DataType::Map(..)))
+                .map(|f| col(Column::new_unqualified(f.name())).sort(true, true))
+                .collect();
             input = LogicalPlanBuilder::from(input).sort(order)?.build()?;
         }
         let columns: Vec<Expr> = self.columns_of(&input).into_iter().map(|(e, _)| e).collect();
