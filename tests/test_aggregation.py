@@ -2,6 +2,7 @@
 
 import pytest
 from pyspark.sql import functions as F
+from conftest import conf
 
 
 @pytest.fixture
@@ -129,3 +130,9 @@ def test_sql_filtered_aggregate(spark, sales, golden):
             "count(*) FILTER (WHERE year = 2024) AS recent FROM fruit_sales GROUP BY region ORDER BY region"
         )
     )
+
+
+def test_pivot_without_values_over_the_limit(spark, golden):
+    df = spark.range(6).selectExpr("id % 2 AS k", "id")
+    with conf(spark, "spark.sql.pivotMaxValues", "3"):
+        golden.check_error(lambda: df.groupBy("k").pivot("id").count().collect())

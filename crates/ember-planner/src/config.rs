@@ -15,6 +15,10 @@ pub struct PlannerConfig {
     pub python_runner_conf: Vec<(String, String)>,
     /// The session settings file sources read (`spark.sql.files.*`, ...).
     pub file_source_conf: Vec<(String, String)>,
+    /// `spark.sql.pivotMaxValues`: the most values a pivot without a list may have.
+    pub pivot_max_values: usize,
+    /// `spark.sql.transposeMaxValues`: the most rows `transpose` turns into columns.
+    pub transpose_max_values: usize,
 }
 
 impl Default for PlannerConfig {
@@ -26,6 +30,8 @@ impl Default for PlannerConfig {
             arrow_max_records_per_batch: 10_000,
             python_runner_conf: Vec::new(),
             file_source_conf: Vec::new(),
+            pivot_max_values: 10_000,
+            transpose_max_values: 500,
         }
     }
 }

@@ -160,6 +160,9 @@ impl Planner<'_> {
         if candidates.iter().any(|(_, used)| *used == 2) {
             candidates.retain(|(_, used)| *used == 2);
         }
+        if candidates.is_empty() && plan_id.is_some_and(|id| self.zipped_plan_ids.contains(&id)) {
+            return Err(crate::reshape::dataframe_column_error(name));
+        }
         if candidates.is_empty() && plan_id.is_some() {
             return self.resolve_column_name(name, None, input);
         }

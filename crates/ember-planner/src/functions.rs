@@ -5,7 +5,7 @@ use datafusion::common::ScalarValue;
 use datafusion::logical_expr::expr::{AggregateFunction, Exists, InSubquery, ScalarFunction};
 use datafusion::logical_expr::{
     ColumnarValue, Expr, LogicalPlan, Operator, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
-    Volatility, binary_expr, when,
+    Volatility, binary_expr, lit, when,
 };
 use ember_functions::arithmetic::{self, ArithmeticOp, decimal_result_type, integral_as_decimal};
 use ember_functions::cast::{CastMode, is_integral, is_string, spark_cast};
@@ -46,6 +46,15 @@ impl Planner<'_> {
         })?;
         if let Some(planned) = self.plan_collection_function(&lower, &args, &names, input) {
             return planned;
+        }
+        if lower == "distributed_sequence_id" && args.is_empty() {
+            // `zipWithIndex`: each row's position from 0, in the input's order.
+            let position = datafusion::functions_window::expr_fn::row_number();
+            let index = datafusion::logical_expr::cast(position, DataType::Int64) - lit(1i64);
+            return Ok((index, "distributed_sequence_id()".to_string()));
+        }
+        if lower == "count" && distinct && args.len() > 1 {
+            return self.call_registered("count", vec![distinct_tuple(args)?], &names, true, input);
         }
         if !distinct {
             if let Some(planned) = self.plan_spark_scalar(&lower, &args, &names, input)? {
@@ -468,6 +477,14 @@ impl Planner<'_> {
             ],
         ))
     }
+}
+
+/// `count(DISTINCT a, b, …)`'s argument: the values as one struct, NULL
+/// when any of them is (Spark counts only tuples without NULLs).
+fn distinct_tuple(args: Vec<Expr>) -> Result<Expr> {
+    let all_present = args.iter().map(|a| a.clone().is_not_null()).reduce(Expr::and).unwrap_or(lit(true));
+    let fields = args.into_iter().enumerate().flat_map(|(i, a)| [lit(format!("c{i}")), a]).collect();
+    Ok(when(all_present, datafusion::functions::expr_fn::named_struct(fields)).end()?)
 }
 
 fn is_star(arguments: &[connect::Expression]) -> bool {

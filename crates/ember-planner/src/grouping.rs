@@ -174,10 +174,7 @@ impl Planner<'_> {
     fn pivot(&mut self, input: LogicalPlan, aggregate: &connect::Aggregate) -> Result<LogicalPlan> {
         let pivot = aggregate.pivot.as_ref().ok_or_else(|| SparkError::illegal_argument("pivot without a column"))?;
         let column = pivot.col.as_ref().ok_or_else(|| SparkError::illegal_argument("pivot without a column"))?;
-        if pivot.values.is_empty() {
-            return Err(SparkError::unsupported("pivot without a list of values"));
-        }
-        let (pivot_expr, _) = self.plan_expr(column, &input)?;
+        let (pivot_expr, pivot_name) = self.plan_expr(column, &input)?;
         let pivot_type = self.type_of(&pivot_expr, &input)?;
         let mut group_exprs = Vec::new();
         let mut outputs = Vec::new();
@@ -190,8 +187,13 @@ impl Planner<'_> {
         for expression in &aggregate.aggregate_expressions {
             aggregates.push(self.plan_expr(expression, &input)?);
         }
-        for value in &pivot.values {
-            let (scalar, _) = crate::literal::literal_to_scalar(value, &self.config.time_zone)?;
+        let values = if pivot.values.is_empty() {
+            self.distinct_values(&pivot_expr, &pivot_name, &input)?
+        } else {
+            let tz = self.config.time_zone.clone();
+            pivot.values.iter().map(|v| Ok(crate::literal::literal_to_scalar(v, &tz)?.0)).collect::<Result<Vec<_>>>()?
+        };
+        for scalar in values {
             let label = pivot_label(&scalar);
             let scalar = if scalar.data_type() == pivot_type || scalar.is_null() { scalar } else { scalar.cast_to(&pivot_type)? };
             let matches = datafusion::logical_expr::binary_expr(pivot_expr.clone(), datafusion::logical_expr::Operator::IsNotDistinctFrom, Expr::Literal(scalar, None));

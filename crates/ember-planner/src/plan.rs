@@ -70,6 +70,8 @@ pub struct PlannedQuery {
     pub names: Vec<String>,
     /// Which output columns carry a name Spark generated.
     pub generated_names: Vec<bool>,
+    /// The metrics `observe` asks for, to compute after the query.
+    pub observations: Vec<crate::observe::Observation>,
 }
 
 impl PlannedQuery {
@@ -117,6 +119,10 @@ pub struct Planner<'a> {
     pub(crate) outer_inputs: Vec<LogicalPlan>,
     /// The lambda variables in scope (innermost last) and their fields.
     pub(crate) lambda_scope: Vec<(String, datafusion::arrow::datatypes::FieldRef)>,
+    /// The `observe` metrics met while planning.
+    pub(crate) observations: Vec<crate::observe::Observation>,
+    /// Plan ids whose columns a `zip` merged away (references to them fail).
+    pub(crate) zipped_plan_ids: HashSet<i64>,
 }
 
 impl<'a> Planner<'a> {
@@ -131,6 +137,8 @@ impl<'a> Planner<'a> {
             references: HashMap::new(),
             outer_inputs: Vec::new(),
             lambda_scope: Vec::new(),
+            observations: Vec::new(),
+            zipped_plan_ids: HashSet::new(),
         }
     }
 
@@ -139,7 +147,8 @@ impl<'a> Planner<'a> {
         let plan = self.plan_relation(rel)?;
         let names = self.spark_names(&plan);
         let generated_names = plan.schema().fields().iter().map(|f| self.info(f.name()).generated_name).collect();
-        Ok(PlannedQuery { plan, names, generated_names })
+        let observations = std::mem::take(&mut self.observations);
+        Ok(PlannedQuery { plan, names, generated_names, observations })
     }
 
     /// The Spark names of a plan's output columns.
@@ -310,6 +319,22 @@ impl<'a> Planner<'a> {
             RelType::CommonInlineUserDefinedTableFunction(call) => self.python_table_function(call)?,
             RelType::UnresolvedTableValuedFunction(call) => self.registered_table_function(call)?,
             RelType::CoGroupMap(map) => self.co_group_map(map)?,
+            RelType::DropNa(drop) => self.na_drop(drop)?,
+            RelType::FillNa(fill) => self.na_fill(fill)?,
+            RelType::Replace(replace) => self.na_replace(replace)?,
+            RelType::Describe(describe) => self.describe(describe)?,
+            RelType::Summary(summary) => self.summary(summary)?,
+            RelType::Corr(corr) => self.stat_corr(corr)?,
+            RelType::Cov(cov) => self.stat_cov(cov)?,
+            RelType::Crosstab(crosstab) => self.crosstab(crosstab)?,
+            RelType::FreqItems(freq) => self.freq_items(freq)?,
+            RelType::ApproxQuantile(quantile) => self.approx_quantile(quantile)?,
+            RelType::SampleBy(sample_by) => self.sample_by(sample_by)?,
+            RelType::Sample(sample) => self.sample(sample)?,
+            RelType::Unpivot(unpivot) => self.unpivot(unpivot)?,
+            RelType::Transpose(transpose) => self.transpose(transpose)?,
+            RelType::CollectMetrics(metrics) => self.collect_metrics(metrics, rel.common.as_ref().and_then(|c| c.plan_id))?,
+            RelType::Zip(zip) => self.zip(zip)?,
             other => {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));
             }
@@ -527,7 +552,7 @@ impl<'a> Planner<'a> {
 
     /// A relation over in-memory batches, cast to `schema` (Spark's JSON or
     /// DDL form) when the client gives one.
-    fn batches_relation(
+    pub(crate) fn batches_relation(
         &mut self,
         batches: Vec<RecordBatch>,
         ipc_schema: Option<SchemaRef>,

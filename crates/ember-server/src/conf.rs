@@ -158,6 +158,8 @@ impl SessionConf {
             arrow_max_records_per_batch: self.max_records_per_batch(),
             python_runner_conf: self.python_runner_conf(),
             file_source_conf: self.file_source_conf(),
+            pivot_max_values: self.get("spark.sql.pivotMaxValues").and_then(|v| v.parse().ok()).unwrap_or(10_000),
+            transpose_max_values: self.get("spark.sql.transposeMaxValues").and_then(|v| v.parse().ok()).unwrap_or(500),
         }
     }
 

@@ -139,8 +139,9 @@ async fn collect_limited(responder: &Responder<'_>, relation: &connect::Relation
     Ok(arrow::compute::concat_batches(&spark_schema, &batches)?)
 }
 
-async fn stream_query(responder: &Responder<'_>, planned: PlannedQuery, _tz: &str) -> Result<(), SparkError> {
+async fn stream_query(responder: &Responder<'_>, mut planned: PlannedQuery, _tz: &str) -> Result<(), SparkError> {
     let spark_schema = output_schema(&planned)?;
+    let observations = std::mem::take(&mut planned.observations);
     let schema_message = schema_proto(&spark_schema)?;
     responder.op.push(responder.response(None, Some(schema_message.clone())));
     let max_rows = responder.session.conf.read().unwrap_or_else(|e| e.into_inner()).max_records_per_batch();
@@ -173,6 +174,11 @@ async fn stream_query(responder: &Responder<'_>, planned: PlannedQuery, _tz: &st
     }
     if !sent_any {
         responder.push(arrow_batch(&RecordBatch::new_empty(spark_schema))?, Some(schema_message));
+    }
+    if !observations.is_empty() {
+        let mut response = responder.response(None, None);
+        response.observed_metrics = crate::observed::observed_metrics(&responder.session.ctx, observations).await?;
+        responder.op.push(response);
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ mod catalog;
 mod conf;
 mod error;
 mod execute;
+mod observed;
 mod operation;
 mod python_artifacts;
 mod runtime;

@@ -1,0 +1,357 @@
+//! `describe`, `summary` and `DataFrame.stat`: the Connect relations
+//! `StatDescribe`, `StatSummary`, `StatCorr`, `StatCov`, `StatCrosstab`,
+//! `StatFreqItems` and `StatApproxQuantile`.
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::{Column, ScalarValue, UnnestOptions};
+use datafusion::functions::expr_fn::{ceil, greatest};
+use datafusion::functions_aggregate::expr_fn::{array_agg, avg, count, covar_samp, max, min, stddev};
+use datafusion::functions_nested::expr_fn::{array_element, cardinality, make_array};
+use datafusion::logical_expr::{Expr, ExprFunctionExt, ExprSchemable, LogicalPlan, LogicalPlanBuilder, cast, lit, when};
+use ember_functions::cast::{CastMode, spark_cast};
+use ember_protocol::connect;
+
+use crate::error::{Result, SparkError};
+use crate::na::ValueKind;
+use crate::plan::{Planner, fresh_name, project_plan};
+
+/// The statistics `summary()` computes when given none.
+const DEFAULT_SUMMARY: [&str; 8] = ["count", "mean", "stddev", "min", "25%", "50%", "75%", "max"];
+/// The statistics `describe()` computes.
+const DESCRIBE: [&str; 5] = ["count", "mean", "stddev", "min", "max"];
+
+/// One statistic of `summary()`.
+#[derive(Debug, Clone, PartialEq)]
+enum Statistic {
+    Count,
+    Mean,
+    Stddev,
+    Min,
+    Max,
+    CountDistinct,
+    ApproxCountDistinct,
+    /// A percentile, as a fraction in [0, 1].
+    Percentile(f64),
+}
+
+impl Statistic {
+    fn parse(name: &str) -> Result<Statistic> {
+        Ok(match name.to_ascii_lowercase().as_str() {
+            "count" => Statistic::Count,
+            "mean" => Statistic::Mean,
+            "stddev" => Statistic::Stddev,
+            "min" => Statistic::Min,
+            "max" => Statistic::Max,
+            "count_distinct" => Statistic::CountDistinct,
+            "approx_count_distinct" => Statistic::ApproxCountDistinct,
+            other => match other.strip_suffix('%').and_then(|p| p.trim().parse::<f64>().ok()) {
+                Some(p) if (0.0..=100.0).contains(&p) => Statistic::Percentile(p / 100.0),
+                _ => {
+                    return Err(SparkError::illegal_argument(format!("{name} is not a recognised statistic")));
+                }
+            },
+        })
+    }
+}
+
+/// The value at fraction `p` of the non-null values of `column`: the
+/// smallest value with at least `p` of the values at or below it (what
+/// Spark's quantile summaries give exactly on data that fits in them).
+fn quantile(column: Expr, p: f64) -> Result<Expr> {
+    let sorted = array_agg(column.clone())
+        .filter(column.clone().is_not_null())
+        .order_by(vec![column.sort(true, false)])
+        .build()?;
+    let rank = greatest(vec![
+        lit(1i64),
+        cast(ceil(lit(p) * cast(cardinality(sorted.clone()), DataType::Float64)), DataType::Int64),
+    ]);
+    Ok(array_element(sorted, rank))
+}
+
+impl Planner<'_> {
+    /// `describe(cols)`: count, mean, stddev, min and max of the named
+    /// columns (every numeric and string column when none are named).
+    pub(crate) fn describe(&mut self, describe: &connect::StatDescribe) -> Result<LogicalPlan> {
+        let input = self.input(&describe.input)?;
+        let columns = if describe.cols.is_empty() {
+            self.summarizable_columns(&input)?
+        } else {
+            let mut columns = Vec::new();
+            for name in &describe.cols {
+                let (expr, _) = self.resolve_column_name(name, None, &input)?;
+                columns.push((expr, name.clone()));
+            }
+            columns
+        };
+        let statistics = DESCRIBE.iter().map(|s| Statistic::parse(s)).collect::<Result<Vec<_>>>()?;
+        self.statistics(input, columns, &statistics, DESCRIBE.iter().map(|s| s.to_string()).collect())
+    }
+
+    /// `summary(statistics)`: the statistics (Spark's eight by default) of
+    /// every numeric and string column.
+    pub(crate) fn summary(&mut self, summary: &connect::StatSummary) -> Result<LogicalPlan> {
+        let input = self.input(&summary.input)?;
+        let labels: Vec<String> = if summary.statistics.is_empty() {
+            DEFAULT_SUMMARY.iter().map(|s| s.to_string()).collect()
+        } else {
+            summary.statistics.clone()
+        };
+        let statistics = labels.iter().map(|s| Statistic::parse(s)).collect::<Result<Vec<_>>>()?;
+        let columns = self.summarizable_columns(&input)?;
+        self.statistics(input, columns, &statistics, labels)
+    }
+
+    /// The numeric and string columns of `input` with their Spark names.
+    fn summarizable_columns(&self, input: &LogicalPlan) -> Result<Vec<(Expr, String)>> {
+        Ok(self
+            .columns_of(input)
+            .into_iter()
+            .zip(input.schema().fields())
+            .filter(|(_, f)| matches!(ValueKind::of(f.data_type()), ValueKind::Numeric | ValueKind::String))
+            .map(|((expr, info), _)| (expr, info.name))
+            .collect())
+    }
+
+    /// One row per statistic (labelled in a `summary` column) and one string
+    /// column per input column, computed in a single aggregation whose row
+    /// is then unnested, so the rows keep the statistics' order.
+    fn statistics(
+        &mut self,
+        input: LogicalPlan,
+        columns: Vec<(Expr, String)>,
+        statistics: &[Statistic],
+        labels: Vec<String>,
+    ) -> Result<LogicalPlan> {
+        let mut outputs = vec![(make_array(labels.iter().map(|l| lit(l.as_str())).collect()), "summary".to_string())];
+        for (column, spark_name) in columns {
+            let data_type = column.get_type(input.schema())?;
+            let values = statistics
+                .iter()
+                .map(|statistic| Ok(spark_cast(statistic_expr(statistic, column.clone(), &data_type)?, DataType::Utf8, CastMode::Ansi)))
+                .collect::<Result<Vec<_>>>()?;
+            outputs.push((make_array(values), spark_name));
+        }
+        let generated = vec![false; outputs.len()];
+        let listed = self.aggregate_outputs(input, Vec::new(), outputs, &generated)?;
+        let lists = listed.schema().fields().iter().map(|f| Column::new_unqualified(f.name())).collect();
+        Ok(LogicalPlanBuilder::from(listed)
+            .unnest_columns_with_options(lists, UnnestOptions::new().with_preserve_nulls(false))?
+            .build()?)
+    }
+
+    /// `stat.corr(a, b)`: Pearson's correlation as one double.
+    pub(crate) fn stat_corr(&mut self, corr: &connect::StatCorr) -> Result<LogicalPlan> {
+        if corr.method.as_deref().is_some_and(|m| m != "pearson") {
+            return Err(SparkError::illegal_argument("Currently only the calculation of the Pearson Correlation coefficient is supported."));
+        }
+        self.pair_statistic(&corr.input, &corr.col1, &corr.col2, "corr", |a, b| {
+            datafusion::functions_aggregate::expr_fn::corr(a, b)
+        })
+    }
+
+    /// `stat.cov(a, b)`: the sample covariance as one double.
+    pub(crate) fn stat_cov(&mut self, cov: &connect::StatCov) -> Result<LogicalPlan> {
+        self.pair_statistic(&cov.input, &cov.col1, &cov.col2, "covar_samp", covar_samp)
+    }
+
+    fn pair_statistic(
+        &mut self,
+        input: &Option<Box<connect::Relation>>,
+        first: &str,
+        second: &str,
+        name: &str,
+        statistic: impl Fn(Expr, Expr) -> Expr,
+    ) -> Result<LogicalPlan> {
+        let input = self.input(input)?;
+        let (a, _) = self.resolve_column_name(first, None, &input)?;
+        let (b, _) = self.resolve_column_name(second, None, &input)?;
+        // Spark reads a NULL of either column as 0.
+        let as_double = |e: Expr| datafusion::functions::expr_fn::coalesce(vec![cast(e, DataType::Float64), lit(0.0)]);
+        let value = statistic(as_double(a), as_double(b));
+        self.aggregate_outputs(input, Vec::new(), vec![(value, format!("{name}({first}, {second})"))], &[false])
+    }
+
+    /// `stat.approxQuantile(cols, probabilities, relativeError)`: one row
+    /// holding, per column, the list of its quantiles as doubles. The
+    /// quantiles are exact (within any relative error).
+    pub(crate) fn approx_quantile(&mut self, quantile_rel: &connect::StatApproxQuantile) -> Result<LogicalPlan> {
+        let input = self.input(&quantile_rel.input)?;
+        let mut per_column = Vec::new();
+        for name in &quantile_rel.cols {
+            let (column, _) = self.resolve_column_name(name, None, &input)?;
+            if ValueKind::of(&column.get_type(input.schema())?) != ValueKind::Numeric {
+                return Err(SparkError::illegal_argument(format!("Quantile calculation for column {name} with data type not numeric is not supported.")));
+            }
+            let column = cast(column, DataType::Float64);
+            let quantiles = quantile_rel
+                .probabilities
+                .iter()
+                .map(|p| quantile(column.clone(), *p))
+                .collect::<Result<Vec<_>>>()?;
+            per_column.push(make_array(quantiles));
+        }
+        self.aggregate_outputs(input, Vec::new(), vec![(make_array(per_column), "approx_quantile".to_string())], &[false])
+    }
+
+    /// `crosstab(a, b)`: one row per value of `a` (as a string, in column
+    /// `a_b`) and one count column per value of `b`, in sorted order.
+    pub(crate) fn crosstab(&mut self, crosstab: &connect::StatCrosstab) -> Result<LogicalPlan> {
+        let input = self.input(&crosstab.input)?;
+        let (first, _) = self.resolve_column_name(&crosstab.col1, None, &input)?;
+        let (second, _) = self.resolve_column_name(&crosstab.col2, None, &input)?;
+        // Spark orders the value columns by their names.
+        let mut values: Vec<(String, ScalarValue)> = self
+            .distinct_values(&second, &crosstab.col2, &input)?
+            .into_iter()
+            .map(|v| (if v.is_null() { "null".to_string() } else { text_of(&v) }, v))
+            .collect();
+        values.sort_by(|a, b| a.0.cmp(&b.0));
+        let as_text = |e: Expr| spark_cast(e, DataType::Utf8, CastMode::Ansi);
+        let key = self.new_column(&format!("{}_{}", crosstab.col1, crosstab.col2));
+        let key_expr = when(first.clone().is_null(), lit("null")).otherwise(as_text(first.clone()))?;
+        let mut counts = Vec::new();
+        for (label, value) in values {
+            let matches = datafusion::logical_expr::binary_expr(
+                second.clone(),
+                datafusion::logical_expr::Operator::IsNotDistinctFrom,
+                lit(value),
+            );
+            let name = self.new_column(&label);
+            counts.push(count(lit(1)).filter(matches).build()?.alias(name));
+        }
+        Ok(LogicalPlanBuilder::from(input).aggregate(vec![key_expr.alias(&key)], counts)?.build()?)
+    }
+
+    /// `freqItems(cols, support)`: per column, the values that may occur in
+    /// more than `support` of the rows, by Spark's counting of at most
+    /// `1 / support` candidates (so false positives are possible).
+    pub(crate) fn freq_items(&mut self, freq: &connect::StatFreqItems) -> Result<LogicalPlan> {
+        let input = self.input(&freq.input)?;
+        let support = freq.support.unwrap_or(0.01);
+        if !(1e-4..=1.0).contains(&support) {
+            return Err(SparkError::illegal_argument(format!("Support ({support}) must be greater than 1e-4.")));
+        }
+        let capacity = (1.0 / support) as usize;
+        let mut exprs = Vec::new();
+        let mut fields = Vec::new();
+        for name in &freq.cols {
+            let (column, _) = self.resolve_column_name(name, None, &input)?;
+            let internal = fresh_name();
+            exprs.push(column.alias(&internal));
+            fields.push(name.clone());
+        }
+        let projected = project_plan(input, exprs)?;
+        let types: Vec<DataType> = projected.schema().fields().iter().map(|f| f.data_type().clone()).collect();
+        let mut counters: Vec<FrequentItems> = fields.iter().map(|_| FrequentItems::new(capacity)).collect();
+        for batch in self.collect_now(projected)? {
+            for (counter, column) in counters.iter_mut().zip(batch.columns()) {
+                for row in 0..column.len() {
+                    counter.add(ScalarValue::try_from_array(column, row)?);
+                }
+            }
+        }
+        let mut outputs = Vec::new();
+        for ((counter, name), data_type) in counters.into_iter().zip(&fields).zip(types) {
+            let items = counter.into_items();
+            let list = ScalarValue::List(ScalarValue::new_list(&items, &data_type, true));
+            let internal = self.new_column(&format!("{name}_freqItems"));
+            outputs.push(lit(list).alias(internal));
+        }
+        Ok(project_plan(LogicalPlanBuilder::empty(true).build()?, outputs)?)
+    }
+}
+
+/// The aggregate computing `statistic` of `column`; NULL where Spark gives
+/// none (percentiles of strings, statistics of other types).
+fn statistic_expr(statistic: &Statistic, column: Expr, data_type: &DataType) -> Result<Expr> {
+    let kind = ValueKind::of(data_type);
+    let as_double = || match kind {
+        ValueKind::Numeric => cast(column.clone(), DataType::Float64),
+        _ => spark_cast(column.clone(), DataType::Float64, CastMode::Try),
+    };
+    let null = || Ok(lit(ScalarValue::Utf8(None)));
+
+    Ok(match statistic {
+        Statistic::Count => count(column),
+        Statistic::Mean if matches!(data_type, DataType::Decimal128(..)) => avg(column),
+        Statistic::Mean => avg(as_double()),
+        Statistic::Stddev => stddev(as_double()),
+        Statistic::Min => min(column),
+        Statistic::Max => max(column),
+        // The approximate count is exact (Spark's sketch is, on small data).
+        Statistic::CountDistinct | Statistic::ApproxCountDistinct => count(column).distinct().build()?,
+        Statistic::Percentile(p) if kind == ValueKind::Numeric => quantile(column, *p)?,
+        Statistic::Percentile(_) => return null(),
+    })
+}
+
+/// A value's text as Spark casts it to a string.
+fn text_of(value: &ScalarValue) -> String {
+    match value {
+        ScalarValue::Float64(Some(v)) => crate::literal::java_double_string(*v),
+        ScalarValue::Float32(Some(v)) => crate::literal::java_double_string(*v as f64),
+        other => other.to_string(),
+    }
+}
+
+/// Spark's frequent-items counter: at most `capacity` candidates; a new
+/// value arriving when full lowers every count by the smallest one and
+/// drops those that reach zero.
+struct FrequentItems {
+    capacity: usize,
+    counts: Vec<(ScalarValue, i64)>,
+}
+
+impl FrequentItems {
+    fn new(capacity: usize) -> Self {
+        FrequentItems { capacity, counts: Vec::new() }
+    }
+
+    fn add(&mut self, value: ScalarValue) {
+        if let Some((_, n)) = self.counts.iter_mut().find(|(v, _)| *v == value) {
+            *n += 1;
+        } else if self.counts.len() < self.capacity {
+            self.counts.push((value, 1));
+        } else {
+            let smallest = self.counts.iter().map(|(_, n)| *n).min().unwrap_or(0);
+            if 1 >= smallest {
+                self.counts.push((value, 1));
+                for (_, n) in self.counts.iter_mut() {
+                    *n -= smallest;
+                }
+                self.counts.retain(|(_, n)| *n > 0);
+            } else {
+                for (_, n) in self.counts.iter_mut() {
+                    *n -= 1;
+                }
+            }
+        }
+    }
+
+    fn into_items(self) -> Vec<ScalarValue> {
+        self.counts.into_iter().map(|(v, _)| v).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statistics_parse_names_and_percentiles() {
+        assert_eq!(Statistic::parse("MEAN").unwrap(), Statistic::Mean);
+        assert_eq!(Statistic::parse("25%").unwrap(), Statistic::Percentile(0.25));
+        assert!(Statistic::parse("101%").is_err());
+        assert!(Statistic::parse("median").is_err());
+    }
+
+    #[test]
+    fn frequent_items_keep_the_dominant_value() {
+        let mut items = FrequentItems::new(1);
+        for v in ["x", "y", "x", "x"] {
+            items.add(ScalarValue::from(v));
+        }
+        assert_eq!(items.into_items(), vec![ScalarValue::from("x")]);
+    }
+}

@@ -1,0 +1,100 @@
+"""describe, summary and DataFrame.stat (StatDescribe, StatSummary, StatCorr, StatCov,
+StatCrosstab, StatFreqItems, StatApproxQuantile, StatSampleBy)."""
+
+from decimal import Decimal
+
+import pytest
+
+
+@pytest.fixture
+def people(spark):
+    return spark.createDataFrame(
+        [
+            (1, "alice", 34, 1.5, "paris"),
+            (2, "bob", 45, 2.25, "berlin"),
+            (3, "carla", None, 3.0, "paris"),
+            (4, "dmitri", 52, None, None),
+            (5, "eve", 23, 10.0, "berlin"),
+        ],
+        "id int, name string, age int, score double, city string",
+    )
+
+
+def test_describe_all_columns(people, golden):
+    golden.check_df(people.describe())
+
+
+def test_describe_some_columns(people, golden):
+    golden.check_df(people.describe("age", "name"))
+
+
+def test_summary_default(people, golden):
+    golden.check_df(people.summary())
+
+
+def test_summary_custom(people, golden):
+    golden.check_df(people.select("age", "score").summary("count", "min", "25%", "75%", "max"))
+
+
+def test_corr(people, golden):
+    # Spark's value depends on how its partitions merge, in the last digit.
+    golden.check("corr", round(people.stat.corr("id", "score"), 12))
+
+
+def test_cov(people, golden):
+    golden.check("cov", people.cov("id", "age"))
+
+
+def test_crosstab(spark, golden):
+    df = spark.createDataFrame(
+        [(1, "a"), (1, "b"), (2, "a"), (3, "c"), (1, "a"), (None, "b")], "k int, v string"
+    )
+    golden.check_df(df.crosstab("k", "v").orderBy("k_v"))
+
+
+def test_freq_items(spark, golden):
+    df = spark.createDataFrame([(1, "x"), (1, "y"), (1, "x"), (2, "x")], "a int, b string")
+    rows = df.freqItems(["a", "b"], 0.6).collect()
+    golden.check("columns", df.freqItems(["a", "b"], 0.6).columns)
+    golden.check("values", [sorted(v) for v in rows[0]])
+
+
+def test_approx_quantile_exact(people, golden):
+    golden.check("q", people.approxQuantile("age", [0.0, 0.25, 0.5, 0.75, 1.0], 0.0))
+
+
+def test_approx_quantile_several_columns(people, golden):
+    golden.check("q", people.approxQuantile(["age", "score"], [0.5], 0.0))
+
+
+def test_sample_by_is_deterministic(spark):
+    df = spark.range(0, 200).selectExpr("id", "id % 3 AS key")
+    first = df.sampleBy("key", {0: 0.5, 1: 0.0}, seed=7).collect()
+    second = df.sampleBy("key", {0: 0.5, 1: 0.0}, seed=7).collect()
+    assert first == second
+    keys = {row.key for row in first}
+    assert keys <= {0}
+    assert 10 < len(first) < 60
+
+
+def test_summary_distinct_counts(people, golden):
+    golden.check_df(people.summary("count_distinct", "approx_count_distinct"))
+
+
+def test_describe_empty_frame(spark, golden):
+    golden.check_df(spark.createDataFrame([], "a int, s string").describe())
+
+
+def test_describe_decimal_and_long(spark, golden):
+    df = spark.createDataFrame([(1, Decimal("2.50")), (3, Decimal("4.25"))], "l long, d decimal(10,2)")
+    golden.check_df(df.describe())
+
+
+def test_approx_quantile_with_relative_error(spark, golden):
+    df = spark.range(0, 101).selectExpr("CAST(id * 7 % 101 AS DOUBLE) AS v")
+    golden.check("q", df.approxQuantile("v", [0.1, 0.5, 0.9], 0.0))
+
+
+def test_crosstab_numeric_values_sort_as_numbers(spark, golden):
+    df = spark.createDataFrame([("x", 10), ("x", 9), ("y", 100)], "k string, v int")
+    golden.check_df(df.crosstab("k", "v").orderBy("k_v"))
