@@ -15,6 +15,8 @@ pub struct PlannerConfig {
     pub python_runner_conf: Vec<(String, String)>,
     /// The session settings file sources read (`spark.sql.files.*`, ...).
     pub file_source_conf: Vec<(String, String)>,
+    /// `spark.sql.shuffle.partitions`: the partitions of `repartition(cols)`.
+    pub shuffle_partitions: usize,
 }
 
 impl Default for PlannerConfig {
@@ -26,6 +28,7 @@ impl Default for PlannerConfig {
             arrow_max_records_per_batch: 10_000,
             python_runner_conf: Vec::new(),
             file_source_conf: Vec::new(),
+            shuffle_partitions: 200,
         }
     }
 }

@@ -8,6 +8,8 @@
 //! are put back only on the results, so duplicate names (as after a join)
 //! never confuse DataFusion.
 
+pub mod cache;
+mod cached_plans;
 mod call_names;
 mod coercion;
 mod collection_functions;
@@ -21,9 +23,11 @@ mod grouping;
 mod spark_scalars;
 mod literal;
 pub mod names;
+pub mod partitioning;
 mod plan;
 mod source;
 mod python_udf;
+mod repartition;
 pub mod sql;
 mod sql_grouping;
 mod sql_window;

@@ -58,6 +58,21 @@ pub trait Catalog {
     fn table(&self, _parts: &[String]) -> Result<Option<(String, connect::Relation)>> {
         Ok(None)
     }
+
+    /// Whether the session caches any relation (so plans are worth looking up).
+    fn caches_anything(&self) -> bool {
+        false
+    }
+
+    /// The cached relation whose [`crate::cache::plan_key`] is `key`.
+    fn cached(&self, _key: &str) -> Option<Arc<crate::cache::CacheEntry>> {
+        None
+    }
+
+    /// A checkpointed relation by the id its checkpoint returned.
+    fn checkpoint(&self, _id: &str) -> Option<Arc<crate::cache::CacheEntry>> {
+        None
+    }
 }
 
 /// A planned query: the DataFusion plan and the Spark name of each of its
@@ -136,6 +151,7 @@ impl<'a> Planner<'a> {
     /// Plans a root relation.
     pub fn plan_query(&mut self, rel: &connect::Relation) -> Result<PlannedQuery> {
         let plan = self.plan_relation(rel)?;
+        let plan = crate::partitioning::place_partition_values(plan, &mut fresh_name)?;
         let names = self.spark_names(&plan);
         let generated_names = plan.schema().fields().iter().map(|f| self.info(f.name()).generated_name).collect();
         Ok(PlannedQuery { plan, names, generated_names })
@@ -202,7 +218,11 @@ impl<'a> Planner<'a> {
                         None => self.sort_order(o, &input),
                     })
                     .collect::<Result<Vec<_>>>()?;
-                LogicalPlanBuilder::from(input).sort(exprs)?.build()?
+                if sort.is_global == Some(false) {
+                    crate::partitioning::SortWithinPartitions::plan(input, exprs)
+                } else {
+                    LogicalPlanBuilder::from(input).sort(exprs)?.build()?
+                }
             }
             RelType::Limit(limit) => {
                 let input = self.input(&limit.input)?;
@@ -302,17 +322,19 @@ impl<'a> Planner<'a> {
                 }
                 self.input(&with.root)?
             }
-            RelType::Repartition(repartition) => self.input(&repartition.input)?,
-            RelType::RepartitionByExpression(repartition) => self.input(&repartition.input)?,
+            RelType::Repartition(repartition) => self.repartition(repartition)?,
+            RelType::RepartitionByExpression(repartition) => self.repartition_by_expression(repartition)?,
             RelType::MapPartitions(map) => self.map_partitions(map)?,
             RelType::GroupMap(map) => self.group_map(map)?,
             RelType::CommonInlineUserDefinedTableFunction(call) => self.python_table_function(call)?,
             RelType::UnresolvedTableValuedFunction(call) => self.registered_table_function(call)?,
             RelType::CoGroupMap(map) => self.co_group_map(map)?,
+            RelType::CachedRemoteRelation(relation) => self.cached_remote_relation(relation)?,
             other => {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));
             }
         };
+        let plan = self.read_cached(plan)?;
         if let Some(plan_id) = rel.common.as_ref().and_then(|c| c.plan_id) {
             for field in plan.schema().fields() {
                 let info = self.columns.entry(field.name().clone()).or_insert_with(|| ColumnInfo {
@@ -467,26 +489,6 @@ impl<'a> Planner<'a> {
             .limit(0, Some(n))?
             .sort(by_position(true))?
             .project(columns)?
-            .build()?)
-    }
-
-    fn range(&mut self, range: &connect::Range) -> Result<LogicalPlan> {
-        let start = range.start.unwrap_or(0);
-        if range.step == 0 {
-            return Err(SparkError::illegal_argument("The step of a range must not be 0"));
-        }
-        let args = [lit(start), lit(range.end), lit(range.step)];
-        let state = self.ctx.state();
-        let provider = self
-            .ctx
-            .table_function("range")?
-            .create_table_provider_with_args(datafusion::catalog::TableFunctionArgs::new(&args, &state))?;
-        let scan = LogicalPlanBuilder::scan("range", provider_as_source(provider), None)?.build()?;
-        let value = scan.schema().field(0).name().clone();
-        let id = self.new_column("id");
-        // Spark's `id` is a non-nullable bigint.
-        Ok(LogicalPlanBuilder::from(scan)
-            .project(vec![col(Column::new_unqualified(value)).alias(id)])?
             .build()?)
     }
 

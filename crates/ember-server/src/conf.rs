@@ -158,6 +158,11 @@ impl SessionConf {
             arrow_max_records_per_batch: self.max_records_per_batch(),
             python_runner_conf: self.python_runner_conf(),
             file_source_conf: self.file_source_conf(),
+            shuffle_partitions: self
+                .get("spark.sql.shuffle.partitions")
+                .and_then(|v| v.parse::<usize>().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(200),
         }
     }
 

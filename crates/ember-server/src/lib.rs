@@ -2,10 +2,12 @@
 //! DataFusion contexts, speaking the protocol of the PySpark 4.x client.
 
 mod analyze;
+mod cache;
 mod catalog;
 mod conf;
 mod error;
 mod execute;
+mod explain;
 mod operation;
 mod python_artifacts;
 mod runtime;
