@@ -586,8 +586,10 @@ impl<'a> Planner<'a> {
                 &datafusion::arrow::array::RecordBatchOptions::new().with_row_count(Some(batch.num_rows())),
             )?);
         }
+        // The name carries the data's fingerprint, so cached relations over different data differ.
+        let name = crate::cache::local_relation_name(&converted);
         let table = MemTable::try_new(internal_schema, vec![converted])?;
-        Ok(LogicalPlanBuilder::scan("local", provider_as_source(Arc::new(table)), None)?.build()?)
+        Ok(LogicalPlanBuilder::scan(name, provider_as_source(Arc::new(table)), None)?.build()?)
     }
 
     fn read(&mut self, read: &connect::Read) -> Result<LogicalPlan> {

@@ -31,8 +31,8 @@ pub struct SessionCache {
     checkpoints: Mutex<HashMap<String, Arc<CacheEntry>>>,
 }
 
-fn entry_for(planned: PlannedQuery, level: StorageLevel) -> Arc<CacheEntry> {
-    Arc::new(CacheEntry::new(NEXT_ENTRY_ID.fetch_add(1, Ordering::Relaxed), planned.plan, planned.names, level))
+fn entry_for(planned: PlannedQuery, level: StorageLevel, checkpoint: bool) -> Arc<CacheEntry> {
+    Arc::new(CacheEntry::new(NEXT_ENTRY_ID.fetch_add(1, Ordering::Relaxed), planned.plan, planned.names, level, checkpoint))
 }
 
 impl SessionCache {
@@ -77,7 +77,7 @@ pub fn persist(session: &Session, relation: &connect::Relation, level: StorageLe
     }
     let key = plan_key(&planned.plan, &planned.names);
     let mut entries = session.cache.entries.lock().unwrap_or_else(|e| e.into_inner());
-    Ok(entries.entry(key).or_insert_with(|| entry_for(planned, level)).clone())
+    Ok(entries.entry(key).or_insert_with(|| entry_for(planned, level, false)).clone())
 }
 
 /// Stops caching `relation`; whether it was cached.
@@ -114,7 +114,7 @@ pub async fn materialize(session: &Session, entry: &CacheEntry) -> Result<(), Sp
 pub async fn checkpoint(session: &Session, command: &connect::CheckpointCommand) -> Result<String, SparkError> {
     let relation = command.relation.as_ref().ok_or_else(|| SparkError::illegal_argument("checkpoint without a relation"))?;
     let planned = plan(session, relation)?;
-    let entry = entry_for(planned, command.storage_level.unwrap_or_else(memory_and_disk));
+    let entry = entry_for(planned, command.storage_level.unwrap_or_else(memory_and_disk), true);
     if command.eager {
         materialize(session, &entry).await?;
     }

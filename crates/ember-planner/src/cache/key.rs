@@ -1,7 +1,34 @@
 //! The identity of a plan for caching and `sameSemantics`: its text with
 //! internal column names numbered by first appearance.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use datafusion::arrow::array::{ArrayData, RecordBatch};
+use datafusion::common::TableReference;
 use datafusion::logical_expr::LogicalPlan;
+
+/// The table name of a scan of local rows: `local_<fingerprint of the rows>`.
+pub fn local_relation_name(batches: &[RecordBatch]) -> TableReference {
+    fn hash_data(data: &ArrayData, hasher: &mut DefaultHasher) {
+        (data.len(), data.offset(), data.null_count()).hash(hasher);
+        if let Some(nulls) = data.nulls() {
+            nulls.validity().hash(hasher);
+        }
+        for buffer in data.buffers() {
+            buffer.as_slice().hash(hasher);
+        }
+        for child in data.child_data() {
+            hash_data(child, hasher);
+        }
+    }
+    let mut hasher = DefaultHasher::new();
+    for batch in batches {
+        for column in batch.columns() {
+            hash_data(&column.to_data(), &mut hasher);
+        }
+    }
+    TableReference::bare(format!("local_{:016x}", hasher.finish()))
+}
 
 /// A plan's identity up to the internal names of its columns: equal for
 /// plans that compute the same thing, whatever their column ids.
@@ -35,6 +62,14 @@ mod tests {
 
     fn projected(name: &str) -> LogicalPlan {
         LogicalPlanBuilder::empty(true).project(vec![lit(1).alias(name)]).unwrap().project(vec![col(name)]).unwrap().build().unwrap()
+    }
+
+    #[test]
+    fn local_rows_are_named_by_their_content() {
+        use datafusion::arrow::array::{ArrayRef, Int64Array};
+        let rows = |v: Vec<i64>| RecordBatch::try_from_iter([("a", std::sync::Arc::new(Int64Array::from(v)) as ArrayRef)]).unwrap();
+        assert_eq!(local_relation_name(&[rows(vec![1, 2])]), local_relation_name(&[rows(vec![1, 2])]));
+        assert_ne!(local_relation_name(&[rows(vec![1, 2])]), local_relation_name(&[rows(vec![1, 3])]));
     }
 
     #[test]

@@ -6,5 +6,5 @@ mod key;
 mod relation;
 mod store;
 
-pub use key::plan_key;
+pub use key::{local_relation_name, plan_key};
 pub use relation::{CacheEntry, CachedRelation, InMemoryTableScanExec, renamed_cache_entry, storage_level_text};

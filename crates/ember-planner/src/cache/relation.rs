@@ -32,6 +32,8 @@ pub struct CacheEntry {
     pub level: StorageLevel,
     /// The Spark names of the relation's columns.
     pub names: Vec<String>,
+    /// Whether the entry is a checkpoint (Spark reads those as an `ExistingRDD`).
+    pub checkpoint: bool,
     source: LogicalPlan,
     schema: SchemaRef,
     stored: tokio::sync::Mutex<Option<SharedStore>>,
@@ -39,14 +41,15 @@ pub struct CacheEntry {
 
 impl CacheEntry {
     /// An entry caching `source` (not computed yet).
-    pub fn new(id: u64, source: LogicalPlan, names: Vec<String>, level: StorageLevel) -> Self {
+    pub fn new(id: u64, source: LogicalPlan, names: Vec<String>, level: StorageLevel, checkpoint: bool) -> Self {
         let schema = Arc::new(source.schema().as_arrow().clone());
-        CacheEntry { id, level, names, source, schema, stored: tokio::sync::Mutex::new(None) }
+        CacheEntry { id, level, names, checkpoint, source, schema, stored: tokio::sync::Mutex::new(None) }
     }
 
     /// The name scans of the entry carry in plans.
     pub fn table_name(&self) -> String {
-        format!("InMemoryRelation_{}", self.id)
+        let kind = if self.checkpoint { "ExistingRDD" } else { "InMemoryRelation" };
+        format!("{kind}_{}", self.id)
     }
 
     /// The stored rows, computing and storing them first if no action has.
@@ -158,6 +161,9 @@ pub fn storage_level_text(level: &StorageLevel) -> String {
 impl DisplayAs for InMemoryTableScanExec {
     fn fmt_as(&self, _: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
         let columns: Vec<&str> = self.schema.fields().iter().map(|f| f.name().as_str()).collect();
+        if self.entry.checkpoint {
+            return write!(f, "Scan ExistingRDD [{}]", columns.join(", "));
+        }
         write!(f, "InMemoryTableScan [{}], {}", columns.join(", "), storage_level_text(&self.entry.level))
     }
 }
