@@ -19,6 +19,8 @@ pub struct PlannerConfig {
     pub pivot_max_values: usize,
     /// `spark.sql.transposeMaxValues`: the most rows `transpose` turns into columns.
     pub transpose_max_values: usize,
+    /// `spark.sql.shuffle.partitions`: the partitions of `repartition(cols)`.
+    pub shuffle_partitions: usize,
 }
 
 impl Default for PlannerConfig {
@@ -32,6 +34,7 @@ impl Default for PlannerConfig {
             file_source_conf: Vec::new(),
             pivot_max_values: 10_000,
             transpose_max_values: 500,
+            shuffle_partitions: 200,
         }
     }
 }

@@ -8,6 +8,8 @@
 //! are put back only on the results, so duplicate names (as after a join)
 //! never confuse DataFusion.
 
+pub mod cache;
+mod cached_plans;
 mod call_names;
 mod coercion;
 mod collection_functions;
@@ -28,9 +30,11 @@ mod sample;
 mod stat;
 mod eager;
 pub mod names;
+pub mod partitioning;
 mod plan;
 mod source;
 mod python_udf;
+mod repartition;
 pub mod sql;
 mod sql_grouping;
 mod sql_window;

@@ -58,6 +58,21 @@ pub trait Catalog {
     fn table(&self, _parts: &[String]) -> Result<Option<(String, connect::Relation)>> {
         Ok(None)
     }
+
+    /// Whether the session caches any relation (so plans are worth looking up).
+    fn caches_anything(&self) -> bool {
+        false
+    }
+
+    /// The cached relation whose [`crate::cache::plan_key`] is `key`.
+    fn cached(&self, _key: &str) -> Option<Arc<crate::cache::CacheEntry>> {
+        None
+    }
+
+    /// A checkpointed relation by the id its checkpoint returned.
+    fn checkpoint(&self, _id: &str) -> Option<Arc<crate::cache::CacheEntry>> {
+        None
+    }
 }
 
 /// A planned query: the DataFusion plan and the Spark name of each of its
@@ -145,6 +160,7 @@ impl<'a> Planner<'a> {
     /// Plans a root relation.
     pub fn plan_query(&mut self, rel: &connect::Relation) -> Result<PlannedQuery> {
         let plan = self.plan_relation(rel)?;
+        let plan = crate::partitioning::place_partition_values(plan, &mut fresh_name)?;
         let names = self.spark_names(&plan);
         let generated_names = plan.schema().fields().iter().map(|f| self.info(f.name()).generated_name).collect();
         let observations = std::mem::take(&mut self.observations);
@@ -212,7 +228,11 @@ impl<'a> Planner<'a> {
                         None => self.sort_order(o, &input),
                     })
                     .collect::<Result<Vec<_>>>()?;
-                LogicalPlanBuilder::from(input).sort(exprs)?.build()?
+                if sort.is_global == Some(false) {
+                    crate::partitioning::SortWithinPartitions::plan(input, exprs)
+                } else {
+                    LogicalPlanBuilder::from(input).sort(exprs)?.build()?
+                }
             }
             RelType::Limit(limit) => {
                 let input = self.input(&limit.input)?;
@@ -312,8 +332,8 @@ impl<'a> Planner<'a> {
                 }
                 self.input(&with.root)?
             }
-            RelType::Repartition(repartition) => self.input(&repartition.input)?,
-            RelType::RepartitionByExpression(repartition) => self.input(&repartition.input)?,
+            RelType::Repartition(repartition) => self.repartition(repartition)?,
+            RelType::RepartitionByExpression(repartition) => self.repartition_by_expression(repartition)?,
             RelType::MapPartitions(map) => self.map_partitions(map)?,
             RelType::GroupMap(map) => self.group_map(map)?,
             RelType::CommonInlineUserDefinedTableFunction(call) => self.python_table_function(call)?,
@@ -335,10 +355,12 @@ impl<'a> Planner<'a> {
             RelType::Transpose(transpose) => self.transpose(transpose)?,
             RelType::CollectMetrics(metrics) => self.collect_metrics(metrics, rel.common.as_ref().and_then(|c| c.plan_id))?,
             RelType::Zip(zip) => self.zip(zip)?,
+            RelType::CachedRemoteRelation(relation) => self.cached_remote_relation(relation)?,
             other => {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));
             }
         };
+        let plan = self.read_cached(plan)?;
         if let Some(plan_id) = rel.common.as_ref().and_then(|c| c.plan_id) {
             for field in plan.schema().fields() {
                 let info = self.columns.entry(field.name().clone()).or_insert_with(|| ColumnInfo {
@@ -496,26 +518,6 @@ impl<'a> Planner<'a> {
             .build()?)
     }
 
-    fn range(&mut self, range: &connect::Range) -> Result<LogicalPlan> {
-        let start = range.start.unwrap_or(0);
-        if range.step == 0 {
-            return Err(SparkError::illegal_argument("The step of a range must not be 0"));
-        }
-        let args = [lit(start), lit(range.end), lit(range.step)];
-        let state = self.ctx.state();
-        let provider = self
-            .ctx
-            .table_function("range")?
-            .create_table_provider_with_args(datafusion::catalog::TableFunctionArgs::new(&args, &state))?;
-        let scan = LogicalPlanBuilder::scan("range", provider_as_source(provider), None)?.build()?;
-        let value = scan.schema().field(0).name().clone();
-        let id = self.new_column("id");
-        // Spark's `id` is a non-nullable bigint.
-        Ok(LogicalPlanBuilder::from(scan)
-            .project(vec![col(Column::new_unqualified(value)).alias(id)])?
-            .build()?)
-    }
-
     fn artifact(&self, hash: &str) -> Result<Arc<Vec<u8>>> {
         self.catalog.cached_artifact(hash).ok_or_else(|| {
             SparkError::new(
@@ -610,8 +612,10 @@ impl<'a> Planner<'a> {
                 &datafusion::arrow::array::RecordBatchOptions::new().with_row_count(Some(batch.num_rows())),
             )?);
         }
+        // The name carries the data's fingerprint, so cached relations over different data differ.
+        let name = crate::cache::local_relation_name(&converted);
         let table = MemTable::try_new(internal_schema, vec![converted])?;
-        Ok(LogicalPlanBuilder::scan("local", provider_as_source(Arc::new(table)), None)?.build()?)
+        Ok(LogicalPlanBuilder::scan(name, provider_as_source(Arc::new(table)), None)?.build()?)
     }
 
     fn read(&mut self, read: &connect::Read) -> Result<LogicalPlan> {

@@ -40,6 +40,10 @@ impl Planner<'_> {
                 return self.renamed(function, args, name, input);
             }
             ("hash", _) => ember_functions::hash::spark_hash(args.to_vec()),
+            ("spark_partition_id", 0) => crate::partitioning::partition_marker(crate::partitioning::PartitionValueKind::PartitionId),
+            ("monotonically_increasing_id", 0) => {
+                crate::partitioning::partition_marker(crate::partitioning::PartitionValueKind::MonotonicId)
+            }
             ("e", 0) => lit(std::f64::consts::E),
             ("pi", 0) => lit(std::f64::consts::PI),
             ("positive", 1) => arg(0),

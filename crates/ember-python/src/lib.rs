@@ -18,7 +18,7 @@ mod udf;
 pub use aggregate::{PythonAggregateUdf, is_aggregate_eval_type};
 pub use group::{GroupMapCall, GroupMapInPython, is_cogrouped_map_eval_type, is_grouped_map_eval_type};
 pub use map::{MapCall, MapInPython, is_map_eval_type, is_table_function_eval_type};
-pub use planner::PythonQueryPlanner;
+pub use planner::{PythonExtensionPlanner, PythonQueryPlanner};
 pub use udf::{PythonScalarUdf, is_scalar_eval_type};
 
 use std::sync::Arc;

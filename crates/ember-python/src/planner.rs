@@ -15,7 +15,7 @@ use crate::group::{GroupMapInPython, GroupMapInPythonExec};
 use crate::map::{MapInPython, MapInPythonExec};
 
 /// Plans [`MapInPython`] and [`GroupMapInPython`] nodes.
-struct PythonExtensionPlanner;
+pub struct PythonExtensionPlanner;
 
 #[async_trait]
 impl ExtensionPlanner for PythonExtensionPlanner {

@@ -67,28 +67,17 @@ pub fn analyze(session: &Session, analyze: Analyze) -> Result<apr::Result, Spark
         }
         Analyze::Persist(p) => {
             let relation = p.relation.ok_or_else(|| SparkError::illegal_argument("persist without a relation"))?;
-            let level = p.storage_level.unwrap_or_else(memory_and_disk);
-            let key = canonical_plan(session, &relation)?;
-            session.storage_levels.lock().unwrap_or_else(|e| e.into_inner()).insert(key, level);
+            crate::cache::persist(session, &relation, p.storage_level.unwrap_or_else(crate::cache::memory_and_disk))?;
             apr::Result::Persist(apr::Persist {})
         }
         Analyze::Unpersist(u) => {
             let relation = u.relation.ok_or_else(|| SparkError::illegal_argument("unpersist without a relation"))?;
-            let key = canonical_plan(session, &relation)?;
-            session.storage_levels.lock().unwrap_or_else(|e| e.into_inner()).remove(&key);
+            crate::cache::unpersist(session, &relation)?;
             apr::Result::Unpersist(apr::Unpersist {})
         }
         Analyze::GetStorageLevel(g) => {
             let relation = g.relation.ok_or_else(|| SparkError::illegal_argument("storage level without a relation"))?;
-            let key = canonical_plan(session, &relation)?;
-            let level = session
-                .storage_levels
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .get(&key)
-                .cloned()
-                .unwrap_or(connect::StorageLevel { replication: 1, ..Default::default() });
-            apr::Result::GetStorageLevel(apr::GetStorageLevel { storage_level: Some(level) })
+            apr::Result::GetStorageLevel(apr::GetStorageLevel { storage_level: Some(crate::cache::storage_level(session, &relation)?) })
         }
         Analyze::JsonToDdl(j) => {
             let tz = session.conf.read().unwrap_or_else(|e| e.into_inner()).planner_config().time_zone;
@@ -109,10 +98,6 @@ pub fn analyze(session: &Session, analyze: Analyze) -> Result<apr::Result, Spark
     })
 }
 
-fn memory_and_disk() -> connect::StorageLevel {
-    connect::StorageLevel { use_disk: true, use_memory: true, use_off_heap: false, deserialized: true, replication: 1 }
-}
-
 fn root(plan: Option<connect::Plan>) -> Result<connect::Relation, SparkError> {
     match plan.and_then(|p| p.op_type) {
         Some(connect::plan::OpType::Root(relation)) => Ok(relation),
@@ -120,30 +105,9 @@ fn root(plan: Option<connect::Plan>) -> Result<connect::Relation, SparkError> {
     }
 }
 
-/// A plan's identity up to the internal names of its columns: equal for
-/// relations that compute the same thing, whatever their plan ids.
+/// A plan's identity up to the internal names of its columns.
 fn canonical_plan(session: &Session, relation: &connect::Relation) -> Result<String, SparkError> {
-    let planned = plan(session, relation)?;
-    let text = format!("{}", planned.plan.display_indent_schema());
-    let mut names: Vec<String> = Vec::new();
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        out.push(c);
-        if c == '#' {
-            let mut digits = String::new();
-            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-                digits.push(*d);
-                chars.next();
-            }
-            let index = names.iter().position(|n| *n == digits).unwrap_or_else(|| {
-                names.push(digits.clone());
-                names.len() - 1
-            });
-            out.push_str(&index.to_string());
-        }
-    }
-    Ok(format!("{out}|{}", planned.names.join(",")))
+    crate::cache::key_of(session, relation)
 }
 
 fn is_local(relation: &connect::Relation) -> bool {
@@ -152,24 +116,7 @@ fn is_local(relation: &connect::Relation) -> bool {
 }
 
 fn explain(session: &Session, relation: &connect::Relation, mode: i32) -> Result<String, SparkError> {
-    use connect::analyze_plan_request::explain::ExplainMode;
-    let planned = plan(session, relation)?;
-    let state = session.ctx.state();
-    let optimized = state.optimize(&planned.plan)?;
-    let physical = futures::executor::block_on(state.create_physical_plan(&optimized))?;
-    let physical_text = datafusion::physical_plan::displayable(physical.as_ref()).indent(true).to_string();
-    let mode = ExplainMode::try_from(mode).unwrap_or(ExplainMode::Simple);
-    Ok(match mode {
-        ExplainMode::Extended | ExplainMode::Cost | ExplainMode::Codegen => format!(
-            "== Parsed Logical Plan ==\n{}\n== Analyzed Logical Plan ==\n{}\n== Optimized Logical Plan ==\n{}\n== Physical Plan ==\n{}\n",
-            planned.plan.display_indent(),
-            planned.plan.display_indent_schema(),
-            optimized.display_indent(),
-            physical_text
-        ),
-        ExplainMode::Formatted => format!("== Physical Plan ==\n{physical_text}\n"),
-        _ => format!("== Physical Plan ==\n{physical_text}\n"),
-    })
+    crate::explain::explain(session, &plan(session, relation)?, mode)
 }
 
 /// A type as `printSchema` names it: nested types by their kind only.

@@ -143,6 +143,20 @@ pub async fn run(session: &Session, catalog: &connect::Catalog) -> Result<Record
         }
         CatType::DropGlobalTempView(v) => bool_value(session.drop_global_view(&v.view_name)),
         CatType::DropTempView(v) => bool_value(session.drop_view(&v.view_name)),
+        CatType::IsCached(t) => bool_value(crate::cache::is_table_cached(session, &split_name_parts(&t.table_name))?),
+        CatType::CacheTable(t) => {
+            let level = t.storage_level.unwrap_or_else(crate::cache::memory_and_disk);
+            crate::cache::cache_table(session, &split_name_parts(&t.table_name), level, true).await?;
+            Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))
+        }
+        CatType::UncacheTable(t) => {
+            crate::cache::uncache_table(session, &split_name_parts(&t.table_name), false)?;
+            Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))
+        }
+        CatType::ClearCache(_) => {
+            session.cache.clear();
+            Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))
+        }
         other => {
             let debug = format!("{other:?}");
             Err(SparkError::unsupported(format!("spark.catalog call {}", debug.split('(').next().unwrap_or("unknown"))))

@@ -160,6 +160,11 @@ impl SessionConf {
             file_source_conf: self.file_source_conf(),
             pivot_max_values: self.get("spark.sql.pivotMaxValues").and_then(|v| v.parse().ok()).unwrap_or(10_000),
             transpose_max_values: self.get("spark.sql.transposeMaxValues").and_then(|v| v.parse().ok()).unwrap_or(500),
+            shuffle_partitions: self
+                .get("spark.sql.shuffle.partitions")
+                .and_then(|v| v.parse::<usize>().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(200),
         }
     }
 

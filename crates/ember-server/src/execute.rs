@@ -7,8 +7,8 @@ use arrow::array::{ArrayRef, RecordBatch, StringArray};
 use arrow::compute::cast;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::ipc::writer::StreamWriter;
-use datafusion::dataframe::DataFrame;
-use datafusion::logical_expr::LogicalPlanBuilder;
+use datafusion::execution::SendableRecordBatchStream;
+use datafusion::logical_expr::{LogicalPlan, LogicalPlanBuilder};
 use ember_planner::sql::{SqlArguments, Statement};
 use ember_planner::{PlannedQuery, Planner, SparkError};
 use ember_protocol::connect::{self, execute_plan_response as epr, relation::RelType};
@@ -118,14 +118,20 @@ fn input_of(input: &Option<Box<connect::Relation>>) -> Result<connect::Relation,
     input.as_deref().cloned().ok_or_else(|| SparkError::illegal_argument("relation without an input"))
 }
 
+/// Runs a plan; a result with Spark's partitioning comes partition by partition, as from Spark.
+async fn execute_in_order(session: &Session, plan: LogicalPlan) -> Result<SendableRecordBatchStream, SparkError> {
+    let state = session.ctx.state();
+    let physical = ember_planner::partitioning::in_partition_order(state.create_physical_plan(&plan).await?);
+    Ok(datafusion::physical_plan::execute_stream(physical, state.task_ctx())?)
+}
+
 /// Runs `relation` and collects at most `limit` rows, with Spark's names.
 async fn collect_limited(responder: &Responder<'_>, relation: &connect::Relation, limit: usize) -> Result<RecordBatch, SparkError> {
     let planned = plan(responder.session, relation)?;
     let spark_schema = output_schema(&planned)?;
     let limited = LogicalPlanBuilder::from(planned.plan.clone()).limit(0, Some(limit))?.build()?;
     let mut batches = Vec::new();
-    let df = DataFrame::new(responder.session.ctx.state(), limited);
-    let mut stream = df.execute_stream().await?;
+    let mut stream = execute_in_order(responder.session, limited).await?;
     let cancel = responder.op.cancel_token();
     loop {
         tokio::select! {
@@ -145,8 +151,7 @@ async fn stream_query(responder: &Responder<'_>, mut planned: PlannedQuery, _tz:
     let schema_message = schema_proto(&spark_schema)?;
     responder.op.push(responder.response(None, Some(schema_message.clone())));
     let max_rows = responder.session.conf.read().unwrap_or_else(|e| e.into_inner()).max_records_per_batch();
-    let df = DataFrame::new(responder.session.ctx.state(), planned.plan);
-    let mut stream = df.execute_stream().await?;
+    let mut stream = execute_in_order(responder.session, planned.plan).await?;
     let mut sent_any = false;
     let mut offset = 0i64;
     let cancel = responder.op.cancel_token();
@@ -374,6 +379,18 @@ async fn execute_command(responder: &Responder<'_>, command: connect::Command) -
         Some(CommandType::WriteOperation(write)) => crate::write::run(responder.session, write).await,
         Some(CommandType::WriteOperationV2(write)) => crate::table_writes::write_v2(responder.session, &write).await,
         Some(CommandType::RegisterFunction(function)) => register_function(responder.session, function),
+        Some(CommandType::CheckpointCommand(checkpoint)) => {
+            let relation_id = crate::cache::checkpoint(responder.session, &checkpoint).await?;
+            let relation = Some(connect::CachedRemoteRelation { relation_id });
+            responder.push(epr::ResponseType::CheckpointCommandResult(connect::CheckpointCommandResult { relation }), None);
+            Ok(())
+        }
+        Some(CommandType::RemoveCachedRemoteRelationCommand(remove)) => {
+            if let Some(relation) = remove.relation {
+                responder.session.cache.remove_checkpoint(&relation.relation_id);
+            }
+            Ok(())
+        }
         Some(CommandType::RegisterTableFunction(function)) => {
             responder.session.register_table_function(function);
             Ok(())

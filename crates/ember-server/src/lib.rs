@@ -2,11 +2,13 @@
 //! DataFusion contexts, speaking the protocol of the PySpark 4.x client.
 
 mod analyze;
+mod cache;
 mod catalog;
 mod conf;
 mod error;
 mod execute;
 mod observed;
+mod explain;
 mod operation;
 mod python_artifacts;
 mod runtime;

@@ -40,8 +40,8 @@ pub struct Session {
     artifacts: RwLock<HashMap<String, Arc<Vec<u8>>>>,
     /// Plan ids of `spark.catalog.createTable` relations that already created their table.
     created_tables: Mutex<std::collections::HashSet<i64>>,
-    /// Storage levels of persisted relations, keyed by their canonical plan.
-    pub storage_levels: Mutex<HashMap<String, connect::StorageLevel>>,
+    /// The session's cached relations and checkpoints.
+    pub cache: crate::cache::SessionCache,
     operations: Mutex<HashMap<String, Arc<Operation>>>,
 }
 
@@ -62,7 +62,7 @@ impl Session {
             .with_config(config)
             .with_runtime_env(execution.runtime.clone())
             .with_default_features()
-            .with_query_planner(Arc::new(ember_python::PythonQueryPlanner))
+            .with_query_planner(Arc::new(ember_planner::partitioning::EmberQueryPlanner))
             .build();
         let mut ctx = SessionContext::new_with_state(state);
         datafusion_spark::register_all(&mut ctx).unwrap_or_else(|e| log::warn!("Spark functions not registered: {e}"));
@@ -79,7 +79,7 @@ impl Session {
             python_table_functions: RwLock::new(HashMap::new()),
             artifacts: RwLock::new(HashMap::new()),
             created_tables: Mutex::new(std::collections::HashSet::new()),
-            storage_levels: Mutex::new(HashMap::new()),
+            cache: Default::default(),
             operations: Mutex::new(HashMap::new()),
         }
     }
@@ -277,6 +277,18 @@ impl Catalog for Session {
             Some(table) => Ok(Some((table.name.clone(), crate::tables::read_relation(&table)?))),
             None => Ok(None),
         }
+    }
+
+    fn caches_anything(&self) -> bool {
+        !self.cache.is_empty()
+    }
+
+    fn cached(&self, key: &str) -> Option<Arc<ember_planner::cache::CacheEntry>> {
+        self.cache.get(key)
+    }
+
+    fn checkpoint(&self, id: &str) -> Option<Arc<ember_planner::cache::CacheEntry>> {
+        self.cache.checkpoint(id)
     }
 }
 

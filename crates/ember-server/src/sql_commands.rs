@@ -236,6 +236,18 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             rows.retain(|(_, name, _)| pattern.as_deref().is_none_or(|p| matches_pattern(p, name)));
             listing(rows, "viewName")
         }
+        Command::CacheTable { name, lazy, options, query } => {
+            crate::cache::cache_table_command(session, &name, lazy, &options, query).await?;
+            Ok(empty())
+        }
+        Command::UncacheTable { name, if_exists } => {
+            crate::cache::uncache_table(session, &name, if_exists)?;
+            Ok(empty())
+        }
+        Command::ClearCache => {
+            session.cache.clear();
+            Ok(empty())
+        }
         Command::DropFunction { name, temporary, if_exists } => {
             let dropped = matches!(name.as_slice(), [function] if session.drop_function(function));
             if dropped || if_exists {

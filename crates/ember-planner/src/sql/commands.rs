@@ -91,6 +91,12 @@ pub enum Command {
     Reset { key: Option<String> },
     /// `DROP [TEMPORARY] FUNCTION [IF EXISTS] name`.
     DropFunction { name: ObjectName, temporary: bool, if_exists: bool },
+    /// `CACHE [LAZY] TABLE name [OPTIONS ('storageLevel' 'LEVEL')] [[AS] query]`.
+    CacheTable { name: ObjectName, lazy: bool, options: Properties, query: Option<connect::Relation> },
+    /// `UNCACHE TABLE [IF EXISTS] name`.
+    UncacheTable { name: ObjectName, if_exists: bool },
+    /// `CLEAR CACHE`.
+    ClearCache,
 }
 
 /// Parses `sql` if it is one of the commands above; `None` leaves it to the
@@ -200,6 +206,24 @@ impl Cursor<'_> {
                 self.skip(2);
                 let if_exists = self.words(&["IF", "EXISTS"]);
                 Command::DropView { name: self.object_name()?, if_exists }
+            }
+            ("CACHE", "TABLE" | "LAZY") => {
+                self.skip(1);
+                let lazy = self.word("LAZY");
+                self.expect_word("TABLE")?;
+                let name = self.object_name()?;
+                let options = if self.word("OPTIONS") { self.properties()? } else { Vec::new() };
+                let has_query = self.word("AS") || !self.peek_is_end();
+                Command::CacheTable { name, lazy, options, query: if has_query { Some(self.query()?) } else { None } }
+            }
+            ("UNCACHE", "TABLE") => {
+                self.skip(2);
+                let if_exists = self.words(&["IF", "EXISTS"]);
+                Command::UncacheTable { name: self.object_name()?, if_exists }
+            }
+            ("CLEAR", "CACHE") => {
+                self.skip(2);
+                Command::ClearCache
             }
             ("SHOW", "VIEWS") => {
                 self.skip(2);

@@ -1,0 +1,537 @@
+//! Physical operators for Spark's partitioning: the shuffle of
+//! `repartition`, the merge of `coalesce`, the columns that read a row's
+//! partition, and the in-order concatenation Spark's `collect` implies.
+
+use std::fmt;
+use std::sync::Arc;
+
+use datafusion::arrow::array::{ArrayRef, AsArray, Int32Array, Int64Array, RecordBatch, UInt32Array};
+use datafusion::arrow::compute::take_record_batch;
+use datafusion::arrow::datatypes::{Field, Int32Type, Schema, SchemaRef};
+use datafusion::arrow::row::{OwnedRow, RowConverter, SortField};
+use datafusion::common::Result;
+use datafusion::common::tree_node::TreeNodeRecursion;
+use datafusion::error::DataFusionError;
+use datafusion::execution::{SendableRecordBatchStream, TaskContext};
+use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr, PhysicalSortExpr};
+use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, Partitioning, PlanProperties};
+use futures::{StreamExt, TryStreamExt};
+use tokio::sync::OnceCell;
+
+use super::nodes::PartitionValueKind;
+use super::round_robin::round_robin_start;
+
+fn properties(schema: SchemaRef, partitions: usize, emission: EmissionType) -> Arc<PlanProperties> {
+    Arc::new(PlanProperties::new(
+        EquivalenceProperties::new(schema),
+        Partitioning::UnknownPartitioning(partitions.max(1)),
+        emission,
+        Boundedness::Bounded,
+    ))
+}
+
+fn one_input(children: Vec<Arc<dyn ExecutionPlan>>, what: &str) -> Result<Arc<dyn ExecutionPlan>> {
+    children.into_iter().next().ok_or_else(|| DataFusionError::Internal(format!("{what} needs its input")))
+}
+
+fn no_expressions() -> Result<TreeNodeRecursion> {
+    Ok(TreeNodeRecursion::Continue)
+}
+
+/// How a [`ShuffleExec`] picks each row's output partition.
+#[derive(Debug, Clone)]
+pub enum Router {
+    /// Dealt out in turn from Spark's start for each input partition.
+    RoundRobin,
+    /// The value of this INT expression.
+    Hash(Arc<dyn PhysicalExpr>),
+    /// The range of the sort keys, between bounds chosen from all rows.
+    Range(Vec<PhysicalSortExpr>),
+}
+
+type Buckets = std::result::Result<Arc<Vec<Vec<RecordBatch>>>, Arc<DataFusionError>>;
+
+/// Reads all of its input and deals the rows to `partitions` outputs.
+#[derive(Debug)]
+pub struct ShuffleExec {
+    input: Arc<dyn ExecutionPlan>,
+    router: Router,
+    partitions: usize,
+    properties: Arc<PlanProperties>,
+    buckets: Arc<OnceCell<Buckets>>,
+}
+
+impl ShuffleExec {
+    /// A shuffle of `input` into `partitions` outputs.
+    pub fn new(input: Arc<dyn ExecutionPlan>, router: Router, partitions: usize) -> Self {
+        let properties = properties(input.schema(), partitions, EmissionType::Final);
+        ShuffleExec { input, router, partitions: partitions.max(1), properties, buckets: Arc::new(OnceCell::new()) }
+    }
+}
+
+impl DisplayAs for ShuffleExec {
+    fn fmt_as(&self, _: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
+        let n = self.partitions;
+        match &self.router {
+            Router::RoundRobin => write!(f, "Exchange RoundRobinPartitioning({n})"),
+            Router::Hash(expr) => write!(f, "Exchange HashPartitioning({expr}, {n})"),
+            Router::Range(order) => {
+                let keys: Vec<String> = order.iter().map(|s| s.to_string()).collect();
+                write!(f, "Exchange RangePartitioning({}, {n})", keys.join(", "))
+            }
+        }
+    }
+}
+
+impl ExecutionPlan for ShuffleExec {
+    fn name(&self) -> &str {
+        "ShuffleExec"
+    }
+
+    fn properties(&self) -> &Arc<PlanProperties> {
+        &self.properties
+    }
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        vec![&self.input]
+    }
+
+    fn benefits_from_input_partitioning(&self) -> Vec<bool> {
+        vec![false]
+    }
+
+    fn apply_expressions(&self, f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>) -> Result<TreeNodeRecursion> {
+        match &self.router {
+            Router::Hash(expr) => f(expr),
+            Router::Range(order) => {
+                for sort in order {
+                    if f(&sort.expr)? == TreeNodeRecursion::Stop {
+                        return Ok(TreeNodeRecursion::Stop);
+                    }
+                }
+                no_expressions()
+            }
+            Router::RoundRobin => no_expressions(),
+        }
+    }
+
+    fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
+        Ok(Arc::new(ShuffleExec::new(one_input(children, "a shuffle")?, self.router.clone(), self.partitions)))
+    }
+
+    fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
+        let (input, router, n, buckets) = (self.input.clone(), self.router.clone(), self.partitions, self.buckets.clone());
+        let output = futures::stream::once(async move {
+            let buckets = buckets
+                .get_or_init(|| async move { shuffle(input, context, &router, n).await.map(Arc::new).map_err(Arc::new) })
+                .await
+                .clone()
+                .map_err(DataFusionError::Shared)?;
+            let batches: Vec<Result<RecordBatch>> = buckets[partition].iter().cloned().map(Ok).collect();
+            Ok::<_, DataFusionError>(futures::stream::iter(batches))
+        })
+        .try_flatten();
+        Ok(Box::pin(RecordBatchStreamAdapter::new(self.schema(), output)))
+    }
+}
+
+/// Reads every input partition and deals its rows to `n` buckets.
+async fn shuffle(input: Arc<dyn ExecutionPlan>, context: Arc<TaskContext>, router: &Router, n: usize) -> Result<Vec<Vec<RecordBatch>>> {
+    let inputs = input.output_partitioning().partition_count();
+    let reads = (0..inputs).map(|p| {
+        let stream = input.execute(p, context.clone());
+        async move { stream?.try_collect::<Vec<RecordBatch>>().await }
+    });
+    let partitions = futures::future::try_join_all(reads).await?;
+    let bounds = match router {
+        Router::Range(order) => Some(RangeBounds::new(order, &partitions, n)?),
+        _ => None,
+    };
+    let mut buckets = vec![Vec::new(); n];
+    for (p, batches) in partitions.iter().enumerate() {
+        let mut position = round_robin_start(p, n);
+        for batch in batches.iter().filter(|b| b.num_rows() > 0) {
+            let targets: Vec<usize> = match (router, &bounds) {
+                (Router::RoundRobin, _) => (0..batch.num_rows())
+                    .map(|_| {
+                        position += 1;
+                        position.rem_euclid(n as i64) as usize
+                    })
+                    .collect(),
+                (Router::Hash(expr), _) => {
+                    let values = expr.evaluate(batch)?.into_array(batch.num_rows())?;
+                    values.as_primitive::<Int32Type>().iter().map(|v| v.unwrap_or(0).rem_euclid(n as i32) as usize).collect()
+                }
+                (Router::Range(_), Some(bounds)) => bounds.targets(batch)?,
+                (Router::Range(_), None) => unreachable!("range bounds are computed above"),
+            };
+            let mut indexes = vec![Vec::new(); n];
+            for (row, target) in targets.into_iter().enumerate() {
+                indexes[target].push(row as u32);
+            }
+            for (bucket, rows) in buckets.iter_mut().zip(indexes) {
+                if !rows.is_empty() {
+                    bucket.push(take_record_batch(batch, &UInt32Array::from(rows))?);
+                }
+            }
+        }
+    }
+    Ok(buckets)
+}
+
+/// The upper bounds of all but the last range partition, chosen as Spark's
+/// range partitioner chooses them from a sample holding every row.
+struct RangeBounds {
+    order: Vec<PhysicalSortExpr>,
+    converter: RowConverter,
+    bounds: Vec<OwnedRow>,
+}
+
+impl RangeBounds {
+    fn new(order: &[PhysicalSortExpr], partitions: &[Vec<RecordBatch>], n: usize) -> Result<Self> {
+        let fields = order
+            .iter()
+            .map(|s| {
+                let schema = partitions.iter().flatten().next().map(|b| b.schema()).unwrap_or_else(|| Arc::new(Schema::empty()));
+                Ok(SortField::new_with_options(s.expr.data_type(&schema)?, s.options))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut ranged = RangeBounds { order: order.to_vec(), converter: RowConverter::new(fields)?, bounds: Vec::new() };
+        let mut keys: Vec<OwnedRow> = Vec::new();
+        for batch in partitions.iter().flatten() {
+            let rows = ranged.converter.convert_columns(&ranged.keys(batch)?)?;
+            keys.extend(rows.iter().map(|r| r.owned()));
+        }
+        keys.sort();
+        let step = keys.len() as f64 / n as f64;
+        let (mut cumulative, mut target) = (0.0, step);
+        for key in keys {
+            if ranged.bounds.len() + 1 >= n {
+                break;
+            }
+            cumulative += 1.0;
+            if cumulative >= target && ranged.bounds.last().is_none_or(|last| key > *last) {
+                ranged.bounds.push(key);
+                target += step;
+            }
+        }
+        Ok(ranged)
+    }
+
+    fn keys(&self, batch: &RecordBatch) -> Result<Vec<ArrayRef>> {
+        self.order.iter().map(|s| s.expr.evaluate(batch)?.into_array(batch.num_rows())).collect()
+    }
+
+    /// Each row's partition: the first bound not below its key.
+    fn targets(&self, batch: &RecordBatch) -> Result<Vec<usize>> {
+        let rows = self.converter.convert_columns(&self.keys(batch)?)?;
+        Ok(rows.iter().map(|row| self.bounds.iter().take_while(|b| row > b.row()).count()).collect())
+    }
+}
+
+/// `coalesce(n)`: output partition `i` of `n` reads input partitions
+/// `i * k / n` to `(i + 1) * k / n` of `k`, one after the other.
+#[derive(Debug)]
+pub struct CoalesceExec {
+    input: Arc<dyn ExecutionPlan>,
+    partitions: usize,
+    properties: Arc<PlanProperties>,
+}
+
+impl CoalesceExec {
+    /// Merges `input`'s partitions into `partitions` (fewer) ones.
+    pub fn new(input: Arc<dyn ExecutionPlan>, partitions: usize) -> Self {
+        let partitions = partitions.clamp(1, input.output_partitioning().partition_count().max(1));
+        let properties = properties(input.schema(), partitions, EmissionType::Incremental);
+        CoalesceExec { input, partitions, properties }
+    }
+}
+
+impl DisplayAs for CoalesceExec {
+    fn fmt_as(&self, _: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "Coalesce {}", self.partitions)
+    }
+}
+
+impl ExecutionPlan for CoalesceExec {
+    fn name(&self) -> &str {
+        "CoalesceExec"
+    }
+
+    fn properties(&self) -> &Arc<PlanProperties> {
+        &self.properties
+    }
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        vec![&self.input]
+    }
+
+    fn benefits_from_input_partitioning(&self) -> Vec<bool> {
+        vec![false]
+    }
+
+    fn apply_expressions(&self, _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>) -> Result<TreeNodeRecursion> {
+        no_expressions()
+    }
+
+    fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
+        Ok(Arc::new(CoalesceExec::new(one_input(children, "a coalesce")?, self.partitions)))
+    }
+
+    fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
+        let (k, n) = (self.input.output_partitioning().partition_count(), self.partitions);
+        let inputs = (partition * k / n)..((partition + 1) * k / n);
+        Ok(concatenated(self.input.clone(), inputs, context))
+    }
+}
+
+/// The input partitions in `inputs`, each read to its end before the next.
+fn concatenated(input: Arc<dyn ExecutionPlan>, inputs: std::ops::Range<usize>, context: Arc<TaskContext>) -> SendableRecordBatchStream {
+    let schema = input.schema();
+    let streams = futures::stream::iter(inputs.map(move |p| input.execute(p, context.clone())));
+    Box::pin(RecordBatchStreamAdapter::new(schema, streams.try_flatten()))
+}
+
+/// All of its input's partitions as one, in partition order: the order in
+/// which Spark returns the rows of a multi-partition result.
+#[derive(Debug)]
+pub struct OrderedConcatExec {
+    input: Arc<dyn ExecutionPlan>,
+    properties: Arc<PlanProperties>,
+}
+
+impl OrderedConcatExec {
+    /// `input`'s partitions, concatenated.
+    pub fn new(input: Arc<dyn ExecutionPlan>) -> Self {
+        let properties = properties(input.schema(), 1, EmissionType::Incremental);
+        OrderedConcatExec { input, properties }
+    }
+}
+
+impl DisplayAs for OrderedConcatExec {
+    fn fmt_as(&self, _: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "OrderedConcatExec")
+    }
+}
+
+impl ExecutionPlan for OrderedConcatExec {
+    fn name(&self) -> &str {
+        "OrderedConcatExec"
+    }
+
+    fn properties(&self) -> &Arc<PlanProperties> {
+        &self.properties
+    }
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        vec![&self.input]
+    }
+
+    fn benefits_from_input_partitioning(&self) -> Vec<bool> {
+        vec![false]
+    }
+
+    fn apply_expressions(&self, _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>) -> Result<TreeNodeRecursion> {
+        no_expressions()
+    }
+
+    fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
+        Ok(Arc::new(OrderedConcatExec::new(one_input(children, "a concatenation")?)))
+    }
+
+    fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
+        if partition != 0 {
+            return Err(DataFusionError::Internal(format!("a concatenation has one partition, not {partition}")));
+        }
+        Ok(concatenated(self.input.clone(), 0..self.input.output_partitioning().partition_count(), context))
+    }
+}
+
+/// Appends each row's partition id or monotonically increasing id.
+#[derive(Debug)]
+pub struct PartitionValueExec {
+    input: Arc<dyn ExecutionPlan>,
+    kind: PartitionValueKind,
+    schema: SchemaRef,
+    properties: Arc<PlanProperties>,
+}
+
+impl PartitionValueExec {
+    /// `input` with one more column, `name`, of `kind`.
+    pub fn new(input: Arc<dyn ExecutionPlan>, kind: PartitionValueKind, name: &str) -> Self {
+        let mut fields: Vec<Arc<Field>> = input.schema().fields().iter().cloned().collect();
+        fields.push(Arc::new(Field::new(name, kind.data_type(), false)));
+        let schema = Arc::new(Schema::new(fields));
+        let properties = properties(schema.clone(), input.output_partitioning().partition_count(), EmissionType::Incremental);
+        PartitionValueExec { input, kind, schema, properties }
+    }
+}
+
+impl DisplayAs for PartitionValueExec {
+    fn fmt_as(&self, _: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
+        let name = self.schema.fields().last().map(|f| f.name().as_str()).unwrap_or_default();
+        write!(f, "PartitionValueExec: {:?} AS {name}", self.kind)
+    }
+}
+
+impl ExecutionPlan for PartitionValueExec {
+    fn name(&self) -> &str {
+        "PartitionValueExec"
+    }
+
+    fn properties(&self) -> &Arc<PlanProperties> {
+        &self.properties
+    }
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        vec![&self.input]
+    }
+
+    fn benefits_from_input_partitioning(&self) -> Vec<bool> {
+        vec![false]
+    }
+
+    fn apply_expressions(&self, _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>) -> Result<TreeNodeRecursion> {
+        no_expressions()
+    }
+
+    fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
+        let name = self.schema.fields().last().map(|f| f.name().clone()).unwrap_or_default();
+        Ok(Arc::new(PartitionValueExec::new(one_input(children, "a partition value")?, self.kind, &name)))
+    }
+
+    fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
+        let (schema, kind) = (self.schema.clone(), self.kind);
+        let mut position: i64 = 0;
+        let output = self.input.execute(partition, context)?.map(move |batch| {
+            let batch = batch?;
+            let rows = batch.num_rows();
+            let value: ArrayRef = match kind {
+                PartitionValueKind::PartitionId => Arc::new(Int32Array::from(vec![partition as i32; rows])),
+                PartitionValueKind::MonotonicId => {
+                    let first = ((partition as i64) << 33) + position;
+                    Arc::new(Int64Array::from_iter_values(first..first + rows as i64))
+                }
+            };
+            position += rows as i64;
+            let mut columns = batch.columns().to_vec();
+            columns.push(value);
+            Ok(RecordBatch::try_new(schema.clone(), columns)?)
+        });
+        Ok(Box::pin(RecordBatchStreamAdapter::new(self.schema.clone(), output)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::arrow::datatypes::DataType;
+    use datafusion::physical_expr::expressions::col;
+    use datafusion::datasource::memory::MemorySourceConfig;
+
+    fn batch(values: Vec<i64>) -> RecordBatch {
+        RecordBatch::try_from_iter([("a", Arc::new(Int64Array::from(values)) as ArrayRef)]).unwrap()
+    }
+
+    #[test]
+    fn range_bounds_split_sorted_keys_evenly_and_skip_duplicates() {
+        let schema = Arc::new(Schema::new(vec![Field::new("a", DataType::Int64, false)]));
+        let order = vec![PhysicalSortExpr::new_default(col("a", &schema).unwrap())];
+        let input = vec![vec![batch(vec![5, 1, 9, 3, 7, 2])], vec![batch(vec![8, 4, 6, 10])]];
+        let bounds = RangeBounds::new(&order, &input, 3).unwrap();
+        let targets = bounds.targets(&batch((1..=10).collect())).unwrap();
+        assert_eq!(targets, vec![0, 0, 0, 0, 1, 1, 1, 2, 2, 2]);
+        let same = vec![vec![batch(vec![1, 1, 1, 1])]];
+        assert_eq!(RangeBounds::new(&order, &same, 2).unwrap().targets(&batch(vec![1, 2])).unwrap(), vec![0, 1]);
+    }
+
+    #[tokio::test]
+    async fn monotonic_ids_count_rows_within_each_partition() {
+        let schema = batch(vec![]).schema();
+        let memory = MemorySourceConfig::try_new_exec(&[vec![batch(vec![1, 2])], vec![batch(vec![3])]], schema, None).unwrap();
+        let exec = PartitionValueExec::new(memory, PartitionValueKind::MonotonicId, "id");
+        let ctx = Arc::new(TaskContext::default());
+        let second: Vec<RecordBatch> = exec.execute(1, ctx.clone()).unwrap().try_collect().await.unwrap();
+        assert_eq!(second[0].column(1).as_primitive::<datafusion::arrow::datatypes::Int64Type>().value(0), 1 << 33);
+        let concat = OrderedConcatExec::new(Arc::new(exec));
+        let all: Vec<RecordBatch> = concat.execute(0, ctx).unwrap().try_collect().await.unwrap();
+        let ids: Vec<i64> = all.iter().flat_map(|b| b.column(1).as_primitive::<datafusion::arrow::datatypes::Int64Type>().values().to_vec()).collect();
+        assert_eq!(ids, vec![0, 1, 1 << 33]);
+    }
+}
+
+/// `sortWithinPartitions`: sorts each partition on its own. Its own
+/// operator, because DataFusion drops sorts that no parent asks for.
+#[derive(Debug)]
+pub struct PartitionSortExec {
+    input: Arc<dyn ExecutionPlan>,
+    order: Vec<PhysicalSortExpr>,
+    properties: Arc<PlanProperties>,
+}
+
+impl PartitionSortExec {
+    /// Sorts each partition of `input` by `order`.
+    pub fn new(input: Arc<dyn ExecutionPlan>, order: Vec<PhysicalSortExpr>) -> Self {
+        let properties = properties(input.schema(), input.output_partitioning().partition_count(), EmissionType::Final);
+        PartitionSortExec { input, order, properties }
+    }
+}
+
+impl DisplayAs for PartitionSortExec {
+    fn fmt_as(&self, _: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
+        let keys: Vec<String> = self.order.iter().map(|s| s.to_string()).collect();
+        write!(f, "Sort [{}], false", keys.join(", "))
+    }
+}
+
+impl ExecutionPlan for PartitionSortExec {
+    fn name(&self) -> &str {
+        "PartitionSortExec"
+    }
+
+    fn properties(&self) -> &Arc<PlanProperties> {
+        &self.properties
+    }
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        vec![&self.input]
+    }
+
+    fn benefits_from_input_partitioning(&self) -> Vec<bool> {
+        vec![false]
+    }
+
+    fn apply_expressions(&self, f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>) -> Result<TreeNodeRecursion> {
+        for sort in &self.order {
+            if f(&sort.expr)? == TreeNodeRecursion::Stop {
+                return Ok(TreeNodeRecursion::Stop);
+            }
+        }
+        no_expressions()
+    }
+
+    fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
+        Ok(Arc::new(PartitionSortExec::new(one_input(children, "a sort")?, self.order.clone())))
+    }
+
+    fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
+        let (input, order, schema) = (self.input.execute(partition, context)?, self.order.clone(), self.schema());
+        let sorted_schema = schema.clone();
+        let output = futures::stream::once(async move {
+            let batches: Vec<RecordBatch> = input.try_collect().await?;
+            let all = datafusion::arrow::compute::concat_batches(&sorted_schema, &batches)?;
+            let columns = order
+                .iter()
+                .map(|s| {
+                    let values = s.expr.evaluate(&all)?.into_array(all.num_rows())?;
+                    Ok(datafusion::arrow::compute::SortColumn { values, options: Some(s.options) })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let indexes = datafusion::arrow::compute::lexsort_to_indices(&columns, None)?;
+            Ok(take_record_batch(&all, &indexes)?)
+        });
+        Ok(Box::pin(RecordBatchStreamAdapter::new(schema, output)))
+    }
+}

@@ -1,0 +1,16 @@
+//! Spark's partitioning of rows: `spark.range(…, numPartitions)`,
+//! `repartition`, `repartitionByRange`, `coalesce`, and the functions that
+//! read a row's partition (`spark_partition_id()`,
+//! `monotonically_increasing_id()`), with the partition ids Spark gives.
+
+mod exec;
+mod nodes;
+mod physical;
+mod placement;
+mod range;
+mod round_robin;
+
+pub use nodes::{PartitionValue, PartitionValueKind, RepartitionScheme, SortWithinPartitions, SparkRepartition};
+pub use physical::{EmberQueryPlanner, in_partition_order};
+pub use placement::{partition_marker, place_partition_values};
+pub use range::SparkRange;

@@ -1,0 +1,232 @@
+//! Logical plan nodes that give rows Spark's partitions, and that read a
+//! row's partition (`spark_partition_id()`, `monotonically_increasing_id()`).
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType, Field};
+use datafusion::common::{DFSchema, DFSchemaRef, Result};
+use datafusion::error::DataFusionError;
+use datafusion::logical_expr::{Expr, Extension, LogicalPlan, SortExpr, UserDefinedLogicalNodeCore};
+
+/// How a [`SparkRepartition`] assigns rows to its partitions.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RepartitionScheme {
+    /// `repartition(n)`: each input partition deals its rows out in turn,
+    /// from a start that Spark derives from the input partition's index.
+    RoundRobin,
+    /// `repartition(n, cols)`: this INT expression (Spark's
+    /// `pmod(hash(cols), n)`) names each row's partition.
+    Hash(Expr),
+    /// `repartitionByRange(n, cols)`: ranges of the sort keys, bounded as
+    /// Spark's range partitioner bounds them.
+    Range(Vec<SortExpr>),
+    /// `coalesce(n)`: neighbouring input partitions merged without a shuffle.
+    Coalesce,
+}
+
+/// Gives its input's rows `partitions` partitions by `scheme`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SparkRepartition {
+    /// The rows to repartition.
+    pub input: LogicalPlan,
+    /// How rows are assigned.
+    pub scheme: RepartitionScheme,
+    /// The number of output partitions (at most, for a coalesce).
+    pub partitions: usize,
+}
+
+impl SparkRepartition {
+    /// The node as a logical plan.
+    pub fn plan(input: LogicalPlan, scheme: RepartitionScheme, partitions: usize) -> LogicalPlan {
+        LogicalPlan::Extension(Extension { node: Arc::new(SparkRepartition { input, scheme, partitions: partitions.max(1) }) })
+    }
+}
+
+impl PartialOrd for SparkRepartition {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        (self == other).then_some(Ordering::Equal)
+    }
+}
+
+impl UserDefinedLogicalNodeCore for SparkRepartition {
+    fn name(&self) -> &str {
+        "SparkRepartition"
+    }
+
+    fn inputs(&self) -> Vec<&LogicalPlan> {
+        vec![&self.input]
+    }
+
+    fn schema(&self) -> &DFSchemaRef {
+        self.input.schema()
+    }
+
+    fn expressions(&self) -> Vec<Expr> {
+        match &self.scheme {
+            RepartitionScheme::Hash(expr) => vec![expr.clone()],
+            RepartitionScheme::Range(order) => order.iter().map(|s| s.expr.clone()).collect(),
+            RepartitionScheme::RoundRobin | RepartitionScheme::Coalesce => vec![],
+        }
+    }
+
+    fn fmt_for_explain(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let n = self.partitions;
+        match &self.scheme {
+            RepartitionScheme::RoundRobin => write!(f, "Repartition: RoundRobinPartitioning({n})"),
+            RepartitionScheme::Hash(expr) => write!(f, "Repartition: HashPartitioning({expr}, {n})"),
+            RepartitionScheme::Range(order) => {
+                let keys: Vec<String> = order.iter().map(|s| s.to_string()).collect();
+                write!(f, "Repartition: RangePartitioning({}, {n})", keys.join(", "))
+            }
+            RepartitionScheme::Coalesce => write!(f, "Repartition: Coalesce({n})"),
+        }
+    }
+
+    fn with_exprs_and_inputs(&self, exprs: Vec<Expr>, mut inputs: Vec<LogicalPlan>) -> Result<Self> {
+        let input = inputs.pop().ok_or_else(|| DataFusionError::Internal("a repartition needs its input".into()))?;
+        let scheme = match &self.scheme {
+            RepartitionScheme::Hash(_) => {
+                RepartitionScheme::Hash(exprs.into_iter().next().ok_or_else(|| DataFusionError::Internal("hash key missing".into()))?)
+            }
+            RepartitionScheme::Range(order) => RepartitionScheme::Range(
+                order.iter().zip(exprs).map(|(s, expr)| SortExpr::new(expr, s.asc, s.nulls_first)).collect(),
+            ),
+            other => other.clone(),
+        };
+        Ok(SparkRepartition { input, scheme, partitions: self.partitions })
+    }
+}
+
+/// What a [`PartitionValue`] node appends to each row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd)]
+pub enum PartitionValueKind {
+    /// The row's partition index, an INT.
+    PartitionId,
+    /// The partition index shifted left by 33 bits plus the row's position
+    /// in its partition, a BIGINT.
+    MonotonicId,
+}
+
+impl PartitionValueKind {
+    /// The appended column's type.
+    pub fn data_type(self) -> DataType {
+        match self {
+            PartitionValueKind::PartitionId => DataType::Int32,
+            PartitionValueKind::MonotonicId => DataType::Int64,
+        }
+    }
+}
+
+/// Its input's rows with one more column, named `name`, of `kind`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PartitionValue {
+    /// The rows.
+    pub input: LogicalPlan,
+    /// What the appended column holds.
+    pub kind: PartitionValueKind,
+    /// The appended column's (internal) name.
+    pub name: String,
+    schema: DFSchemaRef,
+}
+
+impl PartitionValue {
+    /// The node as a logical plan.
+    pub fn plan(input: LogicalPlan, kind: PartitionValueKind, name: String) -> Result<LogicalPlan> {
+        let schema = output_schema(&input, kind, &name)?;
+        Ok(LogicalPlan::Extension(Extension { node: Arc::new(PartitionValue { input, kind, name, schema }) }))
+    }
+}
+
+fn output_schema(input: &LogicalPlan, kind: PartitionValueKind, name: &str) -> Result<DFSchemaRef> {
+    let appended = DFSchema::from_unqualified_fields(vec![Field::new(name, kind.data_type(), false)].into(), Default::default())?;
+    let mut schema = input.schema().as_ref().clone();
+    schema.merge(&appended);
+    Ok(Arc::new(schema))
+}
+
+impl PartialOrd for PartitionValue {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        (self == other).then_some(Ordering::Equal)
+    }
+}
+
+impl UserDefinedLogicalNodeCore for PartitionValue {
+    fn name(&self) -> &str {
+        "PartitionValue"
+    }
+
+    fn inputs(&self) -> Vec<&LogicalPlan> {
+        vec![&self.input]
+    }
+
+    fn schema(&self) -> &DFSchemaRef {
+        &self.schema
+    }
+
+    fn expressions(&self) -> Vec<Expr> {
+        vec![]
+    }
+
+    fn fmt_for_explain(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "PartitionValue: {:?} AS {}", self.kind, self.name)
+    }
+
+    fn with_exprs_and_inputs(&self, _exprs: Vec<Expr>, mut inputs: Vec<LogicalPlan>) -> Result<Self> {
+        let input = inputs.pop().ok_or_else(|| DataFusionError::Internal("a partition value needs its input".into()))?;
+        let schema = output_schema(&input, self.kind, &self.name)?;
+        Ok(PartitionValue { input, kind: self.kind, name: self.name.clone(), schema })
+    }
+}
+
+/// `sortWithinPartitions`: each partition's rows sorted on their own.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SortWithinPartitions {
+    /// The rows.
+    pub input: LogicalPlan,
+    /// The sort keys.
+    pub order: Vec<SortExpr>,
+}
+
+impl SortWithinPartitions {
+    /// The node as a logical plan.
+    pub fn plan(input: LogicalPlan, order: Vec<SortExpr>) -> LogicalPlan {
+        LogicalPlan::Extension(Extension { node: Arc::new(SortWithinPartitions { input, order }) })
+    }
+}
+
+impl PartialOrd for SortWithinPartitions {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        (self == other).then_some(Ordering::Equal)
+    }
+}
+
+impl UserDefinedLogicalNodeCore for SortWithinPartitions {
+    fn name(&self) -> &str {
+        "SortWithinPartitions"
+    }
+
+    fn inputs(&self) -> Vec<&LogicalPlan> {
+        vec![&self.input]
+    }
+
+    fn schema(&self) -> &DFSchemaRef {
+        self.input.schema()
+    }
+
+    fn expressions(&self) -> Vec<Expr> {
+        self.order.iter().map(|s| s.expr.clone()).collect()
+    }
+
+    fn fmt_for_explain(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let keys: Vec<String> = self.order.iter().map(|s| s.to_string()).collect();
+        write!(f, "SortWithinPartitions: {}", keys.join(", "))
+    }
+
+    fn with_exprs_and_inputs(&self, exprs: Vec<Expr>, mut inputs: Vec<LogicalPlan>) -> Result<Self> {
+        let input = inputs.pop().ok_or_else(|| DataFusionError::Internal("a sort needs its input".into()))?;
+        let order = self.order.iter().zip(exprs).map(|(s, expr)| SortExpr::new(expr, s.asc, s.nulls_first)).collect();
+        Ok(SortWithinPartitions { input, order })
+    }
+}

@@ -1,0 +1,84 @@
+//! Relations that set Spark's partitioning: `spark.range` with its number of
+//! partitions, `repartition`, `repartitionByRange` and `coalesce`.
+
+use std::sync::Arc;
+
+use datafusion::common::Column;
+use datafusion::datasource::provider_as_source;
+use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, Operator, binary_expr, col, lit};
+use ember_protocol::connect::{self, expression::ExprType};
+
+use crate::error::{Result, SparkError};
+use crate::partitioning::{RepartitionScheme, SparkRange, SparkRepartition};
+use crate::plan::Planner;
+
+impl Planner<'_> {
+    /// `spark.range(start, end, step, numPartitions)`: without a number of
+    /// partitions, as many as the session runs tasks in parallel.
+    pub(crate) fn range(&mut self, range: &connect::Range) -> Result<LogicalPlan> {
+        if range.step == 0 {
+            return Err(SparkError::illegal_argument("The step of a range must not be 0"));
+        }
+        let partitions = match range.num_partitions {
+            Some(n) if n <= 0 => return Err(SparkError::illegal_argument(format!("The number of partitions must be positive, got {n}"))),
+            Some(n) => n as usize,
+            None => self.ctx.state().config().target_partitions(),
+        };
+        let source = SparkRange { start: range.start.unwrap_or(0), end: range.end, step: range.step, partitions };
+        let scan = LogicalPlanBuilder::scan("range", provider_as_source(Arc::new(source)), None)?.build()?;
+        let id = self.new_column("id");
+        Ok(LogicalPlanBuilder::from(scan).project(vec![col(Column::new_unqualified("id")).alias(id)])?.build()?)
+    }
+
+    /// `repartition(n)` (a shuffle) and `coalesce(n)` (a merge).
+    pub(crate) fn repartition(&mut self, repartition: &connect::Repartition) -> Result<LogicalPlan> {
+        let input = self.input(&repartition.input)?;
+        let n = positive_partitions(repartition.num_partitions)?;
+        let scheme = if repartition.shuffle.unwrap_or(false) { RepartitionScheme::RoundRobin } else { RepartitionScheme::Coalesce };
+        Ok(SparkRepartition::plan(input, scheme, n))
+    }
+
+    /// `repartition(n, cols)` and `repartition(cols)` hash the columns as
+    /// Spark does; `repartitionByRange` (sort orders) splits by ranges.
+    pub(crate) fn repartition_by_expression(&mut self, repartition: &connect::RepartitionByExpression) -> Result<LogicalPlan> {
+        let input = self.input(&repartition.input)?;
+        let n = match repartition.num_partitions {
+            Some(n) => positive_partitions(n)?,
+            None => self.config.shuffle_partitions,
+        };
+        let sort_orders: Vec<&connect::expression::SortOrder> = repartition
+            .partition_exprs
+            .iter()
+            .filter_map(|e| match &e.expr_type {
+                Some(ExprType::SortOrder(order)) => Some(order.as_ref()),
+                _ => None,
+            })
+            .collect();
+        if sort_orders.is_empty() {
+            let keys = repartition.partition_exprs.iter().map(|e| Ok(self.plan_expr(e, &input)?.0)).collect::<Result<Vec<_>>>()?;
+            if keys.is_empty() {
+                return Ok(SparkRepartition::plan(input, RepartitionScheme::RoundRobin, n));
+            }
+            return Ok(SparkRepartition::plan(input, RepartitionScheme::Hash(hash_partition(keys, n)), n));
+        }
+        if sort_orders.len() != repartition.partition_exprs.len() {
+            return Err(SparkError::illegal_argument("repartition takes either sort orders or expressions, not both"));
+        }
+        let order = sort_orders.into_iter().map(|o| self.sort_order(o, &input)).collect::<Result<Vec<_>>>()?;
+        Ok(SparkRepartition::plan(input, RepartitionScheme::Range(order), n))
+    }
+}
+
+/// Spark's hash partition of a row: `pmod(hash(keys), n)`.
+fn hash_partition(keys: Vec<Expr>, n: usize) -> Expr {
+    let n = lit(n as i32);
+    let remainder = binary_expr(ember_functions::hash::spark_hash(keys), Operator::Modulo, n.clone());
+    binary_expr(binary_expr(remainder, Operator::Plus, n.clone()), Operator::Modulo, n)
+}
+
+fn positive_partitions(n: i32) -> Result<usize> {
+    if n <= 0 {
+        return Err(SparkError::illegal_argument(format!("Number of partitions ({n}) must be positive.")));
+    }
+    Ok(n as usize)
+}
