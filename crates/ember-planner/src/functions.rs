@@ -34,6 +34,9 @@ impl Planner<'_> {
         if let Some(planned) = self.plan_higher_order(&lower, arguments, input) {
             return planned;
         }
+        if let Some(planned) = self.plan_json_function(&lower, arguments, input) {
+            return planned;
+        }
         let mut args = Vec::with_capacity(arguments.len());
         let mut names = Vec::with_capacity(arguments.len());
         for argument in arguments {
@@ -46,6 +49,9 @@ impl Planner<'_> {
         }
         if !distinct {
             if let Some(planned) = self.plan_spark_scalar(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
+            if let Some(planned) = self.plan_extra_function(&lower, &args, &names, input)? {
                 return Ok(planned);
             }
         }

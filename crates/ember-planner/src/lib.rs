@@ -11,13 +11,17 @@
 mod call_names;
 mod coercion;
 mod collection_functions;
+mod csv_functions;
 pub mod config;
 pub mod error;
 mod expr;
+mod extra_functions;
 mod functions;
 mod generate;
+mod generator_rows;
 mod lambda;
 mod grouping;
+mod json_functions;
 mod spark_scalars;
 mod literal;
 pub mod names;
