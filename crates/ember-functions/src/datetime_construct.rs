@@ -36,7 +36,10 @@ pub fn make_timestamp(args: Vec<Expr>, time_zone: Option<&str>, on_invalid: OnIn
     for field in args.iter_mut().take(5) {
         *field = datafusion::logical_expr::cast(field.clone(), DataType::Int32);
     }
-    KernelUdf::call("make_timestamp", return_type, make_timestamp_kernel, &context, args)
+    match on_invalid {
+        OnInvalid::Fail => KernelUdf::call_null_intolerant("make_timestamp", return_type, make_timestamp_kernel, &context, args),
+        OnInvalid::Null => KernelUdf::call("make_timestamp", return_type, make_timestamp_kernel, &context, args),
+    }
 }
 
 fn out_of_bounds(message: String) -> datafusion::common::DataFusionError {
@@ -125,7 +128,7 @@ fn make_timestamp_kernel(args: &[ArrayRef], context: &str) -> Result<ArrayRef> {
 
 /// `months_between(end, start, round_off)` of two TIMESTAMPs seen in `time_zone`.
 pub fn months_between(end: Expr, start: Expr, round_off: Expr, time_zone: &str) -> Expr {
-    KernelUdf::call("months_between", DataType::Float64, months_between_kernel, time_zone, vec![end, start, round_off])
+    KernelUdf::call_null_intolerant("months_between", DataType::Float64, months_between_kernel, time_zone, vec![end, start, round_off])
 }
 
 /// Spark's `DateTimeUtils.monthsBetween` of two local date-times.
@@ -184,4 +187,34 @@ mod tests {
         assert!(local_datetime([2024, 13, 1, 0, 0], 0).is_err());
         assert_eq!(local_datetime([2024, 1, 1, 0, 59], 60_000_000).unwrap(), at("2024-01-01 01:00:00"));
     }
+}
+
+/// `convert_timezone(source, target, timestamp_ntz)`: the wall-clock time in
+/// `target` of the instant that is `timestamp_ntz` in `source`.
+pub fn convert_timezone(source: Expr, target: Expr, local: Expr) -> Expr {
+    let args = vec![
+        datafusion::logical_expr::cast(source, DataType::Utf8),
+        datafusion::logical_expr::cast(target, DataType::Utf8),
+        datafusion::logical_expr::cast(local, DataType::Timestamp(TimeUnit::Microsecond, None)),
+    ];
+    KernelUdf::call_null_intolerant("convert_timezone", DataType::Timestamp(TimeUnit::Microsecond, None), convert_timezone_kernel, "", args)
+}
+
+fn convert_timezone_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
+    let (sources, targets) = (args[0].as_string::<i32>(), args[1].as_string::<i32>());
+    let locals = args[2].as_primitive::<TimestampMicrosecondType>();
+    let converted: TimestampMicrosecondArray = (0..locals.len())
+        .map(|i| {
+            if sources.is_null(i) || targets.is_null(i) || locals.is_null(i) {
+                return None;
+            }
+            let source: Tz = sources.value(i).parse().ok()?;
+            let target: Tz = targets.value(i).parse().ok()?;
+            let local = chrono::DateTime::from_timestamp_micros(locals.value(i))?.naive_utc();
+            let instant = to_instant(&local, &source)?;
+            let shifted = chrono::DateTime::from_timestamp_micros(instant)?.with_timezone(&target).naive_local();
+            Some(shifted.and_utc().timestamp_micros())
+        })
+        .collect();
+    Ok(Arc::new(converted))
 }

@@ -6,9 +6,11 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::ArrayRef;
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::Result;
-use datafusion::logical_expr::{ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    ColumnarValue, Expr, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+};
 
 /// A kernel: the argument arrays and the call's context (a time zone, say) to the result array.
 pub type Kernel = fn(&[ArrayRef], &str) -> Result<ArrayRef>;
@@ -20,12 +22,17 @@ pub struct KernelUdf {
     return_type: DataType,
     kernel: Kernel,
     context: String,
+    /// Whether the result is NULL only for NULL arguments (Spark's "null
+    /// intolerant" functions), so non-nullable arguments give a
+    /// non-nullable result.
+    null_intolerant: bool,
     signature: Signature,
 }
 
 impl PartialEq for KernelUdf {
     fn eq(&self, other: &Self) -> bool {
-        (self.name, &self.return_type, &self.context, &self.signature) == (other.name, &other.return_type, &other.context, &other.signature)
+        (self.name, &self.return_type, &self.context, self.null_intolerant, &self.signature)
+            == (other.name, &other.return_type, &other.context, other.null_intolerant, &other.signature)
     }
 }
 
@@ -39,10 +46,20 @@ impl std::hash::Hash for KernelUdf {
 
 impl KernelUdf {
     /// The call `name(args)` returning `return_type`, computed by `kernel`
-    /// with `context`.
+    /// with `context`; its result is always nullable.
     pub fn call(name: &'static str, return_type: DataType, kernel: Kernel, context: &str, args: Vec<Expr>) -> Expr {
+        Self::build(name, return_type, kernel, context, false, args)
+    }
+
+    /// As [`KernelUdf::call`], for a function whose result is NULL only
+    /// when an argument is.
+    pub fn call_null_intolerant(name: &'static str, return_type: DataType, kernel: Kernel, context: &str, args: Vec<Expr>) -> Expr {
+        Self::build(name, return_type, kernel, context, true, args)
+    }
+
+    fn build(name: &'static str, return_type: DataType, kernel: Kernel, context: &str, null_intolerant: bool, args: Vec<Expr>) -> Expr {
         let signature = Signature::any(args.len(), Volatility::Immutable);
-        let udf = KernelUdf { name, return_type, kernel, context: context.to_string(), signature };
+        let udf = KernelUdf { name, return_type, kernel, context: context.to_string(), null_intolerant, signature };
         ScalarUDF::new_from_impl(udf).call(args)
     }
 }
@@ -56,6 +73,10 @@ impl ScalarUDFImpl for KernelUdf {
     }
     fn return_type(&self, _: &[DataType]) -> Result<DataType> {
         Ok(self.return_type.clone())
+    }
+    fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
+        let nullable = !self.null_intolerant || args.arg_fields.iter().any(|f| f.is_nullable());
+        Ok(Arc::new(Field::new(self.name, self.return_type.clone(), nullable)))
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let rows = args.number_rows;

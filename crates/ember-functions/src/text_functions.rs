@@ -59,8 +59,15 @@ fn mask_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
 
 /// `to_binary(text, format)` (`try_to_binary` when `fail` is false).
 pub fn to_binary(text: Expr, format: Expr, fail: bool) -> Expr {
+    // Spark reads base64 with `unbase64`, whose result is NULL only for NULL input.
+    let base64 = matches!(&format, Expr::Literal(datafusion::common::ScalarValue::Utf8(Some(f)), _) if f.eq_ignore_ascii_case("base64"));
     let args = vec![datafusion::logical_expr::cast(text, DataType::Utf8), datafusion::logical_expr::cast(format, DataType::Utf8)];
-    KernelUdf::call("to_binary", DataType::Binary, to_binary_kernel, if fail { "fail" } else { "null" }, args)
+    let mode = if fail { "fail" } else { "null" };
+    if base64 && fail {
+        KernelUdf::call_null_intolerant("to_binary", DataType::Binary, to_binary_kernel, mode, args)
+    } else {
+        KernelUdf::call("to_binary", DataType::Binary, to_binary_kernel, mode, args)
+    }
 }
 
 fn invalid_input(value: &str, format: &str) -> datafusion::common::DataFusionError {

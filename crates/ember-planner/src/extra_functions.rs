@@ -157,6 +157,14 @@ impl Planner<'_> {
             }
             ("encode", 2) => text_functions::encode(arg(0), arg(1)),
             ("decode", 2) => text_functions::decode(arg(0), arg(1)),
+            ("convert_timezone", 2 | 3) => {
+                let source = if args.len() == 3 { arg(0) } else { lit(self.config.time_zone.as_str()) };
+                datetime_construct::convert_timezone(source, args[args.len() - 2].clone(), args[args.len() - 1].clone())
+            }
+            ("array_insert", 3) => match self.type_of(&args[0], input)? {
+                DataType::List(field) => ember_functions::array_insert::array_insert(arg(0), arg(1), arg(2), field.data_type()),
+                _ => return Ok(None),
+            },
             ("array_remove", 2) => self.call_registered("array_remove_all", args.to_vec(), names, false, input)?.0,
             _ => return Ok(None),
         };
