@@ -67,3 +67,7 @@ def test_current_user(spark, golden):
     df = spark.range(1).select(F.current_user(), F.user(), F.session_user())
     golden.check("names", df.columns)
     golden.check("types", [f.dataType.simpleString() for f in df.schema.fields])
+
+
+def test_regexp_count_and_rint_of_decimals(spark, golden):
+    golden.check_df(spark.sql("SELECT regexp_count('Steven Jones and Stephen Smith', 'Ste(v|ph)en'), rint(2.5), rint(-3.5BD)"))

@@ -165,6 +165,10 @@ impl Planner<'_> {
                 DataType::List(field) => ember_functions::array_insert::array_insert(arg(0), arg(1), arg(2), field.data_type()),
                 _ => return Ok(None),
             },
+            ("regexp_count", 2) => cast(self.call_registered("regexp_count", args.to_vec(), names, false, input)?.0, DataType::Int32),
+            ("rint", 1) if matches!(self.type_of(&args[0], input)?, DataType::Decimal128(..)) => {
+                self.call_registered("rint", vec![cast(arg(0), DataType::Float64)], names, false, input)?.0
+            }
             ("array_remove", 2) => self.call_registered("array_remove_all", args.to_vec(), names, false, input)?.0,
             _ => return Ok(None),
         };
