@@ -169,6 +169,7 @@ impl Planner<'_> {
             ("rint", 1) if matches!(self.type_of(&args[0], input)?, DataType::Decimal128(..)) => {
                 self.call_registered("rint", vec![cast(arg(0), DataType::Float64)], names, false, input)?.0
             }
+            ("replace", 2) => self.call_registered("replace", vec![arg(0), arg(1), lit("")], names, false, input)?.0,
             ("array_remove", 2) => self.call_registered("array_remove_all", args.to_vec(), names, false, input)?.0,
             _ => return Ok(None),
         };

@@ -44,6 +44,7 @@ impl Planner<'_> {
             args.push(expr);
             names.push(arg_name);
         }
+        self.coerce_string_arguments(&lower, &mut args, input)?;
         if let Some(planned) = self.plan_collection_function(&lower, &args, &names, input) {
             return planned;
         }
@@ -199,7 +200,7 @@ impl Planner<'_> {
             }
             "rlike" | "regexp" | "regexp_like" => {
                 expect_args(name, &args, 2)?;
-                let rendered = format!("RLIKE({}, {})", names[0], names[1]);
+                let rendered = format!("{}({}, {})", lower.to_uppercase(), names[0], names[1]);
                 Ok((binary_expr(args[0].clone(), Operator::RegexMatch, args[1].clone()), rendered))
             }
             "when" => self.case_when(args, &names),

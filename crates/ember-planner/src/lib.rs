@@ -23,6 +23,7 @@ mod lambda;
 mod grouping;
 mod json_functions;
 mod spark_scalars;
+mod string_coercion;
 mod literal;
 pub mod names;
 mod plan;
