@@ -71,3 +71,13 @@ def test_current_user(spark, golden):
 
 def test_regexp_count_and_rint_of_decimals(spark, golden):
     golden.check_df(spark.sql("SELECT regexp_count('Steven Jones and Stephen Smith', 'Ste(v|ph)en'), rint(2.5), rint(-3.5BD)"))
+
+
+def test_string_functions_cast_their_arguments(spark, golden):
+    df = spark.createDataFrame([(12, 1.5, True), (None, -0.25, None)], "i int, d double, b boolean")
+    golden.check_df(
+        df.select(
+            F.upper("i"), F.initcap("b"), F.octet_length("d"), F.contains("i", F.lit(2)), F.instr("d", "5"),
+            F.lpad("i", 5, "0"), F.replace("i", F.lit("1")), F.col("i").like("1%"),
+        )
+    )
