@@ -81,3 +81,10 @@ def test_string_functions_cast_their_arguments(spark, golden):
             F.lpad("i", 5, "0"), F.replace("i", F.lit("1")), F.col("i").like("1%"),
         )
     )
+
+
+def test_rand_and_randn_with_a_seed(spark, golden):
+    # One row: Spark draws it in partition 0, as Ember does; the values are Spark's own.
+    golden.check_df(spark.sql("SELECT rand(42), randn(42), rand(0), randn(0), rand(-1)"))
+    df = spark.createDataFrame([(1,)], "a int")
+    golden.check_df(df.select("a", F.rand(5).alias("r"), F.randn(5).alias("n")), "dataframe")

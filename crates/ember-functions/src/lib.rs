@@ -21,6 +21,7 @@ pub mod nullability;
 pub mod numeric_format;
 pub mod raise_error;
 pub mod regex;
+pub mod seeded_random;
 pub mod show;
 pub mod text_functions;
 pub mod to_csv;

@@ -170,6 +170,15 @@ impl Planner<'_> {
                 self.call_registered("rint", vec![cast(arg(0), DataType::Float64)], names, false, input)?.0
             }
             ("replace", 2) => self.call_registered("replace", vec![arg(0), arg(1), lit("")], names, false, input)?.0,
+            ("rand" | "random" | "randn", 1) => {
+                let seed = match &args[0] {
+                    Expr::Literal(ScalarValue::Int64(Some(seed)), _) => *seed,
+                    Expr::Literal(ScalarValue::Int32(Some(seed)), _) => i64::from(*seed),
+                    Expr::Literal(ScalarValue::Null, _) => 0,
+                    _ => return Ok(None),
+                };
+                ember_functions::seeded_random::SeededRandom::call(seed, function == "randn")
+            }
             ("array_remove", 2) => self.call_registered("array_remove_all", args.to_vec(), names, false, input)?.0,
             _ => return Ok(None),
         };
