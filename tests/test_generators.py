@@ -57,3 +57,38 @@ def test_lateral_view(spark, nested, golden):
         golden.check_df(spark.sql("SELECT id, p, x FROM lv LATERAL VIEW posexplode(arr) t AS p, x WHERE x > 1"), "posexplode")
     finally:
         spark.catalog.dropTempView("lv")
+
+
+def test_stack(spark, golden):
+    golden.check_df(spark.sql("SELECT stack(2, 1, 'a', 2, 'b')"))
+    golden.check_df(spark.sql("SELECT stack(2, 1, 'a', 2)"), "padded")
+    df = spark.createDataFrame([(1, "x"), (2, None)], "id int, s string")
+    golden.check_df(df.select("id", F.stack(F.lit(2), "id", "s", F.lit(9), F.lit("z"))), "columns")
+    golden.check_df(df.select(F.stack(F.lit(1), "id", "s").alias("x", "y")), "aliased")
+
+
+def test_generator_in_with_column(spark, golden):
+    df = spark.createDataFrame([(1, [1, 2])], "id int, a array<int>")
+    golden.check_df(df.withColumn("e", F.explode("a")))
+    golden.check_df(df.withColumns({"e": F.explode("a"), "f": F.lit(1)}), "with_columns")
+    golden.check_df(df.withColumn("a", F.explode("a")), "replaced")
+
+
+def test_lateral_view_default_names(spark, golden):
+    spark.createDataFrame([(1, [1, 2], {"k": 1})], "id int, a array<int>, m map<string,int>").createOrReplaceTempView("lvd")
+    try:
+        golden.check_df(spark.sql("SELECT * FROM lvd LATERAL VIEW explode(a) t"))
+        golden.check_df(spark.sql("SELECT * FROM lvd LATERAL VIEW posexplode(a) t"), "posexplode")
+        golden.check_df(spark.sql("SELECT * FROM lvd LATERAL VIEW explode(m) t"), "map")
+        golden.check_df(spark.sql("SELECT * FROM lvd LATERAL VIEW stack(2, 1, 2) s"), "stack")
+    finally:
+        spark.catalog.dropTempView("lvd")
+
+
+def test_lateral_view_qualified_columns(spark, golden):
+    spark.createDataFrame([(1, [1, 2])], "id int, a array<int>").createOrReplaceTempView("lvq")
+    try:
+        golden.check_df(spark.sql("SELECT t.x, id FROM lvq LATERAL VIEW explode(a) t AS x"))
+        golden.check_df(spark.sql("SELECT t.col FROM lvq LATERAL VIEW explode(a) t"), "default_name")
+    finally:
+        spark.catalog.dropTempView("lvq")

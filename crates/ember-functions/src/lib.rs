@@ -4,16 +4,25 @@
 //! and [`show`] lays out whole record batches like `Dataset.showString` / `Dataset.htmlString`.
 
 pub mod arithmetic;
+pub mod array_insert;
 pub mod cast;
 pub mod collections;
 pub mod constructors;
 pub mod datetime;
+pub mod datetime_construct;
 pub mod datetime_pattern;
 pub mod display;
 pub mod hash;
 pub mod higher_order;
 pub mod json;
+pub mod kernel_udf;
 pub mod math;
 pub mod nullability;
+pub mod numeric_format;
+pub mod raise_error;
 pub mod regex;
+pub mod seeded_random;
 pub mod show;
+pub mod text_functions;
+pub mod to_csv;
+pub mod to_json;

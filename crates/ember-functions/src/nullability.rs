@@ -94,7 +94,7 @@ pub fn spark_nullability(function: &str) -> Option<NullableWhen> {
         // strings
         "ascii", "base64", "bit_length", "btrim", "char", "char_length", "character_length", "chr", "concat",
         "contains", "crc32", "endswith", "initcap", "instr", "lcase", "left", "len", "length", "levenshtein",
-        "locate", "lower", "lpad", "ltrim", "md5", "octet_length", "position", "repeat", "replace", "right",
+        "locate", "lower", "lpad", "ltrim", "md5", "octet_length", "position", "regexp_count", "repeat", "replace", "right",
         "rpad", "rtrim", "sha", "sha1", "soundex", "split", "startswith", "substr", "substring",
         "substring_index", "translate", "trim", "ucase", "upper",
         // dates

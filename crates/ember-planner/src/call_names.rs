@@ -36,6 +36,8 @@ pub(crate) fn call_name(function: &str, args: &[String]) -> String {
         ("substr" | "substring", 2) => args.push(i32::MAX.to_string()),
         ("locate" | "position", 2) => args.push("1".into()),
         ("split", 2) => args.push("-1".into()),
+        ("lpad" | "rpad", 2) => args.push(" ".into()),
+        ("replace", 2) => args.push(String::new()),
         ("regexp_replace", 3) | ("regexp_extract" | "regexp_extract_all", 2) => args.push("1".into()),
         ("regexp_instr", 2) => args.push("0".into()),
         ("overlay", 3) => args.push("-1".into()),

@@ -34,6 +34,9 @@ impl Planner<'_> {
         if let Some(planned) = self.plan_higher_order(&lower, arguments, input) {
             return planned;
         }
+        if let Some(planned) = self.plan_json_function(&lower, arguments, input) {
+            return planned;
+        }
         let mut args = Vec::with_capacity(arguments.len());
         let mut names = Vec::with_capacity(arguments.len());
         for argument in arguments {
@@ -44,6 +47,7 @@ impl Planner<'_> {
         crate::input_types::check_arguments(&lower, &call_name(&lower, &names), &names, |i| {
             self.type_of(&args[i], input)
         })?;
+        self.coerce_string_arguments(&lower, &mut args, input)?;
         if let Some(planned) = self.plan_collection_function(&lower, &args, &names, input) {
             return planned;
         }
@@ -58,6 +62,9 @@ impl Planner<'_> {
         }
         if !distinct {
             if let Some(planned) = self.plan_spark_scalar(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
+            if let Some(planned) = self.plan_extra_function(&lower, &args, &names, input)? {
                 return Ok(planned);
             }
         }
@@ -205,7 +212,7 @@ impl Planner<'_> {
             }
             "rlike" | "regexp" | "regexp_like" => {
                 expect_args(name, &args, 2)?;
-                let rendered = format!("RLIKE({}, {})", names[0], names[1]);
+                let rendered = format!("{}({}, {})", lower.to_uppercase(), names[0], names[1]);
                 Ok((binary_expr(args[0].clone(), Operator::RegexMatch, args[1].clone()), rendered))
             }
             "when" => self.case_when(args, &names),

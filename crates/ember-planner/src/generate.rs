@@ -3,6 +3,8 @@
 //! columns `pos` and `col`) or a map (one row per entry, `pos`, `key` and
 //! `value`), and `inline`/`inline_outer` of an array of structs (one column
 //! per field), planned as DataFusion's unnest (positions as a parallel list).
+//! `stack` and `json_tuple` build their rows as an array of structs and are
+//! inlined the same way (see [`crate::generator_rows`]).
 
 use std::sync::Arc;
 
@@ -14,26 +16,51 @@ use ember_protocol::connect::{self, expression::ExprType};
 use crate::error::{Result, SparkError};
 use crate::plan::{ColumnInfo, Planner, fresh_name, project_plan};
 
-const GENERATORS: [&str; 6] = ["explode", "explode_outer", "posexplode", "posexplode_outer", "inline", "inline_outer"];
+const GENERATORS: [&str; 8] =
+    ["explode", "explode_outer", "posexplode", "posexplode_outer", "inline", "inline_outer", "stack", "json_tuple"];
+
+/// Generators of several arguments whose rows are built as structs.
+const TABULATED: [&str; 2] = ["stack", "json_tuple"];
 
 fn not_generable(function: &str, input: &DataType) -> SparkError {
     SparkError::unsupported(format!("{function} of {}", ember_types::simple_string(input)))
 }
 
-/// A generator call among select items: its name, argument and aliases.
-fn generator_call(item: &connect::Expression) -> Option<(&str, &connect::Expression, Vec<String>)> {
+/// The alias metadata marking a generator of `LATERAL VIEW generator(…) view`.
+const LATERAL_VIEW_PREFIX: &str = "{\"ember.lateralView\":\"";
+
+/// The metadata of a generator's alias naming its lateral view, whose name
+/// qualifies the generated columns (`t.x`).
+pub(crate) fn lateral_view_metadata(view: &str) -> String {
+    format!("{LATERAL_VIEW_PREFIX}{}\"}}", view.replace(['"', '\\'], ""))
+}
+
+/// The lateral view named by a generator alias's metadata.
+fn lateral_view_name(metadata: Option<&String>) -> Option<String> {
+    metadata?.strip_prefix(LATERAL_VIEW_PREFIX)?.strip_suffix("\"}").map(str::to_string)
+}
+
+/// A generator call among select items: its name, arguments and aliases.
+fn generator_call(item: &connect::Expression) -> Option<(&str, &[connect::Expression], Vec<String>)> {
     match item.expr_type.as_ref()? {
         ExprType::Alias(alias) => {
-            let (name, argument, _) = generator_call(alias.expr.as_deref()?)?;
-            Some((name, argument, alias.name.clone()))
+            let (name, arguments, _) = generator_call(alias.expr.as_deref()?)?;
+            Some((name, arguments, alias.name.clone()))
         }
         ExprType::UnresolvedFunction(f) => {
             let name = GENERATORS.iter().find(|g| f.function_name.eq_ignore_ascii_case(g))?;
-            let [argument] = f.arguments.as_slice() else { return None };
-            Some((name, argument, vec![]))
+            if !TABULATED.contains(name) && f.arguments.len() != 1 {
+                return None;
+            }
+            Some((name, f.arguments.as_slice(), vec![]))
         }
         _ => None,
     }
+}
+
+/// Whether `item` calls a generator (possibly under an alias).
+pub(crate) fn is_generator_call(item: &connect::Expression) -> bool {
+    generator_call(item).is_some()
 }
 
 impl Planner<'_> {
@@ -53,13 +80,33 @@ impl Planner<'_> {
         let Some(position) = items.iter().position(|item| generator_call(item).is_some()) else {
             return Ok(None);
         };
-        let (function, argument, aliases) = generator_call(&items[position]).unwrap_or_else(|| unreachable!("found"));
-        let (collection, _) = self.plan_expr(argument, input)?;
+        let (function, arguments, aliases) = generator_call(&items[position]).unwrap_or_else(|| unreachable!("found"));
+        let view = match &items[position].expr_type {
+            Some(ExprType::Alias(alias)) => lateral_view_name(alias.metadata.as_ref()),
+            _ => None,
+        };
+        let tabulated = match function {
+            "stack" => Some(self.stack_rows(arguments, input)?),
+            "json_tuple" => Some(self.json_tuple_rows(arguments, input)?),
+            _ => None,
+        };
+        let (collection, _) = match &tabulated {
+            Some(rows) => (rows.clone(), String::new()),
+            None => self.plan_expr(&arguments[0], input)?,
+        };
         let collection_type = self.type_of(&collection, input)?;
-        let inline = function.starts_with("inline");
+        let inline = function.starts_with("inline") || tabulated.is_some();
         // The generated columns, whether each may be NULL, and whether they
         // are fields of each element (map entries, inlined structs).
         let (mut generated, mut outputs, mut nullable, fields) = match &collection_type {
+            DataType::List(element) if tabulated.is_some() => match element.data_type() {
+                // Spark's stack and json_tuple columns are all nullable.
+                DataType::Struct(struct_fields) => {
+                    let names = struct_fields.iter().map(|f| f.name().clone()).collect();
+                    (collection, names, vec![true; struct_fields.len()], true)
+                }
+                other => return Err(not_generable(function, other)),
+            },
             DataType::List(element) | DataType::LargeList(element) if inline => match element.data_type() {
                 DataType::Struct(struct_fields) => {
                     let names = struct_fields.iter().map(|f| f.name().clone()).collect();
@@ -143,7 +190,8 @@ impl Planner<'_> {
             if i == position {
                 for (expr, name) in generated_columns.iter().zip(&names) {
                     let internal = fresh_name();
-                    self.columns.insert(internal.clone(), ColumnInfo { name: name.clone(), ..Default::default() });
+                    let qualifier = view.clone();
+                    self.columns.insert(internal.clone(), ColumnInfo { name: name.clone(), qualifier, ..Default::default() });
                     exprs.push(expr.clone().alias(internal));
                 }
                 continue;
@@ -155,5 +203,44 @@ impl Planner<'_> {
             }
         }
         Ok(Some(project_plan(unnested, exprs)?))
+    }
+}
+
+impl Planner<'_> {
+    /// `withColumns` with a generator among the new columns: a select of the
+    /// input's columns (replaced ones in place) and the new ones after them.
+    pub(crate) fn with_generated_columns(
+        &mut self,
+        input: LogicalPlan,
+        aliases: &[connect::expression::Alias],
+    ) -> Result<LogicalPlan> {
+        let named = |alias: &connect::expression::Alias| alias.name.first().cloned().unwrap_or_default();
+        let aliased = |alias: &connect::expression::Alias| connect::Expression {
+            expr_type: Some(ExprType::Alias(Box::new(alias.clone()))),
+            ..Default::default()
+        };
+        let case_sensitive = self.config.case_sensitive;
+        let same = |a: &str, b: &str| if case_sensitive { a == b } else { a.eq_ignore_ascii_case(b) };
+        let mut used = vec![false; aliases.len()];
+        let mut items = Vec::new();
+        for field in input.schema().fields() {
+            let name = self.info(field.name()).name;
+            match aliases.iter().position(|a| same(&named(a), &name)) {
+                Some(i) => {
+                    used[i] = true;
+                    items.push(aliased(&aliases[i]));
+                }
+                None => items.push(connect::Expression {
+                    expr_type: Some(ExprType::UnresolvedAttribute(connect::expression::UnresolvedAttribute {
+                        unparsed_identifier: format!("`{}`", name.replace('`', "``")),
+                        ..Default::default()
+                    })),
+                    ..Default::default()
+                }),
+            }
+        }
+        items.extend(aliases.iter().zip(&used).filter(|(_, used)| !**used).map(|(a, _)| aliased(a)));
+        self.project_with_generator(&input, &items)?
+            .ok_or_else(|| SparkError::internal("withColumns lost its generator"))
     }
 }

@@ -413,23 +413,33 @@ impl<'a> Planner<'a> {
         if let Some(generated) = self.project_with_generator(&input, expressions)? {
             return Ok(generated);
         }
+        let mut items = Vec::new();
+        for expression in expressions {
+            items.extend(self.plan_select_item(expression, &input)?);
+        }
+        // `select(max(a))`: a select of aggregates aggregates the whole input.
+        let planned: Vec<&Expr> = items.iter().map(|(e, _, _)| e).collect();
+        let has_aggregate = !datafusion::logical_expr::utils::find_aggregate_exprs(planned.iter().copied()).is_empty();
+        if has_aggregate && datafusion::logical_expr::utils::find_window_exprs(planned.iter().copied()).is_empty() {
+            let generated: Vec<bool> = items.iter().map(|(_, _, g)| *g).collect();
+            let outputs = items.into_iter().map(|(e, n, _)| (e, n)).collect();
+            return self.aggregate_outputs(input, vec![], outputs, &generated);
+        }
         let mut exprs = Vec::new();
         let mut used = HashSet::new();
-        for expression in expressions {
-            for (expr, name, generated) in self.plan_select_item(expression, &input)? {
-                // A bare column keeps its identity (so `df["a"]` still finds it),
-                // unless it is selected twice.
-                if let Expr::Column(c) = &expr {
-                    let info = self.info(&c.name);
-                    if info.name == name && used.insert(c.name.clone()) {
-                        exprs.push(expr);
-                        continue;
-                    }
+        for (expr, name, generated) in items {
+            // A bare column keeps its identity (so `df["a"]` still finds it),
+            // unless it is selected twice.
+            if let Expr::Column(c) = &expr {
+                let info = self.info(&c.name);
+                if info.name == name && used.insert(c.name.clone()) {
+                    exprs.push(expr);
+                    continue;
                 }
-                let internal = fresh_name();
-                self.columns.insert(internal.clone(), ColumnInfo { name, generated_name: generated, ..Default::default() });
-                exprs.push(expr.alias(internal));
             }
+            let internal = fresh_name();
+            self.columns.insert(internal.clone(), ColumnInfo { name, generated_name: generated, ..Default::default() });
+            exprs.push(expr.alias(internal));
         }
         if input.schema().fields().is_empty() && exprs.is_empty() {
             return Ok(input);
@@ -438,6 +448,9 @@ impl<'a> Planner<'a> {
     }
 
     fn with_columns(&mut self, input: LogicalPlan, aliases: &[connect::expression::Alias]) -> Result<LogicalPlan> {
+        if aliases.iter().any(|a| a.expr.as_deref().is_some_and(crate::generate::is_generator_call)) {
+            return self.with_generated_columns(input, aliases);
+        }
         let mut columns: Vec<(Expr, ColumnInfo)> = self.columns_of(&input);
         for alias in aliases {
             let name = alias.name.first().cloned().unwrap_or_default();

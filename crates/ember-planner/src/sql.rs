@@ -569,8 +569,8 @@ fn values_relation(values: &ast::Values) -> Result<connect::Relation> {
 }
 
 /// `FROM t LATERAL VIEW [OUTER] generator(…) name [AS c1, …]`: every column of
-/// `t` beside the generator's columns (named by the aliases when given).
-/// The view's name does not qualify the generated columns yet.
+/// `t` beside the generator's columns (named by the aliases when given),
+/// qualified by the view's name.
 fn lateral_view(base: connect::Relation, view: &ast::LateralView) -> Result<connect::Relation> {
     let mut generator = expression(&view.lateral_view)?;
     if view.outer {
@@ -578,11 +578,12 @@ fn lateral_view(base: connect::Relation, view: &ast::LateralView) -> Result<conn
             f.function_name = format!("{}_outer", f.function_name.to_lowercase());
         }
     }
-    if !view.lateral_col_alias.is_empty() {
+    let view_name = view.lateral_view_name.0.last().and_then(|part| part.as_ident()).map(|ident| ident.value.clone());
+    if !view.lateral_col_alias.is_empty() || view_name.is_some() {
         generator = expr(ExprType::Alias(Box::new(connect::expression::Alias {
             expr: Some(Box::new(generator)),
             name: view.lateral_col_alias.iter().map(|ident| ident.value.clone()).collect(),
-            metadata: None,
+            metadata: view_name.as_deref().map(crate::generate::lateral_view_metadata),
         })));
     }
     let all = expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default()));

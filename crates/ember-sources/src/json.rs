@@ -113,6 +113,11 @@ impl Inferred {
     }
 }
 
+/// The type Spark's `schema_of_json` infers for one parsed document.
+pub(crate) fn infer_value_type(value: &Value, options: &JsonReadOptions) -> DataType {
+    Inferred::of(value, options).data_type(false).unwrap_or(DataType::Utf8)
+}
+
 /// Spark's decimal for a number's text, as Java's `BigDecimal` sees it:
 /// (precision, scale), or `None` when it exceeds 38 digits.
 fn decimal_shape(text: &str) -> Option<(u8, i8)> {

@@ -161,7 +161,7 @@ impl RecordFormat for JsonRecords {
 
 impl JsonRecords {
     /// `value` as `data_type`; a value that does not convert is NULL and marks the record bad.
-    fn convert(&self, value: &Value, data_type: &DataType, bad: &mut bool) -> Cell {
+    pub(crate) fn convert(&self, value: &Value, data_type: &DataType, bad: &mut bool) -> Cell {
         if value.kind == Kind::Null {
             return Cell::Null;
         }

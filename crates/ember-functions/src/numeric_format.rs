@@ -1,0 +1,268 @@
+//! Spark's `bround` (HALF_EVEN rounding), `format_number` (grouped digits,
+//! HALF_EVEN) and `conv` (base conversion with 64-bit unsigned wrap-around).
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Decimal128Array, Float64Array, Int64Array, StringArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Decimal128Type, Float64Type, Int32Type, Int64Type};
+use datafusion::common::{Result, exec_err};
+use datafusion::logical_expr::Expr;
+
+use crate::kernel_udf::KernelUdf;
+
+/// The result type of `bround(value, scale)` for a value of `input` type.
+pub fn bround_type(input: &DataType, scale: i32) -> DataType {
+    match input {
+        DataType::Decimal128(p, s) => {
+            let new_scale = scale.clamp(0, i32::from(*s)) as i8;
+            let precision = (i32::from(*p) - i32::from(*s) + i32::from(new_scale) + 1).clamp(1, 38) as u8;
+            DataType::Decimal128(precision, new_scale)
+        }
+        DataType::Float32 | DataType::Float64 => DataType::Float64,
+        other => other.clone(),
+    }
+}
+
+/// `bround(value, scale)` with a constant `scale`, typed by [`bround_type`].
+pub fn bround(value: Expr, input: &DataType, scale: i32) -> Expr {
+    let result = bround_type(input, scale);
+    let value = match input {
+        DataType::Float32 => datafusion::logical_expr::cast(value, DataType::Float64),
+        _ => value,
+    };
+    KernelUdf::call("bround", result, bround_kernel, &scale.to_string(), vec![value])
+}
+
+/// `unscaled` (at `scale`) rounded HALF_EVEN to `to_scale` digits (not more than `scale`).
+fn round_half_even(unscaled: i128, scale: i8, to_scale: i8) -> i128 {
+    if to_scale >= scale {
+        return unscaled;
+    }
+    let factor = 10i128.pow((scale - to_scale) as u32);
+    let (quotient, remainder) = (unscaled / factor, unscaled % factor);
+    let twice = remainder.abs() * 2;
+    let away = twice > factor || (twice == factor && quotient % 2 != 0);
+    if away { quotient + unscaled.signum() } else { quotient }
+}
+
+fn bround_kernel(args: &[ArrayRef], scale: &str) -> Result<ArrayRef> {
+    let scale: i32 = scale.parse().unwrap_or(0);
+    let values = &args[0];
+    Ok(match values.data_type() {
+        DataType::Float64 => {
+            let rounded: Float64Array = values.as_primitive::<Float64Type>().unary(|v| {
+                if !v.is_finite() {
+                    return v;
+                }
+                let factor = 10f64.powi(scale);
+                let scaled = v * factor;
+                if scaled.is_finite() { scaled.round_ties_even() / factor } else { v }
+            });
+            Arc::new(rounded)
+        }
+        DataType::Decimal128(_, s) => {
+            let result = bround_type(values.data_type(), scale);
+            let DataType::Decimal128(p, to_scale) = result else { unreachable!("a decimal") };
+            let rounded: Decimal128Array = values.as_primitive::<Decimal128Type>().unary(|v| round_half_even(v, *s, to_scale));
+            Arc::new(rounded.with_precision_and_scale(p, to_scale)?)
+        }
+        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => {
+            let longs = cast(values, &DataType::Int64)?;
+            let rounded: Int64Array = if scale >= 0 {
+                longs.as_primitive::<Int64Type>().clone()
+            } else {
+                let digits = (-scale).min(38) as i8;
+                longs.as_primitive::<Int64Type>().unary(|v| {
+                    let rounded = round_half_even(i128::from(v), digits, 0) * 10i128.pow(digits as u32);
+                    i64::try_from(rounded).unwrap_or(0)
+                })
+            };
+            cast(&rounded, values.data_type())?
+        }
+        other => return exec_err!("bround of {other}"),
+    })
+}
+
+/// `format_number(value, digits)`: `#,###,###.##` with `digits` decimals.
+pub fn format_number(value: Expr, digits: Expr) -> Expr {
+    KernelUdf::call("format_number", DataType::Utf8, format_number_kernel, "", vec![value, digits])
+}
+
+/// Inserts `,` every three digits of an unsigned integer's digits.
+fn group_digits(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A fixed-point number's text (`-12345.678`) with grouped integer digits.
+fn grouped(text: &str) -> String {
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (integer, fraction) = unsigned.split_once('.').map_or((unsigned, None), |(i, f)| (i, Some(f)));
+    let negative_zero = sign == "-" && integer.chars().chain(fraction.unwrap_or("").chars()).all(|c| c == '0');
+    let sign = if negative_zero { "" } else { sign };
+    match fraction {
+        Some(fraction) => format!("{sign}{}.{fraction}", group_digits(integer)),
+        None => format!("{sign}{}", group_digits(integer)),
+    }
+}
+
+/// An unscaled decimal's text at `scale`.
+fn decimal_text(unscaled: i128, scale: i8) -> String {
+    let digits = unscaled.unsigned_abs().to_string();
+    let sign = if unscaled < 0 { "-" } else { "" };
+    if scale <= 0 {
+        return format!("{sign}{digits}");
+    }
+    let scale = scale as usize;
+    let padded = format!("{digits:0>width$}", width = scale + 1);
+    let (integer, fraction) = padded.split_at(padded.len() - scale);
+    format!("{sign}{integer}.{fraction}")
+}
+
+fn format_number_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
+    let digits = cast(&args[1], &DataType::Int32)?;
+    let digits = digits.as_primitive::<Int32Type>();
+    let values = &args[0];
+    let texts: Vec<Option<String>> = match values.data_type() {
+        DataType::Decimal128(_, s) => {
+            let decimals = values.as_primitive::<Decimal128Type>();
+            (0..values.len())
+                .map(|i| {
+                    let d = digits.is_valid(i).then(|| digits.value(i)).filter(|d| *d >= 0)?;
+                    if decimals.is_null(i) {
+                        return None;
+                    }
+                    let to_scale = d.min(38) as i8;
+                    let rounded = round_half_even(decimals.value(i), *s, to_scale);
+                    let kept = if to_scale > *s { rounded * 10i128.pow((to_scale - *s) as u32) } else { rounded };
+                    Some(grouped(&decimal_text(kept, to_scale)))
+                })
+                .collect()
+        }
+        _ => {
+            let doubles = cast(values, &DataType::Float64)?;
+            let doubles = doubles.as_primitive::<Float64Type>();
+            (0..values.len())
+                .map(|i| {
+                    let d = digits.is_valid(i).then(|| digits.value(i)).filter(|d| *d >= 0)?;
+                    let v = doubles.is_valid(i).then(|| doubles.value(i))?;
+                    Some(if v.is_nan() {
+                        "NaN".to_string()
+                    } else if v.is_infinite() {
+                        if v > 0.0 { "∞".to_string() } else { "-∞".to_string() }
+                    } else {
+                        grouped(&format!("{v:.prec$}", prec = d as usize))
+                    })
+                })
+                .collect()
+        }
+    };
+    Ok(Arc::new(StringArray::from(texts)))
+}
+
+/// `conv(number, from_base, to_base)`.
+pub fn conv(number: Expr, from_base: Expr, to_base: Expr) -> Expr {
+    KernelUdf::call("conv", DataType::Utf8, conv_kernel, "", vec![number, from_base, to_base])
+}
+
+/// Spark's `NumberConverter.convert` of one value.
+fn convert_base(text: &str, from: i32, to: i32) -> Option<String> {
+    if !(2..=36).contains(&from) || !(2..=36).contains(&to.abs()) {
+        return None;
+    }
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let mut value: u64 = 0;
+    let mut overflow = false;
+    for c in digits.chars() {
+        let Some(digit) = c.to_digit(36).filter(|d| *d < from as u32) else { break };
+        match value.checked_mul(from as u64).and_then(|v| v.checked_add(u64::from(digit))) {
+            Some(v) => value = v,
+            None => {
+                overflow = true;
+                break;
+            }
+        }
+    }
+    if overflow {
+        value = u64::MAX;
+    }
+    if negative {
+        value = value.wrapping_neg();
+    }
+    let (sign, magnitude) = if to < 0 && (value as i64) < 0 { ("-", (value as i64).unsigned_abs()) } else { ("", value) };
+    let base = to.unsigned_abs() as u64;
+    let mut out = Vec::new();
+    let mut rest = magnitude;
+    loop {
+        let digit = (rest % base) as u32;
+        out.push(std::char::from_digit(digit, 36).unwrap_or('0').to_ascii_uppercase());
+        rest /= base;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    Some(format!("{sign}{}", out.into_iter().collect::<String>()))
+}
+
+fn conv_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
+    let texts = cast(&args[0], &DataType::Utf8)?;
+    let texts = texts.as_string::<i32>();
+    let from = cast(&args[1], &DataType::Int32)?;
+    let to = cast(&args[2], &DataType::Int32)?;
+    let (from, to) = (from.as_primitive::<Int32Type>(), to.as_primitive::<Int32Type>());
+    let converted: StringArray = (0..texts.len())
+        .map(|i| {
+            if texts.is_null(i) || from.is_null(i) || to.is_null(i) {
+                return None;
+            }
+            convert_base(texts.value(i), from.value(i), to.value(i))
+        })
+        .collect();
+    Ok(Arc::new(converted))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_half_even() {
+        assert_eq!(round_half_even(25, 1, 0), 2);
+        assert_eq!(round_half_even(35, 1, 0), 4);
+        assert_eq!(round_half_even(-25, 1, 0), -2);
+        assert_eq!(round_half_even(126, 2, 1), 13);
+        assert_eq!(bround_type(&DataType::Decimal128(2, 1), 0), DataType::Decimal128(2, 0));
+    }
+
+    #[test]
+    fn formats_numbers_with_grouping() {
+        assert_eq!(grouped(&format!("{:.4}", 12332.123456f64)), "12,332.1235");
+        assert_eq!(grouped(&format!("{:.0}", 1234.5f64)), "1,234");
+        assert_eq!(grouped(&decimal_text(-1234567, 2)), "-12,345.67");
+        assert_eq!(grouped("-0.00"), "0.00");
+    }
+
+    #[test]
+    fn converts_bases_as_spark() {
+        assert_eq!(convert_base("100", 2, 10).as_deref(), Some("4"));
+        assert_eq!(convert_base("-10", 16, -10).as_deref(), Some("-16"));
+        assert_eq!(convert_base("ff", 16, 2).as_deref(), Some("11111111"));
+        assert_eq!(convert_base("255", 10, 16).as_deref(), Some("FF"));
+        assert_eq!(convert_base("-10", 16, 10).as_deref(), Some("18446744073709551600"));
+        assert_eq!(convert_base("1", 1, 10), None);
+    }
+}

@@ -1,0 +1,157 @@
+//! Spark's `rand(seed)` and `randn(seed)`: Spark's `XORShiftRandom` seeded
+//! with `seed` (plus the partition index, 0 here), drawing a uniform double
+//! in [0, 1) or a standard normal (`java.util.Random.nextGaussian`) per row.
+//! Rows are drawn in the order they arrive, so the values equal Spark's for
+//! input read in one partition.
+
+use std::sync::{Arc, Mutex};
+
+use datafusion::arrow::array::{ArrayRef, Float64Array};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
+use datafusion::common::Result;
+use datafusion::logical_expr::{
+    ColumnarValue, Expr, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+};
+
+/// Scala's `MurmurHash3.bytesHash` of `data` with `seed`.
+fn murmur3_bytes(data: &[u8], seed: u32) -> u32 {
+    let mix_last = |h: u32, k: u32| h ^ k.wrapping_mul(0xcc9e_2d51).rotate_left(15).wrapping_mul(0x1b87_3593);
+    let mix = |h: u32, k: u32| mix_last(h, k).rotate_left(13).wrapping_mul(5).wrapping_add(0xe654_6b64);
+    let mut h = seed;
+    let chunks = data.chunks_exact(4);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        h = mix(h, u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]));
+    }
+    if !tail.is_empty() {
+        let mut k = 0u32;
+        for (i, byte) in tail.iter().enumerate() {
+            k ^= u32::from(*byte) << (8 * i);
+        }
+        h = mix_last(h, k);
+    }
+    h ^= data.len() as u32;
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^ (h >> 16)
+}
+
+/// Spark's `XORShiftRandom`, with `java.util.Random`'s derived draws.
+#[derive(Debug, Clone)]
+pub struct XorShiftRandom {
+    seed: i64,
+    next_gaussian: Option<f64>,
+}
+
+impl XorShiftRandom {
+    /// The generator of `seed` (hashed as Spark's `XORShiftRandom.hashSeed`).
+    pub fn new(seed: i64) -> Self {
+        let bytes = seed.to_be_bytes();
+        let low = murmur3_bytes(&bytes, 0x3c07_4a61);
+        let high = murmur3_bytes(&bytes, low);
+        XorShiftRandom { seed: (i64::from(high) << 32) | i64::from(low), next_gaussian: None }
+    }
+
+    fn next(&mut self, bits: u32) -> i32 {
+        let mut next = self.seed ^ (self.seed << 21);
+        next ^= ((next as u64) >> 35) as i64;
+        next ^= next << 4;
+        self.seed = next;
+        (next & ((1i64 << bits) - 1)) as i32
+    }
+
+    /// A uniform double in [0, 1).
+    pub fn next_double(&mut self) -> f64 {
+        let high = i64::from(self.next(26)) << 27;
+        (high + i64::from(self.next(27))) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// A standard normal draw (the polar method, two at a time).
+    pub fn next_gaussian(&mut self) -> f64 {
+        if let Some(value) = self.next_gaussian.take() {
+            return value;
+        }
+        loop {
+            let v1 = 2.0 * self.next_double() - 1.0;
+            let v2 = 2.0 * self.next_double() - 1.0;
+            let s = v1 * v1 + v2 * v2;
+            if s < 1.0 && s != 0.0 {
+                let multiplier = (-2.0 * s.ln() / s).sqrt();
+                self.next_gaussian = Some(v2 * multiplier);
+                return v1 * multiplier;
+            }
+        }
+    }
+}
+
+/// `rand(seed)` (uniform) or `randn(seed)` (normal).
+#[derive(Debug)]
+pub struct SeededRandom {
+    seed: i64,
+    gaussian: bool,
+    state: Mutex<XorShiftRandom>,
+    signature: Signature,
+}
+
+impl PartialEq for SeededRandom {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Eq for SeededRandom {}
+
+impl std::hash::Hash for SeededRandom {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (self.seed, self.gaussian).hash(state);
+    }
+}
+
+impl SeededRandom {
+    /// The call `rand(seed)` or, with `gaussian`, `randn(seed)`.
+    pub fn call(seed: i64, gaussian: bool) -> Expr {
+        let udf = SeededRandom {
+            seed,
+            gaussian,
+            state: Mutex::new(XorShiftRandom::new(seed)),
+            signature: Signature::nullary(Volatility::Volatile),
+        };
+        ScalarUDF::new_from_impl(udf).call(vec![])
+    }
+}
+
+impl ScalarUDFImpl for SeededRandom {
+    fn name(&self) -> &str {
+        if self.gaussian { "randn" } else { "rand" }
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Float64)
+    }
+    fn return_field_from_args(&self, _: ReturnFieldArgs) -> Result<FieldRef> {
+        Ok(Arc::new(Field::new(self.name(), DataType::Float64, false)))
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let mut state = self.state.lock().map_err(|_| datafusion::common::DataFusionError::Execution("rand state poisoned".into()))?;
+        let values: Float64Array =
+            (0..args.number_rows).map(|_| Some(if self.gaussian { state.next_gaussian() } else { state.next_double() })).collect();
+        Ok(ColumnarValue::Array(Arc::new(values) as ArrayRef))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draws_spark_values() {
+        // Spark 4.3: SELECT rand(7) FROM VALUES (1), (2) in one partition.
+        let mut random = XorShiftRandom::new(7);
+        assert_eq!(random.next_double(), 0.28188121484885875);
+        assert_eq!(random.next_double(), 0.45998819035056326);
+    }
+}

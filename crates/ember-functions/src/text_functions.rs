@@ -1,0 +1,245 @@
+//! Spark's `mask`, `to_binary`/`try_to_binary` and `encode`/`decode` with a
+//! character set.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BinaryArray, StringArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::Result;
+use datafusion::logical_expr::Expr;
+use ember_errors::{ErrorKind, SparkError};
+
+use crate::kernel_udf::KernelUdf;
+
+/// `mask(text, upper, lower, digit, other)`: each letter or digit replaced by
+/// the first character of its class's replacement (NULL keeps it).
+pub fn mask(args: Vec<Expr>) -> Expr {
+    let args = args.into_iter().map(|a| datafusion::logical_expr::cast(a, DataType::Utf8)).collect();
+    KernelUdf::call("mask", DataType::Utf8, mask_kernel, "", args)
+}
+
+fn mask_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
+    let texts = args[0].as_string::<i32>();
+    let replacement = |arg: usize, row: usize| -> Option<char> {
+        let column = args.get(arg)?.as_string::<i32>();
+        column.is_valid(row).then(|| column.value(row).chars().next()).flatten()
+    };
+    let masked: StringArray = (0..texts.len())
+        .map(|row| {
+            if texts.is_null(row) {
+                return None;
+            }
+            let [upper, lower, digit, other] = [1, 2, 3, 4].map(|arg| replacement(arg, row));
+            let defaults = [Some('X'), Some('x'), Some('n'), None];
+            let pick = |given: Option<char>, arg: usize| if args.len() > arg { given } else { defaults[arg - 1] };
+            let (upper, lower, digit, other) = (pick(upper, 1), pick(lower, 2), pick(digit, 3), pick(other, 4));
+            Some(
+                texts
+                    .value(row)
+                    .chars()
+                    .map(|c| {
+                        let replaced = if c.is_ascii_uppercase() {
+                            upper
+                        } else if c.is_ascii_lowercase() {
+                            lower
+                        } else if c.is_ascii_digit() {
+                            digit
+                        } else {
+                            other
+                        };
+                        replaced.unwrap_or(c)
+                    })
+                    .collect::<String>(),
+            )
+        })
+        .collect();
+    Ok(Arc::new(masked))
+}
+
+/// `to_binary(text, format)` (`try_to_binary` when `fail` is false).
+pub fn to_binary(text: Expr, format: Expr, fail: bool) -> Expr {
+    // Spark reads base64 with `unbase64`, whose result is NULL only for NULL input.
+    let base64 = matches!(&format, Expr::Literal(datafusion::common::ScalarValue::Utf8(Some(f)), _) if f.eq_ignore_ascii_case("base64"));
+    let args = vec![datafusion::logical_expr::cast(text, DataType::Utf8), datafusion::logical_expr::cast(format, DataType::Utf8)];
+    let mode = if fail { "fail" } else { "null" };
+    if base64 && fail {
+        KernelUdf::call_null_intolerant("to_binary", DataType::Binary, to_binary_kernel, mode, args)
+    } else {
+        KernelUdf::call("to_binary", DataType::Binary, to_binary_kernel, mode, args)
+    }
+}
+
+fn invalid_input(value: &str, format: &str) -> datafusion::common::DataFusionError {
+    SparkError::new(
+        ErrorKind::IllegalArgument,
+        "CONVERSION_INVALID_INPUT",
+        "22018",
+        format!("The value '{value}' (\"STRING\") cannot be converted to \"BINARY\" because it is malformed. Correct the value as per the syntax, or change its format. Use 'try_to_binary' to tolerate malformed input and return NULL instead."),
+        &[("str", format!("'{value}'")), ("fmt", format!("'{format}'")), ("targetType", "\"BINARY\"".to_string()), ("suggestion", "`try_to_binary`".to_string())],
+    )
+    .into_datafusion()
+}
+
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    let digits: Vec<u32> = text.chars().map(|c| c.to_digit(16)).collect::<Option<_>>()?;
+    let padded: Vec<u32> = if digits.len() % 2 == 1 { std::iter::once(0).chain(digits).collect() } else { digits };
+    Some(padded.chunks(2).map(|pair| (pair[0] * 16 + pair[1]) as u8).collect())
+}
+
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let mut bits: u32 = 0;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for c in text.chars().filter(|c| !c.is_whitespace() && *c != '=') {
+        let value = match c {
+            'A'..='Z' => c as u32 - 'A' as u32,
+            'a'..='z' => c as u32 - 'a' as u32 + 26,
+            '0'..='9' => c as u32 - '0' as u32 + 52,
+            '+' => 62,
+            '/' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | value;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    Some(out)
+}
+
+fn to_binary_kernel(args: &[ArrayRef], mode: &str) -> Result<ArrayRef> {
+    let texts = args[0].as_string::<i32>();
+    let formats = args[1].as_string::<i32>();
+    let mut out: Vec<Option<Vec<u8>>> = Vec::with_capacity(texts.len());
+    for row in 0..texts.len() {
+        if texts.is_null(row) || formats.is_null(row) {
+            out.push(None);
+            continue;
+        }
+        let (text, format) = (texts.value(row), formats.value(row));
+        let bytes = match format.to_lowercase().as_str() {
+            "hex" => decode_hex(text),
+            "utf-8" | "utf8" => Some(text.as_bytes().to_vec()),
+            "base64" => decode_base64(text),
+            _ => None,
+        };
+        match bytes {
+            None if mode == "fail" => return Err(invalid_input(text, format)),
+            bytes => out.push(bytes),
+        }
+    }
+    Ok(Arc::new(BinaryArray::from_iter(out)))
+}
+
+/// The canonical name of a character set Spark's `encode`/`decode` accept.
+fn charset(name: &str) -> Option<&'static str> {
+    Some(match name.to_uppercase().replace('_', "-").as_str() {
+        "UTF-8" | "UTF8" => "UTF-8",
+        "US-ASCII" | "ASCII" => "US-ASCII",
+        "ISO-8859-1" | "LATIN1" => "ISO-8859-1",
+        "UTF-16BE" => "UTF-16BE",
+        "UTF-16LE" => "UTF-16LE",
+        "UTF-16" => "UTF-16",
+        _ => return None,
+    })
+}
+
+fn invalid_charset(function: &str, name: &str) -> datafusion::common::DataFusionError {
+    SparkError::new(
+        ErrorKind::IllegalArgument,
+        "INVALID_PARAMETER_VALUE.CHARSET",
+        "22023",
+        format!("The value of parameter(s) `charset` in `{function}` is invalid: expects one of the charsets 'US-ASCII', 'ISO-8859-1', 'UTF-8', 'UTF-16BE', 'UTF-16LE', 'UTF-16', 'UTF-32', but got {name}."),
+        &[("functionName", format!("`{function}`")), ("parameter", "`charset`".to_string()), ("charset", name.to_string())],
+    )
+    .into_datafusion()
+}
+
+/// `encode(text, charset)`: the text's bytes in `charset`.
+pub fn encode(text: Expr, charset: Expr) -> Expr {
+    let args = vec![datafusion::logical_expr::cast(text, DataType::Utf8), datafusion::logical_expr::cast(charset, DataType::Utf8)];
+    KernelUdf::call("encode", DataType::Binary, encode_kernel, "", args)
+}
+
+fn encode_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
+    let texts = args[0].as_string::<i32>();
+    let names = args[1].as_string::<i32>();
+    let mut out: Vec<Option<Vec<u8>>> = Vec::with_capacity(texts.len());
+    for row in 0..texts.len() {
+        if texts.is_null(row) || names.is_null(row) {
+            out.push(None);
+            continue;
+        }
+        let text = texts.value(row);
+        let bytes = match charset(names.value(row)).ok_or_else(|| invalid_charset("encode", names.value(row)))? {
+            "UTF-8" => text.as_bytes().to_vec(),
+            "US-ASCII" => text.chars().map(|c| if c.is_ascii() { c as u8 } else { b'?' }).collect(),
+            "ISO-8859-1" => text.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect(),
+            "UTF-16LE" => text.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+            "UTF-16BE" => text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+            _ => [0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect(),
+        };
+        out.push(Some(bytes));
+    }
+    Ok(Arc::new(BinaryArray::from_iter(out)))
+}
+
+/// `decode(bytes, charset)`: the text `bytes` encode in `charset`.
+pub fn decode(bytes: Expr, charset: Expr) -> Expr {
+    let args = vec![datafusion::logical_expr::cast(bytes, DataType::Binary), datafusion::logical_expr::cast(charset, DataType::Utf8)];
+    KernelUdf::call("decode", DataType::Utf8, decode_kernel, "", args)
+}
+
+fn decode_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
+    let bytes = cast(&args[0], &DataType::Binary)?;
+    let bytes = bytes.as_binary::<i32>();
+    let names = args[1].as_string::<i32>();
+    let mut out: Vec<Option<String>> = Vec::with_capacity(bytes.len());
+    for row in 0..bytes.len() {
+        if bytes.is_null(row) || names.is_null(row) {
+            out.push(None);
+            continue;
+        }
+        let value = bytes.value(row);
+        let units = |big_endian: bool, data: &[u8]| -> Vec<u16> {
+            data.chunks_exact(2).map(|p| if big_endian { u16::from_be_bytes([p[0], p[1]]) } else { u16::from_le_bytes([p[0], p[1]]) }).collect()
+        };
+        let text = match charset(names.value(row)).ok_or_else(|| invalid_charset("decode", names.value(row)))? {
+            "UTF-8" => String::from_utf8_lossy(value).into_owned(),
+            "US-ASCII" => value.iter().map(|b| if b.is_ascii() { *b as char } else { '\u{FFFD}' }).collect(),
+            "ISO-8859-1" => value.iter().map(|b| *b as char).collect(),
+            "UTF-16LE" => String::from_utf16_lossy(&units(false, value)),
+            "UTF-16BE" => String::from_utf16_lossy(&units(true, value)),
+            _ => match value {
+                [0xFF, 0xFE, rest @ ..] => String::from_utf16_lossy(&units(false, rest)),
+                [0xFE, 0xFF, rest @ ..] => String::from_utf16_lossy(&units(true, rest)),
+                other => String::from_utf16_lossy(&units(true, other)),
+            },
+        };
+        out.push(Some(text));
+    }
+    Ok(Arc::new(StringArray::from(out)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_hex_and_base64() {
+        assert_eq!(decode_hex("616263"), Some(b"abc".to_vec()));
+        assert_eq!(decode_hex("x"), None);
+        assert_eq!(decode_base64("U3Bhcms="), Some(b"Spark".to_vec()));
+    }
+
+    #[test]
+    fn masks_by_character_class() {
+        let texts: ArrayRef = Arc::new(StringArray::from(vec!["AbCD123-@$#"]));
+        let masked = mask_kernel(&[texts], "").unwrap();
+        assert_eq!(masked.as_string::<i32>().value(0), "XxXXnnn-@$#");
+    }
+}

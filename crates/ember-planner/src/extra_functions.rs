@@ -1,0 +1,187 @@
+//! Spark functions Ember plans from DataFusion's building blocks under
+//! Spark's names: `assert_true`/`raise_error`, `first`/`last` with
+//! `ignoreNulls`, `max_by`/`min_by`, `count_if`, the boolean aggregates
+//! (`every`, `some`, `any`), `std`, `variance`, `approx_count_distinct`,
+//! `listagg`/`string_agg`, `map_concat`, `levenshtein` with a threshold,
+//! `try_to_date`, `to_timestamp_ltz`, the user functions, and calls of
+//! Ember's kernels: `bround`, `format_number`, `conv`, `months_between`,
+//! the `make_timestamp` family, `mask`, `to_binary`, `encode`/`decode`.
+
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::ScalarValue;
+use datafusion::logical_expr::expr::{AggregateFunction, NullTreatment, ScalarFunction, Sort};
+use datafusion::logical_expr::{AggregateUDF, Expr, LogicalPlan, cast, lit, when};
+use ember_functions::cast::{CastMode, spark_cast};
+use ember_functions::datetime::PatternFunction;
+use ember_functions::datetime_construct::{self, OnInvalid};
+use ember_functions::{numeric_format, text_functions};
+use ember_functions::raise_error::RaiseError;
+use ember_types::timestamp_type;
+
+use crate::call_names::call_name;
+use crate::error::Result;
+use crate::plan::Planner;
+
+/// An aggregate call with optional filter and ordering.
+fn aggregate(udaf: Arc<AggregateUDF>, args: Vec<Expr>, filter: Option<Expr>, order_by: Vec<Sort>, nulls: Option<NullTreatment>) -> Expr {
+    Expr::AggregateFunction(AggregateFunction::new_udf(udaf, args, false, filter.map(Box::new), order_by, nulls))
+}
+
+/// The name of the user running the server (Spark's `current_user()`).
+fn user_name() -> String {
+    std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "root".to_string())
+}
+
+impl Planner<'_> {
+    /// A date, timestamp or string as a TIMESTAMP in the session time zone.
+    fn timestamp_in_session(&self, value: Expr, input: &LogicalPlan) -> Result<Expr> {
+        let target = timestamp_type(&self.config.time_zone);
+        if self.type_of(&value, input)? == target {
+            return Ok(value);
+        }
+        let mode = if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy };
+        Ok(spark_cast(value, target, mode))
+    }
+
+    /// Plans `function` (lower case, planned `args`) if it is one of this
+    /// module's; `None` leaves it to the others.
+    pub(crate) fn plan_extra_function(
+        &mut self,
+        function: &str,
+        args: &[Expr],
+        names: &[String],
+        input: &LogicalPlan,
+    ) -> Result<Option<(Expr, String)>> {
+        let arg = |i: usize| args[i].clone();
+        let name = call_name(function, names);
+        let expr = match (function, args.len()) {
+            ("raise_error", 1) => {
+                let name = format!("raise_error(USER_RAISED_EXCEPTION, map(errorMessage, {}))", names[0]);
+                return Ok(Some((RaiseError::call(cast(arg(0), DataType::Utf8)), name)));
+            }
+            ("assert_true", 1 | 2) => {
+                let message = match args.get(1) {
+                    Some(message) => cast(message.clone(), DataType::Utf8),
+                    None => lit(format!("'{}' is not true!", names[0])),
+                };
+                when(arg(0), lit(ScalarValue::Null)).otherwise(RaiseError::call(message))?
+            }
+            ("first" | "last", 1 | 2) => {
+                let ignore_nulls = matches!(args.get(1), Some(Expr::Literal(ScalarValue::Boolean(Some(true)), _)));
+                let udaf = if function == "first" {
+                    datafusion::functions_aggregate::first_last::first_value_udaf()
+                } else {
+                    datafusion::functions_aggregate::first_last::last_value_udaf()
+                };
+                let nulls = ignore_nulls.then_some(NullTreatment::IgnoreNulls);
+                let name = format!("{function}({})", names[0]);
+                return Ok(Some((aggregate(udaf, vec![arg(0)], None, vec![], nulls), name)));
+            }
+            ("max_by" | "min_by", 2) => {
+                let descending = function == "max_by";
+                let order = vec![Sort::new(arg(1), !descending, false)];
+                let udaf = datafusion::functions_aggregate::first_last::first_value_udaf();
+                aggregate(udaf, vec![arg(0)], Some(arg(1).is_not_null()), order, None)
+            }
+            ("count_if", 1) => {
+                let counted = when(arg(0), lit(1i32)).end()?;
+                aggregate(datafusion::functions_aggregate::count::count_udaf(), vec![counted], None, vec![], None)
+            }
+            ("every" | "bool_and", 1) => self.call_registered("bool_and", args.to_vec(), names, false, input)?.0,
+            ("some" | "any" | "bool_or", 1) => self.call_registered("bool_or", args.to_vec(), names, false, input)?.0,
+            ("std", 1) => self.call_registered("stddev", args.to_vec(), names, false, input)?.0,
+            ("variance", 1) => self.call_registered("var_samp", args.to_vec(), names, false, input)?.0,
+            ("approx_count_distinct", 1 | 2) => {
+                let (distinct, _) = self.call_registered("approx_distinct", vec![arg(0)], names, false, input)?;
+                cast(distinct, DataType::Int64)
+            }
+            ("listagg" | "string_agg", 1 | 2) => {
+                let separator = args.get(1).cloned().unwrap_or_else(|| lit(""));
+                let name = format!("{function}({}, {})", names[0], names.get(1).map_or("NULL", String::as_str));
+                let (expr, _) = self.call_registered("string_agg", vec![cast(arg(0), DataType::Utf8), separator], names, false, input)?;
+                return Ok(Some((expr, name)));
+            }
+            ("map_concat", n) if n >= 1 => {
+                use datafusion::functions_nested::expr_fn::{array_concat, map_keys, map_values};
+                let keys = array_concat(args.iter().cloned().map(map_keys).collect());
+                let values = array_concat(args.iter().cloned().map(map_values).collect());
+                Expr::ScalarFunction(ScalarFunction::new_udf(datafusion::functions_nested::map::map_udf(), vec![keys, values]))
+            }
+            ("levenshtein", 3) => {
+                let (distance, _) = self.call_registered("levenshtein", vec![arg(0), arg(1)], names, false, input)?;
+                let distance = cast(distance, DataType::Int32);
+                when(distance.clone().gt(cast(arg(2), DataType::Int32)), lit(-1i32)).otherwise(distance)?
+            }
+            ("try_to_date", 1) => spark_cast(arg(0), DataType::Date32, CastMode::Try),
+            ("try_to_date", 2) => PatternFunction::ToDate.call(cast(arg(0), DataType::Utf8), arg(1), &self.config.time_zone, false),
+            ("to_timestamp_ltz", 1) => {
+                let mode = if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy };
+                spark_cast(arg(0), timestamp_type(&self.config.time_zone), mode)
+            }
+            ("to_timestamp_ltz", 2) => {
+                PatternFunction::ToTimestamp.call(cast(arg(0), DataType::Utf8), arg(1), &self.config.time_zone, self.config.ansi)
+            }
+            ("current_user" | "user" | "session_user", 0) => lit(user_name()),
+            ("curdate", 0) => {
+                let (today, _) = self.call_registered("current_date", vec![], names, false, input)?;
+                return Ok(Some((today, "current_date()".to_string())));
+            }
+            ("bround", 1 | 2) => {
+                let scale = match args.get(1) {
+                    None => 0,
+                    Some(Expr::Literal(ScalarValue::Int32(Some(scale)), _)) => *scale,
+                    Some(Expr::Literal(ScalarValue::Int64(Some(scale)), _)) => *scale as i32,
+                    Some(_) => return Ok(None),
+                };
+                numeric_format::bround(arg(0), &self.type_of(&args[0], input)?, scale)
+            }
+            ("format_number", 2) => numeric_format::format_number(arg(0), arg(1)),
+            ("conv", 3) => numeric_format::conv(arg(0), arg(1), arg(2)),
+            ("months_between", 2 | 3) => {
+                let round_off = args.get(2).cloned().unwrap_or_else(|| lit(true));
+                let (end, start) = (self.timestamp_in_session(arg(0), input)?, self.timestamp_in_session(arg(1), input)?);
+                datetime_construct::months_between(end, start, round_off, &self.config.time_zone)
+            }
+            ("make_timestamp" | "make_timestamp_ltz" | "try_make_timestamp" | "try_make_timestamp_ltz", 6 | 7)
+            | ("make_timestamp_ntz" | "try_make_timestamp_ntz", 6) => {
+                let on_invalid = if self.config.ansi && !function.starts_with("try_") { OnInvalid::Fail } else { OnInvalid::Null };
+                let zone = (!function.ends_with("_ntz")).then_some(self.config.time_zone.as_str());
+                datetime_construct::make_timestamp(args.to_vec(), zone, on_invalid)
+            }
+            ("mask", 1..=5) => text_functions::mask(args.to_vec()),
+            ("to_binary" | "try_to_binary", 1 | 2) => {
+                let format = args.get(1).cloned().unwrap_or_else(|| lit("hex"));
+                text_functions::to_binary(arg(0), format, function == "to_binary")
+            }
+            ("encode", 2) => text_functions::encode(arg(0), arg(1)),
+            ("decode", 2) => text_functions::decode(arg(0), arg(1)),
+            ("convert_timezone", 2 | 3) => {
+                let source = if args.len() == 3 { arg(0) } else { lit(self.config.time_zone.as_str()) };
+                datetime_construct::convert_timezone(source, args[args.len() - 2].clone(), args[args.len() - 1].clone())
+            }
+            ("array_insert", 3) => match self.type_of(&args[0], input)? {
+                DataType::List(field) => ember_functions::array_insert::array_insert(arg(0), arg(1), arg(2), field.data_type()),
+                _ => return Ok(None),
+            },
+            ("regexp_count", 2) => cast(self.call_registered("regexp_count", args.to_vec(), names, false, input)?.0, DataType::Int32),
+            ("rint", 1) if matches!(self.type_of(&args[0], input)?, DataType::Decimal128(..)) => {
+                self.call_registered("rint", vec![cast(arg(0), DataType::Float64)], names, false, input)?.0
+            }
+            ("replace", 2) => self.call_registered("replace", vec![arg(0), arg(1), lit("")], names, false, input)?.0,
+            ("rand" | "random" | "randn", 1) => {
+                let seed = match &args[0] {
+                    Expr::Literal(ScalarValue::Int64(Some(seed)), _) => *seed,
+                    Expr::Literal(ScalarValue::Int32(Some(seed)), _) => i64::from(*seed),
+                    Expr::Literal(ScalarValue::Null, _) => 0,
+                    _ => return Ok(None),
+                };
+                ember_functions::seeded_random::SeededRandom::call(seed, function == "randn")
+            }
+            ("array_remove", 2) => self.call_registered("array_remove_all", args.to_vec(), names, false, input)?.0,
+            _ => return Ok(None),
+        };
+        Ok(Some((expr, name)))
+    }
+}

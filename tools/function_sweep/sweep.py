@@ -1,0 +1,47 @@
+"""For every function of pyspark.sql.functions: find an argument list that
+Spark accepts (first of a fixed candidate list) and record schema + rows.
+Usage: fsweep.py PORT OUT [PLAN_IN]  (with PLAN_IN: replay Spark's choices)."""
+import sys, json, inspect, datetime, decimal
+from pyspark.sql import SparkSession, functions as F
+port, out = sys.argv[1], sys.argv[2]
+plan_in = json.load(open(sys.argv[3])) if len(sys.argv) > 3 else None
+spark = SparkSession.builder.remote(f"sc://localhost:{port}").getOrCreate()
+df = spark.createDataFrame(
+    [(1, "Spark SQL", 1.5, [1, 2, None], {"a": 1}, datetime.datetime(2024, 1, 2, 3, 4, 5), datetime.date(2024, 2, 29), True, bytearray(b"ab"), decimal.Decimal("1.25"), '{"a": 1}'),
+     (-3, "a,b", -0.5, [3], {"b": 2}, datetime.datetime(2023, 12, 31, 23, 59, 59), datetime.date(2023, 1, 31), False, bytearray(b""), decimal.Decimal("-2.50"), "[1, 2]"),
+     (None, None, None, None, None, None, None, None, None, None, None)],
+    "i int, s string, d double, a array<int>, m map<string,int>, t timestamp, dt date, b boolean, bin binary, dec decimal(5,2), js string",
+)
+C = F.col
+cands = {
+    "i": C("i"), "s": C("s"), "d": C("d"), "a": C("a"), "m": C("m"), "t": C("t"), "dt": C("dt"), "b": C("b"), "bin": C("bin"), "dec": C("dec"), "js": C("js"),
+}
+lists = [["i"], ["d"], ["s"], ["a"], ["m"], ["t"], ["dt"], ["b"], ["bin"], ["dec"], [], ["i", "i"], ["d", "d"], ["s", "s"], ["s", "lit:,"], ["a", "i"], ["a", "a"], ["m", "s"], ["m", "m"], ["t", "s"], ["dt", "i"], ["dt", "dt"], ["t", "t"], ["s", "i"], ["s", "lit:a"], ["i", "lit:2"], ["d", "lit:2"], ["s", "i", "i"], ["s", "s", "s"], ["i", "i", "i"], ["a", "i", "i"], ["js", "lit:$.a"], ["lit:1", "lit:2", "i", "s"]]
+def arg(spec):
+    if spec.startswith("lit:"):
+        v = spec[4:]
+        return int(v) if v.isdigit() else v
+    return cands[spec]
+names = sorted(n for n in dir(F) if not n.startswith("_") and inspect.isfunction(getattr(F, n)) and getattr(F, n).__module__.startswith("pyspark.sql"))
+result = {}
+for name in names:
+    if name in {"udf", "udtf", "pandas_udf", "arrow_udf", "arrow_udtf", "broadcast", "call_udf", "unwrap_udt"}:
+        continue
+    fn = getattr(F, name)
+    tries = [plan_in[name]["args"]] if plan_in and name in plan_in and plan_in[name].get("args") is not None else ([] if plan_in else lists)
+    entry = {"args": None}
+    for spec in tries:
+        try:
+            col = fn(*[arg(s) for s in spec])
+            res = df.select(col)
+            rows = [str(r) for r in res.collect()]
+            entry = {"args": spec, "schema": res.schema.simpleString(), "nullable": [f.nullable for f in res.schema.fields], "rows": rows}
+            break
+        except Exception as e:
+            entry.setdefault("errors", []).append(str(e).split("\n")[0][:160])
+            if plan_in:
+                entry["args"] = spec
+    result[name] = entry
+    if len(result) % 10 == 0:
+        json.dump(result, open(out, "w"), indent=0)
+json.dump(result, open(out, "w"), indent=0)
