@@ -230,7 +230,12 @@ impl Planner<'_> {
         self.outer_inputs.push(input.clone());
         let planned = self.plan_relation(&relation);
         self.outer_inputs.pop();
-        let plan = planned?;
+        let mut plan = planned?;
+        if SubqueryType::try_from(subquery.subquery_type) == Ok(SubqueryType::Scalar) {
+            // Spark's scalar subquery is nullable: no row gives NULL.
+            let columns = plan.schema().columns().into_iter().map(|c| crate::nullable::as_nullable(Expr::Column(c.clone())).alias(c.name));
+            plan = crate::plan::project_plan(plan, columns.collect())?;
+        }
         let outer_ref_columns = plan.all_out_ref_exprs();
         let plan_subquery = Subquery { subquery: Arc::new(plan), outer_ref_columns, spans: Default::default() };
         match SubqueryType::try_from(subquery.subquery_type).unwrap_or(SubqueryType::Unknown) {

@@ -17,16 +17,20 @@ mod expr;
 mod functions;
 mod generate;
 mod lambda;
+mod lateral;
 mod grouping;
 mod spark_scalars;
 mod literal;
 pub mod names;
+mod nullable;
 mod plan;
+mod select_aggregate;
 mod source;
 mod python_udf;
 pub mod sql;
 mod sql_grouping;
 mod sql_window;
+mod table_functions;
 mod window;
 
 /// The Spark version whose behaviour Ember reproduces.

@@ -307,12 +307,14 @@ impl<'a> Planner<'a> {
             RelType::MapPartitions(map) => self.map_partitions(map)?,
             RelType::GroupMap(map) => self.group_map(map)?,
             RelType::CommonInlineUserDefinedTableFunction(call) => self.python_table_function(call)?,
-            RelType::UnresolvedTableValuedFunction(call) => self.registered_table_function(call)?,
+            RelType::UnresolvedTableValuedFunction(call) => self.table_valued_function(call)?,
+            RelType::LateralJoin(join) => self.lateral_join(join)?,
             RelType::CoGroupMap(map) => self.co_group_map(map)?,
             other => {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));
             }
         };
+        let plan = crate::lateral::decorrelate_scalar_subqueries(plan)?;
         if let Some(plan_id) = rel.common.as_ref().and_then(|c| c.plan_id) {
             for field in plan.schema().fields() {
                 let info = self.columns.entry(field.name().clone()).or_insert_with(|| ColumnInfo {
@@ -361,7 +363,7 @@ impl<'a> Planner<'a> {
         name
     }
 
-    fn project(&mut self, input: LogicalPlan, expressions: &[connect::Expression]) -> Result<LogicalPlan> {
+    pub(crate) fn project(&mut self, input: LogicalPlan, expressions: &[connect::Expression]) -> Result<LogicalPlan> {
         if let Some(generated) = self.project_with_generator(&input, expressions)? {
             return Ok(generated);
         }
@@ -385,6 +387,10 @@ impl<'a> Planner<'a> {
         }
         if input.schema().fields().is_empty() && exprs.is_empty() {
             return Ok(input);
+        }
+        let aggregates = crate::select_aggregate::aggregates_in(&exprs);
+        if !aggregates.is_empty() {
+            return crate::select_aggregate::global_aggregate(input, exprs, aggregates);
         }
         self.project_with_windows(input, exprs)
     }

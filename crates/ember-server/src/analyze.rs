@@ -151,7 +151,8 @@ fn is_local(relation: &connect::Relation) -> bool {
     matches!(relation.rel_type, Some(RelType::LocalRelation(_) | RelType::CachedLocalRelation(_) | RelType::ChunkedCachedLocalRelation(_)))
 }
 
-fn explain(session: &Session, relation: &connect::Relation, mode: i32) -> Result<String, SparkError> {
+/// The text of `df.explain(mode)` and `EXPLAIN` (`mode`: an `ExplainMode`).
+pub(crate) fn explain(session: &Session, relation: &connect::Relation, mode: i32) -> Result<String, SparkError> {
     use connect::analyze_plan_request::explain::ExplainMode;
     let planned = plan(session, relation)?;
     let state = session.ctx.state();
