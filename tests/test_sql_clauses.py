@@ -35,3 +35,10 @@ def test_explain_statement(spark, facts, golden, mode):
     rows = df.collect()
     assert len(rows) == 1
     assert "== Physical Plan ==" in rows[0].plan
+
+
+def test_dataframes_as_query_arguments(spark, golden):
+    df = spark.createDataFrame([(1, "a"), (2, "b"), (3, "c")], "id int, s string")
+    golden.check_df(spark.sql("SELECT s FROM {df} WHERE id > {m} ORDER BY s", df=df, m=1))
+    golden.check_df(spark.sql("SELECT {col} FROM {df} ORDER BY 1", df=df, col=df.s), "column")
+    golden.check_df(spark.sql("SELECT count(*) AS n FROM {a} JOIN {b} USING (id)", a=df, b=df.where("id < 3")), "two")

@@ -111,6 +111,9 @@ pub struct Planner<'a> {
     expanding: Vec<String>,
     /// Relations that subquery expressions refer to by plan id (`WithRelations`).
     pub(crate) references: HashMap<i64, connect::Relation>,
+    /// DataFrames that `spark.sql(query, df=df)` names in its query text
+    /// (`WithRelations` references that are aliases), by lower-case name.
+    query_views: HashMap<String, connect::Relation>,
     /// The inputs of the queries enclosing the subquery being planned,
     /// innermost last: where a correlated column reference resolves.
     pub(crate) outer_inputs: Vec<LogicalPlan>,
@@ -128,6 +131,7 @@ impl<'a> Planner<'a> {
             columns: HashMap::new(),
             expanding: Vec::new(),
             references: HashMap::new(),
+            query_views: HashMap::new(),
             outer_inputs: Vec::new(),
             lambda_scope: Vec::new(),
         }
@@ -298,6 +302,9 @@ impl<'a> Planner<'a> {
                 for reference in &with.references {
                     if let Some(plan_id) = reference.common.as_ref().and_then(|c| c.plan_id) {
                         self.references.insert(plan_id, reference.clone());
+                    }
+                    if let Some(RelType::SubqueryAlias(alias)) = &reference.rel_type {
+                        self.query_views.insert(alias.alias.to_lowercase(), reference.clone());
                     }
                 }
                 self.input(&with.root)?
@@ -605,6 +612,11 @@ impl<'a> Planner<'a> {
     /// Resolves a table or view name.
     pub(crate) fn named_table(&mut self, identifier: &str) -> Result<LogicalPlan> {
         let parts = split_name_parts(identifier);
+        if let [name] = parts.as_slice() {
+            if let Some(relation) = self.query_views.get(&name.to_lowercase()).cloned() {
+                return self.plan_relation(&relation);
+            }
+        }
         let view = match parts.as_slice() {
             [name] => self.catalog.temp_view(name).map(|v| (name.clone(), v)),
             _ => None,
