@@ -94,3 +94,17 @@ def test_generator_table_functions(spark, golden):
     golden.check_df(spark.tvf.range(1, 7, 2), "range")
     golden.check_df(spark.sql("SELECT * FROM explode(array('a', 'b')) AS t(letter)"), "sql_explode_alias")
     golden.check_df(spark.sql("SELECT v * 10 AS w FROM posexplode(array(5, 6)) AS t(p, v) WHERE p > 0"), "sql_posexplode")
+
+
+def test_explode_of_a_map_with_non_null_values(spark, golden):
+    golden.check_df(spark.sql("SELECT * FROM explode(map('a', 1, 'b', 2))"))
+    golden.check_df(spark.tvf.posexplode(sf.create_map(sf.lit("x"), sf.lit(1.5))), "posexplode")
+    golden.check_df(spark.sql("SELECT explode(map('k', 'v')) AS (k, v)"), "select_list")
+
+
+def test_nested_lateral_joins(spark, tables, golden):
+    golden.check_df(spark.sql("SELECT * FROM t1, LATERAL (SELECT * FROM t2, LATERAL (SELECT c1 AS d))"), ordered=False)
+    golden.check_df(spark.sql("SELECT * FROM t1, LATERAL (SELECT * FROM (SELECT c1 + 1 AS e), LATERAL (SELECT e * 2 AS f))"), "over_correlated", ordered=False)
+    golden.check_df(
+        spark.sql("SELECT * FROM t1, LATERAL (SELECT t2.c2 AS g FROM t2 JOIN t2 AS t4 ON t2.c2 = t4.c2 WHERE t2.c1 = t1.c1)"), "join", ordered=False
+    )

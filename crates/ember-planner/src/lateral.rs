@@ -3,8 +3,8 @@
 //! in scope as outer references, then decorrelated.
 //!
 //! Decorrelation pushes the left input down the right side, through
-//! projections, filters, generators, sorts and (over the left's distinct
-//! rows) aggregations and DISTINCT, so that each outer reference becomes a
+//! projections, filters, generators, sorts, the left side of joins and
+//! (over the left's distinct rows) aggregations and DISTINCT, so that each outer reference becomes a
 //! plain column of the left. Below those the right side must be free of
 //! outer references (a cross join with the left). Whatever else is left to
 //! DataFusion's lateral-join decorrelation.
@@ -15,7 +15,7 @@ use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::common::{Column, JoinType};
 use datafusion::logical_expr::expr::AggregateFunction;
 use datafusion::logical_expr::utils::conjunction;
-use datafusion::logical_expr::{Aggregate, Distinct, Expr, Filter, LogicalPlan, LogicalPlanBuilder, Operator, Sort, Subquery, binary_expr, lit, when};
+use datafusion::logical_expr::{Aggregate, Distinct, Expr, Filter, Join, LogicalPlan, LogicalPlanBuilder, Operator, Sort, Subquery, binary_expr, lit, when};
 use ember_protocol::connect;
 
 use crate::error::{Result, SparkError};
@@ -195,6 +195,16 @@ fn push_through(left: &LogicalPlan, right: &LogicalPlan, distinct: bool) -> Resu
                 keys.push(key.clone().with_expr(resolve_outer(key.expr.clone())?));
             }
             LogicalPlan::Sort(Sort { expr: keys, input: Arc::new(input), fetch: None })
+        }
+        // A join whose outer references are all on its preserved (left) side.
+        LogicalPlan::Join(j)
+            if matches!(j.join_type, JoinType::Inner | JoinType::Left | JoinType::LeftSemi | JoinType::LeftAnti)
+                && !has_outer_references(&j.right) =>
+        {
+            let Some(input) = push_through(left, &j.left, distinct)? else { return Ok(None) };
+            let on = j.on.iter().map(|(l, r)| Ok((resolve_outer(l.clone())?, resolve_outer(r.clone())?))).collect::<Result<Vec<_>>>()?;
+            let filter = j.filter.clone().map(resolve_outer).transpose()?;
+            LogicalPlan::Join(Join::try_new(Arc::new(input), j.right.clone(), on, filter, j.join_type, j.join_constraint, j.null_equality, j.null_aware)?)
         }
         LogicalPlan::Distinct(Distinct::All(input)) if distinct => {
             let Some(input) = push_through(left, input, distinct)? else { return Ok(None) };

@@ -822,7 +822,12 @@ fn select_item(item: &ast::SelectItem) -> Result<connect::Expression> {
             unparsed_target: Some(format!("{kind}.*")),
             plan_id: None,
         })),
-        ast::SelectItem::ExprWithAliases { .. } => return Err(SparkError::unsupported("multiple aliases")),
+        // `explode(m) AS (k, v)`: a name for each column of a generator.
+        ast::SelectItem::ExprWithAliases { expr: e, aliases: names } => expr(ExprType::Alias(Box::new(connect::expression::Alias {
+            expr: Some(Box::new(expression(e)?)),
+            name: names.iter().map(|n| n.value.clone()).collect(),
+            metadata: None,
+        }))),
     })
 }
 
