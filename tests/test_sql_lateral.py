@@ -108,3 +108,8 @@ def test_nested_lateral_joins(spark, tables, golden):
     golden.check_df(
         spark.sql("SELECT * FROM t1, LATERAL (SELECT t2.c2 AS g FROM t2 JOIN t2 AS t4 ON t2.c2 = t4.c2 WHERE t2.c1 = t1.c1)"), "join", ordered=False
     )
+
+
+def test_star_of_an_outer_table(spark, tables, golden):
+    golden.check_df(spark.sql("SELECT * FROM t1, LATERAL (SELECT t1.*, t2.* FROM t2)"), ordered=False)
+    golden.check_df(spark.sql("SELECT * FROM t1, LATERAL (SELECT t1.* FROM t2 AS t1)"), "shadowed", ordered=False)

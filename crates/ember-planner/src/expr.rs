@@ -60,6 +60,19 @@ impl Planner<'_> {
         }
         if out.is_empty() {
             if let Some(q) = qualifier {
+                // `t.*` of an enclosing query (`SELECT t1.*, t2.* FROM t2` in a lateral subquery).
+                if let Some(outer) = self.outer_inputs.last().cloned() {
+                    for (qualifier, field) in outer.schema().iter() {
+                        let info = self.info(field.name());
+                        if info.qualifier.as_deref().is_some_and(|iq| same_name(iq, &q, self.config.case_sensitive)) {
+                            let column = Column::new(qualifier.cloned(), field.name());
+                            out.push((Expr::OuterReferenceColumn(Arc::clone(field), column), info.name));
+                        }
+                    }
+                    if !out.is_empty() {
+                        return Ok(out);
+                    }
+                }
                 return Err(SparkError::new(
                     ErrorKind::Analysis,
                     "CANNOT_RESOLVE_STAR_EXPAND",
