@@ -42,3 +42,9 @@ def test_dataframes_as_query_arguments(spark, golden):
     golden.check_df(spark.sql("SELECT s FROM {df} WHERE id > {m} ORDER BY s", df=df, m=1))
     golden.check_df(spark.sql("SELECT {col} FROM {df} ORDER BY 1", df=df, col=df.s), "column")
     golden.check_df(spark.sql("SELECT count(*) AS n FROM {a} JOIN {b} USING (id)", a=df, b=df.where("id < 3")), "two")
+
+
+def test_tablesample_rows(spark, facts, golden):
+    golden.check_df(spark.sql("SELECT count(*) AS n FROM facts TABLESAMPLE (2 ROWS)"))
+    golden.check_df(spark.sql("SELECT k, s FROM facts TABLESAMPLE (10 ROWS)"), "more_than_there_are", ordered=False)
+    golden.check_df(spark.sql("SELECT count(*) AS n FROM (SELECT * FROM facts) TABLESAMPLE (0 ROWS)"), "none")

@@ -18,6 +18,7 @@ pub mod commands;
 mod identifier;
 mod lateral;
 mod organize;
+mod sample;
 
 /// A SQL statement, as `spark.sql` runs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -747,6 +748,10 @@ fn table_factor(factor: &ast::TableFactor) -> Result<connect::Relation> {
         ast::TableFactor::Derived { subquery, alias, .. } => (query_relation(subquery)?, alias),
         ast::TableFactor::NestedJoin { table_with_joins: nested, alias } => (table_with_joins(None, nested)?, alias),
         other => return Err(SparkError::unsupported(format!("FROM {other}"))),
+    };
+    let relation = match factor {
+        ast::TableFactor::Table { sample: Some(kind), .. } | ast::TableFactor::Derived { sample: Some(kind), .. } => sample::sampled(relation, kind)?,
+        _ => relation,
     };
     Ok(match table_alias {
         Some(a) => aliased(relation, a),
