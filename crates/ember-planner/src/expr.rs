@@ -60,6 +60,19 @@ impl Planner<'_> {
         }
         if out.is_empty() {
             if let Some(q) = qualifier {
+                // `t.*` of an enclosing query (`SELECT t1.*, t2.* FROM t2` in a lateral subquery).
+                if let Some(outer) = self.outer_inputs.last().cloned() {
+                    for (qualifier, field) in outer.schema().iter() {
+                        let info = self.info(field.name());
+                        if info.qualifier.as_deref().is_some_and(|iq| same_name(iq, &q, self.config.case_sensitive)) {
+                            let column = Column::new(qualifier.cloned(), field.name());
+                            out.push((Expr::OuterReferenceColumn(Arc::clone(field), column), info.name));
+                        }
+                    }
+                    if !out.is_empty() {
+                        return Ok(out);
+                    }
+                }
                 return Err(SparkError::new(
                     ErrorKind::Analysis,
                     "CANNOT_RESOLVE_STAR_EXPAND",
@@ -233,7 +246,12 @@ impl Planner<'_> {
         self.outer_inputs.push(input.clone());
         let planned = self.plan_relation(&relation);
         self.outer_inputs.pop();
-        let plan = planned?;
+        let mut plan = planned?;
+        if SubqueryType::try_from(subquery.subquery_type) == Ok(SubqueryType::Scalar) {
+            // Spark's scalar subquery is nullable: no row gives NULL.
+            let columns = plan.schema().columns().into_iter().map(|c| crate::nullable::as_nullable(Expr::Column(c.clone())).alias(c.name));
+            plan = crate::plan::project_plan(plan, columns.collect())?;
+        }
         let outer_ref_columns = plan.all_out_ref_exprs();
         let plan_subquery = Subquery { subquery: Arc::new(plan), outer_ref_columns, spans: Default::default() };
         match SubqueryType::try_from(subquery.subquery_type).unwrap_or(SubqueryType::Unknown) {

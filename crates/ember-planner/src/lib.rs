@@ -22,6 +22,7 @@ mod functions;
 mod generate;
 mod generator_rows;
 mod lambda;
+mod lateral;
 mod grouping;
 mod input_types;
 mod json_functions;
@@ -36,13 +37,16 @@ mod stat;
 mod eager;
 pub mod names;
 pub mod partitioning;
+mod nullable;
 mod plan;
+mod select_aggregate;
 mod source;
 mod python_udf;
 mod repartition;
 pub mod sql;
 mod sql_grouping;
 mod sql_window;
+mod table_functions;
 mod window;
 
 /// The Spark version whose behaviour Ember reproduces.

@@ -129,6 +129,9 @@ pub struct Planner<'a> {
     expanding: Vec<String>,
     /// Relations that subquery expressions refer to by plan id (`WithRelations`).
     pub(crate) references: HashMap<i64, connect::Relation>,
+    /// DataFrames that `spark.sql(query, df=df)` names in its query text
+    /// (`WithRelations` references that are aliases), by lower-case name.
+    query_views: HashMap<String, connect::Relation>,
     /// The inputs of the queries enclosing the subquery being planned,
     /// innermost last: where a correlated column reference resolves.
     pub(crate) outer_inputs: Vec<LogicalPlan>,
@@ -150,6 +153,7 @@ impl<'a> Planner<'a> {
             columns: HashMap::new(),
             expanding: Vec::new(),
             references: HashMap::new(),
+            query_views: HashMap::new(),
             outer_inputs: Vec::new(),
             lambda_scope: Vec::new(),
             observations: Vec::new(),
@@ -329,6 +333,9 @@ impl<'a> Planner<'a> {
                     if let Some(plan_id) = reference.common.as_ref().and_then(|c| c.plan_id) {
                         self.references.insert(plan_id, reference.clone());
                     }
+                    if let Some(RelType::SubqueryAlias(alias)) = &reference.rel_type {
+                        self.query_views.insert(alias.alias.to_lowercase(), reference.clone());
+                    }
                 }
                 self.input(&with.root)?
             }
@@ -337,7 +344,8 @@ impl<'a> Planner<'a> {
             RelType::MapPartitions(map) => self.map_partitions(map)?,
             RelType::GroupMap(map) => self.group_map(map)?,
             RelType::CommonInlineUserDefinedTableFunction(call) => self.python_table_function(call)?,
-            RelType::UnresolvedTableValuedFunction(call) => self.registered_table_function(call)?,
+            RelType::UnresolvedTableValuedFunction(call) => self.table_valued_function(call)?,
+            RelType::LateralJoin(join) => self.lateral_join(join)?,
             RelType::CoGroupMap(map) => self.co_group_map(map)?,
             RelType::DropNa(drop) => self.na_drop(drop)?,
             RelType::FillNa(fill) => self.na_fill(fill)?,
@@ -360,6 +368,7 @@ impl<'a> Planner<'a> {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));
             }
         };
+        let plan = crate::lateral::decorrelate_scalar_subqueries(plan)?;
         let plan = self.read_cached(plan)?;
         if let Some(plan_id) = rel.common.as_ref().and_then(|c| c.plan_id) {
             for field in plan.schema().fields() {
@@ -409,7 +418,7 @@ impl<'a> Planner<'a> {
         name
     }
 
-    fn project(&mut self, input: LogicalPlan, expressions: &[connect::Expression]) -> Result<LogicalPlan> {
+    pub(crate) fn project(&mut self, input: LogicalPlan, expressions: &[connect::Expression]) -> Result<LogicalPlan> {
         if let Some(generated) = self.project_with_generator(&input, expressions)? {
             return Ok(generated);
         }
@@ -443,6 +452,10 @@ impl<'a> Planner<'a> {
         }
         if input.schema().fields().is_empty() && exprs.is_empty() {
             return Ok(input);
+        }
+        let aggregates = crate::select_aggregate::aggregates_in(&exprs);
+        if !aggregates.is_empty() {
+            return crate::select_aggregate::global_aggregate(input, exprs, aggregates);
         }
         self.project_with_windows(input, exprs)
     }
@@ -642,6 +655,11 @@ impl<'a> Planner<'a> {
     /// Resolves a table or view name.
     pub(crate) fn named_table(&mut self, identifier: &str) -> Result<LogicalPlan> {
         let parts = split_name_parts(identifier);
+        if let [name] = parts.as_slice() {
+            if let Some(relation) = self.query_views.get(&name.to_lowercase()).cloned() {
+                return self.plan_relation(&relation);
+            }
+        }
         let view = match parts.as_slice() {
             [name] => self.catalog.temp_view(name).map(|v| (name.clone(), v)),
             _ => None,

@@ -15,6 +15,10 @@ use datafusion::sql::sqlparser::tokenizer::Location;
 use crate::error::{Result, SparkError};
 
 pub mod commands;
+mod identifier;
+mod lateral;
+mod organize;
+mod sample;
 
 /// A SQL statement, as `spark.sql` runs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,12 +62,25 @@ pub fn parse_statement(sql: &str, arguments: &SqlArguments) -> Result<Statement>
     let (mut parser, markers) = parser(sql)?;
     let markers = Markers { arguments: arguments.clone(), positions: markers };
     let statement = parser.parse_statement().map_err(|e| parse_error(&e))?;
+    // `VALUES (…), (…) AS t(a, b)` as a whole statement.
+    let values_alias = match &statement {
+        ast::Statement::Query(query) if matches!(*query.body, ast::SetExpr::Values(_)) => {
+            parser.maybe_parse_table_alias().map_err(|e| parse_error(&e))?
+        }
+        _ => None,
+    };
     while parser.consume_token(&datafusion::sql::sqlparser::tokenizer::Token::SemiColon) {}
     if parser.peek_token().token != datafusion::sql::sqlparser::tokenizer::Token::EOF {
         return Err(parse_error(&parser.expected::<()>("end of input", parser.peek_token()).unwrap_err()));
     }
     match statement {
-        ast::Statement::Query(query) => Ok(Statement::Query(translate_query(&query, markers)?)),
+        ast::Statement::Query(query) => {
+            let relation = translate_query(&query, markers)?;
+            Ok(Statement::Query(match values_alias {
+                Some(alias) => aliased(relation, &alias),
+                None => relation,
+            }))
+        }
         ast::Statement::CreateView(view) if view.temporary && !view.materialized => {
             if view.if_not_exists {
                 return Err(SparkError::new(
@@ -598,11 +615,7 @@ fn select_relation(select: &ast::Select) -> Result<connect::Relation> {
 fn select_with_windows(select: &ast::Select) -> Result<connect::Relation> {
     let mut input: Option<connect::Relation> = None;
     for table in &select.from {
-        let joined = table_with_joins(table)?;
-        input = Some(match input {
-            None => joined,
-            Some(left) => join(left, joined, connect::join::JoinType::Cross, None),
-        });
+        input = Some(table_with_joins(input.take(), table)?);
     }
     for view in &select.lateral_views {
         let base = input.ok_or_else(|| SparkError::unsupported("LATERAL VIEW without FROM"))?;
@@ -673,7 +686,7 @@ fn select_with_windows(select: &ast::Select) -> Result<connect::Relation> {
             within_watermark: None,
         })));
     }
-    Ok(relation)
+    organize::organized(relation, select)
 }
 
 const AGGREGATES: &[&str] = &["count", "sum", "avg", "mean", "min", "max", "first", "last", "collect_list", "collect_set", "stddev", "variance"];
@@ -725,9 +738,15 @@ fn join(left: connect::Relation, right: connect::Relation, join_type: connect::j
     })))
 }
 
-fn table_with_joins(table: &ast::TableWithJoins) -> Result<connect::Relation> {
+/// `table` and its joins, cross-joined (laterally when so marked) after `preceding`, the FROM items before it.
+fn table_with_joins(preceding: Option<connect::Relation>, table: &ast::TableWithJoins) -> Result<connect::Relation> {
     use connect::join::JoinType;
-    let mut relation = table_factor(&table.relation)?;
+    let first = table_factor(&table.relation)?;
+    let mut relation = match preceding {
+        None => first,
+        Some(left) if lateral::is_lateral(&table.relation) => lateral::lateral_join(left, first, JoinType::Cross, None),
+        Some(left) => join(left, first, JoinType::Cross, None),
+    };
     for j in &table.joins {
         let right = table_factor(&j.relation)?;
         let (join_type, constraint) = match &j.join_operator {
@@ -740,6 +759,15 @@ fn table_with_joins(table: &ast::TableWithJoins) -> Result<connect::Relation> {
             ast::JoinOperator::Anti(c) | ast::JoinOperator::LeftAnti(c) => (JoinType::LeftAnti, Some(c)),
             other => return Err(SparkError::unsupported(format!("join {other:?}"))),
         };
+        if lateral::is_lateral(&j.relation) {
+            let condition = match constraint {
+                Some(ast::JoinConstraint::On(on)) => Some(expression(on)?),
+                Some(ast::JoinConstraint::Using(_)) => return Err(SparkError::unsupported("LATERAL joins with USING")),
+                _ => None,
+            };
+            relation = lateral::lateral_join(relation, right, join_type, condition);
+            continue;
+        }
         relation = match constraint {
             Some(ast::JoinConstraint::On(on)) => join(relation, right, join_type, Some(expression(on)?)),
             Some(ast::JoinConstraint::Using(names)) => {
@@ -770,10 +798,15 @@ fn table_factor(factor: &ast::TableFactor) -> Result<connect::Relation> {
             })),
             alias,
         ),
-        ast::TableFactor::Table { name, alias, args: Some(args), .. } => (table_function(name, args)?, alias),
+        ast::TableFactor::Table { name, alias, args: Some(args), .. } => (table_function(name, &args.args)?, alias),
+        ast::TableFactor::Function { name, args, alias, with_ordinality: false, .. } => (table_function(name, args)?, alias),
         ast::TableFactor::Derived { subquery, alias, .. } => (query_relation(subquery)?, alias),
-        ast::TableFactor::NestedJoin { table_with_joins, alias } => (table_with_joins_boxed(table_with_joins)?, alias),
+        ast::TableFactor::NestedJoin { table_with_joins: nested, alias } => (table_with_joins(None, nested)?, alias),
         other => return Err(SparkError::unsupported(format!("FROM {other}"))),
+    };
+    let relation = match factor {
+        ast::TableFactor::Table { sample: Some(kind), .. } | ast::TableFactor::Derived { sample: Some(kind), .. } => sample::sampled(relation, kind)?,
+        _ => relation,
     };
     Ok(match table_alias {
         Some(a) => aliased(relation, a),
@@ -799,25 +832,27 @@ fn aliased(relation: connect::Relation, alias: &ast::TableAlias) -> connect::Rel
 }
 
 /// Table-valued functions in FROM: `range(end)`, `range(start, end[, step[, partitions]])`.
-fn table_function(name: &ast::ObjectName, args: &ast::TableFunctionArgs) -> Result<connect::Relation> {
+fn table_function(name: &ast::ObjectName, args: &[ast::FunctionArg]) -> Result<connect::Relation> {
     let function = name.to_string().to_lowercase();
     if function != "range" {
         // Resolved when planned: a table function the session registered.
         let arguments = args
-            .args
             .iter()
             .map(|arg| match arg {
                 ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => expression(e),
                 other => Err(SparkError::unsupported(format!("table function argument {other}"))),
             })
             .collect::<Result<Vec<_>>>()?;
+        if identifier::is_identifier_clause(&function) {
+            return identifier::table(&arguments);
+        }
         return Ok(rel(RelType::UnresolvedTableValuedFunction(connect::UnresolvedTableValuedFunction {
             function_name: name.to_string(),
             arguments,
         })));
     }
     let mut values = Vec::new();
-    for arg in &args.args {
+    for arg in args {
         let ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) = arg else {
             return Err(SparkError::unsupported(format!("range argument {arg}")));
         };
@@ -838,10 +873,6 @@ fn table_function(name: &ast::ObjectName, args: &ast::TableFunctionArgs) -> Resu
     Ok(rel(RelType::Range(connect::Range { start: Some(start), end, step, num_partitions: partitions })))
 }
 
-fn table_with_joins_boxed(t: &ast::TableWithJoins) -> Result<connect::Relation> {
-    table_with_joins(t)
-}
-
 fn select_item(item: &ast::SelectItem) -> Result<connect::Expression> {
     Ok(match item {
         ast::SelectItem::UnnamedExpr(e) => expression(e)?,
@@ -851,7 +882,12 @@ fn select_item(item: &ast::SelectItem) -> Result<connect::Expression> {
             unparsed_target: Some(format!("{kind}.*")),
             plan_id: None,
         })),
-        ast::SelectItem::ExprWithAliases { .. } => return Err(SparkError::unsupported("multiple aliases")),
+        // `explode(m) AS (k, v)`: a name for each column of a generator.
+        ast::SelectItem::ExprWithAliases { expr: e, aliases: names } => expr(ExprType::Alias(Box::new(connect::expression::Alias {
+            expr: Some(Box::new(expression(e)?)),
+            name: names.iter().map(|n| n.value.clone()).collect(),
+            metadata: None,
+        }))),
     })
 }
 
@@ -1237,6 +1273,9 @@ pub(crate) fn function_call(f: &ast::Function) -> Result<connect::Expression> {
         }
         ast::FunctionArguments::Subquery(_) => return Err(SparkError::unsupported("subquery arguments")),
     };
+    if identifier::is_identifier_clause(&name) {
+        return identifier::column(&arguments);
+    }
     let call = expr(ExprType::UnresolvedFunction(connect::expression::UnresolvedFunction {
         function_name: name,
         arguments,

@@ -115,7 +115,8 @@ fn is_local(relation: &connect::Relation) -> bool {
     matches!(relation.rel_type, Some(RelType::LocalRelation(_) | RelType::CachedLocalRelation(_) | RelType::ChunkedCachedLocalRelation(_)))
 }
 
-fn explain(session: &Session, relation: &connect::Relation, mode: i32) -> Result<String, SparkError> {
+/// The text of `df.explain(mode)` and `EXPLAIN` (`mode`: an `ExplainMode`).
+pub(crate) fn explain(session: &Session, relation: &connect::Relation, mode: i32) -> Result<String, SparkError> {
     crate::explain::explain(session, &plan(session, relation)?, mode)
 }
 

@@ -25,6 +25,11 @@ pub async fn run(session: &Session, catalog: &connect::Catalog) -> Result<Record
     match call {
         CatType::CurrentCatalog(_) => string_value(CATALOG),
         CatType::CurrentDatabase(_) => string_value(&session.current_database()),
+        CatType::ListCatalogs(list) => catalogs_batch(list.pattern.as_deref()),
+        CatType::SetCurrentCatalog(set) => {
+            known_catalog(&set.catalog_name)?;
+            Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))
+        }
         CatType::SetCurrentDatabase(db) => {
             crate::sql_commands::use_database(session, &db.db_name)?;
             Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))
@@ -370,6 +375,29 @@ fn string_value(value: &str) -> Result<RecordBatch, SparkError> {
 
 fn bool_value(value: bool) -> Result<RecordBatch, SparkError> {
     single(DataType::Boolean, Arc::new(BooleanArray::from(vec![value])))
+}
+
+/// `spark.catalog.listCatalogs` rows (name, description): the session catalog.
+fn catalogs_batch(pattern: Option<&str>) -> Result<RecordBatch, SparkError> {
+    let schema = Arc::new(Schema::new(vec![Field::new("name", DataType::Utf8, false), Field::new("description", DataType::Utf8, true)]));
+    let names: Vec<&str> = [CATALOG].into_iter().filter(|c| pattern.is_none_or(|p| crate::sql_commands::matches_pattern(p, c))).collect();
+    let descriptions = StringArray::from(vec![None::<&str>; names.len()]);
+    Ok(RecordBatch::try_new(schema, vec![Arc::new(StringArray::from(names)) as ArrayRef, Arc::new(descriptions)])?)
+}
+
+/// Fails with Spark's `CATALOG_NOT_FOUND` unless `name` is the session catalog.
+fn known_catalog(name: &str) -> Result<(), SparkError> {
+    if name.eq_ignore_ascii_case(CATALOG) {
+        return Ok(());
+    }
+    // Spark raises it as a plain `SparkException`.
+    Err(SparkError::new(
+        ember_planner::ErrorKind::Internal,
+        "CATALOG_NOT_FOUND",
+        "42P08",
+        format!("The catalog `{name}` not found. Consider to set the SQL config \"spark.sql.catalog.{name}\" to a catalog plugin."),
+        &[("catalogName", format!("`{name}`")), ("config", format!("\"spark.sql.catalog.{name}\""))],
+    ))
 }
 
 /// `spark.catalog.listDatabases` rows: name, catalog, description, locationUri.

@@ -204,6 +204,17 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
         }
         Command::DescribeTable { table, column: Some(column), .. } => describe_column(session, &table, &column),
         Command::DescribeTable { table, extended, column: None } => describe_table(session, &table, extended),
+        Command::Explain { mode, query } => {
+            use ember_protocol::connect::analyze_plan_request::explain::ExplainMode;
+            let mode = match mode.as_deref() {
+                Some("EXTENDED") => ExplainMode::Extended,
+                Some("FORMATTED") => ExplainMode::Formatted,
+                Some("COST") => ExplainMode::Cost,
+                Some("CODEGEN") => ExplainMode::Codegen,
+                _ => ExplainMode::Simple,
+            };
+            strings(&[("plan", true)], vec![vec![crate::analyze::explain(session, &query, mode as i32)?]])
+        }
         Command::DescribeQuery { query } => {
             let schema = crate::execute::plan(session, &query)?.spark_schema();
             let rows = schema.fields().iter().map(|f| (f.name().clone(), ember_types::simple_string(f.data_type()), ember_types::field_comment(f))).collect();

@@ -79,6 +79,8 @@ pub enum Command {
     DescribeTable { table: ObjectName, extended: bool, column: Option<String> },
     /// `DESCRIBE [QUERY] query`.
     DescribeQuery { query: connect::Relation },
+    /// `EXPLAIN [EXTENDED|FORMATTED|COST|CODEGEN] query`: the mode's upper-case word, if given.
+    Explain { mode: Option<String>, query: connect::Relation },
     /// `CREATE [OR REPLACE] VIEW [IF NOT EXISTS] name [(columns)] AS query`: a
     /// persistent view, stored with its query text.
     CreateView { name: ObjectName, or_replace: bool, if_not_exists: bool, columns: Vec<String>, text: String, query: connect::Relation },
@@ -234,6 +236,11 @@ impl Cursor<'_> {
                 self.skip(1);
                 let key = self.rest_text();
                 Command::Reset { key: Some(key.trim().to_string()).filter(|k| !k.is_empty()) }
+            }
+            ("EXPLAIN", _) => {
+                self.skip(1);
+                let mode = ["EXTENDED", "FORMATTED", "COST", "CODEGEN"].into_iter().find(|m| self.word(m)).map(str::to_string);
+                Command::Explain { mode, query: self.query()? }
             }
             ("DESCRIBE" | "DESC", "QUERY" | "SELECT" | "WITH" | "VALUES") => {
                 self.skip(1);
@@ -730,6 +737,8 @@ mod tests {
         assert_eq!(text, "SELECT 1, 2");
         assert!(matches!(command("CREATE GLOBAL TEMP VIEW g AS SELECT 1"), Command::CreateGlobalTempView { .. }));
         assert!(matches!(command("DESC QUERY SELECT 1"), Command::DescribeQuery { .. }));
+        assert!(matches!(command("EXPLAIN FORMATTED SELECT 1"), Command::Explain { mode: Some(m), .. } if m == "FORMATTED"));
+        assert!(matches!(command("EXPLAIN SELECT 1"), Command::Explain { mode: None, .. }));
     }
 
     #[test]
