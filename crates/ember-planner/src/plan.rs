@@ -52,6 +52,10 @@ pub trait Catalog {
     fn python_table_function(&self, _name: &str) -> Option<connect::CommonInlineUserDefinedTableFunction> {
         None
     }
+    /// A data source registered with `spark.dataSource.register`, looked up by name.
+    fn python_data_source(&self, _name: &str) -> Option<connect::CommonInlineUserDefinedDataSource> {
+        None
+    }
 
     /// A catalog table or persistent view by its name parts (`t`, `db.t`,
     /// `spark_catalog.db.t`): its name and a relation reading it.
@@ -309,6 +313,7 @@ impl<'a> Planner<'a> {
             RelType::CommonInlineUserDefinedTableFunction(call) => self.python_table_function(call)?,
             RelType::UnresolvedTableValuedFunction(call) => self.registered_table_function(call)?,
             RelType::CoGroupMap(map) => self.co_group_map(map)?,
+            RelType::LateralJoin(join) => self.lateral_join(join)?,
             other => {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));
             }

@@ -543,10 +543,17 @@ fn select_relation(select: &ast::Select) -> Result<connect::Relation> {
 fn select_with_windows(select: &ast::Select) -> Result<connect::Relation> {
     let mut input: Option<connect::Relation> = None;
     for table in &select.from {
-        let joined = table_with_joins(table)?;
-        input = Some(match input {
-            None => joined,
-            Some(left) => join(left, joined, connect::join::JoinType::Cross, None),
+        input = Some(match (input.take(), &table.relation) {
+            (Some(left), ast::TableFactor::Function { lateral: true, name, args, alias, .. }) if table.joins.is_empty() => {
+                lateral_table_function(left, name, args, alias.as_ref())?
+            }
+            (left, _) => {
+                let joined = table_with_joins(table)?;
+                match left {
+                    None => joined,
+                    Some(left) => join(left, joined, connect::join::JoinType::Cross, None),
+                }
+            }
         });
     }
     for view in &select.lateral_views {
@@ -743,16 +750,49 @@ fn aliased(relation: connect::Relation, alias: &ast::TableAlias) -> connect::Rel
     })))
 }
 
+/// `name => value`: an argument passed by name.
+fn named_argument(name: &ast::Ident, value: &ast::Expr) -> Result<connect::Expression> {
+    Ok(expr(ExprType::NamedArgumentExpression(Box::new(connect::NamedArgumentExpression {
+        key: name.value.clone(),
+        value: Some(Box::new(expression(value)?)),
+    }))))
+}
+
+/// `left, LATERAL f(…) [alias]`: the table function called on each row of `left`.
+fn lateral_table_function(
+    left: connect::Relation,
+    name: &ast::ObjectName,
+    args: &[ast::FunctionArg],
+    alias: Option<&ast::TableAlias>,
+) -> Result<connect::Relation> {
+    let mut right = table_function_call(name, args)?;
+    if let Some(alias) = alias {
+        right = aliased(right, alias);
+    }
+    Ok(rel(RelType::LateralJoin(Box::new(connect::LateralJoin {
+        left: Some(Box::new(left)),
+        right: Some(Box::new(right)),
+        join_condition: None,
+        join_type: connect::join::JoinType::Inner as i32,
+    }))))
+}
+
 /// Table-valued functions in FROM: `range(end)`, `range(start, end[, step[, partitions]])`.
 fn table_function(name: &ast::ObjectName, args: &ast::TableFunctionArgs) -> Result<connect::Relation> {
+    table_function_call(name, &args.args)
+}
+
+fn table_function_call(name: &ast::ObjectName, args: &[ast::FunctionArg]) -> Result<connect::Relation> {
     let function = name.to_string().to_lowercase();
     if function != "range" {
         // Resolved when planned: a table function the session registered.
         let arguments = args
-            .args
             .iter()
             .map(|arg| match arg {
                 ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => expression(e),
+                ast::FunctionArg::Named { name, arg: ast::FunctionArgExpr::Expr(e), operator: ast::FunctionArgOperator::RightArrow } => {
+                    named_argument(name, e)
+                }
                 other => Err(SparkError::unsupported(format!("table function argument {other}"))),
             })
             .collect::<Result<Vec<_>>>()?;
@@ -762,7 +802,7 @@ fn table_function(name: &ast::ObjectName, args: &ast::TableFunctionArgs) -> Resu
         })));
     }
     let mut values = Vec::new();
-    for arg in &args.args {
+    for arg in args {
         let ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) = arg else {
             return Err(SparkError::unsupported(format!("range argument {arg}")));
         };
@@ -1160,6 +1200,9 @@ pub(crate) fn function_call(f: &ast::Function) -> Result<connect::Expression> {
                     ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => expression(e),
                     ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Wildcard) => {
                         Ok(expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default())))
+                    }
+                    ast::FunctionArg::Named { name, arg: ast::FunctionArgExpr::Expr(e), operator: ast::FunctionArgOperator::RightArrow } => {
+                        named_argument(name, e)
                     }
                     other => Err(SparkError::unsupported(format!("function argument {other}"))),
                 })

@@ -47,18 +47,60 @@ pub struct MapCall {
     pub runner_conf: Vec<(String, String)>,
     /// The Spark names of the input columns, which the function sees.
     pub input_names: Vec<String>,
-    /// For a Python table function (`udtf`), its output row type as a
-    /// struct's JSON: the function is called on each input row's columns.
-    pub table_function_type_json: Option<String>,
+    /// For a Python table function (`udtf`): how it is called on each
+    /// input row's columns.
+    pub table_function: Option<TableFunctionCall>,
+    /// For a Python data source's function: which one.
+    pub data_source: Option<DataSourceFunction>,
+}
+
+/// The functions of a Python data source that run over rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DataSourceFunction {
+    /// The read function, called once per input row (a pickled partition).
+    Read,
+    /// The write function, called once per partition on all its rows; it
+    /// answers the partition's pickled commit message.
+    Write,
+}
+
+/// How a Python table function (`udtf`) is called on each input row.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct TableFunctionCall {
+    /// Its output row type as a struct's JSON.
+    pub return_type_json: String,
+    /// The input columns passed by keyword (`a => 10`), with their positions;
+    /// the others are passed by position, in order.
+    pub keyword_arguments: Vec<(String, usize)>,
+    /// The pickled `AnalyzeResult` of its `analyze` method, if it has one.
+    pub analyze_result: Option<Arc<Vec<u8>>>,
+    /// For a lateral join: how many leading input columns (the left
+    /// side's) are passed through beside each output row; the arguments
+    /// follow them.
+    pub passed_through: usize,
 }
 
 impl MapCall {
     fn header(&self) -> serde_json::Value {
-        let (args, udtf) = match &self.table_function_type_json {
-            Some(return_type) => (
-                (0..self.input_names.len()).collect(),
-                serde_json::json!({"name": self.function.name, "return_type": return_type}),
-            ),
+        let (args, udtf) = match &self.table_function {
+            Some(table_function) => {
+                let keyword_positions: Vec<usize> = table_function.keyword_arguments.iter().map(|(_, i)| *i).collect();
+                let argument_count = self.input_names.len() - table_function.passed_through;
+                let positional = (0..argument_count).filter(|i| !keyword_positions.contains(i)).collect();
+                let kwargs: serde_json::Map<_, _> =
+                    table_function.keyword_arguments.iter().map(|(name, i)| (name.clone(), serde_json::Value::from(*i))).collect();
+                let analyze_result = table_function.analyze_result.as_ref().map(|bytes| hex(bytes));
+                (
+                    positional,
+                    serde_json::json!({
+                        "name": self.function.name,
+                        "return_type": table_function.return_type_json,
+                        "kwargs": kwargs,
+                        "analyze_result": analyze_result,
+                        "passed_through": table_function.passed_through,
+                    }),
+                )
+            }
             None => (Vec::new(), serde_json::Value::Null),
         };
         serde_json::json!({
@@ -66,6 +108,11 @@ impl MapCall {
             "python_ver": self.function.python_ver,
             "udfs": [{"args": args}],
             "udtf": udtf,
+            "data_source": match self.data_source {
+                Some(DataSourceFunction::Read) => "read",
+                Some(DataSourceFunction::Write) => "write",
+                None => "",
+            },
             "runner_conf": self.runner_conf.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
             "input_type": self.input_type_json,
         })
@@ -90,6 +137,10 @@ impl MapCall {
         let answer = pool()?.call(&self.header(), &[self.function.command.as_slice()], &[(&input, &batches)])?;
         conform(&answer, output)
     }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The function's output with the declared columns: by name when it has
@@ -279,17 +330,29 @@ mod tests {
             python_ver: "3.11".into(),
             deterministic: true,
         };
+        let table_function = TableFunctionCall {
+            return_type_json: "{}".into(),
+            keyword_arguments: vec![("b".into(), 1)],
+            analyze_result: Some(Arc::new(vec![0x0f, 0xa0])),
+            passed_through: 0,
+        };
         let call = MapCall {
             function,
             input_type_json: String::new(),
             runner_conf: Vec::new(),
-            input_names: vec!["_0".into(), "_1".into()],
-            table_function_type_json: Some("{}".into()),
+            input_names: vec!["_0".into(), "_1".into(), "_2".into()],
+            table_function: Some(table_function),
+            data_source: None,
         };
         let header = call.header();
-        assert_eq!(header["udfs"][0]["args"], serde_json::json!([0, 1]));
-        assert_eq!(header["udtf"], serde_json::json!({"name": "squares", "return_type": "{}"}));
-        assert!(MapCall { table_function_type_json: None, ..call }.header()["udtf"].is_null());
+        assert_eq!(header["udfs"][0]["args"], serde_json::json!([0, 2]));
+        assert_eq!(
+            header["udtf"],
+            serde_json::json!({
+                "name": "squares", "return_type": "{}", "kwargs": {"b": 1}, "analyze_result": "0fa0", "passed_through": 0,
+            })
+        );
+        assert!(MapCall { table_function: None, ..call }.header()["udtf"].is_null());
         assert!(is_table_function_eval_type(300) && is_table_function_eval_type(301) && !is_table_function_eval_type(302));
     }
 

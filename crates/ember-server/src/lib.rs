@@ -8,6 +8,7 @@ mod error;
 mod execute;
 mod operation;
 mod python_artifacts;
+mod python_write;
 mod runtime;
 mod service;
 mod session;
