@@ -198,3 +198,42 @@ def test_udtf_lateral_join_with_analyze_and_terminate(spark, golden):
     golden.check_df(
         spark.sql("SELECT s, piece, constant_times FROM lateral_words, LATERAL repeat_text(s, n)"), ordered=False
     )
+
+
+def test_udtf_table_arguments(spark, golden):
+    from pyspark.sql.functions import col
+
+    @udtf(returnType="id long, doubled long")
+    class Doubler:
+        def eval(self, row):
+            yield row["id"], row["id"] * 2
+
+    @udtf(returnType="key long, total long, rows int")
+    class PartitionTotals:
+        def __init__(self):
+            self.key, self.total, self.rows = None, 0, 0
+
+        def eval(self, row):
+            self.key = row["id"] % 3
+            self.total += row["id"]
+            self.rows += 1
+
+        def terminate(self):
+            yield self.key, self.total, self.rows
+
+    @udtf(returnType="first long, last long")
+    class FirstLast:
+        def __init__(self):
+            self.seen = []
+
+        def eval(self, row):
+            self.seen.append(row["id"])
+
+        def terminate(self):
+            yield self.seen[0], self.seen[-1]
+
+    df = spark.range(8)
+    golden.check_df(Doubler(df.asTable()), name="rows", ordered=False)
+    golden.check_df(Doubler(row=df.filter("id > 5").asTable()), name="keyword", ordered=False)
+    golden.check_df(PartitionTotals(df.asTable().partitionBy(col("id") % 3)), name="partitioned", ordered=False)
+    golden.check_df(FirstLast(df.asTable().withSinglePartition().orderBy(col("id").desc())), name="single_ordered")

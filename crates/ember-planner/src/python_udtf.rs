@@ -9,7 +9,8 @@ use datafusion::arrow::datatypes::{DataType, Field, Fields, Schema};
 use datafusion::common::DFSchema;
 use datafusion::execution::context::ExecutionProps;
 use datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext;
-use datafusion::logical_expr::{Expr, Extension, LogicalPlan, LogicalPlanBuilder};
+use datafusion::common::Column;
+use datafusion::logical_expr::{Expr, Extension, LogicalPlan, LogicalPlanBuilder, SortExpr};
 use datafusion::physical_expr::create_physical_expr;
 use ember_protocol::connect::{self, expression::ExprType};
 use ember_python::{
@@ -26,6 +27,19 @@ struct Argument {
     keyword: Option<String>,
     expr: Expr,
     data_type: DataType,
+    /// Whether it is the table argument (each row as a struct).
+    table: bool,
+}
+
+/// How the table argument's rows reach the function.
+#[derive(Default)]
+struct TableArgumentPlan {
+    /// Positions of the partitioning values appended to each row.
+    partition_child_indexes: Vec<usize>,
+    /// Whether the rows must arrive in one partition, in the planned order.
+    ordered: bool,
+    /// The order: by the PARTITION BY values, then the ORDER BY expressions.
+    sort: Vec<SortExpr>,
 }
 
 impl Planner<'_> {
@@ -88,7 +102,14 @@ impl Planner<'_> {
         if !is_table_function_eval_type(python.eval_type) {
             return Err(SparkError::unsupported(format!("Python UDTFs of eval type {}", python.eval_type)));
         }
-        let arguments = self.table_function_arguments(&call.arguments, &input)?;
+        let (input, arguments, table_plan) = match table_argument(&call.arguments)? {
+            Some(_) if lateral.is_some() => return Err(SparkError::unsupported("TABLE arguments in lateral calls")),
+            Some(subquery) => self.table_argument_call(&call.arguments, subquery)?,
+            None => {
+                let arguments = self.table_function_arguments(&call.arguments, &input)?;
+                (input, arguments, TableArgumentPlan::default())
+            }
+        };
         let function = PythonFunction {
             name: call.function_name.clone(),
             eval_type: python.eval_type,
@@ -114,6 +135,7 @@ impl Planner<'_> {
         let passed_through = if lateral.is_some() { input.schema().fields().len() } else { 0 };
         let table_function = TableFunctionCall {
             return_type_json: to_json(&return_type)?,
+            argument_count: arguments.len(),
             keyword_arguments: arguments
                 .iter()
                 .enumerate()
@@ -121,6 +143,8 @@ impl Planner<'_> {
                 .collect(),
             analyze_result,
             passed_through,
+            partition_child_indexes: table_plan.partition_child_indexes,
+            ordered: table_plan.ordered,
         };
         let mut projection: Vec<Expr> = Vec::new();
         let mut input_names: Vec<String> = Vec::new();
@@ -131,6 +155,15 @@ impl Planner<'_> {
         for (i, argument) in arguments.into_iter().enumerate() {
             projection.push(argument.expr.alias(crate::plan::fresh_name()));
             input_names.push(format!("_{i}"));
+        }
+        // The sort keys are hidden columns after the arguments (pyspark reads
+        // only the arguments' columns); the rows are sorted by them.
+        let mut hidden_sort = Vec::with_capacity(table_plan.sort.len());
+        for (i, key) in table_plan.sort.into_iter().enumerate() {
+            let hidden = crate::plan::fresh_name();
+            projection.push(key.expr.clone().alias(&hidden));
+            input_names.push(format!("_sort{i}"));
+            hidden_sort.push(SortExpr { expr: Expr::Column(Column::new_unqualified(hidden)), ..key });
         }
         let schema = match &lateral {
             // Beside the outer columns, the function's get fresh internal
@@ -149,7 +182,10 @@ impl Planner<'_> {
             }
             None => DFSchema::from_unqualified_fields(fields.clone(), Default::default())?,
         };
-        let input = crate::plan::project_plan(input, projection)?;
+        let mut input = crate::plan::project_plan(input, projection)?;
+        if !hidden_sort.is_empty() {
+            input = LogicalPlanBuilder::from(input).sort(hidden_sort)?.build()?;
+        }
         let map = MapCall {
             function,
             input_names,
@@ -161,22 +197,64 @@ impl Planner<'_> {
         Ok(LogicalPlan::Extension(Extension { node: Arc::new(MapInPython { input, call: map, schema: Arc::new(schema) }) }))
     }
 
+    /// A call with a table argument (`f(df.asTable())`): the table's plan
+    /// (sorted by its PARTITION BY and ORDER BY expressions when it has
+    /// them), the arguments planned over it, the table one being each row
+    /// as a struct with the partitioning values appended.
+    fn table_argument_call(
+        &mut self,
+        arguments: &[connect::Expression],
+        subquery: &connect::SubqueryExpression,
+    ) -> Result<(LogicalPlan, Vec<Argument>, TableArgumentPlan)> {
+        let relation = self.references.get(&subquery.plan_id).cloned().ok_or_else(|| {
+            SparkError::illegal_argument(format!("table argument refers to unknown plan id {}", subquery.plan_id))
+        })?;
+        let table = self.plan_relation(&relation)?;
+        let options = subquery.table_arg_options.clone().unwrap_or_default();
+        let names = self.spark_names(&table);
+        let mut fields: Vec<Expr> = Vec::new();
+        for (column, name) in table.schema().columns().into_iter().zip(&names) {
+            fields.push(datafusion::logical_expr::lit(name.clone()));
+            fields.push(Expr::Column(column));
+        }
+        let mut plan = TableArgumentPlan::default();
+        for (i, partition) in options.partition_spec.iter().enumerate() {
+            let (expr, _) = self.plan_expr(partition, &table)?;
+            plan.partition_child_indexes.push(names.len() + i);
+            fields.push(datafusion::logical_expr::lit(format!("partition_by_{i}")));
+            fields.push(expr.clone());
+            plan.sort.push(expr.sort(true, true));
+        }
+        for order in &options.order_spec {
+            plan.sort.push(self.sort_order(order, &table)?);
+        }
+        plan.ordered = !plan.sort.is_empty() || options.with_single_partition.unwrap_or(false);
+        let row = ember_functions::constructors::named_struct(fields);
+        let mut planned = Vec::with_capacity(arguments.len());
+        for argument in arguments {
+            let (keyword, value) = split_keyword(argument)?;
+            if matches!(&value.expr_type, Some(ExprType::SubqueryExpression(_))) {
+                let data_type = self.type_of(&row, &table)?;
+                planned.push(Argument { keyword, expr: row.clone(), data_type, table: true });
+            } else {
+                let (expr, _) = self.plan_expr(value, &table)?;
+                let data_type = self.type_of(&expr, &table)?;
+                planned.push(Argument { keyword, expr, data_type, table: false });
+            }
+        }
+        Ok((table, planned, plan))
+    }
+
     /// The call's arguments planned over `input`; named ones (`a => 10`)
     /// keep their keyword.
     fn table_function_arguments(&mut self, arguments: &[connect::Expression], input: &LogicalPlan) -> Result<Vec<Argument>> {
         arguments
             .iter()
             .map(|argument| {
-                let (keyword, value) = match &argument.expr_type {
-                    Some(ExprType::NamedArgumentExpression(named)) => {
-                        let value = named.value.as_deref().ok_or_else(|| SparkError::illegal_argument("a named argument without a value"))?;
-                        (Some(named.key.clone()), value)
-                    }
-                    _ => (None, argument),
-                };
+                let (keyword, value) = split_keyword(argument)?;
                 let (expr, _) = self.plan_expr(value, input)?;
                 let data_type = self.type_of(&expr, input)?;
-                Ok(Argument { keyword, expr, data_type })
+                Ok(Argument { keyword, expr, data_type, table: false })
             })
             .collect()
     }
@@ -190,7 +268,8 @@ impl Planner<'_> {
         input_type_json: &str,
     ) -> Result<ember_python::UdtfAnalysis> {
         let one_row = LogicalPlanBuilder::empty(true).build()?;
-        let constant: Vec<bool> = arguments.iter().map(|a| a.expr.column_refs().is_empty() && !a.expr.is_volatile()).collect();
+        let constant: Vec<bool> =
+            arguments.iter().map(|a| !a.table && a.expr.column_refs().is_empty() && !a.expr.is_volatile()).collect();
         let values = arguments
             .iter()
             .zip(&constant)
@@ -199,10 +278,45 @@ impl Planner<'_> {
         let described: Vec<AnalyzeArgument> = arguments
             .iter()
             .zip(constant)
-            .map(|(a, constant)| AnalyzeArgument { name: a.keyword.clone(), constant, table: false })
+            .map(|(a, constant)| AnalyzeArgument { name: a.keyword.clone(), constant: constant && !a.table, table: a.table })
             .collect();
         analyze_table_function(function, &described, &argument_values(values)?, input_type_json, &self.config.python_runner_conf)
     }
+}
+
+/// An argument's keyword (`a => …`) and value expression.
+fn split_keyword(argument: &connect::Expression) -> Result<(Option<String>, &connect::Expression)> {
+    match &argument.expr_type {
+        Some(ExprType::NamedArgumentExpression(named)) => {
+            let value = named.value.as_deref().ok_or_else(|| SparkError::illegal_argument("a named argument without a value"))?;
+            Ok((Some(named.key.clone()), value))
+        }
+        _ => Ok((None, argument)),
+    }
+}
+
+/// The call's table argument (`df.asTable()`), if it has one; Spark takes
+/// at most one.
+fn table_argument(arguments: &[connect::Expression]) -> Result<Option<&connect::SubqueryExpression>> {
+    use connect::subquery_expression::SubqueryType;
+    let mut tables = Vec::new();
+    for argument in arguments {
+        if let (_, connect::Expression { expr_type: Some(ExprType::SubqueryExpression(subquery)), .. }) = split_keyword(argument)? {
+            if subquery.subquery_type == SubqueryType::TableArg as i32 {
+                tables.push(subquery);
+            }
+        }
+    }
+    if tables.len() > 1 {
+        return Err(SparkError::new(
+            crate::error::ErrorKind::Analysis,
+            "TABLE_VALUED_FUNCTION_TOO_MANY_TABLE_ARGUMENTS",
+            "54023",
+            format!("There are too many table arguments for table-valued function. It allows one table argument, but got: {}. If you want to allow it, please set \"spark.sql.allowMultipleTableArguments.enabled\" to \"true\"", tables.len()),
+            &[("num", tables.len().to_string())],
+        ));
+    }
+    Ok(tables.pop())
 }
 
 /// The value of an expression over a plan of one row and no columns.

@@ -14,7 +14,7 @@ use datafusion::common::{DFSchemaRef, Result};
 use datafusion::error::DataFusionError;
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
 use datafusion::logical_expr::{Expr, LogicalPlan, UserDefinedLogicalNodeCore};
-use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
+use datafusion::physical_expr::{Distribution, EquivalenceProperties, LexOrdering, OrderingRequirements, PhysicalExpr};
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, Partitioning, PlanProperties};
@@ -69,6 +69,9 @@ pub enum DataSourceFunction {
 pub struct TableFunctionCall {
     /// Its output row type as a struct's JSON.
     pub return_type_json: String,
+    /// How many input columns are arguments: after the passed-through
+    /// ones, before any hidden sort keys.
+    pub argument_count: usize,
     /// The input columns passed by keyword (`a => 10`), with their positions;
     /// the others are passed by position, in order.
     pub keyword_arguments: Vec<(String, usize)>,
@@ -78,6 +81,12 @@ pub struct TableFunctionCall {
     /// side's) are passed through beside each output row; the arguments
     /// follow them.
     pub passed_through: usize,
+    /// For a table argument with PARTITION BY: the positions, within its
+    /// row, of the partitioning values appended to it.
+    pub partition_child_indexes: Vec<usize>,
+    /// Whether the input must arrive as one partition in its planned order
+    /// (a table argument partitioned, ordered or `WITH SINGLE PARTITION`).
+    pub ordered: bool,
 }
 
 impl MapCall {
@@ -85,8 +94,7 @@ impl MapCall {
         let (args, udtf) = match &self.table_function {
             Some(table_function) => {
                 let keyword_positions: Vec<usize> = table_function.keyword_arguments.iter().map(|(_, i)| *i).collect();
-                let argument_count = self.input_names.len() - table_function.passed_through;
-                let positional = (0..argument_count).filter(|i| !keyword_positions.contains(i)).collect();
+                let positional = (0..table_function.argument_count).filter(|i| !keyword_positions.contains(i)).collect();
                 let kwargs: serde_json::Map<_, _> =
                     table_function.keyword_arguments.iter().map(|(name, i)| (name.clone(), serde_json::Value::from(*i))).collect();
                 let analyze_result = table_function.analyze_result.as_ref().map(|bytes| hex(bytes));
@@ -98,6 +106,7 @@ impl MapCall {
                         "kwargs": kwargs,
                         "analyze_result": analyze_result,
                         "passed_through": table_function.passed_through,
+                        "partition_child_indexes": table_function.partition_child_indexes,
                     }),
                 )
             }
@@ -236,12 +245,22 @@ pub(crate) struct MapInPythonExec {
     call: Arc<MapCall>,
     schema: SchemaRef,
     properties: Arc<PlanProperties>,
+    /// For a call that needs its input in one ordered partition: the
+    /// order the input was planned with, which it requires.
+    ordering: Option<LexOrdering>,
 }
 
 impl MapInPythonExec {
     pub(crate) fn new(input: Arc<dyn ExecutionPlan>, call: Arc<MapCall>, schema: SchemaRef) -> Self {
-        let properties = python_output_properties(&schema, input.output_partitioning().partition_count());
-        MapInPythonExec { input, call, schema, properties }
+        let ordered = call.table_function.as_ref().is_some_and(|t| t.ordered);
+        let ordering = if ordered { input.output_ordering().cloned() } else { None };
+        let partitions = if ordered { 1 } else { input.output_partitioning().partition_count() };
+        let properties = python_output_properties(&schema, partitions);
+        MapInPythonExec { input, call, schema, properties, ordering }
+    }
+
+    fn ordered(&self) -> bool {
+        self.call.table_function.as_ref().is_some_and(|t| t.ordered)
     }
 }
 
@@ -268,9 +287,23 @@ impl ExecutionPlan for MapInPythonExec {
         Ok(TreeNodeRecursion::Continue)
     }
 
+    fn required_input_distribution(&self) -> Vec<Distribution> {
+        vec![if self.ordered() { Distribution::SinglePartition } else { Distribution::UnspecifiedDistribution }]
+    }
+
+    fn required_input_ordering(&self) -> Vec<Option<OrderingRequirements>> {
+        vec![self.ordering.clone().map(OrderingRequirements::from)]
+    }
+
+    fn benefits_from_input_partitioning(&self) -> Vec<bool> {
+        vec![!self.ordered()]
+    }
+
     fn with_new_children(self: Arc<Self>, mut children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
         let input = children.pop().ok_or_else(|| DataFusionError::Internal("MapInPythonExec needs its input".into()))?;
-        Ok(Arc::new(MapInPythonExec::new(input, self.call.clone(), self.schema.clone())))
+        let mut exec = MapInPythonExec::new(input, self.call.clone(), self.schema.clone());
+        exec.ordering = self.ordering.clone();
+        Ok(Arc::new(exec))
     }
 
     fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
@@ -332,9 +365,12 @@ mod tests {
         };
         let table_function = TableFunctionCall {
             return_type_json: "{}".into(),
+            argument_count: 3,
             keyword_arguments: vec![("b".into(), 1)],
             analyze_result: Some(Arc::new(vec![0x0f, 0xa0])),
             passed_through: 0,
+            partition_child_indexes: vec![2],
+            ordered: true,
         };
         let call = MapCall {
             function,
@@ -350,6 +386,7 @@ mod tests {
             header["udtf"],
             serde_json::json!({
                 "name": "squares", "return_type": "{}", "kwargs": {"b": 1}, "analyze_result": "0fa0", "passed_through": 0,
+                "partition_child_indexes": [2],
             })
         );
         assert!(MapCall { table_function: None, ..call }.header()["udtf"].is_null());
