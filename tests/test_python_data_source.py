@@ -32,6 +32,26 @@ def define_sources():
             return CountingReader(self.options)
 
 
+    class TaskReader(DataSourceReader):
+        def partitions(self):
+            return [InputPartition(i) for i in range(3)]
+
+        def read(self, partition):
+            from pyspark import TaskContext
+
+            yield (partition.value, TaskContext.get().partitionId())
+
+    class TaskSource(DataSource):
+        @classmethod
+        def name(cls):
+            return "task_ids"
+
+        def schema(self):
+            return "value int, task_partition int"
+
+        def reader(self, schema):
+            return TaskReader()
+
     class ArrowReader(DataSourceReader):
         def read(self, partition):
             import pyarrow as pa
@@ -89,7 +109,8 @@ def define_sources():
 
             return Reader()
 
-    return {c.name(): c for c in (CountingSource, ArrowSource, FailingSchema, FailingReader, WrongRows)}
+    sources = (CountingSource, TaskSource, ArrowSource, FailingSchema, FailingReader, WrongRows)
+    return {c.name(): c for c in sources}
 
 
 def test_python_data_source_reads(spark, golden):
@@ -104,6 +125,8 @@ def test_python_data_source_reads(spark, golden):
         ordered=False,
     )
     golden.check_df(spark.read.format("arrow_batches").load(), name="arrow")
+    spark.dataSource.register(sources["task_ids"])
+    golden.check_df(spark.read.format("task_ids").load(), name="task_context", ordered=False)
 
 
 def test_python_data_source_errors(spark, golden):

@@ -168,6 +168,9 @@ def test_udtf_lateral_join(spark, golden):
         ordered=False,
     )
     golden.check_df(df.lateralJoin(PlusMinus(col("a").outer(), col("b").outer())), name="dataframe", ordered=False)
+    golden.check_df(
+        spark.sql("SELECT t.a, f.c FROM lateral_input t JOIN LATERAL plus_minus(a, b) f"), name="join_lateral", ordered=False
+    )
 
 
 def test_udtf_lateral_join_with_analyze_and_terminate(spark, golden):

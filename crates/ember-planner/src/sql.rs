@@ -681,6 +681,20 @@ fn table_with_joins(table: &ast::TableWithJoins) -> Result<connect::Relation> {
     use connect::join::JoinType;
     let mut relation = table_factor(&table.relation)?;
     for j in &table.joins {
+        if let ast::TableFactor::Function { lateral: true, name, args, alias, .. } = &j.relation {
+            // `JOIN LATERAL f(…)`: an inner join without a condition.
+            let unconditioned = match &j.join_operator {
+                ast::JoinOperator::Join(c) | ast::JoinOperator::Inner(c) | ast::JoinOperator::CrossJoin(c) => {
+                    matches!(c, ast::JoinConstraint::None)
+                }
+                _ => false,
+            };
+            if !unconditioned {
+                return Err(SparkError::unsupported("lateral joins other than inner joins without a condition"));
+            }
+            relation = lateral_table_function(relation, name, args, alias.as_ref())?;
+            continue;
+        }
         let right = table_factor(&j.relation)?;
         let (join_type, constraint) = match &j.join_operator {
             ast::JoinOperator::Join(c) | ast::JoinOperator::Inner(c) => (JoinType::Inner, Some(c)),

@@ -128,7 +128,7 @@ impl MapCall {
     }
 
     /// Runs the function on one partition's batches; the answer has `output`'s columns.
-    fn run(&self, input: &Schema, batches: &[RecordBatch], output: &SchemaRef) -> Result<RecordBatch, SparkError> {
+    fn run(&self, partition: usize, input: &Schema, batches: &[RecordBatch], output: &SchemaRef) -> Result<RecordBatch, SparkError> {
         if batches.iter().all(|b| b.num_rows() == 0) {
             return Ok(RecordBatch::new_empty(output.clone()));
         }
@@ -143,7 +143,10 @@ impl MapCall {
                 RecordBatch::try_new_with_options(input.clone(), b.columns().to_vec(), &options)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let answer = pool()?.call(&self.header(), &[self.function.command.as_slice()], &[(&input, &batches)])?;
+        let mut header = self.header();
+        // The function's `TaskContext.get().partitionId()`.
+        header["partition_id"] = serde_json::Value::from(partition);
+        let answer = pool()?.call(&header, &[self.function.command.as_slice()], &[(&input, &batches)])?;
         conform(&answer, output)
     }
 }
@@ -312,7 +315,7 @@ impl ExecutionPlan for MapInPythonExec {
         let (call, output) = (self.call.clone(), self.schema.clone());
         let result = futures::stream::once(async move {
             let batches: Vec<RecordBatch> = input.try_collect().await?;
-            tokio::task::spawn_blocking(move || call.run(&input_schema, &batches, &output))
+            tokio::task::spawn_blocking(move || call.run(partition, &input_schema, &batches, &output))
                 .await
                 .map_err(|e| DataFusionError::External(Box::new(e)))?
                 .map_err(SparkError::into_datafusion)

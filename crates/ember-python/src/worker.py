@@ -494,6 +494,7 @@ def evaluate(header, commands, inputs, cache):
     # How many batches each group of a grouped map has; not part of the
     # compiled function's cache key.
     group_batches = header.pop("group_batches", None)
+    set_task_context(header.pop("partition_id", 0))
     includes = json.loads(header["runner_conf"].pop(_INCLUDES, "[]"))
     if not includes:
         return run(header, commands, inputs, cache, group_batches)
@@ -510,6 +511,20 @@ def evaluate(header, commands, inputs, cache):
             origin = getattr(module, "__file__", None) or ""
             if any(origin.startswith(path) for path in includes):
                 del sys.modules[name]
+
+
+def set_task_context(partition_id):
+    """What `TaskContext.get()` gives user code: the partition being run."""
+    from pyspark.taskcontext import TaskContext
+
+    context = TaskContext._getOrCreate()
+    context._stageId = 0
+    context._partitionId = partition_id
+    context._attemptNumber = 0
+    context._taskAttemptId = partition_id
+    context._localProperties = {}
+    context._cpus = 1
+    context._resources = {}
 
 
 # The runner setting with the session's `sys.path` entries (a JSON list).
