@@ -147,6 +147,8 @@ def test_udtf_named_arguments(spark, golden):
     golden.check_df(spark.sql("SELECT * FROM fixed_named(b => 'q', a => 10)"), name="sql_keywords")
     golden.check_df(spark.sql("SELECT * FROM fixed_named(1, b => 'r')"), name="sql_mixed")
     golden.check_df(spark.sql("SELECT * FROM analyzed_named(b => 'q', a => 10)"), name="sql_analyzed")
+    golden.check_error(lambda: spark.sql("SELECT * FROM fixed_named(a => 1, a => 2)").collect(), name="twice")
+    golden.check_error(lambda: spark.sql("SELECT * FROM fixed_named(a => 1, 'x')").collect(), name="positional_after_named")
 
 
 def test_udtf_lateral_join(spark, golden):

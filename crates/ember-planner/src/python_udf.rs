@@ -246,7 +246,7 @@ impl Planner<'_> {
 /// Spark's checks of named arguments: no positional argument after a named
 /// one (`UNEXPECTED_POSITIONAL_ARGUMENT`), no name twice
 /// (`DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT.DOUBLE_NAMED_ARGUMENT_REFERENCE`).
-fn check_argument_order(routine: &str, before: &[Option<String>], keyword: Option<&str>) -> Result<()> {
+pub(crate) fn check_argument_order(routine: &str, before: &[Option<String>], keyword: Option<&str>) -> Result<()> {
     use crate::error::ErrorKind;
     let quote = |name: &str| format!("`{name}`");
     match keyword {

@@ -102,6 +102,12 @@ impl Planner<'_> {
         if !is_table_function_eval_type(python.eval_type) {
             return Err(SparkError::unsupported(format!("Python UDTFs of eval type {}", python.eval_type)));
         }
+        let mut keywords: Vec<Option<String>> = Vec::with_capacity(call.arguments.len());
+        for argument in &call.arguments {
+            let (keyword, _) = split_keyword(argument)?;
+            crate::python_udf::check_argument_order(&call.function_name, &keywords, keyword.as_deref())?;
+            keywords.push(keyword);
+        }
         let (input, arguments, table_plan) = match table_argument(&call.arguments)? {
             Some(_) if lateral.is_some() => return Err(SparkError::unsupported("TABLE arguments in lateral calls")),
             Some(subquery) => self.table_argument_call(&call.arguments, subquery)?,
