@@ -242,3 +242,16 @@ def test_udtf_table_arguments(spark, golden):
     golden.check_df(Doubler(row=df.filter("id > 5").asTable()), name="keyword", ordered=False)
     golden.check_df(PartitionTotals(df.asTable().partitionBy(col("id") % 3)), name="partitioned", ordered=False)
     golden.check_df(FirstLast(df.asTable().withSinglePartition().orderBy(col("id").desc())), name="single_ordered")
+
+
+def test_udtf_without_output_columns(spark, golden):
+    from pyspark.sql.types import StructType
+
+    @udtf(returnType=StructType())
+    class Nothing:
+        def eval(self):
+            yield tuple()
+            yield tuple()
+
+    golden.check("count", Nothing().count())
+    golden.check("rows", [repr(r) for r in Nothing().collect()])

@@ -183,7 +183,9 @@ pub(crate) fn conform(answer: &RecordBatch, output: &SchemaRef) -> Result<Record
             }
         })
         .collect::<Result<Vec<_>, SparkError>>()?;
-    RecordBatch::try_new(output.clone(), columns).map_err(SparkError::from)
+    // A function without output columns (`StructType()`) still gives rows.
+    let options = RecordBatchOptions::new().with_row_count(Some(answer.num_rows()));
+    RecordBatch::try_new_with_options(output.clone(), columns, &options).map_err(SparkError::from)
 }
 
 /// The logical node: `input`'s rows through a map function, giving `schema`.
@@ -342,6 +344,13 @@ mod tests {
         let conformed = conform(&answer, &output).unwrap();
         assert_eq!(conformed.column(0).as_ref(), &Int64Array::from(vec![7]) as &dyn arrow::array::Array);
         assert_eq!(conformed.schema(), output);
+    }
+
+    #[test]
+    fn output_without_columns_keeps_its_rows() {
+        let output = Arc::new(Schema::empty());
+        let answer = RecordBatch::try_new_with_options(output.clone(), vec![], &RecordBatchOptions::new().with_row_count(Some(2))).unwrap();
+        assert_eq!(conform(&answer, &output).unwrap().num_rows(), 2);
     }
 
     #[test]
