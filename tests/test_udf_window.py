@@ -23,3 +23,24 @@ def test_pandas_udf_over_windows(spark, golden):
         df.select("id", "v", mean_udf(df.v).over(growing), count_udf(df.v).over(sliding)).orderBy("id", "v"),
         name="row_frames",
     )
+
+
+def test_pandas_udf_window_over_exploded_column(spark, golden):
+    """The shape of Spark's own window UDF tests: a column made by
+    `withColumn(name, explode(…))`."""
+    from pyspark.sql.functions import array, col, explode, lit
+
+    @pandas_udf("double")
+    def mean_udf(v: pd.Series) -> float:
+        return v.mean()
+
+    df = (
+        spark.range(3)
+        .withColumn("vs", array([lit(i) for i in range(20, 24)]))
+        .withColumn("v", explode(col("vs")))
+        .drop("vs")
+        .withColumn("w", lit(1.0))
+    )
+    golden.check_df(df, name="exploded", ordered=False)
+    w = Window.partitionBy("id").orderBy("v").rowsBetween(-1, 1)
+    golden.check_df(df.withColumn("m", mean_udf(df.v).over(w)).orderBy("id", "v"), name="sliding")

@@ -265,7 +265,10 @@ impl<'a> Planner<'a> {
             }
             RelType::WithColumns(with) => {
                 let input = self.input(&with.input)?;
-                self.with_columns(input, &with.aliases)?
+                match self.with_generated_column(&input, &with.aliases)? {
+                    Some(generated) => generated,
+                    None => self.with_columns(input, &with.aliases)?,
+                }
             }
             RelType::Drop(drop) => {
                 let input = self.input(&drop.input)?;
