@@ -289,3 +289,30 @@ def test_exception_in_map_in_pandas(spark, golden):
 
     exc = golden.check_error(lambda: spark.range(1, 2).mapInPandas(fails, "id long").collect())
     golden.check("traceback", traceback_text(exc))
+
+
+def test_udf_named_arguments(spark, golden):
+    from pyspark.sql.functions import col
+
+    @udf("int")
+    def weighted(a, b=5):
+        return a * 10 + b
+
+    @pandas_udf("long")
+    def weighted_pandas(a: pd.Series, b: pd.Series) -> pd.Series:
+        return a * 10 + b
+
+    spark.udf.register("weighted", weighted)
+    df = spark.range(2)
+    golden.check_df(
+        df.select(
+            weighted(a=col("id"), b=col("id")),
+            weighted(b=col("id"), a=col("id") + 1),
+            weighted(col("id")),
+            weighted_pandas(b=col("id"), a=col("id")),
+        ),
+        name="dataframe",
+    )
+    golden.check_df(spark.sql("SELECT weighted(b => id, a => 1), weighted(id, b => 2) FROM range(2)"), name="sql")
+    golden.check_error(lambda: spark.sql("SELECT weighted(a => id, id) FROM range(2)").collect(), name="positional_after_named")
+    golden.check_error(lambda: spark.sql("SELECT weighted(a => id, a => 2) FROM range(2)").collect(), name="twice")

@@ -37,6 +37,11 @@ impl Planner<'_> {
         if let Some(planned) = self.plan_json_function(&lower, arguments, input) {
             return planned;
         }
+        if arguments.iter().any(|a| matches!(a.expr_type, Some(connect::expression::ExprType::NamedArgumentExpression(_)))) {
+            if let Some(udf) = self.catalog.python_function(name) {
+                return self.plan_python_udf_call(&udf, arguments, input);
+            }
+        }
         let mut args = Vec::with_capacity(arguments.len());
         let mut names = Vec::with_capacity(arguments.len());
         for argument in arguments {

@@ -64,6 +64,27 @@ pub(crate) fn is_generator_call(item: &connect::Expression) -> bool {
 }
 
 impl Planner<'_> {
+    /// `withColumn(name, explode(…))` adding a new column: the input's
+    /// columns beside the generated one, as `select("*", explode(…).alias(name))`.
+    pub(crate) fn with_generated_column(
+        &mut self,
+        input: &LogicalPlan,
+        aliases: &[connect::expression::Alias],
+    ) -> Result<Option<LogicalPlan>> {
+        let [alias] = aliases else { return Ok(None) };
+        let item = connect::Expression { common: None, expr_type: Some(ExprType::Alias(Box::new(alias.clone()))) };
+        let name = alias.name.first().cloned().unwrap_or_default();
+        let exists = input.schema().fields().iter().any(|f| self.info(f.name()).name.eq_ignore_ascii_case(&name));
+        if generator_call(&item).is_none() || exists {
+            return Ok(None);
+        }
+        let star = connect::Expression {
+            common: None,
+            expr_type: Some(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default())),
+        };
+        self.project_with_generator(input, &[star, item])
+    }
+
     /// Plans a select list holding a generator; `None` when it holds none.
     pub(crate) fn project_with_generator(
         &mut self,

@@ -25,6 +25,9 @@ impl Planner<'_> {
     /// Plans a `LateralJoin` relation: the left's columns, then the right's.
     pub(crate) fn lateral_join(&mut self, join: &connect::LateralJoin) -> Result<LogicalPlan> {
         use connect::join::JoinType as SparkJoin;
+        if self.calls_python_table_function(join.right.as_deref()) {
+            return self.python_lateral_join(join);
+        }
         let left = self.input(&join.left)?;
         self.outer_inputs.push(left.clone());
         let right = self.input(&join.right);

@@ -52,6 +52,10 @@ pub trait Catalog {
     fn python_table_function(&self, _name: &str) -> Option<connect::CommonInlineUserDefinedTableFunction> {
         None
     }
+    /// A data source registered with `spark.dataSource.register`, looked up by name.
+    fn python_data_source(&self, _name: &str) -> Option<connect::CommonInlineUserDefinedDataSource> {
+        None
+    }
 
     /// A catalog table or persistent view by its name parts (`t`, `db.t`,
     /// `spark_catalog.db.t`): its name and a relation reading it.
@@ -295,7 +299,10 @@ impl<'a> Planner<'a> {
             }
             RelType::WithColumns(with) => {
                 let input = self.input(&with.input)?;
-                self.with_columns(input, &with.aliases)?
+                match self.with_generated_column(&input, &with.aliases)? {
+                    Some(generated) => generated,
+                    None => self.with_columns(input, &with.aliases)?,
+                }
             }
             RelType::Drop(drop) => {
                 let input = self.input(&drop.input)?;

@@ -12,7 +12,6 @@ use datafusion::logical_expr::{AggregateUDF, ExprSchemable, cast};
 use ember_python::{
     GroupMapCall, GroupMapInPython, MapCall, MapInPython, PythonAggregateUdf, PythonFunction, PythonScalarUdf,
     is_aggregate_eval_type, is_cogrouped_map_eval_type, is_grouped_map_eval_type, is_map_eval_type, is_scalar_eval_type,
-    is_table_function_eval_type,
 };
 
 use crate::error::{Result, SparkError};
@@ -25,14 +24,39 @@ impl Planner<'_> {
         udf: &connect::CommonInlineUserDefinedFunction,
         input: &LogicalPlan,
     ) -> Result<(Expr, String)> {
-        let mut args = Vec::with_capacity(udf.arguments.len());
-        let mut names = Vec::with_capacity(udf.arguments.len());
-        for argument in &udf.arguments {
-            let (expr, name) = self.plan_expr(argument, input)?;
+        self.plan_python_udf_call(udf, &udf.arguments, input)
+    }
+
+    /// Plans a Python UDF call's arguments, positional or named
+    /// (`f(a => id)`, `f(a=col("id"))`), then the call.
+    pub(crate) fn plan_python_udf_call(
+        &mut self,
+        udf: &connect::CommonInlineUserDefinedFunction,
+        arguments: &[connect::Expression],
+        input: &LogicalPlan,
+    ) -> Result<(Expr, String)> {
+        use connect::expression::ExprType;
+        let mut args = Vec::with_capacity(arguments.len());
+        let mut names = Vec::with_capacity(arguments.len());
+        let mut keywords: Vec<Option<String>> = Vec::with_capacity(arguments.len());
+        for argument in arguments {
+            let (keyword, value) = match &argument.expr_type {
+                Some(ExprType::NamedArgumentExpression(named)) => {
+                    let value = named.value.as_deref().ok_or_else(|| SparkError::illegal_argument("a named argument without a value"))?;
+                    (Some(named.key.clone()), value)
+                }
+                _ => (None, argument),
+            };
+            check_argument_order(&udf.function_name, &keywords, keyword.as_deref())?;
+            let (expr, name) = self.plan_expr(value, input)?;
             args.push(expr);
-            names.push(name);
+            names.push(match &keyword {
+                Some(key) => format!("{key} => {name}"),
+                None => name,
+            });
+            keywords.push(keyword);
         }
-        self.call_python_udf(udf, args, &names, input)
+        self.call_python_udf_with_keywords(udf, args, &names, keywords, input)
     }
 
     /// Calls a Python UDF on planned arguments; Spark names the result
@@ -42,6 +66,20 @@ impl Planner<'_> {
         udf: &connect::CommonInlineUserDefinedFunction,
         args: Vec<Expr>,
         names: &[String],
+        input: &LogicalPlan,
+    ) -> Result<(Expr, String)> {
+        let keywords = vec![None; args.len()];
+        self.call_python_udf_with_keywords(udf, args, names, keywords, input)
+    }
+
+    /// Calls a Python UDF on planned arguments, those with a keyword passed
+    /// by name.
+    fn call_python_udf_with_keywords(
+        &mut self,
+        udf: &connect::CommonInlineUserDefinedFunction,
+        args: Vec<Expr>,
+        names: &[String],
+        keywords: Vec<Option<String>>,
         input: &LogicalPlan,
     ) -> Result<(Expr, String)> {
         let Some(Function::PythonUdf(python)) = &udf.function else {
@@ -61,6 +99,9 @@ impl Planner<'_> {
         let function = python_function(udf, python);
         let name = format!("{}({})", udf.function_name, names.join(", "));
         if aggregate {
+            if keywords.iter().any(Option::is_some) {
+                return Err(SparkError::unsupported("named arguments of grouped-aggregate Python UDFs"));
+            }
             let udaf = PythonAggregateUdf::new(function, input_types, input_type_json, return_type, self.config.python_runner_conf.clone());
             return Ok((AggregateUDF::new_from_impl(udaf).call(args), name));
         }
@@ -71,7 +112,8 @@ impl Planner<'_> {
             return_type,
             self.config.python_runner_conf.clone(),
             self.config.arrow_max_records_per_batch,
-        );
+        )
+        .with_keywords(keywords);
         let expr = ScalarUDF::new_from_impl(scalar).call(args);
         Ok((expr, name))
     }
@@ -100,64 +142,17 @@ impl Planner<'_> {
             input_type_json: ember_types::to_json_type(&input_struct).map_err(crate::error::from_type_error)?,
             runner_conf: self.config.python_runner_conf.clone(),
             input_names,
-            table_function_type_json: None,
+            table_function: None,
+            data_source: None,
         };
         let schema = Arc::new(DFSchema::from_unqualified_fields(fields, Default::default())?);
         Ok(LogicalPlan::Extension(Extension { node: Arc::new(MapInPython { input, call, schema }) }))
     }
 
-    /// A Python table function (`udtf`) called as a table: its rows for
-    /// the (constant) arguments, then those of `terminate`.
-    pub(crate) fn python_table_function(&mut self, call: &connect::CommonInlineUserDefinedTableFunction) -> Result<LogicalPlan> {
-        use connect::common_inline_user_defined_table_function::Function as TableFunction;
-        let Some(TableFunction::PythonUdtf(python)) = &call.function else {
-            return Err(SparkError::unsupported("user-defined table functions other than Python UDTFs"));
-        };
-        if !is_table_function_eval_type(python.eval_type) {
-            return Err(SparkError::unsupported(format!("Python UDTFs of eval type {}", python.eval_type)));
-        }
-        let Some(return_type) = &python.return_type else {
-            return Err(SparkError::unsupported("Python UDTFs without a return type (an analyze method)"));
-        };
-        let return_type = ember_types::from_proto(return_type, &self.config.time_zone).map_err(crate::error::from_type_error)?;
-        let DataType::Struct(fields) = &return_type else {
-            return Err(SparkError::illegal_argument("the return type of a UDTF must be a struct"));
-        };
-        let one_row = datafusion::logical_expr::LogicalPlanBuilder::empty(true).build()?;
-        let mut args = Vec::with_capacity(call.arguments.len());
-        let mut input_fields = Vec::with_capacity(call.arguments.len());
-        for (i, argument) in call.arguments.iter().enumerate() {
-            let (expr, _) = self.plan_expr(argument, &one_row)?;
-            input_fields.push(Field::new(format!("_{i}"), self.type_of(&expr, &one_row)?, true));
-            args.push(expr.alias(format!("_{i}")));
-        }
-        let input = crate::plan::project_plan(one_row, args)?;
-        let to_json = |t: &DataType| ember_types::to_json_type(t).map_err(crate::error::from_type_error);
-        let function = PythonFunction {
-            name: call.function_name.clone(),
-            eval_type: python.eval_type,
-            command: Arc::new(python.command.clone()),
-            python_ver: python.python_ver.clone(),
-            deterministic: call.deterministic,
-        };
-        let map = MapCall {
-            function,
-            input_names: input_fields.iter().map(|f| f.name().clone()).collect(),
-            input_type_json: to_json(&DataType::Struct(Fields::from(input_fields)))?,
-            runner_conf: self.config.python_runner_conf.clone(),
-            table_function_type_json: Some(to_json(&return_type)?),
-        };
-        let schema = Arc::new(DFSchema::from_unqualified_fields(fields.clone(), Default::default())?);
-        Ok(LogicalPlan::Extension(Extension { node: Arc::new(MapInPython { input, call: map, schema }) }))
-    }
-
     /// A table function called by name (`SELECT * FROM f(…)`): one the
     /// session registered with `spark.udtf.register`.
     pub(crate) fn registered_table_function(&mut self, call: &connect::UnresolvedTableValuedFunction) -> Result<LogicalPlan> {
-        let Some(mut function) = self.catalog.python_table_function(&call.function_name) else {
-            return Err(SparkError::unsupported(format!("table function {}", call.function_name.to_lowercase())));
-        };
-        function.arguments = call.arguments.clone();
+        let function = self.registered_python_table_function(call)?;
         self.python_table_function(&function)
     }
 
@@ -245,6 +240,42 @@ impl Planner<'_> {
         };
         let schema = Arc::new(DFSchema::from_unqualified_fields(fields, Default::default())?);
         Ok(LogicalPlan::Extension(Extension { node: Arc::new(GroupMapInPython { inputs, call, schema }) }))
+    }
+}
+
+/// Spark's checks of named arguments: no positional argument after a named
+/// one (`UNEXPECTED_POSITIONAL_ARGUMENT`), no name twice
+/// (`DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT.DOUBLE_NAMED_ARGUMENT_REFERENCE`).
+pub(crate) fn check_argument_order(routine: &str, before: &[Option<String>], keyword: Option<&str>) -> Result<()> {
+    use crate::error::ErrorKind;
+    let quote = |name: &str| format!("`{name}`");
+    match keyword {
+        None => match before.iter().rev().flatten().next() {
+            Some(named) => Err(SparkError::new(
+                ErrorKind::Analysis,
+                "UNEXPECTED_POSITIONAL_ARGUMENT",
+                "4274K",
+                format!(
+                    "Cannot invoke routine {} because it contains positional argument(s) following the named argument assigned to {}; please rearrange them so the positional arguments come first and then retry the query again.",
+                    quote(routine),
+                    quote(named)
+                ),
+                &[("parameterName", quote(named)), ("routineName", quote(routine))],
+            )),
+            None => Ok(()),
+        },
+        Some(key) if before.iter().flatten().any(|k| k == key) => Err(SparkError::new(
+            ErrorKind::Analysis,
+            "DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT.DOUBLE_NAMED_ARGUMENT_REFERENCE",
+            "4274K",
+            format!(
+                "Call to routine {} is invalid because it includes multiple argument assignments to the same parameter name {}. More than one named argument referred to the same parameter. Please assign a value only once.",
+                quote(routine),
+                quote(key)
+            ),
+            &[("parameterName", quote(key)), ("routineName", quote(routine))],
+        )),
+        Some(_) => Ok(()),
     }
 }
 

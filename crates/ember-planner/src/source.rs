@@ -16,6 +16,9 @@ const DEFAULT_FORMAT: &str = "parquet";
 impl Planner<'_> {
     /// Plans `spark.read...load(paths)`.
     pub(crate) fn data_source(&mut self, source: &connect::read::DataSource) -> Result<LogicalPlan> {
+        if let Some(plan) = self.python_data_source_read(source)? {
+            return Ok(plan);
+        }
         let tz = self.config.time_zone.clone();
         let schema = match source.schema.as_deref().filter(|s| !s.trim().is_empty()) {
             Some(text) => Some(parse_schema_string(text, &tz)?),

@@ -831,6 +831,14 @@ fn aliased(relation: connect::Relation, alias: &ast::TableAlias) -> connect::Rel
     })))
 }
 
+/// `name => value`: an argument passed by name.
+fn named_argument(name: &ast::Ident, value: &ast::Expr) -> Result<connect::Expression> {
+    Ok(expr(ExprType::NamedArgumentExpression(Box::new(connect::NamedArgumentExpression {
+        key: name.value.clone(),
+        value: Some(Box::new(expression(value)?)),
+    }))))
+}
+
 /// Table-valued functions in FROM: `range(end)`, `range(start, end[, step[, partitions]])`.
 fn table_function(name: &ast::ObjectName, args: &[ast::FunctionArg]) -> Result<connect::Relation> {
     let function = name.to_string().to_lowercase();
@@ -840,6 +848,9 @@ fn table_function(name: &ast::ObjectName, args: &[ast::FunctionArg]) -> Result<c
             .iter()
             .map(|arg| match arg {
                 ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => expression(e),
+                ast::FunctionArg::Named { name, arg: ast::FunctionArgExpr::Expr(e), operator: ast::FunctionArgOperator::RightArrow } => {
+                    named_argument(name, e)
+                }
                 other => Err(SparkError::unsupported(format!("table function argument {other}"))),
             })
             .collect::<Result<Vec<_>>>()?;
@@ -1265,6 +1276,9 @@ pub(crate) fn function_call(f: &ast::Function) -> Result<connect::Expression> {
                     ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => expression(e),
                     ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Wildcard) => {
                         Ok(expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default())))
+                    }
+                    ast::FunctionArg::Named { name, arg: ast::FunctionArgExpr::Expr(e), operator: ast::FunctionArgOperator::RightArrow } => {
+                        named_argument(name, e)
                     }
                     other => Err(SparkError::unsupported(format!("function argument {other}"))),
                 })

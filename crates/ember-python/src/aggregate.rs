@@ -157,6 +157,21 @@ impl Accumulator for PythonAccumulator {
         Ok(())
     }
 
+    /// A sliding window frame drops its oldest rows: the first ones buffered.
+    fn retract_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        let retracted = values.first().map(|v| v.len()).unwrap_or(0);
+        for i in 0..self.values.len() {
+            let all = self.argument(i)?;
+            let kept = retracted.min(all.len());
+            self.values[i] = vec![all.slice(kept, all.len() - kept)];
+        }
+        Ok(())
+    }
+
+    fn supports_retract_batch(&self) -> bool {
+        true
+    }
+
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
         (0..self.values.len()).map(|i| Ok(SingleRowListArrayBuilder::new(self.argument(i)?).build_list_scalar())).collect()
     }
@@ -197,6 +212,15 @@ mod tests {
         last.merge_batch(&[state.clone() as ArrayRef]).unwrap();
         last.update_batch(&[Arc::new(Int64Array::from(vec![5]))]).unwrap();
         assert_eq!(last.argument(0).unwrap().as_ref(), &Int64Array::from(vec![Some(1), Some(2), None, Some(4), Some(5)]) as &dyn Array);
+    }
+
+    #[test]
+    fn a_sliding_frame_retracts_its_oldest_rows() {
+        let mut window = accumulator();
+        window.update_batch(&[Arc::new(Int64Array::from(vec![1, 2]))]).unwrap();
+        window.update_batch(&[Arc::new(Int64Array::from(vec![3]))]).unwrap();
+        window.retract_batch(&[Arc::new(Int64Array::from(vec![1, 2]))]).unwrap();
+        assert_eq!(window.argument(0).unwrap().as_ref(), &Int64Array::from(vec![3]) as &dyn Array);
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! workers run UDFs on all cores despite the GIL (see `docs/architecture.md`).
 
 mod aggregate;
+mod analyze;
+mod data_source;
 mod group;
 mod map;
 mod planner;
@@ -16,8 +18,13 @@ mod protocol;
 mod udf;
 
 pub use aggregate::{PythonAggregateUdf, is_aggregate_eval_type};
+pub use analyze::{AnalyzeArgument, OrderingColumn, SelectedColumn, UdtfAnalysis, analyze_table_function, argument_values};
+pub use data_source::{
+    CreatedDataSource, PlannedRead, PreparedWrite, PythonDataSourceClass, SourceSchema, create_data_source,
+    finish_data_source_write, plan_data_source_read, prepare_data_source_write,
+};
 pub use group::{GroupMapCall, GroupMapInPython, is_cogrouped_map_eval_type, is_grouped_map_eval_type};
-pub use map::{MapCall, MapInPython, is_map_eval_type, is_table_function_eval_type};
+pub use map::{DataSourceFunction, MapCall, MapInPython, TableFunctionCall, is_map_eval_type, is_table_function_eval_type};
 pub use planner::{PythonExtensionPlanner, PythonQueryPlanner};
 pub use udf::{PythonScalarUdf, is_scalar_eval_type};
 

@@ -14,7 +14,7 @@ use datafusion::common::{DFSchemaRef, Result};
 use datafusion::error::DataFusionError;
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
 use datafusion::logical_expr::{Expr, LogicalPlan, UserDefinedLogicalNodeCore};
-use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
+use datafusion::physical_expr::{Distribution, EquivalenceProperties, LexOrdering, OrderingRequirements, PhysicalExpr};
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, Partitioning, PlanProperties};
@@ -47,18 +47,69 @@ pub struct MapCall {
     pub runner_conf: Vec<(String, String)>,
     /// The Spark names of the input columns, which the function sees.
     pub input_names: Vec<String>,
-    /// For a Python table function (`udtf`), its output row type as a
-    /// struct's JSON: the function is called on each input row's columns.
-    pub table_function_type_json: Option<String>,
+    /// For a Python table function (`udtf`): how it is called on each
+    /// input row's columns.
+    pub table_function: Option<TableFunctionCall>,
+    /// For a Python data source's function: which one.
+    pub data_source: Option<DataSourceFunction>,
+}
+
+/// The functions of a Python data source that run over rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DataSourceFunction {
+    /// The read function, called once per input row (a pickled partition).
+    Read,
+    /// The write function, called once per partition on all its rows; it
+    /// answers the partition's pickled commit message.
+    Write,
+}
+
+/// How a Python table function (`udtf`) is called on each input row.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct TableFunctionCall {
+    /// Its output row type as a struct's JSON.
+    pub return_type_json: String,
+    /// How many input columns are arguments: after the passed-through
+    /// ones, before any hidden sort keys.
+    pub argument_count: usize,
+    /// The input columns passed by keyword (`a => 10`), with their positions;
+    /// the others are passed by position, in order.
+    pub keyword_arguments: Vec<(String, usize)>,
+    /// The pickled `AnalyzeResult` of its `analyze` method, if it has one.
+    pub analyze_result: Option<Arc<Vec<u8>>>,
+    /// For a lateral join: how many leading input columns (the left
+    /// side's) are passed through beside each output row; the arguments
+    /// follow them.
+    pub passed_through: usize,
+    /// For a table argument with PARTITION BY: the positions, within its
+    /// row, of the partitioning values appended to it.
+    pub partition_child_indexes: Vec<usize>,
+    /// Whether the input must arrive as one partition in its planned order
+    /// (a table argument partitioned, ordered or `WITH SINGLE PARTITION`).
+    pub ordered: bool,
 }
 
 impl MapCall {
     fn header(&self) -> serde_json::Value {
-        let (args, udtf) = match &self.table_function_type_json {
-            Some(return_type) => (
-                (0..self.input_names.len()).collect(),
-                serde_json::json!({"name": self.function.name, "return_type": return_type}),
-            ),
+        let (args, udtf) = match &self.table_function {
+            Some(table_function) => {
+                let keyword_positions: Vec<usize> = table_function.keyword_arguments.iter().map(|(_, i)| *i).collect();
+                let positional = (0..table_function.argument_count).filter(|i| !keyword_positions.contains(i)).collect();
+                let kwargs: serde_json::Map<_, _> =
+                    table_function.keyword_arguments.iter().map(|(name, i)| (name.clone(), serde_json::Value::from(*i))).collect();
+                let analyze_result = table_function.analyze_result.as_ref().map(|bytes| hex(bytes));
+                (
+                    positional,
+                    serde_json::json!({
+                        "name": self.function.name,
+                        "return_type": table_function.return_type_json,
+                        "kwargs": kwargs,
+                        "analyze_result": analyze_result,
+                        "passed_through": table_function.passed_through,
+                        "partition_child_indexes": table_function.partition_child_indexes,
+                    }),
+                )
+            }
             None => (Vec::new(), serde_json::Value::Null),
         };
         serde_json::json!({
@@ -66,13 +117,18 @@ impl MapCall {
             "python_ver": self.function.python_ver,
             "udfs": [{"args": args}],
             "udtf": udtf,
+            "data_source": match self.data_source {
+                Some(DataSourceFunction::Read) => "read",
+                Some(DataSourceFunction::Write) => "write",
+                None => "",
+            },
             "runner_conf": self.runner_conf.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
             "input_type": self.input_type_json,
         })
     }
 
     /// Runs the function on one partition's batches; the answer has `output`'s columns.
-    fn run(&self, input: &Schema, batches: &[RecordBatch], output: &SchemaRef) -> Result<RecordBatch, SparkError> {
+    fn run(&self, partition: usize, input: &Schema, batches: &[RecordBatch], output: &SchemaRef) -> Result<RecordBatch, SparkError> {
         if batches.iter().all(|b| b.num_rows() == 0) {
             return Ok(RecordBatch::new_empty(output.clone()));
         }
@@ -87,9 +143,16 @@ impl MapCall {
                 RecordBatch::try_new_with_options(input.clone(), b.columns().to_vec(), &options)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let answer = pool()?.call(&self.header(), &[self.function.command.as_slice()], &[(&input, &batches)])?;
+        let mut header = self.header();
+        // The function's `TaskContext.get().partitionId()`.
+        header["partition_id"] = serde_json::Value::from(partition);
+        let answer = pool()?.call(&header, &[self.function.command.as_slice()], &[(&input, &batches)])?;
         conform(&answer, output)
     }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The function's output with the declared columns: by name when it has
@@ -120,7 +183,9 @@ pub(crate) fn conform(answer: &RecordBatch, output: &SchemaRef) -> Result<Record
             }
         })
         .collect::<Result<Vec<_>, SparkError>>()?;
-    RecordBatch::try_new(output.clone(), columns).map_err(SparkError::from)
+    // A function without output columns (`StructType()`) still gives rows.
+    let options = RecordBatchOptions::new().with_row_count(Some(answer.num_rows()));
+    RecordBatch::try_new_with_options(output.clone(), columns, &options).map_err(SparkError::from)
 }
 
 /// The logical node: `input`'s rows through a map function, giving `schema`.
@@ -185,12 +250,22 @@ pub(crate) struct MapInPythonExec {
     call: Arc<MapCall>,
     schema: SchemaRef,
     properties: Arc<PlanProperties>,
+    /// For a call that needs its input in one ordered partition: the
+    /// order the input was planned with, which it requires.
+    ordering: Option<LexOrdering>,
 }
 
 impl MapInPythonExec {
     pub(crate) fn new(input: Arc<dyn ExecutionPlan>, call: Arc<MapCall>, schema: SchemaRef) -> Self {
-        let properties = python_output_properties(&schema, input.output_partitioning().partition_count());
-        MapInPythonExec { input, call, schema, properties }
+        let ordered = call.table_function.as_ref().is_some_and(|t| t.ordered);
+        let ordering = if ordered { input.output_ordering().cloned() } else { None };
+        let partitions = if ordered { 1 } else { input.output_partitioning().partition_count() };
+        let properties = python_output_properties(&schema, partitions);
+        MapInPythonExec { input, call, schema, properties, ordering }
+    }
+
+    fn ordered(&self) -> bool {
+        self.call.table_function.as_ref().is_some_and(|t| t.ordered)
     }
 }
 
@@ -217,9 +292,23 @@ impl ExecutionPlan for MapInPythonExec {
         Ok(TreeNodeRecursion::Continue)
     }
 
+    fn required_input_distribution(&self) -> Vec<Distribution> {
+        vec![if self.ordered() { Distribution::SinglePartition } else { Distribution::UnspecifiedDistribution }]
+    }
+
+    fn required_input_ordering(&self) -> Vec<Option<OrderingRequirements>> {
+        vec![self.ordering.clone().map(OrderingRequirements::from)]
+    }
+
+    fn benefits_from_input_partitioning(&self) -> Vec<bool> {
+        vec![!self.ordered()]
+    }
+
     fn with_new_children(self: Arc<Self>, mut children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
         let input = children.pop().ok_or_else(|| DataFusionError::Internal("MapInPythonExec needs its input".into()))?;
-        Ok(Arc::new(MapInPythonExec::new(input, self.call.clone(), self.schema.clone())))
+        let mut exec = MapInPythonExec::new(input, self.call.clone(), self.schema.clone());
+        exec.ordering = self.ordering.clone();
+        Ok(Arc::new(exec))
     }
 
     fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
@@ -228,7 +317,7 @@ impl ExecutionPlan for MapInPythonExec {
         let (call, output) = (self.call.clone(), self.schema.clone());
         let result = futures::stream::once(async move {
             let batches: Vec<RecordBatch> = input.try_collect().await?;
-            tokio::task::spawn_blocking(move || call.run(&input_schema, &batches, &output))
+            tokio::task::spawn_blocking(move || call.run(partition, &input_schema, &batches, &output))
                 .await
                 .map_err(|e| DataFusionError::External(Box::new(e)))?
                 .map_err(SparkError::into_datafusion)
@@ -258,6 +347,13 @@ mod tests {
     }
 
     #[test]
+    fn output_without_columns_keeps_its_rows() {
+        let output = Arc::new(Schema::empty());
+        let answer = RecordBatch::try_new_with_options(output.clone(), vec![], &RecordBatchOptions::new().with_row_count(Some(2))).unwrap();
+        assert_eq!(conform(&answer, &output).unwrap().num_rows(), 2);
+    }
+
+    #[test]
     fn output_columns_without_the_names_are_taken_by_position() {
         let output = Arc::new(Schema::new(vec![Field::new("a", DataType::Int64, true)]));
         let answer = RecordBatch::try_from_iter([("_0", Arc::new(Int64Array::from(vec![1])) as ArrayRef)]).unwrap();
@@ -279,17 +375,33 @@ mod tests {
             python_ver: "3.11".into(),
             deterministic: true,
         };
+        let table_function = TableFunctionCall {
+            return_type_json: "{}".into(),
+            argument_count: 3,
+            keyword_arguments: vec![("b".into(), 1)],
+            analyze_result: Some(Arc::new(vec![0x0f, 0xa0])),
+            passed_through: 0,
+            partition_child_indexes: vec![2],
+            ordered: true,
+        };
         let call = MapCall {
             function,
             input_type_json: String::new(),
             runner_conf: Vec::new(),
-            input_names: vec!["_0".into(), "_1".into()],
-            table_function_type_json: Some("{}".into()),
+            input_names: vec!["_0".into(), "_1".into(), "_2".into()],
+            table_function: Some(table_function),
+            data_source: None,
         };
         let header = call.header();
-        assert_eq!(header["udfs"][0]["args"], serde_json::json!([0, 1]));
-        assert_eq!(header["udtf"], serde_json::json!({"name": "squares", "return_type": "{}"}));
-        assert!(MapCall { table_function_type_json: None, ..call }.header()["udtf"].is_null());
+        assert_eq!(header["udfs"][0]["args"], serde_json::json!([0, 2]));
+        assert_eq!(
+            header["udtf"],
+            serde_json::json!({
+                "name": "squares", "return_type": "{}", "kwargs": {"b": 1}, "analyze_result": "0fa0", "passed_through": 0,
+                "partition_child_indexes": [2],
+            })
+        );
+        assert!(MapCall { table_function: None, ..call }.header()["udtf"].is_null());
         assert!(is_table_function_eval_type(300) && is_table_function_eval_type(301) && !is_table_function_eval_type(302));
     }
 

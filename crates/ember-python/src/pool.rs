@@ -83,17 +83,28 @@ impl WorkerPool {
         commands: &[&[u8]],
         inputs: &[Input],
     ) -> Result<RecordBatch, SparkError> {
+        self.call_or_traceback(header, commands, inputs)?.map_err(|traceback| python_exception(&traceback))
+    }
+
+    /// Runs one request; the inner error is the Python traceback when the
+    /// Python code raised.
+    pub(crate) fn call_or_traceback(
+        &self,
+        header: &serde_json::Value,
+        commands: &[&[u8]],
+        inputs: &[Input],
+    ) -> Result<Result<RecordBatch, String>, SparkError> {
         let mut worker = self.checkout()?;
         let answer = protocol::write_request(&mut worker.stdin, header, commands, inputs)
             .and_then(|_| protocol::read_answer(&mut worker.stdout));
         match answer {
             Ok(Answer::Batch(batch)) => {
                 self.checkin(worker);
-                Ok(batch)
+                Ok(Ok(batch))
             }
             Ok(Answer::PythonError(traceback)) => {
                 self.checkin(worker);
-                Err(python_exception(&traceback))
+                Ok(Err(traceback))
             }
             Err(e) => {
                 let _ = worker.child.kill();

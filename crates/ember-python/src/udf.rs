@@ -32,6 +32,8 @@ pub struct PythonScalarUdf {
     /// Session settings pyspark's worker reads (time zone, Arrow options).
     runner_conf: Vec<(String, String)>,
     max_records_per_batch: usize,
+    /// Each argument's keyword when it is passed by name (`f(a => id)`).
+    keywords: Vec<Option<String>>,
 }
 
 impl PythonScalarUdf {
@@ -54,14 +56,24 @@ impl PythonScalarUdf {
             input_type_json,
             runner_conf,
             max_records_per_batch: max_records_per_batch.max(1),
+            keywords: Vec::new(),
         }
     }
 
+    /// The same UDF with the arguments that have a keyword passed by name.
+    pub fn with_keywords(self, keywords: Vec<Option<String>>) -> Self {
+        PythonScalarUdf { keywords, ..self }
+    }
+
     fn header(&self, arity: usize) -> serde_json::Value {
+        let keyword = |i: usize| self.keywords.get(i).and_then(Option::as_ref);
+        let positional: Vec<usize> = (0..arity).filter(|i| keyword(*i).is_none()).collect();
+        let kwargs: serde_json::Map<_, _> =
+            (0..arity).filter_map(|i| keyword(i).map(|k| (k.clone(), serde_json::Value::from(i)))).collect();
         serde_json::json!({
             "eval_type": self.function.eval_type,
             "python_ver": self.function.python_ver,
-            "udfs": [{"args": (0..arity).collect::<Vec<_>>()}],
+            "udfs": [{"args": positional, "kwargs": kwargs}],
             "runner_conf": self.runner_conf.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
             "input_type": self.input_type_json,
         })

@@ -182,7 +182,7 @@ def compile_request(header, commands):
     if header.get("udtf"):
         return compile_udtf(header, commands[0], runner_conf, eval_conf)
     udf_infos = [
-        UDFInfo(udfs=[memoryview(cmd)], args=udf["args"], kwargs={}, result_id=i)
+        UDFInfo(udfs=[memoryview(cmd)], args=udf["args"], kwargs=udf.get("kwargs", {}), result_id=i)
         for i, (udf, cmd) in enumerate(zip(header["udfs"], commands))
     ]
     func, _, _, _ = read_udfs(CPickleSerializer(), udf_infos, eval_type, runner_conf, eval_conf)
@@ -192,6 +192,11 @@ def compile_request(header, commands):
         ]
         batched = BatchedUdf(func, return_types, eval_conf.input_type, runner_conf)
         return lambda inputs, _: batched(inputs[0])
+    if header.get("data_source") == "read":
+        return read_data_source(commands[0])
+    if header.get("data_source") == "write":
+        write, _ = CPickleSerializer().loads(bytes(commands[0]))
+        return lambda inputs, _: list(write(iter(inputs[0])))
     if eval_type in _MAP_EVAL_TYPES:
         return lambda inputs, _: unwrap(func(0, (as_struct_batch(b) for b in inputs[0])))
     if eval_type in _GROUPED_MAP_EVAL_TYPES:
@@ -230,19 +235,239 @@ def compile_udtf(header, command, runner_conf, eval_conf):
     """A Python table function, called on each input row's columns. Pickled
     UDTFs run through pyspark's Arrow UDTF code too: Ember has no pickled
     row format to answer in."""
+    udtf = header["udtf"]
+    analyze_result = udtf.get("analyze_result")
     info = UDTFInfo(
         args=header["udfs"][0]["args"],
-        kwargs={},
-        partition_child_indexes=[],
-        pickled_analyze_result=None,
+        kwargs=udtf.get("kwargs", {}),
+        partition_child_indexes=udtf.get("partition_child_indexes", []),
+        pickled_analyze_result=bytes.fromhex(analyze_result) if analyze_result else None,
         handler=memoryview(command),
-        return_type=header["udtf"]["return_type"],
-        name=header["udtf"]["name"],
+        return_type=udtf["return_type"],
+        name=udtf["name"],
     )
     func, _, _, _ = read_udtf(
         CPickleSerializer(), info, PythonEvalType.SQL_ARROW_TABLE_UDF, runner_conf, eval_conf
     )
+    passed = udtf.get("passed_through", 0)
+    if passed:
+        return lambda inputs, _: lateral_rows(func, inputs[0], passed)
     return lambda inputs, _: unwrap(func(0, iter(inputs[0])))
+
+
+def lateral_rows(func, batches, passed):
+    """A lateral join: each input row's first `passed` columns beside each
+    row the function gives for that row's arguments (the other columns);
+    the rows of `terminate` go beside the last input row. The function reads
+    one row at a time, so what it yields before asking for the next row
+    belongs to the current one."""
+    current = [None]
+
+    def arguments():
+        for b, batch in enumerate(batches):
+            args = pa.RecordBatch.from_arrays(batch.columns[passed:], batch.schema.names[passed:])
+            for i in range(batch.num_rows):
+                current[0] = (b, i)
+                yield args.slice(i, 1)
+
+    outputs = []
+    for out in func(0, arguments()):
+        rows = pa.RecordBatch.from_struct_array(out.column(0))
+        if rows.num_rows == 0 or current[0] is None:
+            continue
+        b, i = current[0]
+        left = batches[b].slice(i, 1).take(pa.array([0] * rows.num_rows, pa.int32()))
+        columns = left.columns[:passed] + rows.columns
+        outputs.append(pa.RecordBatch.from_arrays(columns, [f"_c{j}" for j in range(len(columns))]))
+    return outputs
+
+
+def analyze_udtf(header, command, data):
+    """A table function's static `analyze` method, run by pyspark's own
+    analyzer code (`pyspark.sql.worker.analyze_udtf`, which Spark's JVM
+    calls) on the call's arguments; the answer is one row: the analysis as
+    JSON and the pickled `AnalyzeResult` the evaluation is given."""
+    from pyspark.serializers import write_int, write_with_length
+    from pyspark.sql.worker.analyze_udtf import _main as analyze_main
+
+    request = header["analyze"]
+    input_type = _parse_datatype_json_string(header["input_type"])
+    batches = list(pa.ipc.open_stream(data))
+    columns = batches[0].columns if batches else []
+    infile = io.BytesIO()
+    write_with_length(request["name"].encode("utf-8"), infile)
+    write_with_length(bytes(command), infile)
+    write_int(len(request["args"]), infile)
+    serializer = CPickleSerializer()
+    for i, (field, arg) in enumerate(zip(input_type.fields, request["args"])):
+        data_type = field.dataType
+        write_with_length(data_type.json().encode("utf-8"), infile)
+        infile.write(struct.pack("!?", arg["constant"]))
+        if arg["constant"]:
+            (value,) = ArrowTableToRowsConversion._to_pylist(columns[i])
+            convert = ArrowTableToRowsConversion._create_converter(data_type, none_on_identity=True)
+            value = convert(value) if convert is not None else value
+            if data_type.needConversion():
+                value = data_type.toInternal(value)
+            serializer._write_with_length(value, infile)
+        infile.write(struct.pack("!?", arg["table"]))
+        infile.write(struct.pack("!?", arg["name"] is not None))
+        if arg["name"] is not None:
+            write_with_length(arg["name"].encode("utf-8"), infile)
+    infile.seek(0)
+    outfile = io.BytesIO()
+    analyze_main(infile, outfile)
+    outfile.seek(0)
+    result = read_analysis(outfile)
+    sink = io.BytesIO()
+    batch = pa.RecordBatch.from_pydict(
+        {"analysis": [json.dumps(result["analysis"])], "pickled": [result["pickled"]]}
+    )
+    with pa.ipc.new_stream(sink, batch.schema) as writer:
+        writer.write_batch(batch)
+    return sink.getvalue()
+
+
+def read_analysis(stream):
+    """What `analyze_udtf` wrote, in the order it writes it."""
+    from pyspark.serializers import read_int
+
+    def read_bytes():
+        return stream.read(read_int(stream))
+
+    def read_str():
+        return read_bytes().decode("utf-8")
+
+    schema = read_str()
+    pickled = read_bytes()
+    single = read_int(stream) == 1
+    partition_by = [read_str() for _ in range(read_int(stream))]
+    order_by = []
+    for _ in range(read_int(stream)):
+        name = read_str()
+        ascending = read_int(stream) == 1
+        nulls_first = {0: None, 1: True, 2: False}[read_int(stream)]
+        order_by.append({"name": name, "ascending": ascending, "nulls_first": nulls_first})
+    select = [{"name": read_str(), "alias": read_str()} for _ in range(read_int(stream))]
+    analysis = {
+        "schema": schema,
+        "with_single_partition": single,
+        "partition_by": partition_by,
+        "order_by": order_by,
+        "select": select,
+    }
+    return {"analysis": analysis, "pickled": pickled}
+
+
+def plan_data_source(request, command):
+    """A Python data source's driver-side steps, by pyspark's own code for
+    them (the `pyspark.sql.worker` modules Spark's JVM calls): "create" makes
+    the instance from the class, options and user schema and answers its
+    schema (DDL or JSON) and the pickled instance; "plan" makes the reader
+    and answers its read function, then its partitions; "write" makes the
+    writer and answers its write function and the pickled writer; "commit"
+    and "abort" end a write with the tasks' commit messages."""
+    from pyspark.serializers import read_int, write_int, write_with_length
+
+    action = request["action"]
+    infile = io.BytesIO()
+    write_with_length(bytes(command), infile)
+    if action in ("commit", "abort"):
+        from pyspark.sql.worker.commit_data_source_write import _main as main
+
+        write_int(len(request["messages"]), infile)
+        for message in request["messages"]:
+            if message is None:
+                write_int(-5, infile)  # pyspark's SpecialLengths.NULL
+            else:
+                write_with_length(bytes.fromhex(message), infile)
+        infile.write(struct.pack("!?", action == "abort"))
+    elif action == "write":
+        from pyspark.sql.worker.write_into_data_source import _main as main
+
+        write_with_length(request["provider"].encode("utf-8"), infile)
+        write_with_length(request["schema"].encode("utf-8"), infile)
+        write_with_length(_MESSAGE_TYPE.encode("utf-8"), infile)
+        write_int(len(request["options"]), infile)
+        for key, value in request["options"].items():
+            write_with_length(key.encode("utf-8"), infile)
+            write_with_length(value.encode("utf-8"), infile)
+        for flag in (request["overwrite"], False, True):
+            infile.write(struct.pack("!?", flag))
+    elif action == "create":
+        from pyspark.sql.worker.create_data_source import _main as main
+
+        write_with_length(request["provider"].encode("utf-8"), infile)
+        schema = request.get("schema")
+        infile.write(struct.pack("!?", schema is not None))
+        if schema is not None:
+            write_with_length(schema.encode("utf-8"), infile)
+        write_int(len(request["options"]), infile)
+        for key, value in request["options"].items():
+            write_with_length(key.encode("utf-8"), infile)
+            write_with_length(value.encode("utf-8"), infile)
+    else:
+        from pyspark.sql.worker.plan_data_source_read import _main as main
+
+        write_with_length(
+            '{"type":"struct","fields":[{"name":"partition","type":"binary","nullable":true,"metadata":{}}]}'.encode(
+                "utf-8"
+            ),
+            infile,
+        )
+        write_with_length(request["schema"].encode("utf-8"), infile)
+        write_int(request["max_arrow_batch_size"], infile)
+        for flag in (request["pushdown"], False, True):
+            infile.write(struct.pack("!?", flag))
+    infile.seek(0)
+    outfile = io.BytesIO()
+    main(infile, outfile)
+    outfile.seek(0)
+
+    def read_bytes():
+        return outfile.read(read_int(outfile))
+
+    if action in ("commit", "abort"):
+        answer = {"kind": [], "bytes": []}
+    elif action == "write":
+        write_command = read_bytes()
+        answer = {"kind": ["command", "writer"], "bytes": [write_command, read_bytes()]}
+    elif action == "create":
+        instance = read_bytes()
+        is_ddl = read_int(outfile) == 1
+        answer = {"kind": ["ddl" if is_ddl else "json", "instance"], "bytes": [read_bytes(), instance]}
+    else:
+        read_command = read_bytes()
+        partitions = [read_bytes() for _ in range(read_int(outfile))]
+        answer = {
+            "kind": ["command"] + ["partition"] * len(partitions),
+            "bytes": [read_command] + partitions,
+        }
+    batch = pa.RecordBatch.from_pydict(answer, pa.schema([("kind", pa.string()), ("bytes", pa.binary())]))
+    sink = io.BytesIO()
+    with pa.ipc.new_stream(sink, batch.schema) as writer:
+        writer.write_batch(batch)
+    return sink.getvalue()
+
+
+# The one column a data source's write function answers: a pickled commit message.
+_MESSAGE_TYPE = '{"type":"struct","fields":[{"name":"message","type":"binary","nullable":true,"metadata":{}}]}'
+
+
+def read_data_source(command):
+    """A Python data source's read function (made by `plan_data_source_read`)
+    called once per input row, each row one pickled partition."""
+    read, _ = CPickleSerializer().loads(bytes(command))
+
+    def run(inputs, _):
+        return [
+            out
+            for batch in inputs[0]
+            for i in range(batch.num_rows)
+            for out in read(iter([batch.slice(i, 1)]))
+        ]
+
+    return run
 
 
 def split(batches, counts):
@@ -269,6 +494,7 @@ def evaluate(header, commands, inputs, cache):
     # How many batches each group of a grouped map has; not part of the
     # compiled function's cache key.
     group_batches = header.pop("group_batches", None)
+    set_task_context(header.pop("partition_id", 0))
     includes = json.loads(header["runner_conf"].pop(_INCLUDES, "[]"))
     if not includes:
         return run(header, commands, inputs, cache, group_batches)
@@ -287,18 +513,39 @@ def evaluate(header, commands, inputs, cache):
                 del sys.modules[name]
 
 
+def set_task_context(partition_id):
+    """What `TaskContext.get()` gives user code: the partition being run."""
+    from pyspark.taskcontext import TaskContext
+
+    context = TaskContext._getOrCreate()
+    context._stageId = 0
+    context._partitionId = partition_id
+    context._attemptNumber = 0
+    context._taskAttemptId = partition_id
+    context._localProperties = {}
+    context._cpus = 1
+    context._resources = {}
+
+
 # The runner setting with the session's `sys.path` entries (a JSON list).
 _INCLUDES = "ember.python.includes"
 
 
 def run(header, commands, inputs, cache, group_batches, includes=()):
+    if header.get("analyze"):
+        return analyze_udtf(header, commands[0], inputs[0])
+    if isinstance(header.get("data_source"), dict):
+        return plan_data_source(header["data_source"], commands[0])
     key = (json.dumps(header, sort_keys=True), tuple(includes), tuple(commands))
     compiled = cache.get(key)
     if compiled is None:
         compiled = compile_request(header, commands)
-        if len(cache) > 64:
-            cache.clear()
-        cache[key] = compiled
+        # A table function's instance lives in its compiled form: each
+        # request (a partition) gets a new one, as each Spark task does.
+        if not header.get("udtf"):
+            if len(cache) > 64:
+                cache.clear()
+            cache[key] = compiled
     outputs = compiled([list(pa.ipc.open_stream(data)) for data in inputs], group_batches)
     sink = io.BytesIO()
     schema = outputs[0].schema if outputs else pa.schema([])

@@ -395,6 +395,10 @@ async fn execute_command(responder: &Responder<'_>, command: connect::Command) -
             responder.session.register_table_function(function);
             Ok(())
         }
+        Some(CommandType::RegisterDataSource(source)) => {
+            responder.session.register_data_source(source);
+            Ok(())
+        }
         Some(other) => {
             let debug = format!("{other:?}");
             Err(SparkError::unsupported(format!("command {}", debug.split('(').next().unwrap_or("unknown"))))

@@ -11,6 +11,7 @@ mod observed;
 mod explain;
 mod operation;
 mod python_artifacts;
+mod python_write;
 mod runtime;
 mod service;
 mod session;

@@ -37,6 +37,8 @@ pub struct Session {
     python_functions: RwLock<HashMap<String, connect::CommonInlineUserDefinedFunction>>,
     /// Table functions registered with `spark.udtf.register`, by lower-case name.
     python_table_functions: RwLock<HashMap<String, connect::CommonInlineUserDefinedTableFunction>>,
+    /// Data sources registered with `spark.dataSource.register`, by lower-case name.
+    python_data_sources: RwLock<HashMap<String, connect::CommonInlineUserDefinedDataSource>>,
     artifacts: RwLock<HashMap<String, Arc<Vec<u8>>>>,
     /// Plan ids of `spark.catalog.createTable` relations that already created their table.
     created_tables: Mutex<std::collections::HashSet<i64>>,
@@ -77,6 +79,7 @@ impl Session {
             global_views,
             python_functions: RwLock::new(HashMap::new()),
             python_table_functions: RwLock::new(HashMap::new()),
+            python_data_sources: RwLock::new(HashMap::new()),
             artifacts: RwLock::new(HashMap::new()),
             created_tables: Mutex::new(std::collections::HashSet::new()),
             cache: Default::default(),
@@ -163,6 +166,12 @@ impl Session {
     pub fn register_table_function(&self, function: connect::CommonInlineUserDefinedTableFunction) {
         let key = function.function_name.to_lowercase();
         self.python_table_functions.write().unwrap_or_else(|e| e.into_inner()).insert(key, function);
+    }
+
+    /// Registers (or replaces) a Python data source (`spark.dataSource.register`).
+    pub fn register_data_source(&self, source: connect::CommonInlineUserDefinedDataSource) {
+        let key = source.name.to_lowercase();
+        self.python_data_sources.write().unwrap_or_else(|e| e.into_inner()).insert(key, source);
     }
 
     /// Drops a session function; returns whether it existed.
@@ -259,6 +268,10 @@ impl Catalog for Session {
 
     fn python_table_function(&self, name: &str) -> Option<connect::CommonInlineUserDefinedTableFunction> {
         self.python_table_functions.read().unwrap_or_else(|e| e.into_inner()).get(&name.to_lowercase()).cloned()
+    }
+
+    fn python_data_source(&self, name: &str) -> Option<connect::CommonInlineUserDefinedDataSource> {
+        self.python_data_sources.read().unwrap_or_else(|e| e.into_inner()).get(&name.to_lowercase()).cloned()
     }
 
     fn python_function(&self, name: &str) -> Option<connect::CommonInlineUserDefinedFunction> {
@@ -376,6 +389,8 @@ impl SessionManager {
         *copy.python_functions.write().unwrap_or_else(|e| e.into_inner()) = functions;
         let table_functions = original.python_table_functions.read().unwrap_or_else(|e| e.into_inner()).clone();
         *copy.python_table_functions.write().unwrap_or_else(|e| e.into_inner()) = table_functions;
+        let data_sources = original.python_data_sources.read().unwrap_or_else(|e| e.into_inner()).clone();
+        *copy.python_data_sources.write().unwrap_or_else(|e| e.into_inner()) = data_sources;
         let artifacts = original.artifacts.read().unwrap_or_else(|e| e.into_inner()).clone();
         *copy.artifacts.write().unwrap_or_else(|e| e.into_inner()) = artifacts;
         Ok(copy)

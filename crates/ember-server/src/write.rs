@@ -17,6 +17,9 @@ pub async fn run(session: &Session, write: connect::WriteOperation) -> Result<()
     if write.bucket_by.is_some() || !write.sort_column_names.is_empty() || !write.clustering_columns.is_empty() {
         return Err(SparkError::unsupported("bucketBy, sortBy and clusterBy in writes"));
     }
+    if let Some(class) = crate::python_write::registered_class(session, &write) {
+        return crate::python_write::save(session, &write, input, class).await;
+    }
     let options = Options::new(&write.options);
     let path = match &write.save_type {
         Some(write_operation::SaveType::Path(path)) => path.clone(),

@@ -1,0 +1,347 @@
+//! Python table functions (`udtf`) called as tables: the arguments
+//! (positional or named, `a => 10`), the output schema (declared, or from
+//! the function's static `analyze` method) and the plan node that calls it.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, new_null_array};
+use datafusion::arrow::datatypes::{DataType, Field, Fields, Schema};
+use datafusion::common::DFSchema;
+use datafusion::execution::context::ExecutionProps;
+use datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext;
+use datafusion::common::Column;
+use datafusion::logical_expr::{Expr, Extension, LogicalPlan, LogicalPlanBuilder, SortExpr};
+use datafusion::physical_expr::create_physical_expr;
+use ember_protocol::connect::{self, expression::ExprType};
+use ember_python::{
+    AnalyzeArgument, MapCall, MapInPython, PythonFunction, TableFunctionCall, analyze_table_function, argument_values,
+    is_table_function_eval_type,
+};
+
+use crate::error::{Result, SparkError, from_type_error};
+use crate::plan::{ColumnInfo, Planner};
+
+/// One planned argument of a table function call.
+struct Argument {
+    /// The keyword of a named argument.
+    keyword: Option<String>,
+    expr: Expr,
+    data_type: DataType,
+    /// Whether it is the table argument (each row as a struct).
+    table: bool,
+}
+
+/// How the table argument's rows reach the function.
+#[derive(Default)]
+struct TableArgumentPlan {
+    /// Positions of the partitioning values appended to each row.
+    partition_child_indexes: Vec<usize>,
+    /// Whether the rows must arrive in one partition, in the planned order.
+    ordered: bool,
+    /// The order: by the PARTITION BY values, then the ORDER BY expressions.
+    sort: Vec<SortExpr>,
+}
+
+impl Planner<'_> {
+    /// A Python table function (`udtf`) called as a table: its rows for
+    /// the (constant) arguments, then those of `terminate`.
+    pub(crate) fn python_table_function(&mut self, call: &connect::CommonInlineUserDefinedTableFunction) -> Result<LogicalPlan> {
+        let one_row = LogicalPlanBuilder::empty(true).build()?;
+        self.table_function_plan(call, one_row, None)
+    }
+
+    /// `left, LATERAL f(left.x)` / `left.lateralJoin(f(...))`: each row of
+    /// `left` beside each row the table function gives for it (the rows of
+    /// `terminate` beside the last row of each partition).
+    pub(crate) fn python_lateral_join(&mut self, join: &connect::LateralJoin) -> Result<LogicalPlan> {
+        use connect::relation::RelType;
+        if join.join_condition.is_some() || join.join_type != connect::join::JoinType::Inner as i32 {
+            return Err(SparkError::unsupported("lateral joins other than inner joins without a condition"));
+        }
+        let left = self.input(&join.left)?;
+        let mut right = join.right.as_deref().ok_or_else(|| SparkError::illegal_argument("LateralJoin without a right side"))?;
+        let mut alias = None;
+        if let Some(RelType::SubqueryAlias(subquery)) = &right.rel_type {
+            alias = Some(subquery.alias.clone());
+            right = subquery.input.as_deref().ok_or_else(|| SparkError::illegal_argument("SubqueryAlias without an input"))?;
+        }
+        let call = match &right.rel_type {
+            Some(RelType::CommonInlineUserDefinedTableFunction(call)) => call.clone(),
+            Some(RelType::UnresolvedTableValuedFunction(call)) => self.registered_python_table_function(call)?,
+            _ => return Err(SparkError::unsupported("LATERAL with anything but a Python table function")),
+        };
+        self.table_function_plan(&call, left, Some(alias))
+    }
+
+    /// Whether `right`, the right side of a lateral join, calls a Python table function.
+    pub(crate) fn calls_python_table_function(&self, right: Option<&connect::Relation>) -> bool {
+        use connect::relation::RelType;
+        let mut right = right;
+        if let Some(RelType::SubqueryAlias(subquery)) = right.and_then(|r| r.rel_type.as_ref()) {
+            right = subquery.input.as_deref();
+        }
+        match right.and_then(|r| r.rel_type.as_ref()) {
+            Some(RelType::CommonInlineUserDefinedTableFunction(_)) => true,
+            Some(RelType::UnresolvedTableValuedFunction(call)) => self.catalog.python_table_function(&call.function_name).is_some(),
+            _ => false,
+        }
+    }
+
+    /// A table function called by name: one the session registered with
+    /// `spark.udtf.register`, given the call's arguments.
+    pub(crate) fn registered_python_table_function(
+        &mut self,
+        call: &connect::UnresolvedTableValuedFunction,
+    ) -> Result<connect::CommonInlineUserDefinedTableFunction> {
+        let Some(mut function) = self.catalog.python_table_function(&call.function_name) else {
+            return Err(SparkError::unsupported(format!("table function {}", call.function_name.to_lowercase())));
+        };
+        function.arguments = call.arguments.clone();
+        Ok(function)
+    }
+
+    /// The function called on each row of `input`: alone (`lateral` is
+    /// `None`), or beside the input's columns, its own qualified by the
+    /// lateral alias if there is one.
+    fn table_function_plan(
+        &mut self,
+        call: &connect::CommonInlineUserDefinedTableFunction,
+        input: LogicalPlan,
+        lateral: Option<Option<String>>,
+    ) -> Result<LogicalPlan> {
+        use connect::common_inline_user_defined_table_function::Function as TableFunction;
+        let Some(TableFunction::PythonUdtf(python)) = &call.function else {
+            return Err(SparkError::unsupported("user-defined table functions other than Python UDTFs"));
+        };
+        if !is_table_function_eval_type(python.eval_type) {
+            return Err(SparkError::unsupported(format!("Python UDTFs of eval type {}", python.eval_type)));
+        }
+        let mut keywords: Vec<Option<String>> = Vec::with_capacity(call.arguments.len());
+        for argument in &call.arguments {
+            let (keyword, _) = split_keyword(argument)?;
+            crate::python_udf::check_argument_order(&call.function_name, &keywords, keyword.as_deref())?;
+            keywords.push(keyword);
+        }
+        let (input, arguments, table_plan) = match table_argument(&call.arguments)? {
+            Some(_) if lateral.is_some() => return Err(SparkError::unsupported("TABLE arguments in lateral calls")),
+            Some(subquery) => self.table_argument_call(&call.arguments, subquery)?,
+            None => {
+                let arguments = self.table_function_arguments(&call.arguments, &input)?;
+                (input, arguments, TableArgumentPlan::default())
+            }
+        };
+        let function = PythonFunction {
+            name: call.function_name.clone(),
+            eval_type: python.eval_type,
+            command: Arc::new(python.command.clone()),
+            python_ver: python.python_ver.clone(),
+            deterministic: call.deterministic,
+        };
+        let argument_fields: Fields =
+            arguments.iter().enumerate().map(|(i, a)| Field::new(format!("_{i}"), a.data_type.clone(), true)).collect();
+        let to_json = |t: &DataType| ember_types::to_json_type(t).map_err(from_type_error);
+        let input_type_json = to_json(&DataType::Struct(argument_fields.clone()))?;
+        let (return_type, analyze_result) = match &python.return_type {
+            Some(return_type) => (ember_types::from_proto(return_type, &self.config.time_zone).map_err(from_type_error)?, None),
+            None => {
+                let analysis = self.analyze_call(&function, &arguments, &input_type_json)?;
+                let schema = ember_types::json::parse_json_type(&analysis.schema, &self.config.time_zone).map_err(from_type_error)?;
+                (schema, Some(Arc::new(analysis.pickled_result)))
+            }
+        };
+        let DataType::Struct(fields) = &return_type else {
+            return Err(SparkError::illegal_argument("the return type of a UDTF must be a struct"));
+        };
+        let passed_through = if lateral.is_some() { input.schema().fields().len() } else { 0 };
+        let table_function = TableFunctionCall {
+            return_type_json: to_json(&return_type)?,
+            argument_count: arguments.len(),
+            keyword_arguments: arguments
+                .iter()
+                .enumerate()
+                .filter_map(|(i, a)| a.keyword.clone().map(|k| (k, i)))
+                .collect(),
+            analyze_result,
+            passed_through,
+            partition_child_indexes: table_plan.partition_child_indexes,
+            ordered: table_plan.ordered,
+        };
+        let mut projection: Vec<Expr> = Vec::new();
+        let mut input_names: Vec<String> = Vec::new();
+        if lateral.is_some() {
+            projection.extend(input.schema().columns().into_iter().map(Expr::Column));
+            input_names.extend((0..passed_through).map(|i| format!("_left{i}")));
+        }
+        for (i, argument) in arguments.into_iter().enumerate() {
+            projection.push(argument.expr.alias(crate::plan::fresh_name()));
+            input_names.push(format!("_{i}"));
+        }
+        // The sort keys are hidden columns after the arguments (pyspark reads
+        // only the arguments' columns); the rows are sorted by them.
+        let mut hidden_sort = Vec::with_capacity(table_plan.sort.len());
+        for (i, key) in table_plan.sort.into_iter().enumerate() {
+            let hidden = crate::plan::fresh_name();
+            projection.push(key.expr.clone().alias(&hidden));
+            input_names.push(format!("_sort{i}"));
+            hidden_sort.push(SortExpr { expr: Expr::Column(Column::new_unqualified(hidden)), ..key });
+        }
+        let schema = match &lateral {
+            // Beside the outer columns, the function's get fresh internal
+            // names carrying their Spark names and the lateral alias.
+            Some(alias) => {
+                let own: Fields = fields
+                    .iter()
+                    .map(|field| {
+                        let internal = crate::plan::fresh_name();
+                        let info = ColumnInfo { name: field.name().clone(), qualifier: alias.clone(), ..Default::default() };
+                        self.columns.insert(internal.clone(), info);
+                        Arc::new(field.as_ref().clone().with_name(internal))
+                    })
+                    .collect();
+                input.schema().as_ref().clone().join(&DFSchema::from_unqualified_fields(own, Default::default())?)?
+            }
+            None => DFSchema::from_unqualified_fields(fields.clone(), Default::default())?,
+        };
+        let mut input = crate::plan::project_plan(input, projection)?;
+        if !hidden_sort.is_empty() {
+            input = LogicalPlanBuilder::from(input).sort(hidden_sort)?.build()?;
+        }
+        let map = MapCall {
+            function,
+            input_names,
+            input_type_json,
+            runner_conf: self.config.python_runner_conf.clone(),
+            table_function: Some(table_function),
+            data_source: None,
+        };
+        Ok(LogicalPlan::Extension(Extension { node: Arc::new(MapInPython { input, call: map, schema: Arc::new(schema) }) }))
+    }
+
+    /// A call with a table argument (`f(df.asTable())`): the table's plan
+    /// (sorted by its PARTITION BY and ORDER BY expressions when it has
+    /// them), the arguments planned over it, the table one being each row
+    /// as a struct with the partitioning values appended.
+    fn table_argument_call(
+        &mut self,
+        arguments: &[connect::Expression],
+        subquery: &connect::SubqueryExpression,
+    ) -> Result<(LogicalPlan, Vec<Argument>, TableArgumentPlan)> {
+        let relation = self.references.get(&subquery.plan_id).cloned().ok_or_else(|| {
+            SparkError::illegal_argument(format!("table argument refers to unknown plan id {}", subquery.plan_id))
+        })?;
+        let table = self.plan_relation(&relation)?;
+        let options = subquery.table_arg_options.clone().unwrap_or_default();
+        let names = self.spark_names(&table);
+        let mut fields: Vec<Expr> = Vec::new();
+        for (column, name) in table.schema().columns().into_iter().zip(&names) {
+            fields.push(datafusion::logical_expr::lit(name.clone()));
+            fields.push(Expr::Column(column));
+        }
+        let mut plan = TableArgumentPlan::default();
+        for (i, partition) in options.partition_spec.iter().enumerate() {
+            let (expr, _) = self.plan_expr(partition, &table)?;
+            plan.partition_child_indexes.push(names.len() + i);
+            fields.push(datafusion::logical_expr::lit(format!("partition_by_{i}")));
+            fields.push(expr.clone());
+            plan.sort.push(expr.sort(true, true));
+        }
+        for order in &options.order_spec {
+            plan.sort.push(self.sort_order(order, &table)?);
+        }
+        plan.ordered = !plan.sort.is_empty() || options.with_single_partition.unwrap_or(false);
+        let row = ember_functions::constructors::named_struct(fields);
+        let mut planned = Vec::with_capacity(arguments.len());
+        for argument in arguments {
+            let (keyword, value) = split_keyword(argument)?;
+            if matches!(&value.expr_type, Some(ExprType::SubqueryExpression(_))) {
+                let data_type = self.type_of(&row, &table)?;
+                planned.push(Argument { keyword, expr: row.clone(), data_type, table: true });
+            } else {
+                let (expr, _) = self.plan_expr(value, &table)?;
+                let data_type = self.type_of(&expr, &table)?;
+                planned.push(Argument { keyword, expr, data_type, table: false });
+            }
+        }
+        Ok((table, planned, plan))
+    }
+
+    /// The call's arguments planned over `input`; named ones (`a => 10`)
+    /// keep their keyword.
+    fn table_function_arguments(&mut self, arguments: &[connect::Expression], input: &LogicalPlan) -> Result<Vec<Argument>> {
+        arguments
+            .iter()
+            .map(|argument| {
+                let (keyword, value) = split_keyword(argument)?;
+                let (expr, _) = self.plan_expr(value, input)?;
+                let data_type = self.type_of(&expr, input)?;
+                Ok(Argument { keyword, expr, data_type, table: false })
+            })
+            .collect()
+    }
+
+    /// Runs the function's `analyze` method: the values of the constant
+    /// arguments are computed here, the others are described by type only.
+    fn analyze_call(
+        &mut self,
+        function: &PythonFunction,
+        arguments: &[Argument],
+        input_type_json: &str,
+    ) -> Result<ember_python::UdtfAnalysis> {
+        let one_row = LogicalPlanBuilder::empty(true).build()?;
+        let constant: Vec<bool> =
+            arguments.iter().map(|a| !a.table && a.expr.column_refs().is_empty() && !a.expr.is_volatile()).collect();
+        let values = arguments
+            .iter()
+            .zip(&constant)
+            .map(|(a, constant)| if *constant { constant_value(&a.expr, &one_row) } else { Ok(new_null_array(&a.data_type, 1)) })
+            .collect::<Result<Vec<_>>>()?;
+        let described: Vec<AnalyzeArgument> = arguments
+            .iter()
+            .zip(constant)
+            .map(|(a, constant)| AnalyzeArgument { name: a.keyword.clone(), constant: constant && !a.table, table: a.table })
+            .collect();
+        analyze_table_function(function, &described, &argument_values(values)?, input_type_json, &self.config.python_runner_conf)
+    }
+}
+
+/// An argument's keyword (`a => …`) and value expression.
+fn split_keyword(argument: &connect::Expression) -> Result<(Option<String>, &connect::Expression)> {
+    match &argument.expr_type {
+        Some(ExprType::NamedArgumentExpression(named)) => {
+            let value = named.value.as_deref().ok_or_else(|| SparkError::illegal_argument("a named argument without a value"))?;
+            Ok((Some(named.key.clone()), value))
+        }
+        _ => Ok((None, argument)),
+    }
+}
+
+/// The call's table argument (`df.asTable()`), if it has one; Spark takes
+/// at most one.
+fn table_argument(arguments: &[connect::Expression]) -> Result<Option<&connect::SubqueryExpression>> {
+    use connect::subquery_expression::SubqueryType;
+    let mut tables = Vec::new();
+    for argument in arguments {
+        if let (_, connect::Expression { expr_type: Some(ExprType::SubqueryExpression(subquery)), .. }) = split_keyword(argument)? {
+            if subquery.subquery_type == SubqueryType::TableArg as i32 {
+                tables.push(subquery);
+            }
+        }
+    }
+    if tables.len() > 1 {
+        return Err(SparkError::new(
+            crate::error::ErrorKind::Analysis,
+            "TABLE_VALUED_FUNCTION_TOO_MANY_TABLE_ARGUMENTS",
+            "54023",
+            format!("There are too many table arguments for table-valued function. It allows one table argument, but got: {}. If you want to allow it, please set \"spark.sql.allowMultipleTableArguments.enabled\" to \"true\"", tables.len()),
+            &[("num", tables.len().to_string())],
+        ));
+    }
+    Ok(tables.pop())
+}
+
+/// The value of an expression over a plan of one row and no columns.
+fn constant_value(expr: &Expr, one_row: &LogicalPlan) -> Result<ArrayRef> {
+    let empty = RecordBatch::try_new_with_options(Arc::new(Schema::empty()), vec![], &RecordBatchOptions::new().with_row_count(Some(1)))?;
+    let physical = create_physical_expr(expr, one_row.schema(), &ExecutionProps::new(), &PhysicalPlanningContext::default())?;
+    Ok(physical.evaluate(&empty)?.into_array(1)?)
+}
