@@ -55,7 +55,9 @@ impl Planner<'_> {
     /// `terminate` beside the last row of each partition).
     pub(crate) fn python_lateral_join(&mut self, join: &connect::LateralJoin) -> Result<LogicalPlan> {
         use connect::relation::RelType;
-        if join.join_condition.is_some() || join.join_type != connect::join::JoinType::Inner as i32 {
+        use connect::join::JoinType;
+        let inner = [JoinType::Inner, JoinType::Cross, JoinType::Unspecified].map(|t| t as i32);
+        if join.join_condition.is_some() || !inner.contains(&join.join_type) {
             return Err(SparkError::unsupported("lateral joins other than inner joins without a condition"));
         }
         let left = self.input(&join.left)?;
