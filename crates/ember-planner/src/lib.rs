@@ -21,6 +21,7 @@ mod grouping;
 mod spark_scalars;
 mod literal;
 pub mod names;
+mod parse_relation;
 mod plan;
 mod source;
 mod python_udf;

@@ -309,6 +309,7 @@ impl<'a> Planner<'a> {
             RelType::CommonInlineUserDefinedTableFunction(call) => self.python_table_function(call)?,
             RelType::UnresolvedTableValuedFunction(call) => self.registered_table_function(call)?,
             RelType::CoGroupMap(map) => self.co_group_map(map)?,
+            RelType::Parse(parse) => self.parse_relation(parse)?,
             other => {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));
             }
