@@ -175,22 +175,19 @@ fn writer_schema(schema: &Schema) -> SchemaRef {
     Arc::new(Schema::new(fields))
 }
 
-/// An ORC file being written.
+/// An ORC file being written. The crate's writer is not `Send`, so the
+/// rows are kept and the file is encoded in one go when it is finished.
 pub struct OrcFile {
-    writer: ArrowWriter<File>,
+    file: File,
     schema: SchemaRef,
+    codec: Codec,
+    batches: Vec<RecordBatch>,
 }
 
 impl OrcFile {
     /// Creates the file for rows of `schema` (checked with [`check_writable`]).
     pub fn create(file: File, schema: &Schema, codec: Codec) -> Result<Self, SparkError> {
-        let schema = writer_schema(schema);
-        let mut builder = ArrowWriterBuilder::new(file, schema.clone());
-        if let Some(codec) = compression(codec) {
-            builder = builder.with_compression(codec);
-        }
-        let writer = builder.try_build().map_err(|e| errors::io("orc", e))?;
-        Ok(OrcFile { writer, schema })
+        Ok(OrcFile { file, schema: writer_schema(schema), codec, batches: Vec::new() })
     }
 
     /// Appends `batch`'s rows.
@@ -201,13 +198,21 @@ impl OrcFile {
             .zip(self.schema.fields())
             .map(|(column, field)| Ok(cast(column, field.data_type())?))
             .collect::<Result<Vec<ArrayRef>, SparkError>>()?;
-        let batch = RecordBatch::try_new(self.schema.clone(), columns)?;
-        self.writer.write(&batch).map_err(|e| errors::io("orc", e))
+        self.batches.push(RecordBatch::try_new(self.schema.clone(), columns)?);
+        Ok(())
     }
 
-    /// Writes the footer.
+    /// Encodes the rows and writes the footer.
     pub fn finish(self) -> Result<(), SparkError> {
-        self.writer.close().map_err(|e| errors::io("orc", e))
+        let mut builder = ArrowWriterBuilder::new(self.file, self.schema.clone());
+        if let Some(codec) = compression(self.codec) {
+            builder = builder.with_compression(codec);
+        }
+        let mut writer: ArrowWriter<File> = builder.try_build().map_err(|e| errors::io("orc", e))?;
+        for batch in &self.batches {
+            writer.write(batch).map_err(|e| errors::io("orc", e))?;
+        }
+        writer.close().map_err(|e| errors::io("orc", e))
     }
 }
 
