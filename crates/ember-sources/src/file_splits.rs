@@ -5,7 +5,7 @@
 //! reads the lines that start inside it (Hadoop's `LineRecordReader`).
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::Path;
 
 use ember_errors::SparkError;
@@ -112,13 +112,6 @@ pub fn read_lines(path: &Path, start: u64, end: u64) -> std::io::Result<Vec<u8>>
         }
         position += read as u64;
     }
-    Ok(bytes)
-}
-
-/// The whole (raw) file.
-pub fn read_whole(path: &Path) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    File::open(path)?.read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
