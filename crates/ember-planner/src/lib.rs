@@ -38,6 +38,7 @@ mod eager;
 pub mod names;
 pub mod partitioning;
 mod nullable;
+mod parse_relation;
 mod plan;
 mod select_aggregate;
 mod source;

@@ -371,6 +371,7 @@ impl<'a> Planner<'a> {
             RelType::CollectMetrics(metrics) => self.collect_metrics(metrics, rel.common.as_ref().and_then(|c| c.plan_id))?,
             RelType::Zip(zip) => self.zip(zip)?,
             RelType::CachedRemoteRelation(relation) => self.cached_remote_relation(relation)?,
+            RelType::Parse(parse) => self.parse_relation(parse)?,
             other => {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));
             }

@@ -21,6 +21,12 @@ fn codec_of(path: &Path) -> FileCompressionType {
     }
 }
 
+/// Whether Spark reads `path` through a decompressing codec (so it cannot
+/// be split).
+pub fn is_compressed(path: &Path) -> bool {
+    codec_of(path) != FileCompressionType::UNCOMPRESSED || path.extension().is_some_and(|e| e == "deflate")
+}
+
 /// The decompressed bytes of a file.
 pub fn open(path: &Path) -> Result<Box<dyn Read>, SparkError> {
     let file = BufReader::new(File::open(path).map_err(|e| errors::io(&qualified(path), e))?);

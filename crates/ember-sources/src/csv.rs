@@ -13,6 +13,7 @@ use crate::bad_records::{BadRecords, ParseMode};
 use crate::errors;
 use crate::csv_syntax::{self, CsvSyntax, Record};
 use crate::csv_values::FloatSpellings;
+use crate::datetime_values::DatetimeFormats;
 use crate::options::Options;
 use crate::paths::InputFile;
 use crate::text_encoding::Charset;
@@ -36,6 +37,8 @@ pub struct CsvReadOptions {
     pub bad_records: BadRecords,
     /// `encoding` / `charset`.
     pub charset: Charset,
+    /// `dateFormat`, `timestampFormat`, `timeZone`.
+    pub datetimes: DatetimeFormats,
 }
 
 impl CsvReadOptions {
@@ -69,6 +72,7 @@ impl CsvReadOptions {
         };
         let defaults = FloatSpellings::default();
         Ok(CsvReadOptions {
+            datetimes: DatetimeFormats::parse(options)?,
             syntax,
             header: options.bool("header", false)?,
             null_value: options.get("nullValue").unwrap_or("").to_string(),

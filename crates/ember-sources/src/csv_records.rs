@@ -26,6 +26,15 @@ impl RecordFormat for CsvRecords {
         "csv"
     }
 
+    fn line_delimited(&self) -> bool {
+        !self.options.syntax.multi_line && self.options.syntax.line_sep.is_none()
+    }
+
+    fn parse_continuation(&self, text: &str, schema: &SchemaRef, required: &[usize], file: &str) -> Result<RecordBatch, SparkError> {
+        let options = CsvReadOptions { header: false, ..self.options.clone() };
+        CsvRecords { options, corrupt_column: self.corrupt_column }.parse(text, schema, required, file)
+    }
+
     fn parse(&self, text: &str, schema: &SchemaRef, required: &[usize], file: &str) -> Result<RecordBatch, SparkError> {
         let records = self.options.file_records(text);
         // Fields map to the schema's columns other than the corrupt-record column.
@@ -50,7 +59,10 @@ impl RecordFormat for CsvRecords {
             let index = field_of(column);
             let texts: Vec<Option<&str>> =
                 records.iter().map(|r| self.options.resolve(r.fields.get(index).and_then(Option::as_ref))).collect();
-            let parsed = parse_column(&texts, field.data_type(), &self.options.floats)?;
+            let parsed = match self.options.datetimes.parse_column(&texts, field.data_type()) {
+                Some(parsed) => parsed,
+                None => parse_column(&texts, field.data_type(), &self.options.floats)?,
+            };
             for (bad, field_bad) in malformed.iter_mut().zip(parsed.malformed) {
                 *bad |= field_bad;
             }

@@ -111,6 +111,10 @@ impl RecordFormat for JsonRecords {
         "json"
     }
 
+    fn line_delimited(&self) -> bool {
+        !self.options.multi_line && self.options.line_sep.is_none()
+    }
+
     fn parse(&self, text: &str, schema: &SchemaRef, required: &[usize], file: &str) -> Result<RecordBatch, SparkError> {
         let mut cells: Vec<Vec<Cell>> = vec![Vec::new(); required.len()];
         let mut malformed = Vec::new();

@@ -4,6 +4,8 @@
 //! all-or-nothing commit.
 
 mod bad_records;
+mod binary_files;
+pub mod blocking;
 mod cells;
 mod compression;
 mod csv;
@@ -11,16 +13,22 @@ pub mod csv_functions;
 mod csv_records;
 mod csv_syntax;
 mod csv_values;
+mod datetime_values;
 mod discovery;
 mod input_files;
 pub mod errors;
+mod file_splits;
 mod json;
 pub mod json_functions;
 mod json_records;
 mod json_syntax;
 mod modified_filter;
+pub mod object_storage;
 pub mod options;
+mod orc;
 pub mod partition;
+mod parquet_schema;
+mod parse;
 pub mod paths;
 mod read;
 mod record_scan;
@@ -31,6 +39,7 @@ mod writers;
 
 pub use input_files::input_files;
 pub use options::Options;
+pub use parse::{ParseFormat, ParseRequest, plan_parse};
 pub use read::{ReadRequest, plan_read};
 pub use write::{SaveMode, WriteRequest, write};
 pub use writers::OutputFormat;

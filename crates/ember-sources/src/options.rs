@@ -16,6 +16,11 @@ impl Options {
         Options { values: pairs.into_iter().map(|(k, v)| (k.to_lowercase(), v.clone())).collect() }
     }
 
+    /// Drops `key`, if set.
+    pub fn remove(&mut self, key: &str) {
+        self.values.remove(&key.to_lowercase());
+    }
+
     /// The value of `key`, if set.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.values.get(&key.to_lowercase()).map(String::as_str)

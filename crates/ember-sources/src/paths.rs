@@ -71,6 +71,23 @@ pub fn list_inputs(paths: &[String], name_filter: Option<&glob::Pattern>) -> Res
     Ok(files)
 }
 
+/// `basePath`: partition folders are found from `base` down, for every file
+/// (each must lie under it, else Spark's "Wrong basePath" error).
+pub fn rebase(files: &mut [InputFile], base: &str) -> Result<(), SparkError> {
+    let base = local_path(base)?;
+    for file in files.iter_mut() {
+        if !file.root.starts_with(&base) {
+            return Err(SparkError::illegal_argument(format!(
+                "Wrong basePath {} for the root path: {}",
+                base.display(),
+                qualified(&file.root)
+            )));
+        }
+        file.root = base.clone();
+    }
+    Ok(())
+}
+
 /// The `pathGlobFilter` option as a pattern on file names.
 pub fn name_filter(pattern: Option<&str>) -> Result<Option<glob::Pattern>, SparkError> {
     pattern

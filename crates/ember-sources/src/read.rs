@@ -12,20 +12,20 @@ use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTable
 use datafusion::datasource::provider_as_source;
 use datafusion::common::{Column, ScalarValue};
 use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, lit, when};
-use datafusion::parquet::arrow::arrow_reader::ArrowReaderMetadata;
 use ember_errors::{ErrorKind, SparkError};
 use ember_functions::cast::{CastMode, spark_cast};
 
 use crate::csv::{self, CsvReadOptions};
 use crate::csv_records::CsvRecords;
 use crate::json_records::{JsonReadOptions, JsonRecords};
+use crate::file_splits::SplitSettings;
 use crate::modified_filter::ModifiedFilter;
 use crate::record_scan::{FileFailures, RecordFiles, RecordFormat};
 use crate::text_encoding::Charset;
-use crate::{compression, discovery, errors};
+use crate::{compression, discovery, errors, object_storage, parquet_schema};
 use crate::input_files::LoadedFiles;
 use crate::options::Options;
-use crate::paths::{self, InputFile, list_inputs, qualified};
+use crate::paths::{self, InputFile, list_inputs};
 
 /// One `spark.read` request.
 #[derive(Debug, Clone)]
@@ -48,16 +48,23 @@ pub struct ReadRequest {
 /// types, all nullable as Spark reads files.
 pub fn plan_read(request: &ReadRequest) -> Result<LogicalPlan, SparkError> {
     let format = request.format.to_lowercase();
-    if !matches!(format.as_str(), "parquet" | "csv" | "json" | "text") {
+    if !matches!(format.as_str(), "parquet" | "csv" | "json" | "text" | "orc" | "binaryfile") {
         return Err(unsupported_format(&format));
     }
     if request.paths.is_empty() {
         return Err(SparkError::illegal_argument("'path' is not specified"));
     }
     let name_filter = paths::name_filter(request.options.get("pathGlobFilter"))?;
-    let mut files = list_inputs(&request.paths, name_filter.as_ref())?;
+    let local_paths = object_storage::localize(&request.paths, &request.session_conf)?;
+    let mut files = list_inputs(&local_paths, name_filter.as_ref())?;
     if let Some(modified) = ModifiedFilter::from_options(&request.options, &request.session_tz)? {
         files.retain(|file| modified.keeps(file));
+    }
+    if format == "parquet" {
+        files = parquet_schema::usable(files, file_failures(request)?);
+    }
+    if let Some(base) = request.options.get("basePath") {
+        paths::rebase(&mut files, &object_storage::mirror_path(base, &request.session_conf)?)?;
     }
     let partitions = if request.options.bool("recursiveFileLookup", false)? {
         None
@@ -93,8 +100,13 @@ fn data_schema(
 ) -> Result<Vec<Field>, SparkError> {
     let schema = match (format, user_schema) {
         ("text", _) => vec![Field::new("value", DataType::Utf8, true)],
+        ("binaryfile", _) => crate::binary_files::schema(),
         (_, Some(schema)) => schema,
-        ("parquet", None) => with_int96_as_timestamp(parquet_schema(files)?),
+        ("parquet", None) => {
+            let merge = parquet_schema::merges(&request.options, &request.session_conf)?;
+            with_int96_as_timestamp(parquet_schema::schema(files, merge)?)
+        }
+        ("orc", None) => crate::orc::schema(&files.first().ok_or_else(|| errors::unable_to_infer_schema("ORC"))?.path)?,
         ("csv", None) => csv::infer_schema(files, &CsvReadOptions::parse(&request.options)?)?,
         (_, None) => crate::json::infer_schema(files, &JsonReadOptions::parse(&request.options)?)?,
     };
@@ -119,6 +131,8 @@ fn plan_files(format: &str, files: &[InputFile], request: &ReadRequest, schema: 
             let format = JsonRecords { options, corrupt_column, time_zone: request.session_tz.clone() };
             record_files(files, request, schema, Arc::new(format), charset, corrupt_column)
         }
+        "orc" => read_orc(files, schema),
+        "binaryfile" => loaded(files, crate::binary_files::table(files, schema)?),
         _ => read_text(files, request),
     }
 }
@@ -168,7 +182,7 @@ fn partitioned_plan(
 
 fn unsupported_format(format: &str) -> SparkError {
     match format {
-        "orc" | "avro" | "binaryfile" => SparkError::unsupported(format!("reading {format} files")),
+        "avro" => SparkError::unsupported(format!("reading {format} files")),
         _ => SparkError::new(
             ErrorKind::ClassNotFound,
             "DATA_SOURCE_NOT_FOUND",
@@ -195,16 +209,6 @@ fn spark_schema(fields: &[Field], tz: &str) -> Result<Vec<Field>, SparkError> {
             Ok(Field::new(f.name(), spark, true))
         })
         .collect()
-}
-
-/// The schema of the first Parquet file (Spark reads one footer unless
-/// `mergeSchema` is set).
-fn parquet_schema(files: &[InputFile]) -> Result<Vec<Field>, SparkError> {
-    let Some(first) = files.first() else { return Err(errors::unable_to_infer_schema("Parquet")) };
-    let handle = std::fs::File::open(&first.path).map_err(|e| errors::io(&qualified(&first.path), e))?;
-    let metadata = ArrowReaderMetadata::load(&handle, Default::default())
-        .map_err(|e| errors::io(&qualified(&first.path), e))?;
-    Ok(nullable(&metadata.schema().fields().iter().map(|f| f.as_ref().clone()).collect::<Vec<_>>()))
 }
 
 /// String columns read as Arrow string views, which the Parquet reader
@@ -275,6 +279,7 @@ fn record_files(
         charset,
         corrupt_column,
         failures: file_failures(request)?,
+        splits: SplitSettings::from_conf(&request.session_conf)?,
     };
     Ok(LogicalPlanBuilder::scan("files", provider_as_source(Arc::new(table)), None)?.build()?)
 }
@@ -297,8 +302,14 @@ fn read_text(files: &[InputFile], request: &ReadRequest) -> Result<LogicalPlan, 
     let whole = request.options.bool("wholetext", false)?;
     let separator = request.options.get("lineSep").map(str::to_string);
     let mut lines: Vec<String> = Vec::new();
+    let failures = file_failures(request)?;
     for file in files {
-        let text = compression::read_to_string(&file.path)?;
+        let text = match compression::read_to_string(&file.path) {
+            Ok(text) => text,
+            Err(_) if failures.ignore_missing && !file.path.exists() => continue,
+            Err(_) if failures.ignore_corrupt && file.path.exists() => continue,
+            Err(err) => return Err(err),
+        };
         if whole {
             lines.push(text);
             continue;
@@ -308,7 +319,21 @@ fn read_text(files: &[InputFile], request: &ReadRequest) -> Result<LogicalPlan, 
     let schema = Arc::new(Schema::new(vec![Field::new("value", DataType::Utf8, true)]));
     let column: ArrayRef = Arc::new(StringArray::from(lines));
     let batch = RecordBatch::try_new(schema.clone(), vec![column])?;
-    let table = MemTable::try_new(schema, vec![vec![batch]])?;
+    loaded(files, MemTable::try_new(schema, vec![vec![batch]])?)
+}
+
+/// ORC: every file's rows in `schema`, read when the read is planned.
+fn read_orc(files: &[InputFile], schema: &[Field]) -> Result<LogicalPlan, SparkError> {
+    let schema = Arc::new(Schema::new(schema.to_vec()));
+    let mut batches = Vec::new();
+    for file in files {
+        batches.extend(crate::orc::read(&file.path, &schema)?);
+    }
+    loaded(files, MemTable::try_new(schema, vec![batches])?)
+}
+
+/// A scan of rows already loaded from `files`.
+pub(crate) fn loaded(files: &[InputFile], table: MemTable) -> Result<LogicalPlan, SparkError> {
     let urls = files
         .iter()
         .map(|f| ListingTableUrl::parse(f.path.to_string_lossy()).map(|url| url.as_str().to_string()))

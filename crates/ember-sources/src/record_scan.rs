@@ -25,6 +25,7 @@ use futures::StreamExt;
 
 use crate::bad_records;
 use crate::compression;
+use crate::file_splits::{self, Split, SplitSettings};
 use crate::paths::{InputFile, file_uri};
 use crate::text_encoding::Charset;
 
@@ -36,6 +37,16 @@ pub trait RecordFormat: fmt::Debug + Send + Sync {
     /// Parses one file's text into the `required` columns of `schema`
     /// (indexes into it); `file` names the file in errors.
     fn parse(&self, text: &str, schema: &SchemaRef, required: &[usize], file: &str) -> Result<RecordBatch, SparkError>;
+
+    /// Parses the lines of a split that starts after the file's beginning
+    /// (CSV: no header line there).
+    fn parse_continuation(&self, text: &str, schema: &SchemaRef, required: &[usize], file: &str) -> Result<RecordBatch, SparkError> {
+        self.parse(text, schema, required, file)
+    }
+
+    /// Whether records are single lines ending in `\n`, so files can be
+    /// split between lines.
+    fn line_delimited(&self) -> bool;
 }
 
 /// How files that cannot be read are treated.
@@ -62,6 +73,8 @@ pub struct RecordFiles {
     pub corrupt_column: Option<usize>,
     /// Which unreadable files are skipped.
     pub failures: FileFailures,
+    /// How files are cut and packed into read partitions.
+    pub splits: SplitSettings,
 }
 
 impl RecordFiles {
@@ -83,7 +96,7 @@ impl TableProvider for RecordFiles {
 
     async fn scan(
         &self,
-        _state: &dyn Session,
+        state: &dyn Session,
         projection: Option<&Vec<usize>>,
         _filters: &[Expr],
         _limit: Option<usize>,
@@ -95,14 +108,16 @@ impl TableProvider for RecordFiles {
         if self.corrupt_column.is_some() && required.len() == 1 && Some(required[0]) == self.corrupt_column {
             return Err(bad_records::query_only_corrupt_record_column().into_datafusion());
         }
-        Ok(Arc::new(RecordFilesExec::new(self, required)?))
+        let parallelism = state.config().target_partitions();
+        Ok(Arc::new(RecordFilesExec::new(self, required, parallelism)?))
     }
 }
 
-/// The physical scan: one partition per file.
+/// The physical scan: partitions of file splits, planned as Spark plans them.
 #[derive(Debug)]
 pub struct RecordFilesExec {
     files: Vec<InputFile>,
+    partitions: Vec<Vec<Split>>,
     reader: Arc<FileReader>,
     properties: Arc<PlanProperties>,
 }
@@ -119,11 +134,15 @@ struct FileReader {
 }
 
 impl RecordFilesExec {
-    fn new(table: &RecordFiles, required: Vec<usize>) -> Result<Self> {
+    fn new(table: &RecordFiles, required: Vec<usize>, parallelism: usize) -> Result<Self> {
         let output = Arc::new(table.schema.project(&required)?);
+        let line_delimited = table.format.line_delimited() && table.charset.is_ascii_compatible();
+        let sizes: Vec<(u64, bool)> =
+            table.files.iter().map(|f| (f.size, line_delimited && !compression::is_compressed(&f.path))).collect();
+        let partitions = file_splits::partitions(&sizes, &table.splits, parallelism);
         let properties = PlanProperties::new(
             EquivalenceProperties::new(output.clone()),
-            Partitioning::UnknownPartitioning(table.files.len().max(1)),
+            Partitioning::UnknownPartitioning(partitions.len().max(1)),
             EmissionType::Incremental,
             Boundedness::Bounded,
         );
@@ -135,18 +154,24 @@ impl RecordFilesExec {
             charset: table.charset,
             failures: table.failures,
         };
-        Ok(RecordFilesExec { files: table.files.clone(), reader: Arc::new(reader), properties: Arc::new(properties) })
+        Ok(RecordFilesExec { files: table.files.clone(), partitions, reader: Arc::new(reader), properties: Arc::new(properties) })
     }
 }
 
 impl FileReader {
-    /// Reads and parses one file (no rows for a skipped one).
-    fn read(&self, file: &InputFile) -> Result<RecordBatch, SparkError> {
+    /// Reads and parses one split of `file` (no rows for a skipped file).
+    fn read(&self, file: &InputFile, split: Split) -> Result<RecordBatch, SparkError> {
         let uri = file_uri(&file.path);
-        match read_bytes(file) {
+        let whole = split.whole || (split.start == 0 && split.end >= file.size);
+        let bytes = if whole { read_bytes(file) } else { file_splits::read_lines(&file.path, split.start, split.end) };
+        match bytes {
             Ok(bytes) => {
                 let text = self.charset.decode(&bytes);
-                self.format.parse(&text, &self.schema, &self.required, &uri)
+                if split.start == 0 {
+                    self.format.parse(&text, &self.schema, &self.required, &uri)
+                } else {
+                    self.format.parse_continuation(&text, &self.schema, &self.required, &uri)
+                }
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 if self.failures.ignore_missing {
@@ -184,7 +209,14 @@ fn file_not_exist(path: &str) -> SparkError {
 impl DisplayAs for RecordFilesExec {
     fn fmt_as(&self, _: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
         let names: Vec<String> = self.reader.output.fields().iter().map(|f| f.name().clone()).collect();
-        write!(f, "FileScan {} [{}] files={}", self.reader.format.name(), names.join(","), self.files.len())
+        write!(
+            f,
+            "FileScan {} [{}] files={} partitions={}",
+            self.reader.format.name(),
+            names.join(","),
+            self.files.len(),
+            self.partitions.len()
+        )
     }
 }
 
@@ -215,17 +247,22 @@ impl ExecutionPlan for RecordFilesExec {
 
     fn execute(&self, partition: usize, _context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
         let output = self.reader.output.clone();
-        let Some(file) = self.files.get(partition).cloned() else {
+        let Some(splits) = self.partitions.get(partition).cloned() else {
             let empty = Ok(RecordBatch::new_empty(output.clone()));
             return Ok(Box::pin(RecordBatchStreamAdapter::new(output, futures::stream::iter([empty]).boxed())));
         };
         let reader = self.reader.clone();
-        let batch = async move {
-            tokio::task::spawn_blocking(move || reader.read(&file))
-                .await
-                .map_err(|e| DataFusionError::External(Box::new(e)))?
-                .map_err(SparkError::into_datafusion)
-        };
-        Ok(Box::pin(RecordBatchStreamAdapter::new(output, futures::stream::once(batch).boxed())))
+        let files = self.files.clone();
+        let batches = futures::stream::iter(splits).then(move |split| {
+            let reader = reader.clone();
+            let file = files[split.file].clone();
+            async move {
+                tokio::task::spawn_blocking(move || reader.read(&file, split))
+                    .await
+                    .map_err(|e| DataFusionError::External(Box::new(e)))?
+                    .map_err(SparkError::into_datafusion)
+            }
+        });
+        Ok(Box::pin(RecordBatchStreamAdapter::new(output, batches.boxed())))
     }
 }

@@ -20,6 +20,12 @@ pub enum Charset {
 }
 
 impl Charset {
+    /// Whether `\n` is the byte 0x0A and never part of another character,
+    /// so files can be cut at line ends.
+    pub fn is_ascii_compatible(self) -> bool {
+        matches!(self, Charset::Utf8 | Charset::Latin1)
+    }
+
     /// The charset of a Java charset name (any case); unknown names fail as
     /// Spark's `UnsupportedCharsetException` does.
     pub fn from_name(name: &str) -> Result<Charset, SparkError> {

@@ -58,7 +58,7 @@ pub struct WriteRequest {
 impl WriteRequest {
     /// Whether an overwrite replaces only the partitions it writes
     /// (`partitionOverwriteMode=dynamic`, option or session setting).
-    fn dynamic_overwrite(&self) -> bool {
+    pub(crate) fn dynamic_overwrite(&self) -> bool {
         let mode = self
             .options
             .get("partitionOverwriteMode")
@@ -81,8 +81,21 @@ impl WriteRequest {
 }
 
 /// Runs the write of `plan`, whose output columns are named and typed by
-/// `schema` (Spark's names and types).
+/// `schema` (Spark's names and types), to a local folder or an object store.
 pub async fn write(state: &SessionState, plan: LogicalPlan, schema: SchemaRef, request: &WriteRequest) -> Result<(), SparkError> {
+    match crate::object_storage::Location::parse(&request.path, &request.session_conf)? {
+        Some(location) => crate::object_storage::write(state, plan, schema, request, location).await,
+        None => write_local(state, plan, schema, request).await,
+    }
+}
+
+/// The write to a local folder.
+pub(crate) async fn write_local(
+    state: &SessionState,
+    plan: LogicalPlan,
+    schema: SchemaRef,
+    request: &WriteRequest,
+) -> Result<(), SparkError> {
     let spec = FileSpec::new(OutputFormat::from_name(&request.format)?, &request.options)?;
     let destination = local_path(&request.path)?;
     let existed = destination.exists();

@@ -13,6 +13,7 @@ use datafusion::parquet::file::properties::WriterProperties;
 use ember_errors::SparkError;
 use flate2::write::GzEncoder;
 
+use crate::datetime_values::DatetimeFormats;
 use crate::errors;
 use crate::options::Options;
 use crate::text_values::column_strings;
@@ -28,6 +29,8 @@ pub enum OutputFormat {
     Json,
     /// Plain text, one line per row of a single string column.
     Text,
+    /// Apache ORC.
+    Orc,
 }
 
 impl OutputFormat {
@@ -38,6 +41,7 @@ impl OutputFormat {
             "csv" => Ok(OutputFormat::Csv),
             "json" => Ok(OutputFormat::Json),
             "text" => Ok(OutputFormat::Text),
+            "orc" => Ok(OutputFormat::Orc),
             other => Err(SparkError::unsupported(format!("writing {other} files"))),
         }
     }
@@ -51,6 +55,7 @@ impl OutputFormat {
             OutputFormat::Csv => "csv",
             OutputFormat::Json => "json",
             OutputFormat::Text => "text",
+            OutputFormat::Orc => "orc",
         }
     }
 }
@@ -88,6 +93,8 @@ pub enum Codec {
     Bzip2,
     /// Deflate, a zlib stream as Hadoop's `DefaultCodec` writes (text formats only).
     Deflate,
+    /// Zlib (ORC only).
+    Zlib,
 }
 
 /// How to write the files of one job.
@@ -111,6 +118,10 @@ pub struct FileSpec {
     pub null_value: String,
     /// CSV: the text written for an empty string (`emptyValue`; `""` when unset).
     pub empty_value: Option<String>,
+    /// CSV and JSON: `dateFormat`, `timestampFormat`, `timeZone`.
+    pub datetimes: DatetimeFormats,
+    /// `lineSep`: what ends each line (default `\n`).
+    pub line_sep: String,
 }
 
 impl FileSpec {
@@ -119,6 +130,7 @@ impl FileSpec {
         let codec_name = options.first_of(&["compression", "codec"]).map(str::to_lowercase);
         let parquet = format == OutputFormat::Parquet;
         let codec = match (codec_name.as_deref(), parquet) {
+            (name, _) if format == OutputFormat::Orc => crate::orc::codec(name)?,
             (None | Some("snappy"), true) => Codec::Snappy,
             (None | Some("none") | Some("uncompressed"), _) => Codec::None,
             (Some("gzip"), _) => Codec::Gzip,
@@ -144,6 +156,8 @@ impl FileSpec {
             quote_all: options.bool("quoteAll", false)?,
             null_value: options.get("nullValue").unwrap_or("").to_string(),
             empty_value: options.get("emptyValue").map(str::to_string),
+            datetimes: DatetimeFormats::parse(options)?,
+            line_sep: options.get("lineSep").filter(|s| !s.is_empty()).unwrap_or("\n").to_string(),
         })
     }
 
@@ -154,7 +168,8 @@ impl FileSpec {
             (OutputFormat::Parquet, Codec::Gzip) => ".gz.parquet",
             (OutputFormat::Parquet, Codec::Zstd) => ".zstd.parquet",
             (OutputFormat::Parquet, Codec::Lz4) => ".lz4hadoop.parquet",
-            (OutputFormat::Parquet, Codec::None | Codec::Bzip2 | Codec::Deflate) => ".parquet",
+            (OutputFormat::Parquet, _) => ".parquet",
+            (OutputFormat::Orc, codec) => crate::orc::extension(codec),
             (OutputFormat::Csv, Codec::Gzip) => ".csv.gz",
             (OutputFormat::Csv, Codec::Bzip2) => ".csv.bz2",
             (OutputFormat::Csv, Codec::Deflate) => ".csv.deflate",
@@ -172,6 +187,9 @@ impl FileSpec {
 
     /// Checks that the format can hold rows of `schema` (text: one string column).
     pub fn check_schema(&self, schema: &SchemaRef) -> Result<(), SparkError> {
+        if self.format == OutputFormat::Orc {
+            crate::orc::check_writable(schema)?;
+        }
         if self.format == OutputFormat::Text {
             let fields = schema.fields();
             if fields.len() != 1 {
@@ -198,6 +216,8 @@ impl FileSpec {
 pub enum FileWriter {
     /// A Parquet file.
     Parquet(ArrowWriter<File>),
+    /// An ORC file.
+    Orc(crate::orc::OrcFile),
     /// A CSV, JSON or text file, with its spec.
     Lines(Box<dyn Write + Send>, FileSpec),
 }
@@ -206,13 +226,16 @@ impl FileWriter {
     /// Creates `path` for rows of `schema`.
     pub fn create(path: &Path, schema: &SchemaRef, spec: &FileSpec) -> Result<Self, SparkError> {
         let file = File::create(path).map_err(|e| errors::io(&path.display().to_string(), e))?;
+        if spec.format == OutputFormat::Orc {
+            return Ok(FileWriter::Orc(crate::orc::OrcFile::create(file, schema, spec.codec)?));
+        }
         if spec.format == OutputFormat::Parquet {
             let compression = match spec.codec {
                 Codec::Snappy => Compression::SNAPPY,
                 Codec::Gzip => Compression::GZIP(GzipLevel::default()),
                 Codec::Zstd => Compression::ZSTD(ZstdLevel::default()),
                 Codec::Lz4 => Compression::LZ4,
-                Codec::None | Codec::Bzip2 | Codec::Deflate => Compression::UNCOMPRESSED,
+                Codec::None | Codec::Bzip2 | Codec::Deflate | Codec::Zlib => Compression::UNCOMPRESSED,
             };
             let properties = WriterProperties::builder().set_compression(compression).build();
             let writer = ArrowWriter::try_new(file, schema.clone(), Some(properties))
@@ -238,11 +261,12 @@ impl FileWriter {
     pub fn write(&mut self, batch: &RecordBatch) -> Result<(), SparkError> {
         match self {
             FileWriter::Parquet(writer) => writer.write(batch).map_err(|e| errors::io("parquet", e)),
+            FileWriter::Orc(writer) => writer.write(batch),
             FileWriter::Lines(out, spec) => {
                 let text = match spec.format {
                     OutputFormat::Csv => csv_lines(batch, spec)?,
-                    OutputFormat::Json => json_lines(batch)?,
-                    _ => text_lines(batch),
+                    OutputFormat::Json => json_lines(batch, &spec.datetimes, &spec.line_sep)?,
+                    _ => text_lines(batch, &spec.line_sep),
                 };
                 out.write_all(&text).map_err(|e| errors::io("write", e))
             }
@@ -253,13 +277,18 @@ impl FileWriter {
     pub fn finish(self) -> Result<(), SparkError> {
         match self {
             FileWriter::Parquet(writer) => writer.close().map(|_| ()).map_err(|e| errors::io("parquet", e)),
+            FileWriter::Orc(writer) => writer.finish(),
             FileWriter::Lines(mut out, _) => out.flush().map_err(|e| errors::io("flush", e)),
         }
     }
 }
 
 fn csv_lines(batch: &RecordBatch, spec: &FileSpec) -> Result<Vec<u8>, SparkError> {
-    let columns = batch.columns().iter().map(column_strings).collect::<Result<Vec<_>, _>>()?;
+    let columns = batch
+        .columns()
+        .iter()
+        .map(|column| spec.datetimes.format_column(column).map(Ok).unwrap_or_else(|| column_strings(column)))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut out = String::new();
     for row in 0..batch.num_rows() {
         let values: Vec<Option<String>> = columns.iter().map(|c| c[row].clone()).collect();
@@ -299,19 +328,22 @@ fn csv_line(values: &[Option<String>], spec: &FileSpec) -> String {
             }
         })
         .collect();
-    format!("{}\n", fields.join(&delimiter.to_string()))
+    format!("{}{}", fields.join(&delimiter.to_string()), spec.line_sep)
 }
 
 /// JSON Lines as Spark's writer prints them: NULL fields left out, numbers
 /// in Java's notation (`1.0E20`), NaN and infinities as strings, dates and
 /// timestamps as text in the writer's default formats.
-fn json_lines(batch: &RecordBatch) -> Result<Vec<u8>, SparkError> {
+fn json_lines(batch: &RecordBatch, datetimes: &DatetimeFormats, line_sep: &str) -> Result<Vec<u8>, SparkError> {
     let schema = batch.schema();
     let columns = schema
         .fields()
         .iter()
         .zip(batch.columns())
-        .map(|(_, array)| json_values(array))
+        .map(|(_, array)| match datetimes.format_column(array) {
+            Some(texts) => Ok(texts.into_iter().map(|t| t.map(|t| json_string(&t))).collect()),
+            None => json_values(array),
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let keys: Vec<String> = schema.fields().iter().map(|f| json_string(f.name())).collect();
     let mut out = String::new();
@@ -323,7 +355,8 @@ fn json_lines(batch: &RecordBatch) -> Result<Vec<u8>, SparkError> {
             .collect();
         out.push('{');
         out.push_str(&members.join(","));
-        out.push_str("}\n");
+        out.push('}');
+        out.push_str(line_sep);
     }
     Ok(out.into_bytes())
 }
@@ -366,14 +399,14 @@ fn nested_json_values(array: &ArrayRef) -> Result<Vec<Option<String>>, SparkErro
         .collect())
 }
 
-fn text_lines(batch: &RecordBatch) -> Vec<u8> {
+fn text_lines(batch: &RecordBatch, line_sep: &str) -> Vec<u8> {
     let mut out = Vec::new();
     let strings = batch.column(0).as_string::<i32>();
     for i in 0..strings.len() {
         if strings.is_valid(i) {
             out.extend_from_slice(strings.value(i).as_bytes());
         }
-        out.push(b'\n');
+        out.extend_from_slice(line_sep.as_bytes());
     }
     out
 }
@@ -419,7 +452,7 @@ mod tests {
             ],
         )
         .unwrap();
-        let text = String::from_utf8(json_lines(&batch).unwrap()).unwrap();
+        let text = String::from_utf8(json_lines(&batch, &DatetimeFormats::default(), "\n").unwrap()).unwrap();
         assert_eq!(text, "{\"i\":1,\"d\":1.0E20,\"s\":\"a\\\"b\"}\n{\"d\":\"NaN\"}\n");
     }
 }

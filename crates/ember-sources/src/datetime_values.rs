@@ -1,0 +1,159 @@
+//! The `dateFormat`, `timestampFormat` and `timeZone` options of CSV and
+//! JSON: dates and timestamps parsed and written with Spark's datetime
+//! patterns (without them, Spark's default parsing and text apply).
+
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, AsArray, Date32Array, TimestampMicrosecondArray};
+use arrow::datatypes::{DataType, Date32Type, TimeUnit, TimestampMicrosecondType};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
+use ember_errors::SparkError;
+use ember_functions::datetime_pattern::DatetimePattern;
+
+use crate::csv_values::ParsedColumn;
+use crate::options::Options;
+
+/// The patterns a read or write was given.
+#[derive(Debug, Clone, Default)]
+pub struct DatetimeFormats {
+    date: Option<DatetimePattern>,
+    timestamp: Option<DatetimePattern>,
+    zone: Option<String>,
+}
+
+impl DatetimeFormats {
+    /// The `dateFormat`, `timestampFormat` and `timeZone` options.
+    pub fn parse(options: &Options) -> Result<Self, SparkError> {
+        let pattern = |key: &str| {
+            options
+                .get(key)
+                .map(|text| DatetimePattern::parse(text).map_err(|e| SparkError::illegal_argument(format!("invalid {key} {text}: {e}"))))
+                .transpose()
+        };
+        Ok(DatetimeFormats { date: pattern("dateFormat")?, timestamp: pattern("timestampFormat")?, zone: options.get("timeZone").map(str::to_string) })
+    }
+
+    /// `texts` parsed with the pattern for `data_type`; `None` when no
+    /// pattern applies (the default parsing does).
+    pub fn parse_column(&self, texts: &[Option<&str>], data_type: &DataType) -> Option<ParsedColumn> {
+        let array: ArrayRef = match data_type {
+            DataType::Date32 => {
+                let pattern = self.date.as_ref()?;
+                let days = texts.iter().map(|t| t.and_then(|t| pattern.parse_datetime(t)).map(|d| days_since_epoch(d.date())));
+                Arc::new(days.collect::<Date32Array>())
+            }
+            DataType::Timestamp(TimeUnit::Microsecond, Some(target_zone)) => {
+                let pattern = self.timestamp.as_ref()?;
+                let zone = self.zone.as_deref().unwrap_or(target_zone);
+                let micros = texts.iter().map(|t| t.and_then(|t| pattern.parse_datetime(t)).and_then(|local| utc_micros(&local, zone)));
+                Arc::new(micros.collect::<TimestampMicrosecondArray>().with_timezone(target_zone.clone()))
+            }
+            _ => return None,
+        };
+        let malformed = texts.iter().enumerate().map(|(i, t)| t.is_some() && array.is_null(i)).collect();
+        Some(ParsedColumn { array, malformed })
+    }
+
+    /// `array`'s dates or timestamps as text in the given pattern; `None`
+    /// when no pattern applies.
+    pub fn format_column(&self, array: &ArrayRef) -> Option<Vec<Option<String>>> {
+        match array.data_type() {
+            DataType::Date32 => {
+                let pattern = self.date.as_ref()?;
+                let dates = array.as_primitive::<Date32Type>();
+                let text = |days: i32| epoch_date(days).and_hms_opt(0, 0, 0).map(|midnight| pattern.format(&midnight, "UTC", 0));
+                Some(dates.iter().map(|d| d.and_then(&text)).collect())
+            }
+            DataType::Timestamp(TimeUnit::Microsecond, Some(array_zone)) => {
+                let pattern = self.timestamp.as_ref()?;
+                let zone = self.zone.as_deref().unwrap_or(array_zone);
+                let stamps = array.as_primitive::<TimestampMicrosecondType>();
+                Some(stamps.iter().map(|t| t.and_then(|micros| local_text(pattern, micros, zone))).collect())
+            }
+            _ => None,
+        }
+    }
+}
+
+fn days_since_epoch(date: NaiveDate) -> i32 {
+    (date - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days() as i32
+}
+
+fn epoch_date(days: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default() + chrono::Duration::days(days.into())
+}
+
+/// A local date-time in `zone` (a region or an offset) as UTC microseconds.
+fn utc_micros(local: &NaiveDateTime, zone: &str) -> Option<i64> {
+    let utc = match zone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => tz.from_local_datetime(local).earliest()?.with_timezone(&Utc),
+        Err(_) => fixed_offset(zone)?.from_local_datetime(local).earliest()?.with_timezone(&Utc),
+    };
+    Some(utc.timestamp_micros())
+}
+
+/// `micros` as local text in `zone`.
+fn local_text(pattern: &DatetimePattern, micros: i64, zone: &str) -> Option<String> {
+    let utc: DateTime<Utc> = DateTime::from_timestamp_micros(micros)?;
+    Some(match zone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => {
+            let local = utc.with_timezone(&tz);
+            pattern.format(&local.naive_local(), zone, local.offset().fix().local_minus_utc())
+        }
+        Err(_) => {
+            let offset = fixed_offset(zone)?;
+            pattern.format(&utc.with_timezone(&offset).naive_local(), zone, offset.local_minus_utc())
+        }
+    })
+}
+
+/// `+08:00`, `-0530`, `UTC+1`, `GMT`, `Z` as a fixed offset.
+fn fixed_offset(zone: &str) -> Option<chrono::FixedOffset> {
+    let text = zone.trim_start_matches("UTC").trim_start_matches("GMT");
+    if text.is_empty() || text == "Z" {
+        return chrono::FixedOffset::east_opt(0);
+    }
+    let (sign, digits) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => return None,
+    };
+    let digits: String = digits.chars().filter(|c| *c != ':').collect();
+    let (hours, minutes) = match digits.len() {
+        1 | 2 => (digits.parse::<i32>().ok()?, 0),
+        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+        _ => return None,
+    };
+    chrono::FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn formats(pairs: &[(&str, &str)]) -> DatetimeFormats {
+        let owned: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        DatetimeFormats::parse(&Options::new(owned.iter().map(|(k, v)| (k, v)))).unwrap()
+    }
+
+    #[test]
+    fn parses_dates_and_timestamps_with_patterns() {
+        let f = formats(&[("dateFormat", "dd/MM/yyyy"), ("timestampFormat", "dd/MM/yyyy HH:mm"), ("timeZone", "+01:00")]);
+        let dates = f.parse_column(&[Some("02/01/2020"), Some("2020-01-02")], &DataType::Date32).unwrap();
+        assert_eq!(dates.malformed, [false, true]);
+        let stamp = DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()));
+        let parsed = f.parse_column(&[Some("02/01/2020 01:00")], &stamp).unwrap();
+        let micros = parsed.array.as_primitive::<TimestampMicrosecondType>().value(0);
+        assert_eq!(micros, 1_577_923_200_000_000);
+        assert!(formats(&[]).parse_column(&[Some("x")], &DataType::Date32).is_none());
+    }
+
+    #[test]
+    fn formats_with_patterns() {
+        let f = formats(&[("dateFormat", "MM/dd/yyyy"), ("timestampFormat", "yyyy/MM/dd HH:mm")]);
+        let dates: ArrayRef = Arc::new(Date32Array::from(vec![Some(18263), None]));
+        assert_eq!(f.format_column(&dates).unwrap(), [Some("01/02/2020".to_string()), None]);
+        let stamps: ArrayRef = Arc::new(TimestampMicrosecondArray::from(vec![1_577_923_200_000_000]).with_timezone("UTC"));
+        assert_eq!(f.format_column(&stamps).unwrap(), [Some("2020/01/02 00:00".to_string())]);
+    }
+}

@@ -1,0 +1,123 @@
+//! The schema of a Parquet read: the first file's footer, or with
+//! `mergeSchema` (option, else `spark.sql.parquet.mergeSchema`) every
+//! footer's columns merged as Spark merges them.
+
+use std::sync::Arc;
+
+use arrow::datatypes::{DataType, Field, Fields};
+use datafusion::parquet::arrow::arrow_reader::ArrowReaderMetadata;
+use ember_errors::{ErrorKind, SparkError};
+
+use crate::errors;
+use crate::options::Options;
+use crate::paths::{InputFile, qualified};
+use crate::record_scan::FileFailures;
+
+/// Whether the read merges the files' schemas.
+pub fn merges(options: &Options, session_conf: &Options) -> Result<bool, SparkError> {
+    let default = session_conf.bool("spark.sql.parquet.mergeSchema", false)?;
+    options.bool("mergeSchema", default)
+}
+
+/// The columns to read from `files`, all nullable.
+pub fn schema(files: &[InputFile], merge: bool) -> Result<Vec<Field>, SparkError> {
+    let Some(first) = files.first() else { return Err(errors::unable_to_infer_schema("Parquet")) };
+    let mut merged = footer(first)?;
+    if merge {
+        for file in &files[1..] {
+            merged = merge_fields(&merged, &footer(file)?)?;
+        }
+    }
+    Ok(merged.into_iter().map(|f| f.with_nullable(true)).collect())
+}
+
+/// `ignoreCorruptFiles` and `ignoreMissingFiles` for Parquet: the files
+/// whose footer cannot be read, or that are gone, left out.
+pub fn usable(files: Vec<InputFile>, failures: FileFailures) -> Vec<InputFile> {
+    if !failures.ignore_corrupt && !failures.ignore_missing {
+        return files;
+    }
+    files
+        .into_iter()
+        .filter(|file| {
+            if !file.path.exists() {
+                return !failures.ignore_missing;
+            }
+            !failures.ignore_corrupt || footer(file).is_ok()
+        })
+        .collect()
+}
+
+fn footer(file: &InputFile) -> Result<Vec<Field>, SparkError> {
+    let handle = std::fs::File::open(&file.path).map_err(|e| errors::io(&qualified(&file.path), e))?;
+    let metadata = ArrowReaderMetadata::load(&handle, Default::default()).map_err(|e| errors::io(&qualified(&file.path), e))?;
+    Ok(metadata.schema().fields().iter().map(|f| f.as_ref().clone()).collect())
+}
+
+/// Spark's `StructType.merge`: the left columns (struct columns merged
+/// recursively), then the right's new columns; other type conflicts raise
+/// `[CANNOT_MERGE_SCHEMAS]`.
+fn merge_fields(left: &[Field], right: &[Field]) -> Result<Vec<Field>, SparkError> {
+    let mut merged = Vec::with_capacity(left.len());
+    for field in left {
+        match right.iter().find(|r| r.name() == field.name()) {
+            None => merged.push(field.clone()),
+            Some(other) if other.data_type() == field.data_type() => merged.push(field.clone()),
+            Some(other) => match (field.data_type(), other.data_type()) {
+                (DataType::Struct(a), DataType::Struct(b)) => {
+                    let a: Vec<Field> = a.iter().map(|f| f.as_ref().clone()).collect();
+                    let b: Vec<Field> = b.iter().map(|f| f.as_ref().clone()).collect();
+                    let inner = merge_fields(&a, &b)?;
+                    merged.push(field.clone().with_data_type(DataType::Struct(Fields::from(inner))));
+                }
+                _ => return Err(cannot_merge(left, right)),
+            },
+        }
+    }
+    merged.extend(right.iter().filter(|r| !left.iter().any(|l| l.name() == r.name())).cloned());
+    Ok(merged)
+}
+
+fn cannot_merge(left: &[Field], right: &[Field]) -> SparkError {
+    let sql = |fields: &[Field]| {
+        let fields: Fields = fields.iter().map(|f| Arc::new(f.clone())).collect();
+        format!("\"{}\"", ember_types::sql_string(&DataType::Struct(fields)))
+    };
+    let (left, right) = (sql(left), sql(right));
+    SparkError::new(
+        ErrorKind::Internal,
+        "CANNOT_MERGE_SCHEMAS",
+        "42KD9",
+        format!("Failed merging schemas:\nInitial schema:\n{left}\nSchema that cannot be merged with the initial schema:\n{right}."),
+        &[("left", left), ("right", right)],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corrupt_and_missing_files_can_be_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("bad.parquet");
+        std::fs::write(&bad, "not parquet").unwrap();
+        let files = vec![
+            InputFile { path: bad, size: 11, root: dir.path().to_path_buf() },
+            InputFile { path: dir.path().join("gone.parquet"), size: 1, root: dir.path().to_path_buf() },
+        ];
+        assert_eq!(usable(files.clone(), FileFailures::default()).len(), 2);
+        let both = FileFailures { ignore_corrupt: true, ignore_missing: true };
+        assert!(usable(files, both).is_empty());
+    }
+
+    #[test]
+    fn appends_new_columns_and_rejects_conflicts() {
+        let left = [Field::new("id", DataType::Int32, true), Field::new("b", DataType::Utf8, true)];
+        let right = [Field::new("id", DataType::Int32, true), Field::new("c", DataType::Float64, true)];
+        let names: Vec<String> = merge_fields(&left, &right).unwrap().iter().map(|f| f.name().clone()).collect();
+        assert_eq!(names, ["id", "b", "c"]);
+        let conflict = [Field::new("id", DataType::Int64, true)];
+        assert_eq!(merge_fields(&left, &conflict).unwrap_err().error_class, "CANNOT_MERGE_SCHEMAS");
+    }
+}
