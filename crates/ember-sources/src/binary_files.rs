@@ -58,6 +58,8 @@ pub fn table(files: &[InputFile], schema: &[Field]) -> Result<MemTable, SparkErr
 
 #[cfg(test)]
 mod tests {
+    use datafusion::datasource::TableProvider;
+
     use super::*;
 
     #[test]

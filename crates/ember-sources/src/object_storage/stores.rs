@@ -99,10 +99,13 @@ mod tests {
         let pairs = [
             ("spark.hadoop.fs.s3a.access.key".to_string(), "global".to_string()),
             ("spark.hadoop.fs.s3a.bucket.b.access.key".to_string(), "bucket".to_string()),
+            ("spark.hadoop.fs.s3a.secret.key".to_string(), "secret".to_string()),
         ];
         let conf = Options::new(pairs.iter().map(|(k, v)| (k, v)));
         let key = hadoop(&conf, "fs.s3a.bucket.b.access.key").or_else(|| hadoop(&conf, "fs.s3a.access.key"));
         assert_eq!(key.as_deref(), Some("bucket"));
-        assert!(build("s3a", "b", &conf).is_ok());
+        if let Err(e) = build("s3a", "b", &conf) {
+            panic!("{e}");
+        }
     }
 }
