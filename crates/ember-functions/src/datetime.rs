@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDateTime, Offset, TimeZone};
+use chrono::{DateTime, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Array, Int64Array, StringArray, TimestampMicrosecondArray};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Int64Type, TimeUnit, TimestampMicrosecondType};
@@ -161,13 +161,7 @@ impl SparkPatternFunction {
                         out.push(None);
                         continue;
                     };
-                    let Some(instant) = DateTime::from_timestamp_micros(value) else {
-                        out.push(None);
-                        continue;
-                    };
-                    let local = instant.with_timezone(&zone);
-                    let offset = local.offset().fix().local_minus_utc();
-                    out.push(Some(pattern.format(&local.naive_local(), zone.name(), offset)));
+                    out.push(pattern.format_instant(value, &zone));
                 }
                 Ok(Arc::new(StringArray::from(out)))
             }

@@ -2,7 +2,8 @@
 //! formatting and parsing of local date-times as Spark's `date_format`,
 //! `to_date`, `to_timestamp`, `unix_timestamp` and `from_unixtime` do.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, Timelike};
+use chrono_tz::Tz;
 
 /// One element of a pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +63,13 @@ impl DatetimePattern {
             items.push(Item::Literal(literal));
         }
         Ok(Self { items })
+    }
+
+    /// Formats an instant (microseconds since the epoch) as the wall-clock
+    /// time in `zone`; `None` outside chrono's range.
+    pub fn format_instant(&self, micros: i64, zone: &Tz) -> Option<String> {
+        let local = DateTime::from_timestamp_micros(micros)?.with_timezone(zone);
+        Some(self.format(&local.naive_local(), zone.name(), local.offset().fix().local_minus_utc()))
     }
 
     /// Formats a local date-time; `zone` names the time zone for `z`/`VV`

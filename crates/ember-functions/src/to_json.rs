@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, AsArray, StringArray};
 use arrow::datatypes::{DataType, TimeUnit, TimestampMicrosecondType};
-use chrono::{DateTime, Offset};
 use chrono_tz::Tz;
 use datafusion::common::{DataFusionError, Result};
 use datafusion::logical_expr::{ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
@@ -189,14 +188,7 @@ pub(crate) fn format_micros(micros: Vec<Option<i64>>, format: &str, time_zone: &
     let pattern = DatetimePattern::parse(format)
         .map_err(|letter| DataFusionError::Execution(format!("Illegal pattern character '{letter}' in {format}")))?;
     let zone: Tz = if local { Tz::UTC } else { time_zone.parse().unwrap_or(Tz::UTC) };
-    Ok(micros
-        .into_iter()
-        .map(|m| {
-            let instant = DateTime::from_timestamp_micros(m?)?.with_timezone(&zone);
-            let offset = instant.offset().fix().local_minus_utc();
-            Some(pattern.format(&instant.naive_local(), zone.name(), offset))
-        })
-        .collect())
+    Ok(micros.into_iter().map(|m| pattern.format_instant(m?, &zone)).collect())
 }
 
 /// Every text quoted as a JSON string.

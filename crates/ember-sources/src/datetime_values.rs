@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, AsArray, Date32Array, TimestampMicrosecondArray};
 use arrow::datatypes::{DataType, Date32Type, TimeUnit, TimestampMicrosecondType};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use ember_errors::SparkError;
 use ember_functions::datetime_pattern::DatetimePattern;
 
@@ -94,17 +94,12 @@ fn utc_micros(local: &NaiveDateTime, zone: &str) -> Option<i64> {
 
 /// `micros` as local text in `zone`.
 fn local_text(pattern: &DatetimePattern, micros: i64, zone: &str) -> Option<String> {
+    if let Ok(tz) = zone.parse::<chrono_tz::Tz>() {
+        return pattern.format_instant(micros, &tz);
+    }
+    let offset = fixed_offset(zone)?;
     let utc: DateTime<Utc> = DateTime::from_timestamp_micros(micros)?;
-    Some(match zone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => {
-            let local = utc.with_timezone(&tz);
-            pattern.format(&local.naive_local(), zone, local.offset().fix().local_minus_utc())
-        }
-        Err(_) => {
-            let offset = fixed_offset(zone)?;
-            pattern.format(&utc.with_timezone(&offset).naive_local(), zone, offset.local_minus_utc())
-        }
-    })
+    Some(pattern.format(&utc.with_timezone(&offset).naive_local(), zone, offset.local_minus_utc()))
 }
 
 /// `+08:00`, `-0530`, `UTC+1`, `GMT`, `Z` as a fixed offset.
