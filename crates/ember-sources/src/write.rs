@@ -263,7 +263,15 @@ async fn run_tasks(
     }
     let mut written = 0;
     while let Some(joined) = tasks.join_next().await {
-        written += joined.map_err(|e| SparkError::internal(format!("write task failed: {e}")))??;
+        match joined.map_err(|e| SparkError::internal(format!("write task failed: {e}"))).and_then(|task| task) {
+            Ok(files) => written += files,
+            Err(error) => {
+                // Stop the other tasks and wait for them, so none writes into
+                // the staging folder after the caller has removed it.
+                tasks.shutdown().await;
+                return Err(error);
+            }
+        }
     }
     Ok(written)
 }
