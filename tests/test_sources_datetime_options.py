@@ -38,3 +38,25 @@ def test_csv_and_json_written_with_patterns(spark, tmp_path, golden):
     golden.check("json", data_lines(str(tmp_path / "json"), ".json"))
     df.coalesce(1).write.options(timestampFormat="HH:mm dd.MM.yyyy", timeZone="Asia/Tokyo").csv(str(tmp_path / "tokyo"))
     golden.check("tokyo", data_lines(str(tmp_path / "tokyo"), ".csv"))
+
+
+def test_json_read_with_patterns(spark, tmp_path, golden):
+    path = tmp_path / "d.json"
+    path.write_text(
+        '{"d": "02/01/2020", "ts": "02/01/2020 13:45", "s": "x"}\n'
+        '{"d": "2020-01-03", "ts": "2020-01-03 10:00:00", "s": "y"}\n'
+    )
+    schema = "d date, ts timestamp, s string"
+    reader = spark.read.schema(schema).option("dateFormat", "dd/MM/yyyy").option("timestampFormat", "dd/MM/yyyy HH:mm")
+    golden.check_df(reader.json(str(path)))
+    golden.check_df(reader.option("timeZone", "America/New_York").json(str(path)), name="new_york")
+    golden.check_df(spark.read.schema(schema).json(str(path)), name="defaults")
+    golden.check_df(
+        reader.schema(schema + ", _corrupt_record string").option("mode", "PERMISSIVE").json(str(path)), name="corrupt"
+    )
+
+
+def test_from_json_with_patterns(spark, golden):
+    df = spark.createDataFrame([('{"d": "02/01/2020", "ts": "02/01/2020 13:45"}',), ('{"d": "2020-01-03"}',)], "j string")
+    options = {"dateFormat": "dd/MM/yyyy", "timestampFormat": "dd/MM/yyyy HH:mm"}
+    golden.check_df(df.select(F.from_json("j", "d date, ts timestamp", options).alias("v")).select("v.d", "v.ts"))

@@ -161,7 +161,7 @@ def test_every_format_written_and_read_back(spark, people, root, fmt, golden):
     if fmt == "csv":
         reader = reader.schema("id int, name string, score double, city string")
     read = reader.load(out)
-    golden.check_df(read.orderBy(read.columns[0]))
+    golden.check_df(read.orderBy(*read.columns))
 
 
 def test_partitioned_write_discovery_and_pruning(spark, root, golden):

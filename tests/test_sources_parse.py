@@ -54,3 +54,10 @@ def test_input_must_be_one_string_column(spark, golden):
     golden.check_error(lambda: spark.read.csv(spark.range(1).select()).collect(), "no_column")
     two = spark.createDataFrame([("a", "b")], "value string, o string")
     golden.check_error(lambda: spark.read.json(two).collect(), "two_columns")
+
+
+def test_input_checked_before_the_format(spark, golden):
+    """The one-string-column check comes first, also for XML (which Ember does not parse yet)."""
+    df = spark.createDataFrame([("<a/>", 1)], "x string, y int")
+    golden.check_error(lambda: spark.read.xml(df).collect(), name="two_columns")
+    golden.check_error(lambda: spark.read.xml(df.select("y")).collect(), name="not_string")

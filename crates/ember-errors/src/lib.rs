@@ -344,9 +344,12 @@ impl SparkError {
     }
 
     /// The full message as Spark renders it: `[CLASS] message SQLSTATE: xxxxx`
-    /// (legacy error classes have no SQLSTATE).
+    /// (legacy error classes have no SQLSTATE; an error without a class is
+    /// its message alone).
     pub fn full_message(&self) -> String {
         match self.sql_state.as_str() {
+            // A plain Java exception Spark raises has no error class.
+            _ if self.error_class.is_empty() => self.message.clone(),
             "" => format!("[{}] {}", self.error_class, self.message),
             state => format!("[{}] {} SQLSTATE: {state}", self.error_class, self.message),
         }

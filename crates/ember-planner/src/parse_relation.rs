@@ -19,6 +19,9 @@ use crate::plan::Planner;
 impl Planner<'_> {
     /// Plans a `Parse` of the input's single string column.
     pub(crate) fn parse_relation(&mut self, parse: &connect::Parse) -> Result<LogicalPlan> {
+        // The input is checked first, whatever the format (as Spark's `read.xml(df)` too).
+        let input = self.input(&parse.input)?;
+        check_input(&input)?;
         let format = match ProtoFormat::try_from(parse.format) {
             Ok(ProtoFormat::Csv) => ParseFormat::Csv,
             Ok(ProtoFormat::Json) => ParseFormat::Json,
@@ -32,8 +35,6 @@ impl Planner<'_> {
             },
             None => None,
         };
-        let input = self.input(&parse.input)?;
-        check_input(&input)?;
         let strings = collect_strings(self.ctx, input)?;
         let request = ParseRequest {
             format,

@@ -10,9 +10,6 @@ use ember_sources::{Options, ReadRequest};
 use crate::error::Result;
 use crate::plan::{Planner, parse_schema_string};
 
-/// The format Spark reads when none is named (`spark.sql.sources.default`).
-const DEFAULT_FORMAT: &str = "parquet";
-
 impl Planner<'_> {
     /// Plans `spark.read...load(paths)`.
     pub(crate) fn data_source(&mut self, source: &connect::read::DataSource) -> Result<LogicalPlan> {
@@ -29,13 +26,14 @@ impl Planner<'_> {
         if let Some(path) = options.get("path") {
             paths.push(path.to_string());
         }
+        let session_conf = Options::new(self.config.file_source_conf.iter().map(|(k, v)| (k, v)));
         let request = ReadRequest {
-            format: source.format.clone().unwrap_or_else(|| DEFAULT_FORMAT.to_string()),
+            format: ember_sources::source_format(source.format.as_deref(), &session_conf),
             schema,
             options,
             paths,
             session_tz: tz,
-            session_conf: Options::new(self.config.file_source_conf.iter().map(|(k, v)| (k, v))),
+            session_conf,
         };
         let plan = ember_sources::plan_read(&request)?;
         let columns: Vec<Expr> = plan

@@ -15,7 +15,9 @@ pub fn to_status(err: &SparkError) -> Status {
     classes.extend(["java.lang.Exception", "java.lang.Throwable", "java.lang.Object"].map(String::from));
     let mut metadata = HashMap::new();
     metadata.insert("classes".to_string(), serde_json::to_string(&classes).unwrap_or_default());
-    metadata.insert("errorClass".to_string(), err.error_class.clone());
+    if !err.error_class.is_empty() {
+        metadata.insert("errorClass".to_string(), err.error_class.clone());
+    }
     if !err.sql_state.is_empty() {
         metadata.insert("sqlState".to_string(), err.sql_state.clone());
     }

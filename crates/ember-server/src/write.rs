@@ -8,9 +8,6 @@ use ember_sources::{Options, SaveMode, WriteRequest};
 use crate::execute::{output_schema, plan};
 use crate::session::Session;
 
-/// The format Spark writes when none is named (`spark.sql.sources.default`).
-const DEFAULT_FORMAT: &str = "parquet";
-
 /// Runs a `DataFrameWriter` save to a path.
 pub async fn run(session: &Session, write: connect::WriteOperation) -> Result<(), SparkError> {
     let input = write.input.as_ref().ok_or_else(|| SparkError::illegal_argument("write without an input"))?;
@@ -39,13 +36,14 @@ pub async fn run(session: &Session, write: connect::WriteOperation) -> Result<()
     };
     let planned = plan(session, input)?;
     let schema = output_schema(&planned)?;
+    let session_conf = file_source_conf(session);
     let request = WriteRequest {
-        format: write.source.clone().unwrap_or_else(|| DEFAULT_FORMAT.to_string()),
+        format: ember_sources::source_format(write.source.as_deref(), &session_conf),
         path,
         mode,
         partition_by: write.partitioning_columns.clone(),
         options,
-        session_conf: file_source_conf(session),
+        session_conf,
     };
     ember_sources::write(&session.ctx.state(), planned.plan, schema, &request).await
 }

@@ -39,6 +39,8 @@ pub struct CsvReadOptions {
     pub charset: Charset,
     /// `dateFormat`, `timestampFormat`, `timeZone`.
     pub datetimes: DatetimeFormats,
+    /// `enforceSchema`: `false` checks each file's header against the schema.
+    pub enforce_schema: bool,
 }
 
 impl CsvReadOptions {
@@ -85,6 +87,7 @@ impl CsvReadOptions {
             infer_schema: options.bool("inferSchema", false)?,
             bad_records: BadRecords::from_options(options),
             charset: Charset::from_name(options.first_of(&["encoding", "charset"]).unwrap_or("UTF-8"))?,
+            enforce_schema: options.bool("enforceSchema", true)?,
         })
     }
 
@@ -100,11 +103,14 @@ impl CsvReadOptions {
 
     /// The records of one file (its header left out when `header` is set).
     pub fn file_records<'a>(&self, text: &'a str) -> Vec<Record<'a>> {
+        self.header_and_records(text).1
+    }
+
+    /// The header of one file (when `header` is set) and its other records.
+    pub fn header_and_records<'a>(&self, text: &'a str) -> (Option<Record<'a>>, Vec<Record<'a>>) {
         let mut records = csv_syntax::records(text, &self.syntax);
-        if self.header && !records.is_empty() {
-            records.remove(0);
-        }
-        records
+        let header = (self.header && !records.is_empty()).then(|| records.remove(0));
+        (header, records)
     }
 }
 

@@ -36,11 +36,14 @@ impl RecordFormat for CsvRecords {
     }
 
     fn parse(&self, text: &str, schema: &SchemaRef, required: &[usize], file: &str) -> Result<RecordBatch, SparkError> {
-        let records = self.options.file_records(text);
+        let (header, records) = self.options.header_and_records(text);
         // Fields map to the schema's columns other than the corrupt-record column.
         let field_of = |column: usize| column - usize::from(self.corrupt_column.is_some_and(|c| c < column));
         let data_columns = schema.fields().len() - usize::from(self.corrupt_column.is_some());
         let required_data = required.iter().filter(|c| Some(**c) != self.corrupt_column).count();
+        if let Some(header) = header.filter(|_| !self.options.enforce_schema && required_data == data_columns) {
+            self.check_header(&header.fields, schema, file)?;
+        }
         // Spark checks the field count only when no column is pruned.
         let mut malformed: Vec<bool> = if required_data == data_columns {
             records.iter().map(|r| r.fields.len() != data_columns).collect()
@@ -79,6 +82,42 @@ impl RecordFormat for CsvRecords {
     }
 }
 
+impl CsvRecords {
+    /// `enforceSchema=false`: the header must name the schema's columns in
+    /// order (any case), else the read fails as Spark's, naming the file.
+    fn check_header(&self, header: &[Option<String>], schema: &SchemaRef, file: &str) -> Result<(), SparkError> {
+        let names: Vec<&str> = schema
+            .fields()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != self.corrupt_column)
+            .map(|(_, f)| f.name().as_str())
+            .collect();
+        let found: Vec<&str> = header.iter().map(|n| n.as_deref().unwrap_or("")).collect();
+        let problem = if found.len() != names.len() {
+            Some(format!(
+                "Number of column in CSV header is not equal to number of fields in the schema:\n Header length: {}, schema size: {}",
+                found.len(),
+                names.len()
+            ))
+        } else {
+            names
+                .iter()
+                .zip(&found)
+                .find(|(name, header)| !name.eq_ignore_ascii_case(header))
+                .map(|(name, header)| format!("Expected: {name} but found: {header}"))
+        };
+        let Some(problem) = problem else { return Ok(()) };
+        let mut err = bad_records::failed_read_file(file);
+        err.message.push_str(&format!(
+            "CSV header does not conform to the schema.\n Header: {}\n Schema: {}\n{problem}\nCSV file: {file}",
+            found.join(", "),
+            names.join(", ")
+        ));
+        Err(err)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,6 +149,19 @@ mod tests {
         assert_eq!(read("DROPMALFORMED", &[0, 2]).unwrap().num_rows(), 1);
         assert_eq!(read("DROPMALFORMED", &[2]).unwrap().num_rows(), 3);
         assert_eq!(read("DROPMALFORMED", &[]).unwrap().num_rows(), 3);
+    }
+
+    #[test]
+    fn header_checked_against_the_schema_without_enforce_schema() {
+        let pairs = [("header".to_string(), "true".to_string()), ("enforceSchema".to_string(), "false".to_string())];
+        let options = CsvReadOptions::parse(&Options::new(pairs.iter().map(|(k, v)| (k, v)))).unwrap();
+        let schema = Arc::new(Schema::new(vec![Field::new("B", DataType::Int32, true), Field::new("a", DataType::Int32, true)]));
+        let records = CsvRecords { options, corrupt_column: None };
+        assert_eq!(records.parse("b,A\n1,2\n", &schema, &[0, 1], "f").unwrap().num_rows(), 1);
+        let err = records.parse("a,b\n1,2\n", &schema, &[0, 1], "f").unwrap_err();
+        assert_eq!(err.error_class, "FAILED_READ_FILE.NO_HINT");
+        assert!(err.message.contains("Expected: B but found: a"), "{}", err.message);
+        assert!(records.parse("a,b\n1,2\n", &schema, &[1], "f").is_ok());
     }
 
     #[test]

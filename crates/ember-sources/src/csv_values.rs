@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, BooleanArray, Float32Array, Float64Array, Int64Array, StringArray};
+use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Float32Array, Float64Array, Int64Array, StringArray};
 use arrow::compute::cast;
 use arrow::datatypes::DataType;
 use ember_errors::SparkError;
@@ -33,6 +33,23 @@ pub struct ParsedColumn {
     pub array: ArrayRef,
     /// `true` where the text was present but did not parse.
     pub malformed: Vec<bool>,
+}
+
+impl ParsedColumn {
+    /// The first value of a date or timestamp column (days or microseconds),
+    /// `None` when it is NULL.
+    pub fn first_value(&self) -> Option<i64> {
+        if self.array.is_empty() || self.array.is_null(0) {
+            return None;
+        }
+        match self.array.data_type() {
+            DataType::Date32 => Some(self.array.as_primitive::<arrow::datatypes::Date32Type>().value(0).into()),
+            DataType::Timestamp(arrow::datatypes::TimeUnit::Microsecond, _) => {
+                Some(self.array.as_primitive::<arrow::datatypes::TimestampMicrosecondType>().value(0))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Parses `texts` (NULL already resolved) as `data_type`.

@@ -11,6 +11,7 @@ use ember_functions::cast::{CastMode, cast_array, parse_date};
 
 use crate::bad_records::{self, BadRecords, MalformedRecord};
 use crate::cells::{Cell, to_array};
+use crate::datetime_values::DatetimeFormats;
 use crate::json_syntax::{self, JsonSyntax, Kind, Value};
 use crate::options::Options;
 use crate::record_scan::RecordFormat;
@@ -35,6 +36,8 @@ pub struct JsonReadOptions {
     pub bad_records: BadRecords,
     /// `encoding` / `charset`.
     pub charset: Charset,
+    /// `dateFormat`, `timestampFormat`, `timeZone`.
+    pub datetimes: DatetimeFormats,
 }
 
 impl JsonReadOptions {
@@ -58,11 +61,13 @@ impl JsonReadOptions {
             drop_field_if_all_null: options.bool("dropFieldIfAllNull", false)?,
             bad_records: BadRecords::from_options(options),
             charset: Charset::from_name(options.first_of(&["encoding", "charset"]).unwrap_or("UTF-8"))?,
+            datetimes: DatetimeFormats::parse(options)?,
         })
     }
 
     /// The records of one file's text: each a parsed value (`Err` with the
-    /// text when it does not parse). Blank lines are no records.
+    /// record's whole text when it does not parse, or holds neither an object
+    /// nor an array, as Spark keeps it). Blank lines are no records.
     pub fn records<'a>(&self, text: &'a str) -> Vec<Result<Value<'a>, &'a str>> {
         if self.multi_line {
             return json_syntax::documents(text, &self.syntax);
@@ -74,7 +79,11 @@ impl JsonReadOptions {
         lines
             .into_iter()
             .filter(|line| !line.trim().is_empty())
-            .map(|line| json_syntax::parse(line, &self.syntax).ok_or(line))
+            .map(|line| {
+                json_syntax::parse(line, &self.syntax)
+                    .filter(|value| matches!(value.kind, Kind::Object(_) | Kind::Array(_)))
+                    .ok_or(line)
+            })
             .collect()
     }
 }
@@ -180,6 +189,12 @@ impl JsonRecords {
 
     fn try_convert(&self, value: &Value, data_type: &DataType, bad: &mut bool) -> Option<Cell> {
         let kind = &value.kind;
+        if let Kind::String(text) = kind {
+            // `dateFormat`/`timestampFormat`: a string that does not fit is malformed.
+            if let Some(parsed) = self.options.datetimes.parse_column(&[Some(text.as_str())], data_type) {
+                return parsed.first_value().map(Cell::Int);
+            }
+        }
         Some(match (data_type, kind) {
             (DataType::Utf8, Kind::String(s)) => Cell::Text(s.clone()),
             (DataType::Utf8, _) => Cell::Text(value.raw.to_string()),

@@ -1,13 +1,16 @@
-//! Spark's file data sources for Ember: `spark.read` of parquet, csv, json
-//! and text files with Spark's options, listing and schema inference, and
+//! Spark's file data sources for Ember: `spark.read` of parquet, csv, json,
+//! text, orc, avro and binary files with Spark's options, listing and schema inference, and
 //! `df.write` with Spark's save modes, file names, partition folders and an
 //! all-or-nothing commit.
 
+mod avro;
+mod avro_container;
 mod bad_records;
 mod binary_files;
 pub mod blocking;
 mod cells;
 mod compression;
+mod conform;
 mod csv;
 pub mod csv_functions;
 mod csv_records;
@@ -18,6 +21,7 @@ mod discovery;
 mod input_files;
 pub mod errors;
 mod file_splits;
+mod formats;
 mod json;
 pub mod json_functions;
 mod json_records;
@@ -37,6 +41,7 @@ mod text_values;
 mod write;
 mod writers;
 
+pub use formats::source_format;
 pub use input_files::input_files;
 pub use options::Options;
 pub use parse::{ParseFormat, ParseRequest, plan_parse};

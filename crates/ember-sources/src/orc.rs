@@ -5,13 +5,13 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, AsArray, RecordBatch};
-use arrow::compute::cast;
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit, TimestampMicrosecondType};
+use arrow::array::RecordBatch;
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use ember_errors::SparkError;
 use orc_rust::compression::CompressionType;
 use orc_rust::{ArrowReaderBuilder, ArrowWriter, ArrowWriterBuilder, TimestampPrecision};
 
+use crate::conform::{cast_batch, conform};
 use crate::errors;
 use crate::paths::qualified;
 use crate::writers::Codec;
@@ -53,36 +53,6 @@ fn open(path: &Path) -> Result<ArrowReaderBuilder<File>, SparkError> {
         .map_err(|e| errors::io(&qualified(path), e))
 }
 
-/// `batch`'s columns in `schema`'s order and types.
-fn conform(batch: &RecordBatch, schema: &SchemaRef) -> Result<RecordBatch, SparkError> {
-    let columns = schema
-        .fields()
-        .iter()
-        .map(|field| {
-            let found = batch.schema().fields().iter().position(|f| f.name().eq_ignore_ascii_case(field.name()));
-            match found {
-                Some(index) => column_as(batch.column(index), field.data_type()),
-                None => Ok(arrow::array::new_null_array(field.data_type(), batch.num_rows())),
-            }
-        })
-        .collect::<Result<Vec<ArrayRef>, SparkError>>()?;
-    let options = arrow::array::RecordBatchOptions::new().with_row_count(Some(batch.num_rows()));
-    Ok(RecordBatch::try_new_with_options(schema.clone(), columns, &options)?)
-}
-
-/// `column` in `data_type`; timestamps keep their instant (a zone-less ORC
-/// timestamp is read as UTC, not shifted into the target zone).
-fn column_as(column: &ArrayRef, data_type: &DataType) -> Result<ArrayRef, SparkError> {
-    match (column.data_type(), data_type) {
-        (DataType::Timestamp(_, None), DataType::Timestamp(TimeUnit::Microsecond, Some(zone))) => {
-            let micros = cast(column, &DataType::Timestamp(TimeUnit::Microsecond, None))?;
-            let micros = micros.as_primitive::<TimestampMicrosecondType>().clone().with_timezone(zone.clone());
-            Ok(Arc::new(micros))
-        }
-        _ => Ok(cast(column, data_type)?),
-    }
-}
-
 /// ORC's codec for the `compression` option (Spark's default: zstd).
 pub fn codec(name: Option<&str>) -> Result<Codec, SparkError> {
     match name.map(str::to_lowercase).as_deref() {
@@ -92,13 +62,7 @@ pub fn codec(name: Option<&str>) -> Result<Codec, SparkError> {
         Some("lz4") => Ok(Codec::Lz4),
         Some("none" | "uncompressed") => Ok(Codec::None),
         Some("lzo") => Err(SparkError::unsupported("the lzo codec for orc files")),
-        Some(other) => Err(SparkError::new(
-            ember_errors::ErrorKind::IllegalArgument,
-            "CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION",
-            "56038",
-            format!("The codec {other} is not available. Available codecs are {AVAILABLE}."),
-            &[("codecName", other.to_string()), ("availableCodecs", AVAILABLE.to_string())],
-        )),
+        Some(other) => Err(crate::writers::codec_not_available(other, AVAILABLE)),
     }
 }
 
@@ -192,13 +156,7 @@ impl OrcFile {
 
     /// Appends `batch`'s rows.
     pub fn write(&mut self, batch: &RecordBatch) -> Result<(), SparkError> {
-        let columns = batch
-            .columns()
-            .iter()
-            .zip(self.schema.fields())
-            .map(|(column, field)| Ok(cast(column, field.data_type())?))
-            .collect::<Result<Vec<ArrayRef>, SparkError>>()?;
-        self.batches.push(RecordBatch::try_new(self.schema.clone(), columns)?);
+        self.batches.push(cast_batch(batch, &self.schema)?);
         Ok(())
     }
 

@@ -6,13 +6,15 @@
 
 use std::sync::Arc;
 
-use arrow::datatypes::Field;
+use arrow::array::{RecordBatch, new_null_array};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::MemTable;
 use datafusion::datasource::provider_as_source;
 use datafusion::execution::context::SessionContext;
 use datafusion::logical_expr::{LogicalPlan, LogicalPlanBuilder};
 use ember_errors::SparkError;
 
+use crate::bad_records::{BadRecords, ParseMode};
 use crate::errors;
 use crate::options::Options;
 use crate::read::{ReadRequest, plan_read};
@@ -41,16 +43,24 @@ pub struct ParseRequest {
     pub session_conf: Options,
 }
 
-/// A plan holding the rows parsed from `strings` (NULL strings skipped).
+/// A plan holding the rows parsed from `strings`. NULL CSV strings are
+/// skipped; NULL JSON strings are malformed records without text, as Spark's
+/// JSON parser sees them (see [`with_null_records`]).
 pub fn plan_parse(strings: Vec<Option<String>>, request: &ParseRequest) -> Result<LogicalPlan, SparkError> {
+    let null_records = match request.format {
+        ParseFormat::Json => strings.iter().filter(|s| s.is_none()).count(),
+        ParseFormat::Csv => 0,
+    };
     let scratch = std::env::temp_dir().join("ember-parse").join(uuid::Uuid::new_v4().to_string());
     std::fs::create_dir_all(&scratch).map_err(|e| errors::io(&scratch.display().to_string(), e))?;
     let file = scratch.join("strings.txt");
     let result = std::fs::write(&file, staged_text(strings, request))
         .map_err(|e| errors::io(&file.display().to_string(), e))
-        .and_then(|()| parse_file(&file.to_string_lossy(), request));
+        .and_then(|()| parse_file(&file.to_string_lossy(), request, null_records));
     let _ = std::fs::remove_dir_all(&scratch);
-    result
+    let (schema, batches) = result?;
+    let table = MemTable::try_new(schema, vec![batches])?;
+    Ok(LogicalPlanBuilder::scan("parsed", provider_as_source(Arc::new(table)), None)?.build()?)
 }
 
 /// The strings as the lines of a file: JSON records on one line each (line
@@ -75,8 +85,37 @@ fn staged_text(strings: Vec<Option<String>>, request: &ParseRequest) -> String {
     text
 }
 
-/// Reads and parses the staged file into an in-memory table.
-fn parse_file(path: &str, request: &ParseRequest) -> Result<LogicalPlan, SparkError> {
+/// Reads and parses the staged file; `null_records` NULL JSON strings come
+/// on top of its records.
+fn parse_file(path: &str, request: &ParseRequest, null_records: usize) -> Result<(SchemaRef, Vec<RecordBatch>), SparkError> {
+    let (schema, batches) = read_file(path, request, request.schema.clone())?;
+    let bad_records = BadRecords::from_options(&request.options);
+    if null_records == 0 || bad_records.mode != ParseMode::Permissive {
+        return Ok((schema, batches));
+    }
+    let (schema, mut batches) = match &request.schema {
+        None if schema.field_with_name(&bad_records.corrupt_column).is_err() => {
+            let fields = with_corrupt_column(&schema, &bad_records.corrupt_column);
+            read_file(path, request, Some(fields))?
+        }
+        _ => (schema, batches),
+    };
+    let nulls = schema.fields().iter().map(|f| new_null_array(f.data_type(), null_records)).collect();
+    batches.push(RecordBatch::try_new(schema.clone(), nulls)?);
+    Ok((schema, batches))
+}
+
+/// The inferred `schema` with the corrupt-record column in its sorted place,
+/// as Spark's JSON inference adds it for a record that does not parse.
+fn with_corrupt_column(schema: &Schema, name: &str) -> Vec<Field> {
+    let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+    let at = fields.iter().position(|f| f.name().as_str() > name).unwrap_or(fields.len());
+    fields.insert(at, Field::new(name, DataType::Utf8, true));
+    fields
+}
+
+/// The rows of the staged file, read with `schema` (inferred when `None`).
+fn read_file(path: &str, request: &ParseRequest, schema: Option<Vec<Field>>) -> Result<(SchemaRef, Vec<RecordBatch>), SparkError> {
     let mut options = request.options.clone();
     options.remove("multiLine");
     let read = ReadRequest {
@@ -85,7 +124,7 @@ fn parse_file(path: &str, request: &ParseRequest) -> Result<LogicalPlan, SparkEr
             ParseFormat::Json => "json",
         }
         .to_string(),
-        schema: request.schema.clone(),
+        schema,
         options,
         paths: vec![path.to_string()],
         session_tz: request.session_tz.clone(),
@@ -97,8 +136,7 @@ fn parse_file(path: &str, request: &ParseRequest) -> Result<LogicalPlan, SparkEr
         let ctx = SessionContext::new();
         Ok(ctx.execute_logical_plan(plan).await?.collect().await?)
     })?;
-    let table = MemTable::try_new(schema, vec![batches])?;
-    Ok(LogicalPlanBuilder::scan("parsed", provider_as_source(Arc::new(table)), None)?.build()?)
+    Ok((schema, batches))
 }
 
 #[cfg(test)]
@@ -134,5 +172,15 @@ mod tests {
         let plan = plan_parse(strings, &request(ParseFormat::Json, &[])).unwrap();
         let names: Vec<&str> = plan.schema().fields().iter().map(|f| f.name().as_str()).collect();
         assert_eq!(names, ["a", "b"]);
+    }
+
+    #[test]
+    fn null_json_strings_are_rows_of_nulls_with_a_corrupt_column() {
+        let strings = vec![Some("{\"a\": 1}".into()), None];
+        let plan = plan_parse(strings, &request(ParseFormat::Json, &[])).unwrap();
+        let names: Vec<&str> = plan.schema().fields().iter().map(|f| f.name().as_str()).collect();
+        assert_eq!(names, ["_corrupt_record", "a"]);
+        let dropped = plan_parse(vec![None], &request(ParseFormat::Json, &[("mode", "DROPMALFORMED")])).unwrap();
+        assert!(dropped.schema().fields().iter().all(|f| f.name() != "_corrupt_record"));
     }
 }

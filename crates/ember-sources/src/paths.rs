@@ -77,11 +77,14 @@ pub fn rebase(files: &mut [InputFile], base: &str) -> Result<(), SparkError> {
     let base = local_path(base)?;
     for file in files.iter_mut() {
         if !file.root.starts_with(&base) {
-            return Err(SparkError::illegal_argument(format!(
-                "Wrong basePath {} for the root path: {}",
-                base.display(),
-                qualified(&file.root)
-            )));
+            // Spark raises a bare Java IllegalArgumentException: no error class.
+            return Err(SparkError::new(
+                ember_errors::ErrorKind::IllegalArgument,
+                "",
+                "",
+                format!("Wrong basePath {} for the root path: {}", base.display(), qualified(&file.root)),
+                &[],
+            ));
         }
         file.root = base.clone();
     }

@@ -48,7 +48,7 @@ pub struct ReadRequest {
 /// types, all nullable as Spark reads files.
 pub fn plan_read(request: &ReadRequest) -> Result<LogicalPlan, SparkError> {
     let format = request.format.to_lowercase();
-    if !matches!(format.as_str(), "parquet" | "csv" | "json" | "text" | "orc" | "binaryfile") {
+    if !matches!(format.as_str(), "parquet" | "csv" | "json" | "text" | "orc" | "avro" | "binaryfile") {
         return Err(unsupported_format(&format));
     }
     if request.paths.is_empty() {
@@ -107,6 +107,10 @@ fn data_schema(
             with_int96_as_timestamp(parquet_schema::schema(files, merge)?)
         }
         ("orc", None) => crate::orc::schema(&files.first().ok_or_else(|| errors::unable_to_infer_schema("ORC"))?.path)?,
+        ("avro", None) => {
+            let first = files.first().ok_or_else(|| errors::unable_to_infer_schema("Avro"))?;
+            crate::avro::schema(&first.path, &avro_options(request)?)?
+        }
         ("csv", None) => csv::infer_schema(files, &CsvReadOptions::parse(&request.options)?)?,
         (_, None) => crate::json::infer_schema(files, &JsonReadOptions::parse(&request.options)?)?,
     };
@@ -131,7 +135,11 @@ fn plan_files(format: &str, files: &[InputFile], request: &ReadRequest, schema: 
             let format = JsonRecords { options, corrupt_column, time_zone: request.session_tz.clone() };
             record_files(files, request, schema, Arc::new(format), charset, corrupt_column)
         }
-        "orc" => read_orc(files, schema),
+        "orc" => read_whole_files(files, schema, crate::orc::read),
+        "avro" => {
+            let options = avro_options(request)?;
+            read_whole_files(files, schema, |path, schema| crate::avro::read(path, schema, &options))
+        }
         "binaryfile" => loaded(files, crate::binary_files::table(files, schema)?),
         _ => read_text(files, request),
     }
@@ -181,16 +189,13 @@ fn partitioned_plan(
 }
 
 fn unsupported_format(format: &str) -> SparkError {
-    match format {
-        "avro" => SparkError::unsupported(format!("reading {format} files")),
-        _ => SparkError::new(
-            ErrorKind::ClassNotFound,
-            "DATA_SOURCE_NOT_FOUND",
-            "42K02",
-            format!("Failed to find the data source: {format}. Make sure the provider name is correct and the package is properly registered and compatible with your Spark version."),
-            &[("provider", format.to_string())],
-        ),
-    }
+    SparkError::new(
+        ErrorKind::ClassNotFound,
+        "DATA_SOURCE_NOT_FOUND",
+        "42K02",
+        format!("Failed to find the data source: {format}. Make sure the provider name is correct and the package is properly registered and compatible with your Spark version."),
+        &[("provider", format.to_string())],
+    )
 }
 
 fn nullable(fields: &[Field]) -> Vec<Field> {
@@ -322,14 +327,27 @@ fn read_text(files: &[InputFile], request: &ReadRequest) -> Result<LogicalPlan, 
     loaded(files, MemTable::try_new(schema, vec![vec![batch]])?)
 }
 
-/// ORC: every file's rows in `schema`, read when the read is planned.
-fn read_orc(files: &[InputFile], schema: &[Field]) -> Result<LogicalPlan, SparkError> {
+/// Every file's rows in `schema`, decoded by `read` when the read is
+/// planned (ORC, Avro).
+fn read_whole_files(
+    files: &[InputFile],
+    schema: &[Field],
+    read: impl Fn(&std::path::Path, &SchemaRef) -> Result<Vec<RecordBatch>, SparkError>,
+) -> Result<LogicalPlan, SparkError> {
     let schema = Arc::new(Schema::new(schema.to_vec()));
     let mut batches = Vec::new();
     for file in files {
-        batches.extend(crate::orc::read(&file.path, &schema)?);
+        batches.extend(read(&file.path, &schema)?);
     }
     loaded(files, MemTable::try_new(schema, vec![batches])?)
+}
+
+/// The `avroSchema` and `ignoreCorruptFiles` settings of an Avro read.
+fn avro_options(request: &ReadRequest) -> Result<crate::avro::AvroReadOptions, SparkError> {
+    Ok(crate::avro::AvroReadOptions {
+        reader_schema: request.options.get("avroSchema").map(str::to_string),
+        ignore_corrupt: file_failures(request)?.ignore_corrupt,
+    })
 }
 
 /// A scan of rows already loaded from `files`.

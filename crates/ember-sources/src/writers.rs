@@ -31,6 +31,8 @@ pub enum OutputFormat {
     Text,
     /// Apache ORC.
     Orc,
+    /// Apache Avro object container files.
+    Avro,
 }
 
 impl OutputFormat {
@@ -42,6 +44,7 @@ impl OutputFormat {
             "json" => Ok(OutputFormat::Json),
             "text" => Ok(OutputFormat::Text),
             "orc" => Ok(OutputFormat::Orc),
+            "avro" => Ok(OutputFormat::Avro),
             other => Err(SparkError::unsupported(format!("writing {other} files"))),
         }
     }
@@ -56,17 +59,14 @@ impl OutputFormat {
             OutputFormat::Json => "json",
             OutputFormat::Text => "text",
             OutputFormat::Orc => "orc",
+            OutputFormat::Avro => "avro",
         }
     }
 }
 
-/// `[CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION]`: an unknown `compression`.
-fn codec_not_available(name: &str, parquet: bool) -> SparkError {
-    let available = if parquet {
-        "brotli, uncompressed, lzo, snappy, lz4_raw, none, zstd, lz4, gzip"
-    } else {
-        "bzip2, deflate, uncompressed, snappy, none, lz4, gzip"
-    };
+/// `[CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION]`: an unknown
+/// `compression`, with the format's codec names as Spark lists them.
+pub(crate) fn codec_not_available(name: &str, available: &str) -> SparkError {
     SparkError::new(
         ember_errors::ErrorKind::IllegalArgument,
         "CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION",
@@ -75,6 +75,9 @@ fn codec_not_available(name: &str, parquet: bool) -> SparkError {
         &[("codecName", name.to_string()), ("availableCodecs", available.to_string())],
     )
 }
+
+const PARQUET_CODECS: &str = "brotli, uncompressed, lzo, snappy, lz4_raw, none, zstd, lz4, gzip";
+const TEXT_CODECS: &str = "bzip2, deflate, uncompressed, snappy, none, lz4, gzip";
 
 /// A format's compression codec (the `compression` option).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +125,8 @@ pub struct FileSpec {
     pub datetimes: DatetimeFormats,
     /// `lineSep`: what ends each line (default `\n`).
     pub line_sep: String,
+    /// Avro: the record's name and namespace, or the whole output schema.
+    pub avro: crate::avro::AvroWriteOptions,
 }
 
 impl FileSpec {
@@ -131,6 +136,7 @@ impl FileSpec {
         let parquet = format == OutputFormat::Parquet;
         let codec = match (codec_name.as_deref(), parquet) {
             (name, _) if format == OutputFormat::Orc => crate::orc::codec(name)?,
+            (name, _) if format == OutputFormat::Avro => crate::avro::codec(name)?,
             (None | Some("snappy"), true) => Codec::Snappy,
             (None | Some("none") | Some("uncompressed"), _) => Codec::None,
             (Some("gzip"), _) => Codec::Gzip,
@@ -141,7 +147,8 @@ impl FileSpec {
             (Some(name @ ("brotli" | "lzo" | "lz4_raw")), true) | (Some(name @ ("snappy" | "lz4")), false) => {
                 return Err(SparkError::unsupported(format!("the {name} codec for {} files", format.name())));
             }
-            (Some(other), _) => return Err(codec_not_available(other, parquet)),
+            (Some(other), true) => return Err(codec_not_available(other, PARQUET_CODECS)),
+            (Some(other), false) => return Err(codec_not_available(other, TEXT_CODECS)),
         };
         Ok(FileSpec {
             format,
@@ -158,6 +165,7 @@ impl FileSpec {
             empty_value: options.get("emptyValue").map(str::to_string),
             datetimes: DatetimeFormats::parse(options)?,
             line_sep: options.get("lineSep").filter(|s| !s.is_empty()).unwrap_or("\n").to_string(),
+            avro: crate::avro::AvroWriteOptions::parse(options),
         })
     }
 
@@ -170,6 +178,7 @@ impl FileSpec {
             (OutputFormat::Parquet, Codec::Lz4) => ".lz4hadoop.parquet",
             (OutputFormat::Parquet, _) => ".parquet",
             (OutputFormat::Orc, codec) => crate::orc::extension(codec),
+            (OutputFormat::Avro, _) => ".avro",
             (OutputFormat::Csv, Codec::Gzip) => ".csv.gz",
             (OutputFormat::Csv, Codec::Bzip2) => ".csv.bz2",
             (OutputFormat::Csv, Codec::Deflate) => ".csv.deflate",
@@ -189,6 +198,9 @@ impl FileSpec {
     pub fn check_schema(&self, schema: &SchemaRef) -> Result<(), SparkError> {
         if self.format == OutputFormat::Orc {
             crate::orc::check_writable(schema)?;
+        }
+        if self.format == OutputFormat::Avro {
+            crate::avro::check_writable(schema, &self.avro)?;
         }
         if self.format == OutputFormat::Text {
             let fields = schema.fields();
@@ -218,6 +230,8 @@ pub enum FileWriter {
     Parquet(ArrowWriter<File>),
     /// An ORC file.
     Orc(crate::orc::OrcFile),
+    /// An Avro file.
+    Avro(Box<crate::avro::AvroFile>),
     /// A CSV, JSON or text file, with its spec.
     Lines(Box<dyn Write + Send>, FileSpec),
 }
@@ -228,6 +242,9 @@ impl FileWriter {
         let file = File::create(path).map_err(|e| errors::io(&path.display().to_string(), e))?;
         if spec.format == OutputFormat::Orc {
             return Ok(FileWriter::Orc(crate::orc::OrcFile::create(file, schema, spec.codec)?));
+        }
+        if spec.format == OutputFormat::Avro {
+            return Ok(FileWriter::Avro(Box::new(crate::avro::AvroFile::create(file, schema, spec.codec, &spec.avro)?)));
         }
         if spec.format == OutputFormat::Parquet {
             let compression = match spec.codec {
@@ -262,6 +279,7 @@ impl FileWriter {
         match self {
             FileWriter::Parquet(writer) => writer.write(batch).map_err(|e| errors::io("parquet", e)),
             FileWriter::Orc(writer) => writer.write(batch),
+            FileWriter::Avro(writer) => writer.write(batch),
             FileWriter::Lines(out, spec) => {
                 let text = match spec.format {
                     OutputFormat::Csv => csv_lines(batch, spec)?,
@@ -278,6 +296,7 @@ impl FileWriter {
         match self {
             FileWriter::Parquet(writer) => writer.close().map(|_| ()).map_err(|e| errors::io("parquet", e)),
             FileWriter::Orc(writer) => writer.finish(),
+            FileWriter::Avro(writer) => writer.finish(),
             FileWriter::Lines(mut out, _) => out.flush().map_err(|e| errors::io("flush", e)),
         }
     }

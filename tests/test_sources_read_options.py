@@ -1,0 +1,60 @@
+"""Reader options and settings: CSV enforceSchema, the session's default
+source (spark.sql.sources.default), JSON lineSep and corrupt records."""
+
+import re
+
+from pyspark.sql.types import IntegerType, StructField, StructType
+
+from conftest import conf, describe_error
+
+UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def check_read_error(golden, tmp_path, fn, name):
+    """golden.check_error with the tmp folder and file uuids normalised."""
+    try:
+        fn()
+    except Exception as exc:  # noqa: BLE001 - any client error is recorded
+        described = describe_error(exc)
+        described["messageParameters"] = {
+            k: UUID_RE.sub("<uuid>", v.replace(str(tmp_path), "<tmp>"))
+            for k, v in (described["messageParameters"] or {}).items()
+        }
+        golden.check(name, described)
+        return exc
+    raise AssertionError(f"expected an error for {name}")
+
+
+def csv_with_header(spark, tmp_path):
+    path = str(tmp_path / "csv")
+    spark.createDataFrame([[1, 1000], [2000, 2]], "f1 long, f2 long").coalesce(1).write.option("header", "true").csv(path)
+    return path
+
+
+def test_csv_header_checked_without_enforce_schema(spark, tmp_path, golden):
+    path = csv_with_header(spark, tmp_path)
+    swapped = StructType([StructField("f2", IntegerType()), StructField("f1", IntegerType())])
+    reader = spark.read.option("header", "true").option("enforceSchema", "false")
+    for name, schema in (("swapped", swapped), ("fewer", "f1 int")):
+        check_read_error(golden, tmp_path, lambda: reader.schema(schema).csv(path).collect(), name=name)
+    golden.check_df(reader.schema("F1 int, f2 int").csv(path).orderBy("F1"), name="any_case")
+    golden.check_df(reader.schema("a int, f2 int").csv(path).select("f2").orderBy("f2"), name="pruned")
+    golden.check_df(spark.read.option("header", "true").schema(swapped).csv(path).orderBy("f2"), name="enforced")
+
+
+def test_default_source_setting(spark, tmp_path, golden):
+    path = str(tmp_path / "out")
+    df = spark.createDataFrame([(1, "a"), (2, "b")], "id int, s string")
+    with conf(spark, "spark.sql.sources.default", "org.apache.spark.sql.json"):
+        df.coalesce(1).write.save(path)
+        golden.check_df(spark.read.load(path).orderBy("id"))
+    golden.check_df(spark.read.format("json").load(path).orderBy("id"), name="as_json")
+    with conf(spark, "spark.sql.sources.default", "csv"):
+        golden.check_df(spark.read.load(path).orderBy("_c0"), name="as_csv")
+
+
+def test_json_line_sep_keeps_whole_corrupt_records(spark, tmp_path, golden):
+    path = tmp_path / "people.json"
+    path.write_text('{"name":"Michael"}\n{"name":"Andy", "age":30}\n{"name":"Justin", "age":19}\n')
+    golden.check_df(spark.read.json(str(path), lineSep=","))
+    golden.check_df(spark.read.json(str(path), lineSep=",", mode="DROPMALFORMED"), name="dropped")
