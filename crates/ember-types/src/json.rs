@@ -164,6 +164,12 @@ fn type_from_name(name: &str, session_tz: &str) -> Option<Result<DataType, TypeE
         return Some(Ok(dt));
     }
     let unsupported = |type_name: String| Some(Err(TypeError::Unsupported { type_name }));
+    if let Some(precision) = parenthesized(name, "time") {
+        return match precision.trim().parse::<u8>() {
+            Ok(p) if p <= crate::mapping::TIME_PRECISION => Some(Ok(crate::mapping::time_type())),
+            _ => unsupported(name.to_uppercase()),
+        };
+    }
     if let Some(args) = parenthesized(name, "decimal") {
         let (p, s) = args.split_once(',')?;
         let (p, s) = (p.trim(), s.trim());
@@ -241,6 +247,7 @@ fn json_name(kind: SparkKind<'_>) -> Option<String> {
         SparkKind::Date => "date".into(),
         SparkKind::Timestamp => "timestamp".into(),
         SparkKind::TimestampNtz => "timestamp_ntz".into(),
+        SparkKind::Time => format!("time({})", crate::mapping::TIME_PRECISION),
         SparkKind::CalendarInterval => "interval".into(),
         SparkKind::DayTimeInterval => "interval day to second".into(),
         SparkKind::YearMonthInterval => "interval year to month".into(),
@@ -464,7 +471,7 @@ mod tests {
         );
         for unsupported in [
             "\"variant\"",
-            "\"time(6)\"",
+            "\"time(7)\"",
             "\"string collate UTF8_LCASE\"",
         ] {
             assert_eq!(

@@ -12,6 +12,7 @@
 //! | `date`                        | `Date32`                                          |
 //! | `timestamp`                   | `Timestamp(Microsecond, Some(session time zone))` |
 //! | `timestamp_ntz`               | `Timestamp(Microsecond, None)`                    |
+//! | `time(6)`                     | `Time64(Nanosecond)`                              |
 //! | `interval day to second` (any fields) | `Duration(Microsecond)`                   |
 //! | `interval year to month` (any fields) | `Interval(YearMonth)`                     |
 //! | `interval` (calendar)         | `Interval(MonthDayNano)`                          |
@@ -73,6 +74,15 @@ pub fn timestamp_type(session_tz: &str) -> DataType {
 pub fn timestamp_ntz_type() -> DataType {
     DataType::Timestamp(TimeUnit::Microsecond, None)
 }
+
+/// Spark `time(6)`: nanoseconds since midnight (what the PySpark client
+/// expects in Arrow results), holding whole microseconds.
+pub fn time_type() -> DataType {
+    DataType::Time64(TimeUnit::Nanosecond)
+}
+
+/// The precision Spark gives `time` when none is written.
+pub const TIME_PRECISION: u8 = 6;
 
 /// Spark `interval day to second` (any start and end field): a duration in
 /// microseconds.
@@ -177,6 +187,7 @@ pub(crate) enum SparkKind<'a> {
     Date,
     Timestamp,
     TimestampNtz,
+    Time,
     CalendarInterval,
     DayTimeInterval,
     YearMonthInterval,
@@ -204,7 +215,7 @@ fn decimal_kind(precision: u8, scale: i8) -> Result<SparkKind<'static>, TypeErro
 
 /// Classifies an Arrow type as a Spark type, or fails with
 /// [`TypeError::Unsupported`] for types Spark has no equivalent of
-/// (unsigned integers, `Float16`, times, unions, ...).
+/// (unsigned integers, `Float16`, unions, ...).
 pub(crate) fn classify(dt: &DataType) -> Result<SparkKind<'_>, TypeError> {
     Ok(match dt {
         DataType::Null => SparkKind::Null,
@@ -227,6 +238,7 @@ pub(crate) fn classify(dt: &DataType) -> Result<SparkKind<'_>, TypeError> {
         DataType::Date32 | DataType::Date64 => SparkKind::Date,
         DataType::Timestamp(_, Some(_)) => SparkKind::Timestamp,
         DataType::Timestamp(_, None) => SparkKind::TimestampNtz,
+        DataType::Time32(_) | DataType::Time64(_) => SparkKind::Time,
         DataType::Duration(_) => SparkKind::DayTimeInterval,
         DataType::Interval(IntervalUnit::YearMonth) => SparkKind::YearMonthInterval,
         DataType::Interval(IntervalUnit::MonthDayNano | IntervalUnit::DayTime) => {
@@ -249,8 +261,6 @@ pub(crate) fn classify(dt: &DataType) -> Result<SparkKind<'_>, TypeError> {
         | DataType::UInt32
         | DataType::UInt64
         | DataType::Float16
-        | DataType::Time32(_)
-        | DataType::Time64(_)
         | DataType::Union(_, _) => return Err(no_spark_type(dt)),
     })
 }
@@ -300,6 +310,11 @@ mod tests {
         assert_eq!(
             year_month_interval_type(),
             DataType::Interval(IntervalUnit::YearMonth)
+        );
+        assert_eq!(time_type(), DataType::Time64(TimeUnit::Nanosecond));
+        assert_eq!(
+            classify(&DataType::Time64(TimeUnit::Microsecond)).unwrap(),
+            SparkKind::Time
         );
         assert_eq!(
             calendar_interval_type(),
@@ -395,7 +410,6 @@ mod tests {
             DataType::UInt32,
             DataType::UInt64,
             DataType::Float16,
-            DataType::Time64(TimeUnit::Microsecond),
         ] {
             let err = classify(&dt).unwrap_err();
             assert_eq!(err.error_class(), "UNSUPPORTED_DATATYPE", "{dt}");
