@@ -948,6 +948,7 @@ impl<'a> Parser<'a> {
                 timestamp_ntz_type()
             }
             ("time", []) => time_type(),
+            ("variant", []) => crate::mapping::variant_type(),
             ("time", [p]) if p.parse::<u8>().is_ok_and(|p| p <= TIME_PRECISION) => time_type(),
             ("string", []) => {
                 if let Some(collation) = collation {
@@ -1742,7 +1743,6 @@ mod tests {
             ("array<decimal(5,6)>", "DECIMAL_SCALE_EXCEEDS_PRECISION"),
             ("decimal(40,2)", "DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION"),
             ("array<char>", "DATATYPE_MISSING_SIZE"),
-            ("variant", "UNSUPPORTED_DATATYPE"),
             ("time(7)", "UNSUPPORTED_DATATYPE"),
             ("string collate utf8_lcase", "UNSUPPORTED_DATATYPE"),
         ] {

@@ -13,6 +13,7 @@
 //! | `timestamp`                   | `Timestamp(Microsecond, Some(session time zone))` |
 //! | `timestamp_ntz`               | `Timestamp(Microsecond, None)`                    |
 //! | `time(6)`                     | `Time64(Nanosecond)`                              |
+//! | `variant`                     | `Struct{value: Binary, metadata: Binary}` (see [`variant_type`]) |
 //! | `interval day to second` (any fields) | `Duration(Microsecond)`                   |
 //! | `interval year to month` (any fields) | `Interval(YearMonth)`                     |
 //! | `interval` (calendar)         | `Interval(MonthDayNano)`                          |
@@ -79,6 +80,29 @@ pub fn timestamp_ntz_type() -> DataType {
 /// expects in Arrow results), holding whole microseconds.
 pub fn time_type() -> DataType {
     DataType::Time64(TimeUnit::Nanosecond)
+}
+
+/// The Arrow field-metadata key (on the `metadata` field) that marks a
+/// struct as a Spark `variant`, as the PySpark client expects.
+pub const VARIANT_MARKER_KEY: &str = "variant";
+
+/// Spark `variant`: a struct of the non-null binary `value` and `metadata`
+/// of Spark's variant encoding, the `metadata` field tagged
+/// `{"variant": "true"}` (the form the PySpark client reads as VariantType).
+pub fn variant_type() -> DataType {
+    DataType::Struct(Fields::from(vec![
+        Field::new("value", DataType::Binary, false),
+        Field::new("metadata", DataType::Binary, false)
+            .with_metadata(HashMap::from([(VARIANT_MARKER_KEY.to_string(), "true".to_string())])),
+    ]))
+}
+
+/// Whether struct fields are those of [`variant_type`].
+pub fn is_variant_fields(fields: &Fields) -> bool {
+    fields.len() == 2
+        && fields[0].name() == "value"
+        && fields[1].name() == "metadata"
+        && fields[1].metadata().get(VARIANT_MARKER_KEY).is_some_and(|v| v == "true")
 }
 
 /// The precision Spark gives `time` when none is written.
@@ -188,6 +212,7 @@ pub(crate) enum SparkKind<'a> {
     Timestamp,
     TimestampNtz,
     Time,
+    Variant,
     CalendarInterval,
     DayTimeInterval,
     YearMonthInterval,
@@ -253,6 +278,7 @@ pub(crate) fn classify(dt: &DataType) -> Result<SparkKind<'_>, TypeError> {
             DataType::Struct(kv) if kv.len() == 2 => SparkKind::Map(&kv[0], &kv[1]),
             _ => return Err(no_spark_type(dt)),
         },
+        DataType::Struct(fields) if is_variant_fields(fields) => SparkKind::Variant,
         DataType::Struct(fields) => SparkKind::Struct(fields),
         DataType::Dictionary(_, values) => return classify(values),
         DataType::RunEndEncoded(_, values) => return classify(values.data_type()),

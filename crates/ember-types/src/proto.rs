@@ -72,7 +72,7 @@ fn check_interval_fields(
 ///
 /// `char(n)`/`varchar(n)` become `Utf8`; a UDT becomes its SQL type; an
 /// `unparsed` type string is parsed like Spark's `ddl_parse`. Types Ember
-/// cannot represent (variant, geometry, geography, nanosecond
+/// cannot represent (geometry, geography, nanosecond
 /// timestamps, non-binary collations) fail with [`TypeError::Unsupported`];
 /// malformed messages with [`TypeError::InvalidProto`].
 pub fn from_proto(dt: &connect::DataType, session_tz: &str) -> Result<DataType, TypeError> {
@@ -138,7 +138,7 @@ pub fn from_proto(dt: &connect::DataType, session_tz: &str) -> Result<DataType, 
             }
         },
         Kind::Unparsed(u) => crate::ddl::parse_ddl(&u.data_type_string, session_tz)?,
-        Kind::Variant(_) => return Err(unsupported("VARIANT")),
+        Kind::Variant(_) => mapping::variant_type(),
         Kind::Geometry(_) => return Err(unsupported("GEOMETRY")),
         Kind::Geography(_) => return Err(unsupported("GEOGRAPHY")),
         Kind::Time(_) => mapping::time_type(),
@@ -231,6 +231,7 @@ pub fn to_proto(dt: &DataType) -> Result<connect::DataType, TypeError> {
         SparkKind::Date => Kind::Date(pdt::Date::default()),
         SparkKind::Timestamp => Kind::Timestamp(pdt::Timestamp::default()),
         SparkKind::TimestampNtz => Kind::TimestampNtz(pdt::TimestampNtz::default()),
+        SparkKind::Variant => Kind::Variant(pdt::Variant::default()),
         SparkKind::Time => Kind::Time(pdt::Time {
             precision: Some(i32::from(mapping::TIME_PRECISION)),
             type_variation_reference: 0,
@@ -578,7 +579,6 @@ mod tests {
         }));
         assert!(from_proto(&bad_interval, TZ).is_err());
         for (kind, name) in [
-            (Kind::Variant(Default::default()), "VARIANT"),
             (Kind::Geometry(Default::default()), "GEOMETRY"),
             (Kind::Geography(Default::default()), "GEOGRAPHY"),
             (
@@ -606,6 +606,15 @@ mod tests {
         assert_eq!(crate::simple_string(&time), "time(6)");
         assert_eq!(crate::parse_ddl_type("time", TZ).unwrap(), time);
         assert_eq!(crate::parse_json_type("\"time(6)\"", TZ).unwrap(), time);
+    }
+
+    #[test]
+    fn variant_round_trips_as_a_tagged_struct() {
+        let variant = from_proto(&p(Kind::Variant(pdt::Variant::default())), TZ).unwrap();
+        assert_eq!(variant, mapping::variant_type());
+        assert!(matches!(to_proto(&variant).unwrap().kind, Some(Kind::Variant(_))));
+        assert_eq!(crate::simple_string(&variant), "variant");
+        assert_eq!(crate::parse_ddl_type("variant", TZ).unwrap(), variant);
     }
 
     #[test]
