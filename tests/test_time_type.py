@@ -103,6 +103,15 @@ def test_make_timestamp_of_date_and_time(times, golden):
             F.make_timestamp_ntz(date=F.col("d"), time=F.col("t")),
         )
     )
+    zones = times.select("d", "f", F.lit("Asia/Tokyo").alias("z"))
+    golden.check_df(zones.select(F.make_timestamp(date=F.col("d"), time=F.col("f"), timezone=F.col("z"))), "zone_column")
+
+
+def test_time_function_casts(spark, golden):
+    with conf(spark, "spark.sql.timeType.enabled", "true"):
+        df = spark.createDataFrame([("00:00:00", 1), ("01:02:03", 2), ("11:12:13", 3)], "s string, i int")
+        times = df.select(F.expr("time(s)").alias("t"), "i")
+        golden.check_df(times.where(F.col("t") < datetime.time(3, 0, 0)).select("i"))
 
 
 def test_current_time_is_a_time(times, golden):

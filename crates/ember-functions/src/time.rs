@@ -226,13 +226,20 @@ fn time_diff_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
     Ok(Arc::new(Int64Array::from(out)))
 }
 
-/// `hour`, `minute` or `second` of a TIME (an INT; `None` for other fields).
-pub fn time_field(field: &str, time: Expr) -> Option<Expr> {
+/// `hour`, `minute` or `second` of a TIME (an INT; `None` for other
+/// fields). Spark's functions are always nullable; `strict` gives a result
+/// that is NULL only for a NULL time (for Ember's own use).
+pub fn time_field(field: &str, time: Expr, strict: bool) -> Option<Expr> {
     let context = match field {
         "hour" | "minute" | "second" => field,
         _ => return None,
     };
-    Some(KernelUdf::call(field_name(context), DataType::Int32, time_field_kernel, context, vec![time]))
+    let name = field_name(context);
+    Some(if strict {
+        KernelUdf::call_null_intolerant(name, DataType::Int32, time_field_kernel, context, vec![time])
+    } else {
+        KernelUdf::call(name, DataType::Int32, time_field_kernel, context, vec![time])
+    })
 }
 
 fn field_name(field: &str) -> &'static str {
@@ -252,6 +259,18 @@ fn time_field_kernel(args: &[ArrayRef], context: &str) -> Result<ArrayRef> {
     let times = args[0].as_primitive::<Time64NanosecondType>();
     let fields = times.iter().map(|t| t.map(|t| (t / unit % range) as i32));
     Ok(Arc::new(fields.collect::<datafusion::arrow::array::Int32Array>()))
+}
+
+/// The seconds of the minute of a TIME with their fraction, as
+/// `DECIMAL(16,6)` (the seconds field `make_timestamp` takes).
+pub fn second_with_fraction(time: Expr) -> Expr {
+    KernelUdf::call_null_intolerant("second_with_fraction", DataType::Decimal128(16, 6), second_with_fraction_kernel, "", vec![time])
+}
+
+fn second_with_fraction_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
+    let times = args[0].as_primitive::<Time64NanosecondType>();
+    let micros = times.iter().map(|t| t.map(|t| i128::from(t % (60 * NANOS_PER_SECOND) / NANOS_PER_MICRO)));
+    Ok(Arc::new(Decimal128Array::from_iter(micros).with_precision_and_scale(16, 6)?))
 }
 
 /// The local date-time of a DATE and a TIME, as a TIMESTAMP_NTZ

@@ -6,6 +6,7 @@ use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr, LogicalPlan, cast};
 use ember_functions::cast::{CastMode, spark_cast};
+use ember_functions::datetime_construct::{self, OnInvalid};
 use ember_functions::time::{self, TimeUnitName};
 
 use crate::call_names::call_name;
@@ -32,10 +33,14 @@ impl Planner<'_> {
                 return Ok(Some((time::to_time(args.to_vec(), false), name)));
             }
             ("hour" | "minute" | "second", 1) if matches!(self.type_of(&args[0], input)?, DataType::Time64(_)) => {
-                match time::time_field(function, arg(0)) {
+                match time::time_field(function, arg(0), false) {
                     Some(expr) => expr,
                     None => return Ok(None),
                 }
+            }
+            ("time", 1) => {
+                let mode = if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy };
+                spark_cast(arg(0), ember_types::time_type(), mode)
             }
             ("time_trunc", 2) => time::time_trunc(arg(0), arg(1)),
             ("time_diff", 3) => time::time_diff(arg(0), arg(1), arg(2)),
@@ -88,10 +93,28 @@ impl Planner<'_> {
         let zone = match args.get(2) {
             None => return Ok(Some(spark_cast(local, session, CastMode::Ansi))),
             Some(Expr::Literal(ScalarValue::Utf8(Some(zone)), _)) => zone.clone(),
-            Some(_) => return Ok(None),
+            Some(zone) => return Ok(Some(self.timestamp_of_fields(function, &args[0], &args[1], zone.clone()))),
         };
         let in_zone = spark_cast(local, DataType::Timestamp(TimeUnit::Microsecond, Some(zone.into())), CastMode::Ansi);
         Ok(Some(cast(in_zone, session)))
+    }
+
+    /// `make_timestamp(date, time, zone)` for a zone that varies by row: the
+    /// six-field form over the date's and the time's fields.
+    fn timestamp_of_fields(&self, function: &str, date: &Expr, time: &Expr, zone: Expr) -> Expr {
+        let date_field = |field: &str| datafusion::functions::datetime::expr_fn::date_part(datafusion::logical_expr::lit(field), date.clone());
+        let time_field = |field: &str| time::time_field(field, time.clone(), true).unwrap_or_else(|| datafusion::logical_expr::lit(0));
+        let fields = vec![
+            date_field("year"),
+            date_field("month"),
+            date_field("day"),
+            time_field("hour"),
+            time_field("minute"),
+            time::second_with_fraction(time.clone()),
+            zone,
+        ];
+        let on_invalid = if self.config.ansi && !function.starts_with("try_") { OnInvalid::Fail } else { OnInvalid::Null };
+        datetime_construct::make_timestamp(fields, Some(&self.config.time_zone), on_invalid)
     }
 }
 
