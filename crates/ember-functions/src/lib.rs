@@ -24,5 +24,8 @@ pub mod regex;
 pub mod seeded_random;
 pub mod show;
 pub mod text_functions;
+pub mod time;
 pub mod to_csv;
 pub mod to_json;
+pub mod variant;
+pub mod variant_binary;

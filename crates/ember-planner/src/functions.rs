@@ -72,6 +72,12 @@ impl Planner<'_> {
             if let Some(planned) = self.plan_extra_function(&lower, &args, &names, input)? {
                 return Ok(planned);
             }
+            if let Some(planned) = self.plan_time_function(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
+            if let Some(planned) = self.plan_variant_function(&lower, &args, &names) {
+                return Ok(planned);
+            }
         }
         let binary = |op: Operator, symbol: &str, args: &mut Vec<Expr>| -> Result<(Expr, String)> {
             expect_args(name, args, 2)?;

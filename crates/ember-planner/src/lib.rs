@@ -52,6 +52,8 @@ pub mod sql;
 mod sql_grouping;
 mod sql_window;
 mod table_functions;
+mod time_functions;
+mod variant_functions;
 mod window;
 
 /// The Spark version whose behaviour Ember reproduces.
