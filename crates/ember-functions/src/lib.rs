@@ -23,6 +23,7 @@ pub mod raise_error;
 pub mod regex;
 pub mod seeded_random;
 pub mod show;
+pub mod sketches;
 pub mod text_functions;
 pub mod to_csv;
 pub mod to_json;

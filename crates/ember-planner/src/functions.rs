@@ -69,6 +69,9 @@ impl Planner<'_> {
             if let Some(planned) = self.plan_spark_scalar(&lower, &args, &names, input)? {
                 return Ok(planned);
             }
+            if let Some(planned) = self.plan_sketch_function(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
             if let Some(planned) = self.plan_extra_function(&lower, &args, &names, input)? {
                 return Ok(planned);
             }

@@ -41,6 +41,7 @@ mod nullable;
 mod parse_relation;
 mod plan;
 mod select_aggregate;
+mod sketch_functions;
 mod source;
 mod python_data_source;
 mod python_udf;
