@@ -5,6 +5,7 @@
 
 pub mod arithmetic;
 pub mod array_insert;
+pub mod binary_join;
 pub mod cast;
 pub mod collections;
 pub mod constructors;

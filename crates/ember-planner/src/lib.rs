@@ -10,6 +10,7 @@
 
 pub mod cache;
 mod cached_plans;
+mod array_aggregates;
 mod call_names;
 mod coercion;
 mod collection_functions;
