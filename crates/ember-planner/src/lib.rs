@@ -10,6 +10,7 @@
 
 pub mod cache;
 mod cached_plans;
+mod array_aggregates;
 mod call_names;
 mod coercion;
 mod collection_functions;
@@ -43,6 +44,7 @@ mod other_columns;
 mod parse_relation;
 mod plan;
 mod select_aggregate;
+mod sketch_functions;
 mod source;
 mod python_data_source;
 mod python_udf;
