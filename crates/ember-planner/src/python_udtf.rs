@@ -14,8 +14,8 @@ use datafusion::logical_expr::{Expr, Extension, LogicalPlan, LogicalPlanBuilder,
 use datafusion::physical_expr::create_physical_expr;
 use ember_protocol::connect::{self, expression::ExprType};
 use ember_python::{
-    AnalyzeArgument, MapCall, MapInPython, PythonFunction, TableFunctionCall, analyze_table_function, argument_values,
-    is_table_function_eval_type,
+    AnalyzeArgument, MapCall, MapInPython, PythonFunction, SelectedColumn, TableFunctionCall, UdtfAnalysis, analyze_table_function,
+    argument_values, is_table_function_eval_type,
 };
 
 use crate::error::{Result, SparkError, from_type_error};
@@ -60,7 +60,6 @@ impl Planner<'_> {
         if join.join_condition.is_some() || !inner.contains(&join.join_type) {
             return Err(SparkError::unsupported("lateral joins other than inner joins without a condition"));
         }
-        let left = self.input(&join.left)?;
         let mut right = join.right.as_deref().ok_or_else(|| SparkError::illegal_argument("LateralJoin without a right side"))?;
         let mut alias = None;
         if let Some(RelType::SubqueryAlias(subquery)) = &right.rel_type {
@@ -72,6 +71,13 @@ impl Planner<'_> {
             Some(RelType::UnresolvedTableValuedFunction(call)) => self.registered_python_table_function(call)?,
             _ => return Err(SparkError::unsupported("LATERAL with anything but a Python table function")),
         };
+        if table_argument(&call.arguments)?.is_some() {
+            // The function sees its table argument, not the left's rows:
+            // its rows beside each row of the left.
+            let cross = connect::Join { left: join.left.clone(), right: join.right.clone(), join_type: JoinType::Cross as i32, ..Default::default() };
+            return self.plan_relation(&connect::Relation { common: None, rel_type: Some(RelType::Join(Box::new(cross))) });
+        }
+        let left = self.input(&join.left)?;
         self.table_function_plan(&call, left, Some(alias))
     }
 
@@ -124,9 +130,10 @@ impl Planner<'_> {
             crate::python_udf::check_argument_order(&call.function_name, &keywords, keyword.as_deref())?;
             keywords.push(keyword);
         }
-        let (input, arguments, table_plan) = match table_argument(&call.arguments)? {
+        let table = table_argument(&call.arguments)?;
+        let (mut input, mut arguments, mut table_plan) = match table {
             Some(_) if lateral.is_some() => return Err(SparkError::unsupported("TABLE arguments in lateral calls")),
-            Some(subquery) => self.table_argument_call(&call.arguments, subquery)?,
+            Some(subquery) => self.table_argument_call(&call.arguments, subquery, &[])?,
             None => {
                 let arguments = self.table_function_arguments(&call.arguments, &input)?;
                 (input, arguments, TableArgumentPlan::default())
@@ -139,14 +146,23 @@ impl Planner<'_> {
             python_ver: python.python_ver.clone(),
             deterministic: call.deterministic,
         };
-        let argument_fields: Fields =
-            arguments.iter().enumerate().map(|(i, a)| Field::new(format!("_{i}"), a.data_type.clone(), true)).collect();
         let to_json = |t: &DataType| ember_types::to_json_type(t).map_err(from_type_error);
-        let input_type_json = to_json(&DataType::Struct(argument_fields.clone()))?;
+        let arguments_type = |arguments: &[Argument]| {
+            let fields: Fields = arguments.iter().enumerate().map(|(i, a)| Field::new(format!("_{i}"), a.data_type.clone(), true)).collect();
+            to_json(&DataType::Struct(fields))
+        };
+        let mut input_type_json = arguments_type(&arguments)?;
         let (return_type, analyze_result) = match &python.return_type {
             Some(return_type) => (ember_types::from_proto(return_type, &self.config.time_zone).map_err(from_type_error)?, None),
             None => {
                 let analysis = self.analyze_call(&function, &arguments, &input_type_json)?;
+                if let Some(subquery) = table.filter(|_| analysis.requires_table_layout()) {
+                    // The table argument again, laid out as `analyze` asked.
+                    let mut laid_out = subquery.clone();
+                    laid_out.table_arg_options = Some(analyzed_layout(&call.function_name, subquery, &analysis)?);
+                    (input, arguments, table_plan) = self.table_argument_call(&call.arguments, &laid_out, &analysis.select)?;
+                    input_type_json = arguments_type(&arguments)?;
+                }
                 let schema = ember_types::json::parse_json_type(&analysis.schema, &self.config.time_zone).map_err(from_type_error)?;
                 (schema, Some(Arc::new(analysis.pickled_result)))
             }
@@ -222,11 +238,13 @@ impl Planner<'_> {
     /// A call with a table argument (`f(df.asTable())`): the table's plan
     /// (sorted by its PARTITION BY and ORDER BY expressions when it has
     /// them), the arguments planned over it, the table one being each row
-    /// as a struct with the partitioning values appended.
+    /// (or its `select`ed columns, when `analyze` chose some) as a struct
+    /// with the partitioning values appended.
     fn table_argument_call(
         &mut self,
         arguments: &[connect::Expression],
         subquery: &connect::SubqueryExpression,
+        select: &[SelectedColumn],
     ) -> Result<(LogicalPlan, Vec<Argument>, TableArgumentPlan)> {
         let relation = self.references.get(&subquery.plan_id).cloned().ok_or_else(|| {
             SparkError::illegal_argument(format!("table argument refers to unknown plan id {}", subquery.plan_id))
@@ -235,14 +253,23 @@ impl Planner<'_> {
         let options = subquery.table_arg_options.clone().unwrap_or_default();
         let names = self.spark_names(&table);
         let mut fields: Vec<Expr> = Vec::new();
-        for (column, name) in table.schema().columns().into_iter().zip(&names) {
-            fields.push(datafusion::logical_expr::lit(name.clone()));
-            fields.push(Expr::Column(column));
+        if select.is_empty() {
+            for (column, name) in table.schema().columns().into_iter().zip(&names) {
+                fields.push(datafusion::logical_expr::lit(name.clone()));
+                fields.push(Expr::Column(column));
+            }
         }
+        for selected in select {
+            let (expr, _) = self.plan_expr(&crate::sql::parse_expression(&selected.name)?, &table)?;
+            let name = if selected.alias.is_empty() { &selected.name } else { &selected.alias };
+            fields.push(datafusion::logical_expr::lit(name.clone()));
+            fields.push(expr);
+        }
+        let field_count = fields.len() / 2;
         let mut plan = TableArgumentPlan::default();
         for (i, partition) in options.partition_spec.iter().enumerate() {
             let (expr, _) = self.plan_expr(partition, &table)?;
-            plan.partition_child_indexes.push(names.len() + i);
+            plan.partition_child_indexes.push(field_count + i);
             fields.push(datafusion::logical_expr::lit(format!("partition_by_{i}")));
             fields.push(expr.clone());
             plan.sort.push(expr.sort(true, true));
@@ -304,6 +331,48 @@ impl Planner<'_> {
             .collect();
         analyze_table_function(function, &described, &argument_values(values)?, input_type_json, &self.config.python_runner_conf)
     }
+}
+
+/// The table argument's options with the partitioning and order `analyze`
+/// asked for; Spark refuses a call that partitions the table itself then.
+fn analyzed_layout(
+    function_name: &str,
+    subquery: &connect::SubqueryExpression,
+    analysis: &UdtfAnalysis,
+) -> Result<connect::subquery_expression::TableArgOptions> {
+    let mut options = subquery.table_arg_options.clone().unwrap_or_default();
+    let partitions = analysis.with_single_partition || !analysis.partition_by.is_empty();
+    if partitions {
+        if options.with_single_partition.unwrap_or(false) || !options.partition_spec.is_empty() {
+            let metadata = "specified its own required partitioning of the input table";
+            let call = "specified the WITH SINGLE PARTITION or PARTITION BY clause; please remove these clauses and retry the query again.";
+            return Err(SparkError::new(
+                crate::error::ErrorKind::Analysis,
+                "TABLE_VALUED_FUNCTION_REQUIRED_METADATA_INCOMPATIBLE_WITH_CALL",
+                "22023",
+                format!("Failed to evaluate the table function {function_name} because its table metadata {metadata}, but the function call {call}"),
+                &[("functionName", function_name.to_string()), ("requestedMetadata", metadata.to_string()), ("invalidFunctionCallProperty", call.to_string())],
+            ));
+        }
+        options.with_single_partition = Some(analysis.with_single_partition);
+        options.partition_spec = analysis.partition_by.iter().map(|name| crate::sql::parse_expression(name)).collect::<Result<_>>()?;
+    }
+    if !analysis.order_by.is_empty() {
+        use connect::expression::sort_order::{NullOrdering, SortDirection};
+        options.order_spec = analysis
+            .order_by
+            .iter()
+            .map(|column| {
+                let nulls_first = column.nulls_first.unwrap_or(column.ascending);
+                Ok(connect::expression::SortOrder {
+                    child: Some(Box::new(crate::sql::parse_expression(&column.name)?)),
+                    direction: if column.ascending { SortDirection::Ascending } else { SortDirection::Descending } as i32,
+                    null_ordering: if nulls_first { NullOrdering::SortNullsFirst } else { NullOrdering::SortNullsLast } as i32,
+                })
+            })
+            .collect::<Result<_>>()?;
+    }
+    Ok(options)
 }
 
 /// An argument's keyword (`a => …`) and value expression.

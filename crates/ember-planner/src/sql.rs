@@ -20,6 +20,7 @@ mod lateral;
 mod organize;
 mod reshape;
 mod sample;
+mod table_argument;
 
 /// A SQL statement, as `spark.sql` runs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -189,6 +190,7 @@ fn tokens(sql: &str) -> Result<(Vec<datafusion::sql::sqlparser::tokenizer::Token
         merged.push(token);
     }
     unkeyword_exists_calls(&mut merged);
+    table_argument::hide(&mut merged);
     Ok((merged, markers))
 }
 
@@ -343,17 +345,22 @@ fn subquery(
     kind: connect::subquery_expression::SubqueryType,
     in_values: Vec<connect::Expression>,
 ) -> Result<connect::Expression> {
-    let mut relation = query_relation(query)?;
-    let plan_id = NEXT_SUBQUERY_PLAN_ID.fetch_add(1, Ordering::Relaxed);
-    relation.common = Some(connect::RelationCommon { plan_id: Some(plan_id), ..Default::default() });
-    Scope::with(|scope| scope.subqueries.push(relation))
-        .ok_or_else(|| SparkError::unsupported("subqueries in expression strings"))?;
+    let plan_id = reference(query_relation(query)?)?;
     Ok(expr(ExprType::SubqueryExpression(connect::SubqueryExpression {
         plan_id,
         subquery_type: kind as i32,
         table_arg_options: None,
         in_subquery_values: in_values,
     })))
+}
+
+/// Gives `relation` a fresh plan id and adds it to the scope's references.
+fn reference(mut relation: connect::Relation) -> Result<i64> {
+    let plan_id = NEXT_SUBQUERY_PLAN_ID.fetch_add(1, Ordering::Relaxed);
+    relation.common = Some(connect::RelationCommon { plan_id: Some(plan_id), ..Default::default() });
+    Scope::with(|scope| scope.subqueries.push(relation))
+        .ok_or_else(|| SparkError::unsupported("subqueries in expression strings"))?;
+    Ok(plan_id)
 }
 
 /// Spark's numeric literal suffixes.
@@ -807,19 +814,7 @@ fn table_with_joins(preceding: Option<connect::Relation>, table: &ast::TableWith
 
 fn table_factor(factor: &ast::TableFactor) -> Result<connect::Relation> {
     let (relation, table_alias) = match factor {
-        ast::TableFactor::Table { name, alias, args: None, .. } if name.0.len() == 1 && Scope::cte(&name.to_string()).is_some() => {
-            (Scope::cte(&name.to_string()).unwrap_or_default(), alias)
-        }
-        ast::TableFactor::Table { name, alias, args: None, .. } => (
-            rel(RelType::Read(connect::Read {
-                is_streaming: false,
-                read_type: Some(connect::read::ReadType::NamedTable(connect::read::NamedTable {
-                    unparsed_identifier: name.0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("."),
-                    options: Default::default(),
-                })),
-            })),
-            alias,
-        ),
+        ast::TableFactor::Table { name, alias, args: None, .. } => (named_relation(name), alias),
         ast::TableFactor::Table { name, alias, args: Some(args), .. } => (table_function(name, &args.args)?, alias),
         ast::TableFactor::Function { name, args, alias, with_ordinality: false, .. } => (table_function(name, args)?, alias),
         ast::TableFactor::Derived { subquery, alias, .. } => (query_relation(subquery)?, alias),
@@ -843,6 +838,20 @@ fn table_factor(factor: &ast::TableFactor) -> Result<connect::Relation> {
     })
 }
 
+/// The table, view or common table expression called `name`.
+fn named_relation(name: &ast::ObjectName) -> connect::Relation {
+    if let Some(cte) = Some(name).filter(|n| n.0.len() == 1).and_then(|n| Scope::cte(&n.to_string())) {
+        return cte;
+    }
+    rel(RelType::Read(connect::Read {
+        is_streaming: false,
+        read_type: Some(connect::read::ReadType::NamedTable(connect::read::NamedTable {
+            unparsed_identifier: name.0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("."),
+            options: Default::default(),
+        })),
+    }))
+}
+
 /// `relation AS alias` or `relation AS alias(columns…)`.
 fn aliased(relation: connect::Relation, alias: &ast::TableAlias) -> connect::Relation {
     let renamed = if alias.columns.is_empty() {
@@ -862,10 +871,12 @@ fn aliased(relation: connect::Relation, alias: &ast::TableAlias) -> connect::Rel
 
 /// `name => value`: an argument passed by name.
 fn named_argument(name: &ast::Ident, value: &ast::Expr) -> Result<connect::Expression> {
-    Ok(expr(ExprType::NamedArgumentExpression(Box::new(connect::NamedArgumentExpression {
-        key: name.value.clone(),
-        value: Some(Box::new(expression(value)?)),
-    }))))
+    Ok(keyword_argument(name, expression(value)?))
+}
+
+/// `name => value` with `value` translated.
+fn keyword_argument(name: &ast::Ident, value: connect::Expression) -> connect::Expression {
+    expr(ExprType::NamedArgumentExpression(Box::new(connect::NamedArgumentExpression { key: name.value.clone(), value: Some(Box::new(value)) })))
 }
 
 /// Table-valued functions in FROM: `range(end)`, `range(start, end[, step[, partitions]])`.
@@ -873,12 +884,13 @@ fn table_function(name: &ast::ObjectName, args: &[ast::FunctionArg]) -> Result<c
     let function = name.to_string().to_lowercase();
     if function != "range" {
         // Resolved when planned: a table function the session registered.
+        let value = |e: &ast::Expr| table_argument::translate(e).unwrap_or_else(|| expression(e));
         let arguments = args
             .iter()
             .map(|arg| match arg {
-                ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => expression(e),
+                ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => value(e),
                 ast::FunctionArg::Named { name, arg: ast::FunctionArgExpr::Expr(e), operator: ast::FunctionArgOperator::RightArrow } => {
-                    named_argument(name, e)
+                    Ok(keyword_argument(name, value(e)?))
                 }
                 other => Err(SparkError::unsupported(format!("table function argument {other}"))),
             })

@@ -61,6 +61,14 @@ pub struct UdtfAnalysis {
     pub pickled_result: Vec<u8>,
 }
 
+impl UdtfAnalysis {
+    /// Whether `analyze` asked for its table argument partitioned, sorted
+    /// or narrowed to some columns.
+    pub fn requires_table_layout(&self) -> bool {
+        self.with_single_partition || !self.partition_by.is_empty() || !self.order_by.is_empty() || !self.select.is_empty()
+    }
+}
+
 /// Runs the function's `analyze` on the arguments: `values` is one row
 /// holding each argument's value (null where not constant), its columns
 /// typed as `input_type_json` (Spark's struct JSON) says.
