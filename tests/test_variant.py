@@ -39,3 +39,26 @@ def test_try_parse_json_and_malformed_input(spark, golden):
     df = spark.createDataFrame([('{"a":1}',), ("{a:1}",), ('{"a":1,"a":2}',)], "j string")
     golden.check_df(df.select(F.to_json(F.try_parse_json("j"))))
     golden.check_error(lambda: df.select(F.parse_json("j")).collect())
+
+
+@requires_client("4.1")
+def test_variant_get(spark, golden):
+    df = spark.createDataFrame([('{"a":1,"b":"x","c":[1,{"d":2.5}],"e":null}',), (None,)], "j string")
+    v = F.parse_json("j")
+    golden.check_df(
+        df.select(
+            F.variant_get(v, "$.a", "int"),
+            F.variant_get(v, "$.b", "string"),
+            F.variant_get(v, "$.c[1].d", "double"),
+            F.variant_get(v, "$.c", "string"),
+            F.variant_get(v, "$['c'][0]", "long"),
+            F.variant_get(v, "$.zz", "int"),
+            F.variant_get(v, "$.e", "int"),
+            F.try_variant_get(v, "$.b", "int"),
+            F.variant_get(v, "$.c[1].d", "int"),
+            F.variant_get(v, "$.a", "string"),
+            F.variant_get(v, "$.c[1].d", "decimal(5,2)"),
+        )
+    )
+    golden.check_df(df.select(F.to_json(F.variant_get(v, "$.c[1]", "variant"))), "variant")
+    golden.check_error(lambda: df.select(F.variant_get(v, "a", "int")).collect(), "bad_path")

@@ -1,7 +1,7 @@
 //! Spark's VARIANT functions over the Arrow form of a variant (a struct of
 //! binary `value` and `metadata`, see [`ember_types::variant_type`]):
-//! `parse_json`/`try_parse_json`, `to_json`, `is_variant_null` and
-//! `is_valid_variant`.
+//! `parse_json`/`try_parse_json`, `to_json`, `is_variant_null`,
+//! `is_valid_variant` and the extraction of `variant_get`.
 
 use std::sync::Arc;
 
@@ -124,4 +124,38 @@ fn is_valid_variant_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
 pub(crate) fn display_json(variants: &StructArray, i: usize) -> String {
     let (value, metadata) = parts(variants, i);
     variant_binary::to_json(value, metadata).unwrap_or_default()
+}
+
+/// The value at a `variant_get` path (`path` checked with
+/// [`variant_binary::parse_path`]) as the text a cast to a scalar type starts
+/// from (see [`variant_binary::cast_text`]); NULL when it is missing or JSON `null`.
+pub fn extract_text(variant: Expr, path: &str) -> Expr {
+    KernelUdf::call("variant_get", DataType::Utf8, extract_text_kernel, path, vec![variant])
+}
+
+fn extract_text_kernel(args: &[ArrayRef], path: &str) -> Result<ArrayRef> {
+    let steps = variant_binary::parse_path(path).unwrap_or_default();
+    let variants = args[0].as_struct();
+    let texts = (0..variants.len()).map(|i| {
+        let (value, metadata) = variants.is_valid(i).then(|| parts(variants, i))?;
+        variant_binary::value_at(value, metadata, &steps).and_then(|sub| variant_binary::cast_text(sub, metadata))
+    });
+    Ok(Arc::new(texts.collect::<StringArray>()))
+}
+
+/// The value at a `variant_get` path as a variant of its own (re-encoded,
+/// so its metadata holds only its own keys); NULL when it is missing.
+pub fn extract_variant(variant: Expr, path: &str) -> Expr {
+    KernelUdf::call("variant_get", ember_types::variant_type(), extract_variant_kernel, path, vec![variant])
+}
+
+fn extract_variant_kernel(args: &[ArrayRef], path: &str) -> Result<ArrayRef> {
+    let steps = variant_binary::parse_path(path).unwrap_or_default();
+    let variants = args[0].as_struct();
+    let subs = (0..variants.len()).map(|i| {
+        let (value, metadata) = variants.is_valid(i).then(|| parts(variants, i))?;
+        let sub = variant_binary::value_at(value, metadata, &steps)?;
+        variant_binary::parse_json(&variant_binary::to_json(sub, metadata)?).ok()
+    });
+    variant_array(subs.collect())
 }

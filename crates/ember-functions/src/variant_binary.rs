@@ -403,6 +403,100 @@ impl Parser<'_> {
     }
 }
 
+/// One step of a `variant_get` path: an object key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathStep {
+    /// `.key`, `['key']` or `["key"]`.
+    Key(String),
+    /// `[n]`.
+    Index(usize),
+}
+
+/// Parses a `variant_get` path (`$`, then `.key`, `['key']` or `[n]` steps);
+/// `None` when it is not one.
+pub fn parse_path(path: &str) -> Option<Vec<PathStep>> {
+    let mut rest = path.strip_prefix('$')?;
+    let mut steps = Vec::new();
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('.') {
+            let end = after.find(['.', '[']).unwrap_or(after.len());
+            if end == 0 {
+                return None;
+            }
+            steps.push(PathStep::Key(after[..end].to_string()));
+            rest = &after[end..];
+        } else if let Some(after) = rest.strip_prefix('[') {
+            let end = after.find(']')?;
+            let inside = &after[..end];
+            let quoted = |q: char| inside.strip_prefix(q).and_then(|k| k.strip_suffix(q));
+            steps.push(match quoted('\'').or_else(|| quoted('"')) {
+                Some(key) => PathStep::Key(key.to_string()),
+                None if !inside.is_empty() && inside.bytes().all(|b| b.is_ascii_digit()) => PathStep::Index(inside.parse().ok()?),
+                None => return None,
+            });
+            rest = &after[end + 1..];
+        } else {
+            return None;
+        }
+    }
+    Some(steps)
+}
+
+/// The value at `path` inside a variant value; `None` when a step is missing.
+pub fn value_at<'a>(value: &'a [u8], metadata: &[u8], path: &[PathStep]) -> Option<&'a [u8]> {
+    let keys = dictionary(metadata)?;
+    let mut current = value;
+    for step in path {
+        let header = *current.first()?;
+        let (basic, info) = (header & 3, header >> 2);
+        current = match (basic, step) {
+            (OBJECT, PathStep::Key(key)) => {
+                let large = (info >> 4) & 1 == 1;
+                let id_width = ((info >> 2) & 3) as usize + 1;
+                let offset_width = (info & 3) as usize + 1;
+                let count_width = if large { 4 } else { 1 };
+                let count = read_le(current, 1, count_width)?;
+                let ids_at = 1 + count_width;
+                let offsets_at = ids_at + count * id_width;
+                let data_at = offsets_at + (count + 1) * offset_width;
+                let i = (0..count).find(|&i| read_le(current, ids_at + i * id_width, id_width).and_then(|id| keys.get(id)) == Some(&key.as_str()))?;
+                current.get(data_at + read_le(current, offsets_at + i * offset_width, offset_width)?..)?
+            }
+            (ARRAY, PathStep::Index(index)) => {
+                let large = (info >> 2) & 1 == 1;
+                let offset_width = (info & 3) as usize + 1;
+                let count_width = if large { 4 } else { 1 };
+                let count = read_le(current, 1, count_width)?;
+                if *index >= count {
+                    return None;
+                }
+                let offsets_at = 1 + count_width;
+                let data_at = offsets_at + (count + 1) * offset_width;
+                current.get(data_at + read_le(current, offsets_at + index * offset_width, offset_width)?..)?
+            }
+            _ => return None,
+        };
+    }
+    Some(current)
+}
+
+/// The text a scalar cast of a variant value starts from: a string's own
+/// text, the JSON text of anything else; `None` for JSON `null`.
+pub fn cast_text(value: &[u8], metadata: &[u8]) -> Option<String> {
+    let header = *value.first()?;
+    if is_variant_null(value) {
+        return None;
+    }
+    if header & 3 == SHORT_STRING {
+        return std::str::from_utf8(value.get(1..1 + (header >> 2) as usize)?).ok().map(str::to_string);
+    }
+    if header == LONG_STRING << 2 | PRIMITIVE {
+        let len = read_le(value, 1, 4)?;
+        return std::str::from_utf8(value.get(5..5 + len)?).ok().map(str::to_string);
+    }
+    to_json(value, metadata)
+}
+
 /// Whether a variant value is the JSON `null` (not a SQL NULL).
 pub fn is_variant_null(value: &[u8]) -> bool {
     value.first() == Some(&(NULL << 2 | PRIMITIVE))
@@ -584,6 +678,26 @@ mod tests {
         assert_eq!(hex(&parse_json("\"héllo\"").unwrap().value), "1968c3a96c6c6f");
         assert_eq!(hex(&parse_json("12345678901234567890").unwrap().value), "2800d20a1feb8ca954ab0000000000000000");
         assert_eq!(hex(&parse_json("123.456e1").unwrap().value), "1c0ad7a3703d4a9340");
+    }
+
+    #[test]
+    fn paths_reach_nested_values() {
+        let v = parse_json(r#"{"a":1,"b":"x","c":[1,{"d":2.5}],"e":null}"#).unwrap();
+        let at = |path: &str| {
+            let steps = parse_path(path).unwrap();
+            value_at(&v.value, &v.metadata, &steps).and_then(|sub| cast_text(sub, &v.metadata))
+        };
+        assert_eq!(at("$.a").as_deref(), Some("1"));
+        assert_eq!(at("$.b").as_deref(), Some("x"));
+        assert_eq!(at("$.c[1].d").as_deref(), Some("2.5"));
+        assert_eq!(at("$['c'][0]").as_deref(), Some("1"));
+        assert_eq!(at("$.c").as_deref(), Some(r#"[1,{"d":2.5}]"#));
+        assert_eq!(at("$.e"), None);
+        assert_eq!(at("$.zz"), None);
+        assert_eq!(at("$.c[5]"), None);
+        for bad in ["a", "$.", "$[x]", "$["] {
+            assert_eq!(parse_path(bad), None, "{bad}");
+        }
     }
 
     #[test]

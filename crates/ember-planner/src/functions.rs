@@ -84,6 +84,9 @@ impl Planner<'_> {
             if let Some(planned) = self.plan_variant_function(&lower, &args, &names) {
                 return Ok(planned);
             }
+            if let Some(planned) = self.plan_variant_get(&lower, &args, &names) {
+                return planned;
+            }
         }
         let binary = |op: Operator, symbol: &str, args: &mut Vec<Expr>| -> Result<(Expr, String)> {
             expect_args(name, args, 2)?;

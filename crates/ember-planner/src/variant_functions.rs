@@ -1,11 +1,16 @@
 //! Plans Spark's VARIANT functions: `parse_json`, `try_parse_json`,
-//! `is_variant_null` and `is_valid_variant` (`to_json` of a variant is
-//! planned with the JSON functions).
+//! `is_variant_null`, `is_valid_variant`, `variant_get` and
+//! `try_variant_get` (`to_json` of a variant is planned with the JSON
+//! functions).
 
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::ScalarValue;
 use datafusion::logical_expr::Expr;
-use ember_functions::variant;
+use ember_functions::cast::{CastMode, is_integral, spark_cast};
+use ember_functions::{variant, variant_binary};
 
 use crate::call_names::call_name;
+use crate::error::{ErrorKind, Result, SparkError};
 use crate::plan::Planner;
 
 impl Planner<'_> {
@@ -22,4 +27,55 @@ impl Planner<'_> {
         };
         Some((expr, call_name(function, names)))
     }
+
+    /// Plans `variant_get(v, path[, type])` and `try_variant_get`: the path
+    /// and the type are literals; scalar types are cast from the value's
+    /// text (ANSI for `variant_get`, NULL on failure for `try_variant_get`).
+    pub(crate) fn plan_variant_get(&self, function: &str, args: &[Expr], names: &[String]) -> Option<Result<(Expr, String)>> {
+        if !matches!(function, "variant_get" | "try_variant_get") || !(2..=3).contains(&args.len()) {
+            return None;
+        }
+        Some(self.variant_get(function, args, names))
+    }
+
+    fn variant_get(&self, function: &str, args: &[Expr], names: &[String]) -> Result<(Expr, String)> {
+        let literal_text = |e: &Expr| match e {
+            Expr::Literal(ScalarValue::Utf8(Some(s)), _) => Some(s.clone()),
+            _ => None,
+        };
+        let name = format!("{function}({}, {})", names[0], names[1]);
+        let path = literal_text(&args[1])
+            .filter(|p| variant_binary::parse_path(p).is_some())
+            .ok_or_else(|| invalid_path(&names[1], function))?;
+        let target = match args.get(2) {
+            None => ember_types::variant_type(),
+            Some(t) => {
+                let text = literal_text(t).ok_or_else(|| SparkError::unsupported(format!("{function} with a non-literal type")))?;
+                ember_types::parse_ddl_type(&text, &self.config.time_zone).map_err(crate::error::from_type_error)?
+            }
+        };
+        let variant = args[0].clone();
+        if matches!(&target, DataType::Struct(fields) if ember_types::is_variant_fields(fields)) {
+            return Ok((variant::extract_variant(variant, &path), name));
+        }
+        let text = variant::extract_text(variant, &path);
+        let mode = if function == "try_variant_get" { CastMode::Try } else { CastMode::Ansi };
+        let expr = match &target {
+            DataType::Utf8 => text,
+            t if is_integral(t) => spark_cast(spark_cast(text, DataType::Decimal128(38, 9), mode), target, mode),
+            _ => spark_cast(text, target, mode),
+        };
+        Ok((expr, name))
+    }
+}
+
+/// `INVALID_VARIANT_GET_PATH` for a path that is not `$` followed by steps.
+fn invalid_path(path: &str, function: &str) -> SparkError {
+    SparkError::new(
+        ErrorKind::Runtime,
+        "INVALID_VARIANT_GET_PATH",
+        "22023",
+        format!("The path `{path}` is not a valid variant extraction path in `{function}`."),
+        &[("path", path.to_string()), ("functionName", format!("`{function}`"))],
+    )
 }
