@@ -5,6 +5,7 @@
 
 pub mod arithmetic;
 pub mod array_insert;
+pub mod arrays_zip;
 pub mod cast;
 pub mod collections;
 pub mod constructors;
@@ -18,11 +19,16 @@ pub mod json;
 pub mod kernel_udf;
 pub mod math;
 pub mod nullability;
+pub mod number_format;
 pub mod numeric_format;
+pub mod overlay;
 pub mod raise_error;
 pub mod regex;
 pub mod seeded_random;
+pub mod sentences;
 pub mod show;
+pub mod string_similarity;
+pub mod text_codecs;
 pub mod text_functions;
 pub mod to_csv;
 pub mod to_json;
