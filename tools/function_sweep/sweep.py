@@ -6,18 +6,27 @@ from pyspark.sql import SparkSession, functions as F
 port, out = sys.argv[1], sys.argv[2]
 plan_in = json.load(open(sys.argv[3])) if len(sys.argv) > 3 else None
 spark = SparkSession.builder.remote(f"sc://localhost:{port}").getOrCreate()
+# The oracle runs with this zone (tools/spark_oracle.sh); Ember defaults to the machine's.
+spark.conf.set("spark.sql.session.timeZone", "UTC")
 df = spark.createDataFrame(
-    [(1, "Spark SQL", 1.5, [1, 2, None], {"a": 1}, datetime.datetime(2024, 1, 2, 3, 4, 5), datetime.date(2024, 2, 29), True, bytearray(b"ab"), decimal.Decimal("1.25"), '{"a": 1}'),
-     (-3, "a,b", -0.5, [3], {"b": 2}, datetime.datetime(2023, 12, 31, 23, 59, 59), datetime.date(2023, 1, 31), False, bytearray(b""), decimal.Decimal("-2.50"), "[1, 2]"),
-     (None, None, None, None, None, None, None, None, None, None, None)],
-    "i int, s string, d double, a array<int>, m map<string,int>, t timestamp, dt date, b boolean, bin binary, dec decimal(5,2), js string",
+    [(1, "Spark SQL", 1.5, [1, 2, None], {"a": 1}, datetime.datetime(2024, 1, 2, 3, 4, 5), datetime.date(2024, 2, 29), True, bytearray(b"ab"), decimal.Decimal("1.25"), '{"a": 1}', [[1], [2, 3]], [("x", 1), ("y", 2)]),
+     (-3, "a,b", -0.5, [3], {"b": 2}, datetime.datetime(2023, 12, 31, 23, 59, 59), datetime.date(2023, 1, 31), False, bytearray(b""), decimal.Decimal("-2.50"), "[1, 2]", [[None], []], [("z", None)]),
+     (None, None, None, None, None, None, None, None, None, None, None, None, None)],
+    "i int, s string, d double, a array<int>, m map<string,int>, t timestamp, dt date, b boolean, bin binary, dec decimal(5,2), js string, aa array<array<int>>, es array<struct<k:string,v:int>>",
 )
 C = F.col
 cands = {
-    "i": C("i"), "s": C("s"), "d": C("d"), "a": C("a"), "m": C("m"), "t": C("t"), "dt": C("dt"), "b": C("b"), "bin": C("bin"), "dec": C("dec"), "js": C("js"),
+    "i": C("i"), "s": C("s"), "d": C("d"), "a": C("a"), "m": C("m"), "t": C("t"), "dt": C("dt"), "b": C("b"), "bin": C("bin"), "dec": C("dec"), "js": C("js"), "aa": C("aa"), "es": C("es"),
 }
-lists = [["i"], ["d"], ["s"], ["a"], ["m"], ["t"], ["dt"], ["b"], ["bin"], ["dec"], [], ["i", "i"], ["d", "d"], ["s", "s"], ["s", "lit:,"], ["a", "i"], ["a", "a"], ["m", "s"], ["m", "m"], ["t", "s"], ["dt", "i"], ["dt", "dt"], ["t", "t"], ["s", "i"], ["s", "lit:a"], ["i", "lit:2"], ["d", "lit:2"], ["s", "i", "i"], ["s", "s", "s"], ["i", "i", "i"], ["a", "i", "i"], ["js", "lit:$.a"], ["lit:1", "lit:2", "i", "s"]]
+lists = [["i"], ["d"], ["s"], ["a"], ["m"], ["t"], ["dt"], ["b"], ["bin"], ["dec"], [], ["i", "i"], ["d", "d"], ["s", "s"], ["s", "lit:,"], ["a", "i"], ["a", "a"], ["m", "s"], ["m", "m"], ["t", "s"], ["dt", "i"], ["dt", "dt"], ["t", "t"], ["s", "i"], ["s", "lit:a"], ["i", "lit:2"], ["d", "lit:2"], ["s", "i", "i"], ["s", "s", "s"], ["i", "i", "i"], ["a", "i", "i"], ["js", "lit:$.a"], ["lit:1", "lit:2", "i", "s"],
+         # Later candidates for functions that need a literal column ("L:"), a unit or nested arrays.
+         ["aa"], ["es"], ["a", "lit:,"], ["i", "L:0"], ["L:YEAR", "t"], ["L:1", "s", "s"], ["t", "lit:Asia/Tokyo"],
+         ["L:2024", "L:2", "L:29"], ["dt", "lit:Mon"], ["s", "lit:256"], ["a", "lit:1", "lit:2"], ["lit:HOUR", "i", "t"],
+         ["lit:HOUR", "t", "t"], ["s", "L:999"], ["d", "L:0", "L:10", "L:5"], ["t", "lit:1 hour"]]
 def arg(spec):
+    if spec.startswith("L:"):
+        v = spec[2:]
+        return F.lit(int(v) if v.isdigit() else v)
     if spec.startswith("lit:"):
         v = spec[4:]
         return int(v) if v.isdigit() else v

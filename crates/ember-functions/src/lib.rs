@@ -5,6 +5,7 @@
 
 pub mod arithmetic;
 pub mod array_insert;
+pub mod arrays_zip;
 pub mod binary_join;
 pub mod cast;
 pub mod collections;
@@ -19,12 +20,17 @@ pub mod json;
 pub mod kernel_udf;
 pub mod math;
 pub mod nullability;
+pub mod number_format;
 pub mod numeric_format;
+pub mod overlay;
 pub mod raise_error;
 pub mod regex;
 pub mod seeded_random;
+pub mod sentences;
 pub mod show;
 pub mod sketches;
+pub mod string_similarity;
+pub mod text_codecs;
 pub mod text_functions;
 pub mod time;
 pub mod to_csv;

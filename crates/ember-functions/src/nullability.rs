@@ -17,9 +17,10 @@ use datafusion::logical_expr::{ColumnarValue, Expr, ReturnFieldArgs, ScalarFunct
 pub enum NullableWhen {
     /// Any argument is nullable (Spark's null-intolerant functions).
     AnyArgument,
-    /// The first argument is nullable (`concat_ws`: its separator).
+    /// The first argument is nullable (`concat_ws`: its separator;
+    /// `format_string`: its format).
     FirstArgument,
-    /// Never (hashes, `format_string`).
+    /// Never (hashes, `current_date`).
     Never,
     /// Always (Spark's functions of one DOUBLE).
     Always,
@@ -89,7 +90,7 @@ impl ScalarUDFImpl for SparkNullability {
 pub fn spark_nullability(function: &str) -> Option<NullableWhen> {
     const ANY_ARGUMENT: &[&str] = &[
         // math (Spark's functions of one DOUBLE are always nullable)
-        "abs", "atan2", "bin", "bit_count", "hex", "hypot", "negative", "pow", "power", "shiftleft", "shiftright",
+        "abs", "array_join", "atan2", "bin", "bit_count", "hex", "hypot", "negative", "pow", "power", "shiftleft", "shiftright",
         "shiftrightunsigned",
         // strings
         "ascii", "base64", "bit_length", "btrim", "char", "char_length", "character_length", "chr", "concat",
@@ -103,7 +104,7 @@ pub fn spark_nullability(function: &str) -> Option<NullableWhen> {
         "second", "timestamp_micros", "timestamp_millis", "timestamp_seconds", "unix_date", "unix_micros",
         "unix_millis", "unix_seconds", "weekday", "weekofyear", "year",
     ];
-    const NEVER: &[&str] = &["format_string", "printf", "hash", "xxhash64", "pi", "e"];
+    const NEVER: &[&str] = &["hash", "xxhash64", "pi", "e", "current_date", "now", "uuid"];
     const ALWAYS: &[&str] = &[
         "acos", "acosh", "asin", "asinh", "atan", "atanh", "bround", "cbrt", "ceil", "ceiling", "cos", "cosh", "cot",
         "csc", "degrees", "exp", "expm1", "factorial", "floor", "radians", "rint", "round", "sec", "sign", "signum",
@@ -115,7 +116,7 @@ pub fn spark_nullability(function: &str) -> Option<NullableWhen> {
         Some(NullableWhen::AnyArgument)
     } else if NEVER.contains(&function) {
         Some(NullableWhen::Never)
-    } else if function == "concat_ws" {
+    } else if matches!(function, "concat_ws" | "format_string" | "printf") {
         Some(NullableWhen::FirstArgument)
     } else {
         None

@@ -219,9 +219,15 @@ impl SparkRegex {
                         result.push(None);
                         continue;
                     };
-                    check_group(&regex, group)?;
-                    let found = regex.captures(value).map(|c| c.get(group as usize).map_or("", |m| m.as_str()).to_string());
-                    result.push(Some(found.unwrap_or_default()));
+                    // As Spark, the group index is checked only when the pattern matches.
+                    let found = match regex.captures(value) {
+                        Some(captures) => {
+                            check_group(&regex, group, "regexp_extract")?;
+                            captures.get(group as usize).map_or("", |m| m.as_str()).to_string()
+                        }
+                        None => String::new(),
+                    };
+                    result.push(Some(found));
                 }
                 Ok(Arc::new(StringArray::from(result)))
             }
@@ -229,19 +235,37 @@ impl SparkRegex {
     }
 }
 
-fn check_group(regex: &Regex, group: i32) -> Result<()> {
+/// `[INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX]` unless `group` is one of
+/// the pattern's groups (0 being the whole match).
+fn check_group(regex: &Regex, group: i32, function: &str) -> Result<()> {
     let groups = regex.captures_len() as i32 - 1;
     if group < 0 || group > groups {
-        return exec_err!(
-            "[INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX] The value of parameter(s) `idx` in `regexp_extract` is invalid: Expects group index between 0 and {groups}, but got {group}."
-        );
+        return Err(ember_errors::SparkError::new(
+            ember_errors::ErrorKind::Runtime,
+            "INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX",
+            "22023",
+            format!(
+                "The value of parameter(s) `idx` in `{function}` is invalid: Expects group index between 0 and {groups}, but got {group}."
+            ),
+            &[
+                ("parameter", "`idx`".to_string()),
+                ("functionName", format!("`{function}`")),
+                ("groupCount", groups.to_string()),
+                ("groupIndex", group.to_string()),
+            ],
+        )
+        .into_datafusion());
     }
     Ok(())
 }
 
 fn extract_all(regex: &Regex, value: &str, group: i32) -> Result<Vec<String>> {
-    check_group(regex, group)?;
-    Ok(regex.captures_iter(value).map(|c| c.get(group as usize).map_or("", |m| m.as_str()).to_string()).collect())
+    let mut found = Vec::new();
+    for captures in regex.captures_iter(value) {
+        check_group(regex, group, "regexp_extract_all")?;
+        found.push(captures.get(group as usize).map_or("", |m| m.as_str()).to_string());
+    }
+    Ok(found)
 }
 
 /// Java's `String.split(regex, limit)` as Spark calls it (limit <= 0: no

@@ -69,6 +69,9 @@ impl Planner<'_> {
             return Ok(planned);
         }
         if !distinct {
+            if let Some(planned) = self.plan_scalar_rewrite(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
             if let Some(planned) = self.plan_spark_scalar(&lower, &args, &names, input)? {
                 return Ok(planned);
             }
@@ -94,6 +97,10 @@ impl Planner<'_> {
             let left = args.pop().unwrap_or_else(|| unreachable_arg());
             Ok((binary_expr(left, op, right), format!("({} {symbol} {})", names[0], names[1])))
         };
+        if lower == "try_mod" && !distinct {
+            self.coerce_string_operands(&mut args, input)?;
+            return self.try_mod(&args, &names, input);
+        }
         if matches!(lower.as_str(), "+" | "-" | "*" | "%" | "mod") && args.len() == 2 {
             self.coerce_string_operands(&mut args, input)?;
         }
@@ -107,7 +114,7 @@ impl Planner<'_> {
         };
         if let Some(op) = arithmetic {
             expect_args(name, &args, 2)?;
-            if let Some(expr) = self.spark_arithmetic(op, &args, input)? {
+            if let Some(expr) = self.spark_arithmetic(op, &args, self.config.ansi, input)? {
                 return Ok((expr, format!("({} {} {})", names[0], op.symbol(), names[1])));
             }
         }
@@ -149,22 +156,7 @@ impl Planner<'_> {
             }
             "%" | "mod" => {
                 expect_args(name, &args, 2)?;
-                let left_type = self.type_of(&args[0], input)?;
-                let right_type = self.type_of(&args[1], input)?;
-                let coercer = datafusion::logical_expr::type_coercion::binary::BinaryTypeCoercer::new(
-                    &left_type,
-                    &Operator::Modulo,
-                    &right_type,
-                );
-                let (l, r) = coercer.get_input_types()?;
-                let result_type = coercer.get_result_type()?;
-                let cast_to = |e: Expr, from: &DataType, to: &DataType| {
-                    let e = if from == to { e } else { datafusion::logical_expr::cast(e, to.clone()) };
-                    if to == &result_type { e } else { datafusion::logical_expr::cast(e, result_type.clone()) }
-                };
-                let left = cast_to(args[0].clone(), &left_type, &l);
-                let right = cast_to(args[1].clone(), &right_type, &r);
-                let expr = SparkZeroChecked::call(ZeroCheckedOp::Remainder, self.config.ansi, result_type.clone(), left, right);
+                let expr = self.remainder(&args, self.config.ansi, input)?;
                 Ok((expr, format!("({} % {})", names[0], names[1])))
             }
             "==" | "=" => binary(Operator::Eq, "=", &mut args),
@@ -263,7 +255,7 @@ impl Planner<'_> {
                 let field_name = field.clone();
                 let expr = extract_field(&field_name, args.remove(1))?;
                 let rendered = match lower.as_str() {
-                    "extract" => format!("extract({field_name} FROM {})", names[1]),
+                    "extract" | "datepart" => format!("{lower}({field_name} FROM {})", names[1]),
                     _ => format!("{lower}({}, {})", names[0], names[1]),
                 };
                 Ok((expr, rendered))
@@ -326,7 +318,7 @@ impl Planner<'_> {
     /// Spark's arithmetic where DataFusion's differs: decimal operands (with
     /// Spark's result type) and, under ANSI mode, integral `+`, `-` and `*`
     /// (overflow fails). `None` leaves the operation to DataFusion.
-    fn spark_arithmetic(&self, op: ArithmeticOp, args: &[Expr], input: &LogicalPlan) -> Result<Option<Expr>> {
+    fn spark_arithmetic(&self, op: ArithmeticOp, args: &[Expr], ansi: bool, input: &LogicalPlan) -> Result<Option<Expr>> {
         let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
         let shifts_date = matches!(op, ArithmeticOp::Add | ArithmeticOp::Subtract);
         match (&types[0], &types[1]) {
@@ -338,7 +330,7 @@ impl Planner<'_> {
             }
             _ => {}
         }
-        let mode = if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy };
+        let mode = if ansi { CastMode::Ansi } else { CastMode::Legacy };
         let is_decimal = |t: &DataType| matches!(t, DataType::Decimal128(..));
         if types.iter().any(is_decimal) {
             let mut operands = Vec::with_capacity(2);
@@ -358,16 +350,47 @@ impl Planner<'_> {
             let return_type = decimal_result_type(op, decimals[0], decimals[1]);
             let right = operands.pop().unwrap_or_else(unreachable_arg);
             let left = operands.pop().unwrap_or_else(unreachable_arg);
-            return Ok(Some(arithmetic::spark_arithmetic(op, self.config.ansi, return_type, left, right)));
+            return Ok(Some(arithmetic::spark_arithmetic(op, ansi, return_type, left, right)));
         }
         let checked = matches!(op, ArithmeticOp::Add | ArithmeticOp::Subtract | ArithmeticOp::Multiply);
-        if !(checked && self.config.ansi && types.iter().all(is_integral)) {
+        if !(checked && ansi && types.iter().all(is_integral)) {
             return Ok(None);
         }
         let wider = if integral_width(&types[0]) >= integral_width(&types[1]) { &types[0] } else { &types[1] };
         let widen = |e: &Expr, t: &DataType| if t == wider { e.clone() } else { datafusion::logical_expr::cast(e.clone(), wider.clone()) };
         let (left, right) = (widen(&args[0], &types[0]), widen(&args[1], &types[1]));
         Ok(Some(arithmetic::spark_arithmetic(op, true, wider.clone(), left, right)))
+    }
+
+    /// Spark's `%` of two non-decimal operands (DataFusion's common type);
+    /// a zero divisor fails under `ansi` and gives NULL otherwise.
+    fn remainder(&self, args: &[Expr], ansi: bool, input: &LogicalPlan) -> Result<Expr> {
+        if let Some(expr) = self.spark_arithmetic(ArithmeticOp::Remainder, args, ansi, input)? {
+            return Ok(expr);
+        }
+        let left_type = self.type_of(&args[0], input)?;
+        let right_type = self.type_of(&args[1], input)?;
+        let coercer = datafusion::logical_expr::type_coercion::binary::BinaryTypeCoercer::new(
+            &left_type,
+            &Operator::Modulo,
+            &right_type,
+        );
+        let (l, r) = coercer.get_input_types()?;
+        let result_type = coercer.get_result_type()?;
+        let cast_to = |e: Expr, from: &DataType, to: &DataType| {
+            let e = if from == to { e } else { datafusion::logical_expr::cast(e, to.clone()) };
+            if to == &result_type { e } else { datafusion::logical_expr::cast(e, result_type.clone()) }
+        };
+        let left = cast_to(args[0].clone(), &left_type, &l);
+        let right = cast_to(args[1].clone(), &right_type, &r);
+        let expr = SparkZeroChecked::call(ZeroCheckedOp::Remainder, ansi, result_type.clone(), left, right);
+        Ok(expr)
+    }
+
+    /// `try_mod(a, b)`: Spark's `%` that gives NULL instead of failing.
+    pub(crate) fn try_mod(&self, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<(Expr, String)> {
+        expect_args("try_mod", args, 2)?;
+        Ok((self.remainder(args, false, input)?, format!("try_mod({}, {})", names[0], names[1])))
     }
 
     /// A date shifted by a day-time interval: a DATE when the interval is a

@@ -27,6 +27,7 @@ mod lateral;
 mod grouping;
 mod input_types;
 mod json_functions;
+mod scalar_rewrites;
 mod spark_scalars;
 mod string_coercion;
 mod literal;

@@ -77,6 +77,11 @@ pub trait Catalog {
     fn checkpoint(&self, _id: &str) -> Option<Arc<crate::cache::CacheEntry>> {
         None
     }
+
+    /// The session's current database (`current_schema()`).
+    fn current_database_name(&self) -> String {
+        "default".to_string()
+    }
 }
 
 /// A planned query: the DataFusion plan and the Spark name of each of its

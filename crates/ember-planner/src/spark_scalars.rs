@@ -72,7 +72,7 @@ impl Planner<'_> {
             }
             ("date_format", 2) => {
                 let timestamp = self.as_timestamp(arg(0), input)?;
-                PatternFunction::DateFormat.call(timestamp, arg(1), &self.config.time_zone, self.config.ansi)
+                PatternFunction::DateFormat.call(timestamp, cast(arg(1), DataType::Utf8), &self.config.time_zone, self.config.ansi)
             }
             ("dayname", 1) => {
                 let timestamp = self.as_timestamp(arg(0), input)?;
@@ -122,7 +122,7 @@ impl Planner<'_> {
         Ok(Some((expr, name)))
     }
 
-    fn cast_mode(&self) -> CastMode {
+    pub(crate) fn cast_mode(&self) -> CastMode {
         if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy }
     }
 

@@ -13,7 +13,7 @@ use crate::plan::Planner;
 fn string_arguments(function: &str) -> usize {
     match function {
         "upper" | "lower" | "ucase" | "lcase" | "initcap" | "bit_length" | "octet_length" | "unhex" | "url_encode"
-        | "url_decode" | "try_url_decode" | "repeat" | "substr" | "substring" | "lpad" | "rpad" | "soundex" => 1,
+        | "url_decode" | "try_url_decode" | "repeat" | "substr" | "substring" | "lpad" | "rpad" | "soundex" | "unbase64" | "format_string" | "printf" => 1,
         "contains" | "startswith" | "endswith" | "instr" | "levenshtein" | "locate" | "position" | "split_part"
         | "like" | "ilike" | "rlike" | "regexp" | "regexp_like" | "trim" | "btrim" | "ltrim" | "rtrim" => 2,
         "replace" => 3,

@@ -258,6 +258,10 @@ impl Drop for Session {
 }
 
 impl Catalog for Session {
+    fn current_database_name(&self) -> String {
+        self.current_database()
+    }
+
     fn temp_view(&self, name: &str) -> Option<connect::Relation> {
         self.views.read().unwrap_or_else(|e| e.into_inner()).get(&name.to_lowercase()).cloned()
     }

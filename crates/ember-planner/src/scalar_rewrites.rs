@@ -1,0 +1,247 @@
+//! Spark scalar functions Ember plans by rewriting the call before the
+//! registry sees it: aliases under Spark's names (`chr`, `to_char` of
+//! datetimes, `to_varchar`), session facts (`current_catalog`,
+//! `current_schema`, `current_path`, `localtimestamp`, `collation`),
+//! Spark's typing where DataFusion's differs (`now`/`current_timestamp` as
+//! TIMESTAMP, `nvl2`, `last_day` of timestamps, `to_timestamp` of numbers as
+//! seconds, `try_to_date` of numbers, `arrays_zip` field names, seeded
+//! `uuid`/`shuffle`), units given as a column (`date_trunc`, `trunc`),
+//! negative lengths and positions (`lpad`/`rpad`, `overlay`), and calls of
+//! Ember's kernels (`make_date`, `to_number`/`try_to_number`, `to_base32`, `from_base32`, `hmac`, `validate_utf8`,
+//! `jaro_winkler_similarity`, `sentences`).
+
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::ScalarValue;
+use datafusion::logical_expr::{Expr, LogicalPlan, cast, lit, when};
+use ember_functions::cast::{CastMode, is_integral, spark_cast};
+use ember_functions::datetime_construct::{self, OnInvalid};
+use ember_functions::{overlay, sentences, string_similarity, text_codecs};
+use ember_types::{timestamp_ntz_type, timestamp_type};
+
+use crate::call_names::call_name;
+use crate::error::{Result, SparkError};
+use crate::plan::Planner;
+
+/// `date_trunc`'s units and the spellings Spark accepts for each.
+const DATE_TRUNC_UNITS: &[(&str, &[&str])] = &[
+    ("YEAR", &["YEAR", "YYYY", "YY"]),
+    ("QUARTER", &["QUARTER"]),
+    ("MONTH", &["MONTH", "MM", "MON"]),
+    ("WEEK", &["WEEK"]),
+    ("DAY", &["DAY", "DD"]),
+    ("HOUR", &["HOUR"]),
+    ("MINUTE", &["MINUTE"]),
+    ("SECOND", &["SECOND"]),
+    ("MILLISECOND", &["MILLISECOND"]),
+    ("MICROSECOND", &["MICROSECOND"]),
+];
+
+/// The only collation Ember has, Spark's default.
+const DEFAULT_COLLATION: &str = "UTF8_BINARY";
+
+impl Planner<'_> {
+    /// Plans `function` (lower case, planned `args`) if it is one of this
+    /// module's; `None` leaves it to the others.
+    pub(crate) fn plan_scalar_rewrite(
+        &mut self,
+        function: &str,
+        args: &[Expr],
+        names: &[String],
+        input: &LogicalPlan,
+    ) -> Result<Option<(Expr, String)>> {
+        let arg = |i: usize| args[i].clone();
+        let name = call_name(function, names);
+        let types = args.iter().map(|a| self.type_of(a, input)).collect::<Result<Vec<_>>>()?;
+        let is_datetime = |t: &DataType| matches!(t, DataType::Date32 | DataType::Timestamp(..));
+        let expr = match (function, args.len()) {
+            // `datafusion-spark`'s `char` fails on a NULL scalar.
+            ("chr", 1) if matches!(&args[0], Expr::Literal(v, _) if v.is_null()) => lit(ScalarValue::Utf8(None)),
+            ("chr", 1) => self.call_registered("char", vec![cast(arg(0), DataType::Int64)], names, false, input)?.0,
+            ("to_char" | "to_varchar", 2) if is_datetime(&types[0]) => {
+                let planned = self.plan_spark_scalar("date_format", args, names, input)?;
+                return Ok(planned.map(|(expr, _)| (expr, call_name("date_format", names))));
+            }
+            ("current_catalog", 0) => lit("spark_catalog"),
+            ("current_database" | "current_schema", 0) => {
+                return Ok(Some((lit(self.catalog.current_database_name()), "current_schema()".to_string())));
+            }
+            ("current_path", 0) => lit(format!("system.builtin,system.session,spark_catalog.{}", self.catalog.current_database_name())),
+            ("now" | "current_timestamp", 0) => self.now(input)?,
+            ("localtimestamp", 0) => spark_cast(self.now(input)?, timestamp_ntz_type(), CastMode::Legacy),
+            ("collation", 1) => lit(format!("SYSTEM.BUILTIN.{DEFAULT_COLLATION}")),
+            ("collate", 2) => match &args[1] {
+                Expr::Literal(ScalarValue::Utf8(Some(c)), _) if c.eq_ignore_ascii_case(DEFAULT_COLLATION) => arg(0),
+                _ => return Err(SparkError::unsupported(format!("collation {}", names[1]))),
+            },
+            ("input_file_block_start" | "input_file_block_length", 0) => lit(-1i64),
+            ("nvl2", 3) => {
+                let common = crate::coercion::wider_type(&types[1], &types[2], self.config.ansi).unwrap_or_else(|| types[1].clone());
+                let as_common = |e: Expr, t: &DataType| if *t == common { e } else { spark_cast(e, common.clone(), self.cast_mode()) };
+                when(arg(0).is_not_null(), as_common(arg(1), &types[1])).otherwise(as_common(arg(2), &types[2]))?
+            }
+            ("last_day", 1) if types[0] != DataType::Date32 => {
+                let date = spark_cast(arg(0), DataType::Date32, self.cast_mode());
+                self.call_registered("last_day", vec![date], names, false, input)?.0
+            }
+            ("to_timestamp" | "to_timestamp_ltz" | "try_to_timestamp", 1) if types[0].is_numeric() => {
+                seconds_to_timestamp(arg(0), &types[0], &self.config.time_zone)
+            }
+            ("try_to_date", 1) if types[0].is_numeric() || types[0] == DataType::Boolean => {
+                lit(ScalarValue::Date32(None))
+            }
+            ("date_trunc", 2) => {
+                let target = timestamp_type(&self.config.time_zone);
+                let timestamp = if matches!(types[1], DataType::Timestamp(..)) { arg(1) } else { spark_cast(arg(1), target, self.cast_mode()) };
+                self.unit_from_column("date_trunc", arg(0), DATE_TRUNC_UNITS, |unit| vec![lit(unit), timestamp.clone()], names, input)?
+            }
+            ("trunc", 2) => {
+                let date = spark_cast(arg(0), DataType::Date32, self.cast_mode());
+                self.unit_from_column("trunc", arg(1), &DATE_TRUNC_UNITS[..4], |unit| vec![date.clone(), lit(unit)], names, input)?
+            }
+            ("lpad" | "rpad", 2 | 3) if is_integral(&types[1]) && !is_binary(&types[0]) => {
+                let length = when(arg(1).lt(lit(0)), lit(0i64)).otherwise(cast(arg(1), DataType::Int64))?;
+                let mut padded = vec![arg(0), length];
+                padded.extend(args.get(2).cloned());
+                self.call_registered(function, padded, names, false, input)?.0
+            }
+            ("overlay", 3 | 4) if !is_binary(&types[0]) => {
+                let len = args.get(3).cloned().unwrap_or_else(|| lit(-1));
+                overlay::overlay(arg(0), arg(1), arg(2), len)
+            }
+            ("make_date", 3) => {
+                let on_invalid = if self.config.ansi { OnInvalid::Fail } else { OnInvalid::Null };
+                let fields = vec![arg(0), arg(1), arg(2), lit(0), lit(0), lit(0)];
+                cast(datetime_construct::make_timestamp(fields, None, on_invalid), DataType::Date32)
+            }
+            ("named_struct", 0) => {
+                let empty = datafusion::arrow::array::StructArray::new_empty_fields(1, None);
+                Expr::Literal(ScalarValue::Struct(Arc::new(empty)), None)
+            }
+            ("arrays_zip", n) if n > 0 => match self.arrays_zip(args, names, &types)? {
+                Some(zipped) => zipped,
+                None => return Ok(None),
+            },
+            ("uuid", 1) => return Ok(Some((self.call_registered("uuid", vec![], names, false, input)?.0, "uuid()".to_string()))),
+            ("shuffle", 2) => {
+                let (expr, _) = self.call_registered("shuffle", vec![arg(0)], names, false, input)?;
+                return Ok(Some((expr, format!("shuffle({})", names[0]))));
+            }
+            ("unbase64", 1) => text_codecs::unbase64(arg(0), &types[0]),
+            ("to_number" | "try_to_number", 2) => match &args[1] {
+                Expr::Literal(format, _) if !format.is_null() => {
+                    ember_functions::number_format::to_number(arg(0), &format.to_string(), function == "to_number")?
+                }
+                _ => return Ok(None),
+            },
+            ("timestampadd" | "timestamp_add" | "timestampdiff" | "timestamp_diff", 3) => {
+                let Expr::Literal(ScalarValue::Utf8(Some(unit)), _) = &args[0] else { return Ok(None) };
+                let Some(unit_micros) = micros_per_unit(unit) else {
+                    return Err(SparkError::unsupported(format!("{function} by {unit}")));
+                };
+                let shown = format!("{}({unit}, {}, {})", function.replace('_', ""), names[1], names[2]);
+                let expr = if function.contains("add") {
+                    let micros = cast(arg(2), DataType::Int64) + cast(arg(1), DataType::Int64) * lit(unit_micros);
+                    cast(micros, types[2].clone())
+                } else {
+                    let elapsed = cast(arg(2), DataType::Int64) - cast(arg(1), DataType::Int64);
+                    elapsed / lit(unit_micros)
+                };
+                return Ok(Some((expr, shown)));
+            }
+            ("to_base32", 1) => text_codecs::to_base32(arg(0), &types[0]),
+            ("from_base32", 1) => text_codecs::from_base32(arg(0), &types[0]),
+            ("hmac", 2 | 3) => {
+                let algorithm = args.get(2).cloned().unwrap_or_else(|| lit("SHA-256"));
+                let name = format!("hmac({}, {}, {})", names[0], names[1], names.get(2).map_or("SHA-256", String::as_str));
+                return Ok(Some((text_codecs::hmac(arg(0), &types[0], arg(1), &types[1], algorithm), name)));
+            }
+            ("validate_utf8" | "try_validate_utf8", 1) => text_codecs::validate_utf8(arg(0), &types[0], function == "validate_utf8"),
+            ("jaro_winkler_similarity", 2) => string_similarity::jaro_winkler_similarity(arg(0), arg(1)),
+            ("sentences", 1..=3) => sentences::sentences(arg(0)),
+            _ => return Ok(None),
+        };
+        Ok(Some((expr, name)))
+    }
+
+    /// The query's start as a TIMESTAMP in the session time zone.
+    fn now(&mut self, input: &LogicalPlan) -> Result<Expr> {
+        let (now, _) = self.call_registered("now", vec![], &[], false, input)?;
+        Ok(cast(now, timestamp_type(&self.config.time_zone)))
+    }
+
+    /// `function` whose unit is a column: the call with each unit Spark
+    /// knows, picked by the column's value (NULL for others).
+    fn unit_from_column(
+        &mut self,
+        function: &str,
+        unit: Expr,
+        units: &[(&str, &[&str])],
+        call_args: impl Fn(&str) -> Vec<Expr>,
+        names: &[String],
+        input: &LogicalPlan,
+    ) -> Result<Expr> {
+        let upper = datafusion::functions::string::expr_fn::upper(cast(unit, DataType::Utf8));
+        let mut cases: Option<datafusion::logical_expr::conditional_expressions::CaseBuilder> = None;
+        for (canonical, spellings) in units {
+            let (call, _) = self.call_registered(function, call_args(canonical), names, false, input)?;
+            let matches = upper.clone().in_list(spellings.iter().map(|s| lit(*s)).collect(), false);
+            cases = Some(match cases {
+                None => when(matches, call),
+                Some(mut builder) => builder.when(matches, call),
+            });
+        }
+        let cases = cases.ok_or_else(|| SparkError::unsupported(function.to_string()))?;
+        Ok(cases.end()?)
+    }
+
+    /// `arrays_zip(a, b, …)` with Spark's field names: a column's name for a
+    /// column, else the argument's position from 0.
+    fn arrays_zip(&self, args: &[Expr], names: &[String], types: &[DataType]) -> Result<Option<Expr>> {
+        let mut elements = Vec::with_capacity(types.len());
+        for t in types {
+            match t {
+                DataType::List(element) => elements.push(element.data_type().clone()),
+                _ => return Ok(None),
+            }
+        }
+        let field_names: Vec<String> = args
+            .iter()
+            .zip(names)
+            .enumerate()
+            .map(|(i, (arg, name))| if matches!(arg, Expr::Column(_) | Expr::Alias(_)) { name.clone() } else { i.to_string() })
+            .collect();
+        Ok(Some(ember_functions::arrays_zip::arrays_zip(args.to_vec(), &field_names, &elements)))
+    }
+}
+
+/// The microseconds of a `timestampadd`/`timestampdiff` unit of fixed length.
+fn micros_per_unit(unit: &str) -> Option<i64> {
+    Some(match unit.to_ascii_uppercase().as_str() {
+        "MICROSECOND" => 1,
+        "MILLISECOND" => 1_000,
+        "SECOND" => 1_000_000,
+        "MINUTE" => 60_000_000,
+        "HOUR" => 3_600_000_000,
+        "DAY" | "DAYOFYEAR" => 86_400_000_000,
+        "WEEK" => 604_800_000_000,
+        _ => return None,
+    })
+}
+
+/// Whether Spark's byte variant of a string function applies.
+fn is_binary(data_type: &DataType) -> bool {
+    matches!(data_type, DataType::Binary | DataType::LargeBinary | DataType::BinaryView)
+}
+
+/// A number of seconds since the epoch as a TIMESTAMP (Spark's
+/// `to_timestamp` of a number); fractions keep their microseconds.
+fn seconds_to_timestamp(seconds: Expr, data_type: &DataType, time_zone: &str) -> Expr {
+    let micros = if is_integral(data_type) {
+        cast(seconds, DataType::Int64) * lit(1_000_000i64)
+    } else {
+        cast(cast(seconds, DataType::Float64) * lit(1_000_000f64), DataType::Int64)
+    };
+    cast(micros, timestamp_type(time_zone))
+}

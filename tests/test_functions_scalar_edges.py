@@ -1,0 +1,128 @@
+"""Scalar functions of pyspark.sql.functions at their edges, as the function
+sweep found them (tools/function_sweep): negative lengths and positions,
+units and formats given as columns, numbers where strings or datetimes are
+expected, Spark's result types and names; and the scalars Ember added after
+it: session facts, base32, hmac, UTF-8 validation, jaro_winkler_similarity,
+sentences, try_mod, collations."""
+
+import datetime
+
+from pyspark.sql import functions as F
+
+
+def test_chr_and_pads(spark, golden):
+    golden.check_df(spark.sql("SELECT chr(-3), chr(65), chr(321), chr(0), chr(NULL)"))
+    golden.check_df(
+        spark.sql("SELECT lpad('ab', -3), rpad('ab', -3), lpad('ab', 5, ''), rpad('ab', 0), lpad('abc', 2), rpad('abc', 5, 'xy'), lpad('a', NULL)"),
+        "pads",
+    )
+
+
+def test_formats_and_units_from_columns(spark, golden):
+    golden.check_df(spark.sql("SELECT s, date_format(DATE'2024-02-29', s) FROM VALUES ('yyyy'), ('MM-dd'), (NULL) AS t(s)"), ordered=False)
+    golden.check_df(
+        spark.sql(
+            "SELECT s, date_trunc(s, DATE'2024-02-29') a, trunc(DATE'2024-02-29', s) b "
+            "FROM VALUES ('YEAR'), ('mm'), ('week'), ('QUARTER'), ('hour'), ('DD'), ('bogus'), (NULL) AS t(s)"
+        ),
+        "trunc",
+        ordered=False,
+    )
+    df = spark.createDataFrame([(1, "2024-02-29"), (-3, None)], "i int, s string")
+    golden.check_df(df.select(F.date_format(F.to_date("s"), F.col("i")), F.to_char(F.to_date("s"), F.lit("yyyy"))), "api")
+
+
+def test_numbers_where_strings_are_expected(spark, golden):
+    golden.check_df(spark.sql("SELECT format_string(1, 2), printf(1.5), format_string('%d-%s', 1, 'a'), unbase64(12), unbase64('YWI=')"))
+
+
+def test_now_and_today_types(spark, golden):
+    df = spark.sql("SELECT now() a, current_timestamp() b, localtimestamp() c, current_date() d, curdate() e")
+    golden.check("schema", [(f.name, f.dataType.simpleString(), f.nullable) for f in df.schema.fields])
+    golden.check_df(spark.sql("SELECT typeof(now()), typeof(localtimestamp()), now() IS NULL, current_date() IS NULL"), "typeof")
+
+
+def test_nvl2_last_day_overlay(spark, golden):
+    golden.check_df(spark.sql("SELECT nvl2('a', 1, 2), nvl2(NULL, 1, 2.5), nvl2(NULL, 'x', NULL)"))
+    times = spark.createDataFrame([(datetime.datetime(2024, 2, 10, 10),), (None,)], "t timestamp")
+    golden.check_df(times.select(F.last_day("t"), F.last_day(F.lit("2024-02-10"))), "last_day")
+    golden.check_df(
+        spark.sql(
+            "SELECT overlay('Spark SQL', 'ANSI ', -3), overlay('Spark SQL' PLACING '_' FROM 0), "
+            "overlay('Spark SQL', 'x', -1, 2), overlay('abc', 'x', 10), overlay('abc', 'xyz', 2, 0), overlay(NULL, 'x', 1)"
+        ),
+        "overlay",
+    )
+
+
+def test_regexp_extract_group_index(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT regexp_extract('abc', 'a(b)', 2)").collect())
+    golden.check_error(lambda: spark.sql("SELECT regexp_extract_all('abc', 'a(b)', -1)").collect(), "all")
+
+
+def test_datetime_conversions_of_numbers(spark, golden):
+    times = spark.createDataFrame([(datetime.datetime(2024, 1, 2, 3, 4, 5),), (None,)], "t timestamp")
+    golden.check_df(times.select(F.to_char("t", F.lit("yyyy HH")), F.expr("to_varchar(t, 'yyyy')"), F.expr("to_char(DATE'2024-02-29', 'yyyy')")))
+    golden.check_df(
+        spark.sql("SELECT to_timestamp(1), to_timestamp(-3), to_timestamp(1L), to_timestamp_ltz(1), try_to_timestamp(1), try_to_date(1), try_to_date(1.5D)"),
+        "numbers",
+    )
+    df = spark.createDataFrame([(1,), (-3,), (None,)], "i int")
+    golden.check_df(df.select(F.to_timestamp("i"), F.expr("try_to_date(i)")), "api")
+
+
+def test_make_date(spark, golden):
+    golden.check_df(spark.sql("SELECT make_date(2024, 2, 29), make_date(NULL, 1, 1)"))
+    golden.check_error(lambda: spark.sql("SELECT make_date(2024, 13, 1)").collect(), "month")
+    golden.check_error(lambda: spark.sql("SELECT make_date(2024, 2, 30)").collect(), "day")
+
+
+def test_struct_results(spark, golden):
+    golden.check_df(spark.sql("SELECT arrays_zip(array(1, 2), array('a')), arrays_zip(array(1))"))
+    df = spark.createDataFrame([([1, 2], ["x"]), (None, ["y"])], "a array<int>, b array<string>")
+    golden.check_df(df.select(F.arrays_zip("a", "b"), F.arrays_zip("b", F.array(F.lit(1)))), "columns")
+    golden.check_df(spark.sql("SELECT named_struct()"), "named_struct")
+
+
+def test_session_facts(spark, golden):
+    golden.check_df(spark.sql("SELECT current_catalog(), current_database(), current_schema(), current_path()"))
+    golden.check_df(spark.sql("SELECT collation('abc'), collate('abc', 'UTF8_BINARY'), input_file_block_start(), input_file_block_length()"), "misc")
+
+
+def test_base32_hmac_and_utf8(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT to_base32('abc'), to_base32(x'00ff'), to_base32(NULL), from_base32('MFRGG==='), from_base32('mf RGG!'), "
+            "from_base32('MFRG=GA'), from_base32('3'), from_base32(12)"
+        )
+    )
+    golden.check_df(
+        spark.sql("SELECT hex(hmac('key', 'msg')), hex(hmac('key', 'msg', 'SHA256')), hex(hmac(x'00', x'00', 'SHA512')), hmac(NULL, 'a')"),
+        "hmac",
+    )
+    golden.check_error(lambda: spark.sql("SELECT hmac('', 'msg')").collect(), "hmac_empty_key")
+    golden.check_df(spark.sql("SELECT validate_utf8('abc'), try_validate_utf8(x'80'), try_validate_utf8('abc'), validate_utf8(NULL)"), "utf8")
+    golden.check_error(lambda: spark.sql("SELECT validate_utf8(x'80')").collect(), "invalid_utf8")
+
+
+def test_jaro_winkler_and_sentences(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT jaro_winkler_similarity('Spark', 'Sparkle') a, jaro_winkler_similarity('', '') b, "
+            "jaro_winkler_similarity('MARTHA', 'MARHTA') c, jaro_winkler_similarity('DIXON', 'DICKSONX') d, "
+            "jaro_winkler_similarity('ab', 'ba') e, jaro_winkler_similarity('héllo', 'hello') f, jaro_winkler_similarity('a', NULL) g"
+        )
+    )
+    golden.check_df(
+        spark.sql(
+            "SELECT sentences('Hello world. how are you? I am fine!') a, sentences('') b, sentences(NULL) c, "
+            "sentences('don''t stop 3.14 e.g. the U.S. now.') d, sentences('a,b;c  d.e f', 'en', 'US') e"
+        ),
+        "sentences",
+    )
+
+
+def test_try_mod(spark, golden):
+    golden.check_df(spark.sql("SELECT try_mod(7, 0), try_mod(-7, 2), try_mod(7.5, 2), try_mod(7L, 0L), try_mod(7.5D, 0D), try_mod(-7, 0.0)"))
+    df = spark.createDataFrame([(7, 0), (-7, 2), (None, 1)], "a int, b int")
+    golden.check_df(df.select(F.try_mod("a", "b")), "api")
