@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use arrow::array::{
+use arrow::array::{Time64NanosecondArray, 
     Array, ArrayRef, AsArray, BooleanArray, Date32Array, Decimal128Array, Float32Array, Float64Array, Int64Array,
     StringArray,
 };
@@ -130,6 +130,10 @@ fn cast_array_in_units(
     if is_numeric(source) && is_integral(target) {
         return to_integral(array, target, mode);
     }
+    if matches!(source, DataType::Time64(_)) && is_integral(target) {
+        let seconds = crate::time::seconds_of_times(array).map_err(|e| SparkError::internal(e.to_string()))?;
+        return arrow_cast(&seconds, target, mode);
+    }
     if is_numeric(source) {
         if let DataType::Decimal128(precision, scale) = target {
             return to_decimal(array, *precision, *scale, mode);
@@ -206,6 +210,10 @@ fn from_strings(array: &ArrayRef, target: &DataType, mode: CastMode) -> Result<A
         }
         DataType::Date32 => {
             Arc::new(Date32Array::from(collect_values(len, input, mode, |s| parse_date(s), invalid(ErrorKind::DateTime))?))
+        }
+        DataType::Time64(_) => {
+            let nanos = collect_values(len, input, mode, |s| crate::time::parse_time(s), invalid(ErrorKind::DateTime))?;
+            return arrow_cast(&(Arc::new(Time64NanosecondArray::from(nanos)) as ArrayRef), target, CastMode::Ansi);
         }
         DataType::Decimal128(precision, scale) => {
             let mut values = Vec::with_capacity(len);

@@ -5,6 +5,7 @@
 
 pub mod arithmetic;
 pub mod array_insert;
+pub mod binary_join;
 pub mod cast;
 pub mod collections;
 pub mod constructors;
@@ -23,6 +24,10 @@ pub mod raise_error;
 pub mod regex;
 pub mod seeded_random;
 pub mod show;
+pub mod sketches;
 pub mod text_functions;
+pub mod time;
 pub mod to_csv;
 pub mod to_json;
+pub mod variant;
+pub mod variant_binary;

@@ -251,6 +251,8 @@ impl Planner<'_> {
             // Spark's scalar subquery is nullable: no row gives NULL.
             let columns = plan.schema().columns().into_iter().map(|c| crate::nullable::as_nullable(Expr::Column(c.clone())).alias(c.name));
             plan = crate::plan::project_plan(plan, columns.collect())?;
+            let correlated = !plan.all_out_ref_exprs().is_empty();
+            plan = crate::scalar_subquery::at_most_one_row(plan, correlated)?;
         }
         let outer_ref_columns = plan.all_out_ref_exprs();
         let plan_subquery = Subquery { subquery: Arc::new(plan), outer_ref_columns, spans: Default::default() };

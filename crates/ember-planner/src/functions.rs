@@ -65,11 +65,23 @@ impl Planner<'_> {
         if lower == "count" && distinct && args.len() > 1 {
             return self.call_registered("count", vec![distinct_tuple(args)?], &names, true, input);
         }
+        if let Some(planned) = self.plan_array_aggregate(&lower, &args, &names, distinct, input)? {
+            return Ok(planned);
+        }
         if !distinct {
             if let Some(planned) = self.plan_spark_scalar(&lower, &args, &names, input)? {
                 return Ok(planned);
             }
+            if let Some(planned) = self.plan_sketch_function(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
             if let Some(planned) = self.plan_extra_function(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
+            if let Some(planned) = self.plan_time_function(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
+            if let Some(planned) = self.plan_variant_function(&lower, &args, &names) {
                 return Ok(planned);
             }
         }

@@ -176,17 +176,18 @@ impl Planner<'_> {
         let column = pivot.col.as_ref().ok_or_else(|| SparkError::illegal_argument("pivot without a column"))?;
         let (pivot_expr, pivot_name) = self.plan_expr(column, &input)?;
         let pivot_type = self.type_of(&pivot_expr, &input)?;
-        let mut group_exprs = Vec::new();
-        let mut outputs = Vec::new();
-        for expression in &aggregate.grouping_expressions {
-            let (expr, name) = self.plan_expr(expression, &input)?;
-            group_exprs.push(expr.clone());
-            outputs.push((expr, name));
-        }
         let mut aggregates = Vec::new();
         for expression in &aggregate.aggregate_expressions {
             aggregates.push(self.plan_expr(expression, &input)?);
         }
+        let groups = if crate::other_columns::is_other_columns(&aggregate.grouping_expressions) {
+            let used: Vec<&Expr> = aggregates.iter().map(|(e, _)| e).chain([&pivot_expr]).collect();
+            self.other_columns(&input, &used)
+        } else {
+            aggregate.grouping_expressions.iter().map(|e| self.plan_expr(e, &input)).collect::<Result<Vec<_>>>()?
+        };
+        let group_exprs: Vec<Expr> = groups.iter().map(|(e, _)| e.clone()).collect();
+        let mut outputs = groups;
         let values = if pivot.values.is_empty() {
             self.distinct_values(&pivot_expr, &pivot_name, &input)?
         } else {
@@ -224,6 +225,15 @@ fn substitute(expr: Expr, keys: &[(Expr, String)], key_columns: &[Expr]) -> Resu
 fn restrict_aggregates(expr: Expr, condition: &Expr) -> Result<Expr> {
     Ok(expr
         .transform_down(|e| match e {
+            // datafusion-spark's grouped `avg` ignores FILTER: it averages
+            // `CASE WHEN condition THEN x END` instead (NULLs are skipped).
+            Expr::AggregateFunction(mut aggregate) if aggregate.func.name() == "avg" && aggregate.params.filter.is_none() => {
+                aggregate.params.args = std::mem::take(&mut aggregate.params.args)
+                    .into_iter()
+                    .map(|arg| when(condition.clone(), arg).end())
+                    .collect::<datafusion::common::Result<Vec<_>>>()?;
+                Ok(Transformed::new(Expr::AggregateFunction(aggregate), true, TreeNodeRecursion::Jump))
+            }
             Expr::AggregateFunction(mut aggregate) => {
                 let filter = match aggregate.params.filter.take() {
                     Some(existing) => existing.and(condition.clone()),

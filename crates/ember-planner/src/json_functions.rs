@@ -2,6 +2,7 @@
 //! are constants: `from_json`, `to_json`, `schema_of_json` (and, through
 //! [`crate::csv_functions`], their CSV counterparts).
 
+use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr, LogicalPlan, lit};
 use ember_functions::to_json::{ToJson, ToJsonOptions};
@@ -93,6 +94,9 @@ impl Planner<'_> {
         }
         let (value, value_name) = self.plan_expr(&arguments[0], input)?;
         let value_type = self.type_of(&value, input)?;
+        if matches!(&value_type, DataType::Struct(fields) if ember_types::is_variant_fields(fields)) {
+            return Ok((ember_functions::variant::to_json(value), format!("to_json({value_name})")));
+        }
         let options = ToJsonOptions::from_pairs(&self.option_pairs("to_json", arguments.get(1), input)?);
         Ok((ToJson::call(value, &value_type, options, &self.config.time_zone)?, format!("to_json({value_name})")))
     }

@@ -10,6 +10,7 @@
 
 pub mod cache;
 mod cached_plans;
+mod array_aggregates;
 mod call_names;
 mod coercion;
 mod collection_functions;
@@ -33,14 +34,17 @@ mod na;
 pub mod observe;
 mod reshape;
 mod sample;
+mod scalar_subquery;
 mod stat;
 mod eager;
 pub mod names;
 pub mod partitioning;
 mod nullable;
+mod other_columns;
 mod parse_relation;
 mod plan;
 mod select_aggregate;
+mod sketch_functions;
 mod source;
 mod python_data_source;
 mod python_udf;
@@ -50,6 +54,8 @@ pub mod sql;
 mod sql_grouping;
 mod sql_window;
 mod table_functions;
+mod time_functions;
+mod variant_functions;
 mod window;
 
 /// The Spark version whose behaviour Ember reproduces.

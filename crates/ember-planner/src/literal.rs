@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, DurationMicrosecondArray, IntervalYearMonthArray, new_empty_array};
+use datafusion::arrow::array::{Array, ArrayRef, DurationMicrosecondArray, Time64NanosecondArray, IntervalYearMonthArray, new_empty_array};
 use datafusion::arrow::datatypes::{DataType, Field, Fields, IntervalYearMonthType};
 use datafusion::common::ScalarValue;
 use datafusion::common::metadata::FieldMetadata;
@@ -69,6 +69,13 @@ pub fn literal_to_scalar(literal: &Literal, tz: &str) -> Result<(ScalarValue, St
             ScalarValue::TimestampMicrosecond(Some(*micros), None),
             format!("TIMESTAMP_NTZ '{}'", render_timestamp(*micros, None)),
         ),
+        LiteralType::Time(time) => {
+            let text = ember_functions::display::pretty_strings(&Time64NanosecondArray::from(vec![time.nano]))
+                .ok()
+                .and_then(|mut texts| texts.pop())
+                .unwrap_or_default();
+            (ScalarValue::Time64Nanosecond(Some(time.nano)), format!("TIME '{text}'"))
+        }
         LiteralType::DayTimeInterval(micros) => {
             let fields = literal_interval_fields(literal).unwrap_or(IntervalFields::DAY_TO_SECOND);
             (ScalarValue::DurationMicrosecond(Some(*micros)), interval_text(&DurationMicrosecondArray::from(vec![*micros]), fields))

@@ -106,9 +106,12 @@ impl Planner<'_> {
     /// least common type). Without values, every non-id column is one.
     pub(crate) fn unpivot(&mut self, unpivot: &connect::Unpivot) -> Result<LogicalPlan> {
         let input = self.input(&unpivot.input)?;
+        let implicit_ids = crate::other_columns::is_other_columns(&unpivot.ids);
         let mut ids = Vec::new();
-        for expression in &unpivot.ids {
-            ids.push(self.plan_expr(expression, &input)?);
+        if !implicit_ids {
+            for expression in &unpivot.ids {
+                ids.push(self.plan_expr(expression, &input)?);
+            }
         }
         let values: Vec<(Expr, String)> = match &unpivot.values {
             Some(values) => values.values.iter().map(|v| self.plan_expr(v, &input)).collect::<Result<_>>()?,
@@ -119,6 +122,9 @@ impl Planner<'_> {
                 .map(|(expr, info)| (expr, info.name))
                 .collect(),
         };
+        if implicit_ids {
+            ids = self.other_columns(&input, &values.iter().map(|(e, _)| e).collect::<Vec<_>>());
+        }
         if values.is_empty() {
             return Err(SparkError::new(
                 ErrorKind::Analysis,

@@ -18,6 +18,7 @@ pub mod commands;
 mod identifier;
 mod lateral;
 mod organize;
+mod reshape;
 mod sample;
 
 /// A SQL statement, as `spark.sql` runs it.
@@ -560,15 +561,23 @@ fn set_expr(body: &ast::SetExpr) -> Result<connect::Relation> {
     }
 }
 
-/// `VALUES (…), (…)` becomes a union of one-row projections named col1, col2, ….
+/// The hidden column that keeps the rows of `VALUES` in their written order.
+const VALUES_ROW: &str = "__values_row";
+
+/// `VALUES (…), (…)` becomes a union of one-row projections named col1,
+/// col2, …, sorted back into the written order of its rows.
 fn values_relation(values: &ast::Values) -> Result<connect::Relation> {
+    let ordered = values.rows.len() > 1;
     let mut result: Option<connect::Relation> = None;
-    for row in &values.rows {
-        let expressions = row
+    for (row_number, row) in values.rows.iter().enumerate() {
+        let mut expressions = row
             .iter()
             .enumerate()
             .map(|(i, e)| Ok(alias(expression(e)?, &format!("col{}", i + 1))))
             .collect::<Result<Vec<_>>>()?;
+        if ordered {
+            expressions.push(alias(literal(LiteralType::Integer(row_number as i32)), VALUES_ROW));
+        }
         let project = rel(RelType::Project(Box::new(connect::Project { input: None, expressions })));
         result = Some(match result {
             None => project,
@@ -582,7 +591,20 @@ fn values_relation(values: &ast::Values) -> Result<connect::Relation> {
             }))),
         });
     }
-    result.ok_or_else(|| SparkError::illegal_argument("VALUES without rows"))
+    let union = result.ok_or_else(|| SparkError::illegal_argument("VALUES without rows"))?;
+    if !ordered {
+        return Ok(union);
+    }
+    let row_order = ast::OrderByExpr {
+        expr: ast::Expr::Identifier(ast::Ident::new(VALUES_ROW)),
+        options: ast::OrderByOptions { asc: None, nulls_first: None },
+        with_fill: None,
+    };
+    Ok(rel(RelType::Drop(Box::new(connect::Drop {
+        input: Some(Box::new(sort(union, &[row_order])?)),
+        columns: vec![],
+        column_names: vec![VALUES_ROW.to_string()],
+    }))))
 }
 
 /// `FROM t LATERAL VIEW [OUTER] generator(…) name [AS c1, …]`: every column of
@@ -802,6 +824,13 @@ fn table_factor(factor: &ast::TableFactor) -> Result<connect::Relation> {
         ast::TableFactor::Function { name, args, alias, with_ordinality: false, .. } => (table_function(name, args)?, alias),
         ast::TableFactor::Derived { subquery, alias, .. } => (query_relation(subquery)?, alias),
         ast::TableFactor::NestedJoin { table_with_joins: nested, alias } => (table_with_joins(None, nested)?, alias),
+        ast::TableFactor::Pivot { table, aggregate_functions, value_column, value_source, default_on_null, alias } => (
+            reshape::pivot(table_factor(table)?, aggregate_functions, value_column, value_source, default_on_null.as_ref())?,
+            alias,
+        ),
+        ast::TableFactor::Unpivot { table, value, name, columns, null_inclusion, alias } => {
+            (reshape::unpivot(table_factor(table)?, value, name, columns, null_inclusion.as_ref())?, alias)
+        }
         other => return Err(SparkError::unsupported(format!("FROM {other}"))),
     };
     let relation = match factor {

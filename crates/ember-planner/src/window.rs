@@ -369,7 +369,7 @@ fn over_window(function: Expr, spec: &WindowSpec, function_sql: &str) -> Result<
                 found = true;
                 let params = aggregate.params;
                 let window = WindowFunction {
-                    fun: WindowFunctionDefinition::AggregateUDF(aggregate.func),
+                    fun: WindowFunctionDefinition::AggregateUDF(sliding_capable(aggregate.func, &spec.frame)),
                     params: WindowFunctionParams {
                         args: params.args,
                         partition_by: spec.partition_by.clone(),
@@ -395,6 +395,16 @@ fn over_window(function: Expr, spec: &WindowSpec, function_sql: &str) -> Result<
         ));
     }
     Ok(windowed)
+}
+
+/// `func`, or for a frame that slides (its start moves with the row) an
+/// equivalent that can drop rows leaving the frame: `datafusion-spark`'s
+/// `avg` cannot, DataFusion's (same result types) can.
+fn sliding_capable(func: std::sync::Arc<datafusion::logical_expr::AggregateUDF>, frame: &WindowFrame) -> std::sync::Arc<datafusion::logical_expr::AggregateUDF> {
+    if func.name() == "avg" && !frame.start_bound.is_unbounded() {
+        return datafusion::functions_aggregate::average::avg_udaf();
+    }
+    func
 }
 
 fn window_call(udwf: std::sync::Arc<datafusion::logical_expr::WindowUDF>, args: Vec<Expr>) -> Expr {

@@ -158,6 +158,7 @@ pub async fn run(session: &Session, catalog: &connect::Catalog) -> Result<Record
             crate::cache::uncache_table(session, &split_name_parts(&t.table_name), false)?;
             Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))
         }
+        CatType::FunctionExists(f) => bool_value(crate::function_catalog::function_exists(session, &f.function_name)),
         CatType::ClearCache(_) => {
             session.cache.clear();
             Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))

@@ -9,6 +9,7 @@ mod error;
 mod execute;
 mod observed;
 mod explain;
+mod function_catalog;
 mod operation;
 mod python_artifacts;
 mod python_write;

@@ -15,7 +15,8 @@ use crate::error::{ComplexKind, ParseContext, TypeError};
 use crate::json::parse_json_type;
 use crate::mapping::{
     array_type, calendar_interval_type, day_time_interval_type, decimal_type, map_type,
-    struct_field, timestamp_ntz_type, timestamp_type, year_month_interval_type,
+    struct_field, timestamp_ntz_type, timestamp_type, year_month_interval_type, TIME_PRECISION,
+    time_type,
 };
 use crate::proto::check_collation;
 
@@ -946,6 +947,9 @@ impl<'a> Parser<'a> {
                 check_timestamp_precision(p, "TIMESTAMP_NTZ")?;
                 timestamp_ntz_type()
             }
+            ("time", []) => time_type(),
+            ("variant", []) => crate::mapping::variant_type(),
+            ("time", [p]) if p.parse::<u8>().is_ok_and(|p| p <= TIME_PRECISION) => time_type(),
             ("string", []) => {
                 if let Some(collation) = collation {
                     check_collation(collation)?;
@@ -1739,8 +1743,7 @@ mod tests {
             ("array<decimal(5,6)>", "DECIMAL_SCALE_EXCEEDS_PRECISION"),
             ("decimal(40,2)", "DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION"),
             ("array<char>", "DATATYPE_MISSING_SIZE"),
-            ("variant", "UNSUPPORTED_DATATYPE"),
-            ("time", "UNSUPPORTED_DATATYPE"),
+            ("time(7)", "UNSUPPORTED_DATATYPE"),
             ("string collate utf8_lcase", "UNSUPPORTED_DATATYPE"),
         ] {
             assert_eq!(

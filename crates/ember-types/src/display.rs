@@ -38,6 +38,8 @@ pub fn simple_string(dt: &DataType) -> String {
         SparkKind::Date => "date".into(),
         SparkKind::Timestamp => "timestamp".into(),
         SparkKind::TimestampNtz => "timestamp_ntz".into(),
+        SparkKind::Time => format!("time({})", crate::mapping::TIME_PRECISION),
+        SparkKind::Variant => "variant".into(),
         SparkKind::CalendarInterval => "interval".into(),
         SparkKind::DayTimeInterval => "interval day to second".into(),
         SparkKind::YearMonthInterval => "interval year to month".into(),

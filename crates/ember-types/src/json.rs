@@ -156,6 +156,7 @@ fn type_from_name(name: &str, session_tz: &str) -> Option<Result<DataType, TypeE
         "date" => Some(DataType::Date32),
         "timestamp" | "timestamp_ltz" => Some(timestamp_type(session_tz)),
         "timestamp_ntz" => Some(timestamp_ntz_type()),
+        "variant" => Some(crate::mapping::variant_type()),
         "interval" => Some(calendar_interval_type()),
         "decimal" => Some(DataType::Decimal128(10, 0)),
         _ => None,
@@ -164,6 +165,13 @@ fn type_from_name(name: &str, session_tz: &str) -> Option<Result<DataType, TypeE
         return Some(Ok(dt));
     }
     let unsupported = |type_name: String| Some(Err(TypeError::Unsupported { type_name }));
+    if let Some(precision) = parenthesized(name, "time") {
+        return match precision.trim().parse::<u8>() {
+            Ok(p) if p <= crate::mapping::TIME_PRECISION => Some(Ok(crate::mapping::time_type())),
+            _ if is_digits(precision) => unsupported(name.to_uppercase()),
+            _ => None,
+        };
+    }
     if let Some(args) = parenthesized(name, "decimal") {
         let (p, s) = args.split_once(',')?;
         let (p, s) = (p.trim(), s.trim());
@@ -207,15 +215,7 @@ fn type_from_name(name: &str, session_tz: &str) -> Option<Result<DataType, TypeE
         }
         return None;
     }
-    if let Some(p) = parenthesized(name, "time") {
-        return is_digits(p).then(|| {
-            Err(TypeError::Unsupported {
-                type_name: format!("TIME({p})"),
-            })
-        });
-    }
     match name {
-        "variant" => unsupported("VARIANT".into()),
         "geometry" => unsupported("GEOMETRY".into()),
         "geography" => unsupported("GEOGRAPHY".into()),
         _ if name.starts_with("geometry(") => unsupported(name.to_uppercase()),
@@ -241,6 +241,8 @@ fn json_name(kind: SparkKind<'_>) -> Option<String> {
         SparkKind::Date => "date".into(),
         SparkKind::Timestamp => "timestamp".into(),
         SparkKind::TimestampNtz => "timestamp_ntz".into(),
+        SparkKind::Time => format!("time({})", crate::mapping::TIME_PRECISION),
+        SparkKind::Variant => "variant".into(),
         SparkKind::CalendarInterval => "interval".into(),
         SparkKind::DayTimeInterval => "interval day to second".into(),
         SparkKind::YearMonthInterval => "interval year to month".into(),
@@ -463,8 +465,7 @@ mod tests {
             "NEGATIVE_SCALE_DISALLOWED"
         );
         for unsupported in [
-            "\"variant\"",
-            "\"time(6)\"",
+            "\"time(7)\"",
             "\"string collate UTF8_LCASE\"",
         ] {
             assert_eq!(

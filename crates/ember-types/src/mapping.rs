@@ -12,6 +12,8 @@
 //! | `date`                        | `Date32`                                          |
 //! | `timestamp`                   | `Timestamp(Microsecond, Some(session time zone))` |
 //! | `timestamp_ntz`               | `Timestamp(Microsecond, None)`                    |
+//! | `time(6)`                     | `Time64(Nanosecond)`                              |
+//! | `variant`                     | `Struct{value: Binary, metadata: Binary}` (see [`variant_type`]) |
 //! | `interval day to second` (any fields) | `Duration(Microsecond)`                   |
 //! | `interval year to month` (any fields) | `Interval(YearMonth)`                     |
 //! | `interval` (calendar)         | `Interval(MonthDayNano)`                          |
@@ -73,6 +75,38 @@ pub fn timestamp_type(session_tz: &str) -> DataType {
 pub fn timestamp_ntz_type() -> DataType {
     DataType::Timestamp(TimeUnit::Microsecond, None)
 }
+
+/// Spark `time(6)`: nanoseconds since midnight (what the PySpark client
+/// expects in Arrow results), holding whole microseconds.
+pub fn time_type() -> DataType {
+    DataType::Time64(TimeUnit::Nanosecond)
+}
+
+/// The Arrow field-metadata key (on the `metadata` field) that marks a
+/// struct as a Spark `variant`, as the PySpark client expects.
+pub const VARIANT_MARKER_KEY: &str = "variant";
+
+/// Spark `variant`: a struct of the non-null binary `value` and `metadata`
+/// of Spark's variant encoding, the `metadata` field tagged
+/// `{"variant": "true"}` (the form the PySpark client reads as VariantType).
+pub fn variant_type() -> DataType {
+    DataType::Struct(Fields::from(vec![
+        Field::new("value", DataType::Binary, false),
+        Field::new("metadata", DataType::Binary, false)
+            .with_metadata(HashMap::from([(VARIANT_MARKER_KEY.to_string(), "true".to_string())])),
+    ]))
+}
+
+/// Whether struct fields are those of [`variant_type`].
+pub fn is_variant_fields(fields: &Fields) -> bool {
+    fields.len() == 2
+        && fields[0].name() == "value"
+        && fields[1].name() == "metadata"
+        && fields[1].metadata().get(VARIANT_MARKER_KEY).is_some_and(|v| v == "true")
+}
+
+/// The precision Spark gives `time` when none is written.
+pub const TIME_PRECISION: u8 = 6;
 
 /// Spark `interval day to second` (any start and end field): a duration in
 /// microseconds.
@@ -177,6 +211,8 @@ pub(crate) enum SparkKind<'a> {
     Date,
     Timestamp,
     TimestampNtz,
+    Time,
+    Variant,
     CalendarInterval,
     DayTimeInterval,
     YearMonthInterval,
@@ -204,7 +240,7 @@ fn decimal_kind(precision: u8, scale: i8) -> Result<SparkKind<'static>, TypeErro
 
 /// Classifies an Arrow type as a Spark type, or fails with
 /// [`TypeError::Unsupported`] for types Spark has no equivalent of
-/// (unsigned integers, `Float16`, times, unions, ...).
+/// (unsigned integers, `Float16`, unions, ...).
 pub(crate) fn classify(dt: &DataType) -> Result<SparkKind<'_>, TypeError> {
     Ok(match dt {
         DataType::Null => SparkKind::Null,
@@ -227,6 +263,7 @@ pub(crate) fn classify(dt: &DataType) -> Result<SparkKind<'_>, TypeError> {
         DataType::Date32 | DataType::Date64 => SparkKind::Date,
         DataType::Timestamp(_, Some(_)) => SparkKind::Timestamp,
         DataType::Timestamp(_, None) => SparkKind::TimestampNtz,
+        DataType::Time32(_) | DataType::Time64(_) => SparkKind::Time,
         DataType::Duration(_) => SparkKind::DayTimeInterval,
         DataType::Interval(IntervalUnit::YearMonth) => SparkKind::YearMonthInterval,
         DataType::Interval(IntervalUnit::MonthDayNano | IntervalUnit::DayTime) => {
@@ -241,6 +278,7 @@ pub(crate) fn classify(dt: &DataType) -> Result<SparkKind<'_>, TypeError> {
             DataType::Struct(kv) if kv.len() == 2 => SparkKind::Map(&kv[0], &kv[1]),
             _ => return Err(no_spark_type(dt)),
         },
+        DataType::Struct(fields) if is_variant_fields(fields) => SparkKind::Variant,
         DataType::Struct(fields) => SparkKind::Struct(fields),
         DataType::Dictionary(_, values) => return classify(values),
         DataType::RunEndEncoded(_, values) => return classify(values.data_type()),
@@ -249,8 +287,6 @@ pub(crate) fn classify(dt: &DataType) -> Result<SparkKind<'_>, TypeError> {
         | DataType::UInt32
         | DataType::UInt64
         | DataType::Float16
-        | DataType::Time32(_)
-        | DataType::Time64(_)
         | DataType::Union(_, _) => return Err(no_spark_type(dt)),
     })
 }
@@ -300,6 +336,11 @@ mod tests {
         assert_eq!(
             year_month_interval_type(),
             DataType::Interval(IntervalUnit::YearMonth)
+        );
+        assert_eq!(time_type(), DataType::Time64(TimeUnit::Nanosecond));
+        assert_eq!(
+            classify(&DataType::Time64(TimeUnit::Microsecond)).unwrap(),
+            SparkKind::Time
         );
         assert_eq!(
             calendar_interval_type(),
@@ -395,7 +436,6 @@ mod tests {
             DataType::UInt32,
             DataType::UInt64,
             DataType::Float16,
-            DataType::Time64(TimeUnit::Microsecond),
         ] {
             let err = classify(&dt).unwrap_err();
             assert_eq!(err.error_class(), "UNSUPPORTED_DATATYPE", "{dt}");

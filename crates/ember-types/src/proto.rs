@@ -72,7 +72,7 @@ fn check_interval_fields(
 ///
 /// `char(n)`/`varchar(n)` become `Utf8`; a UDT becomes its SQL type; an
 /// `unparsed` type string is parsed like Spark's `ddl_parse`. Types Ember
-/// cannot represent (variant, geometry, geography, time, nanosecond
+/// cannot represent (geometry, geography, nanosecond
 /// timestamps, non-binary collations) fail with [`TypeError::Unsupported`];
 /// malformed messages with [`TypeError::InvalidProto`].
 pub fn from_proto(dt: &connect::DataType, session_tz: &str) -> Result<DataType, TypeError> {
@@ -138,10 +138,10 @@ pub fn from_proto(dt: &connect::DataType, session_tz: &str) -> Result<DataType, 
             }
         },
         Kind::Unparsed(u) => crate::ddl::parse_ddl(&u.data_type_string, session_tz)?,
-        Kind::Variant(_) => return Err(unsupported("VARIANT")),
+        Kind::Variant(_) => mapping::variant_type(),
         Kind::Geometry(_) => return Err(unsupported("GEOMETRY")),
         Kind::Geography(_) => return Err(unsupported("GEOGRAPHY")),
-        Kind::Time(t) => return Err(unsupported(format!("TIME({})", t.precision.unwrap_or(6)))),
+        Kind::Time(_) => mapping::time_type(),
         Kind::TimestampNtzNanos(t) => {
             return Err(unsupported(format!(
                 "TIMESTAMP_NTZ({})",
@@ -207,7 +207,7 @@ fn proto(kind: Kind) -> connect::DataType {
 /// zoneless one, `interval day to second` for durations, `interval year to
 /// month` for year-month intervals, `string` with collation `UTF8_BINARY`.
 /// Fails with [`TypeError::Unsupported`] for Arrow types Spark lacks
-/// (unsigned integers, `Float16`, times, unions).
+/// (unsigned integers, `Float16`, unions).
 pub fn to_proto(dt: &DataType) -> Result<connect::DataType, TypeError> {
     Ok(proto(match classify(dt)? {
         SparkKind::Null => Kind::Null(pdt::Null::default()),
@@ -231,6 +231,11 @@ pub fn to_proto(dt: &DataType) -> Result<connect::DataType, TypeError> {
         SparkKind::Date => Kind::Date(pdt::Date::default()),
         SparkKind::Timestamp => Kind::Timestamp(pdt::Timestamp::default()),
         SparkKind::TimestampNtz => Kind::TimestampNtz(pdt::TimestampNtz::default()),
+        SparkKind::Variant => Kind::Variant(pdt::Variant::default()),
+        SparkKind::Time => Kind::Time(pdt::Time {
+            precision: Some(i32::from(mapping::TIME_PRECISION)),
+            type_variation_reference: 0,
+        }),
         SparkKind::CalendarInterval => Kind::CalendarInterval(pdt::CalendarInterval::default()),
         SparkKind::DayTimeInterval => Kind::DayTimeInterval(pdt::DayTimeInterval {
             start_field: Some(0),
@@ -574,10 +579,8 @@ mod tests {
         }));
         assert!(from_proto(&bad_interval, TZ).is_err());
         for (kind, name) in [
-            (Kind::Variant(Default::default()), "VARIANT"),
             (Kind::Geometry(Default::default()), "GEOMETRY"),
             (Kind::Geography(Default::default()), "GEOGRAPHY"),
-            (Kind::Time(Default::default()), "TIME(6)"),
             (
                 Kind::String(pdt::String {
                     type_variation_reference: 0,
@@ -590,6 +593,28 @@ mod tests {
             assert_eq!(err.error_class(), "UNSUPPORTED_DATATYPE");
             assert_eq!(err.message_parameters()["typeName"], format!("\"{name}\""));
         }
+    }
+
+    #[test]
+    fn time_round_trips_as_time_6() {
+        let time = from_proto(&p(Kind::Time(pdt::Time::default())), TZ).unwrap();
+        assert_eq!(time, DataType::Time64(TimeUnit::Nanosecond));
+        let Some(Kind::Time(t)) = to_proto(&time).unwrap().kind else {
+            panic!("time must convert to Kind::Time")
+        };
+        assert_eq!(t.precision, Some(6));
+        assert_eq!(crate::simple_string(&time), "time(6)");
+        assert_eq!(crate::parse_ddl_type("time", TZ).unwrap(), time);
+        assert_eq!(crate::parse_json_type("\"time(6)\"", TZ).unwrap(), time);
+    }
+
+    #[test]
+    fn variant_round_trips_as_a_tagged_struct() {
+        let variant = from_proto(&p(Kind::Variant(pdt::Variant::default())), TZ).unwrap();
+        assert_eq!(variant, mapping::variant_type());
+        assert!(matches!(to_proto(&variant).unwrap().kind, Some(Kind::Variant(_))));
+        assert_eq!(crate::simple_string(&variant), "variant");
+        assert_eq!(crate::parse_ddl_type("variant", TZ).unwrap(), variant);
     }
 
     #[test]

@@ -1,0 +1,59 @@
+"""Aggregates composed from an array aggregate: max_by/min_by with a count,
+collect_union, listagg/string_agg of DISTINCT and BINARY values; avg over a
+sliding window frame."""
+
+import pytest
+from pyspark.sql import Window
+from pyspark.sql import functions as F
+
+from conftest import requires_client
+
+
+@pytest.fixture
+def people(spark):
+    return spark.createDataFrame(
+        [("Eng", "Alice", 120), ("Eng", "Bob", 95), ("Eng", "Carol", 110), ("Sales", "Dave", 80), ("Sales", None, 85), ("Sales", "Eve", None)],
+        "dept string, emp string, salary int",
+    )
+
+
+@requires_client("4.1")
+def test_max_by_min_by_with_k(people, golden):
+    golden.check_df(people.select(F.max_by("emp", "salary", 3), F.min_by("emp", "salary", 2), F.max_by("emp", "salary", 10)))
+    golden.check_df(people.groupBy("dept").agg(F.max_by("emp", "salary", 2), F.min_by("emp", "salary", 1)).orderBy("dept"), "grouped")
+    golden.check_df(people.where("salary > 1000").select(F.max_by("emp", "salary", 2)), "empty")
+
+
+def test_max_by_with_k_sql(spark, golden):
+    golden.check_df(spark.sql("SELECT max_by(x, y, 2), min_by(x, y, 2) FROM VALUES ('a', 3), ('b', 1), ('c', 2) t(x, y)"))
+
+
+@requires_client("4.1")
+def test_collect_union(spark, golden):
+    df = spark.createDataFrame([("a", [1, 2]), ("a", [2, 3, None]), ("b", [4]), ("b", None)], "k string, v array<int>")
+    united = df.groupBy("k").agg(F.collect_union("v").alias("u")).orderBy("k")
+    golden.check("schema", united.schema.jsonValue())
+    golden.check("rows", [(r.k, sorted(r.u)) for r in united.collect()])
+    golden.check_df(df.where("k = 'z'").select(F.collect_union("v")), "empty")
+    structs = spark.createDataFrame([([(1, True), (2, False)],), ([(2, False), (3, True)],)], "v array<struct<id:int,flag:boolean>>")
+    golden.check("structs", sorted(tuple(s) for s in structs.select(F.collect_union("v")).first()[0]))
+
+
+def test_listagg_binary_and_distinct(spark, golden):
+    binary = spark.sql("SELECT listagg(b, X'42'), string_agg(b) FROM VALUES (X'01'), (X'02'), (NULL), (X'03') t(b)")
+    golden.check("binary_schema", binary.schema.jsonValue())
+    row = binary.first()
+    # Spark does not define the order of the values; the parts and their number are checked.
+    golden.check("binary_values", [sorted(list(part) for part in row[0].split(b"B")), sorted(row[1])])
+    golden.check_df(spark.sql("SELECT listagg(b) FROM VALUES (CAST(NULL AS BINARY)) t(b)"), "binary_nulls")
+    distinct = spark.sql("SELECT listagg(DISTINCT v, ','), string_agg(DISTINCT k) FROM VALUES ('x', 1), ('y', 2), ('x', 1), (NULL, NULL) t(v, k)")
+    golden.check("distinct_schema", distinct.schema.simpleString())
+    row = distinct.first()
+    golden.check("distinct_values", [sorted(row[0].split(",")), sorted(row[1])])
+    golden.check_df(spark.sql("SELECT listagg(DISTINCT v) FROM VALUES (CAST(NULL AS STRING)) t(v)"), "distinct_nulls")
+
+
+def test_avg_over_a_sliding_frame(spark, golden):
+    df = spark.createDataFrame([(d, t) for d, t in [(1, 20), (2, 22), (3, 21), (4, 23), (5, 24), (6, 26)]], ["day", "temp"])
+    golden.check_df(df.withColumn("avg2", F.avg("temp").over(Window.orderBy("day").rowsBetween(-1, 0))).orderBy("day"))
+    golden.check_df(df.withColumn("avg3", F.avg("temp").over(Window.orderBy("day").rangeBetween(-2, 0))).orderBy("day"), "range")

@@ -1,0 +1,95 @@
+"""Spark SQL query forms: PIVOT/UNPIVOT clauses, VALUES row order, recursive
+common table expressions and scalar subqueries that return several rows."""
+
+import pytest
+
+
+@pytest.fixture
+def sales(spark):
+    spark.createDataFrame(
+        [(2023, "Q1", 10), (2023, "Q2", 20), (2023, "Q1", 5), (2024, "Q1", 7), (2024, "Q3", 1)],
+        "year int, quarter string, amount int",
+    ).createOrReplaceTempView("sales")
+    spark.createDataFrame(
+        [(1, 10, None, 30), (2, None, None, 5)],
+        "id int, q1 int, q2 int, q3 int",
+    ).createOrReplaceTempView("wide")
+    yield
+    spark.catalog.dropTempView("sales")
+    spark.catalog.dropTempView("wide")
+
+
+def test_pivot_clause(spark, sales, golden):
+    golden.check_df(spark.sql("SELECT * FROM sales PIVOT (sum(amount) FOR quarter IN ('Q1', 'Q2', 'Q4')) ORDER BY year"))
+    golden.check_df(
+        spark.sql(
+            "SELECT * FROM sales PIVOT (sum(amount) AS total, count(amount) AS n FOR quarter IN ('Q1' AS first, 'Q3' AS third)) ORDER BY year"
+        ),
+        "aliases",
+    )
+    golden.check_df(
+        spark.sql("SELECT * FROM (SELECT quarter, amount FROM sales) PIVOT (max(amount) FOR quarter IN ('Q1', 'Q2'))"),
+        "no_group_columns",
+    )
+    golden.check_df(
+        spark.sql("SELECT year, q1 FROM sales PIVOT (avg(amount) FOR quarter IN ('Q1' q1, 'Q2' q2)) AS p WHERE p.year > 2023"),
+        "alias_and_filter",
+    )
+
+
+def test_pivot_clause_errors(spark, sales, golden):
+    golden.check_error(
+        lambda: spark.sql("SELECT * FROM (SELECT amount FROM sales) PIVOT (sum(amount) FOR nope IN ('Q1'))").collect(),
+        "unknown_column",
+    )
+    golden.check_error(lambda: spark.sql("SELECT * FROM sales PIVOT (sum(amount) FOR quarter IN (year))").collect(), "non_literal_value")
+
+
+def test_unpivot_clause(spark, sales, golden):
+    golden.check_df(spark.sql("SELECT * FROM wide UNPIVOT (v FOR quarter IN (q1, q2, q3)) ORDER BY id, quarter"))
+    golden.check_df(
+        spark.sql("SELECT * FROM wide UNPIVOT INCLUDE NULLS (v FOR quarter IN (q1 AS first, q2, q3 AS third)) ORDER BY id, quarter"),
+        "include_nulls",
+    )
+    golden.check_df(
+        spark.sql("SELECT id, quarter, v FROM wide UNPIVOT EXCLUDE NULLS (v FOR quarter IN (q1, q3)) u WHERE u.v > 5 ORDER BY id, quarter"),
+        "exclude_nulls_alias",
+    )
+
+
+def test_values_keep_their_order(spark, golden):
+    rows = ", ".join(f"({i}, 'r{i}')" for i in [5, 3, 9, 1, 7, 2, 8, 4, 6, 0])
+    golden.check_df(spark.sql(f"VALUES {rows}"))
+    golden.check_df(spark.sql(f"SELECT * FROM VALUES {rows} AS t(n, s)"), "from")
+    golden.check_df(spark.sql("SELECT * FROM VALUES (1, 'a'), (2.5, NULL), (NULL, 'c') AS t(x, y)"), "widened")
+
+
+def test_recursive_cte(spark, golden):
+    golden.check_df(
+        spark.sql("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT n FROM r ORDER BY n")
+    )
+    golden.check_df(
+        spark.sql(
+            "WITH RECURSIVE fib(a, b) AS (SELECT 0, 1 UNION ALL SELECT b, a + b FROM fib WHERE b < 50) SELECT a FROM fib ORDER BY a"
+        ),
+        "two_columns",
+    )
+
+
+def test_recursive_cte_row_limit(spark, golden):
+    golden.check_df(
+        spark.sql("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n FROM r LIMIT 4"),
+        "limit",
+    )
+
+
+def test_scalar_subquery_with_several_rows(spark, golden):
+    spark.createDataFrame([(1, "a"), (1, "b"), (2, "c")], "k int, s string").createOrReplaceTempView("many")
+    try:
+        golden.check_error(lambda: spark.sql("SELECT (SELECT s FROM many) AS s").collect(), "uncorrelated")
+        golden.check_error(
+            lambda: spark.sql("SELECT k, (SELECT s FROM many m WHERE m.k = o.k) AS s FROM many o").collect(),
+            "correlated",
+        )
+    finally:
+        spark.catalog.dropTempView("many")
