@@ -2,6 +2,7 @@
 //! DataFusion contexts, speaking the protocol of the PySpark 4.x client.
 
 mod analyze;
+mod bounded_joins;
 mod cache;
 mod catalog;
 mod conf;
@@ -17,6 +18,7 @@ mod runtime;
 mod service;
 mod session;
 mod show_create;
+mod spill_pool;
 mod sql_commands;
 mod table_writes;
 mod tables;

@@ -57,15 +57,16 @@ impl Session {
     ) -> Self {
         let partitions = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let mut config = SessionConfig::new().with_target_partitions(partitions).with_information_schema(false);
-        let options = config.options_mut();
-        options.optimizer.prefer_hash_join = execution.settings.prefer_hash_join;
-        options.execution.sort_spill_reservation_bytes = execution.settings.sort_spill_reservation(partitions);
-        let state = datafusion::execution::SessionStateBuilder::new()
+        execution.settings.configure(config.options_mut(), partitions);
+        let mut builder = datafusion::execution::SessionStateBuilder::new()
             .with_config(config)
             .with_runtime_env(execution.runtime.clone())
             .with_default_features()
-            .with_query_planner(Arc::new(ember_planner::partitioning::EmberQueryPlanner))
-            .build();
+            .with_query_planner(Arc::new(ember_planner::partitioning::EmberQueryPlanner));
+        if let Some(rules) = crate::bounded_joins::physical_optimizer_rules(&execution.settings) {
+            builder = builder.with_physical_optimizer_rules(rules);
+        }
+        let state = builder.build();
         let mut ctx = SessionContext::new_with_state(state);
         datafusion_spark::register_all(&mut ctx).unwrap_or_else(|e| log::warn!("Spark functions not registered: {e}"));
         Session {
