@@ -18,6 +18,7 @@ pub mod higher_order;
 pub mod json;
 pub mod kernel_udf;
 pub mod math;
+pub mod moments;
 pub mod nullability;
 pub mod numeric_format;
 pub mod raise_error;

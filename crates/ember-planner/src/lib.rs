@@ -28,6 +28,7 @@ mod grouping;
 mod input_types;
 mod json_functions;
 mod spark_scalars;
+mod stat_aggregates;
 mod string_coercion;
 mod literal;
 mod na;
