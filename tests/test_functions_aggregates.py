@@ -57,3 +57,39 @@ def test_avg_over_a_sliding_frame(spark, golden):
     df = spark.createDataFrame([(d, t) for d, t in [(1, 20), (2, 22), (3, 21), (4, 23), (5, 24), (6, 26)]], ["day", "temp"])
     golden.check_df(df.withColumn("avg2", F.avg("temp").over(Window.orderBy("day").rowsBetween(-1, 0))).orderBy("day"))
     golden.check_df(df.withColumn("avg3", F.avg("temp").over(Window.orderBy("day").rangeBetween(-2, 0))).orderBy("day"), "range")
+
+
+@pytest.fixture
+def numbers(spark):
+    return spark.createDataFrame(
+        [("x", 1, 2.0, "a"), ("x", -3, None, "b"), ("x", None, 4.0, None), ("y", 5, 1.5, "a"), ("y", 5, 1.5, "a")],
+        "g string, i int, d double, s string",
+    )
+
+
+def test_moments_and_product(numbers, golden):
+    golden.check_df(numbers.select(F.skewness("i"), F.kurtosis("d"), F.product("i"), F.product("d"), F.skewness("d"), F.kurtosis("i")))
+    golden.check_df(
+        numbers.groupBy("g").agg(F.skewness("i"), F.kurtosis("i"), F.product("d")).orderBy("g"), "grouped"
+    )
+    golden.check_df(numbers.where("i > 100").select(F.skewness("i"), F.kurtosis("i"), F.product("i")), "empty")
+
+
+def test_moments_sql(spark, golden):
+    golden.check_df(
+        spark.sql("SELECT skewness(x), kurtosis(x) FROM VALUES (1.0), (2.0), (4.0), (8.0), (16.5) t(x)")
+    )
+    golden.check_df(spark.sql("SELECT skewness(x), kurtosis(x) FROM VALUES (1.0), (1.0) t(x)"), "no_spread")
+
+
+def test_regr_count_try_avg_and_collected_types(numbers, golden):
+    golden.check_df(numbers.select(F.regr_count("i", "d"), F.try_avg("i"), F.try_avg("d"), F.collect_list("i")))
+    sets = numbers.select(F.collect_set("s"))
+    golden.check("set_schema", sets.schema.jsonValue())
+    golden.check("set_values", sorted(sets.first()[0]))
+    golden.check_df(numbers.where("i > 100").select(F.regr_count("i", "d"), F.try_avg("i"), F.collect_list("i"), F.collect_set("s")), "empty")
+
+
+@requires_client("4.1")
+def test_array_agg_is_collect_list(numbers, golden):
+    golden.check_df(numbers.groupBy("g").agg(F.array_agg("i")).orderBy("g"))

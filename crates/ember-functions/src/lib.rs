@@ -19,6 +19,7 @@ pub mod higher_order;
 pub mod json;
 pub mod kernel_udf;
 pub mod math;
+pub mod moments;
 pub mod nullability;
 pub mod number_format;
 pub mod numeric_format;

@@ -1,6 +1,7 @@
 //! Spark aggregates Ember composes from DataFusion's `array_agg`:
 //! `max_by`/`min_by` with a count `k`, `collect_union`, and `listagg`/
-//! `string_agg` of DISTINCT or BINARY values.
+//! `string_agg` of DISTINCT or BINARY values; and `collect_list`/
+//! `collect_set` (also as `array_agg`) typed as Spark types them.
 
 use std::sync::Arc;
 
@@ -20,6 +21,14 @@ use crate::plan::Planner;
 fn array_agg(value: Expr, filter: Expr, order_by: Vec<Sort>) -> Expr {
     let udaf = datafusion::functions_aggregate::array_agg::array_agg_udaf();
     Expr::AggregateFunction(AggregateFunction::new_udf(udaf, vec![value], false, Some(Box::new(filter)), order_by, None))
+}
+
+/// A list that is never NULL (empty instead) and, where DataFusion can
+/// cast so, typed without NULL elements: Spark's type of collected values.
+fn non_null_list(list: Expr, element: &DataType) -> Expr {
+    let empty = lit(ScalarValue::List(ScalarValue::new_list(&[], element, false)));
+    let list = datafusion::functions::expr_fn::coalesce(vec![list, empty]);
+    if element.is_nested() { list } else { cast(list, DataType::List(Arc::new(Field::new_list_field(element.clone(), false)))) }
 }
 
 fn is_binary(t: &DataType) -> bool {
@@ -48,16 +57,15 @@ impl Planner<'_> {
                 let DataType::List(field) = self.type_of(&args[0], input)? else { return Ok(None) };
                 let united = array_distinct(flatten(array_agg(arg(0), arg(0).is_not_null(), vec![])));
                 let (compact, _) = self.call_registered("array_compact", vec![united], names, false, input)?;
-                // Never NULL, and without NULL elements, as Spark types it.
-                let empty = lit(ScalarValue::List(ScalarValue::new_list(&[], field.data_type(), false)));
-                let united = datafusion::functions::expr_fn::coalesce(vec![compact, empty]);
-                // (DataFusion cannot cast nested elements so; those stay nullable.)
-                let expr = if field.data_type().is_nested() {
-                    united
-                } else {
-                    cast(united, DataType::List(Arc::new(Field::new_list_field(field.data_type().clone(), false))))
-                };
+                let expr = non_null_list(compact, field.data_type());
                 Ok(Some((expr, call_name(function, names))))
+            }
+            ("collect_list" | "array_agg" | "collect_set", 1, _) => {
+                let registered = if function == "collect_set" { "collect_set" } else { "collect_list" };
+                let element = self.type_of(&args[0], input)?;
+                let (collected, _) = self.call_registered(registered, args.to_vec(), names, distinct, input)?;
+                let name = if distinct { format!("{registered}(DISTINCT {})", names[0]) } else { call_name(registered, names) };
+                Ok(Some((non_null_list(collected, &element), name)))
             }
             ("listagg" | "string_agg", 1 | 2, _) => {
                 let binary = is_binary(&self.type_of(&args[0], input)?);

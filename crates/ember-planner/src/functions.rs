@@ -75,6 +75,9 @@ impl Planner<'_> {
             if let Some(planned) = self.plan_spark_scalar(&lower, &args, &names, input)? {
                 return Ok(planned);
             }
+            if let Some(planned) = self.plan_stat_aggregate(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
             if let Some(planned) = self.plan_sketch_function(&lower, &args, &names, input)? {
                 return Ok(planned);
             }

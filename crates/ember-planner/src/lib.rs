@@ -29,6 +29,7 @@ mod input_types;
 mod json_functions;
 mod scalar_rewrites;
 mod spark_scalars;
+mod stat_aggregates;
 mod string_coercion;
 mod literal;
 mod na;

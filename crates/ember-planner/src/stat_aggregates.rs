@@ -1,0 +1,40 @@
+//! Spark's statistical aggregates Ember plans itself: `skewness`,
+//! `kurtosis` and `product` (Ember's moment aggregate over DOUBLE),
+//! `regr_count` and `try_avg`.
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::logical_expr::{Expr, LogicalPlan, cast, lit, when};
+use ember_functions::moments::{Moment, MomentAggregate};
+
+use crate::call_names::call_name;
+use crate::error::Result;
+use crate::plan::Planner;
+
+impl Planner<'_> {
+    /// Plans `function` (lower case) if it is one of this module's; `None` leaves it to the others.
+    pub(crate) fn plan_stat_aggregate(
+        &mut self,
+        function: &str,
+        args: &[Expr],
+        names: &[String],
+        input: &LogicalPlan,
+    ) -> Result<Option<(Expr, String)>> {
+        let moment = match (function, args.len()) {
+            ("skewness", 1) => Moment::Skewness,
+            ("kurtosis", 1) => Moment::Kurtosis,
+            ("product", 1) => Moment::Product,
+            ("regr_count", 2) => {
+                let both = when(args[0].clone().is_not_null().and(args[1].clone().is_not_null()), lit(1i32)).end()?;
+                let count = datafusion::functions_aggregate::expr_fn::count(both);
+                return Ok(Some((count, call_name(function, names))));
+            }
+            ("try_avg", 1) => {
+                let (avg, _) = self.call_registered("avg", args.to_vec(), names, false, input)?;
+                return Ok(Some((avg, call_name(function, names))));
+            }
+            _ => return Ok(None),
+        };
+        let value = MomentAggregate::call(moment, cast(args[0].clone(), DataType::Float64));
+        Ok(Some((value, call_name(function, names))))
+    }
+}
