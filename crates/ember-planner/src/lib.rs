@@ -10,6 +10,7 @@
 
 pub mod cache;
 mod cached_plans;
+mod cartesian;
 mod call_names;
 mod coercion;
 mod collection_functions;
@@ -50,6 +51,7 @@ pub mod sql;
 mod sql_grouping;
 mod sql_window;
 mod table_functions;
+mod update_fields;
 mod window;
 
 /// The Spark version whose behaviour Ember reproduces.
