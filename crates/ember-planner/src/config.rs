@@ -21,6 +21,13 @@ pub struct PlannerConfig {
     pub transpose_max_values: usize,
     /// `spark.sql.shuffle.partitions`: the partitions of `repartition(cols)`.
     pub shuffle_partitions: usize,
+    /// `spark.sql.crossJoin.enabled`: whether a join without a condition may
+    /// be a cartesian product without being written as a cross join.
+    pub cross_join_enabled: bool,
+    /// `spark.sql.analyzer.strictDataFrameColumnResolution`: whether a
+    /// DataFrame's column (`df.a`) that is no longer in the input fails
+    /// instead of resolving by name.
+    pub strict_dataframe_columns: bool,
 }
 
 impl Default for PlannerConfig {
@@ -35,6 +42,8 @@ impl Default for PlannerConfig {
             pivot_max_values: 10_000,
             transpose_max_values: 500,
             shuffle_partitions: 200,
+            cross_join_enabled: true,
+            strict_dataframe_columns: true,
         }
     }
 }

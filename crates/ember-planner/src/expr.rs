@@ -58,6 +58,11 @@ impl Planner<'_> {
             }
             out.push((Expr::Column(Column::new_unqualified(field.name())), info.name));
         }
+        // `df["*"]` needs every column of `df` still in the input.
+        let dropped = plan_id.is_some_and(|id| out.len() < self.plan_outputs.get(&id).map_or(1, Vec::len));
+        if dropped && !input.schema().fields().is_empty() {
+            return Err(crate::reshape::dataframe_column_error("unresolveddataframestar()"));
+        }
         if out.is_empty() {
             if let Some(q) = qualifier {
                 // `t.*` of an enclosing query (`SELECT t1.*, t2.* FROM t2` in a lateral subquery).
@@ -133,6 +138,7 @@ impl Planner<'_> {
             ExprType::SubqueryExpression(subquery) => self.plan_subquery(subquery, input),
             ExprType::Window(window) => self.plan_window(window, input),
             ExprType::CommonInlineUserDefinedFunction(udf) => self.plan_inline_udf(udf, input),
+            ExprType::UpdateFields(update) => self.plan_update_fields(update, input),
             ExprType::SortOrder(order) => {
                 let child = order.child.as_deref().ok_or_else(|| SparkError::illegal_argument("sort order without a child"))?;
                 self.plan_expr(child, input)
@@ -152,32 +158,58 @@ impl Planner<'_> {
         let parts = split_name_parts(name);
         let case_sensitive = self.config.case_sensitive;
         // (internal name, number of name parts consumed)
-        let mut candidates: Vec<(String, usize)> = Vec::new();
-        for field in input.schema().fields() {
-            let info = self.info(field.name());
-            if let Some(id) = plan_id {
-                if !info.plan_ids.contains(&id) {
-                    continue;
+        let matching = |hidden: bool| {
+            let mut candidates: Vec<(String, usize)> = Vec::new();
+            for field in input.schema().fields() {
+                let info = self.info(field.name());
+                if let Some(id) = plan_id {
+                    let ids = if hidden { self.using_key_plan_ids.get(field.name()) } else { Some(&info.plan_ids) };
+                    if !ids.is_some_and(|ids| ids.contains(&id)) {
+                        continue;
+                    }
+                }
+                if parts.len() >= 2
+                    && info.qualifier.as_deref().is_some_and(|q| same_name(q, &parts[0], case_sensitive))
+                    && same_name(&info.name, &parts[1], case_sensitive)
+                {
+                    candidates.push((field.name().clone(), 2));
+                } else if same_name(&info.name, &parts[0], case_sensitive) {
+                    candidates.push((field.name().clone(), 1));
                 }
             }
-            if parts.len() >= 2
-                && info.qualifier.as_deref().is_some_and(|q| same_name(q, &parts[0], case_sensitive))
-                && same_name(&info.name, &parts[1], case_sensitive)
-            {
-                candidates.push((field.name().clone(), 2));
-            } else if same_name(&info.name, &parts[0], case_sensitive) {
-                candidates.push((field.name().clone(), 1));
-            }
+            candidates
+        };
+        let mut candidates = matching(false);
+        if candidates.is_empty() && plan_id.is_some() {
+            // A key a USING join merged away resolves to the join's key column.
+            candidates = matching(true);
+        }
+        if let (true, Some(id)) = (candidates.len() > 1, plan_id) {
+            // A DataFrame met on both sides of a self-join: as Spark does,
+            // take the columns of its relation nearest the input.
+            let depths: Vec<usize> = candidates.iter().map(|(c, _)| self.plan_id_depth(c, id)).collect();
+            let nearest = depths.iter().copied().min().unwrap_or(0);
+            candidates = candidates.into_iter().zip(depths).filter(|(_, d)| *d == nearest).map(|(c, _)| c).collect();
         }
         // Prefer a qualified match over a struct-field reading of the same name.
         if candidates.iter().any(|(_, used)| *used == 2) {
             candidates.retain(|(_, used)| *used == 2);
         }
-        if candidates.is_empty() && plan_id.is_some_and(|id| self.zipped_plan_ids.contains(&id)) {
+        let foreign = |id: &i64| self.zipped_plan_ids.contains(id) || !self.plan_outputs.contains_key(id);
+        if candidates.is_empty() && plan_id.as_ref().is_some_and(foreign) {
             return Err(crate::reshape::dataframe_column_error(name));
         }
-        if candidates.is_empty() && plan_id.is_some() {
-            return self.resolve_column_name(name, None, input);
+        if let (true, Some(id)) = (candidates.is_empty(), plan_id) {
+            // The DataFrame is in the query but its column is not in this
+            // input: strict resolution fails unless an enclosing query has
+            // it; lenient resolution falls back to the name.
+            let in_outer_query = self.outer_inputs.iter().any(|outer| self.carries_plan_id(outer, id));
+            if self.config.strict_dataframe_columns && !in_outer_query {
+                return Err(crate::reshape::dataframe_column_error(name));
+            }
+            return self.resolve_column_name(name, None, input).map_err(|e| {
+                if e.error_class.starts_with("UNRESOLVED_COLUMN") { crate::reshape::dataframe_column_error(name) } else { e }
+            });
         }
         if candidates.is_empty() {
             if let Some(outer) = self.resolve_outer_column(name)? {
@@ -216,6 +248,18 @@ impl Planner<'_> {
                 ],
             )),
         }
+    }
+
+    /// How many relations up from the relation with plan id `id` a column
+    /// has passed through (its plan ids are listed innermost first).
+    fn plan_id_depth(&self, internal: &str, id: i64) -> usize {
+        let ids = self.info(internal).plan_ids;
+        ids.iter().position(|i| *i == id).map_or(usize::MAX, |at| ids.len() - at)
+    }
+
+    /// Whether a column of `plan` comes from the DataFrame with plan id `id`.
+    fn carries_plan_id(&self, plan: &LogicalPlan, id: i64) -> bool {
+        plan.schema().fields().iter().any(|f| self.info(f.name()).plan_ids.contains(&id))
     }
 
     /// Resolves `name` in the inputs of the enclosing queries, innermost
@@ -285,18 +329,7 @@ impl Planner<'_> {
                 let found = fields
                     .iter()
                     .find(|f| same_name(f.name(), field, self.config.case_sensitive))
-                    .ok_or_else(|| {
-                        SparkError::new(
-                            ErrorKind::Analysis,
-                            "FIELD_NOT_FOUND",
-                            "42704",
-                            format!("No such struct field `{field}` in {}.", fields.iter().map(|f| format!("`{}`", f.name())).collect::<Vec<_>>().join(", ")),
-                            &[
-                                ("fieldName", format!("`{field}`")),
-                                ("fields", fields.iter().map(|f| format!("`{}`", f.name())).collect::<Vec<_>>().join(", ")),
-                            ],
-                        )
-                    })?;
+                    .ok_or_else(|| crate::update_fields::field_not_found(field, &fields))?;
                 Ok(datafusion::functions::core::expr_fn::get_field(base, found.name().as_str()))
             }
             other => Err(SparkError::new(

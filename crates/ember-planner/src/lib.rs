@@ -11,6 +11,7 @@
 pub mod cache;
 mod cached_plans;
 mod array_aggregates;
+mod cartesian;
 mod call_names;
 mod coercion;
 mod collection_functions;
@@ -57,6 +58,7 @@ mod sql_grouping;
 mod sql_window;
 mod table_functions;
 mod time_functions;
+mod update_fields;
 mod variant_functions;
 mod window;
 

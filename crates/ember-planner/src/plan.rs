@@ -150,6 +150,13 @@ pub struct Planner<'a> {
     pub(crate) observations: Vec<crate::observe::Observation>,
     /// Plan ids whose columns a `zip` merged away (references to them fail).
     pub(crate) zipped_plan_ids: HashSet<i64>,
+    /// The output columns of each relation planned so far, by plan id: a
+    /// column reference tagged with any other id names a DataFrame outside
+    /// the query, and `df["*"]` is this list.
+    pub(crate) plan_outputs: HashMap<i64, Vec<String>>,
+    /// For the key column of a USING join, the plan ids of both sides' keys:
+    /// references to a merged-away key resolve to it.
+    pub(crate) using_key_plan_ids: HashMap<String, Vec<i64>>,
 }
 
 impl<'a> Planner<'a> {
@@ -167,6 +174,8 @@ impl<'a> Planner<'a> {
             lambda_scope: Vec::new(),
             observations: Vec::new(),
             zipped_plan_ids: HashSet::new(),
+            plan_outputs: HashMap::new(),
+            using_key_plan_ids: HashMap::new(),
         }
     }
 
@@ -384,6 +393,7 @@ impl<'a> Planner<'a> {
         let plan = crate::lateral::decorrelate_scalar_subqueries(plan)?;
         let plan = self.read_cached(plan)?;
         if let Some(plan_id) = rel.common.as_ref().and_then(|c| c.plan_id) {
+            self.plan_outputs.insert(plan_id, plan.schema().fields().iter().map(|f| f.name().clone()).collect());
             for field in plan.schema().fields() {
                 let info = self.columns.entry(field.name().clone()).or_insert_with(|| ColumnInfo {
                     name: field.name().clone(),
@@ -704,7 +714,7 @@ impl<'a> Planner<'a> {
             .columns_of(&plan)
             .into_iter()
             .map(|(expr, info)| {
-                (expr, ColumnInfo { name: info.name, qualifier: Some(name.clone()), plan_ids: Vec::new(), generated_name: info.generated_name })
+                (expr, ColumnInfo { name: info.name, qualifier: Some(name.clone()), plan_ids: info.plan_ids, generated_name: info.generated_name })
             })
             .collect();
         self.project_infos(plan, columns)
@@ -883,6 +893,15 @@ impl<'a> Planner<'a> {
             }
             None => None,
         };
+        let explicit_cross = join.join_type == SparkJoin::Cross as i32;
+        crate::cartesian::check_implicit_cartesian(
+            self.config.cross_join_enabled,
+            explicit_cross,
+            join_type,
+            condition.as_ref(),
+            &left,
+            &right,
+        )?;
         let builder = LogicalPlanBuilder::from(left);
         let plan = match condition {
             Some(condition) => builder.join_on(right, join_type, vec![condition])?.build()?,
@@ -940,17 +959,23 @@ impl<'a> Planner<'a> {
                 columns.push((col(Column::new_unqualified(name)), self.info(name)));
             }
         }
-        // Keep the key columns' identity so `df["key"]` still resolves.
-        let exprs: Vec<Expr> = columns
-            .into_iter()
-            .map(|(expr, info)| match expr {
-                Expr::Column(_) => expr,
+        // Keep the key columns' identity so `df["key"]` still resolves; the
+        // one key column also answers for the keys it merged (`df2["key"]`).
+        let mut exprs: Vec<Expr> = Vec::with_capacity(columns.len());
+        for (i, (expr, info)) in columns.into_iter().enumerate() {
+            let (expr, internal) = match expr {
+                Expr::Column(c) => (Expr::Column(c.clone()), c.name),
                 other => {
                     let internal = self.new_column(&info.name);
-                    other.alias(internal)
+                    (other.alias(&internal), internal)
                 }
-            })
-            .collect();
+            };
+            if let (Some(l), Some(r)) = (left_key_names.get(i), right_key_names.get(i)) {
+                let merged: Vec<i64> = [l, r].into_iter().flat_map(|side| self.info(side).plan_ids).collect();
+                self.using_key_plan_ids.entry(internal).or_default().extend(merged);
+            }
+            exprs.push(expr);
+        }
         Ok(project_plan(joined, exprs)?)
     }
 

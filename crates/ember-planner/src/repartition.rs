@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use datafusion::common::Column;
 use datafusion::datasource::provider_as_source;
+use datafusion::arrow::datatypes::DataType;
 use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, Operator, binary_expr, col, lit};
 use ember_protocol::connect::{self, expression::ExprType};
 
@@ -54,6 +55,12 @@ impl Planner<'_> {
                 _ => None,
             })
             .collect();
+        if let [connect::Expression { expr_type: Some(ExprType::DirectShufflePartitionId(direct)), .. }] =
+            repartition.partition_exprs.as_slice()
+        {
+            let partition = self.direct_partition(direct, &input, n)?;
+            return Ok(SparkRepartition::plan(input, RepartitionScheme::Hash(partition), n));
+        }
         if sort_orders.is_empty() {
             let keys = repartition.partition_exprs.iter().map(|e| Ok(self.plan_expr(e, &input)?.0)).collect::<Result<Vec<_>>>()?;
             if keys.is_empty() {
@@ -66,6 +73,27 @@ impl Planner<'_> {
         }
         let order = sort_orders.into_iter().map(|o| self.sort_order(o, &input)).collect::<Result<Vec<_>>>()?;
         Ok(SparkRepartition::plan(input, RepartitionScheme::Range(order), n))
+    }
+}
+
+impl Planner<'_> {
+    /// `repartitionById(n, id)`: a row goes to partition `pmod(id, n)`, to
+    /// partition 0 when its id is NULL. The id must be an INT.
+    fn direct_partition(&mut self, direct: &connect::expression::DirectShufflePartitionId, input: &LogicalPlan, n: usize) -> Result<Expr> {
+        let child = direct.child.as_deref().ok_or_else(|| SparkError::illegal_argument("repartitionById without a partition id"))?;
+        let (id, id_name) = self.plan_expr(child, input)?;
+        let id_type = self.type_of(&id, input)?;
+        if id_type != DataType::Int32 {
+            return Err(crate::input_types::unexpected_input_type(
+                &format!("direct_shuffle_partition_id({id_name})"),
+                0,
+                "\"INT\"",
+                &id_name,
+                &id_type,
+            ));
+        }
+        // The shuffle takes the remainder's non-negative form and sends NULL to 0.
+        Ok(binary_expr(id, Operator::Modulo, lit(n as i32)))
     }
 }
 

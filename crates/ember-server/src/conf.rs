@@ -165,6 +165,8 @@ impl SessionConf {
                 .and_then(|v| v.parse::<usize>().ok())
                 .filter(|n| *n > 0)
                 .unwrap_or(200),
+            cross_join_enabled: flag("spark.sql.crossJoin.enabled", true),
+            strict_dataframe_columns: flag("spark.sql.analyzer.strictDataFrameColumnResolution", true),
         }
     }
 
