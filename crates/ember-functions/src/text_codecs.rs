@@ -254,7 +254,7 @@ mod tests {
         assert_eq!(decode_base32(b"mf RGG!"), b"abc");
         assert_eq!(decode_base32(b"MFRG=GA"), b"ab");
         assert_eq!(decode_base32(b"12"), vec![0x06]);
-        assert_eq!(decode_base32(b"1"), vec![]);
+        assert_eq!(decode_base32(b"1"), Vec::<u8>::new());
     }
 
     #[test]
