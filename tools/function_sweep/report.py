@@ -12,10 +12,10 @@ missing = sorted(st["missing"])
 untested_covered, untested_missing, untested_other = [], [], []
 for n in sorted(st["untested"]):
     c = covered(n)
-    if any(n.startswith(p) or p in n for p in MISSING_FAMILIES):
-        untested_missing.append(n)
-    elif c:
+    if c:
         untested_covered.append((n, c))
+    elif any(n.startswith(p) or p in n for p in MISSING_FAMILIES):
+        untested_missing.append(n)
     else:
         untested_other.append(n)
 tested = len(works) + len(differs) + len(missing)
