@@ -125,7 +125,7 @@ impl Planner<'_> {
             },
             ("uuid", 1) => return Ok(Some((self.call_registered("uuid", vec![], names, false, input)?.0, "uuid()".to_string()))),
             ("shuffle", 2) => {
-                let (expr, _) = self.call_registered("shuffle", vec![arg(0)], names, false, input)?;
+                let (expr, _) = self.call_registered("shuffle", vec![arg(0), arg(1)], names, false, input)?;
                 return Ok(Some((expr, format!("shuffle({})", names[0]))));
             }
             ("unbase64", 1) => text_codecs::unbase64(arg(0), &types[0]),

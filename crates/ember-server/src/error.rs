@@ -21,10 +21,42 @@ pub fn to_status(err: &SparkError) -> Status {
     if !err.sql_state.is_empty() {
         metadata.insert("sqlState".to_string(), err.sql_state.clone());
     }
-    metadata.insert("messageParameters".to_string(), serde_json::to_string(&err.parameters).unwrap_or_default());
+    let parameters = serde_json::to_string(&err.parameters).unwrap_or_default();
+    if parameters.len() <= MAX_STATUS_PARAMETERS_BYTES {
+        metadata.insert("messageParameters".to_string(), parameters);
+    }
     let reason = classes.first().cloned().unwrap_or_default();
     let details = ErrorDetails::with_error_info(reason, "org.apache.spark", metadata);
-    Status::with_error_details(Code::Internal, err.full_message(), details)
+    Status::with_error_details(Code::Internal, abbreviate(&err.full_message()), details)
+}
+
+/// gRPC clients refuse a response whose metadata (the status message and its
+/// details) passes 8 KiB, so long messages (Python tracebacks) are shortened
+/// and large message parameters left out, as Spark leaves them out past its
+/// metadata limit.
+const MAX_STATUS_MESSAGE_BYTES: usize = 3072;
+const MAX_STATUS_PARAMETERS_BYTES: usize = 1024;
+/// How much of the start of a shortened message is kept; the rest of the
+/// budget goes to its end, where a traceback names the exception.
+const KEPT_MESSAGE_HEAD_BYTES: usize = 1024;
+
+fn abbreviate(message: &str) -> String {
+    if message.len() <= MAX_STATUS_MESSAGE_BYTES {
+        return message.to_string();
+    }
+    let head_end = floor_char_boundary(message, KEPT_MESSAGE_HEAD_BYTES);
+    let mut tail_start = message.len() - (MAX_STATUS_MESSAGE_BYTES - KEPT_MESSAGE_HEAD_BYTES);
+    while !message.is_char_boundary(tail_start) {
+        tail_start += 1;
+    }
+    format!("{}\n...\n{}", &message[..head_end], &message[tail_start..])
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
 }
 
 /// A panic inside one request, reported to that client only.
@@ -35,4 +67,27 @@ pub fn panic_error(payload: &(dyn std::any::Any + Send)) -> SparkError {
         .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
         .unwrap_or_else(|| "unknown panic".to_string());
     SparkError::internal(format!("Ember failed while running this request: {message}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_messages_keep_their_start_and_end() {
+        let message = format!("start{}é{}end", "x".repeat(5000), "y".repeat(5000));
+        let short = abbreviate(&message);
+        assert!(short.len() <= MAX_STATUS_MESSAGE_BYTES + 5);
+        assert!(short.starts_with("startx") && short.ends_with("yend") && short.contains("\n...\n"));
+        assert_eq!(abbreviate("short"), "short");
+    }
+
+    #[test]
+    fn large_parameters_stay_out_of_the_status() {
+        let mut err = SparkError::internal("boom");
+        err.parameters.insert("trace".to_string(), "z".repeat(2 * MAX_STATUS_PARAMETERS_BYTES));
+        let status = to_status(&err);
+        let info = status.get_error_details().error_info().cloned().expect("error info");
+        assert!(!info.metadata.contains_key("messageParameters"));
+    }
 }
