@@ -232,6 +232,16 @@ def test_cast_overflow_fails_under_ansi(spark, golden):
     golden.check_error(lambda: spark.sql("SELECT CAST(300 AS TINYINT)").collect())
 
 
+def test_cast_timestamp_to_numbers(spark, golden):
+    ts = "TIMESTAMP'2020-01-01 00:00:01.5'"
+    with conf(spark, "spark.sql.session.timeZone", "UTC"):
+        df = spark.sql(
+            f"SELECT CAST({ts} AS BIGINT) AS l, CAST(TIMESTAMP'1969-12-31 23:59:59.5' AS BIGINT) AS before_epoch, "
+            f"CAST({ts} AS INT) AS i, CAST({ts} AS DOUBLE) AS d, CAST(CAST(NULL AS TIMESTAMP) AS BIGINT) AS n"
+        )
+        golden.check_df(df)
+
+
 def test_cast_to_string(spark, golden):
     df = spark.sql(
         "SELECT CAST(1.0D AS STRING) AS d, CAST(1E20D AS STRING) AS big, CAST(0.1F AS STRING) AS f, "

@@ -130,6 +130,9 @@ fn cast_array_in_units(
     if is_numeric(source) && is_integral(target) {
         return to_integral(array, target, mode);
     }
+    if matches!(source, DataType::Timestamp(..)) && (is_integral(target) || matches!(target, DataType::Float64)) {
+        return from_timestamp(array, target, mode);
+    }
     if matches!(source, DataType::Time64(_)) && is_integral(target) {
         let seconds = crate::time::seconds_of_times(array).map_err(|e| SparkError::internal(e.to_string()))?;
         return arrow_cast(&seconds, target, mode);
@@ -141,6 +144,23 @@ fn cast_array_in_units(
     }
     arrow_cast(array, target, mode)
 }
+
+/// Spark's casts of timestamps to numbers: whole seconds since the epoch
+/// (rounded down) for integers, seconds with their fraction for DOUBLE.
+fn from_timestamp(array: &ArrayRef, target: &DataType, mode: CastMode) -> Result<ArrayRef, SparkError> {
+    let micros = arrow_cast(array, &DataType::Timestamp(arrow::datatypes::TimeUnit::Microsecond, None), mode)?;
+    let micros = arrow_cast(&micros, &DataType::Int64, mode)?;
+    let micros = micros.as_primitive::<arrow::datatypes::Int64Type>();
+    if matches!(target, DataType::Float64) {
+        let seconds: Float64Array = micros.unary(|m| m as f64 / MICROS_PER_SECOND as f64);
+        return Ok(Arc::new(seconds));
+    }
+    let seconds: Int64Array = micros.unary(|m| m.div_euclid(MICROS_PER_SECOND));
+    let seconds: ArrayRef = Arc::new(seconds);
+    if matches!(target, DataType::Int64) { Ok(seconds) } else { to_integral(&seconds, target, mode) }
+}
+
+const MICROS_PER_SECOND: i64 = 1_000_000;
 
 fn arrow_cast(array: &ArrayRef, target: &DataType, mode: CastMode) -> Result<ArrayRef, SparkError> {
     let options = CastOptions { safe: mode != CastMode::Ansi, ..Default::default() };
