@@ -16,30 +16,15 @@ machine runs).
 import argparse
 import json
 import os
-import socket
 import subprocess
 import threading
 import time
 from pathlib import Path
 
+from udf import free_port, wait_for
+
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(port, seconds=120):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"nothing listens on port {port}")
 
 
 def descendants(pid):
