@@ -6,6 +6,7 @@ mod bounded_joins;
 mod cache;
 mod catalog;
 mod conf;
+mod distinct_aggregates;
 mod error;
 mod execute;
 mod observed;
