@@ -17,8 +17,7 @@ use datafusion::common::tree_node::Transformed;
 use datafusion::common::{Column, Result};
 use datafusion::logical_expr::expr::{AggregateFunction, Alias};
 use datafusion::logical_expr::{Aggregate, Expr, LogicalPlan, Projection};
-use datafusion::optimizer::optimizer::{ApplyOrder, Optimizer};
-use datafusion::optimizer::single_distinct_to_groupby::SingleDistinctToGroupBy;
+use datafusion::optimizer::optimizer::ApplyOrder;
 use datafusion::optimizer::{OptimizerConfig, OptimizerRule};
 
 /// The rule; see the module documentation.
@@ -89,22 +88,13 @@ fn unaliased_single_distinct(aggregate: &Aggregate) -> Option<Vec<Expr>> {
     (any_alias && unique).then_some(unaliased)
 }
 
-/// DataFusion's logical optimizer rules with [`UnaliasDistinctAggregates`]
-/// right before `SingleDistinctToGroupBy`.
-pub fn optimizer_rules() -> Vec<Arc<dyn OptimizerRule + Send + Sync>> {
-    let mut rules = Optimizer::new().rules;
-    let at = rules.iter().position(|r| r.name() == SingleDistinctToGroupBy::new().name()).unwrap_or(0);
-    rules.insert(at, Arc::new(UnaliasDistinctAggregates));
-    rules
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use datafusion::arrow::datatypes::{DataType, Field, Schema};
     use datafusion::functions_aggregate::expr_fn::{count, count_distinct, sum};
     use datafusion::logical_expr::{col, table_scan, LogicalPlanBuilder};
-    use datafusion::optimizer::OptimizerContext;
+    use datafusion::optimizer::{Optimizer, OptimizerContext};
 
     fn scan() -> LogicalPlanBuilder {
         let schema = Schema::new(vec![Field::new("g", DataType::Int64, true), Field::new("x", DataType::Int64, true)]);
@@ -113,7 +103,7 @@ mod tests {
 
     fn optimized(plan: LogicalPlan) -> String {
         let schema = plan.schema().clone();
-        let optimizer = Optimizer::with_rules(optimizer_rules());
+        let optimizer = Optimizer::with_rules(crate::logical_rules::optimizer_rules());
         let plan = optimizer.optimize(plan, &OptimizerContext::new(), |_, _| {}).unwrap();
         assert_eq!(plan.schema().fields(), schema.fields());
         plan.display_indent().to_string()
