@@ -43,3 +43,17 @@ def test_count_distinct_over_an_anti_join(spark, shop, golden):
         FROM customers JOIN orders ON c_key = cust
         WHERE o_key NOT IN (SELECT i_order FROM items WHERE qty > 25 AND i_order IS NOT NULL)
         GROUP BY name ORDER BY prices DESC, name"""))
+
+
+def test_correlated_aggregate_of_filtered_keys(spark, shop, golden):
+    """TPC-H Q17's and Q2's shapes: the subquery is aggregated only for the keys that pass the filters."""
+    golden.check_df(spark.sql("""
+        SELECT name, o_key, price FROM customers, orders
+        WHERE c_key = cust AND name IN ('ann', 'bob', 'nil')
+          AND price > (SELECT avg(price) FROM orders o2 WHERE o2.cust = c_key)
+        ORDER BY o_key"""))
+    golden.check_df(spark.sql("""
+        SELECT name, o_key FROM customers, orders
+        WHERE c_key = cust AND name <> 'cid'
+          AND price = (SELECT min(o2.price) FROM orders o2 WHERE o2.cust = c_key)
+        ORDER BY o_key"""), "minimum")

@@ -13,6 +13,7 @@ mod observed;
 mod explain;
 mod function_catalog;
 mod logical_rules;
+mod magic_semi_join;
 mod operation;
 mod python_artifacts;
 mod python_write;
