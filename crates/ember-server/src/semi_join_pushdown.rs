@@ -73,6 +73,8 @@ fn filtered_aggregation(plan: &LogicalPlan) -> bool {
 /// `keys` allow; `None` when it cannot go below the root.
 fn sink(plan: &LogicalPlan, join: &Join, keys: &[Column]) -> Result<Option<LogicalPlan>> {
     Ok(Some(match plan {
+        // Rows go through `rand()` as they did before: not below volatile expressions.
+        _ if plan.expressions().iter().any(Expr::is_volatile) => return Ok(None),
         LogicalPlan::Projection(projection) if keys.iter().all(|k| projection.expr.contains(&Expr::Column(k.clone()))) => {
             let input = place(&projection.input, join, keys)?;
             LogicalPlan::Projection(Projection::try_new(projection.expr.clone(), Arc::new(input))?)
@@ -159,7 +161,15 @@ mod tests {
 
     #[test]
     fn a_semi_join_on_a_having_moves_to_its_keys_input() {
-        let big_orders = scan("t", "big_order", "q")
+        let text = optimized(query(big_orders()));
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        let inner = lines.iter().position(|l| l.starts_with("Inner Join")).expect(&text);
+        let semi = lines.iter().position(|l| l.starts_with("LeftSemi Join")).expect(&text);
+        assert!(semi > inner && lines[semi + 1].starts_with("TableScan: orders"), "{text}");
+    }
+
+    fn big_orders() -> LogicalPlan {
+        scan("t", "big_order", "q")
             .aggregate(vec![col("big_order")], vec![sum(col("q")).alias("total")])
             .unwrap()
             .filter(col("total").gt(lit(300i64)))
@@ -167,18 +177,26 @@ mod tests {
             .project(vec![col("big_order")])
             .unwrap()
             .build()
-            .unwrap();
-        let text = optimized(query(big_orders));
-        let lines: Vec<&str> = text.lines().map(str::trim).collect();
-        let inner = lines.iter().position(|l| l.starts_with("Inner Join")).expect(&text);
-        let semi = lines.iter().position(|l| l.starts_with("LeftSemi Join")).expect(&text);
-        assert!(semi > inner && lines[semi + 1].starts_with("TableScan: orders"), "{text}");
+            .unwrap()
     }
 
     #[test]
     fn other_semi_joins_stay() {
         let plain = scan("t", "big_order", "q").project(vec![col("big_order")]).unwrap().build().unwrap();
         let text = optimized(query(plain));
+        assert!(text.starts_with("LeftSemi Join"), "{text}");
+    }
+
+    #[test]
+    fn semi_joins_stay_above_random_filters() {
+        let random = datafusion::functions::math::expr_fn::random().lt(lit(0.5));
+        let sampled = LogicalPlanBuilder::from(query(big_orders()).inputs()[0].clone()).filter(random).unwrap().build().unwrap();
+        let plan = LogicalPlanBuilder::from(sampled)
+            .join(big_orders(), JoinType::LeftSemi, (vec!["order_key"], vec!["big_order"]), None)
+            .unwrap()
+            .build()
+            .unwrap();
+        let text = optimized(plan);
         assert!(text.starts_with("LeftSemi Join"), "{text}");
     }
 }
