@@ -62,3 +62,40 @@ def test_variant_get(spark, golden):
     )
     golden.check_df(df.select(F.to_json(F.variant_get(v, "$.c[1]", "variant"))), "variant")
     golden.check_error(lambda: df.select(F.variant_get(v, "a", "int")).collect(), "bad_path")
+
+
+def test_schema_of_variant(spark, golden):
+    df = spark.createDataFrame(
+        [
+            ('{"a":1,"b":[1,2.5,"x"],"c":{"d":null,"e":true},"f":1.5e10,"g":12345678901234567890}',),
+            ('[0.05, -1.50, 100.0]',),
+            ('[1, 2.5, null]',),
+            ('[{"b":1},{"a":"x","b":null}]',),
+            ('{"a b":1,"c`d":[[]],"e":{}}',),
+            ("null",),
+            (None,),
+        ],
+        "j string",
+    )
+    golden.check_df(df.select(F.schema_of_variant(F.parse_json("j"))))
+
+
+def test_schema_of_variant_agg(spark, golden):
+    df = spark.createDataFrame(
+        [(1, '{"a":1}'), (1, '{"a":"x","b":2}'), (1, '{"b":3.5}'), (2, "1"), (2, "2.5"), (3, None), (4, '[1]'), (4, '[1e0]')],
+        "g int, j string",
+    )
+    golden.check_df(df.groupBy("g").agg(F.schema_of_variant_agg(F.parse_json("j"))).orderBy("g"))
+
+
+def test_variant_explode_table_functions(spark, golden):
+    for i, text in enumerate(['["hello", "world"]', '{"b": 3.14, "a": true}', "[]", "1"]):
+        v = F.parse_json(F.lit(text))
+        golden.check_df(spark.tvf.variant_explode(v), f"explode_{i}")
+        golden.check_df(spark.tvf.variant_explode_outer(v), f"outer_{i}")
+    golden.check_df(spark.tvf.variant_explode_outer(F.lit(None).cast("variant")), "outer_null")
+    lateral = spark.sql(
+        "SELECT t.id, e.* FROM range(2) t, LATERAL variant_explode(parse_json(concat('[', t.id, ', \"a\"]'))) e"
+    )
+    golden.check_df(lateral, "lateral")
+    golden.check_error(lambda: spark.sql("SELECT * FROM variant_explode(1)").collect())

@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, BinaryArray, BooleanArray, StringArray, StructArray};
-use datafusion::arrow::buffer::NullBuffer;
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BinaryArray, BooleanArray, Int32Array, ListArray, StringArray, StructArray};
+use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
+use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::Result;
 use datafusion::logical_expr::Expr;
 use ember_errors::{ErrorKind, SparkError};
@@ -84,7 +84,8 @@ fn to_json_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
     Ok(Arc::new(texts.collect::<Result<StringArray>>()?))
 }
 
-fn malformed_variant() -> datafusion::common::DataFusionError {
+/// `MALFORMED_VARIANT`: bytes that do not decode.
+pub(crate) fn malformed_variant() -> datafusion::common::DataFusionError {
     SparkError::new(ErrorKind::Runtime, "MALFORMED_VARIANT", "22023", "Variant binary is malformed. Please check the data source is valid.", &[])
         .into_datafusion()
 }
@@ -154,8 +155,55 @@ fn extract_variant_kernel(args: &[ArrayRef], path: &str) -> Result<ArrayRef> {
     let variants = args[0].as_struct();
     let subs = (0..variants.len()).map(|i| {
         let (value, metadata) = variants.is_valid(i).then(|| parts(variants, i))?;
-        let sub = variant_binary::value_at(value, metadata, &steps)?;
-        variant_binary::parse_json(&variant_binary::to_json(sub, metadata)?).ok()
+        standalone(variant_binary::value_at(value, metadata, &steps)?, metadata)
     });
     variant_array(subs.collect())
+}
+
+/// A value inside a variant as a variant of its own.
+fn standalone(value: &[u8], metadata: &[u8]) -> Option<Variant> {
+    variant_binary::parse_json(&variant_binary::to_json(value, metadata)?).ok()
+}
+
+/// The type of `variant_explode`'s rows: structs of the position, the key
+/// (NULL for array elements) and the value.
+fn explode_rows_type() -> DataType {
+    let fields = vec![
+        Field::new("pos", DataType::Int32, false),
+        Field::new("key", DataType::Utf8, true),
+        Field::new("value", ember_types::variant_type(), false),
+    ];
+    DataType::List(Arc::new(Field::new("element", DataType::Struct(fields.into()), false)))
+}
+
+/// The rows `variant_explode` gives for each variant, as an array of
+/// (`pos`, `key`, `value`) structs: one per field of an object or element
+/// of an array, none for other values; NULL for NULL.
+pub fn explode_rows(variant: Expr) -> Expr {
+    KernelUdf::call("variant_explode", explode_rows_type(), explode_rows_kernel, "", vec![variant])
+}
+
+fn explode_rows_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
+    let variants = args[0].as_struct();
+    let (mut positions, mut keys, mut values, mut lengths) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for i in 0..variants.len() {
+        let entries = variants.is_valid(i).then(|| parts(variants, i)).map(|(value, metadata)| {
+            let entries = variant_binary::entries(value, metadata).unwrap_or_default();
+            // Each value keeps the whole key dictionary, as in Spark.
+            let part = |child: &[u8]| Variant { value: child.to_vec(), metadata: metadata.to_vec() };
+            entries.into_iter().map(|(key, child)| (key.map(str::to_string), part(child))).collect::<Vec<_>>()
+        });
+        lengths.push(entries.as_ref().map_or(0, Vec::len));
+        for (pos, (key, value)) in entries.iter().flatten().enumerate() {
+            positions.push(pos as i32);
+            keys.push(key.clone());
+            values.push(Some(value.clone()));
+        }
+    }
+    let DataType::List(row) = explode_rows_type() else { unreachable!("the rows are a list") };
+    let DataType::Struct(fields) = row.data_type().clone() else { unreachable!("each row is a struct") };
+    let columns: Vec<ArrayRef> = vec![Arc::new(Int32Array::from(positions)), Arc::new(StringArray::from(keys)), variant_array(values)?];
+    let rows = StructArray::try_new(fields, columns, None)?;
+    let nulls = NullBuffer::from((0..variants.len()).map(|i| variants.is_valid(i)).collect::<Vec<_>>());
+    Ok(Arc::new(ListArray::try_new(row, OffsetBuffer::from_lengths(lengths), Arc::new(rows), Some(nulls))?))
 }

@@ -1,7 +1,8 @@
 //! Spark's built-in table-valued functions (`spark.tvf.*`, `SELECT * FROM
 //! f(…)`): `range`, and the generators (`explode`, `posexplode`, `inline`,
 //! their `_outer` forms, `stack`, `json_tuple`) as a generator select over
-//! one row, so they share the select-list generator code. Other names are
+//! one row, so they share the select-list generator code; `variant_explode`
+//! and `variant_explode_outer` too. Other names are
 //! table functions the session registered.
 
 use datafusion::logical_expr::{LogicalPlan, LogicalPlanBuilder};
@@ -11,8 +12,18 @@ use crate::error::{Result, SparkError};
 use crate::plan::Planner;
 
 /// The generators Spark also offers as table-valued functions.
-const GENERATOR_TABLE_FUNCTIONS: [&str; 8] =
-    ["explode", "explode_outer", "posexplode", "posexplode_outer", "inline", "inline_outer", "stack", "json_tuple"];
+const GENERATOR_TABLE_FUNCTIONS: [&str; 10] = [
+    "explode",
+    "explode_outer",
+    "posexplode",
+    "posexplode_outer",
+    "inline",
+    "inline_outer",
+    "stack",
+    "json_tuple",
+    "variant_explode",
+    "variant_explode_outer",
+];
 
 impl Planner<'_> {
     /// Plans a table-valued function called by name.

@@ -1,16 +1,18 @@
 //! Plans Spark's VARIANT functions: `parse_json`, `try_parse_json`,
-//! `is_variant_null`, `is_valid_variant`, `variant_get` and
-//! `try_variant_get` (`to_json` of a variant is planned with the JSON
-//! functions).
+//! `is_variant_null`, `is_valid_variant`, `variant_get`,
+//! `try_variant_get`, `schema_of_variant`, `schema_of_variant_agg` and the
+//! rows of `variant_explode` (`to_json` of a variant is planned with the
+//! JSON functions).
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
-use datafusion::logical_expr::Expr;
+use datafusion::logical_expr::{Expr, LogicalPlan};
 use ember_functions::cast::{CastMode, is_integral, spark_cast};
-use ember_functions::{variant, variant_binary};
+use ember_functions::{variant, variant_binary, variant_schema};
 
 use crate::call_names::call_name;
 use crate::error::{ErrorKind, Result, SparkError};
+use crate::input_types::unexpected_input_type;
 use crate::plan::Planner;
 
 impl Planner<'_> {
@@ -23,6 +25,8 @@ impl Planner<'_> {
             ("try_parse_json", Some(text)) if args.len() == 1 => variant::parse_json(text, false),
             ("is_variant_null", Some(v)) if args.len() == 1 => variant::is_variant_null(v),
             ("is_valid_variant", Some(v)) if args.len() == 1 => variant::is_valid_variant(v),
+            ("schema_of_variant", Some(v)) if args.len() == 1 => variant_schema::schema_of_variant(v),
+            ("schema_of_variant_agg", Some(v)) if args.len() == 1 => variant_schema::SchemaOfVariantAgg::call(v),
             _ => return None,
         };
         Some((expr, call_name(function, names)))
@@ -36,6 +40,16 @@ impl Planner<'_> {
             return None;
         }
         Some(self.variant_get(function, args, names))
+    }
+
+    /// The rows of `variant_explode`/`variant_explode_outer` of `variant`
+    /// (named `name`) for the generator code to inline; other types fail as
+    /// in Spark.
+    pub(crate) fn variant_explode_rows(&self, function: &str, variant: Expr, name: &str, input: &LogicalPlan) -> Result<Expr> {
+        match self.type_of(&variant, input)? {
+            DataType::Struct(fields) if ember_types::is_variant_fields(&fields) => Ok(variant::explode_rows(variant)),
+            other => Err(unexpected_input_type(&format!("{function}({name})"), 0, "\"VARIANT\"", name, &other)),
+        }
     }
 
     fn variant_get(&self, function: &str, args: &[Expr], names: &[String]) -> Result<(Expr, String)> {
