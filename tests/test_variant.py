@@ -99,3 +99,44 @@ def test_variant_explode_table_functions(spark, golden):
     )
     golden.check_df(lateral, "lateral")
     golden.check_error(lambda: spark.sql("SELECT * FROM variant_explode(1)").collect())
+
+
+@requires_client("4.1")
+def test_variant_edits(spark, golden):
+    df = spark.createDataFrame([('{"a":1,"b":{"c":[1,null,2]},"d":null}',), ('{"b":{"c":[]}}',), (None,)], "j string")
+    v = F.parse_json("j")
+    golden.check_df(
+        df.select(
+            F.to_json(F.variant_set(v, "$.b.c[1]", F.lit(5))).alias("set"),
+            F.to_json(F.variant_set(v, "$.x[2]", F.lit("s"))).alias("set_new"),
+            F.to_json(F.variant_set(v, "$.a", F.lit(2), False)).alias("replace"),
+            F.to_json(F.try_variant_set(v, "$.a.z", F.lit(1.5))).alias("try_set"),
+            F.to_json(F.try_variant_insert(v, "$.a", F.lit(True))).alias("try_insert"),
+            F.to_json(F.variant_insert(v, "$.b.c[0]", F.lit(None))).alias("insert"),
+            F.to_json(F.variant_delete(v, "$.b.c[0]", "$.a", "$.zz")).alias("delete"),
+            F.to_json(F.variant_array_append(v, "$.b.c", F.parse_json(F.lit('{"k":[]}')))).alias("append"),
+            F.to_json(F.try_variant_array_append(v, "$.a", F.lit(1))).alias("try_append"),
+            F.to_json(F.variant_strip_nulls(v)).alias("strip"),
+            F.to_json(F.variant_strip_nulls(v, False)).alias("strip_objects"),
+        )
+    )
+    arrays = spark.createDataFrame([("[1,2]",)], "j string").select(F.parse_json("j").alias("v"))
+    golden.check_df(
+        arrays.select(
+            F.to_json(F.variant_insert("v", "$[0]", F.lit(0))),
+            F.to_json(F.variant_insert("v", "$[4]", F.array(F.lit(1), F.lit(2)))),
+            F.to_json(F.variant_array_append("v", "$", F.lit("x"))),
+        ),
+        "arrays",
+    )
+    golden.check_df(df.select(F.variant_set(v, "$.n", F.lit(2))), "bytes")
+    golden.check_error(lambda: df.select(F.variant_insert(v, "$.a", F.lit(2))).collect(), "duplicate")
+    golden.check_error(lambda: df.select(F.variant_set(v, "$", F.lit(2))).collect(), "root")
+    golden.check_error(lambda: df.select(F.variant_array_append(v, "$.a", F.lit(2))).collect(), "not_array")
+
+
+@requires_client("4.1")
+def test_to_variant_object(spark, golden):
+    df = spark.createDataFrame([(1, "x", [1, 2], {"k": 1.5})], "a int, b string, c array<int>, m map<string,double>")
+    golden.check_df(df.select(F.to_json(F.to_variant_object(F.struct("a", "b", "c", "m"))), F.to_json(F.to_variant_object("c"))))
+    golden.check_error(lambda: df.select(F.to_variant_object("a")).collect())

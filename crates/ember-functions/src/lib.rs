@@ -38,6 +38,7 @@ pub mod to_csv;
 pub mod to_json;
 pub mod variant;
 pub mod variant_binary;
+pub mod variant_edit;
 pub mod variant_schema;
 pub mod vector_aggregate;
 pub mod vectors;

@@ -67,6 +67,80 @@ pub fn parse_json(text: &str) -> Result<Variant, MalformedJson> {
     Ok(Variant { metadata: builder.metadata(), value: builder.value })
 }
 
+/// A variant value opened up for editing: objects and arrays decoded,
+/// everything else kept as its encoded bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tree {
+    /// An encoded non-container value (see [`Scalar::encode`]).
+    Scalar(Vec<u8>),
+    /// Fields in any order; encoding sorts them by key.
+    Object(Vec<(String, Tree)>),
+    Array(Vec<Tree>),
+}
+
+/// A non-container value to encode as Spark encodes it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scalar<'a> {
+    Null,
+    Boolean(bool),
+    /// Stored in the smallest integer type that holds it.
+    Integer(i64),
+    Double(f64),
+    Float(f32),
+    /// Unscaled value, scale and precision.
+    Decimal(i128, u8, u8),
+    String(&'a str),
+}
+
+impl Scalar<'_> {
+    /// The encoded bytes of the value.
+    pub fn encode(self) -> Vec<u8> {
+        let mut builder = Builder { keys: Vec::new(), key_ids: HashMap::new(), value: Vec::new() };
+        match self {
+            Scalar::Null => builder.primitive(NULL, &[]),
+            Scalar::Boolean(b) => builder.primitive(if b { TRUE } else { FALSE }, &[]),
+            Scalar::Integer(v) => builder.integer(v),
+            Scalar::Double(v) => builder.primitive(DOUBLE, &v.to_le_bytes()),
+            Scalar::Float(v) => builder.primitive(FLOAT, &v.to_le_bytes()),
+            Scalar::Decimal(unscaled, scale, precision) => builder.decimal(unscaled, scale, usize::from(precision)),
+            Scalar::String(s) => builder.string(s),
+        }
+        builder.value
+    }
+}
+
+impl Tree {
+    /// The JSON `null`.
+    pub fn null() -> Tree {
+        Tree::Scalar(Scalar::Null.encode())
+    }
+
+    /// Whether this is the JSON `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Tree::Scalar(bytes) if is_variant_null(bytes))
+    }
+
+    /// Opens a variant value; `None` for malformed bytes.
+    pub fn decode(value: &[u8], metadata: &[u8]) -> Option<Tree> {
+        Some(match kind(value)? {
+            ValueKind::Object => Tree::Object(
+                entries(value, metadata)?.into_iter().map(|(k, v)| Some((k?.to_string(), Tree::decode(v, metadata)?))).collect::<Option<_>>()?,
+            ),
+            ValueKind::Array => Tree::Array(entries(value, metadata)?.into_iter().map(|(_, v)| Tree::decode(v, metadata)).collect::<Option<_>>()?),
+            _ => Tree::Scalar(value.get(..value_size(value)?)?.to_vec()),
+        })
+    }
+
+    /// Encodes the tree as a variant (fields in key order, keys numbered in
+    /// the order they are met); fails with
+    /// the key an object holds twice.
+    pub fn encode(&self) -> Result<Variant, String> {
+        let mut builder = Builder { keys: Vec::new(), key_ids: HashMap::new(), value: Vec::new() };
+        builder.tree(self)?;
+        Ok(Variant { metadata: builder.metadata(), value: builder.value })
+    }
+}
+
 /// The byte width (1 to 4) that holds `n`.
 fn width_of(n: usize) -> usize {
     match n {
@@ -101,6 +175,36 @@ impl Builder {
         self.keys.push(key.to_string());
         self.key_ids.insert(key.to_string(), id);
         id
+    }
+
+    fn tree(&mut self, tree: &Tree) -> Result<(), String> {
+        let start = self.value.len();
+        match tree {
+            Tree::Scalar(bytes) => self.value.extend_from_slice(bytes),
+            Tree::Object(fields) => {
+                let mut offsets = Vec::with_capacity(fields.len());
+                let mut sorted: Vec<_> = fields.iter().collect();
+                sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                for (key, value) in sorted {
+                    let id = self.key_id(key);
+                    if offsets.iter().any(|(seen, _)| *seen == id) {
+                        return Err(key.clone());
+                    }
+                    offsets.push((id, self.value.len() - start));
+                    self.tree(value)?;
+                }
+                self.finish_object(start, offsets);
+            }
+            Tree::Array(elements) => {
+                let mut offsets = Vec::with_capacity(elements.len());
+                for element in elements {
+                    offsets.push(self.value.len() - start);
+                    self.tree(element)?;
+                }
+                self.finish_array(start, offsets);
+            }
+        }
+        Ok(())
     }
 
     fn metadata(&self) -> Vec<u8> {

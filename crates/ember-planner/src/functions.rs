@@ -93,6 +93,9 @@ impl Planner<'_> {
             if let Some(planned) = self.plan_variant_get(&lower, &args, &names) {
                 return planned;
             }
+            if let Some(planned) = self.plan_variant_edit(&lower, &args, &names, input) {
+                return planned;
+            }
             if let Some(planned) = self.plan_vector_function(&lower, &args, &names, input)? {
                 return Ok(planned);
             }
