@@ -140,3 +140,10 @@ def test_to_variant_object(spark, golden):
     df = spark.createDataFrame([(1, "x", [1, 2], {"k": 1.5})], "a int, b string, c array<int>, m map<string,double>")
     golden.check_df(df.select(F.to_json(F.to_variant_object(F.struct("a", "b", "c", "m"))), F.to_json(F.to_variant_object("c"))))
     golden.check_error(lambda: df.select(F.to_variant_object("a")).collect())
+
+
+def test_casts_from_variant(spark, golden):
+    df = spark.createDataFrame([('{"a":1}',), ("12",), ('"12"',), ("1.5",), ("null",), ("true",), ('"abc"',), (None,)], "j string")
+    v = F.parse_json("j")
+    golden.check_df(df.select(v.cast("string").alias("s"), v.try_cast("int").alias("i"), v.try_cast("double").alias("d"), v.try_cast("boolean").alias("b")))
+    golden.check_df(spark.sql("SELECT CAST(parse_json('12') AS INT), CAST(parse_json('\"2.50\"') AS DECIMAL(4,2)), CAST(parse_json('null') AS STRING)"), "sql")

@@ -13,7 +13,7 @@ use datafusion::logical_expr::Expr;
 use ember_errors::{ErrorKind, SparkError};
 
 use crate::kernel_udf::KernelUdf;
-use crate::variant_binary::{self, Variant};
+use crate::variant_binary::{self, ValueKind, Variant};
 
 /// `parse_json(text)`; with `fail`, malformed text raises
 /// `MALFORMED_RECORD_IN_PARSING`, else it gives NULL (`try_parse_json`).
@@ -127,19 +127,51 @@ pub(crate) fn display_json(variants: &StructArray, i: usize) -> String {
     variant_binary::to_json(value, metadata).unwrap_or_default()
 }
 
+/// What a cast of a variant's value aims at, which decides how booleans
+/// and numbers cross over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CastTarget {
+    /// A number type: `true`/`false` read as 1/0.
+    Number,
+    /// BOOLEAN: a number is true unless it is zero.
+    Boolean,
+    /// Any other type.
+    Other,
+}
+
+impl CastTarget {
+    fn tag(self) -> &'static str {
+        match self {
+            CastTarget::Number => "n",
+            CastTarget::Boolean => "b",
+            CastTarget::Other => "",
+        }
+    }
+}
+
 /// The value at a `variant_get` path (`path` checked with
 /// [`variant_binary::parse_path`]) as the text a cast to a scalar type starts
 /// from (see [`variant_binary::cast_text`]); NULL when it is missing or JSON `null`.
-pub fn extract_text(variant: Expr, path: &str) -> Expr {
-    KernelUdf::call("variant_get", DataType::Utf8, extract_text_kernel, path, vec![variant])
+pub fn extract_text(variant: Expr, path: &str, target: CastTarget) -> Expr {
+    KernelUdf::call("variant_get", DataType::Utf8, extract_text_kernel, &format!("{}{path}", target.tag()), vec![variant])
 }
 
-fn extract_text_kernel(args: &[ArrayRef], path: &str) -> Result<ArrayRef> {
+fn extract_text_kernel(args: &[ArrayRef], context: &str) -> Result<ArrayRef> {
+    // The context is the target's tag, then the path (which starts with `$`).
+    let (tag, path) = context.split_at(context.find('$').unwrap_or(0));
     let steps = variant_binary::parse_path(path).unwrap_or_default();
     let variants = args[0].as_struct();
     let texts = (0..variants.len()).map(|i| {
         let (value, metadata) = variants.is_valid(i).then(|| parts(variants, i))?;
-        variant_binary::value_at(value, metadata, &steps).and_then(|sub| variant_binary::cast_text(sub, metadata))
+        let sub = variant_binary::value_at(value, metadata, &steps)?;
+        let text = variant_binary::cast_text(sub, metadata)?;
+        Some(match (tag, variant_binary::kind(sub)?) {
+            ("n", ValueKind::Boolean) => if text == "true" { "1".to_string() } else { "0".to_string() },
+            ("b", ValueKind::Integer | ValueKind::Double | ValueKind::Float | ValueKind::Decimal(..)) => {
+                (text.parse::<f64>().is_ok_and(|x| x != 0.0)).to_string()
+            }
+            _ => text,
+        })
     });
     Ok(Arc::new(texts.collect::<StringArray>()))
 }

@@ -8,6 +8,7 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr, LogicalPlan};
 use ember_functions::cast::{CastMode, is_integral, spark_cast};
+use ember_functions::variant::CastTarget;
 use ember_functions::variant_edit::{self, Edit};
 use ember_functions::{variant, variant_binary, variant_schema};
 
@@ -147,14 +148,38 @@ impl Planner<'_> {
         if matches!(&target, DataType::Struct(fields) if ember_types::is_variant_fields(fields)) {
             return Ok((variant::extract_variant(variant, &path), name));
         }
-        let text = variant::extract_text(variant, &path);
         let mode = if function == "try_variant_get" { CastMode::Try } else { CastMode::Ansi };
-        let expr = match &target {
-            DataType::Utf8 => text,
-            t if is_integral(t) => spark_cast(spark_cast(text, DataType::Decimal128(38, 9), mode), target, mode),
-            _ => spark_cast(text, target, mode),
-        };
-        Ok((expr, name))
+        Ok((scalar_at(variant, &path, target, mode), name))
+    }
+
+    /// `CAST(variant AS target)` for a scalar `target`, as `variant_get` at
+    /// `$` (a string gives its text, JSON `null` gives NULL); `None` when
+    /// `expr` is not a variant or `target` is VARIANT.
+    pub(crate) fn cast_variant(&self, expr: &Expr, target: &DataType, mode: CastMode, input: &LogicalPlan) -> Result<Option<Expr>> {
+        let is_variant = |t: &DataType| matches!(t, DataType::Struct(fields) if ember_types::is_variant_fields(fields));
+        if !is_variant(&self.type_of(expr, input)?) || is_variant(target) {
+            return Ok(None);
+        }
+        if matches!(target, DataType::List(_) | DataType::Struct(_) | DataType::Map(..)) {
+            return Err(SparkError::unsupported(format!("CAST of a VARIANT to {}", ember_types::sql_string(target))));
+        }
+        Ok(Some(scalar_at(expr.clone(), "$", target.clone(), mode)))
+    }
+}
+
+/// The value at `path` of `variant` cast to the scalar type `target` from
+/// its text (integers through a decimal, so `1.9` gives 1).
+fn scalar_at(variant: Expr, path: &str, target: DataType, mode: CastMode) -> Expr {
+    let kind = match &target {
+        DataType::Boolean => CastTarget::Boolean,
+        t if t.is_numeric() => CastTarget::Number,
+        _ => CastTarget::Other,
+    };
+    let text = variant::extract_text(variant, path, kind);
+    match &target {
+        DataType::Utf8 => text,
+        t if is_integral(t) => spark_cast(spark_cast(text, DataType::Decimal128(38, 9), mode), target, mode),
+        _ => spark_cast(text, target, mode),
     }
 }
 
