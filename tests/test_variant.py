@@ -147,3 +147,10 @@ def test_casts_from_variant(spark, golden):
     v = F.parse_json("j")
     golden.check_df(df.select(v.cast("string").alias("s"), v.try_cast("int").alias("i"), v.try_cast("double").alias("d"), v.try_cast("boolean").alias("b")))
     golden.check_df(spark.sql("SELECT CAST(parse_json('12') AS INT), CAST(parse_json('\"2.50\"') AS DECIMAL(4,2)), CAST(parse_json('null') AS STRING)"), "sql")
+
+
+@requires_client("4.1")
+def test_variant_delete_skips_null_paths(spark, golden):
+    df = spark.createDataFrame([('{"a":1,"b":2}', "$.a"), ('{"b":2}', None)], "j string, p string")
+    v = F.parse_json("j")
+    golden.check_df(df.select(F.to_json(F.variant_delete(v, F.col("p"))), F.to_json(F.variant_delete(v, F.lit(None))), F.to_json(F.variant_set(v, F.col("p"), F.lit(0)))))

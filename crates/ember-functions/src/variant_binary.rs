@@ -888,7 +888,7 @@ mod tests {
         let v = parse_json(r#"{"b":[1,"x"],"a":2.50}"#).unwrap();
         let rendered: Vec<_> =
             entries(&v.value, &v.metadata).unwrap().into_iter().map(|(k, c)| (k.map(str::to_string), to_json(c, &v.metadata).unwrap(), c.len())).collect();
-        assert_eq!(rendered, vec![(Some("a".into()), "2.5".into(), 6), (Some("b".into()), r#"[1,"x"]"#.into(), 8)]);
+        assert_eq!(rendered, vec![(Some("a".into()), "2.5".into(), 6), (Some("b".into()), r#"[1,"x"]"#.into(), 9)]);
         assert_eq!(value_size(&v.value), Some(v.value.len()));
         assert_eq!(entries(&parse_json("1").unwrap().value, &v.metadata), None);
     }

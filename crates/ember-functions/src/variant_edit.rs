@@ -202,12 +202,16 @@ fn encoded(tree: &Tree) -> Result<Variant, EditError> {
     tree.encode().map_err(EditError::DuplicateKey)
 }
 
-/// The context of an edit kernel: the function's name and whether it is a `try_` form.
-fn context(function: &str, is_try: bool) -> String {
-    format!("{}{function}", if is_try { "try:" } else { "" })
+/// The context of an edit kernel: whether it is a `try_` form, the
+/// function's name, and the edit (so that calls differing only in it are
+/// different expressions).
+fn context(function: &str, is_try: bool, edit: Edit) -> String {
+    format!("{}{function}/{edit:?}", if is_try { "try:" } else { "" })
 }
 
+/// The function's name and whether it is a `try_` form, from a [`context`].
 fn parse_context(context: &str) -> (&str, bool) {
+    let context = context.split_once('/').map_or(context, |(function, _)| function);
     match context.strip_prefix("try:") {
         Some(function) => (function, true),
         None => (context, false),
@@ -226,8 +230,10 @@ fn edit_rows(
     let mut out = Vec::with_capacity(args[0].len());
     for i in 0..args[0].len() {
         let path = match paths {
+            // `variant_delete` skips a NULL path; the other edits give NULL.
             Some(paths) if paths.is_null(i) => {
-                out.push(None);
+                let keep = function == "variant_delete";
+                out.push(if keep { tree_at(&args[0], i)?.map(|t| encoded(&t)).transpose().map_err(|e| e.into_datafusion(function, ""))? } else { None });
                 continue;
             }
             Some(paths) => paths.value(i),
@@ -259,7 +265,7 @@ pub fn edit(function: &'static str, edit: Edit, is_try: bool, variant: Expr, pat
         Edit::Insert => insert_kernel,
         Edit::Append => append_kernel,
     };
-    KernelUdf::call(function, ember_types::variant_type(), kernel, &context(function, is_try), vec![variant, path, value])
+    KernelUdf::call(function, ember_types::variant_type(), kernel, &context(function, is_try, edit), vec![variant, path, value])
 }
 
 fn edit_kernel(args: &[ArrayRef], context: &str, kind: Edit) -> Result<ArrayRef> {

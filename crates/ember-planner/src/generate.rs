@@ -16,7 +16,8 @@ use ember_protocol::connect::{self, expression::ExprType};
 use crate::error::{Result, SparkError};
 use crate::plan::{ColumnInfo, Planner, fresh_name, project_plan};
 
-const GENERATORS: [&str; 10] = [
+/// The generators, in a select list and as table-valued functions.
+pub(crate) const GENERATORS: [&str; 10] = [
     "explode",
     "explode_outer",
     "posexplode",
