@@ -740,11 +740,6 @@ fn container_layout(basic: u8, info: u8) -> (bool, usize, usize) {
     }
 }
 
-/// Whether a variant value is an object or an array.
-pub fn is_container(value: &[u8]) -> bool {
-    value.first().is_some_and(|h| matches!(h & 3, OBJECT | ARRAY))
-}
-
 /// The fields of an object (key and value, in key order) or the elements of
 /// an array (no key); `None` for other values and malformed bytes.
 pub fn entries<'v, 'm>(value: &'v [u8], metadata: &'m [u8]) -> Option<Vec<(Option<&'m str>, &'v [u8])>> {
