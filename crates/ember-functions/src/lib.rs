@@ -38,3 +38,8 @@ pub mod to_csv;
 pub mod to_json;
 pub mod variant;
 pub mod variant_binary;
+pub mod variant_edit;
+pub mod variant_schema;
+pub mod vector_aggregate;
+pub mod vectors;
+pub mod xpath;

@@ -396,6 +396,9 @@ impl Planner<'_> {
             _ => format!("CAST({name} AS {})", ember_types::simple_string(&target).to_uppercase()),
         };
         let source = self.type_of(&expr, input)?;
+        if let Some(planned) = self.cast_variant(&expr, &target, mode, input)? {
+            return Ok((planned, out_name));
+        }
         let planned = if source == target { expr } else { spark_cast(expr, target, mode) };
         Ok((planned, out_name))
     }

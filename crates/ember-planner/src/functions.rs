@@ -93,6 +93,15 @@ impl Planner<'_> {
             if let Some(planned) = self.plan_variant_get(&lower, &args, &names) {
                 return planned;
             }
+            if let Some(planned) = self.plan_variant_edit(&lower, &args, &names, input) {
+                return planned;
+            }
+            if let Some(planned) = self.plan_vector_function(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
+            if let Some(planned) = self.plan_xpath_function(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
         }
         let binary = |op: Operator, symbol: &str, args: &mut Vec<Expr>| -> Result<(Expr, String)> {
             expect_args(name, args, 2)?;

@@ -60,6 +60,8 @@ mod table_functions;
 mod time_functions;
 mod update_fields;
 mod variant_functions;
+mod vector_functions;
+mod xml_functions;
 mod window;
 
 /// The Spark version whose behaviour Ember reproduces.
