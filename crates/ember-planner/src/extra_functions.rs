@@ -18,6 +18,7 @@ use ember_functions::datetime::PatternFunction;
 use ember_functions::datetime_construct::{self, OnInvalid};
 use ember_functions::{numeric_format, text_functions};
 use ember_functions::raise_error::RaiseError;
+use ember_functions::seeded_random::{Draw, SeededRandom};
 use ember_types::timestamp_type;
 
 use crate::call_names::call_name;
@@ -177,7 +178,8 @@ impl Planner<'_> {
                     Expr::Literal(ScalarValue::Null, _) => 0,
                     _ => return Ok(None),
                 };
-                ember_functions::seeded_random::SeededRandom::call(seed, function == "randn")
+                let draw = if function == "randn" { Draw::Gaussian } else { Draw::Uniform };
+                SeededRandom::call(seed, draw)
             }
             ("array_remove", 2) => self.call_registered("array_remove_all", args.to_vec(), names, false, input)?.0,
             _ => return Ok(None),
