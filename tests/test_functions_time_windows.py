@@ -60,3 +60,7 @@ def test_session_window(events, golden):
 def test_session_window_per_row_gap(events, golden):
     gap = F.when(F.col("k") == "a", "5 minutes").otherwise("20 minutes")
     golden.check_df(events.groupBy(F.session_window("t", gap)).count().orderBy("session_window"))
+
+
+def test_window_time_of_an_expression(events, golden):
+    golden.check_df(events.select(F.window_time(F.expr("window(t, '1 hour')"))), ordered=False)

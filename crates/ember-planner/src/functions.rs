@@ -75,6 +75,9 @@ impl Planner<'_> {
             if let Some(planned) = self.plan_lookup_function(&lower, &args, &names, input)? {
                 return Ok(planned);
             }
+            if let Some(planned) = self.plan_interval_function(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
             if let Some(planned) = self.plan_aes_function(&lower, &args, &names, input)? {
                 return Ok(planned);
             }

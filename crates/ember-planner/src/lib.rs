@@ -28,6 +28,7 @@ mod lambda;
 mod lateral;
 mod grouping;
 mod input_types;
+mod interval_functions;
 mod json_functions;
 mod scalar_rewrites;
 mod spark_scalars;

@@ -49,10 +49,11 @@ impl TimeWindow {
 }
 
 /// The first time-window call in `expression`.
-fn find_call(expression: &connect::Expression) -> Option<&connect::expression::UnresolvedFunction> {
+fn find_call(expression: &connect::Expression) -> Option<connect::expression::UnresolvedFunction> {
     match expression.expr_type.as_ref()? {
-        ExprType::UnresolvedFunction(f) if TimeWindow::of(&f.function_name, f.arguments.len()).is_some() => Some(f),
+        ExprType::UnresolvedFunction(f) if TimeWindow::of(&f.function_name, f.arguments.len()).is_some() => Some(f.clone()),
         ExprType::UnresolvedFunction(f) => f.arguments.iter().find_map(find_call),
+        ExprType::ExpressionString(_) => find_call(&parsed(expression)?),
         ExprType::Alias(alias) => find_call(alias.expr.as_deref()?),
         ExprType::Cast(cast) => find_call(cast.expr.as_deref()?),
         ExprType::UnresolvedExtractValue(extract) => find_call(extract.child.as_deref()?),
@@ -60,8 +61,21 @@ fn find_call(expression: &connect::Expression) -> Option<&connect::expression::U
     }
 }
 
+/// An `expr("…")` string's expression, if it may call a time window.
+fn parsed(expression: &connect::Expression) -> Option<connect::Expression> {
+    match expression.expr_type.as_ref()? {
+        ExprType::ExpressionString(s) if s.expression.to_ascii_lowercase().contains("window") => {
+            crate::sql::parse_select_item(&s.expression).ok()
+        }
+        _ => None,
+    }
+}
+
 /// `expression` with every occurrence of `call` replaced by a reference to column `name`.
 fn replace_call(expression: &mut connect::Expression, call: &connect::expression::UnresolvedFunction, name: &str) {
+    if let Some(parsed) = parsed(expression).filter(|p| find_call(p).is_some()) {
+        *expression = parsed;
+    }
     match expression.expr_type.as_mut() {
         Some(ExprType::UnresolvedFunction(f)) if f == call => {
             expression.expr_type = Some(ExprType::UnresolvedAttribute(connect::expression::UnresolvedAttribute {
@@ -156,7 +170,7 @@ impl Planner<'_> {
         lists: &[&[connect::Expression]],
         grouping: bool,
     ) -> Result<Option<(LogicalPlan, Vec<Vec<connect::Expression>>)>> {
-        let Some(call) = lists.iter().flat_map(|l| l.iter()).find_map(find_call).cloned() else {
+        let Some(call) = lists.iter().flat_map(|l| l.iter()).find_map(find_call) else {
             return Ok(None);
         };
         let kind = TimeWindow::of(&call.function_name, call.arguments.len()).unwrap_or_else(|| unreachable!("found"));
