@@ -64,3 +64,9 @@ def test_session_window_per_row_gap(events, golden):
 
 def test_window_time_of_an_expression(events, golden):
     golden.check_df(events.select(F.window_time(F.expr("window(t, '1 hour')"))), ordered=False)
+
+
+def test_window_in_with_column_and_select_expr(events, golden):
+    golden.check_df(events.withColumn("w", F.window("t", "1 hour")).select("k", "w"), ordered=False)
+    golden.check_df(events.selectExpr("window(t, '1 hour') AS w", "v"), "select-expr", ordered=False)
+    golden.check_df(events.select("*", F.window("t", "1 hour")), "star", ordered=False)

@@ -7,7 +7,7 @@
 //! opens a new session when its time is after the end of every earlier row's
 //! session. Also `window_time(window)`, the last microsecond of a window.
 
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::metadata::FieldMetadata;
 use datafusion::common::{Column, ScalarValue, UnnestOptions};
 use datafusion::logical_expr::expr::{Sort, WindowFunction, WindowFunctionParams};
@@ -161,15 +161,27 @@ fn unqualified(name: &str) -> Expr {
 
 impl Planner<'_> {
     /// If `lists` (a select list, or grouping keys then aggregates) call a
-    /// time window: the input with the window's column added and the lists
-    /// reading it. Session windows are merged per the other members of
-    /// `lists[0]` when `grouping`.
+    /// time window: the input with the window's column added (its internal
+    /// name last) and the lists reading it. Session windows are merged per
+    /// the other members of `lists[0]` when `grouping`.
     pub(crate) fn with_time_window(
         &mut self,
         input: &LogicalPlan,
         lists: &[&[connect::Expression]],
         grouping: bool,
-    ) -> Result<Option<(LogicalPlan, Vec<Vec<connect::Expression>>)>> {
+    ) -> Result<Option<(LogicalPlan, Vec<Vec<connect::Expression>>, String)>> {
+        self.with_marked_time_window(input, lists, grouping, true)
+    }
+
+    /// [`Self::with_time_window`], the window column marked with Spark's
+    /// window metadata when `marked` (`withColumn` drops it).
+    fn with_marked_time_window(
+        &mut self,
+        input: &LogicalPlan,
+        lists: &[&[connect::Expression]],
+        grouping: bool,
+        marked: bool,
+    ) -> Result<Option<(LogicalPlan, Vec<Vec<connect::Expression>>, String)>> {
         let Some(call) = lists.iter().flat_map(|l| l.iter()).find_map(find_call) else {
             return Ok(None);
         };
@@ -179,10 +191,10 @@ impl Planner<'_> {
         rewritten.iter_mut().flatten().for_each(|e| replace_call(e, &call, column));
         let (time, _) = self.plan_expr(&call.arguments[0], input)?;
         let time = match self.type_of(&time, input)? {
-            DataType::Timestamp(..) => time,
+            DataType::Timestamp(TimeUnit::Microsecond, _) => time,
             _ => spark_cast(time, ember_types::timestamp_type(&self.config.time_zone), CastMode::Ansi),
         };
-        let plan = match kind {
+        let (plan, internal) = match kind {
             TimeWindow::Tumbling => {
                 let duration = positive("window duration", duration_argument(&call.arguments[1])?)?;
                 let slide = match call.arguments.get(2) {
@@ -195,7 +207,7 @@ impl Planner<'_> {
                         "The slide duration ({slide}) must be less than or equal to the windowDuration ({duration})."
                     )));
                 }
-                self.with_windows(input, time, WindowSpec { duration, slide, start }, column)?
+                self.with_windows(input, time, WindowSpec { duration, slide, start }, column, marked)?
             }
             TimeWindow::Session => {
                 let keys = if grouping {
@@ -215,14 +227,14 @@ impl Planner<'_> {
                     }
                     None => spark_cast(self.plan_expr(gap, input)?.0, DataType::Utf8, CastMode::Legacy),
                 };
-                self.with_sessions(input, time, gap, keys, column)?
+                self.with_sessions(input, time, gap, keys, column, marked)?
             }
         };
-        Ok(Some((plan, rewritten)))
+        Ok(Some((plan, rewritten, internal)))
     }
 
     /// `input` with one row per window of `time`, in a column named `name`.
-    fn with_windows(&mut self, input: &LogicalPlan, time: Expr, spec: WindowSpec, name: &str) -> Result<LogicalPlan> {
+    fn with_windows(&mut self, input: &LogicalPlan, time: Expr, spec: WindowSpec, name: &str, marked: bool) -> Result<(LogicalPlan, String)> {
         let time_type = self.type_of(&time, input)?;
         let windows = fresh_name();
         let input_columns: Vec<Expr> = self.columns_of(input).into_iter().map(|(e, _)| e).collect();
@@ -233,26 +245,43 @@ impl Planner<'_> {
             .build()?;
         // Spark's sliding windows are nullable, its tumbling ones not.
         let window = if spec.is_sliding() { unqualified(&windows) } else { as_non_nullable(unqualified(&windows)) };
-        self.with_window_column(unnested, input_columns, window, name, "spark.timeWindow")
+        self.with_window_column(unnested, input_columns, window, name, marked.then_some("spark.timeWindow"))
     }
 
     /// `plan`'s `input_columns` and `window` as a column named `name`,
-    /// marked with Spark's metadata flag `flag`.
-    fn with_window_column(&mut self, plan: LogicalPlan, input_columns: Vec<Expr>, window: Expr, name: &str, flag: &str) -> Result<LogicalPlan> {
+    /// marked with Spark's metadata flag `flag` if any; also the column's internal name.
+    fn with_window_column(
+        &mut self,
+        plan: LogicalPlan,
+        input_columns: Vec<Expr>,
+        window: Expr,
+        name: &str,
+        flag: Option<&str>,
+    ) -> Result<(LogicalPlan, String)> {
         let internal = fresh_name();
-        let metadata = std::collections::HashMap::from([(
-            ember_types::SPARK_METADATA_KEY.to_string(),
-            format!("{{\"{flag}\":true}}"),
-        )]);
+        let metadata = flag.map(|flag| {
+            FieldMetadata::from(std::collections::HashMap::from([(
+                ember_types::SPARK_METADATA_KEY.to_string(),
+                format!("{{\"{flag}\":true}}"),
+            )]))
+        });
         let mut output = input_columns;
-        output.push(window.alias_with_metadata(&internal, Some(FieldMetadata::from(metadata))));
-        self.columns.insert(internal, ColumnInfo { name: name.to_string(), ..Default::default() });
-        Ok(project_plan(plan, output)?)
+        output.push(window.alias_with_metadata(&internal, metadata));
+        self.columns.insert(internal.clone(), ColumnInfo { name: name.to_string(), ..Default::default() });
+        Ok((project_plan(plan, output)?, internal))
     }
 
     /// `input` (rows with a time and a valid gap) with each row's merged
     /// session `struct<start, end>` in a column named `name`.
-    fn with_sessions(&mut self, input: &LogicalPlan, time: Expr, gap: Expr, keys: Vec<Expr>, name: &str) -> Result<LogicalPlan> {
+    fn with_sessions(
+        &mut self,
+        input: &LogicalPlan,
+        time: Expr,
+        gap: Expr,
+        keys: Vec<Expr>,
+        name: &str,
+        marked: bool,
+    ) -> Result<(LogicalPlan, String)> {
         let time_type = self.type_of(&time, input)?;
         let input_columns: Vec<Expr> = self.columns_of(input).into_iter().map(|(e, _)| e).collect();
         let [start, end, previous_end, session] = [(); 4].map(|_| fresh_name());
@@ -289,7 +318,63 @@ impl Planner<'_> {
             ])?
             .build()?;
         let bounds = datafusion::functions::expr_fn::named_struct(vec![lit("start"), unqualified(&first), lit("end"), unqualified(&last)]);
-        self.with_window_column(plan, input_columns, as_non_nullable(bounds), name, "spark.sessionWindow")
+        self.with_window_column(plan, input_columns, as_non_nullable(bounds), name, marked.then_some("spark.sessionWindow"))
+    }
+
+    /// A select list calling a time window, planned over `input` with the
+    /// window's column added: a plain `*` still selects only the input's
+    /// columns (by name, when their names are unique).
+    pub(crate) fn project_time_window(&mut self, input: &LogicalPlan, expressions: &[connect::Expression]) -> Result<Option<LogicalPlan>> {
+        let Some((windowed, mut lists, _)) = self.with_time_window(input, &[expressions], false)? else {
+            return Ok(None);
+        };
+        let names: Vec<String> = self.columns_of(input).into_iter().map(|(_, info)| info.name).collect();
+        let unique = names.iter().collect::<std::collections::HashSet<_>>().len() == names.len();
+        let is_plain_star = |e: &connect::Expression| {
+            matches!(&e.expr_type, Some(ExprType::UnresolvedStar(star)) if star.unparsed_target.is_none() && star.plan_id.is_none())
+        };
+        let mut items = Vec::new();
+        for item in lists.remove(0) {
+            if unique && is_plain_star(&item) {
+                items.extend(names.iter().map(|name| connect::Expression {
+                    expr_type: Some(ExprType::UnresolvedAttribute(connect::expression::UnresolvedAttribute {
+                        unparsed_identifier: ember_errors::quote_identifier(name),
+                        ..Default::default()
+                    })),
+                    ..Default::default()
+                }));
+            } else {
+                items.push(item);
+            }
+        }
+        Ok(Some(self.project(windowed, &items)?))
+    }
+
+    /// `withColumns` of aliases that call a time window: the input's
+    /// columns and the new ones, without the window's own column.
+    pub(crate) fn with_time_window_columns(
+        &mut self,
+        input: &LogicalPlan,
+        aliases: &[connect::expression::Alias],
+    ) -> Result<Option<LogicalPlan>> {
+        let items: Vec<connect::Expression> = aliases
+            .iter()
+            .map(|a| connect::Expression { expr_type: Some(ExprType::Alias(Box::new(a.clone()))), ..Default::default() })
+            .collect();
+        let Some((windowed, mut lists, window_column)) = self.with_marked_time_window(input, &[&items], false, false)? else {
+            return Ok(None);
+        };
+        let rewritten: Vec<connect::expression::Alias> = lists
+            .remove(0)
+            .into_iter()
+            .filter_map(|e| match e.expr_type {
+                Some(ExprType::Alias(alias)) => Some(*alias),
+                _ => None,
+            })
+            .collect();
+        let widened = self.with_columns(windowed, &rewritten)?;
+        let kept = widened.schema().fields().iter().filter(|f| *f.name() != window_column).map(|f| unqualified(f.name())).collect();
+        Ok(Some(project_plan(widened, kept)?))
     }
 
     /// `window_time(window)`: the window's end less one microsecond.
