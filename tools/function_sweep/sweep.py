@@ -43,6 +43,9 @@ special = {
     "histogram_numeric": [["i", "L:3"]],
     "count_min_sketch": [["i", "E:0.5D", "E:0.5D", "L:1"]],
     "window_time": [["E:window(t, '1 hour')"]],
+    "time_bucket": [["E:INTERVAL '1' HOUR", "t"]],
+    **{f: [["L:2024", "L:2", "L:29", "E:abs(i)", "L:4", "L:5"]] for f in
+       ["make_timestamp", "make_timestamp_ltz", "make_timestamp_ntz", "try_make_timestamp", "try_make_timestamp_ltz", "try_make_timestamp_ntz"]},
 }
 # Sort orders are measured as the order they give; intervals (which the
 # client cannot collect) as their text.

@@ -1,7 +1,7 @@
 //! Spark's time windows: the durations `window` and `session_window` take
 //! (`'10 minutes'`, `'interval 1 day 2 hours'`), the windows a timestamp
-//! falls in (tumbling or sliding, latest start first) and a session's end
-//! (the timestamp plus its gap).
+//! falls in (tumbling or sliding, latest start first), a session's end
+//! (the timestamp plus its gap) and `time_bucket`'s bucket starts.
 
 use std::sync::Arc;
 
@@ -179,6 +179,35 @@ fn session_end_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
     Ok(Arc::new(TimestampMicrosecondArray::new(ends.values().clone(), ends.nulls().cloned()).with_timezone_opt(zone)))
 }
 
+/// `time_bucket(width, time, origin)`: the start of the `width`-long bucket
+/// (a day-time interval in microseconds) holding `time`, buckets starting
+/// at `origin`; of the type of `time`.
+pub fn time_bucket(width: Expr, time: Expr, origin: Expr, time_type: &DataType) -> Expr {
+    KernelUdf::call_null_intolerant("time_bucket", time_type.clone(), time_bucket_kernel, "", vec![width, time, origin])
+}
+
+/// The start of the bucket of `width` microseconds, counted from `origin`, that holds `time`.
+pub fn bucket_start(width: i64, time: i64, origin: i64) -> Option<i64> {
+    (width > 0).then(|| origin + (time - origin).div_euclid(width) * width)
+}
+
+fn time_bucket_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
+    let widths = args[0].as_primitive::<datafusion::arrow::datatypes::DurationMicrosecondType>();
+    let times = args[1].as_primitive::<TimestampMicrosecondType>();
+    let origins = args[2].as_primitive::<TimestampMicrosecondType>();
+    let starts: TimestampMicrosecondArray = (0..times.len())
+        .map(|i| {
+            let valid = widths.is_valid(i) && times.is_valid(i) && origins.is_valid(i);
+            valid.then(|| bucket_start(widths.value(i), times.value(i), origins.value(i))).flatten()
+        })
+        .collect();
+    let zone = match args[1].data_type() {
+        DataType::Timestamp(_, zone) => zone.clone(),
+        _ => None,
+    };
+    Ok(Arc::new(starts.with_timezone_opt(zone)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,5 +234,13 @@ mod tests {
         // window(t, '7 minutes') of the same time: [23:53, 00:00).
         let tumbling = WindowSpec { duration: 7 * MINUTE, slide: 7 * MINUTE, start: 0 };
         assert_eq!(tumbling.windows(time), vec![(-7 * MINUTE, 0)]);
+    }
+
+    #[test]
+    fn buckets_count_from_the_origin() {
+        // Spark 4.3: time_bucket(INTERVAL '15' MINUTE, 1969-12-31 23:59, 2024-01-01 00:05) is 23:50.
+        let origin = 1_704_067_200_000_000 + 5 * MINUTE;
+        assert_eq!(bucket_start(15 * MINUTE, -MINUTE, origin), Some(-10 * MINUTE));
+        assert_eq!(bucket_start(0, -MINUTE, origin), None);
     }
 }

@@ -1,9 +1,12 @@
-//! Plans `make_ym_interval([years[, months]])` and `try_make_interval(…)`
-//! (`make_interval` with Spark's defaults filled in and its name).
+//! Plans `make_ym_interval([years[, months]])`, `try_make_interval(…)`
+//! (`make_interval` with Spark's defaults filled in and its name) and
+//! `time_bucket` of day-time intervals.
 
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr, LogicalPlan, lit};
 use ember_functions::cast::spark_cast;
+use ember_functions::time_windows::time_bucket;
 use ember_functions::year_month_interval::make_ym_interval;
 
 use crate::error::Result;
@@ -44,7 +47,27 @@ impl Planner<'_> {
                 let (expr, _) = self.call_registered("make_interval", args, &names, false, input)?;
                 Ok(Some((expr, format!("try_make_interval({})", names.join(", ")))))
             }
+            ("time_bucket", 2 | 3) => self.time_bucket(args, names, input),
             _ => Ok(None),
         }
+    }
+
+    /// `time_bucket(width, time[, origin])` of a day-time interval width; the
+    /// origin defaults to the epoch in the session's time zone.
+    fn time_bucket(&mut self, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<Option<(Expr, String)>> {
+        let (width_type, time_type) = (self.type_of(&args[0], input)?, self.type_of(&args[1], input)?);
+        let (DataType::Duration(TimeUnit::Microsecond), DataType::Timestamp(TimeUnit::Microsecond, zone)) = (&width_type, &time_type) else {
+            return Ok(None);
+        };
+        let (origin, origin_name) = match (args.get(2), zone) {
+            (Some(origin), _) => (spark_cast(origin.clone(), time_type.clone(), self.cast_mode()), names[2].clone()),
+            (None, Some(_)) => {
+                let local_epoch = lit(ScalarValue::TimestampMicrosecond(Some(0), None));
+                (spark_cast(local_epoch, time_type.clone(), self.cast_mode()), "TIMESTAMP '1970-01-01 00:00:00'".to_string())
+            }
+            (None, None) => (lit(ScalarValue::TimestampMicrosecond(Some(0), None)), "TIMESTAMP_NTZ '1970-01-01 00:00:00'".to_string()),
+        };
+        let expr = time_bucket(args[0].clone(), args[1].clone(), origin, &time_type);
+        Ok(Some((expr, format!("time_bucket({}, {}, {origin_name})", names[0], names[1]))))
     }
 }
