@@ -70,3 +70,9 @@ def test_window_in_with_column_and_select_expr(events, golden):
     golden.check_df(events.withColumn("w", F.window("t", "1 hour")).select("k", "w"), ordered=False)
     golden.check_df(events.selectExpr("window(t, '1 hour') AS w", "v"), "select-expr", ordered=False)
     golden.check_df(events.select("*", F.window("t", "1 hour")), "star", ordered=False)
+
+
+def test_session_window_day_time_gap(events, golden):
+    # Spark takes calendar intervals and strings, not ANSI day-time intervals.
+    gap = F.expr("INTERVAL '5' MINUTE")
+    golden.check_error(lambda: events.groupBy(F.session_window("t", gap)).count().collect())

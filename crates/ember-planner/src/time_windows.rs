@@ -12,7 +12,7 @@ use datafusion::common::metadata::FieldMetadata;
 use datafusion::common::{Column, ScalarValue, UnnestOptions};
 use datafusion::logical_expr::expr::{Sort, WindowFunction, WindowFunctionParams};
 use datafusion::logical_expr::{
-    Expr, LogicalPlan, LogicalPlanBuilder, WindowFrame, WindowFrameBound, WindowFrameUnits, WindowFunctionDefinition, col,
+    Expr, ExprSchemable, LogicalPlan, LogicalPlanBuilder, WindowFrame, WindowFrameBound, WindowFrameUnits, WindowFunctionDefinition, col,
     lit, when,
 };
 use datafusion::functions_aggregate::{min_max, sum};
@@ -131,6 +131,20 @@ fn duration_error(text: &str, err: DurationError) -> SparkError {
     }
 }
 
+/// Spark's error for a session gap of an ANSI interval type (it takes
+/// strings and calendar intervals).
+fn ansi_interval_gap(fields: ember_types::IntervalFields, data_type: &DataType) -> SparkError {
+    let kind = if matches!(data_type, DataType::Duration(_)) { "DayTimeIntervalType" } else { "YearMonthIntervalType" };
+    let dt = format!("{kind}({},{})", fields.start, fields.end);
+    SparkError::new(
+        ErrorKind::Analysis,
+        "_LEGACY_ERROR_TEMP_1040",
+        "",
+        format!("Gap duration expression used in session window must be CalendarIntervalType, but got {dt}."),
+        &[("dt", dt.clone())],
+    )
+}
+
 fn positive(what: &str, micros: i64) -> Result<i64> {
     if micros > 0 {
         Ok(micros)
@@ -219,15 +233,24 @@ impl Planner<'_> {
                 } else {
                     Vec::new()
                 };
+                let time_type = self.type_of(&time, input)?;
                 let gap = &call.arguments[1];
-                let gap = match string_literal(gap) {
+                // Each row's session end: NULL for a NULL or non-positive gap.
+                let end = match string_literal(gap) {
                     Some(text) => {
                         positive("gap duration", parse_duration(text).map_err(|err| duration_error(text, err))?)?;
-                        lit(text)
+                        session_end(time.clone(), lit(text), &time_type)
                     }
-                    None => spark_cast(self.plan_expr(gap, input)?.0, DataType::Utf8, CastMode::Legacy),
+                    None => {
+                        let (gap, _) = self.plan_expr(gap, input)?;
+                        let (_, field) = gap.to_field(input.schema())?;
+                        if let Some(fields) = ember_types::IntervalFields::of(&field) {
+                            return Err(ansi_interval_gap(fields, field.data_type()));
+                        }
+                        session_end(time.clone(), spark_cast(gap, DataType::Utf8, CastMode::Legacy), &time_type)
+                    }
                 };
-                self.with_sessions(input, time, gap, keys, column, marked)?
+                self.with_sessions(input, time, end, keys, column, marked)?
             }
         };
         Ok(Some((plan, rewritten, internal)))
@@ -271,23 +294,22 @@ impl Planner<'_> {
         Ok((project_plan(plan, output)?, internal))
     }
 
-    /// `input` (rows with a time and a valid gap) with each row's merged
-    /// session `struct<start, end>` in a column named `name`.
+    /// `input` (rows whose session `row_end` is not NULL) with each row's
+    /// merged session `struct<start, end>` in a column named `name`.
     fn with_sessions(
         &mut self,
         input: &LogicalPlan,
         time: Expr,
-        gap: Expr,
+        row_end: Expr,
         keys: Vec<Expr>,
         name: &str,
         marked: bool,
     ) -> Result<(LogicalPlan, String)> {
-        let time_type = self.type_of(&time, input)?;
         let input_columns: Vec<Expr> = self.columns_of(input).into_iter().map(|(e, _)| e).collect();
         let [start, end, previous_end, session] = [(); 4].map(|_| fresh_name());
         let key_names: Vec<String> = keys.iter().map(|_| fresh_name()).collect();
         let mut columns = input_columns.clone();
-        columns.push(session_end(time.clone(), gap, &time_type).alias(&end));
+        columns.push(row_end.alias(&end));
         columns.push(time.alias(&start));
         columns.extend(keys.into_iter().zip(&key_names).map(|(k, n)| k.alias(n)));
         let partition: Vec<Expr> = key_names.iter().map(|n| unqualified(n)).collect();
