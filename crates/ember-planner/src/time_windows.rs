@@ -411,3 +411,40 @@ impl Planner<'_> {
         Ok(Some((end - lit(ScalarValue::DurationMicrosecond(Some(1))), name)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn function(name: &str, arguments: Vec<connect::Expression>) -> connect::Expression {
+        connect::Expression {
+            expr_type: Some(ExprType::UnresolvedFunction(connect::expression::UnresolvedFunction {
+                function_name: name.to_string(),
+                arguments,
+                ..Default::default()
+            })),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn window_calls_become_column_references() {
+        let window = function("window", vec![function("t", vec![]), connect::Expression::default()]);
+        let mut item = function("window_time", vec![window.clone()]);
+        let found = find_call(&item).expect("a window call");
+        assert_eq!(found.function_name, "window");
+        replace_call(&mut item, &found, "window");
+        assert!(find_call(&item).is_none());
+        let Some(ExprType::UnresolvedFunction(outer)) = &item.expr_type else { panic!("a call") };
+        assert!(matches!(&outer.arguments[0].expr_type, Some(ExprType::UnresolvedAttribute(a)) if a.unparsed_identifier == "window"));
+    }
+
+    #[test]
+    fn durations_fail_with_spark_errors() {
+        assert_eq!(duration_error("bogus", DurationError::Unparsable).error_class, "CANNOT_PARSE_INTERVAL");
+        assert_eq!(duration_error("1 month", DurationError::Months).parameters["interval"], "1 month");
+        let minutes = ember_types::IntervalFields::new(2, 2, false).expect("valid fields");
+        let err = ansi_interval_gap(minutes, &DataType::Duration(TimeUnit::Microsecond));
+        assert_eq!(err.parameters["dt"], "DayTimeIntervalType(2,2)");
+    }
+}
