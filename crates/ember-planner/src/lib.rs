@@ -26,6 +26,7 @@ mod generator_rows;
 mod lambda;
 mod lateral;
 mod grouping;
+mod input_file;
 mod input_types;
 mod json_functions;
 mod scalar_rewrites;

@@ -19,6 +19,7 @@ mod csv_values;
 mod datetime_values;
 mod discovery;
 mod input_files;
+pub mod input_file_columns;
 pub mod errors;
 mod file_splits;
 mod formats;
