@@ -11,6 +11,7 @@ use ember_errors::SparkError;
 
 use crate::bad_records::{ParseMode, malformed_record_in_parsing};
 use crate::json_records::{JsonReadOptions, rows};
+use crate::line_sample::LineSampling;
 use crate::json_syntax::{Kind, Value};
 use crate::paths::{InputFile, qualified};
 use crate::{compression, errors};
@@ -152,17 +153,25 @@ fn struct_fields(fields: BTreeMap<String, Inferred>, drop_all_null: bool) -> Fie
 /// The schema Spark infers from JSON files: the union of the records'
 /// fields, sorted by name, all nullable, plus the corrupt-record column when
 /// a record does not parse in PERMISSIVE mode.
-pub fn infer_schema(files: &[InputFile], options: &JsonReadOptions) -> Result<Vec<Field>, SparkError> {
+pub fn infer_schema(files: &[InputFile], options: &JsonReadOptions, sampling: Option<&LineSampling>) -> Result<Vec<Field>, SparkError> {
     if files.is_empty() {
         return Err(errors::unable_to_infer_schema("JSON"));
     }
     let mut top = Inferred::Struct(BTreeMap::new());
     let mut saw_malformed = false;
+    let mut texts = Vec::with_capacity(files.len());
     for file in files {
         let mut bytes = Vec::new();
         compression::open(&file.path)?.read_to_end(&mut bytes).map_err(|e| errors::io(&qualified(&file.path), e))?;
-        let text = options.charset.decode(&bytes);
-        for record in options.records(&text) {
+        texts.push(options.charset.decode(&bytes));
+    }
+    // multiLine documents span lines; Spark samples those documents, not lines: no sampling here.
+    let kept = sampling.filter(|_| !options.multi_line).map(|s| s.draw(files, &texts));
+    for (index, text) in texts.iter().enumerate() {
+        for (line, record) in options.numbered_records(text) {
+            if kept.as_ref().is_some_and(|kept| !kept[index].get(line).copied().unwrap_or(false)) {
+                continue;
+            }
             let objects = record.as_ref().ok().and_then(rows);
             let Some(objects) = objects else {
                 match options.bad_records.mode {
@@ -198,7 +207,7 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let owned: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let options = JsonReadOptions::parse(&Options::new(owned.iter().map(|(k, v)| (k, v)))).unwrap();
-        infer_schema(&[InputFile { path: path.clone(), size: 0, root: path }], &options).unwrap()
+        infer_schema(&[InputFile { path: path.clone(), size: 0, root: path }], &options, None).unwrap()
     }
 
     #[test]

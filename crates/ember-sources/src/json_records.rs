@@ -69,8 +69,14 @@ impl JsonReadOptions {
     /// record's whole text when it does not parse, or holds neither an object
     /// nor an array, as Spark keeps it). Blank lines are no records.
     pub fn records<'a>(&self, text: &'a str) -> Vec<Result<Value<'a>, &'a str>> {
+        self.numbered_records(text).into_iter().map(|(_, record)| record).collect()
+    }
+
+    /// The records, each with the index of its line (0 for `multiLine`
+    /// documents).
+    pub fn numbered_records<'a>(&self, text: &'a str) -> Vec<(usize, Result<Value<'a>, &'a str>)> {
         if self.multi_line {
-            return json_syntax::documents(text, &self.syntax);
+            return json_syntax::documents(text, &self.syntax).into_iter().map(|document| (0, document)).collect();
         }
         let lines: Vec<&str> = match &self.line_sep {
             Some(sep) => text.split(sep.as_str()).collect(),
@@ -78,11 +84,13 @@ impl JsonReadOptions {
         };
         lines
             .into_iter()
-            .filter(|line| !line.trim().is_empty())
-            .map(|line| {
-                json_syntax::parse(line, &self.syntax)
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(index, line)| {
+                let record = json_syntax::parse(line, &self.syntax)
                     .filter(|value| matches!(value.kind, Kind::Object(_) | Kind::Array(_)))
-                    .ok_or(line)
+                    .ok_or(line);
+                (index, record)
             })
             .collect()
     }

@@ -24,6 +24,7 @@ pub mod errors;
 mod file_splits;
 mod formats;
 mod json;
+mod line_sample;
 pub mod json_functions;
 mod json_records;
 mod json_syntax;

@@ -19,6 +19,7 @@ use crate::csv::{self, CsvReadOptions};
 use crate::csv_records::CsvRecords;
 use crate::json_records::{JsonReadOptions, JsonRecords};
 use crate::file_splits::SplitSettings;
+use crate::line_sample::LineSampling;
 use crate::modified_filter::ModifiedFilter;
 use crate::record_scan::{FileFailures, RecordFiles, RecordFormat};
 use crate::text_encoding::Charset;
@@ -111,10 +112,15 @@ fn data_schema(
             let first = files.first().ok_or_else(|| errors::unable_to_infer_schema("Avro"))?;
             crate::avro::schema(&first.path, &avro_options(request)?)?
         }
-        ("csv", None) => csv::infer_schema(files, &CsvReadOptions::parse(&request.options)?)?,
-        (_, None) => crate::json::infer_schema(files, &JsonReadOptions::parse(&request.options)?)?,
+        ("csv", None) => csv::infer_schema(files, &CsvReadOptions::parse(&request.options)?, sampling(request)?.as_ref())?,
+        (_, None) => crate::json::infer_schema(files, &JsonReadOptions::parse(&request.options)?, sampling(request)?.as_ref())?,
     };
     spark_schema(&schema, &request.session_tz)
+}
+
+/// The read's `samplingRatio` for inference.
+fn sampling(request: &ReadRequest) -> Result<Option<LineSampling>, SparkError> {
+    LineSampling::from_options(&request.options, &request.session_conf)
 }
 
 /// A plan reading `files` (of one partition folder, or all) with `schema`.
