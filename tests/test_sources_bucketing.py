@@ -75,6 +75,7 @@ def test_describe_extended_shows_the_spec(spark, df, table, golden):
     names = [row[0] for row in rows]
     order = [n for n in names if n in ("Provider", "Num Buckets", "Bucket Columns", "Sort Columns", "Location")]
     golden.check("order", order)
+    golden.check("show_create", spark.sql(f"SHOW CREATE TABLE {table}").collect()[0][0])
 
 
 def test_inserts_into_a_bucketed_table_are_bucketed(spark, df, table, golden):
