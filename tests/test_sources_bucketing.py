@@ -83,3 +83,14 @@ def test_inserts_into_a_bucketed_table_are_bucketed(spark, df, table, golden):
     df.filter("x >= 10").write.insertInto(table)
     golden.check("buckets", buckets(spark, table))
     golden.check_df(spark.table(table).orderBy("x"), "rows")
+
+
+def test_sql_create_table_clustered_by(spark, table, golden):
+    spark.sql(f"CREATE TABLE {table} (x INT, y STRING) USING parquet CLUSTERED BY (x) SORTED BY (y) INTO 3 BUCKETS")
+    spark.sql(f"INSERT INTO {table} VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd'), (5, 'e')")
+    golden.check("buckets", buckets(spark, table))
+    golden.check("show_create", spark.sql(f"SHOW CREATE TABLE {table}").collect()[0][0])
+    golden.check("bucket_columns", [c.name for c in spark.catalog.listColumns(table) if c.isBucket])
+    spark.sql(f"DROP TABLE {table}")
+    spark.sql(f"CREATE TABLE {table} USING parquet CLUSTERED BY (x) INTO 2 BUCKETS AS SELECT id AS x FROM range(6)")
+    golden.check("ctas_buckets", buckets(spark, table))

@@ -13,8 +13,12 @@ const MAX_BUCKETS: i32 = 100_000;
 /// The bucket spec of a `saveAsTable` (None without `bucketBy`).
 pub fn bucket_spec(write: &connect::WriteOperation) -> Result<Option<BucketSpec>, SparkError> {
     let Some(bucket_by) = &write.bucket_by else { return Ok(None) };
-    let count = bucket_by.num_buckets;
-    if count <= 0 || count > MAX_BUCKETS {
+    spec(i64::from(bucket_by.num_buckets), bucket_by.bucket_column_names.clone(), write.sort_column_names.clone()).map(Some)
+}
+
+/// A bucket spec of `count` buckets, which must be between 1 and Spark's maximum.
+pub fn spec(count: i64, columns: Vec<String>, sort_columns: Vec<String>) -> Result<BucketSpec, SparkError> {
+    if count <= 0 || count > i64::from(MAX_BUCKETS) {
         return Err(SparkError::new(
             ErrorKind::Analysis,
             "INVALID_BUCKET_COUNT",
@@ -23,11 +27,7 @@ pub fn bucket_spec(write: &connect::WriteOperation) -> Result<Option<BucketSpec>
             &[("bucketingMaxBuckets", MAX_BUCKETS.to_string()), ("numBuckets", count.to_string())],
         ));
     }
-    Ok(Some(BucketSpec {
-        buckets: count as usize,
-        columns: bucket_by.bucket_column_names.clone(),
-        sort_columns: write.sort_column_names.clone(),
-    }))
+    Ok(BucketSpec { buckets: count as usize, columns, sort_columns })
 }
 
 /// The write-side bucketing of a table's spec.

@@ -352,7 +352,7 @@ async fn create_table(session: &Session, create: CreateTable) -> Result<(), Spar
         provider: create.provider,
         fields: fields.map(|f| f.iter().map(|f| f.as_ref().clone().with_nullable(true)).collect()),
         partition_by: create.partition_by,
-        bucket_spec: None,
+        bucket_spec: create.buckets.map(|b| crate::bucketed_tables::spec(b.count as i64, b.columns, b.sort_columns)).transpose()?,
         location: create.location,
         options: create.options.into_iter().collect(),
         properties: create.properties.into_iter().collect(),
