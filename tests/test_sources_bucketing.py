@@ -94,3 +94,12 @@ def test_sql_create_table_clustered_by(spark, table, golden):
     spark.sql(f"DROP TABLE {table}")
     spark.sql(f"CREATE TABLE {table} USING parquet CLUSTERED BY (x) INTO 2 BUCKETS AS SELECT id AS x FROM range(6)")
     golden.check("ctas_buckets", buckets(spark, table))
+
+
+def test_cluster_by_is_kept_in_the_catalog(spark, df, table, golden):
+    df.write.clusterBy("x", "y").mode("overwrite").saveAsTable(table)
+    golden.check("save_as_table", [c.name for c in spark.catalog.listColumns(table) if c.isCluster])
+    golden.check_df(spark.table(table).orderBy("x"), "rows")
+    spark.sql(f"DROP TABLE {table}")
+    df.writeTo(table).using("parquet").clusterBy("z").create()
+    golden.check("write_to", [c.name for c in spark.catalog.listColumns(table) if c.isCluster])

@@ -1,6 +1,10 @@
-//! Bucketed tables (`df.write.bucketBy(n, cols).sortBy(cols).saveAsTable`):
-//! the bucket spec a write asks for, as the catalog keeps it and as
-//! `DESCRIBE EXTENDED` and `listColumns` show it.
+//! Bucketed and clustered tables (`df.write.bucketBy(n, cols).sortBy(cols)`
+//! or `.clusterBy(cols)` then `saveAsTable`): the spec a write asks for, as
+//! the catalog keeps it and as `DESCRIBE EXTENDED` and `listColumns` show it.
+//! Clustering columns are kept as Spark keeps them, in the table property
+//! `clusteringColumns` (`[["x"],["y"]]`); they do not change the files.
+
+use std::collections::BTreeMap;
 
 use ember_catalog::{BucketSpec, Table};
 use ember_planner::error::quote_identifier;
@@ -35,6 +39,24 @@ pub fn bucketing(spec: &BucketSpec) -> ember_sources::Bucketing {
     ember_sources::Bucketing { count: spec.buckets, columns: spec.columns.clone(), sort_columns: spec.sort_columns.clone() }
 }
 
+/// The table property `clusteringColumns` of `clusterBy(columns)`, as Spark writes it.
+pub fn add_clustering(properties: &mut BTreeMap<String, String>, columns: &[String]) {
+    if !columns.is_empty() {
+        let nested: Vec<Vec<&String>> = columns.iter().map(|c| vec![c]).collect();
+        properties.insert(CLUSTERING_PROPERTY.to_string(), serde_json::to_string(&nested).unwrap_or_default());
+    }
+}
+
+/// Whether `column` is one of the table's clustering columns.
+pub fn is_cluster_column(table: &Table, column: &str) -> bool {
+    let Some(text) = table.properties.get(CLUSTERING_PROPERTY) else { return false };
+    let columns: Vec<Vec<String>> = serde_json::from_str(text).unwrap_or_default();
+    columns.iter().any(|path| path.len() == 1 && path[0].eq_ignore_ascii_case(column))
+}
+
+/// The table property holding `clusterBy` columns.
+const CLUSTERING_PROPERTY: &str = "clusteringColumns";
+
 /// Whether `column` is one of the table's bucket columns.
 pub fn is_bucket_column(table: &Table, column: &str) -> bool {
     table.bucket_spec.as_ref().is_some_and(|spec| spec.columns.iter().any(|c| c.eq_ignore_ascii_case(column)))
@@ -53,6 +75,13 @@ pub fn describe_rows(spec: &BucketSpec) -> Vec<(&'static str, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clustering_property() {
+        let mut properties = BTreeMap::new();
+        add_clustering(&mut properties, &["x".to_string(), "y".to_string()]);
+        assert_eq!(properties[CLUSTERING_PROPERTY], r#"[["x"],["y"]]"#);
+    }
 
     #[test]
     fn described_as_spark() {

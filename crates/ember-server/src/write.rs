@@ -12,8 +12,8 @@ use crate::session::Session;
 pub async fn run(session: &Session, write: connect::WriteOperation) -> Result<(), SparkError> {
     let input = write.input.as_ref().ok_or_else(|| SparkError::illegal_argument("write without an input"))?;
     let table_save = matches!(write.save_type, Some(write_operation::SaveType::Table(_)));
-    if (!table_save && write.bucket_by.is_some()) || !write.clustering_columns.is_empty() {
-        return Err(SparkError::unsupported("bucketBy and clusterBy in writes to paths, clusterBy in table writes"));
+    if !table_save && (write.bucket_by.is_some() || !write.clustering_columns.is_empty()) {
+        return Err(SparkError::unsupported("bucketBy and clusterBy in writes to paths"));
     }
     if write.bucket_by.is_none() && !write.sort_column_names.is_empty() {
         return Err(SparkError::unsupported("sortBy without bucketBy"));
