@@ -74,3 +74,17 @@ def test_csv_max_columns_and_max_chars_per_column(spark, tmp_path, golden):
             golden.check(name, describe_error(exc))
         else:
             golden.check(name, [list(r) for r in rows])
+
+
+def test_json_infer_timestamp_and_decimal_strings(spark, tmp_path, golden):
+    path = write_file(
+        tmp_path / "t.json",
+        '{"a": "2020-01-01 10:00:00", "b": "2020-01-01", "c": "1.50", "d": "x", "e": "2021-03-04T05:06:07Z"}\n'
+        '{"a": "2020-01-02 11:30:00", "b": "2020-01-02", "c": "-2", "d": "2020-01-01 00:00:00", "e": null}\n',
+    )
+    golden.check("default", schema_of(spark.read.json(path)))
+    golden.check("infer", schema_of(spark.read.option("inferTimestamp", True).json(path)))
+    golden.check_df(spark.read.option("inferTimestamp", True).json(path).select("a", "e"), "infer_rows")
+    golden.check("decimal", schema_of(spark.read.option("prefersDecimal", True).json(path)))
+    fmt = spark.read.options(inferTimestamp=True, timestampFormat="yyyy-MM-dd").json(path)
+    golden.check("format", schema_of(fmt))

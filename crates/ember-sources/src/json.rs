@@ -26,6 +26,7 @@ enum Inferred {
     Decimal(u8, i8),
     Double,
     String,
+    Timestamp,
     Array(Box<Inferred>),
     Struct(BTreeMap<String, Inferred>),
 }
@@ -49,7 +50,7 @@ impl Inferred {
                 None => Inferred::Double,
             }),
             Kind::Float(_) | Kind::NonNumeric(_) => primitive(Inferred::Double),
-            Kind::String(_) => Inferred::String,
+            Kind::String(text) => string_type(text, options),
             Kind::Array(items) => Inferred::Array(Box::new(
                 items.iter().map(|v| Inferred::of(v, options)).fold(Inferred::Null, Inferred::merge),
             )),
@@ -102,6 +103,7 @@ impl Inferred {
             Inferred::Long => DataType::Int64,
             Inferred::Decimal(p, s) => DataType::Decimal128(p, s),
             Inferred::Double => DataType::Float64,
+            Inferred::Timestamp => DataType::Timestamp(arrow::datatypes::TimeUnit::Microsecond, Some("UTC".into())),
             Inferred::Array(element) => ember_types::array_type(element.data_type(drop_all_null)?, true),
             Inferred::Struct(fields) => {
                 let fields = struct_fields(fields, drop_all_null);
@@ -112,6 +114,28 @@ impl Inferred {
             }
         })
     }
+}
+
+/// A string value's type, as Spark's `JsonInferSchema` gives it: a decimal
+/// when `prefersDecimal` is set and the text is one, a timestamp when
+/// `inferTimestamp` is set and it reads as one, else a string.
+fn string_type(text: &str, options: &JsonReadOptions) -> Inferred {
+    if options.prefers_decimal && is_plain_decimal(text) {
+        if let Some((precision, scale)) = decimal_shape(text) {
+            return Inferred::Decimal(precision, scale);
+        }
+    }
+    if options.infer_timestamp && options.reads_as_timestamp(text) {
+        return Inferred::Timestamp;
+    }
+    Inferred::String
+}
+
+/// `[+-]digits[.digits]` (also `1.` and `.5`), as Java's `BigDecimal` reads them.
+fn is_plain_decimal(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    !(whole.is_empty() && fraction.is_empty()) && whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit())
 }
 
 /// The type Spark's `schema_of_json` infers for one parsed document.

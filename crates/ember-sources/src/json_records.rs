@@ -38,6 +38,8 @@ pub struct JsonReadOptions {
     pub charset: Charset,
     /// `dateFormat`, `timestampFormat`, `timeZone`.
     pub datetimes: DatetimeFormats,
+    /// `inferTimestamp`: inference types strings that read as timestamps as `timestamp`.
+    pub infer_timestamp: bool,
 }
 
 impl JsonReadOptions {
@@ -62,7 +64,19 @@ impl JsonReadOptions {
             bad_records: BadRecords::from_options(options),
             charset: Charset::from_name(options.first_of(&["encoding", "charset"]).unwrap_or("UTF-8"))?,
             datetimes: DatetimeFormats::parse(options)?,
+            infer_timestamp: options.bool("inferTimestamp", false)?,
         })
+    }
+
+    /// Whether `text` reads as a timestamp: by `timestampFormat` when set,
+    /// else as a string cast to `timestamp`.
+    pub fn reads_as_timestamp(&self, text: &str) -> bool {
+        let timestamp = DataType::Timestamp(arrow::datatypes::TimeUnit::Microsecond, Some("UTC".into()));
+        if let Some(parsed) = self.datetimes.parse_column(&[Some(text)], &timestamp) {
+            return !parsed.array.is_null(0);
+        }
+        let array: ArrayRef = Arc::new(StringArray::from(vec![text]));
+        cast_array(&array, &timestamp, CastMode::Try).is_ok_and(|cast| cast.is_valid(0))
     }
 
     /// The records of one file's text: each a parsed value (`Err` with the
