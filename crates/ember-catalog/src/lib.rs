@@ -23,5 +23,5 @@ mod model;
 mod store;
 mod warehouse;
 
-pub use model::{Database, Table, TableKind};
+pub use model::{BucketSpec, Database, Table, TableKind};
 pub use warehouse::{DEFAULT_DATABASE, GLOBAL_TEMP_DATABASE, Warehouse};

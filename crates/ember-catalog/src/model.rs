@@ -42,6 +42,18 @@ impl TableKind {
     }
 }
 
+/// How a table's rows are bucketed: `CLUSTERED BY (columns) [SORTED BY
+/// (sort_columns)] INTO buckets BUCKETS`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BucketSpec {
+    /// The number of buckets.
+    pub buckets: usize,
+    /// The columns hashed into a bucket.
+    pub columns: Vec<String>,
+    /// The columns each bucket file is sorted by.
+    pub sort_columns: Vec<String>,
+}
+
 /// A table or persistent view.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Table {
@@ -57,6 +69,9 @@ pub struct Table {
     pub schema: String,
     /// `PARTITIONED BY` columns, in order.
     pub partition_columns: Vec<String>,
+    /// `CLUSTERED BY … INTO n BUCKETS` (`bucketBy`), if the table is bucketed.
+    #[serde(default)]
+    pub bucket_spec: Option<BucketSpec>,
     /// Where the data lives (an absolute local path); empty for views.
     pub location: String,
     /// `OPTIONS` of the data source.

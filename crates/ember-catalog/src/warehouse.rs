@@ -216,6 +216,7 @@ mod tests {
             provider: "parquet".to_string(),
             schema: r#"{"type":"struct","fields":[]}"#.to_string(),
             partition_columns: Vec::new(),
+            bucket_spec: None,
             location: w.managed_location(db, name).unwrap().display().to_string(),
             options: BTreeMap::new(),
             properties: BTreeMap::new(),

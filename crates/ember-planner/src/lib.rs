@@ -27,6 +27,7 @@ mod generator_rows;
 mod lambda;
 mod lateral;
 mod grouping;
+mod input_file;
 mod input_types;
 mod interval_functions;
 mod json_functions;

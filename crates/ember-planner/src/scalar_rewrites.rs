@@ -20,7 +20,10 @@ use ember_functions::datetime_construct::{self, OnInvalid};
 use ember_functions::{overlay, sentences, string_similarity, text_codecs};
 use ember_types::{timestamp_ntz_type, timestamp_type};
 
+use ember_sources::input_file_columns::FileColumn;
+
 use crate::call_names::call_name;
+use crate::partitioning::file_marker;
 use crate::error::{Result, SparkError};
 use crate::plan::Planner;
 
@@ -75,7 +78,9 @@ impl Planner<'_> {
                 Expr::Literal(ScalarValue::Utf8(Some(c)), _) if c.eq_ignore_ascii_case(DEFAULT_COLLATION) => arg(0),
                 _ => return Err(SparkError::unsupported(format!("collation {}", names[1]))),
             },
-            ("input_file_block_start" | "input_file_block_length", 0) => lit(-1i64),
+            ("input_file_name", 0) => file_marker(FileColumn::Name),
+            ("input_file_block_start", 0) => file_marker(FileColumn::BlockStart),
+            ("input_file_block_length", 0) => file_marker(FileColumn::BlockLength),
             ("nvl2", 3) => {
                 let common = crate::coercion::wider_type(&types[1], &types[2], self.config.ansi).unwrap_or_else(|| types[1].clone());
                 let as_common = |e: Expr, t: &DataType| if *t == common { e } else { spark_cast(e, common.clone(), self.cast_mode()) };

@@ -80,17 +80,21 @@ pub async fn run(session: &Session, catalog: &connect::Catalog) -> Result<Record
         }
         CatType::ListColumns(list) => {
             let parts = name_parts(&list.table_name, list.db_name.as_deref());
-            let columns: Vec<(String, Option<String>, String, bool, bool)> = match parts.as_slice() {
+            let columns: Vec<ColumnEntry> = match parts.as_slice() {
                 [name] if session.temp_view(name).is_some() => {
                     let relation = session.temp_view(name).unwrap_or_default();
                     let schema = crate::execute::plan(session, &relation)?.spark_schema();
-                    schema.fields().iter().map(|f| column_entry(f, false)).collect()
+                    schema.fields().iter().map(|f| column_entry(f, false, false, false)).collect()
                 }
                 _ => {
                     let table = lookup_table(session, &parts, &list.table_name)?;
                     crate::tables::table_fields(&table)?
                         .iter()
-                        .map(|f| column_entry(f, table.partition_columns.contains(f.name())))
+                        .map(|f| {
+                            let bucket = crate::bucketed_tables::is_bucket_column(&table, f.name());
+                            let cluster = crate::bucketed_tables::is_cluster_column(&table, f.name());
+                            column_entry(f, table.partition_columns.contains(f.name()), bucket, cluster)
+                        })
                         .collect()
                 }
             };
@@ -336,13 +340,17 @@ fn tables_batch(entries: &[TableEntry]) -> Result<RecordBatch, SparkError> {
     Ok(RecordBatch::try_new(schema, columns)?)
 }
 
-/// A `listColumns` row: name, description, dataType, nullable, isPartition.
-fn column_entry(field: &Field, is_partition: bool) -> (String, Option<String>, String, bool, bool) {
-    (field.name().clone(), ember_types::field_comment(field), ember_types::simple_string(field.data_type()), field.is_nullable(), is_partition)
+/// A `listColumns` row.
+fn column_entry(field: &Field, is_partition: bool, is_bucket: bool, is_cluster: bool) -> ColumnEntry {
+    let data_type = ember_types::simple_string(field.data_type());
+    (field.name().clone(), ember_types::field_comment(field), data_type, field.is_nullable(), is_partition, is_bucket, is_cluster)
 }
 
+/// name, description, dataType, nullable, isPartition, isBucket, isCluster.
+type ColumnEntry = (String, Option<String>, String, bool, bool, bool, bool);
+
 /// Rows of name, description, dataType, nullable, isPartition, isBucket, isCluster.
-fn columns_batch(columns: &[(String, Option<String>, String, bool, bool)]) -> Result<RecordBatch, SparkError> {
+fn columns_batch(columns: &[ColumnEntry]) -> Result<RecordBatch, SparkError> {
     let schema = Arc::new(Schema::new(vec![
         Field::new("name", DataType::Utf8, true),
         Field::new("description", DataType::Utf8, true),
@@ -352,15 +360,14 @@ fn columns_batch(columns: &[(String, Option<String>, String, bool, bool)]) -> Re
         Field::new("isBucket", DataType::Boolean, false),
         Field::new("isCluster", DataType::Boolean, false),
     ]));
-    let never = || Arc::new(BooleanArray::from(vec![false; columns.len()])) as ArrayRef;
     let array: Vec<ArrayRef> = vec![
         Arc::new(StringArray::from_iter_values(columns.iter().map(|c| c.0.as_str()))),
         Arc::new(StringArray::from(columns.iter().map(|c| c.1.clone()).collect::<Vec<_>>())),
         Arc::new(StringArray::from_iter_values(columns.iter().map(|c| c.2.as_str()))),
         Arc::new(BooleanArray::from(columns.iter().map(|c| c.3).collect::<Vec<_>>())),
         Arc::new(BooleanArray::from(columns.iter().map(|c| c.4).collect::<Vec<_>>())),
-        never(),
-        never(),
+        Arc::new(BooleanArray::from(columns.iter().map(|c| c.5).collect::<Vec<_>>())),
+        Arc::new(BooleanArray::from(columns.iter().map(|c| c.6).collect::<Vec<_>>())),
     ];
     Ok(RecordBatch::try_new(schema, array)?)
 }

@@ -3,6 +3,7 @@
 
 mod analyze;
 mod bounded_joins;
+mod bucketed_tables;
 mod cache;
 mod catalog;
 mod conf;

@@ -33,6 +33,14 @@ pub fn statement(table: &Table) -> Result<String, SparkError> {
         let columns = table.partition_columns.iter().map(|c| identifier(c)).collect::<Vec<_>>().join(", ");
         text.push_str(&format!("PARTITIONED BY ({columns})\n"));
     }
+    if let Some(spec) = &table.bucket_spec {
+        let list = |columns: &[String]| columns.iter().map(|c| identifier(c)).collect::<Vec<_>>().join(", ");
+        text.push_str(&format!("CLUSTERED BY ({})\n", list(&spec.columns)));
+        if !spec.sort_columns.is_empty() {
+            text.push_str(&format!("SORTED BY ({})\n", list(&spec.sort_columns)));
+        }
+        text.push_str(&format!("INTO {} BUCKETS\n", spec.buckets));
+    }
     if table.kind == TableKind::External {
         text.push_str(&format!("LOCATION {}\n", quoted(&ember_sources::paths::qualified(std::path::Path::new(&table.location)))));
     }
@@ -74,6 +82,7 @@ mod tests {
             provider: "csv".into(),
             schema: r#"{"type":"struct","fields":[{"name":"a","type":"integer","nullable":true,"metadata":{"comment":"it's a"}},{"name":"p","type":"string","nullable":true,"metadata":{}}]}"#.into(),
             partition_columns: vec!["p".into()],
+            bucket_spec: Some(ember_catalog::BucketSpec { buckets: 4, columns: vec!["a".into()], sort_columns: vec![] }),
             location: "/w/t".into(),
             options: BTreeMap::from([("header".to_string(), "true".to_string())]),
             properties: BTreeMap::new(),
@@ -84,7 +93,7 @@ mod tests {
         };
         assert_eq!(
             statement(&table).unwrap(),
-            "CREATE TABLE spark_catalog.default.t (\n  a INT COMMENT 'it\\'s a',\n  p STRING COLLATE UTF8_BINARY)\nUSING csv\nOPTIONS (\n  'header' = 'true')\nPARTITIONED BY (p)\nCOMMENT 'c'\n"
+            "CREATE TABLE spark_catalog.default.t (\n  a INT COMMENT 'it\\'s a',\n  p STRING COLLATE UTF8_BINARY)\nUSING csv\nOPTIONS (\n  'header' = 'true')\nPARTITIONED BY (p)\nCLUSTERED BY (a)\nINTO 4 BUCKETS\nCOMMENT 'c'\n"
         );
     }
 }

@@ -352,6 +352,7 @@ async fn create_table(session: &Session, create: CreateTable) -> Result<(), Spar
         provider: create.provider,
         fields: fields.map(|f| f.iter().map(|f| f.as_ref().clone().with_nullable(true)).collect()),
         partition_by: create.partition_by,
+        bucket_spec: create.buckets.map(|b| crate::bucketed_tables::spec(b.count as i64, b.columns, b.sort_columns)).transpose()?,
         location: create.location,
         options: create.options.into_iter().collect(),
         properties: create.properties.into_iter().collect(),
@@ -501,6 +502,9 @@ fn describe_table(session: &Session, name: &[String], extended: bool) -> Result<
             let properties = table.properties.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ");
             rows.push(detail("Table Properties", format!("[{properties}]")));
         }
+        if let Some(spec) = &table.bucket_spec {
+            rows.extend(crate::bucketed_tables::describe_rows(spec).into_iter().map(|(name, value)| detail(name, value)));
+        }
         if table.kind != TableKind::View {
             rows.push(detail("Location", ember_sources::paths::qualified(Path::new(&table.location))));
         }
@@ -582,6 +586,7 @@ fn create_view(
         provider: String::new(),
         schema: tables::schema_json(&fields.into())?,
         partition_columns: Vec::new(),
+        bucket_spec: None,
         location: String::new(),
         options: BTreeMap::new(),
         properties: BTreeMap::new(),

@@ -41,7 +41,9 @@ pub async fn save_to_table(
             }
             let mut options: BTreeMap<String, String> = write.options.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             let location = options.remove("path");
-            let new = new_table(session, &parts, write.source.clone(), write.partitioning_columns.clone(), location, options, BTreeMap::new())?;
+            let mut new = new_table(session, &parts, write.source.clone(), write.partitioning_columns.clone(), location, options, BTreeMap::new())?;
+            new.bucket_spec = crate::bucketed_tables::bucket_spec(write)?;
+            crate::bucketed_tables::add_clustering(&mut new.properties, &write.clustering_columns);
             tables::create_table(session, new, Some(input)).await.map(|_| ())
         }
     }
@@ -66,7 +68,8 @@ pub async fn write_v2(session: &Session, write: &connect::WriteOperationV2) -> R
             let partition_by = write.partitioning_columns.iter().map(column_name).collect::<Result<Vec<_>, _>>()?;
             let mut options: BTreeMap<String, String> = write.options.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             let location = options.remove("path");
-            let properties = write.table_properties.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let mut properties = write.table_properties.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            crate::bucketed_tables::add_clustering(&mut properties, &write.clustering_columns);
             let new = new_table(session, &parts, write.provider.clone(), partition_by, location, options, properties)?;
             tables::create_table(session, new, Some(input)).await.map(|_| ())
         }
@@ -108,7 +111,7 @@ fn new_table(
     properties: BTreeMap<String, String>,
 ) -> Result<NewTable, SparkError> {
     let (database, name) = tables::resolve_name(session, parts)?;
-    Ok(NewTable { database, name, provider, fields: None, partition_by, location, options, properties, comment: None })
+    Ok(NewTable { database, name, provider, fields: None, partition_by, bucket_spec: None, location, options, properties, comment: None })
 }
 
 /// Appends (or overwrites with) `input`'s columns matched to the table's by name.

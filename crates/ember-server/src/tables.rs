@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use arrow::datatypes::{DataType, Field, Fields};
-use ember_catalog::{Table, TableKind, errors as catalog_errors};
+use ember_catalog::{BucketSpec, Table, TableKind, errors as catalog_errors};
 use ember_planner::{ErrorKind, SparkError};
 use ember_protocol::connect::{self, expression::ExprType, relation::RelType};
 use ember_sources::{Options, SaveMode, WriteRequest};
@@ -88,6 +88,8 @@ pub struct NewTable {
     /// Its columns, when given (otherwise the query's or the files').
     pub fields: Option<Fields>,
     pub partition_by: Vec<String>,
+    /// `bucketBy`/`sortBy` (`CLUSTERED BY`), if bucketed.
+    pub bucket_spec: Option<BucketSpec>,
     pub location: Option<String>,
     pub options: BTreeMap<String, String>,
     pub properties: BTreeMap<String, String>,
@@ -121,6 +123,7 @@ pub async fn create_table(session: &Session, new: NewTable, query: Option<&conne
         provider,
         schema: schema_json(&fields)?,
         partition_columns: new.partition_by.iter().map(|p| exact_name(&fields, p)).collect(),
+        bucket_spec: new.bucket_spec,
         location: location.display().to_string(),
         options: new.options,
         properties: new.properties,
@@ -285,6 +288,7 @@ async fn write_to(
         partition_by,
         options: Options::new(&table.options),
         session_conf: crate::write::file_source_conf(session),
+        buckets: table.bucket_spec.as_ref().map(crate::bucketed_tables::bucketing),
     };
     ember_sources::write(&session.ctx.state(), planned.plan, schema, &request).await
 }

@@ -11,8 +11,12 @@ use crate::session::Session;
 /// Runs a `DataFrameWriter` save to a path.
 pub async fn run(session: &Session, write: connect::WriteOperation) -> Result<(), SparkError> {
     let input = write.input.as_ref().ok_or_else(|| SparkError::illegal_argument("write without an input"))?;
-    if write.bucket_by.is_some() || !write.sort_column_names.is_empty() || !write.clustering_columns.is_empty() {
-        return Err(SparkError::unsupported("bucketBy, sortBy and clusterBy in writes"));
+    let table_save = matches!(write.save_type, Some(write_operation::SaveType::Table(_)));
+    if !table_save && (write.bucket_by.is_some() || !write.clustering_columns.is_empty()) {
+        return Err(SparkError::unsupported("bucketBy and clusterBy in writes to paths"));
+    }
+    if write.bucket_by.is_none() && !write.sort_column_names.is_empty() {
+        return Err(SparkError::unsupported("sortBy without bucketBy"));
     }
     if let Some(class) = crate::python_write::registered_class(session, &write) {
         return crate::python_write::save(session, &write, input, class).await;
@@ -44,6 +48,7 @@ pub async fn run(session: &Session, write: connect::WriteOperation) -> Result<()
         partition_by: write.partitioning_columns.clone(),
         options,
         session_conf,
+        buckets: None,
     };
     ember_sources::write(&session.ctx.state(), planned.plan, schema, &request).await
 }

@@ -147,6 +147,18 @@ pub fn malformed_record_in_parsing(corrupt_column: &str) -> SparkError {
     )
 }
 
+/// `[MALFORMED_CSV_RECORD]`: a CSV record the parser cannot read at all
+/// (more fields than `maxColumns`), whatever the mode.
+pub fn malformed_csv_record(record: &str) -> SparkError {
+    SparkError::new(
+        ErrorKind::Runtime,
+        "MALFORMED_CSV_RECORD",
+        "KD000",
+        format!("Malformed CSV record: {record}"),
+        &[("badRecord", record.to_string())],
+    )
+}
+
 /// `[UNSUPPORTED_FEATURE.QUERY_ONLY_CORRUPT_RECORD_COLUMN]`: a query of raw
 /// CSV/JSON files needs only the corrupt-record column.
 pub fn query_only_corrupt_record_column() -> SparkError {

@@ -5,8 +5,7 @@ use std::sync::Arc;
 
 use arrow::array::{ArrayRef, BinaryArray, Int64Array, RecordBatch, StringArray, TimestampMicrosecondArray};
 use arrow::compute::cast;
-use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
-use datafusion::catalog::MemTable;
+use arrow::datatypes::{DataType, Field, SchemaRef, TimeUnit};
 use ember_errors::SparkError;
 
 use crate::errors;
@@ -22,43 +21,36 @@ pub fn schema() -> Vec<Field> {
     ]
 }
 
-/// The files as rows in `schema` (empty files left out: Spark plans no
-/// read of them) (this source's, in Spark's types), read now.
-pub fn table(files: &[InputFile], schema: &[Field]) -> Result<MemTable, SparkError> {
-    let mut paths = Vec::new();
-    let mut modified = Vec::new();
-    let mut lengths = Vec::new();
-    let mut contents = Vec::new();
-    for file in files {
-        let meta = std::fs::metadata(&file.path).map_err(|e| errors::io(&qualified(&file.path), e))?;
-        if meta.len() == 0 {
-            continue;
-        }
-        let time = meta.modified().map_err(|e| errors::io(&qualified(&file.path), e))?;
-        let micros = match time.duration_since(std::time::UNIX_EPOCH) {
-            Ok(after) => after.as_micros() as i64,
-            Err(before) => -(before.duration().as_micros() as i64),
-        };
-        paths.push(file_uri(&file.path).replacen("file://", "file:", 1));
-        modified.push(micros - micros % 1000);
-        lengths.push(meta.len() as i64);
-        contents.push(std::fs::read(&file.path).map_err(|e| errors::io(&qualified(&file.path), e))?);
+/// Each file's row in `schema` (this source's, in Spark's types), read
+/// now; empty files give none (Spark plans no read of them).
+pub fn rows(files: &[InputFile], schema: &SchemaRef) -> Result<Vec<Vec<RecordBatch>>, SparkError> {
+    files.iter().map(|file| file_row(file, schema)).collect()
+}
+
+fn file_row(file: &InputFile, schema: &SchemaRef) -> Result<Vec<RecordBatch>, SparkError> {
+    let meta = std::fs::metadata(&file.path).map_err(|e| errors::io(&qualified(&file.path), e))?;
+    if meta.len() == 0 {
+        return Ok(Vec::new());
     }
-    let schema = Arc::new(Schema::new(schema.to_vec()));
-    let modified: ArrayRef = Arc::new(TimestampMicrosecondArray::from(modified).with_timezone("UTC"));
+    let time = meta.modified().map_err(|e| errors::io(&qualified(&file.path), e))?;
+    let micros = match time.duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => after.as_micros() as i64,
+        Err(before) => -(before.duration().as_micros() as i64),
+    };
+    let content = std::fs::read(&file.path).map_err(|e| errors::io(&qualified(&file.path), e))?;
+    let modified: ArrayRef = Arc::new(TimestampMicrosecondArray::from(vec![micros - micros % 1000]).with_timezone("UTC"));
     let columns: Vec<ArrayRef> = vec![
-        Arc::new(StringArray::from(paths)),
+        Arc::new(StringArray::from(vec![file_uri(&file.path).replacen("file://", "file:", 1)])),
         cast(&modified, schema.field(1).data_type())?,
-        Arc::new(Int64Array::from(lengths)),
-        Arc::new(BinaryArray::from_iter_values(contents)),
+        Arc::new(Int64Array::from(vec![meta.len() as i64])),
+        Arc::new(BinaryArray::from_iter_values([content])),
     ];
-    let batch = RecordBatch::try_new(schema.clone(), columns)?;
-    Ok(MemTable::try_new(schema, vec![vec![batch]])?)
+    Ok(vec![RecordBatch::try_new(schema.clone(), columns)?])
 }
 
 #[cfg(test)]
 mod tests {
-    use datafusion::datasource::TableProvider;
+    use arrow::datatypes::Schema;
 
     use super::*;
 
@@ -68,7 +60,10 @@ mod tests {
         let path = dir.path().join("a.bin");
         std::fs::write(&path, [1u8, 2, 3]).unwrap();
         let file = InputFile { path: path.clone(), size: 3, root: dir.path().to_path_buf() };
-        let table = table(&[file], &schema()).unwrap();
-        assert_eq!(table.schema().fields().len(), 4);
+        let empty = InputFile { path: dir.path().join("empty.bin"), size: 0, root: dir.path().to_path_buf() };
+        std::fs::write(&empty.path, []).unwrap();
+        let rows = rows(&[file, empty], &Arc::new(Schema::new(schema()))).unwrap();
+        assert_eq!(rows.iter().map(Vec::len).collect::<Vec<_>>(), [1, 0]);
+        assert_eq!(rows[0][0].num_columns(), 4);
     }
 }

@@ -9,8 +9,9 @@ use arrow::datatypes::{DataType, Field};
 use ember_errors::SparkError;
 use ember_functions::cast::{parse_date, parse_timestamp_ntz};
 
-use crate::bad_records::{BadRecords, ParseMode};
+use crate::bad_records::{self, BadRecords, ParseMode};
 use crate::errors;
+use crate::line_sample::{self, LineSampling};
 use crate::csv_syntax::{self, CsvSyntax, Record};
 use crate::csv_values::FloatSpellings;
 use crate::datetime_values::DatetimeFormats;
@@ -41,6 +42,8 @@ pub struct CsvReadOptions {
     pub datetimes: DatetimeFormats,
     /// `enforceSchema`: `false` checks each file's header against the schema.
     pub enforce_schema: bool,
+    /// `maxColumns`: a record with more fields is malformed (default 20480).
+    pub max_columns: usize,
 }
 
 impl CsvReadOptions {
@@ -88,6 +91,7 @@ impl CsvReadOptions {
             bad_records: BadRecords::from_options(options),
             charset: Charset::from_name(options.first_of(&["encoding", "charset"]).unwrap_or("UTF-8"))?,
             enforce_schema: options.bool("enforceSchema", true)?,
+            max_columns: max_columns(options)?,
         })
     }
 
@@ -102,22 +106,33 @@ impl CsvReadOptions {
     }
 
     /// The records of one file (its header left out when `header` is set).
-    pub fn file_records<'a>(&self, text: &'a str) -> Vec<Record<'a>> {
-        self.header_and_records(text).1
+    pub fn file_records<'a>(&self, text: &'a str) -> Result<Vec<Record<'a>>, SparkError> {
+        Ok(self.header_and_records(text)?.1)
     }
 
     /// The header of one file (when `header` is set) and its other records.
-    pub fn header_and_records<'a>(&self, text: &'a str) -> (Option<Record<'a>>, Vec<Record<'a>>) {
-        let mut records = csv_syntax::records(text, &self.syntax);
+    pub fn header_and_records<'a>(&self, text: &'a str) -> Result<(Option<Record<'a>>, Vec<Record<'a>>), SparkError> {
+        let mut records = self.records(text)?;
         let header = (self.header && !records.is_empty()).then(|| records.remove(0));
-        (header, records)
+        Ok((header, records))
+    }
+
+    /// The records of `text`; one with more than `maxColumns` fields fails
+    /// the read as Spark's parser fails it.
+    pub fn records<'a>(&self, text: &'a str) -> Result<Vec<Record<'a>>, SparkError> {
+        let records = csv_syntax::records(text, &self.syntax);
+        match records.iter().find(|record| record.fields.len() > self.max_columns) {
+            Some(wide) => Err(bad_records::malformed_csv_record(wide.raw.trim_end_matches(['\r', '\n']))),
+            None => Ok(records),
+        }
     }
 }
 
 /// The schema Spark gives a CSV read without a user schema: the header's
 /// names (or `_c0`, `_c1`, ...) from the first file, typed by inference when
 /// `inferSchema` is set and as strings otherwise. Every column is nullable.
-pub fn infer_schema(files: &[InputFile], options: &CsvReadOptions) -> Result<Vec<Field>, SparkError> {
+/// With `sampling`, types come from Spark's sample of the lines.
+pub fn infer_schema(files: &[InputFile], options: &CsvReadOptions, sampling: Option<&LineSampling>) -> Result<Vec<Field>, SparkError> {
     let Some(first) = files.first() else { return Err(errors::unable_to_infer_schema("CSV")) };
     let names = first_record(first, options)?
         .map(|record| {
@@ -133,8 +148,12 @@ pub fn infer_schema(files: &[InputFile], options: &CsvReadOptions) -> Result<Vec
         .unwrap_or_default();
     let types = if options.infer_schema {
         let mut inferred = vec![Inferred::Null; names.len()];
-        for file in files {
-            infer_file(file, options, &mut inferred)?;
+        let texts = files.iter().map(|file| file_text(file, options)).collect::<Result<Vec<_>, _>>()?;
+        // multiLine records span lines; Spark samples those records, not lines: no sampling here.
+        let kept = sampling.filter(|_| !options.syntax.multi_line).map(|s| s.draw(files, &texts));
+        for (index, text) in texts.iter().enumerate() {
+            let keeps = |line: usize| kept.as_ref().is_none_or(|kept| kept[index].get(line).copied().unwrap_or(false));
+            infer_text(text, options, &mut inferred, keeps)?;
         }
         inferred.into_iter().map(Inferred::data_type).collect()
     } else {
@@ -152,14 +171,20 @@ fn file_text(file: &InputFile, options: &CsvReadOptions) -> Result<String, Spark
 
 fn first_record(file: &InputFile, options: &CsvReadOptions) -> Result<Option<Vec<Option<String>>>, SparkError> {
     let text = file_text(file, options)?;
-    Ok(csv_syntax::records(&text, &options.syntax).into_iter().next().map(|r| r.fields))
+    Ok(options.records(&text)?.into_iter().next().map(|r| r.fields))
 }
 
-fn infer_file(file: &InputFile, options: &CsvReadOptions, inferred: &mut [Inferred]) -> Result<(), SparkError> {
-    let text = file_text(file, options)?;
+/// Widens `inferred` by the records of one file's text that start on a
+/// line `keeps` keeps.
+fn infer_text(text: &str, options: &CsvReadOptions, inferred: &mut [Inferred], keeps: impl Fn(usize) -> bool) -> Result<(), SparkError> {
     let drop_malformed = options.bad_records.mode == ParseMode::DropMalformed;
-    for record in options.file_records(&text) {
+    let starts = line_sample::line_starts(text);
+    for record in options.file_records(text)? {
         if drop_malformed && record.fields.len() != inferred.len() {
+            continue;
+        }
+        let offset = (record.raw.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+        if !keeps(line_sample::line_of(&starts, offset)) {
             continue;
         }
         for (slot, field) in inferred.iter_mut().zip(&record.fields) {
@@ -168,6 +193,14 @@ fn infer_file(file: &InputFile, options: &CsvReadOptions, inferred: &mut [Inferr
         }
     }
     Ok(())
+}
+
+/// `maxColumns` (Spark's default 20480).
+fn max_columns(options: &Options) -> Result<usize, SparkError> {
+    match options.get("maxColumns") {
+        None => Ok(20480),
+        Some(text) => text.trim().parse().map_err(|_| SparkError::illegal_argument(format!("For input string: \"{text}\""))),
+    }
 }
 
 /// A column type during Spark's CSV inference, in its widening order.
@@ -300,10 +333,10 @@ mod tests {
         let file = InputFile { path: path.clone(), size: 8, root: path };
         let mut options = CsvReadOptions::parse(&Options::default()).unwrap();
         let names = |fields: Vec<Field>| fields.iter().map(|f| f.name().clone()).collect::<Vec<_>>();
-        assert_eq!(names(infer_schema(std::slice::from_ref(&file), &options).unwrap()), ["_c0", "_c1"]);
+        assert_eq!(names(infer_schema(std::slice::from_ref(&file), &options, None).unwrap()), ["_c0", "_c1"]);
         options.header = true;
         options.infer_schema = true;
-        let fields = infer_schema(std::slice::from_ref(&file), &options).unwrap();
+        let fields = infer_schema(std::slice::from_ref(&file), &options, None).unwrap();
         assert_eq!(names(fields.clone()), ["a", "b"]);
         assert_eq!(fields[0].data_type(), &DataType::Int32);
         assert!(fields.iter().all(|f| f.is_nullable()));

@@ -36,7 +36,7 @@ impl RecordFormat for CsvRecords {
     }
 
     fn parse(&self, text: &str, schema: &SchemaRef, required: &[usize], file: &str) -> Result<RecordBatch, SparkError> {
-        let (header, records) = self.options.header_and_records(text);
+        let (header, records) = self.options.header_and_records(text)?;
         // Fields map to the schema's columns other than the corrupt-record column.
         let field_of = |column: usize| column - usize::from(self.corrupt_column.is_some_and(|c| c < column));
         let data_columns = schema.fields().len() - usize::from(self.corrupt_column.is_some());

@@ -4,14 +4,18 @@
 
 use std::sync::Arc;
 
+use arrow::array::RecordBatch;
+use arrow::compute::{concat, concat_batches};
 use arrow::datatypes::SchemaRef;
 use datafusion::catalog::{MemTable, Session, TableProvider};
 use datafusion::common::tree_node::TreeNodeRecursion;
-use datafusion::datasource::listing::ListingTable;
+use datafusion::datasource::listing::{ListingTable, ListingTableUrl};
 use datafusion::datasource::source_as_provider;
 use datafusion::logical_expr::{Expr, LogicalPlan, TableType};
 use datafusion::physical_plan::ExecutionPlan;
 
+use crate::input_file_columns::{FileColumn, append_columns, extended_schema};
+use crate::paths::{InputFile, file_uri};
 use crate::record_scan::RecordFiles;
 
 /// The input files of `plan` (an unoptimized plan), in first-seen order.
@@ -23,7 +27,7 @@ pub fn input_files(plan: &LogicalPlan) -> Vec<String> {
                 let found: Vec<String> = if let Some(listing) = provider.downcast_ref::<ListingTable>() {
                     listing.table_paths().iter().map(|url| url.as_str().to_string()).collect()
                 } else if let Some(loaded) = provider.downcast_ref::<LoadedFiles>() {
-                    loaded.files.clone()
+                    loaded.uris()
                 } else if let Some(records) = provider.downcast_ref::<RecordFiles>() {
                     records.uris()
                 } else {
@@ -41,20 +45,53 @@ pub fn input_files(plan: &LogicalPlan) -> Vec<String> {
     files
 }
 
-/// Rows loaded from files when the read is planned (the text source), with
-/// the files they came from.
+/// Rows loaded from files when the read is planned (text, ORC, Avro,
+/// binary files), with the files they came from.
 #[derive(Debug)]
 pub struct LoadedFiles {
-    /// The rows.
-    pub table: MemTable,
+    schema: SchemaRef,
+    /// The rows, file after file.
+    batches: Vec<RecordBatch>,
+    files: Vec<InputFile>,
+    /// How many rows each file gave.
+    file_rows: Vec<usize>,
+}
+
+impl LoadedFiles {
+    /// The rows in `schema` of each of `files`, in order.
+    pub fn new(files: &[InputFile], schema: SchemaRef, per_file: Vec<Vec<RecordBatch>>) -> Self {
+        let file_rows = per_file.iter().map(|batches| batches.iter().map(RecordBatch::num_rows).sum()).collect();
+        LoadedFiles { schema, batches: per_file.into_iter().flatten().collect(), files: files.to_vec(), file_rows }
+    }
+
     /// The files, as `file:///…` URIs.
-    pub files: Vec<String>,
+    pub fn uris(&self) -> Vec<String> {
+        self.files
+            .iter()
+            .map(|f| ListingTableUrl::parse(f.path.to_string_lossy()).map_or_else(|_| file_uri(&f.path), |url| url.as_str().to_string()))
+            .collect()
+    }
+
+    /// The same rows with a column `name` of `column` appended (each file
+    /// is one block).
+    pub fn with_file_column(&self, column: FileColumn, name: &str) -> datafusion::common::Result<LoadedFiles> {
+        let schema = extended_schema(&self.schema, &[(column, name.to_string())]);
+        let rows = concat_batches(&self.schema, &self.batches)?;
+        let mut values = Vec::with_capacity(self.files.len());
+        for ((file, uri), count) in self.files.iter().zip(self.uris()).zip(&self.file_rows) {
+            values.push(column.array(&uri, 0, file.size, *count)?);
+        }
+        let values: Vec<&dyn arrow::array::Array> = values.iter().map(|a| a.as_ref()).collect();
+        let array = if values.is_empty() { column.array("", 0, 0, 0)? } else { concat(&values)? };
+        let batch = append_columns(&rows, vec![array], schema.clone())?;
+        Ok(LoadedFiles { schema, batches: vec![batch], files: self.files.clone(), file_rows: self.file_rows.clone() })
+    }
 }
 
 #[async_trait::async_trait]
 impl TableProvider for LoadedFiles {
     fn schema(&self) -> SchemaRef {
-        self.table.schema()
+        self.schema.clone()
     }
 
     fn table_type(&self) -> TableType {
@@ -68,6 +105,7 @@ impl TableProvider for LoadedFiles {
         filters: &[Expr],
         limit: Option<usize>,
     ) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
-        self.table.scan(state, projection, filters, limit).await
+        let table = MemTable::try_new(self.schema.clone(), vec![self.batches.clone()])?;
+        table.scan(state, projection, filters, limit).await
     }
 }

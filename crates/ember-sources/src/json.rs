@@ -11,6 +11,7 @@ use ember_errors::SparkError;
 
 use crate::bad_records::{ParseMode, malformed_record_in_parsing};
 use crate::json_records::{JsonReadOptions, rows};
+use crate::line_sample::LineSampling;
 use crate::json_syntax::{Kind, Value};
 use crate::paths::{InputFile, qualified};
 use crate::{compression, errors};
@@ -25,6 +26,7 @@ enum Inferred {
     Decimal(u8, i8),
     Double,
     String,
+    Timestamp,
     Array(Box<Inferred>),
     Struct(BTreeMap<String, Inferred>),
 }
@@ -48,7 +50,7 @@ impl Inferred {
                 None => Inferred::Double,
             }),
             Kind::Float(_) | Kind::NonNumeric(_) => primitive(Inferred::Double),
-            Kind::String(_) => Inferred::String,
+            Kind::String(text) => string_type(text, options),
             Kind::Array(items) => Inferred::Array(Box::new(
                 items.iter().map(|v| Inferred::of(v, options)).fold(Inferred::Null, Inferred::merge),
             )),
@@ -101,6 +103,7 @@ impl Inferred {
             Inferred::Long => DataType::Int64,
             Inferred::Decimal(p, s) => DataType::Decimal128(p, s),
             Inferred::Double => DataType::Float64,
+            Inferred::Timestamp => DataType::Timestamp(arrow::datatypes::TimeUnit::Microsecond, Some("UTC".into())),
             Inferred::Array(element) => ember_types::array_type(element.data_type(drop_all_null)?, true),
             Inferred::Struct(fields) => {
                 let fields = struct_fields(fields, drop_all_null);
@@ -111,6 +114,28 @@ impl Inferred {
             }
         })
     }
+}
+
+/// A string value's type, as Spark's `JsonInferSchema` gives it: a decimal
+/// when `prefersDecimal` is set and the text is one, a timestamp when
+/// `inferTimestamp` is set and it reads as one, else a string.
+fn string_type(text: &str, options: &JsonReadOptions) -> Inferred {
+    if options.prefers_decimal && is_plain_decimal(text) {
+        if let Some((precision, scale)) = decimal_shape(text) {
+            return Inferred::Decimal(precision, scale);
+        }
+    }
+    if options.infer_timestamp && options.reads_as_timestamp(text) {
+        return Inferred::Timestamp;
+    }
+    Inferred::String
+}
+
+/// `[+-]digits[.digits]` (also `1.` and `.5`), as Java's `BigDecimal` reads them.
+fn is_plain_decimal(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    !(whole.is_empty() && fraction.is_empty()) && whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit())
 }
 
 /// The type Spark's `schema_of_json` infers for one parsed document.
@@ -152,17 +177,25 @@ fn struct_fields(fields: BTreeMap<String, Inferred>, drop_all_null: bool) -> Fie
 /// The schema Spark infers from JSON files: the union of the records'
 /// fields, sorted by name, all nullable, plus the corrupt-record column when
 /// a record does not parse in PERMISSIVE mode.
-pub fn infer_schema(files: &[InputFile], options: &JsonReadOptions) -> Result<Vec<Field>, SparkError> {
+pub fn infer_schema(files: &[InputFile], options: &JsonReadOptions, sampling: Option<&LineSampling>) -> Result<Vec<Field>, SparkError> {
     if files.is_empty() {
         return Err(errors::unable_to_infer_schema("JSON"));
     }
     let mut top = Inferred::Struct(BTreeMap::new());
     let mut saw_malformed = false;
+    let mut texts = Vec::with_capacity(files.len());
     for file in files {
         let mut bytes = Vec::new();
         compression::open(&file.path)?.read_to_end(&mut bytes).map_err(|e| errors::io(&qualified(&file.path), e))?;
-        let text = options.charset.decode(&bytes);
-        for record in options.records(&text) {
+        texts.push(options.charset.decode(&bytes));
+    }
+    // multiLine documents span lines; Spark samples those documents, not lines: no sampling here.
+    let kept = sampling.filter(|_| !options.multi_line).map(|s| s.draw(files, &texts));
+    for (index, text) in texts.iter().enumerate() {
+        for (line, record) in options.numbered_records(text) {
+            if kept.as_ref().is_some_and(|kept| !kept[index].get(line).copied().unwrap_or(false)) {
+                continue;
+            }
             let objects = record.as_ref().ok().and_then(rows);
             let Some(objects) = objects else {
                 match options.bad_records.mode {
@@ -198,7 +231,7 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let owned: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let options = JsonReadOptions::parse(&Options::new(owned.iter().map(|(k, v)| (k, v)))).unwrap();
-        infer_schema(&[InputFile { path: path.clone(), size: 0, root: path }], &options).unwrap()
+        infer_schema(&[InputFile { path: path.clone(), size: 0, root: path }], &options, None).unwrap()
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub struct JsonReadOptions {
     pub charset: Charset,
     /// `dateFormat`, `timestampFormat`, `timeZone`.
     pub datetimes: DatetimeFormats,
+    /// `inferTimestamp`: inference types strings that read as timestamps as `timestamp`.
+    pub infer_timestamp: bool,
 }
 
 impl JsonReadOptions {
@@ -62,15 +64,33 @@ impl JsonReadOptions {
             bad_records: BadRecords::from_options(options),
             charset: Charset::from_name(options.first_of(&["encoding", "charset"]).unwrap_or("UTF-8"))?,
             datetimes: DatetimeFormats::parse(options)?,
+            infer_timestamp: options.bool("inferTimestamp", false)?,
         })
+    }
+
+    /// Whether `text` reads as a timestamp: by `timestampFormat` when set,
+    /// else as a string cast to `timestamp`.
+    pub fn reads_as_timestamp(&self, text: &str) -> bool {
+        let timestamp = DataType::Timestamp(arrow::datatypes::TimeUnit::Microsecond, Some("UTC".into()));
+        if let Some(parsed) = self.datetimes.parse_column(&[Some(text)], &timestamp) {
+            return !parsed.array.is_null(0);
+        }
+        let array: ArrayRef = Arc::new(StringArray::from(vec![text]));
+        cast_array(&array, &timestamp, CastMode::Try).is_ok_and(|cast| cast.is_valid(0))
     }
 
     /// The records of one file's text: each a parsed value (`Err` with the
     /// record's whole text when it does not parse, or holds neither an object
     /// nor an array, as Spark keeps it). Blank lines are no records.
     pub fn records<'a>(&self, text: &'a str) -> Vec<Result<Value<'a>, &'a str>> {
+        self.numbered_records(text).into_iter().map(|(_, record)| record).collect()
+    }
+
+    /// The records, each with the index of its line (0 for `multiLine`
+    /// documents).
+    pub fn numbered_records<'a>(&self, text: &'a str) -> Vec<(usize, Result<Value<'a>, &'a str>)> {
         if self.multi_line {
-            return json_syntax::documents(text, &self.syntax);
+            return json_syntax::documents(text, &self.syntax).into_iter().map(|document| (0, document)).collect();
         }
         let lines: Vec<&str> = match &self.line_sep {
             Some(sep) => text.split(sep.as_str()).collect(),
@@ -78,11 +98,13 @@ impl JsonReadOptions {
         };
         lines
             .into_iter()
-            .filter(|line| !line.trim().is_empty())
-            .map(|line| {
-                json_syntax::parse(line, &self.syntax)
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(index, line)| {
+                let record = json_syntax::parse(line, &self.syntax)
                     .filter(|value| matches!(value.kind, Kind::Object(_) | Kind::Array(_)))
-                    .ok_or(line)
+                    .ok_or(line);
+                (index, record)
             })
             .collect()
     }

@@ -19,6 +19,7 @@ use crate::csv::{self, CsvReadOptions};
 use crate::csv_records::CsvRecords;
 use crate::json_records::{JsonReadOptions, JsonRecords};
 use crate::file_splits::SplitSettings;
+use crate::line_sample::LineSampling;
 use crate::modified_filter::ModifiedFilter;
 use crate::record_scan::{FileFailures, RecordFiles, RecordFormat};
 use crate::text_encoding::Charset;
@@ -111,10 +112,15 @@ fn data_schema(
             let first = files.first().ok_or_else(|| errors::unable_to_infer_schema("Avro"))?;
             crate::avro::schema(&first.path, &avro_options(request)?)?
         }
-        ("csv", None) => csv::infer_schema(files, &CsvReadOptions::parse(&request.options)?)?,
-        (_, None) => crate::json::infer_schema(files, &JsonReadOptions::parse(&request.options)?)?,
+        ("csv", None) => csv::infer_schema(files, &CsvReadOptions::parse(&request.options)?, sampling(request)?.as_ref())?,
+        (_, None) => crate::json::infer_schema(files, &JsonReadOptions::parse(&request.options)?, sampling(request)?.as_ref())?,
     };
     spark_schema(&schema, &request.session_tz)
+}
+
+/// The read's `samplingRatio` for inference.
+fn sampling(request: &ReadRequest) -> Result<Option<LineSampling>, SparkError> {
+    LineSampling::from_options(&request.options, &request.session_conf)
 }
 
 /// A plan reading `files` (of one partition folder, or all) with `schema`.
@@ -140,7 +146,10 @@ fn plan_files(format: &str, files: &[InputFile], request: &ReadRequest, schema: 
             let options = avro_options(request)?;
             read_whole_files(files, schema, |path, schema| crate::avro::read(path, schema, &options))
         }
-        "binaryfile" => loaded(files, crate::binary_files::table(files, schema)?),
+        "binaryfile" => {
+            let schema = Arc::new(Schema::new(schema.to_vec()));
+            loaded(files, schema.clone(), crate::binary_files::rows(files, &schema)?)
+        }
         _ => read_text(files, request),
     }
 }
@@ -285,6 +294,7 @@ fn record_files(
         corrupt_column,
         failures: file_failures(request)?,
         splits: SplitSettings::from_conf(&request.session_conf)?,
+        file_columns: Vec::new(),
     };
     Ok(LogicalPlanBuilder::scan("files", provider_as_source(Arc::new(table)), None)?.build()?)
 }
@@ -306,25 +316,27 @@ fn file_failures(request: &ReadRequest) -> Result<FileFailures, SparkError> {
 fn read_text(files: &[InputFile], request: &ReadRequest) -> Result<LogicalPlan, SparkError> {
     let whole = request.options.bool("wholetext", false)?;
     let separator = request.options.get("lineSep").map(str::to_string);
-    let mut lines: Vec<String> = Vec::new();
+    let schema = Arc::new(Schema::new(vec![Field::new("value", DataType::Utf8, true)]));
     let failures = file_failures(request)?;
+    let mut per_file = Vec::with_capacity(files.len());
     for file in files {
         let text = match compression::read_to_string(&file.path) {
             Ok(text) => text,
-            Err(_) if failures.ignore_missing && !file.path.exists() => continue,
-            Err(_) if failures.ignore_corrupt && file.path.exists() => continue,
+            Err(_) if failures.ignore_missing && !file.path.exists() => {
+                per_file.push(Vec::new());
+                continue;
+            }
+            Err(_) if failures.ignore_corrupt && file.path.exists() => {
+                per_file.push(Vec::new());
+                continue;
+            }
             Err(err) => return Err(err),
         };
-        if whole {
-            lines.push(text);
-            continue;
-        }
-        lines.extend(split_lines(&text, separator.as_deref()));
+        let lines = if whole { vec![text] } else { split_lines(&text, separator.as_deref()) };
+        let column: ArrayRef = Arc::new(StringArray::from(lines));
+        per_file.push(vec![RecordBatch::try_new(schema.clone(), vec![column])?]);
     }
-    let schema = Arc::new(Schema::new(vec![Field::new("value", DataType::Utf8, true)]));
-    let column: ArrayRef = Arc::new(StringArray::from(lines));
-    let batch = RecordBatch::try_new(schema.clone(), vec![column])?;
-    loaded(files, MemTable::try_new(schema, vec![vec![batch]])?)
+    loaded(files, schema, per_file)
 }
 
 /// Every file's rows in `schema`, decoded by `read` when the read is
@@ -335,11 +347,8 @@ fn read_whole_files(
     read: impl Fn(&std::path::Path, &SchemaRef) -> Result<Vec<RecordBatch>, SparkError>,
 ) -> Result<LogicalPlan, SparkError> {
     let schema = Arc::new(Schema::new(schema.to_vec()));
-    let mut batches = Vec::new();
-    for file in files {
-        batches.extend(read(&file.path, &schema)?);
-    }
-    loaded(files, MemTable::try_new(schema, vec![batches])?)
+    let per_file = files.iter().map(|file| read(&file.path, &schema)).collect::<Result<Vec<_>, _>>()?;
+    loaded(files, schema, per_file)
 }
 
 /// The `avroSchema` and `ignoreCorruptFiles` settings of an Avro read.
@@ -350,13 +359,9 @@ fn avro_options(request: &ReadRequest) -> Result<crate::avro::AvroReadOptions, S
     })
 }
 
-/// A scan of rows already loaded from `files`.
-pub(crate) fn loaded(files: &[InputFile], table: MemTable) -> Result<LogicalPlan, SparkError> {
-    let urls = files
-        .iter()
-        .map(|f| ListingTableUrl::parse(f.path.to_string_lossy()).map(|url| url.as_str().to_string()))
-        .collect::<datafusion::common::Result<Vec<_>>>()?;
-    let loaded = LoadedFiles { table, files: urls };
+/// A scan of rows already loaded from `files` (each file's batches).
+pub(crate) fn loaded(files: &[InputFile], schema: SchemaRef, per_file: Vec<Vec<RecordBatch>>) -> Result<LogicalPlan, SparkError> {
+    let loaded = LoadedFiles::new(files, schema, per_file);
     Ok(LogicalPlanBuilder::scan("files", provider_as_source(Arc::new(loaded)), None)?.build()?)
 }
 

@@ -26,6 +26,7 @@ use futures::StreamExt;
 use crate::bad_records;
 use crate::compression;
 use crate::file_splits::{self, Split, SplitSettings};
+use crate::input_file_columns::{FileColumn, append_columns, extended_schema};
 use crate::paths::{InputFile, file_uri};
 use crate::text_encoding::Charset;
 
@@ -59,7 +60,7 @@ pub struct FileFailures {
 }
 
 /// Files of one record format, as a table.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RecordFiles {
     /// The files (each read in full by one task).
     pub files: Vec<InputFile>,
@@ -75,6 +76,8 @@ pub struct RecordFiles {
     pub failures: FileFailures,
     /// How files are cut and packed into read partitions.
     pub splits: SplitSettings,
+    /// Per-row file values given after the schema's columns, with their names.
+    pub file_columns: Vec<(FileColumn, String)>,
 }
 
 impl RecordFiles {
@@ -87,7 +90,7 @@ impl RecordFiles {
 #[async_trait]
 impl TableProvider for RecordFiles {
     fn schema(&self) -> SchemaRef {
-        self.schema.clone()
+        extended_schema(&self.schema, &self.file_columns)
     }
 
     fn table_type(&self) -> TableType {
@@ -101,15 +104,22 @@ impl TableProvider for RecordFiles {
         _filters: &[Expr],
         _limit: Option<usize>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        let required: Vec<usize> = match projection {
+        let width = self.schema.fields().len();
+        let projection: Vec<usize> = match projection {
             Some(columns) => columns.clone(),
-            None => (0..self.schema.fields().len()).collect(),
+            None => (0..width + self.file_columns.len()).collect(),
         };
-        if self.corrupt_column.is_some() && required.len() == 1 && Some(required[0]) == self.corrupt_column {
+        let required: Vec<usize> = projection.iter().copied().filter(|&i| i < width).collect();
+        let file_columns: Vec<(FileColumn, String)> =
+            projection.iter().filter(|&&i| i >= width).map(|&i| self.file_columns[i - width].clone()).collect();
+        if projection.iter().enumerate().any(|(at, &i)| i >= width && at < required.len()) {
+            return Err(DataFusionError::Internal("file values projected before data columns".into()));
+        }
+        if self.corrupt_column.is_some() && projection.len() == 1 && Some(projection[0]) == self.corrupt_column {
             return Err(bad_records::query_only_corrupt_record_column().into_datafusion());
         }
         let parallelism = state.config().target_partitions();
-        Ok(Arc::new(RecordFilesExec::new(self, required, parallelism)?))
+        Ok(Arc::new(RecordFilesExec::new(self, required, file_columns, parallelism)?))
     }
 }
 
@@ -127,6 +137,11 @@ pub struct RecordFilesExec {
 struct FileReader {
     schema: SchemaRef,
     required: Vec<usize>,
+    /// The required columns of the files.
+    parsed: SchemaRef,
+    /// Per-row file values appended to them.
+    file_columns: Vec<FileColumn>,
+    /// The parsed columns and the file values.
     output: SchemaRef,
     format: Arc<dyn RecordFormat>,
     charset: Charset,
@@ -134,8 +149,9 @@ struct FileReader {
 }
 
 impl RecordFilesExec {
-    fn new(table: &RecordFiles, required: Vec<usize>, parallelism: usize) -> Result<Self> {
-        let output = Arc::new(table.schema.project(&required)?);
+    fn new(table: &RecordFiles, required: Vec<usize>, file_columns: Vec<(FileColumn, String)>, parallelism: usize) -> Result<Self> {
+        let parsed = Arc::new(table.schema.project(&required)?);
+        let output = extended_schema(&parsed, &file_columns);
         let line_delimited = table.format.line_delimited() && table.charset.is_ascii_compatible();
         let sizes: Vec<(u64, bool)> =
             table.files.iter().map(|f| (f.size, line_delimited && !compression::is_compressed(&f.path))).collect();
@@ -149,6 +165,8 @@ impl RecordFilesExec {
         let reader = FileReader {
             schema: table.schema.clone(),
             required,
+            parsed,
+            file_columns: file_columns.into_iter().map(|(column, _)| column).collect(),
             output,
             format: table.format.clone(),
             charset: table.charset,
@@ -159,29 +177,44 @@ impl RecordFilesExec {
 }
 
 impl FileReader {
-    /// Reads and parses one split of `file` (no rows for a skipped file).
+    /// Reads and parses one split of `file` (no rows for a skipped file),
+    /// with the file values asked for.
     fn read(&self, file: &InputFile, split: Split) -> Result<RecordBatch, SparkError> {
         let uri = file_uri(&file.path);
+        let batch = self.parse(file, split, &uri)?;
+        if self.file_columns.is_empty() {
+            return Ok(batch);
+        }
+        let length = split.end - split.start;
+        let values = self
+            .file_columns
+            .iter()
+            .map(|column| column.array(&uri, split.start, length, batch.num_rows()))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(append_columns(&batch, values, self.output.clone())?)
+    }
+
+    fn parse(&self, file: &InputFile, split: Split, uri: &str) -> Result<RecordBatch, SparkError> {
         let whole = split.whole || (split.start == 0 && split.end >= file.size);
         let bytes = if whole { read_bytes(file) } else { file_splits::read_lines(&file.path, split.start, split.end) };
         match bytes {
             Ok(bytes) => {
                 let text = self.charset.decode(&bytes);
                 if split.start == 0 {
-                    self.format.parse(&text, &self.schema, &self.required, &uri)
+                    self.format.parse(&text, &self.schema, &self.required, uri)
                 } else {
-                    self.format.parse_continuation(&text, &self.schema, &self.required, &uri)
+                    self.format.parse_continuation(&text, &self.schema, &self.required, uri)
                 }
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 if self.failures.ignore_missing {
-                    Ok(RecordBatch::new_empty(self.output.clone()))
+                    Ok(RecordBatch::new_empty(self.parsed.clone()))
                 } else {
-                    Err(file_not_exist(&uri))
+                    Err(file_not_exist(uri))
                 }
             }
-            Err(_) if self.failures.ignore_corrupt => Ok(RecordBatch::new_empty(self.output.clone())),
-            Err(_) => Err(bad_records::failed_read_file(&uri)),
+            Err(_) if self.failures.ignore_corrupt => Ok(RecordBatch::new_empty(self.parsed.clone())),
+            Err(_) => Err(bad_records::failed_read_file(uri)),
         }
     }
 }

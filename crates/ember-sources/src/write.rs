@@ -16,6 +16,7 @@ use datafusion::physical_plan::execute_stream_partitioned;
 use ember_errors::SparkError;
 use futures::StreamExt;
 
+use crate::bucketing::{Bucketing, bucket_suffix};
 use crate::errors;
 use crate::options::Options;
 use crate::partition;
@@ -53,6 +54,8 @@ pub struct WriteRequest {
     pub options: Options,
     /// The session's file source settings (`spark.sql.sources.*`, ...).
     pub session_conf: Options,
+    /// `bucketBy`/`sortBy`, if set.
+    pub buckets: Option<Bucketing>,
 }
 
 impl WriteRequest {
@@ -104,7 +107,11 @@ pub(crate) async fn write_local(
         SaveMode::Ignore if existed => return Ok(()),
         _ => {}
     }
-    let layout = Arc::new(Layout::new(&schema, &request.partition_by)?);
+    let (plan, schema) = match &request.buckets {
+        Some(buckets) => buckets.plan(plan, &schema, &request.partition_by)?,
+        None => (plan, schema),
+    };
+    let layout = Arc::new(Layout::new(&schema, &request.partition_by, request.buckets.is_some())?);
     spec.check_schema(&layout.data_schema)?;
     let job = uuid::Uuid::new_v4().to_string();
     let staging = destination.join(STAGING_DIR).join(&job);
@@ -114,7 +121,7 @@ pub(crate) async fn write_local(
     let committed = result.and_then(|written| {
         if written == 0 && layout.partition_columns.is_empty() {
             // An empty result still leaves one file, so its schema can be read back.
-            FileWriter::create(&staging.join(file_name(0, 0, &job, &spec, false)), &layout.data_schema, &spec)?.finish()?;
+            FileWriter::create(&staging.join(file_name(0, 0, &job, &spec, None, false)), &layout.data_schema, &spec)?.finish()?;
         }
         let replace = match request.mode {
             SaveMode::Overwrite if existed && request.dynamic_overwrite() => Replace::WrittenPartitions,
@@ -134,10 +141,11 @@ pub(crate) async fn write_local(
 }
 
 /// Spark's file name: `part-00000-<job>-c000.csv` (`.c000` inside partition
-/// folders; `c001`, ... for the further files of a task under `maxRecordsPerFile`).
-fn file_name(task: usize, file: usize, job: &str, spec: &FileSpec, partitioned: bool) -> String {
-    let separator = if partitioned { '.' } else { '-' };
-    format!("part-{task:05}-{job}{separator}c{file:03}{}", spec.extension())
+/// folders and for buckets, after the bucket: `_00002.c000`; `c001`, ... for
+/// the further files of a task under `maxRecordsPerFile`).
+fn file_name(task: usize, file: usize, job: &str, spec: &FileSpec, bucket: Option<usize>, partitioned: bool) -> String {
+    let separator = if partitioned || bucket.is_some() { '.' } else { '-' };
+    format!("part-{task:05}-{job}{}{separator}c{file:03}{}", bucket_suffix(bucket), spec.extension())
 }
 
 /// Limits on each output file.
@@ -158,15 +166,22 @@ enum Replace {
     WrittenPartitions,
 }
 
-/// Which output columns are data and which name partition folders.
+/// Which output columns are data, which name partition folders and which
+/// holds the bucket id.
 struct Layout {
     data_schema: SchemaRef,
     data_columns: Vec<usize>,
     partition_columns: Vec<(usize, String)>,
+    /// The bucket id column (the last), for a bucketed write.
+    bucket_column: Option<usize>,
 }
 
+/// Where a group of rows goes: a partition folder and a bucket.
+type Destination = (PathBuf, Option<usize>);
+
 impl Layout {
-    fn new(schema: &SchemaRef, partition_by: &[String]) -> Result<Self, SparkError> {
+    fn new(schema: &SchemaRef, partition_by: &[String], bucketed: bool) -> Result<Self, SparkError> {
+        let bucket_column = bucketed.then(|| schema.fields().len() - 1);
         let mut partition_columns = Vec::new();
         for name in partition_by {
             let index = schema
@@ -176,8 +191,9 @@ impl Layout {
                 .ok_or_else(|| partition_column_not_found(name, schema))?;
             partition_columns.push((index, schema.field(index).name().clone()));
         }
-        let data_columns: Vec<usize> =
-            (0..schema.fields().len()).filter(|i| !partition_columns.iter().any(|(p, _)| p == i)).collect();
+        let data_columns: Vec<usize> = (0..schema.fields().len())
+            .filter(|i| !partition_columns.iter().any(|(p, _)| p == i) && Some(*i) != bucket_column)
+            .collect();
         if data_columns.is_empty() {
             return Err(SparkError::new(
                 ember_errors::ErrorKind::Analysis,
@@ -188,22 +204,34 @@ impl Layout {
             ));
         }
         let data_schema = Arc::new(schema.project(&data_columns)?);
-        Ok(Layout { data_schema, data_columns, partition_columns })
+        Ok(Layout { data_schema, data_columns, partition_columns, bucket_column })
     }
 
-    /// The batch's rows grouped by partition folder (`a=1/b=x`), data columns only.
-    fn split(&self, batch: &RecordBatch) -> Result<Vec<(PathBuf, RecordBatch)>, SparkError> {
+    /// The batch's rows grouped by partition folder (`a=1/b=x`) and bucket,
+    /// data columns only.
+    fn split(&self, batch: &RecordBatch) -> Result<Vec<(Destination, RecordBatch)>, SparkError> {
         let data = batch.project(&self.data_columns)?;
-        if self.partition_columns.is_empty() {
-            return Ok(vec![(PathBuf::new(), data)]);
+        if self.partition_columns.is_empty() && self.bucket_column.is_none() {
+            return Ok(vec![((PathBuf::new(), None), data)]);
         }
+        let buckets = match self.bucket_column {
+            Some(index) => Some(
+                batch
+                    .column(index)
+                    .as_any()
+                    .downcast_ref::<arrow::array::Int32Array>()
+                    .ok_or_else(|| SparkError::internal("bucket ids are not INT"))?
+                    .clone(),
+            ),
+            None => None,
+        };
         let values = self
             .partition_columns
             .iter()
             .map(|(index, _)| crate::text_values::column_strings(batch.column(*index)))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut groups: Vec<(PathBuf, Vec<u32>)> = Vec::new();
-        let mut index_of: HashMap<PathBuf, usize> = HashMap::new();
+        let mut groups: Vec<(Destination, Vec<u32>)> = Vec::new();
+        let mut index_of: HashMap<Destination, usize> = HashMap::new();
         for row in 0..batch.num_rows() {
             let folder: PathBuf = self
                 .partition_columns
@@ -211,15 +239,16 @@ impl Layout {
                 .zip(&values)
                 .map(|((_, name), column)| partition::folder(name, column[row].as_deref()))
                 .collect();
-            let slot = *index_of.entry(folder.clone()).or_insert_with(|| {
-                groups.push((folder, Vec::new()));
+            let destination = (folder, buckets.as_ref().map(|ids| ids.value(row) as usize));
+            let slot = *index_of.entry(destination.clone()).or_insert_with(|| {
+                groups.push((destination, Vec::new()));
                 groups.len() - 1
             });
             groups[slot].1.push(row as u32);
         }
         groups
             .into_iter()
-            .map(|(folder, rows)| Ok((folder, take_record_batch(&data, &UInt32Array::from(rows))?)))
+            .map(|(destination, rows)| Ok((destination, take_record_batch(&data, &UInt32Array::from(rows))?)))
             .collect()
     }
 }
@@ -296,15 +325,15 @@ struct FolderOutput {
 
 impl Task {
     async fn run(self, mut stream: SendableRecordBatchStream) -> Result<usize, SparkError> {
-        let mut outputs: HashMap<PathBuf, FolderOutput> = HashMap::new();
+        let mut outputs: HashMap<Destination, FolderOutput> = HashMap::new();
         while let Some(batch) = stream.next().await {
             let batch = self.spark_batch(&batch?)?;
             if batch.num_rows() == 0 {
                 continue;
             }
-            for (folder, rows) in self.layout.split(&batch)? {
-                let output = outputs.entry(folder.clone()).or_insert(FolderOutput { writer: None, rows_in_file: 0, files: 0 });
-                self.write_rows(&folder, output, &rows)?;
+            for (destination, rows) in self.layout.split(&batch)? {
+                let output = outputs.entry(destination.clone()).or_insert(FolderOutput { writer: None, rows_in_file: 0, files: 0 });
+                self.write_rows(&destination, output, &rows)?;
             }
         }
         let mut count = 0;
@@ -319,7 +348,7 @@ impl Task {
 
     /// Writes `rows` into `folder`, starting a new file whenever one holds
     /// `maxRecordsPerFile` rows.
-    fn write_rows(&self, folder: &Path, output: &mut FolderOutput, rows: &RecordBatch) -> Result<(), SparkError> {
+    fn write_rows(&self, (folder, bucket): &Destination, output: &mut FolderOutput, rows: &RecordBatch) -> Result<(), SparkError> {
         let mut offset = 0;
         while offset < rows.num_rows() {
             let room = match self.limits.max_records {
@@ -333,7 +362,7 @@ impl Task {
                     let dir = self.staging.join(folder);
                     std::fs::create_dir_all(&dir).map_err(|e| errors::io(&qualified(&dir), e))?;
                     let partitioned = !self.layout.partition_columns.is_empty();
-                    let path = dir.join(file_name(self.index, output.files, &self.job, &self.spec, partitioned));
+                    let path = dir.join(file_name(self.index, output.files, &self.job, &self.spec, *bucket, partitioned));
                     output.files += 1;
                     output.rows_in_file = 0;
                     output.writer.insert(FileWriter::create(&path, &self.layout.data_schema, &self.spec)?)
@@ -450,6 +479,7 @@ mod tests {
             partition_by: partition_by.iter().map(|s| s.to_string()).collect(),
             options: Options::default(),
             session_conf: Options::default(),
+            buckets: None,
         }
     }
 

@@ -12,5 +12,5 @@ mod round_robin;
 
 pub use nodes::{PartitionValue, PartitionValueKind, RepartitionScheme, SortWithinPartitions, SparkRepartition};
 pub use physical::{EmberQueryPlanner, in_partition_order};
-pub use placement::{partition_marker, place_partition_values};
+pub use placement::{file_marker, partition_marker, place_partition_values};
 pub use range::SparkRange;

@@ -1,6 +1,7 @@
-//! `spark_partition_id()` and `monotonically_increasing_id()`: planned as
-//! markers, then replaced by a column that a [`PartitionValue`] node
-//! appends right below the plan node that uses them.
+//! `spark_partition_id()` and `monotonically_increasing_id()`, and
+//! `input_file_name()` with `input_file_block_start()`/`_length()`: planned
+//! as markers, then replaced by a column appended right below the plan node
+//! that uses them (by a [`PartitionValue`] node, or by the file scans).
 
 use std::sync::Arc;
 
@@ -12,27 +13,52 @@ use datafusion::logical_expr::{
     ColumnarValue, Expr, LogicalPlan, LogicalPlanBuilder, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility, col,
 };
 
+use ember_sources::input_file_columns::FileColumn;
+
 use super::nodes::{PartitionValue, PartitionValueKind};
 
-/// A call that reads the partition of the row it is evaluated on.
-#[derive(Debug, PartialEq, Eq, Hash)]
-struct PartitionMarker {
-    kind: PartitionValueKind,
-    signature: Signature,
+/// What a marker reads of the row it is evaluated on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum RowValue {
+    Partition(PartitionValueKind),
+    File(FileColumn),
 }
 
-impl PartitionMarker {
-    fn function_name(kind: PartitionValueKind) -> &'static str {
-        match kind {
-            PartitionValueKind::PartitionId => "spark_partition_id",
-            PartitionValueKind::MonotonicId => "monotonically_increasing_id",
+impl RowValue {
+    fn function_name(self) -> &'static str {
+        match self {
+            RowValue::Partition(PartitionValueKind::PartitionId) => "spark_partition_id",
+            RowValue::Partition(PartitionValueKind::MonotonicId) => "monotonically_increasing_id",
+            RowValue::File(column) => column.function_name(),
+        }
+    }
+
+    fn data_type(self) -> DataType {
+        match self {
+            RowValue::Partition(kind) => kind.data_type(),
+            RowValue::File(column) => column.data_type(),
+        }
+    }
+
+    /// `input` with this value appended as column `name`.
+    fn append(self, input: LogicalPlan, name: String) -> Result<LogicalPlan> {
+        match self {
+            RowValue::Partition(kind) => PartitionValue::plan(input, kind, name),
+            RowValue::File(column) => crate::input_file::with_file_column(input, column, &name),
         }
     }
 }
 
+/// A call that reads the partition or the file of the row it is evaluated on.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct PartitionMarker {
+    kind: RowValue,
+    signature: Signature,
+}
+
 impl ScalarUDFImpl for PartitionMarker {
     fn name(&self) -> &str {
-        PartitionMarker::function_name(self.kind)
+        self.kind.function_name()
     }
 
     fn signature(&self) -> &Signature {
@@ -52,20 +78,27 @@ impl ScalarUDFImpl for PartitionMarker {
     }
 }
 
-/// The marker call of `kind`, for [`place_partition_values`] to resolve.
-pub fn partition_marker(kind: PartitionValueKind) -> Expr {
+fn marker(kind: RowValue) -> Expr {
     let marker = PartitionMarker { kind, signature: Signature::nullary(Volatility::Volatile) };
     Arc::new(ScalarUDF::new_from_impl(marker)).call(vec![])
 }
 
-fn marker_kind(expr: &Expr) -> Option<PartitionValueKind> {
+/// The marker call of `kind`, for [`place_partition_values`] to resolve.
+pub fn partition_marker(kind: PartitionValueKind) -> Expr {
+    marker(RowValue::Partition(kind))
+}
+
+/// The marker call of a row's file value, for [`place_partition_values`] to resolve.
+pub fn file_marker(column: FileColumn) -> Expr {
+    marker(RowValue::File(column))
+}
+
+fn marker_kind(expr: &Expr) -> Option<RowValue> {
     match expr {
-        Expr::ScalarFunction(call) => [PartitionValueKind::PartitionId, PartitionValueKind::MonotonicId]
-            .into_iter()
-            .find(|kind| {
-                let function: &dyn std::any::Any = call.func.inner().as_ref();
-                function.downcast_ref::<PartitionMarker>().is_some_and(|m| m.kind == *kind)
-            }),
+        Expr::ScalarFunction(call) => {
+            let function: &dyn std::any::Any = call.func.inner().as_ref();
+            function.downcast_ref::<PartitionMarker>().map(|m| m.kind)
+        }
         _ => None,
     }
 }
@@ -88,13 +121,13 @@ pub fn place_partition_values(plan: LogicalPlan, fresh_name: &mut dyn FnMut() ->
         }
         let inputs = node.inputs();
         let [input] = inputs.as_slice() else {
-            return Err(DataFusionError::NotImplemented(format!("{} over a node with several inputs", PartitionMarker::function_name(kinds[0]))));
+            return Err(DataFusionError::NotImplemented(format!("{} over a node with several inputs", kinds[0].function_name())));
         };
         let mut input = (*input).clone();
         let mut columns = Vec::new();
         for kind in kinds {
             let name = fresh_name();
-            input = PartitionValue::plan(input, kind, name.clone())?;
+            input = kind.append(input, name.clone())?;
             columns.push((kind, name));
         }
         let keeps_names = matches!(node, LogicalPlan::Projection(_) | LogicalPlan::Aggregate(_));

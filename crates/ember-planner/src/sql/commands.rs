@@ -29,12 +29,22 @@ pub struct CreateTable {
     /// `USING format`.
     pub provider: Option<String>,
     pub partition_by: Vec<String>,
+    /// `CLUSTERED BY (columns) [SORTED BY (columns)] INTO n BUCKETS`.
+    pub buckets: Option<TableBuckets>,
     pub location: Option<String>,
     pub options: Properties,
     pub properties: Properties,
     pub comment: Option<String>,
     /// `AS query`.
     pub query: Option<connect::Relation>,
+}
+
+/// The bucketing clause of `CREATE TABLE`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TableBuckets {
+    pub count: usize,
+    pub columns: Vec<String>,
+    pub sort_columns: Vec<String>,
 }
 
 /// `INSERT INTO|OVERWRITE`.
@@ -390,6 +400,8 @@ impl Cursor<'_> {
                 table.provider = Some(self.identifier()?);
             } else if self.words(&["PARTITIONED", "BY"]) {
                 table.partition_by = self.identifier_list()?;
+            } else if self.words(&["CLUSTERED", "BY"]) {
+                table.buckets = Some(self.buckets()?);
             } else if self.word("LOCATION") {
                 table.location = Some(self.string()?);
             } else if self.word("OPTIONS") {
@@ -406,6 +418,17 @@ impl Cursor<'_> {
             table.query = Some(self.query()?);
         }
         Ok(table)
+    }
+
+    /// `(columns) [SORTED BY (columns)] INTO n BUCKETS`, after `CLUSTERED BY`.
+    fn buckets(&mut self) -> Result<TableBuckets> {
+        let columns = self.identifier_list()?;
+        let sort_columns = if self.words(&["SORTED", "BY"]) { self.identifier_list()? } else { Vec::new() };
+        self.expect_word("INTO")?;
+        let count = self.literal_text()?;
+        let count = count.parse().map_err(|_| SparkError::parse_syntax(&format!("'{count}'"), ""))?;
+        self.expect_word("BUCKETS")?;
+        Ok(TableBuckets { count, columns, sort_columns })
     }
 
     fn insert(&mut self) -> Result<Insert> {
@@ -712,6 +735,11 @@ mod tests {
         assert_eq!(table.provider.as_deref(), Some("csv"));
         assert_eq!(table.partition_by, ["a"]);
         assert_eq!(table.options, [("header".to_string(), "true".to_string())]);
+        assert!(table.buckets.is_none());
+        let Command::CreateTable(table) = command("CREATE TABLE t (a INT, b INT) USING parquet CLUSTERED BY (a) SORTED BY (b) INTO 4 BUCKETS") else {
+            panic!("not a CREATE TABLE")
+        };
+        assert_eq!(table.buckets, Some(TableBuckets { count: 4, columns: vec!["a".into()], sort_columns: vec!["b".into()] }));
         assert!(table.query.is_none());
     }
 

@@ -189,6 +189,7 @@ mod tests {
             partition_by: partition_by.iter().map(|p| p.to_string()).collect(),
             options: Options::default(),
             session_conf: Options::new(conf.iter().map(|(k, v)| (k, v))),
+            buckets: None,
         }
     }
 
