@@ -15,12 +15,13 @@ def values(spark):
         [("a", 1, 1.5, "x"), ("a", 2, 2.5, "y"), ("a", 2, None, "y"), ("a", None, 4.0, None),
          ("b", 10, -1.0, "z"), ("b", 7, 3.0, "z"), ("b", 7, 3.0, "w"), ("c", None, None, None)],
         "g string, i int, d double, s string",
-    )
+    ).withColumn("b", F.col("i") > 2)
 
 
 def test_mode(values, golden):
-    # Without `deterministic`, Spark breaks ties in hash order: only unique modes are compared.
     golden.check_df(values.select(F.mode("d"), F.mode("i", True), F.mode("s", True)))
+    # Without `deterministic`, Spark takes the first of the tied values in its hash map's order.
+    golden.check_df(values.select(F.mode("i"), F.mode("s"), F.mode("b")), "ties")
     golden.check_df(values.groupBy("g").agg(F.mode("i"), F.mode("s", True), F.mode("d", True)).orderBy("g"), "grouped")
     golden.check_df(values.where("i > 100").select(F.mode("i"), F.mode("s", True)), "empty")
     window = Window.partitionBy("g")

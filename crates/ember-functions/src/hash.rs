@@ -34,7 +34,7 @@ fn finish(mut h1: u32, length: u32) -> u32 {
     h1 ^ (h1 >> 16)
 }
 
-fn hash_int(value: i32, seed: u32) -> u32 {
+pub(crate) fn hash_int(value: i32, seed: u32) -> u32 {
     finish(mix_h1(seed, mix_k1(value as u32)), 4)
 }
 

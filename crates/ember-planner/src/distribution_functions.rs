@@ -170,7 +170,7 @@ impl Planner<'_> {
             },
         };
         let name = if deterministic { format!("mode() WITHIN GROUP (ORDER BY {} DESC)", names[0]) } else { call_name("mode", &names[..1]) };
-        Ok((ModeAggregate::call(args[0].clone()), name))
+        Ok((ModeAggregate::call(args[0].clone(), deterministic), name))
     }
 
     /// The value argument of a numeric distribution aggregate as DOUBLE (strings

@@ -1,6 +1,10 @@
 //! Spark's `mode(value[, deterministic])`: the most frequent non-NULL
-//! value, of the value's type; among equally frequent values the smallest
-//! (what Spark guarantees with `deterministic => true`); NULL without values.
+//! value, of the value's type; NULL without values. Among equally frequent
+//! values: the smallest with `deterministic => true`; otherwise the first
+//! in the iteration order of Spark's `OpenHashMap` (slots by the Murmur3
+//! hash of the value's Java `hashCode`), for the types whose hash code
+//! Ember knows (integers, dates, timestamps, floats, booleans, strings),
+//! and the smallest for others.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,13 +20,14 @@ use datafusion::logical_expr::{Accumulator, AggregateUDF, AggregateUDFImpl, Expr
 /// `mode` as a DataFusion aggregate function of one argument.
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct ModeAggregate {
+    deterministic: bool,
     signature: Signature,
 }
 
 impl ModeAggregate {
-    /// The aggregate call `mode(value)`.
-    pub fn call(value: Expr) -> Expr {
-        let udaf = ModeAggregate { signature: Signature::any(1, Volatility::Immutable) };
+    /// The aggregate call `mode(value, deterministic)`.
+    pub fn call(value: Expr, deterministic: bool) -> Expr {
+        let udaf = ModeAggregate { deterministic, signature: Signature::any(1, Volatility::Immutable) };
         Expr::AggregateFunction(AggregateFunction::new_udf(Arc::new(AggregateUDF::new_from_impl(udaf)), vec![value], false, None, vec![], None))
     }
 }
@@ -42,7 +47,7 @@ impl AggregateUDFImpl for ModeAggregate {
 
     fn accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
         let value_type = args.exprs[0].data_type(args.schema)?;
-        Ok(Box::new(ModeAccumulator { value_type, counts: HashMap::new() }))
+        Ok(Box::new(ModeAccumulator { value_type, deterministic: self.deterministic, counts: HashMap::new() }))
     }
 
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
@@ -58,7 +63,36 @@ impl AggregateUDFImpl for ModeAggregate {
 #[derive(Debug)]
 struct ModeAccumulator {
     value_type: DataType,
+    deterministic: bool,
     counts: HashMap<ScalarValue, i64>,
+}
+
+/// Java's `hashCode` of a value as Spark holds it, for the types Ember knows it of.
+fn java_hash_code(value: &ScalarValue) -> Option<i32> {
+    let of_long = |v: i64| (v ^ ((v as u64) >> 32) as i64) as i32;
+    Some(match value {
+        ScalarValue::Int8(Some(v)) => i32::from(*v),
+        ScalarValue::Int16(Some(v)) => i32::from(*v),
+        ScalarValue::Int32(Some(v)) | ScalarValue::Date32(Some(v)) => *v,
+        ScalarValue::Int64(Some(v)) | ScalarValue::TimestampMicrosecond(Some(v), _) => of_long(*v),
+        ScalarValue::Float32(Some(v)) => v.to_bits() as i32,
+        ScalarValue::Float64(Some(v)) => of_long(v.to_bits() as i64),
+        ScalarValue::Boolean(Some(v)) => if *v { 1231 } else { 1237 },
+        ScalarValue::Utf8(Some(v)) | ScalarValue::LargeUtf8(Some(v)) | ScalarValue::Utf8View(Some(v)) => {
+            crate::hash::hash_bytes(v.as_bytes(), 42) as i32
+        }
+        _ => return None,
+    })
+}
+
+/// The slot of `value` in Spark's `OpenHashMap` holding `distinct` keys
+/// (64 slots, doubled while more than 70% would be full).
+fn hash_map_slot(value: &ScalarValue, distinct: usize) -> Option<u32> {
+    let mut capacity = 64usize;
+    while distinct > capacity * 7 / 10 {
+        capacity *= 2;
+    }
+    java_hash_code(value).map(|code| crate::hash::hash_int(code, 0) & (capacity as u32 - 1))
 }
 
 impl ModeAccumulator {
@@ -101,11 +135,16 @@ impl Accumulator for ModeAccumulator {
     }
 
     fn evaluate(&mut self) -> Result<ScalarValue> {
-        let most = self.counts.iter().max_by(|(a, x), (b, y)| x.cmp(y).then_with(|| b.partial_cmp(a).unwrap_or(std::cmp::Ordering::Equal)));
-        match most {
-            Some((value, _)) => Ok(value.clone()),
-            None => ScalarValue::try_from(&self.value_type),
+        let Some(most) = self.counts.values().max().copied() else {
+            return ScalarValue::try_from(&self.value_type);
+        };
+        let mut tied: Vec<&ScalarValue> = self.counts.iter().filter(|(_, c)| **c == most).map(|(v, _)| v).collect();
+        tied.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+        if !self.deterministic {
+            let distinct = self.counts.len();
+            tied.sort_by_key(|v| hash_map_slot(v, distinct));
         }
+        Ok(tied[0].clone())
     }
 
     fn size(&self) -> usize {
@@ -120,10 +159,13 @@ mod tests {
 
     #[test]
     fn most_frequent_then_smallest() {
-        let mut mode = ModeAccumulator { value_type: DataType::Int32, counts: HashMap::new() };
+        let mut mode = ModeAccumulator { value_type: DataType::Int32, deterministic: true, counts: HashMap::new() };
         assert_eq!(mode.evaluate().unwrap(), ScalarValue::Int32(None));
         let values: ArrayRef = Arc::new(Int32Array::from(vec![Some(3), Some(2), None, Some(3), Some(2), Some(9)]));
         mode.update_batch(&[values]).unwrap();
         assert_eq!(mode.evaluate().unwrap(), ScalarValue::Int32(Some(2)));
+        // Without `deterministic`: 3 is in slot 49 of Spark's hash map, 2 in slot 63.
+        mode.deterministic = false;
+        assert_eq!(mode.evaluate().unwrap(), ScalarValue::Int32(Some(3)));
     }
 }

@@ -82,7 +82,32 @@ fn read_sketch(function: &str, bytes: &[u8]) -> Result<HllSketch> {
 fn union_bytes(lg_max_k: u8, sketches: &[&HllSketch]) -> Result<Vec<u8>> {
     let mut union = HllUnion::new(lg_max_k).map_err(|e| DataFusionError::Internal(e.to_string()))?;
     sketches.iter().for_each(|s| union.update(s));
-    Ok(union.to_sketch(HllType::Hll8).serialize())
+    Ok(updatable(union.to_sketch(HllType::Hll8).serialize()))
+}
+
+/// A serialized sketch in the Java library's updatable image, which Spark's
+/// `toUpdatableByteArray` writes: the compact flag cleared and a LIST
+/// sketch's coupons padded to its array size (SET sketches keep the
+/// compact image, which Spark reads as well).
+fn updatable(mut bytes: Vec<u8>) -> Vec<u8> {
+    const COMPACT_FLAG: u8 = 0x08;
+    const LIST_MODE: u8 = 0;
+    const HLL_MODE: u8 = 2;
+    if bytes.len() < 8 {
+        return bytes;
+    }
+    match bytes[7] & 0x03 {
+        LIST_MODE => {
+            bytes[5] &= !COMPACT_FLAG;
+            let size = 8 + 4 * (1usize << bytes[4]);
+            if bytes.len() < size {
+                bytes.resize(size, 0);
+            }
+        }
+        HLL_MODE => bytes[5] &= !COMPACT_FLAG,
+        _ => {}
+    }
+    bytes
 }
 
 #[derive(Debug)]
@@ -162,7 +187,7 @@ impl SketchState for UnionState {
 
     fn result(&mut self) -> Result<Vec<u8>> {
         match &self.union {
-            Some((union, _)) => Ok(union.to_sketch(HllType::Hll8).serialize()),
+            Some((union, _)) => Ok(updatable(union.to_sketch(HllType::Hll8).serialize())),
             None => union_bytes(DEFAULT_LG_CONFIG_K, &[]),
         }
     }
@@ -219,6 +244,8 @@ mod tests {
         let count = |array: ArrayRef| estimate(&[array], "").unwrap().as_primitive::<Int64Type>().value(0);
         let (a, b) = (built(vec![1, 2, 2, 3], 12), built(vec![3, 4], 10));
         assert_eq!(count(a.clone()), 3);
+        // LIST image of three coupons padded to eight, as Java's updatable image.
+        assert_eq!(a.as_binary::<i32>().value(0).len(), 8 + 4 * 8);
         assert_eq!(count(union(&[a.clone(), b.clone()], "true").unwrap()), 4);
         assert!(union(&[a, b], "false").is_err());
         assert!(estimate(&[Arc::new(BinaryArray::from(vec![Some(&[1u8, 2][..])]))], "").is_err());
