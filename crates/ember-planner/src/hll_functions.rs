@@ -14,41 +14,14 @@ use crate::call_names::call_name;
 use crate::error::{ErrorKind, Result, SparkError};
 use crate::input_types::unexpected_input_type;
 use crate::plan::Planner;
+use crate::sketch_functions::{is_binary, literal_int, not_a_literal};
 
-fn is_binary(t: &DataType) -> bool {
-    matches!(t, DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::Null)
-}
-
-/// A literal parameter: `Some(None)` when absent, an error when not a literal of the kind.
-fn literal<T>(arg: Option<&Expr>, name: &str, parameter: &str, read: impl Fn(&ScalarValue) -> Option<T>) -> Result<Option<T>> {
-    let Some(arg) = arg else { return Ok(None) };
+/// A literal boolean parameter, `false` when absent.
+fn literal_flag(arg: Option<&Expr>, function: &str, parameter: &str) -> Result<bool> {
     match arg {
-        Expr::Literal(value, _) => read(value).map(Some).ok_or_else(|| not_a_literal(name, parameter)),
-        _ => Err(not_a_literal(name, parameter)),
-    }
-}
-
-fn not_a_literal(sql_expr: &str, parameter: &str) -> SparkError {
-    SparkError::new(
-        ErrorKind::Analysis,
-        "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
-        "42K09",
-        format!("Cannot resolve \"{sql_expr}\" due to data type mismatch: the input `{parameter}` should be a foldable constant."),
-        &[("sqlExpr", format!("\"{sql_expr}\"")), ("inputName", format!("`{parameter}`"))],
-    )
-}
-
-fn integer(value: &ScalarValue) -> Option<i64> {
-    match value.cast_to(&DataType::Int64).ok()? {
-        ScalarValue::Int64(v) if value.data_type().is_integer() => v,
-        _ => None,
-    }
-}
-
-fn boolean(value: &ScalarValue) -> Option<bool> {
-    match value {
-        ScalarValue::Boolean(v) => *v,
-        _ => None,
+        None => Ok(false),
+        Some(Expr::Literal(ScalarValue::Boolean(Some(flag)), _)) => Ok(*flag),
+        Some(_) => Err(not_a_literal(function, parameter)),
     }
 }
 
@@ -62,7 +35,10 @@ impl Planner<'_> {
         };
         let planned = match (function, args.len()) {
             ("hll_sketch_agg", 1 | 2) => {
-                let lg = literal(args.get(1), function, "lgConfigK", integer)?.unwrap_or(i64::from(hll::DEFAULT_LG_CONFIG_K));
+                let lg = match args.get(1) {
+                    None => i64::from(hll::DEFAULT_LG_CONFIG_K),
+                    Some(lg) => literal_int(lg).ok_or_else(|| not_a_literal(function, "lgConfigK"))?,
+                };
                 shown.truncate(1);
                 shown.push(lg.to_string());
                 let name = call_name(function, &shown);
@@ -84,7 +60,7 @@ impl Planner<'_> {
                 (SketchAggregate::call("hll_sketch_agg", kind, vec![args[0].clone()]), name)
             }
             ("hll_union_agg", 1 | 2) => {
-                let allow = literal(args.get(1), function, "allowDifferentLgConfigK", boolean)?.unwrap_or(false);
+                let allow = literal_flag(args.get(1), function, "allowDifferentLgConfigK")?;
                 shown.truncate(1);
                 shown.push(allow.to_string());
                 let name = call_name(function, &shown);
@@ -93,7 +69,7 @@ impl Planner<'_> {
                 (SketchAggregate::call("hll_union_agg", kind, vec![args[0].clone()]), name)
             }
             ("hll_union", 2 | 3) => {
-                let allow = literal(args.get(2), function, "allowDifferentLgConfigK", boolean)?.unwrap_or(false);
+                let allow = literal_flag(args.get(2), function, "allowDifferentLgConfigK")?;
                 shown.truncate(2);
                 shown.push(allow.to_string());
                 let name = call_name(function, &shown);
