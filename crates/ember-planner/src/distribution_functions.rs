@@ -281,3 +281,19 @@ impl Planner<'_> {
         Ok((SketchAggregate::call(udaf_name, SketchKind::Bitmap(kind), vec![value]), name))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::functions_nested::expr_fn::make_array;
+
+    #[test]
+    fn percentages_of_one_value_or_an_array() {
+        assert_eq!(percentages("p", &datafusion::logical_expr::lit(0.25)).unwrap(), (vec![0.25], false));
+        let mixed = make_array(vec![datafusion::logical_expr::lit(0.5f64), datafusion::logical_expr::lit(1i32)]);
+        assert_eq!(percentages("p", &mixed).unwrap(), (vec![0.5, 1.0], true));
+        let error = percentages("percentile(x, 1.5, 1)", &datafusion::logical_expr::lit(1.5)).unwrap_err();
+        assert!(error.to_string().contains("VALUE_OUT_OF_RANGE"), "{error}");
+        assert_eq!(double_sql(2.0), "2.0D");
+    }
+}
