@@ -113,3 +113,11 @@ def test_counter_diff_sql(spark, golden):
         "SELECT g, t, counter_diff(c) OVER (PARTITION BY g ORDER BY t) d FROM VALUES "
         "(1, 'a', 5), (2, 'a', 7), (3, 'a', 3), (1, 'b', 10), (2, 'b', 10), (3, 'b', 12) t(t, g, c) ORDER BY g, t"
     ))
+
+
+def test_collect_union_respect_nulls(spark, golden):
+    df = spark.sql("SELECT collect_union(v) RESPECT NULLS AS r, collect_union(v) AS i FROM VALUES (array(1, NULL)), (array(2)), (NULL), (array(NULL)) t(v)")
+    golden.check("schema", df.schema.simpleString())
+    row = df.first()
+    # Spark does not define the order of the values.
+    golden.check("values", [sorted(row.r, key=lambda x: (x is not None, x)), sorted(row.i)])

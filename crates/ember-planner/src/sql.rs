@@ -1331,6 +1331,11 @@ pub(crate) fn function_call(f: &ast::Function) -> Result<connect::Expression> {
     if identifier::is_identifier_clause(&name) {
         return identifier::column(&arguments);
     }
+    let mut arguments = arguments;
+    if name.eq_ignore_ascii_case("collect_union") && matches!(f.null_treatment, Some(ast::NullTreatment::RespectNulls)) {
+        // `collect_union(v) RESPECT NULLS`: the flag travels as a second argument.
+        arguments.push(literal(LiteralType::Boolean(true)));
+    }
     let call = expr(ExprType::UnresolvedFunction(connect::expression::UnresolvedFunction {
         function_name: name,
         arguments,
