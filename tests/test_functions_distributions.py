@@ -136,3 +136,12 @@ def test_bitmap_aggregates_dataframe(spark, golden):
     df = spark.createDataFrame([(1, 3), (1, 5), (2, 5)], "g int, x int")
     bitmaps = df.groupBy("g").agg(F.bitmap_construct_agg(F.bitmap_bit_position("x")).alias("b"))
     golden.check_df(bitmaps.select(F.bitmap_count(F.bitmap_or_agg("b")), F.bitmap_count(F.bitmap_and_agg("b"))))
+
+
+def test_nulls_and_nested_values(spark, golden):
+    golden.check_df(spark.sql("SELECT percentile(NULL, 0.5), percentile_approx(NULL, 0.5), histogram_numeric(NULL, 3), mode(NULL), median(NULL)"))
+    golden.check_df(spark.sql(
+        "SELECT mode(a), mode(st) FROM VALUES (array(1, 2), named_struct('a', 1)), (array(1, 2), named_struct('a', 1)), (array(3), named_struct('a', 2)) t(a, st)"
+    ), "nested")
+    golden.check_df(spark.sql("SELECT percentile(x, array()) FROM VALUES (1) t(x)"), "no_percentages")
+    golden.check_error(lambda: spark.sql("SELECT percentile(x, CAST(NULL AS DOUBLE)) FROM VALUES (1) t(x)").collect(), "null_percentage")

@@ -75,6 +75,15 @@ fn percentages(sql_expr: &str, expr: &Expr) -> Result<(Vec<f64>, bool)> {
         }
     }
     let value = constant(expr)?.ok_or_else(|| not_foldable(sql_expr, "percentage", "DOUBLE"))?;
+    if value.is_null() {
+        return Err(SparkError::new(
+            ErrorKind::Analysis,
+            "DATATYPE_MISMATCH.UNEXPECTED_NULL",
+            "42K09",
+            format!("Cannot resolve \"{sql_expr}\" due to data type mismatch: The percentage must not be null."),
+            &[("sqlExpr", format!("\"{sql_expr}\"")), ("exprName", "percentage".into())],
+        ));
+    }
     let (fractions, array) = match &value {
         ScalarValue::List(list) if list.len() == 1 => {
             let items = datafusion::arrow::compute::cast(&list.value(0), &DataType::Float64)?;
@@ -174,10 +183,10 @@ impl Planner<'_> {
     }
 
     /// The value argument of a numeric distribution aggregate as DOUBLE (strings
-    /// cast as Spark casts them) and the type of its answers.
+    /// and NULLs cast as Spark casts them) and the type of its answers.
     fn distribution_value(&self, sql_expr: &str, value: &Expr, value_sql: &str, input: &LogicalPlan, temporal: bool) -> Result<(Expr, DataType)> {
         let value_type = self.type_of(value, input)?;
-        if is_string(&value_type) {
+        if is_string(&value_type) || value_type == DataType::Null {
             return Ok((spark_cast(value.clone(), DataType::Float64, self.cast_mode()), DataType::Float64));
         }
         let allowed = value_type.is_numeric() || (temporal && matches!(value_type, DataType::Date32 | DataType::Timestamp(..)));
@@ -257,6 +266,9 @@ impl Planner<'_> {
             return Err(out_of_range(&name, "confidence", "(0.0, 1.0)", &double_sql(confidence)));
         }
         let parameters = CountMinParameters { eps, confidence, seed: seed as i32 };
+        if parameters.table_bytes() > 1 << 30 {
+            return Err(SparkError::unsupported(format!("{name}: a Count-Min table over 1 GiB")));
+        }
         Ok((SketchAggregate::call("count_min_sketch", SketchKind::CountMin(parameters), vec![args[0].clone()]), name))
     }
 

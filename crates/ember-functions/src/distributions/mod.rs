@@ -222,7 +222,8 @@ impl Accumulator for DistributionAccumulator {
             }
             _ => None,
         };
-        let Some(answers) = answers else {
+        // No values, or an empty array of percentages: NULL, as Spark.
+        let Some(answers) = answers.filter(|a| !a.is_empty()) else {
             return ScalarValue::try_from(&self.return_type());
         };
         let (item_type, array) = match &self.distribution {

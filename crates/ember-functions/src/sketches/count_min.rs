@@ -35,9 +35,21 @@ impl std::hash::Hash for CountMinParameters {
 }
 
 impl CountMinParameters {
-    pub(crate) fn state(&self) -> Box<dyn SketchState> {
+    /// The sketch's (depth, width).
+    fn shape(&self) -> (usize, usize) {
         let width = (2.0 / self.eps).ceil() as usize;
         let depth = (-(1.0 - self.confidence).ln() / 2f64.ln()).ceil() as usize;
+        (depth, width)
+    }
+
+    /// The size of the sketch's table, in bytes.
+    pub fn table_bytes(&self) -> usize {
+        let (depth, width) = self.shape();
+        depth.saturating_mul(width).saturating_mul(8)
+    }
+
+    pub(crate) fn state(&self) -> Box<dyn SketchState> {
+        let (depth, width) = self.shape();
         let mut random = JavaRandom::new(i64::from(self.seed));
         let hash_seeds = (0..depth).map(|_| i64::from(random.next_int(i32::MAX))).collect();
         Box::new(CountMinSketch { depth, width, hash_seeds, table: vec![0; depth * width], total: 0 })
