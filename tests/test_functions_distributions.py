@@ -145,3 +145,11 @@ def test_nulls_and_nested_values(spark, golden):
     ), "nested")
     golden.check_df(spark.sql("SELECT percentile(x, array()) FROM VALUES (1) t(x)"), "no_percentages")
     golden.check_error(lambda: spark.sql("SELECT percentile(x, CAST(NULL AS DOUBLE)) FROM VALUES (1) t(x)").collect(), "null_percentage")
+
+
+def test_within_group_sql(spark, golden):
+    golden.check_df(spark.sql(
+        "SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY x), percentile_cont(0.25) WITHIN GROUP (ORDER BY x DESC), "
+        "percentile_disc(0.25) WITHIN GROUP (ORDER BY x), percentile_disc(0.7) WITHIN GROUP (ORDER BY x DESC), "
+        "mode() WITHIN GROUP (ORDER BY x), mode() WITHIN GROUP (ORDER BY x DESC) FROM VALUES (1), (2), (2), (4), (4), (10), (NULL) t(x)"
+    ))

@@ -134,11 +134,18 @@ impl Planner<'_> {
         let planned = match (function, args.len()) {
             ("mode", 1 | 2) => self.mode(args, names)?,
             ("percentile", 2 | 3) => self.percentile(args, names, input)?,
+            ("percentile_cont within group" | "percentile_disc within group", 3) => self.percentile_within_group(function, args, names, input)?,
+            ("mode within group", 2) => {
+                let descending = matches!(args[1], Expr::Literal(ScalarValue::Boolean(Some(true)), _));
+                // Spark names the two orders the other way round.
+                let order = if descending { "" } else { " DESC" };
+                (ModeAggregate::call_ordered(args[0].clone(), descending), format!("mode() WITHIN GROUP (ORDER BY {}{order})", names[0]))
+            }
             ("median", 1) => {
                 // Spark's `median(x)` is `percentile(x, 0.5)`.
                 let name = call_name("median", names);
                 let (value, _) = self.distribution_value(&name, &args[0], &names[0], input, false)?;
-                let distribution = Distribution::Percentile { percentages: vec![0.5], array: false };
+                let distribution = Distribution::Percentile { percentages: vec![0.5], array: false, discrete: false, descending: false };
                 (DistributionAggregate::call("median", distribution, DataType::Float64, vec![value]), name)
             }
             ("percentile_approx" | "approx_percentile", 2 | 3) => self.approx_percentile(function, args, names, input)?,
@@ -214,8 +221,26 @@ impl Planner<'_> {
             }
             columns.push(cast(frequency.clone(), DataType::Int64));
         }
-        let call = DistributionAggregate::call("percentile", Distribution::Percentile { percentages, array }, DataType::Float64, columns);
+        let distribution = Distribution::Percentile { percentages, array, discrete: false, descending: false };
+        let call = DistributionAggregate::call("percentile", distribution, DataType::Float64, columns);
         Ok((call, name))
+    }
+
+    /// `percentile_cont(p)`/`percentile_disc(p) WITHIN GROUP (ORDER BY x [DESC])`,
+    /// planned from `… within group(x, p, descending)`.
+    fn percentile_within_group(&mut self, function: &str, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<(Expr, String)> {
+        let descending = matches!(args[2], Expr::Literal(ScalarValue::Boolean(Some(true)), _));
+        let stem = function.trim_end_matches(" within group");
+        let name = format!("{stem}({}) WITHIN GROUP (ORDER BY {}{})", names[1], names[0], if descending { " DESC" } else { "" });
+        let (value, _) = self.distribution_value(&name, &args[0], &names[0], input, false)?;
+        let (mut percentages, array) = percentages(&name, &args[1])?;
+        let discrete = stem == "percentile_disc";
+        if descending && !discrete {
+            // The interpolated value at a fraction from the other end.
+            percentages.iter_mut().for_each(|p| *p = 1.0 - *p);
+        }
+        let distribution = Distribution::Percentile { percentages, array, discrete, descending };
+        Ok((DistributionAggregate::call("percentile", distribution, DataType::Float64, vec![value]), name))
     }
 
     fn approx_percentile(&mut self, function: &str, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<(Expr, String)> {

@@ -28,8 +28,11 @@ pub use quantile_summaries::QuantileSummaries;
 /// What a distribution aggregate answers, with its literal parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Distribution {
-    /// `percentile(value, percentages[, frequency])`: exact, interpolated DOUBLEs.
-    Percentile { percentages: Vec<f64>, array: bool },
+    /// `percentile(value, percentages[, frequency])`: exact, interpolated
+    /// DOUBLEs; `discrete`: `percentile_disc`, the first value whose
+    /// cumulative fraction reaches the percentage, counted from the largest
+    /// value when `descending`.
+    Percentile { percentages: Vec<f64>, array: bool, discrete: bool, descending: bool },
     /// `percentile_approx(value, percentages, accuracy)`: values of the input type.
     ApproxPercentile { percentages: Vec<f64>, array: bool, accuracy: i64 },
     /// `histogram_numeric(value, bins)`: (x, y) pairs, x of the input type.
@@ -214,7 +217,8 @@ impl Accumulator for DistributionAccumulator {
 
     fn evaluate(&mut self) -> Result<ScalarValue> {
         let answers: Option<Vec<f64>> = match (&mut self.values, &self.distribution) {
-            (Values::Counts(counts), Distribution::Percentile { percentages, .. }) => exact_percentiles(counts, percentages),
+            (Values::Counts(counts), Distribution::Percentile { percentages, discrete: false, .. }) => exact_percentiles(counts, percentages),
+            (Values::Counts(counts), Distribution::Percentile { percentages, descending, .. }) => discrete_percentiles(counts, percentages, *descending),
             (Values::Summary(summary), Distribution::ApproxPercentile { percentages, .. }) => summary.query(percentages),
             (Values::Histogram(histogram), _) => {
                 let bins = histogram.bins().to_vec();
@@ -318,6 +322,30 @@ fn exact_percentiles(counts: &BTreeMap<OrderedValue, i64>, percentages: &[f64]) 
     Some(answers)
 }
 
+/// The SQL standard's discrete percentile: the first value (from the
+/// smallest, or the largest when `descending`) whose cumulative fraction of
+/// the values reaches `p`; `None` without values.
+fn discrete_percentiles(counts: &BTreeMap<OrderedValue, i64>, percentages: &[f64], descending: bool) -> Option<Vec<f64>> {
+    let total: i64 = counts.values().sum();
+    if total == 0 {
+        return None;
+    }
+    let answers = percentages
+        .iter()
+        .map(|p| {
+            let rank = ((p * total as f64).ceil() as i64).max(1);
+            let rank = if descending { total - rank + 1 } else { rank };
+            let mut seen = 0;
+            counts.iter().find(|(_, count)| {
+                seen += **count;
+                seen >= rank
+            })
+            .map_or(f64::NAN, |(value, _)| value.0)
+        })
+        .collect();
+    Some(answers)
+}
+
 /// DOUBLE answers as values of `target` (dates from days, timestamps from
 /// microseconds, integers truncated).
 pub fn from_doubles(values: Vec<f64>, target: &DataType) -> Result<ArrayRef> {
@@ -360,6 +388,13 @@ mod tests {
         let weighted = counts(&[(1.0, 1), (2.0, 3), (10.0, 2)]);
         assert_eq!(exact_percentiles(&weighted, &[0.25, 0.75]), Some(vec![2.0, 8.0]));
         assert_eq!(exact_percentiles(&BTreeMap::new(), &[0.5]), None);
+    }
+
+    #[test]
+    fn discrete_percentiles_count_from_either_end() {
+        let c = counts(&[(1.0, 1), (2.0, 2), (4.0, 2), (10.0, 1)]);
+        assert_eq!(discrete_percentiles(&c, &[0.0, 0.25, 0.5, 1.0], false), Some(vec![1.0, 2.0, 2.0, 10.0]));
+        assert_eq!(discrete_percentiles(&c, &[0.7, 0.5], true), Some(vec![2.0, 4.0]));
     }
 
     #[test]

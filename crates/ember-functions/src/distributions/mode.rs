@@ -1,6 +1,7 @@
 //! Spark's `mode(value[, deterministic])`: the most frequent non-NULL
 //! value, of the value's type; NULL without values. Among equally frequent
-//! values: the smallest with `deterministic => true`; otherwise the first
+//! values: the smallest with `deterministic => true` (the first in the
+//! order of `mode() WITHIN GROUP (ORDER BY value [DESC])`); otherwise the first
 //! in the iteration order of Spark's `OpenHashMap` (slots by the Murmur3
 //! hash of the value's Java `hashCode`), for the types whose hash code
 //! Ember knows (integers, dates, timestamps, floats, booleans, strings),
@@ -20,14 +21,32 @@ use datafusion::logical_expr::{Accumulator, AggregateUDF, AggregateUDFImpl, Expr
 /// `mode` as a DataFusion aggregate function of one argument.
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct ModeAggregate {
-    deterministic: bool,
+    ties: Ties,
     signature: Signature,
+}
+
+/// Which of equally frequent values `mode` gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Ties {
+    /// The first in Spark's hash map order.
+    HashOrder,
+    Smallest,
+    Largest,
 }
 
 impl ModeAggregate {
     /// The aggregate call `mode(value, deterministic)`.
     pub fn call(value: Expr, deterministic: bool) -> Expr {
-        let udaf = ModeAggregate { deterministic, signature: Signature::any(1, Volatility::Immutable) };
+        Self::build(value, if deterministic { Ties::Smallest } else { Ties::HashOrder })
+    }
+
+    /// `mode() WITHIN GROUP (ORDER BY value [DESC])`: ties go to the first value in that order.
+    pub fn call_ordered(value: Expr, descending: bool) -> Expr {
+        Self::build(value, if descending { Ties::Largest } else { Ties::Smallest })
+    }
+
+    fn build(value: Expr, ties: Ties) -> Expr {
+        let udaf = ModeAggregate { ties, signature: Signature::any(1, Volatility::Immutable) };
         Expr::AggregateFunction(AggregateFunction::new_udf(Arc::new(AggregateUDF::new_from_impl(udaf)), vec![value], false, None, vec![], None))
     }
 }
@@ -47,7 +66,7 @@ impl AggregateUDFImpl for ModeAggregate {
 
     fn accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
         let value_type = args.exprs[0].data_type(args.schema)?;
-        Ok(Box::new(ModeAccumulator { value_type, deterministic: self.deterministic, counts: HashMap::new() }))
+        Ok(Box::new(ModeAccumulator { value_type, ties: self.ties, counts: HashMap::new() }))
     }
 
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
@@ -63,7 +82,7 @@ impl AggregateUDFImpl for ModeAggregate {
 #[derive(Debug)]
 struct ModeAccumulator {
     value_type: DataType,
-    deterministic: bool,
+    ties: Ties,
     counts: HashMap<ScalarValue, i64>,
 }
 
@@ -140,9 +159,13 @@ impl Accumulator for ModeAccumulator {
         };
         let mut tied: Vec<&ScalarValue> = self.counts.iter().filter(|(_, c)| **c == most).map(|(v, _)| v).collect();
         tied.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-        if !self.deterministic {
-            let distinct = self.counts.len();
-            tied.sort_by_key(|v| hash_map_slot(v, distinct));
+        match self.ties {
+            Ties::Smallest => {}
+            Ties::Largest => tied.reverse(),
+            Ties::HashOrder => {
+                let distinct = self.counts.len();
+                tied.sort_by_key(|v| hash_map_slot(v, distinct));
+            }
         }
         Ok(tied[0].clone())
     }
@@ -159,13 +182,15 @@ mod tests {
 
     #[test]
     fn most_frequent_then_smallest() {
-        let mut mode = ModeAccumulator { value_type: DataType::Int32, deterministic: true, counts: HashMap::new() };
+        let mut mode = ModeAccumulator { value_type: DataType::Int32, ties: Ties::Smallest, counts: HashMap::new() };
         assert_eq!(mode.evaluate().unwrap(), ScalarValue::Int32(None));
         let values: ArrayRef = Arc::new(Int32Array::from(vec![Some(3), Some(2), None, Some(3), Some(2), Some(9)]));
         mode.update_batch(&[values]).unwrap();
         assert_eq!(mode.evaluate().unwrap(), ScalarValue::Int32(Some(2)));
         // Without `deterministic`: 3 is in slot 49 of Spark's hash map, 2 in slot 63.
-        mode.deterministic = false;
+        mode.ties = Ties::HashOrder;
+        assert_eq!(mode.evaluate().unwrap(), ScalarValue::Int32(Some(3)));
+        mode.ties = Ties::Largest;
         assert_eq!(mode.evaluate().unwrap(), ScalarValue::Int32(Some(3)));
     }
 }
