@@ -93,3 +93,31 @@ def test_regr_count_try_avg_and_collected_types(numbers, golden):
 @requires_client("4.1")
 def test_array_agg_is_collect_list(numbers, golden):
     golden.check_df(numbers.groupBy("g").agg(F.array_agg("i")).orderBy("g"))
+
+
+@requires_client("4.3")
+def test_counter_diff(spark, golden):
+    import datetime
+
+    start, later = datetime.datetime(2026, 1, 1, 0, 0), datetime.datetime(2026, 1, 1, 0, 1)
+    df = spark.createDataFrame(
+        [(1, start, 100), (2, start, 200), (3, start, 50), (4, start, 100), (5, later, 200), (6, later, 300), (7, later, None), (8, later, 310)],
+        "t int, st timestamp, c bigint",
+    )
+    w = Window.orderBy("t")
+    golden.check_df(df.select("t", F.counter_diff("c").over(w).alias("d"), F.counter_diff("c", "st").over(w).alias("ds")).orderBy("t"))
+
+
+def test_counter_diff_sql(spark, golden):
+    golden.check_df(spark.sql(
+        "SELECT g, t, counter_diff(c) OVER (PARTITION BY g ORDER BY t) d FROM VALUES "
+        "(1, 'a', 5), (2, 'a', 7), (3, 'a', 3), (1, 'b', 10), (2, 'b', 10), (3, 'b', 12) t(t, g, c) ORDER BY g, t"
+    ))
+
+
+def test_collect_union_respect_nulls(spark, golden):
+    df = spark.sql("SELECT collect_union(v) RESPECT NULLS AS r, collect_union(v) AS i FROM VALUES (array(1, NULL)), (array(2)), (NULL), (array(NULL)) t(v)")
+    golden.check("schema", df.schema.simpleString())
+    row = df.first()
+    # Spark does not define the order of the values.
+    golden.check("values", [sorted(row.r, key=lambda x: (x is not None, x)), sorted(row.i)])

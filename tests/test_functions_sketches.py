@@ -180,3 +180,34 @@ def test_tuple_sql_and_errors(spark, golden):
     )
     golden.check_error(lambda: spark.sql("SELECT tuple_sketch_agg_double(1, 1.0, 12, 'foo')").collect(), "bad_mode")
     golden.check_error(lambda: spark.sql("SELECT tuple_sketch_estimate_double(X'0102')").collect(), "not_a_sketch")
+
+
+def test_kll_and_tuple_variants_sql(spark, golden):
+    kll = (
+        "WITH s AS (SELECT g, kll_sketch_agg_bigint(v) b, kll_sketch_agg_float(f) f, kll_sketch_agg_double(d) dd "
+        "FROM (SELECT g, CAST(d AS DOUBLE) d, v, CAST(d AS FLOAT) f FROM VALUES (1, 1.5, 10), (2, 2.5, 20), (1, 3.5, 30) t(g, d, v)) GROUP BY g) "
+    )
+    golden.check_df(spark.sql(
+        kll + "SELECT kll_sketch_get_n_bigint(kll_merge_agg_bigint(b)) nb, kll_sketch_get_n_float(kll_merge_agg_float(f)) nf, "
+        "kll_sketch_get_quantile_double(kll_merge_agg_double(dd), 0.5) qd, kll_sketch_get_quantile_float(kll_merge_agg_float(f), 1.0) qf FROM s"
+    ), "kll_merge_agg")
+    golden.check_df(spark.sql(
+        kll + "SELECT kll_sketch_get_n_double(kll_sketch_merge_double(x.dd, y.dd)) nd, kll_sketch_get_n_float(kll_sketch_merge_float(x.f, y.f)) nf, "
+        "kll_sketch_get_quantile_float(kll_sketch_merge_float(x.f, y.f), 0.0) qf, split(kll_sketch_to_string_double(x.dd), '\\n')[0] sd, "
+        "split(kll_sketch_to_string_float(x.f), '\\n')[0] sf FROM s x JOIN s y ON x.g = 1 AND y.g = 2"
+    ), "kll_scalars")
+    tuple_sketches = (
+        "WITH t AS (SELECT g, tuple_sketch_agg_integer(k, v) s, theta_sketch_agg(k) th "
+        "FROM VALUES (1, 'a', 1), (1, 'b', 2), (2, 'b', 3), (2, 'c', 4) t(g, k, v) GROUP BY g) "
+    )
+    golden.check_df(spark.sql(
+        tuple_sketches + "SELECT tuple_sketch_estimate_integer(tuple_union_integer(x.s, y.s)) u, "
+        "tuple_sketch_estimate_integer(tuple_intersection_integer(x.s, y.s)) i, tuple_sketch_estimate_integer(tuple_difference_integer(x.s, y.s)) d, "
+        "tuple_sketch_estimate_integer(tuple_union_theta_integer(x.s, y.th)) ut, tuple_sketch_estimate_integer(tuple_intersection_theta_integer(x.s, y.th)) it, "
+        "tuple_sketch_estimate_integer(tuple_difference_theta_integer(x.s, y.th)) dt, tuple_sketch_theta_integer(x.s) tt, "
+        "tuple_sketch_summary_integer(tuple_intersection_integer(x.s, y.s)) si, tuple_sketch_summary_integer(tuple_union_integer(x.s, y.s)) su "
+        "FROM t x JOIN t y ON x.g = 1 AND y.g = 2"
+    ), "tuple_scalars")
+    golden.check_df(spark.sql(
+        tuple_sketches + "SELECT tuple_sketch_estimate_integer(tuple_intersection_agg_integer(s)) e, tuple_sketch_summary_integer(tuple_intersection_agg_integer(s)) m FROM t"
+    ), "tuple_intersection_agg")

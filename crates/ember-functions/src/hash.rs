@@ -34,7 +34,7 @@ fn finish(mut h1: u32, length: u32) -> u32 {
     h1 ^ (h1 >> 16)
 }
 
-fn hash_int(value: i32, seed: u32) -> u32 {
+pub(crate) fn hash_int(value: i32, seed: u32) -> u32 {
     finish(mix_h1(seed, mix_k1(value as u32)), 4)
 }
 
@@ -45,7 +45,7 @@ fn hash_long(value: i64, seed: u32) -> u32 {
 
 /// Spark's `hashUnsafeBytes`: whole little-endian words, then each trailing
 /// byte (sign-extended) on its own.
-fn hash_bytes(bytes: &[u8], seed: u32) -> u32 {
+pub(crate) fn hash_bytes(bytes: &[u8], seed: u32) -> u32 {
     let aligned = bytes.len() - bytes.len() % 4;
     let mut h1 = seed;
     for word in bytes[..aligned].chunks_exact(4) {

@@ -186,6 +186,19 @@ mod tests {
     }
 
     #[test]
+    fn partials_combine_as_spark_combines_them() {
+        // Spark 4.3 reads `VALUES (1.0), (2.0), (4.0), (8.0), (16.5)` as two
+        // partitions, [1, 2] and [4, 8, 16.5]; its answers are those partials combined.
+        let combined = |moment: Moment| {
+            let mut left = of(moment, &[1.0, 2.0]);
+            left.combine(&of(moment, &[4.0, 8.0, 16.5]));
+            left.result()
+        };
+        assert_eq!(combined(Moment::Skewness), Some(0.9224931669965301));
+        assert_eq!(combined(Moment::Kurtosis), Some(-0.6223625395757857));
+    }
+
+    #[test]
     fn combining_partials_equals_one_pass() {
         let values = [1.0, 2.5, -3.0, 7.0, 4.0, 0.5];
         let whole = of(Moment::Kurtosis, &values);

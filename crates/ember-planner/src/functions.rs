@@ -99,6 +99,9 @@ impl Planner<'_> {
             if let Some(planned) = self.plan_sketch_function(&lower, &args, &names, input)? {
                 return Ok(planned);
             }
+            if let Some(planned) = self.plan_distribution_aggregate(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
             if let Some(planned) = self.plan_extra_function(&lower, &args, &names, input)? {
                 return Ok(planned);
             }

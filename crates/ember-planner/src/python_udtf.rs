@@ -411,7 +411,7 @@ fn table_argument(arguments: &[connect::Expression]) -> Result<Option<&connect::
 }
 
 /// The value of an expression over a plan of one row and no columns.
-fn constant_value(expr: &Expr, one_row: &LogicalPlan) -> Result<ArrayRef> {
+pub(crate) fn constant_value(expr: &Expr, one_row: &LogicalPlan) -> Result<ArrayRef> {
     let empty = RecordBatch::try_new_with_options(Arc::new(Schema::empty()), vec![], &RecordBatchOptions::new().with_row_count(Some(1)))?;
     let physical = create_physical_expr(expr, one_row.schema(), &ExecutionProps::new(), &PhysicalPlanningContext::default())?;
     Ok(physical.evaluate(&empty)?.into_array(1)?)

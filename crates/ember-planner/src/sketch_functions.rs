@@ -17,7 +17,7 @@ use crate::input_types::unexpected_input_type;
 use crate::plan::Planner;
 
 /// A literal integer argument.
-fn literal_int(expr: &Expr) -> Option<i64> {
+pub(crate) fn literal_int(expr: &Expr) -> Option<i64> {
     match expr {
         Expr::Literal(ScalarValue::Int8(Some(v)), _) => Some(i64::from(*v)),
         Expr::Literal(ScalarValue::Int16(Some(v)), _) => Some(i64::from(*v)),
@@ -70,7 +70,7 @@ fn invalid_lg_nom_entries(function: &str, value: i64) -> SparkError {
     )
 }
 
-fn not_a_literal(function: &str, parameter: &str) -> SparkError {
+pub(crate) fn not_a_literal(function: &str, parameter: &str) -> SparkError {
     SparkError::new(
         ErrorKind::Analysis,
         "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
@@ -80,7 +80,7 @@ fn not_a_literal(function: &str, parameter: &str) -> SparkError {
     )
 }
 
-fn is_binary(t: &DataType) -> bool {
+pub(crate) fn is_binary(t: &DataType) -> bool {
     matches!(t, DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::Null)
 }
 

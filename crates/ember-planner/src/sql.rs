@@ -1331,6 +1331,20 @@ pub(crate) fn function_call(f: &ast::Function) -> Result<connect::Expression> {
     if identifier::is_identifier_clause(&name) {
         return identifier::column(&arguments);
     }
+    let (mut arguments, mut name) = (arguments, name);
+    if name.eq_ignore_ascii_case("collect_union") && matches!(f.null_treatment, Some(ast::NullTreatment::RespectNulls)) {
+        // `collect_union(v) RESPECT NULLS`: the flag travels as a second argument.
+        arguments.push(literal(LiteralType::Boolean(true)));
+    }
+    if let [order] = f.within_group.as_slice() {
+        let lower = name.to_lowercase();
+        if matches!(lower.as_str(), "percentile_cont" | "percentile_disc" | "mode") {
+            // `f(p) WITHIN GROUP (ORDER BY x [DESC])`: `f within group(x, p, descending)`.
+            arguments.insert(0, expression(&order.expr)?);
+            arguments.push(literal(LiteralType::Boolean(order.options.asc == Some(false))));
+            name = format!("{lower} within group");
+        }
+    }
     let call = expr(ExprType::UnresolvedFunction(connect::expression::UnresolvedFunction {
         function_name: name,
         arguments,

@@ -224,7 +224,7 @@ impl Planner<'_> {
         Ok((args, names))
     }
 
-    fn window_udf(&self, name: &str) -> Result<std::sync::Arc<datafusion::logical_expr::WindowUDF>> {
+    pub(crate) fn window_udf(&self, name: &str) -> Result<std::sync::Arc<datafusion::logical_expr::WindowUDF>> {
         self.ctx
             .state()
             .window_functions()

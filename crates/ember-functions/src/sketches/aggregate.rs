@@ -12,7 +12,7 @@ use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::utils::format_state_name;
 use datafusion::logical_expr::{Accumulator, AggregateUDF, AggregateUDFImpl, Expr, Signature, Volatility};
 
-use super::{kll, theta, tuple};
+use super::{bitmap, count_min, hll, kll, theta, tuple};
 
 /// Which sketch an aggregate builds, with its literal parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -23,6 +23,12 @@ pub enum SketchKind {
     Theta(theta::ThetaAggregate),
     /// `tuple_sketch_agg_*`, `tuple_union_agg_*`, `tuple_intersection_agg_*`.
     Tuple(tuple::TupleAggregate),
+    /// `hll_sketch_agg`, `hll_union_agg`.
+    Hll(hll::HllAggregate),
+    /// `count_min_sketch`.
+    CountMin(count_min::CountMinParameters),
+    /// `bitmap_construct_agg`, `bitmap_or_agg`, `bitmap_and_agg`.
+    Bitmap(bitmap::BitmapAggregate),
 }
 
 /// A group's sketch while it is built.
@@ -61,6 +67,9 @@ impl SketchAggregate {
             SketchKind::Kll(kind) => kind.state(self.name),
             SketchKind::Theta(kind) => kind.state(self.name),
             SketchKind::Tuple(kind) => kind.state(self.name),
+            SketchKind::Hll(kind) => kind.state(self.name),
+            SketchKind::CountMin(parameters) => parameters.state(),
+            SketchKind::Bitmap(kind) => kind.state(),
         }
     }
 }

@@ -1,10 +1,15 @@
 //! Spark's sketch functions over Apache DataSketches (the `datasketches`
 //! crate, whose serialized forms are those of the Java library Spark uses):
 //! KLL quantile sketches (`kll_*`), Theta sketches (`theta_*`) and Tuple
-//! sketches with integer or double summaries (`tuple_*`). Sketches travel
-//! between functions as BINARY values.
+//! sketches with integer or double summaries (`tuple_*`), HLL sketches
+//! (`hll_*`); and Spark's own
+//! Count-Min sketch and bitmaps. Sketches travel between functions as
+//! BINARY values.
 
 mod aggregate;
+pub mod bitmap;
+pub mod count_min;
+pub mod hll;
 mod keys;
 pub mod kll;
 pub mod theta;
