@@ -184,11 +184,19 @@ fn faulthandler_enabled(header: &serde_json::Value) -> bool {
 }
 
 /// A worker died during a request: Spark's message, with the Python stack
-/// `faulthandler` wrote when the session enabled it (as Spark adds it).
+/// `faulthandler` wrote when the session enabled it, else Spark's hint to
+/// enable it (the exit status goes to the server log).
 fn crashed(error: &std::io::Error, status: &str, fault: Option<&str>) -> SparkError {
     match fault.map(str::trim).filter(|f| !f.is_empty()) {
         Some(fault) => SparkError::internal(format!("Python worker exited unexpectedly (crashed): {fault}")),
-        None => SparkError::internal(format!("Python worker exited unexpectedly (crashed): {error} ({status}).")),
+        None => {
+            log::warn!("a Python worker exited unexpectedly: {error} ({status})");
+            SparkError::internal(
+                "Python worker exited unexpectedly (crashed). Consider setting \
+                 'spark.sql.execution.pyspark.udf.faulthandler.enabled' or'spark.python.worker.faulthandler.enabled' \
+                 configuration to 'true' for the better Python traceback.",
+            )
+        }
     }
 }
 
@@ -238,7 +246,7 @@ mod tests {
         let eof = std::io::Error::from(std::io::ErrorKind::UnexpectedEof);
         let stack = "Fatal Python error: Segmentation fault\n\nCurrent thread 0x1 (most recent call first):\n";
         assert!(crashed(&eof, "signal: 11", Some(stack)).message.ends_with("(crashed): Fatal Python error: Segmentation fault\n\nCurrent thread 0x1 (most recent call first):"));
-        assert!(crashed(&eof, "signal: 11", Some("")).message.contains("(crashed): unexpected end of file (signal: 11)."));
+        assert!(crashed(&eof, "signal: 11", Some("")).message.starts_with("Python worker exited unexpectedly (crashed). Consider setting 'spark.sql.execution.pyspark.udf.faulthandler.enabled'"));
     }
 
     #[test]
