@@ -316,3 +316,18 @@ def test_udf_named_arguments(spark, golden):
     golden.check_df(spark.sql("SELECT weighted(b => id, a => 1), weighted(id, b => 2) FROM range(2)"), name="sql")
     golden.check_error(lambda: spark.sql("SELECT weighted(a => id, id) FROM range(2)").collect(), name="positional_after_named")
     golden.check_error(lambda: spark.sql("SELECT weighted(a => id, a => 2) FROM range(2)").collect(), name="twice")
+
+
+def test_crash_with_faulthandler_gives_the_python_stack(spark):
+    @udf("int")
+    def segfault(x):
+        import ctypes
+
+        return ctypes.string_at(0)
+
+    with conf(spark, "spark.sql.execution.pyspark.udf.faulthandler.enabled", "true"):
+        with pytest.raises(Exception, match=r"\(crashed\): Fatal Python error: Segmentation fault") as info:
+            spark.range(1).select(segfault("id")).collect()
+    assert "in segfault" in str(info.value)
+    assert type(info.value).__name__ == "SparkException"
+    assert spark.range(2).count() == 2

@@ -46,6 +46,18 @@ struct Worker {
     child: Child,
     stdin: BufWriter<ChildStdin>,
     stdout: BufReader<ChildStdout>,
+    /// Where the worker's `faulthandler` writes the Python stack of a crash.
+    fault_log: PathBuf,
+}
+
+impl Worker {
+    /// Kills the worker (if it still runs) and removes its fault log.
+    fn end(mut self) -> String {
+        let _ = self.child.kill();
+        let status = self.child.wait().map(|s| s.to_string()).unwrap_or_else(|e| e.to_string());
+        let _ = std::fs::remove_file(&self.fault_log);
+        status
+    }
 }
 
 /// Idle workers, shared by all sessions.
@@ -107,9 +119,9 @@ impl WorkerPool {
                 Ok(Err(traceback))
             }
             Err(e) => {
-                let _ = worker.child.kill();
-                let status = worker.child.wait().map(|s| s.to_string()).unwrap_or_else(|e| e.to_string());
-                Err(SparkError::internal(format!("Python worker exited unexpectedly (crashed): {e} ({status}).")))
+                let fault = faulthandler_enabled(header).then(|| std::fs::read_to_string(&worker.fault_log).ok()).flatten();
+                let status = worker.end();
+                Err(crashed(&e, &status, fault.as_deref()))
             }
         }
     }
@@ -121,21 +133,24 @@ impl WorkerPool {
         self.spawn()
     }
 
-    fn checkin(&self, mut worker: Worker) {
+    fn checkin(&self, worker: Worker) {
         let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
         if idle.len() < max_idle() {
             idle.push(worker);
         } else {
             drop(idle);
-            let _ = worker.child.kill();
-            let _ = worker.child.wait();
+            worker.end();
         }
     }
 
     fn spawn(&self) -> Result<Worker, SparkError> {
         let python = &self.environment.python;
+        static SPAWNED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let number = SPAWNED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let fault_log = self.script.with_extension(format!("{number}.fault"));
         let mut child = Command::new(python)
             .arg(&self.script)
+            .env(FAULT_LOG_VARIABLE, &fault_log)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -144,17 +159,44 @@ impl WorkerPool {
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
             return Err(unavailable("the worker has no pipes"));
         };
-        let mut worker = Worker { child, stdin: BufWriter::new(stdin), stdout: BufReader::new(stdout) };
+        let mut worker = Worker { child, stdin: BufWriter::new(stdin), stdout: BufReader::new(stdout), fault_log };
         // The worker announces itself once pyspark, pandas and pyarrow are imported.
         if let Err(e) = protocol::read_ready(&mut worker.stdout) {
-            let _ = worker.child.kill();
-            let status = worker.child.wait().map(|s| s.to_string()).unwrap_or_default();
+            let status = worker.end();
             return Err(unavailable(&format!(
                 "{} did not start a worker ({e}, {status}); its error is in the server log",
                 python.display()
             )));
         }
         Ok(worker)
+    }
+}
+
+/// The variable naming the file `worker.py` hands to `faulthandler`.
+const FAULT_LOG_VARIABLE: &str = "EMBER_WORKER_FAULT_LOG";
+
+/// Whether the request's session asked for the Python stack of a crash
+/// (`spark.sql.execution.pyspark.udf.faulthandler.enabled`).
+fn faulthandler_enabled(header: &serde_json::Value) -> bool {
+    header["runner_conf"]["spark.sql.execution.pyspark.udf.faulthandler.enabled"]
+        .as_str()
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+}
+
+/// A worker died during a request: Spark's message, with the Python stack
+/// `faulthandler` wrote when the session enabled it, else Spark's hint to
+/// enable it (the exit status goes to the server log).
+fn crashed(error: &std::io::Error, status: &str, fault: Option<&str>) -> SparkError {
+    match fault.map(str::trim).filter(|f| !f.is_empty()) {
+        Some(fault) => SparkError::internal(format!("Python worker exited unexpectedly (crashed): {fault}")),
+        None => {
+            log::warn!("a Python worker exited unexpectedly: {error} ({status})");
+            SparkError::internal(
+                "Python worker exited unexpectedly (crashed). Consider setting \
+                 'spark.sql.execution.pyspark.udf.faulthandler.enabled' or'spark.python.worker.faulthandler.enabled' \
+                 configuration to 'true' for the better Python traceback.",
+            )
+        }
     }
 }
 
@@ -194,6 +236,17 @@ mod tests {
         let pool = WorkerPool::new(PythonEnvironment { python: PathBuf::from("/nonexistent/python") }).unwrap();
         let err = pool.spawn().err().unwrap();
         assert!(err.message.contains("Python UDFs cannot run: cannot start /nonexistent/python"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_crash_carries_the_python_stack_when_the_session_asked_for_it() {
+        let conf = |v: &str| serde_json::json!({"runner_conf": {"spark.sql.execution.pyspark.udf.faulthandler.enabled": v}});
+        assert!(faulthandler_enabled(&conf("true")) && !faulthandler_enabled(&conf("false")));
+        assert!(!faulthandler_enabled(&serde_json::json!({"runner_conf": {}})));
+        let eof = std::io::Error::from(std::io::ErrorKind::UnexpectedEof);
+        let stack = "Fatal Python error: Segmentation fault\n\nCurrent thread 0x1 (most recent call first):\n";
+        assert!(crashed(&eof, "signal: 11", Some(stack)).message.ends_with("(crashed): Fatal Python error: Segmentation fault\n\nCurrent thread 0x1 (most recent call first):"));
+        assert!(crashed(&eof, "signal: 11", Some("")).message.starts_with("Python worker exited unexpectedly (crashed). Consider setting 'spark.sql.execution.pyspark.udf.faulthandler.enabled'"));
     }
 
     #[test]

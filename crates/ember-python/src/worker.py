@@ -555,7 +555,18 @@ def run(header, commands, inputs, cache, group_batches, includes=()):
     return sink.getvalue()
 
 
+def enable_faulthandler():
+    """A crash writes the Python stack to the file Ember names, which it adds
+    to the query's error when the session enabled Spark's faulthandler."""
+    import faulthandler
+
+    path = os.environ.get("EMBER_WORKER_FAULT_LOG")
+    if path:
+        faulthandler.enable(file=open(path, "w"), all_threads=False)
+
+
 def main():
+    enable_faulthandler()
     stdin = sys.stdin.buffer
     write_frame(_protocol_out, 2, ("%d.%d" % sys.version_info[:2]).encode("utf-8"))
     cache = {}

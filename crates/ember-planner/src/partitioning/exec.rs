@@ -21,6 +21,7 @@ use futures::{StreamExt, TryStreamExt};
 use tokio::sync::OnceCell;
 
 use super::nodes::PartitionValueKind;
+use super::read_ahead::read_ahead_in_order;
 use super::round_robin::round_robin_start;
 
 fn properties(schema: SchemaRef, partitions: usize, emission: EmissionType) -> Arc<PlanProperties> {
@@ -294,7 +295,8 @@ fn concatenated(input: Arc<dyn ExecutionPlan>, inputs: std::ops::Range<usize>, c
     Box::pin(RecordBatchStreamAdapter::new(schema, streams.try_flatten()))
 }
 
-/// All of its input's partitions as one, in partition order: the order in
+/// All of its input's partitions as one, in partition order (all of them
+/// running at once): the order in
 /// which Spark returns the rows of a multi-partition result.
 #[derive(Debug)]
 pub struct OrderedConcatExec {
@@ -345,7 +347,7 @@ impl ExecutionPlan for OrderedConcatExec {
         if partition != 0 {
             return Err(DataFusionError::Internal(format!("a concatenation has one partition, not {partition}")));
         }
-        Ok(concatenated(self.input.clone(), 0..self.input.output_partitioning().partition_count(), context))
+        Ok(read_ahead_in_order(self.input.clone(), context))
     }
 }
 

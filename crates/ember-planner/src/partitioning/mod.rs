@@ -8,6 +8,7 @@ mod nodes;
 mod physical;
 mod placement;
 mod range;
+mod read_ahead;
 mod round_robin;
 
 pub use nodes::{PartitionValue, PartitionValueKind, RepartitionScheme, SortWithinPartitions, SparkRepartition};
