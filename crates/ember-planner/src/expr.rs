@@ -92,6 +92,17 @@ impl Planner<'_> {
 
     /// Plans an expression over `input`; returns it with Spark's name for it.
     pub(crate) fn plan_expr(&mut self, expression: &connect::Expression, input: &LogicalPlan) -> Result<(Expr, String)> {
+        let Some(context) = crate::expression_origins::origin_context(expression) else {
+            return self.plan_expr_in_context(expression, input);
+        };
+        // Errors found while planning name the expression's origin; those
+        // it may raise while running are attached once the query fails.
+        let planned = self.plan_expr_in_context(expression, input).map_err(|e| e.with_query_context(&context))?;
+        self.expression_origins.note(context, expression);
+        Ok(planned)
+    }
+
+    fn plan_expr_in_context(&mut self, expression: &connect::Expression, input: &LogicalPlan) -> Result<(Expr, String)> {
         let expr_type = expression
             .expr_type
             .as_ref()

@@ -19,6 +19,7 @@ mod csv_functions;
 pub mod config;
 pub mod error;
 mod expr;
+pub mod expression_origins;
 mod extra_functions;
 mod functions;
 mod generate;
@@ -66,6 +67,6 @@ mod window;
 pub const SPARK_VERSION: &str = "4.3.0";
 
 pub use config::PlannerConfig;
-pub use error::{ErrorKind, Result, SparkError};
+pub use error::{ErrorKind, QueryContext, Result, SparkError};
 pub use literal::literal_to_scalar;
 pub use plan::{Catalog, ColumnInfo, PlannedQuery, Planner};

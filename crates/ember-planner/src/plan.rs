@@ -96,6 +96,8 @@ pub struct PlannedQuery {
     pub generated_names: Vec<bool>,
     /// The metrics `observe` asks for, to compute after the query.
     pub observations: Vec<crate::observe::Observation>,
+    /// The query contexts of expressions that can fail while the query runs.
+    pub expression_origins: crate::expression_origins::ExpressionOrigins,
 }
 
 impl PlannedQuery {
@@ -157,6 +159,8 @@ pub struct Planner<'a> {
     /// For the key column of a USING join, the plan ids of both sides' keys:
     /// references to a merged-away key resolve to it.
     pub(crate) using_key_plan_ids: HashMap<String, Vec<i64>>,
+    /// The query contexts of the expressions planned so far.
+    pub(crate) expression_origins: crate::expression_origins::ExpressionOrigins,
 }
 
 impl<'a> Planner<'a> {
@@ -176,6 +180,7 @@ impl<'a> Planner<'a> {
             zipped_plan_ids: HashSet::new(),
             plan_outputs: HashMap::new(),
             using_key_plan_ids: HashMap::new(),
+            expression_origins: Default::default(),
         }
     }
 
@@ -186,7 +191,8 @@ impl<'a> Planner<'a> {
         let names = self.spark_names(&plan);
         let generated_names = plan.schema().fields().iter().map(|f| self.info(f.name()).generated_name).collect();
         let observations = std::mem::take(&mut self.observations);
-        Ok(PlannedQuery { plan, names, generated_names, observations })
+        let expression_origins = std::mem::take(&mut self.expression_origins);
+        Ok(PlannedQuery { plan, names, generated_names, observations, expression_origins })
     }
 
     /// The Spark names of a plan's output columns.

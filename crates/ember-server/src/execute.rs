@@ -127,7 +127,12 @@ async fn execute_in_order(session: &Session, plan: LogicalPlan) -> Result<Sendab
 
 /// Runs `relation` and collects at most `limit` rows, with Spark's names.
 async fn collect_limited(responder: &Responder<'_>, relation: &connect::Relation, limit: usize) -> Result<RecordBatch, SparkError> {
-    let planned = plan(responder.session, relation)?;
+    let mut planned = plan(responder.session, relation)?;
+    let origins = std::mem::take(&mut planned.expression_origins);
+    collect_planned(responder, planned, limit).await.map_err(|e| origins.attach(e))
+}
+
+async fn collect_planned(responder: &Responder<'_>, planned: PlannedQuery, limit: usize) -> Result<RecordBatch, SparkError> {
     let spark_schema = output_schema(&planned)?;
     let limited = LogicalPlanBuilder::from(planned.plan.clone()).limit(0, Some(limit))?.build()?;
     let mut batches = Vec::new();
@@ -146,6 +151,11 @@ async fn collect_limited(responder: &Responder<'_>, relation: &connect::Relation
 }
 
 async fn stream_query(responder: &Responder<'_>, mut planned: PlannedQuery, _tz: &str) -> Result<(), SparkError> {
+    let origins = std::mem::take(&mut planned.expression_origins);
+    stream_planned(responder, planned).await.map_err(|e| origins.attach(e))
+}
+
+async fn stream_planned(responder: &Responder<'_>, mut planned: PlannedQuery) -> Result<(), SparkError> {
     let spark_schema = output_schema(&planned)?;
     let observations = std::mem::take(&mut planned.observations);
     let schema_message = schema_proto(&spark_schema)?;

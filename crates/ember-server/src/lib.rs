@@ -7,6 +7,7 @@ mod cache;
 mod catalog;
 mod conf;
 mod error;
+mod error_details;
 mod execute;
 mod observed;
 mod explain;
