@@ -150,7 +150,7 @@ pub struct Planner<'a> {
     pub(crate) lambda_scope: Vec<(String, datafusion::arrow::datatypes::FieldRef)>,
     /// The `observe` metrics met while planning.
     pub(crate) observations: Vec<crate::observe::Observation>,
-    /// Plan ids whose columns a `zip` merged away (references to them fail).
+    /// Plan ids whose columns a `zip` or a union merged away (references to them fail).
     pub(crate) zipped_plan_ids: HashSet<i64>,
     /// The output columns of each relation planned so far, by plan id: a
     /// column reference tagged with any other id names a DataFrame outside
@@ -237,15 +237,18 @@ impl<'a> Planner<'a> {
                 };
                 self.project(input, &project.expressions)?
             }
-            RelType::Filter(filter) => {
-                let input = self.input(&filter.input)?;
-                let condition = filter
-                    .condition
-                    .as_ref()
-                    .ok_or_else(|| SparkError::illegal_argument("filter without a condition"))?;
-                let (predicate, _) = self.plan_expr(condition, &input)?;
-                LogicalPlanBuilder::from(input).filter(predicate)?.build()?
-            }
+            RelType::Filter(filter) => match self.filter_as_join_condition(filter) {
+                Some(joined) => joined,
+                None => {
+                    let input = self.input(&filter.input)?;
+                    let condition = filter
+                        .condition
+                        .as_ref()
+                        .ok_or_else(|| SparkError::illegal_argument("filter without a condition"))?;
+                    let (predicate, _) = self.plan_expr(condition, &input)?;
+                    LogicalPlanBuilder::from(input).filter(predicate)?.build()?
+                }
+            },
             RelType::Sort(sort) => {
                 let input = self.input(&sort.input)?;
                 let exprs = sort
@@ -1036,6 +1039,8 @@ impl<'a> Planner<'a> {
             left_exprs.push(side(l).alias(l.name()));
             right_exprs.push(side(r).alias(l.name()));
         }
+        let input_plan_ids: Vec<i64> =
+            [&left, &right].iter().flat_map(|side| side.schema().fields().iter()).flat_map(|f| self.info(f.name()).plan_ids).collect();
         let left = project_plan(left, left_exprs)?;
         let right = project_plan(right, right_exprs)?;
         let builder = LogicalPlanBuilder::from(left);
@@ -1047,7 +1052,15 @@ impl<'a> Planner<'a> {
             (_, true) => builder.union(right)?.build()?,
             (_, false) => builder.union_distinct(right)?.build()?,
         };
-        Ok(plan)
+        if op != SetOpType::Union {
+            return Ok(plan);
+        }
+        // Spark Connect resolves DataFrame references through a union as
+        // through a leaf: `df1.union(df2).select(df1.c)` fails, also with
+        // lenient resolution.
+        self.zipped_plan_ids.extend(input_plan_ids);
+        let columns = self.columns_of(&plan).into_iter().map(|(e, info)| (e, ColumnInfo { plan_ids: Vec::new(), ..info })).collect();
+        self.project_infos(plan, columns)
     }
 
     /// `left` completed with NULL columns for the columns only `aligned`

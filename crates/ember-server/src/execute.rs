@@ -159,7 +159,7 @@ async fn stream_planned(responder: &Responder<'_>, mut planned: PlannedQuery) ->
     let spark_schema = output_schema(&planned)?;
     let observations = std::mem::take(&mut planned.observations);
     let schema_message = schema_proto(&spark_schema)?;
-    responder.op.push(responder.response(None, Some(schema_message.clone())));
+    responder.op.push(responder.response(None, Some(schema_message)));
     let max_rows = responder.session.conf.read().unwrap_or_else(|e| e.into_inner()).max_records_per_batch();
     let mut stream = execute_in_order(responder.session, planned.plan).await?;
     let mut sent_any = false;
@@ -183,12 +183,13 @@ async fn stream_planned(responder: &Responder<'_>, mut planned: PlannedQuery) ->
                 b.start_offset = Some(offset);
             }
             offset += chunk.num_rows() as i64;
-            responder.push(message, Some(schema_message.clone()));
+            // The schema went ahead in its own response, as Spark sends it.
+            responder.push(message, None);
             sent_any = true;
         }
     }
     if !sent_any {
-        responder.push(arrow_batch(&RecordBatch::new_empty(spark_schema))?, Some(schema_message));
+        responder.push(arrow_batch(&RecordBatch::new_empty(spark_schema))?, None);
     }
     if !observations.is_empty() {
         let mut response = responder.response(None, None);

@@ -51,7 +51,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn spans_become_character_offsets() {
+    fn sql_context_spans_become_character_offsets() {
         let span = Span::new(Location::new(2, 3), Location::new(2, 7));
         assert_eq!(char_range("select\n  10/0", span), Some((9, 12)));
         assert_eq!(char_range("x", Span::empty()), None);
