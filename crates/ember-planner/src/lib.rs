@@ -27,6 +27,7 @@ mod generator_rows;
 mod lambda;
 mod lateral;
 mod grouping;
+mod hints;
 mod input_types;
 mod json_functions;
 mod scalar_rewrites;

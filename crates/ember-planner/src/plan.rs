@@ -98,6 +98,8 @@ pub struct PlannedQuery {
     pub observations: Vec<crate::observe::Observation>,
     /// The query contexts of expressions that can fail while the query runs.
     pub expression_origins: crate::expression_origins::ExpressionOrigins,
+    /// The hints met, as Spark's parsed plan prints them.
+    pub hints: Vec<String>,
 }
 
 impl PlannedQuery {
@@ -161,6 +163,8 @@ pub struct Planner<'a> {
     pub(crate) using_key_plan_ids: HashMap<String, Vec<i64>>,
     /// The query contexts of the expressions planned so far.
     pub(crate) expression_origins: crate::expression_origins::ExpressionOrigins,
+    /// The hints met while planning (`'UnresolvedHint name, [parameters]`).
+    pub(crate) hints: Vec<String>,
 }
 
 impl<'a> Planner<'a> {
@@ -181,6 +185,7 @@ impl<'a> Planner<'a> {
             plan_outputs: HashMap::new(),
             using_key_plan_ids: HashMap::new(),
             expression_origins: Default::default(),
+            hints: Vec::new(),
         }
     }
 
@@ -192,7 +197,8 @@ impl<'a> Planner<'a> {
         let generated_names = plan.schema().fields().iter().map(|f| self.info(f.name()).generated_name).collect();
         let observations = std::mem::take(&mut self.observations);
         let expression_origins = std::mem::take(&mut self.expression_origins);
-        Ok(PlannedQuery { plan, names, generated_names, observations, expression_origins })
+        let hints = std::mem::take(&mut self.hints);
+        Ok(PlannedQuery { plan, names, generated_names, observations, expression_origins, hints })
     }
 
     /// The Spark names of a plan's output columns.
@@ -357,7 +363,7 @@ impl<'a> Planner<'a> {
             }
             RelType::Join(join) => self.join(join)?,
             RelType::SetOp(set_op) => self.set_operation(set_op)?,
-            RelType::Hint(hint) => self.input(&hint.input)?,
+            RelType::Hint(hint) => self.hint(hint)?,
             RelType::WithRelations(with) => {
                 for reference in &with.references {
                     if let Some(plan_id) = reference.common.as_ref().and_then(|c| c.plan_id) {
