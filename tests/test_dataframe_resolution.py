@@ -69,3 +69,16 @@ def test_cross_join_check_after_filters_move_into_joins(spark, golden):
             left.join(right).where(left.a > 1).collect()
         # Only the class: the message parameters hold the plans with their ids.
         golden.check("filter_on_one_side", {"class": type(failure.value).__name__, "condition": failure.value.getCondition()})
+
+
+def test_missing_columns_recovered_below_a_projection(spark, golden):
+    df = spark.range(10).withColumn("v", F.col("id") + 1)
+    golden.check_df(df.select(df.v).sort(df.id.desc()), "sort_by_dropped_dataframe_column")
+    tab = spark.sql("SELECT * FROM VALUES (1, 'a'), (2, 'b'), (3, 'c') AS tab(t, i)")
+    golden.check_df(tab.select("i").where(F.col("t") > 1).orderBy("i"), "filter_by_dropped_column")
+    golden.check_df(tab.select("i").orderBy(F.col("t").desc()), "sort_by_dropped_column")
+    golden.check_error(lambda: tab.select("i").where(F.col("zz") > 1).collect(), "still_unresolved")
+
+
+def test_drop_duplicates_within_watermark_needs_a_stream(spark, golden):
+    golden.check_error(lambda: spark.range(3).dropDuplicatesWithinWatermark().collect())

@@ -35,6 +35,7 @@ mod spark_scalars;
 mod stat_aggregates;
 mod string_coercion;
 mod literal;
+mod missing_columns;
 mod na;
 pub mod observe;
 mod reshape;

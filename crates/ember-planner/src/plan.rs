@@ -246,31 +246,31 @@ impl<'a> Planner<'a> {
             RelType::Filter(filter) => match self.filter_as_join_condition(filter) {
                 Some(joined) => joined,
                 None => {
-                    let input = self.input(&filter.input)?;
                     let condition = filter
                         .condition
                         .as_ref()
                         .ok_or_else(|| SparkError::illegal_argument("filter without a condition"))?;
-                    let (predicate, _) = self.plan_expr(condition, &input)?;
-                    LogicalPlanBuilder::from(input).filter(predicate)?.build()?
+                    self.with_missing_columns(&filter.input, |planner, input| {
+                        let (predicate, _) = planner.plan_expr(condition, &input)?;
+                        Ok(LogicalPlanBuilder::from(input).filter(predicate)?.build()?)
+                    })?
                 }
             },
-            RelType::Sort(sort) => {
-                let input = self.input(&sort.input)?;
+            RelType::Sort(sort) => self.with_missing_columns(&sort.input, |planner, input| {
                 let exprs = sort
                     .order
                     .iter()
                     .map(|o| match ordinal_column(o, &input)? {
                         Some(column) => Ok(with_direction(column, o)),
-                        None => self.sort_order(o, &input),
+                        None => planner.sort_order(o, &input),
                     })
                     .collect::<Result<Vec<_>>>()?;
-                if sort.is_global == Some(false) {
+                Ok(if sort.is_global == Some(false) {
                     crate::partitioning::SortWithinPartitions::plan(input, exprs)
                 } else {
                     LogicalPlanBuilder::from(input).sort(exprs)?.build()?
-                }
-            }
+                })
+            })?,
             RelType::Limit(limit) => {
                 let input = self.input(&limit.input)?;
                 LogicalPlanBuilder::from(input).limit(0, Some(non_negative(limit.limit)?))?.build()?
@@ -350,6 +350,10 @@ impl<'a> Planner<'a> {
                 self.project_infos(input, columns)?
             }
             RelType::Deduplicate(dedup) => {
+                if dedup.within_watermark == Some(true) {
+                    let msg = "dropDuplicatesWithinWatermark is not supported with batch DataFrames/DataSets";
+                    return Err(SparkError::new(crate::ErrorKind::Analysis, "_LEGACY_ERROR_TEMP_3102", "", msg, &[("msg", msg.to_string())]));
+                }
                 let input = self.input(&dedup.input)?;
                 self.deduplicate(input, dedup)?
             }
