@@ -29,6 +29,9 @@ impl Planner<'_> {
                 .into_iter()
                 .map(|(e, n)| (e, n, false))
                 .collect()),
+            Some(ExprType::UnresolvedRegex(regex)) => {
+                Ok(self.expand_column_regex(regex, input)?.into_iter().map(|(e, n)| (e, n, false)).collect())
+            }
             Some(ExprType::ExpressionString(s)) => {
                 let parsed = crate::sql::parse_select_item(&s.expression)?;
                 self.plan_select_item(&parsed, input)

@@ -13,6 +13,7 @@ mod observed;
 mod explain;
 mod function_catalog;
 mod operation;
+mod plan_metrics;
 mod python_artifacts;
 mod python_write;
 mod runtime;
