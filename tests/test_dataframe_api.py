@@ -93,3 +93,14 @@ def test_cached_range_is_not_reused_for_another_range(spark, golden):
         golden.check("counts", [five.count(), spark.range(6).count(), spark.range(6).is_cached])
     finally:
         five.unpersist()
+
+
+def test_to_arrow_and_transform(spark, golden):
+    df = spark.createDataFrame([(1, "a", 1.5), (2, None, None)], "i int, s string, d double")
+    table = df.toArrow()
+    golden.check("arrow", {"schema": str(table.schema), "rows": table.to_pylist()})
+
+    def with_double(frame, factor):
+        return frame.withColumn("twice", F.col("i") * factor)
+
+    golden.check_df(df.transform(with_double, 2).orderBy("i"), "transform")
