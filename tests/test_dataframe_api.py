@@ -104,3 +104,10 @@ def test_to_arrow_and_transform(spark, golden):
         return frame.withColumn("twice", F.col("i") * factor)
 
     golden.check_df(df.transform(with_double, 2).orderBy("i"), "transform")
+
+
+def test_column_metadata(spark, golden):
+    df = spark.createDataFrame([("x",)], ["a"]).withMetadata("a", {"foo": "bar"})
+    golden.check_df(df, "with_metadata")
+    golden.check_df(df.select(F.col("a").alias("a", metadata={})), "cleared_by_alias")
+    golden.check_df(spark.range(2).select(F.col("id").alias("x", metadata={"k": 1})), "alias_metadata")

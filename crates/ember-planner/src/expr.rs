@@ -138,7 +138,7 @@ impl Planner<'_> {
                 if alias.name.len() != 1 {
                     return Err(SparkError::unsupported("multi-part aliases"));
                 }
-                Ok((expr, alias.name[0].clone()))
+                Ok((crate::column_metadata::with_spark_metadata(expr, alias.metadata.as_deref()), alias.name[0].clone()))
             }
             ExprType::ExpressionString(s) => {
                 let parsed = crate::sql::parse_expression(&s.expression)?;

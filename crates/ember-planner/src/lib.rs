@@ -15,6 +15,7 @@ mod cartesian;
 mod call_names;
 mod coercion;
 mod collection_functions;
+mod column_metadata;
 mod column_regex;
 mod csv_functions;
 pub mod config;

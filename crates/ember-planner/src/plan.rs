@@ -514,6 +514,7 @@ impl<'a> Planner<'a> {
                 .as_deref()
                 .ok_or_else(|| SparkError::illegal_argument("withColumns without an expression"))?;
             let (expr, _) = self.plan_expr(expression, &input)?;
+            let expr = crate::column_metadata::with_spark_metadata(expr, alias.metadata.as_deref());
             let info = ColumnInfo { name: name.clone(), ..Default::default() };
             match columns.iter().position(|(_, i)| same_name(&i.name, &name, self.config.case_sensitive)) {
                 Some(pos) => columns[pos] = (expr, info),
