@@ -7,6 +7,10 @@ use std::fmt;
 use datafusion::arrow::error::ArrowError;
 use datafusion::error::DataFusionError;
 
+mod query_context;
+
+pub use query_context::QueryContext;
+
 /// The family of a Spark exception; decides which PySpark exception the
 /// client raises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +118,8 @@ pub struct SparkError {
     pub sql_state: String,
     /// The rendered message, without the class prefix.
     pub message: String,
+    /// Where in the user's query the error arose (empty when unknown).
+    pub query_contexts: Vec<QueryContext>,
 }
 
 /// Result type of the planner.
@@ -137,7 +143,29 @@ impl SparkError {
                 .collect(),
             sql_state: sql_state.to_string(),
             message: message.into(),
+            query_contexts: Vec::new(),
         }
+    }
+
+    /// The error with `context` as its query context, unless it has one
+    /// already (the innermost expression's context wins). Internal errors
+    /// get none: they are Ember's, not the query's.
+    pub fn with_query_context(mut self, context: &QueryContext) -> Self {
+        if self.query_contexts.is_empty() && self.kind != ErrorKind::Internal {
+            self.query_contexts.push(context.clone());
+        }
+        self
+    }
+
+    /// The full message followed by the summary of each query context, as
+    /// Spark's `getMessage` renders it.
+    pub fn message_with_context(&self) -> String {
+        let mut message = self.full_message();
+        for context in &self.query_contexts {
+            message.push('\n');
+            message.push_str(&context.summary());
+        }
+        message
     }
 
     /// `[UNRESOLVED_COLUMN.*]`: a column name that matches nothing in `candidates`.
@@ -464,5 +492,6 @@ pub fn from_type_error(err: ember_types::TypeError) -> SparkError {
         parameters: err.message_parameters(),
         sql_state: err.sql_state().to_string(),
         message: err.message(),
+        query_contexts: Vec::new(),
     }
 }

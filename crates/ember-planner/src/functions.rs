@@ -137,6 +137,9 @@ impl Planner<'_> {
         if matches!(lower.as_str(), "+" | "-" | "*" | "%" | "mod") && args.len() == 2 {
             self.coerce_string_operands(&mut args, input)?;
         }
+        if self.config.ansi && args.len() == 2 && matches!(lower.as_str(), "==" | "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "<=>" | "&" | "|" | "^") {
+            self.cast_string_operand_to_number(&mut args, input)?;
+        }
         let arithmetic = match lower.as_str() {
             "+" => Some(ArithmeticOp::Add),
             "-" if args.len() == 2 => Some(ArithmeticOp::Subtract),
@@ -452,6 +455,19 @@ impl Planner<'_> {
             if is_string(&types[i]) {
                 let target = if self.config.ansi && is_integral(&types[1 - i]) { DataType::Int64 } else { DataType::Float64 };
                 args[i] = spark_cast(args[i].clone(), target, mode);
+            }
+        }
+        Ok(())
+    }
+
+    /// Spark's ANSI implicit cast of a string compared with (or combined
+    /// bitwise with) a number: to the number's type, failing with
+    /// `CAST_INVALID_INPUT` on a string that is not one.
+    fn cast_string_operand_to_number(&self, args: &mut [Expr], input: &LogicalPlan) -> Result<()> {
+        let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
+        for i in 0..2 {
+            if is_string(&types[i]) && types[1 - i].is_numeric() {
+                args[i] = spark_cast(args[i].clone(), types[1 - i].clone(), CastMode::Ansi);
             }
         }
         Ok(())

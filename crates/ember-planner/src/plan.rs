@@ -96,6 +96,10 @@ pub struct PlannedQuery {
     pub generated_names: Vec<bool>,
     /// The metrics `observe` asks for, to compute after the query.
     pub observations: Vec<crate::observe::Observation>,
+    /// The query contexts of expressions that can fail while the query runs.
+    pub expression_origins: crate::expression_origins::ExpressionOrigins,
+    /// The hints met, as Spark's parsed plan prints them.
+    pub hints: Vec<String>,
 }
 
 impl PlannedQuery {
@@ -148,7 +152,7 @@ pub struct Planner<'a> {
     pub(crate) lambda_scope: Vec<(String, datafusion::arrow::datatypes::FieldRef)>,
     /// The `observe` metrics met while planning.
     pub(crate) observations: Vec<crate::observe::Observation>,
-    /// Plan ids whose columns a `zip` merged away (references to them fail).
+    /// Plan ids whose columns a `zip` or a union merged away (references to them fail).
     pub(crate) zipped_plan_ids: HashSet<i64>,
     /// The output columns of each relation planned so far, by plan id: a
     /// column reference tagged with any other id names a DataFrame outside
@@ -157,6 +161,10 @@ pub struct Planner<'a> {
     /// For the key column of a USING join, the plan ids of both sides' keys:
     /// references to a merged-away key resolve to it.
     pub(crate) using_key_plan_ids: HashMap<String, Vec<i64>>,
+    /// The query contexts of the expressions planned so far.
+    pub(crate) expression_origins: crate::expression_origins::ExpressionOrigins,
+    /// The hints met while planning (`'UnresolvedHint name, [parameters]`).
+    pub(crate) hints: Vec<String>,
 }
 
 impl<'a> Planner<'a> {
@@ -176,6 +184,8 @@ impl<'a> Planner<'a> {
             zipped_plan_ids: HashSet::new(),
             plan_outputs: HashMap::new(),
             using_key_plan_ids: HashMap::new(),
+            expression_origins: Default::default(),
+            hints: Vec::new(),
         }
     }
 
@@ -186,7 +196,9 @@ impl<'a> Planner<'a> {
         let names = self.spark_names(&plan);
         let generated_names = plan.schema().fields().iter().map(|f| self.info(f.name()).generated_name).collect();
         let observations = std::mem::take(&mut self.observations);
-        Ok(PlannedQuery { plan, names, generated_names, observations })
+        let expression_origins = std::mem::take(&mut self.expression_origins);
+        let hints = std::mem::take(&mut self.hints);
+        Ok(PlannedQuery { plan, names, generated_names, observations, expression_origins, hints })
     }
 
     /// The Spark names of a plan's output columns.
@@ -231,31 +243,34 @@ impl<'a> Planner<'a> {
                 };
                 self.project(input, &project.expressions)?
             }
-            RelType::Filter(filter) => {
-                let input = self.input(&filter.input)?;
-                let condition = filter
-                    .condition
-                    .as_ref()
-                    .ok_or_else(|| SparkError::illegal_argument("filter without a condition"))?;
-                let (predicate, _) = self.plan_expr(condition, &input)?;
-                LogicalPlanBuilder::from(input).filter(predicate)?.build()?
-            }
-            RelType::Sort(sort) => {
-                let input = self.input(&sort.input)?;
+            RelType::Filter(filter) => match self.filter_as_join_condition(filter) {
+                Some(joined) => joined,
+                None => {
+                    let condition = filter
+                        .condition
+                        .as_ref()
+                        .ok_or_else(|| SparkError::illegal_argument("filter without a condition"))?;
+                    self.with_missing_columns(&filter.input, |planner, input| {
+                        let (predicate, _) = planner.plan_expr(condition, &input)?;
+                        Ok(LogicalPlanBuilder::from(input).filter(predicate)?.build()?)
+                    })?
+                }
+            },
+            RelType::Sort(sort) => self.with_missing_columns(&sort.input, |planner, input| {
                 let exprs = sort
                     .order
                     .iter()
                     .map(|o| match ordinal_column(o, &input)? {
                         Some(column) => Ok(with_direction(column, o)),
-                        None => self.sort_order(o, &input),
+                        None => planner.sort_order(o, &input),
                     })
                     .collect::<Result<Vec<_>>>()?;
-                if sort.is_global == Some(false) {
+                Ok(if sort.is_global == Some(false) {
                     crate::partitioning::SortWithinPartitions::plan(input, exprs)
                 } else {
                     LogicalPlanBuilder::from(input).sort(exprs)?.build()?
-                }
-            }
+                })
+            })?,
             RelType::Limit(limit) => {
                 let input = self.input(&limit.input)?;
                 LogicalPlanBuilder::from(input).limit(0, Some(non_negative(limit.limit)?))?.build()?
@@ -335,6 +350,10 @@ impl<'a> Planner<'a> {
                 self.project_infos(input, columns)?
             }
             RelType::Deduplicate(dedup) => {
+                if dedup.within_watermark == Some(true) {
+                    let msg = "dropDuplicatesWithinWatermark is not supported with batch DataFrames/DataSets";
+                    return Err(SparkError::new(crate::ErrorKind::Analysis, "_LEGACY_ERROR_TEMP_3102", "", msg, &[("msg", msg.to_string())]));
+                }
                 let input = self.input(&dedup.input)?;
                 self.deduplicate(input, dedup)?
             }
@@ -348,7 +367,7 @@ impl<'a> Planner<'a> {
             }
             RelType::Join(join) => self.join(join)?,
             RelType::SetOp(set_op) => self.set_operation(set_op)?,
-            RelType::Hint(hint) => self.input(&hint.input)?,
+            RelType::Hint(hint) => self.hint(hint)?,
             RelType::WithRelations(with) => {
                 for reference in &with.references {
                     if let Some(plan_id) = reference.common.as_ref().and_then(|c| c.plan_id) {
@@ -501,6 +520,7 @@ impl<'a> Planner<'a> {
                 .as_deref()
                 .ok_or_else(|| SparkError::illegal_argument("withColumns without an expression"))?;
             let (expr, _) = self.plan_expr(expression, &input)?;
+            let expr = crate::column_metadata::with_spark_metadata(expr, alias.metadata.as_deref());
             let info = ColumnInfo { name: name.clone(), ..Default::default() };
             match columns.iter().position(|(_, i)| same_name(&i.name, &name, self.config.case_sensitive)) {
                 Some(pos) => columns[pos] = (expr, info),
@@ -1042,6 +1062,8 @@ impl<'a> Planner<'a> {
             left_exprs.push(side(l).alias(l.name()));
             right_exprs.push(side(r).alias(l.name()));
         }
+        let input_plan_ids: Vec<i64> =
+            [&left, &right].iter().flat_map(|side| side.schema().fields().iter()).flat_map(|f| self.info(f.name()).plan_ids).collect();
         let left = project_plan(left, left_exprs)?;
         let right = project_plan(right, right_exprs)?;
         let builder = LogicalPlanBuilder::from(left);
@@ -1053,7 +1075,15 @@ impl<'a> Planner<'a> {
             (_, true) => builder.union(right)?.build()?,
             (_, false) => builder.union_distinct(right)?.build()?,
         };
-        Ok(plan)
+        if op != SetOpType::Union {
+            return Ok(plan);
+        }
+        // Spark Connect resolves DataFrame references through a union as
+        // through a leaf: `df1.union(df2).select(df1.c)` fails, also with
+        // lenient resolution.
+        self.zipped_plan_ids.extend(input_plan_ids);
+        let columns = self.columns_of(&plan).into_iter().map(|(e, info)| (e, ColumnInfo { plan_ids: Vec::new(), ..info })).collect();
+        self.project_infos(plan, columns)
     }
 
     /// `left` completed with NULL columns for the columns only `aligned`

@@ -26,7 +26,10 @@ impl Planner<'_> {
             None => self.ctx.state().config().target_partitions(),
         };
         let source = SparkRange { start: range.start.unwrap_or(0), end: range.end, step: range.step, partitions };
-        let scan = LogicalPlanBuilder::scan("range", provider_as_source(Arc::new(source)), None)?.build()?;
+        // The scan is named by its bounds, so that plans (and cache keys) of
+        // different ranges differ.
+        let name = format!("Range ({}, {}, step={}, splits={partitions})", source.start, source.end, source.step);
+        let scan = LogicalPlanBuilder::scan(datafusion::common::TableReference::bare(name), provider_as_source(Arc::new(source)), None)?.build()?;
         let id = self.new_column("id");
         Ok(LogicalPlanBuilder::from(scan).project(vec![col(Column::new_unqualified("id")).alias(id)])?.build()?)
     }

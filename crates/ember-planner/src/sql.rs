@@ -18,6 +18,7 @@ pub mod commands;
 mod identifier;
 mod lateral;
 mod organize;
+mod origin;
 mod reshape;
 mod sample;
 mod table_argument;
@@ -62,7 +63,7 @@ pub fn parse_statement(sql: &str, arguments: &SqlArguments) -> Result<Statement>
         return Ok(Statement::Command(command));
     }
     let (mut parser, markers) = parser(sql)?;
-    let markers = Markers { arguments: arguments.clone(), positions: markers };
+    let markers = Markers { arguments: arguments.clone(), positions: markers, sql_text: sql.to_string() };
     let statement = parser.parse_statement().map_err(|e| parse_error(&e))?;
     // `VALUES (…), (…) AS t(a, b)` as a whole statement.
     let values_alias = match &statement {
@@ -277,6 +278,8 @@ struct Scope {
 struct Markers {
     arguments: SqlArguments,
     positions: Vec<Location>,
+    /// The statement's text, for the query contexts of its expressions.
+    sql_text: String,
 }
 
 impl Markers {
@@ -946,8 +949,8 @@ fn select_item(item: &ast::SelectItem) -> Result<connect::Expression> {
 /// Converts an expression.
 pub(crate) fn expression(e: &ast::Expr) -> Result<connect::Expression> {
     Ok(match e {
-        ast::Expr::Identifier(ident) => attribute(std::slice::from_ref(ident)),
-        ast::Expr::CompoundIdentifier(parts) => attribute(parts),
+        ast::Expr::Identifier(ident) => origin::with_sql_origin(attribute(std::slice::from_ref(ident)), e),
+        ast::Expr::CompoundIdentifier(parts) => origin::with_sql_origin(attribute(parts), e),
         ast::Expr::Nested(inner) => expression(inner)?,
         ast::Expr::Value(v) => match &v.value {
             ast::Value::Number(n, long) => number_literal(n, *long)?,
@@ -991,7 +994,7 @@ pub(crate) fn expression(e: &ast::Expr) -> Result<connect::Expression> {
                 ast::BinaryOperator::MyIntegerDivide | ast::BinaryOperator::DuckIntegerDivide => "div",
                 other => return Err(SparkError::unsupported(format!("operator {other}"))),
             };
-            function(name, vec![expression(left)?, expression(right)?])
+            origin::with_sql_origin(function(name, vec![expression(left)?, expression(right)?]), e)
         }
         ast::Expr::UnaryOp { op, expr: inner } => match op {
             ast::UnaryOperator::Not => function("not", vec![expression(inner)?]),

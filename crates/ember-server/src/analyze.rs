@@ -201,7 +201,9 @@ pub fn config(session: &Session, operation: Option<OpType>) -> Result<Vec<connec
                         Err(_) if silent => {}
                         result => result?,
                     },
-                    None => conf.unset(&kv.key),
+                    None if silent => {}
+                    // Spark's `RuntimeConfig.set` refuses a null value.
+                    None => return Err(SparkError::illegal_argument(format!("value cannot be null for key: {}", kv.key))),
                 }
             }
             vec![]

@@ -12,6 +12,7 @@ const SPARK_DEFAULTS: &[(&str, &str)] = &[
     ("spark.sql.ansi.enabled", "true"),
     ("spark.sql.caseSensitive", "false"),
     ("spark.sql.shuffle.partitions", "200"),
+    ("spark.sql.sources.partitionOverwriteMode", "STATIC"),
     ("spark.sql.timestampType", "TIMESTAMP_LTZ"),
     ("spark.sql.execution.arrow.maxRecordsPerBatch", "10000"),
     ("spark.sql.execution.arrow.pyspark.enabled", "false"),

@@ -26,8 +26,12 @@ pub fn to_status(err: &SparkError) -> Status {
         metadata.insert("messageParameters".to_string(), parameters);
     }
     let reason = classes.first().cloned().unwrap_or_default();
+    if !err.query_contexts.is_empty() {
+        // The client fetches the query contexts with `FetchErrorDetails`.
+        metadata.insert("errorId".to_string(), crate::error_details::keep(classes, err));
+    }
     let details = ErrorDetails::with_error_info(reason, "org.apache.spark", metadata);
-    Status::with_error_details(Code::Internal, abbreviate(&err.full_message()), details)
+    Status::with_error_details(Code::Internal, abbreviate(&err.message_with_context()), details)
 }
 
 /// gRPC clients refuse a response whose metadata (the status message and its

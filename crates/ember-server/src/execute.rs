@@ -8,6 +8,7 @@ use arrow::compute::cast;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::ipc::writer::StreamWriter;
 use datafusion::execution::SendableRecordBatchStream;
+use datafusion::physical_plan::ExecutionPlan;
 use datafusion::logical_expr::{LogicalPlan, LogicalPlanBuilder};
 use ember_planner::sql::{SqlArguments, Statement};
 use ember_planner::{PlannedQuery, Planner, SparkError};
@@ -120,14 +121,25 @@ fn input_of(input: &Option<Box<connect::Relation>>) -> Result<connect::Relation,
 
 /// Runs a plan; a result with Spark's partitioning comes partition by partition, as from Spark.
 async fn execute_in_order(session: &Session, plan: LogicalPlan) -> Result<SendableRecordBatchStream, SparkError> {
+    Ok(execute_physical(session, plan).await?.1)
+}
+
+/// [`execute_in_order`], also giving the physical plan (for its metrics).
+async fn execute_physical(session: &Session, plan: LogicalPlan) -> Result<(Arc<dyn ExecutionPlan>, SendableRecordBatchStream), SparkError> {
     let state = session.ctx.state();
     let physical = ember_planner::partitioning::in_partition_order(state.create_physical_plan(&plan).await?);
-    Ok(datafusion::physical_plan::execute_stream(physical, state.task_ctx())?)
+    let stream = datafusion::physical_plan::execute_stream(physical.clone(), state.task_ctx())?;
+    Ok((physical, stream))
 }
 
 /// Runs `relation` and collects at most `limit` rows, with Spark's names.
 async fn collect_limited(responder: &Responder<'_>, relation: &connect::Relation, limit: usize) -> Result<RecordBatch, SparkError> {
-    let planned = plan(responder.session, relation)?;
+    let mut planned = plan(responder.session, relation)?;
+    let origins = std::mem::take(&mut planned.expression_origins);
+    collect_planned(responder, planned, limit).await.map_err(|e| origins.attach(e))
+}
+
+async fn collect_planned(responder: &Responder<'_>, planned: PlannedQuery, limit: usize) -> Result<RecordBatch, SparkError> {
     let spark_schema = output_schema(&planned)?;
     let limited = LogicalPlanBuilder::from(planned.plan.clone()).limit(0, Some(limit))?.build()?;
     let mut batches = Vec::new();
@@ -146,12 +158,17 @@ async fn collect_limited(responder: &Responder<'_>, relation: &connect::Relation
 }
 
 async fn stream_query(responder: &Responder<'_>, mut planned: PlannedQuery, _tz: &str) -> Result<(), SparkError> {
+    let origins = std::mem::take(&mut planned.expression_origins);
+    stream_planned(responder, planned).await.map_err(|e| origins.attach(e))
+}
+
+async fn stream_planned(responder: &Responder<'_>, mut planned: PlannedQuery) -> Result<(), SparkError> {
     let spark_schema = output_schema(&planned)?;
     let observations = std::mem::take(&mut planned.observations);
     let schema_message = schema_proto(&spark_schema)?;
-    responder.op.push(responder.response(None, Some(schema_message.clone())));
+    responder.op.push(responder.response(None, Some(schema_message)));
     let max_rows = responder.session.conf.read().unwrap_or_else(|e| e.into_inner()).max_records_per_batch();
-    let mut stream = execute_in_order(responder.session, planned.plan).await?;
+    let (physical, mut stream) = execute_physical(responder.session, planned.plan).await?;
     let mut sent_any = false;
     let mut offset = 0i64;
     let cancel = responder.op.cancel_token();
@@ -173,13 +190,17 @@ async fn stream_query(responder: &Responder<'_>, mut planned: PlannedQuery, _tz:
                 b.start_offset = Some(offset);
             }
             offset += chunk.num_rows() as i64;
-            responder.push(message, Some(schema_message.clone()));
+            // The schema went ahead in its own response, as Spark sends it.
+            responder.push(message, None);
             sent_any = true;
         }
     }
     if !sent_any {
-        responder.push(arrow_batch(&RecordBatch::new_empty(spark_schema))?, Some(schema_message));
+        responder.push(arrow_batch(&RecordBatch::new_empty(spark_schema))?, None);
     }
+    let mut response = responder.response(None, None);
+    response.metrics = Some(crate::plan_metrics::plan_metrics(&physical));
+    responder.op.push(response);
     if !observations.is_empty() {
         let mut response = responder.response(None, None);
         response.observed_metrics = crate::observed::observed_metrics(&responder.session.ctx, observations).await?;
@@ -380,6 +401,12 @@ async fn execute_command(responder: &Responder<'_>, command: connect::Command) -
         Some(CommandType::WriteOperationV2(write)) => crate::table_writes::write_v2(responder.session, &write).await,
         Some(CommandType::RegisterFunction(function)) => register_function(responder.session, function),
         Some(CommandType::CheckpointCommand(checkpoint)) => {
+            let directory = responder.session.conf.read().unwrap_or_else(|e| e.into_inner()).get("spark.checkpoint.dir");
+            if !checkpoint.local && directory.is_none() {
+                // Spark's reliable checkpoint needs `spark.checkpoint.dir` (a server setting).
+                let message = "Checkpoint directory has not been set in the SparkContext";
+                return Err(SparkError::new(ember_planner::ErrorKind::Internal, "_LEGACY_ERROR_TEMP_3016", "", message, &[]));
+            }
             let relation_id = crate::cache::checkpoint(responder.session, &checkpoint).await?;
             let relation = Some(connect::CachedRemoteRelation { relation_id });
             responder.push(epr::ResponseType::CheckpointCommandResult(connect::CheckpointCommandResult { relation }), None);

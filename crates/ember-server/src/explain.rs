@@ -20,7 +20,8 @@ pub fn explain(session: &Session, planned: &PlannedQuery, mode: i32) -> Result<S
     let mode = ExplainMode::try_from(mode).unwrap_or(ExplainMode::Simple);
     Ok(match mode {
         ExplainMode::Extended => format!(
-            "== Parsed Logical Plan ==\n{}\n\n== Analyzed Logical Plan ==\n{}\n{}\n\n== Optimized Logical Plan ==\n{}\n\n== Physical Plan ==\n{}\n",
+            "== Parsed Logical Plan ==\n{}{}\n\n== Analyzed Logical Plan ==\n{}\n{}\n\n== Optimized Logical Plan ==\n{}\n\n== Physical Plan ==\n{}\n",
+            planned.hints.iter().map(|hint| format!("{hint}\n")).collect::<String>(),
             planned.plan.display_indent(),
             output_line(planned),
             planned.plan.display_indent_schema(),

@@ -237,15 +237,16 @@ impl SparkConnectService for EmberService {
     }
 
     async fn fetch_error_details(&self, request: Request<connect::FetchErrorDetailsRequest>) -> Result<Response<connect::FetchErrorDetailsResponse>, Status> {
-        // Errors carry all their details in the status itself, so there is
-        // nothing more to fetch.
+        // Errors with query contexts are kept for this fetch; the others
+        // carry all their details in the status itself.
         let request = request.into_inner();
         let session = self.session(&request.user_context, &request.session_id)?;
+        let errors: Vec<_> = crate::error_details::take(&request.error_id).into_iter().collect();
         Ok(Response::new(connect::FetchErrorDetailsResponse {
             server_side_session_id: session.server_side_session_id.clone(),
             session_id: session.session_id.clone(),
-            root_error_idx: None,
-            errors: vec![],
+            root_error_idx: (!errors.is_empty()).then_some(0),
+            errors,
         }))
     }
 

@@ -115,7 +115,7 @@ pub enum Command {
 /// general statement parser.
 pub fn parse(sql: &str, arguments: &SqlArguments) -> Result<Option<Command>> {
     let (parser, positions) = super::parser(sql)?;
-    let mut cursor = Cursor { parser, sql, markers: Some(Markers { arguments: arguments.clone(), positions }) };
+    let mut cursor = Cursor { parser, sql, markers: Some(Markers { arguments: arguments.clone(), positions, sql_text: sql.to_string() }) };
     let Some(command) = cursor.command()? else {
         return Ok(None);
     };

@@ -1,0 +1,113 @@
+"""DataFrame methods of issue 3 that no other test file covers, checked
+against Spark: colRegex, the multiset set operations, isEmpty,
+toLocalIterator, checkpoint, sameSemantics/semanticHash, case-insensitive
+resolution (spark.sql.caseSensitive), non-ANSI arithmetic and casts, joins
+with broadcasting switched off, and the metrics an action reports."""
+
+from pyspark.sql import functions as F
+
+from conftest import conf
+
+
+def test_col_regex(spark, golden):
+    df = spark.createDataFrame([(1, 2, 3)], ["a1", "a2", "b"])
+    golden.check_df(df.select(df.colRegex("`a.*`")), "prefix")
+    golden.check_df(df.select(df.colRegex("`(A|b)[0-9]*`")), "alternatives_ignoring_case")
+    golden.check_df(df.select(df.colRegex("b")), "plain_name")
+
+
+def test_multiset_operations(spark, golden):
+    left = spark.createDataFrame([(1,), (1,), (2,), (3,), (None,)], "x int")
+    right = spark.createDataFrame([(1,), (3,), (3,), (None,)], "x int")
+    golden.check_df(left.intersect(right).orderBy("x"), "intersect")
+    golden.check_df(left.intersectAll(right).orderBy("x"), "intersect_all")
+    golden.check_df(left.subtract(right).orderBy("x"), "subtract")
+    golden.check_df(left.exceptAll(right).orderBy("x"), "except_all")
+
+
+def test_is_empty_and_local_iterator(spark, golden):
+    df = spark.range(8, numPartitions=4)
+    golden.check("is_empty", [df.isEmpty(), df.filter("id > 100").isEmpty()])
+    golden.check_rows(list(df.toLocalIterator()), "iterator")
+    golden.check_rows(list(df.toLocalIterator(prefetchPartitions=True)), "prefetched")
+    golden.check_rows(list(spark.range(3, numPartitions=4).toLocalIterator()), "empty_partitions")
+
+
+def test_checkpoint_and_semantics(spark, golden):
+    df = spark.range(5).withColumn("sq", F.col("id") * F.col("id"))
+    # A reliable checkpoint needs the server's spark.checkpoint.dir, unset here.
+    golden.check_error(lambda: df.checkpoint(), "checkpoint_without_directory")
+    golden.check_df(df.localCheckpoint(eager=False).orderBy("id"), "lazy_local_checkpoint")
+    same = spark.range(5).withColumn("sq", F.col("id") * F.col("id"))
+    other = spark.range(6).withColumn("sq", F.col("id") * F.col("id"))
+    golden.check("same_semantics", [df.sameSemantics(same), df.sameSemantics(other)])
+    golden.check("semantic_hash_equal", df.semanticHash() == same.semanticHash())
+
+
+def test_case_sensitivity(spark, golden):
+    df = spark.createDataFrame([(1, 2)], ["Id", "value"])
+    golden.check_df(df.select("ID", "VALUE"), "insensitive")
+    with conf(spark, "spark.sql.caseSensitive", "true"):
+        golden.check_error(lambda: df.select("ID").collect(), "sensitive")
+        golden.check_df(df.select("Id"), "sensitive_exact")
+
+
+def test_non_ansi_mode(spark, golden):
+    df = spark.createDataFrame([(1, "12", 2147483647)], "a int, s string, big int")
+    with conf(spark, "spark.sql.ansi.enabled", "false"):
+        golden.check_df(
+            df.select(
+                (F.col("a") / 0).alias("div"),
+                (F.col("a") % 0).alias("mod"),
+                F.col("s").cast("int").alias("ok"),
+                F.lit("abc").cast("int").alias("bad"),
+                (F.col("big") + 1).alias("wrapped"),
+                F.element_at(F.array(F.lit(1)), 5).alias("outside"),
+            ),
+            "legacy",
+        )
+    golden.check_error(lambda: df.select(F.lit("abc").cast("int")).collect(), "ansi")
+
+
+def test_join_without_broadcast(spark, golden):
+    left = spark.range(20).withColumn("l", F.col("id") % 3)
+    right = spark.range(10, 30).withColumn("r", F.col("id") % 4)
+    with conf(spark, "spark.sql.autoBroadcastJoinThreshold", "-1"):
+        golden.check_df(left.join(right, "id").orderBy("id"), "inner")
+        golden.check_df(left.join(right, "id", "full").orderBy("id"), "full")
+
+
+def test_action_reports_plan_metrics(spark):
+    df = spark.range(100).repartition(10).groupBy("id").count()
+    assert df.executionInfo is None
+    df.collect()
+    root, graph = df.executionInfo.metrics.extract_graph()
+    assert root in graph
+    assert len(graph) > 2
+
+
+def test_cached_range_is_not_reused_for_another_range(spark, golden):
+    five = spark.range(5)
+    five.cache()
+    try:
+        golden.check("counts", [five.count(), spark.range(6).count(), spark.range(6).is_cached])
+    finally:
+        five.unpersist()
+
+
+def test_to_arrow_and_transform(spark, golden):
+    df = spark.createDataFrame([(1, "a", 1.5), (2, None, None)], "i int, s string, d double")
+    table = df.toArrow()
+    golden.check("arrow", {"schema": str(table.schema), "rows": table.to_pylist()})
+
+    def with_double(frame, factor):
+        return frame.withColumn("twice", F.col("i") * factor)
+
+    golden.check_df(df.transform(with_double, 2).orderBy("i"), "transform")
+
+
+def test_column_metadata(spark, golden):
+    df = spark.createDataFrame([("x",)], ["a"]).withMetadata("a", {"foo": "bar"})
+    golden.check_df(df, "with_metadata")
+    golden.check_df(df.select(F.col("a").alias("a", metadata={})), "cleared_by_alias")
+    golden.check_df(spark.range(2).select(F.col("id").alias("x", metadata={"k": 1})), "alias_metadata")

@@ -1,0 +1,84 @@
+"""DataFrame-tagged references as Spark Connect resolves them: `df["*"]`
+after joins (USING keys, a DataFrame derived from the other side, the same
+DataFrame on both sides), references through a union, and the keys of
+USING outer joins."""
+
+import pytest
+from pyspark.sql import Row
+from pyspark.sql import functions as F
+
+from conftest import conf
+
+
+def test_dataframe_star_after_joins(spark, golden):
+    df1 = spark.createDataFrame([{"a": 1}])
+    df2 = spark.createDataFrame([{"a": 1, "b": "v"}])
+    df3 = df2.withColumnsRenamed({"a": "x", "b": "y"})
+    for label, joined in [
+        ("cross", df1.join(df2)),
+        ("cross_then_column", df1.join(df2).withColumn("c", F.lit(0))),
+        ("using", df1.join(df2, "a")),
+        ("using_then_column", df1.join(df2, "a").withColumn("c", F.lit(0))),
+    ]:
+        golden.check_df(joined.select(df1["*"]), f"{label}_left")
+        golden.check_df(joined.select(df2["*"]), f"{label}_right")
+    derived = df2.join(df3)
+    golden.check_df(derived.select(df2["*"]), "derived_left")
+    golden.check_df(derived.select(df3["*"]), "derived_right")
+
+
+def test_dataframe_star_errors(spark, golden):
+    cdf1 = spark.createDataFrame([Row(a=1, b=2, c=3)])
+    cdf2 = spark.createDataFrame([Row(a=2, b=0)])
+    golden.check_error(lambda: cdf1.select(cdf1.a).select(cdf1["*"]).schema, "dropped")
+    golden.check_error(lambda: cdf1.withColumn("a", F.lit(0)).select(cdf1["*"]).schema, "replaced")
+    golden.check_error(lambda: cdf1.select(cdf2["*"]).schema, "other_dataframe")
+    golden.check_error(lambda: cdf1.join(cdf1).select(cdf1["*"]).schema, "both_sides")
+
+
+def test_reference_through_a_union(spark, golden):
+    df1 = spark.sql("SELECT 1 AS c")
+    df2 = spark.sql("SELECT 2 AS c")
+    golden.check_error(lambda: df1.union(df2).select(df1.c).collect(), "left_side")
+    golden.check_error(lambda: df1.unionByName(df2).select(df2.c).collect(), "right_side")
+    unioned = df1.union(df2)
+    golden.check_df(unioned.select(unioned.c).orderBy("c"), "union_itself")
+    with conf(spark, "spark.sql.analyzer.strictDataFrameColumnResolution", "false"):
+        golden.check_error(lambda: df1.union(df2).select(df1.c).collect(), "left_side_lenient")
+    left = spark.sql("SELECT 1 AS c UNION ALL SELECT 2 AS c")
+    right = spark.sql("SELECT 2 AS c UNION ALL SELECT 3 AS c")
+    golden.check_df(left.intersect(right).select(left.c), "through_intersect")
+
+
+def test_using_outer_join_keys(spark, golden):
+    df1 = spark.createDataFrame([(1, "a"), (2, "b")], ["k", "v1"])
+    df2 = spark.createDataFrame([(2, "x"), (3, "y")], ["k", "v2"])
+    golden.check_df(df1.join(df2, "k", "left").select(df1["k"], df2["k"], "v1", "v2").orderBy("v1"), "left")
+    golden.check_df(df1.join(df2, "k", "right").select(df1["k"], df2["k"], "v2").orderBy("v2"), "right")
+    golden.check_df(
+        df1.join(df2, "k", "full").select("k", df1["k"], df2["k"]).orderBy(F.col("k").asc_nulls_first()), "full"
+    )
+
+
+def test_cross_join_check_after_filters_move_into_joins(spark, golden):
+    left = spark.range(3).toDF("a")
+    right = spark.range(3).toDF("b")
+    with conf(spark, "spark.sql.crossJoin.enabled", "false"):
+        golden.check_df(left.join(right).where(left.a == right.b).orderBy("a"), "filter_becomes_condition")
+        with pytest.raises(Exception) as failure:
+            left.join(right).where(left.a > 1).collect()
+        # Only the class: the message parameters hold the plans with their ids.
+        golden.check("filter_on_one_side", {"class": type(failure.value).__name__, "condition": failure.value.getCondition()})
+
+
+def test_missing_columns_recovered_below_a_projection(spark, golden):
+    df = spark.range(10).withColumn("v", F.col("id") + 1)
+    golden.check_df(df.select(df.v).sort(df.id.desc()), "sort_by_dropped_dataframe_column")
+    tab = spark.sql("SELECT * FROM VALUES (1, 'a'), (2, 'b'), (3, 'c') AS tab(t, i)")
+    golden.check_df(tab.select("i").where(F.col("t") > 1).orderBy("i"), "filter_by_dropped_column")
+    golden.check_df(tab.select("i").orderBy(F.col("t").desc()), "sort_by_dropped_column")
+    golden.check_error(lambda: tab.select("i").where(F.col("zz") > 1).collect(), "still_unresolved")
+
+
+def test_drop_duplicates_within_watermark_needs_a_stream(spark, golden):
+    golden.check_error(lambda: spark.range(3).dropDuplicatesWithinWatermark().collect())
