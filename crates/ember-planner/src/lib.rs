@@ -53,6 +53,7 @@ mod python_data_source;
 mod python_udf;
 mod repartition;
 mod python_udtf;
+mod recursive_cte;
 pub mod sql;
 mod sql_grouping;
 mod sql_window;

@@ -140,7 +140,7 @@ pub struct Planner<'a> {
     pub(crate) references: HashMap<i64, connect::Relation>,
     /// DataFrames that `spark.sql(query, df=df)` names in its query text
     /// (`WithRelations` references that are aliases), by lower-case name.
-    query_views: HashMap<String, connect::Relation>,
+    pub(crate) query_views: HashMap<String, connect::Relation>,
     /// The inputs of the queries enclosing the subquery being planned,
     /// innermost last: where a correlated column reference resolves.
     pub(crate) outer_inputs: Vec<LogicalPlan>,
@@ -386,6 +386,7 @@ impl<'a> Planner<'a> {
             RelType::Zip(zip) => self.zip(zip)?,
             RelType::CachedRemoteRelation(relation) => self.cached_remote_relation(relation)?,
             RelType::Parse(parse) => self.parse_relation(parse)?,
+            RelType::Extension(any) => self.extension(any)?,
             other => {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));
             }

@@ -18,6 +18,7 @@ pub mod commands;
 mod identifier;
 mod lateral;
 mod organize;
+mod recursive;
 mod reshape;
 mod sample;
 mod table_argument;
@@ -270,6 +271,9 @@ struct Scope {
     subqueries: Vec<connect::Relation>,
     ctes: Vec<(String, connect::Relation)>,
     markers: Markers,
+    /// The recursive CTE the query being translated reads under a pushable
+    /// `LIMIT`, and the rows it needs.
+    pushed_limit: Option<(String, i64)>,
 }
 
 /// A statement's parameter values and where its `?` markers are.
@@ -470,14 +474,14 @@ fn literal(literal_type: connect::expression::literal::LiteralType) -> connect::
 
 fn query_relation(query: &ast::Query) -> Result<connect::Relation> {
     let Some(with) = &query.with else { return query_body(query) };
-    if with.recursive {
-        return Err(SparkError::unsupported("recursive common table expressions"));
-    }
     let outer_ctes = Scope::with(|scope| scope.ctes.len())
         .ok_or_else(|| SparkError::unsupported("WITH in expression strings"))?;
     let result = (|| {
         for cte in &with.cte_tables {
-            let relation = aliased(query_relation(&cte.query)?, &cte.alias);
+            let relation = match with.recursive {
+                true => recursive::common_table(cte)?,
+                false => aliased(query_relation(&cte.query)?, &cte.alias),
+            };
             Scope::with(|scope| scope.ctes.push((cte.alias.name.value.clone(), relation)));
         }
         query_body(query)
@@ -488,7 +492,11 @@ fn query_relation(query: &ast::Query) -> Result<connect::Relation> {
 
 /// A query without its `WITH` clause.
 fn query_body(query: &ast::Query) -> Result<connect::Relation> {
-    let mut relation = set_expr(&query.body)?;
+    let pushed = recursive::pushable_limit(query);
+    let outer = Scope::with(|scope| std::mem::replace(&mut scope.pushed_limit, pushed)).flatten();
+    let relation = set_expr(&query.body);
+    Scope::with(|scope| scope.pushed_limit = outer);
+    let mut relation = relation?;
     if let Some(order_by) = &query.order_by {
         if let ast::OrderByKind::Expressions(exprs) = &order_by.kind {
             relation = sort(relation, exprs)?;
@@ -841,7 +849,7 @@ fn table_factor(factor: &ast::TableFactor) -> Result<connect::Relation> {
 /// The table, view or common table expression called `name`.
 fn named_relation(name: &ast::ObjectName) -> connect::Relation {
     if let Some(cte) = Some(name).filter(|n| n.0.len() == 1).and_then(|n| Scope::cte(&n.to_string())) {
-        return cte;
+        return recursive::with_pushed_limit(cte, &name.to_string());
     }
     rel(RelType::Read(connect::Read {
         is_streaming: false,
