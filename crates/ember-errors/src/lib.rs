@@ -164,6 +164,17 @@ impl SparkError {
         )
     }
 
+    /// `[UNRESOLVED_ROUTINE]`: no function called `name` (as written, unquoted).
+    pub fn unresolved_routine(name: &str) -> Self {
+        Self::new(
+            ErrorKind::Analysis,
+            "UNRESOLVED_ROUTINE",
+            "42883",
+            format!("Cannot resolve routine `{name}` on search path {SEARCH_PATH}."),
+            &[("routineName", format!("`{name}`")), ("searchPath", SEARCH_PATH.to_string())],
+        )
+    }
+
     /// `[TABLE_OR_VIEW_NOT_FOUND]`.
     pub fn table_not_found(name: &str) -> Self {
         let relation_name = quote_name_parts(name);

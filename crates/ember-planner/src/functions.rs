@@ -101,6 +101,7 @@ impl Planner<'_> {
             Ok((binary_expr(left, op, right), format!("({} {symbol} {})", names[0], names[1])))
         };
         if lower == "try_mod" && !distinct {
+            expect_args(name, &args, 2)?;
             self.coerce_string_operands(&mut args, input)?;
             return self.try_mod(&args, &names, input);
         }
@@ -517,18 +518,7 @@ impl Planner<'_> {
         if let Some(udf) = self.catalog.python_function(name) {
             return self.call_python_udf(&udf, args, names, input);
         }
-        Err(SparkError::new(
-            ErrorKind::Analysis,
-            "UNRESOLVED_ROUTINE",
-            "42883",
-            format!(
-                "Cannot resolve routine `{name}` on search path [`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]."
-            ),
-            &[
-                ("routineName", format!("`{name}`")),
-                ("searchPath", crate::error::SEARCH_PATH.to_string()),
-            ],
-        ))
+        Err(SparkError::unresolved_routine(name))
     }
 }
 

@@ -123,8 +123,11 @@ pub async fn run(session: &Session, catalog: &connect::Catalog) -> Result<Record
         CatType::RefreshTable(t) => {
             // Spark resolves the name as a relation (temp views too).
             crate::execute::plan(session, &named_table(&t.table_name))?;
+            crate::cache::refresh_table(session, &split_name_parts(&t.table_name))?;
             Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))
         }
+        // Reads list a path's files each time; cached relations over it keep their rows.
+        CatType::RefreshByPath(_) => Ok(RecordBatch::new_empty(Arc::new(Schema::empty()))),
         CatType::RecoverPartitions(t) => {
             command(session, Command::RepairTable { name: split_name_parts(&t.table_name), recover: true }).await
         }
@@ -159,6 +162,8 @@ pub async fn run(session: &Session, catalog: &connect::Catalog) -> Result<Record
             Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))
         }
         CatType::FunctionExists(f) => bool_value(crate::function_catalog::function_exists(session, &f.function_name)),
+        CatType::ListFunctions(list) => crate::function_catalog::list_functions(session, list.pattern.as_deref()),
+        CatType::GetFunction(get) => crate::function_catalog::get_function(session, &split_name_parts(&get.function_name)),
         CatType::ClearCache(_) => {
             session.cache.clear();
             Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))

@@ -1,15 +1,43 @@
-//! `spark.catalog.functionExists`: a function exists when the planner
-//! resolves a call of it, so the answer covers exactly the built-in
-//! functions Ember has and the session's registered UDFs.
+//! The functions a session can call, as `SHOW FUNCTIONS`, `DESCRIBE
+//! FUNCTION`, `CREATE TEMPORARY FUNCTION` and `spark.catalog`'s
+//! `listFunctions`/`getFunction`/`functionExists` see them.
+//!
+//! The built-in functions are the names of Spark 4.3's function registry
+//! (`spark_functions.json`: name, class and usage, recorded from Spark's
+//! `listFunctions`) that Ember's planner resolves: a function exists when
+//! a call of it plans, so the answers cover exactly the functions Ember has.
+//! The session's functions are those registered with `spark.udf.register`.
 
-use ember_planner::SparkError;
+use std::sync::{Arc, OnceLock};
+
+use arrow::array::{ArrayRef, BooleanArray, ListArray, RecordBatch, StringArray};
+use arrow::datatypes::{DataType, Field, Schema};
+use ember_planner::{ErrorKind, SparkError};
 use ember_protocol::connect::{self, expression::ExprType, relation::RelType};
 
 use crate::session::Session;
+use crate::sql_commands::matches_pattern;
+
+/// Spark 4.3's built-in functions: `[name, class (null for syntax), usage]`.
+const SPARK_FUNCTIONS: &str = include_str!("spark_functions.json");
+
+/// The class Spark shows for a function registered from Python.
+const PYTHON_FUNCTION_CLASS: &str = "org.apache.spark.sql.execution.python.UserDefinedPythonFunction";
+
+/// One function as the catalog describes it.
+#[derive(Debug, Clone, PartialEq)]
+struct FunctionInfo {
+    name: String,
+    class_name: Option<String>,
+    usage: String,
+    /// Registered in the session (`spark.udf.register`), not built in.
+    registered: bool,
+}
 
 /// Whether `name` is a function a query of this session can call: a call
-/// of it without arguments or with one resolves to something other than
-/// `UNRESOLVED_ROUTINE` (generators, say, are only recognised with arguments).
+/// of it with up to three arguments resolves to something other than
+/// `UNRESOLVED_ROUTINE` (some functions are only recognised with the
+/// arguments they take).
 pub fn function_exists(session: &Session, name: &str) -> bool {
     let one = connect::Expression {
         common: None,
@@ -18,13 +46,7 @@ pub fn function_exists(session: &Session, name: &str) -> bool {
             literal_type: Some(connect::expression::literal::LiteralType::Integer(1)),
         })),
     };
-    [vec![], vec![one]].into_iter().any(|arguments| resolves(session, name, arguments))
-}
-
-/// Whether planning `name(arguments…)` finds the function. Any other
-/// failure (wrong arguments) still found it.
-fn resolves(session: &Session, name: &str, arguments: Vec<connect::Expression>) -> bool {
-    let call = connect::Expression {
+    let call = |arguments: Vec<connect::Expression>| connect::Expression {
         common: None,
         expr_type: Some(ExprType::UnresolvedFunction(connect::expression::UnresolvedFunction {
             function_name: name.to_string(),
@@ -32,9 +54,198 @@ fn resolves(session: &Session, name: &str, arguments: Vec<connect::Expression>) 
             ..Default::default()
         })),
     };
+    if (0..=6).any(|count| resolves(session, call(vec![one.clone(); count]))) {
+        return true;
+    }
+    // Some functions are only recognised with arguments of their types, or
+    // as window functions; a lambda fails for unknown names too, so the
+    // higher-order forms must plan.
+    let word = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let probe = |form: &str| ember_planner::sql::parse_expression(&form.replace("{f}", name)).ok();
+    let higher_order = ["{f}(array(1), x -> true)", "{f}(array(1), 0, (a, x) -> a)", "{f}(map(1, 1), (k, v) -> true)", "{f}(array(1), array(1), (x, y) -> x)", "{f}(map(1, 1), map(1, 1), (k, a, b) -> k)"];
+    let typed = [
+        "{f}() OVER (ORDER BY 1)", "{f}(1) OVER (ORDER BY 1)", "{f}(array(1))", "{f}(array(1), 1)", "{f}(array(1), array(1))",
+        "{f}(map(1, 1), 1)", "{f}('a')", "{f}('a', 'a')", "{f}('a', 'a', 'a')",
+    ];
+    word && (higher_order.iter().filter_map(|form| probe(form)).any(|call| plan_probe(session, call).is_ok_and(|planned| planned.is_ok()))
+        || typed.iter().filter_map(|form| probe(form)).any(|call| resolves(session, call)))
+}
+
+/// Whether planning `call` finds its function. Any other failure (wrong
+/// arguments) still found it, and so does a panic while planning a call
+/// with unfitting arguments (a planner bug).
+fn resolves(session: &Session, call: connect::Expression) -> bool {
+    !matches!(plan_probe(session, call), Ok(Err(SparkError { error_class, .. })) if error_class == "UNRESOLVED_ROUTINE")
+}
+
+/// Plans `SELECT call`; `Err` when planning panicked.
+fn plan_probe(session: &Session, call: connect::Expression) -> std::thread::Result<Result<(), SparkError>> {
     let probe = connect::Relation {
         common: None,
         rel_type: Some(RelType::Project(Box::new(connect::Project { input: None, expressions: vec![call] }))),
     };
-    !matches!(crate::execute::plan(session, &probe), Err(SparkError { error_class, .. }) if error_class == "UNRESOLVED_ROUTINE")
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::execute::plan(session, &probe).map(|_| ())))
+}
+
+/// Spark's built-in functions that Ember has, by name. Operators that are
+/// only SQL syntax (`!=`, `<>`, `||`, `CASE`; no class) are kept: the SQL
+/// parser takes them. Computed once per server (built-ins never change).
+fn builtin_functions(session: &Session) -> &'static [FunctionInfo] {
+    static BUILTINS: OnceLock<Vec<FunctionInfo>> = OnceLock::new();
+    BUILTINS.get_or_init(|| {
+        let entries: Vec<(String, Option<String>, String)> = serde_json::from_str(SPARK_FUNCTIONS).unwrap_or_default();
+        entries
+            .into_iter()
+            .filter(|(name, class_name, _)| class_name.is_none() || function_exists(session, name))
+            .map(|(name, class_name, usage)| FunctionInfo { name, class_name, usage, registered: false })
+            .collect()
+    })
+}
+
+/// The session's registered functions.
+fn registered_functions(session: &Session) -> Vec<FunctionInfo> {
+    session
+        .function_names()
+        .into_iter()
+        .map(|name| FunctionInfo { name, class_name: Some(PYTHON_FUNCTION_CLASS.to_string()), usage: "N/A.".to_string(), registered: true })
+        .collect()
+}
+
+/// The functions `SHOW [USER|SYSTEM|ALL] FUNCTIONS` lists (`scope` upper
+/// case), matching `pattern`, sorted by name.
+fn listed(session: &Session, scope: Option<&str>, pattern: Option<&str>) -> Vec<FunctionInfo> {
+    let mut functions: Vec<FunctionInfo> = Vec::new();
+    if scope != Some("USER") {
+        functions.extend(builtin_functions(session).iter().cloned());
+    }
+    if scope != Some("SYSTEM") {
+        functions.extend(registered_functions(session));
+    }
+    functions.retain(|f| pattern.is_none_or(|p| matches_pattern(p, &f.name)));
+    functions.sort_by(|a, b| a.name.cmp(&b.name));
+    functions.dedup_by(|a, b| a.name == b.name);
+    functions
+}
+
+/// The function `name` resolves to: a registered one first (as Spark's
+/// temporary functions shadow built-ins), else a built-in.
+fn lookup(session: &Session, name: &[String]) -> Result<FunctionInfo, SparkError> {
+    let written = name.join(".");
+    let [single] = name else { return Err(SparkError::unresolved_routine(&written)) };
+    registered_functions(session)
+        .into_iter()
+        .find(|f| f.name.eq_ignore_ascii_case(single))
+        .or_else(|| builtin_functions(session).iter().find(|f| f.name.eq_ignore_ascii_case(single)).cloned())
+        .ok_or_else(|| SparkError::unresolved_routine(single))
+}
+
+/// `SHOW [USER|SYSTEM|ALL] FUNCTIONS [[LIKE] 'pattern']`: one `function` column.
+pub fn show_functions(session: &Session, scope: Option<&str>, pattern: Option<&str>) -> Result<RecordBatch, SparkError> {
+    let names: Vec<String> = listed(session, scope, pattern).into_iter().map(|f| f.name).collect();
+    let schema = Arc::new(Schema::new(vec![Field::new("function", DataType::Utf8, false)]));
+    Ok(RecordBatch::try_new(schema, vec![Arc::new(StringArray::from(names)) as ArrayRef])?)
+}
+
+/// `DESCRIBE FUNCTION [EXTENDED] name`: rows of `function_desc`. Ember has
+/// no extended usage (examples) for built-ins, so `EXTENDED` adds a row
+/// only for registered functions, as Spark's "No example/argument" text.
+pub fn describe_function(session: &Session, name: &[String], extended: bool) -> Result<RecordBatch, SparkError> {
+    let function = lookup(session, name)?;
+    let shown_name = match function.registered {
+        true => format!("spark_catalog.session.{}", function.name),
+        false => function.name.clone(),
+    };
+    let mut rows = vec![
+        format!("Function: {shown_name}"),
+        format!("Class: {}", function.class_name.clone().unwrap_or_else(|| "N/A.".to_string())),
+        format!("Usage: {}", function.usage),
+    ];
+    if extended && function.registered {
+        rows.push(format!("Extended Usage:\n    No example/argument for {}.\n", function.name));
+    }
+    let schema = Arc::new(Schema::new(vec![Field::new("function_desc", DataType::Utf8, false)]));
+    Ok(RecordBatch::try_new(schema, vec![Arc::new(StringArray::from(rows)) as ArrayRef])?)
+}
+
+/// `CREATE [OR REPLACE] [TEMPORARY] FUNCTION name AS 'class'`: Ember runs no
+/// JVM classes, so a temporary function fails as Spark's does for a class it
+/// cannot load (after the name check), and persistent ones are unsupported.
+pub fn create_function(session: &Session, name: &[String], temporary: bool, or_replace: bool, class_name: &str) -> Result<(), SparkError> {
+    if !temporary {
+        return Err(SparkError::unsupported(format!("CREATE FUNCTION of the JVM class {class_name}")));
+    }
+    let [qualifier @ .., function] = name else { return Err(SparkError::unresolved_routine("")) };
+    if !qualifier.is_empty() {
+        let qualifier = ember_planner::error::quote_name_parts(&qualifier.join("."));
+        return Err(SparkError::new(
+            ErrorKind::Parse,
+            "INVALID_TEMP_OBJ_QUALIFIER",
+            "42602",
+            format!("Temporary FUNCTION `{function}` cannot be qualified with {qualifier}. Temporary objects can only be qualified with SESSION or SYSTEM.SESSION."),
+            &[("objectName", format!("`{function}`")), ("objectType", "FUNCTION".to_string()), ("qualifier", qualifier.clone())],
+        ));
+    }
+    if !or_replace && registered_functions(session).iter().any(|f| f.name.eq_ignore_ascii_case(function)) {
+        return Err(SparkError::new(
+            ErrorKind::Analysis,
+            "ROUTINE_ALREADY_EXISTS",
+            "42723",
+            format!("Cannot create the routine `{function}` because a routine of that name already exists."),
+            &[("routineName", format!("`{function}`")), ("newRoutineType", "routine".into()), ("existingRoutineType", "routine".into())],
+        ));
+    }
+    Err(SparkError::new(
+        ErrorKind::Analysis,
+        "CANNOT_LOAD_FUNCTION_CLASS",
+        "46103",
+        format!("Cannot load class {class_name} when registering the function `{function}`, please make sure it is on the classpath."),
+        &[("className", class_name.to_string()), ("functionName", format!("`{function}`"))],
+    ))
+}
+
+/// `spark.catalog.listFunctions([db[, pattern]])`: every function of the session.
+pub fn list_functions(session: &Session, pattern: Option<&str>) -> Result<RecordBatch, SparkError> {
+    functions_batch(&listed(session, None, pattern))
+}
+
+/// `spark.catalog.getFunction(name)`.
+pub fn get_function(session: &Session, name: &[String]) -> Result<RecordBatch, SparkError> {
+    functions_batch(&[lookup(session, name)?])
+}
+
+/// Rows of name, catalog, namespace, description, className, isTemporary:
+/// built-in and session functions have no catalog or namespace.
+fn functions_batch(functions: &[FunctionInfo]) -> Result<RecordBatch, SparkError> {
+    let element = Arc::new(Field::new("element", DataType::Utf8, true));
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("name", DataType::Utf8, true),
+        Field::new("catalog", DataType::Utf8, true),
+        Field::new("namespace", DataType::List(element.clone()), true),
+        Field::new("description", DataType::Utf8, true),
+        Field::new("className", DataType::Utf8, true),
+        Field::new("isTemporary", DataType::Boolean, false),
+    ]));
+    let count = functions.len();
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from_iter_values(functions.iter().map(|f| f.name.as_str()))),
+        Arc::new(StringArray::from(vec![None::<&str>; count])),
+        Arc::new(ListArray::new_null(element, count)),
+        Arc::new(StringArray::from_iter_values(functions.iter().map(|f| f.usage.as_str()))),
+        Arc::new(StringArray::from(functions.iter().map(|f| f.class_name.clone()).collect::<Vec<_>>())),
+        Arc::new(BooleanArray::from(vec![true; count])),
+    ];
+    Ok(RecordBatch::try_new(schema, columns)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recorded_functions_parse() {
+        let entries: Vec<(String, Option<String>, String)> = serde_json::from_str(SPARK_FUNCTIONS).unwrap();
+        assert!(entries.len() > 500);
+        assert!(entries.iter().any(|(name, class, _)| name == "abs" && class.as_deref() == Some("org.apache.spark.sql.catalyst.expressions.Abs")));
+        assert!(entries.windows(2).all(|w| w[0].0 < w[1].0));
+    }
 }

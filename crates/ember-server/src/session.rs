@@ -175,6 +175,11 @@ impl Session {
         self.python_data_sources.write().unwrap_or_else(|e| e.into_inner()).insert(key, source);
     }
 
+    /// The names of the session's registered functions, as registered.
+    pub fn function_names(&self) -> Vec<String> {
+        self.python_functions.read().unwrap_or_else(|e| e.into_inner()).values().map(|f| f.function_name.clone()).collect()
+    }
+
     /// Drops a session function; returns whether it existed.
     pub fn drop_function(&self, name: &str) -> bool {
         self.python_functions.write().unwrap_or_else(|e| e.into_inner()).remove(&name.to_lowercase()).is_some()
