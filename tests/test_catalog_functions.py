@@ -66,3 +66,27 @@ def test_list_and_get_functions(spark, golden):
         golden.check_error(lambda: spark.catalog.getFunction("no_such_function"), "unknown")
     finally:
         spark.sql("DROP TEMPORARY FUNCTION plus_one_udf")
+
+
+def test_persistent_functions(spark, golden):
+    """`CREATE FUNCTION … AS 'class'` is stored without loading the class;
+    calling it fails as the class is not on the classpath."""
+    try:
+        spark.sql("CREATE FUNCTION pf1 AS 'com.example.A'")
+        golden.check_error(lambda: spark.sql("CREATE FUNCTION pf1 AS 'com.example.B'"), "already_exists")
+        spark.sql("CREATE FUNCTION IF NOT EXISTS pf1 AS 'com.example.B'")
+        spark.sql("CREATE OR REPLACE FUNCTION pf1 AS 'com.example.C'")
+        golden.check_df(spark.sql("DESCRIBE FUNCTION pf1"), "describe")
+        golden.check_df(spark.sql("SHOW USER FUNCTIONS LIKE 'pf*'"), "show")
+        golden.check_error(lambda: spark.sql("SELECT pf1(1)").collect(), "call")
+        golden.check_error(lambda: spark.sql("CREATE FUNCTION nodb.pf2 AS 'x'"), "no_database")
+        names = ["pf1", "default.pf1", "spark_catalog.default.pf1", "abs", "default.abs"]
+        golden.check("exists", {name: spark.catalog.functionExists(name) for name in names})
+        golden.check("get", list(spark.catalog.getFunction("spark_catalog.default.pf1")))
+        golden.check("listed", [list(f) for f in spark.catalog.listFunctions(pattern="pf*")])
+        golden.check_error(lambda: spark.catalog.listFunctions("does_not_exist"), "list_unknown_database")
+        spark.sql("DROP FUNCTION pf1")
+        golden.check_error(lambda: spark.sql("DROP FUNCTION pf1"), "dropped")
+        golden.check("after_drop", spark.catalog.functionExists("pf1"))
+    finally:
+        spark.sql("DROP FUNCTION IF EXISTS pf1")

@@ -518,6 +518,11 @@ impl Planner<'_> {
         if let Some(udf) = self.catalog.python_function(name) {
             return self.call_python_udf(&udf, args, names, input);
         }
+        if let Some(class_name) = self.catalog.persistent_function_class(name) {
+            // Ember runs no JVM classes: Spark's error for a class it cannot load.
+            let function = format!("`spark_catalog`.`{}`.`{}`", self.catalog.current_database_name(), name.to_lowercase());
+            return Err(SparkError::cannot_load_function_class(&class_name, &function));
+        }
         Err(SparkError::unresolved_routine(name))
     }
 }

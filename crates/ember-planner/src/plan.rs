@@ -48,6 +48,11 @@ pub trait Catalog {
     fn python_function(&self, _name: &str) -> Option<connect::CommonInlineUserDefinedFunction> {
         None
     }
+    /// The JVM class of a persistent function (`CREATE FUNCTION name AS
+    /// 'class'`) of the current database, looked up by name.
+    fn persistent_function_class(&self, _name: &str) -> Option<String> {
+        None
+    }
     /// A table function registered with `spark.udtf.register`, looked up by name.
     fn python_table_function(&self, _name: &str) -> Option<connect::CommonInlineUserDefinedTableFunction> {
         None

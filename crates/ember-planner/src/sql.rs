@@ -860,6 +860,34 @@ fn named_relation(name: &ast::ObjectName) -> connect::Relation {
     }))
 }
 
+/// A parsed type as Spark's DDL text: sqlparser prints `MAP<k, v>` as `Map(k, v)`.
+fn type_text(data_type: &ast::DataType) -> String {
+    let text = data_type.to_string();
+    let mut out = String::with_capacity(text.len());
+    let mut closers: Vec<bool> = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("Map(") {
+            out.push_str("MAP<");
+            closers.push(true);
+            rest = &rest[4..];
+            continue;
+        }
+        match c {
+            '(' => closers.push(false),
+            ')' if closers.pop() == Some(true) => {
+                out.push('>');
+                rest = &rest[1..];
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 /// `relation AS alias` or `relation AS alias(columns…)`.
 fn aliased(relation: connect::Relation, alias: &ast::TableAlias) -> connect::Relation {
     let renamed = if alias.columns.is_empty() {
@@ -1062,7 +1090,7 @@ pub(crate) fn expression(e: &ast::Expr) -> Result<connect::Expression> {
             expr(ExprType::Cast(Box::new(connect::expression::Cast {
                 expr: Some(Box::new(expression(inner)?)),
                 eval_mode: eval_mode as i32,
-                cast_to_type: Some(connect::expression::cast::CastToType::TypeStr(data_type.to_string())),
+                cast_to_type: Some(connect::expression::cast::CastToType::TypeStr(type_text(data_type))),
             })))
         }
         ast::Expr::TypedString(typed) => {
@@ -1070,7 +1098,7 @@ pub(crate) fn expression(e: &ast::Expr) -> Result<connect::Expression> {
                 ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => s.clone(),
                 other => other.to_string(),
             };
-            typed_literal(&typed.data_type.to_string(), &text)?
+            typed_literal(&type_text(&typed.data_type), &text)?
         }
         ast::Expr::Interval(interval) => interval_literal(interval)?,
         ast::Expr::Function(f) => function_call(f)?,
@@ -1420,6 +1448,14 @@ mod tests {
         assert_eq!(parse_interval_text("1 02", 2, 5), None);
         assert_eq!(parse_interval_text("1-2", 0, 3), None);
         assert_eq!(parse_interval_text("99999999999999999999999999999999999", 2, 2), None);
+    }
+
+    #[test]
+    fn map_types_keep_spark_syntax() {
+        let cast = parse_expression("CAST(NULL AS array<map<string, struct<a: int>>>)").unwrap();
+        let Some(ExprType::Cast(cast)) = cast.expr_type else { panic!("not a cast") };
+        let Some(connect::expression::cast::CastToType::TypeStr(text)) = cast.cast_to_type else { panic!("no type text") };
+        assert_eq!(text.to_lowercase().replace(' ', ""), "array<map<string,struct<a:int>>>");
     }
 
     #[test]

@@ -161,9 +161,13 @@ pub async fn run(session: &Session, catalog: &connect::Catalog) -> Result<Record
             crate::cache::uncache_table(session, &split_name_parts(&t.table_name), false)?;
             Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))
         }
-        CatType::FunctionExists(f) => bool_value(crate::function_catalog::function_exists(session, &f.function_name)),
-        CatType::ListFunctions(list) => crate::function_catalog::list_functions(session, list.pattern.as_deref()),
-        CatType::GetFunction(get) => crate::function_catalog::get_function(session, &split_name_parts(&get.function_name)),
+        CatType::FunctionExists(f) => {
+            bool_value(crate::function_catalog::catalog_function_exists(session, &name_parts(&f.function_name, f.db_name.as_deref()))?)
+        }
+        CatType::ListFunctions(list) => {
+            crate::function_catalog::list_functions(session, list.db_name.as_deref().map(database_name), list.pattern.as_deref())
+        }
+        CatType::GetFunction(get) => crate::function_catalog::get_function(session, &name_parts(&get.function_name, get.db_name.as_deref())),
         CatType::ClearCache(_) => {
             session.cache.clear();
             Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))

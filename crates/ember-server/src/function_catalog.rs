@@ -6,11 +6,12 @@
 //! (`spark_functions.json`: name, class and usage, recorded from Spark's
 //! `listFunctions`) that Ember's planner resolves: a function exists when
 //! a call of it plans, so the answers cover exactly the functions Ember has.
-//! The session's functions are those registered with `spark.udf.register`.
+//! The session's functions are those registered with `spark.udf.register`;
+//! persistent ones (`CREATE FUNCTION`) are stored in the warehouse.
 
 use std::sync::{Arc, OnceLock};
 
-use arrow::array::{ArrayRef, BooleanArray, ListArray, RecordBatch, StringArray};
+use arrow::array::{ArrayRef, BooleanArray, ListBuilder, RecordBatch, StringArray, StringBuilder};
 use arrow::datatypes::{DataType, Field, Schema};
 use ember_planner::{ErrorKind, SparkError};
 use ember_protocol::connect::{self, expression::ExprType, relation::RelType};
@@ -24,14 +25,64 @@ const SPARK_FUNCTIONS: &str = include_str!("spark_functions.json");
 /// The class Spark shows for a function registered from Python.
 const PYTHON_FUNCTION_CLASS: &str = "org.apache.spark.sql.execution.python.UserDefinedPythonFunction";
 
+/// Where a function comes from.
+#[derive(Debug, Clone, PartialEq)]
+enum Origin {
+    Builtin,
+    /// Registered in the session (`spark.udf.register`).
+    Registered,
+    /// `CREATE FUNCTION` in this database.
+    Persistent(String),
+}
+
 /// One function as the catalog describes it.
 #[derive(Debug, Clone, PartialEq)]
 struct FunctionInfo {
     name: String,
     class_name: Option<String>,
     usage: String,
-    /// Registered in the session (`spark.udf.register`), not built in.
-    registered: bool,
+    origin: Origin,
+}
+
+impl FunctionInfo {
+    fn persistent(function: ember_catalog::Function) -> Self {
+        FunctionInfo { name: function.name, class_name: Some(function.class_name), usage: "N/A.".to_string(), origin: Origin::Persistent(function.database) }
+    }
+
+    /// The name `SHOW FUNCTIONS` and `DESCRIBE FUNCTION` give it.
+    fn qualified_name(&self) -> String {
+        match &self.origin {
+            Origin::Builtin | Origin::Registered => self.name.clone(),
+            Origin::Persistent(database) => format!("spark_catalog.{database}.{}", self.name),
+        }
+    }
+}
+
+/// `spark.catalog.functionExists(name[, db])`: a qualified name names a
+/// persistent function; an unqualified one any function of the session.
+pub fn catalog_function_exists(session: &Session, name: &[String]) -> Result<bool, SparkError> {
+    match name {
+        [single] => Ok(function_exists(session, single) || persistent_function(session, name)?.is_some()),
+        _ => Ok(persistent_function(session, name)?.is_some()),
+    }
+}
+
+/// The persistent function `name` (`f`, `db.f` or `spark_catalog.db.f`) names, if any.
+fn persistent_function(session: &Session, name: &[String]) -> Result<Option<ember_catalog::Function>, SparkError> {
+    let (database, function) = match name {
+        [function] => (session.current_database(), function),
+        [database, function] | [_, database, function] => (crate::sql_commands::database_name(database), function),
+        _ => return Ok(None),
+    };
+    session.warehouse.function(&database, &function.to_lowercase())
+}
+
+/// Drops the persistent function `name`; whether it existed.
+pub fn drop_persistent_function(session: &Session, name: &[String]) -> Result<bool, SparkError> {
+    match persistent_function(session, name)? {
+        Some(function) => session.warehouse.drop_function(&function).map(|()| true),
+        None => Ok(false),
+    }
 }
 
 /// Whether `name` is a function a query of this session can call: a call
@@ -97,7 +148,7 @@ fn builtin_functions(session: &Session) -> &'static [FunctionInfo] {
         entries
             .into_iter()
             .filter(|(name, class_name, _)| class_name.is_none() || function_exists(session, name))
-            .map(|(name, class_name, usage)| FunctionInfo { name, class_name, usage, registered: false })
+            .map(|(name, class_name, usage)| FunctionInfo { name, class_name, usage, origin: Origin::Builtin })
             .collect()
     })
 }
@@ -107,41 +158,52 @@ fn registered_functions(session: &Session) -> Vec<FunctionInfo> {
     session
         .function_names()
         .into_iter()
-        .map(|name| FunctionInfo { name, class_name: Some(PYTHON_FUNCTION_CLASS.to_string()), usage: "N/A.".to_string(), registered: true })
+        .map(|name| FunctionInfo { name, class_name: Some(PYTHON_FUNCTION_CLASS.to_string()), usage: "N/A.".to_string(), origin: Origin::Registered })
         .collect()
 }
 
 /// The functions `SHOW [USER|SYSTEM|ALL] FUNCTIONS` lists (`scope` upper
-/// case), matching `pattern`, sorted by name.
-fn listed(session: &Session, scope: Option<&str>, pattern: Option<&str>) -> Vec<FunctionInfo> {
+/// case) with the persistent ones of `database` (the current one when
+/// `None`), matching `pattern`, sorted by the name shown.
+fn listed(session: &Session, scope: Option<&str>, database: Option<String>, pattern: Option<&str>) -> Result<Vec<FunctionInfo>, SparkError> {
     let mut functions: Vec<FunctionInfo> = Vec::new();
     if scope != Some("USER") {
         functions.extend(builtin_functions(session).iter().cloned());
     }
     if scope != Some("SYSTEM") {
         functions.extend(registered_functions(session));
+        let database = database.unwrap_or_else(|| session.current_database());
+        session.warehouse.existing_database(&database)?;
+        functions.extend(session.warehouse.functions(&database)?.into_iter().map(FunctionInfo::persistent));
     }
     functions.retain(|f| pattern.is_none_or(|p| matches_pattern(p, &f.name)));
-    functions.sort_by(|a, b| a.name.cmp(&b.name));
-    functions.dedup_by(|a, b| a.name == b.name);
-    functions
+    functions.sort_by_key(FunctionInfo::qualified_name);
+    functions.dedup_by(|a, b| a.qualified_name() == b.qualified_name());
+    Ok(functions)
 }
 
 /// The function `name` resolves to: a registered one first (as Spark's
-/// temporary functions shadow built-ins), else a built-in.
+/// temporary functions shadow built-ins), then a built-in, then a
+/// persistent one; a qualified name only a persistent one.
 fn lookup(session: &Session, name: &[String]) -> Result<FunctionInfo, SparkError> {
-    let written = name.join(".");
-    let [single] = name else { return Err(SparkError::unresolved_routine(&written)) };
-    registered_functions(session)
-        .into_iter()
-        .find(|f| f.name.eq_ignore_ascii_case(single))
-        .or_else(|| builtin_functions(session).iter().find(|f| f.name.eq_ignore_ascii_case(single)).cloned())
-        .ok_or_else(|| SparkError::unresolved_routine(single))
+    let found = match name {
+        [single] => registered_functions(session)
+            .into_iter()
+            .find(|f| f.name.eq_ignore_ascii_case(single))
+            .or_else(|| builtin_functions(session).iter().find(|f| f.name.eq_ignore_ascii_case(single)).cloned()),
+        _ => None,
+    };
+    match found {
+        Some(function) => Ok(function),
+        None => persistent_function(session, name)?
+            .map(FunctionInfo::persistent)
+            .ok_or_else(|| SparkError::unresolved_routine(&name.join("."))),
+    }
 }
 
 /// `SHOW [USER|SYSTEM|ALL] FUNCTIONS [[LIKE] 'pattern']`: one `function` column.
 pub fn show_functions(session: &Session, scope: Option<&str>, pattern: Option<&str>) -> Result<RecordBatch, SparkError> {
-    let names: Vec<String> = listed(session, scope, pattern).into_iter().map(|f| f.name).collect();
+    let names: Vec<String> = listed(session, scope, None, pattern)?.iter().map(FunctionInfo::qualified_name).collect();
     let schema = Arc::new(Schema::new(vec![Field::new("function", DataType::Utf8, false)]));
     Ok(RecordBatch::try_new(schema, vec![Arc::new(StringArray::from(names)) as ArrayRef])?)
 }
@@ -151,30 +213,47 @@ pub fn show_functions(session: &Session, scope: Option<&str>, pattern: Option<&s
 /// only for registered functions, as Spark's "No example/argument" text.
 pub fn describe_function(session: &Session, name: &[String], extended: bool) -> Result<RecordBatch, SparkError> {
     let function = lookup(session, name)?;
-    let shown_name = match function.registered {
-        true => format!("spark_catalog.session.{}", function.name),
-        false => function.name.clone(),
+    let shown_name = match function.origin {
+        Origin::Registered => format!("spark_catalog.session.{}", function.name),
+        _ => function.qualified_name(),
     };
     let mut rows = vec![
         format!("Function: {shown_name}"),
         format!("Class: {}", function.class_name.clone().unwrap_or_else(|| "N/A.".to_string())),
         format!("Usage: {}", function.usage),
     ];
-    if extended && function.registered {
+    if extended && function.origin == Origin::Registered {
         rows.push(format!("Extended Usage:\n    No example/argument for {}.\n", function.name));
     }
     let schema = Arc::new(Schema::new(vec![Field::new("function_desc", DataType::Utf8, false)]));
     Ok(RecordBatch::try_new(schema, vec![Arc::new(StringArray::from(rows)) as ArrayRef])?)
 }
 
-/// `CREATE [OR REPLACE] [TEMPORARY] FUNCTION name AS 'class'`: Ember runs no
-/// JVM classes, so a temporary function fails as Spark's does for a class it
-/// cannot load (after the name check), and persistent ones are unsupported.
-pub fn create_function(session: &Session, name: &[String], temporary: bool, or_replace: bool, class_name: &str) -> Result<(), SparkError> {
-    if !temporary {
-        return Err(SparkError::unsupported(format!("CREATE FUNCTION of the JVM class {class_name}")));
-    }
+/// The options of `CREATE FUNCTION`.
+pub struct CreateFunction<'a> {
+    pub temporary: bool,
+    pub or_replace: bool,
+    pub if_not_exists: bool,
+    pub class_name: &'a str,
+}
+
+/// `CREATE [OR REPLACE] [TEMPORARY] FUNCTION [IF NOT EXISTS] name AS 'class'`.
+/// A persistent function is stored (Spark does not load its class until it
+/// is called). Ember runs no JVM classes, so a temporary function fails as
+/// Spark's does for a class it cannot load, after the name checks.
+pub fn create_function(session: &Session, name: &[String], create: CreateFunction) -> Result<(), SparkError> {
     let [qualifier @ .., function] = name else { return Err(SparkError::unresolved_routine("")) };
+    if !create.temporary {
+        let database = match qualifier {
+            [] => session.current_database(),
+            [.., database] => crate::sql_commands::database_name(database),
+        };
+        let stored = ember_catalog::Function { database, name: function.to_lowercase(), class_name: create.class_name.to_string(), version: 0 };
+        return match session.warehouse.create_function(&stored, create.or_replace) {
+            Err(e) if create.if_not_exists && e.error_class == "ROUTINE_ALREADY_EXISTS" => Ok(()),
+            result => result,
+        };
+    }
     if !qualifier.is_empty() {
         let qualifier = ember_planner::error::quote_name_parts(&qualifier.join("."));
         return Err(SparkError::new(
@@ -185,27 +264,16 @@ pub fn create_function(session: &Session, name: &[String], temporary: bool, or_r
             &[("objectName", format!("`{function}`")), ("objectType", "FUNCTION".to_string()), ("qualifier", qualifier.clone())],
         ));
     }
-    if !or_replace && registered_functions(session).iter().any(|f| f.name.eq_ignore_ascii_case(function)) {
-        return Err(SparkError::new(
-            ErrorKind::Analysis,
-            "ROUTINE_ALREADY_EXISTS",
-            "42723",
-            format!("Cannot create the routine `{function}` because a routine of that name already exists."),
-            &[("routineName", format!("`{function}`")), ("newRoutineType", "routine".into()), ("existingRoutineType", "routine".into())],
-        ));
+    if !create.or_replace && registered_functions(session).iter().any(|f| f.name.eq_ignore_ascii_case(function)) {
+        return Err(ember_catalog::errors::routine_already_exists(&format!("`{function}`")));
     }
-    Err(SparkError::new(
-        ErrorKind::Analysis,
-        "CANNOT_LOAD_FUNCTION_CLASS",
-        "46103",
-        format!("Cannot load class {class_name} when registering the function `{function}`, please make sure it is on the classpath."),
-        &[("className", class_name.to_string()), ("functionName", format!("`{function}`"))],
-    ))
+    Err(SparkError::cannot_load_function_class(create.class_name, &format!("`{function}`")))
 }
 
-/// `spark.catalog.listFunctions([db[, pattern]])`: every function of the session.
-pub fn list_functions(session: &Session, pattern: Option<&str>) -> Result<RecordBatch, SparkError> {
-    functions_batch(&listed(session, None, pattern))
+/// `spark.catalog.listFunctions([db[, pattern]])`: every function of the
+/// session, with the persistent ones of `database` (else the current one).
+pub fn list_functions(session: &Session, database: Option<String>, pattern: Option<&str>) -> Result<RecordBatch, SparkError> {
+    functions_batch(&listed(session, None, database, pattern)?)
 }
 
 /// `spark.catalog.getFunction(name)`.
@@ -214,7 +282,7 @@ pub fn get_function(session: &Session, name: &[String]) -> Result<RecordBatch, S
 }
 
 /// Rows of name, catalog, namespace, description, className, isTemporary:
-/// built-in and session functions have no catalog or namespace.
+/// only persistent functions have a catalog and namespace.
 fn functions_batch(functions: &[FunctionInfo]) -> Result<RecordBatch, SparkError> {
     let element = Arc::new(Field::new("element", DataType::Utf8, true));
     let schema = Arc::new(Schema::new(vec![
@@ -225,14 +293,27 @@ fn functions_batch(functions: &[FunctionInfo]) -> Result<RecordBatch, SparkError
         Field::new("className", DataType::Utf8, true),
         Field::new("isTemporary", DataType::Boolean, false),
     ]));
-    let count = functions.len();
+    let database = |f: &FunctionInfo| match &f.origin {
+        Origin::Persistent(database) => Some(database.clone()),
+        _ => None,
+    };
+    let mut namespaces = ListBuilder::new(StringBuilder::new()).with_field(element);
+    for function in functions {
+        match database(function) {
+            Some(database) => {
+                namespaces.values().append_value(database);
+                namespaces.append(true);
+            }
+            None => namespaces.append(false),
+        }
+    }
     let columns: Vec<ArrayRef> = vec![
         Arc::new(StringArray::from_iter_values(functions.iter().map(|f| f.name.as_str()))),
-        Arc::new(StringArray::from(vec![None::<&str>; count])),
-        Arc::new(ListArray::new_null(element, count)),
+        Arc::new(StringArray::from(functions.iter().map(|f| database(f).map(|_| "spark_catalog")).collect::<Vec<_>>())),
+        Arc::new(namespaces.finish()),
         Arc::new(StringArray::from_iter_values(functions.iter().map(|f| f.usage.as_str()))),
         Arc::new(StringArray::from(functions.iter().map(|f| f.class_name.clone()).collect::<Vec<_>>())),
-        Arc::new(BooleanArray::from(vec![true; count])),
+        Arc::new(BooleanArray::from(functions.iter().map(|f| database(f).is_none()).collect::<Vec<_>>())),
     ];
     Ok(RecordBatch::try_new(schema, columns)?)
 }

@@ -288,6 +288,11 @@ impl Catalog for Session {
         self.python_functions.read().unwrap_or_else(|e| e.into_inner()).get(&name.to_lowercase()).cloned()
     }
 
+    fn persistent_function_class(&self, name: &str) -> Option<String> {
+        let function = self.warehouse.function(&self.current_database(), &name.to_lowercase()).ok()??;
+        Some(function.class_name)
+    }
+
     fn table(&self, parts: &[String]) -> Result<Option<(String, connect::Relation)>, SparkError> {
         let Some((database, name)) = crate::tables::split_name(self, parts) else {
             return Ok(None);

@@ -260,13 +260,15 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             session.cache.clear();
             Ok(empty())
         }
-        Command::CreateFunction { name, temporary, or_replace, class_name } => {
-            crate::function_catalog::create_function(session, &name, temporary, or_replace, &class_name).map(|()| empty())
+        Command::CreateFunction { name, temporary, or_replace, if_not_exists, class_name } => {
+            let create = crate::function_catalog::CreateFunction { temporary, or_replace, if_not_exists, class_name: &class_name };
+            crate::function_catalog::create_function(session, &name, create).map(|()| empty())
         }
         Command::ShowFunctions { scope, pattern } => crate::function_catalog::show_functions(session, scope.as_deref(), pattern.as_deref()),
         Command::DescribeFunction { name, extended } => crate::function_catalog::describe_function(session, &name, extended),
         Command::DropFunction { name, temporary, if_exists } => {
-            let dropped = matches!(name.as_slice(), [function] if session.drop_function(function));
+            let dropped = matches!(name.as_slice(), [function] if session.drop_function(function))
+                || (!temporary && crate::function_catalog::drop_persistent_function(session, &name)?);
             if dropped || if_exists {
                 return Ok(empty());
             }

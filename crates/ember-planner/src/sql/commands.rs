@@ -94,7 +94,7 @@ pub enum Command {
     /// `DROP [TEMPORARY] FUNCTION [IF EXISTS] name`.
     DropFunction { name: ObjectName, temporary: bool, if_exists: bool },
     /// `CREATE [OR REPLACE] [TEMPORARY] FUNCTION [IF NOT EXISTS] name AS 'class' [USING …]`.
-    CreateFunction { name: ObjectName, temporary: bool, or_replace: bool, class_name: String },
+    CreateFunction { name: ObjectName, temporary: bool, or_replace: bool, if_not_exists: bool, class_name: String },
     /// `SHOW [USER|SYSTEM|ALL] FUNCTIONS [[LIKE] 'pattern']`: `scope` is the
     /// first word, upper case, if given.
     ShowFunctions { scope: Option<String>, pattern: Option<String> },
@@ -239,12 +239,12 @@ impl Cursor<'_> {
                 let or_replace = self.words(&["OR", "REPLACE"]);
                 let temporary = self.word("TEMPORARY") || self.word("TEMP");
                 self.expect_word("FUNCTION")?;
-                self.words(&["IF", "NOT", "EXISTS"]);
+                let if_not_exists = self.words(&["IF", "NOT", "EXISTS"]);
                 let name = self.object_name()?;
                 self.expect_word("AS")?;
                 let class_name = self.string()?;
                 self.rest_text();
-                Command::CreateFunction { name, temporary, or_replace, class_name }
+                Command::CreateFunction { name, temporary, or_replace, if_not_exists, class_name }
             }
             ("SHOW", "FUNCTIONS" | "USER" | "SYSTEM" | "ALL") if second == "FUNCTIONS" || third == "FUNCTIONS" => {
                 self.skip(1);
