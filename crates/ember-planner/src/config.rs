@@ -32,6 +32,8 @@ pub struct PlannerConfig {
     pub cte_recursion_level_limit: usize,
     /// `spark.sql.cteRecursionRowLimit`: the rows a recursive CTE may produce without a LIMIT.
     pub cte_recursion_row_limit: usize,
+    /// The SQL path set by `SET PATH` (`current_path()`), if not the default.
+    pub sql_path: Option<String>,
 }
 
 impl Default for PlannerConfig {
@@ -50,6 +52,7 @@ impl Default for PlannerConfig {
             strict_dataframe_columns: true,
             cte_recursion_level_limit: 100,
             cte_recursion_row_limit: 1_000_000,
+            sql_path: None,
         }
     }
 }
