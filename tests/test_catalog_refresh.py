@@ -1,9 +1,12 @@
 """Refreshing cached tables: `REFRESH TABLE`, `spark.catalog.refreshTable`
-and `refreshByPath` after the files under a cached table changed."""
+and `refreshByPath` after the files under a cached table changed; `ANALYZE
+TABLE` and `spark.catalog.analyzeTable`."""
 
 import shutil
 
 import pytest
+
+from conftest import requires_client
 
 
 @pytest.fixture
@@ -48,3 +51,25 @@ def test_refresh_by_path(spark, golden, tmp_path):
     spark.range(3).write.parquet(str(tmp_path / "p"))
     spark.catalog.refreshByPath(str(tmp_path / "p"))
     golden.check("count", spark.read.parquet(str(tmp_path / "p")).count())
+
+
+def test_analyze_table(spark, golden):
+    spark.sql("CREATE TABLE analyze_tab (id INT) USING parquet")
+    try:
+        spark.sql("INSERT INTO analyze_tab VALUES (1)")
+        golden.check_df(spark.sql("ANALYZE TABLE analyze_tab COMPUTE STATISTICS"), "statement")
+        golden.check_df(spark.sql("ANALYZE TABLE analyze_tab COMPUTE STATISTICS FOR COLUMNS id"), "columns")
+        golden.check_error(lambda: spark.sql("ANALYZE TABLE no_such_table COMPUTE STATISTICS"), "unknown")
+        golden.check("rows", spark.table("analyze_tab").count())
+    finally:
+        spark.sql("DROP TABLE IF EXISTS analyze_tab")
+
+
+@requires_client("4.1")
+def test_analyze_table_api(spark, golden):
+    spark.sql("CREATE TABLE analyze_api_tab (id INT) USING parquet")
+    try:
+        golden.check("result", spark.catalog.analyzeTable("analyze_api_tab", noScan=True))
+        golden.check_error(lambda: spark.catalog.analyzeTable("no_such_table"), "unknown")
+    finally:
+        spark.sql("DROP TABLE IF EXISTS analyze_api_tab")

@@ -126,6 +126,7 @@ pub async fn run(session: &Session, catalog: &connect::Catalog) -> Result<Record
             crate::cache::refresh_table(session, &split_name_parts(&t.table_name))?;
             Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))
         }
+        CatType::AnalyzeTable(t) => command(session, Command::AnalyzeTable { name: split_name_parts(&t.table_name) }).await,
         // Reads list a path's files each time; cached relations over it keep their rows.
         CatType::RefreshByPath(_) => Ok(RecordBatch::new_empty(Arc::new(Schema::empty()))),
         CatType::RecoverPartitions(t) => {
@@ -171,10 +172,6 @@ pub async fn run(session: &Session, catalog: &connect::Catalog) -> Result<Record
         CatType::ClearCache(_) => {
             session.cache.clear();
             Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))
-        }
-        other => {
-            let debug = format!("{other:?}");
-            Err(SparkError::unsupported(format!("spark.catalog call {}", debug.split('(').next().unwrap_or("unknown"))))
         }
     }
 }

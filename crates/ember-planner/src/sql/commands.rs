@@ -71,6 +71,8 @@ pub enum Command {
     /// `MSCK REPAIR TABLE` or (`recover`) `ALTER TABLE … RECOVER PARTITIONS`.
     RepairTable { name: ObjectName, recover: bool },
     RefreshTable { name: ObjectName },
+    /// `ANALYZE TABLE name COMPUTE STATISTICS [NOSCAN | FOR COLUMNS … | FOR ALL COLUMNS]`.
+    AnalyzeTable { name: ObjectName },
     ShowTables { database: Option<String>, pattern: Option<String> },
     ShowColumns { table: ObjectName, database: Option<String> },
     ShowPartitions { table: ObjectName },
@@ -317,6 +319,14 @@ impl Cursor<'_> {
                     self.expect_word("PARTITIONS")?;
                 }
                 Command::RepairTable { name, recover: false }
+            }
+            ("ANALYZE", "TABLE") => {
+                self.skip(2);
+                let name = self.object_name()?;
+                self.expect_word("COMPUTE")?;
+                self.expect_word("STATISTICS")?;
+                self.rest_text();
+                Command::AnalyzeTable { name }
             }
             ("REFRESH", "TABLE") => {
                 self.skip(2);
