@@ -185,3 +185,15 @@ def test_scalar_subquery_with_several_rows(spark, golden):
         )
     finally:
         spark.catalog.dropTempView("many")
+
+
+def test_sql_keywords(spark, golden):
+    golden.check_df(spark.sql("SELECT * FROM sql_keywords() WHERE keyword LIKE 'S%'"), "default")
+    with conf(spark, "spark.sql.ansi.enforceReservedKeywords", "true"):
+        golden.check_df(spark.sql("SELECT count(*) AS n, count_if(reserved) AS reserved FROM sql_keywords()"), "enforced")
+
+
+def test_map_types_in_casts(spark, golden):
+    golden.check_df(spark.sql("SELECT * FROM explode(null :: map<string, int>)"), "explode_null_map")
+    golden.check_df(spark.sql("SELECT CAST(map('a', 1) AS map<string, bigint>) AS m"), "cast_map")
+    golden.check_df(spark.sql("SELECT CAST(array(map('a', 1)) AS array<map<string,int>>) AS a"), "nested")

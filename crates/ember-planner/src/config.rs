@@ -32,6 +32,8 @@ pub struct PlannerConfig {
     pub cte_recursion_level_limit: usize,
     /// `spark.sql.cteRecursionRowLimit`: the rows a recursive CTE may produce without a LIMIT.
     pub cte_recursion_row_limit: usize,
+    /// `spark.sql.ansi.enforceReservedKeywords` (what `sql_keywords()` reports).
+    pub enforce_reserved_keywords: bool,
     /// The SQL path set by `SET PATH` (`current_path()`), if not the default.
     pub sql_path: Option<String>,
 }
@@ -52,6 +54,7 @@ impl Default for PlannerConfig {
             strict_dataframe_columns: true,
             cte_recursion_level_limit: 100,
             cte_recursion_row_limit: 1_000_000,
+            enforce_reserved_keywords: false,
             sql_path: None,
         }
     }

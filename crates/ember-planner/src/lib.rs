@@ -56,6 +56,7 @@ mod python_udtf;
 mod recursive_cte;
 pub mod sql;
 mod sql_grouping;
+mod sql_keywords;
 mod sql_window;
 mod table_functions;
 mod time_functions;
