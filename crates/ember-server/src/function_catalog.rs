@@ -201,9 +201,9 @@ fn lookup(session: &Session, name: &[String]) -> Result<FunctionInfo, SparkError
     }
 }
 
-/// `SHOW [USER|SYSTEM|ALL] FUNCTIONS [[LIKE] 'pattern']`: one `function` column.
-pub fn show_functions(session: &Session, scope: Option<&str>, pattern: Option<&str>) -> Result<RecordBatch, SparkError> {
-    let names: Vec<String> = listed(session, scope, None, pattern)?.iter().map(FunctionInfo::qualified_name).collect();
+/// `SHOW [USER|SYSTEM|ALL] FUNCTIONS [IN db] [[LIKE] 'pattern']`: one `function` column.
+pub fn show_functions(session: &Session, scope: Option<&str>, database: Option<String>, pattern: Option<&str>) -> Result<RecordBatch, SparkError> {
+    let names: Vec<String> = listed(session, scope, database, pattern)?.iter().map(FunctionInfo::qualified_name).collect();
     let schema = Arc::new(Schema::new(vec![Field::new("function", DataType::Utf8, false)]));
     Ok(RecordBatch::try_new(schema, vec![Arc::new(StringArray::from(names)) as ArrayRef])?)
 }

@@ -266,7 +266,9 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             let create = crate::function_catalog::CreateFunction { temporary, or_replace, if_not_exists, class_name: &class_name };
             crate::function_catalog::create_function(session, &name, create).map(|()| empty())
         }
-        Command::ShowFunctions { scope, pattern } => crate::function_catalog::show_functions(session, scope.as_deref(), pattern.as_deref()),
+        Command::ShowFunctions { scope, database, pattern } => {
+            crate::function_catalog::show_functions(session, scope.as_deref(), database.as_deref().map(database_name), pattern.as_deref())
+        }
         Command::DescribeFunction { name, extended } => crate::function_catalog::describe_function(session, &name, extended),
         Command::DropFunction { name, temporary, if_exists } => {
             let dropped = matches!(name.as_slice(), [function] if session.drop_function(function))

@@ -97,9 +97,9 @@ pub enum Command {
     DropFunction { name: ObjectName, temporary: bool, if_exists: bool },
     /// `CREATE [OR REPLACE] [TEMPORARY] FUNCTION [IF NOT EXISTS] name AS 'class' [USING …]`.
     CreateFunction { name: ObjectName, temporary: bool, or_replace: bool, if_not_exists: bool, class_name: String },
-    /// `SHOW [USER|SYSTEM|ALL] FUNCTIONS [[LIKE] 'pattern']`: `scope` is the
-    /// first word, upper case, if given.
-    ShowFunctions { scope: Option<String>, pattern: Option<String> },
+    /// `SHOW [USER|SYSTEM|ALL] FUNCTIONS [FROM|IN db] [[LIKE] 'pattern']`:
+    /// `scope` is the first word, upper case, if given.
+    ShowFunctions { scope: Option<String>, database: Option<String>, pattern: Option<String> },
     /// `DESCRIBE FUNCTION [EXTENDED] name`.
     DescribeFunction { name: ObjectName, extended: bool },
     /// `CACHE [LAZY] TABLE name [OPTIONS ('storageLevel' 'LEVEL')] [[AS] query]`.
@@ -252,10 +252,8 @@ impl Cursor<'_> {
                 self.skip(1);
                 let scope = (second != "FUNCTIONS").then_some(second.clone());
                 self.skip(if scope.is_some() { 2 } else { 1 });
-                if self.word("FROM") || self.word("IN") {
-                    self.identifier()?;
-                }
-                Command::ShowFunctions { scope, pattern: self.like_pattern()? }
+                let database = if self.word("FROM") || self.word("IN") { Some(self.identifier()?) } else { None };
+                Command::ShowFunctions { scope, database, pattern: self.like_pattern()? }
             }
             ("DESCRIBE" | "DESC", "FUNCTION") => {
                 self.skip(2);
