@@ -150,6 +150,27 @@ def test_recursive_cte_errors(spark, golden):
     )
 
 
+def test_recursive_cte_max_recursion_level(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "WITH RECURSIVE r MAX RECURSION LEVEL 300 AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r WHERE n < 150) SELECT count(*) AS c FROM r"
+        ),
+        "raised",
+    )
+    golden.check_df(
+        spark.sql(
+            "WITH RECURSIVE r(n) MAX RECURSION LEVEL 3 AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT count(*) AS c FROM r"
+        ),
+        "enough",
+    )
+    golden.check_error(
+        lambda: spark.sql(
+            "WITH RECURSIVE r(n) MAX RECURSION LEVEL 3 AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT count(*) FROM r"
+        ).collect(),
+        "exceeded",
+    )
+
+
 def test_recursive_cte_limits_from_settings(spark, golden):
     with conf(spark, "spark.sql.cteRecursionRowLimit", "10"):
         golden.check_df(

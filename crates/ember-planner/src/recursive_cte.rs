@@ -38,6 +38,9 @@ pub struct RecursiveCte {
     /// (then the row limit does not apply).
     #[prost(int64, optional, tag = "4")]
     pub limit: Option<i64>,
+    /// `MAX RECURSION LEVEL n`, over `spark.sql.cteRecursionLevelLimit`.
+    #[prost(int64, optional, tag = "5")]
+    pub max_level: Option<i64>,
 }
 
 impl RecursiveCte {
@@ -77,13 +80,14 @@ impl Planner<'_> {
         let mut total = 0usize;
         let limit = cte.limit.map(|n| n.max(0) as usize);
         let row_limit = self.config.cte_recursion_row_limit;
+        let level_limit = cte.max_level.map_or(self.config.cte_recursion_level_limit, |n| n.max(0) as usize);
         for level in 0.. {
             let count: usize = level_rows.iter().map(RecordBatch::num_rows).sum();
             if count == 0 {
                 break;
             }
-            if level >= self.config.cte_recursion_level_limit {
-                return Err(limit_exceeded("RECURSION_LEVEL_LIMIT_EXCEEDED", "levelLimit", self.config.cte_recursion_level_limit));
+            if level >= level_limit {
+                return Err(limit_exceeded("RECURSION_LEVEL_LIMIT_EXCEEDED", "levelLimit", level_limit));
             }
             total += count;
             rows.extend(level_rows.iter().cloned());
@@ -231,7 +235,7 @@ mod tests {
 
     #[test]
     fn round_trips_through_a_relation() {
-        let cte = RecursiveCte { work_table: "w".into(), anchor: None, step: None, limit: Some(4) };
+        let cte = RecursiveCte { work_table: "w".into(), anchor: None, step: None, limit: Some(4), max_level: Some(3) };
         assert_eq!(RecursiveCte::of(&cte.clone().into_relation()), Some(cte));
     }
 

@@ -59,6 +59,7 @@ impl SqlArguments {
 
 /// Parses one statement.
 pub fn parse_statement(sql: &str, arguments: &SqlArguments) -> Result<Statement> {
+    recursive::forget_max_levels();
     if let Some(command) = commands::parse(sql, arguments)? {
         return Ok(Statement::Command(command));
     }
@@ -191,6 +192,7 @@ fn tokens(sql: &str) -> Result<(Vec<datafusion::sql::sqlparser::tokenizer::Token
         merged.push(token);
     }
     unkeyword_exists_calls(&mut merged);
+    recursive::take_max_levels(&mut merged);
     table_argument::hide(&mut merged);
     Ok((merged, markers))
 }

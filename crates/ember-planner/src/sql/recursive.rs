@@ -4,9 +4,12 @@
 //! CTE. A `LIMIT` right over a plain `SELECT … FROM cte` is pushed into it,
 //! as Spark's optimizer pushes it into `UnionLoop`.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use datafusion::sql::sqlparser::ast;
+use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan};
 use ember_protocol::connect::{self, relation::RelType};
 use prost::Message;
 
@@ -15,6 +18,40 @@ use crate::error::{ErrorKind, Result, SparkError};
 use crate::recursive_cte::RecursiveCte;
 
 static NEXT_WORK_TABLE: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// `MAX RECURSION LEVEL n` of the statement being parsed, by lower-case CTE name.
+    static MAX_LEVELS: RefCell<HashMap<String, i64>> = RefCell::new(HashMap::new());
+}
+
+/// Forgets the recursion levels of the previous statement.
+pub(super) fn forget_max_levels() {
+    MAX_LEVELS.with(|levels| levels.borrow_mut().clear());
+}
+
+/// Takes `name [(cols)] MAX RECURSION LEVEL n` (before a CTE's `AS`), which
+/// sqlparser does not know, out of the tokens, keeping `n` for the CTE.
+pub(super) fn take_max_levels(tokens: &mut Vec<TokenWithSpan>) {
+    let words = |t: &TokenWithSpan, w: &str| matches!(&t.token, Token::Word(word) if word.quote_style.is_none() && word.value.eq_ignore_ascii_case(w));
+    loop {
+        let significant = super::significant_tokens(tokens);
+        let found = significant.windows(4).position(|at| {
+            words(&tokens[at[0]], "MAX") && words(&tokens[at[1]], "RECURSION") && words(&tokens[at[2]], "LEVEL") && matches!(tokens[at[3]].token, Token::Number(..))
+        });
+        let Some(start) = found else { return };
+        let Token::Number(level, _) = &tokens[significant[start + 3]].token else { return };
+        let level = level.parse::<i64>().unwrap_or(i64::MAX);
+        // The CTE's name: the word before, or before its column list.
+        let mut name_at = start.checked_sub(1);
+        if name_at.is_some_and(|i| tokens[significant[i]].token == Token::RParen) {
+            name_at = significant[..start].iter().rposition(|&i| tokens[i].token == Token::LParen).and_then(|i| i.checked_sub(1));
+        }
+        if let Some(Token::Word(name)) = name_at.map(|i| &tokens[significant[i]].token) {
+            MAX_LEVELS.with(|levels| levels.borrow_mut().insert(name.value.to_lowercase(), level));
+        }
+        tokens.drain(significant[start]..=significant[start + 3]);
+    }
+}
 
 /// The relation of one CTE of a `WITH RECURSIVE` clause.
 pub(super) fn common_table(cte: &ast::Cte) -> Result<connect::Relation> {
@@ -53,7 +90,8 @@ pub(super) fn common_table(cte: &ast::Cte) -> Result<connect::Relation> {
             column_names: cte.alias.columns.iter().map(|c| c.name.value.clone()).collect(),
         }))),
     };
-    let recursive = RecursiveCte { work_table, anchor: Some(anchor), step: Some(step), limit: None };
+    let max_level = MAX_LEVELS.with(|levels| levels.borrow().get(&name.to_lowercase()).copied());
+    let recursive = RecursiveCte { work_table, anchor: Some(anchor), step: Some(step), limit: None, max_level };
     Ok(named(recursive.into_relation(), &name))
 }
 
