@@ -92,6 +92,15 @@ def test_count_distinct_of_several_columns(sales, golden):
     golden.check_df(sales.groupBy("region").agg(F.countDistinct("fruit", "year")).orderBy("region"))
 
 
+def test_distinct_aggregates_of_one_column(sales, golden):
+    """DISTINCT aggregates of one column (Ember plans them as two groupings): nulls, an empty input."""
+    distinct = [F.count_distinct("amount"), F.sum_distinct("amount")]
+    golden.check_df(sales.groupBy("region").agg(*distinct).orderBy("region"))
+    golden.check_df(sales.where("amount is null").groupBy("fruit").agg(*distinct))
+    golden.check_df(sales.where("amount > 100").agg(*distinct))
+    golden.check_df(sales.groupBy("region").agg(F.expr("avg(DISTINCT amount)")).orderBy("region"))
+
+
 def test_sql_rollup_and_grouping(spark, sales, golden):
     sales.createOrReplaceTempView("fruit_sales")
     golden.check_df(

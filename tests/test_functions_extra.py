@@ -88,3 +88,9 @@ def test_rand_and_randn_with_a_seed(spark, golden):
     golden.check_df(spark.sql("SELECT rand(42), randn(42), rand(0), randn(0), rand(-1)"))
     df = spark.createDataFrame([(1,)], "a int")
     golden.check_df(df.select("a", F.rand(5).alias("r"), F.randn(5).alias("n")), "dataframe")
+
+
+def test_map_concat_nulls_and_duplicates(spark, golden):
+    df = spark.createDataFrame([({"a": 1}, {"b": None}), ({"a": 1}, None)], "m1 map<string,int>, m2 map<string,int>")
+    golden.check_df(df.select(F.map_concat("m1", "m2")))
+    golden.check_error(lambda: spark.sql("SELECT map_concat(map(1, 'a'), map(1, 'c'))").collect())

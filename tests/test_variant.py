@@ -62,3 +62,95 @@ def test_variant_get(spark, golden):
     )
     golden.check_df(df.select(F.to_json(F.variant_get(v, "$.c[1]", "variant"))), "variant")
     golden.check_error(lambda: df.select(F.variant_get(v, "a", "int")).collect(), "bad_path")
+
+
+def test_schema_of_variant(spark, golden):
+    df = spark.createDataFrame(
+        [
+            ('{"a":1,"b":[1,2.5,"x"],"c":{"d":null,"e":true},"f":1.5e10,"g":12345678901234567890}',),
+            ('[0.05, -1.50, 100.0]',),
+            ('[1, 2.5, null]',),
+            ('[{"b":1},{"a":"x","b":null}]',),
+            ('{"a b":1,"c`d":[[]],"e":{}}',),
+            ("null",),
+            (None,),
+        ],
+        "j string",
+    )
+    golden.check_df(df.select(F.schema_of_variant(F.parse_json("j"))))
+
+
+def test_schema_of_variant_agg(spark, golden):
+    df = spark.createDataFrame(
+        [(1, '{"a":1}'), (1, '{"a":"x","b":2}'), (1, '{"b":3.5}'), (2, "1"), (2, "2.5"), (3, None), (4, '[1]'), (4, '[1e0]')],
+        "g int, j string",
+    )
+    golden.check_df(df.groupBy("g").agg(F.schema_of_variant_agg(F.parse_json("j"))).orderBy("g"))
+
+
+def test_variant_explode_table_functions(spark, golden):
+    for i, text in enumerate(['["hello", "world"]', '{"b": 3.14, "a": true}', "[]", "1"]):
+        v = F.parse_json(F.lit(text))
+        golden.check_df(spark.tvf.variant_explode(v), f"explode_{i}")
+        golden.check_df(spark.tvf.variant_explode_outer(v), f"outer_{i}")
+    golden.check_df(spark.tvf.variant_explode_outer(F.lit(None).cast("variant")), "outer_null")
+    lateral = spark.sql(
+        "SELECT t.id, e.* FROM range(2) t, LATERAL variant_explode(parse_json(concat('[', t.id, ', \"a\"]'))) e"
+    )
+    golden.check_df(lateral, "lateral")
+    golden.check_error(lambda: spark.sql("SELECT * FROM variant_explode(1)").collect())
+
+
+@requires_client("4.1")
+def test_variant_edits(spark, golden):
+    df = spark.createDataFrame([('{"a":1,"b":{"c":[1,null,2]},"d":null}',), ('{"b":{"c":[]}}',), (None,)], "j string")
+    v = F.parse_json("j")
+    golden.check_df(
+        df.select(
+            F.to_json(F.variant_set(v, "$.b.c[1]", F.lit(5))).alias("set"),
+            F.to_json(F.variant_set(v, "$.x[2]", F.lit("s"))).alias("set_new"),
+            F.to_json(F.variant_set(v, "$.a", F.lit(2), False)).alias("replace"),
+            F.to_json(F.try_variant_set(v, "$.a.z", F.lit(1.5))).alias("try_set"),
+            F.to_json(F.try_variant_insert(v, "$.a", F.lit(True))).alias("try_insert"),
+            F.to_json(F.variant_insert(v, "$.b.c[0]", F.lit(None))).alias("insert"),
+            F.to_json(F.variant_delete(v, "$.b.c[0]", "$.a", "$.zz")).alias("delete"),
+            F.to_json(F.variant_array_append(v, "$.b.c", F.parse_json(F.lit('{"k":[]}')))).alias("append"),
+            F.to_json(F.try_variant_array_append(v, "$.a", F.lit(1))).alias("try_append"),
+            F.to_json(F.variant_strip_nulls(v)).alias("strip"),
+            F.to_json(F.variant_strip_nulls(v, False)).alias("strip_objects"),
+        )
+    )
+    arrays = spark.createDataFrame([("[1,2]",)], "j string").select(F.parse_json("j").alias("v"))
+    golden.check_df(
+        arrays.select(
+            F.to_json(F.variant_insert("v", "$[0]", F.lit(0))),
+            F.to_json(F.variant_insert("v", "$[4]", F.array(F.lit(1), F.lit(2)))),
+            F.to_json(F.variant_array_append("v", "$", F.lit("x"))),
+        ),
+        "arrays",
+    )
+    golden.check_df(df.select(F.variant_set(v, "$.n", F.lit(2))), "bytes")
+    golden.check_error(lambda: df.select(F.variant_insert(v, "$.a", F.lit(2))).collect(), "duplicate")
+    golden.check_error(lambda: df.select(F.variant_set(v, "$", F.lit(2))).collect(), "root")
+    golden.check_error(lambda: df.select(F.variant_array_append(v, "$.a", F.lit(2))).collect(), "not_array")
+
+
+@requires_client("4.1")
+def test_to_variant_object(spark, golden):
+    df = spark.createDataFrame([(1, "x", [1, 2], {"k": 1.5})], "a int, b string, c array<int>, m map<string,double>")
+    golden.check_df(df.select(F.to_json(F.to_variant_object(F.struct("a", "b", "c", "m"))), F.to_json(F.to_variant_object("c"))))
+    golden.check_error(lambda: df.select(F.to_variant_object("a")).collect())
+
+
+def test_casts_from_variant(spark, golden):
+    df = spark.createDataFrame([('{"a":1}',), ("12",), ('"12"',), ("1.5",), ("null",), ("true",), ('"abc"',), (None,)], "j string")
+    v = F.parse_json("j")
+    golden.check_df(df.select(v.cast("string").alias("s"), v.try_cast("int").alias("i"), v.try_cast("double").alias("d"), v.try_cast("boolean").alias("b")))
+    golden.check_df(spark.sql("SELECT CAST(parse_json('12') AS INT), CAST(parse_json('\"2.50\"') AS DECIMAL(4,2)), CAST(parse_json('null') AS STRING)"), "sql")
+
+
+@requires_client("4.1")
+def test_variant_delete_skips_null_paths(spark, golden):
+    df = spark.createDataFrame([('{"a":1,"b":2}', "$.a"), ('{"b":2}', None)], "j string, p string")
+    v = F.parse_json("j")
+    golden.check_df(df.select(F.to_json(F.variant_delete(v, F.col("p"))), F.to_json(F.variant_delete(v, F.lit(None))), F.to_json(F.variant_set(v, F.col("p"), F.lit(0)))))

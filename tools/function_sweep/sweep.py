@@ -23,7 +23,37 @@ lists = [["i"], ["d"], ["s"], ["a"], ["m"], ["t"], ["dt"], ["b"], ["bin"], ["dec
          ["aa"], ["es"], ["a", "lit:,"], ["i", "L:0"], ["L:YEAR", "t"], ["L:1", "s", "s"], ["t", "lit:Asia/Tokyo"],
          ["L:2024", "L:2", "L:29"], ["dt", "lit:Mon"], ["s", "lit:256"], ["a", "lit:1", "lit:2"], ["lit:HOUR", "i", "t"],
          ["lit:HOUR", "t", "t"], ["s", "L:999"], ["d", "L:0", "L:10", "L:5"], ["t", "lit:1 hour"]]
+# Functions no generic candidate fits, with the argument lists to try first.
+# "E:" is a SQL expression over the DataFrame's columns.
+special = {
+    "aes_encrypt": [["s", "L:abcdefghijklmnop", "L:ECB"]],
+    "aes_decrypt": [["E:aes_encrypt(s, 'abcdefghijklmnop', 'ECB')", "L:abcdefghijklmnop", "L:ECB"]],
+    "try_aes_decrypt": [["E:aes_encrypt(s, 'abcdefghijklmnop', 'ECB')", "L:abcdefghijklmnop", "L:ECB"]],
+    "column": [["lit:i"]],
+    # Spark's reflect fails on NULL arguments.
+    "reflect": [["L:java.lang.Math", "L:abs", "E:-3"]],
+    "java_method": [["L:java.lang.Math", "L:abs", "E:-3"]],
+    "try_reflect": [["L:java.lang.Integer", "L:parseInt", "s"]],
+    "map_from_arrays": [["E:array('x', 'y')", "E:array(i, 2)"]],
+    "to_number": [["E:cast(abs(i) as string)", "L:999"]],
+    "randstr": [["L:5", "L:42"]],
+    "uniform": [["L:0", "L:10", "L:42"]],
+    "make_ym_interval": [["i", "L:2"]],
+    "try_make_interval": [["i", "L:2"]],
+    "histogram_numeric": [["i", "L:3"]],
+    "count_min_sketch": [["i", "E:0.5D", "E:0.5D", "L:1"]],
+    "window_time": [["E:window(t, '1 hour')"]],
+    "time_bucket": [["E:INTERVAL '1' HOUR", "t"]],
+    **{f: [["L:2024", "L:2", "L:29", "E:abs(i)", "L:4", "L:5"]] for f in
+       ["make_timestamp", "make_timestamp_ltz", "make_timestamp_ntz", "try_make_timestamp", "try_make_timestamp_ltz", "try_make_timestamp_ntz"]},
+}
+# Sort orders are measured as the order they give; intervals (which the
+# client cannot collect) as their text.
+ORDERINGS = {"asc", "desc", "asc_nulls_first", "asc_nulls_last", "desc_nulls_first", "desc_nulls_last"}
+AS_TEXT = {"make_ym_interval", "try_make_interval", "make_interval"}
 def arg(spec):
+    if spec.startswith("E:"):
+        return F.expr(spec[2:])
     if spec.startswith("L:"):
         v = spec[2:]
         return F.lit(int(v) if v.isdigit() else v)
@@ -37,12 +67,15 @@ for name in names:
     if name in {"udf", "udtf", "pandas_udf", "arrow_udf", "arrow_udtf", "broadcast", "call_udf", "unwrap_udt"}:
         continue
     fn = getattr(F, name)
-    tries = [plan_in[name]["args"]] if plan_in and name in plan_in and plan_in[name].get("args") is not None else ([] if plan_in else lists)
+    tries = [plan_in[name]["args"]] if plan_in and name in plan_in and plan_in[name].get("args") is not None else ([] if plan_in else special.get(name, []) + lists)
     entry = {"args": None}
     for spec in tries:
         try:
             col = fn(*[arg(s) for s in spec])
-            res = df.select(col)
+            if name in ORDERINGS:
+                res = df.orderBy(col, "s").select("i")
+            else:
+                res = df.select(col.cast("string") if name in AS_TEXT else col)
             rows = [str(r) for r in res.collect()]
             entry = {"args": spec, "schema": res.schema.simpleString(), "nullable": [f.nullable for f in res.schema.fields], "rows": rows}
             break

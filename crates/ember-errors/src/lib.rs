@@ -39,6 +39,9 @@ pub enum ErrorKind {
     Interrupted,
     /// `PythonException`: user code in a Python UDF raised.
     Python,
+    /// A plain `java.lang.RuntimeException` without an error class, as a
+    /// few of Spark's functions (the XPath family) raise.
+    JavaRuntime,
     /// Anything else: `SparkException` with `INTERNAL_ERROR`.
     Internal,
 }
@@ -92,6 +95,7 @@ impl ErrorKind {
             ],
             ErrorKind::Interrupted => &["org.apache.spark.SparkInterruptedException"],
             ErrorKind::Python => &["org.apache.spark.api.python.PythonException", "java.lang.RuntimeException"],
+            ErrorKind::JavaRuntime => &["java.lang.RuntimeException"],
             ErrorKind::Internal => &["org.apache.spark.SparkException"],
         }
     }

@@ -427,7 +427,8 @@ fn map_entries(map: &MapArray) -> (ArrayRef, ArrayRef, Vec<i32>) {
     (Arc::clone(entries.column(0)), Arc::clone(entries.column(1)), offsets.iter().map(|o| o - first as i32).collect())
 }
 
-fn new_map(return_type: &DataType, offsets: Vec<i32>, keys: ArrayRef, values: ArrayRef, nulls: Option<NullBuffer>) -> Result<ArrayRef> {
+/// A map of `return_type` from its entries' `keys` and `values` and row `offsets`.
+pub(crate) fn new_map(return_type: &DataType, offsets: Vec<i32>, keys: ArrayRef, values: ArrayRef, nulls: Option<NullBuffer>) -> Result<ArrayRef> {
     let DataType::Map(entries_field, sorted) = return_type else {
         return exec_err!("expected a map result type, got {return_type}");
     };
@@ -467,16 +468,23 @@ fn map_transform(array: &ArrayRef, lambda: &LambdaArgument, return_type: &DataTy
     if result.null_count() > 0 {
         return Err(null_map_key());
     }
+    ensure_unique_keys(&offsets, &result)?;
+    new_map(return_type, offsets, result, values, map.nulls().cloned())
+}
+
+/// Spark's `DUPLICATED_MAP_KEY` error when a map (rows of `keys` between
+/// consecutive `offsets`) repeats a key.
+pub(crate) fn ensure_unique_keys(offsets: &[i32], keys: &ArrayRef) -> Result<()> {
     for pair in offsets.windows(2) {
         let mut seen = HashSet::new();
         for i in pair[0]..pair[1] {
-            let key = ScalarValue::try_from_array(&result, i as usize)?;
+            let key = ScalarValue::try_from_array(keys, i as usize)?;
             if !seen.insert(key.clone()) {
                 return Err(duplicated_map_key(&key));
             }
         }
     }
-    new_map(return_type, offsets, result, values, map.nulls().cloned())
+    Ok(())
 }
 
 fn null_map_key() -> datafusion::error::DataFusionError {

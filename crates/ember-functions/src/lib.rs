@@ -3,6 +3,7 @@
 //! [`cast`] is Spark's CAST; [`constructors`] builds arrays, maps and structs; [`display`] renders Arrow values the way Spark prints them (`show()`, `CAST(x AS STRING)`),
 //! and [`show`] lays out whole record batches like `Dataset.showString` / `Dataset.htmlString`.
 
+pub mod aes;
 pub mod arithmetic;
 pub mod array_insert;
 pub mod arrays_zip;
@@ -18,6 +19,8 @@ pub mod hash;
 pub mod higher_order;
 pub mod json;
 pub mod kernel_udf;
+pub mod lookups;
+pub mod map_concat;
 pub mod math;
 pub mod moments;
 pub mod nullability;
@@ -34,7 +37,14 @@ pub mod string_similarity;
 pub mod text_codecs;
 pub mod text_functions;
 pub mod time;
+pub mod time_windows;
 pub mod to_csv;
 pub mod to_json;
 pub mod variant;
 pub mod variant_binary;
+pub mod variant_edit;
+pub mod variant_schema;
+pub mod vector_aggregate;
+pub mod vectors;
+pub mod xpath;
+pub mod year_month_interval;

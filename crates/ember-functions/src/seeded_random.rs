@@ -1,12 +1,13 @@
-//! Spark's `rand(seed)` and `randn(seed)`: Spark's `XORShiftRandom` seeded
-//! with `seed` (plus the partition index, 0 here), drawing a uniform double
-//! in [0, 1) or a standard normal (`java.util.Random.nextGaussian`) per row.
+//! Spark's `rand(seed)`, `randn(seed)` and `randstr(length, seed)`: Spark's
+//! `XORShiftRandom` seeded with `seed` (plus the partition index, 0 here),
+//! drawing a uniform double in [0, 1), a standard normal
+//! (`java.util.Random.nextGaussian`) or a string of letters and digits per row.
 //! Rows are drawn in the order they arrive, so the values equal Spark's for
 //! input read in one partition.
 
 use std::sync::{Arc, Mutex};
 
-use datafusion::arrow::array::{ArrayRef, Float64Array};
+use datafusion::arrow::array::{ArrayRef, Float64Array, StringArray};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::Result;
 use datafusion::logical_expr::{
@@ -62,6 +63,26 @@ impl XorShiftRandom {
         (next & ((1i64 << bits) - 1)) as i32
     }
 
+    /// A uniform 32-bit integer (`java.util.Random.nextInt()`).
+    pub fn next_int(&mut self) -> i32 {
+        self.next(32)
+    }
+
+    /// `length` characters drawn from digits and ASCII letters, as Spark's `randstr`.
+    pub fn next_string(&mut self, length: usize) -> String {
+        (0..length)
+            .map(|_| {
+                let v = (self.next_int() % 62).unsigned_abs() as u8;
+                match v {
+                    0..=9 => b'0' + v,
+                    10..=35 => b'a' + (v - 10),
+                    _ => b'A' + (v - 36),
+                }
+            })
+            .map(char::from)
+            .collect()
+    }
+
     /// A uniform double in [0, 1).
     pub fn next_double(&mut self) -> f64 {
         let high = i64::from(self.next(26)) << 27;
@@ -86,11 +107,22 @@ impl XorShiftRandom {
     }
 }
 
-/// `rand(seed)` (uniform) or `randn(seed)` (normal).
+/// What a [`SeededRandom`] draws per row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Draw {
+    /// `rand`: a uniform double in [0, 1).
+    Uniform,
+    /// `randn`: a standard normal double.
+    Gaussian,
+    /// `randstr`: a string of this many letters and digits.
+    Chars(usize),
+}
+
+/// `rand(seed)`, `randn(seed)` or `randstr(length, seed)`.
 #[derive(Debug)]
 pub struct SeededRandom {
     seed: i64,
-    gaussian: bool,
+    draw: Draw,
     state: Mutex<XorShiftRandom>,
     signature: Signature,
 }
@@ -105,16 +137,16 @@ impl Eq for SeededRandom {}
 
 impl std::hash::Hash for SeededRandom {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        (self.seed, self.gaussian).hash(state);
+        (self.seed, self.draw).hash(state);
     }
 }
 
 impl SeededRandom {
-    /// The call `rand(seed)` or, with `gaussian`, `randn(seed)`.
-    pub fn call(seed: i64, gaussian: bool) -> Expr {
+    /// The call drawing `draw` from the generator of `seed`.
+    pub fn call(seed: i64, draw: Draw) -> Expr {
         let udf = SeededRandom {
             seed,
-            gaussian,
+            draw,
             state: Mutex::new(XorShiftRandom::new(seed)),
             signature: Signature::nullary(Volatility::Volatile),
         };
@@ -124,22 +156,30 @@ impl SeededRandom {
 
 impl ScalarUDFImpl for SeededRandom {
     fn name(&self) -> &str {
-        if self.gaussian { "randn" } else { "rand" }
+        match self.draw {
+            Draw::Uniform => "rand",
+            Draw::Gaussian => "randn",
+            Draw::Chars(_) => "randstr",
+        }
     }
     fn signature(&self) -> &Signature {
         &self.signature
     }
     fn return_type(&self, _: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Float64)
+        Ok(if let Draw::Chars(_) = self.draw { DataType::Utf8 } else { DataType::Float64 })
     }
     fn return_field_from_args(&self, _: ReturnFieldArgs) -> Result<FieldRef> {
-        Ok(Arc::new(Field::new(self.name(), DataType::Float64, false)))
+        Ok(Arc::new(Field::new(self.name(), self.return_type(&[])?, false)))
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let mut state = self.state.lock().map_err(|_| datafusion::common::DataFusionError::Execution("rand state poisoned".into()))?;
-        let values: Float64Array =
-            (0..args.number_rows).map(|_| Some(if self.gaussian { state.next_gaussian() } else { state.next_double() })).collect();
-        Ok(ColumnarValue::Array(Arc::new(values) as ArrayRef))
+        let rows = 0..args.number_rows;
+        let values: ArrayRef = match self.draw {
+            Draw::Uniform => Arc::new(rows.map(|_| Some(state.next_double())).collect::<Float64Array>()),
+            Draw::Gaussian => Arc::new(rows.map(|_| Some(state.next_gaussian())).collect::<Float64Array>()),
+            Draw::Chars(length) => Arc::new(rows.map(|_| Some(state.next_string(length))).collect::<StringArray>()),
+        };
+        Ok(ColumnarValue::Array(values))
     }
 }
 
@@ -153,5 +193,13 @@ mod tests {
         let mut random = XorShiftRandom::new(7);
         assert_eq!(random.next_double(), 0.28188121484885875);
         assert_eq!(random.next_double(), 0.45998819035056326);
+    }
+
+    #[test]
+    fn draws_spark_strings() {
+        // Spark 4.3: randstr(5, 42) over three rows in one partition.
+        let mut random = XorShiftRandom::new(42);
+        let drawn: Vec<String> = (0..3).map(|_| random.next_string(5)).collect();
+        assert_eq!(drawn, ["pll6Y", "OIJNn", "I2NS5"]);
     }
 }

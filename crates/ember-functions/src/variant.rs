@@ -5,15 +5,15 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, BinaryArray, BooleanArray, StringArray, StructArray};
-use datafusion::arrow::buffer::NullBuffer;
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BinaryArray, BooleanArray, Int32Array, ListArray, StringArray, StructArray};
+use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
+use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::Result;
 use datafusion::logical_expr::Expr;
 use ember_errors::{ErrorKind, SparkError};
 
 use crate::kernel_udf::KernelUdf;
-use crate::variant_binary::{self, Variant};
+use crate::variant_binary::{self, ValueKind, Variant};
 
 /// `parse_json(text)`; with `fail`, malformed text raises
 /// `MALFORMED_RECORD_IN_PARSING`, else it gives NULL (`try_parse_json`).
@@ -84,7 +84,8 @@ fn to_json_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
     Ok(Arc::new(texts.collect::<Result<StringArray>>()?))
 }
 
-fn malformed_variant() -> datafusion::common::DataFusionError {
+/// `MALFORMED_VARIANT`: bytes that do not decode.
+pub(crate) fn malformed_variant() -> datafusion::common::DataFusionError {
     SparkError::new(ErrorKind::Runtime, "MALFORMED_VARIANT", "22023", "Variant binary is malformed. Please check the data source is valid.", &[])
         .into_datafusion()
 }
@@ -126,19 +127,51 @@ pub(crate) fn display_json(variants: &StructArray, i: usize) -> String {
     variant_binary::to_json(value, metadata).unwrap_or_default()
 }
 
+/// What a cast of a variant's value aims at, which decides how booleans
+/// and numbers cross over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CastTarget {
+    /// A number type: `true`/`false` read as 1/0.
+    Number,
+    /// BOOLEAN: a number is true unless it is zero.
+    Boolean,
+    /// Any other type.
+    Other,
+}
+
+impl CastTarget {
+    fn tag(self) -> &'static str {
+        match self {
+            CastTarget::Number => "n",
+            CastTarget::Boolean => "b",
+            CastTarget::Other => "",
+        }
+    }
+}
+
 /// The value at a `variant_get` path (`path` checked with
 /// [`variant_binary::parse_path`]) as the text a cast to a scalar type starts
 /// from (see [`variant_binary::cast_text`]); NULL when it is missing or JSON `null`.
-pub fn extract_text(variant: Expr, path: &str) -> Expr {
-    KernelUdf::call("variant_get", DataType::Utf8, extract_text_kernel, path, vec![variant])
+pub fn extract_text(variant: Expr, path: &str, target: CastTarget) -> Expr {
+    KernelUdf::call("variant_get", DataType::Utf8, extract_text_kernel, &format!("{}{path}", target.tag()), vec![variant])
 }
 
-fn extract_text_kernel(args: &[ArrayRef], path: &str) -> Result<ArrayRef> {
+fn extract_text_kernel(args: &[ArrayRef], context: &str) -> Result<ArrayRef> {
+    // The context is the target's tag, then the path (which starts with `$`).
+    let (tag, path) = context.split_at(context.find('$').unwrap_or(0));
     let steps = variant_binary::parse_path(path).unwrap_or_default();
     let variants = args[0].as_struct();
     let texts = (0..variants.len()).map(|i| {
         let (value, metadata) = variants.is_valid(i).then(|| parts(variants, i))?;
-        variant_binary::value_at(value, metadata, &steps).and_then(|sub| variant_binary::cast_text(sub, metadata))
+        let sub = variant_binary::value_at(value, metadata, &steps)?;
+        let text = variant_binary::cast_text(sub, metadata)?;
+        Some(match (tag, variant_binary::kind(sub)?) {
+            ("n", ValueKind::Boolean) => if text == "true" { "1".to_string() } else { "0".to_string() },
+            ("b", ValueKind::Integer | ValueKind::Double | ValueKind::Float | ValueKind::Decimal(..)) => {
+                (text.parse::<f64>().is_ok_and(|x| x != 0.0)).to_string()
+            }
+            _ => text,
+        })
     });
     Ok(Arc::new(texts.collect::<StringArray>()))
 }
@@ -154,8 +187,55 @@ fn extract_variant_kernel(args: &[ArrayRef], path: &str) -> Result<ArrayRef> {
     let variants = args[0].as_struct();
     let subs = (0..variants.len()).map(|i| {
         let (value, metadata) = variants.is_valid(i).then(|| parts(variants, i))?;
-        let sub = variant_binary::value_at(value, metadata, &steps)?;
-        variant_binary::parse_json(&variant_binary::to_json(sub, metadata)?).ok()
+        standalone(variant_binary::value_at(value, metadata, &steps)?, metadata)
     });
     variant_array(subs.collect())
+}
+
+/// A value inside a variant as a variant of its own.
+fn standalone(value: &[u8], metadata: &[u8]) -> Option<Variant> {
+    variant_binary::parse_json(&variant_binary::to_json(value, metadata)?).ok()
+}
+
+/// The type of `variant_explode`'s rows: structs of the position, the key
+/// (NULL for array elements) and the value.
+fn explode_rows_type() -> DataType {
+    let fields = vec![
+        Field::new("pos", DataType::Int32, false),
+        Field::new("key", DataType::Utf8, true),
+        Field::new("value", ember_types::variant_type(), false),
+    ];
+    DataType::List(Arc::new(Field::new("element", DataType::Struct(fields.into()), false)))
+}
+
+/// The rows `variant_explode` gives for each variant, as an array of
+/// (`pos`, `key`, `value`) structs: one per field of an object or element
+/// of an array, none for other values; NULL for NULL.
+pub fn explode_rows(variant: Expr) -> Expr {
+    KernelUdf::call("variant_explode", explode_rows_type(), explode_rows_kernel, "", vec![variant])
+}
+
+fn explode_rows_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
+    let variants = args[0].as_struct();
+    let (mut positions, mut keys, mut values, mut lengths) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for i in 0..variants.len() {
+        let entries = variants.is_valid(i).then(|| parts(variants, i)).map(|(value, metadata)| {
+            let entries = variant_binary::entries(value, metadata).unwrap_or_default();
+            // Each value keeps the whole key dictionary, as in Spark.
+            let part = |child: &[u8]| Variant { value: child.to_vec(), metadata: metadata.to_vec() };
+            entries.into_iter().map(|(key, child)| (key.map(str::to_string), part(child))).collect::<Vec<_>>()
+        });
+        lengths.push(entries.as_ref().map_or(0, Vec::len));
+        for (pos, (key, value)) in entries.iter().flatten().enumerate() {
+            positions.push(pos as i32);
+            keys.push(key.clone());
+            values.push(Some(value.clone()));
+        }
+    }
+    let DataType::List(row) = explode_rows_type() else { unreachable!("the rows are a list") };
+    let DataType::Struct(fields) = row.data_type().clone() else { unreachable!("each row is a struct") };
+    let columns: Vec<ArrayRef> = vec![Arc::new(Int32Array::from(positions)), Arc::new(StringArray::from(keys)), variant_array(values)?];
+    let rows = StructArray::try_new(fields, columns, None)?;
+    let nulls = NullBuffer::from((0..variants.len()).map(|i| variants.is_valid(i)).collect::<Vec<_>>());
+    Ok(Arc::new(ListArray::try_new(row, OffsetBuffer::from_lengths(lengths), Arc::new(rows), Some(nulls))?))
 }

@@ -27,8 +27,16 @@ const DOUBLE: u8 = 7;
 const DECIMAL4: u8 = 8;
 const DECIMAL8: u8 = 9;
 const DECIMAL16: u8 = 10;
+const DATE: u8 = 11;
+const TIMESTAMP: u8 = 12;
+const TIMESTAMP_NTZ: u8 = 13;
 const FLOAT: u8 = 14;
+const BINARY: u8 = 15;
 const LONG_STRING: u8 = 16;
+const TIME: u8 = 17;
+const TIMESTAMP_NANOS: u8 = 18;
+const TIMESTAMP_NTZ_NANOS: u8 = 19;
+const UUID: u8 = 20;
 
 const MAX_SHORT_STRING: usize = 63;
 const MAX_DECIMAL_PRECISION: usize = 38;
@@ -57,6 +65,80 @@ pub fn parse_json(text: &str) -> Result<Variant, MalformedJson> {
         return Err(MalformedJson);
     }
     Ok(Variant { metadata: builder.metadata(), value: builder.value })
+}
+
+/// A variant value opened up for editing: objects and arrays decoded,
+/// everything else kept as its encoded bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tree {
+    /// An encoded non-container value (see [`Scalar::encode`]).
+    Scalar(Vec<u8>),
+    /// Fields in any order; encoding sorts them by key.
+    Object(Vec<(String, Tree)>),
+    Array(Vec<Tree>),
+}
+
+/// A non-container value to encode as Spark encodes it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scalar<'a> {
+    Null,
+    Boolean(bool),
+    /// Stored in the smallest integer type that holds it.
+    Integer(i64),
+    Double(f64),
+    Float(f32),
+    /// Unscaled value, scale and precision.
+    Decimal(i128, u8, u8),
+    String(&'a str),
+}
+
+impl Scalar<'_> {
+    /// The encoded bytes of the value.
+    pub fn encode(self) -> Vec<u8> {
+        let mut builder = Builder { keys: Vec::new(), key_ids: HashMap::new(), value: Vec::new() };
+        match self {
+            Scalar::Null => builder.primitive(NULL, &[]),
+            Scalar::Boolean(b) => builder.primitive(if b { TRUE } else { FALSE }, &[]),
+            Scalar::Integer(v) => builder.integer(v),
+            Scalar::Double(v) => builder.primitive(DOUBLE, &v.to_le_bytes()),
+            Scalar::Float(v) => builder.primitive(FLOAT, &v.to_le_bytes()),
+            Scalar::Decimal(unscaled, scale, precision) => builder.decimal(unscaled, scale, usize::from(precision)),
+            Scalar::String(s) => builder.string(s),
+        }
+        builder.value
+    }
+}
+
+impl Tree {
+    /// The JSON `null`.
+    pub fn null() -> Tree {
+        Tree::Scalar(Scalar::Null.encode())
+    }
+
+    /// Whether this is the JSON `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Tree::Scalar(bytes) if is_variant_null(bytes))
+    }
+
+    /// Opens a variant value; `None` for malformed bytes.
+    pub fn decode(value: &[u8], metadata: &[u8]) -> Option<Tree> {
+        Some(match kind(value)? {
+            ValueKind::Object => Tree::Object(
+                entries(value, metadata)?.into_iter().map(|(k, v)| Some((k?.to_string(), Tree::decode(v, metadata)?))).collect::<Option<_>>()?,
+            ),
+            ValueKind::Array => Tree::Array(entries(value, metadata)?.into_iter().map(|(_, v)| Tree::decode(v, metadata)).collect::<Option<_>>()?),
+            _ => Tree::Scalar(value.get(..value_size(value)?)?.to_vec()),
+        })
+    }
+
+    /// Encodes the tree as a variant (fields in key order, keys numbered in
+    /// the order they are met); fails with
+    /// the key an object holds twice.
+    pub fn encode(&self) -> Result<Variant, String> {
+        let mut builder = Builder { keys: Vec::new(), key_ids: HashMap::new(), value: Vec::new() };
+        builder.tree(self)?;
+        Ok(Variant { metadata: builder.metadata(), value: builder.value })
+    }
 }
 
 /// The byte width (1 to 4) that holds `n`.
@@ -93,6 +175,36 @@ impl Builder {
         self.keys.push(key.to_string());
         self.key_ids.insert(key.to_string(), id);
         id
+    }
+
+    fn tree(&mut self, tree: &Tree) -> Result<(), String> {
+        let start = self.value.len();
+        match tree {
+            Tree::Scalar(bytes) => self.value.extend_from_slice(bytes),
+            Tree::Object(fields) => {
+                let mut offsets = Vec::with_capacity(fields.len());
+                let mut sorted: Vec<_> = fields.iter().collect();
+                sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                for (key, value) in sorted {
+                    let id = self.key_id(key);
+                    if offsets.iter().any(|(seen, _)| *seen == id) {
+                        return Err(key.clone());
+                    }
+                    offsets.push((id, self.value.len() - start));
+                    self.tree(value)?;
+                }
+                self.finish_object(start, offsets);
+            }
+            Tree::Array(elements) => {
+                let mut offsets = Vec::with_capacity(elements.len());
+                for element in elements {
+                    offsets.push(self.value.len() - start);
+                    self.tree(element)?;
+                }
+                self.finish_array(start, offsets);
+            }
+        }
+        Ok(())
     }
 
     fn metadata(&self) -> Vec<u8> {
@@ -447,34 +559,12 @@ pub fn value_at<'a>(value: &'a [u8], metadata: &[u8], path: &[PathStep]) -> Opti
     let keys = dictionary(metadata)?;
     let mut current = value;
     for step in path {
-        let header = *current.first()?;
-        let (basic, info) = (header & 3, header >> 2);
-        current = match (basic, step) {
-            (OBJECT, PathStep::Key(key)) => {
-                let large = (info >> 4) & 1 == 1;
-                let id_width = ((info >> 2) & 3) as usize + 1;
-                let offset_width = (info & 3) as usize + 1;
-                let count_width = if large { 4 } else { 1 };
-                let count = read_le(current, 1, count_width)?;
-                let ids_at = 1 + count_width;
-                let offsets_at = ids_at + count * id_width;
-                let data_at = offsets_at + (count + 1) * offset_width;
-                let i = (0..count).find(|&i| read_le(current, ids_at + i * id_width, id_width).and_then(|id| keys.get(id)) == Some(&key.as_str()))?;
-                current.get(data_at + read_le(current, offsets_at + i * offset_width, offset_width)?..)?
-            }
-            (ARRAY, PathStep::Index(index)) => {
-                let large = (info >> 2) & 1 == 1;
-                let offset_width = (info & 3) as usize + 1;
-                let count_width = if large { 4 } else { 1 };
-                let count = read_le(current, 1, count_width)?;
-                if *index >= count {
-                    return None;
-                }
-                let offsets_at = 1 + count_width;
-                let data_at = offsets_at + (count + 1) * offset_width;
-                current.get(data_at + read_le(current, offsets_at + index * offset_width, offset_width)?..)?
-            }
-            _ => return None,
+        let is_object = *current.first()? & 3 == OBJECT;
+        let items = children(current, &keys)?;
+        current = match step {
+            PathStep::Key(key) => items.into_iter().find(|(k, _)| *k == Some(key.as_str()))?.1,
+            PathStep::Index(index) if !is_object => items.get(*index)?.1,
+            PathStep::Index(_) => return None,
         };
     }
     Some(current)
@@ -565,55 +655,148 @@ fn write_decimal(unscaled: i128, scale: u32, out: &mut String) {
     }
 }
 
+/// What a variant value holds, as far as its type goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    Null,
+    Boolean,
+    /// Any integer width.
+    Integer,
+    Double,
+    Float,
+    /// A decimal's unscaled value and scale.
+    Decimal(i128, u32),
+    String,
+    Object,
+    Array,
+    /// A type JSON text never produces (dates, timestamps, binary, ...).
+    Other,
+}
+
+/// The kind of a variant value; `None` for malformed bytes.
+pub fn kind(value: &[u8]) -> Option<ValueKind> {
+    let header = *value.first()?;
+    let (basic, type_id) = (header & 3, header >> 2);
+    Some(match (basic, type_id) {
+        (SHORT_STRING, _) | (PRIMITIVE, LONG_STRING) => ValueKind::String,
+        (OBJECT, _) => ValueKind::Object,
+        (ARRAY, _) => ValueKind::Array,
+        (_, NULL) => ValueKind::Null,
+        (_, TRUE | FALSE) => ValueKind::Boolean,
+        (_, INT8 | INT16 | INT32 | INT64) => ValueKind::Integer,
+        (_, DOUBLE) => ValueKind::Double,
+        (_, FLOAT) => ValueKind::Float,
+        (_, DECIMAL4 | DECIMAL8 | DECIMAL16) => {
+            let payload = value.get(1..)?;
+            let unscaled = match type_id {
+                DECIMAL4 => i128::from(int_at(payload, 4)?),
+                DECIMAL8 => i128::from(int_at(payload, 8)?),
+                _ => i128::from_le_bytes(payload.get(1..17)?.try_into().ok()?),
+            };
+            ValueKind::Decimal(unscaled, u32::from(*payload.first()?))
+        }
+        _ => ValueKind::Other,
+    })
+}
+
+/// The number of bytes the variant value at the start of `value` takes;
+/// `None` for malformed bytes.
+fn value_size(value: &[u8]) -> Option<usize> {
+    let header = *value.first()?;
+    let (basic, info) = (header & 3, header >> 2);
+    let size = match basic {
+        SHORT_STRING => 1 + info as usize,
+        OBJECT | ARRAY => {
+            let (large, id_width, offset_width) = container_layout(basic, info);
+            let count_width = if large { 4 } else { 1 };
+            let count = read_le(value, 1, count_width)?;
+            let data_at = 1 + count_width + count * id_width + (count + 1) * offset_width;
+            data_at + read_le(value, data_at - offset_width, offset_width)?
+        }
+        _ => {
+            1 + match info {
+                NULL | TRUE | FALSE => 0,
+                INT8 => 1,
+                INT16 => 2,
+                INT32 | FLOAT | DATE => 4,
+                INT64 | DOUBLE | TIMESTAMP | TIMESTAMP_NTZ | TIME | TIMESTAMP_NANOS | TIMESTAMP_NTZ_NANOS => 8,
+                DECIMAL4 => 5,
+                DECIMAL8 => 9,
+                DECIMAL16 => 17,
+                UUID => 16,
+                BINARY | LONG_STRING => 4 + read_le(value, 1, 4)?,
+                _ => return None,
+            }
+        }
+    };
+    (size <= value.len()).then_some(size)
+}
+
+/// Whether an object or array header says "large", and its id and offset widths.
+fn container_layout(basic: u8, info: u8) -> (bool, usize, usize) {
+    match basic {
+        OBJECT => ((info >> 4) & 1 == 1, ((info >> 2) & 3) as usize + 1, (info & 3) as usize + 1),
+        _ => ((info >> 2) & 1 == 1, 0, (info & 3) as usize + 1),
+    }
+}
+
+/// The fields of an object (key and value, in key order) or the elements of
+/// an array (no key); `None` for other values and malformed bytes.
+pub fn entries<'v, 'm>(value: &'v [u8], metadata: &'m [u8]) -> Option<Vec<(Option<&'m str>, &'v [u8])>> {
+    children(value, &dictionary(metadata)?)
+}
+
+fn children<'v, 'm>(value: &'v [u8], keys: &[&'m str]) -> Option<Vec<(Option<&'m str>, &'v [u8])>> {
+    let header = *value.first()?;
+    let (basic, info) = (header & 3, header >> 2);
+    if !matches!(basic, OBJECT | ARRAY) {
+        return None;
+    }
+    let (large, id_width, offset_width) = container_layout(basic, info);
+    let count_width = if large { 4 } else { 1 };
+    let count = read_le(value, 1, count_width)?;
+    let ids_at = 1 + count_width;
+    let offsets_at = ids_at + count * id_width;
+    let data_at = offsets_at + (count + 1) * offset_width;
+    (0..count)
+        .map(|i| {
+            let key = match basic {
+                OBJECT => Some(*keys.get(read_le(value, ids_at + i * id_width, id_width)?)?),
+                _ => None,
+            };
+            let child = value.get(data_at + read_le(value, offsets_at + i * offset_width, offset_width)?..)?;
+            Some((key, &child[..value_size(child)?]))
+        })
+        .collect()
+}
+
 fn write_json(value: &[u8], keys: &[&str], out: &mut String) -> Option<()> {
     let header = *value.first()?;
     let (basic, info) = (header & 3, header >> 2);
     match basic {
         SHORT_STRING => write_json_string(std::str::from_utf8(value.get(1..1 + info as usize)?).ok()?, out),
-        OBJECT => {
-            let large = (info >> 4) & 1 == 1;
-            let id_width = ((info >> 2) & 3) as usize + 1;
-            let offset_width = (info & 3) as usize + 1;
-            let count_width = if large { 4 } else { 1 };
-            let count = read_le(value, 1, count_width)?;
-            let ids_at = 1 + count_width;
-            let offsets_at = ids_at + count * id_width;
-            let data_at = offsets_at + (count + 1) * offset_width;
-            out.push('{');
-            for i in 0..count {
+        OBJECT | ARRAY => {
+            let (open, close) = if basic == OBJECT { ('{', '}') } else { ('[', ']') };
+            out.push(open);
+            for (i, (key, child)) in children(value, keys)?.into_iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
-                write_json_string(keys.get(read_le(value, ids_at + i * id_width, id_width)?)?, out);
-                out.push(':');
-                let offset = read_le(value, offsets_at + i * offset_width, offset_width)?;
-                write_json(value.get(data_at + offset..)?, keys, out)?;
-            }
-            out.push('}');
-        }
-        ARRAY => {
-            let large = (info >> 2) & 1 == 1;
-            let offset_width = (info & 3) as usize + 1;
-            let count_width = if large { 4 } else { 1 };
-            let count = read_le(value, 1, count_width)?;
-            let offsets_at = 1 + count_width;
-            let data_at = offsets_at + (count + 1) * offset_width;
-            out.push('[');
-            for i in 0..count {
-                if i > 0 {
-                    out.push(',');
+                if let Some(key) = key {
+                    write_json_string(key, out);
+                    out.push(':');
                 }
-                let offset = read_le(value, offsets_at + i * offset_width, offset_width)?;
-                write_json(value.get(data_at + offset..)?, keys, out)?;
+                write_json(child, keys, out)?;
             }
-            out.push(']');
+            out.push(close);
         }
-        _ => write_primitive(info, value.get(1..)?, out)?,
+        _ => write_primitive(info, value, out)?,
     }
     Some(())
 }
 
-fn write_primitive(type_id: u8, payload: &[u8], out: &mut String) -> Option<()> {
+fn write_primitive(type_id: u8, value: &[u8], out: &mut String) -> Option<()> {
+    let payload = value.get(1..)?;
     let int = |width: usize| -> Option<i64> {
         let bytes = payload.get(..width)?;
         let mut buf = [if bytes[width - 1] & 0x80 != 0 { 0xFF } else { 0 }; 8];
@@ -631,12 +814,7 @@ fn write_primitive(type_id: u8, payload: &[u8], out: &mut String) -> Option<()> 
         DOUBLE => crate::display::write_java_double(f64::from_le_bytes(payload.get(..8)?.try_into().ok()?), out),
         FLOAT => crate::display::write_java_float(f32::from_le_bytes(payload.get(..4)?.try_into().ok()?), out),
         DECIMAL4 | DECIMAL8 | DECIMAL16 => {
-            let scale = u32::from(*payload.first()?);
-            let unscaled = match type_id {
-                DECIMAL4 => i128::from(int_at(payload, 4)?),
-                DECIMAL8 => i128::from(int_at(payload, 8)?),
-                _ => i128::from_le_bytes(payload.get(1..17)?.try_into().ok()?),
-            };
+            let ValueKind::Decimal(unscaled, scale) = kind(value)? else { return None };
             write_decimal(unscaled, scale, out);
         }
         LONG_STRING => {
@@ -698,6 +876,16 @@ mod tests {
         for bad in ["a", "$.", "$[x]", "$["] {
             assert_eq!(parse_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn entries_are_exact_slices() {
+        let v = parse_json(r#"{"b":[1,"x"],"a":2.50}"#).unwrap();
+        let rendered: Vec<_> =
+            entries(&v.value, &v.metadata).unwrap().into_iter().map(|(k, c)| (k.map(str::to_string), to_json(c, &v.metadata).unwrap(), c.len())).collect();
+        assert_eq!(rendered, vec![(Some("a".into()), "2.5".into(), 6), (Some("b".into()), r#"[1,"x"]"#.into(), 9)]);
+        assert_eq!(value_size(&v.value), Some(v.value.len()));
+        assert_eq!(entries(&parse_json("1").unwrap().value, &v.metadata), None);
     }
 
     #[test]

@@ -396,6 +396,9 @@ impl Planner<'_> {
             _ => format!("CAST({name} AS {})", ember_types::simple_string(&target).to_uppercase()),
         };
         let source = self.type_of(&expr, input)?;
+        if let Some(planned) = self.cast_variant(&expr, &target, mode, input)? {
+            return Ok((planned, out_name));
+        }
         let planned = if source == target { expr } else { spark_cast(expr, target, mode) };
         Ok((planned, out_name))
     }
@@ -416,6 +419,8 @@ pub(crate) fn gets_generated_alias(expression: &connect::Expression) -> bool {
     match &expression.expr_type {
         Some(ExprType::Alias(_) | ExprType::Literal(_) | ExprType::UnresolvedStar(_) | ExprType::UnresolvedRegex(_)) => false,
         Some(ExprType::Cast(c)) => !c.expr.as_deref().is_some_and(|e| matches!(e.expr_type, Some(ExprType::UnresolvedAttribute(_)))),
+        // Spark's `ResolveWindowTime` names `window_time(w)` itself.
+        Some(ExprType::UnresolvedFunction(f)) if f.function_name.eq_ignore_ascii_case("window_time") => false,
         _ => !extracts_from_column(expression),
     }
 }

@@ -17,7 +17,9 @@ use ember_functions::cast::{CastMode, spark_cast};
 use ember_functions::datetime::PatternFunction;
 use ember_functions::datetime_construct::{self, OnInvalid};
 use ember_functions::{numeric_format, text_functions};
+use ember_functions::map_concat::{map_concat, map_concat_type};
 use ember_functions::raise_error::RaiseError;
+use ember_functions::seeded_random::{Draw, SeededRandom};
 use ember_types::timestamp_type;
 
 use crate::call_names::call_name;
@@ -104,10 +106,17 @@ impl Planner<'_> {
                 return Ok(Some((expr, name)));
             }
             ("map_concat", n) if n >= 1 => {
-                use datafusion::functions_nested::expr_fn::{array_concat, map_keys, map_values};
-                let keys = array_concat(args.iter().cloned().map(map_keys).collect());
-                let values = array_concat(args.iter().cloned().map(map_values).collect());
-                Expr::ScalarFunction(ScalarFunction::new_udf(datafusion::functions_nested::map::map_udf(), vec![keys, values]))
+                let types = args.iter().map(|a| self.type_of(a, input)).collect::<Result<Vec<_>>>()?;
+                match map_concat_type(&types) {
+                    Some(result) => map_concat(args.to_vec(), result),
+                    // Maps of different types: DataFusion's map of the concatenated keys and values.
+                    None => {
+                        use datafusion::functions_nested::expr_fn::{array_concat, map_keys, map_values};
+                        let keys = array_concat(args.iter().cloned().map(map_keys).collect());
+                        let values = array_concat(args.iter().cloned().map(map_values).collect());
+                        Expr::ScalarFunction(ScalarFunction::new_udf(datafusion::functions_nested::map::map_udf(), vec![keys, values]))
+                    }
+                }
             }
             ("levenshtein", 3) => {
                 let (distance, _) = self.call_registered("levenshtein", vec![arg(0), arg(1)], names, false, input)?;
@@ -177,7 +186,8 @@ impl Planner<'_> {
                     Expr::Literal(ScalarValue::Null, _) => 0,
                     _ => return Ok(None),
                 };
-                ember_functions::seeded_random::SeededRandom::call(seed, function == "randn")
+                let draw = if function == "randn" { Draw::Gaussian } else { Draw::Uniform };
+                SeededRandom::call(seed, draw)
             }
             ("array_remove", 2) => self.call_registered("array_remove_all", args.to_vec(), names, false, input)?.0,
             _ => return Ok(None),

@@ -34,6 +34,9 @@ impl Planner<'_> {
         if let Some(planned) = self.plan_higher_order(&lower, arguments, input) {
             return planned;
         }
+        if let Some(planned) = self.plan_reflect(&lower, arguments, input) {
+            return planned;
+        }
         if let Some(planned) = self.plan_json_function(&lower, arguments, input) {
             return planned;
         }
@@ -69,6 +72,21 @@ impl Planner<'_> {
             return Ok(planned);
         }
         if !distinct {
+            if let Some(planned) = self.plan_lookup_function(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
+            if let Some(planned) = self.plan_interval_function(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
+            if let Some(planned) = self.plan_aes_function(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
+            if let Some(planned) = self.plan_random_function(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
+            if let Some(planned) = self.plan_window_time(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
             if let Some(planned) = self.plan_scalar_rewrite(&lower, &args, &names, input)? {
                 return Ok(planned);
             }
@@ -92,6 +110,15 @@ impl Planner<'_> {
             }
             if let Some(planned) = self.plan_variant_get(&lower, &args, &names) {
                 return planned;
+            }
+            if let Some(planned) = self.plan_variant_edit(&lower, &args, &names, input) {
+                return planned;
+            }
+            if let Some(planned) = self.plan_vector_function(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
+            if let Some(planned) = self.plan_xpath_function(&lower, &args, &names, input)? {
+                return Ok(planned);
             }
         }
         let binary = |op: Operator, symbol: &str, args: &mut Vec<Expr>| -> Result<(Expr, String)> {

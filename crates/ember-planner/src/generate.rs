@@ -16,8 +16,19 @@ use ember_protocol::connect::{self, expression::ExprType};
 use crate::error::{Result, SparkError};
 use crate::plan::{ColumnInfo, Planner, fresh_name, project_plan};
 
-const GENERATORS: [&str; 8] =
-    ["explode", "explode_outer", "posexplode", "posexplode_outer", "inline", "inline_outer", "stack", "json_tuple"];
+/// The generators, in a select list and as table-valued functions.
+pub(crate) const GENERATORS: [&str; 10] = [
+    "explode",
+    "explode_outer",
+    "posexplode",
+    "posexplode_outer",
+    "inline",
+    "inline_outer",
+    "stack",
+    "json_tuple",
+    "variant_explode",
+    "variant_explode_outer",
+];
 
 /// Generators of several arguments whose rows are built as structs.
 const TABULATED: [&str; 2] = ["stack", "json_tuple"];
@@ -111,12 +122,14 @@ impl Planner<'_> {
             "json_tuple" => Some(self.json_tuple_rows(arguments, input)?),
             _ => None,
         };
-        let (collection, _) = match &tabulated {
+        let (collection, argument_name) = match &tabulated {
             Some(rows) => (rows.clone(), String::new()),
             None => self.plan_expr(&arguments[0], input)?,
         };
+        let variant_explode = function.starts_with("variant_explode");
+        let collection = if variant_explode { self.variant_explode_rows(function, collection, &argument_name, input)? } else { collection };
         let collection_type = self.type_of(&collection, input)?;
-        let inline = function.starts_with("inline") || tabulated.is_some();
+        let inline = function.starts_with("inline") || variant_explode || tabulated.is_some();
         // The generated columns, whether each may be NULL, and whether they
         // are fields of each element (map entries, inlined structs).
         let (mut generated, mut outputs, mut nullable, fields) = match &collection_type {

@@ -448,6 +448,9 @@ impl<'a> Planner<'a> {
     }
 
     pub(crate) fn project(&mut self, input: LogicalPlan, expressions: &[connect::Expression]) -> Result<LogicalPlan> {
+        if let Some(windowed) = self.project_time_window(&input, expressions)? {
+            return Ok(windowed);
+        }
         if let Some(generated) = self.project_with_generator(&input, expressions)? {
             return Ok(generated);
         }
@@ -489,7 +492,10 @@ impl<'a> Planner<'a> {
         self.project_with_windows(input, exprs)
     }
 
-    fn with_columns(&mut self, input: LogicalPlan, aliases: &[connect::expression::Alias]) -> Result<LogicalPlan> {
+    pub(crate) fn with_columns(&mut self, input: LogicalPlan, aliases: &[connect::expression::Alias]) -> Result<LogicalPlan> {
+        if let Some(windowed) = self.with_time_window_columns(&input, aliases)? {
+            return Ok(windowed);
+        }
         if aliases.iter().any(|a| a.expr.as_deref().is_some_and(crate::generate::is_generator_call)) {
             return self.with_generated_columns(input, aliases);
         }
@@ -733,6 +739,12 @@ impl<'a> Planner<'a> {
 
     fn aggregate(&mut self, input: LogicalPlan, aggregate: &connect::Aggregate) -> Result<LogicalPlan> {
         use connect::aggregate::GroupType;
+        let lists = [aggregate.grouping_expressions.as_slice(), aggregate.aggregate_expressions.as_slice()];
+        if let Some((windowed, mut lists, _)) = self.with_time_window(&input, &lists, true)? {
+            let aggregate_expressions = lists.pop().unwrap_or_default();
+            let grouping_expressions = lists.pop().unwrap_or_default();
+            return self.aggregate(windowed, &connect::Aggregate { grouping_expressions, aggregate_expressions, ..aggregate.clone() });
+        }
         let group_type = GroupType::try_from(aggregate.group_type).unwrap_or(GroupType::Groupby);
         // SQL's ROLLUP/CUBE/GROUPING SETS arrive as explicit grouping sets.
         let sql_grouping_sets = group_type == GroupType::Unspecified && !aggregate.grouping_sets.is_empty();

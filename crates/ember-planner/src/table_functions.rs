@@ -1,18 +1,16 @@
 //! Spark's built-in table-valued functions (`spark.tvf.*`, `SELECT * FROM
 //! f(…)`): `range`, `sql_keywords`, and the generators (`explode`, `posexplode`, `inline`,
 //! their `_outer` forms, `stack`, `json_tuple`) as a generator select over
-//! one row, so they share the select-list generator code. Other names are
-//! table functions the session registered.
+//! one row, so they share the select-list generator code (`variant_explode`
+//! and `variant_explode_outer` too). Other names are table functions the
+//! session registered.
 
 use datafusion::logical_expr::{LogicalPlan, LogicalPlanBuilder};
 use ember_protocol::connect::{self, expression::ExprType, expression::literal::LiteralType, relation::RelType};
 
 use crate::error::{Result, SparkError};
+use crate::generate::GENERATORS;
 use crate::plan::Planner;
-
-/// The generators Spark also offers as table-valued functions.
-const GENERATOR_TABLE_FUNCTIONS: [&str; 8] =
-    ["explode", "explode_outer", "posexplode", "posexplode_outer", "inline", "inline_outer", "stack", "json_tuple"];
 
 impl Planner<'_> {
     /// Plans a table-valued function called by name.
@@ -25,7 +23,7 @@ impl Planner<'_> {
         if name == "sql_keywords" && call.arguments.is_empty() {
             return self.sql_keywords();
         }
-        if GENERATOR_TABLE_FUNCTIONS.contains(&name.as_str()) {
+        if GENERATORS.contains(&name.as_str()) {
             let generator = connect::Expression {
                 common: None,
                 expr_type: Some(ExprType::UnresolvedFunction(connect::expression::UnresolvedFunction {

@@ -1,16 +1,20 @@
 //! Plans Spark's VARIANT functions: `parse_json`, `try_parse_json`,
-//! `is_variant_null`, `is_valid_variant`, `variant_get` and
-//! `try_variant_get` (`to_json` of a variant is planned with the JSON
-//! functions).
+//! `is_variant_null`, `is_valid_variant`, `variant_get`,
+//! `try_variant_get`, `schema_of_variant`, `schema_of_variant_agg` and the
+//! rows of `variant_explode` (`to_json` of a variant is planned with the
+//! JSON functions).
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
-use datafusion::logical_expr::Expr;
+use datafusion::logical_expr::{Expr, LogicalPlan};
 use ember_functions::cast::{CastMode, is_integral, spark_cast};
-use ember_functions::{variant, variant_binary};
+use ember_functions::variant::CastTarget;
+use ember_functions::variant_edit::{self, Edit};
+use ember_functions::{variant, variant_binary, variant_schema};
 
 use crate::call_names::call_name;
 use crate::error::{ErrorKind, Result, SparkError};
+use crate::input_types::unexpected_input_type;
 use crate::plan::Planner;
 
 impl Planner<'_> {
@@ -23,6 +27,8 @@ impl Planner<'_> {
             ("try_parse_json", Some(text)) if args.len() == 1 => variant::parse_json(text, false),
             ("is_variant_null", Some(v)) if args.len() == 1 => variant::is_variant_null(v),
             ("is_valid_variant", Some(v)) if args.len() == 1 => variant::is_valid_variant(v),
+            ("schema_of_variant", Some(v)) if args.len() == 1 => variant_schema::schema_of_variant(v),
+            ("schema_of_variant_agg", Some(v)) if args.len() == 1 => variant_schema::SchemaOfVariantAgg::call(v),
             _ => return None,
         };
         Some((expr, call_name(function, names)))
@@ -36,6 +42,90 @@ impl Planner<'_> {
             return None;
         }
         Some(self.variant_get(function, args, names))
+    }
+
+    /// Plans the functions that change a variant (`variant_set`,
+    /// `variant_insert`, `variant_array_append`, their `try_` forms,
+    /// `variant_delete`, `variant_strip_nulls`) and `to_variant_object`;
+    /// `None` for other names.
+    pub(crate) fn plan_variant_edit(&self, function: &str, args: &[Expr], names: &[String], input: &LogicalPlan) -> Option<Result<(Expr, String)>> {
+        let base = function.strip_prefix("try_").unwrap_or(function);
+        let is_try = base.len() != function.len();
+        let fits = match base {
+            "variant_set" => (3..=4).contains(&args.len()),
+            "variant_insert" | "variant_array_append" => args.len() == 3,
+            "variant_delete" => args.len() >= 2 && !is_try,
+            "variant_strip_nulls" => (1..=2).contains(&args.len()) && !is_try,
+            "to_variant_object" => args.len() == 1 && !is_try,
+            _ => false,
+        };
+        fits.then(|| self.variant_edit(function, base, is_try, args, names, input))
+    }
+
+    fn variant_edit(&self, function: &str, base: &str, is_try: bool, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<(Expr, String)> {
+        let mut names = names.to_vec();
+        let path = |i: usize| datafusion::logical_expr::cast(args[i].clone(), DataType::Utf8);
+        let expr = match base {
+            "to_variant_object" => {
+                let t = self.type_of(&args[0], input)?;
+                if !matches!(t, DataType::Struct(_) | DataType::Map(..) | DataType::List(_)) || !variant_edit::converts_to_variant(&t, true) {
+                    return Err(cannot_cast_to_variant(&call_name(function, &names), &t));
+                }
+                variant_edit::to_variant_object(args[0].clone())
+            }
+            "variant_delete" => args[1..].iter().fold(args[0].clone(), |v, p| variant_edit::delete_path(v, datafusion::logical_expr::cast(p.clone(), DataType::Utf8))),
+            "variant_strip_nulls" => {
+                if args.len() == 1 {
+                    names.push("true".to_string());
+                }
+                let arrays = args.get(1).cloned().unwrap_or(datafusion::logical_expr::lit(true));
+                variant_edit::strip_nulls_call(args[0].clone(), datafusion::logical_expr::cast(arrays, DataType::Boolean))
+            }
+            _ => {
+                let edit = match base {
+                    "variant_insert" => Edit::Insert,
+                    "variant_array_append" => Edit::Append,
+                    _ => {
+                        let create_missing = match args.get(3) {
+                            None => {
+                                names.push("true".to_string());
+                                true
+                            }
+                            Some(Expr::Literal(ScalarValue::Boolean(Some(flag)), _)) => *flag,
+                            Some(_) => return Err(SparkError::unsupported(format!("{function} with a non-literal createIfMissing"))),
+                        };
+                        Edit::Set { create_missing }
+                    }
+                };
+                let value = self.as_variant(function, &args[2], &names, input)?;
+                let name: &'static str = match base {
+                    "variant_insert" => "variant_insert",
+                    "variant_array_append" => "variant_array_append",
+                    _ => "variant_set",
+                };
+                variant_edit::edit(name, edit, is_try, args[0].clone(), path(1), value)
+            }
+        };
+        Ok((expr, call_name(function, &names)))
+    }
+
+    /// A value given to a variant edit as a variant.
+    fn as_variant(&self, function: &str, value: &Expr, names: &[String], input: &LogicalPlan) -> Result<Expr> {
+        match self.type_of(value, input)? {
+            DataType::Struct(fields) if ember_types::is_variant_fields(&fields) => Ok(value.clone()),
+            t if variant_edit::converts_to_variant(&t, false) => Ok(variant_edit::to_variant(value.clone())),
+            t => Err(cannot_cast_to_variant(&call_name(function, names), &t)),
+        }
+    }
+
+    /// The rows of `variant_explode`/`variant_explode_outer` of `variant`
+    /// (named `name`) for the generator code to inline; other types fail as
+    /// in Spark.
+    pub(crate) fn variant_explode_rows(&self, function: &str, variant: Expr, name: &str, input: &LogicalPlan) -> Result<Expr> {
+        match self.type_of(&variant, input)? {
+            DataType::Struct(fields) if ember_types::is_variant_fields(&fields) => Ok(variant::explode_rows(variant)),
+            other => Err(unexpected_input_type(&format!("{function}({name})"), 0, "\"VARIANT\"", name, &other)),
+        }
     }
 
     fn variant_get(&self, function: &str, args: &[Expr], names: &[String]) -> Result<(Expr, String)> {
@@ -58,15 +148,52 @@ impl Planner<'_> {
         if matches!(&target, DataType::Struct(fields) if ember_types::is_variant_fields(fields)) {
             return Ok((variant::extract_variant(variant, &path), name));
         }
-        let text = variant::extract_text(variant, &path);
         let mode = if function == "try_variant_get" { CastMode::Try } else { CastMode::Ansi };
-        let expr = match &target {
-            DataType::Utf8 => text,
-            t if is_integral(t) => spark_cast(spark_cast(text, DataType::Decimal128(38, 9), mode), target, mode),
-            _ => spark_cast(text, target, mode),
-        };
-        Ok((expr, name))
+        Ok((scalar_at(variant, &path, target, mode), name))
     }
+
+    /// `CAST(variant AS target)` for a scalar `target`, as `variant_get` at
+    /// `$` (a string gives its text, JSON `null` gives NULL); `None` when
+    /// `expr` is not a variant or `target` is VARIANT.
+    pub(crate) fn cast_variant(&self, expr: &Expr, target: &DataType, mode: CastMode, input: &LogicalPlan) -> Result<Option<Expr>> {
+        let is_variant = |t: &DataType| matches!(t, DataType::Struct(fields) if ember_types::is_variant_fields(fields));
+        if !is_variant(&self.type_of(expr, input)?) || is_variant(target) {
+            return Ok(None);
+        }
+        if matches!(target, DataType::List(_) | DataType::Struct(_) | DataType::Map(..)) {
+            return Err(SparkError::unsupported(format!("CAST of a VARIANT to {}", ember_types::sql_string(target))));
+        }
+        Ok(Some(scalar_at(expr.clone(), "$", target.clone(), mode)))
+    }
+}
+
+/// The value at `path` of `variant` cast to the scalar type `target` from
+/// its text (integers through a decimal, so `1.9` gives 1).
+fn scalar_at(variant: Expr, path: &str, target: DataType, mode: CastMode) -> Expr {
+    let kind = match &target {
+        DataType::Boolean => CastTarget::Boolean,
+        t if t.is_numeric() => CastTarget::Number,
+        _ => CastTarget::Other,
+    };
+    let text = variant::extract_text(variant, path, kind);
+    match &target {
+        DataType::Utf8 => text,
+        t if is_integral(t) => spark_cast(spark_cast(text, DataType::Decimal128(38, 9), mode), target, mode),
+        _ => spark_cast(text, target, mode),
+    }
+}
+
+/// `DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION` for a value of type `t` Spark
+/// does not turn into a variant.
+fn cannot_cast_to_variant(sql: &str, t: &DataType) -> SparkError {
+    let source = format!("\"{}\"", ember_types::sql_string(t));
+    SparkError::new(
+        ErrorKind::Analysis,
+        "DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION",
+        "42K09",
+        format!("Cannot resolve \"{sql}\" due to data type mismatch: cannot cast {source} to \"VARIANT\"."),
+        &[("sqlExpr", format!("\"{sql}\"")), ("srcType", source.clone()), ("targetType", "\"VARIANT\"".to_string())],
+    )
 }
 
 /// `INVALID_VARIANT_GET_PATH` for a path that is not `$` followed by steps.

@@ -62,7 +62,8 @@ impl Session {
             .with_config(config)
             .with_runtime_env(execution.runtime.clone())
             .with_default_features()
-            .with_query_planner(Arc::new(ember_planner::partitioning::EmberQueryPlanner));
+            .with_query_planner(Arc::new(ember_planner::partitioning::EmberQueryPlanner))
+            .with_optimizer_rules(crate::logical_rules::optimizer_rules());
         if let Some(rules) = crate::bounded_joins::physical_optimizer_rules(&execution.settings) {
             builder = builder.with_physical_optimizer_rules(rules);
         }

@@ -1,0 +1,73 @@
+//! Plans `make_ym_interval([years[, months]])`, `try_make_interval(…)`
+//! (`make_interval` with Spark's defaults filled in and its name) and
+//! `time_bucket` of day-time intervals.
+
+use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::common::ScalarValue;
+use datafusion::logical_expr::{Expr, LogicalPlan, lit};
+use ember_functions::cast::spark_cast;
+use ember_functions::time_windows::time_bucket;
+use ember_functions::year_month_interval::make_ym_interval;
+
+use crate::error::Result;
+use crate::plan::Planner;
+
+impl Planner<'_> {
+    /// Plans `make_ym_interval` and `try_make_interval`; `None` for other functions.
+    pub(crate) fn plan_interval_function(
+        &mut self,
+        function: &str,
+        args: &[Expr],
+        names: &[String],
+        input: &LogicalPlan,
+    ) -> Result<Option<(Expr, String)>> {
+        let filled = |arity: usize| -> (Vec<Expr>, Vec<String>) {
+            let mut args = args.to_vec();
+            let mut names = names.to_vec();
+            while args.len() < arity {
+                args.push(lit(0i32));
+                names.push("0".to_string());
+            }
+            (args, names)
+        };
+        match (function, args.len()) {
+            ("make_ym_interval", 0..=2) => {
+                let (args, names) = filled(2);
+                let as_int = |e: &Expr| spark_cast(e.clone(), DataType::Int32, self.cast_mode());
+                let expr = make_ym_interval(as_int(&args[0]), as_int(&args[1]));
+                Ok(Some((expr, format!("make_ym_interval({})", names.join(", ")))))
+            }
+            ("try_make_interval", 0..=7) => {
+                let seconds_defaulted = args.len() < 7;
+                let (args, mut names) = filled(7);
+                if seconds_defaulted {
+                    // Spark's default seconds are a DECIMAL(18, 6) zero.
+                    names[6] = "0.000000".to_string();
+                }
+                let (expr, _) = self.call_registered("make_interval", args, &names, false, input)?;
+                Ok(Some((expr, format!("try_make_interval({})", names.join(", ")))))
+            }
+            ("time_bucket", 2 | 3) => self.time_bucket(args, names, input),
+            _ => Ok(None),
+        }
+    }
+
+    /// `time_bucket(width, time[, origin])` of a day-time interval width; the
+    /// origin defaults to the epoch in the session's time zone.
+    fn time_bucket(&mut self, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<Option<(Expr, String)>> {
+        let (width_type, time_type) = (self.type_of(&args[0], input)?, self.type_of(&args[1], input)?);
+        let (DataType::Duration(TimeUnit::Microsecond), DataType::Timestamp(TimeUnit::Microsecond, zone)) = (&width_type, &time_type) else {
+            return Ok(None);
+        };
+        let (origin, origin_name) = match (args.get(2), zone) {
+            (Some(origin), _) => (spark_cast(origin.clone(), time_type.clone(), self.cast_mode()), names[2].clone()),
+            (None, Some(_)) => {
+                let local_epoch = lit(ScalarValue::TimestampMicrosecond(Some(0), None));
+                (spark_cast(local_epoch, time_type.clone(), self.cast_mode()), "TIMESTAMP '1970-01-01 00:00:00'".to_string())
+            }
+            (None, None) => (lit(ScalarValue::TimestampMicrosecond(Some(0), None)), "TIMESTAMP_NTZ '1970-01-01 00:00:00'".to_string()),
+        };
+        let expr = time_bucket(args[0].clone(), args[1].clone(), origin, &time_type);
+        Ok(Some((expr, format!("time_bucket({}, {}, {origin_name})", names[0], names[1]))))
+    }
+}

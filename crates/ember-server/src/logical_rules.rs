@@ -1,0 +1,41 @@
+//! The logical optimizer rules of Ember's sessions: DataFusion's, with
+//! Ember's own inserted where they must run.
+
+use std::sync::Arc;
+
+use datafusion::optimizer::push_down_filter::PushDownFilter;
+use datafusion::optimizer::single_distinct_to_groupby::SingleDistinctToGroupBy;
+use datafusion::optimizer::{Optimizer, OptimizerRule};
+
+use crate::distinct_aggregates::UnaliasDistinctAggregates;
+use crate::magic_semi_join::MagicSemiJoins;
+use crate::semi_join_pushdown::PushDownSelectiveSemiJoins;
+
+/// DataFusion's logical optimizer rules with [`PushDownSelectiveSemiJoins`]
+/// and [`MagicSemiJoins`] after `PushDownFilter` (which has turned `WHERE`
+/// conditions into join keys and moved filters to the scans) and
+/// [`UnaliasDistinctAggregates`] right before `SingleDistinctToGroupBy`.
+pub fn optimizer_rules() -> Vec<Arc<dyn OptimizerRule + Send + Sync>> {
+    let mut rules = Optimizer::new().rules;
+    let position = |rules: &[Arc<dyn OptimizerRule + Send + Sync>], name: &str| rules.iter().position(|r| r.name() == name);
+    let at = position(&rules, PushDownFilter::new().name()).map_or(rules.len(), |i| i + 1);
+    rules.insert(at, Arc::new(PushDownSelectiveSemiJoins));
+    rules.insert(at + 1, Arc::new(MagicSemiJoins));
+    let at = position(&rules, SingleDistinctToGroupBy::new().name()).unwrap_or(rules.len());
+    rules.insert(at, Arc::new(UnaliasDistinctAggregates));
+    rules
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ember_rules_run_beside_the_rules_they_need() {
+        let names: Vec<String> = optimizer_rules().iter().map(|r| r.name().to_string()).collect();
+        let at = |name: &str| names.iter().position(|n| n == name).unwrap();
+        assert_eq!(at("push_down_selective_semi_joins"), at("push_down_filter") + 1);
+        assert_eq!(at("magic_semi_joins"), at("push_down_filter") + 2);
+        assert_eq!(at("unalias_distinct_aggregates") + 1, at("single_distinct_aggregation_to_group_by"));
+    }
+}
