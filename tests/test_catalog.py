@@ -235,6 +235,7 @@ def test_tables_survive_a_restart(spark, golden, tmp_path, cleanup):
         "CREATE DATABASE cat_keep",
         "CREATE TABLE cat_keep.t (a INT, p STRING) USING parquet PARTITIONED BY (p)",
         "INSERT INTO cat_keep.t VALUES (1, 'x'), (2, 'y')",
+        "CREATE FUNCTION cat_keep.kept AS 'com.example.Kept'",
     ]
     if REMOTE:
         run(spark, *statements)
@@ -242,6 +243,7 @@ def test_tables_survive_a_restart(spark, golden, tmp_path, cleanup):
         try:
             golden.check_df(session.table("cat_keep.t").orderBy("a"), "after")
             golden.check_df(session.sql("SHOW PARTITIONS cat_keep.t"), "partitions")
+            golden.check_df(session.sql("SHOW USER FUNCTIONS IN cat_keep"), "functions")
         finally:
             session.stop()
         return
@@ -254,6 +256,7 @@ def test_tables_survive_a_restart(spark, golden, tmp_path, cleanup):
             else:
                 golden.check_df(session.table("cat_keep.t").orderBy("a"), "after")
                 golden.check_df(session.sql("SHOW PARTITIONS cat_keep.t"), "partitions")
+                golden.check_df(session.sql("SHOW USER FUNCTIONS IN cat_keep"), "functions")
         finally:
             session.stop()
             server.terminate()

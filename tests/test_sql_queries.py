@@ -3,6 +3,8 @@ common table expressions and scalar subqueries that return several rows."""
 
 import pytest
 
+from conftest import conf
+
 
 @pytest.fixture
 def sales(spark):
@@ -83,6 +85,117 @@ def test_recursive_cte_row_limit(spark, golden):
     )
 
 
+def test_recursive_cte_forms(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "WITH RECURSIVE t(a, b) AS (SELECT 1, 'x' UNION ALL SELECT a + 1, b || 'x' FROM t WHERE a < 3) SELECT * FROM t"
+        ),
+        "two_types",
+    )
+    golden.check_df(
+        spark.sql(
+            "WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT n + 2 FROM r WHERE n < 7) SELECT n FROM r ORDER BY n"
+        ),
+        "anchor_union",
+    )
+    golden.check_df(
+        spark.sql(
+            "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3), s AS (SELECT n * 10 AS m FROM r) SELECT * FROM s ORDER BY m"
+        ),
+        "read_by_next_cte",
+    )
+    golden.check_df(
+        spark.sql(
+            "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT r.n + 1 FROM r JOIN r AS q ON r.n = q.n WHERE r.n < 3) SELECT * FROM r ORDER BY n"
+        ),
+        "self_join",
+    )
+    golden.check_df(
+        spark.sql("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n * 2 AS d FROM r LIMIT 2 OFFSET 1"),
+        "limit_offset",
+    )
+    golden.check_df(
+        spark.sql("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 100) SELECT count(*), max(n) FROM r"),
+        "hundred_levels",
+    )
+    golden.check_df(spark.sql("WITH RECURSIVE c AS (SELECT 5 AS v) SELECT v FROM c"), "not_recursive")
+
+
+def test_recursive_cte_errors(spark, golden):
+    golden.check_error(
+        lambda: spark.sql("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 101) SELECT count(*) FROM r").collect(),
+        "level_limit",
+    )
+    golden.check_error(
+        lambda: spark.sql("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n FROM r ORDER BY n LIMIT 4").collect(),
+        "limit_not_pushed",
+    )
+    golden.check_error(
+        lambda: spark.sql("WITH RECURSIVE r(n) AS (SELECT 1 UNION SELECT n % 3 + 1 FROM r) SELECT n FROM r").collect(),
+        "union_distinct",
+    )
+    golden.check_error(
+        lambda: spark.sql("WITH RECURSIVE r(n) AS (SELECT n FROM r) SELECT * FROM r").collect(),
+        "no_anchor",
+    )
+    golden.check_error(
+        lambda: spark.sql("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r LIMIT 10) SELECT * FROM r").collect(),
+        "limit_inside",
+    )
+    golden.check_error(
+        lambda: spark.sql(
+            "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT CAST(n + 1 AS BIGINT) FROM r WHERE n < 3) SELECT * FROM r"
+        ).collect(),
+        "step_type",
+    )
+
+
+def test_recursive_cte_max_recursion_level(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "WITH RECURSIVE r MAX RECURSION LEVEL 300 AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r WHERE n < 150) SELECT count(*) AS c FROM r"
+        ),
+        "raised",
+    )
+    golden.check_df(
+        spark.sql(
+            "WITH RECURSIVE r(n) MAX RECURSION LEVEL 3 AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT count(*) AS c FROM r"
+        ),
+        "enough",
+    )
+    golden.check_error(
+        lambda: spark.sql(
+            "WITH RECURSIVE r(n) MAX RECURSION LEVEL 3 AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT count(*) FROM r"
+        ).collect(),
+        "exceeded",
+    )
+
+
+def test_recursive_cte_limits_from_settings(spark, golden):
+    with conf(spark, "spark.sql.cteRecursionRowLimit", "10"):
+        golden.check_df(
+            spark.sql("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 9) SELECT count(*) AS c FROM r"),
+            "under_row_limit",
+        )
+        golden.check_error(
+            lambda: spark.sql("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT count(*) FROM r").collect(),
+            "row_limit",
+        )
+        golden.check_df(
+            spark.sql("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n FROM r LIMIT 20"),
+            "limit_over_row_limit",
+        )
+    with conf(spark, "spark.sql.cteRecursionLevelLimit", "5"):
+        golden.check_error(
+            lambda: spark.sql("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT count(*) FROM r").collect(),
+            "level_limit",
+        )
+        golden.check_df(
+            spark.sql("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT count(*) AS c FROM r"),
+            "under_level_limit",
+        )
+
+
 def test_scalar_subquery_with_several_rows(spark, golden):
     spark.createDataFrame([(1, "a"), (1, "b"), (2, "c")], "k int, s string").createOrReplaceTempView("many")
     try:
@@ -93,3 +206,15 @@ def test_scalar_subquery_with_several_rows(spark, golden):
         )
     finally:
         spark.catalog.dropTempView("many")
+
+
+def test_sql_keywords(spark, golden):
+    golden.check_df(spark.sql("SELECT * FROM sql_keywords() WHERE keyword LIKE 'S%'"), "default")
+    with conf(spark, "spark.sql.ansi.enforceReservedKeywords", "true"):
+        golden.check_df(spark.sql("SELECT count(*) AS n, count_if(reserved) AS reserved FROM sql_keywords()"), "enforced")
+
+
+def test_map_types_in_casts(spark, golden):
+    golden.check_df(spark.sql("SELECT * FROM explode(null :: map<string, int>)"), "explode_null_map")
+    golden.check_df(spark.sql("SELECT CAST(map('a', 1) AS map<string, bigint>) AS m"), "cast_map")
+    golden.check_df(spark.sql("SELECT CAST(array(map('a', 1)) AS array<map<string,int>>) AS a"), "nested")

@@ -93,6 +93,17 @@ pub fn table_not_found(database: &str, table: &str) -> SparkError {
     err
 }
 
+/// `[ROUTINE_ALREADY_EXISTS]` for a function name (quoted, as `` `db`.`f` ``).
+pub fn routine_already_exists(name: &str) -> SparkError {
+    SparkError::new(
+        ErrorKind::Analysis,
+        "ROUTINE_ALREADY_EXISTS",
+        "42723",
+        format!("Cannot create the routine {name} because a routine of that name already exists."),
+        &[("routineName", name.to_string()), ("newRoutineType", "routine".into()), ("existingRoutineType", "routine".into())],
+    )
+}
+
 /// A change that lost a race with another writer of the same definition.
 pub fn concurrent_change(what: &str) -> SparkError {
     SparkError::new(

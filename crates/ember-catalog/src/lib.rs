@@ -8,6 +8,7 @@
 //! ```text
 //! <warehouse>/.ember-catalog/databases/<db>.json        one database
 //! <warehouse>/.ember-catalog/tables/<db>/<table>.json   one table or view
+//! <warehouse>/.ember-catalog/functions/<db>/<f>.json    one persistent function
 //! <warehouse>/<table>/                                  managed tables of `default`
 //! <warehouse>/<db>.db/<table>/                          managed tables of <db>
 //! ```
@@ -19,9 +20,11 @@
 //! instead of overwriting the winner.
 
 pub mod errors;
+mod functions;
 mod model;
 mod store;
 mod warehouse;
 
+pub use functions::Function;
 pub use model::{BucketSpec, Database, Table, TableKind};
 pub use warehouse::{DEFAULT_DATABASE, GLOBAL_TEMP_DATABASE, Warehouse};

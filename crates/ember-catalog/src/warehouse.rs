@@ -14,7 +14,7 @@ pub const DEFAULT_DATABASE: &str = "default";
 /// The database of global temporary views (never stored).
 pub const GLOBAL_TEMP_DATABASE: &str = "global_temp";
 /// The folder holding the catalog's files, inside the warehouse.
-const CATALOG_DIR: &str = ".ember-catalog";
+pub(crate) const CATALOG_DIR: &str = ".ember-catalog";
 
 /// A warehouse folder and the catalog stored in it.
 #[derive(Debug, Clone)]
@@ -129,6 +129,7 @@ impl Warehouse {
         }
         store::remove(&self.database_file(name), database.version, |d: &Database| d.version)?;
         let _ = std::fs::remove_dir(self.tables_folder(name));
+        let _ = std::fs::remove_dir_all(self.functions_folder(name));
         let _ = std::fs::remove_dir_all(&database.location);
         Ok(())
     }

@@ -196,6 +196,29 @@ impl SparkError {
         )
     }
 
+    /// `[UNRESOLVED_ROUTINE]`: no function called `name` (as written, unquoted).
+    pub fn unresolved_routine(name: &str) -> Self {
+        Self::new(
+            ErrorKind::Analysis,
+            "UNRESOLVED_ROUTINE",
+            "42883",
+            format!("Cannot resolve routine `{name}` on search path {SEARCH_PATH}."),
+            &[("routineName", format!("`{name}`")), ("searchPath", SEARCH_PATH.to_string())],
+        )
+    }
+
+    /// `[CANNOT_LOAD_FUNCTION_CLASS]`: Spark's error for a function whose
+    /// JVM class is not on its classpath (`function` quoted as written).
+    pub fn cannot_load_function_class(class_name: &str, function: &str) -> Self {
+        Self::new(
+            ErrorKind::Analysis,
+            "CANNOT_LOAD_FUNCTION_CLASS",
+            "46103",
+            format!("Cannot load class {class_name} when registering the function {function}, please make sure it is on the classpath."),
+            &[("className", class_name.to_string()), ("functionName", function.to_string())],
+        )
+    }
+
     /// `[TABLE_OR_VIEW_NOT_FOUND]`.
     pub fn table_not_found(name: &str) -> Self {
         let relation_name = quote_name_parts(name);

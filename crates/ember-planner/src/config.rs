@@ -28,6 +28,14 @@ pub struct PlannerConfig {
     /// DataFrame's column (`df.a`) that is no longer in the input fails
     /// instead of resolving by name.
     pub strict_dataframe_columns: bool,
+    /// `spark.sql.cteRecursionLevelLimit`: the recursion levels a recursive CTE may take.
+    pub cte_recursion_level_limit: usize,
+    /// `spark.sql.cteRecursionRowLimit`: the rows a recursive CTE may produce without a LIMIT.
+    pub cte_recursion_row_limit: usize,
+    /// `spark.sql.ansi.enforceReservedKeywords` (what `sql_keywords()` reports).
+    pub enforce_reserved_keywords: bool,
+    /// The SQL path set by `SET PATH` (`current_path()`), if not the default.
+    pub sql_path: Option<String>,
 }
 
 impl Default for PlannerConfig {
@@ -44,6 +52,10 @@ impl Default for PlannerConfig {
             shuffle_partitions: 200,
             cross_join_enabled: true,
             strict_dataframe_columns: true,
+            cte_recursion_level_limit: 100,
+            cte_recursion_row_limit: 1_000_000,
+            enforce_reserved_keywords: false,
+            sql_path: None,
         }
     }
 }

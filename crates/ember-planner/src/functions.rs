@@ -131,6 +131,7 @@ impl Planner<'_> {
             Ok((binary_expr(left, op, right), format!("({} {symbol} {})", names[0], names[1])))
         };
         if lower == "try_mod" && !distinct {
+            expect_args(name, &args, 2)?;
             self.coerce_string_operands(&mut args, input)?;
             return self.try_mod(&args, &names, input);
         }
@@ -563,18 +564,12 @@ impl Planner<'_> {
         if let Some(udf) = self.catalog.python_function(name) {
             return self.call_python_udf(&udf, args, names, input);
         }
-        Err(SparkError::new(
-            ErrorKind::Analysis,
-            "UNRESOLVED_ROUTINE",
-            "42883",
-            format!(
-                "Cannot resolve routine `{name}` on search path [`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]."
-            ),
-            &[
-                ("routineName", format!("`{name}`")),
-                ("searchPath", crate::error::SEARCH_PATH.to_string()),
-            ],
-        ))
+        if let Some(class_name) = self.catalog.persistent_function_class(name) {
+            // Ember runs no JVM classes: Spark's error for a class it cannot load.
+            let function = format!("`spark_catalog`.`{}`.`{}`", self.catalog.current_database_name(), name.to_lowercase());
+            return Err(SparkError::cannot_load_function_class(&class_name, &function));
+        }
+        Err(SparkError::unresolved_routine(name))
     }
 }
 

@@ -48,6 +48,11 @@ pub trait Catalog {
     fn python_function(&self, _name: &str) -> Option<connect::CommonInlineUserDefinedFunction> {
         None
     }
+    /// The JVM class of a persistent function (`CREATE FUNCTION name AS
+    /// 'class'`) of the current database, looked up by name.
+    fn persistent_function_class(&self, _name: &str) -> Option<String> {
+        None
+    }
     /// A table function registered with `spark.udtf.register`, looked up by name.
     fn python_table_function(&self, _name: &str) -> Option<connect::CommonInlineUserDefinedTableFunction> {
         None
@@ -144,7 +149,7 @@ pub struct Planner<'a> {
     pub(crate) references: HashMap<i64, connect::Relation>,
     /// DataFrames that `spark.sql(query, df=df)` names in its query text
     /// (`WithRelations` references that are aliases), by lower-case name.
-    query_views: HashMap<String, connect::Relation>,
+    pub(crate) query_views: HashMap<String, connect::Relation>,
     /// The inputs of the queries enclosing the subquery being planned,
     /// innermost last: where a correlated column reference resolves.
     pub(crate) outer_inputs: Vec<LogicalPlan>,
@@ -405,6 +410,7 @@ impl<'a> Planner<'a> {
             RelType::Zip(zip) => self.zip(zip)?,
             RelType::CachedRemoteRelation(relation) => self.cached_remote_relation(relation)?,
             RelType::Parse(parse) => self.parse_relation(parse)?,
+            RelType::Extension(any) => self.extension(any)?,
             other => {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));
             }

@@ -70,7 +70,10 @@ impl Planner<'_> {
             ("current_database" | "current_schema", 0) => {
                 return Ok(Some((lit(self.catalog.current_database_name()), "current_schema()".to_string())));
             }
-            ("current_path", 0) => lit(format!("system.builtin,system.session,spark_catalog.{}", self.catalog.current_database_name())),
+            ("current_path", 0) => match &self.config.sql_path {
+                Some(path) => lit(path.clone()),
+                None => lit(format!("system.builtin,system.session,spark_catalog.{}", self.catalog.current_database_name())),
+            },
             ("now" | "current_timestamp", 0) => self.now(input)?,
             ("localtimestamp", 0) => spark_cast(self.now(input)?, timestamp_ntz_type(), CastMode::Legacy),
             ("collation", 1) => lit(format!("SYSTEM.BUILTIN.{DEFAULT_COLLATION}")),

@@ -19,6 +19,7 @@ mod identifier;
 mod lateral;
 mod organize;
 mod origin;
+mod recursive;
 mod reshape;
 mod sample;
 mod table_argument;
@@ -59,6 +60,7 @@ impl SqlArguments {
 
 /// Parses one statement.
 pub fn parse_statement(sql: &str, arguments: &SqlArguments) -> Result<Statement> {
+    recursive::forget_max_levels();
     if let Some(command) = commands::parse(sql, arguments)? {
         return Ok(Statement::Command(command));
     }
@@ -191,6 +193,7 @@ fn tokens(sql: &str) -> Result<(Vec<datafusion::sql::sqlparser::tokenizer::Token
         merged.push(token);
     }
     unkeyword_exists_calls(&mut merged);
+    recursive::take_max_levels(&mut merged);
     table_argument::hide(&mut merged);
     Ok((merged, markers))
 }
@@ -271,6 +274,9 @@ struct Scope {
     subqueries: Vec<connect::Relation>,
     ctes: Vec<(String, connect::Relation)>,
     markers: Markers,
+    /// The recursive CTE the query being translated reads under a pushable
+    /// `LIMIT`, and the rows it needs.
+    pushed_limit: Option<(String, i64)>,
 }
 
 /// A statement's parameter values and where its `?` markers are.
@@ -473,14 +479,14 @@ fn literal(literal_type: connect::expression::literal::LiteralType) -> connect::
 
 fn query_relation(query: &ast::Query) -> Result<connect::Relation> {
     let Some(with) = &query.with else { return query_body(query) };
-    if with.recursive {
-        return Err(SparkError::unsupported("recursive common table expressions"));
-    }
     let outer_ctes = Scope::with(|scope| scope.ctes.len())
         .ok_or_else(|| SparkError::unsupported("WITH in expression strings"))?;
     let result = (|| {
         for cte in &with.cte_tables {
-            let relation = aliased(query_relation(&cte.query)?, &cte.alias);
+            let relation = match with.recursive {
+                true => recursive::common_table(cte)?,
+                false => aliased(query_relation(&cte.query)?, &cte.alias),
+            };
             Scope::with(|scope| scope.ctes.push((cte.alias.name.value.clone(), relation)));
         }
         query_body(query)
@@ -491,7 +497,11 @@ fn query_relation(query: &ast::Query) -> Result<connect::Relation> {
 
 /// A query without its `WITH` clause.
 fn query_body(query: &ast::Query) -> Result<connect::Relation> {
-    let mut relation = set_expr(&query.body)?;
+    let pushed = recursive::pushable_limit(query);
+    let outer = Scope::with(|scope| std::mem::replace(&mut scope.pushed_limit, pushed)).flatten();
+    let relation = set_expr(&query.body);
+    Scope::with(|scope| scope.pushed_limit = outer);
+    let mut relation = relation?;
     if let Some(order_by) = &query.order_by {
         if let ast::OrderByKind::Expressions(exprs) = &order_by.kind {
             relation = sort(relation, exprs)?;
@@ -844,7 +854,7 @@ fn table_factor(factor: &ast::TableFactor) -> Result<connect::Relation> {
 /// The table, view or common table expression called `name`.
 fn named_relation(name: &ast::ObjectName) -> connect::Relation {
     if let Some(cte) = Some(name).filter(|n| n.0.len() == 1).and_then(|n| Scope::cte(&n.to_string())) {
-        return cte;
+        return recursive::with_pushed_limit(cte, &name.to_string());
     }
     rel(RelType::Read(connect::Read {
         is_streaming: false,
@@ -853,6 +863,34 @@ fn named_relation(name: &ast::ObjectName) -> connect::Relation {
             options: Default::default(),
         })),
     }))
+}
+
+/// A parsed type as Spark's DDL text: sqlparser prints `MAP<k, v>` as `Map(k, v)`.
+fn type_text(data_type: &ast::DataType) -> String {
+    let text = data_type.to_string();
+    let mut out = String::with_capacity(text.len());
+    let mut closers: Vec<bool> = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("Map(") {
+            out.push_str("MAP<");
+            closers.push(true);
+            rest = &rest[4..];
+            continue;
+        }
+        match c {
+            '(' => closers.push(false),
+            ')' if closers.pop() == Some(true) => {
+                out.push('>');
+                rest = &rest[1..];
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// `relation AS alias` or `relation AS alias(columns…)`.
@@ -1057,7 +1095,7 @@ pub(crate) fn expression(e: &ast::Expr) -> Result<connect::Expression> {
             expr(ExprType::Cast(Box::new(connect::expression::Cast {
                 expr: Some(Box::new(expression(inner)?)),
                 eval_mode: eval_mode as i32,
-                cast_to_type: Some(connect::expression::cast::CastToType::TypeStr(data_type.to_string())),
+                cast_to_type: Some(connect::expression::cast::CastToType::TypeStr(type_text(data_type))),
             })))
         }
         ast::Expr::TypedString(typed) => {
@@ -1065,7 +1103,7 @@ pub(crate) fn expression(e: &ast::Expr) -> Result<connect::Expression> {
                 ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => s.clone(),
                 other => other.to_string(),
             };
-            typed_literal(&typed.data_type.to_string(), &text)?
+            typed_literal(&type_text(&typed.data_type), &text)?
         }
         ast::Expr::Interval(interval) => interval_literal(interval)?,
         ast::Expr::Function(f) => function_call(f)?,
@@ -1429,6 +1467,15 @@ mod tests {
         assert_eq!(parse_interval_text("1 02", 2, 5), None);
         assert_eq!(parse_interval_text("1-2", 0, 3), None);
         assert_eq!(parse_interval_text("99999999999999999999999999999999999", 2, 2), None);
+    }
+
+    #[test]
+    fn map_types_keep_spark_syntax() {
+        let cast = parse_expression("CAST(NULL AS array<map<string, struct<a: int>>>)").unwrap();
+        let Some(ExprType::Cast(cast)) = cast.expr_type else { panic!("not a cast") };
+        let Some(connect::expression::cast::CastToType::TypeStr(text)) = cast.cast_to_type else { panic!("no type text") };
+        assert!(text.to_uppercase().starts_with("ARRAY<MAP<STRING, STRUCT<"), "{text}");
+        assert!(ember_types::parse_ddl_type(&text, "UTC").is_ok(), "{text}");
     }
 
     #[test]

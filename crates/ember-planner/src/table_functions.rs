@@ -1,5 +1,5 @@
 //! Spark's built-in table-valued functions (`spark.tvf.*`, `SELECT * FROM
-//! f(…)`): `range`, and the generators (`explode`, `posexplode`, `inline`,
+//! f(…)`): `range`, `sql_keywords`, and the generators (`explode`, `posexplode`, `inline`,
 //! their `_outer` forms, `stack`, `json_tuple`) as a generator select over
 //! one row, so they share the select-list generator code (`variant_explode`
 //! and `variant_explode_outer` too). Other names are table functions the
@@ -19,6 +19,9 @@ impl Planner<'_> {
         if name == "range" {
             let range = range_arguments(&call.arguments)?;
             return self.plan_relation(&connect::Relation { common: None, rel_type: Some(RelType::Range(range)) });
+        }
+        if name == "sql_keywords" && call.arguments.is_empty() {
+            return self.sql_keywords();
         }
         if GENERATORS.contains(&name.as_str()) {
             let generator = connect::Expression {

@@ -207,6 +207,18 @@ pub fn uncache_table(session: &Session, parts: &[String], if_exists: bool) -> Re
     }
 }
 
+/// `REFRESH TABLE name` and `spark.catalog.refreshTable(name)`: a cached
+/// table's rows are dropped and cached again lazily at the same level, so
+/// the next read sees its files as they are now (as Spark does).
+pub fn refresh_table(session: &Session, parts: &[String]) -> Result<(), SparkError> {
+    let relation = table_relation(session, parts)?;
+    let level = storage_level(session, &relation)?;
+    if unpersist(session, &relation)? {
+        persist(session, &relation, level)?;
+    }
+    Ok(())
+}
+
 /// `spark.catalog.isCached(name)`.
 pub fn is_table_cached(session: &Session, parts: &[String]) -> Result<bool, SparkError> {
     Ok(cached_entry(session, &table_relation(session, parts)?)?.is_some())

@@ -127,8 +127,12 @@ pub async fn run(session: &Session, catalog: &connect::Catalog) -> Result<Record
         CatType::RefreshTable(t) => {
             // Spark resolves the name as a relation (temp views too).
             crate::execute::plan(session, &named_table(&t.table_name))?;
+            crate::cache::refresh_table(session, &split_name_parts(&t.table_name))?;
             Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))
         }
+        CatType::AnalyzeTable(t) => command(session, Command::AnalyzeTable { name: split_name_parts(&t.table_name) }).await,
+        // Reads list a path's files each time; cached relations over it keep their rows.
+        CatType::RefreshByPath(_) => Ok(RecordBatch::new_empty(Arc::new(Schema::empty()))),
         CatType::RecoverPartitions(t) => {
             command(session, Command::RepairTable { name: split_name_parts(&t.table_name), recover: true }).await
         }
@@ -162,14 +166,16 @@ pub async fn run(session: &Session, catalog: &connect::Catalog) -> Result<Record
             crate::cache::uncache_table(session, &split_name_parts(&t.table_name), false)?;
             Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))
         }
-        CatType::FunctionExists(f) => bool_value(crate::function_catalog::function_exists(session, &f.function_name)),
+        CatType::FunctionExists(f) => {
+            bool_value(crate::function_catalog::catalog_function_exists(session, &name_parts(&f.function_name, f.db_name.as_deref()))?)
+        }
+        CatType::ListFunctions(list) => {
+            crate::function_catalog::list_functions(session, list.db_name.as_deref().map(database_name), list.pattern.as_deref())
+        }
+        CatType::GetFunction(get) => crate::function_catalog::get_function(session, &name_parts(&get.function_name, get.db_name.as_deref())),
         CatType::ClearCache(_) => {
             session.cache.clear();
             Ok(RecordBatch::new_empty(Arc::new(Schema::empty())))
-        }
-        other => {
-            let debug = format!("{other:?}");
-            Err(SparkError::unsupported(format!("spark.catalog call {}", debug.split('(').next().unwrap_or("unknown"))))
         }
     }
 }

@@ -168,6 +168,10 @@ impl SessionConf {
                 .unwrap_or(200),
             cross_join_enabled: flag("spark.sql.crossJoin.enabled", true),
             strict_dataframe_columns: flag("spark.sql.analyzer.strictDataFrameColumnResolution", true),
+            cte_recursion_level_limit: self.get("spark.sql.cteRecursionLevelLimit").and_then(|v| v.parse().ok()).unwrap_or(100),
+            cte_recursion_row_limit: self.get("spark.sql.cteRecursionRowLimit").and_then(|v| v.parse().ok()).unwrap_or(1_000_000),
+            enforce_reserved_keywords: flag("spark.sql.ansi.enforceReservedKeywords", false),
+            sql_path: self.get(crate::sql_path::PATH_KEY),
         }
     }
 

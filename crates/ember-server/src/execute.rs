@@ -300,6 +300,10 @@ fn set_command(session: &Session, query: &str) -> Result<Option<connect::Relatio
         return Ok(None);
     }
     let rest = rest.trim();
+    if let Some(path) = crate::sql_path::path_value(rest) {
+        crate::sql_path::set_path(session, path)?;
+        return local_relation(&RecordBatch::new_empty(Arc::new(Schema::empty()))).map(Some);
+    }
     let mut conf = session.conf.write().unwrap_or_else(|e| e.into_inner());
     let rows: Vec<(String, String)> = match rest.split_once('=') {
         Some((key, value)) => {

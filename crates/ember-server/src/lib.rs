@@ -27,6 +27,7 @@ mod session;
 mod show_create;
 mod spill_pool;
 mod sql_commands;
+mod sql_path;
 mod table_writes;
 mod tables;
 mod write;

@@ -176,6 +176,11 @@ impl Session {
         self.python_data_sources.write().unwrap_or_else(|e| e.into_inner()).insert(key, source);
     }
 
+    /// The names of the session's registered functions, as registered.
+    pub fn function_names(&self) -> Vec<String> {
+        self.python_functions.read().unwrap_or_else(|e| e.into_inner()).values().map(|f| f.function_name.clone()).collect()
+    }
+
     /// Drops a session function; returns whether it existed.
     pub fn drop_function(&self, name: &str) -> bool {
         self.python_functions.write().unwrap_or_else(|e| e.into_inner()).remove(&name.to_lowercase()).is_some()
@@ -282,6 +287,11 @@ impl Catalog for Session {
 
     fn python_function(&self, name: &str) -> Option<connect::CommonInlineUserDefinedFunction> {
         self.python_functions.read().unwrap_or_else(|e| e.into_inner()).get(&name.to_lowercase()).cloned()
+    }
+
+    fn persistent_function_class(&self, name: &str) -> Option<String> {
+        let function = self.warehouse.function(&self.current_database(), &name.to_lowercase()).ok()??;
+        Some(function.class_name)
     }
 
     fn table(&self, parts: &[String]) -> Result<Option<(String, connect::Relation)>, SparkError> {

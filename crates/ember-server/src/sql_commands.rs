@@ -70,6 +70,8 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             Ok(empty())
         }
         Command::DropTable { name, if_exists } => {
+            // As Spark, a dropped table or view is no longer cached.
+            crate::cache::uncache_table(session, &name, true)?;
             if let [view] = name.as_slice() {
                 if session.drop_view(view) {
                     return Ok(empty());
@@ -151,10 +153,11 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             }
             Ok(empty())
         }
+        // Ember keeps no table statistics: the table must exist, nothing is computed.
+        Command::AnalyzeTable { name } => table_in_session(session, &name).map(|_| empty()),
         Command::RefreshTable { name } => {
-            // Reads list the table's files each time: nothing is cached to refresh.
             table_in_session(session, &name)?;
-            Ok(empty())
+            crate::cache::refresh_table(session, &name).map(|()| empty())
         }
         Command::ShowTables { database, pattern } => show_tables(session, database, pattern.as_deref()),
         Command::ShowColumns { table, database } => {
@@ -259,8 +262,17 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             session.cache.clear();
             Ok(empty())
         }
+        Command::CreateFunction { name, temporary, or_replace, if_not_exists, class_name } => {
+            let create = crate::function_catalog::CreateFunction { temporary, or_replace, if_not_exists, class_name: &class_name };
+            crate::function_catalog::create_function(session, &name, create).map(|()| empty())
+        }
+        Command::ShowFunctions { scope, database, pattern } => {
+            crate::function_catalog::show_functions(session, scope.as_deref(), database.as_deref().map(database_name), pattern.as_deref())
+        }
+        Command::DescribeFunction { name, extended } => crate::function_catalog::describe_function(session, &name, extended),
         Command::DropFunction { name, temporary, if_exists } => {
-            let dropped = matches!(name.as_slice(), [function] if session.drop_function(function));
+            let dropped = matches!(name.as_slice(), [function] if session.drop_function(function))
+                || (!temporary && crate::function_catalog::drop_persistent_function(session, &name)?);
             if dropped || if_exists {
                 return Ok(empty());
             }

@@ -81,6 +81,8 @@ pub enum Command {
     /// `MSCK REPAIR TABLE` or (`recover`) `ALTER TABLE … RECOVER PARTITIONS`.
     RepairTable { name: ObjectName, recover: bool },
     RefreshTable { name: ObjectName },
+    /// `ANALYZE TABLE name COMPUTE STATISTICS [NOSCAN | FOR COLUMNS … | FOR ALL COLUMNS]`.
+    AnalyzeTable { name: ObjectName },
     ShowTables { database: Option<String>, pattern: Option<String> },
     ShowColumns { table: ObjectName, database: Option<String> },
     ShowPartitions { table: ObjectName },
@@ -103,6 +105,13 @@ pub enum Command {
     Reset { key: Option<String> },
     /// `DROP [TEMPORARY] FUNCTION [IF EXISTS] name`.
     DropFunction { name: ObjectName, temporary: bool, if_exists: bool },
+    /// `CREATE [OR REPLACE] [TEMPORARY] FUNCTION [IF NOT EXISTS] name AS 'class' [USING …]`.
+    CreateFunction { name: ObjectName, temporary: bool, or_replace: bool, if_not_exists: bool, class_name: String },
+    /// `SHOW [USER|SYSTEM|ALL] FUNCTIONS [FROM|IN db] [[LIKE] 'pattern']`:
+    /// `scope` is the first word, upper case, if given.
+    ShowFunctions { scope: Option<String>, database: Option<String>, pattern: Option<String> },
+    /// `DESCRIBE FUNCTION [EXTENDED] name`.
+    DescribeFunction { name: ObjectName, extended: bool },
     /// `CACHE [LAZY] TABLE name [OPTIONS ('storageLevel' 'LEVEL')] [[AS] query]`.
     CacheTable { name: ObjectName, lazy: bool, options: Properties, query: Option<connect::Relation> },
     /// `UNCACHE TABLE [IF EXISTS] name`.
@@ -237,6 +246,34 @@ impl Cursor<'_> {
                 self.skip(2);
                 Command::ClearCache
             }
+            ("CREATE", _) if self.create_function_ahead() => {
+                self.skip(1);
+                let or_replace = self.words(&["OR", "REPLACE"]);
+                let temporary = self.word("TEMPORARY") || self.word("TEMP");
+                self.expect_word("FUNCTION")?;
+                let if_not_exists = self.words(&["IF", "NOT", "EXISTS"]);
+                let name = self.object_name()?;
+                self.expect_word("AS")?;
+                let class_name = self.string()?;
+                self.rest_text();
+                Command::CreateFunction { name, temporary, or_replace, if_not_exists, class_name }
+            }
+            ("SHOW", "FUNCTIONS" | "USER" | "SYSTEM" | "ALL") if second == "FUNCTIONS" || third == "FUNCTIONS" => {
+                self.skip(1);
+                let scope = (second != "FUNCTIONS").then_some(second.clone());
+                self.skip(if scope.is_some() { 2 } else { 1 });
+                let database = if self.word("FROM") || self.word("IN") { Some(self.identifier()?) } else { None };
+                Command::ShowFunctions { scope, database, pattern: self.like_pattern()? }
+            }
+            ("DESCRIBE" | "DESC", "FUNCTION") => {
+                self.skip(2);
+                let extended = self.word("EXTENDED");
+                let name = match self.parser.peek_token().token {
+                    Token::SingleQuotedString(_) | Token::DoubleQuotedString(_) => vec![self.string()?],
+                    _ => self.object_name()?,
+                };
+                Command::DescribeFunction { name, extended }
+            }
             ("SHOW", "VIEWS") => {
                 self.skip(2);
                 let database = if self.word("FROM") || self.word("IN") { Some(self.identifier()?) } else { None };
@@ -290,6 +327,14 @@ impl Cursor<'_> {
                     self.expect_word("PARTITIONS")?;
                 }
                 Command::RepairTable { name, recover: false }
+            }
+            ("ANALYZE", "TABLE") => {
+                self.skip(2);
+                let name = self.object_name()?;
+                self.expect_word("COMPUTE")?;
+                self.expect_word("STATISTICS")?;
+                self.rest_text();
+                Command::AnalyzeTable { name }
             }
             ("REFRESH", "TABLE") => {
                 self.skip(2);
@@ -352,6 +397,13 @@ impl Cursor<'_> {
             "GLOBAL" => true,
             _ => false,
         }
+    }
+
+    /// Whether `CREATE [OR REPLACE] [TEMP[ORARY]] FUNCTION` starts here.
+    fn create_function_ahead(&self) -> bool {
+        let words: Vec<String> = (1..5).map(|i| self.peek_word(i)).collect();
+        let Some(at) = words.iter().position(|w| w == "FUNCTION") else { return false };
+        words[..at].iter().all(|w| matches!(w.as_str(), "OR" | "REPLACE" | "TEMPORARY" | "TEMP"))
     }
 
     /// `(name [COMMENT '…'], …)` of a view.
