@@ -3,7 +3,7 @@
 //! `listFunctions`/`getFunction`/`functionExists` see them.
 //!
 //! The built-in functions are the names of Spark 4.3's function registry
-//! (`spark_functions.json`: name, class and usage, recorded from Spark's
+//! (`spark_functions.json`: name and class, recorded from Spark's
 //! `listFunctions`) that Ember's planner resolves: a function exists when
 //! a call of it plans, so the answers cover exactly the functions Ember has.
 //! The session's functions are those registered with `spark.udf.register`;
@@ -19,8 +19,13 @@ use ember_protocol::connect::{self, expression::ExprType, relation::RelType};
 use crate::session::Session;
 use crate::sql_commands::matches_pattern;
 
-/// Spark 4.3's built-in functions: `[name, class (null for syntax), usage]`.
+/// Spark 4.3's built-in functions: `[name, class (null for syntax)]`.
 const SPARK_FUNCTIONS: &str = include_str!("spark_functions.json");
+
+/// The usage text of every function: Spark's texts are its documentation,
+/// which Ember does not carry; `N/A.` is what Spark shows for a function
+/// without one.
+const NO_USAGE: &str = "N/A.";
 
 /// The class Spark shows for a function registered from Python.
 const PYTHON_FUNCTION_CLASS: &str = "org.apache.spark.sql.execution.python.UserDefinedPythonFunction";
@@ -40,13 +45,12 @@ enum Origin {
 struct FunctionInfo {
     name: String,
     class_name: Option<String>,
-    usage: String,
     origin: Origin,
 }
 
 impl FunctionInfo {
     fn persistent(function: ember_catalog::Function) -> Self {
-        FunctionInfo { name: function.name, class_name: Some(function.class_name), usage: "N/A.".to_string(), origin: Origin::Persistent(function.database) }
+        FunctionInfo { name: function.name, class_name: Some(function.class_name), origin: Origin::Persistent(function.database) }
     }
 
     /// The name `SHOW FUNCTIONS` and `DESCRIBE FUNCTION` give it.
@@ -144,11 +148,11 @@ fn plan_probe(session: &Session, call: connect::Expression) -> std::thread::Resu
 fn builtin_functions(session: &Session) -> &'static [FunctionInfo] {
     static BUILTINS: OnceLock<Vec<FunctionInfo>> = OnceLock::new();
     BUILTINS.get_or_init(|| {
-        let entries: Vec<(String, Option<String>, String)> = serde_json::from_str(SPARK_FUNCTIONS).unwrap_or_default();
+        let entries: Vec<(String, Option<String>)> = serde_json::from_str(SPARK_FUNCTIONS).unwrap_or_default();
         entries
             .into_iter()
-            .filter(|(name, class_name, _)| class_name.is_none() || function_exists(session, name))
-            .map(|(name, class_name, usage)| FunctionInfo { name, class_name, usage, origin: Origin::Builtin })
+            .filter(|(name, class_name)| class_name.is_none() || function_exists(session, name))
+            .map(|(name, class_name)| FunctionInfo { name, class_name, origin: Origin::Builtin })
             .collect()
     })
 }
@@ -158,7 +162,7 @@ fn registered_functions(session: &Session) -> Vec<FunctionInfo> {
     session
         .function_names()
         .into_iter()
-        .map(|name| FunctionInfo { name, class_name: Some(PYTHON_FUNCTION_CLASS.to_string()), usage: "N/A.".to_string(), origin: Origin::Registered })
+        .map(|name| FunctionInfo { name, class_name: Some(PYTHON_FUNCTION_CLASS.to_string()), origin: Origin::Registered })
         .collect()
 }
 
@@ -220,7 +224,7 @@ pub fn describe_function(session: &Session, name: &[String], extended: bool) -> 
     let mut rows = vec![
         format!("Function: {shown_name}"),
         format!("Class: {}", function.class_name.clone().unwrap_or_else(|| "N/A.".to_string())),
-        format!("Usage: {}", function.usage),
+        format!("Usage: {NO_USAGE}"),
     ];
     if extended && function.origin == Origin::Registered {
         rows.push(format!("Extended Usage:\n    No example/argument for {}.\n", function.name));
@@ -311,7 +315,7 @@ fn functions_batch(functions: &[FunctionInfo]) -> Result<RecordBatch, SparkError
         Arc::new(StringArray::from_iter_values(functions.iter().map(|f| f.name.as_str()))),
         Arc::new(StringArray::from(functions.iter().map(|f| database(f).map(|_| "spark_catalog")).collect::<Vec<_>>())),
         Arc::new(namespaces.finish()),
-        Arc::new(StringArray::from_iter_values(functions.iter().map(|f| f.usage.as_str()))),
+        Arc::new(StringArray::from_iter_values(functions.iter().map(|_| NO_USAGE))),
         Arc::new(StringArray::from(functions.iter().map(|f| f.class_name.clone()).collect::<Vec<_>>())),
         Arc::new(BooleanArray::from(functions.iter().map(|f| database(f).is_none()).collect::<Vec<_>>())),
     ];
