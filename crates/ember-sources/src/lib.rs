@@ -24,6 +24,7 @@ mod file_splits;
 mod formats;
 mod json;
 pub mod json_functions;
+pub mod xml_functions;
 mod json_records;
 mod json_syntax;
 mod modified_filter;
