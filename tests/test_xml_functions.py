@@ -63,3 +63,25 @@ def test_from_xml_failfast(spark, golden):
     golden.check_error(
         lambda: spark.sql("SELECT from_xml('<p><a>1</a>', 'a INT', map('mode', 'FAILFAST'))").collect()
     )
+
+
+def test_to_xml(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT to_xml(named_struct('a', 1, 'b', 'x<&>\"', 'n', CAST(NULL AS INT))) AS plain,"
+            " to_xml(named_struct('_a', 1, 'b', named_struct('c', 2), 'd', array(1, NULL, 2))) AS nested,"
+            " to_xml(named_struct('a', array(named_struct('_x', 1, '_VALUE', 't'), named_struct('_x', 2, '_VALUE', 'u')))) AS attrs,"
+            " to_xml(named_struct('a', array(array(1, 2), array(3)))) AS nested_arrays,"
+            " to_xml(named_struct('a', named_struct('b', CAST(NULL AS INT)), 'e', array())) AS empties,"
+            " to_xml(named_struct('a', 1.5D, 'b', true, 'c', DATE'2020-01-02', 'd', TIMESTAMP'2020-01-01 10:00:00', 'e', 2.50BD, 'f', 1e20D, 'g', X'0102')) AS typed,"
+            " to_xml(named_struct('@a', 1, 'b', CAST(NULL AS INT)), map('rowTag', 'r', 'attributePrefix', '@', 'nullValue', 'N')) AS options,"
+            " to_xml(CAST(NULL AS STRUCT<a: INT>)) AS null_row"
+        )
+    )
+
+
+def test_to_xml_round_trip(spark, golden):
+    df = spark.createDataFrame([(DOC,)], "x string")
+    parsed = df.select(F.from_xml("x", F.schema_of_xml(F.lit(DOC))).alias("s"))
+    golden.check_df(parsed.select(F.to_xml("s").alias("xml")))
+    golden.check_error(lambda: spark.sql("SELECT to_xml(1)").collect(), "not_struct")

@@ -35,6 +35,7 @@ pub mod text_codecs;
 pub mod text_functions;
 pub mod time;
 pub mod to_csv;
+pub mod to_xml;
 pub mod to_json;
 pub mod variant;
 pub mod variant_binary;
