@@ -11,11 +11,12 @@ use arrow::buffer::{NullBuffer, OffsetBuffer};
 use arrow::datatypes::{DataType, Field, Fields};
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
-use ember_errors::{ErrorKind, SparkError};
+use ember_errors::SparkError;
 use sxd_document::dom::{ChildOfElement, ChildOfRoot};
 
 use crate::bad_records::malformed_record_in_parsing;
 use crate::csv::Inferred;
+use crate::csv_functions::struct_fields;
 use crate::csv_values::{FloatSpellings, parse_column};
 use crate::json_functions::OptionPairs;
 
@@ -314,17 +315,7 @@ impl Hash for FromXml {
 impl FromXml {
     /// The call `from_xml(xml)`; the schema must be a struct.
     pub fn call(xml: Expr, schema: DataType, pairs: OptionPairs) -> Result<Expr, SparkError> {
-        let DataType::Struct(fields) = schema else {
-            let rendered = ember_types::display::sql_string(&schema);
-            return Err(SparkError::new(
-                ErrorKind::Analysis,
-                "INVALID_SCHEMA.NON_STRUCT_TYPE",
-                "42K07",
-                format!("The input schema \"{rendered}\" is not a valid schema string. The input expression must be a struct type, but got \"{rendered}\"."),
-                &[("inputSchema", format!("\"{rendered}\"")), ("dataType", format!("\"{rendered}\""))],
-            ));
-        };
-        let udf = FromXml { fields, options: XmlOptions::from_pairs(&pairs), signature: Signature::any(1, Volatility::Immutable) };
+        let udf = FromXml { fields: struct_fields(schema)?, options: XmlOptions::from_pairs(&pairs), signature: Signature::any(1, Volatility::Immutable) };
         Ok(ScalarUDF::new_from_impl(udf).call(vec![datafusion::logical_expr::cast(xml, DataType::Utf8)]))
     }
 }
