@@ -41,6 +41,7 @@ pub mod text_functions;
 pub mod time;
 pub mod time_windows;
 pub mod to_csv;
+pub mod to_xml;
 pub mod to_json;
 pub mod variant;
 pub mod variant_binary;

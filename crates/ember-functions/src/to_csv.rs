@@ -61,12 +61,16 @@ impl ToCsv {
                 &[("sqlExpr", "\"to_csv\"".to_string()), ("paramIndex", "first".to_string()), ("requiredType", "\"STRUCT\"".to_string()), ("inputType", format!("\"{rendered}\""))],
             ));
         }
-        let udf = ToCsv { options, time_zone: time_zone.to_string(), signature: Signature::any(1, Volatility::Immutable) };
-        Ok(ScalarUDF::new_from_impl(udf).call(vec![value]))
+        Ok(ScalarUDF::new_from_impl(ToCsv::new(options, time_zone)).call(vec![value]))
+    }
+
+    /// The writer of `options` in the session's `time_zone`.
+    pub(crate) fn new(options: ToCsvOptions, time_zone: &str) -> ToCsv {
+        ToCsv { options, time_zone: time_zone.to_string(), signature: Signature::any(1, Volatility::Immutable) }
     }
 
     /// One field column as CSV field texts (`None` for NULL).
-    fn field_texts(&self, array: &dyn Array) -> Result<Vec<Option<String>>> {
+    pub(crate) fn field_texts(&self, array: &dyn Array) -> Result<Vec<Option<String>>> {
         let strings = |array: &dyn Array| cast_strings(array).map_err(|e| DataFusionError::Execution(e.to_string()));
         Ok(match array.data_type() {
             DataType::Date32 => {

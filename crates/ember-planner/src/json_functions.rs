@@ -47,6 +47,7 @@ impl Planner<'_> {
             "to_json" => self.to_json(arguments, input),
             "schema_of_json" => self.schema_of_json(arguments, input),
             "from_csv" | "to_csv" | "schema_of_csv" => self.plan_csv_function(name, arguments, input)?,
+            "from_xml" | "to_xml" | "schema_of_xml" => self.plan_xml_conversion(name, arguments, input)?,
             _ => return None,
         };
         Some(planned)

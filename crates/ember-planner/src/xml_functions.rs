@@ -1,14 +1,19 @@
 //! Plans Spark's XPath functions (`xpath`, `xpath_string`, `xpath_boolean`,
 //! `xpath_short`/`int`/`long`/`float`/`double`/`number`): the XML is a
-//! STRING (not cast from other types) and the path a constant string.
+//! STRING (not cast from other types) and the path a constant string; and
+//! the XML conversions `from_xml`, `to_xml` and `schema_of_xml`.
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
-use datafusion::logical_expr::{Expr, LogicalPlan};
+use datafusion::logical_expr::{Expr, LogicalPlan, lit};
+use ember_functions::to_xml::ToXml;
 use ember_functions::xpath::{self, XPathResult};
+use ember_protocol::connect;
+use ember_sources::xml_functions::{FromXml, schema_of_xml};
 
 use crate::call_names::call_name;
 use crate::error::{ErrorKind, Result, SparkError};
+use crate::functions::wrong_args;
 use crate::input_types::unexpected_input_type;
 use crate::plan::Planner;
 
@@ -60,5 +65,54 @@ impl Planner<'_> {
             _ => return Err(path_not_constant(&sql, &names[1])),
         };
         Ok(Some((expr, sql)))
+    }
+}
+
+impl Planner<'_> {
+    /// Plans `from_xml` or `schema_of_xml` (schema and options are
+    /// constants); `None` for other names.
+    pub(crate) fn plan_xml_conversion(
+        &mut self,
+        name: &str,
+        arguments: &[connect::Expression],
+        input: &LogicalPlan,
+    ) -> Option<Result<(Expr, String)>> {
+        Some(match name {
+            "from_xml" => self.from_xml(arguments, input),
+            "schema_of_xml" => self.schema_of_xml(arguments, input),
+            "to_xml" => self.to_xml(arguments, input),
+            _ => return None,
+        })
+    }
+
+    fn from_xml(&mut self, arguments: &[connect::Expression], input: &LogicalPlan) -> Result<(Expr, String)> {
+        if !(2..=3).contains(&arguments.len()) {
+            return Err(wrong_args("from_xml", arguments.len(), "[2, 3]"));
+        }
+        let (xml, xml_name) = self.plan_expr(&arguments[0], input)?;
+        let (schema_text, _) = self.constant_argument("from_xml", "schema", &arguments[1], input)?;
+        let schema = ember_types::parse_schema_string(&schema_text, &self.config.time_zone).map_err(ember_errors::from_type_error)?;
+        let pairs = self.option_pairs("from_xml", arguments.get(2), input)?;
+        Ok((FromXml::call(xml, schema, pairs)?, format!("from_xml({xml_name})")))
+    }
+
+    fn to_xml(&mut self, arguments: &[connect::Expression], input: &LogicalPlan) -> Result<(Expr, String)> {
+        if !(1..=2).contains(&arguments.len()) {
+            return Err(wrong_args("to_xml", arguments.len(), "[1, 2]"));
+        }
+        let (value, value_name) = self.plan_expr(&arguments[0], input)?;
+        let value_type = self.type_of(&value, input)?;
+        let pairs = self.option_pairs("to_xml", arguments.get(1), input)?;
+        let sql = format!("to_xml({value_name})");
+        Ok((ToXml::call(value, &value_type, &pairs, (&sql, &value_name), &self.config.time_zone)?, sql))
+    }
+
+    fn schema_of_xml(&mut self, arguments: &[connect::Expression], input: &LogicalPlan) -> Result<(Expr, String)> {
+        if !(1..=2).contains(&arguments.len()) {
+            return Err(wrong_args("schema_of_xml", arguments.len(), "[1, 2]"));
+        }
+        let (xml, rendered) = self.constant_argument("schema_of_xml", "xml", &arguments[0], input)?;
+        let pairs = self.option_pairs("schema_of_xml", arguments.get(1), input)?;
+        Ok((lit(schema_of_xml(&xml, &pairs)?), format!("schema_of_xml({rendered})")))
     }
 }

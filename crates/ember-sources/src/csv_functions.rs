@@ -46,16 +46,7 @@ impl Hash for FromCsv {
 impl FromCsv {
     /// The call `from_csv(csv)`; the schema must be a struct.
     pub fn call(csv: Expr, schema: DataType, pairs: OptionPairs) -> Result<Expr, SparkError> {
-        let DataType::Struct(fields) = schema else {
-            let rendered = ember_types::display::sql_string(&schema);
-            return Err(SparkError::new(
-                ErrorKind::Analysis,
-                "INVALID_SCHEMA.NON_STRUCT_TYPE",
-                "42K07",
-                format!("The input schema \"{rendered}\" is not a valid schema string. The input expression must be a struct type, but got \"{rendered}\"."),
-                &[("inputSchema", format!("\"{rendered}\"")), ("dataType", format!("\"{rendered}\""))],
-            ));
-        };
+        let fields = struct_fields(schema)?;
         let options = CsvReadOptions::parse(&Options::new(pairs.iter().map(|(k, v)| (k, v))))?;
         let udf = FromCsv { fields, pairs, options, signature: Signature::any(1, Volatility::Immutable) };
         Ok(ScalarUDF::new_from_impl(udf).call(vec![datafusion::logical_expr::cast(csv, DataType::Utf8)]))
@@ -101,6 +92,22 @@ impl ScalarUDFImpl for FromCsv {
         };
         Ok(ColumnarValue::Array(Arc::new(structs)))
     }
+}
+
+/// The fields of a `from_csv`/`from_xml` schema, which must be a struct
+/// (`INVALID_SCHEMA.NON_STRUCT_TYPE` otherwise).
+pub(crate) fn struct_fields(schema: DataType) -> Result<Fields, SparkError> {
+    let DataType::Struct(fields) = schema else {
+        let rendered = ember_types::display::sql_string(&schema);
+        return Err(SparkError::new(
+            ErrorKind::Analysis,
+            "INVALID_SCHEMA.NON_STRUCT_TYPE",
+            "42K07",
+            format!("The input schema \"{rendered}\" is not a valid schema string. The input expression must be a struct type, but got \"{rendered}\"."),
+            &[("inputSchema", format!("\"{rendered}\"")), ("dataType", format!("\"{rendered}\""))],
+        ));
+    };
+    Ok(fields)
 }
 
 /// `schema_of_csv(csv, options)` of a constant record: `STRUCT<_c0: INT, ...>`.

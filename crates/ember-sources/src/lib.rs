@@ -27,6 +27,7 @@ mod formats;
 mod json;
 mod line_sample;
 pub mod json_functions;
+pub mod xml_functions;
 mod json_records;
 mod json_syntax;
 mod modified_filter;

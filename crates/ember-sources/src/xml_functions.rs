@@ -1,0 +1,375 @@
+//! Spark's XML column functions: `from_xml` (each row's document read as a
+//! struct of the given schema) and `schema_of_xml` (Spark's XML inference:
+//! attributes as `_name` fields, element text as `_VALUE`, repeated
+//! elements as arrays, fields sorted by name).
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, AsArray, ListArray, StructArray, new_null_array};
+use arrow::buffer::{NullBuffer, OffsetBuffer};
+use arrow::datatypes::{DataType, Field, Fields};
+use datafusion::common::{Result, exec_err};
+use datafusion::logical_expr::{ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
+use ember_errors::SparkError;
+use sxd_document::dom::{ChildOfElement, ChildOfRoot};
+
+use crate::bad_records::malformed_record_in_parsing;
+use crate::csv::Inferred;
+use crate::csv_functions::struct_fields;
+use crate::csv_values::{FloatSpellings, parse_column};
+use crate::json_functions::OptionPairs;
+
+/// The options of `from_xml` and `schema_of_xml` that shape a record.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct XmlOptions {
+    /// `attributePrefix` (default `_`): the prefix of attribute fields.
+    attribute_prefix: String,
+    /// `valueTag` (default `_VALUE`): the field of an element's own text.
+    value_tag: String,
+    /// `nullValue`: the text read as NULL.
+    null_value: Option<String>,
+    /// `ignoreSurroundingSpaces` (default true): values are trimmed.
+    trim: bool,
+    /// `mode` is `FAILFAST`: a malformed record fails the query.
+    fail_fast: bool,
+    /// `columnNameOfCorruptRecord` (default `_corrupt_record`).
+    corrupt_column: String,
+}
+
+impl XmlOptions {
+    fn from_pairs(pairs: &OptionPairs) -> XmlOptions {
+        let get = |name: &str| pairs.iter().rev().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
+        XmlOptions {
+            attribute_prefix: get("attributePrefix").unwrap_or_else(|| "_".into()),
+            value_tag: get("valueTag").unwrap_or_else(|| "_VALUE".into()),
+            null_value: get("nullValue"),
+            trim: get("ignoreSurroundingSpaces").is_none_or(|v| !v.eq_ignore_ascii_case("false")),
+            fail_fast: get("mode").is_some_and(|m| m.eq_ignore_ascii_case("FAILFAST")),
+            corrupt_column: get("columnNameOfCorruptRecord").unwrap_or_else(|| "_corrupt_record".into()),
+        }
+    }
+
+    /// An element's or attribute's text as a value: NULL when it is the
+    /// `nullValue`, or empty unless `keep_empty` (strings read `''`).
+    fn value<'a>(&self, text: &'a str, keep_empty: bool) -> Option<&'a str> {
+        let text = if self.trim { text.trim() } else { text };
+        ((keep_empty || !text.is_empty()) && self.null_value.as_deref() != Some(text)).then_some(text)
+    }
+}
+
+/// An XML element reduced to what Spark reads of it.
+#[derive(Debug, Default)]
+struct Element {
+    name: String,
+    attributes: Vec<(String, String)>,
+    children: Vec<Element>,
+    /// The element's own text (outside its children); whitespace-only text
+    /// is left out.
+    text: Option<String>,
+}
+
+impl Element {
+    /// The root element of `document`; `None` when it is not well-formed XML.
+    fn parse(document: &str) -> Option<Element> {
+        let package = sxd_document::parser::parse(document).ok()?;
+        let root = package.as_document().root();
+        root.children().into_iter().find_map(|child| match child {
+            ChildOfRoot::Element(element) => Some(Element::of(element)),
+            _ => None,
+        })
+    }
+
+    fn of(element: sxd_document::dom::Element<'_>) -> Element {
+        let mut text = String::new();
+        let mut children = Vec::new();
+        for child in element.children() {
+            match child {
+                ChildOfElement::Element(e) => children.push(Element::of(e)),
+                ChildOfElement::Text(t) => text.push_str(t.text()),
+                _ => {}
+            }
+        }
+        Element {
+            name: element.name().local_part().to_string(),
+            attributes: element.attributes().iter().map(|a| (a.name().local_part().to_string(), a.value().to_string())).collect(),
+            children,
+            text: (!text.trim().is_empty()).then_some(text),
+        }
+    }
+}
+
+/// The type Spark's XML inference gives one value's text.
+fn infer_text(text: Option<&str>) -> DataType {
+    let Some(text) = text else { return DataType::Null };
+    match Inferred::of(text) {
+        Inferred::Int | Inferred::Long => DataType::Int64,
+        // Java's `NaN`/`Infinity` and `1d`-style suffixes are not XML doubles.
+        Inferred::Double if text.ends_with(|c: char| c.is_ascii_alphabetic()) => DataType::Utf8,
+        Inferred::Decimal(_) | Inferred::Double => DataType::Float64,
+        other => other.data_type(),
+    }
+}
+
+/// The type of an element: its text's type when it is a plain value,
+/// otherwise a struct of its attributes, its text as the value tag, and its
+/// children (arrays when repeated), sorted by name.
+fn infer_element(element: &Element, options: &XmlOptions) -> DataType {
+    if element.children.is_empty() && element.attributes.is_empty() {
+        return infer_text(element.text.as_deref().and_then(|t| options.value(t, false)));
+    }
+    let mut fields: Vec<(String, DataType)> = Vec::new();
+    for (name, value) in &element.attributes {
+        fields.push((format!("{}{name}", options.attribute_prefix), infer_text(options.value(value, false))));
+    }
+    if let Some(text) = element.text.as_deref().and_then(|t| options.value(t, false)) {
+        fields.push((options.value_tag.clone(), infer_text(Some(text))));
+    }
+    let mut children: Vec<(&str, Vec<DataType>)> = Vec::new();
+    for child in &element.children {
+        let data_type = infer_element(child, options);
+        match children.iter_mut().find(|(name, _)| *name == child.name) {
+            Some((_, types)) => types.push(data_type),
+            None => children.push((&child.name, vec![data_type])),
+        }
+    }
+    for (name, types) in children {
+        let repeated = types.len() > 1;
+        let merged = types.into_iter().reduce(merge).unwrap_or(DataType::Null);
+        fields.push((name.to_string(), if repeated { list_of(merged) } else { merged }));
+    }
+    sorted_struct(fields)
+}
+
+fn sorted_struct(mut fields: Vec<(String, DataType)>) -> DataType {
+    fields.sort_by(|a, b| a.0.cmp(&b.0));
+    DataType::Struct(fields.into_iter().map(|(name, t)| Field::new(name, t, true)).collect())
+}
+
+fn list_of(element: DataType) -> DataType {
+    DataType::List(Arc::new(Field::new("element", element, true)))
+}
+
+/// Spark's `compatibleType` of XML inference.
+fn merge(a: DataType, b: DataType) -> DataType {
+    use DataType::*;
+    match (a, b) {
+        (a, b) if a == b => a,
+        (Null, x) | (x, Null) => x,
+        (Int64, Float64) | (Float64, Int64) => Float64,
+        (Date32, t @ Timestamp(..)) | (t @ Timestamp(..), Date32) => t,
+        (List(a), List(b)) => list_of(merge(a.data_type().clone(), b.data_type().clone())),
+        (List(a), b) | (b, List(a)) => list_of(merge(a.data_type().clone(), b)),
+        (Struct(a), Struct(b)) => {
+            let mut fields: Vec<(String, DataType)> = a.iter().map(|f| (f.name().clone(), f.data_type().clone())).collect();
+            for field in b.iter() {
+                match fields.iter_mut().find(|(name, _)| name == field.name()) {
+                    Some((_, t)) => *t = merge(t.clone(), field.data_type().clone()),
+                    None => fields.push((field.name().clone(), field.data_type().clone())),
+                }
+            }
+            sorted_struct(fields)
+        }
+        _ => Utf8,
+    }
+}
+
+/// NULL types (empty elements) read as strings, as Spark's canonicalization.
+fn canonical(data_type: DataType) -> DataType {
+    match data_type {
+        DataType::Null => DataType::Utf8,
+        DataType::List(f) => list_of(canonical(f.data_type().clone())),
+        DataType::Struct(fields) => {
+            DataType::Struct(fields.iter().map(|f| Field::new(f.name(), canonical(f.data_type().clone()), true)).collect())
+        }
+        other => other,
+    }
+}
+
+/// `schema_of_xml(xml, options)` of a constant document, as Spark renders
+/// it (`STRUCT<a: BIGINT, ...>`); a malformed document gives the corrupt
+/// record column.
+pub fn schema_of_xml(xml: &str, pairs: &OptionPairs) -> Result<String, SparkError> {
+    let options = XmlOptions::from_pairs(pairs);
+    let data_type = match Element::parse(xml) {
+        None => DataType::Struct(Fields::from(vec![Field::new(options.corrupt_column.clone(), DataType::Utf8, true)])),
+        Some(root) => match infer_element(&root, &options) {
+            data_type @ DataType::Struct(_) => canonical(data_type),
+            value => DataType::Struct(Fields::from(vec![Field::new(options.value_tag.clone(), canonical(value), true)])),
+        },
+    };
+    Ok(ember_types::display::sql_string(&data_type))
+}
+
+/// What a schema field reads: an element, or an attribute's or element's
+/// text.
+#[derive(Clone, Copy)]
+enum Node<'a> {
+    Element(&'a Element),
+    Text(&'a str),
+}
+
+impl<'a> Node<'a> {
+    fn text(self) -> Option<&'a str> {
+        match self {
+            Node::Element(e) => e.text.as_deref(),
+            Node::Text(t) => Some(t),
+        }
+    }
+
+    /// Every occurrence of `field` in this node.
+    fn field(self, field: &str, options: &XmlOptions) -> Vec<Node<'a>> {
+        let Node::Element(element) = self else {
+            return if field == options.value_tag { vec![self] } else { Vec::new() };
+        };
+        if field == options.value_tag {
+            return element.text.as_deref().map(Node::Text).into_iter().collect();
+        }
+        let attribute = field.strip_prefix(options.attribute_prefix.as_str()).filter(|_| !options.attribute_prefix.is_empty());
+        if let Some((_, value)) = attribute.and_then(|name| element.attributes.iter().find(|(a, _)| a == name)) {
+            return vec![Node::Text(value)];
+        }
+        element.children.iter().filter(|c| c.name == field).map(Node::Element).collect()
+    }
+}
+
+/// Reads `nodes` (one per row, NULL where absent) as `data_type`; marks in
+/// `bad` the rows where a value did not parse.
+fn read(nodes: &[Option<Node<'_>>], data_type: &DataType, options: &XmlOptions, bad: &mut [bool]) -> Result<ArrayRef, SparkError> {
+    match data_type {
+        DataType::Struct(fields) => {
+            let mut columns = Vec::with_capacity(fields.len());
+            for field in fields.iter() {
+                let column = match field.data_type() {
+                    DataType::List(_) => read_lists(nodes, field, options, bad)?,
+                    data_type => {
+                        // The last occurrence of a repeated element, as Spark.
+                        let values: Vec<Option<Node>> = nodes.iter().map(|node| node.and_then(|n| n.field(field.name(), options).pop())).collect();
+                        read(&values, data_type, options, bad)?
+                    }
+                };
+                columns.push(column);
+            }
+            let nulls = NullBuffer::from(nodes.iter().map(Option::is_some).collect::<Vec<_>>());
+            Ok(Arc::new(if fields.is_empty() {
+                StructArray::new_empty_fields(nodes.len(), Some(nulls))
+            } else {
+                StructArray::try_new(fields.clone(), columns, Some(nulls)).map_err(|e| SparkError::internal(e.to_string()))?
+            }))
+        }
+        _ => {
+            let keep_empty = *data_type == DataType::Utf8;
+            let texts: Vec<Option<&str>> = nodes.iter().map(|n| n.and_then(|n| options.value(n.text().unwrap_or(""), keep_empty))).collect();
+            let parsed = parse_column(&texts, data_type, &FloatSpellings::default())?;
+            bad.iter_mut().zip(&parsed.malformed).for_each(|(row, b)| *row |= b);
+            Ok(parsed.array)
+        }
+    }
+}
+
+/// Reads the array field `field` of each row's node: every occurrence of it.
+fn read_lists(nodes: &[Option<Node<'_>>], field: &Field, options: &XmlOptions, bad: &mut [bool]) -> Result<ArrayRef, SparkError> {
+    let DataType::List(item) = field.data_type() else { return Err(SparkError::internal("read_lists expects an array field")) };
+    let mut items = Vec::new();
+    let mut lengths = Vec::with_capacity(nodes.len());
+    let mut owners = Vec::new();
+    for (row, node) in nodes.iter().enumerate() {
+        let values = node.map(|n| n.field(field.name(), options)).unwrap_or_default();
+        lengths.push(values.len());
+        owners.extend(std::iter::repeat_n(row, values.len()));
+        items.extend(values.into_iter().map(Some));
+    }
+    let mut item_bad = vec![false; items.len()];
+    let values = read(&items, item.data_type(), options, &mut item_bad)?;
+    owners.iter().zip(&item_bad).filter(|(_, b)| **b).for_each(|(row, _)| bad[*row] = true);
+    let nulls = NullBuffer::from(lengths.iter().map(|n| *n > 0).collect::<Vec<_>>());
+    ListArray::try_new(item.clone(), OffsetBuffer::from_lengths(lengths), values, Some(nulls))
+        .map(|list| Arc::new(list) as ArrayRef)
+        .map_err(|e| SparkError::internal(e.to_string()))
+}
+
+/// `from_xml(xml, schema, options)`: each row's document read as a struct of
+/// `schema`'s fields.
+#[derive(Debug)]
+pub struct FromXml {
+    fields: Fields,
+    options: XmlOptions,
+    signature: Signature,
+}
+
+impl PartialEq for FromXml {
+    fn eq(&self, other: &Self) -> bool {
+        self.fields == other.fields && self.options == other.options
+    }
+}
+
+impl Eq for FromXml {}
+
+impl Hash for FromXml {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.fields.hash(state);
+        self.options.hash(state);
+    }
+}
+
+impl FromXml {
+    /// The call `from_xml(xml)`; the schema must be a struct.
+    pub fn call(xml: Expr, schema: DataType, pairs: OptionPairs) -> Result<Expr, SparkError> {
+        let udf = FromXml { fields: struct_fields(schema)?, options: XmlOptions::from_pairs(&pairs), signature: Signature::any(1, Volatility::Immutable) };
+        Ok(ScalarUDF::new_from_impl(udf).call(vec![datafusion::logical_expr::cast(xml, DataType::Utf8)]))
+    }
+}
+
+impl ScalarUDFImpl for FromXml {
+    fn name(&self) -> &str {
+        "from_xml"
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Struct(self.fields.clone()))
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let array = args.args[0].to_array(args.number_rows)?;
+        let Some(texts) = array.as_string_opt::<i32>() else { return exec_err!("from_xml expects a string") };
+        let roots: Vec<Option<Element>> = texts.iter().map(|t| t.and_then(Element::parse)).collect();
+        // A malformed record (not XML, or a value that does not parse) gives
+        // a struct of NULLs; a NULL document gives NULL.
+        let mut bad: Vec<bool> = texts.iter().zip(&roots).map(|(t, r)| t.is_some() && r.is_none()).collect();
+        let nodes: Vec<Option<Node>> = roots.iter().map(|r| r.as_ref().map(Node::Element)).collect();
+        let data_type = DataType::Struct(self.fields.clone());
+        let parsed = read(&nodes, &data_type, &self.options, &mut bad).map_err(SparkError::into_datafusion)?;
+        if self.options.fail_fast && bad.contains(&true) {
+            return Err(malformed_record_in_parsing("[null]").into_datafusion());
+        }
+        let empty = new_null_array(&data_type, 1);
+        let rows: Vec<ArrayRef> = (0..texts.len()).map(|i| if bad[i] { empty.clone() } else { parsed.slice(i, 1) }).collect();
+        let rows: Vec<&dyn Array> = rows.iter().map(|a| a.as_ref()).collect();
+        let (fields, columns, _) = arrow::compute::concat(&rows)?.as_struct().clone().into_parts();
+        let nulls = NullBuffer::from(texts.iter().map(|t| t.is_some()).collect::<Vec<_>>());
+        let result = if fields.is_empty() { StructArray::new_empty_fields(texts.len(), Some(nulls)) } else { StructArray::try_new(fields, columns, Some(nulls))? };
+        Ok(ColumnarValue::Array(Arc::new(result)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_of_xml_infers_spark_types() {
+        let none = Vec::new();
+        assert_eq!(
+            schema_of_xml("<p><b>x</b><a>1.5</a><c>true</c><f></f><g>NaN</g></p>", &none).unwrap(),
+            "STRUCT<a: DOUBLE, b: STRING, c: BOOLEAN, f: STRING, g: STRING>"
+        );
+        assert_eq!(
+            schema_of_xml("<p x=\"1\"><a y=\"2\">t</a><a y=\"3\">u</a></p>", &none).unwrap(),
+            "STRUCT<_x: BIGINT, a: ARRAY<STRUCT<_VALUE: STRING, _y: BIGINT>>>"
+        );
+        assert_eq!(schema_of_xml("<p>1</p>", &none).unwrap(), "STRUCT<_VALUE: BIGINT>");
+        assert_eq!(schema_of_xml("<p><a>1</a><a><c>1</c></a></p>", &none).unwrap(), "STRUCT<a: ARRAY<STRING>>");
+        assert_eq!(schema_of_xml("<p><a>1</a>", &none).unwrap(), "STRUCT<_corrupt_record: STRING>");
+    }
+}
