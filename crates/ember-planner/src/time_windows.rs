@@ -77,7 +77,7 @@ fn replace_call(expression: &mut connect::Expression, call: &connect::expression
         *expression = parsed;
     }
     match expression.expr_type.as_mut() {
-        Some(ExprType::UnresolvedFunction(f)) if f == call => {
+        Some(ExprType::UnresolvedFunction(f)) if without_origins_of_function(f) == without_origins_of_function(call) => {
             expression.expr_type = Some(ExprType::UnresolvedAttribute(connect::expression::UnresolvedAttribute {
                 unparsed_identifier: name.to_string(),
                 ..Default::default()
@@ -87,6 +87,30 @@ fn replace_call(expression: &mut connect::Expression, call: &connect::expression
         Some(ExprType::Alias(alias)) => alias.expr.iter_mut().for_each(|e| replace_call(e, call, name)),
         Some(ExprType::Cast(cast)) => cast.expr.iter_mut().for_each(|e| replace_call(e, call, name)),
         Some(ExprType::UnresolvedExtractValue(extract)) => extract.child.iter_mut().for_each(|e| replace_call(e, call, name)),
+        _ => {}
+    }
+}
+
+/// `call` without the SQL origins its expressions carry: the same call
+/// written twice (`SELECT window(…) … GROUP BY window(…)`) differs only
+/// in where it was written.
+fn without_origins_of_function(call: &connect::expression::UnresolvedFunction) -> connect::expression::UnresolvedFunction {
+    let mut call = call.clone();
+    call.arguments.iter_mut().for_each(clear_origins);
+    call
+}
+
+/// Clears the origins of `expression` and of the expressions in it.
+fn clear_origins(expression: &mut connect::Expression) {
+    expression.common = None;
+    match expression.expr_type.as_mut() {
+        Some(ExprType::UnresolvedFunction(f)) => f.arguments.iter_mut().for_each(clear_origins),
+        Some(ExprType::Alias(alias)) => alias.expr.iter_mut().for_each(|e| clear_origins(e)),
+        Some(ExprType::Cast(cast)) => cast.expr.iter_mut().for_each(|e| clear_origins(e)),
+        Some(ExprType::UnresolvedExtractValue(extract)) => {
+            extract.child.iter_mut().for_each(|e| clear_origins(e));
+            extract.extraction.iter_mut().for_each(|e| clear_origins(e));
+        }
         _ => {}
     }
 }
