@@ -142,14 +142,18 @@ fn plan_probe(session: &Session, call: connect::Expression) -> std::thread::Resu
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::execute::plan(session, &probe).map(|_| ())))
 }
 
+/// `SPARK_FUNCTIONS` read: `(name, class)` pairs sorted by name.
+fn recorded_functions() -> Vec<(String, Option<String>)> {
+    serde_json::from_str(SPARK_FUNCTIONS).unwrap_or_default()
+}
+
 /// Spark's built-in functions that Ember has, by name. Operators that are
 /// only SQL syntax (`!=`, `<>`, `||`, `CASE`; no class) are kept: the SQL
 /// parser takes them. Computed once per server (built-ins never change).
 fn builtin_functions(session: &Session) -> &'static [FunctionInfo] {
     static BUILTINS: OnceLock<Vec<FunctionInfo>> = OnceLock::new();
     BUILTINS.get_or_init(|| {
-        let entries: Vec<(String, Option<String>)> = serde_json::from_str(SPARK_FUNCTIONS).unwrap_or_default();
-        entries
+        recorded_functions()
             .into_iter()
             .filter(|(name, class_name)| class_name.is_none() || function_exists(session, name))
             .map(|(name, class_name)| FunctionInfo { name, class_name, origin: Origin::Builtin })
@@ -328,9 +332,9 @@ mod tests {
 
     #[test]
     fn recorded_functions_parse() {
-        let entries: Vec<(String, Option<String>, String)> = serde_json::from_str(SPARK_FUNCTIONS).unwrap();
+        let entries = recorded_functions();
         assert!(entries.len() > 500);
-        assert!(entries.iter().any(|(name, class, _)| name == "abs" && class.as_deref() == Some("org.apache.spark.sql.catalyst.expressions.Abs")));
+        assert!(entries.iter().any(|(name, class)| name == "abs" && class.as_deref() == Some("org.apache.spark.sql.catalyst.expressions.Abs")));
         assert!(entries.windows(2).all(|w| w[0].0 < w[1].0));
     }
 }
