@@ -335,3 +335,23 @@ def test_empty_result_and_modes(spark, tmp_path):
     with pytest.raises(PySparkException) as info:
         sample(spark).write.format("avro").save(out)
     assert info.value.getCondition() == "PATH_ALREADY_EXISTS"
+
+
+def test_avro_tables(spark, tmp_path):
+    """`CREATE TABLE … USING avro`, `INSERT`, `saveAsTable(format="avro")`:
+    the table's files are Avro files fastavro reads."""
+    location = str(tmp_path / "t_avro")
+    spark.sql(f"CREATE TABLE avro_sql_t (a INT, b STRING) USING avro LOCATION '{location}'")
+    try:
+        spark.sql("INSERT INTO avro_sql_t VALUES (1, 'x'), (2, NULL)")
+        assert [tuple(r) for r in spark.table("avro_sql_t").orderBy("a").collect()] == [(1, "x"), (2, None)]
+        records = [r for path in avro_files(location) for r in read_with_fastavro(path)[2]]
+        assert sorted(records, key=lambda r: r["a"]) == [{"a": 1, "b": "x"}, {"a": 2, "b": None}]
+        sample(spark).write.format("avro").saveAsTable("avro_api_t")
+        df = spark.table("avro_api_t")
+        # The table keeps the written frame's types (`small` stays SMALLINT) where a path read gives Avro's.
+        assert df.schema.simpleString() == sample(spark).schema.simpleString()
+        assert as_json(df.orderBy("id")) == SAMPLE_JSON
+    finally:
+        spark.sql("DROP TABLE IF EXISTS avro_sql_t")
+        spark.sql("DROP TABLE IF EXISTS avro_api_t")

@@ -17,7 +17,7 @@ use crate::session::Session;
 /// The format of tables created without `USING` (`spark.sql.sources.default`).
 pub const DEFAULT_PROVIDER: &str = "parquet";
 /// The formats tables can have.
-const PROVIDERS: &[&str] = &["parquet", "csv", "json", "text", "orc"];
+const PROVIDERS: &[&str] = &["parquet", "csv", "json", "text", "orc", "avro"];
 
 /// The (lower-case) database and table a name refers to: `t` in the current
 /// database, `db.t`, or `spark_catalog.db.t`; `None` for other catalogs.
