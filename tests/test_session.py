@@ -92,6 +92,20 @@ def test_conf_set_through_sql(spark, golden):
         spark.conf.unset("spark.ember.test.sql")
 
 
+def test_set_verbose_lists_sql_settings(spark, golden):
+    """`SET -v`: Spark's schema; Ember's meanings are its own, so only keys and values are compared."""
+    spark.conf.set("spark.sql.shuffle.partitions", "7")
+    spark.conf.set("spark.ember.test.verbose", "x")
+    try:
+        df = spark.sql("SET -v")
+        golden.check("schema", df.schema.jsonValue())
+        keys = ["spark.sql.ansi.enabled", "spark.sql.shuffle.partitions", "spark.sql.session.timeZone", "spark.ember.test.verbose"]
+        golden.check_df(df.filter(df.key.isin(keys)).select("key", "value").orderBy("key"), "known_keys")
+    finally:
+        spark.conf.unset("spark.sql.shuffle.partitions")
+        spark.conf.unset("spark.ember.test.verbose")
+
+
 def test_conf_time_zone_affects_queries(spark, golden):
     spark.conf.set("spark.sql.session.timeZone", "Asia/Kolkata")
     try:

@@ -96,6 +96,19 @@ def test_sql_create_table_clustered_by(spark, table, golden):
     golden.check("ctas_buckets", buckets(spark, table))
 
 
+def test_sql_create_table_cluster_by(spark, table, golden):
+    spark.sql(f"CREATE TABLE {table} (x INT, y STRING) USING parquet CLUSTER BY (x)")
+    spark.sql(f"INSERT INTO {table} VALUES (1, 'a'), (2, 'b')")
+    golden.check("cluster_columns", [c.name for c in spark.catalog.listColumns(table) if c.isCluster])
+    golden.check_df(spark.sql(f"SHOW TBLPROPERTIES {table}").filter("key = 'clusteringColumns'"), "properties")
+    golden.check_df(spark.table(table).orderBy("x"), "rows")
+
+
+@pytest.mark.parametrize("file_format", ["parquet", "orc", "textfile"])
+def test_sql_create_table_stored_as_needs_hive(spark, golden, file_format):
+    golden.check_error(lambda: spark.sql(f"CREATE TABLE ember_hive_format (a INT) STORED AS {file_format}"))
+
+
 def test_cluster_by_is_kept_in_the_catalog(spark, df, table, golden):
     df.write.clusterBy("x", "y").mode("overwrite").saveAsTable(table)
     golden.check("save_as_table", [c.name for c in spark.catalog.listColumns(table) if c.isCluster])

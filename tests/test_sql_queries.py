@@ -214,6 +214,12 @@ def test_sql_keywords(spark, golden):
         golden.check_df(spark.sql("SELECT count(*) AS n, count_if(reserved) AS reserved FROM sql_keywords()"), "enforced")
 
 
+def test_collations(spark, golden):
+    df = spark.sql("SELECT * FROM collations() WHERE NAME IN ('UTF8_BINARY', 'UTF8_LCASE')")
+    golden.check_df(df, "sql")
+    golden.check_df(spark.tvf.collations().filter("NAME = 'UTF8_LCASE'"), "tvf")
+
+
 def test_map_types_in_casts(spark, golden):
     golden.check_df(spark.sql("SELECT * FROM explode(null :: map<string, int>)"), "explode_null_map")
     golden.check_df(spark.sql("SELECT CAST(map('a', 1) AS map<string, bigint>) AS m"), "cast_map")

@@ -84,6 +84,19 @@ pub fn table_already_exists(database: &str, table: &str) -> SparkError {
     )
 }
 
+/// `[NOT_SUPPORTED_COMMAND_WITHOUT_HIVE_SUPPORT]`: a Hive-format table
+/// (`CREATE TABLE … STORED AS`), which needs Spark's Hive catalog.
+pub fn hive_table_not_supported() -> SparkError {
+    let command = "CREATE Hive TABLE (AS SELECT)";
+    SparkError::new(
+        ErrorKind::Analysis,
+        "NOT_SUPPORTED_COMMAND_WITHOUT_HIVE_SUPPORT",
+        "0A000",
+        format!("{command} is not supported, if you want to enable it, please set \"spark.sql.catalogImplementation\" to \"hive\"."),
+        &[("cmd", command.to_string())],
+    )
+}
+
 /// `[TABLE_OR_VIEW_NOT_FOUND]` for a name looked up in the session catalog
 /// only (DROP, ALTER, …): its search path is the database itself.
 pub fn table_not_found(database: &str, table: &str) -> SparkError {

@@ -71,6 +71,7 @@ mod random_functions;
 pub mod sql;
 mod sql_grouping;
 mod sql_keywords;
+mod collations;
 mod sql_window;
 mod table_functions;
 mod time_functions;

@@ -1,5 +1,5 @@
 //! Spark's built-in table-valued functions (`spark.tvf.*`, `SELECT * FROM
-//! f(…)`): `range`, `sql_keywords`, and the generators (`explode`, `posexplode`, `inline`,
+//! f(…)`): `range`, `sql_keywords`, `collations`, and the generators (`explode`, `posexplode`, `inline`,
 //! their `_outer` forms, `stack`, `json_tuple`) as a generator select over
 //! one row, so they share the select-list generator code (`variant_explode`
 //! and `variant_explode_outer` too). Other names are table functions the
@@ -22,6 +22,9 @@ impl Planner<'_> {
         }
         if name == "sql_keywords" && call.arguments.is_empty() {
             return self.sql_keywords();
+        }
+        if name == "collations" && call.arguments.is_empty() {
+            return self.collations();
         }
         if GENERATORS.contains(&name.as_str()) {
             let generator = connect::Expression {

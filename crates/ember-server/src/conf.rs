@@ -144,6 +144,13 @@ impl SessionConf {
         merged.into_iter().filter(|(k, _)| prefix.is_none_or(|p| k.starts_with(p))).collect()
     }
 
+    /// `SET -v`: the SQL settings Ember defines (not free-form keys a client
+    /// set), with their current values.
+    pub fn defined(&self) -> Vec<(String, String)> {
+        let is_sql = |k: &str| k.starts_with("spark.sql.") || k.starts_with("spark.connect.");
+        self.all(None).into_iter().filter(|(k, _)| self.defaults.contains_key(k) && is_sql(k)).collect()
+    }
+
     /// Whether a key can be changed at run time.
     pub fn is_modifiable(&self, key: &str) -> bool {
         !STATIC.contains(&key) && (key.starts_with("spark.sql.") || key.starts_with("spark.connect."))
@@ -226,4 +233,20 @@ fn local_time_zone() -> String {
 
 mod chrono_tz_check {
     pub use arrow::array::timezone::Tz;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defined_lists_sql_settings_with_current_values_only() {
+        let mut conf = SessionConf::new(&[]);
+        conf.set("spark.sql.shuffle.partitions", "7").unwrap();
+        conf.set("spark.ember.free.form", "x").unwrap();
+        let defined = conf.defined();
+        assert!(defined.contains(&("spark.sql.shuffle.partitions".to_string(), "7".to_string())));
+        assert!(defined.iter().all(|(k, _)| k.starts_with("spark.sql.") || k.starts_with("spark.connect.")));
+        assert!(!defined.iter().any(|(k, _)| k == "spark.ember.free.form" || k == "spark.app.name"));
+    }
 }

@@ -289,8 +289,9 @@ fn single_string(name: &str, text: String) -> RecordBatch {
         .unwrap_or_else(|_| RecordBatch::new_empty(Arc::new(Schema::empty())))
 }
 
-/// `SET`, `SET key` and `SET key=value`: the result is a local relation of
-/// (key, value) rows, as Spark returns it.
+/// `SET`, `SET -v`, `SET key` and `SET key=value`: the result is a local
+/// relation of (key, value) rows, as Spark returns it; `SET -v` adds Spark's
+/// `meaning` and `Since version` columns, which Ember leaves empty.
 fn set_command(session: &Session, query: &str) -> Result<Option<connect::Relation>, SparkError> {
     let text = query.trim().trim_end_matches(';').trim();
     let Some(rest) = text.get(..3).filter(|k| k.eq_ignore_ascii_case("set")).map(|_| &text[3..]) else {
@@ -305,6 +306,10 @@ fn set_command(session: &Session, query: &str) -> Result<Option<connect::Relatio
         return local_relation(&RecordBatch::new_empty(Arc::new(Schema::empty()))).map(Some);
     }
     let mut conf = session.conf.write().unwrap_or_else(|e| e.into_inner());
+    if rest == "-v" {
+        let rows = conf.defined().into_iter().map(|(key, value)| vec![key, value, String::new(), String::new()]).collect();
+        return local_relation(&string_rows(&["key", "value", "meaning", "Since version"], rows)?).map(Some);
+    }
     let rows: Vec<(String, String)> = match rest.split_once('=') {
         Some((key, value)) => {
             let (key, value) = (key.trim(), value.trim());
@@ -314,13 +319,17 @@ fn set_command(session: &Session, query: &str) -> Result<Option<connect::Relatio
         None if rest.is_empty() => conf.all(None),
         None => vec![(rest.to_string(), conf.get(rest).unwrap_or_else(|| "<undefined>".to_string()))],
     };
-    let schema = Arc::new(Schema::new(vec![Field::new("key", DataType::Utf8, false), Field::new("value", DataType::Utf8, false)]));
-    let (keys, values): (Vec<String>, Vec<String>) = rows.into_iter().unzip();
-    let batch = RecordBatch::try_new(
-        schema.clone(),
-        vec![Arc::new(StringArray::from(keys)), Arc::new(StringArray::from(values))],
-    )?;
-    local_relation(&batch).map(Some)
+    let rows = rows.into_iter().map(|(key, value)| vec![key, value]).collect();
+    local_relation(&string_rows(&["key", "value"], rows)?).map(Some)
+}
+
+/// A batch of non-null string `columns` holding `rows`.
+fn string_rows(columns: &[&str], rows: Vec<Vec<String>>) -> Result<RecordBatch, SparkError> {
+    let schema = Arc::new(Schema::new(columns.iter().map(|name| Field::new(*name, DataType::Utf8, false)).collect::<Vec<_>>()));
+    let arrays = (0..columns.len())
+        .map(|i| Arc::new(StringArray::from_iter_values(rows.iter().map(|row| row[i].as_str()))) as ArrayRef)
+        .collect();
+    Ok(RecordBatch::try_new(schema, arrays)?)
 }
 
 /// A local relation holding `batch`.

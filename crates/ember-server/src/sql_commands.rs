@@ -344,6 +344,9 @@ pub fn use_database(session: &Session, database: &str) -> Result<(), SparkError>
 }
 
 async fn create_table(session: &Session, create: CreateTable) -> Result<(), SparkError> {
+    if create.stored_as.is_some() {
+        return Err(catalog_errors::hive_table_not_supported());
+    }
     let (database, name) = resolve_name(session, &create.name)?;
     if let Some(existing) = session.warehouse.table(&database, &name)? {
         if create.if_not_exists {
@@ -358,6 +361,8 @@ async fn create_table(session: &Session, create: CreateTable) -> Result<(), Spar
         Some(text) => Some(ember_types::parse_ddl_schema(text, "UTC").map_err(ember_planner::error::from_type_error)?),
         None => None,
     };
+    let mut properties = create.properties.into_iter().collect();
+    crate::bucketed_tables::add_clustering(&mut properties, &create.cluster_by);
     let new = NewTable {
         database,
         name,
@@ -367,7 +372,7 @@ async fn create_table(session: &Session, create: CreateTable) -> Result<(), Spar
         bucket_spec: create.buckets.map(|b| crate::bucketed_tables::spec(b.count as i64, b.columns, b.sort_columns)).transpose()?,
         location: create.location,
         options: create.options.into_iter().collect(),
-        properties: create.properties.into_iter().collect(),
+        properties,
         comment: create.comment,
     };
     tables::create_table(session, new, create.query.as_ref()).await?;

@@ -31,6 +31,10 @@ pub struct CreateTable {
     pub partition_by: Vec<String>,
     /// `CLUSTERED BY (columns) [SORTED BY (columns)] INTO n BUCKETS`.
     pub buckets: Option<TableBuckets>,
+    /// `CLUSTER BY (columns)`.
+    pub cluster_by: Vec<String>,
+    /// `STORED AS format`: a Hive-format table.
+    pub stored_as: Option<String>,
     pub location: Option<String>,
     pub options: Properties,
     pub properties: Properties,
@@ -454,6 +458,10 @@ impl Cursor<'_> {
                 table.partition_by = self.identifier_list()?;
             } else if self.words(&["CLUSTERED", "BY"]) {
                 table.buckets = Some(self.buckets()?);
+            } else if self.words(&["CLUSTER", "BY"]) {
+                table.cluster_by = self.identifier_list()?;
+            } else if self.words(&["STORED", "AS"]) {
+                table.stored_as = Some(self.identifier()?);
             } else if self.word("LOCATION") {
                 table.location = Some(self.string()?);
             } else if self.word("OPTIONS") {
@@ -793,6 +801,11 @@ mod tests {
         };
         assert_eq!(table.buckets, Some(TableBuckets { count: 4, columns: vec!["a".into()], sort_columns: vec!["b".into()] }));
         assert!(table.query.is_none());
+        let Command::CreateTable(table) = command("CREATE TABLE t (a INT, b INT) CLUSTER BY (a, b) STORED AS orc") else {
+            panic!("not a CREATE TABLE")
+        };
+        assert_eq!(table.cluster_by, ["a", "b"]);
+        assert_eq!(table.stored_as.as_deref(), Some("orc"));
     }
 
     #[test]
