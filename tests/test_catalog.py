@@ -204,6 +204,18 @@ def test_alter_truncate_drop(spark, golden, cleanup):
     golden.check("exists", spark.catalog.tableExists("cat_renamed"))
 
 
+def test_alter_column_forms_v1_tables_reject(spark, golden, cleanup):
+    """The session catalog's tables support neither RENAME COLUMN nor DROP
+    COLUMN(S): Spark fails them with UNSUPPORTED_FEATURE.TABLE_OPERATION."""
+    cleanup[1].append("cat_columns")
+    run(spark, "CREATE TABLE cat_columns (a INT, b STRING) USING parquet")
+    golden.check_error(lambda: spark.sql("ALTER TABLE cat_columns RENAME COLUMN a TO c"), "rename")
+    golden.check_error(lambda: spark.sql("ALTER TABLE cat_columns DROP COLUMN a"), "drop")
+    golden.check_error(lambda: spark.sql("ALTER TABLE cat_columns DROP COLUMNS (a, b)"), "drop_many")
+    golden.check_error(lambda: spark.sql("ALTER TABLE no_such_table DROP COLUMN a"), "missing")
+    golden.check_df(spark.table("cat_columns"), "unchanged")
+
+
 def test_external_table_keeps_its_data(spark, golden, cleanup, tmp_path):
     cleanup[1].append("cat_ext")
     location = tmp_path / "ext"

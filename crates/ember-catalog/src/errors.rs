@@ -84,6 +84,19 @@ pub fn table_already_exists(database: &str, table: &str) -> SparkError {
     )
 }
 
+/// `[UNSUPPORTED_FEATURE.TABLE_OPERATION]`: an operation the session
+/// catalog's ("v1") tables do not support, such as `RENAME COLUMN`.
+pub fn table_operation_unsupported(database: &str, table: &str, operation: &str) -> SparkError {
+    let name = qualified_table(database, table);
+    SparkError::new(
+        ErrorKind::Analysis,
+        "UNSUPPORTED_FEATURE.TABLE_OPERATION",
+        "0A000",
+        format!("The feature is not supported: Table {name} does not support {operation}. Please check the current catalog and namespace to make sure the qualified table name is expected, and also check the catalog implementation which is configured by \"spark.sql.catalog\"."),
+        &[("operation", operation.to_string()), ("tableName", name.clone())],
+    )
+}
+
 /// `[NOT_SUPPORTED_COMMAND_WITHOUT_HIVE_SUPPORT]`: a Hive-format table
 /// (`CREATE TABLE … STORED AS`), which needs Spark's Hive catalog.
 pub fn hive_table_not_supported() -> SparkError {

@@ -121,6 +121,10 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             warehouse.update_table(&table)?;
             Ok(empty())
         }
+        Command::UnsupportedTableOperation { name, operation } => {
+            let table = table_in_session(session, &name)?;
+            Err(catalog_errors::table_operation_unsupported(&table.database, &table.name, operation))
+        }
         Command::AddPartitions { name, partitions, .. } => {
             let table = table_in_session(session, &name)?;
             for spec in partitions {

@@ -83,13 +83,7 @@ pub async fn write_v2(session: &Session, write: &connect::WriteOperationV2) -> R
                 &[("identifier", qualified.clone())],
             )),
         },
-        Mode::Replace | Mode::CreateOrReplace => Err(SparkError::new(
-            ErrorKind::Analysis,
-            "UNSUPPORTED_FEATURE.TABLE_OPERATION",
-            "0A000",
-            format!("The feature is not supported: Table {qualified} does not support REPLACE TABLE AS SELECT. Please check the current catalog and namespace to make sure the qualified table name is expected, and also check the catalog implementation which is configured by \"spark.sql.catalog\"."),
-            &[("operation", "REPLACE TABLE AS SELECT".to_string()), ("tableName", qualified.clone())],
-        )),
+        Mode::Replace | Mode::CreateOrReplace => Err(catalog_errors::table_operation_unsupported(&database, &name, "REPLACE TABLE AS SELECT")),
         Mode::Unspecified => Err(SparkError::illegal_argument("writeTo without a mode")),
     }
 }

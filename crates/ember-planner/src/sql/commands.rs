@@ -80,6 +80,9 @@ pub enum Command {
     RenameTable { from: ObjectName, to: ObjectName },
     AddColumns { name: ObjectName, columns: String },
     SetTableProperties { name: ObjectName, properties: Properties },
+    /// An `ALTER TABLE` form Spark's session catalog rejects for its tables
+    /// (`RENAME COLUMN`, `DROP COLUMN(S)`), named as Spark names it.
+    UnsupportedTableOperation { name: ObjectName, operation: &'static str },
     AddPartitions { name: ObjectName, if_not_exists: bool, partitions: Vec<Vec<(String, Option<String>)>> },
     DropPartitions { name: ObjectName, if_exists: bool, partitions: Vec<Vec<(String, Option<String>)>> },
     /// `MSCK REPAIR TABLE` or (`recover`) `ALTER TABLE … RECOVER PARTITIONS`.
@@ -523,6 +526,14 @@ impl Cursor<'_> {
         }
         if self.words(&["SET", "TBLPROPERTIES"]) {
             return Ok(Command::SetTableProperties { name, properties: self.properties()? });
+        }
+        if self.words(&["RENAME", "COLUMN"]) {
+            self.rest_text();
+            return Ok(Command::UnsupportedTableOperation { name, operation: "RENAME COLUMN" });
+        }
+        if self.words(&["DROP", "COLUMN"]) || self.words(&["DROP", "COLUMNS"]) {
+            self.rest_text();
+            return Ok(Command::UnsupportedTableOperation { name, operation: "DROP COLUMN" });
         }
         if self.word("ADD") {
             let if_not_exists = self.words(&["IF", "NOT", "EXISTS"]);
