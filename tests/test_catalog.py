@@ -216,6 +216,23 @@ def test_alter_column_forms_v1_tables_reject(spark, golden, cleanup):
     golden.check_df(spark.table("cat_columns"), "unchanged")
 
 
+def test_truncate_partitions(spark, golden, cleanup):
+    cleanup[1].extend(["cat_trunc", "cat_trunc_flat"])
+    run(
+        spark,
+        "CREATE TABLE cat_trunc (a INT, b STRING, c INT) USING parquet PARTITIONED BY (b, c)",
+        "INSERT INTO cat_trunc VALUES (1, 'x', 1), (2, 'x', 2), (3, 'y', 1), (4, 'y', 2)",
+        "CREATE TABLE cat_trunc_flat (a INT) USING parquet",
+        "TRUNCATE TABLE cat_trunc PARTITION (b = 'x', c = 1)",
+    )
+    golden.check_df(spark.table("cat_trunc").orderBy("a"), "one_partition")
+    run(spark, "TRUNCATE TABLE cat_trunc PARTITION (c = 2)")
+    golden.check_df(spark.table("cat_trunc").orderBy("a"), "partial_spec")
+    golden.check_error(lambda: spark.sql("TRUNCATE TABLE cat_trunc PARTITION (b = 'z', c = 1)"), "missing_partition")
+    golden.check_error(lambda: spark.sql("TRUNCATE TABLE cat_trunc PARTITION (d = 1)"), "unknown_column")
+    golden.check_error(lambda: spark.sql("TRUNCATE TABLE cat_trunc_flat PARTITION (a = 1)"), "not_partitioned")
+
+
 def test_external_table_keeps_its_data(spark, golden, cleanup, tmp_path):
     cleanup[1].append("cat_ext")
     location = tmp_path / "ext"

@@ -146,7 +146,7 @@ pub async fn run(session: &Session, catalog: &connect::Catalog) -> Result<Record
         CatType::DropDatabase(d) => {
             command(session, Command::DropDatabase { name: d.db_name.clone(), if_exists: d.if_exists, cascade: d.cascade }).await
         }
-        CatType::TruncateTable(t) => command(session, Command::TruncateTable { name: split_name_parts(&t.table_name) }).await,
+        CatType::TruncateTable(t) => command(session, Command::TruncateTable { name: split_name_parts(&t.table_name), partition: None }).await,
         CatType::ListPartitions(t) => crate::sql_commands::run(session, Command::ShowPartitions { table: split_name_parts(&t.table_name) }).await,
         CatType::GetTableProperties(t) => {
             crate::sql_commands::run(session, Command::ShowTableProperties { table: split_name_parts(&t.table_name), key: None }).await

@@ -85,13 +85,19 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             }
             Ok(empty())
         }
-        Command::TruncateTable { name } => {
+        Command::TruncateTable { name, partition } => {
             let table = table_in_session(session, &name)?;
-            let location = Path::new(&table.location);
-            if location.exists() {
-                std::fs::remove_dir_all(location).map_err(|e| ember_sources::errors::io(&table.location, e))?;
+            let folders = match partition {
+                None => vec![table.location.clone()],
+                Some(spec) => matching_partitions(&table, &spec)?,
+            };
+            for folder in folders {
+                let location = Path::new(&folder);
+                if location.exists() {
+                    std::fs::remove_dir_all(location).map_err(|e| ember_sources::errors::io(&folder, e))?;
+                }
+                std::fs::create_dir_all(location).map_err(|e| ember_sources::errors::io(&folder, e))?;
             }
-            std::fs::create_dir_all(location).map_err(|e| ember_sources::errors::io(&table.location, e))?;
             Ok(empty())
         }
         Command::RenameTable { from, to } => {
@@ -404,6 +410,65 @@ fn partition_folder(table: &ember_catalog::Table, spec: &[(String, Option<String
         path.push(ember_sources::partition::folder(column, Some(value)));
     }
     Ok(path.display().to_string())
+}
+
+/// The folders of `table`'s partitions that `spec` (some or all of its
+/// partition columns) selects, with Spark's errors when it selects none.
+fn matching_partitions(table: &ember_catalog::Table, spec: &[(String, Option<String>)]) -> Result<Vec<String>, SparkError> {
+    if table.partition_columns.is_empty() {
+        let name = catalog_errors::qualified_table(&table.database, &table.name);
+        return Err(SparkError::new(
+            ErrorKind::Analysis,
+            "_LEGACY_ERROR_TEMP_1267",
+            "",
+            format!("Operation not allowed: TRUNCATE TABLE ... PARTITION is not supported for tables that are not partitioned: {name}."),
+            &[("tableIdentWithDB", name.clone())],
+        ));
+    }
+    let column_of = |name: &str| table.partition_columns.iter().find(|c| c.eq_ignore_ascii_case(name));
+    let unknown: Vec<String> = spec.iter().filter(|(c, _)| column_of(c).is_none()).map(|(c, _)| ember_planner::error::quote_identifier(c)).collect();
+    if !unknown.is_empty() {
+        return Err(partitions_not_found(&unknown.join(", "), catalog_errors::qualified_table(&table.database, &table.name)));
+    }
+    let wanted: Vec<String> = table
+        .partition_columns
+        .iter()
+        .filter_map(|column| {
+            let (_, value) = spec.iter().find(|(c, _)| c.eq_ignore_ascii_case(column))?;
+            Some(ember_sources::partition::folder(column, value.as_deref()))
+        })
+        .collect();
+    let mut found = Vec::new();
+    list_partitions(Path::new(&table.location), table.partition_columns.len(), "", &mut found);
+    let folders: Vec<String> = found
+        .into_iter()
+        .filter(|path| wanted.iter().all(|segment| path.split('/').any(|part| part == segment)))
+        .map(|path| Path::new(&table.location).join(path).display().to_string())
+        .collect();
+    if folders.is_empty() {
+        let listed: Vec<String> = table
+            .partition_columns
+            .iter()
+            .filter_map(|column| {
+                let (_, value) = spec.iter().find(|(c, _)| c.eq_ignore_ascii_case(column))?;
+                Some(format!("{} = {}", ember_planner::error::quote_identifier(column), value.as_deref().unwrap_or("null")))
+            })
+            .collect();
+        let table_name = format!("{}.{}", ember_planner::error::quote_identifier(&table.database), ember_planner::error::quote_identifier(&table.name));
+        return Err(partitions_not_found(&format!("PARTITION ({})", listed.join(", ")), table_name));
+    }
+    Ok(folders)
+}
+
+/// `[PARTITIONS_NOT_FOUND]`.
+fn partitions_not_found(partition_list: &str, table_name: String) -> SparkError {
+    SparkError::new(
+        ErrorKind::Analysis,
+        "PARTITIONS_NOT_FOUND",
+        "428FT",
+        format!("The partition(s) {partition_list} cannot be found in table {table_name}."),
+        &[("partitionList", partition_list.to_string()), ("tableName", table_name.clone())],
+    )
 }
 
 /// `a=1/b=x` for every partition folder `depth` levels under `folder`.

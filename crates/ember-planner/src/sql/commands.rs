@@ -76,7 +76,8 @@ pub enum Command {
     CreateTable(CreateTable),
     Insert(Insert),
     DropTable { name: ObjectName, if_exists: bool },
-    TruncateTable { name: ObjectName },
+    /// `TRUNCATE TABLE name [PARTITION (spec)]`; a spec may name some of the partition columns.
+    TruncateTable { name: ObjectName, partition: Option<Vec<(String, Option<String>)>> },
     RenameTable { from: ObjectName, to: ObjectName },
     AddColumns { name: ObjectName, columns: String },
     SetTableProperties { name: ObjectName, properties: Properties },
@@ -320,7 +321,9 @@ impl Cursor<'_> {
             }
             ("TRUNCATE", "TABLE") => {
                 self.skip(2);
-                Command::TruncateTable { name: self.object_name()? }
+                let name = self.object_name()?;
+                let partition = if self.word("PARTITION") { Some(self.partition_spec()?) } else { None };
+                Command::TruncateTable { name, partition }
             }
             ("ALTER", "TABLE") => {
                 self.skip(2);
