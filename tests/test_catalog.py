@@ -412,6 +412,23 @@ def test_show_create_table(spark, golden, cleanup):
     golden.check_df(spark.sql("SHOW CREATE TABLE cat_create_parts"), "partitioned")
 
 
+def test_show_create_view(spark, golden, cleanup):
+    cleanup[1].append("cat_view_base")
+    run(
+        spark,
+        "CREATE TABLE cat_view_base (a INT, b STRING) USING parquet",
+        "CREATE OR REPLACE VIEW cat_view AS SELECT a, upper(b) AS ub FROM cat_view_base WHERE a > 1",
+        "CREATE OR REPLACE VIEW cat_view_cols (x, y) AS SELECT a, b FROM cat_view_base",
+    )
+    try:
+        golden.check_df(spark.sql("SHOW CREATE TABLE cat_view"), "view")
+        golden.check_df(spark.sql("SHOW CREATE TABLE cat_view_cols"), "renamed_columns")
+        spark.range(1).createOrReplaceTempView("cat_temp_view")
+        golden.check_error(lambda: spark.sql("SHOW CREATE TABLE cat_temp_view").collect(), "temp_view")
+    finally:
+        run(spark, "DROP VIEW IF EXISTS cat_view", "DROP VIEW IF EXISTS cat_view_cols", "DROP VIEW IF EXISTS cat_temp_view")
+
+
 def test_describe_column_and_query(spark, golden, cleanup):
     cleanup[1].append("cat_desc")
     run(spark, "CREATE TABLE cat_desc (a INT COMMENT 'the a', b STRING) USING parquet")

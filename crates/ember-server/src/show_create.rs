@@ -6,10 +6,10 @@ use ember_planner::SparkError;
 
 use crate::tables::table_fields;
 
-/// Spark's `CREATE TABLE` text for a table (views are not rendered yet).
+/// Spark's `CREATE TABLE` (or `CREATE VIEW`) text for a table.
 pub fn statement(table: &Table) -> Result<String, SparkError> {
     if table.kind == TableKind::View {
-        return Err(SparkError::unsupported("SHOW CREATE TABLE of a view"));
+        return view_statement(table);
     }
     let columns = table_fields(table)?
         .iter()
@@ -50,6 +50,28 @@ pub fn statement(table: &Table) -> Result<String, SparkError> {
     if !table.properties.is_empty() {
         text.push_str(&format!("TBLPROPERTIES (\n{})\n", pairs(table.properties.iter())));
     }
+    Ok(text)
+}
+
+/// Spark's `CREATE VIEW` text: the columns by name (with their comments),
+/// the view's comment and properties, and its query text.
+fn view_statement(view: &Table) -> Result<String, SparkError> {
+    let columns = table_fields(view)?
+        .iter()
+        .map(|f| match ember_types::field_comment(f) {
+            Some(comment) => format!("  {} COMMENT {}", identifier(f.name()), quoted(&comment)),
+            None => format!("  {}", identifier(f.name())),
+        })
+        .collect::<Vec<_>>()
+        .join(",\n");
+    let mut text = format!("CREATE VIEW {}.{} (\n{columns})\n", view.database, view.name);
+    if let Some(comment) = &view.comment {
+        text.push_str(&format!("COMMENT {}\n", quoted(comment)));
+    }
+    if !view.properties.is_empty() {
+        text.push_str(&format!("TBLPROPERTIES (\n{})\n", pairs(view.properties.iter())));
+    }
+    text.push_str(&format!("WITH SCHEMA COMPENSATION\nAS {}\n", view.view_text.as_deref().unwrap_or_default()));
     Ok(text)
 }
 

@@ -212,6 +212,17 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             strings(&[("key", false), ("value", false)], vec![keys, values])
         }
         Command::ShowCreateTable { table } => {
+            if let [name] = table.as_slice()
+                && session.temp_view(name).is_some()
+            {
+                return Err(SparkError::new(
+                    ErrorKind::Analysis,
+                    "EXPECT_PERMANENT_VIEW_NOT_TEMP",
+                    "42809",
+                    format!("'SHOW CREATE TABLE' expects a permanent view but {} is a temp view.", ember_planner::error::quote_identifier(name)),
+                    &[("operation", "SHOW CREATE TABLE".to_string()), ("viewName", ember_planner::error::quote_identifier(name))],
+                ));
+            }
             let table = table_in_session(session, &table)?;
             strings(&[("createtab_stmt", false)], vec![vec![crate::show_create::statement(&table)?]])
         }
