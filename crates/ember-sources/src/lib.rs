@@ -37,6 +37,7 @@ mod orc;
 pub mod partition;
 mod parquet_schema;
 mod parse;
+mod split_listing;
 pub mod paths;
 mod read;
 mod record_scan;
