@@ -36,6 +36,7 @@ pub mod options;
 mod orc;
 pub mod partition;
 mod parquet_schema;
+mod number_locale;
 mod parse;
 mod split_listing;
 pub mod paths;
