@@ -9,6 +9,7 @@ use arrow::datatypes::{DataType, Field};
 use ember_errors::SparkError;
 use ember_functions::cast::{parse_date, parse_timestamp_ntz};
 
+use crate::number_locale::NumberLocale;
 use crate::bad_records::{self, BadRecords, ParseMode};
 use crate::errors;
 use crate::line_sample::{self, LineSampling};
@@ -86,6 +87,7 @@ impl CsvReadOptions {
                 nan: options.get("nanValue").map_or(defaults.nan, str::to_string),
                 positive_inf: options.get("positiveInf").map_or(defaults.positive_inf, str::to_string),
                 negative_inf: options.get("negativeInf").map_or(defaults.negative_inf, str::to_string),
+                locale: options.get("locale").map_or_else(NumberLocale::default, NumberLocale::from_tag),
             },
             infer_schema: options.bool("inferSchema", false)?,
             bad_records: BadRecords::from_options(options),
@@ -189,7 +191,7 @@ fn infer_text(text: &str, options: &CsvReadOptions, inferred: &mut [Inferred], k
         }
         for (slot, field) in inferred.iter_mut().zip(&record.fields) {
             let Some(value) = options.resolve(field.as_ref()) else { continue };
-            *slot = slot.merge(Inferred::of(value));
+            *slot = slot.widen(value, &options.floats.locale);
         }
     }
     Ok(())
@@ -221,11 +223,16 @@ pub(crate) enum Inferred {
 impl Inferred {
     /// The narrowest type in Spark's order that parses `value`.
     pub(crate) fn of(value: &str) -> Inferred {
+        Inferred::in_locale(value, &NumberLocale::default())
+    }
+
+    /// `of` with decimals read in `locale`.
+    pub(crate) fn in_locale(value: &str, locale: &NumberLocale) -> Inferred {
         if value.parse::<i32>().is_ok() {
             Inferred::Int
         } else if value.parse::<i64>().is_ok() {
             Inferred::Long
-        } else if let Some(precision) = integral_decimal_precision(value) {
+        } else if let Some(precision) = integral_decimal_precision(value).or_else(|| locale.integral_precision(value)) {
             Inferred::Decimal(precision)
         } else if is_java_double(value) {
             Inferred::Double
@@ -240,6 +247,16 @@ impl Inferred {
         }
     }
 
+    /// Spark's `inferField`: the type so far widened by the next value of
+    /// the column; a decimal so far reads an integer as a decimal of its
+    /// digits.
+    pub(crate) fn widen(self, value: &str, locale: &NumberLocale) -> Inferred {
+        match (self, Inferred::in_locale(value, locale)) {
+            (Inferred::Decimal(p), Inferred::Int | Inferred::Long) => Inferred::Decimal(p.max(integral_decimal_precision(value).unwrap_or(p))),
+            (_, inferred) => self.merge(inferred),
+        }
+    }
+
     /// Spark's `findCompatibleTypeForCSV`.
     pub(crate) fn merge(self, other: Inferred) -> Inferred {
         use Inferred::*;
@@ -247,7 +264,8 @@ impl Inferred {
             (a, b) if a == b => a,
             (Null, x) | (x, Null) => x,
             (Int, Long) | (Long, Int) => Long,
-            (Decimal(p), Int | Long) | (Int | Long, Decimal(p)) => Decimal(p.max(20)),
+            (Decimal(p), Int) | (Int, Decimal(p)) => Decimal(p.max(10)),
+            (Decimal(p), Long) | (Long, Decimal(p)) => Decimal(p.max(20)),
             (Decimal(p), Decimal(q)) => Decimal(p.max(q)),
             (Int | Long | Decimal(_), Double) | (Double, Int | Long | Decimal(_)) => Double,
             (Date, Timestamp) | (Timestamp, Date) => Timestamp,
@@ -307,7 +325,16 @@ mod tests {
     use super::*;
 
     fn infer(values: &[&str]) -> DataType {
-        values.iter().fold(Inferred::Null, |acc, v| acc.merge(Inferred::of(v))).data_type()
+        values.iter().fold(Inferred::Null, |acc, v| acc.widen(v, &NumberLocale::default())).data_type()
+    }
+
+    #[test]
+    fn a_decimal_so_far_reads_integers_as_decimals() {
+        let german = NumberLocale::from_tag("de-DE");
+        let widen = |values: &[&str]| values.iter().fold(Inferred::Null, |acc, v| acc.widen(v, &german)).data_type();
+        assert_eq!(widen(&["1.234", "7"]), DataType::Decimal128(4, 0));
+        assert_eq!(widen(&["7", "1.234"]), DataType::Decimal128(10, 0));
+        assert_eq!(widen(&["1,5"]), DataType::Utf8);
     }
 
     #[test]

@@ -118,7 +118,7 @@ pub fn schema_of_csv(csv: &str, pairs: &OptionPairs) -> Result<String, SparkErro
         .iter()
         .enumerate()
         .map(|(i, text)| {
-            let inferred = options.resolve(text.as_ref()).map_or(Inferred::Null, Inferred::of);
+            let inferred = options.resolve(text.as_ref()).map_or(Inferred::Null, |value| Inferred::in_locale(value, &options.floats.locale));
             Field::new(format!("_c{i}"), inferred.data_type(), true)
         })
         .collect();

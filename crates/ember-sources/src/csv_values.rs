@@ -10,6 +10,8 @@ use arrow::datatypes::DataType;
 use ember_errors::SparkError;
 use ember_functions::cast::{CastMode, cast_array};
 
+use crate::number_locale::NumberLocale;
+
 /// The special floating-point spellings of a CSV read.
 #[derive(Debug, Clone)]
 pub struct FloatSpellings {
@@ -19,11 +21,13 @@ pub struct FloatSpellings {
     pub positive_inf: String,
     /// `negativeInf` (default `-Inf`).
     pub negative_inf: String,
+    /// `locale`'s decimal symbols (default `en-US`).
+    pub locale: NumberLocale,
 }
 
 impl Default for FloatSpellings {
     fn default() -> Self {
-        FloatSpellings { nan: "NaN".into(), positive_inf: "Inf".into(), negative_inf: "-Inf".into() }
+        FloatSpellings { nan: "NaN".into(), positive_inf: "Inf".into(), negative_inf: "-Inf".into(), locale: NumberLocale::default() }
     }
 }
 
@@ -68,7 +72,10 @@ pub fn parse_column(texts: &[Option<&str>], data_type: &DataType, floats: &Float
         DataType::Boolean => Arc::new(texts.iter().map(|t| t.and_then(scala_boolean)).collect::<BooleanArray>()),
         DataType::Decimal128(..) => {
             // Java's BigDecimal takes no white space; the cast rounds half up.
-            let strict: StringArray = texts.iter().map(|t| t.filter(|t| !t.contains(char::is_whitespace))).collect();
+            let strict: StringArray = texts
+                .iter()
+                .map(|t| t.and_then(|t| floats.locale.plain_decimal(t)).filter(|t| !t.contains(char::is_whitespace)))
+                .collect();
             cast_array(&(Arc::new(strict) as ArrayRef), data_type, CastMode::Try)?
         }
         DataType::Timestamp(..) => {

@@ -96,7 +96,7 @@ pub fn with_file_column(scan: &TableScan, column: FileColumn, name: &str) -> Res
         Arc::new(table)
     } else if let Some(loaded) = provider.downcast_ref::<LoadedFiles>() {
         Arc::new(loaded.with_file_column(column, name)?)
-    } else if let Some(listing) = provider.downcast_ref::<ListingTable>() {
+    } else if let Some(listing) = crate::split_listing::listing_of(provider.as_ref()) {
         return per_file_scans(scan, listing, column, name).map(Some);
     } else {
         return Ok(None);

@@ -9,7 +9,7 @@ use arrow::compute::{concat, concat_batches};
 use arrow::datatypes::SchemaRef;
 use datafusion::catalog::{MemTable, Session, TableProvider};
 use datafusion::common::tree_node::TreeNodeRecursion;
-use datafusion::datasource::listing::{ListingTable, ListingTableUrl};
+use datafusion::datasource::listing::ListingTableUrl;
 use datafusion::datasource::source_as_provider;
 use datafusion::logical_expr::{Expr, LogicalPlan, TableType};
 use datafusion::physical_plan::ExecutionPlan;
@@ -24,7 +24,7 @@ pub fn input_files(plan: &LogicalPlan) -> Vec<String> {
     let _ = plan.apply_with_subqueries(|node| {
         if let LogicalPlan::TableScan(scan) = node {
             if let Ok(provider) = source_as_provider(&scan.source) {
-                let found: Vec<String> = if let Some(listing) = provider.downcast_ref::<ListingTable>() {
+                let found: Vec<String> = if let Some(listing) = crate::split_listing::listing_of(provider.as_ref()) {
                     listing.table_paths().iter().map(|url| url.as_str().to_string()).collect()
                 } else if let Some(loaded) = provider.downcast_ref::<LoadedFiles>() {
                     loaded.uris()

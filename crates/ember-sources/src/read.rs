@@ -22,6 +22,7 @@ use crate::file_splits::SplitSettings;
 use crate::line_sample::LineSampling;
 use crate::modified_filter::ModifiedFilter;
 use crate::record_scan::{FileFailures, RecordFiles, RecordFormat};
+use crate::split_listing::SplitListing;
 use crate::text_encoding::Charset;
 use crate::{compression, discovery, errors, object_storage, parquet_schema};
 use crate::input_files::LoadedFiles;
@@ -126,7 +127,7 @@ fn sampling(request: &ReadRequest) -> Result<Option<LineSampling>, SparkError> {
 /// A plan reading `files` (of one partition folder, or all) with `schema`.
 fn plan_files(format: &str, files: &[InputFile], request: &ReadRequest, schema: &[Field]) -> Result<LogicalPlan, SparkError> {
     match format {
-        "parquet" => scan(files, ParquetFormat::default(), with_string_views(schema)),
+        "parquet" => scan(files, ParquetFormat::default(), with_string_views(schema), SplitSettings::from_conf(&request.session_conf)?),
         "csv" => {
             let options = CsvReadOptions::parse(&request.options)?;
             let corrupt_column = options.bad_records.corrupt_index(schema)?;
@@ -261,6 +262,7 @@ fn scan(
     files: &[InputFile],
     format: impl FileFormat + 'static,
     schema: Vec<Field>,
+    splits: SplitSettings,
 ) -> Result<LogicalPlan, SparkError> {
     let schema: SchemaRef = Arc::new(Schema::new(schema));
     if files.is_empty() {
@@ -273,7 +275,7 @@ fn scan(
         .collect::<datafusion::common::Result<Vec<_>>>()?;
     let options = ListingOptions::new(Arc::new(format)).with_file_extension("");
     let config = ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options).with_schema(schema);
-    let table = ListingTable::try_new(config)?;
+    let table = SplitListing::new(ListingTable::try_new(config)?, splits);
     Ok(LogicalPlanBuilder::scan("files", provider_as_source(Arc::new(table)), None)?.build()?)
 }
 
