@@ -13,7 +13,6 @@ use ember_sources::xml_functions::{FromXml, schema_of_xml};
 
 use crate::call_names::call_name;
 use crate::error::{ErrorKind, Result, SparkError};
-use crate::functions::wrong_args;
 use crate::input_types::unexpected_input_type;
 use crate::plan::Planner;
 
@@ -86,33 +85,18 @@ impl Planner<'_> {
     }
 
     fn from_xml(&mut self, arguments: &[connect::Expression], input: &LogicalPlan) -> Result<(Expr, String)> {
-        if !(2..=3).contains(&arguments.len()) {
-            return Err(wrong_args("from_xml", arguments.len(), "[2, 3]"));
-        }
-        let (xml, xml_name) = self.plan_expr(&arguments[0], input)?;
-        let (schema_text, _) = self.constant_argument("from_xml", "schema", &arguments[1], input)?;
-        let schema = ember_types::parse_schema_string(&schema_text, &self.config.time_zone).map_err(ember_errors::from_type_error)?;
-        let pairs = self.option_pairs("from_xml", arguments.get(2), input)?;
+        let (xml, xml_name, schema, pairs) = self.parse_arguments("from_xml", arguments, input)?;
         Ok((FromXml::call(xml, schema, pairs)?, format!("from_xml({xml_name})")))
     }
 
     fn to_xml(&mut self, arguments: &[connect::Expression], input: &LogicalPlan) -> Result<(Expr, String)> {
-        if !(1..=2).contains(&arguments.len()) {
-            return Err(wrong_args("to_xml", arguments.len(), "[1, 2]"));
-        }
-        let (value, value_name) = self.plan_expr(&arguments[0], input)?;
-        let value_type = self.type_of(&value, input)?;
-        let pairs = self.option_pairs("to_xml", arguments.get(1), input)?;
+        let (value, value_name, value_type, pairs) = self.format_arguments("to_xml", arguments, input)?;
         let sql = format!("to_xml({value_name})");
         Ok((ToXml::call(value, &value_type, &pairs, (&sql, &value_name), &self.config.time_zone)?, sql))
     }
 
     fn schema_of_xml(&mut self, arguments: &[connect::Expression], input: &LogicalPlan) -> Result<(Expr, String)> {
-        if !(1..=2).contains(&arguments.len()) {
-            return Err(wrong_args("schema_of_xml", arguments.len(), "[1, 2]"));
-        }
-        let (xml, rendered) = self.constant_argument("schema_of_xml", "xml", &arguments[0], input)?;
-        let pairs = self.option_pairs("schema_of_xml", arguments.get(1), input)?;
+        let (xml, rendered, pairs) = self.schema_of_arguments("schema_of_xml", "xml", arguments, input)?;
         Ok((lit(schema_of_xml(&xml, &pairs)?), format!("schema_of_xml({rendered})")))
     }
 }
