@@ -32,12 +32,9 @@ def limited_spark(tmp_path_factory):
         server.terminate()
 
 
-# Both partitions' sorts fill the limit: the second one starts after the
-# first has taken all the spillers' share, and must still find room for its
-# merge reservation. The pool keeps a reserve for what cannot spill, but on
-# a loaded machine the first sort can still hold more than its share (it
-# learns of the second only at its next allocation) when the merge starts.
-@pytest.mark.xfail(strict=False, reason="sorters of two partitions can still race for a tight spill pool")
+# Both partitions' sorts fill the limit, and whichever starts second finds
+# the pool full: it may still take its first batch, its merge reservation
+# comes out of the reserve the spillers cannot touch, and it spills.
 def test_sort_bigger_than_the_limit_spills(limited_spark):
     # A full sort of 400k rows of ~100-byte strings (~50 MB).
     n = 400_000

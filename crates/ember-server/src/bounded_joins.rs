@@ -21,6 +21,7 @@ use datafusion::physical_plan::projection::{ProjectionExec, ProjectionExpr};
 use datafusion::physical_plan::statistics::{StatisticsArgs, StatisticsContext};
 use datafusion::physical_expr::expressions::Column;
 
+use crate::compact_views::CompactSortInputs;
 use crate::runtime::{JoinChoice, RuntimeSettings};
 
 /// The share of the memory limit a hash join's build side may be estimated
@@ -95,14 +96,18 @@ impl PhysicalOptimizerRule for BoundedJoins {
     }
 }
 
-/// DataFusion's physical optimizer rules with [`BoundedJoins`] right after
-/// join selection (which has then fixed each hash join's build side), when
-/// the settings ask for bounded joins; `None` keeps DataFusion's rules.
+/// DataFusion's physical optimizer rules with Ember's rules for a memory
+/// limit: [`BoundedJoins`] right after join selection (which has then fixed
+/// each hash join's build side), when the settings ask for bounded joins,
+/// and [`CompactSortInputs`] last. `None` (no limit) keeps DataFusion's rules.
 pub fn physical_optimizer_rules(settings: &RuntimeSettings) -> Option<Vec<Arc<dyn PhysicalOptimizerRule + Send + Sync>>> {
-    let (Some(limit), JoinChoice::Bounded) = (settings.memory_limit, settings.joins) else { return None };
+    let limit = settings.memory_limit?;
     let mut rules = PhysicalOptimizer::new().rules;
-    let at = rules.iter().position(|r| r.name() == JoinSelection::new().name()).map_or(0, |i| i + 1);
-    rules.insert(at, Arc::new(BoundedJoins::new(limit)));
+    if settings.joins == JoinChoice::Bounded {
+        let at = rules.iter().position(|r| r.name() == JoinSelection::new().name()).map_or(0, |i| i + 1);
+        rules.insert(at, Arc::new(BoundedJoins::new(limit)));
+    }
+    rules.push(Arc::new(CompactSortInputs));
     Some(rules)
 }
 

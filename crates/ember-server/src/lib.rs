@@ -3,6 +3,7 @@
 
 mod analyze;
 mod bounded_joins;
+mod compact_views;
 mod bucketed_tables;
 mod cache;
 mod catalog;

@@ -49,6 +49,16 @@ const DEFAULT_SORT_SPILL_RESERVATION: usize = 10 << 20;
 /// The most of a limit that sorts' merge reservations may take together.
 const SORT_SPILL_RESERVATION_SHARE: usize = 8;
 
+/// Bytes a merge of spill files reserves for each file it reads at once:
+/// two buffered batches, each counted twice (DataFusion's estimate for
+/// sorting), of about 1 MiB (8192 rows of 128 bytes).
+const MERGE_BYTES_PER_SPILL_FILE: usize = 4 << 20;
+
+/// The partitions a query runs in: one per core.
+pub fn partitions() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+}
+
 /// A setting the server cannot start with.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -174,16 +184,31 @@ impl RuntimeSettings {
         }
     }
 
+    /// The most spill files a sort merges in one step (0: all of them, as
+    /// without a limit). A merge reserves memory for every file it reads and
+    /// takes as many files as the pool grants, so one partition's final merge
+    /// could take all the memory left and fail its sibling's or the merge of
+    /// the partitions; bounded, the partitions' merges together reserve
+    /// about half the limit at most (and at least two files each, which
+    /// DataFusion needs).
+    pub fn spill_merge_fan_in(&self, partitions: usize) -> usize {
+        match self.memory_limit {
+            Some(limit) => (limit / 2 / partitions.max(1) / MERGE_BYTES_PER_SPILL_FILE).max(2),
+            None => 0,
+        }
+    }
+
     /// The DataFusion runtime all sessions share: a fair spill pool of the
     /// limit with a reserve for what cannot spill (unbounded without a
     /// limit), and a disk manager for spill files.
-    pub fn runtime_env(&self) -> Result<Arc<RuntimeEnv>, ConfigError> {
+    pub fn runtime_env(&self, partitions: usize) -> Result<Arc<RuntimeEnv>, ConfigError> {
         let mode = if self.local_dirs.is_empty() {
             DiskManagerMode::OsTmpDirectory
         } else {
             DiskManagerMode::Directories(self.local_dirs.clone())
         };
-        let mut builder = RuntimeEnvBuilder::new().with_disk_manager_builder(DiskManagerBuilder::default().with_mode(mode));
+        let disks = DiskManagerBuilder::default().with_mode(mode).with_max_spill_merge_fan_in(self.spill_merge_fan_in(partitions));
+        let mut builder = RuntimeEnvBuilder::new().with_disk_manager_builder(disks);
         if let Some(limit) = self.memory_limit {
             let top = NonZeroUsize::new(REPORTED_CONSUMERS).expect("non-zero");
             builder = builder.with_memory_pool(Arc::new(TrackConsumersPool::new(ReservedSpillPool::new(limit), top)));
@@ -221,7 +246,7 @@ mod tests {
             settings,
             RuntimeSettings { memory_limit: None, local_dirs: vec![], joins: JoinChoice::Hash, datafusion_options: vec![] }
         );
-        assert!(settings.runtime_env().is_ok());
+        assert!(settings.runtime_env(2).is_ok());
     }
 
     #[test]
@@ -236,7 +261,8 @@ mod tests {
         assert_eq!(settings.local_dirs, vec![PathBuf::from("/tmp/a"), PathBuf::from("/tmp/b")]);
         assert_eq!(settings.joins, JoinChoice::Bounded);
         let limited = RuntimeSettings { local_dirs: vec![], ..settings };
-        let env = limited.runtime_env().unwrap();
+        let env = limited.runtime_env(2).unwrap();
+        assert_eq!(env.disk_manager.max_spill_merge_fan_in(), 2);
         assert!(env.disk_manager.tmp_files_enabled());
         assert!(matches!(env.memory_pool.memory_limit(), datafusion::execution::memory_pool::MemoryLimit::Finite(n) if n == 32 << 20));
     }
@@ -253,6 +279,9 @@ mod tests {
         assert_eq!(with(Some(2 << 30)).sort_spill_reservation(2), 10 << 20);
         assert_eq!(with(Some(32 << 20)).sort_spill_reservation(2), 2 << 20);
         assert_eq!(with(Some(32 << 20)).sort_spill_reservation(0), 4 << 20);
+        assert_eq!(with(None).spill_merge_fan_in(2), 0);
+        assert_eq!(with(Some(32 << 20)).spill_merge_fan_in(2), 2);
+        assert_eq!(with(Some(2 << 30)).spill_merge_fan_in(2), 128);
     }
 
     #[test]

@@ -55,7 +55,7 @@ impl Session {
         warehouse: Arc<Warehouse>,
         global_views: GlobalViews,
     ) -> Self {
-        let partitions = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let partitions = crate::runtime::partitions();
         let mut config = SessionConfig::new().with_target_partitions(partitions).with_information_schema(false);
         execution.settings.configure(config.options_mut(), partitions);
         let mut builder = datafusion::execution::SessionStateBuilder::new()
@@ -353,7 +353,7 @@ impl SessionManager {
         server_defaults.retain(|(k, _)| k != WAREHOUSE_KEY);
         server_defaults.push((WAREHOUSE_KEY.to_string(), ember_sources::paths::qualified(&root)));
         let settings = RuntimeSettings::from_conf(&server_defaults)?;
-        let runtime = settings.runtime_env()?;
+        let runtime = settings.runtime_env(crate::runtime::partitions())?;
         Ok(SessionManager {
             sessions: Mutex::new(HashMap::new()),
             server_defaults,

@@ -3,13 +3,21 @@
 //! Operators that can spill (sorts, aggregations, sort-merge joins) share the
 //! limit fairly: each may hold an equal part of what the consumers that
 //! cannot spill leave free, and spills when it would exceed that part. Unlike
-//! DataFusion's `FairSpillPool`, a fixed reserve of the limit is kept out of
-//! the spillers' parts. A spiller only learns that its part shrank (because
-//! another one registered) at its next allocation, so for a moment the
-//! spillers together may hold more than their parts; without a reserve, an
-//! allocation that cannot spill (a sort's merge reservation, a hash table)
-//! made in that moment fails the query, and that is what happened to a
-//! partition's sort starting after its sibling had filled the pool.
+//! DataFusion's `FairSpillPool`, which checks only a spiller's own part:
+//!
+//! - the spillers together never hold more than the limit less a fixed
+//!   reserve. A spiller only learns that its part shrank (because another one
+//!   registered) at its next allocation, and one that has finished its input
+//!   (a sort streaming its sorted batches to a join) never allocates again,
+//!   so their parts alone let them hold far more than the limit. Allocations
+//!   that cannot spill (a sort's merge reservation, a hash table) made then
+//!   failed the query: a partition's sort starting after its sibling had
+//!   filled the pool, or the inner sorts of a sort-merge join.
+//! - a spiller that holds nothing may always take its first allocation while
+//!   the pool has room, even beyond its part or into half of the reserve: it
+//!   has nothing to spill, so a refusal fails the query. That was TPC-H Q21
+//!   under a limit: a sort's first batch of strings, viewing the buffers of a
+//!   whole hash table, was estimated at more than its part.
 
 use datafusion::common::{DataFusionError, Result};
 use datafusion::execution::memory_pool::{MemoryConsumer, MemoryLimit, MemoryPool, MemoryReservation};
@@ -104,14 +112,17 @@ impl MemoryPool for ReservedSpillPool {
 
     fn try_grow(&self, reservation: &MemoryReservation, additional: usize) -> Result<()> {
         let mut usage = self.usage();
+        let held = usage.spillable + usage.unspillable;
         if reservation.consumer().can_spill() {
             let part = self.spiller_part(&usage);
-            if reservation.size() + additional > part {
+            let within_part = reservation.size() + additional <= part && held + additional <= self.limit - self.reserve;
+            let first = reservation.size() == 0 && held + additional <= self.limit - self.reserve / 2;
+            if !(within_part || first) {
                 return Err(self.exhausted(reservation, additional, part.saturating_sub(reservation.size())));
             }
             usage.spillable += additional;
         } else {
-            let available = self.limit.saturating_sub(usage.unspillable + usage.spillable);
+            let available = self.limit.saturating_sub(held);
             if additional > available {
                 return Err(self.exhausted(reservation, additional, available));
             }
@@ -162,6 +173,47 @@ mod tests {
         sort_0.try_grow(10 * MIB).unwrap();
         assert!(sort_1.try_grow(10 * MIB).is_err());
         assert_eq!(pool.reserved(), 15 * MIB);
+    }
+
+    #[test]
+    fn spillers_that_stopped_allocating_do_not_eat_the_reserve() {
+        let pool = pool(32 * MIB);
+        // A sort-merge join's first input is sorted alone and keeps its
+        // batches while the join reads them: it never allocates again.
+        let left = MemoryConsumer::new("left sort").with_can_spill(true).register(&pool);
+        left.try_grow(24 * MIB).unwrap();
+        // The other input's sorts now have parts of their own, but the pool
+        // is full: each may take its first batch, then must spill.
+        let rights: Vec<_> =
+            (0..3).map(|i| MemoryConsumer::new(format!("right sort {i}")).with_can_spill(true).register(&pool)).collect();
+        for right in &rights {
+            right.try_grow(MIB).unwrap();
+            assert!(right.try_grow(MIB).is_err(), "within its part, but beyond the spillers' share of the limit");
+        }
+        // What cannot spill still finds room.
+        let merge = MemoryConsumer::new("merge").register(&pool);
+        merge.try_grow(5 * MIB).unwrap();
+        assert!(rights[0].try_grow(MIB).is_err());
+        let late = MemoryConsumer::new("late sort").with_can_spill(true).register(&pool);
+        assert!(late.try_grow(MIB).is_err(), "first allocations keep out of the last half of the reserve");
+    }
+
+    #[test]
+    fn a_first_allocation_may_exceed_the_part() {
+        let pool = pool(64 * MIB);
+        let table = MemoryConsumer::new("hash table").register(&pool);
+        table.try_grow(30 * MIB).unwrap();
+        let sorts: Vec<_> =
+            (0..4).map(|i| MemoryConsumer::new(format!("sort {i}")).with_can_spill(true).register(&pool)).collect();
+        // Each part is (64 - 16 - 30) / 4 = 4.5 MiB; one batch is estimated at 6.
+        sorts[0].try_grow(6 * MIB).unwrap();
+        assert!(sorts[0].try_grow(1).is_err(), "the next batch makes it spill");
+        sorts[0].free();
+        sorts[0].try_grow(6 * MIB).unwrap();
+        sorts[1].try_grow(4 * MIB).unwrap();
+        sorts[1].try_grow(MIB / 2).unwrap();
+        assert!(sorts[1].try_grow(1).is_err());
+        assert_eq!(pool.reserved(), 30 * MIB + 6 * MIB + 4 * MIB + MIB / 2);
     }
 
     #[test]
