@@ -6,6 +6,7 @@
 mod avro;
 mod avro_container;
 mod bad_records;
+mod bad_records_log;
 mod binary_files;
 pub mod blocking;
 mod bucketing;
@@ -22,6 +23,7 @@ mod discovery;
 mod input_files;
 pub mod input_file_columns;
 pub mod errors;
+mod file_failures;
 mod file_splits;
 mod formats;
 mod json;
