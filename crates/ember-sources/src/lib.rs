@@ -24,6 +24,7 @@ mod input_files;
 pub mod input_file_columns;
 pub mod errors;
 mod file_failures;
+mod file_sample;
 mod file_splits;
 mod formats;
 mod json;
