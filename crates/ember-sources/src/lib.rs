@@ -27,6 +27,7 @@ mod file_failures;
 mod file_sample;
 mod file_splits;
 mod formats;
+mod hadoop_blocks;
 mod json;
 mod line_sample;
 pub mod json_functions;
