@@ -9,6 +9,7 @@ use ember_errors::SparkError;
 
 use crate::bad_records;
 use crate::csv::CsvReadOptions;
+use crate::csv_syntax::UnescapedQuotes;
 use crate::csv_values::parse_column;
 use crate::record_scan::RecordFormat;
 
@@ -37,6 +38,9 @@ impl RecordFormat for CsvRecords {
 
     fn parse(&self, text: &str, schema: &SchemaRef, required: &[usize], file: &str) -> Result<RecordBatch, SparkError> {
         let (header, records) = self.options.header_and_records(text)?;
+        if self.options.syntax.unescaped_quotes == UnescapedQuotes::RaiseError && records.iter().any(|r| r.unescaped_quote) {
+            return Err(bad_records::failed_read_file(file));
+        }
         // Fields map to the schema's columns other than the corrupt-record column.
         let field_of = |column: usize| column - usize::from(self.corrupt_column.is_some_and(|c| c < column));
         let data_columns = schema.fields().len() - usize::from(self.corrupt_column.is_some());
