@@ -310,6 +310,11 @@ impl OrderedConcatExec {
         let properties = properties(input.schema(), 1, EmissionType::Incremental);
         OrderedConcatExec { input, properties }
     }
+
+    /// The partitions concatenated.
+    pub fn input(&self) -> &Arc<dyn ExecutionPlan> {
+        &self.input
+    }
 }
 
 impl DisplayAs for OrderedConcatExec {

@@ -1,0 +1,177 @@
+//! The marker a join strategy hint leaves over its relation: a logical node
+//! that optimizations see through, planned as a pass-through operator that
+//! [`super::JoinStrategies`] reads and removes.
+
+use std::cmp::Ordering;
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use datafusion::catalog::Session;
+use datafusion::common::tree_node::TreeNodeRecursion;
+use datafusion::common::{DFSchemaRef, Result};
+use datafusion::error::DataFusionError;
+use datafusion::execution::{SendableRecordBatchStream, TaskContext};
+use datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext;
+use datafusion::logical_expr::{Expr, Extension, LogicalPlan, UserDefinedLogicalNode, UserDefinedLogicalNodeCore};
+use datafusion::physical_expr::PhysicalExpr;
+use datafusion::physical_plan::statistics::{ChildStats, StatisticsArgs};
+use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties, Statistics};
+use datafusion::physical_planner::{ExtensionPlanner, PhysicalPlanner};
+
+use super::JoinStrategyHint;
+
+/// A relation with a join strategy hint (Spark's `ResolvedHint`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct JoinHint {
+    /// The hinted relation.
+    pub input: LogicalPlan,
+    /// The strategy asked for.
+    pub strategy: JoinStrategyHint,
+}
+
+impl JoinHint {
+    /// `input` with the hint, as a logical plan.
+    pub fn plan(input: LogicalPlan, strategy: JoinStrategyHint) -> LogicalPlan {
+        LogicalPlan::Extension(Extension { node: Arc::new(JoinHint { input, strategy }) })
+    }
+}
+
+impl PartialOrd for JoinHint {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        (self == other).then_some(Ordering::Equal)
+    }
+}
+
+impl UserDefinedLogicalNodeCore for JoinHint {
+    fn name(&self) -> &str {
+        "JoinHint"
+    }
+
+    fn inputs(&self) -> Vec<&LogicalPlan> {
+        vec![&self.input]
+    }
+
+    fn schema(&self) -> &DFSchemaRef {
+        self.input.schema()
+    }
+
+    fn expressions(&self) -> Vec<Expr> {
+        vec![]
+    }
+
+    fn fmt_for_explain(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "ResolvedHint (strategy={})", self.strategy.spark_name())
+    }
+
+    fn with_exprs_and_inputs(&self, _exprs: Vec<Expr>, mut inputs: Vec<LogicalPlan>) -> Result<Self> {
+        let input = inputs.pop().ok_or_else(|| DataFusionError::Internal("a join hint needs its input".into()))?;
+        Ok(JoinHint { input, strategy: self.strategy })
+    }
+
+    /// Filters pass through: the hint belongs to the relation, not its rows.
+    fn prevent_predicate_push_down_columns(&self) -> HashSet<String> {
+        HashSet::new()
+    }
+
+    /// Needs only the columns its parent needs.
+    fn necessary_children_exprs(&self, output_columns: &[usize]) -> Option<Vec<Vec<usize>>> {
+        Some(vec![output_columns.to_vec()])
+    }
+
+    fn supports_limit_pushdown(&self) -> bool {
+        true
+    }
+}
+
+/// [`JoinHint`] in a physical plan: its input unchanged.
+#[derive(Debug)]
+pub struct JoinHintExec {
+    input: Arc<dyn ExecutionPlan>,
+    /// The strategy asked for.
+    pub strategy: JoinStrategyHint,
+}
+
+impl JoinHintExec {
+    /// `input` with the hint.
+    pub fn new(input: Arc<dyn ExecutionPlan>, strategy: JoinStrategyHint) -> Self {
+        JoinHintExec { input, strategy }
+    }
+
+    /// The hinted input.
+    pub fn input(&self) -> &Arc<dyn ExecutionPlan> {
+        &self.input
+    }
+}
+
+impl DisplayAs for JoinHintExec {
+    fn fmt_as(&self, _: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "JoinHintExec: strategy={}", self.strategy.spark_name())
+    }
+}
+
+impl ExecutionPlan for JoinHintExec {
+    fn name(&self) -> &str {
+        "JoinHintExec"
+    }
+
+    fn properties(&self) -> &Arc<PlanProperties> {
+        self.input.properties()
+    }
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        vec![&self.input]
+    }
+
+    fn maintains_input_order(&self) -> Vec<bool> {
+        vec![true]
+    }
+
+    fn benefits_from_input_partitioning(&self) -> Vec<bool> {
+        vec![false]
+    }
+
+    fn apply_expressions(&self, _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>) -> Result<TreeNodeRecursion> {
+        Ok(TreeNodeRecursion::Continue)
+    }
+
+    fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
+        let input = children.into_iter().next().ok_or_else(|| DataFusionError::Internal("a join hint needs its input".into()))?;
+        Ok(Arc::new(JoinHintExec { input, strategy: self.strategy }))
+    }
+
+    fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
+        self.input.execute(partition, context)
+    }
+
+    fn child_stats_requests(&self, partition: Option<usize>) -> Vec<ChildStats> {
+        vec![ChildStats::At(partition)]
+    }
+
+    fn statistics_from_inputs(&self, input_stats: &[Arc<Statistics>], _args: &StatisticsArgs) -> Result<Arc<Statistics>> {
+        Ok(input_stats.first().cloned().unwrap_or_else(|| Arc::new(Statistics::new_unknown(&self.schema()))))
+    }
+}
+
+/// Plans [`JoinHint`] nodes.
+#[derive(Debug)]
+pub struct JoinHintPlanner;
+
+#[async_trait]
+impl ExtensionPlanner for JoinHintPlanner {
+    async fn plan_extension(
+        &self,
+        _planner: &dyn PhysicalPlanner,
+        node: &dyn UserDefinedLogicalNode,
+        _logical_inputs: &[&LogicalPlan],
+        physical_inputs: &[Arc<dyn ExecutionPlan>],
+        _session_state: &dyn Session,
+        _planning_ctx: &PhysicalPlanningContext,
+    ) -> Result<Option<Arc<dyn ExecutionPlan>>> {
+        match (node.as_any().downcast_ref::<JoinHint>(), physical_inputs) {
+            (Some(hint), [input]) => Ok(Some(Arc::new(JoinHintExec { input: input.clone(), strategy: hint.strategy }))),
+            _ => Ok(None),
+        }
+    }
+}
