@@ -63,6 +63,7 @@ def test_hints_choose_the_strategy(spark, golden, sides):
     golden.check("shuffle_hash_left", join_lines(left.hint("shuffle_hash").join(right, "id", "left")))
     # Through the operators between the hint and the join.
     golden.check("through_filter", join_lines(left.join(right.hint("merge").where("r > 0").select("id", "r"), "id")))
+    golden.check("replicate_equi", join_lines(left.join(right.hint("shuffle_replicate_nl"), "id")))
 
 
 def test_without_automatic_broadcasts(spark, golden, sides):

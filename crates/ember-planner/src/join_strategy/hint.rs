@@ -9,18 +9,15 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use datafusion::catalog::Session;
-use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::common::{DFSchemaRef, Result};
 use datafusion::error::DataFusionError;
-use datafusion::execution::{SendableRecordBatchStream, TaskContext};
 use datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext;
 use datafusion::logical_expr::{Expr, Extension, LogicalPlan, UserDefinedLogicalNode, UserDefinedLogicalNodeCore};
-use datafusion::physical_expr::PhysicalExpr;
-use datafusion::physical_plan::statistics::{ChildStats, StatisticsArgs};
-use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties, Statistics};
+use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_planner::{ExtensionPlanner, PhysicalPlanner};
 
 use super::JoinStrategyHint;
+use super::annotated::{Annotated, Annotation};
 
 /// A relation with a join strategy hint (Spark's `ResolvedHint`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -86,71 +83,15 @@ impl UserDefinedLogicalNodeCore for JoinHint {
 }
 
 /// [`JoinHint`] in a physical plan: its input unchanged.
-#[derive(Debug)]
-pub struct JoinHintExec {
-    input: Arc<dyn ExecutionPlan>,
-    /// The strategy asked for.
-    pub strategy: JoinStrategyHint,
-}
+pub type JoinHintExec = Annotated<JoinStrategyHint>;
 
-impl JoinHintExec {
-    /// `input` with the hint.
-    pub fn new(input: Arc<dyn ExecutionPlan>, strategy: JoinStrategyHint) -> Self {
-        JoinHintExec { input, strategy }
-    }
-
-    /// The hinted input.
-    pub fn input(&self) -> &Arc<dyn ExecutionPlan> {
-        &self.input
-    }
-}
-
-impl DisplayAs for JoinHintExec {
-    fn fmt_as(&self, _: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "JoinHintExec: strategy={}", self.strategy.spark_name())
-    }
-}
-
-impl ExecutionPlan for JoinHintExec {
-    fn name(&self) -> &str {
+impl Annotation for JoinStrategyHint {
+    fn name(&self, _input: &Arc<dyn ExecutionPlan>) -> &'static str {
         "JoinHintExec"
     }
 
-    fn properties(&self) -> &Arc<PlanProperties> {
-        self.input.properties()
-    }
-
-    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
-        vec![&self.input]
-    }
-
-    fn maintains_input_order(&self) -> Vec<bool> {
-        vec![true]
-    }
-
-    fn benefits_from_input_partitioning(&self) -> Vec<bool> {
-        vec![false]
-    }
-
-    fn apply_expressions(&self, _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>) -> Result<TreeNodeRecursion> {
-        Ok(TreeNodeRecursion::Continue)
-    }
-
-    fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
-        let input = children.into_iter().next().ok_or_else(|| DataFusionError::Internal("a join hint needs its input".into()))?;
-        Ok(Arc::new(JoinHintExec { input, strategy: self.strategy }))
-    }
-
-    fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
-        self.input.execute(partition, context)
-    }
-
-    fn child_stats_requests(&self, partition: Option<usize>) -> Vec<ChildStats> {
-        vec![ChildStats::At(partition)]
-    }
-
-    fn statistics_from_inputs(&self, input_stats: &[Arc<Statistics>], _args: &StatisticsArgs) -> Result<Arc<Statistics>> {
-        Ok(input_stats.first().cloned().unwrap_or_else(|| Arc::new(Statistics::new_unknown(&self.schema()))))
+    fn line(&self, _input: &Arc<dyn ExecutionPlan>) -> String {
+        format!("JoinHintExec: strategy={}", self.spark_name())
     }
 }
 
@@ -170,7 +111,7 @@ impl ExtensionPlanner for JoinHintPlanner {
         _planning_ctx: &PhysicalPlanningContext,
     ) -> Result<Option<Arc<dyn ExecutionPlan>>> {
         match (node.as_any().downcast_ref::<JoinHint>(), physical_inputs) {
-            (Some(hint), [input]) => Ok(Some(Arc::new(JoinHintExec { input: input.clone(), strategy: hint.strategy }))),
+            (Some(hint), [input]) => Ok(Some(Arc::new(JoinHintExec::new(input.clone(), hint.strategy)))),
             _ => Ok(None),
         }
     }

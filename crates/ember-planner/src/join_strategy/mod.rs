@@ -4,6 +4,7 @@
 //! then broadcasting sides under `spark.sql.autoBroadcastJoinThreshold`),
 //! and the operator that names the chosen strategy in `explain()`.
 
+mod annotated;
 mod explain;
 mod hint;
 mod rule;

@@ -13,9 +13,11 @@ use datafusion::arrow::compute::SortOptions;
 use datafusion::arrow::datatypes::{DataType, Schema};
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::stats::Precision;
-use datafusion::common::{JoinType, NullEquality, Result};
+use datafusion::common::tree_node::{Transformed, TransformedResult, TreeNode};
+use datafusion::common::{JoinSide, JoinType, NullEquality, Result};
+use datafusion::logical_expr::Operator;
 use datafusion::physical_expr::PhysicalExprRef;
-use datafusion::physical_expr::expressions::Column;
+use datafusion::physical_expr::expressions::{BinaryExpr, Column};
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::joins::utils::JoinFilter;
@@ -23,7 +25,8 @@ use datafusion::physical_plan::joins::{CrossJoinExec, HashJoinExec, NestedLoopJo
 use datafusion::physical_plan::projection::{ProjectionExec, ProjectionExpr};
 use datafusion::physical_plan::statistics::{StatisticsArgs, StatisticsContext};
 
-use super::{parse_byte_string, JoinHintExec, JoinOptions, JoinStrategyHint, SparkJoinExec};
+use super::spark_join::SparkJoin;
+use super::{JoinHintExec, JoinOptions, JoinStrategyHint, SparkJoinExec, parse_byte_string};
 
 /// Spark's default `spark.sql.autoBroadcastJoinThreshold`.
 const SPARK_BROADCAST_THRESHOLD: usize = 10 << 20;
@@ -72,7 +75,7 @@ impl Settings {
 fn choose(plan: Arc<dyn ExecutionPlan>, settings: &Settings) -> Result<(Arc<dyn ExecutionPlan>, Vec<JoinStrategyHint>)> {
     if let Some(hint) = plan.downcast_ref::<JoinHintExec>() {
         let (input, mut hints) = choose(hint.input().clone(), settings)?;
-        hints.insert(0, hint.strategy);
+        hints.insert(0, *hint.annotation());
         return Ok((input, hints));
     }
     let children: Vec<Arc<dyn ExecutionPlan>> = plan.children().into_iter().cloned().collect();
@@ -200,7 +203,7 @@ impl JoinParts {
                 (self.nested_loop_join(side)?, side == Side::Right)
             }
         };
-        Ok(Arc::new(SparkJoinExec::new(join, join_type, swapped, strategy == Strategy::Cartesian)))
+        Ok(Arc::new(SparkJoinExec::new(join, SparkJoin { join_type, swapped, cartesian: strategy == Strategy::Cartesian })))
     }
 
     /// Spark's choice (`JoinSelection`), hints first.
@@ -219,7 +222,8 @@ impl JoinParts {
             if hinted(JoinStrategyHint::ShuffleMerge).contains(&true) {
                 return Strategy::SortMerge;
             }
-        } else if inner && hinted(JoinStrategyHint::ShuffleReplicateNl).contains(&true) {
+        }
+        if inner && hinted(JoinStrategyHint::ShuffleReplicateNl).contains(&true) {
             return Strategy::Cartesian;
         }
         let small = [self.fits(&self.left, settings), self.fits(&self.right, settings)];
@@ -304,9 +308,55 @@ impl JoinParts {
             let join = CrossJoinExec::new(self.left, self.right);
             return if swap { join.swap_inputs() } else { Ok(Arc::new(join)) };
         }
-        let join = NestedLoopJoinExec::try_new(self.left, self.right, self.filter, &self.join_type, self.projection)?;
+        let condition = self.condition_with_keys()?;
+        let join = NestedLoopJoinExec::try_new(self.left, self.right, condition, &self.join_type, self.projection)?;
         if swap { join.swap_inputs() } else { Ok(Arc::new(join)) }
     }
+}
+
+impl JoinParts {
+    /// The join's whole condition as one filter over both sides' columns:
+    /// its key equalities and its other condition.
+    fn condition_with_keys(&self) -> Result<Option<JoinFilter>> {
+        if self.on.is_empty() {
+            return Ok(self.filter.clone());
+        }
+        let (left, right) = (self.left.schema(), self.right.schema());
+        let offset = left.fields().len();
+        let fields: Vec<_> = left.fields().iter().chain(right.fields().iter()).cloned().collect();
+        let column_indices = JoinFilter::build_column_indices((0..offset).collect(), (0..right.fields().len()).collect());
+        let equals = if self.null_equality == NullEquality::NullEqualsNull { Operator::IsNotDistinctFrom } else { Operator::Eq };
+        let mut condition: Option<PhysicalExprRef> = None;
+        let mut and = |expr: PhysicalExprRef| {
+            condition = Some(match condition.take() {
+                Some(previous) => Arc::new(BinaryExpr::new(previous, Operator::And, expr)),
+                None => expr,
+            });
+        };
+        for (l, r) in &self.on {
+            and(Arc::new(BinaryExpr::new(renumbered(l, |i| i)?, equals, renumbered(r, |i| offset + i)?)));
+        }
+        if let Some(filter) = &self.filter {
+            let sides = filter.column_indices();
+            and(renumbered(filter.expression(), |i| match sides[i].side {
+                JoinSide::Left => sides[i].index,
+                _ => offset + sides[i].index,
+            })?);
+        }
+        Ok(condition.map(|c| JoinFilter::new(c, column_indices, Arc::new(Schema::new(fields)))))
+    }
+}
+
+/// `expr` with each column's index mapped by `index`.
+fn renumbered(expr: &PhysicalExprRef, index: impl Fn(usize) -> usize) -> Result<PhysicalExprRef> {
+    Arc::clone(expr)
+        .transform(|e| {
+            Ok(match e.downcast_ref::<Column>() {
+                Some(c) => Transformed::yes(Arc::new(Column::new(c.name(), index(c.index()))) as PhysicalExprRef),
+                None => Transformed::no(e),
+            })
+        })
+        .data()
 }
 
 /// Whether Spark can broadcast `side` of a join of this type (the side whose
@@ -430,6 +480,12 @@ mod tests {
         // A left outer join cannot broadcast its left side: sizes decide.
         let join = equi_join(hinted(input(10), JoinStrategyHint::Broadcast), input(10), JoinType::Left);
         assert!(planned(join, None).contains("LeftOuter, BuildRight"));
+    }
+
+    #[test]
+    fn replicate_hint_makes_an_equi_join_a_cartesian_product() {
+        let join = equi_join(input(10), hinted(input(10), JoinStrategyHint::ShuffleReplicateNl), JoinType::Inner);
+        assert_eq!(planned(join, None), "CartesianProduct (k = k)");
     }
 
     #[test]

@@ -4,34 +4,43 @@
 //! `SortMergeJoin`, `ShuffledHashJoin`, `BroadcastNestedLoopJoin`,
 //! `CartesianProduct`) over its inputs in Spark's order.
 
-use std::fmt;
 use std::sync::Arc;
 
-use datafusion::common::tree_node::TreeNodeRecursion;
-use datafusion::common::{JoinType, Result};
-use datafusion::error::DataFusionError;
-use datafusion::execution::{SendableRecordBatchStream, TaskContext};
+use datafusion::common::JoinType;
 use datafusion::physical_expr::PhysicalExpr;
 use datafusion::physical_plan::coalesce_partitions::CoalescePartitionsExec;
 use datafusion::physical_plan::joins::{CrossJoinExec, HashJoinExec, NestedLoopJoinExec, PartitionMode, SortMergeJoinExec};
 use datafusion::physical_plan::projection::ProjectionExec;
 use datafusion::physical_plan::repartition::RepartitionExec;
 use datafusion::physical_plan::sorts::sort::SortExec;
-use datafusion::physical_plan::statistics::{ChildStats, StatisticsArgs};
+use datafusion::physical_plan::{ExecutionPlan, Partitioning};
+
+use super::annotated::{Annotated, Annotation};
 use crate::partitioning::OrderedConcatExec;
-use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, Partitioning, PlanProperties, Statistics};
 
 /// A planned join with Spark's view of it. Its input is the join, or a
 /// projection over it when its sides were swapped to build Spark's right side.
-#[derive(Debug)]
-pub struct SparkJoinExec {
-    input: Arc<dyn ExecutionPlan>,
+pub type SparkJoinExec = Annotated<SparkJoin>;
+
+/// Spark's view of a planned join.
+#[derive(Debug, Clone)]
+pub struct SparkJoin {
     /// The join type with Spark's sides.
-    join_type: JoinType,
+    pub join_type: JoinType,
     /// Whether the join's left input is Spark's right side.
-    swapped: bool,
+    pub swapped: bool,
     /// Whether Spark calls this nested-loop join a `CartesianProduct`.
-    cartesian: bool,
+    pub cartesian: bool,
+}
+
+impl Annotation for SparkJoin {
+    fn name(&self, input: &Arc<dyn ExecutionPlan>) -> &'static str {
+        strategy_name(self, join_below(input))
+    }
+
+    fn line(&self, input: &Arc<dyn ExecutionPlan>) -> String {
+        spark_line(self, join_below(input))
+    }
 }
 
 /// How an input of a Spark join reaches it.
@@ -45,78 +54,79 @@ pub enum JoinInput {
     Streamed,
 }
 
-impl SparkJoinExec {
-    /// `input` (a join or a projection over a join) with Spark's join type,
-    /// whether its sides are swapped, and whether a nested-loop join is a
-    /// cartesian product.
-    pub fn new(input: Arc<dyn ExecutionPlan>, join_type: JoinType, swapped: bool, cartesian: bool) -> Self {
-        SparkJoinExec { input, join_type, swapped, cartesian }
+/// The join under the projection that restores the column order of swapped sides.
+fn join_below(input: &Arc<dyn ExecutionPlan>) -> &Arc<dyn ExecutionPlan> {
+    let mut node = input;
+    while let Some(projection) = node.downcast_ref::<ProjectionExec>() {
+        node = projection.input();
     }
+    node
+}
 
-    /// The join under the projection that restores the column order of swapped sides.
-    fn join(&self) -> &Arc<dyn ExecutionPlan> {
-        let mut node = &self.input;
-        while let Some(projection) = node.downcast_ref::<ProjectionExec>() {
-            node = projection.input();
+/// The strategy's name in Spark's plans.
+fn strategy_name(spark: &SparkJoin, join: &Arc<dyn ExecutionPlan>) -> &'static str {
+    if let Some(hash) = join.downcast_ref::<HashJoinExec>() {
+        return match hash.partition_mode() {
+            PartitionMode::Partitioned => "ShuffledHashJoin",
+            _ => "BroadcastHashJoin",
+        };
+    }
+    if join.is::<SortMergeJoinExec>() {
+        "SortMergeJoin"
+    } else if spark.cartesian {
+        "CartesianProduct"
+    } else {
+        "BroadcastNestedLoopJoin"
+    }
+}
+
+/// Spark's line for the join, as its simple `explain()` prints it.
+fn spark_line(spark: &SparkJoin, join: &Arc<dyn ExecutionPlan>) -> String {
+    let build = if spark.swapped { "BuildRight" } else { "BuildLeft" };
+    let join_type = spark_join_type(spark.join_type, join.is::<CrossJoinExec>());
+    let condition = condition(join);
+    let strategy = strategy_name(spark, join);
+    let mut parts: Vec<String> = Vec::new();
+    match strategy {
+        "CartesianProduct" => return ["CartesianProduct".to_string()].into_iter().chain(condition).collect::<Vec<_>>().join(" "),
+        "BroadcastNestedLoopJoin" => {
+            parts.extend([build.to_string(), join_type]);
+            parts.extend(condition);
         }
-        node
+        name => {
+            let (left, right) = keys(spark, join);
+            parts.extend([format!("[{}]", left.join(", ")), format!("[{}]", right.join(", ")), join_type]);
+            if name != "SortMergeJoin" {
+                parts.push(build.to_string());
+            }
+            parts.extend(condition);
+            if name == "BroadcastHashJoin" {
+                let null_aware = join.downcast_ref::<HashJoinExec>().is_some_and(|h| h.null_aware);
+                parts.extend([null_aware.to_string(), "false".to_string()]);
+            }
+        }
     }
+    format!("{strategy} {}", parts.join(", "))
+}
 
+impl SparkJoinExec {
     /// The strategy's name in Spark's plans.
     pub fn strategy_name(&self) -> &'static str {
-        let join = self.join();
-        if let Some(hash) = join.downcast_ref::<HashJoinExec>() {
-            return match hash.partition_mode() {
-                PartitionMode::Partitioned => "ShuffledHashJoin",
-                _ => "BroadcastHashJoin",
-            };
-        }
-        if join.is::<SortMergeJoinExec>() {
-            "SortMergeJoin"
-        } else if self.cartesian {
-            "CartesianProduct"
-        } else {
-            "BroadcastNestedLoopJoin"
-        }
+        strategy_name(self.annotation(), join_below(self.input()))
     }
 
     /// Spark's line for the join, as its simple `explain()` prints it.
     pub fn spark_line(&self) -> String {
-        let join = self.join();
-        let build = if self.swapped { "BuildRight" } else { "BuildLeft" };
-        let join_type = spark_join_type(self.join_type, join.is::<CrossJoinExec>());
-        let condition = self.condition();
-        let mut parts: Vec<String> = Vec::new();
-        match self.strategy_name() {
-            "CartesianProduct" => return ["CartesianProduct".to_string()].into_iter().chain(condition).collect::<Vec<_>>().join(" "),
-            "BroadcastNestedLoopJoin" => {
-                parts.extend([build.to_string(), join_type]);
-                parts.extend(condition);
-            }
-            name => {
-                let (left, right) = self.keys();
-                parts.extend([format!("[{}]", left.join(", ")), format!("[{}]", right.join(", ")), join_type]);
-                if name != "SortMergeJoin" {
-                    parts.push(build.to_string());
-                }
-                parts.extend(condition);
-                if name == "BroadcastHashJoin" {
-                    let null_aware = join.downcast_ref::<HashJoinExec>().is_some_and(|h| h.null_aware);
-                    parts.extend([null_aware.to_string(), "false".to_string()]);
-                }
-            }
-        }
-        format!("{} {}", self.strategy_name(), parts.join(", "))
+        spark_line(self.annotation(), join_below(self.input()))
     }
 
     /// The join's inputs in Spark's order (left, right), each with how it reaches the join.
     pub fn spark_inputs(&self) -> Vec<(JoinInput, Arc<dyn ExecutionPlan>)> {
-        let join = self.join();
-        let children: Vec<Arc<dyn ExecutionPlan>> = join.children().into_iter().cloned().collect();
-        let [build, probe] = <[Arc<dyn ExecutionPlan>; 2]>::try_from(children).unwrap_or_else(|c| {
-            let mut c = c.into_iter();
-            [c.next().expect("a join has inputs"), c.next().expect("a join has two inputs")]
-        });
+        let join = join_below(self.input());
+        let children = join.children();
+        let (Some(build), Some(probe)) = (children.first().map(|c| (*c).clone()), children.get(1).map(|c| (*c).clone())) else {
+            return vec![];
+        };
         let (build_input, probe_input) = match self.strategy_name() {
             "BroadcastHashJoin" | "BroadcastNestedLoopJoin" => (JoinInput::Broadcast, JoinInput::Streamed),
             "CartesianProduct" => (JoinInput::Streamed, JoinInput::Streamed),
@@ -124,35 +134,33 @@ impl SparkJoinExec {
         };
         let build = (build_input, without_coalesce(build));
         let probe = (probe_input, probe);
-        if self.swapped { vec![probe, build] } else { vec![build, probe] }
+        if self.annotation().swapped { vec![probe, build] } else { vec![build, probe] }
     }
+}
 
-    /// The equi-join keys of Spark's left and right sides.
-    fn keys(&self) -> (Vec<String>, Vec<String>) {
-        let join = self.join();
-        let on = match (join.downcast_ref::<HashJoinExec>(), join.downcast_ref::<SortMergeJoinExec>()) {
-            (Some(hash), _) => hash.on().to_vec(),
-            (_, Some(merge)) => merge.on().to_vec(),
-            _ => vec![],
-        };
-        let (mut left, mut right): (Vec<String>, Vec<String>) = on.iter().map(|(l, r)| (expression_text(l.as_ref()), expression_text(r.as_ref()))).unzip();
-        if self.swapped {
-            std::mem::swap(&mut left, &mut right);
-        }
-        (left, right)
+/// The equi-join keys of Spark's left and right sides.
+fn keys(spark: &SparkJoin, join: &Arc<dyn ExecutionPlan>) -> (Vec<String>, Vec<String>) {
+    let on = match (join.downcast_ref::<HashJoinExec>(), join.downcast_ref::<SortMergeJoinExec>()) {
+        (Some(hash), _) => hash.on().to_vec(),
+        (_, Some(merge)) => merge.on().to_vec(),
+        _ => vec![],
+    };
+    let (mut left, mut right): (Vec<String>, Vec<String>) = on.iter().map(|(l, r)| (expression_text(l.as_ref()), expression_text(r.as_ref()))).unzip();
+    if spark.swapped {
+        std::mem::swap(&mut left, &mut right);
     }
+    (left, right)
+}
 
-    /// The join's other condition, in parentheses as Spark prints it.
-    fn condition(&self) -> Option<String> {
-        let join = self.join();
-        let filter = join
-            .downcast_ref::<HashJoinExec>()
-            .and_then(|h| h.filter().cloned())
-            .or_else(|| join.downcast_ref::<SortMergeJoinExec>().and_then(|m| m.filter().clone()))
-            .or_else(|| join.downcast_ref::<NestedLoopJoinExec>().and_then(|n| n.filter().cloned()))?;
-        let text = expression_text(filter.expression().as_ref());
-        Some(if text.starts_with('(') && text.ends_with(')') { text } else { format!("({text})") })
-    }
+/// The join's other condition, in parentheses as Spark prints it.
+fn condition(join: &Arc<dyn ExecutionPlan>) -> Option<String> {
+    let filter = join
+        .downcast_ref::<HashJoinExec>()
+        .and_then(|h| h.filter().cloned())
+        .or_else(|| join.downcast_ref::<SortMergeJoinExec>().and_then(|m| m.filter().clone()))
+        .or_else(|| join.downcast_ref::<NestedLoopJoinExec>().and_then(|n| n.filter().cloned()))?;
+    let text = expression_text(filter.expression().as_ref());
+    Some(if text.starts_with('(') && text.ends_with(')') { text } else { format!("({text})") })
 }
 
 /// A build side without the merge of its partitions that the planners add.
@@ -192,8 +200,8 @@ pub fn input_operator_line(plan: &dyn ExecutionPlan) -> Option<String> {
 /// Spark's line for the exchange that broadcasts a join's build side.
 pub fn broadcast_exchange_line(join: &SparkJoinExec) -> String {
     if join.strategy_name() == "BroadcastHashJoin" {
-        let (left, right) = join.keys();
-        let keys = if join.swapped { right } else { left };
+        let (left, right) = keys(join.annotation(), join_below(join.input()));
+        let keys = if join.annotation().swapped { right } else { left };
         format!("BroadcastExchange HashedRelationBroadcastMode(List({}),false)", keys.join(", "))
     } else {
         "BroadcastExchange IdentityBroadcastMode".to_string()
@@ -231,53 +239,4 @@ fn spark_join_type(join_type: JoinType, cross: bool) -> String {
         other => return format!("{other:?}"),
     }
     .to_string()
-}
-
-impl DisplayAs for SparkJoinExec {
-    fn fmt_as(&self, _: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{}", self.spark_line())
-    }
-}
-
-impl ExecutionPlan for SparkJoinExec {
-    fn name(&self) -> &str {
-        self.strategy_name()
-    }
-
-    fn properties(&self) -> &Arc<PlanProperties> {
-        self.input.properties()
-    }
-
-    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
-        vec![&self.input]
-    }
-
-    fn maintains_input_order(&self) -> Vec<bool> {
-        vec![true]
-    }
-
-    fn benefits_from_input_partitioning(&self) -> Vec<bool> {
-        vec![false]
-    }
-
-    fn apply_expressions(&self, _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>) -> Result<TreeNodeRecursion> {
-        Ok(TreeNodeRecursion::Continue)
-    }
-
-    fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
-        let input = children.into_iter().next().ok_or_else(|| DataFusionError::Internal("a join needs its input".into()))?;
-        Ok(Arc::new(SparkJoinExec { input, join_type: self.join_type, swapped: self.swapped, cartesian: self.cartesian }))
-    }
-
-    fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
-        self.input.execute(partition, context)
-    }
-
-    fn child_stats_requests(&self, partition: Option<usize>) -> Vec<ChildStats> {
-        vec![ChildStats::At(partition)]
-    }
-
-    fn statistics_from_inputs(&self, input_stats: &[Arc<Statistics>], _args: &StatisticsArgs) -> Result<Arc<Statistics>> {
-        Ok(input_stats.first().cloned().unwrap_or_else(|| Arc::new(Statistics::new_unknown(&self.schema()))))
-    }
 }
