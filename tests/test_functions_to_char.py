@@ -1,6 +1,7 @@
-"""`to_char`/`to_varchar` of numbers with Spark's number formats: digits
-(`9` pads with spaces, `0` with zeros), `.`/`D`, `,`/`G`, `$`, signs (`S`,
-`MI`, `PR`), overflow as `#`, and the format errors."""
+"""Spark's number formats: `to_char`/`to_varchar` of numbers (digits `9` pad
+with spaces, `0` with zeros, `.`/`D`, `,`/`G`, `$`, signs `S`, `MI`, `PR`,
+overflow as `#`), `to_number`/`try_to_number` reading text by them, and
+the format errors."""
 
 from decimal import Decimal
 
@@ -40,3 +41,21 @@ def test_to_char_format_errors(spark, golden):
     df = spark.range(1).select(F.lit(5).cast("decimal(3,0)").alias("v"))
     for name, fmt in BAD_FORMATS.items():
         golden.check_error(lambda: df.select(F.to_char("v", F.lit(fmt))).collect(), name)
+
+
+READS = [
+    ("454", "999"), ("454", "000"), ("054", "000"), ("54", "000"), ("1,234", "9,999"), ("1234", "9,999"),
+    ("12,34", "9,999"), ("$78.12", "$99.99"), ("78.12", "$99.99"), ("-12", "S99"), ("+12", "S99"), ("12-", "99S"),
+    ("12-", "99MI"), ("<12>", "99PR"), ("12", "99PR"), (" 12 ", "99"), ("12.", "99.99"), (".5", "99.99"),
+    ("1 234", "9,999"), ("123.456", "999.99"), ("", "99"), ("1,2,3", "9,9,9"), ("0.5", "0.9"), ("5", "9.99"),
+    ("12,345.6", "99,999.9"), ("12,345.6", "999,999.9"),
+]
+
+
+def test_to_number_reads_by_format(spark, golden):
+    for i, (text, fmt) in enumerate(READS):
+        golden.check_df(spark.range(1).select(F.try_to_number(F.lit(text), F.lit(fmt)).alias("v")), f"read_{i}")
+    golden.check_error(lambda: spark.range(1).select(F.to_number(F.lit("54"), F.lit("000"))).collect(), "mismatch")
+    for name in ["empty", "dollar_after_digits", "two_separators", "sign_after_point", "space"]:
+        fmt = BAD_FORMATS[name]
+        golden.check_error(lambda: spark.range(1).select(F.to_number(F.lit("5"), F.lit(fmt))).collect(), f"format_{name}")

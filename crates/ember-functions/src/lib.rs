@@ -27,7 +27,6 @@ pub mod math;
 pub mod moments;
 pub mod nullability;
 pub mod number_format;
-pub mod number_to_char;
 pub mod numeric_format;
 pub mod overlay;
 pub mod raise_error;

@@ -73,7 +73,7 @@ impl Planner<'_> {
                         t if is_integral(t) => cast(arg(0), DataType::Decimal128(20, 0)),
                         _ => cast(arg(0), DataType::Decimal128(30, 15)),
                     };
-                    let expr = ember_functions::number_to_char::to_char(value, &format.to_string())?;
+                    let expr = ember_functions::number_format::to_char(value, &format.to_string())?;
                     return Ok(Some((expr, call_name("to_char", names))));
                 }
                 _ => return Ok(None),
