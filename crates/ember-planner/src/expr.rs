@@ -47,7 +47,7 @@ impl Planner<'_> {
         let qualifier = target.map(|t| t.trim_end_matches(".*").to_string());
         let mut out = Vec::new();
         let mut depths = Vec::new();
-        for field in input.schema().fields().iter().filter(|f| !self.is_hidden(f.name())) {
+        for field in input.schema().fields().iter().filter(|f| !self.hidden_columns.contains(f.name())) {
             let info = self.info(field.name());
             if let Some(id) = plan_id {
                 // A key a USING join merged away stands for `df`'s key.

@@ -171,7 +171,7 @@ pub struct Planner<'a> {
     /// Columns only references by DataFrame find while a select over a
     /// USING outer join resolves (the sides' keys).
     pub(crate) hidden_columns: HashSet<String>,
-    /// Side keys such a select picked: names and `*` never find them.
+    /// Side keys such a select picked: names other than USING join keys never find them.
     pub(crate) hidden_columns_by_name: HashSet<String>,
     /// The query contexts of the expressions planned so far.
     pub(crate) expression_origins: crate::expression_origins::ExpressionOrigins,
@@ -965,8 +965,11 @@ impl<'a> Planner<'a> {
         let mut left_keys = Vec::new();
         let mut right_keys = Vec::new();
         for name in using {
-            let (l, _) = self.resolve_column_name(name, None, &left).map_err(|_| using_column_error(name, "left", &self.spark_names(&left)))?;
-            let (r, _) = self.resolve_column_name(name, None, &right).map_err(|_| using_column_error(name, "right", &self.spark_names(&right)))?;
+            let (l, r) = self.with_selected_keys_visible(|planner| {
+                let (l, _) = planner.resolve_column_name(name, None, &left).map_err(|_| using_column_error(name, "left", &planner.spark_names(&left)))?;
+                let (r, _) = planner.resolve_column_name(name, None, &right).map_err(|_| using_column_error(name, "right", &planner.spark_names(&right)))?;
+                Ok::<_, SparkError>((l, r))
+            })?;
             left_keys.push(l);
             right_keys.push(r);
         }

@@ -41,9 +41,18 @@ impl UsingJoinKey {
 }
 
 impl Planner<'_> {
-    /// Whether names and `*` pass over a column.
+    /// Whether names pass over a column.
     pub(crate) fn is_hidden(&self, column: &str) -> bool {
         self.hidden_columns.contains(column) || self.hidden_columns_by_name.contains(column)
+    }
+
+    /// Resolves `resolve` with the side keys selects picked visible to
+    /// names, as Spark finds USING join keys among all output columns.
+    pub(crate) fn with_selected_keys_visible<T>(&mut self, resolve: impl FnOnce(&mut Self) -> T) -> T {
+        let hidden = std::mem::take(&mut self.hidden_columns_by_name);
+        let result = resolve(self);
+        self.hidden_columns_by_name = hidden;
+        result
     }
 
     /// Plans a select; the hidden columns of its input are hidden only while
@@ -59,8 +68,9 @@ impl Planner<'_> {
     }
 
     /// A side key the select picked stays hidden from names (Spark's
-    /// qualified-access-only columns): it becomes a column of its own,
-    /// found by DataFrame references only.
+    /// qualified-access-only columns) but for USING join keys: it becomes a
+    /// column of its own, which DataFrame references to its side find only
+    /// when no other column answers them.
     fn keep_selected_keys_hidden(&mut self, plan: LogicalPlan, hidden: &HashSet<String>) -> Result<LogicalPlan> {
         let LogicalPlan::Projection(projection) = &plan else { return Ok(plan) };
         if hidden.is_empty() || !projection.expr.iter().any(|e| matches!(e, Expr::Column(c) if hidden.contains(&c.name))) {
@@ -70,9 +80,11 @@ impl Planner<'_> {
         for expr in &projection.expr {
             match expr {
                 Expr::Column(c) if hidden.contains(&c.name) => {
-                    let info = self.info(&c.name);
+                    let mut info = self.info(&c.name);
+                    let side_plan_ids = std::mem::take(&mut info.plan_ids);
                     let renamed = self.new_column(&info.name);
                     self.columns.insert(renamed.clone(), info);
+                    self.using_key_plan_ids.insert(renamed.clone(), side_plan_ids);
                     self.hidden_columns_by_name.insert(renamed.clone());
                     exprs.push(expr.clone().alias(renamed));
                 }
