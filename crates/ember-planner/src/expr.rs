@@ -47,7 +47,7 @@ impl Planner<'_> {
         let qualifier = target.map(|t| t.trim_end_matches(".*").to_string());
         let mut out = Vec::new();
         let mut depths = Vec::new();
-        for field in input.schema().fields() {
+        for field in input.schema().fields().iter().filter(|f| !self.hidden_columns.contains(f.name())) {
             let info = self.info(field.name());
             if let Some(id) = plan_id {
                 // A key a USING join merged away stands for `df`'s key.
@@ -188,6 +188,9 @@ impl Planner<'_> {
         let matching = |hidden: bool| {
             let mut candidates: Vec<(String, usize)> = Vec::new();
             for field in input.schema().fields() {
+                if plan_id.is_none() && self.is_hidden(field.name()) {
+                    continue;
+                }
                 let info = self.info(field.name());
                 if let Some(id) = plan_id {
                     let ids = if hidden { self.using_key_plan_ids.get(field.name()) } else { Some(&info.plan_ids) };

@@ -166,6 +166,13 @@ pub struct Planner<'a> {
     /// For the key column of a USING join, the plan ids of both sides' keys:
     /// references to a merged-away key resolve to it.
     pub(crate) using_key_plan_ids: HashMap<String, Vec<i64>>,
+    /// For the key column of a USING join, the sides' key columns.
+    pub(crate) using_join_keys: HashMap<String, crate::using_join_keys::UsingJoinKey>,
+    /// Columns only references by DataFrame find while a select over a
+    /// USING outer join resolves (the sides' keys).
+    pub(crate) hidden_columns: HashSet<String>,
+    /// Side keys such a select picked: names other than USING join keys never find them.
+    pub(crate) hidden_columns_by_name: HashSet<String>,
     /// The query contexts of the expressions planned so far.
     pub(crate) expression_origins: crate::expression_origins::ExpressionOrigins,
     /// The hints met while planning (`'UnresolvedHint name, [parameters]`).
@@ -189,6 +196,9 @@ impl<'a> Planner<'a> {
             zipped_plan_ids: HashSet::new(),
             plan_outputs: HashMap::new(),
             using_key_plan_ids: HashMap::new(),
+            using_join_keys: HashMap::new(),
+            hidden_columns: HashSet::new(),
+            hidden_columns_by_name: HashSet::new(),
             expression_origins: Default::default(),
             hints: Vec::new(),
         }
@@ -241,13 +251,7 @@ impl<'a> Planner<'a> {
             RelType::Range(range) => self.range(range)?,
             RelType::Read(read) => self.read(read)?,
             RelType::Sql(sql) => self.sql_relation(sql)?,
-            RelType::Project(project) => {
-                let input = match &project.input {
-                    Some(input) => self.plan_relation(input)?,
-                    None => LogicalPlanBuilder::empty(true).build()?,
-                };
-                self.project(input, &project.expressions)?
-            }
+            RelType::Project(project) => self.plan_select(project)?,
             RelType::Filter(filter) => match self.filter_as_join_condition(filter) {
                 Some(joined) => joined,
                 None => {
@@ -961,8 +965,11 @@ impl<'a> Planner<'a> {
         let mut left_keys = Vec::new();
         let mut right_keys = Vec::new();
         for name in using {
-            let (l, _) = self.resolve_column_name(name, None, &left).map_err(|_| using_column_error(name, "left", &self.spark_names(&left)))?;
-            let (r, _) = self.resolve_column_name(name, None, &right).map_err(|_| using_column_error(name, "right", &self.spark_names(&right)))?;
+            let (l, r) = self.with_selected_keys_visible(|planner| {
+                let (l, _) = planner.resolve_column_name(name, None, &left).map_err(|_| using_column_error(name, "left", &planner.spark_names(&left)))?;
+                let (r, _) = planner.resolve_column_name(name, None, &right).map_err(|_| using_column_error(name, "right", &planner.spark_names(&right)))?;
+                Ok::<_, SparkError>((l, r))
+            })?;
             left_keys.push(l);
             right_keys.push(r);
         }
@@ -1009,8 +1016,10 @@ impl<'a> Planner<'a> {
                 }
             };
             if let (Some(l), Some(r)) = (left_key_names.get(i), right_key_names.get(i)) {
-                let merged: Vec<i64> = [l, r].into_iter().flat_map(|side| self.info(side).plan_ids).collect();
-                self.using_key_plan_ids.entry(internal).or_default().extend(merged);
+                let key = crate::using_join_keys::UsingJoinKey { left: l.clone(), right: r.clone(), join_type };
+                let merged: Vec<i64> = [l, r].into_iter().filter(|side| key.stands_for(side)).flat_map(|side| self.info(side).plan_ids).collect();
+                self.using_key_plan_ids.entry(internal.clone()).or_default().extend(merged);
+                self.using_join_keys.insert(internal, key);
             }
             exprs.push(expr);
         }

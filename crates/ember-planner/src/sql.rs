@@ -15,6 +15,7 @@ use datafusion::sql::sqlparser::tokenizer::Location;
 use crate::error::{Result, SparkError};
 
 pub mod commands;
+mod hints;
 mod identifier;
 mod lateral;
 mod organize;
@@ -193,6 +194,7 @@ fn tokens(sql: &str) -> Result<(Vec<datafusion::sql::sqlparser::tokenizer::Token
         merged.push(token);
     }
     unkeyword_exists_calls(&mut merged);
+    hints::take(&merged);
     recursive::take_max_levels(&mut merged);
     table_argument::hide(&mut merged);
     Ok((merged, markers))
@@ -651,7 +653,7 @@ fn lateral_view(base: connect::Relation, view: &ast::LateralView) -> Result<conn
 }
 
 fn select_relation(select: &ast::Select) -> Result<connect::Relation> {
-    crate::sql_window::with_named_windows(&select.named_window, || select_with_windows(select))
+    crate::sql_window::with_named_windows(&select.named_window, || hints::with_select_hints(select, || select_with_windows(select)))
 }
 
 fn select_with_windows(select: &ast::Select) -> Result<connect::Relation> {
@@ -845,6 +847,12 @@ fn table_factor(factor: &ast::TableFactor) -> Result<connect::Relation> {
         ast::TableFactor::Table { sample: Some(kind), .. } | ast::TableFactor::Derived { sample: Some(kind), .. } => sample::sampled(relation, kind)?,
         _ => relation,
     };
+    let name = match (table_alias, factor) {
+        (Some(a), _) => Some(a.name.value.as_str()),
+        (None, ast::TableFactor::Table { name, .. }) => name.0.last().and_then(|part| part.as_ident()).map(|i| i.value.as_str()),
+        _ => None,
+    };
+    let relation = hints::hinted(relation, name);
     Ok(match table_alias {
         Some(a) => aliased(relation, a),
         None => relation,

@@ -64,7 +64,11 @@ const PYTHON_INCLUDES: &str = "ember.python.includes";
 
 /// Plans a relation for a session.
 pub fn plan(session: &Session, relation: &connect::Relation) -> Result<PlannedQuery, SparkError> {
-    let mut config = session.conf.read().unwrap_or_else(|e| e.into_inner()).planner_config();
+    let conf = session.conf.read().unwrap_or_else(|e| e.into_inner());
+    let mut config = conf.planner_config();
+    let threshold = conf.get_or(ember_planner::join_strategy::AUTO_BROADCAST_THRESHOLD_KEY, None);
+    drop(conf);
+    ember_planner::join_strategy::set_auto_broadcast_threshold(&session.ctx, threshold.as_deref());
     let includes = session.python_includes()?;
     if !includes.is_empty() {
         // The worker puts these on `sys.path` for this session's UDFs only.

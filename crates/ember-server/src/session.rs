@@ -56,18 +56,19 @@ impl Session {
         global_views: GlobalViews,
     ) -> Self {
         let partitions = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        let mut config = SessionConfig::new().with_target_partitions(partitions).with_information_schema(false);
+        let mut config = SessionConfig::new()
+            .with_target_partitions(partitions)
+            .with_information_schema(false)
+            .with_option_extension(ember_planner::join_strategy::JoinOptions::default());
         execution.settings.configure(config.options_mut(), partitions);
-        let mut builder = datafusion::execution::SessionStateBuilder::new()
+        let state = datafusion::execution::SessionStateBuilder::new()
             .with_config(config)
             .with_runtime_env(execution.runtime.clone())
             .with_default_features()
             .with_query_planner(Arc::new(ember_planner::partitioning::EmberQueryPlanner))
-            .with_optimizer_rules(crate::logical_rules::optimizer_rules());
-        if let Some(rules) = crate::bounded_joins::physical_optimizer_rules(&execution.settings) {
-            builder = builder.with_physical_optimizer_rules(rules);
-        }
-        let state = builder.build();
+            .with_optimizer_rules(crate::logical_rules::optimizer_rules())
+            .with_physical_optimizer_rules(crate::bounded_joins::physical_optimizer_rules(&execution.settings))
+            .build();
         let mut ctx = SessionContext::new_with_state(state);
         datafusion_spark::register_all(&mut ctx).unwrap_or_else(|e| log::warn!("Spark functions not registered: {e}"));
         Session {
