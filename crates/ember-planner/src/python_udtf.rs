@@ -11,6 +11,7 @@ use datafusion::execution::context::ExecutionProps;
 use datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext;
 use datafusion::common::Column;
 use datafusion::logical_expr::{Expr, Extension, LogicalPlan, LogicalPlanBuilder, SortExpr};
+use datafusion::functions_window::expr_fn::row_number;
 use datafusion::physical_expr::create_physical_expr;
 use ember_protocol::connect::{self, expression::ExprType};
 use ember_python::{
@@ -52,14 +53,13 @@ impl Planner<'_> {
 
     /// `left, LATERAL f(left.x)` / `left.lateralJoin(f(...))`: each row of
     /// `left` beside each row the table function gives for it (the rows of
-    /// `terminate` beside the last row of each partition).
-    pub(crate) fn python_lateral_join(&mut self, join: &connect::LateralJoin) -> Result<LogicalPlan> {
+    /// `terminate` beside the last row of each partition) that meets the
+    /// join condition; with `outer` (`LEFT JOIN LATERAL … ON …`), a row of
+    /// `left` without any such row is kept once, beside nulls. As in Spark,
+    /// an outer join without a condition keeps only rows with output.
+    pub(crate) fn python_lateral_join(&mut self, join: &connect::LateralJoin, outer: bool) -> Result<LogicalPlan> {
         use connect::relation::RelType;
         use connect::join::JoinType;
-        let inner = [JoinType::Inner, JoinType::Cross, JoinType::Unspecified].map(|t| t as i32);
-        if join.join_condition.is_some() || !inner.contains(&join.join_type) {
-            return Err(SparkError::unsupported("lateral joins other than inner joins without a condition"));
-        }
         let mut right = join.right.as_deref().ok_or_else(|| SparkError::illegal_argument("LateralJoin without a right side"))?;
         let mut alias = None;
         if let Some(RelType::SubqueryAlias(subquery)) = &right.rel_type {
@@ -72,13 +72,43 @@ impl Planner<'_> {
             _ => return Err(SparkError::unsupported("LATERAL with anything but a Python table function")),
         };
         if table_argument(&call.arguments)?.is_some() {
+            if outer || join.join_condition.is_some() {
+                return Err(SparkError::unsupported("outer or conditional lateral joins with a table function's TABLE argument"));
+            }
             // The function sees its table argument, not the left's rows:
             // its rows beside each row of the left.
             let cross = connect::Join { left: join.left.clone(), right: join.right.clone(), join_type: JoinType::Cross as i32, ..Default::default() };
             return self.plan_relation(&connect::Relation { common: None, rel_type: Some(RelType::Join(Box::new(cross))) });
         }
         let left = self.input(&join.left)?;
-        self.table_function_plan(&call, left, Some(alias))
+        if !outer || join.join_condition.is_none() {
+            let applied = self.table_function_plan(&call, left, Some(alias))?;
+            return self.lateral_condition(applied, join.join_condition.as_ref());
+        }
+        // Each left row numbered, so that the rows the function gives (and
+        // the condition keeps) can be outer-joined back to it.
+        let row_id = crate::plan::fresh_name();
+        let numbered = LogicalPlanBuilder::from(left).window(vec![row_number().alias(&row_id)])?.build()?;
+        let left_width = numbered.schema().fields().len();
+        let applied = self.table_function_plan(&call, numbered.clone(), Some(alias))?;
+        let applied = self.lateral_condition(applied, join.join_condition.as_ref())?;
+        let matched_id = crate::plan::fresh_name();
+        let own: Vec<Expr> = applied.schema().columns().into_iter().skip(left_width).map(Expr::Column).collect();
+        let mut right_columns = vec![Expr::Column(Column::new_unqualified(&row_id)).alias(&matched_id)];
+        right_columns.extend(own.iter().cloned());
+        let matched = crate::plan::project_plan(applied, right_columns)?;
+        let on = Expr::Column(Column::new_unqualified(&row_id)).eq(Expr::Column(Column::new_unqualified(&matched_id)));
+        let joined = LogicalPlanBuilder::from(numbered.clone()).join_on(matched, datafusion::common::JoinType::Left, vec![on])?.build()?;
+        let mut output: Vec<Expr> = numbered.schema().columns().into_iter().filter(|c| c.name != row_id).map(Expr::Column).collect();
+        output.extend(own);
+        Ok(crate::plan::project_plan(joined, output)?)
+    }
+
+    /// The rows of a lateral join that meet its condition (all without one).
+    fn lateral_condition(&mut self, applied: LogicalPlan, condition: Option<&connect::Expression>) -> Result<LogicalPlan> {
+        let Some(condition) = condition else { return Ok(applied) };
+        let (condition, _) = self.plan_expr(condition, &applied)?;
+        Ok(LogicalPlanBuilder::from(applied).filter(condition)?.build()?)
     }
 
     /// Whether `right`, the right side of a lateral join, calls a Python table function.
@@ -183,6 +213,7 @@ impl Planner<'_> {
             passed_through,
             partition_child_indexes: table_plan.partition_child_indexes,
             ordered: table_plan.ordered,
+            table_arguments: arguments.iter().enumerate().filter(|(_, a)| a.table).map(|(i, _)| i).collect(),
         };
         let mut projection: Vec<Expr> = Vec::new();
         let mut input_names: Vec<String> = Vec::new();

@@ -32,6 +32,7 @@ import sys
 # The protocol owns the original stdout; user prints go to stderr.
 _protocol_out = os.fdopen(os.dup(1), "wb")
 os.dup2(2, 1)
+import decimal  # noqa: E402
 import importlib  # noqa: E402
 import io  # noqa: E402
 import itertools  # noqa: E402
@@ -51,6 +52,7 @@ from pyspark.sql.pandas.types import to_arrow_type  # noqa: E402
 from pyspark.sql.types import (  # noqa: E402
     BooleanType,
     ByteType,
+    DecimalType,
     DoubleType,
     FloatType,
     IntegerType,
@@ -60,12 +62,7 @@ from pyspark.sql.types import (  # noqa: E402
     _parse_datatype_json_string,
 )
 
-_INT_RANGES = {
-    ByteType: (-(2**7), 2**7 - 1),
-    ShortType: (-(2**15), 2**15 - 1),
-    IntegerType: (-(2**31), 2**31 - 1),
-    LongType: (-(2**63), 2**63 - 1),
-}
+_INT_BITS = {ByteType: 8, ShortType: 16, IntegerType: 32, LongType: 64}
 
 
 def read_frame(stream):
@@ -93,12 +90,17 @@ def jvm_value(value, data_type):
     kind = type(data_type)
     if kind is BooleanType:
         return value if isinstance(value, bool) else None
-    if kind in _INT_RANGES:
-        low, high = _INT_RANGES[kind]
-        ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-        return value if ok else None
+    if kind in _INT_BITS:
+        # The JVM reads a 64-bit value and narrows it, wrapping around.
+        if not isinstance(value, int) or isinstance(value, bool) or not -(2**63) <= value < 2**63:
+            return None
+        bits = _INT_BITS[kind]
+        wrapped = value & ((1 << bits) - 1)
+        return wrapped - (1 << bits) if wrapped >> (bits - 1) else wrapped
     if kind in (FloatType, DoubleType):
         return value if isinstance(value, float) else None
+    if kind is DecimalType:
+        return value if isinstance(value, decimal.Decimal) else None
     if kind is StringType:
         if isinstance(value, bool):
             return "true" if value else "false"
@@ -180,7 +182,7 @@ def compile_request(header, commands):
     runner_conf = RunnerConf(header["runner_conf"])
     eval_conf = EvalConf({"input_type": header["input_type"]})
     if header.get("udtf"):
-        return compile_udtf(header, commands[0], runner_conf, eval_conf)
+        return compile_udtf(header, commands[0], runner_conf)
     udf_infos = [
         UDFInfo(udfs=[memoryview(cmd)], args=udf["args"], kwargs=udf.get("kwargs", {}), result_id=i)
         for i, (udf, cmd) in enumerate(zip(header["udfs"], commands))
@@ -231,7 +233,7 @@ _GROUPED_AGG_EVAL_TYPES = (
 )
 
 
-def compile_udtf(header, command, runner_conf, eval_conf):
+def compile_udtf(header, command, runner_conf):
     """A Python table function, called on each input row's columns. Pickled
     UDTFs run through pyspark's Arrow UDTF code too: Ember has no pickled
     row format to answer in."""
@@ -246,13 +248,52 @@ def compile_udtf(header, command, runner_conf, eval_conf):
         return_type=udtf["return_type"],
         name=udtf["name"],
     )
-    func, _, _, _ = read_udtf(
-        CPickleSerializer(), info, PythonEvalType.SQL_ARROW_TABLE_UDF, runner_conf, eval_conf
-    )
+    # arrow_udtf keeps its own eval type (its `eval` reads Arrow data).
+    eval_type = header["eval_type"]
+    if eval_type != PythonEvalType.SQL_ARROW_UDTF:
+        eval_type = PythonEvalType.SQL_ARROW_TABLE_UDF
+    offsets = ",".join(str(i) for i in udtf.get("table_arg_offsets", []))
+    eval_conf = EvalConf({"input_type": header["input_type"], "table_arg_offsets": offsets})
+    func, _, _, _ = read_udtf(CPickleSerializer(), info, eval_type, runner_conf, eval_conf)
     passed = udtf.get("passed_through", 0)
     if passed:
-        return lambda inputs, _: lateral_rows(func, inputs[0], passed)
-    return lambda inputs, _: unwrap(func(0, iter(inputs[0])))
+        run = lambda inputs, _: lateral_rows(func, inputs[0], passed)  # noqa: E731
+    else:
+        run = lambda inputs, _: unwrap(func(0, iter(inputs[0])))  # noqa: E731
+    if header["eval_type"] == PythonEvalType.SQL_TABLE_UDF:
+        return with_jvm_rows(run)
+    return run
+
+
+class JvmRowsConversion(LocalDataToArrowConversion):
+    """The rows of a pickled UDTF (`useArrow=False`) as Spark's JVM reads
+    them before they become Arrow: values of another type than declared
+    become null, integers are narrowed."""
+
+    @staticmethod
+    def convert(data, schema, *args, **kwargs):
+        types = [field.dataType for field in schema.fields]
+
+        def read(row):
+            if type(row) in (tuple, list) and len(row) == len(types):
+                return tuple(jvm_value(v, t) for v, t in zip(row, types))
+            return row
+
+        return LocalDataToArrowConversion.convert([read(r) for r in data], schema, *args, **kwargs)
+
+
+def with_jvm_rows(run):
+    """`run` with pyspark's Arrow UDTF code converting rows as the JVM does."""
+    import pyspark.worker as pyspark_worker
+
+    def run_pickled(inputs, counts):
+        pyspark_worker.LocalDataToArrowConversion = JvmRowsConversion
+        try:
+            return run(inputs, counts)
+        finally:
+            pyspark_worker.LocalDataToArrowConversion = LocalDataToArrowConversion
+
+    return run_pickled
 
 
 def lateral_rows(func, batches, passed):
@@ -495,15 +536,24 @@ def evaluate(header, commands, inputs, cache):
     # compiled function's cache key.
     group_batches = header.pop("group_batches", None)
     set_task_context(header.pop("partition_id", 0))
-    includes = json.loads(header["runner_conf"].pop(_INCLUDES, "[]"))
-    if not includes:
+    files = header["runner_conf"].pop(_FILES, None)
+    if files is None:
         return run(header, commands, inputs, cache, group_batches)
-    # The session's shipped Python files are importable for this request only.
+    # The session's artifacts are seen by this request only.
+    files = json.loads(files)
+    root = files["root"]
+    unpack_archives(root, files["archives"])
+    includes = [root] + files["includes"]
     sys.path[1:1] = includes
     importlib.invalidate_caches()
+    spark_files_root(root)
+    cwd = os.getcwd()
+    os.chdir(root)
     try:
         return run(header, commands, inputs, cache, group_batches, includes)
     finally:
+        os.chdir(cwd)
+        spark_files_root(None)
         for path in includes:
             sys.path.remove(path)
             sys.path_importer_cache.pop(path, None)
@@ -511,6 +561,40 @@ def evaluate(header, commands, inputs, cache):
             origin = getattr(module, "__file__", None) or ""
             if any(origin.startswith(path) for path in includes):
                 del sys.modules[name]
+
+
+def unpack_archives(root, archives):
+    """Unpacks each archive not yet unpacked into its folder of `root`, as
+    Spark does (zip and jar, tar, tar.gz and tgz); aside, then renamed, so
+    that concurrent workers never see half of one."""
+    import shutil
+
+    for archive, folder in archives:
+        target = os.path.join(root, folder)
+        if os.path.exists(target):
+            continue
+        partial = f"{target}.{os.getpid()}.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        name = archive.lower()
+        kind = "zip" if name.endswith((".zip", ".jar")) else "gztar" if name.endswith((".tar.gz", ".tgz")) else "tar"
+        if kind == "zip":
+            shutil.unpack_archive(archive, partial, kind)
+        else:
+            shutil.unpack_archive(archive, partial, kind, filter="data")
+        try:
+            os.rename(partial, target)
+        except OSError:
+            shutil.rmtree(partial, ignore_errors=True)
+            if not os.path.exists(target):
+                raise
+
+
+def spark_files_root(root):
+    """Where `SparkFiles.get` finds the session's files (`None`: nowhere)."""
+    from pyspark.core.files import SparkFiles
+
+    SparkFiles._root_directory = root
+    SparkFiles._is_running_on_worker = root is not None
 
 
 def set_task_context(partition_id):
@@ -527,8 +611,9 @@ def set_task_context(partition_id):
     context._resources = {}
 
 
-# The runner setting with the session's `sys.path` entries (a JSON list).
-_INCLUDES = "ember.python.includes"
+# The runner setting with the session's artifacts: its folder, the Python
+# archives to import from and the archives to unpack (JSON).
+_FILES = "ember.python.files"
 
 
 def run(header, commands, inputs, cache, group_batches, includes=()):
