@@ -62,6 +62,7 @@ mod select_aggregate;
 mod sketch_functions;
 mod source;
 mod python_data_source;
+mod python_data_source_filters;
 mod python_udf;
 mod repartition;
 mod python_udtf;

@@ -250,7 +250,7 @@ impl<'a> Planner<'a> {
             }
             RelType::Filter(filter) => match self.filter_as_join_condition(filter) {
                 Some(joined) => joined,
-                None => {
+                None => if let Some(read) = self.python_data_source_filter(filter)? { read } else {
                     let condition = filter
                         .condition
                         .as_ref()

@@ -447,6 +447,14 @@ def plan_data_source(request, command):
         for key, value in request["options"].items():
             write_with_length(key.encode("utf-8"), infile)
             write_with_length(value.encode("utf-8"), infile)
+    elif request.get("filters") is not None:
+        from pyspark.sql.worker import data_source_pushdown_filters
+
+        main = with_plain_filter_values(data_source_pushdown_filters)
+        write_with_length(request["schema"].encode("utf-8"), infile)
+        write_with_length(json.dumps(request["filters"]).encode("utf-8"), infile)
+        write_int(request["max_arrow_batch_size"], infile)
+        infile.write(struct.pack("!?", True))
     else:
         from pyspark.sql.worker.plan_data_source_read import _main as main
 
@@ -480,15 +488,57 @@ def plan_data_source(request, command):
     else:
         read_command = read_bytes()
         partitions = [read_bytes() for _ in range(read_int(outfile))]
+        # After a pushdown: the positions of the filters the reader accepted.
+        accepted = []
+        if request.get("filters") is not None:
+            accepted = [str(read_int(outfile)).encode("utf-8") for _ in range(read_int(outfile))]
         answer = {
-            "kind": ["command"] + ["partition"] * len(partitions),
-            "bytes": [read_command] + partitions,
+            "kind": ["command"] + ["partition"] * len(partitions) + ["accepted"] * len(accepted),
+            "bytes": [read_command] + partitions + accepted,
         }
     batch = pa.RecordBatch.from_pydict(answer, pa.schema([("kind", pa.string()), ("bytes", pa.binary())]))
     sink = io.BytesIO()
     with pa.ipc.new_stream(sink, batch.schema) as writer:
         writer.write_batch(batch)
     return sink.getvalue()
+
+
+class PlainFilterValue:
+    """A pushed filter's value as Ember sends it (JSON, tagged when JSON has
+    no such type), read as Spark's Variant-encoded value is."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def toPython(self):
+        return plain_value(self.value)
+
+
+def plain_value(value):
+    if isinstance(value, list):
+        return [plain_value(v) for v in value]
+    kind, data = value["type"], value["json"]
+    if kind == "date":
+        import datetime
+
+        return datetime.date.fromisoformat(data)
+    if kind == "decimal":
+        return decimal.Decimal(data)
+    return data
+
+
+def with_plain_filter_values(module):
+    """pyspark's filter pushdown step reading Ember's filter values."""
+
+    def main(infile, outfile):
+        variant = module.deserializeVariant
+        module.deserializeVariant = PlainFilterValue
+        try:
+            module._main(infile, outfile)
+        finally:
+            module.deserializeVariant = variant
+
+    return main
 
 
 # The one column a data source's write function answers: a pickled commit message.
