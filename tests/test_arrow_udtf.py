@@ -80,3 +80,18 @@ def test_arrow_udtf_errors(spark, golden):
         exc = golden.check_error(lambda: function(lit(1)).collect(), name=name)
         lines = [line for line in str(exc).rstrip().split("\n") if "SQLSTATE" not in line]
         golden.check(f"{name}_last_line", lines[-1])
+
+
+def test_arrow_udtf_in_a_lateral_join_is_refused(spark, golden):
+    from pyspark.sql.functions import arrow_udtf, col
+
+    @arrow_udtf(returnType="x int")
+    class One:
+        def eval(self, v: pa.Array):
+            yield pa.table({"x": pa.array([1], pa.int32())})
+
+    spark.udtf.register("arrow_one", One)
+    df = spark.createDataFrame([(1,)], "id int")
+    df.createOrReplaceTempView("arrow_lateral_input")
+    golden.check_error(lambda: spark.sql("SELECT * FROM arrow_lateral_input t, LATERAL arrow_one(t.id)").collect(), name="sql")
+    golden.check_error(lambda: df.lateralJoin(One(col("id").outer())).collect(), name="dataframe")

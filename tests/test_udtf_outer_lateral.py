@@ -56,6 +56,13 @@ CASES = {
     "bigint_from_bool": ("x bigint", True),
     "decimal_from_float": ("x decimal(5,2)", 1.234),
     "float_from_int": ("x float", 2),
+    "string_from_list": ("x string", [0, 1.1, 2]),
+    "string_from_dict": ("x string", {"a": 0, "b": 1.1}),
+    "array_mixed": ("x array<int>", [0, 1.1, 2]),
+    "map_mixed": ("x map<string,int>", {"a": 0, "b": 1.1}),
+    "struct_from_dict": ("x struct<a:int,b:double>", {"a": 0, "b": 1.1}),
+    "date_from_string": ("x date", "2024-01-01"),
+    "binary_from_string": ("x binary", "hi"),
 }
 
 

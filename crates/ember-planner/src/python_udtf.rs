@@ -71,6 +71,15 @@ impl Planner<'_> {
             Some(RelType::UnresolvedTableValuedFunction(call)) => self.registered_python_table_function(call)?,
             _ => return Err(SparkError::unsupported("LATERAL with anything but a Python table function")),
         };
+        if is_arrow_udtf(&call) {
+            return Err(SparkError::new(
+                crate::error::ErrorKind::Analysis,
+                "LATERAL_JOIN_WITH_ARROW_UDTF_UNSUPPORTED",
+                "0A000",
+                "LATERAL JOIN with Arrow-optimized user-defined table functions (UDTFs) is not supported. Arrow UDTFs cannot be used on the right-hand side of a lateral join.",
+                &[],
+            ));
+        }
         if table_argument(&call.arguments)?.is_some() {
             if outer || join.join_condition.is_some() {
                 return Err(SparkError::unsupported("outer or conditional lateral joins with a table function's TABLE argument"));
@@ -404,6 +413,12 @@ fn analyzed_layout(
             .collect::<Result<_>>()?;
     }
     Ok(options)
+}
+
+/// Whether the call is of an `arrow_udtf` (PySpark's `SQL_ARROW_UDTF`).
+fn is_arrow_udtf(call: &connect::CommonInlineUserDefinedTableFunction) -> bool {
+    use connect::common_inline_user_defined_table_function::Function as TableFunction;
+    matches!(&call.function, Some(TableFunction::PythonUdtf(python)) if python.eval_type == 302)
 }
 
 /// An argument's keyword (`a => …`) and value expression.

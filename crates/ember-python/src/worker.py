@@ -49,16 +49,25 @@ from pyspark.sql.conversion import (  # noqa: E402
     LocalDataToArrowConversion,
 )
 from pyspark.sql.pandas.types import to_arrow_type  # noqa: E402
+from pyspark.errors import PySparkRuntimeError  # noqa: E402
 from pyspark.sql.types import (  # noqa: E402
+    ArrayType,
+    BinaryType,
     BooleanType,
     ByteType,
+    DateType,
     DecimalType,
     DoubleType,
     FloatType,
     IntegerType,
     LongType,
+    MapType,
+    Row,
     ShortType,
     StringType,
+    StructType,
+    TimestampNTZType,
+    TimestampType,
     _parse_datatype_json_string,
 )
 
@@ -106,6 +115,55 @@ def jvm_value(value, data_type):
             return "true" if value else "false"
         return str(value) if isinstance(value, (str, int, float)) else None
     return value
+
+
+def jvm_read(value, data_type):
+    """What Spark's JVM reads of a pickled internal value of a row
+    (`EvaluatePython.makeFromJava`): nested values of the wrong kind become
+    null, strings are Java's `toString` of what was sent; atomic values as
+    `jvm_value`. Dates and timestamps stay days and microseconds."""
+    if value is None:
+        return None
+    if isinstance(value, Row) and not isinstance(data_type, StructType):
+        raise PySparkRuntimeError(
+            "net.razorvine.pickle.PickleException: expected zero arguments for construction of "
+            "ClassDict (for pyspark.sql.types._create_row)"
+        )
+    if isinstance(data_type, StringType):
+        return java_string(value)
+    if isinstance(data_type, (DateType, TimestampType, TimestampNTZType)):
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(data_type, BinaryType):
+        if isinstance(value, str):
+            return value.encode("utf-8")
+        return bytes(value) if isinstance(value, (bytes, bytearray)) else None
+    if isinstance(data_type, ArrayType):
+        if not isinstance(value, (list, tuple)):
+            return None
+        return [jvm_read(v, data_type.elementType) for v in value]
+    if isinstance(data_type, MapType):
+        if not isinstance(value, dict):
+            return None
+        return [(jvm_read(k, data_type.keyType), jvm_read(v, data_type.valueType)) for k, v in value.items()]
+    if isinstance(data_type, StructType):
+        if not isinstance(value, (list, tuple)) or len(value) != len(data_type.fields):
+            return None
+        return tuple(jvm_read(v, f.dataType) for v, f in zip(value, data_type.fields))
+    return jvm_value(value, data_type)
+
+
+def java_string(value):
+    """Java's `toString` of what a pickled Python value becomes in the JVM."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float, decimal.Decimal)):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join("null" if v is None else java_string(v) for v in value) + "]"
+    if isinstance(value, dict):
+        items = ("%s=%s" % tuple("null" if x is None else java_string(x) for x in kv) for kv in value.items())
+        return "{" + ", ".join(items) + "}"
+    return None
 
 
 class BatchedUdf:
@@ -248,52 +306,47 @@ def compile_udtf(header, command, runner_conf):
         return_type=udtf["return_type"],
         name=udtf["name"],
     )
-    # arrow_udtf keeps its own eval type (its `eval` reads Arrow data).
     eval_type = header["eval_type"]
-    if eval_type != PythonEvalType.SQL_ARROW_UDTF:
-        eval_type = PythonEvalType.SQL_ARROW_TABLE_UDF
     offsets = ",".join(str(i) for i in udtf.get("table_arg_offsets", []))
     eval_conf = EvalConf({"input_type": header["input_type"], "table_arg_offsets": offsets})
     func, _, _, _ = read_udtf(CPickleSerializer(), info, eval_type, runner_conf, eval_conf)
+    if eval_type == PythonEvalType.SQL_TABLE_UDF:
+        func = pickled_udtf(func, _parse_datatype_json_string(udtf["return_type"]), eval_conf.input_type, runner_conf)
     passed = udtf.get("passed_through", 0)
     if passed:
-        run = lambda inputs, _: lateral_rows(func, inputs[0], passed)  # noqa: E731
-    else:
-        run = lambda inputs, _: unwrap(func(0, iter(inputs[0])))  # noqa: E731
-    if header["eval_type"] == PythonEvalType.SQL_TABLE_UDF:
-        return with_jvm_rows(run)
-    return run
+        return lambda inputs, _: lateral_rows(func, inputs[0], passed)
+    return lambda inputs, _: unwrap(func(0, iter(inputs[0])))
 
 
-class JvmRowsConversion(LocalDataToArrowConversion):
-    """The rows of a pickled UDTF (`useArrow=False`) as Spark's JVM reads
-    them before they become Arrow: values of another type than declared
-    become null, integers are narrowed."""
+def pickled_udtf(mapper, return_type, input_type, runner_conf):
+    """A pickled UDTF (`useArrow=False`) as Spark runs it: pyspark's
+    row-at-a-time code (`mapper`, one tuple of internal rows per input row
+    and one for `terminate`), its rows read as Spark's JVM reads them. The
+    answer is the Arrow UDTF code's: one batch of a struct column per call."""
+    to_python = [
+        ArrowTableToRowsConversion._create_converter(
+            f.dataType, none_on_identity=True, binary_as_bytes=runner_conf.binary_as_bytes
+        )
+        for f in input_type
+    ]
+    arrow_type = to_arrow_type(return_type, timezone="UTC")
 
-    @staticmethod
-    def convert(data, schema, *args, **kwargs):
-        types = [field.dataType for field in schema.fields]
+    def rows(batches):
+        for batch in batches:
+            columns = [
+                [conv(v) for v in ArrowTableToRowsConversion._to_pylist(col)]
+                if conv is not None
+                else ArrowTableToRowsConversion._to_pylist(col)
+                for col, conv in zip(batch.itercolumns(), to_python)
+            ]
+            yield from zip(*columns) if columns else [()] * batch.num_rows
 
-        def read(row):
-            if type(row) in (tuple, list) and len(row) == len(types):
-                return tuple(jvm_value(v, t) for v, t in zip(row, types))
-            return row
+    def func(split_index, batches):
+        for out in mapper(split_index, rows(batches)):
+            read = [jvm_read(row, return_type) for row in out]
+            yield pa.RecordBatch.from_arrays([pa.array(read, type=arrow_type)], ["_0"])
 
-        return LocalDataToArrowConversion.convert([read(r) for r in data], schema, *args, **kwargs)
-
-
-def with_jvm_rows(run):
-    """`run` with pyspark's Arrow UDTF code converting rows as the JVM does."""
-    import pyspark.worker as pyspark_worker
-
-    def run_pickled(inputs, counts):
-        pyspark_worker.LocalDataToArrowConversion = JvmRowsConversion
-        try:
-            return run(inputs, counts)
-        finally:
-            pyspark_worker.LocalDataToArrowConversion = LocalDataToArrowConversion
-
-    return run_pickled
+    return func
 
 
 def lateral_rows(func, batches, passed):
