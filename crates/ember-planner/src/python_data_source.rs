@@ -18,7 +18,7 @@ use ember_python::{
 
 use crate::error::{Result, SparkError, from_type_error};
 use crate::plan::Planner;
-use crate::python_data_source_filters::pushed_filters;
+use crate::python_data_source_filters::{pushed_filters, simplified_conjuncts};
 
 /// PySpark's eval type of a data source's read function (`SQL_MAP_ARROW_ITER_UDF`).
 const READ_EVAL_TYPE: i32 = 207;
@@ -59,8 +59,8 @@ impl Planner<'_> {
         let schema = Arc::new(DFSchema::from_unqualified_fields(created.fields.clone(), Default::default())?);
         let placeholder = LogicalPlan::EmptyRelation(EmptyRelation { produce_one_row: false, schema });
         let (predicate, _) = self.plan_expr(condition, &placeholder)?;
-        let conjuncts = split_conjunction_owned(predicate);
-        let pushed = pushed_filters(&conjuncts);
+        let conjuncts = simplified_conjuncts(split_conjunction_owned(predicate));
+        let pushed = pushed_filters(&conjuncts, placeholder.schema());
         let offered: Vec<serde_json::Value> = pushed.iter().map(|p| p.filter.clone()).collect();
         let (read, accepted) = self.planned_python_read(created, Some(&offered))?;
         let handled: Vec<usize> = accepted.iter().filter_map(|&i| pushed.get(i).and_then(|p| p.conjunct)).collect();
@@ -68,7 +68,7 @@ impl Planner<'_> {
             .iter()
             .enumerate()
             .filter(|(i, p)| !accepted.contains(i) && p.not_null_column.is_some())
-            .filter_map(|(_, p)| p.not_null_column.as_deref().map(|c| Expr::Column(Column::new_unqualified(c)).is_not_null()));
+            .filter_map(|(_, p)| p.not_null_column.as_deref().map(|path| column_at(path).is_not_null()));
         let remaining: Vec<Expr> = rejected_not_null
             .chain(conjuncts.into_iter().enumerate().filter(|(i, _)| !handled.contains(i)).map(|(_, c)| c))
             .collect();
@@ -140,6 +140,12 @@ impl Planner<'_> {
         let plan = LogicalPlan::Extension(Extension { node: Arc::new(MapInPython { input, call, schema }) });
         Ok((plan, read.accepted_filters))
     }
+}
+
+/// The column at a path (`["x", "y"]` is `x.y`).
+fn column_at(path: &[String]) -> Expr {
+    let (name, fields) = path.split_first().map(|(n, f)| (n.as_str(), f)).unwrap_or(("", &[]));
+    fields.iter().fold(Expr::Column(Column::new_unqualified(name)), |e, f| datafusion::functions::core::expr_fn::get_field(e, f.as_str()))
 }
 
 fn to_json(data_type: &DataType) -> Result<String> {

@@ -93,7 +93,8 @@ pub fn plan_data_source_read(
         "schema": schema_json,
         "max_arrow_batch_size": max_arrow_batch_size,
         "pushdown": filters.is_some(),
-        "filters": filters,
+        // Without filters Spark does not call `pushFilters`.
+        "filters": filters.filter(|f| !f.is_empty()),
     });
     let answer = plan_request(&class.python_ver, request, instance, runner_conf)
         .map_err(|e| e.map_traceback(|t| data_source_failed("initialize", "reader", t)))?;

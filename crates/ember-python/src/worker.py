@@ -568,13 +568,19 @@ class PlainFilterValue:
 
 
 def plain_value(value):
-    if isinstance(value, list):
-        return [plain_value(v) for v in value]
     kind, data = value["type"], value["json"]
+    if kind == "array":
+        return [plain_value(v) for v in data]
+    if kind == "struct":
+        return {k: plain_value(v) for k, v in data.items()}
     if kind == "date":
         import datetime
 
         return datetime.date.fromisoformat(data)
+    if kind == "timestamp_ntz":
+        import datetime
+
+        return datetime.datetime(1970, 1, 1) + datetime.timedelta(microseconds=data)
     if kind == "decimal":
         return decimal.Decimal(data)
     return data
