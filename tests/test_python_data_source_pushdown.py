@@ -67,6 +67,9 @@ def test_the_reader_sees_the_filters_spark_pushes(spark, golden):
             "null_safe": df.filter("id <=> 3"),
             "not_null": df.filter("s is not null"),
             "greater_and_or": df.filter("id > 0 and (id = 1 or s = 's5')"),
+            "stacked": df.filter("id > 1").filter("s != 's3'"),
+            "like_prefix_suffix": df.filter("s like 's%4'"),
+            "computed_value": df.filter("id > 3 - 2"),
         }
         for name, query in cases.items():
             golden.check_df(query.select("id", "s", "seen"), name=name, ordered=False)

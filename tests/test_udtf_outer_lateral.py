@@ -44,6 +44,16 @@ def test_udtf_left_lateral_join_in_the_dataframe_api(spark, golden, up_to):
     golden.check_df(df.lateralJoin(UpTo(col("n").outer()).alias("u"), on=col("u.v") > 0), name="inner_on", ordered=False)
 
 
+def test_udtf_without_arguments_in_a_lateral_join(spark, golden):
+    @udtf(returnType="a int")
+    class TwoRows:
+        def eval(self):
+            yield (1,)
+            yield (2,)
+
+    golden.check_df(spark.range(3, numPartitions=1).lateralJoin(TwoRows()), ordered=False)
+
+
 CASES = {
     "int_from_float": ("x int", 1.5),
     "int_from_string": ("x int", "7"),

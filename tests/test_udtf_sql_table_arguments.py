@@ -157,3 +157,22 @@ def test_analyze_lays_out_the_table_argument(spark, golden, functions):
         lambda: spark.sql("SELECT * FROM grouped_by_analyze(TABLE(tab_arg_kv) PARTITION BY k)").collect(),
         name="partitioned_twice",
     )
+
+
+def test_several_table_arguments(spark, golden):
+    from pyspark.sql.functions import lit
+
+    from conftest import conf
+
+    @udtf(returnType="a int, b int, tag string")
+    class Pairs:
+        def eval(self, left, right, tag):
+            yield left[0], right[0], tag
+
+    spark.udtf.register("pairs", Pairs)
+    query = "SELECT * FROM pairs(TABLE(SELECT id FROM range(0, 2)), TABLE(SELECT id AS id FROM range(10, 13)), 'x')"
+    golden.check_error(lambda: spark.sql(query).collect(), name="not_allowed")
+    with conf(spark, "spark.sql.tvf.allowMultipleTableArguments.enabled", "true"):
+        golden.check_df(spark.sql(query), name="allowed", ordered=False)
+        left, right = spark.range(2).asTable(), spark.range(5, 6).asTable()
+        golden.check_df(Pairs(left, right, tag=lit("df")), name="dataframe", ordered=False)

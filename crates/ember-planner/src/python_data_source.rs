@@ -49,17 +49,33 @@ impl Planner<'_> {
     /// filter its rows. `None` for other filters.
     pub(crate) fn python_data_source_filter(&mut self, filter: &connect::Filter) -> Result<Option<LogicalPlan>> {
         use connect::{read::ReadType, relation::RelType};
-        let Some(RelType::Read(connect::Read { read_type: Some(ReadType::DataSource(source)), .. })) =
-            filter.input.as_deref().and_then(|input| input.rel_type.as_ref())
-        else {
+        if !self.filter_pushdown() {
+            return Ok(None);
+        }
+        // Stacked filters (`.filter(a).filter(b)`) are one to Spark.
+        let mut conditions = Vec::new();
+        let mut input = Some(filter);
+        let mut below = None;
+        while let Some(current) = input {
+            let Some(condition) = current.condition.as_ref() else { return Ok(None) };
+            conditions.push(condition);
+            below = current.input.as_deref().and_then(|i| i.rel_type.as_ref());
+            input = match below {
+                Some(RelType::Filter(inner)) => Some(inner.as_ref()),
+                _ => None,
+            };
+        }
+        let Some(RelType::Read(connect::Read { read_type: Some(ReadType::DataSource(source)), .. })) = below else {
             return Ok(None);
         };
-        let Some(condition) = filter.condition.as_ref().filter(|_| self.filter_pushdown()) else { return Ok(None) };
         let Some(created) = self.create_python_data_source(source)? else { return Ok(None) };
         let schema = Arc::new(DFSchema::from_unqualified_fields(created.fields.clone(), Default::default())?);
         let placeholder = LogicalPlan::EmptyRelation(EmptyRelation { produce_one_row: false, schema });
-        let (predicate, _) = self.plan_expr(condition, &placeholder)?;
-        let conjuncts = simplified_conjuncts(split_conjunction_owned(predicate));
+        let mut conjuncts = Vec::new();
+        for condition in conditions.into_iter().rev() {
+            conjuncts.extend(split_conjunction_owned(self.plan_expr(condition, &placeholder)?.0));
+        }
+        let conjuncts = simplified_conjuncts(conjuncts);
         let pushed = pushed_filters(&conjuncts, placeholder.schema());
         let offered: Vec<serde_json::Value> = pushed.iter().map(|p| p.filter.clone()).collect();
         let (read, accepted) = self.planned_python_read(created, Some(&offered))?;

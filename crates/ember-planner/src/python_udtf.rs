@@ -80,7 +80,7 @@ impl Planner<'_> {
                 &[],
             ));
         }
-        if table_argument(&call.arguments)?.is_some() {
+        if !table_arguments(&call.arguments)?.is_empty() {
             if outer || join.join_condition.is_some() {
                 return Err(SparkError::unsupported("outer or conditional lateral joins with a table function's TABLE argument"));
             }
@@ -169,10 +169,15 @@ impl Planner<'_> {
             crate::python_udf::check_argument_order(&call.function_name, &keywords, keyword.as_deref())?;
             keywords.push(keyword);
         }
-        let table = table_argument(&call.arguments)?;
+        let tables = table_arguments(&call.arguments)?;
+        if tables.len() > 1 && !self.multiple_table_arguments_allowed() {
+            return Err(too_many_table_arguments(tables.len()));
+        }
+        let table = tables.first().copied().filter(|_| tables.len() == 1);
         let (mut input, mut arguments, mut table_plan) = match table {
-            Some(_) if lateral.is_some() => return Err(SparkError::unsupported("TABLE arguments in lateral calls")),
+            _ if lateral.is_some() && !tables.is_empty() => return Err(SparkError::unsupported("TABLE arguments in lateral calls")),
             Some(subquery) => self.table_argument_call(&call.arguments, subquery, &[])?,
+            None if tables.len() > 1 => self.table_arguments_call(&call.arguments)?,
             None => {
                 let arguments = self.table_function_arguments(&call.arguments, &input)?;
                 (input, arguments, TableArgumentPlan::default())
@@ -334,6 +339,63 @@ impl Planner<'_> {
         Ok((table, planned, plan))
     }
 
+    /// A call with several table arguments (allowed by
+    /// `spark.sql.tvf.allowMultipleTableArguments.enabled`): the function is
+    /// called on each combination of their rows (their cross join), each
+    /// table argument a row of its table.
+    fn table_arguments_call(&mut self, arguments: &[connect::Expression]) -> Result<(LogicalPlan, Vec<Argument>, TableArgumentPlan)> {
+        let mut joined: Option<LogicalPlan> = None;
+        let mut rows: Vec<Option<Expr>> = Vec::with_capacity(arguments.len());
+        for argument in arguments {
+            let (_, value) = split_keyword(argument)?;
+            let Some(ExprType::SubqueryExpression(subquery)) = &value.expr_type else {
+                rows.push(None);
+                continue;
+            };
+            let options = subquery.table_arg_options.clone().unwrap_or_default();
+            if !options.partition_spec.is_empty() || !options.order_spec.is_empty() || options.with_single_partition.unwrap_or(false) {
+                return Err(SparkError::unsupported("partitioning or ordering several table arguments"));
+            }
+            let relation = self.references.get(&subquery.plan_id).cloned().ok_or_else(|| {
+                SparkError::illegal_argument(format!("table argument refers to unknown plan id {}", subquery.plan_id))
+            })?;
+            let table = self.plan_relation(&relation)?;
+            // Fresh names, so that the tables' columns do not clash in the join.
+            let names = self.spark_names(&table);
+            let mut renamed = Vec::with_capacity(names.len());
+            let mut fields = Vec::with_capacity(2 * names.len());
+            for (column, name) in table.schema().columns().into_iter().zip(names) {
+                let fresh = crate::plan::fresh_name();
+                renamed.push(Expr::Column(column).alias(&fresh));
+                fields.push(datafusion::logical_expr::lit(name));
+                fields.push(Expr::Column(Column::new_unqualified(fresh)));
+            }
+            let table = crate::plan::project_plan(table, renamed)?;
+            joined = Some(match joined {
+                None => table,
+                Some(left) => LogicalPlanBuilder::from(left).cross_join(table)?.build()?,
+            });
+            rows.push(Some(ember_functions::constructors::named_struct(fields)));
+        }
+        let joined = joined.ok_or_else(|| SparkError::illegal_argument("a call without table arguments"))?;
+        let mut planned = Vec::with_capacity(arguments.len());
+        for (argument, row) in arguments.iter().zip(rows) {
+            let (keyword, value) = split_keyword(argument)?;
+            let (expr, table) = match row {
+                Some(row) => (row, true),
+                None => (self.plan_expr(value, &joined)?.0, false),
+            };
+            let data_type = self.type_of(&expr, &joined)?;
+            planned.push(Argument { keyword, expr, data_type, table });
+        }
+        Ok((joined, planned, TableArgumentPlan::default()))
+    }
+
+    /// `spark.sql.tvf.allowMultipleTableArguments.enabled`.
+    fn multiple_table_arguments_allowed(&self) -> bool {
+        self.config.python_runner_conf.iter().any(|(k, v)| k == MULTIPLE_TABLE_ARGUMENTS && v.eq_ignore_ascii_case("true"))
+    }
+
     /// The call's arguments planned over `input`; named ones (`a => 10`)
     /// keep their keyword.
     fn table_function_arguments(&mut self, arguments: &[connect::Expression], input: &LogicalPlan) -> Result<Vec<Argument>> {
@@ -432,9 +494,11 @@ fn split_keyword(argument: &connect::Expression) -> Result<(Option<String>, &con
     }
 }
 
-/// The call's table argument (`df.asTable()`), if it has one; Spark takes
-/// at most one.
-fn table_argument(arguments: &[connect::Expression]) -> Result<Option<&connect::SubqueryExpression>> {
+/// The session setting that lets a call have several table arguments.
+const MULTIPLE_TABLE_ARGUMENTS: &str = "spark.sql.tvf.allowMultipleTableArguments.enabled";
+
+/// The call's table arguments (`df.asTable()`, `TABLE(t)`).
+fn table_arguments(arguments: &[connect::Expression]) -> Result<Vec<&connect::SubqueryExpression>> {
     use connect::subquery_expression::SubqueryType;
     let mut tables = Vec::new();
     for argument in arguments {
@@ -444,16 +508,18 @@ fn table_argument(arguments: &[connect::Expression]) -> Result<Option<&connect::
             }
         }
     }
-    if tables.len() > 1 {
-        return Err(SparkError::new(
-            crate::error::ErrorKind::Analysis,
-            "TABLE_VALUED_FUNCTION_TOO_MANY_TABLE_ARGUMENTS",
-            "54023",
-            format!("There are too many table arguments for table-valued function. It allows one table argument, but got: {}. If you want to allow it, please set \"spark.sql.allowMultipleTableArguments.enabled\" to \"true\"", tables.len()),
-            &[("num", tables.len().to_string())],
-        ));
-    }
-    Ok(tables.pop())
+    Ok(tables)
+}
+
+/// Spark's error for a call with several table arguments when they are not allowed.
+fn too_many_table_arguments(count: usize) -> SparkError {
+    SparkError::new(
+        crate::error::ErrorKind::Analysis,
+        "TABLE_VALUED_FUNCTION_TOO_MANY_TABLE_ARGUMENTS",
+        "54023",
+        format!("There are too many table arguments for table-valued function. It allows one table argument, but got: {count}. If you want to allow it, please set \"spark.sql.allowMultipleTableArguments.enabled\" to \"true\""),
+        &[("num", count.to_string())],
+    )
 }
 
 /// The value of an expression over a plan of one row and no columns.

@@ -359,7 +359,8 @@ def lateral_rows(func, batches, passed):
 
     def arguments():
         for b, batch in enumerate(batches):
-            args = pa.RecordBatch.from_arrays(batch.columns[passed:], batch.schema.names[passed:])
+            # `select` keeps the row count when the function takes no arguments.
+            args = batch.select(list(range(passed, batch.num_columns)))
             for i in range(batch.num_rows):
                 current[0] = (b, i)
                 yield args.slice(i, 1)
