@@ -47,10 +47,13 @@ def test_arrow_udtf_with_a_table_argument(spark, golden):
     spark.udtf.register("arrow_halves", Halves)
     spark.udtf.register("arrow_per_key", PerKey)
     data.createOrReplaceTempView("arrow_udtf_input")
-    golden.check_df(spark.sql("SELECT * FROM arrow_halves(TABLE(SELECT id FROM range(3)))"), name="sql", ordered=False)
-    golden.check_df(
-        spark.sql("SELECT * FROM arrow_per_key(TABLE(arrow_udtf_input) PARTITION BY k)"), name="sql_partitioned", ordered=False
-    )
+    try:
+        golden.check_df(spark.sql("SELECT * FROM arrow_halves(TABLE(SELECT id FROM range(3)))"), name="sql", ordered=False)
+        golden.check_df(
+            spark.sql("SELECT * FROM arrow_per_key(TABLE(arrow_udtf_input) PARTITION BY k)"), name="sql_partitioned", ordered=False
+        )
+    finally:
+        spark.catalog.dropTempView("arrow_udtf_input")
 
 
 def test_arrow_udtf_errors(spark, golden):
@@ -93,5 +96,8 @@ def test_arrow_udtf_in_a_lateral_join_is_refused(spark, golden):
     spark.udtf.register("arrow_one", One)
     df = spark.createDataFrame([(1,)], "id int")
     df.createOrReplaceTempView("arrow_lateral_input")
-    golden.check_error(lambda: spark.sql("SELECT * FROM arrow_lateral_input t, LATERAL arrow_one(t.id)").collect(), name="sql")
-    golden.check_error(lambda: df.lateralJoin(One(col("id").outer())).collect(), name="dataframe")
+    try:
+        golden.check_error(lambda: spark.sql("SELECT * FROM arrow_lateral_input t, LATERAL arrow_one(t.id)").collect(), name="sql")
+        golden.check_error(lambda: df.lateralJoin(One(col("id").outer())).collect(), name="dataframe")
+    finally:
+        spark.catalog.dropTempView("arrow_lateral_input")

@@ -17,7 +17,8 @@ def up_to(spark):
     spark.udtf.register("up_to", UpTo)
     df = spark.createDataFrame([(1, 2), (2, 0), (3, 1), (4, 3)], "id int, n int")
     df.createOrReplaceTempView("outer_lateral_input")
-    return UpTo, df
+    yield UpTo, df
+    spark.catalog.dropTempView("outer_lateral_input")
 
 
 def test_udtf_left_join_lateral_in_sql(spark, golden, up_to):
