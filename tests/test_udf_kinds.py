@@ -1,0 +1,58 @@
+"""UDF kinds beside those of test_udf.py and test_udf_grouped.py: an
+iterator of several series, scalar and iterator `arrow_udf`, cogrouped
+`applyInArrow`, and a UDF in a window's partitioning."""
+
+from typing import Iterator, Tuple
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyspark.sql import Window
+from pyspark.sql import functions as F
+from pyspark.sql.functions import pandas_udf, udf
+
+from conftest import requires_client
+
+
+def test_pandas_udf_iterator_of_several_series(spark, golden):
+    @pandas_udf("double")
+    def weighted(batches: Iterator[Tuple[pd.Series, pd.Series]]) -> Iterator[pd.Series]:
+        for a, b in batches:
+            yield a * 2 + b
+
+    df = spark.createDataFrame([(1, 0.5), (2, 1.5), (3, None)], "a long, b double")
+    golden.check_df(df.select("a", weighted("a", "b").alias("w")))
+
+
+@requires_client("4.1")
+def test_arrow_udf_scalar_and_iterator(spark, golden):
+    from pyspark.sql.functions import arrow_udf
+
+    @arrow_udf("long")
+    def plus_one(a: pa.Array) -> pa.Array:
+        return pc.add(a, 1)
+
+    @arrow_udf("string")
+    def shout(batches: Iterator[pa.Array]) -> Iterator[pa.Array]:
+        for names in batches:
+            yield pc.utf8_upper(names)
+
+    df = spark.createDataFrame([(1, "ann"), (2, None), (3, "bo")], "id long, name string")
+    golden.check_df(df.select("id", plus_one("id").alias("next"), shout("name").alias("loud")))
+
+
+def test_cogrouped_apply_in_arrow(spark, golden):
+    def merge(left: pa.Table, right: pa.Table) -> pa.Table:
+        key = (left if left.num_rows else right).column("id")[0].as_py()
+        return pa.table({"id": pa.array([key], pa.int32()), "n": pa.array([left.num_rows * 10 + right.num_rows], pa.int64())})
+
+    left = spark.createDataFrame([(1, 1.0), (1, 2.0), (2, 3.0)], "id int, v double")
+    right = spark.createDataFrame([(1, "a"), (3, "b")], "id int, s string")
+    cogrouped = left.groupBy("id").cogroup(right.groupBy("id"))
+    golden.check_df(cogrouped.applyInArrow(merge, "id int, n long").orderBy("id"))
+
+
+def test_udf_in_a_window_partitioning(spark, golden):
+    parity = udf(lambda v: v % 2, "long")
+    window = Window.partitionBy(parity("id")).orderBy(F.col("id").desc())
+    golden.check_df(spark.range(6).select("id", F.row_number().over(window).alias("r")).orderBy("id"))
