@@ -176,3 +176,28 @@ def test_several_table_arguments(spark, golden):
         golden.check_df(spark.sql(query), name="allowed", ordered=False)
         left, right = spark.range(2).asTable(), spark.range(5, 6).asTable()
         golden.check_df(Pairs(left, right, tag=lit("df")), name="dataframe", ordered=False)
+
+
+def test_partitioned_table_argument_with_the_legacy_pandas_conversion(spark, golden):
+    from conftest import conf
+
+    @udtf(returnType="k int, total int", useArrow=True)
+    class Sums:
+        def __init__(self):
+            self.key, self.total = None, 0
+
+        def eval(self, row):
+            self.key = row["k"]
+            self.total += row["v"]
+
+        def terminate(self):
+            yield self.key, self.total
+
+    spark.udtf.register("legacy_sums", Sums)
+    spark.createDataFrame([(1, 10), (2, 5), (1, 7)], "k int, v int").createOrReplaceTempView("legacy_input")
+    query = "SELECT * FROM legacy_sums(TABLE(legacy_input) PARTITION BY k ORDER BY v)"
+    try:
+        with conf(spark, "spark.sql.legacy.execution.pythonUDTF.pandas.conversion.enabled", "true"):
+            golden.check_df(spark.sql(query), ordered=False)
+    finally:
+        spark.catalog.dropTempView("legacy_input")

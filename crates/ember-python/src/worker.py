@@ -313,9 +313,15 @@ def compile_udtf(header, command, runner_conf):
     if eval_type == PythonEvalType.SQL_TABLE_UDF:
         func = pickled_udtf(func, _parse_datatype_json_string(udtf["return_type"]), eval_conf.input_type, runner_conf)
     passed = udtf.get("passed_through", 0)
+    # The hidden sort keys after the arguments are not the function's.
+    width = passed + len(eval_conf.input_type.fields)
+
+    def arguments(batches):
+        return [b.select(list(range(width))) if b.num_columns > width else b for b in batches]
+
     if passed:
-        return lambda inputs, _: lateral_rows(func, inputs[0], passed)
-    return lambda inputs, _: unwrap(func(0, iter(inputs[0])))
+        return lambda inputs, _: lateral_rows(func, arguments(inputs[0]), passed)
+    return lambda inputs, _: unwrap(func(0, iter(arguments(inputs[0]))))
 
 
 def pickled_udtf(mapper, return_type, input_type, runner_conf):
