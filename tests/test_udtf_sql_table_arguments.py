@@ -201,3 +201,23 @@ def test_partitioned_table_argument_with_the_legacy_pandas_conversion(spark, gol
             golden.check_df(spark.sql(query), ordered=False)
     finally:
         spark.catalog.dropTempView("legacy_input")
+
+
+def test_named_argument_after_a_partitioned_table_argument(spark, golden):
+    @udtf(returnType="k int, last int, label string")
+    class Last:
+        def __init__(self):
+            self.key, self.last, self.label = None, None, None
+
+        def eval(self, row, label):
+            self.key, self.last, self.label = row["k"], row["v"], label
+
+        def terminate(self):
+            yield self.key, self.last, self.label
+
+    spark.udtf.register("last_of", Last)
+    query = """
+        WITH t AS (SELECT id % 3 AS k, id AS v FROM range(9))
+        SELECT * FROM last_of(TABLE(t) PARTITION BY k ORDER BY v DESC, label => 'x')
+    """
+    golden.check_df(spark.sql(query), ordered=False)
