@@ -56,3 +56,13 @@ def test_udf_in_a_window_partitioning(spark, golden):
     parity = udf(lambda v: v % 2, "long")
     window = Window.partitionBy(parity("id")).orderBy(F.col("id").desc())
     golden.check_df(spark.range(6).select("id", F.row_number().over(window).alias("r")).orderBy("id"))
+
+
+def test_non_deterministic_udf_in_an_aggregate_is_refused(spark, golden):
+    import random
+
+    noise = udf(lambda: int(100 * random.random()), "int").asNondeterministic()
+    df = spark.range(10)
+    golden.check_error(lambda: df.groupBy("id").agg(F.sum(noise())).collect(), name="grouped")
+    golden.check_error(lambda: df.agg(F.max(noise() + 1)).collect(), name="whole")
+    golden.check_error(lambda: df.select(F.sum(noise())).collect(), name="select")

@@ -61,6 +61,7 @@ mod plan;
 mod select_aggregate;
 mod sketch_functions;
 mod source;
+mod nondeterministic_aggregates;
 mod python_data_source;
 mod python_data_source_filters;
 mod python_udf;

@@ -848,6 +848,7 @@ impl<'a> Planner<'a> {
         generated_names: &[bool],
     ) -> Result<LogicalPlan> {
         use datafusion::common::tree_node::{Transformed, TreeNode};
+        crate::nondeterministic_aggregates::check_aggregate_arguments(&outputs)?;
         let mut aggregates: Vec<Expr> = Vec::new();
         for (expr, _) in &outputs {
             for found in datafusion::logical_expr::utils::find_aggregate_exprs(std::iter::once(expr)) {
