@@ -66,3 +66,17 @@ def test_non_deterministic_udf_in_an_aggregate_is_refused(spark, golden):
     golden.check_error(lambda: df.groupBy("id").agg(F.sum(noise())).collect(), name="grouped")
     golden.check_error(lambda: df.agg(F.max(noise() + 1)).collect(), name="whole")
     golden.check_error(lambda: df.select(F.sum(noise())).collect(), name="select")
+
+
+def test_udf_reading_both_sides_in_an_outer_join_condition_is_refused(spark, golden):
+    from pyspark.sql import Row
+    from pyspark.sql.types import BooleanType
+
+    left = spark.createDataFrame([Row(a=1, a1=1), Row(a=2, a1=2)])
+    right = spark.createDataFrame([Row(b=1, b1=1), Row(b=1, b1=3)])
+    same = udf(lambda a, b: a == b, BooleanType())
+    one = udf(lambda a: a == 1, BooleanType())
+    for how in ["left", "full", "leftsemi"]:
+        golden.check_error(lambda: left.join(right, [same("a", "b"), left.a1 == right.b1], how).collect(), name=how)
+    golden.check_df(left.join(right, [one("a"), left.a1 == right.b1], "left"), name="one_side", ordered=False)
+    golden.check_df(left.join(right, same("a", "b")), name="inner", ordered=False)

@@ -65,6 +65,7 @@ mod nondeterministic_aggregates;
 mod python_data_source;
 mod python_data_source_filters;
 mod python_udf;
+mod python_udf_joins;
 mod repartition;
 mod python_udtf;
 mod recursive_cte;

@@ -932,6 +932,7 @@ impl<'a> Planner<'a> {
             }
             None => None,
         };
+        crate::python_udf_joins::check_join_condition(join_type, condition.as_ref(), &left, &right)?;
         let explicit_cross = join.join_type == SparkJoin::Cross as i32;
         crate::cartesian::check_implicit_cartesian(
             self.config.cross_join_enabled,
