@@ -80,3 +80,16 @@ def test_udf_reading_both_sides_in_an_outer_join_condition_is_refused(spark, gol
         golden.check_error(lambda: left.join(right, [same("a", "b"), left.a1 == right.b1], how).collect(), name=how)
     golden.check_df(left.join(right, [one("a"), left.a1 == right.b1], "left"), name="one_side", ordered=False)
     golden.check_df(left.join(right, same("a", "b")), name="inner", ordered=False)
+
+
+def test_grouped_aggregate_udf_with_named_arguments(spark, golden):
+    @pandas_udf("double")
+    def weighted_mean(v: pd.Series, w: pd.Series) -> float:
+        return float((v * w).sum() / w.sum())
+
+    df = spark.createDataFrame([(1, 1.0, 1.0), (1, 3.0, 3.0), (2, 5.0, 1.0)], "id int, v double, w double")
+    golden.check_df(df.groupBy("id").agg(weighted_mean(w=df.w, v=df.v).alias("m")).orderBy("id"), name="grouped")
+    window = Window.partitionBy("id")
+    golden.check_df(df.select("id", "v", weighted_mean(v=df.v, w=df.w).over(window).alias("m")).orderBy("id", "v"), name="window")
+    spark.udf.register("weighted_mean", weighted_mean)
+    golden.check_df(spark.sql("SELECT weighted_mean(w => 2.0D, v => v) AS m FROM VALUES (1.0D), (3.0D) AS t(v)"), name="sql")
