@@ -93,3 +93,22 @@ def test_grouped_aggregate_udf_with_named_arguments(spark, golden):
     golden.check_df(df.select("id", "v", weighted_mean(v=df.v, w=df.w).over(window).alias("m")).orderBy("id", "v"), name="window")
     spark.udf.register("weighted_mean", weighted_mean)
     golden.check_df(spark.sql("SELECT weighted_mean(w => 2.0D, v => v) AS m FROM VALUES (1.0D), (3.0D) AS t(v)"), name="sql")
+
+
+def test_traceback_with_locals(spark, golden):
+    from conftest import conf
+
+    @udf("int")
+    def fails(a):
+        local_marker = a + 1
+        if local_marker:
+            raise ValueError("boom")
+        return local_marker
+
+    with conf(spark, "spark.sql.execution.pyspark.udf.tracebackWithLocals.enabled", "true"):
+        try:
+            spark.range(1).select(fails("id")).collect()
+            raise AssertionError("expected an error")
+        except Exception as exc:  # noqa: BLE001 - the client's exception is checked
+            golden.check("has_locals", "local_marker = 1" in str(exc))
+            golden.check("last_line", [line for line in str(exc).rstrip().split("\n") if "SQLSTATE" not in line][-1])

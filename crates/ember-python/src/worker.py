@@ -232,7 +232,22 @@ def format_exception(e):
     if simplified is not None:
         tb = simplified
         e.__cause__ = None
-    return "".join(traceback.TracebackException(type(e), e, tb, compact=True).format())
+    capture_locals = bool(os.environ.get(_WITH_LOCALS, False))
+    return "".join(traceback.TracebackException(type(e), e, tb, compact=True, capture_locals=capture_locals).format())
+
+
+# The environment variable with which pyspark's own error formatting (and
+# this worker's) lists each frame's local variables, as Spark's JVM sets it
+# for its workers when the session asks for it.
+_WITH_LOCALS = "SPARK_TRACEBACK_WITH_LOCALS"
+
+
+def traceback_settings(runner_conf):
+    """Sets `_WITH_LOCALS` for this request from the session's setting."""
+    if str(runner_conf.get("spark.sql.execution.pyspark.udf.tracebackWithLocals.enabled", "")).lower() == "true":
+        os.environ[_WITH_LOCALS] = "1"
+    else:
+        os.environ.pop(_WITH_LOCALS, None)
 
 
 def compile_request(header, commands):
@@ -776,6 +791,7 @@ def main():
             header = json.loads(read_frame(stdin))
         except EOFError:
             return
+        traceback_settings(header.get("runner_conf", {}))
         commands = [read_frame(stdin) for _ in header["udfs"]]
         inputs = [read_frame(stdin) for _ in range(header.get("inputs", 1))]
         try:
