@@ -254,7 +254,7 @@ impl<'a> Planner<'a> {
             RelType::Project(project) => self.plan_select(project)?,
             RelType::Filter(filter) => match self.filter_as_join_condition(filter) {
                 Some(joined) => joined,
-                None => {
+                None => if let Some(read) = self.python_data_source_filter(filter)? { read } else {
                     let condition = filter
                         .condition
                         .as_ref()
@@ -852,6 +852,7 @@ impl<'a> Planner<'a> {
         generated_names: &[bool],
     ) -> Result<LogicalPlan> {
         use datafusion::common::tree_node::{Transformed, TreeNode};
+        crate::nondeterministic_aggregates::check_aggregate_arguments(&outputs)?;
         let mut aggregates: Vec<Expr> = Vec::new();
         for (expr, _) in &outputs {
             for found in datafusion::logical_expr::utils::find_aggregate_exprs(std::iter::once(expr)) {
@@ -935,6 +936,7 @@ impl<'a> Planner<'a> {
             }
             None => None,
         };
+        crate::python_udf_joins::check_join_condition(join_type, condition.as_ref(), &left, &right)?;
         let explicit_cross = join.join_type == SparkJoin::Cross as i32;
         crate::cartesian::check_implicit_cartesian(
             self.config.cross_join_enabled,

@@ -804,6 +804,7 @@ fn table_with_joins(preceding: Option<connect::Relation>, table: &ast::TableWith
             other => return Err(SparkError::unsupported(format!("join {other:?}"))),
         };
         if lateral::is_lateral(&j.relation) {
+            lateral::check_join_type(join_type)?;
             let condition = match constraint {
                 Some(ast::JoinConstraint::On(on)) => Some(expression(on)?),
                 Some(ast::JoinConstraint::Using(_)) => return Err(SparkError::unsupported("LATERAL joins with USING")),
