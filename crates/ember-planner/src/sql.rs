@@ -819,6 +819,13 @@ fn table_with_joins(preceding: Option<connect::Relation>, table: &ast::TableWith
                 }
                 j
             }
+            Some(ast::JoinConstraint::Natural) => {
+                let mut j = join(relation, right, join_type, None);
+                if let Some(RelType::Join(join)) = &mut j.rel_type {
+                    join.using_columns = vec![crate::natural_join::NATURAL.to_string()];
+                }
+                j
+            }
             _ => join(relation, right, join_type, None),
         };
     }
@@ -842,7 +849,7 @@ fn table_factor(factor: &ast::TableFactor) -> Result<connect::Relation> {
         other => return Err(SparkError::unsupported(format!("FROM {other}"))),
     };
     let relation = match factor {
-        ast::TableFactor::Table { sample: Some(kind), .. } | ast::TableFactor::Derived { sample: Some(kind), .. } => sample::sampled(relation, kind)?,
+        ast::TableFactor::Table { sample: Some(kind), .. } | ast::TableFactor::Derived { sample: Some(kind), .. } => sample::sampled(relation, kind, table_alias.is_some())?,
         _ => relation,
     };
     Ok(match table_alias {

@@ -60,7 +60,38 @@ pub struct Insert {
     pub partition: Vec<(String, Option<String>)>,
     /// An explicit column list.
     pub columns: Vec<String>,
+    /// `BY NAME`: the query's columns are matched to the table's by name.
+    pub by_name: bool,
     pub query: connect::Relation,
+}
+
+/// A partition spec: `(p = 'x', q)`, a value for each column given one.
+pub type PartitionSpec = Vec<(String, Option<String>)>;
+
+/// `CREATE VIEW`'s definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateView {
+    pub name: ObjectName,
+    pub or_replace: bool,
+    pub if_not_exists: bool,
+    /// `(name [COMMENT 'c'], …)`.
+    pub columns: Vec<(String, Option<String>)>,
+    pub comment: Option<String>,
+    pub properties: Properties,
+    pub text: String,
+    /// The positions of the query's output columns that are expressions
+    /// without an alias (a persistent view needs one).
+    pub unaliased: Vec<usize>,
+    pub query: connect::Relation,
+}
+
+/// What `ALTER VIEW` changes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ViewChange {
+    /// `AS query`.
+    Query { text: String, unaliased: Vec<usize>, query: connect::Relation },
+    SetProperties(Properties),
+    UnsetProperties { keys: Vec<String>, if_exists: bool },
 }
 
 /// A catalog command.
@@ -81,19 +112,24 @@ pub enum Command {
     RenameTable { from: ObjectName, to: ObjectName },
     AddColumns { name: ObjectName, columns: String },
     SetTableProperties { name: ObjectName, properties: Properties },
+    /// `ALTER TABLE name UNSET TBLPROPERTIES [IF EXISTS] (keys)`.
+    UnsetTableProperties { name: ObjectName, keys: Vec<String>, if_exists: bool },
+    AlterView { name: ObjectName, change: ViewChange },
     /// An `ALTER TABLE` form Spark's session catalog rejects for its tables
     /// (`RENAME COLUMN`, `DROP COLUMN(S)`), named as Spark names it.
     UnsupportedTableOperation { name: ObjectName, operation: &'static str },
-    AddPartitions { name: ObjectName, if_not_exists: bool, partitions: Vec<Vec<(String, Option<String>)>> },
+    /// `ALTER TABLE name ADD [IF NOT EXISTS] PARTITION (spec) [LOCATION 'path'] …`.
+    AddPartitions { name: ObjectName, if_not_exists: bool, partitions: Vec<(PartitionSpec, Option<String>)> },
     DropPartitions { name: ObjectName, if_exists: bool, partitions: Vec<Vec<(String, Option<String>)>> },
-    /// `MSCK REPAIR TABLE` or (`recover`) `ALTER TABLE … RECOVER PARTITIONS`.
-    RepairTable { name: ObjectName, recover: bool },
+    /// `MSCK REPAIR TABLE [ADD|DROP|SYNC PARTITIONS]` or (`recover`) `ALTER
+    /// TABLE … RECOVER PARTITIONS`; `drop_missing` for `DROP` and `SYNC`.
+    RepairTable { name: ObjectName, recover: bool, drop_missing: bool },
     RefreshTable { name: ObjectName },
     /// `ANALYZE TABLE name COMPUTE STATISTICS [NOSCAN | FOR COLUMNS … | FOR ALL COLUMNS]`.
     AnalyzeTable { name: ObjectName },
     ShowTables { database: Option<String>, pattern: Option<String> },
     ShowColumns { table: ObjectName, database: Option<String> },
-    ShowPartitions { table: ObjectName },
+    ShowPartitions { table: ObjectName, partition: Option<PartitionSpec> },
     ShowTableProperties { table: ObjectName, key: Option<String> },
     ShowCreateTable { table: ObjectName },
     DescribeTable { table: ObjectName, extended: bool, column: Option<String> },
@@ -101,9 +137,9 @@ pub enum Command {
     DescribeQuery { query: connect::Relation },
     /// `EXPLAIN [EXTENDED|FORMATTED|COST|CODEGEN] query`: the mode's upper-case word, if given.
     Explain { mode: Option<String>, query: connect::Relation },
-    /// `CREATE [OR REPLACE] VIEW [IF NOT EXISTS] name [(columns)] AS query`: a
-    /// persistent view, stored with its query text.
-    CreateView { name: ObjectName, or_replace: bool, if_not_exists: bool, columns: Vec<String>, text: String, query: connect::Relation },
+    /// `CREATE [OR REPLACE] VIEW [IF NOT EXISTS] name [(columns)] [COMMENT]
+    /// [TBLPROPERTIES] AS query`: a persistent view, stored with its query text.
+    CreateView(CreateView),
     /// `CREATE [OR REPLACE] GLOBAL TEMP[ORARY] VIEW name AS query`.
     CreateGlobalTempView { name: String, or_replace: bool, query: connect::Relation },
     /// `DROP VIEW [IF EXISTS] name`: temporary, global temporary or persistent.
@@ -213,16 +249,20 @@ impl Cursor<'_> {
                 let if_not_exists = self.words(&["IF", "NOT", "EXISTS"]);
                 let name = self.object_name()?;
                 let columns = if self.parser.peek_token().token == Token::LParen { self.view_columns()? } else { Vec::new() };
-                while self.word("COMMENT") || self.word("TBLPROPERTIES") {
-                    if self.parser.peek_token().token == Token::LParen {
-                        self.properties()?;
+                let (mut comment, mut properties) = (None, Vec::new());
+                loop {
+                    if self.word("COMMENT") {
+                        comment = Some(self.string()?);
+                    } else if self.word("TBLPROPERTIES") {
+                        properties = self.properties()?;
                     } else {
-                        self.string()?;
+                        break;
                     }
                 }
                 self.expect_word("AS")?;
                 let text = self.text_from_here();
-                Command::CreateView { name, or_replace, if_not_exists, columns, text, query: self.query()? }
+                let (unaliased, query) = self.view_query()?;
+                Command::CreateView(CreateView { name, or_replace, if_not_exists, columns, comment, properties, text, unaliased, query })
             }
             ("DROP", "FUNCTION" | "TEMPORARY") if second == "FUNCTION" || third == "FUNCTION" => {
                 self.skip(1);
@@ -329,14 +369,35 @@ impl Cursor<'_> {
                 self.skip(2);
                 self.alter_table()?
             }
+            ("ALTER", "VIEW") => {
+                self.skip(2);
+                let name = self.object_name()?;
+                let change = if self.word("AS") {
+                    let text = self.text_from_here();
+                    let (unaliased, query) = self.view_query()?;
+                    ViewChange::Query { text, unaliased, query }
+                } else if self.words(&["SET", "TBLPROPERTIES"]) {
+                    ViewChange::SetProperties(self.properties()?)
+                } else {
+                    self.expect_word("UNSET")?;
+                    self.expect_word("TBLPROPERTIES")?;
+                    let if_exists = self.words(&["IF", "EXISTS"]);
+                    ViewChange::UnsetProperties { keys: self.property_keys()?, if_exists }
+                };
+                Command::AlterView { name, change }
+            }
             ("MSCK", "REPAIR") => {
                 self.skip(2);
                 self.expect_word("TABLE")?;
                 let name = self.object_name()?;
-                if self.word("ADD") || self.word("DROP") || self.word("SYNC") {
+                let mut drop_missing = false;
+                if self.word("ADD") || {
+                    drop_missing = self.word("DROP") || self.word("SYNC");
+                    drop_missing
+                } {
                     self.expect_word("PARTITIONS")?;
                 }
-                Command::RepairTable { name, recover: false }
+                Command::RepairTable { name, recover: false, drop_missing }
             }
             ("ANALYZE", "TABLE") => {
                 self.skip(2);
@@ -366,7 +427,9 @@ impl Cursor<'_> {
             }
             ("SHOW", "PARTITIONS") => {
                 self.skip(2);
-                Command::ShowPartitions { table: self.object_name()? }
+                let table = self.object_name()?;
+                let partition = if self.word("PARTITION") { Some(self.partition_spec()?) } else { None };
+                Command::ShowPartitions { table, partition }
             }
             ("SHOW", "TBLPROPERTIES") => {
                 self.skip(2);
@@ -417,14 +480,13 @@ impl Cursor<'_> {
     }
 
     /// `(name [COMMENT '…'], …)` of a view.
-    fn view_columns(&mut self) -> Result<Vec<String>> {
+    fn view_columns(&mut self) -> Result<Vec<(String, Option<String>)>> {
         self.expect(&Token::LParen)?;
         let mut names = Vec::new();
         loop {
-            names.push(self.identifier()?);
-            if self.word("COMMENT") {
-                self.string()?;
-            }
+            let name = self.identifier()?;
+            let comment = if self.word("COMMENT") { Some(self.string()?) } else { None };
+            names.push((name, comment));
             if !self.parser.consume_token(&Token::Comma) {
                 break;
             }
@@ -506,6 +568,7 @@ impl Cursor<'_> {
         let table = self.object_name()?;
         let partition = if self.word("PARTITION") { self.partition_spec()? } else { Vec::new() };
         self.words(&["IF", "NOT", "EXISTS"]);
+        let by_name = self.words(&["BY", "NAME"]);
         // `(a, b)` is a column list unless it starts the query (`(SELECT …)`).
         let columns = if self.parser.peek_token().token == Token::LParen
             && !matches!(self.peek_word(1).as_str(), "SELECT" | "WITH" | "VALUES" | "FROM")
@@ -515,7 +578,7 @@ impl Cursor<'_> {
             Vec::new()
         };
         let query = self.query()?;
-        Ok(Insert { table, overwrite, partition, columns, query })
+        Ok(Insert { table, overwrite, partition, columns, by_name, query })
     }
 
     fn alter_table(&mut self) -> Result<Command> {
@@ -530,6 +593,10 @@ impl Cursor<'_> {
         if self.words(&["SET", "TBLPROPERTIES"]) {
             return Ok(Command::SetTableProperties { name, properties: self.properties()? });
         }
+        if self.words(&["UNSET", "TBLPROPERTIES"]) {
+            let if_exists = self.words(&["IF", "EXISTS"]);
+            return Ok(Command::UnsetTableProperties { name, keys: self.property_keys()?, if_exists });
+        }
         if self.words(&["RENAME", "COLUMN"]) {
             self.rest_text();
             return Ok(Command::UnsupportedTableOperation { name, operation: "RENAME COLUMN" });
@@ -542,10 +609,9 @@ impl Cursor<'_> {
             let if_not_exists = self.words(&["IF", "NOT", "EXISTS"]);
             let mut partitions = Vec::new();
             while self.word("PARTITION") {
-                partitions.push(self.partition_spec()?);
-                if self.word("LOCATION") {
-                    return Err(SparkError::unsupported("ALTER TABLE ADD PARTITION … LOCATION"));
-                }
+                let spec = self.partition_spec()?;
+                let location = if self.word("LOCATION") { Some(self.string()?) } else { None };
+                partitions.push((spec, location));
             }
             return Ok(Command::AddPartitions { name, if_not_exists, partitions });
         }
@@ -560,7 +626,7 @@ impl Cursor<'_> {
             return Ok(Command::DropPartitions { name, if_exists, partitions });
         }
         if self.words(&["RECOVER", "PARTITIONS"]) {
-            return Ok(Command::RepairTable { name, recover: true });
+            return Ok(Command::RepairTable { name, recover: true, drop_missing: false });
         }
         Err(SparkError::unsupported(format!("ALTER TABLE … {}", self.rest_text())))
     }
@@ -679,6 +745,17 @@ impl Cursor<'_> {
         }
     }
 
+    /// `(key, …)` of `UNSET TBLPROPERTIES`.
+    fn property_keys(&mut self) -> Result<Vec<String>> {
+        self.expect(&Token::LParen)?;
+        let mut keys = vec![self.property_key()?];
+        while self.parser.consume_token(&Token::Comma) {
+            keys.push(self.property_key()?);
+        }
+        self.expect(&Token::RParen)?;
+        Ok(keys)
+    }
+
     /// `(key [=] value, …)`.
     fn properties(&mut self) -> Result<Properties> {
         self.expect(&Token::LParen)?;
@@ -754,6 +831,30 @@ impl Cursor<'_> {
         let query = self.parser.parse_query().map_err(|e| parse_error(&e))?;
         translate_query(&query, self.markers.take().unwrap_or_default())
     }
+
+    /// A view's query, with the positions of its unaliased expression columns.
+    fn view_query(&mut self) -> Result<(Vec<usize>, connect::Relation)> {
+        let query = self.parser.parse_query().map_err(|e| parse_error(&e))?;
+        let unaliased = unaliased_columns(&query);
+        Ok((unaliased, translate_query(&query, self.markers.take().unwrap_or_default())?))
+    }
+}
+
+/// The positions of a query's output columns that are computed expressions
+/// without an alias; none when a `*` makes positions unknowable.
+fn unaliased_columns(query: &datafusion::sql::sqlparser::ast::Query) -> Vec<usize> {
+    use datafusion::sql::sqlparser::ast::{Expr, SelectItem, SetExpr};
+    let SetExpr::Select(select) = query.body.as_ref() else { return Vec::new() };
+    if select.projection.iter().any(|item| !matches!(item, SelectItem::UnnamedExpr(_) | SelectItem::ExprWithAlias { .. })) {
+        return Vec::new();
+    }
+    select
+        .projection
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| matches!(item, SelectItem::UnnamedExpr(e) if !matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_))))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// The byte offset in `sql` of a token location (1-based line and column,
@@ -832,20 +933,40 @@ mod tests {
         assert_eq!(insert.columns, ["a", "b"]);
         let Command::Insert(insert) = command("INSERT INTO t (SELECT 1)") else { panic!("not an INSERT") };
         assert!(insert.columns.is_empty());
+        let Command::Insert(insert) = command("INSERT INTO t BY NAME SELECT 1 AS a") else { panic!("not an INSERT") };
+        assert!(insert.by_name);
     }
 
     #[test]
     fn views_keep_their_text() {
-        let Command::CreateView { name, columns, text, .. } = command("CREATE OR REPLACE VIEW db.v (x COMMENT 'c', y) AS SELECT 1, 2;") else {
+        let Command::CreateView(view) = command("CREATE OR REPLACE VIEW db.v (x COMMENT 'c', y) COMMENT 'v' TBLPROPERTIES ('k' = 'v') AS SELECT 1, a, a + 1 AS b, a + 2;") else {
             panic!("not a CREATE VIEW")
         };
-        assert_eq!(name, ["db", "v"]);
-        assert_eq!(columns, ["x", "y"]);
-        assert_eq!(text, "SELECT 1, 2");
+        assert_eq!(view.name, ["db", "v"]);
+        assert_eq!(view.columns, [("x".to_string(), Some("c".to_string())), ("y".to_string(), None)]);
+        assert_eq!((view.comment.as_deref(), view.properties.len()), (Some("v"), 1));
+        assert_eq!(view.text, "SELECT 1, a, a + 1 AS b, a + 2");
+        assert_eq!(view.unaliased, [0, 3]);
+        assert!(matches!(command("ALTER VIEW v AS SELECT 1 AS one"), Command::AlterView { change: ViewChange::Query { .. }, .. }));
+        assert!(matches!(
+            command("ALTER VIEW v UNSET TBLPROPERTIES IF EXISTS ('a', b.c)"),
+            Command::AlterView { change: ViewChange::UnsetProperties { if_exists: true, keys }, .. } if keys == ["a", "b.c"]
+        ));
         assert!(matches!(command("CREATE GLOBAL TEMP VIEW g AS SELECT 1"), Command::CreateGlobalTempView { .. }));
         assert!(matches!(command("DESC QUERY SELECT 1"), Command::DescribeQuery { .. }));
         assert!(matches!(command("EXPLAIN FORMATTED SELECT 1"), Command::Explain { mode: Some(m), .. } if m == "FORMATTED"));
         assert!(matches!(command("EXPLAIN SELECT 1"), Command::Explain { mode: None, .. }));
+    }
+
+    #[test]
+    fn partitions_at_locations() {
+        let Command::AddPartitions { partitions, .. } = command("ALTER TABLE t ADD PARTITION (p = 1) LOCATION '/x' PARTITION (p = 2)") else {
+            panic!("not ADD PARTITION")
+        };
+        assert_eq!(partitions[0], (vec![("p".to_string(), Some("1".to_string()))], Some("/x".to_string())));
+        assert_eq!(partitions[1].1, None);
+        assert!(matches!(command("MSCK REPAIR TABLE t SYNC PARTITIONS"), Command::RepairTable { drop_missing: true, .. }));
+        assert!(matches!(command("SHOW PARTITIONS t PARTITION (p = 1)"), Command::ShowPartitions { partition: Some(_), .. }));
     }
 
     #[test]

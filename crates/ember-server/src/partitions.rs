@@ -1,0 +1,375 @@
+//! A partitioned table's partitions: folders `p=x/q=1` under its location,
+//! plus partitions at locations of their own (`ALTER TABLE … ADD PARTITION
+//! … LOCATION`), which the catalog keeps in the table's definition. The
+//! commands that list, add, drop and repair them, and the reads of the
+//! partitions kept elsewhere.
+
+use std::path::Path;
+
+use ember_catalog::{Table, TableKind, errors as catalog_errors};
+use ember_planner::error::quote_identifier;
+use ember_planner::sql::commands::PartitionSpec;
+use ember_planner::{ErrorKind, SparkError};
+use ember_protocol::connect::{self, expression::ExprType, relation::RelType};
+use ember_sources::partition::{DEFAULT_PARTITION_NAME, folder, unescape_path_name};
+
+use crate::session::Session;
+use crate::tables::{schema_json, table_fields};
+
+/// Every partition of `table` as Spark lists them (`p=x/q=1`), sorted.
+pub fn all(table: &Table) -> Vec<String> {
+    let mut found = Vec::new();
+    list_folders(Path::new(&table.location), table.partition_columns.len(), "", &mut found);
+    found.extend(table.partition_locations.keys().cloned());
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// `SHOW PARTITIONS t [PARTITION (spec)]`: the partitions the (partial) spec selects.
+pub fn show(table: &Table, spec: Option<&PartitionSpec>) -> Result<Vec<String>, SparkError> {
+    if table.partition_columns.is_empty() {
+        let name = catalog_errors::qualified_table(&table.database, &table.name);
+        return Err(SparkError::new(
+            ErrorKind::Analysis,
+            "INVALID_PARTITION_OPERATION.PARTITION_SCHEMA_IS_EMPTY",
+            "42601",
+            format!("The partition command is invalid. Table {name} is not partitioned."),
+            &[("name", name.clone())],
+        ));
+    }
+    let Some(spec) = spec else { return Ok(all(table)) };
+    let segments = spec_segments(table, spec)?;
+    Ok(all(table).into_iter().filter(|path| segments.iter().all(|s| path.split('/').any(|part| part == s))).collect())
+}
+
+/// The folder names (`p=x`) a spec gives, in the table's partition order;
+/// `PARTITIONS_NOT_FOUND` for a column that is not a partition column.
+fn spec_segments(table: &Table, spec: &PartitionSpec) -> Result<Vec<String>, SparkError> {
+    let unknown: Vec<String> =
+        spec.iter().filter(|(c, _)| !table.partition_columns.iter().any(|p| p.eq_ignore_ascii_case(c))).map(|(c, _)| quote_identifier(c)).collect();
+    if !unknown.is_empty() {
+        return Err(not_found(&unknown.join(", "), catalog_errors::qualified_table(&table.database, &table.name)));
+    }
+    Ok(table
+        .partition_columns
+        .iter()
+        .filter_map(|column| {
+            let (_, value) = spec.iter().find(|(c, _)| c.eq_ignore_ascii_case(column))?;
+            Some(folder(column, value.as_deref()))
+        })
+        .collect())
+}
+
+/// The path (`p=x/q=1`) of the one partition a full spec names; Spark's
+/// `_LEGACY_ERROR_TEMP_1232` when the spec does not name every partition column.
+fn full_path(table: &Table, spec: &PartitionSpec) -> Result<String, SparkError> {
+    let segments = spec_segments(table, spec)?;
+    if segments.len() != table.partition_columns.len() || spec.len() != segments.len() {
+        let keys = spec.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", ");
+        let columns = table.partition_columns.join(", ");
+        let name = catalog_errors::qualified_table(&table.database, &table.name);
+        return Err(SparkError::new(
+            ErrorKind::Analysis,
+            "_LEGACY_ERROR_TEMP_1232",
+            "",
+            format!("Partition spec is invalid. The spec ({keys}) must match the partition spec ({columns}) defined in table '{name}'."),
+            &[("specKeys", keys.clone()), ("partitionColumnNames", columns.clone()), ("tableName", name.clone())],
+        ));
+    }
+    Ok(segments.join("/"))
+}
+
+/// `PARTITION (`p` = x, `q` = 1)`, as Spark names a partition in its errors.
+fn described(table: &Table, spec: &PartitionSpec) -> String {
+    let values: Vec<String> = table
+        .partition_columns
+        .iter()
+        .filter_map(|column| {
+            let (_, value) = spec.iter().find(|(c, _)| c.eq_ignore_ascii_case(column))?;
+            Some(format!("{} = {}", quote_identifier(column), value.as_deref().unwrap_or("null")))
+        })
+        .collect();
+    format!("PARTITION ({})", values.join(", "))
+}
+
+/// Spark's `` `db`.`t` `` of partition errors.
+fn short_name(table: &Table) -> String {
+    format!("{}.{}", quote_identifier(&table.database), quote_identifier(&table.name))
+}
+
+fn exists(table: &Table, path: &str) -> bool {
+    table.partition_locations.contains_key(path) || Path::new(&table.location).join(path).is_dir()
+}
+
+/// `ALTER TABLE … ADD [IF NOT EXISTS] PARTITION (spec) [LOCATION 'path'] …`:
+/// all or none are added.
+pub fn add(session: &Session, mut table: Table, partitions: &[(PartitionSpec, Option<String>)], if_not_exists: bool) -> Result<(), SparkError> {
+    let mut added = Vec::new();
+    for (spec, location) in partitions {
+        let path = full_path(&table, spec)?;
+        if exists(&table, &path) {
+            if if_not_exists {
+                continue;
+            }
+            return Err(SparkError::new(
+                ErrorKind::Analysis,
+                "PARTITIONS_ALREADY_EXIST",
+                "428FT",
+                format!("Cannot ADD or RENAME TO partition(s) {} in table {} because they already exist. Choose a different name, drop the existing partition, or add the IF NOT EXISTS clause to tolerate a pre-existing partition.", described(&table, spec), short_name(&table)),
+                &[("partitionList", described(&table, spec)), ("tableName", short_name(&table))],
+            ));
+        }
+        let location = match location {
+            Some(location) => Some(ember_sources::paths::local_path(location)?.display().to_string()),
+            None => None,
+        };
+        added.push((path, location));
+    }
+    let mut relocated = false;
+    for (path, location) in added {
+        let folder = location.clone().unwrap_or_else(|| Path::new(&table.location).join(&path).display().to_string());
+        std::fs::create_dir_all(&folder).map_err(|e| ember_sources::errors::io(&folder, e))?;
+        if let Some(location) = location {
+            table.partition_locations.insert(path, location);
+            relocated = true;
+        }
+    }
+    if relocated {
+        session.warehouse.update_table(&table)?;
+    }
+    Ok(())
+}
+
+/// `ALTER TABLE … DROP [IF EXISTS] PARTITION (spec), …`: a managed table's
+/// partition data goes too, wherever it is.
+pub fn drop(session: &Session, mut table: Table, partitions: &[PartitionSpec], if_exists: bool) -> Result<(), SparkError> {
+    let mut paths = Vec::new();
+    for spec in partitions {
+        let found = full_path(&table, spec).ok().filter(|path| exists(&table, path));
+        match found {
+            Some(path) => paths.push(path),
+            None if if_exists => {}
+            None => {
+                spec_segments(&table, spec)?;
+                return Err(not_found(&described(&table, spec), short_name(&table)));
+            }
+        }
+    }
+    let mut relocated = false;
+    for path in paths {
+        match table.partition_locations.remove(&path) {
+            Some(location) => {
+                relocated = true;
+                if table.kind == TableKind::Managed {
+                    let _ = std::fs::remove_dir_all(&location);
+                }
+            }
+            // A folder under the table's location is the partition itself.
+            None => {
+                let _ = std::fs::remove_dir_all(Path::new(&table.location).join(&path));
+            }
+        }
+    }
+    if relocated {
+        session.warehouse.update_table(&table)?;
+    }
+    Ok(())
+}
+
+/// `MSCK REPAIR TABLE … DROP|SYNC PARTITIONS`: forgets the partitions kept
+/// elsewhere whose folder is gone (folders under the table's location are
+/// listed on every read, so there is nothing to add).
+pub fn forget_missing(session: &Session, mut table: Table) -> Result<(), SparkError> {
+    let before = table.partition_locations.len();
+    table.partition_locations.retain(|_, location| Path::new(location).is_dir());
+    if table.partition_locations.len() != before {
+        session.warehouse.update_table(&table)?;
+    }
+    Ok(())
+}
+
+/// The folder an `INSERT` into the static partition `path` writes to: its
+/// own location if it has one.
+pub fn insert_folder(table: &Table, path: &str) -> Option<String> {
+    table.partition_locations.get(path).cloned()
+}
+
+/// `read` (the table's own folder) together with the partitions kept
+/// elsewhere, each read with its partition values as constant columns.
+pub fn with_located_partitions(table: &Table, read: connect::Relation) -> Result<connect::Relation, SparkError> {
+    let mut relation = read;
+    for (path, location) in &table.partition_locations {
+        let other = located_partition(table, path, location)?;
+        relation = rel(RelType::SetOp(Box::new(connect::SetOperation {
+            left_input: Some(Box::new(relation)),
+            right_input: Some(Box::new(other)),
+            set_op_type: connect::set_operation::SetOpType::Union as i32,
+            is_all: Some(true),
+            by_name: Some(false),
+            allow_missing_columns: None,
+        })));
+    }
+    Ok(relation)
+}
+
+/// One partition kept at `location`: its files with the data columns, plus
+/// the partition columns' values from `path` (`p=x/q=1`).
+fn located_partition(table: &Table, path: &str, location: &str) -> Result<connect::Relation, SparkError> {
+    let fields = table_fields(table)?;
+    let is_partition = |name: &str| table.partition_columns.iter().any(|p| p == name);
+    let data: arrow::datatypes::Fields = fields.iter().filter(|f| !is_partition(f.name())).cloned().collect();
+    let read = rel(RelType::Read(connect::Read {
+        is_streaming: false,
+        read_type: Some(connect::read::ReadType::DataSource(connect::read::DataSource {
+            format: Some(table.provider.clone()),
+            schema: Some(schema_json(&data)?),
+            options: table.options.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            paths: vec![location.to_string()],
+            predicates: Vec::new(),
+            source_name: None,
+        })),
+    }));
+    let values: Vec<(String, Option<String>)> = path
+        .split('/')
+        .filter_map(|segment| segment.split_once('='))
+        .map(|(key, value)| (unescape_path_name(key), (value != DEFAULT_PARTITION_NAME).then(|| unescape_path_name(value))))
+        .collect();
+    let mut expressions = Vec::new();
+    for field in fields.iter() {
+        let value = if is_partition(field.name()) {
+            let text = values.iter().find(|(k, _)| k.eq_ignore_ascii_case(field.name())).and_then(|(_, v)| v.clone());
+            let literal = match text {
+                Some(text) => connect::expression::literal::LiteralType::String(text),
+                None => connect::expression::literal::LiteralType::Null(connect::DataType::default()),
+            };
+            let literal = expr(ExprType::Literal(connect::expression::Literal { literal_type: Some(literal), ..Default::default() }));
+            let proto = ember_types::to_proto(field.data_type()).map_err(|e| SparkError::internal(e.to_string()))?;
+            expr(ExprType::Cast(Box::new(connect::expression::Cast {
+                expr: Some(Box::new(literal)),
+                cast_to_type: Some(connect::expression::cast::CastToType::Type(proto)),
+                ..Default::default()
+            })))
+        } else {
+            expr(ExprType::UnresolvedAttribute(connect::expression::UnresolvedAttribute {
+                unparsed_identifier: format!("`{}`", field.name().replace('`', "``")),
+                plan_id: None,
+                is_metadata_column: None,
+            }))
+        };
+        expressions.push(expr(ExprType::Alias(Box::new(connect::expression::Alias {
+            expr: Some(Box::new(value)),
+            name: vec![field.name().clone()],
+            metadata: None,
+        }))));
+    }
+    Ok(rel(RelType::Project(Box::new(connect::Project { input: Some(Box::new(read)), expressions }))))
+}
+
+fn rel(rel_type: RelType) -> connect::Relation {
+    connect::Relation { common: None, rel_type: Some(rel_type) }
+}
+
+fn expr(expr_type: ExprType) -> connect::Expression {
+    connect::Expression { common: None, expr_type: Some(expr_type) }
+}
+
+/// The folders of `table`'s partitions that `spec` (some or all of its
+/// partition columns) selects, with Spark's errors when it selects none.
+pub fn matching_folders(table: &Table, spec: &PartitionSpec) -> Result<Vec<String>, SparkError> {
+    if table.partition_columns.is_empty() {
+        let name = catalog_errors::qualified_table(&table.database, &table.name);
+        return Err(SparkError::new(
+            ErrorKind::Analysis,
+            "_LEGACY_ERROR_TEMP_1267",
+            "",
+            format!("Operation not allowed: TRUNCATE TABLE ... PARTITION is not supported for tables that are not partitioned: {name}."),
+            &[("tableIdentWithDB", name.clone())],
+        ));
+    }
+    let folders: Vec<String> = show(table, Some(spec))?
+        .into_iter()
+        .map(|path| table.partition_locations.get(&path).cloned().unwrap_or_else(|| Path::new(&table.location).join(path).display().to_string()))
+        .collect();
+    if folders.is_empty() {
+        return Err(not_found(&described(table, spec), short_name(table)));
+    }
+    Ok(folders)
+}
+
+/// `[PARTITIONS_NOT_FOUND]`.
+fn not_found(partition_list: &str, table_name: String) -> SparkError {
+    SparkError::new(
+        ErrorKind::Analysis,
+        "PARTITIONS_NOT_FOUND",
+        "428FT",
+        format!("The partition(s) {partition_list} cannot be found in table {table_name}."),
+        &[("partitionList", partition_list.to_string()), ("tableName", table_name.clone())],
+    )
+}
+
+/// `a=1/b=x` for every partition folder `depth` levels under `folder`.
+fn list_folders(folder: &Path, depth: usize, prefix: &str, found: &mut Vec<String>) {
+    if depth == 0 {
+        found.push(prefix.to_string());
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_dir() && name.contains('=') && !ember_sources::paths::is_hidden(&name) {
+            let next = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+            list_folders(&entry.path(), depth - 1, &next, found);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn table(location: &Path) -> Table {
+        Table {
+            database: "default".into(),
+            name: "t".into(),
+            kind: TableKind::Managed,
+            provider: "parquet".into(),
+            schema: r#"{"type":"struct","fields":[{"name":"a","type":"integer","nullable":true,"metadata":{}},{"name":"p","type":"string","nullable":true,"metadata":{}},{"name":"q","type":"integer","nullable":true,"metadata":{}}]}"#.into(),
+            partition_columns: vec!["p".into(), "q".into()],
+            bucket_spec: None,
+            location: location.display().to_string(),
+            options: BTreeMap::new(),
+            properties: BTreeMap::new(),
+            comment: None,
+            view_text: None,
+            view_query_columns: Vec::new(),
+            partition_locations: BTreeMap::from([("p=z/q=2".to_string(), "/elsewhere".to_string())]),
+            created_ms: 0,
+            version: 0,
+        }
+    }
+
+    fn spec(pairs: &[(&str, &str)]) -> PartitionSpec {
+        pairs.iter().map(|(k, v)| (k.to_string(), Some(v.to_string()))).collect()
+    }
+
+    #[test]
+    fn lists_folders_and_partitions_kept_elsewhere() {
+        let dir = std::env::temp_dir().join(format!("ember-partitions-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("p=x/q=1")).unwrap();
+        let t = table(&dir);
+        assert_eq!(all(&t), ["p=x/q=1", "p=z/q=2"]);
+        assert_eq!(show(&t, Some(&spec(&[("P", "z")]))).unwrap(), ["p=z/q=2"]);
+        assert_eq!(show(&t, Some(&spec(&[("r", "z")]))).unwrap_err().error_class, "PARTITIONS_NOT_FOUND");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_full_spec_names_one_partition() {
+        let t = table(Path::new("/w/t"));
+        assert_eq!(full_path(&t, &spec(&[("q", "1"), ("p", "a/b")])).unwrap(), "p=a%2Fb/q=1");
+        assert_eq!(full_path(&t, &spec(&[("p", "x")])).unwrap_err().error_class, "_LEGACY_ERROR_TEMP_1232");
+        assert_eq!(described(&t, &spec(&[("q", "1"), ("p", "x")])), "PARTITION (`p` = x, `q` = 1)");
+    }
+}

@@ -1,0 +1,95 @@
+"""Statement forms of issue 4 not covered elsewhere: SQL set operations with
+ALL/DISTINCT, every join type written in SQL, SELECT with all its clauses
+at once, Spark's literal forms, and spark.catalog.createExternalTable."""
+
+import pytest
+
+
+@pytest.fixture(scope="module", autouse=True)
+def views(spark):
+    spark.sql("CREATE OR REPLACE TEMP VIEW st_a AS SELECT * FROM VALUES (1, 'x'), (2, 'y'), (2, 'y'), (3, NULL) AS t(k, v)")
+    spark.sql("CREATE OR REPLACE TEMP VIEW st_b AS SELECT * FROM VALUES (2, 'y'), (3, NULL), (4, 'w') AS t(k, v)")
+    yield
+    spark.catalog.dropTempView("st_a")
+    spark.catalog.dropTempView("st_b")
+
+
+SET_OPERATIONS = {
+    "union": "SELECT * FROM st_a UNION SELECT * FROM st_b",
+    "union_distinct": "SELECT * FROM st_a UNION DISTINCT SELECT * FROM st_b",
+    "union_all": "SELECT * FROM st_a UNION ALL SELECT * FROM st_b",
+    "intersect": "SELECT * FROM st_a INTERSECT SELECT * FROM st_b",
+    "intersect_all": "SELECT * FROM st_a INTERSECT ALL SELECT * FROM st_a WHERE k > 1",
+    "except": "SELECT * FROM st_a EXCEPT SELECT * FROM st_b",
+    "except_all": "SELECT * FROM st_a EXCEPT ALL SELECT * FROM st_b",
+    "minus": "SELECT * FROM st_a MINUS SELECT * FROM st_b",
+    "chained_with_parentheses": "(SELECT k FROM st_a UNION ALL SELECT k FROM st_b) EXCEPT SELECT 4",
+}
+
+
+@pytest.mark.parametrize("case", sorted(SET_OPERATIONS))
+def test_set_operations(spark, golden, case):
+    golden.check_df(spark.sql(SET_OPERATIONS[case]), ordered=False)
+
+
+def test_set_operation_errors(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT k FROM st_a UNION SELECT k, v FROM st_b").collect(), "column_count")
+    golden.check_error(lambda: spark.sql("SELECT array(k) FROM st_a INTERSECT SELECT v FROM st_b").collect(), "incompatible_types")
+
+
+JOINS = {
+    "inner": "SELECT a.k, a.v, b.v AS w FROM st_a a JOIN st_b b ON a.k = b.k",
+    "left": "SELECT a.k, b.v FROM st_a a LEFT OUTER JOIN st_b b ON a.k = b.k",
+    "right": "SELECT b.k, a.v FROM st_a a RIGHT JOIN st_b b ON a.k = b.k",
+    "full": "SELECT a.k AS ak, b.k AS bk FROM st_a a FULL OUTER JOIN st_b b ON a.k = b.k",
+    "left_semi": "SELECT * FROM st_a a LEFT SEMI JOIN st_b b ON a.k = b.k",
+    "left_anti": "SELECT * FROM st_a a LEFT ANTI JOIN st_b b ON a.k = b.k",
+    "cross": "SELECT a.k, b.k AS bk FROM st_a a CROSS JOIN st_b b WHERE a.k < 2",
+    "natural": "SELECT * FROM st_a NATURAL JOIN st_b",
+    "using": "SELECT * FROM st_a JOIN st_b USING (k)",
+    "comma": "SELECT a.k FROM st_a a, st_b b WHERE a.k = b.k AND a.v = b.v",
+}
+
+
+@pytest.mark.parametrize("case", sorted(JOINS))
+def test_joins(spark, golden, case):
+    golden.check_df(spark.sql(JOINS[case]), ordered=False)
+
+
+def test_select_with_every_clause(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT DISTINCT k % 2 AS parity, count(*) AS n, max(v) AS top FROM st_a "
+            "WHERE k IS NOT NULL GROUP BY k % 2 HAVING count(*) > 0 ORDER BY parity DESC NULLS LAST LIMIT 5 OFFSET 0"
+        )
+    )
+    golden.check_df(spark.sql("SELECT * FROM st_a ORDER BY k, v LIMIT 2 OFFSET 1"), "offset")
+    golden.check_df(spark.sql("SELECT `k` AS `the key`, `v` FROM st_a AS `t` WHERE `t`.`k` = 1"), "backticks")
+
+
+def test_literal_forms(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT 1Y AS tiny, 2S AS small, 3L AS big, 1.5BD AS dec, 2.5D AS dbl, 1.5F AS flt, 1e3 AS sci, X'0A1F' AS bin, "
+            "DATE'2024-02-29' AS d, TIMESTAMP'2024-02-29 10:11:12' AS ts, TIMESTAMP_NTZ'2024-02-29 10:11:12' AS ntz, "
+            "CAST(INTERVAL '1-2' YEAR TO MONTH AS STRING) AS ym, INTERVAL '3 04:05:06' DAY TO SECOND AS dt, INTERVAL 2 HOURS AS h, "
+            "'it''s' AS quoted, \"double\" AS dq"
+        )
+    )
+
+
+def test_raw_string_literal(spark, golden):
+    golden.check_df(spark.sql("SELECT r'\\d+\\n' AS raw"))
+
+
+def test_create_external_table(spark, golden, tmp_path):
+    location = tmp_path / "ext"
+    spark.range(3).write.parquet(str(location))
+    try:
+        table = spark.catalog.createExternalTable("st_external", path=str(location))
+        golden.check_df(table.orderBy("id"), "returned")
+        golden.check("is_external", spark.catalog.getTable("st_external").tableType)
+        golden.check_df(spark.sql("SELECT count(*) AS n FROM st_external"), "count")
+    finally:
+        spark.sql("DROP TABLE IF EXISTS st_external")
+    golden.check("files_kept", (location).exists())
