@@ -93,3 +93,39 @@ def test_create_external_table(spark, golden, tmp_path):
     finally:
         spark.sql("DROP TABLE IF EXISTS st_external")
     golden.check("files_kept", (location).exists())
+
+
+@pytest.fixture
+def partitioned(spark):
+    spark.sql("DROP TABLE IF EXISTS st_parts")
+    spark.sql("CREATE TABLE st_parts (a INT, p STRING, q INT) USING parquet PARTITIONED BY (p, q)")
+    spark.sql("INSERT INTO st_parts VALUES (1, 'x', 1), (2, 'x', 2), (3, 'y', 1)")
+    yield "st_parts"
+    spark.sql("DROP TABLE IF EXISTS st_parts")
+
+
+def test_insert_overwrite_dynamic_partitions(spark, golden, partitioned):
+    from conftest import conf
+
+    # Static mode (the default): the partitions the PARTITION clause selects are replaced.
+    spark.sql("INSERT OVERWRITE st_parts PARTITION (p = 'x', q) SELECT 10, 2")
+    golden.check_df(spark.sql("SELECT * FROM st_parts ORDER BY a"), "static_mode_partial_spec")
+    spark.sql("INSERT OVERWRITE st_parts PARTITION (p, q) SELECT 20, 'y', 1")
+    golden.check_df(spark.sql("SELECT * FROM st_parts ORDER BY a"), "static_mode_all_dynamic")
+    spark.sql("INSERT INTO st_parts VALUES (4, 'z', 3), (5, 'x', 1)")
+    with conf(spark, "spark.sql.sources.partitionOverwriteMode", "dynamic"):
+        spark.sql("INSERT OVERWRITE st_parts PARTITION (p, q) SELECT 30, 'x', 1")
+        golden.check_df(spark.sql("SELECT * FROM st_parts ORDER BY a"), "dynamic_mode")
+    spark.sql("INSERT INTO st_parts PARTITION (p = 'w', q) (a, q) VALUES (70, 7)")
+    golden.check_df(spark.sql("SELECT * FROM st_parts WHERE p = 'w'"), "partition_and_column_list")
+    golden.check_df(spark.sql("SHOW PARTITIONS st_parts"), "partitions")
+    golden.check_error(lambda: spark.sql("INSERT INTO st_parts PARTITION (nope = 1) SELECT 1, 'x'"), "unknown_partition_column")
+    golden.check_error(lambda: spark.sql("INSERT INTO st_parts PARTITION (p = 'w') VALUES (1, 2)"), "partial_partition_spec")
+
+
+def test_alter_table_properties(spark, golden, partitioned):
+    spark.sql("ALTER TABLE st_parts SET TBLPROPERTIES ('a' = '1', 'b' = '2')")
+    spark.sql("ALTER TABLE st_parts UNSET TBLPROPERTIES ('a')")
+    spark.sql("ALTER TABLE st_parts UNSET TBLPROPERTIES IF EXISTS ('nope')")
+    golden.check_df(spark.sql("SHOW TBLPROPERTIES st_parts"), "properties")
+    golden.check_df(spark.sql("SHOW TBLPROPERTIES st_parts ('nope')"), "missing_property")

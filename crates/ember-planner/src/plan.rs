@@ -1061,9 +1061,11 @@ impl<'a> Planner<'a> {
         let mut left_exprs = Vec::new();
         let mut right_exprs = Vec::new();
         for (index, (l, r)) in left.schema().fields().iter().zip(right.schema().fields()).enumerate() {
-            let wide = crate::coercion::wider_type(l.data_type(), r.data_type(), self.config.ansi).ok_or_else(|| {
-                crate::set_operation_types::incompatible_column_type(operator, index, l.data_type(), r.data_type())
-            })?;
+            let wide = match crate::coercion::wider_type(l.data_type(), r.data_type(), self.config.ansi) {
+                Some(wide) => wide,
+                None if crate::set_operation_types::same_shape(l.data_type(), r.data_type()) => l.data_type().clone(),
+                None => return Err(crate::set_operation_types::incompatible_column_type(operator, index, l.data_type(), r.data_type())),
+            };
             let side = |f: &datafusion::arrow::datatypes::Field| {
                 let column = col(Column::new_unqualified(f.name()));
                 if f.data_type() == &wide { column } else { spark_cast(column, wide.clone(), mode) }

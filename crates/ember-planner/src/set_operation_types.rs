@@ -5,6 +5,13 @@ use datafusion::arrow::datatypes::DataType;
 
 use crate::error::SparkError;
 
+/// Whether two types are nested types of one kind (arrays, maps or
+/// structs), which the set operation casts one into the other as before.
+pub(crate) fn same_shape(a: &DataType, b: &DataType) -> bool {
+    use DataType::*;
+    matches!((a, b), (List(_) | LargeList(_), List(_) | LargeList(_)) | (Map(..), Map(..)) | (Struct(_), Struct(_)))
+}
+
 /// `[INCOMPATIBLE_COLUMN_TYPE]`: column `index` (0-based) of the second
 /// input of `operator` has type `second`, which does not combine with the
 /// first input's `first`.

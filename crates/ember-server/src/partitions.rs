@@ -27,7 +27,7 @@ pub fn all(table: &Table) -> Vec<String> {
 }
 
 /// `SHOW PARTITIONS t [PARTITION (spec)]`: the partitions the (partial) spec selects.
-pub fn show(table: &Table, spec: Option<&PartitionSpec>) -> Result<Vec<String>, SparkError> {
+pub fn show(table: &Table, spec: Option<&[(String, Option<String>)]>) -> Result<Vec<String>, SparkError> {
     if table.partition_columns.is_empty() {
         let name = catalog_errors::qualified_table(&table.database, &table.name);
         return Err(SparkError::new(
@@ -45,7 +45,7 @@ pub fn show(table: &Table, spec: Option<&PartitionSpec>) -> Result<Vec<String>, 
 
 /// The folder names (`p=x`) a spec gives, in the table's partition order;
 /// `PARTITIONS_NOT_FOUND` for a column that is not a partition column.
-fn spec_segments(table: &Table, spec: &PartitionSpec) -> Result<Vec<String>, SparkError> {
+fn spec_segments(table: &Table, spec: &[(String, Option<String>)]) -> Result<Vec<String>, SparkError> {
     let unknown: Vec<String> =
         spec.iter().filter(|(c, _)| !table.partition_columns.iter().any(|p| p.eq_ignore_ascii_case(c))).map(|(c, _)| quote_identifier(c)).collect();
     if !unknown.is_empty() {
@@ -63,7 +63,7 @@ fn spec_segments(table: &Table, spec: &PartitionSpec) -> Result<Vec<String>, Spa
 
 /// The path (`p=x/q=1`) of the one partition a full spec names; Spark's
 /// `_LEGACY_ERROR_TEMP_1232` when the spec does not name every partition column.
-fn full_path(table: &Table, spec: &PartitionSpec) -> Result<String, SparkError> {
+fn full_path(table: &Table, spec: &[(String, Option<String>)]) -> Result<String, SparkError> {
     let segments = spec_segments(table, spec)?;
     if segments.len() != table.partition_columns.len() || spec.len() != segments.len() {
         let keys = spec.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", ");
@@ -81,7 +81,7 @@ fn full_path(table: &Table, spec: &PartitionSpec) -> Result<String, SparkError> 
 }
 
 /// `PARTITION (`p` = x, `q` = 1)`, as Spark names a partition in its errors.
-fn described(table: &Table, spec: &PartitionSpec) -> String {
+fn described(table: &Table, spec: &[(String, Option<String>)]) -> String {
     let values: Vec<String> = table
         .partition_columns
         .iter()
@@ -189,6 +189,27 @@ pub fn forget_missing(session: &Session, mut table: Table) -> Result<(), SparkEr
     Ok(())
 }
 
+/// Checks an `INSERT`'s `PARTITION (spec)`: only partition columns, and
+/// every one of them (with or without a value), as Spark requires.
+pub fn check_insert_spec(table: &Table, spec: &[(String, Option<String>)]) -> Result<(), SparkError> {
+    if spec.is_empty() {
+        return Ok(());
+    }
+    let segments = spec_segments(table, spec)?;
+    if segments.len() == table.partition_columns.len() {
+        return Ok(());
+    }
+    let name = catalog_errors::qualified_table(&table.database, &table.name);
+    let (given, columns) = (spec.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(","), table.partition_columns.join(","));
+    Err(SparkError::new(
+        ErrorKind::Analysis,
+        "_LEGACY_ERROR_TEMP_1169",
+        "",
+        format!("Requested partitioning does not match the table {name}:\nRequested partitions: {given}.\nTable partitions: {columns}."),
+        &[("tableName", name.clone()), ("normalizedPartSpec", given.clone()), ("partColNames", columns.clone())],
+    ))
+}
+
 /// The folder an `INSERT` into the static partition `path` writes to: its
 /// own location if it has one.
 pub fn insert_folder(table: &Table, path: &str) -> Option<String> {
@@ -276,7 +297,7 @@ fn expr(expr_type: ExprType) -> connect::Expression {
 
 /// The folders of `table`'s partitions that `spec` (some or all of its
 /// partition columns) selects, with Spark's errors when it selects none.
-pub fn matching_folders(table: &Table, spec: &PartitionSpec) -> Result<Vec<String>, SparkError> {
+pub fn matching_folders(table: &Table, spec: &[(String, Option<String>)]) -> Result<Vec<String>, SparkError> {
     if table.partition_columns.is_empty() {
         let name = catalog_errors::qualified_table(&table.database, &table.name);
         return Err(SparkError::new(
@@ -360,8 +381,8 @@ mod tests {
         std::fs::create_dir_all(dir.join("p=x/q=1")).unwrap();
         let t = table(&dir);
         assert_eq!(all(&t), ["p=x/q=1", "p=z/q=2"]);
-        assert_eq!(show(&t, Some(&spec(&[("P", "z")]))).unwrap(), ["p=z/q=2"]);
-        assert_eq!(show(&t, Some(&spec(&[("r", "z")]))).unwrap_err().error_class, "PARTITIONS_NOT_FOUND");
+        assert_eq!(show(&t, Some(spec(&[("P", "z")]).as_slice())).unwrap(), ["p=z/q=2"]);
+        assert_eq!(show(&t, Some(spec(&[("r", "z")]).as_slice())).unwrap_err().error_class, "PARTITIONS_NOT_FOUND");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -182,7 +182,7 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
         }
         Command::ShowPartitions { table, partition } => {
             let table = table_in_session(session, &table)?;
-            strings(&[("partition", false)], vec![crate::partitions::show(&table, partition.as_ref())?])
+            strings(&[("partition", false)], vec![crate::partitions::show(&table, partition.as_deref())?])
         }
         Command::ShowTableProperties { table, key } => {
             let table = table_in_session(session, &table)?;
@@ -191,7 +191,7 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             let pairs: Vec<(String, String)> = match key {
                 Some(key) => {
                     let value = all.get(&key).cloned().unwrap_or_else(|| {
-                        format!("Table {} does not have property: {key}", catalog_errors::qualified_table(&table.database, &table.name))
+                        format!("Table spark_catalog.{}.{} does not have property: {key}", table.database, table.name)
                     });
                     vec![(key, value)]
                 }

@@ -237,6 +237,7 @@ pub struct InsertRows<'a> {
 /// Spark's `INSERT_COLUMN_ARITY_MISMATCH` when the counts differ.
 pub async fn insert(session: &Session, insert: InsertRows<'_>) -> Result<(), SparkError> {
     let table = insert.table;
+    crate::partitions::check_insert_spec(table, insert.partition)?;
     let fields = table_fields(table)?;
     let statics: Vec<(String, String)> = insert
         .partition
