@@ -89,3 +89,19 @@ def test_partition_location_is_seen_by_another_session(fresh_spark, golden, tabl
     write_rows(elsewhere, [3])
     run(spark, f"ALTER TABLE sp_t ADD PARTITION (p = 'w', q = 0) LOCATION '{elsewhere}'")
     golden.check_df(fresh_spark.sql("SELECT * FROM sp_t ORDER BY a"), "rows")
+
+
+def test_describe_partition(spark, golden, table, tmp_path):
+    run(spark, f"ALTER TABLE sp_t ADD PARTITION (p = 'z', q = 2) LOCATION '{tmp_path / 'z'}'")
+    root = spark.conf.get("spark.sql.warehouse.dir")
+
+    def described(statement):
+        rows = [r for r in spark.sql(statement).collect() if r.col_name != "Created Time"]
+        return [repr(r).replace(str(tmp_path), "<tmp>").replace(root, "<warehouse>") for r in rows]
+
+    golden.check_df(spark.sql("DESCRIBE sp_t PARTITION (p = 'x', q = 1)"), "plain")
+    golden.check("extended", described("DESCRIBE EXTENDED sp_t PARTITION (p = 'x', q = 1)"))
+    golden.check("extended_elsewhere", described("DESCRIBE TABLE EXTENDED sp_t PARTITION (p = 'z', q = 2)"))
+    golden.check_error(lambda: spark.sql("DESCRIBE EXTENDED sp_t PARTITION (p = 'x')"), "partial_spec")
+    golden.check_error(lambda: spark.sql("DESCRIBE EXTENDED sp_t PARTITION (p = 'nope', q = 1)"), "missing")
+    golden.check_error(lambda: spark.sql("DESCRIBE sp_t PARTITION (p = 'x', q = 1) a"), "column_of_partition")

@@ -22,6 +22,7 @@ mod origin;
 mod recursive;
 mod reshape;
 mod sample;
+mod sample_tokens;
 mod table_argument;
 
 /// A SQL statement, as `spark.sql` runs it.
@@ -177,7 +178,14 @@ fn tokens(sql: &str) -> Result<(Vec<datafusion::sql::sqlparser::tokenizer::Token
     let mut merged: Vec<datafusion::sql::sqlparser::tokenizer::TokenWithSpan> = Vec::with_capacity(tokens.len());
     for mut token in tokens {
         if let Token::SingleQuotedString(text) | Token::DoubleQuotedString(text) = &mut token.token {
-            *text = unescape_string_literal(text);
+            // `r'…'`: a raw string, its backslashes kept.
+            let raw = matches!(merged.last(), Some(previous) if previous.span.end == token.span.start
+                && matches!(&previous.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("r")));
+            if raw {
+                token.span.start = merged.pop().map_or(token.span.start, |previous| previous.span.start);
+            } else {
+                *text = unescape_string_literal(text);
+            }
         }
         if let (Some(previous), Token::Word(word)) = (merged.last_mut(), &token.token) {
             if let Token::Number(number, long) = &previous.token {
@@ -195,6 +203,7 @@ fn tokens(sql: &str) -> Result<(Vec<datafusion::sql::sqlparser::tokenizer::Token
     unkeyword_exists_calls(&mut merged);
     recursive::take_max_levels(&mut merged);
     table_argument::hide(&mut merged);
+    sample_tokens::move_aliases_before_samples(&mut merged)?;
     Ok((merged, markers))
 }
 
@@ -849,7 +858,7 @@ fn table_factor(factor: &ast::TableFactor) -> Result<connect::Relation> {
         other => return Err(SparkError::unsupported(format!("FROM {other}"))),
     };
     let relation = match factor {
-        ast::TableFactor::Table { sample: Some(kind), .. } | ast::TableFactor::Derived { sample: Some(kind), .. } => sample::sampled(relation, kind, table_alias.is_some())?,
+        ast::TableFactor::Table { sample: Some(kind), .. } | ast::TableFactor::Derived { sample: Some(kind), .. } => sample::sampled(relation, kind, table_alias.as_ref())?,
         _ => relation,
     };
     Ok(match table_alias {

@@ -210,6 +210,33 @@ pub fn check_insert_spec(table: &Table, spec: &[(String, Option<String>)]) -> Re
     ))
 }
 
+/// The rows `DESCRIBE EXTENDED t PARTITION (spec)` adds for one partition.
+pub fn describe(table: &Table, spec: &[(String, Option<String>)]) -> Result<Vec<(&'static str, String)>, SparkError> {
+    let path = full_path(table, spec)?;
+    if !exists(table, &path) {
+        return Err(not_found(&described(table, spec), short_name(table)));
+    }
+    let folder = table.partition_locations.get(&path).cloned().unwrap_or_else(|| Path::new(&table.location).join(&path).display().to_string());
+    let values = path.split('/').map(unescape_path_name).collect::<Vec<_>>().join(", ");
+    let created = std::fs::metadata(&folder)
+        .and_then(|m| m.modified())
+        .ok()
+        .map(chrono::DateTime::<chrono::Utc>::from)
+        .map_or_else(String::new, |t| t.format("%a %b %d %H:%M:%S UTC %Y").to_string());
+    Ok(vec![
+        ("# Detailed Partition Information", String::new()),
+        ("Database", table.database.clone()),
+        ("Table", table.name.clone()),
+        ("Partition Values", format!("[{values}]")),
+        ("Location", ember_sources::paths::qualified(Path::new(&folder))),
+        ("Created Time", created),
+        ("Last Access", "UNKNOWN".to_string()),
+        ("", String::new()),
+        ("# Storage Information", String::new()),
+        ("Location", ember_sources::paths::qualified(Path::new(&table.location))),
+    ])
+}
+
 /// The folder an `INSERT` into the static partition `path` writes to: its
 /// own location if it has one.
 pub fn insert_folder(table: &Table, path: &str) -> Option<String> {

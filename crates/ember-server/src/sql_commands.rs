@@ -216,7 +216,17 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             strings(&[("createtab_stmt", false)], vec![vec![crate::show_create::statement(&table)?]])
         }
         Command::DescribeTable { table, column: Some(column), .. } => describe_column(session, &table, &column),
-        Command::DescribeTable { table, extended, column: None } => describe_table(session, &table, extended),
+        Command::DescribeTable { table, extended, partition: None, column: None } => describe_table(session, &table, extended),
+        Command::DescribeTable { table, extended, partition: Some(spec), .. } => {
+            let described = table_in_session(session, &table)?;
+            let detail = crate::partitions::describe(&described, &spec)?;
+            let mut rows = describe_table_rows(session, &table, false)?;
+            if extended {
+                rows.push((String::new(), String::new(), Some(String::new())));
+                rows.extend(detail.into_iter().map(|(k, v)| (k.to_string(), v, Some(String::new()))));
+            }
+            describe_rows(rows)
+        }
         Command::Explain { mode, query } => {
             use ember_protocol::connect::analyze_plan_request::explain::ExplainMode;
             let mode = match mode.as_deref() {
@@ -461,11 +471,15 @@ fn listing(rows: Vec<(String, String, bool)>, name_column: &str) -> Result<Recor
 }
 
 fn describe_table(session: &Session, name: &[String], extended: bool) -> Result<RecordBatch, SparkError> {
+    describe_rows(describe_table_rows(session, name, extended)?)
+}
+
+/// The rows of `DESCRIBE [EXTENDED] name`.
+fn describe_table_rows(session: &Session, name: &[String], extended: bool) -> Result<Vec<(String, String, Option<String>)>, SparkError> {
     if let [view] = name {
         if let Some(relation) = session.temp_view(view) {
             let schema = crate::execute::plan(session, &relation)?.spark_schema();
-            let rows = schema.fields().iter().map(|f| (f.name().clone(), ember_types::simple_string(f.data_type()), ember_types::field_comment(f))).collect();
-            return describe_rows(rows);
+            return Ok(schema.fields().iter().map(|f| (f.name().clone(), ember_types::simple_string(f.data_type()), ember_types::field_comment(f))).collect());
         }
     }
     let found = match tables::split_name(session, name) {
@@ -521,7 +535,7 @@ fn describe_table(session: &Session, name: &[String], extended: bool) -> Result<
             rows.push(detail("Storage Properties", format!("[{options}]")));
         }
     }
-    describe_rows(rows)
+    Ok(rows)
 }
 
 /// DESCRIBE rows: col_name, data_type, comment.

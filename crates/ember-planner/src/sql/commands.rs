@@ -132,7 +132,8 @@ pub enum Command {
     ShowPartitions { table: ObjectName, partition: Option<PartitionSpec> },
     ShowTableProperties { table: ObjectName, key: Option<String> },
     ShowCreateTable { table: ObjectName },
-    DescribeTable { table: ObjectName, extended: bool, column: Option<String> },
+    /// `DESCRIBE [TABLE] [EXTENDED] name [PARTITION (spec)] [column]`.
+    DescribeTable { table: ObjectName, extended: bool, partition: Option<PartitionSpec>, column: Option<String> },
     /// `DESCRIBE [QUERY] query`.
     DescribeQuery { query: connect::Relation },
     /// `EXPLAIN [EXTENDED|FORMATTED|COST|CODEGEN] query`: the mode's upper-case word, if given.
@@ -453,8 +454,18 @@ impl Cursor<'_> {
                 self.word("TABLE");
                 let extended = self.word("EXTENDED") || self.word("FORMATTED");
                 let table = self.object_name()?;
+                let partition = if self.word("PARTITION") { Some(self.partition_spec()?) } else { None };
                 let column = if self.peek_is_end() { None } else { Some(self.object_name()?.join(".")) };
-                Command::DescribeTable { table, extended, column }
+                if partition.is_some() && column.is_some() {
+                    return Err(SparkError::new(
+                        crate::ErrorKind::Parse,
+                        "UNSUPPORTED_FEATURE.DESC_TABLE_COLUMN_PARTITION",
+                        "0A000",
+                        "The feature is not supported: DESC TABLE COLUMN for a specific partition.",
+                        &[],
+                    ));
+                }
+                Command::DescribeTable { table, extended, partition, column }
             }
             _ => return Ok(None),
         };
@@ -967,6 +978,7 @@ mod tests {
         assert_eq!(partitions[1].1, None);
         assert!(matches!(command("MSCK REPAIR TABLE t SYNC PARTITIONS"), Command::RepairTable { drop_missing: true, .. }));
         assert!(matches!(command("SHOW PARTITIONS t PARTITION (p = 1)"), Command::ShowPartitions { partition: Some(_), .. }));
+        assert!(matches!(command("DESC EXTENDED t PARTITION (p = 1)"), Command::DescribeTable { partition: Some(_), column: None, .. }));
     }
 
     #[test]

@@ -10,14 +10,16 @@ use super::rel;
 use crate::ErrorKind;
 use crate::error::{Result, SparkError};
 
-/// `relation` sampled as `kind` says; `aliased` when the FROM item has an
-/// alias, which Spark only accepts after the sample clause.
-pub(super) fn sampled(relation: connect::Relation, kind: &ast::TableSampleKind, aliased: bool) -> Result<connect::Relation> {
-    let sample = match kind {
-        ast::TableSampleKind::BeforeTableAlias(sample) => sample,
-        ast::TableSampleKind::AfterTableAlias(_) if aliased => return Err(SparkError::parse_syntax("'TABLESAMPLE'", "")),
-        ast::TableSampleKind::AfterTableAlias(sample) => sample,
-    };
+/// `relation` sampled as `kind` says. Spark takes the FROM item's `alias`
+/// only after the sample clause (which [`super::sample_tokens`] moves in
+/// front for sqlparser, keeping its position).
+pub(super) fn sampled(relation: connect::Relation, kind: &ast::TableSampleKind, alias: Option<&ast::TableAlias>) -> Result<connect::Relation> {
+    let (ast::TableSampleKind::BeforeTableAlias(sample) | ast::TableSampleKind::AfterTableAlias(sample)) = kind;
+    if let Some(alias) = alias
+        && alias.name.span.start < clause_start(sample)
+    {
+        return Err(SparkError::parse_syntax("'TABLESAMPLE'", ""));
+    }
     let seed = match &sample.seed {
         Some(seed) => Some(number(&seed.value.value.to_string())? as i64),
         None => None,
@@ -36,6 +38,16 @@ pub(super) fn sampled(relation: connect::Relation, kind: &ast::TableSampleKind, 
         Some(ast::TableSampleUnit::Rows) => Ok(rel(RelType::Limit(Box::new(connect::Limit { input: Some(Box::new(relation)), limit: row_count(&quantity.value)? })))),
         Some(ast::TableSampleUnit::Percent) => fraction(relation, constant(&quantity.value)? / 100.0, seed),
         None => Err(SparkError::unsupported(format!("TABLESAMPLE ({})", quantity.value))),
+    }
+}
+
+/// Where the sample clause's quantity or bucket was written.
+fn clause_start(sample: &ast::TableSample) -> datafusion::sql::sqlparser::tokenizer::Location {
+    use datafusion::sql::sqlparser::ast::Spanned;
+    match (&sample.quantity, &sample.bucket) {
+        (Some(quantity), _) => quantity.value.span().start,
+        (None, Some(bucket)) => bucket.bucket.span.start,
+        (None, None) => datafusion::sql::sqlparser::tokenizer::Location::empty(),
     }
 }
 
