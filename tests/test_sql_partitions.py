@@ -105,3 +105,12 @@ def test_describe_partition(spark, golden, table, tmp_path):
     golden.check_error(lambda: spark.sql("DESCRIBE EXTENDED sp_t PARTITION (p = 'x')"), "partial_spec")
     golden.check_error(lambda: spark.sql("DESCRIBE EXTENDED sp_t PARTITION (p = 'nope', q = 1)"), "missing")
     golden.check_error(lambda: spark.sql("DESCRIBE sp_t PARTITION (p = 'x', q = 1) a"), "column_of_partition")
+
+
+def test_truncate_empties_partitions_kept_elsewhere(spark, golden, table, tmp_path):
+    elsewhere = tmp_path / "t"
+    write_rows(elsewhere, [4])
+    run(spark, f"ALTER TABLE sp_t ADD PARTITION (p = 't', q = 5) LOCATION '{elsewhere}'")
+    run(spark, "TRUNCATE TABLE sp_t")
+    golden.check_df(spark.sql("SELECT count(*) AS n FROM sp_t"), "count")
+    golden.check_df(spark.sql("SHOW PARTITIONS sp_t"), "partitions")

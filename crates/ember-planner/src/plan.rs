@@ -1063,8 +1063,10 @@ impl<'a> Planner<'a> {
         for (index, (l, r)) in left.schema().fields().iter().zip(right.schema().fields()).enumerate() {
             let wide = match crate::coercion::wider_type(l.data_type(), r.data_type(), self.config.ansi) {
                 Some(wide) => wide,
-                None if crate::set_operation_types::same_shape(l.data_type(), r.data_type()) => l.data_type().clone(),
-                None => return Err(crate::set_operation_types::incompatible_column_type(operator, index, l.data_type(), r.data_type())),
+                None if crate::set_operation_types::incompatible(l.data_type(), r.data_type()) => {
+                    return Err(crate::set_operation_types::incompatible_column_type(operator, index, l.data_type(), r.data_type()));
+                }
+                None => l.data_type().clone(),
             };
             let side = |f: &datafusion::arrow::datatypes::Field| {
                 let column = col(Column::new_unqualified(f.name()));

@@ -5,11 +5,18 @@ use datafusion::arrow::datatypes::DataType;
 
 use crate::error::SparkError;
 
-/// Whether two types are nested types of one kind (arrays, maps or
-/// structs), which the set operation casts one into the other as before.
-pub(crate) fn same_shape(a: &DataType, b: &DataType) -> bool {
+/// Whether no value of one type can stand for the other: an array, map or
+/// struct against another kind of type. Other pairs without a wider type
+/// are cast to the first input's type.
+pub(crate) fn incompatible(a: &DataType, b: &DataType) -> bool {
     use DataType::*;
-    matches!((a, b), (List(_) | LargeList(_), List(_) | LargeList(_)) | (Map(..), Map(..)) | (Struct(_), Struct(_)))
+    let kind = |t: &DataType| match t {
+        List(_) | LargeList(_) | FixedSizeList(..) => 1,
+        Map(..) => 2,
+        Struct(_) => 3,
+        _ => 0,
+    };
+    kind(a) != kind(b)
 }
 
 /// `[INCOMPATIBLE_COLUMN_TYPE]`: column `index` (0-based) of the second

@@ -335,14 +335,19 @@ pub fn matching_folders(table: &Table, spec: &[(String, Option<String>)]) -> Res
             &[("tableIdentWithDB", name.clone())],
         ));
     }
-    let folders: Vec<String> = show(table, Some(spec))?
-        .into_iter()
-        .map(|path| table.partition_locations.get(&path).cloned().unwrap_or_else(|| Path::new(&table.location).join(path).display().to_string()))
-        .collect();
+    let folders = folders(table, show(table, Some(spec))?);
     if folders.is_empty() {
         return Err(not_found(&described(table, spec), short_name(table)));
     }
     Ok(folders)
+}
+
+/// Where the partitions `paths` (`p=x/q=1`) of `table` keep their files.
+pub fn folders(table: &Table, paths: Vec<String>) -> Vec<String> {
+    paths
+        .into_iter()
+        .map(|path| table.partition_locations.get(&path).cloned().unwrap_or_else(|| Path::new(&table.location).join(path).display().to_string()))
+        .collect()
 }
 
 /// `[PARTITIONS_NOT_FOUND]`.

@@ -88,6 +88,8 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
         Command::TruncateTable { name, partition } => {
             let table = table_in_session(session, &name)?;
             let folders = match partition {
+                // Spark empties each partition, which stays (`SHOW PARTITIONS` lists it).
+                None if !table.partition_columns.is_empty() => crate::partitions::folders(&table, crate::partitions::all(&table)),
                 None => vec![table.location.clone()],
                 Some(spec) => crate::partitions::matching_folders(&table, &spec)?,
             };
