@@ -58,3 +58,9 @@ def test_unpivot_errors(spark, golden):
         lambda: spark.sql("SELECT * FROM pv_wide UNPIVOT ((v, n) FOR slot IN ((v1, n1, id) AS first))").collect(), "size_mismatch"
     )
     golden.check_error(lambda: spark.sql("SELECT * FROM pv_wide UNPIVOT (v FOR slot IN (v1, n1))").collect(), "type_mismatch")
+
+
+def test_pivot_default_on_null_is_not_spark_syntax(spark, golden):
+    golden.check_error(
+        lambda: spark.sql("SELECT * FROM pv_sales PIVOT (sum(amount) FOR quarter IN ('Q1') DEFAULT ON NULL (0))").collect()
+    )

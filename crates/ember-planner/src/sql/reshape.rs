@@ -19,7 +19,8 @@ pub(super) fn pivot(
     default_on_null: Option<&ast::Expr>,
 ) -> Result<connect::Relation> {
     if default_on_null.is_some() {
-        return Err(SparkError::unsupported("PIVOT … DEFAULT ON NULL"));
+        // Not Spark's syntax (Snowflake's): Spark's parser stops at DEFAULT.
+        return Err(SparkError::parse_syntax("'DEFAULT'", ": missing ')'"));
     }
     let ast::PivotValueSource::List(values) = source else {
         return Err(SparkError::unsupported("PIVOT values that are not a list"));
