@@ -114,3 +114,31 @@ def test_truncate_empties_partitions_kept_elsewhere(spark, golden, table, tmp_pa
     run(spark, "TRUNCATE TABLE sp_t")
     golden.check_df(spark.sql("SELECT count(*) AS n FROM sp_t"), "count")
     golden.check_df(spark.sql("SHOW PARTITIONS sp_t"), "partitions")
+
+
+def test_insert_overwrite_replaces_partitions_kept_elsewhere(spark, golden, table, tmp_path):
+    elsewhere = tmp_path / "z"
+    write_rows(elsewhere, [7])
+    run(spark, f"ALTER TABLE sp_t ADD PARTITION (p = 'z', q = 2) LOCATION '{elsewhere}'")
+    run(spark, "INSERT OVERWRITE sp_t PARTITION (p = 'z', q = 2) VALUES (8)")
+    golden.check_df(spark.sql("SELECT * FROM sp_t ORDER BY a"), "one_partition")
+    golden.check("written_there", len([f for f in os.listdir(elsewhere) if f.startswith("part-")]))
+    run(spark, "INSERT OVERWRITE sp_t PARTITION (p, q) SELECT 5, 'w', 3")
+    golden.check_df(spark.sql("SELECT * FROM sp_t ORDER BY a"), "whole_table")
+    golden.check_df(spark.sql("SHOW PARTITIONS sp_t"), "partitions")
+    golden.check("location_kept", elsewhere.exists())
+
+
+def test_set_location_and_rename_partitions(spark, golden, table, tmp_path):
+    run(spark, "INSERT INTO sp_t VALUES (8, 'v', 1)")
+    run(spark, "ALTER TABLE sp_t PARTITION (p = 'v', q = 1) RENAME TO PARTITION (p = 'u', q = 1)")
+    golden.check_df(spark.sql("SELECT * FROM sp_t ORDER BY a"), "renamed")
+    golden.check_df(spark.sql("SHOW PARTITIONS sp_t"), "renamed_partitions")
+    moved = tmp_path / "moved"
+    write_rows(moved, [9])
+    run(spark, f"ALTER TABLE sp_t PARTITION (p = 'x', q = 1) SET LOCATION '{moved}'")
+    golden.check_df(spark.sql("SELECT * FROM sp_t ORDER BY a"), "relocated")
+    golden.check_df(spark.sql("SHOW PARTITIONS sp_t"), "relocated_partitions")
+    golden.check_error(lambda: spark.sql(f"ALTER TABLE sp_t PARTITION (p = 'nope', q = 3) SET LOCATION '{moved}'"), "set_location_missing")
+    golden.check_error(lambda: spark.sql("ALTER TABLE sp_t PARTITION (p = 'nope', q = 3) RENAME TO PARTITION (p = 'n', q = 3)"), "rename_missing")
+    golden.check_error(lambda: spark.sql("ALTER TABLE sp_t PARTITION (p = 'u', q = 1) RENAME TO PARTITION (p = 'x', q = 1)"), "rename_to_existing")

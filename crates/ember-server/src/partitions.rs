@@ -112,13 +112,7 @@ pub fn add(session: &Session, mut table: Table, partitions: &[(PartitionSpec, Op
             if if_not_exists {
                 continue;
             }
-            return Err(SparkError::new(
-                ErrorKind::Analysis,
-                "PARTITIONS_ALREADY_EXIST",
-                "428FT",
-                format!("Cannot ADD or RENAME TO partition(s) {} in table {} because they already exist. Choose a different name, drop the existing partition, or add the IF NOT EXISTS clause to tolerate a pre-existing partition.", described(&table, spec), short_name(&table)),
-                &[("partitionList", described(&table, spec)), ("tableName", short_name(&table))],
-            ));
+            return Err(already_exists(&table, spec));
         }
         let location = match location {
             Some(location) => Some(ember_sources::paths::local_path(location)?.display().to_string()),
@@ -175,6 +169,59 @@ pub fn drop(session: &Session, mut table: Table, partitions: &[PartitionSpec], i
         session.warehouse.update_table(&table)?;
     }
     Ok(())
+}
+
+/// The path of the existing partition a full spec names; Spark's errors otherwise.
+fn existing_path(table: &Table, spec: &[(String, Option<String>)]) -> Result<String, SparkError> {
+    let path = full_path(table, spec)?;
+    if exists(table, &path) { Ok(path) } else { Err(not_found(&described(table, spec), short_name(table))) }
+}
+
+/// `ALTER TABLE … PARTITION (spec) SET LOCATION 'path'`: the partition's
+/// files are read from there from now on (its old folder is left alone).
+pub fn set_location(session: &Session, mut table: Table, spec: &[(String, Option<String>)], location: &str) -> Result<(), SparkError> {
+    let path = existing_path(&table, spec)?;
+    let location = ember_sources::paths::local_path(location)?.display().to_string();
+    table.partition_locations.insert(path, location);
+    session.warehouse.update_table(&table).map(|_| ())
+}
+
+/// `ALTER TABLE … PARTITION (spec) RENAME TO PARTITION (spec)`: a folder
+/// under the table's location moves to its new name; a partition kept
+/// elsewhere keeps its location under the new values.
+pub fn rename(session: &Session, mut table: Table, from: &[(String, Option<String>)], to: &[(String, Option<String>)]) -> Result<(), SparkError> {
+    let old = existing_path(&table, from)?;
+    let new = full_path(&table, to)?;
+    if exists(&table, &new) {
+        return Err(already_exists(&table, to));
+    }
+    if let Some(location) = table.partition_locations.remove(&old) {
+        table.partition_locations.insert(new, location);
+        return session.warehouse.update_table(&table).map(|_| ());
+    }
+    let (source, target) = (Path::new(&table.location).join(&old), Path::new(&table.location).join(&new));
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| ember_sources::errors::io(&parent.display().to_string(), e))?;
+    }
+    std::fs::rename(&source, &target).map_err(|e| ember_sources::errors::io(&target.display().to_string(), e))
+}
+
+/// After a static `INSERT OVERWRITE` of the partitions under `path` (all of
+/// them when empty): the partitions kept elsewhere among them, other than
+/// the one written, are gone, as Spark deletes every partition it overwrites.
+pub fn forget_overwritten(session: &Session, table: &Table, path: &str) -> Result<(), SparkError> {
+    let under = |key: &str| path.is_empty() || key.starts_with(&format!("{path}/"));
+    let gone: Vec<String> = table.partition_locations.keys().filter(|key| under(key)).cloned().collect();
+    if gone.is_empty() {
+        return Ok(());
+    }
+    let Some(mut current) = session.warehouse.table(&table.database, &table.name)? else { return Ok(()) };
+    for key in gone {
+        if let Some(location) = current.partition_locations.remove(&key) {
+            let _ = std::fs::remove_dir_all(location);
+        }
+    }
+    session.warehouse.update_table(&current).map(|_| ())
 }
 
 /// `MSCK REPAIR TABLE … DROP|SYNC PARTITIONS`: forgets the partitions kept
@@ -246,9 +293,27 @@ pub fn insert_folder(table: &Table, path: &str) -> Option<String> {
 /// `read` (the table's own folder) together with the partitions kept
 /// elsewhere, each read with its partition values as constant columns.
 pub fn with_located_partitions(table: &Table, read: connect::Relation) -> Result<connect::Relation, SparkError> {
-    let mut relation = read;
+    let fields = table_fields(table)?;
+    // A partition moved elsewhere (`SET LOCATION`) may have left its folder
+    // under the table: that folder is no longer the partition.
+    let mut moved = Vec::new();
+    for path in table.partition_locations.keys().filter(|path| Path::new(&table.location).join(path).is_dir()) {
+        let matches = table
+            .partition_columns
+            .iter()
+            .map(|column| Ok(function("<=>", vec![column_ref(column), partition_value(&fields, column, path)?])))
+            .collect::<Result<Vec<_>, SparkError>>()?;
+        moved.extend(matches.into_iter().reduce(|a, b| function("and", vec![a, b])));
+    }
+    let mut relation = match moved.into_iter().reduce(|a, b| function("or", vec![a, b])) {
+        Some(any_moved) => rel(RelType::Filter(Box::new(connect::Filter {
+            input: Some(Box::new(read)),
+            condition: Some(function("not", vec![any_moved])),
+        }))),
+        None => read,
+    };
     for (path, location) in &table.partition_locations {
-        let other = located_partition(table, path, location)?;
+        let other = located_partition(table, &fields, path, location)?;
         relation = rel(RelType::SetOp(Box::new(connect::SetOperation {
             left_input: Some(Box::new(relation)),
             right_input: Some(Box::new(other)),
@@ -263,8 +328,7 @@ pub fn with_located_partitions(table: &Table, read: connect::Relation) -> Result
 
 /// One partition kept at `location`: its files with the data columns, plus
 /// the partition columns' values from `path` (`p=x/q=1`).
-fn located_partition(table: &Table, path: &str, location: &str) -> Result<connect::Relation, SparkError> {
-    let fields = table_fields(table)?;
+fn located_partition(table: &Table, fields: &arrow::datatypes::Fields, path: &str, location: &str) -> Result<connect::Relation, SparkError> {
     let is_partition = |name: &str| table.partition_columns.iter().any(|p| p == name);
     let data: arrow::datatypes::Fields = fields.iter().filter(|f| !is_partition(f.name())).cloned().collect();
     let read = rel(RelType::Read(connect::Read {
@@ -278,33 +342,9 @@ fn located_partition(table: &Table, path: &str, location: &str) -> Result<connec
             source_name: None,
         })),
     }));
-    let values: Vec<(String, Option<String>)> = path
-        .split('/')
-        .filter_map(|segment| segment.split_once('='))
-        .map(|(key, value)| (unescape_path_name(key), (value != DEFAULT_PARTITION_NAME).then(|| unescape_path_name(value))))
-        .collect();
     let mut expressions = Vec::new();
     for field in fields.iter() {
-        let value = if is_partition(field.name()) {
-            let text = values.iter().find(|(k, _)| k.eq_ignore_ascii_case(field.name())).and_then(|(_, v)| v.clone());
-            let literal = match text {
-                Some(text) => connect::expression::literal::LiteralType::String(text),
-                None => connect::expression::literal::LiteralType::Null(connect::DataType::default()),
-            };
-            let literal = expr(ExprType::Literal(connect::expression::Literal { literal_type: Some(literal), ..Default::default() }));
-            let proto = ember_types::to_proto(field.data_type()).map_err(|e| SparkError::internal(e.to_string()))?;
-            expr(ExprType::Cast(Box::new(connect::expression::Cast {
-                expr: Some(Box::new(literal)),
-                cast_to_type: Some(connect::expression::cast::CastToType::Type(proto)),
-                ..Default::default()
-            })))
-        } else {
-            expr(ExprType::UnresolvedAttribute(connect::expression::UnresolvedAttribute {
-                unparsed_identifier: format!("`{}`", field.name().replace('`', "``")),
-                plan_id: None,
-                is_metadata_column: None,
-            }))
-        };
+        let value = if is_partition(field.name()) { partition_value(fields, field.name(), path)? } else { column_ref(field.name()) };
         expressions.push(expr(ExprType::Alias(Box::new(connect::expression::Alias {
             expr: Some(Box::new(value)),
             name: vec![field.name().clone()],
@@ -312,6 +352,46 @@ fn located_partition(table: &Table, path: &str, location: &str) -> Result<connec
         }))));
     }
     Ok(rel(RelType::Project(Box::new(connect::Project { input: Some(Box::new(read)), expressions }))))
+}
+
+/// The value `path` (`p=x/q=1`) gives partition column `column`, as a
+/// constant of the column's type (NULL for Spark's default partition).
+fn partition_value(fields: &arrow::datatypes::Fields, column: &str, path: &str) -> Result<connect::Expression, SparkError> {
+    let text = path
+        .split('/')
+        .filter_map(|segment| segment.split_once('='))
+        .find(|(key, _)| unescape_path_name(key).eq_ignore_ascii_case(column))
+        .and_then(|(_, value)| (value != DEFAULT_PARTITION_NAME).then(|| unescape_path_name(value)));
+    let literal = match text {
+        Some(text) => connect::expression::literal::LiteralType::String(text),
+        None => connect::expression::literal::LiteralType::Null(connect::DataType::default()),
+    };
+    let literal = expr(ExprType::Literal(connect::expression::Literal { literal_type: Some(literal), ..Default::default() }));
+    let field = fields.iter().find(|f| f.name() == column).ok_or_else(|| SparkError::internal(format!("no partition column {column}")))?;
+    let proto = ember_types::to_proto(field.data_type()).map_err(|e| SparkError::internal(e.to_string()))?;
+    Ok(expr(ExprType::Cast(Box::new(connect::expression::Cast {
+        expr: Some(Box::new(literal)),
+        cast_to_type: Some(connect::expression::cast::CastToType::Type(proto)),
+        ..Default::default()
+    }))))
+}
+
+fn column_ref(name: &str) -> connect::Expression {
+    expr(ExprType::UnresolvedAttribute(connect::expression::UnresolvedAttribute {
+        unparsed_identifier: format!("`{}`", name.replace('`', "``")),
+        plan_id: None,
+        is_metadata_column: None,
+    }))
+}
+
+fn function(name: &str, arguments: Vec<connect::Expression>) -> connect::Expression {
+    expr(ExprType::UnresolvedFunction(connect::expression::UnresolvedFunction {
+        function_name: name.to_string(),
+        arguments,
+        is_distinct: false,
+        is_user_defined_function: false,
+        is_internal: None,
+    }))
 }
 
 fn rel(rel_type: RelType) -> connect::Relation {
@@ -348,6 +428,18 @@ pub fn folders(table: &Table, paths: Vec<String>) -> Vec<String> {
         .into_iter()
         .map(|path| table.partition_locations.get(&path).cloned().unwrap_or_else(|| Path::new(&table.location).join(path).display().to_string()))
         .collect()
+}
+
+/// `[PARTITIONS_ALREADY_EXIST]`.
+fn already_exists(table: &Table, spec: &[(String, Option<String>)]) -> SparkError {
+    let (partitions, name) = (described(table, spec), short_name(table));
+    SparkError::new(
+        ErrorKind::Analysis,
+        "PARTITIONS_ALREADY_EXIST",
+        "428FT",
+        format!("Cannot ADD or RENAME TO partition(s) {partitions} in table {name} because they already exist. Choose a different name, drop the existing partition, or add the IF NOT EXISTS clause to tolerate a pre-existing partition."),
+        &[("partitionList", partitions.clone()), ("tableName", name.clone())],
+    )
 }
 
 /// `[PARTITIONS_NOT_FOUND]`.

@@ -148,6 +148,14 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             let table = table_in_session(session, &name)?;
             crate::partitions::drop(session, table, &partitions, if_exists).map(|()| empty())
         }
+        Command::SetPartitionLocation { name, partition, location } => {
+            let table = table_in_session(session, &name)?;
+            crate::partitions::set_location(session, table, &partition, &location).map(|()| empty())
+        }
+        Command::RenamePartition { name, from, to } => {
+            let table = table_in_session(session, &name)?;
+            crate::partitions::rename(session, table, &from, &to).map(|()| empty())
+        }
         Command::RepairTable { name, recover, drop_missing } => {
             // Reads list the partition folders each time: nothing to register.
             let table = table_in_session(session, &name)?;

@@ -305,7 +305,11 @@ pub async fn insert(session: &Session, insert: InsertRows<'_>) -> Result<(), Spa
     };
     let dynamic: Vec<String> = table.partition_columns.iter().filter(|c| !is_static(c)).cloned().collect();
     let mode = if insert.overwrite { SaveMode::Overwrite } else { SaveMode::Append };
-    write_to(session, table, &rows, &path, dynamic, mode).await.map_err(|e| overflow_in_insert(e, &assigned))
+    let only_written = write_to(session, table, &rows, &path, dynamic, mode).await.map_err(|e| overflow_in_insert(e, &assigned))?;
+    if insert.overwrite && !only_written {
+        crate::partitions::forget_overwritten(session, table, &static_path)?;
+    }
+    Ok(())
 }
 
 /// `INSERT … BY NAME`: the table columns the query's columns name (any case);
@@ -359,9 +363,11 @@ fn listed_columns(fields: &Fields, columns: &[String]) -> Result<Vec<String>, Sp
 
 /// Writes a relation whose columns are the table's into its location.
 pub async fn write_rows(session: &Session, table: &Table, rows: &connect::Relation, mode: SaveMode) -> Result<(), SparkError> {
-    write_to(session, table, rows, Path::new(&table.location), table.partition_columns.clone(), mode).await
+    write_to(session, table, rows, Path::new(&table.location), table.partition_columns.clone(), mode).await.map(|_| ())
 }
 
+/// Writes `rows` into `path`; true when an overwrite replaced only the
+/// partitions it wrote (`partitionOverwriteMode=dynamic`).
 async fn write_to(
     session: &Session,
     table: &Table,
@@ -369,7 +375,7 @@ async fn write_to(
     path: &Path,
     partition_by: Vec<String>,
     mode: SaveMode,
-) -> Result<(), SparkError> {
+) -> Result<bool, SparkError> {
     let planned = plan(session, rows)?;
     let schema = output_schema(&planned)?;
     let request = WriteRequest {
@@ -381,7 +387,8 @@ async fn write_to(
         session_conf: crate::write::file_source_conf(session),
         buckets: table.bucket_spec.as_ref().map(crate::bucketed_tables::bucketing),
     };
-    ember_sources::write(&session.ctx.state(), planned.plan, schema, &request).await
+    ember_sources::write(&session.ctx.state(), planned.plan, schema, &request).await?;
+    Ok(request.dynamic_overwrite())
 }
 
 /// `CAST(value AS type)`.

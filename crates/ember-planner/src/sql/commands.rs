@@ -121,6 +121,10 @@ pub enum Command {
     /// `ALTER TABLE name ADD [IF NOT EXISTS] PARTITION (spec) [LOCATION 'path'] …`.
     AddPartitions { name: ObjectName, if_not_exists: bool, partitions: Vec<(PartitionSpec, Option<String>)> },
     DropPartitions { name: ObjectName, if_exists: bool, partitions: Vec<Vec<(String, Option<String>)>> },
+    /// `ALTER TABLE name PARTITION (spec) SET LOCATION 'path'`.
+    SetPartitionLocation { name: ObjectName, partition: PartitionSpec, location: String },
+    /// `ALTER TABLE name PARTITION (spec) RENAME TO PARTITION (spec)`.
+    RenamePartition { name: ObjectName, from: PartitionSpec, to: PartitionSpec },
     /// `MSCK REPAIR TABLE [ADD|DROP|SYNC PARTITIONS]` or (`recover`) `ALTER
     /// TABLE … RECOVER PARTITIONS`; `drop_missing` for `DROP` and `SYNC`.
     RepairTable { name: ObjectName, recover: bool, drop_missing: bool },
@@ -636,6 +640,16 @@ impl Cursor<'_> {
             self.word("PURGE");
             return Ok(Command::DropPartitions { name, if_exists, partitions });
         }
+        if self.word("PARTITION") {
+            let partition = self.partition_spec()?;
+            if self.words(&["SET", "LOCATION"]) {
+                return Ok(Command::SetPartitionLocation { name, partition, location: self.string()? });
+            }
+            self.expect_word("RENAME")?;
+            self.expect_word("TO")?;
+            self.expect_word("PARTITION")?;
+            return Ok(Command::RenamePartition { name, from: partition, to: self.partition_spec()? });
+        }
         if self.words(&["RECOVER", "PARTITIONS"]) {
             return Ok(Command::RepairTable { name, recover: true, drop_missing: false });
         }
@@ -977,6 +991,8 @@ mod tests {
         assert_eq!(partitions[0], (vec![("p".to_string(), Some("1".to_string()))], Some("/x".to_string())));
         assert_eq!(partitions[1].1, None);
         assert!(matches!(command("MSCK REPAIR TABLE t SYNC PARTITIONS"), Command::RepairTable { drop_missing: true, .. }));
+        assert!(matches!(command("ALTER TABLE t PARTITION (p = 1) SET LOCATION '/y'"), Command::SetPartitionLocation { location, .. } if location == "/y"));
+        assert!(matches!(command("ALTER TABLE t PARTITION (p = 1) RENAME TO PARTITION (p = 2)"), Command::RenamePartition { .. }));
         assert!(matches!(command("SHOW PARTITIONS t PARTITION (p = 1)"), Command::ShowPartitions { partition: Some(_), .. }));
         assert!(matches!(command("DESC EXTENDED t PARTITION (p = 1)"), Command::DescribeTable { partition: Some(_), column: None, .. }));
     }
