@@ -15,6 +15,7 @@ use datafusion::sql::sqlparser::tokenizer::Location;
 use crate::error::{Result, SparkError};
 
 pub mod commands;
+mod files;
 mod identifier;
 mod lateral;
 mod organize;
@@ -871,6 +872,9 @@ fn table_factor(factor: &ast::TableFactor) -> Result<connect::Relation> {
 fn named_relation(name: &ast::ObjectName) -> connect::Relation {
     if let Some(cte) = Some(name).filter(|n| n.0.len() == 1).and_then(|n| Scope::cte(&n.to_string())) {
         return recursive::with_pushed_limit(cte, &name.to_string());
+    }
+    if let Some(files) = files::file_relation(name) {
+        return files;
     }
     rel(RelType::Read(connect::Read {
         is_streaming: false,

@@ -254,6 +254,13 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             describe_rows(rows)
         }
         Command::CreateView(view) => crate::views::create_view(session, view).map(|()| empty()),
+        Command::CreateTempViewUsing { name, or_replace, global, schema, provider, options } => {
+            let relation = crate::views::source_read(&provider, schema, options);
+            // Spark resolves the source (its files, its schema) when the view is created.
+            crate::execute::plan(session, &relation)?;
+            if global { session.create_global_view(&name, relation, or_replace)? } else { session.create_view(&name, relation, or_replace)? }
+            Ok(empty())
+        }
         Command::CreateGlobalTempView { name, or_replace, query } => {
             // Spark analyzes the view's query when the view is created.
             crate::execute::plan(session, &query)?;

@@ -197,3 +197,23 @@ fn listed_columns(view: &str, fields: &[Field], columns: &[(String, Option<Strin
         })
         .collect())
 }
+
+/// The read a `CREATE TEMP VIEW … USING format [(schema)] OPTIONS (…)`
+/// stands for: its `path` option is the path read.
+pub fn source_read(provider: &str, schema: Option<String>, options: Vec<(String, String)>) -> connect::Relation {
+    let (paths, options): (Vec<_>, Vec<_>) = options.into_iter().partition(|(k, _)| k.eq_ignore_ascii_case("path"));
+    connect::Relation {
+        common: None,
+        rel_type: Some(connect::relation::RelType::Read(connect::Read {
+            is_streaming: false,
+            read_type: Some(connect::read::ReadType::DataSource(connect::read::DataSource {
+                format: Some(provider.to_lowercase()),
+                schema,
+                options: options.into_iter().collect(),
+                paths: paths.into_iter().map(|(_, path)| path).collect(),
+                predicates: Vec::new(),
+                source_name: None,
+            })),
+        })),
+    }
+}

@@ -145,6 +145,9 @@ pub enum Command {
     /// `CREATE [OR REPLACE] VIEW [IF NOT EXISTS] name [(columns)] [COMMENT]
     /// [TBLPROPERTIES] AS query`: a persistent view, stored with its query text.
     CreateView(CreateView),
+    /// `CREATE [OR REPLACE] [GLOBAL] TEMP[ORARY] VIEW name [(columns)] USING
+    /// format [OPTIONS (…)]`: a temp view reading a data source.
+    CreateTempViewUsing { name: String, or_replace: bool, global: bool, schema: Option<String>, provider: String, options: Properties },
     /// `CREATE [OR REPLACE] GLOBAL TEMP[ORARY] VIEW name AS query`.
     CreateGlobalTempView { name: String, or_replace: bool, query: connect::Relation },
     /// `DROP VIEW [IF EXISTS] name`: temporary, global temporary or persistent.
@@ -237,6 +240,21 @@ impl Cursor<'_> {
                     self.skip(1);
                 }
                 Command::Use { database: self.identifier()? }
+            }
+            ("CREATE", _) if self.temp_view_using_ahead() => {
+                self.skip(1);
+                let or_replace = self.words(&["OR", "REPLACE"]);
+                let global = self.word("GLOBAL");
+                if !self.word("TEMPORARY") {
+                    self.expect_word("TEMP")?;
+                }
+                self.expect_word("VIEW")?;
+                let name = self.identifier()?;
+                let schema = if self.parser.peek_token().token == Token::LParen { Some(self.parenthesized_text()?) } else { None };
+                self.expect_word("USING")?;
+                let provider = self.identifier()?;
+                let options = if self.word("OPTIONS") { self.properties()? } else { Vec::new() };
+                Command::CreateTempViewUsing { name, or_replace, global, schema, provider, options }
             }
             ("CREATE", _) if self.create_view_ahead() => {
                 self.skip(1);
@@ -485,6 +503,28 @@ impl Cursor<'_> {
             "GLOBAL" => true,
             _ => false,
         }
+    }
+
+    /// Whether `CREATE … TEMP[ORARY] VIEW … USING` starts here: `USING`
+    /// comes before any `AS` outside parentheses.
+    fn temp_view_using_ahead(&self) -> bool {
+        let mut depth = 0usize;
+        let mut temporary = false;
+        for n in 1..256 {
+            match self.parser.peek_nth_token(n).token {
+                Token::EOF => return false,
+                Token::LParen => depth += 1,
+                Token::RParen => depth = depth.saturating_sub(1),
+                _ if depth > 0 => {}
+                _ => match self.peek_word(n).as_str() {
+                    "TEMP" | "TEMPORARY" => temporary = true,
+                    "USING" => return temporary,
+                    "AS" => return false,
+                    _ => {}
+                },
+            }
+        }
+        false
     }
 
     /// Whether `CREATE [OR REPLACE] [TEMP[ORARY]] FUNCTION` starts here.
@@ -995,6 +1035,18 @@ mod tests {
         assert!(matches!(command("ALTER TABLE t PARTITION (p = 1) RENAME TO PARTITION (p = 2)"), Command::RenamePartition { .. }));
         assert!(matches!(command("SHOW PARTITIONS t PARTITION (p = 1)"), Command::ShowPartitions { partition: Some(_), .. }));
         assert!(matches!(command("DESC EXTENDED t PARTITION (p = 1)"), Command::DescribeTable { partition: Some(_), column: None, .. }));
+    }
+
+    #[test]
+    fn temp_views_over_data_sources() {
+        let Command::CreateTempViewUsing { name, global, schema, provider, options, .. } =
+            command("CREATE OR REPLACE GLOBAL TEMPORARY VIEW v (a INT) USING csv OPTIONS (path '/x', header 'true')")
+        else {
+            panic!("not a temp view over a source")
+        };
+        assert_eq!((name.as_str(), global, schema.as_deref(), provider.as_str()), ("v", true, Some("a INT"), "csv"));
+        assert_eq!(options.len(), 2);
+        assert!(parse("CREATE TEMP VIEW v AS SELECT * FROM a JOIN b USING (k)", &SqlArguments::default()).unwrap().is_none());
     }
 
     #[test]
