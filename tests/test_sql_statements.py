@@ -129,3 +129,36 @@ def test_alter_table_properties(spark, golden, partitioned):
     spark.sql("ALTER TABLE st_parts UNSET TBLPROPERTIES IF EXISTS ('nope')")
     golden.check_df(spark.sql("SHOW TBLPROPERTIES st_parts"), "properties")
     golden.check_df(spark.sql("SHOW TBLPROPERTIES st_parts ('nope')"), "missing_property")
+
+
+@pytest.fixture
+def source_table(spark):
+    spark.sql("DROP TABLE IF EXISTS st_like")
+    spark.sql("DROP TABLE IF EXISTS st_src")
+    spark.sql(
+        "CREATE TABLE st_src (a INT COMMENT 'the a', b STRING, p INT) USING csv PARTITIONED BY (p) "
+        "OPTIONS (header 'true') COMMENT 'source' TBLPROPERTIES ('k' = 'v')"
+    )
+    yield "st_src"
+    spark.sql("DROP TABLE IF EXISTS st_like")
+    spark.sql("DROP TABLE IF EXISTS st_src")
+
+
+def test_create_table_like(spark, golden, source_table):
+    spark.sql("CREATE TABLE st_like LIKE st_src")
+    golden.check_df(spark.sql("DESCRIBE st_like"), "describe")
+    golden.check("provider", [r.data_type for r in spark.sql("DESCRIBE EXTENDED st_like").collect() if r.col_name in ("Provider", "Comment", "Table Properties", "Type")])
+    spark.sql("CREATE TABLE IF NOT EXISTS st_like LIKE st_src")
+    golden.check_error(lambda: spark.sql("CREATE TABLE st_like LIKE st_src"), "exists")
+    golden.check_error(lambda: spark.sql("CREATE TABLE st_like2 LIKE st_nope"), "missing_source")
+    spark.sql("DROP TABLE st_like")
+    spark.sql("CREATE TABLE st_like LIKE st_src USING parquet")
+    golden.check("provider_given", [r.data_type for r in spark.sql("DESCRIBE EXTENDED st_like").collect() if r.col_name == "Provider"])
+
+
+def test_alter_column_comment(spark, golden, source_table):
+    spark.sql("ALTER TABLE st_src ALTER COLUMN b COMMENT 'the b'")
+    spark.sql("ALTER TABLE st_src CHANGE COLUMN a a INT COMMENT 'new a'")
+    golden.check_df(spark.sql("DESCRIBE st_src"), "describe")
+    golden.check_error(lambda: spark.sql("ALTER TABLE st_src ALTER COLUMN nope COMMENT 'x'"), "missing_column")
+    golden.check_error(lambda: spark.sql("ALTER TABLE st_src ALTER COLUMN a TYPE BIGINT"), "type_change")

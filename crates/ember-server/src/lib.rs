@@ -30,6 +30,7 @@ mod spill_pool;
 mod store_assignment;
 mod sql_commands;
 mod sql_path;
+mod table_ddl;
 mod table_writes;
 mod tables;
 mod views;

@@ -123,6 +123,15 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             warehouse.update_table(&table)?;
             Ok(empty())
         }
+        Command::AlterColumn { name, column, new_name, new_type, comment } => {
+            let change = crate::table_ddl::ColumnChange {
+                column: &column,
+                new_name: new_name.as_deref(),
+                new_type: new_type.as_deref(),
+                comment: comment.as_deref(),
+            };
+            crate::table_ddl::alter_column(session, &name, change).map(|()| empty())
+        }
         Command::SetTableProperties { name, properties } => {
             let mut table = table_in_session(session, &name)?;
             crate::views::expect_table(&table, "ALTER TABLE ... SET TBLPROPERTIES")?;
@@ -386,6 +395,9 @@ async fn create_table(session: &Session, create: CreateTable) -> Result<(), Spar
         if create.if_not_exists {
             return Ok(());
         }
+        if create.like.is_some() {
+            return Err(catalog_errors::table_already_exists_v1(&database, &name));
+        }
         if !create.or_replace {
             return Err(catalog_errors::table_already_exists(&database, &name));
         }
@@ -409,6 +421,9 @@ async fn create_table(session: &Session, create: CreateTable) -> Result<(), Spar
         properties,
         comment: create.comment,
     };
+    if let Some(source) = &create.like {
+        return crate::table_ddl::create_like(session, new, source).await;
+    }
     tables::create_table(session, new, create.query.as_ref()).await?;
     Ok(())
 }

@@ -41,6 +41,8 @@ pub struct CreateTable {
     pub comment: Option<String>,
     /// `AS query`.
     pub query: Option<connect::Relation>,
+    /// `LIKE source`: the columns, partitioning and format of another table.
+    pub like: Option<ObjectName>,
 }
 
 /// The bucketing clause of `CREATE TABLE`.
@@ -111,6 +113,9 @@ pub enum Command {
     TruncateTable { name: ObjectName, partition: Option<Vec<(String, Option<String>)>> },
     RenameTable { from: ObjectName, to: ObjectName },
     AddColumns { name: ObjectName, columns: String },
+    /// `ALTER TABLE name ALTER [COLUMN] c COMMENT '…' | TYPE type` and `CHANGE
+    /// [COLUMN] c c type [COMMENT '…']`: `new_name` and `new_type` as written.
+    AlterColumn { name: ObjectName, column: String, new_name: Option<String>, new_type: Option<String>, comment: Option<String> },
     SetTableProperties { name: ObjectName, properties: Properties },
     /// `ALTER TABLE name UNSET TBLPROPERTIES [IF EXISTS] (keys)`.
     UnsetTableProperties { name: ObjectName, keys: Vec<String>, if_exists: bool },
@@ -571,6 +576,9 @@ impl Cursor<'_> {
     fn create_table(&mut self, or_replace: bool) -> Result<CreateTable> {
         let mut table = CreateTable { or_replace, if_not_exists: self.words(&["IF", "NOT", "EXISTS"]), ..Default::default() };
         table.name = self.object_name()?;
+        if self.word("LIKE") {
+            table.like = Some(self.object_name()?);
+        }
         if self.parser.peek_token().token == Token::LParen {
             table.columns = Some(self.parenthesized_text()?);
         }
@@ -651,6 +659,28 @@ impl Cursor<'_> {
         if self.words(&["UNSET", "TBLPROPERTIES"]) {
             let if_exists = self.words(&["IF", "EXISTS"]);
             return Ok(Command::UnsetTableProperties { name, keys: self.property_keys()?, if_exists });
+        }
+        let alter = self.word("ALTER");
+        if alter || self.word("CHANGE") {
+            self.word("COLUMN");
+            let column = self.identifier()?;
+            let (mut new_name, mut new_type, mut comment) = (None, None, None);
+            if alter && self.word("TYPE") {
+                new_type = Some(self.rest_text().trim().to_string());
+            } else if !alter && !self.peek_is_end() && self.peek_word(0) != "COMMENT" {
+                // `CHANGE c c2 type [COMMENT '…']` names the column again.
+                new_name = Some(self.identifier()?);
+                let start = byte_offset(self.sql, self.parser.peek_token().span.start);
+                while !self.peek_is_end() && self.peek_word(0) != "COMMENT" {
+                    self.parser.next_token();
+                }
+                let end = byte_offset(self.sql, self.parser.peek_token().span.start).max(start);
+                new_type = Some(self.sql[start..end].trim().to_string());
+            }
+            if self.word("COMMENT") {
+                comment = Some(self.string()?);
+            }
+            return Ok(Command::AlterColumn { name, column, new_name, new_type, comment });
         }
         if self.words(&["RENAME", "COLUMN"]) {
             self.rest_text();
@@ -1033,6 +1063,13 @@ mod tests {
         assert!(matches!(command("MSCK REPAIR TABLE t SYNC PARTITIONS"), Command::RepairTable { drop_missing: true, .. }));
         assert!(matches!(command("ALTER TABLE t PARTITION (p = 1) SET LOCATION '/y'"), Command::SetPartitionLocation { location, .. } if location == "/y"));
         assert!(matches!(command("ALTER TABLE t PARTITION (p = 1) RENAME TO PARTITION (p = 2)"), Command::RenamePartition { .. }));
+        assert!(matches!(command("ALTER TABLE t ALTER COLUMN b COMMENT 'c'"), Command::AlterColumn { comment: Some(c), .. } if c == "c"));
+        assert!(matches!(
+            command("ALTER TABLE t CHANGE COLUMN a a INT COMMENT 'new a'"),
+            Command::AlterColumn { new_name: Some(n), new_type: Some(t), comment: Some(c), .. } if n == "a" && t == "INT" && c == "new a"
+        ));
+        let Command::CreateTable(like) = command("CREATE TABLE t LIKE s USING parquet") else { panic!("not a CREATE TABLE") };
+        assert_eq!((like.like, like.provider.as_deref()), (Some(vec!["s".to_string()]), Some("parquet")));
         assert!(matches!(command("SHOW PARTITIONS t PARTITION (p = 1)"), Command::ShowPartitions { partition: Some(_), .. }));
         assert!(matches!(command("DESC EXTENDED t PARTITION (p = 1)"), Command::DescribeTable { partition: Some(_), column: None, .. }));
     }
