@@ -81,3 +81,13 @@ def test_view_definition_errors(spark, golden, base):
     golden.check_error(lambda: spark.sql("CREATE VIEW sv_other (x) AS SELECT a, b FROM sv_base"), "too_many_columns")
     golden.check_error(lambda: spark.sql("CREATE VIEW sv_other AS SELECT a + 1 FROM sv_base"), "without_alias")
     golden.check_error(lambda: spark.sql("CREATE VIEW sv_other (x, x) AS SELECT a, b FROM sv_base"), "duplicate_columns")
+
+
+def test_views_that_cannot_replace(spark, golden, base):
+    golden.check_error(lambda: spark.sql("CREATE OR REPLACE VIEW sv_base AS SELECT 1 AS one"), "replace_a_table")
+    golden.check_df(spark.sql("SELECT count(*) AS n FROM sv_base"), "table_kept")
+    run(spark, "CREATE VIEW sv_view AS SELECT a FROM sv_base", "CREATE VIEW sv_other AS SELECT a FROM sv_view")
+    golden.check_error(lambda: spark.sql("CREATE OR REPLACE VIEW sv_view AS SELECT a FROM sv_view"), "itself")
+    golden.check_error(lambda: spark.sql("ALTER VIEW sv_view AS SELECT a FROM sv_other"), "through_another")
+    run(spark, "CREATE OR REPLACE VIEW sv_view AS WITH sv_view AS (SELECT 2 AS a) SELECT a FROM sv_view")
+    golden.check_df(spark.sql("SELECT * FROM sv_other"), "cte_of_the_same_name")

@@ -16,11 +16,13 @@ use crate::error::{Result, SparkError};
 
 pub mod commands;
 mod files;
+pub use references::referenced_tables;
 mod identifier;
 mod lateral;
 mod organize;
 mod origin;
 mod recursive;
+mod references;
 mod reshape;
 mod sample;
 mod sample_tokens;

@@ -23,7 +23,18 @@ pub fn create_view(session: &Session, view: CreateView) -> Result<(), SparkError
         return Ok(());
     }
     let qualified = catalog_errors::qualified_table(&database, &name);
+    if let Some(table) = existing.as_ref().filter(|t| t.kind != TableKind::View && view.or_replace) {
+        let table_name = catalog_errors::qualified_table(&table.database, &table.name);
+        return Err(SparkError::new(
+            ErrorKind::Analysis,
+            "EXPECT_VIEW_NOT_TABLE.NO_ALTERNATIVE",
+            "42809",
+            format!("The table {table_name} does not support CREATE OR REPLACE VIEW."),
+            &[("operation", "CREATE OR REPLACE VIEW".to_string()), ("tableName", table_name.clone())],
+        ));
+    }
     let query_fields = analyzed_fields(session, &view.query)?;
+    check_not_recursive(session, &database, &name, &view.text)?;
     if view.columns.is_empty() {
         require_aliases(&qualified, &query_fields, &view.unaliased)?;
     }
@@ -87,6 +98,7 @@ pub fn alter_view(session: &Session, name: &[String], change: ViewChange) -> Res
     match change {
         ViewChange::Query { text, unaliased, query } => {
             let fields = analyzed_fields(session, &query)?;
+            check_not_recursive(session, &table.database, &table.name, &text)?;
             require_aliases(&catalog_errors::qualified_table(&table.database, &table.name), &fields, &unaliased)?;
             table.schema = tables::schema_json(&fields.iter().cloned().collect())?;
             table.view_query_columns = fields.iter().map(|f| f.name().clone()).collect();
@@ -216,4 +228,47 @@ pub fn source_read(provider: &str, schema: Option<String>, options: Vec<(String,
             })),
         })),
     }
+}
+
+/// `RECURSIVE_VIEW` when the view `database.name`, defined by `text`,
+/// would read itself, directly or through other views.
+fn check_not_recursive(session: &Session, database: &str, name: &str, text: &str) -> Result<(), SparkError> {
+    let view = catalog_errors::qualified_table(database, name);
+    let mut path = vec![view.clone()];
+    if reaches(session, database, name, text, &mut path, 0)? {
+        let cycle = path.join(" -> ");
+        return Err(SparkError::new(
+            ErrorKind::Analysis,
+            "RECURSIVE_VIEW",
+            "42K0H",
+            format!("Recursive view {view} detected (cycle: {cycle})."),
+            &[("viewIdent", view.clone()), ("newPath", cycle.clone())],
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `text` reads the view `database.name`, directly or through the
+/// persistent views it reads; `path` ends with the views followed.
+fn reaches(session: &Session, database: &str, name: &str, text: &str, path: &mut Vec<String>, depth: usize) -> Result<bool, SparkError> {
+    // Views stored by an older definition may already form a cycle: stop somewhere.
+    const MAX_DEPTH: usize = 32;
+    for parts in ember_planner::sql::referenced_tables(text) {
+        let Some((db, table)) = tables::split_name(session, &parts) else { continue };
+        if parts.len() == 1 && session.temp_view(&parts[0]).is_some() {
+            continue;
+        }
+        path.push(catalog_errors::qualified_table(&db, &table));
+        if db == database && table == name {
+            return Ok(true);
+        }
+        if depth < MAX_DEPTH
+            && let Some(other) = session.warehouse.table(&db, &table)?.filter(|t| t.kind == TableKind::View)
+            && reaches(session, database, name, other.view_text.as_deref().unwrap_or_default(), path, depth + 1)?
+        {
+            return Ok(true);
+        }
+        path.pop();
+    }
+    Ok(false)
 }
