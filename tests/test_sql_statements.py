@@ -162,3 +162,15 @@ def test_alter_column_comment(spark, golden, source_table):
     golden.check_df(spark.sql("DESCRIBE st_src"), "describe")
     golden.check_error(lambda: spark.sql("ALTER TABLE st_src ALTER COLUMN nope COMMENT 'x'"), "missing_column")
     golden.check_error(lambda: spark.sql("ALTER TABLE st_src ALTER COLUMN a TYPE BIGINT"), "type_change")
+
+
+def test_create_table_column_types_the_format_cannot_hold(spark, golden):
+    try:
+        golden.check_error(lambda: spark.sql("CREATE TABLE st_csv (a INT, b ARRAY<INT>) USING csv"), "csv_array")
+        golden.check_error(lambda: spark.sql("CREATE TABLE st_csv (m MAP<STRING, INT>) USING csv"), "csv_map")
+        golden.check_error(lambda: spark.sql("CREATE TABLE st_csv USING csv AS SELECT named_struct('x', 1) AS s"), "csv_struct_ctas")
+        golden.check_error(lambda: spark.sql("CREATE TABLE st_text (a INT) USING text"), "text_int")
+        golden.check("csv_table_absent", spark.catalog.tableExists("st_csv"))
+    finally:
+        spark.sql("DROP TABLE IF EXISTS st_csv")
+        spark.sql("DROP TABLE IF EXISTS st_text")

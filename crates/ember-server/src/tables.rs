@@ -144,6 +144,7 @@ pub async fn create_table(session: &Session, new: NewTable, query: Option<&conne
         (None, None) => inferred_fields(session, &provider, &location, &new.options)?,
     };
     let fields = partition_columns_last(&fields, &new.partition_by)?;
+    check_column_types(&provider, &fields)?;
     let table = Table {
         database: new.database.clone(),
         name: new.name.clone(),
@@ -192,6 +193,25 @@ fn inferred_fields(session: &Session, provider: &str, location: &Path, options: 
         })),
     }));
     Ok(output_schema(&plan(session, &read)?)?.fields().clone())
+}
+
+/// `UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE` for a column the format cannot
+/// hold: CSV holds no arrays, maps or structs; text only strings.
+fn check_column_types(provider: &str, fields: &Fields) -> Result<(), SparkError> {
+    let (format, holds): (&str, fn(&DataType) -> bool) = match provider {
+        "csv" => ("CSV", |t| !t.is_nested()),
+        "text" => ("Text", |t| matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)),
+        _ => return Ok(()),
+    };
+    let Some(field) = fields.iter().find(|f| !holds(f.data_type())) else { return Ok(()) };
+    let (column, column_type) = (ember_planner::error::quote_identifier(field.name()), format!("\"{}\"", ember_types::sql_string(field.data_type())));
+    Err(SparkError::new(
+        ErrorKind::Analysis,
+        "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE",
+        "0A000",
+        format!("The {format} datasource doesn't support the column {column} of the type {column_type}."),
+        &[("columnName", column.clone()), ("columnType", column_type.clone()), ("format", format.to_string())],
+    ))
 }
 
 /// The column of `fields` called `name` (any case), with its own spelling.
