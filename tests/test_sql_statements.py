@@ -174,3 +174,33 @@ def test_create_table_column_types_the_format_cannot_hold(spark, golden):
     finally:
         spark.sql("DROP TABLE IF EXISTS st_csv")
         spark.sql("DROP TABLE IF EXISTS st_text")
+
+
+def test_show_table_extended(spark, golden, tmp_path):
+    root = spark.conf.get("spark.sql.warehouse.dir")
+    try:
+        spark.sql(
+            "CREATE TABLE st_ext_t (a INT COMMENT 'x', s STRUCT<b: STRING>, p STRING) USING parquet PARTITIONED BY (p) "
+            "OPTIONS (k1 'v1') COMMENT 'c' TBLPROPERTIES ('k' = 'v')"
+        )
+        spark.sql(f"CREATE TABLE st_ext_u (a INT) USING csv LOCATION '{tmp_path / 'u'}'")
+        spark.sql("CREATE VIEW st_ext_w AS SELECT a FROM st_ext_u")
+        spark.sql("SELECT 1 AS one").createOrReplaceTempView("st_ext_v")
+
+        def shown(statement):
+            rows = spark.sql(statement).collect()
+            return [
+                [r.namespace, r.tableName, r.isTemporary]
+                + [line.replace(root, "<warehouse>").replace(str(tmp_path), "<tmp>") for line in r.information.split("\n") if not line.startswith("Created Time")]
+                for r in rows
+            ]
+
+        golden.check("all", shown("SHOW TABLE EXTENDED LIKE 'st_ext_*'"))
+        golden.check("in_database", shown("SHOW TABLE EXTENDED IN default LIKE 'st_ext_t|st_ext_u'"))
+        golden.check_df(spark.sql("SHOW TABLE EXTENDED LIKE 'st_nothing*'"), "none")
+        golden.check("describe_partitioned", [tuple(r) for r in spark.sql("DESCRIBE EXTENDED st_ext_t").collect() if r.col_name == "Partition Provider"])
+    finally:
+        spark.sql("DROP VIEW IF EXISTS st_ext_w")
+        spark.sql("DROP TABLE IF EXISTS st_ext_t")
+        spark.sql("DROP TABLE IF EXISTS st_ext_u")
+        spark.catalog.dropTempView("st_ext_v")

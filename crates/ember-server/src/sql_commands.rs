@@ -191,6 +191,7 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             crate::cache::refresh_table(session, &name).map(|()| empty())
         }
         Command::ShowTables { database, pattern } => show_tables(session, database, pattern.as_deref()),
+        Command::ShowTableExtended { database, pattern } => show_table_extended(session, database, &pattern),
         Command::ShowColumns { table, database } => {
             let mut name = table;
             if let Some(database) = database {
@@ -566,8 +567,54 @@ fn describe_table_rows(session: &Session, name: &[String], extended: bool) -> Re
             let options = table.options.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ");
             rows.push(detail("Storage Properties", format!("[{options}]")));
         }
+        if !table.partition_columns.is_empty() {
+            rows.push(detail("Partition Provider", "Catalog".to_string()));
+        }
     }
     Ok(rows)
+}
+
+/// `SHOW TABLE EXTENDED [IN db] LIKE 'pattern'`: each matching table's and
+/// temp view's `DESCRIBE EXTENDED` details and schema tree as one text.
+fn show_table_extended(session: &Session, database: Option<String>, pattern: &str) -> Result<RecordBatch, SparkError> {
+    let database = database.map(|d| d.to_lowercase()).unwrap_or_else(|| session.current_database());
+    session.warehouse.existing_database(&database)?;
+    let mut rows: Vec<(String, String, bool, String)> = Vec::new();
+    for table in session.warehouse.tables(&database)?.into_iter().filter(|t| matches_pattern(pattern, &t.name)) {
+        let described = describe_table_rows(session, &[database.clone(), table.name.clone()], true)?;
+        let mut lines: Vec<String> = described
+            .iter()
+            .skip_while(|(name, ..)| name != "# Detailed Table Information")
+            .skip(1)
+            .map(|(name, value, _)| format!("{name}: {value}"))
+            .collect();
+        if !table.partition_columns.is_empty() {
+            let columns = table.partition_columns.iter().map(|c| ember_planner::error::quote_identifier(c)).collect::<Vec<_>>().join(", ");
+            lines.push(format!("Partition Columns: [{columns}]"));
+        }
+        let schema = crate::analyze::schema_tree(&table_fields(&table)?, usize::MAX);
+        rows.push((database.clone(), table.name, false, format!("{}\nSchema: {schema}\n", lines.join("\n"))));
+    }
+    for view in session.view_names().into_iter().filter(|v| matches_pattern(pattern, v)) {
+        let Some(relation) = session.temp_view(&view) else { continue };
+        let schema = crate::analyze::schema_tree(crate::execute::plan(session, &relation)?.spark_schema().fields(), usize::MAX);
+        let created = created_time(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64));
+        let information = format!("Table: {view}\nCreated Time: {created}\nLast Access: UNKNOWN\nCreated By: Spark \nType: VIEW\nView Schema Mode: BINDING\nSchema: {schema}\n");
+        rows.push((String::new(), view, true, information));
+    }
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("namespace", DataType::Utf8, false),
+        Field::new("tableName", DataType::Utf8, false),
+        Field::new("isTemporary", DataType::Boolean, false),
+        Field::new("information", DataType::Utf8, false),
+    ]));
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.0.as_str()))),
+        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.1.as_str()))),
+        Arc::new(BooleanArray::from(rows.iter().map(|r| r.2).collect::<Vec<_>>())),
+        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.3.as_str()))),
+    ];
+    Ok(RecordBatch::try_new(schema, columns)?)
 }
 
 /// DESCRIBE rows: col_name, data_type, comment.

@@ -137,6 +137,8 @@ pub enum Command {
     /// `ANALYZE TABLE name COMPUTE STATISTICS [NOSCAN | FOR COLUMNS … | FOR ALL COLUMNS]`.
     AnalyzeTable { name: ObjectName },
     ShowTables { database: Option<String>, pattern: Option<String> },
+    /// `SHOW TABLE EXTENDED [IN|FROM db] LIKE 'pattern'`.
+    ShowTableExtended { database: Option<String>, pattern: String },
     ShowColumns { table: ObjectName, database: Option<String> },
     ShowPartitions { table: ObjectName, partition: Option<PartitionSpec> },
     ShowTableProperties { table: ObjectName, key: Option<String> },
@@ -438,6 +440,16 @@ impl Cursor<'_> {
             ("REFRESH", "TABLE") => {
                 self.skip(2);
                 Command::RefreshTable { name: self.object_name()? }
+            }
+            ("SHOW", "TABLE") if third == "EXTENDED" => {
+                self.skip(3);
+                let database = if self.word("FROM") || self.word("IN") { Some(self.identifier()?) } else { None };
+                self.expect_word("LIKE")?;
+                let pattern = self.string()?;
+                if self.word("PARTITION") {
+                    return Err(SparkError::unsupported("SHOW TABLE EXTENDED … PARTITION"));
+                }
+                Command::ShowTableExtended { database, pattern }
             }
             ("SHOW", "TABLES") => {
                 self.skip(2);
