@@ -415,6 +415,7 @@ impl<'a> Planner<'a> {
             RelType::CachedRemoteRelation(relation) => self.cached_remote_relation(relation)?,
             RelType::Parse(parse) => self.parse_relation(parse)?,
             RelType::Extension(any) => self.extension(any)?,
+            RelType::Catalog(catalog) => self.created_table(catalog)?,
             other => {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));
             }
@@ -703,7 +704,7 @@ impl<'a> Planner<'a> {
         Ok(LogicalPlanBuilder::scan(name, provider_as_source(Arc::new(table)), None)?.build()?)
     }
 
-    fn read(&mut self, read: &connect::Read) -> Result<LogicalPlan> {
+    pub(crate) fn read(&mut self, read: &connect::Read) -> Result<LogicalPlan> {
         match &read.read_type {
             Some(connect::read::ReadType::NamedTable(table)) => self.named_table(&table.unparsed_identifier),
             Some(connect::read::ReadType::DataSource(source)) => self.data_source(source),
@@ -926,8 +927,9 @@ impl<'a> Planner<'a> {
             SparkJoin::LeftAnti => JoinType::LeftAnti,
             SparkJoin::LeftSemi => JoinType::LeftSemi,
         };
-        if !join.using_columns.is_empty() {
-            return self.join_using(left, right, join_type, &join.using_columns);
+        let using = self.using_columns(&left, &right, &join.using_columns);
+        if !using.is_empty() {
+            return self.join_using(left, right, join_type, &using);
         }
         let condition = match &join.join_condition {
             Some(condition) => {
@@ -1043,12 +1045,12 @@ impl<'a> Planner<'a> {
         let left_count = left.schema().fields().len();
         let right_count = right.schema().fields().len();
         let op = SetOpType::try_from(set_op.set_op_type).unwrap_or(SetOpType::Union);
+        let operator = match op {
+            SetOpType::Intersect => "INTERSECT",
+            SetOpType::Except => "EXCEPT",
+            _ => "UNION",
+        };
         if left_count != right_count {
-            let operator = match op {
-                SetOpType::Intersect => "INTERSECT",
-                SetOpType::Except => "EXCEPT",
-                _ => "UNION",
-            };
             return Err(SparkError::new(
                 crate::ErrorKind::Analysis,
                 "NUM_COLUMNS_MISMATCH",
@@ -1069,9 +1071,14 @@ impl<'a> Planner<'a> {
         let mode = if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy };
         let mut left_exprs = Vec::new();
         let mut right_exprs = Vec::new();
-        for (l, r) in left.schema().fields().iter().zip(right.schema().fields()) {
-            let wide = crate::coercion::wider_type(l.data_type(), r.data_type(), self.config.ansi)
-                .unwrap_or_else(|| l.data_type().clone());
+        for (index, (l, r)) in left.schema().fields().iter().zip(right.schema().fields()).enumerate() {
+            let wide = match crate::coercion::wider_type(l.data_type(), r.data_type(), self.config.ansi) {
+                Some(wide) => wide,
+                None if crate::set_operation_types::incompatible(l.data_type(), r.data_type()) => {
+                    return Err(crate::set_operation_types::incompatible_column_type(operator, index, l.data_type(), r.data_type()));
+                }
+                None => l.data_type().clone(),
+            };
             let side = |f: &datafusion::arrow::datatypes::Field| {
                 let column = col(Column::new_unqualified(f.name()));
                 if f.data_type() == &wide { column } else { spark_cast(column, wide.clone(), mode) }
