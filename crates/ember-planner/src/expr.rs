@@ -471,7 +471,7 @@ pub(crate) fn gets_generated_alias(expression: &connect::Expression) -> bool {
 
 /// Spark's proposal list: close candidates (edit distance within
 /// [`SUGGESTION_DISTANCE`]) first, by distance, then the rest in schema order.
-fn suggestions(name: &str, candidates: &[String]) -> Vec<String> {
+pub fn suggestions(name: &str, candidates: &[String]) -> Vec<String> {
     let target = split_name_parts(name).pop().unwrap_or_default();
     let mut scored: Vec<(usize, &String)> = candidates
         .iter()

@@ -254,7 +254,7 @@ impl<'a> Planner<'a> {
             RelType::Project(project) => self.plan_select(project)?,
             RelType::Filter(filter) => match self.filter_as_join_condition(filter) {
                 Some(joined) => joined,
-                None => {
+                None => if let Some(read) = self.python_data_source_filter(filter)? { read } else {
                     let condition = filter
                         .condition
                         .as_ref()
@@ -415,6 +415,7 @@ impl<'a> Planner<'a> {
             RelType::CachedRemoteRelation(relation) => self.cached_remote_relation(relation)?,
             RelType::Parse(parse) => self.parse_relation(parse)?,
             RelType::Extension(any) => self.extension(any)?,
+            RelType::Catalog(catalog) => self.created_table(catalog)?,
             other => {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));
             }
@@ -703,7 +704,7 @@ impl<'a> Planner<'a> {
         Ok(LogicalPlanBuilder::scan(name, provider_as_source(Arc::new(table)), None)?.build()?)
     }
 
-    fn read(&mut self, read: &connect::Read) -> Result<LogicalPlan> {
+    pub(crate) fn read(&mut self, read: &connect::Read) -> Result<LogicalPlan> {
         match &read.read_type {
             Some(connect::read::ReadType::NamedTable(table)) => self.named_table(&table.unparsed_identifier),
             Some(connect::read::ReadType::DataSource(source)) => self.data_source(source),
@@ -852,6 +853,7 @@ impl<'a> Planner<'a> {
         generated_names: &[bool],
     ) -> Result<LogicalPlan> {
         use datafusion::common::tree_node::{Transformed, TreeNode};
+        crate::nondeterministic_aggregates::check_aggregate_arguments(&outputs)?;
         let mut aggregates: Vec<Expr> = Vec::new();
         for (expr, _) in &outputs {
             for found in datafusion::logical_expr::utils::find_aggregate_exprs(std::iter::once(expr)) {
@@ -925,8 +927,9 @@ impl<'a> Planner<'a> {
             SparkJoin::LeftAnti => JoinType::LeftAnti,
             SparkJoin::LeftSemi => JoinType::LeftSemi,
         };
-        if !join.using_columns.is_empty() {
-            return self.join_using(left, right, join_type, &join.using_columns);
+        let using = self.using_columns(&left, &right, &join.using_columns);
+        if !using.is_empty() {
+            return self.join_using(left, right, join_type, &using);
         }
         let condition = match &join.join_condition {
             Some(condition) => {
@@ -935,6 +938,7 @@ impl<'a> Planner<'a> {
             }
             None => None,
         };
+        crate::python_udf_joins::check_join_condition(join_type, condition.as_ref(), &left, &right)?;
         let explicit_cross = join.join_type == SparkJoin::Cross as i32;
         crate::cartesian::check_implicit_cartesian(
             self.config.cross_join_enabled,
@@ -1041,12 +1045,12 @@ impl<'a> Planner<'a> {
         let left_count = left.schema().fields().len();
         let right_count = right.schema().fields().len();
         let op = SetOpType::try_from(set_op.set_op_type).unwrap_or(SetOpType::Union);
+        let operator = match op {
+            SetOpType::Intersect => "INTERSECT",
+            SetOpType::Except => "EXCEPT",
+            _ => "UNION",
+        };
         if left_count != right_count {
-            let operator = match op {
-                SetOpType::Intersect => "INTERSECT",
-                SetOpType::Except => "EXCEPT",
-                _ => "UNION",
-            };
             return Err(SparkError::new(
                 crate::ErrorKind::Analysis,
                 "NUM_COLUMNS_MISMATCH",
@@ -1067,9 +1071,14 @@ impl<'a> Planner<'a> {
         let mode = if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy };
         let mut left_exprs = Vec::new();
         let mut right_exprs = Vec::new();
-        for (l, r) in left.schema().fields().iter().zip(right.schema().fields()) {
-            let wide = crate::coercion::wider_type(l.data_type(), r.data_type(), self.config.ansi)
-                .unwrap_or_else(|| l.data_type().clone());
+        for (index, (l, r)) in left.schema().fields().iter().zip(right.schema().fields()).enumerate() {
+            let wide = match crate::coercion::wider_type(l.data_type(), r.data_type(), self.config.ansi) {
+                Some(wide) => wide,
+                None if crate::set_operation_types::incompatible(l.data_type(), r.data_type()) => {
+                    return Err(crate::set_operation_types::incompatible_column_type(operator, index, l.data_type(), r.data_type()));
+                }
+                None => l.data_type().clone(),
+            };
             let side = |f: &datafusion::arrow::datatypes::Field| {
                 let column = col(Column::new_unqualified(f.name()));
                 if f.data_type() == &wide { column } else { spark_cast(column, wide.clone(), mode) }

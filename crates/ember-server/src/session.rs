@@ -192,16 +192,17 @@ impl Session {
         self.artifacts.write().unwrap_or_else(|e| e.into_inner()).insert(name.to_string(), Arc::new(data));
     }
 
-    /// The `sys.path` entries of the Python files this session shipped
-    /// (`addArtifacts(pyfile=True)`), written to its own folder on first use.
-    pub fn python_includes(&self) -> Result<Vec<String>, SparkError> {
+    /// The Python files, files and archives this session shipped for its
+    /// UDFs (`addArtifacts(pyfile=True | file=True | archive=True)`), written
+    /// to its own folder on first use.
+    pub(crate) fn python_files(&self) -> Result<Option<crate::python_artifacts::SessionFiles>, SparkError> {
         let artifacts = self.artifacts.read().unwrap_or_else(|e| e.into_inner());
-        crate::python_artifacts::python_includes(&self.python_dir(), &artifacts)
+        crate::python_artifacts::session_files(&self.python_dir(), &artifacts)
             .map_err(|e| SparkError::internal(format!("cannot write the session's Python artifacts: {e}")))
     }
 
     fn python_dir(&self) -> std::path::PathBuf {
-        std::env::temp_dir().join(format!("ember-session-{}", self.server_side_session_id)).join("pyfiles")
+        std::env::temp_dir().join(format!("ember-session-{}", self.server_side_session_id)).join("files")
     }
 
     /// Whether an artifact is stored.
