@@ -458,8 +458,22 @@ class Golden:
 
 def _golden_path(node) -> Path:
     module = Path(node.fspath).stem
-    test = re.sub(r"[^\w.-]+", "_", node.name).strip("_")
+    test = re.sub(r"[^\w.-]+", "_", _golden_name(node)).strip("_")
     return GOLDEN_DIR / module / f"{test}.json"
+
+
+def _golden_name(node) -> str:
+    """The test's name without the ids of parameters its module lists in
+    GOLDEN_SHARED_PARAMS (parameters that do not change Spark's answers, such
+    as which object store holds the data): such tests share one golden."""
+    shared = getattr(getattr(node, "module", None), "GOLDEN_SHARED_PARAMS", ())
+    callspec = getattr(node, "callspec", None)
+    if not shared or callspec is None or "[" not in node.name:
+        return node.name
+    base, ids = node.name[:-1].split("[", 1)
+    dropped = {str(callspec.params[p]) for p in shared if p in callspec.params}
+    kept = [i for i in ids.split("-") if i not in dropped]
+    return f"{base}[{'-'.join(kept)}]" if kept else base
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -1,5 +1,6 @@
-"""Seeded sample and randomSplit: deterministic, disjoint and complete (Ember's generator is
-not Spark's XORShiftRandom, so exact rows are not compared; see docs/compatibility.md)."""
+"""Seeded sample, randomSplit and sampleBy: deterministic, disjoint and
+complete; without replacement, the rows of a frame partitioned as in Spark
+(a range) are Spark's. Sampling with replacement is not Spark's sampler."""
 
 
 def test_sample_is_deterministic_for_a_seed(spark):
@@ -32,3 +33,23 @@ def test_random_split_of_rows_with_maps(spark):
     parts = df.randomSplit([0.5, 0.5], seed=3)
     ids = sorted(r.id for p in parts for r in p.collect())
     assert ids == list(range(100))
+
+
+def test_sample_rows_are_sparks_for_a_range(spark, golden):
+    # Spark draws per partition from XORShiftRandom(seed + partition index):
+    # a range is partitioned as in Spark, so the rows are Spark's.
+    df = spark.range(0, 200, 1, 3)
+    golden.check_rows(df.sample(fraction=0.1, seed=42).collect(), "fraction")
+    golden.check_rows(df.sample(False, 0.5, seed=-7).collect(), "negative_seed")
+    golden.check_rows(spark.range(0, 50, 1, 2).sample(fraction=0.3, seed=3).collect(), "two_partitions")
+
+
+def test_random_split_rows_are_sparks_for_a_range(spark, golden):
+    df = spark.range(0, 60, 1, 2).selectExpr("id", "id % 7 AS k")
+    for i, part in enumerate(df.randomSplit([1.0, 2.0, 1.0], seed=11)):
+        golden.check_rows(part.collect(), f"part_{i}")
+
+
+def test_sample_by_rows_are_sparks_for_a_range(spark, golden):
+    df = spark.range(0, 100, 1, 2).selectExpr("id", "id % 3 AS key")
+    golden.check_rows(df.sampleBy("key", {0: 0.2, 1: 0.5}, seed=5).collect(), "sample_by")

@@ -84,7 +84,7 @@ def test_small_build_sides_stay_hash_joins(limited_spark):
     big = limited_spark.range(ROWS)
     small_join = big.join(names, big.id % 10 == names.k).groupBy("name").count()
     plan = small_join._explain_string(mode="simple")
-    assert "HashJoinExec" in plan and "SortMergeJoin" not in plan, plan
+    assert "HashJoin" in plan and "SortMergeJoin" not in plan, plan
     assert sorted(tuple(r) for r in small_join.collect()) == [(f"n{i}", ROWS // 10) for i in range(10)]
     other = limited_spark.range(ROWS).withColumnRenamed("id", "k")
     assert "SortMergeJoin" in big.join(other, big.id == other.k)._explain_string(mode="simple")

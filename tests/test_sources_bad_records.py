@@ -73,13 +73,6 @@ def test_csv_inference_modes(spark, tmp_path, golden):
     golden.check_df(spark.read.option("inferSchema", True).option("mode", "DROPMALFORMED").csv(path), "dropmalformed")
 
 
-def test_bad_records_path_is_ignored(spark, tmp_path, golden):
-    """badRecordsPath is a Databricks option: open-source Spark reads on as PERMISSIVE."""
-    path = write_file(tmp_path / "bad.csv", BAD_CSV)
-    golden.check_df(spark.read.schema(CSV_SCHEMA).option("badRecordsPath", str(tmp_path / "bad_records")).csv(path))
-    golden.check("bad_records_written", (tmp_path / "bad_records").exists())
-
-
 def test_csv_field_values_parse_as_spark(spark, tmp_path, golden):
     path = write_file(
         tmp_path / "vals.csv",

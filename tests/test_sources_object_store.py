@@ -1,75 +1,51 @@
-"""Reads and writes on an S3-compatible object store (`s3a://`).
+"""Reads and writes on object stores: `s3a://` (moto), `gs://`
+(fake-gcs-server), `abfss://` and `wasbs://` (Azurite).
 
-Against Ember, a real S3 server (moto in server mode) runs on loopback and
-the session reaches it through `spark.hadoop.fs.s3a.*` settings. The goldens
-hold Spark 4.3's answers for the same operations on local folders (the
-Spark oracle has no S3 connector on its class path), so every test runs the
-same steps on either kind of root: `s3a://<bucket>/<test>` for Ember, a tmp
-folder when recording. Paths are normalised to <root> before comparison.
+Against Ember, each emulator runs on loopback (see object_stores.py) and the
+session reaches it through the `spark.hadoop.*` settings a Spark user gives
+(S3A, the GCS connector, ABFS). The goldens hold Spark 4.3's answers for the
+same operations on local folders (the Spark oracle has no object-store
+connector on its class path), so every test runs the same steps on either
+kind of root: `<scheme>://<bucket>/<test>` for Ember, a tmp folder when
+recording; all stores share one golden (GOLDEN_SHARED_PARAMS). Paths are
+normalised to <root> before comparison.
 """
 
 import os
 import re
-import subprocess
-import sys
-import time
 
 import pytest
 from pyspark.sql import functions as F
 
-from conftest import REMOTE, conf, describe_error, free_port
+from conftest import REMOTE, conf, describe_error
+from object_stores import STORES
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 SPARK_WRITTEN = os.path.join(os.path.dirname(__file__), "data", "spark_written")
-BUCKET = "ember-tests"
-ACCESS_KEY = "ember-access"
-SECRET_KEY = "ember-secret"
+# Which store a test runs on does not change Spark's answers: one golden for all.
+GOLDEN_SHARED_PARAMS = ("store",)
 
 
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    """A moto S3 server on a free loopback port, with the tests' bucket."""
+@pytest.fixture(scope="module", params=sorted(STORES))
+def store(request):
+    """A store emulator on a free loopback port, with the tests' bucket
+    (None against a remote server: the tests then use local folders)."""
     if REMOTE:
         yield None
         return
-    import boto3
-
-    port = free_port()
-    log = open(os.devnull, "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=log,
-        stderr=log,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    client = boto3.client(
-        "s3", endpoint_url=endpoint, aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY, region_name="us-east-1",
-    )
-    deadline = time.time() + 60
-    while True:
-        try:
-            client.create_bucket(Bucket=BUCKET)
-            break
-        except Exception:  # noqa: BLE001 - not listening yet
-            if time.time() > deadline or server.poll() is not None:
-                server.kill()
-                raise
-            time.sleep(0.2)
+    emulator = STORES[request.param]()
     try:
-        yield endpoint
+        yield emulator
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+        emulator.stop()
 
 
 class Root:
-    """Where a test's data lives: an S3 prefix (Ember) or a tmp folder (oracle)."""
+    """Where a test's data lives: a prefix in a store (Ember) or a tmp folder (oracle)."""
 
-    def __init__(self, uri, client=None, prefix=None):
+    def __init__(self, uri, store=None, prefix=None):
         self.uri = uri
-        self.client = client
+        self.store = store
         self.prefix = prefix
 
     def path(self, name):
@@ -77,7 +53,7 @@ class Root:
 
     def listing(self, name):
         """Every file under `name` (hidden ones included), uuids normalised."""
-        if self.client is None:
+        if self.store is None:
             root = os.path.join(self.uri, name)
             found = [
                 os.path.relpath(os.path.join(folder, f), root)
@@ -85,21 +61,19 @@ class Root:
             ]
         else:
             prefix = f"{self.prefix}/{name}/"
-            pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix)
-            found = [obj["Key"][len(prefix):] for page in pages for obj in page.get("Contents", [])]
+            found = [key[len(prefix):] for key in self.store.keys(prefix)]
         return sorted(UUID_RE.sub("<uuid>", f) for f in found)
 
     def upload_folder(self, local, name):
         """Copies a local folder under `name`."""
-        if self.client is None:
+        if self.store is None:
             import shutil
             shutil.copytree(local, os.path.join(self.uri, name))
             return
         for folder, _, files in os.walk(local):
             for f in files:
                 path = os.path.join(folder, f)
-                key = f"{self.prefix}/{name}/{os.path.relpath(path, local)}"
-                self.client.upload_file(path, BUCKET, key)
+                self.store.upload(path, f"{self.prefix}/{name}/{os.path.relpath(path, local)}")
 
     def error(self, golden, fn, name):
         """Records fn's error with this root's location replaced by <root>."""
@@ -117,29 +91,17 @@ class Root:
 
 
 @pytest.fixture
-def root(spark, s3_endpoint, tmp_path, request):
-    if s3_endpoint is None:
+def root(spark, store, tmp_path, request):
+    if store is None:
         yield Root(str(tmp_path))
         return
-    import boto3
-
-    client = boto3.client(
-        "s3", endpoint_url=s3_endpoint, aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY, region_name="us-east-1",
-    )
     prefix = re.sub(r"[^\w-]+", "_", request.node.name)
-    settings = {
-        "spark.hadoop.fs.s3a.endpoint": s3_endpoint,
-        "spark.hadoop.fs.s3a.access.key": ACCESS_KEY,
-        "spark.hadoop.fs.s3a.secret.key": SECRET_KEY,
-        "spark.hadoop.fs.s3a.path.style.access": "true",
-    }
-    for key, value in settings.items():
+    for key, value in store.settings.items():
         spark.conf.set(key, value)
     try:
-        yield Root(f"s3a://{BUCKET}/{prefix}", client, prefix)
+        yield Root(f"{store.root}/{prefix}", store, prefix)
     finally:
-        for key in settings:
+        for key in store.settings:
             spark.conf.unset(key)
 
 
@@ -231,3 +193,18 @@ def test_failed_overwrite_leaves_old_data(spark, people, root, golden):
         # files of an overwrite before its job runs.
         assert root.listing("out") == before
         assert spark.read.parquet(out).count() == 3
+
+
+@pytest.mark.skipif(REMOTE is not None, reason="Databricks semantics: open-source Spark ignores badRecordsPath")
+def test_bad_records_written_to_the_store(spark, root, tmp_path):
+    """`badRecordsPath` on the store (see test_sources_bad_records_path.py)."""
+    local = tmp_path / "in"
+    local.mkdir()
+    (local / "bad.csv").write_text("1,a\nx,b\n")
+    root.upload_folder(str(local), "in")
+    read = spark.read.schema("id INT, name STRING").option("badRecordsPath", root.path("bad")).csv(root.path("in"))
+    assert [tuple(r) for r in read.collect()] == [(1, "a")]
+    [written] = root.listing("bad")
+    assert re.fullmatch(r"\d{8}T\d{6}/bad_records/part-<uuid>\.json", written), written
+    back = spark.read.json(root.path("bad") + "/*/bad_records")
+    assert [(r.record, r.reason) for r in back.collect()] == [("x,b", "Cannot parse the value 'x' of the column `id` as INT")]

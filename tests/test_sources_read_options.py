@@ -1,7 +1,10 @@
 """Reader options and settings: CSV enforceSchema, the session's default
-source (spark.sql.sources.default), JSON lineSep and corrupt records."""
+source (spark.sql.sources.default), JSON lineSep and corrupt records, CSV
+unescapedQuoteHandling."""
 
 import re
+
+import pytest
 
 from pyspark.sql.types import IntegerType, StructField, StructType
 
@@ -58,3 +61,17 @@ def test_json_line_sep_keeps_whole_corrupt_records(spark, tmp_path, golden):
     path.write_text('{"name":"Michael"}\n{"name":"Andy", "age":30}\n{"name":"Justin", "age":19}\n')
     golden.check_df(spark.read.json(str(path), lineSep=","))
     golden.check_df(spark.read.json(str(path), lineSep=",", mode="DROPMALFORMED"), name="dropped")
+
+
+UNESCAPED_QUOTE_LINES = ['"a"b,c', '"a"b"c,d', 'x,"a "q" b",y', '"a""b",c', '"abc"def', '"a" ,b', 'p,"q"r"s"t,u', '"a\\"b"c,d']
+
+
+@pytest.mark.parametrize("mode", ["STOP_AT_CLOSING_QUOTE", "BACK_TO_DELIMITER", "STOP_AT_DELIMITER", "SKIP_VALUE", "RAISE_ERROR", "stop_at_closing_quote"])
+def test_csv_unescaped_quote_handling(spark, tmp_path, golden, mode):
+    path = tmp_path / "quotes.csv"
+    path.write_text("\n".join(UNESCAPED_QUOTE_LINES) + "\n")
+    read = spark.read.schema("a STRING, b STRING, c STRING, d STRING").option("unescapedQuoteHandling", mode).csv(str(path))
+    if mode == "RAISE_ERROR":
+        check_read_error(golden, tmp_path, read.collect, "error")
+    else:
+        golden.check_df(read)

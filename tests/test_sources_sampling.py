@@ -88,3 +88,18 @@ def test_json_infer_timestamp_and_decimal_strings(spark, tmp_path, golden):
     golden.check("decimal", schema_of(spark.read.option("prefersDecimal", True).json(path)))
     fmt = spark.read.options(inferTimestamp=True, timestampFormat="yyyy-MM-dd").json(path)
     golden.check("format", schema_of(fmt))
+
+
+def test_json_multi_line_sampling_picks_spark_files(spark, tmp_path, golden):
+    """With multiLine, Spark samples whole files (one document each), in the
+    order the read lists them: here the given paths' order (a folder's files
+    come in the file system's own order). File j holds column j, so the
+    schema shows which files were sampled."""
+    paths = [
+        write_file(tmp_path / f"f{j:02d}.json", '{\n  "c%02d": 1,\n  "id": %d\n}\n' % (j, j))
+        for j in ((i * 7) % WIDTH for i in range(WIDTH))
+    ]
+    for ratio in ["0.1", "0.3", "0.5", "0.8"]:
+        df = spark.read.options(multiLine=True, samplingRatio=ratio).json(paths)
+        golden.check(f"schema_{ratio}", schema_of(df))
+    golden.check("count", spark.read.options(multiLine=True, samplingRatio="0.5").json(paths).count())

@@ -3,12 +3,13 @@ codecs of the text formats and CSV writer options. Test data lives under
 pytest's tmp_path; goldens hold no paths.
 """
 
+import os
 import re
 
 from pyspark.sql import functions as F
 
 from conftest import conf
-from test_sources import check_error, data_text, listing
+from test_sources import SPARK_WRITTEN, check_error, data_text, listing
 
 
 def names(root):
@@ -60,3 +61,20 @@ def test_csv_writer_null_and_empty_values(spark, tmp_path, golden):
     golden.check("plain", data_text(str(tmp_path / "plain"), ".csv"))
     df.coalesce(1).write.options(nullValue="NULL", emptyValue="EMPTY", quoteAll=True).csv(str(tmp_path / "quoted"))
     golden.check("quoted", data_text(str(tmp_path / "quoted"), ".csv"))
+
+
+def test_hadoop_block_codecs(spark, tmp_path, golden):
+    """snappy and lz4 for the text formats: Hadoop's block streams, written
+    and read back, and files Spark wrote read."""
+    df = spark.createDataFrame([(1, "a"), (2, "b")], "id int, s string")
+    for fmt in ("csv", "json", "text"):
+        for codec in ("snappy", "lz4"):
+            out = str(tmp_path / f"{fmt}_{codec}")
+            frame = df.select(F.concat_ws("|", "id", "s").alias("value")) if fmt == "text" else df
+            frame.coalesce(1).write.format(fmt).option("compression", codec).save(out)
+            golden.check(f"{fmt}_{codec}", names(out))
+            read = spark.read.format(fmt).load(out)
+            golden.check_df(read.orderBy(read.columns[0]), f"{fmt}_{codec}_read")
+    for codec in ("snappy", "lz4"):
+        read = spark.read.schema("id INT, name STRING").csv(os.path.join(SPARK_WRITTEN, f"csv_{codec}"))
+        golden.check_df(read.orderBy("id"), f"spark_written_{codec}")

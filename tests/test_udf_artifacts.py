@@ -39,3 +39,47 @@ def test_pyfile_artifacts_are_importable_by_that_sessions_udfs_only(fresh_spark,
         golden.check("exception_line", lines[-1])
     finally:
         other.stop()
+
+
+def test_archive_and_file_artifacts_are_seen_by_that_sessions_udfs_only(fresh_spark, remote_url, tmp_path, golden):
+    import tarfile
+
+    zipped = tmp_path / "ember_data.zip"
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("greeting.txt", "hello from a zip")
+        archive.writestr("ember_unzipped_helper.py", "def triple(x):\n    return 3 * x\n")
+    tarred = tmp_path / "ember_data.tar.gz"
+    inner = tmp_path / "inner.txt"
+    inner.write_text("hello from a tarball")
+    with tarfile.open(tarred, "w:gz") as archive:
+        archive.add(inner, arcname="nested/inner.txt")
+    plain = tmp_path / "ember_plain_file.txt"
+    plain.write_text("a plain file")
+    fresh_spark.addArtifacts(f"{zipped}#unzipped", archive=True)
+    fresh_spark.addArtifacts(str(tarred), archive=True)
+    fresh_spark.addArtifacts(str(plain), file=True)
+
+    @udf("string")
+    def read_shipped(_):
+        import os
+
+        from pyspark import SparkFiles
+
+        with open(os.path.join("unzipped", "greeting.txt")) as greeting, open(SparkFiles.get("ember_plain_file.txt")) as plain:
+            with open(os.path.join(SparkFiles.getRootDirectory(), "ember_data.tar.gz", "nested", "inner.txt")) as inner:
+                return " | ".join([greeting.read(), plain.read(), inner.read()])
+
+    @udf("long")
+    def triple(x):
+        from unzipped import ember_unzipped_helper
+
+        return ember_unzipped_helper.triple(x)
+
+    golden.check_df(fresh_spark.range(2).select(read_shipped("id").alias("text"), triple("id").alias("tripled")))
+    other = new_session(remote_url)
+    try:
+        exc = golden.check_error(lambda: other.range(1).select(read_shipped("id")).collect(), name="other_session")
+        lines = [line for line in str(exc).rstrip().split("\n") if "SQLSTATE" not in line]
+        golden.check("other_session_last_line", lines[-1].split(":")[0])
+    finally:
+        other.stop()

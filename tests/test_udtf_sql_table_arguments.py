@@ -157,3 +157,67 @@ def test_analyze_lays_out_the_table_argument(spark, golden, functions):
         lambda: spark.sql("SELECT * FROM grouped_by_analyze(TABLE(tab_arg_kv) PARTITION BY k)").collect(),
         name="partitioned_twice",
     )
+
+
+def test_several_table_arguments(spark, golden):
+    from pyspark.sql.functions import lit
+
+    from conftest import conf
+
+    @udtf(returnType="a int, b int, tag string")
+    class Pairs:
+        def eval(self, left, right, tag):
+            yield left[0], right[0], tag
+
+    spark.udtf.register("pairs", Pairs)
+    query = "SELECT * FROM pairs(TABLE(SELECT id FROM range(0, 2)), TABLE(SELECT id AS id FROM range(10, 13)), 'x')"
+    golden.check_error(lambda: spark.sql(query).collect(), name="not_allowed")
+    with conf(spark, "spark.sql.tvf.allowMultipleTableArguments.enabled", "true"):
+        golden.check_df(spark.sql(query), name="allowed", ordered=False)
+        left, right = spark.range(2).asTable(), spark.range(5, 6).asTable()
+        golden.check_df(Pairs(left, right, tag=lit("df")), name="dataframe", ordered=False)
+
+
+def test_partitioned_table_argument_with_the_legacy_pandas_conversion(spark, golden):
+    from conftest import conf
+
+    @udtf(returnType="k int, total int", useArrow=True)
+    class Sums:
+        def __init__(self):
+            self.key, self.total = None, 0
+
+        def eval(self, row):
+            self.key = row["k"]
+            self.total += row["v"]
+
+        def terminate(self):
+            yield self.key, self.total
+
+    spark.udtf.register("legacy_sums", Sums)
+    spark.createDataFrame([(1, 10), (2, 5), (1, 7)], "k int, v int").createOrReplaceTempView("legacy_input")
+    query = "SELECT * FROM legacy_sums(TABLE(legacy_input) PARTITION BY k ORDER BY v)"
+    try:
+        with conf(spark, "spark.sql.legacy.execution.pythonUDTF.pandas.conversion.enabled", "true"):
+            golden.check_df(spark.sql(query), ordered=False)
+    finally:
+        spark.catalog.dropTempView("legacy_input")
+
+
+def test_named_argument_after_a_partitioned_table_argument(spark, golden):
+    @udtf(returnType="k int, last int, label string")
+    class Last:
+        def __init__(self):
+            self.key, self.last, self.label = None, None, None
+
+        def eval(self, row, label):
+            self.key, self.last, self.label = row["k"], row["v"], label
+
+        def terminate(self):
+            yield self.key, self.last, self.label
+
+    spark.udtf.register("last_of", Last)
+    query = """
+        WITH t AS (SELECT id % 3 AS k, id AS v FROM range(9))
+        SELECT * FROM last_of(TABLE(t) PARTITION BY k ORDER BY v DESC, label => 'x')
+    """
+    golden.check_df(spark.sql(query), ordered=False)

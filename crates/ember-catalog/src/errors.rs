@@ -74,7 +74,16 @@ pub fn reserved_database(database: &str) -> SparkError {
 
 /// `[TABLE_OR_VIEW_ALREADY_EXISTS]`.
 pub fn table_already_exists(database: &str, table: &str) -> SparkError {
-    let name = qualified_table(database, table);
+    already_exists(qualified_table(database, table))
+}
+
+/// `[TABLE_OR_VIEW_ALREADY_EXISTS]` as Spark's older ("v1") commands name
+/// the table: `` `db`.`t` `` (`CREATE TABLE … LIKE`).
+pub fn table_already_exists_v1(database: &str, table: &str) -> SparkError {
+    already_exists(format!("{}.{}", quote_identifier(database), quote_identifier(table)))
+}
+
+fn already_exists(name: String) -> SparkError {
     SparkError::new(
         ErrorKind::Analysis,
         "TABLE_OR_VIEW_ALREADY_EXISTS",

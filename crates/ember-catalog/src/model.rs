@@ -82,6 +82,15 @@ pub struct Table {
     pub comment: Option<String>,
     /// The query text of a view.
     pub view_text: Option<String>,
+    /// The names of a view's query's own output columns (Spark's "View
+    /// Query Output Columns"); empty for tables and views stored without them.
+    #[serde(default)]
+    pub view_query_columns: Vec<String>,
+    /// Partitions at a location of their own (`ADD PARTITION … LOCATION`):
+    /// the partition's folder path as Spark names it (`p=x/q=1`) → its
+    /// absolute location. Other partitions are folders under `location`.
+    #[serde(default)]
+    pub partition_locations: BTreeMap<String, String>,
     /// When it was created, in milliseconds since the epoch.
     pub created_ms: i64,
     /// Bumped by every change; updates check it to detect lost races.

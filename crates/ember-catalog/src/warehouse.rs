@@ -166,11 +166,15 @@ impl Warehouse {
         Ok(updated)
     }
 
-    /// Removes a table's definition, and the data of a managed table.
+    /// Removes a table's definition, and the data of a managed table
+    /// (with its partitions at locations of their own, as Spark does).
     pub fn drop_table(&self, table: &Table) -> Result<(), SparkError> {
         store::remove(&self.table_file(&table.database, &table.name), table.version, |t: &Table| t.version)?;
         if table.kind == TableKind::Managed {
             let _ = std::fs::remove_dir_all(&table.location);
+            for location in table.partition_locations.values() {
+                let _ = std::fs::remove_dir_all(location);
+            }
         }
         Ok(())
     }
@@ -223,6 +227,8 @@ mod tests {
             properties: BTreeMap::new(),
             comment: None,
             view_text: None,
+            view_query_columns: Vec::new(),
+            partition_locations: BTreeMap::new(),
             created_ms: 0,
             version: 0,
         }

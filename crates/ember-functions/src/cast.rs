@@ -520,7 +520,13 @@ fn value_text(array: &ArrayRef, i: usize) -> String {
 /// Numbers to a decimal, rounded half-up; values that do not fit fail under
 /// ANSI mode and are NULL otherwise.
 fn to_decimal(array: &ArrayRef, precision: u8, scale: i8, mode: CastMode) -> Result<ArrayRef, SparkError> {
-    let cast = arrow_cast(array, &DataType::Decimal128(precision, scale), CastMode::Try)?;
+    let target = DataType::Decimal128(precision, scale);
+    let cast = match array.data_type() {
+        // Spark takes a DOUBLE's shortest decimal text (1.005, not the binary
+        // 1.00499…) and rounds it half up.
+        DataType::Float64 => from_strings(&arrow_cast(array, &DataType::Utf8, CastMode::Try)?, &target, CastMode::Try)?,
+        _ => arrow_cast(array, &target, CastMode::Try)?,
+    };
     if mode == CastMode::Ansi {
         if let Some(i) = (0..array.len()).find(|&i| cast.is_null(i) && array.is_valid(i)) {
             return Err(SparkError::numeric_value_out_of_range(&value_text(array, i), precision, scale));
@@ -587,6 +593,8 @@ mod tests {
         assert_eq!(cast_one(text("1e2"), DataType::Decimal128(5, 1), CastMode::Ansi), Ok("100.0".into()));
         assert_eq!(cast_one(text("3.14159"), DataType::Decimal128(4, 2), CastMode::Ansi), Ok("3.14".into()));
         assert_eq!(cast_one(text("2.675"), DataType::Decimal128(4, 2), CastMode::Ansi), Ok("2.68".into()));
+        let double = |v: f64| Arc::new(Float64Array::from(vec![v])) as ArrayRef;
+        assert_eq!(cast_one(double(1.005), DataType::Decimal128(5, 2), CastMode::Ansi), Ok("1.01".into()));
         assert_eq!(
             cast_one(text("12345"), DataType::Decimal128(4, 2), CastMode::Ansi),
             Err("NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION".into())

@@ -5,6 +5,8 @@
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, Timelike};
 use chrono_tz::Tz;
 
+use crate::date_names::{self, DateNames};
+
 /// One element of a pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Item {
@@ -17,11 +19,9 @@ enum Item {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatetimePattern {
     items: Vec<Item>,
+    /// Month and day names (Spark's default locale, `en-US`, unless set).
+    names: &'static DateNames,
 }
-
-const MONTHS: [&str; 12] =
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 /// The letters Ember formats and parses; Spark rejects some others.
 const LETTERS: &str = "GyuMLdDEaHhkKmsSVzXxZQ";
@@ -62,7 +62,13 @@ impl DatetimePattern {
         if !literal.is_empty() {
             items.push(Item::Literal(literal));
         }
-        Ok(Self { items })
+        Ok(Self { items, names: &date_names::ENGLISH })
+    }
+
+    /// The pattern with the month and day names of the `locale` option
+    /// (a language tag); locales Ember has no names for keep English ones.
+    pub fn with_locale(self, locale: &str) -> Self {
+        Self { names: date_names::for_locale(locale).unwrap_or(&date_names::ENGLISH), ..self }
     }
 
     /// Formats an instant (microseconds since the epoch) as the wall-clock
@@ -79,7 +85,7 @@ impl DatetimePattern {
         for item in &self.items {
             match item {
                 Item::Literal(text) => out.push_str(text),
-                Item::Field(letter, n) => format_field(&mut out, *letter, *n, value, zone, offset_seconds),
+                Item::Field(letter, n) => format_field(&mut out, *letter, *n, value, zone, offset_seconds, self.names),
             }
         }
         out
@@ -104,12 +110,13 @@ impl DatetimePattern {
                             rest = &rest[len..];
                         }
                         'M' | 'L' if n >= 3 => {
-                            let (index, len) = name_prefix(rest, &MONTHS, n == 3)?;
+                            let (index, len) = name_prefix(rest, month_names(self.names, *letter, n))?;
                             month = index as u32 + 1;
                             rest = &rest[len..];
                         }
                         'E' => {
-                            let (_, len) = name_prefix(rest, &DAYS, n <= 3)?;
+                            let names = if n <= 3 { &self.names.days_short } else { &self.names.days_full };
+                            let (_, len) = name_prefix(rest, names)?;
                             rest = &rest[len..];
                         }
                         'a' => {
@@ -169,31 +176,52 @@ fn digits(text: &str, min: usize, max: usize) -> Option<(u64, usize)> {
     Some((text[..len].parse().ok()?, len))
 }
 
-/// Matches a month or day name (full, or its first three letters), ignoring case.
-fn name_prefix(text: &str, names: &[&str], short: bool) -> Option<(usize, usize)> {
-    names.iter().enumerate().find_map(|(i, name)| {
-        let candidate = if short { &name[..3] } else { name };
-        let head = text.get(..candidate.len())?;
-        head.eq_ignore_ascii_case(candidate).then_some((i, candidate.len()))
-    })
+/// The month names of `MMM`/`MMMM` (format form) or `LLL`/`LLLL` (stand-alone).
+fn month_names(names: &'static DateNames, letter: char, n: usize) -> &'static [&'static str; 12] {
+    match (letter, n) {
+        ('L', 3) => &names.standalone_months_short,
+        ('L', _) => &names.standalone_months_full,
+        (_, 3) => &names.months_short,
+        _ => &names.months_full,
+    }
+}
+
+/// The longest of `names` that `text` starts with, ignoring case: its index
+/// and the bytes it spans in `text`.
+fn name_prefix(text: &str, names: &[&str]) -> Option<(usize, usize)> {
+    names
+        .iter()
+        .enumerate()
+        .filter_map(|(i, name)| {
+            let mut end = 0;
+            let mut chars = text.char_indices();
+            for expected in name.chars() {
+                let (at, found) = chars.next()?;
+                if !found.to_lowercase().eq(expected.to_lowercase()) {
+                    return None;
+                }
+                end = at + found.len_utf8();
+            }
+            Some((i, end))
+        })
+        .max_by_key(|&(_, len)| len)
 }
 
 fn padded(out: &mut String, value: i64, width: usize) {
     out.push_str(&format!("{value:0width$}"));
 }
 
-fn format_field(out: &mut String, letter: char, n: usize, value: &NaiveDateTime, zone: &str, offset: i32) {
+fn format_field(out: &mut String, letter: char, n: usize, value: &NaiveDateTime, zone: &str, offset: i32, names: &'static DateNames) {
     match letter {
         'y' | 'u' if n == 2 => padded(out, value.year().rem_euclid(100) as i64, 2),
         'y' | 'u' => padded(out, value.year() as i64, n),
-        'M' | 'L' if n == 3 => out.push_str(&MONTHS[value.month0() as usize][..3]),
-        'M' | 'L' if n >= 4 => out.push_str(MONTHS[value.month0() as usize]),
+        'M' | 'L' if n >= 3 => out.push_str(month_names(names, letter, n)[value.month0() as usize]),
         'M' | 'L' => padded(out, value.month() as i64, n),
         'Q' => padded(out, ((value.month0() / 3) + 1) as i64, n),
         'd' => padded(out, value.day() as i64, n),
         'D' => padded(out, value.ordinal() as i64, n),
-        'E' if n >= 4 => out.push_str(DAYS[value.weekday().num_days_from_monday() as usize]),
-        'E' => out.push_str(&DAYS[value.weekday().num_days_from_monday() as usize][..3]),
+        'E' if n >= 4 => out.push_str(names.days_full[value.weekday().num_days_from_monday() as usize]),
+        'E' => out.push_str(names.days_short[value.weekday().num_days_from_monday() as usize]),
         'a' => out.push_str(if value.hour() < 12 { "AM" } else { "PM" }),
         'H' => padded(out, value.hour() as i64, n),
         'k' => padded(out, if value.hour() == 0 { 24 } else { value.hour() as i64 }, n),
@@ -248,6 +276,20 @@ mod tests {
         assert_eq!(parse("yyyy-MM-dd", "2024-03-05 10"), None);
         assert_eq!(parse("yyyy-MM-dd", "x"), None);
         assert_eq!(parse("d MMM yyyy", "5 Mar 2024"), Some(at(2024, 3, 5, 0, 0, 0, 0)));
+    }
+
+    #[test]
+    fn names_follow_the_locale() {
+        let german = |p: &str| DatetimePattern::parse(p).unwrap().with_locale("de-DE");
+        let value = at(2024, 3, 4, 0, 0, 0, 0);
+        assert_eq!(german("EEE EEEE d MMM MMMM LLL").format(&value, "UTC", 0), "Mo. Montag 4 März März Mär");
+        assert_eq!(german("d MMM yyyy").parse_datetime("4 MÄRZ 2024"), Some(value));
+        assert_eq!(german("d MMM yyyy").parse_datetime("4 Mär 2024"), None);
+        assert_eq!(german("d LLL yyyy").parse_datetime("4 mär 2024"), Some(value));
+        let russian = DatetimePattern::parse("d MMMM yyyy").unwrap().with_locale("ru");
+        assert_eq!(russian.parse_datetime("4 марта 2024"), Some(value));
+        let unknown = DatetimePattern::parse("MMM").unwrap().with_locale("xx-YY");
+        assert_eq!(unknown.format(&value, "UTC", 0), "Mar");
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod collections;
 pub mod constructors;
 pub mod datetime;
 pub mod datetime_construct;
+pub mod date_names;
 pub mod datetime_pattern;
 pub mod display;
 pub mod distributions;

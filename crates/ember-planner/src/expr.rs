@@ -47,7 +47,7 @@ impl Planner<'_> {
         let qualifier = target.map(|t| t.trim_end_matches(".*").to_string());
         let mut out = Vec::new();
         let mut depths = Vec::new();
-        for field in input.schema().fields() {
+        for field in input.schema().fields().iter().filter(|f| !self.hidden_columns.contains(f.name())) {
             let info = self.info(field.name());
             if let Some(id) = plan_id {
                 // A key a USING join merged away stands for `df`'s key.
@@ -188,6 +188,9 @@ impl Planner<'_> {
         let matching = |hidden: bool| {
             let mut candidates: Vec<(String, usize)> = Vec::new();
             for field in input.schema().fields() {
+                if plan_id.is_none() && self.is_hidden(field.name()) {
+                    continue;
+                }
                 let info = self.info(field.name());
                 if let Some(id) = plan_id {
                     let ids = if hidden { self.using_key_plan_ids.get(field.name()) } else { Some(&info.plan_ids) };
@@ -468,7 +471,7 @@ pub(crate) fn gets_generated_alias(expression: &connect::Expression) -> bool {
 
 /// Spark's proposal list: close candidates (edit distance within
 /// [`SUGGESTION_DISTANCE`]) first, by distance, then the rest in schema order.
-fn suggestions(name: &str, candidates: &[String]) -> Vec<String> {
+pub fn suggestions(name: &str, candidates: &[String]) -> Vec<String> {
     let target = split_name_parts(name).pop().unwrap_or_default();
     let mut scored: Vec<(usize, &String)> = candidates
         .iter()

@@ -1,14 +1,16 @@
 //! `df.hint(name, parameters…)`. Every hint is kept for `explain()`, whose
 //! parsed plan lists it as Spark's `'UnresolvedHint`; the partitioning
 //! hints (`coalesce`, `repartition`, `repartition_by_range`) partition the
-//! rows as the DataFrame methods of the same names do. Join strategy hints
-//! (`broadcast`, `merge`, `shuffle_hash`) do not steer Ember's optimizer,
-//! which chooses the strategy from the inputs' statistics.
+//! rows as the DataFrame methods of the same names do. A join strategy hint
+//! (`broadcast`, `merge`, `shuffle_hash`, `shuffle_replicate_nl` and their
+//! aliases) marks the relation for the join above it (see
+//! [`crate::join_strategy`]).
 
 use datafusion::logical_expr::LogicalPlan;
 use ember_protocol::connect::{self, expression::ExprType, expression::literal::LiteralType};
 
 use crate::error::Result;
+use crate::join_strategy::{JoinHint, JoinStrategyHint};
 use crate::plan::Planner;
 
 impl Planner<'_> {
@@ -33,9 +35,10 @@ impl Planner<'_> {
             }
             _ => None,
         };
-        let plan = match &partitioned {
-            Some(relation) => self.plan_relation(relation)?,
-            None => self.input(&hint.input)?,
+        let plan = match (&partitioned, JoinStrategyHint::from_name(&name)) {
+            (Some(relation), _) => self.plan_relation(relation)?,
+            (None, Some(strategy)) => JoinHint::plan(self.input(&hint.input)?, strategy),
+            (None, None) => self.input(&hint.input)?,
         };
         // The parameters as Spark prints them; one that does not plan is left out.
         let parameters: Vec<String> = hint.parameters.iter().filter_map(|p| self.plan_expr(p, &plan).ok().map(|(_, n)| n)).collect();

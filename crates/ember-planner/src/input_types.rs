@@ -67,7 +67,7 @@ pub(crate) fn check_arguments(
     }
 }
 
-fn ordinal(index: usize) -> &'static str {
+pub(crate) fn ordinal(index: usize) -> &'static str {
     ["first", "second", "third", "fourth", "fifth"].get(index).copied().unwrap_or("next")
 }
 

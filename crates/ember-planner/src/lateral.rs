@@ -25,14 +25,6 @@ impl Planner<'_> {
     /// Plans a `LateralJoin` relation: the left's columns, then the right's.
     pub(crate) fn lateral_join(&mut self, join: &connect::LateralJoin) -> Result<LogicalPlan> {
         use connect::join::JoinType as SparkJoin;
-        if self.calls_python_table_function(join.right.as_deref()) {
-            return self.python_lateral_join(join);
-        }
-        let left = self.input(&join.left)?;
-        self.outer_inputs.push(left.clone());
-        let right = self.input(&join.right);
-        self.outer_inputs.pop();
-        let right = right?;
         let join_type = match SparkJoin::try_from(join.join_type).unwrap_or(SparkJoin::Inner) {
             SparkJoin::Inner | SparkJoin::Unspecified | SparkJoin::Cross => JoinType::Inner,
             SparkJoin::LeftOuter => JoinType::Left,
@@ -49,6 +41,14 @@ impl Planner<'_> {
                 ));
             }
         };
+        if self.calls_python_table_function(join.right.as_deref()) {
+            return self.python_lateral_join(join, join_type == JoinType::Left);
+        }
+        let left = self.input(&join.left)?;
+        self.outer_inputs.push(left.clone());
+        let right = self.input(&join.right);
+        self.outer_inputs.pop();
+        let right = right?;
         let condition = match &join.join_condition {
             Some(condition) => {
                 let combined = LogicalPlanBuilder::from(left.clone()).cross_join(right.clone())?.build()?;

@@ -166,6 +166,13 @@ pub struct Planner<'a> {
     /// For the key column of a USING join, the plan ids of both sides' keys:
     /// references to a merged-away key resolve to it.
     pub(crate) using_key_plan_ids: HashMap<String, Vec<i64>>,
+    /// For the key column of a USING join, the sides' key columns.
+    pub(crate) using_join_keys: HashMap<String, crate::using_join_keys::UsingJoinKey>,
+    /// Columns only references by DataFrame find while a select over a
+    /// USING outer join resolves (the sides' keys).
+    pub(crate) hidden_columns: HashSet<String>,
+    /// Side keys such a select picked: names other than USING join keys never find them.
+    pub(crate) hidden_columns_by_name: HashSet<String>,
     /// The query contexts of the expressions planned so far.
     pub(crate) expression_origins: crate::expression_origins::ExpressionOrigins,
     /// The hints met while planning (`'UnresolvedHint name, [parameters]`).
@@ -189,6 +196,9 @@ impl<'a> Planner<'a> {
             zipped_plan_ids: HashSet::new(),
             plan_outputs: HashMap::new(),
             using_key_plan_ids: HashMap::new(),
+            using_join_keys: HashMap::new(),
+            hidden_columns: HashSet::new(),
+            hidden_columns_by_name: HashSet::new(),
             expression_origins: Default::default(),
             hints: Vec::new(),
         }
@@ -241,16 +251,10 @@ impl<'a> Planner<'a> {
             RelType::Range(range) => self.range(range)?,
             RelType::Read(read) => self.read(read)?,
             RelType::Sql(sql) => self.sql_relation(sql)?,
-            RelType::Project(project) => {
-                let input = match &project.input {
-                    Some(input) => self.plan_relation(input)?,
-                    None => LogicalPlanBuilder::empty(true).build()?,
-                };
-                self.project(input, &project.expressions)?
-            }
+            RelType::Project(project) => self.plan_select(project)?,
             RelType::Filter(filter) => match self.filter_as_join_condition(filter) {
                 Some(joined) => joined,
-                None => {
+                None => if let Some(read) = self.python_data_source_filter(filter)? { read } else {
                     let condition = filter
                         .condition
                         .as_ref()
@@ -411,6 +415,7 @@ impl<'a> Planner<'a> {
             RelType::CachedRemoteRelation(relation) => self.cached_remote_relation(relation)?,
             RelType::Parse(parse) => self.parse_relation(parse)?,
             RelType::Extension(any) => self.extension(any)?,
+            RelType::Catalog(catalog) => self.created_table(catalog)?,
             other => {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));
             }
@@ -699,7 +704,7 @@ impl<'a> Planner<'a> {
         Ok(LogicalPlanBuilder::scan(name, provider_as_source(Arc::new(table)), None)?.build()?)
     }
 
-    fn read(&mut self, read: &connect::Read) -> Result<LogicalPlan> {
+    pub(crate) fn read(&mut self, read: &connect::Read) -> Result<LogicalPlan> {
         match &read.read_type {
             Some(connect::read::ReadType::NamedTable(table)) => self.named_table(&table.unparsed_identifier),
             Some(connect::read::ReadType::DataSource(source)) => self.data_source(source),
@@ -848,6 +853,7 @@ impl<'a> Planner<'a> {
         generated_names: &[bool],
     ) -> Result<LogicalPlan> {
         use datafusion::common::tree_node::{Transformed, TreeNode};
+        crate::nondeterministic_aggregates::check_aggregate_arguments(&outputs)?;
         let mut aggregates: Vec<Expr> = Vec::new();
         for (expr, _) in &outputs {
             for found in datafusion::logical_expr::utils::find_aggregate_exprs(std::iter::once(expr)) {
@@ -921,8 +927,9 @@ impl<'a> Planner<'a> {
             SparkJoin::LeftAnti => JoinType::LeftAnti,
             SparkJoin::LeftSemi => JoinType::LeftSemi,
         };
-        if !join.using_columns.is_empty() {
-            return self.join_using(left, right, join_type, &join.using_columns);
+        let using = self.using_columns(&left, &right, &join.using_columns);
+        if !using.is_empty() {
+            return self.join_using(left, right, join_type, &using);
         }
         let condition = match &join.join_condition {
             Some(condition) => {
@@ -931,6 +938,7 @@ impl<'a> Planner<'a> {
             }
             None => None,
         };
+        crate::python_udf_joins::check_join_condition(join_type, condition.as_ref(), &left, &right)?;
         let explicit_cross = join.join_type == SparkJoin::Cross as i32;
         crate::cartesian::check_implicit_cartesian(
             self.config.cross_join_enabled,
@@ -961,8 +969,11 @@ impl<'a> Planner<'a> {
         let mut left_keys = Vec::new();
         let mut right_keys = Vec::new();
         for name in using {
-            let (l, _) = self.resolve_column_name(name, None, &left).map_err(|_| using_column_error(name, "left", &self.spark_names(&left)))?;
-            let (r, _) = self.resolve_column_name(name, None, &right).map_err(|_| using_column_error(name, "right", &self.spark_names(&right)))?;
+            let (l, r) = self.with_selected_keys_visible(|planner| {
+                let (l, _) = planner.resolve_column_name(name, None, &left).map_err(|_| using_column_error(name, "left", &planner.spark_names(&left)))?;
+                let (r, _) = planner.resolve_column_name(name, None, &right).map_err(|_| using_column_error(name, "right", &planner.spark_names(&right)))?;
+                Ok::<_, SparkError>((l, r))
+            })?;
             left_keys.push(l);
             right_keys.push(r);
         }
@@ -1009,8 +1020,10 @@ impl<'a> Planner<'a> {
                 }
             };
             if let (Some(l), Some(r)) = (left_key_names.get(i), right_key_names.get(i)) {
-                let merged: Vec<i64> = [l, r].into_iter().flat_map(|side| self.info(side).plan_ids).collect();
-                self.using_key_plan_ids.entry(internal).or_default().extend(merged);
+                let key = crate::using_join_keys::UsingJoinKey { left: l.clone(), right: r.clone(), join_type };
+                let merged: Vec<i64> = [l, r].into_iter().filter(|side| key.stands_for(side)).flat_map(|side| self.info(side).plan_ids).collect();
+                self.using_key_plan_ids.entry(internal.clone()).or_default().extend(merged);
+                self.using_join_keys.insert(internal, key);
             }
             exprs.push(expr);
         }
@@ -1032,12 +1045,12 @@ impl<'a> Planner<'a> {
         let left_count = left.schema().fields().len();
         let right_count = right.schema().fields().len();
         let op = SetOpType::try_from(set_op.set_op_type).unwrap_or(SetOpType::Union);
+        let operator = match op {
+            SetOpType::Intersect => "INTERSECT",
+            SetOpType::Except => "EXCEPT",
+            _ => "UNION",
+        };
         if left_count != right_count {
-            let operator = match op {
-                SetOpType::Intersect => "INTERSECT",
-                SetOpType::Except => "EXCEPT",
-                _ => "UNION",
-            };
             return Err(SparkError::new(
                 crate::ErrorKind::Analysis,
                 "NUM_COLUMNS_MISMATCH",
@@ -1058,9 +1071,14 @@ impl<'a> Planner<'a> {
         let mode = if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy };
         let mut left_exprs = Vec::new();
         let mut right_exprs = Vec::new();
-        for (l, r) in left.schema().fields().iter().zip(right.schema().fields()) {
-            let wide = crate::coercion::wider_type(l.data_type(), r.data_type(), self.config.ansi)
-                .unwrap_or_else(|| l.data_type().clone());
+        for (index, (l, r)) in left.schema().fields().iter().zip(right.schema().fields()).enumerate() {
+            let wide = match crate::coercion::wider_type(l.data_type(), r.data_type(), self.config.ansi) {
+                Some(wide) => wide,
+                None if crate::set_operation_types::incompatible(l.data_type(), r.data_type()) => {
+                    return Err(crate::set_operation_types::incompatible_column_type(operator, index, l.data_type(), r.data_type()));
+                }
+                None => l.data_type().clone(),
+            };
             let side = |f: &datafusion::arrow::datatypes::Field| {
                 let column = col(Column::new_unqualified(f.name()));
                 if f.data_type() == &wide { column } else { spark_cast(column, wide.clone(), mode) }

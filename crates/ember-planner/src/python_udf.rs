@@ -99,10 +99,8 @@ impl Planner<'_> {
         let function = python_function(udf, python);
         let name = format!("{}({})", udf.function_name, names.join(", "));
         if aggregate {
-            if keywords.iter().any(Option::is_some) {
-                return Err(SparkError::unsupported("named arguments of grouped-aggregate Python UDFs"));
-            }
-            let udaf = PythonAggregateUdf::new(function, input_types, input_type_json, return_type, self.config.python_runner_conf.clone());
+            let udaf = PythonAggregateUdf::new(function, input_types, input_type_json, return_type, self.config.python_runner_conf.clone())
+                .with_keywords(keywords);
             return Ok((AggregateUDF::new_from_impl(udaf).call(args), name));
         }
         let scalar = PythonScalarUdf::new(

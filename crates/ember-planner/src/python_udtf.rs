@@ -11,6 +11,7 @@ use datafusion::execution::context::ExecutionProps;
 use datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext;
 use datafusion::common::Column;
 use datafusion::logical_expr::{Expr, Extension, LogicalPlan, LogicalPlanBuilder, SortExpr};
+use datafusion::functions_window::expr_fn::row_number;
 use datafusion::physical_expr::create_physical_expr;
 use ember_protocol::connect::{self, expression::ExprType};
 use ember_python::{
@@ -52,14 +53,13 @@ impl Planner<'_> {
 
     /// `left, LATERAL f(left.x)` / `left.lateralJoin(f(...))`: each row of
     /// `left` beside each row the table function gives for it (the rows of
-    /// `terminate` beside the last row of each partition).
-    pub(crate) fn python_lateral_join(&mut self, join: &connect::LateralJoin) -> Result<LogicalPlan> {
+    /// `terminate` beside the last row of each partition) that meets the
+    /// join condition; with `outer` (`LEFT JOIN LATERAL … ON …`), a row of
+    /// `left` without any such row is kept once, beside nulls. As in Spark,
+    /// an outer join without a condition keeps only rows with output.
+    pub(crate) fn python_lateral_join(&mut self, join: &connect::LateralJoin, outer: bool) -> Result<LogicalPlan> {
         use connect::relation::RelType;
         use connect::join::JoinType;
-        let inner = [JoinType::Inner, JoinType::Cross, JoinType::Unspecified].map(|t| t as i32);
-        if join.join_condition.is_some() || !inner.contains(&join.join_type) {
-            return Err(SparkError::unsupported("lateral joins other than inner joins without a condition"));
-        }
         let mut right = join.right.as_deref().ok_or_else(|| SparkError::illegal_argument("LateralJoin without a right side"))?;
         let mut alias = None;
         if let Some(RelType::SubqueryAlias(subquery)) = &right.rel_type {
@@ -71,14 +71,53 @@ impl Planner<'_> {
             Some(RelType::UnresolvedTableValuedFunction(call)) => self.registered_python_table_function(call)?,
             _ => return Err(SparkError::unsupported("LATERAL with anything but a Python table function")),
         };
-        if table_argument(&call.arguments)?.is_some() {
+        if is_arrow_udtf(&call) {
+            return Err(SparkError::new(
+                crate::error::ErrorKind::Analysis,
+                "LATERAL_JOIN_WITH_ARROW_UDTF_UNSUPPORTED",
+                "0A000",
+                "LATERAL JOIN with Arrow-optimized user-defined table functions (UDTFs) is not supported. Arrow UDTFs cannot be used on the right-hand side of a lateral join.",
+                &[],
+            ));
+        }
+        if !table_arguments(&call.arguments)?.is_empty() {
+            if outer || join.join_condition.is_some() {
+                return Err(SparkError::unsupported("outer or conditional lateral joins with a table function's TABLE argument"));
+            }
             // The function sees its table argument, not the left's rows:
             // its rows beside each row of the left.
             let cross = connect::Join { left: join.left.clone(), right: join.right.clone(), join_type: JoinType::Cross as i32, ..Default::default() };
             return self.plan_relation(&connect::Relation { common: None, rel_type: Some(RelType::Join(Box::new(cross))) });
         }
         let left = self.input(&join.left)?;
-        self.table_function_plan(&call, left, Some(alias))
+        if !outer || join.join_condition.is_none() {
+            let applied = self.table_function_plan(&call, left, Some(alias))?;
+            return self.lateral_condition(applied, join.join_condition.as_ref());
+        }
+        // Each left row numbered, so that the rows the function gives (and
+        // the condition keeps) can be outer-joined back to it.
+        let row_id = crate::plan::fresh_name();
+        let numbered = LogicalPlanBuilder::from(left).window(vec![row_number().alias(&row_id)])?.build()?;
+        let left_width = numbered.schema().fields().len();
+        let applied = self.table_function_plan(&call, numbered.clone(), Some(alias))?;
+        let applied = self.lateral_condition(applied, join.join_condition.as_ref())?;
+        let matched_id = crate::plan::fresh_name();
+        let own: Vec<Expr> = applied.schema().columns().into_iter().skip(left_width).map(Expr::Column).collect();
+        let mut right_columns = vec![Expr::Column(Column::new_unqualified(&row_id)).alias(&matched_id)];
+        right_columns.extend(own.iter().cloned());
+        let matched = crate::plan::project_plan(applied, right_columns)?;
+        let on = Expr::Column(Column::new_unqualified(&row_id)).eq(Expr::Column(Column::new_unqualified(&matched_id)));
+        let joined = LogicalPlanBuilder::from(numbered.clone()).join_on(matched, datafusion::common::JoinType::Left, vec![on])?.build()?;
+        let mut output: Vec<Expr> = numbered.schema().columns().into_iter().filter(|c| c.name != row_id).map(Expr::Column).collect();
+        output.extend(own);
+        Ok(crate::plan::project_plan(joined, output)?)
+    }
+
+    /// The rows of a lateral join that meet its condition (all without one).
+    fn lateral_condition(&mut self, applied: LogicalPlan, condition: Option<&connect::Expression>) -> Result<LogicalPlan> {
+        let Some(condition) = condition else { return Ok(applied) };
+        let (condition, _) = self.plan_expr(condition, &applied)?;
+        Ok(LogicalPlanBuilder::from(applied).filter(condition)?.build()?)
     }
 
     /// Whether `right`, the right side of a lateral join, calls a Python table function.
@@ -130,10 +169,15 @@ impl Planner<'_> {
             crate::python_udf::check_argument_order(&call.function_name, &keywords, keyword.as_deref())?;
             keywords.push(keyword);
         }
-        let table = table_argument(&call.arguments)?;
+        let tables = table_arguments(&call.arguments)?;
+        if tables.len() > 1 && !self.multiple_table_arguments_allowed() {
+            return Err(too_many_table_arguments(tables.len()));
+        }
+        let table = tables.first().copied().filter(|_| tables.len() == 1);
         let (mut input, mut arguments, mut table_plan) = match table {
-            Some(_) if lateral.is_some() => return Err(SparkError::unsupported("TABLE arguments in lateral calls")),
+            _ if lateral.is_some() && !tables.is_empty() => return Err(SparkError::unsupported("TABLE arguments in lateral calls")),
             Some(subquery) => self.table_argument_call(&call.arguments, subquery, &[])?,
+            None if tables.len() > 1 => self.table_arguments_call(&call.arguments)?,
             None => {
                 let arguments = self.table_function_arguments(&call.arguments, &input)?;
                 (input, arguments, TableArgumentPlan::default())
@@ -183,6 +227,7 @@ impl Planner<'_> {
             passed_through,
             partition_child_indexes: table_plan.partition_child_indexes,
             ordered: table_plan.ordered,
+            table_arguments: arguments.iter().enumerate().filter(|(_, a)| a.table).map(|(i, _)| i).collect(),
         };
         let mut projection: Vec<Expr> = Vec::new();
         let mut input_names: Vec<String> = Vec::new();
@@ -294,6 +339,63 @@ impl Planner<'_> {
         Ok((table, planned, plan))
     }
 
+    /// A call with several table arguments (allowed by
+    /// `spark.sql.tvf.allowMultipleTableArguments.enabled`): the function is
+    /// called on each combination of their rows (their cross join), each
+    /// table argument a row of its table.
+    fn table_arguments_call(&mut self, arguments: &[connect::Expression]) -> Result<(LogicalPlan, Vec<Argument>, TableArgumentPlan)> {
+        let mut joined: Option<LogicalPlan> = None;
+        let mut rows: Vec<Option<Expr>> = Vec::with_capacity(arguments.len());
+        for argument in arguments {
+            let (_, value) = split_keyword(argument)?;
+            let Some(ExprType::SubqueryExpression(subquery)) = &value.expr_type else {
+                rows.push(None);
+                continue;
+            };
+            let options = subquery.table_arg_options.clone().unwrap_or_default();
+            if !options.partition_spec.is_empty() || !options.order_spec.is_empty() || options.with_single_partition.unwrap_or(false) {
+                return Err(SparkError::unsupported("partitioning or ordering several table arguments"));
+            }
+            let relation = self.references.get(&subquery.plan_id).cloned().ok_or_else(|| {
+                SparkError::illegal_argument(format!("table argument refers to unknown plan id {}", subquery.plan_id))
+            })?;
+            let table = self.plan_relation(&relation)?;
+            // Fresh names, so that the tables' columns do not clash in the join.
+            let names = self.spark_names(&table);
+            let mut renamed = Vec::with_capacity(names.len());
+            let mut fields = Vec::with_capacity(2 * names.len());
+            for (column, name) in table.schema().columns().into_iter().zip(names) {
+                let fresh = crate::plan::fresh_name();
+                renamed.push(Expr::Column(column).alias(&fresh));
+                fields.push(datafusion::logical_expr::lit(name));
+                fields.push(Expr::Column(Column::new_unqualified(fresh)));
+            }
+            let table = crate::plan::project_plan(table, renamed)?;
+            joined = Some(match joined {
+                None => table,
+                Some(left) => LogicalPlanBuilder::from(left).cross_join(table)?.build()?,
+            });
+            rows.push(Some(ember_functions::constructors::named_struct(fields)));
+        }
+        let joined = joined.ok_or_else(|| SparkError::illegal_argument("a call without table arguments"))?;
+        let mut planned = Vec::with_capacity(arguments.len());
+        for (argument, row) in arguments.iter().zip(rows) {
+            let (keyword, value) = split_keyword(argument)?;
+            let (expr, table) = match row {
+                Some(row) => (row, true),
+                None => (self.plan_expr(value, &joined)?.0, false),
+            };
+            let data_type = self.type_of(&expr, &joined)?;
+            planned.push(Argument { keyword, expr, data_type, table });
+        }
+        Ok((joined, planned, TableArgumentPlan::default()))
+    }
+
+    /// `spark.sql.tvf.allowMultipleTableArguments.enabled`.
+    fn multiple_table_arguments_allowed(&self) -> bool {
+        self.config.python_runner_conf.iter().any(|(k, v)| k == MULTIPLE_TABLE_ARGUMENTS && v.eq_ignore_ascii_case("true"))
+    }
+
     /// The call's arguments planned over `input`; named ones (`a => 10`)
     /// keep their keyword.
     fn table_function_arguments(&mut self, arguments: &[connect::Expression], input: &LogicalPlan) -> Result<Vec<Argument>> {
@@ -375,6 +477,12 @@ fn analyzed_layout(
     Ok(options)
 }
 
+/// Whether the call is of an `arrow_udtf` (PySpark's `SQL_ARROW_UDTF`).
+fn is_arrow_udtf(call: &connect::CommonInlineUserDefinedTableFunction) -> bool {
+    use connect::common_inline_user_defined_table_function::Function as TableFunction;
+    matches!(&call.function, Some(TableFunction::PythonUdtf(python)) if python.eval_type == 302)
+}
+
 /// An argument's keyword (`a => …`) and value expression.
 fn split_keyword(argument: &connect::Expression) -> Result<(Option<String>, &connect::Expression)> {
     match &argument.expr_type {
@@ -386,9 +494,11 @@ fn split_keyword(argument: &connect::Expression) -> Result<(Option<String>, &con
     }
 }
 
-/// The call's table argument (`df.asTable()`), if it has one; Spark takes
-/// at most one.
-fn table_argument(arguments: &[connect::Expression]) -> Result<Option<&connect::SubqueryExpression>> {
+/// The session setting that lets a call have several table arguments.
+const MULTIPLE_TABLE_ARGUMENTS: &str = "spark.sql.tvf.allowMultipleTableArguments.enabled";
+
+/// The call's table arguments (`df.asTable()`, `TABLE(t)`).
+fn table_arguments(arguments: &[connect::Expression]) -> Result<Vec<&connect::SubqueryExpression>> {
     use connect::subquery_expression::SubqueryType;
     let mut tables = Vec::new();
     for argument in arguments {
@@ -398,16 +508,18 @@ fn table_argument(arguments: &[connect::Expression]) -> Result<Option<&connect::
             }
         }
     }
-    if tables.len() > 1 {
-        return Err(SparkError::new(
-            crate::error::ErrorKind::Analysis,
-            "TABLE_VALUED_FUNCTION_TOO_MANY_TABLE_ARGUMENTS",
-            "54023",
-            format!("There are too many table arguments for table-valued function. It allows one table argument, but got: {}. If you want to allow it, please set \"spark.sql.allowMultipleTableArguments.enabled\" to \"true\"", tables.len()),
-            &[("num", tables.len().to_string())],
-        ));
-    }
-    Ok(tables.pop())
+    Ok(tables)
+}
+
+/// Spark's error for a call with several table arguments when they are not allowed.
+fn too_many_table_arguments(count: usize) -> SparkError {
+    SparkError::new(
+        crate::error::ErrorKind::Analysis,
+        "TABLE_VALUED_FUNCTION_TOO_MANY_TABLE_ARGUMENTS",
+        "54023",
+        format!("There are too many table arguments for table-valued function. It allows one table argument, but got: {count}. If you want to allow it, please set \"spark.sql.allowMultipleTableArguments.enabled\" to \"true\""),
+        &[("num", count.to_string())],
+    )
 }
 
 /// The value of an expression over a plan of one row and no columns.

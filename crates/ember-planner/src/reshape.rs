@@ -140,7 +140,7 @@ impl Planner<'_> {
             let listed = values
                 .iter()
                 .zip(&types)
-                .map(|((_, name), t)| format!("`{name}` {}", ember_types::sql_string(t)))
+                .map(|((_, name), t)| format!("\"{}\" ({})", ember_types::sql_string(t), crate::error::quote_identifier(name)))
                 .collect::<Vec<_>>()
                 .join(", ");
             SparkError::new(

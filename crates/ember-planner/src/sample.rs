@@ -1,14 +1,18 @@
 //! Seeded sampling: the Connect relations `Sample` (`sample`, `randomSplit`)
 //! and `StatSampleBy` (`sampleBy`).
 //!
-//! Each row draws from a generator seeded by the sample's seed and the row's
-//! position, so a seed gives the same rows for the same input in the same
-//! order. The draws are not Spark's (`XORShiftRandom` per partition), so the
-//! rows chosen differ from Spark's.
+//! Without replacement, as Spark: each partition draws one double per row,
+//! in order, from `XORShiftRandom(seed + partition index)`, and keeps the
+//! rows whose draw falls in the sample's range (`sampleBy`: under their
+//! stratum's fraction). So a frame partitioned as in Spark (a `range`)
+//! gives Spark's rows; `randomSplit` first sorts each partition by its
+//! orderable columns, as Spark does. With replacement each row draws a
+//! Poisson count from a generator seeded by the seed and the row's
+//! position, which is not Spark's sampler.
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, Float64Array, Int64Array};
+use datafusion::arrow::array::{ArrayRef, Int64Array};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Column, UnnestOptions};
 use datafusion::functions_nested::expr_fn::range;
@@ -20,6 +24,7 @@ use datafusion::logical_expr::{
 use ember_protocol::connect;
 
 use crate::error::{Result, SparkError};
+use crate::partitioning::{PartitionValue, PartitionValueKind, SortWithinPartitions};
 use crate::plan::{Planner, fresh_name, project_plan};
 
 /// The seed when the client gives none (PySpark always sends one).
@@ -53,34 +58,25 @@ fn poisson(seed: i64, position: i64, mean: f64) -> i64 {
     k
 }
 
-/// What a draw gives for each row position.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Draw {
-    /// A uniform double in [0, 1).
-    Uniform,
-    /// A Poisson count with this mean.
-    Poisson(f64),
-}
-
-/// The seeded per-row draw as a function of the row's position.
+/// The seeded Poisson count (with this mean) of a row position.
 #[derive(Debug, PartialEq)]
-struct SeededDraw {
+struct SeededPoisson {
     seed: i64,
-    draw: Draw,
+    mean: f64,
     signature: Signature,
 }
 
-impl Eq for SeededDraw {}
+impl Eq for SeededPoisson {}
 
-impl std::hash::Hash for SeededDraw {
+impl std::hash::Hash for SeededPoisson {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.seed.hash(state);
     }
 }
 
-impl ScalarUDFImpl for SeededDraw {
+impl ScalarUDFImpl for SeededPoisson {
     fn name(&self) -> &str {
-        "seeded_draw"
+        "seeded_poisson"
     }
 
     fn signature(&self) -> &Signature {
@@ -88,10 +84,7 @@ impl ScalarUDFImpl for SeededDraw {
     }
 
     fn return_type(&self, _: &[DataType]) -> datafusion::error::Result<DataType> {
-        Ok(match self.draw {
-            Draw::Uniform => DataType::Float64,
-            Draw::Poisson(_) => DataType::Int64,
-        })
+        Ok(DataType::Int64)
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> datafusion::error::Result<ColumnarValue> {
@@ -100,22 +93,24 @@ impl ScalarUDFImpl for SeededDraw {
             .as_any()
             .downcast_ref::<Int64Array>()
             .ok_or_else(|| datafusion::error::DataFusionError::Internal("row positions must be longs".into()))?;
-        let array: ArrayRef = match self.draw {
-            Draw::Uniform => Arc::new(positions.iter().map(|p| p.map(|p| uniform(self.seed, p))).collect::<Float64Array>()),
-            Draw::Poisson(mean) => {
-                Arc::new(positions.iter().map(|p| p.map(|p| poisson(self.seed, p, mean))).collect::<Int64Array>())
-            }
-        };
+        let array: ArrayRef = Arc::new(positions.iter().map(|p| p.map(|p| poisson(self.seed, p, self.mean))).collect::<Int64Array>());
         Ok(ColumnarValue::Array(array))
     }
 }
 
 impl Planner<'_> {
-    /// `input` with a seeded draw per row (column `draw`) beside its columns.
-    fn with_draw(&self, input: LogicalPlan, seed: i64, draw: Draw) -> Result<(LogicalPlan, Expr)> {
+    /// `input` with Spark's seeded uniform draw per row beside its columns.
+    fn with_draw(&self, input: LogicalPlan, seed: i64) -> Result<(LogicalPlan, Expr)> {
+        let name = fresh_name();
+        let drawn = PartitionValue::plan(input, PartitionValueKind::SeededDraw(seed), name.clone())?;
+        Ok((drawn, col(Column::new_unqualified(&name))))
+    }
+
+    /// `input` with a seeded Poisson count (of mean `mean`) per row beside its columns.
+    fn with_poisson_count(&self, input: LogicalPlan, seed: i64, mean: f64) -> Result<(LogicalPlan, Expr)> {
         let position = fresh_name();
         let numbered = LogicalPlanBuilder::from(input).window(vec![row_number().alias(&position)])?.build()?;
-        let udf = ScalarUDF::new_from_impl(SeededDraw { seed, draw, signature: Signature::any(1, Volatility::Immutable) });
+        let udf = ScalarUDF::new_from_impl(SeededPoisson { seed, mean, signature: Signature::any(1, Volatility::Immutable) });
         let value = udf.call(vec![cast(col(Column::new_unqualified(&position)), DataType::Int64)]);
         let name = fresh_name();
         let mut columns: Vec<Expr> = numbered
@@ -155,12 +150,14 @@ impl Planner<'_> {
                 .filter(|f| !matches!(f.data_type(), DataType::Map(..)))
                 .map(|f| col(Column::new_unqualified(f.name())).sort(true, true))
                 .collect();
-            input = LogicalPlanBuilder::from(input).sort(order)?.build()?;
+            if !order.is_empty() {
+                input = SortWithinPartitions::plan(input, order);
+            }
         }
         let columns: Vec<Expr> = self.columns_of(&input).into_iter().map(|(e, _)| e).collect();
         let seed = sample.seed.unwrap_or(DEFAULT_SEED);
         if sample.with_replacement.unwrap_or(false) {
-            let (drawn, copies) = self.with_draw(input, seed, Draw::Poisson(upper - lower))?;
+            let (drawn, copies) = self.with_poisson_count(input, seed, upper - lower)?;
             let copy = fresh_name();
             let mut listed = columns.clone();
             listed.push(range(lit(0i64), copies, lit(1i64)).alias(&copy));
@@ -169,7 +166,7 @@ impl Planner<'_> {
                 .build()?;
             return self.without_draw(repeated, &columns);
         }
-        let (drawn, value) = self.with_draw(input, seed, Draw::Uniform)?;
+        let (drawn, value) = self.with_draw(input, seed)?;
         let kept = LogicalPlanBuilder::from(drawn)
             .filter(value.clone().gt_eq(lit(lower)).and(value.lt(lit(upper))))?
             .build()?;
@@ -196,7 +193,7 @@ impl Planner<'_> {
             branches.push((Box::new(stratum.clone().eq(lit(value))), Box::new(lit(fraction.fraction))));
         }
         let columns: Vec<Expr> = self.columns_of(&input).into_iter().map(|(e, _)| e).collect();
-        let (drawn, value) = self.with_draw(input, sample_by.seed.unwrap_or(DEFAULT_SEED), Draw::Uniform)?;
+        let (drawn, value) = self.with_draw(input, sample_by.seed.unwrap_or(DEFAULT_SEED))?;
         let fraction = if branches.is_empty() {
             lit(0.0)
         } else {

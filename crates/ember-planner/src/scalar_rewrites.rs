@@ -66,6 +66,18 @@ impl Planner<'_> {
                 let planned = self.plan_spark_scalar("date_format", args, names, input)?;
                 return Ok(planned.map(|(expr, _)| (expr, call_name("date_format", names))));
             }
+            ("to_char" | "to_varchar", 2) if types[0].is_numeric() => match &args[1] {
+                Expr::Literal(format, _) if !format.is_null() => {
+                    let value = match &types[0] {
+                        DataType::Decimal128(..) => arg(0),
+                        t if is_integral(t) => cast(arg(0), DataType::Decimal128(20, 0)),
+                        _ => cast(arg(0), DataType::Decimal128(30, 15)),
+                    };
+                    let expr = ember_functions::number_format::to_char(value, &format.to_string())?;
+                    return Ok(Some((expr, call_name("to_char", names))));
+                }
+                _ => return Ok(None),
+            },
             ("current_catalog", 0) => lit("spark_catalog"),
             ("current_database" | "current_schema", 0) => {
                 return Ok(Some((lit(self.catalog.current_database_name()), "current_schema()".to_string())));

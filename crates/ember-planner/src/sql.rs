@@ -15,13 +15,18 @@ use datafusion::sql::sqlparser::tokenizer::Location;
 use crate::error::{Result, SparkError};
 
 pub mod commands;
+mod files;
+mod hints;
+pub use references::referenced_tables;
 mod identifier;
 mod lateral;
 mod organize;
 mod origin;
 mod recursive;
+mod references;
 mod reshape;
 mod sample;
+mod sample_tokens;
 mod table_argument;
 
 /// A SQL statement, as `spark.sql` runs it.
@@ -177,7 +182,14 @@ fn tokens(sql: &str) -> Result<(Vec<datafusion::sql::sqlparser::tokenizer::Token
     let mut merged: Vec<datafusion::sql::sqlparser::tokenizer::TokenWithSpan> = Vec::with_capacity(tokens.len());
     for mut token in tokens {
         if let Token::SingleQuotedString(text) | Token::DoubleQuotedString(text) = &mut token.token {
-            *text = unescape_string_literal(text);
+            // `r'…'`: a raw string, its backslashes kept.
+            let raw = matches!(merged.last(), Some(previous) if previous.span.end == token.span.start
+                && matches!(&previous.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("r")));
+            if raw {
+                token.span.start = merged.pop().map_or(token.span.start, |previous| previous.span.start);
+            } else {
+                *text = unescape_string_literal(text);
+            }
         }
         if let (Some(previous), Token::Word(word)) = (merged.last_mut(), &token.token) {
             if let Token::Number(number, long) = &previous.token {
@@ -193,8 +205,10 @@ fn tokens(sql: &str) -> Result<(Vec<datafusion::sql::sqlparser::tokenizer::Token
         merged.push(token);
     }
     unkeyword_exists_calls(&mut merged);
+    hints::take(&merged);
     recursive::take_max_levels(&mut merged);
     table_argument::hide(&mut merged);
+    sample_tokens::move_aliases_before_samples(&mut merged)?;
     Ok((merged, markers))
 }
 
@@ -651,7 +665,7 @@ fn lateral_view(base: connect::Relation, view: &ast::LateralView) -> Result<conn
 }
 
 fn select_relation(select: &ast::Select) -> Result<connect::Relation> {
-    crate::sql_window::with_named_windows(&select.named_window, || select_with_windows(select))
+    crate::sql_window::with_named_windows(&select.named_window, || hints::with_select_hints(select, || select_with_windows(select)))
 }
 
 fn select_with_windows(select: &ast::Select) -> Result<connect::Relation> {
@@ -802,6 +816,7 @@ fn table_with_joins(preceding: Option<connect::Relation>, table: &ast::TableWith
             other => return Err(SparkError::unsupported(format!("join {other:?}"))),
         };
         if lateral::is_lateral(&j.relation) {
+            lateral::check_join_type(join_type)?;
             let condition = match constraint {
                 Some(ast::JoinConstraint::On(on)) => Some(expression(on)?),
                 Some(ast::JoinConstraint::Using(_)) => return Err(SparkError::unsupported("LATERAL joins with USING")),
@@ -816,6 +831,13 @@ fn table_with_joins(preceding: Option<connect::Relation>, table: &ast::TableWith
                 let mut j = join(relation, right, join_type, None);
                 if let Some(RelType::Join(join)) = &mut j.rel_type {
                     join.using_columns = names.iter().map(|n| n.to_string()).collect();
+                }
+                j
+            }
+            Some(ast::JoinConstraint::Natural) => {
+                let mut j = join(relation, right, join_type, None);
+                if let Some(RelType::Join(join)) = &mut j.rel_type {
+                    join.using_columns = vec![crate::natural_join::NATURAL.to_string()];
                 }
                 j
             }
@@ -842,9 +864,15 @@ fn table_factor(factor: &ast::TableFactor) -> Result<connect::Relation> {
         other => return Err(SparkError::unsupported(format!("FROM {other}"))),
     };
     let relation = match factor {
-        ast::TableFactor::Table { sample: Some(kind), .. } | ast::TableFactor::Derived { sample: Some(kind), .. } => sample::sampled(relation, kind)?,
+        ast::TableFactor::Table { sample: Some(kind), .. } | ast::TableFactor::Derived { sample: Some(kind), .. } => sample::sampled(relation, kind, table_alias.as_ref())?,
         _ => relation,
     };
+    let name = match (table_alias, factor) {
+        (Some(a), _) => Some(a.name.value.as_str()),
+        (None, ast::TableFactor::Table { name, .. }) => name.0.last().and_then(|part| part.as_ident()).map(|i| i.value.as_str()),
+        _ => None,
+    };
+    let relation = hints::hinted(relation, name);
     Ok(match table_alias {
         Some(a) => aliased(relation, a),
         None => relation,
@@ -855,6 +883,9 @@ fn table_factor(factor: &ast::TableFactor) -> Result<connect::Relation> {
 fn named_relation(name: &ast::ObjectName) -> connect::Relation {
     if let Some(cte) = Some(name).filter(|n| n.0.len() == 1).and_then(|n| Scope::cte(&n.to_string())) {
         return recursive::with_pushed_limit(cte, &name.to_string());
+    }
+    if let Some(files) = files::file_relation(name) {
+        return files;
     }
     rel(RelType::Read(connect::Read {
         is_streaming: false,

@@ -33,7 +33,7 @@ pub struct PythonAggregateUdf {
 }
 
 /// What evaluating one group needs.
-#[derive(Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct AggregateCall {
     function: PythonFunction,
     input_types: Vec<DataType>,
@@ -42,6 +42,8 @@ struct AggregateCall {
     input_type_json: String,
     /// Session settings pyspark's worker reads (time zone, Arrow options).
     runner_conf: Vec<(String, String)>,
+    /// Each argument's keyword when it is passed by name (`f(a => v)`).
+    keywords: Vec<Option<String>>,
 }
 
 impl PythonAggregateUdf {
@@ -57,8 +59,14 @@ impl PythonAggregateUdf {
         let volatility = if function.deterministic { Volatility::Immutable } else { Volatility::Volatile };
         PythonAggregateUdf {
             signature: Signature::exact(input_types.clone(), volatility),
-            call: Arc::new(AggregateCall { function, input_types, return_type, input_type_json, runner_conf }),
+            call: Arc::new(AggregateCall { function, input_types, return_type, input_type_json, runner_conf, keywords: Vec::new() }),
         }
+    }
+
+    /// The same aggregate with the arguments that have a keyword passed by name.
+    pub fn with_keywords(self, keywords: Vec<Option<String>>) -> Self {
+        let call = AggregateCall { keywords, ..Arc::unwrap_or_clone(self.call) };
+        PythonAggregateUdf { call: Arc::new(call), ..self }
     }
 }
 
@@ -121,7 +129,7 @@ impl PythonAccumulator {
         let header = serde_json::json!({
             "eval_type": self.call.function.eval_type,
             "python_ver": self.call.function.python_ver,
-            "udfs": [{"args": (0..input.num_columns()).collect::<Vec<_>>()}],
+            "udfs": [crate::udf::arguments(&self.call.keywords, input.num_columns())],
             "runner_conf": self.call.runner_conf.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
             "input_type": self.call.input_type_json,
         });

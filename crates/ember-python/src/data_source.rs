@@ -45,6 +45,8 @@ pub struct PlannedRead {
     pub command: Vec<u8>,
     /// The pickled `InputPartition`s.
     pub partitions: Vec<Vec<u8>>,
+    /// The positions of the pushed filters the reader's `pushFilters` accepted.
+    pub accepted_filters: Vec<usize>,
 }
 
 /// Makes an instance of the class for a read with these options and
@@ -73,33 +75,41 @@ pub fn create_data_source(
 }
 
 /// Plans the read of a created instance with the output schema (Spark's
-/// struct JSON): its reader's read function and partitions.
+/// struct JSON): its reader's read function and partitions. With filter
+/// pushdown on (`spark.sql.python.filterPushdown.enabled`), `filters` are
+/// offered to the reader's `pushFilters` (each `{"name", "columnPath",
+/// "value": {"json", "type"}, "isNegated"}`, as Spark names its filters);
+/// without, a reader that implements `pushFilters` is refused, as in Spark.
 pub fn plan_data_source_read(
     class: &PythonDataSourceClass,
     instance: &[u8],
     schema_json: &str,
     max_arrow_batch_size: usize,
-    pushdown: bool,
+    filters: Option<&[serde_json::Value]>,
     runner_conf: &[(String, String)],
 ) -> Result<PlannedRead, SparkError> {
     let request = serde_json::json!({
         "action": "plan",
         "schema": schema_json,
         "max_arrow_batch_size": max_arrow_batch_size,
-        "pushdown": pushdown,
+        "pushdown": filters.is_some(),
+        // Without filters Spark does not call `pushFilters`.
+        "filters": filters.filter(|f| !f.is_empty()),
     });
     let answer = plan_request(&class.python_ver, request, instance, runner_conf)
         .map_err(|e| e.map_traceback(|t| data_source_failed("initialize", "reader", t)))?;
     let mut command = None;
     let mut partitions = Vec::new();
+    let mut accepted_filters = Vec::new();
     for (kind, bytes) in answer {
         match kind.as_str() {
             "command" => command = Some(bytes),
             "partition" => partitions.push(bytes),
+            "accepted" => accepted_filters.push(String::from_utf8_lossy(&bytes).parse().map_err(|_| malformed())?),
             _ => return Err(malformed()),
         }
     }
-    Ok(PlannedRead { command: command.ok_or_else(malformed)?, partitions })
+    Ok(PlannedRead { command: command.ok_or_else(malformed)?, partitions, accepted_filters })
 }
 
 /// A prepared write: the pickled write function and the pickled writer

@@ -31,9 +31,10 @@ pub fn is_map_eval_type(eval_type: i32) -> bool {
 }
 
 /// Whether PySpark's eval type is a Python table function Ember runs:
-/// `udtf` pickled (300) or Arrow-optimized (301).
+/// `udtf` pickled (300) or Arrow-optimized (301), or `arrow_udtf` (302,
+/// whose `eval` gets Arrow arrays and record batches).
 pub fn is_table_function_eval_type(eval_type: i32) -> bool {
-    matches!(eval_type, 300 | 301)
+    matches!(eval_type, 300..=302)
 }
 
 /// What a map function call needs besides its input rows.
@@ -87,6 +88,9 @@ pub struct TableFunctionCall {
     /// Whether the input must arrive as one partition in its planned order
     /// (a table argument partitioned, ordered or `WITH SINGLE PARTITION`).
     pub ordered: bool,
+    /// The positions of the table arguments among the arguments (an
+    /// `arrow_udtf` gets each as a record batch).
+    pub table_arguments: Vec<usize>,
 }
 
 impl MapCall {
@@ -107,6 +111,7 @@ impl MapCall {
                         "analyze_result": analyze_result,
                         "passed_through": table_function.passed_through,
                         "partition_child_indexes": table_function.partition_child_indexes,
+                        "table_arg_offsets": table_function.table_arguments,
                     }),
                 )
             }
@@ -383,6 +388,7 @@ mod tests {
             passed_through: 0,
             partition_child_indexes: vec![2],
             ordered: true,
+            table_arguments: vec![2],
         };
         let call = MapCall {
             function,
@@ -398,11 +404,12 @@ mod tests {
             header["udtf"],
             serde_json::json!({
                 "name": "squares", "return_type": "{}", "kwargs": {"b": 1}, "analyze_result": "0fa0", "passed_through": 0,
-                "partition_child_indexes": [2],
+                "partition_child_indexes": [2], "table_arg_offsets": [2],
             })
         );
         assert!(MapCall { table_function: None, ..call }.header()["udtf"].is_null());
-        assert!(is_table_function_eval_type(300) && is_table_function_eval_type(301) && !is_table_function_eval_type(302));
+        assert!(is_table_function_eval_type(300) && is_table_function_eval_type(302));
+        assert!(!is_table_function_eval_type(299) && !is_table_function_eval_type(303));
     }
 
     #[test]

@@ -36,6 +36,16 @@ pub struct PythonScalarUdf {
     keywords: Vec<Option<String>>,
 }
 
+/// How a UDF of `arity` arguments is called, as `worker.py` reads it: the
+/// positions passed by position (`args`) and those passed by keyword
+/// (`kwargs`, `f(a => id)`).
+pub(crate) fn arguments(keywords: &[Option<String>], arity: usize) -> serde_json::Value {
+    let keyword = |i: usize| keywords.get(i).and_then(Option::as_ref);
+    let positional: Vec<usize> = (0..arity).filter(|i| keyword(*i).is_none()).collect();
+    let kwargs: serde_json::Map<_, _> = (0..arity).filter_map(|i| keyword(i).map(|k| (k.clone(), serde_json::Value::from(i)))).collect();
+    serde_json::json!({"args": positional, "kwargs": kwargs})
+}
+
 impl PythonScalarUdf {
     /// A UDF taking `input_types` (whose Spark form is `input_type_json`)
     /// and returning `return_type`.
@@ -66,14 +76,10 @@ impl PythonScalarUdf {
     }
 
     fn header(&self, arity: usize) -> serde_json::Value {
-        let keyword = |i: usize| self.keywords.get(i).and_then(Option::as_ref);
-        let positional: Vec<usize> = (0..arity).filter(|i| keyword(*i).is_none()).collect();
-        let kwargs: serde_json::Map<_, _> =
-            (0..arity).filter_map(|i| keyword(i).map(|k| (k.clone(), serde_json::Value::from(i)))).collect();
         serde_json::json!({
             "eval_type": self.function.eval_type,
             "python_ver": self.function.python_ver,
-            "udfs": [{"args": positional, "kwargs": kwargs}],
+            "udfs": [arguments(&self.keywords, arity)],
             "runner_conf": self.runner_conf.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
             "input_type": self.input_type_json,
         })

@@ -32,6 +32,7 @@ import sys
 # The protocol owns the original stdout; user prints go to stderr.
 _protocol_out = os.fdopen(os.dup(1), "wb")
 os.dup2(2, 1)
+import decimal  # noqa: E402
 import importlib  # noqa: E402
 import io  # noqa: E402
 import itertools  # noqa: E402
@@ -48,24 +49,29 @@ from pyspark.sql.conversion import (  # noqa: E402
     LocalDataToArrowConversion,
 )
 from pyspark.sql.pandas.types import to_arrow_type  # noqa: E402
+from pyspark.errors import PySparkRuntimeError  # noqa: E402
 from pyspark.sql.types import (  # noqa: E402
+    ArrayType,
+    BinaryType,
     BooleanType,
     ByteType,
+    DateType,
+    DecimalType,
     DoubleType,
     FloatType,
     IntegerType,
     LongType,
+    MapType,
+    Row,
     ShortType,
     StringType,
+    StructType,
+    TimestampNTZType,
+    TimestampType,
     _parse_datatype_json_string,
 )
 
-_INT_RANGES = {
-    ByteType: (-(2**7), 2**7 - 1),
-    ShortType: (-(2**15), 2**15 - 1),
-    IntegerType: (-(2**31), 2**31 - 1),
-    LongType: (-(2**63), 2**63 - 1),
-}
+_INT_BITS = {ByteType: 8, ShortType: 16, IntegerType: 32, LongType: 64}
 
 
 def read_frame(stream):
@@ -93,17 +99,71 @@ def jvm_value(value, data_type):
     kind = type(data_type)
     if kind is BooleanType:
         return value if isinstance(value, bool) else None
-    if kind in _INT_RANGES:
-        low, high = _INT_RANGES[kind]
-        ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-        return value if ok else None
+    if kind in _INT_BITS:
+        # The JVM reads a 64-bit value and narrows it, wrapping around.
+        if not isinstance(value, int) or isinstance(value, bool) or not -(2**63) <= value < 2**63:
+            return None
+        bits = _INT_BITS[kind]
+        wrapped = value & ((1 << bits) - 1)
+        return wrapped - (1 << bits) if wrapped >> (bits - 1) else wrapped
     if kind in (FloatType, DoubleType):
         return value if isinstance(value, float) else None
+    if kind is DecimalType:
+        return value if isinstance(value, decimal.Decimal) else None
     if kind is StringType:
         if isinstance(value, bool):
             return "true" if value else "false"
         return str(value) if isinstance(value, (str, int, float)) else None
     return value
+
+
+def jvm_read(value, data_type):
+    """What Spark's JVM reads of a pickled internal value of a row
+    (`EvaluatePython.makeFromJava`): nested values of the wrong kind become
+    null, strings are Java's `toString` of what was sent; atomic values as
+    `jvm_value`. Dates and timestamps stay days and microseconds."""
+    if value is None:
+        return None
+    if isinstance(value, Row) and not isinstance(data_type, StructType):
+        raise PySparkRuntimeError(
+            "net.razorvine.pickle.PickleException: expected zero arguments for construction of "
+            "ClassDict (for pyspark.sql.types._create_row)"
+        )
+    if isinstance(data_type, StringType):
+        return java_string(value)
+    if isinstance(data_type, (DateType, TimestampType, TimestampNTZType)):
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(data_type, BinaryType):
+        if isinstance(value, str):
+            return value.encode("utf-8")
+        return bytes(value) if isinstance(value, (bytes, bytearray)) else None
+    if isinstance(data_type, ArrayType):
+        if not isinstance(value, (list, tuple)):
+            return None
+        return [jvm_read(v, data_type.elementType) for v in value]
+    if isinstance(data_type, MapType):
+        if not isinstance(value, dict):
+            return None
+        return [(jvm_read(k, data_type.keyType), jvm_read(v, data_type.valueType)) for k, v in value.items()]
+    if isinstance(data_type, StructType):
+        if not isinstance(value, (list, tuple)) or len(value) != len(data_type.fields):
+            return None
+        return tuple(jvm_read(v, f.dataType) for v, f in zip(value, data_type.fields))
+    return jvm_value(value, data_type)
+
+
+def java_string(value):
+    """Java's `toString` of what a pickled Python value becomes in the JVM."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float, decimal.Decimal)):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join("null" if v is None else java_string(v) for v in value) + "]"
+    if isinstance(value, dict):
+        items = ("%s=%s" % tuple("null" if x is None else java_string(x) for x in kv) for kv in value.items())
+        return "{" + ", ".join(items) + "}"
+    return None
 
 
 class BatchedUdf:
@@ -172,7 +232,22 @@ def format_exception(e):
     if simplified is not None:
         tb = simplified
         e.__cause__ = None
-    return "".join(traceback.TracebackException(type(e), e, tb, compact=True).format())
+    capture_locals = bool(os.environ.get(_WITH_LOCALS, False))
+    return "".join(traceback.TracebackException(type(e), e, tb, compact=True, capture_locals=capture_locals).format())
+
+
+# The environment variable with which pyspark's own error formatting (and
+# this worker's) lists each frame's local variables, as Spark's JVM sets it
+# for its workers when the session asks for it.
+_WITH_LOCALS = "SPARK_TRACEBACK_WITH_LOCALS"
+
+
+def traceback_settings(runner_conf):
+    """Sets `_WITH_LOCALS` for this request from the session's setting."""
+    if str(runner_conf.get("spark.sql.execution.pyspark.udf.tracebackWithLocals.enabled", "")).lower() == "true":
+        os.environ[_WITH_LOCALS] = "1"
+    else:
+        os.environ.pop(_WITH_LOCALS, None)
 
 
 def compile_request(header, commands):
@@ -180,7 +255,7 @@ def compile_request(header, commands):
     runner_conf = RunnerConf(header["runner_conf"])
     eval_conf = EvalConf({"input_type": header["input_type"]})
     if header.get("udtf"):
-        return compile_udtf(header, commands[0], runner_conf, eval_conf)
+        return compile_udtf(header, commands[0], runner_conf)
     udf_infos = [
         UDFInfo(udfs=[memoryview(cmd)], args=udf["args"], kwargs=udf.get("kwargs", {}), result_id=i)
         for i, (udf, cmd) in enumerate(zip(header["udfs"], commands))
@@ -231,7 +306,7 @@ _GROUPED_AGG_EVAL_TYPES = (
 )
 
 
-def compile_udtf(header, command, runner_conf, eval_conf):
+def compile_udtf(header, command, runner_conf):
     """A Python table function, called on each input row's columns. Pickled
     UDTFs run through pyspark's Arrow UDTF code too: Ember has no pickled
     row format to answer in."""
@@ -246,13 +321,53 @@ def compile_udtf(header, command, runner_conf, eval_conf):
         return_type=udtf["return_type"],
         name=udtf["name"],
     )
-    func, _, _, _ = read_udtf(
-        CPickleSerializer(), info, PythonEvalType.SQL_ARROW_TABLE_UDF, runner_conf, eval_conf
-    )
+    eval_type = header["eval_type"]
+    offsets = ",".join(str(i) for i in udtf.get("table_arg_offsets", []))
+    eval_conf = EvalConf({"input_type": header["input_type"], "table_arg_offsets": offsets})
+    func, _, _, _ = read_udtf(CPickleSerializer(), info, eval_type, runner_conf, eval_conf)
+    if eval_type == PythonEvalType.SQL_TABLE_UDF:
+        func = pickled_udtf(func, _parse_datatype_json_string(udtf["return_type"]), eval_conf.input_type, runner_conf)
     passed = udtf.get("passed_through", 0)
+    # The hidden sort keys after the arguments are not the function's.
+    width = passed + len(eval_conf.input_type.fields)
+
+    def arguments(batches):
+        return [b.select(list(range(width))) if b.num_columns > width else b for b in batches]
+
     if passed:
-        return lambda inputs, _: lateral_rows(func, inputs[0], passed)
-    return lambda inputs, _: unwrap(func(0, iter(inputs[0])))
+        return lambda inputs, _: lateral_rows(func, arguments(inputs[0]), passed)
+    return lambda inputs, _: unwrap(func(0, iter(arguments(inputs[0]))))
+
+
+def pickled_udtf(mapper, return_type, input_type, runner_conf):
+    """A pickled UDTF (`useArrow=False`) as Spark runs it: pyspark's
+    row-at-a-time code (`mapper`, one tuple of internal rows per input row
+    and one for `terminate`), its rows read as Spark's JVM reads them. The
+    answer is the Arrow UDTF code's: one batch of a struct column per call."""
+    to_python = [
+        ArrowTableToRowsConversion._create_converter(
+            f.dataType, none_on_identity=True, binary_as_bytes=runner_conf.binary_as_bytes
+        )
+        for f in input_type
+    ]
+    arrow_type = to_arrow_type(return_type, timezone="UTC")
+
+    def rows(batches):
+        for batch in batches:
+            columns = [
+                [conv(v) for v in ArrowTableToRowsConversion._to_pylist(col)]
+                if conv is not None
+                else ArrowTableToRowsConversion._to_pylist(col)
+                for col, conv in zip(batch.itercolumns(), to_python)
+            ]
+            yield from zip(*columns) if columns else [()] * batch.num_rows
+
+    def func(split_index, batches):
+        for out in mapper(split_index, rows(batches)):
+            read = [jvm_read(row, return_type) for row in out]
+            yield pa.RecordBatch.from_arrays([pa.array(read, type=arrow_type)], ["_0"])
+
+    return func
 
 
 def lateral_rows(func, batches, passed):
@@ -265,7 +380,8 @@ def lateral_rows(func, batches, passed):
 
     def arguments():
         for b, batch in enumerate(batches):
-            args = pa.RecordBatch.from_arrays(batch.columns[passed:], batch.schema.names[passed:])
+            # `select` keeps the row count when the function takes no arguments.
+            args = batch.select(list(range(passed, batch.num_columns)))
             for i in range(batch.num_rows):
                 current[0] = (b, i)
                 yield args.slice(i, 1)
@@ -406,6 +522,14 @@ def plan_data_source(request, command):
         for key, value in request["options"].items():
             write_with_length(key.encode("utf-8"), infile)
             write_with_length(value.encode("utf-8"), infile)
+    elif request.get("filters") is not None:
+        from pyspark.sql.worker import data_source_pushdown_filters
+
+        main = with_plain_filter_values(data_source_pushdown_filters)
+        write_with_length(request["schema"].encode("utf-8"), infile)
+        write_with_length(json.dumps(request["filters"]).encode("utf-8"), infile)
+        write_int(request["max_arrow_batch_size"], infile)
+        infile.write(struct.pack("!?", True))
     else:
         from pyspark.sql.worker.plan_data_source_read import _main as main
 
@@ -439,15 +563,63 @@ def plan_data_source(request, command):
     else:
         read_command = read_bytes()
         partitions = [read_bytes() for _ in range(read_int(outfile))]
+        # After a pushdown: the positions of the filters the reader accepted.
+        accepted = []
+        if request.get("filters") is not None:
+            accepted = [str(read_int(outfile)).encode("utf-8") for _ in range(read_int(outfile))]
         answer = {
-            "kind": ["command"] + ["partition"] * len(partitions),
-            "bytes": [read_command] + partitions,
+            "kind": ["command"] + ["partition"] * len(partitions) + ["accepted"] * len(accepted),
+            "bytes": [read_command] + partitions + accepted,
         }
     batch = pa.RecordBatch.from_pydict(answer, pa.schema([("kind", pa.string()), ("bytes", pa.binary())]))
     sink = io.BytesIO()
     with pa.ipc.new_stream(sink, batch.schema) as writer:
         writer.write_batch(batch)
     return sink.getvalue()
+
+
+class PlainFilterValue:
+    """A pushed filter's value as Ember sends it (JSON, tagged when JSON has
+    no such type), read as Spark's Variant-encoded value is."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def toPython(self):
+        return plain_value(self.value)
+
+
+def plain_value(value):
+    kind, data = value["type"], value["json"]
+    if kind == "array":
+        return [plain_value(v) for v in data]
+    if kind == "struct":
+        return {k: plain_value(v) for k, v in data.items()}
+    if kind == "date":
+        import datetime
+
+        return datetime.date.fromisoformat(data)
+    if kind == "timestamp_ntz":
+        import datetime
+
+        return datetime.datetime(1970, 1, 1) + datetime.timedelta(microseconds=data)
+    if kind == "decimal":
+        return decimal.Decimal(data)
+    return data
+
+
+def with_plain_filter_values(module):
+    """pyspark's filter pushdown step reading Ember's filter values."""
+
+    def main(infile, outfile):
+        variant = module.deserializeVariant
+        module.deserializeVariant = PlainFilterValue
+        try:
+            module._main(infile, outfile)
+        finally:
+            module.deserializeVariant = variant
+
+    return main
 
 
 # The one column a data source's write function answers: a pickled commit message.
@@ -495,15 +667,24 @@ def evaluate(header, commands, inputs, cache):
     # compiled function's cache key.
     group_batches = header.pop("group_batches", None)
     set_task_context(header.pop("partition_id", 0))
-    includes = json.loads(header["runner_conf"].pop(_INCLUDES, "[]"))
-    if not includes:
+    files = header["runner_conf"].pop(_FILES, None)
+    if files is None:
         return run(header, commands, inputs, cache, group_batches)
-    # The session's shipped Python files are importable for this request only.
+    # The session's artifacts are seen by this request only.
+    files = json.loads(files)
+    root = files["root"]
+    unpack_archives(root, files["archives"])
+    includes = [root] + files["includes"]
     sys.path[1:1] = includes
     importlib.invalidate_caches()
+    spark_files_root(root)
+    cwd = os.getcwd()
+    os.chdir(root)
     try:
         return run(header, commands, inputs, cache, group_batches, includes)
     finally:
+        os.chdir(cwd)
+        spark_files_root(None)
         for path in includes:
             sys.path.remove(path)
             sys.path_importer_cache.pop(path, None)
@@ -511,6 +692,40 @@ def evaluate(header, commands, inputs, cache):
             origin = getattr(module, "__file__", None) or ""
             if any(origin.startswith(path) for path in includes):
                 del sys.modules[name]
+
+
+def unpack_archives(root, archives):
+    """Unpacks each archive not yet unpacked into its folder of `root`, as
+    Spark does (zip and jar, tar, tar.gz and tgz); aside, then renamed, so
+    that concurrent workers never see half of one."""
+    import shutil
+
+    for archive, folder in archives:
+        target = os.path.join(root, folder)
+        if os.path.exists(target):
+            continue
+        partial = f"{target}.{os.getpid()}.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        name = archive.lower()
+        kind = "zip" if name.endswith((".zip", ".jar")) else "gztar" if name.endswith((".tar.gz", ".tgz")) else "tar"
+        if kind == "zip":
+            shutil.unpack_archive(archive, partial, kind)
+        else:
+            shutil.unpack_archive(archive, partial, kind, filter="data")
+        try:
+            os.rename(partial, target)
+        except OSError:
+            shutil.rmtree(partial, ignore_errors=True)
+            if not os.path.exists(target):
+                raise
+
+
+def spark_files_root(root):
+    """Where `SparkFiles.get` finds the session's files (`None`: nowhere)."""
+    from pyspark.core.files import SparkFiles
+
+    SparkFiles._root_directory = root
+    SparkFiles._is_running_on_worker = root is not None
 
 
 def set_task_context(partition_id):
@@ -527,8 +742,9 @@ def set_task_context(partition_id):
     context._resources = {}
 
 
-# The runner setting with the session's `sys.path` entries (a JSON list).
-_INCLUDES = "ember.python.includes"
+# The runner setting with the session's artifacts: its folder, the Python
+# archives to import from and the archives to unpack (JSON).
+_FILES = "ember.python.files"
 
 
 def run(header, commands, inputs, cache, group_batches, includes=()):
@@ -575,6 +791,7 @@ def main():
             header = json.loads(read_frame(stdin))
         except EOFError:
             return
+        traceback_settings(header.get("runner_conf", {}))
         commands = [read_frame(stdin) for _ in header["udfs"]]
         inputs = [read_frame(stdin) for _ in range(header.get("inputs", 1))]
         try:

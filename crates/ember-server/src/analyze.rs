@@ -30,11 +30,7 @@ pub fn analyze(session: &Session, analyze: Analyze) -> Result<apr::Result, Spark
             let relation = root(t.plan)?;
             let schema = output_schema(&plan(session, &relation)?)?;
             let level = t.level.filter(|l| *l > 0).map(|l| l as usize).unwrap_or(usize::MAX);
-            let mut text = String::from("root\n");
-            for field in schema.fields() {
-                tree_string(&mut text, field, 1, level);
-            }
-            apr::Result::TreeString(apr::TreeString { tree_string: text })
+            apr::Result::TreeString(apr::TreeString { tree_string: schema_tree(schema.fields(), level) })
         }
         Analyze::IsLocal(l) => apr::Result::IsLocal(apr::IsLocal { is_local: is_local(&root(l.plan)?) }),
         Analyze::IsStreaming(s) => {
@@ -120,13 +116,23 @@ pub(crate) fn explain(session: &Session, relation: &connect::Relation, mode: i32
     crate::explain::explain(session, &plan(session, relation)?, mode)
 }
 
-/// A type as `printSchema` names it: nested types by their kind only.
+/// `printSchema`'s text of `fields`, down to `level` levels.
+pub(crate) fn schema_tree(fields: &arrow::datatypes::Fields, level: usize) -> String {
+    let mut text = String::from("root\n");
+    for field in fields {
+        tree_string(&mut text, field, 1, level);
+    }
+    text
+}
+
+/// A type as `printSchema` names it: nested types by their kind only,
+/// others by Spark's `typeName` (`integer`, `decimal(10,2)`).
 fn tree_type_name(data_type: &DataType) -> String {
     match data_type {
         DataType::Struct(_) => "struct".to_string(),
         DataType::List(_) => "array".to_string(),
         DataType::Map(..) => "map".to_string(),
-        other => ember_types::simple_string(other),
+        other => ember_types::to_json_type(other).map_or_else(|_| ember_types::simple_string(other), |json| json.trim_matches('"').to_string()),
     }
 }
 

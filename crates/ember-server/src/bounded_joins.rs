@@ -6,20 +6,15 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::compute::SortOptions;
-use datafusion::arrow::datatypes::{DataType, Schema};
 use datafusion::common::Result;
 use datafusion::common::config::ConfigOptions;
-use datafusion::common::stats::Precision;
 use datafusion::common::tree_node::{Transformed, TransformedResult, TreeNode};
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
 use datafusion::physical_optimizer::join_selection::JoinSelection;
 use datafusion::physical_optimizer::optimizer::PhysicalOptimizer;
 use datafusion::physical_plan::ExecutionPlan;
-use datafusion::physical_plan::joins::{HashJoinExec, SortMergeJoinExec};
-use datafusion::physical_plan::projection::{ProjectionExec, ProjectionExpr};
-use datafusion::physical_plan::statistics::{StatisticsArgs, StatisticsContext};
-use datafusion::physical_expr::expressions::Column;
+use datafusion::physical_plan::joins::HashJoinExec;
+use ember_planner::join_strategy::{JoinStrategies, estimated_bytes, sort_merge_join};
 
 use crate::compact_views::CompactSortInputs;
 use crate::runtime::{JoinChoice, RuntimeSettings};
@@ -29,10 +24,8 @@ use crate::runtime::{JoinChoice, RuntimeSettings};
 /// joins of a query hold theirs at once, sorts beside them need memory, and
 /// estimates after filters and aggregations can be low.
 const BUILD_SHARE: usize = 32;
-/// The width assumed for a variable-width value when estimating sizes.
-const VARIABLE_WIDTH: usize = 32;
 
-/// The rule; it runs after DataFusion's join selection has chosen each hash
+/// The rule; it runs after Ember's join strategies have chosen each hash
 /// join's build side and mode, and before distribution and sorting are
 /// enforced, which then prepare the sort-merge joins' inputs.
 #[derive(Debug)]
@@ -52,22 +45,7 @@ impl BoundedJoins {
         if join.null_aware || estimated_bytes(join.left().as_ref()).is_some_and(|b| b <= self.max_build_bytes) {
             return Ok(None);
         }
-        let merge: Arc<dyn ExecutionPlan> = Arc::new(SortMergeJoinExec::try_new(
-            join.left().clone(),
-            join.right().clone(),
-            join.on().to_vec(),
-            join.filter().cloned(),
-            *join.join_type(),
-            vec![SortOptions::default(); join.on().len()],
-            join.null_equality(),
-        )?);
-        let Some(projection) = join.projection.as_ref() else { return Ok(Some(merge)) };
-        let schema = merge.schema();
-        let exprs = projection.iter().map(|&i| {
-            let name = schema.field(i).name();
-            ProjectionExpr::new(Arc::new(Column::new(name, i)), name.to_string())
-        });
-        Ok(Some(Arc::new(ProjectionExec::try_new(exprs.collect::<Vec<_>>(), merge)?)))
+        sort_merge_join(join).map(Some)
     }
 }
 
@@ -96,49 +74,28 @@ impl PhysicalOptimizerRule for BoundedJoins {
     }
 }
 
-/// DataFusion's physical optimizer rules with Ember's rules for a memory
-/// limit: [`BoundedJoins`] right after join selection (which has then fixed
-/// each hash join's build side), when the settings ask for bounded joins,
-/// and [`CompactSortInputs`] last. `None` (no limit) keeps DataFusion's rules.
-pub fn physical_optimizer_rules(settings: &RuntimeSettings) -> Option<Vec<Arc<dyn PhysicalOptimizerRule + Send + Sync>>> {
-    let limit = settings.memory_limit?;
+/// DataFusion's physical optimizer rules with Ember's join strategies in
+/// place of DataFusion's join selection, followed by [`BoundedJoins`] (which
+/// then sees each hash join's build side) when the settings ask for bounded
+/// joins, and by [`CompactSortInputs`] last under a memory limit.
+pub fn physical_optimizer_rules(settings: &RuntimeSettings) -> Vec<Arc<dyn PhysicalOptimizerRule + Send + Sync>> {
     let mut rules = PhysicalOptimizer::new().rules;
-    if settings.joins == JoinChoice::Bounded {
-        let at = rules.iter().position(|r| r.name() == JoinSelection::new().name()).map_or(0, |i| i + 1);
-        rules.insert(at, Arc::new(BoundedJoins::new(limit)));
+    let at = rules.iter().position(|r| r.name() == JoinSelection::new().name()).unwrap_or(0);
+    rules[at] = Arc::new(JoinStrategies);
+    if let (Some(limit), JoinChoice::Bounded) = (settings.memory_limit, settings.joins) {
+        rules.insert(at + 1, Arc::new(BoundedJoins::new(limit)));
     }
-    rules.push(Arc::new(CompactSortInputs));
-    Some(rules)
-}
-
-/// The estimated size of a plan's output: its byte statistics, else its row
-/// count times an estimated row width; `None` when neither is known.
-fn estimated_bytes(plan: &dyn ExecutionPlan) -> Option<usize> {
-    let stats = StatisticsContext::new().compute(plan, &StatisticsArgs::new()).ok()?;
-    match (stats.total_byte_size, stats.num_rows) {
-        (Precision::Exact(bytes) | Precision::Inexact(bytes), _) => Some(bytes),
-        (_, Precision::Exact(rows) | Precision::Inexact(rows)) => rows.checked_mul(row_width(&plan.schema())),
-        _ => None,
+    if settings.memory_limit.is_some() {
+        rules.push(Arc::new(CompactSortInputs));
     }
-}
-
-/// Bytes per row: fixed-width types at their width, others at a guess.
-fn row_width(schema: &Schema) -> usize {
-    schema
-        .fields()
-        .iter()
-        .map(|f| match f.data_type() {
-            DataType::Boolean => 1,
-            t => t.primitive_width().unwrap_or(VARIABLE_WIDTH),
-        })
-        .sum::<usize>()
-        .max(1)
+    rules
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use datafusion::arrow::datatypes::Field;
+    use datafusion::arrow::datatypes::{DataType, Field, Schema};
+    use datafusion::physical_expr::expressions::Column;
     use datafusion::common::NullEquality;
     use datafusion::logical_expr::JoinType;
     use datafusion::physical_plan::displayable;
@@ -206,15 +163,5 @@ mod tests {
         options.execution.target_partitions = 1;
         let plan = BoundedJoins::new(1 << 20).optimize(hash_join(10_000), &options).unwrap();
         assert!(plan.is::<HashJoinExec>());
-    }
-
-    #[test]
-    fn row_widths() {
-        let schema = Schema::new(vec![
-            Field::new("a", DataType::Int32, true),
-            Field::new("b", DataType::Utf8View, true),
-            Field::new("c", DataType::Boolean, true),
-        ]);
-        assert_eq!(row_width(&schema), 4 + VARIABLE_WIDTH + 1);
     }
 }

@@ -134,7 +134,7 @@ pub async fn run(session: &Session, catalog: &connect::Catalog) -> Result<Record
         // Reads list a path's files each time; cached relations over it keep their rows.
         CatType::RefreshByPath(_) => Ok(RecordBatch::new_empty(Arc::new(Schema::empty()))),
         CatType::RecoverPartitions(t) => {
-            command(session, Command::RepairTable { name: split_name_parts(&t.table_name), recover: true }).await
+            command(session, Command::RepairTable { name: split_name_parts(&t.table_name), recover: true, drop_missing: false }).await
         }
         CatType::DropTable(t) => command(session, Command::DropTable { name: split_name_parts(&t.table_name), if_exists: t.if_exists }).await,
         CatType::DropView(v) => command(session, Command::DropView { name: split_name_parts(&v.view_name), if_exists: v.if_exists }).await,
@@ -147,7 +147,7 @@ pub async fn run(session: &Session, catalog: &connect::Catalog) -> Result<Record
             command(session, Command::DropDatabase { name: d.db_name.clone(), if_exists: d.if_exists, cascade: d.cascade }).await
         }
         CatType::TruncateTable(t) => command(session, Command::TruncateTable { name: split_name_parts(&t.table_name), partition: None }).await,
-        CatType::ListPartitions(t) => crate::sql_commands::run(session, Command::ShowPartitions { table: split_name_parts(&t.table_name) }).await,
+        CatType::ListPartitions(t) => crate::sql_commands::run(session, Command::ShowPartitions { table: split_name_parts(&t.table_name), partition: None }).await,
         CatType::GetTableProperties(t) => {
             crate::sql_commands::run(session, Command::ShowTableProperties { table: split_name_parts(&t.table_name), key: None }).await
         }

@@ -193,7 +193,7 @@ impl SessionConf {
     /// conversion options), for Python UDFs.
     fn python_runner_conf(&self) -> Vec<(String, String)> {
         const PREFIXES: &[&str] =
-            &["spark.sql.execution.", "spark.sql.legacy.execution.", "spark.sql.pyspark.", "spark.sql.session.timeZone"];
+            &["spark.sql.execution.", "spark.sql.legacy.execution.", "spark.sql.pyspark.", "spark.sql.python.", "spark.sql.tvf.", "spark.sql.session.timeZone"];
         self.all(None).into_iter().filter(|(k, _)| PREFIXES.iter().any(|p| k.starts_with(p))).collect()
     }
 

@@ -37,8 +37,9 @@ pub fn to_status(err: &SparkError) -> Status {
 /// gRPC clients refuse a response whose metadata (the status message and its
 /// details) passes 8 KiB, so long messages (Python tracebacks) are shortened
 /// and large message parameters left out, as Spark leaves them out past its
-/// metadata limit.
-const MAX_STATUS_MESSAGE_BYTES: usize = 3072;
+/// metadata limit. The message is sent twice (percent-encoded in
+/// `grpc-message`, base64-encoded in the details), hence 2 KiB.
+const MAX_STATUS_MESSAGE_BYTES: usize = 2048;
 const MAX_STATUS_PARAMETERS_BYTES: usize = 1024;
 /// How much of the start of a shortened message is kept; the rest of the
 /// budget goes to its end, where a traceback names the exception.
@@ -84,6 +85,17 @@ mod tests {
         assert!(short.len() <= MAX_STATUS_MESSAGE_BYTES + 5);
         assert!(short.starts_with("startx") && short.ends_with("yend") && short.contains("\n...\n"));
         assert_eq!(abbreviate("short"), "short");
+    }
+
+    #[test]
+    fn a_long_traceback_with_large_parameters_fits_in_the_metadata() {
+        let line = "  File \"/site-packages/pyspark/worker.py\", line 1538, in convert_rows_to_arrow\n";
+        let mut err = SparkError::internal(line.repeat(200));
+        err.parameters.insert("msg".to_string(), "z".repeat(MAX_STATUS_PARAMETERS_BYTES - 20));
+        let status = to_status(&err);
+        let percent_encoded: usize = status.message().bytes().map(|b| if (0x20..0x7f).contains(&b) && b != b'%' { 1 } else { 3 }).sum();
+        let details_base64 = status.details().len().div_ceil(3) * 4;
+        assert!(percent_encoded + details_base64 < 7 * 1024, "{percent_encoded} + {details_base64}");
     }
 
     #[test]

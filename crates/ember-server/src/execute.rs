@@ -59,16 +59,19 @@ impl Responder<'_> {
     }
 }
 
-/// The runner setting carrying a session's Python import paths to `worker.py`.
-const PYTHON_INCLUDES: &str = "ember.python.includes";
+/// The runner setting carrying a session's artifacts (as JSON) to `worker.py`.
+const PYTHON_FILES: &str = "ember.python.files";
 
 /// Plans a relation for a session.
 pub fn plan(session: &Session, relation: &connect::Relation) -> Result<PlannedQuery, SparkError> {
-    let mut config = session.conf.read().unwrap_or_else(|e| e.into_inner()).planner_config();
-    let includes = session.python_includes()?;
-    if !includes.is_empty() {
-        // The worker puts these on `sys.path` for this session's UDFs only.
-        config.python_runner_conf.push((PYTHON_INCLUDES.to_string(), serde_json::to_string(&includes).unwrap_or_default()));
+    let conf = session.conf.read().unwrap_or_else(|e| e.into_inner());
+    let mut config = conf.planner_config();
+    let threshold = conf.get_or(ember_planner::join_strategy::AUTO_BROADCAST_THRESHOLD_KEY, None);
+    drop(conf);
+    ember_planner::join_strategy::set_auto_broadcast_threshold(&session.ctx, threshold.as_deref());
+    if let Some(files) = session.python_files()? {
+        // The worker sees these for this session's UDFs only.
+        config.python_runner_conf.push((PYTHON_FILES.to_string(), files.to_json()));
     }
     let mut planner = Planner::new(&session.ctx, &config, session);
     planner.plan_query(relation)

@@ -40,7 +40,7 @@ pub fn explain(session: &Session, planned: &PlannedQuery, mode: i32) -> Result<S
 }
 
 fn physical_tree(physical: &Arc<dyn ExecutionPlan>) -> String {
-    displayable(physical.as_ref()).indent(true).to_string().trim_end().to_string()
+    ember_planner::join_strategy::plan_text(physical)
 }
 
 /// Spark's line above the analyzed plan: `name: type, …`.

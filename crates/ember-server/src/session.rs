@@ -56,18 +56,19 @@ impl Session {
         global_views: GlobalViews,
     ) -> Self {
         let partitions = crate::runtime::partitions();
-        let mut config = SessionConfig::new().with_target_partitions(partitions).with_information_schema(false);
+        let mut config = SessionConfig::new()
+            .with_target_partitions(partitions)
+            .with_information_schema(false)
+            .with_option_extension(ember_planner::join_strategy::JoinOptions::default());
         execution.settings.configure(config.options_mut(), partitions);
-        let mut builder = datafusion::execution::SessionStateBuilder::new()
+        let state = datafusion::execution::SessionStateBuilder::new()
             .with_config(config)
             .with_runtime_env(execution.runtime.clone())
             .with_default_features()
             .with_query_planner(Arc::new(ember_planner::partitioning::EmberQueryPlanner))
-            .with_optimizer_rules(crate::logical_rules::optimizer_rules());
-        if let Some(rules) = crate::bounded_joins::physical_optimizer_rules(&execution.settings) {
-            builder = builder.with_physical_optimizer_rules(rules);
-        }
-        let state = builder.build();
+            .with_optimizer_rules(crate::logical_rules::optimizer_rules())
+            .with_physical_optimizer_rules(crate::bounded_joins::physical_optimizer_rules(&execution.settings))
+            .build();
         let mut ctx = SessionContext::new_with_state(state);
         datafusion_spark::register_all(&mut ctx).unwrap_or_else(|e| log::warn!("Spark functions not registered: {e}"));
         Session {
@@ -191,16 +192,17 @@ impl Session {
         self.artifacts.write().unwrap_or_else(|e| e.into_inner()).insert(name.to_string(), Arc::new(data));
     }
 
-    /// The `sys.path` entries of the Python files this session shipped
-    /// (`addArtifacts(pyfile=True)`), written to its own folder on first use.
-    pub fn python_includes(&self) -> Result<Vec<String>, SparkError> {
+    /// The Python files, files and archives this session shipped for its
+    /// UDFs (`addArtifacts(pyfile=True | file=True | archive=True)`), written
+    /// to its own folder on first use.
+    pub(crate) fn python_files(&self) -> Result<Option<crate::python_artifacts::SessionFiles>, SparkError> {
         let artifacts = self.artifacts.read().unwrap_or_else(|e| e.into_inner());
-        crate::python_artifacts::python_includes(&self.python_dir(), &artifacts)
+        crate::python_artifacts::session_files(&self.python_dir(), &artifacts)
             .map_err(|e| SparkError::internal(format!("cannot write the session's Python artifacts: {e}")))
     }
 
     fn python_dir(&self) -> std::path::PathBuf {
-        std::env::temp_dir().join(format!("ember-session-{}", self.server_side_session_id)).join("pyfiles")
+        std::env::temp_dir().join(format!("ember-session-{}", self.server_side_session_id)).join("files")
     }
 
     /// Whether an artifact is stored.

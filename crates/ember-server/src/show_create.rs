@@ -110,6 +110,8 @@ mod tests {
             properties: BTreeMap::new(),
             comment: Some("c".into()),
             view_text: None,
+            view_query_columns: Vec::new(),
+            partition_locations: BTreeMap::new(),
             created_ms: 0,
             version: 0,
         };

@@ -88,8 +88,10 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
         Command::TruncateTable { name, partition } => {
             let table = table_in_session(session, &name)?;
             let folders = match partition {
+                // Spark empties each partition, which stays (`SHOW PARTITIONS` lists it).
+                None if !table.partition_columns.is_empty() => crate::partitions::folders(&table, crate::partitions::all(&table)),
                 None => vec![table.location.clone()],
-                Some(spec) => matching_partitions(&table, &spec)?,
+                Some(spec) => crate::partitions::matching_folders(&table, &spec)?,
             };
             for folder in folders {
                 let location = Path::new(&folder);
@@ -121,33 +123,49 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             warehouse.update_table(&table)?;
             Ok(empty())
         }
+        Command::AlterColumn { name, column, new_name, new_type, comment } => {
+            let change = crate::table_ddl::ColumnChange {
+                column: &column,
+                new_name: new_name.as_deref(),
+                new_type: new_type.as_deref(),
+                comment: comment.as_deref(),
+            };
+            crate::table_ddl::alter_column(session, &name, change).map(|()| empty())
+        }
         Command::SetTableProperties { name, properties } => {
             let mut table = table_in_session(session, &name)?;
+            crate::views::expect_table(&table, "ALTER TABLE ... SET TBLPROPERTIES")?;
             table.properties.extend(properties);
             warehouse.update_table(&table)?;
             Ok(empty())
         }
+        Command::UnsetTableProperties { name, keys, .. } => {
+            let table = table_in_session(session, &name)?;
+            crate::views::expect_table(&table, "ALTER TABLE ... UNSET TBLPROPERTIES")?;
+            crate::views::unset_properties(session, table, &keys).map(|()| empty())
+        }
+        Command::AlterView { name, change } => crate::views::alter_view(session, &name, change).map(|()| empty()),
         Command::UnsupportedTableOperation { name, operation } => {
             let table = table_in_session(session, &name)?;
             Err(catalog_errors::table_operation_unsupported(&table.database, &table.name, operation))
         }
-        Command::AddPartitions { name, partitions, .. } => {
+        Command::AddPartitions { name, partitions, if_not_exists } => {
             let table = table_in_session(session, &name)?;
-            for spec in partitions {
-                let folder = partition_folder(&table, &spec)?;
-                std::fs::create_dir_all(&folder).map_err(|e| ember_sources::errors::io(&folder, e))?;
-            }
-            Ok(empty())
+            crate::partitions::add(session, table, &partitions, if_not_exists).map(|()| empty())
         }
-        Command::DropPartitions { name, partitions, .. } => {
+        Command::DropPartitions { name, partitions, if_exists } => {
             let table = table_in_session(session, &name)?;
-            for spec in partitions {
-                let folder = partition_folder(&table, &spec)?;
-                let _ = std::fs::remove_dir_all(&folder);
-            }
-            Ok(empty())
+            crate::partitions::drop(session, table, &partitions, if_exists).map(|()| empty())
         }
-        Command::RepairTable { name, recover } => {
+        Command::SetPartitionLocation { name, partition, location } => {
+            let table = table_in_session(session, &name)?;
+            crate::partitions::set_location(session, table, &partition, &location).map(|()| empty())
+        }
+        Command::RenamePartition { name, from, to } => {
+            let table = table_in_session(session, &name)?;
+            crate::partitions::rename(session, table, &from, &to).map(|()| empty())
+        }
+        Command::RepairTable { name, recover, drop_missing } => {
             // Reads list the partition folders each time: nothing to register.
             let table = table_in_session(session, &name)?;
             if table.partition_columns.is_empty() {
@@ -161,6 +179,9 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
                     &[("operation", operation.to_string()), ("tableIdentWithDB", name.clone())],
                 ));
             }
+            if drop_missing {
+                crate::partitions::forget_missing(session, table)?;
+            }
             Ok(empty())
         }
         // Ember keeps no table statistics: the table must exist, nothing is computed.
@@ -170,6 +191,7 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             crate::cache::refresh_table(session, &name).map(|()| empty())
         }
         Command::ShowTables { database, pattern } => show_tables(session, database, pattern.as_deref()),
+        Command::ShowTableExtended { database, pattern } => show_table_extended(session, database, &pattern),
         Command::ShowColumns { table, database } => {
             let mut name = table;
             if let Some(database) = database {
@@ -178,22 +200,9 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             let fields = table_fields(&table_in_session(session, &name)?)?;
             strings(&[("col_name", false)], vec![fields.iter().map(|f| f.name().clone()).collect()])
         }
-        Command::ShowPartitions { table } => {
+        Command::ShowPartitions { table, partition } => {
             let table = table_in_session(session, &table)?;
-            if table.partition_columns.is_empty() {
-                let name = catalog_errors::qualified_table(&table.database, &table.name);
-                return Err(SparkError::new(
-                    ErrorKind::Analysis,
-                    "INVALID_PARTITION_OPERATION.PARTITION_SCHEMA_IS_EMPTY",
-                    "42601",
-                    format!("The partition command is invalid. Table {name} is not partitioned."),
-                    &[("name", name.clone())],
-                ));
-            }
-            let mut found = Vec::new();
-            list_partitions(Path::new(&table.location), table.partition_columns.len(), "", &mut found);
-            found.sort();
-            strings(&[("partition", false)], vec![found])
+            strings(&[("partition", false)], vec![crate::partitions::show(&table, partition.as_deref())?])
         }
         Command::ShowTableProperties { table, key } => {
             let table = table_in_session(session, &table)?;
@@ -202,7 +211,7 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             let pairs: Vec<(String, String)> = match key {
                 Some(key) => {
                     let value = all.get(&key).cloned().unwrap_or_else(|| {
-                        format!("Table {} does not have property: {key}", catalog_errors::qualified_table(&table.database, &table.name))
+                        format!("Table spark_catalog.{}.{} does not have property: {key}", table.database, table.name)
                     });
                     vec![(key, value)]
                 }
@@ -227,7 +236,17 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             strings(&[("createtab_stmt", false)], vec![vec![crate::show_create::statement(&table)?]])
         }
         Command::DescribeTable { table, column: Some(column), .. } => describe_column(session, &table, &column),
-        Command::DescribeTable { table, extended, column: None } => describe_table(session, &table, extended),
+        Command::DescribeTable { table, extended, partition: None, column: None } => describe_table(session, &table, extended),
+        Command::DescribeTable { table, extended, partition: Some(spec), .. } => {
+            let described = table_in_session(session, &table)?;
+            let detail = crate::partitions::describe(&described, &spec)?;
+            let mut rows = describe_table_rows(session, &table, false)?;
+            if extended {
+                rows.push((String::new(), String::new(), Some(String::new())));
+                rows.extend(detail.into_iter().map(|(k, v)| (k.to_string(), v, Some(String::new()))));
+            }
+            describe_rows(rows)
+        }
         Command::Explain { mode, query } => {
             use ember_protocol::connect::analyze_plan_request::explain::ExplainMode;
             let mode = match mode.as_deref() {
@@ -244,8 +263,12 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
             let rows = schema.fields().iter().map(|f| (f.name().clone(), ember_types::simple_string(f.data_type()), ember_types::field_comment(f))).collect();
             describe_rows(rows)
         }
-        Command::CreateView { name, or_replace, if_not_exists, columns, text, query } => {
-            create_view(session, &name, or_replace, if_not_exists, columns, text, query)?;
+        Command::CreateView(view) => crate::views::create_view(session, view).map(|()| empty()),
+        Command::CreateTempViewUsing { name, or_replace, global, schema, provider, options } => {
+            let relation = crate::views::source_read(&provider, schema, options);
+            // Spark resolves the source (its files, its schema) when the view is created.
+            crate::execute::plan(session, &relation)?;
+            if global { session.create_global_view(&name, relation, or_replace)? } else { session.create_view(&name, relation, or_replace)? }
             Ok(empty())
         }
         Command::CreateGlobalTempView { name, or_replace, query } => {
@@ -324,7 +347,7 @@ pub async fn run(session: &Session, command: Command) -> Result<RecordBatch, Spa
 /// A table that must exist, as commands resolving a relation look it up:
 /// `TABLE_OR_VIEW_NOT_FOUND` names the table as written and searches the
 /// session and the current database.
-fn table_in_session(session: &Session, name: &[String]) -> Result<ember_catalog::Table, SparkError> {
+pub(crate) fn table_in_session(session: &Session, name: &[String]) -> Result<ember_catalog::Table, SparkError> {
     let found = match tables::split_name(session, name) {
         Some((database, table)) => session.warehouse.table(&database, &table)?,
         None => None,
@@ -373,6 +396,9 @@ async fn create_table(session: &Session, create: CreateTable) -> Result<(), Spar
         if create.if_not_exists {
             return Ok(());
         }
+        if create.like.is_some() {
+            return Err(catalog_errors::table_already_exists_v1(&database, &name));
+        }
         if !create.or_replace {
             return Err(catalog_errors::table_already_exists(&database, &name));
         }
@@ -396,6 +422,9 @@ async fn create_table(session: &Session, create: CreateTable) -> Result<(), Spar
         properties,
         comment: create.comment,
     };
+    if let Some(source) = &create.like {
+        return crate::table_ddl::create_like(session, new, source).await;
+    }
     tables::create_table(session, new, create.query.as_ref()).await?;
     Ok(())
 }
@@ -408,94 +437,16 @@ async fn run_insert(session: &Session, insert: Insert) -> Result<(), SparkError>
     let table = table.ok_or_else(|| SparkError::table_not_found(&insert.table.join(".")))?;
     tables::insert(
         session,
-        InsertRows { table: &table, overwrite: insert.overwrite, partition: &insert.partition, columns: &insert.columns, query: &insert.query },
+        InsertRows {
+            table: &table,
+            overwrite: insert.overwrite,
+            partition: &insert.partition,
+            columns: &insert.columns,
+            by_name: insert.by_name,
+            query: &insert.query,
+        },
     )
     .await
-}
-
-fn partition_folder(table: &ember_catalog::Table, spec: &[(String, Option<String>)]) -> Result<String, SparkError> {
-    let mut path = std::path::PathBuf::from(&table.location);
-    for column in &table.partition_columns {
-        let value = spec.iter().find(|(c, _)| c.eq_ignore_ascii_case(column)).and_then(|(_, v)| v.as_deref());
-        let value = value.ok_or_else(|| SparkError::illegal_argument(format!("no value for partition column {column}")))?;
-        path.push(ember_sources::partition::folder(column, Some(value)));
-    }
-    Ok(path.display().to_string())
-}
-
-/// The folders of `table`'s partitions that `spec` (some or all of its
-/// partition columns) selects, with Spark's errors when it selects none.
-fn matching_partitions(table: &ember_catalog::Table, spec: &[(String, Option<String>)]) -> Result<Vec<String>, SparkError> {
-    if table.partition_columns.is_empty() {
-        let name = catalog_errors::qualified_table(&table.database, &table.name);
-        return Err(SparkError::new(
-            ErrorKind::Analysis,
-            "_LEGACY_ERROR_TEMP_1267",
-            "",
-            format!("Operation not allowed: TRUNCATE TABLE ... PARTITION is not supported for tables that are not partitioned: {name}."),
-            &[("tableIdentWithDB", name.clone())],
-        ));
-    }
-    let column_of = |name: &str| table.partition_columns.iter().find(|c| c.eq_ignore_ascii_case(name));
-    let unknown: Vec<String> = spec.iter().filter(|(c, _)| column_of(c).is_none()).map(|(c, _)| ember_planner::error::quote_identifier(c)).collect();
-    if !unknown.is_empty() {
-        return Err(partitions_not_found(&unknown.join(", "), catalog_errors::qualified_table(&table.database, &table.name)));
-    }
-    let wanted: Vec<String> = table
-        .partition_columns
-        .iter()
-        .filter_map(|column| {
-            let (_, value) = spec.iter().find(|(c, _)| c.eq_ignore_ascii_case(column))?;
-            Some(ember_sources::partition::folder(column, value.as_deref()))
-        })
-        .collect();
-    let mut found = Vec::new();
-    list_partitions(Path::new(&table.location), table.partition_columns.len(), "", &mut found);
-    let folders: Vec<String> = found
-        .into_iter()
-        .filter(|path| wanted.iter().all(|segment| path.split('/').any(|part| part == segment)))
-        .map(|path| Path::new(&table.location).join(path).display().to_string())
-        .collect();
-    if folders.is_empty() {
-        let listed: Vec<String> = table
-            .partition_columns
-            .iter()
-            .filter_map(|column| {
-                let (_, value) = spec.iter().find(|(c, _)| c.eq_ignore_ascii_case(column))?;
-                Some(format!("{} = {}", ember_planner::error::quote_identifier(column), value.as_deref().unwrap_or("null")))
-            })
-            .collect();
-        let table_name = format!("{}.{}", ember_planner::error::quote_identifier(&table.database), ember_planner::error::quote_identifier(&table.name));
-        return Err(partitions_not_found(&format!("PARTITION ({})", listed.join(", ")), table_name));
-    }
-    Ok(folders)
-}
-
-/// `[PARTITIONS_NOT_FOUND]`.
-fn partitions_not_found(partition_list: &str, table_name: String) -> SparkError {
-    SparkError::new(
-        ErrorKind::Analysis,
-        "PARTITIONS_NOT_FOUND",
-        "428FT",
-        format!("The partition(s) {partition_list} cannot be found in table {table_name}."),
-        &[("partitionList", partition_list.to_string()), ("tableName", table_name.clone())],
-    )
-}
-
-/// `a=1/b=x` for every partition folder `depth` levels under `folder`.
-fn list_partitions(folder: &Path, depth: usize, prefix: &str, found: &mut Vec<String>) {
-    if depth == 0 {
-        found.push(prefix.to_string());
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(folder) else { return };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.path().is_dir() && name.contains('=') && !ember_sources::paths::is_hidden(&name) {
-            let next = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
-            list_partitions(&entry.path(), depth - 1, &next, found);
-        }
-    }
 }
 
 fn describe_database(session: &Session, name: &str, extended: bool) -> Result<RecordBatch, SparkError> {
@@ -553,11 +504,15 @@ fn listing(rows: Vec<(String, String, bool)>, name_column: &str) -> Result<Recor
 }
 
 fn describe_table(session: &Session, name: &[String], extended: bool) -> Result<RecordBatch, SparkError> {
+    describe_rows(describe_table_rows(session, name, extended)?)
+}
+
+/// The rows of `DESCRIBE [EXTENDED] name`.
+fn describe_table_rows(session: &Session, name: &[String], extended: bool) -> Result<Vec<(String, String, Option<String>)>, SparkError> {
     if let [view] = name {
         if let Some(relation) = session.temp_view(view) {
             let schema = crate::execute::plan(session, &relation)?.spark_schema();
-            let rows = schema.fields().iter().map(|f| (f.name().clone(), ember_types::simple_string(f.data_type()), ember_types::field_comment(f))).collect();
-            return describe_rows(rows);
+            return Ok(schema.fields().iter().map(|f| (f.name().clone(), ember_types::simple_string(f.data_type()), ember_types::field_comment(f))).collect());
         }
     }
     let found = match tables::split_name(session, name) {
@@ -595,6 +550,9 @@ fn describe_table(session: &Session, name: &[String], extended: bool) -> Result<
         if let Some(comment) = &table.comment {
             rows.push(detail("Comment", comment.clone()));
         }
+        if table.kind == TableKind::View {
+            rows.extend(crate::views::describe_rows(&table).into_iter().map(|(name, value)| detail(name, value)));
+        }
         if !table.properties.is_empty() {
             let properties = table.properties.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ");
             rows.push(detail("Table Properties", format!("[{properties}]")));
@@ -609,8 +567,54 @@ fn describe_table(session: &Session, name: &[String], extended: bool) -> Result<
             let options = table.options.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ");
             rows.push(detail("Storage Properties", format!("[{options}]")));
         }
+        if !table.partition_columns.is_empty() {
+            rows.push(detail("Partition Provider", "Catalog".to_string()));
+        }
     }
-    describe_rows(rows)
+    Ok(rows)
+}
+
+/// `SHOW TABLE EXTENDED [IN db] LIKE 'pattern'`: each matching table's and
+/// temp view's `DESCRIBE EXTENDED` details and schema tree as one text.
+fn show_table_extended(session: &Session, database: Option<String>, pattern: &str) -> Result<RecordBatch, SparkError> {
+    let database = database.map(|d| d.to_lowercase()).unwrap_or_else(|| session.current_database());
+    session.warehouse.existing_database(&database)?;
+    let mut rows: Vec<(String, String, bool, String)> = Vec::new();
+    for table in session.warehouse.tables(&database)?.into_iter().filter(|t| matches_pattern(pattern, &t.name)) {
+        let described = describe_table_rows(session, &[database.clone(), table.name.clone()], true)?;
+        let mut lines: Vec<String> = described
+            .iter()
+            .skip_while(|(name, ..)| name != "# Detailed Table Information")
+            .skip(1)
+            .map(|(name, value, _)| format!("{name}: {value}"))
+            .collect();
+        if !table.partition_columns.is_empty() {
+            let columns = table.partition_columns.iter().map(|c| ember_planner::error::quote_identifier(c)).collect::<Vec<_>>().join(", ");
+            lines.push(format!("Partition Columns: [{columns}]"));
+        }
+        let schema = crate::analyze::schema_tree(&table_fields(&table)?, usize::MAX);
+        rows.push((database.clone(), table.name, false, format!("{}\nSchema: {schema}\n", lines.join("\n"))));
+    }
+    for view in session.view_names().into_iter().filter(|v| matches_pattern(pattern, v)) {
+        let Some(relation) = session.temp_view(&view) else { continue };
+        let schema = crate::analyze::schema_tree(crate::execute::plan(session, &relation)?.spark_schema().fields(), usize::MAX);
+        let created = created_time(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64));
+        let information = format!("Table: {view}\nCreated Time: {created}\nLast Access: UNKNOWN\nCreated By: Spark \nType: VIEW\nView Schema Mode: BINDING\nSchema: {schema}\n");
+        rows.push((String::new(), view, true, information));
+    }
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("namespace", DataType::Utf8, false),
+        Field::new("tableName", DataType::Utf8, false),
+        Field::new("isTemporary", DataType::Boolean, false),
+        Field::new("information", DataType::Utf8, false),
+    ]));
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.0.as_str()))),
+        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.1.as_str()))),
+        Arc::new(BooleanArray::from(rows.iter().map(|r| r.2).collect::<Vec<_>>())),
+        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.3.as_str()))),
+    ];
+    Ok(RecordBatch::try_new(schema, columns)?)
 }
 
 /// DESCRIBE rows: col_name, data_type, comment.
@@ -646,60 +650,6 @@ fn describe_column(session: &Session, name: &[String], column: &str) -> Result<R
         commented_column("info_value", false, "value of the column info"),
     ]));
     Ok(RecordBatch::try_new(schema, vec![Arc::new(StringArray::from(names)), Arc::new(StringArray::from(values))])?)
-}
-
-/// `CREATE VIEW`: a persistent view storing its query text and output columns.
-fn create_view(
-    session: &Session,
-    name: &[String],
-    or_replace: bool,
-    if_not_exists: bool,
-    columns: Vec<String>,
-    text: String,
-    query: ember_protocol::connect::Relation,
-) -> Result<(), SparkError> {
-    let (database, view) = resolve_name(session, name)?;
-    session.warehouse.existing_database(&database)?;
-    let existing = session.warehouse.table(&database, &view)?;
-    if existing.is_some() && if_not_exists {
-        return Ok(());
-    }
-    let schema = crate::execute::plan(session, &query)?.spark_schema();
-    let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
-    if !columns.is_empty() {
-        if columns.len() != fields.len() {
-            return Err(SparkError::illegal_argument(format!(
-                "the view's column list has {} names but its query {} columns",
-                columns.len(),
-                fields.len()
-            )));
-        }
-        fields = fields.into_iter().zip(columns).map(|(f, name)| f.with_name(name)).collect();
-    }
-    let definition = ember_catalog::Table {
-        database: database.clone(),
-        name: view.clone(),
-        kind: TableKind::View,
-        provider: String::new(),
-        schema: tables::schema_json(&fields.into())?,
-        partition_columns: Vec::new(),
-        bucket_spec: None,
-        location: String::new(),
-        options: BTreeMap::new(),
-        properties: BTreeMap::new(),
-        comment: None,
-        view_text: Some(text),
-        created_ms: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64),
-        version: 0,
-    };
-    match existing {
-        Some(_) if !or_replace => Err(catalog_errors::table_already_exists(&database, &view)),
-        Some(old) => {
-            session.warehouse.drop_table(&old)?;
-            session.warehouse.create_table(&definition)
-        }
-        None => session.warehouse.create_table(&definition),
-    }
 }
 
 /// `DROP VIEW`: a temp view, a global temp view or a persistent view (not a table).

@@ -26,7 +26,7 @@ pub async fn save_to_table(
     let existing = lookup(session, &parts)?;
     if TableSaveMethod::try_from(save.save_method) == Ok(TableSaveMethod::InsertInto) {
         let table = existing.ok_or_else(|| SparkError::table_not_found(&save.table_name))?;
-        let insert = InsertRows { table: &table, overwrite: mode == SaveMode::Overwrite, partition: &[], columns: &[], query: input };
+        let insert = InsertRows { table: &table, overwrite: mode == SaveMode::Overwrite, partition: &[], columns: &[], by_name: false, query: input };
         return tables::insert(session, insert).await;
     }
     match (existing, mode) {
@@ -125,7 +125,7 @@ async fn insert_by_name(session: &Session, table: &Table, input: &connect::Relat
         common: None,
         rel_type: Some(RelType::Project(Box::new(connect::Project { input: Some(Box::new(input.clone())), expressions }))),
     };
-    tables::insert(session, InsertRows { table, overwrite, partition: &[], columns: &[], query: &by_name }).await
+    tables::insert(session, InsertRows { table, overwrite, partition: &[], columns: &[], by_name: false, query: &by_name }).await
 }
 
 /// The column a `partitionedBy(col("x"))` expression names.

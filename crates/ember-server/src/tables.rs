@@ -12,6 +12,7 @@ use ember_protocol::connect::{self, expression::ExprType, relation::RelType};
 use ember_sources::{Options, SaveMode, WriteRequest};
 
 use crate::execute::{output_schema, plan};
+use crate::store_assignment::{AssignedColumn, incompatible, overflow_in_insert};
 use crate::session::Session;
 
 /// The format of tables created without `USING` (`spark.sql.sources.default`).
@@ -56,10 +57,12 @@ pub fn read_relation(table: &Table) -> Result<connect::Relation, SparkError> {
     if table.kind == TableKind::View {
         let text = table.view_text.as_deref().unwrap_or_default();
         let query = ember_planner::sql::parse_query(text, &Default::default())?;
-        let column_names = table_fields(table)?.iter().map(|f| f.name().clone()).collect();
-        return Ok(relation(RelType::ToDf(Box::new(connect::ToDf { input: Some(Box::new(query)), column_names }))));
+        let fields = table_fields(table)?;
+        let column_names = fields.iter().map(|f| f.name().clone()).collect();
+        let renamed = relation(RelType::ToDf(Box::new(connect::ToDf { input: Some(Box::new(query)), column_names })));
+        return Ok(with_column_metadata(renamed, &fields));
     }
-    Ok(relation(RelType::Read(connect::Read {
+    let read = relation(RelType::Read(connect::Read {
         is_streaming: false,
         read_type: Some(connect::read::ReadType::DataSource(connect::read::DataSource {
             format: Some(table.provider.clone()),
@@ -69,7 +72,32 @@ pub fn read_relation(table: &Table) -> Result<connect::Relation, SparkError> {
             predicates: Vec::new(),
             source_name: None,
         })),
-    })))
+    }));
+    crate::partitions::with_located_partitions(table, read)
+}
+
+/// `input` with its columns carrying the Spark metadata (comments) of
+/// `fields`, as a view's columns do; unchanged when none has any.
+fn with_column_metadata(input: connect::Relation, fields: &Fields) -> connect::Relation {
+    if fields.iter().all(|f| ember_types::field_metadata_json(f).is_none()) {
+        return input;
+    }
+    let expressions = fields
+        .iter()
+        .map(|f| {
+            let column = expression(ExprType::UnresolvedAttribute(connect::expression::UnresolvedAttribute {
+                unparsed_identifier: format!("`{}`", f.name().replace('`', "``")),
+                plan_id: None,
+                is_metadata_column: None,
+            }));
+            expression(ExprType::Alias(Box::new(connect::expression::Alias {
+                expr: Some(Box::new(column)),
+                name: vec![f.name().clone()],
+                metadata: ember_types::field_metadata_json(f).map(str::to_string),
+            })))
+        })
+        .collect();
+    relation(RelType::Project(Box::new(connect::Project { input: Some(Box::new(input)), expressions })))
 }
 
 fn relation(rel_type: RelType) -> connect::Relation {
@@ -116,6 +144,7 @@ pub async fn create_table(session: &Session, new: NewTable, query: Option<&conne
         (None, None) => inferred_fields(session, &provider, &location, &new.options)?,
     };
     let fields = partition_columns_last(&fields, &new.partition_by)?;
+    check_column_types(&provider, &fields)?;
     let table = Table {
         database: new.database.clone(),
         name: new.name.clone(),
@@ -129,6 +158,8 @@ pub async fn create_table(session: &Session, new: NewTable, query: Option<&conne
         properties: new.properties,
         comment: new.comment,
         view_text: None,
+        view_query_columns: Vec::new(),
+        partition_locations: BTreeMap::new(),
         created_ms: now_ms(),
         version: 0,
     };
@@ -164,6 +195,25 @@ fn inferred_fields(session: &Session, provider: &str, location: &Path, options: 
     Ok(output_schema(&plan(session, &read)?)?.fields().clone())
 }
 
+/// `UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE` for a column the format cannot
+/// hold: CSV holds no arrays, maps or structs; text only strings.
+fn check_column_types(provider: &str, fields: &Fields) -> Result<(), SparkError> {
+    let (format, holds): (&str, fn(&DataType) -> bool) = match provider {
+        "csv" => ("CSV", |t| !t.is_nested()),
+        "text" => ("Text", |t| matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)),
+        _ => return Ok(()),
+    };
+    let Some(field) = fields.iter().find(|f| !holds(f.data_type())) else { return Ok(()) };
+    let (column, column_type) = (ember_planner::error::quote_identifier(field.name()), format!("\"{}\"", ember_types::sql_string(field.data_type())));
+    Err(SparkError::new(
+        ErrorKind::Analysis,
+        "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE",
+        "0A000",
+        format!("The {format} datasource doesn't support the column {column} of the type {column_type}."),
+        &[("columnName", column.clone()), ("columnType", column_type.clone()), ("format", format.to_string())],
+    ))
+}
+
 /// The column of `fields` called `name` (any case), with its own spelling.
 fn exact_name(fields: &Fields, name: &str) -> String {
     fields.iter().find(|f| f.name().eq_ignore_ascii_case(name)).map_or_else(|| name.to_string(), |f| f.name().clone())
@@ -196,14 +246,18 @@ pub struct InsertRows<'a> {
     pub partition: &'a [(String, Option<String>)],
     /// An explicit column list, or empty for all columns in order.
     pub columns: &'a [String],
+    /// `BY NAME`: the query's column names pick the table's columns.
+    pub by_name: bool,
     pub query: &'a connect::Relation,
 }
 
-/// Writes a query's rows into a table: by position (or by the column list)
-/// into the table's columns, cast to their types, with static partition
-/// values filled in. Spark's `INSERT_COLUMN_ARITY_MISMATCH` when the counts differ.
+/// Writes a query's rows into a table: by position (or by the column list,
+/// or by name) into the table's columns, cast to their types as Spark's
+/// store assignment allows, with static partition values filled in.
+/// Spark's `INSERT_COLUMN_ARITY_MISMATCH` when the counts differ.
 pub async fn insert(session: &Session, insert: InsertRows<'_>) -> Result<(), SparkError> {
     let table = insert.table;
+    crate::partitions::check_insert_spec(table, insert.partition)?;
     let fields = table_fields(table)?;
     let statics: Vec<(String, String)> = insert
         .partition
@@ -211,23 +265,26 @@ pub async fn insert(session: &Session, insert: InsertRows<'_>) -> Result<(), Spa
         .filter_map(|(column, value)| value.as_ref().map(|v| (exact_name(&fields, column), v.clone())))
         .collect();
     let is_static = |name: &str| statics.iter().any(|(s, _)| s.eq_ignore_ascii_case(name));
-    let targets: Vec<String> = if insert.columns.is_empty() {
-        fields.iter().map(|f| f.name().clone()).filter(|n| !is_static(n)).collect()
-    } else {
-        insert.columns.iter().map(|c| exact_name(&fields, c)).collect()
-    };
     let planned = plan(session, insert.query)?;
     let source = output_schema(&planned)?;
+    let source_names: Vec<String> = source.fields().iter().map(|f| f.name().clone()).collect();
     let table_name = catalog_errors::qualified_table(&table.database, &table.name);
+    let targets: Vec<String> = if insert.by_name {
+        columns_by_name(&table_name, &fields, &source_names)?
+    } else if insert.columns.is_empty() {
+        fields.iter().map(|f| f.name().clone()).filter(|n| !is_static(n)).collect()
+    } else {
+        listed_columns(&fields, insert.columns)?
+    };
     if source.fields().len() != targets.len() {
-        return Err(arity_mismatch(&table_name, &targets, &source.fields().iter().map(|f| f.name().clone()).collect::<Vec<_>>()));
+        return Err(arity_mismatch(&table_name, &targets, &source_names));
     }
+    let policy = crate::store_assignment::Policy::of(session);
+    let mut assigned = Vec::new();
     for (field, target) in source.fields().iter().zip(&targets) {
-        let target_type = fields.iter().find(|f| f.name() == target).map(|f| f.data_type().clone());
-        if let Some(target_type) = target_type {
-            if field.data_type() == &DataType::Utf8 && !matches!(target_type, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) {
-                return Err(cannot_safely_cast(&table_name, target, field.data_type(), &target_type));
-            }
+        if let Some(column) = fields.iter().find(|f| f.name() == target) {
+            crate::store_assignment::check(policy, &table_name, target, field.data_type(), column.data_type())?;
+            assigned.push(AssignedColumn { name: target.clone(), from: field.data_type().clone(), to: column.data_type().clone() });
         }
     }
     // Rename the query's columns to the targets, then project the table's
@@ -254,23 +311,83 @@ pub async fn insert(session: &Session, insert: InsertRows<'_>) -> Result<(), Spa
         }))));
     }
     let rows = relation(RelType::Project(Box::new(connect::Project { input: Some(Box::new(renamed)), expressions })));
-    let mut path = PathBuf::from(&table.location);
+    let mut static_path = Vec::new();
     for column in &table.partition_columns {
         match statics.iter().find(|(s, _)| s.eq_ignore_ascii_case(column)) {
-            Some((name, value)) => path.push(ember_sources::partition::folder(name, Some(value.as_str()))),
+            Some((name, value)) => static_path.push(ember_sources::partition::folder(name, Some(value.as_str()))),
             None => break,
         }
     }
+    let static_path = static_path.join("/");
+    let path = match crate::partitions::insert_folder(table, &static_path) {
+        Some(location) => PathBuf::from(location),
+        None => Path::new(&table.location).join(&static_path),
+    };
     let dynamic: Vec<String> = table.partition_columns.iter().filter(|c| !is_static(c)).cloned().collect();
     let mode = if insert.overwrite { SaveMode::Overwrite } else { SaveMode::Append };
-    write_to(session, table, &rows, &path, dynamic, mode).await
+    let only_written = write_to(session, table, &rows, &path, dynamic, mode).await.map_err(|e| overflow_in_insert(e, &assigned))?;
+    if insert.overwrite && !only_written {
+        crate::partitions::forget_overwritten(session, table, &static_path)?;
+    }
+    Ok(())
+}
+
+/// `INSERT … BY NAME`: the table columns the query's columns name (any case);
+/// Spark's errors for a name given twice or naming no column.
+fn columns_by_name(table_name: &str, fields: &Fields, names: &[String]) -> Result<Vec<String>, SparkError> {
+    for (i, name) in names.iter().enumerate() {
+        if names[..i].iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            let column = ember_planner::error::quote_identifier(name);
+            return Err(incompatible(
+                "AMBIGUOUS_COLUMN_NAME",
+                &format!("Ambiguous column name in the input data {column}."),
+                &[("tableName", table_name.to_string()), ("colName", column.clone())],
+            ));
+        }
+    }
+    let extra: Vec<&String> = names.iter().filter(|n| !fields.iter().any(|f| f.name().eq_ignore_ascii_case(n))).collect();
+    if !extra.is_empty() {
+        let extra = extra.iter().map(|n| ember_planner::error::quote_identifier(n)).collect::<Vec<_>>().join(", ");
+        return Err(incompatible(
+            "EXTRA_COLUMNS",
+            &format!("Cannot find columns {extra} of the target table."),
+            &[("tableName", table_name.to_string()), ("extraColumns", extra.clone())],
+        ));
+    }
+    Ok(names.iter().map(|n| exact_name(fields, n)).collect())
+}
+
+/// An `INSERT`'s column list: each a column of the table, none twice.
+fn listed_columns(fields: &Fields, columns: &[String]) -> Result<Vec<String>, SparkError> {
+    let names: Vec<String> = fields.iter().map(|f| f.name().clone()).collect();
+    let mut targets: Vec<String> = Vec::new();
+    for column in columns {
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(column)) {
+            return Err(SparkError::unresolved_column(column, &ember_planner::suggestions(column, &names)));
+        }
+        let name = exact_name(fields, column);
+        if targets.contains(&name) {
+            let quoted = ember_planner::error::quote_identifier(column);
+            return Err(SparkError::new(
+                ErrorKind::Analysis,
+                "COLUMN_ALREADY_EXISTS",
+                "42711",
+                format!("The column {quoted} already exists. Choose another name or rename the existing column."),
+                &[("columnName", quoted.clone())],
+            ));
+        }
+        targets.push(name);
+    }
+    Ok(targets)
 }
 
 /// Writes a relation whose columns are the table's into its location.
 pub async fn write_rows(session: &Session, table: &Table, rows: &connect::Relation, mode: SaveMode) -> Result<(), SparkError> {
-    write_to(session, table, rows, Path::new(&table.location), table.partition_columns.clone(), mode).await
+    write_to(session, table, rows, Path::new(&table.location), table.partition_columns.clone(), mode).await.map(|_| ())
 }
 
+/// Writes `rows` into `path`; true when an overwrite replaced only the
+/// partitions it wrote (`partitionOverwriteMode=dynamic`).
 async fn write_to(
     session: &Session,
     table: &Table,
@@ -278,7 +395,7 @@ async fn write_to(
     path: &Path,
     partition_by: Vec<String>,
     mode: SaveMode,
-) -> Result<(), SparkError> {
+) -> Result<bool, SparkError> {
     let planned = plan(session, rows)?;
     let schema = output_schema(&planned)?;
     let request = WriteRequest {
@@ -290,7 +407,8 @@ async fn write_to(
         session_conf: crate::write::file_source_conf(session),
         buckets: table.bucket_spec.as_ref().map(crate::bucketed_tables::bucketing),
     };
-    ember_sources::write(&session.ctx.state(), planned.plan, schema, &request).await
+    ember_sources::write(&session.ctx.state(), planned.plan, schema, &request).await?;
+    Ok(request.dynamic_overwrite())
 }
 
 /// `CAST(value AS type)`.
@@ -321,21 +439,5 @@ fn arity_mismatch(table: &str, targets: &[String], data: &[String]) -> SparkErro
         "21S01",
         format!("Cannot write to {table}, the reason is {reason}:\nTable columns: {table_columns}.\nData columns: {data_columns}."),
         &[("tableName", table.to_string()), ("tableColumns", table_columns.clone()), ("dataColumns", data_columns.clone())],
-    )
-}
-
-/// `[INCOMPATIBLE_DATA_FOR_TABLE.CANNOT_SAFELY_CAST]`.
-fn cannot_safely_cast(table: &str, column: &str, from: &DataType, to: &DataType) -> SparkError {
-    let (src, target) = (
-        format!("\"{}\"", ember_types::sql_string(from)),
-        format!("\"{}\"", ember_types::sql_string(to)),
-    );
-    let col = ember_planner::error::quote_identifier(column);
-    SparkError::new(
-        ErrorKind::Analysis,
-        "INCOMPATIBLE_DATA_FOR_TABLE.CANNOT_SAFELY_CAST",
-        "KD000",
-        format!("Cannot write incompatible data for the table {table}: Cannot safely cast {col} {src} to {target}."),
-        &[("srcType", src.clone()), ("targetType", target.clone()), ("tableName", table.to_string()), ("colName", col.clone())],
     )
 }

@@ -1,11 +1,15 @@
 //! Spark's handling of records that do not parse (`mode`,
-//! `columnNameOfCorruptRecord`) and the errors it raises for them.
+//! `columnNameOfCorruptRecord`, and Databricks' `badRecordsPath`) and the
+//! errors it raises for them.
+
+use std::sync::Arc;
 
 use arrow::array::{ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions, StringArray};
 use arrow::compute::filter_record_batch;
 use arrow::datatypes::{DataType, Field, SchemaRef};
 use ember_errors::{ErrorKind, SparkError};
 
+use crate::bad_records_log::{self, BadRecord, BadRecordsLog};
 use crate::options::Options;
 
 /// The corrupt-record column's name unless `columnNameOfCorruptRecord` says
@@ -43,14 +47,21 @@ pub struct BadRecords {
     pub mode: ParseMode,
     /// The name of the corrupt-record column.
     pub corrupt_column: String,
+    /// Where bad records are written (`badRecordsPath`), set when the read is
+    /// planned.
+    pub log: Option<Arc<BadRecordsLog>>,
 }
 
 impl BadRecords {
-    /// Reads `mode` and `columnNameOfCorruptRecord`.
+    /// Reads `mode` and `columnNameOfCorruptRecord`; with `badRecordsPath`
+    /// bad records are dropped whatever the mode (and written to the log
+    /// once [`BadRecords::log`] is set).
     pub fn from_options(options: &Options) -> BadRecords {
+        let logged = options.get(bad_records_log::OPTION).is_some_and(|p| !p.trim().is_empty());
         BadRecords {
-            mode: ParseMode::from_options(options),
+            mode: if logged { ParseMode::DropMalformed } else { ParseMode::from_options(options) },
             corrupt_column: options.get("columnNameOfCorruptRecord").unwrap_or(DEFAULT_CORRUPT_COLUMN).to_string(),
+            log: None,
         }
     }
 
@@ -78,39 +89,57 @@ impl BadRecords {
         Ok(Some(index))
     }
 
-    /// Applies the mode to parsed rows: `batch` holds the required columns,
-    /// `malformed[i]` marks bad rows and `raw[i]` is each row's text;
-    /// `corrupt` is the corrupt column's position in `batch`, if required.
+    /// Applies the mode to the parsed rows of `file`: `batch` holds the
+    /// required columns, `malformed[i]` says why row `i` is bad (`None`: it is
+    /// good) and `raw[i]` is its text; `corrupt` is the corrupt column's
+    /// position in `batch`, if required. FAILFAST fails with
+    /// `[FAILED_READ_FILE.NO_HINT]` naming the file.
     pub fn apply(
         &self,
         batch: RecordBatch,
-        malformed: &[bool],
+        malformed: &[Option<String>],
         raw: &[&str],
         corrupt: Option<usize>,
-    ) -> Result<RecordBatch, MalformedRecord> {
-        if !malformed.contains(&true) {
+        file: &str,
+    ) -> Result<RecordBatch, SparkError> {
+        if malformed.iter().all(Option::is_none) {
             return Ok(batch);
         }
         match self.mode {
-            ParseMode::FailFast => Err(MalformedRecord),
+            ParseMode::FailFast => Err(failed_read_file(file)),
             ParseMode::DropMalformed => {
-                let keep = BooleanArray::from(malformed.iter().map(|bad| !bad).collect::<Vec<_>>());
+                if let Some(log) = &self.log {
+                    let records: Vec<BadRecord> = malformed
+                        .iter()
+                        .zip(raw)
+                        .filter_map(|(reason, record)| Some(BadRecord { record, reason: reason.clone()? }))
+                        .collect();
+                    log.bad_records(file, &records)?;
+                }
+                let keep = BooleanArray::from(malformed.iter().map(Option::is_none).collect::<Vec<_>>());
                 let rows = keep.true_count();
                 if batch.num_columns() == 0 {
                     return Ok(empty_columns(batch.schema(), rows));
                 }
-                Ok(filter_record_batch(&batch, &keep).map_err(|_| MalformedRecord)?)
+                Ok(filter_record_batch(&batch, &keep)?)
             }
             ParseMode::Permissive => {
                 let Some(index) = corrupt else { return Ok(batch) };
                 let texts: StringArray =
-                    malformed.iter().zip(raw).map(|(bad, text)| bad.then_some(*text)).collect();
+                    malformed.iter().zip(raw).map(|(bad, text)| bad.is_some().then_some(*text)).collect();
                 let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
-                columns[index] = std::sync::Arc::new(texts);
-                Ok(RecordBatch::try_new(batch.schema(), columns).map_err(|_| MalformedRecord)?)
+                columns[index] = Arc::new(texts);
+                Ok(RecordBatch::try_new(batch.schema(), columns)?)
             }
         }
     }
+}
+
+/// Why a record whose `text` does not read as `field`'s type is malformed
+/// (the reason `badRecordsPath` records).
+pub fn unparsable_value(text: &str, field: &Field) -> String {
+    let type_name = ember_types::simple_string(field.data_type()).to_uppercase();
+    format!("Cannot parse the value '{text}' of the column `{}` as {type_name}", field.name())
 }
 
 /// A batch of `rows` rows without columns (a `count()`).
@@ -118,10 +147,6 @@ pub fn empty_columns(schema: SchemaRef, rows: usize) -> RecordBatch {
     let options = RecordBatchOptions::new().with_row_count(Some(rows));
     RecordBatch::try_new_with_options(schema, Vec::new(), &options).expect("a batch without columns")
 }
-
-/// A record that failed to parse in FAILFAST mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MalformedRecord;
 
 /// `[FAILED_READ_FILE.NO_HINT]`: reading `path` failed (the error a FAILFAST
 /// read and an unreadable file raise).
@@ -131,6 +156,17 @@ pub fn failed_read_file(path: &str) -> SparkError {
         "FAILED_READ_FILE.NO_HINT",
         "KD001",
         format!("Encountered error while reading file {path}. "),
+        &[("path", path.to_string())],
+    )
+}
+
+/// `[FAILED_READ_FILE.FILE_NOT_EXIST]`: a listed file is gone.
+pub fn file_not_exist(path: &str) -> SparkError {
+    SparkError::new(
+        ErrorKind::Internal,
+        "FAILED_READ_FILE.FILE_NOT_EXIST",
+        "KD001",
+        format!("Encountered error while reading file {path}. File does not exist. It is possible the underlying files have been updated. You can explicitly invalidate the cache in Spark by running 'REFRESH TABLE tableName' command in SQL or by recreating the Dataset/DataFrame involved."),
         &[("path", path.to_string())],
     )
 }
@@ -186,20 +222,36 @@ mod tests {
     }
 
     fn rules(mode: ParseMode) -> BadRecords {
-        BadRecords { mode, corrupt_column: DEFAULT_CORRUPT_COLUMN.into() }
+        BadRecords { mode, corrupt_column: DEFAULT_CORRUPT_COLUMN.into(), log: None }
     }
 
     #[test]
     fn modes() {
-        let bad = [false, true];
+        let bad = [None, Some("reason".to_string())];
         let raw = ["1", "x"];
-        let kept = rules(ParseMode::Permissive).apply(batch(), &bad, &raw, Some(1)).unwrap();
+        let kept = rules(ParseMode::Permissive).apply(batch(), &bad, &raw, Some(1), "f").unwrap();
         assert_eq!(kept.num_rows(), 2);
         assert_eq!(kept.column(1).as_any().downcast_ref::<StringArray>().unwrap().value(1), "x");
         assert!(kept.column(1).is_null(0));
-        assert_eq!(rules(ParseMode::DropMalformed).apply(batch(), &bad, &raw, None).unwrap().num_rows(), 1);
-        assert_eq!(rules(ParseMode::FailFast).apply(batch(), &bad, &raw, None), Err(MalformedRecord));
-        assert_eq!(rules(ParseMode::FailFast).apply(batch(), &[false, false], &raw, None).unwrap().num_rows(), 2);
+        assert_eq!(rules(ParseMode::DropMalformed).apply(batch(), &bad, &raw, None, "f").unwrap().num_rows(), 1);
+        let err = rules(ParseMode::FailFast).apply(batch(), &bad, &raw, None, "file:///f").unwrap_err();
+        assert_eq!(err.parameters["path"], "file:///f");
+        assert_eq!(rules(ParseMode::FailFast).apply(batch(), &[None, None], &raw, None, "f").unwrap().num_rows(), 2);
+    }
+
+    #[test]
+    fn bad_records_path_drops_and_logs_whatever_the_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let pairs = [("mode".to_string(), "FAILFAST".to_string()), ("badRecordsPath".to_string(), dir.path().display().to_string())];
+        let options = Options::new(pairs.iter().map(|(k, v)| (k, v)));
+        let mut rules = BadRecords::from_options(&options);
+        assert_eq!(rules.mode, ParseMode::DropMalformed);
+        rules.log = BadRecordsLog::from_options(&options, &Options::default()).unwrap();
+        let kept = rules.apply(batch(), &[None, Some("why".into())], &["1", "x"], None, "file:///f").unwrap();
+        assert_eq!(kept.num_rows(), 1);
+        let stamp = std::fs::read_dir(dir.path()).unwrap().next().unwrap().unwrap().path();
+        let file = std::fs::read_dir(stamp.join("bad_records")).unwrap().next().unwrap().unwrap().path();
+        assert_eq!(std::fs::read_to_string(file).unwrap(), "{\"path\":\"file:///f\",\"record\":\"x\",\"reason\":\"why\"}\n");
     }
 
     #[test]

@@ -21,13 +21,9 @@ pub fn schema() -> Vec<Field> {
     ]
 }
 
-/// Each file's row in `schema` (this source's, in Spark's types), read
-/// now; empty files give none (Spark plans no read of them).
-pub fn rows(files: &[InputFile], schema: &SchemaRef) -> Result<Vec<Vec<RecordBatch>>, SparkError> {
-    files.iter().map(|file| file_row(file, schema)).collect()
-}
-
-fn file_row(file: &InputFile, schema: &SchemaRef) -> Result<Vec<RecordBatch>, SparkError> {
+/// The file's row in `schema` (this source's, in Spark's types), read
+/// now; an empty file gives none (Spark plans no read of it).
+pub fn file_row(file: &InputFile, schema: &SchemaRef) -> Result<Vec<RecordBatch>, SparkError> {
     let meta = std::fs::metadata(&file.path).map_err(|e| errors::io(&qualified(&file.path), e))?;
     if meta.len() == 0 {
         return Ok(Vec::new());
@@ -62,7 +58,8 @@ mod tests {
         let file = InputFile { path: path.clone(), size: 3, root: dir.path().to_path_buf() };
         let empty = InputFile { path: dir.path().join("empty.bin"), size: 0, root: dir.path().to_path_buf() };
         std::fs::write(&empty.path, []).unwrap();
-        let rows = rows(&[file, empty], &Arc::new(Schema::new(schema()))).unwrap();
+        let schema = Arc::new(Schema::new(schema()));
+        let rows = [file, empty].iter().map(|f| file_row(f, &schema).unwrap()).collect::<Vec<_>>();
         assert_eq!(rows.iter().map(Vec::len).collect::<Vec<_>>(), [1, 0]);
         assert_eq!(rows[0][0].num_columns(), 4);
     }

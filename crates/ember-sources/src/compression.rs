@@ -1,5 +1,5 @@
 //! Compressed input files, recognised by extension as Spark's Hadoop codecs
-//! recognise them (`.gz`, `.bz2`, `.zst`, `.deflate`).
+//! recognise them (`.gz`, `.bz2`, `.zst`, `.deflate`, `.snappy`, `.lz4`).
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -9,6 +9,7 @@ use datafusion::datasource::file_format::file_compression_type::FileCompressionT
 use ember_errors::SparkError;
 
 use crate::errors;
+use crate::hadoop_blocks::BlockCodec;
 use crate::paths::qualified;
 
 /// The codec of a file, by its extension.
@@ -24,12 +25,25 @@ fn codec_of(path: &Path) -> FileCompressionType {
 /// Whether Spark reads `path` through a decompressing codec (so it cannot
 /// be split).
 pub fn is_compressed(path: &Path) -> bool {
-    codec_of(path) != FileCompressionType::UNCOMPRESSED || path.extension().is_some_and(|e| e == "deflate")
+    codec_of(path) != FileCompressionType::UNCOMPRESSED
+        || path.extension().is_some_and(|e| e == "deflate")
+        || block_codec(path).is_some()
+}
+
+/// Hadoop's block codecs, by extension.
+fn block_codec(path: &Path) -> Option<BlockCodec> {
+    path.extension().and_then(|e| e.to_str()).and_then(BlockCodec::of_extension)
 }
 
 /// The decompressed bytes of a file.
 pub fn open(path: &Path) -> Result<Box<dyn Read>, SparkError> {
-    let file = BufReader::new(File::open(path).map_err(|e| errors::io(&qualified(path), e))?);
+    let mut file = BufReader::new(File::open(path).map_err(|e| errors::io(&qualified(path), e))?);
+    if let Some(codec) = block_codec(path) {
+        let mut stream = Vec::new();
+        file.read_to_end(&mut stream).map_err(|e| errors::io(&qualified(path), e))?;
+        let text = codec.decode(&stream).map_err(|e| errors::io(&qualified(path), e))?;
+        return Ok(Box::new(std::io::Cursor::new(text)));
+    }
     let codec = codec_of(path);
     if path.extension().is_some_and(|e| e == "deflate") {
         return Ok(Box::new(flate2::read::ZlibDecoder::new(file)));

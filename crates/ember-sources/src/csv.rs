@@ -13,7 +13,7 @@ use crate::number_locale::NumberLocale;
 use crate::bad_records::{self, BadRecords, ParseMode};
 use crate::errors;
 use crate::line_sample::{self, LineSampling};
-use crate::csv_syntax::{self, CsvSyntax, Record};
+use crate::csv_syntax::{self, CsvSyntax, Record, UnescapedQuotes};
 use crate::csv_values::FloatSpellings;
 use crate::datetime_values::DatetimeFormats;
 use crate::options::Options;
@@ -75,6 +75,7 @@ impl CsvReadOptions {
             trim_trailing: options.bool("ignoreTrailingWhiteSpace", false)?,
             multi_line: options.bool("multiLine", false)?,
             line_sep: options.get("lineSep").filter(|s| !s.is_empty()).map(str::to_string),
+            unescaped_quotes: UnescapedQuotes::parse(options.get("unescapedQuoteHandling"))?,
         };
         let defaults = FloatSpellings::default();
         Ok(CsvReadOptions {

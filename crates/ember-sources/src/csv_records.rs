@@ -7,8 +7,9 @@ use arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, new_null_array};
 use arrow::datatypes::SchemaRef;
 use ember_errors::SparkError;
 
-use crate::bad_records::{self, MalformedRecord};
+use crate::bad_records;
 use crate::csv::CsvReadOptions;
+use crate::csv_syntax::UnescapedQuotes;
 use crate::csv_values::parse_column;
 use crate::record_scan::RecordFormat;
 
@@ -37,6 +38,9 @@ impl RecordFormat for CsvRecords {
 
     fn parse(&self, text: &str, schema: &SchemaRef, required: &[usize], file: &str) -> Result<RecordBatch, SparkError> {
         let (header, records) = self.options.header_and_records(text)?;
+        if self.options.syntax.unescaped_quotes == UnescapedQuotes::RaiseError && records.iter().any(|r| r.unescaped_quote) {
+            return Err(bad_records::failed_read_file(file));
+        }
         // Fields map to the schema's columns other than the corrupt-record column.
         let field_of = |column: usize| column - usize::from(self.corrupt_column.is_some_and(|c| c < column));
         let data_columns = schema.fields().len() - usize::from(self.corrupt_column.is_some());
@@ -45,10 +49,10 @@ impl RecordFormat for CsvRecords {
             self.check_header(&header.fields, schema, file)?;
         }
         // Spark checks the field count only when no column is pruned.
-        let mut malformed: Vec<bool> = if required_data == data_columns {
-            records.iter().map(|r| r.fields.len() != data_columns).collect()
+        let mut malformed: Vec<Option<String>> = if required_data == data_columns {
+            records.iter().map(|r| (r.fields.len() != data_columns).then(|| wrong_arity(r.fields.len(), data_columns))).collect()
         } else {
-            vec![false; records.len()]
+            vec![None; records.len()]
         };
         let mut columns: Vec<ArrayRef> = Vec::with_capacity(required.len());
         let mut corrupt_position = None;
@@ -66,8 +70,10 @@ impl RecordFormat for CsvRecords {
                 Some(parsed) => parsed,
                 None => parse_column(&texts, field.data_type(), &self.options.floats)?,
             };
-            for (bad, field_bad) in malformed.iter_mut().zip(parsed.malformed) {
-                *bad |= field_bad;
+            for ((bad, field_bad), text) in malformed.iter_mut().zip(parsed.malformed).zip(&texts) {
+                if field_bad && bad.is_none() {
+                    *bad = Some(bad_records::unparsable_value(text.unwrap_or_default(), field));
+                }
             }
             columns.push(parsed.array);
         }
@@ -75,11 +81,13 @@ impl RecordFormat for CsvRecords {
         let row_count = RecordBatchOptions::new().with_row_count(Some(records.len()));
         let batch = RecordBatch::try_new_with_options(projected, columns, &row_count)?;
         let raw: Vec<&str> = records.iter().map(|r| r.raw).collect();
-        self.options
-            .bad_records
-            .apply(batch, &malformed, &raw, corrupt_position)
-            .map_err(|MalformedRecord| bad_records::failed_read_file(file))
+        self.options.bad_records.apply(batch, &malformed, &raw, corrupt_position, file)
     }
+}
+
+/// Why a record with `found` fields is malformed where `expected` are read.
+fn wrong_arity(found: usize, expected: usize) -> String {
+    format!("Malformed CSV record: {found} fields where the schema has {expected}")
 }
 
 impl CsvRecords {

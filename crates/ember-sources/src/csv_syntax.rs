@@ -1,7 +1,7 @@
 //! Splits CSV text into records and fields as Spark's CSV parser (uniVocity)
 //! does: quotes, escapes, comments, blank lines, white space trimming,
 //! quoted line breaks with `multiLine`, custom line separators, and
-//! unescaped quotes kept as text (`STOP_AT_DELIMITER`).
+//! unescaped quotes inside quoted fields (`unescapedQuoteHandling`).
 
 /// The syntax options of one CSV read.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +25,41 @@ pub struct CsvSyntax {
     pub multi_line: bool,
     /// `lineSep`: the record separator (`\n`, `\r\n` or `\r` when unset).
     pub line_sep: Option<String>,
+    /// `unescapedQuoteHandling`.
+    pub unescaped_quotes: UnescapedQuotes,
+}
+
+/// What a quote inside a quoted field that neither is escaped nor closes
+/// the field does (uniVocity's `UnescapedQuoteHandling`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnescapedQuotes {
+    /// The quote is text; the field goes on to a closing quote.
+    StopAtClosingQuote,
+    /// The field is its text so far, quoted, and the raw text up to the
+    /// delimiter or line end (Spark's default). `BACK_TO_DELIMITER` reads
+    /// this way too.
+    StopAtDelimiter,
+    /// The field is NULL; the text up to the delimiter is skipped.
+    SkipValue,
+    /// The record cannot be read: the read fails.
+    RaiseError,
+}
+
+impl UnescapedQuotes {
+    /// The option's value (any case); an unknown one fails as Spark's
+    /// `UnescapedQuoteHandling.valueOf`.
+    pub fn parse(value: Option<&str>) -> Result<Self, ember_errors::SparkError> {
+        let Some(value) = value else { return Ok(UnescapedQuotes::StopAtDelimiter) };
+        match value.to_uppercase().as_str() {
+            "STOP_AT_CLOSING_QUOTE" => Ok(UnescapedQuotes::StopAtClosingQuote),
+            "STOP_AT_DELIMITER" | "BACK_TO_DELIMITER" => Ok(UnescapedQuotes::StopAtDelimiter),
+            "SKIP_VALUE" => Ok(UnescapedQuotes::SkipValue),
+            "RAISE_ERROR" => Ok(UnescapedQuotes::RaiseError),
+            other => Err(ember_errors::SparkError::illegal_argument(format!(
+                "No enum constant com.univocity.parsers.csv.UnescapedQuoteHandling.{other}"
+            ))),
+        }
+    }
 }
 
 impl Default for CsvSyntax {
@@ -39,6 +74,7 @@ impl Default for CsvSyntax {
             trim_trailing: false,
             multi_line: false,
             line_sep: None,
+            unescaped_quotes: UnescapedQuotes::StopAtDelimiter,
         }
     }
 }
@@ -51,6 +87,8 @@ pub struct Record<'a> {
     pub fields: Vec<Option<String>>,
     /// The record's text, without its line separator.
     pub raw: &'a str,
+    /// Whether a quoted field held an unescaped quote (`RAISE_ERROR` fails on it).
+    pub unescaped_quote: bool,
 }
 
 /// The records of `text`, blank lines and comment lines left out.
@@ -73,8 +111,8 @@ pub fn records<'a>(text: &'a str, syntax: &CsvSyntax) -> Vec<Record<'a>> {
             at += line_end.map_or(rest.len(), |(start, len)| start + len);
             continue;
         }
-        let (fields, consumed) = parse_record(rest, syntax);
-        out.push(Record { fields, raw: &rest[..consumed] });
+        let (fields, consumed, unescaped_quote) = parse_record(rest, syntax);
+        out.push(Record { fields, raw: &rest[..consumed], unescaped_quote });
         at += consumed;
         at += line_break(&text[at..], syntax).filter(|(start, _)| *start == 0).map_or(0, |(_, len)| len);
     }
@@ -99,20 +137,23 @@ fn at_line_break(text: &str, syntax: &CsvSyntax) -> bool {
     }
 }
 
-/// Parses the fields of the record at the start of `text`; returns them and
-/// the length of the record's text (up to its line break).
-fn parse_record(text: &str, syntax: &CsvSyntax) -> (Vec<Option<String>>, usize) {
+/// Parses the fields of the record at the start of `text`; returns them,
+/// the length of the record's text (up to its line break) and whether a
+/// field held an unescaped quote.
+fn parse_record(text: &str, syntax: &CsvSyntax) -> (Vec<Option<String>>, usize, bool) {
     let mut fields = Vec::new();
     let mut at = 0;
+    let mut unescaped = false;
     loop {
-        let (field, next) = parse_field(text, at, syntax);
+        let (field, next, unescaped_here) = parse_field(text, at, syntax);
         fields.push(field);
+        unescaped |= unescaped_here;
         at = next;
         if text[at..].starts_with(syntax.delimiter.as_str()) {
             at += syntax.delimiter.len();
             continue;
         }
-        return (fields, at);
+        return (fields, at, unescaped);
     }
 }
 
@@ -125,20 +166,26 @@ fn field_ends(text: &str, syntax: &CsvSyntax) -> bool {
     text.is_empty() || text.starts_with(syntax.delimiter.as_str()) || at_line_break(text, syntax)
 }
 
-/// One field starting at `start`; returns it and where it ends.
-fn parse_field(text: &str, start: usize, syntax: &CsvSyntax) -> (Option<String>, usize) {
+/// One field starting at `start`; returns it, where it ends and whether it
+/// held an unescaped quote.
+fn parse_field(text: &str, start: usize, syntax: &CsvSyntax) -> (Option<String>, usize, bool) {
     let mut at = start;
     if syntax.trim_leading {
         at += text[at..].len() - text[at..].trim_start_matches(is_white).len();
     }
     if let Some(quote) = syntax.quote {
         if text[at..].starts_with(quote) {
-            if let Some(quoted) = parse_quoted(text, at + quote.len_utf8(), quote, syntax) {
-                return quoted;
-            }
-            // An unescaped quote: the field is the raw text up to the delimiter.
-            let end = unquoted_end(text, at, syntax);
-            return (Some(text[at..end].to_string()), end);
+            return match parse_quoted(text, at + quote.len_utf8(), quote, syntax) {
+                Quoted::Closed(value, end) => (value, end, false),
+                Quoted::Unescaped { content, quote_at } => {
+                    let end = unquoted_end(text, quote_at, syntax);
+                    let value = match syntax.unescaped_quotes {
+                        UnescapedQuotes::SkipValue => None,
+                        _ => Some(format!("{quote}{content}{}", &text[quote_at..end])),
+                    };
+                    (value, end, true)
+                }
+            };
         }
     }
     let end = unquoted_end(text, at, syntax);
@@ -146,7 +193,14 @@ fn parse_field(text: &str, start: usize, syntax: &CsvSyntax) -> (Option<String>,
     if syntax.trim_trailing {
         value = value.trim_end_matches(is_white);
     }
-    ((!value.is_empty()).then(|| value.to_string()), end)
+    ((!value.is_empty()).then(|| value.to_string()), end, false)
+}
+
+/// A quoted field: closed (its value and end), or cut short by an unescaped
+/// quote (the content before it and where the quote is).
+enum Quoted {
+    Closed(Option<String>, usize),
+    Unescaped { content: String, quote_at: usize },
 }
 
 fn unquoted_end(text: &str, from: usize, syntax: &CsvSyntax) -> usize {
@@ -157,15 +211,15 @@ fn unquoted_end(text: &str, from: usize, syntax: &CsvSyntax) -> usize {
     at
 }
 
-/// A quoted field whose content starts at `from`; `None` when a quote inside
-/// it is neither escaped nor closing.
-fn parse_quoted(text: &str, from: usize, quote: char, syntax: &CsvSyntax) -> Option<(Option<String>, usize)> {
+/// A quoted field whose content starts at `from`. A quote closes it when
+/// only white space stands between it and the delimiter or line end.
+fn parse_quoted(text: &str, from: usize, quote: char, syntax: &CsvSyntax) -> Quoted {
     let mut value = String::new();
     let mut chars = text[from..].char_indices().peekable();
     while let Some((offset, c)) = chars.next() {
         let next = chars.peek().map(|(_, n)| *n);
         if !syntax.multi_line && at_line_break(&text[from + offset..], syntax) {
-            return Some((Some(value), from + offset));
+            return Quoted::Closed(Some(value), from + offset);
         }
         if Some(c) == syntax.escape_escape && syntax.escape_escape != syntax.escape && next.is_some() && next == syntax.escape {
             value.push(next.unwrap_or(c));
@@ -179,17 +233,26 @@ fn parse_quoted(text: &str, from: usize, quote: char, syntax: &CsvSyntax) -> Opt
         }
         if c == quote {
             let after = from + offset + c.len_utf8();
-            let rest = &text[after..];
-            let closing = if syntax.trim_trailing { rest.trim_start_matches(is_white) } else { rest };
+            let closing = skip_white(&text[after..], syntax);
             if field_ends(closing, syntax) {
-                return Some((Some(value), after + (rest.len() - closing.len())));
+                return Quoted::Closed(Some(value), text.len() - closing.len());
             }
-            return None;
+            if syntax.unescaped_quotes != UnescapedQuotes::StopAtClosingQuote {
+                return Quoted::Unescaped { content: value, quote_at: from + offset };
+            }
         }
         value.push(c);
     }
     // An unterminated quote takes the rest of the text.
-    Some((Some(value), text.len()))
+    Quoted::Closed(Some(value), text.len())
+}
+
+/// `text` after the white space that starts it (never the delimiter).
+fn skip_white<'a>(mut text: &'a str, syntax: &CsvSyntax) -> &'a str {
+    while let Some(c) = text.chars().next().filter(|&c| is_white(c) && !text.starts_with(syntax.delimiter.as_str())) {
+        text = &text[c.len_utf8()..];
+    }
+    text
 }
 
 #[cfg(test)]
@@ -214,6 +277,27 @@ mod tests {
         );
         let doubled = CsvSyntax { escape: Some('"'), escape_escape: None, ..CsvSyntax::default() };
         assert_eq!(fields("\"c\"\"d\",\"e\\\"f\"", &doubled), [vec![s("c\"d"), s("\"e\\\"f\"")]]);
+    }
+
+    #[test]
+    fn unescaped_quotes_as_spark_handles_them() {
+        let text = "\"a\"b,c\nx,\"a \"q\" b\",y\n\"a\\\"b\"c,d\n\"a\" ,b\n";
+        let with = |mode| CsvSyntax { unescaped_quotes: mode, ..CsvSyntax::default() };
+        assert_eq!(
+            fields(text, &CsvSyntax::default()),
+            [vec![s("\"a\"b"), s("c")], vec![s("x"), s("\"a \"q\" b\""), s("y")], vec![s("\"a\"b\"c"), s("d")], vec![s("a"), s("b")]]
+        );
+        assert_eq!(
+            fields(text, &with(UnescapedQuotes::StopAtClosingQuote)),
+            [vec![s("a\"b,c")], vec![s("x"), s("a \"q\" b"), s("y")], vec![s("a\"b\"c,d")], vec![s("a"), s("b")]]
+        );
+        assert_eq!(
+            fields(text, &with(UnescapedQuotes::SkipValue)),
+            [vec![None, s("c")], vec![s("x"), None, s("y")], vec![None, s("d")], vec![s("a"), s("b")]]
+        );
+        let flagged: Vec<bool> = records(text, &CsvSyntax::default()).iter().map(|r| r.unescaped_quote).collect();
+        assert_eq!(flagged, [true, true, true, false]);
+        assert!(UnescapedQuotes::parse(Some("bogus")).is_err());
     }
 
     #[test]

@@ -22,12 +22,18 @@ pub struct DatetimeFormats {
 }
 
 impl DatetimeFormats {
-    /// The `dateFormat`, `timestampFormat` and `timeZone` options.
+    /// The `dateFormat`, `timestampFormat` and `timeZone` options; month and
+    /// day names in the patterns are those of `locale`.
     pub fn parse(options: &Options) -> Result<Self, SparkError> {
+        let locale = options.get("locale").unwrap_or("en-US");
         let pattern = |key: &str| {
             options
                 .get(key)
-                .map(|text| DatetimePattern::parse(text).map_err(|e| SparkError::illegal_argument(format!("invalid {key} {text}: {e}"))))
+                .map(|text| {
+                    DatetimePattern::parse(text)
+                        .map(|pattern| pattern.with_locale(locale))
+                        .map_err(|e| SparkError::illegal_argument(format!("invalid {key} {text}: {e}")))
+                })
                 .transpose()
         };
         Ok(DatetimeFormats { date: pattern("dateFormat")?, timestamp: pattern("timestampFormat")?, zone: options.get("timeZone").map(str::to_string) })

@@ -71,7 +71,7 @@ fn folder_pairs(file: &InputFile) -> (Vec<String>, Vec<Option<String>>) {
 }
 
 /// Spark's `unescapePathName`: `%XX` back to the character.
-fn unescape_path_name(text: &str) -> String {
+pub fn unescape_path_name(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;

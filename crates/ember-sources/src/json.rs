@@ -189,9 +189,13 @@ pub fn infer_schema(files: &[InputFile], options: &JsonReadOptions, sampling: Op
         compression::open(&file.path)?.read_to_end(&mut bytes).map_err(|e| errors::io(&qualified(&file.path), e))?;
         texts.push(options.charset.decode(&bytes));
     }
-    // multiLine documents span lines; Spark samples those documents, not lines: no sampling here.
+    // multiLine: Spark samples whole files (each one document), else lines.
     let kept = sampling.filter(|_| !options.multi_line).map(|s| s.draw(files, &texts));
+    let kept_files = sampling.filter(|_| options.multi_line).map(|s| s.draw_files(files));
     for (index, text) in texts.iter().enumerate() {
+        if kept_files.as_ref().is_some_and(|kept| !kept[index]) {
+            continue;
+        }
         for (line, record) in options.numbered_records(text) {
             if kept.as_ref().is_some_and(|kept| !kept[index].get(line).copied().unwrap_or(false)) {
                 continue;

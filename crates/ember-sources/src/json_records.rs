@@ -9,7 +9,7 @@ use arrow::datatypes::{DataType, SchemaRef};
 use ember_errors::SparkError;
 use ember_functions::cast::{CastMode, cast_array, parse_date};
 
-use crate::bad_records::{self, BadRecords, MalformedRecord};
+use crate::bad_records::{self, BadRecords};
 use crate::cells::{Cell, to_array};
 use crate::datetime_values::DatetimeFormats;
 use crate::json_syntax::{self, JsonSyntax, Kind, Value};
@@ -153,14 +153,14 @@ impl RecordFormat for JsonRecords {
         for record in self.options.records(text) {
             let parsed = record.as_ref().ok().and_then(rows);
             let Some(objects) = parsed else {
-                malformed.push(true);
+                malformed.push(Some(NOT_AN_OBJECT.to_string()));
                 raw.push(record.map_or_else(|text| text, |value| value.raw));
                 cells.iter_mut().for_each(|c| c.push(Cell::Null));
                 continue;
             };
             let record_text = record.as_ref().map_or("", |v| v.raw);
             for members in objects {
-                let mut bad = false;
+                let mut reason = None;
                 for (slot, &column) in cells.iter_mut().zip(required) {
                     let field = schema.field(column);
                     if Some(column) == self.corrupt_column {
@@ -168,12 +168,16 @@ impl RecordFormat for JsonRecords {
                         continue;
                     }
                     let value = members.iter().rev().find(|(name, _)| name == field.name()).map(|(_, v)| v);
+                    let mut bad = false;
                     slot.push(match value {
                         None => Cell::Null,
                         Some(value) => self.convert(value, field.data_type(), &mut bad),
                     });
+                    if bad && reason.is_none() {
+                        reason = value.map(|value| bad_records::unparsable_value(value.raw, field));
+                    }
                 }
-                malformed.push(bad);
+                malformed.push(reason);
                 raw.push(record_text);
             }
         }
@@ -187,12 +191,12 @@ impl RecordFormat for JsonRecords {
         let options = RecordBatchOptions::new().with_row_count(Some(rows));
         let batch = RecordBatch::try_new_with_options(projected, columns, &options)?;
         let corrupt_position = required.iter().position(|c| Some(*c) == self.corrupt_column);
-        self.options
-            .bad_records
-            .apply(batch, &malformed, &raw, corrupt_position)
-            .map_err(|MalformedRecord| bad_records::failed_read_file(file))
+        self.options.bad_records.apply(batch, &malformed, &raw, corrupt_position, file)
     }
 }
+
+/// Why a record that is no JSON object (nor an array of objects) is malformed.
+const NOT_AN_OBJECT: &str = "Malformed JSON record: it does not parse as an object or an array of objects";
 
 impl JsonRecords {
     /// `value` as `data_type`; a value that does not convert is NULL and marks the record bad.

@@ -9,6 +9,7 @@ use ember_errors::SparkError;
 use ember_functions::seeded_random::XorShiftRandom;
 
 use crate::compression;
+use crate::file_sample;
 use crate::file_splits::{self, SplitSettings};
 use crate::options::Options;
 use crate::paths::InputFile;
@@ -48,7 +49,7 @@ impl LineSampling {
     pub fn draw(&self, files: &[InputFile], texts: &[String]) -> Vec<Vec<bool>> {
         let starts: Vec<Vec<usize>> = texts.iter().map(|text| line_starts(text)).collect();
         let sizes: Vec<(u64, bool)> = files.iter().map(|f| (f.size, !compression::is_compressed(&f.path))).collect();
-        let parallelism = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let parallelism = parallelism();
         let mut kept: Vec<Vec<bool>> = starts.iter().map(|s| vec![false; s.len()]).collect();
         for (index, partition) in file_splits::partitions(&sizes, &self.splits, parallelism).iter().enumerate() {
             let mut random = XorShiftRandom::new(SEED + index as i64);
@@ -64,6 +65,19 @@ impl LineSampling {
         }
         kept
     }
+
+    /// Whether the sample keeps each file, when Spark samples whole files
+    /// (`multiLine` JSON; see [`crate::file_sample`]).
+    pub fn draw_files(&self, files: &[InputFile]) -> Vec<bool> {
+        let sizes: Vec<u64> = files.iter().map(|f| f.size).collect();
+        file_sample::kept_files(&sizes, self.ratio, &self.splits, parallelism())
+    }
+}
+
+/// The session's parallelism, as Spark's `defaultParallelism` of a local
+/// master with every core.
+fn parallelism() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 /// Where each line of `text` starts, lines ending at `\n`, `\r\n` or `\r`

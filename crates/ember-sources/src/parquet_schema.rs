@@ -10,8 +10,9 @@ use ember_errors::{ErrorKind, SparkError};
 
 use crate::errors;
 use crate::options::Options;
-use crate::paths::{InputFile, qualified};
-use crate::record_scan::FileFailures;
+use crate::paths::{InputFile, file_uri, qualified};
+use crate::bad_records;
+use crate::file_failures::FileFailures;
 
 /// Whether the read merges the files' schemas.
 pub fn merges(options: &Options, session_conf: &Options) -> Result<bool, SparkError> {
@@ -33,19 +34,22 @@ pub fn schema(files: &[InputFile], merge: bool) -> Result<Vec<Field>, SparkError
 
 /// `ignoreCorruptFiles` and `ignoreMissingFiles` for Parquet: the files
 /// whose footer cannot be read, or that are gone, left out.
-pub fn usable(files: Vec<InputFile>, failures: FileFailures) -> Vec<InputFile> {
-    if !failures.ignore_corrupt && !failures.ignore_missing {
-        return files;
+pub fn usable(files: Vec<InputFile>, failures: &FileFailures) -> Result<Vec<InputFile>, SparkError> {
+    let mut kept = Vec::with_capacity(files.len());
+    for file in files {
+        let missing = !file.path.exists();
+        if !failures.skips(missing) {
+            kept.push(file);
+            continue;
+        }
+        let uri = file_uri(&file.path);
+        match footer(&file) {
+            Ok(_) => kept.push(file),
+            Err(_) if missing => failures.skip(&uri, &bad_records::file_not_exist(&uri))?,
+            Err(error) => failures.skip(&uri, &error)?,
+        }
     }
-    files
-        .into_iter()
-        .filter(|file| {
-            if !file.path.exists() {
-                return !failures.ignore_missing;
-            }
-            !failures.ignore_corrupt || footer(file).is_ok()
-        })
-        .collect()
+    Ok(kept)
 }
 
 fn footer(file: &InputFile) -> Result<Vec<Field>, SparkError> {
@@ -106,9 +110,11 @@ mod tests {
             InputFile { path: bad, size: 11, root: dir.path().to_path_buf() },
             InputFile { path: dir.path().join("gone.parquet"), size: 1, root: dir.path().to_path_buf() },
         ];
-        assert_eq!(usable(files.clone(), FileFailures::default()).len(), 2);
-        let both = FileFailures { ignore_corrupt: true, ignore_missing: true };
-        assert!(usable(files, both).is_empty());
+        assert_eq!(usable(files.clone(), &FileFailures::default()).unwrap().len(), 2);
+        let missing = FileFailures { ignore_missing: true, ..Default::default() };
+        assert_eq!(usable(files.clone(), &missing).unwrap().len(), 1);
+        let both = FileFailures { ignore_corrupt: true, ignore_missing: true, log: None };
+        assert!(usable(files, &both).unwrap().is_empty());
     }
 
     #[test]

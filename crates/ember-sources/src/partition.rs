@@ -1,5 +1,7 @@
 //! Hive-style partition folders (`key=value`), escaped as Spark escapes them.
 
+pub use crate::discovery::unescape_path_name;
+
 /// The folder name Spark uses for a NULL or empty partition value.
 pub const DEFAULT_PARTITION_NAME: &str = "__HIVE_DEFAULT_PARTITION__";
 

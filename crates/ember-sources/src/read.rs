@@ -21,7 +21,9 @@ use crate::json_records::{JsonReadOptions, JsonRecords};
 use crate::file_splits::SplitSettings;
 use crate::line_sample::LineSampling;
 use crate::modified_filter::ModifiedFilter;
-use crate::record_scan::{FileFailures, RecordFiles, RecordFormat};
+use crate::bad_records_log::BadRecordsLog;
+use crate::file_failures::FileFailures;
+use crate::record_scan::{RecordFiles, RecordFormat};
 use crate::split_listing::SplitListing;
 use crate::text_encoding::Charset;
 use crate::{compression, discovery, errors, object_storage, parquet_schema};
@@ -57,13 +59,17 @@ pub fn plan_read(request: &ReadRequest) -> Result<LogicalPlan, SparkError> {
         return Err(SparkError::illegal_argument("'path' is not specified"));
     }
     let name_filter = paths::name_filter(request.options.get("pathGlobFilter"))?;
+    let failures = FileFailures {
+        log: BadRecordsLog::from_options(&request.options, &request.session_conf)?,
+        ..file_failures(request)?
+    };
     let local_paths = object_storage::localize(&request.paths, &request.session_conf)?;
     let mut files = list_inputs(&local_paths, name_filter.as_ref())?;
     if let Some(modified) = ModifiedFilter::from_options(&request.options, &request.session_tz)? {
         files.retain(|file| modified.keeps(file));
     }
     if format == "parquet" {
-        files = parquet_schema::usable(files, file_failures(request)?);
+        files = parquet_schema::usable(files, &failures)?;
     }
     if let Some(base) = request.options.get("basePath") {
         paths::rebase(&mut files, &object_storage::mirror_path(base, &request.session_conf)?)?;
@@ -85,10 +91,10 @@ pub fn plan_read(request: &ReadRequest) -> Result<LogicalPlan, SparkError> {
     });
     let schema = data_schema(&format, &files, request, user_schema)?;
     match partitions {
-        None => plan_files(&format, &files, request, &schema),
+        None => plan_files(&format, &files, request, &schema, &failures),
         Some(partitions) => {
             let fields = spark_schema(&partitions.fields, &request.session_tz)?;
-            partitioned_plan(&files, &partitions.values, &fields, |group| plan_files(&format, group, request, &schema))
+            partitioned_plan(&files, &partitions.values, &fields, |group| plan_files(&format, group, request, &schema, &failures))
         }
     }
 }
@@ -124,34 +130,43 @@ fn sampling(request: &ReadRequest) -> Result<Option<LineSampling>, SparkError> {
     LineSampling::from_options(&request.options, &request.session_conf)
 }
 
-/// A plan reading `files` (of one partition folder, or all) with `schema`.
-fn plan_files(format: &str, files: &[InputFile], request: &ReadRequest, schema: &[Field]) -> Result<LogicalPlan, SparkError> {
+/// A plan reading `files` (of one partition folder, or all) with `schema`;
+/// `failures` says which unreadable files are skipped.
+fn plan_files(
+    format: &str,
+    files: &[InputFile],
+    request: &ReadRequest,
+    schema: &[Field],
+    failures: &FileFailures,
+) -> Result<LogicalPlan, SparkError> {
     match format {
         "parquet" => scan(files, ParquetFormat::default(), with_string_views(schema), SplitSettings::from_conf(&request.session_conf)?),
         "csv" => {
-            let options = CsvReadOptions::parse(&request.options)?;
+            let mut options = CsvReadOptions::parse(&request.options)?;
+            options.bad_records.log = failures.log.clone();
             let corrupt_column = options.bad_records.corrupt_index(schema)?;
             let charset = options.charset;
             let format = CsvRecords { options, corrupt_column };
-            record_files(files, request, schema, Arc::new(format), charset, corrupt_column)
+            record_files(files, request, schema, Arc::new(format), charset, corrupt_column, failures)
         }
         "json" => {
-            let options = JsonReadOptions::parse(&request.options)?;
+            let mut options = JsonReadOptions::parse(&request.options)?;
+            options.bad_records.log = failures.log.clone();
             let corrupt_column = options.bad_records.corrupt_index(schema)?;
             let charset = options.charset;
             let format = JsonRecords { options, corrupt_column, time_zone: request.session_tz.clone() };
-            record_files(files, request, schema, Arc::new(format), charset, corrupt_column)
+            record_files(files, request, schema, Arc::new(format), charset, corrupt_column, failures)
         }
-        "orc" => read_whole_files(files, schema, crate::orc::read),
+        "orc" => read_whole_files(files, schema, failures, crate::orc::read),
         "avro" => {
             let options = avro_options(request)?;
-            read_whole_files(files, schema, |path, schema| crate::avro::read(path, schema, &options))
+            read_whole_files(files, schema, failures, |path, schema| crate::avro::read(path, schema, &options))
         }
         "binaryfile" => {
             let schema = Arc::new(Schema::new(schema.to_vec()));
-            loaded(files, schema.clone(), crate::binary_files::rows(files, &schema)?)
+            loaded(files, schema.clone(), failures.read_each(files, |file| crate::binary_files::file_row(file, &schema))?)
         }
-        _ => read_text(files, request),
+        _ => read_text(files, request, failures),
     }
 }
 
@@ -287,6 +302,7 @@ fn record_files(
     format: Arc<dyn RecordFormat>,
     charset: Charset,
     corrupt_column: Option<usize>,
+    failures: &FileFailures,
 ) -> Result<LogicalPlan, SparkError> {
     let table = RecordFiles {
         files: files.to_vec(),
@@ -294,7 +310,7 @@ fn record_files(
         format,
         charset,
         corrupt_column,
-        failures: file_failures(request)?,
+        failures: failures.clone(),
         splits: SplitSettings::from_conf(&request.session_conf)?,
         file_columns: Vec::new(),
     };
@@ -311,45 +327,34 @@ fn file_failures(request: &ReadRequest) -> Result<FileFailures, SparkError> {
     Ok(FileFailures {
         ignore_corrupt: flag("ignoreCorruptFiles", "spark.sql.files.ignoreCorruptFiles")?,
         ignore_missing: flag("ignoreMissingFiles", "spark.sql.files.ignoreMissingFiles")?,
+        log: None,
     })
 }
 
 /// Text: one `value` row per line (`wholetext`: one row per file).
-fn read_text(files: &[InputFile], request: &ReadRequest) -> Result<LogicalPlan, SparkError> {
+fn read_text(files: &[InputFile], request: &ReadRequest, failures: &FileFailures) -> Result<LogicalPlan, SparkError> {
     let whole = request.options.bool("wholetext", false)?;
     let separator = request.options.get("lineSep").map(str::to_string);
     let schema = Arc::new(Schema::new(vec![Field::new("value", DataType::Utf8, true)]));
-    let failures = file_failures(request)?;
-    let mut per_file = Vec::with_capacity(files.len());
-    for file in files {
-        let text = match compression::read_to_string(&file.path) {
-            Ok(text) => text,
-            Err(_) if failures.ignore_missing && !file.path.exists() => {
-                per_file.push(Vec::new());
-                continue;
-            }
-            Err(_) if failures.ignore_corrupt && file.path.exists() => {
-                per_file.push(Vec::new());
-                continue;
-            }
-            Err(err) => return Err(err),
-        };
+    let per_file = failures.read_each(files, |file| {
+        let text = compression::read_to_string(&file.path)?;
         let lines = if whole { vec![text] } else { split_lines(&text, separator.as_deref()) };
         let column: ArrayRef = Arc::new(StringArray::from(lines));
-        per_file.push(vec![RecordBatch::try_new(schema.clone(), vec![column])?]);
-    }
+        Ok(vec![RecordBatch::try_new(schema.clone(), vec![column])?])
+    })?;
     loaded(files, schema, per_file)
 }
 
 /// Every file's rows in `schema`, decoded by `read` when the read is
-/// planned (ORC, Avro).
+/// planned (ORC, Avro); unreadable files are skipped as `failures` says.
 fn read_whole_files(
     files: &[InputFile],
     schema: &[Field],
+    failures: &FileFailures,
     read: impl Fn(&std::path::Path, &SchemaRef) -> Result<Vec<RecordBatch>, SparkError>,
 ) -> Result<LogicalPlan, SparkError> {
     let schema = Arc::new(Schema::new(schema.to_vec()));
-    let per_file = files.iter().map(|file| read(&file.path, &schema)).collect::<Result<Vec<_>, _>>()?;
+    let per_file = failures.read_each(files, |file| read(&file.path, &schema))?;
     loaded(files, schema, per_file)
 }
 

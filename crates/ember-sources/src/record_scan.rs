@@ -20,11 +20,12 @@ use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, Partitioning, PlanProperties};
-use ember_errors::{ErrorKind, SparkError};
+use ember_errors::SparkError;
 use futures::StreamExt;
 
 use crate::bad_records;
 use crate::compression;
+use crate::file_failures::FileFailures;
 use crate::file_splits::{self, Split, SplitSettings};
 use crate::input_file_columns::{FileColumn, append_columns, extended_schema};
 use crate::paths::{InputFile, file_uri};
@@ -48,15 +49,6 @@ pub trait RecordFormat: fmt::Debug + Send + Sync {
     /// Whether records are single lines ending in `\n`, so files can be
     /// split between lines.
     fn line_delimited(&self) -> bool;
-}
-
-/// How files that cannot be read are treated.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FileFailures {
-    /// `ignoreCorruptFiles`: skip files that fail to read or decompress.
-    pub ignore_corrupt: bool,
-    /// `ignoreMissingFiles`: skip files deleted after they were listed.
-    pub ignore_missing: bool,
 }
 
 /// Files of one record format, as a table.
@@ -170,7 +162,7 @@ impl RecordFilesExec {
             output,
             format: table.format.clone(),
             charset: table.charset,
-            failures: table.failures,
+            failures: table.failures.clone(),
         };
         Ok(RecordFilesExec { files: table.files.clone(), partitions, reader: Arc::new(reader), properties: Arc::new(properties) })
     }
@@ -206,15 +198,19 @@ impl FileReader {
                     self.format.parse_continuation(&text, &self.schema, &self.required, uri)
                 }
             }
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                if self.failures.ignore_missing {
-                    Ok(RecordBatch::new_empty(self.parsed.clone()))
-                } else {
-                    Err(file_not_exist(uri))
+            Err(err) => {
+                let missing = err.kind() == std::io::ErrorKind::NotFound;
+                let error = if missing { bad_records::file_not_exist(uri) } else { bad_records::failed_read_file(uri) };
+                if !self.failures.skips(missing) {
+                    return Err(error);
                 }
+                let mut cause = error;
+                if !missing {
+                    cause.message.push_str(&err.to_string());
+                }
+                self.failures.skip(uri, &cause)?;
+                Ok(RecordBatch::new_empty(self.parsed.clone()))
             }
-            Err(_) if self.failures.ignore_corrupt => Ok(RecordBatch::new_empty(self.parsed.clone())),
-            Err(_) => Err(bad_records::failed_read_file(uri)),
         }
     }
 }
@@ -226,17 +222,6 @@ fn read_bytes(file: &InputFile) -> std::io::Result<Vec<u8>> {
     })?;
     reader.read_to_end(&mut bytes)?;
     Ok(bytes)
-}
-
-/// `[FAILED_READ_FILE.FILE_NOT_EXIST]`: a listed file is gone.
-fn file_not_exist(path: &str) -> SparkError {
-    SparkError::new(
-        ErrorKind::Internal,
-        "FAILED_READ_FILE.FILE_NOT_EXIST",
-        "KD001",
-        format!("Encountered error while reading file {path}. File does not exist. It is possible the underlying files have been updated. You can explicitly invalidate the cache in Spark by running 'REFRESH TABLE tableName' command in SQL or by recreating the Dataset/DataFrame involved."),
-        &[("path", path.to_string())],
-    )
 }
 
 impl DisplayAs for RecordFilesExec {

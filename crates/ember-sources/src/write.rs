@@ -61,7 +61,7 @@ pub struct WriteRequest {
 impl WriteRequest {
     /// Whether an overwrite replaces only the partitions it writes
     /// (`partitionOverwriteMode=dynamic`, option or session setting).
-    pub(crate) fn dynamic_overwrite(&self) -> bool {
+    pub fn dynamic_overwrite(&self) -> bool {
         let mode = self
             .options
             .get("partitionOverwriteMode")

@@ -15,6 +15,7 @@ use flate2::write::GzEncoder;
 
 use crate::datetime_values::DatetimeFormats;
 use crate::errors;
+use crate::hadoop_blocks::{BlockCodec, BlockWriter};
 use crate::options::Options;
 use crate::text_values::column_strings;
 
@@ -84,13 +85,13 @@ const TEXT_CODECS: &str = "bzip2, deflate, uncompressed, snappy, none, lz4, gzip
 pub enum Codec {
     /// No compression.
     None,
-    /// Snappy (Parquet's default).
+    /// Snappy (Parquet's default; text formats: Hadoop's block stream).
     Snappy,
     /// Gzip.
     Gzip,
     /// Zstandard (Parquet only).
     Zstd,
-    /// LZ4 (Parquet only).
+    /// LZ4 (text formats: Hadoop's block stream).
     Lz4,
     /// Bzip2 (text formats only).
     Bzip2,
@@ -144,7 +145,9 @@ impl FileSpec {
             (Some("lz4"), true) => Codec::Lz4,
             (Some("bzip2"), false) => Codec::Bzip2,
             (Some("deflate"), false) => Codec::Deflate,
-            (Some(name @ ("brotli" | "lzo" | "lz4_raw")), true) | (Some(name @ ("snappy" | "lz4")), false) => {
+            (Some("snappy"), false) => Codec::Snappy,
+            (Some("lz4"), false) => Codec::Lz4,
+            (Some(name @ ("brotli" | "lzo" | "lz4_raw")), true) => {
                 return Err(SparkError::unsupported(format!("the {name} codec for {} files", format.name())));
             }
             (Some(other), true) => return Err(codec_not_available(other, PARQUET_CODECS)),
@@ -182,14 +185,20 @@ impl FileSpec {
             (OutputFormat::Csv, Codec::Gzip) => ".csv.gz",
             (OutputFormat::Csv, Codec::Bzip2) => ".csv.bz2",
             (OutputFormat::Csv, Codec::Deflate) => ".csv.deflate",
+            (OutputFormat::Csv, Codec::Snappy) => ".csv.snappy",
+            (OutputFormat::Csv, Codec::Lz4) => ".csv.lz4",
             (OutputFormat::Csv, _) => ".csv",
             (OutputFormat::Json, Codec::Gzip) => ".json.gz",
             (OutputFormat::Json, Codec::Bzip2) => ".json.bz2",
             (OutputFormat::Json, Codec::Deflate) => ".json.deflate",
+            (OutputFormat::Json, Codec::Snappy) => ".json.snappy",
+            (OutputFormat::Json, Codec::Lz4) => ".json.lz4",
             (OutputFormat::Json, _) => ".json",
             (OutputFormat::Text, Codec::Gzip) => ".txt.gz",
             (OutputFormat::Text, Codec::Bzip2) => ".txt.bz2",
             (OutputFormat::Text, Codec::Deflate) => ".txt.deflate",
+            (OutputFormat::Text, Codec::Snappy) => ".txt.snappy",
+            (OutputFormat::Text, Codec::Lz4) => ".txt.lz4",
             (OutputFormat::Text, _) => ".txt",
         }
     }
@@ -264,6 +273,8 @@ impl FileWriter {
             Codec::Gzip => Box::new(GzEncoder::new(buffered, flate2::Compression::default())),
             Codec::Bzip2 => Box::new(bzip2::write::BzEncoder::new(buffered, bzip2::Compression::default())),
             Codec::Deflate => Box::new(flate2::write::ZlibEncoder::new(buffered, flate2::Compression::default())),
+            Codec::Snappy => Box::new(BlockWriter::new(buffered, BlockCodec::Snappy)),
+            Codec::Lz4 => Box::new(BlockWriter::new(buffered, BlockCodec::Lz4)),
             _ => Box::new(buffered),
         };
         if spec.format == OutputFormat::Csv && spec.header {

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, AsArray, Int32Array, Int64Array, RecordBatch, UInt32Array};
+use datafusion::arrow::array::{ArrayRef, AsArray, Float64Array, Int32Array, Int64Array, RecordBatch, UInt32Array};
 use datafusion::arrow::compute::take_record_batch;
 use datafusion::arrow::datatypes::{Field, Int32Type, Schema, SchemaRef};
 use datafusion::arrow::row::{OwnedRow, RowConverter, SortField};
@@ -17,6 +17,7 @@ use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr, PhysicalSor
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, Partitioning, PlanProperties};
+use ember_functions::seeded_random::XorShiftRandom;
 use futures::{StreamExt, TryStreamExt};
 use tokio::sync::OnceCell;
 
@@ -310,6 +311,11 @@ impl OrderedConcatExec {
         let properties = properties(input.schema(), 1, EmissionType::Incremental);
         OrderedConcatExec { input, properties }
     }
+
+    /// The partitions concatenated.
+    pub fn input(&self) -> &Arc<dyn ExecutionPlan> {
+        &self.input
+    }
 }
 
 impl DisplayAs for OrderedConcatExec {
@@ -407,15 +413,20 @@ impl ExecutionPlan for PartitionValueExec {
     fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
         let (schema, kind) = (self.schema.clone(), self.kind);
         let mut position: i64 = 0;
+        let mut draws = match kind {
+            PartitionValueKind::SeededDraw(seed) => Some(XorShiftRandom::new(seed.wrapping_add(partition as i64))),
+            _ => None,
+        };
         let output = self.input.execute(partition, context)?.map(move |batch| {
             let batch = batch?;
             let rows = batch.num_rows();
-            let value: ArrayRef = match kind {
-                PartitionValueKind::PartitionId => Arc::new(Int32Array::from(vec![partition as i32; rows])),
-                PartitionValueKind::MonotonicId => {
+            let value: ArrayRef = match (kind, draws.as_mut()) {
+                (PartitionValueKind::SeededDraw(_), Some(draws)) => Arc::new(Float64Array::from_iter_values((0..rows).map(|_| draws.next_double()))),
+                (PartitionValueKind::MonotonicId, _) => {
                     let first = ((partition as i64) << 33) + position;
                     Arc::new(Int64Array::from_iter_values(first..first + rows as i64))
                 }
+                _ => Arc::new(Int32Array::from(vec![partition as i32; rows])),
             };
             position += rows as i64;
             let mut columns = batch.columns().to_vec();

@@ -107,6 +107,10 @@ pub enum PartitionValueKind {
     /// The partition index shifted left by 33 bits plus the row's position
     /// in its partition, a BIGINT.
     MonotonicId,
+    /// A uniform DOUBLE in [0, 1): the row's draw from Spark's
+    /// `XORShiftRandom` seeded with this seed plus the partition index, one
+    /// draw per row in order (Spark's `rand(seed)` and sampling cells).
+    SeededDraw(i64),
 }
 
 impl PartitionValueKind {
@@ -115,6 +119,7 @@ impl PartitionValueKind {
         match self {
             PartitionValueKind::PartitionId => DataType::Int32,
             PartitionValueKind::MonotonicId => DataType::Int64,
+            PartitionValueKind::SeededDraw(_) => DataType::Float64,
         }
     }
 }

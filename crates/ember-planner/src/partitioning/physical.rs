@@ -134,6 +134,7 @@ impl QueryPlanner for EmberQueryPlanner {
         let planner = DefaultPhysicalPlanner::with_extension_planners(vec![
             Arc::new(PartitionExtensionPlanner),
             Arc::new(ember_python::PythonExtensionPlanner),
+            Arc::new(crate::join_strategy::JoinHintPlanner),
         ]);
         let session_state = state.as_any().downcast_ref::<SessionState>();
         let (true, Some(session_state)) = (spark_partitioned(plan), session_state) else {

@@ -29,6 +29,7 @@ impl RowValue {
         match self {
             RowValue::Partition(PartitionValueKind::PartitionId) => "spark_partition_id",
             RowValue::Partition(PartitionValueKind::MonotonicId) => "monotonically_increasing_id",
+            RowValue::Partition(PartitionValueKind::SeededDraw(_)) => "rand",
             RowValue::File(column) => column.function_name(),
         }
     }

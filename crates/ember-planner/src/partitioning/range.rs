@@ -17,7 +17,9 @@ use datafusion::logical_expr::Expr;
 use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
-use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, Partitioning, PlanProperties};
+use datafusion::common::stats::Precision;
+use datafusion::physical_plan::statistics::StatisticsArgs;
+use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, Partitioning, PlanProperties, Statistics};
 
 /// Rows per generated batch.
 const BATCH_ROWS: i128 = 8192;
@@ -162,6 +164,23 @@ impl ExecutionPlan for SparkRangeExec {
         // then so that a cancelled query stops.
         let stream = Box::pin(RecordBatchStreamAdapter::new(self.schema.clone(), batches));
         Ok(datafusion::physical_plan::coop::make_cooperative(stream))
+    }
+
+    /// Exact row counts, as Spark's `Range` knows them (its size estimates
+    /// steer the choice of join strategies).
+    fn statistics_from_inputs(&self, _input_stats: &[Arc<Statistics>], args: &StatisticsArgs) -> Result<Arc<Statistics>> {
+        let rows = match args.partition() {
+            Some(partition) => {
+                let slice = self.range.slice(partition);
+                slice.end - slice.start
+            }
+            None => self.range.len(),
+        };
+        let rows = usize::try_from(rows.max(0)).unwrap_or(usize::MAX);
+        let mut statistics = Statistics::new_unknown(&self.schema);
+        statistics.num_rows = Precision::Exact(rows);
+        statistics.total_byte_size = Precision::Exact(rows.saturating_mul(8 * self.schema.fields().len()));
+        Ok(Arc::new(statistics))
     }
 }
 

@@ -41,6 +41,8 @@ pub struct CreateTable {
     pub comment: Option<String>,
     /// `AS query`.
     pub query: Option<connect::Relation>,
+    /// `LIKE source`: the columns, partitioning and format of another table.
+    pub like: Option<ObjectName>,
 }
 
 /// The bucketing clause of `CREATE TABLE`.
@@ -60,7 +62,38 @@ pub struct Insert {
     pub partition: Vec<(String, Option<String>)>,
     /// An explicit column list.
     pub columns: Vec<String>,
+    /// `BY NAME`: the query's columns are matched to the table's by name.
+    pub by_name: bool,
     pub query: connect::Relation,
+}
+
+/// A partition spec: `(p = 'x', q)`, a value for each column given one.
+pub type PartitionSpec = Vec<(String, Option<String>)>;
+
+/// `CREATE VIEW`'s definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateView {
+    pub name: ObjectName,
+    pub or_replace: bool,
+    pub if_not_exists: bool,
+    /// `(name [COMMENT 'c'], …)`.
+    pub columns: Vec<(String, Option<String>)>,
+    pub comment: Option<String>,
+    pub properties: Properties,
+    pub text: String,
+    /// The positions of the query's output columns that are expressions
+    /// without an alias (a persistent view needs one).
+    pub unaliased: Vec<usize>,
+    pub query: connect::Relation,
+}
+
+/// What `ALTER VIEW` changes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ViewChange {
+    /// `AS query`.
+    Query { text: String, unaliased: Vec<usize>, query: connect::Relation },
+    SetProperties(Properties),
+    UnsetProperties { keys: Vec<String>, if_exists: bool },
 }
 
 /// A catalog command.
@@ -80,30 +113,48 @@ pub enum Command {
     TruncateTable { name: ObjectName, partition: Option<Vec<(String, Option<String>)>> },
     RenameTable { from: ObjectName, to: ObjectName },
     AddColumns { name: ObjectName, columns: String },
+    /// `ALTER TABLE name ALTER [COLUMN] c COMMENT '…' | TYPE type` and `CHANGE
+    /// [COLUMN] c c type [COMMENT '…']`: `new_name` and `new_type` as written.
+    AlterColumn { name: ObjectName, column: String, new_name: Option<String>, new_type: Option<String>, comment: Option<String> },
     SetTableProperties { name: ObjectName, properties: Properties },
+    /// `ALTER TABLE name UNSET TBLPROPERTIES [IF EXISTS] (keys)`.
+    UnsetTableProperties { name: ObjectName, keys: Vec<String>, if_exists: bool },
+    AlterView { name: ObjectName, change: ViewChange },
     /// An `ALTER TABLE` form Spark's session catalog rejects for its tables
     /// (`RENAME COLUMN`, `DROP COLUMN(S)`), named as Spark names it.
     UnsupportedTableOperation { name: ObjectName, operation: &'static str },
-    AddPartitions { name: ObjectName, if_not_exists: bool, partitions: Vec<Vec<(String, Option<String>)>> },
+    /// `ALTER TABLE name ADD [IF NOT EXISTS] PARTITION (spec) [LOCATION 'path'] …`.
+    AddPartitions { name: ObjectName, if_not_exists: bool, partitions: Vec<(PartitionSpec, Option<String>)> },
     DropPartitions { name: ObjectName, if_exists: bool, partitions: Vec<Vec<(String, Option<String>)>> },
-    /// `MSCK REPAIR TABLE` or (`recover`) `ALTER TABLE … RECOVER PARTITIONS`.
-    RepairTable { name: ObjectName, recover: bool },
+    /// `ALTER TABLE name PARTITION (spec) SET LOCATION 'path'`.
+    SetPartitionLocation { name: ObjectName, partition: PartitionSpec, location: String },
+    /// `ALTER TABLE name PARTITION (spec) RENAME TO PARTITION (spec)`.
+    RenamePartition { name: ObjectName, from: PartitionSpec, to: PartitionSpec },
+    /// `MSCK REPAIR TABLE [ADD|DROP|SYNC PARTITIONS]` or (`recover`) `ALTER
+    /// TABLE … RECOVER PARTITIONS`; `drop_missing` for `DROP` and `SYNC`.
+    RepairTable { name: ObjectName, recover: bool, drop_missing: bool },
     RefreshTable { name: ObjectName },
     /// `ANALYZE TABLE name COMPUTE STATISTICS [NOSCAN | FOR COLUMNS … | FOR ALL COLUMNS]`.
     AnalyzeTable { name: ObjectName },
     ShowTables { database: Option<String>, pattern: Option<String> },
+    /// `SHOW TABLE EXTENDED [IN|FROM db] LIKE 'pattern'`.
+    ShowTableExtended { database: Option<String>, pattern: String },
     ShowColumns { table: ObjectName, database: Option<String> },
-    ShowPartitions { table: ObjectName },
+    ShowPartitions { table: ObjectName, partition: Option<PartitionSpec> },
     ShowTableProperties { table: ObjectName, key: Option<String> },
     ShowCreateTable { table: ObjectName },
-    DescribeTable { table: ObjectName, extended: bool, column: Option<String> },
+    /// `DESCRIBE [TABLE] [EXTENDED] name [PARTITION (spec)] [column]`.
+    DescribeTable { table: ObjectName, extended: bool, partition: Option<PartitionSpec>, column: Option<String> },
     /// `DESCRIBE [QUERY] query`.
     DescribeQuery { query: connect::Relation },
     /// `EXPLAIN [EXTENDED|FORMATTED|COST|CODEGEN] query`: the mode's upper-case word, if given.
     Explain { mode: Option<String>, query: connect::Relation },
-    /// `CREATE [OR REPLACE] VIEW [IF NOT EXISTS] name [(columns)] AS query`: a
-    /// persistent view, stored with its query text.
-    CreateView { name: ObjectName, or_replace: bool, if_not_exists: bool, columns: Vec<String>, text: String, query: connect::Relation },
+    /// `CREATE [OR REPLACE] VIEW [IF NOT EXISTS] name [(columns)] [COMMENT]
+    /// [TBLPROPERTIES] AS query`: a persistent view, stored with its query text.
+    CreateView(CreateView),
+    /// `CREATE [OR REPLACE] [GLOBAL] TEMP[ORARY] VIEW name [(columns)] USING
+    /// format [OPTIONS (…)]`: a temp view reading a data source.
+    CreateTempViewUsing { name: String, or_replace: bool, global: bool, schema: Option<String>, provider: String, options: Properties },
     /// `CREATE [OR REPLACE] GLOBAL TEMP[ORARY] VIEW name AS query`.
     CreateGlobalTempView { name: String, or_replace: bool, query: connect::Relation },
     /// `DROP VIEW [IF EXISTS] name`: temporary, global temporary or persistent.
@@ -197,6 +248,21 @@ impl Cursor<'_> {
                 }
                 Command::Use { database: self.identifier()? }
             }
+            ("CREATE", _) if self.temp_view_using_ahead() => {
+                self.skip(1);
+                let or_replace = self.words(&["OR", "REPLACE"]);
+                let global = self.word("GLOBAL");
+                if !self.word("TEMPORARY") {
+                    self.expect_word("TEMP")?;
+                }
+                self.expect_word("VIEW")?;
+                let name = self.identifier()?;
+                let schema = if self.parser.peek_token().token == Token::LParen { Some(self.parenthesized_text()?) } else { None };
+                self.expect_word("USING")?;
+                let provider = self.identifier()?;
+                let options = if self.word("OPTIONS") { self.properties()? } else { Vec::new() };
+                Command::CreateTempViewUsing { name, or_replace, global, schema, provider, options }
+            }
             ("CREATE", _) if self.create_view_ahead() => {
                 self.skip(1);
                 let or_replace = self.words(&["OR", "REPLACE"]);
@@ -213,16 +279,20 @@ impl Cursor<'_> {
                 let if_not_exists = self.words(&["IF", "NOT", "EXISTS"]);
                 let name = self.object_name()?;
                 let columns = if self.parser.peek_token().token == Token::LParen { self.view_columns()? } else { Vec::new() };
-                while self.word("COMMENT") || self.word("TBLPROPERTIES") {
-                    if self.parser.peek_token().token == Token::LParen {
-                        self.properties()?;
+                let (mut comment, mut properties) = (None, Vec::new());
+                loop {
+                    if self.word("COMMENT") {
+                        comment = Some(self.string()?);
+                    } else if self.word("TBLPROPERTIES") {
+                        properties = self.properties()?;
                     } else {
-                        self.string()?;
+                        break;
                     }
                 }
                 self.expect_word("AS")?;
                 let text = self.text_from_here();
-                Command::CreateView { name, or_replace, if_not_exists, columns, text, query: self.query()? }
+                let (unaliased, query) = self.view_query()?;
+                Command::CreateView(CreateView { name, or_replace, if_not_exists, columns, comment, properties, text, unaliased, query })
             }
             ("DROP", "FUNCTION" | "TEMPORARY") if second == "FUNCTION" || third == "FUNCTION" => {
                 self.skip(1);
@@ -329,14 +399,35 @@ impl Cursor<'_> {
                 self.skip(2);
                 self.alter_table()?
             }
+            ("ALTER", "VIEW") => {
+                self.skip(2);
+                let name = self.object_name()?;
+                let change = if self.word("AS") {
+                    let text = self.text_from_here();
+                    let (unaliased, query) = self.view_query()?;
+                    ViewChange::Query { text, unaliased, query }
+                } else if self.words(&["SET", "TBLPROPERTIES"]) {
+                    ViewChange::SetProperties(self.properties()?)
+                } else {
+                    self.expect_word("UNSET")?;
+                    self.expect_word("TBLPROPERTIES")?;
+                    let if_exists = self.words(&["IF", "EXISTS"]);
+                    ViewChange::UnsetProperties { keys: self.property_keys()?, if_exists }
+                };
+                Command::AlterView { name, change }
+            }
             ("MSCK", "REPAIR") => {
                 self.skip(2);
                 self.expect_word("TABLE")?;
                 let name = self.object_name()?;
-                if self.word("ADD") || self.word("DROP") || self.word("SYNC") {
+                let mut drop_missing = false;
+                if self.word("ADD") || {
+                    drop_missing = self.word("DROP") || self.word("SYNC");
+                    drop_missing
+                } {
                     self.expect_word("PARTITIONS")?;
                 }
-                Command::RepairTable { name, recover: false }
+                Command::RepairTable { name, recover: false, drop_missing }
             }
             ("ANALYZE", "TABLE") => {
                 self.skip(2);
@@ -349,6 +440,16 @@ impl Cursor<'_> {
             ("REFRESH", "TABLE") => {
                 self.skip(2);
                 Command::RefreshTable { name: self.object_name()? }
+            }
+            ("SHOW", "TABLE") if third == "EXTENDED" => {
+                self.skip(3);
+                let database = if self.word("FROM") || self.word("IN") { Some(self.identifier()?) } else { None };
+                self.expect_word("LIKE")?;
+                let pattern = self.string()?;
+                if self.word("PARTITION") {
+                    return Err(SparkError::unsupported("SHOW TABLE EXTENDED … PARTITION"));
+                }
+                Command::ShowTableExtended { database, pattern }
             }
             ("SHOW", "TABLES") => {
                 self.skip(2);
@@ -366,7 +467,9 @@ impl Cursor<'_> {
             }
             ("SHOW", "PARTITIONS") => {
                 self.skip(2);
-                Command::ShowPartitions { table: self.object_name()? }
+                let table = self.object_name()?;
+                let partition = if self.word("PARTITION") { Some(self.partition_spec()?) } else { None };
+                Command::ShowPartitions { table, partition }
             }
             ("SHOW", "TBLPROPERTIES") => {
                 self.skip(2);
@@ -390,8 +493,18 @@ impl Cursor<'_> {
                 self.word("TABLE");
                 let extended = self.word("EXTENDED") || self.word("FORMATTED");
                 let table = self.object_name()?;
+                let partition = if self.word("PARTITION") { Some(self.partition_spec()?) } else { None };
                 let column = if self.peek_is_end() { None } else { Some(self.object_name()?.join(".")) };
-                Command::DescribeTable { table, extended, column }
+                if partition.is_some() && column.is_some() {
+                    return Err(SparkError::new(
+                        crate::ErrorKind::Parse,
+                        "UNSUPPORTED_FEATURE.DESC_TABLE_COLUMN_PARTITION",
+                        "0A000",
+                        "The feature is not supported: DESC TABLE COLUMN for a specific partition.",
+                        &[],
+                    ));
+                }
+                Command::DescribeTable { table, extended, partition, column }
             }
             _ => return Ok(None),
         };
@@ -409,6 +522,28 @@ impl Cursor<'_> {
         }
     }
 
+    /// Whether `CREATE … TEMP[ORARY] VIEW … USING` starts here: `USING`
+    /// comes before any `AS` outside parentheses.
+    fn temp_view_using_ahead(&self) -> bool {
+        let mut depth = 0usize;
+        let mut temporary = false;
+        for n in 1..256 {
+            match self.parser.peek_nth_token(n).token {
+                Token::EOF => return false,
+                Token::LParen => depth += 1,
+                Token::RParen => depth = depth.saturating_sub(1),
+                _ if depth > 0 => {}
+                _ => match self.peek_word(n).as_str() {
+                    "TEMP" | "TEMPORARY" => temporary = true,
+                    "USING" => return temporary,
+                    "AS" => return false,
+                    _ => {}
+                },
+            }
+        }
+        false
+    }
+
     /// Whether `CREATE [OR REPLACE] [TEMP[ORARY]] FUNCTION` starts here.
     fn create_function_ahead(&self) -> bool {
         let words: Vec<String> = (1..5).map(|i| self.peek_word(i)).collect();
@@ -417,14 +552,13 @@ impl Cursor<'_> {
     }
 
     /// `(name [COMMENT '…'], …)` of a view.
-    fn view_columns(&mut self) -> Result<Vec<String>> {
+    fn view_columns(&mut self) -> Result<Vec<(String, Option<String>)>> {
         self.expect(&Token::LParen)?;
         let mut names = Vec::new();
         loop {
-            names.push(self.identifier()?);
-            if self.word("COMMENT") {
-                self.string()?;
-            }
+            let name = self.identifier()?;
+            let comment = if self.word("COMMENT") { Some(self.string()?) } else { None };
+            names.push((name, comment));
             if !self.parser.consume_token(&Token::Comma) {
                 break;
             }
@@ -454,6 +588,9 @@ impl Cursor<'_> {
     fn create_table(&mut self, or_replace: bool) -> Result<CreateTable> {
         let mut table = CreateTable { or_replace, if_not_exists: self.words(&["IF", "NOT", "EXISTS"]), ..Default::default() };
         table.name = self.object_name()?;
+        if self.word("LIKE") {
+            table.like = Some(self.object_name()?);
+        }
         if self.parser.peek_token().token == Token::LParen {
             table.columns = Some(self.parenthesized_text()?);
         }
@@ -506,6 +643,7 @@ impl Cursor<'_> {
         let table = self.object_name()?;
         let partition = if self.word("PARTITION") { self.partition_spec()? } else { Vec::new() };
         self.words(&["IF", "NOT", "EXISTS"]);
+        let by_name = self.words(&["BY", "NAME"]);
         // `(a, b)` is a column list unless it starts the query (`(SELECT …)`).
         let columns = if self.parser.peek_token().token == Token::LParen
             && !matches!(self.peek_word(1).as_str(), "SELECT" | "WITH" | "VALUES" | "FROM")
@@ -515,7 +653,7 @@ impl Cursor<'_> {
             Vec::new()
         };
         let query = self.query()?;
-        Ok(Insert { table, overwrite, partition, columns, query })
+        Ok(Insert { table, overwrite, partition, columns, by_name, query })
     }
 
     fn alter_table(&mut self) -> Result<Command> {
@@ -530,6 +668,32 @@ impl Cursor<'_> {
         if self.words(&["SET", "TBLPROPERTIES"]) {
             return Ok(Command::SetTableProperties { name, properties: self.properties()? });
         }
+        if self.words(&["UNSET", "TBLPROPERTIES"]) {
+            let if_exists = self.words(&["IF", "EXISTS"]);
+            return Ok(Command::UnsetTableProperties { name, keys: self.property_keys()?, if_exists });
+        }
+        let alter = self.word("ALTER");
+        if alter || self.word("CHANGE") {
+            self.word("COLUMN");
+            let column = self.identifier()?;
+            let (mut new_name, mut new_type, mut comment) = (None, None, None);
+            if alter && self.word("TYPE") {
+                new_type = Some(self.rest_text().trim().to_string());
+            } else if !alter && !self.peek_is_end() && self.peek_word(0) != "COMMENT" {
+                // `CHANGE c c2 type [COMMENT '…']` names the column again.
+                new_name = Some(self.identifier()?);
+                let start = byte_offset(self.sql, self.parser.peek_token().span.start);
+                while !self.peek_is_end() && self.peek_word(0) != "COMMENT" {
+                    self.parser.next_token();
+                }
+                let end = byte_offset(self.sql, self.parser.peek_token().span.start).max(start);
+                new_type = Some(self.sql[start..end].trim().to_string());
+            }
+            if self.word("COMMENT") {
+                comment = Some(self.string()?);
+            }
+            return Ok(Command::AlterColumn { name, column, new_name, new_type, comment });
+        }
         if self.words(&["RENAME", "COLUMN"]) {
             self.rest_text();
             return Ok(Command::UnsupportedTableOperation { name, operation: "RENAME COLUMN" });
@@ -542,10 +706,9 @@ impl Cursor<'_> {
             let if_not_exists = self.words(&["IF", "NOT", "EXISTS"]);
             let mut partitions = Vec::new();
             while self.word("PARTITION") {
-                partitions.push(self.partition_spec()?);
-                if self.word("LOCATION") {
-                    return Err(SparkError::unsupported("ALTER TABLE ADD PARTITION … LOCATION"));
-                }
+                let spec = self.partition_spec()?;
+                let location = if self.word("LOCATION") { Some(self.string()?) } else { None };
+                partitions.push((spec, location));
             }
             return Ok(Command::AddPartitions { name, if_not_exists, partitions });
         }
@@ -559,8 +722,18 @@ impl Cursor<'_> {
             self.word("PURGE");
             return Ok(Command::DropPartitions { name, if_exists, partitions });
         }
+        if self.word("PARTITION") {
+            let partition = self.partition_spec()?;
+            if self.words(&["SET", "LOCATION"]) {
+                return Ok(Command::SetPartitionLocation { name, partition, location: self.string()? });
+            }
+            self.expect_word("RENAME")?;
+            self.expect_word("TO")?;
+            self.expect_word("PARTITION")?;
+            return Ok(Command::RenamePartition { name, from: partition, to: self.partition_spec()? });
+        }
         if self.words(&["RECOVER", "PARTITIONS"]) {
-            return Ok(Command::RepairTable { name, recover: true });
+            return Ok(Command::RepairTable { name, recover: true, drop_missing: false });
         }
         Err(SparkError::unsupported(format!("ALTER TABLE … {}", self.rest_text())))
     }
@@ -679,6 +852,17 @@ impl Cursor<'_> {
         }
     }
 
+    /// `(key, …)` of `UNSET TBLPROPERTIES`.
+    fn property_keys(&mut self) -> Result<Vec<String>> {
+        self.expect(&Token::LParen)?;
+        let mut keys = vec![self.property_key()?];
+        while self.parser.consume_token(&Token::Comma) {
+            keys.push(self.property_key()?);
+        }
+        self.expect(&Token::RParen)?;
+        Ok(keys)
+    }
+
     /// `(key [=] value, …)`.
     fn properties(&mut self) -> Result<Properties> {
         self.expect(&Token::LParen)?;
@@ -754,6 +938,30 @@ impl Cursor<'_> {
         let query = self.parser.parse_query().map_err(|e| parse_error(&e))?;
         translate_query(&query, self.markers.take().unwrap_or_default())
     }
+
+    /// A view's query, with the positions of its unaliased expression columns.
+    fn view_query(&mut self) -> Result<(Vec<usize>, connect::Relation)> {
+        let query = self.parser.parse_query().map_err(|e| parse_error(&e))?;
+        let unaliased = unaliased_columns(&query);
+        Ok((unaliased, translate_query(&query, self.markers.take().unwrap_or_default())?))
+    }
+}
+
+/// The positions of a query's output columns that are computed expressions
+/// without an alias; none when a `*` makes positions unknowable.
+fn unaliased_columns(query: &datafusion::sql::sqlparser::ast::Query) -> Vec<usize> {
+    use datafusion::sql::sqlparser::ast::{Expr, SelectItem, SetExpr};
+    let SetExpr::Select(select) = query.body.as_ref() else { return Vec::new() };
+    if select.projection.iter().any(|item| !matches!(item, SelectItem::UnnamedExpr(_) | SelectItem::ExprWithAlias { .. })) {
+        return Vec::new();
+    }
+    select
+        .projection
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| matches!(item, SelectItem::UnnamedExpr(e) if !matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_))))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// The byte offset in `sql` of a token location (1-based line and column,
@@ -832,20 +1040,62 @@ mod tests {
         assert_eq!(insert.columns, ["a", "b"]);
         let Command::Insert(insert) = command("INSERT INTO t (SELECT 1)") else { panic!("not an INSERT") };
         assert!(insert.columns.is_empty());
+        let Command::Insert(insert) = command("INSERT INTO t BY NAME SELECT 1 AS a") else { panic!("not an INSERT") };
+        assert!(insert.by_name);
     }
 
     #[test]
     fn views_keep_their_text() {
-        let Command::CreateView { name, columns, text, .. } = command("CREATE OR REPLACE VIEW db.v (x COMMENT 'c', y) AS SELECT 1, 2;") else {
+        let Command::CreateView(view) = command("CREATE OR REPLACE VIEW db.v (x COMMENT 'c', y) COMMENT 'v' TBLPROPERTIES ('k' = 'v') AS SELECT 1, a, a + 1 AS b, a + 2;") else {
             panic!("not a CREATE VIEW")
         };
-        assert_eq!(name, ["db", "v"]);
-        assert_eq!(columns, ["x", "y"]);
-        assert_eq!(text, "SELECT 1, 2");
+        assert_eq!(view.name, ["db", "v"]);
+        assert_eq!(view.columns, [("x".to_string(), Some("c".to_string())), ("y".to_string(), None)]);
+        assert_eq!((view.comment.as_deref(), view.properties.len()), (Some("v"), 1));
+        assert_eq!(view.text, "SELECT 1, a, a + 1 AS b, a + 2");
+        assert_eq!(view.unaliased, [0, 3]);
+        assert!(matches!(command("ALTER VIEW v AS SELECT 1 AS one"), Command::AlterView { change: ViewChange::Query { .. }, .. }));
+        assert!(matches!(
+            command("ALTER VIEW v UNSET TBLPROPERTIES IF EXISTS ('a', b.c)"),
+            Command::AlterView { change: ViewChange::UnsetProperties { if_exists: true, keys }, .. } if keys == ["a", "b.c"]
+        ));
         assert!(matches!(command("CREATE GLOBAL TEMP VIEW g AS SELECT 1"), Command::CreateGlobalTempView { .. }));
         assert!(matches!(command("DESC QUERY SELECT 1"), Command::DescribeQuery { .. }));
         assert!(matches!(command("EXPLAIN FORMATTED SELECT 1"), Command::Explain { mode: Some(m), .. } if m == "FORMATTED"));
         assert!(matches!(command("EXPLAIN SELECT 1"), Command::Explain { mode: None, .. }));
+    }
+
+    #[test]
+    fn partitions_at_locations() {
+        let Command::AddPartitions { partitions, .. } = command("ALTER TABLE t ADD PARTITION (p = 1) LOCATION '/x' PARTITION (p = 2)") else {
+            panic!("not ADD PARTITION")
+        };
+        assert_eq!(partitions[0], (vec![("p".to_string(), Some("1".to_string()))], Some("/x".to_string())));
+        assert_eq!(partitions[1].1, None);
+        assert!(matches!(command("MSCK REPAIR TABLE t SYNC PARTITIONS"), Command::RepairTable { drop_missing: true, .. }));
+        assert!(matches!(command("ALTER TABLE t PARTITION (p = 1) SET LOCATION '/y'"), Command::SetPartitionLocation { location, .. } if location == "/y"));
+        assert!(matches!(command("ALTER TABLE t PARTITION (p = 1) RENAME TO PARTITION (p = 2)"), Command::RenamePartition { .. }));
+        assert!(matches!(command("ALTER TABLE t ALTER COLUMN b COMMENT 'c'"), Command::AlterColumn { comment: Some(c), .. } if c == "c"));
+        assert!(matches!(
+            command("ALTER TABLE t CHANGE COLUMN a a INT COMMENT 'new a'"),
+            Command::AlterColumn { new_name: Some(n), new_type: Some(t), comment: Some(c), .. } if n == "a" && t == "INT" && c == "new a"
+        ));
+        let Command::CreateTable(like) = command("CREATE TABLE t LIKE s USING parquet") else { panic!("not a CREATE TABLE") };
+        assert_eq!((like.like, like.provider.as_deref()), (Some(vec!["s".to_string()]), Some("parquet")));
+        assert!(matches!(command("SHOW PARTITIONS t PARTITION (p = 1)"), Command::ShowPartitions { partition: Some(_), .. }));
+        assert!(matches!(command("DESC EXTENDED t PARTITION (p = 1)"), Command::DescribeTable { partition: Some(_), column: None, .. }));
+    }
+
+    #[test]
+    fn temp_views_over_data_sources() {
+        let Command::CreateTempViewUsing { name, global, schema, provider, options, .. } =
+            command("CREATE OR REPLACE GLOBAL TEMPORARY VIEW v (a INT) USING csv OPTIONS (path '/x', header 'true')")
+        else {
+            panic!("not a temp view over a source")
+        };
+        assert_eq!((name.as_str(), global, schema.as_deref(), provider.as_str()), ("v", true, Some("a INT"), "csv"));
+        assert_eq!(options.len(), 2);
+        assert!(parse("CREATE TEMP VIEW v AS SELECT * FROM a JOIN b USING (k)", &SqlArguments::default()).unwrap().is_none());
     }
 
     #[test]

@@ -11,6 +11,29 @@ pub(super) fn is_lateral(factor: &ast::TableFactor) -> bool {
     matches!(factor, ast::TableFactor::Derived { lateral: true, .. } | ast::TableFactor::Function { lateral: true, .. })
 }
 
+/// Spark's parse error for a `LATERAL` join other than inner, cross or
+/// left outer (an outer side cannot correlate to its join partner).
+pub(super) fn check_join_type(join_type: connect::join::JoinType) -> crate::error::Result<()> {
+    use connect::join::JoinType;
+    let name = match join_type {
+        JoinType::RightOuter => "RIGHT OUTER",
+        JoinType::FullOuter => "FULL OUTER",
+        JoinType::LeftSemi => "LEFT SEMI",
+        JoinType::LeftAnti => "LEFT ANTI",
+        _ => return Ok(()),
+    };
+    Err(crate::error::SparkError::new(
+        crate::ErrorKind::Parse,
+        "INVALID_LATERAL_JOIN_TYPE",
+        "42613",
+        format!(
+            "The {name} JOIN with LATERAL correlation is not allowed because an OUTER subquery cannot correlate to its join \
+             partner. Remove the LATERAL correlation or use an INNER JOIN, or LEFT OUTER JOIN instead."
+        ),
+        &[("joinType", name.to_string())],
+    ))
+}
+
 /// `left` joined with `right`, which is evaluated for each row of `left`.
 pub(super) fn lateral_join(
     left: connect::Relation,
@@ -30,6 +53,17 @@ pub(super) fn lateral_join(
 mod tests {
     use super::super::{SqlArguments, parse_query};
     use super::*;
+
+    #[test]
+    fn only_inner_cross_and_left_outer_joins_may_be_lateral() {
+        use connect::join::JoinType;
+        for ok in [JoinType::Inner, JoinType::Cross, JoinType::LeftOuter] {
+            assert!(check_join_type(ok).is_ok());
+        }
+        let err = parse_query("SELECT * FROM t1 RIGHT JOIN LATERAL (SELECT c1) ON true", &SqlArguments::default()).unwrap_err();
+        assert_eq!(err.error_class, "INVALID_LATERAL_JOIN_TYPE");
+        assert!(err.message.starts_with("The RIGHT OUTER JOIN with LATERAL correlation is not allowed"), "{}", err.message);
+    }
 
     #[test]
     fn lateral_subqueries_and_functions_become_lateral_joins() {

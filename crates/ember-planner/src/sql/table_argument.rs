@@ -231,7 +231,7 @@ fn argument_end(tokens: &[TokenWithSpan], start: usize) -> usize {
         match &token.token {
             Token::Word(w) if depth == 0 && w.keyword == Keyword::BY && w.quote_style.is_none() => in_clause = true,
             Token::LParen => depth += 1,
-            Token::Comma if depth == 0 && !in_clause => return j,
+            Token::Comma if depth == 0 && (!in_clause || starts_named_argument(tokens, j + 1)) => return j,
             Token::RParen if depth == 0 => return j,
             Token::RParen => depth -= 1,
             Token::EOF => return j,
@@ -239,6 +239,13 @@ fn argument_end(tokens: &[TokenWithSpan], start: usize) -> usize {
         }
     }
     tokens.len()
+}
+
+/// Whether the tokens from `i` start a named argument (`name => …`), which
+/// ends a PARTITION BY or ORDER BY clause before it.
+fn starts_named_argument(tokens: &[TokenWithSpan], i: usize) -> bool {
+    let mut significant = tokens[i.min(tokens.len())..].iter().filter(|t| !matches!(t.token, Token::Whitespace(_)));
+    matches!((significant.next().map(|t| &t.token), significant.next().map(|t| &t.token)), (Some(Token::Word(_)), Some(Token::RArrow)))
 }
 
 /// The index of the last token before `i` that is not whitespace.
@@ -270,6 +277,10 @@ mod tests {
         );
         assert_eq!(hidden("SELECT * FROM f(TABLE(t), 2)"), ["TABLE(t)"]);
         assert_eq!(hidden("SELECT * FROM f(TABLE(t) PARTITION BY a, b)"), ["TABLE(t) PARTITION BY a, b"]);
+        assert_eq!(
+            hidden("SELECT * FROM f(TABLE(t) PARTITION BY a ORDER BY b DESC, key => 'a')"),
+            ["TABLE(t) PARTITION BY a ORDER BY b DESC"]
+        );
         assert_eq!(hidden("SELECT * FROM v, LATERAL db.f(TABLE t WITH SINGLE PARTITION)"), ["TABLE t WITH SINGLE PARTITION"]);
     }
 

@@ -10,7 +10,7 @@ use super::stores;
 use crate::options::Options;
 
 /// The schemes Ember reads and writes through object stores.
-const SCHEMES: &[&str] = &["s3a", "s3", "s3n", "gs", "abfss", "abfs"];
+const SCHEMES: &[&str] = &["s3a", "s3", "s3n", "gs", "abfss", "abfs", "wasbs", "wasb"];
 
 /// The scheme of a URI-like path (`s3a` of `s3a://b/k`).
 pub(crate) fn scheme_of(path: &str) -> Option<&str> {

@@ -1,5 +1,5 @@
 //! Object stores (`s3a://`, `s3://`, `s3n://`, `gs://`, `abfss://`,
-//! `abfs://`) through the `object_store` crate. Reads fetch the objects under
+//! `abfs://`, `wasbs://`, `wasb://`) through the `object_store` crate. Reads fetch the objects under
 //! the given paths into a local mirror that the file readers scan; writes run
 //! the local writer into a staging folder, upload its files under the
 //! destination's hidden `_temporary/<job>/` prefix, copy them into place, and

@@ -1,37 +1,85 @@
 //! Object stores configured as Hadoop's file systems are: `spark.hadoop.*`
-//! settings (per bucket first, as S3A's `fs.s3a.bucket.<bucket>.*`), then the
-//! environment (`AWS_*`, `GOOGLE_*`, `AZURE_*`).
+//! settings of S3A, the GCS connector and ABFS (per bucket first, as S3A's
+//! `fs.s3a.bucket.<bucket>.*`), then the environment (`AWS_*`, `GOOGLE_*`,
+//! `AZURE_*`).
 
 use std::sync::Arc;
 
 use ember_errors::SparkError;
-use object_store::ObjectStore;
+use object_store::gcp::GcpCredential;
+use object_store::{ClientOptions, ObjectStore, StaticCredentialProvider};
 use object_store::aws::AmazonS3Builder;
 use object_store::azure::MicrosoftAzureBuilder;
 use object_store::gcp::GoogleCloudStorageBuilder;
 
 use crate::options::Options;
 
-/// The store holding `authority` (a bucket, or Azure's `container@account`).
+/// The store holding `authority` (a bucket, or Azure's `container@account...`).
 pub(super) fn build(scheme: &str, authority: &str, conf: &Options) -> Result<Arc<dyn ObjectStore>, SparkError> {
     let failed = |e: object_store::Error| SparkError::illegal_argument(format!("cannot reach {scheme}://{authority}: {e}"));
     match scheme {
-        "gs" => {
-            let mut builder = GoogleCloudStorageBuilder::from_env().with_bucket_name(authority);
-            if let Some(keyfile) = hadoop(conf, "google.cloud.auth.service.account.json.keyfile") {
-                builder = builder.with_service_account_path(keyfile);
-            }
-            Ok(Arc::new(builder.build().map_err(failed)?))
-        }
-        "abfss" | "abfs" => {
-            let mut builder = MicrosoftAzureBuilder::from_env().with_url(format!("{scheme}://{authority}"));
-            let account_host = authority.split_once('@').map(|(_, host)| host).unwrap_or(authority);
-            if let Some(key) = hadoop(conf, &format!("fs.azure.account.key.{account_host}")) {
-                builder = builder.with_access_key(key);
-            }
-            Ok(Arc::new(builder.build().map_err(failed)?))
-        }
+        "gs" => Ok(Arc::new(gcs_builder(authority, conf).build().map_err(failed)?)),
+        "abfss" | "abfs" | "wasbs" | "wasb" => Ok(Arc::new(azure_builder(authority, conf)?.build().map_err(failed)?)),
         _ => Ok(Arc::new(s3_builder(authority, conf).build().map_err(failed)?)),
+    }
+}
+
+/// A GCS client for `bucket` from the GCS connector's settings: the
+/// service-account key file (`fs.gs.auth.service.account.json.keyfile`, or
+/// 2.x's `google.cloud.auth.service.account.json.keyfile`), the endpoint
+/// (`fs.gs.storage.root.url`) and `fs.gs.auth.type=UNAUTHENTICATED`.
+fn gcs_builder(bucket: &str, conf: &Options) -> GoogleCloudStorageBuilder {
+    let mut builder = GoogleCloudStorageBuilder::from_env().with_bucket_name(bucket);
+    let keyfile =
+        hadoop(conf, "fs.gs.auth.service.account.json.keyfile").or_else(|| hadoop(conf, "google.cloud.auth.service.account.json.keyfile"));
+    if let Some(keyfile) = keyfile {
+        builder = builder.with_service_account_path(keyfile);
+    }
+    if let Some(root) = hadoop(conf, "fs.gs.storage.root.url") {
+        let root = root.trim_end_matches('/');
+        builder = builder.with_base_url(root).with_client_options(ClientOptions::new().with_allow_http(root.starts_with("http://")));
+    }
+    if hadoop(conf, "fs.gs.auth.type").is_some_and(|t| t.eq_ignore_ascii_case("UNAUTHENTICATED")) {
+        // Uploads and copies ask the credential provider even when signing is
+        // skipped: an empty static token keeps them off the metadata server.
+        let anonymous = StaticCredentialProvider::new(GcpCredential { bearer: String::new() });
+        builder = builder.with_skip_signature(true).with_credentials(Arc::new(anonymous));
+    }
+    builder
+}
+
+/// An Azure Blob client for `container@<account host>` from ABFS's
+/// settings: the shared key (`fs.azure.account.key.<account host>`) and an
+/// endpoint in place of the account's host (`fs.azure.abfs.endpoint`, over
+/// http when `fs.azure.always.use.https` is false). An endpoint that is an
+/// IP address or `localhost` (an emulator such as Azurite) names the account
+/// in the path, as ABFS does.
+fn azure_builder(authority: &str, conf: &Options) -> Result<MicrosoftAzureBuilder, SparkError> {
+    let (container, account_host) = authority
+        .split_once('@')
+        .ok_or_else(|| SparkError::illegal_argument(format!("no account in {authority}: expected <container>@<account host>")))?;
+    let account = account_host.split('.').next().unwrap_or(account_host);
+    let mut builder = MicrosoftAzureBuilder::from_env().with_container_name(container).with_account(account);
+    if let Some(key) = hadoop(conf, &format!("fs.azure.account.key.{account_host}")) {
+        builder = builder.with_access_key(key);
+    }
+    if let Some(endpoint) = hadoop(conf, "fs.azure.abfs.endpoint") {
+        let https = hadoop(conf, "fs.azure.always.use.https").is_none_or(|v| !v.eq_ignore_ascii_case("false"));
+        let url = azure_endpoint(&endpoint, account, https);
+        builder = builder.with_client_options(ClientOptions::new().with_allow_http(url.starts_with("http://"))).with_endpoint(url);
+    }
+    Ok(builder)
+}
+
+/// The account URL for an `fs.azure.abfs.endpoint` value.
+fn azure_endpoint(endpoint: &str, account: &str, https: bool) -> String {
+    let host = endpoint.split_once("://").map_or(endpoint, |(_, rest)| rest).trim_end_matches('/');
+    let protocol = if https { "https" } else { "http" };
+    let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
+    if name == "localhost" || name.parse::<std::net::IpAddr>().is_ok() {
+        format!("{protocol}://{host}/{account}")
+    } else {
+        format!("{protocol}://{account}.{host}")
     }
 }
 
@@ -92,6 +140,28 @@ mod tests {
         assert_eq!(with_scheme("s3.example.com", true), "https://s3.example.com");
         assert_eq!(with_scheme("127.0.0.1:9000", false), "http://127.0.0.1:9000");
         assert_eq!(with_scheme("http://127.0.0.1:9000", true), "http://127.0.0.1:9000");
+    }
+
+    #[test]
+    fn azure_endpoints_put_emulator_accounts_in_the_path() {
+        assert_eq!(azure_endpoint("127.0.0.1:10000", "acct", false), "http://127.0.0.1:10000/acct");
+        assert_eq!(azure_endpoint("http://localhost:10000/", "acct", false), "http://localhost:10000/acct");
+        assert_eq!(azure_endpoint("dfs.core.chinacloudapi.cn", "acct", true), "https://acct.dfs.core.chinacloudapi.cn");
+    }
+
+    #[test]
+    fn emulator_settings_build_gcs_and_azure_stores() {
+        let pairs = [
+            ("spark.hadoop.fs.gs.storage.root.url".to_string(), "http://127.0.0.1:4443/".to_string()),
+            ("spark.hadoop.fs.gs.auth.type".to_string(), "UNAUTHENTICATED".to_string()),
+            ("spark.hadoop.fs.azure.abfs.endpoint".to_string(), "127.0.0.1:10000".to_string()),
+            ("spark.hadoop.fs.azure.always.use.https".to_string(), "false".to_string()),
+            ("spark.hadoop.fs.azure.account.key.acct.dfs.core.windows.net".to_string(), "a2V5".to_string()),
+        ];
+        let conf = Options::new(pairs.iter().map(|(k, v)| (k, v)));
+        assert!(build("gs", "bucket", &conf).is_ok());
+        assert!(build("abfss", "container@acct.dfs.core.windows.net", &conf).is_ok());
+        assert!(build("abfss", "container", &conf).is_err());
     }
 
     #[test]

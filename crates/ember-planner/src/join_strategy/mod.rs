@@ -1,0 +1,132 @@
+//! Spark's join strategies: the hints that ask for one (`broadcast(df)`,
+//! `df.hint("merge")`, SQL `/*+ SHUFFLE_HASH(t) */`), the physical rule
+//! that chooses each join's strategy as Spark's planner does (hints first,
+//! then broadcasting sides under `spark.sql.autoBroadcastJoinThreshold`),
+//! and the operator that names the chosen strategy in `explain()`.
+
+mod annotated;
+mod explain;
+mod hint;
+mod rule;
+mod spark_join;
+
+use datafusion::common::config::ConfigExtension;
+use datafusion::common::extensions_options;
+use datafusion::execution::context::SessionContext;
+
+pub use explain::plan_text;
+pub use hint::{JoinHint, JoinHintExec, JoinHintPlanner};
+pub use rule::{JoinStrategies, estimated_bytes, sort_merge_join};
+pub use spark_join::SparkJoinExec;
+
+/// A join strategy a hint asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd)]
+pub enum JoinStrategyHint {
+    /// `BROADCAST`, `BROADCASTJOIN`, `MAPJOIN`: build a hash table (or a
+    /// nested loop's side) of this relation once for every partition.
+    Broadcast,
+    /// `SHUFFLE_MERGE`, `MERGE`, `MERGEJOIN`: a sort-merge join.
+    ShuffleMerge,
+    /// `SHUFFLE_HASH`: a hash join over hash-partitioned sides, building this one.
+    ShuffleHash,
+    /// `SHUFFLE_REPLICATE_NL`: a cartesian product (inner joins only).
+    ShuffleReplicateNl,
+}
+
+impl JoinStrategyHint {
+    /// The strategy a hint name (any case) asks for; `None` for other hints.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name.to_ascii_uppercase().as_str() {
+            "BROADCAST" | "BROADCASTJOIN" | "MAPJOIN" => Some(JoinStrategyHint::Broadcast),
+            "SHUFFLE_MERGE" | "MERGE" | "MERGEJOIN" => Some(JoinStrategyHint::ShuffleMerge),
+            "SHUFFLE_HASH" => Some(JoinStrategyHint::ShuffleHash),
+            "SHUFFLE_REPLICATE_NL" => Some(JoinStrategyHint::ShuffleReplicateNl),
+            _ => None,
+        }
+    }
+
+    /// The name Spark's plans print (`ResolvedHint (strategy=broadcast)`).
+    pub fn spark_name(self) -> &'static str {
+        match self {
+            JoinStrategyHint::Broadcast => "broadcast",
+            JoinStrategyHint::ShuffleMerge => "merge",
+            JoinStrategyHint::ShuffleHash => "shuffle_hash",
+            JoinStrategyHint::ShuffleReplicateNl => "shuffle_replicate_nl",
+        }
+    }
+}
+
+/// The Spark setting that bounds automatic broadcasts.
+pub const AUTO_BROADCAST_THRESHOLD_KEY: &str = "spark.sql.autoBroadcastJoinThreshold";
+
+extensions_options! {
+    /// Session settings of the join-strategy rule.
+    pub struct JoinOptions {
+        /// `spark.sql.autoBroadcastJoinThreshold` as the session set it (a
+        /// byte size; negative disables automatic broadcasts). Unset, sides
+        /// up to DataFusion's collect threshold (at least Spark's 10 MiB)
+        /// are broadcast.
+        pub auto_broadcast_threshold: Option<String>, default = None
+    }
+}
+
+impl ConfigExtension for JoinOptions {
+    const PREFIX: &'static str = "ember_joins";
+}
+
+/// Copies the session's `spark.sql.autoBroadcastJoinThreshold` (`None`:
+/// unset) into its DataFusion context, where the join-strategy rule reads it.
+pub fn set_auto_broadcast_threshold(ctx: &SessionContext, value: Option<&str>) {
+    let threshold = value.map(str::to_string);
+    let state = ctx.state_ref();
+    let mut state = state.write();
+    if let Some(options) = state.config_mut().options_mut().extensions.get_mut::<JoinOptions>() {
+        options.auto_broadcast_threshold = threshold;
+    }
+}
+
+/// A size as Spark's byte settings read it: a whole number with an optional
+/// unit (`b`, `k`/`kb`, `m`/`mb`, `g`/`gb`, `t`/`tb`, `p`/`pb`, powers of
+/// 1024); no unit means bytes, and negative numbers stay negative.
+pub(crate) fn parse_byte_string(text: &str) -> Option<i64> {
+    let text = text.trim().to_ascii_lowercase();
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '-')).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let shift = match unit.trim() {
+        "" | "b" => 0,
+        "k" | "kb" => 10,
+        "m" | "mb" => 20,
+        "g" | "gb" => 30,
+        "t" | "tb" => 40,
+        "p" | "pb" => 50,
+        _ => return None,
+    };
+    number.parse::<i64>().ok()?.checked_mul(1i64 << shift)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hint_names() {
+        for name in ["broadcast", "BROADCASTJOIN", "MapJoin"] {
+            assert_eq!(JoinStrategyHint::from_name(name), Some(JoinStrategyHint::Broadcast));
+        }
+        for name in ["merge", "SHUFFLE_MERGE", "mergejoin"] {
+            assert_eq!(JoinStrategyHint::from_name(name), Some(JoinStrategyHint::ShuffleMerge));
+        }
+        assert_eq!(JoinStrategyHint::from_name("shuffle_hash"), Some(JoinStrategyHint::ShuffleHash));
+        assert_eq!(JoinStrategyHint::from_name("SHUFFLE_REPLICATE_NL"), Some(JoinStrategyHint::ShuffleReplicateNl));
+        assert_eq!(JoinStrategyHint::from_name("coalesce"), None);
+    }
+
+    #[test]
+    fn byte_strings() {
+        assert_eq!(parse_byte_string("10485760"), Some(10 << 20));
+        assert_eq!(parse_byte_string("10MB"), Some(10 << 20));
+        assert_eq!(parse_byte_string("1k"), Some(1024));
+        assert_eq!(parse_byte_string("-1"), Some(-1));
+        assert_eq!(parse_byte_string("ten"), None);
+    }
+}

@@ -1,0 +1,42 @@
+//! The column types of a set operation's inputs: Spark's error when a
+//! column has no common type on both sides.
+
+use datafusion::arrow::datatypes::DataType;
+
+use crate::error::SparkError;
+
+/// Whether no value of one type can stand for the other: an array, map or
+/// struct against another kind of type. Other pairs without a wider type
+/// are cast to the first input's type.
+pub(crate) fn incompatible(a: &DataType, b: &DataType) -> bool {
+    use DataType::*;
+    let kind = |t: &DataType| match t {
+        List(_) | LargeList(_) | FixedSizeList(..) => 1,
+        Map(..) => 2,
+        Struct(_) => 3,
+        _ => 0,
+    };
+    kind(a) != kind(b)
+}
+
+/// `[INCOMPATIBLE_COLUMN_TYPE]`: column `index` (0-based) of the second
+/// input of `operator` has type `second`, which does not combine with the
+/// first input's `first`.
+pub(crate) fn incompatible_column_type(operator: &str, index: usize, first: &DataType, second: &DataType) -> SparkError {
+    let column = crate::input_types::ordinal(index);
+    let (type1, type2) = (format!("\"{}\"", ember_types::sql_string(second)), format!("\"{}\"", ember_types::sql_string(first)));
+    SparkError::new(
+        crate::ErrorKind::Analysis,
+        "INCOMPATIBLE_COLUMN_TYPE",
+        "42825",
+        format!("{operator} can only be performed on tables with compatible column types. The {column} column of the second table is {type1} type which is not compatible with {type2} at the same column of the first table."),
+        &[
+            ("operator", operator.to_string()),
+            ("columnOrdinalNumber", column.to_string()),
+            ("tableOrdinalNumber", "second".to_string()),
+            ("dataType1", type1.clone()),
+            ("dataType2", type2.clone()),
+            ("hint", String::new()),
+        ],
+    )
+}
