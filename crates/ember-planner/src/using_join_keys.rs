@@ -2,7 +2,7 @@
 //! the join outputs one key column (the left key for a left join, the right
 //! key for a right join, their coalesce for a full join), and `df["key"]`
 //! of a side whose key is not that column reads the side's own key. A
-//! select, filter or sort right over such a join sees those keys as hidden
+//! select, filter, sort or `withColumns` right over such a join sees those keys as hidden
 //! columns: references by DataFrame find them, names and `*` do not, and
 //! they are dropped from the output.
 
@@ -95,7 +95,7 @@ impl Planner<'_> {
         Ok(project_plan(projection.input.as_ref().clone(), exprs)?)
     }
 
-    /// Plans `operator` (a filter or a sort) right over a USING outer join
+    /// Plans `operator` (a filter, a sort or a `withColumns`) right over a USING outer join
     /// with the sides' keys as hidden columns, then drops them, as Spark
     /// resolves `df2["key"]` there by adding the missing key and projecting it
     /// away; `None` when `input` is no USING join.
@@ -109,17 +109,13 @@ impl Planner<'_> {
             return Ok(None);
         };
         let outer_hidden = std::mem::take(&mut self.hidden_columns);
-        let planned = self.select_input(relation);
-        let kept: Vec<Expr> = match &planned {
-            Ok(plan) => plan.schema().columns().into_iter().filter(|c| !self.hidden_columns.contains(&c.name)).map(Expr::Column).collect(),
-            Err(_) => vec![],
-        };
-        let operated = planned.and_then(|plan| operator(self, plan));
+        let operated = self.select_input(relation).and_then(|plan| operator(self, plan));
         let hidden = std::mem::replace(&mut self.hidden_columns, outer_hidden);
         let operated = operated?;
         if hidden.is_empty() {
             return Ok(Some(operated));
         }
+        let kept = operated.schema().columns().into_iter().filter(|c| !hidden.contains(&c.name)).map(Expr::Column).collect();
         Ok(Some(project_plan(operated, kept)?))
     }
 
