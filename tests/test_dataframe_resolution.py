@@ -60,6 +60,18 @@ def test_using_outer_join_keys(spark, golden):
     )
 
 
+def test_using_outer_join_keys_under_a_filter_and_a_sort(spark, golden):
+    df1 = spark.createDataFrame([(1, "a"), (2, "b")], ["k", "v1"])
+    df2 = spark.createDataFrame([(2, "x"), (3, "y")], ["k", "v2"])
+    full = df1.join(df2, "k", "full")
+    golden.check_df(full.filter(df2["k"].isNull()), "full_right_key_missing")
+    golden.check_df(full.filter(df1["k"].isNotNull()).orderBy("v1"), "full_left_key_present")
+    golden.check_df(df1.join(df2, "k", "left").filter(df2["k"].isNull()), "left_right_key_missing")
+    golden.check_df(full.sort(df2["k"].asc_nulls_first(), df1["k"].asc_nulls_last()), "full_sorted_by_side_keys")
+    golden.check_df(full.withColumn("right_k", df2["k"]).orderBy("v1", "v2"), "full_with_column")
+    golden.check_df(df1.join(df2, "k", "left").withColumns({"k": df2["k"], "n": F.lit(1)}).orderBy("v1"), "left_with_columns")
+
+
 def test_cross_join_check_after_filters_move_into_joins(spark, golden):
     left = spark.range(3).toDF("a")
     right = spark.range(3).toDF("b")

@@ -1,6 +1,6 @@
 """Seeded sample, randomSplit and sampleBy: deterministic, disjoint and
-complete; without replacement, the rows of a frame partitioned as in Spark
-(a range) are Spark's. Sampling with replacement is not Spark's sampler."""
+complete; with or without replacement, the rows of a frame partitioned as in
+Spark (a range) are Spark's."""
 
 
 def test_sample_is_deterministic_for_a_seed(spark):
@@ -53,3 +53,12 @@ def test_random_split_rows_are_sparks_for_a_range(spark, golden):
 def test_sample_by_rows_are_sparks_for_a_range(spark, golden):
     df = spark.range(0, 100, 1, 2).selectExpr("id", "id % 3 AS key")
     golden.check_rows(df.sampleBy("key", {0: 0.2, 1: 0.5}, seed=5).collect(), "sample_by")
+
+
+def test_sample_with_replacement_rows_are_sparks_for_a_range(spark, golden):
+    # Spark's Poisson sampler draws from commons-math's Well19937c seeded with
+    # seed + partition index; repeated rows come out next to each other.
+    df = spark.range(0, 60, 1, 3)
+    golden.check_rows(df.sample(True, 0.5, seed=42).collect(), "half")
+    golden.check_rows(df.sample(True, 2.0, seed=-9).collect(), "twice")
+    golden.check_rows(spark.range(0, 30, 1, 2).sample(True, 0.1, seed=0).collect(), "tenth")

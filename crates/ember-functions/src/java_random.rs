@@ -1,6 +1,6 @@
 //! `java.util.Random`: the 48-bit linear congruential generator Spark's
 //! seeded helpers draw from (Count-Min sketch hash seeds, the tie-breaking
-//! of `histogram_numeric`).
+//! of `histogram_numeric`, the partition seeds of a sample with replacement).
 
 const MULTIPLIER: i64 = 0x5_DEEC_E66D;
 const MASK: i64 = (1 << 48) - 1;
@@ -34,6 +34,11 @@ impl JavaRandom {
                 return value;
             }
         }
+    }
+
+    /// `nextLong()`: two 32-bit draws.
+    pub fn next_long(&mut self) -> i64 {
+        (i64::from(self.next(32)) << 32).wrapping_add(i64::from(self.next(32)))
     }
 
     /// `nextDouble()`: uniform in `[0, 1)`.

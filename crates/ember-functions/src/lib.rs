@@ -32,6 +32,7 @@ pub mod numeric_format;
 pub mod overlay;
 pub mod raise_error;
 pub mod regex;
+pub mod poisson_sampler;
 pub mod seeded_random;
 pub mod sentences;
 pub mod show;

@@ -1,18 +1,13 @@
-//! Spark's `rand(seed)`, `randn(seed)` and `randstr(length, seed)`: Spark's
-//! `XORShiftRandom` seeded with `seed` (plus the partition index, 0 here),
-//! drawing a uniform double in [0, 1), a standard normal
-//! (`java.util.Random.nextGaussian`) or a string of letters and digits per row.
-//! Rows are drawn in the order they arrive, so the values equal Spark's for
-//! input read in one partition.
+//! Spark's `XORShiftRandom`, the generator of `rand(seed)`, `randn(seed)`,
+//! `randstr(length, seed)` and sampling: seeded with `seed` plus the
+//! partition index, it draws a uniform double in [0, 1), a standard normal
+//! (`java.util.Random.nextGaussian`) or a string of letters and digits per
+//! row, in the order the partition's rows arrive.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use datafusion::arrow::array::{ArrayRef, Float64Array, StringArray};
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
-use datafusion::common::Result;
-use datafusion::logical_expr::{
-    ColumnarValue, Expr, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
-};
+use datafusion::arrow::datatypes::DataType;
 
 /// Scala's `MurmurHash3.bytesHash` of `data` with `seed`.
 fn murmur3_bytes(data: &[u8], seed: u32) -> u32 {
@@ -99,7 +94,8 @@ impl XorShiftRandom {
             let v2 = 2.0 * self.next_double() - 1.0;
             let s = v1 * v1 + v2 * v2;
             if s < 1.0 && s != 0.0 {
-                let multiplier = (-2.0 * s.ln() / s).sqrt();
+                // Java computes this with StrictMath (fdlibm), whose log can differ from the platform's in the last bit.
+                let multiplier = (-2.0 * libm::log(s) / s).sqrt();
                 self.next_gaussian = Some(v2 * multiplier);
                 return v1 * multiplier;
             }
@@ -107,8 +103,8 @@ impl XorShiftRandom {
     }
 }
 
-/// What a [`SeededRandom`] draws per row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What a seeded random call draws per row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd)]
 pub enum Draw {
     /// `rand`: a uniform double in [0, 1).
     Uniform,
@@ -118,68 +114,30 @@ pub enum Draw {
     Chars(usize),
 }
 
-/// `rand(seed)`, `randn(seed)` or `randstr(length, seed)`.
-#[derive(Debug)]
-pub struct SeededRandom {
-    seed: i64,
-    draw: Draw,
-    state: Mutex<XorShiftRandom>,
-    signature: Signature,
-}
-
-impl PartialEq for SeededRandom {
-    fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self, other)
-    }
-}
-
-impl Eq for SeededRandom {}
-
-impl std::hash::Hash for SeededRandom {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        (self.seed, self.draw).hash(state);
-    }
-}
-
-impl SeededRandom {
-    /// The call drawing `draw` from the generator of `seed`.
-    pub fn call(seed: i64, draw: Draw) -> Expr {
-        let udf = SeededRandom {
-            seed,
-            draw,
-            state: Mutex::new(XorShiftRandom::new(seed)),
-            signature: Signature::nullary(Volatility::Volatile),
-        };
-        ScalarUDF::new_from_impl(udf).call(vec![])
-    }
-}
-
-impl ScalarUDFImpl for SeededRandom {
-    fn name(&self) -> &str {
-        match self.draw {
+impl Draw {
+    /// Spark's name of the function drawing this.
+    pub fn function_name(self) -> &'static str {
+        match self {
             Draw::Uniform => "rand",
             Draw::Gaussian => "randn",
             Draw::Chars(_) => "randstr",
         }
     }
-    fn signature(&self) -> &Signature {
-        &self.signature
+
+    /// The type of the drawn values.
+    pub fn data_type(self) -> DataType {
+        if let Draw::Chars(_) = self { DataType::Utf8 } else { DataType::Float64 }
     }
-    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
-        Ok(if let Draw::Chars(_) = self.draw { DataType::Utf8 } else { DataType::Float64 })
-    }
-    fn return_field_from_args(&self, _: ReturnFieldArgs) -> Result<FieldRef> {
-        Ok(Arc::new(Field::new(self.name(), self.return_type(&[])?, false)))
-    }
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let mut state = self.state.lock().map_err(|_| datafusion::common::DataFusionError::Execution("rand state poisoned".into()))?;
-        let rows = 0..args.number_rows;
-        let values: ArrayRef = match self.draw {
-            Draw::Uniform => Arc::new(rows.map(|_| Some(state.next_double())).collect::<Float64Array>()),
-            Draw::Gaussian => Arc::new(rows.map(|_| Some(state.next_gaussian())).collect::<Float64Array>()),
-            Draw::Chars(length) => Arc::new(rows.map(|_| Some(state.next_string(length))).collect::<StringArray>()),
-        };
-        Ok(ColumnarValue::Array(values))
+}
+
+impl XorShiftRandom {
+    /// The next `rows` draws of `draw`, in order.
+    pub fn draw_array(&mut self, draw: Draw, rows: usize) -> ArrayRef {
+        match draw {
+            Draw::Uniform => Arc::new(Float64Array::from_iter_values((0..rows).map(|_| self.next_double()))),
+            Draw::Gaussian => Arc::new(Float64Array::from_iter_values((0..rows).map(|_| self.next_gaussian()))),
+            Draw::Chars(length) => Arc::new((0..rows).map(|_| Some(self.next_string(length))).collect::<StringArray>()),
+        }
     }
 }
 
@@ -201,5 +159,13 @@ mod tests {
         let mut random = XorShiftRandom::new(42);
         let drawn: Vec<String> = (0..3).map(|_| random.next_string(5)).collect();
         assert_eq!(drawn, ["pll6Y", "OIJNn", "I2NS5"]);
+    }
+
+    #[test]
+    fn draws_spark_gaussians_with_fdlibm_logs() {
+        // Spark 4.3: randn(2) over range(0, 10, 1, 2), the second partition's first rows.
+        let drawn = XorShiftRandom::new(3).draw_array(Draw::Gaussian, 1);
+        let drawn = drawn.as_any().downcast_ref::<Float64Array>().unwrap();
+        assert_eq!(drawn.value(0), -1.1854930781734352);
     }
 }

@@ -19,10 +19,11 @@ use ember_functions::datetime_construct::{self, OnInvalid};
 use ember_functions::{numeric_format, text_functions};
 use ember_functions::map_concat::{map_concat, map_concat_type};
 use ember_functions::raise_error::RaiseError;
-use ember_functions::seeded_random::{Draw, SeededRandom};
+use ember_functions::seeded_random::Draw;
 use ember_types::timestamp_type;
 
 use crate::call_names::call_name;
+use crate::partitioning::{PartitionValueKind, partition_marker};
 use crate::error::Result;
 use crate::plan::Planner;
 
@@ -187,7 +188,7 @@ impl Planner<'_> {
                     _ => return Ok(None),
                 };
                 let draw = if function == "randn" { Draw::Gaussian } else { Draw::Uniform };
-                SeededRandom::call(seed, draw)
+                partition_marker(PartitionValueKind::SeededDraw(seed, draw))
             }
             ("array_remove", 2) => self.call_registered("array_remove_all", args.to_vec(), names, false, input)?.0,
             _ => return Ok(None),

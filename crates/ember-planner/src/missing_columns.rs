@@ -20,6 +20,9 @@ impl Planner<'_> {
         input: &Option<Box<connect::Relation>>,
         operator: impl Fn(&mut Self, LogicalPlan) -> Result<LogicalPlan>,
     ) -> Result<LogicalPlan> {
+        if let Some(plan) = self.over_using_join(input, &operator)? {
+            return Ok(plan);
+        }
         let planned = self.input(input)?;
         let err = match operator(self, planned) {
             Ok(plan) => return Ok(plan),

@@ -336,10 +336,16 @@ impl<'a> Planner<'a> {
                 self.project_infos(input, columns)?
             }
             RelType::WithColumns(with) => {
-                let input = self.input(&with.input)?;
-                match self.with_generated_column(&input, &with.aliases)? {
-                    Some(generated) => generated,
-                    None => self.with_columns(input, &with.aliases)?,
+                let over_join = |planner: &mut Self, input| planner.with_columns(input, &with.aliases);
+                match self.over_using_join(&with.input, &over_join)? {
+                    Some(planned) => planned,
+                    None => {
+                        let input = self.input(&with.input)?;
+                        match self.with_generated_column(&input, &with.aliases)? {
+                            Some(generated) => generated,
+                            None => self.with_columns(input, &with.aliases)?,
+                        }
+                    }
                 }
             }
             RelType::Drop(drop) => {
@@ -523,7 +529,9 @@ impl<'a> Planner<'a> {
         if aliases.iter().any(|a| a.expr.as_deref().is_some_and(crate::generate::is_generator_call)) {
             return self.with_generated_columns(input, aliases);
         }
+        // The hidden keys of a USING join below stay out of the output.
         let mut columns: Vec<(Expr, ColumnInfo)> = self.columns_of(&input);
+        columns.retain(|(expr, _)| !matches!(expr, Expr::Column(c) if self.hidden_columns.contains(&c.name)));
         for alias in aliases {
             let name = alias.name.first().cloned().unwrap_or_default();
             let expression = alias
@@ -541,7 +549,7 @@ impl<'a> Planner<'a> {
         let mut exprs = Vec::new();
         for (expr, info) in columns {
             match &expr {
-                Expr::Column(c) if self.info(&c.name).name == info.name => exprs.push(expr),
+                Expr::Column(c) if self.info(&c.name).name == info.name && !self.hidden_columns.contains(&c.name) => exprs.push(expr),
                 _ => {
                     let internal = self.new_column(&info.name);
                     exprs.push(expr.alias(internal));

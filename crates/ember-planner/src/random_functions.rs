@@ -6,10 +6,11 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr, LogicalPlan, lit};
 use ember_functions::cast::{CastMode, spark_cast};
-use ember_functions::seeded_random::{Draw, SeededRandom};
+use ember_functions::seeded_random::Draw;
 
 use crate::error::{Result, SparkError};
 use crate::nullable::as_non_nullable;
+use crate::partitioning::{PartitionValueKind, partition_marker};
 use crate::plan::Planner;
 
 /// The integer a literal argument holds.
@@ -84,7 +85,7 @@ impl Planner<'_> {
                 if [&min_type, &max_type].contains(&&DataType::Null) {
                     return Ok(Some((lit(ScalarValue::Float64(None)), name)));
                 }
-                let draw = SeededRandom::call(seed(2)?, Draw::Uniform);
+                let draw = partition_marker(PartitionValueKind::SeededDraw(seed(2)?, Draw::Uniform));
                 let min = spark_cast(args[0].clone(), DataType::Float64, CastMode::Legacy);
                 let max = spark_cast(args[1].clone(), DataType::Float64, CastMode::Legacy);
                 let value = min.clone() + (max - min) * draw;
@@ -95,7 +96,7 @@ impl Planner<'_> {
                 let length = usize::try_from(length).map_err(|_| {
                     SparkError::illegal_argument(format!("The length of randstr must be non-negative, got {length}"))
                 })?;
-                SeededRandom::call(seed(1)?, Draw::Chars(length))
+                partition_marker(PartitionValueKind::SeededDraw(seed(1)?, Draw::Chars(length)))
             }
             _ => return Ok(None),
         };

@@ -2,8 +2,9 @@
 //! the join outputs one key column (the left key for a left join, the right
 //! key for a right join, their coalesce for a full join), and `df["key"]`
 //! of a side whose key is not that column reads the side's own key. A
-//! select over such a join sees those keys as hidden columns: references
-//! by DataFrame find them, names and `*` do not, and the select drops them.
+//! select, filter, sort or `withColumns` right over such a join sees those keys as hidden
+//! columns: references by DataFrame find them, names and `*` do not, and
+//! they are dropped from the output.
 
 use std::collections::HashSet;
 
@@ -92,6 +93,30 @@ impl Planner<'_> {
             }
         }
         Ok(project_plan(projection.input.as_ref().clone(), exprs)?)
+    }
+
+    /// Plans `operator` (a filter, a sort or a `withColumns`) right over a USING outer join
+    /// with the sides' keys as hidden columns, then drops them, as Spark
+    /// resolves `df2["key"]` there by adding the missing key and projecting it
+    /// away; `None` when `input` is no USING join.
+    pub(crate) fn over_using_join(
+        &mut self,
+        input: &Option<Box<connect::Relation>>,
+        operator: &impl Fn(&mut Self, LogicalPlan) -> Result<LogicalPlan>,
+    ) -> Result<Option<LogicalPlan>> {
+        let Some(relation) = input.as_deref().filter(|r| matches!(&r.rel_type, Some(RelType::Join(join)) if !join.using_columns.is_empty()))
+        else {
+            return Ok(None);
+        };
+        let outer_hidden = std::mem::take(&mut self.hidden_columns);
+        let operated = self.select_input(relation).and_then(|plan| operator(self, plan));
+        let hidden = std::mem::replace(&mut self.hidden_columns, outer_hidden);
+        let operated = operated?;
+        if hidden.is_empty() {
+            return Ok(Some(operated));
+        }
+        let kept = operated.schema().columns().into_iter().filter(|c| !hidden.contains(&c.name)).map(Expr::Column).collect();
+        Ok(Some(project_plan(operated, kept)?))
     }
 
     /// The input of a select: over a USING outer join, with the sides' keys

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, AsArray, Float64Array, Int32Array, Int64Array, RecordBatch, UInt32Array};
+use datafusion::arrow::array::{ArrayRef, AsArray, Int32Array, Int64Array, RecordBatch, UInt32Array};
 use datafusion::arrow::compute::take_record_batch;
 use datafusion::arrow::datatypes::{Field, Int32Type, Schema, SchemaRef};
 use datafusion::arrow::row::{OwnedRow, RowConverter, SortField};
@@ -17,6 +17,7 @@ use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr, PhysicalSor
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, Partitioning, PlanProperties};
+use ember_functions::poisson_sampler::PoissonSampler;
 use ember_functions::seeded_random::XorShiftRandom;
 use futures::{StreamExt, TryStreamExt};
 use tokio::sync::OnceCell;
@@ -357,7 +358,14 @@ impl ExecutionPlan for OrderedConcatExec {
     }
 }
 
-/// Appends each row's partition id or monotonically increasing id.
+/// A partition's generator of seeded values.
+enum Generator {
+    Unseeded,
+    Draws(XorShiftRandom),
+    Counts(PoissonSampler),
+}
+
+/// Appends each row's partition id, monotonically increasing id or seeded draw.
 #[derive(Debug)]
 pub struct PartitionValueExec {
     input: Arc<dyn ExecutionPlan>,
@@ -413,15 +421,20 @@ impl ExecutionPlan for PartitionValueExec {
     fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
         let (schema, kind) = (self.schema.clone(), self.kind);
         let mut position: i64 = 0;
-        let mut draws = match kind {
-            PartitionValueKind::SeededDraw(seed) => Some(XorShiftRandom::new(seed.wrapping_add(partition as i64))),
-            _ => None,
+        let partition_seed = |seed: i64| seed.wrapping_add(partition as i64);
+        let mut generator = match kind {
+            PartitionValueKind::SeededDraw(seed, _) => Generator::Draws(XorShiftRandom::new(partition_seed(seed))),
+            PartitionValueKind::PoissonCount { seed, mean_bits } => {
+                Generator::Counts(PoissonSampler::new(f64::from_bits(mean_bits), seed, partition))
+            }
+            _ => Generator::Unseeded,
         };
         let output = self.input.execute(partition, context)?.map(move |batch| {
             let batch = batch?;
             let rows = batch.num_rows();
-            let value: ArrayRef = match (kind, draws.as_mut()) {
-                (PartitionValueKind::SeededDraw(_), Some(draws)) => Arc::new(Float64Array::from_iter_values((0..rows).map(|_| draws.next_double()))),
+            let value: ArrayRef = match (kind, &mut generator) {
+                (PartitionValueKind::SeededDraw(_, draw), Generator::Draws(draws)) => draws.draw_array(draw, rows),
+                (_, Generator::Counts(counts)) => Arc::new(Int64Array::from_iter_values((0..rows).map(|_| counts.next_count()))),
                 (PartitionValueKind::MonotonicId, _) => {
                     let first = ((partition as i64) << 33) + position;
                     Arc::new(Int64Array::from_iter_values(first..first + rows as i64))

@@ -9,6 +9,7 @@ use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::{DFSchema, DFSchemaRef, Result};
 use datafusion::error::DataFusionError;
 use datafusion::logical_expr::{Expr, Extension, LogicalPlan, SortExpr, UserDefinedLogicalNodeCore};
+use ember_functions::seeded_random::Draw;
 
 /// How a [`SparkRepartition`] assigns rows to its partitions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -107,10 +108,14 @@ pub enum PartitionValueKind {
     /// The partition index shifted left by 33 bits plus the row's position
     /// in its partition, a BIGINT.
     MonotonicId,
-    /// A uniform DOUBLE in [0, 1): the row's draw from Spark's
-    /// `XORShiftRandom` seeded with this seed plus the partition index, one
-    /// draw per row in order (Spark's `rand(seed)` and sampling cells).
-    SeededDraw(i64),
+    /// The row's draw from Spark's `XORShiftRandom` seeded with this seed
+    /// plus the partition index, one draw per row in order (Spark's
+    /// `rand(seed)`, `randn(seed)`, `randstr` and sampling cells).
+    SeededDraw(i64, Draw),
+    /// The row's count (a BIGINT) in Spark's sample with replacement: a
+    /// Poisson draw of this mean (as `f64` bits) from commons-math's
+    /// generator, seeded per partition from this seed as Spark does.
+    PoissonCount { seed: i64, mean_bits: u64 },
 }
 
 impl PartitionValueKind {
@@ -118,8 +123,8 @@ impl PartitionValueKind {
     pub fn data_type(self) -> DataType {
         match self {
             PartitionValueKind::PartitionId => DataType::Int32,
-            PartitionValueKind::MonotonicId => DataType::Int64,
-            PartitionValueKind::SeededDraw(_) => DataType::Float64,
+            PartitionValueKind::MonotonicId | PartitionValueKind::PoissonCount { .. } => DataType::Int64,
+            PartitionValueKind::SeededDraw(_, draw) => draw.data_type(),
         }
     }
 }

@@ -29,7 +29,8 @@ impl RowValue {
         match self {
             RowValue::Partition(PartitionValueKind::PartitionId) => "spark_partition_id",
             RowValue::Partition(PartitionValueKind::MonotonicId) => "monotonically_increasing_id",
-            RowValue::Partition(PartitionValueKind::SeededDraw(_)) => "rand",
+            RowValue::Partition(PartitionValueKind::SeededDraw(_, draw)) => draw.function_name(),
+            RowValue::Partition(PartitionValueKind::PoissonCount { .. }) => "sample",
             RowValue::File(column) => column.function_name(),
         }
     }
