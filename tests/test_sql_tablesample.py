@@ -1,6 +1,6 @@
 """TABLESAMPLE: (n ROWS) is a limit (any integer expression); (x PERCENT)
-and (BUCKET x OUT OF y) keep all or no rows at their bounds (in between,
-rows depend on Spark's random generator, which Ember does not reproduce);
+and (BUCKET x OUT OF y) keep all or no rows at their bounds, and with
+REPEATABLE (seed) over a range pick Spark's rows (its per-partition sampler);
 REPEATABLE (seed) samples the same rows each time; Spark's errors."""
 
 import pytest
@@ -34,6 +34,20 @@ def test_repeatable_samples_the_same_rows(spark, golden):
     query = "SELECT id FROM ts_numbers TABLESAMPLE (50 PERCENT) REPEATABLE (42) ORDER BY id"
     first = spark.sql(query).collect()
     golden.check("same_rows_again", spark.sql(query).collect() == first)
+
+
+SEEDED_ROWS = {
+    "half_of_two_partitions": "SELECT id FROM ts_two_parts TABLESAMPLE (50 PERCENT) REPEATABLE (42) ORDER BY id",
+    "thirty_percent_of_two_partitions": "SELECT id FROM ts_two_parts TABLESAMPLE (30 PERCENT) REPEATABLE (1) ORDER BY id",
+    "one_bucket_of_four_partitions": "SELECT id FROM ts_four_parts TABLESAMPLE (BUCKET 1 OUT OF 4) REPEATABLE (7) ORDER BY id",
+}
+
+
+@pytest.mark.parametrize("case", sorted(SEEDED_ROWS))
+def test_seeded_samples_pick_sparks_rows(spark, golden, case):
+    spark.range(0, 20, 1, 2).createOrReplaceTempView("ts_two_parts")
+    spark.range(0, 40, 1, 4).createOrReplaceTempView("ts_four_parts")
+    golden.check_df(spark.sql(SEEDED_ROWS[case]))
 
 
 ERRORS = {
