@@ -78,22 +78,10 @@ pub enum ConfigError {
 
 /// Parses a JVM-style size as Spark reads `spark.driver.memory`: a whole
 /// number with an optional, case-insensitive unit `b`, `k`/`kb`, `m`/`mb`,
-/// `g`/`gb` or `t`/`tb` (powers of 1024); without a unit it means MiB.
+/// `g`/`gb`, `t`/`tb` or `p`/`pb` (powers of 1024); without a unit it means MiB.
 /// Returns `None` for anything else, zero included.
 pub fn parse_size(text: &str) -> Option<usize> {
-    let text = text.trim().to_ascii_lowercase();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
-    let (digits, unit) = text.split_at(split);
-    let shift = match unit {
-        "b" => 0,
-        "k" | "kb" => 10,
-        "" | "m" | "mb" => 20,
-        "g" | "gb" => 30,
-        "t" | "tb" => 40,
-        _ => return None,
-    };
-    let number: usize = digits.parse().ok().filter(|n| *n > 0)?;
-    number.checked_mul(1usize << shift)
+    ember_sources::options::byte_size(text, 20).filter(|n| *n > 0).and_then(|n| usize::try_from(n).ok())
 }
 
 /// How equi-joins are planned.

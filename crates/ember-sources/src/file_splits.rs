@@ -117,18 +117,7 @@ pub fn read_lines(path: &Path, start: u64, end: u64) -> std::io::Result<Vec<u8>>
 
 /// A size as Spark's byte settings accept it: `1048576`, `128m`, `4MB`, `1g`.
 fn parse_bytes(key: &str, value: &str) -> Result<u64, SparkError> {
-    let text = value.trim().to_lowercase();
-    let digits = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    let unit = &text[digits.len()..];
-    let scale: u64 = match unit {
-        "" | "b" => 1,
-        "k" | "kb" => 1 << 10,
-        "m" | "mb" => 1 << 20,
-        "g" | "gb" => 1 << 30,
-        "t" | "tb" => 1 << 40,
-        _ => return Err(bad_value(key, value)),
-    };
-    digits.trim().parse::<u64>().map(|n| n * scale).map_err(|_| bad_value(key, value))
+    crate::options::byte_size(value, 0).and_then(|n| u64::try_from(n).ok()).ok_or_else(|| bad_value(key, value))
 }
 
 fn bad_value(key: &str, value: &str) -> SparkError {

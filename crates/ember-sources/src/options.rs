@@ -71,6 +71,27 @@ impl Options {
     }
 }
 
+/// A size as Spark's byte settings write it: a whole number, possibly
+/// negative, with an optional case-insensitive unit `b`, `k`/`kb`, `m`/`mb`,
+/// `g`/`gb`, `t`/`tb` or `p`/`pb` (powers of 1024); without a unit the number
+/// counts units of `2^default_shift` bytes. `None` for anything else.
+pub fn byte_size(text: &str, default_shift: u32) -> Option<i64> {
+    let text = text.trim().to_ascii_lowercase();
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '-')).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let shift = match unit {
+        "" => default_shift,
+        "b" => 0,
+        "k" | "kb" => 10,
+        "m" | "mb" => 20,
+        "g" | "gb" => 30,
+        "t" | "tb" => 40,
+        "p" | "pb" => 50,
+        _ => return None,
+    };
+    number.parse::<i64>().ok()?.checked_mul(1i64 << shift)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +114,17 @@ mod tests {
         let o = opts(&[("sep", "\\t"), ("header", "yes")]);
         assert_eq!(o.byte("sep", b',').unwrap(), b'\t');
         assert!(o.bool("header", false).is_err());
+    }
+
+    #[test]
+    fn byte_sizes() {
+        assert_eq!(byte_size("10485760", 0), Some(10 << 20));
+        assert_eq!(byte_size("10MB", 0), Some(10 << 20));
+        assert_eq!(byte_size(" 128m ", 0), Some(128 << 20));
+        assert_eq!(byte_size("128 m", 0), None);
+        assert_eq!(byte_size("32", 20), Some(32 << 20));
+        assert_eq!(byte_size("-1", 0), Some(-1));
+        assert_eq!(byte_size("ten", 0), None);
+        assert_eq!(byte_size("1x", 0), None);
     }
 }

@@ -85,24 +85,6 @@ pub fn set_auto_broadcast_threshold(ctx: &SessionContext, value: Option<&str>) {
     }
 }
 
-/// A size as Spark's byte settings read it: a whole number with an optional
-/// unit (`b`, `k`/`kb`, `m`/`mb`, `g`/`gb`, `t`/`tb`, `p`/`pb`, powers of
-/// 1024); no unit means bytes, and negative numbers stay negative.
-pub(crate) fn parse_byte_string(text: &str) -> Option<i64> {
-    let text = text.trim().to_ascii_lowercase();
-    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '-')).unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let shift = match unit.trim() {
-        "" | "b" => 0,
-        "k" | "kb" => 10,
-        "m" | "mb" => 20,
-        "g" | "gb" => 30,
-        "t" | "tb" => 40,
-        "p" | "pb" => 50,
-        _ => return None,
-    };
-    number.parse::<i64>().ok()?.checked_mul(1i64 << shift)
-}
 
 #[cfg(test)]
 mod tests {
@@ -119,14 +101,5 @@ mod tests {
         assert_eq!(JoinStrategyHint::from_name("shuffle_hash"), Some(JoinStrategyHint::ShuffleHash));
         assert_eq!(JoinStrategyHint::from_name("SHUFFLE_REPLICATE_NL"), Some(JoinStrategyHint::ShuffleReplicateNl));
         assert_eq!(JoinStrategyHint::from_name("coalesce"), None);
-    }
-
-    #[test]
-    fn byte_strings() {
-        assert_eq!(parse_byte_string("10485760"), Some(10 << 20));
-        assert_eq!(parse_byte_string("10MB"), Some(10 << 20));
-        assert_eq!(parse_byte_string("1k"), Some(1024));
-        assert_eq!(parse_byte_string("-1"), Some(-1));
-        assert_eq!(parse_byte_string("ten"), None);
     }
 }

@@ -26,7 +26,7 @@ use datafusion::physical_plan::projection::{ProjectionExec, ProjectionExpr};
 use datafusion::physical_plan::statistics::{StatisticsArgs, StatisticsContext};
 
 use super::spark_join::SparkJoin;
-use super::{JoinHintExec, JoinOptions, JoinStrategyHint, SparkJoinExec, parse_byte_string};
+use super::{JoinHintExec, JoinOptions, JoinStrategyHint, SparkJoinExec};
 
 /// Spark's default `spark.sql.autoBroadcastJoinThreshold`.
 const SPARK_BROADCAST_THRESHOLD: usize = 10 << 20;
@@ -61,7 +61,7 @@ struct Settings {
 
 impl Settings {
     fn of(config: &ConfigOptions) -> Self {
-        let threshold = config.extensions.get::<JoinOptions>().and_then(|o| o.auto_broadcast_threshold.as_deref().and_then(parse_byte_string));
+        let threshold = config.extensions.get::<JoinOptions>().and_then(|o| o.auto_broadcast_threshold.as_deref().and_then(|text| ember_sources::options::byte_size(text, 0)));
         let broadcast_bytes = match threshold {
             Some(n) => usize::try_from(n).ok(),
             None => Some(SPARK_BROADCAST_THRESHOLD.max(config.optimizer.hash_join_single_partition_threshold)),
