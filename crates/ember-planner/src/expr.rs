@@ -184,11 +184,14 @@ impl Planner<'_> {
         }
         let parts = split_name_parts(name);
         let case_sensitive = self.config.case_sensitive;
-        // (internal name, number of name parts consumed)
+        // (internal name, number of name parts consumed); the second pass
+        // (`hidden`) looks at USING join keys: by DataFrame, the keys the join
+        // merged away; by name, the side keys a select picked.
         let matching = |hidden: bool| {
             let mut candidates: Vec<(String, usize)> = Vec::new();
             for field in input.schema().fields() {
-                if plan_id.is_none() && self.is_hidden(field.name()) {
+                let by_name_hidden = self.hidden_columns.contains(field.name()) || (!hidden && self.hidden_columns_by_name.contains(field.name()));
+                if plan_id.is_none() && by_name_hidden {
                     continue;
                 }
                 let info = self.info(field.name());
@@ -210,8 +213,7 @@ impl Planner<'_> {
             candidates
         };
         let mut candidates = matching(false);
-        if candidates.is_empty() && plan_id.is_some() {
-            // A key a USING join merged away resolves to the join's key column.
+        if candidates.is_empty() {
             candidates = matching(true);
         }
         if let (true, Some(id)) = (candidates.len() > 1, plan_id) {
