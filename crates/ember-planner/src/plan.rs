@@ -900,9 +900,10 @@ impl<'a> Planner<'a> {
             self.columns.insert(internal.clone(), info);
             projected.push(rewritten.alias(internal));
         }
-        let plan = project_plan(aggregated, projected);
-        plan.map_err(|e| {
-            let spark = SparkError::from(e);
+        // Window functions over the aggregates (`sum(sum(x)) OVER …`) run
+        // over the aggregated rows, as Spark's plan puts its Window there.
+        let plan = self.project_with_windows(aggregated, projected);
+        plan.map_err(|spark| {
             if spark.message.contains("must appear in the GROUP BY clause") || spark.message.contains("Schema error") {
                 SparkError::new(
                     crate::ErrorKind::Analysis,
