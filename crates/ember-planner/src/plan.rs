@@ -123,7 +123,7 @@ impl PlannedQuery {
                     (false, carried) => carried,
                 };
                 let field = ember_types::struct_field(name, f.data_type().clone(), f.is_nullable(), metadata);
-                ember_types::IntervalFields::carry(field, f)
+                ember_types::UserDefinedType::carry(ember_types::IntervalFields::carry(field, f), f)
             })
             .collect();
         Arc::new(Schema::new(fields))

@@ -24,6 +24,7 @@ pub mod json;
 pub mod mapping;
 pub mod names;
 pub mod proto;
+pub mod udt;
 
 pub use ddl::{parse_ddl, parse_ddl_schema, parse_ddl_type, parse_schema_string};
 pub use display::{quote_if_needed, simple_string, sql_string};
@@ -36,3 +37,4 @@ pub use mapping::{
     struct_field, TIME_PRECISION, VARIANT_MARKER_KEY, is_variant_fields, time_type, variant_type, timestamp_ntz_type, timestamp_type, year_month_interval_type,
 };
 pub use proto::{interval_fields_of, from_proto, schema_to_proto, to_proto};
+pub use udt::{UDT_METADATA_KEY, UserDefinedType};
