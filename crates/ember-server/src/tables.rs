@@ -140,7 +140,7 @@ pub async fn create_table(session: &Session, new: NewTable, query: Option<&conne
     };
     let fields = match (&new.fields, &planned) {
         (Some(fields), _) => fields.clone(),
-        (None, Some(planned)) => output_schema(planned)?.fields().iter().map(|f| f.as_ref().clone().with_nullable(true)).collect(),
+        (None, Some(planned)) => output_schema(planned)?.fields().iter().map(|f| ember_types::as_nullable(f)).collect(),
         (None, None) => inferred_fields(session, &provider, &location, &new.options)?,
     };
     let fields = partition_columns_last(&fields, &new.partition_by)?;

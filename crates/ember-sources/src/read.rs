@@ -228,7 +228,8 @@ fn nullable(fields: &[Field]) -> Vec<Field> {
 }
 
 /// Spark's Arrow form of each column type (timestamps in the session zone,
-/// `element` list items, ...); fails for types Spark has no name for.
+/// `element` list items, ...), keeping a column's interval units; fails for
+/// types Spark has no name for.
 fn spark_schema(fields: &[Field], tz: &str) -> Result<Vec<Field>, SparkError> {
     fields
         .iter()
@@ -236,7 +237,7 @@ fn spark_schema(fields: &[Field], tz: &str) -> Result<Vec<Field>, SparkError> {
             let spark = ember_types::to_proto(f.data_type())
                 .and_then(|proto| ember_types::from_proto(&proto, tz))
                 .map_err(ember_errors::from_type_error)?;
-            Ok(Field::new(f.name(), spark, true))
+            Ok(ember_types::IntervalFields::carry(Field::new(f.name(), spark, true), f))
         })
         .collect()
 }

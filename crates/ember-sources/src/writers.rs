@@ -206,7 +206,7 @@ impl FileSpec {
     /// Checks that the format can hold rows of `schema` (text: one string column).
     pub fn check_schema(&self, schema: &SchemaRef) -> Result<(), SparkError> {
         if self.format == OutputFormat::Orc {
-            crate::orc::check_writable(schema)?;
+            crate::orc_schema::check_writable(schema)?;
         }
         if self.format == OutputFormat::Avro {
             crate::avro::check_writable(schema, &self.avro)?;
@@ -238,7 +238,7 @@ pub enum FileWriter {
     /// A Parquet file.
     Parquet(ArrowWriter<File>),
     /// An ORC file.
-    Orc(crate::orc::OrcFile),
+    Orc(crate::orc_write::OrcFile),
     /// An Avro file.
     Avro(Box<crate::avro::AvroFile>),
     /// A CSV, JSON or text file, with its spec.
@@ -250,7 +250,7 @@ impl FileWriter {
     pub fn create(path: &Path, schema: &SchemaRef, spec: &FileSpec) -> Result<Self, SparkError> {
         let file = File::create(path).map_err(|e| errors::io(&path.display().to_string(), e))?;
         if spec.format == OutputFormat::Orc {
-            return Ok(FileWriter::Orc(crate::orc::OrcFile::create(file, schema, spec.codec)?));
+            return Ok(FileWriter::Orc(crate::orc_write::OrcFile::create(file, schema, spec.codec)?));
         }
         if spec.format == OutputFormat::Avro {
             return Ok(FileWriter::Avro(Box::new(crate::avro::AvroFile::create(file, schema, spec.codec, &spec.avro)?)));
