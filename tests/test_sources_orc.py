@@ -20,6 +20,7 @@ DATA = os.path.join(os.path.dirname(__file__), "data")
 SPARK_WRITTEN = os.path.join(DATA, "spark_written", "orc")
 SPARK_WRITTEN_TYPES = os.path.join(DATA, "spark_written", "orc_types")
 EMBER_WRITTEN_TYPES = os.path.join(DATA, "ember_written", "orc_types")
+EMBER_WRITTEN_STRIPES = os.path.join(DATA, "ember_written", "orc_stripes")
 CODECS = ("none", "snappy", "zlib", "lz4", "zstd")
 
 
@@ -104,6 +105,27 @@ def all_types(spark):
           INTERVAL '1 02:03:04.5' DAY TO SECOND AS dts, IF(id = 2, NULL, INTERVAL '1-2' YEAR TO MONTH) AS ym,
           INTERVAL '3' HOUR AS h
         FROM VALUES (1), (2), (3) AS v(id)""")
+
+
+def striped(spark):
+    """Rows enough for several stripes of 64 KiB."""
+    return spark.range(0, 30000, 1, 1).selectExpr(
+        "id", "CAST(id AS STRING) AS s", "IF(id % 7 = 0, NULL, array(id, -id)) AS a",
+        "named_struct('d', CAST(id / 100 AS DECIMAL(10, 2))) AS st")
+
+
+def check_striped(golden, df, name):
+    golden.check_df(df.agg(F.count("*"), F.sum("id"), F.max("s"), F.sum(F.size("a")), F.sum("st.d").alias("sum_d"), F.count("a")), name=name)
+    golden.check_df(df.filter("id % 9999 = 0").orderBy("id"), name=f"{name}_rows")
+
+
+def test_orc_stripe_size_and_orc_compress(spark, tmp_path, golden):
+    out = str(tmp_path / "out")
+    striped(spark).coalesce(1).write.option("orc.stripe.size", "65536").option("orc.compress", "SNAPPY").orc(out)
+    golden.check("files", listing(out))
+    check_striped(golden, spark.read.orc(out), "read_back")
+    # Written by Ember in the same way (4 stripes), as Spark reads it.
+    check_striped(golden, spark.read.orc(EMBER_WRITTEN_STRIPES), "ember_written")
 
 
 def check_all_types(golden, df, name="df"):

@@ -140,11 +140,16 @@ pub async fn create_table(session: &Session, new: NewTable, query: Option<&conne
     };
     let fields = match (&new.fields, &planned) {
         (Some(fields), _) => fields.clone(),
-        (None, Some(planned)) => output_schema(planned)?.fields().iter().map(|f| ember_types::as_nullable(f)).collect(),
+        (None, Some(planned)) => output_schema(planned)?.fields().iter().map(|f| f.as_ref().clone().with_nullable(true)).collect(),
         (None, None) => inferred_fields(session, &provider, &location, &new.options)?,
     };
     let fields = partition_columns_last(&fields, &new.partition_by)?;
     check_column_types(&provider, &fields)?;
+    // Spark stores the schema of a table made from a query `asNullable`, at every depth.
+    let fields: Fields = match (&new.fields, &planned) {
+        (None, Some(_)) => fields.iter().map(|f| ember_types::as_nullable(f)).collect(),
+        _ => fields,
+    };
     let table = Table {
         database: new.database.clone(),
         name: new.name.clone(),

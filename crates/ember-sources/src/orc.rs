@@ -12,6 +12,7 @@ use orc_rust::{ArrowReaderBuilder, TimestampPrecision};
 use crate::conform::conform;
 use crate::errors;
 use crate::paths::qualified;
+use crate::options::Options;
 use crate::writers::Codec;
 
 /// The columns of the ORC file at `path` in the types Spark reads them as
@@ -39,7 +40,28 @@ fn open(path: &Path) -> Result<ArrowReaderBuilder<File>, SparkError> {
         .map_err(|e| errors::io(&qualified(path), e))
 }
 
-/// ORC's codec for the `compression` option (Spark's default: zstd).
+/// The writer options of an ORC write besides the codec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrcWriteOptions {
+    /// `orc.stripe.size`: the uncompressed bytes a stripe gathers before it
+    /// is written out (ORC's default: 64 MiB).
+    pub stripe_bytes: usize,
+}
+
+impl OrcWriteOptions {
+    /// The options among the writer's.
+    pub fn parse(options: &Options) -> Result<Self, SparkError> {
+        let stripe_bytes = match options.get("orc.stripe.size") {
+            None => 64 << 20,
+            Some(text) => crate::options::byte_size(text, 0)
+                .and_then(|bytes| usize::try_from(bytes).ok())
+                .ok_or_else(|| SparkError::illegal_argument(format!("orc.stripe.size must be a size in bytes, not '{text}'")))?,
+        };
+        Ok(OrcWriteOptions { stripe_bytes })
+    }
+}
+
+/// ORC's codec for the `compression` option, else `orc.compress` (Spark's default: zstd).
 pub fn codec(name: Option<&str>) -> Result<Codec, SparkError> {
     match name.map(str::to_lowercase).as_deref() {
         None | Some("zstd") => Ok(Codec::Zstd),
@@ -74,5 +96,13 @@ mod tests {
         assert_eq!(extension(codec(None).unwrap()), ".zstd.orc");
         assert_eq!(extension(codec(Some("none")).unwrap()), ".orc");
         assert_eq!(codec(Some("brotli")).unwrap_err().error_class, "CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION");
+    }
+
+    #[test]
+    fn stripe_size_option() {
+        let owned = [("orc.stripe.size".to_string(), "1024".to_string())];
+        let options = Options::new(owned.iter().map(|(k, v)| (k, v)));
+        assert_eq!(OrcWriteOptions::parse(&options).unwrap().stripe_bytes, 1024);
+        assert_eq!(OrcWriteOptions::parse(&Options::default()).unwrap().stripe_bytes, 64 << 20);
     }
 }

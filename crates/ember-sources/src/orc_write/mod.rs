@@ -1,6 +1,6 @@
 //! Ember's ORC writer: every column type Spark writes to ORC (including
 //! decimals, arrays, maps and structs, which the `orc-rust` writer lacks),
-//! with ORC's version-1 `DIRECT` encodings, in stripes of about 64 MiB.
+//! with ORC's version-1 `DIRECT` encodings, in stripes of a given size.
 //! The file's metadata are `orc-rust`'s protobuf messages.
 
 mod chunks;
@@ -23,8 +23,6 @@ use crate::orc_schema::{WRITER_TIME_ZONE, encoder_type, orc_types};
 use crate::writers::Codec;
 use columns::{Column, Stream};
 
-/// Uncompressed bytes a stripe gathers before it is written out.
-const STRIPE_BYTES: usize = 64 * 1024 * 1024;
 /// ORC's identifier for writers it does not know (read as the newest version).
 const UNKNOWN_WRITER: u32 = u32::MAX;
 
@@ -33,6 +31,7 @@ pub struct OrcFile {
     out: BufWriter<File>,
     schema: SchemaRef,
     codec: Codec,
+    stripe_bytes: usize,
     root: Column,
     stripe_rows: u64,
     stripes: Vec<proto::StripeInformation>,
@@ -40,15 +39,16 @@ pub struct OrcFile {
 }
 
 impl OrcFile {
-    /// Starts the file for rows of `schema` (checked with `orc_schema::check_writable`).
-    pub fn create(file: File, schema: &Schema, codec: Codec) -> Result<Self, SparkError> {
+    /// Starts the file for rows of `schema` (checked with `orc_schema::check_writable`),
+    /// written in stripes of about `stripe_bytes` uncompressed bytes.
+    pub fn create(file: File, schema: &Schema, codec: Codec, stripe_bytes: usize) -> Result<Self, SparkError> {
         let fields: Vec<Field> =
             schema.fields().iter().map(|f| f.as_ref().clone().with_data_type(encoder_type(f.data_type()))).collect();
         let schema = Arc::new(Schema::new(fields));
         let root = Column::new(&DataType::Struct(schema.fields().clone()), &mut 0);
         let mut out = BufWriter::new(file);
         out.write_all(b"ORC").map_err(|e| errors::io("orc", e))?;
-        Ok(OrcFile { out, schema, codec, root, stripe_rows: 0, stripes: Vec::new(), written: 3 })
+        Ok(OrcFile { out, schema, codec, stripe_bytes, root, stripe_rows: 0, stripes: Vec::new(), written: 3 })
     }
 
     /// Appends `batch`'s rows.
@@ -56,7 +56,7 @@ impl OrcFile {
         let rows: ArrayRef = Arc::new(StructArray::from(cast_batch(batch, &self.schema)?));
         self.root.append(&rows)?;
         self.stripe_rows += rows.len() as u64;
-        if self.root.buffered_bytes() >= STRIPE_BYTES {
+        if self.root.buffered_bytes() >= self.stripe_bytes {
             self.flush_stripe()?;
         }
         Ok(())
@@ -175,7 +175,8 @@ mod tests {
         for codec in [Codec::None, Codec::Zstd, Codec::Snappy, Codec::Zlib, Codec::Lz4] {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("a.orc");
-            let mut file = OrcFile::create(File::create(&path).unwrap(), &batch.schema(), codec).unwrap();
+            // A stripe per write.
+            let mut file = OrcFile::create(File::create(&path).unwrap(), &batch.schema(), codec, 1).unwrap();
             file.write(&batch).unwrap();
             file.write(&batch.slice(1, 2)).unwrap();
             file.finish().unwrap();
