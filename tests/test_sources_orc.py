@@ -171,6 +171,8 @@ def test_orc_write_rejects_void_and_variant_columns(spark, tmp_path, golden):
 
 def test_reads_orc_of_all_types_written_by_spark(spark, golden):
     check_all_types(golden, spark.read.orc(SPARK_WRITTEN_TYPES))
+    nested_schema = "id long, st struct<y: string, x: long, z: int>, m map<string, double>, a array<long>, missing array<int>"
+    golden.check_df(spark.read.schema(nested_schema).orc(SPARK_WRITTEN_TYPES).orderBy("id"), name="user_schema")
 
 
 def test_spark_reads_orc_written_by_ember(spark, golden):

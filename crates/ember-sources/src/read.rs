@@ -223,8 +223,9 @@ fn unsupported_format(format: &str) -> SparkError {
     )
 }
 
+/// `fields` as Spark reads files: nullable at every depth (`asNullable`).
 fn nullable(fields: &[Field]) -> Vec<Field> {
-    fields.iter().map(|f| f.clone().with_nullable(true)).collect()
+    fields.iter().map(ember_types::as_nullable).collect()
 }
 
 /// Spark's Arrow form of each column type (timestamps in the session zone,
