@@ -4,8 +4,9 @@ tables USING orc.
 Cross-engine files: tests/data/spark_written/orc_types was written by Spark
 4.3 (`all_types(spark).coalesce(1).write.orc(...)` against the oracle) and
 tests/data/ember_written/orc_types by Ember (the same call against an Ember
-server, once per codec). The goldens of `test_spark_reads_orc_written_by_ember`
-are what Spark read from Ember's files."""
+server, once per codec, into <codec>/), and tests/data/ember_written/orc_stripes
+by Ember as `test_orc_stripe_size_and_orc_compress` writes it. The goldens of
+the tests reading Ember's files are what Spark read from them."""
 
 import json
 import os
