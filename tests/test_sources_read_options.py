@@ -75,3 +75,40 @@ def test_csv_unescaped_quote_handling(spark, tmp_path, golden, mode):
         check_read_error(golden, tmp_path, read.collect, "error")
     else:
         golden.check_df(read)
+
+
+BACK_TO_DELIMITER_LINES = [
+    '"a,b"c,d',
+    '"a"b,c"d,e',
+    '"a,,b"c,d',
+    'x,"a "b" c,d"e,f',
+    '"a"b" c,d',
+    '"a"b"\\"c,d',
+    '"a"\\b,c',
+    '"a\\\\"b,c',
+    '"a"b""c,d',
+    '"a" b,c',
+    '"a"  ,b',
+    '"a"b "c d",e',
+    'p,q,"r"',
+    '"ok","fine",x',
+]
+
+
+@pytest.mark.parametrize("multi_line", ["false", "true"])
+def test_csv_back_to_delimiter(spark, tmp_path, golden, multi_line):
+    """uniVocity's BACK_TO_DELIMITER: the text before an unescaped quote is
+    split again at delimiters; with multiLine the quoted reading runs on
+    across lines and records break where uniVocity breaks them."""
+    path = tmp_path / "quotes.csv"
+    path.write_text("\n".join(BACK_TO_DELIMITER_LINES) + "\n")
+    read = (
+        spark.read.schema("a STRING, b STRING, c STRING, d STRING")
+        .option("unescapedQuoteHandling", "BACK_TO_DELIMITER")
+        .option("multiLine", multi_line)
+    )
+    golden.check_df(read.csv(str(path)))
+    spanning = tmp_path / "spanning.csv"
+    spanning.write_text('1,"a\nb"c,d\n2,x\n3,"y"\n4,"z\nw"\n5,"q"r\n')
+    golden.check_df(read.csv(str(spanning)), name="spanning")
+    golden.check_df(read.option("sep", ";").csv(str(path)), name="semicolon")

@@ -72,7 +72,8 @@ impl JsonReadOptions {
     /// else as a string cast to `timestamp`.
     pub fn reads_as_timestamp(&self, text: &str) -> bool {
         let timestamp = DataType::Timestamp(arrow::datatypes::TimeUnit::Microsecond, Some("UTC".into()));
-        if let Some(parsed) = self.datetimes.parse_column(&[Some(text)], &timestamp) {
+        // A pattern Spark 3+ refuses fails inference before this (`check_timestamp_pattern`).
+        if let Some(parsed) = self.datetimes.parse_column(&[Some(text)], &timestamp).ok().flatten() {
             return !parsed.array.is_null(0);
         }
         let array: ArrayRef = Arc::new(StringArray::from(vec![text]));
@@ -171,7 +172,10 @@ impl RecordFormat for JsonRecords {
                     let mut bad = false;
                     slot.push(match value {
                         None => Cell::Null,
-                        Some(value) => self.convert(value, field.data_type(), &mut bad),
+                        Some(value) => {
+                            self.check_patterns(value, field.data_type())?;
+                            self.convert(value, field.data_type(), &mut bad)
+                        }
                     });
                     if bad && reason.is_none() {
                         reason = value.map(|value| bad_records::unparsable_value(value.raw, field));
@@ -217,7 +221,8 @@ impl JsonRecords {
         let kind = &value.kind;
         if let Kind::String(text) = kind {
             // `dateFormat`/`timestampFormat`: a string that does not fit is malformed.
-            if let Some(parsed) = self.options.datetimes.parse_column(&[Some(text.as_str())], data_type) {
+            // A pattern Spark 3+ refuses failed in `check_patterns` before this.
+            if let Some(parsed) = self.options.datetimes.parse_column(&[Some(text.as_str())], data_type).ok().flatten() {
                 return parsed.first_value().map(Cell::Int);
             }
         }
@@ -275,6 +280,29 @@ impl JsonRecords {
             }
             _ => return None,
         })
+    }
+
+    /// Spark's error when `value` holds a string this read parses with a
+    /// `dateFormat`/`timestampFormat` Spark 3+ cannot parse with (`E`, …).
+    pub(crate) fn check_patterns(&self, value: &Value, data_type: &DataType) -> Result<(), SparkError> {
+        if !self.options.datetimes.refuses_parsing() {
+            return Ok(());
+        }
+        match (&value.kind, data_type) {
+            (Kind::String(text), _) => self.options.datetimes.parse_column(&[Some(text.as_str())], data_type).map(|_| ()),
+            (Kind::Object(members), DataType::Struct(fields)) => fields.iter().try_for_each(|field| {
+                match members.iter().rev().find(|(name, _)| name == field.name()) {
+                    Some((_, v)) => self.check_patterns(v, field.data_type()),
+                    None => Ok(()),
+                }
+            }),
+            (Kind::Array(items), DataType::List(item)) => items.iter().try_for_each(|v| self.check_patterns(v, item.data_type())),
+            (Kind::Object(members), DataType::Map(entries, _)) => match entries.data_type() {
+                DataType::Struct(fields) => members.iter().try_for_each(|(_, v)| self.check_patterns(v, fields[1].data_type())),
+                _ => Ok(()),
+            },
+            _ => Ok(()),
+        }
     }
 
     /// A nested value, NULL for a JSON null, `None` when it does not convert.
