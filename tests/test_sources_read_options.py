@@ -112,3 +112,28 @@ def test_csv_back_to_delimiter(spark, tmp_path, golden, multi_line):
     spanning.write_text('1,"a\nb"c,d\n2,x\n3,"y"\n4,"z\nw"\n5,"q"r\n')
     golden.check_df(read.csv(str(spanning)), name="spanning")
     golden.check_df(read.option("sep", ";").csv(str(path)), name="semicolon")
+
+
+ESCAPE_LINES = ['"a\\\\",b', '"a#\\",b', '"x\\"y",z', '"p#q",r', '"a\\\\\\"b",c', '"a""b",c', '"a\\"",b']
+ESCAPE_OPTIONS = {
+    "defaults": {},
+    "hash": {"charToEscapeQuoteEscaping": "#"},
+    "doubled_quotes": {"escape": '"'},
+    "doubled_quotes_backslash": {"escape": '"', "charToEscapeQuoteEscaping": "\\"},
+}
+
+
+@pytest.mark.parametrize("case", sorted(ESCAPE_OPTIONS))
+def test_csv_char_to_escape_quote_escaping(spark, tmp_path, golden, case):
+    """escape and charToEscapeQuoteEscaping inside quoted fields, read and
+    written as Spark's uniVocity settings do."""
+    options = ESCAPE_OPTIONS[case]
+    path = tmp_path / "escapes.csv"
+    path.write_text("\n".join(ESCAPE_LINES) + "\n")
+    golden.check_df(spark.read.schema("a STRING, b STRING, c STRING").options(**options).csv(str(path)))
+    df = spark.createDataFrame([('a"b', "c\\d"), ('e\\"f', "g"), ("h,i", "j\\")], "x string, y string")
+    for quote_all in ("false", "true"):
+        out = tmp_path / f"out_{quote_all}"
+        df.coalesce(1).write.options(quoteAll=quote_all, **options).csv(str(out))
+        written = sorted(p for p in out.iterdir() if p.name.startswith("part-"))
+        golden.check(f"written_quote_all_{quote_all}", [line for p in written for line in p.read_text().splitlines()])

@@ -62,11 +62,7 @@ impl CsvReadOptions {
         let escape = options.byte("escape", b'\\')?;
         let quote = options.byte("quote", b'"')?;
         let optional = |b: u8| (b != 0).then_some(b as char);
-        let escape_escape = match options.get("charToEscapeQuoteEscaping") {
-            Some(_) => optional(options.byte("charToEscapeQuoteEscaping", 0)?),
-            None if escape != quote => optional(escape),
-            None => None,
-        };
+        let escape_escape = options.escape_escape(quote, escape)?.map(char::from);
         let syntax = CsvSyntax {
             delimiter,
             quote: optional(quote),

@@ -3,7 +3,7 @@
 //! quoted line breaks with `multiLine`, custom line separators, and
 //! unescaped quotes inside quoted fields (`unescapedQuoteHandling`).
 
-use crate::csv_back_to_delimiter;
+use crate::csv_quoted;
 
 /// The syntax options of one CSV read.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +41,7 @@ pub enum UnescapedQuotes {
     /// delimiter or line end (Spark's default).
     StopAtDelimiter,
     /// The field's text so far is split again at delimiters and reading
-    /// goes on as inside quotes (see `csv_back_to_delimiter`).
+    /// goes on as inside quotes (see `csv_quoted`).
     BackToDelimiter,
     /// The field is NULL; the text up to the delimiter is skipped.
     SkipValue,
@@ -215,24 +215,8 @@ fn parse_field(text: &str, start: usize, syntax: &CsvSyntax, fields: &mut Record
     if syntax.trim_leading {
         at += text[at..].len() - text[at..].trim_start_matches(is_white).len();
     }
-    if let Some(quote) = syntax.quote {
-        if text[at..].starts_with(quote) && syntax.unescaped_quotes == UnescapedQuotes::BackToDelimiter {
-            let (value, end, unescaped) = csv_back_to_delimiter::quoted_field(text, at + quote.len_utf8(), quote, syntax, fields);
-            return (Some(value), end, unescaped);
-        }
-        if text[at..].starts_with(quote) {
-            return match parse_quoted(text, at + quote.len_utf8(), quote, syntax) {
-                Quoted::Closed(value, end) => (value, end, false),
-                Quoted::Unescaped { content, quote_at } => {
-                    let end = unquoted_end(text, quote_at, syntax);
-                    let value = match syntax.unescaped_quotes {
-                        UnescapedQuotes::SkipValue => None,
-                        _ => Some(format!("{quote}{content}{}", &text[quote_at..end])),
-                    };
-                    (value, end, true)
-                }
-            };
-        }
+    if let Some(quote) = syntax.quote.filter(|&quote| text[at..].starts_with(quote)) {
+        return csv_quoted::quoted_field(text, at + quote.len_utf8(), quote, syntax, fields);
     }
     let end = unquoted_end(text, at, syntax);
     let mut value = &text[at..end];
@@ -242,63 +226,12 @@ fn parse_field(text: &str, start: usize, syntax: &CsvSyntax, fields: &mut Record
     ((!value.is_empty()).then(|| value.to_string()), end, false)
 }
 
-/// A quoted field: closed (its value and end), or cut short by an unescaped
-/// quote (the content before it and where the quote is).
-enum Quoted {
-    Closed(Option<String>, usize),
-    Unescaped { content: String, quote_at: usize },
-}
-
 fn unquoted_end(text: &str, from: usize, syntax: &CsvSyntax) -> usize {
     let mut at = from;
     while !field_ends(&text[at..], syntax) {
         at += text[at..].chars().next().map_or(1, char::len_utf8);
     }
     at
-}
-
-/// A quoted field whose content starts at `from`. A quote closes it when
-/// only white space stands between it and the delimiter or line end.
-fn parse_quoted(text: &str, from: usize, quote: char, syntax: &CsvSyntax) -> Quoted {
-    let mut value = String::new();
-    let mut chars = text[from..].char_indices().peekable();
-    while let Some((offset, c)) = chars.next() {
-        let next = chars.peek().map(|(_, n)| *n);
-        if !syntax.multi_line && at_line_break(&text[from + offset..], syntax) {
-            return Quoted::Closed(Some(value), from + offset);
-        }
-        if Some(c) == syntax.escape_escape && syntax.escape_escape != syntax.escape && next.is_some() && next == syntax.escape {
-            value.push(next.unwrap_or(c));
-            chars.next();
-            continue;
-        }
-        if syntax.escape == Some(c) && next == Some(quote) {
-            value.push(quote);
-            chars.next();
-            continue;
-        }
-        if c == quote {
-            let after = from + offset + c.len_utf8();
-            let closing = skip_white(&text[after..], syntax);
-            if field_ends(closing, syntax) {
-                return Quoted::Closed(Some(value), text.len() - closing.len());
-            }
-            if syntax.unescaped_quotes != UnescapedQuotes::StopAtClosingQuote {
-                return Quoted::Unescaped { content: value, quote_at: from + offset };
-            }
-        }
-        value.push(c);
-    }
-    // An unterminated quote takes the rest of the text.
-    Quoted::Closed(Some(value), text.len())
-}
-
-/// `text` after the white space that starts it (never the delimiter).
-fn skip_white<'a>(mut text: &'a str, syntax: &CsvSyntax) -> &'a str {
-    while let Some(c) = text.chars().next().filter(|&c| is_white(c) && !text.starts_with(syntax.delimiter.as_str())) {
-        text = &text[c.len_utf8()..];
-    }
-    text
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ mod compression;
 mod conform;
 mod csv;
 pub mod csv_functions;
-mod csv_back_to_delimiter;
+mod csv_quoted;
 mod csv_records;
 mod csv_syntax;
 mod csv_values;

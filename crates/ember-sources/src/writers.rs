@@ -116,6 +116,9 @@ pub struct FileSpec {
     pub quote: u8,
     /// CSV: the character escaping quotes inside quoted values.
     pub escape: u8,
+    /// CSV: `charToEscapeQuoteEscaping`, written before each `escape` inside
+    /// quoted values (default: `escape` itself, none when it is the quote).
+    pub escape_escape: Option<u8>,
     /// CSV: quote every value.
     pub quote_all: bool,
     /// CSV: the text written for NULL.
@@ -153,6 +156,7 @@ impl FileSpec {
             (Some(other), true) => return Err(codec_not_available(other, PARQUET_CODECS)),
             (Some(other), false) => return Err(codec_not_available(other, TEXT_CODECS)),
         };
+        let (quote, escape) = (options.byte("quote", b'"')?, options.byte("escape", b'\\')?);
         Ok(FileSpec {
             format,
             codec,
@@ -161,8 +165,9 @@ impl FileSpec {
                 Some(_) => options.byte("sep", b',')?,
                 None => options.byte("delimiter", b',')?,
             },
-            quote: options.byte("quote", b'"')?,
-            escape: options.byte("escape", b'\\')?,
+            quote,
+            escape,
+            escape_escape: options.escape_escape(quote, escape)?,
             quote_all: options.bool("quoteAll", false)?,
             null_value: options.get("nullValue").unwrap_or("").to_string(),
             empty_value: options.get("emptyValue").map(str::to_string),
@@ -327,12 +332,15 @@ fn csv_lines(batch: &RecordBatch, spec: &FileSpec) -> Result<Vec<u8>, SparkError
     Ok(out.into_bytes())
 }
 
-/// One CSV line as Spark's writer prints it: NULL as `nullValue`, an empty
-/// string as `""`, values quoted when they hold a separator, quote, escape or
-/// line break (or always with `quoteAll`), quotes escaped with `escape`.
+/// One CSV line as Spark's writer (uniVocity) prints it: NULL as
+/// `nullValue`, an empty string as `""`, values quoted when they hold a
+/// separator, quote or line break (or always with `quoteAll`; an escape
+/// character alone does not quote a value); inside quotes, quotes escaped
+/// with `escape` and escape characters with `charToEscapeQuoteEscaping`.
 fn csv_line(values: &[Option<String>], spec: &FileSpec) -> String {
     let quote = spec.quote as char;
     let escape = spec.escape as char;
+    let escape_escape = spec.escape_escape.map(char::from);
     let delimiter = spec.delimiter as char;
     let fields: Vec<String> = values
         .iter()
@@ -345,11 +353,15 @@ fn csv_line(values: &[Option<String>], spec: &FileSpec) -> String {
                 None => format!("{quote}{quote}"),
             },
             Some(v) => {
-                let special = v.contains([delimiter, quote, '\n', '\r']) || v.contains(escape);
+                let special = v.contains([delimiter, quote, '\n', '\r']) || spec.line_sep.chars().any(|c| v.contains(c));
                 if spec.quote_all || special {
                     let escaped: String = v
                         .chars()
-                        .flat_map(|c| if c == quote || c == escape { vec![escape, c] } else { vec![c] })
+                        .flat_map(|c| match (c == quote, c == escape, escape_escape) {
+                            (true, _, _) => vec![escape, c],
+                            (false, true, Some(escape_escape)) => vec![escape_escape, c],
+                            _ => vec![c],
+                        })
                         .collect();
                     format!("{quote}{escaped}{quote}")
                 } else {

@@ -1,40 +1,48 @@
-//! Quoted CSV fields under `unescapedQuoteHandling=BACK_TO_DELIMITER`, as
-//! Spark's CSV parser (uniVocity 2.9.1) reads them.
+//! Quoted CSV fields as Spark's CSV parser (uniVocity 2.9.1) reads them:
+//! escapes (`escape` before a quote, `charToEscapeQuoteEscaping` before an
+//! escape), the closing quote, text after it, and quotes that neither close
+//! the field nor are escaped, per `unescapedQuoteHandling`:
+//! - `STOP_AT_DELIMITER` (the default): the field is a quote, its text so
+//!   far and the raw text from the quote up to the delimiter;
+//! - `STOP_AT_CLOSING_QUOTE`: the quote is text and reading goes on inside
+//!   quotes;
+//! - `BACK_TO_DELIMITER`: the text read so far in the field is split again
+//!   at delimiters; each piece but the last becomes a field (with
+//!   `multiLine`, a line break in it ends the record), the last piece stays
+//!   open and reading goes on as inside quotes;
+//! - `SKIP_VALUE`: the field is NULL, its text skipped up to the delimiter;
+//! - `RAISE_ERROR`: the record is flagged (the read fails); it reads as
+//!   under the default.
 //!
-//! When a quote inside a quoted field is followed by text (neither escaped
-//! nor closing the field), the text read so far in the field is split again
-//! at delimiters: each piece but the last becomes a field (with `multiLine`,
-//! a line break in it ends the record), the last piece stays open and reading
-//! goes on as inside quotes, so a later delimiter is text until a closing
-//! quote. The rules below give uniVocity's observable results, quirks
-//! included (checked against Spark 4.3 in
-//! `tests/test_sources_read_options.py`):
-//! - a quote followed by white space and then text makes the field a quote,
-//!   the text so far, the quote, the white space and the raw text up to the
-//!   delimiter;
-//! - a quote followed by the escape character makes the rest of the field
-//!   raw text up to the delimiter, and that delimiter is then read as text;
-//! - with `multiLine`, only the first line break that splits a field ends a
-//!   record; the fields after it, and after later ones, carry over into the
-//!   next record.
+//! The rules give uniVocity's observable results, quirks included (checked
+//! against Spark 4.3 in `tests/test_sources_read_options.py`): a quote
+//! followed by white space and then text makes the field a quote, the text
+//! so far, the quote, the white space and the raw text up to the delimiter;
+//! a quote followed by the escape character makes the rest of the field raw
+//! text up to the delimiter, and that delimiter is then read as text; the
+//! `charToEscapeQuoteEscaping` character inside quotes is dropped unless an
+//! escape follows it; with `multiLine`, only the first line break that
+//! `BACK_TO_DELIMITER` splits off ends a record, and the fields after it
+//! carry over into the next record.
 
-use crate::csv_syntax::{at_line_break, field_ends, is_white, line_break, CsvSyntax, RecordFields};
+use crate::csv_syntax::{at_line_break, field_ends, is_white, line_break, CsvSyntax, RecordFields, UnescapedQuotes};
 
 /// uniVocity's "no character" (an unset escape, or no previous character).
 const NONE: char = '\0';
 
 /// Reads the quoted field whose text starts at `from` (after its opening
-/// quote); fields split off go to `fields`. Returns the field's value, where
-/// it ends and whether it held an unescaped quote.
+/// quote); fields split off go to `fields`. Returns the field's value
+/// (`None` when skipped), where it ends and whether it held an unescaped
+/// quote.
 pub(crate) fn quoted_field(
     text: &str,
     from: usize,
     quote: char,
     syntax: &CsvSyntax,
     fields: &mut RecordFields,
-) -> (String, usize, bool) {
+) -> (Option<String>, usize, bool) {
     if let Some((value, end)) = plain_quoted(text, from, quote, syntax) {
-        return (value, end, false);
+        return (Some(value), end, false);
     }
     let mut reader = Reader {
         text,
@@ -43,7 +51,7 @@ pub(crate) fn quoted_field(
         quote,
         escape: syntax.escape.unwrap_or(NONE),
         escape_escape: syntax.escape_escape.unwrap_or(NONE),
-        value: String::new(),
+        value: Some(String::new()),
         unescaped: false,
     };
     reader.quoted(fields);
@@ -82,8 +90,7 @@ enum Step {
     Consumed,
     /// It stays as the previous character for the next one.
     Kept,
-    /// A quote followed by the escape character: the quote was taken as
-    /// text and the rest of the field is raw.
+    /// A quote followed by the escape character: an unescaped quote.
     QuoteThenEscape,
 }
 
@@ -94,8 +101,16 @@ struct Reader<'t> {
     quote: char,
     escape: char,
     escape_escape: char,
-    value: String,
+    /// The field's text so far; `None` once skipped (`SKIP_VALUE`).
+    value: Option<String>,
     unescaped: bool,
+}
+
+/// How reading goes on after a closing quote followed by text.
+enum AfterQuote {
+    Done,
+    /// Inside quotes again, with this previous character.
+    Quoted(char),
 }
 
 impl Reader<'_> {
@@ -128,19 +143,40 @@ impl Reader<'_> {
         loop {
             let Some(ch) = self.current() else { return };
             if prev == self.quote && (is_white(ch) || self.at_field_end()) {
-                return self.after_closing_quote();
+                match self.after_closing_quote() {
+                    AfterQuote::Done => return,
+                    AfterQuote::Quoted(last) => {
+                        prev = last;
+                        continue;
+                    }
+                }
             }
             if ch != self.quote && ch != self.escape {
                 if prev == self.quote {
                     self.unescaped = true;
-                    self.split_at_delimiters(fields);
-                    self.value.push(ch);
+                    match self.mode() {
+                        UnescapedQuotes::BackToDelimiter => {
+                            self.split_at_delimiters(fields);
+                            self.push(ch);
+                            prev = NONE;
+                        }
+                        UnescapedQuotes::StopAtClosingQuote => {
+                            self.push(self.quote);
+                            self.push(ch);
+                            prev = ch;
+                        }
+                        UnescapedQuotes::SkipValue => return self.skip_value(),
+                        _ => {
+                            self.push(self.quote);
+                            self.push(ch);
+                            return self.raw_to_field_end();
+                        }
+                    }
                     self.advance();
-                    prev = NONE;
                     continue;
                 }
                 if prev == self.escape && self.escape != NONE {
-                    self.value.push(self.escape);
+                    self.push(self.escape);
                 }
                 let Some(stop) = self.take_run() else { return };
                 prev = stop;
@@ -162,6 +198,45 @@ impl Reader<'_> {
         }
     }
 
+    /// How unescaped quotes read: `RAISE_ERROR` flags the record and reads
+    /// as the default.
+    fn mode(&self) -> UnescapedQuotes {
+        match self.syntax.unescaped_quotes {
+            UnescapedQuotes::RaiseError => UnescapedQuotes::StopAtDelimiter,
+            mode => mode,
+        }
+    }
+
+    fn push(&mut self, c: char) {
+        if let Some(value) = &mut self.value {
+            value.push(c);
+        }
+    }
+
+    /// `SKIP_VALUE`: the field is NULL; its text up to the delimiter is skipped.
+    fn skip_value(&mut self) {
+        self.value = None;
+        while self.current().is_some() && !self.at_field_end() {
+            self.advance();
+        }
+    }
+
+    /// The field so far after a quote, then the raw text up to the
+    /// delimiter or line break.
+    fn raw_to_field_end(&mut self) {
+        if let Some(value) = &mut self.value {
+            value.insert(0, self.quote);
+        }
+        self.advance();
+        while let Some(c) = self.current().filter(|_| !self.at_field_end()) {
+            self.push(c);
+            self.advance();
+        }
+        if let Some(value) = self.value.as_mut().filter(|_| self.syntax.trim_trailing) {
+            value.truncate(value.trim_end_matches(is_white).len());
+        }
+    }
+
     /// Appends text up to the next quote, escape or escape-escape character
     /// and returns that character (not appended); `None` at the end.
     fn take_run(&mut self) -> Option<char> {
@@ -170,7 +245,7 @@ impl Reader<'_> {
             if c == self.quote || c == self.escape || c == self.escape_escape {
                 return Some(c);
             }
-            self.value.push(c);
+            self.push(c);
             self.advance();
         }
     }
@@ -178,21 +253,20 @@ impl Reader<'_> {
     /// A quote or escape character `ch` after `prev`.
     fn escape_step(&mut self, ch: char, prev: char) -> Step {
         if ch == self.escape && prev == self.escape_escape && self.escape_escape != NONE {
-            self.value.push(self.escape);
+            self.push(self.escape);
             Step::Consumed
         } else if prev == self.escape {
             if ch == self.quote {
-                self.value.push(self.quote);
+                self.push(self.quote);
                 Step::Consumed
             } else {
-                self.value.push(prev);
+                self.push(prev);
                 Step::Kept
             }
         } else if ch == self.quote && prev == self.quote {
-            self.value.push(self.quote);
+            self.push(self.quote);
             Step::Kept
         } else if prev == self.quote {
-            self.value.push(self.quote);
             Step::QuoteThenEscape
         } else {
             Step::Kept
@@ -200,11 +274,18 @@ impl Reader<'_> {
     }
 
     /// The text after a quote followed by the escape character `first`
-    /// (still at the read position): appended, escapes applied, up to the
-    /// delimiter or line break. Each further quote-then-escape inside it
-    /// reads on past one more delimiter. Returns the character it stops at
-    /// (not consumed); `None` at the end of the input.
+    /// (still at the read position): the quote, then the text with escapes
+    /// applied up to the delimiter or line break. Each further
+    /// quote-then-escape inside it reads on past one more delimiter. Returns
+    /// the character it stops at (not consumed); `None` at the end of the
+    /// input or when the value is skipped (`SKIP_VALUE`).
     fn raw_to_delimiter(&mut self, first: char) -> Option<char> {
+        self.unescaped = true;
+        if self.mode() == UnescapedQuotes::SkipValue {
+            self.skip_value();
+            return None;
+        }
+        self.push(self.quote);
         let mut prev = first;
         let mut open = 1;
         loop {
@@ -220,9 +301,9 @@ impl Reader<'_> {
             }
             if ch != self.quote && ch != self.escape {
                 if prev == self.quote {
-                    self.value.push(self.quote);
+                    self.push(self.quote);
                 } else {
-                    self.value.push(ch);
+                    self.push(ch);
                     self.advance();
                 }
                 prev = ch;
@@ -232,6 +313,7 @@ impl Reader<'_> {
                 Step::Consumed => NONE,
                 Step::Kept => ch,
                 Step::QuoteThenEscape => {
+                    self.push(self.quote);
                     open += 1;
                     prev = ch;
                     continue;
@@ -242,50 +324,58 @@ impl Reader<'_> {
     }
 
     /// After a closing quote: white space before the delimiter or line
-    /// break is dropped; text after the white space makes the field the
-    /// quoted text so far, the quote, the white space and the raw text up
-    /// to the delimiter.
-    fn after_closing_quote(&mut self) {
+    /// break is dropped. Text after the white space is an unescaped quote:
+    /// the field is the quoted text so far, the quote, the white space and
+    /// the raw text up to the delimiter (`STOP_AT_CLOSING_QUOTE`: reading
+    /// goes on inside quotes; `SKIP_VALUE`: the field is NULL).
+    fn after_closing_quote(&mut self) -> AfterQuote {
         let white_start = self.pos;
         while let Some(c) = self.current() {
             if at_line_break(&self.text[self.pos..], self.syntax) {
-                return;
+                return AfterQuote::Done;
             }
             if !is_white(c) || self.at_delimiter() {
                 break;
             }
             self.advance();
         }
-        if self.current().is_none() || self.at_delimiter() {
-            return;
+        let Some(next) = self.current().filter(|_| !self.at_delimiter()) else { return AfterQuote::Done };
+        self.unescaped = true;
+        let white = self.text[white_start..self.pos].to_string();
+        self.push(self.quote);
+        white.chars().for_each(|c| self.push(c));
+        match self.mode() {
+            UnescapedQuotes::SkipValue => self.skip_value(),
+            UnescapedQuotes::StopAtClosingQuote => {
+                if next != self.quote && next != self.escape {
+                    self.push(next);
+                }
+                self.advance();
+                return AfterQuote::Quoted(next);
+            }
+            _ => {
+                self.push(next);
+                self.raw_to_field_end();
+            }
         }
-        let white = &self.text[white_start..self.pos];
-        self.value.insert(0, self.quote);
-        self.value.push(self.quote);
-        self.value.push_str(white);
-        while let Some(c) = self.current().filter(|_| !self.at_field_end()) {
-            self.value.push(c);
-            self.advance();
-        }
-        if self.syntax.trim_trailing {
-            self.value.truncate(self.value.trim_end_matches(is_white).len());
-        }
+        AfterQuote::Done
     }
 
     /// Splits the text read so far at delimiters and line breaks: every
     /// piece but the last becomes a field; a line break ends the record.
     fn split_at_delimiters(&mut self, fields: &mut RecordFields) {
+        let Some(value) = &mut self.value else { return };
         loop {
-            let delimiter = self.value.find(self.syntax.delimiter.as_str()).map(|at| (at, self.syntax.delimiter.len(), false));
-            let line = line_break(&self.value, self.syntax).map(|(at, len)| (at, len, true));
+            let delimiter = value.find(self.syntax.delimiter.as_str()).map(|at| (at, self.syntax.delimiter.len(), false));
+            let line = line_break(value, self.syntax).map(|(at, len)| (at, len, true));
             let Some((at, len, ends_record)) = delimiter.into_iter().chain(line).min_by_key(|(at, ..)| *at) else {
                 return;
             };
-            fields.current.push(Some(self.value[..at].to_string()));
+            fields.current.push(Some(value[..at].to_string()));
             if ends_record {
                 fields.line_break();
             }
-            self.value.drain(..at + len);
+            value.drain(..at + len);
         }
     }
 }
