@@ -6,6 +6,8 @@ import os
 import pytest
 from pyspark.sql import functions as F
 
+from conftest import conf
+
 
 def data_lines(root, suffix):
     lines = []
@@ -92,3 +94,31 @@ def test_csv_inference_by_date_and_timestamp_patterns(spark, tmp_path, golden, c
 
 def test_schema_of_csv_with_date_pattern(spark, golden):
     golden.check_df(spark.sql("SELECT schema_of_csv('02/01/2020,1', map('dateFormat', 'dd/MM/yyyy')) AS s"))
+
+
+DEFAULT_PARSED = [
+    "2020-1-2",
+    "2020-01-02T10:00",
+    "2020-01-02 10:00:00.123+01:00",
+    "2020/01/02 10:00",
+    "2020-01-02 10:00:00 UTC",
+    "2020-01",
+    "2020",
+    "2020-01-02T10:00:00Z",
+    " 2020-01-02",
+    "2020-01-02 1:2:3",
+    "2020-1-2 10:00",
+]
+
+
+def test_default_date_and_timestamp_parsing(spark, tmp_path, golden):
+    """Without dateFormat/timestampFormat the readers fall back to Spark's
+    lenient parsing: one-digit fields, a year alone, times without seconds."""
+    csv = tmp_path / "values.csv"
+    csv.write_text("".join(f'"{value}"\n' for value in DEFAULT_PARSED))
+    json = tmp_path / "values.json"
+    json.write_text("".join('{"v": "%s"}\n' % value for value in DEFAULT_PARSED))
+    with conf(spark, "spark.sql.session.timeZone", "UTC"):
+        for data_type in ("timestamp", "date"):
+            golden.check_df(spark.read.schema(f"v {data_type}").csv(str(csv)), name=f"csv_{data_type}")
+            golden.check_df(spark.read.schema(f"v {data_type}").json(str(json)), name=f"json_{data_type}")

@@ -13,6 +13,7 @@ use crate::bad_records::{self, BadRecords};
 use crate::cells::{Cell, to_array};
 use crate::datetime_values::DatetimeFormats;
 use crate::json_syntax::{self, JsonSyntax, Kind, Value};
+use crate::lenient_timestamps;
 use crate::options::Options;
 use crate::record_scan::RecordFormat;
 use crate::text_encoding::Charset;
@@ -318,7 +319,7 @@ impl JsonRecords {
     }
 
     fn timestamp(&self, text: &str, data_type: &DataType) -> Option<Cell> {
-        let array: ArrayRef = Arc::new(StringArray::from(vec![text]));
+        let array: ArrayRef = Arc::new(StringArray::from(vec![lenient_timestamps::canonical(text)]));
         let target = match data_type {
             DataType::Timestamp(unit, Some(_)) => DataType::Timestamp(*unit, Some(self.time_zone.as_str().into())),
             other => other.clone(),

@@ -30,6 +30,7 @@ mod file_splits;
 mod formats;
 mod hadoop_blocks;
 mod json;
+mod lenient_timestamps;
 mod line_sample;
 pub mod json_functions;
 pub mod xml_functions;
