@@ -75,3 +75,65 @@ def test_csv_unescaped_quote_handling(spark, tmp_path, golden, mode):
         check_read_error(golden, tmp_path, read.collect, "error")
     else:
         golden.check_df(read)
+
+
+BACK_TO_DELIMITER_LINES = [
+    '"a,b"c,d',
+    '"a"b,c"d,e',
+    '"a,,b"c,d',
+    'x,"a "b" c,d"e,f',
+    '"a"b" c,d',
+    '"a"b"\\"c,d',
+    '"a"\\b,c',
+    '"a\\\\"b,c',
+    '"a"b""c,d',
+    '"a" b,c',
+    '"a"  ,b',
+    '"a"b "c d",e',
+    'p,q,"r"',
+    '"ok","fine",x',
+]
+
+
+@pytest.mark.parametrize("multi_line", ["false", "true"])
+def test_csv_back_to_delimiter(spark, tmp_path, golden, multi_line):
+    """uniVocity's BACK_TO_DELIMITER: the text before an unescaped quote is
+    split again at delimiters; with multiLine the quoted reading runs on
+    across lines and records break where uniVocity breaks them."""
+    path = tmp_path / "quotes.csv"
+    path.write_text("\n".join(BACK_TO_DELIMITER_LINES) + "\n")
+    read = (
+        spark.read.schema("a STRING, b STRING, c STRING, d STRING")
+        .option("unescapedQuoteHandling", "BACK_TO_DELIMITER")
+        .option("multiLine", multi_line)
+    )
+    golden.check_df(read.csv(str(path)))
+    spanning = tmp_path / "spanning.csv"
+    spanning.write_text('1,"a\nb"c,d\n2,x\n3,"y"\n4,"z\nw"\n5,"q"r\n')
+    golden.check_df(read.csv(str(spanning)), name="spanning")
+    golden.check_df(read.option("sep", ";").csv(str(path)), name="semicolon")
+
+
+ESCAPE_LINES = ['"a\\\\",b', '"a#\\",b', '"x\\"y",z', '"p#q",r', '"a\\\\\\"b",c', '"a""b",c', '"a\\"",b']
+ESCAPE_OPTIONS = {
+    "defaults": {},
+    "hash": {"charToEscapeQuoteEscaping": "#"},
+    "doubled_quotes": {"escape": '"'},
+    "doubled_quotes_backslash": {"escape": '"', "charToEscapeQuoteEscaping": "\\"},
+}
+
+
+@pytest.mark.parametrize("case", sorted(ESCAPE_OPTIONS))
+def test_csv_char_to_escape_quote_escaping(spark, tmp_path, golden, case):
+    """escape and charToEscapeQuoteEscaping inside quoted fields, read and
+    written as Spark's uniVocity settings do."""
+    options = ESCAPE_OPTIONS[case]
+    path = tmp_path / "escapes.csv"
+    path.write_text("\n".join(ESCAPE_LINES) + "\n")
+    golden.check_df(spark.read.schema("a STRING, b STRING, c STRING").options(**options).csv(str(path)))
+    df = spark.createDataFrame([('a"b', "c\\d"), ('e\\"f', "g"), ("h,i", "j\\")], "x string, y string")
+    for quote_all in ("false", "true"):
+        out = tmp_path / f"out_{quote_all}"
+        df.coalesce(1).write.options(quoteAll=quote_all, **options).csv(str(out))
+        written = sorted(p for p in out.iterdir() if p.name.startswith("part-"))
+        golden.check(f"written_quote_all_{quote_all}", [line for p in written for line in p.read_text().splitlines()])

@@ -6,6 +6,7 @@ pytest's tmp_path; goldens hold no paths.
 import os
 import re
 
+import pytest
 from pyspark.sql import functions as F
 
 from conftest import conf
@@ -78,3 +79,31 @@ def test_hadoop_block_codecs(spark, tmp_path, golden):
     for codec in ("snappy", "lz4"):
         read = spark.read.schema("id INT, name STRING").csv(os.path.join(SPARK_WRITTEN, f"csv_{codec}"))
         golden.check_df(read.orderBy("id"), f"spark_written_{codec}")
+
+
+WRITER_CASES = {
+    "defaults": {},
+    "white_space_kept": {"ignoreLeadingWhiteSpace": "false", "ignoreTrailingWhiteSpace": "false"},
+    "line_separator": {"lineSep": "|"},
+    "header_and_separator": {"header": "true", "sep": ";"},
+    "single_quote": {"quote": "'"},
+    "empty_and_null_values": {"emptyValue": "E", "nullValue": "N"},
+}
+
+
+@pytest.mark.parametrize("case", sorted(WRITER_CASES))
+def test_csv_writer_white_space_quotes_and_empty_values(spark, tmp_path, golden, case):
+    """Spark's CSV writer trims white space by default and writes an empty
+    string as "" whatever the quote character."""
+    df = spark.createDataFrame(
+        [(" a ", "#x", "p\nq", '"start', "", None, "tab\t", "   ")], "a string, b string, c string, d string, e string, f string, g string, h string"
+    )
+    df.coalesce(1).write.options(**WRITER_CASES[case]).csv(str(tmp_path / "out"))
+    golden.check("written", data_text(str(tmp_path / "out"), ".csv"))
+
+
+@pytest.mark.parametrize("ignore", ["true", "false"])
+def test_json_writer_ignore_null_fields(spark, tmp_path, golden, ignore):
+    df = spark.sql("SELECT 1 AS id, CAST(NULL AS STRING) AS s, named_struct('x', CAST(NULL AS INT), 'y', 2) AS st")
+    df.coalesce(1).write.option("ignoreNullFields", ignore).json(str(tmp_path / "out"))
+    golden.check("written", data_text(str(tmp_path / "out"), ".json"))

@@ -46,6 +46,9 @@ pub enum ErrorKind {
     /// A plain `java.lang.RuntimeException` without an error class, as a
     /// few of Spark's functions (the XPath family) raise.
     JavaRuntime,
+    /// `SparkUpgradeException`: behaviour that changed since an older Spark
+    /// (e.g. datetime patterns Spark 2 read and Spark 3+ refuses).
+    Upgrade,
     /// Anything else: `SparkException` with `INTERNAL_ERROR`.
     Internal,
 }
@@ -100,6 +103,7 @@ impl ErrorKind {
             ErrorKind::Interrupted => &["org.apache.spark.SparkInterruptedException"],
             ErrorKind::Python => &["org.apache.spark.api.python.PythonException", "java.lang.RuntimeException"],
             ErrorKind::JavaRuntime => &["java.lang.RuntimeException"],
+            ErrorKind::Upgrade => &["org.apache.spark.SparkUpgradeException", "java.lang.RuntimeException"],
             ErrorKind::Internal => &["org.apache.spark.SparkException"],
         }
     }

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, Timelike};
 use chrono_tz::Tz;
+use ember_errors::{ErrorKind, SparkError};
 
 use crate::date_names::{self, DateNames};
 
@@ -24,7 +25,7 @@ pub struct DatetimePattern {
 }
 
 /// The letters Ember formats and parses; Spark rejects some others.
-const LETTERS: &str = "GyuMLdDEaHhkKmsSVzXxZQ";
+const LETTERS: &str = "GyuMLdDEFaHhkKmsSVzXxZQ";
 
 impl DatetimePattern {
     /// Parses `pattern`; `Err` names the letter Spark would reject.
@@ -63,6 +64,23 @@ impl DatetimePattern {
             items.push(Item::Literal(literal));
         }
         Ok(Self { items, names: &date_names::ENGLISH })
+    }
+
+    /// Whether Spark 3+ refuses this pattern where Spark 2 took it, so that
+    /// it fails with [`recognition_error`] (under the default
+    /// `spark.sql.legacy.timeParserPolicy`): `u` (a day number for Spark 2),
+    /// five or more `G`, `M`, `L` or `E`, eleven or more `y`, and for
+    /// parsing also day names (`E`) and `F`.
+    pub fn refused_since_spark3(&self, parsing: bool) -> bool {
+        self.items.iter().any(|item| match *item {
+            Item::Field(letter, n) => {
+                letter == 'u'
+                    || (n >= 5 && matches!(letter, 'G' | 'M' | 'L' | 'E'))
+                    || (n >= 11 && letter == 'y')
+                    || (parsing && matches!(letter, 'E' | 'F'))
+            }
+            Item::Literal(_) => false,
+        })
     }
 
     /// The pattern with the month and day names of the `locale` option
@@ -167,6 +185,22 @@ impl DatetimePattern {
     }
 }
 
+/// Spark's `[INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION]`
+/// for a pattern [`DatetimePattern::refused_since_spark3`] refuses.
+pub fn recognition_error(pattern: &str) -> SparkError {
+    let docroot = "https://spark.apache.org/docs/latest";
+    let config = "\"spark.sql.legacy.timeParserPolicy\"";
+    SparkError::new(
+        ErrorKind::Upgrade,
+        "INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION",
+        "42K0B",
+        format!(
+            "You may get a different result due to the upgrading to Spark >= 3.0:\nFail to recognize '{pattern}' pattern in the DateTimeFormatter.\n1) You can set {config} to \"LEGACY\" to restore the behavior before Spark 3.0.\n2) You can form a valid datetime pattern with the guide from '{docroot}/sql-ref-datetime-pattern.html'."
+        ),
+        &[("config", config.to_string()), ("docroot", docroot.to_string()), ("pattern", format!("'{pattern}'"))],
+    )
+}
+
 /// Reads between `min` and `max` ASCII digits.
 fn digits(text: &str, min: usize, max: usize) -> Option<(u64, usize)> {
     let len = text.bytes().take(max).take_while(u8::is_ascii_digit).count();
@@ -222,6 +256,7 @@ fn format_field(out: &mut String, letter: char, n: usize, value: &NaiveDateTime,
         'D' => padded(out, value.ordinal() as i64, n),
         'E' if n >= 4 => out.push_str(names.days_full[value.weekday().num_days_from_monday() as usize]),
         'E' => out.push_str(names.days_short[value.weekday().num_days_from_monday() as usize]),
+        'F' => padded(out, ((value.day() - 1) % 7 + 1) as i64, n),
         'a' => out.push_str(if value.hour() < 12 { "AM" } else { "PM" }),
         'H' => padded(out, value.hour() as i64, n),
         'k' => padded(out, if value.hour() == 0 { 24 } else { value.hour() as i64 }, n),
@@ -290,6 +325,18 @@ mod tests {
         assert_eq!(russian.parse_datetime("4 марта 2024"), Some(value));
         let unknown = DatetimePattern::parse("MMM").unwrap().with_locale("xx-YY");
         assert_eq!(unknown.format(&value, "UTC", 0), "Mar");
+    }
+
+    #[test]
+    fn spark3_refuses_day_names_for_parsing_only() {
+        let refused = |p: &str, parsing: bool| DatetimePattern::parse(p).unwrap().refused_since_spark3(parsing);
+        assert!(refused("E yyyy-MM-dd", true) && !refused("E yyyy-MM-dd", false));
+        assert!(refused("F", true) && !refused("F", false));
+        assert!(refused("uuuu", false) && refused("EEEEE", false) && refused("MMMMM", true));
+        assert!(!refused("EEEE, d MMMM yyyy 'E'", false) && !refused("yyyy-MM-dd HH:mm:ss", true));
+        assert_eq!(recognition_error("E").parameters.get("pattern").map(String::as_str), Some("'E'"));
+        let value = at(2026, 11, 27, 0, 0, 0, 0);
+        assert_eq!(DatetimePattern::parse("F").unwrap().format(&value, "UTC", 0), "6");
     }
 
     #[test]

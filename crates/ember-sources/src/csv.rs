@@ -14,7 +14,7 @@ use crate::bad_records::{self, BadRecords, ParseMode};
 use crate::errors;
 use crate::line_sample::{self, LineSampling};
 use crate::csv_syntax::{self, CsvSyntax, Record, UnescapedQuotes};
-use crate::csv_values::FloatSpellings;
+use crate::csv_values::{parse_column, FloatSpellings, ParsedColumn};
 use crate::datetime_values::DatetimeFormats;
 use crate::options::Options;
 use crate::paths::InputFile;
@@ -35,6 +35,8 @@ pub struct CsvReadOptions {
     pub floats: FloatSpellings,
     /// `inferSchema`.
     pub infer_schema: bool,
+    /// `preferDate`: inference tries dates before timestamps (default on).
+    pub prefer_date: bool,
     /// `mode` and `columnNameOfCorruptRecord`.
     pub bad_records: BadRecords,
     /// `encoding` / `charset`.
@@ -60,11 +62,7 @@ impl CsvReadOptions {
         let escape = options.byte("escape", b'\\')?;
         let quote = options.byte("quote", b'"')?;
         let optional = |b: u8| (b != 0).then_some(b as char);
-        let escape_escape = match options.get("charToEscapeQuoteEscaping") {
-            Some(_) => optional(options.byte("charToEscapeQuoteEscaping", 0)?),
-            None if escape != quote => optional(escape),
-            None => None,
-        };
+        let escape_escape = options.escape_escape(quote, escape)?.map(char::from);
         let syntax = CsvSyntax {
             delimiter,
             quote: optional(quote),
@@ -91,6 +89,7 @@ impl CsvReadOptions {
                 locale: options.get("locale").map_or_else(NumberLocale::default, NumberLocale::from_tag),
             },
             infer_schema: options.bool("inferSchema", false)?,
+            prefer_date: options.bool("preferDate", true)?,
             bad_records: BadRecords::from_options(options),
             charset: Charset::from_name(options.first_of(&["encoding", "charset"]).unwrap_or("UTF-8"))?,
             enforce_schema: options.bool("enforceSchema", true)?,
@@ -106,6 +105,16 @@ impl CsvReadOptions {
             Some(text) => text.as_str(),
         };
         (text != self.null_value).then_some(text)
+    }
+
+    /// Fields' texts (after [`Self::resolve`]) as `data_type`: dates and
+    /// timestamps by `dateFormat`/`timestampFormat` when set, else as Spark's
+    /// CSV reader parses each type.
+    pub fn parse_values(&self, texts: &[Option<&str>], data_type: &DataType) -> Result<ParsedColumn, SparkError> {
+        match self.datetimes.parse_column(texts, data_type)? {
+            Some(parsed) => Ok(parsed),
+            None => parse_column(texts, data_type, &self.floats),
+        }
     }
 
     /// The records of one file (its header left out when `header` is set).
@@ -150,6 +159,7 @@ pub fn infer_schema(files: &[InputFile], options: &CsvReadOptions, sampling: Opt
         })
         .unwrap_or_default();
     let types = if options.infer_schema {
+        options.datetimes.check_timestamp_pattern()?;
         let mut inferred = vec![Inferred::Null; names.len()];
         let texts = files.iter().map(|file| file_text(file, options)).collect::<Result<Vec<_>, _>>()?;
         // multiLine records span lines; Spark samples those records, not lines: no sampling here.
@@ -192,7 +202,7 @@ fn infer_text(text: &str, options: &CsvReadOptions, inferred: &mut [Inferred], k
         }
         for (slot, field) in inferred.iter_mut().zip(&record.fields) {
             let Some(value) = options.resolve(field.as_ref()) else { continue };
-            *slot = slot.widen(value, &options.floats.locale);
+            *slot = slot.widen(value, options);
         }
     }
     Ok(())
@@ -248,12 +258,37 @@ impl Inferred {
         }
     }
 
+    /// `in_locale` with the read's options: decimals in its `locale`;
+    /// dates by its `dateFormat` (unless `preferDate` is off), then
+    /// timestamps by its `timestampFormat`, each by Spark's default parsing
+    /// when unset, as Spark's `CSVInferSchema`.
+    pub(crate) fn for_read(value: &str, options: &CsvReadOptions) -> Inferred {
+        let default = Inferred::in_locale(value, &options.floats.locale);
+        if matches!(default, Inferred::Int | Inferred::Long | Inferred::Decimal(_) | Inferred::Double) {
+            return default;
+        }
+        let datetimes = &options.datetimes;
+        if options.prefer_date && datetimes.fits_date_pattern(value).unwrap_or(default == Inferred::Date) {
+            Inferred::Date
+        } else if datetimes.fits_timestamp_pattern(value).unwrap_or_else(|| parse_timestamp_ntz(value).is_some()) {
+            Inferred::Timestamp
+        } else if value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false") {
+            Inferred::Boolean
+        } else {
+            Inferred::String
+        }
+    }
+
     /// Spark's `inferField`: the type so far widened by the next value of
     /// the column; a decimal so far reads an integer as a decimal of its
-    /// digits.
-    pub(crate) fn widen(self, value: &str, locale: &NumberLocale) -> Inferred {
-        match (self, Inferred::in_locale(value, locale)) {
+    /// digits. Dates and timestamps together are timestamps only when
+    /// Spark's lenient timestamp parsing reads the dates, else strings.
+    pub(crate) fn widen(self, value: &str, options: &CsvReadOptions) -> Inferred {
+        match (self, Inferred::for_read(value, options)) {
             (Inferred::Decimal(p), Inferred::Int | Inferred::Long) => Inferred::Decimal(p.max(integral_decimal_precision(value).unwrap_or(p))),
+            (Inferred::Date, Inferred::Timestamp) | (Inferred::Timestamp, Inferred::Date) if !options.datetimes.dates_read_as_timestamps() => {
+                Inferred::String
+            }
             (_, inferred) => self.merge(inferred),
         }
     }
@@ -325,14 +360,30 @@ fn is_iso_date(value: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn infer_with(values: &[&str], pairs: &[(&str, &str)]) -> DataType {
+        let owned: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let options = CsvReadOptions::parse(&Options::new(owned.iter().map(|(k, v)| (k, v)))).unwrap();
+        values.iter().fold(Inferred::Null, |acc, v| acc.widen(v, &options)).data_type()
+    }
+
     fn infer(values: &[&str]) -> DataType {
-        values.iter().fold(Inferred::Null, |acc, v| acc.widen(v, &NumberLocale::default())).data_type()
+        infer_with(values, &[])
+    }
+
+    #[test]
+    fn dates_and_timestamps_by_the_read_patterns() {
+        let patterns = [("dateFormat", "dd/MM/yyyy"), ("timestampFormat", "dd/MM/yyyy HH:mm")];
+        assert_eq!(infer_with(&["02/01/2020"], &patterns), DataType::Date32);
+        assert!(matches!(infer_with(&["02/01/2020 10:30"], &patterns), DataType::Timestamp(..)));
+        assert_eq!(infer_with(&["2020-01-02"], &patterns), DataType::Utf8);
+        assert_eq!(infer_with(&["02/01/2020", "02/01/2020 10:30"], &patterns), DataType::Utf8);
+        assert_eq!(infer_with(&["2020-01-02"], &[("preferDate", "false")]), infer(&["2020-01-02 00:00:00"]));
+        assert_eq!(infer_with(&["2020-01-02", "2020-01-02 10:00:00"], &[("timestampFormat", "yyyy-MM-dd HH:mm:ss")]), DataType::Utf8);
     }
 
     #[test]
     fn a_decimal_so_far_reads_integers_as_decimals() {
-        let german = NumberLocale::from_tag("de-DE");
-        let widen = |values: &[&str]| values.iter().fold(Inferred::Null, |acc, v| acc.widen(v, &german)).data_type();
+        let widen = |values: &[&str]| infer_with(values, &[("locale", "de-DE")]);
         assert_eq!(widen(&["1.234", "7"]), DataType::Decimal128(4, 0));
         assert_eq!(widen(&["7", "1.234"]), DataType::Decimal128(10, 0));
         assert_eq!(widen(&["1,5"]), DataType::Utf8);

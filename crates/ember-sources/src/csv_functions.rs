@@ -14,7 +14,6 @@ use ember_errors::{ErrorKind, SparkError};
 use crate::bad_records::ParseMode;
 use crate::csv::{CsvReadOptions, Inferred};
 use crate::csv_syntax;
-use crate::csv_values::parse_column;
 use crate::json_functions::OptionPairs;
 use crate::options::Options;
 
@@ -77,7 +76,7 @@ impl ScalarUDFImpl for FromCsv {
         let mut columns: Vec<ArrayRef> = Vec::with_capacity(self.fields.len());
         for (index, field) in self.fields.iter().enumerate() {
             let column: Vec<Option<&str>> = records.iter().map(|r| self.options.resolve(r.get(index).and_then(Option::as_ref))).collect();
-            let parsed = parse_column(&column, field.data_type(), &self.options.floats).map_err(SparkError::into_datafusion)?;
+            let parsed = self.options.parse_values(&column, field.data_type()).map_err(SparkError::into_datafusion)?;
             malformed.iter_mut().zip(&parsed.malformed).for_each(|(row, bad)| *row |= bad);
             columns.push(parsed.array);
         }
@@ -113,12 +112,13 @@ pub(crate) fn struct_fields(schema: DataType) -> Result<Fields, SparkError> {
 /// `schema_of_csv(csv, options)` of a constant record: `STRUCT<_c0: INT, ...>`.
 pub fn schema_of_csv(csv: &str, pairs: &OptionPairs) -> Result<String, SparkError> {
     let options = CsvReadOptions::parse(&Options::new(pairs.iter().map(|(k, v)| (k, v))))?;
+    options.datetimes.check_timestamp_pattern()?;
     let record = csv_syntax::records(csv, &options.syntax).into_iter().next().map(|r| r.fields).unwrap_or_default();
     let fields: Fields = record
         .iter()
         .enumerate()
         .map(|(i, text)| {
-            let inferred = options.resolve(text.as_ref()).map_or(Inferred::Null, |value| Inferred::in_locale(value, &options.floats.locale));
+            let inferred = options.resolve(text.as_ref()).map_or(Inferred::Null, |value| Inferred::for_read(value, &options));
             Field::new(format!("_c{i}"), inferred.data_type(), true)
         })
         .collect();

@@ -10,7 +10,6 @@ use ember_errors::SparkError;
 use crate::bad_records;
 use crate::csv::CsvReadOptions;
 use crate::csv_syntax::UnescapedQuotes;
-use crate::csv_values::parse_column;
 use crate::record_scan::RecordFormat;
 
 /// The CSV record format of one read.
@@ -66,10 +65,7 @@ impl RecordFormat for CsvRecords {
             let index = field_of(column);
             let texts: Vec<Option<&str>> =
                 records.iter().map(|r| self.options.resolve(r.fields.get(index).and_then(Option::as_ref))).collect();
-            let parsed = match self.options.datetimes.parse_column(&texts, field.data_type()) {
-                Some(parsed) => parsed,
-                None => parse_column(&texts, field.data_type(), &self.options.floats)?,
-            };
+            let parsed = self.options.parse_values(&texts, field.data_type())?;
             for ((bad, field_bad), text) in malformed.iter_mut().zip(parsed.malformed).zip(&texts) {
                 if field_bad && bad.is_none() {
                     *bad = Some(bad_records::unparsable_value(text.unwrap_or_default(), field));

@@ -3,6 +3,8 @@
 //! quoted line breaks with `multiLine`, custom line separators, and
 //! unescaped quotes inside quoted fields (`unescapedQuoteHandling`).
 
+use crate::csv_quoted;
+
 /// The syntax options of one CSV read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CsvSyntax {
@@ -36,9 +38,11 @@ pub enum UnescapedQuotes {
     /// The quote is text; the field goes on to a closing quote.
     StopAtClosingQuote,
     /// The field is its text so far, quoted, and the raw text up to the
-    /// delimiter or line end (Spark's default). `BACK_TO_DELIMITER` reads
-    /// this way too.
+    /// delimiter or line end (Spark's default).
     StopAtDelimiter,
+    /// The field's text so far is split again at delimiters and reading
+    /// goes on as inside quotes (see `csv_quoted`).
+    BackToDelimiter,
     /// The field is NULL; the text up to the delimiter is skipped.
     SkipValue,
     /// The record cannot be read: the read fails.
@@ -52,7 +56,8 @@ impl UnescapedQuotes {
         let Some(value) = value else { return Ok(UnescapedQuotes::StopAtDelimiter) };
         match value.to_uppercase().as_str() {
             "STOP_AT_CLOSING_QUOTE" => Ok(UnescapedQuotes::StopAtClosingQuote),
-            "STOP_AT_DELIMITER" | "BACK_TO_DELIMITER" => Ok(UnescapedQuotes::StopAtDelimiter),
+            "STOP_AT_DELIMITER" => Ok(UnescapedQuotes::StopAtDelimiter),
+            "BACK_TO_DELIMITER" => Ok(UnescapedQuotes::BackToDelimiter),
             "SKIP_VALUE" => Ok(UnescapedQuotes::SkipValue),
             "RAISE_ERROR" => Ok(UnescapedQuotes::RaiseError),
             other => Err(ember_errors::SparkError::illegal_argument(format!(
@@ -91,10 +96,32 @@ pub struct Record<'a> {
     pub unescaped_quote: bool,
 }
 
+/// The fields of the record being read.
+#[derive(Debug, Default)]
+pub(crate) struct RecordFields {
+    /// The record's fields so far.
+    pub current: Vec<Option<String>>,
+    /// A record ended by a line break inside a quoted field
+    /// (`BACK_TO_DELIMITER` with `multiLine`): it is the record read, and the
+    /// fields after it carry over into the next record, as in uniVocity.
+    pub ended: Option<Vec<Option<String>>>,
+}
+
+impl RecordFields {
+    /// A line break inside a quoted field: the first one ends the record,
+    /// later ones separate fields.
+    pub fn line_break(&mut self) {
+        if self.ended.is_none() {
+            self.ended = Some(std::mem::take(&mut self.current));
+        }
+    }
+}
+
 /// The records of `text`, blank lines and comment lines left out.
 pub fn records<'a>(text: &'a str, syntax: &CsvSyntax) -> Vec<Record<'a>> {
     let mut out = Vec::new();
     let mut at = 0;
+    let mut carried = Vec::new();
     while at < text.len() {
         let rest = &text[at..];
         let line_end = line_break(rest, syntax);
@@ -111,16 +138,28 @@ pub fn records<'a>(text: &'a str, syntax: &CsvSyntax) -> Vec<Record<'a>> {
             at += line_end.map_or(rest.len(), |(start, len)| start + len);
             continue;
         }
-        let (fields, consumed, unescaped_quote) = parse_record(rest, syntax);
-        out.push(Record { fields, raw: &rest[..consumed], unescaped_quote });
+        let mut fields = RecordFields { current: std::mem::take(&mut carried), ended: None };
+        let (consumed, unescaped_quote) = parse_record(rest, syntax, &mut fields);
+        let raw = &rest[..consumed];
+        match fields.ended {
+            Some(ended) => {
+                out.push(Record { fields: ended, raw, unescaped_quote });
+                carried = fields.current;
+            }
+            None => out.push(Record { fields: fields.current, raw, unescaped_quote }),
+        }
         at += consumed;
         at += line_break(&text[at..], syntax).filter(|(start, _)| *start == 0).map_or(0, |(_, len)| len);
+    }
+    if !carried.is_empty() {
+        let raw = out.last().map_or("", |r| r.raw);
+        out.push(Record { fields: carried, raw, unescaped_quote: true });
     }
     out
 }
 
 /// Where the next line break starts in `text` and how long it is.
-fn line_break(text: &str, syntax: &CsvSyntax) -> Option<(usize, usize)> {
+pub(crate) fn line_break(text: &str, syntax: &CsvSyntax) -> Option<(usize, usize)> {
     match &syntax.line_sep {
         Some(sep) if !sep.is_empty() => text.find(sep.as_str()).map(|i| (i, sep.len())),
         _ => text.find(['\n', '\r']).map(|i| {
@@ -130,63 +169,54 @@ fn line_break(text: &str, syntax: &CsvSyntax) -> Option<(usize, usize)> {
     }
 }
 
-fn at_line_break(text: &str, syntax: &CsvSyntax) -> bool {
+/// Whether `text` starts with a line break.
+pub(crate) fn at_line_break(text: &str, syntax: &CsvSyntax) -> bool {
     match &syntax.line_sep {
         Some(sep) if !sep.is_empty() => text.starts_with(sep.as_str()),
         _ => text.starts_with(['\n', '\r']),
     }
 }
 
-/// Parses the fields of the record at the start of `text`; returns them,
-/// the length of the record's text (up to its line break) and whether a
-/// field held an unescaped quote.
-fn parse_record(text: &str, syntax: &CsvSyntax) -> (Vec<Option<String>>, usize, bool) {
-    let mut fields = Vec::new();
+/// Parses the fields of the record at the start of `text` into `fields`;
+/// returns the length of the record's text (up to its line break) and
+/// whether a field held an unescaped quote.
+fn parse_record(text: &str, syntax: &CsvSyntax, fields: &mut RecordFields) -> (usize, bool) {
     let mut at = 0;
     let mut unescaped = false;
     loop {
-        let (field, next, unescaped_here) = parse_field(text, at, syntax);
-        fields.push(field);
+        let (field, next, unescaped_here) = parse_field(text, at, syntax, fields);
+        fields.current.push(field);
         unescaped |= unescaped_here;
         at = next;
         if text[at..].starts_with(syntax.delimiter.as_str()) {
             at += syntax.delimiter.len();
             continue;
         }
-        return (fields, at, unescaped);
+        return (at, unescaped);
     }
 }
 
-fn is_white(c: char) -> bool {
+/// White space as uniVocity trims it (control characters and space, line
+/// breaks aside).
+pub(crate) fn is_white(c: char) -> bool {
     c != '\n' && c != '\r' && c <= ' '
 }
 
 /// Ends a field: the delimiter, a line break or the end of the text.
-fn field_ends(text: &str, syntax: &CsvSyntax) -> bool {
+pub(crate) fn field_ends(text: &str, syntax: &CsvSyntax) -> bool {
     text.is_empty() || text.starts_with(syntax.delimiter.as_str()) || at_line_break(text, syntax)
 }
 
 /// One field starting at `start`; returns it, where it ends and whether it
-/// held an unescaped quote.
-fn parse_field(text: &str, start: usize, syntax: &CsvSyntax) -> (Option<String>, usize, bool) {
+/// held an unescaped quote. Under `BACK_TO_DELIMITER` a quoted field may
+/// first add other fields to `fields`.
+fn parse_field(text: &str, start: usize, syntax: &CsvSyntax, fields: &mut RecordFields) -> (Option<String>, usize, bool) {
     let mut at = start;
     if syntax.trim_leading {
         at += text[at..].len() - text[at..].trim_start_matches(is_white).len();
     }
-    if let Some(quote) = syntax.quote {
-        if text[at..].starts_with(quote) {
-            return match parse_quoted(text, at + quote.len_utf8(), quote, syntax) {
-                Quoted::Closed(value, end) => (value, end, false),
-                Quoted::Unescaped { content, quote_at } => {
-                    let end = unquoted_end(text, quote_at, syntax);
-                    let value = match syntax.unescaped_quotes {
-                        UnescapedQuotes::SkipValue => None,
-                        _ => Some(format!("{quote}{content}{}", &text[quote_at..end])),
-                    };
-                    (value, end, true)
-                }
-            };
-        }
+    if let Some(quote) = syntax.quote.filter(|&quote| text[at..].starts_with(quote)) {
+        return csv_quoted::quoted_field(text, at + quote.len_utf8(), quote, syntax, fields);
     }
     let end = unquoted_end(text, at, syntax);
     let mut value = &text[at..end];
@@ -196,63 +226,12 @@ fn parse_field(text: &str, start: usize, syntax: &CsvSyntax) -> (Option<String>,
     ((!value.is_empty()).then(|| value.to_string()), end, false)
 }
 
-/// A quoted field: closed (its value and end), or cut short by an unescaped
-/// quote (the content before it and where the quote is).
-enum Quoted {
-    Closed(Option<String>, usize),
-    Unescaped { content: String, quote_at: usize },
-}
-
 fn unquoted_end(text: &str, from: usize, syntax: &CsvSyntax) -> usize {
     let mut at = from;
     while !field_ends(&text[at..], syntax) {
         at += text[at..].chars().next().map_or(1, char::len_utf8);
     }
     at
-}
-
-/// A quoted field whose content starts at `from`. A quote closes it when
-/// only white space stands between it and the delimiter or line end.
-fn parse_quoted(text: &str, from: usize, quote: char, syntax: &CsvSyntax) -> Quoted {
-    let mut value = String::new();
-    let mut chars = text[from..].char_indices().peekable();
-    while let Some((offset, c)) = chars.next() {
-        let next = chars.peek().map(|(_, n)| *n);
-        if !syntax.multi_line && at_line_break(&text[from + offset..], syntax) {
-            return Quoted::Closed(Some(value), from + offset);
-        }
-        if Some(c) == syntax.escape_escape && syntax.escape_escape != syntax.escape && next.is_some() && next == syntax.escape {
-            value.push(next.unwrap_or(c));
-            chars.next();
-            continue;
-        }
-        if syntax.escape == Some(c) && next == Some(quote) {
-            value.push(quote);
-            chars.next();
-            continue;
-        }
-        if c == quote {
-            let after = from + offset + c.len_utf8();
-            let closing = skip_white(&text[after..], syntax);
-            if field_ends(closing, syntax) {
-                return Quoted::Closed(Some(value), text.len() - closing.len());
-            }
-            if syntax.unescaped_quotes != UnescapedQuotes::StopAtClosingQuote {
-                return Quoted::Unescaped { content: value, quote_at: from + offset };
-            }
-        }
-        value.push(c);
-    }
-    // An unterminated quote takes the rest of the text.
-    Quoted::Closed(Some(value), text.len())
-}
-
-/// `text` after the white space that starts it (never the delimiter).
-fn skip_white<'a>(mut text: &'a str, syntax: &CsvSyntax) -> &'a str {
-    while let Some(c) = text.chars().next().filter(|&c| is_white(c) && !text.starts_with(syntax.delimiter.as_str())) {
-        text = &text[c.len_utf8()..];
-    }
-    text
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use arrow::datatypes::DataType;
 use ember_errors::SparkError;
 use ember_functions::cast::{CastMode, cast_array};
 
+use crate::lenient_timestamps;
 use crate::number_locale::NumberLocale;
 
 /// The special floating-point spellings of a CSV read.
@@ -79,7 +80,7 @@ pub fn parse_column(texts: &[Option<&str>], data_type: &DataType, floats: &Float
             cast_array(&(Arc::new(strict) as ArrayRef), data_type, CastMode::Try)?
         }
         DataType::Timestamp(..) => {
-            let completed: StringArray = texts.iter().map(|t| t.map(with_seconds)).collect();
+            let completed: StringArray = texts.iter().map(|t| t.map(lenient_timestamps::canonical)).collect();
             cast_array(&(Arc::new(completed) as ArrayRef), data_type, CastMode::Try)?
         }
         // Dates without a pattern fall back to the cast's parsing, as Spark.
@@ -96,17 +97,6 @@ fn integral_range(data_type: &DataType) -> (i64, i64) {
         DataType::Int32 => (i32::MIN.into(), i32::MAX.into()),
         _ => (i64::MIN, i64::MAX),
     }
-}
-
-/// Spark's timestamp parsing takes `yyyy-MM-dd HH:mm` without seconds;
-/// the cast's parser needs them.
-fn with_seconds(text: &str) -> String {
-    let bytes = text.trim().as_bytes();
-    let minutes_only = bytes.len() == 16
-        && matches!(bytes[10], b' ' | b'T')
-        && bytes[13] == b':'
-        && bytes.iter().enumerate().all(|(i, b)| matches!(i, 4 | 7 | 10 | 13) || b.is_ascii_digit());
-    if minutes_only { format!("{}:00", text.trim()) } else { text.to_string() }
 }
 
 /// Java's `Integer.parseInt`/`Long.parseLong`: a sign and digits only.

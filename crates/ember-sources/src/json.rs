@@ -181,6 +181,7 @@ pub fn infer_schema(files: &[InputFile], options: &JsonReadOptions, sampling: Op
     if files.is_empty() {
         return Err(errors::unable_to_infer_schema("JSON"));
     }
+    options.datetimes.check_timestamp_pattern()?;
     let mut top = Inferred::Struct(BTreeMap::new());
     let mut saw_malformed = false;
     let mut texts = Vec::with_capacity(files.len());

@@ -121,6 +121,10 @@ impl ScalarUDFImpl for FromJson {
         let fail_fast = self.records.options.bad_records.mode == ParseMode::FailFast;
         let mut cells = Vec::with_capacity(texts.len());
         for text in texts.iter() {
+            let refuses = self.records.options.datetimes.refuses_parsing();
+            if let Some(value) = text.filter(|_| refuses).and_then(|t| json_syntax::parse(t, &self.records.options.syntax)) {
+                self.records.check_patterns(&value, &self.schema).map_err(SparkError::into_datafusion)?;
+            }
             cells.push(match text.map(|t| self.read(t)) {
                 None => Cell::Null,
                 Some(Ok(cell)) => cell,

@@ -13,6 +13,7 @@ use crate::bad_records::{self, BadRecords};
 use crate::cells::{Cell, to_array};
 use crate::datetime_values::DatetimeFormats;
 use crate::json_syntax::{self, JsonSyntax, Kind, Value};
+use crate::lenient_timestamps;
 use crate::options::Options;
 use crate::record_scan::RecordFormat;
 use crate::text_encoding::Charset;
@@ -72,7 +73,8 @@ impl JsonReadOptions {
     /// else as a string cast to `timestamp`.
     pub fn reads_as_timestamp(&self, text: &str) -> bool {
         let timestamp = DataType::Timestamp(arrow::datatypes::TimeUnit::Microsecond, Some("UTC".into()));
-        if let Some(parsed) = self.datetimes.parse_column(&[Some(text)], &timestamp) {
+        // A pattern Spark 3+ refuses fails inference before this (`check_timestamp_pattern`).
+        if let Some(parsed) = self.datetimes.parse_column(&[Some(text)], &timestamp).ok().flatten() {
             return !parsed.array.is_null(0);
         }
         let array: ArrayRef = Arc::new(StringArray::from(vec![text]));
@@ -171,7 +173,10 @@ impl RecordFormat for JsonRecords {
                     let mut bad = false;
                     slot.push(match value {
                         None => Cell::Null,
-                        Some(value) => self.convert(value, field.data_type(), &mut bad),
+                        Some(value) => {
+                            self.check_patterns(value, field.data_type())?;
+                            self.convert(value, field.data_type(), &mut bad)
+                        }
                     });
                     if bad && reason.is_none() {
                         reason = value.map(|value| bad_records::unparsable_value(value.raw, field));
@@ -217,7 +222,8 @@ impl JsonRecords {
         let kind = &value.kind;
         if let Kind::String(text) = kind {
             // `dateFormat`/`timestampFormat`: a string that does not fit is malformed.
-            if let Some(parsed) = self.options.datetimes.parse_column(&[Some(text.as_str())], data_type) {
+            // A pattern Spark 3+ refuses failed in `check_patterns` before this.
+            if let Some(parsed) = self.options.datetimes.parse_column(&[Some(text.as_str())], data_type).ok().flatten() {
                 return parsed.first_value().map(Cell::Int);
             }
         }
@@ -277,6 +283,29 @@ impl JsonRecords {
         })
     }
 
+    /// Spark's error when `value` holds a string this read parses with a
+    /// `dateFormat`/`timestampFormat` Spark 3+ cannot parse with (`E`, …).
+    pub(crate) fn check_patterns(&self, value: &Value, data_type: &DataType) -> Result<(), SparkError> {
+        if !self.options.datetimes.refuses_parsing() {
+            return Ok(());
+        }
+        match (&value.kind, data_type) {
+            (Kind::String(text), _) => self.options.datetimes.parse_column(&[Some(text.as_str())], data_type).map(|_| ()),
+            (Kind::Object(members), DataType::Struct(fields)) => fields.iter().try_for_each(|field| {
+                match members.iter().rev().find(|(name, _)| name == field.name()) {
+                    Some((_, v)) => self.check_patterns(v, field.data_type()),
+                    None => Ok(()),
+                }
+            }),
+            (Kind::Array(items), DataType::List(item)) => items.iter().try_for_each(|v| self.check_patterns(v, item.data_type())),
+            (Kind::Object(members), DataType::Map(entries, _)) => match entries.data_type() {
+                DataType::Struct(fields) => members.iter().try_for_each(|(_, v)| self.check_patterns(v, fields[1].data_type())),
+                _ => Ok(()),
+            },
+            _ => Ok(()),
+        }
+    }
+
     /// A nested value, NULL for a JSON null, `None` when it does not convert.
     fn try_convert_or_null(&self, value: &Value, data_type: &DataType, bad: &mut bool) -> Option<Cell> {
         if value.kind == Kind::Null { Some(Cell::Null) } else { self.try_convert(value, data_type, bad) }
@@ -290,7 +319,7 @@ impl JsonRecords {
     }
 
     fn timestamp(&self, text: &str, data_type: &DataType) -> Option<Cell> {
-        let array: ArrayRef = Arc::new(StringArray::from(vec![text]));
+        let array: ArrayRef = Arc::new(StringArray::from(vec![lenient_timestamps::canonical(text)]));
         let target = match data_type {
             DataType::Timestamp(unit, Some(_)) => DataType::Timestamp(*unit, Some(self.time_zone.as_str().into())),
             other => other.clone(),

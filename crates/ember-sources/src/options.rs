@@ -36,6 +36,18 @@ impl Options {
         }
     }
 
+    /// CSV `charToEscapeQuoteEscaping` as uniVocity defaults it: the escape
+    /// character itself, none when the escape is the quote (or the option is
+    /// the empty character).
+    pub fn escape_escape(&self, quote: u8, escape: u8) -> Result<Option<u8>, SparkError> {
+        let byte = match self.get("charToEscapeQuoteEscaping") {
+            Some(_) => self.byte("charToEscapeQuoteEscaping", 0)?,
+            None if escape != quote => escape,
+            None => 0,
+        };
+        Ok((byte != 0).then_some(byte))
+    }
+
     /// A one-character option given as a byte (`sep`, `quote`, ...), or `default`.
     /// An empty value means "none" (`\0`), as Spark treats `quote=""`.
     pub fn byte(&self, key: &str, default: u8) -> Result<u8, SparkError> {

@@ -116,8 +116,16 @@ pub struct FileSpec {
     pub quote: u8,
     /// CSV: the character escaping quotes inside quoted values.
     pub escape: u8,
+    /// CSV: `charToEscapeQuoteEscaping`, written before each `escape` inside
+    /// quoted values (default: `escape` itself, none when it is the quote).
+    pub escape_escape: Option<u8>,
     /// CSV: quote every value.
     pub quote_all: bool,
+    /// CSV: `ignoreLeadingWhiteSpace` and `ignoreTrailingWhiteSpace`, on by
+    /// default when writing: white space (characters up to space) trimmed.
+    pub trim: (bool, bool),
+    /// JSON: `ignoreNullFields` (default on): NULL fields left out.
+    pub ignore_null_fields: bool,
     /// CSV: the text written for NULL.
     pub null_value: String,
     /// CSV: the text written for an empty string (`emptyValue`; `""` when unset).
@@ -155,6 +163,7 @@ impl FileSpec {
             (Some(other), true) => return Err(codec_not_available(other, PARQUET_CODECS)),
             (Some(other), false) => return Err(codec_not_available(other, TEXT_CODECS)),
         };
+        let (quote, escape) = (options.byte("quote", b'"')?, options.byte("escape", b'\\')?);
         Ok(FileSpec {
             format,
             codec,
@@ -163,9 +172,12 @@ impl FileSpec {
                 Some(_) => options.byte("sep", b',')?,
                 None => options.byte("delimiter", b',')?,
             },
-            quote: options.byte("quote", b'"')?,
-            escape: options.byte("escape", b'\\')?,
+            quote,
+            escape,
+            escape_escape: options.escape_escape(quote, escape)?,
             quote_all: options.bool("quoteAll", false)?,
+            trim: (options.bool("ignoreLeadingWhiteSpace", true)?, options.bool("ignoreTrailingWhiteSpace", true)?),
+            ignore_null_fields: options.bool("ignoreNullFields", true)?,
             null_value: options.get("nullValue").unwrap_or("").to_string(),
             empty_value: options.get("emptyValue").map(str::to_string),
             datetimes: DatetimeFormats::parse(options)?,
@@ -297,7 +309,7 @@ impl FileWriter {
             FileWriter::Lines(out, spec) => {
                 let text = match spec.format {
                     OutputFormat::Csv => csv_lines(batch, spec)?,
-                    OutputFormat::Json => json_lines(batch, &spec.datetimes, &spec.line_sep)?,
+                    OutputFormat::Json => json_lines(batch, spec)?,
                     _ => text_lines(batch, &spec.line_sep),
                 };
                 out.write_all(&text).map_err(|e| errors::io("write", e))
@@ -330,33 +342,43 @@ fn csv_lines(batch: &RecordBatch, spec: &FileSpec) -> Result<Vec<u8>, SparkError
     Ok(out.into_bytes())
 }
 
-/// One CSV line as Spark's writer prints it: NULL as `nullValue`, an empty
-/// string as `""`, values quoted when they hold a separator, quote, escape or
-/// line break (or always with `quoteAll`), quotes escaped with `escape`.
+/// One CSV line as Spark's writer (uniVocity) prints it: values trimmed of
+/// white space (unless `ignoreLeading/TrailingWhiteSpace` are off), NULL as
+/// `nullValue`, an empty string as `emptyValue` (by default `""`, whatever
+/// the quote character), values quoted when they hold a
+/// separator, quote or line break (or always with `quoteAll`; an escape
+/// character alone does not quote a value); inside quotes, quotes escaped
+/// with `escape` and escape characters with `charToEscapeQuoteEscaping`.
 fn csv_line(values: &[Option<String>], spec: &FileSpec) -> String {
     let quote = spec.quote as char;
     let escape = spec.escape as char;
+    let escape_escape = spec.escape_escape.map(char::from);
     let delimiter = spec.delimiter as char;
     let fields: Vec<String> = values
         .iter()
+        .map(|value| value.as_deref().map(|v| trimmed(v, spec.trim)))
         .map(|value| match value {
             None if spec.quote_all && !spec.null_value.is_empty() => format!("{quote}{}{quote}", spec.null_value),
             None => spec.null_value.clone(),
-            Some(v) if v.is_empty() => match &spec.empty_value {
+            Some("") => match &spec.empty_value {
                 Some(empty) if spec.quote_all => format!("{quote}{empty}{quote}"),
                 Some(empty) => empty.clone(),
-                None => format!("{quote}{quote}"),
+                None => "\"\"".to_string(),
             },
             Some(v) => {
-                let special = v.contains([delimiter, quote, '\n', '\r']) || v.contains(escape);
+                let special = v.contains([delimiter, quote, '\n', '\r']) || spec.line_sep.chars().any(|c| v.contains(c));
                 if spec.quote_all || special {
                     let escaped: String = v
                         .chars()
-                        .flat_map(|c| if c == quote || c == escape { vec![escape, c] } else { vec![c] })
+                        .flat_map(|c| match (c == quote, c == escape, escape_escape) {
+                            (true, _, _) => vec![escape, c],
+                            (false, true, Some(escape_escape)) => vec![escape_escape, c],
+                            _ => vec![c],
+                        })
                         .collect();
                     format!("{quote}{escaped}{quote}")
                 } else {
-                    v.clone()
+                    v.to_string()
                 }
             }
         })
@@ -367,15 +389,23 @@ fn csv_line(values: &[Option<String>], spec: &FileSpec) -> String {
 /// JSON Lines as Spark's writer prints them: NULL fields left out, numbers
 /// in Java's notation (`1.0E20`), NaN and infinities as strings, dates and
 /// timestamps as text in the writer's default formats.
-fn json_lines(batch: &RecordBatch, datetimes: &DatetimeFormats, line_sep: &str) -> Result<Vec<u8>, SparkError> {
+/// `value` without the leading and trailing white space (characters up to
+/// space) the writer trims.
+fn trimmed(value: &str, (leading, trailing): (bool, bool)) -> &str {
+    let value = if leading { value.trim_start_matches(|c: char| c <= ' ') } else { value };
+    if trailing { value.trim_end_matches(|c: char| c <= ' ') } else { value }
+}
+
+fn json_lines(batch: &RecordBatch, spec: &FileSpec) -> Result<Vec<u8>, SparkError> {
     let schema = batch.schema();
+    let keep_nulls = !spec.ignore_null_fields;
     let columns = schema
         .fields()
         .iter()
         .zip(batch.columns())
-        .map(|(_, array)| match datetimes.format_column(array) {
+        .map(|(_, array)| match spec.datetimes.format_column(array) {
             Some(texts) => Ok(texts.into_iter().map(|t| t.map(|t| json_string(&t))).collect()),
-            None => json_values(array),
+            None => json_values(array, keep_nulls),
         })
         .collect::<Result<Vec<_>, _>>()?;
     let keys: Vec<String> = schema.fields().iter().map(|f| json_string(f.name())).collect();
@@ -384,12 +414,15 @@ fn json_lines(batch: &RecordBatch, datetimes: &DatetimeFormats, line_sep: &str) 
         let members: Vec<String> = keys
             .iter()
             .zip(&columns)
-            .filter_map(|(key, values)| values[row].as_ref().map(|v| format!("{key}:{v}")))
+            .filter_map(|(key, values)| match &values[row] {
+                Some(v) => Some(format!("{key}:{v}")),
+                None => keep_nulls.then(|| format!("{key}:null")),
+            })
             .collect();
         out.push('{');
         out.push_str(&members.join(","));
         out.push('}');
-        out.push_str(line_sep);
+        out.push_str(&spec.line_sep);
     }
     Ok(out.into_bytes())
 }
@@ -398,11 +431,12 @@ fn json_string(text: &str) -> String {
     serde_json::Value::String(text.to_string()).to_string()
 }
 
-/// Each value of a column as JSON text (`None` for NULL).
-fn json_values(array: &ArrayRef) -> Result<Vec<Option<String>>, SparkError> {
+/// Each value of a column as JSON text (`None` for NULL); `keep_nulls`
+/// writes NULL fields of structs as `null`.
+fn json_values(array: &ArrayRef, keep_nulls: bool) -> Result<Vec<Option<String>>, SparkError> {
     let data_type = array.data_type();
     if matches!(data_type, DataType::Struct(_) | DataType::List(_) | DataType::LargeList(_) | DataType::Map(..)) {
-        return nested_json_values(array);
+        return nested_json_values(array, keep_nulls);
     }
     let texts = column_strings(array)?;
     let numeric = data_type.is_integer() || matches!(data_type, DataType::Decimal128(..) | DataType::Boolean);
@@ -419,10 +453,12 @@ fn json_values(array: &ArrayRef) -> Result<Vec<Option<String>>, SparkError> {
 }
 
 /// Nested values through Arrow's JSON writer (a one-column object per row).
-fn nested_json_values(array: &ArrayRef) -> Result<Vec<Option<String>>, SparkError> {
+fn nested_json_values(array: &ArrayRef, keep_nulls: bool) -> Result<Vec<Option<String>>, SparkError> {
     let field = arrow::datatypes::Field::new("v", array.data_type().clone(), true);
     let single = RecordBatch::try_new(std::sync::Arc::new(arrow::datatypes::Schema::new(vec![field])), vec![array.clone()])?;
-    let mut writer = arrow::json::LineDelimitedWriter::new(Vec::new());
+    let mut writer = arrow::json::WriterBuilder::new()
+        .with_explicit_nulls(keep_nulls)
+        .build::<_, arrow::json::writer::LineDelimited>(Vec::new());
     writer.write(&single)?;
     writer.finish()?;
     let text = String::from_utf8(writer.into_inner()).map_err(|e| SparkError::internal(e.to_string()))?;
@@ -485,7 +521,11 @@ mod tests {
             ],
         )
         .unwrap();
-        let text = String::from_utf8(json_lines(&batch, &DatetimeFormats::default(), "\n").unwrap()).unwrap();
+        let text = String::from_utf8(json_lines(&batch, &spec(OutputFormat::Json)).unwrap()).unwrap();
         assert_eq!(text, "{\"i\":1,\"d\":1.0E20,\"s\":\"a\\\"b\"}\n{\"d\":\"NaN\"}\n");
+        let pair = ("ignoreNullFields".to_string(), "false".to_string());
+        let keeping = FileSpec::new(OutputFormat::Json, &Options::new([(&pair.0, &pair.1)])).unwrap();
+        let text = String::from_utf8(json_lines(&batch, &keeping).unwrap()).unwrap();
+        assert!(text.ends_with("{\"i\":null,\"d\":\"NaN\",\"s\":null}\n"));
     }
 }
