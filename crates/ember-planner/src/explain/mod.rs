@@ -209,7 +209,7 @@ fn number_operators<'a>(node: &'a SparkNode, numbered: &mut Vec<&'a SparkNode>) 
 
 /// The formatted mode's lines about one operator.
 fn operator_details(node: &SparkNode) -> Vec<String> {
-    let columns = |label: &str, items: &[String]| format!("{label} [{}]: {}", items.len(), list(items.iter().cloned()));
+    let columns = |label: &str, items: &[String]| fields(label, items);
     let arguments = node.line.strip_prefix(node.name.trim_end()).map(str::trim_start).unwrap_or(&node.line);
     let mut lines = Vec::new();
     match node.children.as_slice() {
@@ -240,6 +240,14 @@ fn operator_details(node: &SparkNode) -> Vec<String> {
         _ => {}
     }
     lines
+}
+
+/// A labelled list of the formatted mode: `Keys [1]: [k#1L]`, `Functions: []`.
+pub(crate) fn fields(label: &str, items: &[String]) -> String {
+    match items.len() {
+        0 => format!("{label}: []"),
+        n => format!("{label} [{n}]: {}", list(items.iter().cloned())),
+    }
 }
 
 /// A `Range` line with its splits as the logical plan prints them (`splits=Some(2)`).

@@ -30,7 +30,7 @@ use super::attributes::Attributes;
 use super::expressions::{aggregate_text, sort_text, text};
 use super::file_scan::FileScan;
 use super::window::window_text;
-use super::{SparkNode, list};
+use super::{SparkNode, fields, list};
 use crate::join_strategy::{JoinExpressions, JoinInput, SparkJoinExec};
 use crate::partitioning::OrderedConcatExec;
 
@@ -306,10 +306,17 @@ impl<'a> Converter<'a> {
             node.aggregate_input = Some(inputs.to_vec());
         }
         node.verbose_line = Some(format!("{}, output={})", node.line.trim_end_matches(')'), list(node.output.clone())));
+        // The aggregation's own results: a partial one's states, a final one's values.
+        let results = &node.output[keys.len().min(node.output.len())..];
+        let attributes: Vec<String> = match aggregate.mode() {
+            AggregateMode::Partial => results.to_vec(),
+            _ => functions.iter().zip(results).map(|(f, r)| format!("{f}#{}", r.rsplit('#').next().unwrap_or_default())).collect(),
+        };
         node.details = vec![
-            format!("Keys [{}]: {}", keys.len(), list(keys)),
-            format!("Functions [{}]: {}", functions.len(), list(functions)),
-            format!("Results [{}]: {}", node.output.len(), list(node.output.clone())),
+            fields("Keys", &keys),
+            fields("Functions", &functions),
+            fields("Aggregate Attributes", &attributes),
+            fields("Results", &node.output),
         ];
     }
 
