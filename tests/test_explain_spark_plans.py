@@ -43,6 +43,21 @@ def test_physical_plans_read_as_spark(spark, golden):
     golden.check("broadcast_join", physical(r.join(spark.range(3), "id")))
 
 
+def test_exchanges_joins_and_aggregates_read_as_spark(spark, golden):
+    r = spark.range(0, 10, 1, 2)
+    golden.check("repartition", physical(r.repartition(3)))
+    golden.check("repartition_by_column", physical(r.repartition(3, "id")))
+    golden.check("coalesce", physical(r.coalesce(1)))
+    golden.check("global_aggregate", physical(r.agg(F.max("id"))))
+    golden.check("offset", physical(r.offset(2)))
+    golden.check("sort_merge_join", physical(r.join(spark.range(3).hint("merge"), "id")))
+    golden.check("shuffled_hash_join", physical(r.join(spark.range(3).hint("shuffle_hash"), "id", "left")))
+    golden.check("cross_join", physical(r.crossJoin(spark.range(3))))
+    other = spark.range(3)
+    golden.check("nested_loop_join", physical(r.join(other, r.id < other.id, "left")))
+    golden.check("casts_and_literals", physical(r.select(F.col("id").cast("string").alias("s"), F.lit("x").alias("l"), (F.col("id") != 3).alias("ne"))))
+
+
 def test_sql_queries_read_as_spark(spark, golden):
     spark.range(5).createOrReplaceTempView("explain_t")
     golden.check("filter_project", physical(spark.sql("SELECT id, id * 2 AS d FROM explain_t WHERE id > 1")))

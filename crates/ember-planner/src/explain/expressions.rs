@@ -73,6 +73,9 @@ pub fn text(expr: &dyn PhysicalExpr, inputs: &[String]) -> String {
         return out + " END";
     }
     if let Some(function) = any.downcast_ref::<ScalarFunctionExpr>() {
+        if let ("cast" | "spark_cast" | "try_cast", [arg]) = (function.name(), function.args()) {
+            return format!("{}({} as {})", function.name().trim_start_matches("spark_"), text(arg.as_ref(), inputs), ember_types::simple_string(function.return_type()));
+        }
         return function_text(function.name(), &each(function.args()));
     }
     expr.to_string()

@@ -32,7 +32,7 @@ use super::file_scan::FileScan;
 use super::window::window_text;
 use super::{SparkNode, fields, list};
 use crate::join_strategy::{JoinExpressions, JoinInput, SparkJoinExec};
-use crate::partitioning::OrderedConcatExec;
+use crate::partitioning::{OrderedConcatExec, Router, ShuffleExec};
 
 /// The names a parent wants its input's columns printed under, by index
 /// (the internal names of the renames folded into it).
@@ -79,11 +79,14 @@ impl<'a> Converter<'a> {
 
     /// The Spark operators of `plan`, its output columns printed as `wanted`.
     fn convert(&self, plan: &Arc<dyn ExecutionPlan>, wanted: &Wanted) -> SparkNode {
-        if plan.is::<CooperativeExec>() || plan.is::<OrderedConcatExec>() {
+        if plan.is::<CooperativeExec>() {
             return self.convert(plan.children()[0], wanted);
         }
         if let Some(repartition) = plan.downcast_ref::<RepartitionExec>() {
             return self.repartition(plan, repartition, wanted);
+        }
+        if let Some(shuffle) = plan.downcast_ref::<ShuffleExec>() {
+            return self.shuffle(plan, shuffle, wanted);
         }
         if let Some(projection) = plan.downcast_ref::<ProjectionExec>() {
             return self.projection(plan, projection, wanted);
@@ -168,7 +171,7 @@ impl<'a> Converter<'a> {
         if let Some(limit) = plan.downcast_ref::<LocalLimitExec>() {
             return ("LocalLimit".into(), format!("LocalLimit {}", limit.fetch()));
         }
-        if plan.is::<CoalescePartitionsExec>() {
+        if plan.is::<CoalescePartitionsExec>() || plan.is::<OrderedConcatExec>() {
             return ("Exchange".into(), self.exchange("SinglePartition".into(), "ENSURE_REQUIREMENTS"));
         }
         if plan.is::<UnionExec>() || plan.is::<InterleaveExec>() {
@@ -219,6 +222,19 @@ impl<'a> Converter<'a> {
             _ => return child,
         };
         let line = self.exchange(partitioning, "ENSURE_REQUIREMENTS");
+        self.node(plan, wanted, "Exchange", line, vec![child])
+    }
+
+    /// `repartition`'s shuffle: Spark's `Exchange … REPARTITION_BY_NUM`.
+    fn shuffle(&self, plan: &Arc<dyn ExecutionPlan>, shuffle: &ShuffleExec, wanted: &Wanted) -> SparkNode {
+        let child = self.convert(plan.children()[0], wanted);
+        let n = shuffle.partitions();
+        let partitioning = match shuffle.router() {
+            Router::RoundRobin => format!("RoundRobinPartitioning({n})"),
+            Router::Hash(partition) => format!("hashpartitioning({}, {n})", hashed_columns(partition.as_ref(), &child.output).join(", ")),
+            Router::Range(order) => format!("rangepartitioning({}, {n})", order.iter().map(|s| sort_text(s, &child.output)).collect::<Vec<_>>().join(", ")),
+        };
+        let line = self.exchange(partitioning, "REPARTITION_BY_NUM");
         self.node(plan, wanted, "Exchange", line, vec![child])
     }
 
@@ -390,6 +406,17 @@ impl JoinExpressions for BoundKeys<'_> {
     }
 }
 
+/// The columns a partition number is the hash of (`pmod(hash(a, b), n)`).
+fn hashed_columns(partition: &dyn datafusion::physical_expr::PhysicalExpr, inputs: &[String]) -> Vec<String> {
+    fn find(expr: &dyn datafusion::physical_expr::PhysicalExpr, inputs: &[String]) -> Option<Vec<String>> {
+        match expr.downcast_ref::<datafusion::physical_expr::ScalarFunctionExpr>() {
+            Some(function) if function.name().contains("hash") => Some(function.args().iter().map(|a| text(a.as_ref(), inputs)).collect()),
+            _ => expr.children().into_iter().find_map(|c| find(c.as_ref(), inputs)),
+        }
+    }
+    find(partition, inputs).unwrap_or_else(|| vec![text(partition, inputs)])
+}
+
 /// The column an expression only renames or casts.
 fn renamed_column(expr: &dyn datafusion::physical_expr::PhysicalExpr) -> Option<&Column> {
     match expr.downcast_ref::<datafusion::physical_expr::expressions::CastExpr>() {
@@ -405,8 +432,9 @@ fn address(plan: &Arc<dyn ExecutionPlan>) -> usize {
 /// The plan without the merge of its partitions at the top (Spark collects
 /// every partition without an operator).
 fn without_final_merge(plan: &Arc<dyn ExecutionPlan>) -> Arc<dyn ExecutionPlan> {
-    match plan.downcast_ref::<CoalescePartitionsExec>() {
-        Some(merge) if merge.fetch().is_none() => merge.input().clone(),
+    match (plan.downcast_ref::<CoalescePartitionsExec>(), plan.downcast_ref::<OrderedConcatExec>()) {
+        (Some(merge), _) if merge.fetch().is_none() => merge.input().clone(),
+        (_, Some(concat)) => concat.input().clone(),
         _ => plan.clone(),
     }
 }

@@ -19,11 +19,13 @@ pub fn window_text(exprs: &[Arc<dyn WindowExpr>], output: &[String], inputs: &[S
     let partition: Vec<String> = first.partition_by().iter().map(|e| text(e.as_ref(), inputs)).collect();
     let order: Vec<String> = first.order_by().iter().map(|s| sort_text(s, inputs)).collect();
     let results = &output[output.len().saturating_sub(exprs.len())..];
-    let calls = exprs.iter().zip(results).map(|(expr, result)| {
+    let calls: Vec<String> = exprs.iter().zip(results).map(|(expr, result)| {
         let spec: Vec<String> = partition.iter().chain(&order).cloned().chain([frame_text(expr.get_window_frame())]).collect();
         format!("{} windowspecdefinition({}) AS {result}", function_text(expr.as_ref(), inputs), spec.join(", "))
-    });
-    format!("Window {}, {}, {}", list(calls), list(partition.clone()), list(order.clone()))
+    }).collect();
+    // Spark leaves empty key lists out.
+    let keys = [partition, order].into_iter().filter(|k| !k.is_empty()).map(|k| format!(", {}", list(k))).collect::<String>();
+    format!("Window {}{keys}", list(calls))
 }
 
 /// The window function's call.
