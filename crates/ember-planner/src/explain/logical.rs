@@ -139,6 +139,9 @@ impl Logical<'_> {
                 None => format!("Range {range}"),
             };
         }
+        if name.starts_with("InMemoryRelation") {
+            return format!("InMemoryRelation {}", list(output.iter().cloned()));
+        }
         if name.starts_with("local_") {
             return format!("LocalRelation {}", list(output.iter().cloned()));
         }

@@ -204,8 +204,14 @@ impl<'a> Converter<'a> {
         if let Some(window) = plan.downcast_ref::<WindowAggExec>() {
             return ("Window".into(), window_text(window.window_expr(), &self.outputs(plan, wanted), inputs));
         }
-        let name = plan.name().trim_end_matches("Exec").to_string();
-        (name, verbose(plan))
+        let line = verbose(plan);
+        if plan.name() == "InMemoryTableScanExec" {
+            // Its own line lists its internal column names: Spark's references instead.
+            let (head, rest) = line.split_once(" [").and_then(|(head, tail)| Some((head, tail.split_once(']')?.1))).unwrap_or((&line, ""));
+            let name = head.to_string();
+            return (name.clone(), format!("{name} {}{rest}", list(self.outputs(plan, wanted))));
+        }
+        (plan.name().trim_end_matches("Exec").to_string(), line)
     }
 
     fn exchange(&self, partitioning: String, origin: &str) -> String {
