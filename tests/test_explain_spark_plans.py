@@ -78,6 +78,18 @@ def test_extended_prints_the_physical_plan_verbosely(spark, golden):
     golden.check("output", text.split("== Analyzed Logical Plan ==\n")[1].splitlines()[0])
 
 
+def test_optimized_logical_plans_read_as_spark(spark, golden):
+    def optimized(df):
+        text = df._explain_string(mode="extended")
+        return normalized(text.split("== Optimized Logical Plan ==\n")[1].split("\n== Physical Plan ==")[0])
+
+    r = spark.range(0, 10, 1, 2)
+    golden.check("filter_project", optimized(r.filter("id > 3").select((F.col("id") * 2).alias("twice"))))
+    golden.check("sort_limit", optimized(r.orderBy(F.col("id").desc()).limit(3)))
+    golden.check("union", optimized(r.union(spark.range(3))))
+    golden.check("join", optimized(r.join(spark.range(3), "id")))
+
+
 def test_parquet_scan_reads_as_spark(spark, golden, tmp_path):
     path = str(tmp_path / "scan")
     spark.range(20).withColumn("name", F.concat(F.lit("n"), F.col("id").cast("string"))).write.parquet(path)

@@ -55,7 +55,14 @@ impl Logical<'_> {
                 });
                 format!("Aggregate {}, {}", list(keys.into_iter().map(|k| k.split(" AS ").next().unwrap_or_default().to_string())), list(results))
             }
-            LogicalPlan::Sort(sort) => format!("Sort {}, true", list(sort.expr.iter().map(|s| scope.sort(s)))),
+            LogicalPlan::Sort(sort) => {
+                let line = format!("Sort {}, true", list(sort.expr.iter().map(|s| scope.sort(s))));
+                let Some(fetch) = sort.fetch else { return SparkNode::new("Sort", line, output, children) };
+                // A sort with a limit folded in: Spark's limit over its sort.
+                let sorted = SparkNode::new("Sort", line, output.clone(), children);
+                let local = SparkNode::new("LocalLimit", format!("LocalLimit {fetch}"), output.clone(), vec![sorted]);
+                return SparkNode::new("GlobalLimit", format!("GlobalLimit {fetch}"), output, vec![local]);
+            }
             LogicalPlan::Limit(limit) => {
                 let fetch = limit.fetch.as_deref().map(|f| scope.text(f)).unwrap_or_else(|| "-1".into());
                 match limit.skip.as_deref() {
@@ -224,5 +231,32 @@ impl Scope<'_> {
             }
             other => other.to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    use datafusion::logical_expr::{LogicalPlanBuilder, col, lit};
+
+    #[test]
+    fn renames_fold_into_the_columns_they_rename() {
+        let values = LogicalPlanBuilder::values(vec![vec![lit(1i64)], vec![lit(2i64)]]).unwrap().build().unwrap();
+        let plan = LogicalPlanBuilder::from(values)
+            .project(vec![col("column1").alias("#1")])
+            .unwrap()
+            .filter(col("#1").gt(lit(1i64)))
+            .unwrap()
+            .project(vec![(col("#1") * lit(2i64)).alias("#2")])
+            .unwrap()
+            .build()
+            .unwrap();
+        let attributes = Attributes::new(HashMap::from([("#1".to_string(), "id".to_string()), ("#2".to_string(), "twice".to_string())]));
+        assert_eq!(
+            text(&plan, &attributes),
+            "Project [(id#1L * 2) AS twice#2L]\n+- Filter (id#1L > 1)\n   +- LocalRelation [id#1L]\n"
+        );
     }
 }
