@@ -19,9 +19,8 @@ pub fn explain(session: &Session, planned: &PlannedQuery, mode: i32) -> Result<S
     let mode = ExplainMode::try_from(mode).unwrap_or(ExplainMode::Simple);
     Ok(match mode {
         ExplainMode::Extended => format!(
-            "== Parsed Logical Plan ==\n{}{}\n== Analyzed Logical Plan ==\n{}\n{}\n== Optimized Logical Plan ==\n{}\n== Physical Plan ==\n{}",
-            planned.hints.iter().map(|hint| format!("{hint}\n")).collect::<String>(),
-            plans.logical(&planned.plan),
+            "== Parsed Logical Plan ==\n{}\n== Analyzed Logical Plan ==\n{}\n{}\n== Optimized Logical Plan ==\n{}\n== Physical Plan ==\n{}",
+            under_hints(&planned.hints, &plans.logical(&planned.plan)),
             output_line(planned),
             plans.logical(&planned.plan),
             plans.logical(&optimized),
@@ -32,6 +31,21 @@ pub fn explain(session: &Session, planned: &PlannedQuery, mode: i32) -> Result<S
         ExplainMode::Formatted => formatted_text(&root),
         _ => format!("== Physical Plan ==\n{}\n", tree_text(&root, false)),
     })
+}
+
+/// The parsed plan: the hints met, each over the next, over the plan.
+fn under_hints(hints: &[String], plan: &str) -> String {
+    let mut out = String::new();
+    for (depth, line) in hints.iter().map(String::as_str).chain(plan.lines()).enumerate() {
+        let depth = depth.min(hints.len());
+        let prefix = match (depth, line.starts_with([' ', ':', '+'])) {
+            (0, _) => String::new(),
+            (d, true) => "   ".repeat(d),
+            (d, false) => format!("{}+- ", "   ".repeat(d - 1)),
+        };
+        out.push_str(&format!("{prefix}{line}\n"));
+    }
+    out
 }
 
 /// Spark's line above the analyzed plan: `name: type, …`.
@@ -69,4 +83,19 @@ fn codegen(root: &SparkNode) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_nest_over_the_parsed_plan() {
+        let hints = ["'UnresolvedHint a, []".to_string(), "'UnresolvedHint b, []".to_string()];
+        assert_eq!(
+            under_hints(&hints, "Project [x#1]\n+- Range (0, 1, step=1, splits=Some(1))\n"),
+            "'UnresolvedHint a, []\n+- 'UnresolvedHint b, []\n   +- Project [x#1]\n      +- Range (0, 1, step=1, splits=Some(1))\n"
+        );
+        assert_eq!(under_hints(&[], "Range (0, 1, step=1, splits=Some(1))\n"), "Range (0, 1, step=1, splits=Some(1))\n");
+    }
 }

@@ -9,6 +9,7 @@ use datafusion::logical_expr::expr::{AggregateFunction, Alias, WindowFunction};
 use datafusion::logical_expr::{BinaryExpr, Expr, LogicalPlan, Operator, SortExpr};
 
 use super::attributes::Attributes;
+use crate::partitioning::{RepartitionScheme, SparkRepartition};
 use super::expressions::{function_text, literal_text};
 use super::{SparkNode, list, tree_text};
 
@@ -90,6 +91,16 @@ impl Logical<'_> {
             LogicalPlan::EmptyRelation(empty) if empty.produce_one_row => "OneRowRelation".to_string(),
             LogicalPlan::EmptyRelation(_) => format!("LocalRelation <empty>, {}", list(output.clone())),
             LogicalPlan::Values(_) => format!("LocalRelation {}", list(output.clone())),
+            LogicalPlan::Extension(extension) if extension.node.as_any().is::<SparkRepartition>() => {
+                let repartition = extension.node.as_any().downcast_ref::<SparkRepartition>().expect("checked");
+                let n = repartition.partitions;
+                match &repartition.scheme {
+                    RepartitionScheme::RoundRobin => format!("Repartition {n}, true"),
+                    RepartitionScheme::Coalesce => format!("Repartition {n}, false"),
+                    RepartitionScheme::Hash(partition) => format!("RepartitionByExpression [{}], {n}", scope.text(partition)),
+                    RepartitionScheme::Range(order) => format!("RepartitionByExpression {}, {n}", list(order.iter().map(|o| scope.sort(o)))),
+                }
+            }
             LogicalPlan::Unnest(_) => format!("Generate explode, {}", list(output.clone())),
             other => other.display().to_string(),
         };
