@@ -90,6 +90,17 @@ def test_optimized_logical_plans_read_as_spark(spark, golden):
     golden.check("join", optimized(r.join(spark.range(3), "id")))
 
 
+def test_cost_mode_prints_sparks_size_estimates(spark, golden):
+    def cost(df):
+        return normalized(df._explain_string(mode="cost").split("\n== Physical Plan ==")[0])
+
+    r = spark.range(0, 10, 1, 2)
+    golden.check("sort", cost(r.orderBy(F.col("id").desc())))
+    golden.check("top", cost(r.orderBy("id").limit(3)))
+    golden.check("union", cost(r.union(spark.range(3))))
+    golden.check("join", cost(r.join(spark.range(3), "id")))
+
+
 def test_parquet_scan_reads_as_spark(spark, golden, tmp_path):
     path = str(tmp_path / "scan")
     spark.range(20).withColumn("name", F.concat(F.lit("n"), F.col("id").cast("string"))).write.parquet(path)

@@ -26,7 +26,11 @@ pub fn explain(session: &Session, planned: &PlannedQuery, mode: i32) -> Result<S
             plans.logical(&optimized),
             tree_text(&root, true),
         ),
-        ExplainMode::Cost => format!("== Optimized Logical Plan ==\n{}\n== Physical Plan ==\n{}\n", plans.logical(&optimized), tree_text(&root, false)),
+        ExplainMode::Cost => format!(
+            "== Optimized Logical Plan ==\n{}\n== Physical Plan ==\n{}\n",
+            plans.logical_with_statistics(&optimized),
+            tree_text(&root, false)
+        ),
         ExplainMode::Codegen => codegen(&root),
         ExplainMode::Formatted => formatted_text(&root),
         _ => format!("== Physical Plan ==\n{}\n", tree_text(&root, false)),

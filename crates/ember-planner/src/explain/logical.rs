@@ -13,15 +13,16 @@ use crate::partitioning::{RepartitionScheme, SparkRepartition};
 use super::expressions::{function_text, literal_text};
 use super::{SparkNode, list, tree_text};
 
-/// The plan's tree of operator lines.
-pub fn text(plan: &LogicalPlan, attributes: &Attributes) -> String {
-    tree_text(&Logical { attributes }.convert(plan, &vec![]), false)
+/// The plan's tree of operator lines (`statistics`: each with Spark's size estimate).
+pub fn text(plan: &LogicalPlan, attributes: &Attributes, statistics: bool) -> String {
+    tree_text(&Logical { attributes, statistics }.convert(plan, &vec![]), false)
 }
 
 type Wanted = Vec<Option<String>>;
 
 struct Logical<'a> {
     attributes: &'a Attributes,
+    statistics: bool,
 }
 
 impl Logical<'_> {
@@ -35,6 +36,15 @@ impl Logical<'_> {
     }
 
     fn convert(&self, plan: &LogicalPlan, wanted: &Wanted) -> SparkNode {
+        let mut node = self.operator(plan, wanted);
+        // A folded rename's input already carries its statistics.
+        if !node.line.contains(", Statistics(") {
+            node.line.push_str(&self.statistics_suffix(plan));
+        }
+        node
+    }
+
+    fn operator(&self, plan: &LogicalPlan, wanted: &Wanted) -> SparkNode {
         if let LogicalPlan::Projection(projection) = plan {
             return self.projection(plan, projection, wanted);
         }
@@ -60,8 +70,9 @@ impl Logical<'_> {
                 let line = format!("Sort {}, true", list(sort.expr.iter().map(|s| scope.sort(s))));
                 let Some(fetch) = sort.fetch else { return SparkNode::new("Sort", line, output, children) };
                 // A sort with a limit folded in: Spark's limit over its sort.
-                let sorted = SparkNode::new("Sort", line, output.clone(), children);
-                let local = SparkNode::new("LocalLimit", format!("LocalLimit {fetch}"), output.clone(), vec![sorted]);
+                let input_statistics = self.statistics_suffix(&sort.input);
+                let sorted = SparkNode::new("Sort", format!("{line}{input_statistics}"), output.clone(), children);
+                let local = SparkNode::new("LocalLimit", format!("LocalLimit {fetch}{input_statistics}"), output.clone(), vec![sorted]);
                 return SparkNode::new("GlobalLimit", format!("GlobalLimit {fetch}"), output, vec![local]);
             }
             LogicalPlan::Limit(limit) => {
@@ -69,7 +80,7 @@ impl Logical<'_> {
                 match limit.skip.as_deref() {
                     Some(Expr::Literal(ScalarValue::Int64(Some(skip)), _)) if *skip > 0 => format!("Offset {skip}"),
                     _ => {
-                        let local = SparkNode::new("LocalLimit", format!("LocalLimit {fetch}"), output.clone(), children);
+                        let local = SparkNode::new("LocalLimit", format!("LocalLimit {fetch}{}", self.statistics_suffix(&limit.input)), output.clone(), children);
                         return SparkNode::new("GlobalLimit", format!("GlobalLimit {fetch}"), output, vec![local]);
                     }
                 }
@@ -86,7 +97,7 @@ impl Logical<'_> {
             LogicalPlan::Union(_) => "Union false, false".to_string(),
             LogicalPlan::Distinct(_) => "Distinct".to_string(),
             LogicalPlan::SubqueryAlias(alias) => format!("SubqueryAlias {}", alias.alias),
-            LogicalPlan::Window(window) => format!("Window {}", list(window.window_expr.iter().zip(output.iter().rev().take(window.window_expr.len()).rev()).map(|(e, r)| format!("{} AS {r}", scope.text(e))))),
+            LogicalPlan::Window(window) => format!("Window {}", list(window.window_expr.iter().zip(output.iter().rev().take(window.window_expr.len()).rev()).map(|(e, r)| format!("{} AS {r}", scope.text(&e.clone().unalias()))))),
             LogicalPlan::TableScan(scan) => self.relation(scan, &output),
             LogicalPlan::EmptyRelation(empty) if empty.produce_one_row => "OneRowRelation".to_string(),
             LogicalPlan::EmptyRelation(_) => format!("LocalRelation <empty>, {}", list(output.clone())),
@@ -106,6 +117,14 @@ impl Logical<'_> {
         };
         let name = line.split([' ', ':']).next().unwrap_or_default().to_string();
         SparkNode::new(&name, line, output, children)
+    }
+
+    /// `, Statistics(…)` of `plan` in the cost mode, else nothing.
+    fn statistics_suffix(&self, plan: &LogicalPlan) -> String {
+        match (self.statistics, super::statistics::estimate(plan)) {
+            (true, Some(statistics)) => format!(", {}", statistics.text()),
+            _ => String::new(),
+        }
     }
 
     /// A projection: folded when it only renames its input's columns.
@@ -266,7 +285,7 @@ mod tests {
             .unwrap();
         let attributes = Attributes::new(HashMap::from([("#1".to_string(), "id".to_string()), ("#2".to_string(), "twice".to_string())]));
         assert_eq!(
-            text(&plan, &attributes),
+            text(&plan, &attributes, false),
             "Project [(id#1L * 2) AS twice#2L]\n+- Filter (id#1L > 1)\n   +- LocalRelation [id#1L]\n"
         );
     }

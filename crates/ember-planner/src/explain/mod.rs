@@ -12,6 +12,7 @@ mod expressions;
 mod file_scan;
 mod logical;
 mod physical;
+mod statistics;
 mod window;
 
 use std::collections::HashMap;
@@ -111,7 +112,13 @@ impl SparkPlans {
 
     /// A logical plan as Spark prints it.
     pub fn logical(&self, plan: &LogicalPlan) -> String {
-        logical::text(plan, &self.attributes)
+        logical::text(plan, &self.attributes, false)
+    }
+
+    /// A logical plan as Spark's cost mode prints it, each operator with its
+    /// estimated `Statistics(sizeInBytes=…)`.
+    pub fn logical_with_statistics(&self, plan: &LogicalPlan) -> String {
+        logical::text(plan, &self.attributes, true)
     }
 }
 

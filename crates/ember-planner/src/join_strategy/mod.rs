@@ -7,7 +7,7 @@
 mod annotated;
 mod hint;
 mod rule;
-mod size;
+pub(crate) mod size;
 mod spark_join;
 
 use datafusion::common::config::ConfigExtension;

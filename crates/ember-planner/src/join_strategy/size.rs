@@ -96,7 +96,7 @@ fn file_scan_size(config: &FileScanConfig, output: &Schema) -> u128 {
 }
 
 /// Spark's estimated row size: 8 bytes of overhead and each column's default size.
-fn row_size(schema: &Schema) -> u128 {
+pub(crate) fn row_size(schema: &Schema) -> u128 {
     8 + schema.fields().iter().map(|f| default_size(f.data_type())).sum::<u128>()
 }
 
