@@ -16,12 +16,13 @@ pub struct Attributes {
     /// Names of internal columns without one, taken from the columns that rename them.
     learned: RefCell<HashMap<String, String>>,
     other_ids: RefCell<HashMap<String, usize>>,
+    plan_ids: std::cell::Cell<usize>,
 }
 
 impl Attributes {
     /// The attributes of a plan whose internal columns have these Spark names.
     pub fn new(spark_names: HashMap<String, String>) -> Self {
-        Attributes { spark_names, learned: RefCell::default(), other_ids: RefCell::default() }
+        Attributes { spark_names, learned: RefCell::default(), other_ids: RefCell::default(), plan_ids: std::cell::Cell::new(0) }
     }
 
     /// The reference to the column named `internal` of type `data_type`.
@@ -68,10 +69,8 @@ impl Attributes {
 
     /// A number for a plan-wide id (`plan_id=`), fresh on every call.
     pub fn fresh_id(&self) -> usize {
-        let mut ids = self.other_ids.borrow_mut();
-        let next = 100_000 + ids.len();
-        ids.insert(format!("\0{next}"), next);
-        next
+        self.plan_ids.set(self.plan_ids.get() + 1);
+        self.plan_ids.get()
     }
 }
 

@@ -55,8 +55,8 @@ pub fn text(expr: &dyn PhysicalExpr, inputs: &[String]) -> String {
         return if in_list.negated() { format!("NOT {found}") } else { found };
     }
     if let Some(like) = any.downcast_ref::<LikeExpr>() {
-        let name = if like.case_insensitive() { "ilike" } else { "like" };
-        let found = format!("{} LIKE {}", text(like.expr().as_ref(), inputs), text(like.pattern().as_ref(), inputs)).replacen(" LIKE ", &format!(" {name} ").to_uppercase(), 1);
+        let operator = if like.case_insensitive() { "ILIKE" } else { "LIKE" };
+        let found = format!("{} {operator} {}", text(like.expr().as_ref(), inputs), text(like.pattern().as_ref(), inputs));
         return if like.negated() { format!("NOT {found}") } else { found };
     }
     if let Some(case) = any.downcast_ref::<CaseExpr>() {
