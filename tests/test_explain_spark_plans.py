@@ -58,6 +58,12 @@ def test_exchanges_joins_and_aggregates_read_as_spark(spark, golden):
     golden.check("casts_and_literals", physical(r.select(F.col("id").cast("string").alias("s"), F.lit("x").alias("l"), (F.col("id") != 3).alias("ne"))))
 
 
+def test_group_by_reads_as_spark(spark, golden):
+    df = local(spark)
+    golden.check("by_column", physical(df.groupBy("v").agg(F.sum("k").alias("s"), F.count("*"))))
+    golden.check("by_column_formatted", physical(df.groupBy("v").agg(F.sum("k").alias("s")), "formatted"))
+
+
 def test_sql_queries_read_as_spark(spark, golden):
     spark.range(5).createOrReplaceTempView("explain_t")
     golden.check("filter_project", physical(spark.sql("SELECT id, id * 2 AS d FROM explain_t WHERE id > 1")))

@@ -309,8 +309,10 @@ impl<'a> Converter<'a> {
             .iter()
             .map(|(expr, name)| {
                 let value = text(expr.as_ref(), inputs);
-                let reference = self.attributes.reference(name, &expr.data_type(&aggregate.input_schema()).unwrap_or(datafusion::arrow::datatypes::DataType::Null));
-                if partial && value != reference { format!("{value} AS {reference}") } else { reference }
+                let reference = self.attributes.reference(name, &expr.data_type(&aggregate.input().schema()).unwrap_or(datafusion::arrow::datatypes::DataType::Null));
+                // A key column only renamed (same Spark name) reads as the key, as in Spark.
+                let renamed = expr.is::<Column>() && value.split('#').next() == reference.split('#').next();
+                if partial && value != reference && !renamed { format!("{value} AS {reference}") } else { reference }
             })
             .collect();
         // A final aggregation's arguments are the partial aggregation's inputs.
@@ -338,7 +340,7 @@ impl<'a> Converter<'a> {
             fields("Keys", &keys),
             fields("Functions", &functions),
             fields("Aggregate Attributes", &attributes),
-            fields("Results", &node.output),
+            fields("Results", &results_of(aggregate, &node.output, &attributes)),
         ];
     }
 
@@ -367,6 +369,16 @@ impl<'a> Converter<'a> {
         let line = format!("Generate {generator}, {}, {}, {}", list(kept), unnest.options().preserve_nulls(), list(generated));
         SparkNode::new("Generate", line, output, vec![child])
     }
+}
+
+/// An aggregation's results: a partial one's output, a final one's keys
+/// and each aggregate's value named as its output (`sum(k#1L)#5L AS s#5L`).
+fn results_of(aggregate: &AggregateExec, output: &[String], attributes: &[String]) -> Vec<String> {
+    if matches!(aggregate.mode(), AggregateMode::Partial) {
+        return output.to_vec();
+    }
+    let keys = output.len().saturating_sub(attributes.len());
+    output[..keys].iter().cloned().chain(attributes.iter().zip(&output[keys..]).map(|(a, o)| format!("{a} AS {o}"))).collect()
 }
 
 /// A join's keys and condition over its sides' columns.
