@@ -76,6 +76,9 @@ def test_formatted_lists_operators_as_spark(spark, golden):
     golden.check("local", physical(local(spark), "formatted"))
     golden.check("union", physical(r.union(spark.range(3)), "formatted"))
     golden.check("distinct", physical(r.select((F.col("id") % 3).alias("m")).distinct(), "formatted"))
+    golden.check("broadcast_join", physical(r.join(spark.range(3), "id"), "formatted"))
+    other = spark.range(3)
+    golden.check("nested_loop_join", physical(r.join(other, r.id < other.id, "left"), "formatted"))
 
 
 def test_extended_prints_the_physical_plan_verbosely(spark, golden):

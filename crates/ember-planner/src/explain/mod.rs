@@ -32,6 +32,9 @@ pub struct SparkNode {
     pub line: String,
     /// Its line in the extended mode, where it differs.
     pub verbose_line: Option<String>,
+    /// Its label in the formatted mode's tree, where it is more than its
+    /// name (a join's type and build side).
+    pub formatted_name: Option<String>,
     /// Its output columns.
     pub output: Vec<String>,
     /// What the formatted mode lists as its output, where it differs (a
@@ -54,6 +57,7 @@ impl SparkNode {
             name: name.to_string(),
             line,
             verbose_line: None,
+            formatted_name: None,
             output,
             formatted_output: None,
             details: Vec::new(),
@@ -191,7 +195,7 @@ pub fn formatted_text(root: &SparkNode) -> String {
     let mut out = String::from("== Physical Plan ==\n");
     write_tree(root, &mut Vec::new(), &mut out, &|node| {
         let star = if node.stage.is_some() { "* " } else { "" };
-        format!("{star}{} ({})", node.name, id(node))
+        format!("{star}{} ({})", node.formatted_name.as_ref().unwrap_or(&node.name), id(node))
     });
     out.push_str("\n\n");
     for (i, node) in numbered.iter().enumerate() {
@@ -243,6 +247,7 @@ fn operator_details(node: &SparkNode) -> Vec<String> {
                 lines.push(format!("Arguments: {arguments}"));
             }
         }
+        _ if !node.details.is_empty() => lines.extend(node.details.iter().cloned()),
         _ if node.name != "Union" && !arguments.is_empty() => lines.push(format!("Arguments: {arguments}")),
         _ => {}
     }

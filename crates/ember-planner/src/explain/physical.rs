@@ -297,8 +297,28 @@ impl<'a> Converter<'a> {
                 _ => converted,
             });
         }
-        let line = join.spark_line_with(&SideReferences { outputs: &side_outputs });
-        self.node(plan, wanted, join.strategy_name(), line, children)
+        let references = SideReferences { outputs: &side_outputs, keys: Default::default(), condition: Default::default() };
+        let line = join.spark_line_with(&references);
+        let mut node = self.node(plan, wanted, join.strategy_name(), line, children);
+        // The formatted mode's lines, in Spark's sides.
+        let [mut left, mut right] = references.keys.take();
+        if swapped {
+            std::mem::swap(&mut left, &mut right);
+        }
+        let strategy = join.strategy_name();
+        let join_type = join.join_type_name();
+        let build = if swapped { "BuildRight" } else { "BuildLeft" };
+        node.formatted_name = Some(match strategy {
+            "SortMergeJoin" => format!("{strategy} {join_type}"),
+            "CartesianProduct" => strategy.to_string(),
+            _ => format!("{strategy} {join_type} {build}"),
+        });
+        if matches!(strategy, "BroadcastHashJoin" | "ShuffledHashJoin" | "SortMergeJoin") {
+            node.details = vec![fields("Left keys", &left), fields("Right keys", &right)];
+        }
+        node.details.push(format!("Join type: {join_type}"));
+        node.details.push(format!("Join condition: {}", references.condition.take().unwrap_or_else(|| "None".to_string())));
+        node
     }
 
     fn aggregate_parts(&self, aggregate: &AggregateExec, inputs: &[String], children: &[SparkNode]) -> (Vec<String>, Vec<String>) {
@@ -381,17 +401,30 @@ fn results_of(aggregate: &AggregateExec, output: &[String], attributes: &[String
     output[..keys].iter().cloned().chain(attributes.iter().zip(&output[keys..]).map(|(a, o)| format!("{a} AS {o}"))).collect()
 }
 
-/// A join's keys and condition over its sides' columns.
+/// A join's keys and condition over its sides' columns, remembering them
+/// (keys by the join's input) for the formatted mode.
 struct SideReferences<'a> {
     outputs: &'a [Vec<String>],
+    keys: std::cell::RefCell<[Vec<String>; 2]>,
+    condition: std::cell::RefCell<Option<String>>,
 }
 
 impl JoinExpressions for SideReferences<'_> {
     fn key(&self, key: &dyn datafusion::physical_expr::PhysicalExpr, side: usize) -> String {
-        text(key, &self.outputs[side])
+        let found = text(key, &self.outputs[side]);
+        self.keys.borrow_mut()[side].push(found.clone());
+        found
     }
 
     fn condition(&self, filter: &JoinFilter) -> String {
+        let found = self.filter_text(filter);
+        *self.condition.borrow_mut() = Some(found.clone());
+        found
+    }
+}
+
+impl SideReferences<'_> {
+    fn filter_text(&self, filter: &JoinFilter) -> String {
         let inputs: Vec<String> = filter
             .column_indices()
             .iter()

@@ -119,6 +119,11 @@ impl SparkJoinExec {
         spark_line(self.annotation(), join_below(self.input()), texts)
     }
 
+    /// Spark's name of the join's type (`Inner`, `LeftOuter`, `Cross`, …).
+    pub fn join_type_name(&self) -> String {
+        spark_join_type(self.annotation().join_type, join_below(self.input()).is::<CrossJoinExec>())
+    }
+
     /// Spark's line for the exchange that broadcasts the build side, its
     /// keys printed by `texts`.
     pub fn broadcast_exchange_line(&self, texts: &dyn JoinExpressions) -> String {
