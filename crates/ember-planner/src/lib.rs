@@ -25,6 +25,7 @@ pub mod config;
 pub mod error;
 mod expr;
 pub use expr::suggestions;
+pub mod explain;
 pub mod expression_origins;
 mod extra_functions;
 mod functions;

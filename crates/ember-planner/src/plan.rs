@@ -105,6 +105,8 @@ pub struct PlannedQuery {
     pub expression_origins: crate::expression_origins::ExpressionOrigins,
     /// The hints met, as Spark's parsed plan prints them.
     pub hints: Vec<String>,
+    /// Spark's names of the plan's internal columns (`#13` → `id`), for `explain()`.
+    pub column_names: HashMap<String, String>,
 }
 
 impl PlannedQuery {
@@ -213,7 +215,8 @@ impl<'a> Planner<'a> {
         let observations = std::mem::take(&mut self.observations);
         let expression_origins = std::mem::take(&mut self.expression_origins);
         let hints = std::mem::take(&mut self.hints);
-        Ok(PlannedQuery { plan, names, generated_names, observations, expression_origins, hints })
+        let column_names = self.columns.iter().map(|(internal, info)| (internal.clone(), info.name.clone())).collect();
+        Ok(PlannedQuery { plan, names, generated_names, observations, expression_origins, hints, column_names })
     }
 
     /// The Spark names of a plan's output columns.

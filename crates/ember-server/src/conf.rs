@@ -10,6 +10,7 @@ const SPARK_DEFAULTS: &[(&str, &str)] = &[
     ("spark.app.name", "Ember"),
     ("spark.master", "local[*]"),
     ("spark.sql.ansi.enabled", "true"),
+    ("spark.sql.autoBroadcastJoinThreshold", "10485760b"),
     ("spark.sql.caseSensitive", "false"),
     ("spark.sql.shuffle.partitions", "200"),
     ("spark.sql.sources.partitionOverwriteMode", "STATIC"),

@@ -1,13 +1,10 @@
-//! `df.explain(mode)`: Ember's plans in Spark's section layout. The plans
-//! are DataFusion's (their text is engine-specific); the sections, the
-//! analyzed plan's output line and the formatted mode's numbered operators
-//! follow Spark.
+//! `df.explain(mode)`: Ember's plans as Spark prints them, in Spark's
+//! section layout (see `ember_planner::explain`).
 
-use std::sync::Arc;
-
-use datafusion::physical_plan::{ExecutionPlan, displayable};
+use datafusion::physical_plan::ExecutionPlan;
 use ember_planner::PlannedQuery;
 use ember_planner::SparkError;
+use ember_planner::explain::{SparkNode, SparkPlans, formatted_text, tree_text};
 use ember_protocol::connect::analyze_plan_request::explain::ExplainMode;
 
 use crate::session::Session;
@@ -16,31 +13,43 @@ use crate::session::Session;
 pub fn explain(session: &Session, planned: &PlannedQuery, mode: i32) -> Result<String, SparkError> {
     let state = session.ctx.state();
     let optimized = state.optimize(&planned.plan)?;
-    let physical = futures::executor::block_on(state.create_physical_plan(&optimized))?;
+    let physical: std::sync::Arc<dyn ExecutionPlan> = futures::executor::block_on(state.create_physical_plan(&optimized))?;
+    let plans = SparkPlans::new(planned.column_names.clone());
+    let root = plans.physical(&physical);
     let mode = ExplainMode::try_from(mode).unwrap_or(ExplainMode::Simple);
     Ok(match mode {
         ExplainMode::Extended => format!(
-            "== Parsed Logical Plan ==\n{}{}\n\n== Analyzed Logical Plan ==\n{}\n{}\n\n== Optimized Logical Plan ==\n{}\n\n== Physical Plan ==\n{}\n",
-            planned.hints.iter().map(|hint| format!("{hint}\n")).collect::<String>(),
-            planned.plan.display_indent(),
+            "== Parsed Logical Plan ==\n{}\n== Analyzed Logical Plan ==\n{}\n{}\n== Optimized Logical Plan ==\n{}\n== Physical Plan ==\n{}",
+            under_hints(&planned.hints, &plans.logical(&planned.plan)),
             output_line(planned),
-            planned.plan.display_indent_schema(),
-            optimized.display_indent(),
-            physical_tree(&physical),
+            plans.logical(&planned.plan),
+            plans.logical(&optimized),
+            tree_text(&root, true),
         ),
         ExplainMode::Cost => format!(
-            "== Optimized Logical Plan ==\n{}\n\n== Physical Plan ==\n{}\n",
-            optimized.display_indent(),
-            displayable(physical.as_ref()).set_show_statistics(true).indent(true),
+            "== Optimized Logical Plan ==\n{}\n== Physical Plan ==\n{}\n",
+            plans.logical_with_statistics(&optimized),
+            tree_text(&root, false)
         ),
-        ExplainMode::Codegen => "Found 0 WholeStageCodegen subtrees.\n".to_string(),
-        ExplainMode::Formatted => formatted(&physical),
-        _ => format!("== Physical Plan ==\n{}\n", physical_tree(&physical)),
+        ExplainMode::Codegen => codegen(&root),
+        ExplainMode::Formatted => formatted_text(&root),
+        _ => format!("== Physical Plan ==\n{}\n", tree_text(&root, false)),
     })
 }
 
-fn physical_tree(physical: &Arc<dyn ExecutionPlan>) -> String {
-    ember_planner::join_strategy::plan_text(physical)
+/// The parsed plan: the hints met, each over the next, over the plan.
+fn under_hints(hints: &[String], plan: &str) -> String {
+    let mut out = String::new();
+    for (depth, line) in hints.iter().map(String::as_str).chain(plan.lines()).enumerate() {
+        let depth = depth.min(hints.len());
+        let prefix = match (depth, line.starts_with([' ', ':', '+'])) {
+            (0, _) => String::new(),
+            (d, true) => "   ".repeat(d),
+            (d, false) => format!("{}+- ", "   ".repeat(d - 1)),
+        };
+        out.push_str(&format!("{prefix}{line}\n"));
+    }
+    out
 }
 
 /// Spark's line above the analyzed plan: `name: type, …`.
@@ -54,68 +63,43 @@ fn output_line(planned: &PlannedQuery) -> String {
         .join(", ")
 }
 
-/// Spark's formatted mode: the operator tree with numbers, then each
-/// operator's output and arguments under its number.
-fn formatted(physical: &Arc<dyn ExecutionPlan>) -> String {
-    let mut numbered = Vec::new();
-    number_bottom_up(physical, &mut numbered);
-    let mut tree = String::new();
-    write_tree(physical, &numbered, 0, &mut tree);
-    let mut details = String::new();
-    for (id, (node, _)) in numbered.iter().enumerate() {
-        let columns: Vec<String> = node.schema().fields().iter().map(|f| f.name().clone()).collect();
-        details.push_str(&format!(
-            "({}) {}\nOutput [{}]: [{}]\nArguments: {}\n\n",
-            id + 1,
-            node.name(),
-            columns.len(),
-            columns.join(", "),
-            displayable(node.as_ref()).one_line().to_string().trim_end()
+/// Spark's codegen mode: each pipelined stage's operators. Ember runs them
+/// vectorized over Arrow batches, so no stage has generated code.
+fn codegen(root: &SparkNode) -> String {
+    fn stage_roots<'a>(node: &'a SparkNode, parent: Option<usize>, roots: &mut Vec<&'a SparkNode>) {
+        if node.stage.is_some() && node.stage != parent {
+            roots.push(node);
+        }
+        for child in &node.children {
+            stage_roots(child, node.stage, roots);
+        }
+    }
+    let mut roots = Vec::new();
+    stage_roots(root, None, &mut roots);
+    roots.sort_by_key(|n| n.stage);
+    let mut out = format!("Found {} WholeStageCodegen subtrees.\n", roots.len());
+    for (i, stage) in roots.iter().enumerate() {
+        out.push_str(&format!(
+            "== Subtree {} / {} ==\n{}\nGenerated code:\nNone: Ember runs these operators vectorized over Arrow batches.\n\n",
+            i + 1,
+            roots.len(),
+            tree_text(stage, false)
         ));
     }
-    format!("== Physical Plan ==\n{tree}\n\n{details}")
-}
-
-type Numbered = Vec<(Arc<dyn ExecutionPlan>, usize)>;
-
-/// Numbers operators children first, as Spark does (leaves get the lowest numbers).
-fn number_bottom_up(node: &Arc<dyn ExecutionPlan>, numbered: &mut Numbered) {
-    for child in node.children() {
-        number_bottom_up(child, numbered);
-    }
-    let address = Arc::as_ptr(node) as *const () as usize;
-    numbered.push((node.clone(), address));
-}
-
-fn number_of(node: &Arc<dyn ExecutionPlan>, numbered: &Numbered) -> usize {
-    let address = Arc::as_ptr(node) as *const () as usize;
-    numbered.iter().position(|(_, a)| *a == address).map(|i| i + 1).unwrap_or(0)
-}
-
-fn write_tree(node: &Arc<dyn ExecutionPlan>, numbered: &Numbered, depth: usize, out: &mut String) {
-    let prefix = if depth == 0 { String::new() } else { format!("{}+- ", "   ".repeat(depth - 1)) };
-    out.push_str(&format!("{prefix}{} ({})\n", node.name(), number_of(node, numbered)));
-    for child in node.children() {
-        write_tree(child, numbered, depth + 1, out);
-    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use datafusion::prelude::SessionContext;
 
-    #[tokio::test]
-    async fn formatted_numbers_leaves_first_and_lists_every_operator() {
-        let ctx = SessionContext::new();
-        let df = ctx.sql("select a + 1 as b from (values (1), (2)) t(a) where a > 1").await.unwrap();
-        let physical = df.create_physical_plan().await.unwrap();
-        let text = formatted(&physical);
-        assert!(text.starts_with("== Physical Plan ==\n"));
-        let operators = text.lines().take_while(|l| !l.is_empty()).count() - 1;
-        for id in 1..=operators {
-            assert!(text.contains(&format!("\n({id}) ")), "operator {id} has details in {text}");
-        }
-        assert!(text.contains("Output [1]: [b]"));
+    #[test]
+    fn hints_nest_over_the_parsed_plan() {
+        let hints = ["'UnresolvedHint a, []".to_string(), "'UnresolvedHint b, []".to_string()];
+        assert_eq!(
+            under_hints(&hints, "Project [x#1]\n+- Range (0, 1, step=1, splits=Some(1))\n"),
+            "'UnresolvedHint a, []\n+- 'UnresolvedHint b, []\n   +- Project [x#1]\n      +- Range (0, 1, step=1, splits=Some(1))\n"
+        );
+        assert_eq!(under_hints(&[], "Range (0, 1, step=1, splits=Some(1))\n"), "Range (0, 1, step=1, splits=Some(1))\n");
     }
 }

@@ -47,6 +47,7 @@ mod parquet_schema;
 mod number_locale;
 mod parse;
 mod split_listing;
+pub use split_listing::listing_of;
 pub mod paths;
 mod read;
 mod record_scan;

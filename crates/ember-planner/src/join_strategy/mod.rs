@@ -5,19 +5,18 @@
 //! and the operator that names the chosen strategy in `explain()`.
 
 mod annotated;
-mod explain;
 mod hint;
 mod rule;
+pub(crate) mod size;
 mod spark_join;
 
 use datafusion::common::config::ConfigExtension;
 use datafusion::common::extensions_options;
 use datafusion::execution::context::SessionContext;
 
-pub use explain::plan_text;
 pub use hint::{JoinHint, JoinHintExec, JoinHintPlanner};
 pub use rule::{JoinStrategies, estimated_bytes, sort_merge_join};
-pub use spark_join::SparkJoinExec;
+pub use spark_join::{JoinExpressions, JoinInput, SparkJoinExec};
 
 /// A join strategy a hint asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd)]
@@ -64,8 +63,7 @@ extensions_options! {
     pub struct JoinOptions {
         /// `spark.sql.autoBroadcastJoinThreshold` as the session set it (a
         /// byte size; negative disables automatic broadcasts). Unset, sides
-        /// up to DataFusion's collect threshold (at least Spark's 10 MiB)
-        /// are broadcast.
+        /// up to Spark's default, 10 MiB, are broadcast.
         pub auto_broadcast_threshold: Option<String>, default = None
     }
 }

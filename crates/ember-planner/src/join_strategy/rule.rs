@@ -64,7 +64,7 @@ impl Settings {
         let threshold = config.extensions.get::<JoinOptions>().and_then(|o| o.auto_broadcast_threshold.as_deref().and_then(|text| ember_sources::options::byte_size(text, 0)));
         let broadcast_bytes = match threshold {
             Some(n) => usize::try_from(n).ok(),
-            None => Some(SPARK_BROADCAST_THRESHOLD.max(config.optimizer.hash_join_single_partition_threshold)),
+            None => Some(SPARK_BROADCAST_THRESHOLD),
         };
         Settings { broadcast_bytes, prefer_sort_merge: !config.optimizer.prefer_hash_join }
     }
@@ -261,7 +261,7 @@ impl JoinParts {
 
     /// Whether a side is small enough to broadcast without a hint.
     fn fits(&self, side: &Arc<dyn ExecutionPlan>, settings: &Settings) -> bool {
-        match (settings.broadcast_bytes, estimated_bytes(side.as_ref())) {
+        match (settings.broadcast_bytes, spark_estimate(side)) {
             (Some(limit), Some(bytes)) => bytes <= limit,
             _ => false,
         }
@@ -375,7 +375,7 @@ fn shuffle_buildable(join_type: JoinType, side: Side) -> bool {
 
 /// The side with the smaller size estimate; the right one when equal or unknown, as in Spark.
 fn smaller_side(left: &Arc<dyn ExecutionPlan>, right: &Arc<dyn ExecutionPlan>) -> Side {
-    let size = |plan: &Arc<dyn ExecutionPlan>| estimated_bytes(plan.as_ref()).unwrap_or(usize::MAX);
+    let size = |plan: &Arc<dyn ExecutionPlan>| spark_estimate(plan).unwrap_or(usize::MAX);
     if size(right) <= size(left) { Side::Right } else { Side::Left }
 }
 
@@ -404,8 +404,14 @@ fn project(plan: Arc<dyn ExecutionPlan>, projection: Option<&[usize]>) -> Result
     Ok(Arc::new(ProjectionExec::try_new(exprs.collect::<Vec<_>>(), plan)?))
 }
 
-/// The estimated size of a plan's output: its byte statistics, else its row
-/// count times an estimated row width; `None` when neither is known.
+/// The size of a plan's output as Spark estimates it for broadcasts (see
+/// [`super::size`]); `None` when unknown.
+fn spark_estimate(plan: &Arc<dyn ExecutionPlan>) -> Option<usize> {
+    super::size::spark_size(plan).map(|bytes| usize::try_from(bytes).unwrap_or(usize::MAX))
+}
+
+/// The estimated size of a plan's output in memory: its byte statistics,
+/// else its row count times an estimated row width; `None` when neither is known.
 pub fn estimated_bytes(plan: &dyn ExecutionPlan) -> Option<usize> {
     let stats = StatisticsContext::new().compute(plan, &StatisticsArgs::new()).ok()?;
     match (stats.total_byte_size, stats.num_rows) {
@@ -456,7 +462,8 @@ mod tests {
         let mut config = ConfigOptions::default();
         config.extensions.insert(JoinOptions { auto_broadcast_threshold: threshold.map(str::to_string) });
         let plan = JoinStrategies.optimize(plan, &config).unwrap();
-        plan.downcast_ref::<SparkJoinExec>().expect("a planned join").spark_line()
+        assert!(plan.is::<SparkJoinExec>(), "a planned join");
+        datafusion::physical_plan::displayable(plan.as_ref()).one_line().to_string().trim_end().to_string()
     }
 
     #[test]

@@ -9,11 +9,10 @@ use std::sync::Arc;
 use datafusion::common::JoinType;
 use datafusion::physical_expr::PhysicalExpr;
 use datafusion::physical_plan::coalesce_partitions::CoalescePartitionsExec;
+use datafusion::physical_plan::joins::utils::JoinFilter;
 use datafusion::physical_plan::joins::{CrossJoinExec, HashJoinExec, NestedLoopJoinExec, PartitionMode, SortMergeJoinExec};
 use datafusion::physical_plan::projection::ProjectionExec;
-use datafusion::physical_plan::repartition::RepartitionExec;
-use datafusion::physical_plan::sorts::sort::SortExec;
-use datafusion::physical_plan::{ExecutionPlan, Partitioning};
+use datafusion::physical_plan::ExecutionPlan;
 
 use super::annotated::{Annotated, Annotation};
 use crate::partitioning::OrderedConcatExec;
@@ -39,7 +38,7 @@ impl Annotation for SparkJoin {
     }
 
     fn line(&self, input: &Arc<dyn ExecutionPlan>) -> String {
-        spark_line(self, join_below(input))
+        spark_line(self, join_below(input), &PlainExpressions)
     }
 }
 
@@ -81,10 +80,10 @@ fn strategy_name(spark: &SparkJoin, join: &Arc<dyn ExecutionPlan>) -> &'static s
 }
 
 /// Spark's line for the join, as its simple `explain()` prints it.
-fn spark_line(spark: &SparkJoin, join: &Arc<dyn ExecutionPlan>) -> String {
+fn spark_line(spark: &SparkJoin, join: &Arc<dyn ExecutionPlan>, texts: &dyn JoinExpressions) -> String {
     let build = if spark.swapped { "BuildRight" } else { "BuildLeft" };
     let join_type = spark_join_type(spark.join_type, join.is::<CrossJoinExec>());
-    let condition = condition(join);
+    let condition = condition(join, texts);
     let strategy = strategy_name(spark, join);
     let mut parts: Vec<String> = Vec::new();
     match strategy {
@@ -94,7 +93,7 @@ fn spark_line(spark: &SparkJoin, join: &Arc<dyn ExecutionPlan>) -> String {
             parts.extend(condition);
         }
         name => {
-            let (left, right) = keys(spark, join);
+            let (left, right) = keys(spark, join, texts);
             parts.extend([format!("[{}]", left.join(", ")), format!("[{}]", right.join(", ")), join_type]);
             if name != "SortMergeJoin" {
                 parts.push(build.to_string());
@@ -115,9 +114,26 @@ impl SparkJoinExec {
         strategy_name(self.annotation(), join_below(self.input()))
     }
 
-    /// Spark's line for the join, as its simple `explain()` prints it.
-    pub fn spark_line(&self) -> String {
-        spark_line(self.annotation(), join_below(self.input()))
+    /// Spark's line for the join, its keys and condition printed by `texts`.
+    pub fn spark_line_with(&self, texts: &dyn JoinExpressions) -> String {
+        spark_line(self.annotation(), join_below(self.input()), texts)
+    }
+
+    /// Spark's name of the join's type (`Inner`, `LeftOuter`, `Cross`, …).
+    pub fn join_type_name(&self) -> String {
+        spark_join_type(self.annotation().join_type, join_below(self.input()).is::<CrossJoinExec>())
+    }
+
+    /// Spark's line for the exchange that broadcasts the build side, its
+    /// keys printed by `texts`.
+    pub fn broadcast_exchange_line(&self, texts: &dyn JoinExpressions) -> String {
+        if self.strategy_name() == "BroadcastHashJoin" {
+            let (left, right) = keys(self.annotation(), join_below(self.input()), texts);
+            let keys = if self.annotation().swapped { right } else { left };
+            format!("BroadcastExchange HashedRelationBroadcastMode(List({}),false)", keys.join(", "))
+        } else {
+            "BroadcastExchange IdentityBroadcastMode".to_string()
+        }
     }
 
     /// The join's inputs in Spark's order (left, right), each with how it reaches the join.
@@ -139,13 +155,13 @@ impl SparkJoinExec {
 }
 
 /// The equi-join keys of Spark's left and right sides.
-fn keys(spark: &SparkJoin, join: &Arc<dyn ExecutionPlan>) -> (Vec<String>, Vec<String>) {
+fn keys(spark: &SparkJoin, join: &Arc<dyn ExecutionPlan>, texts: &dyn JoinExpressions) -> (Vec<String>, Vec<String>) {
     let on = match (join.downcast_ref::<HashJoinExec>(), join.downcast_ref::<SortMergeJoinExec>()) {
         (Some(hash), _) => hash.on().to_vec(),
         (_, Some(merge)) => merge.on().to_vec(),
         _ => vec![],
     };
-    let (mut left, mut right): (Vec<String>, Vec<String>) = on.iter().map(|(l, r)| (expression_text(l.as_ref()), expression_text(r.as_ref()))).unzip();
+    let (mut left, mut right): (Vec<String>, Vec<String>) = on.iter().map(|(l, r)| (texts.key(l.as_ref(), 0), texts.key(r.as_ref(), 1))).unzip();
     if spark.swapped {
         std::mem::swap(&mut left, &mut right);
     }
@@ -153,13 +169,13 @@ fn keys(spark: &SparkJoin, join: &Arc<dyn ExecutionPlan>) -> (Vec<String>, Vec<S
 }
 
 /// The join's other condition, in parentheses as Spark prints it.
-fn condition(join: &Arc<dyn ExecutionPlan>) -> Option<String> {
+fn condition(join: &Arc<dyn ExecutionPlan>, texts: &dyn JoinExpressions) -> Option<String> {
     let filter = join
         .downcast_ref::<HashJoinExec>()
         .and_then(|h| h.filter().cloned())
         .or_else(|| join.downcast_ref::<SortMergeJoinExec>().and_then(|m| m.filter().clone()))
         .or_else(|| join.downcast_ref::<NestedLoopJoinExec>().and_then(|n| n.filter().cloned()))?;
-    let text = expression_text(filter.expression().as_ref());
+    let text = texts.condition(&filter);
     Some(if text.starts_with('(') && text.ends_with(')') { text } else { format!("({text})") })
 }
 
@@ -174,37 +190,24 @@ fn without_coalesce(plan: Arc<dyn ExecutionPlan>) -> Arc<dyn ExecutionPlan> {
     }
 }
 
-/// Spark's line for an operator that prepares a join input, if it has one:
-/// `Exchange hashpartitioning(…)` for a hash repartition, `Sort […]` for a
-/// sort of each partition.
-pub fn input_operator_line(plan: &dyn ExecutionPlan) -> Option<String> {
-    if let Some(repartition) = plan.downcast_ref::<RepartitionExec>() {
-        if let Partitioning::Hash(keys, n) = repartition.partitioning() {
-            let keys: Vec<String> = keys.iter().map(|k| expression_text(k.as_ref())).collect();
-            return Some(format!("Exchange hashpartitioning({}, {n}), ENSURE_REQUIREMENTS", keys.join(", ")));
-        }
-    }
-    let sort = plan.downcast_ref::<SortExec>()?;
-    let keys: Vec<String> = sort
-        .expr()
-        .iter()
-        .map(|s| {
-            let direction = if s.options.descending { "DESC" } else { "ASC" };
-            let nulls = if s.options.nulls_first { "NULLS FIRST" } else { "NULLS LAST" };
-            format!("{} {direction} {nulls}", expression_text(s.expr.as_ref()))
-        })
-        .collect();
-    Some(format!("Sort [{}], false, 0", keys.join(", ")))
+/// How a join's keys and condition are printed.
+pub trait JoinExpressions {
+    /// A key of the join's input `side` (0: its first child, 1: its second).
+    fn key(&self, key: &dyn PhysicalExpr, side: usize) -> String;
+    /// The join's other condition.
+    fn condition(&self, filter: &JoinFilter) -> String;
 }
 
-/// Spark's line for the exchange that broadcasts a join's build side.
-pub fn broadcast_exchange_line(join: &SparkJoinExec) -> String {
-    if join.strategy_name() == "BroadcastHashJoin" {
-        let (left, right) = keys(join.annotation(), join_below(join.input()));
-        let keys = if join.annotation().swapped { right } else { left };
-        format!("BroadcastExchange HashedRelationBroadcastMode(List({}),false)", keys.join(", "))
-    } else {
-        "BroadcastExchange IdentityBroadcastMode".to_string()
+/// DataFusion's text without column indexes, for the operator's own display.
+struct PlainExpressions;
+
+impl JoinExpressions for PlainExpressions {
+    fn key(&self, key: &dyn PhysicalExpr, _: usize) -> String {
+        expression_text(key)
+    }
+
+    fn condition(&self, filter: &JoinFilter) -> String {
+        expression_text(filter.expression().as_ref())
     }
 }
 

@@ -72,6 +72,16 @@ impl ShuffleExec {
         let properties = properties(input.schema(), partitions, EmissionType::Final);
         ShuffleExec { input, router, partitions: partitions.max(1), properties, buckets: Arc::new(OnceCell::new()) }
     }
+
+    /// How it picks each row's partition.
+    pub fn router(&self) -> &Router {
+        &self.router
+    }
+
+    /// How many partitions it deals the rows to.
+    pub fn partitions(&self) -> usize {
+        self.partitions
+    }
 }
 
 impl DisplayAs for ShuffleExec {

@@ -1,0 +1,149 @@
+//! Physical expressions as Spark prints them: `(id#0L > 5)`,
+//! `isnotnull(name#1)`, `cast(id#0L as int)`, `sum(id#0L)`.
+
+use datafusion::common::ScalarValue;
+use datafusion::logical_expr::Operator;
+use datafusion::physical_expr::expressions::{
+    BinaryExpr, CaseExpr, CastExpr, Column, InListExpr, IsNotNullExpr, IsNullExpr, LikeExpr, Literal, NegativeExpr, NotExpr,
+    TryCastExpr,
+};
+use datafusion::physical_expr::{PhysicalExpr, PhysicalSortExpr, ScalarFunctionExpr};
+use datafusion::physical_plan::udaf::AggregateFunctionExpr;
+
+/// `expr` as Spark prints it; `inputs` are the references to the columns
+/// of the operator's input, by index.
+pub fn text(expr: &dyn PhysicalExpr, inputs: &[String]) -> String {
+    let any = expr;
+    let each = |exprs: &[std::sync::Arc<dyn PhysicalExpr>]| exprs.iter().map(|e| text(e.as_ref(), inputs)).collect::<Vec<_>>();
+    if let Some(column) = any.downcast_ref::<Column>() {
+        return inputs.get(column.index()).cloned().unwrap_or_else(|| column.name().to_string());
+    }
+    if let Some(literal) = any.downcast_ref::<Literal>() {
+        return literal_text(literal.value());
+    }
+    if let Some(binary) = any.downcast_ref::<BinaryExpr>() {
+        let (left, right) = (text(binary.left().as_ref(), inputs), text(binary.right().as_ref(), inputs));
+        return match binary.op() {
+            Operator::NotEq => format!("NOT ({left} = {right})"),
+            Operator::IsNotDistinctFrom => format!("({left} <=> {right})"),
+            Operator::IsDistinctFrom => format!("NOT ({left} <=> {right})"),
+            Operator::Eq => format!("({left} = {right})"),
+            Operator::StringConcat => format!("concat({left}, {right})"),
+            op => format!("({left} {op} {right})"),
+        };
+    }
+    if let Some(is_not_null) = any.downcast_ref::<IsNotNullExpr>() {
+        return format!("isnotnull({})", text(is_not_null.arg().as_ref(), inputs));
+    }
+    if let Some(is_null) = any.downcast_ref::<IsNullExpr>() {
+        return format!("isnull({})", text(is_null.arg().as_ref(), inputs));
+    }
+    if let Some(not) = any.downcast_ref::<NotExpr>() {
+        return format!("NOT {}", text(not.arg().as_ref(), inputs));
+    }
+    if let Some(negative) = any.downcast_ref::<NegativeExpr>() {
+        return format!("-{}", text(negative.arg().as_ref(), inputs));
+    }
+    if let Some(cast) = any.downcast_ref::<CastExpr>() {
+        return format!("cast({} as {})", text(cast.expr().as_ref(), inputs), ember_types::simple_string(cast.cast_type()));
+    }
+    if let Some(cast) = any.downcast_ref::<TryCastExpr>() {
+        return format!("try_cast({} as {})", text(cast.expr().as_ref(), inputs), ember_types::simple_string(cast.cast_type()));
+    }
+    if let Some(in_list) = any.downcast_ref::<InListExpr>() {
+        let found = format!("{} IN ({})", text(in_list.expr().as_ref(), inputs), each(in_list.list()).join(","));
+        return if in_list.negated() { format!("NOT {found}") } else { found };
+    }
+    if let Some(like) = any.downcast_ref::<LikeExpr>() {
+        let operator = if like.case_insensitive() { "ILIKE" } else { "LIKE" };
+        let found = format!("{} {operator} {}", text(like.expr().as_ref(), inputs), text(like.pattern().as_ref(), inputs));
+        return if like.negated() { format!("NOT {found}") } else { found };
+    }
+    if let Some(case) = any.downcast_ref::<CaseExpr>() {
+        let mut out = String::from("CASE");
+        if let Some(operand) = case.expr() {
+            out.push_str(&format!(" {}", text(operand.as_ref(), inputs)));
+        }
+        for (when, then) in case.when_then_expr() {
+            out.push_str(&format!(" WHEN {} THEN {}", text(when.as_ref(), inputs), text(then.as_ref(), inputs)));
+        }
+        if let Some(otherwise) = case.else_expr() {
+            out.push_str(&format!(" ELSE {}", text(otherwise.as_ref(), inputs)));
+        }
+        return out + " END";
+    }
+    if let Some(function) = any.downcast_ref::<ScalarFunctionExpr>() {
+        if let ("cast" | "spark_cast" | "try_cast", [arg]) = (function.name(), function.args()) {
+            return format!("{}({} as {})", function.name().trim_start_matches("spark_"), text(arg.as_ref(), inputs), ember_types::simple_string(function.return_type()));
+        }
+        return function_text(function.name(), &each(function.args()));
+    }
+    expr.to_string()
+}
+
+/// A call of a function Ember registers, with Spark's name and operator form.
+pub(super) fn function_text(name: &str, args: &[String]) -> String {
+    let operator = match name {
+        "spark_add" | "checked_add" | "add" => Some("+"),
+        "spark_subtract" | "checked_subtract" | "subtract" => Some("-"),
+        "spark_multiply" | "checked_multiply" | "multiply" => Some("*"),
+        "spark_divide" | "checked_divide" | "divide" => Some("/"),
+        "spark_mod" | "checked_mod" | "mod" | "spark_remainder" => Some("%"),
+        _ => None,
+    };
+    let name = match name {
+        "make_array" => "array",
+        other => other.strip_prefix("spark_").unwrap_or(other),
+    };
+    match (operator, args) {
+        (Some(op), [left, right]) => format!("({left} {op} {right})"),
+        _ => format!("{name}({})", args.join(", ")),
+    }
+}
+
+/// A literal as Spark's plans print it (strings bare, as Spark does).
+pub fn literal_text(value: &ScalarValue) -> String {
+    if value.is_null() {
+        return "null".to_string();
+    }
+    match value {
+        ScalarValue::Utf8(Some(s)) | ScalarValue::LargeUtf8(Some(s)) | ScalarValue::Utf8View(Some(s)) => s.clone(),
+        ScalarValue::Float64(Some(v)) => format!("{v:?}"),
+        ScalarValue::Float32(Some(v)) => format!("{v:?}"),
+        other => other.to_string(),
+    }
+}
+
+/// A sort key: `id#0L ASC NULLS FIRST`.
+pub fn sort_text(sort: &PhysicalSortExpr, inputs: &[String]) -> String {
+    let direction = if sort.options.descending { "DESC" } else { "ASC" };
+    let nulls = if sort.options.nulls_first { "NULLS FIRST" } else { "NULLS LAST" };
+    format!("{} {direction} {nulls}", text(sort.expr.as_ref(), inputs))
+}
+
+/// An aggregate call, `partial_` in front for a partial aggregation.
+pub fn aggregate_text(aggregate: &AggregateFunctionExpr, inputs: &[String], partial: bool) -> String {
+    let args: Vec<String> = aggregate.expressions().iter().map(|e| text(e.as_ref(), inputs)).collect();
+    let name = aggregate.fun().name().to_ascii_lowercase();
+    let name = name.strip_prefix("spark_").unwrap_or(&name).to_string();
+    let distinct = if aggregate.is_distinct() { "distinct " } else { "" };
+    let prefix = if partial { "partial_" } else { "" };
+    format!("{prefix}{name}({distinct}{})", args.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn comparisons_read_as_spark_prints_them() {
+        let inputs = vec!["id#0L".to_string()];
+        let greater = BinaryExpr::new(Arc::new(Column::new("id", 0)), Operator::Gt, Arc::new(Literal::new(ScalarValue::Int64(Some(5)))));
+        assert_eq!(text(&greater, &inputs), "(id#0L > 5)");
+        let not_null = IsNotNullExpr::new(Arc::new(Column::new("id", 0)));
+        assert_eq!(text(&not_null, &inputs), "isnotnull(id#0L)");
+        let not_equal = BinaryExpr::new(Arc::new(Column::new("id", 0)), Operator::NotEq, Arc::new(Literal::new(ScalarValue::from("a"))));
+        assert_eq!(text(&not_equal, &inputs), "NOT (id#0L = a)");
+    }
+}

@@ -1,0 +1,169 @@
+//! A file scan as Spark prints it: `FileScan parquet [id#0L,p#1] Batched:
+//! true, DataFilters: […], Format: Parquet, Location:
+//! InMemoryFileIndex(1 paths)[file:/data], PartitionFilters: […],
+//! PushedFilters: [GreaterThan(id,5)], ReadSchema: struct<id:bigint>`.
+
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType, Field, Fields};
+use datafusion::datasource::physical_plan::FileScanConfig;
+use datafusion::logical_expr::Operator;
+use datafusion::physical_expr::expressions::{BinaryExpr, Column, InListExpr, IsNotNullExpr, IsNullExpr, Literal, NotExpr};
+use datafusion::physical_expr::{PhysicalExpr, split_conjunction};
+
+use super::attributes::Attributes;
+use super::expressions::{literal_text, text};
+use super::list;
+
+/// What Spark prints about a file scan.
+pub struct FileScan {
+    /// `parquet`, `csv`, …
+    pub format: String,
+    /// The scan's arguments, by Spark's label, in Spark's order.
+    pub fields: Vec<(&'static str, String)>,
+    /// The folders its files were listed from.
+    pub locations: Vec<String>,
+}
+
+impl FileScan {
+    /// The scan of `config` whose output columns print as `output`.
+    pub fn of(config: &FileScanConfig, output: &[String], attributes: &Attributes) -> Self {
+        let format = config.file_source().file_type().to_ascii_lowercase();
+        let table = config.file_source().table_schema().table_schema().clone();
+        let partition_columns: Vec<String> = config.file_source().table_schema().table_partition_cols().iter().map(|f| f.name().clone()).collect();
+        let projected = config.projected_schema().map(|s| s.fields().clone()).unwrap_or_else(|_| table.fields().clone());
+        // The table's columns print as the scan's output does where it has them.
+        let inputs: Vec<String> = table
+            .fields()
+            .iter()
+            .map(|f| match projected.iter().position(|p| p.name() == f.name()) {
+                Some(i) => output.get(i).cloned().unwrap_or_default(),
+                None => attributes.reference(f.name(), f.data_type()),
+            })
+            .collect();
+        let predicate = config.file_source().filter();
+        let conjuncts: Vec<&Arc<dyn PhysicalExpr>> = predicate.as_ref().map(split_conjunction).unwrap_or_default();
+        let on_partitions = |expr: &Arc<dyn PhysicalExpr>| {
+            let columns = datafusion::physical_expr::utils::collect_columns(expr);
+            !columns.is_empty() && columns.iter().all(|c| partition_columns.contains(&c.name().to_string()))
+        };
+        let (partition_filters, data_filters): (Vec<_>, Vec<_>) = conjuncts.into_iter().partition(|e| on_partitions(e));
+        let read_fields: Fields = projected.iter().filter(|f| !partition_columns.contains(f.name())).cloned().collect::<Vec<Arc<Field>>>().into();
+        let batched = format == "parquet" || format == "orc";
+        let spark_format = match format.as_str() {
+            "parquet" => "Parquet".to_string(),
+            "orc" => "ORC".to_string(),
+            other => other.to_ascii_uppercase(),
+        };
+        let locations = locations(config);
+        let fields = vec![
+            ("Batched", batched.to_string()),
+            ("DataFilters", list(data_filters.iter().map(|e| text(e.as_ref(), &inputs)))),
+            ("Format", spark_format),
+            ("Location", format!("InMemoryFileIndex({} paths)[{}]", locations.len(), locations.join(", "))),
+            ("PartitionFilters", list(partition_filters.iter().map(|e| text(e.as_ref(), &inputs)))),
+            ("PushedFilters", list(data_filters.iter().filter_map(|e| source_filter(e.as_ref())))),
+            ("ReadSchema", ember_types::simple_string(&DataType::Struct(read_fields))),
+        ];
+        FileScan { format, fields, locations }
+    }
+
+    /// The simple mode's line.
+    pub fn line(&self, output: &[String]) -> String {
+        let fields: Vec<String> = self.fields.iter().map(|(label, value)| format!("{label}: {value}")).collect();
+        format!("FileScan {} [{}] {}", self.format, output.join(","), fields.join(", "))
+    }
+
+    /// The formatted mode's lines under `Output`.
+    pub fn details(&self) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter(|(label, _)| !matches!(*label, "DataFilters" | "Format"))
+            .map(|(label, value)| match *label {
+                "Location" => format!("Location: InMemoryFileIndex [{}]", self.locations.join(", ")),
+                _ => format!("{label}: {value}"),
+            })
+            .collect()
+    }
+}
+
+/// The folders the scan's files were listed from (`key=value` folders of
+/// partitioned tables are inside them), as `file:/…` paths.
+fn locations(config: &FileScanConfig) -> Vec<String> {
+    let scheme = config.object_store_url.as_str().trim_end_matches('/').trim_end_matches("//").to_string();
+    let mut roots: Vec<String> = Vec::new();
+    for file in config.file_groups.iter().flat_map(|g| g.files()) {
+        let mut parts: Vec<&str> = file.object_meta.location.as_ref().split('/').collect();
+        parts.pop();
+        while parts.last().is_some_and(|p| p.contains('=')) {
+            parts.pop();
+        }
+        let root = format!("{scheme}/{}", parts.join("/"));
+        if !roots.contains(&root) {
+            roots.push(root);
+        }
+    }
+    roots
+}
+
+/// A pushed predicate as Spark's data source filter: `GreaterThan(id,5)`.
+fn source_filter(expr: &dyn PhysicalExpr) -> Option<String> {
+    let any = expr;
+    let column = |e: &Arc<dyn PhysicalExpr>| e.downcast_ref::<Column>().map(|c| c.name().to_string());
+    let value = |e: &Arc<dyn PhysicalExpr>| e.downcast_ref::<Literal>().map(|l| literal_text(l.value()));
+    if let Some(binary) = any.downcast_ref::<BinaryExpr>() {
+        match binary.op() {
+            Operator::And | Operator::Or => {
+                let name = if *binary.op() == Operator::And { "And" } else { "Or" };
+                return Some(format!("{name}({},{})", source_filter(binary.left().as_ref())?, source_filter(binary.right().as_ref())?));
+            }
+            op => {
+                let (name, value, flipped) = match (column(binary.left()), value(binary.right()), column(binary.right()), value(binary.left())) {
+                    (Some(name), Some(value), _, _) => (name, value, false),
+                    (_, _, Some(name), Some(value)) => (name, value, true),
+                    _ => return None,
+                };
+                let comparison = match (op, flipped) {
+                    (Operator::Eq, _) => "EqualTo",
+                    (Operator::Gt, false) | (Operator::Lt, true) => "GreaterThan",
+                    (Operator::GtEq, false) | (Operator::LtEq, true) => "GreaterThanOrEqual",
+                    (Operator::Lt, false) | (Operator::Gt, true) => "LessThan",
+                    (Operator::LtEq, false) | (Operator::GtEq, true) => "LessThanOrEqual",
+                    (Operator::NotEq, _) => return Some(format!("Not(EqualTo({name},{value}))")),
+                    _ => return None,
+                };
+                return Some(format!("{comparison}({name},{value})"));
+            }
+        }
+    }
+    if let Some(is_not_null) = any.downcast_ref::<IsNotNullExpr>() {
+        return Some(format!("IsNotNull({})", column(is_not_null.arg())?));
+    }
+    if let Some(is_null) = any.downcast_ref::<IsNullExpr>() {
+        return Some(format!("IsNull({})", column(is_null.arg())?));
+    }
+    if let Some(not) = any.downcast_ref::<NotExpr>() {
+        return Some(format!("Not({})", source_filter(not.arg().as_ref())?));
+    }
+    if let Some(in_list) = any.downcast_ref::<InListExpr>() {
+        let values: Option<Vec<String>> = in_list.list().iter().map(value).collect();
+        let found = format!("In({}, [{}])", column(in_list.expr())?, values?.join(","));
+        return Some(if in_list.negated() { format!("Not({found})") } else { found });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::common::ScalarValue;
+
+    #[test]
+    fn comparisons_become_spark_source_filters() {
+        let column: Arc<dyn PhysicalExpr> = Arc::new(Column::new("id", 0));
+        let five: Arc<dyn PhysicalExpr> = Arc::new(Literal::new(ScalarValue::Int64(Some(5))));
+        assert_eq!(source_filter(&BinaryExpr::new(column.clone(), Operator::Gt, five.clone())).as_deref(), Some("GreaterThan(id,5)"));
+        assert_eq!(source_filter(&BinaryExpr::new(five, Operator::Gt, column.clone())).as_deref(), Some("LessThan(id,5)"));
+        assert_eq!(source_filter(&IsNotNullExpr::new(column)).as_deref(), Some("IsNotNull(id)"));
+    }
+}

@@ -1,0 +1,292 @@
+//! Logical plans as Spark prints them: `Project [id#0L, (id#0L * 2) AS
+//! d#1L]`, `Filter (id#0L > 5)`, `Aggregate [k#2L], [k#2L, sum(id#0L) AS
+//! sum(id)#3L]`, `Relation [id#0L,name#1] parquet`, with the renames of
+//! Ember's internal columns folded into the columns they rename.
+
+use datafusion::common::{DFSchema, ScalarValue};
+use datafusion::datasource::source_as_provider;
+use datafusion::logical_expr::expr::{AggregateFunction, Alias, WindowFunction};
+use datafusion::logical_expr::{BinaryExpr, Expr, LogicalPlan, Operator, SortExpr};
+
+use super::attributes::Attributes;
+use crate::partitioning::{RepartitionScheme, SparkRepartition};
+use super::expressions::{function_text, literal_text};
+use super::{SparkNode, list, tree_text};
+
+/// The plan's tree of operator lines (`statistics`: each with Spark's size estimate).
+pub fn text(plan: &LogicalPlan, attributes: &Attributes, statistics: bool) -> String {
+    tree_text(&Logical { attributes, statistics }.convert(plan, &vec![]), false)
+}
+
+type Wanted = Vec<Option<String>>;
+
+struct Logical<'a> {
+    attributes: &'a Attributes,
+    statistics: bool,
+}
+
+impl Logical<'_> {
+    fn outputs(&self, plan: &LogicalPlan, wanted: &Wanted) -> Vec<String> {
+        plan.schema()
+            .fields()
+            .iter()
+            .enumerate()
+            .map(|(i, f)| self.attributes.reference(wanted.get(i).cloned().flatten().as_deref().unwrap_or(f.name()), f.data_type()))
+            .collect()
+    }
+
+    fn convert(&self, plan: &LogicalPlan, wanted: &Wanted) -> SparkNode {
+        let mut node = self.operator(plan, wanted);
+        // A folded rename's input already carries its statistics.
+        if !node.line.contains(", Statistics(") {
+            node.line.push_str(&self.statistics_suffix(plan));
+        }
+        node
+    }
+
+    fn operator(&self, plan: &LogicalPlan, wanted: &Wanted) -> SparkNode {
+        if let LogicalPlan::Projection(projection) = plan {
+            return self.projection(plan, projection, wanted);
+        }
+        let inputs = plan.inputs();
+        let pass: Wanted = match inputs.as_slice() {
+            [child] if child.schema().fields().iter().map(|f| f.name()).eq(plan.schema().fields().iter().map(|f| f.name())) => wanted.clone(),
+            _ => vec![],
+        };
+        let children: Vec<SparkNode> = inputs.iter().map(|c| self.convert(c, &pass)).collect();
+        let scope = Scope { schemas: inputs.iter().map(|c| c.schema().as_ref()).collect(), outputs: children.iter().map(|c| c.output.clone()).collect(), attributes: self.attributes };
+        let output = self.outputs(plan, wanted);
+        let line = match plan {
+            LogicalPlan::Filter(filter) => format!("Filter {}", scope.text(&filter.predicate)),
+            LogicalPlan::Aggregate(aggregate) => {
+                let keys: Vec<String> = aggregate.group_expr.iter().map(|e| scope.text(e)).collect();
+                let results = aggregate.group_expr.iter().chain(&aggregate.aggr_expr).zip(&output).map(|(e, reference)| match e {
+                    Expr::Alias(Alias { expr, .. }) => format!("{} AS {reference}", scope.text(expr)),
+                    other => scope.text(other),
+                });
+                format!("Aggregate {}, {}", list(keys.into_iter().map(|k| k.split(" AS ").next().unwrap_or_default().to_string())), list(results))
+            }
+            LogicalPlan::Sort(sort) => {
+                let line = format!("Sort {}, true", list(sort.expr.iter().map(|s| scope.sort(s))));
+                let Some(fetch) = sort.fetch else { return SparkNode::new("Sort", line, output, children) };
+                // A sort with a limit folded in: Spark's limit over its sort.
+                let input_statistics = self.statistics_suffix(&sort.input);
+                let sorted = SparkNode::new("Sort", format!("{line}{input_statistics}"), output.clone(), children);
+                let local = SparkNode::new("LocalLimit", format!("LocalLimit {fetch}{input_statistics}"), output.clone(), vec![sorted]);
+                return SparkNode::new("GlobalLimit", format!("GlobalLimit {fetch}"), output, vec![local]);
+            }
+            LogicalPlan::Limit(limit) => {
+                let fetch = limit.fetch.as_deref().map(|f| scope.text(f)).unwrap_or_else(|| "-1".into());
+                match limit.skip.as_deref() {
+                    Some(Expr::Literal(ScalarValue::Int64(Some(skip)), _)) if *skip > 0 => format!("Offset {skip}"),
+                    _ => {
+                        let local = SparkNode::new("LocalLimit", format!("LocalLimit {fetch}{}", self.statistics_suffix(&limit.input)), output.clone(), children);
+                        return SparkNode::new("GlobalLimit", format!("GlobalLimit {fetch}"), output, vec![local]);
+                    }
+                }
+            }
+            LogicalPlan::Join(join) => {
+                let mut conditions: Vec<String> = join.on.iter().map(|(l, r)| format!("({} = {})", scope.text(l), scope.text(r))).collect();
+                conditions.extend(join.filter.iter().map(|f| scope.text(f)));
+                let join_type = format!("{:?}", join.join_type).replace("Left", "LeftOuter").replace("Right", "RightOuter").replace("Full", "FullOuter").replace("OuterSemi", "Semi").replace("OuterAnti", "Anti");
+                match conditions.len() {
+                    0 => format!("Join {join_type}"),
+                    _ => format!("Join {join_type}, {}", conditions.join(" AND ")),
+                }
+            }
+            LogicalPlan::Union(_) => "Union false, false".to_string(),
+            LogicalPlan::Distinct(_) => "Distinct".to_string(),
+            LogicalPlan::SubqueryAlias(alias) => format!("SubqueryAlias {}", alias.alias),
+            LogicalPlan::Window(window) => format!("Window {}", list(window.window_expr.iter().zip(output.iter().rev().take(window.window_expr.len()).rev()).map(|(e, r)| format!("{} AS {r}", scope.text(&e.clone().unalias()))))),
+            LogicalPlan::TableScan(scan) => self.relation(scan, &output),
+            LogicalPlan::EmptyRelation(empty) if empty.produce_one_row => "OneRowRelation".to_string(),
+            LogicalPlan::EmptyRelation(_) => format!("LocalRelation <empty>, {}", list(output.clone())),
+            LogicalPlan::Values(_) => format!("LocalRelation {}", list(output.clone())),
+            LogicalPlan::Extension(extension) if extension.node.as_any().is::<SparkRepartition>() => {
+                let repartition = extension.node.as_any().downcast_ref::<SparkRepartition>().expect("checked");
+                let n = repartition.partitions;
+                match &repartition.scheme {
+                    RepartitionScheme::RoundRobin => format!("Repartition {n}, true"),
+                    RepartitionScheme::Coalesce => format!("Repartition {n}, false"),
+                    RepartitionScheme::Hash(partition) => format!("RepartitionByExpression [{}], {n}", scope.text(partition)),
+                    RepartitionScheme::Range(order) => format!("RepartitionByExpression {}, {n}", list(order.iter().map(|o| scope.sort(o)))),
+                }
+            }
+            LogicalPlan::Unnest(_) => format!("Generate explode, {}", list(output.clone())),
+            other => other.display().to_string(),
+        };
+        let name = line.split([' ', ':']).next().unwrap_or_default().to_string();
+        SparkNode::new(&name, line, output, children)
+    }
+
+    /// `, Statistics(…)` of `plan` in the cost mode, else nothing.
+    fn statistics_suffix(&self, plan: &LogicalPlan) -> String {
+        match (self.statistics, super::statistics::estimate(plan)) {
+            (true, Some(statistics)) => format!(", {}", statistics.text()),
+            _ => String::new(),
+        }
+    }
+
+    /// A projection: folded when it only renames its input's columns.
+    fn projection(&self, plan: &LogicalPlan, projection: &datafusion::logical_expr::Projection, wanted: &Wanted) -> SparkNode {
+        let input = projection.input.as_ref();
+        let mut child_wanted: Wanted = vec![None; input.schema().fields().len()];
+        for (i, expr) in projection.expr.iter().enumerate() {
+            let (column, alias) = match expr {
+                Expr::Column(c) => (c, None),
+                Expr::Alias(Alias { expr, name, .. }) => match expr.as_ref() {
+                    Expr::Column(c) => (c, Some(name.clone())),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            let name = wanted.get(i).cloned().flatten().or(alias).unwrap_or_else(|| column.name.clone());
+            if let Some(slot) = input.schema().maybe_index_of_column(column).and_then(|index| child_wanted.get_mut(index)).filter(|s| s.is_none()) {
+                *slot = Some(name);
+            }
+        }
+        let child = self.convert(input, &child_wanted);
+        let output = self.outputs(plan, wanted);
+        if output == child.output {
+            return child;
+        }
+        let scope = Scope { schemas: vec![input.schema().as_ref()], outputs: vec![child.output.clone()], attributes: self.attributes };
+        let items: Vec<String> = projection
+            .expr
+            .iter()
+            .zip(&output)
+            .map(|(expr, reference)| {
+                let value = scope.text(match expr {
+                    Expr::Alias(Alias { expr, .. }) => expr,
+                    other => other,
+                });
+                if value == *reference { value } else { format!("{value} AS {reference}") }
+            })
+            .collect();
+        SparkNode::new("Project", format!("Project {}", list(items)), output, vec![child])
+    }
+
+    /// A table scan as Spark's relation: `Range (…)`, `LocalRelation […]`,
+    /// `Relation […] parquet`.
+    fn relation(&self, scan: &datafusion::logical_expr::TableScan, output: &[String]) -> String {
+        let name = scan.table_name.table();
+        if let Some(range) = name.strip_prefix("Range ") {
+            return match range.rsplit_once("splits=") {
+                Some((head, splits)) => format!("Range {head}splits=Some({})", splits.trim_end_matches(')')) + ")",
+                None => format!("Range {range}"),
+            };
+        }
+        if name.starts_with("InMemoryRelation") {
+            return format!("InMemoryRelation {}", list(output.iter().cloned()));
+        }
+        if name.starts_with("local_") {
+            return format!("LocalRelation {}", list(output.iter().cloned()));
+        }
+        let format = source_as_provider(&scan.source)
+            .ok()
+            .and_then(|p| ember_sources::listing_of(p.as_ref()).map(|t| t.options().format.get_ext()))
+            .unwrap_or_else(|| name.to_string());
+        format!("Relation [{}] {format}", output.join(","))
+    }
+}
+
+/// The columns an operator's expressions see: its inputs' columns.
+struct Scope<'a> {
+    schemas: Vec<&'a DFSchema>,
+    outputs: Vec<Vec<String>>,
+    attributes: &'a Attributes,
+}
+
+impl Scope<'_> {
+    fn column(&self, column: &datafusion::common::Column) -> String {
+        for (schema, outputs) in self.schemas.iter().zip(&self.outputs) {
+            if let Some(i) = schema.maybe_index_of_column(column) {
+                if let Some(reference) = outputs.get(i) {
+                    return reference.clone();
+                }
+            }
+        }
+        self.attributes.name(&column.name)
+    }
+
+    fn sort(&self, sort: &SortExpr) -> String {
+        let direction = if sort.asc { "ASC" } else { "DESC" };
+        let nulls = if sort.nulls_first { "NULLS FIRST" } else { "NULLS LAST" };
+        format!("{} {direction} {nulls}", self.text(&sort.expr))
+    }
+
+    fn text(&self, expr: &Expr) -> String {
+        let each = |args: &[Expr]| args.iter().map(|a| self.text(a)).collect::<Vec<_>>();
+        match expr {
+            Expr::Column(c) => self.column(c),
+            Expr::Literal(value, _) => literal_text(value),
+            Expr::Alias(Alias { expr, name, .. }) => format!("{} AS {}", self.text(expr), self.attributes.name(name)),
+            Expr::BinaryExpr(BinaryExpr { left, op, right }) => {
+                let (l, r) = (self.text(left), self.text(right));
+                match op {
+                    Operator::NotEq => format!("NOT ({l} = {r})"),
+                    Operator::IsNotDistinctFrom => format!("({l} <=> {r})"),
+                    Operator::IsDistinctFrom => format!("NOT ({l} <=> {r})"),
+                    op => format!("({l} {op} {r})"),
+                }
+            }
+            Expr::IsNotNull(e) => format!("isnotnull({})", self.text(e)),
+            Expr::IsNull(e) => format!("isnull({})", self.text(e)),
+            Expr::Not(e) => format!("NOT {}", self.text(e)),
+            Expr::Negative(e) => format!("-{}", self.text(e)),
+            Expr::Case(case) => {
+                let mut out = String::from("CASE");
+                if let Some(operand) = &case.expr {
+                    out.push_str(&format!(" {}", self.text(operand)));
+                }
+                for (when, then) in &case.when_then_expr {
+                    out.push_str(&format!(" WHEN {} THEN {}", self.text(when), self.text(then)));
+                }
+                if let Some(otherwise) = &case.else_expr {
+                    out.push_str(&format!(" ELSE {}", self.text(otherwise)));
+                }
+                out + " END"
+            }
+            Expr::Cast(c) => format!("cast({} as {})", self.text(&c.expr), ember_types::simple_string(c.field.data_type())),
+            Expr::TryCast(c) => format!("try_cast({} as {})", self.text(&c.expr), ember_types::simple_string(c.field.data_type())),
+            Expr::ScalarFunction(f) => function_text(f.name(), &each(&f.args)),
+            Expr::AggregateFunction(AggregateFunction { func, params }) => {
+                let distinct = if params.distinct { "distinct " } else { "" };
+                format!("{}({distinct}{})", func.name().to_ascii_lowercase(), each(&params.args).join(", "))
+            }
+            Expr::WindowFunction(window) => {
+                let WindowFunction { fun, params } = window.as_ref();
+                let spec: Vec<String> = each(&params.partition_by).into_iter().chain(params.order_by.iter().map(|s| self.sort(s))).collect();
+                format!("{}({}) windowspecdefinition({})", fun.name(), each(&params.args).join(", "), spec.join(", "))
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    use datafusion::logical_expr::{LogicalPlanBuilder, col, lit};
+
+    #[test]
+    fn renames_fold_into_the_columns_they_rename() {
+        let values = LogicalPlanBuilder::values(vec![vec![lit(1i64)], vec![lit(2i64)]]).unwrap().build().unwrap();
+        let plan = LogicalPlanBuilder::from(values)
+            .project(vec![col("column1").alias("#1")])
+            .unwrap()
+            .filter(col("#1").gt(lit(1i64)))
+            .unwrap()
+            .project(vec![(col("#1") * lit(2i64)).alias("#2")])
+            .unwrap()
+            .build()
+            .unwrap();
+        let attributes = Attributes::new(HashMap::from([("#1".to_string(), "id".to_string()), ("#2".to_string(), "twice".to_string())]));
+        assert_eq!(
+            text(&plan, &attributes, false),
+            "Project [(id#1L * 2) AS twice#2L]\n+- Filter (id#1L > 1)\n   +- LocalRelation [id#1L]\n"
+        );
+    }
+}

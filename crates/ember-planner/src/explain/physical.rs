@@ -1,0 +1,520 @@
+//! The physical plan that runs, as Spark's operators: each DataFusion
+//! operator under Spark's name with Spark's arguments, the operators
+//! Spark has no counterpart for (batch coalescing, cooperative yielding,
+//! round-robin spreading, column renames) folded away.
+
+use std::sync::Arc;
+
+use datafusion::datasource::memory::MemorySourceConfig;
+use datafusion::datasource::physical_plan::FileScanConfig;
+use datafusion::datasource::source::DataSourceExec;
+use datafusion::physical_expr::expressions::Column;
+use datafusion::physical_plan::aggregates::{AggregateExec, AggregateMode};
+use datafusion::physical_plan::coalesce_partitions::CoalescePartitionsExec;
+use datafusion::physical_plan::coop::CooperativeExec;
+use datafusion::physical_plan::empty::EmptyExec;
+use datafusion::physical_plan::filter::FilterExec;
+use datafusion::physical_plan::joins::utils::JoinFilter;
+use datafusion::physical_plan::limit::{GlobalLimitExec, LocalLimitExec};
+use datafusion::physical_plan::placeholder_row::PlaceholderRowExec;
+use datafusion::physical_plan::projection::ProjectionExec;
+use datafusion::physical_plan::repartition::RepartitionExec;
+use datafusion::physical_plan::sorts::sort::SortExec;
+use datafusion::physical_plan::sorts::sort_preserving_merge::SortPreservingMergeExec;
+use datafusion::physical_plan::union::{InterleaveExec, UnionExec};
+use datafusion::physical_plan::unnest::UnnestExec;
+use datafusion::physical_plan::windows::{BoundedWindowAggExec, WindowAggExec};
+use datafusion::physical_plan::{DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, Partitioning};
+
+use super::attributes::Attributes;
+use super::expressions::{aggregate_text, sort_text, text};
+use super::file_scan::FileScan;
+use super::window::window_text;
+use super::{SparkNode, fields, list};
+use crate::join_strategy::{JoinExpressions, JoinInput, SparkJoinExec};
+use crate::partitioning::{OrderedConcatExec, Router, ShuffleExec};
+
+/// The names a parent wants its input's columns printed under, by index
+/// (the internal names of the renames folded into it).
+type Wanted = Vec<Option<String>>;
+
+/// Converts a physical plan to Spark's operators.
+pub struct Converter<'a> {
+    attributes: &'a Attributes,
+    /// The limit that Spark's `CollectLimit` at the root runs, by address.
+    collect_limit: std::cell::Cell<usize>,
+}
+
+impl<'a> Converter<'a> {
+    /// A converter printing columns with `attributes`.
+    pub fn new(attributes: &'a Attributes) -> Self {
+        Converter { attributes, collect_limit: std::cell::Cell::new(0) }
+    }
+
+    /// The Spark operators of the plan's root.
+    pub fn root(&self, plan: &Arc<dyn ExecutionPlan>) -> SparkNode {
+        let plan = without_final_merge(plan);
+        let mut node = plan.clone();
+        while let Some(projection) = node.downcast_ref::<ProjectionExec>() {
+            node = projection.input().clone();
+        }
+        if node.is::<GlobalLimitExec>() {
+            self.collect_limit.set(address(&node));
+        }
+        self.convert(&plan, &vec![])
+    }
+
+    fn outputs(&self, plan: &Arc<dyn ExecutionPlan>, wanted: &Wanted) -> Vec<String> {
+        plan.schema()
+            .fields()
+            .iter()
+            .enumerate()
+            .map(|(i, f)| self.attributes.reference(wanted.get(i).cloned().flatten().as_deref().unwrap_or(f.name()), f.data_type()))
+            .collect()
+    }
+
+    fn node(&self, plan: &Arc<dyn ExecutionPlan>, wanted: &Wanted, name: &str, line: String, children: Vec<SparkNode>) -> SparkNode {
+        SparkNode::new(name, line, self.outputs(plan, wanted), children)
+    }
+
+    /// The Spark operators of `plan`, its output columns printed as `wanted`.
+    fn convert(&self, plan: &Arc<dyn ExecutionPlan>, wanted: &Wanted) -> SparkNode {
+        if plan.is::<CooperativeExec>() {
+            return self.convert(plan.children()[0], wanted);
+        }
+        if let Some(repartition) = plan.downcast_ref::<RepartitionExec>() {
+            return self.repartition(plan, repartition, wanted);
+        }
+        if let Some(shuffle) = plan.downcast_ref::<ShuffleExec>() {
+            return self.shuffle(plan, shuffle, wanted);
+        }
+        if let Some(projection) = plan.downcast_ref::<ProjectionExec>() {
+            return self.projection(plan, projection, wanted);
+        }
+        if let Some(limit) = plan.downcast_ref::<GlobalLimitExec>().filter(|_| address(plan) == self.collect_limit.get()) {
+            let child = self.convert(&without_local_limit(limit.input()), wanted);
+            let fetch = limit.fetch().map_or("-1".to_string(), |f| f.to_string());
+            let line = match limit.skip() {
+                0 => format!("CollectLimit {fetch}"),
+                skip => format!("CollectLimit {fetch}, {skip}"),
+            };
+            return self.node(plan, wanted, "CollectLimit", line, vec![child]);
+        }
+        if let Some(join) = plan.downcast_ref::<SparkJoinExec>() {
+            return self.join(plan, join, wanted);
+        }
+        if let Some(unnest) = plan.downcast_ref::<UnnestExec>() {
+            return self.generate(plan, unnest, wanted);
+        }
+        let pass = self.passed_through(plan, wanted);
+        let mut children: Vec<SparkNode> = plan.children().iter().map(|c| self.convert(c, &pass)).collect();
+        if plan.is::<SortPreservingMergeExec>() {
+            // Sorting each partition and merging them is one global sort.
+            children = children.into_iter().flat_map(|c| if c.name == "Sort" && c.line.ends_with(", false, 0") { c.children } else { vec![c] }).collect();
+        }
+        let inputs = children.first().map(|c| c.output.clone()).unwrap_or_default();
+        let (name, line) = self.operator(plan, &inputs, &children, wanted);
+        let mut node = self.node(plan, wanted, &name, line, children);
+        if let Some(aggregate) = plan.downcast_ref::<AggregateExec>() {
+            self.aggregate_details(&mut node, aggregate, &inputs);
+        }
+        if let Some(filter) = plan.downcast_ref::<FilterExec>() {
+            node.details = vec![format!("Condition : {}", text(filter.predicate().as_ref(), &inputs))];
+        }
+        if let Some(config) = plan.downcast_ref::<DataSourceExec>().and_then(|s| s.data_source().downcast_ref::<FileScanConfig>()) {
+            node.details = FileScan::of(config, &node.output, self.attributes).details();
+        }
+        node
+    }
+
+    /// What a single-input operator that passes its input's columns on wants them printed as.
+    fn passed_through(&self, plan: &Arc<dyn ExecutionPlan>, wanted: &Wanted) -> Wanted {
+        let children = plan.children();
+        let [child] = children.as_slice() else { return vec![] };
+        let same = child.schema().fields().iter().map(|f| f.name()).eq(plan.schema().fields().iter().map(|f| f.name()));
+        if same { wanted.clone() } else { vec![] }
+    }
+
+    /// Spark's name and line for an operator without its own handling above.
+    fn operator(&self, plan: &Arc<dyn ExecutionPlan>, inputs: &[String], children: &[SparkNode], wanted: &Wanted) -> (String, String) {
+        let sorts = |order: &[datafusion::physical_expr::PhysicalSortExpr]| list(order.iter().map(|s| sort_text(s, inputs)));
+        if let Some(filter) = plan.downcast_ref::<FilterExec>() {
+            return ("Filter".into(), format!("Filter {}", text(filter.predicate().as_ref(), inputs)));
+        }
+        if let Some(aggregate) = plan.downcast_ref::<AggregateExec>() {
+            let (keys, functions) = self.aggregate_parts(aggregate, inputs, children);
+            return ("HashAggregate".into(), format!("HashAggregate(keys={}, functions={})", list(keys), list(functions)));
+        }
+        if let Some(merge) = plan.downcast_ref::<SortPreservingMergeExec>() {
+            return match merge.fetch() {
+                Some(limit) => {
+                    let output = self.outputs(plan, wanted);
+                    ("TakeOrderedAndProject".into(), format!("TakeOrderedAndProject(limit={limit}, orderBy={}, output={})", sorts(merge.expr()), list(output)))
+                }
+                None => ("Sort".into(), format!("Sort {}, true, 0", sorts(merge.expr()))),
+            };
+        }
+        if let Some(sort) = plan.downcast_ref::<SortExec>() {
+            let global = !sort.preserve_partitioning() || sort.input().output_partitioning().partition_count() == 1;
+            return match sort.fetch() {
+                Some(limit) if global => {
+                    let output = self.outputs(plan, wanted);
+                    ("TakeOrderedAndProject".into(), format!("TakeOrderedAndProject(limit={limit}, orderBy={}, output={})", sorts(sort.expr()), list(output)))
+                }
+                _ => ("Sort".into(), format!("Sort {}, {global}, 0", sorts(sort.expr()))),
+            };
+        }
+        if let Some(limit) = plan.downcast_ref::<GlobalLimitExec>() {
+            let fetch = limit.fetch().map_or("-1".to_string(), |f| f.to_string());
+            return ("GlobalLimit".into(), format!("GlobalLimit {fetch}, {}", limit.skip()));
+        }
+        if let Some(limit) = plan.downcast_ref::<LocalLimitExec>() {
+            return ("LocalLimit".into(), format!("LocalLimit {}", limit.fetch()));
+        }
+        if plan.is::<CoalescePartitionsExec>() || plan.is::<OrderedConcatExec>() {
+            return ("Exchange".into(), self.exchange("SinglePartition".into(), "ENSURE_REQUIREMENTS"));
+        }
+        if plan.is::<UnionExec>() || plan.is::<InterleaveExec>() {
+            return ("Union".into(), "Union".into());
+        }
+        if plan.name() == "SparkRangeExec" {
+            return ("Range".into(), verbose(plan));
+        }
+        if let Some(source) = plan.downcast_ref::<DataSourceExec>() {
+            let output = self.outputs(plan, wanted);
+            if let Some(memory) = source.data_source().downcast_ref::<MemorySourceConfig>() {
+                let empty = memory.partitions().iter().flatten().all(|b| b.num_rows() == 0);
+                let line = if empty { format!("LocalTableScan <empty>, {}", list(output)) } else { format!("LocalTableScan {}", list(output)) };
+                return ("LocalTableScan".into(), line);
+            }
+            if let Some(config) = source.data_source().downcast_ref::<FileScanConfig>() {
+                let scan = FileScan::of(config, &output, self.attributes);
+                return (format!("Scan {} ", scan.format), scan.line(&output));
+            }
+        }
+        if plan.is::<EmptyExec>() {
+            return ("LocalTableScan".into(), format!("LocalTableScan <empty>, {}", list(self.outputs(plan, wanted))));
+        }
+        if plan.is::<PlaceholderRowExec>() {
+            return ("Scan OneRowRelation".into(), "Scan OneRowRelation[]".into());
+        }
+        if let Some(window) = plan.downcast_ref::<BoundedWindowAggExec>() {
+            return ("Window".into(), window_text(window.window_expr(), &self.outputs(plan, wanted), inputs));
+        }
+        if let Some(window) = plan.downcast_ref::<WindowAggExec>() {
+            return ("Window".into(), window_text(window.window_expr(), &self.outputs(plan, wanted), inputs));
+        }
+        let line = verbose(plan);
+        if plan.name() == "InMemoryTableScanExec" {
+            // Its own line lists its internal column names: Spark's references instead.
+            let (head, rest) = line.split_once(" [").and_then(|(head, tail)| Some((head, tail.split_once(']')?.1))).unwrap_or((&line, ""));
+            let name = head.to_string();
+            return (name.clone(), format!("{name} {}{rest}", list(self.outputs(plan, wanted))));
+        }
+        (plan.name().trim_end_matches("Exec").to_string(), line)
+    }
+
+    fn exchange(&self, partitioning: String, origin: &str) -> String {
+        format!("Exchange {partitioning}, {origin}, [plan_id={}]", self.attributes.fresh_id())
+    }
+
+    /// A repartition: Spark's `Exchange` when it moves rows by key or into
+    /// one partition; folded when it only spreads batches over threads.
+    fn repartition(&self, plan: &Arc<dyn ExecutionPlan>, repartition: &RepartitionExec, wanted: &Wanted) -> SparkNode {
+        let child = self.convert(repartition.input(), wanted);
+        let partitioning = match repartition.partitioning() {
+            Partitioning::Hash(keys, n) => format!("hashpartitioning({}, {n})", keys.iter().map(|k| text(k.as_ref(), &child.output)).collect::<Vec<_>>().join(", ")),
+            Partitioning::UnknownPartitioning(1) => "SinglePartition".to_string(),
+            _ => return child,
+        };
+        let line = self.exchange(partitioning, "ENSURE_REQUIREMENTS");
+        self.node(plan, wanted, "Exchange", line, vec![child])
+    }
+
+    /// `repartition`'s shuffle: Spark's `Exchange … REPARTITION_BY_NUM`.
+    fn shuffle(&self, plan: &Arc<dyn ExecutionPlan>, shuffle: &ShuffleExec, wanted: &Wanted) -> SparkNode {
+        let child = self.convert(plan.children()[0], wanted);
+        let n = shuffle.partitions();
+        let partitioning = match shuffle.router() {
+            Router::RoundRobin => format!("RoundRobinPartitioning({n})"),
+            Router::Hash(partition) => format!("hashpartitioning({}, {n})", hashed_columns(partition.as_ref(), &child.output).join(", ")),
+            Router::Range(order) => format!("rangepartitioning({}, {n})", order.iter().map(|s| sort_text(s, &child.output)).collect::<Vec<_>>().join(", ")),
+        };
+        let line = self.exchange(partitioning, "REPARTITION_BY_NUM");
+        self.node(plan, wanted, "Exchange", line, vec![child])
+    }
+
+    /// A projection: folded when it only renames its input's columns (the
+    /// input's columns then print under its names), else Spark's `Project`.
+    fn projection(&self, plan: &Arc<dyn ExecutionPlan>, projection: &ProjectionExec, wanted: &Wanted) -> SparkNode {
+        let input = projection.input();
+        let mut child_wanted: Wanted = vec![None; input.schema().fields().len()];
+        for (i, expr) in projection.expr().iter().enumerate() {
+            let target = wanted.get(i).cloned().flatten().unwrap_or_else(|| expr.alias.clone());
+            if let Some(column) = renamed_column(expr.expr.as_ref()) {
+                self.attributes.learn(column.name(), &target);
+            }
+            if let Some(column) = expr.expr.downcast_ref::<Column>() {
+                let name = wanted.get(i).cloned().flatten().unwrap_or_else(|| expr.alias.clone());
+                if let Some(slot) = child_wanted.get_mut(column.index()).filter(|slot| slot.is_none()) {
+                    *slot = Some(name);
+                }
+            }
+        }
+        let child = self.convert(input, &child_wanted);
+        let output = self.outputs(plan, wanted);
+        if output == child.output {
+            return child;
+        }
+        let items: Vec<String> = projection
+            .expr()
+            .iter()
+            .zip(&output)
+            .map(|(expr, reference)| {
+                let value = text(expr.expr.as_ref(), &child.output);
+                if value == *reference { value } else { format!("{value} AS {reference}") }
+            })
+            .collect();
+        let mut node = self.node(plan, wanted, "Project", format!("Project {}", list(items.clone())), vec![child]);
+        node.formatted_output = Some(items);
+        node
+    }
+
+    /// The join as Spark's operator over its inputs in Spark's order.
+    fn join(&self, plan: &Arc<dyn ExecutionPlan>, join: &SparkJoinExec, wanted: &Wanted) -> SparkNode {
+        let mut children = Vec::new();
+        let mut side_outputs = vec![Vec::new(), Vec::new()];
+        let swapped = join.annotation().swapped;
+        for (position, (how, input)) in join.spark_inputs().into_iter().enumerate() {
+            let side = if swapped { 1 - position } else { position };
+            let converted = self.convert(&input, &vec![]);
+            side_outputs[side] = converted.output.clone();
+            children.push(match how {
+                JoinInput::Broadcast => {
+                    let line = format!("{}, [plan_id={}]", join.broadcast_exchange_line(&BoundKeys(&input)), self.attributes.fresh_id());
+                    SparkNode::new("BroadcastExchange", line, converted.output.clone(), vec![converted])
+                }
+                _ => converted,
+            });
+        }
+        let references = SideReferences { outputs: &side_outputs, keys: Default::default(), condition: Default::default() };
+        let line = join.spark_line_with(&references);
+        let mut node = self.node(plan, wanted, join.strategy_name(), line, children);
+        // The formatted mode's lines, in Spark's sides.
+        let [mut left, mut right] = references.keys.take();
+        if swapped {
+            std::mem::swap(&mut left, &mut right);
+        }
+        let strategy = join.strategy_name();
+        let join_type = join.join_type_name();
+        let build = if swapped { "BuildRight" } else { "BuildLeft" };
+        node.formatted_name = Some(match strategy {
+            "SortMergeJoin" => format!("{strategy} {join_type}"),
+            "CartesianProduct" => strategy.to_string(),
+            _ => format!("{strategy} {join_type} {build}"),
+        });
+        if matches!(strategy, "BroadcastHashJoin" | "ShuffledHashJoin" | "SortMergeJoin") {
+            node.details = vec![fields("Left keys", &left), fields("Right keys", &right)];
+        }
+        node.details.push(format!("Join type: {join_type}"));
+        node.details.push(format!("Join condition: {}", references.condition.take().unwrap_or_else(|| "None".to_string())));
+        node
+    }
+
+    fn aggregate_parts(&self, aggregate: &AggregateExec, inputs: &[String], children: &[SparkNode]) -> (Vec<String>, Vec<String>) {
+        let partial = matches!(aggregate.mode(), AggregateMode::Partial);
+        let keys = aggregate
+            .group_expr()
+            .expr()
+            .iter()
+            .map(|(expr, name)| {
+                let value = text(expr.as_ref(), inputs);
+                let reference = self.attributes.reference(name, &expr.data_type(&aggregate.input().schema()).unwrap_or(datafusion::arrow::datatypes::DataType::Null));
+                // A key column only renamed (same Spark name) reads as the key, as in Spark.
+                let renamed = expr.is::<Column>() && value.split('#').next() == reference.split('#').next();
+                if partial && value != reference && !renamed { format!("{value} AS {reference}") } else { reference }
+            })
+            .collect();
+        // A final aggregation's arguments are the partial aggregation's inputs.
+        let argument_inputs = match partial {
+            true => inputs.to_vec(),
+            false => children.iter().find_map(SparkNode::aggregate_input).unwrap_or_else(|| inputs.to_vec()),
+        };
+        let functions = aggregate.aggr_expr().iter().map(|a| aggregate_text(a, &argument_inputs, partial)).collect();
+        (keys, functions)
+    }
+
+    fn aggregate_details(&self, node: &mut SparkNode, aggregate: &AggregateExec, inputs: &[String]) {
+        let (keys, functions) = self.aggregate_parts(aggregate, inputs, &node.children);
+        if matches!(aggregate.mode(), AggregateMode::Partial) {
+            node.aggregate_input = Some(inputs.to_vec());
+        }
+        node.verbose_line = Some(format!("{}, output={})", node.line.trim_end_matches(')'), list(node.output.clone())));
+        // The aggregation's own results: a partial one's states, a final one's values.
+        let results = &node.output[keys.len().min(node.output.len())..];
+        let attributes: Vec<String> = match aggregate.mode() {
+            AggregateMode::Partial => results.to_vec(),
+            _ => functions.iter().zip(results).map(|(f, r)| format!("{f}#{}", r.rsplit('#').next().unwrap_or_default())).collect(),
+        };
+        node.details = vec![
+            fields("Keys", &keys),
+            fields("Functions", &functions),
+            fields("Aggregate Attributes", &attributes),
+            fields("Results", &results_of(aggregate, &node.output, &attributes)),
+        ];
+    }
+
+    /// An unnest as Spark's `Generate explode(…), [kept columns], outer,
+    /// [generated]`, the array it explodes inlined from the projection below.
+    fn generate(&self, plan: &Arc<dyn ExecutionPlan>, unnest: &UnnestExec, wanted: &Wanted) -> SparkNode {
+        let mut child = self.convert(unnest.input(), &vec![]);
+        let inputs = child.output.clone();
+        let exploded: Vec<usize> = unnest.list_column_indices().iter().map(|l| l.index_in_input_schema).collect();
+        let mut arrays: Vec<String> = exploded.iter().map(|&i| inputs.get(i).cloned().unwrap_or_default()).collect();
+        if let (Some(items), [below]) = (child.formatted_output.clone(), child.children.as_slice()) {
+            for (array, &i) in arrays.iter_mut().zip(&exploded) {
+                if let Some((expr, _)) = items.get(i).and_then(|item| item.split_once(" AS ")) {
+                    *array = expr.to_string();
+                }
+            }
+            let kept: Vec<String> = items.iter().enumerate().filter(|(i, _)| !exploded.contains(i)).map(|(_, item)| item.clone()).collect();
+            if kept == below.output {
+                child = below.clone();
+            }
+        }
+        let output = self.outputs(plan, wanted);
+        let generator = arrays.iter().map(|a| format!("explode({a})")).collect::<Vec<_>>().join(", ");
+        let kept: Vec<String> = inputs.iter().enumerate().filter(|(i, _)| !exploded.contains(i)).map(|(_, r)| r.clone()).collect();
+        let generated: Vec<String> = output.iter().enumerate().filter(|(i, _)| exploded.contains(i)).map(|(_, r)| r.clone()).collect();
+        let line = format!("Generate {generator}, {}, {}, {}", list(kept), unnest.options().preserve_nulls(), list(generated));
+        SparkNode::new("Generate", line, output, vec![child])
+    }
+}
+
+/// An aggregation's results: a partial one's output, a final one's keys
+/// and each aggregate's value named as its output (`sum(k#1L)#5L AS s#5L`).
+fn results_of(aggregate: &AggregateExec, output: &[String], attributes: &[String]) -> Vec<String> {
+    if matches!(aggregate.mode(), AggregateMode::Partial) {
+        return output.to_vec();
+    }
+    let keys = output.len().saturating_sub(attributes.len());
+    output[..keys].iter().cloned().chain(attributes.iter().zip(&output[keys..]).map(|(a, o)| format!("{a} AS {o}"))).collect()
+}
+
+/// A join's keys and condition over its sides' columns, remembering them
+/// (keys by the join's input) for the formatted mode.
+struct SideReferences<'a> {
+    outputs: &'a [Vec<String>],
+    keys: std::cell::RefCell<[Vec<String>; 2]>,
+    condition: std::cell::RefCell<Option<String>>,
+}
+
+impl JoinExpressions for SideReferences<'_> {
+    fn key(&self, key: &dyn datafusion::physical_expr::PhysicalExpr, side: usize) -> String {
+        let found = text(key, &self.outputs[side]);
+        self.keys.borrow_mut()[side].push(found.clone());
+        found
+    }
+
+    fn condition(&self, filter: &JoinFilter) -> String {
+        let found = self.filter_text(filter);
+        *self.condition.borrow_mut() = Some(found.clone());
+        found
+    }
+}
+
+impl SideReferences<'_> {
+    fn filter_text(&self, filter: &JoinFilter) -> String {
+        let inputs: Vec<String> = filter
+            .column_indices()
+            .iter()
+            .map(|c| {
+                let side = if c.side == datafusion::common::JoinSide::Right { 1 } else { 0 };
+                self.outputs[side].get(c.index).cloned().unwrap_or_default()
+            })
+            .collect();
+        text(filter.expression().as_ref(), &inputs)
+    }
+}
+
+/// A broadcast side's keys bound to its columns: `input[0, bigint, false]`.
+struct BoundKeys<'a>(&'a Arc<dyn ExecutionPlan>);
+
+impl JoinExpressions for BoundKeys<'_> {
+    fn key(&self, key: &dyn datafusion::physical_expr::PhysicalExpr, _: usize) -> String {
+        let schema = self.0.schema();
+        let bound: Vec<String> = schema
+            .fields()
+            .iter()
+            .enumerate()
+            .map(|(i, f)| format!("input[{i}, {}, {}]", ember_types::simple_string(f.data_type()), f.is_nullable()))
+            .collect();
+        text(key, &bound)
+    }
+
+    fn condition(&self, filter: &JoinFilter) -> String {
+        filter.expression().to_string()
+    }
+}
+
+/// The columns a partition number is the hash of (`pmod(hash(a, b), n)`).
+fn hashed_columns(partition: &dyn datafusion::physical_expr::PhysicalExpr, inputs: &[String]) -> Vec<String> {
+    fn find(expr: &dyn datafusion::physical_expr::PhysicalExpr, inputs: &[String]) -> Option<Vec<String>> {
+        match expr.downcast_ref::<datafusion::physical_expr::ScalarFunctionExpr>() {
+            Some(function) if function.name().contains("hash") => Some(function.args().iter().map(|a| text(a.as_ref(), inputs)).collect()),
+            _ => expr.children().into_iter().find_map(|c| find(c.as_ref(), inputs)),
+        }
+    }
+    find(partition, inputs).unwrap_or_else(|| vec![text(partition, inputs)])
+}
+
+/// The column an expression only renames or casts.
+fn renamed_column(expr: &dyn datafusion::physical_expr::PhysicalExpr) -> Option<&Column> {
+    match expr.downcast_ref::<datafusion::physical_expr::expressions::CastExpr>() {
+        Some(cast) => cast.expr().downcast_ref::<Column>(),
+        None => expr.downcast_ref::<Column>(),
+    }
+}
+
+fn address(plan: &Arc<dyn ExecutionPlan>) -> usize {
+    Arc::as_ptr(plan) as *const () as usize
+}
+
+/// The plan without the merge of its partitions at the top (Spark collects
+/// every partition without an operator).
+fn without_final_merge(plan: &Arc<dyn ExecutionPlan>) -> Arc<dyn ExecutionPlan> {
+    match (plan.downcast_ref::<CoalescePartitionsExec>(), plan.downcast_ref::<OrderedConcatExec>()) {
+        (Some(merge), _) if merge.fetch().is_none() => merge.input().clone(),
+        (_, Some(concat)) => concat.input().clone(),
+        _ => plan.clone(),
+    }
+}
+
+/// A limit's input without the per-partition limit and merge under it
+/// (Spark's `CollectLimit` does both).
+fn without_local_limit(plan: &Arc<dyn ExecutionPlan>) -> Arc<dyn ExecutionPlan> {
+    let mut node = plan.clone();
+    loop {
+        let next = if let Some(merge) = node.downcast_ref::<CoalescePartitionsExec>() {
+            merge.input().clone()
+        } else if let Some(concat) = node.downcast_ref::<OrderedConcatExec>() {
+            concat.input().clone()
+        } else if let Some(local) = node.downcast_ref::<LocalLimitExec>() {
+            local.input().clone()
+        } else {
+            return node;
+        };
+        node = next;
+    }
+}
+
+/// An operator's own line, as DataFusion's verbose plans print it.
+fn verbose(plan: &Arc<dyn ExecutionPlan>) -> String {
+    struct Verbose<'a>(&'a dyn ExecutionPlan);
+    impl std::fmt::Display for Verbose<'_> {
+        fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            self.0.fmt_as(DisplayFormatType::Verbose, f)
+        }
+    }
+    Verbose(plan.as_ref()).to_string()
+}

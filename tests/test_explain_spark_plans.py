@@ -1,0 +1,138 @@
+"""explain() prints the plan that runs as Spark prints its plans: Spark's
+operator names and arguments, columns as `name#id`, codegen stages or
+`AdaptiveSparkPlan` on top, the formatted mode's numbered list. Expression
+ids cannot be Spark's, so texts are compared with `#<n>` and `plan_id=<n>`
+normalised; an exchange's partition count is Spark's
+`spark.sql.shuffle.partitions` on Spark and the partitions Ember really
+uses, so it is normalised too. Where Ember runs other operators than Spark
+(see docs/compatibility.md), the test says which lines differ."""
+
+import re
+
+from pyspark.sql import functions as F
+
+from conftest import conf
+
+
+def normalized(text, tmp=None):
+    text = re.sub(r"#\d+", "#N", text)
+    text = re.sub(r"plan_id=\d+", "plan_id=N", text)
+    text = re.sub(r"(hashpartitioning\(.*?), \d+\)", r"\1, N)", text)
+    if tmp is not None:
+        text = text.replace(str(tmp), "<tmp>")
+    return text.splitlines()
+
+
+def physical(df, mode="simple"):
+    return normalized(df._explain_string(mode=mode))
+
+
+def local(spark):
+    return spark.createDataFrame([(1, "a"), (2, "b")], ["k", "v"])
+
+
+def test_physical_plans_read_as_spark(spark, golden):
+    r = spark.range(0, 10, 1, 2)
+    golden.check("range_filter_project", physical(r.filter("id > 3").select((F.col("id") * 2).alias("twice"))))
+    golden.check("collect_limit", physical(r.limit(3)))
+    golden.check("take_ordered", physical(r.orderBy("id").limit(3)))
+    golden.check("union", physical(r.union(spark.range(3))))
+    golden.check("local", physical(local(spark)))
+    golden.check("explode", physical(local(spark).select("k", F.explode(F.array("k", "k")).alias("e"))))
+    golden.check("distinct", physical(r.select((F.col("id") % 3).alias("m")).distinct()))
+    golden.check("broadcast_join", physical(r.join(spark.range(3), "id")))
+
+
+def test_exchanges_joins_and_aggregates_read_as_spark(spark, golden):
+    r = spark.range(0, 10, 1, 2)
+    golden.check("repartition", physical(r.repartition(3)))
+    golden.check("repartition_by_column", physical(r.repartition(3, "id")))
+    golden.check("coalesce", physical(r.coalesce(1)))
+    golden.check("global_aggregate", physical(r.agg(F.max("id"))))
+    golden.check("offset", physical(r.offset(2)))
+    golden.check("sort_merge_join", physical(r.join(spark.range(3).hint("merge"), "id")))
+    golden.check("shuffled_hash_join", physical(r.join(spark.range(3).hint("shuffle_hash"), "id", "left")))
+    golden.check("cross_join", physical(r.crossJoin(spark.range(3))))
+    other = spark.range(3)
+    golden.check("nested_loop_join", physical(r.join(other, r.id < other.id, "left")))
+    golden.check("casts_and_literals", physical(r.select(F.col("id").cast("string").alias("s"), F.lit("x").alias("l"), (F.col("id") != 3).alias("ne"))))
+
+
+def test_group_by_reads_as_spark(spark, golden):
+    df = local(spark)
+    golden.check("by_column", physical(df.groupBy("v").agg(F.sum("k").alias("s"), F.count("*"))))
+    golden.check("by_column_formatted", physical(df.groupBy("v").agg(F.sum("k").alias("s")), "formatted"))
+
+
+def test_sql_queries_read_as_spark(spark, golden):
+    spark.range(5).createOrReplaceTempView("explain_t")
+    golden.check("filter_project", physical(spark.sql("SELECT id, id * 2 AS d FROM explain_t WHERE id > 1")))
+    golden.check("limit", physical(spark.sql("SELECT id FROM explain_t LIMIT 2")))
+
+
+def test_formatted_lists_operators_as_spark(spark, golden):
+    r = spark.range(0, 10, 1, 2)
+    golden.check("range_filter_project", physical(r.filter("id > 3").select((F.col("id") * 2).alias("twice")), "formatted"))
+    golden.check("local", physical(local(spark), "formatted"))
+    golden.check("union", physical(r.union(spark.range(3)), "formatted"))
+    golden.check("distinct", physical(r.select((F.col("id") % 3).alias("m")).distinct(), "formatted"))
+    golden.check("broadcast_join", physical(r.join(spark.range(3), "id"), "formatted"))
+    other = spark.range(3)
+    golden.check("nested_loop_join", physical(r.join(other, r.id < other.id, "left"), "formatted"))
+
+
+def test_extended_prints_the_physical_plan_verbosely(spark, golden):
+    text = spark.range(0, 10, 1, 2).select((F.col("id") % 3).alias("m")).distinct()._explain_string(mode="extended")
+    golden.check("physical", normalized(text.split("== Physical Plan ==\n")[1]))
+    golden.check("output", text.split("== Analyzed Logical Plan ==\n")[1].splitlines()[0])
+
+
+def test_optimized_logical_plans_read_as_spark(spark, golden):
+    def optimized(df):
+        text = df._explain_string(mode="extended")
+        return normalized(text.split("== Optimized Logical Plan ==\n")[1].split("\n== Physical Plan ==")[0])
+
+    r = spark.range(0, 10, 1, 2)
+    golden.check("filter_project", optimized(r.filter("id > 3").select((F.col("id") * 2).alias("twice"))))
+    golden.check("sort_limit", optimized(r.orderBy(F.col("id").desc()).limit(3)))
+    golden.check("union", optimized(r.union(spark.range(3))))
+    golden.check("join", optimized(r.join(spark.range(3), "id")))
+
+
+def test_cost_mode_prints_sparks_size_estimates(spark, golden):
+    def cost(df):
+        return normalized(df._explain_string(mode="cost").split("\n== Physical Plan ==")[0])
+
+    r = spark.range(0, 10, 1, 2)
+    golden.check("sort", cost(r.orderBy(F.col("id").desc())))
+    golden.check("top", cost(r.orderBy("id").limit(3)))
+    golden.check("union", cost(r.union(spark.range(3))))
+    golden.check("join", cost(r.join(spark.range(3), "id")))
+
+
+def test_parquet_scan_reads_as_spark(spark, golden, tmp_path):
+    path = str(tmp_path / "scan")
+    spark.range(20).withColumn("name", F.concat(F.lit("n"), F.col("id").cast("string"))).write.parquet(path)
+    df = spark.read.parquet(path).filter("id > 5").select("id", "name")
+    lines = physical(df)
+    scan = next(line for line in lines if "FileScan parquet" in line)
+    fields = dict(part.split(": ", 1) for part in re.split(r", (?=[A-Za-z]+: )", scan.split("] ", 1)[1]))
+    fields["Location"] = fields["Location"].replace(tmp_path.as_uri().replace("file:///", "file:/"), "<tmp>")
+    # Spark also pushes the IsNotNull it infers; Ember pushes the filter it has.
+    pushed = fields.pop("PushedFilters")
+    fields.pop("DataFilters")
+    golden.check("scan", {"fields": fields, "pushes_greater_than": "GreaterThan(id,5)" in pushed,
+                          "columns": scan.split("[", 1)[1].split("]", 1)[0]})
+
+
+def test_default_broadcast_threshold_is_sparks(spark, golden):
+    def broadcasts(df):
+        return "Broadcast" in df._explain_string(mode="simple")
+
+    small, large = spark.range(1_000_000), spark.range(2_000_000)
+    # Spark estimates a range at 8 bytes a row: 8 MB is under 10 MB, 16 MB is not.
+    golden.check("eight_mb_side", broadcasts(large.join(small, "id")))
+    golden.check("sixteen_mb_sides", broadcasts(large.join(spark.range(2_000_000), "id")))
+    with conf(spark, "spark.sql.autoBroadcastJoinThreshold", "20MB"):
+        golden.check("raised_threshold", broadcasts(large.join(spark.range(2_000_000), "id")))
+    golden.check("threshold", spark.conf.get("spark.sql.autoBroadcastJoinThreshold"))
