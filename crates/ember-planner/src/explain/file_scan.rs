@@ -48,7 +48,17 @@ impl FileScan {
             !columns.is_empty() && columns.iter().all(|c| partition_columns.contains(&c.name().to_string()))
         };
         let (partition_filters, data_filters): (Vec<_>, Vec<_>) = conjuncts.into_iter().partition(|e| on_partitions(e));
-        let read_fields: Fields = projected.iter().filter(|f| !partition_columns.contains(f.name())).cloned().collect::<Vec<Arc<Field>>>().into();
+        // Internal column names (`#3`) read as the names the scan's output prints.
+        let read_fields: Fields = projected
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| !partition_columns.contains(f.name()))
+            .map(|(i, f)| match (f.name().starts_with('#'), output.get(i).and_then(|o| o.split('#').next())) {
+                (true, Some(name)) => Arc::new(f.as_ref().clone().with_name(name)),
+                _ => f.clone(),
+            })
+            .collect::<Vec<Arc<Field>>>()
+            .into();
         let batched = format == "parquet" || format == "orc";
         let spark_format = match format.as_str() {
             "parquet" => "Parquet".to_string(),
