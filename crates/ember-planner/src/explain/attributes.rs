@@ -25,6 +25,17 @@ impl Attributes {
         Attributes { spark_names, learned: RefCell::default(), other_ids: RefCell::default(), plan_ids: std::cell::Cell::new(0) }
     }
 
+    /// The references to a schema's columns, under the names `wanted` gives
+    /// by position where it has one.
+    pub fn references(&self, schema: &datafusion::arrow::datatypes::Schema, wanted: &[Option<String>]) -> Vec<String> {
+        schema
+            .fields()
+            .iter()
+            .enumerate()
+            .map(|(i, f)| self.reference(wanted.get(i).cloned().flatten().as_deref().unwrap_or(f.name()), f.data_type()))
+            .collect()
+    }
+
     /// The reference to the column named `internal` of type `data_type`.
     pub fn reference(&self, internal: &str, data_type: &DataType) -> String {
         let suffix = if *data_type == DataType::Int64 { "L" } else { "" };

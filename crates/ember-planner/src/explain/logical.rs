@@ -27,12 +27,7 @@ struct Logical<'a> {
 
 impl Logical<'_> {
     fn outputs(&self, plan: &LogicalPlan, wanted: &Wanted) -> Vec<String> {
-        plan.schema()
-            .fields()
-            .iter()
-            .enumerate()
-            .map(|(i, f)| self.attributes.reference(wanted.get(i).cloned().flatten().as_deref().unwrap_or(f.name()), f.data_type()))
-            .collect()
+        self.attributes.references(plan.schema().as_arrow(), wanted)
     }
 
     fn convert(&self, plan: &LogicalPlan, wanted: &Wanted) -> SparkNode {

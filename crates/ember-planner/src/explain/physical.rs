@@ -65,12 +65,7 @@ impl<'a> Converter<'a> {
     }
 
     fn outputs(&self, plan: &Arc<dyn ExecutionPlan>, wanted: &Wanted) -> Vec<String> {
-        plan.schema()
-            .fields()
-            .iter()
-            .enumerate()
-            .map(|(i, f)| self.attributes.reference(wanted.get(i).cloned().flatten().as_deref().unwrap_or(f.name()), f.data_type()))
-            .collect()
+        self.attributes.references(&plan.schema(), wanted)
     }
 
     fn node(&self, plan: &Arc<dyn ExecutionPlan>, wanted: &Wanted, name: &str, line: String, children: Vec<SparkNode>) -> SparkNode {
