@@ -117,6 +117,9 @@ impl Planner<'_> {
             if let Some(planned) = self.plan_variant_edit(&lower, &args, &names, input) {
                 return planned;
             }
+            if let Some(planned) = self.plan_spatial_function(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
             if let Some(planned) = self.plan_vector_function(&lower, &args, &names, input)? {
                 return Ok(planned);
             }
@@ -307,13 +310,7 @@ impl Planner<'_> {
                 ));
                 Ok((between, format!("between({}, {}, {})", names[0], names[1], names[2])))
             }
-            "power" | "pow" => {
-                expect_args(name, &args, 2)?;
-                let to_double = |e: Expr| datafusion::logical_expr::cast(e, DataType::Float64);
-                let doubles = vec![to_double(args[0].clone()), to_double(args[1].clone())];
-                let (expr, _) = self.call_registered("power", doubles, &names, false, input)?;
-                Ok((expr, call_name(&lower, &names)))
-            }
+            "power" | "pow" => Err(wrong_args(name, args.len(), "2")),
             "startswith" | "endswith" | "contains" => {
                 expect_args(name, &args, 2)?;
                 let expr = match lower.as_str() {
@@ -588,6 +585,9 @@ fn is_star(arguments: &[connect::Expression]) -> bool {
     )
 }
 
+/// Where Spark's messages point for documentation.
+const SPARK_DOCROOT: &str = "https://spark.apache.org/docs/latest";
+
 fn expect_args(name: &str, args: &[Expr], n: usize) -> Result<()> {
     if args.len() == n { Ok(()) } else { Err(wrong_args(name, args.len(), &n.to_string())) }
 }
@@ -597,11 +597,12 @@ pub(crate) fn wrong_args(name: &str, got: usize, expected: &str) -> SparkError {
         ErrorKind::Analysis,
         "WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
         "42605",
-        format!("The `{name}` requires {expected} parameters but the actual number is {got}."),
+        format!("The `{name}` requires {expected} parameters but the actual number is {got}. Please, refer to '{SPARK_DOCROOT}/sql-ref-functions.html' for a fix."),
         &[
             ("functionName", format!("`{name}`")),
             ("expectedNum", expected.to_string()),
             ("actualNum", got.to_string()),
+            ("docroot", SPARK_DOCROOT.to_string()),
         ],
     )
 }

@@ -139,8 +139,8 @@ pub fn from_proto(dt: &connect::DataType, session_tz: &str) -> Result<DataType, 
         },
         Kind::Unparsed(u) => crate::ddl::parse_ddl(&u.data_type_string, session_tz)?,
         Kind::Variant(_) => mapping::variant_type(),
-        Kind::Geometry(_) => return Err(unsupported("GEOMETRY")),
-        Kind::Geography(_) => return Err(unsupported("GEOGRAPHY")),
+        Kind::Geometry(g) => spatial_from_proto(crate::spatial::SpatialKind::Geometry, g.srid)?,
+        Kind::Geography(g) => spatial_from_proto(crate::spatial::SpatialKind::Geography, g.srid)?,
         Kind::Time(_) => mapping::time_type(),
         Kind::TimestampNtzNanos(t) => {
             return Err(unsupported(format!(
@@ -202,6 +202,16 @@ fn proto(kind: Kind) -> connect::DataType {
     connect::DataType { kind: Some(kind) }
 }
 
+/// A spatial type of the protocol: `srid` -1 is `ANY`, others must be ones
+/// Spark accepts for `kind`.
+fn spatial_from_proto(kind: crate::spatial::SpatialKind, srid: i32) -> Result<DataType, TypeError> {
+    let srid = match srid {
+        crate::spatial::ANY_SRID => srid,
+        _ => crate::spatial::check_srid(kind, i64::from(srid))?,
+    };
+    Ok(crate::spatial::spatial_type(kind, srid))
+}
+
 /// Converts an Arrow type to the Spark Connect `DataType` Spark would send
 /// for it: `timestamp` for any zoned timestamp, `timestamp_ntz` for any
 /// zoneless one, `interval day to second` for durations, `interval year to
@@ -232,6 +242,8 @@ pub fn to_proto(dt: &DataType) -> Result<connect::DataType, TypeError> {
         SparkKind::Timestamp => Kind::Timestamp(pdt::Timestamp::default()),
         SparkKind::TimestampNtz => Kind::TimestampNtz(pdt::TimestampNtz::default()),
         SparkKind::Variant => Kind::Variant(pdt::Variant::default()),
+        SparkKind::Spatial(crate::spatial::SpatialKind::Geometry, srid) => Kind::Geometry(pdt::Geometry { srid, type_variation_reference: 0 }),
+        SparkKind::Spatial(crate::spatial::SpatialKind::Geography, srid) => Kind::Geography(pdt::Geography { srid, type_variation_reference: 0 }),
         SparkKind::Time => Kind::Time(pdt::Time {
             precision: Some(i32::from(mapping::TIME_PRECISION)),
             type_variation_reference: 0,
