@@ -872,6 +872,7 @@ impl<'a> Planner<'a> {
         }
         let group_names: Vec<String> = group_exprs.iter().map(|_| fresh_name()).collect();
         let aggregate_names: Vec<String> = aggregates.iter().map(|_| fresh_name()).collect();
+        let input = if group_exprs.is_empty() { self.as_local_slices(input) } else { input };
         let aggregated = LogicalPlanBuilder::from(input)
             .aggregate(
                 group_exprs.iter().zip(&group_names).map(|(e, n)| e.clone().alias(n)).collect::<Vec<_>>(),

@@ -591,8 +591,6 @@ mod tests {
         }));
         assert!(from_proto(&bad_interval, TZ).is_err());
         for (kind, name) in [
-            (Kind::Geometry(Default::default()), "GEOMETRY"),
-            (Kind::Geography(Default::default()), "GEOGRAPHY"),
             (
                 Kind::String(pdt::String {
                     type_variation_reference: 0,
@@ -605,6 +603,21 @@ mod tests {
             assert_eq!(err.error_class(), "UNSUPPORTED_DATATYPE");
             assert_eq!(err.message_parameters()["typeName"], format!("\"{name}\""));
         }
+    }
+
+    #[test]
+    fn spatial_types_round_trip_with_their_srid() {
+        let geometry = from_proto(&p(Kind::Geometry(pdt::Geometry { srid: 3857, type_variation_reference: 0 })), TZ).unwrap();
+        assert_eq!(crate::simple_string(&geometry), "geometry(3857)");
+        assert!(matches!(to_proto(&geometry).unwrap().kind, Some(Kind::Geometry(pdt::Geometry { srid: 3857, .. }))));
+        let any = from_proto(&p(Kind::Geography(pdt::Geography { srid: -1, type_variation_reference: 0 })), TZ).unwrap();
+        assert_eq!(crate::simple_string(&any), "geography(any)");
+        let planar = from_proto(&p(Kind::Geography(Default::default())), TZ).unwrap_err();
+        assert_eq!(planar.error_class(), "ST_INVALID_SRID_VALUE");
+        assert_eq!(crate::parse_ddl_type("geometry(4326)", TZ).unwrap(), crate::spatial_type(crate::SpatialKind::Geometry, 4326));
+        assert_eq!(crate::parse_ddl_type("GEOGRAPHY(ANY)", TZ).unwrap(), crate::spatial_type(crate::SpatialKind::Geography, -1));
+        assert_eq!(crate::to_json_type(&geometry).unwrap(), "\"geometry(EPSG:3857)\"");
+        assert_eq!(crate::parse_json_type("\"geography(OGC:CRS84, SPHERICAL)\"", TZ).unwrap(), crate::spatial_type(crate::SpatialKind::Geography, 4326));
     }
 
     #[test]
