@@ -144,6 +144,9 @@ impl Planner<'_> {
         if self.config.ansi && args.len() == 2 && matches!(lower.as_str(), "==" | "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "<=>" | "&" | "|" | "^") {
             self.cast_string_operand_to_number(&mut args, input)?;
         }
+        if let Some(planned) = self.plan_interval_scaling(&lower, &args, &names, input)? {
+            return Ok(planned);
+        }
         let arithmetic = match lower.as_str() {
             "+" => Some(ArithmeticOp::Add),
             "-" if args.len() == 2 => Some(ArithmeticOp::Subtract),

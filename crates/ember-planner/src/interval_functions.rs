@@ -13,6 +13,30 @@ use crate::error::Result;
 use crate::plan::Planner;
 
 impl Planner<'_> {
+    /// `interval * number`, `number * interval`, `interval / number` and
+    /// `-interval` of ANSI intervals (`None` for other operators or operand
+    /// types).
+    pub(crate) fn plan_interval_scaling(&self, function: &str, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<Option<(Expr, String)>> {
+        if matches!(function, "-" | "negative") && args.len() == 1 {
+            // The negation of an interval, as a product with -1.
+            let negated = ember_functions::interval_scaling::scale_interval(args[0].clone(), &self.type_of(&args[0], input)?, lit(-1i64), &DataType::Int64, false);
+            let name = if function == "-" { format!("(- {})", names[0]) } else { format!("negative({})", names[0]) };
+            return Ok(negated.map(|expr| (expr, name)));
+        }
+        if !matches!(function, "*" | "/") || args.len() != 2 {
+            return Ok(None);
+        }
+        let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
+        let divide = function == "/";
+        let scaled = ember_functions::interval_scaling::scale_interval(args[0].clone(), &types[0], args[1].clone(), &types[1], divide);
+        if let Some(expr) = scaled {
+            return Ok(Some((expr, format!("({} {function} {})", names[0], names[1]))));
+        }
+        // Spark names `number * interval` with the interval first.
+        let swapped = (!divide).then(|| ember_functions::interval_scaling::scale_interval(args[1].clone(), &types[1], args[0].clone(), &types[0], false)).flatten();
+        Ok(swapped.map(|expr| (expr, format!("({} * {})", names[1], names[0]))))
+    }
+
     /// Plans `make_ym_interval` and `try_make_interval`; `None` for other functions.
     pub(crate) fn plan_interval_function(
         &mut self,
