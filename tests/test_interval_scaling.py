@@ -1,9 +1,11 @@
-"""ANSI intervals times and divided by numbers (Spark's MultiplyDTInterval,
+"""Arithmetic of ANSI intervals typed as Spark types it: times and divided
+by numbers (Spark's MultiplyDTInterval,
 DivideDTInterval and their year-month forms): integral, DECIMAL and DOUBLE
 factors, the result rounded half up to a microsecond or a month, typed
 `interval day to second` / `interval year to month` whatever the input's
-fields, `number * interval` named with the interval first, and Spark's
-errors for a zero divisor."""
+fields, `number * interval` named with the interval first, Spark's errors
+for a zero divisor; negation and sums keeping or widening the units
+(`interval hour to minute`), and `date - date` as an `interval day`."""
 
 from pyspark.sql import functions as F
 
@@ -50,3 +52,20 @@ def test_division_by_zero(spark, golden):
     golden.check_error(lambda: df.select(F.col("i") / 0).collect(), "integral")
     golden.check_error(lambda: df.select(F.col("i") / F.lit(0.0)).collect(), "double")
     golden.check_df(df.select((F.col("i") * F.lit(None).cast("int")).alias("null_factor")), "null")
+
+
+def test_units_of_computed_intervals(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT -i AS a, i + i AS b, h + m AS c, h - m AS d, m - s AS e, typeof(-i) AS f, typeof(h + m) AS g, typeof(i) AS h "
+            "FROM (SELECT INTERVAL '3' HOUR AS i, INTERVAL '3' HOUR AS h, INTERVAL '5' MINUTE AS m, INTERVAL '7' SECOND AS s)"
+        )
+    )
+
+
+def test_date_minus_date_is_interval_day(spark, golden):
+    import datetime
+
+    df = spark.createDataFrame([(datetime.date(2024, 3, 1), datetime.date(2024, 1, 1))], "a date, b date")
+    golden.check_df(df.select(F.col("a") - F.col("b"), F.col("b") - F.col("a")))
+    golden.check_df(spark.sql("SELECT DATE '2024-03-01' - DATE '2023-03-01' AS d, typeof(DATE '2024-03-01' - DATE '2024-01-01') AS t"), "sql")

@@ -19,6 +19,7 @@ pub mod display;
 pub mod distributions;
 pub mod hash;
 pub mod higher_order;
+pub mod interval_fields;
 pub mod interval_scaling;
 pub mod java_random;
 pub mod json;

@@ -287,7 +287,14 @@ impl Planner<'_> {
             }
             "typeof" => {
                 expect_args(name, &args, 1)?;
-                let type_name = ember_types::simple_string(&self.type_of(&args[0], input)?);
+                let (_, field) = datafusion::logical_expr::ExprSchemable::to_field(&args[0], input.schema())?;
+                let type_name = match ember_types::IntervalFields::of(&field) {
+                    Some(fields) => {
+                        let year_month = !matches!(field.data_type(), DataType::Duration(_));
+                        format!("interval {}", fields.units(year_month).to_lowercase())
+                    }
+                    None => ember_types::simple_string(field.data_type()),
+                };
                 Ok((Expr::Literal(ScalarValue::Utf8(Some(type_name)), None), format!("typeof({})", names[0])))
             }
             "extract" | "date_part" | "datepart" => {
