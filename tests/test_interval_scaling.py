@@ -69,3 +69,12 @@ def test_date_minus_date_is_interval_day(spark, golden):
     df = spark.createDataFrame([(datetime.date(2024, 3, 1), datetime.date(2024, 1, 1))], "a date, b date")
     golden.check_df(df.select(F.col("a") - F.col("b"), F.col("b") - F.col("a")))
     golden.check_df(spark.sql("SELECT DATE '2024-03-01' - DATE '2023-03-01' AS d, typeof(DATE '2024-03-01' - DATE '2024-01-01') AS t"), "sql")
+
+
+def test_aggregates_keep_units(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT sum(i) AS s, max(i) AS mx, min(i) AS mn "
+            "FROM (SELECT INTERVAL '3' HOUR AS i UNION ALL SELECT INTERVAL '4' HOUR)"
+        )
+    )

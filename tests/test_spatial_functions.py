@@ -170,3 +170,4 @@ def test_argument_type_errors(spark, golden):
     golden.check_error(lambda: spark.sql(f"SELECT CAST(st_geomfromwkb({p}) AS STRING)").collect(), "to_string")
     golden.check_error(lambda: spark.sql(f"SELECT CAST(st_geomfromwkb({p}) AS GEOMETRY(4326))").collect(), "other_srid")
     golden.check_error(lambda: spark.sql(f"SELECT CAST(st_geogfromwkb({p}) AS GEOMETRY(ANY))").collect(), "to_any_geometry")
+    golden.check_error(lambda: spark.sql(f"SELECT st_geomfromwkb({p}) = st_geomfromwkb({p})").collect(), "equality")

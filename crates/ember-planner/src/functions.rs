@@ -141,6 +141,7 @@ impl Planner<'_> {
         if matches!(lower.as_str(), "+" | "-" | "*" | "%" | "mod") && args.len() == 2 {
             self.coerce_string_operands(&mut args, input)?;
         }
+        self.check_spatial_comparison(&lower, &args, &names, input)?;
         if self.config.ansi && args.len() == 2 && matches!(lower.as_str(), "==" | "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "<=>" | "&" | "|" | "^") {
             self.cast_string_operand_to_number(&mut args, input)?;
         }

@@ -23,10 +23,23 @@ impl Planner<'_> {
     /// types).
     pub(crate) fn plan_interval_scaling(&self, function: &str, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<Option<(Expr, String)>> {
         if matches!(function, "-" | "negative") && args.len() == 1 {
+            let name = if function == "-" { format!("(- {})", names[0]) } else { format!("negative({})", names[0]) };
+            // A literal stays a literal (window frame bounds must be).
+            let negated_literal = match &args[0] {
+                Expr::Literal(ScalarValue::DurationMicrosecond(Some(v)), units) => {
+                    v.checked_neg().map(|v| Expr::Literal(ScalarValue::DurationMicrosecond(Some(v)), units.clone()))
+                }
+                Expr::Literal(ScalarValue::IntervalYearMonth(Some(v)), units) => {
+                    v.checked_neg().map(|v| Expr::Literal(ScalarValue::IntervalYearMonth(Some(v)), units.clone()))
+                }
+                _ => None,
+            };
+            if let Some(literal) = negated_literal {
+                return Ok(Some((literal, name)));
+            }
             // The negation of an interval, as a product with -1; it keeps the units.
             let Some(fields) = self.interval_fields(&args[0], input)? else { return Ok(None) };
             let negated = ember_functions::interval_scaling::scale_interval(args[0].clone(), &self.type_of(&args[0], input)?, lit(-1i64), &DataType::Int64, false);
-            let name = if function == "-" { format!("(- {})", names[0]) } else { format!("negative({})", names[0]) };
             return Ok(negated.map(|expr| (with_interval_fields(expr, fields), name)));
         }
         if matches!(function, "+" | "-") && args.len() == 2 {
@@ -136,4 +149,19 @@ impl Planner<'_> {
         let sum = datafusion::logical_expr::binary_expr(args[0].clone(), op, args[1].clone());
         Ok(Some((with_interval_fields(sum, fields), name)))
     }
+}
+
+/// The units an aggregate keeps from its ANSI interval argument (`sum`,
+/// `min`, `max`, `first`, `last` of an `interval hour` are `interval hour`),
+/// when they are not the default ones.
+pub(crate) fn kept_interval_fields(aggregate: &Expr, schema: &datafusion::common::DFSchema) -> Option<IntervalFields> {
+    let Expr::AggregateFunction(call) = aggregate else { return None };
+    if !matches!(call.func.name(), "sum" | "min" | "max" | "first_value" | "last_value" | "any_value") {
+        return None;
+    }
+    let [argument] = call.params.args.as_slice() else { return None };
+    let (_, field) = argument.to_field(schema).ok()?;
+    let fields = IntervalFields::of(&field)?;
+    let year_month = !matches!(field.data_type(), DataType::Duration(_));
+    (fields != IntervalFields::widest(year_month)).then_some(fields)
 }

@@ -84,6 +84,35 @@ impl Planner<'_> {
         Ok(Some((expr, sql)))
     }
 
+    /// `DATATYPE_MISMATCH.INVALID_ORDERING_TYPE` for a comparison
+    /// (`function`, e.g. `=`) of spatial values, which Spark neither
+    /// compares nor orders.
+    pub(crate) fn check_spatial_comparison(&self, function: &str, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<()> {
+        if args.len() != 2 || !matches!(function, "==" | "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "<=>") {
+            return Ok(());
+        }
+        for arg in args {
+            let t = self.type_of(arg, input)?;
+            if ember_types::spatial_of(&t).is_some() {
+                let symbol = match function {
+                    "==" => "=",
+                    "<>" => "!=",
+                    other => other,
+                };
+                let sql = format!("({} {symbol} {})", names[0], names[1]);
+                let data_type = format!("\"{}\"", ember_types::sql_string(&t));
+                return Err(crate::error::SparkError::new(
+                    crate::error::ErrorKind::Analysis,
+                    "DATATYPE_MISMATCH.INVALID_ORDERING_TYPE",
+                    "42K09",
+                    format!("Cannot resolve \"{sql}\" due to data type mismatch: The `{symbol}` does not support ordering on type {data_type}."),
+                    &[("sqlExpr", format!("\"{sql}\"")), ("functionName", format!("`{symbol}`")), ("dataType", data_type)],
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The result type an SRID argument gives a value of `kind` and the SRID
     /// as an `INT`: an `INT` literal is checked now and fixes the type.
     fn srid_argument(&self, kind: SpatialKind, srid: Expr) -> Result<(DataType, Expr)> {
