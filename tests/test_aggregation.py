@@ -101,6 +101,16 @@ def test_distinct_aggregates_of_one_column(sales, golden):
     golden.check_df(sales.groupBy("region").agg(F.expr("avg(DISTINCT amount)")).orderBy("region"))
 
 
+def test_distinct_average_beside_other_distinct_aggregates(spark, sales, golden):
+    mixed = [F.expr("avg(DISTINCT amount)"), F.count_distinct("amount"), F.sum_distinct("amount"), F.avg("amount")]
+    golden.check_df(sales.groupBy("region").agg(*mixed).orderBy("region"), "grouped")
+    golden.check_df(sales.where("amount > 100").agg(*mixed), "no_rows")
+    golden.check_df(
+        spark.sql("SELECT avg(DISTINCT x), count(DISTINCT x), avg(DISTINCT y) FROM VALUES (1, 1.5D), (1, 2.5D), (4, NULL), (NULL, 1.5D) t(x, y)"),
+        "sql_integers_and_doubles",
+    )
+
+
 def test_sql_rollup_and_grouping(spark, sales, golden):
     sales.createOrReplaceTempView("fruit_sales")
     golden.check_df(

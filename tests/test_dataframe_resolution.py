@@ -72,6 +72,24 @@ def test_using_outer_join_keys_under_a_filter_and_a_sort(spark, golden):
     golden.check_df(df1.join(df2, "k", "left").withColumns({"k": df2["k"], "n": F.lit(1)}).orderBy("v1"), "left_with_columns")
 
 
+def test_using_outer_join_keys_through_other_operators(spark, golden):
+    df1 = spark.createDataFrame([(1, "a"), (2, "b")], ["k", "v1"])
+    df2 = spark.createDataFrame([(2, "x"), (3, "y")], ["k", "v2"])
+    full = df1.join(df2, "k", "full")
+    left = df1.join(df2, "k", "left")
+    golden.check_df(full.filter(df1["k"].isNotNull()).filter(df2["k"].isNull()), "filter_over_filter")
+    golden.check_df(full.filter(F.col("v1").isNotNull()).select(df2["k"], "v1").orderBy("v1"), "select_over_filter")
+    golden.check_df(full.orderBy("v1").filter(df2["k"].isNull()), "filter_over_sort")
+    golden.check_df(left.withColumn("z", F.lit(1)).filter(df2["k"].isNull()), "filter_over_with_column")
+    golden.check_df(left.filter(F.col("v1") > "a").withColumn("z", df2["k"]), "with_column_over_filter")
+    golden.check_df(left.select("k", "v1", "v2").select(df2["k"]).orderBy("k"), "select_over_select")
+    golden.check_df(left.limit(5).select(df2["k"]).orderBy("k"), "select_over_limit")
+    golden.check_df(left.groupBy(df2["k"]).count().orderBy("k"), "group_by_side_key")
+    golden.check_df(full.filter("true").filter("true").select(df1["k"], df2["k"], "k").orderBy("v1"), "all_keys_two_filters_up")
+    golden.check_df(left.select(df2["k"]).orderBy("k"), "selected_side_key_by_name")
+    golden.check_df(left.select(df2["k"], "v1").filter("k is null"), "selected_side_key_in_sql_filter")
+
+
 def test_cross_join_check_after_filters_move_into_joins(spark, golden):
     left = spark.range(3).toDF("a")
     right = spark.range(3).toDF("b")

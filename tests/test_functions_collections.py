@@ -83,3 +83,37 @@ def test_array_functions_over_arrays(colls, golden):
 
 def test_map_contains_key(colls, golden):
     golden.check_df(colls.select("id", F.map_contains_key("m", "a"), F.map_keys("m"), F.map_values("m")))
+
+
+def test_null_elements_in_flatten_and_arrays_overlap(spark, golden):
+    """A NULL inner array makes `flatten` NULL; NULL elements make `arrays_overlap` NULL when nothing else matches."""
+    golden.check_df(
+        spark.sql(
+            "SELECT flatten(array(array(1), NULL)) AS a, flatten(array(array(1, NULL), array(2))) AS b, "
+            "flatten(array(array())) AS c, flatten(x) AS d FROM VALUES (array(array(3), NULL)), (array(array(4, 5))), (NULL) t(x)"
+        ),
+        "flatten",
+    )
+    golden.check_df(
+        spark.sql(
+            "SELECT arrays_overlap(array(1, NULL), array(2)) AS a, arrays_overlap(array(1, NULL), array(1)) AS b, "
+            "arrays_overlap(array(NULL), array(NULL)) AS c, arrays_overlap(array(), array(NULL)) AS d, "
+            "arrays_overlap(array(1), array(2)) AS e, arrays_overlap(array(1L, 2L), array(2)) AS f, "
+            "arrays_overlap(x, y) AS g FROM VALUES (array(1, NULL), array(3)), (array(1), NULL), (array(7), array(7, NULL)) t(x, y)"
+        ),
+        "arrays_overlap",
+    )
+    golden.check_df(
+        spark.createDataFrame([([1, None], [2]), ([3], [3])], "x array<int>, y array<int>").select(F.arrays_overlap("x", "y")),
+        "arrays_overlap_dataframe",
+    )
+
+
+def test_sequence_of_dates_and_timestamps_without_a_step(spark, golden):
+    golden.check_df(
+        spark.sql("SELECT sequence(d, e) AS s FROM VALUES (DATE'2024-01-01', DATE'2024-01-03'), (DATE'2024-01-03', DATE'2024-01-01') t(d, e)"),
+        "dates",
+    )
+    df = spark.createDataFrame([("2024-01-01 00:00:00", "2024-01-03 00:00:00"), ("2024-01-03 12:00:00", "2024-01-01 00:00:00")], "a string, b string")
+    golden.check_df(df.select(F.sequence(F.to_timestamp("a"), F.to_timestamp("b")).alias("s")), "timestamps")
+    golden.check_df(spark.sql("SELECT array_repeat(1, 2) AS a, array_repeat(NULL, 2) AS b, array_repeat('x', CAST(NULL AS INT)) AS c"), "array_repeat_nullability")

@@ -1,6 +1,7 @@
 """Spark SQL queries: subqueries, common table expressions, HAVING and GROUP BY forms."""
 
 import pytest
+from conftest import conf
 
 
 @pytest.fixture
@@ -110,3 +111,24 @@ def test_unbound_parameters(spark, golden):
     golden.check_df(
         spark.sql("SELECT id FROM range(3) WHERE id IN (SELECT id FROM range(5) WHERE id > ?) ORDER BY id", args=[0]), "in_subquery"
     )
+
+
+def test_timestamp_literal_names(spark, golden):
+    """`TIMESTAMP '…'` is read in the session time zone and named as Spark names the literal."""
+    query = "SELECT TIMESTAMP '2024-01-01 00:00:00', TIMESTAMP '2024-03-10 02:30:00.5', hour(TIMESTAMP '2024-01-01 05:00:00'), TIMESTAMP_NTZ '2024-01-01 00:00:00'"
+    golden.check_df(spark.sql(query), "utc")
+    with conf(spark, "spark.sql.session.timeZone", "America/Los_Angeles"):
+        golden.check_df(spark.sql(query), "los_angeles")
+
+
+def test_local_times_in_a_daylight_saving_gap(spark, golden):
+    """A wall-clock time that a zone skips reads as the time an hour later, as java.time reads it."""
+    with conf(spark, "spark.sql.session.timeZone", "America/Los_Angeles"):
+        golden.check_df(
+            spark.sql(
+                "SELECT CAST('2024-03-10 02:30:00' AS TIMESTAMP) AS from_string, CAST(TIMESTAMP_NTZ '2024-03-10 02:30:00' AS TIMESTAMP) AS from_ntz, "
+                "CAST(TIMESTAMP_NTZ '2024-11-03 01:30:00' AS TIMESTAMP) AS in_overlap, TIMESTAMP '2024-03-10 02:15:00'"
+            ).selectExpr("*", "CAST(from_string AS STRING) AS text"),
+            "los_angeles",
+        )
+

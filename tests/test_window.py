@@ -254,3 +254,29 @@ def test_sql_qualify(spark, sales, golden):
             "QUALIFY row_number() OVER (PARTITION BY k ORDER BY t DESC, v) = 1 ORDER BY k"
         )
     )
+
+
+def test_windows_over_aggregates(spark, sales, golden):
+    """Window functions whose arguments or ordering are aggregates run over the aggregated rows."""
+    sales.createOrReplaceTempView("window_sales")
+    golden.check_df(
+        spark.sql(
+            "SELECT k, sum(v) AS s, sum(sum(v)) OVER (ORDER BY k) AS running, "
+            "rank() OVER (ORDER BY count(*) DESC, k) AS r, sum(v) / sum(sum(v)) OVER () AS share "
+            "FROM window_sales GROUP BY k ORDER BY k"
+        ),
+        "sql",
+    )
+    golden.check_df(
+        spark.sql("SELECT k, t, max(v), dense_rank() OVER (PARTITION BY k ORDER BY max(v) DESC) FROM window_sales GROUP BY k, t ORDER BY k, t"),
+        "sql_partitioned",
+    )
+    golden.check_df(
+        spark.sql("SELECT k, sum(v), row_number() OVER (ORDER BY k) FROM window_sales GROUP BY ROLLUP(k) ORDER BY k"),
+        "sql_rollup",
+    )
+    golden.check_df(
+        sales.groupBy("k").agg(F.sum("v").alias("s"), F.sum(F.sum("v")).over(Window.orderBy("k")).alias("running")).orderBy("k"),
+        "dataframe",
+    )
+

@@ -3,13 +3,14 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Time64NanosecondArray, 
+use arrow::array::{
     Array, ArrayRef, AsArray, BooleanArray, Date32Array, Decimal128Array, Float32Array, Float64Array, Int64Array,
-    StringArray,
+    StringArray, Time64NanosecondArray, TimestampMicrosecondArray,
 };
 use arrow::compute::{CastOptions, cast_with_options};
 use arrow::datatypes::{
     DataType, Decimal128Type, Field, FieldRef, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type,
+    TimeUnit, TimestampMicrosecondType,
 };
 use datafusion::common::Result as DfResult;
 use datafusion::logical_expr::{
@@ -142,7 +143,28 @@ fn cast_array_in_units(
             return to_decimal(array, *precision, *scale, mode);
         }
     }
+    if let (DataType::Timestamp(TimeUnit::Microsecond, None), DataType::Timestamp(TimeUnit::Microsecond, Some(zone))) = (source, target) {
+        if let Some(zoned) = wall_clock_in_zone(array, zone) {
+            return Ok(zoned);
+        }
+    }
     arrow_cast(array, target, mode)
+}
+
+/// TIMESTAMP_NTZ to TIMESTAMP: each wall-clock time read in `zone` as
+/// java.time reads it (see [`crate::datetime::local_to_micros`]); `None` for
+/// a zone that is an offset rather than a region (Arrow's cast handles it).
+fn wall_clock_in_zone(array: &ArrayRef, zone: &str) -> Option<ArrayRef> {
+    let region: chrono_tz::Tz = zone.parse().ok()?;
+    let wall_clocks = array.as_primitive_opt::<TimestampMicrosecondType>()?;
+    let instants: TimestampMicrosecondArray = wall_clocks
+        .iter()
+        .map(|micros| {
+            let local = chrono::DateTime::from_timestamp_micros(micros?)?.naive_utc();
+            crate::datetime::local_to_micros(&region, &local)
+        })
+        .collect();
+    Some(Arc::new(instants.with_timezone(zone)))
 }
 
 /// Spark's casts of timestamps to numbers: whole seconds since the epoch
@@ -260,7 +282,17 @@ fn from_strings(array: &ArrayRef, target: &DataType, mode: CastMode) -> Result<A
         _ => {
             // Timestamps and the rest: Arrow's parser, on trimmed text.
             let trimmed: StringArray = strings.iter().map(|s| s.map(trim_spark)).collect();
-            let cast = arrow_cast(&(Arc::new(trimmed.clone()) as ArrayRef), target, CastMode::Try)?;
+            let mut cast = arrow_cast(&(Arc::new(trimmed.clone()) as ArrayRef), target, CastMode::Try)?;
+            if let DataType::Timestamp(TimeUnit::Microsecond, Some(zone)) = target {
+                // Arrow finds no instant for a local time in a gap of `zone`.
+                if (0..len).any(|i| cast.is_null(i) && trimmed.is_valid(i)) {
+                    let wall_clocks = arrow_cast(&(Arc::new(trimmed.clone()) as ArrayRef), &DataType::Timestamp(TimeUnit::Microsecond, None), CastMode::Try)?;
+                    if let Some(zoned) = wall_clock_in_zone(&wall_clocks, zone) {
+                        cast = arrow::compute::kernels::zip::zip(&BooleanArray::from_iter((0..len).map(|i| Some(cast.is_valid(i)))), &cast, &zoned)
+                            .map_err(|e| SparkError::internal(e.to_string()))?;
+                    }
+                }
+            }
             if mode == CastMode::Ansi {
                 if let Some(i) = (0..len).find(|&i| cast.is_null(i) && trimmed.is_valid(i)) {
                     let kind = if matches!(target, DataType::Timestamp(..)) { ErrorKind::DateTime } else { ErrorKind::Runtime };

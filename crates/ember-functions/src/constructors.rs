@@ -74,8 +74,13 @@ impl SparkConstructor {
                     .iter()
                     .enumerate()
                     .map(|(i, f)| {
-                        let nullable = args.get(2 * i + 1).is_none_or(|a| a.is_nullable());
-                        f.as_ref().clone().with_nullable(nullable)
+                        let value = args.get(2 * i + 1);
+                        let field = f.as_ref().clone().with_nullable(value.is_none_or(|a| a.is_nullable()));
+                        // A user-defined type stays one inside the struct.
+                        match value {
+                            Some(value) => ember_types::UserDefinedType::carry(field, value),
+                            None => field,
+                        }
                     })
                     .collect();
                 DataType::Struct(fields.into())

@@ -177,7 +177,7 @@ impl SparkPatternFunction {
                                 continue;
                             };
                             let text = texts.value(row);
-                            match pattern.parse_datetime(text).and_then(|local| to_micros(&zone, &local)) {
+                            match pattern.parse_datetime(text).and_then(|local| local_to_micros(&zone, &local)) {
                                 Some(micros) => out.push(Some(micros)),
                                 None if self.fail_on_error => return Err(cannot_parse(text, self.function)),
                                 None => out.push(None),
@@ -204,12 +204,35 @@ impl SparkPatternFunction {
     }
 }
 
-/// A local date-time in `zone` as microseconds since the epoch (the earlier
-/// instant where clocks go back; the shifted one where they skip forward).
-fn to_micros(zone: &Tz, local: &NaiveDateTime) -> Option<i64> {
-    let resolved = zone
-        .from_local_datetime(local)
-        .earliest()
-        .or_else(|| zone.from_local_datetime(&(*local + chrono::Duration::hours(1))).earliest())?;
-    Some(resolved.timestamp_micros())
+/// A local date-time in `zone` as microseconds since the epoch, as java.time
+/// resolves it: the earlier instant where clocks go back; inside a gap where
+/// they skip forward, the time moved later by the gap's length (read with
+/// the offset in force before the gap).
+pub fn local_to_micros(zone: &Tz, local: &NaiveDateTime) -> Option<i64> {
+    use chrono::{LocalResult, Offset};
+    match zone.from_local_datetime(local) {
+        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Some(t.timestamp_micros()),
+        LocalResult::None => {
+            let before_gap = zone.from_local_datetime(&(*local - chrono::Duration::hours(6))).earliest()?;
+            let offset = i64::from(before_gap.offset().fix().local_minus_utc());
+            Some((*local - chrono::Duration::seconds(offset)).and_utc().timestamp_micros())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_times_resolve_as_java_time_resolves_them() {
+        let zone: Tz = "America/Los_Angeles".parse().unwrap();
+        let local = |text: &str| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap();
+        let utc = |text: &str| local(text).and_utc().timestamp_micros();
+        // In the spring gap the time moves an hour later (03:30 PDT).
+        assert_eq!(local_to_micros(&zone, &local("2024-03-10 02:30:00")), Some(utc("2024-03-10 10:30:00")));
+        // In the autumn overlap the earlier instant (01:30 PDT) wins.
+        assert_eq!(local_to_micros(&zone, &local("2024-11-03 01:30:00")), Some(utc("2024-11-03 08:30:00")));
+        assert_eq!(local_to_micros(&zone, &local("2024-01-01 00:00:00")), Some(utc("2024-01-01 08:00:00")));
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chrono::{Datelike, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use chrono_tz::Tz;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Float64Array, TimestampMicrosecondArray};
 use datafusion::arrow::compute::cast;
@@ -83,14 +83,6 @@ fn month_name(month: i32) -> &'static str {
     NAMES[(month - 1).clamp(0, 11) as usize]
 }
 
-/// Microseconds since the epoch of a local date-time in `zone` (the later
-/// instant in a gap, the earlier in an overlap, as java.time).
-fn to_instant(local: &NaiveDateTime, zone: &Tz) -> Option<i64> {
-    match zone.from_local_datetime(local) {
-        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Some(t.timestamp_micros()),
-        LocalResult::None => zone.from_local_datetime(&(*local + chrono::Duration::hours(1))).earliest().map(|t| t.timestamp_micros()),
-    }
-}
 
 fn make_timestamp_kernel(args: &[ArrayRef], context: &str) -> Result<ArrayRef> {
     let (mode, session_zone) = context.split_once('|').unwrap_or(("null", ""));
@@ -119,7 +111,7 @@ fn make_timestamp_kernel(args: &[ArrayRef], context: &str) -> Result<ArrayRef> {
             Some(local.and_utc().timestamp_micros())
         } else {
             let zone_name = zones.as_ref().map_or(session_zone.to_string(), |z| z.as_string::<i32>().value(row).to_string());
-            zone_name.parse::<Tz>().ok().and_then(|zone| to_instant(&local, &zone))
+            zone_name.parse::<Tz>().ok().and_then(|zone| crate::datetime::local_to_micros(&zone, &local))
         });
     }
     let array = TimestampMicrosecondArray::from(out);
@@ -211,7 +203,7 @@ fn convert_timezone_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
             let source: Tz = sources.value(i).parse().ok()?;
             let target: Tz = targets.value(i).parse().ok()?;
             let local = chrono::DateTime::from_timestamp_micros(locals.value(i))?.naive_utc();
-            let instant = to_instant(&local, &source)?;
+            let instant = crate::datetime::local_to_micros(&source, &local)?;
             let shifted = chrono::DateTime::from_timestamp_micros(instant)?.with_timezone(&target).naive_local();
             Some(shifted.and_utc().timestamp_micros())
         })

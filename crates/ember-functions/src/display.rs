@@ -166,6 +166,15 @@ impl<'a> Node<'a> {
             write: writer(array, style)?,
         })
     }
+
+    /// A renderer for ML vectors, written as the JVM writes them.
+    fn vectors(array: &'a dyn Array) -> Result<Self, DisplayError> {
+        let texts = crate::ml_vectors::vector_texts(array)?;
+        Ok(Node {
+            nulls: array.logical_nulls(),
+            write: Box::new(move |i, out: &mut String| out.push_str(texts[i].as_deref().unwrap_or_default())),
+        })
+    }
 }
 
 /// Builds the value writer for `array` (recursively for nested types).
@@ -410,7 +419,8 @@ fn writer<'a>(array: &'a dyn Array, style: Style) -> Result<WriteFn<'a>, Display
             let fields = a
                 .columns()
                 .iter()
-                .map(|c| Node::new(c.as_ref(), style.nested()))
+                .zip(a.fields())
+                .map(|(c, f)| if crate::ml_vectors::is_vector_field(f) { Node::vectors(c.as_ref()) } else { Node::new(c.as_ref(), style.nested()) })
                 .collect::<Result<Vec<_>, _>>()?;
             Box::new(move |i, out: &mut String| {
                 out.push('{');

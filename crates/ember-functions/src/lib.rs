@@ -27,6 +27,7 @@ pub mod kernel_udf;
 pub mod lookups;
 pub mod map_concat;
 pub mod math;
+pub mod ml_vectors;
 pub mod moments;
 pub mod nullability;
 pub mod number_format;

@@ -17,9 +17,10 @@ use datafusion::logical_expr::{ColumnarValue, Expr, ReturnFieldArgs, ScalarFunct
 pub enum NullableWhen {
     /// Any argument is nullable (Spark's null-intolerant functions).
     AnyArgument,
-    /// The first argument is nullable (`concat_ws`: its separator;
-    /// `format_string`: its format).
-    FirstArgument,
+    /// The argument at this position is nullable (`concat_ws`: its
+    /// separator, 0; `format_string`: its format, 0; `array_repeat`: its
+    /// count, 1).
+    Argument(usize),
     /// Never (hashes, `current_date`).
     Never,
     /// Always (Spark's functions of one DOUBLE).
@@ -58,7 +59,7 @@ impl ScalarUDFImpl for SparkNullability {
         let field = self.inner.return_field_from_args(args)?;
         let nullable = match self.rule {
             NullableWhen::AnyArgument => arg_fields.iter().any(|f| f.is_nullable()),
-            NullableWhen::FirstArgument => arg_fields.first().is_some_and(|f| f.is_nullable()),
+            NullableWhen::Argument(position) => arg_fields.get(position).is_some_and(|f| f.is_nullable()),
             NullableWhen::Never => false,
             NullableWhen::Always => true,
         };
@@ -117,7 +118,9 @@ pub fn spark_nullability(function: &str) -> Option<NullableWhen> {
     } else if NEVER.contains(&function) {
         Some(NullableWhen::Never)
     } else if matches!(function, "concat_ws" | "format_string" | "printf") {
-        Some(NullableWhen::FirstArgument)
+        Some(NullableWhen::Argument(0))
+    } else if function == "array_repeat" {
+        Some(NullableWhen::Argument(1))
     } else {
         None
     }

@@ -1,7 +1,9 @@
 //! Spark's type coercion where DataFusion's differs: the common type that
 //! set operations widen each column to.
 
-use datafusion::arrow::datatypes::DataType;
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields};
 use ember_functions::cast::is_string;
 
 /// Spark's numeric precedence (narrowest first) of the non-decimal numbers.
@@ -54,8 +56,21 @@ pub(crate) fn wider_type(a: &DataType, b: &DataType, ansi: bool) -> Option<DataT
         },
         (s, t @ (Date32 | Timestamp(..))) | (t @ (Date32 | Timestamp(..)), s) if is_string(s) => Some(t.clone()),
         (Date32, t @ Timestamp(..)) | (t @ Timestamp(..), Date32) => Some(t.clone()),
+        (List(x), List(y)) => Some(List(wider_field(x, y, ansi)?)),
+        (Map(x, sorted), Map(y, _)) => Some(Map(wider_field(x, y, ansi)?, *sorted)),
+        (Struct(xs), Struct(ys)) if xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| x.name().eq_ignore_ascii_case(y.name())) => {
+            let fields = xs.iter().zip(ys).map(|(x, y)| wider_field(x, y, ansi)).collect::<Option<Vec<_>>>()?;
+            Some(Struct(Fields::from(fields)))
+        }
         _ => None,
     }
+}
+
+/// A nested field (array element, map entries, struct field) of the wider
+/// type, nullable when either is (Spark's `containsNull`/`valueContainsNull`).
+fn wider_field(x: &FieldRef, y: &FieldRef, ansi: bool) -> Option<FieldRef> {
+    let data_type = wider_type(x.data_type(), y.data_type(), ansi)?;
+    Some(Arc::new(Field::new(x.name(), data_type, x.is_nullable() || y.is_nullable())))
 }
 
 /// The decimal that holds both: the larger integer range and the larger scale,
@@ -70,6 +85,15 @@ fn wider_decimal((p1, s1): (u8, i8), (p2, s2): (u8, i8)) -> DataType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn widens_nested_types_and_their_nullability() {
+        let list = |element: DataType, nullable: bool| DataType::List(Arc::new(Field::new("item", element, nullable)));
+        assert_eq!(wider_type(&list(DataType::Int32, false), &list(DataType::Int64, true), true), Some(list(DataType::Int64, true)));
+        let point = |nullable: bool| DataType::Struct(Fields::from(vec![Field::new("x", DataType::Int32, nullable)]));
+        assert_eq!(wider_type(&point(false), &point(true), true), Some(point(true)));
+        assert_eq!(wider_type(&list(DataType::Int32, false), &DataType::Int32, true), None);
+    }
 
     #[test]
     fn widens_as_spark() {

@@ -2,13 +2,13 @@
 //! (`element_at`, `try_element_at`, `get`), sizes (`size`, `cardinality`,
 //! `array_size`), sorting (`sort_array`, `array_sort`), `sequence`,
 //! `reverse` and `concat` of arrays, NULL arrays in `flatten` and
-//! `array_append`, `array_position` and `map_contains_key`; the JSON string
+//! `array_append`, NULL elements in `arrays_overlap`, `array_position` and `map_contains_key`; the JSON string
 //! functions `get_json_object`, `json_array_length`, `json_object_keys`.
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 use datafusion::functions_nested::expr_fn as nested;
-use datafusion::logical_expr::{Expr, LogicalPlan, cast, lit, when};
+use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, cast, lit, when};
 use ember_functions::collections::{ElementAccess, SparkElementAccess};
 use ember_functions::json::{JsonFunction, SparkJson};
 use ember_functions::nullability::{NullableWhen, SparkNullability};
@@ -77,9 +77,26 @@ impl Planner<'_> {
                 let concatenated = nested::array_concat(args.to_vec());
                 null_if_any_null(args, concatenated).map(|e| (e, rendered()))
             }
-            "flatten" if is_array => {
-                arity(1).and_then(|()| Ok((null_if_any_null(&args[..1], nested::flatten(args[0].clone()))?, rendered())))
-            }
+            "flatten" if is_array => arity(1).and_then(|()| {
+                // Spark: NULL when the array or one of its arrays is NULL.
+                let with_null = self.has_null_element(args[0].clone(), input)?;
+                let flattened = when(with_null, Expr::Literal(ScalarValue::Null, None)).otherwise(nested::flatten(args[0].clone()))?;
+                let flattened = null_if_any_null(&args[..1], flattened)?;
+                Ok((self.non_nullable_if_no_nulls(flattened, &args[..1], input)?, rendered()))
+            }),
+            "arrays_overlap" if is_array => arity(2).and_then(|()| {
+                // Spark: true for a common non-NULL element; otherwise NULL
+                // when both arrays have elements and one holds a NULL.
+                let compact = |planner: &mut Self, array: &Expr| planner.call_registered("array_compact", vec![array.clone()], &names[..1], false, input).map(|(e, _)| e);
+                let common = nested::array_has_any(compact(self, &args[0])?, compact(self, &args[1])?);
+                let both_filled = nested::array_length(args[0].clone()).gt(lit(0u64)).and(nested::array_length(args[1].clone()).gt(lit(0u64)));
+                let with_null = self.has_null_element(args[0].clone(), input)?.or(self.has_null_element(args[1].clone(), input)?);
+                let overlap = when(common, lit(true))
+                    .when(both_filled.and(with_null), Expr::Literal(ScalarValue::Boolean(None), None))
+                    .otherwise(lit(false))?;
+                let overlap = null_if_any_null(args, overlap)?;
+                Ok((self.non_nullable_if_no_nulls(overlap, args, input)?, rendered()))
+            }),
             "array_append" if is_array => arity(2).and_then(|()| {
                 Ok((null_if_any_null(&args[..1], nested::array_append(args[0].clone(), args[1].clone()))?, rendered()))
             }),
@@ -98,6 +115,14 @@ impl Planner<'_> {
             "map_contains_key" if is_map => arity(2).and_then(|()| {
                 let contained = nested::array_has(nested::map_keys(args[0].clone()), args[1].clone());
                 Ok((null_if_any_null(&args[..1], contained)?, rendered()))
+            }),
+            "array_repeat" => arity(2).and_then(|()| {
+                // Spark's elements are NULL only when the repeated value can be.
+                let (repeated, name) = self.call_registered("array_repeat", args.to_vec(), names, false, input)?;
+                if args[0].nullable(input.schema())? {
+                    return Ok((repeated, name));
+                }
+                Ok((cast(repeated, ember_types::array_type(self.type_of(&args[0], input)?, false)), name))
             }),
             "sequence" => self.sequence(args, names, input),
             "get_json_object" | "json_array_length" | "json_object_keys" => {
@@ -121,7 +146,11 @@ impl Planner<'_> {
             Some(step) if integral => cast(step.clone(), DataType::Int64),
             Some(step) => step.clone(),
             None if integral => when(args[0].clone().gt(args[1].clone()), lit(-1i64)).otherwise(lit(1i64))?,
-            None => return Err(crate::error::SparkError::unsupported("sequence of dates or timestamps without a step")),
+            // Dates and timestamps step by a day, backwards when start > stop.
+            None => {
+                let day = |days: i32| lit(ScalarValue::new_interval_mdn(0, days, 0));
+                when(args[0].clone().gt(args[1].clone()), day(-1)).otherwise(day(1))?
+            }
         };
         let (start, stop) = if integral {
             (cast(args[0].clone(), DataType::Int64), cast(args[1].clone(), DataType::Int64))
@@ -131,6 +160,27 @@ impl Planner<'_> {
         let gen_series = SparkNullability::wrap(datafusion::functions_nested::range::gen_series_udf(), NullableWhen::AnyArgument);
         let typed = cast(gen_series.call(vec![start, stop, step]), ember_types::array_type(element, false));
         Ok((typed, format!("sequence({})", names.join(", "))))
+    }
+}
+
+impl Planner<'_> {
+    /// Whether `array` holds a NULL element (NULL for a NULL array).
+    fn has_null_element(&mut self, array: Expr, input: &LogicalPlan) -> Result<Expr> {
+        let (compact, _) = self.call_registered("array_compact", vec![array.clone()], &[String::new()], false, input)?;
+        Ok(nested::array_length(compact).lt(nested::array_length(array)))
+    }
+
+    /// `result`, typed non-nullable when none of `arrays` can be NULL or
+    /// hold a NULL element (Spark's nullability of `flatten` and
+    /// `arrays_overlap`).
+    fn non_nullable_if_no_nulls(&self, result: Expr, arrays: &[Expr], input: &LogicalPlan) -> Result<Expr> {
+        for array in arrays {
+            let DataType::List(element) = self.type_of(array, input)? else { return Ok(result) };
+            if element.is_nullable() || array.nullable(input.schema())? {
+                return Ok(result);
+            }
+        }
+        Ok(crate::nullable::as_non_nullable(result))
     }
 }
 

@@ -344,16 +344,23 @@ impl Planner<'_> {
                 // Spark's average of DECIMAL(p, s) is sum / count rounded HALF_UP
                 // to DECIMAL(p + 4, s + 4); DataFusion's truncates.
                 let DataType::Decimal128(p, s) = self.type_of(&args[0], input)? else { unreachable!("decimal") };
-                let aggregate = |udaf: std::sync::Arc<datafusion::logical_expr::AggregateUDF>, args: Vec<Expr>| {
-                    Expr::AggregateFunction(AggregateFunction::new_udf(udaf, args, distinct, None, vec![], None))
-                };
-                let sum = aggregate(datafusion::functions_aggregate::sum::sum_udaf(), args.clone());
-                let count = aggregate(datafusion::functions_aggregate::count::count_udaf(), args);
+                let sum = aggregate_call(datafusion::functions_aggregate::sum::sum_udaf(), args.clone(), distinct);
+                let count = aggregate_call(datafusion::functions_aggregate::count::count_udaf(), args, distinct);
                 let count = datafusion::logical_expr::cast(count, DataType::Decimal128(20, 0));
                 let result_type = DataType::Decimal128((p + 4).min(38), (s + 4).min(38));
                 let expr = arithmetic::spark_arithmetic(ArithmeticOp::Divide, false, result_type, sum, count);
                 let distinct_prefix = if distinct { "DISTINCT " } else { "" };
                 Ok((expr, format!("avg({distinct_prefix}{})", names[0])))
+            }
+            "avg" | "mean" if distinct && args.len() == 1 && self.type_of(&args[0], input)?.is_numeric() => {
+                // DataFusion has no DISTINCT average beside other DISTINCT
+                // aggregates; Spark's is the sum of the distinct values as
+                // DOUBLE over their count.
+                let as_double = datafusion::logical_expr::cast(args[0].clone(), DataType::Float64);
+                let sum = aggregate_call(datafusion::functions_aggregate::sum::sum_udaf(), vec![as_double], true);
+                let count = aggregate_call(datafusion::functions_aggregate::count::count_udaf(), args, true);
+                let expr = sum / datafusion::logical_expr::cast(count, DataType::Float64);
+                Ok((expr, format!("avg(DISTINCT {})", names[0])))
             }
             "mean" => self.call_registered("avg", args, &names, distinct, input),
             _ => self.call_registered(&lower, args, &names, distinct, input),
@@ -740,4 +747,9 @@ impl ScalarUDFImpl for SparkZeroChecked {
         };
         Ok(ColumnarValue::Array(result))
     }
+}
+
+/// A call of the aggregate `udaf`, DISTINCT when `distinct`.
+fn aggregate_call(udaf: std::sync::Arc<datafusion::logical_expr::AggregateUDF>, args: Vec<Expr>, distinct: bool) -> Expr {
+    Expr::AggregateFunction(AggregateFunction::new_udf(udaf, args, distinct, None, vec![], None))
 }

@@ -106,7 +106,7 @@ impl Planner<'_> {
             }
             projected.push(rewritten.alias(internal));
         }
-        Ok(project_plan(aggregated, projected)?)
+        self.project_with_windows(aggregated, projected)
     }
 
     /// `grouping(col)` (TINYINT) and `grouping_id(cols…)` (BIGINT): bits of

@@ -230,6 +230,19 @@ pub(crate) fn java_double_string(v: f64) -> String {
     }
 }
 
+/// Spark's name of SQL's `TIMESTAMP '…'` read in the session time zone `tz`:
+/// the local time there of the instant it stands for.
+pub(crate) fn timestamp_literal_name(wall_clock_micros: i64, tz: &str) -> String {
+    let instant = tz.parse::<chrono_tz::Tz>().ok().and_then(|zone| {
+        let local = chrono::DateTime::from_timestamp_micros(wall_clock_micros)?.naive_utc();
+        ember_functions::datetime::local_to_micros(&zone, &local)
+    });
+    match instant {
+        Some(micros) => format!("TIMESTAMP '{}'", render_timestamp(micros, Some(tz))),
+        None => format!("TIMESTAMP '{}'", render_timestamp(wall_clock_micros, None)),
+    }
+}
+
 fn render_timestamp(micros: i64, tz: Option<&str>) -> String {
     let Some(utc) = chrono::DateTime::from_timestamp_micros(micros) else {
         return micros.to_string();

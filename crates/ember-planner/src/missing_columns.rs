@@ -20,11 +20,8 @@ impl Planner<'_> {
         input: &Option<Box<connect::Relation>>,
         operator: impl Fn(&mut Self, LogicalPlan) -> Result<LogicalPlan>,
     ) -> Result<LogicalPlan> {
-        if let Some(plan) = self.over_using_join(input, &operator)? {
-            return Ok(plan);
-        }
         let planned = self.input(input)?;
-        let err = match operator(self, planned) {
+        let err = match self.with_hidden_keys(planned, &operator) {
             Ok(plan) => return Ok(plan),
             Err(err) => err,
         };

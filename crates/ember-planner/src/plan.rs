@@ -123,7 +123,7 @@ impl PlannedQuery {
                     (false, carried) => carried,
                 };
                 let field = ember_types::struct_field(name, f.data_type().clone(), f.is_nullable(), metadata);
-                ember_types::IntervalFields::carry(field, f)
+                ember_types::UserDefinedType::carry(ember_types::IntervalFields::carry(field, f), f)
             })
             .collect();
         Arc::new(Schema::new(fields))
@@ -336,17 +336,11 @@ impl<'a> Planner<'a> {
                 self.project_infos(input, columns)?
             }
             RelType::WithColumns(with) => {
-                let over_join = |planner: &mut Self, input| planner.with_columns(input, &with.aliases);
-                match self.over_using_join(&with.input, &over_join)? {
-                    Some(planned) => planned,
-                    None => {
-                        let input = self.input(&with.input)?;
-                        match self.with_generated_column(&input, &with.aliases)? {
-                            Some(generated) => generated,
-                            None => self.with_columns(input, &with.aliases)?,
-                        }
-                    }
-                }
+                let input = self.input(&with.input)?;
+                self.with_hidden_keys(input, |planner, input| match planner.with_generated_column(&input, &with.aliases)? {
+                    Some(generated) => Ok(generated),
+                    None => planner.with_columns(input, &with.aliases),
+                })?
             }
             RelType::Drop(drop) => {
                 let input = self.input(&drop.input)?;
@@ -378,7 +372,7 @@ impl<'a> Planner<'a> {
                     Some(input) => self.plan_relation(input)?,
                     None => LogicalPlanBuilder::empty(true).build()?,
                 };
-                self.aggregate(input, aggregate)?
+                self.with_hidden_keys(input, |planner, input| planner.aggregate(input, aggregate))?
             }
             RelType::Join(join) => self.join(join)?,
             RelType::SetOp(set_op) => self.set_operation(set_op)?,
@@ -913,9 +907,10 @@ impl<'a> Planner<'a> {
             self.columns.insert(internal.clone(), info);
             projected.push(rewritten.alias(internal));
         }
-        let plan = project_plan(aggregated, projected);
-        plan.map_err(|e| {
-            let spark = SparkError::from(e);
+        // Window functions over the aggregates (`sum(sum(x)) OVER …`) run
+        // over the aggregated rows, as Spark's plan puts its Window there.
+        let plan = self.project_with_windows(aggregated, projected);
+        plan.map_err(|spark| {
             if spark.message.contains("must appear in the GROUP BY clause") || spark.message.contains("Schema error") {
                 SparkError::new(
                     crate::ErrorKind::Analysis,

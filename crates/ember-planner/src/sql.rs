@@ -1233,9 +1233,22 @@ fn typed_literal(type_name: &str, text: &str) -> Result<connect::Expression> {
     Ok(match upper.as_str() {
         "DATE" => literal(LiteralType::Date(ember_functions::cast::parse_date(text).ok_or_else(invalid)?)),
         "TIMESTAMP_NTZ" => literal(LiteralType::TimestampNtz(ntz()?)),
-        "TIMESTAMP" | "TIMESTAMP_LTZ" if !has_zone => cast_to(literal(LiteralType::TimestampNtz(ntz()?)), "timestamp"),
+        "TIMESTAMP" | "TIMESTAMP_LTZ" if !has_zone => timestamp_literal(ntz()?),
         _ => cast_to(literal(LiteralType::String(text.to_string())), type_name),
     })
+}
+
+/// `TIMESTAMP '…'` without a zone: its wall-clock time read in the session
+/// time zone when the plan resolves, as an ANSI cast of the TIMESTAMP_NTZ
+/// literal to the TIMESTAMP proto type (which names it as Spark names the
+/// literal).
+fn timestamp_literal(wall_clock_micros: i64) -> connect::Expression {
+    use connect::data_type::{Kind, Timestamp};
+    expr(ExprType::Cast(Box::new(connect::expression::Cast {
+        expr: Some(Box::new(literal(LiteralType::TimestampNtz(wall_clock_micros)))),
+        eval_mode: connect::expression::cast::EvalMode::Ansi as i32,
+        cast_to_type: Some(connect::expression::cast::CastToType::Type(connect::DataType { kind: Some(Kind::Timestamp(Timestamp::default())) })),
+    })))
 }
 
 fn cast_to(value: connect::Expression, type_name: &str) -> connect::Expression {

@@ -2,15 +2,16 @@
 //! the join outputs one key column (the left key for a left join, the right
 //! key for a right join, their coalesce for a full join), and `df["key"]`
 //! of a side whose key is not that column reads the side's own key. A
-//! select, filter, sort or `withColumns` right over such a join sees those keys as hidden
-//! columns: references by DataFrame find them, names and `*` do not, and
-//! they are dropped from the output.
+//! select, filter, sort, aggregate or `withColumns` over such a join (also
+//! through other selects, filters, sorts and limits) sees those keys as
+//! hidden columns: references by DataFrame find them, names and `*` do not,
+//! and they are dropped from the output.
 
 use std::collections::HashSet;
 
 use datafusion::common::Column;
 use datafusion::logical_expr::{Expr, JoinType, LogicalPlan, LogicalPlanBuilder, col};
-use ember_protocol::connect::{self, relation::RelType};
+use ember_protocol::connect;
 
 use crate::error::Result;
 use crate::plan::{Planner, project_plan};
@@ -42,11 +43,6 @@ impl UsingJoinKey {
 }
 
 impl Planner<'_> {
-    /// Whether names pass over a column.
-    pub(crate) fn is_hidden(&self, column: &str) -> bool {
-        self.hidden_columns.contains(column) || self.hidden_columns_by_name.contains(column)
-    }
-
     /// Resolves `resolve` with the side keys selects picked visible to
     /// names, as Spark finds USING join keys among all output columns.
     pub(crate) fn with_selected_keys_visible<T>(&mut self, resolve: impl FnOnce(&mut Self) -> T) -> T {
@@ -61,7 +57,10 @@ impl Planner<'_> {
     pub(crate) fn plan_select(&mut self, project: &connect::Project) -> Result<LogicalPlan> {
         let outer_hidden = std::mem::take(&mut self.hidden_columns);
         let planned = match &project.input {
-            Some(input) => self.select_input(input).and_then(|input| self.project(input, &project.expressions)),
+            Some(input) => self
+                .plan_relation(input)
+                .and_then(|input| self.carry_hidden_keys(input))
+                .and_then(|input| self.project(input, &project.expressions)),
             None => LogicalPlanBuilder::empty(true).build().map_err(Into::into).and_then(|input| self.project(input, &project.expressions)),
         };
         let hidden = std::mem::replace(&mut self.hidden_columns, outer_hidden);
@@ -95,53 +94,71 @@ impl Planner<'_> {
         Ok(project_plan(projection.input.as_ref().clone(), exprs)?)
     }
 
-    /// Plans `operator` (a filter, a sort or a `withColumns`) right over a USING outer join
-    /// with the sides' keys as hidden columns, then drops them, as Spark
-    /// resolves `df2["key"]` there by adding the missing key and projecting it
-    /// away; `None` when `input` is no USING join.
-    pub(crate) fn over_using_join(
+    /// Plans `operator` (a filter, a sort, an aggregate or a `withColumns`)
+    /// over `input` with the side keys of the USING outer joins below it as
+    /// hidden columns, then drops them, as Spark resolves `df2["key"]` there
+    /// by adding the missing key through the plan and projecting it away.
+    pub(crate) fn with_hidden_keys(
         &mut self,
-        input: &Option<Box<connect::Relation>>,
-        operator: &impl Fn(&mut Self, LogicalPlan) -> Result<LogicalPlan>,
-    ) -> Result<Option<LogicalPlan>> {
-        let Some(relation) = input.as_deref().filter(|r| matches!(&r.rel_type, Some(RelType::Join(join)) if !join.using_columns.is_empty()))
-        else {
-            return Ok(None);
-        };
+        input: LogicalPlan,
+        operator: impl FnOnce(&mut Self, LogicalPlan) -> Result<LogicalPlan>,
+    ) -> Result<LogicalPlan> {
         let outer_hidden = std::mem::take(&mut self.hidden_columns);
-        let operated = self.select_input(relation).and_then(|plan| operator(self, plan));
+        let operated = self.carry_hidden_keys(input).and_then(|input| operator(self, input));
         let hidden = std::mem::replace(&mut self.hidden_columns, outer_hidden);
         let operated = operated?;
-        if hidden.is_empty() {
-            return Ok(Some(operated));
+        if !operated.schema().columns().iter().any(|c| hidden.contains(&c.name)) {
+            return Ok(operated);
         }
         let kept = operated.schema().columns().into_iter().filter(|c| !hidden.contains(&c.name)).map(Expr::Column).collect();
-        Ok(Some(project_plan(operated, kept)?))
+        Ok(project_plan(operated, kept)?)
     }
 
-    /// The input of a select: over a USING outer join, with the sides' keys
-    /// as hidden columns.
-    fn select_input(&mut self, relation: &connect::Relation) -> Result<LogicalPlan> {
-        let planned = self.plan_relation(relation)?;
-        let using_join = matches!(&relation.rel_type, Some(RelType::Join(join)) if !join.using_columns.is_empty());
-        let LogicalPlan::Projection(projection) = &planned else { return Ok(planned) };
-        if !using_join {
-            return Ok(planned);
+    /// `plan` with the side keys of the USING outer joins below it that its
+    /// output lacks carried up to its output, each recorded as hidden.
+    fn carry_hidden_keys(&mut self, plan: LogicalPlan) -> Result<LogicalPlan> {
+        if self.using_join_keys.values().all(|key| key.hidden().is_empty()) {
+            return Ok(plan);
         }
-        let joined = projection.input.schema();
-        let mut exprs = projection.expr.clone();
-        for field in projection.schema.fields() {
-            let Some(key) = self.using_join_keys.get(field.name()).cloned() else { continue };
-            for hidden in key.hidden() {
-                if joined.has_column_with_unqualified_name(hidden) && !projection.schema.has_column_with_unqualified_name(hidden) {
-                    exprs.push(col(Column::new_unqualified(hidden)));
-                    self.hidden_columns.insert(hidden.clone());
-                }
+        match self.carried_keys(&plan)? {
+            Some((carried, keys)) => {
+                self.hidden_columns.extend(keys);
+                Ok(carried)
             }
+            None => Ok(plan),
         }
-        if exprs.len() == projection.expr.len() {
-            return Ok(planned);
+    }
+
+    /// The side keys hidden below `plan` and `plan` carrying them, when
+    /// projections, filters, sorts and limits lead from it to a USING outer
+    /// join; a projection passes them on as extra columns.
+    fn carried_keys(&self, plan: &LogicalPlan) -> Result<Option<(LogicalPlan, Vec<String>)>> {
+        match plan {
+            LogicalPlan::Projection(projection) => {
+                let below = self.carried_keys(&projection.input)?;
+                let input = below.as_ref().map_or(projection.input.as_ref(), |(carried, _)| carried);
+                let mut keys = below.as_ref().map(|(_, keys)| keys.clone()).unwrap_or_default();
+                for field in projection.schema.fields() {
+                    let Some(key) = self.using_join_keys.get(field.name()) else { continue };
+                    for hidden in key.hidden() {
+                        if input.schema().has_column_with_unqualified_name(hidden) && !keys.contains(hidden) {
+                            keys.push(hidden.clone());
+                        }
+                    }
+                }
+                keys.retain(|key| !projection.schema.has_column_with_unqualified_name(key));
+                if keys.is_empty() {
+                    return Ok(None);
+                }
+                let mut exprs = projection.expr.clone();
+                exprs.extend(keys.iter().map(|key| col(Column::new_unqualified(key))));
+                Ok(Some((project_plan(input.clone(), exprs)?, keys)))
+            }
+            LogicalPlan::Filter(_) | LogicalPlan::Sort(_) | LogicalPlan::Limit(_) => {
+                let Some((input, keys)) = self.carried_keys(plan.inputs()[0])? else { return Ok(None) };
+                Ok(Some((plan.with_new_exprs(plan.expressions(), vec![input])?, keys)))
+            }
+            _ => Ok(None),
         }
-        Ok(project_plan(projection.input.as_ref().clone(), exprs)?)
     }
 }

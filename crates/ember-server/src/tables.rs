@@ -145,6 +145,11 @@ pub async fn create_table(session: &Session, new: NewTable, query: Option<&conne
     };
     let fields = partition_columns_last(&fields, &new.partition_by)?;
     check_column_types(&provider, &fields)?;
+    // Spark stores the schema of a table made from a query `asNullable`, at every depth.
+    let fields: Fields = match (&new.fields, &planned) {
+        (None, Some(_)) => fields.iter().map(|f| ember_types::as_nullable(f)).collect(),
+        _ => fields,
+    };
     let table = Table {
         database: new.database.clone(),
         name: new.name.clone(),

@@ -38,6 +38,8 @@ mod modified_filter;
 pub mod object_storage;
 pub mod options;
 mod orc;
+mod orc_schema;
+mod orc_write;
 pub mod partition;
 mod parquet_schema;
 mod number_locale;

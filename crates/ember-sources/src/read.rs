@@ -223,12 +223,14 @@ fn unsupported_format(format: &str) -> SparkError {
     )
 }
 
+/// `fields` as Spark reads files: nullable at every depth (`asNullable`).
 fn nullable(fields: &[Field]) -> Vec<Field> {
-    fields.iter().map(|f| f.clone().with_nullable(true)).collect()
+    fields.iter().map(ember_types::as_nullable).collect()
 }
 
 /// Spark's Arrow form of each column type (timestamps in the session zone,
-/// `element` list items, ...); fails for types Spark has no name for.
+/// `element` list items, ...), keeping a column's interval units; fails for
+/// types Spark has no name for.
 fn spark_schema(fields: &[Field], tz: &str) -> Result<Vec<Field>, SparkError> {
     fields
         .iter()
@@ -236,7 +238,7 @@ fn spark_schema(fields: &[Field], tz: &str) -> Result<Vec<Field>, SparkError> {
             let spark = ember_types::to_proto(f.data_type())
                 .and_then(|proto| ember_types::from_proto(&proto, tz))
                 .map_err(ember_errors::from_type_error)?;
-            Ok(Field::new(f.name(), spark, true))
+            Ok(ember_types::IntervalFields::carry(Field::new(f.name(), spark, true), f))
         })
         .collect()
 }

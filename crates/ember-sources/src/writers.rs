@@ -128,6 +128,8 @@ pub struct FileSpec {
     pub line_sep: String,
     /// Avro: the record's name and namespace, or the whole output schema.
     pub avro: crate::avro::AvroWriteOptions,
+    /// ORC: the stripe size.
+    pub orc: crate::orc::OrcWriteOptions,
 }
 
 impl FileSpec {
@@ -136,7 +138,7 @@ impl FileSpec {
         let codec_name = options.first_of(&["compression", "codec"]).map(str::to_lowercase);
         let parquet = format == OutputFormat::Parquet;
         let codec = match (codec_name.as_deref(), parquet) {
-            (name, _) if format == OutputFormat::Orc => crate::orc::codec(name)?,
+            (name, _) if format == OutputFormat::Orc => crate::orc::codec(name.or_else(|| options.get("orc.compress")))?,
             (name, _) if format == OutputFormat::Avro => crate::avro::codec(name)?,
             (None | Some("snappy"), true) => Codec::Snappy,
             (None | Some("none") | Some("uncompressed"), _) => Codec::None,
@@ -169,6 +171,7 @@ impl FileSpec {
             datetimes: DatetimeFormats::parse(options)?,
             line_sep: options.get("lineSep").filter(|s| !s.is_empty()).unwrap_or("\n").to_string(),
             avro: crate::avro::AvroWriteOptions::parse(options),
+            orc: crate::orc::OrcWriteOptions::parse(options)?,
         })
     }
 
@@ -206,7 +209,7 @@ impl FileSpec {
     /// Checks that the format can hold rows of `schema` (text: one string column).
     pub fn check_schema(&self, schema: &SchemaRef) -> Result<(), SparkError> {
         if self.format == OutputFormat::Orc {
-            crate::orc::check_writable(schema)?;
+            crate::orc_schema::check_writable(schema)?;
         }
         if self.format == OutputFormat::Avro {
             crate::avro::check_writable(schema, &self.avro)?;
@@ -238,7 +241,7 @@ pub enum FileWriter {
     /// A Parquet file.
     Parquet(ArrowWriter<File>),
     /// An ORC file.
-    Orc(crate::orc::OrcFile),
+    Orc(crate::orc_write::OrcFile),
     /// An Avro file.
     Avro(Box<crate::avro::AvroFile>),
     /// A CSV, JSON or text file, with its spec.
@@ -250,7 +253,7 @@ impl FileWriter {
     pub fn create(path: &Path, schema: &SchemaRef, spec: &FileSpec) -> Result<Self, SparkError> {
         let file = File::create(path).map_err(|e| errors::io(&path.display().to_string(), e))?;
         if spec.format == OutputFormat::Orc {
-            return Ok(FileWriter::Orc(crate::orc::OrcFile::create(file, schema, spec.codec)?));
+            return Ok(FileWriter::Orc(crate::orc_write::OrcFile::create(file, schema, spec.codec, spec.orc.stripe_bytes)?));
         }
         if spec.format == OutputFormat::Avro {
             return Ok(FileWriter::Avro(Box::new(crate::avro::AvroFile::create(file, schema, spec.codec, &spec.avro)?)));

@@ -14,6 +14,8 @@ use crate::mapping::{
 };
 use crate::proto::check_collation;
 
+use crate::udt::UserDefinedType;
+
 fn invalid(value: &Value) -> TypeError {
     TypeError::InvalidJson {
         invalid_type: value.to_string(),
@@ -92,7 +94,8 @@ fn json_field(f: &Value, session_tz: &str) -> Result<Field, TypeError> {
     let Some(Value::String(name)) = obj.get("name") else {
         return Err(invalid(f));
     };
-    let dt = json_value_to_type(obj.get("type").ok_or_else(|| invalid(f))?, session_tz)?;
+    let type_json = obj.get("type").ok_or_else(|| invalid(f))?;
+    let dt = json_value_to_type(type_json, session_tz)?;
     let nullable = flag(obj, "nullable", f)?;
     let metadata = match obj.get("metadata") {
         None | Some(Value::Null) => None,
@@ -100,12 +103,11 @@ fn json_field(f: &Value, session_tz: &str) -> Result<Field, TypeError> {
         Some(m @ Value::Object(_)) => Some(m.to_string()),
         Some(_) => return Err(invalid(f)),
     };
-    Ok(struct_field(
-        name.clone(),
-        dt,
-        nullable,
-        metadata.as_deref(),
-    ))
+    let field = struct_field(name.clone(), dt, nullable, metadata.as_deref());
+    Ok(match type_json {
+        Value::Object(udt) if udt.get("type").and_then(Value::as_str) == Some("udt") => UserDefinedType::from_json(udt).tag(field),
+        _ => field,
+    })
 }
 
 /// `interval` field names in Spark's order.
@@ -272,6 +274,15 @@ fn metadata_json(field: &Field) -> String {
     }
 }
 
+/// The JSON type of a struct field: its UDT over its type when it holds one.
+fn field_type_json(field: &Field) -> Result<String, TypeError> {
+    let json = to_json_type(field.data_type())?;
+    Ok(match UserDefinedType::of(field) {
+        Some(udt) => udt.to_json(&json),
+        None => json,
+    })
+}
+
 /// Spark's JSON for the Spark type an Arrow type maps to, in the member
 /// order Scala's `DataType.json` uses, e.g.
 /// `{"type":"struct","fields":[{"name":"a","type":"integer","nullable":true,"metadata":{}}]}`.
@@ -300,7 +311,7 @@ pub fn to_json_type(dt: &DataType) -> Result<String, TypeError> {
                     Ok(format!(
                         "{{\"name\":{},\"type\":{},\"nullable\":{},\"metadata\":{}}}",
                         quoted(f.name()),
-                        to_json_type(f.data_type())?,
+                        field_type_json(f)?,
                         f.is_nullable(),
                         metadata_json(f)
                     ))

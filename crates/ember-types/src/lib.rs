@@ -23,14 +23,17 @@ pub mod interval;
 pub mod json;
 pub mod mapping;
 pub mod names;
+pub mod nullability;
 pub mod proto;
 pub mod spatial;
 mod srs_registry;
+pub mod udt;
 
 pub use ddl::{parse_ddl, parse_ddl_schema, parse_ddl_type, parse_schema_string};
 pub use display::{quote_if_needed, simple_string, sql_string};
 pub use error::{ComplexKind, ParseContext, Position, TypeError, TypeErrorKind};
 pub use interval::{INTERVAL_FIELDS_KEY, IntervalFields};
+pub use nullability::as_nullable;
 pub use json::{json_value_to_type, parse_json_type, to_json_type};
 pub use mapping::{
     MAX_DECIMAL_PRECISION, SPARK_METADATA_KEY, array_type, calendar_interval_type,
@@ -39,3 +42,4 @@ pub use mapping::{
 };
 pub use spatial::{ANY_SRID, SpatialKind, spatial_of, spatial_type};
 pub use proto::{interval_fields_of, from_proto, schema_to_proto, to_proto};
+pub use udt::{UDT_METADATA_KEY, UserDefinedType};

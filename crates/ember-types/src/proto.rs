@@ -185,6 +185,10 @@ fn struct_fields_from_proto(s: &pdt::Struct, session_tz: &str) -> Result<Fields,
                 _ => None,
             };
             let field = struct_field(f.name.clone(), dt, f.nullable, metadata);
+            let field = match f.data_type.as_ref().and_then(|t| t.kind.as_ref()) {
+                Some(Kind::Udt(udt)) => crate::udt::UserDefinedType::from_proto(udt).tag(field),
+                _ => field,
+            };
             Ok(match f.data_type.as_ref().and_then(interval_fields_of) {
                 Some(fields) => {
                     let mut all = field.metadata().clone();
@@ -295,9 +299,13 @@ pub fn schema_to_proto(fields: &Fields) -> Result<connect::DataType, TypeError> 
     })))
 }
 
-/// The type of a field, with the interval fields its metadata records.
+/// The type of a field, with the interval fields and the UDT its metadata
+/// records.
 fn field_type_to_proto(field: &Field) -> Result<connect::DataType, TypeError> {
     let mut proto = to_proto(field.data_type())?;
+    if let Some(udt) = crate::udt::UserDefinedType::of(field) {
+        return Ok(udt.to_proto(proto));
+    }
     if let Some(fields) = IntervalFields::of(field) {
         let (start, end) = (Some(i32::from(fields.start)), Some(i32::from(fields.end)));
         match &mut proto.kind {
