@@ -44,6 +44,12 @@ special = {
     "count_min_sketch": [["i", "E:0.5D", "E:0.5D", "L:1"]],
     "window_time": [["E:window(t, '1 hour')"]],
     "time_bucket": [["E:INTERVAL '1' HOUR", "t"]],
+    # Geospatial functions take WKB (a point) or a value read from it.
+    "st_geomfromwkb": [["E:X'0101000000000000000000F03F0000000000000040'", "L:4326"]],
+    "st_geogfromwkb": [["E:X'0101000000000000000000F03F0000000000000040'"]],
+    "st_asbinary": [["E:st_geogfromwkb(X'0101000000000000000000F03F0000000000000040')", "L:XDR"]],
+    "st_srid": [["E:st_geomfromwkb(X'0101000000000000000000F03F0000000000000040', 3857)"]],
+    "st_setsrid": [["E:st_geomfromwkb(X'0101000000000000000000F03F0000000000000040')", "L:3857"]],
     **{f: [["L:2024", "L:2", "L:29", "E:abs(i)", "L:4", "L:5"]] for f in
        ["make_timestamp", "make_timestamp_ltz", "make_timestamp_ntz", "try_make_timestamp", "try_make_timestamp_ltz", "try_make_timestamp_ntz"]},
 }

@@ -514,7 +514,12 @@ pub fn quote_name_parts(name: &str) -> String {
 /// Converts a type or DDL error into Spark's error.
 pub fn from_type_error(err: ember_types::TypeError) -> SparkError {
     SparkError {
-        kind: if err.is_parse_error() { ErrorKind::Parse } else { ErrorKind::Analysis },
+        kind: match err {
+            _ if err.is_parse_error() => ErrorKind::Parse,
+            // Spark checks SRIDs when it builds the type, outside analysis.
+            ember_types::TypeError::InvalidSrid { .. } => ErrorKind::IllegalArgument,
+            _ => ErrorKind::Analysis,
+        },
         error_class: err.error_class().to_string(),
         parameters: err.message_parameters(),
         sql_state: err.sql_state().to_string(),

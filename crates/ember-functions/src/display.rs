@@ -406,6 +406,10 @@ fn writer<'a>(array: &'a dyn Array, style: Style) -> Result<WriteFn<'a>, Display
                 out.push('}');
             })
         }
+        DataType::Struct(fields) if ember_types::spatial::spatial_of_fields(fields).is_some() => {
+            let a = array.as_struct();
+            Box::new(move |i, out: &mut String| out.push_str(&crate::spatial::display_text(a, i)))
+        }
         DataType::Struct(fields) if ember_types::is_variant_fields(fields) => {
             let a = array.as_struct();
             Box::new(move |i, out: &mut String| out.push_str(&crate::variant::display_json(a, i)))

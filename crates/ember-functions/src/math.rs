@@ -1,13 +1,20 @@
-//! Spark's math functions of one DOUBLE where DataFusion's differ: `sqrt` of
-//! a negative number is NaN (DataFusion fails), and logarithms of numbers
-//! outside their domain are NULL (DataFusion gives NaN or -inf). Like all of
-//! Spark's functions of one DOUBLE, their results are always nullable.
+//! Spark's math functions of DOUBLEs where DataFusion's differ: `sqrt` of
+//! a negative number is NaN (DataFusion fails), logarithms of numbers
+//! outside their domain are NULL (DataFusion gives NaN or -inf), and the
+//! functions Spark computes with Java's `StrictMath` give its results bit
+//! for bit (see [`crate::strict_math`]). Like all of Spark's functions of one
+//! DOUBLE, their results are always nullable; `pow`, `atan2` and `hypot` are
+//! NULL only for a NULL argument.
 
+use std::ops::Not;
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, AsArray, Float64Array};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Float64Array};
 use datafusion::arrow::datatypes::{DataType, Float64Type};
 use datafusion::common::{Result, ScalarValue, exec_err};
+
+use crate::kernel_udf::KernelUdf;
+use crate::strict_math;
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
@@ -25,6 +32,30 @@ pub enum UnaryMath {
     Log2,
     /// `ln(1 + x)`; NULL at or below -1.
     Log1p,
+    /// `e^x`.
+    Exp,
+    /// `e^x - 1`.
+    Expm1,
+    /// Hyperbolic cosine.
+    Cosh,
+    /// Hyperbolic sine.
+    Sinh,
+    /// Hyperbolic tangent.
+    Tanh,
+    /// Cube root.
+    Cbrt,
+    /// Arc sine; NaN outside [-1, 1].
+    Asin,
+    /// Arc cosine; NaN outside [-1, 1].
+    Acos,
+    /// Arc tangent.
+    Atan,
+    /// Inverse hyperbolic tangent, `(ln(1 + x) - ln(1 - x)) / 2`.
+    Atanh,
+    /// Inverse hyperbolic sine.
+    Asinh,
+    /// Inverse hyperbolic cosine; NaN below 1.
+    Acosh,
 }
 
 impl UnaryMath {
@@ -36,6 +67,18 @@ impl UnaryMath {
             "log10" => Self::Log10,
             "log2" => Self::Log2,
             "log1p" => Self::Log1p,
+            "exp" => Self::Exp,
+            "expm1" => Self::Expm1,
+            "cosh" => Self::Cosh,
+            "sinh" => Self::Sinh,
+            "tanh" => Self::Tanh,
+            "cbrt" => Self::Cbrt,
+            "asin" => Self::Asin,
+            "acos" => Self::Acos,
+            "atan" => Self::Atan,
+            "atanh" => Self::Atanh,
+            "asinh" => Self::Asinh,
+            "acosh" => Self::Acosh,
             _ => return None,
         })
     }
@@ -43,10 +86,23 @@ impl UnaryMath {
     fn apply(self, x: f64) -> Option<f64> {
         match self {
             Self::Sqrt => Some(x.sqrt()),
-            Self::Ln => (x > 0.0).then(|| x.ln()),
-            Self::Log10 => (x > 0.0).then(|| x.log10()),
-            Self::Log2 => (x > 0.0).then(|| x.log2()),
-            Self::Log1p => (x > -1.0).then(|| x.ln_1p()),
+            // NULL at the domain's edge and beyond; NaN stays NaN.
+            Self::Ln => (x <= 0.0).not().then(|| strict_math::log(x)),
+            Self::Log10 => (x <= 0.0).not().then(|| strict_math::log10(x)),
+            Self::Log2 => (x <= 0.0).not().then(|| strict_math::log(x) / strict_math::log(2.0)),
+            Self::Log1p => (x <= -1.0).not().then(|| strict_math::log1p(x)),
+            Self::Exp => Some(strict_math::exp(x)),
+            Self::Expm1 => Some(strict_math::expm1(x)),
+            Self::Cosh => Some(strict_math::cosh(x)),
+            Self::Sinh => Some(strict_math::sinh(x)),
+            Self::Tanh => Some(strict_math::tanh(x)),
+            Self::Cbrt => Some(strict_math::cbrt(x)),
+            Self::Asin => Some(strict_math::asin(x)),
+            Self::Acos => Some(strict_math::acos(x)),
+            Self::Atan => Some(strict_math::atan(x)),
+            Self::Atanh => Some(0.5 * (strict_math::log1p(x) - strict_math::log1p(-x))),
+            Self::Asinh => Some(asinh(x)),
+            Self::Acosh => Some(acosh(x)),
         }
     }
 
@@ -55,6 +111,68 @@ impl UnaryMath {
         let udf = ScalarUDF::new_from_impl(SparkUnaryMath { function: self, signature: Signature::exact(vec![DataType::Float64], Volatility::Immutable) });
         Arc::new(udf).call(vec![datafusion::logical_expr::cast(arg, DataType::Float64)])
     }
+}
+
+/// 2^28, past which `asinh` and `acosh` are `ln(2|x|)`.
+const TWO_28: f64 = 268435456.0;
+
+/// Spark's `asinh`: `ln(|x| + sqrt(x² + 1))` with the sign of `x`, in the
+/// form that stays accurate for each range of `|x|` (fdlibm's).
+fn asinh(x: f64) -> f64 {
+    let a = x.abs();
+    let w = if a.is_infinite() || a.is_nan() || a < 1.0 / TWO_28 {
+        a
+    } else if a > TWO_28 {
+        strict_math::log(a) + strict_math::log(2.0)
+    } else if a > 2.0 {
+        strict_math::log(2.0 * a + 1.0 / ((x * x + 1.0).sqrt() + a))
+    } else {
+        let t = x * x;
+        strict_math::log1p(a + t / (1.0 + (1.0 + t).sqrt()))
+    };
+    w.copysign(x)
+}
+
+/// Spark's `acosh`: `ln(x + sqrt(x² - 1))` in the form that stays accurate
+/// for each range of `x` (fdlibm's); NaN below 1.
+fn acosh(x: f64) -> f64 {
+    if x < 1.0 {
+        f64::NAN
+    } else if x >= TWO_28 {
+        strict_math::log(x) + strict_math::log(2.0)
+    } else if x == 1.0 {
+        0.0
+    } else if x > 2.0 {
+        strict_math::log(2.0 * x - 1.0 / (x + (x * x - 1.0).sqrt()))
+    } else {
+        let t = x - 1.0;
+        strict_math::log1p(t + (2.0 * t + t * t).sqrt())
+    }
+}
+
+/// `pow`/`power(x, y)`, `atan2(y, x)` or `hypot(x, y)` (`function`) of two
+/// DOUBLEs, as Java's `StrictMath` computes them; `None` for other names.
+pub fn binary_math(function: &str, left: Expr, right: Expr) -> Option<Expr> {
+    let function = match function {
+        "pow" | "power" => "pow",
+        "atan2" => "atan2",
+        "hypot" => "hypot",
+        _ => return None,
+    };
+    let double = |e: Expr| datafusion::logical_expr::cast(e, DataType::Float64);
+    Some(KernelUdf::call_null_intolerant(function, DataType::Float64, binary_math_kernel, function, vec![double(left), double(right)]))
+}
+
+fn binary_math_kernel(args: &[ArrayRef], function: &str) -> Result<ArrayRef> {
+    let f: fn(f64, f64) -> f64 = match function {
+        "pow" => strict_math::pow,
+        // Spark adds 0.0 to both sides, so -0.0 counts as 0.0.
+        "atan2" => |y, x| strict_math::atan2(y + 0.0, x + 0.0),
+        _ => strict_math::hypot,
+    };
+    let (left, right) = (args[0].as_primitive::<Float64Type>(), args[1].as_primitive::<Float64Type>());
+    let result: Float64Array = left.iter().zip(right.iter()).map(|(x, y)| Some(f(x?, y?))).collect();
+    Ok(Arc::new(result))
 }
 
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -71,6 +189,18 @@ impl ScalarUDFImpl for SparkUnaryMath {
             UnaryMath::Log10 => "log10",
             UnaryMath::Log2 => "log2",
             UnaryMath::Log1p => "log1p",
+            UnaryMath::Exp => "exp",
+            UnaryMath::Expm1 => "expm1",
+            UnaryMath::Cosh => "cosh",
+            UnaryMath::Sinh => "sinh",
+            UnaryMath::Tanh => "tanh",
+            UnaryMath::Cbrt => "cbrt",
+            UnaryMath::Asin => "asin",
+            UnaryMath::Acos => "acos",
+            UnaryMath::Atan => "atan",
+            UnaryMath::Atanh => "atanh",
+            UnaryMath::Asinh => "asinh",
+            UnaryMath::Acosh => "acosh",
         }
     }
 
@@ -111,5 +241,10 @@ mod tests {
         assert_eq!(UnaryMath::Ln.apply(0.0), None);
         assert_eq!(UnaryMath::Log1p.apply(-1.0), None);
         assert_eq!(UnaryMath::Log2.apply(8.0), Some(3.0));
+        assert!(UnaryMath::Asin.apply(2.0).is_some_and(f64::is_nan));
+        assert!(UnaryMath::Ln.apply(f64::NAN).is_some_and(f64::is_nan));
+        // Java's StrictMath.exp(1) and cosh(1), one bit above the platform's.
+        assert_eq!(UnaryMath::Exp.apply(1.0), Some(2.7182818284590455));
+        assert_eq!(UnaryMath::Cosh.apply(1.0), Some(1.543080634815244));
     }
 }

@@ -94,8 +94,8 @@ impl XorShiftRandom {
             let v2 = 2.0 * self.next_double() - 1.0;
             let s = v1 * v1 + v2 * v2;
             if s < 1.0 && s != 0.0 {
-                // Java computes this with StrictMath (fdlibm), whose log can differ from the platform's in the last bit.
-                let multiplier = (-2.0 * libm::log(s) / s).sqrt();
+                // Java computes this with StrictMath, whose log can differ from the platform's in the last bit.
+                let multiplier = (-2.0 * crate::strict_math::log(s) / s).sqrt();
                 self.next_gaussian = Some(v2 * multiplier);
                 return v1 * multiplier;
             }

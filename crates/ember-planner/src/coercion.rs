@@ -58,6 +58,13 @@ pub(crate) fn wider_type(a: &DataType, b: &DataType, ansi: bool) -> Option<DataT
         (Date32, t @ Timestamp(..)) | (t @ Timestamp(..), Date32) => Some(t.clone()),
         (List(x), List(y)) => Some(List(wider_field(x, y, ansi)?)),
         (Map(x, sorted), Map(y, _)) => Some(Map(wider_field(x, y, ansi)?, *sorted)),
+        (Struct(_), Struct(_)) if ember_types::spatial_of(a).is_some() || ember_types::spatial_of(b).is_some() => {
+            // Values of one spatial kind widen to a common SRID, or to ANY.
+            match (ember_types::spatial_of(a)?, ember_types::spatial_of(b)?) {
+                ((kind, x), (other, y)) if kind == other => Some(ember_types::spatial_type(kind, if x == y { x } else { ember_types::ANY_SRID })),
+                _ => None,
+            }
+        }
         (Struct(xs), Struct(ys)) if xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| x.name().eq_ignore_ascii_case(y.name())) => {
             let fields = xs.iter().zip(ys).map(|(x, y)| wider_field(x, y, ansi)).collect::<Option<Vec<_>>>()?;
             Some(Struct(Fields::from(fields)))
@@ -93,6 +100,15 @@ mod tests {
         let point = |nullable: bool| DataType::Struct(Fields::from(vec![Field::new("x", DataType::Int32, nullable)]));
         assert_eq!(wider_type(&point(false), &point(true), true), Some(point(true)));
         assert_eq!(wider_type(&list(DataType::Int32, false), &DataType::Int32, true), None);
+    }
+
+    #[test]
+    fn widens_spatial_types_to_a_common_srid() {
+        let geometry = |srid| ember_types::spatial_type(ember_types::SpatialKind::Geometry, srid);
+        assert_eq!(wider_type(&geometry(3857), &geometry(4326), true), Some(geometry(ember_types::ANY_SRID)));
+        assert_eq!(wider_type(&geometry(0), &DataType::Null, true), Some(geometry(0)));
+        let geography = ember_types::spatial_type(ember_types::SpatialKind::Geography, 4326);
+        assert_eq!(wider_type(&geometry(4326), &geography, true), None);
     }
 
     #[test]

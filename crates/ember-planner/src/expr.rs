@@ -15,6 +15,7 @@ use ember_functions::cast::{CastMode, spark_cast};
 
 use crate::names::{same_name, split_name_parts};
 use crate::plan::Planner;
+use crate::spatial_functions::cast_spatial;
 
 impl Planner<'_> {
     /// Plans an item of a select list; a star expands to several columns.
@@ -430,6 +431,9 @@ impl Planner<'_> {
         };
         let source = self.type_of(&expr, input)?;
         if let Some(planned) = self.cast_variant(&expr, &target, mode, input)? {
+            return Ok((planned, out_name));
+        }
+        if let Some(planned) = cast_spatial(&expr, &source, &target, &out_name)? {
             return Ok((planned, out_name));
         }
         let planned = if source == target { expr } else { spark_cast(expr, target, mode) };

@@ -117,6 +117,9 @@ impl Planner<'_> {
             if let Some(planned) = self.plan_variant_edit(&lower, &args, &names, input) {
                 return planned;
             }
+            if let Some(planned) = self.plan_spatial_function(&lower, &args, &names, input)? {
+                return Ok(planned);
+            }
             if let Some(planned) = self.plan_vector_function(&lower, &args, &names, input)? {
                 return Ok(planned);
             }
@@ -138,8 +141,12 @@ impl Planner<'_> {
         if matches!(lower.as_str(), "+" | "-" | "*" | "%" | "mod") && args.len() == 2 {
             self.coerce_string_operands(&mut args, input)?;
         }
+        self.check_spatial_comparison(&lower, &args, &names, input)?;
         if self.config.ansi && args.len() == 2 && matches!(lower.as_str(), "==" | "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "<=>" | "&" | "|" | "^") {
             self.cast_string_operand_to_number(&mut args, input)?;
+        }
+        if let Some(planned) = self.plan_interval_scaling(&lower, &args, &names, input)? {
+            return Ok(planned);
         }
         let arithmetic = match lower.as_str() {
             "+" => Some(ArithmeticOp::Add),
@@ -281,7 +288,14 @@ impl Planner<'_> {
             }
             "typeof" => {
                 expect_args(name, &args, 1)?;
-                let type_name = ember_types::simple_string(&self.type_of(&args[0], input)?);
+                let (_, field) = datafusion::logical_expr::ExprSchemable::to_field(&args[0], input.schema())?;
+                let type_name = match ember_types::IntervalFields::of(&field) {
+                    Some(fields) => {
+                        let year_month = !matches!(field.data_type(), DataType::Duration(_));
+                        format!("interval {}", fields.units(year_month).to_lowercase())
+                    }
+                    None => ember_types::simple_string(field.data_type()),
+                };
                 Ok((Expr::Literal(ScalarValue::Utf8(Some(type_name)), None), format!("typeof({})", names[0])))
             }
             "extract" | "date_part" | "datepart" => {
@@ -307,13 +321,7 @@ impl Planner<'_> {
                 ));
                 Ok((between, format!("between({}, {}, {})", names[0], names[1], names[2])))
             }
-            "power" | "pow" => {
-                expect_args(name, &args, 2)?;
-                let to_double = |e: Expr| datafusion::logical_expr::cast(e, DataType::Float64);
-                let doubles = vec![to_double(args[0].clone()), to_double(args[1].clone())];
-                let (expr, _) = self.call_registered("power", doubles, &names, false, input)?;
-                Ok((expr, call_name(&lower, &names)))
-            }
+            "power" | "pow" => Err(wrong_args(name, args.len(), "2")),
             "startswith" | "endswith" | "contains" => {
                 expect_args(name, &args, 2)?;
                 let expr = match lower.as_str() {
@@ -595,6 +603,9 @@ fn is_star(arguments: &[connect::Expression]) -> bool {
     )
 }
 
+/// Where Spark's messages point for documentation.
+const SPARK_DOCROOT: &str = "https://spark.apache.org/docs/latest";
+
 fn expect_args(name: &str, args: &[Expr], n: usize) -> Result<()> {
     if args.len() == n { Ok(()) } else { Err(wrong_args(name, args.len(), &n.to_string())) }
 }
@@ -604,11 +615,12 @@ pub(crate) fn wrong_args(name: &str, got: usize, expected: &str) -> SparkError {
         ErrorKind::Analysis,
         "WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
         "42605",
-        format!("The `{name}` requires {expected} parameters but the actual number is {got}."),
+        format!("The `{name}` requires {expected} parameters but the actual number is {got}. Please, refer to '{SPARK_DOCROOT}/sql-ref-functions.html' for a fix."),
         &[
             ("functionName", format!("`{name}`")),
             ("expectedNum", expected.to_string()),
             ("actualNum", got.to_string()),
+            ("docroot", SPARK_DOCROOT.to_string()),
         ],
     )
 }

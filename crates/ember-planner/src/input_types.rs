@@ -128,3 +128,16 @@ mod tests {
         assert!(check_arguments("upper", "upper(a)", &names, |_| Ok(DataType::Int32)).is_ok());
     }
 }
+
+/// `DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION`: Spark has no cast from
+/// `source` to `target` (`sql` is the cast's text).
+pub(crate) fn cannot_cast(sql: &str, source: &DataType, target: &DataType) -> SparkError {
+    let (source, target) = (format!("\"{}\"", ember_types::sql_string(source)), format!("\"{}\"", ember_types::sql_string(target)));
+    SparkError::new(
+        ErrorKind::Analysis,
+        "DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION",
+        "42K09",
+        format!("Cannot resolve \"{sql}\" due to data type mismatch: cannot cast {source} to {target}."),
+        &[("sqlExpr", format!("\"{sql}\"")), ("srcType", source.clone()), ("targetType", target.clone())],
+    )
+}

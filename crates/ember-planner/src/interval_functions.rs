@@ -1,18 +1,64 @@
 //! Plans `make_ym_interval([years[, months]])`, `try_make_interval(…)`
-//! (`make_interval` with Spark's defaults filled in and its name) and
-//! `time_bucket` of day-time intervals.
+//! (`make_interval` with Spark's defaults filled in and its name),
+//! `time_bucket` of day-time intervals, and the arithmetic of ANSI
+//! intervals Spark types by their units: `interval * number`,
+//! `interval / number`, `-interval`, `interval ± interval` and
+//! `date - date`.
 
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::ScalarValue;
-use datafusion::logical_expr::{Expr, LogicalPlan, lit};
+use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Operator, lit};
 use ember_functions::cast::spark_cast;
+use ember_functions::interval_fields::with_interval_fields;
 use ember_functions::time_windows::time_bucket;
 use ember_functions::year_month_interval::make_ym_interval;
+use ember_types::IntervalFields;
 
 use crate::error::Result;
 use crate::plan::Planner;
 
 impl Planner<'_> {
+    /// `interval * number`, `number * interval`, `interval / number` and
+    /// `-interval` of ANSI intervals (`None` for other operators or operand
+    /// types).
+    pub(crate) fn plan_interval_scaling(&self, function: &str, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<Option<(Expr, String)>> {
+        if matches!(function, "-" | "negative") && args.len() == 1 {
+            let name = if function == "-" { format!("(- {})", names[0]) } else { format!("negative({})", names[0]) };
+            // A literal stays a literal (window frame bounds must be).
+            let negated_literal = match &args[0] {
+                Expr::Literal(ScalarValue::DurationMicrosecond(Some(v)), units) => {
+                    v.checked_neg().map(|v| Expr::Literal(ScalarValue::DurationMicrosecond(Some(v)), units.clone()))
+                }
+                Expr::Literal(ScalarValue::IntervalYearMonth(Some(v)), units) => {
+                    v.checked_neg().map(|v| Expr::Literal(ScalarValue::IntervalYearMonth(Some(v)), units.clone()))
+                }
+                _ => None,
+            };
+            if let Some(literal) = negated_literal {
+                return Ok(Some((literal, name)));
+            }
+            // The negation of an interval, as a product with -1; it keeps the units.
+            let Some(fields) = self.interval_fields(&args[0], input)? else { return Ok(None) };
+            let negated = ember_functions::interval_scaling::scale_interval(args[0].clone(), &self.type_of(&args[0], input)?, lit(-1i64), &DataType::Int64, false);
+            return Ok(negated.map(|expr| (with_interval_fields(expr, fields), name)));
+        }
+        if matches!(function, "+" | "-") && args.len() == 2 {
+            return self.plan_interval_sum(function, args, names, input);
+        }
+        if !matches!(function, "*" | "/") || args.len() != 2 {
+            return Ok(None);
+        }
+        let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
+        let divide = function == "/";
+        let scaled = ember_functions::interval_scaling::scale_interval(args[0].clone(), &types[0], args[1].clone(), &types[1], divide);
+        if let Some(expr) = scaled {
+            return Ok(Some((expr, format!("({} {function} {})", names[0], names[1]))));
+        }
+        // Spark names `number * interval` with the interval first.
+        let swapped = (!divide).then(|| ember_functions::interval_scaling::scale_interval(args[1].clone(), &types[1], args[0].clone(), &types[0], false)).flatten();
+        Ok(swapped.map(|expr| (expr, format!("({} * {})", names[1], names[0]))))
+    }
+
     /// Plans `make_ym_interval` and `try_make_interval`; `None` for other functions.
     pub(crate) fn plan_interval_function(
         &mut self,
@@ -70,4 +116,52 @@ impl Planner<'_> {
         let expr = time_bucket(args[0].clone(), args[1].clone(), origin, &time_type);
         Ok(Some((expr, format!("time_bucket({}, {}, {origin_name})", names[0], names[1]))))
     }
+}
+
+impl Planner<'_> {
+    /// The units of an ANSI interval expression, `None` for other types.
+    fn interval_fields(&self, expr: &Expr, input: &LogicalPlan) -> Result<Option<IntervalFields>> {
+        let (_, field) = expr.to_field(input.schema())?;
+        Ok(IntervalFields::of(&field))
+    }
+
+    /// `a + b` and `a - b` of two day-time intervals, typed with the units
+    /// of both (`interval hour` + `interval minute` is `interval hour to
+    /// minute`), and `date - date`, an `interval day` (Spark's
+    /// `SubtractDates`); `None` for other operands.
+    fn plan_interval_sum(&self, function: &str, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<Option<(Expr, String)>> {
+        let name = format!("({} {function} {})", names[0], names[1]);
+        let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
+        if function == "-" && types.iter().all(|t| *t == DataType::Date32) {
+            let days = |e: &Expr| datafusion::logical_expr::cast(datafusion::logical_expr::cast(e.clone(), DataType::Int32), DataType::Int64);
+            let micros = (days(&args[0]) - days(&args[1])) * lit(86_400_000_000i64);
+            let interval = datafusion::logical_expr::cast(micros, DataType::Duration(TimeUnit::Microsecond));
+            return Ok(Some((with_interval_fields(interval, IntervalFields { start: 0, end: 0 }), name)));
+        }
+        if !types.iter().all(|t| matches!(t, DataType::Duration(_))) {
+            return Ok(None);
+        }
+        let (Some(left), Some(right)) = (self.interval_fields(&args[0], input)?, self.interval_fields(&args[1], input)?) else {
+            return Ok(None);
+        };
+        let fields = IntervalFields { start: left.start.min(right.start), end: left.end.max(right.end) };
+        let op = if function == "+" { Operator::Plus } else { Operator::Minus };
+        let sum = datafusion::logical_expr::binary_expr(args[0].clone(), op, args[1].clone());
+        Ok(Some((with_interval_fields(sum, fields), name)))
+    }
+}
+
+/// The units an aggregate keeps from its ANSI interval argument (`sum`,
+/// `min`, `max`, `first`, `last` of an `interval hour` are `interval hour`),
+/// when they are not the default ones.
+pub(crate) fn kept_interval_fields(aggregate: &Expr, schema: &datafusion::common::DFSchema) -> Option<IntervalFields> {
+    let Expr::AggregateFunction(call) = aggregate else { return None };
+    if !matches!(call.func.name(), "sum" | "min" | "max" | "first_value" | "last_value" | "any_value") {
+        return None;
+    }
+    let [argument] = call.params.args.as_slice() else { return None };
+    let (_, field) = argument.to_field(schema).ok()?;
+    let fields = IntervalFields::of(&field)?;
+    let year_month = !matches!(field.data_type(), DataType::Duration(_));
+    (fields != IntervalFields::widest(year_month)).then_some(fields)
 }

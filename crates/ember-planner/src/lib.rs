@@ -87,6 +87,7 @@ mod time_functions;
 mod time_windows;
 mod update_fields;
 mod using_join_keys;
+mod spatial_functions;
 mod variant_functions;
 mod vector_functions;
 mod xml_functions;

@@ -869,6 +869,8 @@ impl<'a> Planner<'a> {
         }
         let group_names: Vec<String> = group_exprs.iter().map(|_| fresh_name()).collect();
         let aggregate_names: Vec<String> = aggregates.iter().map(|_| fresh_name()).collect();
+        let kept_units: Vec<_> = aggregates.iter().map(|a| crate::interval_functions::kept_interval_fields(a, input.schema())).collect();
+        let input = if group_exprs.is_empty() { self.as_local_slices(input) } else { input };
         let aggregated = LogicalPlanBuilder::from(input)
             .aggregate(
                 group_exprs.iter().zip(&group_names).map(|(e, n)| e.clone().alias(n)).collect::<Vec<_>>(),
@@ -885,7 +887,12 @@ impl<'a> Planner<'a> {
             let rewritten = expr
                 .transform_down(|e| {
                     if let Some(i) = aggregates.iter().position(|a| *a == e) {
-                        return Ok(Transformed::new(col(Column::new_unqualified(&aggregate_names[i])), true, datafusion::common::tree_node::TreeNodeRecursion::Jump));
+                        let column = col(Column::new_unqualified(&aggregate_names[i]));
+                        let column = match kept_units[i] {
+                            Some(units) => ember_functions::interval_fields::with_interval_fields(column, units),
+                            None => column,
+                        };
+                        return Ok(Transformed::new(column, true, datafusion::common::tree_node::TreeNodeRecursion::Jump));
                     }
                     if let Some(i) = group_exprs.iter().position(|g| *g == e) {
                         return Ok(Transformed::new(col(Column::new_unqualified(&group_names[i])), true, datafusion::common::tree_node::TreeNodeRecursion::Jump));

@@ -34,6 +34,20 @@ impl Planner<'_> {
         Ok(LogicalPlanBuilder::from(scan).project(vec![col(Column::new_unqualified("id")).alias(id)])?.build()?)
     }
 
+    /// `input` as Spark reads it under a global aggregate: when it is a SQL
+    /// `VALUES` list (perhaps projected, filtered or limited, which Spark
+    /// folds into the list's local relation), in Spark's `parallelize`
+    /// slices of its rows, one per task the session runs in parallel, so
+    /// that partial aggregates combine as in Spark; other inputs, and
+    /// aggregates in subqueries, as they are.
+    pub(crate) fn as_local_slices(&self, input: LogicalPlan) -> LogicalPlan {
+        if self.outer_inputs.is_empty() && holds_values_rows(&input) {
+            SparkRepartition::plan(input, RepartitionScheme::Slices, self.ctx.state().config().target_partitions())
+        } else {
+            input
+        }
+    }
+
     /// `repartition(n)` (a shuffle) and `coalesce(n)` (a merge).
     pub(crate) fn repartition(&mut self, repartition: &connect::Repartition) -> Result<LogicalPlan> {
         let input = self.input(&repartition.input)?;
@@ -112,4 +126,28 @@ fn positive_partitions(n: i32) -> Result<usize> {
         return Err(SparkError::illegal_argument(format!("Number of partitions ({n}) must be positive.")));
     }
     Ok(n as usize)
+}
+
+/// Whether `plan` computes the rows of a `VALUES` list only: projections,
+/// filters, limits and sorts over the union of one-row projections the list
+/// becomes (not the union of two lists, whose sides Spark reads apart).
+fn holds_values_rows(plan: &LogicalPlan) -> bool {
+    match plan {
+        LogicalPlan::Projection(_) | LogicalPlan::Filter(_) | LogicalPlan::Limit(_) | LogicalPlan::Sort(_) | LogicalPlan::SubqueryAlias(_) => {
+            plan.inputs().into_iter().all(holds_values_rows)
+        }
+        LogicalPlan::Union(union) => union.inputs.iter().all(|input| is_values_rows(input)),
+        _ => false,
+    }
+}
+
+/// Whether `plan` is (part of) the union of one-row projections a `VALUES`
+/// list becomes.
+fn is_values_rows(plan: &LogicalPlan) -> bool {
+    match plan {
+        LogicalPlan::Projection(p) => is_values_rows(&p.input),
+        LogicalPlan::Union(union) => union.inputs.iter().all(|input| is_values_rows(input)),
+        LogicalPlan::EmptyRelation(e) => e.produce_one_row,
+        _ => false,
+    }
 }

@@ -31,6 +31,9 @@ impl Planner<'_> {
         let arg = |i: usize| args[i].clone();
         let expr = match (function, args.len()) {
             (f, 1) if UnaryMath::of(f).is_some() => UnaryMath::of(f).map(|m| m.call(arg(0))).unwrap_or_else(|| arg(0)),
+            (f, 2) if ember_functions::math::binary_math(f, arg(0), arg(1)).is_some() => {
+                ember_functions::math::binary_math(f, arg(0), arg(1)).unwrap_or_else(|| unreachable!("checked"))
+            }
             ("log", 1) => UnaryMath::Ln.call(arg(0)),
             ("log", 2) => binary_expr(UnaryMath::Ln.call(arg(1)), Operator::Divide, UnaryMath::Ln.call(arg(0))),
             ("+" | "-", 2) if self.shifts_date_by_days(args, input)? => {

@@ -14,7 +14,7 @@ use ember_functions::{variant, variant_binary, variant_schema};
 
 use crate::call_names::call_name;
 use crate::error::{ErrorKind, Result, SparkError};
-use crate::input_types::unexpected_input_type;
+use crate::input_types::{cannot_cast, unexpected_input_type};
 use crate::plan::Planner;
 
 impl Planner<'_> {
@@ -186,14 +186,7 @@ fn scalar_at(variant: Expr, path: &str, target: DataType, mode: CastMode) -> Exp
 /// `DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION` for a value of type `t` Spark
 /// does not turn into a variant.
 fn cannot_cast_to_variant(sql: &str, t: &DataType) -> SparkError {
-    let source = format!("\"{}\"", ember_types::sql_string(t));
-    SparkError::new(
-        ErrorKind::Analysis,
-        "DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION",
-        "42K09",
-        format!("Cannot resolve \"{sql}\" due to data type mismatch: cannot cast {source} to \"VARIANT\"."),
-        &[("sqlExpr", format!("\"{sql}\"")), ("srcType", source.clone()), ("targetType", "\"VARIANT\"".to_string())],
-    )
+    cannot_cast(sql, t, &ember_types::variant_type())
 }
 
 /// `INVALID_VARIANT_GET_PATH` for a path that is not `$` followed by steps.

@@ -252,6 +252,8 @@ const TYPE_KEYWORDS: &[&str] = &[
     "void",
     "interval",
     "variant",
+    "geometry",
+    "geography",
     "array",
     "struct",
     "map",
@@ -271,6 +273,8 @@ const PARAMETERIZED_TYPES: &[&str] = &[
     "timestamp_ltz",
     "timestamp_ntz",
     "time",
+    "geometry",
+    "geography",
 ];
 
 #[derive(Debug)]
@@ -702,7 +706,9 @@ impl<'a> Parser<'a> {
             parens = true;
             self.i += 1;
             loop {
-                if !matches!(self.tok(self.i), Tok::Int) {
+                let any_srid = self.is_word(self.i, "any")
+                    && self.keyword(tok).is_some_and(|k| matches!(k.as_str(), "geometry" | "geography"));
+                if !matches!(self.tok(self.i), Tok::Int) && !any_srid {
                     return Err(self.syntax(self.i, ""));
                 }
                 params.push(self.i);
@@ -949,6 +955,15 @@ impl<'a> Parser<'a> {
             }
             ("time", []) => time_type(),
             ("variant", []) => crate::mapping::variant_type(),
+            ("geometry" | "geography", [srid]) => {
+                let kind = if keyword == "geometry" { crate::spatial::SpatialKind::Geometry } else { crate::spatial::SpatialKind::Geography };
+                let srid = if srid.eq_ignore_ascii_case("any") {
+                    crate::spatial::ANY_SRID
+                } else {
+                    crate::spatial::check_srid(kind, srid.parse::<i64>().map_err(|_| unsupported())?)?
+                };
+                crate::spatial::spatial_type(kind, srid)
+            }
             ("time", [p]) if p.parse::<u8>().is_ok_and(|p| p <= TIME_PRECISION) => time_type(),
             ("string", []) => {
                 if let Some(collation) = collation {

@@ -40,6 +40,7 @@ pub fn simple_string(dt: &DataType) -> String {
         SparkKind::TimestampNtz => "timestamp_ntz".into(),
         SparkKind::Time => format!("time({})", crate::mapping::TIME_PRECISION),
         SparkKind::Variant => "variant".into(),
+        SparkKind::Spatial(kind, srid) => crate::spatial::spatial_simple_string(kind, srid),
         SparkKind::CalendarInterval => "interval".into(),
         SparkKind::DayTimeInterval => "interval day to second".into(),
         SparkKind::YearMonthInterval => "interval year to month".into(),

@@ -257,6 +257,15 @@ pub enum TypeError {
         /// The offending JSON (the whole text when it is not JSON at all).
         invalid_type: String,
     },
+    /// `ST_INVALID_SRID_VALUE`: a `GEOMETRY`/`GEOGRAPHY` SRID Spark does not
+    /// know.
+    #[error(
+        "[ST_INVALID_SRID_VALUE] Invalid or unsupported SRID (spatial reference identifier) value: {srid}. SQLSTATE: 22023"
+    )]
+    InvalidSrid {
+        /// The SRID as written.
+        srid: String,
+    },
     /// `INTERNAL_ERROR`: a malformed protocol message, e.g. no type kind.
     #[error("[INTERNAL_ERROR] {message} SQLSTATE: XX000")]
     InvalidProto {
@@ -286,6 +295,7 @@ impl TypeError {
             TypeError::InvalidTimestampPrecision { .. } => "INVALID_TIMESTAMP_PRECISION",
             TypeError::InvalidJson { .. } => "INVALID_JSON_DATA_TYPE",
             TypeError::InvalidProto { .. } => "INTERNAL_ERROR",
+            TypeError::InvalidSrid { .. } => "ST_INVALID_SRID_VALUE",
         }
     }
 
@@ -302,7 +312,7 @@ impl TypeError {
             TypeError::DecimalScaleExceedsPrecision { .. }
             | TypeError::DecimalPrecisionExceedsMax { .. }
             | TypeError::ParameterOutOfRange { .. } => "22003",
-            TypeError::InvalidTimestampPrecision { .. } => "22023",
+            TypeError::InvalidTimestampPrecision { .. } | TypeError::InvalidSrid { .. } => "22023",
             TypeError::InvalidJson { .. } => "2203G",
             TypeError::InvalidProto { .. } => "XX000",
         }
@@ -354,6 +364,7 @@ impl TypeError {
                 vec![("invalidType", invalid_type.clone())]
             }
             TypeError::InvalidProto { message } => vec![("message", message.clone())],
+            TypeError::InvalidSrid { srid } => vec![("srid", srid.clone())],
         };
         pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
     }
@@ -381,7 +392,7 @@ impl TypeError {
             TypeError::ParameterOutOfRange { .. } | TypeError::InvalidTimestampPrecision { .. } => {
                 TypeErrorKind::Spark
             }
-            TypeError::InvalidJson { .. } => TypeErrorKind::IllegalArgument,
+            TypeError::InvalidJson { .. } | TypeError::InvalidSrid { .. } => TypeErrorKind::IllegalArgument,
             TypeError::InvalidProto { .. } => TypeErrorKind::Internal,
         }
     }

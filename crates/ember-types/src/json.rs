@@ -2,6 +2,7 @@
 //! what Scala's `DataType.json` writes, and what the Connect client sends in
 //! `LocalRelation.schema`.
 
+use crate::spatial::{SpatialKind, spatial_type};
 use arrow::datatypes::{DataType, Field, Fields};
 use serde_json::{Map, Value};
 
@@ -217,11 +218,19 @@ fn type_from_name(name: &str, session_tz: &str) -> Option<Result<DataType, TypeE
         }
         return None;
     }
+    if let Some(crs) = parenthesized(name, "geometry") {
+        return crate::spatial::srid_of_crs(crs.trim()).map(|srid| Ok(spatial_type(SpatialKind::Geometry, srid)));
+    }
+    if let Some(args) = parenthesized(name, "geography") {
+        let (crs, algorithm) = args.split_once(',')?;
+        return (algorithm.trim() == "SPHERICAL")
+            .then(|| crate::spatial::srid_of_crs(crs.trim()))
+            .flatten()
+            .map(|srid| Ok(spatial_type(SpatialKind::Geography, srid)));
+    }
     match name {
         "geometry" => unsupported("GEOMETRY".into()),
         "geography" => unsupported("GEOGRAPHY".into()),
-        _ if name.starts_with("geometry(") => unsupported(name.to_uppercase()),
-        _ if name.starts_with("geography(") => unsupported(name.to_uppercase()),
         _ => None,
     }
 }
@@ -245,6 +254,8 @@ fn json_name(kind: SparkKind<'_>) -> Option<String> {
         SparkKind::TimestampNtz => "timestamp_ntz".into(),
         SparkKind::Time => format!("time({})", crate::mapping::TIME_PRECISION),
         SparkKind::Variant => "variant".into(),
+        SparkKind::Spatial(SpatialKind::Geometry, srid) => format!("geometry({})", crate::spatial::crs_of(srid)),
+        SparkKind::Spatial(SpatialKind::Geography, srid) => format!("geography({}, SPHERICAL)", crate::spatial::crs_of(srid)),
         SparkKind::CalendarInterval => "interval".into(),
         SparkKind::DayTimeInterval => "interval day to second".into(),
         SparkKind::YearMonthInterval => "interval year to month".into(),

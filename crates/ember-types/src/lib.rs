@@ -25,6 +25,8 @@ pub mod mapping;
 pub mod names;
 pub mod nullability;
 pub mod proto;
+pub mod spatial;
+mod srs_registry;
 pub mod udt;
 
 pub use ddl::{parse_ddl, parse_ddl_schema, parse_ddl_type, parse_schema_string};
@@ -38,5 +40,6 @@ pub use mapping::{
     day_time_interval_type, decimal_type, field_comment, field_metadata_json, map_type,
     struct_field, TIME_PRECISION, VARIANT_MARKER_KEY, is_variant_fields, time_type, variant_type, timestamp_ntz_type, timestamp_type, year_month_interval_type,
 };
+pub use spatial::{ANY_SRID, SpatialKind, spatial_of, spatial_type};
 pub use proto::{interval_fields_of, from_proto, schema_to_proto, to_proto};
 pub use udt::{UDT_METADATA_KEY, UserDefinedType};

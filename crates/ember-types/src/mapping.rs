@@ -14,6 +14,7 @@
 //! | `timestamp_ntz`               | `Timestamp(Microsecond, None)`                    |
 //! | `time(6)`                     | `Time64(Nanosecond)`                              |
 //! | `variant`                     | `Struct{value: Binary, metadata: Binary}` (see [`variant_type`]) |
+//! | `geometry(srid)`, `geography(srid)` | `Struct{srid: Int32, wkb: Binary}` (see [`crate::spatial`]) |
 //! | `interval day to second` (any fields) | `Duration(Microsecond)`                   |
 //! | `interval year to month` (any fields) | `Interval(YearMonth)`                     |
 //! | `interval` (calendar)         | `Interval(MonthDayNano)`                          |
@@ -213,6 +214,7 @@ pub(crate) enum SparkKind<'a> {
     TimestampNtz,
     Time,
     Variant,
+    Spatial(crate::spatial::SpatialKind, i32),
     CalendarInterval,
     DayTimeInterval,
     YearMonthInterval,
@@ -279,6 +281,10 @@ pub(crate) fn classify(dt: &DataType) -> Result<SparkKind<'_>, TypeError> {
             _ => return Err(no_spark_type(dt)),
         },
         DataType::Struct(fields) if is_variant_fields(fields) => SparkKind::Variant,
+        DataType::Struct(fields) if crate::spatial::spatial_of_fields(fields).is_some() => {
+            let (kind, srid) = crate::spatial::spatial_of_fields(fields).unwrap_or_else(|| unreachable!("checked"));
+            SparkKind::Spatial(kind, srid)
+        }
         DataType::Struct(fields) => SparkKind::Struct(fields),
         DataType::Dictionary(_, values) => return classify(values),
         DataType::RunEndEncoded(_, values) => return classify(values.data_type()),

@@ -139,8 +139,8 @@ pub fn from_proto(dt: &connect::DataType, session_tz: &str) -> Result<DataType, 
         },
         Kind::Unparsed(u) => crate::ddl::parse_ddl(&u.data_type_string, session_tz)?,
         Kind::Variant(_) => mapping::variant_type(),
-        Kind::Geometry(_) => return Err(unsupported("GEOMETRY")),
-        Kind::Geography(_) => return Err(unsupported("GEOGRAPHY")),
+        Kind::Geometry(g) => spatial_from_proto(crate::spatial::SpatialKind::Geometry, g.srid)?,
+        Kind::Geography(g) => spatial_from_proto(crate::spatial::SpatialKind::Geography, g.srid)?,
         Kind::Time(_) => mapping::time_type(),
         Kind::TimestampNtzNanos(t) => {
             return Err(unsupported(format!(
@@ -206,6 +206,16 @@ fn proto(kind: Kind) -> connect::DataType {
     connect::DataType { kind: Some(kind) }
 }
 
+/// A spatial type of the protocol: `srid` -1 is `ANY`, others must be ones
+/// Spark accepts for `kind`.
+fn spatial_from_proto(kind: crate::spatial::SpatialKind, srid: i32) -> Result<DataType, TypeError> {
+    let srid = match srid {
+        crate::spatial::ANY_SRID => srid,
+        _ => crate::spatial::check_srid(kind, i64::from(srid))?,
+    };
+    Ok(crate::spatial::spatial_type(kind, srid))
+}
+
 /// Converts an Arrow type to the Spark Connect `DataType` Spark would send
 /// for it: `timestamp` for any zoned timestamp, `timestamp_ntz` for any
 /// zoneless one, `interval day to second` for durations, `interval year to
@@ -236,6 +246,8 @@ pub fn to_proto(dt: &DataType) -> Result<connect::DataType, TypeError> {
         SparkKind::Timestamp => Kind::Timestamp(pdt::Timestamp::default()),
         SparkKind::TimestampNtz => Kind::TimestampNtz(pdt::TimestampNtz::default()),
         SparkKind::Variant => Kind::Variant(pdt::Variant::default()),
+        SparkKind::Spatial(crate::spatial::SpatialKind::Geometry, srid) => Kind::Geometry(pdt::Geometry { srid, type_variation_reference: 0 }),
+        SparkKind::Spatial(crate::spatial::SpatialKind::Geography, srid) => Kind::Geography(pdt::Geography { srid, type_variation_reference: 0 }),
         SparkKind::Time => Kind::Time(pdt::Time {
             precision: Some(i32::from(mapping::TIME_PRECISION)),
             type_variation_reference: 0,
@@ -587,8 +599,6 @@ mod tests {
         }));
         assert!(from_proto(&bad_interval, TZ).is_err());
         for (kind, name) in [
-            (Kind::Geometry(Default::default()), "GEOMETRY"),
-            (Kind::Geography(Default::default()), "GEOGRAPHY"),
             (
                 Kind::String(pdt::String {
                     type_variation_reference: 0,
@@ -601,6 +611,21 @@ mod tests {
             assert_eq!(err.error_class(), "UNSUPPORTED_DATATYPE");
             assert_eq!(err.message_parameters()["typeName"], format!("\"{name}\""));
         }
+    }
+
+    #[test]
+    fn spatial_types_round_trip_with_their_srid() {
+        let geometry = from_proto(&p(Kind::Geometry(pdt::Geometry { srid: 3857, type_variation_reference: 0 })), TZ).unwrap();
+        assert_eq!(crate::simple_string(&geometry), "geometry(3857)");
+        assert!(matches!(to_proto(&geometry).unwrap().kind, Some(Kind::Geometry(pdt::Geometry { srid: 3857, .. }))));
+        let any = from_proto(&p(Kind::Geography(pdt::Geography { srid: -1, type_variation_reference: 0 })), TZ).unwrap();
+        assert_eq!(crate::simple_string(&any), "geography(any)");
+        let planar = from_proto(&p(Kind::Geography(Default::default())), TZ).unwrap_err();
+        assert_eq!(planar.error_class(), "ST_INVALID_SRID_VALUE");
+        assert_eq!(crate::parse_ddl_type("geometry(4326)", TZ).unwrap(), crate::spatial_type(crate::SpatialKind::Geometry, 4326));
+        assert_eq!(crate::parse_ddl_type("GEOGRAPHY(ANY)", TZ).unwrap(), crate::spatial_type(crate::SpatialKind::Geography, -1));
+        assert_eq!(crate::to_json_type(&geometry).unwrap(), "\"geometry(EPSG:3857)\"");
+        assert_eq!(crate::parse_json_type("\"geography(OGC:CRS84, SPHERICAL)\"", TZ).unwrap(), crate::spatial_type(crate::SpatialKind::Geography, 4326));
     }
 
     #[test]

@@ -52,6 +52,9 @@ pub enum Router {
     Hash(Arc<dyn PhysicalExpr>),
     /// The range of the sort keys, between bounds chosen from all rows.
     Range(Vec<PhysicalSortExpr>),
+    /// Contiguous slices of all rows in order, as Spark's `parallelize`
+    /// cuts local rows: `min(rows, n)` of them.
+    Slices,
 }
 
 type Buckets = std::result::Result<Arc<Vec<Vec<RecordBatch>>>, Arc<DataFusionError>>;
@@ -89,6 +92,7 @@ impl DisplayAs for ShuffleExec {
         let n = self.partitions;
         match &self.router {
             Router::RoundRobin => write!(f, "Exchange RoundRobinPartitioning({n})"),
+            Router::Slices => write!(f, "LocalTableScan slices({n})"),
             Router::Hash(expr) => write!(f, "Exchange HashPartitioning({expr}, {n})"),
             Router::Range(order) => {
                 let keys: Vec<String> = order.iter().map(|s| s.to_string()).collect();
@@ -126,7 +130,7 @@ impl ExecutionPlan for ShuffleExec {
                 }
                 no_expressions()
             }
-            Router::RoundRobin => no_expressions(),
+            Router::RoundRobin | Router::Slices => no_expressions(),
         }
     }
 
@@ -162,6 +166,8 @@ async fn shuffle(input: Arc<dyn ExecutionPlan>, context: Arc<TaskContext>, route
         Router::Range(order) => Some(RangeBounds::new(order, &partitions, n)?),
         _ => None,
     };
+    let total_rows: usize = partitions.iter().flatten().map(RecordBatch::num_rows).sum();
+    let mut row_index = 0;
     let mut buckets = vec![Vec::new(); n];
     for (p, batches) in partitions.iter().enumerate() {
         let mut position = round_robin_start(p, n);
@@ -178,6 +184,12 @@ async fn shuffle(input: Arc<dyn ExecutionPlan>, context: Arc<TaskContext>, route
                     values.as_primitive::<Int32Type>().iter().map(|v| v.unwrap_or(0).rem_euclid(n as i32) as usize).collect()
                 }
                 (Router::Range(_), Some(bounds)) => bounds.targets(batch)?,
+                (Router::Slices, _) => (0..batch.num_rows())
+                    .map(|_| {
+                        row_index += 1;
+                        slice_of(row_index - 1, total_rows, n)
+                    })
+                    .collect(),
                 (Router::Range(_), None) => unreachable!("range bounds are computed above"),
             };
             let mut indexes = vec![Vec::new(); n];
@@ -192,6 +204,14 @@ async fn shuffle(input: Arc<dyn ExecutionPlan>, context: Arc<TaskContext>, route
         }
     }
     Ok(buckets)
+}
+
+/// The slice holding row `index` of `rows` when Spark's `parallelize` cuts
+/// them into `min(rows, n)` slices, slice `j` ending before row
+/// `(j + 1) * rows / slices`.
+fn slice_of(index: usize, rows: usize, n: usize) -> usize {
+    let slices = rows.min(n).max(1);
+    (0..slices).find(|&j| index < (j + 1) * rows / slices).unwrap_or(slices - 1)
 }
 
 /// The upper bounds of all but the last range partition, chosen as Spark's
@@ -466,6 +486,15 @@ mod tests {
     use datafusion::arrow::datatypes::DataType;
     use datafusion::physical_expr::expressions::col;
     use datafusion::datasource::memory::MemorySourceConfig;
+
+    #[test]
+    fn local_rows_are_sliced_as_spark_parallelizes_them() {
+        let slices = |rows: usize, n: usize| (0..rows).map(|i| slice_of(i, rows, n)).collect::<Vec<_>>();
+        assert_eq!(slices(5, 2), [0, 0, 1, 1, 1]);
+        assert_eq!(slices(2, 2), [0, 1]);
+        assert_eq!(slices(1, 2), [0]);
+        assert_eq!(slices(7, 3), [0, 0, 1, 1, 2, 2, 2]);
+    }
 
     fn batch(values: Vec<i64>) -> RecordBatch {
         RecordBatch::try_from_iter([("a", Arc::new(Int64Array::from(values)) as ArrayRef)]).unwrap()

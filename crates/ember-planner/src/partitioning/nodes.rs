@@ -25,6 +25,9 @@ pub enum RepartitionScheme {
     Range(Vec<SortExpr>),
     /// `coalesce(n)`: neighbouring input partitions merged without a shuffle.
     Coalesce,
+    /// Local rows as Spark reads them (`parallelize`): in order, split into
+    /// `min(rows, n)` contiguous slices.
+    Slices,
 }
 
 /// Gives its input's rows `partitions` partitions by `scheme`.
@@ -68,7 +71,7 @@ impl UserDefinedLogicalNodeCore for SparkRepartition {
         match &self.scheme {
             RepartitionScheme::Hash(expr) => vec![expr.clone()],
             RepartitionScheme::Range(order) => order.iter().map(|s| s.expr.clone()).collect(),
-            RepartitionScheme::RoundRobin | RepartitionScheme::Coalesce => vec![],
+            RepartitionScheme::RoundRobin | RepartitionScheme::Coalesce | RepartitionScheme::Slices => vec![],
         }
     }
 
@@ -82,6 +85,7 @@ impl UserDefinedLogicalNodeCore for SparkRepartition {
                 write!(f, "Repartition: RangePartitioning({}, {n})", keys.join(", "))
             }
             RepartitionScheme::Coalesce => write!(f, "Repartition: Coalesce({n})"),
+            RepartitionScheme::Slices => write!(f, "Repartition: LocalSlices({n})"),
         }
     }
 
