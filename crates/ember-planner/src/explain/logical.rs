@@ -43,6 +43,12 @@ impl Logical<'_> {
         if let LogicalPlan::Projection(projection) = plan {
             return self.projection(plan, projection, wanted);
         }
+        // Local rows cut into Spark's slices: part of Spark's LocalRelation.
+        if let LogicalPlan::Extension(extension) = plan {
+            if extension.node.as_any().downcast_ref::<SparkRepartition>().is_some_and(|r| r.scheme == RepartitionScheme::Slices) {
+                return self.convert(plan.inputs()[0], wanted);
+            }
+        }
         let inputs = plan.inputs();
         let pass: Wanted = match inputs.as_slice() {
             [child] if child.schema().fields().iter().map(|f| f.name()).eq(plan.schema().fields().iter().map(|f| f.name())) => wanted.clone(),
@@ -105,6 +111,7 @@ impl Logical<'_> {
                     RepartitionScheme::Coalesce => format!("Repartition {n}, false"),
                     RepartitionScheme::Hash(partition) => format!("RepartitionByExpression [{}], {n}", scope.text(partition)),
                     RepartitionScheme::Range(order) => format!("RepartitionByExpression {}, {n}", list(order.iter().map(|o| scope.sort(o)))),
+                    RepartitionScheme::Slices => unreachable!("local slices are folded into their relation"),
                 }
             }
             LogicalPlan::Unnest(_) => format!("Generate explode, {}", list(output.clone())),
