@@ -105,7 +105,10 @@ fn json_field(f: &Value, session_tz: &str) -> Result<Field, TypeError> {
     };
     let field = struct_field(name.clone(), dt, nullable, metadata.as_deref());
     Ok(match type_json {
-        Value::Object(udt) if udt.get("type").and_then(Value::as_str) == Some("udt") => UserDefinedType::from_json(udt).tag(field),
+        Value::Object(udt) if udt.get("type").and_then(Value::as_str) == Some("udt") => match UserDefinedType::from_json(udt) {
+            udt if udt.is_kept() => udt.tag(field),
+            _ => field,
+        },
         _ => field,
     })
 }

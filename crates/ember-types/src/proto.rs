@@ -186,7 +186,10 @@ fn struct_fields_from_proto(s: &pdt::Struct, session_tz: &str) -> Result<Fields,
             };
             let field = struct_field(f.name.clone(), dt, f.nullable, metadata);
             let field = match f.data_type.as_ref().and_then(|t| t.kind.as_ref()) {
-                Some(Kind::Udt(udt)) => crate::udt::UserDefinedType::from_proto(udt).tag(field),
+                Some(Kind::Udt(udt)) => match crate::udt::UserDefinedType::from_proto(udt) {
+                    udt if udt.is_kept() => udt.tag(field),
+                    _ => field,
+                },
                 _ => field,
             };
             Ok(match f.data_type.as_ref().and_then(interval_fields_of) {

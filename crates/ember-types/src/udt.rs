@@ -23,8 +23,25 @@ pub struct UserDefinedType {
     pub serialized_class: Option<String>,
 }
 
+/// The JVM UDTs whose Python class Ember knows (Spark's answer names the
+/// Python class the JVM class declares, which the client's own may not be).
+const KNOWN_JVM_CLASSES: [&str; 4] = [
+    "org.apache.spark.ml.linalg.VectorUDT",
+    "org.apache.spark.ml.linalg.MatrixUDT",
+    "org.apache.spark.mllib.linalg.VectorUDT",
+    "org.apache.spark.mllib.linalg.MatrixUDT",
+];
+
 impl UserDefinedType {
     const KEYS: [&'static str; 3] = ["class", "pyClass", "serializedClass"];
+
+    /// Whether Ember keeps this UDT: a Python-only one (its pickled class
+    /// travels with it) or a JVM one whose Python class Ember knows. Other
+    /// JVM UDTs are read as their SQL type, since Spark's answer depends on
+    /// loading their JVM class.
+    pub fn is_kept(&self) -> bool {
+        self.serialized_class.is_some() || self.class.as_deref().is_some_and(|class| KNOWN_JVM_CLASSES.contains(&class))
+    }
 
     /// The classes of Spark's JSON form `{"type":"udt","class":…,"pyClass":…,"sqlType":…}`.
     pub fn from_json(obj: &Map<String, Value>) -> Self {
@@ -97,6 +114,8 @@ mod tests {
     #[test]
     fn classes_travel_in_field_metadata_and_back_to_json() {
         let udt = UserDefinedType { class: None, py_class: Some("m.PointUDT".into()), serialized_class: Some("gAN".into()) };
+        assert!(udt.is_kept());
+        assert!(!UserDefinedType { class: Some("org.example.PointUDT".into()), ..Default::default() }.is_kept());
         let field = udt.tag(Field::new("p", DataType::Float64, true));
         assert_eq!(UserDefinedType::of(&field), Some(udt.clone()));
         assert_eq!(udt.to_json("\"double\""), r#"{"type":"udt","pyClass":"m.PointUDT","serializedClass":"gAN","sqlType":"double"}"#);
