@@ -1,9 +1,7 @@
-"""User-defined types: ML vectors (`VectorUDT`) and Python-only UDTs travel through plans and back to the client as their objects."""
+"""User-defined types: ML vectors (`VectorUDT`) travel through plans and back to the client as their objects."""
 
 from pyspark.ml.linalg import Vectors
-from pyspark.sql import Row
 from pyspark.sql import functions as F
-from pyspark.testing.objects import PythonOnlyPoint
 
 
 def vectors(spark):
@@ -24,9 +22,3 @@ def test_vectors_round_trip(spark, golden):
 def test_vectors_through_a_temp_view(spark, golden):
     vectors(spark).createOrReplaceTempView("udt_vectors")
     golden.check_df(spark.sql("SELECT * FROM udt_vectors WHERE id = 1"), "sql")
-
-
-def test_python_only_udt(spark, golden):
-    df = spark.createDataFrame([Row(p=PythonOnlyPoint(1.0, 2.0)), Row(p=None)])
-    golden.check("schema", repr(df.schema))
-    golden.check("rows", [repr(r) for r in df.collect()])

@@ -35,12 +35,12 @@ const KNOWN_JVM_CLASSES: [&str; 4] = [
 impl UserDefinedType {
     const KEYS: [&'static str; 3] = ["class", "pyClass", "serializedClass"];
 
-    /// Whether Ember keeps this UDT: a Python-only one (its pickled class
-    /// travels with it) or a JVM one whose Python class Ember knows. Other
-    /// JVM UDTs are read as their SQL type, since Spark's answer depends on
-    /// loading their JVM class.
+    /// Whether Ember keeps this UDT: Spark's ML vectors and matrices. Other
+    /// UDTs are read as their SQL type: a JVM one's answer depends on loading
+    /// its JVM class, and a Python-only one would need its type kept inside
+    /// arrays and maps too (`collect_list` of it fed to a Python UDF).
     pub fn is_kept(&self) -> bool {
-        self.serialized_class.is_some() || self.class.as_deref().is_some_and(|class| KNOWN_JVM_CLASSES.contains(&class))
+        self.class.as_deref().is_some_and(|class| KNOWN_JVM_CLASSES.contains(&class))
     }
 
     /// The classes of Spark's JSON form `{"type":"udt","class":…,"pyClass":…,"sqlType":…}`.
@@ -114,8 +114,9 @@ mod tests {
     #[test]
     fn classes_travel_in_field_metadata_and_back_to_json() {
         let udt = UserDefinedType { class: None, py_class: Some("m.PointUDT".into()), serialized_class: Some("gAN".into()) };
-        assert!(udt.is_kept());
+        assert!(!udt.is_kept());
         assert!(!UserDefinedType { class: Some("org.example.PointUDT".into()), ..Default::default() }.is_kept());
+        assert!(UserDefinedType { class: Some("org.apache.spark.ml.linalg.VectorUDT".into()), ..Default::default() }.is_kept());
         let field = udt.tag(Field::new("p", DataType::Float64, true));
         assert_eq!(UserDefinedType::of(&field), Some(udt.clone()));
         assert_eq!(udt.to_json("\"double\""), r#"{"type":"udt","pyClass":"m.PointUDT","serializedClass":"gAN","sqlType":"double"}"#);
