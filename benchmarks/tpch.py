@@ -53,16 +53,20 @@ import tpch_queries  # noqa: E402
 
 ENGINES = {
     "ember": "Ember",
+    "ember-b": "Ember B",
     "spark": "Spark classic",
     "spark-connect": "Spark Connect",
     "sail": "Sail",
     "duckdb": "DuckDB",
     "datafusion": "DataFusion",
 }
-SERVERS = {"ember", "spark-connect", "sail"}
-PYSPARK_ENGINES = {"ember", "spark", "spark-connect", "sail"}
+# A second Ember server (`--ember-b-conf`, `--ember-b-bin`), to compare
+# settings or builds of Ember interleaved with each other and the peers.
+EMBERS = {"ember", "ember-b"}
+SERVERS = EMBERS | {"spark-connect", "sail"}
+PYSPARK_ENGINES = EMBERS | {"spark", "spark-connect", "sail"}
 # Whose answer the others are checked against, first that answered.
-REFERENCE_ORDER = ["duckdb", "datafusion", "spark", "spark-connect", "sail", "ember"]
+REFERENCE_ORDER = ["duckdb", "datafusion", "spark", "spark-connect", "sail", "ember", "ember-b"]
 SPARK_CONF = {
     "spark.driver.memory": "4g",
     "spark.ui.enabled": "false",
@@ -170,7 +174,7 @@ class Worker:
             elif self.engine == "datafusion":
                 self.session.register_parquet(name, path + "/")
             else:
-                if self.engine == "ember" and self.ember_tables == "client":
+                if self.engine in EMBERS and self.ember_tables == "client":
                     frame = self.session.createDataFrame(_arrow_table(path))
                 else:
                     frame = self.session.read.parquet(path)
@@ -277,7 +281,7 @@ def engine_version(engine: str, session) -> str | None:
     if engine == "sail":
         return subprocess.run([str(tpch_data.sail_binary()), "--version"], capture_output=True,
                               text=True).stdout.strip() or None
-    if engine == "ember":
+    if engine in EMBERS:
         return None  # the runner asks the binary: the session reports the Spark version
     return getattr(session, "version", None)
 
@@ -336,8 +340,8 @@ class Engine:
             raise RuntimeError(reply["error"])
         if self.startup_seconds is None:
             self.startup_seconds = time.perf_counter() - t0
-        if self.name == "ember":
-            self.version = subprocess.run([str(self.args.ember_bin), "--version"],
+        if self.name in EMBERS:
+            self.version = subprocess.run([str(self.ember_bin()), "--version"],
                                           capture_output=True, text=True).stdout.strip()
         self.version = self.version or self.ask({"cmd": "versions"}, 60).get("version")
         reply = self.ask({"cmd": "register"}, self.args.start_timeout)
@@ -346,11 +350,12 @@ class Engine:
 
     def _launch_server(self, port: int) -> subprocess.Popen:
         env = _clean_env()
-        if self.name == "ember":
-            cmd = [str(self.args.ember_bin), "server", "--host", "127.0.0.1", "--port", str(port)]
+        if self.name in EMBERS:
+            cmd = [str(self.ember_bin()), "server", "--host", "127.0.0.1", "--port", str(port)]
             if self.args.memory_limit:
                 cmd += ["--memory-limit", self.args.memory_limit]
-            for setting in self.args.ember_conf:
+            settings = self.args.ember_conf if self.name == "ember" else self.args.ember_b_conf
+            for setting in settings:
                 cmd += ["--conf", setting]
         elif self.name == "sail":
             cmd = [str(tpch_data.sail_binary()), "spark", "server",
@@ -374,6 +379,10 @@ class Engine:
         log.close()
         startup._children.append(proc)
         return proc
+
+    def ember_bin(self) -> Path:
+        """The binary of this Ember engine (Ember B's defaults to Ember's)."""
+        return self.args.ember_b_bin if self.name == "ember-b" and self.args.ember_b_bin else self.args.ember_bin
 
     def ask(self, cmd: dict, timeout: float) -> dict:
         """Send a command to the worker and wait for its reply."""
@@ -633,8 +642,8 @@ def plot(doc: dict, path: Path) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--scale", type=float, default=1.0, help="TPC-H scale factor (1; 10 works)")
-    ap.add_argument("--engines", default=",".join(ENGINES),
-                    help=f"comma-separated subset of {','.join(ENGINES)} (default all)")
+    ap.add_argument("--engines", default=",".join(n for n in ENGINES if n != "ember-b"),
+                    help=f"comma-separated subset of {','.join(ENGINES)} (default all but ember-b)")
     ap.add_argument("--variants", default="sql,df", help="sql, df or both (default)")
     ap.add_argument("--queries", default="1-22", help="e.g. 1-22 or 1,3,6")
     ap.add_argument("--runs", type=int, default=3,
@@ -649,6 +658,10 @@ def main() -> int:
                     "memory_limit and DataFusion's fair spill pool")
     ap.add_argument("--ember-conf", action="append", default=[], metavar="KEY=VALUE",
                     help="a --conf setting for Ember's server (repeatable)")
+    ap.add_argument("--ember-b-conf", action="append", default=[], metavar="KEY=VALUE",
+                    help="a --conf setting for the server of engine ember-b (repeatable)")
+    ap.add_argument("--ember-b-bin", type=Path,
+                    help="the binary of engine ember-b (default: --ember-bin)")
     ap.add_argument("--ember-tables", choices=["parquet", "client"], default="parquet",
                     help="how Ember gets the tables: spark.read.parquet (default), or 'client': "
                     "read by pyarrow in the client and sent with createDataFrame (for an Ember "
@@ -667,9 +680,10 @@ def main() -> int:
     names = [e.strip() for e in args.engines.split(",") if e.strip()]
     if unknown := [e for e in names if e not in ENGINES]:
         ap.error(f"unknown engines: {unknown}")
-    if "ember" in names and not os.access(args.ember_bin, os.X_OK):
-        ap.error(f"--ember-bin {args.ember_bin} is not an executable (build it with "
-                 "`cargo build --release -p ember-cli`)")
+    for name, binary in (("ember", args.ember_bin), ("ember-b", args.ember_b_bin or args.ember_bin)):
+        if name in names and not os.access(binary, os.X_OK):
+            ap.error(f"{binary} is not an executable (build it with "
+                     "`cargo build --release -p ember-cli`)")
     variants = [v for v in ("sql", "df") if v in args.variants.split(",")]
     args.engine_timeouts = {name: float(seconds) for name, seconds in map(_engine_setting, args.engine_timeout)}
     engine_variants = {name: forms.split("+") for name, forms in map(_engine_setting, args.engine_variants)}
@@ -689,7 +703,8 @@ def main() -> int:
                        "runs": args.runs, "queries": numbers, "memory_limit": args.memory_limit,
                        "timeout": args.timeout, "engine_timeouts": args.engine_timeouts,
                        "engine_variants": engine_variants,
-                       "ember_conf": args.ember_conf,
+                       "ember_conf": args.ember_conf, "ember_b_conf": args.ember_b_conf,
+                       "ember_b_bin": str(args.ember_b_bin or args.ember_bin),
                        "ember_tables": args.ember_tables,
                        "ember_bin": str(args.ember_bin), "spark_conf": SPARK_CONF},
            "machine": startup.machine_info(), "results": {v: {} for v in variants}}

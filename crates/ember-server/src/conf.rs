@@ -186,7 +186,7 @@ impl SessionConf {
     /// The settings file reads and writes follow.
     fn file_source_conf(&self) -> Vec<(String, String)> {
         const PREFIXES: &[&str] =
-            &["spark.sql.files.", "spark.sql.sources.", "spark.sql.columnNameOfCorruptRecord", "spark.sql.parquet.mergeSchema", "spark.hadoop."];
+            &["spark.sql.files.", "spark.sql.sources.", "spark.sql.columnNameOfCorruptRecord", "spark.sql.parquet.mergeSchema", "spark.hadoop.", "spark.ember.files."];
         self.all(None).into_iter().filter(|(k, _)| PREFIXES.iter().any(|p| k.starts_with(p))).collect()
     }
 

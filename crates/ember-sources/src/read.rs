@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use arrow::array::{ArrayRef, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
-use datafusion::catalog::MemTable;
+use datafusion::catalog::{MemTable, TableProvider};
 use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
@@ -24,7 +24,7 @@ use crate::modified_filter::ModifiedFilter;
 use crate::bad_records_log::BadRecordsLog;
 use crate::file_failures::FileFailures;
 use crate::record_scan::{RecordFiles, RecordFormat};
-use crate::split_listing::SplitListing;
+use crate::split_listing::{self, SplitListing};
 use crate::text_encoding::Charset;
 use crate::{compression, discovery, errors, object_storage, parquet_schema};
 use crate::input_files::LoadedFiles;
@@ -140,7 +140,12 @@ fn plan_files(
     failures: &FileFailures,
 ) -> Result<LogicalPlan, SparkError> {
     match format {
-        "parquet" => scan(files, ParquetFormat::default(), with_string_views(schema), SplitSettings::from_conf(&request.session_conf)?),
+        "parquet" => {
+            let splits = split_listing::spark_read_partitions(&request.session_conf)?
+                .then(|| SplitSettings::from_conf(&request.session_conf))
+                .transpose()?;
+            scan(files, ParquetFormat::default(), with_string_views(schema), splits)
+        }
         "csv" => {
             let mut options = CsvReadOptions::parse(&request.options)?;
             options.bad_records.log = failures.log.clone();
@@ -274,12 +279,13 @@ fn with_int96_as_timestamp(fields: Vec<Field>) -> Vec<Field> {
 }
 
 /// A scan of `files` in `format` with `schema` (an empty relation when no
-/// file is left to read).
+/// file is left to read), in Spark's read partitions when `splits` are
+/// given, else in DataFusion's.
 fn scan(
     files: &[InputFile],
     format: impl FileFormat + 'static,
     schema: Vec<Field>,
-    splits: SplitSettings,
+    splits: Option<SplitSettings>,
 ) -> Result<LogicalPlan, SparkError> {
     let schema: SchemaRef = Arc::new(Schema::new(schema));
     if files.is_empty() {
@@ -292,8 +298,12 @@ fn scan(
         .collect::<datafusion::common::Result<Vec<_>>>()?;
     let options = ListingOptions::new(Arc::new(format)).with_file_extension("");
     let config = ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options).with_schema(schema);
-    let table = SplitListing::new(ListingTable::try_new(config)?, splits);
-    Ok(LogicalPlanBuilder::scan("files", provider_as_source(Arc::new(table)), None)?.build()?)
+    let listing = ListingTable::try_new(config)?;
+    let table: Arc<dyn TableProvider> = match splits {
+        Some(splits) => Arc::new(SplitListing::new(listing, splits)),
+        None => Arc::new(listing),
+    };
+    Ok(LogicalPlanBuilder::scan("files", provider_as_source(table), None)?.build()?)
 }
 
 /// A table of `files` parsed record by record by `format`.

@@ -3,6 +3,9 @@
 //! `openCostInBytes` (see `file_splits`), instead of DataFusion's grouping
 //! by `target_partitions`. A range reads the row groups that start in it.
 //! Each partition reads only its own files (no work stealing).
+//! `spark.ember.files.sparkReadPartitions=false` turns this off: the scan
+//! is then DataFusion's own (files grouped by `target_partitions`, with
+//! work stealing), and `spark_partition_id()` follows those partitions.
 
 use std::sync::Arc;
 
@@ -20,6 +23,17 @@ use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
 
 use crate::file_splits::{self, SplitSettings};
+use crate::options::Options;
+use ember_errors::SparkError;
+
+/// The Ember setting that chooses Spark's read partitions for Parquet
+/// (`true`, the default) or DataFusion's (`false`).
+pub const SPARK_READ_PARTITIONS_KEY: &str = "spark.ember.files.sparkReadPartitions";
+
+/// Whether the session reads Parquet in Spark's partitions.
+pub fn spark_read_partitions(session_conf: &Options) -> Result<bool, SparkError> {
+    session_conf.bool(SPARK_READ_PARTITIONS_KEY, true)
+}
 
 /// A listing table scanned in Spark's read partitions.
 #[derive(Debug)]
@@ -151,5 +165,14 @@ mod tests {
         let second_half = row_group_starts(&location, size / 2, size).unwrap();
         assert!(whole.0 < first_half.1 && first_half.1 <= second_half.0 && second_half.1 == whole.1);
         assert_eq!(row_group_starts(&location, size - 10, size).unwrap(), (size - 10, size - 10));
+    }
+
+    #[test]
+    fn spark_read_partitions_unless_switched_off() {
+        let conf = |value: &str| Options::new([(&SPARK_READ_PARTITIONS_KEY.to_string(), &value.to_string())]);
+        assert!(spark_read_partitions(&Options::default()).unwrap());
+        assert!(!spark_read_partitions(&conf("FALSE")).unwrap());
+        assert!(spark_read_partitions(&conf("true")).unwrap());
+        assert!(spark_read_partitions(&conf("sometimes")).is_err());
     }
 }
