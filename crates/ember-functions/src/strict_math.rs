@@ -44,11 +44,36 @@ pub fn expm1(x: f64) -> f64 {
     libm::expm1(x)
 }
 
+/// fdlibm's common start of `log` and `log10`: `Err` with the result for
+/// zero, negative, infinite and NaN inputs; else `x` (a subnormal scaled by
+/// 2^54), its high word and the binary exponent found so far.
+fn log_reduce(x: f64) -> Result<(f64, i32, i32), f64> {
+    const TWO54: f64 = 18014398509481984.0;
+    let mut x = x;
+    let mut hx = high(x);
+    let mut k: i32 = 0;
+    if hx < 0x0010_0000 {
+        if ((hx & 0x7fff_ffff) as u32 | low(x)) == 0 {
+            return Err(f64::NEG_INFINITY);
+        }
+        if hx < 0 {
+            return Err(f64::NAN);
+        }
+        k -= 54;
+        x *= TWO54;
+        hx = high(x);
+    }
+    if hx >= 0x7ff0_0000 {
+        return Err(x + x);
+    }
+    k += (hx >> 20) - 1023;
+    Ok((x, hx, k))
+}
+
 /// `StrictMath.log`: `k·ln(2) + ln(1 + f)` for `x = 2^k · (1 + f)`,
 /// `1 + f` in [sqrt(2)/2, sqrt(2)), `ln(1 + f)` from `s = f / (2 + f)` by
 /// a polynomial in `s²`, ln(2) in two parts.
 pub fn log(x: f64) -> f64 {
-    const TWO54: f64 = 18014398509481984.0;
     let ln2_hi = f64::from_bits(0x3fe6_2e42_fee0_0000);
     let ln2_lo = f64::from_bits(0x3dea_39ef_3579_3c76);
     let lg = [
@@ -60,24 +85,10 @@ pub fn log(x: f64) -> f64 {
         f64::from_bits(0x3fc3_9a09_d078_c69f),
         f64::from_bits(0x3fc2_f112_df3e_5244),
     ];
-    let mut x = x;
-    let mut hx = high(x);
-    let mut k: i32 = 0;
-    if hx < 0x0010_0000 {
-        if ((hx & 0x7fff_ffff) as u32 | low(x)) == 0 {
-            return f64::NEG_INFINITY;
-        }
-        if hx < 0 {
-            return f64::NAN;
-        }
-        k -= 54;
-        x *= TWO54;
-        hx = high(x);
-    }
-    if hx >= 0x7ff0_0000 {
-        return x + x;
-    }
-    k += (hx >> 20) - 1023;
+    let (mut x, mut hx, mut k) = match log_reduce(x) {
+        Ok(reduced) => reduced,
+        Err(special) => return special,
+    };
     hx &= 0x000f_ffff;
     let i = (hx + 0x95f64) & 0x0010_0000;
     x = with_high(x, hx | (i ^ 0x3ff0_0000));
@@ -295,28 +306,13 @@ pub fn tanh(x: f64) -> f64 {
 /// `StrictMath.log10`: `n·log10(2) + log10(m)` for `x = 2^n · m`, with
 /// log10(2) in two parts.
 pub fn log10(x: f64) -> f64 {
-    const TWO54: f64 = 18014398509481984.0;
     let ivln10 = f64::from_bits(0x3fdb_cb7b_1526_e50e);
     let log10_2hi = f64::from_bits(0x3fd3_4413_509f_6000);
     let log10_2lo = f64::from_bits(0x3d59_fef3_11f1_2b36);
-    let mut x = x;
-    let mut hx = high(x);
-    let mut k: i32 = 0;
-    if hx < 0x0010_0000 {
-        if ((hx & 0x7fff_ffff) as u32 | low(x)) == 0 {
-            return f64::NEG_INFINITY;
-        }
-        if hx < 0 {
-            return f64::NAN;
-        }
-        k -= 54;
-        x *= TWO54;
-        hx = high(x);
-    }
-    if hx >= 0x7ff0_0000 {
-        return x + x;
-    }
-    k += (hx >> 20) - 1023;
+    let (mut x, mut hx, k) = match log_reduce(x) {
+        Ok(reduced) => reduced,
+        Err(special) => return special,
+    };
     let i = ((k as u32) & 0x8000_0000) >> 31;
     hx = (hx & 0x000f_ffff) | ((0x3ff - i as i32) << 20);
     let y = f64::from(k + i as i32);
