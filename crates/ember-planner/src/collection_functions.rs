@@ -79,7 +79,7 @@ impl Planner<'_> {
             }
             "flatten" if is_array => arity(1).and_then(|()| {
                 // Spark: NULL when the array or one of its arrays is NULL.
-                let with_null = self.has_null_element(args[0].clone(), input)?;
+                let with_null = has_null_element(&args[0], &self.without_nulls(&args[0], input)?);
                 let flattened = when(with_null, Expr::Literal(ScalarValue::Null, None)).otherwise(nested::flatten(args[0].clone()))?;
                 let flattened = null_if_any_null(&args[..1], flattened)?;
                 Ok((self.non_nullable_if_no_nulls(flattened, &args[..1], input)?, rendered()))
@@ -87,10 +87,10 @@ impl Planner<'_> {
             "arrays_overlap" if is_array => arity(2).and_then(|()| {
                 // Spark: true for a common non-NULL element; otherwise NULL
                 // when both arrays have elements and one holds a NULL.
-                let compact = |planner: &mut Self, array: &Expr| planner.call_registered("array_compact", vec![array.clone()], &names[..1], false, input).map(|(e, _)| e);
-                let common = nested::array_has_any(compact(self, &args[0])?, compact(self, &args[1])?);
+                let (left, right) = (self.without_nulls(&args[0], input)?, self.without_nulls(&args[1], input)?);
                 let both_filled = nested::array_length(args[0].clone()).gt(lit(0u64)).and(nested::array_length(args[1].clone()).gt(lit(0u64)));
-                let with_null = self.has_null_element(args[0].clone(), input)?.or(self.has_null_element(args[1].clone(), input)?);
+                let with_null = has_null_element(&args[0], &left).or(has_null_element(&args[1], &right));
+                let common = nested::array_has_any(left, right);
                 let overlap = when(common, lit(true))
                     .when(both_filled.and(with_null), Expr::Literal(ScalarValue::Boolean(None), None))
                     .otherwise(lit(false))?;
@@ -164,10 +164,9 @@ impl Planner<'_> {
 }
 
 impl Planner<'_> {
-    /// Whether `array` holds a NULL element (NULL for a NULL array).
-    fn has_null_element(&mut self, array: Expr, input: &LogicalPlan) -> Result<Expr> {
-        let (compact, _) = self.call_registered("array_compact", vec![array.clone()], &[String::new()], false, input)?;
-        Ok(nested::array_length(compact).lt(nested::array_length(array)))
+    /// `array` without its NULL elements (Spark's `array_compact`).
+    fn without_nulls(&mut self, array: &Expr, input: &LogicalPlan) -> Result<Expr> {
+        Ok(self.call_registered("array_compact", vec![array.clone()], &[String::new()], false, input)?.0)
     }
 
     /// `result`, typed non-nullable when none of `arrays` can be NULL or
@@ -182,6 +181,12 @@ impl Planner<'_> {
         }
         Ok(crate::nullable::as_non_nullable(result))
     }
+}
+
+/// Whether `array` holds a NULL element, given it `without_nulls` (NULL
+/// for a NULL array).
+fn has_null_element(array: &Expr, without_nulls: &Expr) -> Expr {
+    nested::array_length(without_nulls.clone()).lt(nested::array_length(array.clone()))
 }
 
 /// The value of `key` in `map` (NULL when absent).

@@ -43,18 +43,12 @@ impl Logical<'_> {
         if let LogicalPlan::Projection(projection) = plan {
             return self.projection(plan, projection, wanted);
         }
-        // Local rows cut into Spark's slices: part of Spark's LocalRelation.
-        if let LogicalPlan::Extension(extension) = plan {
-            if extension.node.as_any().downcast_ref::<SparkRepartition>().is_some_and(|r| r.scheme == RepartitionScheme::Slices) {
-                return self.convert(plan.inputs()[0], wanted);
-            }
-        }
         let inputs = plan.inputs();
         let pass: Wanted = match inputs.as_slice() {
             [child] if child.schema().fields().iter().map(|f| f.name()).eq(plan.schema().fields().iter().map(|f| f.name())) => wanted.clone(),
             _ => vec![],
         };
-        let children: Vec<SparkNode> = inputs.iter().map(|c| self.convert(c, &pass)).collect();
+        let mut children: Vec<SparkNode> = inputs.iter().map(|c| self.convert(c, &pass)).collect();
         let scope = Scope { schemas: inputs.iter().map(|c| c.schema().as_ref()).collect(), outputs: children.iter().map(|c| c.output.clone()).collect(), attributes: self.attributes };
         let output = self.outputs(plan, wanted);
         let line = match plan {
@@ -111,7 +105,8 @@ impl Logical<'_> {
                     RepartitionScheme::Coalesce => format!("Repartition {n}, false"),
                     RepartitionScheme::Hash(partition) => format!("RepartitionByExpression [{}], {n}", scope.text(partition)),
                     RepartitionScheme::Range(order) => format!("RepartitionByExpression {}, {n}", list(order.iter().map(|o| scope.sort(o)))),
-                    RepartitionScheme::Slices => unreachable!("local slices are folded into their relation"),
+                    // Local rows cut into Spark's slices: part of Spark's LocalRelation.
+                    RepartitionScheme::Slices => return children.remove(0),
                 }
             }
             LogicalPlan::Unnest(_) => format!("Generate explode, {}", list(output.clone())),

@@ -80,10 +80,6 @@ impl<'a> Converter<'a> {
         if let Some(repartition) = plan.downcast_ref::<RepartitionExec>() {
             return self.repartition(plan, repartition, wanted);
         }
-        // Local rows cut into Spark's slices: part of Spark's LocalTableScan.
-        if plan.downcast_ref::<ShuffleExec>().is_some_and(|shuffle| matches!(shuffle.router(), Router::Slices)) {
-            return self.convert(plan.children()[0], wanted);
-        }
         if let Some(shuffle) = plan.downcast_ref::<ShuffleExec>() {
             return self.shuffle(plan, shuffle, wanted);
         }
@@ -238,7 +234,8 @@ impl<'a> Converter<'a> {
             Router::RoundRobin => format!("RoundRobinPartitioning({n})"),
             Router::Hash(partition) => format!("hashpartitioning({}, {n})", hashed_columns(partition.as_ref(), &child.output).join(", ")),
             Router::Range(order) => format!("rangepartitioning({}, {n})", order.iter().map(|s| sort_text(s, &child.output)).collect::<Vec<_>>().join(", ")),
-            Router::Slices => unreachable!("local slices are folded into their scan"),
+            // Local rows cut into Spark's slices: part of Spark's LocalTableScan.
+            Router::Slices => return child,
         };
         let line = self.exchange(partitioning, "REPARTITION_BY_NUM");
         self.node(plan, wanted, "Exchange", line, vec![child])
