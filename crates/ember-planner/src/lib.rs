@@ -55,6 +55,7 @@ mod set_operation_types;
 pub mod observe;
 mod reshape;
 mod sample;
+pub mod short_circuit;
 mod scalar_subquery;
 mod stat;
 mod eager;

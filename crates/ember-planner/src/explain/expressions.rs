@@ -22,7 +22,8 @@ pub fn text(expr: &dyn PhysicalExpr, inputs: &[String]) -> String {
         return literal_text(literal.value());
     }
     if let Some(binary) = any.downcast_ref::<BinaryExpr>() {
-        let (left, right) = (text(binary.left().as_ref(), inputs), text(binary.right().as_ref(), inputs));
+        let right = crate::short_circuit::guarded_side(binary).unwrap_or(binary.right());
+        let (left, right) = (text(binary.left().as_ref(), inputs), text(right.as_ref(), inputs));
         return match binary.op() {
             Operator::NotEq => format!("NOT ({left} = {right})"),
             Operator::IsNotDistinctFrom => format!("({left} <=> {right})"),

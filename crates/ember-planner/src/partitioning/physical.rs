@@ -122,7 +122,8 @@ pub fn in_partition_order(plan: Arc<dyn ExecutionPlan>) -> Arc<dyn ExecutionPlan
     }
 }
 
-/// DataFusion's planner with Ember's plan nodes. A plan with Spark's
+/// DataFusion's planner with Ember's plan nodes and Spark's short-circuit
+/// `AND`/`OR` ([`crate::short_circuit`]). A plan with Spark's
 /// partitioning is planned without extra round-robin repartitioning, and
 /// its partitions are merged in order, so that partition ids stay Spark's
 /// and rows come back in Spark's order.
@@ -132,6 +133,7 @@ pub struct EmberQueryPlanner;
 #[async_trait]
 impl QueryPlanner for EmberQueryPlanner {
     async fn create_physical_plan(&self, plan: &LogicalPlan, state: &dyn Session) -> Result<Arc<dyn ExecutionPlan>> {
+        let plan = &crate::short_circuit::short_circuit(plan)?.data;
         let planner = DefaultPhysicalPlanner::with_extension_planners(vec![
             Arc::new(PartitionExtensionPlanner),
             Arc::new(ember_python::PythonExtensionPlanner),
