@@ -183,6 +183,26 @@ def test_when_otherwise(nums, golden):
     golden.check_df(df)
 
 
+def test_case_and_if_results_widen_to_a_common_type(spark, golden):
+    df = spark.sql(
+        "SELECT CASE WHEN id = 3 THEN 0 ELSE 10 / (id - 3) END AS to_double, "
+        "CASE WHEN id = 0 THEN 1 WHEN id = 1 THEN 2L ELSE 1.5 END AS to_decimal, "
+        "if(id = 0, 1Y, 300S) AS to_short, "
+        "if(id = 0, date'2020-01-01', timestamp'2020-01-02 03:00:00') AS to_timestamp, "
+        "CASE WHEN id = 0 THEN array(1) ELSE array(2.5D) END AS to_array, "
+        "CASE WHEN id = 0 THEN NULL ELSE 1.5 END AS with_null "
+        "FROM range(3)"
+    )
+    golden.check_df(df)
+    golden.check_df(spark.range(3).select(F.when(F.col("id") == 0, 0).otherwise(F.col("id") / 2).alias("w")), "when_otherwise")
+
+
+def test_case_results_without_a_common_type_fail(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT CASE WHEN id = 0 THEN 1 ELSE date'2020-01-01' END FROM range(1)").collect(), "case")
+    golden.check_error(lambda: spark.sql("SELECT if(id = 0, 1, date'2020-01-01') FROM range(1)").collect(), "if")
+    golden.check_error(lambda: spark.sql("SELECT if(id = 0, 'x', 2) FROM range(2)").collect(), "string_as_bigint")
+
+
 def test_coalesce_and_nvl(nums, golden):
     golden.check_df(nums.select(F.coalesce("a", "b").alias("c"), F.expr("nvl(x, -1.0)").alias("nvl")))
 

@@ -271,7 +271,7 @@ impl Planner<'_> {
                 let rendered = format!("{}({}, {})", lower.to_uppercase(), names[0], names[1]);
                 Ok((binary_expr(args[0].clone(), Operator::RegexMatch, args[1].clone()), rendered))
             }
-            "when" => self.case_when(args, &names),
+            "when" => self.case_when(args, &names, input),
             "year" | "quarter" | "month" | "day" | "dayofmonth" | "dayofweek" | "dayofyear" | "weekofyear" | "hour"
             | "minute" | "second" => {
                 expect_args(name, &args, 1)?;
@@ -489,33 +489,63 @@ impl Planner<'_> {
         Ok(())
     }
 
-    fn case_when(&mut self, mut args: Vec<Expr>, names: &[String]) -> Result<(Expr, String)> {
+    fn case_when(&mut self, mut args: Vec<Expr>, names: &[String], input: &LogicalPlan) -> Result<(Expr, String)> {
         if args.len() < 2 {
             return Err(wrong_args("when", args.len(), "at least 2"));
         }
-        let otherwise = if args.len() % 2 == 1 { args.pop() } else { None };
         let mut rendered = String::from("CASE");
-        let mut builder = None;
-        for (i, pair) in args.chunks(2).enumerate() {
-            rendered.push_str(&format!(" WHEN {} THEN {}", names[2 * i], names[2 * i + 1]));
-            builder = Some(match builder {
-                None => when(pair[0].clone(), pair[1].clone()),
-                Some(b) => {
-                    let mut b: datafusion::logical_expr::conditional_expressions::CaseBuilder = b;
-                    b.when(pair[0].clone(), pair[1].clone())
-                }
-            });
-        }
-        let mut builder = builder.ok_or_else(|| wrong_args("when", 0, "at least 2"))?;
-        let expr = match otherwise {
-            Some(e) => {
-                rendered.push_str(&format!(" ELSE {}", names[names.len() - 1]));
-                builder.otherwise(e)?
+        for pair in names.chunks(2) {
+            match pair {
+                [condition, value] => rendered.push_str(&format!(" WHEN {condition} THEN {value}")),
+                [otherwise] => rendered.push_str(&format!(" ELSE {otherwise}")),
+                _ => {}
             }
+        }
+        rendered.push_str(" END");
+        let mut values: Vec<Expr> = args.iter().skip(1).step_by(2).cloned().collect();
+        if args.len() % 2 == 1 {
+            values.push(args[args.len() - 1].clone());
+        }
+        let values = self.to_common_type(values, "casewhen", &rendered, input)?;
+        let last = args.len() - 1;
+        for (i, value) in values.into_iter().enumerate() {
+            args[(2 * i + 1).min(last)] = value;
+        }
+        let otherwise = if args.len() % 2 == 1 { args.pop() } else { None };
+        let mut pairs = args.chunks(2);
+        let first = pairs.next().ok_or_else(|| wrong_args("when", 0, "at least 2"))?;
+        let mut builder = when(first[0].clone(), first[1].clone());
+        for pair in pairs {
+            builder = builder.when(pair[0].clone(), pair[1].clone());
+        }
+        let expr = match otherwise {
+            Some(e) => builder.otherwise(e)?,
             None => builder.end()?,
         };
-        rendered.push_str(" END");
         Ok((expr, rendered))
+    }
+
+    /// The result values of a conditional (`CASE`, `if`) cast to Spark's
+    /// wider common type of them all; `DATATYPE_MISMATCH.DATA_DIFF_TYPES`
+    /// when they have none.
+    pub(crate) fn to_common_type(&self, values: Vec<Expr>, function: &str, sql_expr: &str, input: &LogicalPlan) -> Result<Vec<Expr>> {
+        let types = values.iter().map(|v| self.type_of(v, input)).collect::<Result<Vec<_>>>()?;
+        let common = types.iter().skip(1).try_fold(types[0].clone(), |wide, t| crate::coercion::wider_type(&wide, t, self.config.ansi));
+        let Some(common) = common else {
+            let listed = types.iter().map(|t| format!("\"{}\"", ember_types::sql_string(t))).collect::<Vec<_>>().join(", ");
+            return Err(SparkError::new(
+                ErrorKind::Analysis,
+                "DATATYPE_MISMATCH.DATA_DIFF_TYPES",
+                "42K09",
+                format!("Cannot resolve \"{sql_expr}\" due to data type mismatch: Input to `{function}` should all be the same type, but it's [{listed}]."),
+                &[("functionName", format!("`{function}`")), ("dataType", format!("[{listed}]")), ("sqlExpr", format!("\"{sql_expr}\""))],
+            ));
+        };
+        Ok(values
+            .into_iter()
+            .zip(types)
+            .map(|(value, t)| if t == common { value } else { spark_cast(value, common.clone(), self.cast_mode()) })
+            .collect())
     }
 
     fn make_struct(

@@ -68,7 +68,10 @@ impl Planner<'_> {
                 let zero = cast(lit(0), self.type_of(&args[0], input)?);
                 datafusion::functions::core::expr_fn::nullif(arg(0), zero)
             }
-            ("if", 3) => when(arg(0), arg(1)).otherwise(arg(2))?,
+            ("if", 3) => {
+                let values = self.to_common_type(vec![arg(1), arg(2)], "if", &name, input)?;
+                when(arg(0), values[0].clone()).otherwise(values[1].clone())?
+            }
             ("locate" | "position", 2 | 3) => {
                 let start = args.get(2).cloned().unwrap_or_else(|| lit(1));
                 locate(arg(0), arg(1), start)
