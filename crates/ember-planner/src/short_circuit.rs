@@ -163,11 +163,11 @@ pub fn guarded_side(binary: &PhysicalBinaryExpr) -> Option<&Arc<dyn PhysicalExpr
 mod tests {
     use super::*;
     use datafusion::arrow::datatypes::{Field, Schema};
-    use datafusion::logical_expr::{LogicalPlanBuilder, col, lit};
+    use datafusion::logical_expr::{LogicalPlanBuilder, col, lit, table_scan};
 
     fn plan(predicate: Expr) -> LogicalPlan {
         let schema = Schema::new(vec![Field::new("x", DataType::Int64, true), Field::new("s", DataType::Utf8, true)]);
-        let scan = LogicalPlanBuilder::scan_empty(Some("t"), &schema, None).unwrap().build().unwrap();
+        let scan = table_scan(Some("t"), &schema, None).unwrap().build().unwrap();
         LogicalPlanBuilder::from(scan).filter(predicate).unwrap().build().unwrap()
     }
 
