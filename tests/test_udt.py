@@ -70,7 +70,7 @@ def test_points_cast(spark, golden):
     golden.check_error(lambda: df.select(F.col("pypoint").cast(ExamplePointUDT())).collect(), "to_other_jvm_udt")
 
 
-def test_points_in_arrays_maps_and_structs(spark, golden):
+def test_points_in_arrays_maps_and_structs(spark, tmp_path, golden):
     schema = (
         StructType()
         .add("point", ExamplePointUDT())
@@ -87,6 +87,10 @@ def test_points_in_arrays_maps_and_structs(spark, golden):
     golden.check("arrow", repr(df.toArrow().schema))
     arrow_df = spark.createDataFrame(df.toPandas(), schema)
     golden.check("from_pandas", [repr(r) for r in arrow_df.collect()])
+    df.write.parquet(str(tmp_path / "nested"))
+    read = spark.read.parquet(str(tmp_path / "nested"))
+    golden.check("parquet_schema", repr(read.schema))
+    golden.check("parquet_rows", sorted(repr(r) for r in read.collect()))
 
 
 def test_collect_list_of_a_udt_fed_to_udfs(spark, golden):

@@ -83,7 +83,7 @@ pub fn spark_row_metadata(schema: &SchemaRef) -> Option<KeyValue> {
 fn with_spark_udts(field: Field, spark_fields: &Fields) -> Field {
     let Some((_, spark)) = spark_fields.find(field.name()) else { return field };
     let tagged = UserDefinedType::carry(field.clone(), spark);
-    if spark.data_type() != field.data_type() && spark.data_type().equals_datatype(field.data_type()) {
+    if UserDefinedType::is_inside(spark.data_type()) && spark.data_type().equals_datatype(field.data_type()) {
         // Nested UDTs live in the metadata of the type's own fields.
         tagged.with_data_type(spark.data_type().clone())
     } else {

@@ -111,6 +111,18 @@ impl UserDefinedType {
         }
     }
 
+    /// Whether a field inside `dt` (an array's element, a map's key or
+    /// value, a struct's field, at any depth) holds a UDT.
+    pub fn is_inside(dt: &DataType) -> bool {
+        let holds = |field: &Field| Self::of(field).is_some() || Self::is_inside(field.data_type());
+        match dt {
+            DataType::List(element) | DataType::LargeList(element) | DataType::FixedSizeList(element, _) => holds(element),
+            DataType::Map(entries, _) => holds(entries),
+            DataType::Struct(fields) => fields.iter().any(|f| holds(f)),
+            _ => false,
+        }
+    }
+
     /// `field` marked with the UDT `from` holds, if any.
     pub fn carry(field: Field, from: &Field) -> Field {
         Self::tag_with(field, Self::of(from).as_ref())
@@ -155,6 +167,8 @@ mod tests {
         assert_eq!(UserDefinedType::of(&field), Some(udt.clone()));
         assert_eq!(udt.to_json("\"double\""), r#"{"type":"udt","pyClass":"m.PointUDT","serializedClass":"gAN","sqlType":"double"}"#);
         assert_eq!(UserDefinedType::of(&Field::new("q", DataType::Int32, true)), None);
+        let points = UserDefinedType::tag_children(DataType::List(Arc::new(Field::new_list_field(DataType::Float64, true))), Some(&udt), None);
+        assert!(UserDefinedType::is_inside(&points) && !UserDefinedType::is_inside(&DataType::Float64));
         let point = serde_json::json!({"class": "org.apache.spark.sql.test.ExamplePointUDT", "pyClass": "pyspark.sql.tests.ExamplePointUDT"});
         assert_eq!(UserDefinedType::from_json(point.as_object().unwrap()).py_class.as_deref(), Some("pyspark.testing.objects.ExamplePointUDT"));
     }
