@@ -24,7 +24,7 @@ use arrow::array::timezone::Tz;
 use arrow::array::{Array, ArrowPrimitiveType, AsArray};
 use arrow::buffer::NullBuffer;
 use arrow::datatypes::{
-    DataType, Date32Type, Date64Type, Decimal32Type, Decimal64Type, Decimal128Type, Decimal256Type,
+    DataType, Date32Type, Field, Date64Type, Decimal32Type, Decimal64Type, Decimal128Type, Decimal256Type,
     DurationMicrosecondType, DurationMillisecondType, DurationNanosecondType, DurationSecondType,
     Float16Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type,
     IntervalDayTimeType, IntervalMonthDayNanoType, IntervalUnit, IntervalYearMonthType,
@@ -167,9 +167,11 @@ impl<'a> Node<'a> {
         })
     }
 
-    /// A renderer for ML vectors, written as the JVM writes them.
-    fn vectors(array: &'a dyn Array) -> Result<Self, DisplayError> {
-        let texts = crate::ml_vectors::vector_texts(array)?;
+    /// A renderer for values of `field`, written as the JVM writes them
+    /// when it holds a UDT whose text Ember knows.
+    fn of_field(array: &'a dyn Array, field: &Field, style: Style) -> Result<Self, DisplayError> {
+        let Some(texts) = crate::ml_vectors::udt_texts(field, array) else { return Node::new(array, style) };
+        let texts = texts?;
         Ok(Node {
             nulls: array.logical_nulls(),
             write: Box::new(move |i, out: &mut String| out.push_str(texts[i].as_deref().unwrap_or_default())),
@@ -350,24 +352,24 @@ fn writer<'a>(array: &'a dyn Array, style: Style) -> Result<WriteFn<'a>, Display
                 write_calendar_interval(v.months, v.days, v.nanoseconds / 1_000, out)
             }
         ),
-        DataType::List(_) => {
+        DataType::List(element) => {
             let a = array.as_list::<i32>();
             let offsets = a.value_offsets();
-            sequence(a.values().as_ref(), style.nested(), move |i| {
+            sequence(Node::of_field(a.values().as_ref(), element, style.nested())?, style.nested(), move |i| {
                 (offsets[i] as usize, offsets[i + 1] as usize)
             })?
         }
         DataType::LargeList(_) => {
             let a = array.as_list::<i64>();
             let offsets = a.value_offsets();
-            sequence(a.values().as_ref(), style.nested(), move |i| {
+            sequence(Node::new(a.values().as_ref(), style.nested())?, style.nested(), move |i| {
                 (offsets[i] as usize, offsets[i + 1] as usize)
             })?
         }
         DataType::ListView(_) => {
             let a = array.as_list_view::<i32>();
             let (offsets, sizes) = (a.offsets(), a.sizes());
-            sequence(a.values().as_ref(), style.nested(), move |i| {
+            sequence(Node::new(a.values().as_ref(), style.nested())?, style.nested(), move |i| {
                 let start = offsets[i] as usize;
                 (start, start + sizes[i] as usize)
             })?
@@ -375,7 +377,7 @@ fn writer<'a>(array: &'a dyn Array, style: Style) -> Result<WriteFn<'a>, Display
         DataType::LargeListView(_) => {
             let a = array.as_list_view::<i64>();
             let (offsets, sizes) = (a.offsets(), a.sizes());
-            sequence(a.values().as_ref(), style.nested(), move |i| {
+            sequence(Node::new(a.values().as_ref(), style.nested())?, style.nested(), move |i| {
                 let start = offsets[i] as usize;
                 (start, start + sizes[i] as usize)
             })?
@@ -383,7 +385,7 @@ fn writer<'a>(array: &'a dyn Array, style: Style) -> Result<WriteFn<'a>, Display
         DataType::FixedSizeList(_, _) => {
             let a = array.as_fixed_size_list();
             let len = a.value_length() as usize;
-            sequence(a.values().as_ref(), style.nested(), move |i| {
+            sequence(Node::new(a.values().as_ref(), style.nested())?, style.nested(), move |i| {
                 let start = a.value_offset(i) as usize;
                 (start, start + len)
             })?
@@ -391,8 +393,9 @@ fn writer<'a>(array: &'a dyn Array, style: Style) -> Result<WriteFn<'a>, Display
         DataType::Map(_, _) => {
             let a = array.as_map();
             let offsets = a.value_offsets();
-            let keys = Node::new(a.keys().as_ref(), style.nested())?;
-            let values = Node::new(a.values().as_ref(), style.nested())?;
+            let entries = a.entries_fields();
+            let keys = Node::of_field(a.keys().as_ref(), entries.0, style.nested())?;
+            let values = Node::of_field(a.values().as_ref(), entries.1, style.nested())?;
             Box::new(move |i, out: &mut String| {
                 out.push('{');
                 for (n, j) in (offsets[i] as usize..offsets[i + 1] as usize).enumerate() {
@@ -420,7 +423,7 @@ fn writer<'a>(array: &'a dyn Array, style: Style) -> Result<WriteFn<'a>, Display
                 .columns()
                 .iter()
                 .zip(a.fields())
-                .map(|(c, f)| if crate::ml_vectors::is_vector_field(f) { Node::vectors(c.as_ref()) } else { Node::new(c.as_ref(), style.nested()) })
+                .map(|(c, f)| Node::of_field(c.as_ref(), f, style.nested()))
                 .collect::<Result<Vec<_>, _>>()?;
             Box::new(move |i, out: &mut String| {
                 out.push('{');
@@ -447,11 +450,10 @@ fn writer<'a>(array: &'a dyn Array, style: Style) -> Result<WriteFn<'a>, Display
 
 /// Writer for array-like values: `[e1, e2, NULL]`; `range` gives the element index range.
 fn sequence<'a>(
-    values: &'a dyn Array,
+    elements: Node<'a>,
     style: Style,
     range: impl Fn(usize) -> (usize, usize) + 'a,
 ) -> Result<WriteFn<'a>, DisplayError> {
-    let elements = Node::new(values, style)?;
     Ok(Box::new(move |i, out: &mut String| {
         let (start, end) = range(i);
         out.push('[');

@@ -185,11 +185,9 @@ fn cells(batch: &RecordBatch, num_rows: usize, truncate: usize) -> Result<Cells,
         .zip(schema.fields())
         .map(|(c, f)| {
             let shown = c.slice(0, shown);
-            if crate::ml_vectors::is_vector_field(f) {
-                let texts = crate::ml_vectors::vector_texts(shown.as_ref())?;
-                Ok(texts.into_iter().map(|text| text.unwrap_or_else(|| "NULL".to_string())).collect())
-            } else {
-                pretty_strings_with(shown.as_ref(), IntervalFields::of(f))
+            match crate::ml_vectors::udt_texts(f, shown.as_ref()) {
+                Some(texts) => Ok(texts?.into_iter().map(|text| text.unwrap_or_else(|| "NULL".to_string())).collect()),
+                None => pretty_strings_with(shown.as_ref(), IntervalFields::of(f)),
             }
         })
         .collect::<Result<Vec<_>, _>>()?;

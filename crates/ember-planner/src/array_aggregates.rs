@@ -9,9 +9,10 @@ use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::ScalarValue;
 use datafusion::functions_nested::expr_fn::{array_distinct, array_slice, array_to_string, flatten};
 use datafusion::logical_expr::expr::{AggregateFunction, Sort};
-use datafusion::logical_expr::{Expr, LogicalPlan, cast, lit};
+use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, cast, lit};
 use ember_functions::binary_join::join_binary;
 use ember_functions::kernel_udf::KernelUdf;
+use ember_types::UserDefinedType;
 
 use crate::call_names::call_name;
 use crate::error::Result;
@@ -36,6 +37,14 @@ fn is_binary(t: &DataType) -> bool {
 }
 
 impl Planner<'_> {
+    /// `list` (the non-NULL values of `element`) with the UDT `element`
+    /// holds kept on its elements, as Spark types `collect_list` of a UDT.
+    fn keep_element_udt(&self, list: Expr, element: &Expr, input: &LogicalPlan) -> Result<Expr> {
+        let (_, field) = element.to_field(input.schema())?;
+        let Some(udt) = UserDefinedType::of(&field) else { return Ok(list) };
+        Ok(cast(list, DataType::List(Arc::new(udt.tag(Field::new_list_field(field.data_type().clone(), false))))))
+    }
+
     /// Plans `function` (lower case) if it is one of this module's forms; `None` leaves it to the others.
     pub(crate) fn plan_array_aggregate(
         &mut self,
@@ -71,7 +80,8 @@ impl Planner<'_> {
                 let element = self.type_of(&args[0], input)?;
                 let (collected, _) = self.call_registered(registered, args.to_vec(), names, distinct, input)?;
                 let name = if distinct { format!("{registered}(DISTINCT {})", names[0]) } else { call_name(registered, names) };
-                Ok(Some((non_null_list(collected, &element), name)))
+                let list = self.keep_element_udt(non_null_list(collected, &element), &args[0], input)?;
+                Ok(Some((list, name)))
             }
             ("listagg" | "string_agg", 1 | 2, _) => {
                 let binary = is_binary(&self.type_of(&args[0], input)?);

@@ -1,17 +1,20 @@
 //! Expressions: Spark Connect `Expression` messages to DataFusion `Expr`s,
 //! each with the output name Spark would give it.
 
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, Field};
 use std::sync::Arc;
 
 use datafusion::common::Column;
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::logical_expr::expr::{Exists, InSubquery};
-use datafusion::logical_expr::{Expr, LogicalPlan, Subquery};
+use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Subquery};
 use ember_protocol::connect::{self, expression::ExprType};
 
 use crate::error::{ErrorKind, Result, SparkError};
 use ember_functions::cast::{CastMode, spark_cast};
+use ember_functions::kernel_udf::KernelUdf;
+use ember_functions::ml_vectors::{is_known_jvm_udt, udt_to_string};
+use ember_types::UserDefinedType;
 
 use crate::names::{same_name, split_name_parts};
 use crate::plan::Planner;
@@ -425,10 +428,18 @@ impl Planner<'_> {
             EvalMode::Unspecified => CastMode::Legacy,
         };
         let out_name = match (&child.expr_type, sql_timestamp_literal(c)) {
-            (Some(ExprType::UnresolvedAttribute(_)), _) => name,
+            (Some(ExprType::UnresolvedAttribute(_)), _) => name.clone(),
             (_, Some(wall_clock)) => crate::literal::timestamp_literal_name(wall_clock, &self.config.time_zone),
             _ => format!("CAST({name} AS {})", ember_types::simple_string(&target).to_uppercase()),
         };
+        let target_udt = match &c.cast_to_type {
+            Some(CastToType::Type(t)) => UserDefinedType::of_proto(Some(t)),
+            _ => None,
+        };
+        let (_, source_field) = expr.to_field(input.schema())?;
+        if let Some(planned) = cast_udt(&expr, &source_field, target_udt.as_ref(), &target, &name, mode)? {
+            return Ok((planned, out_name));
+        }
         let source = self.type_of(&expr, input)?;
         if let Some(planned) = self.cast_variant(&expr, &target, mode, input)? {
             return Ok((planned, out_name));
@@ -438,6 +449,29 @@ impl Planner<'_> {
         }
         let planned = if source == target { expr } else { spark_cast(expr, target, mode) };
         Ok((planned, out_name))
+    }
+}
+
+/// A cast from or to a UDT as Spark allows them: to the same UDT (nothing
+/// to do) or to STRING (the text of the UDT's JVM class when Ember knows it,
+/// else its SQL type's); others fail. `None` when neither side is a UDT.
+fn cast_udt(expr: &Expr, source: &Field, target_udt: Option<&UserDefinedType>, target: &DataType, name: &str, mode: CastMode) -> Result<Option<Expr>> {
+    let source_udt = UserDefinedType::of(source);
+    match (source_udt, target_udt) {
+        (None, None) => Ok(None),
+        (Some(from), Some(to)) if (&from.class, &from.py_class) == (&to.class, &to.py_class) => Ok(Some(expr.clone())),
+        (Some(from), None) if *target == DataType::Utf8 => Ok(Some(match from.class.as_deref().filter(|class| is_known_jvm_udt(class)) {
+            Some(class) => KernelUdf::call("udt_to_string", DataType::Utf8, udt_to_string, class, vec![expr.clone()]),
+            None => spark_cast(expr.clone(), DataType::Utf8, mode),
+        })),
+        (from, to) => {
+            let text = |udt: bool, dt: &DataType| match (udt, ember_types::sql_string(dt)) {
+                (true, sql) => format!("UDT(\"{sql}\")"),
+                (false, sql) => format!("\"{sql}\""),
+            };
+            let sql = if to.is_some() { format!("CAST({name} AS {})", ember_types::sql_string(target)) } else { name.to_string() };
+            Err(crate::input_types::cannot_cast_text(&sql, text(from.is_some(), source.data_type()), text(to.is_some(), target)))
+        }
     }
 }
 

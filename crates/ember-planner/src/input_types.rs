@@ -132,7 +132,12 @@ mod tests {
 /// `DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION`: Spark has no cast from
 /// `source` to `target` (`sql` is the cast's text).
 pub(crate) fn cannot_cast(sql: &str, source: &DataType, target: &DataType) -> SparkError {
-    let (source, target) = (format!("\"{}\"", ember_types::sql_string(source)), format!("\"{}\"", ember_types::sql_string(target)));
+    cannot_cast_text(sql, format!("\"{}\"", ember_types::sql_string(source)), format!("\"{}\"", ember_types::sql_string(target)))
+}
+
+/// [`cannot_cast`] with the types' texts as Spark quotes them (`"INT"`,
+/// `UDT("ARRAY<DOUBLE>")`).
+pub(crate) fn cannot_cast_text(sql: &str, source: String, target: String) -> SparkError {
     SparkError::new(
         ErrorKind::Analysis,
         "DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION",

@@ -90,10 +90,17 @@ impl Planner<'_> {
             return Err(SparkError::unsupported(format!("Python UDFs of eval type {} in expressions", python.eval_type)));
         }
         let output = python.output_type.as_ref().ok_or_else(|| SparkError::illegal_argument("Python UDF without an output type"))?;
-        let return_type = ember_types::from_proto(output, &self.config.time_zone).map_err(crate::error::from_type_error)?;
-        let input_types = args.iter().map(|a| self.type_of(a, input)).collect::<Result<Vec<_>>>()?;
+        let return_field = ember_types::field_from_proto("", output, true, &self.config.time_zone).map_err(crate::error::from_type_error)?;
+        let return_type = return_field.data_type().clone();
+        let input_fields = args.iter().map(|a| Ok(a.to_field(input.schema())?.1)).collect::<Result<Vec<_>>>()?;
+        let input_types: Vec<DataType> = input_fields.iter().map(|f| f.data_type().clone()).collect();
+        // The worker reads the arguments as their UDTs' objects.
         let input_struct = DataType::Struct(Fields::from(
-            input_types.iter().enumerate().map(|(i, t)| Field::new(format!("_{i}"), t.clone(), true)).collect::<Vec<_>>(),
+            input_fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| ember_types::UserDefinedType::carry(Field::new(format!("_{i}"), f.data_type().clone(), true), f))
+                .collect::<Vec<_>>(),
         ));
         let input_type_json = ember_types::to_json_type(&input_struct).map_err(crate::error::from_type_error)?;
         let function = python_function(udf, python);
@@ -107,7 +114,7 @@ impl Planner<'_> {
             function,
             input_types,
             input_type_json,
-            return_type,
+            return_field,
             self.config.python_runner_conf.clone(),
             self.config.arrow_max_records_per_batch,
         )

@@ -66,7 +66,7 @@ mod tests {
     #[test]
     fn only_python_udfs_reading_both_sides_of_outer_joins_are_refused() {
         let function = PythonFunction { name: "same".into(), eval_type: 100, command: Arc::new(Vec::new()), python_ver: "3.11".into(), deterministic: true };
-        let udf = PythonScalarUdf::new(function, vec![DataType::Int64, DataType::Int64], String::new(), DataType::Boolean, Vec::new(), 1);
+        let udf = PythonScalarUdf::new(function, vec![DataType::Int64, DataType::Int64], String::new(), Field::new("", DataType::Boolean, true), Vec::new(), 1);
         let same = Arc::new(ScalarUDF::new_from_impl(udf));
         let (left, right) = (side("a"), side("b"));
         let both = same.call(vec![col("a.a"), col("b.b")]);

@@ -5,15 +5,16 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, new_null_array};
-use datafusion::arrow::datatypes::{DataType, Field, Fields, Schema};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields, Schema};
 use datafusion::common::DFSchema;
 use datafusion::execution::context::ExecutionProps;
 use datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext;
 use datafusion::common::Column;
-use datafusion::logical_expr::{Expr, Extension, LogicalPlan, LogicalPlanBuilder, SortExpr};
+use datafusion::logical_expr::{Expr, ExprSchemable, Extension, LogicalPlan, LogicalPlanBuilder, SortExpr};
 use datafusion::functions_window::expr_fn::row_number;
 use datafusion::physical_expr::create_physical_expr;
 use ember_protocol::connect::{self, expression::ExprType};
+use ember_types::UserDefinedType;
 use ember_python::{
     AnalyzeArgument, MapCall, MapInPython, PythonFunction, SelectedColumn, TableFunctionCall, UdtfAnalysis, analyze_table_function,
     argument_values, is_table_function_eval_type,
@@ -27,7 +28,8 @@ struct Argument {
     /// The keyword of a named argument.
     keyword: Option<String>,
     expr: Expr,
-    data_type: DataType,
+    /// Its type, with the UDT it holds in the metadata.
+    field: FieldRef,
     /// Whether it is the table argument (each row as a struct).
     table: bool,
 }
@@ -192,7 +194,7 @@ impl Planner<'_> {
         };
         let to_json = |t: &DataType| ember_types::to_json_type(t).map_err(from_type_error);
         let arguments_type = |arguments: &[Argument]| {
-            let fields: Fields = arguments.iter().enumerate().map(|(i, a)| Field::new(format!("_{i}"), a.data_type.clone(), true)).collect();
+            let fields: Fields = arguments.iter().enumerate().map(|(i, a)| UserDefinedType::carry(Field::new(format!("_{i}"), a.field.data_type().clone(), true), &a.field)).collect();
             to_json(&DataType::Struct(fields))
         };
         let mut input_type_json = arguments_type(&arguments)?;
@@ -328,12 +330,12 @@ impl Planner<'_> {
         for argument in arguments {
             let (keyword, value) = split_keyword(argument)?;
             if matches!(&value.expr_type, Some(ExprType::SubqueryExpression(_))) {
-                let data_type = self.type_of(&row, &table)?;
-                planned.push(Argument { keyword, expr: row.clone(), data_type, table: true });
+                let (_, field) = row.to_field(table.schema())?;
+                planned.push(Argument { keyword, expr: row.clone(), field, table: true });
             } else {
                 let (expr, _) = self.plan_expr(value, &table)?;
-                let data_type = self.type_of(&expr, &table)?;
-                planned.push(Argument { keyword, expr, data_type, table: false });
+                let (_, field) = expr.to_field(table.schema())?;
+                planned.push(Argument { keyword, expr, field, table: false });
             }
         }
         Ok((table, planned, plan))
@@ -385,8 +387,8 @@ impl Planner<'_> {
                 Some(row) => (row, true),
                 None => (self.plan_expr(value, &joined)?.0, false),
             };
-            let data_type = self.type_of(&expr, &joined)?;
-            planned.push(Argument { keyword, expr, data_type, table });
+            let (_, field) = expr.to_field(joined.schema())?;
+            planned.push(Argument { keyword, expr, field, table });
         }
         Ok((joined, planned, TableArgumentPlan::default()))
     }
@@ -404,8 +406,8 @@ impl Planner<'_> {
             .map(|argument| {
                 let (keyword, value) = split_keyword(argument)?;
                 let (expr, _) = self.plan_expr(value, input)?;
-                let data_type = self.type_of(&expr, input)?;
-                Ok(Argument { keyword, expr, data_type, table: false })
+                let (_, field) = expr.to_field(input.schema())?;
+                Ok(Argument { keyword, expr, field, table: false })
             })
             .collect()
     }
@@ -424,7 +426,7 @@ impl Planner<'_> {
         let values = arguments
             .iter()
             .zip(&constant)
-            .map(|(a, constant)| if *constant { constant_value(&a.expr, &one_row) } else { Ok(new_null_array(&a.data_type, 1)) })
+            .map(|(a, constant)| if *constant { constant_value(&a.expr, &one_row) } else { Ok(new_null_array(a.field.data_type(), 1)) })
             .collect::<Result<Vec<_>>>()?;
         let described: Vec<AnalyzeArgument> = arguments
             .iter()

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, new_empty_array};
 use arrow::compute::{cast, concat};
-use arrow::datatypes::{DataType, Field, Schema};
+use arrow::datatypes::{DataType, Field, FieldRef, Schema};
 use datafusion::error::Result;
-use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{ColumnarValue, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
 use ember_errors::SparkError;
 
 use crate::PythonFunction;
@@ -26,7 +26,8 @@ pub fn is_scalar_eval_type(eval_type: i32) -> bool {
 pub struct PythonScalarUdf {
     function: PythonFunction,
     signature: Signature,
-    return_type: DataType,
+    /// The result's type, and the metadata (a UDT's) its column carries.
+    return_field: Field,
     /// The Spark types of the arguments as a struct's JSON (`_0`, `_1`, …).
     input_type_json: String,
     /// Session settings pyspark's worker reads (time zone, Arrow options).
@@ -48,12 +49,12 @@ pub(crate) fn arguments(keywords: &[Option<String>], arity: usize) -> serde_json
 
 impl PythonScalarUdf {
     /// A UDF taking `input_types` (whose Spark form is `input_type_json`)
-    /// and returning `return_type`.
+    /// and returning values of `return_field`'s type.
     pub fn new(
         function: PythonFunction,
         input_types: Vec<DataType>,
         input_type_json: String,
-        return_type: DataType,
+        return_field: Field,
         runner_conf: Vec<(String, String)>,
         max_records_per_batch: usize,
     ) -> Self {
@@ -62,7 +63,7 @@ impl PythonScalarUdf {
         PythonScalarUdf {
             signature: Signature::exact(input_types, volatility),
             function,
-            return_type,
+            return_field,
             input_type_json,
             runner_conf,
             max_records_per_batch: max_records_per_batch.max(1),
@@ -98,11 +99,8 @@ impl PythonScalarUdf {
             )));
         }
         let column = output.column(0);
-        if column.data_type() == &self.return_type {
-            Ok(column.clone())
-        } else {
-            Ok(cast(column, &self.return_type)?)
-        }
+        let return_type = self.return_field.data_type();
+        if column.data_type() == return_type { Ok(column.clone()) } else { Ok(cast(column, return_type)?) }
     }
 }
 
@@ -116,13 +114,17 @@ impl ScalarUDFImpl for PythonScalarUdf {
     }
 
     fn return_type(&self, _: &[DataType]) -> Result<DataType> {
-        Ok(self.return_type.clone())
+        Ok(self.return_field.data_type().clone())
+    }
+
+    fn return_field_from_args(&self, _: ReturnFieldArgs) -> Result<FieldRef> {
+        Ok(Arc::new(self.return_field.clone().with_name(self.name()).with_nullable(true)))
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let rows = args.number_rows;
         if rows == 0 {
-            return Ok(ColumnarValue::Array(new_empty_array(&self.return_type)));
+            return Ok(ColumnarValue::Array(new_empty_array(self.return_field.data_type())));
         }
         let columns = args.args.iter().map(|a| a.to_array(rows)).collect::<Result<Vec<_>>>()?;
         let fields: Vec<Field> =

@@ -65,9 +65,11 @@ from pyspark.sql.types import (  # noqa: E402
     Row,
     ShortType,
     StringType,
+    StructField,
     StructType,
     TimestampNTZType,
     TimestampType,
+    UserDefinedType,
     _parse_datatype_json_string,
 )
 
@@ -152,6 +154,20 @@ def jvm_read(value, data_type):
     return jvm_value(value, data_type)
 
 
+def internal_type(data_type):
+    """`data_type` with each UDT in it replaced by its SQL type: the type of
+    the internal values (`toInternal`) pyspark's row-at-a-time code gives."""
+    if isinstance(data_type, UserDefinedType):
+        return internal_type(data_type.sqlType())
+    if isinstance(data_type, ArrayType):
+        return ArrayType(internal_type(data_type.elementType), data_type.containsNull)
+    if isinstance(data_type, MapType):
+        return MapType(internal_type(data_type.keyType), internal_type(data_type.valueType), data_type.valueContainsNull)
+    if isinstance(data_type, StructType):
+        return StructType([StructField(f.name, internal_type(f.dataType), f.nullable, f.metadata) for f in data_type.fields])
+    return data_type
+
+
 def java_string(value):
     """Java's `toString` of what a pickled Python value becomes in the JVM."""
     if isinstance(value, bool):
@@ -172,6 +188,8 @@ class BatchedUdf:
 
     def __init__(self, func, return_types, input_type, runner_conf):
         self.func = func
+        # pyspark gives UDT values serialized: the JVM reads their SQL type.
+        return_types = [internal_type(t) for t in return_types]
         self.return_types = return_types
         self.arrow_types = [to_arrow_type(t, timezone="UTC") for t in return_types]
         self.to_arrow = [

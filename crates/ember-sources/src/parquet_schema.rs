@@ -4,9 +4,11 @@
 
 use std::sync::Arc;
 
-use arrow::datatypes::{DataType, Field, Fields};
+use arrow::datatypes::{DataType, Field, Fields, SchemaRef};
 use datafusion::parquet::arrow::arrow_reader::ArrowReaderMetadata;
+use datafusion::parquet::file::metadata::KeyValue;
 use ember_errors::{ErrorKind, SparkError};
+use ember_types::UserDefinedType;
 
 use crate::errors;
 use crate::options::Options;
@@ -55,7 +57,38 @@ pub fn usable(files: Vec<InputFile>, failures: &FileFailures) -> Result<Vec<Inpu
 fn footer(file: &InputFile) -> Result<Vec<Field>, SparkError> {
     let handle = std::fs::File::open(&file.path).map_err(|e| errors::io(&qualified(&file.path), e))?;
     let metadata = ArrowReaderMetadata::load(&handle, Default::default()).map_err(|e| errors::io(&qualified(&file.path), e))?;
-    Ok(metadata.schema().fields().iter().map(|f| f.as_ref().clone()).collect())
+    let spark_row = metadata.metadata().file_metadata().key_value_metadata().and_then(|pairs| {
+        pairs.iter().find(|pair| pair.key == SPARK_ROW_METADATA_KEY).and_then(|pair| pair.value.as_deref())
+    });
+    let spark_fields = match spark_row.and_then(|json| ember_types::parse_json_type(json, "UTC").ok()) {
+        Some(DataType::Struct(fields)) => fields,
+        _ => Fields::empty(),
+    };
+    Ok(metadata.schema().fields().iter().map(|f| with_spark_udts(f.as_ref().clone(), &spark_fields)).collect())
+}
+
+/// The footer key under which Spark writes a Parquet file's schema as its
+/// JSON (UDTs included).
+const SPARK_ROW_METADATA_KEY: &str = "org.apache.spark.sql.parquet.row.metadata";
+
+/// The footer entry Spark writes: the schema of the rows as Spark's JSON;
+/// `None` for a schema Spark cannot type.
+pub fn spark_row_metadata(schema: &SchemaRef) -> Option<KeyValue> {
+    let json = ember_types::to_json_type(&DataType::Struct(schema.fields().clone())).ok()?;
+    Some(KeyValue::new(SPARK_ROW_METADATA_KEY.to_string(), json))
+}
+
+/// A footer column holding the UDTs Spark's schema (`spark_fields`) gives
+/// the column of its name, when the two agree on its type.
+fn with_spark_udts(field: Field, spark_fields: &Fields) -> Field {
+    let Some((_, spark)) = spark_fields.find(field.name()) else { return field };
+    let tagged = UserDefinedType::carry(field.clone(), spark);
+    if UserDefinedType::is_inside(spark.data_type()) && spark.data_type().equals_datatype(field.data_type()) {
+        // Nested UDTs live in the metadata of the type's own fields.
+        tagged.with_data_type(spark.data_type().clone())
+    } else {
+        tagged
+    }
 }
 
 /// Spark's `StructType.merge`: the left columns (struct columns merged

@@ -278,7 +278,10 @@ impl FileWriter {
                 Codec::Lz4 => Compression::LZ4,
                 Codec::None | Codec::Bzip2 | Codec::Deflate | Codec::Zlib => Compression::UNCOMPRESSED,
             };
-            let properties = WriterProperties::builder().set_compression(compression).build();
+            let properties = WriterProperties::builder()
+                .set_compression(compression)
+                .set_key_value_metadata(crate::parquet_schema::spark_row_metadata(schema).map(|row| vec![row]))
+                .build();
             let writer = ArrowWriter::try_new(file, schema.clone(), Some(properties))
                 .map_err(|e| errors::io(&path.display().to_string(), e))?;
             return Ok(FileWriter::Parquet(writer));

@@ -29,7 +29,7 @@ fn invalid(value: &Value) -> TypeError {
 /// Lenient where Spark's writers differ: `"null"` and `"void"` both mean the
 /// null type, a missing `nullable`/`containsNull`/`valueContainsNull` means
 /// `true`, a missing `metadata` means none, and a `{"type":"udt", ...}`
-/// becomes its `sqlType`.
+/// becomes its `sqlType` (kept in the metadata of the field holding it).
 pub fn parse_json_type(s: &str, session_tz: &str) -> Result<DataType, TypeError> {
     let value: Value = serde_json::from_str(s).map_err(|_| TypeError::InvalidJson {
         invalid_type: s.to_string(),
@@ -54,18 +54,23 @@ pub fn json_value_to_type(value: &Value, session_tz: &str) -> Result<DataType, T
             }
             Some("array") => {
                 let element = obj.get("elementType").ok_or_else(|| invalid(value))?;
-                Ok(array_type(
-                    json_value_to_type(element, session_tz)?,
-                    flag(obj, "containsNull", value)?,
+                Ok(UserDefinedType::tag_children(
+                    array_type(json_value_to_type(element, session_tz)?, flag(obj, "containsNull", value)?),
+                    UserDefinedType::of_json(Some(element)).as_ref(),
+                    None,
                 ))
             }
             Some("map") => {
                 let key = obj.get("keyType").ok_or_else(|| invalid(value))?;
                 let val = obj.get("valueType").ok_or_else(|| invalid(value))?;
-                Ok(map_type(
-                    json_value_to_type(key, session_tz)?,
-                    json_value_to_type(val, session_tz)?,
-                    flag(obj, "valueContainsNull", value)?,
+                Ok(UserDefinedType::tag_children(
+                    map_type(
+                        json_value_to_type(key, session_tz)?,
+                        json_value_to_type(val, session_tz)?,
+                        flag(obj, "valueContainsNull", value)?,
+                    ),
+                    UserDefinedType::of_json(Some(key)).as_ref(),
+                    UserDefinedType::of_json(Some(val)).as_ref(),
                 ))
             }
             Some("udt") => {
@@ -104,13 +109,7 @@ fn json_field(f: &Value, session_tz: &str) -> Result<Field, TypeError> {
         Some(_) => return Err(invalid(f)),
     };
     let field = struct_field(name.clone(), dt, nullable, metadata.as_deref());
-    Ok(match type_json {
-        Value::Object(udt) if udt.get("type").and_then(Value::as_str) == Some("udt") => match UserDefinedType::from_json(udt) {
-            udt if udt.is_kept() => udt.tag(field),
-            _ => field,
-        },
-        _ => field,
-    })
+    Ok(UserDefinedType::tag_with(field, UserDefinedType::of_json(Some(type_json)).as_ref()))
 }
 
 /// `interval` field names in Spark's order.
@@ -298,13 +297,13 @@ pub fn to_json_type(dt: &DataType) -> Result<String, TypeError> {
     Ok(match kind {
         SparkKind::Array(element) => format!(
             "{{\"type\":\"array\",\"elementType\":{},\"containsNull\":{}}}",
-            to_json_type(element.data_type())?,
+            field_type_json(element)?,
             element.is_nullable()
         ),
         SparkKind::Map(key, value) => format!(
             "{{\"type\":\"map\",\"keyType\":{},\"valueType\":{},\"valueContainsNull\":{}}}",
-            to_json_type(key.data_type())?,
-            to_json_type(value.data_type())?,
+            field_type_json(key)?,
+            field_type_json(value)?,
             value.is_nullable()
         ),
         SparkKind::Struct(fields) => {

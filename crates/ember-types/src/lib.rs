@@ -41,5 +41,5 @@ pub use mapping::{
     struct_field, TIME_PRECISION, VARIANT_MARKER_KEY, is_variant_fields, time_type, variant_type, timestamp_ntz_type, timestamp_type, year_month_interval_type,
 };
 pub use spatial::{ANY_SRID, SpatialKind, spatial_of, spatial_type};
-pub use proto::{interval_fields_of, from_proto, schema_to_proto, to_proto};
+pub use proto::{field_from_proto, interval_fields_of, from_proto, schema_to_proto, to_proto};
 pub use udt::{UDT_METADATA_KEY, UserDefinedType};

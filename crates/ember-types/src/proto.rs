@@ -6,6 +6,7 @@ use ember_protocol::connect::data_type::{self as pdt, Kind};
 
 use crate::interval::IntervalFields;
 use crate::error::TypeError;
+use crate::udt::UserDefinedType;
 use crate::mapping::{
     self, SparkKind, array_type, calendar_interval_type, classify, day_time_interval_type,
     field_metadata_json, map_type, struct_field, timestamp_ntz_type, timestamp_type,
@@ -70,7 +71,9 @@ fn check_interval_fields(
 /// Converts a Spark Connect `DataType` to its Arrow type. `session_tz` is
 /// the session time zone that `timestamp` columns carry.
 ///
-/// `char(n)`/`varchar(n)` become `Utf8`; a UDT becomes its SQL type; an
+/// `char(n)`/`varchar(n)` become `Utf8`; a UDT becomes its SQL type (the
+/// UDTs of array elements, map entries and struct fields are kept in their
+/// fields' metadata; see [`field_from_proto`] for the outermost one); an
 /// `unparsed` type string is parsed like Spark's `ddl_parse`. Types Ember
 /// cannot represent (geometry, geography, nanosecond
 /// timestamps, non-binary collations) fail with [`TypeError::Unsupported`];
@@ -115,14 +118,19 @@ pub fn from_proto(dt: &connect::DataType, session_tz: &str) -> Result<DataType, 
             check_interval_fields(i.start_field, i.end_field, 3, "day-time")?;
             day_time_interval_type()
         }
-        Kind::Array(a) => array_type(
-            child(&a.element_type, "Array element type", session_tz)?,
-            a.contains_null,
+        Kind::Array(a) => UserDefinedType::tag_children(
+            array_type(child(&a.element_type, "Array element type", session_tz)?, a.contains_null),
+            UserDefinedType::of_proto(a.element_type.as_deref()).as_ref(),
+            None,
         ),
-        Kind::Map(m) => map_type(
-            child(&m.key_type, "Map key type", session_tz)?,
-            child(&m.value_type, "Map value type", session_tz)?,
-            m.value_contains_null,
+        Kind::Map(m) => UserDefinedType::tag_children(
+            map_type(
+                child(&m.key_type, "Map key type", session_tz)?,
+                child(&m.value_type, "Map value type", session_tz)?,
+                m.value_contains_null,
+            ),
+            UserDefinedType::of_proto(m.key_type.as_deref()).as_ref(),
+            UserDefinedType::of_proto(m.value_type.as_deref()).as_ref(),
         ),
         Kind::Struct(s) => DataType::Struct(struct_fields_from_proto(s, session_tz)?),
         Kind::Udt(u) => match &u.sql_type {
@@ -157,6 +165,13 @@ pub fn from_proto(dt: &connect::DataType, session_tz: &str) -> Result<DataType, 
     })
 }
 
+/// A field of a Spark Connect type: [`from_proto`]'s type, marked as
+/// holding the UDT `dt` is, if it is one.
+pub fn field_from_proto(name: &str, dt: &connect::DataType, nullable: bool, session_tz: &str) -> Result<Field, TypeError> {
+    let field = Field::new(name, from_proto(dt, session_tz)?, nullable);
+    Ok(UserDefinedType::tag_with(field, UserDefinedType::of_proto(Some(dt)).as_ref()))
+}
+
 fn struct_fields_from_proto(s: &pdt::Struct, session_tz: &str) -> Result<Fields, TypeError> {
     s.fields
         .iter()
@@ -185,13 +200,7 @@ fn struct_fields_from_proto(s: &pdt::Struct, session_tz: &str) -> Result<Fields,
                 _ => None,
             };
             let field = struct_field(f.name.clone(), dt, f.nullable, metadata);
-            let field = match f.data_type.as_ref().and_then(|t| t.kind.as_ref()) {
-                Some(Kind::Udt(udt)) => match crate::udt::UserDefinedType::from_proto(udt) {
-                    udt if udt.is_kept() => udt.tag(field),
-                    _ => field,
-                },
-                _ => field,
-            };
+            let field = UserDefinedType::tag_with(field, UserDefinedType::of_proto(f.data_type.as_ref()).as_ref());
             Ok(match f.data_type.as_ref().and_then(interval_fields_of) {
                 Some(fields) => {
                     let mut all = field.metadata().clone();
@@ -267,13 +276,13 @@ pub fn to_proto(dt: &DataType) -> Result<connect::DataType, TypeError> {
             type_variation_reference: 0,
         }),
         SparkKind::Array(element) => Kind::Array(Box::new(pdt::Array {
-            element_type: Some(Box::new(to_proto(element.data_type())?)),
+            element_type: Some(Box::new(field_type_to_proto(element)?)),
             contains_null: element.is_nullable(),
             type_variation_reference: 0,
         })),
         SparkKind::Map(key, value) => Kind::Map(Box::new(pdt::Map {
-            key_type: Some(Box::new(to_proto(key.data_type())?)),
-            value_type: Some(Box::new(to_proto(value.data_type())?)),
+            key_type: Some(Box::new(field_type_to_proto(key)?)),
+            value_type: Some(Box::new(field_type_to_proto(value)?)),
             value_contains_null: value.is_nullable(),
             type_variation_reference: 0,
         })),
@@ -306,7 +315,7 @@ pub fn schema_to_proto(fields: &Fields) -> Result<connect::DataType, TypeError> 
 /// records.
 fn field_type_to_proto(field: &Field) -> Result<connect::DataType, TypeError> {
     let mut proto = to_proto(field.data_type())?;
-    if let Some(udt) = crate::udt::UserDefinedType::of(field) {
+    if let Some(udt) = UserDefinedType::of(field) {
         return Ok(udt.to_proto(proto));
     }
     if let Some(fields) = IntervalFields::of(field) {
@@ -549,6 +558,27 @@ mod tests {
             from_proto(&udt, TZ).unwrap(),
             array_type(DataType::Float64, false)
         );
+        let point = UserDefinedType::from_proto(match udt.kind.as_ref() {
+            Some(Kind::Udt(u)) => u,
+            _ => unreachable!(),
+        });
+        let field = field_from_proto("p", &udt, true, TZ).unwrap();
+        assert_eq!(UserDefinedType::of(&field), Some(point.clone()));
+        // Inside arrays and maps, the UDT is kept in the element's and value's fields, and sent back.
+        let array = p(Kind::Array(Box::new(pdt::Array { element_type: Some(Box::new(udt.clone())), contains_null: true, type_variation_reference: 0 })));
+        let map = p(Kind::Map(Box::new(pdt::Map {
+            key_type: Some(Box::new(p(Kind::Long(Default::default())))),
+            value_type: Some(Box::new(udt.clone())),
+            value_contains_null: true,
+            type_variation_reference: 0,
+        })));
+        for nested in [array, map] {
+            let arrow = from_proto(&nested, TZ).unwrap();
+            assert!(arrow.equals_datatype(&from_proto(&nested, TZ).unwrap()));
+            assert_eq!(to_proto(&arrow).unwrap(), nested);
+            let json = crate::json::to_json_type(&arrow).unwrap();
+            assert_eq!(crate::json::parse_json_type(&json, TZ).unwrap(), arrow);
+        }
         let unparsed = p(Kind::Unparsed(pdt::Unparsed {
             data_type_string: "a int, b string".into(),
         }));

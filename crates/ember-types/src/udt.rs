@@ -4,7 +4,9 @@
 //! schemas it sends back name the UDT and the client turns the values into
 //! the UDT's objects again.
 
-use arrow::datatypes::Field;
+use std::sync::Arc;
+
+use arrow::datatypes::{DataType, Field, Fields};
 use ember_protocol::connect;
 use ember_protocol::connect::data_type::{self as pdt, Kind};
 use serde_json::{Map, Value};
@@ -23,35 +25,52 @@ pub struct UserDefinedType {
     pub serialized_class: Option<String>,
 }
 
-/// The JVM UDTs whose Python class Ember knows (Spark's answer names the
-/// Python class the JVM class declares, which the client's own may not be).
-const KNOWN_JVM_CLASSES: [&str; 4] = [
-    "org.apache.spark.ml.linalg.VectorUDT",
-    "org.apache.spark.ml.linalg.MatrixUDT",
-    "org.apache.spark.mllib.linalg.VectorUDT",
-    "org.apache.spark.mllib.linalg.MatrixUDT",
+/// The Python classes Spark's JVM UDTs name (their `pyUDT`): Spark keeps
+/// the JVM class's, whatever Python class the client gave.
+const JVM_PYTHON_CLASSES: [(&str, &str); 5] = [
+    ("org.apache.spark.ml.linalg.VectorUDT", "pyspark.ml.linalg.VectorUDT"),
+    ("org.apache.spark.ml.linalg.MatrixUDT", "pyspark.ml.linalg.MatrixUDT"),
+    ("org.apache.spark.mllib.linalg.VectorUDT", "pyspark.mllib.linalg.VectorUDT"),
+    ("org.apache.spark.mllib.linalg.MatrixUDT", "pyspark.mllib.linalg.MatrixUDT"),
+    ("org.apache.spark.sql.test.ExamplePointUDT", "pyspark.testing.objects.ExamplePointUDT"),
 ];
 
 impl UserDefinedType {
     const KEYS: [&'static str; 3] = ["class", "pyClass", "serializedClass"];
 
-    /// Whether Ember keeps this UDT: Spark's ML vectors and matrices. Other
-    /// UDTs are read as their SQL type: a JVM one's answer depends on loading
-    /// its JVM class, and a Python-only one would need its type kept inside
-    /// arrays and maps too (`collect_list` of it fed to a Python UDF).
-    pub fn is_kept(&self) -> bool {
-        self.class.as_deref().is_some_and(|class| KNOWN_JVM_CLASSES.contains(&class))
+    /// The UDT of these classes, with the Python class a JVM UDT Ember
+    /// knows names.
+    fn new(class: Option<String>, py_class: Option<String>, serialized_class: Option<String>) -> Self {
+        let known = class.as_deref().and_then(|class| JVM_PYTHON_CLASSES.iter().find(|(jvm, _)| *jvm == class));
+        let py_class = known.map(|(_, python)| python.to_string()).or(py_class);
+        Self { class, py_class, serialized_class }
     }
 
     /// The classes of Spark's JSON form `{"type":"udt","class":…,"pyClass":…,"sqlType":…}`.
     pub fn from_json(obj: &Map<String, Value>) -> Self {
         let text = |key: &str| obj.get(key).and_then(Value::as_str).map(str::to_string);
-        Self { class: text(Self::KEYS[0]), py_class: text(Self::KEYS[1]), serialized_class: text(Self::KEYS[2]) }
+        Self::new(text(Self::KEYS[0]), text(Self::KEYS[1]), text(Self::KEYS[2]))
     }
 
     /// The classes of a Spark Connect UDT type.
     pub fn from_proto(udt: &pdt::Udt) -> Self {
-        Self { class: udt.jvm_class.clone(), py_class: udt.python_class.clone(), serialized_class: udt.serialized_python_class.clone() }
+        Self::new(udt.jvm_class.clone(), udt.python_class.clone(), udt.serialized_python_class.clone())
+    }
+
+    /// The UDT a Spark Connect type is, if it is one.
+    pub fn of_proto(dt: Option<&connect::DataType>) -> Option<Self> {
+        match dt?.kind.as_ref()? {
+            Kind::Udt(udt) => Some(Self::from_proto(udt)),
+            _ => None,
+        }
+    }
+
+    /// The UDT a type of Spark's JSON is, if it is one.
+    pub fn of_json(value: Option<&Value>) -> Option<Self> {
+        match value? {
+            Value::Object(obj) if obj.get("type").and_then(Value::as_str) == Some("udt") => Some(Self::from_json(obj)),
+            _ => None,
+        }
     }
 
     /// The UDT a field's metadata records, if any.
@@ -70,12 +89,43 @@ impl UserDefinedType {
         field.with_metadata(metadata)
     }
 
-    /// `field` marked with the UDT `from` holds, if any.
-    pub fn carry(field: Field, from: &Field) -> Field {
-        match Self::of(from) {
+    /// `field` marked as holding `udt`, if any.
+    pub fn tag_with(field: Field, udt: Option<&Self>) -> Field {
+        match udt {
             Some(udt) => udt.tag(field),
             None => field,
         }
+    }
+
+    /// `dt` with its array element, or its map key and value, marked as
+    /// holding the UDTs given (`second` is a map's value).
+    pub fn tag_children(dt: DataType, first: Option<&Self>, second: Option<&Self>) -> DataType {
+        match dt {
+            DataType::List(element) => DataType::List(Arc::new(Self::tag_with(element.as_ref().clone(), first))),
+            DataType::Map(entries, sorted) => {
+                let DataType::Struct(pair) = entries.data_type() else { return DataType::Map(entries, sorted) };
+                let pair: Fields = pair.iter().zip([first, second]).map(|(f, udt)| Self::tag_with(f.as_ref().clone(), udt)).collect();
+                DataType::Map(Arc::new(entries.as_ref().clone().with_data_type(DataType::Struct(pair))), sorted)
+            }
+            other => other,
+        }
+    }
+
+    /// Whether a field inside `dt` (an array's element, a map's key or
+    /// value, a struct's field, at any depth) holds a UDT.
+    pub fn is_inside(dt: &DataType) -> bool {
+        let holds = |field: &Field| Self::of(field).is_some() || Self::is_inside(field.data_type());
+        match dt {
+            DataType::List(element) | DataType::LargeList(element) | DataType::FixedSizeList(element, _) => holds(element),
+            DataType::Map(entries, _) => holds(entries),
+            DataType::Struct(fields) => fields.iter().any(|f| holds(f)),
+            _ => false,
+        }
+    }
+
+    /// `field` marked with the UDT `from` holds, if any.
+    pub fn carry(field: Field, from: &Field) -> Field {
+        Self::tag_with(field, Self::of(from).as_ref())
     }
 
     /// The Spark Connect type of this UDT over `sql_type`.
@@ -109,17 +159,17 @@ impl UserDefinedType {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow::datatypes::DataType;
 
     #[test]
     fn classes_travel_in_field_metadata_and_back_to_json() {
         let udt = UserDefinedType { class: None, py_class: Some("m.PointUDT".into()), serialized_class: Some("gAN".into()) };
-        assert!(!udt.is_kept());
-        assert!(!UserDefinedType { class: Some("org.example.PointUDT".into()), ..Default::default() }.is_kept());
-        assert!(UserDefinedType { class: Some("org.apache.spark.ml.linalg.VectorUDT".into()), ..Default::default() }.is_kept());
         let field = udt.tag(Field::new("p", DataType::Float64, true));
         assert_eq!(UserDefinedType::of(&field), Some(udt.clone()));
         assert_eq!(udt.to_json("\"double\""), r#"{"type":"udt","pyClass":"m.PointUDT","serializedClass":"gAN","sqlType":"double"}"#);
         assert_eq!(UserDefinedType::of(&Field::new("q", DataType::Int32, true)), None);
+        let points = UserDefinedType::tag_children(DataType::List(Arc::new(Field::new_list_field(DataType::Float64, true))), Some(&udt), None);
+        assert!(UserDefinedType::is_inside(&points) && !UserDefinedType::is_inside(&DataType::Float64));
+        let point = serde_json::json!({"class": "org.apache.spark.sql.test.ExamplePointUDT", "pyClass": "pyspark.sql.tests.ExamplePointUDT"});
+        assert_eq!(UserDefinedType::from_json(point.as_object().unwrap()).py_class.as_deref(), Some("pyspark.testing.objects.ExamplePointUDT"));
     }
 }
