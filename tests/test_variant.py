@@ -208,3 +208,24 @@ def test_variant_get_nested_types_and_column_paths(spark, golden):
     golden.check_error(lambda: df.select(F.variant_get(v, "$.c", "map<string, int>")).collect(), "shape")
     bad = spark.createDataFrame([('{"a":1}', "x")], "j string, p string")
     golden.check_error(lambda: bad.select(F.try_variant_get(F.parse_json("j"), F.col("p"), "int")).collect(), "column_path")
+
+
+def test_casts_to_variant(spark, golden):
+    df = spark.sql(
+        "SELECT CAST(date('2021-01-01') AS VARIANT) AS d, CAST(binary(X'324FA69E') AS VARIANT) AS b, CAST(float(-5.5) AS VARIANT) AS f, "
+        "CAST(CAST('1940-01-01 12:33:01.123' AS TIMESTAMP_NTZ) AS VARIANT) AS ntz, CAST(CAST('2000-01-01 00:00:00' AS TIMESTAMP) AS VARIANT) AS ts, "
+        "CAST(array(array(1), NULL) AS VARIANT) AS a, CAST(decimal('1.5') AS VARIANT) AS dec, CAST(NULL AS VARIANT) AS n"
+    )
+    rows = df.collect()
+    golden.check("schema", df.schema.simpleString())
+    golden.check("bytes", [None if v is None else [v.value.hex(), v.metadata.hex()] for v in rows[0]])
+    golden.check_df(
+        spark.sql(
+            "SELECT to_json(CAST(date('2021-01-01') AS VARIANT)), to_json(CAST(binary(X'324FA69E') AS VARIANT)), "
+            "to_json(CAST(CAST('1940-01-01 12:33:01.123' AS TIMESTAMP_NTZ) AS VARIANT)), variant_get(CAST(date('2021-01-01') AS VARIANT), '$', 'date'), "
+            "int('3'), float('2.5'), string(1), boolean('true'), bigint(parse_json('7'))"
+        ),
+        "rendered",
+    )
+    golden.check_error(lambda: spark.sql("SELECT CAST(named_struct('a', 1) AS VARIANT)").collect(), "struct")
+    golden.check_error(lambda: spark.sql("SELECT CAST(map('a', 1) AS VARIANT)").collect(), "map")

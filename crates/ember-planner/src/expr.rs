@@ -454,6 +454,9 @@ impl Planner<'_> {
         if let Some(planned) = self.cast_variant(&expr, &target, mode, variant_name, input)? {
             return Ok((planned, variant_name.clone()));
         }
+        if let Some(planned) = self.cast_to_variant(&expr, &source, &target, &out_name)? {
+            return Ok((planned, out_name));
+        }
         if let Some(planned) = cast_spatial(&expr, &source, &target, &out_name)? {
             return Ok((planned, out_name));
         }

@@ -389,6 +389,24 @@ impl Planner<'_> {
                 let expr = sum / datafusion::logical_expr::cast(count, DataType::Float64);
                 Ok((expr, format!("avg(DISTINCT {})", names[0])))
             }
+            "boolean" | "tinyint" | "smallint" | "int" | "bigint" | "float" | "double" | "decimal" | "date" | "timestamp" | "binary"
+            | "string"
+                if args.len() == 1 =>
+            {
+                // Spark's cast aliases: `int(x)` is `CAST(x AS INT)`, named after `x`.
+                let target = ember_types::parse_ddl_type(&lower, &self.config.time_zone).map_err(crate::error::from_type_error)?;
+                let value = args.remove(0);
+                let source = self.type_of(&value, input)?;
+                let expr = match self.cast_variant(&value, &target, self.cast_mode(), &names[0], input)? {
+                    Some(cast) => cast,
+                    None => match self.cast_to_variant(&value, &source, &target, &names[0])? {
+                        Some(cast) => cast,
+                        None if source == target => value,
+                        None => spark_cast(value, target, self.cast_mode()),
+                    },
+                };
+                Ok((expr, names[0].clone()))
+            }
             "mean" => self.call_registered("avg", args, &names, distinct, input),
             "nvl" | "ifnull" if args.len() == 2 && self.conditional_interval_fields(&lower, &args, &names, input)?.is_some() => {
                 // DataFusion's `nvl` takes no intervals; it is `coalesce` of two.

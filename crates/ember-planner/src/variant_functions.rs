@@ -167,6 +167,22 @@ impl Planner<'_> {
     }
 }
 
+impl Planner<'_> {
+    /// `CAST(value AS VARIANT)` of a scalar or an array of those (Spark
+    /// casts no structs or maps); `None` when `target` is no VARIANT or
+    /// `value` is one already.
+    pub(crate) fn cast_to_variant(&self, value: &Expr, source: &DataType, target: &DataType, name: &str) -> Result<Option<Expr>> {
+        let is_variant = |t: &DataType| matches!(t, DataType::Struct(fields) if ember_types::is_variant_fields(fields));
+        if !is_variant(target) || is_variant(source) {
+            return Ok(None);
+        }
+        if !variant_edit::converts_to_variant(source, false) {
+            return Err(cannot_cast(name, source, target));
+        }
+        Ok(Some(variant_edit::to_variant(value.clone())))
+    }
+}
+
 /// `DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION` for a value of type `t` Spark
 /// does not turn into a variant.
 fn cannot_cast_to_variant(sql: &str, t: &DataType) -> SparkError {
