@@ -155,3 +155,22 @@ def test_pivot_without_values_over_the_limit(spark, golden):
     df = spark.range(6).selectExpr("id % 2 AS k", "id")
     with conf(spark, "spark.sql.pivotMaxValues", "3"):
         golden.check_error(lambda: df.groupBy("k").pivot("id").count().collect())
+
+
+def test_names_of_nested_fields_in_functions(spark, golden):
+    df = spark.sql("SELECT named_struct('d', 1.5D, 's', 'ab', 'i', 3, 'n', named_struct('x', 2), 'a', array(1)) AS st, 2 AS i")
+    golden.check_df(
+        df.groupBy().agg(
+            F.sum("st.d"), F.avg("st.d"), F.max("st.s"), F.count("st.d"), F.min(F.col("st.i")), F.sum(F.col("st.n.x")),
+            F.collect_list("st.s"), F.first("st.s"), F.countDistinct("st.i"), F.sum(F.col("st")["d"]), F.stddev("st.d"),
+        )
+    )
+    golden.check_df(df.groupBy("st.s").agg(F.sum("st.d")), "grouped")
+    golden.check_df(
+        df.select(
+            F.upper("st.s"), F.col("st.s"), F.concat("st.s", "st.s"), F.col("st.n.x") + 1, -F.col("st.d"), F.col("st.d").cast("int"),
+            F.struct("st.s", F.col("st")["d"]), F.arrays_zip("st.a"), F.coalesce("st.s", F.lit("x")), F.col("st.d") > 1,
+        ),
+        "scalars",
+    )
+    golden.check_df(df.selectExpr("upper(st.s)", "st.n.x", "st.d + i"), "sql")

@@ -29,3 +29,63 @@ def test_time_bucket(spark, golden):
     origin = F.lit(T(2024, 1, 1, 0, 5))
     golden.check_df(df.select(F.time_bucket(hour, "t"), F.time_bucket(F.expr("INTERVAL '15' MINUTE"), "t", origin).alias("b")))
     golden.check_df(df.select(F.time_bucket(F.expr("INTERVAL '1' DAY"), F.col("t").cast("timestamp_ntz")).alias("d")), "ntz")
+
+
+def test_conditionals_widen_interval_units(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT coalesce(INTERVAL '1' DAY, INTERVAL '2' HOUR) AS c, typeof(coalesce(INTERVAL '1' DAY, INTERVAL '2' HOUR)) AS t, "
+            "CASE WHEN id = 0 THEN INTERVAL '1' DAY ELSE INTERVAL '2' HOUR END AS w, if(id = 0, INTERVAL '1' HOUR, INTERVAL '30' MINUTE) AS i, "
+            "greatest(CASE WHEN id >= 0 THEN INTERVAL '1' DAY END, CASE WHEN id >= 0 THEN INTERVAL '2' HOUR END) AS g, "
+            "least(CASE WHEN id >= 0 THEN INTERVAL '1' MINUTE END, CASE WHEN id >= 0 THEN INTERVAL '2' SECOND END) AS l, "
+            "nvl(INTERVAL '1' DAY, INTERVAL '2' SECOND) AS n, nvl2(id, INTERVAL '1' DAY, INTERVAL '2' SECOND) AS n2, "
+            "coalesce(NULL, INTERVAL '3' MINUTE, INTERVAL '1' SECOND) AS cn, "
+            "CAST(coalesce(INTERVAL '1' YEAR, INTERVAL '2' MONTH) AS STRING) AS ym, typeof(if(id = 0, INTERVAL '1' YEAR, INTERVAL '2' MONTH)) AS ymt "
+            "FROM range(2)"
+        )
+    )
+    golden.check_df(spark.sql("SELECT INTERVAL '1' DAY AS u UNION ALL SELECT INTERVAL '2' HOUR"), "union", ordered=False)
+    df = spark.sql("SELECT CASE WHEN id >= 0 THEN INTERVAL '1' DAY END AS d, CASE WHEN id >= 0 THEN INTERVAL '2' HOUR END AS h FROM range(1)")
+    golden.check_df(df.select(F.coalesce("d", "h"), F.greatest("d", "h"), F.when(F.col("d") > F.col("h"), F.col("d")).otherwise(F.col("h"))), "dataframe")
+
+
+def test_mixed_interval_kinds_fail(spark, golden):
+    for name, sql in [
+        ("coalesce", "coalesce(INTERVAL '1' YEAR, NULL, INTERVAL '2' DAY)"),
+        ("nvl", "nvl(INTERVAL '1' YEAR, INTERVAL '2' DAY)"),
+        ("nvl2", "nvl2(1, INTERVAL '1' YEAR, INTERVAL '2' DAY)"),
+        ("if", "if(true, INTERVAL '1' YEAR, INTERVAL '2' DAY)"),
+        ("case", "CASE WHEN true THEN INTERVAL '1' YEAR ELSE INTERVAL '2' DAY END"),
+        ("greatest", "greatest(INTERVAL '1' YEAR, INTERVAL '2' DAY)"),
+        ("least", "least(INTERVAL '1' MONTH, INTERVAL '2' HOUR)"),
+    ]:
+        golden.check_error(lambda: spark.sql(f"SELECT {sql}").collect(), name)
+    golden.check_error(lambda: spark.sql("SELECT INTERVAL '1' YEAR UNION ALL SELECT INTERVAL '2' DAY").collect(), "union")
+
+
+def test_sum_and_avg_of_intervals(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT avg(i) AS a, typeof(avg(i)) AS t, sum(i) AS s, typeof(sum(i)) AS ts, avg(DISTINCT i) AS ad "
+            "FROM VALUES (INTERVAL '1' HOUR), (INTERVAL '2' HOUR), (INTERVAL '2' HOUR), (NULL) AS t(i)"
+        )
+    )
+    golden.check_df(
+        spark.sql(
+            "SELECT avg(i) AS half_up, avg(-i) AS negative FROM VALUES (INTERVAL '0.000001' SECOND), (INTERVAL '0.000002' SECOND) AS t(i)"
+        ),
+        "rounding",
+    )
+    golden.check_df(
+        spark.sql(
+            "SELECT CAST(avg(i) AS STRING) AS a, typeof(avg(i)) AS t, CAST(sum(i) AS STRING) AS s, typeof(sum(i)) AS ts, CAST(avg(-i) AS STRING) AS n "
+            "FROM VALUES (INTERVAL '1' MONTH), (INTERVAL '2' MONTH) AS t(i)"
+        ),
+        "year_month",
+    )
+    golden.check_df(spark.sql("SELECT avg(i), sum(i) FROM VALUES (INTERVAL '1' DAY) AS t(i) WHERE i IS NULL"), "nulls")
+    golden.check_df(spark.range(3).select(F.avg(F.make_dt_interval(F.col("id"))), F.sum(F.make_dt_interval(F.col("id")))), "dataframe")
+    golden.check_error(lambda: spark.sql("SELECT sum(i) FROM VALUES (INTERVAL '106751991' DAY), (INTERVAL '106751991' DAY) AS t(i)").collect(), "day_time_overflow")
+    golden.check_error(lambda: spark.sql("SELECT avg(i) FROM VALUES (INTERVAL '106751991' DAY), (INTERVAL '106751991' DAY) AS t(i)").collect(), "avg_overflow")
+    golden.check_error(lambda: spark.sql("SELECT sum(i) FROM VALUES (INTERVAL '178956970' YEAR), (INTERVAL '178956970' YEAR) AS t(i)").collect(), "year_month_overflow")
+    golden.check_df(spark.sql("SELECT try_sum(i), try_avg(i) FROM VALUES (INTERVAL '106751991' DAY), (INTERVAL '106751991' DAY) AS t(i)"), "try")

@@ -154,3 +154,78 @@ def test_variant_delete_skips_null_paths(spark, golden):
     df = spark.createDataFrame([('{"a":1,"b":2}', "$.a"), ('{"b":2}', None)], "j string, p string")
     v = F.parse_json("j")
     golden.check_df(df.select(F.to_json(F.variant_delete(v, F.col("p"))), F.to_json(F.variant_delete(v, F.lit(None))), F.to_json(F.variant_set(v, F.col("p"), F.lit(0)))))
+
+
+def test_casts_from_variant_to_nested_types(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT CAST(parse_json('[1,2]') AS ARRAY<INT>), parse_json('{\"a\":1,\"b\":\"x\"}')::STRUCT<a INT, b STRING>, "
+            "parse_json('{\"a\":1,\"b\":2}')::MAP<STRING, INT>, "
+            "CAST(parse_json('{\"a\":[1,null],\"c\":{\"d\":1.5},\"z\":0}') AS STRUCT<a ARRAY<STRING>, b INT, c MAP<STRING, DOUBLE>>) AS n, "
+            "CAST(parse_json('[[1],null,[2,\"3\",true]]') AS ARRAY<ARRAY<BIGINT>>) AS aa, CAST(parse_json('null') AS ARRAY<INT>) AS jn, "
+            "CAST(parse_json('{\"A\":1,\"a\":2}') AS STRUCT<A INT, b INT>) AS k, CAST(parse_json('[1.5,true,\"7\"]') AS ARRAY<INT>) AS t, "
+            "CAST(parse_json('[{\"a\":1},[2]]') AS ARRAY<STRING>) AS js, CAST(parse_json('{\"a\":{\"b\":[1]}}') AS STRUCT<a VARIANT>).a AS inner_variant"
+        )
+    )
+    golden.check_df(spark.sql("SELECT to_json(CAST(parse_json('[1,{\"b\":2},null]') AS ARRAY<VARIANT>)), to_json(CAST(parse_json('{\"k\":[1]}') AS MAP<STRING, VARIANT>))"), "variants")
+    golden.check_df(
+        spark.sql(
+            "SELECT TRY_CAST(parse_json('[1,\"x\"]') AS ARRAY<INT>) AS a, TRY_CAST(parse_json('1') AS MAP<STRING, INT>) AS m, "
+            "try_variant_get(parse_json('{\"a\":\"x\",\"b\":2}'), '$', 'struct<a int, b int>') AS s, "
+            "try_variant_get(parse_json('[1]'), '$', 'struct<a int>') AS not_object"
+        ),
+        "try",
+    )
+    golden.check_error(lambda: spark.sql("SELECT CAST(parse_json('[1,\"x\"]') AS ARRAY<INT>)").collect(), "element")
+    golden.check_error(lambda: spark.sql("SELECT CAST(parse_json('1') AS ARRAY<INT>)").collect(), "not_array")
+    golden.check_error(lambda: spark.sql("SELECT CAST(parse_json('[1]') AS STRUCT<a INT>)").collect(), "not_object")
+    golden.check_error(lambda: spark.sql("SELECT CAST(parse_json('{\"a\":{\"b\":1}}') AS MAP<STRING, ARRAY<INT>>)").collect(), "nested")
+    golden.check_error(lambda: spark.sql("SELECT CAST(parse_json('{\"a\":1}') AS MAP<INT, INT>)").collect(), "int_keys")
+    golden.check_error(lambda: spark.sql("SELECT variant_get(parse_json('1'), '$', 'interval day to second')").collect(), "interval")
+
+
+def test_scalar_casts_from_variant_fail_as_spark(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT CAST(parse_json('\"x\"') AS INT)").collect(), "string")
+    golden.check_error(lambda: spark.sql("SELECT CAST(parse_json('1e10') AS INT)").collect(), "overflow")
+    golden.check_error(lambda: spark.sql("SELECT CAST(parse_json('1') AS BINARY)").collect(), "binary")
+    golden.check_df(spark.sql("SELECT TRY_CAST(parse_json('1e10') AS INT), TRY_CAST(parse_json('\"x\"') AS INT)"), "try")
+
+
+@requires_client("4.1")
+def test_variant_get_nested_types_and_column_paths(spark, golden):
+    df = spark.createDataFrame([('{"a":1,"c":[1,2],"m":{"x":1.5}}', "$.a"), ('{"b":2,"c":null}', "$.b"), (None, "$")], "j string, p string")
+    v = F.parse_json("j")
+    golden.check_df(
+        df.select(
+            F.variant_get(v, "$.c", "array<int>"),
+            F.variant_get(v, "$", "struct<a int, b long, m map<string, double>>"),
+            F.try_variant_get(v, "$.m", "map<string, boolean>"),
+            F.variant_get(v, F.col("p"), "int"),
+            F.try_variant_get(v, F.col("p"), "binary"),
+        )
+    )
+    golden.check_error(lambda: df.select(F.variant_get(v, "$.a", "binary")).collect(), "scalar")
+    golden.check_error(lambda: df.select(F.variant_get(v, "$.c", "map<string, int>")).collect(), "shape")
+    bad = spark.createDataFrame([('{"a":1}', "x")], "j string, p string")
+    golden.check_error(lambda: bad.select(F.try_variant_get(F.parse_json("j"), F.col("p"), "int")).collect(), "column_path")
+
+
+def test_casts_to_variant(spark, golden):
+    df = spark.sql(
+        "SELECT CAST(date('2021-01-01') AS VARIANT) AS d, CAST(binary(X'324FA69E') AS VARIANT) AS b, CAST(float(-5.5) AS VARIANT) AS f, "
+        "CAST(CAST('1940-01-01 12:33:01.123' AS TIMESTAMP_NTZ) AS VARIANT) AS ntz, CAST(CAST('2000-01-01 00:00:00' AS TIMESTAMP) AS VARIANT) AS ts, "
+        "CAST(array(array(1), NULL) AS VARIANT) AS a, CAST(decimal('1.5') AS VARIANT) AS dec, CAST(NULL AS VARIANT) AS n"
+    )
+    rows = df.collect()
+    golden.check("schema", df.schema.simpleString())
+    golden.check("bytes", [None if v is None else [v.value.hex(), v.metadata.hex()] for v in rows[0]])
+    golden.check_df(
+        spark.sql(
+            "SELECT to_json(CAST(date('2021-01-01') AS VARIANT)), to_json(CAST(binary(X'324FA69E') AS VARIANT)), "
+            "to_json(CAST(CAST('1940-01-01 12:33:01.123' AS TIMESTAMP_NTZ) AS VARIANT)), variant_get(CAST(date('2021-01-01') AS VARIANT), '$', 'date'), "
+            "int('3'), float('2.5'), string(1), boolean('true'), bigint(parse_json('7'))"
+        ),
+        "rendered",
+    )
+    golden.check_error(lambda: spark.sql("SELECT CAST(named_struct('a', 1) AS VARIANT)").collect(), "struct")
+    golden.check_error(lambda: spark.sql("SELECT CAST(map('a', 1) AS VARIANT)").collect(), "map")

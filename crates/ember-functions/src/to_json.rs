@@ -3,7 +3,8 @@
 //! NULL fields left out (unless `ignoreNullFields` is false), timestamps as
 //! `yyyy-MM-dd'T'HH:mm:ss.SSSXXX` in the session time zone, dates as
 //! `yyyy-MM-dd` (both overridable by `timestampFormat`/`dateFormat`),
-//! decimals as written, doubles as Java prints them and binary as base64.
+//! decimals as written, doubles as Java prints them, binary as base64 and
+//! variants as their own JSON.
 
 use std::sync::Arc;
 
@@ -78,6 +79,10 @@ impl ToJson {
         let rows = array.len();
         let valid = |i: usize| array.is_valid(i);
         Ok(match array.data_type() {
+            DataType::Struct(fields) if ember_types::is_variant_fields(fields) => {
+                let variants = array.as_struct();
+                (0..rows).map(|row| valid(row).then(|| crate::variant::display_json(variants, row))).collect()
+            }
             DataType::Struct(fields) => {
                 let structs = array.as_struct();
                 let children = structs.columns().iter().map(|c| self.encode(c.as_ref())).collect::<Result<Vec<_>>>()?;

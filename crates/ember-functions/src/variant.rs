@@ -1,7 +1,7 @@
 //! Spark's VARIANT functions over the Arrow form of a variant (a struct of
 //! binary `value` and `metadata`, see [`ember_types::variant_type`]):
 //! `parse_json`/`try_parse_json`, `to_json`, `is_variant_null`,
-//! `is_valid_variant` and the extraction of `variant_get`.
+//! `is_valid_variant` and the values `variant_get` starts from.
 
 use std::sync::Arc;
 
@@ -63,7 +63,7 @@ fn parse_json_kernel(args: &[ArrayRef], context: &str) -> Result<ArrayRef> {
 }
 
 /// The `value` and `metadata` bytes of row `i` of a variant array.
-fn parts(variants: &StructArray, i: usize) -> (&[u8], &[u8]) {
+pub(crate) fn parts(variants: &StructArray, i: usize) -> (&[u8], &[u8]) {
     (variants.column(0).as_binary::<i32>().value(i), variants.column(1).as_binary::<i32>().value(i))
 }
 
@@ -139,61 +139,22 @@ pub enum CastTarget {
     Other,
 }
 
-impl CastTarget {
-    fn tag(self) -> &'static str {
-        match self {
-            CastTarget::Number => "n",
-            CastTarget::Boolean => "b",
-            CastTarget::Other => "",
+/// The text a cast of the variant value `value` to a scalar type starts
+/// from (see [`variant_binary::cast_text`]), with booleans and numbers
+/// crossing over as `target` wants; `None` for JSON `null`.
+pub(crate) fn leaf_text(value: &[u8], metadata: &[u8], target: CastTarget) -> Option<String> {
+    let text = variant_binary::cast_text(value, metadata)?;
+    Some(match (target, variant_binary::kind(value)?) {
+        (CastTarget::Number, ValueKind::Boolean) => if text == "true" { "1".to_string() } else { "0".to_string() },
+        (CastTarget::Boolean, ValueKind::Integer | ValueKind::Double | ValueKind::Float | ValueKind::Decimal(..)) => {
+            (text.parse::<f64>().is_ok_and(|x| x != 0.0)).to_string()
         }
-    }
-}
-
-/// The value at a `variant_get` path (`path` checked with
-/// [`variant_binary::parse_path`]) as the text a cast to a scalar type starts
-/// from (see [`variant_binary::cast_text`]); NULL when it is missing or JSON `null`.
-pub fn extract_text(variant: Expr, path: &str, target: CastTarget) -> Expr {
-    KernelUdf::call("variant_get", DataType::Utf8, extract_text_kernel, &format!("{}{path}", target.tag()), vec![variant])
-}
-
-fn extract_text_kernel(args: &[ArrayRef], context: &str) -> Result<ArrayRef> {
-    // The context is the target's tag, then the path (which starts with `$`).
-    let (tag, path) = context.split_at(context.find('$').unwrap_or(0));
-    let steps = variant_binary::parse_path(path).unwrap_or_default();
-    let variants = args[0].as_struct();
-    let texts = (0..variants.len()).map(|i| {
-        let (value, metadata) = variants.is_valid(i).then(|| parts(variants, i))?;
-        let sub = variant_binary::value_at(value, metadata, &steps)?;
-        let text = variant_binary::cast_text(sub, metadata)?;
-        Some(match (tag, variant_binary::kind(sub)?) {
-            ("n", ValueKind::Boolean) => if text == "true" { "1".to_string() } else { "0".to_string() },
-            ("b", ValueKind::Integer | ValueKind::Double | ValueKind::Float | ValueKind::Decimal(..)) => {
-                (text.parse::<f64>().is_ok_and(|x| x != 0.0)).to_string()
-            }
-            _ => text,
-        })
-    });
-    Ok(Arc::new(texts.collect::<StringArray>()))
-}
-
-/// The value at a `variant_get` path as a variant of its own (re-encoded,
-/// so its metadata holds only its own keys); NULL when it is missing.
-pub fn extract_variant(variant: Expr, path: &str) -> Expr {
-    KernelUdf::call("variant_get", ember_types::variant_type(), extract_variant_kernel, path, vec![variant])
-}
-
-fn extract_variant_kernel(args: &[ArrayRef], path: &str) -> Result<ArrayRef> {
-    let steps = variant_binary::parse_path(path).unwrap_or_default();
-    let variants = args[0].as_struct();
-    let subs = (0..variants.len()).map(|i| {
-        let (value, metadata) = variants.is_valid(i).then(|| parts(variants, i))?;
-        standalone(variant_binary::value_at(value, metadata, &steps)?, metadata)
-    });
-    variant_array(subs.collect())
+        _ => text,
+    })
 }
 
 /// A value inside a variant as a variant of its own.
-fn standalone(value: &[u8], metadata: &[u8]) -> Option<Variant> {
+pub(crate) fn standalone(value: &[u8], metadata: &[u8]) -> Option<Variant> {
     variant_binary::parse_json(&variant_binary::to_json(value, metadata)?).ok()
 }
 

@@ -90,6 +90,13 @@ pub enum Scalar<'a> {
     /// Unscaled value, scale and precision.
     Decimal(i128, u8, u8),
     String(&'a str),
+    /// Days since the epoch.
+    Date(i32),
+    /// Microseconds since the epoch (an instant).
+    Timestamp(i64),
+    /// Microseconds since the epoch of a wall-clock time.
+    TimestampNtz(i64),
+    Binary(&'a [u8]),
 }
 
 impl Scalar<'_> {
@@ -104,6 +111,14 @@ impl Scalar<'_> {
             Scalar::Float(v) => builder.primitive(FLOAT, &v.to_le_bytes()),
             Scalar::Decimal(unscaled, scale, precision) => builder.decimal(unscaled, scale, usize::from(precision)),
             Scalar::String(s) => builder.string(s),
+            Scalar::Date(days) => builder.primitive(DATE, &days.to_le_bytes()),
+            Scalar::Timestamp(micros) => builder.primitive(TIMESTAMP, &micros.to_le_bytes()),
+            Scalar::TimestampNtz(micros) => builder.primitive(TIMESTAMP_NTZ, &micros.to_le_bytes()),
+            Scalar::Binary(bytes) => {
+                let mut payload = (bytes.len() as u32).to_le_bytes().to_vec();
+                payload.extend_from_slice(bytes);
+                builder.primitive(BINARY, &payload);
+            }
         }
         builder.value
     }
@@ -570,8 +585,8 @@ pub fn value_at<'a>(value: &'a [u8], metadata: &[u8], path: &[PathStep]) -> Opti
     Some(current)
 }
 
-/// The text a scalar cast of a variant value starts from: a string's own
-/// text, the JSON text of anything else; `None` for JSON `null`.
+/// The text a scalar cast of a variant value starts from: a string's (or a
+/// date's) own text, the JSON text of anything else; `None` for JSON `null`.
 pub fn cast_text(value: &[u8], metadata: &[u8]) -> Option<String> {
     let header = *value.first()?;
     if is_variant_null(value) {
@@ -584,7 +599,12 @@ pub fn cast_text(value: &[u8], metadata: &[u8]) -> Option<String> {
         let len = read_le(value, 1, 4)?;
         return std::str::from_utf8(value.get(5..5 + len)?).ok().map(str::to_string);
     }
-    to_json(value, metadata)
+    let json = to_json(value, metadata)?;
+    // Dates, timestamps and binary render as JSON strings without escapes.
+    match (kind(value)?, json.strip_prefix('"').and_then(|j| j.strip_suffix('"'))) {
+        (ValueKind::Other, Some(text)) => Some(text.to_string()),
+        _ => Some(json),
+    }
 }
 
 /// Whether a variant value is the JSON `null` (not a SQL NULL).
@@ -821,6 +841,25 @@ fn write_primitive(type_id: u8, value: &[u8], out: &mut String) -> Option<()> {
             let len = read_le(payload, 0, 4)?;
             write_json_string(std::str::from_utf8(payload.get(4..4 + len)?).ok()?, out);
         }
+        DATE => {
+            let days = i32::from_le_bytes(payload.get(..4)?.try_into().ok()?);
+            let date = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(chrono::Duration::days(days.into()))?;
+            write_json_string(&date.format("%Y-%m-%d").to_string(), out);
+        }
+        TIMESTAMP_NTZ => {
+            let micros = i64::from_le_bytes(payload.get(..8)?.try_into().ok()?);
+            let time = chrono::DateTime::from_timestamp_micros(micros)?.naive_utc();
+            // The fraction without trailing zeros, none when it is zero.
+            let fraction = format!("{:06}", micros.rem_euclid(1_000_000));
+            let fraction = fraction.trim_end_matches('0');
+            let dot = if fraction.is_empty() { "" } else { "." };
+            write_json_string(&format!("{}{dot}{fraction}", time.format("%Y-%m-%d %H:%M:%S")), out);
+        }
+        BINARY => {
+            let len = read_le(payload, 0, 4)?;
+            write_json_string(&crate::to_json::base64(payload.get(4..4 + len)?), out);
+        }
+        // A TIMESTAMP renders in the session's time zone, which is not known here.
         _ => return None,
     }
     Some(())
@@ -886,6 +925,18 @@ mod tests {
         assert_eq!(rendered, vec![(Some("a".into()), "2.5".into(), 6), (Some("b".into()), r#"[1,"x"]"#.into(), 9)]);
         assert_eq!(value_size(&v.value), Some(v.value.len()));
         assert_eq!(entries(&parse_json("1").unwrap().value, &v.metadata), None);
+    }
+
+    #[test]
+    fn encodes_and_renders_dates_timestamps_and_binary() {
+        let json = |s: Scalar| to_json(&s.encode(), &[1, 0, 0]).unwrap();
+        assert_eq!(hex(&Scalar::Date(18628).encode()), "2cc4480000");
+        assert_eq!(json(Scalar::Date(18628)), "\"2021-01-01\"");
+        assert_eq!(hex(&Scalar::Binary(&[0x32, 0x4f]).encode()), "3c02000000324f");
+        assert_eq!(json(Scalar::Binary(&[0x32, 0x4f, 0xa6, 0x9e])), "\"Mk+mng==\"");
+        assert_eq!(json(Scalar::TimestampNtz(946_684_800_500_000)), "\"2000-01-01 00:00:00.5\"");
+        assert_eq!(json(Scalar::TimestampNtz(946_684_800_000_000)), "\"2000-01-01 00:00:00\"");
+        assert_eq!(cast_text(&Scalar::Date(18628).encode(), &[1, 0, 0]).as_deref(), Some("2021-01-01"));
     }
 
     #[test]

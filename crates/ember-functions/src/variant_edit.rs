@@ -7,7 +7,8 @@
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, StringArray};
 use datafusion::arrow::datatypes::{
-    DataType, Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type,
+    DataType, Date32Type, Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, TimeUnit,
+    TimestampMicrosecondType,
 };
 use datafusion::common::{DataFusionError, Result};
 use datafusion::logical_expr::Expr;
@@ -334,7 +335,10 @@ pub fn converts_to_variant(t: &DataType, objects: bool) -> bool {
         | DataType::Float32
         | DataType::Float64
         | DataType::Decimal128(..)
-        | DataType::Utf8 => true,
+        | DataType::Utf8
+        | DataType::Binary
+        | DataType::Date32
+        | DataType::Timestamp(TimeUnit::Microsecond, _) => true,
         DataType::Struct(fields) if ember_types::is_variant_fields(fields) => true,
         DataType::List(item) => converts_to_variant(item.data_type(), objects),
         DataType::Struct(fields) => objects && fields.iter().all(|f| converts_to_variant(f.data_type(), objects)),
@@ -384,11 +388,20 @@ fn tree_of(values: &ArrayRef, i: usize) -> Result<Tree> {
         DataType::Int64 => scalar(Scalar::Integer(values.as_primitive::<Int64Type>().value(i))),
         DataType::Float32 => scalar(Scalar::Float(values.as_primitive::<Float32Type>().value(i))),
         DataType::Float64 => scalar(Scalar::Double(values.as_primitive::<Float64Type>().value(i))),
-        DataType::Decimal128(precision, scale) => {
+        DataType::Decimal128(_, scale) => {
+            // The width follows the value's own digits and scale, not its type's precision.
             let unscaled = values.as_primitive::<Decimal128Type>().value(i);
-            scalar(Scalar::Decimal(unscaled, (*scale).max(0) as u8, *precision))
+            let scale = (*scale).max(0) as u8;
+            let digits = unscaled.unsigned_abs().checked_ilog10().map_or(1, |d| d + 1) as u8;
+            scalar(Scalar::Decimal(unscaled, scale, digits.max(scale)))
         }
         DataType::Utf8 => scalar(Scalar::String(values.as_string::<i32>().value(i))),
+        DataType::Binary => scalar(Scalar::Binary(values.as_binary::<i32>().value(i))),
+        DataType::Date32 => scalar(Scalar::Date(values.as_primitive::<Date32Type>().value(i))),
+        DataType::Timestamp(TimeUnit::Microsecond, zone) => {
+            let micros = values.as_primitive::<TimestampMicrosecondType>().value(i);
+            scalar(if zone.is_some() { Scalar::Timestamp(micros) } else { Scalar::TimestampNtz(micros) })
+        }
         DataType::Struct(fields) if ember_types::is_variant_fields(fields) => Ok(tree_at(values, i)?.unwrap_or_else(Tree::null)),
         DataType::List(_) => {
             let elements = values.as_list::<i32>().value(i);

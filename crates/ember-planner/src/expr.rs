@@ -42,7 +42,8 @@ impl Planner<'_> {
             }
             _ => {
                 let (expr, name) = self.plan_expr(expression, input)?;
-                Ok(vec![(expr, name, gets_generated_alias(expression))])
+                let generated = gets_generated_alias(expression) || casts_nested_field(expression, &expr);
+                Ok(vec![(expr, name, generated)])
             }
         }
     }
@@ -359,6 +360,19 @@ impl Planner<'_> {
         }
     }
 
+    /// Spark's name for a reference to a nested field inside a larger
+    /// expression: its whole path (`st.d`), where the field selected on its
+    /// own is named after itself alone; `None` when `expr` is no field of a
+    /// column.
+    pub(crate) fn field_path(&self, expr: &Expr) -> Option<String> {
+        let (base, field) = nested_field(expr)?;
+        let base = match base {
+            Expr::Column(c) => self.info(&c.name).name,
+            nested => self.field_path(nested)?,
+        };
+        Some(format!("{base}.{field}"))
+    }
+
     pub(crate) fn struct_field(&self, base: Expr, field: &str, input: &LogicalPlan) -> Result<Expr> {
         match self.type_of(&base, input)? {
             DataType::Struct(fields) => {
@@ -427,10 +441,15 @@ impl Planner<'_> {
             EvalMode::Unspecified if self.config.ansi => CastMode::Ansi,
             EvalMode::Unspecified => CastMode::Legacy,
         };
+        let cast = if mode == CastMode::Try { "TRY_CAST" } else { "CAST" };
         let out_name = match (&child.expr_type, sql_timestamp_literal(c)) {
-            (Some(ExprType::UnresolvedAttribute(_)), _) => name.clone(),
+            (Some(ExprType::UnresolvedAttribute(_)), _) if self.field_path(&expr).is_none() => name.clone(),
+            (Some(ExprType::UnresolvedAttribute(_)), _) => {
+                let path = self.field_path(&expr).unwrap_or_default();
+                format!("{cast}({path} AS {})", ember_types::simple_string(&target).to_uppercase())
+            }
             (_, Some(wall_clock)) => crate::literal::timestamp_literal_name(wall_clock, &self.config.time_zone),
-            _ => format!("CAST({name} AS {})", ember_types::simple_string(&target).to_uppercase()),
+            _ => format!("{cast}({name} AS {})", ember_types::simple_string(&target).to_uppercase()),
         };
         let target_udt = match &c.cast_to_type {
             Some(CastToType::Type(t)) => UserDefinedType::of_proto(Some(t)),
@@ -441,7 +460,12 @@ impl Planner<'_> {
             return Ok((planned, out_name));
         }
         let source = self.type_of(&expr, input)?;
-        if let Some(planned) = self.cast_variant(&expr, &target, mode, input)? {
+        // Spark names a cast of a variant to an array, map or struct after the variant.
+        let variant_name = if matches!(target, DataType::List(_) | DataType::Map(..) | DataType::Struct(_)) { &name } else { &out_name };
+        if let Some(planned) = self.cast_variant(&expr, &target, mode, variant_name, input)? {
+            return Ok((planned, variant_name.clone()));
+        }
+        if let Some(planned) = self.cast_to_variant(&expr, &source, &target, &out_name)? {
             return Ok((planned, out_name));
         }
         if let Some(planned) = cast_spatial(&expr, &source, &target, &out_name)? {
@@ -472,6 +496,18 @@ fn cast_udt(expr: &Expr, source: &Field, target_udt: Option<&UserDefinedType>, t
             let sql = if to.is_some() { format!("CAST({name} AS {})", ember_types::sql_string(target)) } else { name.to_string() };
             Err(crate::input_types::cannot_cast_text(&sql, text(from.is_some(), source.data_type()), text(to.is_some(), target)))
         }
+    }
+}
+
+/// The struct and the field name of a field access planned by
+/// [`Planner::struct_field`].
+pub(crate) fn nested_field(expr: &Expr) -> Option<(&Expr, &str)> {
+    match expr {
+        Expr::ScalarFunction(f) if f.func.name() == "get_field" => match f.args.as_slice() {
+            [base, Expr::Literal(datafusion::common::ScalarValue::Utf8(Some(field)), _)] => Some((base, field.as_str())),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -526,6 +562,19 @@ pub(crate) fn gets_generated_alias(expression: &connect::Expression) -> bool {
         Some(ExprType::UnresolvedFunction(f)) if f.function_name.eq_ignore_ascii_case("window_time") => false,
         _ => !extracts_from_column(expression),
     }
+}
+
+/// Whether `expression` is a cast of a column reference that `planned`
+/// reads a nested field for: Spark names it after the cast and marks the
+/// name as generated, unlike a cast of a column.
+fn casts_nested_field(expression: &connect::Expression, planned: &Expr) -> bool {
+    let Some(ExprType::Cast(c)) = &expression.expr_type else { return false };
+    let of_attribute = c.expr.as_deref().is_some_and(|e| matches!(e.expr_type, Some(ExprType::UnresolvedAttribute(_))));
+    let cast_child = match planned {
+        Expr::ScalarFunction(f) => f.args.first().unwrap_or(planned),
+        other => other,
+    };
+    of_attribute && (nested_field(planned).is_some() || nested_field(cast_child).is_some())
 }
 
 /// Spark's proposal list: close candidates (edit distance within

@@ -49,6 +49,10 @@ impl Planner<'_> {
         let mut names = Vec::with_capacity(arguments.len());
         for argument in arguments {
             let (expr, arg_name) = self.plan_expr(argument, input)?;
+            let arg_name = match &argument.expr_type {
+                Some(connect::expression::ExprType::UnresolvedAttribute(_)) => self.field_path(&expr).unwrap_or(arg_name),
+                _ => arg_name,
+            };
             args.push(expr);
             names.push(arg_name);
         }
@@ -56,6 +60,25 @@ impl Planner<'_> {
             self.type_of(&args[i], input)
         })?;
         self.coerce_string_arguments(&lower, &mut args, input)?;
+        let widened = self.conditional_interval_fields(&lower, &args, &names, input)?;
+        let (expr, out_name) = self.plan_call(name, args, names, distinct, arguments, input)?;
+        Ok(match widened {
+            Some(fields) => (ember_functions::interval_fields::with_interval_fields(expr, fields), out_name),
+            None => (expr, out_name),
+        })
+    }
+
+    /// Plans a call of `name` on its planned arguments.
+    fn plan_call(
+        &mut self,
+        name: &str,
+        mut args: Vec<Expr>,
+        names: Vec<String>,
+        distinct: bool,
+        arguments: &[connect::Expression],
+        input: &LogicalPlan,
+    ) -> Result<(Expr, String)> {
+        let lower = name.to_lowercase();
         if let Some(planned) = self.plan_collection_function(&lower, &args, &names, input) {
             return planned;
         }
@@ -67,6 +90,9 @@ impl Planner<'_> {
         }
         if lower == "count" && distinct && args.len() > 1 {
             return self.call_registered("count", vec![distinct_tuple(args)?], &names, true, input);
+        }
+        if let Some(planned) = self.plan_interval_aggregate(&lower, &args, &names, distinct, input)? {
+            return Ok(planned);
         }
         if let Some(planned) = self.plan_array_aggregate(&lower, &args, &names, distinct, input)? {
             return Ok(planned);
@@ -289,7 +315,8 @@ impl Planner<'_> {
             "typeof" => {
                 expect_args(name, &args, 1)?;
                 let (_, field) = datafusion::logical_expr::ExprSchemable::to_field(&args[0], input.schema())?;
-                let type_name = match ember_types::IntervalFields::of(&field) {
+                let units = crate::interval_functions::kept_interval_fields(&args[0], input.schema()).or_else(|| ember_types::IntervalFields::of(&field));
+                let type_name = match units {
                     Some(fields) => {
                         let year_month = !matches!(field.data_type(), DataType::Duration(_));
                         format!("interval {}", fields.units(year_month).to_lowercase())
@@ -362,7 +389,30 @@ impl Planner<'_> {
                 let expr = sum / datafusion::logical_expr::cast(count, DataType::Float64);
                 Ok((expr, format!("avg(DISTINCT {})", names[0])))
             }
+            "boolean" | "tinyint" | "smallint" | "int" | "bigint" | "float" | "double" | "decimal" | "date" | "timestamp" | "binary"
+            | "string"
+                if args.len() == 1 =>
+            {
+                // Spark's cast aliases: `int(x)` is `CAST(x AS INT)`, named after `x`.
+                let target = ember_types::parse_ddl_type(&lower, &self.config.time_zone).map_err(crate::error::from_type_error)?;
+                let value = args.remove(0);
+                let source = self.type_of(&value, input)?;
+                let expr = match self.cast_variant(&value, &target, self.cast_mode(), &names[0], input)? {
+                    Some(cast) => cast,
+                    None => match self.cast_to_variant(&value, &source, &target, &names[0])? {
+                        Some(cast) => cast,
+                        None if source == target => value,
+                        None => spark_cast(value, target, self.cast_mode()),
+                    },
+                };
+                Ok((expr, names[0].clone()))
+            }
             "mean" => self.call_registered("avg", args, &names, distinct, input),
+            "nvl" | "ifnull" if args.len() == 2 && self.conditional_interval_fields(&lower, &args, &names, input)?.is_some() => {
+                // DataFusion's `nvl` takes no intervals; it is `coalesce` of two.
+                let (expr, _) = self.call_registered("coalesce", args, &names, false, input)?;
+                Ok((expr, call_name(&lower, &names)))
+            }
             _ => self.call_registered(&lower, args, &names, distinct, input),
         }
     }
@@ -566,9 +616,11 @@ impl Planner<'_> {
             }
         } else {
             for ((expr, name), argument) in args.into_iter().zip(&names).zip(arguments) {
-                let field = match &argument.expr_type {
-                    Some(connect::expression::ExprType::UnresolvedAttribute(_))
-                    | Some(connect::expression::ExprType::Alias(_)) => name.clone(),
+                // A nested field is named after itself alone.
+                let field = match (&argument.expr_type, crate::expr::nested_field(&expr)) {
+                    (Some(connect::expression::ExprType::Alias(_)), _) => name.clone(),
+                    (_, Some((_, field))) => field.to_string(),
+                    (Some(connect::expression::ExprType::UnresolvedAttribute(_)), None) => name.clone(),
                     _ => format!("col{}", named.len() / 2 + 1),
                 };
                 named.push(Expr::Literal(ScalarValue::Utf8(Some(field)), None));

@@ -3,18 +3,23 @@
 //! `time_bucket` of day-time intervals, and the arithmetic of ANSI
 //! intervals Spark types by their units: `interval * number`,
 //! `interval / number`, `-interval`, `interval ± interval` and
-//! `date - date`.
+//! `date - date`, conditionals of intervals (their units widened) and
+//! sums and averages of intervals.
 
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Operator, lit};
 use ember_functions::cast::spark_cast;
+use datafusion::functions_aggregate::count::count_udaf;
+use datafusion::functions_aggregate::sum::sum_udaf;
+use datafusion::logical_expr::expr::AggregateFunction;
 use ember_functions::interval_fields::with_interval_fields;
+use ember_functions::interval_totals::{interval_amount, interval_of_total};
 use ember_functions::time_windows::time_bucket;
 use ember_functions::year_month_interval::make_ym_interval;
 use ember_types::IntervalFields;
 
-use crate::error::Result;
+use crate::error::{ErrorKind, Result, SparkError};
 use crate::plan::Planner;
 
 impl Planner<'_> {
@@ -151,6 +156,35 @@ impl Planner<'_> {
     }
 }
 
+impl Planner<'_> {
+    /// `sum`, `avg` and their `try_` forms of an ANSI interval: the total
+    /// is checked for overflow (`INTERVAL_ARITHMETIC_OVERFLOW`, NULL for the
+    /// `try_` forms); a sum keeps the units, an average is the total over
+    /// the count rounded half up, with the widest units. `None` for other
+    /// calls.
+    pub(crate) fn plan_interval_aggregate(&self, function: &str, args: &[Expr], names: &[String], distinct: bool, input: &LogicalPlan) -> Result<Option<(Expr, String)>> {
+        if !matches!(function, "sum" | "try_sum" | "avg" | "mean" | "try_avg") || args.len() != 1 {
+            return Ok(None);
+        }
+        let Some(fields) = self.interval_fields(&args[0], input)? else { return Ok(None) };
+        let interval_type = self.type_of(&args[0], input)?;
+        let year_month = !matches!(interval_type, DataType::Duration(_));
+        let aggregate = |udaf, argument| Expr::AggregateFunction(AggregateFunction::new_udf(udaf, vec![argument], distinct, None, vec![], None));
+        let total = aggregate(sum_udaf(), interval_amount(args[0].clone(), year_month));
+        let sum = interval_of_total(total, year_month, !function.starts_with("try_"));
+        let argument = if distinct { format!("DISTINCT {}", names[0]) } else { names[0].clone() };
+        if function.ends_with("sum") {
+            return Ok(Some((with_interval_fields(sum, fields), format!("{function}({argument})"))));
+        }
+        let count = datafusion::functions::core::expr_fn::nullif(aggregate(count_udaf(), args[0].clone()), lit(0i64));
+        let Some(average) = ember_functions::interval_scaling::scale_interval(sum, &interval_type, count, &DataType::Int64, true) else {
+            return Ok(None);
+        };
+        let name = if function == "try_avg" { format!("try_avg({argument})") } else { format!("avg({argument})") };
+        Ok(Some((with_interval_fields(average, IntervalFields::widest(year_month)), name)))
+    }
+}
+
 /// The units an aggregate keeps from its ANSI interval argument (`sum`,
 /// `min`, `max`, `first`, `last` of an `interval hour` are `interval hour`),
 /// when they are not the default ones.
@@ -164,4 +198,77 @@ pub(crate) fn kept_interval_fields(aggregate: &Expr, schema: &datafusion::common
     let fields = IntervalFields::of(&field)?;
     let year_month = !matches!(field.data_type(), DataType::Duration(_));
     (fields != IntervalFields::widest(year_month)).then_some(fields)
+}
+
+impl Planner<'_> {
+    /// The units Spark types a conditional of ANSI intervals with
+    /// (`coalesce`, `nvl`, `ifnull`, `nvl2`, `if`, `CASE`, `greatest`,
+    /// `least`): those of all its values together (`interval day` and
+    /// `interval hour` give `interval day to hour`); `None` when its values
+    /// are not all intervals (or NULL). A year-month interval beside a
+    /// day-time one fails with `DATATYPE_MISMATCH.DATA_DIFF_TYPES`.
+    pub(crate) fn conditional_interval_fields(&self, function: &str, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<Option<IntervalFields>> {
+        let last = args.len().saturating_sub(1);
+        let values: Vec<usize> = match function {
+            "coalesce" | "nvl" | "ifnull" | "greatest" | "least" => (0..args.len()).collect(),
+            "nvl2" | "if" if args.len() == 3 => vec![1, 2],
+            "when" => (0..args.len()).filter(|i| i % 2 == 1 || (args.len() % 2 == 1 && *i == last)).collect(),
+            _ => return Ok(None),
+        };
+        let mut kinds = Vec::with_capacity(values.len());
+        for &i in &values {
+            let (_, field) = args[i].to_field(input.schema())?;
+            let year_month = match field.data_type() {
+                DataType::Null => None,
+                DataType::Duration(_) => Some(false),
+                DataType::Interval(datafusion::arrow::datatypes::IntervalUnit::YearMonth) => Some(true),
+                _ => return Ok(None),
+            };
+            kinds.push((year_month, IntervalFields::of(&field), field));
+        }
+        let mut present = kinds.iter().filter_map(|(year_month, fields, _)| year_month.zip(*fields));
+        let Some((year_month, first)) = present.next() else { return Ok(None) };
+        let mut widened = first;
+        for (other_kind, fields) in present {
+            if other_kind != year_month {
+                let types: Vec<String> = kinds.iter().map(|(kind, fields, field)| match (kind, fields) {
+                    (Some(kind), Some(fields)) => format!("\"INTERVAL {}\"", fields.units(*kind)),
+                    _ => format!("\"{}\"", ember_types::sql_string(field.data_type())),
+                }).collect();
+                return Err(different_types(function, names, &types));
+            }
+            widened = IntervalFields { start: widened.start.min(fields.start), end: widened.end.max(fields.end) };
+        }
+        Ok(Some(widened))
+    }
+}
+
+/// `DATATYPE_MISMATCH.DATA_DIFF_TYPES` for a conditional whose values have
+/// the (quoted) `types`, named as Spark names the expression it rewrites
+/// the call to.
+fn different_types(function: &str, names: &[String], types: &[String]) -> SparkError {
+    let (sql, function_name, listed) = match function {
+        "coalesce" | "nvl" | "ifnull" => (format!("coalesce({})", names.join(", ")), "coalesce", format!("({})", types.join(" or "))),
+        "nvl2" => (format!("(IF(({} IS NOT NULL), {}, {}))", names[0], names[1], names[2]), "if", format!("[{}]", types.join(", "))),
+        "if" => (format!("(IF({}))", names.join(", ")), "if", format!("[{}]", types.join(", "))),
+        "when" => {
+            let mut sql = String::from("CASE");
+            for pair in names.chunks(2) {
+                match pair {
+                    [condition, value] => sql.push_str(&format!(" WHEN {condition} THEN {value}")),
+                    [otherwise] => sql.push_str(&format!(" ELSE {otherwise}")),
+                    _ => {}
+                }
+            }
+            (format!("{sql} END"), "casewhen", format!("[{}]", types.join(", ")))
+        }
+        other => (format!("{other}({})", names.join(", ")), other, format!("[{}]", types.join(", "))),
+    };
+    SparkError::new(
+        ErrorKind::Analysis,
+        "DATATYPE_MISMATCH.DATA_DIFF_TYPES",
+        "42K09",
+        format!("Cannot resolve \"{sql}\" due to data type mismatch: Input to `{function_name}` should all be the same type, but it's {listed}."),
+        &[("sqlExpr", format!("\"{sql}\"")), ("functionName", format!("`{function_name}`")), ("dataType", listed.clone())],
+    )
 }

@@ -1088,13 +1088,24 @@ impl<'a> Planner<'a> {
             let wide = match crate::coercion::wider_type(l.data_type(), r.data_type(), self.config.ansi) {
                 Some(wide) => wide,
                 None if crate::set_operation_types::incompatible(l.data_type(), r.data_type()) => {
-                    return Err(crate::set_operation_types::incompatible_column_type(operator, index, l.data_type(), r.data_type()));
+                    return Err(crate::set_operation_types::incompatible_column_type(operator, index, l, r));
                 }
                 None => l.data_type().clone(),
             };
+            // Intervals of one kind take the units of both sides.
+            let units = match (ember_types::IntervalFields::of(l), ember_types::IntervalFields::of(r)) {
+                (Some(a), Some(b)) if l.data_type() == r.data_type() => {
+                    Some(ember_types::IntervalFields { start: a.start.min(b.start), end: a.end.max(b.end) })
+                }
+                _ => None,
+            };
             let side = |f: &datafusion::arrow::datatypes::Field| {
                 let column = col(Column::new_unqualified(f.name()));
-                if f.data_type() == &wide { column } else { spark_cast(column, wide.clone(), mode) }
+                let column = if f.data_type() == &wide { column } else { spark_cast(column, wide.clone(), mode) };
+                match units {
+                    Some(units) => ember_functions::interval_fields::with_interval_fields(column, units),
+                    None => column,
+                }
             };
             left_exprs.push(side(l).alias(l.name()));
             right_exprs.push(side(r).alias(l.name()));

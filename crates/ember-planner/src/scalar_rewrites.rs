@@ -216,8 +216,8 @@ impl Planner<'_> {
         Ok(cases.end()?)
     }
 
-    /// `arrays_zip(a, b, …)` with Spark's field names: a column's name for a
-    /// column, else the argument's position from 0.
+    /// `arrays_zip(a, b, …)` with Spark's field names: a column's or a
+    /// nested field's name, else the argument's position from 0.
     fn arrays_zip(&self, args: &[Expr], names: &[String], types: &[DataType]) -> Result<Option<Expr>> {
         let mut elements = Vec::with_capacity(types.len());
         for t in types {
@@ -230,7 +230,11 @@ impl Planner<'_> {
             .iter()
             .zip(names)
             .enumerate()
-            .map(|(i, (arg, name))| if matches!(arg, Expr::Column(_) | Expr::Alias(_)) { name.clone() } else { i.to_string() })
+            .map(|(i, (arg, name))| match (arg, crate::expr::nested_field(arg)) {
+                (_, Some((_, field))) => field.to_string(),
+                (Expr::Column(_) | Expr::Alias(_), _) => name.clone(),
+                _ => i.to_string(),
+            })
             .collect();
         Ok(Some(ember_functions::arrays_zip::arrays_zip(args.to_vec(), &field_names, &elements)))
     }

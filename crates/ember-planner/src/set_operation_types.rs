@@ -1,30 +1,40 @@
 //! The column types of a set operation's inputs: Spark's error when a
 //! column has no common type on both sides.
 
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, Field};
 
 use crate::error::SparkError;
 
-/// Whether no value of one type can stand for the other: an array, map or
-/// struct against another kind of type. Other pairs without a wider type
-/// are cast to the first input's type.
+/// Whether no value of one type can stand for the other: an array, map,
+/// struct, day-time or year-month interval against another kind of type.
+/// Other pairs without a wider type are cast to the first input's type.
 pub(crate) fn incompatible(a: &DataType, b: &DataType) -> bool {
     use DataType::*;
     let kind = |t: &DataType| match t {
         List(_) | LargeList(_) | FixedSizeList(..) => 1,
         Map(..) => 2,
         Struct(_) => 3,
+        Duration(_) => 4,
+        Interval(_) => 5,
         _ => 0,
     };
     kind(a) != kind(b)
 }
 
+/// The SQL name of a column's type, an ANSI interval's with its units.
+fn sql_type(field: &Field) -> String {
+    match ember_types::IntervalFields::of(field) {
+        Some(units) => format!("INTERVAL {}", units.units(!matches!(field.data_type(), DataType::Duration(_)))),
+        None => ember_types::sql_string(field.data_type()),
+    }
+}
+
 /// `[INCOMPATIBLE_COLUMN_TYPE]`: column `index` (0-based) of the second
-/// input of `operator` has type `second`, which does not combine with the
+/// input of `operator` has the type of `second`, which does not combine with the
 /// first input's `first`.
-pub(crate) fn incompatible_column_type(operator: &str, index: usize, first: &DataType, second: &DataType) -> SparkError {
+pub(crate) fn incompatible_column_type(operator: &str, index: usize, first: &Field, second: &Field) -> SparkError {
     let column = crate::input_types::ordinal(index);
-    let (type1, type2) = (format!("\"{}\"", ember_types::sql_string(second)), format!("\"{}\"", ember_types::sql_string(first)));
+    let (type1, type2) = (format!("\"{}\"", sql_type(second)), format!("\"{}\"", sql_type(first)));
     SparkError::new(
         crate::ErrorKind::Analysis,
         "INCOMPATIBLE_COLUMN_TYPE",

@@ -7,13 +7,12 @@
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr, LogicalPlan};
-use ember_functions::cast::{CastMode, is_integral, spark_cast};
-use ember_functions::variant::CastTarget;
+use ember_functions::cast::CastMode;
 use ember_functions::variant_edit::{self, Edit};
-use ember_functions::{variant, variant_binary, variant_schema};
+use ember_functions::{variant, variant_binary, variant_get, variant_schema};
 
 use crate::call_names::call_name;
-use crate::error::{ErrorKind, Result, SparkError};
+use crate::error::{Result, SparkError};
 use crate::input_types::{cannot_cast, unexpected_input_type};
 use crate::plan::Planner;
 
@@ -34,9 +33,10 @@ impl Planner<'_> {
         Some((expr, call_name(function, names)))
     }
 
-    /// Plans `variant_get(v, path[, type])` and `try_variant_get`: the path
-    /// and the type are literals; scalar types are cast from the value's
-    /// text (ANSI for `variant_get`, NULL on failure for `try_variant_get`).
+    /// Plans `variant_get(v, path[, type])` and `try_variant_get`: the type
+    /// is a literal, the path any string (a literal one is checked here);
+    /// `variant_get` fails where the value does not cast, `try_variant_get`
+    /// gives NULL there.
     pub(crate) fn plan_variant_get(&self, function: &str, args: &[Expr], names: &[String]) -> Option<Result<(Expr, String)>> {
         if !matches!(function, "variant_get" | "try_variant_get") || !(2..=3).contains(&args.len()) {
             return None;
@@ -129,57 +129,57 @@ impl Planner<'_> {
     }
 
     fn variant_get(&self, function: &str, args: &[Expr], names: &[String]) -> Result<(Expr, String)> {
-        let literal_text = |e: &Expr| match e {
-            Expr::Literal(ScalarValue::Utf8(Some(s)), _) => Some(s.clone()),
-            _ => None,
-        };
         let name = format!("{function}({}, {})", names[0], names[1]);
-        let path = literal_text(&args[1])
-            .filter(|p| variant_binary::parse_path(p).is_some())
-            .ok_or_else(|| invalid_path(&names[1], function))?;
+        if let Expr::Literal(ScalarValue::Utf8(Some(path)), _) = &args[1] {
+            if variant_binary::parse_path(path).is_none() {
+                return Err(variant_get::invalid_path(&names[1], function));
+            }
+        }
         let target = match args.get(2) {
             None => ember_types::variant_type(),
-            Some(t) => {
-                let text = literal_text(t).ok_or_else(|| SparkError::unsupported(format!("{function} with a non-literal type")))?;
-                ember_types::parse_ddl_type(&text, &self.config.time_zone).map_err(crate::error::from_type_error)?
+            Some(Expr::Literal(ScalarValue::Utf8(Some(text)), _)) => {
+                ember_types::parse_ddl_type(text, &self.config.time_zone).map_err(crate::error::from_type_error)?
             }
+            Some(_) => return Err(SparkError::unsupported(format!("{function} with a non-literal type"))),
         };
-        let variant = args[0].clone();
-        if matches!(&target, DataType::Struct(fields) if ember_types::is_variant_fields(fields)) {
-            return Ok((variant::extract_variant(variant, &path), name));
+        if !variant_get::castable_from_variant(&target) {
+            return Err(cannot_cast(&name, &ember_types::variant_type(), &target));
         }
-        let mode = if function == "try_variant_get" { CastMode::Try } else { CastMode::Ansi };
-        Ok((scalar_at(variant, &path, target, mode), name))
+        let function = if function == "try_variant_get" { "try_variant_get" } else { "variant_get" };
+        let path = datafusion::logical_expr::cast(args[1].clone(), DataType::Utf8);
+        Ok((variant_get::variant_get(function, args[0].clone(), path, target, function == "variant_get"), name))
     }
 
-    /// `CAST(variant AS target)` for a scalar `target`, as `variant_get` at
-    /// `$` (a string gives its text, JSON `null` gives NULL); `None` when
-    /// `expr` is not a variant or `target` is VARIANT.
-    pub(crate) fn cast_variant(&self, expr: &Expr, target: &DataType, mode: CastMode, input: &LogicalPlan) -> Result<Option<Expr>> {
+    /// `CAST(variant AS target)` as `variant_get` at `$` (a string gives its
+    /// text, JSON `null` gives NULL); only `TRY_CAST` gives NULL for a value
+    /// that does not cast. `None` when `expr` is not a variant or `target`
+    /// is VARIANT.
+    pub(crate) fn cast_variant(&self, expr: &Expr, target: &DataType, mode: CastMode, name: &str, input: &LogicalPlan) -> Result<Option<Expr>> {
         let is_variant = |t: &DataType| matches!(t, DataType::Struct(fields) if ember_types::is_variant_fields(fields));
         if !is_variant(&self.type_of(expr, input)?) || is_variant(target) {
             return Ok(None);
         }
-        if matches!(target, DataType::List(_) | DataType::Struct(_) | DataType::Map(..)) {
-            return Err(SparkError::unsupported(format!("CAST of a VARIANT to {}", ember_types::sql_string(target))));
+        if !variant_get::castable_from_variant(target) {
+            return Err(cannot_cast(name, &ember_types::variant_type(), target));
         }
-        Ok(Some(scalar_at(expr.clone(), "$", target.clone(), mode)))
+        let at_root = datafusion::logical_expr::lit("$");
+        Ok(Some(variant_get::variant_get("variant_get", expr.clone(), at_root, target.clone(), mode != CastMode::Try)))
     }
 }
 
-/// The value at `path` of `variant` cast to the scalar type `target` from
-/// its text (integers through a decimal, so `1.9` gives 1).
-fn scalar_at(variant: Expr, path: &str, target: DataType, mode: CastMode) -> Expr {
-    let kind = match &target {
-        DataType::Boolean => CastTarget::Boolean,
-        t if t.is_numeric() => CastTarget::Number,
-        _ => CastTarget::Other,
-    };
-    let text = variant::extract_text(variant, path, kind);
-    match &target {
-        DataType::Utf8 => text,
-        t if is_integral(t) => spark_cast(spark_cast(text, DataType::Decimal128(38, 9), mode), target, mode),
-        _ => spark_cast(text, target, mode),
+impl Planner<'_> {
+    /// `CAST(value AS VARIANT)` of a scalar or an array of those (Spark
+    /// casts no structs or maps); `None` when `target` is no VARIANT or
+    /// `value` is one already.
+    pub(crate) fn cast_to_variant(&self, value: &Expr, source: &DataType, target: &DataType, name: &str) -> Result<Option<Expr>> {
+        let is_variant = |t: &DataType| matches!(t, DataType::Struct(fields) if ember_types::is_variant_fields(fields));
+        if !is_variant(target) || is_variant(source) {
+            return Ok(None);
+        }
+        if !variant_edit::converts_to_variant(source, false) {
+            return Err(cannot_cast(name, source, target));
+        }
+        Ok(Some(variant_edit::to_variant(value.clone())))
     }
 }
 
@@ -187,15 +187,4 @@ fn scalar_at(variant: Expr, path: &str, target: DataType, mode: CastMode) -> Exp
 /// does not turn into a variant.
 fn cannot_cast_to_variant(sql: &str, t: &DataType) -> SparkError {
     cannot_cast(sql, t, &ember_types::variant_type())
-}
-
-/// `INVALID_VARIANT_GET_PATH` for a path that is not `$` followed by steps.
-fn invalid_path(path: &str, function: &str) -> SparkError {
-    SparkError::new(
-        ErrorKind::Runtime,
-        "INVALID_VARIANT_GET_PATH",
-        "22023",
-        format!("The path `{path}` is not a valid variant extraction path in `{function}`."),
-        &[("path", path.to_string()), ("functionName", format!("`{function}`"))],
-    )
 }
