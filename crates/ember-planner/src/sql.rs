@@ -1157,6 +1157,8 @@ pub(crate) fn expression(e: &ast::Expr) -> Result<connect::Expression> {
         ast::Expr::Struct { values, fields } if fields.is_empty() => {
             function("struct", values.iter().map(expression).collect::<Result<Vec<_>>>()?)
         }
+        // `(a, b)` builds a struct, as `struct(a, b)` does.
+        ast::Expr::Tuple(values) => function("struct", values.iter().map(expression).collect::<Result<Vec<_>>>()?),
         ast::Expr::Wildcard(_) => expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default())),
         ast::Expr::Substring { expr: value, substring_from, substring_for, shorthand, .. } => {
             let mut args = vec![expression(value)?];
