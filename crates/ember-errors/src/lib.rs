@@ -413,6 +413,8 @@ impl SparkError {
         match self.sql_state.as_str() {
             // A plain Java exception Spark raises has no error class.
             _ if self.error_class.is_empty() => self.message.clone(),
+            // Spark leaves the class out of its legacy errors' messages.
+            "" if self.error_class.starts_with("_LEGACY_ERROR_") => self.message.clone(),
             "" => format!("[{}] {}", self.error_class, self.message),
             state => format!("[{}] {} SQLSTATE: {state}", self.error_class, self.message),
         }

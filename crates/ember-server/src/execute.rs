@@ -463,6 +463,14 @@ fn register_function(session: &Session, function: connect::CommonInlineUserDefin
         Some(Function::PythonUdf(python)) => {
             Err(SparkError::unsupported(format!("registering Python UDFs of eval type {}", python.eval_type)))
         }
+        // Ember has no JVM, so no Java class is ever on its classpath.
+        Some(Function::JavaUdf(java)) => Err(SparkError::new(
+            ember_planner::ErrorKind::Analysis,
+            "_LEGACY_ERROR_TEMP_1329",
+            "",
+            format!("Can not load class {}, please make sure it is on the classpath.", java.class_name),
+            &[("className", java.class_name.clone())],
+        )),
         _ => Err(SparkError::unsupported("registering user-defined functions other than Python UDFs")),
     }
 }
