@@ -271,6 +271,7 @@ fn split_batch(batch: &RecordBatch, max_rows: usize) -> Vec<RecordBatch> {
 
 /// One Arrow IPC stream message holding `batch`.
 fn arrow_batch(batch: &RecordBatch) -> Result<epr::ResponseType, SparkError> {
+    let batch = &crate::arrow_names::with_unique_struct_field_names(batch)?;
     let mut buffer = Cursor::new(Vec::new());
     {
         let mut writer = StreamWriter::try_new(&mut buffer, &batch.schema())?;
