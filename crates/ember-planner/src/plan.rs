@@ -269,14 +269,17 @@ impl<'a> Planner<'a> {
                 }
             },
             RelType::Sort(sort) => self.with_missing_columns(&sort.input, |planner, input| {
-                let exprs = sort
-                    .order
-                    .iter()
-                    .map(|o| match ordinal_column(o, &input)? {
-                        Some(column) => Ok(with_direction(column, o)),
-                        None => planner.sort_order(o, &input),
-                    })
-                    .collect::<Result<Vec<_>>>()?;
+                let exprs = match planner.order_by_all(&sort.order, &input) {
+                    Some(all) => all,
+                    None => sort
+                        .order
+                        .iter()
+                        .map(|o| match ordinal_column(o, &input)? {
+                            Some(column) => Ok(with_direction(column, o)),
+                            None => planner.sort_order(o, &input),
+                        })
+                        .collect::<Result<Vec<_>>>()?,
+                };
                 Ok(if sort.is_global == Some(false) {
                     crate::partitioning::SortWithinPartitions::plan(input, exprs)
                 } else {
@@ -465,6 +468,23 @@ impl<'a> Planner<'a> {
             self.columns.insert(name, info);
         }
         Ok(project_plan(input, exprs)?)
+    }
+
+    /// SQL's `ORDER BY ALL` (a lone unqualified star): the sort keys are every
+    /// column of `input` in order, or its column named `all` if it has one.
+    fn order_by_all(&self, order: &[connect::expression::SortOrder], input: &LogicalPlan) -> Option<Vec<SortExpr>> {
+        let [o] = order else { return None };
+        let Some(ExprType::UnresolvedStar(connect::expression::UnresolvedStar { unparsed_target: None, plan_id: None })) =
+            o.child.as_deref().and_then(|c| c.expr_type.as_ref())
+        else {
+            return None;
+        };
+        let visible: Vec<String> =
+            input.schema().fields().iter().map(|f| f.name().clone()).filter(|name| !self.hidden_columns.contains(name)).collect();
+        let named_all: Vec<String> =
+            visible.iter().filter(|name| same_name(&self.info(name).name, "all", self.config.case_sensitive)).cloned().collect();
+        let keys = if named_all.len() == 1 { named_all } else { visible };
+        Some(keys.iter().map(|name| with_direction(Expr::Column(Column::new_unqualified(name)), o)).collect())
     }
 
     /// Registers a new column with a Spark name and returns its internal name.
