@@ -207,3 +207,15 @@ def test_range_num_partitions_splits_rows(spark, golden):
     golden.check("count", df.count())
     by_part = df.groupBy(F.spark_partition_id().alias("p")).count().orderBy("p")
     golden.check_df(by_part, "rows_per_partition")
+
+
+def test_structs_with_repeated_field_names(spark, golden):
+    schema = (
+        StructType()
+        .add("struct", StructType().add("x", StringType()).add("x", IntegerType()))
+        .add("struct", StructType().add("a", IntegerType()).add("x", IntegerType()).add("x", StringType()))
+    )
+    golden.check_df(spark.createDataFrame([Row(Row("a", 1), Row(2, 3, "b"))], schema=schema), show=False)
+    golden.check_df(spark.sql("SELECT named_struct('a', 1, 'a', array(named_struct('b', 1, 'b', 2))) AS s"), "nested", show=False)
+    pdf = pd.DataFrame({"struct": [("a", 1), ("x", 6)]})
+    golden.check_df(spark.createDataFrame(pdf, "struct struct<x: string, x: int>"), "pandas", show=False)

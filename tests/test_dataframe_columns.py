@@ -128,3 +128,18 @@ def test_self_join_resolves_the_nearest_relation(spark, golden):
     df1 = spark.range(3).withColumn("value", F.lit(1))
     unioned = df1.union(df1)
     golden.check_df(df1.join(unioned, df1.id == unioned.id, "left").orderBy(df1.id), "join_with_union")
+
+
+def test_python_udf_join_condition_is_an_implicit_cartesian_product(spark, golden):
+    from pyspark.sql.functions import udf
+    from pyspark.sql.types import BooleanType
+
+    left, right = spark.createDataFrame([Row(a=1)]), spark.createDataFrame([Row(b=1)])
+    same = udf(lambda a, b: a == b, BooleanType())
+    with conf(spark, "spark.sql.crossJoin.enabled", "false"):
+        with pytest.raises(Exception) as failure:
+            left.join(right, same("a", "b")).collect()
+        golden.check("without_another_condition", condition_of(failure.value))
+        golden.check_df(left.join(right, same("a", "b") & (left.a == right.b)), "with_an_equality")
+    with conf(spark, "spark.sql.crossJoin.enabled", "true"):
+        golden.check_df(left.join(right, same("a", "b")), "enabled")

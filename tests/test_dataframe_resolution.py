@@ -112,3 +112,25 @@ def test_missing_columns_recovered_below_a_projection(spark, golden):
 
 def test_drop_duplicates_within_watermark_needs_a_stream(spark, golden):
     golden.check_error(lambda: spark.range(3).dropDuplicatesWithinWatermark().collect())
+
+
+def test_lateral_column_aliases(spark, golden):
+    x = (F.col("id") + 1).alias("x")
+    df = spark.range(3).select(x, (F.col("x") + 1).alias("y"), (F.col("y") * 2).alias("z"), "id")
+    golden.check_df(df)
+    other = spark.range(3).select(F.col("id").alias("x"))
+    golden.check_df(df.join(other, df.x == other.x).select(df.y).orderBy("y"), "join")
+    # An input column wins over an earlier alias of the same name.
+    golden.check_df(spark.range(2).select(F.col("id").alias("a"), (F.col("id") * 10).alias("id"), (F.col("id") + F.col("a")).alias("b")), "input_first")
+    golden.check_df(spark.sql("SELECT id + 1 AS x, x + 1 AS y FROM range(2)"), "sql")
+    golden.check_error(lambda: spark.range(2).select(F.col("id").alias("a"), F.col("nope")).collect(), "unresolved")
+
+
+def test_drop_of_a_replaced_column_under_lenient_resolution(spark, golden):
+    df1 = spark.createDataFrame([("a", "b", "c")], "colA string, colB string, colC string")
+    df2 = spark.createDataFrame([("c", "d", "e")], "colC string, colD string, colE string")
+    joined = df1.join(df2, df1["colC"] == df2["colC"])
+    replaced = joined.withColumn("colB", F.concat(df1["colB"], F.lit("x")))
+    for strict in ["true", "false"]:
+        with conf(spark, "spark.sql.analyzer.strictDataFrameColumnResolution", strict):
+            golden.check(f"strict_{strict}", [replaced.drop(df1["colB"]).columns, joined.drop(df1["colC"]).columns])

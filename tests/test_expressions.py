@@ -363,3 +363,7 @@ def test_filter_with_expr(nums, golden):
 def test_auto_generated_column_names(nums, golden):
     df = nums.select(F.col("a") + 1, F.col("a") * F.col("b"), F.lit(5), F.upper("s"), F.col("x").cast("int"))
     golden.check("columns", df.columns)
+
+
+def test_parenthesized_tuple_builds_a_struct(spark, golden):
+    golden.check_df(spark.range(1).selectExpr("struct(1, struct('John', 30, ('value', 10))) AS s", "(id, 'x') AS t"))

@@ -117,3 +117,13 @@ def test_sequence_of_dates_and_timestamps_without_a_step(spark, golden):
     df = spark.createDataFrame([("2024-01-01 00:00:00", "2024-01-03 00:00:00"), ("2024-01-03 12:00:00", "2024-01-01 00:00:00")], "a string, b string")
     golden.check_df(df.select(F.sequence(F.to_timestamp("a"), F.to_timestamp("b")).alias("s")), "timestamps")
     golden.check_df(spark.sql("SELECT array_repeat(1, 2) AS a, array_repeat(NULL, 2) AS b, array_repeat('x', CAST(NULL AS INT)) AS c"), "array_repeat_nullability")
+
+
+def test_array_widens_its_elements_to_a_common_type(spark, golden):
+    golden.check_df(spark.range(1).select(F.lit([1, 2.5]), F.lit([[1, 2], [3.5]]), F.array(F.lit(1), F.lit(2).cast("bigint"), F.lit(None))))
+    with conf(spark, "spark.sql.ansi.enabled", "false"):
+        golden.check_df(spark.range(1).select(F.lit(["a", 1, None, 1.0]), F.lit([["a", 1], [1, None, "b"]])), "strings_win")
+        golden.check_df(spark.sql("SELECT array(DATE'2020-01-01', 'x'), array('1', 2)"), "sql")
+    with conf(spark, "spark.sql.ansi.enabled", "true"):
+        golden.check_df(spark.sql("SELECT array('1', 2), array(1, 2L, 3.5BD)"), "ansi")
+        golden.check_error(lambda: spark.range(1).select(F.lit(["a", 1, 1.0])).collect(), "ansi_error")

@@ -92,3 +92,9 @@ def test_lateral_view_qualified_columns(spark, golden):
         golden.check_df(spark.sql("SELECT t.col FROM lvq LATERAL VIEW explode(a) t"), "default_name")
     finally:
         spark.catalog.dropTempView("lvq")
+
+
+def test_inline_of_a_null_struct_element(spark, golden):
+    df = spark.createDataFrame([([(1, 2), (None, 5), None],), ([],)], "s array<struct<b:bigint,c:bigint>>")
+    golden.check_df(df.select(F.inline("s")))
+    golden.check_df(df.select(F.inline_outer("s")), "outer")

@@ -107,3 +107,15 @@ def test_json_writer_ignore_null_fields(spark, tmp_path, golden, ignore):
     df = spark.sql("SELECT 1 AS id, CAST(NULL AS STRING) AS s, named_struct('x', CAST(NULL AS INT), 'y', 2) AS st")
     df.coalesce(1).write.option("ignoreNullFields", ignore).json(str(tmp_path / "out"))
     golden.check("written", data_text(str(tmp_path / "out"), ".json"))
+
+
+def test_duplicate_column_names_fail_before_the_path_check(spark, tmp_path, golden):
+    df = spark.createDataFrame([("a", 1)], ["letter", "Letter"])
+    for fmt in ["parquet", "json", "text"]:
+        golden.check_error(lambda: df.write.format(fmt).save(str(tmp_path)), fmt)
+    # CSV does not check: the existing path fails, a new one is written.
+    check_error(golden, tmp_path, lambda: df.write.csv(str(tmp_path)), "csv")
+    df.write.csv(str(tmp_path / "new"))
+    with conf(spark, "spark.sql.caseSensitive", "true"):
+        df.write.parquet(str(tmp_path / "case_sensitive"))
+        golden.check_df(spark.read.parquet(str(tmp_path / "case_sensitive")), "case_sensitive")

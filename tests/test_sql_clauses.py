@@ -48,3 +48,12 @@ def test_tablesample_rows(spark, facts, golden):
     golden.check_df(spark.sql("SELECT count(*) AS n FROM facts TABLESAMPLE (2 ROWS)"))
     golden.check_df(spark.sql("SELECT k, s FROM facts TABLESAMPLE (10 ROWS)"), "more_than_there_are", ordered=False)
     golden.check_df(spark.sql("SELECT count(*) AS n FROM (SELECT * FROM facts) TABLESAMPLE (0 ROWS)"), "none")
+
+
+def test_order_by_all(spark, golden):
+    golden.check_df(spark.sql("SELECT id % 3 AS a, id AS b FROM range(5) ORDER BY ALL"))
+    golden.check_df(spark.sql("SELECT id % 3 AS a, id AS b FROM range(5) ORDER BY ALL DESC NULLS FIRST"), "desc")
+    golden.check_df(spark.sql("SELECT id % 2 AS k, count(*) AS c FROM range(5) GROUP BY id % 2 ORDER BY all DESC"), "aggregate")
+    golden.check_df(spark.sql("SELECT id FROM range(3) ORDER BY `all` DESC"), "quoted")
+    # A column named `all` is the key.
+    golden.check_df(spark.sql("SELECT 1 AS all, id FROM range(3) ORDER BY all DESC"), "column_named_all")

@@ -331,3 +331,12 @@ def test_crash_with_faulthandler_gives_the_python_stack(spark):
     assert "in segfault" in str(info.value)
     assert type(info.value).__name__ == "SparkException"
     assert spark.range(2).count() == 2
+
+
+def test_register_java_function_of_a_class_not_on_the_classpath(spark, golden):
+    for name, register in [
+        ("udf", lambda: spark.udf.registerJavaFunction("java_udf", "non_existed_udf")),
+        ("udaf", lambda: spark.udf.registerJavaUDAF("java_udaf", "non_existed_udaf")),
+    ]:
+        exc = golden.check_error(register, name)
+        golden.check(f"{name}_message", str(exc).split("\n")[0])

@@ -255,3 +255,12 @@ def test_udtf_without_output_columns(spark, golden):
 
     golden.check("count", Nothing().count())
     golden.check("rows", [repr(r) for r in Nothing().collect()])
+
+
+def test_udtf_with_a_return_type_that_is_not_a_struct(spark, golden):
+    @udtf(returnType="int")
+    class NotAStruct:
+        def eval(self, a: int):
+            yield (a + 1,)
+
+    golden.check_error(lambda: NotAStruct(lit(1)).collect())

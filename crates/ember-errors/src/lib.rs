@@ -49,6 +49,9 @@ pub enum ErrorKind {
     /// `SparkUpgradeException`: behaviour that changed since an older Spark
     /// (e.g. datetime patterns Spark 2 read and Spark 3+ refuses).
     Upgrade,
+    /// `InvalidPlanInput`: a Connect plan the server refuses before analysis
+    /// (e.g. a UDTF whose declared return type is not a struct).
+    InvalidPlanInput,
     /// Anything else: `SparkException` with `INTERNAL_ERROR`.
     Internal,
 }
@@ -104,6 +107,7 @@ impl ErrorKind {
             ErrorKind::Python => &["org.apache.spark.api.python.PythonException", "java.lang.RuntimeException"],
             ErrorKind::JavaRuntime => &["java.lang.RuntimeException"],
             ErrorKind::Upgrade => &["org.apache.spark.SparkUpgradeException", "java.lang.RuntimeException"],
+            ErrorKind::InvalidPlanInput => &["org.apache.spark.sql.connect.common.InvalidPlanInput"],
             ErrorKind::Internal => &["org.apache.spark.SparkException"],
         }
     }
@@ -409,6 +413,8 @@ impl SparkError {
         match self.sql_state.as_str() {
             // A plain Java exception Spark raises has no error class.
             _ if self.error_class.is_empty() => self.message.clone(),
+            // Spark leaves the class out of its legacy errors' messages.
+            "" if self.error_class.starts_with("_LEGACY_ERROR_") => self.message.clone(),
             "" => format!("[{}] {}", self.error_class, self.message),
             state => format!("[{}] {} SQLSTATE: {state}", self.error_class, self.message),
         }

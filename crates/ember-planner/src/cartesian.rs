@@ -43,12 +43,19 @@ pub(crate) fn check_implicit_cartesian(
     right: &LogicalPlan,
 ) -> Result<()> {
     // As Spark's optimizer sees it once filters are pushed down: a join is
-    // a cartesian product unless some conjunct of its condition reads both sides.
+    // a cartesian product unless some conjunct of its condition reads both
+    // sides (and, for an inner join, is not a Python UDF call on both sides,
+    // which Spark moves into a filter over the join).
     let reads = |e: &Expr, side: &LogicalPlan| e.column_refs().iter().any(|c| side.schema().has_column_with_unqualified_name(&c.name));
+    let joins_sides = |c: &Expr| {
+        reads(c, left)
+            && reads(c, right)
+            && !(join_type == JoinType::Inner && crate::python_udf_joins::calls_python_udf_on_both_sides(c, left, right))
+    };
     let trivial = match condition {
         None => true,
         Some(Expr::Literal(ScalarValue::Boolean(Some(true)), _)) => true,
-        Some(condition) => !split_conjunction(condition).into_iter().any(|c| reads(c, left) && reads(c, right)),
+        Some(condition) => !split_conjunction(condition).into_iter().any(joins_sides),
     };
     let sql_join_type = match join_type {
         JoinType::Inner => "INNER",

@@ -18,6 +18,23 @@ use crate::error::{ErrorKind, Result, SparkError};
 use crate::plan::Planner;
 
 impl Planner<'_> {
+    /// `values` cast to Spark's wider common type of them all (a string and
+    /// a number widen to STRING unless ANSI, as `array('a', 1)` does);
+    /// unchanged when they have none, or it is a struct.
+    fn widened_to_common_type(&self, values: Vec<Expr>, input: &LogicalPlan) -> Result<Vec<Expr>> {
+        let types = values.iter().map(|v| self.type_of(v, input)).collect::<Result<Vec<_>>>()?;
+        let Some((first, rest)) = types.split_first() else { return Ok(values) };
+        let common = rest.iter().try_fold(first.clone(), |wide, t| crate::coercion::wider_type(&wide, t, self.config.ansi));
+        match common {
+            Some(common) if !matches!(common, DataType::Struct(_)) && types.iter().any(|t| *t != common) => Ok(values
+                .into_iter()
+                .zip(&types)
+                .map(|(value, t)| if *t == common { value } else { spark_cast(value, common.clone(), self.cast_mode()) })
+                .collect()),
+            _ => Ok(values),
+        }
+    }
+
     /// Plans a call of a Spark operator or function.
     pub(crate) fn plan_function(
         &mut self,
@@ -365,7 +382,10 @@ impl Planner<'_> {
                 let (keys, values): (Vec<_>, Vec<_>) = args.chunks(2).map(|kv| (kv[0].clone(), kv[1].clone())).unzip();
                 Ok((ember_functions::constructors::map(keys, values), format!("map({})", names.join(", "))))
             }
-            "array" => Ok((ember_functions::constructors::array(args), format!("array({})", names.join(", ")))),
+            "array" => {
+                let elements = self.widened_to_common_type(args, input)?;
+                Ok((ember_functions::constructors::array(elements), format!("array({})", names.join(", "))))
+            }
             "struct" | "named_struct" => self.make_struct(&lower, args, names, arguments),
             "avg" | "mean" if args.len() == 1 && matches!(self.type_of(&args[0], input)?, DataType::Decimal128(..)) => {
                 // Spark's average of DECIMAL(p, s) is sum / count rounded HALF_UP

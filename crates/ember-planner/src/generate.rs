@@ -132,6 +132,10 @@ impl Planner<'_> {
         let inline = function.starts_with("inline") || variant_explode || tabulated.is_some();
         // The generated columns, whether each may be NULL, and whether they
         // are fields of each element (map entries, inlined structs).
+        let element_nullable = match &collection_type {
+            DataType::List(element) | DataType::LargeList(element) => element.is_nullable(),
+            _ => false,
+        };
         let (mut generated, mut outputs, mut nullable, fields) = match &collection_type {
             DataType::List(element) if tabulated.is_some() => match element.data_type() {
                 // Spark's stack and json_tuple columns are all nullable.
@@ -211,7 +215,19 @@ impl Planner<'_> {
         let element = Expr::Column(Column::new_unqualified(&element));
         let mut generated_columns: Vec<Expr> = if fields {
             let names = &outputs[usize::from(with_position)..];
-            names.iter().map(|field| datafusion::functions::core::expr_fn::get_field(element.clone(), field.as_str())).collect()
+            let mut columns = Vec::with_capacity(names.len());
+            for field in names {
+                let value = datafusion::functions::core::expr_fn::get_field(element.clone(), field.as_str());
+                // A NULL struct element inlines to NULL fields (get_field
+                // would read the struct's hidden child values).
+                columns.push(if element_nullable {
+                    let null = ScalarValue::try_from(&self.type_of(&value, &unnested)?)?;
+                    when(element.clone().is_null(), Expr::Literal(null, None)).otherwise(value)?
+                } else {
+                    value
+                });
+            }
+            columns
         } else {
             vec![element]
         };

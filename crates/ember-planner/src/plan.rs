@@ -269,14 +269,17 @@ impl<'a> Planner<'a> {
                 }
             },
             RelType::Sort(sort) => self.with_missing_columns(&sort.input, |planner, input| {
-                let exprs = sort
-                    .order
-                    .iter()
-                    .map(|o| match ordinal_column(o, &input)? {
-                        Some(column) => Ok(with_direction(column, o)),
-                        None => planner.sort_order(o, &input),
-                    })
-                    .collect::<Result<Vec<_>>>()?;
+                let exprs = match planner.order_by_all(&sort.order, &input) {
+                    Some(all) => all,
+                    None => sort
+                        .order
+                        .iter()
+                        .map(|o| match ordinal_column(o, &input)? {
+                            Some(column) => Ok(with_direction(column, o)),
+                            None => planner.sort_order(o, &input),
+                        })
+                        .collect::<Result<Vec<_>>>()?,
+                };
                 Ok(if sort.is_global == Some(false) {
                     crate::partitioning::SortWithinPartitions::plan(input, exprs)
                 } else {
@@ -467,6 +470,23 @@ impl<'a> Planner<'a> {
         Ok(project_plan(input, exprs)?)
     }
 
+    /// SQL's `ORDER BY ALL` (a lone unqualified star): the sort keys are every
+    /// column of `input` in order, or its column named `all` if it has one.
+    fn order_by_all(&self, order: &[connect::expression::SortOrder], input: &LogicalPlan) -> Option<Vec<SortExpr>> {
+        let [o] = order else { return None };
+        let Some(ExprType::UnresolvedStar(connect::expression::UnresolvedStar { unparsed_target: None, plan_id: None })) =
+            o.child.as_deref().and_then(|c| c.expr_type.as_ref())
+        else {
+            return None;
+        };
+        let visible: Vec<String> =
+            input.schema().fields().iter().map(|f| f.name().clone()).filter(|name| !self.hidden_columns.contains(name)).collect();
+        let named_all: Vec<String> =
+            visible.iter().filter(|name| same_name(&self.info(name).name, "all", self.config.case_sensitive)).cloned().collect();
+        let keys = if named_all.len() == 1 { named_all } else { visible };
+        Some(keys.iter().map(|name| with_direction(Expr::Column(Column::new_unqualified(name)), o)).collect())
+    }
+
     /// Registers a new column with a Spark name and returns its internal name.
     pub(crate) fn new_column(&mut self, spark_name: &str) -> String {
         let name = fresh_name();
@@ -481,10 +501,7 @@ impl<'a> Planner<'a> {
         if let Some(generated) = self.project_with_generator(&input, expressions)? {
             return Ok(generated);
         }
-        let mut items = Vec::new();
-        for expression in expressions {
-            items.extend(self.plan_select_item(expression, &input)?);
-        }
+        let (input, items) = self.plan_select_items(input, expressions)?;
         // `select(max(a))`: a select of aggregates aggregates the whole input.
         let planned: Vec<&Expr> = items.iter().map(|(e, _, _)| e).collect();
         let has_aggregate = !datafusion::logical_expr::utils::find_aggregate_exprs(planned.iter().copied()).is_empty();
@@ -517,6 +534,67 @@ impl<'a> Planner<'a> {
             return crate::select_aggregate::global_aggregate(input, exprs, aggregates);
         }
         self.project_with_windows(input, exprs)
+    }
+
+    /// Plans a select list over `input`. An item naming a column the input
+    /// lacks may name an earlier item (a lateral column alias, `select(a.alias("x"),
+    /// (col("x") + 1))`): the earlier items are then computed in a projection
+    /// below (beside the input's columns) and the rest planned over it, which
+    /// is returned with the items.
+    fn plan_select_items(
+        &mut self,
+        mut input: LogicalPlan,
+        expressions: &[connect::Expression],
+    ) -> Result<(LogicalPlan, Vec<(Expr, String, bool)>)> {
+        let mut items: Vec<(Expr, String, bool)> = Vec::new();
+        let mut lateral_from = 0;
+        for expression in expressions {
+            let error = match self.plan_select_item(expression, &input) {
+                Ok(planned) => {
+                    items.extend(planned);
+                    continue;
+                }
+                Err(error) => error,
+            };
+            if !error.error_class.starts_with("UNRESOLVED_COLUMN") || items.len() == lateral_from {
+                return Err(error);
+            }
+            let Some(below) = self.lateral_alias_input(&input, &mut items[lateral_from..])? else { return Err(error) };
+            lateral_from = items.len();
+            input = below;
+            match self.plan_select_item(expression, &input) {
+                Ok(planned) => items.extend(planned),
+                Err(_) => return Err(error),
+            }
+        }
+        Ok((input, items))
+    }
+
+    /// `input`'s columns and the `items` whose names no input column has,
+    /// which become references to those new columns; `None` when there are
+    /// no such items, or an item aggregates or is a window function.
+    fn lateral_alias_input(&mut self, input: &LogicalPlan, items: &mut [(Expr, String, bool)]) -> Result<Option<LogicalPlan>> {
+        let planned: Vec<&Expr> = items.iter().map(|(e, _, _)| e).collect();
+        if !datafusion::logical_expr::utils::find_aggregate_exprs(planned.iter().copied()).is_empty()
+            || !datafusion::logical_expr::utils::find_window_exprs(planned.iter().copied()).is_empty()
+        {
+            return Ok(None);
+        }
+        let input_names: Vec<String> = input.schema().fields().iter().map(|f| self.info(f.name()).name).collect();
+        let mut columns: Vec<Expr> = input.schema().columns().into_iter().map(Expr::Column).collect();
+        let width = columns.len();
+        for (expr, name, generated) in items.iter_mut() {
+            if input_names.iter().any(|n| same_name(n, name, self.config.case_sensitive)) {
+                continue;
+            }
+            let internal = fresh_name();
+            self.columns.insert(internal.clone(), ColumnInfo { name: name.clone(), generated_name: *generated, ..Default::default() });
+            columns.push(std::mem::replace(expr, Expr::Column(Column::new_unqualified(&internal))).alias(&internal));
+        }
+        if columns.len() == width {
+            return Ok(None);
+        }
+        Ok(Some(project_plan(input.clone(), columns)?))
     }
 
     pub(crate) fn with_columns(&mut self, input: LogicalPlan, aliases: &[connect::expression::Alias]) -> Result<LogicalPlan> {
@@ -566,9 +644,20 @@ impl<'a> Planner<'a> {
             }
         }
         for column in columns {
-            // Dropping a column that does not exist is a no-op in Spark.
+            // Dropping a column that does not exist is a no-op in Spark; a
+            // DataFrame's column is found by its plan id only (lenient
+            // resolution's fallback to the name does not apply).
+            let plan_id = match &column.expr_type {
+                Some(ExprType::UnresolvedAttribute(attribute)) => attribute.plan_id,
+                _ => None,
+            };
             if let Ok((Expr::Column(c), _)) = self.plan_expr(column, &input) {
-                dropped.insert(c.name);
+                let by_plan_id = |id: i64| {
+                    self.info(&c.name).plan_ids.contains(&id) || self.using_key_plan_ids.get(&c.name).is_some_and(|ids| ids.contains(&id))
+                };
+                if plan_id.is_none_or(by_plan_id) {
+                    dropped.insert(c.name);
+                }
             }
         }
         let keep: Vec<Expr> = input

@@ -22,21 +22,7 @@ pub(crate) fn check_join_condition(join_type: JoinType, condition: Option<&Expr>
         _ => return Ok(()),
     };
     let Some(condition) = condition else { return Ok(()) };
-    let mut reads_both = false;
-    condition.apply(|e| {
-        if let Expr::ScalarFunction(call) = e {
-            let function: &dyn std::any::Any = call.func.inner().as_ref();
-            if function.downcast_ref::<PythonScalarUdf>().is_some() {
-                let columns = e.column_refs();
-                reads_both = columns.iter().any(|c| left.schema().has_column(c)) && columns.iter().any(|c| right.schema().has_column(c));
-                if reads_both {
-                    return Ok(TreeNodeRecursion::Stop);
-                }
-            }
-        }
-        Ok(TreeNodeRecursion::Continue)
-    })?;
-    if !reads_both {
+    if !calls_python_udf_on_both_sides(condition, left, right) {
         return Ok(());
     }
     Err(SparkError::new(
@@ -48,6 +34,27 @@ pub(crate) fn check_join_condition(join_type: JoinType, condition: Option<&Expr>
         ),
         &[("joinType", name.to_string())],
     ))
+}
+
+/// Whether `condition` calls a Python UDF on columns of both `left` and
+/// `right` (Spark evaluates such a conjunct of an inner join's condition in
+/// a filter over the cross join).
+pub(crate) fn calls_python_udf_on_both_sides(condition: &Expr, left: &LogicalPlan, right: &LogicalPlan) -> bool {
+    let mut reads_both = false;
+    let visited = condition.apply(|e| {
+        if let Expr::ScalarFunction(call) = e {
+            let function: &dyn std::any::Any = call.func.inner().as_ref();
+            if function.downcast_ref::<PythonScalarUdf>().is_some() {
+                let columns = e.column_refs();
+                reads_both = columns.iter().any(|c| left.schema().has_column(c)) && columns.iter().any(|c| right.schema().has_column(c));
+                if reads_both {
+                    return Ok(TreeNodeRecursion::Stop);
+                }
+            }
+        }
+        Ok(TreeNodeRecursion::Continue)
+    });
+    visited.is_ok() && reads_both
 }
 
 #[cfg(test)]

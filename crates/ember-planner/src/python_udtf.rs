@@ -20,7 +20,7 @@ use ember_python::{
     argument_values, is_table_function_eval_type,
 };
 
-use crate::error::{Result, SparkError, from_type_error};
+use crate::error::{ErrorKind, Result, SparkError, from_type_error};
 use crate::plan::{ColumnInfo, Planner};
 
 /// One planned argument of a table function call.
@@ -214,7 +214,14 @@ impl Planner<'_> {
             }
         };
         let DataType::Struct(fields) = &return_type else {
-            return Err(SparkError::illegal_argument("the return type of a UDTF must be a struct"));
+            let rendered = ember_types::sql_string(&return_type);
+            return Err(SparkError::new(
+                ErrorKind::InvalidPlanInput,
+                "INVALID_SCHEMA_TYPE_NON_STRUCT",
+                "42K09",
+                format!("Invalid schema type. Expect a struct type, but got \"{rendered}\"."),
+                &[("dataType", format!("\"{rendered}\""))],
+            ));
         };
         let passed_through = if lateral.is_some() { input.schema().fields().len() } else { 0 };
         let table_function = TableFunctionCall {

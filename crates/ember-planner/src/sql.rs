@@ -546,7 +546,13 @@ fn integer(e: &ast::Expr) -> Result<i32> {
 }
 
 fn sort(input: connect::Relation, exprs: &[ast::OrderByExpr]) -> Result<connect::Relation> {
-    let order = exprs.iter().map(sort_order).collect::<Result<Vec<_>>>()?;
+    let mut order = exprs.iter().map(sort_order).collect::<Result<Vec<_>>>()?;
+    // `ORDER BY ALL`: a star the planner reads as every column, unless one is named `all`.
+    if let [ast::OrderByExpr { expr: ast::Expr::Identifier(ident), .. }] = exprs {
+        if ident.value.eq_ignore_ascii_case("all") {
+            order[0].child = Some(Box::new(expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default()))));
+        }
+    }
     Ok(rel(RelType::Sort(Box::new(connect::Sort { input: Some(Box::new(input)), order, is_global: Some(true) }))))
 }
 
@@ -1157,6 +1163,8 @@ pub(crate) fn expression(e: &ast::Expr) -> Result<connect::Expression> {
         ast::Expr::Struct { values, fields } if fields.is_empty() => {
             function("struct", values.iter().map(expression).collect::<Result<Vec<_>>>()?)
         }
+        // `(a, b)` builds a struct, as `struct(a, b)` does.
+        ast::Expr::Tuple(values) => function("struct", values.iter().map(expression).collect::<Result<Vec<_>>>()?),
         ast::Expr::Wildcard(_) => expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default())),
         ast::Expr::Substring { expr: value, substring_from, substring_for, shorthand, .. } => {
             let mut args = vec![expression(value)?];

@@ -271,6 +271,7 @@ fn split_batch(batch: &RecordBatch, max_rows: usize) -> Vec<RecordBatch> {
 
 /// One Arrow IPC stream message holding `batch`.
 fn arrow_batch(batch: &RecordBatch) -> Result<epr::ResponseType, SparkError> {
+    let batch = &crate::arrow_names::with_unique_struct_field_names(batch)?;
     let mut buffer = Cursor::new(Vec::new());
     {
         let mut writer = StreamWriter::try_new(&mut buffer, &batch.schema())?;
@@ -463,6 +464,14 @@ fn register_function(session: &Session, function: connect::CommonInlineUserDefin
         Some(Function::PythonUdf(python)) => {
             Err(SparkError::unsupported(format!("registering Python UDFs of eval type {}", python.eval_type)))
         }
+        // Ember has no JVM, so no Java class is ever on its classpath.
+        Some(Function::JavaUdf(java)) => Err(SparkError::new(
+            ember_planner::ErrorKind::Analysis,
+            "_LEGACY_ERROR_TEMP_1329",
+            "",
+            format!("Can not load class {}, please make sure it is on the classpath.", java.class_name),
+            &[("className", java.class_name.clone())],
+        )),
         _ => Err(SparkError::unsupported("registering user-defined functions other than Python UDFs")),
     }
 }

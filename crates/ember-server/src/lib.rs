@@ -2,6 +2,7 @@
 //! DataFusion contexts, speaking the protocol of the PySpark 4.x client.
 
 mod analyze;
+mod arrow_names;
 mod bounded_joins;
 mod compact_views;
 mod bucketed_tables;

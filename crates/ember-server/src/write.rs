@@ -1,7 +1,10 @@
 //! The `WriteOperation` command: `df.write...save(path)` through `ember-sources`
 //! (table writes go to [`crate::table_writes`]).
 
-use ember_planner::SparkError;
+use std::collections::HashSet;
+
+use arrow::datatypes::Schema;
+use ember_planner::{ErrorKind, SparkError};
 use ember_protocol::connect::{self, write_operation};
 use ember_sources::{Options, SaveMode, WriteRequest};
 
@@ -50,7 +53,33 @@ pub async fn run(session: &Session, write: connect::WriteOperation) -> Result<()
         session_conf,
         buckets: None,
     };
+    // Spark refuses duplicate column names before it looks at the
+    // destination, for every file format but CSV.
+    if !request.format.eq_ignore_ascii_case("csv") {
+        let case_sensitive = session.conf.read().unwrap_or_else(|e| e.into_inner()).planner_config().case_sensitive;
+        check_unique_column_names(&schema, case_sensitive)?;
+    }
     ember_sources::write(&session.ctx.state(), planned.plan, schema, &request).await
+}
+
+/// `[COLUMN_ALREADY_EXISTS]` for the first column whose name an earlier one
+/// has (ignoring case unless `case_sensitive`; the name then in lower case).
+fn check_unique_column_names(schema: &Schema, case_sensitive: bool) -> Result<(), SparkError> {
+    let mut seen = HashSet::new();
+    for field in schema.fields() {
+        let name = if case_sensitive { field.name().clone() } else { field.name().to_lowercase() };
+        if !seen.insert(name.clone()) {
+            let quoted = ember_planner::error::quote_identifier(&name);
+            return Err(SparkError::new(
+                ErrorKind::Analysis,
+                "COLUMN_ALREADY_EXISTS",
+                "42711",
+                format!("The column {quoted} already exists. Choose another name or rename the existing column."),
+                &[("columnName", quoted.clone())],
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The session's `spark.sql.files.*` and `spark.sql.sources.*` settings that writes honour.
