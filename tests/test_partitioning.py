@@ -150,3 +150,15 @@ def test_round_robin_repartition_writes_spark_rows_per_file(spark, golden, tmp_p
     spark.range(0, 20, 1, 2).repartition(3).write.parquet(out)
     files = sorted(f for f in os.listdir(out) if f.startswith("part-") and f.endswith(".parquet"))
     golden.check("per_file", [[r.id for r in spark.read.parquet(os.path.join(out, f)).collect()] for f in files])
+
+
+def test_repeated_repartitions_collapse_as_spark(spark, golden):
+    """Spark drops a repartition or coalesce right below another shuffle,
+    and a coalesce right below a coalesce."""
+    r = spark.range(0, 12, 1, 2)
+    golden.check_df(with_partition(r.repartition(5).repartition(3)), "round_robin_twice")
+    golden.check_df(with_partition(r.repartition(5).repartition(3, "id")), "hash_over_round_robin")
+    golden.check_df(with_partition(r.repartition(5, "id").repartition(3)), "round_robin_over_hash")
+    golden.check_df(with_partition(r.orderBy(F.col("id").desc()).repartition(3, "id")), "hash_over_sort")
+    golden.check_df(with_partition(spark.range(0, 8, 1, 4).coalesce(3).coalesce(2)), "coalesce_twice")
+    golden.check_df(with_partition(spark.range(0, 8, 1, 4).coalesce(2).coalesce(5)), "wider_coalesce_twice")
