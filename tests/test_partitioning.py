@@ -89,3 +89,76 @@ def test_repartitioned_write_writes_one_file_per_partition(spark, golden, tmp_pa
     files = sorted(f for f in os.listdir(out) if f.startswith("part-"))
     golden.check("files", len(files))
     golden.check("rows", sorted(r.id for r in spark.read.parquet(out).collect()))
+
+
+def with_partition(df):
+    return df.withColumn("p", F.spark_partition_id())
+
+
+def test_round_robin_repartition_places_rows_as_spark(spark, golden):
+    """Spark sorts each input partition by the rows' UnsafeRow hash before
+    dealing them out, so both the partition of each row and the order of
+    collect() are Spark's."""
+    golden.check_df(with_partition(spark.range(0, 20, 1, 2).repartition(3)), "range")
+    golden.check_df(spark.range(0, 20, 1, 2).repartition(3), "collected")
+    golden.check_df(with_partition(spark.range(0, 100, 1, 3).repartition(4)).limit(30), "limited")
+
+
+def test_round_robin_repartition_of_local_rows(spark, golden):
+    rows = [(f"s{i}" if i % 4 else None, i if i % 3 else None, i * 1.5, i % 2 == 0) for i in range(20)]
+    df = spark.createDataFrame(rows, "a string, b int, c double, d boolean")
+    golden.check_df(with_partition(df.repartition(3)), "all_columns")
+    # Spark hashes only the columns read above the repartition.
+    golden.check_df(df.repartition(3).select("a", F.spark_partition_id().alias("p")), "one_string")
+    golden.check_df(df.repartition(4).select("b", "c", F.spark_partition_id().alias("p")), "int_and_double")
+    golden.check_df(df.repartition(3), "collected")
+    dates = spark.createDataFrame(
+        [(i, f"{'x' * i}", None) for i in range(12)], "i long, s string, n string"
+    ).selectExpr("i", "s", "n", "date_add(date'2024-01-01', cast(i as int)) as d", "cast(i as decimal(10, 2)) as m")
+    golden.check_df(with_partition(dates.repartition(5)), "dates_and_decimals")
+
+
+def test_round_robin_repartition_after_and_before_filters(spark, golden):
+    golden.check_df(with_partition(spark.range(0, 30, 1, 3).filter("id % 3 != 0").repartition(4)), "filter_first")
+    # Spark pushes the filter below the repartition.
+    golden.check_df(with_partition(spark.range(0, 30, 1, 3).repartition(4).filter("id % 3 != 0")), "filter_after")
+
+
+def test_round_robin_repartition_of_unions_and_coalesced_partitions(spark, golden):
+    union = spark.range(0, 6, 1, 2).union(spark.range(10, 16, 1, 1))
+    golden.check_df(with_partition(union.repartition(3)), "union")
+    golden.check_df(with_partition(spark.range(0, 20, 1, 4).coalesce(2).repartition(3)), "coalesce")
+
+
+def test_round_robin_repartition_edge_cases(spark, golden):
+    golden.check_df(with_partition(spark.range(0, 10, 1, 2).repartition(1)), "one")
+    golden.check_df(with_partition(spark.range(0, 5, 1, 2).repartition(8)), "more_partitions_than_rows")
+    golden.check_df(with_partition(spark.range(0, 3, 1, 5).repartition(2)), "empty_input_partitions")
+    golden.check_df(with_partition(spark.range(0, 0, 1, 2).repartition(3)), "no_rows")
+
+
+def test_round_robin_repartition_without_sorting(spark, golden):
+    spark.conf.set("spark.sql.execution.sortBeforeRepartition", "false")
+    try:
+        golden.check_df(with_partition(spark.range(0, 20, 1, 2).repartition(3)), "input_order")
+    finally:
+        spark.conf.unset("spark.sql.execution.sortBeforeRepartition")
+
+
+def test_round_robin_repartition_writes_spark_rows_per_file(spark, golden, tmp_path):
+    out = str(tmp_path / "out")
+    spark.range(0, 20, 1, 2).repartition(3).write.parquet(out)
+    files = sorted(f for f in os.listdir(out) if f.startswith("part-") and f.endswith(".parquet"))
+    golden.check("per_file", [[r.id for r in spark.read.parquet(os.path.join(out, f)).collect()] for f in files])
+
+
+def test_repeated_repartitions_collapse_as_spark(spark, golden):
+    """Spark drops a repartition or coalesce right below another shuffle,
+    and a coalesce right below a coalesce."""
+    r = spark.range(0, 12, 1, 2)
+    golden.check_df(with_partition(r.repartition(5).repartition(3)), "round_robin_twice")
+    golden.check_df(with_partition(r.repartition(5).repartition(3, "id")), "hash_over_round_robin")
+    golden.check_df(with_partition(r.repartition(5, "id").repartition(3)), "round_robin_over_hash")
+    golden.check_df(with_partition(r.orderBy(F.col("id").desc()).repartition(3, "id")), "hash_over_sort")
+    golden.check_df(with_partition(spark.range(0, 8, 1, 4).coalesce(3).coalesce(2)), "coalesce_twice")
+    golden.check_df(with_partition(spark.range(0, 8, 1, 4).coalesce(2).coalesce(5)), "wider_coalesce_twice")

@@ -45,7 +45,7 @@ fn hash_long(value: i64, seed: u32) -> u32 {
 
 /// Spark's `hashUnsafeBytes`: whole little-endian words, then each trailing
 /// byte (sign-extended) on its own.
-pub(crate) fn hash_bytes(bytes: &[u8], seed: u32) -> u32 {
+pub fn hash_bytes(bytes: &[u8], seed: u32) -> u32 {
     let aligned = bytes.len() - bytes.len() % 4;
     let mut h1 = seed;
     for word in bytes[..aligned].chunks_exact(4) {
@@ -58,7 +58,7 @@ pub(crate) fn hash_bytes(bytes: &[u8], seed: u32) -> u32 {
 }
 
 /// The minimal big-endian two's complement bytes of `value` (Java's `BigInteger.toByteArray`).
-fn big_integer_bytes(value: i128) -> Vec<u8> {
+pub fn big_integer_bytes(value: i128) -> Vec<u8> {
     let bytes = value.to_be_bytes();
     let redundant = |b: u8, next: u8| (b == 0x00 && next & 0x80 == 0) || (b == 0xff && next & 0x80 != 0);
     let start = (0..15).find(|&i| !redundant(bytes[i], bytes[i + 1])).unwrap_or(15);

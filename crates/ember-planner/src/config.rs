@@ -21,6 +21,9 @@ pub struct PlannerConfig {
     pub transpose_max_values: usize,
     /// `spark.sql.shuffle.partitions`: the partitions of `repartition(cols)`.
     pub shuffle_partitions: usize,
+    /// `spark.sql.execution.sortBeforeRepartition`: whether `repartition(n)`
+    /// sorts each input partition's rows before dealing them out.
+    pub sort_before_repartition: bool,
     /// `spark.sql.crossJoin.enabled`: whether a join without a condition may
     /// be a cartesian product without being written as a cross join.
     pub cross_join_enabled: bool,
@@ -50,6 +53,7 @@ impl Default for PlannerConfig {
             pivot_max_values: 10_000,
             transpose_max_values: 500,
             shuffle_partitions: 200,
+            sort_before_repartition: true,
             cross_join_enabled: true,
             strict_dataframe_columns: true,
             cte_recursion_level_limit: 100,

@@ -52,14 +52,16 @@ impl Planner<'_> {
     pub(crate) fn repartition(&mut self, repartition: &connect::Repartition) -> Result<LogicalPlan> {
         let input = self.input(&repartition.input)?;
         let n = positive_partitions(repartition.num_partitions)?;
-        let scheme = if repartition.shuffle.unwrap_or(false) { RepartitionScheme::RoundRobin } else { RepartitionScheme::Coalesce };
-        Ok(SparkRepartition::plan(input, scheme, n))
+        if repartition.shuffle.unwrap_or(false) {
+            return self.round_robin(without_repartition(input, false), n);
+        }
+        Ok(SparkRepartition::plan(without_coalesce(input), RepartitionScheme::Coalesce, n))
     }
 
     /// `repartition(n, cols)` and `repartition(cols)` hash the columns as
     /// Spark does; `repartitionByRange` (sort orders) splits by ranges.
     pub(crate) fn repartition_by_expression(&mut self, repartition: &connect::RepartitionByExpression) -> Result<LogicalPlan> {
-        let input = self.input(&repartition.input)?;
+        let input = without_repartition(self.input(&repartition.input)?, true);
         let n = match repartition.num_partitions {
             Some(n) => positive_partitions(n)?,
             None => self.config.shuffle_partitions,
@@ -81,7 +83,7 @@ impl Planner<'_> {
         if sort_orders.is_empty() {
             let keys = repartition.partition_exprs.iter().map(|e| Ok(self.plan_expr(e, &input)?.0)).collect::<Result<Vec<_>>>()?;
             if keys.is_empty() {
-                return Ok(SparkRepartition::plan(input, RepartitionScheme::RoundRobin, n));
+                return self.round_robin(input, n);
             }
             return Ok(SparkRepartition::plan(input, RepartitionScheme::Hash(hash_partition(keys, n)), n));
         }
@@ -94,6 +96,23 @@ impl Planner<'_> {
 }
 
 impl Planner<'_> {
+    /// `input` dealt round-robin to `n` partitions, each input partition
+    /// sorted first as the session says. Spark sorts the rows with only the
+    /// columns read above the repartition: the projection of all columns
+    /// under it is where the optimizer prunes the others (and it removes
+    /// the projection when nothing is pruned).
+    fn round_robin(&self, input: LogicalPlan, n: usize) -> Result<LogicalPlan> {
+        // Spark cuts local rows (what it folds into them included) into slices.
+        let input = if holds_local_rows(&input) {
+            SparkRepartition::plan(input, RepartitionScheme::Slices, self.ctx.state().config().target_partitions())
+        } else {
+            input
+        };
+        let columns = input.schema().columns().into_iter().map(Expr::Column).collect::<Vec<_>>();
+        let prunable = LogicalPlanBuilder::from(input).project(columns)?.build()?;
+        Ok(SparkRepartition::plan(prunable, RepartitionScheme::RoundRobin { sort_rows: self.config.sort_before_repartition }, n))
+    }
+
     /// `repartitionById(n, id)`: a row goes to partition `pmod(id, n)`, to
     /// partition 0 when its id is NULL. The id must be an INT.
     fn direct_partition(&mut self, direct: &connect::expression::DirectShufflePartitionId, input: &LogicalPlan, n: usize) -> Result<Expr> {
@@ -126,6 +145,48 @@ fn positive_partitions(n: i32) -> Result<usize> {
         return Err(SparkError::illegal_argument(format!("Number of partitions ({n}) must be positive.")));
     }
     Ok(n as usize)
+}
+
+/// The input of a shuffle on `input`, as Spark's `CollapseRepartition`
+/// leaves it: a repartition or coalesce right below is dropped, and so is a
+/// global sort right below a repartition by expressions.
+fn without_repartition(input: LogicalPlan, by_expressions: bool) -> LogicalPlan {
+    match &input {
+        LogicalPlan::Extension(extension) => match extension.node.as_any().downcast_ref::<SparkRepartition>() {
+            Some(below) if below.scheme != RepartitionScheme::Slices => below.input.clone(),
+            _ => input,
+        },
+        LogicalPlan::Sort(sort) if by_expressions && sort.fetch.is_none() => sort.input.as_ref().clone(),
+        _ => input,
+    }
+}
+
+/// The input of a coalesce on `input`, as Spark's `CollapseRepartition`
+/// leaves it: a coalesce right below is dropped. (Spark also drops the
+/// coalesce on a shuffle to as few or fewer partitions, which Ember's
+/// coalesce leaves as it is.)
+fn without_coalesce(input: LogicalPlan) -> LogicalPlan {
+    match &input {
+        LogicalPlan::Extension(extension) => match extension.node.as_any().downcast_ref::<SparkRepartition>() {
+            Some(below) if below.scheme == RepartitionScheme::Coalesce => below.input.clone(),
+            _ => input,
+        },
+        _ => input,
+    }
+}
+
+/// Whether `plan` computes in-memory rows only: local rows or a `VALUES`
+/// list, perhaps projected, filtered or limited (which Spark folds into
+/// its local relation).
+fn holds_local_rows(plan: &LogicalPlan) -> bool {
+    match plan {
+        LogicalPlan::Projection(_) | LogicalPlan::Filter(_) | LogicalPlan::Limit(_) | LogicalPlan::SubqueryAlias(_) => {
+            plan.inputs().into_iter().all(holds_local_rows)
+        }
+        LogicalPlan::TableScan(scan) => scan.table_name.table().starts_with("local_"),
+        LogicalPlan::Union(_) => holds_values_rows(plan),
+        _ => false,
+    }
 }
 
 /// Whether `plan` computes the rows of a `VALUES` list only: projections,

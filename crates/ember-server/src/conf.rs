@@ -174,6 +174,7 @@ impl SessionConf {
                 .and_then(|v| v.parse::<usize>().ok())
                 .filter(|n| *n > 0)
                 .unwrap_or(200),
+            sort_before_repartition: flag("spark.sql.execution.sortBeforeRepartition", true),
             cross_join_enabled: flag("spark.sql.crossJoin.enabled", true),
             strict_dataframe_columns: flag("spark.sql.analyzer.strictDataFrameColumnResolution", true),
             cte_recursion_level_limit: self.get("spark.sql.cteRecursionLevelLimit").and_then(|v| v.parse().ok()).unwrap_or(100),

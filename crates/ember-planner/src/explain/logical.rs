@@ -101,7 +101,7 @@ impl Logical<'_> {
                 let repartition = extension.node.as_any().downcast_ref::<SparkRepartition>().expect("checked");
                 let n = repartition.partitions;
                 match &repartition.scheme {
-                    RepartitionScheme::RoundRobin => format!("Repartition {n}, true"),
+                    RepartitionScheme::RoundRobin { .. } => format!("Repartition {n}, true"),
                     RepartitionScheme::Coalesce => format!("Repartition {n}, false"),
                     RepartitionScheme::Hash(partition) => format!("RepartitionByExpression [{}], {n}", scope.text(partition)),
                     RepartitionScheme::Range(order) => format!("RepartitionByExpression {}, {n}", list(order.iter().map(|o| scope.sort(o)))),

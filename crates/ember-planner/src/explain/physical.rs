@@ -231,7 +231,7 @@ impl<'a> Converter<'a> {
         let child = self.convert(plan.children()[0], wanted);
         let n = shuffle.partitions();
         let partitioning = match shuffle.router() {
-            Router::RoundRobin => format!("RoundRobinPartitioning({n})"),
+            Router::RoundRobin { .. } => format!("RoundRobinPartitioning({n})"),
             Router::Hash(partition) => format!("hashpartitioning({}, {n})", hashed_columns(partition.as_ref(), &child.output).join(", ")),
             Router::Range(order) => format!("rangepartitioning({}, {n})", order.iter().map(|s| sort_text(s, &child.output)).collect::<Vec<_>>().join(", ")),
             // Local rows cut into Spark's slices: part of Spark's LocalTableScan.

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, AsArray, Int32Array, Int64Array, RecordBatch, UInt32Array};
+use datafusion::arrow::array::{ArrayRef, AsArray, Int32Array, Int64Array, RecordBatch, RecordBatchOptions, UInt32Array};
 use datafusion::arrow::compute::take_record_batch;
 use datafusion::arrow::datatypes::{Field, Int32Type, Schema, SchemaRef};
 use datafusion::arrow::row::{OwnedRow, RowConverter, SortField};
@@ -25,6 +25,7 @@ use tokio::sync::OnceCell;
 use super::nodes::PartitionValueKind;
 use super::read_ahead::read_ahead_in_order;
 use super::round_robin::round_robin_start;
+use super::unsafe_row::UnsafeRows;
 
 fn properties(schema: SchemaRef, partitions: usize, emission: EmissionType) -> Arc<PlanProperties> {
     Arc::new(PlanProperties::new(
@@ -46,8 +47,10 @@ fn no_expressions() -> Result<TreeNodeRecursion> {
 /// How a [`ShuffleExec`] picks each row's output partition.
 #[derive(Debug, Clone)]
 pub enum Router {
-    /// Dealt out in turn from Spark's start for each input partition.
-    RoundRobin,
+    /// Dealt out in turn from Spark's start for each input partition, each
+    /// input partition's rows first sorted as Spark sorts them when
+    /// `sort_rows` (`spark.sql.execution.sortBeforeRepartition`).
+    RoundRobin { sort_rows: bool },
     /// The value of this INT expression.
     Hash(Arc<dyn PhysicalExpr>),
     /// The range of the sort keys, between bounds chosen from all rows.
@@ -91,7 +94,7 @@ impl DisplayAs for ShuffleExec {
     fn fmt_as(&self, _: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
         let n = self.partitions;
         match &self.router {
-            Router::RoundRobin => write!(f, "Exchange RoundRobinPartitioning({n})"),
+            Router::RoundRobin { .. } => write!(f, "Exchange RoundRobinPartitioning({n})"),
             Router::Slices => write!(f, "LocalTableScan slices({n})"),
             Router::Hash(expr) => write!(f, "Exchange HashPartitioning({expr}, {n})"),
             Router::Range(order) => {
@@ -130,7 +133,7 @@ impl ExecutionPlan for ShuffleExec {
                 }
                 no_expressions()
             }
-            Router::RoundRobin | Router::Slices => no_expressions(),
+            Router::RoundRobin { .. } | Router::Slices => no_expressions(),
         }
     }
 
@@ -161,7 +164,14 @@ async fn shuffle(input: Arc<dyn ExecutionPlan>, context: Arc<TaskContext>, route
         let stream = input.execute(p, context.clone());
         async move { stream?.try_collect::<Vec<RecordBatch>>().await }
     });
-    let partitions = futures::future::try_join_all(reads).await?;
+    let mut partitions = futures::future::try_join_all(reads).await?;
+    if let Router::RoundRobin { sort_rows: true } = router
+        && n > 1
+    {
+        for batches in &mut partitions {
+            *batches = sorted_as_spark(std::mem::take(batches), &input.schema())?;
+        }
+    }
     let bounds = match router {
         Router::Range(order) => Some(RangeBounds::new(order, &partitions, n)?),
         _ => None,
@@ -173,7 +183,7 @@ async fn shuffle(input: Arc<dyn ExecutionPlan>, context: Arc<TaskContext>, route
         let mut position = round_robin_start(p, n);
         for batch in batches.iter().filter(|b| b.num_rows() > 0) {
             let targets: Vec<usize> = match (router, &bounds) {
-                (Router::RoundRobin, _) => (0..batch.num_rows())
+                (Router::RoundRobin { .. }, _) => (0..batch.num_rows())
                     .map(|_| {
                         position += 1;
                         position.rem_euclid(n as i64) as usize
@@ -198,12 +208,36 @@ async fn shuffle(input: Arc<dyn ExecutionPlan>, context: Arc<TaskContext>, route
             }
             for (bucket, rows) in buckets.iter_mut().zip(indexes) {
                 if !rows.is_empty() {
-                    bucket.push(take_record_batch(batch, &UInt32Array::from(rows))?);
+                    bucket.push(take_rows(batch, rows)?);
                 }
             }
         }
     }
     Ok(buckets)
+}
+
+/// The rows of `batch` at `rows`, also when it has no columns (only rows).
+fn take_rows(batch: &RecordBatch, rows: Vec<u32>) -> Result<RecordBatch> {
+    if batch.num_columns() == 0 {
+        let options = RecordBatchOptions::new().with_row_count(Some(rows.len()));
+        return Ok(RecordBatch::try_new_with_options(batch.schema(), vec![], &options)?);
+    }
+    Ok(take_record_batch(batch, &UInt32Array::from(rows))?)
+}
+
+/// An input partition's rows in the order Spark's round-robin exchange
+/// sorts them (see [`UnsafeRows`]); as they are when a column's type has no
+/// `UnsafeRow` encoding here, and when there are no columns (all rows are
+/// then alike).
+fn sorted_as_spark(batches: Vec<RecordBatch>, schema: &SchemaRef) -> Result<Vec<RecordBatch>> {
+    if schema.fields().is_empty() {
+        return Ok(batches);
+    }
+    let all = datafusion::arrow::compute::concat_batches(schema, &batches)?;
+    let Some(rows) = UnsafeRows::encode(all.columns(), all.num_rows()) else {
+        return Ok(batches);
+    };
+    Ok(vec![take_record_batch(&all, &UInt32Array::from(rows.sorted_order()))?])
 }
 
 /// The slice holding row `index` of `rows` when Spark's `parallelize` cuts
@@ -510,6 +544,27 @@ mod tests {
         assert_eq!(targets, vec![0, 0, 0, 0, 1, 1, 1, 2, 2, 2]);
         let same = vec![vec![batch(vec![1, 1, 1, 1])]];
         assert_eq!(RangeBounds::new(&order, &same, 2).unwrap().targets(&batch(vec![1, 2])).unwrap(), vec![0, 1]);
+    }
+
+    /// Spark 4.3's placement of `spark.range(0, 20, 1, 2).repartition(3)`,
+    /// with and without `spark.sql.execution.sortBeforeRepartition`.
+    #[tokio::test]
+    async fn round_robin_sorts_each_input_partition_as_spark() {
+        let schema = batch(vec![]).schema();
+        let input = [vec![batch((0..10).collect())], vec![batch((10..20).collect())]];
+        let memory = MemorySourceConfig::try_new_exec(&input, schema, None).unwrap();
+        let placed = |sort_rows: bool| {
+            let memory = memory.clone();
+            async move {
+                let buckets = shuffle(memory, Arc::new(TaskContext::default()), &Router::RoundRobin { sort_rows }, 3).await.unwrap();
+                buckets
+                    .iter()
+                    .map(|b| b.iter().flat_map(|b| b.column(0).as_primitive::<datafusion::arrow::datatypes::Int64Type>().values().to_vec()).collect())
+                    .collect::<Vec<Vec<i64>>>()
+            }
+        };
+        assert_eq!(placed(true).await, vec![vec![3, 5, 2, 1, 14, 10, 12], vec![7, 6, 9, 19, 13, 16, 17], vec![0, 8, 4, 11, 15, 18]]);
+        assert_eq!(placed(false).await[0], vec![0, 3, 6, 9, 12, 15, 18]);
     }
 
     #[tokio::test]

@@ -10,6 +10,7 @@ mod placement;
 mod range;
 mod read_ahead;
 mod round_robin;
+mod unsafe_row;
 
 pub use nodes::{PartitionValue, PartitionValueKind, RepartitionScheme, SortWithinPartitions, SparkRepartition};
 pub(crate) use exec::{OrderedConcatExec, Router, ShuffleExec};

@@ -2,6 +2,7 @@
 //! row's partition (`spark_partition_id()`, `monotonically_increasing_id()`).
 
 use std::cmp::Ordering;
+use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
@@ -15,8 +16,10 @@ use ember_functions::seeded_random::Draw;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RepartitionScheme {
     /// `repartition(n)`: each input partition deals its rows out in turn,
-    /// from a start that Spark derives from the input partition's index.
-    RoundRobin,
+    /// from a start that Spark derives from the input partition's index;
+    /// first sorted by their `UnsafeRow` hash and bytes when `sort_rows`
+    /// (`spark.sql.execution.sortBeforeRepartition`).
+    RoundRobin { sort_rows: bool },
     /// `repartition(n, cols)`: this INT expression (Spark's
     /// `pmod(hash(cols), n)`) names each row's partition.
     Hash(Expr),
@@ -71,14 +74,14 @@ impl UserDefinedLogicalNodeCore for SparkRepartition {
         match &self.scheme {
             RepartitionScheme::Hash(expr) => vec![expr.clone()],
             RepartitionScheme::Range(order) => order.iter().map(|s| s.expr.clone()).collect(),
-            RepartitionScheme::RoundRobin | RepartitionScheme::Coalesce | RepartitionScheme::Slices => vec![],
+            RepartitionScheme::RoundRobin { .. } | RepartitionScheme::Coalesce | RepartitionScheme::Slices => vec![],
         }
     }
 
     fn fmt_for_explain(&self, f: &mut fmt::Formatter) -> fmt::Result {
         let n = self.partitions;
         match &self.scheme {
-            RepartitionScheme::RoundRobin => write!(f, "Repartition: RoundRobinPartitioning({n})"),
+            RepartitionScheme::RoundRobin { .. } => write!(f, "Repartition: RoundRobinPartitioning({n})"),
             RepartitionScheme::Hash(expr) => write!(f, "Repartition: HashPartitioning({expr}, {n})"),
             RepartitionScheme::Range(order) => {
                 let keys: Vec<String> = order.iter().map(|s| s.to_string()).collect();
@@ -101,6 +104,19 @@ impl UserDefinedLogicalNodeCore for SparkRepartition {
             other => other.clone(),
         };
         Ok(SparkRepartition { input, scheme, partitions: self.partitions })
+    }
+
+    /// Spark pushes deterministic filters below a repartition, and folds
+    /// them into local rows before it cuts them into slices.
+    fn prevent_predicate_push_down_columns(&self) -> HashSet<String> {
+        HashSet::new()
+    }
+
+    /// Spark prunes the columns no parent reads below a repartition, and a
+    /// round-robin repartition sorts the rows it is given: only the columns
+    /// the parents need (and the partitioning keys, which DataFusion adds).
+    fn necessary_children_exprs(&self, output_columns: &[usize]) -> Option<Vec<Vec<usize>>> {
+        Some(vec![output_columns.to_vec()])
     }
 }
 
@@ -192,6 +208,12 @@ impl UserDefinedLogicalNodeCore for PartitionValue {
         let schema = output_schema(&input, self.kind, &self.name)?;
         Ok(PartitionValue { input, kind: self.kind, name: self.name.clone(), schema })
     }
+
+    /// The input columns among `output_columns` (all but the appended one).
+    fn necessary_children_exprs(&self, output_columns: &[usize]) -> Option<Vec<Vec<usize>>> {
+        let width = self.input.schema().fields().len();
+        Some(vec![output_columns.iter().copied().filter(|&i| i < width).collect()])
+    }
 }
 
 /// `sortWithinPartitions`: each partition's rows sorted on their own.
@@ -242,5 +264,10 @@ impl UserDefinedLogicalNodeCore for SortWithinPartitions {
         let input = inputs.pop().ok_or_else(|| DataFusionError::Internal("a sort needs its input".into()))?;
         let order = self.order.iter().zip(exprs).map(|(s, expr)| SortExpr::new(expr, s.asc, s.nulls_first)).collect();
         Ok(SortWithinPartitions { input, order })
+    }
+
+    /// The columns its parents need (DataFusion adds the sort keys).
+    fn necessary_children_exprs(&self, output_columns: &[usize]) -> Option<Vec<Vec<usize>>> {
+        Some(vec![output_columns.to_vec()])
     }
 }
