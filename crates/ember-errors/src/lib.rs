@@ -176,6 +176,18 @@ impl SparkError {
         message
     }
 
+    /// `[COLUMN_ALREADY_EXISTS]`: `name` is already a column of the result.
+    pub fn column_already_exists(name: &str) -> Self {
+        let quoted = quote_identifier(name);
+        Self::new(
+            ErrorKind::Analysis,
+            "COLUMN_ALREADY_EXISTS",
+            "42711",
+            format!("The column {quoted} already exists. Choose another name or rename the existing column."),
+            &[("columnName", quoted.clone())],
+        )
+    }
+
     /// `[UNRESOLVED_COLUMN.*]`: a column name that matches nothing in `candidates`.
     pub fn unresolved_column(name: &str, candidates: &[String]) -> Self {
         let object_name = quote_name_parts(name);

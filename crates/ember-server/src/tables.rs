@@ -372,14 +372,7 @@ fn listed_columns(fields: &Fields, columns: &[String]) -> Result<Vec<String>, Sp
         }
         let name = exact_name(fields, column);
         if targets.contains(&name) {
-            let quoted = ember_planner::error::quote_identifier(column);
-            return Err(SparkError::new(
-                ErrorKind::Analysis,
-                "COLUMN_ALREADY_EXISTS",
-                "42711",
-                format!("The column {quoted} already exists. Choose another name or rename the existing column."),
-                &[("columnName", quoted.clone())],
-            ));
+            return Err(SparkError::column_already_exists(column));
         }
         targets.push(name);
     }

@@ -174,13 +174,7 @@ fn require_aliases(view: &str, fields: &[Field], unaliased: &[usize]) -> Result<
 fn listed_columns(view: &str, fields: &[Field], columns: &[(String, Option<String>)]) -> Result<Vec<Field>, SparkError> {
     for (i, (name, _)) in columns.iter().enumerate() {
         if columns[..i].iter().any(|(other, _)| other.eq_ignore_ascii_case(name)) {
-            return Err(SparkError::new(
-                ErrorKind::Analysis,
-                "COLUMN_ALREADY_EXISTS",
-                "42711",
-                format!("The column {} already exists. Choose another name or rename the existing column.", quote_identifier(name)),
-                &[("columnName", quote_identifier(name))],
-            ));
+            return Err(SparkError::column_already_exists(name));
         }
     }
     if columns.len() != fields.len() {

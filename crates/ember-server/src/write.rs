@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use arrow::datatypes::Schema;
-use ember_planner::{ErrorKind, SparkError};
+use ember_planner::SparkError;
 use ember_protocol::connect::{self, write_operation};
 use ember_sources::{Options, SaveMode, WriteRequest};
 
@@ -69,14 +69,7 @@ fn check_unique_column_names(schema: &Schema, case_sensitive: bool) -> Result<()
     for field in schema.fields() {
         let name = if case_sensitive { field.name().clone() } else { field.name().to_lowercase() };
         if !seen.insert(name.clone()) {
-            let quoted = ember_planner::error::quote_identifier(&name);
-            return Err(SparkError::new(
-                ErrorKind::Analysis,
-                "COLUMN_ALREADY_EXISTS",
-                "42711",
-                format!("The column {quoted} already exists. Choose another name or rename the existing column."),
-                &[("columnName", quoted.clone())],
-            ));
+            return Err(SparkError::column_already_exists(&name));
         }
     }
     Ok(())
