@@ -14,11 +14,12 @@
 //! joins; the rewrite runs after the optimizer, which would otherwise turn a
 //! boolean `CASE` back into `AND`/`OR`.
 
+use std::cell::OnceCell;
 use std::sync::Arc;
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::tree_node::{Transformed, TreeNode};
-use datafusion::common::{DFSchema, Result, ScalarValue};
+use datafusion::common::{DFSchema, DFSchemaRef, Result, ScalarValue};
 use datafusion::logical_expr::expr::Case;
 use datafusion::logical_expr::expr_rewriter::NamePreserver;
 use datafusion::logical_expr::{BinaryExpr, Cast, Expr, ExprSchemable, LogicalPlan, Operator};
@@ -32,7 +33,9 @@ pub fn short_circuit(plan: &LogicalPlan) -> Result<Transformed<LogicalPlan>> {
         if node.inputs().is_empty() {
             return Ok(Transformed::no(node));
         }
-        let schema = input_schema(&node);
+        // The merged input columns, needed only to type the source of a cast.
+        let inputs: Vec<DFSchemaRef> = node.inputs().iter().map(|input| Arc::clone(input.schema())).collect();
+        let schema = InputColumns::new(inputs);
         let names = NamePreserver::new(&node);
         node.map_expressions(|expr| {
             let saved = names.save(&expr);
@@ -42,17 +45,31 @@ pub fn short_circuit(plan: &LogicalPlan) -> Result<Transformed<LogicalPlan>> {
     })
 }
 
-/// The columns a node's expressions read: its inputs' columns together.
-fn input_schema(node: &LogicalPlan) -> DFSchema {
-    let mut schema = DFSchema::empty();
-    for input in node.inputs() {
-        schema.merge(input.schema());
+/// The columns a node's expressions read (its inputs' columns together),
+/// merged on first use.
+struct InputColumns {
+    inputs: Vec<DFSchemaRef>,
+    merged: OnceCell<DFSchema>,
+}
+
+impl InputColumns {
+    fn new(inputs: Vec<DFSchemaRef>) -> Self {
+        InputColumns { inputs, merged: OnceCell::new() }
     }
-    schema
+
+    fn get(&self) -> &DFSchema {
+        self.merged.get_or_init(|| {
+            let mut schema = DFSchema::empty();
+            for input in &self.inputs {
+                schema.merge(input);
+            }
+            schema
+        })
+    }
 }
 
 /// `expr` guarded when it is an `AND`/`OR` whose right side may fail.
-fn guard(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
+fn guard(expr: Expr, schema: &InputColumns) -> Result<Transformed<Expr>> {
     let Expr::BinaryExpr(BinaryExpr { left, op: op @ (Operator::And | Operator::Or), right }) = &expr else {
         return Ok(Transformed::no(expr));
     };
@@ -76,11 +93,11 @@ fn has_subquery(expr: &Expr) -> bool {
 /// Whether evaluating `expr` on some rows may raise an error: it computes
 /// something that can fail (arithmetic, a function, a narrowing cast) from
 /// a column. Parts without columns fail or not whatever rows they see.
-fn may_fail(expr: &Expr, schema: &DFSchema) -> bool {
+fn may_fail(expr: &Expr, schema: &InputColumns) -> bool {
     expr.exists(|e| Ok(fails_itself(e, schema) && e.any_column_refs())).unwrap_or(true)
 }
 
-fn fails_itself(expr: &Expr, schema: &DFSchema) -> bool {
+fn fails_itself(expr: &Expr, schema: &InputColumns) -> bool {
     match expr {
         Expr::Column(_)
         | Expr::Literal(..)
@@ -122,9 +139,9 @@ fn fails_itself(expr: &Expr, schema: &DFSchema) -> bool {
 }
 
 /// Whether a cast only widens its value, so it cannot fail.
-fn widens(cast: &Cast, schema: &DFSchema) -> bool {
+fn widens(cast: &Cast, schema: &InputColumns) -> bool {
     use DataType::*;
-    let Ok(from) = cast.expr.get_type(schema) else { return false };
+    let Ok(from) = cast.expr.get_type(schema.get()) else { return false };
     let rank = |t: &DataType| match t {
         Int8 => Some(1),
         Int16 => Some(2),
