@@ -536,6 +536,8 @@ pub fn from_type_error(err: ember_types::TypeError) -> SparkError {
             _ if err.is_parse_error() => ErrorKind::Parse,
             // Spark checks SRIDs when it builds the type, outside analysis.
             ember_types::TypeError::InvalidSrid { .. } => ErrorKind::IllegalArgument,
+            // A plain `SparkException`, as Spark's collation lookup raises it.
+            ember_types::TypeError::InvalidCollation { .. } => ErrorKind::Internal,
             _ => ErrorKind::Analysis,
         },
         error_class: err.error_class().to_string(),

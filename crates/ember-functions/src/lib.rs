@@ -9,6 +9,7 @@ pub mod array_insert;
 pub mod arrays_zip;
 pub mod binary_join;
 pub mod cast;
+pub mod collation;
 pub mod collections;
 pub mod constructors;
 pub mod datetime;

@@ -77,8 +77,32 @@ impl Planner<'_> {
             self.type_of(&args[i], input)
         })?;
         self.coerce_string_arguments(&lower, &mut args, input)?;
+        if let Some(symbol) = comparison_symbol(&lower).filter(|_| args.len() == 2) {
+            let rendered = match symbol {
+                "!=" => format!("(NOT ({} = {}))", names[0], names[1]),
+                _ => format!("({} {symbol} {})", names[0], names[1]),
+            };
+            self.collate_operands(&mut args, &mut names, &rendered, input)?;
+        }
+        if let Some(op) = collated_search_op(&lower).filter(|_| args.len() == 2) {
+            let rendered = call_name(&lower, &names);
+            if let Some(collation) = self.common_collation(&args, &mut names, &rendered, input)? {
+                let expr = ember_functions::collation::collated_search(op, args[0].clone(), args[1].clone(), collation);
+                return Ok((expr, call_name(&lower, &names)));
+            }
+        }
         let widened = self.conditional_interval_fields(&lower, &args, &names, input)?;
+        let kept_collation = match keeps_collation(&lower) {
+            true => self.common_collation(&args, &mut names.clone(), &call_name(&lower, &names), input)?,
+            false => None,
+        };
         let (expr, out_name) = self.plan_call(name, args, names, distinct, arguments, input)?;
+        let expr = match kept_collation {
+            Some(collation) if matches!(self.type_of(&expr, input)?, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) => {
+                ember_functions::collation::with_collation(expr, collation)
+            }
+            _ => expr,
+        };
         Ok(match widened {
             Some(fields) => (ember_functions::interval_fields::with_interval_fields(expr, fields), out_name),
             None => (expr, out_name),
@@ -338,7 +362,10 @@ impl Planner<'_> {
                         let year_month = !matches!(field.data_type(), DataType::Duration(_));
                         format!("interval {}", fields.units(year_month).to_lowercase())
                     }
-                    None => ember_types::simple_string(field.data_type()),
+                    None => match ember_types::Collation::of(&field) {
+                        Some(collation) => collation.simple_string(),
+                        None => ember_types::simple_string(field.data_type()),
+                    },
                 };
                 Ok((Expr::Literal(ScalarValue::Utf8(Some(type_name)), None), format!("typeof({})", names[0])))
             }
@@ -854,4 +881,41 @@ impl ScalarUDFImpl for SparkZeroChecked {
 /// A call of the aggregate `udaf`, DISTINCT when `distinct`.
 fn aggregate_call(udaf: std::sync::Arc<datafusion::logical_expr::AggregateUDF>, args: Vec<Expr>, distinct: bool) -> Expr {
     Expr::AggregateFunction(AggregateFunction::new_udf(udaf, args, distinct, None, vec![], None))
+}
+
+/// How Spark renders a comparison operator in names, for the operators that compare values.
+fn comparison_symbol(function: &str) -> Option<&'static str> {
+    Some(match function {
+        "==" | "=" => "=",
+        "!=" | "<>" => "!=",
+        "<" => "<",
+        "<=" => "<=",
+        ">" => ">",
+        ">=" => ">=",
+        "<=>" => "<=>",
+        _ => return None,
+    })
+}
+
+/// The substring searches that honour a string's collation.
+fn collated_search_op(function: &str) -> Option<ember_functions::collation::SearchOp> {
+    use ember_functions::collation::SearchOp;
+    Some(match function {
+        "contains" => SearchOp::Contains,
+        "startswith" => SearchOp::StartsWith,
+        "endswith" => SearchOp::EndsWith,
+        "instr" => SearchOp::Instr,
+        _ => return None,
+    })
+}
+
+/// The string functions whose result has the collation of their string arguments, as in Spark.
+fn keeps_collation(function: &str) -> bool {
+    matches!(
+        function,
+        "upper" | "lower" | "ucase" | "lcase" | "initcap" | "concat" | "concat_ws" | "substring" | "substr" | "left" | "right"
+            | "trim" | "ltrim" | "rtrim" | "btrim" | "lpad" | "rpad" | "replace" | "translate" | "overlay" | "repeat" | "reverse"
+            | "split_part" | "substring_index" | "regexp_replace" | "regexp_extract" | "elt" | "coalesce" | "nvl" | "ifnull" | "nullif"
+            | "greatest" | "least"
+    )
 }

@@ -81,6 +81,7 @@ mod random_functions;
 pub mod sql;
 mod sql_grouping;
 mod sql_keywords;
+mod collation_coercion;
 mod collations;
 mod sql_window;
 mod table_functions;

@@ -19,6 +19,7 @@ use datafusion::logical_expr::{
 };
 use ember_functions::cast::{CastMode, spark_cast};
 use ember_protocol::connect::{self, expression::ExprType, relation::RelType};
+use ember_types::Collation;
 
 use crate::config::PlannerConfig;
 use crate::error::{Result, SparkError};
@@ -125,7 +126,7 @@ impl PlannedQuery {
                     (false, carried) => carried,
                 };
                 let field = ember_types::struct_field(name, f.data_type().clone(), f.is_nullable(), metadata);
-                ember_types::UserDefinedType::carry(ember_types::IntervalFields::carry(field, f), f)
+                ember_types::carry_type_tags(field, f)
             })
             .collect();
         Arc::new(Schema::new(fields))
@@ -324,6 +325,7 @@ impl<'a> Planner<'a> {
                 );
                 self.project_infos(input, renamed.collect())?
             }
+            RelType::ToSchema(to) => self.to_schema(to)?,
             RelType::WithColumnsRenamed(renamed) => {
                 let input = self.input(&renamed.input)?;
                 let mut pairs: Vec<(String, String)> =
@@ -671,16 +673,50 @@ impl<'a> Planner<'a> {
     }
 
     fn deduplicate(&mut self, input: LogicalPlan, dedup: &connect::Deduplicate) -> Result<LogicalPlan> {
-        if dedup.all_columns_as_keys.unwrap_or(false) || dedup.column_names.is_empty() {
+        let all_columns = dedup.all_columns_as_keys.unwrap_or(false) || dedup.column_names.is_empty();
+        let collated = input.schema().fields().iter().any(|f| Collation::of(f).is_some_and(|c| !c.is_binary()));
+        if all_columns && !collated {
             return Ok(LogicalPlanBuilder::from(input).distinct()?.build()?);
         }
+        // Collated strings are duplicates when their collation keys are equal.
         let mut keys = Vec::new();
-        for name in &dedup.column_names {
+        if all_columns {
+            for field in input.schema().fields() {
+                keys.push(self.comparable(col(Column::new_unqualified(field.name())), &input)?);
+            }
+        }
+        for name in dedup.column_names.iter().filter(|_| !all_columns) {
             let (expr, _) = self.resolve_column_name(name, None, &input)?;
-            keys.push(expr);
+            keys.push(self.comparable(expr, &input)?);
         }
         let select: Vec<Expr> = input.schema().fields().iter().map(|f| col(Column::new_unqualified(f.name()))).collect();
         Ok(LogicalPlanBuilder::from(input).distinct_on(keys, select, None)?.build()?)
+    }
+
+    /// `df.to(schema)`: the schema's columns in its order, each the input column of its name
+    /// cast to its type (with its collation), NULL when the input has no such column.
+    fn to_schema(&mut self, to: &connect::ToSchema) -> Result<LogicalPlan> {
+        let input = self.input(&to.input)?;
+        let schema = to.schema.as_ref().ok_or_else(|| SparkError::illegal_argument("ToSchema without a schema"))?;
+        let DataType::Struct(fields) = ember_types::from_proto(schema, &self.config.time_zone).map_err(crate::error::from_type_error)? else {
+            return Err(SparkError::illegal_argument("ToSchema with a schema that is not a struct"));
+        };
+        let columns = self.columns_of(&input);
+        let mut projected = Vec::with_capacity(fields.len());
+        for field in fields.iter() {
+            let found = columns.iter().find(|(_, info)| same_name(&info.name, field.name(), self.config.case_sensitive));
+            let expr = match found {
+                Some((expr, _)) if self.type_of(expr, &input)? == *field.data_type() => expr.clone(),
+                Some((expr, _)) => spark_cast(expr.clone(), field.data_type().clone(), self.cast_mode()),
+                None => Expr::Literal(ScalarValue::try_from(field.data_type())?, None),
+            };
+            let expr = match Collation::of(field) {
+                Some(collation) => ember_functions::collation::with_collation(expr, collation),
+                None => expr,
+            };
+            projected.push((expr, ColumnInfo { name: field.name().clone(), ..Default::default() }));
+        }
+        self.project_infos(input, projected)
     }
 
     fn tail(&mut self, input: LogicalPlan, n: usize) -> Result<LogicalPlan> {
@@ -956,13 +992,27 @@ impl<'a> Planner<'a> {
                 }
             }
         }
+        // A collated grouping key groups by its collation key; the group shows one of its values.
+        let mut grouping_keys = Vec::with_capacity(group_exprs.len());
+        let mut shown_values = Vec::with_capacity(group_exprs.len());
+        for expr in &group_exprs {
+            let key = self.comparable(expr.clone(), &input)?;
+            match self.collation_of(expr, &input)? {
+                Some(collation) if key != *expr => {
+                    aggregates.push(datafusion::functions_aggregate::expr_fn::first_value(expr.clone(), vec![]));
+                    shown_values.push(Some((aggregates.len() - 1, collation)));
+                }
+                _ => shown_values.push(None),
+            }
+            grouping_keys.push(key);
+        }
         let group_names: Vec<String> = group_exprs.iter().map(|_| fresh_name()).collect();
         let aggregate_names: Vec<String> = aggregates.iter().map(|_| fresh_name()).collect();
         let kept_units: Vec<_> = aggregates.iter().map(|a| crate::interval_functions::kept_interval_fields(a, input.schema())).collect();
         let input = if group_exprs.is_empty() { self.as_local_slices(input) } else { input };
         let aggregated = LogicalPlanBuilder::from(input)
             .aggregate(
-                group_exprs.iter().zip(&group_names).map(|(e, n)| e.clone().alias(n)).collect::<Vec<_>>(),
+                grouping_keys.iter().zip(&group_names).map(|(e, n)| e.clone().alias(n)).collect::<Vec<_>>(),
                 aggregates.iter().zip(&aggregate_names).map(|(e, n)| e.clone().alias(n)).collect::<Vec<_>>(),
             )?
             .build()?;
@@ -984,7 +1034,11 @@ impl<'a> Planner<'a> {
                         return Ok(Transformed::new(column, true, datafusion::common::tree_node::TreeNodeRecursion::Jump));
                     }
                     if let Some(i) = group_exprs.iter().position(|g| *g == e) {
-                        return Ok(Transformed::new(col(Column::new_unqualified(&group_names[i])), true, datafusion::common::tree_node::TreeNodeRecursion::Jump));
+                        let column = match shown_values[i] {
+                            Some((value, collation)) => ember_functions::collation::with_collation(col(Column::new_unqualified(&aggregate_names[value])), collation),
+                            None => col(Column::new_unqualified(&group_names[i])),
+                        };
+                        return Ok(Transformed::new(column, true, datafusion::common::tree_node::TreeNodeRecursion::Jump));
                     }
                     Ok(Transformed::no(e))
                 })?
@@ -1279,12 +1333,28 @@ impl<'a> Planner<'a> {
             .as_deref()
             .ok_or_else(|| SparkError::illegal_argument("sort order without an expression"))?;
         let (expr, _) = self.plan_expr(child, input)?;
+        let expr = self.comparable(expr, input)?;
         Ok(with_direction(expr, order))
     }
 
     /// The type an expression has over `input`.
     pub(crate) fn type_of(&self, expr: &Expr, input: &LogicalPlan) -> Result<DataType> {
         Ok(expr.get_type(input.schema())?)
+    }
+
+    /// The collation of a string expression over `input`; `None` for other types.
+    pub(crate) fn collation_of(&self, expr: &Expr, input: &LogicalPlan) -> Result<Option<Collation>> {
+        let (_, field) = datafusion::logical_expr::ExprSchemable::to_field(expr, input.schema())?;
+        Ok(Collation::of(&field))
+    }
+
+    /// `expr` as a value that compares, sorts, groups and hashes as Spark does: the collation
+    /// key of a string with a non-binary collation, else `expr` itself.
+    pub(crate) fn comparable(&self, expr: Expr, input: &LogicalPlan) -> Result<Expr> {
+        Ok(match self.collation_of(&expr, input)? {
+            Some(collation) if !collation.is_binary() => ember_functions::collation::collation_key(expr, collation),
+            _ => expr,
+        })
     }
 }
 

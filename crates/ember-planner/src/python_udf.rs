@@ -120,6 +120,10 @@ impl Planner<'_> {
         )
         .with_keywords(keywords);
         let expr = ScalarUDF::new_from_impl(scalar).call(args);
+        let expr = match ember_types::proto::collation_of(output).map_err(crate::error::from_type_error)? {
+            Some(collation) => ember_functions::collation::with_collation(expr, collation),
+            None => expr,
+        };
         Ok((expr, name))
     }
 

@@ -18,7 +18,7 @@ use datafusion::logical_expr::{Expr, LogicalPlan, cast, lit, when};
 use ember_functions::cast::{CastMode, is_integral, spark_cast};
 use ember_functions::datetime_construct::{self, OnInvalid};
 use ember_functions::{overlay, sentences, string_similarity, text_codecs};
-use ember_types::{timestamp_ntz_type, timestamp_type};
+use ember_types::{Collation, timestamp_ntz_type, timestamp_type};
 
 use ember_sources::input_file_columns::FileColumn;
 
@@ -40,9 +40,6 @@ const DATE_TRUNC_UNITS: &[(&str, &[&str])] = &[
     ("MILLISECOND", &["MILLISECOND"]),
     ("MICROSECOND", &["MICROSECOND"]),
 ];
-
-/// The only collation Ember has, Spark's default.
-const DEFAULT_COLLATION: &str = "UTF8_BINARY";
 
 impl Planner<'_> {
     /// Plans `function` (lower case, planned `args`) if it is one of this
@@ -88,9 +85,14 @@ impl Planner<'_> {
             },
             ("now" | "current_timestamp", 0) => self.now(input)?,
             ("localtimestamp", 0) => spark_cast(self.now(input)?, timestamp_ntz_type(), CastMode::Legacy),
-            ("collation", 1) => lit(format!("SYSTEM.BUILTIN.{DEFAULT_COLLATION}")),
+            ("collation", 1) => lit(self.collation_of(&args[0], input)?.unwrap_or(Collation::UTF8_BINARY).qualified_name()),
             ("collate", 2) => match &args[1] {
-                Expr::Literal(ScalarValue::Utf8(Some(c)), _) if c.eq_ignore_ascii_case(DEFAULT_COLLATION) => arg(0),
+                Expr::Literal(ScalarValue::Utf8(Some(c)), _) => {
+                    let collated = ember_functions::collation::with_collation(arg(0), Collation::parse(c).map_err(crate::error::from_type_error)?);
+                    // Spark names the collation without its `system.builtin.` qualifier.
+                    let bare = c.rsplit('.').next().unwrap_or(c);
+                    return Ok(Some((collated, format!("collate({}, {bare})", names[0]))));
+                }
                 _ => return Err(SparkError::unsupported(format!("collation {}", names[1]))),
             },
             ("input_file_name", 0) => file_marker(FileColumn::Name),

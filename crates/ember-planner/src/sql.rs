@@ -1219,6 +1219,10 @@ pub(crate) fn expression(e: &ast::Expr) -> Result<connect::Expression> {
         ast::Expr::InSubquery { expr: value, subquery: query, negated } => {
             negate(subquery(query, SubqueryType::In, vec![expression(value)?])?, *negated)
         }
+        ast::Expr::Collate { expr: value, collation } => {
+            let name = collation.0.iter().map(|part| part.as_ident().map_or_else(|| part.to_string(), |ident| ident.value.clone())).collect::<Vec<_>>().join(".");
+            function("collate", vec![expression(value)?, literal(LiteralType::String(name))])
+        }
         other => return Err(SparkError::unsupported(format!("SQL expression {other}"))),
     })
 }

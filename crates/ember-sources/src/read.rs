@@ -243,7 +243,7 @@ fn spark_schema(fields: &[Field], tz: &str) -> Result<Vec<Field>, SparkError> {
             let spark = ember_types::to_proto(f.data_type())
                 .and_then(|proto| ember_types::from_proto(&proto, tz))
                 .map_err(ember_errors::from_type_error)?;
-            Ok(ember_types::UserDefinedType::carry(ember_types::IntervalFields::carry(Field::new(f.name(), spark, true), f), f))
+            Ok(ember_types::carry_type_tags(Field::new(f.name(), spark, true), f))
         })
         .collect()
 }

@@ -903,12 +903,14 @@ impl<'a> Parser<'a> {
                 .comment
                 .as_ref()
                 .map(|c| serde_json::json!({ "comment": c }).to_string());
-            out.push(struct_field(
-                f.name.clone(),
-                dt,
-                f.nullable,
-                metadata.as_deref(),
-            ));
+            let field = struct_field(f.name.clone(), dt, f.nullable, metadata.as_deref());
+            out.push(match &f.data_type {
+                TypeAst::Primitive { collation: Some(collation), .. } => match check_collation(collation)? {
+                    Some(collation) => collation.tag(field),
+                    None => field,
+                },
+                _ => field,
+            });
         }
         Ok(Fields::from(out))
     }
@@ -1759,7 +1761,7 @@ mod tests {
             ("decimal(40,2)", "DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION"),
             ("array<char>", "DATATYPE_MISSING_SIZE"),
             ("time(7)", "UNSUPPORTED_DATATYPE"),
-            ("string collate utf8_lcase", "UNSUPPORTED_DATATYPE"),
+            ("string collate utf8_lcase_cs", "COLLATION_INVALID_NAME"),
         ] {
             assert_eq!(
                 parse_ddl_type(text, TZ).unwrap_err().error_class(),

@@ -266,6 +266,16 @@ pub enum TypeError {
         /// The SRID as written.
         srid: String,
     },
+    /// `COLLATION_INVALID_NAME`: a collation name Spark does not know.
+    #[error(
+        "[COLLATION_INVALID_NAME] The value {name} does not represent a correct collation name. Suggested valid collation names: [{proposals}]. SQLSTATE: 42704"
+    )]
+    InvalidCollation {
+        /// The name as written.
+        name: String,
+        /// Spark's suggestions, comma-separated.
+        proposals: String,
+    },
     /// `INTERNAL_ERROR`: a malformed protocol message, e.g. no type kind.
     #[error("[INTERNAL_ERROR] {message} SQLSTATE: XX000")]
     InvalidProto {
@@ -296,6 +306,7 @@ impl TypeError {
             TypeError::InvalidJson { .. } => "INVALID_JSON_DATA_TYPE",
             TypeError::InvalidProto { .. } => "INTERNAL_ERROR",
             TypeError::InvalidSrid { .. } => "ST_INVALID_SRID_VALUE",
+            TypeError::InvalidCollation { .. } => "COLLATION_INVALID_NAME",
         }
     }
 
@@ -315,6 +326,7 @@ impl TypeError {
             TypeError::InvalidTimestampPrecision { .. } | TypeError::InvalidSrid { .. } => "22023",
             TypeError::InvalidJson { .. } => "2203G",
             TypeError::InvalidProto { .. } => "XX000",
+            TypeError::InvalidCollation { .. } => "42704",
         }
     }
 
@@ -365,6 +377,7 @@ impl TypeError {
             }
             TypeError::InvalidProto { message } => vec![("message", message.clone())],
             TypeError::InvalidSrid { srid } => vec![("srid", srid.clone())],
+            TypeError::InvalidCollation { name, proposals } => vec![("collationName", name.clone()), ("proposals", proposals.clone())],
         };
         pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
     }
@@ -389,7 +402,7 @@ impl TypeError {
             TypeError::NegativeScale { .. } | TypeError::Unsupported { .. } => {
                 TypeErrorKind::Unsupported
             }
-            TypeError::ParameterOutOfRange { .. } | TypeError::InvalidTimestampPrecision { .. } => {
+            TypeError::ParameterOutOfRange { .. } | TypeError::InvalidTimestampPrecision { .. } | TypeError::InvalidCollation { .. } => {
                 TypeErrorKind::Spark
             }
             TypeError::InvalidJson { .. } | TypeError::InvalidSrid { .. } => TypeErrorKind::IllegalArgument,

@@ -102,13 +102,34 @@ fn json_field(f: &Value, session_tz: &str) -> Result<Field, TypeError> {
     let type_json = obj.get("type").ok_or_else(|| invalid(f))?;
     let dt = json_value_to_type(type_json, session_tz)?;
     let nullable = flag(obj, "nullable", f)?;
+    // Collations travel in the metadata; Ember keeps them with the strings they type.
+    let mut collations = Map::new();
     let metadata = match obj.get("metadata") {
         None | Some(Value::Null) => None,
-        Some(Value::Object(m)) if m.is_empty() => None,
-        Some(m @ Value::Object(_)) => Some(m.to_string()),
+        Some(Value::Object(m)) => {
+            let mut m = m.clone();
+            match m.remove(crate::collation::JSON_COLLATIONS_KEY) {
+                Some(Value::Object(paths)) => collations = paths,
+                Some(_) => return Err(invalid(f)),
+                None => {}
+            }
+            (!m.is_empty()).then(|| Value::Object(m).to_string())
+        }
         Some(_) => return Err(invalid(f)),
     };
-    let field = struct_field(name.clone(), dt, nullable, metadata.as_deref());
+    let mut field = struct_field(name.clone(), dt, nullable, metadata.as_deref());
+    for (path, collation) in &collations {
+        let steps: Vec<&str> = path.strip_prefix(name.as_str()).unwrap_or(path.as_str()).split('.').filter(|s| !s.is_empty()).collect();
+        let Value::String(collation) = collation else { return Err(invalid(f)) };
+        field = crate::collation::tag_path(field, &steps, collation)?;
+    }
+    let field = match type_json {
+        Value::String(text) => match crate::proto::text_type_collation(text)? {
+            Some(collation) => collation.tag(field),
+            None => field,
+        },
+        _ => field,
+    };
     Ok(UserDefinedType::tag_with(field, UserDefinedType::of_json(Some(type_json)).as_ref()))
 }
 
@@ -488,16 +509,9 @@ mod tests {
                 .error_class(),
             "NEGATIVE_SCALE_DISALLOWED"
         );
-        for unsupported in [
-            "\"time(7)\"",
-            "\"string collate UTF8_LCASE\"",
-        ] {
-            assert_eq!(
-                parse_json_type(unsupported, TZ).unwrap_err().error_class(),
-                "UNSUPPORTED_DATATYPE",
-                "{unsupported}"
-            );
-        }
+        assert_eq!(parse_json_type("\"time(7)\"", TZ).unwrap_err().error_class(), "UNSUPPORTED_DATATYPE");
+        assert_eq!(parse_json_type("\"string collate unicod\"", TZ).unwrap_err().error_class(), "COLLATION_INVALID_NAME");
+        assert_eq!(parse_json_type("\"string collate UTF8_LCASE\"", TZ).unwrap(), DataType::Utf8);
     }
 
     #[test]

@@ -16,6 +16,7 @@
 
 #![warn(missing_docs)]
 
+pub mod collation;
 pub mod ddl;
 pub mod display;
 pub mod error;
@@ -29,6 +30,7 @@ pub mod spatial;
 mod srs_registry;
 pub mod udt;
 
+pub use collation::{COLLATION_KEY, Collation, CollationFamily};
 pub use ddl::{parse_ddl, parse_ddl_schema, parse_ddl_type, parse_schema_string};
 pub use display::{quote_if_needed, simple_string, sql_string};
 pub use error::{ComplexKind, ParseContext, Position, TypeError, TypeErrorKind};
@@ -43,3 +45,13 @@ pub use mapping::{
 pub use spatial::{ANY_SRID, SpatialKind, spatial_of, spatial_type};
 pub use proto::{field_from_proto, interval_fields_of, from_proto, schema_to_proto, to_proto};
 pub use udt::{UDT_METADATA_KEY, UserDefinedType};
+
+/// `field` with the type tags `from` records beside its Arrow type: ANSI interval units, a
+/// user-defined type and a string collation.
+pub fn carry_type_tags(field: arrow::datatypes::Field, from: &arrow::datatypes::Field) -> arrow::datatypes::Field {
+    let field = UserDefinedType::carry(IntervalFields::carry(field, from), from);
+    match Collation::of(from) {
+        Some(collation) if Collation::of(&field).is_some() => collation.tag(field),
+        _ => field,
+    }
+}

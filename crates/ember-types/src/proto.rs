@@ -4,6 +4,7 @@ use arrow::datatypes::{DataType, Field, Fields};
 use ember_protocol::connect;
 use ember_protocol::connect::data_type::{self as pdt, Kind};
 
+use crate::collation::Collation;
 use crate::interval::IntervalFields;
 use crate::error::TypeError;
 use crate::udt::UserDefinedType;
@@ -12,9 +13,6 @@ use crate::mapping::{
     field_metadata_json, map_type, struct_field, timestamp_ntz_type, timestamp_type,
     year_month_interval_type,
 };
-
-/// The collation Spark reports for plain strings.
-const DEFAULT_COLLATION: &str = "UTF8_BINARY";
 
 fn invalid(message: impl Into<String>) -> TypeError {
     TypeError::InvalidProto {
@@ -28,15 +26,31 @@ fn unsupported(type_name: impl Into<String>) -> TypeError {
     }
 }
 
-/// Checks a collation name: only the default binary collation is supported.
-pub(crate) fn check_collation(collation: &str) -> Result<(), TypeError> {
-    if collation.is_empty() || collation.eq_ignore_ascii_case(DEFAULT_COLLATION) {
-        Ok(())
-    } else {
-        Err(unsupported(format!(
-            "STRING COLLATE {}",
-            collation.to_ascii_uppercase()
-        )))
+/// Checks a collation name (`COLLATION_INVALID_NAME` for one Spark does not know); empty
+/// means the default.
+pub(crate) fn check_collation(collation: &str) -> Result<Option<Collation>, TypeError> {
+    if collation.is_empty() { Ok(None) } else { Collation::parse(collation).map(Some) }
+}
+
+/// The collation of a string type written as text (`string collate UNICODE_CI`), if the text
+/// is exactly that; `None` for other types and plain strings.
+pub fn text_type_collation(text: &str) -> Result<Option<Collation>, TypeError> {
+    let mut words = text.split_whitespace();
+    match (words.next(), words.next(), words.next(), words.next()) {
+        (Some(string), Some(collate), Some(name), None) if string.eq_ignore_ascii_case("string") && collate.eq_ignore_ascii_case("collate") => {
+            Collation::parse(name).map(|c| (!c.is_binary()).then_some(c))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The non-default collation of a protocol type that is a (collated) string; `None` for
+/// other types.
+pub fn collation_of(dt: &connect::DataType) -> Result<Option<Collation>, TypeError> {
+    match &dt.kind {
+        Some(Kind::String(s)) => Ok(check_collation(&s.collation)?.filter(|c| !c.is_binary())),
+        Some(Kind::Unparsed(u)) => text_type_collation(&u.data_type_string),
+        _ => Ok(None),
     }
 }
 
@@ -201,6 +215,10 @@ fn struct_fields_from_proto(s: &pdt::Struct, session_tz: &str) -> Result<Fields,
             };
             let field = struct_field(f.name.clone(), dt, f.nullable, metadata);
             let field = UserDefinedType::tag_with(field, UserDefinedType::of_proto(f.data_type.as_ref()).as_ref());
+            let field = match f.data_type.as_ref().map(collation_of).transpose()?.flatten() {
+                Some(collation) => collation.tag(field),
+                None => field,
+            };
             Ok(match f.data_type.as_ref().and_then(interval_fields_of) {
                 Some(fields) => {
                     let mut all = field.metadata().clone();
@@ -251,7 +269,7 @@ pub fn to_proto(dt: &DataType) -> Result<connect::DataType, TypeError> {
         }),
         SparkKind::String => Kind::String(pdt::String {
             type_variation_reference: 0,
-            collation: DEFAULT_COLLATION.to_string(),
+            collation: Collation::UTF8_BINARY.name(),
         }),
         SparkKind::Binary => Kind::Binary(pdt::Binary::default()),
         SparkKind::Date => Kind::Date(pdt::Date::default()),
@@ -311,12 +329,15 @@ pub fn schema_to_proto(fields: &Fields) -> Result<connect::DataType, TypeError> 
     })))
 }
 
-/// The type of a field, with the interval fields and the UDT its metadata
-/// records.
-fn field_type_to_proto(field: &Field) -> Result<connect::DataType, TypeError> {
+/// The type of a field, with the collation, the interval fields and the UDT its
+/// metadata records.
+pub fn field_type_to_proto(field: &Field) -> Result<connect::DataType, TypeError> {
     let mut proto = to_proto(field.data_type())?;
     if let Some(udt) = UserDefinedType::of(field) {
         return Ok(udt.to_proto(proto));
+    }
+    if let (Some(Kind::String(s)), Some(collation)) = (&mut proto.kind, Collation::of(field)) {
+        s.collation = collation.name();
     }
     if let Some(fields) = IntervalFields::of(field) {
         let (start, end) = (Some(i32::from(fields.start)), Some(i32::from(fields.end)));
@@ -631,19 +652,10 @@ mod tests {
             type_variation_reference: 0,
         }));
         assert!(from_proto(&bad_interval, TZ).is_err());
-        for (kind, name) in [
-            (
-                Kind::String(pdt::String {
-                    type_variation_reference: 0,
-                    collation: "UTF8_LCASE".into(),
-                }),
-                "STRING COLLATE UTF8_LCASE",
-            ),
-        ] {
-            let err = from_proto(&p(kind), TZ).unwrap_err();
-            assert_eq!(err.error_class(), "UNSUPPORTED_DATATYPE");
-            assert_eq!(err.message_parameters()["typeName"], format!("\"{name}\""));
-        }
+        let invalid = p(Kind::String(pdt::String { type_variation_reference: 0, collation: "UTF8_LCASE_CS".into() }));
+        let err = from_proto(&invalid, TZ).unwrap_err();
+        assert_eq!(err.error_class(), "COLLATION_INVALID_NAME");
+        assert_eq!(err.message_parameters()["proposals"], "UTF8_LCASE");
     }
 
     #[test]
