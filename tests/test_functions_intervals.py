@@ -89,3 +89,12 @@ def test_sum_and_avg_of_intervals(spark, golden):
     golden.check_error(lambda: spark.sql("SELECT avg(i) FROM VALUES (INTERVAL '106751991' DAY), (INTERVAL '106751991' DAY) AS t(i)").collect(), "avg_overflow")
     golden.check_error(lambda: spark.sql("SELECT sum(i) FROM VALUES (INTERVAL '178956970' YEAR), (INTERVAL '178956970' YEAR) AS t(i)").collect(), "year_month_overflow")
     golden.check_df(spark.sql("SELECT try_sum(i), try_avg(i) FROM VALUES (INTERVAL '106751991' DAY), (INTERVAL '106751991' DAY) AS t(i)"), "try")
+
+
+def test_abs_of_intervals(spark, golden):
+    df = spark.sql(
+        "SELECT abs(INTERVAL '-1' DAY) a, abs(INTERVAL '-1-2' YEAR TO MONTH) b, abs(INTERVAL '3' HOUR) c, abs(x) d "
+        "FROM VALUES (INTERVAL '-5' MINUTE), (NULL) t(x)"
+    )
+    golden.check("schema", df.schema.simpleString())
+    golden.check_df(df.selectExpr(*(f"CAST({c} AS STRING) AS {c}" for c in "abcd")))

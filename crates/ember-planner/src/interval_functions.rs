@@ -2,13 +2,13 @@
 //! (`make_interval` with Spark's defaults filled in and its name),
 //! `time_bucket` of day-time intervals, and the arithmetic of ANSI
 //! intervals Spark types by their units: `interval * number`,
-//! `interval / number`, `-interval`, `interval ± interval` and
+//! `interval / number`, `-interval`, `abs(interval)`, `interval ± interval` and
 //! `date - date`, conditionals of intervals (their units widened) and
 //! sums and averages of intervals.
 
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::ScalarValue;
-use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Operator, lit};
+use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Operator, lit, when};
 use ember_functions::cast::spark_cast;
 use datafusion::functions_aggregate::count::count_udaf;
 use datafusion::functions_aggregate::sum::sum_udaf;
@@ -46,6 +46,18 @@ impl Planner<'_> {
             let Some(fields) = self.interval_fields(&args[0], input)? else { return Ok(None) };
             let negated = ember_functions::interval_scaling::scale_interval(args[0].clone(), &self.type_of(&args[0], input)?, lit(-1i64), &DataType::Int64, false);
             return Ok(negated.map(|expr| (with_interval_fields(expr, fields), name)));
+        }
+        if function == "abs" && args.len() == 1 {
+            // `abs` of an interval: negated when below zero; it keeps the units.
+            let Some(fields) = self.interval_fields(&args[0], input)? else { return Ok(None) };
+            let ty = self.type_of(&args[0], input)?;
+            let zero = match ty {
+                DataType::Duration(_) => ScalarValue::DurationMicrosecond(Some(0)),
+                _ => ScalarValue::IntervalYearMonth(Some(0)),
+            };
+            let Some(negated) = ember_functions::interval_scaling::scale_interval(args[0].clone(), &ty, lit(-1i64), &DataType::Int64, false) else { return Ok(None) };
+            let absolute = when(args[0].clone().lt(Expr::Literal(zero, None)), negated).otherwise(args[0].clone())?;
+            return Ok(Some((with_interval_fields(absolute, fields), format!("abs({})", names[0]))));
         }
         if matches!(function, "+" | "-") && args.len() == 2 {
             return self.plan_interval_sum(function, args, names, input);
