@@ -7,6 +7,8 @@ import os
 
 from pyspark.sql import functions as F
 
+from conftest import conf
+
 
 def partition_counts(df):
     return df.groupBy(F.spark_partition_id().alias("p")).count().orderBy("p")
@@ -116,6 +118,79 @@ def test_round_robin_repartition_of_local_rows(spark, golden):
         [(i, f"{'x' * i}", None) for i in range(12)], "i long, s string, n string"
     ).selectExpr("i", "s", "n", "date_add(date'2024-01-01', cast(i as int)) as d", "cast(i as decimal(10, 2)) as m")
     golden.check_df(with_partition(dates.repartition(5)), "dates_and_decimals")
+
+
+def nested_frame(spark):
+    """Four input partitions with arrays (NULL, empty, NULL elements), a
+    struct with NULL fields and a map with NULL values."""
+    r = spark.range(0, 40, 1, 4)
+    element = F.when(F.col("id") % 3 == 0, None).otherwise(F.col("id"))
+    return r.select(
+        "id",
+        F.when(F.col("id") % 5 == 0, None).when(F.col("id") % 5 == 1, F.array().cast("array<long>")).otherwise(F.array(element, F.lit(7))).alias("a"),
+        F.when(F.col("id") % 7 == 0, None).otherwise(F.struct(element.alias("x"), F.col("id").cast("string").alias("y"))).alias("s"),
+        F.when(F.col("id") % 4 == 0, None).otherwise(F.create_map(F.lit("k"), element, F.lit("l"), F.lit(1).cast("long"))).alias("m"),
+    )
+
+
+def test_round_robin_repartition_of_nested_columns(spark, golden):
+    """Arrays, structs and maps are hashed in their UnsafeArrayData,
+    nested UnsafeRow and UnsafeMapData bytes, so the rows land as in Spark."""
+    df = nested_frame(spark)
+    golden.check_df(with_partition(df.repartition(3)), "all")
+    golden.check_df(with_partition(df.select("id", "a").repartition(3)), "array")
+    golden.check_df(with_partition(df.select("id", "s").repartition(3)), "struct")
+    golden.check_df(with_partition(df.select("id", "m").repartition(3)), "map")
+    r = spark.range(0, 40, 1, 4)
+    deep = r.select("id", F.array(F.struct(F.col("id").alias("x"), F.array(F.col("id").cast("string")).alias("ys")), F.lit(None)).alias("n"))
+    golden.check_df(with_partition(deep.repartition(3)), "array_of_structs")
+    narrow = r.select(
+        "id",
+        F.array(F.col("id").cast("short"), F.lit(None).cast("short")).alias("h"),
+        F.array(F.col("id") % 2 == 0).alias("b"),
+        F.array(F.col("id").cast("float"), F.lit(float("nan")).cast("float")).alias("f"),
+        F.array(F.timestamp_seconds("id")).alias("t"),
+        F.array(F.col("id").cast("decimal(30, 2)"), F.lit(None).cast("decimal(30, 2)")).alias("d"),
+        F.create_map(F.lit(1), F.array(F.col("id"))).alias("am"),
+    )
+    golden.check_df(with_partition(narrow.repartition(3)), "element_widths")
+
+
+def test_round_robin_repartition_of_local_nested_rows(spark, golden):
+    rows = [(i, [i, None] if i % 3 else [], (i, None if i % 2 else f"s{i}"), {f"k{i}": float(i)} if i % 4 else None) for i in range(17)]
+    df = spark.createDataFrame(rows, "id long, a array<int>, s struct<x:int,y:string>, m map<string,double>")
+    golden.check_df(with_partition(df.repartition(3)), "all")
+
+
+def test_round_robin_repartition_of_intervals_and_variants(spark, golden):
+    """A calendar interval takes 16 bytes of the row also when NULL (they
+    keep what the row before wrote there); a variant its value's size,
+    value and metadata."""
+    r = spark.range(0, 40, 1, 4)
+
+    def placed(df, column):
+        return with_partition(df.repartition(3)).select("id", "p", F.col(column).cast("string").alias(column))
+
+    interval = F.make_interval(F.lit(1), F.col("id").cast("int"), F.lit(0), F.col("id").cast("int"), F.lit(1), F.lit(2), F.lit(3.5))
+    golden.check_df(placed(r.withColumn("i", interval), "i"), "interval")
+    golden.check_df(placed(r.withColumn("i", F.when(F.col("id") % 3 == 0, None).otherwise(interval)), "i"), "null_intervals")
+    text = F.repeat(F.lit("ab"), (F.col("id") % 7).cast("int"))
+    after_text = r.withColumn("t", text).withColumn("i", F.when(F.col("id") % 2 == 1, None).otherwise(interval))
+    golden.check_df(placed(after_text, "i"), "null_intervals_after_strings")
+    nested = r.withColumn("s", F.struct(F.when(F.col("id") % 3 == 1, None).otherwise(interval).alias("i"), F.col("id").alias("x")))
+    golden.check_df(placed(nested, "s"), "null_intervals_in_structs")
+    golden.check_df(placed(r.withColumn("i", F.array(interval, F.lit(None))), "i"), "interval_arrays")
+    golden.check_df(placed(r.withColumn("v", F.expr("parse_json(concat('{\"a\":', id, '}'))")), "v"), "variant")
+    golden.check_df(placed(r.withColumn("v", F.array(F.expr("parse_json(cast(id as string))"), F.expr("parse_json('[1,\"x\"]')"))), "v"), "variant_arrays")
+
+
+def test_round_robin_repartition_of_times(spark, golden):
+    """Spark keeps a TIME as nanoseconds since midnight in its 8-byte slot."""
+    time = F.expr("make_time(cast(id % 24 as int), 30, cast(id as decimal(16, 6)) / 7)")
+    with conf(spark, "spark.sql.timeType.enabled", "true"):
+        df = spark.range(0, 40, 1, 4).select("id", time.alias("t"), F.array(time, F.lit(None)).alias("a"))
+        placed = with_partition(df.repartition(3)).select("id", "p", F.col("t").cast("string").alias("t"), F.col("a").cast("string").alias("a"))
+        golden.check_df(placed)
 
 
 def test_round_robin_repartition_after_and_before_filters(spark, golden):
