@@ -74,6 +74,26 @@ def test_coalesce_merges_neighbouring_partitions(spark, golden):
     golden.check_df(partition_counts(spark.range(0, 10, 1, 2).coalesce(5)), "more_than_there_are")
 
 
+def test_coalesce_after_a_shuffle_groups_partitions_as_spark(spark, golden):
+    """Spark groups a shuffle's partitions by where their blocks are (all on
+    one host; a partition without rows has none), in groups seeded and
+    balanced by a fixed-seed random generator."""
+
+    def coalesced(df, n):
+        return df.withColumn("q", F.spark_partition_id()).coalesce(n).withColumn("p", F.spark_partition_id())
+
+    r = spark.range(0, 60, 1, 2)
+    golden.check_df(coalesced(r.repartition(6), 2), "six_to_two")
+    golden.check_df(coalesced(r.repartition(6), 4), "six_to_four")
+    golden.check_df(coalesced(spark.range(0, 100, 1, 3).repartition(12), 5), "twelve_to_five")
+    golden.check_df(coalesced(spark.range(0, 4, 1, 1).repartition(6), 3), "empty_partitions")
+    golden.check_df(coalesced(spark.range(0, 10, 1, 2).repartition(8, "id"), 3), "hash")
+    golden.check_df(coalesced(spark.range(0, 50, 1, 2).repartitionByRange(5, "id"), 2), "range")
+    golden.check_df(coalesced(r.repartition(6).filter("id % 4 != 1"), 4), "filtered")
+    local = spark.createDataFrame([(i,) for i in range(30)], "id long")
+    golden.check_df(coalesced(local.repartition(7), 3), "local_rows")
+
+
 def test_sort_within_partitions(spark, golden):
     df = spark.range(0, 10, 1, 2).sortWithinPartitions(F.col("id").desc())
     golden.check_df(df.select("id", F.spark_partition_id().alias("p")))

@@ -3,6 +3,7 @@
 //! read a row's partition (`spark_partition_id()`,
 //! `monotonically_increasing_id()`), with the partition ids Spark gives.
 
+mod coalesce;
 mod exec;
 mod nodes;
 mod physical;
