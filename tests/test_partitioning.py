@@ -213,6 +213,21 @@ def test_round_robin_repartition_of_times(spark, golden):
         golden.check_df(placed)
 
 
+def test_round_robin_repartition_and_constant_columns(spark, golden):
+    """A projection right above the repartition takes the constant columns
+    of the one below (Spark's FoldablePropagation), so Spark sorts the rows
+    without them; without a projection above, or for local rows (whose
+    projection Spark folds into them first), they stay in the rows."""
+    r = spark.range(0, 20, 1, 2)
+    constant = r.withColumn("c", F.lit(5))
+    golden.check_df(with_partition(constant.repartition(3)), "partition_id_above")
+    golden.check_df(constant.repartition(3).select("id", (F.col("c") + 1).alias("d")), "expression_above")
+    golden.check_df(constant.repartition(3), "nothing_above")
+    golden.check_df(with_partition(r.withColumn("c", F.array(F.lit(1), F.lit(2))).repartition(3)), "constant_array")
+    local = spark.createDataFrame([(i,) for i in range(20)], "id long").withColumn("c", F.lit(5))
+    golden.check_df(with_partition(local.repartition(3)), "local_rows")
+
+
 def test_round_robin_repartition_after_and_before_filters(spark, golden):
     golden.check_df(with_partition(spark.range(0, 30, 1, 3).filter("id % 3 != 0").repartition(4)), "filter_first")
     # Spark pushes the filter below the repartition.
