@@ -228,6 +228,15 @@ def test_round_robin_repartition_and_constant_columns(spark, golden):
     golden.check_df(with_partition(local.repartition(3)), "local_rows")
 
 
+def test_round_robin_repartition_of_values(spark, golden):
+    """Spark cuts a VALUES list's rows into slices as it cuts local rows."""
+    rows = ", ".join(f"({i}, {i * 7 % 5})" for i in range(12))
+    values = spark.sql(f"select * from values {rows} as t(id, k)")
+    golden.check_df(with_partition(values.repartition(3)), "sorted")
+    with conf(spark, "spark.sql.execution.sortBeforeRepartition", "false"):
+        golden.check_df(with_partition(values.repartition(3)), "input_order")
+
+
 def test_round_robin_repartition_after_and_before_filters(spark, golden):
     golden.check_df(with_partition(spark.range(0, 30, 1, 3).filter("id % 3 != 0").repartition(4)), "filter_first")
     # Spark pushes the filter below the repartition.
