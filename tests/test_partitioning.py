@@ -38,6 +38,15 @@ def test_partition_id_after_a_filter(spark, golden):
     golden.check_df(df)
 
 
+def test_partition_values_keep_a_sort_below(spark, golden):
+    """Columns that read the row's partition or position keep the order of
+    a sort below them (and are computed in it)."""
+    ordered = spark.range(0, 10, 1, 3).orderBy(F.col("id").desc())
+    golden.check_df(ordered.withColumn("p", F.spark_partition_id()), "partition_id")
+    golden.check_df(ordered.withColumn("m", F.monotonically_increasing_id()), "monotonic_id")
+    golden.check_df(ordered.withColumn("r", F.rand(3)), "seeded_draw")
+
+
 def test_repartition_by_column_hashes_as_spark(spark, golden):
     df = spark.createDataFrame([(i, f"k{i % 7}") for i in range(20)], ["id", "k"])
     parts = df.repartition(4, "k").select("id", "k", F.spark_partition_id().alias("p"))

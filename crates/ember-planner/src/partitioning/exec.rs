@@ -492,7 +492,14 @@ impl PartitionValueExec {
         let mut fields: Vec<Arc<Field>> = input.schema().fields().iter().cloned().collect();
         fields.push(Arc::new(Field::new(name, kind.data_type(), false)));
         let schema = Arc::new(Schema::new(fields));
-        let properties = properties(schema.clone(), input.output_partitioning().partition_count(), EmissionType::Incremental);
+        // The rows keep their order (and the input's columns their indexes).
+        let orderings: Vec<_> = input.equivalence_properties().oeq_class().iter().cloned().collect();
+        let properties = Arc::new(PlanProperties::new(
+            EquivalenceProperties::new_with_orderings(schema.clone(), orderings),
+            Partitioning::UnknownPartitioning(input.output_partitioning().partition_count().max(1)),
+            EmissionType::Incremental,
+            Boundedness::Bounded,
+        ));
         PartitionValueExec { input, kind, schema, properties }
     }
 }
@@ -515,6 +522,10 @@ impl ExecutionPlan for PartitionValueExec {
 
     fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
         vec![&self.input]
+    }
+
+    fn maintains_input_order(&self) -> Vec<bool> {
+        vec![true]
     }
 
     fn benefits_from_input_partitioning(&self) -> Vec<bool> {
