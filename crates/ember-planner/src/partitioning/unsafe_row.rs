@@ -191,12 +191,8 @@ impl<'a> Value<'a> {
                 let fields: &'a StructArray = array.as_struct();
                 Some(Layout::Struct(fields.columns().iter().map(|c| Value::of(c.as_ref())).collect::<Option<_>>()?))
             }
-            DataType::List(_) => {
-                list(array.as_list::<i32>())
-            }
-            DataType::LargeList(_) => {
-                list(array.as_list::<i64>())
-            }
+            DataType::List(_) => list(array.as_list::<i32>()),
+            DataType::LargeList(_) => list(array.as_list::<i64>()),
             DataType::Map(..) => {
                 let map = array.as_map();
                 let (keys, values) = (Value::of(map.keys().as_ref())?, Value::of(map.values().as_ref())?);
