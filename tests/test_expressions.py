@@ -285,6 +285,20 @@ def test_cast_invalid_date_fails_under_ansi(spark, golden):
     golden.check_error(lambda: spark.sql("SELECT CAST('2024-02-30' AS DATE)").collect())
 
 
+def test_cast_numbers_to_timestamps(spark, golden):
+    """Numbers are seconds since the epoch: integers, decimals and
+    floating-point values (cut to the microsecond); NaN is malformed."""
+    with conf(spark, "spark.sql.session.timeZone", "UTC"):
+        golden.check_df(spark.sql(
+            "SELECT CAST(1 AS TIMESTAMP) AS i, CAST(-2L AS TIMESTAMP) AS l, CAST(CAST(3 AS TINYINT) AS TIMESTAMP) AS b, "
+            "CAST(1.5D AS TIMESTAMP) AS d, CAST(-1.25F AS TIMESTAMP) AS f, CAST(1.0000005D AS TIMESTAMP) AS cut, "
+            "CAST(1.234567891 AS TIMESTAMP) AS m, CAST(CAST(-2.5 AS DECIMAL(10, 1)) AS TIMESTAMP) AS neg, "
+            "try_cast(CAST('NaN' AS DOUBLE) AS TIMESTAMP) AS nan"
+        ))
+        golden.check_df(spark.range(0, 3).select(F.col("id").cast("timestamp").alias("t")), "column")
+        golden.check_error(lambda: spark.sql("SELECT CAST(CAST('NaN' AS DOUBLE) AS TIMESTAMP)").collect(), "nan")
+
+
 def test_cast_string_to_boolean(spark, golden):
     golden.check_df(spark.sql("SELECT CAST('true' AS BOOLEAN) AS a, CAST('N' AS BOOLEAN) AS b, CAST(' 1 ' AS BOOLEAN) AS c"))
 

@@ -7,6 +7,8 @@ import os
 
 from pyspark.sql import functions as F
 
+from conftest import conf
+
 
 def partition_counts(df):
     return df.groupBy(F.spark_partition_id().alias("p")).count().orderBy("p")
@@ -34,6 +36,15 @@ def test_monotonically_increasing_id_counts_within_each_partition(spark, golden)
 def test_partition_id_after_a_filter(spark, golden):
     df = spark.range(0, 12, 1, 3).filter("id % 2 = 0").select("id", F.spark_partition_id().alias("p"))
     golden.check_df(df)
+
+
+def test_partition_values_keep_a_sort_below(spark, golden):
+    """Columns that read the row's partition or position keep the order of
+    a sort below them (and are computed in it)."""
+    ordered = spark.range(0, 10, 1, 3).orderBy(F.col("id").desc())
+    golden.check_df(ordered.withColumn("p", F.spark_partition_id()), "partition_id")
+    golden.check_df(ordered.withColumn("m", F.monotonically_increasing_id()), "monotonic_id")
+    golden.check_df(ordered.withColumn("r", F.rand(3)), "seeded_draw")
 
 
 def test_repartition_by_column_hashes_as_spark(spark, golden):
@@ -70,6 +81,26 @@ def test_coalesce_merges_neighbouring_partitions(spark, golden):
     df = spark.range(0, 10, 1, 5).coalesce(2).select("id", F.spark_partition_id().alias("p"))
     golden.check_df(df, "two")
     golden.check_df(partition_counts(spark.range(0, 10, 1, 2).coalesce(5)), "more_than_there_are")
+
+
+def test_coalesce_after_a_shuffle_groups_partitions_as_spark(spark, golden):
+    """Spark groups a shuffle's partitions by where their blocks are (all on
+    one host; a partition without rows has none), in groups seeded and
+    balanced by a fixed-seed random generator."""
+
+    def coalesced(df, n):
+        return df.withColumn("q", F.spark_partition_id()).coalesce(n).withColumn("p", F.spark_partition_id())
+
+    r = spark.range(0, 60, 1, 2)
+    golden.check_df(coalesced(r.repartition(6), 2), "six_to_two")
+    golden.check_df(coalesced(r.repartition(6), 4), "six_to_four")
+    golden.check_df(coalesced(spark.range(0, 100, 1, 3).repartition(12), 5), "twelve_to_five")
+    golden.check_df(coalesced(spark.range(0, 4, 1, 1).repartition(6), 3), "empty_partitions")
+    golden.check_df(coalesced(spark.range(0, 10, 1, 2).repartition(8, "id"), 3), "hash")
+    golden.check_df(coalesced(spark.range(0, 50, 1, 2).repartitionByRange(5, "id"), 2), "range")
+    golden.check_df(coalesced(r.repartition(6).filter("id % 4 != 1"), 4), "filtered")
+    local = spark.createDataFrame([(i,) for i in range(30)], "id long")
+    golden.check_df(coalesced(local.repartition(7), 3), "local_rows")
 
 
 def test_sort_within_partitions(spark, golden):
@@ -116,6 +147,103 @@ def test_round_robin_repartition_of_local_rows(spark, golden):
         [(i, f"{'x' * i}", None) for i in range(12)], "i long, s string, n string"
     ).selectExpr("i", "s", "n", "date_add(date'2024-01-01', cast(i as int)) as d", "cast(i as decimal(10, 2)) as m")
     golden.check_df(with_partition(dates.repartition(5)), "dates_and_decimals")
+
+
+def nested_frame(spark):
+    """Four input partitions with arrays (NULL, empty, NULL elements), a
+    struct with NULL fields and a map with NULL values."""
+    r = spark.range(0, 40, 1, 4)
+    element = F.when(F.col("id") % 3 == 0, None).otherwise(F.col("id"))
+    return r.select(
+        "id",
+        F.when(F.col("id") % 5 == 0, None).when(F.col("id") % 5 == 1, F.array().cast("array<long>")).otherwise(F.array(element, F.lit(7))).alias("a"),
+        F.when(F.col("id") % 7 == 0, None).otherwise(F.struct(element.alias("x"), F.col("id").cast("string").alias("y"))).alias("s"),
+        F.when(F.col("id") % 4 == 0, None).otherwise(F.create_map(F.lit("k"), element, F.lit("l"), F.lit(1).cast("long"))).alias("m"),
+    )
+
+
+def test_round_robin_repartition_of_nested_columns(spark, golden):
+    """Arrays, structs and maps are hashed in their UnsafeArrayData,
+    nested UnsafeRow and UnsafeMapData bytes, so the rows land as in Spark."""
+    df = nested_frame(spark)
+    golden.check_df(with_partition(df.repartition(3)), "all")
+    golden.check_df(with_partition(df.select("id", "a").repartition(3)), "array")
+    golden.check_df(with_partition(df.select("id", "s").repartition(3)), "struct")
+    golden.check_df(with_partition(df.select("id", "m").repartition(3)), "map")
+    r = spark.range(0, 40, 1, 4)
+    deep = r.select("id", F.array(F.struct(F.col("id").alias("x"), F.array(F.col("id").cast("string")).alias("ys")), F.lit(None)).alias("n"))
+    golden.check_df(with_partition(deep.repartition(3)), "array_of_structs")
+    narrow = r.select(
+        "id",
+        F.array(F.col("id").cast("short"), F.lit(None).cast("short")).alias("h"),
+        F.array(F.col("id") % 2 == 0).alias("b"),
+        F.array(F.col("id").cast("float"), F.lit(float("nan")).cast("float")).alias("f"),
+        F.array(F.timestamp_seconds("id")).alias("t"),
+        F.array(F.col("id").cast("decimal(30, 2)"), F.lit(None).cast("decimal(30, 2)")).alias("d"),
+        F.create_map(F.lit(1), F.array(F.col("id"))).alias("am"),
+    )
+    golden.check_df(with_partition(narrow.repartition(3)), "element_widths")
+
+
+def test_round_robin_repartition_of_local_nested_rows(spark, golden):
+    rows = [(i, [i, None] if i % 3 else [], (i, None if i % 2 else f"s{i}"), {f"k{i}": float(i)} if i % 4 else None) for i in range(17)]
+    df = spark.createDataFrame(rows, "id long, a array<int>, s struct<x:int,y:string>, m map<string,double>")
+    golden.check_df(with_partition(df.repartition(3)), "all")
+
+
+def test_round_robin_repartition_of_intervals_and_variants(spark, golden):
+    """A calendar interval takes 16 bytes of the row also when NULL (they
+    keep what the row before wrote there); a variant its value's size,
+    value and metadata."""
+    r = spark.range(0, 40, 1, 4)
+
+    def placed(df, column):
+        return with_partition(df.repartition(3)).select("id", "p", F.col(column).cast("string").alias(column))
+
+    interval = F.make_interval(F.lit(1), F.col("id").cast("int"), F.lit(0), F.col("id").cast("int"), F.lit(1), F.lit(2), F.lit(3.5))
+    golden.check_df(placed(r.withColumn("i", interval), "i"), "interval")
+    golden.check_df(placed(r.withColumn("i", F.when(F.col("id") % 3 == 0, None).otherwise(interval)), "i"), "null_intervals")
+    text = F.repeat(F.lit("ab"), (F.col("id") % 7).cast("int"))
+    after_text = r.withColumn("t", text).withColumn("i", F.when(F.col("id") % 2 == 1, None).otherwise(interval))
+    golden.check_df(placed(after_text, "i"), "null_intervals_after_strings")
+    nested = r.withColumn("s", F.struct(F.when(F.col("id") % 3 == 1, None).otherwise(interval).alias("i"), F.col("id").alias("x")))
+    golden.check_df(placed(nested, "s"), "null_intervals_in_structs")
+    golden.check_df(placed(r.withColumn("i", F.array(interval, F.lit(None))), "i"), "interval_arrays")
+    golden.check_df(placed(r.withColumn("v", F.expr("parse_json(concat('{\"a\":', id, '}'))")), "v"), "variant")
+    golden.check_df(placed(r.withColumn("v", F.array(F.expr("parse_json(cast(id as string))"), F.expr("parse_json('[1,\"x\"]')"))), "v"), "variant_arrays")
+
+
+def test_round_robin_repartition_of_times(spark, golden):
+    """Spark keeps a TIME as nanoseconds since midnight in its 8-byte slot."""
+    time = F.expr("make_time(cast(id % 24 as int), 30, cast(id as decimal(16, 6)) / 7)")
+    with conf(spark, "spark.sql.timeType.enabled", "true"):
+        df = spark.range(0, 40, 1, 4).select("id", time.alias("t"), F.array(time, F.lit(None)).alias("a"))
+        placed = with_partition(df.repartition(3)).select("id", "p", F.col("t").cast("string").alias("t"), F.col("a").cast("string").alias("a"))
+        golden.check_df(placed)
+
+
+def test_round_robin_repartition_and_constant_columns(spark, golden):
+    """A projection right above the repartition takes the constant columns
+    of the one below (Spark's FoldablePropagation), so Spark sorts the rows
+    without them; without a projection above, or for local rows (whose
+    projection Spark folds into them first), they stay in the rows."""
+    r = spark.range(0, 20, 1, 2)
+    constant = r.withColumn("c", F.lit(5))
+    golden.check_df(with_partition(constant.repartition(3)), "partition_id_above")
+    golden.check_df(constant.repartition(3).select("id", (F.col("c") + 1).alias("d")), "expression_above")
+    golden.check_df(constant.repartition(3), "nothing_above")
+    golden.check_df(with_partition(r.withColumn("c", F.array(F.lit(1), F.lit(2))).repartition(3)), "constant_array")
+    local = spark.createDataFrame([(i,) for i in range(20)], "id long").withColumn("c", F.lit(5))
+    golden.check_df(with_partition(local.repartition(3)), "local_rows")
+
+
+def test_round_robin_repartition_of_values(spark, golden):
+    """Spark cuts a VALUES list's rows into slices as it cuts local rows."""
+    rows = ", ".join(f"({i}, {i * 7 % 5})" for i in range(12))
+    values = spark.sql(f"select * from values {rows} as t(id, k)")
+    golden.check_df(with_partition(values.repartition(3)), "sorted")
+    with conf(spark, "spark.sql.execution.sortBeforeRepartition", "false"):
+        golden.check_df(with_partition(values.repartition(3)), "input_order")
 
 
 def test_round_robin_repartition_after_and_before_filters(spark, golden):

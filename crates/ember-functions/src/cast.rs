@@ -143,6 +143,9 @@ fn cast_array_in_units(
             return to_decimal(array, *precision, *scale, mode);
         }
     }
+    if is_numeric(source) && matches!(target, DataType::Timestamp(TimeUnit::Microsecond, Some(_))) {
+        return from_seconds(array, target, mode);
+    }
     if let (DataType::Timestamp(TimeUnit::Microsecond, None), DataType::Timestamp(TimeUnit::Microsecond, Some(zone))) = (source, target) {
         if let Some(zoned) = wall_clock_in_zone(array, zone) {
             return Ok(zoned);
@@ -183,6 +186,41 @@ fn from_timestamp(array: &ArrayRef, target: &DataType, mode: CastMode) -> Result
 }
 
 const MICROS_PER_SECOND: i64 = 1_000_000;
+
+/// Numbers to TIMESTAMP, read as seconds since the epoch as Spark reads
+/// them: integers saturated at the range of microseconds, decimals cut to
+/// the microsecond toward zero (keeping the low 64 bits, as Java's
+/// `BigDecimal.longValue`), floating-point values cut to the microsecond
+/// (NaN and infinities are malformed).
+fn from_seconds(array: &ArrayRef, target: &DataType, mode: CastMode) -> Result<ArrayRef, SparkError> {
+    let micros: Vec<Option<i64>> = match array.data_type() {
+        DataType::Float32 | DataType::Float64 => {
+            let doubles = arrow_cast(array, &DataType::Float64, CastMode::Ansi)?;
+            let doubles = doubles.as_primitive::<Float64Type>();
+            let (source, target_name) = (type_name(array.data_type()), type_name(target));
+            let malformed = |d: &f64| {
+                let value = if d.is_nan() { "NaN" } else if *d > 0.0 { "Infinity" } else { "-Infinity" };
+                SparkError::cast_invalid_input(value, &source, &target_name).with_kind(ErrorKind::DateTime)
+            };
+            let input = |i: usize| doubles.is_valid(i).then(|| doubles.value(i));
+            collect_values(doubles.len(), input, mode, |d| d.is_finite().then(|| (d * MICROS_PER_SECOND as f64) as i64), malformed)?
+        }
+        DataType::Decimal128(_, scale) => {
+            let decimals = array.as_primitive::<Decimal128Type>();
+            let shift = 6 - i32::from(*scale);
+            let to_micros = |v: i128| {
+                if shift >= 0 { v.wrapping_mul(10i128.pow(shift as u32)) } else { v / 10i128.pow(shift.unsigned_abs()) }
+            };
+            decimals.iter().map(|v| v.map(|v| to_micros(v) as i64)).collect()
+        }
+        _ => {
+            let longs = arrow_cast(array, &DataType::Int64, CastMode::Ansi)?;
+            longs.as_primitive::<Int64Type>().iter().map(|v| v.map(|v| v.saturating_mul(MICROS_PER_SECOND))).collect()
+        }
+    };
+    let DataType::Timestamp(_, zone) = target else { unreachable!("the target is a timestamp") };
+    Ok(Arc::new(TimestampMicrosecondArray::from(micros).with_timezone_opt(zone.clone())))
+}
 
 fn arrow_cast(array: &ArrayRef, target: &DataType, mode: CastMode) -> Result<ArrayRef, SparkError> {
     let options = CastOptions { safe: mode != CastMode::Ansi, ..Default::default() };
@@ -614,6 +652,20 @@ mod tests {
 
     fn text(s: &str) -> ArrayRef {
         Arc::new(StringArray::from(vec![s]))
+    }
+
+    #[test]
+    fn numbers_to_timestamps_are_seconds() {
+        let utc = DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()));
+        let micros = |value: ArrayRef, mode: CastMode| {
+            cast_array(&value, &utc, mode).map(|a| a.as_primitive::<TimestampMicrosecondType>().iter().collect::<Vec<_>>()).map_err(|e| e.error_class)
+        };
+        assert_eq!(micros(Arc::new(Int64Array::from(vec![-2, i64::MAX])), CastMode::Ansi), Ok(vec![Some(-2_000_000), Some(i64::MAX)]));
+        assert_eq!(micros(Arc::new(Float64Array::from(vec![1.0000005, -1.25])), CastMode::Ansi), Ok(vec![Some(1_000_000), Some(-1_250_000)]));
+        let decimals = Decimal128Array::from(vec![1_234_567_891, -25]).with_precision_and_scale(10, 9).unwrap();
+        assert_eq!(micros(Arc::new(decimals), CastMode::Ansi), Ok(vec![Some(1_234_567), Some(0)]));
+        assert_eq!(micros(Arc::new(Float64Array::from(vec![f64::NAN])), CastMode::Try), Ok(vec![None]));
+        assert_eq!(micros(Arc::new(Float64Array::from(vec![f64::INFINITY])), CastMode::Ansi), Err("CAST_INVALID_INPUT".into()));
     }
 
     #[test]

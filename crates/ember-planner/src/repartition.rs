@@ -185,6 +185,8 @@ fn holds_local_rows(plan: &LogicalPlan) -> bool {
         }
         LogicalPlan::TableScan(scan) => scan.table_name.table().starts_with("local_"),
         LogicalPlan::Union(_) => holds_values_rows(plan),
+        // The sort that keeps a `VALUES` list's rows in their written order.
+        LogicalPlan::Sort(sort) => is_values_rows(&sort.input),
         _ => false,
     }
 }

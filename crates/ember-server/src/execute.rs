@@ -144,7 +144,9 @@ async fn collect_limited(responder: &Responder<'_>, relation: &connect::Relation
 
 async fn collect_planned(responder: &Responder<'_>, planned: PlannedQuery, limit: usize) -> Result<RecordBatch, SparkError> {
     let spark_schema = output_schema(&planned)?;
-    let limited = LogicalPlanBuilder::from(planned.plan.clone()).limit(0, Some(limit))?.build()?;
+    // Spark's show() selects every column cast to a string above the plan.
+    let projected = ember_planner::partitioning::ConstantsAboveRoundRobin::under_projection(planned.plan.clone())?;
+    let limited = LogicalPlanBuilder::from(projected).limit(0, Some(limit))?.build()?;
     let mut batches = Vec::new();
     let mut stream = execute_in_order(responder.session, limited).await?;
     let cancel = responder.op.cancel_token();

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use datafusion::optimizer::push_down_filter::PushDownFilter;
 use datafusion::optimizer::single_distinct_to_groupby::SingleDistinctToGroupBy;
 use datafusion::optimizer::{Optimizer, OptimizerRule};
+use ember_planner::partitioning::ConstantsAboveRoundRobin;
 
 use crate::distinct_aggregates::UnaliasDistinctAggregates;
 use crate::magic_semi_join::MagicSemiJoins;
@@ -14,7 +15,9 @@ use crate::semi_join_pushdown::PushDownSelectiveSemiJoins;
 /// DataFusion's logical optimizer rules with [`PushDownSelectiveSemiJoins`]
 /// and [`MagicSemiJoins`] after `PushDownFilter` (which has turned `WHERE`
 /// conditions into join keys and moved filters to the scans) and
-/// [`UnaliasDistinctAggregates`] right before `SingleDistinctToGroupBy`.
+/// [`UnaliasDistinctAggregates`] right before `SingleDistinctToGroupBy`,
+/// and [`ConstantsAboveRoundRobin`] last (after `OptimizeProjections` has
+/// merged a repartition's projection into the one below it).
 pub fn optimizer_rules() -> Vec<Arc<dyn OptimizerRule + Send + Sync>> {
     let mut rules = Optimizer::new().rules;
     let position = |rules: &[Arc<dyn OptimizerRule + Send + Sync>], name: &str| rules.iter().position(|r| r.name() == name);
@@ -23,6 +26,7 @@ pub fn optimizer_rules() -> Vec<Arc<dyn OptimizerRule + Send + Sync>> {
     rules.insert(at + 1, Arc::new(MagicSemiJoins));
     let at = position(&rules, SingleDistinctToGroupBy::new().name()).unwrap_or(rules.len());
     rules.insert(at, Arc::new(UnaliasDistinctAggregates));
+    rules.push(Arc::new(ConstantsAboveRoundRobin));
     rules
 }
 
@@ -37,5 +41,6 @@ mod tests {
         assert_eq!(at("push_down_selective_semi_joins"), at("push_down_filter") + 1);
         assert_eq!(at("magic_semi_joins"), at("push_down_filter") + 2);
         assert_eq!(at("unalias_distinct_aggregates") + 1, at("single_distinct_aggregation_to_group_by"));
+        assert_eq!(at("constants_above_round_robin") + 1, names.len());
     }
 }

@@ -15,6 +15,8 @@ use datafusion::error::DataFusionError;
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
 use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr, PhysicalSortExpr};
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
+use datafusion::physical_plan::filter::FilterExec;
+use datafusion::physical_plan::projection::ProjectionExec;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, Partitioning, PlanProperties};
 use ember_functions::poisson_sampler::PoissonSampler;
@@ -22,6 +24,7 @@ use ember_functions::seeded_random::XorShiftRandom;
 use futures::{StreamExt, TryStreamExt};
 use tokio::sync::OnceCell;
 
+use super::coalesce::coalesced_groups;
 use super::nodes::PartitionValueKind;
 use super::read_ahead::read_ahead_in_order;
 use super::round_robin::round_robin_start;
@@ -88,6 +91,28 @@ impl ShuffleExec {
     pub fn partitions(&self) -> usize {
         self.partitions
     }
+
+    /// The rows of each output partition, shuffled once for all of them.
+    fn buckets(&self, context: Arc<TaskContext>) -> impl Future<Output = Result<Arc<Vec<Vec<RecordBatch>>>>> + Send + 'static {
+        let (input, router, n, buckets) = (self.input.clone(), self.router.clone(), self.partitions, self.buckets.clone());
+        async move {
+            buckets
+                .get_or_init(|| async move { shuffle(input, context, &router, n).await.map(Arc::new).map_err(Arc::new) })
+                .await
+                .clone()
+                .map_err(DataFusionError::Shared)
+        }
+    }
+
+    /// Which output partitions received rows: those whose blocks Spark
+    /// prefers to read on the host that wrote them. Local rows cut into
+    /// slices have no such place.
+    async fn located_partitions(&self, context: Arc<TaskContext>) -> Result<Vec<bool>> {
+        if let Router::Slices = self.router {
+            return Ok(vec![false; self.partitions]);
+        }
+        Ok(self.buckets(context).await?.iter().map(|batches| batches.iter().any(|b| b.num_rows() > 0)).collect())
+    }
 }
 
 impl DisplayAs for ShuffleExec {
@@ -142,14 +167,9 @@ impl ExecutionPlan for ShuffleExec {
     }
 
     fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
-        let (input, router, n, buckets) = (self.input.clone(), self.router.clone(), self.partitions, self.buckets.clone());
+        let buckets = self.buckets(context);
         let output = futures::stream::once(async move {
-            let buckets = buckets
-                .get_or_init(|| async move { shuffle(input, context, &router, n).await.map(Arc::new).map_err(Arc::new) })
-                .await
-                .clone()
-                .map_err(DataFusionError::Shared)?;
-            let batches: Vec<Result<RecordBatch>> = buckets[partition].iter().cloned().map(Ok).collect();
+            let batches: Vec<Result<RecordBatch>> = buckets.await?[partition].iter().cloned().map(Ok).collect();
             Ok::<_, DataFusionError>(futures::stream::iter(batches))
         })
         .try_flatten();
@@ -298,13 +318,17 @@ impl RangeBounds {
     }
 }
 
-/// `coalesce(n)`: output partition `i` of `n` reads input partitions
-/// `i * k / n` to `(i + 1) * k / n` of `k`, one after the other.
+/// `coalesce(n)`: each output partition reads a group of input partitions,
+/// one after the other, grouped as Spark groups them
+/// ([`coalesced_groups`]): neighbouring ones, or after a shuffle (perhaps
+/// projected or filtered) by where the shuffle's blocks are.
 #[derive(Debug)]
 pub struct CoalesceExec {
     input: Arc<dyn ExecutionPlan>,
     partitions: usize,
     properties: Arc<PlanProperties>,
+    /// The shuffle whose partitions the input's are.
+    shuffle: Option<Arc<dyn ExecutionPlan>>,
 }
 
 impl CoalesceExec {
@@ -312,7 +336,21 @@ impl CoalesceExec {
     pub fn new(input: Arc<dyn ExecutionPlan>, partitions: usize) -> Self {
         let partitions = partitions.clamp(1, input.output_partitioning().partition_count().max(1));
         let properties = properties(input.schema(), partitions, EmissionType::Incremental);
-        CoalesceExec { input, partitions, properties }
+        let shuffle = shuffle_below(&input);
+        CoalesceExec { input, partitions, properties, shuffle }
+    }
+}
+
+/// The shuffle `plan` reads partition by partition, through operators that
+/// keep each partition's rows in their partition.
+fn shuffle_below(plan: &Arc<dyn ExecutionPlan>) -> Option<Arc<dyn ExecutionPlan>> {
+    if plan.is::<ShuffleExec>() {
+        return Some(plan.clone());
+    }
+    let narrow = plan.is::<ProjectionExec>() || plan.is::<FilterExec>() || plan.is::<PartitionValueExec>() || plan.is::<PartitionSortExec>();
+    match plan.children().as_slice() {
+        [child] if narrow => shuffle_below(child),
+        _ => None,
     }
 }
 
@@ -348,16 +386,26 @@ impl ExecutionPlan for CoalesceExec {
     }
 
     fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
-        let (k, n) = (self.input.output_partitioning().partition_count(), self.partitions);
-        let inputs = (partition * k / n)..((partition + 1) * k / n);
-        Ok(concatenated(self.input.clone(), inputs, context))
+        let (input, n, shuffle) = (self.input.clone(), self.partitions, self.shuffle.clone());
+        let inputs = input.output_partitioning().partition_count();
+        let schema = input.schema();
+        let output = futures::stream::once(async move {
+            let located = match shuffle.as_ref().and_then(|s| s.downcast_ref::<ShuffleExec>()) {
+                Some(shuffle) => shuffle.located_partitions(context.clone()).await?,
+                None => vec![false; inputs],
+            };
+            let group = coalesced_groups(&located, n).swap_remove(partition);
+            Ok::<_, DataFusionError>(concatenated(input, group, context))
+        })
+        .try_flatten();
+        Ok(Box::pin(RecordBatchStreamAdapter::new(schema, output)))
     }
 }
 
-/// The input partitions in `inputs`, each read to its end before the next.
-fn concatenated(input: Arc<dyn ExecutionPlan>, inputs: std::ops::Range<usize>, context: Arc<TaskContext>) -> SendableRecordBatchStream {
+/// The input partitions `inputs`, each read to its end before the next.
+fn concatenated(input: Arc<dyn ExecutionPlan>, inputs: Vec<usize>, context: Arc<TaskContext>) -> SendableRecordBatchStream {
     let schema = input.schema();
-    let streams = futures::stream::iter(inputs.map(move |p| input.execute(p, context.clone())));
+    let streams = futures::stream::iter(inputs.into_iter().map(move |p| input.execute(p, context.clone())));
     Box::pin(RecordBatchStreamAdapter::new(schema, streams.try_flatten()))
 }
 
@@ -444,7 +492,14 @@ impl PartitionValueExec {
         let mut fields: Vec<Arc<Field>> = input.schema().fields().iter().cloned().collect();
         fields.push(Arc::new(Field::new(name, kind.data_type(), false)));
         let schema = Arc::new(Schema::new(fields));
-        let properties = properties(schema.clone(), input.output_partitioning().partition_count(), EmissionType::Incremental);
+        // The rows keep their order (and the input's columns their indexes).
+        let orderings: Vec<_> = input.equivalence_properties().oeq_class().iter().cloned().collect();
+        let properties = Arc::new(PlanProperties::new(
+            EquivalenceProperties::new_with_orderings(schema.clone(), orderings),
+            Partitioning::UnknownPartitioning(input.output_partitioning().partition_count().max(1)),
+            EmissionType::Incremental,
+            Boundedness::Bounded,
+        ));
         PartitionValueExec { input, kind, schema, properties }
     }
 }
@@ -467,6 +522,10 @@ impl ExecutionPlan for PartitionValueExec {
 
     fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
         vec![&self.input]
+    }
+
+    fn maintains_input_order(&self) -> Vec<bool> {
+        vec![true]
     }
 
     fn benefits_from_input_partitioning(&self) -> Vec<bool> {

@@ -3,6 +3,8 @@
 //! read a row's partition (`spark_partition_id()`,
 //! `monotonically_increasing_id()`), with the partition ids Spark gives.
 
+mod coalesce;
+mod constants;
 mod exec;
 mod nodes;
 mod physical;
@@ -12,6 +14,7 @@ mod read_ahead;
 mod round_robin;
 mod unsafe_row;
 
+pub use constants::ConstantsAboveRoundRobin;
 pub use nodes::{PartitionValue, PartitionValueKind, RepartitionScheme, SortWithinPartitions, SparkRepartition};
 pub(crate) use exec::{OrderedConcatExec, Router, ShuffleExec};
 pub use physical::{EmberQueryPlanner, in_partition_order};
