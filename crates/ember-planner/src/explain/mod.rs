@@ -103,10 +103,15 @@ impl SparkPlans {
     }
 
     /// The physical plan as Spark's operators, with `AdaptiveSparkPlan` on
-    /// top when it has exchanges, else with its codegen stages numbered.
+    /// top when it has exchanges or an operator that requires a distribution
+    /// of its input (aggregates, windows, shuffled joins), as Spark applies
+    /// adaptive execution then; else with its codegen stages numbered.
     pub fn physical(&self, plan: &Arc<dyn ExecutionPlan>) -> SparkNode {
         let mut root = physical::Converter::new(&self.attributes).root(plan);
-        if root.any(&|n| n.name.ends_with("Exchange")) {
+        let adaptive = |n: &SparkNode| {
+            n.name.ends_with("Exchange") || matches!(n.name.as_str(), "HashAggregate" | "Window" | "SortMergeJoin" | "ShuffledHashJoin")
+        };
+        if root.any(&adaptive) {
             let output = root.output.clone();
             return SparkNode::new("AdaptiveSparkPlan", "AdaptiveSparkPlan isFinalPlan=false".into(), output, vec![root]);
         }
