@@ -191,28 +191,35 @@ impl Planner<'_> {
     }
 
     /// The input with the grouping keys (cast to `key_types` if given) as
-    /// its first columns, and the Spark names of its columns.
+    /// its first columns, and the Spark names of its columns. A time window
+    /// key (`window(ts, "5 days")`) groups each row into each of its windows.
     fn keyed_input(
         &mut self,
         input: LogicalPlan,
         grouping: &[connect::Expression],
         key_types: Option<&[DataType]>,
     ) -> Result<(LogicalPlan, Vec<String>)> {
+        let value_names = self.spark_names(&input);
+        let values: Vec<Expr> = input.schema().columns().into_iter().map(Expr::Column).collect();
+        let (keyed, grouping) = match self.with_time_window(&input, &[grouping], true)? {
+            Some((windowed, mut lists, _)) => (windowed, lists.pop().unwrap_or_default()),
+            None => (input, grouping.to_vec()),
+        };
         let mut exprs = Vec::new();
         let mut names = Vec::new();
         for (i, expression) in grouping.iter().enumerate() {
-            let (mut expr, name) = self.plan_expr(expression, &input)?;
+            let (mut expr, name) = self.plan_expr(expression, &keyed)?;
             if let Some(target) = key_types.and_then(|t| t.get(i)) {
-                if &expr.get_type(input.schema())? != target {
+                if &expr.get_type(keyed.schema())? != target {
                     expr = cast(expr, target.clone());
                 }
             }
             exprs.push(expr.alias(crate::plan::fresh_name()));
             names.push(name);
         }
-        names.extend(self.spark_names(&input));
-        exprs.extend(input.schema().columns().into_iter().map(Expr::Column));
-        Ok((crate::plan::project_plan(input, exprs)?, names))
+        names.extend(value_names);
+        exprs.extend(values);
+        Ok((crate::plan::project_plan(keyed, exprs)?, names))
     }
 
     fn group_map_plan(
