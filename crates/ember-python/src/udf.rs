@@ -1,6 +1,7 @@
 //! Scalar Python UDFs as DataFusion scalar functions: each call sends its
 //! batch (in slices of `spark.sql.execution.arrow.maxRecordsPerBatch` rows)
-//! to a worker and gets the results back as Arrow.
+//! to a worker and gets the results back as Arrow. Iterator UDFs in a
+//! projection instead see a whole partition ([`crate::iterator_udf`]).
 
 use std::sync::Arc;
 
@@ -19,6 +20,12 @@ use crate::pool::pool;
 /// scalar and iterator `arrow_udf`.
 pub fn is_scalar_eval_type(eval_type: i32) -> bool {
     matches!(eval_type, 100 | 101 | 200 | 204 | 250 | 251)
+}
+
+/// Whether PySpark's eval type is a scalar iterator UDF: iterator
+/// `pandas_udf` (204) or `arrow_udf` (251).
+pub fn is_iterator_eval_type(eval_type: i32) -> bool {
+    matches!(eval_type, 204 | 251)
 }
 
 /// One call of a Python UDF on given argument types.
@@ -86,16 +93,39 @@ impl PythonScalarUdf {
         })
     }
 
-    fn call_python(&self, input: &RecordBatch) -> Result<ArrayRef, SparkError> {
-        let header = self.header(input.num_columns());
+    /// Whether the function takes an iterator of batches (scalar iterator
+    /// `pandas_udf` and `arrow_udf`), which Spark gives one iterator per partition.
+    pub(crate) fn is_iterator(&self) -> bool {
+        is_iterator_eval_type(self.function.eval_type)
+    }
+
+    /// The arguments' rows in batches of `spark.sql.execution.arrow.maxRecordsPerBatch`.
+    pub(crate) fn slices(&self, input: &RecordBatch) -> Vec<RecordBatch> {
+        let rows = input.num_rows();
+        (0..rows).step_by(self.max_records_per_batch).map(|offset| input.slice(offset, self.max_records_per_batch.min(rows - offset))).collect()
+    }
+
+    /// The function's results on `batches` of arguments (`_0`, `_1`, …)
+    /// sent in one worker call: one iterator over them.
+    fn call_python(&self, batches: &[RecordBatch]) -> Result<ArrayRef, SparkError> {
+        self.call_python_in_partition(batches, 0)
+    }
+
+    /// [`Self::call_python`] for partition `partition` (which
+    /// `TaskContext.partitionId()` gives).
+    pub(crate) fn call_python_in_partition(&self, batches: &[RecordBatch], partition: usize) -> Result<ArrayRef, SparkError> {
+        let Some(first) = batches.first() else { return Ok(new_empty_array(self.return_field.data_type())) };
+        let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+        let mut header = self.header(first.num_columns());
+        header["partition_id"] = serde_json::Value::from(partition);
         let commands = [self.function.command.as_slice()];
-        let output = pool()?.call(&header, &commands, &[(&input.schema(), std::slice::from_ref(input))])?;
-        if output.num_columns() != 1 || output.num_rows() != input.num_rows() {
+        let output = pool()?.call(&header, &commands, &[(&first.schema(), batches)])?;
+        if output.num_columns() != 1 || output.num_rows() != rows {
             return Err(SparkError::internal(format!(
                 "the Python worker returned {} rows in {} columns for {} rows",
                 output.num_rows(),
                 output.num_columns(),
-                input.num_rows()
+                rows
             )));
         }
         let column = output.column(0);
@@ -131,13 +161,8 @@ impl ScalarUDFImpl for PythonScalarUdf {
             columns.iter().enumerate().map(|(i, c)| Field::new(format!("_{i}"), c.data_type().clone(), true)).collect();
         let options = RecordBatchOptions::new().with_row_count(Some(rows));
         let input = RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), columns, &options)?;
-        let mut results = Vec::new();
-        let mut offset = 0;
-        while offset < rows {
-            let length = self.max_records_per_batch.min(rows - offset);
-            results.push(self.call_python(&input.slice(offset, length)).map_err(SparkError::into_datafusion)?);
-            offset += length;
-        }
+        let results =
+            self.slices(&input).iter().map(|slice| self.call_python(std::slice::from_ref(slice))).collect::<Result<Vec<_>, _>>().map_err(SparkError::into_datafusion)?;
         let result = match results.as_slice() {
             [single] => single.clone(),
             many => concat(&many.iter().map(|a| a.as_ref()).collect::<Vec<_>>())?,
