@@ -161,3 +161,27 @@ def test_traceback_with_locals(spark, golden):
         except Exception as exc:  # noqa: BLE001 - the client's exception is checked
             golden.check("has_locals", "local_marker = 1" in str(exc))
             golden.check("last_line", [line for line in str(exc).rstrip().split("\n") if "SQLSTATE" not in line][-1])
+
+
+def test_chained_udfs_pass_python_objects(spark, golden):
+    """A UDF whose one argument is a UDF of the same kind runs after it in
+    the same Python call, as Spark chains them: the inner result reaches it
+    as the object the inner function returned, whatever its declared type."""
+    from pyspark.sql.types import ArrayType, IntegerType, StringType, VariantType, VariantVal
+
+    as_variants = udf(lambda i: {"v": VariantVal(bytes([2, 1, 0, 0, 2, 5, 97 + i]), bytes([1, 1, 0, 1, 97]))}, ArrayType(VariantType()))
+    shown = udf(lambda u: str(u["v"]), StringType())
+    marked = udf(lambda x: str(x) + "!", IntegerType(), useArrow=False)
+    doubled = udf(lambda s: s * 2, StringType(), useArrow=False)
+    listed = udf(lambda x: [x, x], StringType())
+    length = udf(lambda v: len(v), IntegerType())
+    df = spark.range(3)
+    golden.check_df(
+        df.select(
+            shown(as_variants("id")).alias("variant"),
+            doubled(marked("id")).alias("pickled"),
+            marked("id").alias("unchained"),
+            length(listed("id")).alias("arrow"),
+            length(length(listed("id")).cast("string")).alias("through_a_cast"),
+        )
+    )

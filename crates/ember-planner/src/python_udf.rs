@@ -105,6 +105,7 @@ impl Planner<'_> {
         let input_type_json = ember_types::to_json_type(&input_struct).map_err(crate::error::from_type_error)?;
         let function = python_function(udf, python);
         let name = format!("{}({})", udf.function_name, names.join(", "));
+        let positional = keywords.iter().all(Option::is_none);
         if aggregate {
             let udaf = PythonAggregateUdf::new(function, input_types, input_type_json, return_type, self.config.python_runner_conf.clone())
                 .with_keywords(keywords);
@@ -119,6 +120,14 @@ impl Planner<'_> {
             self.config.arrow_max_records_per_batch,
         )
         .with_keywords(keywords);
+        // A UDF whose one argument is a UDF of the same kind runs chained
+        // after it in one Python call, as Spark evaluates such calls.
+        if let ([Expr::ScalarFunction(inner_call)], true) = (args.as_slice(), positional) {
+            let inner: &dyn std::any::Any = inner_call.func.inner().as_ref();
+            if let Some(chained) = inner.downcast_ref::<PythonScalarUdf>().and_then(|inner| scalar.clone().chained_after(inner)) {
+                return Ok((ScalarUDF::new_from_impl(chained).call(inner_call.args.clone()), name));
+            }
+        }
         let expr = ScalarUDF::new_from_impl(scalar).call(args);
         Ok((expr, name))
     }

@@ -29,7 +29,7 @@ pub fn is_iterator_eval_type(eval_type: i32) -> bool {
 }
 
 /// One call of a Python UDF on given argument types.
-#[derive(Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PythonScalarUdf {
     function: PythonFunction,
     signature: Signature,
@@ -42,6 +42,9 @@ pub struct PythonScalarUdf {
     max_records_per_batch: usize,
     /// Each argument's keyword when it is passed by name (`f(a => id)`).
     keywords: Vec<Option<String>>,
+    /// The commands of the UDFs chained before this one (innermost first),
+    /// whose results reach it as the Python objects they returned.
+    chained: Vec<Arc<Vec<u8>>>,
 }
 
 /// How a UDF of `arity` arguments is called, as `worker.py` reads it: the
@@ -75,7 +78,30 @@ impl PythonScalarUdf {
             runner_conf,
             max_records_per_batch: max_records_per_batch.max(1),
             keywords: Vec::new(),
+            chained: Vec::new(),
         }
+    }
+
+    /// This UDF applied to the result of `inner`, a UDF of the same eval
+    /// type: one UDF on `inner`'s arguments that runs both in the same
+    /// Python call, as Spark chains them (the inner result is not converted
+    /// to its declared type first). `None` for another eval type.
+    pub fn chained_after(self, inner: &PythonScalarUdf) -> Option<Self> {
+        if inner.function.eval_type != self.function.eval_type {
+            return None;
+        }
+        let mut chained = inner.chained.clone();
+        chained.push(inner.function.command.clone());
+        let deterministic = self.function.deterministic && inner.function.deterministic;
+        let volatility = if deterministic { Volatility::Immutable } else { Volatility::Volatile };
+        Some(PythonScalarUdf {
+            function: PythonFunction { deterministic, ..self.function },
+            signature: Signature::new(inner.signature.type_signature.clone(), volatility),
+            input_type_json: inner.input_type_json.clone(),
+            keywords: inner.keywords.clone(),
+            chained,
+            ..self
+        })
     }
 
     /// The same UDF with the arguments that have a keyword passed by name.
@@ -84,10 +110,14 @@ impl PythonScalarUdf {
     }
 
     fn header(&self, arity: usize) -> serde_json::Value {
+        let mut udf = arguments(&self.keywords, arity);
+        if !self.chained.is_empty() {
+            udf["chained"] = serde_json::Value::from(self.chained.len() + 1);
+        }
         serde_json::json!({
             "eval_type": self.function.eval_type,
             "python_ver": self.function.python_ver,
-            "udfs": [arguments(&self.keywords, arity)],
+            "udfs": [udf],
             "runner_conf": self.runner_conf.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
             "input_type": self.input_type_json,
         })
@@ -118,7 +148,7 @@ impl PythonScalarUdf {
         let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
         let mut header = self.header(first.num_columns());
         header["partition_id"] = serde_json::Value::from(partition);
-        let commands = [self.function.command.as_slice()];
+        let commands: Vec<&[u8]> = self.chained.iter().chain([&self.function.command]).map(|c| c.as_slice()).collect();
         let output = pool()?.call(&header, &commands, &[(&first.schema(), batches)])?;
         if output.num_columns() != 1 || output.num_rows() != rows {
             return Err(SparkError::internal(format!(
