@@ -83,14 +83,14 @@ pub fn physical_optimizer_rules(settings: &RuntimeSettings) -> Vec<Arc<dyn Physi
     let mut rules = PhysicalOptimizer::new().rules;
     let at = rules.iter().position(|r| r.name() == JoinSelection::new().name()).unwrap_or(0);
     rules[at] = Arc::new(JoinStrategies);
-    // First, so that later rules see iterator UDFs as their own operators.
-    rules.insert(0, Arc::new(ember_python::IteratorUdfs));
     if let (Some(limit), JoinChoice::Bounded) = (settings.memory_limit, settings.joins) {
         rules.insert(at + 1, Arc::new(BoundedJoins::new(limit)));
     }
     if settings.memory_limit.is_some() {
         rules.push(Arc::new(CompactSortInputs));
     }
+    // First, so that later rules see iterator UDFs as their own operators.
+    rules.insert(0, Arc::new(ember_python::IteratorUdfs));
     rules
 }
 
