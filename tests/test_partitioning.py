@@ -36,6 +36,8 @@ def test_range_is_range_partitioned_by_id(spark, golden):
     golden.check_df(spark.range(9, -3, -2, 3).groupBy("id").count(), "descending")
     golden.check_df(spark.range(0, 8, 1, 2).join(spark.range(0, 8, 1, 2), "id"), "joined")
     golden.check_df(spark.range(0, 8, 1, 2).join(spark.range(0, 8, 1, 4), "id"), "joined_other_partitions", ordered=False)
+    twice = spark.range(0, 4, 1, 2).union(spark.range(0, 4, 1, 2))
+    golden.check_df(twice.select("id", F.spark_partition_id().alias("p")), "union_keeps_each_inputs_partitions")
 
 
 def test_monotonically_increasing_id_counts_within_each_partition(spark, golden):
