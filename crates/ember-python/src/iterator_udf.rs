@@ -197,3 +197,54 @@ impl ExecutionPlan for IteratorUdfExec {
         Ok(Box::pin(RecordBatchStreamAdapter::new(self.schema.clone(), result)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::Int64Array;
+    use arrow::datatypes::DataType;
+    use datafusion::logical_expr::ScalarUDF;
+    use datafusion::physical_plan::test::TestMemoryExec;
+
+    use crate::PythonFunction;
+
+    /// `SELECT f(f(id))` (or `f(id)`) over one batch, `f` of `eval_type`.
+    fn projection(eval_type: i32, nested: bool) -> Arc<dyn ExecutionPlan> {
+        let function = PythonFunction { name: "f".into(), eval_type, command: Arc::new(Vec::new()), python_ver: "3.11".into(), deterministic: true };
+        let udf = Arc::new(ScalarUDF::new_from_impl(PythonScalarUdf::new(
+            function,
+            vec![DataType::Int64],
+            String::new(),
+            Field::new("", DataType::Int64, true),
+            Vec::new(),
+            10,
+        )));
+        let schema = Arc::new(Schema::new(vec![Field::new("id", DataType::Int64, false)]));
+        let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(Int64Array::from(vec![1, 2]))]).unwrap();
+        let input = TestMemoryExec::try_new_exec(&[vec![batch]], schema.clone(), None).unwrap();
+        let config = Arc::new(ConfigOptions::default());
+        let call = |arg| Arc::new(ScalarFunctionExpr::try_new(udf.clone(), vec![arg], &schema, config.clone()).unwrap()) as Arc<dyn PhysicalExpr>;
+        let inner = call(Arc::new(Column::new("id", 0)));
+        let expr = if nested { call(inner) } else { inner };
+        Arc::new(ProjectionExec::try_new(vec![ProjectionExpr { expr, alias: "r".into() }], input).unwrap())
+    }
+
+    fn operators(plan: &Arc<dyn ExecutionPlan>) -> Vec<String> {
+        let mut names = vec![plan.name().to_string()];
+        if let Some(child) = plan.children().first() {
+            names.extend(operators(child));
+        }
+        names
+    }
+
+    #[test]
+    fn iterator_udfs_leave_projections_for_their_own_operators_innermost_first() {
+        let rewritten = IteratorUdfs.optimize(projection(204, true), &ConfigOptions::default()).unwrap();
+        assert_eq!(operators(&rewritten)[..3], ["ProjectionExec", "IteratorUdfExec", "IteratorUdfExec"]);
+        assert_eq!(rewritten.schema().fields().len(), 1);
+        let Some(outer) = rewritten.children()[0].downcast_ref::<IteratorUdfExec>().map(|e| e.call.to_string()) else { panic!("no iterator node") };
+        assert!(outer.contains("__iterator_udf_1"), "{outer}");
+        let scalar = IteratorUdfs.optimize(projection(200, false), &ConfigOptions::default()).unwrap();
+        assert_eq!(operators(&scalar)[..2], ["ProjectionExec", "DataSourceExec"]);
+    }
+}
