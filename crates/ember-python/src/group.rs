@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use arrow::array::{RecordBatch, UInt32Array};
-use arrow::compute::{concat_batches, take_record_batch};
+use arrow::array::RecordBatch;
+use arrow::compute::{concat_batches, interleave_record_batch};
 use arrow::datatypes::{Schema, SchemaRef};
 use arrow::error::ArrowError;
 use arrow::row::{OwnedRow, RowConverter, SortField};
@@ -87,16 +87,13 @@ impl GroupMapCall {
         })
     }
 
-    /// The inputs with their columns under their Spark names.
-    fn named(&self, sides: &[RecordBatch]) -> Result<Vec<RecordBatch>, ArrowError> {
-        sides
+    /// Each input's schema with its columns under their Spark names.
+    fn named(&self, schemas: &[SchemaRef]) -> Vec<SchemaRef> {
+        schemas
             .iter()
             .zip(&self.input_names)
-            .map(|(side, names)| {
-                let schema = Schema::new(
-                    side.schema().fields().iter().zip(names).map(|(f, name)| f.as_ref().clone().with_name(name)).collect::<Vec<_>>(),
-                );
-                RecordBatch::try_new(Arc::new(schema), side.columns().to_vec())
+            .map(|(schema, names)| {
+                Arc::new(Schema::new(schema.fields().iter().zip(names).map(|(f, name)| f.as_ref().clone().with_name(name)).collect::<Vec<_>>()))
             })
             .collect()
     }
@@ -123,16 +120,26 @@ impl GroupMapCall {
     }
 }
 
-/// For each input, its rows of each group (empty where a cogroup's side has
-/// none of that key), the groups in the order of their keys (ascending,
-/// nulls first), each group's rows in input order: the order in which
-/// Spark, sorting each partition by the keys, hands groups to the function.
-fn key_ordered_groups(sides: &[RecordBatch], key_count: usize) -> Result<Vec<Vec<RecordBatch>>, ArrowError> {
+/// For each input (its batches and schema), its rows of each group (empty
+/// where a cogroup's side has none of that key), the groups in the order of
+/// their keys (ascending, nulls first), each group's rows in input order:
+/// the order in which Spark, sorting each partition by the keys, hands
+/// groups to the function.
+fn key_ordered_groups(sides: &[(SchemaRef, Vec<RecordBatch>)], key_count: usize) -> Result<Vec<Vec<RecordBatch>>, ArrowError> {
     let groups = group_rows(sides, key_count)?;
     sides
         .iter()
         .enumerate()
-        .map(|(s, side)| groups.iter().map(|group| take_record_batch(side, &UInt32Array::from(group[s].clone()))).collect())
+        .map(|(s, (schema, batches))| {
+            let batches: Vec<&RecordBatch> = batches.iter().collect();
+            groups
+                .iter()
+                .map(|group| match group[s].as_slice() {
+                    [] => Ok(RecordBatch::new_empty(schema.clone())),
+                    rows => Ok(RecordBatch::try_new(schema.clone(), interleave_record_batch(&batches, rows)?.columns().to_vec())?),
+                })
+                .collect()
+        })
         .collect()
 }
 
@@ -186,26 +193,27 @@ fn split_groups(groups: &[RecordBatch], max_rows: usize) -> (Vec<RecordBatch>, V
 
 /// The groups of rows with equal keys (the first `key_count` columns; nulls
 /// equal) in the order of their keys (ascending, nulls first): for each
-/// group, the row indices of each side, in input order.
-fn group_rows(sides: &[RecordBatch], key_count: usize) -> Result<Vec<Vec<Vec<u32>>>, ArrowError> {
-    let index = |i: usize| u32::try_from(i).map_err(|_| ArrowError::ComputeError("more than 2^32 rows in a group map's input".into()));
+/// group, the rows (batch and row index) of each side, in input order.
+fn group_rows(sides: &[(SchemaRef, Vec<RecordBatch>)], key_count: usize) -> Result<Vec<Vec<Vec<(usize, usize)>>>, ArrowError> {
+    let rows_of = |batches: &[RecordBatch]| -> Vec<(usize, usize)> {
+        batches.iter().enumerate().flat_map(|(b, batch)| (0..batch.num_rows()).map(move |i| (b, i))).collect()
+    };
     if key_count == 0 {
         // No keys: all rows are one group, if there are any.
-        if sides.iter().all(|s| s.num_rows() == 0) {
-            return Ok(Vec::new());
-        }
-        let all = sides.iter().map(|s| (0..s.num_rows()).map(index).collect()).collect::<Result<_, _>>()?;
-        return Ok(vec![all]);
+        let all: Vec<Vec<(usize, usize)>> = sides.iter().map(|(_, batches)| rows_of(batches)).collect();
+        return Ok(if all.iter().all(Vec::is_empty) { Vec::new() } else { vec![all] });
     }
-    let Some(first) = sides.first() else { return Ok(Vec::new()) };
+    let Some((first, _)) = sides.first() else { return Ok(Vec::new()) };
     // The row format orders keys as an ascending, nulls-first sort does.
-    let fields = first.schema().fields()[..key_count].iter().map(|f| SortField::new(f.data_type().clone())).collect();
+    let fields = first.fields()[..key_count].iter().map(|f| SortField::new(f.data_type().clone())).collect();
     let converter = RowConverter::new(fields)?;
-    let mut groups: BTreeMap<OwnedRow, Vec<Vec<u32>>> = BTreeMap::new();
-    for (s, side) in sides.iter().enumerate() {
-        let rows = converter.convert_columns(&side.columns()[..key_count])?;
-        for (i, row) in rows.iter().enumerate() {
-            groups.entry(row.owned()).or_insert_with(|| vec![Vec::new(); sides.len()])[s].push(index(i)?);
+    let mut groups: BTreeMap<OwnedRow, Vec<Vec<(usize, usize)>>> = BTreeMap::new();
+    for (s, (_, batches)) in sides.iter().enumerate() {
+        for (b, batch) in batches.iter().enumerate() {
+            let rows = converter.convert_columns(&batch.columns()[..key_count])?;
+            for (i, row) in rows.iter().enumerate() {
+                groups.entry(row.owned()).or_insert_with(|| vec![Vec::new(); sides.len()])[s].push((b, i));
+            }
         }
     }
     Ok(groups.into_values().collect())
@@ -310,15 +318,14 @@ impl ExecutionPlan for GroupMapInPythonExec {
         let parallelism = context.session_config().target_partitions();
         let (call, output) = (self.call.clone(), self.schema.clone());
         let result = futures::stream::once(async move {
+            let schemas = call.named(&streams.iter().map(|s| s.schema()).collect::<Vec<_>>());
             let mut sides = Vec::with_capacity(streams.len());
-            for stream in streams {
-                let schema = stream.schema();
+            for (stream, schema) in streams.into_iter().zip(&schemas) {
                 let batches: Vec<RecordBatch> = stream.try_collect().await?;
-                sides.push(concat_batches(&schema, &batches)?);
+                sides.push((schema.clone(), batches));
             }
-            let sides = call.named(&sides)?;
-            let schemas: Vec<SchemaRef> = sides.iter().map(RecordBatch::schema).collect();
             let groups = key_ordered_groups(&sides, call.key_count)?;
+            drop(sides);
             let calls: Vec<_> = contiguous_parts(groups, parallelism)
                 .into_iter()
                 .map(|part| {
@@ -348,32 +355,42 @@ mod tests {
             .unwrap()
     }
 
+    /// An input whose rows come in two batches: the first two keys, then the others.
+    fn side(keys: Vec<Option<i32>>) -> (SchemaRef, Vec<RecordBatch>) {
+        let all = batch(keys);
+        let first = all.num_rows().min(2);
+        (all.schema(), vec![all.slice(0, first), all.slice(first, all.num_rows() - first)])
+    }
+
     #[test]
     fn rows_group_by_key_in_key_order_with_nulls_first_and_equal() {
-        let groups = group_rows(&[batch(vec![Some(2), None, Some(1), Some(2), None])], 1).unwrap();
-        assert_eq!(groups, vec![vec![vec![1, 4]], vec![vec![2]], vec![vec![0, 3]]]);
+        let groups = group_rows(&[side(vec![Some(2), None, Some(1), Some(2), None])], 1).unwrap();
+        assert_eq!(groups, vec![vec![vec![(0, 1), (1, 2)]], vec![vec![(1, 0)]], vec![vec![(0, 0), (1, 1)]]]);
     }
 
     #[test]
     fn cogroups_hold_each_sides_rows_of_a_key() {
-        let groups = group_rows(&[batch(vec![Some(1), Some(2)]), batch(vec![Some(3), Some(1), Some(1)])], 1).unwrap();
-        assert_eq!(groups, vec![vec![vec![0], vec![1, 2]], vec![vec![1], vec![]], vec![vec![], vec![0]]]);
+        let groups = group_rows(&[side(vec![Some(1), Some(2)]), side(vec![Some(3), Some(1), Some(1)])], 1).unwrap();
+        assert_eq!(groups, vec![vec![vec![(0, 0)], vec![(0, 1), (1, 0)]], vec![vec![(0, 1)], vec![]], vec![vec![], vec![(0, 0)]]]);
     }
 
     #[test]
     fn groups_are_cut_into_runs_of_about_equal_rows() {
-        let groups = key_ordered_groups(&[batch(vec![Some(1), Some(1), Some(1), Some(2), Some(3), Some(4)])], 1).unwrap();
+        let groups = key_ordered_groups(&[side(vec![Some(4), Some(1), Some(1), Some(2), Some(3), Some(1)])], 1).unwrap();
+        let keys: Vec<Vec<Option<i32>>> =
+            groups[0].iter().map(|g| g.column(0).as_any().downcast_ref::<Int32Array>().unwrap().iter().collect()).collect();
+        assert_eq!(keys, vec![vec![Some(1); 3], vec![Some(2)], vec![Some(3)], vec![Some(4)]]);
         let parts = contiguous_parts(groups.clone(), 2);
-        let keys: Vec<Vec<usize>> = parts.iter().map(|p| p[0].iter().map(RecordBatch::num_rows).collect()).collect();
-        assert_eq!(keys, vec![vec![3], vec![1, 1, 1]]);
+        let rows: Vec<Vec<usize>> = parts.iter().map(|p| p[0].iter().map(RecordBatch::num_rows).collect()).collect();
+        assert_eq!(rows, vec![vec![3], vec![1, 1, 1]]);
         assert_eq!(contiguous_parts(groups, 8).len(), 4);
         assert!(contiguous_parts(vec![vec![]], 2).is_empty());
     }
 
     #[test]
     fn without_keys_all_rows_are_one_group_unless_there_are_none() {
-        assert_eq!(group_rows(&[batch(vec![Some(1), None])], 0).unwrap(), vec![vec![vec![0, 1]]]);
-        assert!(group_rows(&[batch(vec![])], 0).unwrap().is_empty());
+        assert_eq!(group_rows(&[side(vec![Some(1), None, Some(3)])], 0).unwrap(), vec![vec![vec![(0, 0), (0, 1), (1, 0)]]]);
+        assert!(group_rows(&[side(vec![])], 0).unwrap().is_empty());
     }
 
     #[test]
