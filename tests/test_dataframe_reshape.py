@@ -43,6 +43,17 @@ def test_observe_named(wide, golden):
     golden.check("metrics", observation.get)
 
 
+@requires_client("4.3")  # older clients ignore an observation's errors
+def test_observation_errors_reach_the_observations(spark, golden):
+    """A failing metric fails no rows: every observation of the query raises
+    its error from get instead."""
+    failing, counting = Observation("failing"), Observation("counting")
+    observed = spark.range(5).observe(failing, F.sum("id").alias("s"), F.raise_error(F.lit("metric failed")).alias("e"))
+    golden.check_df(observed.observe(counting, F.count(F.lit(1)).alias("n")))
+    golden.check_error(lambda: failing.get, name="failing")
+    golden.check_error(lambda: counting.get, name="counting")
+
+
 def test_transpose_index_only(spark, golden):
     golden.check_df(spark.createDataFrame([("z",), ("y",), ("x",)], "a string").transpose())
 

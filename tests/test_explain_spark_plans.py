@@ -136,3 +136,16 @@ def test_default_broadcast_threshold_is_sparks(spark, golden):
     with conf(spark, "spark.sql.autoBroadcastJoinThreshold", "20MB"):
         golden.check("raised_threshold", broadcasts(large.join(spark.range(2_000_000), "id")))
     golden.check("threshold", spark.conf.get("spark.sql.autoBroadcastJoinThreshold"))
+
+
+def test_cached_relations_read_as_spark(spark, golden):
+    """An in-memory scan shows its relation (with the storage level) and the
+    relation's cached plan inside it, with its own codegen stages."""
+    cached = spark.range(0, 10, 1, 2).select((F.col("id") + 1).alias("y"))
+    cached.cache()
+    try:
+        golden.check("not_computed", physical(cached))
+        cached.count()
+        golden.check("filtered", physical(cached.filter("y > 3")))
+    finally:
+        cached.unpersist()

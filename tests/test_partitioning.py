@@ -28,6 +28,20 @@ def test_range_rows_come_back_in_partition_order(spark, golden):
     golden.check_df(spark.range(0, 20, 3, 4), "all")
 
 
+def test_range_is_range_partitioned_by_id(spark, golden):
+    """An aggregate, window or join keyed on a range's id needs no shuffle, as
+    in Spark (whose Range is range-partitioned on id), so each partition's
+    groups come back in partition order."""
+    exploded = spark.range(10).withColumn("v", F.explode(F.array(F.lit(1), F.lit(2))))
+    golden.check_df(exploded.select("id").distinct(), "distinct")
+    golden.check_df(spark.range(0, 12, 1, 3).groupBy("id").agg(F.count("*").alias("n"), F.spark_partition_id().alias("p")), "grouped")
+    golden.check_df(spark.range(9, -3, -2, 3).groupBy("id").count(), "descending")
+    golden.check_df(spark.range(0, 8, 1, 2).join(spark.range(0, 8, 1, 2), "id"), "joined")
+    golden.check_df(spark.range(0, 8, 1, 2).join(spark.range(0, 8, 1, 4), "id"), "joined_other_partitions", ordered=False)
+    twice = spark.range(0, 4, 1, 2).union(spark.range(0, 4, 1, 2))
+    golden.check_df(twice.select("id", F.spark_partition_id().alias("p")), "union_keeps_each_inputs_partitions")
+
+
 def test_monotonically_increasing_id_counts_within_each_partition(spark, golden):
     df = spark.range(0, 7, 1, 3).select("id", F.monotonically_increasing_id().alias("m"))
     golden.check_df(df)

@@ -340,3 +340,28 @@ def test_register_java_function_of_a_class_not_on_the_classpath(spark, golden):
     ]:
         exc = golden.check_error(register, name)
         golden.check(f"{name}_message", str(exc).split("\n")[0])
+
+
+def test_worker_killed_on_idle_timeout(spark):
+    """With killOnIdleTimeout, a worker that does not answer within
+    idleTimeoutSeconds is killed and the query fails with Spark's message
+    (a SparkException; Ember's has the class INTERNAL_ERROR, Spark's none)."""
+
+    @udf("string")
+    def slow(x):
+        import time
+
+        time.sleep(3)
+        return str(x)
+
+    with conf(spark, "spark.sql.execution.pyspark.udf.idleTimeoutSeconds", "1s"):
+        with conf(spark, "spark.sql.execution.pyspark.udf.killOnIdleTimeout", "true"):
+            with pytest.raises(Exception, match=r"Python worker process terminated due to idle timeout \(timeout: 1 seconds\)") as info:
+                spark.range(1).select(slow("id")).collect()
+    assert type(info.value).__name__ == "SparkException"
+
+    @udf("int")
+    def fine(x):
+        return x
+
+    assert [r[0] for r in spark.range(2).select(fine("id")).collect()] == [0, 1]

@@ -11,6 +11,8 @@ import pytest
 from pyspark.sql import functions as F
 from pyspark.sql.functions import pandas_udf
 
+from conftest import requires_client
+
 
 @pytest.fixture
 def sales(spark):
@@ -137,3 +139,65 @@ def test_cogrouped_apply_in_pandas(spark, golden):
     cogrouped = left.groupBy("id").cogroup(right.groupBy("id"))
     golden.check_df(cogrouped.applyInPandas(merge, "id int, vs long, ss string").orderBy("id"), name="merge")
     golden.check_df(cogrouped.applyInPandas(with_key, "id int, n long").orderBy("id"), name="with_key")
+
+
+def test_apply_in_pandas_groups_come_in_key_order(spark, sales, golden):
+    """Without orderBy, a small input's groups reach the function (and their
+    rows the result) in the order of their keys, nulls first, each group's
+    rows in input order, as Spark's adaptive execution gives them."""
+
+    def numbered(pdf):
+        return pdf.assign(n=range(len(pdf)))
+
+    # (Spark's sorter moves a row when it meets a NULL key after others; here
+    # the NULL key comes first.)
+    df = spark.createDataFrame([(None, "e"), (2, "c"), (1, "a"), (2, "d"), (1, "b"), (None, "f")], "id int, name string")
+    golden.check_df(df.groupBy("id").applyInPandas(numbered, "id int, name string, n long"), name="grouped")
+    golden.check_df(
+        spark.range(20).groupBy((F.col("id") % 7).cast("string")).applyInPandas(lambda pdf: pdf.head(1), "id long"),
+        name="string_keys",
+    )
+    other = spark.createDataFrame([(3, "x"), (0, "y"), (1, "z")], "id int, s string")
+
+    def sizes(key, lpdf, rpdf):
+        return pd.DataFrame({"id": [key[0]], "n": [len(lpdf) + len(rpdf)]})
+
+    golden.check_df(sales.groupBy("id").cogroup(other.groupBy("id")).applyInPandas(sizes, "id int, n long"), name="cogrouped")
+
+
+@requires_client("4.1")  # the iterator form of applyInPandas
+def test_apply_in_pandas_iterator_sees_each_groups_batches(spark, golden):
+    from typing import Iterator
+
+    def first_batch(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        first = next(batches)
+        yield pd.DataFrame({"value": first["id"] % 4})
+
+    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", 2)
+    try:
+        golden.check_df(spark.range(20).groupBy((F.col("id") % 4).cast("int")).applyInPandas(first_batch, "value long"))
+    finally:
+        spark.conf.unset("spark.sql.execution.arrow.maxRecordsPerBatch")
+
+
+def test_apply_in_pandas_grouped_by_time_window(spark, golden):
+    rows = [(0, 1, "2018-03-10 00:00:00"), (1, 2, "2018-03-11 00:00:00"), (2, 2, "2018-03-12 00:00:00"),
+            (3, 3, "2018-03-15 00:00:00"), (4, 3, "2018-03-16 00:00:00"), (5, 3, "2018-03-21 00:00:00")]
+    df = spark.createDataFrame(rows, "id int, grp int, ts string").select("id", "grp", F.col("ts").cast("timestamp"))
+
+    def ids(pdf):
+        return pdf[["id"]].assign(ids=[list(pdf.id)] * len(pdf))
+
+    def described(key, pdf):
+        window = key[1]
+        return pd.DataFrame({"grp": [key[0]], "start": [str(window["start"])], "end": [str(window["end"])],
+                             "columns": [",".join(pdf.columns)], "ids": [list(pdf.id)]})
+
+    golden.check_df(df.groupBy("grp", F.window("ts", "5 days")).applyInPandas(ids, "id int, ids array<int>").orderBy("id"),
+                    name="tumbling")
+    golden.check_df(
+        df.groupBy("grp", F.window("ts", "5 days", "2 days"))
+        .applyInPandas(described, "grp int, start string, end string, columns string, ids array<int>")
+        .orderBy("grp", "start"),
+        name="sliding_with_key",
+    )

@@ -12,6 +12,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.functions import pandas_udf, udf
 
 from conftest import requires_client
+from test_udf_grouped import exception_line
 
 
 def test_pandas_udf_iterator_of_several_series(spark, golden):
@@ -22,6 +23,54 @@ def test_pandas_udf_iterator_of_several_series(spark, golden):
 
     df = spark.createDataFrame([(1, 0.5), (2, 1.5), (3, None)], "a long, b double")
     golden.check_df(df.select("a", weighted("a", "b").alias("w")))
+
+
+def test_pandas_udf_iterator_sees_a_whole_partition(spark, golden):
+    """Spark gives an iterator UDF one iterator per partition, in batches of
+    maxRecordsPerBatch rows; it may read them all before it yields."""
+    from pyspark import TaskContext
+
+    @pandas_udf("string")
+    def batches_seen(batches: Iterator[pd.Series]) -> Iterator[pd.Series]:
+        sizes = [len(s) for s in batches]
+        summary = f"{TaskContext.get().partitionId()}:{sizes}"
+        yield pd.Series([summary] * sum(sizes))
+
+    @pandas_udf("long")
+    def plus_one(s: pd.Series) -> pd.Series:
+        return s + 1
+
+    with_conf = spark.conf.get("spark.sql.execution.arrow.maxRecordsPerBatch")
+    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "2")
+    try:
+        df = spark.range(0, 9, 1, 2)
+        # (collect, not show: Ember evaluates show()'s projection after its limit.)
+        golden.check_rows(df.select("id", batches_seen("id").alias("seen")).collect(), name="partitions")
+        golden.check_rows(df.select(batches_seen(F.concat(batches_seen(plus_one("id")), F.lit("!"))).alias("nested")).collect(), name="nested")
+    finally:
+        spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", with_conf)
+
+
+def test_pandas_udf_iterator_row_count_checks(spark, golden):
+    @pandas_udf("long")
+    def first_batch_only(batches: Iterator[pd.Series]) -> Iterator[pd.Series]:
+        for s in batches:
+            yield s
+            break
+
+    @pandas_udf("long")
+    def one_row(batches: Iterator[pd.Series]) -> Iterator[pd.Series]:
+        for _ in batches:
+            yield pd.Series([1])
+
+    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "3")
+    try:
+        df = spark.range(0, 10, 1, 1)
+        for name, function in [("not_consumed", first_batch_only), ("too_few_rows", one_row)]:
+            exc = golden.check_error(lambda: df.select(function("id")).collect(), name=name)
+            golden.check(name + "_line", exception_line(exc))
+    finally:
+        spark.conf.unset("spark.sql.execution.arrow.maxRecordsPerBatch")
 
 
 @requires_client("4.1")
@@ -112,3 +161,27 @@ def test_traceback_with_locals(spark, golden):
         except Exception as exc:  # noqa: BLE001 - the client's exception is checked
             golden.check("has_locals", "local_marker = 1" in str(exc))
             golden.check("last_line", [line for line in str(exc).rstrip().split("\n") if "SQLSTATE" not in line][-1])
+
+
+def test_chained_udfs_pass_python_objects(spark, golden):
+    """A UDF whose one argument is a UDF of the same kind runs after it in
+    the same Python call, as Spark chains them: the inner result reaches it
+    as the object the inner function returned, whatever its declared type."""
+    from pyspark.sql.types import ArrayType, IntegerType, StringType, VariantType, VariantVal
+
+    as_variants = udf(lambda i: {"v": VariantVal(bytes([2, 1, 0, 0, 2, 5, 97 + i]), bytes([1, 1, 0, 1, 97]))}, ArrayType(VariantType()))
+    shown = udf(lambda u: str(u["v"]), StringType())
+    marked = udf(lambda x: str(x) + "!", IntegerType(), useArrow=False)
+    doubled = udf(lambda s: s * 2, StringType(), useArrow=False)
+    listed = udf(lambda x: [x, x], StringType())
+    length = udf(lambda v: len(v), IntegerType())
+    df = spark.range(3)
+    golden.check_df(
+        df.select(
+            shown(as_variants("id")).alias("variant"),
+            doubled(marked("id")).alias("pickled"),
+            marked("id").alias("unchained"),
+            length(listed("id")).alias("arrow"),
+            length(length(listed("id")).cast("string")).alias("through_a_cast"),
+        )
+    )

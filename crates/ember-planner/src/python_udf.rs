@@ -105,6 +105,7 @@ impl Planner<'_> {
         let input_type_json = ember_types::to_json_type(&input_struct).map_err(crate::error::from_type_error)?;
         let function = python_function(udf, python);
         let name = format!("{}({})", udf.function_name, names.join(", "));
+        let positional = keywords.iter().all(Option::is_none);
         if aggregate {
             let udaf = PythonAggregateUdf::new(function, input_types, input_type_json, return_type, self.config.python_runner_conf.clone())
                 .with_keywords(keywords);
@@ -119,6 +120,14 @@ impl Planner<'_> {
             self.config.arrow_max_records_per_batch,
         )
         .with_keywords(keywords);
+        // A UDF whose one argument is a UDF of the same kind runs chained
+        // after it in one Python call, as Spark evaluates such calls.
+        if let ([Expr::ScalarFunction(inner_call)], true) = (args.as_slice(), positional) {
+            let inner: &dyn std::any::Any = inner_call.func.inner().as_ref();
+            if let Some(chained) = inner.downcast_ref::<PythonScalarUdf>().and_then(|inner| scalar.clone().chained_after(inner)) {
+                return Ok((ScalarUDF::new_from_impl(chained).call(inner_call.args.clone()), name));
+            }
+        }
         let expr = ScalarUDF::new_from_impl(scalar).call(args);
         let expr = match ember_types::proto::collation_of(output).map_err(crate::error::from_type_error)? {
             Some(collation) => ember_functions::collation::with_collation(expr, collation),
@@ -195,28 +204,35 @@ impl Planner<'_> {
     }
 
     /// The input with the grouping keys (cast to `key_types` if given) as
-    /// its first columns, and the Spark names of its columns.
+    /// its first columns, and the Spark names of its columns. A time window
+    /// key (`window(ts, "5 days")`) groups each row into each of its windows.
     fn keyed_input(
         &mut self,
         input: LogicalPlan,
         grouping: &[connect::Expression],
         key_types: Option<&[DataType]>,
     ) -> Result<(LogicalPlan, Vec<String>)> {
+        let value_names = self.spark_names(&input);
+        let values: Vec<Expr> = input.schema().columns().into_iter().map(Expr::Column).collect();
+        let (keyed, grouping) = match self.with_time_window(&input, &[grouping], true)? {
+            Some((windowed, mut lists, _)) => (windowed, lists.pop().unwrap_or_default()),
+            None => (input, grouping.to_vec()),
+        };
         let mut exprs = Vec::new();
         let mut names = Vec::new();
         for (i, expression) in grouping.iter().enumerate() {
-            let (mut expr, name) = self.plan_expr(expression, &input)?;
+            let (mut expr, name) = self.plan_expr(expression, &keyed)?;
             if let Some(target) = key_types.and_then(|t| t.get(i)) {
-                if &expr.get_type(input.schema())? != target {
+                if &expr.get_type(keyed.schema())? != target {
                     expr = cast(expr, target.clone());
                 }
             }
             exprs.push(expr.alias(crate::plan::fresh_name()));
             names.push(name);
         }
-        names.extend(self.spark_names(&input));
-        exprs.extend(input.schema().columns().into_iter().map(Expr::Column));
-        Ok((crate::plan::project_plan(input, exprs)?, names))
+        names.extend(value_names);
+        exprs.extend(values);
+        Ok((crate::plan::project_plan(keyed, exprs)?, names))
     }
 
     fn group_map_plan(

@@ -1,16 +1,16 @@
 //! Python functions over groups of rows: `groupBy().applyInPandas` /
 //! `applyInArrow` (one input) and cogrouped `applyInPandas` /
-//! `applyInArrow` (two inputs). A plan node whose inputs are hash-partitioned
-//! by the grouping keys; each partition's groups go to one worker call, one
-//! Arrow batch per group (and per side).
+//! `applyInArrow` (two inputs). A plan node that groups all its input rows
+//! by the grouping keys, in key order; runs of neighbouring groups go to
+//! parallel worker calls, one Arrow batch per group (and per side).
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use arrow::array::{RecordBatch, UInt32Array};
-use arrow::compute::{SortColumn, concat_batches, lexsort_to_indices, partition, take_record_batch};
+use arrow::array::RecordBatch;
+use arrow::compute::{concat_batches, interleave_record_batch};
 use arrow::datatypes::{Schema, SchemaRef};
 use arrow::error::ArrowError;
 use arrow::row::{OwnedRow, RowConverter, SortField};
@@ -19,11 +19,10 @@ use datafusion::common::{DFSchemaRef, Result};
 use datafusion::error::DataFusionError;
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
 use datafusion::logical_expr::{Expr, LogicalPlan, UserDefinedLogicalNodeCore};
-use datafusion::physical_expr::expressions::Column;
 use datafusion::physical_expr::PhysicalExpr;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{
-    DisplayAs, DisplayFormatType, Distribution, ExecutionPlan, ExecutionPlanProperties, PlanProperties,
+    DisplayAs, DisplayFormatType, Distribution, ExecutionPlan, PlanProperties,
 };
 use ember_errors::SparkError;
 use futures::{StreamExt, TryStreamExt};
@@ -88,69 +87,86 @@ impl GroupMapCall {
         })
     }
 
-    /// Runs the function on every group of one partition's rows (one batch
-    /// per input); the answer has `output`'s columns.
-    fn run(&self, sides: &[RecordBatch], output: &SchemaRef) -> Result<RecordBatch, SparkError> {
-        let sides = sides
+    /// Each input's schema with its columns under their Spark names.
+    fn named(&self, schemas: &[SchemaRef]) -> Vec<SchemaRef> {
+        schemas
             .iter()
             .zip(&self.input_names)
-            .map(|(side, names)| {
-                let schema = Schema::new(
-                    side.schema().fields().iter().zip(names).map(|(f, name)| f.as_ref().clone().with_name(name)).collect::<Vec<_>>(),
-                );
-                RecordBatch::try_new(Arc::new(schema), side.columns().to_vec())
+            .map(|(schema, names)| {
+                Arc::new(Schema::new(schema.fields().iter().zip(names).map(|(f, name)| f.as_ref().clone().with_name(name)).collect::<Vec<_>>()))
             })
-            .collect::<Result<Vec<_>, _>>()?;
-        let per_side = match sides.as_slice() {
-            // Sorting by the keys is cheap and works for the key types Arrow
-            // can sort; hashing the rows is the general way.
-            [side] => match sorted_groups(side, self.key_count) {
-                Ok(groups) => vec![groups],
-                Err(_) => hashed_groups(&sides, self.key_count)?,
-            },
-            _ => hashed_groups(&sides, self.key_count)?,
-        };
-        if per_side[0].is_empty() {
+            .collect()
+    }
+
+    /// Runs the function on `groups` (for each input, one batch per group,
+    /// the inputs' schemas being `schemas`) in one worker call; the answer
+    /// has `output`'s columns.
+    fn run(&self, schemas: &[SchemaRef], groups: Vec<Vec<RecordBatch>>, output: &SchemaRef) -> Result<RecordBatch, SparkError> {
+        if groups.first().is_none_or(|g| g.is_empty()) {
             return Ok(RecordBatch::new_empty(output.clone()));
         }
         // A cogroup sends one batch per group and side; a grouped map splits
         // each group as Spark does, which iterator functions see.
-        let (per_side, group_batches) = match per_side.as_slice() {
-            [groups] => {
-                let (batches, counts) = split_groups(groups, self.max_records_per_batch.max(1));
+        let (groups, group_batches) = match groups.as_slice() {
+            [one] => {
+                let (batches, counts) = split_groups(one, self.max_records_per_batch.max(1));
                 (vec![batches], counts)
             }
-            _ => (per_side, Vec::new()),
+            _ => (groups, Vec::new()),
         };
-        let inputs: Vec<_> = sides.iter().zip(&per_side).map(|(side, batches)| (side.schema_ref().as_ref(), batches.as_slice())).collect();
+        let inputs: Vec<_> = schemas.iter().zip(&groups).map(|(schema, batches)| (schema.as_ref(), batches.as_slice())).collect();
         let answer = pool()?.call(&self.header(&group_batches), &[self.function.command.as_slice()], &inputs)?;
         conform(&answer, output)
     }
 }
 
-/// One input's groups: slices of its rows sorted by the keys (the first
-/// `key_count` columns; nulls equal).
-fn sorted_groups(side: &RecordBatch, key_count: usize) -> Result<Vec<RecordBatch>, ArrowError> {
-    if side.num_rows() == 0 {
-        return Ok(Vec::new());
-    }
-    if key_count == 0 {
-        return Ok(vec![side.clone()]);
-    }
-    let keys: Vec<SortColumn> = side.columns()[..key_count].iter().map(|c| SortColumn { values: c.clone(), options: None }).collect();
-    let sorted = take_record_batch(side, &lexsort_to_indices(&keys, None)?)?;
-    let ranges = partition(&sorted.columns()[..key_count])?.ranges();
-    Ok(ranges.into_iter().map(|r| sorted.slice(r.start, r.end - r.start)).collect())
-}
-
-/// For each input, its rows of each group (empty where a cogroup's side has
-/// none of that key).
-fn hashed_groups(sides: &[RecordBatch], key_count: usize) -> Result<Vec<Vec<RecordBatch>>, ArrowError> {
+/// For each input (its batches and schema), its rows of each group (empty
+/// where a cogroup's side has none of that key), the groups in the order of
+/// their keys (ascending, nulls first), each group's rows in input order:
+/// the order in which Spark, sorting each partition by the keys, hands
+/// groups to the function.
+fn key_ordered_groups(sides: &[(SchemaRef, Vec<RecordBatch>)], key_count: usize) -> Result<Vec<Vec<RecordBatch>>, ArrowError> {
     let groups = group_rows(sides, key_count)?;
     sides
         .iter()
         .enumerate()
-        .map(|(s, side)| groups.iter().map(|group| take_record_batch(side, &UInt32Array::from(group[s].clone()))).collect())
+        .map(|(s, (schema, batches))| {
+            let batches: Vec<&RecordBatch> = batches.iter().collect();
+            groups
+                .iter()
+                .map(|group| match group[s].as_slice() {
+                    [] => Ok(RecordBatch::new_empty(schema.clone())),
+                    rows => Ok(RecordBatch::try_new(schema.clone(), interleave_record_batch(&batches, rows)?.columns().to_vec())?),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Groups (for each input, one batch per group) cut into at most `parts`
+/// runs of neighbouring groups with about equally many rows.
+fn contiguous_parts(groups: Vec<Vec<RecordBatch>>, parts: usize) -> Vec<Vec<Vec<RecordBatch>>> {
+    let count = groups.first().map_or(0, Vec::len);
+    let rows = |g: usize| groups.iter().map(|side| side[g].num_rows()).sum::<usize>();
+    let total: usize = (0..count).map(rows).sum();
+    let target = total.div_ceil(parts.max(1)).max(1);
+    let mut ends = Vec::new();
+    let mut filled = 0;
+    for g in 0..count {
+        filled += rows(g);
+        if filled >= target || g + 1 == count {
+            ends.push(g + 1);
+            filled = 0;
+        }
+    }
+    let mut sides: Vec<std::vec::IntoIter<RecordBatch>> = groups.into_iter().map(Vec::into_iter).collect();
+    let mut start = 0;
+    ends.into_iter()
+        .map(|end| {
+            let part = sides.iter_mut().map(|side| side.by_ref().take(end - start).collect()).collect();
+            start = end;
+            part
+        })
         .collect()
 }
 
@@ -176,34 +192,31 @@ fn split_groups(groups: &[RecordBatch], max_rows: usize) -> (Vec<RecordBatch>, V
 }
 
 /// The groups of rows with equal keys (the first `key_count` columns; nulls
-/// equal), in order of first appearance on the first side, then the others:
-/// for each group, the row indices of each side.
-fn group_rows(sides: &[RecordBatch], key_count: usize) -> Result<Vec<Vec<Vec<u32>>>, ArrowError> {
-    let index = |i: usize| u32::try_from(i).map_err(|_| ArrowError::ComputeError("more than 2^32 rows in a partition".into()));
+/// equal) in the order of their keys (ascending, nulls first): for each
+/// group, the rows (batch and row index) of each side, in input order.
+fn group_rows(sides: &[(SchemaRef, Vec<RecordBatch>)], key_count: usize) -> Result<Vec<Vec<Vec<(usize, usize)>>>, ArrowError> {
+    let rows_of = |batches: &[RecordBatch]| -> Vec<(usize, usize)> {
+        batches.iter().enumerate().flat_map(|(b, batch)| (0..batch.num_rows()).map(move |i| (b, i))).collect()
+    };
     if key_count == 0 {
         // No keys: all rows are one group, if there are any.
-        if sides.iter().all(|s| s.num_rows() == 0) {
-            return Ok(Vec::new());
-        }
-        let all = sides.iter().map(|s| (0..s.num_rows()).map(index).collect()).collect::<Result<_, _>>()?;
-        return Ok(vec![all]);
+        let all: Vec<Vec<(usize, usize)>> = sides.iter().map(|(_, batches)| rows_of(batches)).collect();
+        return Ok(if all.iter().all(Vec::is_empty) { Vec::new() } else { vec![all] });
     }
-    let Some(first) = sides.first() else { return Ok(Vec::new()) };
-    let fields = first.schema().fields()[..key_count].iter().map(|f| SortField::new(f.data_type().clone())).collect();
+    let Some((first, _)) = sides.first() else { return Ok(Vec::new()) };
+    // The row format orders keys as an ascending, nulls-first sort does.
+    let fields = first.fields()[..key_count].iter().map(|f| SortField::new(f.data_type().clone())).collect();
     let converter = RowConverter::new(fields)?;
-    let mut position: HashMap<OwnedRow, usize> = HashMap::new();
-    let mut groups: Vec<Vec<Vec<u32>>> = Vec::new();
-    for (s, side) in sides.iter().enumerate() {
-        let rows = converter.convert_columns(&side.columns()[..key_count])?;
-        for (i, row) in rows.iter().enumerate() {
-            let group = *position.entry(row.owned()).or_insert_with(|| {
-                groups.push(vec![Vec::new(); sides.len()]);
-                groups.len() - 1
-            });
-            groups[group][s].push(index(i)?);
+    let mut groups: BTreeMap<OwnedRow, Vec<Vec<(usize, usize)>>> = BTreeMap::new();
+    for (s, (_, batches)) in sides.iter().enumerate() {
+        for (b, batch) in batches.iter().enumerate() {
+            let rows = converter.convert_columns(&batch.columns()[..key_count])?;
+            for (i, row) in rows.iter().enumerate() {
+                groups.entry(row.owned()).or_insert_with(|| vec![Vec::new(); sides.len()])[s].push((b, i));
+            }
         }
     }
-    Ok(groups)
+    Ok(groups.into_values().collect())
 }
 
 /// The logical node: the groups of `inputs`' rows (keys first) through a
@@ -250,8 +263,10 @@ impl UserDefinedLogicalNodeCore for GroupMapInPython {
     }
 }
 
-/// The physical node: its inputs hash-partitioned by the keys, one worker
-/// call per partition.
+/// The physical node: all rows of its inputs grouped in the order of their
+/// keys, as Spark's adaptive execution gives them to the function when it
+/// coalesces a small shuffle into one partition; runs of neighbouring groups
+/// go to parallel worker calls and their answers are concatenated in order.
 #[derive(Debug)]
 pub(crate) struct GroupMapInPythonExec {
     inputs: Vec<Arc<dyn ExecutionPlan>>,
@@ -262,8 +277,7 @@ pub(crate) struct GroupMapInPythonExec {
 
 impl GroupMapInPythonExec {
     pub(crate) fn new(inputs: Vec<Arc<dyn ExecutionPlan>>, call: Arc<GroupMapCall>, schema: SchemaRef) -> Self {
-        let partitions = inputs.first().map(|i| i.output_partitioning().partition_count()).unwrap_or(1);
-        let properties = crate::map::python_output_properties(&schema, partitions);
+        let properties = crate::map::python_output_properties(&schema, 1);
         GroupMapInPythonExec { inputs, call, schema, properties }
     }
 }
@@ -288,20 +302,7 @@ impl ExecutionPlan for GroupMapInPythonExec {
     }
 
     fn required_input_distribution(&self) -> Vec<Distribution> {
-        let key_count = self.call.key_count;
-        self.inputs
-            .iter()
-            .map(|input| {
-                if key_count == 0 {
-                    return Distribution::SinglePartition;
-                }
-                let schema = input.schema();
-                let keys = (0..key_count)
-                    .map(|i| Arc::new(Column::new(schema.field(i).name(), i)) as Arc<dyn PhysicalExpr>)
-                    .collect();
-                Distribution::KeyPartitioned(keys)
-            })
-            .collect()
+        vec![Distribution::SinglePartition; self.inputs.len()]
     }
 
     fn apply_expressions(&self, _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>) -> Result<TreeNodeRecursion> {
@@ -313,23 +314,30 @@ impl ExecutionPlan for GroupMapInPythonExec {
     }
 
     fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
-        let counts: Vec<usize> = self.inputs.iter().map(|i| i.output_partitioning().partition_count()).collect();
-        if counts.windows(2).any(|w| w[0] != w[1]) {
-            return Err(DataFusionError::Internal(format!("cogrouped inputs with different partition counts {counts:?}")));
-        }
         let streams = self.inputs.iter().map(|i| i.execute(partition, context.clone())).collect::<Result<Vec<_>>>()?;
+        let parallelism = context.session_config().target_partitions();
         let (call, output) = (self.call.clone(), self.schema.clone());
         let result = futures::stream::once(async move {
+            let schemas = call.named(&streams.iter().map(|s| s.schema()).collect::<Vec<_>>());
             let mut sides = Vec::with_capacity(streams.len());
-            for stream in streams {
-                let schema = stream.schema();
+            for (stream, schema) in streams.into_iter().zip(&schemas) {
                 let batches: Vec<RecordBatch> = stream.try_collect().await?;
-                sides.push(concat_batches(&schema, &batches)?);
+                sides.push((schema.clone(), batches));
             }
-            tokio::task::spawn_blocking(move || call.run(&sides, &output))
-                .await
-                .map_err(|e| DataFusionError::External(Box::new(e)))?
-                .map_err(SparkError::into_datafusion)
+            let groups = key_ordered_groups(&sides, call.key_count)?;
+            drop(sides);
+            let calls: Vec<_> = contiguous_parts(groups, parallelism)
+                .into_iter()
+                .map(|part| {
+                    let (call, schemas, output) = (call.clone(), schemas.clone(), output.clone());
+                    tokio::task::spawn_blocking(move || call.run(&schemas, part, &output))
+                })
+                .collect();
+            let mut answers = Vec::with_capacity(calls.len());
+            for answer in calls {
+                answers.push(answer.await.map_err(|e| DataFusionError::External(Box::new(e)))?.map_err(SparkError::into_datafusion)?);
+            }
+            Ok(concat_batches(&output, &answers)?)
         })
         .boxed();
         Ok(Box::pin(RecordBatchStreamAdapter::new(self.schema.clone(), result)))
@@ -347,31 +355,42 @@ mod tests {
             .unwrap()
     }
 
+    /// An input whose rows come in two batches: the first two keys, then the others.
+    fn side(keys: Vec<Option<i32>>) -> (SchemaRef, Vec<RecordBatch>) {
+        let all = batch(keys);
+        let first = all.num_rows().min(2);
+        (all.schema(), vec![all.slice(0, first), all.slice(first, all.num_rows() - first)])
+    }
+
     #[test]
-    fn rows_group_by_key_in_order_of_appearance_with_nulls_equal() {
-        let groups = group_rows(&[batch(vec![Some(2), None, Some(1), Some(2), None])], 1).unwrap();
-        assert_eq!(groups, vec![vec![vec![0, 3]], vec![vec![1, 4]], vec![vec![2]]]);
+    fn rows_group_by_key_in_key_order_with_nulls_first_and_equal() {
+        let groups = group_rows(&[side(vec![Some(2), None, Some(1), Some(2), None])], 1).unwrap();
+        assert_eq!(groups, vec![vec![vec![(0, 1), (1, 2)]], vec![vec![(1, 0)]], vec![vec![(0, 0), (1, 1)]]]);
     }
 
     #[test]
     fn cogroups_hold_each_sides_rows_of_a_key() {
-        let groups = group_rows(&[batch(vec![Some(1), Some(2)]), batch(vec![Some(3), Some(1), Some(1)])], 1).unwrap();
-        assert_eq!(groups, vec![vec![vec![0], vec![1, 2]], vec![vec![1], vec![]], vec![vec![], vec![0]]]);
+        let groups = group_rows(&[side(vec![Some(1), Some(2)]), side(vec![Some(3), Some(1), Some(1)])], 1).unwrap();
+        assert_eq!(groups, vec![vec![vec![(0, 0)], vec![(0, 1), (1, 0)]], vec![vec![(0, 1)], vec![]], vec![vec![], vec![(0, 0)]]]);
     }
 
     #[test]
-    fn sorted_groups_are_the_runs_of_equal_keys() {
-        let groups = sorted_groups(&batch(vec![Some(2), None, Some(1), Some(2), None]), 1).unwrap();
+    fn groups_are_cut_into_runs_of_about_equal_rows() {
+        let groups = key_ordered_groups(&[side(vec![Some(4), Some(1), Some(1), Some(2), Some(3), Some(1)])], 1).unwrap();
         let keys: Vec<Vec<Option<i32>>> =
-            groups.iter().map(|g| g.column(0).as_any().downcast_ref::<Int32Array>().unwrap().iter().collect()).collect();
-        assert_eq!(keys, vec![vec![None, None], vec![Some(1)], vec![Some(2), Some(2)]]);
-        assert!(sorted_groups(&batch(vec![]), 1).unwrap().is_empty());
+            groups[0].iter().map(|g| g.column(0).as_any().downcast_ref::<Int32Array>().unwrap().iter().collect()).collect();
+        assert_eq!(keys, vec![vec![Some(1); 3], vec![Some(2)], vec![Some(3)], vec![Some(4)]]);
+        let parts = contiguous_parts(groups.clone(), 2);
+        let rows: Vec<Vec<usize>> = parts.iter().map(|p| p[0].iter().map(RecordBatch::num_rows).collect()).collect();
+        assert_eq!(rows, vec![vec![3], vec![1, 1, 1]]);
+        assert_eq!(contiguous_parts(groups, 8).len(), 4);
+        assert!(contiguous_parts(vec![vec![]], 2).is_empty());
     }
 
     #[test]
     fn without_keys_all_rows_are_one_group_unless_there_are_none() {
-        assert_eq!(group_rows(&[batch(vec![Some(1), None])], 0).unwrap(), vec![vec![vec![0, 1]]]);
-        assert!(group_rows(&[batch(vec![])], 0).unwrap().is_empty());
+        assert_eq!(group_rows(&[side(vec![Some(1), None, Some(3)])], 0).unwrap(), vec![vec![vec![(0, 0), (0, 1), (1, 0)]]]);
+        assert!(group_rows(&[side(vec![])], 0).unwrap().is_empty());
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod aggregate;
 mod analyze;
 mod data_source;
 mod group;
+mod iterator_udf;
 mod map;
 mod planner;
 mod pool;
@@ -26,7 +27,8 @@ pub use data_source::{
 pub use group::{GroupMapCall, GroupMapInPython, is_cogrouped_map_eval_type, is_grouped_map_eval_type};
 pub use map::{DataSourceFunction, MapCall, MapInPython, TableFunctionCall, is_map_eval_type, is_table_function_eval_type};
 pub use planner::{PythonExtensionPlanner, PythonQueryPlanner};
-pub use udf::{PythonScalarUdf, is_scalar_eval_type};
+pub use iterator_udf::IteratorUdfs;
+pub use udf::{PythonScalarUdf, is_iterator_eval_type, is_scalar_eval_type};
 
 use std::sync::Arc;
 

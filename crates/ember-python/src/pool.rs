@@ -4,7 +4,7 @@
 use std::io::{BufReader, BufWriter};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use arrow::array::RecordBatch;
 use ember_errors::{ErrorKind, SparkError};
@@ -43,7 +43,8 @@ fn max_idle() -> usize {
 }
 
 struct Worker {
-    child: Child,
+    /// Shared with the watchdog that kills a worker idle for too long.
+    child: Arc<Mutex<Child>>,
     stdin: BufWriter<ChildStdin>,
     stdout: BufReader<ChildStdout>,
     /// Where the worker's `faulthandler` writes the Python stack of a crash.
@@ -52,9 +53,10 @@ struct Worker {
 
 impl Worker {
     /// Kills the worker (if it still runs) and removes its fault log.
-    fn end(mut self) -> String {
-        let _ = self.child.kill();
-        let status = self.child.wait().map(|s| s.to_string()).unwrap_or_else(|e| e.to_string());
+    fn end(self) -> String {
+        let mut child = self.child.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = child.kill();
+        let status = child.wait().map(|s| s.to_string()).unwrap_or_else(|e| e.to_string());
         let _ = std::fs::remove_file(&self.fault_log);
         status
     }
@@ -107,8 +109,18 @@ impl WorkerPool {
         inputs: &[Input],
     ) -> Result<Result<RecordBatch, String>, SparkError> {
         let mut worker = self.checkout()?;
+        let watchdog = idle_timeout(header).map(|seconds| Watchdog::start(worker.child.clone(), seconds));
         let answer = protocol::write_request(&mut worker.stdin, header, commands, inputs)
             .and_then(|_| protocol::read_answer(&mut worker.stdout));
+        if let Some(seconds) = watchdog.and_then(Watchdog::stop) {
+            // Killed (perhaps just after it answered): it serves no more requests.
+            worker.end();
+            return match answer {
+                Ok(Answer::Batch(batch)) => Ok(Ok(batch)),
+                Ok(Answer::PythonError(traceback)) => Ok(Err(traceback)),
+                Err(_) => Err(SparkError::internal(format!("Python worker process terminated due to idle timeout (timeout: {seconds} seconds)"))),
+            };
+        }
         match answer {
             Ok(Answer::Batch(batch)) => {
                 self.checkin(worker);
@@ -159,7 +171,7 @@ impl WorkerPool {
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
             return Err(unavailable("the worker has no pipes"));
         };
-        let mut worker = Worker { child, stdin: BufWriter::new(stdin), stdout: BufReader::new(stdout), fault_log };
+        let mut worker = Worker { child: Arc::new(Mutex::new(child)), stdin: BufWriter::new(stdin), stdout: BufReader::new(stdout), fault_log };
         // The worker announces itself once pyspark, pandas and pyarrow are imported.
         if let Err(e) = protocol::read_ready(&mut worker.stdout) {
             let status = worker.end();
@@ -169,6 +181,62 @@ impl WorkerPool {
             )));
         }
         Ok(worker)
+    }
+}
+
+/// How long a worker may take to answer before it is killed, in seconds:
+/// `spark.sql.execution.pyspark.udf.idleTimeoutSeconds` when the session set
+/// `spark.sql.execution.pyspark.udf.killOnIdleTimeout` (Spark times the gaps
+/// between a worker's answers to its streamed batches; Ember's worker answers
+/// once per request).
+fn idle_timeout(header: &serde_json::Value) -> Option<u64> {
+    let conf = |key: &str| header["runner_conf"][key].as_str();
+    if !conf("spark.sql.execution.pyspark.udf.killOnIdleTimeout").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) {
+        return None;
+    }
+    conf("spark.sql.execution.pyspark.udf.idleTimeoutSeconds").and_then(seconds).filter(|s| *s > 0)
+}
+
+/// A Spark time setting in seconds (`30`, `30s`, `2min`, `1500ms` rounds down).
+fn seconds(text: &str) -> Option<u64> {
+    let text = text.trim().to_ascii_lowercase();
+    let digits = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let value: u64 = text[..digits].parse().ok()?;
+    let micros_per_unit: u64 = match &text[digits..] {
+        "us" => 1,
+        "ms" => 1_000,
+        "" | "s" => 1_000_000,
+        "m" | "min" => 60_000_000,
+        "h" => 3_600_000_000,
+        "d" => 86_400_000_000,
+        _ => return None,
+    };
+    Some(value.checked_mul(micros_per_unit)? / 1_000_000)
+}
+
+/// Kills a worker that has not answered within its time.
+struct Watchdog {
+    answered: std::sync::mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<Option<u64>>,
+}
+
+impl Watchdog {
+    fn start(child: Arc<Mutex<Child>>, seconds: u64) -> Self {
+        let (answered, wait) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || match wait.recv_timeout(std::time::Duration::from_secs(seconds)) {
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                let _ = child.lock().unwrap_or_else(|e| e.into_inner()).kill();
+                Some(seconds)
+            }
+            _ => None,
+        });
+        Watchdog { answered, thread }
+    }
+
+    /// Stops watching; the timeout in seconds if the worker was killed.
+    fn stop(self) -> Option<u64> {
+        let _ = self.answered.send(());
+        self.thread.join().ok().flatten()
     }
 }
 
@@ -247,6 +315,22 @@ mod tests {
         let stack = "Fatal Python error: Segmentation fault\n\nCurrent thread 0x1 (most recent call first):\n";
         assert!(crashed(&eof, "signal: 11", Some(stack)).message.ends_with("(crashed): Fatal Python error: Segmentation fault\n\nCurrent thread 0x1 (most recent call first):"));
         assert!(crashed(&eof, "signal: 11", Some("")).message.starts_with("Python worker exited unexpectedly (crashed). Consider setting 'spark.sql.execution.pyspark.udf.faulthandler.enabled'"));
+    }
+
+    #[test]
+    fn idle_timeouts_count_when_the_session_asks_to_kill() {
+        let conf = |kill: &str, timeout: &str| {
+            serde_json::json!({"runner_conf": {
+                "spark.sql.execution.pyspark.udf.killOnIdleTimeout": kill,
+                "spark.sql.execution.pyspark.udf.idleTimeoutSeconds": timeout,
+            }})
+        };
+        assert_eq!(idle_timeout(&conf("true", "1s")), Some(1));
+        assert_eq!(idle_timeout(&conf("true", "2min")), Some(120));
+        assert_eq!(idle_timeout(&conf("false", "1s")), None);
+        assert_eq!(idle_timeout(&conf("true", "0")), None);
+        assert_eq!(seconds("1500ms"), Some(1));
+        assert_eq!(seconds("ten"), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Scalar Python UDFs as DataFusion scalar functions: each call sends its
 //! batch (in slices of `spark.sql.execution.arrow.maxRecordsPerBatch` rows)
-//! to a worker and gets the results back as Arrow.
+//! to a worker and gets the results back as Arrow. Iterator UDFs in a
+//! projection instead see a whole partition ([`crate::iterator_udf`]).
 
 use std::sync::Arc;
 
@@ -21,8 +22,14 @@ pub fn is_scalar_eval_type(eval_type: i32) -> bool {
     matches!(eval_type, 100 | 101 | 200 | 204 | 250 | 251)
 }
 
+/// Whether PySpark's eval type is a scalar iterator UDF: iterator
+/// `pandas_udf` (204) or `arrow_udf` (251).
+pub fn is_iterator_eval_type(eval_type: i32) -> bool {
+    matches!(eval_type, 204 | 251)
+}
+
 /// One call of a Python UDF on given argument types.
-#[derive(Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PythonScalarUdf {
     function: PythonFunction,
     signature: Signature,
@@ -35,6 +42,9 @@ pub struct PythonScalarUdf {
     max_records_per_batch: usize,
     /// Each argument's keyword when it is passed by name (`f(a => id)`).
     keywords: Vec<Option<String>>,
+    /// The commands of the UDFs chained before this one (innermost first),
+    /// whose results reach it as the Python objects they returned.
+    chained: Vec<Arc<Vec<u8>>>,
 }
 
 /// How a UDF of `arity` arguments is called, as `worker.py` reads it: the
@@ -68,7 +78,30 @@ impl PythonScalarUdf {
             runner_conf,
             max_records_per_batch: max_records_per_batch.max(1),
             keywords: Vec::new(),
+            chained: Vec::new(),
         }
+    }
+
+    /// This UDF applied to the result of `inner`, a UDF of the same eval
+    /// type: one UDF on `inner`'s arguments that runs both in the same
+    /// Python call, as Spark chains them (the inner result is not converted
+    /// to its declared type first). `None` for another eval type.
+    pub fn chained_after(self, inner: &PythonScalarUdf) -> Option<Self> {
+        if inner.function.eval_type != self.function.eval_type {
+            return None;
+        }
+        let mut chained = inner.chained.clone();
+        chained.push(inner.function.command.clone());
+        let deterministic = self.function.deterministic && inner.function.deterministic;
+        let volatility = if deterministic { Volatility::Immutable } else { Volatility::Volatile };
+        Some(PythonScalarUdf {
+            function: PythonFunction { deterministic, ..self.function },
+            signature: Signature::new(inner.signature.type_signature.clone(), volatility),
+            input_type_json: inner.input_type_json.clone(),
+            keywords: inner.keywords.clone(),
+            chained,
+            ..self
+        })
     }
 
     /// The same UDF with the arguments that have a keyword passed by name.
@@ -77,25 +110,52 @@ impl PythonScalarUdf {
     }
 
     fn header(&self, arity: usize) -> serde_json::Value {
+        let mut udf = arguments(&self.keywords, arity);
+        if !self.chained.is_empty() {
+            udf["chained"] = serde_json::Value::from(self.chained.len() + 1);
+        }
         serde_json::json!({
             "eval_type": self.function.eval_type,
             "python_ver": self.function.python_ver,
-            "udfs": [arguments(&self.keywords, arity)],
+            "udfs": [udf],
             "runner_conf": self.runner_conf.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
             "input_type": self.input_type_json,
         })
     }
 
-    fn call_python(&self, input: &RecordBatch) -> Result<ArrayRef, SparkError> {
-        let header = self.header(input.num_columns());
-        let commands = [self.function.command.as_slice()];
-        let output = pool()?.call(&header, &commands, &[(&input.schema(), std::slice::from_ref(input))])?;
-        if output.num_columns() != 1 || output.num_rows() != input.num_rows() {
+    /// Whether the function takes an iterator of batches (scalar iterator
+    /// `pandas_udf` and `arrow_udf`), which Spark gives one iterator per partition.
+    pub(crate) fn is_iterator(&self) -> bool {
+        is_iterator_eval_type(self.function.eval_type)
+    }
+
+    /// The arguments' rows in batches of `spark.sql.execution.arrow.maxRecordsPerBatch`.
+    pub(crate) fn slices(&self, input: &RecordBatch) -> Vec<RecordBatch> {
+        let rows = input.num_rows();
+        (0..rows).step_by(self.max_records_per_batch).map(|offset| input.slice(offset, self.max_records_per_batch.min(rows - offset))).collect()
+    }
+
+    /// The function's results on `batches` of arguments (`_0`, `_1`, …)
+    /// sent in one worker call: one iterator over them.
+    fn call_python(&self, batches: &[RecordBatch]) -> Result<ArrayRef, SparkError> {
+        self.call_python_in_partition(batches, 0)
+    }
+
+    /// [`Self::call_python`] for partition `partition` (which
+    /// `TaskContext.partitionId()` gives).
+    pub(crate) fn call_python_in_partition(&self, batches: &[RecordBatch], partition: usize) -> Result<ArrayRef, SparkError> {
+        let Some(first) = batches.first() else { return Ok(new_empty_array(self.return_field.data_type())) };
+        let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+        let mut header = self.header(first.num_columns());
+        header["partition_id"] = serde_json::Value::from(partition);
+        let commands: Vec<&[u8]> = self.chained.iter().chain([&self.function.command]).map(|c| c.as_slice()).collect();
+        let output = pool()?.call(&header, &commands, &[(&first.schema(), batches)])?;
+        if output.num_columns() != 1 || output.num_rows() != rows {
             return Err(SparkError::internal(format!(
                 "the Python worker returned {} rows in {} columns for {} rows",
                 output.num_rows(),
                 output.num_columns(),
-                input.num_rows()
+                rows
             )));
         }
         let column = output.column(0);
@@ -131,13 +191,8 @@ impl ScalarUDFImpl for PythonScalarUdf {
             columns.iter().enumerate().map(|(i, c)| Field::new(format!("_{i}"), c.data_type().clone(), true)).collect();
         let options = RecordBatchOptions::new().with_row_count(Some(rows));
         let input = RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), columns, &options)?;
-        let mut results = Vec::new();
-        let mut offset = 0;
-        while offset < rows {
-            let length = self.max_records_per_batch.min(rows - offset);
-            results.push(self.call_python(&input.slice(offset, length)).map_err(SparkError::into_datafusion)?);
-            offset += length;
-        }
+        let results =
+            self.slices(&input).iter().map(|slice| self.call_python(std::slice::from_ref(slice))).collect::<Result<Vec<_>, _>>().map_err(SparkError::into_datafusion)?;
         let result = match results.as_slice() {
             [single] => single.clone(),
             many => concat(&many.iter().map(|a| a.as_ref()).collect::<Vec<_>>())?,

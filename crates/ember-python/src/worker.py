@@ -9,6 +9,8 @@ A request is length-prefixed (big-endian i32) frames:
   header JSON: {"eval_type", "python_ver", "udfs": [{"args": [..]}],
                 "runner_conf": {..}, "input_type": "<struct JSON>"}
   one frame per UDF: its command, the cloudpickled (function, return type)
+  (a UDF with "chained": n has n commands, one per chained function, the
+  innermost first)
   one frame: an Arrow IPC stream with the UDFs' argument columns (for
   mapInPandas/mapInArrow: a whole partition, the function's input columns;
   for grouped maps and grouped aggregates: one batch per group, the key
@@ -274,10 +276,19 @@ def compile_request(header, commands):
     eval_conf = EvalConf({"input_type": header["input_type"]})
     if header.get("udtf"):
         return compile_udtf(header, commands[0], runner_conf)
-    udf_infos = [
-        UDFInfo(udfs=[memoryview(cmd)], args=udf["args"], kwargs=udf.get("kwargs", {}), result_id=i)
-        for i, (udf, cmd) in enumerate(zip(header["udfs"], commands))
-    ]
+    if header["udfs"][0].get("chained"):
+        # One UDF applied to the result of the ones before it, in Python:
+        # each gets the object the previous one returned, as in Spark.
+        udf = header["udfs"][0]
+        udf_infos = [
+            UDFInfo(udfs=[memoryview(cmd) for cmd in commands], args=udf["args"], kwargs=udf.get("kwargs", {}), result_id=0)
+        ]
+        commands = commands[-1:]
+    else:
+        udf_infos = [
+            UDFInfo(udfs=[memoryview(cmd)], args=udf["args"], kwargs=udf.get("kwargs", {}), result_id=i)
+            for i, (udf, cmd) in enumerate(zip(header["udfs"], commands))
+        ]
     func, _, _, _ = read_udfs(CPickleSerializer(), udf_infos, eval_type, runner_conf, eval_conf)
     if eval_type == PythonEvalType.SQL_BATCHED_UDF:
         return_types = [
@@ -810,7 +821,7 @@ def main():
         except EOFError:
             return
         traceback_settings(header.get("runner_conf", {}))
-        commands = [read_frame(stdin) for _ in header["udfs"]]
+        commands = [read_frame(stdin) for udf in header["udfs"] for _ in range(udf.get("chained", 1))]
         inputs = [read_frame(stdin) for _ in range(header.get("inputs", 1))]
         try:
             write_frame(_protocol_out, 0, evaluate(header, commands, inputs, cache))

@@ -77,7 +77,8 @@ impl PhysicalOptimizerRule for BoundedJoins {
 /// DataFusion's physical optimizer rules with Ember's join strategies in
 /// place of DataFusion's join selection, followed by [`BoundedJoins`] (which
 /// then sees each hash join's build side) when the settings ask for bounded
-/// joins, and by [`CompactSortInputs`] last under a memory limit.
+/// joins, and by [`CompactSortInputs`] last under a memory limit; first,
+/// [`ember_python::IteratorUdfs`] gives iterator UDFs whole partitions.
 pub fn physical_optimizer_rules(settings: &RuntimeSettings) -> Vec<Arc<dyn PhysicalOptimizerRule + Send + Sync>> {
     let mut rules = PhysicalOptimizer::new().rules;
     let at = rules.iter().position(|r| r.name() == JoinSelection::new().name()).unwrap_or(0);
@@ -88,6 +89,8 @@ pub fn physical_optimizer_rules(settings: &RuntimeSettings) -> Vec<Arc<dyn Physi
     if settings.memory_limit.is_some() {
         rules.push(Arc::new(CompactSortInputs));
     }
+    // First, so that later rules see iterator UDFs as their own operators.
+    rules.insert(0, Arc::new(ember_python::IteratorUdfs));
     rules
 }
 

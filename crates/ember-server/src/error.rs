@@ -11,8 +11,7 @@ use tonic_types::{ErrorDetails, StatusExt};
 /// `ErrorInfo` carries the class hierarchy, error class, SQLSTATE and
 /// message parameters.
 pub fn to_status(err: &SparkError) -> Status {
-    let mut classes: Vec<String> = err.kind.classes().iter().map(|c| c.to_string()).collect();
-    classes.extend(["java.lang.Exception", "java.lang.Throwable", "java.lang.Object"].map(String::from));
+    let classes = exception_classes(err);
     let mut metadata = HashMap::new();
     metadata.insert("classes".to_string(), serde_json::to_string(&classes).unwrap_or_default());
     if !err.error_class.is_empty() {
@@ -32,6 +31,14 @@ pub fn to_status(err: &SparkError) -> Status {
     }
     let details = ErrorDetails::with_error_info(reason, "org.apache.spark", metadata);
     Status::with_error_details(Code::Internal, abbreviate(&err.message_with_context()), details)
+}
+
+/// The JVM exception class hierarchy of `err`, which the client maps to its
+/// own exception class.
+pub fn exception_classes(err: &SparkError) -> Vec<String> {
+    let mut classes: Vec<String> = err.kind.classes().iter().map(|c| c.to_string()).collect();
+    classes.extend(["java.lang.Exception", "java.lang.Throwable", "java.lang.Object"].map(String::from));
+    classes
 }
 
 /// gRPC clients refuse a response whose metadata (the status message and its

@@ -42,7 +42,13 @@ pub fn take(id: &str) -> Option<details::Error> {
     let mut store = store().lock().unwrap_or_else(|e| e.into_inner());
     let (classes, err) = store.errors.remove(id)?;
     store.order.retain(|kept| kept != id);
-    Some(details::Error {
+    Some(error_details(classes, &err))
+}
+
+/// `err` as the client reads an error's details: its exception `classes`,
+/// message, class, parameters, SQLSTATE and query contexts.
+pub fn error_details(classes: Vec<String>, err: &SparkError) -> details::Error {
+    details::Error {
         error_type_hierarchy: classes,
         message: err.message_with_context(),
         stack_trace: vec![],
@@ -54,7 +60,7 @@ pub fn take(id: &str) -> Option<details::Error> {
             sql_state: (!err.sql_state.is_empty()).then(|| err.sql_state.clone()),
             breaking_change_info: None,
         }),
-    })
+    }
 }
 
 fn query_context(context: &QueryContext) -> details::QueryContext {

@@ -208,7 +208,7 @@ async fn stream_planned(responder: &Responder<'_>, mut planned: PlannedQuery) ->
     responder.op.push(response);
     if !observations.is_empty() {
         let mut response = responder.response(None, None);
-        response.observed_metrics = crate::observed::observed_metrics(&responder.session.ctx, observations).await?;
+        response.observed_metrics = crate::observed::observed_metrics(&responder.session.ctx, observations).await;
         responder.op.push(response);
     }
     Ok(())

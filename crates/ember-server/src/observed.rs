@@ -12,25 +12,44 @@ use ember_planner::observe::Observation;
 use ember_protocol::connect::{self, execute_plan_response::ObservedMetrics, expression::literal::{self, LiteralType}};
 
 /// Runs the observations and gives their metrics as the client expects them.
-pub async fn observed_metrics(ctx: &SessionContext, observations: Vec<Observation>) -> Result<Vec<ObservedMetrics>, SparkError> {
+/// When one fails, every observation of the query carries that error instead,
+/// which the client raises from `Observation.get`, as with Spark (the query
+/// itself succeeded).
+pub async fn observed_metrics(ctx: &SessionContext, observations: Vec<Observation>) -> Vec<ObservedMetrics> {
     let mut metrics = Vec::new();
+    let mut failure = None;
     for observation in observations {
-        let batches = DataFrame::new(ctx.state(), observation.plan).collect().await?;
-        let mut values = Vec::new();
-        if let Some(batch) = batches.iter().find(|b| b.num_rows() > 0) {
-            for column in batch.columns() {
-                values.push(literal(&ScalarValue::try_from_array(column, 0)?));
+        let (name, keys, plan_id) = (observation.name.clone(), observation.keys.clone(), observation.plan_id);
+        let values = match metric_values(ctx, observation).await {
+            Ok(values) => values,
+            Err(err) => {
+                failure.get_or_insert(err);
+                Vec::new()
             }
-        }
-        metrics.push(ObservedMetrics {
-            name: observation.name,
-            values,
-            keys: observation.keys,
-            plan_id: observation.plan_id,
-            ..Default::default()
-        });
+        };
+        metrics.push(ObservedMetrics { name, values, keys, plan_id, ..Default::default() });
     }
-    Ok(metrics)
+    if let Some(err) = failure {
+        let error = crate::error_details::error_details(crate::error::exception_classes(&err), &err);
+        for observed in &mut metrics {
+            observed.values.clear();
+            observed.root_error_idx = Some(0);
+            observed.errors = vec![error.clone()];
+        }
+    }
+    metrics
+}
+
+/// The observation's metrics: its aggregation's row.
+async fn metric_values(ctx: &SessionContext, observation: Observation) -> Result<Vec<connect::expression::Literal>, SparkError> {
+    let batches = DataFrame::new(ctx.state(), observation.plan).collect().await?;
+    let mut values = Vec::new();
+    if let Some(batch) = batches.iter().find(|b| b.num_rows() > 0) {
+        for column in batch.columns() {
+            values.push(literal(&ScalarValue::try_from_array(column, 0)?));
+        }
+    }
+    Ok(values)
 }
 
 /// A metric value as a Connect literal (NULL for types metrics rarely have).

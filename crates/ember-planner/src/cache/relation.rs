@@ -37,13 +37,15 @@ pub struct CacheEntry {
     source: LogicalPlan,
     schema: SchemaRef,
     stored: tokio::sync::Mutex<Option<SharedStore>>,
+    /// The physical plan the stored rows came from, which `explain` shows.
+    computed_by: std::sync::Mutex<Option<Arc<dyn ExecutionPlan>>>,
 }
 
 impl CacheEntry {
     /// An entry caching `source` (not computed yet).
     pub fn new(id: u64, source: LogicalPlan, names: Vec<String>, level: StorageLevel, checkpoint: bool) -> Self {
         let schema = Arc::new(source.schema().as_arrow().clone());
-        CacheEntry { id, level, names, checkpoint, source, schema, stored: tokio::sync::Mutex::new(None) }
+        CacheEntry { id, level, names, checkpoint, source, schema, stored: tokio::sync::Mutex::new(None), computed_by: std::sync::Mutex::new(None) }
     }
 
     /// The name scans of the entry carry in plans.
@@ -74,6 +76,7 @@ impl CacheEntry {
         let partitions = futures::future::try_join_all(reads).await?;
         let stored = Arc::new(Stored::keep(partitions, &self.schema, &self.level, &context, &self.table_name())?);
         *slot = Some(stored.clone());
+        *self.computed_by.lock().unwrap_or_else(|e| e.into_inner()) = Some(source);
         Ok(stored)
     }
 
@@ -137,6 +140,19 @@ impl InMemoryTableScanExec {
             Boundedness::Bounded,
         ));
         InMemoryTableScanExec { entry, source, projection, schema, properties }
+    }
+}
+
+impl InMemoryTableScanExec {
+    /// The cached relation's entry.
+    pub fn entry(&self) -> &Arc<CacheEntry> {
+        &self.entry
+    }
+
+    /// The physical plan computing the relation's rows (which computed them,
+    /// once stored), as Spark shows it under `InMemoryRelation`.
+    pub fn cached_plan(&self) -> Option<Arc<dyn ExecutionPlan>> {
+        self.source.clone().or_else(|| self.entry.computed_by.lock().unwrap_or_else(|e| e.into_inner()).clone())
     }
 }
 

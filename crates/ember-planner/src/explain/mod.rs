@@ -48,6 +48,9 @@ pub struct SparkNode {
     pub stage: Option<usize>,
     /// Its inputs.
     pub children: Vec<SparkNode>,
+    /// The plans Spark prints inside it (an in-memory scan's relation, the
+    /// relation's cached plan), each with its own codegen stages.
+    pub inner: Vec<SparkNode>,
 }
 
 impl SparkNode {
@@ -64,6 +67,7 @@ impl SparkNode {
             aggregate_input: None,
             stage: None,
             children,
+            inner: Vec::new(),
         }
     }
 
@@ -102,16 +106,9 @@ impl SparkPlans {
         SparkPlans { attributes: Attributes::new(spark_names) }
     }
 
-    /// The physical plan as Spark's operators, with `AdaptiveSparkPlan` on
-    /// top when it has exchanges, else with its codegen stages numbered.
+    /// The physical plan as Spark's operators ([`physical_tree`]).
     pub fn physical(&self, plan: &Arc<dyn ExecutionPlan>) -> SparkNode {
-        let mut root = physical::Converter::new(&self.attributes).root(plan);
-        if root.any(&|n| n.name.ends_with("Exchange")) {
-            let output = root.output.clone();
-            return SparkNode::new("AdaptiveSparkPlan", "AdaptiveSparkPlan isFinalPlan=false".into(), output, vec![root]);
-        }
-        number_stages(&mut root);
-        root
+        physical_tree(&self.attributes, plan)
     }
 
     /// A logical plan as Spark prints it.
@@ -124,6 +121,23 @@ impl SparkPlans {
     pub fn logical_with_statistics(&self, plan: &LogicalPlan) -> String {
         logical::text(plan, &self.attributes, true)
     }
+}
+
+/// A physical plan as Spark's operators, with `AdaptiveSparkPlan` on top
+/// when it has exchanges or an operator that requires a distribution of its
+/// input (aggregates, windows, shuffled joins), as Spark applies adaptive
+/// execution then; else with its codegen stages numbered.
+pub(crate) fn physical_tree(attributes: &Attributes, plan: &Arc<dyn ExecutionPlan>) -> SparkNode {
+    let mut root = physical::Converter::new(attributes).root(plan);
+    let adaptive = |n: &SparkNode| {
+        n.name.ends_with("Exchange") || matches!(n.name.as_str(), "HashAggregate" | "Window" | "SortMergeJoin" | "ShuffledHashJoin")
+    };
+    if root.any(&adaptive) {
+        let output = root.output.clone();
+        return SparkNode::new("AdaptiveSparkPlan", "AdaptiveSparkPlan isFinalPlan=false".into(), output, vec![root]);
+    }
+    number_stages(&mut root);
+    root
 }
 
 /// Spark's codegen stages: maximal groups of connected operators that
@@ -178,6 +192,13 @@ fn write_tree(node: &SparkNode, last: &mut Vec<bool>, out: &mut String, line: &d
     }
     out.push_str(&line(node));
     out.push('\n');
+    // Spark prints inner plans two levels deeper, before the inputs.
+    let inner = node.inner.len();
+    for (i, plan) in node.inner.iter().enumerate() {
+        last.extend([node.children.is_empty(), i + 1 == inner]);
+        write_tree(plan, last, out, line);
+        last.truncate(last.len() - 2);
+    }
     let count = node.children.len();
     for (i, child) in node.children.iter().enumerate() {
         last.push(i + 1 == count);

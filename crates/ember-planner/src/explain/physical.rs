@@ -9,6 +9,7 @@ use datafusion::datasource::memory::MemorySourceConfig;
 use datafusion::datasource::physical_plan::FileScanConfig;
 use datafusion::datasource::source::DataSourceExec;
 use datafusion::physical_expr::expressions::Column;
+use datafusion::physical_expr::split_conjunction;
 use datafusion::physical_plan::aggregates::{AggregateExec, AggregateMode};
 use datafusion::physical_plan::coalesce_partitions::CoalescePartitionsExec;
 use datafusion::physical_plan::coop::CooperativeExec;
@@ -31,6 +32,7 @@ use super::expressions::{aggregate_text, sort_text, text};
 use super::file_scan::FileScan;
 use super::window::window_text;
 use super::{SparkNode, fields, list};
+use crate::cache::{InMemoryTableScanExec, storage_level_text};
 use crate::join_strategy::{JoinExpressions, JoinInput, SparkJoinExec};
 use crate::partitioning::{OrderedConcatExec, Router, ShuffleExec};
 
@@ -115,11 +117,36 @@ impl<'a> Converter<'a> {
         }
         if let Some(filter) = plan.downcast_ref::<FilterExec>() {
             node.details = vec![format!("Condition : {}", text(filter.predicate().as_ref(), &inputs))];
+            // Spark pushes a filter's conjuncts into the in-memory scan below it, which lists them.
+            if let [scan] = node.children.as_mut_slice() {
+                if scan.name == "InMemoryTableScan" && !scan.inner.is_empty() {
+                    let conjuncts = split_conjunction(filter.predicate()).into_iter().map(|c| text(c.as_ref(), &inputs));
+                    scan.line = format!("{}, {}", scan.line, list(conjuncts));
+                }
+            }
         }
         if let Some(config) = plan.downcast_ref::<DataSourceExec>().and_then(|s| s.data_source().downcast_ref::<FileScanConfig>()) {
             node.details = FileScan::of(config, &node.output, self.attributes).details();
         }
+        if let Some(scan) = plan.downcast_ref::<InMemoryTableScanExec>().filter(|s| !s.entry().checkpoint) {
+            self.in_memory_relation(&mut node, scan);
+        }
         node
+    }
+
+    /// An in-memory scan as Spark prints it: its relation (with the
+    /// storage level) inside it, and the relation's cached plan inside that.
+    fn in_memory_relation(&self, node: &mut SparkNode, scan: &InMemoryTableScanExec) {
+        let Some(cached) = scan.cached_plan() else { return };
+        let plan = super::physical_tree(self.attributes, &cached);
+        // A scan of all the relation's columns names them as the relation does.
+        let output = if scan.schema().fields().len() == cached.schema().fields().len() { node.output.clone() } else { plan.output.clone() };
+        let line = format!("InMemoryRelation {}, {}", list(output.iter().cloned()), storage_level_text(&scan.entry().level));
+        node.line = format!("InMemoryTableScan {}", list(node.output.iter().cloned()));
+        node.verbose_line = None;
+        let mut relation = SparkNode::new("InMemoryRelation", line, output, vec![]);
+        relation.inner = vec![plan];
+        node.inner = vec![relation];
     }
 
     /// What a single-input operator that passes its input's columns on wants them printed as.

@@ -145,6 +145,9 @@ impl QueryPlanner for EmberQueryPlanner {
         };
         let mut kept = session_state.clone();
         kept.config_mut().options_mut().optimizer.enable_round_robin_repartition = false;
+        // A union's partitions are its inputs' partitions one after another,
+        // even where they are partitioned alike (ranges of the same split).
+        kept.config_mut().options_mut().optimizer.prefer_existing_union = true;
         let physical = planner.create_physical_plan(plan, &kept).await?;
         let ordered = physical.transform_up(|node| {
             let Some(merge) = node.downcast_ref::<CoalescePartitionsExec>() else {

@@ -14,7 +14,10 @@ use datafusion::datasource::TableType;
 use datafusion::error::DataFusionError;
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
 use datafusion::logical_expr::Expr;
-use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
+use datafusion::arrow::compute::SortOptions;
+use datafusion::common::{ScalarValue, SplitPoint};
+use datafusion::physical_expr::expressions::Column;
+use datafusion::physical_expr::{EquivalenceProperties, LexOrdering, PhysicalExpr, PhysicalSortExpr, RangePartitioning};
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::common::stats::Precision;
@@ -63,6 +66,26 @@ impl SparkRange {
         (index * len / n)..((index + 1) * len / n)
     }
 
+    /// The partitioning of `id` as Spark's `Range` declares it: partition `i`
+    /// holds the values from partition `i`'s first value (inclusive) to the
+    /// next partition's, ascending (descending for a negative step). So an
+    /// aggregate, window or join keyed on `id` needs no shuffle, as in Spark.
+    /// `None` where the boundaries are not strictly ordered (empty slices,
+    /// values past the `i64` bounds).
+    fn partitioning(&self) -> Option<Partitioning> {
+        if self.partitions <= 1 || self.is_empty() {
+            return None;
+        }
+        let (start, step) = (i128::from(self.start), i128::from(self.step));
+        let split_points = (1..self.partitions)
+            .map(|p| i64::try_from(start + self.slice(p).start * step).ok().map(|v| SplitPoint::new(vec![ScalarValue::Int64(Some(v))])))
+            .collect::<Option<Vec<_>>>()?;
+        let descending = self.step < 0;
+        let options = SortOptions { descending, nulls_first: !descending };
+        let ordering = LexOrdering::new([PhysicalSortExpr::new(Arc::new(Column::new("id", 0)), options)])?;
+        RangePartitioning::try_new(ordering, split_points).ok().map(Partitioning::Range)
+    }
+
     fn schema() -> SchemaRef {
         Arc::new(Schema::new(vec![Field::new("id", DataType::Int64, false)]))
     }
@@ -102,9 +125,13 @@ pub struct SparkRangeExec {
 impl SparkRangeExec {
     fn new(range: SparkRange, with_id: bool) -> Self {
         let schema = if with_id { SparkRange::schema() } else { Arc::new(Schema::empty()) };
+        let partitioning = match with_id {
+            true => range.partitioning(),
+            false => None,
+        };
         let properties = Arc::new(PlanProperties::new(
             EquivalenceProperties::new(schema.clone()),
-            Partitioning::UnknownPartitioning(range.partitions.max(1)),
+            partitioning.unwrap_or(Partitioning::UnknownPartitioning(range.partitions.max(1))),
             EmissionType::Incremental,
             Boundedness::Bounded,
         ));
@@ -207,5 +234,22 @@ mod tests {
         let slices: Vec<_> = (0..4).map(|p| r.slice(p)).collect();
         assert_eq!(slices, vec![0..2, 2..5, 5..7, 7..10]);
         assert_eq!(range(0, 2, 1, 4).slice(0), 0..0);
+    }
+
+    fn split_points(r: SparkRange) -> Option<Vec<i64>> {
+        let Some(Partitioning::Range(range)) = r.partitioning() else { return None };
+        Some(range.split_points().iter().map(|p| match p.values() {
+            [ScalarValue::Int64(Some(v))] => *v,
+            other => panic!("unexpected split point {other:?}"),
+        }).collect())
+    }
+
+    #[test]
+    fn partitioning_splits_at_each_partitions_first_value() {
+        assert_eq!(split_points(range(0, 10, 1, 4)), Some(vec![2, 5, 7]));
+        assert_eq!(split_points(range(10, 0, -2, 2)), Some(vec![6]));
+        assert_eq!(split_points(range(0, 10, 1, 1)), None);
+        // Two empty slices in a row give equal boundaries: no declared partitioning.
+        assert_eq!(split_points(range(0, 1, 1, 3)), None);
     }
 }
