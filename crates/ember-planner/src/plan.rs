@@ -422,6 +422,7 @@ impl<'a> Planner<'a> {
             RelType::Parse(parse) => self.parse_relation(parse)?,
             RelType::Extension(any) => self.extension(any)?,
             RelType::Catalog(catalog) => self.created_table(catalog)?,
+            RelType::ToSchema(to) => self.to_schema(to)?,
             other => {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));
             }
