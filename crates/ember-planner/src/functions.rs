@@ -340,7 +340,14 @@ impl Planner<'_> {
                     }
                     None => ember_types::simple_string(field.data_type()),
                 };
-                Ok((Expr::Literal(ScalarValue::Utf8(Some(type_name)), None), format!("typeof({})", names[0])))
+                let type_name = Expr::Literal(ScalarValue::Utf8(Some(type_name)), None);
+                // An aggregate argument stays in the expression, so the query still aggregates (to one row).
+                let expr = if crate::select_aggregate::aggregates_in(std::slice::from_ref(&args[0])).is_empty() {
+                    type_name
+                } else {
+                    when(args[0].clone().is_null(), type_name.clone()).otherwise(type_name)?
+                };
+                Ok((expr, format!("typeof({})", names[0])))
             }
             "extract" | "date_part" | "datepart" => {
                 expect_args(name, &args, 2)?;

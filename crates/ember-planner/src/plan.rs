@@ -275,6 +275,9 @@ impl<'a> Planner<'a> {
                         .order
                         .iter()
                         .map(|o| match ordinal_column(o, &input)? {
+                            _ if matches!(o.child.as_deref().and_then(|c| c.expr_type.as_ref()), Some(ExprType::UnresolvedStar(_))) => {
+                                Err(crate::expr::invalid_star_usage("Sort"))
+                            }
                             Some(column) => Ok(with_direction(column, o)),
                             None => planner.sort_order(o, &input),
                         })
@@ -471,21 +474,24 @@ impl<'a> Planner<'a> {
         Ok(project_plan(input, exprs)?)
     }
 
-    /// SQL's `ORDER BY ALL` (a lone unqualified star): the sort keys are every
-    /// column of `input` in order, or its column named `all` if it has one.
+    /// Spark's `ORDER BY ALL` (SQL, or `sort("all")`): a lone unqualified
+    /// `all` that names no column sorts by every column of `input` in order.
     fn order_by_all(&self, order: &[connect::expression::SortOrder], input: &LogicalPlan) -> Option<Vec<SortExpr>> {
         let [o] = order else { return None };
-        let Some(ExprType::UnresolvedStar(connect::expression::UnresolvedStar { unparsed_target: None, plan_id: None })) =
+        let Some(ExprType::UnresolvedAttribute(connect::expression::UnresolvedAttribute { unparsed_identifier, plan_id: None, .. })) =
             o.child.as_deref().and_then(|c| c.expr_type.as_ref())
         else {
             return None;
         };
+        if !matches!(split_name_parts(unparsed_identifier).as_slice(), [name] if name.eq_ignore_ascii_case("all")) {
+            return None;
+        }
         let visible: Vec<String> =
             input.schema().fields().iter().map(|f| f.name().clone()).filter(|name| !self.hidden_columns.contains(name)).collect();
-        let named_all: Vec<String> =
-            visible.iter().filter(|name| same_name(&self.info(name).name, "all", self.config.case_sensitive)).cloned().collect();
-        let keys = if named_all.len() == 1 { named_all } else { visible };
-        Some(keys.iter().map(|name| with_direction(Expr::Column(Column::new_unqualified(name)), o)).collect())
+        if visible.iter().any(|name| same_name(&self.info(name).name, "all", self.config.case_sensitive)) {
+            return None;
+        }
+        Some(visible.iter().map(|name| with_direction(Expr::Column(Column::new_unqualified(name)), o)).collect())
     }
 
     /// Registers a new column with a Spark name and returns its internal name.

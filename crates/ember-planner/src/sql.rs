@@ -546,13 +546,8 @@ fn integer(e: &ast::Expr) -> Result<i32> {
 }
 
 fn sort(input: connect::Relation, exprs: &[ast::OrderByExpr]) -> Result<connect::Relation> {
-    let mut order = exprs.iter().map(sort_order).collect::<Result<Vec<_>>>()?;
-    // `ORDER BY ALL`: a star the planner reads as every column, unless one is named `all`.
-    if let [ast::OrderByExpr { expr: ast::Expr::Identifier(ident), .. }] = exprs {
-        if ident.value.eq_ignore_ascii_case("all") {
-            order[0].child = Some(Box::new(expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default()))));
-        }
-    }
+    // `ORDER BY ALL` stays the name `all`, which the planner reads as every column unless one has that name.
+    let order = exprs.iter().map(sort_order).collect::<Result<Vec<_>>>()?;
     Ok(rel(RelType::Sort(Box::new(connect::Sort { input: Some(Box::new(input)), order, is_global: Some(true) }))))
 }
 
