@@ -55,6 +55,15 @@ def test_parse_syntax_error(spark, golden):
     still_answers(spark)
 
 
+def test_invalid_identifier(spark, golden):
+    # Spark names an unquoted table name with dashes instead of the syntax error.
+    for sql in ["SELECT * FROM non-existing-table", "SELECT * FROM db.a-b.c", "SELECT * FROM x JOIN y - z",
+                "INSERT INTO a-b VALUES (1)", "DROP TABLE a-b-c"]:
+        exc = golden.check_error(lambda: spark.sql(sql), sql)
+        assert isinstance(exc, ParseException)
+    still_answers(spark)
+
+
 def test_parse_error_at_end_of_input(spark, golden):
     golden.check_error(lambda: spark.sql("SELECT 1 +").collect())
     still_answers(spark)

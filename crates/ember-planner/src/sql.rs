@@ -19,6 +19,7 @@ mod files;
 mod hints;
 pub use references::referenced_tables;
 mod identifier;
+mod invalid_identifier;
 mod lateral;
 mod organize;
 mod origin;
@@ -65,6 +66,13 @@ impl SqlArguments {
 
 /// Parses one statement.
 pub fn parse_statement(sql: &str, arguments: &SqlArguments) -> Result<Statement> {
+    parse_statement_text(sql, arguments).map_err(|e| match e.error_class.as_str() {
+        "PARSE_SYNTAX_ERROR" => invalid_identifier::invalid_identifier(sql).unwrap_or(e),
+        _ => e,
+    })
+}
+
+fn parse_statement_text(sql: &str, arguments: &SqlArguments) -> Result<Statement> {
     recursive::forget_max_levels();
     if let Some(command) = commands::parse(sql, arguments)? {
         return Ok(Statement::Command(command));

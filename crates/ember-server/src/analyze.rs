@@ -46,9 +46,9 @@ pub fn analyze(session: &Session, analyze: Analyze) -> Result<apr::Result, Spark
         Analyze::SparkVersion(_) => apr::Result::SparkVersion(apr::SparkVersion { version: SPARK_VERSION.to_string() }),
         Analyze::DdlParse(d) => {
             let tz = session.conf.read().unwrap_or_else(|e| e.into_inner()).planner_config().time_zone;
-            let parsed = ember_types::parse_ddl(&d.ddl_string, &tz).map_err(ember_planner::error::from_type_error)?;
+            let parsed = ember_types::parse_ddl_proto(&d.ddl_string, &tz).map_err(ember_planner::error::from_type_error)?;
             apr::Result::DdlParse(apr::DdlParse {
-                parsed: Some(ember_types::to_proto(&parsed).map_err(ember_planner::error::from_type_error)?),
+                parsed: Some(parsed),
             })
         }
         Analyze::SameSemantics(s) => {

@@ -29,7 +29,7 @@ pub mod spatial;
 mod srs_registry;
 pub mod udt;
 
-pub use ddl::{parse_ddl, parse_ddl_schema, parse_ddl_type, parse_schema_string};
+pub use ddl::{parse_ddl, parse_ddl_proto, parse_ddl_schema, parse_ddl_type, parse_schema_string};
 pub use display::{quote_if_needed, simple_string, sql_string};
 pub use error::{ComplexKind, ParseContext, Position, TypeError, TypeErrorKind};
 pub use interval::{INTERVAL_FIELDS_KEY, IntervalFields};
