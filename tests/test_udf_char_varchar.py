@@ -1,6 +1,7 @@
 """CHAR and VARCHAR types as Spark Connect clients see them: the server's
 DDL parse keeps them (`_parse_datatype_string`, a UDF's return type given
-as text), and a pickled UDF declared CHAR/VARCHAR returns strings."""
+as text; also the precision of TIME), and a pickled UDF declared
+CHAR/VARCHAR returns strings."""
 
 import pytest
 from pyspark.sql.functions import udf
@@ -13,6 +14,11 @@ def test_char_and_varchar_ddl(spark, golden):
     # The server's DDL parse keeps CHAR and VARCHAR, as Spark's does.
     texts = ["char(1)", "varchar( 10 )", "a: char(3), b varchar(2) NOT NULL", "array<char(2)>", "map<char(1), varchar(2)>", "string"]
     golden.check("parsed", [repr(_parse_datatype_string(t)) for t in texts])
+
+
+@pytest.mark.skipif(CLIENT == "4.0", reason="the PySpark 4.0 client has no TIME type")
+def test_time_precision_ddl(spark, golden):
+    golden.check("parsed", [repr(_parse_datatype_string(t)) for t in ["time(5)", "time( 6 )", "time"]])
 
 
 @pytest.mark.skipif(CLIENT == "4.0", reason="the PySpark 4.0 client cannot send CHAR/VARCHAR types")

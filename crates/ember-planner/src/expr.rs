@@ -150,7 +150,13 @@ impl Planner<'_> {
                 self.plan_expr(&parsed, input)
             }
             ExprType::Cast(c) => self.plan_cast(c, input),
-            ExprType::UnresolvedFunction(f) => self.plan_function(&f.function_name, &f.arguments, f.is_distinct, input),
+            ExprType::UnresolvedFunction(f) => {
+                // SQL resolves these names in the function registries only (its calls say `is_internal: false`).
+                if f.is_internal.is_none() {
+                    crate::functions::reject_partition_transform(&f.function_name, &f.arguments, self.catalog)?;
+                }
+                self.plan_function(&f.function_name, &f.arguments, f.is_distinct, input)
+            }
             ExprType::CallFunction(f) => self.plan_function(&f.function_name, &f.arguments, false, input),
             ExprType::UnresolvedExtractValue(extract) => {
                 let child = extract.child.as_deref().ok_or_else(|| SparkError::illegal_argument("extract without a child"))?;

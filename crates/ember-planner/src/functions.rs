@@ -862,3 +862,27 @@ impl ScalarUDFImpl for SparkZeroChecked {
 fn aggregate_call(udaf: std::sync::Arc<datafusion::logical_expr::AggregateUDF>, args: Vec<Expr>, distinct: bool) -> Expr {
     Expr::AggregateFunction(AggregateFunction::new_udf(udaf, args, distinct, None, vec![], None))
 }
+
+/// The partition transforms of `DataFrameWriterV2.partitionedBy` (`years`,
+/// `months`, `days`, `hours`, `bucket`) anywhere else: Spark's
+/// `PARTITION_TRANSFORM_EXPRESSION_NOT_IN_PARTITIONED_BY`, unless the session
+/// has a function of that name.
+pub(crate) fn reject_partition_transform(name: &str, arguments: &[connect::Expression], catalog: &dyn crate::plan::Catalog) -> Result<()> {
+    let lower = name.to_lowercase();
+    let is_transform = match lower.as_str() {
+        "years" | "months" | "days" | "hours" => arguments.len() == 1,
+        "bucket" => arguments.len() == 2,
+        _ => false,
+    };
+    if !is_transform || catalog.python_function(&lower).is_some() {
+        return Ok(());
+    }
+    let expression = format!("\"{lower}(boundreference())\"");
+    Err(SparkError::new(
+        ErrorKind::Internal,
+        "PARTITION_TRANSFORM_EXPRESSION_NOT_IN_PARTITIONED_BY",
+        "42S23",
+        format!("The expression {expression} must be inside 'partitionedBy'."),
+        &[("expression", expression.clone())],
+    ))
+}

@@ -1445,6 +1445,8 @@ pub(crate) fn function_call(f: &ast::Function) -> Result<connect::Expression> {
         function_name: name,
         arguments,
         is_distinct,
+        // Only the registries: not the DataFrame API's partition transforms.
+        is_internal: Some(false),
         ..Default::default()
     }));
     match &f.filter {

@@ -895,17 +895,19 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// [`Self::build`] as a Spark Connect type, keeping `char(n)` and
-    /// `varchar(n)`.
+    /// [`Self::build`] as a Spark Connect type, keeping `char(n)`,
+    /// `varchar(n)` and the precision of `time(p)`.
     fn build_proto(&self, ast: &TypeAst, tz: &str) -> Result<ember_protocol::connect::DataType, TypeError> {
         use ember_protocol::connect::data_type::{self as pdt, Kind};
         let kind = match ast {
             TypeAst::Primitive { tok, params, parens, collation } => {
                 let built = self.build_primitive(*tok, params, *parens, collation.as_deref(), tz)?;
-                let length = || params.first().and_then(|&p| self.toks[p].text.parse::<i32>().ok()).unwrap_or_default();
+                let parameter = || params.first().and_then(|&p| self.toks[p].text.parse::<i32>().ok()).unwrap_or_default();
                 match self.keyword(*tok).as_deref() {
-                    Some("char" | "character") => Kind::Char(pdt::Char { length: length(), type_variation_reference: 0 }),
-                    Some("varchar") => Kind::VarChar(pdt::VarChar { length: length(), type_variation_reference: 0 }),
+                    Some("char" | "character") => Kind::Char(pdt::Char { length: parameter(), type_variation_reference: 0 }),
+                    Some("varchar") => Kind::VarChar(pdt::VarChar { length: parameter(), type_variation_reference: 0 }),
+                    // The precision of `time(p)`, which Ember's TIME values do not keep.
+                    Some("time") if !params.is_empty() => Kind::Time(pdt::Time { precision: Some(parameter()), type_variation_reference: 0 }),
                     _ => return crate::to_proto(&built),
                 }
             }
@@ -1153,7 +1155,7 @@ pub fn parse_ddl(s: &str, session_tz: &str) -> Result<DataType, TypeError> {
 
 /// [`parse_ddl`] as the Spark Connect type `ddl_parse` answers with: as
 /// Spark, it keeps `char(n)` and `varchar(n)` (which are strings
-/// everywhere else).
+/// everywhere else) and the precision of `time(p)`.
 pub fn parse_ddl_proto(s: &str, session_tz: &str) -> Result<ember_protocol::connect::DataType, TypeError> {
     parse_ddl_as(s, |parser, ast| parser.build_proto(ast, session_tz))
 }
