@@ -122,3 +122,10 @@ def test_sort_by_all_and_star(spark, golden):
     golden.check_error(lambda: df.sort("*").collect(), "star")
     golden.check_error(lambda: df.alias("t").orderBy(F.col("t.*").desc()).collect(), "qualified_star")
     golden.check_error(lambda: df.sortWithinPartitions("*").collect(), "star_within_partitions")
+
+
+def test_plan_metrics_name_sparks_operators(spark):
+    df = spark.range(100).repartition(10).groupBy("id").count()
+    df.collect()
+    text = df.executionInfo.metrics.toText()
+    assert "HashAggregate" in text and "Exchange" in text and "AggregateExec" not in text

@@ -136,3 +136,10 @@ def test_default_broadcast_threshold_is_sparks(spark, golden):
     with conf(spark, "spark.sql.autoBroadcastJoinThreshold", "20MB"):
         golden.check("raised_threshold", broadcasts(large.join(spark.range(2_000_000), "id")))
     golden.check("threshold", spark.conf.get("spark.sql.autoBroadcastJoinThreshold"))
+
+
+def test_coalesce_reads_as_spark(spark, golden):
+    # Spark prints the coalesce asked for, also over fewer partitions.
+    golden.check("local", physical(local(spark).coalesce(2)))
+    golden.check("hint", physical(local(spark).hint("coalesce", 3)))
+    golden.check("range", physical(spark.range(0, 10, 1, 4).coalesce(2)))

@@ -515,3 +515,37 @@ fn verbose(plan: &Arc<dyn ExecutionPlan>) -> String {
     }
     Verbose(plan.as_ref()).to_string()
 }
+
+/// Spark's name of the operator `plan` runs as (`HashAggregate` for an
+/// aggregation, `Exchange` for a shuffle), as the metrics of an executed
+/// plan name them; DataFusion's name, without `Exec`, for the others.
+pub fn spark_operator_name(plan: &Arc<dyn ExecutionPlan>) -> String {
+    let name = if plan.is::<AggregateExec>() {
+        "HashAggregate"
+    } else if plan.is::<FilterExec>() {
+        "Filter"
+    } else if plan.is::<ProjectionExec>() {
+        "Project"
+    } else if plan.is::<SortExec>() || plan.is::<SortPreservingMergeExec>() {
+        "Sort"
+    } else if plan.is::<GlobalLimitExec>() {
+        "GlobalLimit"
+    } else if plan.is::<LocalLimitExec>() {
+        "LocalLimit"
+    } else if plan.is::<CoalescePartitionsExec>() || plan.is::<OrderedConcatExec>() || plan.is::<RepartitionExec>() || plan.is::<ShuffleExec>() {
+        "Exchange"
+    } else if plan.is::<UnionExec>() || plan.is::<InterleaveExec>() {
+        "Union"
+    } else if plan.is::<BoundedWindowAggExec>() || plan.is::<WindowAggExec>() {
+        "Window"
+    } else if plan.is::<EmptyExec>() || plan.downcast_ref::<DataSourceExec>().is_some_and(|s| s.data_source().downcast_ref::<MemorySourceConfig>().is_some()) {
+        "LocalTableScan"
+    } else if plan.is::<PlaceholderRowExec>() {
+        "Scan OneRowRelation"
+    } else if plan.name() == "SparkRangeExec" {
+        "Range"
+    } else {
+        return plan.name().trim_end_matches("Exec").to_string();
+    };
+    name.to_string()
+}

@@ -303,22 +303,26 @@ impl RangeBounds {
 #[derive(Debug)]
 pub struct CoalesceExec {
     input: Arc<dyn ExecutionPlan>,
+    /// The number of partitions asked for, as Spark prints it.
+    requested: usize,
+    /// The number made: no more than the input has.
     partitions: usize,
     properties: Arc<PlanProperties>,
 }
 
 impl CoalesceExec {
-    /// Merges `input`'s partitions into `partitions` (fewer) ones.
-    pub fn new(input: Arc<dyn ExecutionPlan>, partitions: usize) -> Self {
-        let partitions = partitions.clamp(1, input.output_partitioning().partition_count().max(1));
+    /// Merges `input`'s partitions into `requested` ones (the input's
+    /// partitions as they are when it has no more).
+    pub fn new(input: Arc<dyn ExecutionPlan>, requested: usize) -> Self {
+        let partitions = requested.clamp(1, input.output_partitioning().partition_count().max(1));
         let properties = properties(input.schema(), partitions, EmissionType::Incremental);
-        CoalesceExec { input, partitions, properties }
+        CoalesceExec { input, requested, partitions, properties }
     }
 }
 
 impl DisplayAs for CoalesceExec {
     fn fmt_as(&self, _: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "Coalesce {}", self.partitions)
+        write!(f, "Coalesce {}", self.requested)
     }
 }
 
@@ -344,7 +348,7 @@ impl ExecutionPlan for CoalesceExec {
     }
 
     fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
-        Ok(Arc::new(CoalesceExec::new(one_input(children, "a coalesce")?, self.partitions)))
+        Ok(Arc::new(CoalesceExec::new(one_input(children, "a coalesce")?, self.requested)))
     }
 
     fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {

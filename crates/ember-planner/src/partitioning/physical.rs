@@ -54,7 +54,6 @@ impl ExtensionPlanner for PartitionExtensionPlanner {
         };
         let n = repartition.partitions;
         let router = match &repartition.scheme {
-            RepartitionScheme::Coalesce if n >= input.output_partitioning().partition_count() => return Ok(Some(input.clone())),
             RepartitionScheme::Coalesce => return Ok(Some(Arc::new(CoalesceExec::new(input.clone(), n)))),
             RepartitionScheme::RoundRobin { sort_rows } => Router::RoundRobin { sort_rows: *sort_rows },
             RepartitionScheme::Slices => Router::Slices,
