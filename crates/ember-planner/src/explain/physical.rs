@@ -226,7 +226,8 @@ impl<'a> Converter<'a> {
         self.node(plan, wanted, "Exchange", line, vec![child])
     }
 
-    /// `repartition`'s shuffle: Spark's `Exchange … REPARTITION_BY_NUM`.
+    /// `repartition`'s shuffle: Spark's `Exchange … REPARTITION_BY_NUM`
+    /// (`REBALANCE_PARTITIONS_BY_…` for a `REBALANCE` hint's).
     fn shuffle(&self, plan: &Arc<dyn ExecutionPlan>, shuffle: &ShuffleExec, wanted: &Wanted) -> SparkNode {
         let child = self.convert(plan.children()[0], wanted);
         let n = shuffle.partitions();
@@ -237,7 +238,12 @@ impl<'a> Converter<'a> {
             // Local rows cut into Spark's slices: part of Spark's LocalTableScan.
             Router::Slices => return child,
         };
-        let line = self.exchange(partitioning, "REPARTITION_BY_NUM");
+        let origin = match shuffle.router() {
+            _ if !shuffle.is_rebalance() => "REPARTITION_BY_NUM",
+            Router::RoundRobin { .. } => "REBALANCE_PARTITIONS_BY_NONE",
+            _ => "REBALANCE_PARTITIONS_BY_COL",
+        };
+        let line = self.exchange(partitioning, origin);
         self.node(plan, wanted, "Exchange", line, vec![child])
     }
 

@@ -68,6 +68,8 @@ pub struct ShuffleExec {
     input: Arc<dyn ExecutionPlan>,
     router: Router,
     partitions: usize,
+    /// Whether it runs a `REBALANCE` hint (which Spark's plans name).
+    rebalance: bool,
     properties: Arc<PlanProperties>,
     buckets: Arc<OnceCell<Buckets>>,
 }
@@ -76,7 +78,18 @@ impl ShuffleExec {
     /// A shuffle of `input` into `partitions` outputs.
     pub fn new(input: Arc<dyn ExecutionPlan>, router: Router, partitions: usize) -> Self {
         let properties = properties(input.schema(), partitions, EmissionType::Final);
-        ShuffleExec { input, router, partitions: partitions.max(1), properties, buckets: Arc::new(OnceCell::new()) }
+        ShuffleExec { input, router, partitions: partitions.max(1), rebalance: false, properties, buckets: Arc::new(OnceCell::new()) }
+    }
+
+    /// The shuffle as a `REBALANCE` hint's when `rebalance`.
+    pub fn with_rebalance(mut self, rebalance: bool) -> Self {
+        self.rebalance = rebalance;
+        self
+    }
+
+    /// Whether it runs a `REBALANCE` hint.
+    pub fn is_rebalance(&self) -> bool {
+        self.rebalance
     }
 
     /// How it picks each row's partition.
@@ -138,7 +151,7 @@ impl ExecutionPlan for ShuffleExec {
     }
 
     fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
-        Ok(Arc::new(ShuffleExec::new(one_input(children, "a shuffle")?, self.router.clone(), self.partitions)))
+        Ok(Arc::new(ShuffleExec::new(one_input(children, "a shuffle")?, self.router.clone(), self.partitions).with_rebalance(self.rebalance)))
     }
 
     fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
