@@ -49,8 +49,7 @@ impl Planner<'_> {
     }
 }
 
-/// The target field's Spark metadata on the column (merged over what the
-/// column carried, as Spark merges them).
+/// The column with the target field's Spark metadata, if it has any.
 fn with_field_metadata(expr: Expr, field: &Field) -> Expr {
     match ember_types::field_metadata_json(field) {
         Some(json) => crate::column_metadata::with_spark_metadata(expr, Some(json)),
@@ -58,7 +57,9 @@ fn with_field_metadata(expr: Expr, field: &Field) -> Expr {
     }
 }
 
+/// Matches values to a schema's fields by name, at every depth.
 struct Reconciler {
+    /// `spark.sql.caseSensitive`.
     case_sensitive: bool,
 }
 
