@@ -111,3 +111,21 @@ def test_column_metadata(spark, golden):
     golden.check_df(df, "with_metadata")
     golden.check_df(df.select(F.col("a").alias("a", metadata={})), "cleared_by_alias")
     golden.check_df(spark.range(2).select(F.col("id").alias("x", metadata={"k": 1})), "alias_metadata")
+
+
+def test_sort_by_all_and_star(spark, golden):
+    df = spark.createDataFrame([(2, "b"), (1, "c"), (1, "a")], "x int, y string")
+    # `sort("all")` is ORDER BY ALL; a star has no meaning in a sort.
+    golden.check_df(df.sort("all"), "all")
+    golden.check_df(df.sort(F.col("all").desc()), "all_desc")
+    golden.check_df(df.withColumnRenamed("y", "all").sort("all"), "column_named_all")
+    golden.check_error(lambda: df.sort("*").collect(), "star")
+    golden.check_error(lambda: df.alias("t").orderBy(F.col("t.*").desc()).collect(), "qualified_star")
+    golden.check_error(lambda: df.sortWithinPartitions("*").collect(), "star_within_partitions")
+
+
+def test_plan_metrics_name_sparks_operators(spark):
+    df = spark.range(100).repartition(10).groupBy("id").count()
+    df.collect()
+    text = df.executionInfo.metrics.toText()
+    assert "HashAggregate" in text and "Exchange" in text and "AggregateExec" not in text

@@ -36,3 +36,10 @@ def test_hints_are_listed_in_the_parsed_plan(spark):
         text = buf.getvalue()
     parsed = text.split("== Analyzed Logical Plan ==")[0]
     assert "my awesome hint" in parsed and "1.2345" in parsed and "what" in parsed and "itworks1" in parsed
+
+
+def test_rebalance_hint_keeps_the_rows(spark, golden):
+    df = spark.range(10, numPartitions=4)
+    golden.check_df(df.hint("rebalance", 3, "id").orderBy("id"), "columns_and_number")
+    golden.check_df(df.hint("REBALANCE", 2).orderBy("id"), "number")
+    golden.check_df(df.hint("rebalance", F.col("id")).orderBy("id"), "column_object")

@@ -99,3 +99,17 @@ def test_transpose_index_of_array_type_fails(spark, golden):
 def test_transpose_without_common_type_fails(spark, golden):
     df = spark.createDataFrame([("x", "y", 1)], "a string, b string, c long")
     golden.check_error(lambda: df.transpose().collect())
+
+
+def test_unpivot_rejects_predicate_subqueries(spark, golden):
+    t1 = spark.createDataFrame([(1, 2), (3, 4)], "c1 int, c2 int")
+    t2 = spark.createDataFrame([(1, 2)], "c1 int, c2 int")
+    # Spark's message prints its plan with expression ids: only its operator is compared.
+    for name, unpivoted in [("exists_value", lambda: t1.unpivot("c1", t2.exists(), "c1", "c2")),
+                            ("exists_id", lambda: t1.unpivot(t2.exists(), "c2", "c1", "c2")),
+                            ("in_value", lambda: t1.unpivot("c1", F.col("c2").isin(t2.select("c1")), "c1", "c2"))]:
+        with pytest.raises(Exception) as raised:
+            unpivoted().collect()
+        exc = raised.value
+        golden.check(name, [type(exc).__name__, exc.getCondition(), exc.getSqlState(), ":\nExpand [[" in exc.getMessage()])
+    golden.check_df(t1.unpivot("c1", t2.select(F.max("c1")).scalar(), "c1", "c2"), "scalar_subquery", ordered=False)

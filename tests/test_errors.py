@@ -55,6 +55,15 @@ def test_parse_syntax_error(spark, golden):
     still_answers(spark)
 
 
+def test_invalid_identifier(spark, golden):
+    # Spark names an unquoted table name with dashes instead of the syntax error.
+    for sql in ["SELECT * FROM non-existing-table", "SELECT * FROM db.a-b.c", "SELECT * FROM x JOIN y - z",
+                "INSERT INTO a-b VALUES (1)", "DROP TABLE a-b-c"]:
+        exc = golden.check_error(lambda: spark.sql(sql), sql)
+        assert isinstance(exc, ParseException)
+    still_answers(spark)
+
+
 def test_parse_error_at_end_of_input(spark, golden):
     golden.check_error(lambda: spark.sql("SELECT 1 +").collect())
     still_answers(spark)
@@ -136,3 +145,16 @@ def test_error_inside_larger_plan_keeps_session(spark, golden):
     df = spark.range(10).select((F.lit(10) / (F.col("id") - 5)).alias("v"))
     golden.check_error(lambda: df.collect())
     golden.check_df(spark.range(2), "after")
+
+
+def test_partition_transform_outside_partitioned_by(spark, golden):
+    from pyspark.sql.functions.partitioning import bucket, days, hours, months, years
+
+    df = spark.createDataFrame([(1, "2000-01-01 00:00:00")], "id int, ts string").selectExpr("id", "CAST(ts AS TIMESTAMP) AS ts")
+    for name, transform in [("years", years("ts")), ("months", months("ts")), ("days", days("ts")), ("hours", hours("ts")),
+                            ("bucket", bucket(2, "id"))]:
+        golden.check_error(lambda: df.select(transform).collect(), name)
+    golden.check_error(lambda: df.filter(days("ts") > 1).collect(), "in_filter")
+    # SQL has no such functions.
+    golden.check_error(lambda: spark.sql("SELECT years(current_date())").collect(), "sql")
+    still_answers(spark)

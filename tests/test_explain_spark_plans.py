@@ -149,3 +149,17 @@ def test_cached_relations_read_as_spark(spark, golden):
         golden.check("filtered", physical(cached.filter("y > 3")))
     finally:
         cached.unpersist()
+
+
+def test_coalesce_reads_as_spark(spark, golden):
+    # Spark prints the coalesce asked for, also over fewer partitions.
+    golden.check("local", physical(local(spark).coalesce(2)))
+    golden.check("hint", physical(local(spark).hint("coalesce", 3)))
+    golden.check("range", physical(spark.range(0, 10, 1, 4).coalesce(2)))
+
+
+def test_rebalance_hint_reads_as_spark(spark, golden):
+    df = local(spark)
+    golden.check("columns", physical(df.hint("rebalance", "v")))
+    golden.check("number", physical(df.hint("rebalance", 2)))
+    golden.check("both", physical(df.hint("rebalance", 2, "v")))

@@ -126,3 +126,24 @@ def test_try_mod(spark, golden):
     golden.check_df(spark.sql("SELECT try_mod(7, 0), try_mod(-7, 2), try_mod(7.5, 2), try_mod(7L, 0L), try_mod(7.5D, 0D), try_mod(-7, 0.0)"))
     df = spark.createDataFrame([(7, 0), (-7, 2), (None, 1)], "a int, b int")
     golden.check_df(df.select(F.try_mod("a", "b")), "api")
+
+
+def test_nullability_of_greatest_least_and_sorts(spark, golden):
+    df = spark.createDataFrame([(1, None), (2, 5)], "a int not null, b int")
+    # `greatest`/`least` skip NULLs: nullable only when every argument is.
+    golden.check_df(df.select(F.greatest("a", "b").alias("g1"), F.least("a", F.lit(3)).alias("l1"),
+                              F.greatest("b", F.lit(None).cast("int")).alias("g2"), F.least("b", "a").alias("l2")), "greatest_least")
+    sorted_lists = df.groupBy().agg(F.sort_array(F.collect_list("a")).alias("s"), F.sort_array(F.collect_list("b"), False).alias("d"),
+                                    F.array_sort(F.collect_set("a")).alias("t"))
+    golden.check_df(sorted_lists, "sorted_lists")
+    golden.check_df(df.select(F.sort_array(F.array("a", "b")).alias("s"), F.sort_array(F.when(df.b > 2, F.array("a"))).alias("n")),
+                    "sorted_arrays")
+
+
+def test_typeof_of_an_aggregate(spark, golden):
+    df = spark.createDataFrame([(1,), (2,)], "x int")
+    df.createOrReplaceTempView("typeof_aggregate_t")
+    # The query still aggregates its input to one row.
+    golden.check_df(df.select(F.typeof(F.sum("x"))), "dataframe")
+    golden.check_df(spark.sql("SELECT typeof(sum(x)) FROM typeof_aggregate_t"), "sql")
+    golden.check_df(spark.sql("SELECT typeof(avg(x)), typeof(count(x) + 1) FROM typeof_aggregate_t"), "sql_expressions")

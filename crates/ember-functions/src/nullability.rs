@@ -17,6 +17,8 @@ use datafusion::logical_expr::{ColumnarValue, Expr, ReturnFieldArgs, ScalarFunct
 pub enum NullableWhen {
     /// Any argument is nullable (Spark's null-intolerant functions).
     AnyArgument,
+    /// Every argument is nullable (`greatest`, `least`: they skip NULLs).
+    AllArguments,
     /// The argument at this position is nullable (`concat_ws`: its
     /// separator, 0; `format_string`: its format, 0; `array_repeat`: its
     /// count, 1).
@@ -59,6 +61,7 @@ impl ScalarUDFImpl for SparkNullability {
         let field = self.inner.return_field_from_args(args)?;
         let nullable = match self.rule {
             NullableWhen::AnyArgument => arg_fields.iter().any(|f| f.is_nullable()),
+            NullableWhen::AllArguments => arg_fields.iter().all(|f| f.is_nullable()),
             NullableWhen::Argument(position) => arg_fields.get(position).is_some_and(|f| f.is_nullable()),
             NullableWhen::Never => false,
             NullableWhen::Always => true,
@@ -117,6 +120,8 @@ pub fn spark_nullability(function: &str) -> Option<NullableWhen> {
         Some(NullableWhen::AnyArgument)
     } else if NEVER.contains(&function) {
         Some(NullableWhen::Never)
+    } else if matches!(function, "greatest" | "least") {
+        Some(NullableWhen::AllArguments)
     } else if matches!(function, "concat_ws" | "format_string" | "printf") {
         Some(NullableWhen::Argument(0))
     } else if function == "array_repeat" {

@@ -66,11 +66,12 @@ impl Planner<'_> {
                 };
                 let (direction, nulls) = if ascending { ("ASC", "NULLS FIRST") } else { ("DESC", "NULLS LAST") };
                 let name = format!("sort_array({}, {ascending})", names[0]);
-                Ok((nested::array_sort(args[0].clone(), lit(direction), lit(nulls)), name))
+                let sorted = nested::array_sort(args[0].clone(), lit(direction), lit(nulls));
+                self.non_nullable_if_argument_is(sorted, &args[0], input).map(|e| (e, name))
             }
             "array_sort" if is_array && args.len() == 1 => {
                 let sorted = nested::array_sort(args[0].clone(), lit("ASC"), lit("NULLS LAST"));
-                Ok((sorted, format!("array_sort({}, {DEFAULT_COMPARATOR})", names[0])))
+                self.non_nullable_if_argument_is(sorted, &args[0], input).map(|e| (e, format!("array_sort({}, {DEFAULT_COMPARATOR})", names[0])))
             }
             "reverse" if is_array => arity(1).map(|()| (nested::array_reverse(args[0].clone()), rendered())),
             "concat" if is_array => {
@@ -167,6 +168,12 @@ impl Planner<'_> {
     /// `array` without its NULL elements (Spark's `array_compact`).
     fn without_nulls(&mut self, array: &Expr, input: &LogicalPlan) -> Result<Expr> {
         Ok(self.call_registered("array_compact", vec![array.clone()], &[String::new()], false, input)?.0)
+    }
+
+    /// `result`, non-nullable when `argument` is (a sort of an array is NULL
+    /// only for a NULL array).
+    fn non_nullable_if_argument_is(&self, result: Expr, argument: &Expr, input: &LogicalPlan) -> Result<Expr> {
+        Ok(if argument.nullable(input.schema())? { result } else { crate::nullable::as_non_nullable(result) })
     }
 
     /// `result`, typed non-nullable when none of `arrays` can be NULL or

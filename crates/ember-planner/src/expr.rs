@@ -150,7 +150,13 @@ impl Planner<'_> {
                 self.plan_expr(&parsed, input)
             }
             ExprType::Cast(c) => self.plan_cast(c, input),
-            ExprType::UnresolvedFunction(f) => self.plan_function(&f.function_name, &f.arguments, f.is_distinct, input),
+            ExprType::UnresolvedFunction(f) => {
+                // SQL resolves these names in the function registries only (its calls say `is_internal: false`).
+                if f.is_internal.is_none() {
+                    crate::functions::reject_partition_transform(&f.function_name, &f.arguments, self.catalog)?;
+                }
+                self.plan_function(&f.function_name, &f.arguments, f.is_distinct, input)
+            }
             ExprType::CallFunction(f) => self.plan_function(&f.function_name, &f.arguments, false, input),
             ExprType::UnresolvedExtractValue(extract) => {
                 let child = extract.child.as_deref().ok_or_else(|| SparkError::illegal_argument("extract without a child"))?;
@@ -160,13 +166,7 @@ impl Planner<'_> {
                 let (key, key_name) = self.plan_expr(extraction, input)?;
                 self.extract_value(base, &base_name, key, &key_name, input)
             }
-            ExprType::UnresolvedStar(_) => Err(SparkError::new(
-                ErrorKind::Analysis,
-                "INVALID_USAGE_OF_STAR_OR_REGEX",
-                "42000",
-                "Invalid usage of '*' in expression.",
-                &[("elem", "'*'".to_string()), ("prettyName", "expression".to_string())],
-            )),
+            ExprType::UnresolvedStar(_) => Err(invalid_star_usage("expression")),
             ExprType::SubqueryExpression(subquery) => self.plan_subquery(subquery, input),
             ExprType::Window(window) => self.plan_window(window, input),
             ExprType::CommonInlineUserDefinedFunction(udf) => self.plan_inline_udf(udf, input),
@@ -497,6 +497,18 @@ fn cast_udt(expr: &Expr, source: &Field, target_udt: Option<&UserDefinedType>, t
             Err(crate::input_types::cannot_cast_text(&sql, text(from.is_some(), source.data_type()), text(to.is_some(), target)))
         }
     }
+}
+
+/// `[INVALID_USAGE_OF_STAR_OR_REGEX]`: a star where `context` (Spark's
+/// pretty name of the expression or operator) takes none.
+pub(crate) fn invalid_star_usage(context: &str) -> SparkError {
+    SparkError::new(
+        ErrorKind::Analysis,
+        "INVALID_USAGE_OF_STAR_OR_REGEX",
+        "42000",
+        format!("Invalid usage of '*' in {context}."),
+        &[("elem", "'*'".to_string()), ("prettyName", context.to_string())],
+    )
 }
 
 /// The struct and the field name of a field access planned by

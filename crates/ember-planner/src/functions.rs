@@ -367,7 +367,14 @@ impl Planner<'_> {
                         None => ember_types::simple_string(field.data_type()),
                     },
                 };
-                Ok((Expr::Literal(ScalarValue::Utf8(Some(type_name)), None), format!("typeof({})", names[0])))
+                let type_name = Expr::Literal(ScalarValue::Utf8(Some(type_name)), None);
+                // An aggregate argument stays in the expression, so the query still aggregates (to one row).
+                let expr = if crate::select_aggregate::aggregates_in(std::slice::from_ref(&args[0])).is_empty() {
+                    type_name
+                } else {
+                    when(args[0].clone().is_null(), type_name.clone()).otherwise(type_name)?
+                };
+                Ok((expr, format!("typeof({})", names[0])))
             }
             "extract" | "date_part" | "datepart" => {
                 expect_args(name, &args, 2)?;
@@ -918,4 +925,28 @@ fn keeps_collation(function: &str) -> bool {
             | "split_part" | "substring_index" | "regexp_replace" | "regexp_extract" | "elt" | "coalesce" | "nvl" | "ifnull" | "nullif"
             | "greatest" | "least"
     )
+}
+
+/// The partition transforms of `DataFrameWriterV2.partitionedBy` (`years`,
+/// `months`, `days`, `hours`, `bucket`) anywhere else: Spark's
+/// `PARTITION_TRANSFORM_EXPRESSION_NOT_IN_PARTITIONED_BY`, unless the session
+/// has a function of that name.
+pub(crate) fn reject_partition_transform(name: &str, arguments: &[connect::Expression], catalog: &dyn crate::plan::Catalog) -> Result<()> {
+    let lower = name.to_lowercase();
+    let is_transform = match lower.as_str() {
+        "years" | "months" | "days" | "hours" => arguments.len() == 1,
+        "bucket" => arguments.len() == 2,
+        _ => false,
+    };
+    if !is_transform || catalog.python_function(&lower).is_some() {
+        return Ok(());
+    }
+    let expression = format!("\"{lower}(boundreference())\"");
+    Err(SparkError::new(
+        ErrorKind::Internal,
+        "PARTITION_TRANSFORM_EXPRESSION_NOT_IN_PARTITIONED_BY",
+        "42S23",
+        format!("The expression {expression} must be inside 'partitionedBy'."),
+        &[("expression", expression.clone())],
+    ))
 }

@@ -1,7 +1,8 @@
 //! `df.hint(name, parameters…)`. Every hint is kept for `explain()`, whose
 //! parsed plan lists it as Spark's `'UnresolvedHint`; the partitioning
 //! hints (`coalesce`, `repartition`, `repartition_by_range`) partition the
-//! rows as the DataFrame methods of the same names do. A join strategy hint
+//! rows as the DataFrame methods of the same names do, `rebalance` as a
+//! repartition that Spark's plans name `RebalancePartitions`. A join strategy hint
 //! (`broadcast`, `merge`, `shuffle_hash`, `shuffle_replicate_nl` and their
 //! aliases) marks the relation for the join above it (see
 //! [`crate::join_strategy`]).
@@ -26,7 +27,7 @@ impl Planner<'_> {
                 rel(connect::relation::RelType::Repartition(Box::new(connect::Repartition { input, num_partitions: n, shuffle: Some(false) })))
             }),
             "repartition" | "repartition_by_range" if count.is_some() || !columns.is_empty() => {
-                let partition_exprs = if name == "repartition" { columns } else { columns.into_iter().map(ascending).collect() };
+                let partition_exprs = if name == "repartition" { columns.clone() } else { columns.iter().cloned().map(ascending).collect() };
                 Some(rel(connect::relation::RelType::RepartitionByExpression(Box::new(connect::RepartitionByExpression {
                     input,
                     partition_exprs,
@@ -37,6 +38,7 @@ impl Planner<'_> {
         };
         let plan = match (&partitioned, JoinStrategyHint::from_name(&name)) {
             (Some(relation), _) => self.plan_relation(relation)?,
+            (None, None) if name == "rebalance" => self.rebalance(&hint.input, count, &columns)?,
             (None, Some(strategy)) => JoinHint::plan(self.input(&hint.input)?, strategy),
             (None, None) => self.input(&hint.input)?,
         };

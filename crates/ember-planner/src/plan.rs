@@ -276,6 +276,9 @@ impl<'a> Planner<'a> {
                         .order
                         .iter()
                         .map(|o| match ordinal_column(o, &input)? {
+                            _ if matches!(o.child.as_deref().and_then(|c| c.expr_type.as_ref()), Some(ExprType::UnresolvedStar(_))) => {
+                                Err(crate::expr::invalid_star_usage("Sort"))
+                            }
                             Some(column) => Ok(with_direction(column, o)),
                             None => planner.sort_order(o, &input),
                         })
@@ -325,7 +328,6 @@ impl<'a> Planner<'a> {
                 );
                 self.project_infos(input, renamed.collect())?
             }
-            RelType::ToSchema(to) => self.to_schema(to)?,
             RelType::WithColumnsRenamed(renamed) => {
                 let input = self.input(&renamed.input)?;
                 let mut pairs: Vec<(String, String)> =
@@ -424,6 +426,7 @@ impl<'a> Planner<'a> {
             RelType::Parse(parse) => self.parse_relation(parse)?,
             RelType::Extension(any) => self.extension(any)?,
             RelType::Catalog(catalog) => self.created_table(catalog)?,
+            RelType::ToSchema(to) => self.to_schema(to)?,
             other => {
                 return Err(SparkError::unsupported(format!("relation {}", relation_name(other))));
             }
@@ -472,21 +475,24 @@ impl<'a> Planner<'a> {
         Ok(project_plan(input, exprs)?)
     }
 
-    /// SQL's `ORDER BY ALL` (a lone unqualified star): the sort keys are every
-    /// column of `input` in order, or its column named `all` if it has one.
+    /// Spark's `ORDER BY ALL` (SQL, or `sort("all")`): a lone unqualified
+    /// `all` that names no column sorts by every column of `input` in order.
     fn order_by_all(&self, order: &[connect::expression::SortOrder], input: &LogicalPlan) -> Option<Vec<SortExpr>> {
         let [o] = order else { return None };
-        let Some(ExprType::UnresolvedStar(connect::expression::UnresolvedStar { unparsed_target: None, plan_id: None })) =
+        let Some(ExprType::UnresolvedAttribute(connect::expression::UnresolvedAttribute { unparsed_identifier, plan_id: None, .. })) =
             o.child.as_deref().and_then(|c| c.expr_type.as_ref())
         else {
             return None;
         };
+        if !matches!(split_name_parts(unparsed_identifier).as_slice(), [name] if name.eq_ignore_ascii_case("all")) {
+            return None;
+        }
         let visible: Vec<String> =
             input.schema().fields().iter().map(|f| f.name().clone()).filter(|name| !self.hidden_columns.contains(name)).collect();
-        let named_all: Vec<String> =
-            visible.iter().filter(|name| same_name(&self.info(name).name, "all", self.config.case_sensitive)).cloned().collect();
-        let keys = if named_all.len() == 1 { named_all } else { visible };
-        Some(keys.iter().map(|name| with_direction(Expr::Column(Column::new_unqualified(name)), o)).collect())
+        if visible.iter().any(|name| same_name(&self.info(name).name, "all", self.config.case_sensitive)) {
+            return None;
+        }
+        Some(visible.iter().map(|name| with_direction(Expr::Column(Column::new_unqualified(name)), o)).collect())
     }
 
     /// Registers a new column with a Spark name and returns its internal name.
@@ -691,32 +697,6 @@ impl<'a> Planner<'a> {
         }
         let select: Vec<Expr> = input.schema().fields().iter().map(|f| col(Column::new_unqualified(f.name()))).collect();
         Ok(LogicalPlanBuilder::from(input).distinct_on(keys, select, None)?.build()?)
-    }
-
-    /// `df.to(schema)`: the schema's columns in its order, each the input column of its name
-    /// cast to its type (with its collation), NULL when the input has no such column.
-    fn to_schema(&mut self, to: &connect::ToSchema) -> Result<LogicalPlan> {
-        let input = self.input(&to.input)?;
-        let schema = to.schema.as_ref().ok_or_else(|| SparkError::illegal_argument("ToSchema without a schema"))?;
-        let DataType::Struct(fields) = ember_types::from_proto(schema, &self.config.time_zone).map_err(crate::error::from_type_error)? else {
-            return Err(SparkError::illegal_argument("ToSchema with a schema that is not a struct"));
-        };
-        let columns = self.columns_of(&input);
-        let mut projected = Vec::with_capacity(fields.len());
-        for field in fields.iter() {
-            let found = columns.iter().find(|(_, info)| same_name(&info.name, field.name(), self.config.case_sensitive));
-            let expr = match found {
-                Some((expr, _)) if self.type_of(expr, &input)? == *field.data_type() => expr.clone(),
-                Some((expr, _)) => spark_cast(expr.clone(), field.data_type().clone(), self.cast_mode()),
-                None => Expr::Literal(ScalarValue::try_from(field.data_type())?, None),
-            };
-            let expr = match Collation::of(field) {
-                Some(collation) => ember_functions::collation::with_collation(expr, collation),
-                None => expr,
-            };
-            projected.push((expr, ColumnInfo { name: field.name().clone(), ..Default::default() }));
-        }
-        self.project_infos(input, projected)
     }
 
     fn tail(&mut self, input: LogicalPlan, n: usize) -> Result<LogicalPlan> {

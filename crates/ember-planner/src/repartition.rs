@@ -10,7 +10,7 @@ use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, Operator, 
 use ember_protocol::connect::{self, expression::ExprType};
 
 use crate::error::{Result, SparkError};
-use crate::partitioning::{RepartitionScheme, SparkRange, SparkRepartition};
+use crate::partitioning::{Rebalance, RepartitionScheme, SparkRange, SparkRepartition};
 use crate::plan::Planner;
 
 impl Planner<'_> {
@@ -56,6 +56,24 @@ impl Planner<'_> {
             return self.round_robin(without_repartition(input, false), n);
         }
         Ok(SparkRepartition::plan(without_coalesce(input), RepartitionScheme::Coalesce, n))
+    }
+
+    /// The `REBALANCE` hint: its columns hashed as `repartition(n, cols)`
+    /// hashes them, or the rows dealt round-robin without columns, into its
+    /// number of partitions or `spark.sql.shuffle.partitions`.
+    pub(crate) fn rebalance(&mut self, input: &Option<Box<connect::Relation>>, count: Option<i32>, columns: &[connect::Expression]) -> Result<LogicalPlan> {
+        let input = self.input(input)?;
+        let n = match count {
+            Some(n) => positive_partitions(n)?,
+            None => self.config.shuffle_partitions,
+        };
+        let keys = columns.iter().map(|e| Ok(self.plan_expr(e, &input)?.0)).collect::<Result<Vec<_>>>()?;
+        let scheme = if keys.is_empty() {
+            RepartitionScheme::RoundRobin { sort_rows: self.config.sort_before_repartition }
+        } else {
+            RepartitionScheme::Hash(hash_partition(keys, n))
+        };
+        Ok(SparkRepartition::rebalance(input, scheme, n, Rebalance { numbered: count.is_some() }))
     }
 
     /// `repartition(n, cols)` and `repartition(cols)` hash the columns as

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::{ArrayRef, RecordBatch, StringArray};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::common::tree_node::TreeNode;
 use datafusion::common::{Column, JoinType, ScalarValue, UnnestOptions};
 use datafusion::logical_expr::type_coercion::binary::type_union_resolution;
 use datafusion::functions::expr_fn::coalesce;
@@ -124,6 +125,26 @@ impl Planner<'_> {
         };
         if implicit_ids {
             ids = self.other_columns(&input, &values.iter().map(|(e, _)| e).collect::<Vec<_>>());
+        }
+        // The planned ids and values the client wrote, with what it wrote.
+        let written_ids = if implicit_ids { &[][..] } else { &unpivot.ids[..] };
+        let written_values = unpivot.values.as_ref().map_or(&[][..], |v| &v.values[..]);
+        let mut written = written_ids.iter().zip(&ids).chain(written_values.iter().zip(&values));
+        if let Some((origin, _)) = written.find(|(_, (expr, _))| has_predicate_subquery(expr)) {
+            let columns = ids.iter().chain(&values).map(|(_, name)| name.clone()).collect::<Vec<_>>().join(", ");
+            let outputs = [unpivot.variable_column_name.clone(), unpivot.value_column_name.clone()];
+            let tree_node = format!("Expand [[{columns}]], [{}]\n", ids.iter().map(|(_, n)| n.clone()).chain(outputs).collect::<Vec<_>>().join(", "));
+            let error = SparkError::new(
+                ErrorKind::Analysis,
+                "UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.UNSUPPORTED_IN_EXISTS_SUBQUERY",
+                "0A000",
+                format!("Unsupported subquery expression: IN/EXISTS predicate subqueries can only be used in filters, joins, aggregations, window functions, projections, and UPDATE/MERGE/DELETE commands:\n{tree_node}"),
+                &[("treeNode", tree_node.clone())],
+            );
+            return Err(match crate::expression_origins::origin_context(origin) {
+                Some(context) => error.with_query_context(&context),
+                None => error,
+            });
         }
         if values.is_empty() {
             return Err(SparkError::new(
@@ -322,4 +343,10 @@ mod tests {
         let list = DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)));
         assert_eq!(scala_type_name(&list), "ArrayType(StringType,true)");
     }
+}
+
+/// Whether `expr` holds an `EXISTS` or `IN` subquery, which Spark allows
+/// only where rows are filtered, joined, aggregated or projected.
+fn has_predicate_subquery(expr: &Expr) -> bool {
+    expr.exists(|e| Ok(matches!(e, Expr::Exists(_) | Expr::InSubquery(_)))).unwrap_or(false)
 }

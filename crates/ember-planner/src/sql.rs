@@ -19,6 +19,7 @@ mod files;
 mod hints;
 pub use references::referenced_tables;
 mod identifier;
+mod invalid_identifier;
 mod lateral;
 mod organize;
 mod origin;
@@ -65,6 +66,13 @@ impl SqlArguments {
 
 /// Parses one statement.
 pub fn parse_statement(sql: &str, arguments: &SqlArguments) -> Result<Statement> {
+    parse_statement_text(sql, arguments).map_err(|e| match e.error_class.as_str() {
+        "PARSE_SYNTAX_ERROR" => invalid_identifier::invalid_identifier(sql).unwrap_or(e),
+        _ => e,
+    })
+}
+
+fn parse_statement_text(sql: &str, arguments: &SqlArguments) -> Result<Statement> {
     recursive::forget_max_levels();
     if let Some(command) = commands::parse(sql, arguments)? {
         return Ok(Statement::Command(command));
@@ -546,13 +554,8 @@ fn integer(e: &ast::Expr) -> Result<i32> {
 }
 
 fn sort(input: connect::Relation, exprs: &[ast::OrderByExpr]) -> Result<connect::Relation> {
-    let mut order = exprs.iter().map(sort_order).collect::<Result<Vec<_>>>()?;
-    // `ORDER BY ALL`: a star the planner reads as every column, unless one is named `all`.
-    if let [ast::OrderByExpr { expr: ast::Expr::Identifier(ident), .. }] = exprs {
-        if ident.value.eq_ignore_ascii_case("all") {
-            order[0].child = Some(Box::new(expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default()))));
-        }
-    }
+    // `ORDER BY ALL` stays the name `all`, which the planner reads as every column unless one has that name.
+    let order = exprs.iter().map(sort_order).collect::<Result<Vec<_>>>()?;
     Ok(rel(RelType::Sort(Box::new(connect::Sort { input: Some(Box::new(input)), order, is_global: Some(true) }))))
 }
 
@@ -1446,6 +1449,8 @@ pub(crate) fn function_call(f: &ast::Function) -> Result<connect::Expression> {
         function_name: name,
         arguments,
         is_distinct,
+        // Only the registries: not the DataFrame API's partition transforms.
+        is_internal: Some(false),
         ..Default::default()
     }));
     match &f.filter {

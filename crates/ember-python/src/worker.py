@@ -57,6 +57,7 @@ from pyspark.sql.types import (  # noqa: E402
     BinaryType,
     BooleanType,
     ByteType,
+    CharType,
     DateType,
     DecimalType,
     DoubleType,
@@ -72,6 +73,7 @@ from pyspark.sql.types import (  # noqa: E402
     TimestampNTZType,
     TimestampType,
     UserDefinedType,
+    VarcharType,
     _parse_datatype_json_string,
 )
 
@@ -158,9 +160,12 @@ def jvm_read(value, data_type):
 
 def internal_type(data_type):
     """`data_type` with each UDT in it replaced by its SQL type: the type of
-    the internal values (`toInternal`) pyspark's row-at-a-time code gives."""
+    the internal values (`toInternal`) pyspark's row-at-a-time code gives;
+    CHAR and VARCHAR are strings, as Spark reads a UDF's result."""
     if isinstance(data_type, UserDefinedType):
         return internal_type(data_type.sqlType())
+    if isinstance(data_type, (CharType, VarcharType)):
+        return StringType()
     if isinstance(data_type, ArrayType):
         return ArrayType(internal_type(data_type.elementType), data_type.containsNull)
     if isinstance(data_type, MapType):

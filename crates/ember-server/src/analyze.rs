@@ -46,9 +46,8 @@ pub fn analyze(session: &Session, analyze: Analyze) -> Result<apr::Result, Spark
         Analyze::SparkVersion(_) => apr::Result::SparkVersion(apr::SparkVersion { version: SPARK_VERSION.to_string() }),
         Analyze::DdlParse(d) => {
             let tz = session.conf.read().unwrap_or_else(|e| e.into_inner()).planner_config().time_zone;
-            let parsed = ember_types::parse_ddl(&d.ddl_string, &tz).map_err(ember_planner::error::from_type_error)?;
-            let mut parsed = ember_types::to_proto(&parsed).map_err(ember_planner::error::from_type_error)?;
-            // A lone collated string type keeps its collation (a DataType alone has none).
+            let mut parsed = ember_types::parse_ddl_proto(&d.ddl_string, &tz).map_err(ember_planner::error::from_type_error)?;
+            // A lone collated string type keeps its collation.
             if let (Some(connect::data_type::Kind::String(string)), Some(collation)) =
                 (&mut parsed.kind, ember_types::proto::text_type_collation(&d.ddl_string).map_err(ember_planner::error::from_type_error)?)
             {

@@ -1,6 +1,7 @@
 //! The executed plan's operators with their metrics, sent after a query's
 //! rows as Spark sends them (`df.executionInfo.metrics` on the client).
-//! The operators are DataFusion's, under their own names.
+//! The operators are DataFusion's, under Spark's names where Spark has them
+//! (`HashAggregate`, `Exchange`, `Project`).
 
 use std::sync::Arc;
 
@@ -32,7 +33,7 @@ fn collect(node: &Arc<dyn ExecutionPlan>, parent: i64, out: &mut Vec<metrics::Me
                 .collect()
         })
         .unwrap_or_default();
-    out.push(metrics::MetricObject { name: node.name().to_string(), plan_id: id, parent, execution_metrics });
+    out.push(metrics::MetricObject { name: ember_planner::explain::spark_operator_name(node), plan_id: id, parent, execution_metrics });
     for child in node.children() {
         collect(child, id, out);
     }

@@ -284,7 +284,7 @@ pub async fn insert(session: &Session, insert: InsertRows<'_>) -> Result<(), Spa
     if source.fields().len() != targets.len() {
         return Err(arity_mismatch(&table_name, &targets, &source_names));
     }
-    let policy = crate::store_assignment::Policy::of(session);
+    let policy = crate::store_assignment::policy(session);
     let mut assigned = Vec::new();
     for (field, target) in source.fields().iter().zip(&targets) {
         if let Some(column) = fields.iter().find(|f| f.name() == target) {

@@ -895,6 +895,54 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// [`Self::build`] as a Spark Connect type, keeping `char(n)`,
+    /// `varchar(n)` and the precision of `time(p)`.
+    fn build_proto(&self, ast: &TypeAst, tz: &str) -> Result<ember_protocol::connect::DataType, TypeError> {
+        use ember_protocol::connect::data_type::{self as pdt, Kind};
+        let kind = match ast {
+            TypeAst::Primitive { tok, params, parens, collation } => {
+                let built = self.build_primitive(*tok, params, *parens, collation.as_deref(), tz)?;
+                let parameter = || params.first().and_then(|&p| self.toks[p].text.parse::<i32>().ok()).unwrap_or_default();
+                match self.keyword(*tok).as_deref() {
+                    Some("char" | "character") => Kind::Char(pdt::Char { length: parameter(), type_variation_reference: 0 }),
+                    Some("varchar") => Kind::VarChar(pdt::VarChar { length: parameter(), type_variation_reference: 0 }),
+                    // The precision of `time(p)`, which Ember's TIME values do not keep.
+                    Some("time") if !params.is_empty() => Kind::Time(pdt::Time { precision: Some(parameter()), type_variation_reference: 0 }),
+                    _ => return crate::to_proto(&built),
+                }
+            }
+            TypeAst::Array { element, .. } => Kind::Array(Box::new(pdt::Array {
+                element_type: Some(Box::new(self.build_proto(element, tz)?)),
+                contains_null: true,
+                type_variation_reference: 0,
+            })),
+            TypeAst::Map { key, value, .. } => Kind::Map(Box::new(pdt::Map {
+                key_type: Some(Box::new(self.build_proto(key, tz)?)),
+                value_type: Some(Box::new(self.build_proto(value, tz)?)),
+                value_contains_null: true,
+                type_variation_reference: 0,
+            })),
+            TypeAst::Struct { fields, .. } => {
+                let built = self.build_fields(fields, tz)?;
+                let fields = fields
+                    .iter()
+                    .zip(built.iter())
+                    .map(|(ast, field)| {
+                        Ok(pdt::StructField {
+                            name: ast.name.clone(),
+                            data_type: Some(self.build_proto(&ast.data_type, tz)?),
+                            nullable: ast.nullable,
+                            metadata: crate::mapping::field_metadata_json(field).map(str::to_string),
+                        })
+                    })
+                    .collect::<Result<Vec<_>, TypeError>>()?;
+                Kind::Struct(pdt::Struct { fields, type_variation_reference: 0 })
+            }
+            TypeAst::YearMonthInterval | TypeAst::DayTimeInterval => return crate::to_proto(&self.build(ast, tz)?),
+        };
+        Ok(ember_protocol::connect::DataType { kind: Some(kind) })
+    }
+
     fn build_fields(&self, fields: &[FieldAst], tz: &str) -> Result<Fields, TypeError> {
         let mut out = Vec::with_capacity(fields.len());
         for f in fields {
@@ -1104,18 +1152,35 @@ pub fn parse_ddl_schema(s: &str, session_tz: &str) -> Result<Fields, TypeError> 
 /// `struct<...>` (`a: int, b: string`). Only parse errors fall through to
 /// the next form; if all three fail, the schema form's error is returned.
 pub fn parse_ddl(s: &str, session_tz: &str) -> Result<DataType, TypeError> {
-    let schema_error = match parse_table_schema(s, session_tz) {
-        Ok(fields) => return Ok(DataType::Struct(fields)),
+    parse_ddl_as(s, |parser, ast| parser.build(ast, session_tz))
+}
+
+/// [`parse_ddl`] as the Spark Connect type `ddl_parse` answers with: as
+/// Spark, it keeps `char(n)` and `varchar(n)` (which are strings
+/// everywhere else) and the precision of `time(p)`.
+pub fn parse_ddl_proto(s: &str, session_tz: &str) -> Result<ember_protocol::connect::DataType, TypeError> {
+    parse_ddl_as(s, |parser, ast| parser.build_proto(ast, session_tz))
+}
+
+/// The three forms of [`parse_ddl`], each parsed and then built by `build`.
+fn parse_ddl_as<T>(s: &str, build: impl Fn(&Parser, &TypeAst) -> Result<T, TypeError>) -> Result<T, TypeError> {
+    let mut parser = Parser::new(s);
+    let schema_error = match parser.parse_schema().map(|fields| TypeAst::Struct { lt: 0, fields }).and_then(|ast| build(&parser, &ast)) {
+        Ok(built) => return Ok(built),
         Err(e) if e.is_parse_error() => e,
         Err(e) => return Err(e),
     };
-    match parse_ddl_type(s, session_tz) {
-        Ok(dt) => return Ok(dt),
+    let single = |text: &str| {
+        let mut parser = Parser::new(text);
+        parser.parse_single_type().and_then(|ast| build(&parser, &ast))
+    };
+    match single(s) {
+        Ok(built) => return Ok(built),
         Err(e) if !e.is_parse_error() => return Err(e),
         Err(_) => {}
     }
-    match parse_ddl_type(&format!("struct<{}>", s.trim()), session_tz) {
-        Ok(dt) => Ok(dt),
+    match single(&format!("struct<{}>", s.trim())) {
+        Ok(built) => Ok(built),
         Err(e) if !e.is_parse_error() => Err(e),
         Err(_) => Err(schema_error),
     }

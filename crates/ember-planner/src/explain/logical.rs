@@ -9,7 +9,7 @@ use datafusion::logical_expr::expr::{AggregateFunction, Alias, WindowFunction};
 use datafusion::logical_expr::{BinaryExpr, Expr, LogicalPlan, Operator, SortExpr};
 
 use super::attributes::Attributes;
-use crate::partitioning::{RepartitionScheme, SparkRepartition};
+use crate::partitioning::{Rebalance, RepartitionScheme, SparkRepartition};
 use super::expressions::{function_text, literal_text};
 use super::{SparkNode, list, tree_text};
 
@@ -100,13 +100,17 @@ impl Logical<'_> {
             LogicalPlan::Extension(extension) if extension.node.as_any().is::<SparkRepartition>() => {
                 let repartition = extension.node.as_any().downcast_ref::<SparkRepartition>().expect("checked");
                 let n = repartition.partitions;
-                match &repartition.scheme {
-                    RepartitionScheme::RoundRobin { .. } => format!("Repartition {n}, true"),
-                    RepartitionScheme::Coalesce => format!("Repartition {n}, false"),
-                    RepartitionScheme::Hash(partition) => format!("RepartitionByExpression [{}], {n}", scope.text(partition)),
-                    RepartitionScheme::Range(order) => format!("RepartitionByExpression {}, {n}", list(order.iter().map(|o| scope.sort(o)))),
+                match (&repartition.scheme, repartition.rebalance) {
+                    (RepartitionScheme::Hash(partition), Some(Rebalance { numbered: true })) => format!("RebalancePartitions [{}], {n}", hash_keys_text(partition, &scope)),
+                    (RepartitionScheme::Hash(partition), Some(_)) => format!("RebalancePartitions [{}]", hash_keys_text(partition, &scope)),
+                    (_, Some(Rebalance { numbered: true })) => format!("RebalancePartitions {n}"),
+                    (_, Some(_)) => "RebalancePartitions".to_string(),
+                    (RepartitionScheme::RoundRobin { .. }, None) => format!("Repartition {n}, true"),
+                    (RepartitionScheme::Coalesce, None) => format!("Repartition {n}, false"),
+                    (RepartitionScheme::Hash(partition), None) => format!("RepartitionByExpression [{}], {n}", hash_keys_text(partition, &scope)),
+                    (RepartitionScheme::Range(order), None) => format!("RepartitionByExpression {}, {n}", list(order.iter().map(|o| scope.sort(o)))),
                     // Local rows cut into Spark's slices: part of Spark's LocalRelation.
-                    RepartitionScheme::Slices => return children.remove(0),
+                    (RepartitionScheme::Slices, None) => return children.remove(0),
                 }
             }
             LogicalPlan::Unnest(_) => format!("Generate explode, {}", list(output.clone())),
@@ -188,6 +192,24 @@ impl Logical<'_> {
 }
 
 /// The columns an operator's expressions see: its inputs' columns.
+/// The keys of a hash repartition's partition expression (Ember's
+/// `pmod(hash(keys), n)`) as Spark lists them; the expression itself when
+/// it is another one.
+fn hash_keys_text(partition: &Expr, scope: &Scope) -> String {
+    let modulo = |e: &Expr| match e {
+        Expr::BinaryExpr(BinaryExpr { left, op: Operator::Modulo, .. }) => Some(left.as_ref().clone()),
+        _ => None,
+    };
+    let plus = |e: &Expr| match e {
+        Expr::BinaryExpr(BinaryExpr { left, op: Operator::Plus, .. }) => Some(left.as_ref().clone()),
+        _ => None,
+    };
+    match modulo(partition).as_ref().and_then(plus).as_ref().and_then(modulo) {
+        Some(Expr::ScalarFunction(hash)) if hash.func.name() == "hash" => hash.args.iter().map(|k| scope.text(k)).collect::<Vec<_>>().join(", "),
+        _ => scope.text(partition),
+    }
+}
+
 struct Scope<'a> {
     schemas: Vec<&'a DFSchema>,
     outputs: Vec<Vec<String>>,

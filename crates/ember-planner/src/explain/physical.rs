@@ -253,7 +253,8 @@ impl<'a> Converter<'a> {
         self.node(plan, wanted, "Exchange", line, vec![child])
     }
 
-    /// `repartition`'s shuffle: Spark's `Exchange … REPARTITION_BY_NUM`.
+    /// `repartition`'s shuffle: Spark's `Exchange … REPARTITION_BY_NUM`
+    /// (`REBALANCE_PARTITIONS_BY_…` for a `REBALANCE` hint's).
     fn shuffle(&self, plan: &Arc<dyn ExecutionPlan>, shuffle: &ShuffleExec, wanted: &Wanted) -> SparkNode {
         let child = self.convert(plan.children()[0], wanted);
         let n = shuffle.partitions();
@@ -264,7 +265,12 @@ impl<'a> Converter<'a> {
             // Local rows cut into Spark's slices: part of Spark's LocalTableScan.
             Router::Slices => return child,
         };
-        let line = self.exchange(partitioning, "REPARTITION_BY_NUM");
+        let origin = match shuffle.router() {
+            _ if !shuffle.is_rebalance() => "REPARTITION_BY_NUM",
+            Router::RoundRobin { .. } => "REBALANCE_PARTITIONS_BY_NONE",
+            _ => "REBALANCE_PARTITIONS_BY_COL",
+        };
+        let line = self.exchange(partitioning, origin);
         self.node(plan, wanted, "Exchange", line, vec![child])
     }
 
@@ -541,4 +547,38 @@ fn verbose(plan: &Arc<dyn ExecutionPlan>) -> String {
         }
     }
     Verbose(plan.as_ref()).to_string()
+}
+
+/// Spark's name of the operator `plan` runs as (`HashAggregate` for an
+/// aggregation, `Exchange` for a shuffle), as the metrics of an executed
+/// plan name them; DataFusion's name, without `Exec`, for the others.
+pub fn spark_operator_name(plan: &Arc<dyn ExecutionPlan>) -> String {
+    let name = if plan.is::<AggregateExec>() {
+        "HashAggregate"
+    } else if plan.is::<FilterExec>() {
+        "Filter"
+    } else if plan.is::<ProjectionExec>() {
+        "Project"
+    } else if plan.is::<SortExec>() || plan.is::<SortPreservingMergeExec>() {
+        "Sort"
+    } else if plan.is::<GlobalLimitExec>() {
+        "GlobalLimit"
+    } else if plan.is::<LocalLimitExec>() {
+        "LocalLimit"
+    } else if plan.is::<CoalescePartitionsExec>() || plan.is::<OrderedConcatExec>() || plan.is::<RepartitionExec>() || plan.is::<ShuffleExec>() {
+        "Exchange"
+    } else if plan.is::<UnionExec>() || plan.is::<InterleaveExec>() {
+        "Union"
+    } else if plan.is::<BoundedWindowAggExec>() || plan.is::<WindowAggExec>() {
+        "Window"
+    } else if plan.is::<EmptyExec>() || plan.downcast_ref::<DataSourceExec>().is_some_and(|s| s.data_source().downcast_ref::<MemorySourceConfig>().is_some()) {
+        "LocalTableScan"
+    } else if plan.is::<PlaceholderRowExec>() {
+        "Scan OneRowRelation"
+    } else if plan.name() == "SparkRangeExec" {
+        "Range"
+    } else {
+        return plan.name().trim_end_matches("Exec").to_string();
+    };
+    name.to_string()
 }

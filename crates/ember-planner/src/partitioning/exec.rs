@@ -71,6 +71,8 @@ pub struct ShuffleExec {
     input: Arc<dyn ExecutionPlan>,
     router: Router,
     partitions: usize,
+    /// Whether it runs a `REBALANCE` hint (which Spark's plans name).
+    rebalance: bool,
     properties: Arc<PlanProperties>,
     buckets: Arc<OnceCell<Buckets>>,
 }
@@ -79,7 +81,18 @@ impl ShuffleExec {
     /// A shuffle of `input` into `partitions` outputs.
     pub fn new(input: Arc<dyn ExecutionPlan>, router: Router, partitions: usize) -> Self {
         let properties = properties(input.schema(), partitions, EmissionType::Final);
-        ShuffleExec { input, router, partitions: partitions.max(1), properties, buckets: Arc::new(OnceCell::new()) }
+        ShuffleExec { input, router, partitions: partitions.max(1), rebalance: false, properties, buckets: Arc::new(OnceCell::new()) }
+    }
+
+    /// The shuffle as a `REBALANCE` hint's when `rebalance`.
+    pub fn with_rebalance(mut self, rebalance: bool) -> Self {
+        self.rebalance = rebalance;
+        self
+    }
+
+    /// Whether it runs a `REBALANCE` hint.
+    pub fn is_rebalance(&self) -> bool {
+        self.rebalance
     }
 
     /// How it picks each row's partition.
@@ -163,7 +176,7 @@ impl ExecutionPlan for ShuffleExec {
     }
 
     fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
-        Ok(Arc::new(ShuffleExec::new(one_input(children, "a shuffle")?, self.router.clone(), self.partitions)))
+        Ok(Arc::new(ShuffleExec::new(one_input(children, "a shuffle")?, self.router.clone(), self.partitions).with_rebalance(self.rebalance)))
     }
 
     fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
@@ -325,6 +338,9 @@ impl RangeBounds {
 #[derive(Debug)]
 pub struct CoalesceExec {
     input: Arc<dyn ExecutionPlan>,
+    /// The number of partitions asked for, as Spark prints it.
+    requested: usize,
+    /// The number made: no more than the input has.
     partitions: usize,
     properties: Arc<PlanProperties>,
     /// The shuffle whose partitions the input's are.
@@ -332,12 +348,13 @@ pub struct CoalesceExec {
 }
 
 impl CoalesceExec {
-    /// Merges `input`'s partitions into `partitions` (fewer) ones.
-    pub fn new(input: Arc<dyn ExecutionPlan>, partitions: usize) -> Self {
-        let partitions = partitions.clamp(1, input.output_partitioning().partition_count().max(1));
+    /// Merges `input`'s partitions into `requested` ones (the input's
+    /// partitions as they are when it has no more).
+    pub fn new(input: Arc<dyn ExecutionPlan>, requested: usize) -> Self {
+        let partitions = requested.clamp(1, input.output_partitioning().partition_count().max(1));
         let properties = properties(input.schema(), partitions, EmissionType::Incremental);
         let shuffle = shuffle_below(&input);
-        CoalesceExec { input, partitions, properties, shuffle }
+        CoalesceExec { input, requested, partitions, properties, shuffle }
     }
 }
 
@@ -356,7 +373,7 @@ fn shuffle_below(plan: &Arc<dyn ExecutionPlan>) -> Option<Arc<dyn ExecutionPlan>
 
 impl DisplayAs for CoalesceExec {
     fn fmt_as(&self, _: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "Coalesce {}", self.partitions)
+        write!(f, "Coalesce {}", self.requested)
     }
 }
 
@@ -382,7 +399,7 @@ impl ExecutionPlan for CoalesceExec {
     }
 
     fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
-        Ok(Arc::new(CoalesceExec::new(one_input(children, "a coalesce")?, self.partitions)))
+        Ok(Arc::new(CoalesceExec::new(one_input(children, "a coalesce")?, self.requested)))
     }
 
     fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {

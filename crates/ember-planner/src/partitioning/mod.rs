@@ -15,7 +15,7 @@ mod round_robin;
 mod unsafe_row;
 
 pub use constants::ConstantsAboveRoundRobin;
-pub use nodes::{PartitionValue, PartitionValueKind, RepartitionScheme, SortWithinPartitions, SparkRepartition};
+pub use nodes::{PartitionValue, PartitionValueKind, Rebalance, RepartitionScheme, SortWithinPartitions, SparkRepartition};
 pub(crate) use exec::{OrderedConcatExec, Router, ShuffleExec};
 pub use physical::{EmberQueryPlanner, in_partition_order};
 pub use placement::{file_marker, partition_marker, place_partition_values};

@@ -33,6 +33,14 @@ pub enum RepartitionScheme {
     Slices,
 }
 
+/// Spark's `REBALANCE` hint (`RebalancePartitions`), which Ember runs as the
+/// repartition it asks for (Spark then evens the partitions out adaptively).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rebalance {
+    /// Whether the hint gave the number of partitions.
+    pub numbered: bool,
+}
+
 /// Gives its input's rows `partitions` partitions by `scheme`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SparkRepartition {
@@ -42,12 +50,23 @@ pub struct SparkRepartition {
     pub scheme: RepartitionScheme,
     /// The number of output partitions (at most, for a coalesce).
     pub partitions: usize,
+    /// Set when the repartition is a `REBALANCE` hint's.
+    pub rebalance: Option<Rebalance>,
 }
 
 impl SparkRepartition {
     /// The node as a logical plan.
     pub fn plan(input: LogicalPlan, scheme: RepartitionScheme, partitions: usize) -> LogicalPlan {
-        LogicalPlan::Extension(Extension { node: Arc::new(SparkRepartition { input, scheme, partitions: partitions.max(1) }) })
+        Self::node(SparkRepartition { input, scheme, partitions: partitions.max(1), rebalance: None })
+    }
+
+    /// A `REBALANCE` hint's repartition as a logical plan.
+    pub fn rebalance(input: LogicalPlan, scheme: RepartitionScheme, partitions: usize, rebalance: Rebalance) -> LogicalPlan {
+        Self::node(SparkRepartition { input, scheme, partitions: partitions.max(1), rebalance: Some(rebalance) })
+    }
+
+    fn node(repartition: SparkRepartition) -> LogicalPlan {
+        LogicalPlan::Extension(Extension { node: Arc::new(repartition) })
     }
 }
 
@@ -103,7 +122,7 @@ impl UserDefinedLogicalNodeCore for SparkRepartition {
             ),
             other => other.clone(),
         };
-        Ok(SparkRepartition { input, scheme, partitions: self.partitions })
+        Ok(SparkRepartition { input, scheme, partitions: self.partitions, rebalance: self.rebalance })
     }
 
     /// Spark pushes deterministic filters below a repartition, and folds

@@ -54,14 +54,13 @@ impl ExtensionPlanner for PartitionExtensionPlanner {
         };
         let n = repartition.partitions;
         let router = match &repartition.scheme {
-            RepartitionScheme::Coalesce if n >= input.output_partitioning().partition_count() => return Ok(Some(input.clone())),
             RepartitionScheme::Coalesce => return Ok(Some(Arc::new(CoalesceExec::new(input.clone(), n)))),
             RepartitionScheme::RoundRobin { sort_rows } => Router::RoundRobin { sort_rows: *sort_rows },
             RepartitionScheme::Slices => Router::Slices,
             RepartitionScheme::Hash(expr) => Router::Hash(planner.create_physical_expr(expr, logical.schema(), session_state, planning_ctx)?),
             RepartitionScheme::Range(order) => Router::Range(sort_keys(planner, order, logical, session_state, planning_ctx)?),
         };
-        Ok(Some(Arc::new(ShuffleExec::new(input.clone(), router, n))))
+        Ok(Some(Arc::new(ShuffleExec::new(input.clone(), router, n).with_rebalance(repartition.rebalance.is_some()))))
     }
 }
 
