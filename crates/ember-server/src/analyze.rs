@@ -46,13 +46,7 @@ pub fn analyze(session: &Session, analyze: Analyze) -> Result<apr::Result, Spark
         Analyze::SparkVersion(_) => apr::Result::SparkVersion(apr::SparkVersion { version: SPARK_VERSION.to_string() }),
         Analyze::DdlParse(d) => {
             let tz = session.conf.read().unwrap_or_else(|e| e.into_inner()).planner_config().time_zone;
-            let mut parsed = ember_types::parse_ddl_proto(&d.ddl_string, &tz).map_err(ember_planner::error::from_type_error)?;
-            // A lone collated string type keeps its collation.
-            if let (Some(connect::data_type::Kind::String(string)), Some(collation)) =
-                (&mut parsed.kind, ember_types::proto::text_type_collation(&d.ddl_string).map_err(ember_planner::error::from_type_error)?)
-            {
-                string.collation = collation.name();
-            }
+            let parsed = ember_types::parse_ddl_proto(&d.ddl_string, &tz).map_err(ember_planner::error::from_type_error)?;
             apr::Result::DdlParse(apr::DdlParse { parsed: Some(parsed) })
         }
         Analyze::SameSemantics(s) => {

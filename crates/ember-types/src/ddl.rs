@@ -908,6 +908,10 @@ impl<'a> Parser<'a> {
                     Some("varchar") => Kind::VarChar(pdt::VarChar { length: parameter(), type_variation_reference: 0 }),
                     // The precision of `time(p)`, which Ember's TIME values do not keep.
                     Some("time") if !params.is_empty() => Kind::Time(pdt::Time { precision: Some(parameter()), type_variation_reference: 0 }),
+                    Some("string") if collation.is_some() => {
+                        let name = collation.as_deref().map(crate::Collation::parse).transpose()?.map(|c| c.name()).unwrap_or_default();
+                        Kind::String(pdt::String { collation: name, type_variation_reference: 0 })
+                    }
                     _ => return crate::to_proto(&built),
                 }
             }
