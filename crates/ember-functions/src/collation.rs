@@ -18,44 +18,13 @@ use icu_locale_core::Locale;
 /// `expr` (a string) typed with `collation`: the value is unchanged, its field records the
 /// collation.
 pub fn with_collation(expr: Expr, collation: Collation) -> Expr {
-    ScalarUDF::new_from_impl(Collate { collation, signature: Signature::any(1, Volatility::Immutable) }).call(vec![expr])
+    let tags = collation.tag(Field::new("", DataType::Utf8, true)).metadata().clone();
+    crate::interval_fields::with_type_tags("collate", expr, tags)
 }
 
 /// The key of `expr` (a string) under `collation` (see the module documentation), as binary.
 pub fn collation_key(expr: Expr, collation: Collation) -> Expr {
     ScalarUDF::new_from_impl(CollationKey { collation, signature: Signature::any(1, Volatility::Immutable) }).call(vec![expr])
-}
-
-#[derive(Debug, PartialEq, Eq, Hash)]
-struct Collate {
-    collation: Collation,
-    signature: Signature,
-}
-
-impl ScalarUDFImpl for Collate {
-    fn name(&self) -> &str {
-        "collate"
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn return_type(&self, args: &[DataType]) -> Result<DataType> {
-        Ok(args[0].clone())
-    }
-
-    fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
-        let input = &args.arg_fields[0];
-        Ok(Arc::new(self.collation.tag(Field::new(self.name(), input.data_type().clone(), input.is_nullable()))))
-    }
-
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        match args.args.into_iter().next() {
-            Some(value) => Ok(value),
-            None => exec_err!("collate takes one argument"),
-        }
-    }
 }
 
 #[derive(Debug, PartialEq, Eq, Hash)]
