@@ -191,8 +191,8 @@ impl Keys {
     pub fn compare(&self, a: &str, b: &str) -> std::cmp::Ordering {
         match &self.collator {
             Some(collator) => {
-                let trim = |s: &'_ str| if self.collation.rtrim { s.trim_end_matches(' ').to_string() } else { s.to_string() };
-                collator.compare(&trim(a), &trim(b))
+                let trim = |s| if self.collation.rtrim { str::trim_end_matches(s, ' ') } else { s };
+                collator.compare(trim(a), trim(b))
             }
             None => {
                 let (mut ka, mut kb) = (Vec::new(), Vec::new());
