@@ -134,3 +134,44 @@ def test_drop_of_a_replaced_column_under_lenient_resolution(spark, golden):
     for strict in ["true", "false"]:
         with conf(spark, "spark.sql.analyzer.strictDataFrameColumnResolution", strict):
             golden.check(f"strict_{strict}", [replaced.drop(df1["colB"]).columns, joined.drop(df1["colC"]).columns])
+
+
+@pytest.mark.parametrize("how", ["inner", "left", "right", "full", "left_semi"])
+def test_using_join_side_keys_by_qualified_name(spark, golden, how):
+    a = spark.createDataFrame([(1, 1), (2, 1), (3, 5)], ["k", "x"])
+    b = spark.createDataFrame([("p", 1, 7), ("q", 2, 8), ("r", 4, 9)], ["y", "k", "z"])
+    w = a.alias("a").join(b.alias("b"), "k", how)
+    cases = {
+        "b_k": lambda: w.select("b.k"),
+        "a_k": lambda: w.select("a.k"),
+        "keys_and_star": lambda: w.select("b.k", "k", "*"),
+        "b_star": lambda: w.select("b.*"),
+        "a_star": lambda: w.select("a.*"),
+        "dataframe_b_k": lambda: w.select(b["k"]),
+        "dataframe_w_b_k": lambda: w.select(w["b.k"]),
+        "filter": lambda: w.filter("b.k > 1"),
+        "sql_expression": lambda: w.select(F.expr("b.k + 1")),
+        "through_select": lambda: w.select("x").select("b.k"),
+        "selected_then_by_name": lambda: w.select("b.k", "x").select("k", "b.k"),
+        "with_column": lambda: w.withColumn("n", F.lit(1)).select("b.k", "n"),
+        "group_by": lambda: w.groupBy("b.k").count(),
+        "order_by": lambda: w.orderBy(F.col("b.k").desc_nulls_last(), "x").select("x"),
+        "upper_case": lambda: w.select("B.K"),
+    }
+    for label, frame in cases.items():
+        try:
+            df = frame()
+            golden.check(label, {"columns": df.columns, "rows": sorted((tuple(r) for r in df.collect()), key=str)})
+        except Exception as e:
+            golden.check(label, {"error": e.getCondition()})
+
+
+def test_using_join_side_key_in_a_later_join_condition(spark, golden):
+    a = spark.createDataFrame([(1, 1), (2, 1)], ["k", "x"])
+    b = spark.createDataFrame([(1, "p"), (2, "q")], ["k", "y"])
+    other = spark.createDataFrame([(1, "z")], ["x", "w"])
+    w = a.join(b.alias("b"), "k")
+    s = w.select(w["x"], w["b.k"]).join(other, "x")
+    golden.check_df(s.orderBy("k"), "reselected")
+    golden.check_df(s.join(w, s["x"] == w["b.k"]).orderBy(s["k"]), "joined_on_the_direct_frame")
+    golden.check_df(spark.sql("SELECT b.k, k FROM VALUES (1, 2) AS a(k, x) JOIN VALUES (1, 3) AS b(k, y) USING (k)"), "sql")

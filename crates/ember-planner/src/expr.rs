@@ -52,7 +52,10 @@ impl Planner<'_> {
         let qualifier = target.map(|t| t.trim_end_matches(".*").to_string());
         let mut out = Vec::new();
         let mut depths = Vec::new();
-        for field in input.schema().fields().iter().filter(|f| !self.hidden_columns.contains(f.name())) {
+        // A USING join's hidden side keys are part of `t.*` and `df["*"]`, first, as in Spark.
+        let (side_keys, visible): (Vec<_>, Vec<_>) = input.schema().fields().iter().partition(|f| self.hidden_columns.contains(f.name()));
+        let side_keys = if qualifier.is_some() || plan_id.is_some() { side_keys } else { Vec::new() };
+        for field in side_keys.into_iter().chain(visible) {
             let info = self.info(field.name());
             if let Some(id) = plan_id {
                 // A key a USING join merged away stands for `df`'s key.
@@ -60,12 +63,17 @@ impl Planner<'_> {
                 if !info.plan_ids.contains(&id) && !merged_key {
                     continue;
                 }
-                depths.push(if info.plan_ids.contains(&id) { self.plan_id_depth(field.name(), id) } else { 0 });
+                // Side keys did not pass through the relations above their join: no depth.
+                let side_key = self.hidden_columns.contains(field.name());
+                depths.push(if info.plan_ids.contains(&id) && !side_key { self.plan_id_depth(field.name(), id) } else { 0 });
             }
             if let Some(q) = &qualifier {
                 let matches = info.qualifier.as_deref().is_some_and(|iq| same_name(iq, q, self.config.case_sensitive));
                 if !matches {
                     continue;
+                }
+                if self.hidden_columns.contains(field.name()) {
+                    self.side_keys_read_by_name.insert(field.name().clone());
                 }
             }
             out.push((Expr::Column(Column::new_unqualified(field.name())), info.name));
@@ -195,21 +203,24 @@ impl Planner<'_> {
         let matching = |hidden: bool| {
             let mut candidates: Vec<(String, usize)> = Vec::new();
             for field in input.schema().fields() {
-                let by_name_hidden = self.hidden_columns.contains(field.name()) || (!hidden && self.hidden_columns_by_name.contains(field.name()));
-                if plan_id.is_none() && by_name_hidden {
+                let info = self.info(field.name());
+                let qualified = parts.len() >= 2
+                    && info.qualifier.as_deref().is_some_and(|q| same_name(q, &parts[0], case_sensitive))
+                    && same_name(&info.name, &parts[1], case_sensitive);
+                let side_key = self.hidden_columns.contains(field.name());
+                let by_name_hidden = side_key || (!hidden && self.hidden_columns_by_name.contains(field.name()));
+                // A USING join's hidden side key answers its qualified name.
+                if plan_id.is_none() && by_name_hidden && !(side_key && qualified) {
                     continue;
                 }
-                let info = self.info(field.name());
                 if let Some(id) = plan_id {
                     let ids = if hidden { self.using_key_plan_ids.get(field.name()) } else { Some(&info.plan_ids) };
-                    if !ids.is_some_and(|ids| ids.contains(&id)) {
+                    let through_join = !hidden && side_key && qualified && self.hidden_by_join_of(field.name(), id);
+                    if !ids.is_some_and(|ids| ids.contains(&id)) && !through_join {
                         continue;
                     }
                 }
-                if parts.len() >= 2
-                    && info.qualifier.as_deref().is_some_and(|q| same_name(q, &parts[0], case_sensitive))
-                    && same_name(&info.name, &parts[1], case_sensitive)
-                {
+                if qualified {
                     candidates.push((field.name().clone(), 2));
                 } else if same_name(&info.name, &parts[0], case_sensitive) {
                     candidates.push((field.name().clone(), 1));
@@ -260,6 +271,9 @@ impl Planner<'_> {
             }
             1 => {
                 let (internal, used) = candidates.remove(0);
+                if used == 2 && self.hidden_columns.contains(&internal) {
+                    self.side_keys_read_by_name.insert(internal.clone());
+                }
                 let mut expr = Expr::Column(Column::new_unqualified(&internal));
                 let mut out_name = parts[used - 1].clone();
                 for field in &parts[used..] {

@@ -176,6 +176,9 @@ pub struct Planner<'a> {
     pub(crate) hidden_columns: HashSet<String>,
     /// Side keys such a select picked: names other than USING join keys never find them.
     pub(crate) hidden_columns_by_name: HashSet<String>,
+    /// Side keys the select being planned read by a qualified name (`b.k`,
+    /// `b.*`): Spark marks them as metadata columns in its schema.
+    pub(crate) side_keys_read_by_name: HashSet<String>,
     /// The query contexts of the expressions planned so far.
     pub(crate) expression_origins: crate::expression_origins::ExpressionOrigins,
     /// The hints met while planning (`'UnresolvedHint name, [parameters]`).
@@ -202,6 +205,7 @@ impl<'a> Planner<'a> {
             using_join_keys: HashMap::new(),
             hidden_columns: HashSet::new(),
             hidden_columns_by_name: HashSet::new(),
+            side_keys_read_by_name: HashSet::new(),
             expression_origins: Default::default(),
             hints: Vec::new(),
         }
@@ -220,11 +224,12 @@ impl<'a> Planner<'a> {
         Ok(PlannedQuery { plan, names, generated_names, observations, expression_origins, hints, column_names })
     }
 
-    /// The Spark names of a plan's output columns.
+    /// The Spark names of a plan's output columns, without hidden USING join side keys.
     pub(crate) fn spark_names(&self, plan: &LogicalPlan) -> Vec<String> {
         plan.schema()
             .fields()
             .iter()
+            .filter(|f| !self.hidden_columns.contains(f.name()))
             .map(|f| self.columns.get(f.name()).map(|c| c.name.clone()).unwrap_or_else(|| f.name().clone()))
             .collect()
     }
@@ -1067,6 +1072,15 @@ impl<'a> Planner<'a> {
         if !using.is_empty() {
             return self.join_using(left, right, join_type, &using);
         }
+        if join.join_condition.is_some() {
+            return self.join_with_hidden_keys(left, right, |planner, left, right| planner.join_on(join, join_type, left, right));
+        }
+        self.join_on(join, join_type, left, right)
+    }
+
+    /// A join on `join`'s condition (or none).
+    fn join_on(&mut self, join: &connect::Join, join_type: JoinType, left: LogicalPlan, right: LogicalPlan) -> Result<LogicalPlan> {
+        use connect::join::JoinType as SparkJoin;
         let condition = match &join.join_condition {
             Some(condition) => {
                 let combined = LogicalPlanBuilder::from(left.clone()).cross_join(right.clone())?.build()?;
