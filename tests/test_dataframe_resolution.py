@@ -175,3 +175,13 @@ def test_using_join_side_key_in_a_later_join_condition(spark, golden):
     golden.check_df(s.orderBy("k"), "reselected")
     golden.check_df(s.join(w, s["x"] == w["b.k"]).orderBy(s["k"]), "joined_on_the_direct_frame")
     golden.check_df(spark.sql("SELECT b.k, k FROM VALUES (1, 2) AS a(k, x) JOIN VALUES (1, 3) AS b(k, y) USING (k)"), "sql")
+
+
+def test_sort_by_a_name_two_columns_have(spark, golden):
+    a = spark.createDataFrame([(1, 3), (2, 1)], ["c1", "x"])
+    b = spark.createDataFrame([(1, 9), (2, 8)], ["c1", "y"])
+    twice = spark.range(3).select(F.col("id").alias("c1"), (-F.col("id")).alias("c1"))
+    golden.check_error(lambda: a.join(b, a.c1 == b.c1).orderBy("c1").collect(), "join")
+    golden.check_error(lambda: twice.sort(F.col("c1").desc()).collect(), "select")
+    golden.check_error(lambda: spark.sql("SELECT id AS c1, -id AS c1 FROM range(3) ORDER BY c1").collect(), "sql")
+    golden.check_error(lambda: twice.filter("c1 > 0").collect(), "filter_is_ambiguous")

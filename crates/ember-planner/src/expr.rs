@@ -287,7 +287,8 @@ impl Planner<'_> {
                 "AMBIGUOUS_REFERENCE",
                 "42704",
                 format!(
-                    "Reference `{name}` is ambiguous, could be: [{}].",
+                    "Reference {} is ambiguous, could be: [{}].",
+                    crate::error::quote_name_parts(name),
                     candidates.iter().map(|(c, _)| self.display_column(c)).collect::<Vec<_>>().join(", ")
                 ),
                 &[

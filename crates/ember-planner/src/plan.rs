@@ -285,7 +285,7 @@ impl<'a> Planner<'a> {
                                 Err(crate::expr::invalid_star_usage("Sort"))
                             }
                             Some(column) => Ok(with_direction(column, o)),
-                            None => planner.sort_order(o, &input),
+                            None => planner.sort_order(o, &input).map_err(|e| planner.unresolved_when_ambiguous(e, o, &input)),
                         })
                         .collect::<Result<Vec<_>>>()?,
                 };
@@ -498,6 +498,17 @@ impl<'a> Planner<'a> {
             return None;
         }
         Some(visible.iter().map(|name| with_direction(Expr::Column(Column::new_unqualified(name)), o)).collect())
+    }
+
+    /// Spark fails a sort by a name that several input columns have as
+    /// unresolved, not ambiguous.
+    fn unresolved_when_ambiguous(&self, error: SparkError, order: &connect::expression::SortOrder, input: &LogicalPlan) -> SparkError {
+        let Some(ExprType::UnresolvedAttribute(attribute)) = order.child.as_deref().and_then(|c| c.expr_type.as_ref()) else { return error };
+        if error.error_class != "AMBIGUOUS_REFERENCE" || attribute.plan_id.is_some() {
+            return error;
+        }
+        let name = &attribute.unparsed_identifier;
+        SparkError::unresolved_column(name, &crate::expr::suggestions(name, &self.spark_names(input)))
     }
 
     /// Registers a new column with a Spark name and returns its internal name.
