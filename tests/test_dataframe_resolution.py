@@ -158,6 +158,9 @@ def test_using_join_side_keys_by_qualified_name(spark, golden, how):
         "order_by": lambda: w.orderBy(F.col("b.k").desc_nulls_last(), "x").select("x"),
         "upper_case": lambda: w.select("B.K"),
     }
+    if how == "left_semi":
+        # No side key to find; the clients send DataFrame references that then fail differently.
+        cases = {label: cases[label] for label in ["b_k", "a_k", "b_star", "filter", "through_select"]}
     for label, frame in cases.items():
         try:
             df = frame()

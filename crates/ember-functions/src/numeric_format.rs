@@ -1,4 +1,4 @@
-//! Spark's `bround` (HALF_EVEN rounding), `format_number` (grouped digits,
+//! Spark's `round` (HALF_UP) and `bround` (HALF_EVEN) rounding, `format_number` (grouped digits,
 //! HALF_EVEN) and `conv` (base conversion with 64-bit unsigned wrap-around).
 
 use std::sync::Arc;
@@ -11,60 +11,129 @@ use datafusion::logical_expr::Expr;
 
 use crate::kernel_udf::KernelUdf;
 
-/// The result type of `bround(value, scale)` for a value of `input` type.
-pub fn bround_type(input: &DataType, scale: i32) -> DataType {
+/// How `round` (HALF_UP) and `bround` (HALF_EVEN) break ties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rounding {
+    HalfUp,
+    HalfEven,
+}
+
+impl Rounding {
+    fn name(self) -> &'static str {
+        match self {
+            Rounding::HalfUp => "round",
+            Rounding::HalfEven => "bround",
+        }
+    }
+}
+
+/// The result type of `round`/`bround(value, scale)` for a value of `input`
+/// type: a decimal keeps room for a carry into its integral digits.
+pub fn round_type(input: &DataType, scale: i32) -> DataType {
     match input {
         DataType::Decimal128(p, s) => {
-            let new_scale = scale.clamp(0, i32::from(*s)) as i8;
-            let precision = (i32::from(*p) - i32::from(*s) + i32::from(new_scale) + 1).clamp(1, 38) as u8;
-            DataType::Decimal128(precision, new_scale)
+            let integral_digits = i32::from(*p) - i32::from(*s) + 1;
+            let (precision, new_scale) = if scale < 0 {
+                (integral_digits.max(1 - scale), 0)
+            } else {
+                let new_scale = scale.min(i32::from(*s));
+                (integral_digits + new_scale, new_scale)
+            };
+            DataType::Decimal128(precision.clamp(1, 38) as u8, new_scale as i8)
         }
-        DataType::Float32 | DataType::Float64 => DataType::Float64,
         other => other.clone(),
     }
 }
 
-/// `bround(value, scale)` with a constant `scale`, typed by [`bround_type`].
-pub fn bround(value: Expr, input: &DataType, scale: i32) -> Expr {
-    let result = bround_type(input, scale);
-    let value = match input {
-        DataType::Float32 => datafusion::logical_expr::cast(value, DataType::Float64),
-        _ => value,
+/// `round`/`bround(value, scale)` with a constant `scale`, typed by [`round_type`].
+pub fn round(value: Expr, input: &DataType, scale: i32, rounding: Rounding) -> Expr {
+    // An untyped NULL rounds as a DOUBLE.
+    let (value, input) = match input {
+        DataType::Null => (datafusion::logical_expr::cast(value, DataType::Float64), &DataType::Float64),
+        _ => (value, input),
     };
-    KernelUdf::call("bround", result, bround_kernel, &scale.to_string(), vec![value])
+    let result = round_type(input, scale);
+    let parameters = format!("{scale}:{}", rounding.name());
+    KernelUdf::call(rounding.name(), result, round_kernel, &parameters, vec![value])
 }
 
-/// `unscaled` (at `scale`) rounded HALF_EVEN to `to_scale` digits (not more than `scale`).
-fn round_half_even(unscaled: i128, scale: i8, to_scale: i8) -> i128 {
+/// `unscaled` (at `scale`) rounded to `to_scale` digits (not more than `scale`).
+fn round_unscaled(unscaled: i128, scale: i8, to_scale: i8, rounding: Rounding) -> i128 {
     if to_scale >= scale {
         return unscaled;
     }
     let factor = 10i128.pow((scale - to_scale) as u32);
     let (quotient, remainder) = (unscaled / factor, unscaled % factor);
     let twice = remainder.abs() * 2;
-    let away = twice > factor || (twice == factor && quotient % 2 != 0);
+    let away = match rounding {
+        Rounding::HalfUp => twice >= factor,
+        Rounding::HalfEven => twice > factor || (twice == factor && quotient % 2 != 0),
+    };
     if away { quotient + unscaled.signum() } else { quotient }
 }
 
-fn bround_kernel(args: &[ArrayRef], scale: &str) -> Result<ArrayRef> {
+/// `value` rounded at `scale` decimal places as Spark rounds a double: on
+/// its shortest decimal text (`2.675` rounds to `2.68`, not `2.67`).
+fn round_double(value: f64, scale: i32, rounding: Rounding) -> f64 {
+    if !value.is_finite() {
+        return value;
+    }
+    let text = format!("{}", value.abs());
+    let (integral, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let digits: Vec<u8> = integral.bytes().chain(fraction.bytes()).map(|b| b - b'0').collect();
+    // value = digits × 10^(integral digits − all digits); keep the first `kept`.
+    let kept = integral.len() as i64 + i64::from(scale);
+    if kept >= digits.len() as i64 {
+        return value;
+    }
+    // A decimal has no negative zero.
+    if kept < 0 {
+        return 0.0;
+    }
+    let kept = kept as usize;
+    let mut rounded = digits[..kept].to_vec();
+    let first_dropped = digits[kept];
+    let tie_broken_up = digits[kept + 1..].iter().any(|d| *d != 0) || rounded.last().is_some_and(|d| d % 2 == 1);
+    let away = match rounding {
+        Rounding::HalfUp => first_dropped >= 5,
+        Rounding::HalfEven => first_dropped > 5 || (first_dropped == 5 && tie_broken_up),
+    };
+    if away {
+        match rounded.iter().rposition(|d| *d != 9) {
+            Some(at) => {
+                rounded[at] += 1;
+                rounded[at + 1..].iter_mut().for_each(|d| *d = 0);
+            }
+            None => {
+                rounded.iter_mut().for_each(|d| *d = 0);
+                rounded.insert(0, 1);
+            }
+        }
+    }
+    // value rounded = the kept digits as an integer × 10^(integral digits − kept).
+    let mantissa: String = rounded.iter().map(|d| char::from(b'0' + d)).collect();
+    let magnitude: f64 = if mantissa.is_empty() { 0.0 } else { format!("{mantissa}e{}", integral.len() as i64 - kept as i64).parse().unwrap_or(0.0) };
+    if magnitude == 0.0 { 0.0 } else { value.signum() * magnitude }
+}
+
+fn round_kernel(args: &[ArrayRef], parameters: &str) -> Result<ArrayRef> {
+    let (scale, rounding) = parameters.split_once(':').unwrap_or((parameters, "round"));
     let scale: i32 = scale.parse().unwrap_or(0);
+    let rounding = if rounding == "bround" { Rounding::HalfEven } else { Rounding::HalfUp };
     let values = &args[0];
     Ok(match values.data_type() {
-        DataType::Float64 => {
-            let rounded: Float64Array = values.as_primitive::<Float64Type>().unary(|v| {
-                if !v.is_finite() {
-                    return v;
-                }
-                let factor = 10f64.powi(scale);
-                let scaled = v * factor;
-                if scaled.is_finite() { scaled.round_ties_even() / factor } else { v }
-            });
-            Arc::new(rounded)
+        DataType::Float64 | DataType::Float32 => {
+            let doubles = cast(values, &DataType::Float64)?;
+            let rounded: Float64Array = doubles.as_primitive::<Float64Type>().unary(|v| round_double(v, scale, rounding));
+            cast(&rounded, values.data_type())?
         }
         DataType::Decimal128(_, s) => {
-            let result = bround_type(values.data_type(), scale);
-            let DataType::Decimal128(p, to_scale) = result else { unreachable!("a decimal") };
-            let rounded: Decimal128Array = values.as_primitive::<Decimal128Type>().unary(|v| round_half_even(v, *s, to_scale));
+            let DataType::Decimal128(p, to_scale) = round_type(values.data_type(), scale) else { unreachable!("a decimal") };
+            let to_scale_or_below = if scale < 0 { scale.max(-38) } else { i32::from(to_scale) };
+            let rounded: Decimal128Array = values.as_primitive::<Decimal128Type>().unary(|v| {
+                let at = round_unscaled(v, *s, to_scale_or_below.max(-38) as i8, rounding);
+                if scale < 0 { at * 10i128.pow((-scale).min(38) as u32) } else { at }
+            });
             Arc::new(rounded.with_precision_and_scale(p, to_scale)?)
         }
         DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => {
@@ -74,13 +143,13 @@ fn bround_kernel(args: &[ArrayRef], scale: &str) -> Result<ArrayRef> {
             } else {
                 let digits = (-scale).min(38) as i8;
                 longs.as_primitive::<Int64Type>().unary(|v| {
-                    let rounded = round_half_even(i128::from(v), digits, 0) * 10i128.pow(digits as u32);
+                    let rounded = round_unscaled(i128::from(v), digits, 0, rounding) * 10i128.pow(digits as u32);
                     i64::try_from(rounded).unwrap_or(0)
                 })
             };
             cast(&rounded, values.data_type())?
         }
-        other => return exec_err!("bround of {other}"),
+        other => return exec_err!("{} of {other}", rounding.name()),
     })
 }
 
@@ -143,7 +212,7 @@ fn format_number_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
                         return None;
                     }
                     let to_scale = d.min(38) as i8;
-                    let rounded = round_half_even(decimals.value(i), *s, to_scale);
+                    let rounded = round_unscaled(decimals.value(i), *s, to_scale, Rounding::HalfEven);
                     let kept = if to_scale > *s { rounded * 10i128.pow((to_scale - *s) as u32) } else { rounded };
                     Some(grouped(&decimal_text(kept, to_scale)))
                 })
@@ -240,12 +309,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rounds_half_even() {
-        assert_eq!(round_half_even(25, 1, 0), 2);
-        assert_eq!(round_half_even(35, 1, 0), 4);
-        assert_eq!(round_half_even(-25, 1, 0), -2);
-        assert_eq!(round_half_even(126, 2, 1), 13);
-        assert_eq!(bround_type(&DataType::Decimal128(2, 1), 0), DataType::Decimal128(2, 0));
+    fn rounds_unscaled_decimals() {
+        assert_eq!(round_unscaled(25, 1, 0, Rounding::HalfEven), 2);
+        assert_eq!(round_unscaled(35, 1, 0, Rounding::HalfEven), 4);
+        assert_eq!(round_unscaled(-25, 1, 0, Rounding::HalfEven), -2);
+        assert_eq!(round_unscaled(-25, 1, 0, Rounding::HalfUp), -3);
+        assert_eq!(round_unscaled(126, 2, 1, Rounding::HalfEven), 13);
+        assert_eq!(round_type(&DataType::Decimal128(2, 1), 0), DataType::Decimal128(2, 0));
+        assert_eq!(round_type(&DataType::Decimal128(2, 1), 3), DataType::Decimal128(3, 1));
+        assert_eq!(round_type(&DataType::Decimal128(5, 3), -1), DataType::Decimal128(3, 0));
+        assert_eq!(round_type(&DataType::Decimal128(2, 1), -4), DataType::Decimal128(5, 0));
+    }
+
+    #[test]
+    fn rounds_doubles_on_their_decimal_text() {
+        assert_eq!(round_double(2.675, 2, Rounding::HalfUp), 2.68);
+        assert_eq!(round_double(1.005, 2, Rounding::HalfUp), 1.01);
+        assert_eq!(round_double(0.285, 2, Rounding::HalfUp), 0.29);
+        assert_eq!(round_double(-2.5, 0, Rounding::HalfUp), -3.0);
+        assert_eq!(round_double(2.5, 0, Rounding::HalfEven), 2.0);
+        assert_eq!(round_double(9.96, 1, Rounding::HalfUp), 10.0);
+        assert_eq!(round_double(1e300, -299, Rounding::HalfUp), 1e300);
+        assert_eq!(round_double(125.0, -1, Rounding::HalfUp), 130.0);
+        assert_eq!(round_double(0.04, -1, Rounding::HalfUp), 0.0);
+        assert!(round_double(-0.4, 0, Rounding::HalfUp).is_sign_positive());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! (`every`, `some`, `any`), `std`, `variance`, `approx_count_distinct`,
 //! `listagg`/`string_agg`, `map_concat`, `levenshtein` with a threshold,
 //! `try_to_date`, `to_timestamp_ltz`, the user functions, and calls of
-//! Ember's kernels: `bround`, `format_number`, `conv`, `months_between`,
+//! Ember's kernels: `round`, `bround`, `format_number`, `conv`, `months_between`,
 //! the `make_timestamp` family, `mask`, `to_binary`, `encode`/`decode`.
 
 use std::sync::Arc;
@@ -16,7 +16,8 @@ use datafusion::logical_expr::{AggregateUDF, Expr, LogicalPlan, cast, lit, when}
 use ember_functions::cast::{CastMode, spark_cast};
 use ember_functions::datetime::PatternFunction;
 use ember_functions::datetime_construct::{self, OnInvalid};
-use ember_functions::{numeric_format, text_functions};
+use ember_functions::numeric_format::{self, Rounding};
+use ember_functions::text_functions;
 use ember_functions::map_concat::{map_concat, map_concat_type};
 use ember_functions::raise_error::RaiseError;
 use ember_functions::seeded_random::Draw;
@@ -138,14 +139,15 @@ impl Planner<'_> {
                 let (today, _) = self.call_registered("current_date", vec![], names, false, input)?;
                 return Ok(Some((today, "current_date()".to_string())));
             }
-            ("bround", 1 | 2) => {
+            ("round" | "bround", 1 | 2) => {
                 let scale = match args.get(1) {
                     None => 0,
                     Some(Expr::Literal(ScalarValue::Int32(Some(scale)), _)) => *scale,
                     Some(Expr::Literal(ScalarValue::Int64(Some(scale)), _)) => *scale as i32,
                     Some(_) => return Ok(None),
                 };
-                numeric_format::bround(arg(0), &self.type_of(&args[0], input)?, scale)
+                let rounding = if function == "round" { Rounding::HalfUp } else { Rounding::HalfEven };
+                numeric_format::round(arg(0), &self.type_of(&args[0], input)?, scale, rounding)
             }
             ("format_number", 2) => numeric_format::format_number(arg(0), arg(1)),
             ("conv", 3) => numeric_format::conv(arg(0), arg(1), arg(2)),

@@ -76,7 +76,7 @@ impl Planner<'_> {
         crate::input_types::check_arguments(&lower, &call_name(&lower, &names), &names, |i| {
             self.type_of(&args[i], input)
         })?;
-        self.coerce_string_arguments(&lower, &mut args, input)?;
+        self.cast_arguments_implicitly(&lower, &names, &mut args, input)?;
         if let Some(symbol) = comparison_symbol(&lower).filter(|_| args.len() == 2) {
             let rendered = match symbol {
                 "!=" => format!("(NOT ({} = {}))", names[0], names[1]),

@@ -3,6 +3,9 @@
 //! `DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE`, naming the parameter.
 
 use datafusion::arrow::datatypes::DataType;
+use datafusion::common::ScalarValue;
+use datafusion::logical_expr::{Expr, LogicalPlan};
+use ember_functions::cast::{CastMode, spark_cast};
 
 use crate::error::{ErrorKind, Result, SparkError};
 
@@ -67,6 +70,209 @@ pub(crate) fn check_arguments(
     }
 }
 
+/// What a parameter takes, as Spark's implicit casts of function arguments
+/// see it: arguments of other types are cast to it when Spark casts them
+/// (`abs('1.5')`, `year('2020-01-01')`, `upper(1)`), and fail with
+/// `DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE` when it does not (`sqrt(true)`,
+/// `md5(1)`, `upper(array(1))`). Types a parameter does not name (intervals,
+/// TIME, user types) are left to the function.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Param {
+    /// STRING; numbers, booleans, dates, timestamps and binaries are cast.
+    String,
+    /// STRING or BINARY; other atomic values are cast to STRING.
+    StringOrBinary,
+    /// DOUBLE: numbers as they are, strings cast.
+    Double,
+    /// A number (or an ANSI interval); strings cast to DOUBLE; `required` is Spark's text.
+    Numeric(&'static str),
+    /// A number only, strings rejected (`format_number`).
+    NumericOnly,
+    /// INT: integers as they are, other numbers and strings cast.
+    Int,
+    /// INT, SMALLINT or TINYINT (`date_add` days): strings cast under ANSI, other types rejected.
+    SmallInt,
+    /// BIGINT: integers as they are, other numbers and strings cast.
+    Long,
+    /// DATE: timestamps and strings cast.
+    Date,
+    /// TIMESTAMP: dates and strings cast.
+    Timestamp,
+    /// BINARY: strings cast.
+    Binary,
+    /// BOOLEAN: strings cast (`NOT 'true'`).
+    Boolean,
+    /// BOOLEAN, nothing cast (`if`'s condition).
+    StrictBoolean,
+    /// An integral number or a BOOLEAN, nothing cast (`bit_count`).
+    IntegralOrBoolean,
+    /// BIGINT, BINARY or STRING (`hex`).
+    Hex,
+}
+
+const ABS_TYPES: &str = "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\")";
+const NEGATIVE_TYPES: &str = "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL\")";
+const SIGN_TYPES: &str = "(\"DOUBLE\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL DAY TO SECOND\")";
+const CEIL_TYPES: &str = "(\"DOUBLE\" or \"DECIMAL\" or \"BIGINT\")";
+const SUM_TYPES: &str = "\"NUMERIC\" or \"ANSI INTERVAL\"";
+
+/// The parameters of `function` called with `count` arguments that Spark
+/// casts implicitly (arguments past the list are left as they are).
+fn parameters(function: &str, count: usize) -> &'static [Param] {
+    use Param::*;
+    match function {
+        "upper" | "lower" | "ucase" | "lcase" | "initcap" | "ascii" | "soundex" | "unhex" | "url_encode" | "url_decode"
+        | "try_url_decode" | "unbase64" | "format_string" | "printf" => &[String],
+        "levenshtein" => &[String, String, Int],
+        "bit_length" | "octet_length" | "length" | "char_length" | "character_length" => &[StringOrBinary],
+        "contains" | "startswith" | "endswith" => &[StringOrBinary, StringOrBinary],
+        "instr" | "like" | "ilike" | "rlike" | "regexp" | "regexp_like" | "trim" | "btrim" | "ltrim"
+        | "rtrim" | "find_in_set" => &[String, String],
+        "locate" | "position" => &[String, String, Int],
+        "split_part" => &[String, String, Int],
+        "replace" | "translate" => &[String, String, String],
+        "repeat" | "left" | "right" => &[String, Int],
+        "substr" | "substring" => &[StringOrBinary, Int, Int],
+        "lpad" | "rpad" => &[String, Int, String],
+        "conv" => &[String, Int, Int],
+        "space" => &[Int],
+        "sqrt" | "exp" | "expm1" | "ln" | "log10" | "log2" | "log1p" | "cbrt" | "sin" | "cos" | "tan" | "asin" | "acos"
+        | "atan" | "sinh" | "cosh" | "tanh" | "asinh" | "acosh" | "atanh" | "cot" | "sec" | "csc" | "degrees"
+        | "radians" | "rint" | "variance" | "var_samp" | "var_pop" | "stddev" | "stddev_samp" | "stddev_pop" | "std"
+        | "skewness" | "kurtosis" => &[Double],
+        "log" | "atan2" | "pow" | "power" | "hypot" | "corr" | "covar_pop" | "covar_samp" => &[Double, Double],
+        "round" | "bround" => &[Numeric("\"NUMERIC\""), Int],
+        "ceil" | "ceiling" | "floor" if count == 1 => &[Numeric(CEIL_TYPES)],
+        "abs" => &[Numeric(ABS_TYPES)],
+        "negative" | "-" if count == 1 => &[Numeric(NEGATIVE_TYPES)],
+        "sign" | "signum" => &[Numeric(SIGN_TYPES)],
+        "sum" | "avg" | "mean" => &[Numeric(SUM_TYPES)],
+        "format_number" => &[NumericOnly],
+        "bin" | "from_unixtime" | "char" | "chr" => &[Long],
+        "factorial" => &[Int],
+        "shiftleft" | "shiftright" | "shiftrightunsigned" => &[Int, Int],
+        "year" | "month" | "day" | "dayofmonth" | "dayofweek" | "dayofyear" | "weekofyear" | "quarter" | "weekday"
+        | "last_day" => &[Date],
+        "datediff" => &[Date, Date],
+        "date_add" | "date_sub" => &[Date, SmallInt],
+        "add_months" => &[Date, Int],
+        "next_day" | "trunc" => &[Date, String],
+        "make_date" => &[Int, Int, Int],
+        "hour" | "minute" | "second" => &[Timestamp],
+        "md5" | "sha" | "sha1" | "crc32" | "base64" => &[Binary],
+        "sha2" => &[Binary, Int],
+        "not" | "!" => &[Boolean],
+        "if" if count == 3 => &[StrictBoolean],
+        "bit_count" => &[IntegralOrBoolean],
+        "hex" => &[Hex],
+        _ => &[],
+    }
+}
+
+/// What an argument of type `from` becomes for `param`.
+#[derive(Debug, PartialEq)]
+enum Fit {
+    Keep,
+    Cast(DataType),
+    Reject(&'static str),
+}
+
+fn fit(param: Param, from: &DataType, ansi: bool, time_zone: &str) -> Fit {
+    use ember_functions::cast::{is_integral, is_string};
+    let string = is_string(from);
+    let number = from.is_numeric();
+    let binary = matches!(from, DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::FixedSizeBinary(_));
+    let boolean = matches!(from, DataType::Boolean);
+    let date = matches!(from, DataType::Date32 | DataType::Date64);
+    let timestamp = matches!(from, DataType::Timestamp(..));
+    let nested = matches!(
+        from,
+        DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..) | DataType::Map(..) | DataType::Struct(_)
+    );
+    let interval = matches!(from, DataType::Duration(_) | DataType::Interval(_));
+    if matches!(from, DataType::Null) {
+        return Fit::Keep;
+    }
+    let to_string = || if string { Fit::Keep } else { Fit::Cast(DataType::Utf8) };
+    match param {
+        Param::String if nested => Fit::Reject("\"STRING\""),
+        Param::String if number || boolean || date || timestamp || binary => to_string(),
+        Param::StringOrBinary if nested => Fit::Reject("(\"STRING\" or \"BINARY\")"),
+        Param::StringOrBinary if number || boolean || date || timestamp => to_string(),
+        Param::Double if string => Fit::Cast(DataType::Float64),
+        Param::Double if nested || boolean || date || timestamp || binary => Fit::Reject("\"DOUBLE\""),
+        Param::Numeric(_) if string => Fit::Cast(DataType::Float64),
+        Param::Numeric(required) if nested || boolean || date || timestamp || binary => Fit::Reject(required),
+        Param::NumericOnly if !number && !interval => Fit::Reject("\"NUMERIC\""),
+        Param::Int if string || (number && !is_integral(from)) => Fit::Cast(DataType::Int32),
+        Param::Int if nested || boolean || date || timestamp || binary => Fit::Reject("\"INT\""),
+        Param::SmallInt if string && ansi => Fit::Cast(DataType::Int32),
+        Param::SmallInt if !matches!(from, DataType::Int8 | DataType::Int16 | DataType::Int32) && (number || string || nested || boolean || date || timestamp || binary) => {
+            Fit::Reject("(\"INT\" or \"SMALLINT\" or \"TINYINT\")")
+        }
+        Param::Long if string || (number && !is_integral(from)) => Fit::Cast(DataType::Int64),
+        Param::Long if nested || boolean || date || timestamp || binary => Fit::Reject("\"BIGINT\""),
+        Param::Date if string || timestamp => Fit::Cast(DataType::Date32),
+        Param::Date if nested || number || boolean || binary => Fit::Reject("\"DATE\""),
+        Param::Timestamp if string || date => Fit::Cast(ember_types::timestamp_type(time_zone)),
+        Param::Timestamp if nested || number || boolean || binary => Fit::Reject("\"(TIMESTAMP OR TIMESTAMP WITHOUT TIME ZONE)\""),
+        Param::Binary if string => Fit::Cast(DataType::Binary),
+        Param::Binary if nested || number || boolean || date || timestamp => Fit::Reject("\"BINARY\""),
+        Param::Boolean if string => Fit::Cast(DataType::Boolean),
+        Param::Boolean if nested || number || date || timestamp || binary => Fit::Reject("\"BOOLEAN\""),
+        Param::StrictBoolean if !boolean => Fit::Reject("\"BOOLEAN\""),
+        Param::IntegralOrBoolean if !is_integral(from) && !boolean => Fit::Reject("(\"INTEGRAL\" or \"BOOLEAN\")"),
+        Param::Hex if number && !is_integral(from) => Fit::Cast(DataType::Int64),
+        Param::Hex if boolean || date || timestamp => Fit::Cast(DataType::Utf8),
+        Param::Hex if nested => Fit::Reject("(\"BIGINT\" or \"BINARY\" or \"STRING\")"),
+        _ => Fit::Keep,
+    }
+}
+
+impl crate::plan::Planner<'_> {
+    /// Spark's implicit casts of the arguments of `function` (lower case),
+    /// whose arguments are named `names`: casts what Spark casts, fails on
+    /// what Spark rejects (see [`Param`]).
+    pub(crate) fn cast_arguments_implicitly(
+        &self,
+        function: &str,
+        names: &[String],
+        args: &mut [Expr],
+        input: &LogicalPlan,
+    ) -> Result<()> {
+        let params = parameters(function, args.len());
+        let mode = if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy };
+        for (index, (arg, param)) in args.iter_mut().zip(params).enumerate() {
+            let from = self.type_of(arg, input)?;
+            match fit(*param, &from, self.config.ansi, &self.config.time_zone) {
+                Fit::Keep => {}
+                // A cast to STRING never fails.
+                Fit::Cast(DataType::Utf8) => *arg = spark_cast(arg.clone(), DataType::Utf8, CastMode::Legacy),
+                Fit::Cast(target) => *arg = folded_number(arg, &target).unwrap_or_else(|| spark_cast(arg.clone(), target, mode)),
+                Fit::Reject(required) => {
+                    // `log(x)` is Spark's `log(e, x)`: its argument is the second.
+                    let index = if function == "log" && names.len() == 1 { 1 } else { index };
+                    return Err(unexpected_input_type(&crate::call_names::call_name(function, names), index, required, &names[index.min(names.len() - 1)], &from));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A string literal that reads as a number of `target`'s type, as that
+/// number: functions such as `round(x, '1')` need their scale as a literal.
+fn folded_number(arg: &Expr, target: &DataType) -> Option<Expr> {
+    let Expr::Literal(ScalarValue::Utf8(Some(text)), _) = arg else { return None };
+    let text = text.trim();
+    let value = match target {
+        DataType::Int32 => ScalarValue::Int32(Some(text.parse().ok()?)),
+        DataType::Int64 => ScalarValue::Int64(Some(text.parse().ok()?)),
+        _ => return None,
+    };
+    Some(Expr::Literal(value, None))
+}
+
 pub(crate) fn ordinal(index: usize) -> &'static str {
     ["first", "second", "third", "fourth", "fifth"].get(index).copied().unwrap_or("next")
 }
@@ -116,6 +322,19 @@ mod tests {
         assert_eq!(err.parameters["paramIndex"], "first");
         assert_eq!(err.parameters["requiredType"], "\"ARRAY\"");
         assert_eq!(err.parameters["inputType"], "\"INT\"");
+    }
+
+    #[test]
+    fn implicit_casts_follow_spark() {
+        assert_eq!(fit(Param::Double, &DataType::Utf8, true, "UTC"), Fit::Cast(DataType::Float64));
+        assert_eq!(fit(Param::Double, &DataType::Boolean, true, "UTC"), Fit::Reject("\"DOUBLE\""));
+        assert_eq!(fit(Param::String, &DataType::Int32, true, "UTC"), Fit::Cast(DataType::Utf8));
+        assert_eq!(fit(Param::Binary, &DataType::Int32, true, "UTC"), Fit::Reject("\"BINARY\""));
+        assert_eq!(fit(Param::Date, &DataType::Utf8, true, "UTC"), Fit::Cast(DataType::Date32));
+        assert_eq!(fit(Param::SmallInt, &DataType::Int64, true, "UTC"), Fit::Reject("(\"INT\" or \"SMALLINT\" or \"TINYINT\")"));
+        assert_eq!(fit(Param::Int, &DataType::Decimal128(2, 1), true, "UTC"), Fit::Cast(DataType::Int32));
+        assert_eq!(fit(Param::Numeric(ABS_TYPES), &DataType::Null, true, "UTC"), Fit::Keep);
+        assert_eq!(parameters("if", 3), &[Param::StrictBoolean]);
     }
 
     #[test]

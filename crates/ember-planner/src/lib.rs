@@ -44,7 +44,6 @@ mod json_functions;
 mod scalar_rewrites;
 mod spark_scalars;
 mod stat_aggregates;
-mod string_coercion;
 mod literal;
 mod lookup_functions;
 mod missing_columns;
