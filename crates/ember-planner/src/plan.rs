@@ -802,6 +802,9 @@ impl<'a> Planner<'a> {
                 .zip(internal_schema.fields())
                 .map(|(array, field)| cast(array, field.data_type()))
                 .collect::<std::result::Result<Vec<_>, _>>()?;
+            for column in &columns {
+                ember_functions::spatial::check_value_srids(column.as_ref())?;
+            }
             converted.push(RecordBatch::try_new_with_options(
                 internal_schema.clone(),
                 columns,
