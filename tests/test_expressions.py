@@ -281,6 +281,33 @@ def test_cast_string_to_date_and_timestamp(spark, golden):
     golden.check_df(df)
 
 
+def test_cast_string_to_timestamp_zones_and_forms(spark, golden):
+    """Spark's timestamp text: one-digit fields, a year alone, an hour
+    alone, fractions cut to microseconds, and every zone form after the
+    time (offsets of one to six digits, UTC/GMT/UT prefixes, Java's short
+    ids, regions); TIMESTAMP_NTZ ignores the zone; malformed text is NULL
+    under try_cast and CAST_INVALID_INPUT under ANSI."""
+    texts = [
+        "1940-01-01 12:35:13.123+7:30", "2020-01-01 12:00:00+7", "2020-01-01 12:00:00+07",
+        "2020-01-01 12:00:00+0730", "2020-01-01 12:00:00+07:30:00", "2020-01-01 12:00:00+073000",
+        "2020-01-01 12:00:00UTC+7:30", "2020-01-01 12:00:00 GMT-8", "2020-01-01 12:00:00UT+7", "2020-01-01 12:00:00 Z",
+        "2020-01-01T12:00:00+7:3", "2020-01-01 12:00:00 UTC-0", "2020-01-01 12:00:00 PST", "2020-01-01 12:00:00 EST",
+        "2020-01-01 12:00:00 America/New_York", "2020-01-01 12:00:00.123456789+01", "2020-1-1 1:2:3.5-8",
+        "2020", "2020-3", "2020-01-01 12", "2020-01-01T12:00:00.", "2020-01-01 12:00:00 UTC+18:00",
+        "2020-01-01 12:00:00+19", "2020-01-01 12:00:00+7:60", "2020-01-01 12:00:00 utc", "2020-01-01 12:00:00+07:30:1",
+        "2020-01-01T12:00Z", "2020-01-01Z", "2020-01-01 +07:00", "2020-01-01T", "1-1-1", "2020-02-30 00:00:00",
+    ]
+    with conf(spark, "spark.sql.session.timeZone", "America/Los_Angeles"):
+        df = spark.createDataFrame([(i, t) for i, t in enumerate(texts)], "i INT, s STRING")
+        golden.check_df(
+            df.select(
+                "i", "s", F.col("s").try_cast("timestamp").alias("ts"), F.col("s").try_cast("timestamp_ntz").alias("ntz")
+            ).orderBy("i")
+        )
+        golden.check_error(lambda: spark.sql("SELECT CAST('2020-01-01 12:00:00 utc' AS TIMESTAMP)").collect(), "bad_zone")
+        golden.check_error(lambda: spark.sql("SELECT CAST('2020-01-01 12:00:00+19' AS TIMESTAMP_NTZ)").collect(), "ntz_bad_offset")
+
+
 def test_cast_invalid_date_fails_under_ansi(spark, golden):
     golden.check_error(lambda: spark.sql("SELECT CAST('2024-02-30' AS DATE)").collect())
 

@@ -20,6 +20,7 @@ use ember_errors::{ErrorKind, SparkError};
 use ember_types::IntervalFields;
 
 use crate::display;
+use crate::timestamp_text::{TimestampText, Zone};
 
 /// How a cast treats values it cannot represent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -317,24 +318,33 @@ fn from_strings(array: &ArrayRef, target: &DataType, mode: CastMode) -> Result<A
                 .map_err(|e| SparkError::internal(e.to_string()))?;
             Arc::new(decimals)
         }
-        _ => {
-            // Timestamps and the rest: Arrow's parser, on trimmed text.
-            let trimmed: StringArray = strings.iter().map(|s| s.map(trim_spark)).collect();
-            let mut cast = arrow_cast(&(Arc::new(trimmed.clone()) as ArrayRef), target, CastMode::Try)?;
-            if let DataType::Timestamp(TimeUnit::Microsecond, Some(zone)) = target {
-                // Arrow finds no instant for a local time in a gap of `zone`.
-                if (0..len).any(|i| cast.is_null(i) && trimmed.is_valid(i)) {
-                    let wall_clocks = arrow_cast(&(Arc::new(trimmed.clone()) as ArrayRef), &DataType::Timestamp(TimeUnit::Microsecond, None), CastMode::Try)?;
-                    if let Some(zoned) = wall_clock_in_zone(&wall_clocks, zone) {
-                        cast = arrow::compute::kernels::zip::zip(&BooleanArray::from_iter((0..len).map(|i| Some(cast.is_valid(i)))), &cast, &zoned)
-                            .map_err(|e| SparkError::internal(e.to_string()))?;
+        DataType::Timestamp(TimeUnit::Microsecond, zone) => {
+            let session_zone = match zone {
+                Some(zone) => Some(Zone::parse(zone).ok_or_else(|| SparkError::internal(format!("unknown time zone {zone}")))?),
+                None => None,
+            };
+            let micros = collect_values(
+                len,
+                input,
+                mode,
+                |s| {
+                    let text = TimestampText::parse(s)?;
+                    match &session_zone {
+                        Some(session_zone) => text.instant(session_zone),
+                        None => text.wall_clock(),
                     }
-                }
-            }
+                },
+                invalid(ErrorKind::DateTime),
+            )?;
+            Arc::new(TimestampMicrosecondArray::from(micros).with_timezone_opt(zone.clone()))
+        }
+        _ => {
+            // The rest: Arrow's parser, on trimmed text.
+            let trimmed: StringArray = strings.iter().map(|s| s.map(trim_spark)).collect();
+            let cast = arrow_cast(&(Arc::new(trimmed.clone()) as ArrayRef), target, CastMode::Try)?;
             if mode == CastMode::Ansi {
                 if let Some(i) = (0..len).find(|&i| cast.is_null(i) && trimmed.is_valid(i)) {
-                    let kind = if matches!(target, DataType::Timestamp(..)) { ErrorKind::DateTime } else { ErrorKind::Runtime };
-                    return Err(invalid(kind)(&strings.value(i)));
+                    return Err(invalid(ErrorKind::Runtime)(&strings.value(i)));
                 }
             }
             cast
