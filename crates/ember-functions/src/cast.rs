@@ -61,6 +61,8 @@ fn force_nullable(from: &DataType, to: &DataType) -> bool {
         (_, t) if is_string(t) => false,
         (Timestamp(..), Int8 | Int16 | Int32) => true,
         (Float32 | Float64, Timestamp(..)) => true,
+        // Between dates and TIMESTAMP_NTZ Spark's casts count as nullable.
+        (Timestamp(_, None), Date32) | (Date32, Timestamp(_, None)) => true,
         (Timestamp(..), Date32) => false,
         (_, Date32) => true,
         (Date32, Timestamp(..)) => false,
@@ -550,8 +552,11 @@ fn to_integral(array: &ArrayRef, target: &DataType, mode: CastMode) -> Result<Ar
             }
             DataType::Decimal128(_, scale) => {
                 let unscaled = array.as_primitive::<Decimal128Type>().value(i);
-                let v = unscaled / 10i128.pow(*scale as u32);
-                (Some(v), wrap(v))
+                let v = match *scale {
+                    0.. => Some(unscaled / 10i128.pow(*scale as u32)),
+                    _ => 10i128.checked_pow(u32::from(scale.unsigned_abs())).and_then(|p| unscaled.checked_mul(p)),
+                };
+                (v, v.map_or(0, wrap))
             }
             _ => {
                 let v = integral_value(array, i) as i128;
@@ -605,6 +610,8 @@ fn to_decimal(array: &ArrayRef, precision: u8, scale: i8, mode: CastMode) -> Res
         // Spark takes a DOUBLE's shortest decimal text (1.005, not the binary
         // 1.00499…) and rounds it half up.
         DataType::Float64 => from_strings(&arrow_cast(array, &DataType::Utf8, CastMode::Try)?, &target, CastMode::Try)?,
+        // Arrow truncates to a negative scale; Spark rounds half up.
+        _ if scale < 0 => from_strings(&arrow_cast(array, &DataType::Utf8, CastMode::Try)?, &target, CastMode::Try)?,
         _ => arrow_cast(array, &target, CastMode::Try)?,
     };
     if mode == CastMode::Ansi {

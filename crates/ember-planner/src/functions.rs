@@ -212,6 +212,13 @@ impl Planner<'_> {
         if self.config.ansi && args.len() == 2 && matches!(lower.as_str(), "==" | "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "<=>" | "&" | "|" | "^") {
             self.cast_string_operand_to_number(&mut args, input)?;
         }
+        if args.len() == 2 && matches!(lower.as_str(), "==" | "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "<=>") {
+            // DataFusion cannot compare through its own casts of a decimal of negative scale.
+            let types = args.iter().map(|a| self.type_of(a, input)).collect::<Result<Vec<_>>>()?;
+            if types.iter().any(|t| matches!(t, DataType::Decimal128(_, scale) if *scale < 0)) {
+                args = self.widened_to_common_type(args, input)?;
+            }
+        }
         if let Some(planned) = self.plan_interval_scaling(&lower, &args, &names, input)? {
             return Ok(planned);
         }
