@@ -338,6 +338,10 @@ def test_cast_string_to_decimal(spark, golden):
     golden.check_df(spark.sql("SELECT CAST('3.14159' AS DECIMAL(4,2)) AS a, CAST('1e2' AS DECIMAL(5,1)) AS b"))
 
 
+def test_cast_decimal_to_boolean(spark, golden):
+    golden.check_df(spark.sql("SELECT CAST(1.5 AS BOOLEAN) AS a, CAST(0.00 AS BOOLEAN) AS b, CAST(CAST(NULL AS DECIMAL(3,1)) AS BOOLEAN) AS c"))
+
+
 def test_negative_decimal_scale_under_the_legacy_setting(spark, golden):
     """spark.sql.legacy.allowNegativeScaleOfDecimal lets a cast make a
     decimal of negative scale (rounded half up, overflow as for any
@@ -359,6 +363,8 @@ def test_negative_decimal_scale_under_the_legacy_setting(spark, golden):
                 to_decimal(2, -1).cast("string").alias("s"),
                 to_decimal(2, -1).cast("double").alias("dbl"),
                 to_decimal(2, -1).cast("decimal(5,2)").alias("dec"),
+                to_decimal(2, -1).cast("boolean").alias("bool"),
+                to_decimal(2, -1).isin(10, 20).alias("isin"),
             ),
             "computed",
         )

@@ -141,6 +141,11 @@ fn cast_array_in_units(
         let seconds = crate::time::seconds_of_times(array).map_err(|e| SparkError::internal(e.to_string()))?;
         return arrow_cast(&seconds, target, mode);
     }
+    if matches!(source, DataType::Decimal128(..)) && *target == DataType::Boolean {
+        // Arrow has no such cast: a decimal is true unless zero.
+        let decimals = array.as_primitive::<Decimal128Type>();
+        return Ok(Arc::new(decimals.iter().map(|v| v.map(|v| v != 0)).collect::<BooleanArray>()));
+    }
     if is_numeric(source) {
         if let DataType::Decimal128(precision, scale) = target {
             return to_decimal(array, *precision, *scale, mode);
