@@ -281,6 +281,33 @@ def test_cast_string_to_date_and_timestamp(spark, golden):
     golden.check_df(df)
 
 
+def test_cast_string_to_timestamp_zones_and_forms(spark, golden):
+    """Spark's timestamp text: one-digit fields, a year alone, an hour
+    alone, fractions cut to microseconds, and every zone form after the
+    time (offsets of one to six digits, UTC/GMT/UT prefixes, Java's short
+    ids, regions); TIMESTAMP_NTZ ignores the zone; malformed text is NULL
+    under try_cast and CAST_INVALID_INPUT under ANSI."""
+    texts = [
+        "1940-01-01 12:35:13.123+7:30", "2020-01-01 12:00:00+7", "2020-01-01 12:00:00+07",
+        "2020-01-01 12:00:00+0730", "2020-01-01 12:00:00+07:30:00", "2020-01-01 12:00:00+073000",
+        "2020-01-01 12:00:00UTC+7:30", "2020-01-01 12:00:00 GMT-8", "2020-01-01 12:00:00UT+7", "2020-01-01 12:00:00 Z",
+        "2020-01-01T12:00:00+7:3", "2020-01-01 12:00:00 UTC-0", "2020-01-01 12:00:00 PST", "2020-01-01 12:00:00 EST",
+        "2020-01-01 12:00:00 America/New_York", "2020-01-01 12:00:00.123456789+01", "2020-1-1 1:2:3.5-8",
+        "2020", "2020-3", "2020-01-01 12", "2020-01-01T12:00:00.", "2020-01-01 12:00:00 UTC+18:00",
+        "2020-01-01 12:00:00+19", "2020-01-01 12:00:00+7:60", "2020-01-01 12:00:00 utc", "2020-01-01 12:00:00+07:30:1",
+        "2020-01-01T12:00Z", "2020-01-01Z", "2020-01-01 +07:00", "2020-01-01T", "1-1-1", "2020-02-30 00:00:00",
+    ]
+    with conf(spark, "spark.sql.session.timeZone", "America/Los_Angeles"):
+        df = spark.createDataFrame([(i, t) for i, t in enumerate(texts)], "i INT, s STRING")
+        golden.check_df(
+            df.select(
+                "i", "s", F.col("s").try_cast("timestamp").alias("ts"), F.col("s").try_cast("timestamp_ntz").alias("ntz")
+            ).orderBy("i")
+        )
+        golden.check_error(lambda: spark.sql("SELECT CAST('2020-01-01 12:00:00 utc' AS TIMESTAMP)").collect(), "bad_zone")
+        golden.check_error(lambda: spark.sql("SELECT CAST('2020-01-01 12:00:00+19' AS TIMESTAMP_NTZ)").collect(), "ntz_bad_offset")
+
+
 def test_cast_invalid_date_fails_under_ansi(spark, golden):
     golden.check_error(lambda: spark.sql("SELECT CAST('2024-02-30' AS DATE)").collect())
 
@@ -309,6 +336,68 @@ def test_cast_numeric_to_boolean_and_back(spark, golden):
 
 def test_cast_string_to_decimal(spark, golden):
     golden.check_df(spark.sql("SELECT CAST('3.14159' AS DECIMAL(4,2)) AS a, CAST('1e2' AS DECIMAL(5,1)) AS b"))
+
+
+def test_cast_decimal_to_boolean(spark, golden):
+    golden.check_df(spark.sql("SELECT CAST(1.5 AS BOOLEAN) AS a, CAST(0.00 AS BOOLEAN) AS b, CAST(CAST(NULL AS DECIMAL(3,1)) AS BOOLEAN) AS c"))
+
+
+def test_negative_decimal_scale_under_the_legacy_setting(spark, golden):
+    """spark.sql.legacy.allowNegativeScaleOfDecimal lets a cast make a
+    decimal of negative scale (rounded half up, overflow as for any
+    decimal), which prints, compares, computes and casts on; without it
+    the type fails with NEGATIVE_SCALE_DISALLOWED."""
+    from pyspark.sql.types import DecimalType
+
+    df = spark.createDataFrame([(1,), (11,), (15,), (-15,), (None,)], "value INT")
+    to_decimal = lambda p, s: F.col("value").cast(DecimalType(p, s))  # noqa: E731
+    with conf(spark, "spark.sql.legacy.allowNegativeScaleOfDecimal", "true"):
+        golden.check_df(df.select(to_decimal(1, -1).alias("d"), to_decimal(3, -2).alias("h")), "values")
+        golden.check_df(
+            df.select(
+                (to_decimal(2, -1) + 1).alias("plus"),
+                (to_decimal(2, -1) * to_decimal(2, 0)).alias("times"),
+                (to_decimal(2, -1) == 10).alias("eq"),
+                (to_decimal(2, -1) > F.lit(5)).alias("gt"),
+                (-to_decimal(2, -1)).alias("neg"),
+                to_decimal(2, -1).cast("string").alias("s"),
+                to_decimal(2, -1).cast("double").alias("dbl"),
+                to_decimal(2, -1).cast("decimal(5,2)").alias("dec"),
+                to_decimal(2, -1).cast("boolean").alias("bool"),
+                to_decimal(2, -1).isin(10, 20).alias("isin"),
+            ),
+            "computed",
+        )
+        golden.check_df(df.select(F.sum(to_decimal(2, -1)).alias("s"), F.avg(to_decimal(2, -1)).alias("a")), "aggregates")
+        golden.check_df(spark.createDataFrame([(99,)], "value INT").select(F.col("value").try_cast(DecimalType(1, -1))), "try_overflow")
+        golden.check_error(lambda: spark.createDataFrame([(99,)], "value INT").select(to_decimal(1, -1)).collect(), "overflow")
+    golden.check_error(lambda: df.select(to_decimal(1, -1)).schema, "disallowed")
+
+
+def test_numbers_do_not_cast_to_or_from_timestamp_ntz(spark, golden):
+    """TIMESTAMP_NTZ casts only from and to text, dates, timestamps (and
+    NULL); numbers, booleans and binaries fail at analysis, also in arrays,
+    maps and structs, under try_cast and without ANSI."""
+    for name, sql in [
+        ("int", "CAST(1 AS TIMESTAMP_NTZ)"),
+        ("double", "CAST(1.5D AS TIMESTAMP_NTZ)"),
+        ("decimal", "TRY_CAST(1.5 AS TIMESTAMP_NTZ)"),
+        ("boolean", "CAST(true AS TIMESTAMP_NTZ)"),
+        ("binary", "CAST(X'01' AS TIMESTAMP_NTZ)"),
+        ("to_bigint", "CAST(TIMESTAMP_NTZ'2020-01-01 00:00:00' AS BIGINT)"),
+        ("typed_null", "CAST(CAST(NULL AS INT) AS TIMESTAMP_NTZ)"),
+        ("array", "CAST(array(1) AS ARRAY<TIMESTAMP_NTZ>)"),
+        ("struct", "CAST(named_struct('a', 1) AS STRUCT<a: TIMESTAMP_NTZ>)"),
+    ]:
+        golden.check_error(lambda: spark.sql(f"SELECT {sql}").collect(), name)
+    golden.check_error(lambda: spark.range(1).select(F.col("id").cast("timestamp_ntz")).collect(), "column")
+    with conf(spark, "spark.sql.ansi.enabled", "false"):
+        golden.check_error(lambda: spark.sql("SELECT CAST(1L AS TIMESTAMP_NTZ)").collect(), "legacy")
+    golden.check_df(spark.sql(
+        "SELECT CAST('2020-01-01 10:00:00' AS TIMESTAMP_NTZ) AS s, CAST(DATE'2020-01-01' AS TIMESTAMP_NTZ) AS d, "
+        "CAST(NULL AS TIMESTAMP_NTZ) AS n, CAST(array('2020-01-01') AS ARRAY<TIMESTAMP_NTZ>) AS a, "
+        "CAST(TIMESTAMP_NTZ'2020-01-01 10:00:00' AS STRING) AS t, CAST(TIMESTAMP_NTZ'2020-01-01 10:00:00' AS DATE) AS day"
+    ))
 
 
 def test_cast_with_column_api_and_type_object(nums, golden):

@@ -89,3 +89,59 @@ def test_pushdown_errors(spark, golden):
     check("disabled", register_source(spark).filter("id > 2"))
     with conf(spark, "spark.sql.python.filterPushdown.enabled", "true"):
         check("extraneous", register_source(spark, accepts_extraneous=True).filter("id > 2"))
+
+
+def test_pushed_values_have_the_column_type(spark, golden):
+    """The values a reader sees are the compared values as the column's type
+    (Decimal for a DECIMAL column, float for FLOAT, date for a DATE compared
+    with text, bytes, aware datetimes for TIMESTAMP); a comparison with a
+    value the column cannot have reads nothing and asks the reader nothing.
+    The reader accepts every filter, so its one row shows what it saw."""
+    from pyspark.sql.datasource import DataSource, DataSourceReader
+
+    class Reader(DataSourceReader):
+        def __init__(self):
+            self.seen = "pushFilters not called"
+
+        def pushFilters(self, filters):
+            self.seen = "; ".join(
+                f"{type(f).__name__} {f.attribute} {getattr(f, 'value', None)!r} {type(getattr(f, 'value', None)).__name__}"
+                for f in filters
+            )
+            return []
+
+        def read(self, partition):
+            yield (None, self.seen)
+
+    cases = [
+        ("decimal(5,2)", "x in (1.1, 2)"),
+        ("decimal", "x = 1"),
+        ("decimal", "x in (1.1, 2.1)"),
+        ("decimal", "x = 1.5"),
+        ("double", "x = 1.1"),
+        ("float", "x = 3 / 2"),
+        ("float", "x > 1.1"),
+        ("decimal(5,2)", "x < 1.234"),
+        ("decimal", "x >= 1.5"),
+        ("int", "x <= 1.5"),
+        ("tinyint", "x = 1"),
+        ("date", "x > '2020-1-2'"),
+        ("timestamp", "x = timestamp '2020-01-01 00:00:00'"),
+        ("binary", "x = X'0102'"),
+    ]
+    with conf(spark, "spark.sql.python.filterPushdown.enabled", "true"), conf(spark, "spark.sql.session.timeZone", "UTC"):
+        for i, (sql_type, condition) in enumerate(cases):
+            class Source(DataSource):
+                @classmethod
+                def name(cls):
+                    return "typed_pushdown_source"
+
+                def schema(self):
+                    return f"x {sql_type}, seen string"
+
+                def reader(self, schema):
+                    return Reader()
+
+            spark.dataSource.register(Source)
+            df = spark.read.format("typed_pushdown_source").load().filter(condition)
+            golden.check(f"case_{i}", [sql_type, condition, [row.seen for row in df.collect()]])

@@ -171,3 +171,38 @@ def test_argument_type_errors(spark, golden):
     golden.check_error(lambda: spark.sql(f"SELECT CAST(st_geomfromwkb({p}) AS GEOMETRY(4326))").collect(), "other_srid")
     golden.check_error(lambda: spark.sql(f"SELECT CAST(st_geogfromwkb({p}) AS GEOMETRY(ANY))").collect(), "to_any_geometry")
     golden.check_error(lambda: spark.sql(f"SELECT st_geomfromwkb({p}) = st_geomfromwkb({p})").collect(), "equality")
+
+
+def test_local_data_srids_are_checked(spark, golden):
+    """Values handed to createDataFrame must carry their column type's SRID
+    (or, for ANY, one valid for their kind), in nested columns too; NULLs pass."""
+    from pyspark.sql.types import Geography, Geometry
+
+    p = point(17.0, 7.0)
+    golden.check_error(
+        lambda: spark.createDataFrame([(1, Geometry.fromWKB(p, 0))], "id INT, g GEOMETRY(4326)").collect(),
+        "geometry_mismatch",
+    )
+    golden.check_error(
+        lambda: spark.createDataFrame([(1, Geography.fromWKB(p, 0))], "id INT, g GEOGRAPHY(4326)").schema,
+        "geography_mismatch_at_analysis",
+    )
+    golden.check_error(
+        lambda: spark.createDataFrame([(1, [Geometry.fromWKB(p, 0)])], "id INT, g ARRAY<GEOMETRY(4326)>").collect(),
+        "nested_mismatch",
+    )
+    golden.check_error(
+        lambda: spark.createDataFrame(
+            [(1, Geometry.fromWKB(p, 0)), (2, Geometry.fromWKB(p, 1))], "id INT, g GEOMETRY(ANY)"
+        ).collect(),
+        "any_invalid_srid",
+    )
+    golden.check_error(
+        lambda: spark.createDataFrame([(1, Geography.fromWKB(p, 3857))], "id INT, g GEOGRAPHY(ANY)").select("id").collect(),
+        "any_planar_geography",
+    )
+    df = spark.createDataFrame(
+        [(1, Geometry.fromWKB(p, 3857), None), (2, Geometry.fromWKB(p, 0), Geography.fromWKB(p, 4326))],
+        "id INT, g GEOMETRY(ANY), h GEOGRAPHY(4326)",
+    )
+    golden.check_df(df.select("id", F.st_srid("g"), F.st_srid("h"), F.st_asbinary("g")), "valid")

@@ -20,6 +20,7 @@ use ember_errors::{ErrorKind, SparkError};
 use ember_types::IntervalFields;
 
 use crate::display;
+use crate::timestamp_text::{TimestampText, Zone};
 
 /// How a cast treats values it cannot represent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -60,6 +61,8 @@ fn force_nullable(from: &DataType, to: &DataType) -> bool {
         (_, t) if is_string(t) => false,
         (Timestamp(..), Int8 | Int16 | Int32) => true,
         (Float32 | Float64, Timestamp(..)) => true,
+        // Between dates and TIMESTAMP_NTZ Spark's casts count as nullable.
+        (Timestamp(_, None), Date32) | (Date32, Timestamp(_, None)) => true,
         (Timestamp(..), Date32) => false,
         (_, Date32) => true,
         (Date32, Timestamp(..)) => false,
@@ -137,6 +140,11 @@ fn cast_array_in_units(
     if matches!(source, DataType::Time64(_)) && is_integral(target) {
         let seconds = crate::time::seconds_of_times(array).map_err(|e| SparkError::internal(e.to_string()))?;
         return arrow_cast(&seconds, target, mode);
+    }
+    if matches!(source, DataType::Decimal128(..)) && *target == DataType::Boolean {
+        // Arrow has no such cast: a decimal is true unless zero.
+        let decimals = array.as_primitive::<Decimal128Type>();
+        return Ok(Arc::new(decimals.iter().map(|v| v.map(|v| v != 0)).collect::<BooleanArray>()));
     }
     if is_numeric(source) {
         if let DataType::Decimal128(precision, scale) = target {
@@ -317,24 +325,33 @@ fn from_strings(array: &ArrayRef, target: &DataType, mode: CastMode) -> Result<A
                 .map_err(|e| SparkError::internal(e.to_string()))?;
             Arc::new(decimals)
         }
-        _ => {
-            // Timestamps and the rest: Arrow's parser, on trimmed text.
-            let trimmed: StringArray = strings.iter().map(|s| s.map(trim_spark)).collect();
-            let mut cast = arrow_cast(&(Arc::new(trimmed.clone()) as ArrayRef), target, CastMode::Try)?;
-            if let DataType::Timestamp(TimeUnit::Microsecond, Some(zone)) = target {
-                // Arrow finds no instant for a local time in a gap of `zone`.
-                if (0..len).any(|i| cast.is_null(i) && trimmed.is_valid(i)) {
-                    let wall_clocks = arrow_cast(&(Arc::new(trimmed.clone()) as ArrayRef), &DataType::Timestamp(TimeUnit::Microsecond, None), CastMode::Try)?;
-                    if let Some(zoned) = wall_clock_in_zone(&wall_clocks, zone) {
-                        cast = arrow::compute::kernels::zip::zip(&BooleanArray::from_iter((0..len).map(|i| Some(cast.is_valid(i)))), &cast, &zoned)
-                            .map_err(|e| SparkError::internal(e.to_string()))?;
+        DataType::Timestamp(TimeUnit::Microsecond, zone) => {
+            let session_zone = match zone {
+                Some(zone) => Some(Zone::parse(zone).ok_or_else(|| SparkError::internal(format!("unknown time zone {zone}")))?),
+                None => None,
+            };
+            let micros = collect_values(
+                len,
+                input,
+                mode,
+                |s| {
+                    let text = TimestampText::parse(s)?;
+                    match &session_zone {
+                        Some(session_zone) => text.instant(session_zone),
+                        None => text.wall_clock(),
                     }
-                }
-            }
+                },
+                invalid(ErrorKind::DateTime),
+            )?;
+            Arc::new(TimestampMicrosecondArray::from(micros).with_timezone_opt(zone.clone()))
+        }
+        _ => {
+            // The rest: Arrow's parser, on trimmed text.
+            let trimmed: StringArray = strings.iter().map(|s| s.map(trim_spark)).collect();
+            let cast = arrow_cast(&(Arc::new(trimmed.clone()) as ArrayRef), target, CastMode::Try)?;
             if mode == CastMode::Ansi {
                 if let Some(i) = (0..len).find(|&i| cast.is_null(i) && trimmed.is_valid(i)) {
-                    let kind = if matches!(target, DataType::Timestamp(..)) { ErrorKind::DateTime } else { ErrorKind::Runtime };
-                    return Err(invalid(kind)(&strings.value(i)));
+                    return Err(invalid(ErrorKind::Runtime)(&strings.value(i)));
                 }
             }
             cast
@@ -540,8 +557,11 @@ fn to_integral(array: &ArrayRef, target: &DataType, mode: CastMode) -> Result<Ar
             }
             DataType::Decimal128(_, scale) => {
                 let unscaled = array.as_primitive::<Decimal128Type>().value(i);
-                let v = unscaled / 10i128.pow(*scale as u32);
-                (Some(v), wrap(v))
+                let v = match *scale {
+                    0.. => Some(unscaled / 10i128.pow(*scale as u32)),
+                    _ => 10i128.checked_pow(u32::from(scale.unsigned_abs())).and_then(|p| unscaled.checked_mul(p)),
+                };
+                (v, v.map_or(0, wrap))
             }
             _ => {
                 let v = integral_value(array, i) as i128;
@@ -595,6 +615,8 @@ fn to_decimal(array: &ArrayRef, precision: u8, scale: i8, mode: CastMode) -> Res
         // Spark takes a DOUBLE's shortest decimal text (1.005, not the binary
         // 1.00499…) and rounds it half up.
         DataType::Float64 => from_strings(&arrow_cast(array, &DataType::Utf8, CastMode::Try)?, &target, CastMode::Try)?,
+        // Arrow truncates to a negative scale; Spark rounds half up.
+        _ if scale < 0 => from_strings(&arrow_cast(array, &DataType::Utf8, CastMode::Try)?, &target, CastMode::Try)?,
         _ => arrow_cast(array, &target, CastMode::Try)?,
     };
     if mode == CastMode::Ansi {

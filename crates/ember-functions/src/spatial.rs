@@ -171,6 +171,48 @@ fn invalid_endianness(endianness: &str) -> datafusion::common::DataFusionError {
     .into_datafusion()
 }
 
+/// Checks the spatial values anywhere in `array` (nested in structs, arrays
+/// and maps too) against their declared types, as Spark's encoder does with
+/// the values a client sends: a value of a fixed-SRID type must carry that
+/// SRID (`GEO_ENCODER_SRID_MISMATCH_ERROR`), a value of an `ANY` type an SRID
+/// valid for its kind (`ST_INVALID_SRID_VALUE`).
+pub fn check_value_srids(array: &dyn Array) -> std::result::Result<(), SparkError> {
+    match array.data_type() {
+        DataType::Struct(fields) => {
+            let values = array.as_struct();
+            match ember_types::spatial::spatial_of_fields(fields) {
+                Some((kind, type_srid)) => {
+                    let (srids, _) = parts(values);
+                    (0..values.len()).filter(|&i| values.is_valid(i)).try_for_each(|i| check_value_srid(kind, type_srid, srids.value(i)))
+                }
+                None => values.columns().iter().try_for_each(|column| check_value_srids(column.as_ref())),
+            }
+        }
+        DataType::List(_) => check_value_srids(array.as_list::<i32>().values().as_ref()),
+        DataType::LargeList(_) => check_value_srids(array.as_list::<i64>().values().as_ref()),
+        DataType::FixedSizeList(..) => check_value_srids(array.as_fixed_size_list().values().as_ref()),
+        DataType::Map(..) => check_value_srids(array.as_map().entries()),
+        _ => Ok(()),
+    }
+}
+
+fn check_value_srid(kind: SpatialKind, type_srid: i32, srid: i32) -> std::result::Result<(), SparkError> {
+    if type_srid == ember_types::ANY_SRID {
+        return check_srid(kind, i64::from(srid)).map(|_| ()).map_err(ember_errors::from_type_error);
+    }
+    if srid == type_srid {
+        return Ok(());
+    }
+    let type_name = kind.name().to_uppercase();
+    Err(SparkError::new(
+        ErrorKind::Runtime,
+        "GEO_ENCODER_SRID_MISMATCH_ERROR",
+        "42K09",
+        format!("Failed to encode {type_name} value because provided SRID {srid} of a value to encode does not match type SRID: {type_srid}."),
+        &[("type", type_name.clone()), ("typeSrid", type_srid.to_string()), ("valueSrid", srid.to_string())],
+    ))
+}
+
 /// What `show()` prints for the spatial value in row `i` of `values`: the
 /// JVM's default text of Spark's internal value, a `BinaryView` of the SRID
 /// (4 bytes, little-endian) and the WKB, named by its Murmur3 hash.

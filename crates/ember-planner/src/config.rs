@@ -39,6 +39,9 @@ pub struct PlannerConfig {
     pub enforce_reserved_keywords: bool,
     /// The SQL path set by `SET PATH` (`current_path()`), if not the default.
     pub sql_path: Option<String>,
+    /// `spark.sql.legacy.allowNegativeScaleOfDecimal`: whether decimal types
+    /// may have a negative scale (`DECIMAL(1, -1)`).
+    pub allow_negative_decimal_scale: bool,
 }
 
 impl Default for PlannerConfig {
@@ -60,6 +63,7 @@ impl Default for PlannerConfig {
             cte_recursion_row_limit: 1_000_000,
             enforce_reserved_keywords: false,
             sql_path: None,
+            allow_negative_decimal_scale: false,
         }
     }
 }

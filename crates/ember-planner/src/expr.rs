@@ -444,11 +444,10 @@ impl Planner<'_> {
         let child = c.expr.as_deref().ok_or_else(|| SparkError::illegal_argument("cast without an expression"))?;
         let (expr, name) = self.plan_expr(child, input)?;
         let target = match &c.cast_to_type {
-            Some(CastToType::Type(t)) => ember_types::from_proto(t, &self.config.time_zone),
-            Some(CastToType::TypeStr(s)) => ember_types::parse_ddl_type(s, &self.config.time_zone),
+            Some(CastToType::Type(t)) => self.type_from_proto(t)?,
+            Some(CastToType::TypeStr(s)) => ember_types::parse_ddl_type(s, &self.config.time_zone).map_err(crate::error::from_type_error)?,
             None => return Err(SparkError::illegal_argument("cast without a target type")),
-        }
-        .map_err(crate::error::from_type_error)?;
+        };
         let mode = match EvalMode::try_from(c.eval_mode).unwrap_or(EvalMode::Unspecified) {
             EvalMode::Try => CastMode::Try,
             EvalMode::Ansi => CastMode::Ansi,
@@ -486,8 +485,35 @@ impl Planner<'_> {
         if let Some(planned) = cast_spatial(&expr, &source, &target, &out_name)? {
             return Ok((planned, out_name));
         }
+        if !ntz_cast_allowed(&source, &target) {
+            // Spark names the cast itself, or only its input when the types are nested.
+            let sql = match (&source, &target) {
+                (DataType::Timestamp(_, None), _) | (_, DataType::Timestamp(_, None)) => {
+                    format!("{cast}({name} AS {})", ember_types::sql_string(&target))
+                }
+                _ => name,
+            };
+            return Err(crate::input_types::cannot_cast(&sql, &source, &target));
+        }
         let planned = if source == target { expr } else { spark_cast(expr, target, mode) };
         Ok((planned, out_name))
+    }
+}
+
+/// Whether Spark casts `source` to `target` as far as `TIMESTAMP_NTZ` goes:
+/// one comes only from text, dates, timestamps and times (or NULL) and goes
+/// only to those (and to variants, planned before); arrays, maps and structs
+/// cast element by element.
+fn ntz_cast_allowed(source: &DataType, target: &DataType) -> bool {
+    let is_ntz = |t: &DataType| matches!(t, DataType::Timestamp(_, None));
+    let is_datetime_or_text = |t: &DataType| ember_functions::cast::is_string(t) || matches!(t, DataType::Date32 | DataType::Timestamp(..) | DataType::Time64(_));
+    match (source, target) {
+        (DataType::Null, _) => true,
+        (s, t) if is_ntz(s) || is_ntz(t) => s == t || (is_datetime_or_text(s) && is_datetime_or_text(t)),
+        (DataType::List(s) | DataType::LargeList(s), DataType::List(t) | DataType::LargeList(t)) => ntz_cast_allowed(s.data_type(), t.data_type()),
+        (DataType::Map(s, _), DataType::Map(t, _)) => ntz_cast_allowed(s.data_type(), t.data_type()),
+        (DataType::Struct(s), DataType::Struct(t)) => s.len() != t.len() || s.iter().zip(t.iter()).all(|(s, t)| ntz_cast_allowed(s.data_type(), t.data_type())),
+        _ => true,
     }
 }
 

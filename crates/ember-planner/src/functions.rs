@@ -35,6 +35,16 @@ impl Planner<'_> {
         }
     }
 
+    /// Compared values cast to their common type when one is a decimal of
+    /// negative scale: DataFusion cannot compare through its own casts of one.
+    fn with_negative_scales_widened(&self, values: Vec<Expr>, input: &LogicalPlan) -> Result<Vec<Expr>> {
+        let types = values.iter().map(|v| self.type_of(v, input)).collect::<Result<Vec<_>>>()?;
+        if types.iter().any(|t| matches!(t, DataType::Decimal128(_, scale) if *scale < 0)) {
+            return self.widened_to_common_type(values, input);
+        }
+        Ok(values)
+    }
+
     /// Plans a call of a Spark operator or function.
     pub(crate) fn plan_function(
         &mut self,
@@ -211,6 +221,9 @@ impl Planner<'_> {
         self.check_spatial_comparison(&lower, &args, &names, input)?;
         if self.config.ansi && args.len() == 2 && matches!(lower.as_str(), "==" | "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "<=>" | "&" | "|" | "^") {
             self.cast_string_operand_to_number(&mut args, input)?;
+        }
+        if matches!(lower.as_str(), "==" | "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "<=>" | "in") {
+            args = self.with_negative_scales_widened(args, input)?;
         }
         if let Some(planned) = self.plan_interval_scaling(&lower, &args, &names, input)? {
             return Ok(planned);

@@ -29,7 +29,7 @@ impl Planner<'_> {
         };
         let tz = self.config.time_zone.clone();
         let schema = match &parse.schema {
-            Some(proto) => match ember_types::from_proto(proto, &tz).map_err(crate::error::from_type_error)? {
+            Some(proto) => match self.type_from_proto(proto)? {
                 DataType::Struct(fields) => Some(fields.iter().map(|f| f.as_ref().clone()).collect()),
                 other => Some(vec![Field::new("value", other, true)]),
             },

@@ -754,6 +754,23 @@ impl<'a> Planner<'a> {
         self.batches_relation(batches, None, schema.as_deref())
     }
 
+    /// A type the client sent as a proto, checked against the session's
+    /// settings (see [`Planner::check_decimal_scales`]).
+    pub(crate) fn type_from_proto(&self, proto: &connect::DataType) -> Result<DataType> {
+        let data_type = ember_types::from_proto(proto, &self.config.time_zone).map_err(crate::error::from_type_error)?;
+        self.check_decimal_scales(&data_type)?;
+        Ok(data_type)
+    }
+
+    /// `NEGATIVE_SCALE_DISALLOWED` for a decimal of negative scale in a type
+    /// the client sent, unless `spark.sql.legacy.allowNegativeScaleOfDecimal`.
+    pub(crate) fn check_decimal_scales(&self, data_type: &DataType) -> Result<()> {
+        if self.config.allow_negative_decimal_scale {
+            return Ok(());
+        }
+        ember_types::check_negative_scales(data_type).map_err(crate::error::from_type_error)
+    }
+
     fn local_relation(&mut self, data: Option<&[u8]>, schema: Option<&str>) -> Result<LogicalPlan> {
         match data {
             Some(data) => {
@@ -777,6 +794,9 @@ impl<'a> Planner<'a> {
             Some(text) => Some(parse_schema_string(text, &tz)?),
             None => None,
         };
+        for field in declared.iter().flatten() {
+            self.check_decimal_scales(field.data_type())?;
+        }
         let source = ipc_schema.or_else(|| batches.first().map(|b| b.schema()));
         let target: Vec<Field> = match (&declared, &source) {
             (Some(declared), Some(source)) if declared.len() == source.fields().len() => declared
@@ -818,6 +838,9 @@ impl<'a> Planner<'a> {
                 .zip(internal_schema.fields())
                 .map(|(array, field)| cast(array, field.data_type()))
                 .collect::<std::result::Result<Vec<_>, _>>()?;
+            for column in &columns {
+                ember_functions::spatial::check_value_srids(column.as_ref())?;
+            }
             converted.push(RecordBatch::try_new_with_options(
                 internal_schema.clone(),
                 columns,

@@ -76,7 +76,10 @@ impl Planner<'_> {
             conjuncts.extend(split_conjunction_owned(self.plan_expr(condition, &placeholder)?.0));
         }
         let conjuncts = simplified_conjuncts(conjuncts);
-        let pushed = pushed_filters(&conjuncts, placeholder.schema());
+        let Some(pushed) = pushed_filters(&conjuncts, placeholder.schema()) else {
+            // A filter that never holds: Spark plans no read, so no reader, and no rows.
+            return Ok(Some(placeholder));
+        };
         let offered: Vec<serde_json::Value> = pushed.iter().map(|p| p.filter.clone()).collect();
         let (read, accepted) = self.planned_python_read(created, Some(&offered))?;
         let handled: Vec<usize> = accepted.iter().filter_map(|&i| pushed.get(i).and_then(|p| p.conjunct)).collect();

@@ -8,6 +8,7 @@
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{DFSchema, ScalarValue};
 use datafusion::logical_expr::{BinaryExpr, Expr, ExprSchemable, Operator};
+use ember_functions::cast::CastMode;
 use serde_json::{Value, json};
 
 /// A filter offered to the reader and the conjunct it stands for (`None`
@@ -24,10 +25,18 @@ pub(crate) struct PushedFilter {
 
 /// The filters of `conjuncts` Spark offers to a reader: the inferred
 /// `IsNotNull` ones first, in the order their columns appear, then one per
-/// translatable conjunct.
-pub(crate) fn pushed_filters(conjuncts: &[Expr], schema: &DFSchema) -> Vec<PushedFilter> {
-    let translated: Vec<(usize, Translated)> =
-        conjuncts.iter().enumerate().filter_map(|(i, c)| translate(c, schema).map(|t| (i, t))).collect();
+/// translatable conjunct. `None` when a conjunct can never hold (a column
+/// compared with a value its type cannot have, `x = 1.5` of an INT): Spark's
+/// optimizer then reads nothing and asks the reader nothing.
+pub(crate) fn pushed_filters(conjuncts: &[Expr], schema: &DFSchema) -> Option<Vec<PushedFilter>> {
+    let mut translated: Vec<(usize, Translated)> = Vec::new();
+    for (i, conjunct) in conjuncts.iter().enumerate() {
+        match translate(conjunct, schema) {
+            Translation::Filter(t) => translated.push((i, t)),
+            Translation::Never => return None,
+            Translation::Untranslatable => {}
+        }
+    }
     let stated_not_null: Vec<&[String]> =
         translated.iter().filter(|(_, t)| t.name == "IsNotNull" && !t.negated).map(|(_, t)| t.column.as_slice()).collect();
     let mut inferred: Vec<Vec<String>> = Vec::new();
@@ -45,7 +54,23 @@ pub(crate) fn pushed_filters(conjuncts: &[Expr], schema: &DFSchema) -> Vec<Pushe
         conjunct: Some(i),
         not_null_column: None,
     }));
-    filters
+    Some(filters)
+}
+
+/// What a conjunct is to the reader.
+enum Translation {
+    /// One of Spark's data source filters.
+    Filter(Translated),
+    /// A conjunct no row satisfies.
+    Never,
+    /// A conjunct Spark keeps to itself.
+    Untranslatable,
+}
+
+impl From<Option<Translated>> for Translation {
+    fn from(translated: Option<Translated>) -> Self {
+        translated.map_or(Translation::Untranslatable, Translation::Filter)
+    }
 }
 
 /// A conjunct as one of Spark's data source filters.
@@ -58,49 +83,124 @@ struct Translated {
     null_intolerant: bool,
 }
 
-fn translate(conjunct: &Expr, schema: &DFSchema) -> Option<Translated> {
+fn translate(conjunct: &Expr, schema: &DFSchema) -> Translation {
     let equal_true = |column| Translated { name: "EqualTo", column, value: Some(json!({"json": true, "type": "boolean"})), negated: false, null_intolerant: true };
     match conjunct {
-        Expr::Not(inner) => {
-            let t = translate(inner, schema)?;
-            (!t.negated && t.name != "IsNull" && t.name != "IsNotNull").then_some(Translated { negated: true, ..t })
-        }
+        Expr::Not(inner) => match translate(inner, schema) {
+            Translation::Filter(t) => (!t.negated && t.name != "IsNull" && t.name != "IsNotNull").then_some(Translated { negated: true, ..t }).into(),
+            _ => Translation::Untranslatable,
+        },
         // A boolean column alone is `column = true`.
         Expr::Column(_) | Expr::ScalarFunction(_) if conjunct.get_type(schema).ok() == Some(DataType::Boolean) && column(conjunct).is_some() => {
-            Some(equal_true(column(conjunct)?))
+            column(conjunct).map(equal_true).into()
         }
         // `a <=> b` is planned as `(a IS NOT DISTINCT FROM b) IS TRUE`.
         Expr::IsTrue(inner) if matches!(inner.as_ref(), Expr::BinaryExpr(b) if b.op == Operator::IsNotDistinctFrom) => translate(inner, schema),
-        Expr::IsNull(inner) => Some(Translated { name: "IsNull", column: column(inner)?, value: None, negated: false, null_intolerant: false }),
+        Expr::IsNull(inner) => column(inner).map(|column| Translated { name: "IsNull", column, value: None, negated: false, null_intolerant: false }).into(),
         Expr::IsNotNull(inner) => {
-            Some(Translated { name: "IsNotNull", column: column(inner)?, value: None, negated: false, null_intolerant: false })
+            column(inner).map(|column| Translated { name: "IsNotNull", column, value: None, negated: false, null_intolerant: false }).into()
         }
         Expr::BinaryExpr(BinaryExpr { left, op, right }) => {
-            let (name, column, value) = match (column(left), column(right)) {
-                (Some(c), None) => (comparison(*op, false)?, c, literal(right)?),
-                (None, Some(c)) => (comparison(*op, true)?, c, literal(left)?),
-                _ => return None,
+            let (name, column_expr, value) = match (column(left), column(right)) {
+                (Some(_), None) => (comparison(*op, false), left, right),
+                (None, Some(_)) => (comparison(*op, true), right, left),
+                _ => return Translation::Untranslatable,
             };
+            let (Some(mut name), Some(column)) = (name, column(column_expr)) else { return Translation::Untranslatable };
+            let value = match literal(value).map(|v| as_column_type(v, column_expr, schema)) {
+                Some(Fit::Exact(value)) => value,
+                // The column's nearest value stands for the compared one, in the comparison that keeps its meaning.
+                Some(Fit::Rounded { value, up }) if name.starts_with("GreaterThan") || name.starts_with("LessThan") => {
+                    name = match (name.starts_with("GreaterThan"), up) {
+                        (true, true) => "GreaterThanOrEqual",
+                        (true, false) => "GreaterThan",
+                        (false, true) => "LessThan",
+                        (false, false) => "LessThanOrEqual",
+                    };
+                    value
+                }
+                // An equality with a value the column cannot have is false.
+                Some(Fit::Rounded { .. } | Fit::Never) if matches!(*op, Operator::Eq | Operator::IsNotDistinctFrom) => return Translation::Never,
+                _ => return Translation::Untranslatable,
+            };
+            let Some(value) = scalar_json(&value) else { return Translation::Untranslatable };
             if *op == Operator::NotEq {
-                return Some(Translated { name: "EqualTo", column, value: Some(value), negated: true, null_intolerant: true });
+                return Translation::Filter(Translated { name: "EqualTo", column, value: Some(value), negated: true, null_intolerant: true });
             }
-            Some(Translated { name, column, value: Some(value), negated: false, null_intolerant: name != "EqualNullSafe" })
+            Translation::Filter(Translated { name, column, value: Some(value), negated: false, null_intolerant: name != "EqualNullSafe" })
         }
         Expr::InList(list) => {
-            let values = list.list.iter().map(literal).collect::<Option<Vec<_>>>()?;
+            let Some(column) = column(&list.expr) else { return Translation::Untranslatable };
+            let mut values = Vec::with_capacity(list.list.len());
+            for item in &list.list {
+                match literal(item).map(|v| as_column_type(v, &list.expr, schema)) {
+                    Some(Fit::Exact(value)) => match scalar_json(&value) {
+                        Some(json) => values.push(json),
+                        None => return Translation::Untranslatable,
+                    },
+                    // A value the column cannot have matches no row: Spark drops it.
+                    Some(Fit::Rounded { .. } | Fit::Never) if !list.negated => {}
+                    _ => return Translation::Untranslatable,
+                }
+            }
+            if values.is_empty() {
+                return Translation::Never;
+            }
             let value = json!({"json": values, "type": "array"});
-            Some(Translated { name: "In", column: column(&list.expr)?, value: Some(value), negated: list.negated, null_intolerant: false })
+            Translation::Filter(Translated { name: "In", column, value: Some(value), negated: list.negated, null_intolerant: false })
         }
         Expr::ScalarFunction(call) if call.args.len() == 2 => {
             let name = match call.func.name() {
                 "starts_with" => "StringStartsWith",
                 "ends_with" => "StringEndsWith",
                 "contains" => "StringContains",
-                _ => return None,
+                _ => return Translation::Untranslatable,
             };
-            Some(Translated { name, column: column(&call.args[0])?, value: Some(literal(&call.args[1])?), negated: false, null_intolerant: true })
+            let (Some(column), Some(value)) = (column(&call.args[0]), literal(&call.args[1]).as_ref().and_then(scalar_json)) else {
+                return Translation::Untranslatable;
+            };
+            Translation::Filter(Translated { name, column, value: Some(value), negated: false, null_intolerant: true })
         }
-        _ => None,
+        _ => Translation::Untranslatable,
+    }
+}
+
+/// How a value compared with a column fits the column's type.
+enum Fit {
+    /// The value as the column's type, which is what Spark pushes.
+    Exact(ScalarValue),
+    /// The column's type cannot hold the value; `value` is the one its cast
+    /// rounds to, `up` when that is above it (`1.1` as a FLOAT).
+    Rounded { value: ScalarValue, up: bool },
+    /// The value is outside the column type's range.
+    Never,
+}
+
+/// A compared value as Spark's optimizer leaves it: a text cast to the
+/// column's type (as Spark's coercion casts it), any other value cast too
+/// (Spark unwraps the cast its coercion put on the column), rounded when
+/// it does not survive the cast unchanged.
+fn as_column_type(value: ScalarValue, column: &Expr, schema: &DFSchema) -> Fit {
+    let Ok(column_type) = column.get_type(schema) else { return Fit::Never };
+    let value_type = value.data_type();
+    if value.is_null() || value_type == column_type {
+        return Fit::Exact(value);
+    }
+    let cast = |value: &ScalarValue, to: &DataType| {
+        let array = value.to_array().ok()?;
+        let cast = ember_functions::cast::cast_array(&array, to, CastMode::Try).ok()?;
+        ScalarValue::try_from_array(&cast, 0).ok().filter(|v| !v.is_null())
+    };
+    let Some(as_column) = cast(&value, &column_type) else { return Fit::Never };
+    if ember_functions::cast::is_string(&value_type) {
+        return Fit::Exact(as_column);
+    }
+    // Spark compares the two in the comparison's common type (DOUBLE for a FLOAT and a decimal).
+    let common = crate::coercion::wider_type(&column_type, &value_type, true).unwrap_or(value_type);
+    match cast(&as_column, &common).zip(cast(&value, &common)).and_then(|(rounded, value)| rounded.partial_cmp(&value)) {
+        Some(std::cmp::Ordering::Equal) => Fit::Exact(as_column),
+        Some(order) => Fit::Rounded { value: as_column, up: order == std::cmp::Ordering::Greater },
+        None => Fit::Never,
     }
 }
 
@@ -184,21 +284,21 @@ fn column(expr: &Expr) -> Option<Vec<String>> {
     }
 }
 
-/// A literal (or an expression of literals, computed) as `worker.py` reads it.
-fn literal(expr: &Expr) -> Option<Value> {
+/// A literal, or an expression of literals computed.
+fn literal(expr: &Expr) -> Option<ScalarValue> {
     if let Expr::Literal(value, _) = expr {
-        return scalar_json(value);
+        return Some(value.clone());
     }
     if !expr.column_refs().is_empty() || expr.is_volatile() {
         return None;
     }
     let one_row = datafusion::logical_expr::LogicalPlanBuilder::empty(true).build().ok()?;
     let array = crate::python_udtf::constant_value(expr, &one_row).ok()?;
-    scalar_json(&ScalarValue::try_from_array(&array, 0).ok()?)
+    ScalarValue::try_from_array(&array, 0).ok()
 }
 
 /// A value's JSON, tagged with what JSON cannot say (`date`, `decimal`,
-/// `timestamp_ntz`, nested values' kinds).
+/// `timestamp_ntz`, `timestamp`, `binary` as hex, nested values' kinds).
 fn scalar_json(value: &ScalarValue) -> Option<Value> {
     if value.is_null() {
         return Some(json!({"json": null, "type": "null"}));
@@ -215,6 +315,10 @@ fn scalar_json(value: &ScalarValue) -> Option<Value> {
         ScalarValue::Date32(Some(_)) => (json!(value.to_string()), "date"),
         ScalarValue::Decimal128(Some(_), _, _) => (json!(value.to_string()), "decimal"),
         ScalarValue::TimestampMicrosecond(Some(micros), None) => (json!(micros), "timestamp_ntz"),
+        ScalarValue::TimestampMicrosecond(Some(micros), Some(_)) => (json!(micros), "timestamp"),
+        ScalarValue::Binary(Some(bytes)) | ScalarValue::LargeBinary(Some(bytes)) | ScalarValue::BinaryView(Some(bytes)) => {
+            (json!(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()), "binary")
+        }
         ScalarValue::List(list) => {
             let values = list.value(0);
             let items = (0..values.len())
@@ -271,7 +375,7 @@ mod tests {
     #[test]
     fn comparisons_with_literals_are_pushed_after_the_inferred_not_nulls() {
         let conjuncts = vec![col("id").gt(lit(1)), col("s").not_eq(lit("x")), lit(3).gt(col("id")), col("a").eq(col("b"))];
-        let filters = pushed_filters(&conjuncts, &schema());
+        let filters = pushed_filters(&conjuncts, &schema()).unwrap();
         assert_eq!(names(&filters), ["IsNotNull(id)", "IsNotNull(s)", "GreaterThan(id)", "Not EqualTo(s)", "LessThan(id)"]);
         assert_eq!(filters[0].not_null_column, Some(vec!["id".to_string()]));
         assert_eq!(filters.iter().map(|f| f.conjunct).collect::<Vec<_>>(), [None, None, Some(0), Some(1), Some(2)]);
@@ -288,7 +392,7 @@ mod tests {
             col("flag"),
             datafusion::functions::core::expr_fn::get_field(col("p"), "y").eq(lit(2) + lit(3)),
         ];
-        let filters = pushed_filters(&conjuncts, &schema());
+        let filters = pushed_filters(&conjuncts, &schema()).unwrap();
         assert_eq!(
             names(&filters),
             ["IsNotNull(flag)", "IsNotNull(p.y)", "Not In(id)", "IsNull(s)", "IsNotNull(t)", "EqualNullSafe(w)", "EqualTo(flag)", "EqualTo(p.y)"]
@@ -297,6 +401,27 @@ mod tests {
         assert_eq!(value(2), json!({"json": [{"json": 1, "type": "integer"}, {"json": 4, "type": "integer"}], "type": "array"}));
         assert_eq!(value(6), json!({"json": true, "type": "boolean"}));
         assert_eq!(value(7), json!({"json": 5, "type": "integer"}));
+    }
+
+    #[test]
+    fn values_take_the_column_type_or_make_the_filter_false() {
+        let decimal = |v: i128, p: u8, s: i8| lit(ScalarValue::Decimal128(Some(v), p, s));
+        let schema = DFSchema::from_unqualified_fields(
+            vec![Field::new("d", DataType::Decimal128(5, 2), true), Field::new("f", DataType::Float32, true), Field::new("day", DataType::Date32, true)].into(),
+            Default::default(),
+        )
+        .unwrap();
+        let conjuncts = vec![col("d").in_list(vec![decimal(11, 2, 1), lit(2), decimal(1234, 3, 3)], false), col("f").eq(decimal(15, 2, 1)), col("day").gt(lit("2020-1-2"))];
+        let filters = pushed_filters(&conjuncts, &schema).unwrap();
+        let value = |i: usize| filters[i].filter["value"].clone();
+        assert_eq!(value(2), json!({"json": [{"json": "1.10", "type": "decimal"}, {"json": "2.00", "type": "decimal"}], "type": "array"}));
+        assert_eq!(value(3), json!({"json": 1.5, "type": "float"}));
+        assert_eq!(value(4), json!({"json": "2020-01-02", "type": "date"}));
+        assert_eq!(pushed_filters(&[col("d").eq(decimal(1234, 4, 3))], &schema), None);
+        assert_eq!(pushed_filters(&[col("f").in_list(vec![lit(1.1f64)], false)], &schema), None);
+        let rounded = pushed_filters(&[col("f").gt(lit(1.1f64)), col("d").lt(decimal(1234, 4, 3))], &schema).unwrap();
+        assert_eq!(names(&rounded), ["IsNotNull(f)", "IsNotNull(d)", "GreaterThanOrEqual(f)", "LessThanOrEqual(d)"]);
+        assert_eq!(rounded[3].filter["value"], json!({"json": "1.23", "type": "decimal"}));
     }
 
     #[test]
@@ -309,7 +434,7 @@ mod tests {
             col("s").like(lit("%m%")),
         ]);
         assert_eq!(conjuncts.len(), 7);
-        let filters = pushed_filters(&conjuncts, &schema());
+        let filters = pushed_filters(&conjuncts, &schema()).unwrap();
         assert_eq!(
             names(&filters),
             ["IsNotNull(t)", "IsNotNull(s)", "StringStartsWith(t)", "StringStartsWith(t)", "StringEndsWith(t)", "StringContains(s)"]

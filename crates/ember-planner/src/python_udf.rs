@@ -91,6 +91,7 @@ impl Planner<'_> {
         }
         let output = python.output_type.as_ref().ok_or_else(|| SparkError::illegal_argument("Python UDF without an output type"))?;
         let return_field = ember_types::field_from_proto("", output, true, &self.config.time_zone).map_err(crate::error::from_type_error)?;
+        self.check_decimal_scales(return_field.data_type())?;
         let return_type = return_field.data_type().clone();
         let input_fields = args.iter().map(|a| Ok(a.to_field(input.schema())?.1)).collect::<Result<Vec<_>>>()?;
         let input_types: Vec<DataType> = input_fields.iter().map(|f| f.data_type().clone()).collect();
@@ -148,7 +149,7 @@ impl Planner<'_> {
             return Err(SparkError::unsupported(format!("MapPartitions with Python eval type {}", python.eval_type)));
         }
         let output = python.output_type.as_ref().ok_or_else(|| SparkError::illegal_argument("Python UDF without an output type"))?;
-        let DataType::Struct(fields) = ember_types::from_proto(output, &self.config.time_zone).map_err(crate::error::from_type_error)? else {
+        let DataType::Struct(fields) = self.type_from_proto(output)? else {
             return Err(SparkError::illegal_argument("the schema of mapInPandas/mapInArrow must be a struct"));
         };
         let input_names = self.spark_names(&input);
@@ -250,7 +251,7 @@ impl Planner<'_> {
             return Err(SparkError::unsupported(format!("grouped map with Python eval type {}", python.eval_type)));
         }
         let output = python.output_type.as_ref().ok_or_else(|| SparkError::illegal_argument("Python UDF without an output type"))?;
-        let DataType::Struct(fields) = ember_types::from_proto(output, &self.config.time_zone).map_err(crate::error::from_type_error)? else {
+        let DataType::Struct(fields) = self.type_from_proto(output)? else {
             return Err(SparkError::illegal_argument("the schema of applyInPandas/applyInArrow must be a struct"));
         };
         let first_fields: Fields =

@@ -21,6 +21,9 @@ impl Planner<'_> {
             Some(text) => Some(parse_schema_string(text, &tz)?),
             None => None,
         };
+        for field in schema.iter().flatten() {
+            self.check_decimal_scales(field.data_type())?;
+        }
         let options = Options::new(&source.options);
         let mut paths = source.paths.clone();
         if let Some(path) = options.get("path") {

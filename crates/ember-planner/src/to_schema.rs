@@ -27,7 +27,7 @@ impl Planner<'_> {
     pub(crate) fn to_schema(&mut self, to: &connect::ToSchema) -> Result<LogicalPlan> {
         let input = self.input(&to.input)?;
         let schema = to.schema.as_ref().ok_or_else(|| SparkError::illegal_argument("ToSchema without a schema"))?;
-        let target = ember_types::from_proto(schema, &self.config.time_zone).map_err(crate::error::from_type_error)?;
+        let target = self.type_from_proto(schema)?;
         let DataType::Struct(targets) = target else {
             return Err(SparkError::illegal_argument("ToSchema needs a struct schema"));
         };

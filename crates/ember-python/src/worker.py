@@ -637,6 +637,14 @@ def plain_value(value):
         import datetime
 
         return datetime.datetime(1970, 1, 1) + datetime.timedelta(microseconds=data)
+    if kind == "timestamp":
+        import datetime
+        import zoneinfo
+
+        epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+        return (epoch + datetime.timedelta(microseconds=data)).astimezone(zoneinfo.ZoneInfo("UTC"))
+    if kind == "binary":
+        return bytes.fromhex(data)
     if kind == "decimal":
         return decimal.Decimal(data)
     return data

@@ -181,6 +181,7 @@ impl SessionConf {
             cte_recursion_row_limit: self.get("spark.sql.cteRecursionRowLimit").and_then(|v| v.parse().ok()).unwrap_or(1_000_000),
             enforce_reserved_keywords: flag("spark.sql.ansi.enforceReservedKeywords", false),
             sql_path: self.get(crate::sql_path::PATH_KEY),
+            allow_negative_decimal_scale: flag("spark.sql.legacy.allowNegativeScaleOfDecimal", false),
         }
     }
 

@@ -355,7 +355,9 @@ impl TypeError {
                 ("precision", precision.clone()),
                 ("maxPrecision", "38".to_string()),
             ],
-            TypeError::NegativeScale { scale } => vec![("scale", scale.clone())],
+            TypeError::NegativeScale { scale } => {
+                vec![("scale", scale.clone()), ("sqlConf", "\"spark.sql.legacy.allowNegativeScaleOfDecimal\"".to_string())]
+            }
             TypeError::ParameterOutOfRange {
                 parameter,
                 type_name,

@@ -503,12 +503,7 @@ mod tests {
                 .error_class(),
             "DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION"
         );
-        assert_eq!(
-            parse_json_type("\"decimal(5,-2)\"", TZ)
-                .unwrap_err()
-                .error_class(),
-            "NEGATIVE_SCALE_DISALLOWED"
-        );
+        assert_eq!(parse_json_type("\"decimal(5,-2)\"", TZ).unwrap(), DataType::Decimal128(5, -2));
         assert_eq!(parse_json_type("\"time(7)\"", TZ).unwrap_err().error_class(), "UNSUPPORTED_DATATYPE");
         assert_eq!(parse_json_type("\"string collate unicod\"", TZ).unwrap_err().error_class(), "COLLATION_INVALID_NAME");
         assert_eq!(parse_json_type("\"string collate UTF8_LCASE\"", TZ).unwrap(), DataType::Utf8);

@@ -39,7 +39,7 @@ pub use nullability::as_nullable;
 pub use json::{json_value_to_type, parse_json_type, to_json_type};
 pub use mapping::{
     MAX_DECIMAL_PRECISION, SPARK_METADATA_KEY, array_type, calendar_interval_type,
-    day_time_interval_type, decimal_type, field_comment, field_metadata_json, map_type,
+    check_negative_scales, day_time_interval_type, decimal_type, field_comment, field_metadata_json, map_type,
     struct_field, TIME_PRECISION, VARIANT_MARKER_KEY, is_variant_fields, time_type, variant_type, timestamp_ntz_type, timestamp_type, year_month_interval_type,
 };
 pub use spatial::{ANY_SRID, SpatialKind, spatial_of, spatial_type};

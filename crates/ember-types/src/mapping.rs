@@ -127,10 +127,12 @@ pub fn calendar_interval_type() -> DataType {
 
 /// Spark `decimal(precision, scale)` as `Decimal128`, checked as Spark checks
 /// it: the scale may not exceed the precision, the precision may not exceed
-/// 38, the scale may not be negative. Ember also rejects precision 0, which
-/// Arrow cannot represent.
+/// 38. A negative scale is Spark's only under
+/// `spark.sql.legacy.allowNegativeScaleOfDecimal`, which the planner enforces
+/// with [`check_negative_scales`] where types enter a plan. Ember also
+/// rejects precision 0 and scales below -128, which Arrow cannot represent.
 pub fn decimal_type(precision: i64, scale: i64) -> Result<DataType, TypeError> {
-    if scale < 0 {
+    if scale < i64::from(i8::MIN) {
         return Err(TypeError::NegativeScale {
             scale: scale.to_string(),
         });
@@ -206,7 +208,7 @@ pub(crate) enum SparkKind<'a> {
     Long,
     Float,
     Double,
-    Decimal(u8, u8),
+    Decimal(u8, i8),
     String,
     Binary,
     Date,
@@ -229,15 +231,22 @@ fn no_spark_type(dt: &DataType) -> TypeError {
     }
 }
 
-fn decimal_kind(precision: u8, scale: i8) -> Result<SparkKind<'static>, TypeError> {
-    if scale < 0 {
-        return Err(TypeError::NegativeScale {
-            scale: scale.to_string(),
-        });
-    }
+fn decimal_kind(precision: u8, scale: i8) -> SparkKind<'static> {
     let precision = precision.clamp(1, MAX_DECIMAL_PRECISION);
-    let scale = (scale as u8).min(precision);
-    Ok(SparkKind::Decimal(precision, scale))
+    SparkKind::Decimal(precision, scale.min(precision as i8))
+}
+
+/// `NEGATIVE_SCALE_DISALLOWED` for a decimal of negative scale anywhere in
+/// `dt` (Spark's check unless `spark.sql.legacy.allowNegativeScaleOfDecimal`).
+pub fn check_negative_scales(dt: &DataType) -> Result<(), TypeError> {
+    match dt {
+        DataType::Decimal32(_, s) | DataType::Decimal64(_, s) | DataType::Decimal128(_, s) | DataType::Decimal256(_, s) if *s < 0 => {
+            Err(TypeError::NegativeScale { scale: s.to_string() })
+        }
+        DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) | DataType::Map(f, _) => check_negative_scales(f.data_type()),
+        DataType::Struct(fields) => fields.iter().try_for_each(|f| check_negative_scales(f.data_type())),
+        _ => Ok(()),
+    }
 }
 
 /// Classifies an Arrow type as a Spark type, or fails with
@@ -256,7 +265,7 @@ pub(crate) fn classify(dt: &DataType) -> Result<SparkKind<'_>, TypeError> {
         DataType::Decimal32(p, s)
         | DataType::Decimal64(p, s)
         | DataType::Decimal128(p, s)
-        | DataType::Decimal256(p, s) => decimal_kind(*p, *s)?,
+        | DataType::Decimal256(p, s) => decimal_kind(*p, *s),
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => SparkKind::String,
         DataType::Binary
         | DataType::LargeBinary
@@ -366,10 +375,11 @@ mod tests {
             decimal_type(5, 6).unwrap_err().error_class(),
             "DECIMAL_SCALE_EXCEEDS_PRECISION"
         );
-        assert_eq!(
-            decimal_type(5, -1).unwrap_err().error_class(),
-            "NEGATIVE_SCALE_DISALLOWED"
-        );
+        assert_eq!(decimal_type(5, -1).unwrap(), DataType::Decimal128(5, -1));
+        assert_eq!(decimal_type(5, -129).unwrap_err().error_class(), "NEGATIVE_SCALE_DISALLOWED");
+        let nested = array_type(DataType::Struct(Fields::from(vec![Field::new("d", DataType::Decimal128(5, -1), true)])), true);
+        assert_eq!(check_negative_scales(&nested).unwrap_err().error_class(), "NEGATIVE_SCALE_DISALLOWED");
+        assert!(check_negative_scales(&DataType::Decimal128(5, 1)).is_ok());
         assert_eq!(
             decimal_type(0, 0).unwrap_err().error_class(),
             "UNSUPPORTED_DATATYPE"
@@ -446,11 +456,7 @@ mod tests {
             let err = classify(&dt).unwrap_err();
             assert_eq!(err.error_class(), "UNSUPPORTED_DATATYPE", "{dt}");
         }
-        assert_eq!(
-            classify(&DataType::Decimal128(10, -2))
-                .unwrap_err()
-                .error_class(),
-            "NEGATIVE_SCALE_DISALLOWED"
-        );
+        // A negative scale is Spark's under spark.sql.legacy.allowNegativeScaleOfDecimal.
+        assert_eq!(classify(&DataType::Decimal128(10, -2)).unwrap(), SparkKind::Decimal(10, -2));
     }
 }
