@@ -49,7 +49,7 @@ impl Planner<'_> {
                 (SparkElementAccess::call(access, args[0].clone(), args[1].clone()), rendered())
             }),
             "element_at" | "try_element_at" if is_map => {
-                arity(2).map(|()| (map_value(args[0].clone(), args[1].clone()), rendered()))
+                arity(2).map(|()| (map_value(args[0].clone(), args[1].clone(), first_type.as_ref().unwrap_or(&DataType::Null)), rendered()))
             }
             "get" if is_array => {
                 arity(2).map(|()| (SparkElementAccess::call(ElementAccess::Get, args[0].clone(), args[1].clone()), rendered()))
@@ -197,8 +197,13 @@ fn has_null_element(array: &Expr, without_nulls: &Expr) -> Expr {
 }
 
 /// The value of `key` in `map` (NULL when absent).
-fn map_value(map: Expr, key: Expr) -> Expr {
-    nested::array_element(nested::map_extract(map, key), lit(1i64))
+/// `map[key]`, typed with the ANSI interval units of the values of `map_type`.
+pub(crate) fn map_value(map: Expr, key: Expr, map_type: &DataType) -> Expr {
+    let value = nested::array_element(nested::map_extract(map, key), lit(1i64));
+    match ember_functions::interval_fields::nested_interval_fields(map_type).get(1).copied().flatten() {
+        Some(units) => ember_functions::interval_fields::with_interval_fields(value, units),
+        None => value,
+    }
 }
 
 /// `expr`, or NULL when any of `args` is NULL.

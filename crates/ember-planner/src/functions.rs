@@ -92,6 +92,7 @@ impl Planner<'_> {
             }
         }
         let widened = self.conditional_interval_fields(&lower, &args, &names, input)?;
+        let nested_units = self.constructed_interval_fields(&lower, &args, input)?;
         let kept_collation = match keeps_collation(&lower) {
             true => self.common_collation(&args, &mut names.clone(), &call_name(&lower, &names), input)?,
             false => None,
@@ -102,6 +103,13 @@ impl Planner<'_> {
                 ember_functions::collation::with_collation(expr, collation)
             }
             _ => expr,
+        };
+        let expr = match nested_units {
+            Some(children) => {
+                let data_type = self.type_of(&expr, input)?;
+                ember_functions::interval_fields::with_nested_interval_fields(expr, &data_type, &children)
+            }
+            None => expr,
         };
         Ok(match widened {
             Some(fields) => (ember_functions::interval_fields::with_interval_fields(expr, fields), out_name),

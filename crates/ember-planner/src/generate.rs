@@ -197,6 +197,11 @@ impl Planner<'_> {
             let empty = datafusion::functions_nested::expr_fn::cardinality(generated.clone()).eq(lit(0u64));
             generated = when(empty, Expr::Literal(ScalarValue::try_from(&list_type)?, None)).otherwise(generated)?;
         }
+        // Unnesting drops the units of an array's ANSI interval element; they are put back below.
+        let element_units = match self.type_of(&generated, input)? {
+            DataType::List(item) if !fields => ember_functions::interval_fields::nested_interval_fields(&DataType::List(item)).into_iter().next().flatten(),
+            _ => None,
+        };
         let (element, positions_name) = (fresh_name(), fresh_name());
         let mut columns: Vec<Expr> = input.schema().fields().iter().map(|f| Expr::Column(Column::new_unqualified(f.name()))).collect();
         let mut unnest = vec![Column::new_unqualified(&element)];
@@ -241,6 +246,9 @@ impl Planner<'_> {
                 let default = ScalarValue::new_default(&self.type_of(column, &unnested)?)?;
                 *column = datafusion::functions::core::expr_fn::coalesce(vec![column.clone(), lit(default)]);
             }
+        }
+        if let (Some(units), Some(column)) = (element_units, generated_columns.last_mut()) {
+            *column = ember_functions::interval_fields::with_interval_fields(column.clone(), units);
         }
         // The other items see the input's columns (a `*` must not expand to
         // the unnested lists); they are computed over the unnested rows.

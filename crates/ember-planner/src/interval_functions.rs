@@ -49,8 +49,12 @@ impl Planner<'_> {
         }
         if function == "abs" && args.len() == 1 {
             // `abs` of an interval: negated when below zero; it keeps the units.
-            let Some(fields) = self.interval_fields(&args[0], input)? else { return Ok(None) };
             let ty = self.type_of(&args[0], input)?;
+            if ty == DataType::Interval(datafusion::arrow::datatypes::IntervalUnit::MonthDayNano) {
+                let required = "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\")";
+                return Err(crate::input_types::unexpected_input_type(&format!("abs({})", names[0]), 0, required, &names[0], &ty));
+            }
+            let Some(fields) = self.interval_fields(&args[0], input)? else { return Ok(None) };
             let zero = match ty {
                 DataType::Duration(_) => ScalarValue::DurationMicrosecond(Some(0)),
                 _ => ScalarValue::IntervalYearMonth(Some(0)),
@@ -283,4 +287,81 @@ fn different_types(function: &str, names: &[String], types: &[String]) -> SparkE
         format!("Cannot resolve \"{sql}\" due to data type mismatch: Input to `{function_name}` should all be the same type, but it's {listed}."),
         &[("sqlExpr", format!("\"{sql}\"")), ("functionName", format!("`{function_name}`")), ("dataType", listed.clone())],
     )
+}
+
+impl Planner<'_> {
+    /// The units of the ANSI intervals an array, map or struct built by
+    /// `function` holds (`array(INTERVAL '1' HOUR)` is an `array<interval
+    /// hour>`; the values of an array or map take the units of all of them),
+    /// by position as [`ember_functions::interval_fields::with_nested_interval_fields`]
+    /// takes them; `None` for other calls or when no argument is an interval.
+    pub(crate) fn constructed_interval_fields(&self, function: &str, args: &[Expr], input: &LogicalPlan) -> Result<Option<Vec<Option<IntervalFields>>>> {
+        if !matches!(function, "array" | "map" | "create_map" | "named_struct" | "struct" | "collect_list" | "collect_set" | "array_agg" | "array_repeat") {
+            return Ok(None);
+        }
+        let mut units = Vec::with_capacity(args.len());
+        for arg in args {
+            units.push(self.interval_fields(arg, input)?);
+        }
+        if units.iter().all(Option::is_none) {
+            return Ok(None);
+        }
+        let widened = |of: &mut dyn Iterator<Item = &Option<IntervalFields>>| {
+            of.flatten().copied().reduce(|a, b| IntervalFields { start: a.start.min(b.start), end: a.end.max(b.end) })
+        };
+        Ok(Some(match function {
+            "array" => vec![widened(&mut units.iter())],
+            "map" | "create_map" => vec![widened(&mut units.iter().step_by(2)), widened(&mut units.iter().skip(1).step_by(2))],
+            "named_struct" => units.iter().skip(1).step_by(2).copied().collect(),
+            "struct" => units,
+            _ => vec![units[0]],
+        }))
+    }
+}
+
+/// `INVALID_COLUMN_OR_FIELD_DATA_TYPE` for local data (rows sent by the
+/// client) whose declared schema has an ANSI interval, at any depth, with
+/// other than the widest units: Arrow carries no units, so Spark reads the
+/// rows' intervals as `interval day to second` (or `year to month`) and
+/// refuses to match them to the declared type. Spark names the columns and
+/// struct fields by position (`col_0`), an array's element `element`, a map's
+/// `key` and `value`.
+pub(crate) fn local_interval_units_mismatch(declared: &[datafusion::arrow::datatypes::Field]) -> Option<SparkError> {
+    let top = datafusion::arrow::datatypes::Fields::from(declared.to_vec());
+    units_mismatch_inside(&DataType::Struct(top), &mut Vec::new())
+}
+
+/// [`local_interval_units_mismatch`] of the children of `data_type`, at `path`.
+fn units_mismatch_inside(data_type: &DataType, path: &mut Vec<String>) -> Option<SparkError> {
+    let children: Vec<(String, &datafusion::arrow::datatypes::Field)> = match data_type {
+        DataType::List(element) => vec![("element".to_string(), element.as_ref())],
+        DataType::Map(entries, _) => match entries.data_type() {
+            DataType::Struct(pair) if pair.len() == 2 => vec![("key".to_string(), pair[0].as_ref()), ("value".to_string(), pair[1].as_ref())],
+            _ => Vec::new(),
+        },
+        DataType::Struct(fields) => fields.iter().enumerate().map(|(i, f)| (format!("col_{i}"), f.as_ref())).collect(),
+        _ => Vec::new(),
+    };
+    for (name, field) in children {
+        path.push(name);
+        if let Some(fields) = IntervalFields::of(field) {
+            let year_month = !matches!(field.data_type(), DataType::Duration(_));
+            if fields != IntervalFields::widest(year_month) {
+                let name = path.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(".");
+                let (sent, expected) = (IntervalFields::widest(year_month).units(year_month), fields.units(year_month));
+                return Some(SparkError::new(
+                    ErrorKind::Analysis,
+                    "INVALID_COLUMN_OR_FIELD_DATA_TYPE",
+                    "42000",
+                    format!("Column or field {name} is of type \"INTERVAL {sent}\" while it's required to be \"INTERVAL {expected}\"."),
+                    &[("name", name.clone()), ("type", format!("\"INTERVAL {sent}\"")), ("expectedType", format!("\"INTERVAL {expected}\""))],
+                ));
+            }
+        }
+        if let Some(error) = units_mismatch_inside(field.data_type(), path) {
+            return Some(error);
+        }
+        path.pop();
+    }
+    None
 }

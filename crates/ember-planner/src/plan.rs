@@ -762,6 +762,11 @@ impl<'a> Planner<'a> {
             None => None,
         };
         let source = ipc_schema.or_else(|| batches.first().map(|b| b.schema()));
+        if let Some(declared) = declared.as_deref().filter(|_| batches.iter().any(|b| b.num_rows() > 0)) {
+            if let Some(error) = crate::interval_functions::local_interval_units_mismatch(declared) {
+                return Err(error);
+            }
+        }
         let target: Vec<Field> = match (&declared, &source) {
             (Some(declared), Some(source)) if declared.len() == source.fields().len() => declared
                 .iter()
