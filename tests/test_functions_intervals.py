@@ -98,3 +98,32 @@ def test_abs_of_intervals(spark, golden):
     )
     golden.check("schema", df.schema.simpleString())
     golden.check_df(df.selectExpr(*(f"CAST({c} AS STRING) AS {c}" for c in "abcd")))
+
+
+def test_percentiles_of_intervals(spark, golden):
+    hours = "FROM VALUES (INTERVAL '1' HOUR), (INTERVAL '2' HOUR), (INTERVAL '4' HOUR), (NULL) AS v(i)"
+    golden.check_df(
+        spark.sql(
+            "SELECT percentile(i, 0.5) AS p, percentile(i, array(0.25, 0.75)) AS pa, percentile(i, 0.5, 2) AS pf, median(i) AS m, "
+            "percentile_cont(0.4) WITHIN GROUP (ORDER BY i) AS pc, percentile_disc(0.4) WITHIN GROUP (ORDER BY i DESC) AS pd, "
+            f"percentile_approx(i, 0.5) AS a, percentile_approx(i, array(0.5, 1.0)) AS aa, histogram_numeric(i, 2) AS h {hours}"
+        )
+    )
+    # Answers between two values are cut toward zero, to a microsecond or a month.
+    golden.check_df(
+        spark.sql(
+            "SELECT percentile(i, 0.5) AS a, percentile(-i, 0.5) AS b, percentile(i, 0.75) AS c "
+            "FROM VALUES (INTERVAL '0.000001' SECOND), (INTERVAL '0.000002' SECOND) AS v(i)"
+        ),
+        "rounding",
+    )
+    golden.check_df(
+        spark.sql(
+            "SELECT CAST(percentile(i, 0.5) AS STRING) AS p, CAST(percentile(-i, 0.25) AS STRING) AS n, typeof(percentile(i, 0.5)) AS t, "
+            "CAST(percentile_approx(i, 0.5) AS STRING) AS a, typeof(percentile_approx(i, 0.5)) AS ta, CAST(median(i) AS STRING) AS m "
+            "FROM VALUES (INTERVAL '1' MONTH), (INTERVAL '2' MONTH), (INTERVAL '4' MONTH) AS v(i)"
+        ),
+        "year_month",
+    )
+    golden.check_error(lambda: spark.sql("SELECT percentile(true, 0.5)").collect(), "boolean")
+    golden.check_error(lambda: spark.sql("SELECT percentile_approx(true, 0.5)").collect(), "approx_boolean")

@@ -248,3 +248,25 @@ def test_create_dataframe_with_nested_units(spark, golden):
     golden.check_error(lambda: spark.createDataFrame([(1, [hour])], "i int, a array<interval hour>").collect(), "array")
     golden.check_error(lambda: spark.createDataFrame([({"k": hour},)], StructType(schema.fields[1:2])).collect(), "map")
     golden.check_error(lambda: spark.createDataFrame([((hour,),)], StructType(schema.fields[2:])).collect(), "struct")
+
+
+def test_json_of_intervals(spark, golden):
+    golden.check_df(
+        spark.sql(
+            """SELECT from_json('{"a": "INTERVAL ''1'' HOUR", "b": "1 02:00:00", "c": ["1:30"], "d": "3", "e": "x"}', """
+            """'a interval hour, b interval day to second, c array<interval hour to minute>, d interval minute, e interval hour') AS j"""
+        )
+    )
+    golden.check_df(
+        spark.sql(
+            """SELECT CAST(from_json('{"m": {"k": "INTERVAL ''2'' MONTH"}, "y": "1-2"}', 'm map<string, interval month>, y interval year to month') AS STRING) AS j"""
+        ),
+        "year_month",
+    )
+    golden.check_df(
+        spark.sql(
+            "SELECT to_json(named_struct('a', INTERVAL '1' HOUR, 'b', array(INTERVAL '2' MINUTE), 'c', map('k', INTERVAL '3' YEAR))) AS j, "
+            "to_json(array(INTERVAL '1:30' HOUR TO MINUTE)) AS k, to_json(map(INTERVAL '1' HOUR, 1)) AS l, to_json(map(INTERVAL '2' MONTH, 1)) AS m"
+        ),
+        "to_json",
+    )

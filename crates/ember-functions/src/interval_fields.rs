@@ -87,6 +87,12 @@ pub fn with_nested_interval_fields(expr: Expr, data_type: &DataType, children: &
         DataType::Struct(fields) => DataType::Struct(fields.iter().enumerate().map(|(i, f)| tag(f, children.get(i))).collect()),
         _ => return expr,
     };
+    with_nested_type(expr, data_type, target)
+}
+
+/// `expr`, of the nested `data_type`, retyped as `target`: the same type but
+/// for the metadata of fields inside it (interval units, collations).
+pub fn with_nested_type(expr: Expr, data_type: &DataType, target: DataType) -> Expr {
     if target == *data_type {
         return expr;
     }
