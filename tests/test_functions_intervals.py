@@ -127,3 +127,39 @@ def test_percentiles_of_intervals(spark, golden):
     )
     golden.check_error(lambda: spark.sql("SELECT percentile(true, 0.5)").collect(), "boolean")
     golden.check_error(lambda: spark.sql("SELECT percentile_approx(true, 0.5)").collect(), "approx_boolean")
+
+
+def test_extract_from_intervals(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT extract(DAY FROM i) AS d, extract(HOUR FROM i) AS h, extract(MINUTE FROM -i) AS m, extract(SECOND FROM -i) AS s, "
+            "date_part('hour', i) AS dh, datepart('minute', i) AS dm, extract(YEAR FROM y) AS yy, extract(MONTH FROM -y) AS ym, "
+            "extract(HOUR FROM INTERVAL '30' HOUR) AS oh, extract(MONTH FROM INTERVAL '14' MONTH) AS om "
+            "FROM (SELECT INTERVAL '1 2:03:04.5' DAY TO SECOND AS i, INTERVAL '1-5' YEAR TO MONTH AS y)"
+        )
+    )
+    for name, query in [
+        ("year_of_day", "SELECT extract(YEAR FROM INTERVAL '1' DAY)"),
+        ("day_of_hour", "SELECT extract(DAY FROM INTERVAL '3' HOUR)"),
+        ("second_of_minutes", "SELECT extract(SECOND FROM INTERVAL '3:04' HOUR TO MINUTE)"),
+        ("dow", "SELECT extract(DOW FROM INTERVAL '3' DAY)"),
+    ]:
+        golden.check_error(lambda: spark.sql(query).collect(), name)
+
+
+def test_array_functions_of_intervals_keep_units(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT array_sort(a) AS s, array_max(a) AS mx, array_min(a) AS mn, "
+            "slice(a, 1, 1) AS sl, array_remove(a, INTERVAL '1' HOUR) AS rm, sort_array(a) AS sa, typeof(array_sort(a)) AS t, "
+            "a = array(INTERVAL '2' HOUR, INTERVAL '1' HOUR, INTERVAL '2' HOUR) AS eq, coalesce(a, a) AS c, "
+            "typeof(map_values(map(1, INTERVAL '1' MINUTE))) AS mv "
+            "FROM (SELECT array(INTERVAL '2' HOUR, INTERVAL '1' HOUR, INTERVAL '2' HOUR) AS a)"
+        )
+    )
+    # Rows only: Ember makes these two nullable where Spark does not.
+    golden.check_rows(
+        spark.sql("SELECT array_distinct(a) AS d, typeof(array_distinct(a)) AS td, reverse(a) AS r, typeof(reverse(a)) AS tr FROM (SELECT array(INTERVAL '2' HOUR, INTERVAL '2' HOUR) AS a)").collect(),
+        "nullable",
+    )
+    golden.check_df(spark.sql("SELECT mode(x) AS m, typeof(mode(x)) AS t FROM VALUES (INTERVAL '1' HOUR), (INTERVAL '1' HOUR) AS v(x)"), "mode")

@@ -170,3 +170,21 @@ fn retyped(data: datafusion::arrow::array::ArrayData, target: &DataType) -> Resu
     };
     Ok(data.into_builder().data_type(target.clone()).child_data(children).build()?)
 }
+
+/// `data_type` without the ANSI interval units of the fields inside it (at
+/// any depth): the type DataFusion's nested functions give their results,
+/// which do not carry field metadata through.
+pub fn without_nested_interval_units(data_type: &DataType) -> DataType {
+    let strip = |field: &FieldRef| -> FieldRef {
+        let mut metadata = field.metadata().clone();
+        metadata.remove(ember_types::INTERVAL_FIELDS_KEY);
+        Arc::new(field.as_ref().clone().with_data_type(without_nested_interval_units(field.data_type())).with_metadata(metadata))
+    };
+    match data_type {
+        DataType::List(element) => DataType::List(strip(element)),
+        DataType::LargeList(element) => DataType::LargeList(strip(element)),
+        DataType::Map(entries, sorted) => DataType::Map(strip(entries), *sorted),
+        DataType::Struct(fields) => DataType::Struct(fields.iter().map(strip).collect()),
+        other => other.clone(),
+    }
+}

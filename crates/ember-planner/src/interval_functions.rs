@@ -206,7 +206,7 @@ impl Planner<'_> {
 /// when they are not the default ones.
 pub(crate) fn kept_interval_fields(aggregate: &Expr, schema: &datafusion::common::DFSchema) -> Option<IntervalFields> {
     let Expr::AggregateFunction(call) = aggregate else { return None };
-    if !matches!(call.func.name(), "sum" | "min" | "max" | "first_value" | "last_value" | "any_value") {
+    if !matches!(call.func.name(), "sum" | "min" | "max" | "first_value" | "last_value" | "any_value" | "mode") {
         return None;
     }
     let [argument] = call.params.args.as_slice() else { return None };
@@ -364,4 +364,97 @@ fn units_mismatch_inside(data_type: &DataType, path: &mut Vec<String>) -> Option
         path.pop();
     }
     None
+}
+
+impl Planner<'_> {
+    /// Arguments holding ANSI intervals typed with units inside arrays, maps
+    /// or structs, retyped without them: DataFusion's functions do not carry
+    /// nested field metadata into their results (and refuse results that
+    /// differ from the types they promised). The tagged types are returned,
+    /// for [`Self::retag_nested_intervals`]; `None` when no argument has any.
+    pub(crate) fn untag_nested_intervals(&self, args: &mut [Expr], input: &LogicalPlan) -> Result<Option<Vec<DataType>>> {
+        use ember_functions::interval_fields::{with_nested_type, without_nested_interval_units};
+        let mut tagged = Vec::new();
+        for arg in args.iter_mut() {
+            let data_type = self.type_of(arg, input)?;
+            let plain = without_nested_interval_units(&data_type);
+            if plain != data_type {
+                *arg = with_nested_type(arg.clone(), &data_type, plain);
+                tagged.push(data_type);
+            }
+        }
+        Ok((!tagged.is_empty()).then_some(tagged))
+    }
+
+    /// The result of a call whose arguments [`Self::untag_nested_intervals`]
+    /// untagged, typed again: as the call `promised` for the tagged arguments
+    /// when it said (`map_values`, `named_struct`); else a result of an
+    /// argument's type (`array_sort`, `coalesce`) takes that argument's
+    /// units, an element of an argument's array (`array_max`) the element's.
+    pub(crate) fn retag_nested_intervals(&self, expr: Expr, promised: Option<DataType>, tagged: &[DataType], input: &LogicalPlan) -> Result<Expr> {
+        use ember_functions::interval_fields::{nested_interval_fields, with_nested_type, without_nested_interval_units};
+        let data_type = self.type_of(&expr, input)?;
+        if let Some(promised) = promised.filter(|p| *p != data_type && without_nested_interval_units(p) == data_type) {
+            return Ok(with_nested_type(expr, &data_type, promised));
+        }
+        if let Some(original) = tagged.iter().find(|t| without_nested_interval_units(t) == data_type) {
+            return Ok(with_nested_type(expr, &data_type, original.clone()));
+        }
+        for original in tagged {
+            if let DataType::List(element) = original {
+                if without_nested_interval_units(element.data_type()) == data_type {
+                    let expr = with_nested_type(expr, &data_type, element.data_type().clone());
+                    return Ok(match nested_interval_fields(original).first().copied().flatten() {
+                        Some(units) => with_interval_fields(expr, units),
+                        None => expr,
+                    });
+                }
+            }
+        }
+        Ok(expr)
+    }
+}
+
+/// `EXTRACT(field FROM interval)` of an ANSI interval (`source`, of
+/// `source_field`, named `source_name`): a day-time one's days (INT), hours
+/// and minutes within their day and hour (TINYINT) and seconds within the
+/// minute (DECIMAL(8, 6)); a year-month one's years (INT) and months within
+/// the year (TINYINT). A field outside the interval's units fails with
+/// `INVALID_EXTRACT_FIELD`; `None` when `source` is no ANSI interval.
+pub(crate) fn extract_interval_field(field: &str, source: &Expr, source_field: &datafusion::arrow::datatypes::Field, source_name: &str) -> Option<Result<Expr>> {
+    use datafusion::logical_expr::cast;
+    let units = IntervalFields::of(source_field)?;
+    let year_month = !matches!(source_field.data_type(), DataType::Duration(_));
+    let unit = match (year_month, field.to_uppercase().as_str()) {
+        (true, "YEAR" | "Y" | "YEARS" | "YR" | "YRS") => 0,
+        (true, "MONTH" | "MON" | "MONS" | "MONTHS") => 1,
+        (false, "DAY" | "D" | "DAYS") => 0,
+        (false, "HOUR" | "H" | "HOURS" | "HR" | "HRS") => 1,
+        (false, "MINUTE" | "M" | "MIN" | "MINS" | "MINUTES") => 2,
+        (false, "SECOND" | "S" | "SEC" | "SECONDS" | "SECS") => 3,
+        _ => u8::MAX,
+    };
+    if !(units.start..=units.end).contains(&unit) {
+        return Some(Err(SparkError::new(
+            ErrorKind::Analysis,
+            "INVALID_EXTRACT_FIELD",
+            "42601",
+            format!("Cannot extract `{field}` from \"{source_name}\"."),
+            &[("field", format!("`{field}`")), ("expr", format!("\"{source_name}\""))],
+        )));
+    }
+    let amount = cast(interval_amount(source.clone(), year_month), DataType::Int64);
+    let part = |of: i64, unit: i64, as_type: DataType| cast((amount.clone() % lit(of)) / lit(unit), as_type);
+    const DAY: i64 = 86_400_000_000;
+    Some(Ok(match (year_month, unit) {
+        (true, 0) => cast(amount / lit(12i64), DataType::Int32),
+        (true, _) => cast(amount % lit(12i64), DataType::Int8),
+        (false, 0) => cast(amount / lit(DAY), DataType::Int32),
+        (false, 1) => part(DAY, 3_600_000_000, DataType::Int8),
+        (false, 2) => part(3_600_000_000, 60_000_000, DataType::Int8),
+        (false, _) => {
+            let micros = cast(amount % lit(60_000_000i64), DataType::Decimal128(8, 0));
+            cast(micros / Expr::Literal(ScalarValue::Decimal128(Some(1_000_000), 7, 0), None), DataType::Decimal128(8, 6))
+        }
+    }))
 }
