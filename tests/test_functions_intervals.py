@@ -163,3 +163,16 @@ def test_array_functions_of_intervals_keep_units(spark, golden):
         "nullable",
     )
     golden.check_df(spark.sql("SELECT mode(x) AS m, typeof(mode(x)) AS t FROM VALUES (INTERVAL '1' HOUR), (INTERVAL '1' HOUR) AS v(x)"), "mode")
+
+
+def test_nested_units_widen(spark, golden):
+    golden.check_df(spark.sql("SELECT array(INTERVAL '1' HOUR) AS a UNION ALL SELECT array(INTERVAL '1' MINUTE)"), ordered=False)
+    golden.check_df(spark.sql("SELECT named_struct('x', INTERVAL '1' HOUR) AS a UNION SELECT named_struct('x', INTERVAL '1' DAY)"), "struct", ordered=False)
+    golden.check_df(
+        spark.sql(
+            "SELECT CASE WHEN true THEN array(INTERVAL '1' HOUR) ELSE array(INTERVAL '1' MINUTE) END AS a, "
+            "if(true, map('a', INTERVAL '1' HOUR), map('a', INTERVAL '1' SECOND)) AS m, coalesce(array(INTERVAL '1' HOUR), array(INTERVAL '1' MINUTE)) AS c, "
+            "array(INTERVAL '1' HOUR) IN (array(INTERVAL '60' MINUTE)) AS i"
+        ),
+        "conditionals",
+    )

@@ -102,6 +102,7 @@ def test_malformed_strings(spark, golden):
         ("year", "SELECT " + text("CAST('1-2' AS INTERVAL YEAR)")),
         ("month_range", "SELECT " + text("CAST('1-13' AS INTERVAL YEAR TO MONTH)")),
         ("year_overflow", "SELECT " + text("CAST('178956971' AS INTERVAL YEAR)")),
+        ("hour_range", "SELECT CAST('1 25' AS INTERVAL DAY TO HOUR)"),
     ]:
         golden.check_error(lambda: spark.sql(query).collect(), name)
     with conf(spark, "spark.sql.ansi.enabled", "false"):

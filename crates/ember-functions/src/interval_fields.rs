@@ -188,3 +188,59 @@ pub fn without_nested_interval_units(data_type: &DataType) -> DataType {
         other => other.clone(),
     }
 }
+
+/// The type of `a` and `b` (the same but for nested interval units) with the
+/// ANSI intervals inside them taking the units of both (`array<interval
+/// hour>` and `array<interval minute>` give `array<interval hour to
+/// minute>`); a field without units has the widest. `None` when the types
+/// differ otherwise.
+pub fn widen_nested_units(a: &DataType, b: &DataType) -> Option<DataType> {
+    if without_nested_interval_units(a) != without_nested_interval_units(b) {
+        return None;
+    }
+    let widen = |x: &FieldRef, y: &FieldRef| -> Option<FieldRef> {
+        let data_type = widen_nested_units(x.data_type(), y.data_type())?;
+        let field = x.as_ref().clone().with_data_type(data_type);
+        Some(Arc::new(match (IntervalFields::of(x), IntervalFields::of(y)) {
+            (Some(p), Some(q)) => {
+                let units = IntervalFields { start: p.start.min(q.start), end: p.end.max(q.end) };
+                let mut metadata = field.metadata().clone();
+                metadata.extend(units.metadata());
+                field.with_metadata(metadata)
+            }
+            _ => field,
+        }))
+    };
+    Some(match (a, b) {
+        (DataType::List(x), DataType::List(y)) => DataType::List(widen(x, y)?),
+        (DataType::LargeList(x), DataType::LargeList(y)) => DataType::LargeList(widen(x, y)?),
+        (DataType::Map(x, sorted), DataType::Map(y, _)) => DataType::Map(widen(x, y)?, *sorted),
+        (DataType::Struct(xs), DataType::Struct(ys)) => DataType::Struct(xs.iter().zip(ys.iter()).map(|(x, y)| widen(x, y)).collect::<Option<_>>()?),
+        _ => a.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use datafusion::arrow::datatypes::TimeUnit;
+
+    use super::*;
+
+    fn array_of(units: Option<IntervalFields>) -> DataType {
+        let element = Field::new_list_field(DataType::Duration(TimeUnit::Microsecond), true);
+        DataType::List(Arc::new(match units {
+            Some(units) => element.with_metadata(units.metadata()),
+            None => element,
+        }))
+    }
+
+    #[test]
+    fn nested_units_are_taken_off_and_widened() {
+        let hour = array_of(IntervalFields::new(1, 1, false));
+        let minute = array_of(IntervalFields::new(2, 2, false));
+        assert_eq!(without_nested_interval_units(&hour), array_of(None));
+        assert_eq!(nested_interval_fields(&hour), vec![IntervalFields::new(1, 1, false)]);
+        assert_eq!(widen_nested_units(&hour, &minute), Some(array_of(IntervalFields::new(1, 2, false))));
+        assert_eq!(widen_nested_units(&hour, &DataType::List(Arc::new(Field::new_list_field(DataType::Int32, true)))), None);
+    }
+}

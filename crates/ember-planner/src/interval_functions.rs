@@ -394,6 +394,14 @@ impl Planner<'_> {
     pub(crate) fn retag_nested_intervals(&self, expr: Expr, promised: Option<DataType>, tagged: &[DataType], input: &LogicalPlan) -> Result<Expr> {
         use ember_functions::interval_fields::{nested_interval_fields, with_nested_type, without_nested_interval_units};
         let data_type = self.type_of(&expr, input)?;
+        // A value of one of several arguments (`coalesce`, `CASE`, `array_union`) takes the units of all of them.
+        let mut of_arguments = tagged.iter().filter(|t| without_nested_interval_units(t) == data_type);
+        if let Some(first) = of_arguments.next() {
+            let widened = of_arguments.try_fold(first.clone(), |wide, t| ember_functions::interval_fields::widen_nested_units(&wide, t));
+            if let Some(widened) = widened.filter(|_| tagged.len() > 1) {
+                return Ok(with_nested_type(expr, &data_type, widened));
+            }
+        }
         if let Some(promised) = promised.filter(|p| *p != data_type && without_nested_interval_units(p) == data_type) {
             return Ok(with_nested_type(expr, &data_type, promised));
         }
