@@ -163,6 +163,10 @@ def test_array_functions_of_intervals_keep_units(spark, golden):
         "nullable",
     )
     golden.check_df(spark.sql("SELECT mode(x) AS m, typeof(mode(x)) AS t FROM VALUES (INTERVAL '1' HOUR), (INTERVAL '1' HOUR) AS v(x)"), "mode")
+    golden.check_df(
+        spark.sql("SELECT array_join(array(INTERVAL '2' HOUR, NULL, INTERVAL '1:30' HOUR TO MINUTE), ',') AS j, array_join(array(INTERVAL '2' MONTH), '-', 'n') AS k"),
+        "array_join",
+    )
 
 
 def test_nested_units_widen(spark, golden):
@@ -176,3 +180,21 @@ def test_nested_units_widen(spark, golden):
         ),
         "conditionals",
     )
+
+
+def test_sequences_with_interval_steps(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT sequence(TIMESTAMP'2024-01-01 00:00:00', TIMESTAMP'2024-01-01 03:00:00', INTERVAL '1' HOUR) AS h, "
+            "sequence(TIMESTAMP'2024-01-01 03:00:00', TIMESTAMP'2024-01-01 00:00:00', INTERVAL '-90' MINUTE) AS m, "
+            "sequence(TIMESTAMP_NTZ'2024-01-01 00:00:00', TIMESTAMP_NTZ'2024-01-01 01:00:00', INTERVAL '0:30' HOUR TO MINUTE) AS n, "
+            "sequence(TIMESTAMP'2024-01-01 00:00:00', TIMESTAMP'2024-03-01 00:00:00', INTERVAL '1' MONTH) AS mo, "
+            "sequence(DATE'2024-01-01', DATE'2024-01-05', INTERVAL '48' HOUR) AS d, sequence(DATE'2024-01-01', DATE'2024-03-01', INTERVAL '1' MONTH) AS dm"
+        )
+    )
+    for name, query in [
+        ("interval_start", "SELECT sequence(INTERVAL '1' HOUR, INTERVAL '3' HOUR)"),
+        ("integral_start", "SELECT sequence(1, 5, INTERVAL '1' HOUR)"),
+        ("date_hours", "SELECT sequence(DATE'2024-01-01', DATE'2024-01-02', INTERVAL '12' HOUR)"),
+    ]:
+        golden.check_error(lambda: spark.sql(query).collect(), name)

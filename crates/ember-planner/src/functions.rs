@@ -93,6 +93,9 @@ impl Planner<'_> {
         }
         let widened = self.conditional_interval_fields(&lower, &args, &names, input)?;
         let nested_units = self.constructed_interval_fields(&lower, &args, input)?;
+        if lower == "array_join" && !args.is_empty() {
+            args[0] = self.interval_elements_as_text(args[0].clone(), input)?;
+        }
         let tagged_args = args.clone();
         let untagged = if lower == "typeof" { None } else { self.untag_nested_intervals(&mut args, input)? };
         let kept_collation = match keeps_collation(&lower) {

@@ -466,3 +466,18 @@ pub(crate) fn extract_interval_field(field: &str, source: &Expr, source_field: &
         }
     }))
 }
+
+impl Planner<'_> {
+    /// An array of ANSI intervals as the array of their texts in their units
+    /// (`INTERVAL '02' HOUR`), as `array_join` writes them; other values as
+    /// they are.
+    pub(crate) fn interval_elements_as_text(&self, array: Expr, input: &LogicalPlan) -> Result<Expr> {
+        let array_type = self.type_of(&array, input)?;
+        let DataType::List(element) = &array_type else { return Ok(array) };
+        if IntervalFields::of(element).is_none() {
+            return Ok(array);
+        }
+        let texts = DataType::List(std::sync::Arc::new(datafusion::arrow::datatypes::Field::new_list_field(DataType::Utf8, element.is_nullable())));
+        Ok(spark_cast(array, texts, self.cast_mode()))
+    }
+}
