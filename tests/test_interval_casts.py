@@ -209,11 +209,16 @@ def test_nested_intervals_keep_units(spark, golden):
     golden.check_rows(
         spark.sql(
             "SELECT array(INTERVAL '1' HOUR)[0] AS e, typeof(array(INTERVAL '1' HOUR)[0]) AS te, "
-            "CAST(element_at(array(INTERVAL '3' MINUTE), 1) AS STRING) AS g, typeof(map('k', INTERVAL '1' DAY)['k']) AS tm"
+            "CAST(element_at(array(INTERVAL '3' MINUTE), 1) AS STRING) AS g, typeof(map('k', INTERVAL '1' DAY)['k']) AS tm, "
+            "typeof(element_at(map('k', INTERVAL '1' DAY), 'k')) AS te2, typeof(array_max(array(INTERVAL '1' MINUTE))) AS tx"
         ).collect(),
         "access",
     )
     golden.check_df(spark.sql("SELECT explode(array(INTERVAL '1' HOUR, INTERVAL '2' HOUR)) AS e"), "explode")
+    golden.check_df(spark.sql("SELECT explode(map('k', INTERVAL '1' MINUTE))"), "explode_map")
+    golden.check_df(spark.sql("SELECT posexplode(array(INTERVAL '1' MINUTE))"), "posexplode")
+    golden.check_df(spark.sql("SELECT inline(array(named_struct('a', INTERVAL '1' HOUR, 'b', 1)))"), "inline")
+    golden.check_df(spark.sql("SELECT e FROM VALUES (array(INTERVAL '1' HOUR)) AS v(a) LATERAL VIEW explode(a) t AS e"), "lateral_view")
     golden.check_df(
         spark.sql(
             "SELECT collect_list(i) AS l, typeof(collect_list(i)) AS t, sort_array(collect_set(i)) AS s "

@@ -130,6 +130,19 @@ impl Planner<'_> {
         let collection = if variant_explode { self.variant_explode_rows(function, collection, &argument_name, input)? } else { collection };
         let collection_type = self.type_of(&collection, input)?;
         let inline = function.starts_with("inline") || variant_explode || tabulated.is_some();
+        // The units of the ANSI intervals each generated column holds: DataFusion's
+        // unnesting and map entries do not carry them, so the collection is
+        // generated without them and its columns typed with them again below.
+        let output_units = match &collection_type {
+            DataType::List(element) if inline => ember_functions::interval_fields::nested_interval_fields(element.data_type()),
+            other => ember_functions::interval_fields::nested_interval_fields(other),
+        };
+        let plain_type = ember_functions::interval_fields::without_nested_interval_units(&collection_type);
+        let (collection, collection_type) = if plain_type == collection_type {
+            (collection, collection_type)
+        } else {
+            (ember_functions::interval_fields::with_nested_type(collection, &collection_type, plain_type.clone()), plain_type)
+        };
         // The generated columns, whether each may be NULL, and whether they
         // are fields of each element (map entries, inlined structs).
         let element_nullable = match &collection_type {
@@ -197,11 +210,6 @@ impl Planner<'_> {
             let empty = datafusion::functions_nested::expr_fn::cardinality(generated.clone()).eq(lit(0u64));
             generated = when(empty, Expr::Literal(ScalarValue::try_from(&list_type)?, None)).otherwise(generated)?;
         }
-        // Unnesting drops the units of an array's ANSI interval element; they are put back below.
-        let element_units = match self.type_of(&generated, input)? {
-            DataType::List(item) if !fields => ember_functions::interval_fields::nested_interval_fields(&DataType::List(item)).into_iter().next().flatten(),
-            _ => None,
-        };
         let (element, positions_name) = (fresh_name(), fresh_name());
         let mut columns: Vec<Expr> = input.schema().fields().iter().map(|f| Expr::Column(Column::new_unqualified(f.name()))).collect();
         let mut unnest = vec![Column::new_unqualified(&element)];
@@ -247,8 +255,11 @@ impl Planner<'_> {
                 *column = datafusion::functions::core::expr_fn::coalesce(vec![column.clone(), lit(default)]);
             }
         }
-        if let (Some(units), Some(column)) = (element_units, generated_columns.last_mut()) {
-            *column = ember_functions::interval_fields::with_interval_fields(column.clone(), units);
+        let unit_columns = generated_columns.iter_mut().skip(usize::from(with_position));
+        for (column, units) in unit_columns.zip(&output_units) {
+            if let Some(units) = units {
+                *column = ember_functions::interval_fields::with_interval_fields(column.clone(), *units);
+            }
         }
         // The other items see the input's columns (a `*` must not expand to
         // the unnested lists); they are computed over the unnested rows.

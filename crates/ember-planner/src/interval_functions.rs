@@ -390,7 +390,9 @@ impl Planner<'_> {
     /// untagged, typed again: as the call `promised` for the tagged arguments
     /// when it said (`map_values`, `named_struct`); else a result of an
     /// argument's type (`array_sort`, `coalesce`) takes that argument's
-    /// units, an element of an argument's array (`array_max`) the element's.
+    /// units, an element of an argument's array (`array_max`) or a value of
+    /// its map (`element_at`) the element's or value's; several arguments
+    /// of the result's type give the units of all of them.
     pub(crate) fn retag_nested_intervals(&self, expr: Expr, promised: Option<DataType>, tagged: &[DataType], input: &LogicalPlan) -> Result<Expr> {
         use ember_functions::interval_fields::{nested_interval_fields, with_nested_type, without_nested_interval_units};
         let data_type = self.type_of(&expr, input)?;
@@ -409,14 +411,21 @@ impl Planner<'_> {
             return Ok(with_nested_type(expr, &data_type, original.clone()));
         }
         for original in tagged {
-            if let DataType::List(element) = original {
-                if without_nested_interval_units(element.data_type()) == data_type {
-                    let expr = with_nested_type(expr, &data_type, element.data_type().clone());
-                    return Ok(match nested_interval_fields(original).first().copied().flatten() {
-                        Some(units) => with_interval_fields(expr, units),
-                        None => expr,
-                    });
-                }
+            // An array's element (`array_max`) or a map's value (`element_at`).
+            let (read, index) = match original {
+                DataType::List(element) => (element.data_type().clone(), 0),
+                DataType::Map(entries, _) => match entries.data_type() {
+                    DataType::Struct(pair) if pair.len() == 2 => (pair[1].data_type().clone(), 1),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            if without_nested_interval_units(&read) == data_type {
+                let expr = with_nested_type(expr, &data_type, read);
+                return Ok(match nested_interval_fields(original).get(index).copied().flatten() {
+                    Some(units) => with_interval_fields(expr, units),
+                    None => expr,
+                });
             }
         }
         Ok(expr)
