@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use arrow::array::{
     Array, ArrayRef, AsArray, BooleanArray, Date32Array, Decimal128Array, Float32Array, Float64Array, Int64Array,
-    StringArray, Time64NanosecondArray, TimestampMicrosecondArray,
+    ListArray, MapArray, StringArray, StructArray, Time64NanosecondArray, TimestampMicrosecondArray,
 };
 use arrow::compute::{CastOptions, cast_with_options};
 use arrow::datatypes::{
@@ -20,6 +20,7 @@ use ember_errors::{ErrorKind, SparkError};
 use ember_types::IntervalFields;
 
 use crate::display;
+use crate::interval_casts::{IntervalType, cast_from_interval, cast_to_interval};
 use crate::timestamp_text::{TimestampText, Zone};
 
 /// How a cast treats values it cannot represent.
@@ -35,7 +36,14 @@ pub enum CastMode {
 
 /// A Spark cast of `expr` to `target`.
 pub fn spark_cast(expr: Expr, target: DataType, mode: CastMode) -> Expr {
-    ScalarUDF::new_from_impl(SparkCast { target, mode, signature: Signature::any(1, Volatility::Immutable) })
+    spark_cast_in_units(expr, target, None, mode)
+}
+
+/// A Spark cast of `expr` to `target`, an ANSI interval written in `units`
+/// (`interval hour`; the widest units when `None`).
+pub fn spark_cast_in_units(expr: Expr, target: DataType, units: Option<IntervalFields>, mode: CastMode) -> Expr {
+    let target_interval = units.filter(|_| IntervalType::of(&target, None).is_some());
+    ScalarUDF::new_from_impl(SparkCast { target, target_interval, mode, signature: Signature::any(1, Volatility::Immutable) })
         .call(vec![expr])
 }
 
@@ -67,7 +75,7 @@ fn force_nullable(from: &DataType, to: &DataType) -> bool {
         (_, Date32) => true,
         (Date32, Timestamp(..)) => false,
         (Date32, _) => true,
-        (_, Interval(_)) => true,
+        (_, Interval(arrow::datatypes::IntervalUnit::MonthDayNano)) => true,
         (f, Decimal128(p, s)) => !null_safe_to_decimal(f, *p, *s),
         (Float32 | Float64 | Decimal128(..), t) if is_integral(t) => true,
         _ => false,
@@ -103,25 +111,38 @@ fn is_numeric(t: &DataType) -> bool {
 }
 
 /// Spark's upper-case SQL name of a type, as error messages show it.
-fn type_name(t: &DataType) -> String {
+pub(crate) fn type_name(t: &DataType) -> String {
     ember_types::simple_string(t).to_uppercase()
 }
 
 /// Casts `array` to `target` with Spark's semantics.
 pub fn cast_array(array: &ArrayRef, target: &DataType, mode: CastMode) -> Result<ArrayRef, SparkError> {
-    cast_array_in_units(array, None, target, mode)
+    cast_array_in_units(array, None, target, None, mode)
 }
 
-/// [`cast_array`] of a value whose ANSI interval units (when it is one) are `interval`.
+/// [`cast_array`] of a value whose ANSI interval units (when it is one) are
+/// `interval`, to a `target` whose units (when it is one) are `target_units`.
 fn cast_array_in_units(
     array: &ArrayRef,
     interval: Option<IntervalFields>,
     target: &DataType,
+    target_units: Option<IntervalFields>,
     mode: CastMode,
 ) -> Result<ArrayRef, SparkError> {
     let source = array.data_type();
+    if let Some(to) = IntervalType::of(target, target_units) {
+        if !matches!(source, DataType::Null) {
+            return cast_to_interval(array, interval, to, mode);
+        }
+    }
     if source == target {
         return Ok(array.clone());
+    }
+    if let Some(nested) = cast_nested_intervals(array, target, mode) {
+        return nested;
+    }
+    if IntervalType::of(source, None).is_some() && (is_integral(target) || matches!(target, DataType::Decimal128(..))) {
+        return cast_from_interval(array, interval, target, mode);
     }
     if is_string(target) {
         let strings =
@@ -160,6 +181,51 @@ fn cast_array_in_units(
         }
     }
     arrow_cast(array, target, mode)
+}
+
+/// Whether an ANSI interval is inside `dt` (an array's element, a map's key
+/// or value, a struct's field, at any depth).
+fn holds_ansi_interval(dt: &DataType) -> bool {
+    let holds = |f: &Field| IntervalType::of(f.data_type(), None).is_some() || holds_ansi_interval(f.data_type());
+    match dt {
+        DataType::List(element) => holds(element),
+        DataType::Map(entries, _) => holds(entries),
+        DataType::Struct(fields) => fields.iter().any(|f| holds(f)),
+        _ => false,
+    }
+}
+
+/// A cast between arrays, maps or structs holding ANSI intervals, child by
+/// child with each child's units (`CAST(array(1) AS ARRAY<INTERVAL HOUR>)`);
+/// `None` for other casts.
+fn cast_nested_intervals(array: &ArrayRef, target: &DataType, mode: CastMode) -> Option<Result<ArrayRef, SparkError>> {
+    if !holds_ansi_interval(array.data_type()) && !holds_ansi_interval(target) {
+        return None;
+    }
+    let child = |values: &ArrayRef, from: &Field, to: &Field| {
+        cast_array_in_units(values, IntervalFields::of(from), to.data_type(), IntervalFields::of(to), mode)
+    };
+    let internal = |e: arrow::error::ArrowError| SparkError::internal(e.to_string());
+    Some(match (array.data_type(), target) {
+        (DataType::List(from), DataType::List(to)) => (|| {
+            let list = array.as_list::<i32>();
+            let values = child(list.values(), from, to)?;
+            Ok(Arc::new(ListArray::try_new(to.clone(), list.offsets().clone(), values, list.nulls().cloned()).map_err(internal)?) as ArrayRef)
+        })(),
+        (DataType::Struct(from), DataType::Struct(to)) if from.len() == to.len() => (|| {
+            let structs = array.as_struct();
+            let columns = structs.columns().iter().zip(from.iter().zip(to.iter())).map(|(c, (f, t))| child(c, f, t)).collect::<Result<Vec<_>, _>>()?;
+            Ok(Arc::new(StructArray::try_new(to.clone(), columns, structs.nulls().cloned()).map_err(internal)?) as ArrayRef)
+        })(),
+        (DataType::Map(from, _), DataType::Map(to, sorted)) => (|| {
+            let map = array.as_map();
+            let entries: ArrayRef = Arc::new(map.entries().clone());
+            let entries = child(&entries, from, to)?;
+            let map = MapArray::try_new(to.clone(), map.offsets().clone(), entries.as_struct().clone(), map.nulls().cloned(), *sorted).map_err(internal)?;
+            Ok(Arc::new(map) as ArrayRef)
+        })(),
+        _ => return None,
+    })
 }
 
 /// TIMESTAMP_NTZ to TIMESTAMP: each wall-clock time read in `zone` as
@@ -589,7 +655,7 @@ fn integral_value(array: &ArrayRef, i: usize) -> i64 {
 }
 
 /// A value as a Spark SQL literal (`300`, `300L`, `1.5D`), as error messages show it.
-fn sql_literal(array: &ArrayRef, i: usize) -> String {
+pub(crate) fn sql_literal(array: &ArrayRef, i: usize) -> String {
     let suffix = match array.data_type() {
         DataType::Int8 => "Y",
         DataType::Int16 => "S",
@@ -631,6 +697,8 @@ fn to_decimal(array: &ArrayRef, precision: u8, scale: i8, mode: CastMode) -> Res
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct SparkCast {
     target: DataType,
+    /// The units of an ANSI interval `target`, when not the widest.
+    target_interval: Option<IntervalFields>,
     mode: CastMode,
     signature: Signature,
 }
@@ -651,13 +719,17 @@ impl ScalarUDFImpl for SparkCast {
     fn return_field_from_args(&self, args: ReturnFieldArgs) -> DfResult<FieldRef> {
         let input = &args.arg_fields[0];
         let nullable = cast_nullable(input.data_type(), &self.target, input.is_nullable(), self.mode);
-        Ok(Arc::new(Field::new(self.name(), self.target.clone(), nullable)))
+        let field = Field::new(self.name(), self.target.clone(), nullable);
+        Ok(Arc::new(match self.target_interval {
+            Some(units) => field.with_metadata(units.metadata()),
+            None => field,
+        }))
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
         let array = args.args[0].to_array(args.number_rows)?;
         let interval = args.arg_fields.first().and_then(|f| IntervalFields::of(f));
         let cast =
-            cast_array_in_units(&array, interval, &self.target, self.mode).map_err(SparkError::into_datafusion)?;
+            cast_array_in_units(&array, interval, &self.target, self.target_interval, self.mode).map_err(SparkError::into_datafusion)?;
         Ok(ColumnarValue::Array(cast))
     }
 }

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, UInt32Array};
 use datafusion::arrow::compute::{cast, take};
-use datafusion::arrow::datatypes::{DataType, Int64Type};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Int64Type};
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{
-    ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+    ColumnarValue, Expr, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 use ember_errors::{ErrorKind, SparkError};
 
@@ -115,6 +115,15 @@ impl ScalarUDFImpl for SparkElementAccess {
             DataType::Null => Ok(DataType::Null),
             other => exec_err!("{} expects an array, got {other}", self.name()),
         }
+    }
+    /// The element's field: nullable (an index may be out of range), with the ANSI interval units of the array's element.
+    fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
+        let data_type = self.return_type(&[args.arg_fields[0].data_type().clone()])?;
+        let field = Field::new(self.name(), data_type, true);
+        Ok(Arc::new(match args.arg_fields[0].data_type() {
+            DataType::List(element) => ember_types::IntervalFields::carry(field, element.as_ref()),
+            _ => field,
+        }))
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let rows = args.number_rows;

@@ -114,7 +114,7 @@ struct Style {
     null: &'static str,
     /// Binary as `[0A 0B]` (true) or decoded as UTF-8 (false).
     hex_binary: bool,
-    /// The units of a top-level ANSI interval (nested ones use the widest).
+    /// The units of an ANSI interval (nested ones take those their field records).
     interval: Option<IntervalFields>,
 }
 
@@ -170,6 +170,7 @@ impl<'a> Node<'a> {
     /// A renderer for values of `field`, written as the JVM writes them
     /// when it holds a UDT whose text Ember knows.
     fn of_field(array: &'a dyn Array, field: &Field, style: Style) -> Result<Self, DisplayError> {
+        let style = Style { interval: IntervalFields::of(field), ..style };
         let Some(texts) = crate::ml_vectors::udt_texts(field, array) else { return Node::new(array, style) };
         let texts = texts?;
         Ok(Node {

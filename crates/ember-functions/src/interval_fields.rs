@@ -58,3 +58,189 @@ impl ScalarUDFImpl for WithTypeTags {
         }
     }
 }
+
+/// `expr`, an array, map or struct, with its children typed with the ANSI
+/// interval units `children` gives by position (an array's element; a map's
+/// key and value; a struct's fields); `None` leaves a child as it is.
+/// `data_type` is the type of `expr`.
+pub fn with_nested_interval_fields(expr: Expr, data_type: &DataType, children: &[Option<IntervalFields>]) -> Expr {
+    let tag = |field: &FieldRef, units: Option<&Option<IntervalFields>>| -> FieldRef {
+        match units.copied().flatten() {
+            Some(units) if IntervalFields::of(field).is_some() => {
+                let mut metadata = field.metadata().clone();
+                metadata.extend(units.metadata());
+                Arc::new(field.as_ref().clone().with_metadata(metadata))
+            }
+            _ => field.clone(),
+        }
+    };
+    let target = match data_type {
+        DataType::List(element) => DataType::List(tag(element, children.first())),
+        DataType::LargeList(element) => DataType::LargeList(tag(element, children.first())),
+        DataType::Map(entries, sorted) => match entries.data_type() {
+            DataType::Struct(pair) => {
+                let pair = pair.iter().enumerate().map(|(i, f)| tag(f, children.get(i))).collect();
+                DataType::Map(Arc::new(entries.as_ref().clone().with_data_type(DataType::Struct(pair))), *sorted)
+            }
+            _ => return expr,
+        },
+        DataType::Struct(fields) => DataType::Struct(fields.iter().enumerate().map(|(i, f)| tag(f, children.get(i))).collect()),
+        _ => return expr,
+    };
+    with_nested_type(expr, data_type, target)
+}
+
+/// `expr`, of the nested `data_type`, retyped as `target`: the same type but
+/// for the metadata of fields inside it (interval units, collations).
+pub fn with_nested_type(expr: Expr, data_type: &DataType, target: DataType) -> Expr {
+    if target == *data_type {
+        return expr;
+    }
+    ScalarUDF::new_from_impl(NestedTypeTags { target, signature: Signature::any(1, Volatility::Immutable) }).call(vec![expr])
+}
+
+/// The units of the ANSI intervals a nested type holds directly: an array's
+/// element; a map's key and value; a struct's fields (`None` for other
+/// children and when the type is not nested).
+pub fn nested_interval_fields(data_type: &DataType) -> Vec<Option<IntervalFields>> {
+    let units = |f: &FieldRef| IntervalFields::of(f).filter(|_| f.metadata().contains_key(ember_types::INTERVAL_FIELDS_KEY));
+    match data_type {
+        DataType::List(element) | DataType::LargeList(element) => vec![units(element)],
+        DataType::Map(entries, _) => match entries.data_type() {
+            DataType::Struct(pair) => pair.iter().map(units).collect(),
+            _ => Vec::new(),
+        },
+        DataType::Struct(fields) => fields.iter().map(units).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A value retyped to `target`, a type that differs from its own only in the
+/// metadata of its children's fields.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct NestedTypeTags {
+    target: DataType,
+    signature: Signature,
+}
+
+impl ScalarUDFImpl for NestedTypeTags {
+    fn name(&self) -> &str {
+        "nested_type_tags"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(self.target.clone())
+    }
+
+    fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
+        let input = &args.arg_fields[0];
+        Ok(Arc::new(Field::new(self.name(), self.target.clone(), input.is_nullable()).with_metadata(input.metadata().clone())))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        // The same buffers under the new type (Arrow's cast keeps a type that differs only in metadata).
+        let retype = |array: &datafusion::arrow::array::ArrayRef| -> Result<datafusion::arrow::array::ArrayRef> {
+            Ok(datafusion::arrow::array::make_array(retyped(array.to_data(), &self.target)?))
+        };
+        match args.args.into_iter().next() {
+            Some(ColumnarValue::Array(array)) => Ok(ColumnarValue::Array(retype(&array)?)),
+            // A nested scalar made from an array loses its fields' metadata: stay an array.
+            Some(ColumnarValue::Scalar(scalar)) => Ok(ColumnarValue::Array(retype(&scalar.to_array_of_size(args.number_rows)?)?)),
+            None => exec_err!("nested_type_tags takes one argument"),
+        }
+    }
+}
+
+/// `data` typed as `target`, a type of the same layout whose fields may carry
+/// other metadata; children are retyped to match.
+fn retyped(data: datafusion::arrow::array::ArrayData, target: &DataType) -> Result<datafusion::arrow::array::ArrayData> {
+    let child_types: Vec<DataType> = match target {
+        DataType::List(f) | DataType::LargeList(f) | DataType::Map(f, _) => vec![f.data_type().clone()],
+        DataType::Struct(fields) => fields.iter().map(|f| f.data_type().clone()).collect(),
+        _ => Vec::new(),
+    };
+    let children = if child_types.len() == data.child_data().len() {
+        data.child_data().iter().zip(&child_types).map(|(child, t)| retyped(child.clone(), t)).collect::<Result<Vec<_>>>()?
+    } else {
+        data.child_data().to_vec()
+    };
+    Ok(data.into_builder().data_type(target.clone()).child_data(children).build()?)
+}
+
+/// `data_type` without the ANSI interval units of the fields inside it (at
+/// any depth): the type DataFusion's nested functions give their results,
+/// which do not carry field metadata through.
+pub fn without_nested_interval_units(data_type: &DataType) -> DataType {
+    let strip = |field: &FieldRef| -> FieldRef {
+        let mut metadata = field.metadata().clone();
+        metadata.remove(ember_types::INTERVAL_FIELDS_KEY);
+        Arc::new(field.as_ref().clone().with_data_type(without_nested_interval_units(field.data_type())).with_metadata(metadata))
+    };
+    match data_type {
+        DataType::List(element) => DataType::List(strip(element)),
+        DataType::LargeList(element) => DataType::LargeList(strip(element)),
+        DataType::Map(entries, sorted) => DataType::Map(strip(entries), *sorted),
+        DataType::Struct(fields) => DataType::Struct(fields.iter().map(strip).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The type of `a` and `b` (the same but for nested interval units) with the
+/// ANSI intervals inside them taking the units of both (`array<interval
+/// hour>` and `array<interval minute>` give `array<interval hour to
+/// minute>`); a field without units has the widest. `None` when the types
+/// differ otherwise.
+pub fn widen_nested_units(a: &DataType, b: &DataType) -> Option<DataType> {
+    if without_nested_interval_units(a) != without_nested_interval_units(b) {
+        return None;
+    }
+    let widen = |x: &FieldRef, y: &FieldRef| -> Option<FieldRef> {
+        let data_type = widen_nested_units(x.data_type(), y.data_type())?;
+        let field = x.as_ref().clone().with_data_type(data_type);
+        Some(Arc::new(match (IntervalFields::of(x), IntervalFields::of(y)) {
+            (Some(p), Some(q)) => {
+                let units = IntervalFields { start: p.start.min(q.start), end: p.end.max(q.end) };
+                let mut metadata = field.metadata().clone();
+                metadata.extend(units.metadata());
+                field.with_metadata(metadata)
+            }
+            _ => field,
+        }))
+    };
+    Some(match (a, b) {
+        (DataType::List(x), DataType::List(y)) => DataType::List(widen(x, y)?),
+        (DataType::LargeList(x), DataType::LargeList(y)) => DataType::LargeList(widen(x, y)?),
+        (DataType::Map(x, sorted), DataType::Map(y, _)) => DataType::Map(widen(x, y)?, *sorted),
+        (DataType::Struct(xs), DataType::Struct(ys)) => DataType::Struct(xs.iter().zip(ys.iter()).map(|(x, y)| widen(x, y)).collect::<Option<_>>()?),
+        _ => a.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use datafusion::arrow::datatypes::TimeUnit;
+
+    use super::*;
+
+    fn array_of(units: Option<IntervalFields>) -> DataType {
+        let element = Field::new_list_field(DataType::Duration(TimeUnit::Microsecond), true);
+        DataType::List(Arc::new(match units {
+            Some(units) => element.with_metadata(units.metadata()),
+            None => element,
+        }))
+    }
+
+    #[test]
+    fn nested_units_are_taken_off_and_widened() {
+        let hour = array_of(IntervalFields::new(1, 1, false));
+        let minute = array_of(IntervalFields::new(2, 2, false));
+        assert_eq!(without_nested_interval_units(&hour), array_of(None));
+        assert_eq!(nested_interval_fields(&hour), vec![IntervalFields::new(1, 1, false)]);
+        assert_eq!(widen_nested_units(&hour, &minute), Some(array_of(IntervalFields::new(1, 2, false))));
+        assert_eq!(widen_nested_units(&hour, &DataType::List(Arc::new(Field::new_list_field(DataType::Int32, true)))), None);
+    }
+}

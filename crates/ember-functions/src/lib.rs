@@ -20,6 +20,7 @@ pub mod display;
 pub mod distributions;
 pub mod hash;
 pub mod higher_order;
+pub mod interval_casts;
 pub mod interval_fields;
 pub mod interval_scaling;
 pub mod interval_totals;

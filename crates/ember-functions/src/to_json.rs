@@ -16,7 +16,8 @@ use datafusion::logical_expr::{ColumnarValue, Expr, ScalarFunctionArgs, ScalarUD
 use ember_errors::{ErrorKind, SparkError};
 
 use crate::datetime_pattern::DatetimePattern;
-use crate::display::cast_strings;
+use crate::display::{cast_strings, cast_strings_with};
+use ember_types::IntervalFields;
 
 /// Spark's default `timestampFormat` for JSON output.
 pub(crate) const TIMESTAMP_FORMAT: &str = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
@@ -75,7 +76,8 @@ impl ToJson {
     }
 
     /// The JSON text of every value of `array` (`None` for NULL).
-    fn encode(&self, array: &dyn Array) -> Result<Vec<Option<String>>> {
+    /// The JSON of each value of `array`; `units` are those of an ANSI interval array.
+    fn encode(&self, array: &dyn Array, units: Option<IntervalFields>) -> Result<Vec<Option<String>>> {
         let rows = array.len();
         let valid = |i: usize| array.is_valid(i);
         Ok(match array.data_type() {
@@ -85,7 +87,7 @@ impl ToJson {
             }
             DataType::Struct(fields) => {
                 let structs = array.as_struct();
-                let children = structs.columns().iter().map(|c| self.encode(c.as_ref())).collect::<Result<Vec<_>>>()?;
+                let children = structs.columns().iter().zip(fields.iter()).map(|(c, f)| self.encode(c.as_ref(), IntervalFields::of(f))).collect::<Result<Vec<_>>>()?;
                 (0..rows)
                     .map(|row| {
                         valid(row).then(|| {
@@ -99,9 +101,9 @@ impl ToJson {
                     })
                     .collect()
             }
-            DataType::List(_) => {
+            DataType::List(element) => {
                 let lists = array.as_list::<i32>();
-                let items = self.encode(lists.values().as_ref())?;
+                let items = self.encode(lists.values().as_ref(), IntervalFields::of(element))?;
                 let offsets = lists.value_offsets();
                 (0..rows)
                     .map(|row| {
@@ -113,10 +115,24 @@ impl ToJson {
                     })
                     .collect()
             }
-            DataType::Map(..) => {
+            DataType::Map(entries, _) => {
                 let maps = array.as_map();
-                let keys = cast_strings(maps.keys().as_ref()).map_err(|e| DataFusionError::Execution(e.to_string()))?;
-                let values = self.encode(maps.values().as_ref())?;
+                let value_units = match entries.data_type() {
+                    DataType::Struct(pair) if pair.len() == 2 => IntervalFields::of(&pair[1]),
+                    _ => None,
+                };
+                // Spark writes an ANSI interval key as its months or microseconds.
+                let keys = match maps.keys().data_type() {
+                    DataType::Duration(_) => {
+                        let amounts = arrow::compute::cast(maps.keys(), &DataType::Int64)?;
+                        amounts.as_primitive::<arrow::datatypes::Int64Type>().iter().map(|v| v.map(|v| v.to_string())).collect()
+                    }
+                    DataType::Interval(arrow::datatypes::IntervalUnit::YearMonth) => {
+                        maps.keys().as_primitive::<arrow::datatypes::IntervalYearMonthType>().iter().map(|v| v.map(|v| v.to_string())).collect()
+                    }
+                    _ => cast_strings(maps.keys().as_ref()).map_err(|e| DataFusionError::Execution(e.to_string()))?,
+                };
+                let values = self.encode(maps.values().as_ref(), value_units)?;
                 let offsets = maps.value_offsets();
                 (0..rows)
                     .map(|row| {
@@ -165,7 +181,10 @@ impl ToJson {
                 let texts = cast_strings(array).map_err(|e| DataFusionError::Execution(e.to_string()))?;
                 texts.into_iter().map(|t| t.map(|t| if matches!(t.as_str(), "NaN" | "Infinity" | "-Infinity") { quote(&t) } else { t })).collect()
             }
-            _ => quoted_strings(array)?,
+            _ => {
+                let texts = cast_strings_with(array, units).map_err(|e| DataFusionError::Execution(e.to_string()))?;
+                texts.into_iter().map(|t| t.map(|t| quote(&t))).collect()
+            }
         })
     }
 }
@@ -182,7 +201,8 @@ impl ScalarUDFImpl for ToJson {
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let array = args.args[0].to_array(args.number_rows)?;
-        let texts: ArrayRef = Arc::new(StringArray::from(self.encode(array.as_ref())?));
+        let units = args.arg_fields.first().and_then(|f| IntervalFields::of(f));
+        let texts: ArrayRef = Arc::new(StringArray::from(self.encode(array.as_ref(), units)?));
         Ok(ColumnarValue::Array(texts))
     }
 }
@@ -248,8 +268,8 @@ mod tests {
         let columns: Vec<ArrayRef> =
             vec![Arc::new(Int32Array::from(vec![Some(1), None])), Arc::new(StringArray::from(vec![None, Some("q\"")]))];
         let structs = StructArray::new(fields, columns, None);
-        assert_eq!(udf(&[]).encode(&structs).unwrap(), [Some(r#"{"a":1}"#.to_string()), Some(r#"{"b":"q\""}"#.to_string())]);
-        let kept = udf(&[("ignoreNullFields", "false")]).encode(&structs).unwrap();
+        assert_eq!(udf(&[]).encode(&structs, None).unwrap(), [Some(r#"{"a":1}"#.to_string()), Some(r#"{"b":"q\""}"#.to_string())]);
+        let kept = udf(&[("ignoreNullFields", "false")]).encode(&structs, None).unwrap();
         assert_eq!(kept[0].as_deref(), Some(r#"{"a":1,"b":null}"#));
     }
 

@@ -13,7 +13,7 @@ use ember_functions::collections::{ElementAccess, SparkElementAccess};
 use ember_functions::json::{JsonFunction, SparkJson};
 use ember_functions::nullability::{NullableWhen, SparkNullability};
 
-use crate::error::Result;
+use crate::error::{ErrorKind, Result, SparkError};
 use crate::functions::wrong_args;
 use crate::plan::Planner;
 
@@ -49,7 +49,7 @@ impl Planner<'_> {
                 (SparkElementAccess::call(access, args[0].clone(), args[1].clone()), rendered())
             }),
             "element_at" | "try_element_at" if is_map => {
-                arity(2).map(|()| (map_value(args[0].clone(), args[1].clone()), rendered()))
+                arity(2).map(|()| (map_value(args[0].clone(), args[1].clone(), first_type.as_ref().unwrap_or(&DataType::Null)), rendered()))
             }
             "get" if is_array => {
                 arity(2).map(|()| (SparkElementAccess::call(ElementAccess::Get, args[0].clone(), args[1].clone()), rendered()))
@@ -143,8 +143,21 @@ impl Planner<'_> {
         }
         let element = self.type_of(&args[0], input)?;
         let integral = ember_functions::cast::is_integral(&element);
+        let step_type = args.get(2).map(|step| self.type_of(step, input)).transpose()?;
+        let ansi_interval_step = matches!(step_type, Some(DataType::Duration(_) | DataType::Interval(datafusion::arrow::datatypes::IntervalUnit::YearMonth)));
+        let interval_start = matches!(element, DataType::Duration(_) | DataType::Interval(datafusion::arrow::datatypes::IntervalUnit::YearMonth));
+        if interval_start || (ansi_interval_step && !matches!(element, DataType::Date32 | DataType::Timestamp(..))) {
+            return Err(sequence_wrong_input_types(&format!("sequence({})", names.join(", "))));
+        }
+        let calendar = DataType::Interval(datafusion::arrow::datatypes::IntervalUnit::MonthDayNano);
         let step = match args.get(2) {
             Some(step) if integral => cast(step.clone(), DataType::Int64),
+            // Dates step by whole days of a day-time interval.
+            Some(step) if element == DataType::Date32 && matches!(step_type, Some(DataType::Duration(_))) => {
+                ember_functions::kernel_udf::KernelUdf::call_null_intolerant("date_sequence_step", calendar, date_sequence_step, "", vec![step.clone()])
+            }
+            // An ANSI interval steps as the calendar interval of the same length.
+            Some(step) if ansi_interval_step => cast(step.clone(), calendar),
             Some(step) => step.clone(),
             None if integral => when(args[0].clone().gt(args[1].clone()), lit(-1i64)).otherwise(lit(1i64))?,
             // Dates and timestamps step by a day, backwards when start > stop.
@@ -196,9 +209,14 @@ fn has_null_element(array: &Expr, without_nulls: &Expr) -> Expr {
     nested::array_length(without_nulls.clone()).lt(nested::array_length(array.clone()))
 }
 
-/// The value of `key` in `map` (NULL when absent).
-fn map_value(map: Expr, key: Expr) -> Expr {
-    nested::array_element(nested::map_extract(map, key), lit(1i64))
+/// The value of `key` in `map` (NULL when absent), typed with the ANSI
+/// interval units of the values of `map_type`.
+pub(crate) fn map_value(map: Expr, key: Expr, map_type: &DataType) -> Expr {
+    let value = nested::array_element(nested::map_extract(map, key), lit(1i64));
+    match ember_functions::interval_fields::nested_interval_fields(map_type).get(1).copied().flatten() {
+        Some(units) => ember_functions::interval_fields::with_interval_fields(value, units),
+        None => value,
+    }
 }
 
 /// `expr`, or NULL when any of `args` is NULL.
@@ -208,4 +226,38 @@ fn null_if_any_null(args: &[Expr], expr: Expr) -> Result<Expr> {
         Some(condition) => when(condition, Expr::Literal(ScalarValue::Null, None)).otherwise(expr)?,
         None => expr,
     })
+}
+
+/// `DATATYPE_MISMATCH.SEQUENCE_WRONG_INPUT_TYPES`: an ANSI interval step for
+/// a sequence that is not of dates or timestamps.
+fn sequence_wrong_input_types(sql: &str) -> SparkError {
+    let (start, step) = ("(\"TIMESTAMP\" or \"TIMESTAMP_NTZ\" or \"DATE\")", "(\"INTERVAL\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL DAY TO SECOND\")");
+    SparkError::new(
+        ErrorKind::Analysis,
+        "DATATYPE_MISMATCH.SEQUENCE_WRONG_INPUT_TYPES",
+        "42K09",
+        format!("Cannot resolve \"{sql}\" due to data type mismatch: `sequence` uses the wrong parameter type. The parameter type must conform to:\n1. The start and stop expressions must resolve to the same type.\n2. If start and stop expressions resolve to the {start} type, then the step expression must resolve to the {step} type.\n3. Otherwise, if start and stop expressions resolve to the \"INTEGRAL\" type, then the step expression must resolve to the \"INTEGRAL\" type."),
+        &[("sqlExpr", format!("\"{sql}\"")), ("functionName", "`sequence`".to_string()), ("startType", start.to_string()), ("stepType", step.to_string()), ("otherStartType", "\"INTEGRAL\"".to_string())],
+    )
+}
+
+/// A day-time interval as the step of a sequence of dates: its whole days;
+/// Spark's `_LEGACY_ERROR_TEMP_3242` for a step of less than day granularity.
+fn date_sequence_step(args: &[datafusion::arrow::array::ArrayRef], _: &str) -> datafusion::common::Result<datafusion::arrow::array::ArrayRef> {
+    use datafusion::arrow::array::{AsArray, IntervalMonthDayNanoArray};
+    use datafusion::arrow::datatypes::{DurationMicrosecondType, IntervalMonthDayNano};
+    const DAY: i64 = 86_400_000_000;
+    let steps = args[0].as_primitive::<DurationMicrosecondType>();
+    let mut days = Vec::with_capacity(steps.len());
+    for step in steps.iter() {
+        days.push(match step {
+            Some(micros) if micros % DAY != 0 => {
+                let message = "sequence step must be an interval day to second of day granularity if start and end values are dates";
+                return Err(SparkError::new(ErrorKind::IllegalArgument, "_LEGACY_ERROR_TEMP_3242", "", message, &[("intervalType", "interval day to second".to_string())]).into_datafusion());
+            }
+            Some(micros) => Some(IntervalMonthDayNano::new(0, i32::try_from(micros / DAY).unwrap_or(i32::MAX), 0)),
+            None => None,
+        });
+    }
+    Ok(std::sync::Arc::new(days.into_iter().collect::<IntervalMonthDayNanoArray>()))
 }

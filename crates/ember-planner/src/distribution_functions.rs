@@ -5,8 +5,10 @@
 //! parameters and Spark's column names, planned onto
 //! `ember_functions::distributions` and `ember_functions::sketches`.
 
+use std::sync::Arc;
+
 use datafusion::arrow::array::{Array, AsArray};
-use datafusion::arrow::datatypes::{DataType, Float64Type};
+use datafusion::arrow::datatypes::{DataType, Field, Float64Type};
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, cast};
 use ember_functions::cast::{is_string, spark_cast};
@@ -144,9 +146,9 @@ impl Planner<'_> {
             ("median", 1) => {
                 // Spark's `median(x)` is `percentile(x, 0.5)`.
                 let name = call_name("median", names);
-                let (value, _) = self.distribution_value(&name, &args[0], &names[0], input, false)?;
+                let (value, value_type) = self.distribution_value(&name, &args[0], &names[0], input, false)?;
                 let distribution = Distribution::Percentile { percentages: vec![0.5], array: false, discrete: false, descending: false };
-                (DistributionAggregate::call("median", distribution, DataType::Float64, vec![value]), name)
+                (DistributionAggregate::call("median", distribution, value_type, vec![value]), name)
             }
             ("percentile_approx" | "approx_percentile", 2 | 3) => self.approx_percentile(function, args, names, input)?,
             ("histogram_numeric", 2) => self.histogram_numeric(args, names, input)?,
@@ -190,18 +192,30 @@ impl Planner<'_> {
     }
 
     /// The value argument of a numeric distribution aggregate as DOUBLE (strings
-    /// and NULLs cast as Spark casts them) and the type of its answers.
+    /// and NULLs cast as Spark casts them, ANSI intervals as their months or
+    /// microseconds) and the type of its answers.
     fn distribution_value(&self, sql_expr: &str, value: &Expr, value_sql: &str, input: &LogicalPlan, temporal: bool) -> Result<(Expr, DataType)> {
         let value_type = self.type_of(value, input)?;
         if is_string(&value_type) || value_type == DataType::Null {
             return Ok((spark_cast(value.clone(), DataType::Float64, self.cast_mode()), DataType::Float64));
         }
-        let allowed = value_type.is_numeric() || (temporal && matches!(value_type, DataType::Date32 | DataType::Timestamp(..)));
+        let interval = matches!(value_type, DataType::Duration(_) | DataType::Interval(datafusion::arrow::datatypes::IntervalUnit::YearMonth));
+        let allowed = value_type.is_numeric() || interval || (temporal && matches!(value_type, DataType::Date32 | DataType::Timestamp(..)));
         let Some(through) = as_double_type(&value_type).filter(|_| allowed) else {
-            let required = if temporal { "(\"NUMERIC\" or \"DATE\" or \"TIMESTAMP\")" } else { "\"NUMERIC\"" };
+            let required = if temporal {
+                "(\"NUMERIC\" or \"DATE\" or \"TIMESTAMP\" or \"TIMESTAMP_NTZ\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL DAY TO SECOND\" or \"TIME\")"
+            } else {
+                "((\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\") or \"TIME\")"
+            };
             return Err(unexpected_input_type(sql_expr, 0, required, value_sql, &value_type));
         };
-        let doubles = if through == DataType::Float64 { cast(value.clone(), DataType::Float64) } else { cast(cast(value.clone(), through), DataType::Float64) };
+        let doubles = if interval {
+            cast(ember_functions::interval_totals::interval_amount(value.clone(), !matches!(value_type, DataType::Duration(_))), DataType::Float64)
+        } else if through == DataType::Float64 {
+            cast(value.clone(), DataType::Float64)
+        } else {
+            cast(cast(value.clone(), through), DataType::Float64)
+        };
         Ok((doubles, value_type))
     }
 
@@ -211,7 +225,7 @@ impl Planner<'_> {
             shown.push("1".into());
         }
         let name = call_name("percentile", &shown);
-        let (value, _) = self.distribution_value(&name, &args[0], &names[0], input, false)?;
+        let (value, value_type) = self.distribution_value(&name, &args[0], &names[0], input, false)?;
         let (percentages, array) = percentages(&name, &args[1])?;
         let mut columns = vec![value];
         if let Some(frequency) = args.get(2) {
@@ -222,7 +236,7 @@ impl Planner<'_> {
             columns.push(cast(frequency.clone(), DataType::Int64));
         }
         let distribution = Distribution::Percentile { percentages, array, discrete: false, descending: false };
-        let call = DistributionAggregate::call("percentile", distribution, DataType::Float64, columns);
+        let call = DistributionAggregate::call("percentile", distribution, value_type, columns);
         Ok((call, name))
     }
 
@@ -232,7 +246,7 @@ impl Planner<'_> {
         let descending = matches!(args[2], Expr::Literal(ScalarValue::Boolean(Some(true)), _));
         let stem = function.trim_end_matches(" within group");
         let name = format!("{stem}({}) WITHIN GROUP (ORDER BY {}{})", names[1], names[0], if descending { " DESC" } else { "" });
-        let (value, _) = self.distribution_value(&name, &args[0], &names[0], input, false)?;
+        let (value, value_type) = self.distribution_value(&name, &args[0], &names[0], input, false)?;
         let (mut percentages, array) = percentages(&name, &args[1])?;
         let discrete = stem == "percentile_disc";
         if descending && !discrete {
@@ -240,7 +254,7 @@ impl Planner<'_> {
             percentages.iter_mut().for_each(|p| *p = 1.0 - *p);
         }
         let distribution = Distribution::Percentile { percentages, array, discrete, descending };
-        Ok((DistributionAggregate::call("percentile", distribution, DataType::Float64, vec![value]), name))
+        Ok((DistributionAggregate::call("percentile", distribution, value_type, vec![value]), name))
     }
 
     fn approx_percentile(&mut self, function: &str, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<(Expr, String)> {
@@ -260,7 +274,15 @@ impl Planner<'_> {
         }
         let udaf_name = if function == "percentile_approx" { "percentile_approx" } else { "approx_percentile" };
         let distribution = Distribution::ApproxPercentile { percentages, array, accuracy };
-        Ok((DistributionAggregate::call(udaf_name, distribution, value_type, vec![value]), name))
+        let call = DistributionAggregate::call(udaf_name, distribution, value_type.clone(), vec![value]);
+        // The answers are values of the input: an ANSI interval keeps its units.
+        let (_, field) = datafusion::logical_expr::ExprSchemable::to_field(&args[0], input.schema())?;
+        let call = match ember_types::IntervalFields::of(&field) {
+            Some(units) if array => ember_functions::interval_fields::with_nested_interval_fields(call, &DataType::List(Arc::new(Field::new_list_field(value_type, false))), &[Some(units)]),
+            Some(units) => ember_functions::interval_fields::with_interval_fields(call, units),
+            None => call,
+        };
+        Ok((call, name))
     }
 
     fn histogram_numeric(&mut self, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<(Expr, String)> {
@@ -271,7 +293,22 @@ impl Planner<'_> {
             return Err(out_of_range(&name, "nb", "[2, 2147483647]", &bins.to_string()));
         }
         let distribution = Distribution::Histogram { bins: bins as usize };
-        Ok((DistributionAggregate::call("histogram_numeric", distribution, value_type, vec![value]), name))
+        let call = DistributionAggregate::call("histogram_numeric", distribution, value_type, vec![value]);
+        // The bins' `x` are values of the input: an ANSI interval keeps its units.
+        let (_, field) = datafusion::logical_expr::ExprSchemable::to_field(&args[0], input.schema())?;
+        let call = match ember_types::IntervalFields::of(&field) {
+            Some(units) => {
+                let histogram_type = self.type_of(&call, input)?;
+                let DataType::List(bin) = &histogram_type else { return Ok((call, name)) };
+                let DataType::Struct(members) = bin.data_type() else { return Ok((call, name)) };
+                let x = members[0].as_ref().clone().with_metadata(units.metadata());
+                let members: datafusion::arrow::datatypes::Fields = std::iter::once(Arc::new(x)).chain(members.iter().skip(1).cloned()).collect();
+                let target = DataType::List(Arc::new(bin.as_ref().clone().with_data_type(DataType::Struct(members))));
+                ember_functions::interval_fields::with_nested_type(call, &histogram_type, target)
+            }
+            None => call,
+        };
+        Ok((call, name))
     }
 
     fn count_min_sketch(&mut self, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<(Expr, String)> {

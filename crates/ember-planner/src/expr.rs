@@ -11,10 +11,10 @@ use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Subquery};
 use ember_protocol::connect::{self, expression::ExprType};
 
 use crate::error::{ErrorKind, Result, SparkError};
-use ember_functions::cast::{CastMode, spark_cast};
+use ember_functions::cast::{CastMode, spark_cast, spark_cast_in_units};
 use ember_functions::kernel_udf::KernelUdf;
 use ember_functions::ml_vectors::{is_known_jvm_udt, udt_to_string};
-use ember_types::UserDefinedType;
+use ember_types::{IntervalFields, UserDefinedType};
 
 use crate::names::{same_name, split_name_parts};
 use crate::plan::Planner;
@@ -422,13 +422,7 @@ impl Planner<'_> {
                 let access = ember_functions::collections::ElementAccess::Subscript { ansi: self.config.ansi };
                 Ok((ember_functions::collections::SparkElementAccess::call(access, base, key), name))
             }
-            DataType::Map(..) => Ok((
-                datafusion::functions_nested::expr_fn::array_element(
-                    datafusion::functions_nested::expr_fn::map_extract(base, key),
-                    Expr::Literal(datafusion::common::ScalarValue::Int64(Some(1)), None),
-                ),
-                name,
-            )),
+            map_type @ DataType::Map(..) => Ok((crate::collection_functions::map_value(base, key, &map_type), name)),
             _ => Err(SparkError::new(
                 ErrorKind::Analysis,
                 "INVALID_EXTRACT_BASE_FIELD_TYPE",
@@ -443,10 +437,18 @@ impl Planner<'_> {
         use connect::expression::cast::{CastToType, EvalMode};
         let child = c.expr.as_deref().ok_or_else(|| SparkError::illegal_argument("cast without an expression"))?;
         let (expr, name) = self.plan_expr(child, input)?;
-        let target = match &c.cast_to_type {
-            Some(CastToType::Type(t)) => self.type_from_proto(t)?,
-            Some(CastToType::TypeStr(s)) => ember_types::parse_ddl_type(s, &self.config.time_zone).map_err(crate::error::from_type_error)?,
+        let tz = &self.config.time_zone;
+        // The target as a protocol type, which keeps an ANSI interval's units (`interval hour`).
+        let target_proto = match &c.cast_to_type {
+            Some(CastToType::Type(t)) => t.clone(),
+            Some(CastToType::TypeStr(s)) => ember_types::parse_ddl_type_proto(s, tz).map_err(crate::error::from_type_error)?,
             None => return Err(SparkError::illegal_argument("cast without a target type")),
+        };
+        let target = self.type_from_proto(&target_proto)?;
+        let target_units = ember_types::interval_fields_of(&target_proto);
+        let target_sql = match ember_functions::interval_casts::IntervalType::of(&target, target_units) {
+            Some(interval) => interval.sql_name(),
+            None => ember_types::simple_string(&target).to_uppercase(),
         };
         let mode = match EvalMode::try_from(c.eval_mode).unwrap_or(EvalMode::Unspecified) {
             EvalMode::Try => CastMode::Try,
@@ -460,10 +462,10 @@ impl Planner<'_> {
             (Some(ExprType::UnresolvedAttribute(_)), _) if self.field_path(&expr).is_none() => name.clone(),
             (Some(ExprType::UnresolvedAttribute(_)), _) => {
                 let path = self.field_path(&expr).unwrap_or_default();
-                format!("{cast}({path} AS {})", ember_types::simple_string(&target).to_uppercase())
+                format!("{cast}({path} AS {target_sql})")
             }
             (_, Some(wall_clock)) => crate::literal::timestamp_literal_name(wall_clock, &self.config.time_zone),
-            _ => format!("{cast}({name} AS {})", ember_types::simple_string(&target).to_uppercase()),
+            _ => format!("{cast}({name} AS {target_sql})"),
         };
         let target_udt = match &c.cast_to_type {
             Some(CastToType::Type(t)) => UserDefinedType::of_proto(Some(t)),
@@ -485,6 +487,10 @@ impl Planner<'_> {
         if let Some(planned) = cast_spatial(&expr, &source, &target, &out_name)? {
             return Ok((planned, out_name));
         }
+        if ember_functions::interval_casts::can_cast(&source, &target) == Some(false) {
+            let quoted = |text: String| format!("\"{text}\"");
+            return Err(crate::input_types::cannot_cast_text(&format!("CAST({name} AS {target_sql})"), quoted(ember_types::field_sql_string(&source_field)), quoted(target_sql)));
+        }
         if !ntz_cast_allowed(&source, &target) {
             // Spark names the cast itself, or only its input when the types are nested.
             let sql = match (&source, &target) {
@@ -495,7 +501,8 @@ impl Planner<'_> {
             };
             return Err(crate::input_types::cannot_cast(&sql, &source, &target));
         }
-        let planned = if source == target { expr } else { spark_cast(expr, target, mode) };
+        let target_fields = ember_functions::interval_casts::IntervalType::of(&target, target_units).map(|t| t.fields);
+        let planned = if source == target && IntervalFields::of(&source_field) == target_fields { expr } else { spark_cast_in_units(expr, target, target_units, mode) };
         Ok((planned, out_name))
     }
 }

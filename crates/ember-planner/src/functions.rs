@@ -102,9 +102,21 @@ impl Planner<'_> {
             }
         }
         let widened = self.conditional_interval_fields(&lower, &args, &names, input)?;
+        let nested_units = self.constructed_interval_fields(&lower, &args, input)?;
+        if lower == "array_join" && !args.is_empty() {
+            args[0] = self.interval_elements_as_text(args[0].clone(), input)?;
+        }
+        let tagged_args = args.clone();
+        let untagged = if lower == "typeof" { None } else { self.untag_nested_intervals(&mut args, input)? };
         let kept_collation = match keeps_collation(&lower) {
             true => self.common_collation(&args, &mut names.clone(), &call_name(&lower, &names), input)?,
             false => None,
+        };
+        // With nested interval units taken off its arguments, the call runs on
+        // untyped values; the type it promises for the typed ones is put back.
+        let promised = match &untagged {
+            Some(_) => self.plan_call(name, tagged_args, names.clone(), distinct, arguments, input).ok().and_then(|(e, _)| self.type_of(&e, input).ok()),
+            None => None,
         };
         let (expr, out_name) = self.plan_call(name, args, names, distinct, arguments, input)?;
         let expr = match kept_collation {
@@ -112,6 +124,17 @@ impl Planner<'_> {
                 ember_functions::collation::with_collation(expr, collation)
             }
             _ => expr,
+        };
+        let expr = match untagged {
+            Some(tagged) => self.retag_nested_intervals(expr, promised, &tagged, input)?,
+            None => expr,
+        };
+        let expr = match nested_units {
+            Some(children) => {
+                let data_type = self.type_of(&expr, input)?;
+                ember_functions::interval_fields::with_nested_interval_fields(expr, &data_type, &children)
+            }
+            None => expr,
         };
         Ok(match widened {
             Some(fields) => (ember_functions::interval_fields::with_interval_fields(expr, fields), out_name),
@@ -395,7 +418,12 @@ impl Planner<'_> {
                     return Err(SparkError::unsupported(format!("{lower} with a non-literal field")));
                 };
                 let field_name = field.clone();
-                let expr = extract_field(&field_name, args.remove(1))?;
+                let source = args.remove(1);
+                let (_, source_field) = datafusion::logical_expr::ExprSchemable::to_field(&source, input.schema())?;
+                let expr = match crate::interval_functions::extract_interval_field(&field_name, &source, &source_field, &names[1]) {
+                    Some(expr) => expr?,
+                    None => extract_field(&field_name, source)?,
+                };
                 let rendered = match lower.as_str() {
                     "extract" | "datepart" => format!("{lower}({field_name} FROM {})", names[1]),
                     _ => format!("{lower}({}, {})", names[0], names[1]),

@@ -130,6 +130,19 @@ impl Planner<'_> {
         let collection = if variant_explode { self.variant_explode_rows(function, collection, &argument_name, input)? } else { collection };
         let collection_type = self.type_of(&collection, input)?;
         let inline = function.starts_with("inline") || variant_explode || tabulated.is_some();
+        // The units of the ANSI intervals each generated column holds: DataFusion's
+        // unnesting and map entries do not carry them, so the collection is
+        // generated without them and its columns typed with them again below.
+        let output_units = match &collection_type {
+            DataType::List(element) if inline => ember_functions::interval_fields::nested_interval_fields(element.data_type()),
+            other => ember_functions::interval_fields::nested_interval_fields(other),
+        };
+        let plain_type = ember_functions::interval_fields::without_nested_interval_units(&collection_type);
+        let (collection, collection_type) = if plain_type == collection_type {
+            (collection, collection_type)
+        } else {
+            (ember_functions::interval_fields::with_nested_type(collection, &collection_type, plain_type.clone()), plain_type)
+        };
         // The generated columns, whether each may be NULL, and whether they
         // are fields of each element (map entries, inlined structs).
         let element_nullable = match &collection_type {
@@ -240,6 +253,12 @@ impl Planner<'_> {
             if !outer && !nullable {
                 let default = ScalarValue::new_default(&self.type_of(column, &unnested)?)?;
                 *column = datafusion::functions::core::expr_fn::coalesce(vec![column.clone(), lit(default)]);
+            }
+        }
+        let unit_columns = generated_columns.iter_mut().skip(usize::from(with_position));
+        for (column, units) in unit_columns.zip(&output_units) {
+            if let Some(units) = units {
+                *column = ember_functions::interval_fields::with_interval_fields(column.clone(), *units);
             }
         }
         // The other items see the input's columns (a `*` must not expand to

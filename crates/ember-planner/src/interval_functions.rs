@@ -49,8 +49,12 @@ impl Planner<'_> {
         }
         if function == "abs" && args.len() == 1 {
             // `abs` of an interval: negated when below zero; it keeps the units.
-            let Some(fields) = self.interval_fields(&args[0], input)? else { return Ok(None) };
             let ty = self.type_of(&args[0], input)?;
+            if ty == DataType::Interval(datafusion::arrow::datatypes::IntervalUnit::MonthDayNano) {
+                let required = "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\")";
+                return Err(crate::input_types::unexpected_input_type(&format!("abs({})", names[0]), 0, required, &names[0], &ty));
+            }
+            let Some(fields) = self.interval_fields(&args[0], input)? else { return Ok(None) };
             let zero = match ty {
                 DataType::Duration(_) => ScalarValue::DurationMicrosecond(Some(0)),
                 _ => ScalarValue::IntervalYearMonth(Some(0)),
@@ -202,7 +206,7 @@ impl Planner<'_> {
 /// when they are not the default ones.
 pub(crate) fn kept_interval_fields(aggregate: &Expr, schema: &datafusion::common::DFSchema) -> Option<IntervalFields> {
     let Expr::AggregateFunction(call) = aggregate else { return None };
-    if !matches!(call.func.name(), "sum" | "min" | "max" | "first_value" | "last_value" | "any_value") {
+    if !matches!(call.func.name(), "sum" | "min" | "max" | "first_value" | "last_value" | "any_value" | "mode") {
         return None;
     }
     let [argument] = call.params.args.as_slice() else { return None };
@@ -283,4 +287,206 @@ fn different_types(function: &str, names: &[String], types: &[String]) -> SparkE
         format!("Cannot resolve \"{sql}\" due to data type mismatch: Input to `{function_name}` should all be the same type, but it's {listed}."),
         &[("sqlExpr", format!("\"{sql}\"")), ("functionName", format!("`{function_name}`")), ("dataType", listed.clone())],
     )
+}
+
+impl Planner<'_> {
+    /// The units of the ANSI intervals an array, map or struct built by
+    /// `function` holds (`array(INTERVAL '1' HOUR)` is an `array<interval
+    /// hour>`; the values of an array or map take the units of all of them),
+    /// by position as [`ember_functions::interval_fields::with_nested_interval_fields`]
+    /// takes them; `None` for other calls or when no argument is an interval.
+    pub(crate) fn constructed_interval_fields(&self, function: &str, args: &[Expr], input: &LogicalPlan) -> Result<Option<Vec<Option<IntervalFields>>>> {
+        if !matches!(function, "array" | "map" | "create_map" | "named_struct" | "struct" | "collect_list" | "collect_set" | "array_agg" | "array_repeat") {
+            return Ok(None);
+        }
+        let mut units = Vec::with_capacity(args.len());
+        for arg in args {
+            units.push(self.interval_fields(arg, input)?);
+        }
+        if units.iter().all(Option::is_none) {
+            return Ok(None);
+        }
+        let widened = |of: &mut dyn Iterator<Item = &Option<IntervalFields>>| {
+            of.flatten().copied().reduce(|a, b| IntervalFields { start: a.start.min(b.start), end: a.end.max(b.end) })
+        };
+        Ok(Some(match function {
+            "array" => vec![widened(&mut units.iter())],
+            "map" | "create_map" => vec![widened(&mut units.iter().step_by(2)), widened(&mut units.iter().skip(1).step_by(2))],
+            "named_struct" => units.iter().skip(1).step_by(2).copied().collect(),
+            "struct" => units,
+            _ => vec![units[0]],
+        }))
+    }
+}
+
+/// `INVALID_COLUMN_OR_FIELD_DATA_TYPE` for local data (rows sent by the
+/// client) whose declared schema has an ANSI interval, at any depth, with
+/// other than the widest units: Arrow carries no units, so Spark reads the
+/// rows' intervals as `interval day to second` (or `year to month`) and
+/// refuses to match them to the declared type. Spark names the columns and
+/// struct fields by position (`col_0`), an array's element `element`, a map's
+/// `key` and `value`.
+pub(crate) fn local_interval_units_mismatch(declared: &[datafusion::arrow::datatypes::Field]) -> Option<SparkError> {
+    let top = datafusion::arrow::datatypes::Fields::from(declared.to_vec());
+    units_mismatch_inside(&DataType::Struct(top), &mut Vec::new())
+}
+
+/// [`local_interval_units_mismatch`] of the children of `data_type`, at `path`.
+fn units_mismatch_inside(data_type: &DataType, path: &mut Vec<String>) -> Option<SparkError> {
+    let children: Vec<(String, &datafusion::arrow::datatypes::Field)> = match data_type {
+        DataType::List(element) => vec![("element".to_string(), element.as_ref())],
+        DataType::Map(entries, _) => match entries.data_type() {
+            DataType::Struct(pair) if pair.len() == 2 => vec![("key".to_string(), pair[0].as_ref()), ("value".to_string(), pair[1].as_ref())],
+            _ => Vec::new(),
+        },
+        DataType::Struct(fields) => fields.iter().enumerate().map(|(i, f)| (format!("col_{i}"), f.as_ref())).collect(),
+        _ => Vec::new(),
+    };
+    for (name, field) in children {
+        path.push(name);
+        if let Some(fields) = IntervalFields::of(field) {
+            let year_month = !matches!(field.data_type(), DataType::Duration(_));
+            if fields != IntervalFields::widest(year_month) {
+                let name = path.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(".");
+                let (sent, expected) = (IntervalFields::widest(year_month).units(year_month), fields.units(year_month));
+                return Some(SparkError::new(
+                    ErrorKind::Analysis,
+                    "INVALID_COLUMN_OR_FIELD_DATA_TYPE",
+                    "42000",
+                    format!("Column or field {name} is of type \"INTERVAL {sent}\" while it's required to be \"INTERVAL {expected}\"."),
+                    &[("name", name.clone()), ("type", format!("\"INTERVAL {sent}\"")), ("expectedType", format!("\"INTERVAL {expected}\""))],
+                ));
+            }
+        }
+        if let Some(error) = units_mismatch_inside(field.data_type(), path) {
+            return Some(error);
+        }
+        path.pop();
+    }
+    None
+}
+
+impl Planner<'_> {
+    /// Arguments holding ANSI intervals typed with units inside arrays, maps
+    /// or structs, retyped without them: DataFusion's functions do not carry
+    /// nested field metadata into their results (and refuse results that
+    /// differ from the types they promised). The tagged types are returned,
+    /// for [`Self::retag_nested_intervals`]; `None` when no argument has any.
+    pub(crate) fn untag_nested_intervals(&self, args: &mut [Expr], input: &LogicalPlan) -> Result<Option<Vec<DataType>>> {
+        use ember_functions::interval_fields::{with_nested_type, without_nested_interval_units};
+        let mut tagged = Vec::new();
+        for arg in args.iter_mut() {
+            let data_type = self.type_of(arg, input)?;
+            let plain = without_nested_interval_units(&data_type);
+            if plain != data_type {
+                *arg = with_nested_type(arg.clone(), &data_type, plain);
+                tagged.push(data_type);
+            }
+        }
+        Ok((!tagged.is_empty()).then_some(tagged))
+    }
+
+    /// The result of a call whose arguments [`Self::untag_nested_intervals`]
+    /// untagged, typed again: as the call `promised` for the tagged arguments
+    /// when it said (`map_values`, `named_struct`); else a result of an
+    /// argument's type (`array_sort`, `coalesce`) takes that argument's
+    /// units, an element of an argument's array (`array_max`) or a value of
+    /// its map (`element_at`) the element's or value's; several arguments
+    /// of the result's type give the units of all of them.
+    pub(crate) fn retag_nested_intervals(&self, expr: Expr, promised: Option<DataType>, tagged: &[DataType], input: &LogicalPlan) -> Result<Expr> {
+        use ember_functions::interval_fields::{nested_interval_fields, with_nested_type, without_nested_interval_units};
+        let data_type = self.type_of(&expr, input)?;
+        // A value of one of several arguments (`coalesce`, `CASE`, `array_union`) takes the units of all of them.
+        let mut of_arguments = tagged.iter().filter(|t| without_nested_interval_units(t) == data_type);
+        if let Some(first) = of_arguments.next() {
+            let widened = of_arguments.try_fold(first.clone(), |wide, t| ember_functions::interval_fields::widen_nested_units(&wide, t));
+            if let Some(widened) = widened.filter(|_| tagged.len() > 1) {
+                return Ok(with_nested_type(expr, &data_type, widened));
+            }
+        }
+        if let Some(promised) = promised.filter(|p| *p != data_type && without_nested_interval_units(p) == data_type) {
+            return Ok(with_nested_type(expr, &data_type, promised));
+        }
+        if let Some(original) = tagged.iter().find(|t| without_nested_interval_units(t) == data_type) {
+            return Ok(with_nested_type(expr, &data_type, original.clone()));
+        }
+        for original in tagged {
+            // An array's element (`array_max`) or a map's value (`element_at`).
+            let (read, index) = match original {
+                DataType::List(element) => (element.data_type().clone(), 0),
+                DataType::Map(entries, _) => match entries.data_type() {
+                    DataType::Struct(pair) if pair.len() == 2 => (pair[1].data_type().clone(), 1),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            if without_nested_interval_units(&read) == data_type {
+                let expr = with_nested_type(expr, &data_type, read);
+                return Ok(match nested_interval_fields(original).get(index).copied().flatten() {
+                    Some(units) => with_interval_fields(expr, units),
+                    None => expr,
+                });
+            }
+        }
+        Ok(expr)
+    }
+}
+
+/// `EXTRACT(field FROM interval)` of an ANSI interval (`source`, of
+/// `source_field`, named `source_name`): a day-time one's days (INT), hours
+/// and minutes within their day and hour (TINYINT) and seconds within the
+/// minute (DECIMAL(8, 6)); a year-month one's years (INT) and months within
+/// the year (TINYINT). A field outside the interval's units fails with
+/// `INVALID_EXTRACT_FIELD`; `None` when `source` is no ANSI interval.
+pub(crate) fn extract_interval_field(field: &str, source: &Expr, source_field: &datafusion::arrow::datatypes::Field, source_name: &str) -> Option<Result<Expr>> {
+    use datafusion::logical_expr::cast;
+    let units = IntervalFields::of(source_field)?;
+    let year_month = !matches!(source_field.data_type(), DataType::Duration(_));
+    let unit = match (year_month, field.to_uppercase().as_str()) {
+        (true, "YEAR" | "Y" | "YEARS" | "YR" | "YRS") => 0,
+        (true, "MONTH" | "MON" | "MONS" | "MONTHS") => 1,
+        (false, "DAY" | "D" | "DAYS") => 0,
+        (false, "HOUR" | "H" | "HOURS" | "HR" | "HRS") => 1,
+        (false, "MINUTE" | "M" | "MIN" | "MINS" | "MINUTES") => 2,
+        (false, "SECOND" | "S" | "SEC" | "SECONDS" | "SECS") => 3,
+        _ => u8::MAX,
+    };
+    if !(units.start..=units.end).contains(&unit) {
+        return Some(Err(SparkError::new(
+            ErrorKind::Analysis,
+            "INVALID_EXTRACT_FIELD",
+            "42601",
+            format!("Cannot extract `{field}` from \"{source_name}\"."),
+            &[("field", format!("`{field}`")), ("expr", format!("\"{source_name}\""))],
+        )));
+    }
+    let amount = cast(interval_amount(source.clone(), year_month), DataType::Int64);
+    let part = |of: i64, unit: i64, as_type: DataType| cast((amount.clone() % lit(of)) / lit(unit), as_type);
+    const DAY: i64 = 86_400_000_000;
+    Some(Ok(match (year_month, unit) {
+        (true, 0) => cast(amount / lit(12i64), DataType::Int32),
+        (true, _) => cast(amount % lit(12i64), DataType::Int8),
+        (false, 0) => cast(amount / lit(DAY), DataType::Int32),
+        (false, 1) => part(DAY, 3_600_000_000, DataType::Int8),
+        (false, 2) => part(3_600_000_000, 60_000_000, DataType::Int8),
+        (false, _) => {
+            let micros = cast(amount % lit(60_000_000i64), DataType::Decimal128(8, 0));
+            cast(micros / Expr::Literal(ScalarValue::Decimal128(Some(1_000_000), 7, 0), None), DataType::Decimal128(8, 6))
+        }
+    }))
+}
+
+impl Planner<'_> {
+    /// An array of ANSI intervals as the array of their texts in their units
+    /// (`INTERVAL '02' HOUR`), as `array_join` writes them; other values as
+    /// they are.
+    pub(crate) fn interval_elements_as_text(&self, array: Expr, input: &LogicalPlan) -> Result<Expr> {
+        let array_type = self.type_of(&array, input)?;
+        let DataType::List(element) = &array_type else { return Ok(array) };
+        if IntervalFields::of(element).is_none() {
+            return Ok(array);
+        }
+        let texts = DataType::List(std::sync::Arc::new(datafusion::arrow::datatypes::Field::new_list_field(DataType::Utf8, element.is_nullable())));
+        Ok(spark_cast(array, texts, self.cast_mode()))
+    }
 }

@@ -798,6 +798,11 @@ impl<'a> Planner<'a> {
             self.check_decimal_scales(field.data_type())?;
         }
         let source = ipc_schema.or_else(|| batches.first().map(|b| b.schema()));
+        if let Some(declared) = declared.as_deref().filter(|_| batches.iter().any(|b| b.num_rows() > 0)) {
+            if let Some(error) = crate::interval_functions::local_interval_units_mismatch(declared) {
+                return Err(error);
+            }
+        }
         let target: Vec<Field> = match (&declared, &source) {
             (Some(declared), Some(source)) if declared.len() == source.fields().len() => declared
                 .iter()
@@ -1270,9 +1275,15 @@ impl<'a> Planner<'a> {
                 }
                 _ => None,
             };
+            // Intervals inside arrays, maps and structs too.
+            let nested = ember_functions::interval_fields::widen_nested_units(l.data_type(), r.data_type()).filter(|_| l.data_type() != r.data_type());
             let side = |f: &datafusion::arrow::datatypes::Field| {
                 let column = col(Column::new_unqualified(f.name()));
-                let column = if f.data_type() == &wide { column } else { spark_cast(column, wide.clone(), mode) };
+                let column = match &nested {
+                    Some(nested) => ember_functions::interval_fields::with_nested_type(column, f.data_type(), nested.clone()),
+                    None if f.data_type() == &wide => column,
+                    None => spark_cast(column, wide.clone(), mode),
+                };
                 match units {
                     Some(units) => ember_functions::interval_fields::with_interval_fields(column, units),
                     None => column,

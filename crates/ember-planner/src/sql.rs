@@ -8,16 +8,17 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use connect::subquery_expression::SubqueryType;
 use ember_protocol::connect::{self, expression::ExprType, expression::literal::LiteralType, relation::RelType};
 use datafusion::sql::sqlparser::ast;
-use datafusion::sql::sqlparser::dialect::SparkSqlDialect;
 use datafusion::sql::sqlparser::parser::{Parser, ParserError};
 use datafusion::sql::sqlparser::tokenizer::Location;
 
 use crate::error::{Result, SparkError};
+use dialect::EmberDialect;
 
 pub mod commands;
 mod files;
 mod hints;
 pub use references::referenced_tables;
+mod dialect;
 mod identifier;
 mod invalid_identifier;
 mod lateral;
@@ -171,13 +172,13 @@ pub fn parse_select_item(sql: &str) -> Result<connect::Expression> {
 /// A parser over `sql`, and where its `?` parameter markers are.
 fn parser(sql: &str) -> Result<(Parser<'static>, Vec<Location>)> {
     let (tokens, markers) = tokens(sql)?;
-    Ok((Parser::new(&SparkSqlDialect {}).with_tokens_with_locations(tokens), markers))
+    Ok((Parser::new(&EmberDialect).with_tokens_with_locations(tokens), markers))
 }
 
 /// The tokens of `sql` as Spark reads them, and where its `?` parameter markers are.
 fn tokens(sql: &str) -> Result<(Vec<datafusion::sql::sqlparser::tokenizer::TokenWithSpan>, Vec<Location>)> {
     use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
-    let tokens = Tokenizer::new(&SparkSqlDialect {}, sql)
+    let tokens = Tokenizer::new(&EmberDialect, sql)
         .tokenize_with_location()
         .map_err(|e| SparkError::parse_syntax(&format!("'{}'", e.message), ""))?;
     let markers = tokens
@@ -437,7 +438,7 @@ fn parse_expression_string<T>(sql: &str, parse: impl Fn(&mut Parser) -> Result<T
     });
     let Some(&[_, star]) = operand else { return Err(error) };
     tokens[star].token = Token::Word(Word { value: "__star__".into(), quote_style: None, keyword: Keyword::NoKeyword });
-    let mut reparsed = Parser::new(&SparkSqlDialect {}).with_tokens_with_locations(tokens);
+    let mut reparsed = Parser::new(&EmberDialect).with_tokens_with_locations(tokens);
     match parse(&mut reparsed) {
         Err(later) if later.error_class == "PARSE_SYNTAX_ERROR" => Err(later),
         _ => Err(error),

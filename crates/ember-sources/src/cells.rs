@@ -48,6 +48,10 @@ pub fn to_array(cells: Vec<Cell>, data_type: &DataType) -> Result<ArrayRef, Arro
             let micros: Vec<Option<i64>> = ints(cells).iter().collect();
             Arc::new(TimestampMicrosecondArray::from(micros).with_timezone_opt(tz.clone()))
         }
+        DataType::Duration(TimeUnit::Microsecond) => cast(&ints(cells), data_type)?,
+        DataType::Interval(arrow::datatypes::IntervalUnit::YearMonth) => {
+            Arc::new(ints(cells).iter().map(|v| v.and_then(|v| i32::try_from(v).ok())).collect::<arrow::array::IntervalYearMonthArray>())
+        }
         DataType::Float64 => Arc::new(cells.into_iter().map(float).collect::<Float64Array>()),
         DataType::Float32 => Arc::new(cells.into_iter().map(|c| float(c).map(|v| v as f32)).collect::<Float32Array>()),
         DataType::Decimal128(precision, scale) => Arc::new(

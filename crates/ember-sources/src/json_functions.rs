@@ -71,23 +71,23 @@ impl FromJson {
                 let Some(value @ Value { kind: Kind::Object(_), .. }) = parsed.as_ref() else {
                     return Err(self.with_corrupt_text(Cell::Struct(vec![Cell::Null; fields.len()]), text));
                 };
-                let cell = self.records.convert(value, &self.schema, &mut bad);
+                let cell = self.records.convert(value, &self.schema, None, &mut bad);
                 if bad { Err(self.with_corrupt_text(cell, text)) } else { Ok(cell) }
             }
             DataType::List(item) => {
                 let Some(value) = parsed.as_ref() else { return Err(Cell::Null) };
                 let cell = match (&value.kind, item.data_type()) {
                     (Kind::Object(_), DataType::Struct(_)) => {
-                        Cell::List(vec![self.records.convert(value, item.data_type(), &mut bad)])
+                        Cell::List(vec![self.records.convert(value, item.data_type(), ember_types::IntervalFields::of(item), &mut bad)])
                     }
-                    _ => self.records.convert(value, &self.schema, &mut bad),
+                    _ => self.records.convert(value, &self.schema, None, &mut bad),
                 };
                 // Bad fields inside the elements stay NULL (partial results).
                 if cell == Cell::Null { Err(Cell::Null) } else { Ok(cell) }
             }
             _ => {
                 let Some(value @ Value { kind: Kind::Object(_), .. }) = parsed.as_ref() else { return Err(Cell::Null) };
-                let cell = self.records.convert(value, &self.schema, &mut bad);
+                let cell = self.records.convert(value, &self.schema, None, &mut bad);
                 if bad || cell == Cell::Null { Err(Cell::Null) } else { Ok(cell) }
             }
         }

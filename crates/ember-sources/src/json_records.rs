@@ -5,9 +5,11 @@
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, RecordBatch, RecordBatchOptions, StringArray};
-use arrow::datatypes::{DataType, SchemaRef};
+use arrow::datatypes::{DataType, Field, IntervalUnit, SchemaRef};
 use ember_errors::SparkError;
 use ember_functions::cast::{CastMode, cast_array, parse_date};
+use ember_functions::interval_casts::IntervalType;
+use ember_types::IntervalFields;
 
 use crate::bad_records::{self, BadRecords};
 use crate::cells::{Cell, to_array};
@@ -175,7 +177,7 @@ impl RecordFormat for JsonRecords {
                         None => Cell::Null,
                         Some(value) => {
                             self.check_patterns(value, field.data_type())?;
-                            self.convert(value, field.data_type(), &mut bad)
+                            self.convert(value, field.data_type(), IntervalFields::of(field), &mut bad)
                         }
                     });
                     if bad && reason.is_none() {
@@ -204,12 +206,13 @@ impl RecordFormat for JsonRecords {
 const NOT_AN_OBJECT: &str = "Malformed JSON record: it does not parse as an object or an array of objects";
 
 impl JsonRecords {
-    /// `value` as `data_type`; a value that does not convert is NULL and marks the record bad.
-    pub(crate) fn convert(&self, value: &Value, data_type: &DataType, bad: &mut bool) -> Cell {
+    /// `value` as `data_type` (an ANSI interval in `units`); a value that does
+    /// not convert is NULL and marks the record bad.
+    pub(crate) fn convert(&self, value: &Value, data_type: &DataType, units: Option<IntervalFields>, bad: &mut bool) -> Cell {
         if value.kind == Kind::Null {
             return Cell::Null;
         }
-        match self.try_convert(value, data_type, bad) {
+        match self.try_convert(value, data_type, units, bad) {
             Some(cell) => cell,
             None => {
                 *bad = true;
@@ -218,7 +221,7 @@ impl JsonRecords {
         }
     }
 
-    fn try_convert(&self, value: &Value, data_type: &DataType, bad: &mut bool) -> Option<Cell> {
+    fn try_convert(&self, value: &Value, data_type: &DataType, units: Option<IntervalFields>, bad: &mut bool) -> Option<Cell> {
         let kind = &value.kind;
         if let Kind::String(text) = kind {
             // `dateFormat`/`timestampFormat`: a string that does not fit is malformed.
@@ -257,25 +260,30 @@ impl JsonRecords {
             (DataType::Date32, Kind::String(s)) => Cell::Int(parse_date(s)?.into()),
             (DataType::Timestamp(..), Kind::Integer(text)) => Cell::Int(text.parse::<i64>().ok()?.checked_mul(1_000_000)?),
             (DataType::Timestamp(..), Kind::String(s)) => self.timestamp(s, data_type)?,
+            // An ANSI interval is read as `CAST(text AS INTERVAL …)` reads it.
+            (DataType::Duration(_) | DataType::Interval(IntervalUnit::YearMonth), Kind::String(s)) => {
+                let target = IntervalType::of(data_type, units)?;
+                Cell::Int(ember_functions::interval_casts::parse_interval(s, target).ok()?)
+            }
             (DataType::Struct(fields), Kind::Object(members)) => Cell::Struct(
                 fields
                     .iter()
                     .map(|field| match members.iter().rev().find(|(name, _)| name == field.name()) {
-                        Some((_, v)) => self.convert(v, field.data_type(), bad),
+                        Some((_, v)) => self.convert(v, field.data_type(), IntervalFields::of(field), bad),
                         None => Cell::Null,
                     })
                     .collect(),
             ),
             // A bad item or map value makes the whole array or map NULL.
             (DataType::List(item), Kind::Array(items)) => Cell::List(
-                items.iter().map(|v| self.try_convert_or_null(v, item.data_type(), bad)).collect::<Option<_>>()?,
+                items.iter().map(|v| self.try_convert_or_null(v, item, bad)).collect::<Option<_>>()?,
             ),
             (DataType::Map(entries, _), Kind::Object(members)) => {
                 let DataType::Struct(fields) = entries.data_type() else { return None };
                 Cell::Map(
                     members
                         .iter()
-                        .map(|(k, v)| Some((Cell::Text(k.clone()), self.try_convert_or_null(v, fields[1].data_type(), bad)?)))
+                        .map(|(k, v)| Some((Cell::Text(k.clone()), self.try_convert_or_null(v, &fields[1], bad)?)))
                         .collect::<Option<_>>()?,
                 )
             }
@@ -306,9 +314,9 @@ impl JsonRecords {
         }
     }
 
-    /// A nested value, NULL for a JSON null, `None` when it does not convert.
-    fn try_convert_or_null(&self, value: &Value, data_type: &DataType, bad: &mut bool) -> Option<Cell> {
-        if value.kind == Kind::Null { Some(Cell::Null) } else { self.try_convert(value, data_type, bad) }
+    /// A nested value of `field`, NULL for a JSON null, `None` when it does not convert.
+    fn try_convert_or_null(&self, value: &Value, field: &Field, bad: &mut bool) -> Option<Cell> {
+        if value.kind == Kind::Null { Some(Cell::Null) } else { self.try_convert(value, field.data_type(), IntervalFields::of(field), bad) }
     }
 
     fn decimal(&self, text: &str, data_type: &DataType) -> Option<Cell> {

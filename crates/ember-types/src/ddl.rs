@@ -9,9 +9,12 @@
 //! `<...>` are reported where Spark's ANTLR parser reports them: usually at
 //! the `<` of the complex type whose alternatives could not be told apart.
 
-use arrow::datatypes::{DataType, Fields};
+use std::sync::Arc;
+
+use arrow::datatypes::{DataType, Field, Fields};
 
 use crate::error::{ComplexKind, ParseContext, TypeError};
+use crate::interval::IntervalFields;
 use crate::json::parse_json_type;
 use crate::mapping::{
     array_type, calendar_interval_type, day_time_interval_type, decimal_type, map_type,
@@ -302,8 +305,25 @@ enum TypeAst {
         lt: usize,
         fields: Vec<FieldAst>,
     },
-    YearMonthInterval,
-    DayTimeInterval,
+    /// An ANSI interval type with its units.
+    Interval {
+        year_month: bool,
+        fields: IntervalFields,
+    },
+}
+
+impl TypeAst {
+    /// `field` with the units of an interval type in its metadata.
+    fn tag(&self, field: Field) -> Field {
+        match self {
+            TypeAst::Interval { fields, .. } => {
+                let mut metadata = field.metadata().clone();
+                metadata.extend(fields.metadata());
+                field.with_metadata(metadata)
+            }
+            _ => field,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -582,7 +602,7 @@ impl<'a> Parser<'a> {
             TypeAst::Array { lt, .. } | TypeAst::Map { lt, .. } | TypeAst::Struct { lt, .. } => {
                 (false, Some(*lt))
             }
-            TypeAst::YearMonthInterval | TypeAst::DayTimeInterval => (false, None),
+            TypeAst::Interval { .. } => (false, None),
         }
     }
 
@@ -669,10 +689,10 @@ impl<'a> Parser<'a> {
             p.keyword(i)
                 .and_then(|k| units.iter().position(|u| *u == k))
         };
-        let (units, ast): (&[&str], TypeAst) = if unit(self, self.i, &YM).is_some() {
-            (&YM, TypeAst::YearMonthInterval)
+        let (units, year_month): (&[&str], bool) = if unit(self, self.i, &YM).is_some() {
+            (&YM, true)
         } else if unit(self, self.i, &DT).is_some() {
-            (&DT, TypeAst::DayTimeInterval)
+            (&DT, false)
         } else {
             return TypeAst::Primitive {
                 tok: start,
@@ -683,10 +703,13 @@ impl<'a> Parser<'a> {
         };
         let from = unit(self, self.i, units).unwrap_or(0);
         self.i += 1;
-        if self.is_word(self.i, "to") && unit(self, self.i + 1, units).is_some_and(|to| to > from) {
+        let mut to = from;
+        if let Some(end) = unit(self, self.i + 1, units).filter(|end| self.is_word(self.i, "to") && *end > from) {
+            to = end;
             self.i += 2;
         }
-        ast
+        let fields = IntervalFields::new(from as u8, to as u8, year_month).unwrap_or(IntervalFields::widest(year_month));
+        TypeAst::Interval { year_month, fields }
     }
 
     /// `name [(int, ...)] [COLLATE collation]`. As in Spark's parser, a `(`
@@ -885,13 +908,20 @@ impl<'a> Parser<'a> {
                 parens,
                 collation,
             } => self.build_primitive(*tok, params, *parens, collation.as_deref(), tz),
-            TypeAst::Array { element, .. } => Ok(array_type(self.build(element, tz)?, true)),
+            TypeAst::Array { element, .. } => {
+                let DataType::List(item) = array_type(self.build(element, tz)?, true) else { unreachable!("an array type") };
+                Ok(DataType::List(Arc::new(element.tag(item.as_ref().clone()))))
+            }
             TypeAst::Map { key, value, .. } => {
-                Ok(map_type(self.build(key, tz)?, self.build(value, tz)?, true))
+                let map = map_type(self.build(key, tz)?, self.build(value, tz)?, true);
+                let DataType::Map(entries, sorted) = &map else { unreachable!("a map type") };
+                let DataType::Struct(pair) = entries.data_type() else { unreachable!("map entries") };
+                let pair: Fields = [key, value].iter().zip(pair.iter()).map(|(ast, f)| ast.tag(f.as_ref().clone())).collect();
+                Ok(DataType::Map(Arc::new(entries.as_ref().clone().with_data_type(DataType::Struct(pair))), *sorted))
             }
             TypeAst::Struct { fields, .. } => Ok(DataType::Struct(self.build_fields(fields, tz)?)),
-            TypeAst::YearMonthInterval => Ok(year_month_interval_type()),
-            TypeAst::DayTimeInterval => Ok(day_time_interval_type()),
+            TypeAst::Interval { year_month: true, .. } => Ok(year_month_interval_type()),
+            TypeAst::Interval { year_month: false, .. } => Ok(day_time_interval_type()),
         }
     }
 
@@ -942,7 +972,16 @@ impl<'a> Parser<'a> {
                     .collect::<Result<Vec<_>, TypeError>>()?;
                 Kind::Struct(pdt::Struct { fields, type_variation_reference: 0 })
             }
-            TypeAst::YearMonthInterval | TypeAst::DayTimeInterval => return crate::to_proto(&self.build(ast, tz)?),
+            TypeAst::Interval { fields, .. } => {
+                let mut proto = crate::to_proto(&self.build(ast, tz)?)?;
+                let (start, end) = (Some(i32::from(fields.start)), Some(i32::from(fields.end)));
+                match &mut proto.kind {
+                    Some(Kind::DayTimeInterval(t)) => (t.start_field, t.end_field) = (start, end),
+                    Some(Kind::YearMonthInterval(t)) => (t.start_field, t.end_field) = (start, end),
+                    _ => {}
+                }
+                return Ok(proto);
+            }
         };
         Ok(ember_protocol::connect::DataType { kind: Some(kind) })
     }
@@ -955,7 +994,7 @@ impl<'a> Parser<'a> {
                 .comment
                 .as_ref()
                 .map(|c| serde_json::json!({ "comment": c }).to_string());
-            let field = struct_field(f.name.clone(), dt, f.nullable, metadata.as_deref());
+            let field = f.data_type.tag(struct_field(f.name.clone(), dt, f.nullable, metadata.as_deref()));
             out.push(match &f.data_type {
                 TypeAst::Primitive { collation: Some(collation), .. } => match check_collation(collation)? {
                     Some(collation) => collation.tag(field),
@@ -1122,6 +1161,15 @@ pub fn parse_ddl_type(s: &str, session_tz: &str) -> Result<DataType, TypeError> 
     let mut parser = Parser::new(s);
     let ast = parser.parse_single_type()?;
     parser.build(&ast, session_tz)
+}
+
+/// [`parse_ddl_type`] as a Spark Connect type, which keeps what an Arrow type
+/// does not say about itself: the units of an ANSI interval (`interval hour`)
+/// and a string's collation.
+pub fn parse_ddl_type_proto(s: &str, session_tz: &str) -> Result<ember_protocol::connect::DataType, TypeError> {
+    let mut parser = Parser::new(s);
+    let ast = parser.parse_single_type()?;
+    parser.build_proto(&ast, session_tz)
 }
 
 /// Spark's `parseTableSchema`: `name type [NOT NULL] [COMMENT 'x'], ...`
@@ -1397,6 +1445,22 @@ mod tests {
             err_of(parse_ddl_type("interval day to", TZ)),
             syntax("'to'", ": extra input 'to'", 13)
         );
+    }
+
+    #[test]
+    fn interval_units_are_kept() {
+        use crate::interval_fields_of;
+        let units = |text: &str| interval_fields_of(&parse_ddl_type_proto(text, TZ).unwrap());
+        assert_eq!(units("interval day"), IntervalFields::new(0, 0, false));
+        assert_eq!(units("INTERVAL HOUR TO SECOND"), IntervalFields::new(1, 3, false));
+        assert_eq!(units("interval month"), IntervalFields::new(1, 1, true));
+        let DataType::Struct(fields) = parse_ddl("a interval hour, b array<interval minute>, c map<int, interval year>", TZ).unwrap() else {
+            panic!("a struct")
+        };
+        assert_eq!(IntervalFields::of(&fields[0]), IntervalFields::new(1, 1, false));
+        let DataType::List(element) = fields[1].data_type() else { panic!("an array") };
+        assert_eq!(crate::field_simple_string(element), "interval minute");
+        assert_eq!(crate::simple_string(fields[2].data_type()), "map<int,interval year>");
     }
 
     #[test]

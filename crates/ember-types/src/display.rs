@@ -3,6 +3,7 @@
 
 use arrow::datatypes::{DataType, Field};
 
+use crate::interval::IntervalFields;
 use crate::mapping::{SparkKind, classify, field_comment};
 
 /// The name for an Arrow type without a Spark equivalent: its Arrow name in
@@ -44,19 +45,38 @@ pub fn simple_string(dt: &DataType) -> String {
         SparkKind::CalendarInterval => "interval".into(),
         SparkKind::DayTimeInterval => "interval day to second".into(),
         SparkKind::YearMonthInterval => "interval year to month".into(),
-        SparkKind::Array(element) => format!("array<{}>", simple_string(element.data_type())),
+        SparkKind::Array(element) => format!("array<{}>", field_simple_string(element)),
         SparkKind::Map(key, value) => format!(
             "map<{},{}>",
-            simple_string(key.data_type()),
-            simple_string(value.data_type())
+            field_simple_string(key),
+            field_simple_string(value)
         ),
         SparkKind::Struct(fields) => {
             let inner: Vec<String> = fields
                 .iter()
-                .map(|f| format!("{}:{}", f.name(), simple_string(f.data_type())))
+                .map(|f| format!("{}:{}", f.name(), field_simple_string(f)))
                 .collect();
             format!("struct<{}>", inner.join(","))
         }
+    }
+}
+
+/// [`simple_string`] of a field's type, with the ANSI interval units its
+/// metadata records (`interval hour`).
+pub fn field_simple_string(field: &Field) -> String {
+    let year_month = matches!(field.data_type(), DataType::Interval(arrow::datatypes::IntervalUnit::YearMonth));
+    match IntervalFields::of(field) {
+        Some(fields) => format!("interval {}", fields.units(year_month).to_lowercase()),
+        None => simple_string(field.data_type()),
+    }
+}
+
+/// [`sql_string`] of a field's type, with the ANSI interval units its
+/// metadata records (`INTERVAL HOUR`).
+pub fn field_sql_string(field: &Field) -> String {
+    match IntervalFields::of(field) {
+        Some(_) => field_simple_string(field).to_uppercase(),
+        None => sql_string(field.data_type()),
     }
 }
 
@@ -81,7 +101,7 @@ fn sql_field(field: &Field) -> String {
     let mut out = format!(
         "{}: {}",
         quote_if_needed(field.name()),
-        sql_string(field.data_type())
+        field_sql_string(field)
     );
     if !field.is_nullable() {
         out.push_str(" NOT NULL");
@@ -105,11 +125,11 @@ pub fn sql_string(dt: &DataType) -> String {
         return dt.to_string().to_uppercase();
     };
     match kind {
-        SparkKind::Array(element) => format!("ARRAY<{}>", sql_string(element.data_type())),
+        SparkKind::Array(element) => format!("ARRAY<{}>", field_sql_string(element)),
         SparkKind::Map(key, value) => format!(
             "MAP<{}, {}>",
-            sql_string(key.data_type()),
-            sql_string(value.data_type())
+            field_sql_string(key),
+            field_sql_string(value)
         ),
         SparkKind::Struct(fields) => {
             let inner: Vec<String> = fields.iter().map(|f| sql_field(f)).collect();

@@ -18,7 +18,7 @@ const YEAR_MONTH_UNITS: [&str; 2] = ["YEAR", "MONTH"];
 
 /// The units of an ANSI interval, as Spark's field codes: day-time intervals use
 /// DAY = 0, HOUR = 1, MINUTE = 2, SECOND = 3; year-month intervals YEAR = 0, MONTH = 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct IntervalFields {
     /// The leading unit.
     pub start: u8,

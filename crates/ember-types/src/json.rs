@@ -14,6 +14,7 @@ use crate::mapping::{
 };
 use crate::proto::check_collation;
 
+use crate::interval::IntervalFields;
 use crate::udt::UserDefinedType;
 
 fn invalid(value: &Value) -> TypeError {
@@ -54,23 +55,29 @@ pub fn json_value_to_type(value: &Value, session_tz: &str) -> Result<DataType, T
             }
             Some("array") => {
                 let element = obj.get("elementType").ok_or_else(|| invalid(value))?;
-                Ok(UserDefinedType::tag_children(
-                    array_type(json_value_to_type(element, session_tz)?, flag(obj, "containsNull", value)?),
-                    UserDefinedType::of_json(Some(element)).as_ref(),
-                    None,
+                Ok(tag_interval_children(
+                    UserDefinedType::tag_children(
+                        array_type(json_value_to_type(element, session_tz)?, flag(obj, "containsNull", value)?),
+                        UserDefinedType::of_json(Some(element)).as_ref(),
+                        None,
+                    ),
+                    [Some(element), None],
                 ))
             }
             Some("map") => {
                 let key = obj.get("keyType").ok_or_else(|| invalid(value))?;
                 let val = obj.get("valueType").ok_or_else(|| invalid(value))?;
-                Ok(UserDefinedType::tag_children(
-                    map_type(
-                        json_value_to_type(key, session_tz)?,
-                        json_value_to_type(val, session_tz)?,
-                        flag(obj, "valueContainsNull", value)?,
+                Ok(tag_interval_children(
+                    UserDefinedType::tag_children(
+                        map_type(
+                            json_value_to_type(key, session_tz)?,
+                            json_value_to_type(val, session_tz)?,
+                            flag(obj, "valueContainsNull", value)?,
+                        ),
+                        UserDefinedType::of_json(Some(key)).as_ref(),
+                        UserDefinedType::of_json(Some(val)).as_ref(),
                     ),
-                    UserDefinedType::of_json(Some(key)).as_ref(),
-                    UserDefinedType::of_json(Some(val)).as_ref(),
+                    [Some(key), Some(val)],
                 ))
             }
             Some("udt") => {
@@ -130,7 +137,43 @@ fn json_field(f: &Value, session_tz: &str) -> Result<Field, TypeError> {
         },
         _ => field,
     };
-    Ok(UserDefinedType::tag_with(field, UserDefinedType::of_json(Some(type_json)).as_ref()))
+    Ok(tag_interval(UserDefinedType::tag_with(field, UserDefinedType::of_json(Some(type_json)).as_ref()), Some(type_json)))
+}
+
+/// The units a JSON type names when it is an ANSI interval (`"interval hour"`).
+fn json_interval_fields(value: &Value) -> Option<IntervalFields> {
+    let rest = value.as_str()?.strip_prefix("interval ")?;
+    [(false, &DAY_TIME_FIELDS[..]), (true, &YEAR_MONTH_FIELDS[..])]
+        .into_iter()
+        .find_map(|(year_month, names)| interval_fields(rest, names).and_then(|(start, end)| IntervalFields::new(start, end, year_month)))
+}
+
+/// `field` with the units of the JSON type `value` when it is an ANSI interval
+/// with other than the widest units (which a field without units has).
+fn tag_interval(field: Field, value: Option<&Value>) -> Field {
+    let year_month = matches!(field.data_type(), DataType::Interval(arrow::datatypes::IntervalUnit::YearMonth));
+    match value.and_then(json_interval_fields).filter(|fields| *fields != IntervalFields::widest(year_month)) {
+        Some(fields) => {
+            let mut metadata = field.metadata().clone();
+            metadata.extend(fields.metadata());
+            field.with_metadata(metadata)
+        }
+        None => field,
+    }
+}
+
+/// `dt` with its array element, or its map key and value, typed with the
+/// interval units of the JSON types `children`.
+fn tag_interval_children(dt: DataType, children: [Option<&Value>; 2]) -> DataType {
+    match dt {
+        DataType::List(element) => DataType::List(std::sync::Arc::new(tag_interval(element.as_ref().clone(), children[0]))),
+        DataType::Map(entries, sorted) => {
+            let DataType::Struct(pair) = entries.data_type() else { return DataType::Map(entries, sorted) };
+            let pair: Fields = pair.iter().zip(children).map(|(f, child)| tag_interval(f.as_ref().clone(), child)).collect();
+            DataType::Map(std::sync::Arc::new(entries.as_ref().clone().with_data_type(DataType::Struct(pair))), sorted)
+        }
+        other => other,
+    }
 }
 
 /// `interval` field names in Spark's order.
@@ -139,15 +182,15 @@ const YEAR_MONTH_FIELDS: [&str; 2] = ["year", "month"];
 
 /// Parses `interval <start>[ to <end>]` against a field list; `None` when it
 /// is not of that form or the end precedes the start.
-fn interval_fields(rest: &str, fields: &[&str]) -> Option<()> {
+fn interval_fields(rest: &str, fields: &[&str]) -> Option<(u8, u8)> {
     let mut parts = rest.split(' ');
     let first = parts.next()?;
     let start = fields.iter().position(|f| *f == first)?;
     match (parts.next(), parts.next(), parts.next()) {
-        (None, _, _) => Some(()),
+        (None, _, _) => Some((start as u8, start as u8)),
         (Some("to"), Some(end), None) => {
             let end = fields.iter().position(|f| *f == end)?;
-            (end >= start).then_some(())
+            (end >= start).then_some((start as u8, end as u8))
         }
         _ => None,
     }
@@ -299,7 +342,10 @@ fn metadata_json(field: &Field) -> String {
 
 /// The JSON type of a struct field: its UDT over its type when it holds one.
 fn field_type_json(field: &Field) -> Result<String, TypeError> {
-    let json = to_json_type(field.data_type())?;
+    let json = match IntervalFields::of(field) {
+        Some(_) => quoted(&crate::display::field_simple_string(field)),
+        None => to_json_type(field.data_type())?,
+    };
     Ok(match UserDefinedType::of(field) {
         Some(udt) => udt.to_json(&json),
         None => json,

@@ -31,8 +31,8 @@ mod srs_registry;
 pub mod udt;
 
 pub use collation::{COLLATION_KEY, Collation, CollationFamily};
-pub use ddl::{parse_ddl, parse_ddl_proto, parse_ddl_schema, parse_ddl_type, parse_schema_string};
-pub use display::{quote_if_needed, simple_string, sql_string};
+pub use ddl::{parse_ddl, parse_ddl_proto, parse_ddl_schema, parse_ddl_type, parse_ddl_type_proto, parse_schema_string};
+pub use display::{field_simple_string, field_sql_string, quote_if_needed, simple_string, sql_string};
 pub use error::{ComplexKind, ParseContext, Position, TypeError, TypeErrorKind};
 pub use interval::{INTERVAL_FIELDS_KEY, IntervalFields};
 pub use nullability::as_nullable;

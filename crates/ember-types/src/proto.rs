@@ -132,19 +132,25 @@ pub fn from_proto(dt: &connect::DataType, session_tz: &str) -> Result<DataType, 
             check_interval_fields(i.start_field, i.end_field, 3, "day-time")?;
             day_time_interval_type()
         }
-        Kind::Array(a) => UserDefinedType::tag_children(
-            array_type(child(&a.element_type, "Array element type", session_tz)?, a.contains_null),
-            UserDefinedType::of_proto(a.element_type.as_deref()).as_ref(),
-            None,
-        ),
-        Kind::Map(m) => UserDefinedType::tag_children(
-            map_type(
-                child(&m.key_type, "Map key type", session_tz)?,
-                child(&m.value_type, "Map value type", session_tz)?,
-                m.value_contains_null,
+        Kind::Array(a) => tag_interval_children(
+            UserDefinedType::tag_children(
+                array_type(child(&a.element_type, "Array element type", session_tz)?, a.contains_null),
+                UserDefinedType::of_proto(a.element_type.as_deref()).as_ref(),
+                None,
             ),
-            UserDefinedType::of_proto(m.key_type.as_deref()).as_ref(),
-            UserDefinedType::of_proto(m.value_type.as_deref()).as_ref(),
+            [a.element_type.as_deref(), None],
+        ),
+        Kind::Map(m) => tag_interval_children(
+            UserDefinedType::tag_children(
+                map_type(
+                    child(&m.key_type, "Map key type", session_tz)?,
+                    child(&m.value_type, "Map value type", session_tz)?,
+                    m.value_contains_null,
+                ),
+                UserDefinedType::of_proto(m.key_type.as_deref()).as_ref(),
+                UserDefinedType::of_proto(m.value_type.as_deref()).as_ref(),
+            ),
+            [m.key_type.as_deref(), m.value_type.as_deref()],
         ),
         Kind::Struct(s) => DataType::Struct(struct_fields_from_proto(s, session_tz)?),
         Kind::Udt(u) => match &u.sql_type {
@@ -180,10 +186,36 @@ pub fn from_proto(dt: &connect::DataType, session_tz: &str) -> Result<DataType, 
 }
 
 /// A field of a Spark Connect type: [`from_proto`]'s type, marked as
-/// holding the UDT `dt` is, if it is one.
+/// holding the UDT `dt` is, if it is one, with the units of an ANSI interval.
 pub fn field_from_proto(name: &str, dt: &connect::DataType, nullable: bool, session_tz: &str) -> Result<Field, TypeError> {
     let field = Field::new(name, from_proto(dt, session_tz)?, nullable);
-    Ok(UserDefinedType::tag_with(field, UserDefinedType::of_proto(Some(dt)).as_ref()))
+    Ok(tag_interval(UserDefinedType::tag_with(field, UserDefinedType::of_proto(Some(dt)).as_ref()), Some(dt)))
+}
+
+/// `field` with the units of `dt` in its metadata when it is an ANSI interval with fields.
+fn tag_interval(field: Field, dt: Option<&connect::DataType>) -> Field {
+    match dt.and_then(interval_fields_of) {
+        Some(fields) => {
+            let mut metadata = field.metadata().clone();
+            metadata.extend(fields.metadata());
+            field.with_metadata(metadata)
+        }
+        None => field,
+    }
+}
+
+/// `dt` with its array element, or its map key and value, typed with the
+/// interval units of `children` (the protocol types they came from).
+fn tag_interval_children(dt: DataType, children: [Option<&connect::DataType>; 2]) -> DataType {
+    match dt {
+        DataType::List(element) => DataType::List(std::sync::Arc::new(tag_interval(element.as_ref().clone(), children[0]))),
+        DataType::Map(entries, sorted) => {
+            let DataType::Struct(pair) = entries.data_type() else { return DataType::Map(entries, sorted) };
+            let pair: Fields = pair.iter().zip(children).map(|(f, child)| tag_interval(f.as_ref().clone(), child)).collect();
+            DataType::Map(std::sync::Arc::new(entries.as_ref().clone().with_data_type(DataType::Struct(pair))), sorted)
+        }
+        other => other,
+    }
 }
 
 fn struct_fields_from_proto(s: &pdt::Struct, session_tz: &str) -> Result<Fields, TypeError> {
@@ -219,14 +251,7 @@ fn struct_fields_from_proto(s: &pdt::Struct, session_tz: &str) -> Result<Fields,
                 Some(collation) => collation.tag(field),
                 None => field,
             };
-            Ok(match f.data_type.as_ref().and_then(interval_fields_of) {
-                Some(fields) => {
-                    let mut all = field.metadata().clone();
-                    all.extend(fields.metadata());
-                    field.with_metadata(all)
-                }
-                None => field,
-            })
+            Ok(tag_interval(field, f.data_type.as_ref()))
         })
         .collect::<Result<Vec<Field>, _>>()
         .map(Fields::from)
@@ -350,10 +375,12 @@ pub fn field_type_to_proto(field: &Field) -> Result<connect::DataType, TypeError
     Ok(proto)
 }
 
-/// The interval fields a proto type names, when it is an ANSI interval with fields.
+/// The interval fields a proto type names, when it is an ANSI interval with
+/// fields (or a type string of one: `interval hour`).
 pub fn interval_fields_of(dt: &connect::DataType) -> Option<IntervalFields> {
     let code = |f: Option<i32>| f.and_then(|v| u8::try_from(v).ok());
     match &dt.kind {
+        Some(Kind::Unparsed(u)) => crate::ddl::parse_ddl_type_proto(&u.data_type_string, "UTC").ok().as_ref().and_then(interval_fields_of),
         Some(Kind::DayTimeInterval(t)) => {
             IntervalFields::new(code(t.start_field)?, code(t.end_field)?, false)
         }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Float64Array, ListArray, StructArray};
 use datafusion::arrow::buffer::OffsetBuffer;
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields, Float64Type, Int64Type};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields, Float64Type, Int64Type, IntervalUnit};
 use datafusion::common::{Result, ScalarValue};
 use datafusion::logical_expr::expr::AggregateFunction;
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
@@ -83,8 +83,8 @@ impl AggregateUDFImpl for DistributionAggregate {
     fn return_type(&self, _: &[DataType]) -> Result<DataType> {
         let list = |item: Field| DataType::List(Arc::new(item));
         Ok(match &self.distribution {
-            Distribution::Percentile { array: false, .. } => DataType::Float64,
-            Distribution::Percentile { array: true, .. } => list(Field::new_list_field(DataType::Float64, false)),
+            Distribution::Percentile { array: false, .. } => percentile_type(&self.value_type),
+            Distribution::Percentile { array: true, .. } => list(Field::new_list_field(percentile_type(&self.value_type), false)),
             Distribution::ApproxPercentile { array: false, .. } => self.value_type.clone(),
             Distribution::ApproxPercentile { array: true, .. } => list(Field::new_list_field(self.value_type.clone(), false)),
             Distribution::Histogram { .. } => list(Field::new_list_field(DataType::Struct(self.histogram_fields()), true)),
@@ -231,7 +231,7 @@ impl Accumulator for DistributionAccumulator {
             return ScalarValue::try_from(&self.return_type());
         };
         let (item_type, array) = match &self.distribution {
-            Distribution::Percentile { array, .. } => (DataType::Float64, *array),
+            Distribution::Percentile { array, .. } => (percentile_type(&self.value_type), *array),
             Distribution::ApproxPercentile { array, .. } => (self.value_type.clone(), *array),
             Distribution::Histogram { .. } => unreachable!("answered above"),
         };
@@ -346,13 +346,23 @@ fn discrete_percentiles(counts: &BTreeMap<OrderedValue, i64>, percentages: &[f64
     Some(answers)
 }
 
-/// DOUBLE answers as values of `target` (dates from days, timestamps from
-/// microseconds, integers truncated).
+/// The type of exact percentiles of values of `value_type`: ANSI intervals
+/// of the widest units, DOUBLE for numbers.
+fn percentile_type(value_type: &DataType) -> DataType {
+    match value_type {
+        DataType::Duration(_) | DataType::Interval(IntervalUnit::YearMonth) => value_type.clone(),
+        _ => DataType::Float64,
+    }
+}
+
+/// DOUBLE answers as values of `target` (dates from days, timestamps and
+/// day-time intervals from microseconds, year-month intervals from months,
+/// integers truncated).
 pub fn from_doubles(values: Vec<f64>, target: &DataType) -> Result<ArrayRef> {
     let doubles: ArrayRef = Arc::new(Float64Array::from(values));
     let through = match target {
-        DataType::Date32 => Some(DataType::Int32),
-        DataType::Timestamp(..) => Some(DataType::Int64),
+        DataType::Date32 | DataType::Interval(IntervalUnit::YearMonth) => Some(DataType::Int32),
+        DataType::Timestamp(..) | DataType::Duration(_) => Some(DataType::Int64),
         _ => None,
     };
     match through {
@@ -366,8 +376,8 @@ pub fn from_doubles(values: Vec<f64>, target: &DataType) -> Result<ArrayRef> {
 /// types they do not read.
 pub fn as_double_type(value_type: &DataType) -> Option<DataType> {
     match value_type {
-        DataType::Date32 => Some(DataType::Int32),
-        DataType::Timestamp(..) => Some(DataType::Int64),
+        DataType::Date32 | DataType::Interval(IntervalUnit::YearMonth) => Some(DataType::Int32),
+        DataType::Timestamp(..) | DataType::Duration(_) => Some(DataType::Int64),
         t if t.is_numeric() => Some(DataType::Float64),
         _ => None,
     }

@@ -49,7 +49,7 @@ pub(super) fn translate(e: &ast::Expr) -> Option<Result<connect::Expression>> {
 /// Parses `TABLE name | TABLE (name) | TABLE (query)` and its partitioning.
 fn parse(text: &str) -> Result<connect::Expression> {
     let (tokens, _) = super::tokens(text)?;
-    let mut parser = Parser::new(&datafusion::sql::sqlparser::dialect::SparkSqlDialect {})
+    let mut parser = Parser::new(&super::dialect::EmberDialect)
         .with_tokens_with_locations(from_first_as_select(tokens));
     let error = |e: datafusion::sql::sqlparser::parser::ParserError| super::parse_error(&e);
     parser.expect_keyword(Keyword::TABLE).map_err(error)?;
