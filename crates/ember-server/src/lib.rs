@@ -16,6 +16,7 @@ mod execute;
 mod observed;
 mod explain;
 mod function_catalog;
+mod infer_not_null;
 mod logical_rules;
 mod magic_semi_join;
 mod operation;

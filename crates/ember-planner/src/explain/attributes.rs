@@ -45,6 +45,10 @@ impl Attributes {
                 return format!("{state}#{id}{suffix}");
             }
         }
+        // DataFusion's grouping id (of the smallest unsigned type) is Spark's bigint `spark_grouping_id`.
+        if internal == datafusion::logical_expr::Aggregate::INTERNAL_GROUPING_ID {
+            return format!("spark_grouping_id#{}L", self.other_id(internal));
+        }
         let id = internal.strip_prefix('#').filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()));
         match (self.known_name(internal), id) {
             (Some(name), Some(id)) => format!("{name}#{id}{suffix}"),

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::{DataType, Field, Fields};
 use datafusion::datasource::physical_plan::FileScanConfig;
 use datafusion::logical_expr::Operator;
-use datafusion::physical_expr::expressions::{BinaryExpr, Column, InListExpr, IsNotNullExpr, IsNullExpr, Literal, NotExpr};
-use datafusion::physical_expr::{PhysicalExpr, split_conjunction};
+use datafusion::physical_expr::expressions::{BinaryExpr, Column, DynamicFilterPhysicalExpr, InListExpr, IsNotNullExpr, IsNullExpr, Literal, NotExpr};
+use datafusion::physical_expr::PhysicalExpr;
 
 use super::attributes::Attributes;
 use super::expressions::{literal_text, text};
@@ -42,7 +42,9 @@ impl FileScan {
             })
             .collect();
         let predicate = config.file_source().filter();
-        let conjuncts: Vec<&Arc<dyn PhysicalExpr>> = predicate.as_ref().map(split_conjunction).unwrap_or_default();
+        // DataFusion's run-time filters (a join's build-side keys) are not Spark's.
+        let conjuncts: Vec<&Arc<dyn PhysicalExpr>> =
+            predicate.as_ref().map(spark_conjuncts).unwrap_or_default().into_iter().filter(|e| e.downcast_ref::<DynamicFilterPhysicalExpr>().is_none()).collect();
         let on_partitions = |expr: &Arc<dyn PhysicalExpr>| {
             let columns = datafusion::physical_expr::utils::collect_columns(expr);
             !columns.is_empty() && columns.iter().all(|c| partition_columns.contains(&c.name().to_string()))
@@ -88,12 +90,24 @@ impl FileScan {
     pub fn details(&self) -> Vec<String> {
         self.fields
             .iter()
-            .filter(|(label, _)| !matches!(*label, "DataFilters" | "Format"))
+            .filter(|(label, value)| !matches!(*label, "DataFilters" | "Format") && !(*label == "PartitionFilters" && value == "[]"))
             .map(|(label, value)| match *label {
                 "Location" => format!("Location: InMemoryFileIndex [{}]", self.locations.join(", ")),
                 _ => format!("{label}: {value}"),
             })
             .collect()
+    }
+}
+
+/// The conjuncts of `expr` as the user wrote them (without the guards that
+/// evaluate a conjunct only where the ones before it hold).
+fn spark_conjuncts(expr: &Arc<dyn PhysicalExpr>) -> Vec<&Arc<dyn PhysicalExpr>> {
+    match expr.downcast_ref::<BinaryExpr>().filter(|b| *b.op() == Operator::And) {
+        Some(and) => {
+            let right = crate::short_circuit::guarded_side(and).unwrap_or(and.right());
+            spark_conjuncts(and.left()).into_iter().chain(spark_conjuncts(right)).collect()
+        }
+        None => vec![expr],
     }
 }
 

@@ -86,7 +86,7 @@ impl SparkNode {
         matches!(
             self.name.as_str(),
             "Project" | "Filter" | "HashAggregate" | "Range" | "Sort" | "BroadcastHashJoin" | "ShuffledHashJoin" | "SortMergeJoin"
-                | "Generate" | "Expand" | "Union" | "LocalTableScan"
+                | "Generate" | "Expand" | "Union" | "LocalTableScan" | "ColumnarToRow"
         )
     }
 }
@@ -129,7 +129,7 @@ impl SparkPlans {
 /// input (aggregates, windows, shuffled joins), as Spark applies adaptive
 /// execution then; else with its codegen stages numbered.
 pub(crate) fn physical_tree(attributes: &Attributes, plan: &Arc<dyn ExecutionPlan>) -> SparkNode {
-    let mut root = physical::Converter::new(attributes).root(plan);
+    let root = physical::Converter::new(attributes).root(plan);
     let adaptive = |n: &SparkNode| {
         n.name.ends_with("Exchange") || matches!(n.name.as_str(), "HashAggregate" | "Window" | "SortMergeJoin" | "ShuffledHashJoin")
     };
@@ -137,8 +137,22 @@ pub(crate) fn physical_tree(attributes: &Attributes, plan: &Arc<dyn ExecutionPla
         let output = root.output.clone();
         return SparkNode::new("AdaptiveSparkPlan", "AdaptiveSparkPlan isFinalPlan=false".into(), output, vec![root]);
     }
+    let mut root = with_row_conversions(root);
     number_stages(&mut root);
     root
+}
+
+/// The plan with Spark's `ColumnarToRow` over each scan that reads
+/// batches of columns (`Batched: true`), where Spark's rows start: Ember
+/// stays columnar, but a plan Spark runs without adaptive execution prints
+/// these transitions (an adaptive plan adds them only when it runs).
+fn with_row_conversions(mut node: SparkNode) -> SparkNode {
+    node.children = std::mem::take(&mut node.children).into_iter().map(with_row_conversions).collect();
+    if node.name.starts_with("Scan ") && node.line.contains(" Batched: true") {
+        let output = node.output.clone();
+        return SparkNode::new("ColumnarToRow", "ColumnarToRow".into(), output, vec![node]);
+    }
+    node
 }
 
 /// Spark's codegen stages: maximal groups of connected operators that
