@@ -80,23 +80,37 @@ impl FileScan {
         FileScan { format, fields, locations }
     }
 
-    /// The simple mode's line.
+    /// The simple mode's line, each value cut to Spark's
+    /// `spark.sql.maxMetadataStringLength` (100) characters.
     pub fn line(&self, output: &[String]) -> String {
-        let fields: Vec<String> = self.fields.iter().map(|(label, value)| format!("{label}: {value}")).collect();
+        let fields: Vec<String> = self.fields.iter().map(|(label, value)| format!("{label}: {}", abbreviated(value, MAX_METADATA_LENGTH))).collect();
         format!("FileScan {} [{}] {}", self.format, output.join(","), fields.join(", "))
     }
 
-    /// The formatted mode's lines under `Output`.
+    /// The formatted mode's lines under `Output` (empty lists left out, as Spark leaves them out).
     pub fn details(&self) -> Vec<String> {
         self.fields
             .iter()
-            .filter(|(label, value)| !matches!(*label, "DataFilters" | "Format") && !(*label == "PartitionFilters" && value == "[]"))
+            .filter(|(label, value)| !matches!(*label, "DataFilters" | "Format") && value != "[]")
             .map(|(label, value)| match *label {
                 "Location" => format!("Location: InMemoryFileIndex [{}]", self.locations.join(", ")),
                 _ => format!("{label}: {value}"),
             })
             .collect()
     }
+}
+
+/// Spark's default `spark.sql.maxMetadataStringLength`.
+const MAX_METADATA_LENGTH: usize = 100;
+
+/// `value` cut to `max` characters, its end replaced by `...`, as Spark
+/// abbreviates a scan's arguments (Java characters: UTF-16 units).
+fn abbreviated(value: &str, max: usize) -> String {
+    let units: Vec<u16> = value.encode_utf16().collect();
+    if units.len() <= max {
+        return value.to_string();
+    }
+    format!("{}...", String::from_utf16_lossy(&units[..max - 3]))
 }
 
 /// The conjuncts of `expr` as the user wrote them (without the guards that
@@ -189,5 +203,7 @@ mod tests {
         assert_eq!(source_filter(&BinaryExpr::new(column.clone(), Operator::Gt, five.clone())).as_deref(), Some("GreaterThan(id,5)"));
         assert_eq!(source_filter(&BinaryExpr::new(five, Operator::Gt, column.clone())).as_deref(), Some("LessThan(id,5)"));
         assert_eq!(source_filter(&IsNotNullExpr::new(column)).as_deref(), Some("IsNotNull(id)"));
+        assert_eq!(abbreviated("abcdef", 6), "abcdef");
+        assert_eq!(abbreviated("abcdefg", 6), "abc...");
     }
 }
