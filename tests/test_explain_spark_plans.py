@@ -252,3 +252,11 @@ def test_columnar_scans_convert_to_rows_as_spark(spark, golden, tmp_path):
     golden.check("codegen", [codegen[0], *codegen[2:4]])
     # An adaptive plan adds the transitions only when it runs.
     golden.check("adaptive", plan(df.join(spark.read.parquet(path).select("id"), "id")))
+
+
+def test_one_distinct_aggregate_reads_as_spark(spark, golden):
+    """One DISTINCT aggregate groups by its argument first, then aggregates
+    it: Spark's two pairs of HashAggregates, with `count(distinct k)`."""
+    df = spark.createDataFrame([(1, "a", 3), (2, "b", 4), (2, "c", 4)], ["k", "v", "w"])
+    golden.check("grouped", physical(df.groupBy("w").agg(F.countDistinct("k"))))
+    golden.check("rows", sorted(df.groupBy("w").agg(F.countDistinct("k")).collect()))

@@ -109,6 +109,12 @@ impl OptimizerRule for InferNotNullFilters {
     }
 }
 
+/// Whether a filter keeps only some rows: more than the null checks this
+/// rule adds (rules that look for selective filters skip those).
+pub(crate) fn selective(predicate: &Expr) -> bool {
+    split_conjunction(predicate).into_iter().any(|c| !matches!(c, Expr::IsNotNull(_)))
+}
+
 /// Of `columns`, those of `input` that may be NULL there: nullable and not
 /// checked below (none over local data).
 fn unchecked(input: &LogicalPlan, columns: Vec<Column>) -> Vec<Column> {

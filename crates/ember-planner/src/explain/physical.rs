@@ -28,7 +28,7 @@ use datafusion::physical_plan::windows::{BoundedWindowAggExec, WindowAggExec};
 use datafusion::physical_plan::{DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, Partitioning};
 
 use super::attributes::Attributes;
-use super::expressions::{aggregate_text, sort_text, text};
+use super::expressions::{DISTINCT_ARGUMENT, aggregate_text, sort_text, text};
 use super::file_scan::FileScan;
 use super::window::window_text;
 use super::{SparkNode, fields, list};
@@ -110,6 +110,14 @@ impl<'a> Converter<'a> {
             children = children.into_iter().flat_map(|c| if c.name == "Sort" && c.line.ends_with(", false, 0") { c.children } else { vec![c] }).collect();
         }
         let inputs = children.first().map(|c| c.output.clone()).unwrap_or_default();
+        if let Some(aggregate) = plan.downcast_ref::<AggregateExec>() {
+            // Grouping by a distinct aggregate's argument: Spark groups by the column itself.
+            for (expr, name) in aggregate.group_expr().expr() {
+                if name == DISTINCT_ARGUMENT && expr.is::<Column>() {
+                    self.attributes.alias(name, &text(expr.as_ref(), &inputs));
+                }
+            }
+        }
         let (name, line) = self.operator(plan, &inputs, &children, wanted);
         let mut node = self.node(plan, wanted, &name, line, children);
         if let Some(aggregate) = plan.downcast_ref::<AggregateExec>() {
