@@ -195,6 +195,8 @@ def test_inferred_not_null_filters_read_as_spark(spark, golden, tmp_path):
     golden.check("left_join", plan(t.join(keys, "k", "left")))
     golden.check("semi_join", plan(t.join(keys, "k", "left_semi")))
     golden.check("anti_join", plan(t.join(keys, "k", "left_anti")))
+    # A key's condition on one side holds for the other side's rows that can match.
+    golden.check("filter_then_join", plan(t.filter("k > 1").join(keys, "k")))
     # A range's id cannot be NULL: nothing to check.
     golden.check("not_nullable", physical(spark.range(10).filter("id > 5")))
 

@@ -1,4 +1,4 @@
-//! Spark's `InferFiltersFromConstraints` for null checks: a filter whose
+//! Spark's `InferFiltersFromConstraints`, for null checks and join keys: a filter whose
 //! conditions cannot hold for a NULL column (`id > 5`, `upper(v) = 'A'`)
 //! first checks `isnotnull(id)`, and an inner or semi join first drops the
 //! rows of each side whose keys (or other join conditions' columns) are
@@ -7,11 +7,14 @@
 //! plans show them: `Filter (isnotnull(id#0L) AND (id#0L > 5))` and the
 //! `IsNotNull(id)` a file scan is given. Columns that cannot be NULL, or
 //! that a filter below already checks, get none; nor does local data,
-//! whose filters Spark evaluates while planning.
+//! whose filters Spark evaluates while planning. A join also carries the
+//! conditions one side's key meets to the other side's key (`k > 1` on
+//! the left makes the right side keep `k > 1` rows): the other rows could
+//! not match.
 
 use std::sync::Arc;
 
-use datafusion::common::tree_node::Transformed;
+use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::common::{Column, NullEquality, Result};
 use datafusion::logical_expr::utils::{conjunction, split_conjunction};
 use datafusion::logical_expr::{Expr, Filter, JoinType, LogicalPlan, Operator};
@@ -92,11 +95,25 @@ impl OptimizerRule for InferNotNullFilters {
                         null_intolerant_columns(conjunct, &mut columns);
                     }
                 }
+                // A key's conditions on one side hold for the rows of the other that can match.
+                let mut transferred = [Vec::new(), Vec::new()];
+                if join.null_equality == NullEquality::NullEqualsNothing {
+                    for (left, right) in &join.on {
+                        let (Expr::Column(left), Expr::Column(right)) = (left, right) else { continue };
+                        if left_side {
+                            transferred[0].extend(transferable(&join.right, right, &join.left, left));
+                        }
+                        if right_side {
+                            transferred[1].extend(transferable(&join.left, left, &join.right, right));
+                        }
+                    }
+                }
                 let mut changed = false;
-                for (infer, side) in [(left_side, &mut join.left), (right_side, &mut join.right)] {
+                for ((infer, side), transferred) in [(left_side, &mut join.left), (right_side, &mut join.right)].into_iter().zip(transferred) {
                     let on_side: Vec<Column> = columns.iter().filter(|c| side.schema().has_column(c)).cloned().collect();
                     let inferred = if infer { unchecked(side, on_side) } else { vec![] };
-                    if let Some(predicate) = conjunction(inferred.into_iter().map(|c| Expr::IsNotNull(Box::new(Expr::Column(c))))) {
+                    let checks = inferred.into_iter().map(|c| Expr::IsNotNull(Box::new(Expr::Column(c))));
+                    if let Some(predicate) = conjunction(transferred.into_iter().chain(checks)) {
                         *side = Arc::new(LogicalPlan::Filter(Filter::try_new(predicate, Arc::clone(side))?));
                         changed = true;
                     }
@@ -106,6 +123,84 @@ impl OptimizerRule for InferNotNullFilters {
             }
             plan => Ok(Transformed::no(plan)),
         }
+    }
+}
+
+/// The conditions on `from`'s column `key` (other than null checks) that
+/// `to`'s column `target` does not have yet, as conditions on `target`.
+fn transferable(from: &LogicalPlan, key: &Column, to: &LogicalPlan, target: &Column) -> Vec<Expr> {
+    let (Ok(from_index), Ok(to_index)) = (from.schema().index_of_column(key), to.schema().index_of_column(target)) else { return vec![] };
+    if is_local_data(to) {
+        return vec![];
+    }
+    let mut held = Vec::new();
+    conditions_on(to, to_index, target, &mut held);
+    let mut found = Vec::new();
+    conditions_on(from, from_index, target, &mut found);
+    let mut new = Vec::new();
+    for condition in found {
+        if !matches!(condition, Expr::IsNotNull(_)) && !held.contains(&condition) && !new.contains(&condition) {
+            new.push(condition);
+        }
+    }
+    new
+}
+
+/// Adds to `conditions` the filters' conjuncts on the column at `index` of
+/// `plan` alone (deterministic ones), found through the operators that pass
+/// the column on, each written over `target`.
+fn conditions_on(plan: &LogicalPlan, index: usize, target: &Column, conditions: &mut Vec<Expr>) {
+    let schema = plan.schema();
+    if index >= schema.fields().len() {
+        return;
+    }
+    let column = Column::from(schema.qualified_field(index));
+    let mut take = |predicate: &Expr, column: &Column| {
+        for conjunct in split_conjunction(predicate) {
+            let references = conjunct.column_refs();
+            let only_column = references.len() == 1 && references.iter().all(|c| c.name == column.name && (c.relation.is_none() || column.relation.is_none() || c.relation == column.relation));
+            if only_column && !conjunct.is_volatile() && !conjunct.exists(|e| Ok(matches!(e, Expr::ScalarSubquery(_) | Expr::Exists(_) | Expr::InSubquery(_)))).unwrap_or(true) {
+                let rewritten = conjunct.clone().transform(|e| Ok(match e {
+                    Expr::Column(_) => Transformed::yes(Expr::Column(target.clone())),
+                    other => Transformed::no(other),
+                }));
+                if let Ok(rewritten) = rewritten {
+                    conditions.push(rewritten.data);
+                }
+            }
+        }
+    };
+    match plan {
+        LogicalPlan::Filter(filter) => {
+            take(&filter.predicate, &column);
+            conditions_on(&filter.input, index, target, conditions);
+        }
+        LogicalPlan::TableScan(scan) => {
+            for filter in &scan.filters {
+                take(filter, &Column::new_unqualified(column.name.clone()));
+            }
+        }
+        LogicalPlan::Projection(projection) => {
+            if let Some(Expr::Column(c)) = projection.expr.get(index).map(unaliased) {
+                if let Ok(i) = projection.input.schema().index_of_column(c) {
+                    conditions_on(&projection.input, i, target, conditions);
+                }
+            }
+        }
+        LogicalPlan::SubqueryAlias(_) | LogicalPlan::Sort(_) | LogicalPlan::Limit(_) | LogicalPlan::Repartition(_) => {
+            if let Some(input) = plan.inputs().first() {
+                conditions_on(input, index, target, conditions);
+            }
+        }
+        LogicalPlan::Join(join) if join.join_type == JoinType::Inner => {
+            let left_width = join.left.schema().fields().len();
+            if index < left_width {
+                conditions_on(&join.left, index, target, conditions);
+            } else {
+                conditions_on(&join.right, index - left_width, target, conditions);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -250,8 +345,6 @@ mod tests {
         plan.display_indent().to_string()
     }
 
-    use datafusion::common::tree_node::TreeNode;
-
     #[test]
     fn filters_check_their_nullable_columns_first() {
         let plan = scan("t").filter(col("k").gt(lit(5i64)).and(col("id").gt(lit(1i64)))).unwrap().build().unwrap();
@@ -278,7 +371,18 @@ mod tests {
         let right = scan("u").filter(col("k").gt(lit(1i64))).unwrap().build().unwrap();
         let checked = scan("t").join(right, JoinType::Inner, (vec!["k"], vec!["k"]), None).unwrap().build().unwrap();
         let checked = rewritten(checked);
-        assert!(checked.contains("  Filter: t.k IS NOT NULL\n") && !checked.contains("  Filter: u.k IS NOT NULL\n"), "{checked}");
+        assert!(checked.contains("  Filter: t.k > Int64(1) AND t.k IS NOT NULL\n") && !checked.contains("  Filter: u.k IS NOT NULL\n"), "{checked}");
+    }
+
+    #[test]
+    fn joins_carry_a_keys_conditions_to_the_other_side() {
+        let left = scan("t").filter(col("k").gt(lit(1i64))).unwrap().build().unwrap();
+        let right = scan("u").build().unwrap();
+        let join = LogicalPlanBuilder::from(left).join(right, JoinType::Inner, (vec!["k"], vec!["k"]), None).unwrap().build().unwrap();
+        let text = rewritten(join);
+        assert!(text.contains("  Filter: u.k > Int64(1) AND u.k IS NOT NULL\n"), "{text}");
+        assert!(text.contains("Filter: t.k IS NOT NULL AND t.k > Int64(1)\n"), "{text}");
+        assert!(!text.contains("Filter: t.k IS NOT NULL\n"), "{text}");
     }
 
     #[test]
