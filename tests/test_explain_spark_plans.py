@@ -252,6 +252,10 @@ def test_columnar_scans_convert_to_rows_as_spark(spark, golden, tmp_path):
     codegen = plan(df.filter("id > 5"), "codegen")
     # The subtree's header has Spark's generated code's sizes.
     golden.check("codegen", [codegen[0], *codegen[2:4]])
+    # A union of columnar scans stays columnar: one conversion above it.
+    golden.check("union", plan(df.union(df)))
+    golden.check("limit", plan(df.limit(3)))
+    golden.check("top", plan(df.orderBy("id").limit(3)))
     # An adaptive plan adds the transitions only when it runs.
     golden.check("adaptive", plan(df.join(spark.read.parquet(path).select("id"), "id")))
 

@@ -83,6 +83,10 @@ impl SparkNode {
 
     /// Whether Spark compiles the operator into a whole-stage codegen stage.
     fn supports_codegen(&self) -> bool {
+        // A union of batches of columns stays columnar, outside code generation.
+        if columnar(self) {
+            return false;
+        }
         matches!(
             self.name.as_str(),
             "Project" | "Filter" | "HashAggregate" | "Range" | "Sort" | "BroadcastHashJoin" | "ShuffledHashJoin" | "SortMergeJoin"
@@ -147,12 +151,21 @@ pub(crate) fn physical_tree(attributes: &Attributes, plan: &Arc<dyn ExecutionPla
 /// stays columnar, but a plan Spark runs without adaptive execution prints
 /// these transitions (an adaptive plan adds them only when it runs).
 fn with_row_conversions(mut node: SparkNode) -> SparkNode {
-    node.children = std::mem::take(&mut node.children).into_iter().map(with_row_conversions).collect();
-    if node.name.starts_with("Scan ") && node.line.contains(" Batched: true") {
+    if columnar(&node) {
         let output = node.output.clone();
         return SparkNode::new("ColumnarToRow", "ColumnarToRow".into(), output, vec![node]);
     }
+    node.children = std::mem::take(&mut node.children).into_iter().map(with_row_conversions).collect();
     node
+}
+
+/// Whether Spark's operator gives batches of columns: a batched scan, or a
+/// union of such operators.
+fn columnar(node: &SparkNode) -> bool {
+    match node.name.as_str() {
+        "Union" => !node.children.is_empty() && node.children.iter().all(columnar),
+        name => name.starts_with("Scan ") && node.line.contains(" Batched: true"),
+    }
 }
 
 /// Spark's codegen stages: maximal groups of connected operators that
@@ -161,7 +174,7 @@ fn number_stages(root: &mut SparkNode) {
     fn mark(node: &mut SparkNode, parent_in_stage: bool, counter: &mut usize) -> bool {
         let starts = node.supports_codegen() && !parent_in_stage && node.name != "LocalTableScan";
         let in_stage = node.supports_codegen() && (parent_in_stage || starts);
-        let cuts = matches!(node.name.as_str(), "SortMergeJoin" | "ShuffledHashJoin");
+        let cuts = cuts_stage(node);
         for child in &mut node.children {
             mark(child, in_stage && !cuts, counter);
         }
@@ -172,7 +185,7 @@ fn number_stages(root: &mut SparkNode) {
         in_stage
     }
     fn spread(node: &mut SparkNode, stage: Option<usize>) {
-        let cuts = matches!(node.name.as_str(), "SortMergeJoin" | "ShuffledHashJoin");
+        let cuts = cuts_stage(node);
         if node.stage.is_none() && node.supports_codegen() {
             node.stage = stage;
         }
@@ -183,6 +196,12 @@ fn number_stages(root: &mut SparkNode) {
     }
     mark(root, false, &mut 0);
     spread(root, None);
+}
+
+/// Whether an operator's inputs run outside its codegen stage: a shuffled
+/// join's sides, and the batches of columns a `ColumnarToRow` reads.
+fn cuts_stage(node: &SparkNode) -> bool {
+    matches!(node.name.as_str(), "SortMergeJoin" | "ShuffledHashJoin" | "ColumnarToRow")
 }
 
 /// The tree of operator lines (`verbose`: the extended mode's lines).

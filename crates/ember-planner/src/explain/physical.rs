@@ -34,7 +34,7 @@ use super::window::window_text;
 use super::{SparkNode, fields, list};
 use crate::cache::{InMemoryTableScanExec, storage_level_text};
 use crate::join_strategy::{JoinExpressions, JoinInput, SparkJoinExec};
-use crate::partitioning::{OrderedConcatExec, Router, ShuffleExec};
+use crate::partitioning::{OrderedConcatExec, PartitionSortExec, Router, ShuffleExec};
 
 /// The names a parent wants its input's columns printed under, by index
 /// (the internal names of the renames folded into it).
@@ -63,7 +63,15 @@ impl<'a> Converter<'a> {
         if node.is::<GlobalLimitExec>() {
             self.collect_limit.set(address(&node));
         }
-        self.convert(&plan, &vec![])
+        let converted = self.convert(&plan, &vec![]);
+        // A limit DataFusion gave the single scan it reads: Spark's `CollectLimit` at the root.
+        match node.downcast_ref::<DataSourceExec>().and_then(|s| s.data_source().downcast_ref::<FileScanConfig>()).and_then(|c| c.limit) {
+            Some(limit) if node.output_partitioning().partition_count() == 1 => {
+                let output = converted.output.clone();
+                SparkNode::new("CollectLimit", format!("CollectLimit {limit}"), output, vec![converted])
+            }
+            _ => converted,
+        }
     }
 
     fn outputs(&self, plan: &Arc<dyn ExecutionPlan>, wanted: &Wanted) -> Vec<String> {
@@ -106,8 +114,9 @@ impl<'a> Converter<'a> {
         let pass = self.passed_through(plan, wanted);
         let mut children: Vec<SparkNode> = plan.children().iter().map(|c| self.convert(c, &pass)).collect();
         if plan.is::<SortPreservingMergeExec>() {
-            // Sorting each partition and merging them is one global sort.
-            children = children.into_iter().flat_map(|c| if c.name == "Sort" && c.line.ends_with(", false, 0") { c.children } else { vec![c] }).collect();
+            // Sorting each partition (or keeping its first rows) and merging them is one global sort (or top-N).
+            let partial = |c: &SparkNode| (c.name == "Sort" && c.line.ends_with(", false, 0")) || c.name == "TakeOrderedAndProject";
+            children = children.into_iter().flat_map(|c| if partial(&c) { c.children } else { vec![c] }).collect();
         }
         let inputs = children.first().map(|c| c.output.clone()).unwrap_or_default();
         if let Some(aggregate) = plan.downcast_ref::<AggregateExec>() {
@@ -183,7 +192,7 @@ impl<'a> Converter<'a> {
             return match merge.fetch() {
                 Some(limit) => {
                     let output = self.outputs(plan, wanted);
-                    ("TakeOrderedAndProject".into(), format!("TakeOrderedAndProject(limit={limit}, orderBy={}, output={})", sorts(merge.expr()), list(output)))
+                    ("TakeOrderedAndProject".into(), format!("TakeOrderedAndProject(limit={limit}, orderBy={}, output=[{}])", sorts(merge.expr()), output.join(",")))
                 }
                 None => ("Sort".into(), format!("Sort {}, true, 0", sorts(merge.expr()))),
             };
@@ -193,10 +202,13 @@ impl<'a> Converter<'a> {
             return match sort.fetch() {
                 Some(limit) if global => {
                     let output = self.outputs(plan, wanted);
-                    ("TakeOrderedAndProject".into(), format!("TakeOrderedAndProject(limit={limit}, orderBy={}, output={})", sorts(sort.expr()), list(output)))
+                    ("TakeOrderedAndProject".into(), format!("TakeOrderedAndProject(limit={limit}, orderBy={}, output=[{}])", sorts(sort.expr()), output.join(",")))
                 }
                 _ => ("Sort".into(), format!("Sort {}, {global}, 0", sorts(sort.expr()))),
             };
+        }
+        if let Some(sort) = plan.downcast_ref::<PartitionSortExec>() {
+            return ("Sort".into(), format!("Sort {}, false, 0", sorts(sort.order())));
         }
         if let Some(limit) = plan.downcast_ref::<GlobalLimitExec>() {
             let fetch = limit.fetch().map_or("-1".to_string(), |f| f.to_string());
