@@ -266,3 +266,23 @@ def test_one_distinct_aggregate_reads_as_spark(spark, golden):
     df = spark.createDataFrame([(1, "a", 3), (2, "b", 4), (2, "c", 4)], ["k", "v", "w"])
     golden.check("grouped", physical(df.groupBy("w").agg(F.countDistinct("k"))))
     golden.check("rows", sorted(df.groupBy("w").agg(F.countDistinct("k")).collect()))
+
+
+def test_several_distinct_aggregates_expand_as_spark(spark, golden):
+    """DISTINCT aggregates over several arguments expand each row once per
+    argument (and once for the other aggregates), then aggregate twice:
+    Spark's Expand under two pairs of HashAggregates. The grouping id's
+    name and numbering are DataFusion's, so the operators are compared."""
+    df = spark.createDataFrame([(1, "a", 3, 1.5), (2, "b", None, 2.5), (None, "c", 5, None), (2, "a", 3, 1.5), (1, None, 4, 0.5)],
+                               "k bigint, v string, w bigint, d double")
+    two = df.groupBy("v").agg(F.countDistinct("k"), F.countDistinct("w"))
+    operators = [re.sub(r"^[ :+-]*(\*\(\d+\) )?", "", line).split(" ")[0].split("(")[0] for line in physical(two)[1:-1]]
+    golden.check("operators", operators)
+    golden.check("two", sorted(two.collect(), key=str))
+    mixed = df.groupBy("v").agg(F.countDistinct("k"), F.sum_distinct("w"), F.count("*"), F.sum("d"), F.avg("k"))
+    golden.check("mixed", sorted(mixed.collect(), key=str))
+    golden.check("global", df.agg(F.countDistinct("k"), F.countDistinct("v"), F.count("*"), F.max("d")).collect())
+    empty = df.filter("k > 100")
+    golden.check("global_empty", empty.agg(F.countDistinct("k"), F.countDistinct("v"), F.count("*"), F.max("d"), F.count("k")).collect())
+    golden.check("grouped_empty", empty.groupBy("v").agg(F.countDistinct("k"), F.countDistinct("w")).collect())
+    golden.check("sql", spark.sql("SELECT g, count(DISTINCT a), count(DISTINCT b), sum(a) FROM (SELECT id % 3 AS g, id % 7 AS a, id % 5 AS b FROM range(100)) GROUP BY g ORDER BY g").collect())

@@ -27,6 +27,7 @@ mod python_write;
 mod runtime;
 mod semi_join_pushdown;
 mod service;
+mod several_distinct;
 mod session;
 mod show_create;
 mod spill_pool;

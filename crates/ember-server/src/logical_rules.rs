@@ -12,12 +12,13 @@ use crate::distinct_aggregates::UnaliasDistinctAggregates;
 use crate::infer_not_null::InferNotNullFilters;
 use crate::magic_semi_join::MagicSemiJoins;
 use crate::semi_join_pushdown::PushDownSelectiveSemiJoins;
+use crate::several_distinct::RewriteDistinctAggregates;
 
 /// DataFusion's logical optimizer rules with [`InferNotNullFilters`] right
 /// before `PushDownFilter` (which moves the checks it adds to the scans), [`PushDownSelectiveSemiJoins`]
 /// and [`MagicSemiJoins`] after `PushDownFilter` (which has turned `WHERE`
 /// conditions into join keys and moved filters to the scans) and
-/// [`UnaliasDistinctAggregates`] right before `SingleDistinctToGroupBy`,
+/// [`RewriteDistinctAggregates`] and [`UnaliasDistinctAggregates`] right before `SingleDistinctToGroupBy`,
 /// and [`ConstantsAboveRoundRobin`] last (after `OptimizeProjections` has
 /// merged a repartition's projection into the one below it).
 pub fn optimizer_rules() -> Vec<Arc<dyn OptimizerRule + Send + Sync>> {
@@ -30,6 +31,7 @@ pub fn optimizer_rules() -> Vec<Arc<dyn OptimizerRule + Send + Sync>> {
     rules.insert(at + 1, Arc::new(MagicSemiJoins));
     let at = position(&rules, SingleDistinctToGroupBy::new().name()).unwrap_or(rules.len());
     rules.insert(at, Arc::new(UnaliasDistinctAggregates));
+    rules.insert(at, Arc::new(RewriteDistinctAggregates));
     rules.push(Arc::new(ConstantsAboveRoundRobin));
     rules
 }
@@ -46,6 +48,7 @@ mod tests {
         assert_eq!(at("push_down_selective_semi_joins"), at("push_down_filter") + 1);
         assert_eq!(at("magic_semi_joins"), at("push_down_filter") + 2);
         assert_eq!(at("unalias_distinct_aggregates") + 1, at("single_distinct_aggregation_to_group_by"));
+        assert_eq!(at("rewrite_distinct_aggregates") + 1, at("unalias_distinct_aggregates"));
         assert_eq!(at("constants_above_round_robin") + 1, names.len());
     }
 }

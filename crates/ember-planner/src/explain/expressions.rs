@@ -129,6 +129,10 @@ pub fn aggregate_text(aggregate: &AggregateFunctionExpr, inputs: &[String], part
     let name = name.strip_prefix("spark_").unwrap_or(&name).to_string();
     let distinct = if aggregate.is_distinct() || reads_distinct_argument(aggregate) { "distinct " } else { "" };
     let prefix = if partial { "partial_" } else { "" };
+    if name == "first_value" {
+        // Spark's `first(x, ignoreNulls)`.
+        return format!("{prefix}first({}, {})", args.join(", "), aggregate.ignore_nulls());
+    }
     format!("{prefix}{name}({distinct}{})", args.join(", "))
 }
 

@@ -403,7 +403,15 @@ impl<'a> Converter<'a> {
             true => inputs.to_vec(),
             false => children.iter().find_map(SparkNode::aggregate_input).unwrap_or_else(|| inputs.to_vec()),
         };
-        let functions = aggregate.aggr_expr().iter().map(|a| aggregate_text(a, &argument_inputs, partial)).collect();
+        let functions = aggregate
+            .aggr_expr()
+            .iter()
+            .zip(aggregate.filter_expr().iter().chain(std::iter::repeat(&None)))
+            .map(|(a, filter)| match filter.as_ref().filter(|_| partial) {
+                Some(filter) => format!("{} FILTER (WHERE {})", aggregate_text(a, &argument_inputs, partial), text(filter.as_ref(), inputs)),
+                None => aggregate_text(a, &argument_inputs, partial),
+            })
+            .collect();
         (keys, functions)
     }
 
