@@ -159,7 +159,7 @@ fn conditions_on(plan: &LogicalPlan, index: usize, target: &Column, conditions: 
         for conjunct in split_conjunction(predicate) {
             let references = conjunct.column_refs();
             let only_column = references.len() == 1 && references.iter().all(|c| c.name == column.name && (c.relation.is_none() || column.relation.is_none() || c.relation == column.relation));
-            if only_column && !conjunct.is_volatile() && !conjunct.exists(|e| Ok(matches!(e, Expr::ScalarSubquery(_) | Expr::Exists(_) | Expr::InSubquery(_)))).unwrap_or(true) {
+            if only_column && !conjunct.is_volatile() && cheap(conjunct) {
                 let rewritten = conjunct.clone().transform(|e| Ok(match e {
                     Expr::Column(_) => Transformed::yes(Expr::Column(target.clone())),
                     other => Transformed::no(other),
@@ -202,6 +202,21 @@ fn conditions_on(plan: &LogicalPlan, index: usize, target: &Column, conditions: 
         }
         _ => {}
     }
+}
+
+/// Whether a condition is cheap to evaluate again on the other side of a
+/// join: no subqueries, and no functions but the built-in ones above (a
+/// Python UDF stays where the query has it).
+fn cheap(condition: &Expr) -> bool {
+    !condition
+        .exists(|e| {
+            Ok(match e {
+                Expr::ScalarSubquery(_) | Expr::Exists(_) | Expr::InSubquery(_) => true,
+                Expr::ScalarFunction(function) => !NULL_INTOLERANT_FUNCTIONS.contains(&function.name()),
+                _ => false,
+            })
+        })
+        .unwrap_or(true)
 }
 
 /// Whether a filter keeps only some rows: more than the null checks this
