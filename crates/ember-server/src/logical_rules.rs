@@ -9,23 +9,29 @@ use datafusion::optimizer::{Optimizer, OptimizerRule};
 use ember_planner::partitioning::ConstantsAboveRoundRobin;
 
 use crate::distinct_aggregates::UnaliasDistinctAggregates;
+use crate::infer_not_null::InferNotNullFilters;
 use crate::magic_semi_join::MagicSemiJoins;
 use crate::semi_join_pushdown::PushDownSelectiveSemiJoins;
+use crate::several_distinct::RewriteDistinctAggregates;
 
-/// DataFusion's logical optimizer rules with [`PushDownSelectiveSemiJoins`]
+/// DataFusion's logical optimizer rules with [`InferNotNullFilters`] right
+/// before `PushDownFilter` (which moves the checks it adds to the scans), [`PushDownSelectiveSemiJoins`]
 /// and [`MagicSemiJoins`] after `PushDownFilter` (which has turned `WHERE`
 /// conditions into join keys and moved filters to the scans) and
-/// [`UnaliasDistinctAggregates`] right before `SingleDistinctToGroupBy`,
+/// [`RewriteDistinctAggregates`] and [`UnaliasDistinctAggregates`] right before `SingleDistinctToGroupBy`,
 /// and [`ConstantsAboveRoundRobin`] last (after `OptimizeProjections` has
 /// merged a repartition's projection into the one below it).
 pub fn optimizer_rules() -> Vec<Arc<dyn OptimizerRule + Send + Sync>> {
     let mut rules = Optimizer::new().rules;
     let position = |rules: &[Arc<dyn OptimizerRule + Send + Sync>], name: &str| rules.iter().position(|r| r.name() == name);
-    let at = position(&rules, PushDownFilter::new().name()).map_or(rules.len(), |i| i + 1);
+    let at = position(&rules, PushDownFilter::new().name()).unwrap_or(rules.len());
+    rules.insert(at, Arc::new(InferNotNullFilters));
+    let at = at + 2;
     rules.insert(at, Arc::new(PushDownSelectiveSemiJoins));
     rules.insert(at + 1, Arc::new(MagicSemiJoins));
     let at = position(&rules, SingleDistinctToGroupBy::new().name()).unwrap_or(rules.len());
     rules.insert(at, Arc::new(UnaliasDistinctAggregates));
+    rules.insert(at, Arc::new(RewriteDistinctAggregates));
     rules.push(Arc::new(ConstantsAboveRoundRobin));
     rules
 }
@@ -38,9 +44,11 @@ mod tests {
     fn ember_rules_run_beside_the_rules_they_need() {
         let names: Vec<String> = optimizer_rules().iter().map(|r| r.name().to_string()).collect();
         let at = |name: &str| names.iter().position(|n| n == name).unwrap();
+        assert_eq!(at("infer_not_null_filters") + 1, at("push_down_filter"));
         assert_eq!(at("push_down_selective_semi_joins"), at("push_down_filter") + 1);
         assert_eq!(at("magic_semi_joins"), at("push_down_filter") + 2);
         assert_eq!(at("unalias_distinct_aggregates") + 1, at("single_distinct_aggregation_to_group_by"));
+        assert_eq!(at("rewrite_distinct_aggregates") + 1, at("unalias_distinct_aggregates"));
         assert_eq!(at("constants_above_round_robin") + 1, names.len());
     }
 }

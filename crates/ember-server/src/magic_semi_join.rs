@@ -18,6 +18,8 @@ use datafusion::logical_expr::{Expr, Join, JoinConstraint, JoinType, LogicalPlan
 use datafusion::optimizer::optimizer::ApplyOrder;
 use datafusion::optimizer::{OptimizerConfig, OptimizerRule};
 
+use crate::infer_not_null::selective;
+
 /// The rule; see the module documentation.
 #[derive(Debug, Default)]
 pub struct MagicSemiJoins;
@@ -108,13 +110,13 @@ fn filtered_scan(plan: &LogicalPlan) -> bool {
                 return Ok(TreeNodeRecursion::Stop);
             }
             Ok(match node {
-                LogicalPlan::Filter(_) => {
-                    filtered = true;
+                LogicalPlan::Filter(filter) => {
+                    filtered |= selective(&filter.predicate);
                     TreeNodeRecursion::Continue
                 }
                 LogicalPlan::Projection(_) | LogicalPlan::SubqueryAlias(_) => TreeNodeRecursion::Continue,
                 LogicalPlan::TableScan(scan) => {
-                    filtered |= !scan.filters.is_empty();
+                    filtered |= scan.filters.iter().any(selective);
                     TreeNodeRecursion::Continue
                 }
                 _ => TreeNodeRecursion::Stop,

@@ -18,6 +18,8 @@ use datafusion::logical_expr::{Expr, Filter, Join, JoinType, LogicalPlan, Projec
 use datafusion::optimizer::optimizer::ApplyOrder;
 use datafusion::optimizer::{OptimizerConfig, OptimizerRule};
 
+use crate::infer_not_null::selective;
+
 /// The rule; see the module documentation.
 #[derive(Debug, Default)]
 pub struct PushDownSelectiveSemiJoins;
@@ -60,7 +62,7 @@ fn filtered_aggregation(plan: &LogicalPlan) -> bool {
             LogicalPlan::SubqueryAlias(alias) => &alias.input,
             LogicalPlan::Projection(projection) => &projection.input,
             LogicalPlan::Filter(filter) => {
-                filtered = true;
+                filtered |= selective(&filter.predicate);
                 &filter.input
             }
             LogicalPlan::Aggregate(_) => return filtered,

@@ -16,13 +16,15 @@ pub struct Attributes {
     /// Names of internal columns without one, taken from the columns that rename them.
     learned: RefCell<HashMap<String, String>>,
     other_ids: RefCell<HashMap<String, usize>>,
+    /// Internal columns that print as another column's reference.
+    aliases: RefCell<HashMap<String, String>>,
     plan_ids: std::cell::Cell<usize>,
 }
 
 impl Attributes {
     /// The attributes of a plan whose internal columns have these Spark names.
     pub fn new(spark_names: HashMap<String, String>) -> Self {
-        Attributes { spark_names, learned: RefCell::default(), other_ids: RefCell::default(), plan_ids: std::cell::Cell::new(0) }
+        Attributes { spark_names, learned: RefCell::default(), other_ids: RefCell::default(), aliases: RefCell::default(), plan_ids: std::cell::Cell::new(0) }
     }
 
     /// The references to a schema's columns, under the names `wanted` gives
@@ -38,12 +40,19 @@ impl Attributes {
 
     /// The reference to the column named `internal` of type `data_type`.
     pub fn reference(&self, internal: &str, data_type: &DataType) -> String {
+        if let Some(reference) = self.aliases.borrow().get(internal) {
+            return reference.clone();
+        }
         let suffix = if *data_type == DataType::Int64 { "L" } else { "" };
         // An aggregation's state column is named `#6[sum]`: Spark calls it `sum#6`.
         if let Some((column, state)) = internal.strip_suffix(']').and_then(|n| n.split_once('[')) {
             if let Some(id) = column.strip_prefix('#') {
                 return format!("{state}#{id}{suffix}");
             }
+        }
+        // DataFusion's grouping id (of the smallest unsigned type) is Spark's bigint `spark_grouping_id`.
+        if internal == datafusion::logical_expr::Aggregate::INTERNAL_GROUPING_ID {
+            return format!("spark_grouping_id#{}L", self.other_id(internal));
         }
         let id = internal.strip_prefix('#').filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()));
         match (self.known_name(internal), id) {
@@ -69,6 +78,11 @@ impl Attributes {
                 self.learned.borrow_mut().insert(internal.to_string(), name);
             }
         }
+    }
+
+    /// Prints the column named `internal` as `reference` (a column it only copies).
+    pub fn alias(&self, internal: &str, reference: &str) {
+        self.aliases.borrow_mut().insert(internal.to_string(), reference.to_string());
     }
 
     /// A fresh number for a name without one, the same for every use of it.

@@ -127,9 +127,24 @@ pub fn aggregate_text(aggregate: &AggregateFunctionExpr, inputs: &[String], part
     let args: Vec<String> = aggregate.expressions().iter().map(|e| text(e.as_ref(), inputs)).collect();
     let name = aggregate.fun().name().to_ascii_lowercase();
     let name = name.strip_prefix("spark_").unwrap_or(&name).to_string();
-    let distinct = if aggregate.is_distinct() { "distinct " } else { "" };
+    let distinct = if aggregate.is_distinct() || reads_distinct_argument(aggregate) { "distinct " } else { "" };
     let prefix = if partial { "partial_" } else { "" };
+    if name == "first_value" {
+        // Spark's `first(x, ignoreNulls)`.
+        return format!("{prefix}first({}, {})", args.join(", "), aggregate.ignore_nulls());
+    }
     format!("{prefix}{name}({distinct}{})", args.join(", "))
+}
+
+/// The column DataFusion names the argument of a single `DISTINCT`
+/// aggregate after grouping by it (`count(DISTINCT k)` is `count(alias1)`
+/// over a grouping by `k AS alias1`): Spark prints `count(distinct k)`.
+pub const DISTINCT_ARGUMENT: &str = "alias1";
+
+/// Whether an aggregate reads the argument of a `DISTINCT` aggregate that
+/// DataFusion computes by grouping by it first.
+fn reads_distinct_argument(aggregate: &AggregateFunctionExpr) -> bool {
+    aggregate.expressions().iter().any(|e| e.downcast_ref::<Column>().is_some_and(|c| c.name() == DISTINCT_ARGUMENT))
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::{DataType, Field, Fields};
 use datafusion::datasource::physical_plan::FileScanConfig;
 use datafusion::logical_expr::Operator;
-use datafusion::physical_expr::expressions::{BinaryExpr, Column, InListExpr, IsNotNullExpr, IsNullExpr, Literal, NotExpr};
-use datafusion::physical_expr::{PhysicalExpr, split_conjunction};
+use datafusion::physical_expr::expressions::{BinaryExpr, Column, DynamicFilterPhysicalExpr, InListExpr, IsNotNullExpr, IsNullExpr, Literal, NotExpr};
+use datafusion::physical_expr::PhysicalExpr;
 
 use super::attributes::Attributes;
 use super::expressions::{literal_text, text};
@@ -42,7 +42,9 @@ impl FileScan {
             })
             .collect();
         let predicate = config.file_source().filter();
-        let conjuncts: Vec<&Arc<dyn PhysicalExpr>> = predicate.as_ref().map(split_conjunction).unwrap_or_default();
+        // DataFusion's run-time filters (a join's build-side keys) are not Spark's.
+        let conjuncts: Vec<&Arc<dyn PhysicalExpr>> =
+            predicate.as_ref().map(spark_conjuncts).unwrap_or_default().into_iter().filter(|e| e.downcast_ref::<DynamicFilterPhysicalExpr>().is_none()).collect();
         let on_partitions = |expr: &Arc<dyn PhysicalExpr>| {
             let columns = datafusion::physical_expr::utils::collect_columns(expr);
             !columns.is_empty() && columns.iter().all(|c| partition_columns.contains(&c.name().to_string()))
@@ -78,22 +80,48 @@ impl FileScan {
         FileScan { format, fields, locations }
     }
 
-    /// The simple mode's line.
+    /// The simple mode's line, each value cut to Spark's
+    /// `spark.sql.maxMetadataStringLength` (100) characters.
     pub fn line(&self, output: &[String]) -> String {
-        let fields: Vec<String> = self.fields.iter().map(|(label, value)| format!("{label}: {value}")).collect();
+        let fields: Vec<String> = self.fields.iter().map(|(label, value)| format!("{label}: {}", abbreviated(value, MAX_METADATA_LENGTH))).collect();
         format!("FileScan {} [{}] {}", self.format, output.join(","), fields.join(", "))
     }
 
-    /// The formatted mode's lines under `Output`.
+    /// The formatted mode's lines under `Output` (empty lists left out, as Spark leaves them out).
     pub fn details(&self) -> Vec<String> {
         self.fields
             .iter()
-            .filter(|(label, _)| !matches!(*label, "DataFilters" | "Format"))
+            .filter(|(label, value)| !matches!(*label, "DataFilters" | "Format") && value != "[]")
             .map(|(label, value)| match *label {
                 "Location" => format!("Location: InMemoryFileIndex [{}]", self.locations.join(", ")),
                 _ => format!("{label}: {value}"),
             })
             .collect()
+    }
+}
+
+/// Spark's default `spark.sql.maxMetadataStringLength`.
+const MAX_METADATA_LENGTH: usize = 100;
+
+/// `value` cut to `max` characters, its end replaced by `...`, as Spark
+/// abbreviates a scan's arguments (Java characters: UTF-16 units).
+fn abbreviated(value: &str, max: usize) -> String {
+    let units: Vec<u16> = value.encode_utf16().collect();
+    if units.len() <= max {
+        return value.to_string();
+    }
+    format!("{}...", String::from_utf16_lossy(&units[..max - 3]))
+}
+
+/// The conjuncts of `expr` as the user wrote them (without the guards that
+/// evaluate a conjunct only where the ones before it hold).
+fn spark_conjuncts(expr: &Arc<dyn PhysicalExpr>) -> Vec<&Arc<dyn PhysicalExpr>> {
+    match expr.downcast_ref::<BinaryExpr>().filter(|b| *b.op() == Operator::And) {
+        Some(and) => {
+            let right = crate::short_circuit::guarded_side(and).unwrap_or(and.right());
+            spark_conjuncts(and.left()).into_iter().chain(spark_conjuncts(right)).collect()
+        }
+        None => vec![expr],
     }
 }
 
@@ -175,5 +203,7 @@ mod tests {
         assert_eq!(source_filter(&BinaryExpr::new(column.clone(), Operator::Gt, five.clone())).as_deref(), Some("GreaterThan(id,5)"));
         assert_eq!(source_filter(&BinaryExpr::new(five, Operator::Gt, column.clone())).as_deref(), Some("LessThan(id,5)"));
         assert_eq!(source_filter(&IsNotNullExpr::new(column)).as_deref(), Some("IsNotNull(id)"));
+        assert_eq!(abbreviated("abcdef", 6), "abcdef");
+        assert_eq!(abbreviated("abcdefg", 6), "abc...");
     }
 }

@@ -53,6 +53,9 @@ impl Logical<'_> {
         let output = self.outputs(plan, wanted);
         let line = match plan {
             LogicalPlan::Filter(filter) => format!("Filter {}", scope.text(&filter.predicate)),
+            LogicalPlan::Aggregate(aggregate) if grouping_set(aggregate).is_some() => {
+                return self.expanded_aggregate(aggregate, output, children, &scope);
+            }
             LogicalPlan::Aggregate(aggregate) => {
                 let keys: Vec<String> = aggregate.group_expr.iter().map(|e| scope.text(e)).collect();
                 let results = aggregate.group_expr.iter().chain(&aggregate.aggr_expr).zip(&output).map(|(e, reference)| match e {
@@ -84,9 +87,9 @@ impl Logical<'_> {
                 let mut conditions: Vec<String> = join.on.iter().map(|(l, r)| format!("({} = {})", scope.text(l), scope.text(r))).collect();
                 conditions.extend(join.filter.iter().map(|f| scope.text(f)));
                 let join_type = format!("{:?}", join.join_type).replace("Left", "LeftOuter").replace("Right", "RightOuter").replace("Full", "FullOuter").replace("OuterSemi", "Semi").replace("OuterAnti", "Anti");
-                match conditions.len() {
-                    0 => format!("Join {join_type}"),
-                    _ => format!("Join {join_type}, {}", conditions.join(" AND ")),
+                match conditions.into_iter().reduce(|all, next| format!("({all} AND {next})")) {
+                    None => format!("Join {join_type}"),
+                    Some(condition) => format!("Join {join_type}, {condition}"),
                 }
             }
             LogicalPlan::Union(_) => "Union false, false".to_string(),
@@ -120,6 +123,41 @@ impl Logical<'_> {
         SparkNode::new(&name, line, output, children)
     }
 
+    /// An aggregation by grouping sets as Spark's: grouped by the keys and
+    /// the grouping id, over an `Expand` of each row into one per set (the
+    /// input's other columns, the set's keys, `null` for the others, and
+    /// the set's id), its results without the grouping id.
+    fn expanded_aggregate(&self, aggregate: &datafusion::logical_expr::Aggregate, mut output: Vec<String>, children: Vec<SparkNode>, scope: &Scope) -> SparkNode {
+        let Some(sets) = grouping_set(aggregate) else { return SparkNode::new("Aggregate", String::new(), output, children) };
+        let exprs = sets.distinct_expr();
+        let key_texts: Vec<String> = exprs.iter().map(|e| scope.text(e)).collect();
+        let keys: Vec<String> = output[..=exprs.len()].to_vec();
+        let mut masks: Vec<Vec<bool>> = match sets {
+            datafusion::logical_expr::GroupingSet::Rollup(e) => (0..=e.len()).rev().map(|kept| (0..e.len()).map(|i| i >= kept).collect()).collect(),
+            datafusion::logical_expr::GroupingSet::Cube(e) => (0..1u64 << e.len()).map(|id| (0..e.len()).map(|i| id >> (e.len() - 1 - i) & 1 == 1).collect()).collect(),
+            datafusion::logical_expr::GroupingSet::GroupingSets(list) => list.iter().map(|set| exprs.iter().map(|e| !set.contains(e)).collect()).collect(),
+        };
+        masks.retain(|m| m.len() == exprs.len());
+        let input = children.into_iter().next();
+        let input_output = input.as_ref().map(|i| i.output.clone()).unwrap_or_default();
+        let passed: Vec<String> = input_output.iter().filter(|c| !key_texts.contains(c)).cloned().collect();
+        let rows = masks.iter().map(|nulls| {
+            let id = nulls.iter().fold(0u64, |id, &null| (id << 1) | u64::from(null));
+            let values = key_texts.iter().zip(nulls).map(|(key, &null)| if null { "null".to_string() } else { key.clone() });
+            list(passed.iter().cloned().chain(values).chain([id.to_string()]))
+        });
+        let expanded: Vec<String> = passed.iter().cloned().chain(keys.iter().cloned()).collect();
+        let expand_line = format!("Expand {}, {}", list(rows), list(expanded.clone()));
+        let expand = SparkNode::new("Expand", expand_line, expanded, input.into_iter().collect());
+        output.remove(exprs.len());
+        let results = output[..exprs.len()].iter().cloned().chain(aggregate.aggr_expr.iter().zip(&output[exprs.len()..]).map(|(e, reference)| match e {
+            Expr::Alias(Alias { expr, .. }) => format!("{} AS {reference}", scope.text(expr)),
+            other => scope.text(other),
+        }));
+        let line = format!("Aggregate {}, {}", list(keys), list(results));
+        SparkNode::new("Aggregate", line, output, vec![expand])
+    }
+
     /// `, Statistics(…)` of `plan` in the cost mode, else nothing.
     fn statistics_suffix(&self, plan: &LogicalPlan) -> String {
         match (self.statistics, super::statistics::estimate(plan)) {
@@ -146,10 +184,27 @@ impl Logical<'_> {
                 *slot = Some(name);
             }
         }
-        let child = self.convert(input, &child_wanted);
+        let mut child = self.convert(input, &child_wanted);
         let output = self.outputs(plan, wanted);
         if output == child.output {
             return child;
+        }
+        // An aggregation by grouping sets leaves its grouping id out itself.
+        if let LogicalPlan::Aggregate(aggregate) = input {
+            let at = aggregate.group_expr.first().and_then(|g| match g {
+                Expr::GroupingSet(sets) => Some(sets.distinct_expr().len()),
+                _ => None,
+            });
+            let picked: Option<Vec<usize>> = projection.expr.iter().map(|e| match e {
+                Expr::Column(c) => input.schema().maybe_index_of_column(c),
+                _ => None,
+            }).collect();
+            if let (Some(at), Some(picked)) = (at, picked) {
+                if picked.into_iter().eq((0..input.schema().fields().len()).filter(|&i| i != at)) {
+                    child.output = output;
+                    return child;
+                }
+            }
         }
         let scope = Scope { schemas: vec![input.schema().as_ref()], outputs: vec![child.output.clone()], attributes: self.attributes };
         let items: Vec<String> = projection
@@ -188,6 +243,14 @@ impl Logical<'_> {
             .and_then(|p| ember_sources::listing_of(p.as_ref()).map(|t| t.options().format.get_ext()))
             .unwrap_or_else(|| name.to_string());
         format!("Relation [{}] {format}", output.join(","))
+    }
+}
+
+/// The grouping sets an aggregation groups by (`ROLLUP`, `CUBE`, `GROUPING SETS`).
+fn grouping_set(aggregate: &datafusion::logical_expr::Aggregate) -> Option<&datafusion::logical_expr::GroupingSet> {
+    match aggregate.group_expr.as_slice() {
+        [Expr::GroupingSet(sets)] => Some(sets),
+        _ => None,
     }
 }
 

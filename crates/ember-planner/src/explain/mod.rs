@@ -83,10 +83,14 @@ impl SparkNode {
 
     /// Whether Spark compiles the operator into a whole-stage codegen stage.
     fn supports_codegen(&self) -> bool {
+        // A union of batches of columns stays columnar, outside code generation.
+        if columnar(self) {
+            return false;
+        }
         matches!(
             self.name.as_str(),
             "Project" | "Filter" | "HashAggregate" | "Range" | "Sort" | "BroadcastHashJoin" | "ShuffledHashJoin" | "SortMergeJoin"
-                | "Generate" | "Expand" | "Union" | "LocalTableScan"
+                | "Generate" | "Expand" | "Union" | "LocalTableScan" | "ColumnarToRow"
         )
     }
 }
@@ -129,7 +133,7 @@ impl SparkPlans {
 /// input (aggregates, windows, shuffled joins), as Spark applies adaptive
 /// execution then; else with its codegen stages numbered.
 pub(crate) fn physical_tree(attributes: &Attributes, plan: &Arc<dyn ExecutionPlan>) -> SparkNode {
-    let mut root = physical::Converter::new(attributes).root(plan);
+    let root = physical::Converter::new(attributes).root(plan);
     let adaptive = |n: &SparkNode| {
         n.name.ends_with("Exchange") || matches!(n.name.as_str(), "HashAggregate" | "Window" | "SortMergeJoin" | "ShuffledHashJoin")
     };
@@ -137,8 +141,31 @@ pub(crate) fn physical_tree(attributes: &Attributes, plan: &Arc<dyn ExecutionPla
         let output = root.output.clone();
         return SparkNode::new("AdaptiveSparkPlan", "AdaptiveSparkPlan isFinalPlan=false".into(), output, vec![root]);
     }
+    let mut root = with_row_conversions(root);
     number_stages(&mut root);
     root
+}
+
+/// The plan with Spark's `ColumnarToRow` over each scan that reads
+/// batches of columns (`Batched: true`), where Spark's rows start: Ember
+/// stays columnar, but a plan Spark runs without adaptive execution prints
+/// these transitions (an adaptive plan adds them only when it runs).
+fn with_row_conversions(mut node: SparkNode) -> SparkNode {
+    if columnar(&node) {
+        let output = node.output.clone();
+        return SparkNode::new("ColumnarToRow", "ColumnarToRow".into(), output, vec![node]);
+    }
+    node.children = std::mem::take(&mut node.children).into_iter().map(with_row_conversions).collect();
+    node
+}
+
+/// Whether Spark's operator gives batches of columns: a batched scan, or a
+/// union of such operators.
+fn columnar(node: &SparkNode) -> bool {
+    match node.name.as_str() {
+        "Union" => !node.children.is_empty() && node.children.iter().all(columnar),
+        name => name.starts_with("Scan ") && node.line.contains(" Batched: true"),
+    }
 }
 
 /// Spark's codegen stages: maximal groups of connected operators that
@@ -147,7 +174,7 @@ fn number_stages(root: &mut SparkNode) {
     fn mark(node: &mut SparkNode, parent_in_stage: bool, counter: &mut usize) -> bool {
         let starts = node.supports_codegen() && !parent_in_stage && node.name != "LocalTableScan";
         let in_stage = node.supports_codegen() && (parent_in_stage || starts);
-        let cuts = matches!(node.name.as_str(), "SortMergeJoin" | "ShuffledHashJoin");
+        let cuts = cuts_stage(node);
         for child in &mut node.children {
             mark(child, in_stage && !cuts, counter);
         }
@@ -158,7 +185,7 @@ fn number_stages(root: &mut SparkNode) {
         in_stage
     }
     fn spread(node: &mut SparkNode, stage: Option<usize>) {
-        let cuts = matches!(node.name.as_str(), "SortMergeJoin" | "ShuffledHashJoin");
+        let cuts = cuts_stage(node);
         if node.stage.is_none() && node.supports_codegen() {
             node.stage = stage;
         }
@@ -169,6 +196,12 @@ fn number_stages(root: &mut SparkNode) {
     }
     mark(root, false, &mut 0);
     spread(root, None);
+}
+
+/// Whether an operator's inputs run outside its codegen stage: a shuffled
+/// join's sides, and the batches of columns a `ColumnarToRow` reads.
+fn cuts_stage(node: &SparkNode) -> bool {
+    matches!(node.name.as_str(), "SortMergeJoin" | "ShuffledHashJoin" | "ColumnarToRow")
 }
 
 /// The tree of operator lines (`verbose`: the extended mode's lines).

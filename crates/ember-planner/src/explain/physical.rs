@@ -8,7 +8,7 @@ use std::sync::Arc;
 use datafusion::datasource::memory::MemorySourceConfig;
 use datafusion::datasource::physical_plan::FileScanConfig;
 use datafusion::datasource::source::DataSourceExec;
-use datafusion::physical_expr::expressions::Column;
+use datafusion::physical_expr::expressions::{Column, IsNotNullExpr};
 use datafusion::physical_expr::split_conjunction;
 use datafusion::physical_plan::aggregates::{AggregateExec, AggregateMode};
 use datafusion::physical_plan::coalesce_partitions::CoalescePartitionsExec;
@@ -28,13 +28,13 @@ use datafusion::physical_plan::windows::{BoundedWindowAggExec, WindowAggExec};
 use datafusion::physical_plan::{DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, Partitioning};
 
 use super::attributes::Attributes;
-use super::expressions::{aggregate_text, sort_text, text};
+use super::expressions::{DISTINCT_ARGUMENT, aggregate_text, sort_text, text};
 use super::file_scan::FileScan;
 use super::window::window_text;
 use super::{SparkNode, fields, list};
 use crate::cache::{InMemoryTableScanExec, storage_level_text};
 use crate::join_strategy::{JoinExpressions, JoinInput, SparkJoinExec};
-use crate::partitioning::{OrderedConcatExec, Router, ShuffleExec};
+use crate::partitioning::{OrderedConcatExec, PartitionSortExec, Router, ShuffleExec};
 
 /// The names a parent wants its input's columns printed under, by index
 /// (the internal names of the renames folded into it).
@@ -63,7 +63,15 @@ impl<'a> Converter<'a> {
         if node.is::<GlobalLimitExec>() {
             self.collect_limit.set(address(&node));
         }
-        self.convert(&plan, &vec![])
+        let converted = self.convert(&plan, &vec![]);
+        // A limit DataFusion gave the single scan it reads: Spark's `CollectLimit` at the root.
+        match node.downcast_ref::<DataSourceExec>().and_then(|s| s.data_source().downcast_ref::<FileScanConfig>()).and_then(|c| c.limit) {
+            Some(limit) if node.output_partitioning().partition_count() == 1 => {
+                let output = converted.output.clone();
+                SparkNode::new("CollectLimit", format!("CollectLimit {limit}"), output, vec![converted])
+            }
+            _ => converted,
+        }
     }
 
     fn outputs(&self, plan: &Arc<dyn ExecutionPlan>, wanted: &Wanted) -> Vec<String> {
@@ -106,14 +114,27 @@ impl<'a> Converter<'a> {
         let pass = self.passed_through(plan, wanted);
         let mut children: Vec<SparkNode> = plan.children().iter().map(|c| self.convert(c, &pass)).collect();
         if plan.is::<SortPreservingMergeExec>() {
-            // Sorting each partition and merging them is one global sort.
-            children = children.into_iter().flat_map(|c| if c.name == "Sort" && c.line.ends_with(", false, 0") { c.children } else { vec![c] }).collect();
+            // Sorting each partition (or keeping its first rows) and merging them is one global sort (or top-N).
+            let partial = |c: &SparkNode| (c.name == "Sort" && c.line.ends_with(", false, 0")) || c.name == "TakeOrderedAndProject";
+            children = children.into_iter().flat_map(|c| if partial(&c) { c.children } else { vec![c] }).collect();
         }
         let inputs = children.first().map(|c| c.output.clone()).unwrap_or_default();
+        if let Some(aggregate) = plan.downcast_ref::<AggregateExec>() {
+            // Grouping by a distinct aggregate's argument: Spark groups by the column itself.
+            for (expr, name) in aggregate.group_expr().expr() {
+                if name == DISTINCT_ARGUMENT && expr.is::<Column>() {
+                    self.attributes.alias(name, &text(expr.as_ref(), &inputs));
+                }
+            }
+        }
         let (name, line) = self.operator(plan, &inputs, &children, wanted);
         let mut node = self.node(plan, wanted, &name, line, children);
         if let Some(aggregate) = plan.downcast_ref::<AggregateExec>() {
-            self.aggregate_details(&mut node, aggregate, &inputs);
+            self.aggregate_details(&mut node, aggregate, &inputs, None);
+            if expands(aggregate) {
+                let input = node.children.pop().unwrap_or_else(|| SparkNode::new("", String::new(), vec![], vec![]));
+                node.children = vec![expand(aggregate, input, &node.output)];
+            }
         }
         if let Some(filter) = plan.downcast_ref::<FilterExec>() {
             node.details = vec![format!("Condition : {}", text(filter.predicate().as_ref(), &inputs))];
@@ -171,7 +192,7 @@ impl<'a> Converter<'a> {
             return match merge.fetch() {
                 Some(limit) => {
                     let output = self.outputs(plan, wanted);
-                    ("TakeOrderedAndProject".into(), format!("TakeOrderedAndProject(limit={limit}, orderBy={}, output={})", sorts(merge.expr()), list(output)))
+                    ("TakeOrderedAndProject".into(), format!("TakeOrderedAndProject(limit={limit}, orderBy={}, output=[{}])", sorts(merge.expr()), output.join(",")))
                 }
                 None => ("Sort".into(), format!("Sort {}, true, 0", sorts(merge.expr()))),
             };
@@ -181,10 +202,13 @@ impl<'a> Converter<'a> {
             return match sort.fetch() {
                 Some(limit) if global => {
                     let output = self.outputs(plan, wanted);
-                    ("TakeOrderedAndProject".into(), format!("TakeOrderedAndProject(limit={limit}, orderBy={}, output={})", sorts(sort.expr()), list(output)))
+                    ("TakeOrderedAndProject".into(), format!("TakeOrderedAndProject(limit={limit}, orderBy={}, output=[{}])", sorts(sort.expr()), output.join(",")))
                 }
                 _ => ("Sort".into(), format!("Sort {}, {global}, 0", sorts(sort.expr()))),
             };
+        }
+        if let Some(sort) = plan.downcast_ref::<PartitionSortExec>() {
+            return ("Sort".into(), format!("Sort {}, false, 0", sorts(sort.order())));
         }
         if let Some(limit) = plan.downcast_ref::<GlobalLimitExec>() {
             let fetch = limit.fetch().map_or("-1".to_string(), |f| f.to_string());
@@ -291,10 +315,20 @@ impl<'a> Converter<'a> {
                 }
             }
         }
-        let child = self.convert(input, &child_wanted);
+        let mut child = self.convert(input, &child_wanted);
         let output = self.outputs(plan, wanted);
         if output == child.output {
             return child;
+        }
+        // Spark's aggregation by grouping sets leaves its grouping id out itself.
+        if let (Some(aggregate), Some(at)) = (input.downcast_ref::<AggregateExec>(), input.downcast_ref::<AggregateExec>().and_then(grouping_id_position)) {
+            let picked: Option<Vec<usize>> = projection.expr().iter().map(|e| e.expr.downcast_ref::<Column>().map(Column::index)).collect();
+            let others: Vec<usize> = (0..input.schema().fields().len()).filter(|&i| i != at).collect();
+            if picked == Some(others) && child.name == "HashAggregate" {
+                let inputs = child.children.first().map(|c| c.output.clone()).unwrap_or_default();
+                self.aggregate_details(&mut child, aggregate, &inputs, Some(at));
+                return child;
+            }
         }
         let items: Vec<String> = projection
             .expr()
@@ -329,12 +363,16 @@ impl<'a> Converter<'a> {
         }
         let references = SideReferences { outputs: &side_outputs, keys: Default::default(), condition: Default::default() };
         let line = join.spark_line_with(&references);
-        let mut node = self.node(plan, wanted, join.strategy_name(), line, children);
         // The formatted mode's lines, in Spark's sides.
         let [mut left, mut right] = references.keys.take();
         if swapped {
             std::mem::swap(&mut left, &mut right);
         }
+        if join.annotation().sort_merge && join.strategy_name() == "SortMergeJoin" {
+            // Spark sorts each side by its keys where Ember hashes one of them.
+            children = children.into_iter().zip([&left, &right]).map(|(child, keys)| sorted_by_keys(child, keys)).collect();
+        }
+        let mut node = self.node(plan, wanted, join.strategy_name(), line, children);
         let strategy = join.strategy_name();
         let join_type = join.join_type_name();
         let build = if swapped { "BuildRight" } else { "BuildLeft" };
@@ -353,7 +391,33 @@ impl<'a> Converter<'a> {
 
     fn aggregate_parts(&self, aggregate: &AggregateExec, inputs: &[String], children: &[SparkNode]) -> (Vec<String>, Vec<String>) {
         let partial = matches!(aggregate.mode(), AggregateMode::Partial);
-        let keys = aggregate
+        let keys = if expands(aggregate) {
+            // Grouped by the expanded rows' keys and grouping id.
+            let key_count = aggregate.group_expr().expr().len() + 1;
+            self.attributes.references(&aggregate.schema(), &[])[..key_count].to_vec()
+        } else {
+            self.keys(aggregate, inputs, partial)
+        };
+        // A final aggregation's arguments are the partial aggregation's inputs.
+        let argument_inputs = match partial {
+            true => inputs.to_vec(),
+            false => children.iter().find_map(SparkNode::aggregate_input).unwrap_or_else(|| inputs.to_vec()),
+        };
+        let functions = aggregate
+            .aggr_expr()
+            .iter()
+            .zip(aggregate.filter_expr().iter().chain(std::iter::repeat(&None)))
+            .map(|(a, filter)| match filter.as_ref().filter(|_| partial) {
+                Some(filter) => format!("{} FILTER (WHERE {})", aggregate_text(a, &argument_inputs, partial), text(filter.as_ref(), inputs)),
+                None => aggregate_text(a, &argument_inputs, partial),
+            })
+            .collect();
+        (keys, functions)
+    }
+
+    /// An aggregation's grouping keys over `inputs`.
+    fn keys(&self, aggregate: &AggregateExec, inputs: &[String], partial: bool) -> Vec<String> {
+        aggregate
             .group_expr()
             .expr()
             .iter()
@@ -364,33 +428,34 @@ impl<'a> Converter<'a> {
                 let renamed = expr.is::<Column>() && value.split('#').next() == reference.split('#').next();
                 if partial && value != reference && !renamed { format!("{value} AS {reference}") } else { reference }
             })
-            .collect();
-        // A final aggregation's arguments are the partial aggregation's inputs.
-        let argument_inputs = match partial {
-            true => inputs.to_vec(),
-            false => children.iter().find_map(SparkNode::aggregate_input).unwrap_or_else(|| inputs.to_vec()),
-        };
-        let functions = aggregate.aggr_expr().iter().map(|a| aggregate_text(a, &argument_inputs, partial)).collect();
-        (keys, functions)
+            .collect()
     }
 
-    fn aggregate_details(&self, node: &mut SparkNode, aggregate: &AggregateExec, inputs: &[String]) {
+    /// The aggregation's lines of the extended and formatted modes; `hidden`:
+    /// the output column it leaves out (an aggregation by grouping sets
+    /// leaves out its grouping id).
+    fn aggregate_details(&self, node: &mut SparkNode, aggregate: &AggregateExec, inputs: &[String], hidden: Option<usize>) {
         let (keys, functions) = self.aggregate_parts(aggregate, inputs, &node.children);
         if matches!(aggregate.mode(), AggregateMode::Partial) {
             node.aggregate_input = Some(inputs.to_vec());
         }
-        node.verbose_line = Some(format!("{}, output={})", node.line.trim_end_matches(')'), list(node.output.clone())));
         // The aggregation's own results: a partial one's states, a final one's values.
         let results = &node.output[keys.len().min(node.output.len())..];
         let attributes: Vec<String> = match aggregate.mode() {
             AggregateMode::Partial => results.to_vec(),
             _ => functions.iter().zip(results).map(|(f, r)| format!("{f}#{}", r.rsplit('#').next().unwrap_or_default())).collect(),
         };
+        let mut results = results_of(aggregate, &node.output, &attributes);
+        if let Some(at) = hidden.filter(|&at| at < results.len() && at < node.output.len()) {
+            results.remove(at);
+            node.output.remove(at);
+        }
+        node.verbose_line = Some(format!("{}, output={})", node.line.trim_end_matches(')'), list(node.output.clone())));
         node.details = vec![
             fields("Keys", &keys),
             fields("Functions", &functions),
             fields("Aggregate Attributes", &attributes),
-            fields("Results", &results_of(aggregate, &node.output, &attributes)),
+            fields("Results", &results),
         ];
     }
 
@@ -419,6 +484,53 @@ impl<'a> Converter<'a> {
         let line = format!("Generate {generator}, {}, {}, {}", list(kept), unnest.options().preserve_nulls(), list(generated));
         SparkNode::new("Generate", line, output, vec![child])
     }
+}
+
+/// Whether a partial aggregation groups by grouping sets: Spark first
+/// expands each row into one per set (an `Expand`), which DataFusion's
+/// aggregation does as it reads its input.
+fn expands(aggregate: &AggregateExec) -> bool {
+    matches!(aggregate.mode(), AggregateMode::Partial) && aggregate.group_expr().has_grouping_set()
+}
+
+/// Where a final aggregation by grouping sets outputs its grouping id.
+fn grouping_id_position(aggregate: &AggregateExec) -> Option<usize> {
+    if matches!(aggregate.mode(), AggregateMode::Partial) {
+        return None;
+    }
+    aggregate.group_expr().expr().iter().position(|(_, name)| name == datafusion::logical_expr::Aggregate::INTERNAL_GROUPING_ID)
+}
+
+/// Spark's `Expand` under a partial aggregation by grouping sets: for each
+/// set, the input's other columns, the set's keys (`null` for the others)
+/// and its grouping id; `output` is the aggregation's (keys, grouping id, …).
+fn expand(aggregate: &AggregateExec, input: SparkNode, output: &[String]) -> SparkNode {
+    let group_by = aggregate.group_expr();
+    let keys: Vec<String> = group_by.expr().iter().map(|(expr, _)| text(expr.as_ref(), &input.output)).collect();
+    let passed: Vec<String> = input.output.iter().filter(|c| !keys.contains(c)).cloned().collect();
+    let mut sets: Vec<(u64, &Vec<bool>)> = group_by.groups().iter().map(|nulls| (nulls.iter().fold(0u64, |id, &null| (id << 1) | u64::from(null)), nulls)).collect();
+    // Spark lists a rollup's or cube's sets by grouping id (DataFusion in its own order).
+    let mut ids: Vec<u64> = sets.iter().map(|(id, _)| *id).collect();
+    ids.sort_unstable();
+    let n = keys.len() as u32;
+    let cube = ids.iter().copied().eq(0..1u64 << n);
+    let rollup = ids.iter().copied().eq((0..=n).map(|i| (1u64 << i) - 1));
+    if cube || rollup {
+        sets.sort_by_key(|(id, _)| *id);
+    }
+    let rows = sets.into_iter().map(|(id, nulls)| {
+        let values = keys.iter().zip(nulls).map(|(key, &null)| if null { "null".to_string() } else { key.clone() });
+        list(passed.iter().cloned().chain(values).chain([id.to_string()]))
+    });
+    let expanded: Vec<String> = passed.iter().cloned().chain(output.iter().take(keys.len() + 1).cloned()).collect();
+    let line = format!("Expand {}, {}", list(rows), list(expanded.clone()));
+    SparkNode::new("Expand", line, expanded, vec![input])
+}
+
+/// A sort-merge join's input as Spark sorts it within partitions: by its join keys, ascending.
+fn sorted_by_keys(input: SparkNode, keys: &[String]) -> SparkNode {
+    let order = list(keys.iter().map(|k| format!("{k} ASC NULLS FIRST")));
+    SparkNode::new("Sort", format!("Sort {order}, false, 0"), input.output.clone(), vec![input])
 }
 
 /// An aggregation's results: a partial one's output, a final one's keys
@@ -473,17 +585,39 @@ struct BoundKeys<'a>(&'a Arc<dyn ExecutionPlan>);
 impl JoinExpressions for BoundKeys<'_> {
     fn key(&self, key: &dyn datafusion::physical_expr::PhysicalExpr, _: usize) -> String {
         let schema = self.0.schema();
+        let checked = checked_not_null(self.0);
         let bound: Vec<String> = schema
             .fields()
             .iter()
             .enumerate()
-            .map(|(i, f)| format!("input[{i}, {}, {}]", ember_types::simple_string(f.data_type()), f.is_nullable()))
+            .map(|(i, f)| format!("input[{i}, {}, {}]", ember_types::simple_string(f.data_type()), f.is_nullable() && !checked.contains(&i)))
             .collect();
         text(key, &bound)
     }
 
     fn condition(&self, filter: &JoinFilter) -> String {
         filter.expression().to_string()
+    }
+}
+
+/// The output columns of a filter at the top of `plan` that it checks with
+/// `isnotnull(…)`: Spark's filter marks them not nullable.
+fn checked_not_null(plan: &Arc<dyn ExecutionPlan>) -> Vec<usize> {
+    if plan.is::<CooperativeExec>() || plan.downcast_ref::<RepartitionExec>().is_some_and(|r| !matches!(r.partitioning(), Partitioning::Hash(..))) {
+        return checked_not_null(plan.children()[0]);
+    }
+    // Columns only picked or renamed are the filter's (Spark has no such projection).
+    if let Some(projection) = plan.downcast_ref::<ProjectionExec>() {
+        let picked: Option<Vec<usize>> = projection.expr().iter().map(|e| e.expr.downcast_ref::<Column>().map(Column::index)).collect();
+        let Some(picked) = picked else { return vec![] };
+        let checked = checked_not_null(projection.input());
+        return picked.iter().enumerate().filter(|(_, i)| checked.contains(i)).map(|(position, _)| position).collect();
+    }
+    let Some(filter) = plan.downcast_ref::<FilterExec>() else { return vec![] };
+    let checked = split_conjunction(filter.predicate()).into_iter().filter_map(|c| c.downcast_ref::<IsNotNullExpr>()?.arg().downcast_ref::<Column>().map(Column::index));
+    match filter.projection() {
+        Some(projection) => checked.filter_map(|i| projection.iter().position(|&p| p == i)).collect(),
+        None => checked.collect(),
     }
 }
 

@@ -115,6 +115,9 @@ enum Strategy {
     BroadcastHash(Side),
     ShuffledHash(Side),
     SortMerge,
+    /// Spark's default sort-merge join, which Ember runs as a shuffled hash
+    /// join building this side (over the same hash-partitioned inputs).
+    SortMergeAsHash(Side),
     BroadcastNestedLoop(Side),
     Cartesian,
 }
@@ -194,7 +197,7 @@ impl JoinParts {
         let join_type = self.join_type;
         let (join, swapped) = match strategy {
             Strategy::BroadcastHash(side) => (self.hash_join(PartitionMode::CollectLeft, side)?, side == Side::Right),
-            Strategy::ShuffledHash(side) => (self.hash_join(PartitionMode::Partitioned, side)?, side == Side::Right),
+            Strategy::ShuffledHash(side) | Strategy::SortMergeAsHash(side) => (self.hash_join(PartitionMode::Partitioned, side)?, side == Side::Right),
             Strategy::SortMerge => (self.sort_merge_join()?, false),
             Strategy::BroadcastNestedLoop(side) => (self.nested_loop_join(side)?, side == Side::Right),
             Strategy::Cartesian => {
@@ -203,7 +206,8 @@ impl JoinParts {
                 (self.nested_loop_join(side)?, side == Side::Right)
             }
         };
-        Ok(Arc::new(SparkJoinExec::new(join, SparkJoin { join_type, swapped, cartesian: strategy == Strategy::Cartesian })))
+        let spark = SparkJoin { join_type, swapped, cartesian: strategy == Strategy::Cartesian, sort_merge: matches!(strategy, Strategy::SortMergeAsHash(_)) };
+        Ok(Arc::new(SparkJoinExec::new(join, spark)))
     }
 
     /// Spark's choice (`JoinSelection`), hints first.
@@ -236,7 +240,10 @@ impl JoinParts {
                 return Strategy::SortMerge;
             }
             let buildable = [shuffle_buildable(self.join_type, Side::Left), shuffle_buildable(self.join_type, Side::Right)];
-            return self.pick(buildable, [true, true]).map_or(Strategy::SortMerge, Strategy::ShuffledHash);
+            let Some(side) = self.pick(buildable, [true, true]) else { return Strategy::SortMerge };
+            // Spark sort-merges keys it can order (spark.sql.join.preferSortMergeJoin
+            // is true by default); Ember hashes them, which is faster here.
+            return if self.keys_orderable() { Strategy::SortMergeAsHash(side) } else { Strategy::ShuffledHash(side) };
         }
         if inner {
             return Strategy::Cartesian;
@@ -257,6 +264,12 @@ impl JoinParts {
             [false, true] => Some(Side::Right),
             [false, false] => None,
         }
+    }
+
+    /// Whether Spark can sort the join's keys (maps cannot be ordered).
+    fn keys_orderable(&self) -> bool {
+        let schema = self.left.schema();
+        self.on.iter().all(|(key, _)| key.data_type(&schema).is_ok_and(|t| !contains_map(&t)))
     }
 
     /// Whether a side is small enough to broadcast without a hint.
@@ -357,6 +370,16 @@ fn renumbered(expr: &PhysicalExprRef, index: impl Fn(usize) -> usize) -> Result<
             })
         })
         .data()
+}
+
+/// Whether a type is or holds a map.
+fn contains_map(data_type: &DataType) -> bool {
+    match data_type {
+        DataType::Map(..) => true,
+        DataType::Struct(fields) => fields.iter().any(|f| contains_map(f.data_type())),
+        DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) | DataType::ListView(f) | DataType::LargeListView(f) => contains_map(f.data_type()),
+        _ => false,
+    }
 }
 
 /// Whether Spark can broadcast `side` of a join of this type (the side whose
@@ -471,9 +494,9 @@ mod tests {
         assert!(planned(equi_join(input(10), input(100), JoinType::Inner), None).starts_with("BroadcastHashJoin [k], [k], Inner, BuildLeft"));
         assert!(planned(equi_join(input(100), input(10), JoinType::Left), None).contains("LeftOuter, BuildRight"));
         assert!(planned(equi_join(input(10), input(100), JoinType::Right), None).contains("RightOuter, BuildLeft"));
-        // A full outer join broadcasts neither side.
-        assert!(planned(equi_join(input(10), input(10), JoinType::Full), None).starts_with("ShuffledHashJoin"));
-        assert!(planned(equi_join(input(10), input(10), JoinType::Inner), Some("-1")).starts_with("ShuffledHashJoin"));
+        // A full outer join broadcasts neither side: Spark sort-merges it (Ember hashes it).
+        assert_eq!(planned(equi_join(input(10), input(10), JoinType::Full), None), "SortMergeJoin [k], [k], FullOuter");
+        assert_eq!(planned(equi_join(input(10), input(10), JoinType::Inner), Some("-1")), "SortMergeJoin [k], [k], Inner");
     }
 
     #[test]
@@ -487,6 +510,20 @@ mod tests {
         // A left outer join cannot broadcast its left side: sizes decide.
         let join = equi_join(hinted(input(10), JoinStrategyHint::Broadcast), input(10), JoinType::Left);
         assert!(planned(join, None).contains("LeftOuter, BuildRight"));
+    }
+
+    #[test]
+    fn default_sort_merge_joins_run_as_hash_joins() {
+        let mut config = ConfigOptions::default();
+        config.extensions.insert(JoinOptions { auto_broadcast_threshold: Some("-1".to_string()) });
+        let plan = JoinStrategies.optimize(equi_join(input(10), input(100), JoinType::Inner), &config).unwrap();
+        let join = plan.downcast_ref::<SparkJoinExec>().expect("a planned join");
+        assert_eq!(join.strategy_name(), "SortMergeJoin");
+        assert!(join.input().is::<HashJoinExec>() || join.input().children().iter().any(|c| c.is::<HashJoinExec>()));
+        // Keys Spark cannot order make a shuffled hash join on Spark too.
+        let map = DataType::Map(Arc::new(Field::new("entries", DataType::Struct(vec![Field::new("k", DataType::Int64, false), Field::new("v", DataType::Int64, true)].into()), false)), false);
+        assert!(contains_map(&DataType::List(Arc::new(Field::new("item", map, true)))));
+        assert!(!contains_map(&DataType::Int64));
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub struct SparkJoin {
     pub swapped: bool,
     /// Whether Spark calls this nested-loop join a `CartesianProduct`.
     pub cartesian: bool,
+    /// Whether Spark sort-merges this shuffled hash join: Spark's plans
+    /// print a `SortMergeJoin` over sorted inputs where Ember builds a hash
+    /// table of one side of the same hash-partitioned inputs.
+    pub sort_merge: bool,
 }
 
 impl Annotation for SparkJoin {
@@ -66,6 +70,7 @@ fn join_below(input: &Arc<dyn ExecutionPlan>) -> &Arc<dyn ExecutionPlan> {
 fn strategy_name(spark: &SparkJoin, join: &Arc<dyn ExecutionPlan>) -> &'static str {
     if let Some(hash) = join.downcast_ref::<HashJoinExec>() {
         return match hash.partition_mode() {
+            PartitionMode::Partitioned if spark.sort_merge => "SortMergeJoin",
             PartitionMode::Partitioned => "ShuffledHashJoin",
             _ => "BroadcastHashJoin",
         };

@@ -673,6 +673,11 @@ impl PartitionSortExec {
         let properties = properties(input.schema(), input.output_partitioning().partition_count(), EmissionType::Final);
         PartitionSortExec { input, order, properties }
     }
+
+    /// The order each partition is sorted by.
+    pub fn order(&self) -> &[PhysicalSortExpr] {
+        &self.order
+    }
 }
 
 impl DisplayAs for PartitionSortExec {

@@ -16,7 +16,7 @@ mod unsafe_row;
 
 pub use constants::ConstantsAboveRoundRobin;
 pub use nodes::{PartitionValue, PartitionValueKind, Rebalance, RepartitionScheme, SortWithinPartitions, SparkRepartition};
-pub(crate) use exec::{OrderedConcatExec, Router, ShuffleExec};
+pub(crate) use exec::{OrderedConcatExec, PartitionSortExec, Router, ShuffleExec};
 pub use physical::{EmberQueryPlanner, in_partition_order};
 pub use placement::{file_marker, partition_marker, place_partition_values};
 pub use range::SparkRange;
