@@ -127,3 +127,9 @@ def test_array_widens_its_elements_to_a_common_type(spark, golden):
     with conf(spark, "spark.sql.ansi.enabled", "true"):
         golden.check_df(spark.sql("SELECT array('1', 2), array(1, 2L, 3.5BD)"), "ansi")
         golden.check_error(lambda: spark.range(1).select(F.lit(["a", 1, 1.0])).collect(), "ansi_error")
+
+
+def test_map_entries_of_maps_with_non_null_values(spark, golden):
+    df = spark.sql("SELECT map('a', 1, 'b', 2) AS m, map(1, 'x') AS n")
+    golden.check_df(df.select(F.map_entries("m").alias("e"), F.map_entries("n").alias("f")), "columns")
+    golden.check_df(spark.sql("SELECT map_entries(map('a', 1)) AS e, map_entries(map()) AS empty"), "literals")

@@ -29,6 +29,7 @@ pub mod json;
 pub mod kernel_udf;
 pub mod lookups;
 pub mod map_concat;
+pub mod map_entries;
 pub mod math;
 pub mod ml_vectors;
 pub mod moments;

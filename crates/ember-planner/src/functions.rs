@@ -156,6 +156,11 @@ impl Planner<'_> {
         if let Some(planned) = self.plan_collection_function(&lower, &args, &names, input) {
             return planned;
         }
+        if lower == "map_entries" && args.len() == 1 {
+            if let Some(entries) = ember_functions::map_entries::map_entries(args[0].clone(), &self.type_of(&args[0], input)?) {
+                return Ok((entries, call_name(&lower, &names)));
+            }
+        }
         if lower == "distributed_sequence_id" && args.is_empty() {
             // `zipWithIndex`: each row's position from 0, in the input's order.
             let position = datafusion::functions_window::expr_fn::row_number();

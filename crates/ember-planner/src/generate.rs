@@ -174,18 +174,8 @@ impl Planner<'_> {
                     DataType::Struct(fields) => fields.get(1).is_none_or(|f| f.is_nullable()),
                     _ => true,
                 };
-                // `map_entries` declares its values nullable and fails on a
-                // map whose values are not: give it such a map.
-                let collection = match entries.data_type() {
-                    DataType::Struct(fields) if !value_nullable => {
-                        let fields: Vec<Field> =
-                            fields.iter().enumerate().map(|(i, f)| f.as_ref().clone().with_nullable(i == 1 || f.is_nullable())).collect();
-                        let entries = Field::new(entries.name(), DataType::Struct(fields.into()), entries.is_nullable());
-                        cast(collection, DataType::Map(Arc::new(entries), *sorted))
-                    }
-                    _ => collection,
-                };
-                let entries = datafusion::functions_nested::expr_fn::map_entries(collection);
+                let entries = ember_functions::map_entries::map_entries(collection, &DataType::Map(entries.clone(), *sorted))
+                    .ok_or_else(|| not_generable(function, &DataType::Map(entries.clone(), *sorted)))?;
                 (entries, vec!["key".to_string(), "value".to_string()], vec![false, value_nullable], true)
             }
             other => return Err(not_generable(function, other)),
