@@ -165,15 +165,7 @@ fn tag_interval(field: Field, value: Option<&Value>) -> Field {
 /// `dt` with its array element, or its map key and value, typed with the
 /// interval units of the JSON types `children`.
 fn tag_interval_children(dt: DataType, children: [Option<&Value>; 2]) -> DataType {
-    match dt {
-        DataType::List(element) => DataType::List(std::sync::Arc::new(tag_interval(element.as_ref().clone(), children[0]))),
-        DataType::Map(entries, sorted) => {
-            let DataType::Struct(pair) = entries.data_type() else { return DataType::Map(entries, sorted) };
-            let pair: Fields = pair.iter().zip(children).map(|(f, child)| tag_interval(f.as_ref().clone(), child)).collect();
-            DataType::Map(std::sync::Arc::new(entries.as_ref().clone().with_data_type(DataType::Struct(pair))), sorted)
-        }
-        other => other,
-    }
+    crate::proto::with_tagged_children(dt, children, tag_interval)
 }
 
 /// `interval` field names in Spark's order.

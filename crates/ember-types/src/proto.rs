@@ -207,11 +207,19 @@ fn tag_interval(field: Field, dt: Option<&connect::DataType>) -> Field {
 /// `dt` with its array element, or its map key and value, typed with the
 /// interval units of `children` (the protocol types they came from).
 fn tag_interval_children(dt: DataType, children: [Option<&connect::DataType>; 2]) -> DataType {
+    with_tagged_children(dt, children, tag_interval)
+}
+
+/// `dt` with its array element, or its map key and value, retyped by `tag`
+/// from the source types `children` (element; or key and value).
+pub(crate) fn with_tagged_children<C>(dt: DataType, children: [Option<C>; 2], tag: impl Fn(Field, Option<C>) -> Field) -> DataType {
+    let [first, second] = children;
     match dt {
-        DataType::List(element) => DataType::List(std::sync::Arc::new(tag_interval(element.as_ref().clone(), children[0]))),
+        DataType::List(element) => DataType::List(std::sync::Arc::new(tag(element.as_ref().clone(), first))),
         DataType::Map(entries, sorted) => {
             let DataType::Struct(pair) = entries.data_type() else { return DataType::Map(entries, sorted) };
-            let pair: Fields = pair.iter().zip(children).map(|(f, child)| tag_interval(f.as_ref().clone(), child)).collect();
+            let mut sources = [first, second].into_iter();
+            let pair: Fields = pair.iter().map(|f| tag(f.as_ref().clone(), sources.next().flatten())).collect();
             DataType::Map(std::sync::Arc::new(entries.as_ref().clone().with_data_type(DataType::Struct(pair))), sorted)
         }
         other => other,
