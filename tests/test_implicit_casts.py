@@ -19,7 +19,7 @@ ACCEPTED = [
     "sha2(str, '256')", "base64(str)", "repeat(str, '2')", "lpad(str, '5', 'x')", "left(str, '2')",
     "datediff(ts, d)", "last_day(ts)", "add_months(d, '1')", "shiftleft(dec, 1)", "shiftleft(num, 1)",
     "factorial(dec)", "chr(dec)", "pmod(7, 2)", "printf('%d-%s', i, str)", "from_unixtime(0, 'yyyy-MM-dd')",
-    "levenshtein(str, 'abd', 2)", "log(num)", "log(2, num)", "date_add(d, 1Y)",
+    "levenshtein(str, 'abd', 2)", "reverse(i)", "reverse(b)", "to_timestamp(i)", "log(num)", "log(2, num)", "date_add(d, 1Y)",
 ]
 
 REJECTED = [
@@ -30,7 +30,8 @@ REJECTED = [
     "negative(b)", "-b", "NOT i", "NOT bin", "if(str, 1, 2)", "if(i, 1, 2)", "degrees(b)", "hour(i)", "minute(arr)",
     "crc32(i)", "sha1(i)", "sha2(i, 256)", "base64(i)", "format_number(str, 2)", "format_number(b, 2)",
     "lpad(arr, 3, 'x')", "instr(arr, 'a')", "datediff(arr, d)", "sign(b)", "weekday(i)", "date_sub(d, b)",
-    "variance(b)", "sqrt(d)",
+    "variance(b)", "sqrt(d)", "to_date(m)", "to_date(arr)", "unix_timestamp(i)", "unix_timestamp(b)",
+    "unix_timestamp(s)", "reverse(s)", "reverse(m)", "to_timestamp(arr)",
 ]
 
 
@@ -56,7 +57,7 @@ def test_malformed_strings_cast_implicitly(spark, golden, ansi):
     from conftest import conf
 
     with conf(spark, "spark.sql.ansi.enabled", ansi):
-        for expression in ["abs(str)", "year(str)", "sqrt(str)", "sum(str)", "hour(str)", "date_add(d, str)"]:
+        for expression in ["abs(str)", "year(str)", "sqrt(str)", "sum(str)", "hour(str)", "date_add(d, str)", "to_date(i)", "to_date(b)"]:
             try:
                 golden.check(expression, [str(v) for v in spark.sql(f"SELECT {expression} FROM {SOURCE}").collect()[0]])
             except Exception as e:

@@ -108,6 +108,14 @@ enum Param {
     IntegralOrBoolean,
     /// BIGINT, BINARY or STRING (`hex`).
     Hex,
+    /// Text, a date or a timestamp (`to_date`): other atomic values are cast to STRING.
+    DateText,
+    /// STRING, a date or a timestamp, nothing cast (`unix_timestamp`).
+    DatetimeOnly,
+    /// STRING, BINARY or an array (`reverse`): other atomic values are cast to STRING.
+    StringBinaryOrArray,
+    /// Anything but an array, map or struct; `required` is Spark's text (`to_timestamp`).
+    NotNested(&'static str),
 }
 
 const ABS_TYPES: &str = "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\")";
@@ -115,6 +123,10 @@ const NEGATIVE_TYPES: &str = "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"IN
 const SIGN_TYPES: &str = "(\"DOUBLE\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL DAY TO SECOND\")";
 const CEIL_TYPES: &str = "(\"DOUBLE\" or \"DECIMAL\" or \"BIGINT\")";
 const SUM_TYPES: &str = "\"NUMERIC\" or \"ANSI INTERVAL\"";
+const TO_DATE_TYPES: &str = "(\"STRING\" or \"DATE\" or \"TIMESTAMP\" or \"TIMESTAMP_NTZ\")";
+const UNIX_TIMESTAMP_TYPES: &str =
+    "(\"STRING\" or \"DATE\" or \"TIMESTAMP\" or \"TIMESTAMP_NTZ\" or \"(TIMESTAMP_LTZ(P) OR TIMESTAMP_NTZ(P) WITH P IN [7, 9])\")";
+const TO_TIMESTAMP_TYPES: &str = "(\"STRING\" or \"DATE\" or \"TIMESTAMP\" or \"TIMESTAMP_NTZ\" or \"NUMERIC\")";
 
 /// The parameters of `function` called with `count` arguments that Spark
 /// casts implicitly (arguments past the list are left as they are).
@@ -165,6 +177,10 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "if" if count == 3 => &[StrictBoolean],
         "bit_count" => &[IntegralOrBoolean],
         "hex" => &[Hex],
+        "to_date" => &[DateText],
+        "unix_timestamp" | "to_unix_timestamp" => &[DatetimeOnly],
+        "reverse" => &[StringBinaryOrArray],
+        "to_timestamp" => &[NotNested(TO_TIMESTAMP_TYPES)],
         _ => &[],
     }
 }
@@ -225,6 +241,12 @@ fn fit(param: Param, from: &DataType, ansi: bool, time_zone: &str) -> Fit {
         Param::Hex if number && !is_integral(from) => Fit::Cast(DataType::Int64),
         Param::Hex if boolean || date || timestamp => Fit::Cast(DataType::Utf8),
         Param::Hex if nested => Fit::Reject("(\"BIGINT\" or \"BINARY\" or \"STRING\")"),
+        Param::DateText if nested => Fit::Reject(TO_DATE_TYPES),
+        Param::DateText if number || boolean || binary => to_string(),
+        Param::DatetimeOnly if nested || number || boolean || binary => Fit::Reject(UNIX_TIMESTAMP_TYPES),
+        Param::StringBinaryOrArray if matches!(from, DataType::Map(..) | DataType::Struct(_)) => Fit::Reject("(\"STRING\" or \"BINARY\" or \"ARRAY\")"),
+        Param::StringBinaryOrArray if number || boolean || date || timestamp => to_string(),
+        Param::NotNested(required) if nested => Fit::Reject(required),
         _ => Fit::Keep,
     }
 }
