@@ -6,6 +6,7 @@ use std::sync::Arc;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Decimal128Array, Float64Array, Int64Array, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Decimal128Type, Float64Type, Int32Type, Int64Type};
+use datafusion::arrow::error::ArrowError;
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::Expr;
 
@@ -62,7 +63,8 @@ fn round_unscaled(unscaled: i128, scale: i8, to_scale: i8, rounding: Rounding) -
     if to_scale >= scale {
         return unscaled;
     }
-    let factor = 10i128.pow((scale - to_scale) as u32);
+    // Past 38 digits the whole value is below half a unit.
+    let Some(factor) = 10i128.checked_pow((i32::from(scale) - i32::from(to_scale)) as u32) else { return 0 };
     let (quotient, remainder) = (unscaled / factor, unscaled % factor);
     let twice = remainder.abs() * 2;
     let away = match rounding {
@@ -129,11 +131,11 @@ fn round_kernel(args: &[ArrayRef], parameters: &str) -> Result<ArrayRef> {
         }
         DataType::Decimal128(_, s) => {
             let DataType::Decimal128(p, to_scale) = round_type(values.data_type(), scale) else { unreachable!("a decimal") };
-            let to_scale_or_below = if scale < 0 { scale.max(-38) } else { i32::from(to_scale) };
-            let rounded: Decimal128Array = values.as_primitive::<Decimal128Type>().unary(|v| {
-                let at = round_unscaled(v, *s, to_scale_or_below.max(-38) as i8, rounding);
-                if scale < 0 { at * 10i128.pow((-scale).min(38) as u32) } else { at }
-            });
+            // A negative scale rounds to tens, hundreds, …, kept at scale 0.
+            let (at_scale, tens) = if scale < 0 { (scale.max(-38) as i8, 10i128.pow((-scale).min(38) as u32)) } else { (to_scale, 1) };
+            let rounded: Decimal128Array = values.as_primitive::<Decimal128Type>().try_unary(|v| {
+                round_unscaled(v, *s, at_scale, rounding).checked_mul(tens).ok_or_else(|| ArrowError::ComputeError(format!("{} overflows DECIMAL({p}, 0)", rounding.name())))
+            })?;
             Arc::new(rounded.with_precision_and_scale(p, to_scale)?)
         }
         DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => {
@@ -315,6 +317,7 @@ mod tests {
         assert_eq!(round_unscaled(-25, 1, 0, Rounding::HalfEven), -2);
         assert_eq!(round_unscaled(-25, 1, 0, Rounding::HalfUp), -3);
         assert_eq!(round_unscaled(126, 2, 1, Rounding::HalfEven), 13);
+        assert_eq!(round_unscaled(10i128.pow(37), 38, -38, Rounding::HalfUp), 0);
         assert_eq!(round_type(&DataType::Decimal128(2, 1), 0), DataType::Decimal128(2, 0));
         assert_eq!(round_type(&DataType::Decimal128(2, 1), 3), DataType::Decimal128(3, 1));
         assert_eq!(round_type(&DataType::Decimal128(5, 3), -1), DataType::Decimal128(3, 0));
