@@ -20,6 +20,8 @@ struct ToXmlOptions {
     attribute_prefix: String,
     value_tag: String,
     null_value: Option<String>,
+    /// `arrayElementName`: the element of each item of a nested array.
+    array_element: String,
     /// The date and timestamp formats, shared with `to_csv`.
     values: ToCsvOptions,
 }
@@ -29,6 +31,8 @@ enum Formatted {
     Leaf(Vec<Option<String>>),
     Struct { names: Vec<String>, fields: Vec<Formatted>, valid: Vec<bool> },
     List { offsets: Vec<usize>, valid: Vec<bool>, items: Box<Formatted> },
+    /// A map: each entry an element named by its key.
+    Map { offsets: Vec<usize>, valid: Vec<bool>, keys: Vec<Option<String>>, values: Box<Formatted> },
 }
 
 /// The `to_xml` function.
@@ -59,16 +63,20 @@ impl ToXml {
                 ],
             ));
         }
+        Ok(ScalarUDF::new_from_impl(ToXml::new(pairs, time_zone)).call(vec![value]))
+    }
+
+    fn new(pairs: &[(String, String)], time_zone: &str) -> ToXml {
         let get = |key: &str| pairs.iter().rev().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.clone());
         let options = ToXmlOptions {
             row_tag: get("rowTag").unwrap_or_else(|| "ROW".into()),
             attribute_prefix: get("attributePrefix").unwrap_or_else(|| "_".into()),
             value_tag: get("valueTag").unwrap_or_else(|| "_VALUE".into()),
             null_value: get("nullValue"),
+            array_element: get("arrayElementName").unwrap_or_else(|| "item".into()),
             values: ToCsvOptions::from_pairs(pairs),
         };
-        let udf = ToXml { options, time_zone: time_zone.to_string(), signature: Signature::any(1, Volatility::Immutable) };
-        Ok(ScalarUDF::new_from_impl(udf).call(vec![value]))
+        ToXml { options, time_zone: time_zone.to_string(), signature: Signature::any(1, Volatility::Immutable) }
     }
 
     fn format(&self, array: &dyn Array) -> Result<Formatted> {
@@ -87,6 +95,15 @@ impl ToXml {
                     offsets: lists.offsets().iter().map(|o| *o as usize).collect(),
                     valid: (0..array.len()).map(|i| array.is_valid(i)).collect(),
                     items: Box::new(self.format(lists.values().as_ref())?),
+                }
+            }
+            DataType::Map(..) => {
+                let maps = array.as_map();
+                Formatted::Map {
+                    offsets: maps.offsets().iter().map(|o| *o as usize).collect(),
+                    valid: (0..array.len()).map(|i| array.is_valid(i)).collect(),
+                    keys: ToCsv::new(self.options.values.clone(), &self.time_zone).field_texts(maps.keys().as_ref())?,
+                    values: Box::new(self.format(maps.values().as_ref())?),
                 }
             }
             DataType::Binary => {
@@ -111,12 +128,19 @@ impl ToXml {
                 for item in offsets[row]..offsets[row + 1] {
                     if let Formatted::List { .. } = items.as_ref() {
                         out.push_str(&format!("{indent}<{name}>\n"));
-                        self.write("item", items, item, depth + 1, out);
+                        self.write(&self.options.array_element, items, item, depth + 1, out);
                         out.push_str(&format!("{indent}</{name}>\n"));
                     } else {
                         self.write(name, items, item, depth, out);
                     }
                 }
+            }
+            Formatted::Map { offsets, valid, keys, values } if valid[row] => {
+                out.push_str(&format!("{indent}<{name}>\n"));
+                for entry in offsets[row]..offsets[row + 1] {
+                    self.write(keys[entry].as_deref().unwrap_or_default(), values, entry, depth + 1, out);
+                }
+                out.push_str(&format!("{indent}</{name}>\n"));
             }
             Formatted::Struct { names, fields, valid } if valid[row] => {
                 let mut attributes = String::new();
@@ -150,6 +174,21 @@ impl ToXml {
             _ => {}
         }
     }
+}
+
+/// Spark's XML writer: each row of `rows` (a struct array) as the indented
+/// `rowTag` element (`options` as the writer's) one level inside the root
+/// element; timestamps in `time_zone`.
+pub fn xml_rows(rows: &dyn Array, options: &[(String, String)], time_zone: &str) -> Result<Vec<String>> {
+    let writer = ToXml::new(options, time_zone);
+    let formatted = writer.format(rows)?;
+    Ok((0..rows.len())
+        .map(|row| {
+            let mut out = String::new();
+            writer.write(&writer.options.row_tag, &formatted, row, 1, &mut out);
+            out
+        })
+        .collect())
 }
 
 /// Text escaped for XML content.

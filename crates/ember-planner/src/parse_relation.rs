@@ -25,6 +25,7 @@ impl Planner<'_> {
         let format = match ProtoFormat::try_from(parse.format) {
             Ok(ProtoFormat::Csv) => ParseFormat::Csv,
             Ok(ProtoFormat::Json) => ParseFormat::Json,
+            Ok(ProtoFormat::Xml) => ParseFormat::Xml,
             _ => return Err(SparkError::unsupported("parsing a DataFrame of strings in this format")),
         };
         let tz = self.config.time_zone.clone();

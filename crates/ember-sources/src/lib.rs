@@ -34,6 +34,8 @@ mod lenient_timestamps;
 mod line_sample;
 pub mod json_functions;
 pub mod xml_functions;
+mod xml;
+mod xml_schema;
 mod json_records;
 mod json_syntax;
 mod modified_filter;

@@ -21,6 +21,11 @@ impl Options {
         self.values.remove(&key.to_lowercase());
     }
 
+    /// Every option, keys in lower case.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.values.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// The value of `key`, if set.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.values.get(&key.to_lowercase()).map(String::as_str)

@@ -14,7 +14,7 @@ use datafusion::execution::context::SessionContext;
 use datafusion::logical_expr::{LogicalPlan, LogicalPlanBuilder};
 use ember_errors::SparkError;
 
-use crate::bad_records::{BadRecords, ParseMode};
+use crate::bad_records::{BadRecords, ParseMode, malformed_record_in_parsing};
 use crate::errors;
 use crate::options::Options;
 use crate::read::{ReadRequest, plan_read};
@@ -26,6 +26,8 @@ pub enum ParseFormat {
     Csv,
     /// One JSON record per string.
     Json,
+    /// One XML record per string (its root element).
+    Xml,
 }
 
 /// One `Parse` request.
@@ -43,6 +45,15 @@ pub struct ParseRequest {
     pub session_conf: Options,
 }
 
+/// The rows of XML `strings`, each its own document.
+fn plan_xml(strings: &[Option<String>], request: &ParseRequest) -> Result<LogicalPlan, SparkError> {
+    let schema = request.schema.as_deref().map(|fields| crate::read::spark_schema(&crate::read::nullable(fields), &request.session_tz)).transpose()?;
+    let corrupt_column = BadRecords::from_options(&request.options).corrupt_column;
+    let (schema, batch) = crate::xml::read_records(strings, schema, &request.options, |_| malformed_record_in_parsing(&corrupt_column))?;
+    let table = MemTable::try_new(schema, vec![vec![batch]])?;
+    Ok(LogicalPlanBuilder::scan("parsed", provider_as_source(Arc::new(table)), None)?.build()?)
+}
+
 /// A plan holding the rows parsed from `strings`. NULL CSV strings are
 /// skipped; NULL JSON strings are malformed records without text, as Spark's
 /// JSON parser sees them (see [`with_null_records`]).
@@ -50,6 +61,7 @@ pub fn plan_parse(strings: Vec<Option<String>>, request: &ParseRequest) -> Resul
     let null_records = match request.format {
         ParseFormat::Json => strings.iter().filter(|s| s.is_none()).count(),
         ParseFormat::Csv => 0,
+        ParseFormat::Xml => return plan_xml(&strings, request),
     };
     let scratch = std::env::temp_dir().join("ember-parse").join(uuid::Uuid::new_v4().to_string());
     std::fs::create_dir_all(&scratch).map_err(|e| errors::io(&scratch.display().to_string(), e))?;
@@ -78,7 +90,7 @@ fn staged_text(strings: Vec<Option<String>>, request: &ParseRequest) -> String {
     for line in lines {
         match request.format {
             ParseFormat::Json => text.push_str(&line.replace(['\n', '\r'], " ")),
-            ParseFormat::Csv => text.push_str(&line),
+            ParseFormat::Csv | ParseFormat::Xml => text.push_str(&line),
         }
         text.push('\n');
     }
@@ -122,6 +134,7 @@ fn read_file(path: &str, request: &ParseRequest, schema: Option<Vec<Field>>) -> 
         format: match request.format {
             ParseFormat::Csv => "csv",
             ParseFormat::Json => "json",
+            ParseFormat::Xml => "xml",
         }
         .to_string(),
         schema,

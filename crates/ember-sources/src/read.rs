@@ -52,8 +52,11 @@ pub struct ReadRequest {
 /// types, all nullable as Spark reads files.
 pub fn plan_read(request: &ReadRequest) -> Result<LogicalPlan, SparkError> {
     let format = request.format.to_lowercase();
-    if !matches!(format.as_str(), "parquet" | "csv" | "json" | "text" | "orc" | "avro" | "binaryfile") {
+    if !matches!(format.as_str(), "parquet" | "csv" | "json" | "text" | "orc" | "avro" | "binaryfile" | "xml") {
         return Err(unsupported_format(&format));
+    }
+    if format == "xml" {
+        crate::xml::row_tag(&request.options)?;
     }
     if request.paths.is_empty() {
         return Err(SparkError::illegal_argument("'path' is not specified"));
@@ -119,6 +122,7 @@ fn data_schema(
             let first = files.first().ok_or_else(|| errors::unable_to_infer_schema("Avro"))?;
             crate::avro::schema(&first.path, &avro_options(request)?)?
         }
+        ("xml", None) => crate::xml::infer_files(files, &request.options)?,
         ("csv", None) => csv::infer_schema(files, &CsvReadOptions::parse(&request.options)?, sampling(request)?.as_ref())?,
         (_, None) => crate::json::infer_schema(files, &JsonReadOptions::parse(&request.options)?, sampling(request)?.as_ref())?,
     };
@@ -166,6 +170,12 @@ fn plan_files(
         "avro" => {
             let options = avro_options(request)?;
             read_whole_files(files, schema, failures, |path, schema| crate::avro::read(path, schema, &options))
+        }
+        "xml" => {
+            let options = crate::xml::XmlReadOptions::parse(&request.options)?;
+            let corrupt_column = schema.iter().position(|f| *f.name() == options.corrupt_column() && f.data_type() == &DataType::Utf8);
+            let charset = Charset::from_name(request.options.first_of(&["encoding", "charset"]).unwrap_or("UTF-8"))?;
+            record_files(files, request, schema, Arc::new(crate::xml::XmlRecords { options }), charset, corrupt_column, failures)
         }
         "binaryfile" => {
             let schema = Arc::new(Schema::new(schema.to_vec()));
@@ -229,14 +239,14 @@ fn unsupported_format(format: &str) -> SparkError {
 }
 
 /// `fields` as Spark reads files: nullable at every depth (`asNullable`).
-fn nullable(fields: &[Field]) -> Vec<Field> {
+pub(crate) fn nullable(fields: &[Field]) -> Vec<Field> {
     fields.iter().map(ember_types::as_nullable).collect()
 }
 
 /// Spark's Arrow form of each column type (timestamps in the session zone,
 /// `element` list items, ...), keeping a column's interval units; fails for
 /// types Spark has no name for.
-fn spark_schema(fields: &[Field], tz: &str) -> Result<Vec<Field>, SparkError> {
+pub(crate) fn spark_schema(fields: &[Field], tz: &str) -> Result<Vec<Field>, SparkError> {
     fields
         .iter()
         .map(|f| {

@@ -1,4 +1,4 @@
-//! One output file in Spark's format: parquet, csv, json or text, with the
+//! One output file in Spark's format: parquet, csv, json, text, xml, orc or avro, with the
 //! format's compression and Spark's file extension.
 
 use std::fs::File;
@@ -34,6 +34,8 @@ pub enum OutputFormat {
     Orc,
     /// Apache Avro object container files.
     Avro,
+    /// XML: the rows as `rowTag` elements inside one root element.
+    Xml,
 }
 
 impl OutputFormat {
@@ -46,6 +48,7 @@ impl OutputFormat {
             "text" => Ok(OutputFormat::Text),
             "orc" => Ok(OutputFormat::Orc),
             "avro" => Ok(OutputFormat::Avro),
+            "xml" => Ok(OutputFormat::Xml),
             other => Err(SparkError::unsupported(format!("writing {other} files"))),
         }
     }
@@ -61,6 +64,7 @@ impl OutputFormat {
             OutputFormat::Text => "text",
             OutputFormat::Orc => "orc",
             OutputFormat::Avro => "avro",
+            OutputFormat::Xml => "xml",
         }
     }
 }
@@ -138,6 +142,29 @@ pub struct FileSpec {
     pub avro: crate::avro::AvroWriteOptions,
     /// ORC: the stripe size.
     pub orc: crate::orc::OrcWriteOptions,
+    /// XML: the root element, declaration and the options shaping rows.
+    pub xml: XmlWriteOptions,
+}
+
+/// How an XML file is written.
+#[derive(Debug, Clone)]
+pub struct XmlWriteOptions {
+    /// `rootTag` (default `ROWS`).
+    root_tag: String,
+    /// `declaration`: the XML declaration's content; empty for none.
+    declaration: String,
+    /// The writer's options, for the rows (`rowTag`, `attributePrefix`, ...).
+    row_options: Vec<(String, String)>,
+}
+
+impl XmlWriteOptions {
+    fn parse(options: &Options) -> XmlWriteOptions {
+        XmlWriteOptions {
+            root_tag: options.get("rootTag").unwrap_or("ROWS").to_string(),
+            declaration: options.get("declaration").unwrap_or(r#"version="1.0" encoding="UTF-8" standalone="yes""#).to_string(),
+            row_options: options.pairs().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        }
+    }
 }
 
 impl FileSpec {
@@ -163,6 +190,9 @@ impl FileSpec {
             (Some(other), true) => return Err(codec_not_available(other, PARQUET_CODECS)),
             (Some(other), false) => return Err(codec_not_available(other, TEXT_CODECS)),
         };
+        if format == OutputFormat::Xml {
+            crate::xml::row_tag(options)?;
+        }
         let (quote, escape) = (options.byte("quote", b'"')?, options.byte("escape", b'\\')?);
         Ok(FileSpec {
             format,
@@ -184,6 +214,7 @@ impl FileSpec {
             line_sep: options.get("lineSep").filter(|s| !s.is_empty()).unwrap_or("\n").to_string(),
             avro: crate::avro::AvroWriteOptions::parse(options),
             orc: crate::orc::OrcWriteOptions::parse(options)?,
+            xml: XmlWriteOptions::parse(options),
         })
     }
 
@@ -215,6 +246,12 @@ impl FileSpec {
             (OutputFormat::Text, Codec::Snappy) => ".txt.snappy",
             (OutputFormat::Text, Codec::Lz4) => ".txt.lz4",
             (OutputFormat::Text, _) => ".txt",
+            (OutputFormat::Xml, Codec::Gzip) => ".xml.gz",
+            (OutputFormat::Xml, Codec::Bzip2) => ".xml.bz2",
+            (OutputFormat::Xml, Codec::Deflate) => ".xml.deflate",
+            (OutputFormat::Xml, Codec::Snappy) => ".xml.snappy",
+            (OutputFormat::Xml, Codec::Lz4) => ".xml.lz4",
+            (OutputFormat::Xml, _) => ".xml",
         }
     }
 
@@ -258,6 +295,8 @@ pub enum FileWriter {
     Avro(Box<crate::avro::AvroFile>),
     /// A CSV, JSON or text file, with its spec.
     Lines(Box<dyn Write + Send>, FileSpec),
+    /// An XML file: its root element is opened with the first row.
+    Xml { out: Box<dyn Write + Send>, spec: FileSpec, time_zone: String, started: bool },
 }
 
 impl FileWriter {
@@ -295,6 +334,9 @@ impl FileWriter {
             Codec::Lz4 => Box::new(BlockWriter::new(buffered, BlockCodec::Lz4)),
             _ => Box::new(buffered),
         };
+        if spec.format == OutputFormat::Xml {
+            return Ok(FileWriter::Xml { out, spec: spec.clone(), time_zone: writer_time_zone(schema, spec), started: false });
+        }
         if spec.format == OutputFormat::Csv && spec.header {
             let names: Vec<Option<String>> = schema.fields().iter().map(|f| Some(f.name().clone())).collect();
             let line = csv_line(&names, spec);
@@ -309,6 +351,24 @@ impl FileWriter {
             FileWriter::Parquet(writer) => writer.write(batch).map_err(|e| errors::io("parquet", e)),
             FileWriter::Orc(writer) => writer.write(batch),
             FileWriter::Avro(writer) => writer.write(batch),
+            FileWriter::Xml { out, spec, time_zone, started } => {
+                if batch.num_rows() == 0 {
+                    return Ok(());
+                }
+                let mut text = String::new();
+                if !*started {
+                    if !spec.xml.declaration.is_empty() {
+                        text.push_str(&format!("<?xml {}?>\n", spec.xml.declaration));
+                    }
+                    text.push_str(&format!("<{}>\n", spec.xml.root_tag));
+                    *started = true;
+                }
+                let rows = arrow::array::StructArray::from(batch.clone());
+                for row in ember_functions::to_xml::xml_rows(&rows, &spec.xml.row_options, time_zone)? {
+                    text.push_str(&row);
+                }
+                out.write_all(text.as_bytes()).map_err(|e| errors::io("write", e))
+            }
             FileWriter::Lines(out, spec) => {
                 let text = match spec.format {
                     OutputFormat::Csv => csv_lines(batch, spec)?,
@@ -327,8 +387,30 @@ impl FileWriter {
             FileWriter::Orc(writer) => writer.finish(),
             FileWriter::Avro(writer) => writer.finish(),
             FileWriter::Lines(mut out, _) => out.flush().map_err(|e| errors::io("flush", e)),
+            FileWriter::Xml { mut out, spec, started, .. } => {
+                if started {
+                    out.write_all(format!("</{}>", spec.xml.root_tag).as_bytes()).map_err(|e| errors::io("write", e))?;
+                }
+                out.flush().map_err(|e| errors::io("flush", e))
+            }
         }
     }
+}
+
+/// The zone XML timestamps are written in: the `timeZone` option, else the
+/// session's, which timestamp columns carry.
+fn writer_time_zone(schema: &SchemaRef, spec: &FileSpec) -> String {
+    fn zone_of(data_type: &DataType) -> Option<String> {
+        match data_type {
+            DataType::Timestamp(_, Some(zone)) => Some(zone.to_string()),
+            DataType::List(item) => zone_of(item.data_type()),
+            DataType::Map(entries, _) => zone_of(entries.data_type()),
+            DataType::Struct(fields) => fields.iter().find_map(|f| zone_of(f.data_type())),
+            _ => None,
+        }
+    }
+    let option = spec.xml.row_options.iter().find(|(k, _)| k.eq_ignore_ascii_case("timeZone")).map(|(_, v)| v.clone());
+    option.or_else(|| schema.fields().iter().find_map(|f| zone_of(f.data_type()))).unwrap_or_else(|| "UTC".to_string())
 }
 
 fn csv_lines(batch: &RecordBatch, spec: &FileSpec) -> Result<Vec<u8>, SparkError> {

@@ -12,21 +12,22 @@ use arrow::datatypes::{DataType, Field, Fields};
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 use ember_errors::SparkError;
-use sxd_document::dom::{ChildOfElement, ChildOfRoot};
 
 use crate::bad_records::malformed_record_in_parsing;
 use crate::csv::Inferred;
 use crate::csv_functions::struct_fields;
 use crate::csv_values::{FloatSpellings, parse_column};
 use crate::json_functions::OptionPairs;
+use crate::xml::document_root;
 
-/// The options of `from_xml` and `schema_of_xml` that shape a record.
+/// The options of `from_xml`, `schema_of_xml` and the XML source that shape
+/// a record.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct XmlOptions {
+pub(crate) struct XmlOptions {
     /// `attributePrefix` (default `_`): the prefix of attribute fields.
     attribute_prefix: String,
     /// `valueTag` (default `_VALUE`): the field of an element's own text.
-    value_tag: String,
+    pub(crate) value_tag: String,
     /// `nullValue`: the text read as NULL.
     null_value: Option<String>,
     /// `ignoreSurroundingSpaces` (default true): values are trimmed.
@@ -34,12 +35,17 @@ struct XmlOptions {
     /// `mode` is `FAILFAST`: a malformed record fails the query.
     fail_fast: bool,
     /// `columnNameOfCorruptRecord` (default `_corrupt_record`).
-    corrupt_column: String,
+    pub(crate) corrupt_column: String,
+    /// `excludeAttribute`: attributes are not read.
+    exclude_attributes: bool,
+    /// `inferSchema` (default true): inferred values are typed, else strings.
+    infer_types: bool,
 }
 
 impl XmlOptions {
-    fn from_pairs(pairs: &OptionPairs) -> XmlOptions {
+    pub(crate) fn from_pairs(pairs: &OptionPairs) -> XmlOptions {
         let get = |name: &str| pairs.iter().rev().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
+        let flag = |name: &str, default: bool| get(name).map_or(default, |v| v.trim().eq_ignore_ascii_case("true"));
         XmlOptions {
             attribute_prefix: get("attributePrefix").unwrap_or_else(|| "_".into()),
             value_tag: get("valueTag").unwrap_or_else(|| "_VALUE".into()),
@@ -47,6 +53,8 @@ impl XmlOptions {
             trim: get("ignoreSurroundingSpaces").is_none_or(|v| !v.eq_ignore_ascii_case("false")),
             fail_fast: get("mode").is_some_and(|m| m.eq_ignore_ascii_case("FAILFAST")),
             corrupt_column: get("columnNameOfCorruptRecord").unwrap_or_else(|| "_corrupt_record".into()),
+            exclude_attributes: flag("excludeAttribute", false),
+            infer_types: flag("inferSchema", true),
         }
     }
 
@@ -60,48 +68,21 @@ impl XmlOptions {
 
 /// An XML element reduced to what Spark reads of it.
 #[derive(Debug, Default)]
-struct Element {
-    name: String,
-    attributes: Vec<(String, String)>,
-    children: Vec<Element>,
+pub(crate) struct Element {
+    pub(crate) name: String,
+    pub(crate) attributes: Vec<(String, String)>,
+    pub(crate) children: Vec<Element>,
     /// The element's own text (outside its children); whitespace-only text
     /// is left out.
-    text: Option<String>,
-}
-
-impl Element {
-    /// The root element of `document`; `None` when it is not well-formed XML.
-    fn parse(document: &str) -> Option<Element> {
-        let package = sxd_document::parser::parse(document).ok()?;
-        let root = package.as_document().root();
-        root.children().into_iter().find_map(|child| match child {
-            ChildOfRoot::Element(element) => Some(Element::of(element)),
-            _ => None,
-        })
-    }
-
-    fn of(element: sxd_document::dom::Element<'_>) -> Element {
-        let mut text = String::new();
-        let mut children = Vec::new();
-        for child in element.children() {
-            match child {
-                ChildOfElement::Element(e) => children.push(Element::of(e)),
-                ChildOfElement::Text(t) => text.push_str(t.text()),
-                _ => {}
-            }
-        }
-        Element {
-            name: element.name().local_part().to_string(),
-            attributes: element.attributes().iter().map(|a| (a.name().local_part().to_string(), a.value().to_string())).collect(),
-            children,
-            text: (!text.trim().is_empty()).then_some(text),
-        }
-    }
+    pub(crate) text: Option<String>,
 }
 
 /// The type Spark's XML inference gives one value's text.
-fn infer_text(text: Option<&str>) -> DataType {
+fn infer_text(text: Option<&str>, options: &XmlOptions) -> DataType {
     let Some(text) = text else { return DataType::Null };
+    if !options.infer_types {
+        return DataType::Utf8;
+    }
     match Inferred::of(text) {
         Inferred::Int | Inferred::Long => DataType::Int64,
         // Java's `NaN`/`Infinity` and `1d`-style suffixes are not XML doubles.
@@ -114,16 +95,17 @@ fn infer_text(text: Option<&str>) -> DataType {
 /// The type of an element: its text's type when it is a plain value,
 /// otherwise a struct of its attributes, its text as the value tag, and its
 /// children (arrays when repeated), sorted by name.
-fn infer_element(element: &Element, options: &XmlOptions) -> DataType {
-    if element.children.is_empty() && element.attributes.is_empty() {
-        return infer_text(element.text.as_deref().and_then(|t| options.value(t, false)));
+pub(crate) fn infer_element(element: &Element, options: &XmlOptions) -> DataType {
+    let attributes: &[(String, String)] = if options.exclude_attributes { &[] } else { &element.attributes };
+    if element.children.is_empty() && attributes.is_empty() {
+        return infer_text(element.text.as_deref().and_then(|t| options.value(t, false)), options);
     }
     let mut fields: Vec<(String, DataType)> = Vec::new();
-    for (name, value) in &element.attributes {
-        fields.push((format!("{}{name}", options.attribute_prefix), infer_text(options.value(value, false))));
+    for (name, value) in attributes {
+        fields.push((format!("{}{name}", options.attribute_prefix), infer_text(options.value(value, false), options)));
     }
     if let Some(text) = element.text.as_deref().and_then(|t| options.value(t, false)) {
-        fields.push((options.value_tag.clone(), infer_text(Some(text))));
+        fields.push((options.value_tag.clone(), infer_text(Some(text), options)));
     }
     let mut children: Vec<(&str, Vec<DataType>)> = Vec::new();
     for child in &element.children {
@@ -141,7 +123,7 @@ fn infer_element(element: &Element, options: &XmlOptions) -> DataType {
     sorted_struct(fields)
 }
 
-fn sorted_struct(mut fields: Vec<(String, DataType)>) -> DataType {
+pub(crate) fn sorted_struct(mut fields: Vec<(String, DataType)>) -> DataType {
     fields.sort_by(|a, b| a.0.cmp(&b.0));
     DataType::Struct(fields.into_iter().map(|(name, t)| Field::new(name, t, true)).collect())
 }
@@ -151,7 +133,7 @@ fn list_of(element: DataType) -> DataType {
 }
 
 /// Spark's `compatibleType` of XML inference.
-fn merge(a: DataType, b: DataType) -> DataType {
+pub(crate) fn merge(a: DataType, b: DataType) -> DataType {
     use DataType::*;
     match (a, b) {
         (a, b) if a == b => a,
@@ -175,7 +157,7 @@ fn merge(a: DataType, b: DataType) -> DataType {
 }
 
 /// NULL types (empty elements) read as strings, as Spark's canonicalization.
-fn canonical(data_type: DataType) -> DataType {
+pub(crate) fn canonical(data_type: DataType) -> DataType {
     match data_type {
         DataType::Null => DataType::Utf8,
         DataType::List(f) => list_of(canonical(f.data_type().clone())),
@@ -191,7 +173,7 @@ fn canonical(data_type: DataType) -> DataType {
 /// record column.
 pub fn schema_of_xml(xml: &str, pairs: &OptionPairs) -> Result<String, SparkError> {
     let options = XmlOptions::from_pairs(pairs);
-    let data_type = match Element::parse(xml) {
+    let data_type = match document_root(xml) {
         None => DataType::Struct(Fields::from(vec![Field::new(options.corrupt_column.clone(), DataType::Utf8, true)])),
         Some(root) => match infer_element(&root, &options) {
             data_type @ DataType::Struct(_) => canonical(data_type),
@@ -204,7 +186,7 @@ pub fn schema_of_xml(xml: &str, pairs: &OptionPairs) -> Result<String, SparkErro
 /// What a schema field reads: an element, or an attribute's or element's
 /// text.
 #[derive(Clone, Copy)]
-enum Node<'a> {
+pub(crate) enum Node<'a> {
     Element(&'a Element),
     Text(&'a str),
 }
@@ -225,7 +207,7 @@ impl<'a> Node<'a> {
         if field == options.value_tag {
             return element.text.as_deref().map(Node::Text).into_iter().collect();
         }
-        let attribute = field.strip_prefix(options.attribute_prefix.as_str()).filter(|_| !options.attribute_prefix.is_empty());
+        let attribute = field.strip_prefix(options.attribute_prefix.as_str()).filter(|_| !options.attribute_prefix.is_empty() && !options.exclude_attributes);
         if let Some((_, value)) = attribute.and_then(|name| element.attributes.iter().find(|(a, _)| a == name)) {
             return vec![Node::Text(value)];
         }
@@ -235,7 +217,7 @@ impl<'a> Node<'a> {
 
 /// Reads `nodes` (one per row, NULL where absent) as `data_type`; marks in
 /// `bad` the rows where a value did not parse.
-fn read(nodes: &[Option<Node<'_>>], data_type: &DataType, options: &XmlOptions, bad: &mut [bool]) -> Result<ArrayRef, SparkError> {
+pub(crate) fn read(nodes: &[Option<Node<'_>>], data_type: &DataType, options: &XmlOptions, bad: &mut [bool]) -> Result<ArrayRef, SparkError> {
     match data_type {
         DataType::Struct(fields) => {
             let mut columns = Vec::with_capacity(fields.len());
@@ -333,7 +315,7 @@ impl ScalarUDFImpl for FromXml {
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let array = args.args[0].to_array(args.number_rows)?;
         let Some(texts) = array.as_string_opt::<i32>() else { return exec_err!("from_xml expects a string") };
-        let roots: Vec<Option<Element>> = texts.iter().map(|t| t.and_then(Element::parse)).collect();
+        let roots: Vec<Option<Element>> = texts.iter().map(|t| t.and_then(document_root)).collect();
         // A malformed record (not XML, or a value that does not parse) gives
         // a struct of NULLs; a NULL document gives NULL.
         let mut bad: Vec<bool> = texts.iter().zip(&roots).map(|(t, r)| t.is_some() && r.is_none()).collect();
