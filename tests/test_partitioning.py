@@ -117,6 +117,24 @@ def test_coalesce_after_a_shuffle_groups_partitions_as_spark(spark, golden):
     golden.check_df(coalesced(local.repartition(7), 3), "local_rows")
 
 
+def test_adaptive_execution_packs_partitions_of_a_repartition_by_columns(spark, golden):
+    """Spark's adaptive execution reads a repartition without a number of
+    partitions as few partitions (one for small data), sized by the bytes
+    its shuffle wrote; a numbered repartition keeps its partitions."""
+    df = spark.range(100).withColumn("k", F.col("id") % 7)
+    golden.check_df(partition_counts(df.repartition("k")), "by_column")
+    golden.check_df(partition_counts(df.repartitionByRange("k")), "by_range")
+    golden.check_df(partition_counts(df.hint("rebalance", "k")), "rebalance_by_column")
+    golden.check_df(partition_counts(df.hint("rebalance")), "rebalance")
+    golden.check_df(partition_counts(spark.sql("select id from range(50) distribute by id")), "distribute_by")
+    golden.check_df(partition_counts(df.repartition(5, "k")), "numbered")
+    wide = spark.range(0, 200000, 1, 2).select("id", (F.rand(3) * 1e9).cast("long").alias("v"), F.sha2(F.col("id").cast("string"), 256).alias("h"))
+    golden.check_df(partition_counts(wide.repartition("v")), "two_partitions_of_bytes")
+    for key in ("spark.sql.adaptive.enabled", "spark.sql.adaptive.coalescePartitions.enabled"):
+        with conf(spark, key, "false"):
+            golden.check_df(partition_counts(df.repartition("k")), key)
+
+
 def test_sort_within_partitions(spark, golden):
     df = spark.range(0, 10, 1, 2).sortWithinPartitions(F.col("id").desc())
     golden.check_df(df.select("id", F.spark_partition_id().alias("p")))

@@ -42,6 +42,9 @@ pub struct PlannerConfig {
     /// `spark.sql.legacy.allowNegativeScaleOfDecimal`: whether decimal types
     /// may have a negative scale (`DECIMAL(1, -1)`).
     pub allow_negative_decimal_scale: bool,
+    /// How adaptive execution packs the partitions of a repartition without
+    /// a number (`spark.sql.adaptive.*`); `None` when it is off.
+    pub adaptive_coalescing: Option<crate::partitioning::AdaptiveCoalescing>,
 }
 
 impl Default for PlannerConfig {
@@ -58,6 +61,7 @@ impl Default for PlannerConfig {
             shuffle_partitions: 200,
             sort_before_repartition: true,
             cross_join_enabled: true,
+            adaptive_coalescing: Some(crate::partitioning::AdaptiveCoalescing { advisory_size: 64 << 20, min_partition_size: 1 << 20, min_partitions: 2 }),
             strict_dataframe_columns: true,
             cte_recursion_level_limit: 100,
             cte_recursion_row_limit: 1_000_000,

@@ -73,7 +73,8 @@ impl Planner<'_> {
         } else {
             RepartitionScheme::Hash(hash_partition(keys, n))
         };
-        Ok(SparkRepartition::rebalance(input, scheme, n, Rebalance { numbered: count.is_some() }))
+        let adaptive = self.config.adaptive_coalescing.filter(|_| count.is_none());
+        Ok(SparkRepartition::rebalance(input, scheme, n, Rebalance { numbered: count.is_some() }, adaptive))
     }
 
     /// `repartition(n, cols)` and `repartition(cols)` hash the columns as
@@ -84,6 +85,9 @@ impl Planner<'_> {
             Some(n) => positive_partitions(n)?,
             None => self.config.shuffle_partitions,
         };
+        // Adaptive execution packs the partitions of a repartition by columns
+        // alone (Spark's `REPARTITION_BY_COL`).
+        let adaptive = self.config.adaptive_coalescing.filter(|_| repartition.num_partitions.is_none());
         let sort_orders: Vec<&connect::expression::SortOrder> = repartition
             .partition_exprs
             .iter()
@@ -103,13 +107,13 @@ impl Planner<'_> {
             if keys.is_empty() {
                 return self.round_robin(input, n);
             }
-            return Ok(SparkRepartition::plan(input, RepartitionScheme::Hash(hash_partition(keys, n)), n));
+            return Ok(SparkRepartition::adaptive(input, RepartitionScheme::Hash(hash_partition(keys, n)), n, adaptive));
         }
         if sort_orders.len() != repartition.partition_exprs.len() {
             return Err(SparkError::illegal_argument("repartition takes either sort orders or expressions, not both"));
         }
         let order = sort_orders.into_iter().map(|o| self.sort_order(o, &input)).collect::<Result<Vec<_>>>()?;
-        Ok(SparkRepartition::plan(input, RepartitionScheme::Range(order), n))
+        Ok(SparkRepartition::adaptive(input, RepartitionScheme::Range(order), n, adaptive))
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use ember_planner::partitioning::AdaptiveCoalescing;
 use ember_planner::{PlannerConfig, SparkError};
 
 /// Spark's defaults for the settings clients read, as Spark 4.3 reports them.
@@ -182,7 +183,26 @@ impl SessionConf {
             enforce_reserved_keywords: flag("spark.sql.ansi.enforceReservedKeywords", false),
             sql_path: self.get(crate::sql_path::PATH_KEY),
             allow_negative_decimal_scale: flag("spark.sql.legacy.allowNegativeScaleOfDecimal", false),
+            adaptive_coalescing: self.adaptive_coalescing(),
         }
+    }
+
+    /// Spark's adaptive coalescing of shuffle partitions, unless
+    /// `spark.sql.adaptive.enabled` or `...coalescePartitions.enabled` is off.
+    fn adaptive_coalescing(&self) -> Option<AdaptiveCoalescing> {
+        let on = |key: &str| self.get(key).is_none_or(|v| !v.trim().eq_ignore_ascii_case("false"));
+        if !on("spark.sql.adaptive.enabled") || !on("spark.sql.adaptive.coalescePartitions.enabled") {
+            return None;
+        }
+        let bytes = |key: &str, default: u64| {
+            self.get(key).and_then(|v| ember_sources::options::byte_size(&v, 0)).and_then(|n| u64::try_from(n).ok()).unwrap_or(default)
+        };
+        let min_partitions = self.get("spark.sql.adaptive.coalescePartitions.minPartitionNum").and_then(|v| v.trim().parse::<usize>().ok());
+        Some(AdaptiveCoalescing {
+            advisory_size: bytes("spark.sql.adaptive.advisoryPartitionSizeInBytes", 64 << 20),
+            min_partition_size: if min_partitions.is_some() { 0 } else { bytes("spark.sql.adaptive.coalescePartitions.minPartitionSize", 1 << 20) },
+            min_partitions: min_partitions.unwrap_or_else(crate::runtime::partitions),
+        })
     }
 
     /// The settings file reads and writes follow.

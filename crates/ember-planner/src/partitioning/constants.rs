@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::common::{Column, Result};
-use datafusion::logical_expr::{Expr, LogicalPlan, Projection};
+use datafusion::logical_expr::{Expr, Extension, LogicalPlan, Projection};
 use datafusion::optimizer::optimizer::ApplyOrder;
 use datafusion::optimizer::{OptimizerConfig, OptimizerRule};
 
@@ -77,7 +77,7 @@ fn constants_above(plan: &LogicalPlan) -> Result<Option<LogicalPlan>> {
     }
     let kept = projection.expr.iter().zip(&constant).filter(|(_, constant)| !**constant).map(|(expr, _)| expr.clone()).collect();
     let below = LogicalPlan::Projection(Projection::try_new(kept, projection.input.clone())?);
-    let repartitioned = SparkRepartition::plan(below, repartition.scheme.clone(), repartition.partitions);
+    let repartitioned = LogicalPlan::Extension(Extension { node: Arc::new(SparkRepartition { input: below, ..repartition.clone() }) });
     let columns = projection.expr.iter().zip(&constant).enumerate().map(|(i, (expr, &constant))| {
         if constant { expr.clone() } else { Expr::Column(Column::from(projection.schema.qualified_field(i))) }
     });

@@ -24,6 +24,7 @@ use ember_functions::seeded_random::XorShiftRandom;
 use futures::{StreamExt, TryStreamExt};
 use tokio::sync::OnceCell;
 
+use super::adaptive::AdaptiveCoalescing;
 use super::coalesce::coalesced_groups;
 use super::nodes::PartitionValueKind;
 use super::read_ahead::read_ahead_in_order;
@@ -73,6 +74,8 @@ pub struct ShuffleExec {
     partitions: usize,
     /// Whether it runs a `REBALANCE` hint (which Spark's plans name).
     rebalance: bool,
+    /// How adaptive execution packs its partitions, when it does.
+    adaptive: Option<AdaptiveCoalescing>,
     properties: Arc<PlanProperties>,
     buckets: Arc<OnceCell<Buckets>>,
 }
@@ -81,7 +84,15 @@ impl ShuffleExec {
     /// A shuffle of `input` into `partitions` outputs.
     pub fn new(input: Arc<dyn ExecutionPlan>, router: Router, partitions: usize) -> Self {
         let properties = properties(input.schema(), partitions, EmissionType::Final);
-        ShuffleExec { input, router, partitions: partitions.max(1), rebalance: false, properties, buckets: Arc::new(OnceCell::new()) }
+        ShuffleExec { input, router, partitions: partitions.max(1), rebalance: false, adaptive: None, properties, buckets: Arc::new(OnceCell::new()) }
+    }
+
+    /// The shuffle with its partitions packed together by `adaptive`, as
+    /// Spark's adaptive execution reads them: each packed group is one
+    /// partition (the first ones), the partitions left over are empty.
+    pub fn with_adaptive(mut self, adaptive: Option<AdaptiveCoalescing>) -> Self {
+        self.adaptive = adaptive;
+        self
     }
 
     /// The shuffle as a `REBALANCE` hint's when `rebalance`.
@@ -107,10 +118,13 @@ impl ShuffleExec {
 
     /// The rows of each output partition, shuffled once for all of them.
     fn buckets(&self, context: Arc<TaskContext>) -> impl Future<Output = Result<Arc<Vec<Vec<RecordBatch>>>>> + Send + 'static {
-        let (input, router, n, buckets) = (self.input.clone(), self.router.clone(), self.partitions, self.buckets.clone());
+        let (input, router, n, buckets, adaptive) = (self.input.clone(), self.router.clone(), self.partitions, self.buckets.clone(), self.adaptive);
         async move {
             buckets
-                .get_or_init(|| async move { shuffle(input, context, &router, n).await.map(Arc::new).map_err(Arc::new) })
+                .get_or_init(|| async move {
+                    let shuffled = shuffle(input, context, &router, n).await;
+                    shuffled.map(|buckets| Arc::new(packed(buckets, adaptive))).map_err(Arc::new)
+                })
                 .await
                 .clone()
                 .map_err(DataFusionError::Shared)
@@ -176,7 +190,7 @@ impl ExecutionPlan for ShuffleExec {
     }
 
     fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
-        Ok(Arc::new(ShuffleExec::new(one_input(children, "a shuffle")?, self.router.clone(), self.partitions).with_rebalance(self.rebalance)))
+        Ok(Arc::new(ShuffleExec::new(one_input(children, "a shuffle")?, self.router.clone(), self.partitions).with_rebalance(self.rebalance).with_adaptive(self.adaptive)))
     }
 
     fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
@@ -191,6 +205,38 @@ impl ExecutionPlan for ShuffleExec {
 }
 
 /// Reads every input partition and deals its rows to `n` buckets.
+/// `buckets` packed into groups of neighbours as `adaptive` says (each
+/// sized by its rows' `UnsafeRow` bytes), the same number of them, the
+/// leftover ones empty.
+fn packed(buckets: Vec<Vec<RecordBatch>>, adaptive: Option<AdaptiveCoalescing>) -> Vec<Vec<RecordBatch>> {
+    let Some(adaptive) = adaptive else { return buckets };
+    let sizes: Vec<u64> = buckets.iter().map(|batches| batches.iter().map(shuffled_bytes).sum()).collect();
+    let groups = adaptive.groups(&sizes);
+    let count = buckets.len();
+    let mut buckets = buckets.into_iter();
+    let mut packed: Vec<Vec<RecordBatch>> = groups.iter().map(|group| buckets.by_ref().take(group.len()).flatten().collect()).collect();
+    packed.resize_with(count, Vec::new);
+    packed
+}
+
+/// The bytes Spark's shuffle writes for `batch`: each row's `UnsafeRow`
+/// after its 4-byte length, compressed in LZ4 blocks of 32 KB with a 21-byte
+/// header each (Arrow's size for types Spark's row layout is not encoded for
+/// here).
+fn shuffled_bytes(batch: &RecordBatch) -> u64 {
+    const BLOCK: usize = 32 << 10;
+    const BLOCK_HEADER: usize = 21;
+    let rows = batch.num_rows();
+    let Some(encoded) = UnsafeRows::encode(batch.columns(), rows) else { return batch.get_array_memory_size() as u64 };
+    let mut stream = Vec::with_capacity(encoded.total_bytes() + 4 * rows);
+    for i in 0..rows {
+        let row = encoded.row(i);
+        stream.extend_from_slice(&(row.len() as i32).to_be_bytes());
+        stream.extend_from_slice(row);
+    }
+    stream.chunks(BLOCK).map(|block| (BLOCK_HEADER + lz4_flex::block::compress(block).len()) as u64).sum()
+}
+
 async fn shuffle(input: Arc<dyn ExecutionPlan>, context: Arc<TaskContext>, router: &Router, n: usize) -> Result<Vec<Vec<RecordBatch>>> {
     let inputs = input.output_partitioning().partition_count();
     let reads = (0..inputs).map(|p| {

@@ -3,6 +3,7 @@
 //! read a row's partition (`spark_partition_id()`,
 //! `monotonically_increasing_id()`), with the partition ids Spark gives.
 
+mod adaptive;
 mod coalesce;
 mod constants;
 mod exec;
@@ -14,6 +15,7 @@ mod read_ahead;
 mod round_robin;
 mod unsafe_row;
 
+pub use adaptive::AdaptiveCoalescing;
 pub use constants::ConstantsAboveRoundRobin;
 pub use nodes::{PartitionValue, PartitionValueKind, Rebalance, RepartitionScheme, SortWithinPartitions, SparkRepartition};
 pub(crate) use exec::{OrderedConcatExec, PartitionSortExec, Router, ShuffleExec};

@@ -12,6 +12,8 @@ use datafusion::error::DataFusionError;
 use datafusion::logical_expr::{Expr, Extension, LogicalPlan, SortExpr, UserDefinedLogicalNodeCore};
 use ember_functions::seeded_random::Draw;
 
+use super::adaptive::AdaptiveCoalescing;
+
 /// How a [`SparkRepartition`] assigns rows to its partitions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RepartitionScheme {
@@ -52,17 +54,26 @@ pub struct SparkRepartition {
     pub partitions: usize,
     /// Set when the repartition is a `REBALANCE` hint's.
     pub rebalance: Option<Rebalance>,
+    /// Set when Spark's adaptive execution may pack its partitions
+    /// together (a repartition without a number of partitions).
+    pub adaptive: Option<AdaptiveCoalescing>,
 }
 
 impl SparkRepartition {
     /// The node as a logical plan.
     pub fn plan(input: LogicalPlan, scheme: RepartitionScheme, partitions: usize) -> LogicalPlan {
-        Self::node(SparkRepartition { input, scheme, partitions: partitions.max(1), rebalance: None })
+        Self::node(SparkRepartition { input, scheme, partitions: partitions.max(1), rebalance: None, adaptive: None })
+    }
+
+    /// A repartition into `spark.sql.shuffle.partitions` whose partitions
+    /// adaptive execution packs as `adaptive` says, as a logical plan.
+    pub fn adaptive(input: LogicalPlan, scheme: RepartitionScheme, partitions: usize, adaptive: Option<AdaptiveCoalescing>) -> LogicalPlan {
+        Self::node(SparkRepartition { input, scheme, partitions: partitions.max(1), rebalance: None, adaptive })
     }
 
     /// A `REBALANCE` hint's repartition as a logical plan.
-    pub fn rebalance(input: LogicalPlan, scheme: RepartitionScheme, partitions: usize, rebalance: Rebalance) -> LogicalPlan {
-        Self::node(SparkRepartition { input, scheme, partitions: partitions.max(1), rebalance: Some(rebalance) })
+    pub fn rebalance(input: LogicalPlan, scheme: RepartitionScheme, partitions: usize, rebalance: Rebalance, adaptive: Option<AdaptiveCoalescing>) -> LogicalPlan {
+        Self::node(SparkRepartition { input, scheme, partitions: partitions.max(1), rebalance: Some(rebalance), adaptive })
     }
 
     fn node(repartition: SparkRepartition) -> LogicalPlan {
@@ -122,7 +133,7 @@ impl UserDefinedLogicalNodeCore for SparkRepartition {
             ),
             other => other.clone(),
         };
-        Ok(SparkRepartition { input, scheme, partitions: self.partitions, rebalance: self.rebalance })
+        Ok(SparkRepartition { input, scheme, partitions: self.partitions, rebalance: self.rebalance, adaptive: self.adaptive })
     }
 
     /// Spark pushes deterministic filters below a repartition, and folds

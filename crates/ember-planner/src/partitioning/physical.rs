@@ -60,7 +60,8 @@ impl ExtensionPlanner for PartitionExtensionPlanner {
             RepartitionScheme::Hash(expr) => Router::Hash(planner.create_physical_expr(expr, logical.schema(), session_state, planning_ctx)?),
             RepartitionScheme::Range(order) => Router::Range(sort_keys(planner, order, logical, session_state, planning_ctx)?),
         };
-        Ok(Some(Arc::new(ShuffleExec::new(input.clone(), router, n).with_rebalance(repartition.rebalance.is_some()))))
+        let shuffle = ShuffleExec::new(input.clone(), router, n).with_rebalance(repartition.rebalance.is_some()).with_adaptive(repartition.adaptive);
+        Ok(Some(Arc::new(shuffle)))
     }
 }
 

@@ -389,6 +389,11 @@ impl UnsafeRows {
         Some(UnsafeRows { bytes, starts })
     }
 
+    /// The bytes of all the rows.
+    pub(super) fn total_bytes(&self) -> usize {
+        self.bytes.len()
+    }
+
     /// The bytes of row `i`.
     pub(super) fn row(&self, i: usize) -> &[u8] {
         &self.bytes[self.starts[i]..self.starts[i + 1]]
