@@ -59,6 +59,9 @@ def test_partition_values_keep_a_sort_below(spark, golden):
     golden.check_df(ordered.withColumn("p", F.spark_partition_id()), "partition_id")
     golden.check_df(ordered.withColumn("m", F.monotonically_increasing_id()), "monotonic_id")
     golden.check_df(ordered.withColumn("r", F.rand(3)), "seeded_draw")
+    # A sort above them sorts the values as computed below it.
+    counted = spark.range(0, 10, 1, 2).select("id", F.monotonically_increasing_id().alias("m"), F.rand(5).alias("r"))
+    golden.check_df(counted.orderBy(F.col("id").desc()), "sort_above")
 
 
 def test_repartition_by_column_hashes_as_spark(spark, golden):
@@ -133,6 +136,24 @@ def test_adaptive_execution_packs_partitions_of_a_repartition_by_columns(spark, 
     for key in ("spark.sql.adaptive.enabled", "spark.sql.adaptive.coalescePartitions.enabled"):
         with conf(spark, key, "false"):
             golden.check_df(partition_counts(df.repartition("k")), key)
+
+
+def test_partition_of_a_row_after_an_aggregation_is_spark_s(spark, golden):
+    """Rows after a grouped aggregation or distinct sit in the partitions of
+    Spark's aggregation shuffle (hash of the keys), packed by adaptive
+    execution: one partition for small data."""
+    df = spark.range(100).withColumn("k", F.col("id") % 7)
+    pid = F.spark_partition_id().alias("p")
+    golden.check_df(partition_counts(df.groupBy("k").count()), "group_by")
+    golden.check_df(partition_counts(df.select("k").distinct()), "distinct")
+    golden.check_df(df.groupBy("k").agg(F.sum("id").alias("s")).filter("s > 10").select("k", pid).orderBy("k"), "filtered")
+    golden.check_df(spark.sql("select k, count(*) c, spark_partition_id() p from (select id % 5 k from range(40)) group by k").orderBy("k"), "sql")
+    golden.check_df(df.groupBy("k").count().select("k", F.monotonically_increasing_id().alias("m")).orderBy("k"), "monotonic_id")
+    with conf(spark, "spark.sql.adaptive.enabled", "false"):
+        golden.check_df(df.groupBy("k").count().select("k", pid).orderBy("k"), "group_by_without_adaptive")
+        golden.check_df(df.select("k").distinct().select("k", pid).orderBy("k"), "distinct_without_adaptive")
+    wide = spark.range(0, 400000, 1, 2).select((F.rand(5) * 1e9).cast("long").alias("v"), F.sha2(F.col("id").cast("string"), 256).alias("h"))
+    golden.check_df(partition_counts(wide.distinct()), "two_partitions_of_bytes")
 
 
 def test_sort_within_partitions(spark, golden):

@@ -18,7 +18,7 @@ impl Planner<'_> {
         if !self.catalog.caches_anything() {
             return Ok(plan);
         }
-        let placed = crate::partitioning::place_partition_values(plan.clone(), &mut fresh_name)?;
+        let placed = crate::partitioning::place_partition_values(plan.clone(), &mut fresh_name, self.aggregation_shuffle())?;
         let key = plan_key(&placed, &self.spark_names(&placed));
         match self.catalog.cached(&key) {
             Some(entry) => self.scan_entry(&entry, &plan),

@@ -211,10 +211,15 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// How Spark's aggregation shuffles partition rows in this session.
+    pub(crate) fn aggregation_shuffle(&self) -> crate::partitioning::AggregationShuffle {
+        crate::partitioning::AggregationShuffle { partitions: self.config.shuffle_partitions, adaptive: self.config.adaptive_coalescing }
+    }
+
     /// Plans a root relation.
     pub fn plan_query(&mut self, rel: &connect::Relation) -> Result<PlannedQuery> {
         let plan = self.plan_relation(rel)?;
-        let plan = crate::partitioning::place_partition_values(plan, &mut fresh_name)?;
+        let plan = crate::partitioning::place_partition_values(plan, &mut fresh_name, self.aggregation_shuffle())?;
         let names = self.spark_names(&plan);
         let generated_names = plan.schema().fields().iter().map(|f| self.info(f.name()).generated_name).collect();
         let observations = std::mem::take(&mut self.observations);

@@ -156,7 +156,7 @@ impl Planner<'_> {
 }
 
 /// Spark's hash partition of a row: `pmod(hash(keys), n)`.
-fn hash_partition(keys: Vec<Expr>, n: usize) -> Expr {
+pub(crate) fn hash_partition(keys: Vec<Expr>, n: usize) -> Expr {
     let n = lit(n as i32);
     let remainder = binary_expr(ember_functions::hash::spark_hash(keys), Operator::Modulo, n.clone());
     binary_expr(binary_expr(remainder, Operator::Plus, n.clone()), Operator::Modulo, n)

@@ -13,7 +13,7 @@ use datafusion::common::Result;
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::error::DataFusionError;
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
-use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr, PhysicalSortExpr};
+use datafusion::physical_expr::{EquivalenceProperties, OrderingRequirements, PhysicalExpr, PhysicalSortExpr};
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
 use datafusion::physical_plan::filter::FilterExec;
 use datafusion::physical_plan::projection::ProjectionExec;
@@ -547,6 +547,9 @@ pub struct PartitionValueExec {
     kind: PartitionValueKind,
     schema: SchemaRef,
     properties: Arc<PlanProperties>,
+    /// The order of the input's rows that the values are counted or drawn
+    /// in (kept, so a sort below stays there).
+    counted_in: Option<OrderingRequirements>,
 }
 
 impl PartitionValueExec {
@@ -563,7 +566,8 @@ impl PartitionValueExec {
             EmissionType::Incremental,
             Boundedness::Bounded,
         ));
-        PartitionValueExec { input, kind, schema, properties }
+        let counted_in = (kind != PartitionValueKind::PartitionId).then(|| input.output_ordering().cloned().map(OrderingRequirements::from)).flatten();
+        PartitionValueExec { input, kind, schema, properties, counted_in }
     }
 }
 
@@ -587,8 +591,15 @@ impl ExecutionPlan for PartitionValueExec {
         vec![&self.input]
     }
 
+    /// The rows keep their order, but values counted or drawn row by row
+    /// depend on it: declaring the order kept would let a sort above be
+    /// pushed below (and change them), so only a partition id declares it.
     fn maintains_input_order(&self) -> Vec<bool> {
-        vec![true]
+        vec![self.kind == PartitionValueKind::PartitionId]
+    }
+
+    fn required_input_ordering(&self) -> Vec<Option<OrderingRequirements>> {
+        vec![self.counted_in.clone()]
     }
 
     fn benefits_from_input_partitioning(&self) -> Vec<bool> {

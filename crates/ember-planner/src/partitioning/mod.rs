@@ -20,5 +20,5 @@ pub use constants::ConstantsAboveRoundRobin;
 pub use nodes::{PartitionValue, PartitionValueKind, Rebalance, RepartitionScheme, SortWithinPartitions, SparkRepartition};
 pub(crate) use exec::{OrderedConcatExec, PartitionSortExec, Router, ShuffleExec};
 pub use physical::{EmberQueryPlanner, in_partition_order};
-pub use placement::{file_marker, partition_marker, place_partition_values};
+pub use placement::{AggregationShuffle, file_marker, partition_marker, place_partition_values};
 pub use range::SparkRange;

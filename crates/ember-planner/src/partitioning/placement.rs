@@ -8,14 +8,17 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::common::{Column, Result};
+use datafusion::datasource::source_as_provider;
 use datafusion::error::DataFusionError;
 use datafusion::logical_expr::{
-    ColumnarValue, Expr, LogicalPlan, LogicalPlanBuilder, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility, col,
+    ColumnarValue, Distinct, Expr, LogicalPlan, LogicalPlanBuilder, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility, col,
 };
 
 use ember_sources::input_file_columns::FileColumn;
 
-use super::nodes::{PartitionValue, PartitionValueKind};
+use super::adaptive::AdaptiveCoalescing;
+use super::nodes::{PartitionValue, PartitionValueKind, RepartitionScheme, SparkRepartition};
+use super::range::SparkRange;
 
 /// What a marker reads of the row it is evaluated on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -105,9 +108,92 @@ fn marker_kind(expr: &Expr) -> Option<RowValue> {
     }
 }
 
+/// How Spark's shuffle for an aggregation partitions its rows: by the hash
+/// of the grouping keys into `spark.sql.shuffle.partitions`, packed by
+/// adaptive execution when it is on.
+#[derive(Debug, Clone, Copy)]
+pub struct AggregationShuffle {
+    /// `spark.sql.shuffle.partitions`.
+    pub partitions: usize,
+    /// The session's adaptive coalescing, if on.
+    pub adaptive: Option<AdaptiveCoalescing>,
+}
+
+impl AggregationShuffle {
+    /// `input` with the grouped aggregation or distinct under it (through
+    /// projections, filters and aliases) repartitioned as Spark's
+    /// aggregation shuffle leaves its rows, so that what reads a row's
+    /// partition there reads Spark's.
+    fn partitioned(self, input: LogicalPlan) -> Result<LogicalPlan> {
+        let keys = match &input {
+            LogicalPlan::Projection(_) | LogicalPlan::Filter(_) | LogicalPlan::SubqueryAlias(_) => {
+                let below = self.partitioned(input.inputs()[0].clone())?;
+                return input.with_new_exprs(input.expressions(), vec![below]);
+            }
+            LogicalPlan::Aggregate(aggregate)
+                if !aggregate.group_expr.is_empty()
+                    && !aggregate.group_expr.iter().any(|e| matches!(e, Expr::GroupingSet(_)))
+                    && !already_clustered(&aggregate.input, &aggregate.group_expr) =>
+            {
+                input.schema().columns().into_iter().take(aggregate.group_expr.len()).map(Expr::Column).collect()
+            }
+            LogicalPlan::Distinct(Distinct::All(below)) if !already_clustered(below, &below.schema().columns().into_iter().map(Expr::Column).collect::<Vec<_>>()) => {
+                input.schema().columns().into_iter().map(Expr::Column).collect()
+            }
+            _ => return Ok(input),
+        };
+        let scheme = RepartitionScheme::Hash(crate::repartition::hash_partition(keys, self.partitions));
+        Ok(SparkRepartition::adaptive(input, scheme, self.partitions, self.adaptive))
+    }
+}
+
+/// Whether rows of `input` grouped by `keys` need no shuffle in Spark: they
+/// come (through projections, filters and aliases) from a hash or range
+/// repartition, or a range grouped by its `id` alone (which Spark's range
+/// partitions by).
+fn already_clustered(input: &LogicalPlan, keys: &[Expr]) -> bool {
+    let keys: Vec<Expr> = keys.iter().map(|key| key.clone().unalias()).collect();
+    match input {
+        LogicalPlan::Projection(_) | LogicalPlan::Filter(_) | LogicalPlan::SubqueryAlias(_) => {
+            let renamed: Option<Vec<Expr>> = match input {
+                LogicalPlan::Projection(projection) => keys
+                    .iter()
+                    .map(|key| {
+                        let Expr::Column(column) = key else { return None };
+                        let index = projection.schema.index_of_column(column).ok()?;
+                        match projection.expr[index].clone().unalias() {
+                            source @ Expr::Column(_) => Some(source),
+                            _ => None,
+                        }
+                    })
+                    .collect(),
+                _ => Some(keys.clone()),
+            };
+            renamed.is_some_and(|keys| already_clustered(input.inputs()[0], &keys))
+        }
+        LogicalPlan::Extension(_) => repartitioned(input),
+        LogicalPlan::TableScan(scan) => {
+            let range = source_as_provider(&scan.source).is_ok_and(|p| p.downcast_ref::<SparkRange>().is_some());
+            let id = scan.projected_schema.fields().first().map(|f| f.name().clone());
+            range && matches!(keys.as_slice(), [Expr::Column(c)] if Some(&c.name) == id.as_ref())
+        }
+        _ => false,
+    }
+}
+
+/// Whether `plan` is a hash or range repartition.
+fn repartitioned(plan: &LogicalPlan) -> bool {
+    let LogicalPlan::Extension(extension) = plan else { return false };
+    extension
+        .node
+        .as_any()
+        .downcast_ref::<SparkRepartition>()
+        .is_some_and(|r| matches!(r.scheme, RepartitionScheme::Hash(_) | RepartitionScheme::Range(_)))
+}
+
 /// Replaces every partition marker in `plan` by a column of a
 /// [`PartitionValue`] node under the node that holds the marker.
-pub fn place_partition_values(plan: LogicalPlan, fresh_name: &mut dyn FnMut() -> String) -> Result<LogicalPlan> {
+pub fn place_partition_values(plan: LogicalPlan, fresh_name: &mut dyn FnMut() -> String, shuffle: AggregationShuffle) -> Result<LogicalPlan> {
     plan.transform_up(|node| {
         let mut kinds = Vec::new();
         node.apply_expressions(|e| {
@@ -125,7 +211,7 @@ pub fn place_partition_values(plan: LogicalPlan, fresh_name: &mut dyn FnMut() ->
         let [input] = inputs.as_slice() else {
             return Err(DataFusionError::NotImplemented(format!("{} over a node with several inputs", kinds[0].function_name())));
         };
-        let mut input = (*input).clone();
+        let mut input = shuffle.partitioned((*input).clone())?;
         let mut columns = Vec::new();
         for kind in kinds {
             let name = fresh_name();
