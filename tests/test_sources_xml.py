@@ -57,6 +57,7 @@ READS = {
     "no_such_row_tag": (PEOPLE, {"rowTag": "nope"}),
     "malformed_stream": ("<rs><r><a>1</a></r><r><a>2</b></r><r><a>3</a></r></rs>", {"rowTag": "r"}),
     "malformed_dropped": ("<rs><r><a>1</a></r><r><a>2</b></r><r><a>3</a></r></rs>", {"rowTag": "r", "mode": "DROPMALFORMED"}),
+    "elements_read_as_strings": ("<rs><r><a>1</a></r><r><a><b>2</b><!-- c --><c x=\"1\">&amp;3</c></a></r></rs>", {"rowTag": "r"}),
     "malformed_unclosed": ("<rs><r><a>1</a></r><r><a>x</a></r><r><a>2</a></rs>", {"rowTag": "r"}),
 }
 

@@ -98,8 +98,10 @@ pub(crate) fn document_root(text: &str) -> Option<Element> {
 fn rows(text: &str, is_row: impl Fn(&[u8]) -> bool) -> Rows {
     let mut reader = quick_xml::Reader::from_str(text);
     let mut rows = Vec::new();
-    // The open elements of the current row, outermost first, and where it starts.
+    // The open elements of the current row, outermost first, and where it
+    // starts; the XML each open element holds so far (read as a string).
     let mut open: Vec<Element> = Vec::new();
+    let mut inner: Vec<String> = Vec::new();
     let mut row_start = 0;
     let mut depth = 0usize;
     let malformed = loop {
@@ -119,7 +121,9 @@ fn rows(text: &str, is_row: impl Fn(&[u8]) -> bool) -> Rows {
                 if open.is_empty() {
                     row_start = before;
                 }
+                append(&mut inner, &tag(&element, ">"));
                 open.push(element);
+                inner.push(String::new());
             }
             Event::Empty(start) => {
                 if open.is_empty() && !is_row(start.name().as_ref()) {
@@ -129,24 +133,40 @@ fn rows(text: &str, is_row: impl Fn(&[u8]) -> bool) -> Rows {
                 if open.is_empty() {
                     row_start = before;
                 }
+                append(&mut inner, &tag(&element, "/>"));
                 finished = Some(element);
             }
             Event::End(_) => {
                 depth = depth.saturating_sub(1);
-                finished = open.pop();
+                if let (Some(mut element), Some(xml)) = (open.pop(), inner.pop()) {
+                    append(&mut inner, &format!("</{}>", element.name));
+                    if !element.children.is_empty() {
+                        element.inner_xml = Some(xml);
+                    }
+                    finished = Some(element);
+                }
             }
             Event::Text(text) => match (open.last_mut(), text.decode()) {
-                (Some(element), Ok(text)) => push_text(element, &text),
+                (Some(element), Ok(text)) => {
+                    push_text(element, &text);
+                    append(&mut inner, &text);
+                }
                 (_, Err(_)) => break true,
                 (None, Ok(_)) => {}
             },
             Event::CData(data) => match (open.last_mut(), data.decode()) {
-                (Some(element), Ok(text)) => push_text(element, &text),
+                (Some(element), Ok(text)) => {
+                    push_text(element, &text);
+                    append(&mut inner, &text);
+                }
                 (_, Err(_)) => break true,
                 (None, Ok(_)) => {}
             },
             Event::GeneralRef(reference) => match (open.last_mut(), reference_text(&reference)) {
-                (Some(element), Some(text)) => push_text(element, &text),
+                (Some(element), Some(text)) => {
+                    push_text(element, &text);
+                    append(&mut inner, &text);
+                }
                 (_, None) => break true,
                 (None, Some(_)) => {}
             },
@@ -166,6 +186,17 @@ fn rows(text: &str, is_row: impl Fn(&[u8]) -> bool) -> Rows {
     Rows { rows, malformed }
 }
 
+/// Appends `xml` to what each open element holds.
+fn append(inner: &mut [String], xml: &str) {
+    inner.iter_mut().for_each(|held| held.push_str(xml));
+}
+
+/// The start tag of `element` (its attributes as read), closed by `end`.
+fn tag(element: &Element, end: &str) -> String {
+    let attributes: String = element.attributes.iter().map(|(name, value)| format!(" {name}=\"{value}\"")).collect();
+    format!("<{}{attributes}{end}", element.name)
+}
+
 /// An element's name (with its prefix, as Spark names fields) and its
 /// attributes; `None` when an attribute is malformed.
 fn element(start: &BytesStart<'_>) -> Option<Element> {
@@ -176,7 +207,7 @@ fn element(start: &BytesStart<'_>) -> Option<Element> {
         let key = String::from_utf8(attribute.key.as_ref().to_vec()).ok()?;
         attributes.push((key, attribute.unescape_value().ok()?.into_owned()));
     }
-    Some(Element { name, attributes, children: Vec::new(), text: None })
+    Some(Element { name, attributes, ..Element::default() })
 }
 
 fn push_text(element: &mut Element, text: &str) {

@@ -75,6 +75,9 @@ pub(crate) struct Element {
     /// The element's own text (outside its children); whitespace-only text
     /// is left out.
     pub(crate) text: Option<String>,
+    /// An element with children read as a string: its content as XML
+    /// (comments left out, text unescaped), as Spark gives it.
+    pub(crate) inner_xml: Option<String>,
 }
 
 /// The type Spark's XML inference gives one value's text.
@@ -194,7 +197,7 @@ pub(crate) enum Node<'a> {
 impl<'a> Node<'a> {
     fn text(self) -> Option<&'a str> {
         match self {
-            Node::Element(e) => e.text.as_deref(),
+            Node::Element(e) => e.inner_xml.as_deref().or(e.text.as_deref()),
             Node::Text(t) => Some(t),
         }
     }
