@@ -87,6 +87,9 @@ impl Planner<'_> {
             self.type_of(&args[i], input)
         })?;
         self.cast_arguments_implicitly(&lower, &names, &mut args, input)?;
+        if matches!(lower.as_str(), "coalesce" | "nvl" | "ifnull" | "greatest" | "least") {
+            args = self.values_of_common_type(&lower, args, &names, input)?;
+        }
         if let Some(symbol) = comparison_symbol(&lower).filter(|_| args.len() == 2) {
             let rendered = match symbol {
                 "!=" => format!("(NOT ({} = {}))", names[0], names[1]),
@@ -691,6 +694,35 @@ impl Planner<'_> {
                 &[("functionName", format!("`{function}`")), ("dataType", format!("[{listed}]")), ("sqlExpr", format!("\"{sql_expr}\""))],
             ));
         };
+        Ok(values
+            .into_iter()
+            .zip(types)
+            .map(|(value, t)| if t == common { value } else { spark_cast(value, common.clone(), self.cast_mode()) })
+            .collect())
+    }
+
+    /// The values of `coalesce` (`nvl`, `ifnull`), `greatest` or `least` cast
+    /// to their wider common type (a string beside a number widens for
+    /// `coalesce` only); `DATATYPE_MISMATCH.DATA_DIFF_TYPES` when they have
+    /// none. Intervals are left to [`Self::conditional_interval_fields`], and
+    /// arrays, maps and structs are not cast.
+    fn values_of_common_type(&self, function: &str, values: Vec<Expr>, names: &[String], input: &LogicalPlan) -> Result<Vec<Expr>> {
+        let types = values.iter().map(|v| self.type_of(v, input)).collect::<Result<Vec<_>>>()?;
+        if types.is_empty() || types.iter().any(|t| matches!(t, DataType::Duration(_) | DataType::Interval(_))) {
+            return Ok(values);
+        }
+        let mixes_strings = types.iter().any(is_string) && types.iter().any(|t| !is_string(t) && *t != DataType::Null);
+        let common = match mixes_strings && matches!(function, "greatest" | "least") {
+            true => None,
+            false => types.iter().skip(1).try_fold(types[0].clone(), |wide, t| crate::coercion::wider_type(&wide, t, self.config.ansi)),
+        };
+        let Some(common) = common else {
+            let quoted: Vec<String> = types.iter().map(|t| format!("\"{}\"", ember_types::sql_string(t))).collect();
+            return Err(crate::interval_functions::different_types(function, names, &quoted));
+        };
+        if matches!(common, DataType::List(_) | DataType::LargeList(_) | DataType::Map(..) | DataType::Struct(_) | DataType::Null) {
+            return Ok(values);
+        }
         Ok(values
             .into_iter()
             .zip(types)
