@@ -155,3 +155,21 @@ def test_format_number_with_patterns(spark, golden):
     golden.check_error(lambda: spark.sql("SELECT format_number(1.5D, '#.#.#')").collect(), "two points")
     row = spark.sql("SELECT format_number(x, p) FROM VALUES (1.5D, '#.00'), (2.25D, '0.0'), (NULL, '#'), (3D, NULL) AS t(x, p)").collect()
     golden.check("per row", [r[0] for r in row])
+
+
+def test_array_functions_check_element_types(spark, golden):
+    accepted = [
+        "array_union(arr, array(1.5D))", "arrays_overlap(arr, array(CAST(2 AS BIGINT)))", "array_append(array(str), num)",
+        "array_contains(arr, 2.0D)", "array_position(arr, CAST(2 AS BIGINT))", "array_remove(arr, NULL)",
+        "array_prepend(arr, NULL)", "array_except(arr, arr)",
+    ]
+    for expression in accepted:
+        row = spark.sql(f"SELECT {expression} AS v, typeof({expression}) AS t FROM {SOURCE}").collect()[0]
+        golden.check(expression, [str(row.v), row.t])
+    rejected = [
+        "array_union(i, arr)", "array_intersect(arr, m)", "array_except(arr, array(str))", "arrays_overlap(NULL, arr)",
+        "array_append(array(str), i)", "array_prepend(arr, b)", "array_contains(arr, num)", "array_position(arr, d)",
+        "array_remove(arr, arr)", "array_insert(arr, 1, str)", "array_insert(arr, 1L, 5)",
+    ]
+    for expression in rejected:
+        golden.check_error(lambda: spark.sql(f"SELECT {expression} FROM {SOURCE}").collect(), expression)

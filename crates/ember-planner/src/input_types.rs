@@ -244,7 +244,7 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
             &[Int, Int, Int, Int, Int, Decimal(16, 6, SECONDS_16_6)]
         }
         "get" | "histogram_numeric" | "nth_value" => &[Any, Int],
-        "array_repeat" => &[Any, IntOnly],
+        "array_repeat" | "array_insert" => &[Any, IntOnly],
         "approx_percentile" | "percentile_approx" => &[Any, Any, Integral],
         "array_join" => &[Any, StringOnly],
         "slice" => &[Any, Int, Int],
@@ -268,8 +268,8 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         | "kll_sketch_merge_float" => &[Binary, Binary],
         "try_aes_decrypt" => &[Binary, Binary, String],
         "decode" if count == 2 => &[Binary, String],
-        "concat_ws" | "from_base32" | "is_valid_utf8" | "make_valid_utf8" | "quote" | "sentences" | "to_binary"
-        | "try_to_binary" | "try_validate_utf8" | "validate_utf8" => &[String],
+        // Not the UTF-8 checks: a binary cast to STRING would lose its invalid bytes.
+        "concat_ws" | "from_base32" | "quote" | "sentences" | "to_binary" | "try_to_binary" => &[String],
         "convert_timezone" if count == 3 => &[String, String],
         "convert_timezone" => &[String],
         "encode" | "jaro_winkler_similarity" | "regexp_count" | "regexp_instr" | "regexp_substr" | "split" => &[String, String],
@@ -410,6 +410,9 @@ impl crate::plan::Planner<'_> {
         args: &mut [Expr],
         input: &LogicalPlan,
     ) -> Result<()> {
+        if let Some(kind) = array_pair_kind(function).filter(|_| args.len() >= 2) {
+            self.check_array_pair(function, kind, names, args, input)?;
+        }
         if let (Some(operator), [left, right]) = (arithmetic_operator(function), &mut *args) {
             return self.cast_arithmetic_operands(function, operator, names, left, right, input);
         }
@@ -499,6 +502,83 @@ impl crate::plan::Planner<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// How a function combines an array with its second (or, for `array_insert`,
+/// third) argument.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum ArrayPair {
+    /// Two arrays of a common element type (`array_union`).
+    Arrays,
+    /// An array and a value of its element type (`array_append`).
+    Element,
+}
+
+fn array_pair_kind(function: &str) -> Option<ArrayPair> {
+    match function {
+        "array_union" | "array_intersect" | "array_except" | "arrays_overlap" => Some(ArrayPair::Arrays),
+        "array_append" | "array_prepend" | "array_contains" | "array_position" | "array_remove" | "array_insert" => {
+            Some(ArrayPair::Element)
+        }
+        _ => None,
+    }
+}
+
+impl crate::plan::Planner<'_> {
+    /// Spark's check of an array function's pair of inputs: two arrays whose
+    /// elements have a common type (else `DATATYPE_MISMATCH.BINARY_ARRAY_DIFF_TYPES`),
+    /// or an array and a value that shares a type with its elements (else
+    /// `DATATYPE_MISMATCH.ARRAY_FUNCTION_DIFF_TYPES`); a string and a
+    /// number have none here.
+    fn check_array_pair(&self, function: &str, kind: ArrayPair, names: &[String], args: &[Expr], input: &LogicalPlan) -> Result<()> {
+        use ember_functions::cast::is_string;
+        let other = if function == "array_insert" { 2 } else { 1 };
+        let Some(other_arg) = args.get(other) else { return Ok(()) };
+        let (array, value) = (self.type_of(&args[0], input)?, self.type_of(other_arg, input)?);
+        let element_of = |t: &DataType| match t {
+            DataType::List(field) | DataType::LargeList(field) => Some(field.data_type().clone()),
+            _ => None,
+        };
+        let common = |a: &DataType, b: &DataType| {
+            let one_string = is_string(a) != is_string(b) && !matches!(a, DataType::Null) && !matches!(b, DataType::Null);
+            !one_string && crate::coercion::wider_type(a, b, self.config.ansi).is_some()
+        };
+        let (class, type_key, compatible) = match kind {
+            ArrayPair::Arrays => {
+                let compatible = match (element_of(&array), element_of(&value)) {
+                    (Some(a), Some(b)) => common(&a, &b),
+                    _ => false,
+                };
+                ("BINARY_ARRAY_DIFF_TYPES", "arrayType", compatible)
+            }
+            ArrayPair::Element => match element_of(&array) {
+                Some(element) => ("ARRAY_FUNCTION_DIFF_TYPES", "dataType", matches!(value, DataType::Null) || common(&element, &value)),
+                None => return Ok(()),
+            },
+        };
+        if compatible {
+            return Ok(());
+        }
+        let sql_expr = crate::call_names::call_name(function, names);
+        let (left, right) = (format!("\"{}\"", ember_types::sql_string(&array)), format!("\"{}\"", ember_types::sql_string(&value)));
+        let message = match kind {
+            ArrayPair::Arrays => format!("Input to function `{function}` should have been two \"ARRAY\" with same element type, but it's [{left}, {right}]."),
+            ArrayPair::Element => format!("Input to `{function}` should have been \"ARRAY\" followed by a value with same element type, but it's [{left}, {right}]."),
+        };
+        Err(SparkError::new(
+            ErrorKind::Analysis,
+            &format!("DATATYPE_MISMATCH.{class}"),
+            "42K09",
+            format!("Cannot resolve \"{sql_expr}\" due to data type mismatch: {message}"),
+            &[
+                ("sqlExpr", format!("\"{sql_expr}\"")),
+                ("functionName", format!("`{function}`")),
+                ("leftType", left),
+                ("rightType", right),
+                (type_key, "\"ARRAY\"".to_string()),
+            ],
+        ))
     }
 }
 
