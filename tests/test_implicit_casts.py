@@ -92,7 +92,8 @@ MORE_ACCEPTED = [
     "array_repeat(str, 2)", "flatten(array(arr, arr))", "map_from_entries(array(named_struct('k', 1, 'v', 2)))",
     "arrays_zip(arr, arr)", "sort_array(arr, false)", "slice(arr, '1', 1)", "get(arr, '0')", "listagg(i)",
     "variant_get(parse_json('{\"a\":1}'), '$.a')", "is_variant_null(parse_json('null'))", "format_number(dec, '#.##')",
-    "format_number(i, '0.0')", "str_to_map('a:1')", "date_trunc('YEAR', d)",
+    "format_number(i, '0.0')", "str_to_map('a:1')", "date_trunc('YEAR', d)", "variant_get(NULL, '$.a', 'int')",
+    "is_variant_null(NULL)", "from_unixtime(0, i)",
 ]
 
 MORE_REJECTED = [
@@ -105,7 +106,7 @@ MORE_REJECTED = [
     "slice(m, 1, 1)", "concat(m)", "concat_ws('-', m)", "variant_get(str, '$.a')",
     "is_variant_null(i)", "format_number(dec, 2L)", "format_number(dec, b)", "format_number(i, CAST(2 AS TINYINT))", "to_unix_timestamp(d, 1)",
     "str_to_map(i)", "parse_url(i, 'HOST')", "date_trunc('YEAR', i)", "date_format(i, 'yyyy')",
-    "months_between(i, d)", "listagg(arr)", "array_size(i)",
+    "months_between(i, d)", "listagg(arr)", "array_size(i)", "from_unixtime(0, arr)",
 ]
 
 
@@ -122,7 +123,8 @@ def test_more_functions_reject_arguments_with_spark_parameters(spark, golden):
 
 def test_arithmetic_and_conditional_functions_type_their_operands(spark, golden):
     accepted = [
-        "pmod(num, 5)", "pmod(NULL, 3)", "try_add(num, 1)", "try_add('abc', 1)", "try_divide(num, 2)",
+        "pmod(num, 5)", "pmod(NULL, 3)", "pmod(dec, i)", "pmod(CAST(-1.5 AS DECIMAL(10,2)), 3L)", "pmod(-7.25, 2.5D)",
+        "pmod(CAST(-7 AS DECIMAL(5,0)), CAST(2.5 AS DECIMAL(3,1)))", "try_add(num, 1)", "try_add('abc', 1)", "try_divide(num, 2)",
         "try_mod('abc', 2)", "try_multiply(num, 2.5D)", "try_subtract(d, 1)", "coalesce(i, num)", "coalesce(dec, i)",
         "nvl(NULL, str)", "greatest(i, dec)", "least(d, ts)", "greatest(str, 'b')",
     ]

@@ -121,7 +121,12 @@ impl Planner<'_> {
             Some(_) => self.plan_call(name, tagged_args, names.clone(), distinct, arguments, input).ok().and_then(|(e, _)| self.type_of(&e, input).ok()),
             None => None,
         };
+        let remainder_type = self.pmod_decimal_type(&lower, &args, input)?;
         let (expr, out_name) = self.plan_call(name, args, names, distinct, arguments, input)?;
+        let expr = match remainder_type {
+            Some(decimal) => datafusion::logical_expr::cast(expr, decimal),
+            None => expr,
+        };
         let expr = match kept_collation {
             Some(collation) if matches!(self.type_of(&expr, input)?, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) => {
                 ember_functions::collation::with_collation(expr, collation)
@@ -565,6 +570,20 @@ impl Planner<'_> {
         let widen = |e: &Expr, t: &DataType| if t == wider { e.clone() } else { datafusion::logical_expr::cast(e.clone(), wider.clone()) };
         let (left, right) = (widen(&args[0], &types[0]), widen(&args[1], &types[1]));
         Ok(Some(arithmetic::spark_arithmetic(op, true, wider.clone(), left, right)))
+    }
+
+    /// The type of `pmod` of decimals: Spark's type of `%` of its operands
+    /// (`pmod(1.5, 1)` is a `decimal(2,1)`), which DataFusion's `pmod` widens.
+    fn pmod_decimal_type(&self, function: &str, args: &[Expr], input: &LogicalPlan) -> Result<Option<DataType>> {
+        if function != "pmod" || args.len() != 2 {
+            return Ok(None);
+        }
+        let types = args.iter().map(|a| self.type_of(a, input)).collect::<Result<Vec<_>>>()?;
+        if !types.iter().any(|t| matches!(t, DataType::Decimal128(..))) || !types.iter().all(|t| matches!(t, DataType::Decimal128(..)) || is_integral(t)) {
+            return Ok(None);
+        }
+        let remainder = self.remainder(args, self.config.ansi, input)?;
+        Ok(Some(self.type_of(&remainder, input)?).filter(|t| matches!(t, DataType::Decimal128(..))))
     }
 
     /// Spark's `%` of two non-decimal operands (DataFusion's common type);

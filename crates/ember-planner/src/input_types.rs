@@ -199,7 +199,8 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "sign" | "signum" => &[Numeric(SIGN_TYPES)],
         "sum" | "avg" | "mean" => &[Numeric(SUM_TYPES)],
         "format_number" => &[NumericOnly, IntOrString],
-        "bin" | "from_unixtime" | "char" | "chr" => &[Long],
+        "bin" | "char" | "chr" => &[Long],
+        "from_unixtime" => &[Long, String],
         "factorial" => &[Int],
         "shiftleft" | "shiftright" | "shiftrightunsigned" => &[Int, Int],
         "year" | "month" | "day" | "dayofmonth" | "dayofweek" | "dayofyear" | "weekofyear" | "quarter" | "weekday"
@@ -332,6 +333,8 @@ fn fit(param: Param, from: &DataType, ansi: bool, time_zone: &str) -> Fit {
         Param::ArrayOfPairs if !list_of(|t| matches!(t, DataType::Struct(fields) if fields.len() == 2)) => {
             return Fit::Reject("\"ARRAY\" of pair \"STRUCT\"");
         }
+        // A NULL variant is a NULL of the variant's own struct type, which the variant kernels read.
+        Param::Variant if matches!(from, DataType::Null) => return Fit::Cast(ember_types::variant_type()),
         _ => {}
     }
     if matches!(from, DataType::Null) {
@@ -497,6 +500,9 @@ impl crate::plan::Planner<'_> {
             }
             if is_string(own) {
                 *value = spark_cast(value.clone(), target(other), mode);
+            } else if function == "pmod" && matches!(own, DataType::Decimal128(..)) && matches!(other, DataType::Float32 | DataType::Float64) {
+                // A decimal beside a floating-point number is a DOUBLE, as in Spark (DataFusion's pmod keeps a decimal).
+                *value = spark_cast(value.clone(), DataType::Float64, mode);
             } else if matches!(own, DataType::Null) {
                 *value = spark_cast(value.clone(), other.clone(), mode);
             }
