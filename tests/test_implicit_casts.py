@@ -76,3 +76,102 @@ def test_round_and_bround(spark, golden):
     for expression in expressions:
         row = spark.sql(f"SELECT {expression} AS v, typeof({expression}) AS t FROM {SOURCE}").collect()[0]
         golden.check(expression, [str(row.v), row.t])
+
+
+# Functions whose arguments Spark checks and casts through the same table
+# (each a case of a kind of parameter: INT, DECIMAL seconds, integral only,
+# STRING only, VARIANT, arrays of arrays or pairs, variadic values, ...).
+MORE_ACCEPTED = [
+    "make_date(num, '1', 1)", "make_timestamp(2020, 1, 1, 0, 0, dec)", "make_timestamp(num, '1', 1, 0, 0, 1)",
+    "make_dt_interval(1, 2, 3, num)", "bit_and(i)", "bit_get(i, '0')", "regexp_replace(i, '1', 'x')",
+    "get_json_object('{\"a\":1}', '$.a')", "date_diff(ts, '2019-12-01')", "dayname(ts)", "monthname('2020-03-01')",
+    "date_format(d, 'yyyy')", "date_format('2020-01-01 10:00:00', 'HH')", "months_between(d, '2019-01-01')",
+    "from_utc_timestamp(d, 'UTC')", "unix_date(d)", "unix_seconds(ts)", "timestamp_seconds(i)", "timestamp_millis(i)",
+    "isnan(num)", "nanvl(num, 1)", "width_bucket(num, 0, 100, 5)", "to_base32(str)", "hmac(str, 'k')",
+    "bool_and('true')", "elt(1, i, str)", "concat(i, b)", "concat(bin, bin)", "concat_ws('-', i, str)",
+    "array_repeat(str, 2)", "flatten(array(arr, arr))", "map_from_entries(array(named_struct('k', 1, 'v', 2)))",
+    "arrays_zip(arr, arr)", "sort_array(arr, false)", "slice(arr, '1', 1)", "get(arr, '0')", "listagg(i)",
+    "variant_get(parse_json('{\"a\":1}'), '$.a')", "is_variant_null(parse_json('null'))", "format_number(dec, '#.##')",
+    "format_number(i, '0.0')", "str_to_map('a:1')", "date_trunc('YEAR', d)", "variant_get(NULL, '$.a', 'int')",
+    "is_variant_null(NULL)", "from_unixtime(0, i)",
+]
+
+MORE_REJECTED = [
+    "make_timestamp(b, 1, 1, 0, 0, 0)", "make_timestamp(2020, 1, 1, b, 0, 0)", "make_timestamp(2020, 1, 1, 0, 0, b)", "make_dt_interval(1, 2, 3, d)",
+    "make_date(d, 1, 1)", "bit_and(dec)", "bit_and(str)", "bit_get(dec, 0)", "regexp_replace(arr, 'a', 'b')",
+    "get_json_object(i, '$.a')", "date_diff(i, d)", "dayname(i)", "unix_date(ts)",
+    "unix_date(str)", "unix_seconds(d)", "timestamp_seconds(str)", "timestamp_millis(dec)", "isnan(b)", "nanvl(d, 1)",
+    "width_bucket(b, 0, 100, 5)", "to_base32(i)", "hmac(i, 'k')", "bool_and(i)", "array_repeat(str, 2L)",
+    "flatten(arr)", "flatten(NULL)", "map_from_entries(arr)", "arrays_zip(arr, i)", "sort_array(arr, 'true')",
+    "slice(m, 1, 1)", "concat(m)", "concat_ws('-', m)", "variant_get(str, '$.a')",
+    "is_variant_null(i)", "format_number(dec, 2L)", "format_number(dec, b)", "format_number(i, CAST(2 AS TINYINT))", "to_unix_timestamp(d, 1)",
+    "str_to_map(i)", "parse_url(i, 'HOST')", "date_trunc('YEAR', i)", "date_format(i, 'yyyy')",
+    "months_between(i, d)", "listagg(arr)", "array_size(i)", "from_unixtime(0, arr)",
+]
+
+
+def test_more_functions_cast_their_arguments(spark, golden):
+    for expression in MORE_ACCEPTED:
+        row = spark.sql(f"SELECT {expression} AS v, typeof({expression}) AS t FROM {SOURCE}").collect()[0]
+        golden.check(expression, [str(row.v), row.t])
+
+
+def test_more_functions_reject_arguments_with_spark_parameters(spark, golden):
+    for expression in MORE_REJECTED:
+        golden.check_error(lambda: spark.sql(f"SELECT {expression} FROM {SOURCE}").collect(), expression)
+
+
+def test_arithmetic_and_conditional_functions_type_their_operands(spark, golden):
+    accepted = [
+        "pmod(num, 5)", "pmod(NULL, 3)", "pmod(dec, i)", "pmod(CAST(-1.5 AS DECIMAL(10,2)), 3L)", "pmod(-7.25, 2.5D)",
+        "pmod(CAST(-7 AS DECIMAL(5,0)), CAST(2.5 AS DECIMAL(3,1)))", "try_add(num, 1)", "try_add('abc', 1)", "try_divide(num, 2)",
+        "try_mod('abc', 2)", "try_multiply(num, 2.5D)", "try_subtract(d, 1)", "coalesce(i, num)", "coalesce(dec, i)",
+        "nvl(NULL, str)", "greatest(i, dec)", "least(d, ts)", "greatest(str, 'b')",
+    ]
+    for expression in accepted:
+        row = spark.sql(f"SELECT {expression} AS v, typeof({expression}) AS t FROM {SOURCE}").collect()[0]
+        golden.check(expression, [str(row.v), row.t])
+    rejected = [
+        "pmod(b, 2)", "pmod(arr, 2)", "pmod(2, d)", "try_add(i, b)", "try_subtract(1, bin)", "try_multiply(d, 2)",
+        "try_divide(i, m)", "try_mod(s, 2)", "coalesce(i, b)", "coalesce(arr, i)", "nvl(d, i)", "ifnull(b, bin)",
+        "greatest(i, str)", "least(d, i)", "greatest(i, arr)", "coalesce('abc', i)",
+    ]
+    for expression in rejected:
+        golden.check_error(lambda: spark.sql(f"SELECT {expression} FROM {SOURCE}").collect(), expression)
+
+
+def test_format_number_with_patterns(spark, golden):
+    values = [
+        "12332.123456D", "-0.5D", "0D", "0.125D", "0.135D", "1.005D", "1e20D", "-1234567.891D", "CAST('NaN' AS DOUBLE)",
+        "CAST('Infinity' AS DOUBLE)", "CAST(NULL AS DOUBLE)", "12345", "-9876543210L", "CAST(123.455 AS DECIMAL(10,3))",
+        "CAST(-0.001 AS DECIMAL(10,3))", "CAST(2.5 AS FLOAT)", "CAST(5 AS TINYINT)",
+    ]
+    patterns = [
+        "'#.##'", "'#,###.00'", "'0.000'", "'#,##0.0#'", "'000000'", "'#'", "''", "'$#,##0.00'", "'#%'", "'##,##'",
+        "'0.00E0'", "'''x''#'", "'#.##;(#.##)'", "'#,##0.###'", "'abc'", "NULL", "'.00'", "'#.'", "'0.0 USD'",
+        "'#,##0.00;-#'", "'#.##%'",
+    ]
+    for pattern in patterns:
+        texts = spark.sql(f"SELECT {', '.join(f'format_number({v}, {pattern})' for v in values)}").collect()[0]
+        golden.check(pattern, list(texts))
+    golden.check_error(lambda: spark.sql("SELECT format_number(1.5D, '#.#.#')").collect(), "two points")
+    row = spark.sql("SELECT format_number(x, p) FROM VALUES (1.5D, '#.00'), (2.25D, '0.0'), (NULL, '#'), (3D, NULL) AS t(x, p)").collect()
+    golden.check("per row", [r[0] for r in row])
+
+
+def test_array_functions_check_element_types(spark, golden):
+    accepted = [
+        "array_union(arr, array(1.5D))", "arrays_overlap(arr, array(CAST(2 AS BIGINT)))", "array_append(array(str), num)",
+        "array_contains(arr, 2.0D)", "array_position(arr, CAST(2 AS BIGINT))", "array_remove(arr, NULL)",
+        "array_prepend(arr, NULL)", "array_except(arr, arr)",
+    ]
+    for expression in accepted:
+        row = spark.sql(f"SELECT {expression} AS v, typeof({expression}) AS t FROM {SOURCE}").collect()[0]
+        golden.check(expression, [str(row.v), row.t])
+    rejected = [
+        "array_union(i, arr)", "array_intersect(arr, m)", "array_except(arr, array(str))", "arrays_overlap(NULL, arr)",
+        "array_append(array(str), i)", "array_prepend(arr, b)", "array_contains(arr, num)", "array_position(arr, d)",
+        "array_remove(arr, arr)", "array_insert(arr, 1, str)", "array_insert(arr, 1L, 5)",
+    ]
+    for expression in rejected:
+        golden.check_error(lambda: spark.sql(f"SELECT {expression} FROM {SOURCE}").collect(), expression)

@@ -59,7 +59,7 @@ pub fn round(value: Expr, input: &DataType, scale: i32, rounding: Rounding) -> E
 }
 
 /// `unscaled` (at `scale`) rounded to `to_scale` digits (not more than `scale`).
-fn round_unscaled(unscaled: i128, scale: i8, to_scale: i8, rounding: Rounding) -> i128 {
+pub(crate) fn round_unscaled(unscaled: i128, scale: i8, to_scale: i8, rounding: Rounding) -> i128 {
     if to_scale >= scale {
         return unscaled;
     }
@@ -155,7 +155,9 @@ fn round_kernel(args: &[ArrayRef], parameters: &str) -> Result<ArrayRef> {
     })
 }
 
-/// `format_number(value, digits)`: `#,###,###.##` with `digits` decimals.
+/// `format_number(value, digits)`: `#,###,###.##` with `digits` decimals;
+/// `format_number(value, pattern)` with a text pattern writes as Java's
+/// `DecimalFormat` (see [`crate::decimal_format`]).
 pub fn format_number(value: Expr, digits: Expr) -> Expr {
     KernelUdf::call("format_number", DataType::Utf8, format_number_kernel, "", vec![value, digits])
 }
@@ -201,6 +203,9 @@ fn decimal_text(unscaled: i128, scale: i8) -> String {
 }
 
 fn format_number_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
+    if matches!(args[1].data_type(), DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) {
+        return format_with_patterns(&args[0], &args[1]);
+    }
     let digits = cast(&args[1], &DataType::Int32)?;
     let digits = digits.as_primitive::<Int32Type>();
     let values = &args[0];
@@ -215,8 +220,8 @@ fn format_number_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
                     }
                     let to_scale = d.min(38) as i8;
                     let rounded = round_unscaled(decimals.value(i), *s, to_scale, Rounding::HalfEven);
-                    let kept = if to_scale > *s { rounded * 10i128.pow((to_scale - *s) as u32) } else { rounded };
-                    Some(grouped(&decimal_text(kept, to_scale)))
+                    let text = decimal_text(rounded, to_scale.min(*s));
+                    Some(grouped(&with_fraction_digits(text, to_scale.min(*s), to_scale)))
                 })
                 .collect()
         }
@@ -239,6 +244,54 @@ fn format_number_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
         }
     };
     Ok(Arc::new(StringArray::from(texts)))
+}
+
+/// `text`, a number with `scale` fraction digits, padded with zeros to `digits` of them.
+fn with_fraction_digits(text: String, scale: i8, digits: i8) -> String {
+    let missing = (digits - scale.max(0)).max(0) as usize;
+    match (missing, scale > 0) {
+        (0, _) => text,
+        (_, true) => format!("{text}{}", "0".repeat(missing)),
+        (_, false) => format!("{text}.{}", "0".repeat(missing)),
+    }
+}
+
+/// `format_number(value, pattern)` row by row; a pattern is parsed once per run of equal ones.
+fn format_with_patterns(values: &ArrayRef, patterns: &ArrayRef) -> Result<ArrayRef> {
+    use crate::decimal_format::DecimalPattern;
+    let patterns = cast(patterns, &DataType::Utf8)?;
+    let patterns = patterns.as_string::<i32>();
+    let mut parsed: Option<(String, DecimalPattern)> = None;
+    let mut texts = Vec::with_capacity(values.len());
+    let decimals = matches!(values.data_type(), DataType::Decimal128(..)).then(|| values.as_primitive::<Decimal128Type>());
+    let integers = is_integer_type(values.data_type()).then(|| cast(values, &DataType::Int64)).transpose()?;
+    let doubles = (decimals.is_none() && integers.is_none()).then(|| cast(values, &DataType::Float64)).transpose()?;
+    for i in 0..values.len() {
+        if values.is_null(i) || patterns.is_null(i) {
+            texts.push(None);
+            continue;
+        }
+        let text = patterns.value(i);
+        if parsed.as_ref().is_none_or(|(p, _)| p != text) {
+            parsed = Some((text.to_string(), DecimalPattern::parse(text).map_err(ember_errors::SparkError::into_datafusion)?));
+        }
+        let pattern = &parsed.as_ref().expect("parsed above").1;
+        let written = match (&decimals, &integers, &doubles) {
+            (Some(d), _, _) => {
+                let DataType::Decimal128(_, scale) = values.data_type() else { unreachable!("a decimal array") };
+                pattern.format_decimal(d.value(i), *scale)
+            }
+            (_, Some(n), _) => pattern.format_decimal(i128::from(n.as_primitive::<Int64Type>().value(i)), 0),
+            (_, _, Some(d)) => pattern.format_f64(d.as_primitive::<Float64Type>().value(i)),
+            _ => unreachable!("one of the three kinds"),
+        };
+        texts.push(Some(written));
+    }
+    Ok(Arc::new(StringArray::from(texts)))
+}
+
+fn is_integer_type(t: &DataType) -> bool {
+    matches!(t, DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 | DataType::UInt8 | DataType::UInt16 | DataType::UInt32)
 }
 
 /// `conv(number, from_base, to_base)`.

@@ -47,6 +47,10 @@ pub(crate) fn call_name(function: &str, args: &[String]) -> String {
         ("str_to_map", 1) => args.extend([",".to_string(), ":".to_string()]),
         ("str_to_map", 2) => args.push(":".into()),
         ("mask", n @ 1..=4) => args.extend(["X", "x", "n", "NULL"][n - 1..].iter().map(|s| s.to_string())),
+        ("listagg" | "string_agg", 1) => args.push("NULL".into()),
+        ("hmac", 2) => args.push("SHA-256".into()),
+        ("aes_encrypt", n @ 2..=5) => args.extend(["GCM", "DEFAULT", "", ""][n - 2..].iter().map(|s| s.to_string())),
+        ("aes_decrypt", n @ 2..=4) => args.extend(["GCM", "DEFAULT", ""][n - 2..].iter().map(|s| s.to_string())),
         ("assert_true", 1) => args.push(format!("'{}' is not true!", args[0])),
         _ => {}
     }

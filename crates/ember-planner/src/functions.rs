@@ -87,6 +87,9 @@ impl Planner<'_> {
             self.type_of(&args[i], input)
         })?;
         self.cast_arguments_implicitly(&lower, &names, &mut args, input)?;
+        if matches!(lower.as_str(), "coalesce" | "nvl" | "ifnull" | "greatest" | "least") {
+            args = self.values_of_common_type(&lower, args, &names, input)?;
+        }
         if let Some(symbol) = comparison_symbol(&lower).filter(|_| args.len() == 2) {
             let rendered = match symbol {
                 "!=" => format!("(NOT ({} = {}))", names[0], names[1]),
@@ -118,7 +121,12 @@ impl Planner<'_> {
             Some(_) => self.plan_call(name, tagged_args, names.clone(), distinct, arguments, input).ok().and_then(|(e, _)| self.type_of(&e, input).ok()),
             None => None,
         };
+        let remainder_type = self.pmod_decimal_type(&lower, &args, input)?;
         let (expr, out_name) = self.plan_call(name, args, names, distinct, arguments, input)?;
+        let expr = match remainder_type {
+            Some(decimal) => datafusion::logical_expr::cast(expr, decimal),
+            None => expr,
+        };
         let expr = match kept_collation {
             Some(collation) if matches!(self.type_of(&expr, input)?, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) => {
                 ember_functions::collation::with_collation(expr, collation)
@@ -564,6 +572,20 @@ impl Planner<'_> {
         Ok(Some(arithmetic::spark_arithmetic(op, true, wider.clone(), left, right)))
     }
 
+    /// The type of `pmod` of decimals: Spark's type of `%` of its operands
+    /// (`pmod(1.5, 1)` is a `decimal(2,1)`), which DataFusion's `pmod` widens.
+    fn pmod_decimal_type(&self, function: &str, args: &[Expr], input: &LogicalPlan) -> Result<Option<DataType>> {
+        if function != "pmod" || args.len() != 2 {
+            return Ok(None);
+        }
+        let types = args.iter().map(|a| self.type_of(a, input)).collect::<Result<Vec<_>>>()?;
+        if !types.iter().any(|t| matches!(t, DataType::Decimal128(..))) || !types.iter().all(|t| matches!(t, DataType::Decimal128(..)) || is_integral(t)) {
+            return Ok(None);
+        }
+        let remainder = self.remainder(args, self.config.ansi, input)?;
+        Ok(Some(self.type_of(&remainder, input)?).filter(|t| matches!(t, DataType::Decimal128(..))))
+    }
+
     /// Spark's `%` of two non-decimal operands (DataFusion's common type);
     /// a zero divisor fails under `ansi` and gives NULL otherwise.
     fn remainder(&self, args: &[Expr], ansi: bool, input: &LogicalPlan) -> Result<Expr> {
@@ -691,6 +713,35 @@ impl Planner<'_> {
                 &[("functionName", format!("`{function}`")), ("dataType", format!("[{listed}]")), ("sqlExpr", format!("\"{sql_expr}\""))],
             ));
         };
+        Ok(values
+            .into_iter()
+            .zip(types)
+            .map(|(value, t)| if t == common { value } else { spark_cast(value, common.clone(), self.cast_mode()) })
+            .collect())
+    }
+
+    /// The values of `coalesce` (`nvl`, `ifnull`), `greatest` or `least` cast
+    /// to their wider common type (a string beside a number widens for
+    /// `coalesce` only); `DATATYPE_MISMATCH.DATA_DIFF_TYPES` when they have
+    /// none. Intervals are left to [`Self::conditional_interval_fields`], and
+    /// arrays, maps and structs are not cast.
+    fn values_of_common_type(&self, function: &str, values: Vec<Expr>, names: &[String], input: &LogicalPlan) -> Result<Vec<Expr>> {
+        let types = values.iter().map(|v| self.type_of(v, input)).collect::<Result<Vec<_>>>()?;
+        if types.is_empty() || types.iter().any(|t| matches!(t, DataType::Duration(_) | DataType::Interval(_))) {
+            return Ok(values);
+        }
+        let mixes_strings = types.iter().any(is_string) && types.iter().any(|t| !is_string(t) && *t != DataType::Null);
+        let common = match mixes_strings && matches!(function, "greatest" | "least") {
+            true => None,
+            false => types.iter().skip(1).try_fold(types[0].clone(), |wide, t| crate::coercion::wider_type(&wide, t, self.config.ansi)),
+        };
+        let Some(common) = common else {
+            let quoted: Vec<String> = types.iter().map(|t| format!("\"{}\"", ember_types::sql_string(t))).collect();
+            return Err(crate::interval_functions::different_types(function, names, &quoted));
+        };
+        if matches!(common, DataType::List(_) | DataType::LargeList(_) | DataType::Map(..) | DataType::Struct(_) | DataType::Null) {
+            return Ok(values);
+        }
         Ok(values
             .into_iter()
             .zip(types)

@@ -10,7 +10,7 @@ use ember_functions::cast::{CastMode, spark_cast};
 use crate::error::{ErrorKind, Result, SparkError};
 
 /// A kind of collection a parameter takes; other types never cast to it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Collection {
     Array,
     Map,
@@ -44,7 +44,7 @@ fn first_parameter(function: &str) -> Option<Collection> {
     Some(match function {
         "array_contains" | "array_position" | "array_remove" | "array_distinct" | "array_max" | "array_min"
         | "sort_array" | "array_join" | "array_compact" | "array_append" | "array_prepend" | "array_insert"
-        | "slice" | "shuffle" => Collection::Array,
+        | "slice" | "shuffle" | "array_size" => Collection::Array,
         "map_keys" | "map_values" | "map_entries" | "map_contains_key" => Collection::Map,
         "size" | "cardinality" | "element_at" => Collection::ArrayOrMap,
         _ => return None,
@@ -96,10 +96,39 @@ enum Param {
     Long,
     /// DATE: timestamps and strings cast.
     Date,
-    /// TIMESTAMP: dates and strings cast.
-    Timestamp,
+    /// DATE only, nothing cast (`unix_date`).
+    DateOnly,
+    /// TIMESTAMP: dates and strings cast; `required` is Spark's text.
+    Timestamp(&'static str),
+    /// TIMESTAMP only, nothing cast (`unix_seconds`); `required` is Spark's text.
+    TimestampOnly(&'static str),
     /// BINARY: strings cast.
     Binary,
+    /// BINARY only, nothing cast (sketches).
+    BinaryOnly,
+    /// STRING only, nothing cast (`get_json_object`, `from_json`).
+    StringOnly,
+    /// INT only, nothing cast (`array_repeat`'s count).
+    IntOnly,
+    /// An integral number, nothing cast (`bit_and`).
+    Integral,
+    /// INT or STRING, nothing cast (`format_number`'s format).
+    IntOrString,
+    /// DECIMAL(precision, scale): numbers and strings cast (`make_timestamp`'s
+    /// seconds); `required` is Spark's text.
+    Decimal(u8, i8, &'static str),
+    /// An array or map as `Collection` names it (`arrays_zip`).
+    Container(Collection),
+    /// A VARIANT, nothing cast.
+    Variant,
+    /// An array of arrays (`flatten`); NULL rejected too.
+    ArrayOfArrays,
+    /// An array of two-field structs (`map_from_entries`); NULL rejected too.
+    ArrayOfPairs,
+    /// STRING or an array (`concat_ws`'s values): maps and structs rejected.
+    StringOrArray,
+    /// Anything: the function checks it itself.
+    Any,
     /// BOOLEAN: strings cast (`NOT 'true'`).
     Boolean,
     /// BOOLEAN, nothing cast (`if`'s condition).
@@ -126,12 +155,22 @@ const SUM_TYPES: &str = "\"NUMERIC\" or \"ANSI INTERVAL\"";
 const TO_DATE_TYPES: &str = "(\"STRING\" or \"DATE\" or \"TIMESTAMP\" or \"TIMESTAMP_NTZ\")";
 const UNIX_TIMESTAMP_TYPES: &str =
     "(\"STRING\" or \"DATE\" or \"TIMESTAMP\" or \"TIMESTAMP_NTZ\" or \"(TIMESTAMP_LTZ(P) OR TIMESTAMP_NTZ(P) WITH P IN [7, 9])\")";
+const TIMESTAMP_TYPES: &str = "\"(TIMESTAMP OR TIMESTAMP WITHOUT TIME ZONE)\"";
+const TIMESTAMP: &str = "\"TIMESTAMP\"";
+const UNIX_SECONDS_TYPES: &str =
+    "(\"(TIMESTAMP OR TIMESTAMP WITHOUT TIME ZONE)\" or \"(TIMESTAMP_LTZ(P) OR TIMESTAMP_NTZ(P) WITH P IN [7, 9])\")";
+const DATE_FORMAT_TYPES: &str = "(\"TIMESTAMP\" or \"TIME\" or \"(TIMESTAMP_LTZ(P) OR TIMESTAMP_NTZ(P) WITH P IN [7, 9])\")";
+const DATE_TRUNC_TYPES: &str = "(\"TIMESTAMP\" or \"(TIMESTAMP_LTZ(P) OR TIMESTAMP_NTZ(P) WITH P IN [7, 9])\")";
+const FLOATING_TYPES: &str = "(\"DOUBLE\" or \"FLOAT\")";
+const SECONDS_16_6: &str = "\"DECIMAL(16,6)\"";
+const SECONDS_18_6: &str = "\"DECIMAL(18,6)\"";
 const TO_TIMESTAMP_TYPES: &str = "(\"STRING\" or \"DATE\" or \"TIMESTAMP\" or \"TIMESTAMP_NTZ\" or \"NUMERIC\")";
 
 /// The parameters of `function` called with `count` arguments that Spark
 /// casts implicitly (arguments past the list are left as they are).
 fn parameters(function: &str, count: usize) -> &'static [Param] {
     use Param::*;
+    const ARRAY: Collection = Collection::Array;
     match function {
         "upper" | "lower" | "ucase" | "lcase" | "initcap" | "ascii" | "soundex" | "unhex" | "url_encode" | "url_decode"
         | "try_url_decode" | "unbase64" | "format_string" | "printf" => &[String],
@@ -159,8 +198,9 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "negative" | "-" if count == 1 => &[Numeric(NEGATIVE_TYPES)],
         "sign" | "signum" => &[Numeric(SIGN_TYPES)],
         "sum" | "avg" | "mean" => &[Numeric(SUM_TYPES)],
-        "format_number" => &[NumericOnly],
-        "bin" | "from_unixtime" | "char" | "chr" => &[Long],
+        "format_number" => &[NumericOnly, IntOrString],
+        "bin" | "char" | "chr" => &[Long],
+        "from_unixtime" => &[Long, String],
         "factorial" => &[Int],
         "shiftleft" | "shiftright" | "shiftrightunsigned" => &[Int, Int],
         "year" | "month" | "day" | "dayofmonth" | "dayofweek" | "dayofyear" | "weekofyear" | "quarter" | "weekday"
@@ -170,7 +210,7 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "add_months" => &[Date, Int],
         "next_day" | "trunc" => &[Date, String],
         "make_date" => &[Int, Int, Int],
-        "hour" | "minute" | "second" => &[Timestamp],
+        "hour" | "minute" | "second" => &[Timestamp(TIMESTAMP_TYPES)],
         "md5" | "sha" | "sha1" | "crc32" | "base64" => &[Binary],
         "sha2" => &[Binary, Int],
         "not" | "!" => &[Boolean],
@@ -178,10 +218,86 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "bit_count" => &[IntegralOrBoolean],
         "hex" => &[Hex],
         "to_date" => &[DateText],
-        "unix_timestamp" | "to_unix_timestamp" => &[DatetimeOnly],
+        "unix_timestamp" | "to_unix_timestamp" => &[DatetimeOnly, StringOnly],
         "reverse" => &[StringBinaryOrArray],
         "to_timestamp" => &[NotNested(TO_TIMESTAMP_TYPES)],
+        "to_timestamp_ltz" | "try_to_timestamp" => &[NotNested(TO_TIMESTAMP_TYPES)],
+        "to_timestamp_ntz" | "try_to_date" => &[DateText],
+        "try_sum" | "try_avg" => &[Numeric(SUM_TYPES)],
+        "timestamp_seconds" => &[NumericOnly],
+        "unix_date" => &[DateOnly],
+        "unix_seconds" | "unix_millis" | "unix_micros" => &[TimestampOnly(UNIX_SECONDS_TYPES)],
+        "date_format" => &[Timestamp(DATE_FORMAT_TYPES), String],
+        "date_trunc" => &[String, Timestamp(DATE_TRUNC_TYPES)],
+        "from_utc_timestamp" | "to_utc_timestamp" => &[Timestamp(TIMESTAMP), String],
+        "months_between" => &[Timestamp(TIMESTAMP), Timestamp(TIMESTAMP)],
+        "dayname" | "monthname" => &[Date],
+        "date_diff" => &[Date, Date],
+        "dateadd" => &[Date, SmallInt],
+        "date_from_unix_date" | "elt" => &[Int],
+        "make_ym_interval" => &[Int, Int],
+        "make_dt_interval" => &[Int, Int, Int, Decimal(18, 6, SECONDS_18_6)],
+        "make_interval" | "try_make_interval" => &[Int, Int, Int, Int, Int, Int, Decimal(18, 6, SECONDS_18_6)],
+        "make_timestamp" | "make_timestamp_ltz" | "make_timestamp_ntz" | "try_make_timestamp" | "try_make_timestamp_ltz"
+        | "try_make_timestamp_ntz"
+            if count >= 6 =>
+        {
+            &[Int, Int, Int, Int, Int, Decimal(16, 6, SECONDS_16_6)]
+        }
+        "get" | "histogram_numeric" | "nth_value" => &[Any, Int],
+        "array_repeat" | "array_insert" => &[Any, IntOnly],
+        "approx_percentile" | "percentile_approx" => &[Any, Any, Integral],
+        "array_join" => &[Any, StringOnly],
+        "slice" => &[Any, Int, Int],
+        "sort_array" => &[Any, StrictBoolean],
+        "arrays_zip" | "map_from_arrays" => &[Container(ARRAY), Container(ARRAY)],
+        "bool_and" | "bool_or" | "count_if" | "every" | "some" => &[Boolean],
+        "regr_intercept" | "regr_r2" | "regr_slope" | "regr_sxx" | "regr_sxy" | "regr_syy" => &[Double, Double],
+        "regr_avgx" | "regr_avgy" | "regr_count" => &[Numeric("\"NUMERIC\""), Numeric("\"NUMERIC\"")],
+        "isnan" => &[Numeric(FLOATING_TYPES)],
+        "nanvl" => &[Numeric(FLOATING_TYPES), Numeric(FLOATING_TYPES)],
+        "width_bucket" => &[Numeric(SIGN_TYPES), Numeric(SIGN_TYPES), Numeric(SIGN_TYPES), Long],
+        "bit_and" | "bit_or" | "bit_xor" | "timestamp_micros" | "timestamp_millis" => &[Integral],
+        "bit_get" | "getbit" => &[Integral, Int],
+        "bitmap_bit_position" | "bitmap_bucket_number" | "bitmap_construct_agg" => &[Long],
+        "bitmap_count" | "bitmap_and_agg" | "bitmap_or_agg" => &[BinaryOnly],
+        "to_base32" | "kll_sketch_get_n_bigint" | "kll_sketch_get_n_double" | "kll_sketch_get_n_float"
+        | "kll_sketch_get_quantile_bigint" | "kll_sketch_get_quantile_double" | "kll_sketch_get_quantile_float"
+        | "kll_sketch_get_rank_bigint" | "kll_sketch_get_rank_double" | "kll_sketch_get_rank_float"
+        | "kll_sketch_to_string_bigint" | "kll_sketch_to_string_double" | "kll_sketch_to_string_float" => &[Binary],
+        "aes_decrypt" | "aes_encrypt" | "hmac" | "kll_sketch_merge_bigint" | "kll_sketch_merge_double"
+        | "kll_sketch_merge_float" => &[Binary, Binary],
+        "try_aes_decrypt" => &[Binary, Binary, String],
+        "decode" if count == 2 => &[Binary, String],
+        // Not the UTF-8 checks: a binary cast to STRING would lose its invalid bytes.
+        "concat_ws" | "from_base32" | "quote" | "sentences" | "to_binary" | "try_to_binary" => &[String],
+        "convert_timezone" if count == 3 => &[String, String],
+        "convert_timezone" => &[String],
+        "encode" | "jaro_winkler_similarity" | "regexp_count" | "regexp_instr" | "regexp_substr" | "split" => &[String, String],
+        "regexp_extract" | "regexp_extract_all" | "substring_index" => &[String, String, Int],
+        "regexp_replace" => &[String, String, String, Int],
+        "collation" | "from_csv" | "from_json" | "from_xml" | "json_array_length" | "json_object_keys" | "mask" | "parse_json"
+        | "schema_of_csv" | "schema_of_json" | "schema_of_xml" | "try_parse_json" => &[StringOnly],
+        "get_json_object" | "parse_url" | "try_parse_url" | "xpath" | "xpath_boolean" | "xpath_double" | "xpath_float"
+        | "xpath_int" | "xpath_long" | "xpath_number" | "xpath_short" | "xpath_string" => &[StringOnly, StringOnly],
+        "str_to_map" => &[StringOnly, StringOnly, StringOnly],
+        "listagg" | "string_agg" => &[StringOrBinary],
+        "is_valid_variant" | "is_variant_null" | "schema_of_variant" | "variant_strip_nulls" => &[Variant],
+        "variant_get" | "try_variant_get" | "variant_set" | "try_variant_set" | "variant_insert" | "try_variant_insert"
+        | "variant_array_append" | "try_variant_array_append" | "variant_delete" => &[Variant, StringOnly],
+        "flatten" => &[ArrayOfArrays],
+        "map_from_entries" => &[ArrayOfPairs],
         _ => &[],
+    }
+}
+
+/// What the arguments of a variadic `function` past [`parameters`] take.
+fn rest_parameter(function: &str) -> Option<Param> {
+    match function {
+        "concat" => Some(Param::StringBinaryOrArray),
+        "concat_ws" => Some(Param::StringOrArray),
+        "variant_delete" => Some(Param::StringOnly),
+        _ => None,
     }
 }
 
@@ -206,6 +322,21 @@ fn fit(param: Param, from: &DataType, ansi: bool, time_zone: &str) -> Fit {
         DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..) | DataType::Map(..) | DataType::Struct(_)
     );
     let interval = matches!(from, DataType::Duration(_) | DataType::Interval(_));
+    let list_of = |element: fn(&DataType) -> bool| match from {
+        DataType::List(field) | DataType::LargeList(field) => element(field.data_type()),
+        _ => false,
+    };
+    match param {
+        Param::ArrayOfArrays if !list_of(|t| matches!(t, DataType::List(_) | DataType::LargeList(_))) => {
+            return Fit::Reject("\"ARRAY\" of \"ARRAY\"");
+        }
+        Param::ArrayOfPairs if !list_of(|t| matches!(t, DataType::Struct(fields) if fields.len() == 2)) => {
+            return Fit::Reject("\"ARRAY\" of pair \"STRUCT\"");
+        }
+        // A NULL variant is a NULL of the variant's own struct type, which the variant kernels read.
+        Param::Variant if matches!(from, DataType::Null) => return Fit::Cast(ember_types::variant_type()),
+        _ => {}
+    }
     if matches!(from, DataType::Null) {
         return Fit::Keep;
     }
@@ -230,10 +361,30 @@ fn fit(param: Param, from: &DataType, ansi: bool, time_zone: &str) -> Fit {
         Param::Long if nested || boolean || date || timestamp || binary => Fit::Reject("\"BIGINT\""),
         Param::Date if string || timestamp => Fit::Cast(DataType::Date32),
         Param::Date if nested || number || boolean || binary => Fit::Reject("\"DATE\""),
-        Param::Timestamp if string || date => Fit::Cast(ember_types::timestamp_type(time_zone)),
-        Param::Timestamp if nested || number || boolean || binary => Fit::Reject("\"(TIMESTAMP OR TIMESTAMP WITHOUT TIME ZONE)\""),
+        Param::DateOnly if !date => Fit::Reject("\"DATE\""),
+        Param::Timestamp(_) if string || date => Fit::Cast(ember_types::timestamp_type(time_zone)),
+        Param::Timestamp(required) if nested || number || boolean || binary => Fit::Reject(required),
+        Param::TimestampOnly(required) if nested || number || boolean || binary || string || date => Fit::Reject(required),
         Param::Binary if string => Fit::Cast(DataType::Binary),
         Param::Binary if nested || number || boolean || date || timestamp => Fit::Reject("\"BINARY\""),
+        Param::BinaryOnly if nested || number || boolean || date || timestamp || string => Fit::Reject("\"BINARY\""),
+        Param::StringOnly if nested || number || boolean || date || timestamp || binary => Fit::Reject("\"STRING\""),
+        Param::IntOnly if !matches!(from, DataType::Int32) && (nested || number || boolean || date || timestamp || binary || string) => {
+            Fit::Reject("\"INT\"")
+        }
+        Param::Integral if !is_integral(from) && (nested || number || boolean || date || timestamp || binary || string) => {
+            Fit::Reject("\"INTEGRAL\"")
+        }
+        Param::IntOrString if !matches!(from, DataType::Int32) && !string && (nested || number || boolean || date || timestamp || binary) => {
+            Fit::Reject("(\"INT\" or \"STRING\")")
+        }
+        Param::Decimal(precision, scale, _) if (string || number) && *from != DataType::Decimal128(precision, scale) => {
+            Fit::Cast(DataType::Decimal128(precision, scale))
+        }
+        Param::Decimal(_, _, required) if nested || boolean || date || timestamp || binary => Fit::Reject(required),
+        Param::Variant if !matches!(from, DataType::Struct(fields) if ember_types::is_variant_fields(fields)) => Fit::Reject("\"VARIANT\""),
+        Param::StringOrArray if matches!(from, DataType::Map(..) | DataType::Struct(_)) => Fit::Reject("(\"ARRAY<STRING>\" or \"STRING\")"),
+        Param::Container(collection) if !collection.accepts(from) => Fit::Reject(collection.required()),
         Param::Boolean if string => Fit::Cast(DataType::Boolean),
         Param::Boolean if nested || number || date || timestamp || binary => Fit::Reject("\"BOOLEAN\""),
         Param::StrictBoolean if !boolean => Fit::Reject("\"BOOLEAN\""),
@@ -262,11 +413,19 @@ impl crate::plan::Planner<'_> {
         args: &mut [Expr],
         input: &LogicalPlan,
     ) -> Result<()> {
+        if let Some(kind) = array_pair_kind(function).filter(|_| args.len() >= 2) {
+            self.check_array_pair(function, kind, names, args, input)?;
+        }
+        if let (Some(operator), [left, right]) = (arithmetic_operator(function), &mut *args) {
+            return self.cast_arithmetic_operands(function, operator, names, left, right, input);
+        }
         let params = parameters(function, args.len());
+        let rest = rest_parameter(function);
+        let params = params.iter().copied().chain(std::iter::repeat_n(rest, args.len()).flatten());
         let mode = if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy };
         for (index, (arg, param)) in args.iter_mut().zip(params).enumerate() {
             let from = self.type_of(arg, input)?;
-            match fit(*param, &from, self.config.ansi, &self.config.time_zone) {
+            match fit(param, &from, self.config.ansi, &self.config.time_zone) {
                 Fit::Keep => {}
                 // A cast to STRING never fails.
                 Fit::Cast(DataType::Utf8) => *arg = spark_cast(arg.clone(), DataType::Utf8, CastMode::Legacy),
@@ -282,6 +441,165 @@ impl crate::plan::Planner<'_> {
     }
 }
 
+/// The operator of a binary arithmetic function, as Spark writes the call
+/// in its messages (`pmod` keeps its name).
+fn arithmetic_operator(function: &str) -> Option<&'static str> {
+    Some(match function {
+        "pmod" => "pmod",
+        "try_add" => "+",
+        "try_subtract" => "-",
+        "try_multiply" => "*",
+        "try_divide" => "/",
+        "try_mod" => "%",
+        _ => return None,
+    })
+}
+
+impl crate::plan::Planner<'_> {
+    /// Spark's operand types of a binary arithmetic function: a string beside
+    /// a number is cast to BIGINT (beside an integral number) or DOUBLE (a
+    /// `try_` function's cast gives NULL where it fails), NULL takes the other
+    /// operand's numeric type, and a non-numeric operand beside a number fails
+    /// with `DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES`. Dates and timestamps in
+    /// `try_add`/`try_subtract` are left to the function.
+    fn cast_arithmetic_operands(
+        &self,
+        function: &str,
+        operator: &str,
+        names: &[String],
+        left: &mut Expr,
+        right: &mut Expr,
+        input: &LogicalPlan,
+    ) -> Result<()> {
+        use ember_functions::cast::{is_integral, is_string};
+        let (left_type, right_type) = (self.type_of(left, input)?, self.type_of(right, input)?);
+        let datetime = |t: &DataType| matches!(t, DataType::Date32 | DataType::Date64 | DataType::Timestamp(..));
+        if matches!(function, "try_add" | "try_subtract") && (datetime(&left_type) || datetime(&right_type)) {
+            return Ok(());
+        }
+        let operand = |t: &DataType| t.is_numeric() || is_string(t) || matches!(t, DataType::Null | DataType::Duration(_) | DataType::Interval(_));
+        if (!operand(&left_type) || !operand(&right_type)) && left_type != right_type {
+            let sql = match operator {
+                "pmod" => format!("pmod({}, {})", names[0], names[1]),
+                _ => format!("({} {operator} {})", names[0], names[1]),
+            };
+            return Err(binary_op_diff_types(&sql, &left_type, &right_type));
+        }
+        let mode = match (function.starts_with("try_"), self.config.ansi) {
+            (true, _) => CastMode::Try,
+            (false, true) => CastMode::Ansi,
+            (false, false) => CastMode::Legacy,
+        };
+        let target = |number: &DataType| match (operator, is_integral(number)) {
+            ("/", _) | (_, false) => DataType::Float64,
+            (_, true) => DataType::Int64,
+        };
+        for (value, own, other) in [(left, &left_type, &right_type), (right, &right_type, &left_type)] {
+            if !other.is_numeric() {
+                continue;
+            }
+            if is_string(own) {
+                *value = spark_cast(value.clone(), target(other), mode);
+            } else if function == "pmod" && matches!(own, DataType::Decimal128(..)) && matches!(other, DataType::Float32 | DataType::Float64) {
+                // A decimal beside a floating-point number is a DOUBLE, as in Spark (DataFusion's pmod keeps a decimal).
+                *value = spark_cast(value.clone(), DataType::Float64, mode);
+            } else if matches!(own, DataType::Null) {
+                *value = spark_cast(value.clone(), other.clone(), mode);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How a function combines an array with its second (or, for `array_insert`,
+/// third) argument.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum ArrayPair {
+    /// Two arrays of a common element type (`array_union`).
+    Arrays,
+    /// An array and a value of its element type (`array_append`).
+    Element,
+}
+
+fn array_pair_kind(function: &str) -> Option<ArrayPair> {
+    match function {
+        "array_union" | "array_intersect" | "array_except" | "arrays_overlap" => Some(ArrayPair::Arrays),
+        "array_append" | "array_prepend" | "array_contains" | "array_position" | "array_remove" | "array_insert" => {
+            Some(ArrayPair::Element)
+        }
+        _ => None,
+    }
+}
+
+impl crate::plan::Planner<'_> {
+    /// Spark's check of an array function's pair of inputs: two arrays whose
+    /// elements have a common type (else `DATATYPE_MISMATCH.BINARY_ARRAY_DIFF_TYPES`),
+    /// or an array and a value that shares a type with its elements (else
+    /// `DATATYPE_MISMATCH.ARRAY_FUNCTION_DIFF_TYPES`); a string and a
+    /// number have none here.
+    fn check_array_pair(&self, function: &str, kind: ArrayPair, names: &[String], args: &[Expr], input: &LogicalPlan) -> Result<()> {
+        use ember_functions::cast::is_string;
+        let other = if function == "array_insert" { 2 } else { 1 };
+        let Some(other_arg) = args.get(other) else { return Ok(()) };
+        let (array, value) = (self.type_of(&args[0], input)?, self.type_of(other_arg, input)?);
+        let element_of = |t: &DataType| match t {
+            DataType::List(field) | DataType::LargeList(field) => Some(field.data_type().clone()),
+            _ => None,
+        };
+        let common = |a: &DataType, b: &DataType| {
+            let one_string = is_string(a) != is_string(b) && !matches!(a, DataType::Null) && !matches!(b, DataType::Null);
+            !one_string && crate::coercion::wider_type(a, b, self.config.ansi).is_some()
+        };
+        let (class, type_key, compatible) = match kind {
+            ArrayPair::Arrays => {
+                let compatible = match (element_of(&array), element_of(&value)) {
+                    (Some(a), Some(b)) => common(&a, &b),
+                    _ => false,
+                };
+                ("BINARY_ARRAY_DIFF_TYPES", "arrayType", compatible)
+            }
+            ArrayPair::Element => match element_of(&array) {
+                Some(element) => ("ARRAY_FUNCTION_DIFF_TYPES", "dataType", matches!(value, DataType::Null) || common(&element, &value)),
+                None => return Ok(()),
+            },
+        };
+        if compatible {
+            return Ok(());
+        }
+        let sql_expr = crate::call_names::call_name(function, names);
+        let (left, right) = (format!("\"{}\"", ember_types::sql_string(&array)), format!("\"{}\"", ember_types::sql_string(&value)));
+        let message = match kind {
+            ArrayPair::Arrays => format!("Input to function `{function}` should have been two \"ARRAY\" with same element type, but it's [{left}, {right}]."),
+            ArrayPair::Element => format!("Input to `{function}` should have been \"ARRAY\" followed by a value with same element type, but it's [{left}, {right}]."),
+        };
+        Err(SparkError::new(
+            ErrorKind::Analysis,
+            &format!("DATATYPE_MISMATCH.{class}"),
+            "42K09",
+            format!("Cannot resolve \"{sql_expr}\" due to data type mismatch: {message}"),
+            &[
+                ("sqlExpr", format!("\"{sql_expr}\"")),
+                ("functionName", format!("`{function}`")),
+                ("leftType", left),
+                ("rightType", right),
+                (type_key, "\"ARRAY\"".to_string()),
+            ],
+        ))
+    }
+}
+
+/// `DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES` for the operator call `sql_expr`.
+fn binary_op_diff_types(sql_expr: &str, left: &DataType, right: &DataType) -> SparkError {
+    let (left, right) = (format!("\"{}\"", ember_types::sql_string(left)), format!("\"{}\"", ember_types::sql_string(right)));
+    SparkError::new(
+        ErrorKind::Analysis,
+        "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES",
+        "42K09",
+        format!("Cannot resolve \"{sql_expr}\" due to data type mismatch: the left and right operands of the binary operator have incompatible types ({left} and {right})."),
+        &[("sqlExpr", format!("\"{sql_expr}\"")), ("left", left), ("right", right)],
+    )
+}
+
 /// A string literal that reads as a number of `target`'s type, as that
 /// number: functions such as `round(x, '1')` need their scale as a literal.
 fn folded_number(arg: &Expr, target: &DataType) -> Option<Expr> {
@@ -295,8 +613,13 @@ fn folded_number(arg: &Expr, target: &DataType) -> Option<Expr> {
     Some(Expr::Literal(value, None))
 }
 
-pub(crate) fn ordinal(index: usize) -> &'static str {
-    ["first", "second", "third", "fourth", "fifth"].get(index).copied().unwrap_or("next")
+/// Spark's ordinal of the 0-based `index` in its messages: `first` to
+/// `third`, then `4th`, `5th`, ...
+pub(crate) fn ordinal(index: usize) -> String {
+    match ["first", "second", "third"].get(index) {
+        Some(word) => (*word).to_string(),
+        None => format!("{}th", index + 1),
+    }
 }
 
 /// `DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE` for argument `index` of `sql_expr`.
@@ -318,7 +641,7 @@ pub(crate) fn unexpected_input_type(
         ),
         &[
             ("sqlExpr", format!("\"{sql_expr}\"")),
-            ("paramIndex", ordinal(index).to_string()),
+            ("paramIndex", ordinal(index)),
             ("requiredType", required.to_string()),
             ("inputSql", format!("\"{input_sql}\"")),
             ("inputType", input_type),
@@ -357,6 +680,13 @@ mod tests {
         assert_eq!(fit(Param::Int, &DataType::Decimal128(2, 1), true, "UTC"), Fit::Cast(DataType::Int32));
         assert_eq!(fit(Param::Numeric(ABS_TYPES), &DataType::Null, true, "UTC"), Fit::Keep);
         assert_eq!(parameters("if", 3), &[Param::StrictBoolean]);
+        assert_eq!(fit(Param::StringOnly, &DataType::Int32, true, "UTC"), Fit::Reject("\"STRING\""));
+        assert_eq!(fit(Param::Integral, &DataType::Float64, true, "UTC"), Fit::Reject("\"INTEGRAL\""));
+        assert_eq!(fit(Param::Decimal(16, 6, SECONDS_16_6), &DataType::Utf8, true, "UTC"), Fit::Cast(DataType::Decimal128(16, 6)));
+        assert_eq!(fit(Param::ArrayOfArrays, &DataType::Null, true, "UTC"), Fit::Reject("\"ARRAY\" of \"ARRAY\""));
+        assert_eq!(fit(Param::IntOrString, &DataType::Int8, true, "UTC"), Fit::Reject("(\"INT\" or \"STRING\")"));
+        assert_eq!(ordinal(2), "third");
+        assert_eq!(ordinal(5), "6th");
     }
 
     #[test]

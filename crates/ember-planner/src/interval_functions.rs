@@ -262,7 +262,7 @@ impl Planner<'_> {
 /// `DATATYPE_MISMATCH.DATA_DIFF_TYPES` for a conditional whose values have
 /// the (quoted) `types`, named as Spark names the expression it rewrites
 /// the call to.
-fn different_types(function: &str, names: &[String], types: &[String]) -> SparkError {
+pub(crate) fn different_types(function: &str, names: &[String], types: &[String]) -> SparkError {
     let (sql, function_name, listed) = match function {
         "coalesce" | "nvl" | "ifnull" => (format!("coalesce({})", names.join(", ")), "coalesce", format!("({})", types.join(" or "))),
         "nvl2" => (format!("(IF(({} IS NOT NULL), {}, {}))", names[0], names[1], names[2]), "if", format!("[{}]", types.join(", "))),

@@ -42,7 +42,7 @@ pub(crate) fn incompatible_column_type(operator: &str, index: usize, first: &Fie
         format!("{operator} can only be performed on tables with compatible column types. The {column} column of the second table is {type1} type which is not compatible with {type2} at the same column of the first table."),
         &[
             ("operator", operator.to_string()),
-            ("columnOrdinalNumber", column.to_string()),
+            ("columnOrdinalNumber", column.clone()),
             ("tableOrdinalNumber", "second".to_string()),
             ("dataType1", type1.clone()),
             ("dataType2", type2.clone()),
