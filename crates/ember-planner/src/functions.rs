@@ -103,6 +103,8 @@ impl Planner<'_> {
         }
         let widened = self.conditional_interval_fields(&lower, &args, &names, input)?;
         let nested_units = self.constructed_interval_fields(&lower, &args, input)?;
+        self.check_interval_units_agree(&lower, &args, &names, input)?;
+        let result_model = self.nested_result_model(&lower, &args, input)?;
         if lower == "array_join" && !args.is_empty() {
             args[0] = self.interval_elements_as_text(args[0].clone(), input)?;
         }
@@ -115,7 +117,8 @@ impl Planner<'_> {
         // With nested interval units taken off its arguments, the call runs on
         // untyped values; the type it promises for the typed ones is put back.
         let promised = match &untagged {
-            Some(_) => self.plan_call(name, tagged_args, names.clone(), distinct, arguments, input).ok().and_then(|(e, _)| self.type_of(&e, input).ok()),
+            Some(_) if result_model.is_some() => result_model,
+            Some(_) => self.plan_call(name, tagged_args.clone(), names.clone(), distinct, arguments, input).ok().and_then(|(e, _)| self.type_of(&e, input).ok()),
             None => None,
         };
         let (expr, out_name) = self.plan_call(name, args, names, distinct, arguments, input)?;
@@ -136,6 +139,7 @@ impl Planner<'_> {
             }
             None => expr,
         };
+        let expr = self.with_spark_collection_nullability(&lower, &tagged_args, expr, input)?;
         Ok(match widened {
             Some(fields) => (ember_functions::interval_fields::with_interval_fields(expr, fields), out_name),
             None => (expr, out_name),

@@ -42,7 +42,20 @@ impl Planner<'_> {
                 let name = call_name(function, names);
                 return self.renamed(function, args, name, input);
             }
+            ("hash" | "xxhash64", _) if !self.config.allow_hash_on_map_type && self.any_holds_map(args, input)? => {
+                return Err(hash_map_type(function, &name));
+            }
             ("hash", _) => ember_functions::hash::spark_hash(args.to_vec()),
+            ("xxhash64", _) => {
+                // DataFusion's xxhash64 has no intervals: it hashes the integers they hold, as Spark does.
+                let mut integers = Vec::with_capacity(args.len());
+                for arg in args {
+                    let data_type = self.type_of(arg, input)?;
+                    let target = ember_functions::interval_fields::intervals_as_integers(&data_type);
+                    integers.push(ember_functions::interval_fields::with_nested_type(arg.clone(), &data_type, target));
+                }
+                return self.call_registered("xxhash64", integers, names, false, input).map(Some);
+            }
             ("spark_partition_id", 0) => crate::partitioning::partition_marker(crate::partitioning::PartitionValueKind::PartitionId),
             ("monotonically_increasing_id", 0) => {
                 crate::partitioning::partition_marker(crate::partitioning::PartitionValueKind::MonotonicId)
@@ -182,4 +195,31 @@ fn locate(needle: Expr, haystack: Expr, start: Expr) -> Expr {
     let shifted = binary_expr(binary_expr(found.clone(), Operator::Plus, start.clone()), Operator::Minus, lit(1));
     let position = when(found.eq(lit(0)), lit(0)).otherwise(shifted).unwrap_or_else(|_| lit(ScalarValue::Int32(None)));
     when(start.lt(lit(1)), lit(0)).otherwise(cast(position, DataType::Int32)).unwrap_or_else(|_| lit(ScalarValue::Int32(None)))
+}
+
+impl Planner<'_> {
+    /// Whether any of `args` is or holds a map, at any depth.
+    fn any_holds_map(&self, args: &[Expr], input: &LogicalPlan) -> Result<bool> {
+        for arg in args {
+            if crate::generate::holds_map(&self.type_of(arg, input)?) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
+/// `DATATYPE_MISMATCH.HASH_MAP_TYPE`: `hash` or `xxhash64` (`function`,
+/// called as `sql`) of a map, which Spark refuses unless
+/// `spark.sql.legacy.allowHashOnMapType`.
+fn hash_map_type(function: &str, sql: &str) -> crate::error::SparkError {
+    crate::error::SparkError::new(
+        crate::error::ErrorKind::Analysis,
+        "DATATYPE_MISMATCH.HASH_MAP_TYPE",
+        "42K09",
+        format!(
+            "Cannot resolve \"{sql}\" due to data type mismatch: Input to the function `{function}` cannot contain elements of the \"MAP\" type. In Spark, same maps may have different hashcode, thus hash expressions are prohibited on \"MAP\" elements. To restore previous behavior set \"spark.sql.legacy.allowHashOnMapType\" to \"true\"."
+        ),
+        &[("sqlExpr", format!("\"{sql}\"")), ("functionName", format!("`{function}`"))],
+    )
 }
