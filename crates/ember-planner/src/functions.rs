@@ -471,7 +471,7 @@ impl Planner<'_> {
                 Ok((ember_functions::constructors::array(elements), format!("array({})", names.join(", "))))
             }
             "struct" | "named_struct" => self.make_struct(&lower, args, names, arguments),
-            "avg" | "mean" if args.len() == 1 && matches!(self.type_of(&args[0], input)?, DataType::Decimal128(..)) => {
+            "avg" | "mean" | "try_avg" if args.len() == 1 && matches!(self.type_of(&args[0], input)?, DataType::Decimal128(..)) => {
                 // Spark's average of DECIMAL(p, s) is sum / count rounded HALF_UP
                 // to DECIMAL(p + 4, s + 4); DataFusion's truncates.
                 let DataType::Decimal128(p, s) = self.type_of(&args[0], input)? else { unreachable!("decimal") };
@@ -481,7 +481,8 @@ impl Planner<'_> {
                 let result_type = DataType::Decimal128((p + 4).min(38), (s + 4).min(38));
                 let expr = arithmetic::spark_arithmetic(ArithmeticOp::Divide, false, result_type, sum, count);
                 let distinct_prefix = if distinct { "DISTINCT " } else { "" };
-                Ok((expr, format!("avg({distinct_prefix}{})", names[0])))
+                let function_name = if lower == "try_avg" { "try_avg" } else { "avg" };
+                Ok((expr, format!("{function_name}({distinct_prefix}{})", names[0])))
             }
             "avg" | "mean" if distinct && args.len() == 1 && self.type_of(&args[0], input)?.is_numeric() => {
                 // DataFusion has no DISTINCT average beside other DISTINCT
@@ -524,7 +525,7 @@ impl Planner<'_> {
     /// Spark's arithmetic where DataFusion's differs: decimal operands (with
     /// Spark's result type) and, under ANSI mode, integral `+`, `-` and `*`
     /// (overflow fails). `None` leaves the operation to DataFusion.
-    fn spark_arithmetic(&self, op: ArithmeticOp, args: &[Expr], ansi: bool, input: &LogicalPlan) -> Result<Option<Expr>> {
+    pub(crate) fn spark_arithmetic(&self, op: ArithmeticOp, args: &[Expr], ansi: bool, input: &LogicalPlan) -> Result<Option<Expr>> {
         let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
         let shifts_date = matches!(op, ArithmeticOp::Add | ArithmeticOp::Subtract);
         match (&types[0], &types[1]) {

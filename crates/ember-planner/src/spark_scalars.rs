@@ -129,6 +129,10 @@ impl Planner<'_> {
             }
             ("date_from_unix_date", 1) => cast(cast(arg(0), DataType::Int32), DataType::Date32),
             ("try_add" | "try_subtract" | "try_multiply", 2) => self.try_arithmetic(function, args, input)?,
+            ("try_divide", 2) if self.any_decimal(args, input)? => match self.spark_arithmetic(ArithmeticOp::Divide, args, false, input)? {
+                Some(quotient) => quotient,
+                None => return Ok(None),
+            },
             ("try_divide", 2) => {
                 let to_double = |e: Expr| cast(e, DataType::Float64);
                 SparkZeroChecked::call(ZeroCheckedOp::Divide, false, DataType::Float64, to_double(arg(0)), to_double(arg(1)))
@@ -163,7 +167,8 @@ impl Planner<'_> {
     }
 
     /// `try_add`, `try_subtract`, `try_multiply`: NULL instead of overflow.
-    /// Integral operands are computed exactly as DECIMAL(38, 0) and cast back.
+    /// Decimal operands have Spark's decimal result type; integral operands
+    /// are computed exactly as DECIMAL(38, 0) and cast back.
     fn try_arithmetic(&self, function: &str, args: &[Expr], input: &LogicalPlan) -> Result<Expr> {
         let op = match function {
             "try_add" => ArithmeticOp::Add,
@@ -171,6 +176,12 @@ impl Planner<'_> {
             _ => ArithmeticOp::Multiply,
         };
         let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
+        if types.iter().any(|t| matches!(t, DataType::Decimal128(..))) {
+            // Spark's decimal result type; an overflow is NULL as without ANSI.
+            if let Some(result) = self.spark_arithmetic(op, args, false, input)? {
+                return Ok(result);
+            }
+        }
         if !types.iter().all(is_integral) {
             let operator = match op {
                 ArithmeticOp::Add => Operator::Plus,
@@ -198,6 +209,16 @@ fn locate(needle: Expr, haystack: Expr, start: Expr) -> Expr {
 }
 
 impl Planner<'_> {
+    /// Whether any of `args` is a decimal.
+    fn any_decimal(&self, args: &[Expr], input: &LogicalPlan) -> Result<bool> {
+        for arg in args {
+            if matches!(self.type_of(arg, input)?, DataType::Decimal128(..)) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// Whether any of `args` is or holds a map, at any depth.
     fn any_holds_map(&self, args: &[Expr], input: &LogicalPlan) -> Result<bool> {
         for arg in args {
