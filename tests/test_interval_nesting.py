@@ -88,6 +88,7 @@ def test_differing_units_fail_as_in_spark(spark, golden):
         ("map_contains_key", "map_contains_key(map(INTERVAL '1' HOUR, 1), INTERVAL '60' MINUTE)"),
         ("element_at", "element_at(map(INTERVAL '1' HOUR, 1), INTERVAL '60' MINUTE)"),
         ("aggregate", "aggregate(array(INTERVAL '1' HOUR), INTERVAL '0' MINUTE, (acc, x) -> acc + x)"),
+        ("concat_kinds", "concat(array(INTERVAL '1' HOUR), array(INTERVAL '2' MONTH))"),
     ]:
         golden.check_error(lambda: spark.sql(f"SELECT {sql}").schema, name)
 

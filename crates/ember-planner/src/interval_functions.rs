@@ -265,6 +265,7 @@ impl Planner<'_> {
 fn different_types(function: &str, names: &[String], types: &[String]) -> SparkError {
     let (sql, function_name, listed) = match function {
         "coalesce" | "nvl" | "ifnull" => (format!("coalesce({})", names.join(", ")), "coalesce", format!("({})", types.join(" or "))),
+        "concat" => (format!("concat({})", names.join(", ")), "concat", format!("({})", types.join(" or "))),
         "nvl2" => (format!("(IF(({} IS NOT NULL), {}, {}))", names[0], names[1], names[2]), "if", format!("[{}]", types.join(", "))),
         "if" => (format!("(IF({}))", names.join(", ")), "if", format!("[{}]", types.join(", "))),
         "when" => {
@@ -498,9 +499,13 @@ impl Planner<'_> {
     /// arrays of a set function have the same element type, where the types
     /// differ only in ANSI interval units (`array_union` of an `array<interval
     /// hour>` and an `array<interval minute>`): `DATATYPE_MISMATCH.ARRAY_FUNCTION_DIFF_TYPES`,
-    /// `BINARY_ARRAY_DIFF_TYPES` or `MAP_FUNCTION_DIFF_TYPES`.
+    /// `BINARY_ARRAY_DIFF_TYPES` or `MAP_FUNCTION_DIFF_TYPES`; `concat` of
+    /// arrays of both kinds of interval fails as Spark (`DATA_DIFF_TYPES`).
     pub(crate) fn check_interval_units_agree(&self, function: &str, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<()> {
         use ember_functions::interval_fields::with_units_of_model;
+        if function == "concat" {
+            return self.check_concat_interval_kinds(args, names, input);
+        }
         let (kind, left, right) = match (function, args.len()) {
             ("array_append" | "array_prepend" | "array_contains" | "array_position" | "array_remove", 2) => ("ARRAY", 0, 1),
             ("array_insert", 3) => ("ARRAY", 0, 2),
@@ -527,6 +532,28 @@ impl Planner<'_> {
         let same_shape = with_units_of_model(compared.data_type(), right_field.data_type()).is_some();
         if same_shape && ember_types::field_sql_string(&compared) != ember_types::field_sql_string(&right_field) {
             return Err(diff_types(kind, function, names, &left_field, &right_field));
+        }
+        Ok(())
+    }
+}
+
+impl Planner<'_> {
+    /// `concat` of arrays of day-time and of year-month intervals:
+    /// `DATATYPE_MISMATCH.DATA_DIFF_TYPES` (they have no common type).
+    fn check_concat_interval_kinds(&self, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<()> {
+        let mut fields = Vec::with_capacity(args.len());
+        for arg in args {
+            fields.push(arg.to_field(input.schema())?.1);
+        }
+        let holds = |year_month: bool| {
+            fields.iter().any(|f| match f.data_type() {
+                DataType::List(element) => IntervalFields::of(element).is_some() && matches!(element.data_type(), DataType::Duration(_)) != year_month,
+                _ => false,
+            })
+        };
+        if holds(true) && holds(false) {
+            let types: Vec<String> = fields.iter().map(|f| format!("\"{}\"", ember_types::field_sql_string(f))).collect();
+            return Err(different_types("concat", names, &types));
         }
         Ok(())
     }
