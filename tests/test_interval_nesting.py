@@ -125,3 +125,19 @@ def test_collection_results_nullability(spark, golden):
     golden.check("schema", json.loads(base.selectExpr(*exprs).schema.json()))
     golden.check("aggregates", json.loads(base.selectExpr("collect_list(a)", "collect_set(an)", "array_agg(id)").schema.json()))
     golden.check_df(base.selectExpr("array_union(a, an) AS u", "array_append(a, NULL) AS ap", "array_compact(an) AS c", "concat(a, an) AS cc").orderBy("c"), "values")
+
+
+def test_element_access_nullability(spark, golden):
+    """arr[i], element_at, try_element_at and get are non-nullable where
+    Spark's cannot be NULL: a constant position of an array(…) call whose
+    value there cannot be, a constant position out of its range under ANSI
+    (it fails), any position of an array without NULL elements under ANSI."""
+    base = spark.sql("SELECT array(id) AS a, array(id, NULL) AS an, id FROM range(2)")
+    exprs = [
+        "array(1, 2)[0]", "array(1, 2)[5]", "array(id, NULL)[0]", "array(id, NULL)[1]", "array(1, 2)[id]",
+        "element_at(array(1, 2), -1)", "element_at(array(1, 2), 3)", "try_element_at(array(1, 2), 1)", "try_element_at(array(1, 2), 3)",
+        "get(array(1, 2), 0)", "get(array(1, 2), 4)", "a[id]", "an[id]", "a[0]", "element_at(a, 1)",
+        "array(array(INTERVAL '1' HOUR))[0]",
+    ]
+    golden.check("schema", json.loads(base.selectExpr(*exprs).schema.json()))
+    golden.check_df(base.selectExpr("array(id, NULL)[0] AS x", "array(1, 2)[id] AS y", "an[id] AS z", "try_element_at(array(1, 2), 3) AS t").orderBy("x"), "values")

@@ -46,8 +46,8 @@ impl Planner<'_> {
                 } else {
                     ElementAccess::TryElementAt
                 };
-                (SparkElementAccess::call(access, args[0].clone(), args[1].clone()), rendered())
-            }),
+                (access, rendered())
+            }).and_then(|(access, name)| Ok((self.element_access(access, args[0].clone(), args[1].clone(), input)?, name))),
             "element_at" | "try_element_at" if is_map => {
                 arity(2).map(|()| (map_value(args[0].clone(), args[1].clone(), first_type.as_ref().unwrap_or(&DataType::Null)), rendered()))
             }
@@ -69,7 +69,7 @@ impl Planner<'_> {
                 self.call_registered(name, relaxed.collect(), names, false, input)
             })(),
             "get" if is_array => {
-                arity(2).map(|()| (SparkElementAccess::call(ElementAccess::Get, args[0].clone(), args[1].clone()), rendered()))
+                arity(2).and_then(|()| Ok((self.element_access(ElementAccess::Get, args[0].clone(), args[1].clone(), input)?, rendered())))
             }
             "size" | "cardinality" | "array_size" if is_array || is_map => arity(1).map(|()| {
                 let list = if is_map { nested::map_keys(args[0].clone()) } else { args[0].clone() };
@@ -289,6 +289,60 @@ impl Planner<'_> {
             _ => return Ok(expr),
         };
         Ok(ember_functions::interval_fields::with_nested_type(expr, &data_type, target))
+    }
+
+    /// The element of `array` at `index` read as `access` reads it, non-nullable
+    /// where Spark's cannot be NULL: an element in range of an `array(…)`
+    /// call whose value at that constant position cannot be; a constant
+    /// index out of its range where that fails (ANSI `[i]` and `element_at`);
+    /// where reading out of range fails, any index of a non-null array
+    /// without NULL elements.
+    pub(crate) fn element_access(&self, access: ElementAccess, array: Expr, index: Expr, input: &LogicalPlan) -> Result<Expr> {
+        let (one_based, fails) = match access {
+            ElementAccess::Subscript { ansi } => (false, ansi),
+            ElementAccess::ElementAt { ansi } => (true, ansi),
+            ElementAccess::TryElementAt => (true, false),
+            ElementAccess::Get => (false, false),
+        };
+        let constant = match &index {
+            Expr::Literal(ScalarValue::Int32(Some(i)), _) => Some(i64::from(*i)),
+            Expr::Literal(ScalarValue::Int64(Some(i)), _) => Some(*i),
+            _ => None,
+        };
+        // An `array(…)` call, maybe retyped with its intervals' units.
+        let mut constructor = &array;
+        while let Expr::ScalarFunction(call) = constructor {
+            match call.func.name() {
+                "nested_type_tags" => constructor = &call.args[0],
+                _ => break,
+            }
+        }
+        let constructed = match constructor {
+            Expr::ScalarFunction(call) if call.func.name() == "make_array" => Some(&call.args),
+            _ => None,
+        };
+        let never_null = match (constant, constructed) {
+            (Some(i), Some(elements)) => {
+                let len = elements.len() as i64;
+                let position = match (one_based, i) {
+                    (false, i) => (0..len).contains(&i).then_some(i),
+                    (true, i) if i > 0 => (i <= len).then(|| i - 1),
+                    (true, i) if i < 0 => (-i <= len).then(|| len + i),
+                    _ => None,
+                };
+                match position {
+                    Some(p) => !elements[p as usize].nullable(input.schema())?,
+                    None => fails,
+                }
+            }
+            (Some(_), None) => false,
+            (None, _) => {
+                let element_nullable = matches!(self.type_of(&array, input)?, DataType::List(element) if element.is_nullable());
+                fails && !element_nullable && !array.nullable(input.schema())? && !index.nullable(input.schema())?
+            }
+        };
+        let read = SparkElementAccess::call(access, array, index);
+        Ok(if never_null { crate::nullable::as_non_nullable(read) } else { read })
     }
 
     /// Whether Spark's `function` of `args` cannot be NULL, for the
