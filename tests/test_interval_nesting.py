@@ -141,3 +141,14 @@ def test_element_access_nullability(spark, golden):
     ]
     golden.check("schema", json.loads(base.selectExpr(*exprs).schema.json()))
     golden.check_df(base.selectExpr("array(id, NULL)[0] AS x", "array(1, 2)[id] AS y", "an[id] AS z", "try_element_at(array(1, 2), 3) AS t").orderBy("x"), "values")
+
+
+def test_size_of_null_without_ansi(spark, golden):
+    """Without ANSI mode size and cardinality of NULL are -1 (never NULL),
+    array_size of NULL is NULL."""
+    from conftest import conf
+
+    with conf(spark, "spark.sql.ansi.enabled", "false"):
+        golden.check_df(
+            spark.sql("SELECT size(IF(id > 0, array(id), NULL)) AS s, cardinality(IF(id > 0, map(id, id), NULL)) AS c, array_size(IF(id > 0, array(id), NULL)) AS a FROM range(2)")
+        )

@@ -73,7 +73,10 @@ impl Planner<'_> {
             }
             "size" | "cardinality" | "array_size" if is_array || is_map => arity(1).map(|()| {
                 let list = if is_map { nested::map_keys(args[0].clone()) } else { args[0].clone() };
-                (cast(nested::array_length(list), DataType::Int32), rendered())
+                let size = cast(nested::array_length(list), DataType::Int32);
+                // Without ANSI mode Spark's `size` of NULL is -1 (`spark.sql.legacy.sizeOfNull`).
+                let size = if name != "array_size" && !self.config.ansi { datafusion::functions::core::expr_fn::coalesce(vec![size, lit(-1i32)]) } else { size };
+                (size, rendered())
             }),
             "sort_array" if is_array => {
                 let ascending = match args.get(1) {
