@@ -374,6 +374,42 @@ def test_negative_decimal_scale_under_the_legacy_setting(spark, golden):
     golden.check_error(lambda: df.select(to_decimal(1, -1)).schema, "disallowed")
 
 
+def test_negative_decimal_scale_in_functions(spark, golden):
+    """Functions of decimals of negative scale type their results as Spark:
+    round/bround/ceil/floor (with and without a scale), arithmetic and its
+    try_ forms, averages."""
+    from pyspark.sql.types import DecimalType
+
+    with conf(spark, "spark.sql.legacy.allowNegativeScaleOfDecimal", "true"):
+        df = spark.createDataFrame([(12345,), (-15,), (None,)], "v INT").select(
+            F.col("v").cast(DecimalType(5, -2)).alias("d"), F.col("v").cast(DecimalType(8, 1)).alias("e")
+        )
+        golden.check_df(
+            df.selectExpr(
+                "round(d, -3)", "round(d, 2)", "bround(d, -3)", "ceil(d)", "floor(d)", "ceil(d, -3)", "floor(d, 1)",
+                "ceil(e, -2)", "floor(e, 0)", "ceiling(d, -5)",
+            ),
+            "rounding",
+        )
+        golden.check_df(
+            df.selectExpr("d + e", "d * e", "d / e", "d % e", "d + 1", "try_add(d, 1)", "try_multiply(d, e)", "try_subtract(d, d)", "try_divide(d, e)"),
+            "arithmetic",
+        )
+        golden.check_df(df.selectExpr("avg(d)", "try_avg(d)", "sum(d)", "try_sum(d)", "try_avg(e)"), "aggregates")
+
+
+def test_ceil_and_floor_with_a_scale(spark, golden):
+    """ceil/floor(x, scale) round a decimal (an integral or floating value
+    read as one) up or down at the scale, typed as Spark."""
+    golden.check_df(
+        spark.sql(
+            "SELECT ceil(1.25, 1), floor(-1.25, 1), ceil(1.25D, 1), floor(-1.25D, 1), ceil(CAST(1.25 AS FLOAT), 1), ceil(15, -1), "
+            "floor(CAST(-15 AS BIGINT), -1), ceil(-0.5D, 0), floor(0.5D, -1), ceil(0.5D, -1), floor(CAST(NULL AS DECIMAL(4, 2)), 1)"
+        )
+    )
+    golden.check_df(spark.sql("SELECT try_add(1.5, 1), try_subtract(1.5, 1), try_multiply(1.5, 2), try_divide(1.5, 2), try_divide(1.5, 0)"), "try_decimal")
+
+
 def test_numbers_do_not_cast_to_or_from_timestamp_ntz(spark, golden):
     """TIMESTAMP_NTZ casts only from and to text, dates, timestamps (and
     NULL); numbers, booleans and binaries fail at analysis, also in arrays,

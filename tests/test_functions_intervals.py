@@ -157,9 +157,8 @@ def test_array_functions_of_intervals_keep_units(spark, golden):
             "FROM (SELECT array(INTERVAL '2' HOUR, INTERVAL '1' HOUR, INTERVAL '2' HOUR) AS a)"
         )
     )
-    # Rows only: Ember makes these two nullable where Spark does not.
-    golden.check_rows(
-        spark.sql("SELECT array_distinct(a) AS d, typeof(array_distinct(a)) AS td, reverse(a) AS r, typeof(reverse(a)) AS tr FROM (SELECT array(INTERVAL '2' HOUR, INTERVAL '2' HOUR) AS a)").collect(),
+    golden.check_df(
+        spark.sql("SELECT array_distinct(a) AS d, typeof(array_distinct(a)) AS td, reverse(a) AS r, typeof(reverse(a)) AS tr FROM (SELECT array(INTERVAL '2' HOUR, INTERVAL '2' HOUR) AS a)"),
         "nullable",
     )
     golden.check_df(spark.sql("SELECT mode(x) AS m, typeof(mode(x)) AS t FROM VALUES (INTERVAL '1' HOUR), (INTERVAL '1' HOUR) AS v(x)"), "mode")

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int32Array};
 use datafusion::arrow::datatypes::{
-    DataType, Date32Type, Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type,
-    TimeUnit, TimestampMicrosecondType,
+    DataType, Date32Type, Decimal128Type, DurationMicrosecondType, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type,
+    Int64Type, IntervalUnit, IntervalYearMonthType, TimeUnit, TimestampMicrosecondType,
 };
 use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::{ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
@@ -80,6 +80,9 @@ fn hash_value(array: &ArrayRef, row: usize, seed: u32) -> Result<u32> {
         DataType::Timestamp(TimeUnit::Microsecond, _) => {
             hash_long(array.as_primitive::<TimestampMicrosecondType>().value(row), seed)
         }
+        // ANSI intervals: a day-time one as its microseconds, a year-month one as its months.
+        DataType::Duration(TimeUnit::Microsecond) => hash_long(array.as_primitive::<DurationMicrosecondType>().value(row), seed),
+        DataType::Interval(IntervalUnit::YearMonth) => hash_int(array.as_primitive::<IntervalYearMonthType>().value(row), seed),
         DataType::Float32 => {
             let value = array.as_primitive::<Float32Type>().value(row);
             let bits = if value == 0.0 { 0 } else if value.is_nan() { 0x7fc0_0000 } else { value.to_bits() };

@@ -126,7 +126,8 @@ impl SparkHigherOrder {
             _ => None,
         };
         let field = |t: &DataType, nullable: bool| Arc::new(Field::new("", t.clone(), nullable));
-        let nullable = |f: &FieldRef| field(f.data_type(), true);
+        // A nullable copy keeps the field's metadata (ANSI interval units).
+        let nullable = |f: &FieldRef| Arc::new(f.as_ref().clone().with_nullable(true));
         let index = field(&DataType::Int32, false);
         Some(match kind {
             HigherOrderKind::Transform | HigherOrderKind::Filter => vec![element(&values[0])?, index],

@@ -64,6 +64,14 @@ impl ScalarUDFImpl for WithTypeTags {
 /// key and value; a struct's fields); `None` leaves a child as it is.
 /// `data_type` is the type of `expr`.
 pub fn with_nested_interval_fields(expr: Expr, data_type: &DataType, children: &[Option<IntervalFields>]) -> Expr {
+    let target = nested_type_with_interval_fields(data_type, children);
+    with_nested_type(expr, data_type, target)
+}
+
+/// `data_type`, an array, map or struct, with its children typed with the
+/// ANSI interval units `children` gives by position, as
+/// [`with_nested_interval_fields`] types a value.
+pub fn nested_type_with_interval_fields(data_type: &DataType, children: &[Option<IntervalFields>]) -> DataType {
     let tag = |field: &FieldRef, units: Option<&Option<IntervalFields>>| -> FieldRef {
         match units.copied().flatten() {
             Some(units) if IntervalFields::of(field).is_some() => {
@@ -74,7 +82,7 @@ pub fn with_nested_interval_fields(expr: Expr, data_type: &DataType, children: &
             _ => field.clone(),
         }
     };
-    let target = match data_type {
+    match data_type {
         DataType::List(element) => DataType::List(tag(element, children.first())),
         DataType::LargeList(element) => DataType::LargeList(tag(element, children.first())),
         DataType::Map(entries, sorted) => match entries.data_type() {
@@ -82,16 +90,16 @@ pub fn with_nested_interval_fields(expr: Expr, data_type: &DataType, children: &
                 let pair = pair.iter().enumerate().map(|(i, f)| tag(f, children.get(i))).collect();
                 DataType::Map(Arc::new(entries.as_ref().clone().with_data_type(DataType::Struct(pair))), *sorted)
             }
-            _ => return expr,
+            _ => data_type.clone(),
         },
         DataType::Struct(fields) => DataType::Struct(fields.iter().enumerate().map(|(i, f)| tag(f, children.get(i))).collect()),
-        _ => return expr,
-    };
-    with_nested_type(expr, data_type, target)
+        _ => data_type.clone(),
+    }
 }
 
 /// `expr`, of the nested `data_type`, retyped as `target`: the same type but
-/// for the metadata of fields inside it (interval units, collations).
+/// for the metadata or nullability of fields inside it (interval units,
+/// collations), or a type of the same layout ([`intervals_as_integers`]).
 pub fn with_nested_type(expr: Expr, data_type: &DataType, target: DataType) -> Expr {
     if target == *data_type {
         return expr;
@@ -171,6 +179,22 @@ fn retyped(data: datafusion::arrow::array::ArrayData, target: &DataType) -> Resu
     Ok(data.into_builder().data_type(target.clone()).child_data(children).build()?)
 }
 
+/// `data_type` with its ANSI intervals, at any depth, read as the integers
+/// they hold (a day-time interval's microseconds as a BIGINT, a year-month
+/// interval's months as an INT), as Spark hashes them.
+pub fn intervals_as_integers(data_type: &DataType) -> DataType {
+    let of_field = |field: &FieldRef| -> FieldRef { Arc::new(field.as_ref().clone().with_data_type(intervals_as_integers(field.data_type()))) };
+    match data_type {
+        DataType::Duration(_) => DataType::Int64,
+        DataType::Interval(datafusion::arrow::datatypes::IntervalUnit::YearMonth) => DataType::Int32,
+        DataType::List(element) => DataType::List(of_field(element)),
+        DataType::LargeList(element) => DataType::LargeList(of_field(element)),
+        DataType::Map(entries, sorted) => DataType::Map(of_field(entries), *sorted),
+        DataType::Struct(fields) => DataType::Struct(fields.iter().map(of_field).collect()),
+        other => other.clone(),
+    }
+}
+
 /// `data_type` without the ANSI interval units of the fields inside it (at
 /// any depth): the type DataFusion's nested functions give their results,
 /// which do not carry field metadata through.
@@ -187,6 +211,33 @@ pub fn without_nested_interval_units(data_type: &DataType) -> DataType {
         DataType::Struct(fields) => DataType::Struct(fields.iter().map(strip).collect()),
         other => other.clone(),
     }
+}
+
+/// `data_type` with the ANSI interval units of the fields at the same
+/// places in `model`, a type of the same shape but for nullability, field
+/// names and metadata (fields of `model` without units leave them off);
+/// `None` when the shapes differ.
+pub fn with_units_of_model(data_type: &DataType, model: &DataType) -> Option<DataType> {
+    let field_like = |field: &FieldRef, model: &FieldRef| -> Option<FieldRef> {
+        let mut metadata = field.metadata().clone();
+        metadata.remove(ember_types::INTERVAL_FIELDS_KEY);
+        if let Some(units) = model.metadata().get(ember_types::INTERVAL_FIELDS_KEY) {
+            metadata.insert(ember_types::INTERVAL_FIELDS_KEY.to_string(), units.clone());
+        }
+        let data_type = with_units_of_model(field.data_type(), model.data_type())?;
+        Some(Arc::new(field.as_ref().clone().with_data_type(data_type).with_metadata(metadata)))
+    };
+    Some(match (data_type, model) {
+        (DataType::List(x), DataType::List(y)) => DataType::List(field_like(x, y)?),
+        (DataType::LargeList(x), DataType::LargeList(y)) => DataType::LargeList(field_like(x, y)?),
+        (DataType::Map(x, sorted), DataType::Map(y, _)) => DataType::Map(field_like(x, y)?, *sorted),
+        (DataType::Struct(xs), DataType::Struct(ys)) if xs.len() == ys.len() => {
+            DataType::Struct(xs.iter().zip(ys.iter()).map(|(x, y)| field_like(x, y)).collect::<Option<_>>()?)
+        }
+        (DataType::List(_) | DataType::LargeList(_) | DataType::Map(..) | DataType::Struct(_), _) => return None,
+        (a, b) if a == b => a.clone(),
+        _ => return None,
+    })
 }
 
 /// The type of `a` and `b` (the same but for nested interval units) with the
@@ -242,5 +293,23 @@ mod tests {
         assert_eq!(nested_interval_fields(&hour), vec![IntervalFields::new(1, 1, false)]);
         assert_eq!(widen_nested_units(&hour, &minute), Some(array_of(IntervalFields::new(1, 2, false))));
         assert_eq!(widen_nested_units(&hour, &DataType::List(Arc::new(Field::new_list_field(DataType::Int32, true)))), None);
+    }
+
+    #[test]
+    fn units_are_taken_from_a_model_of_the_same_shape() {
+        let hour = array_of(IntervalFields::new(1, 1, false));
+        let plain_non_null = DataType::List(Arc::new(Field::new("element", DataType::Duration(TimeUnit::Microsecond), false)));
+        let typed = with_units_of_model(&plain_non_null, &hour).expect("same shape");
+        let DataType::List(element) = &typed else { panic!("a list") };
+        assert!(!element.is_nullable());
+        assert_eq!(nested_interval_fields(&typed), vec![IntervalFields::new(1, 1, false)]);
+        assert_eq!(with_units_of_model(&DataType::List(Arc::new(Field::new_list_field(DataType::Int32, true))), &hour), None);
+    }
+
+    #[test]
+    fn intervals_read_as_integers() {
+        let struct_type = DataType::Struct(vec![Field::new("m", DataType::Interval(datafusion::arrow::datatypes::IntervalUnit::YearMonth), true)].into());
+        assert_eq!(intervals_as_integers(&array_of(None)), DataType::List(Arc::new(Field::new_list_field(DataType::Int64, true))));
+        assert_eq!(intervals_as_integers(&struct_type), DataType::Struct(vec![Field::new("m", DataType::Int32, true)].into()));
     }
 }

@@ -93,6 +93,9 @@ impl ScalarUDFImpl for SparkNullability {
 /// differs from "the result may always be NULL".
 pub fn spark_nullability(function: &str) -> Option<NullableWhen> {
     const ANY_ARGUMENT: &[&str] = &[
+        // collections
+        "array_compact", "array_distinct", "array_except", "array_intersect", "array_size", "array_union", "cardinality",
+        "map_keys", "reverse", "size",
         // math (Spark's functions of one DOUBLE are always nullable)
         "abs", "array_join", "atan2", "bin", "bit_count", "hex", "hypot", "negative", "pow", "power", "shiftleft", "shiftright",
         "shiftrightunsigned",

@@ -17,6 +17,10 @@ use crate::kernel_udf::KernelUdf;
 pub enum Rounding {
     HalfUp,
     HalfEven,
+    /// Towards positive infinity (`ceil(x, scale)`).
+    Ceiling,
+    /// Towards negative infinity (`floor(x, scale)`).
+    Floor,
 }
 
 impl Rounding {
@@ -24,6 +28,8 @@ impl Rounding {
         match self {
             Rounding::HalfUp => "round",
             Rounding::HalfEven => "bround",
+            Rounding::Ceiling => "ceil",
+            Rounding::Floor => "floor",
         }
     }
 }
@@ -70,6 +76,8 @@ pub(crate) fn round_unscaled(unscaled: i128, scale: i8, to_scale: i8, rounding: 
     let away = match rounding {
         Rounding::HalfUp => twice >= factor,
         Rounding::HalfEven => twice > factor || (twice == factor && quotient % 2 != 0),
+        Rounding::Ceiling => remainder > 0,
+        Rounding::Floor => remainder < 0,
     };
     if away { quotient + unscaled.signum() } else { quotient }
 }
@@ -88,17 +96,24 @@ fn round_double(value: f64, scale: i32, rounding: Rounding) -> f64 {
     if kept >= digits.len() as i64 {
         return value;
     }
-    // A decimal has no negative zero.
+    // A decimal has no negative zero; a ceiling or floor away from zero is one unit of `scale`.
     if kept < 0 {
-        return 0.0;
+        return match rounding {
+            Rounding::Ceiling if value > 0.0 => 10f64.powi(-scale),
+            Rounding::Floor if value < 0.0 => -(10f64.powi(-scale)),
+            _ => 0.0,
+        };
     }
     let kept = kept as usize;
     let mut rounded = digits[..kept].to_vec();
     let first_dropped = digits[kept];
     let tie_broken_up = digits[kept + 1..].iter().any(|d| *d != 0) || rounded.last().is_some_and(|d| d % 2 == 1);
+    let any_dropped = digits[kept..].iter().any(|d| *d != 0);
     let away = match rounding {
         Rounding::HalfUp => first_dropped >= 5,
         Rounding::HalfEven => first_dropped > 5 || (first_dropped == 5 && tie_broken_up),
+        Rounding::Ceiling => any_dropped && value > 0.0,
+        Rounding::Floor => any_dropped && value < 0.0,
     };
     if away {
         match rounded.iter().rposition(|d| *d != 9) {
@@ -121,7 +136,12 @@ fn round_double(value: f64, scale: i32, rounding: Rounding) -> f64 {
 fn round_kernel(args: &[ArrayRef], parameters: &str) -> Result<ArrayRef> {
     let (scale, rounding) = parameters.split_once(':').unwrap_or((parameters, "round"));
     let scale: i32 = scale.parse().unwrap_or(0);
-    let rounding = if rounding == "bround" { Rounding::HalfEven } else { Rounding::HalfUp };
+    let rounding = match rounding {
+        "bround" => Rounding::HalfEven,
+        "ceil" => Rounding::Ceiling,
+        "floor" => Rounding::Floor,
+        _ => Rounding::HalfUp,
+    };
     let values = &args[0];
     Ok(match values.data_type() {
         DataType::Float64 | DataType::Float32 => {

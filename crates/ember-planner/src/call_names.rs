@@ -54,7 +54,9 @@ pub(crate) fn call_name(function: &str, args: &[String]) -> String {
         ("assert_true", 1) => args.push(format!("'{}' is not true!", args[0])),
         _ => {}
     }
-    let name = if UPPER_CASE.contains(&function) { function.to_uppercase() } else { function.to_string() };
+    // `ceil` and `floor` with a scale are another expression, named in lower case.
+    let upper = UPPER_CASE.contains(&function) && !(matches!(function, "ceil" | "floor") && args.len() == 2);
+    let name = if upper { function.to_uppercase() } else { function.to_string() };
     format!("{name}({})", joined(&args))
 }
 
@@ -72,6 +74,7 @@ mod tests {
         assert_eq!(name("pow", &["i", "2"]), "pow(i, 2)");
         assert_eq!(name("log", &["d"]), "LOG(E(), d)");
         assert_eq!(name("round", &["d"]), "round(d, 0)");
+        assert_eq!(name("ceil", &["d", "1"]), "ceil(d, 1)");
         assert_eq!(name("substr", &["s", "-3"]), "substr(s, -3, 2147483647)");
         assert_eq!(name("split", &["s2", ","]), "split(s2, ,, -1)");
         assert_eq!(name("mask", &["s"]), "mask(s, X, x, n, NULL)");

@@ -46,17 +46,37 @@ impl Planner<'_> {
                 } else {
                     ElementAccess::TryElementAt
                 };
-                (SparkElementAccess::call(access, args[0].clone(), args[1].clone()), rendered())
-            }),
+                (access, rendered())
+            }).and_then(|(access, name)| Ok((self.element_access(access, args[0].clone(), args[1].clone(), input)?, name))),
             "element_at" | "try_element_at" if is_map => {
                 arity(2).map(|()| (map_value(args[0].clone(), args[1].clone(), first_type.as_ref().unwrap_or(&DataType::Null)), rendered()))
             }
+            "array_union" if is_array && args.len() == 2 => (|| {
+                // DataFusion types the result as its first array: when either array may
+                // hold a NULL, both are read as arrays that may.
+                let mut types = Vec::with_capacity(2);
+                for arg in args {
+                    types.push(self.type_of(arg, input)?);
+                }
+                let holds_null = types.iter().any(|t| matches!(t, DataType::List(element) if element.is_nullable()));
+                let relaxed = args.iter().zip(&types).map(|(arg, t)| match t {
+                    DataType::List(element) if holds_null && !element.is_nullable() => {
+                        let target = DataType::List(std::sync::Arc::new(element.as_ref().clone().with_nullable(true)));
+                        ember_functions::interval_fields::with_nested_type(arg.clone(), t, target)
+                    }
+                    _ => arg.clone(),
+                });
+                self.call_registered(name, relaxed.collect(), names, false, input)
+            })(),
             "get" if is_array => {
-                arity(2).map(|()| (SparkElementAccess::call(ElementAccess::Get, args[0].clone(), args[1].clone()), rendered()))
+                arity(2).and_then(|()| Ok((self.element_access(ElementAccess::Get, args[0].clone(), args[1].clone(), input)?, rendered())))
             }
             "size" | "cardinality" | "array_size" if is_array || is_map => arity(1).map(|()| {
                 let list = if is_map { nested::map_keys(args[0].clone()) } else { args[0].clone() };
-                (cast(nested::array_length(list), DataType::Int32), rendered())
+                let size = cast(nested::array_length(list), DataType::Int32);
+                // Without ANSI mode Spark's `size` of NULL is -1 (`spark.sql.legacy.sizeOfNull`).
+                let size = if name != "array_size" && !self.config.ansi { datafusion::functions::core::expr_fn::coalesce(vec![size, lit(-1i32)]) } else { size };
+                (size, rendered())
             }),
             "sort_array" if is_array => {
                 let ascending = match args.get(1) {
@@ -118,12 +138,15 @@ impl Planner<'_> {
                 Ok((null_if_any_null(&args[..1], contained)?, rendered()))
             }),
             "array_repeat" => arity(2).and_then(|()| {
-                // Spark's elements are NULL only when the repeated value can be.
-                let (repeated, name) = self.call_registered("array_repeat", args.to_vec(), names, false, input)?;
-                if args[0].nullable(input.schema())? {
-                    return Ok((repeated, name));
-                }
-                Ok((cast(repeated, ember_types::array_type(self.type_of(&args[0], input)?, false)), name))
+                // DataFusion's kernel fails on values with non-nullable fields inside: it
+                // repeats the value typed nullable throughout, and the result is retyped
+                // (not cast) to Spark's type, whose elements are NULL only when the value can be.
+                let value_type = self.type_of(&args[0], input)?;
+                let relaxed = ember_types::as_nullable(&datafusion::arrow::datatypes::Field::new("value", value_type.clone(), true)).data_type().clone();
+                let value = ember_functions::interval_fields::with_nested_type(args[0].clone(), &value_type, relaxed);
+                let (repeated, name) = self.call_registered("array_repeat", vec![value, args[1].clone()], names, false, input)?;
+                let (repeated_type, target) = (self.type_of(&repeated, input)?, ember_types::array_type(value_type, args[0].nullable(input.schema())?));
+                Ok((ember_functions::interval_fields::with_nested_type(repeated, &repeated_type, target), name))
             }),
             "sequence" => self.sequence(args, names, input),
             "get_json_object" | "json_array_length" | "json_object_keys" => {
@@ -203,6 +226,155 @@ impl Planner<'_> {
     }
 }
 
+impl Planner<'_> {
+    /// `expr`, the result of `function` on `args`, with Spark's nullability
+    /// where DataFusion's differs: non-nullable when Spark's cannot be NULL
+    /// (see [`Self::never_null`]), and the elements of the array (or the
+    /// values of the map) it gives: `array_union` and `concat` of arrays hold
+    /// a NULL when an argument can, `array_intersect` when both can,
+    /// `array_except` when its first can; `array_append`, `array_prepend`,
+    /// `array_insert`, `map_keys` and `map_values` may always;
+    /// `array_compact`, `collect_list` and `collect_set` never;
+    /// `map_from_arrays` and `map_from_entries` when their values can.
+    pub(crate) fn with_spark_collection_nullability(&self, function: &str, args: &[Expr], expr: Expr, input: &LogicalPlan) -> Result<Expr> {
+        let expr = if self.never_null(function, args, input)? && expr.nullable(input.schema())? { crate::nullable::as_non_nullable(expr) } else { expr };
+        let element_nullable = |arg: &Expr| -> Result<Option<bool>> {
+            Ok(match self.type_of(arg, input)? {
+                DataType::List(element) => Some(element.is_nullable()),
+                _ => None,
+            })
+        };
+        let contains_null = match function {
+            "array_except" if args.len() == 2 => match element_nullable(&args[0])? {
+                Some(nullable) => nullable,
+                None => return Ok(expr),
+            },
+            "array_intersect" if args.len() == 2 => match (element_nullable(&args[0])?, element_nullable(&args[1])?) {
+                (Some(left), Some(right)) => left && right,
+                _ => return Ok(expr),
+            },
+            "array_union" | "concat" => {
+                let mut any = false;
+                for arg in args {
+                    match element_nullable(arg)? {
+                        Some(nullable) => any |= nullable,
+                        None if self.type_of(arg, input)? == DataType::Null => {}
+                        None => return Ok(expr),
+                    }
+                }
+                any
+            }
+            "array_append" | "array_prepend" | "array_insert" | "map_keys" | "map_values" => true,
+            "array_compact" | "collect_list" | "collect_set" | "array_agg" => false,
+            "map_from_arrays" if args.len() == 2 => match element_nullable(&args[1])? {
+                Some(nullable) => nullable,
+                None => return Ok(expr),
+            },
+            "map_from_entries" if args.len() == 1 => match self.type_of(&args[0], input)? {
+                DataType::List(element) => match element.data_type() {
+                    DataType::Struct(pair) if pair.len() == 2 => pair[1].is_nullable(),
+                    _ => return Ok(expr),
+                },
+                _ => return Ok(expr),
+            },
+            _ => return Ok(expr),
+        };
+        let data_type = self.type_of(&expr, input)?;
+        let target = match &data_type {
+            DataType::List(element) => DataType::List(std::sync::Arc::new(element.as_ref().clone().with_nullable(contains_null))),
+            DataType::Map(entries, sorted) => match entries.data_type() {
+                DataType::Struct(pair) if pair.len() == 2 => {
+                    let pair = vec![pair[0].clone(), std::sync::Arc::new(pair[1].as_ref().clone().with_nullable(contains_null))];
+                    DataType::Map(std::sync::Arc::new(entries.as_ref().clone().with_data_type(DataType::Struct(pair.into()))), *sorted)
+                }
+                _ => return Ok(expr),
+            },
+            _ => return Ok(expr),
+        };
+        Ok(ember_functions::interval_fields::with_nested_type(expr, &data_type, target))
+    }
+
+    /// The element of `array` at `index` read as `access` reads it, non-nullable
+    /// where Spark's cannot be NULL: an element in range of an `array(…)`
+    /// call whose value at that constant position cannot be; a constant
+    /// index out of its range where that fails (ANSI `[i]` and `element_at`);
+    /// where reading out of range fails, any index of a non-null array
+    /// without NULL elements.
+    pub(crate) fn element_access(&self, access: ElementAccess, array: Expr, index: Expr, input: &LogicalPlan) -> Result<Expr> {
+        let (one_based, fails) = match access {
+            ElementAccess::Subscript { ansi } => (false, ansi),
+            ElementAccess::ElementAt { ansi } => (true, ansi),
+            ElementAccess::TryElementAt => (true, false),
+            ElementAccess::Get => (false, false),
+        };
+        let constant = match &index {
+            Expr::Literal(ScalarValue::Int32(Some(i)), _) => Some(i64::from(*i)),
+            Expr::Literal(ScalarValue::Int64(Some(i)), _) => Some(*i),
+            _ => None,
+        };
+        // An `array(…)` call, maybe retyped with its intervals' units.
+        let mut constructor = &array;
+        while let Expr::ScalarFunction(call) = constructor {
+            match call.func.name() {
+                "nested_type_tags" => constructor = &call.args[0],
+                _ => break,
+            }
+        }
+        let constructed = match constructor {
+            Expr::ScalarFunction(call) if call.func.name() == "make_array" => Some(&call.args),
+            _ => None,
+        };
+        let never_null = match (constant, constructed) {
+            (Some(i), Some(elements)) => {
+                let len = elements.len() as i64;
+                let position = match (one_based, i) {
+                    (false, i) => (0..len).contains(&i).then_some(i),
+                    (true, i) if i > 0 => (i <= len).then(|| i - 1),
+                    (true, i) if i < 0 => (-i <= len).then(|| len + i),
+                    _ => None,
+                };
+                match position {
+                    Some(p) => !elements[p as usize].nullable(input.schema())?,
+                    None => fails,
+                }
+            }
+            (Some(_), None) => false,
+            (None, _) => {
+                let element_nullable = matches!(self.type_of(&array, input)?, DataType::List(element) if element.is_nullable());
+                fails && !element_nullable && !array.nullable(input.schema())? && !index.nullable(input.schema())?
+            }
+        };
+        let read = SparkElementAccess::call(access, array, index);
+        Ok(if never_null { crate::nullable::as_non_nullable(read) } else { read })
+    }
+
+    /// Whether Spark's `function` of `args` cannot be NULL, for the
+    /// collection functions Ember plans outside the function registry:
+    /// `reverse`, `concat`, `size`, `cardinality` and `array_size` of
+    /// non-null arguments, `array_append` and `array_prepend` of a non-null
+    /// array, `array_insert` at a non-null position of one, `array_contains` of non-null arguments and an array without
+    /// NULL elements.
+    fn never_null(&self, function: &str, args: &[Expr], input: &LogicalPlan) -> Result<bool> {
+        let all_non_null = |args: &[Expr]| -> Result<bool> {
+            for arg in args {
+                if arg.nullable(input.schema())? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        };
+        Ok(match function {
+            "reverse" | "concat" | "size" | "cardinality" | "array_size" => all_non_null(args)?,
+            "array_append" | "array_prepend" => all_non_null(&args[..args.len().min(1)])?,
+            "array_insert" => all_non_null(&args[..args.len().min(2)])?,
+            "array_contains" if args.len() == 2 => {
+                all_non_null(args)? && matches!(self.type_of(&args[0], input)?, DataType::List(element) if !element.is_nullable())
+            }
+            _ => false,
+        })
+    }
+}
+
 /// Whether `array` holds a NULL element, given it `without_nulls` (NULL
 /// for a NULL array).
 fn has_null_element(array: &Expr, without_nulls: &Expr) -> Expr {
@@ -212,7 +384,21 @@ fn has_null_element(array: &Expr, without_nulls: &Expr) -> Expr {
 /// The value of `key` in `map` (NULL when absent), typed with the ANSI
 /// interval units of the values of `map_type`.
 pub(crate) fn map_value(map: Expr, key: Expr, map_type: &DataType) -> Expr {
-    let value = nested::array_element(nested::map_extract(map, key), lit(1i64));
+    use ember_functions::interval_fields::{with_nested_type, without_nested_interval_units};
+    // DataFusion's lookup refuses values typed with nested units: it reads the untyped map.
+    let plain = without_nested_interval_units(map_type);
+    let value_type = |t: &DataType| match t {
+        DataType::Map(entries, _) => match entries.data_type() {
+            DataType::Struct(pair) if pair.len() == 2 => Some(pair[1].data_type().clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let value = nested::array_element(nested::map_extract(with_nested_type(map, map_type, plain.clone()), key), lit(1i64));
+    let value = match (value_type(&plain), value_type(map_type)) {
+        (Some(plain_value), Some(typed_value)) => with_nested_type(value, &plain_value, typed_value),
+        _ => value,
+    };
     match ember_functions::interval_fields::nested_interval_fields(map_type).get(1).copied().flatten() {
         Some(units) => ember_functions::interval_fields::with_interval_fields(value, units),
         None => value,

@@ -45,6 +45,9 @@ pub struct PlannerConfig {
     /// How adaptive execution packs the partitions of a repartition without
     /// a number (`spark.sql.adaptive.*`); `None` when it is off.
     pub adaptive_coalescing: Option<crate::partitioning::AdaptiveCoalescing>,
+    /// `spark.sql.legacy.allowHashOnMapType`: whether `hash` and `xxhash64`
+    /// take maps.
+    pub allow_hash_on_map_type: bool,
 }
 
 impl Default for PlannerConfig {
@@ -68,6 +71,7 @@ impl Default for PlannerConfig {
             enforce_reserved_keywords: false,
             sql_path: None,
             allow_negative_decimal_scale: false,
+            allow_hash_on_map_type: false,
         }
     }
 }

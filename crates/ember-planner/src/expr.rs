@@ -420,7 +420,7 @@ impl Planner<'_> {
             }
             DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..) => {
                 let access = ember_functions::collections::ElementAccess::Subscript { ansi: self.config.ansi };
-                Ok((ember_functions::collections::SparkElementAccess::call(access, base, key), name))
+                Ok((self.element_access(access, base, key, input)?, name))
             }
             map_type @ DataType::Map(..) => Ok((crate::collection_functions::map_value(base, key, &map_type), name)),
             _ => Err(SparkError::new(

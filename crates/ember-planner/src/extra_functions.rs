@@ -149,6 +149,34 @@ impl Planner<'_> {
                 let rounding = if function == "round" { Rounding::HalfUp } else { Rounding::HalfEven };
                 numeric_format::round(arg(0), &self.type_of(&args[0], input)?, scale, rounding)
             }
+            ("ceil" | "ceiling" | "floor", 2) => {
+                // Spark rounds a decimal (an integral or floating value read as one) up or down at the scale.
+                let scale = match &args[1] {
+                    Expr::Literal(ScalarValue::Int32(Some(scale)), _) => *scale,
+                    Expr::Literal(ScalarValue::Int64(Some(scale)), _) => *scale as i32,
+                    _ => return Ok(None),
+                };
+                let decimal = match self.type_of(&args[0], input)? {
+                    decimal @ DataType::Decimal128(..) => decimal,
+                    DataType::Int8 => DataType::Decimal128(3, 0),
+                    DataType::Int16 => DataType::Decimal128(5, 0),
+                    DataType::Int32 => DataType::Decimal128(10, 0),
+                    DataType::Int64 => DataType::Decimal128(20, 0),
+                    DataType::Float32 => DataType::Decimal128(14, 7),
+                    DataType::Float64 => DataType::Decimal128(30, 15),
+                    _ => return Ok(None),
+                };
+                let rounding = if function == "floor" { Rounding::Floor } else { Rounding::Ceiling };
+                numeric_format::round(spark_cast(arg(0), decimal.clone(), self.cast_mode()), &decimal, scale, rounding)
+            }
+            ("ceil" | "ceiling" | "floor", 1) => match self.type_of(&args[0], input)? {
+                // A decimal of negative scale holds whole numbers: Spark types them DECIMAL(p - s + 1, 0).
+                DataType::Decimal128(precision, scale) if scale < 0 => {
+                    let whole = DataType::Decimal128((i16::from(precision) - i16::from(scale) + 1).min(38) as u8, 0);
+                    spark_cast(arg(0), whole, self.cast_mode())
+                }
+                _ => return Ok(None),
+            },
             ("format_number", 2) => numeric_format::format_number(arg(0), arg(1)),
             ("conv", 3) => numeric_format::conv(arg(0), arg(1), arg(2)),
             ("months_between", 2 | 3) => {

@@ -106,6 +106,8 @@ impl Planner<'_> {
         }
         let widened = self.conditional_interval_fields(&lower, &args, &names, input)?;
         let nested_units = self.constructed_interval_fields(&lower, &args, input)?;
+        self.check_interval_units_agree(&lower, &args, &names, input)?;
+        let result_model = self.nested_result_model(&lower, &args, input)?;
         if lower == "array_join" && !args.is_empty() {
             args[0] = self.interval_elements_as_text(args[0].clone(), input)?;
         }
@@ -118,7 +120,8 @@ impl Planner<'_> {
         // With nested interval units taken off its arguments, the call runs on
         // untyped values; the type it promises for the typed ones is put back.
         let promised = match &untagged {
-            Some(_) => self.plan_call(name, tagged_args, names.clone(), distinct, arguments, input).ok().and_then(|(e, _)| self.type_of(&e, input).ok()),
+            Some(_) if result_model.is_some() => result_model,
+            Some(_) => self.plan_call(name, tagged_args.clone(), names.clone(), distinct, arguments, input).ok().and_then(|(e, _)| self.type_of(&e, input).ok()),
             None => None,
         };
         let remainder_type = self.pmod_decimal_type(&lower, &args, input)?;
@@ -144,6 +147,7 @@ impl Planner<'_> {
             }
             None => expr,
         };
+        let expr = self.with_spark_collection_nullability(&lower, &tagged_args, expr, input)?;
         Ok(match widened {
             Some(fields) => (ember_functions::interval_fields::with_interval_fields(expr, fields), out_name),
             None => (expr, out_name),
@@ -475,7 +479,7 @@ impl Planner<'_> {
                 Ok((ember_functions::constructors::array(elements), format!("array({})", names.join(", "))))
             }
             "struct" | "named_struct" => self.make_struct(&lower, args, names, arguments),
-            "avg" | "mean" if args.len() == 1 && matches!(self.type_of(&args[0], input)?, DataType::Decimal128(..)) => {
+            "avg" | "mean" | "try_avg" if args.len() == 1 && matches!(self.type_of(&args[0], input)?, DataType::Decimal128(..)) => {
                 // Spark's average of DECIMAL(p, s) is sum / count rounded HALF_UP
                 // to DECIMAL(p + 4, s + 4); DataFusion's truncates.
                 let DataType::Decimal128(p, s) = self.type_of(&args[0], input)? else { unreachable!("decimal") };
@@ -485,7 +489,8 @@ impl Planner<'_> {
                 let result_type = DataType::Decimal128((p + 4).min(38), (s + 4).min(38));
                 let expr = arithmetic::spark_arithmetic(ArithmeticOp::Divide, false, result_type, sum, count);
                 let distinct_prefix = if distinct { "DISTINCT " } else { "" };
-                Ok((expr, format!("avg({distinct_prefix}{})", names[0])))
+                let function_name = if lower == "try_avg" { "try_avg" } else { "avg" };
+                Ok((expr, format!("{function_name}({distinct_prefix}{})", names[0])))
             }
             "avg" | "mean" if distinct && args.len() == 1 && self.type_of(&args[0], input)?.is_numeric() => {
                 // DataFusion has no DISTINCT average beside other DISTINCT
@@ -528,7 +533,7 @@ impl Planner<'_> {
     /// Spark's arithmetic where DataFusion's differs: decimal operands (with
     /// Spark's result type) and, under ANSI mode, integral `+`, `-` and `*`
     /// (overflow fails). `None` leaves the operation to DataFusion.
-    fn spark_arithmetic(&self, op: ArithmeticOp, args: &[Expr], ansi: bool, input: &LogicalPlan) -> Result<Option<Expr>> {
+    pub(crate) fn spark_arithmetic(&self, op: ArithmeticOp, args: &[Expr], ansi: bool, input: &LogicalPlan) -> Result<Option<Expr>> {
         let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
         let shifts_date = matches!(op, ArithmeticOp::Add | ArithmeticOp::Subtract);
         match (&types[0], &types[1]) {

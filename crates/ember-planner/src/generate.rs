@@ -137,6 +137,19 @@ impl Planner<'_> {
             DataType::List(element) if inline => ember_functions::interval_fields::nested_interval_fields(element.data_type()),
             other => ember_functions::interval_fields::nested_interval_fields(other),
         };
+        // The types of the generated columns with the units of intervals nested deeper.
+        let output_types = match &collection_type {
+            DataType::List(element) | DataType::LargeList(element) if inline => match element.data_type() {
+                DataType::Struct(fields) => fields.iter().map(|f| f.data_type().clone()).collect(),
+                _ => Vec::new(),
+            },
+            DataType::List(element) | DataType::LargeList(element) => vec![element.data_type().clone()],
+            DataType::Map(entries, _) => match entries.data_type() {
+                DataType::Struct(pair) => pair.iter().map(|f| f.data_type().clone()).collect(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
         let plain_type = ember_functions::interval_fields::without_nested_interval_units(&collection_type);
         let (collection, collection_type) = if plain_type == collection_type {
             (collection, collection_type)
@@ -241,14 +254,23 @@ impl Planner<'_> {
         // an outer explode); the COALESCE only tells DataFusion so.
         for (column, nullable) in generated_columns.iter_mut().zip(nullable) {
             if !outer && !nullable {
-                let default = ScalarValue::new_default(&self.type_of(column, &unnested)?)?;
-                *column = datafusion::functions::core::expr_fn::coalesce(vec![column.clone(), lit(default)]);
+                let column_type = self.type_of(column, &unnested)?;
+                *column = if holds_map(&column_type) {
+                    // DataFusion's default map value is not a valid map.
+                    crate::nullable::as_non_nullable(column.clone())
+                } else {
+                    datafusion::functions::core::expr_fn::coalesce(vec![column.clone(), lit(ScalarValue::new_default(&column_type)?)])
+                };
             }
         }
         let unit_columns = generated_columns.iter_mut().skip(usize::from(with_position));
-        for (column, units) in unit_columns.zip(&output_units) {
+        for ((column, units), model) in unit_columns.zip(&output_units).zip(&output_types) {
             if let Some(units) = units {
                 *column = ember_functions::interval_fields::with_interval_fields(column.clone(), *units);
+            }
+            let column_type = self.type_of(column, &unnested)?;
+            if let Some(typed) = ember_functions::interval_fields::with_units_of_model(&column_type, model).filter(|t| *t != column_type) {
+                *column = ember_functions::interval_fields::with_nested_type(column.clone(), &column_type, typed);
             }
         }
         // The other items see the input's columns (a `*` must not expand to
@@ -312,5 +334,15 @@ impl Planner<'_> {
         items.extend(aliases.iter().zip(&used).filter(|(_, used)| !**used).map(|(a, _)| aliased(a)));
         self.project_with_generator(&input, &items)?
             .ok_or_else(|| SparkError::internal("withColumns lost its generator"))
+    }
+}
+
+/// Whether `data_type` is or holds a map (at any depth).
+pub(crate) fn holds_map(data_type: &DataType) -> bool {
+    match data_type {
+        DataType::Map(..) => true,
+        DataType::List(element) | DataType::LargeList(element) => holds_map(element.data_type()),
+        DataType::Struct(fields) => fields.iter().any(|f| holds_map(f.data_type())),
+        _ => false,
     }
 }

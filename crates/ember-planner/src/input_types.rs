@@ -630,7 +630,13 @@ pub(crate) fn unexpected_input_type(
     input_sql: &str,
     got: &DataType,
 ) -> SparkError {
-    let input_type = format!("\"{}\"", ember_types::sql_string(got));
+    unexpected_input_type_named(sql_expr, index, required, input_sql, &format!("\"{}\"", ember_types::sql_string(got)))
+}
+
+/// [`unexpected_input_type`] of an input whose (quoted) type is `input_type`
+/// (an ANSI interval's, with its units).
+pub(crate) fn unexpected_input_type_named(sql_expr: &str, index: usize, required: &str, input_sql: &str, input_type: &str) -> SparkError {
+    let input_type = input_type.to_string();
     SparkError::new(
         ErrorKind::Analysis,
         "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",

@@ -265,6 +265,7 @@ impl Planner<'_> {
 pub(crate) fn different_types(function: &str, names: &[String], types: &[String]) -> SparkError {
     let (sql, function_name, listed) = match function {
         "coalesce" | "nvl" | "ifnull" => (format!("coalesce({})", names.join(", ")), "coalesce", format!("({})", types.join(" or "))),
+        "concat" => (format!("concat({})", names.join(", ")), "concat", format!("({})", types.join(" or "))),
         "nvl2" => (format!("(IF(({} IS NOT NULL), {}, {}))", names[0], names[1], names[2]), "if", format!("[{}]", types.join(", "))),
         "if" => (format!("(IF({}))", names.join(", ")), "if", format!("[{}]", types.join(", "))),
         "when" => {
@@ -394,21 +395,26 @@ impl Planner<'_> {
     /// its map (`element_at`) the element's or value's; several arguments
     /// of the result's type give the units of all of them.
     pub(crate) fn retag_nested_intervals(&self, expr: Expr, promised: Option<DataType>, tagged: &[DataType], input: &LogicalPlan) -> Result<Expr> {
-        use ember_functions::interval_fields::{nested_interval_fields, with_nested_type, without_nested_interval_units};
+        use ember_functions::interval_fields::{nested_interval_fields, widen_nested_units, with_nested_type, with_units_of_model};
         let data_type = self.type_of(&expr, input)?;
-        // A value of one of several arguments (`coalesce`, `CASE`, `array_union`) takes the units of all of them.
-        let mut of_arguments = tagged.iter().filter(|t| without_nested_interval_units(t) == data_type);
-        if let Some(first) = of_arguments.next() {
-            let widened = of_arguments.try_fold(first.clone(), |wide, t| ember_functions::interval_fields::widen_nested_units(&wide, t));
-            if let Some(widened) = widened.filter(|_| tagged.len() > 1) {
-                return Ok(with_nested_type(expr, &data_type, widened));
+        let retyped = |expr: Expr, model: &DataType| match with_units_of_model(&data_type, model) {
+            Some(typed) if typed != data_type => Some(with_nested_type(expr, &data_type, typed)),
+            _ => None,
+        };
+        // Arguments of the result's shape, typed as the result (nullability aside).
+        let of_shape: Vec<DataType> = tagged.iter().filter_map(|t| with_units_of_model(&data_type, t)).collect();
+        // A value of one of several arguments (`coalesce`, `concat`) takes the units of all of them.
+        if tagged.len() > 1 {
+            let widened = of_shape.iter().skip(1).try_fold(of_shape.first().cloned(), |wide, t| Some(widen_nested_units(&wide?, t)));
+            if let Some(typed) = widened.flatten().and_then(|w| retyped(expr.clone(), &w)) {
+                return Ok(typed);
             }
         }
-        if let Some(promised) = promised.filter(|p| *p != data_type && without_nested_interval_units(p) == data_type) {
-            return Ok(with_nested_type(expr, &data_type, promised));
+        if let Some(typed) = promised.and_then(|p| retyped(expr.clone(), &p)) {
+            return Ok(typed);
         }
-        if let Some(original) = tagged.iter().find(|t| without_nested_interval_units(t) == data_type) {
-            return Ok(with_nested_type(expr, &data_type, original.clone()));
+        if let Some(typed) = of_shape.first().and_then(|t| retyped(expr.clone(), t)) {
+            return Ok(typed);
         }
         for original in tagged {
             // An array's element (`array_max`) or a map's value (`element_at`).
@@ -420,8 +426,8 @@ impl Planner<'_> {
                 },
                 _ => continue,
             };
-            if without_nested_interval_units(&read) == data_type {
-                let expr = with_nested_type(expr, &data_type, read);
+            if with_units_of_model(&data_type, &read).is_some() {
+                let expr = retyped(expr.clone(), &read).unwrap_or(expr);
                 return Ok(match nested_interval_fields(original).get(index).copied().flatten() {
                     Some(units) => with_interval_fields(expr, units),
                     None => expr,
@@ -430,6 +436,158 @@ impl Planner<'_> {
         }
         Ok(expr)
     }
+
+    /// The type Spark gives `function`'s result over arguments holding typed
+    /// intervals, where DataFusion's call cannot carry their units into it:
+    /// `arrays_zip`'s structs take each array's element, `map_from_entries`'
+    /// keys and values the entries' fields, `map_from_arrays`' the arrays'
+    /// elements, `map_keys`' elements the keys, `array`'s elements the units
+    /// of all its (nested) values. `None` for other calls.
+    pub(crate) fn nested_result_model(&self, function: &str, args: &[Expr], input: &LogicalPlan) -> Result<Option<DataType>> {
+        use datafusion::arrow::datatypes::Field;
+        use std::sync::Arc;
+        match function {
+            "arrays_zip" => {
+                let mut fields = Vec::with_capacity(args.len());
+                for (i, arg) in args.iter().enumerate() {
+                    let DataType::List(element) = self.type_of(arg, input)? else { return Ok(None) };
+                    fields.push(element.as_ref().clone().with_name(i.to_string()));
+                }
+                Ok(Some(DataType::List(Arc::new(Field::new_list_field(DataType::Struct(fields.into()), false)))))
+            }
+            "array" if !args.is_empty() => {
+                let mut widened: Option<DataType> = None;
+                for arg in args {
+                    let data_type = self.type_of(arg, input)?;
+                    widened = Some(match widened {
+                        None => data_type,
+                        Some(wide) => match ember_functions::interval_fields::widen_nested_units(&wide, &data_type) {
+                            Some(wide) => wide,
+                            None => return Ok(None),
+                        },
+                    });
+                }
+                Ok(widened.map(|element| DataType::List(Arc::new(Field::new_list_field(element, true)))))
+            }
+            "map_from_arrays" if args.len() == 2 => {
+                let (DataType::List(keys), DataType::List(values)) = (self.type_of(&args[0], input)?, self.type_of(&args[1], input)?) else { return Ok(None) };
+                let pair = vec![keys.as_ref().clone().with_name("key"), values.as_ref().clone().with_name("value")];
+                Ok(Some(DataType::Map(Arc::new(Field::new("entries", DataType::Struct(pair.into()), false)), false)))
+            }
+            "map_keys" if args.len() == 1 => match self.type_of(&args[0], input)? {
+                DataType::Map(entries, _) => match entries.data_type() {
+                    DataType::Struct(pair) if pair.len() == 2 => Ok(Some(DataType::List(Arc::new(pair[0].as_ref().clone().with_name("item"))))),
+                    _ => Ok(None),
+                },
+                _ => Ok(None),
+            },
+            "map_from_entries" if args.len() == 1 => {
+                let DataType::List(element) = self.type_of(&args[0], input)? else { return Ok(None) };
+                let DataType::Struct(pair) = element.data_type() else { return Ok(None) };
+                if pair.len() != 2 {
+                    return Ok(None);
+                }
+                let entries = Field::new("entries", DataType::Struct(pair.clone()), false);
+                Ok(Some(DataType::Map(Arc::new(entries), false)))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Spark's check that an array function's value, or a map function's
+    /// key, has the array's element or the map's key type, and that two
+    /// arrays of a set function have the same element type, where the types
+    /// differ only in ANSI interval units (`array_union` of an `array<interval
+    /// hour>` and an `array<interval minute>`): `DATATYPE_MISMATCH.ARRAY_FUNCTION_DIFF_TYPES`,
+    /// `BINARY_ARRAY_DIFF_TYPES` or `MAP_FUNCTION_DIFF_TYPES`; `concat` of
+    /// arrays of both kinds of interval fails as Spark (`DATA_DIFF_TYPES`).
+    pub(crate) fn check_interval_units_agree(&self, function: &str, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<()> {
+        use ember_functions::interval_fields::with_units_of_model;
+        if function == "concat" {
+            return self.check_concat_interval_kinds(args, names, input);
+        }
+        let (kind, left, right) = match (function, args.len()) {
+            ("array_append" | "array_prepend" | "array_contains" | "array_position" | "array_remove", 2) => ("ARRAY", 0, 1),
+            ("array_insert", 3) => ("ARRAY", 0, 2),
+            ("array_union" | "array_intersect" | "array_except" | "arrays_overlap", 2) => ("BINARY_ARRAY", 0, 1),
+            ("map_contains_key" | "element_at", 2) => ("MAP", 0, 1),
+            _ => return Ok(()),
+        };
+        let (_, left_field) = args[left].to_field(input.schema())?;
+        let (_, right_field) = args[right].to_field(input.schema())?;
+        let compared = match (kind, left_field.data_type(), right_field.data_type()) {
+            ("ARRAY", DataType::List(element), _) => element.as_ref().clone(),
+            ("BINARY_ARRAY", DataType::List(element), DataType::List(other)) => {
+                if with_units_of_model(element.data_type(), other.data_type()).is_some() && ember_types::field_sql_string(element) != ember_types::field_sql_string(other) {
+                    return Err(diff_types("BINARY_ARRAY", function, names, &left_field, &right_field));
+                }
+                return Ok(());
+            }
+            ("MAP", DataType::Map(entries, _), _) => match entries.data_type() {
+                DataType::Struct(pair) if pair.len() == 2 => pair[0].as_ref().clone(),
+                _ => return Ok(()),
+            },
+            _ => return Ok(()),
+        };
+        let same_shape = with_units_of_model(compared.data_type(), right_field.data_type()).is_some();
+        if same_shape && ember_types::field_sql_string(&compared) != ember_types::field_sql_string(&right_field) {
+            return Err(diff_types(kind, function, names, &left_field, &right_field));
+        }
+        Ok(())
+    }
+}
+
+impl Planner<'_> {
+    /// `concat` of arrays of day-time and of year-month intervals:
+    /// `DATATYPE_MISMATCH.DATA_DIFF_TYPES` (they have no common type).
+    fn check_concat_interval_kinds(&self, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<()> {
+        let mut fields = Vec::with_capacity(args.len());
+        for arg in args {
+            fields.push(arg.to_field(input.schema())?.1);
+        }
+        let holds = |year_month: bool| {
+            fields.iter().any(|f| match f.data_type() {
+                DataType::List(element) => IntervalFields::of(element).is_some() && matches!(element.data_type(), DataType::Duration(_)) != year_month,
+                _ => false,
+            })
+        };
+        if holds(true) && holds(false) {
+            let types: Vec<String> = fields.iter().map(|f| format!("\"{}\"", ember_types::field_sql_string(f))).collect();
+            return Err(different_types("concat", names, &types));
+        }
+        Ok(())
+    }
+}
+
+/// `DATATYPE_MISMATCH.{kind}_FUNCTION_DIFF_TYPES` (`BINARY_ARRAY_DIFF_TYPES`
+/// for `kind` `BINARY_ARRAY`) of `function` whose compared arguments have
+/// the fields `left` and `right`.
+fn diff_types(kind: &str, function: &str, names: &[String], left: &datafusion::arrow::datatypes::Field, right: &datafusion::arrow::datatypes::Field) -> SparkError {
+    let sql = crate::call_names::call_name(function, names);
+    let (left_type, right_type) = (format!("\"{}\"", ember_types::field_sql_string(left)), format!("\"{}\"", ember_types::field_sql_string(right)));
+    let listed = format!("[{left_type}, {right_type}]");
+    let mut parameters = vec![("sqlExpr", format!("\"{sql}\"")), ("functionName", format!("`{function}`")), ("leftType", left_type), ("rightType", right_type)];
+    let (class, message) = match kind {
+        "BINARY_ARRAY" => {
+            parameters.push(("arrayType", "\"ARRAY\"".to_string()));
+            ("BINARY_ARRAY_DIFF_TYPES", format!("Input to function `{function}` should have been two \"ARRAY\" with same element type, but it's {listed}."))
+        }
+        "MAP" => {
+            parameters.push(("dataType", "\"MAP\"".to_string()));
+            ("MAP_FUNCTION_DIFF_TYPES", format!("Input to `{function}` should have been \"MAP\" followed by a value with same key type, but it's {listed}."))
+        }
+        _ => {
+            parameters.push(("dataType", "\"ARRAY\"".to_string()));
+            ("ARRAY_FUNCTION_DIFF_TYPES", format!("Input to `{function}` should have been \"ARRAY\" followed by a value with same element type, but it's {listed}."))
+        }
+    };
+    SparkError::new(
+        ErrorKind::Analysis,
+        &format!("DATATYPE_MISMATCH.{class}"),
+        "42K09",
+        format!("Cannot resolve \"{sql}\" due to data type mismatch: {message}"),
+        &parameters,
+    )
 }
 
 /// `EXTRACT(field FROM interval)` of an ANSI interval (`source`, of

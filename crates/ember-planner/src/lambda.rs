@@ -5,9 +5,10 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::datatypes::{DataType, FieldRef};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::logical_expr::expr::LambdaVariable;
-use datafusion::logical_expr::{Expr, LogicalPlan};
+use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan};
+use ember_types::IntervalFields;
 use ember_functions::higher_order::{HigherOrderKind, SparkHigherOrder, lambda};
 use ember_protocol::connect::{self, expression::ExprType};
 
@@ -68,45 +69,69 @@ impl Planner<'_> {
         let mut args = Vec::with_capacity(arguments.len() + 1);
         let mut names = Vec::with_capacity(arguments.len() + 1);
         let mut types = Vec::with_capacity(value_count);
+        let mut value_fields = Vec::with_capacity(value_count);
         for argument in &arguments[..value_count] {
             let (expr, arg_name) = self.plan_expr(argument, input)?;
             types.push(self.type_of(&expr, input)?);
+            value_fields.push(expr.to_field(input.schema())?.1);
             args.push(expr);
             names.push(arg_name);
         }
         self.check_value_types(kind, name, &types, &names)?;
-        let mut body_types = Vec::new();
+        // `aggregate`'s accumulator has the type of its start value, ANSI interval units included.
+        let parameters_of = |index: usize| {
+            let mut parameters = SparkHigherOrder::lambda_parameters(kind, &types, index)?;
+            if kind == HigherOrderKind::Aggregate {
+                parameters[0] = with_units_of(&parameters[0], &value_fields[1]);
+            }
+            Some(parameters)
+        };
+        let mut body_fields = Vec::new();
         for (index, argument) in arguments[value_count..].iter().enumerate() {
-            let parameters = SparkHigherOrder::lambda_parameters(kind, &types, index)
-                .ok_or_else(|| SparkError::internal(format!("{name}: unexpected argument types")))?;
-            let (expr, rendered, body_type) = self.plan_lambda(argument, &parameters, input)?;
+            let parameters = parameters_of(index).ok_or_else(|| SparkError::internal(format!("{name}: unexpected argument types")))?;
+            let (expr, rendered, body_field) = self.plan_lambda(argument, &parameters, input)?;
             args.push(expr);
             names.push(rendered);
-            body_types.push(body_type);
+            body_fields.push(body_field);
         }
-        if kind == HigherOrderKind::Aggregate && body_types.len() == 1 {
+        if kind == HigherOrderKind::Aggregate && body_fields.len() == 1 {
             // Spark's default finish is the identity, named like any lambda.
             let acc = "__ember_acc".to_string();
-            let field = SparkHigherOrder::lambda_parameters(kind, &types, 1).and_then(|p| p.into_iter().next());
+            let field = parameters_of(1).and_then(|p| p.into_iter().next());
             args.push(lambda(vec![acc.clone()], Expr::LambdaVariable(LambdaVariable::new(acc, field))));
             names.push(format!("lambdafunction({VARIABLE_NAME}, {VARIABLE_NAME})"));
-            body_types.push(types[1].clone());
+            body_fields.push(with_units_of(&Arc::new(Field::new("", types[1].clone(), true)), &value_fields[1]));
         }
+        let body_types: Vec<DataType> = body_fields.iter().map(|f| f.data_type().clone()).collect();
         let rendered = format!("{name}({})", names.join(", "));
-        let return_type = self.higher_order_result(kind, &rendered, &types, &body_types, &names)?;
-        let parameters = (0..body_types.len())
-            .map(|i| SparkHigherOrder::lambda_parameters(kind, &types, i).unwrap_or_default())
-            .collect();
-        Ok((SparkHigherOrder::call(kind, name, parameters, return_type, args), rendered))
+        if kind == HigherOrderKind::Aggregate {
+            // The merged value must have the start value's type, ANSI interval units included.
+            let (merged, start) = (&body_fields[0], &value_fields[1]);
+            if merged.data_type() == start.data_type() && IntervalFields::of(merged).is_some() && IntervalFields::of(merged) != IntervalFields::of(start) {
+                let quoted = |f: &FieldRef| format!("\"{}\"", ember_types::field_sql_string(f));
+                return Err(crate::input_types::unexpected_input_type_named(&rendered, value_count, &quoted(start), &names[value_count], &quoted(merged)));
+            }
+        }
+        let body_nullable = body_fields.first().is_none_or(|f| f.is_nullable());
+        let return_type = self.higher_order_result(kind, &rendered, &types, &body_types, body_nullable, &names)?;
+        let return_type = with_body_units(kind, return_type, &types[0], &body_fields);
+        let parameters = (0..body_fields.len()).map(|i| parameters_of(i).unwrap_or_default()).collect();
+        let call = SparkHigherOrder::call(kind, name, parameters, return_type, args);
+        // `aggregate` gives its finishing lambda's value, in that value's units.
+        let call = match body_fields.last().and_then(declared_units).filter(|_| kind == HigherOrderKind::Aggregate) {
+            Some(units) => ember_functions::interval_fields::with_interval_fields(call, units),
+            None => call,
+        };
+        Ok((call, rendered))
     }
 
-    /// Plans one lambda argument: its expression, rendered name and body type.
+    /// Plans one lambda argument: its expression, rendered name and body field.
     fn plan_lambda(
         &mut self,
         argument: &connect::Expression,
         parameters: &[FieldRef],
         input: &LogicalPlan,
-    ) -> Result<(Expr, String, DataType)> {
+    ) -> Result<(Expr, String, FieldRef)> {
         let Some(ExprType::LambdaFunction(function)) = &argument.expr_type else {
             return Err(SparkError::illegal_argument("a higher-order function expects a lambda function here"));
         };
@@ -132,9 +157,9 @@ impl Planner<'_> {
         let planned = body.and_then(|body| self.plan_expr(body, input));
         self.lambda_scope.truncate(scope_depth);
         let (body, body_name) = planned?;
-        let body_type = self.type_of(&body, input)?;
+        let (_, body_field) = body.to_field(input.schema())?;
         let rendered = format!("lambdafunction({body_name}, {})", vec![VARIABLE_NAME; variables.len()].join(", "));
-        Ok((lambda(variables, body), rendered, body_type))
+        Ok((lambda(variables, body), rendered, body_field))
     }
 
     fn check_value_types(&self, kind: HigherOrderKind, name: &str, types: &[DataType], names: &[String]) -> Result<()> {
@@ -153,13 +178,16 @@ impl Planner<'_> {
         Ok(())
     }
 
-    /// The result type; checks what Spark checks of the lambdas' types.
+    /// The result type; checks what Spark checks of the lambdas' types. The
+    /// values a function computes are NULL only when its (first) lambda's
+    /// value can be (`body_nullable`).
     fn higher_order_result(
         &self,
         kind: HigherOrderKind,
         rendered: &str,
         types: &[DataType],
         body_types: &[DataType],
+        body_nullable: bool,
         names: &[String],
     ) -> Result<DataType> {
         let value_count = kind.value_count();
@@ -171,7 +199,7 @@ impl Planner<'_> {
                 Err(crate::input_types::unexpected_input_type(rendered, value_count + index, required, &names[value_count + index], got))
             }
         };
-        let list_of = |t: &DataType| ember_types::array_type(t.clone(), true);
+        let list_of = |t: &DataType| ember_types::array_type(t.clone(), body_nullable);
         Ok(match kind {
             HigherOrderKind::Transform | HigherOrderKind::ZipWith => list_of(&body_types[0]),
             HigherOrderKind::Filter | HigherOrderKind::MapFilter => {
@@ -197,11 +225,45 @@ impl Planner<'_> {
                     HigherOrderKind::TransformKeys => (body_types[0].clone(), kv[1].data_type().clone()),
                     _ => (kv[0].data_type().clone(), body_types[0].clone()),
                 };
-                let value_nullable = kind != HigherOrderKind::TransformKeys || kv[1].is_nullable();
+                let value_nullable = if kind == HigherOrderKind::TransformKeys { kv[1].is_nullable() } else { body_nullable };
                 ember_types::map_type(key, value, value_nullable)
             }
         })
     }
+}
+
+/// The ANSI interval units a field declares (`None` without them: the widest).
+fn declared_units(field: &FieldRef) -> Option<IntervalFields> {
+    IntervalFields::of(field).filter(|_| field.metadata().contains_key(ember_types::INTERVAL_FIELDS_KEY))
+}
+
+/// `field` with the ANSI interval units `source` declares.
+fn with_units_of(field: &FieldRef, source: &FieldRef) -> FieldRef {
+    match declared_units(source) {
+        Some(units) if IntervalFields::of(field).is_some() => {
+            let mut metadata = field.metadata().clone();
+            metadata.extend(units.metadata());
+            Arc::new(field.as_ref().clone().with_metadata(metadata))
+        }
+        _ => field.clone(),
+    }
+}
+
+/// A higher-order function's `return_type` with the ANSI interval units of
+/// its lambda's values (`transform`, `zip_with`: the elements; the map
+/// functions: the keys or values they compute, the others kept from the
+/// map, `collection`).
+fn with_body_units(kind: HigherOrderKind, return_type: DataType, collection: &DataType, body_fields: &[FieldRef]) -> DataType {
+    use ember_functions::interval_fields::{nested_interval_fields, nested_type_with_interval_fields};
+    let computed = body_fields.first().and_then(declared_units);
+    let kept = nested_interval_fields(collection);
+    let children = match kind {
+        HigherOrderKind::Transform | HigherOrderKind::ZipWith => vec![computed],
+        HigherOrderKind::TransformKeys => vec![computed, kept.get(1).copied().flatten()],
+        HigherOrderKind::TransformValues | HigherOrderKind::MapZipWith => vec![kept.first().copied().flatten(), computed],
+        _ => return return_type,
+    };
+    nested_type_with_interval_fields(&return_type, &children)
 }
 
 fn is_lambda(argument: &connect::Expression) -> bool {

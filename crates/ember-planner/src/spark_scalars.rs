@@ -42,7 +42,20 @@ impl Planner<'_> {
                 let name = call_name(function, names);
                 return self.renamed(function, args, name, input);
             }
+            ("hash" | "xxhash64", _) if !self.config.allow_hash_on_map_type && self.any_holds_map(args, input)? => {
+                return Err(hash_map_type(function, &name));
+            }
             ("hash", _) => ember_functions::hash::spark_hash(args.to_vec()),
+            ("xxhash64", _) => {
+                // DataFusion's xxhash64 has no intervals: it hashes the integers they hold, as Spark does.
+                let mut integers = Vec::with_capacity(args.len());
+                for arg in args {
+                    let data_type = self.type_of(arg, input)?;
+                    let target = ember_functions::interval_fields::intervals_as_integers(&data_type);
+                    integers.push(ember_functions::interval_fields::with_nested_type(arg.clone(), &data_type, target));
+                }
+                return self.call_registered("xxhash64", integers, names, false, input).map(Some);
+            }
             ("spark_partition_id", 0) => crate::partitioning::partition_marker(crate::partitioning::PartitionValueKind::PartitionId),
             ("monotonically_increasing_id", 0) => {
                 crate::partitioning::partition_marker(crate::partitioning::PartitionValueKind::MonotonicId)
@@ -116,6 +129,10 @@ impl Planner<'_> {
             }
             ("date_from_unix_date", 1) => cast(cast(arg(0), DataType::Int32), DataType::Date32),
             ("try_add" | "try_subtract" | "try_multiply", 2) => self.try_arithmetic(function, args, input)?,
+            ("try_divide", 2) if self.any_decimal(args, input)? => match self.spark_arithmetic(ArithmeticOp::Divide, args, false, input)? {
+                Some(quotient) => quotient,
+                None => return Ok(None),
+            },
             ("try_divide", 2) => {
                 let to_double = |e: Expr| cast(e, DataType::Float64);
                 SparkZeroChecked::call(ZeroCheckedOp::Divide, false, DataType::Float64, to_double(arg(0)), to_double(arg(1)))
@@ -150,7 +167,8 @@ impl Planner<'_> {
     }
 
     /// `try_add`, `try_subtract`, `try_multiply`: NULL instead of overflow.
-    /// Integral operands are computed exactly as DECIMAL(38, 0) and cast back.
+    /// Decimal operands have Spark's decimal result type; integral operands
+    /// are computed exactly as DECIMAL(38, 0) and cast back.
     fn try_arithmetic(&self, function: &str, args: &[Expr], input: &LogicalPlan) -> Result<Expr> {
         let op = match function {
             "try_add" => ArithmeticOp::Add,
@@ -158,6 +176,12 @@ impl Planner<'_> {
             _ => ArithmeticOp::Multiply,
         };
         let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
+        if types.iter().any(|t| matches!(t, DataType::Decimal128(..))) {
+            // Spark's decimal result type; an overflow is NULL as without ANSI.
+            if let Some(result) = self.spark_arithmetic(op, args, false, input)? {
+                return Ok(result);
+            }
+        }
         if !types.iter().all(is_integral) {
             let operator = match op {
                 ArithmeticOp::Add => Operator::Plus,
@@ -182,4 +206,41 @@ fn locate(needle: Expr, haystack: Expr, start: Expr) -> Expr {
     let shifted = binary_expr(binary_expr(found.clone(), Operator::Plus, start.clone()), Operator::Minus, lit(1));
     let position = when(found.eq(lit(0)), lit(0)).otherwise(shifted).unwrap_or_else(|_| lit(ScalarValue::Int32(None)));
     when(start.lt(lit(1)), lit(0)).otherwise(cast(position, DataType::Int32)).unwrap_or_else(|_| lit(ScalarValue::Int32(None)))
+}
+
+impl Planner<'_> {
+    /// Whether any of `args` is a decimal.
+    fn any_decimal(&self, args: &[Expr], input: &LogicalPlan) -> Result<bool> {
+        for arg in args {
+            if matches!(self.type_of(arg, input)?, DataType::Decimal128(..)) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Whether any of `args` is or holds a map, at any depth.
+    fn any_holds_map(&self, args: &[Expr], input: &LogicalPlan) -> Result<bool> {
+        for arg in args {
+            if crate::generate::holds_map(&self.type_of(arg, input)?) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
+/// `DATATYPE_MISMATCH.HASH_MAP_TYPE`: `hash` or `xxhash64` (`function`,
+/// called as `sql`) of a map, which Spark refuses unless
+/// `spark.sql.legacy.allowHashOnMapType`.
+fn hash_map_type(function: &str, sql: &str) -> crate::error::SparkError {
+    crate::error::SparkError::new(
+        crate::error::ErrorKind::Analysis,
+        "DATATYPE_MISMATCH.HASH_MAP_TYPE",
+        "42K09",
+        format!(
+            "Cannot resolve \"{sql}\" due to data type mismatch: Input to the function `{function}` cannot contain elements of the \"MAP\" type. In Spark, same maps may have different hashcode, thus hash expressions are prohibited on \"MAP\" elements. To restore previous behavior set \"spark.sql.legacy.allowHashOnMapType\" to \"true\"."
+        ),
+        &[("sqlExpr", format!("\"{sql}\"")), ("functionName", format!("`{function}`"))],
+    )
 }

@@ -28,7 +28,8 @@ impl Planner<'_> {
                 let count = datafusion::functions_aggregate::expr_fn::count(both);
                 return Ok(Some((count, call_name(function, names))));
             }
-            ("try_avg", 1) => {
+            // A decimal average is Spark's exact one, planned with `avg`'s.
+            ("try_avg", 1) if !matches!(self.type_of(&args[0], input)?, DataType::Decimal128(..)) => {
                 let (avg, _) = self.call_registered("avg", args.to_vec(), names, false, input)?;
                 return Ok(Some((avg, call_name(function, names))));
             }

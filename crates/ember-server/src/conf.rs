@@ -184,6 +184,7 @@ impl SessionConf {
             sql_path: self.get(crate::sql_path::PATH_KEY),
             allow_negative_decimal_scale: flag("spark.sql.legacy.allowNegativeScaleOfDecimal", false),
             adaptive_coalescing: self.adaptive_coalescing(),
+            allow_hash_on_map_type: flag("spark.sql.legacy.allowHashOnMapType", false),
         }
     }
 

@@ -84,6 +84,10 @@ pub fn text(expr: &dyn PhysicalExpr, inputs: &[String]) -> String {
 
 /// A call of a function Ember registers, with Spark's name and operator form.
 pub(super) fn function_text(name: &str, args: &[String]) -> String {
+    // Ember's calls that only retype a value (its nullability, the units of its intervals) print as the value.
+    if let ("as_nullable" | "as_non_nullable" | "nested_type_tags" | "interval_fields", [value]) = (name, args) {
+        return value.clone();
+    }
     let operator = match name {
         "spark_add" | "checked_add" | "add" => Some("+"),
         "spark_subtract" | "checked_subtract" | "subtract" => Some("-"),
