@@ -124,7 +124,8 @@ fn expanded(aggregate: &Aggregate, arguments: &[Expr]) -> Result<LogicalPlan> {
         });
     }
     let outer_groups: Vec<Expr> = (0..group_count).map(column).collect();
-    let outer_aggregates: Vec<Expr> = outer_aggregates.into_iter().enumerate().map(|(i, e)| e.alias(format!("__result_{i}"))).collect();
+    // Each named as the original's result (its states print as Spark's: `count#3L`).
+    let outer_aggregates: Vec<Expr> = outer_aggregates.into_iter().enumerate().map(|(i, e)| e.alias(aggregate.schema.field(group_count + i).name())).collect();
     let outer = Aggregate::try_new(Arc::new(LogicalPlan::Aggregate(inner)), outer_groups, outer_aggregates)?;
     let outer_schema = Arc::clone(&outer.schema);
     // The original columns: the groups, each aggregate's result (a regular one's over no rows where it had none).
@@ -133,7 +134,8 @@ fn expanded(aggregate: &Aggregate, arguments: &[Expr]) -> Result<LogicalPlan> {
     for (i, (qualifier, field)) in names.into_iter().enumerate() {
         let mut value = Expr::Column(Column::from(outer_schema.qualified_field(i)));
         if let Some(f) = i.checked_sub(group_count).and_then(|k| aggregate.aggr_expr.get(k)).and_then(function) {
-            if !f.params.distinct {
+            // A group's rows of the other aggregates are never all missing: their results are whole.
+            if !f.params.distinct && group_count == 0 {
                 let default = f.func.default_value(field.data_type())?;
                 if !default.is_null() {
                     value = coalesce(vec![value, lit(default)]);

@@ -124,9 +124,17 @@ pub fn sort_text(sort: &PhysicalSortExpr, inputs: &[String]) -> String {
 
 /// An aggregate call, `partial_` in front for a partial aggregation.
 pub fn aggregate_text(aggregate: &AggregateFunctionExpr, inputs: &[String], partial: bool) -> String {
-    let args: Vec<String> = aggregate.expressions().iter().map(|e| text(e.as_ref(), inputs)).collect();
     let name = aggregate.fun().name().to_ascii_lowercase();
     let name = name.strip_prefix("spark_").unwrap_or(&name).to_string();
+    let args: Vec<String> = aggregate
+        .expressions()
+        .iter()
+        .map(|e| match e.downcast_ref::<CastExpr>() {
+            // Spark's `avg` sums a number as a double itself: its argument is the number.
+            Some(cast) if name == "avg" && *cast.cast_type() == datafusion::arrow::datatypes::DataType::Float64 => text(cast.expr().as_ref(), inputs),
+            _ => text(e.as_ref(), inputs),
+        })
+        .collect();
     let distinct = if aggregate.is_distinct() || reads_distinct_argument(aggregate) { "distinct " } else { "" };
     let prefix = if partial { "partial_" } else { "" };
     if name == "first_value" {

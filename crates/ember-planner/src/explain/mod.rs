@@ -103,17 +103,20 @@ pub(crate) fn list(items: impl IntoIterator<Item = String>) -> String {
 /// A query's plans printed as Spark prints them.
 pub struct SparkPlans {
     attributes: Attributes,
+    /// `spark.sql.shuffle.partitions`: the partitions of Spark's exchanges.
+    shuffle_partitions: usize,
 }
 
 impl SparkPlans {
-    /// Plans whose internal columns (`#13`) have these Spark names.
-    pub fn new(spark_names: HashMap<String, String>) -> Self {
-        SparkPlans { attributes: Attributes::new(spark_names) }
+    /// Plans whose internal columns (`#13`) have these Spark names, their
+    /// exchanges into `shuffle_partitions` (`spark.sql.shuffle.partitions`).
+    pub fn new(spark_names: HashMap<String, String>, shuffle_partitions: usize) -> Self {
+        SparkPlans { attributes: Attributes::new(spark_names), shuffle_partitions }
     }
 
     /// The physical plan as Spark's operators ([`physical_tree`]).
     pub fn physical(&self, plan: &Arc<dyn ExecutionPlan>) -> SparkNode {
-        physical_tree(&self.attributes, plan)
+        physical_tree(&self.attributes, self.shuffle_partitions, plan)
     }
 
     /// A logical plan as Spark prints it.
@@ -132,8 +135,8 @@ impl SparkPlans {
 /// when it has exchanges or an operator that requires a distribution of its
 /// input (aggregates, windows, shuffled joins), as Spark applies adaptive
 /// execution then; else with its codegen stages numbered.
-pub(crate) fn physical_tree(attributes: &Attributes, plan: &Arc<dyn ExecutionPlan>) -> SparkNode {
-    let root = physical::Converter::new(attributes).root(plan);
+pub(crate) fn physical_tree(attributes: &Attributes, shuffle_partitions: usize, plan: &Arc<dyn ExecutionPlan>) -> SparkNode {
+    let root = physical::Converter::new(attributes, shuffle_partitions).root(plan);
     let adaptive = |n: &SparkNode| {
         n.name.ends_with("Exchange") || matches!(n.name.as_str(), "HashAggregate" | "Window" | "SortMergeJoin" | "ShuffledHashJoin")
     };

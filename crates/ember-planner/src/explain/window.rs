@@ -48,7 +48,13 @@ fn function_text(expr: &dyn WindowExpr, inputs: &[String]) -> String {
         }
         None => expr.name().to_string(),
     };
-    format!("{}({})", name.split('(').next().unwrap_or_default(), args.join(", "))
+    let name = name.split('(').next().unwrap_or_default();
+    // Spark's ranking functions take the window's order keys as their arguments.
+    let args = match name {
+        "rank" | "dense_rank" | "percent_rank" if args.is_empty() => expr.order_by().iter().map(|s| text(s.expr.as_ref(), inputs)).collect(),
+        _ => args,
+    };
+    format!("{name}({})", args.join(", "))
 }
 
 /// `specifiedwindowframe(RowFrame, unboundedpreceding$(), currentrow$())`.
