@@ -324,3 +324,24 @@ def test_required_exchanges_read_as_spark(spark, golden, tmp_path):
     with conf(spark, "spark.sql.shuffle.partitions", "7"):
         golden.check("partitions", physical(df.groupBy("v").count()))
         golden.check("rows", sorted(df.groupBy("v").count().collect()))
+
+
+def test_distinct_aggregates_of_computed_arguments_read_as_spark(spark, golden):
+    """A DISTINCT aggregate's computed argument is grouped by as Spark names
+    it (`(k#1L + 1)#5L`); several are computed in Spark's Expand rows."""
+    df = spark.createDataFrame([(1, "a", -3), (2, "b", 4), (2, "a", 3), (None, "a", None)], "k bigint, v string, w bigint")
+    df.createOrReplaceTempView("explain_computed")
+    one = spark.sql("SELECT v, count(DISTINCT k + 1) FROM explain_computed GROUP BY v")
+    golden.check("one", physical(one))
+    golden.check("one_global", physical(spark.sql("SELECT count(DISTINCT k + 1) FROM explain_computed")))
+    golden.check("one_rows", sorted(one.collect(), key=str))
+    two = spark.sql("SELECT v, count(DISTINCT k + 1), sum(DISTINCT abs(w)), count(*) FROM explain_computed GROUP BY v")
+    lines = physical(two)
+    operators = [re.sub(r"^[ :+-]*(\*\(\d+\) )?", "", line).split(" ")[0].split("(")[0] for line in lines[1:-1]]
+    golden.check("two_operators", operators)
+    expand = next(line for line in lines if "Expand [" in line)
+    # Spark names the expanded arguments by their SQL (`(explain_computed.k + 1L)`), Ember as they print.
+    rows = re.findall(r"\[v#N, ([^\]]*), \d+\]", expand)
+    golden.check("two_expanded_values", sorted({value for row in rows for value in row.split(", ") if value != "null"}))
+    golden.check("two_rows", sorted(two.collect(), key=str))
+    golden.check("global_rows", spark.sql("SELECT count(DISTINCT k + 1), sum(DISTINCT abs(w)), max(v) FROM explain_computed").collect())

@@ -91,9 +91,11 @@ impl Attributes {
         self.aliases.borrow_mut().insert(internal.to_string(), reference.to_string());
     }
 
-    /// Prints the column named `internal` as `name` with an id of its own (`gid#100000`).
-    pub fn rename(&self, internal: &str, name: &str) {
-        let reference = format!("{name}#{}", self.other_id(internal));
+    /// Prints the column named `internal`, of type `data_type`, as `name`
+    /// with an id of its own (`gid#100000`).
+    pub fn rename(&self, internal: &str, name: &str, data_type: &DataType) {
+        let suffix = if *data_type == DataType::Int64 { "L" } else { "" };
+        let reference = format!("{name}#{}{suffix}", self.other_id(internal));
         self.aliases.borrow_mut().insert(internal.to_string(), reference);
     }
 

@@ -149,6 +149,11 @@ pub fn aggregate_text(aggregate: &AggregateFunctionExpr, inputs: &[String], part
 /// over a grouping by `k AS alias1`): Spark prints `count(distinct k)`.
 pub const DISTINCT_ARGUMENT: &str = "alias1";
 
+/// The start of the names of the computed arguments of several `DISTINCT`
+/// aggregates, computed before their rows expand (`__distinct_argument_0`):
+/// Spark computes them in its `Expand` and names them as they print.
+pub const COMPUTED_DISTINCT_ARGUMENT: &str = "__distinct_argument_";
+
 /// Whether an aggregate reads the argument of a `DISTINCT` aggregate that
 /// DataFusion computes by grouping by it first.
 fn reads_distinct_argument(aggregate: &AggregateFunctionExpr) -> bool {

@@ -22,6 +22,7 @@ use datafusion::logical_expr::LogicalPlan;
 use datafusion::physical_plan::ExecutionPlan;
 
 pub use attributes::Attributes;
+pub use expressions::COMPUTED_DISTINCT_ARGUMENT;
 pub use physical::spark_operator_name;
 
 /// One of Spark's operators in a printed plan.

@@ -28,7 +28,7 @@ use datafusion::physical_plan::windows::{BoundedWindowAggExec, WindowAggExec};
 use datafusion::physical_plan::{DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, Partitioning};
 
 use super::attributes::Attributes;
-use super::expressions::{DISTINCT_ARGUMENT, aggregate_text, sort_text, text};
+use super::expressions::{COMPUTED_DISTINCT_ARGUMENT, DISTINCT_ARGUMENT, aggregate_text, sort_text, text};
 use super::file_scan::FileScan;
 use super::window::window_text;
 use super::{SparkNode, fields, list};
@@ -130,13 +130,17 @@ impl<'a> Converter<'a> {
         let inputs = children.first().map(|c| c.output.clone()).unwrap_or_default();
         if self.distinct_expansions.contains(&address(plan)) {
             // Spark's `gid` tells the rows expanded for each DISTINCT argument apart.
-            self.attributes.rename(datafusion::logical_expr::Aggregate::INTERNAL_GROUPING_ID, "gid");
+            self.attributes.rename(datafusion::logical_expr::Aggregate::INTERNAL_GROUPING_ID, "gid", &datafusion::arrow::datatypes::DataType::Int32);
         }
         if let Some(aggregate) = plan.downcast_ref::<AggregateExec>() {
-            // Grouping by a distinct aggregate's argument: Spark groups by the column itself.
+            // Grouping by a distinct aggregate's argument: Spark groups by the column itself, or
+            // names a computed argument as it prints (`(k#1L + 1)#5L`).
             for (expr, name) in aggregate.group_expr().expr() {
                 if name == DISTINCT_ARGUMENT && expr.is::<Column>() {
                     self.attributes.alias(name, &text(expr.as_ref(), &inputs));
+                } else if name == DISTINCT_ARGUMENT {
+                    let data_type = expr.data_type(&aggregate.input().schema()).unwrap_or(datafusion::arrow::datatypes::DataType::Null);
+                    self.attributes.rename(name, &text(expr.as_ref(), &inputs), &data_type);
                 }
             }
         }
@@ -399,6 +403,11 @@ impl<'a> Converter<'a> {
             }
         }
         let mut child = self.convert(input, &child_wanted);
+        // A computed argument of several DISTINCT aggregates: Spark names it as it prints.
+        for expr in projection.expr().iter().filter(|e| e.alias.starts_with(COMPUTED_DISTINCT_ARGUMENT)) {
+            let data_type = expr.expr.data_type(&input.schema()).unwrap_or(datafusion::arrow::datatypes::DataType::Null);
+            self.attributes.rename(&expr.alias, &text(expr.expr.as_ref(), &child.output), &data_type);
+        }
         let output = self.outputs(plan, wanted);
         if output == child.output {
             return child;
@@ -664,10 +673,23 @@ fn distinct_group_ids(aggregate: &AggregateExec) -> std::collections::HashMap<u6
 /// and its grouping id (`spark_ids`: Spark's `gid` of the rows expanded
 /// for `DISTINCT` aggregates, in its order); `output` is the aggregation's
 /// (keys, grouping id, …).
-fn expand(aggregate: &AggregateExec, input: SparkNode, output: &[String], spark_ids: Option<&std::collections::HashMap<u64, u64>>) -> SparkNode {
+fn expand(aggregate: &AggregateExec, mut input: SparkNode, output: &[String], spark_ids: Option<&std::collections::HashMap<u64, u64>>) -> SparkNode {
     let group_by = aggregate.group_expr();
     let keys: Vec<String> = group_by.expr().iter().map(|(expr, _)| text(expr.as_ref(), &input.output)).collect();
     let passed: Vec<String> = input.output.iter().filter(|c| !keys.contains(c)).cloned().collect();
+    // Spark computes the keys in its rows: a projection computing them folds into them.
+    let mut values = keys.clone();
+    if let (Some(items), [_]) = (input.formatted_output.clone().filter(|_| input.name == "Project" && spark_ids.is_some()), input.children.as_slice()) {
+        let computed: Vec<(String, String)> = items.iter().filter_map(|item| item.rsplit_once(" AS ")).map(|(value, reference)| (reference.to_string(), value.to_string())).collect();
+        if computed.iter().all(|(reference, _)| keys.contains(reference)) {
+            for value in &mut values {
+                if let Some((_, computed)) = computed.iter().find(|(reference, _)| reference == value) {
+                    *value = computed.clone();
+                }
+            }
+            input = input.children.pop().unwrap_or(input);
+        }
+    }
     let mut sets: Vec<(u64, &Vec<bool>)> = group_by.groups().iter().map(|nulls| (nulls.iter().fold(0u64, |id, &null| (id << 1) | u64::from(null)), nulls)).collect();
     // Spark lists a rollup's or cube's sets by grouping id (DataFusion in its own order).
     let mut ids: Vec<u64> = sets.iter().map(|(id, _)| *id).collect();
@@ -682,7 +704,7 @@ fn expand(aggregate: &AggregateExec, input: SparkNode, output: &[String], spark_
         sets.sort_by_key(|(id, _)| *id);
     }
     let rows = sets.into_iter().map(|(id, nulls)| {
-        let values = keys.iter().zip(nulls).map(|(key, &null)| if null { "null".to_string() } else { key.clone() });
+        let values = values.iter().zip(nulls).map(|(key, &null)| if null { "null".to_string() } else { key.clone() });
         list(passed.iter().cloned().chain(values).chain([id.to_string()]))
     });
     let expanded: Vec<String> = passed.iter().cloned().chain(output.iter().take(keys.len() + 1).cloned()).collect();
