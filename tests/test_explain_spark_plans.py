@@ -345,3 +345,28 @@ def test_distinct_aggregates_of_computed_arguments_read_as_spark(spark, golden):
     golden.check("two_expanded_values", sorted({value for row in rows for value in row.split(", ") if value != "null"}))
     golden.check("two_rows", sorted(two.collect(), key=str))
     golden.check("global_rows", spark.sql("SELECT count(DISTINCT k + 1), sum(DISTINCT abs(w)), max(v) FROM explain_computed").collect())
+
+
+def test_optimized_logical_plans_of_files_and_joins_read_as_spark(spark, golden, tmp_path):
+    """Spark's optimized plan reads all of a file's columns (`Relation`)
+    and picks the ones used above its filters (`Project`, renaming there);
+    local rows are pruned in their `LocalRelation`. A join's hints move
+    into the join, a full join's key is a `coalesce`, an aggregation
+    without keys lists only its results."""
+    t = nullable_parquet(spark, tmp_path)
+    df = local(spark)
+
+    def optimized(frame):
+        lines = scan_plan(frame, tmp_path, "extended")
+        return lines[lines.index("== Optimized Logical Plan ==") + 1:lines.index("== Physical Plan ==")]
+
+    golden.check("filter_pruned", optimized(t.select("k").filter("k > 1")))
+    golden.check("pruned", optimized(t.select("v")))
+    golden.check("renamed", optimized(t.filter("k > 1").select("k", F.col("v").alias("v2"))))
+    golden.check("aggregate", optimized(t.groupBy("v").agg(F.sum("k"))))
+    golden.check("global_aggregate", optimized(t.agg(F.sum("k"))))
+    golden.check("semi_join", optimized(df.join(t, "k", "left_semi")))
+    golden.check("local_pruned", optimized(df.select("k")))
+    golden.check("hint", optimized(df.join(t.hint("merge"), "k")))
+    golden.check("full_join", optimized(df.join(t, "k", "full")))
+    golden.check("full_join_physical", scan_plan(df.join(t.hint("merge"), "k", "full"), tmp_path)[2])

@@ -91,6 +91,13 @@ impl Attributes {
         self.aliases.borrow_mut().insert(internal.to_string(), reference.to_string());
     }
 
+    /// The reference to a source's own column `name` (a file's), whatever
+    /// the columns that rename it above are called.
+    pub fn own_reference(&self, name: &str, data_type: &DataType) -> String {
+        let suffix = if *data_type == DataType::Int64 { "L" } else { "" };
+        format!("{name}#{}{suffix}", self.other_id(name))
+    }
+
     /// Prints the column named `internal`, of type `data_type`, as `name`
     /// with an id of its own (`gid#100000`).
     pub fn rename(&self, internal: &str, name: &str, data_type: &DataType) {

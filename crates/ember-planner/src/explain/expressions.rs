@@ -61,6 +61,13 @@ pub fn text(expr: &dyn PhysicalExpr, inputs: &[String]) -> String {
         return if like.negated() { format!("NOT {found}") } else { found };
     }
     if let Some(case) = any.downcast_ref::<CaseExpr>() {
+        // DataFusion's form of `coalesce`.
+        let coalesce = case.expr().is_none()
+            && case.when_then_expr().iter().all(|(when, then)| when.downcast_ref::<IsNotNullExpr>().is_some_and(|w| w.arg().as_ref() == then.as_ref()));
+        if coalesce {
+            let values = case.when_then_expr().iter().map(|(_, then)| text(then.as_ref(), inputs)).chain(case.else_expr().map(|e| text(e.as_ref(), inputs)));
+            return format!("coalesce({})", values.collect::<Vec<_>>().join(", "));
+        }
         let mut out = String::from("CASE");
         if let Some(operand) = case.expr() {
             out.push_str(&format!(" {}", text(operand.as_ref(), inputs)));
