@@ -254,6 +254,8 @@ def test_columnar_scans_convert_to_rows_as_spark(spark, golden, tmp_path):
     # A union of columnar scans stays columnar: one conversion above it.
     golden.check("union", plan(df.union(df)))
     golden.check("limit", plan(df.limit(3)))
+    golden.check("filter_limit", plan(df.filter("id > 5").limit(3)))
+    golden.check("pruned_limit", plan(df.select("name").limit(3)))
     golden.check("top", plan(df.orderBy("id").limit(3)))
     # An adaptive plan adds the transitions only when it runs.
     golden.check("adaptive", plan(df.join(spark.read.parquet(path).select("id"), "id")))

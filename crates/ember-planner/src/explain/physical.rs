@@ -69,7 +69,8 @@ impl<'a> Converter<'a> {
         while let Some(projection) = node.downcast_ref::<ProjectionExec>() {
             node = projection.input().clone();
         }
-        if node.is::<GlobalLimitExec>() {
+        // A limit at the root (or the merge of the partitions' first rows): Spark's `CollectLimit`.
+        if node.is::<GlobalLimitExec>() || node.downcast_ref::<CoalescePartitionsExec>().is_some_and(|m| m.fetch().is_some()) {
             self.collect_limit.set(address(&node));
         }
         let converted = self.convert(&plan, &vec![]);
@@ -113,6 +114,10 @@ impl<'a> Converter<'a> {
                 skip => format!("CollectLimit {fetch}, {skip}"),
             };
             return self.node(plan, wanted, "CollectLimit", line, vec![child]);
+        }
+        if let Some((merge, fetch)) = plan.downcast_ref::<CoalescePartitionsExec>().filter(|_| address(plan) == self.collect_limit.get()).and_then(|m| Some((m, m.fetch()?))) {
+            let child = self.convert(merge.input(), wanted);
+            return self.node(plan, wanted, "CollectLimit", format!("CollectLimit {fetch}"), vec![child]);
         }
         if let Some(join) = plan.downcast_ref::<SparkJoinExec>() {
             return self.join(plan, join, wanted);
