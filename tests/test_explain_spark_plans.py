@@ -372,3 +372,19 @@ def test_optimized_logical_plans_of_files_and_joins_read_as_spark(spark, golden,
     golden.check("hint", optimized(df.join(t.hint("merge"), "k")))
     golden.check("full_join", optimized(df.join(t, "k", "full")))
     golden.check("full_join_physical", scan_plan(df.join(t.hint("merge"), "k", "full"), tmp_path)[2])
+
+
+def test_optimized_windows_read_as_spark(spark, golden):
+    """A window in the optimized logical plan lists each function with its
+    frame, then the partition keys and the order; a ranking function's
+    arguments are the order keys and its result is Spark's int."""
+    spark.createDataFrame([(1, "a", 2), (2, "b", 4), (3, "a", 4)], ["k", "v", "w"]).createOrReplaceTempView("explain_windows")
+
+    def optimized(frame):
+        text = frame._explain_string(mode="extended")
+        return normalized(text.split("== Optimized Logical Plan ==\n")[1].split("\n== Physical Plan ==")[0])
+
+    golden.check("row_number", optimized(spark.sql("SELECT k, row_number() OVER (PARTITION BY v ORDER BY w) rn FROM explain_windows")))
+    golden.check("rank", optimized(spark.sql("SELECT k, v, rank() OVER (ORDER BY w DESC) r FROM explain_windows")))
+    golden.check("sum", optimized(spark.sql("SELECT k, v, w, sum(w) OVER (PARTITION BY v) s FROM explain_windows")))
+    golden.check("rank_physical", physical(spark.sql("SELECT k, v, rank() OVER (ORDER BY w DESC) r FROM explain_windows")))

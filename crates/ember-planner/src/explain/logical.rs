@@ -138,7 +138,19 @@ impl Logical<'_> {
             LogicalPlan::Union(_) => "Union false, false".to_string(),
             LogicalPlan::Distinct(_) => "Distinct".to_string(),
             LogicalPlan::SubqueryAlias(alias) => format!("SubqueryAlias {}", alias.alias),
-            LogicalPlan::Window(window) => format!("Window {}", list(window.window_expr.iter().zip(output.iter().rev().take(window.window_expr.len()).rev()).map(|(e, r)| format!("{} AS {r}", scope.text(&e.clone().unalias()))))),
+            LogicalPlan::Window(window) => {
+                let calls = list(window.window_expr.iter().zip(output.iter().rev().take(window.window_expr.len()).rev()).map(|(e, r)| format!("{} AS {r}", scope.text(&e.clone().unalias()))));
+                // Then the partition keys and the order, where there are any.
+                let keys = match window.window_expr.first().map(|e| e.clone().unalias()) {
+                    Some(Expr::WindowFunction(function)) => {
+                        let partition: Vec<String> = function.params.partition_by.iter().map(|e| scope.text(e)).collect();
+                        let order: Vec<String> = function.params.order_by.iter().map(|s| scope.sort(s)).collect();
+                        [partition, order].into_iter().filter(|k| !k.is_empty()).map(|k| format!(", {}", list(k))).collect::<String>()
+                    }
+                    _ => String::new(),
+                };
+                format!("Window {calls}{keys}")
+            }
             LogicalPlan::TableScan(scan) => self.relation(scan, &output),
             LogicalPlan::EmptyRelation(empty) if empty.produce_one_row => "OneRowRelation".to_string(),
             LogicalPlan::EmptyRelation(_) => format!("LocalRelation <empty>, {}", list(output.clone())),
@@ -255,11 +267,24 @@ impl Logical<'_> {
             .iter()
             .zip(&output)
             .map(|(expr, reference)| {
-                let value = scope.text(match expr {
-                    Expr::Alias(Alias { expr, .. }) => expr,
+                let expr = match expr {
+                    Expr::Alias(Alias { expr, .. }) => expr.as_ref(),
                     other => other,
-                });
-                if value == *reference { value } else { format!("{value} AS {reference}") }
+                };
+                let value = scope.text(expr);
+                // A window function's result retyped to Spark's type of it (a rank's int) reads as the result.
+                let operand = match expr {
+                    Expr::Cast(cast) => Some(cast.expr.as_ref()),
+                    Expr::ScalarFunction(f) if matches!(f.name(), "cast" | "spark_cast") => f.args.first(),
+                    _ => None,
+                };
+                let retyped = match (operand, input) {
+                    (Some(Expr::Column(c)), LogicalPlan::Window(window)) => {
+                        input.schema().maybe_index_of_column(c).is_some_and(|i| i >= window.input.schema().fields().len()) && same_name(&scope.text(&Expr::Column(c.clone())), reference)
+                    }
+                    _ => false,
+                };
+                if value == *reference || retyped { reference.clone() } else { format!("{value} AS {reference}") }
             })
             .collect();
         SparkNode::new("Project", format!("Project {}", list(items)), output, vec![child])
@@ -421,8 +446,15 @@ impl Scope<'_> {
             }
             Expr::WindowFunction(window) => {
                 let WindowFunction { fun, params } = window.as_ref();
-                let spec: Vec<String> = each(&params.partition_by).into_iter().chain(params.order_by.iter().map(|s| self.sort(s))).collect();
-                format!("{}({}) windowspecdefinition({})", fun.name(), each(&params.args).join(", "), spec.join(", "))
+                let frame = super::window::frame_text(&params.window_frame);
+                let spec: Vec<String> = each(&params.partition_by).into_iter().chain(params.order_by.iter().map(|s| self.sort(s))).chain([frame]).collect();
+                let name = fun.name().to_ascii_lowercase();
+                // Spark's ranking functions take the window's order keys as their arguments.
+                let args = match name.as_str() {
+                    "rank" | "dense_rank" | "percent_rank" if params.args.is_empty() => params.order_by.iter().map(|s| self.text(&s.expr)).collect(),
+                    _ => each(&params.args),
+                };
+                format!("{name}({}) windowspecdefinition({})", args.join(", "), spec.join(", "))
             }
             other => other.to_string(),
         }

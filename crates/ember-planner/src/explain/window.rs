@@ -58,7 +58,7 @@ fn function_text(expr: &dyn WindowExpr, inputs: &[String]) -> String {
 }
 
 /// `specifiedwindowframe(RowFrame, unboundedpreceding$(), currentrow$())`.
-fn frame_text(frame: &WindowFrame) -> String {
+pub(super) fn frame_text(frame: &WindowFrame) -> String {
     let units = match frame.units {
         WindowFrameUnits::Rows => "RowFrame",
         WindowFrameUnits::Range | WindowFrameUnits::Groups => "RangeFrame",
