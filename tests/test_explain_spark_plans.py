@@ -135,15 +135,27 @@ def test_default_broadcast_threshold_is_sparks(spark, golden):
 
 def test_cached_relations_read_as_spark(spark, golden):
     """An in-memory scan shows its relation (with the storage level) and the
-    relation's cached plan inside it, with its own codegen stages."""
+    relation's cached plan inside it, with its own codegen stages (numbered
+    after the scan in the formatted mode); the optimized logical plan's
+    relation shows them too."""
     cached = spark.range(0, 10, 1, 2).select((F.col("id") + 1).alias("y"))
     cached.cache()
     try:
         golden.check("not_computed", physical(cached))
         cached.count()
         golden.check("filtered", physical(cached.filter("y > 3")))
+        text = cached.filter("y > 3")._explain_string(mode="extended")
+        golden.check("optimized", normalized(text.split("== Optimized Logical Plan ==\n")[1].split("\n== Physical Plan ==")[0]))
     finally:
         cached.unpersist()
+    # (Spark marks a scan of numbers only `(columnarIn=false, columnarOut=true)` in the formatted tree; Ember does not.)
+    rows = local(spark)
+    rows.cache()
+    try:
+        rows.count()
+        golden.check("filtered_formatted", physical(rows.filter("k > 1"), "formatted"))
+    finally:
+        rows.unpersist()
 
 
 def test_coalesce_reads_as_spark(spark, golden):

@@ -14,14 +14,16 @@ use super::expressions::{function_text, literal_text};
 use super::{SparkNode, list, tree_text};
 
 /// The plan's tree of operator lines (`statistics`: each with Spark's size estimate).
-pub fn text(plan: &LogicalPlan, attributes: &Attributes, statistics: bool) -> String {
-    tree_text(&Logical { attributes, statistics, filtered: Default::default() }.convert(plan, &vec![]), false)
+/// `shuffle_partitions`: the partitions of the exchanges in a cached relation's physical plan.
+pub fn text(plan: &LogicalPlan, attributes: &Attributes, shuffle_partitions: usize, statistics: bool) -> String {
+    tree_text(&Logical { attributes, shuffle_partitions, statistics, filtered: Default::default() }.convert(plan, &vec![]), false)
 }
 
 type Wanted = Vec<Option<String>>;
 
 struct Logical<'a> {
     attributes: &'a Attributes,
+    shuffle_partitions: usize,
     statistics: bool,
     /// Whether the operator converted next is a filter's input.
     filtered: std::cell::Cell<bool>,
@@ -151,7 +153,13 @@ impl Logical<'_> {
                 };
                 format!("Window {calls}{keys}")
             }
-            LogicalPlan::TableScan(scan) => self.relation(scan, &output),
+            LogicalPlan::TableScan(scan) => {
+                let line = self.relation(scan, &output);
+                let name = line.split([' ', ':']).next().unwrap_or_default().to_string();
+                let mut node = SparkNode::new(&name, line, output, children);
+                self.cached_relation(scan, &mut node);
+                return node;
+            }
             LogicalPlan::EmptyRelation(empty) if empty.produce_one_row => "OneRowRelation".to_string(),
             LogicalPlan::EmptyRelation(_) => format!("LocalRelation <empty>, {}", list(output.clone())),
             LogicalPlan::Values(_) => format!("LocalRelation {}", list(output.clone())),
@@ -288,6 +296,20 @@ impl Logical<'_> {
             })
             .collect();
         SparkNode::new("Project", format!("Project {}", list(items)), output, vec![child])
+    }
+
+    /// A cached relation as Spark prints it: with its storage level, and the
+    /// physical plan that computed its rows (once an action has) inside it.
+    fn cached_relation(&self, scan: &datafusion::logical_expr::TableScan, node: &mut SparkNode) {
+        let provider = source_as_provider(&scan.source).ok();
+        let Some(cached) = provider.as_ref().and_then(|p| p.downcast_ref::<crate::cache::CachedRelation>()) else { return };
+        if cached.0.checkpoint {
+            return;
+        }
+        node.line = format!("{}, {}", node.line, crate::cache::storage_level_text(&cached.0.level));
+        if let Some(plan) = cached.0.computed_by() {
+            node.inner = vec![super::physical_tree(self.attributes, self.shuffle_partitions, &plan)];
+        }
     }
 
     /// A table scan as Spark's relation: `Range (…)`, `LocalRelation […]`,

@@ -122,13 +122,13 @@ impl SparkPlans {
 
     /// A logical plan as Spark prints it.
     pub fn logical(&self, plan: &LogicalPlan) -> String {
-        logical::text(plan, &self.attributes, false)
+        logical::text(plan, &self.attributes, self.shuffle_partitions, false)
     }
 
     /// A logical plan as Spark's cost mode prints it, each operator with its
     /// estimated `Statistics(sizeInBytes=…)`.
     pub fn logical_with_statistics(&self, plan: &LogicalPlan) -> String {
-        logical::text(plan, &self.attributes, true)
+        logical::text(plan, &self.attributes, self.shuffle_partitions, true)
     }
 }
 
@@ -269,12 +269,16 @@ pub fn formatted_text(root: &SparkNode) -> String {
     out
 }
 
-/// Numbers operators children first, as Spark does (leaves get the lowest numbers).
+/// Numbers operators children first, as Spark does (leaves get the lowest
+/// numbers), the plans inside an operator right after it.
 fn number_operators<'a>(node: &'a SparkNode, numbered: &mut Vec<&'a SparkNode>) {
     for child in &node.children {
         number_operators(child, numbered);
     }
     numbered.push(node);
+    for plan in &node.inner {
+        number_operators(plan, numbered);
+    }
 }
 
 /// The formatted mode's lines about one operator.
@@ -283,6 +287,8 @@ fn operator_details(node: &SparkNode) -> Vec<String> {
     let arguments = node.line.strip_prefix(node.name.trim_end()).map(str::trim_start).unwrap_or(&node.line);
     let mut lines = Vec::new();
     match node.children.as_slice() {
+        // A cached relation lists its columns and storage level.
+        [] if node.name == "InMemoryRelation" => lines.push(format!("Arguments: {arguments}")),
         [] => {
             lines.push(columns("Output", &node.output));
             match node.name.as_str() {
