@@ -38,6 +38,8 @@ def test_physical_plans_read_as_spark(spark, golden):
     golden.check("union", physical(r.union(spark.range(3))))
     golden.check("local", physical(local(spark)))
     golden.check("explode", physical(local(spark).select("k", F.explode(F.array("k", "k")).alias("e"))))
+    three = spark.createDataFrame([(1, "a", 3), (2, "b", 4)], ["k", "v", "w"])
+    golden.check("explode_some_columns", physical(three.select("k", F.explode(F.array("k", "w")).alias("e")), "formatted"))
     golden.check("distinct", physical(r.select((F.col("id") % 3).alias("m")).distinct()))
     golden.check("broadcast_join", physical(r.join(spark.range(3), "id")))
 

@@ -591,7 +591,8 @@ impl<'a> Converter<'a> {
                 }
             }
             let kept: Vec<String> = items.iter().enumerate().filter(|(i, _)| !exploded.contains(i)).map(|(_, item)| item.clone()).collect();
-            if kept == below.output {
+            // Spark's Generate computes the arrays and keeps the columns it needs itself.
+            if kept.iter().all(|item| below.output.contains(item)) {
                 child = below.clone();
             }
         }
