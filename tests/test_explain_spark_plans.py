@@ -386,6 +386,10 @@ def test_optimized_logical_plans_of_files_and_joins_read_as_spark(spark, golden,
     golden.check("hint", optimized(df.join(t.hint("merge"), "k")))
     golden.check("full_join", optimized(df.join(t, "k", "full")))
     golden.check("full_join_physical", scan_plan(df.join(t.hint("merge"), "k", "full"), tmp_path)[2])
+    # A decorrelated IN subquery is a semi join of the plans themselves (no alias between).
+    df.createOrReplaceTempView("explain_outer")
+    spark.range(3).createOrReplaceTempView("explain_inner")
+    golden.check("in_subquery", optimized(spark.sql("SELECT * FROM explain_outer WHERE k IN (SELECT id FROM explain_inner)")))
 
 
 def test_optimized_windows_read_as_spark(spark, golden):

@@ -139,6 +139,8 @@ impl Logical<'_> {
             }
             LogicalPlan::Union(_) => "Union false, false".to_string(),
             LogicalPlan::Distinct(_) => "Distinct".to_string(),
+            // DataFusion's name for a decorrelated subquery: Spark has no such alias.
+            LogicalPlan::SubqueryAlias(alias) if alias.alias.table().starts_with("__correlated_sq_") && !children.is_empty() => return children.remove(0),
             LogicalPlan::SubqueryAlias(alias) => format!("SubqueryAlias {}", alias.alias),
             LogicalPlan::Window(window) => {
                 let calls = list(window.window_expr.iter().zip(output.iter().rev().take(window.window_expr.len()).rev()).map(|(e, r)| format!("{} AS {r}", scope.text(&e.clone().unalias()))));
