@@ -506,7 +506,7 @@ mod tests {
             .unwrap();
         let attributes = Attributes::new(HashMap::from([("#1".to_string(), "id".to_string()), ("#2".to_string(), "twice".to_string())]));
         assert_eq!(
-            text(&plan, &attributes, false),
+            text(&plan, &attributes, 200, false),
             "Project [(id#1L * 2) AS twice#2L]\n+- Filter (id#1L > 1)\n   +- LocalRelation [id#1L]\n"
         );
     }
