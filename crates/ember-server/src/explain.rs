@@ -14,7 +14,8 @@ pub fn explain(session: &Session, planned: &PlannedQuery, mode: i32) -> Result<S
     let state = session.ctx.state();
     let optimized = state.optimize(&planned.plan)?;
     let physical: std::sync::Arc<dyn ExecutionPlan> = futures::executor::block_on(state.create_physical_plan(&optimized))?;
-    let plans = SparkPlans::new(planned.column_names.clone());
+    let shuffle_partitions = session.conf.read().unwrap_or_else(|e| e.into_inner()).planner_config().shuffle_partitions;
+    let plans = SparkPlans::new(planned.column_names.clone(), shuffle_partitions);
     let root = plans.physical(&physical);
     let mode = ExplainMode::try_from(mode).unwrap_or(ExplainMode::Simple);
     Ok(match mode {

@@ -23,6 +23,7 @@ use datafusion::logical_expr::{Aggregate, Expr, GroupingSet, LogicalPlan, Projec
 use datafusion::logical_expr::expr::NullTreatment;
 use datafusion::optimizer::optimizer::ApplyOrder;
 use datafusion::optimizer::{OptimizerConfig, OptimizerRule};
+use ember_planner::explain::COMPUTED_DISTINCT_ARGUMENT;
 
 /// The rule; see the module documentation.
 #[derive(Debug, Default)]
@@ -54,8 +55,8 @@ fn function(expr: &Expr) -> Option<&AggregateFunction> {
 }
 
 /// The arguments of the `DISTINCT` aggregates, in order, when there are
-/// two or more different ones, each aggregate has one, a column (not a
-/// grouping key), and none has a filter or an ordering.
+/// two or more different ones, each aggregate has one (not a grouping
+/// key), and none has a filter or an ordering.
 fn distinct_arguments(aggregate: &Aggregate) -> Option<Vec<Expr>> {
     if aggregate.group_expr.iter().any(|g| matches!(g, Expr::GroupingSet(_))) {
         return None;
@@ -68,8 +69,7 @@ fn distinct_arguments(aggregate: &Aggregate) -> Option<Vec<Expr>> {
             return None;
         }
         if params.distinct {
-            // Columns only: DataFusion's later rules rename computed keys of grouping sets apart.
-            let [argument @ Expr::Column(_)] = params.args.as_slice() else { return None };
+            let [argument] = params.args.as_slice() else { return None };
             if aggregate.group_expr.contains(argument) {
                 return None;
             }
@@ -85,6 +85,23 @@ fn distinct_arguments(aggregate: &Aggregate) -> Option<Vec<Expr>> {
 /// projection giving its columns their names.
 fn expanded(aggregate: &Aggregate, arguments: &[Expr]) -> Result<LogicalPlan> {
     let groups = &aggregate.group_expr;
+    // Computed arguments are computed first, as columns (DataFusion's later
+    // rules would rename computed keys of grouping sets apart).
+    let computed: Vec<(usize, &Expr)> = arguments.iter().enumerate().filter(|(_, a)| !matches!(a, Expr::Column(_))).collect();
+    let original_arguments = arguments;
+    let (input, arguments) = if computed.is_empty() {
+        (Arc::clone(&aggregate.input), arguments.to_vec())
+    } else {
+        let mut columns: Vec<Expr> = aggregate.input.schema().columns().into_iter().map(Expr::Column).collect();
+        columns.extend(computed.iter().map(|(j, a)| (*a).clone().alias(format!("{COMPUTED_DISTINCT_ARGUMENT}{j}"))));
+        let projected = LogicalPlan::Projection(Projection::try_new(columns, Arc::clone(&aggregate.input))?);
+        let named = arguments.iter().enumerate().map(|(j, a)| match a {
+            Expr::Column(_) => a.clone(),
+            _ => Expr::Column(Column::new_unqualified(format!("{COMPUTED_DISTINCT_ARGUMENT}{j}"))),
+        });
+        (Arc::new(projected), named.collect())
+    };
+    let arguments = arguments.as_slice();
     let regular: Vec<&Expr> = aggregate.aggr_expr.iter().filter(|e| function(e).is_some_and(|f| !f.params.distinct)).collect();
     // One set per argument (the groups and it), and the groups alone for the other aggregates.
     let mut sets: Vec<Vec<Expr>> = arguments.iter().map(|a| groups.iter().cloned().chain([a.clone()]).collect()).collect();
@@ -98,7 +115,7 @@ fn expanded(aggregate: &Aggregate, arguments: &[Expr]) -> Result<LogicalPlan> {
         .enumerate()
         .map(|(i, e)| Expr::AggregateFunction(function(e).expect("an aggregate").clone()).alias(result_name(e).unwrap_or_else(|| format!("__regular_{i}"))))
         .collect();
-    let inner = Aggregate::try_new(Arc::clone(&aggregate.input), vec![Expr::GroupingSet(GroupingSet::GroupingSets(sets))], inner_aggregates)?;
+    let inner = Aggregate::try_new(input, vec![Expr::GroupingSet(GroupingSet::GroupingSets(sets))], inner_aggregates)?;
     let inner_schema = Arc::clone(&inner.schema);
     let column = |i: usize| Expr::Column(Column::from(inner_schema.qualified_field(i)));
     let (group_count, argument_count) = (groups.len(), arguments.len());
@@ -114,7 +131,7 @@ fn expanded(aggregate: &Aggregate, arguments: &[Expr]) -> Result<LogicalPlan> {
     for expr in &aggregate.aggr_expr {
         let f = function(expr).expect("an aggregate");
         outer_aggregates.push(if f.params.distinct {
-            let j = arguments.iter().position(|a| a == &f.params.args[0]).expect("a distinct argument");
+            let j = original_arguments.iter().position(|a| a == &f.params.args[0]).expect("a distinct argument");
             Expr::AggregateFunction(AggregateFunction::new_udf(Arc::clone(&f.func), vec![column(group_count + j)], false, Some(Box::new(id_of(Some(j))?)), vec![], None))
         } else {
             let result = column(group_count + argument_count + 1 + regular_index);
@@ -124,7 +141,8 @@ fn expanded(aggregate: &Aggregate, arguments: &[Expr]) -> Result<LogicalPlan> {
         });
     }
     let outer_groups: Vec<Expr> = (0..group_count).map(column).collect();
-    let outer_aggregates: Vec<Expr> = outer_aggregates.into_iter().enumerate().map(|(i, e)| e.alias(format!("__result_{i}"))).collect();
+    // Each named as the original's result (its states print as Spark's: `count#3L`).
+    let outer_aggregates: Vec<Expr> = outer_aggregates.into_iter().enumerate().map(|(i, e)| e.alias(aggregate.schema.field(group_count + i).name())).collect();
     let outer = Aggregate::try_new(Arc::new(LogicalPlan::Aggregate(inner)), outer_groups, outer_aggregates)?;
     let outer_schema = Arc::clone(&outer.schema);
     // The original columns: the groups, each aggregate's result (a regular one's over no rows where it had none).
@@ -133,7 +151,8 @@ fn expanded(aggregate: &Aggregate, arguments: &[Expr]) -> Result<LogicalPlan> {
     for (i, (qualifier, field)) in names.into_iter().enumerate() {
         let mut value = Expr::Column(Column::from(outer_schema.qualified_field(i)));
         if let Some(f) = i.checked_sub(group_count).and_then(|k| aggregate.aggr_expr.get(k)).and_then(function) {
-            if !f.params.distinct {
+            // A group's rows of the other aggregates are never all missing: their results are whole.
+            if !f.params.distinct && group_count == 0 {
                 let default = f.func.default_value(field.data_type())?;
                 if !default.is_null() {
                     value = coalesce(vec![value, lit(default)]);

@@ -48,6 +48,11 @@ impl CacheEntry {
         CacheEntry { id, level, names, checkpoint, source, schema, stored: tokio::sync::Mutex::new(None), computed_by: std::sync::Mutex::new(None) }
     }
 
+    /// The physical plan that computed the stored rows, once an action has.
+    pub fn computed_by(&self) -> Option<Arc<dyn ExecutionPlan>> {
+        self.computed_by.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     /// The name scans of the entry carry in plans.
     pub fn table_name(&self) -> String {
         let kind = if self.checkpoint { "ExistingRDD" } else { "InMemoryRelation" };
@@ -152,7 +157,7 @@ impl InMemoryTableScanExec {
     /// The physical plan computing the relation's rows (which computed them,
     /// once stored), as Spark shows it under `InMemoryRelation`.
     pub fn cached_plan(&self) -> Option<Arc<dyn ExecutionPlan>> {
-        self.source.clone().or_else(|| self.entry.computed_by.lock().unwrap_or_else(|e| e.into_inner()).clone())
+        self.source.clone().or_else(|| self.entry.computed_by())
     }
 }
 

@@ -47,6 +47,12 @@ impl Attributes {
         // An aggregation's state column is named `#6[sum]`: Spark calls it `sum#6`.
         if let Some((column, state)) = internal.strip_suffix(']').and_then(|n| n.split_once('[')) {
             if let Some(id) = column.strip_prefix('#') {
+                // Spark's names of `first`'s states.
+                let state = match state {
+                    "first_value" => "first",
+                    "first_value_is_set" => "valueSet",
+                    other => other,
+                };
                 return format!("{state}#{id}{suffix}");
             }
         }
@@ -83,6 +89,21 @@ impl Attributes {
     /// Prints the column named `internal` as `reference` (a column it only copies).
     pub fn alias(&self, internal: &str, reference: &str) {
         self.aliases.borrow_mut().insert(internal.to_string(), reference.to_string());
+    }
+
+    /// The reference to a source's own column `name` (a file's), whatever
+    /// the columns that rename it above are called.
+    pub fn own_reference(&self, name: &str, data_type: &DataType) -> String {
+        let suffix = if *data_type == DataType::Int64 { "L" } else { "" };
+        format!("{name}#{}{suffix}", self.other_id(name))
+    }
+
+    /// Prints the column named `internal`, of type `data_type`, as `name`
+    /// with an id of its own (`gid#100000`).
+    pub fn rename(&self, internal: &str, name: &str, data_type: &DataType) {
+        let suffix = if *data_type == DataType::Int64 { "L" } else { "" };
+        let reference = format!("{name}#{}{suffix}", self.other_id(internal));
+        self.aliases.borrow_mut().insert(internal.to_string(), reference);
     }
 
     /// A fresh number for a name without one, the same for every use of it.

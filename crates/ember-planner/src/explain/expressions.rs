@@ -61,6 +61,13 @@ pub fn text(expr: &dyn PhysicalExpr, inputs: &[String]) -> String {
         return if like.negated() { format!("NOT {found}") } else { found };
     }
     if let Some(case) = any.downcast_ref::<CaseExpr>() {
+        // DataFusion's form of `coalesce`.
+        let coalesce = case.expr().is_none()
+            && case.when_then_expr().iter().all(|(when, then)| when.downcast_ref::<IsNotNullExpr>().is_some_and(|w| w.arg().as_ref() == then.as_ref()));
+        if coalesce {
+            let values = case.when_then_expr().iter().map(|(_, then)| text(then.as_ref(), inputs)).chain(case.else_expr().map(|e| text(e.as_ref(), inputs)));
+            return format!("coalesce({})", values.collect::<Vec<_>>().join(", "));
+        }
         let mut out = String::from("CASE");
         if let Some(operand) = case.expr() {
             out.push_str(&format!(" {}", text(operand.as_ref(), inputs)));
@@ -128,9 +135,17 @@ pub fn sort_text(sort: &PhysicalSortExpr, inputs: &[String]) -> String {
 
 /// An aggregate call, `partial_` in front for a partial aggregation.
 pub fn aggregate_text(aggregate: &AggregateFunctionExpr, inputs: &[String], partial: bool) -> String {
-    let args: Vec<String> = aggregate.expressions().iter().map(|e| text(e.as_ref(), inputs)).collect();
     let name = aggregate.fun().name().to_ascii_lowercase();
     let name = name.strip_prefix("spark_").unwrap_or(&name).to_string();
+    let args: Vec<String> = aggregate
+        .expressions()
+        .iter()
+        .map(|e| match e.downcast_ref::<CastExpr>() {
+            // Spark's `avg` sums a number as a double itself: its argument is the number.
+            Some(cast) if name == "avg" && *cast.cast_type() == datafusion::arrow::datatypes::DataType::Float64 => text(cast.expr().as_ref(), inputs),
+            _ => text(e.as_ref(), inputs),
+        })
+        .collect();
     let distinct = if aggregate.is_distinct() || reads_distinct_argument(aggregate) { "distinct " } else { "" };
     let prefix = if partial { "partial_" } else { "" };
     if name == "first_value" {
@@ -144,6 +159,11 @@ pub fn aggregate_text(aggregate: &AggregateFunctionExpr, inputs: &[String], part
 /// aggregate after grouping by it (`count(DISTINCT k)` is `count(alias1)`
 /// over a grouping by `k AS alias1`): Spark prints `count(distinct k)`.
 pub const DISTINCT_ARGUMENT: &str = "alias1";
+
+/// The start of the names of the computed arguments of several `DISTINCT`
+/// aggregates, computed before their rows expand (`__distinct_argument_0`):
+/// Spark computes them in its `Expand` and names them as they print.
+pub const COMPUTED_DISTINCT_ARGUMENT: &str = "__distinct_argument_";
 
 /// Whether an aggregate reads the argument of a `DISTINCT` aggregate that
 /// DataFusion computes by grouping by it first.

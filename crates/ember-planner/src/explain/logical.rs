@@ -14,15 +14,19 @@ use super::expressions::{function_text, literal_text};
 use super::{SparkNode, list, tree_text};
 
 /// The plan's tree of operator lines (`statistics`: each with Spark's size estimate).
-pub fn text(plan: &LogicalPlan, attributes: &Attributes, statistics: bool) -> String {
-    tree_text(&Logical { attributes, statistics }.convert(plan, &vec![]), false)
+/// `shuffle_partitions`: the partitions of the exchanges in a cached relation's physical plan.
+pub fn text(plan: &LogicalPlan, attributes: &Attributes, shuffle_partitions: usize, statistics: bool) -> String {
+    tree_text(&Logical { attributes, shuffle_partitions, statistics, filtered: Default::default() }.convert(plan, &vec![]), false)
 }
 
 type Wanted = Vec<Option<String>>;
 
 struct Logical<'a> {
     attributes: &'a Attributes,
+    shuffle_partitions: usize,
     statistics: bool,
+    /// Whether the operator converted next is a filter's input.
+    filtered: std::cell::Cell<bool>,
 }
 
 impl Logical<'_> {
@@ -31,12 +35,38 @@ impl Logical<'_> {
     }
 
     fn convert(&self, plan: &LogicalPlan, wanted: &Wanted) -> SparkNode {
+        let filtered = self.filtered.replace(false);
         let mut node = self.operator(plan, wanted);
         // A folded rename's input already carries its statistics.
         if !node.line.contains(", Statistics(") {
             node.line.push_str(&self.statistics_suffix(plan));
         }
+        // Spark reads all of a file's columns and picks the ones used above its filters.
+        let pruned = match plan {
+            LogicalPlan::Filter(filter) => pruned_file_scan(&filter.input),
+            scan if !filtered => pruned_file_scan(scan),
+            _ => None,
+        };
+        if let Some(scan) = pruned {
+            // A column renamed above reads under the file's name, renamed by the projection.
+            let output = node.output.clone();
+            let items = scan.projected_schema.fields().iter().zip(&output).map(|(f, reference)| match self.file_column(f, reference) {
+                own if own == *reference => own,
+                own => format!("{own} AS {reference}"),
+            });
+            let line = format!("Project {}{}", list(items), self.statistics_suffix(plan));
+            node = SparkNode::new("Project", line, output, vec![node]);
+        }
         node
+    }
+
+    /// A file's column as the relation reads it: as `reference` where that
+    /// has the column's name, else under its own name.
+    fn file_column(&self, field: &datafusion::arrow::datatypes::Field, reference: &str) -> String {
+        match reference.split('#').next() == Some(field.name().as_str()) {
+            true => reference.to_string(),
+            false => self.attributes.own_reference(field.name(), field.data_type()),
+        }
     }
 
     fn operator(&self, plan: &LogicalPlan, wanted: &Wanted) -> SparkNode {
@@ -44,6 +74,7 @@ impl Logical<'_> {
             return self.projection(plan, projection, wanted);
         }
         let inputs = plan.inputs();
+        self.filtered.set(matches!(plan, LogicalPlan::Filter(_)));
         let pass: Wanted = match inputs.as_slice() {
             [child] if child.schema().fields().iter().map(|f| f.name()).eq(plan.schema().fields().iter().map(|f| f.name())) => wanted.clone(),
             _ => vec![],
@@ -59,10 +90,16 @@ impl Logical<'_> {
             LogicalPlan::Aggregate(aggregate) => {
                 let keys: Vec<String> = aggregate.group_expr.iter().map(|e| scope.text(e)).collect();
                 let results = aggregate.group_expr.iter().chain(&aggregate.aggr_expr).zip(&output).map(|(e, reference)| match e {
-                    Expr::Alias(Alias { expr, .. }) => format!("{} AS {reference}", scope.text(expr)),
+                    // A key only renamed (same Spark name) reads as the key.
+                    Expr::Alias(Alias { expr, .. }) if !same_name(&scope.text(expr), reference) => format!("{} AS {reference}", scope.text(expr)),
+                    Expr::Alias(_) => reference.clone(),
                     other => scope.text(other),
                 });
-                format!("Aggregate {}, {}", list(keys.into_iter().map(|k| k.split(" AS ").next().unwrap_or_default().to_string())), list(results))
+                // Spark leaves an empty list of keys out.
+                match keys.is_empty() {
+                    true => format!("Aggregate {}", list(results)),
+                    false => format!("Aggregate {}, {}", list(keys.into_iter().map(|k| k.split(" AS ").next().unwrap_or_default().to_string())), list(results)),
+                }
             }
             LogicalPlan::Sort(sort) => {
                 let line = format!("Sort {}, true", list(sort.expr.iter().map(|s| scope.sort(s))));
@@ -87,16 +124,44 @@ impl Logical<'_> {
                 let mut conditions: Vec<String> = join.on.iter().map(|(l, r)| format!("({} = {})", scope.text(l), scope.text(r))).collect();
                 conditions.extend(join.filter.iter().map(|f| scope.text(f)));
                 let join_type = format!("{:?}", join.join_type).replace("Left", "LeftOuter").replace("Right", "RightOuter").replace("Full", "FullOuter").replace("OuterSemi", "Semi").replace("OuterAnti", "Anti");
-                match conditions.into_iter().reduce(|all, next| format!("({all} AND {next})")) {
+                let mut line = match conditions.into_iter().reduce(|all, next| format!("({all} AND {next})")) {
                     None => format!("Join {join_type}"),
                     Some(condition) => format!("Join {join_type}, {condition}"),
+                };
+                // Spark's optimizer moves a side's join hint into the join.
+                for (child, side) in children.iter_mut().zip(["leftHint", "rightHint"]) {
+                    if let Some(strategy) = child.line.strip_prefix("ResolvedHint ").map(str::to_string) {
+                        line.push_str(&format!(", {side}={}", strategy.split(", Statistics(").next().unwrap_or_default()));
+                        *child = child.children.pop().unwrap_or_else(|| child.clone());
+                    }
                 }
+                line
             }
             LogicalPlan::Union(_) => "Union false, false".to_string(),
             LogicalPlan::Distinct(_) => "Distinct".to_string(),
+            // DataFusion's name for a decorrelated subquery: Spark has no such alias.
+            LogicalPlan::SubqueryAlias(alias) if alias.alias.table().starts_with("__correlated_sq_") && !children.is_empty() => return children.remove(0),
             LogicalPlan::SubqueryAlias(alias) => format!("SubqueryAlias {}", alias.alias),
-            LogicalPlan::Window(window) => format!("Window {}", list(window.window_expr.iter().zip(output.iter().rev().take(window.window_expr.len()).rev()).map(|(e, r)| format!("{} AS {r}", scope.text(&e.clone().unalias()))))),
-            LogicalPlan::TableScan(scan) => self.relation(scan, &output),
+            LogicalPlan::Window(window) => {
+                let calls = list(window.window_expr.iter().zip(output.iter().rev().take(window.window_expr.len()).rev()).map(|(e, r)| format!("{} AS {r}", scope.text(&e.clone().unalias()))));
+                // Then the partition keys and the order, where there are any.
+                let keys = match window.window_expr.first().map(|e| e.clone().unalias()) {
+                    Some(Expr::WindowFunction(function)) => {
+                        let partition: Vec<String> = function.params.partition_by.iter().map(|e| scope.text(e)).collect();
+                        let order: Vec<String> = function.params.order_by.iter().map(|s| scope.sort(s)).collect();
+                        [partition, order].into_iter().filter(|k| !k.is_empty()).map(|k| format!(", {}", list(k))).collect::<String>()
+                    }
+                    _ => String::new(),
+                };
+                format!("Window {calls}{keys}")
+            }
+            LogicalPlan::TableScan(scan) => {
+                let line = self.relation(scan, &output);
+                let name = line.split([' ', ':']).next().unwrap_or_default().to_string();
+                let mut node = SparkNode::new(&name, line, output, children);
+                self.cached_relation(scan, &mut node);
+                return node;
+            }
             LogicalPlan::EmptyRelation(empty) if empty.produce_one_row => "OneRowRelation".to_string(),
             LogicalPlan::EmptyRelation(_) => format!("LocalRelation <empty>, {}", list(output.clone())),
             LogicalPlan::Values(_) => format!("LocalRelation {}", list(output.clone())),
@@ -212,14 +277,41 @@ impl Logical<'_> {
             .iter()
             .zip(&output)
             .map(|(expr, reference)| {
-                let value = scope.text(match expr {
-                    Expr::Alias(Alias { expr, .. }) => expr,
+                let expr = match expr {
+                    Expr::Alias(Alias { expr, .. }) => expr.as_ref(),
                     other => other,
-                });
-                if value == *reference { value } else { format!("{value} AS {reference}") }
+                };
+                let value = scope.text(expr);
+                // A window function's result retyped to Spark's type of it (a rank's int) reads as the result.
+                let operand = match expr {
+                    Expr::Cast(cast) => Some(cast.expr.as_ref()),
+                    Expr::ScalarFunction(f) if matches!(f.name(), "cast" | "spark_cast") => f.args.first(),
+                    _ => None,
+                };
+                let retyped = match (operand, input) {
+                    (Some(Expr::Column(c)), LogicalPlan::Window(window)) => {
+                        input.schema().maybe_index_of_column(c).is_some_and(|i| i >= window.input.schema().fields().len()) && same_name(&scope.text(&Expr::Column(c.clone())), reference)
+                    }
+                    _ => false,
+                };
+                if value == *reference || retyped { reference.clone() } else { format!("{value} AS {reference}") }
             })
             .collect();
         SparkNode::new("Project", format!("Project {}", list(items)), output, vec![child])
+    }
+
+    /// A cached relation as Spark prints it: with its storage level, and the
+    /// physical plan that computed its rows (once an action has) inside it.
+    fn cached_relation(&self, scan: &datafusion::logical_expr::TableScan, node: &mut SparkNode) {
+        let provider = source_as_provider(&scan.source).ok();
+        let Some(cached) = provider.as_ref().and_then(|p| p.downcast_ref::<crate::cache::CachedRelation>()) else { return };
+        if cached.0.checkpoint {
+            return;
+        }
+        node.line = format!("{}, {}", node.line, crate::cache::storage_level_text(&cached.0.level));
+        if let Some(plan) = cached.0.computed_by() {
+            node.inner = vec![super::physical_tree(self.attributes, self.shuffle_partitions, &plan)];
+        }
     }
 
     /// A table scan as Spark's relation: `Range (…)`, `LocalRelation […]`,
@@ -242,8 +334,43 @@ impl Logical<'_> {
             .ok()
             .and_then(|p| ember_sources::listing_of(p.as_ref()).map(|t| t.options().format.get_ext()))
             .unwrap_or_else(|| name.to_string());
-        format!("Relation [{}] {format}", output.join(","))
+        // All the file's columns, those read under the names they have above.
+        let columns: Vec<String> = match (&scan.projection, pruned_file_scan_of(scan)) {
+            (Some(projection), true) => scan
+                .source
+                .schema()
+                .fields()
+                .iter()
+                .enumerate()
+                .map(|(i, f)| match projection.iter().position(|&p| p == i).and_then(|at| output.get(at)) {
+                    Some(reference) => self.file_column(f, reference),
+                    None => self.attributes.own_reference(f.name(), f.data_type()),
+                })
+                .collect(),
+            _ => output.to_vec(),
+        };
+        format!("Relation [{}] {format}", columns.join(","))
     }
+}
+
+/// Whether two references name the same Spark name (`v#3`, `v#7`).
+fn same_name(a: &str, b: &str) -> bool {
+    a.split('#').next() == b.split('#').next() && a.contains('#') && b.contains('#')
+}
+
+/// The scan of some of a file's columns that `plan` is.
+fn pruned_file_scan(plan: &LogicalPlan) -> Option<&datafusion::logical_expr::TableScan> {
+    match plan {
+        LogicalPlan::TableScan(scan) if pruned_file_scan_of(scan) => Some(scan),
+        _ => None,
+    }
+}
+
+/// Whether a scan reads some of a file's columns.
+fn pruned_file_scan_of(scan: &datafusion::logical_expr::TableScan) -> bool {
+    let name = scan.table_name.table();
+    let file = !(name.starts_with("Range ") || name.starts_with("InMemoryRelation") || name.starts_with("local_"));
+    file && scan.projection.as_ref().is_some_and(|p| p.len() < scan.source.schema().fields().len())
 }
 
 /// The grouping sets an aggregation groups by (`ROLLUP`, `CUBE`, `GROUPING SETS`).
@@ -316,6 +443,11 @@ impl Scope<'_> {
             Expr::IsNull(e) => format!("isnull({})", self.text(e)),
             Expr::Not(e) => format!("NOT {}", self.text(e)),
             Expr::Negative(e) => format!("-{}", self.text(e)),
+            Expr::Case(case) if case.expr.is_none() && case.when_then_expr.iter().all(|(when, then)| matches!(when.as_ref(), Expr::IsNotNull(e) if e == then)) => {
+                // DataFusion's form of `coalesce`.
+                let values = case.when_then_expr.iter().map(|(_, then)| self.text(then)).chain(case.else_expr.iter().map(|e| self.text(e)));
+                format!("coalesce({})", values.collect::<Vec<_>>().join(", "))
+            }
             Expr::Case(case) => {
                 let mut out = String::from("CASE");
                 if let Some(operand) = &case.expr {
@@ -338,8 +470,15 @@ impl Scope<'_> {
             }
             Expr::WindowFunction(window) => {
                 let WindowFunction { fun, params } = window.as_ref();
-                let spec: Vec<String> = each(&params.partition_by).into_iter().chain(params.order_by.iter().map(|s| self.sort(s))).collect();
-                format!("{}({}) windowspecdefinition({})", fun.name(), each(&params.args).join(", "), spec.join(", "))
+                let frame = super::window::frame_text(&params.window_frame);
+                let spec: Vec<String> = each(&params.partition_by).into_iter().chain(params.order_by.iter().map(|s| self.sort(s))).chain([frame]).collect();
+                let name = fun.name().to_ascii_lowercase();
+                // Spark's ranking functions take the window's order keys as their arguments.
+                let args = match name.as_str() {
+                    "rank" | "dense_rank" | "percent_rank" if params.args.is_empty() => params.order_by.iter().map(|s| self.text(&s.expr)).collect(),
+                    _ => each(&params.args),
+                };
+                format!("{name}({}) windowspecdefinition({})", args.join(", "), spec.join(", "))
             }
             other => other.to_string(),
         }
@@ -367,7 +506,7 @@ mod tests {
             .unwrap();
         let attributes = Attributes::new(HashMap::from([("#1".to_string(), "id".to_string()), ("#2".to_string(), "twice".to_string())]));
         assert_eq!(
-            text(&plan, &attributes, false),
+            text(&plan, &attributes, 200, false),
             "Project [(id#1L * 2) AS twice#2L]\n+- Filter (id#1L > 1)\n   +- LocalRelation [id#1L]\n"
         );
     }

@@ -22,6 +22,7 @@ use datafusion::logical_expr::LogicalPlan;
 use datafusion::physical_plan::ExecutionPlan;
 
 pub use attributes::Attributes;
+pub use expressions::COMPUTED_DISTINCT_ARGUMENT;
 pub use physical::spark_operator_name;
 
 /// One of Spark's operators in a printed plan.
@@ -103,28 +104,31 @@ pub(crate) fn list(items: impl IntoIterator<Item = String>) -> String {
 /// A query's plans printed as Spark prints them.
 pub struct SparkPlans {
     attributes: Attributes,
+    /// `spark.sql.shuffle.partitions`: the partitions of Spark's exchanges.
+    shuffle_partitions: usize,
 }
 
 impl SparkPlans {
-    /// Plans whose internal columns (`#13`) have these Spark names.
-    pub fn new(spark_names: HashMap<String, String>) -> Self {
-        SparkPlans { attributes: Attributes::new(spark_names) }
+    /// Plans whose internal columns (`#13`) have these Spark names, their
+    /// exchanges into `shuffle_partitions` (`spark.sql.shuffle.partitions`).
+    pub fn new(spark_names: HashMap<String, String>, shuffle_partitions: usize) -> Self {
+        SparkPlans { attributes: Attributes::new(spark_names), shuffle_partitions }
     }
 
     /// The physical plan as Spark's operators ([`physical_tree`]).
     pub fn physical(&self, plan: &Arc<dyn ExecutionPlan>) -> SparkNode {
-        physical_tree(&self.attributes, plan)
+        physical_tree(&self.attributes, self.shuffle_partitions, plan)
     }
 
     /// A logical plan as Spark prints it.
     pub fn logical(&self, plan: &LogicalPlan) -> String {
-        logical::text(plan, &self.attributes, false)
+        logical::text(plan, &self.attributes, self.shuffle_partitions, false)
     }
 
     /// A logical plan as Spark's cost mode prints it, each operator with its
     /// estimated `Statistics(sizeInBytes=…)`.
     pub fn logical_with_statistics(&self, plan: &LogicalPlan) -> String {
-        logical::text(plan, &self.attributes, true)
+        logical::text(plan, &self.attributes, self.shuffle_partitions, true)
     }
 }
 
@@ -132,8 +136,8 @@ impl SparkPlans {
 /// when it has exchanges or an operator that requires a distribution of its
 /// input (aggregates, windows, shuffled joins), as Spark applies adaptive
 /// execution then; else with its codegen stages numbered.
-pub(crate) fn physical_tree(attributes: &Attributes, plan: &Arc<dyn ExecutionPlan>) -> SparkNode {
-    let root = physical::Converter::new(attributes).root(plan);
+pub(crate) fn physical_tree(attributes: &Attributes, shuffle_partitions: usize, plan: &Arc<dyn ExecutionPlan>) -> SparkNode {
+    let root = physical::Converter::new(attributes, shuffle_partitions).root(plan);
     let adaptive = |n: &SparkNode| {
         n.name.ends_with("Exchange") || matches!(n.name.as_str(), "HashAggregate" | "Window" | "SortMergeJoin" | "ShuffledHashJoin")
     };
@@ -265,12 +269,16 @@ pub fn formatted_text(root: &SparkNode) -> String {
     out
 }
 
-/// Numbers operators children first, as Spark does (leaves get the lowest numbers).
+/// Numbers operators children first, as Spark does (leaves get the lowest
+/// numbers), the plans inside an operator right after it.
 fn number_operators<'a>(node: &'a SparkNode, numbered: &mut Vec<&'a SparkNode>) {
     for child in &node.children {
         number_operators(child, numbered);
     }
     numbered.push(node);
+    for plan in &node.inner {
+        number_operators(plan, numbered);
+    }
 }
 
 /// The formatted mode's lines about one operator.
@@ -279,6 +287,8 @@ fn operator_details(node: &SparkNode) -> Vec<String> {
     let arguments = node.line.strip_prefix(node.name.trim_end()).map(str::trim_start).unwrap_or(&node.line);
     let mut lines = Vec::new();
     match node.children.as_slice() {
+        // A cached relation lists its columns and storage level.
+        [] if node.name == "InMemoryRelation" => lines.push(format!("Arguments: {arguments}")),
         [] => {
             lines.push(columns("Output", &node.output));
             match node.name.as_str() {

@@ -28,7 +28,7 @@ use datafusion::physical_plan::windows::{BoundedWindowAggExec, WindowAggExec};
 use datafusion::physical_plan::{DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, Partitioning};
 
 use super::attributes::Attributes;
-use super::expressions::{DISTINCT_ARGUMENT, aggregate_text, sort_text, text};
+use super::expressions::{COMPUTED_DISTINCT_ARGUMENT, DISTINCT_ARGUMENT, aggregate_text, sort_text, text};
 use super::file_scan::FileScan;
 use super::window::window_text;
 use super::{SparkNode, fields, list};
@@ -43,24 +43,34 @@ type Wanted = Vec<Option<String>>;
 /// Converts a physical plan to Spark's operators.
 pub struct Converter<'a> {
     attributes: &'a Attributes,
+    /// `spark.sql.shuffle.partitions`: the partitions of Spark's exchanges
+    /// that a distribution requires.
+    shuffle_partitions: usize,
     /// The limit that Spark's `CollectLimit` at the root runs, by address.
     collect_limit: std::cell::Cell<usize>,
+    /// The aggregations by grouping sets that expand rows for several
+    /// `DISTINCT` aggregates (Spark's `gid`), by address.
+    distinct_expansions: std::collections::HashSet<usize>,
+    /// Spark's `gid` of each of their grouping ids.
+    distinct_group_ids: std::cell::RefCell<std::collections::HashMap<u64, u64>>,
 }
 
 impl<'a> Converter<'a> {
-    /// A converter printing columns with `attributes`.
-    pub fn new(attributes: &'a Attributes) -> Self {
-        Converter { attributes, collect_limit: std::cell::Cell::new(0) }
+    /// A converter printing columns with `attributes` and required exchanges into `shuffle_partitions`.
+    pub fn new(attributes: &'a Attributes, shuffle_partitions: usize) -> Self {
+        Converter { attributes, shuffle_partitions, collect_limit: std::cell::Cell::new(0), distinct_expansions: Default::default(), distinct_group_ids: Default::default() }
     }
 
     /// The Spark operators of the plan's root.
-    pub fn root(&self, plan: &Arc<dyn ExecutionPlan>) -> SparkNode {
+    pub fn root(mut self, plan: &Arc<dyn ExecutionPlan>) -> SparkNode {
+        self.distinct_expansions = distinct_expansions(plan);
         let plan = without_final_merge(plan);
         let mut node = plan.clone();
         while let Some(projection) = node.downcast_ref::<ProjectionExec>() {
             node = projection.input().clone();
         }
-        if node.is::<GlobalLimitExec>() {
+        // A limit at the root (or the merge of the partitions' first rows): Spark's `CollectLimit`.
+        if node.is::<GlobalLimitExec>() || node.downcast_ref::<CoalescePartitionsExec>().is_some_and(|m| m.fetch().is_some()) {
             self.collect_limit.set(address(&node));
         }
         let converted = self.convert(&plan, &vec![]);
@@ -105,6 +115,10 @@ impl<'a> Converter<'a> {
             };
             return self.node(plan, wanted, "CollectLimit", line, vec![child]);
         }
+        if let Some((merge, fetch)) = plan.downcast_ref::<CoalescePartitionsExec>().filter(|_| address(plan) == self.collect_limit.get()).and_then(|m| Some((m, m.fetch()?))) {
+            let child = self.convert(merge.input(), wanted);
+            return self.node(plan, wanted, "CollectLimit", format!("CollectLimit {fetch}"), vec![child]);
+        }
         if let Some(join) = plan.downcast_ref::<SparkJoinExec>() {
             return self.join(plan, join, wanted);
         }
@@ -119,11 +133,19 @@ impl<'a> Converter<'a> {
             children = children.into_iter().flat_map(|c| if partial(&c) { c.children } else { vec![c] }).collect();
         }
         let inputs = children.first().map(|c| c.output.clone()).unwrap_or_default();
+        if self.distinct_expansions.contains(&address(plan)) {
+            // Spark's `gid` tells the rows expanded for each DISTINCT argument apart.
+            self.attributes.rename(datafusion::logical_expr::Aggregate::INTERNAL_GROUPING_ID, "gid", &datafusion::arrow::datatypes::DataType::Int32);
+        }
         if let Some(aggregate) = plan.downcast_ref::<AggregateExec>() {
-            // Grouping by a distinct aggregate's argument: Spark groups by the column itself.
+            // Grouping by a distinct aggregate's argument: Spark groups by the column itself, or
+            // names a computed argument as it prints (`(k#1L + 1)#5L`).
             for (expr, name) in aggregate.group_expr().expr() {
                 if name == DISTINCT_ARGUMENT && expr.is::<Column>() {
                     self.attributes.alias(name, &text(expr.as_ref(), &inputs));
+                } else if name == DISTINCT_ARGUMENT {
+                    let data_type = expr.data_type(&aggregate.input().schema()).unwrap_or(datafusion::arrow::datatypes::DataType::Null);
+                    self.attributes.rename(name, &text(expr.as_ref(), &inputs), &data_type);
                 }
             }
         }
@@ -133,7 +155,22 @@ impl<'a> Converter<'a> {
             self.aggregate_details(&mut node, aggregate, &inputs, None);
             if expands(aggregate) {
                 let input = node.children.pop().unwrap_or_else(|| SparkNode::new("", String::new(), vec![], vec![]));
-                node.children = vec![expand(aggregate, input, &node.output)];
+                let spark_ids = self.distinct_expansions.contains(&address(plan)).then(|| distinct_group_ids(aggregate));
+                if let Some(ids) = &spark_ids {
+                    self.distinct_group_ids.borrow_mut().extend(ids.iter().map(|(&id, &spark)| (id, spark)));
+                }
+                node.children = vec![expand(aggregate, input, &node.output, spark_ids.as_ref())];
+            }
+        }
+        if let Some(window) = plan.downcast_ref::<BoundedWindowAggExec>() {
+            self.window_input(window.window_expr(), &mut node);
+        }
+        if let Some(window) = plan.downcast_ref::<WindowAggExec>() {
+            self.window_input(window.window_expr(), &mut node);
+        }
+        if node.name == "Sort" {
+            if let Some(order) = plan.downcast_ref::<SortExec>().map(|s| s.expr().to_vec()).or_else(|| plan.downcast_ref::<SortPreservingMergeExec>().map(|m| m.expr().to_vec())) {
+                self.sort_input(&mut node, &order);
             }
         }
         if let Some(filter) = plan.downcast_ref::<FilterExec>() {
@@ -159,7 +196,7 @@ impl<'a> Converter<'a> {
     /// storage level) inside it, and the relation's cached plan inside that.
     fn in_memory_relation(&self, node: &mut SparkNode, scan: &InMemoryTableScanExec) {
         let Some(cached) = scan.cached_plan() else { return };
-        let plan = super::physical_tree(self.attributes, &cached);
+        let plan = super::physical_tree(self.attributes, self.shuffle_partitions, &cached);
         // A scan of all the relation's columns names them as the relation does.
         let output = if scan.schema().fields().len() == cached.schema().fields().len() { node.output.clone() } else { plan.output.clone() };
         let line = format!("InMemoryRelation {}, {}", list(output.iter().cloned()), storage_level_text(&scan.entry().level));
@@ -260,6 +297,56 @@ impl<'a> Converter<'a> {
         (plan.name().trim_end_matches("Exec").to_string(), line)
     }
 
+    /// Spark's hash partitioning by `keys` a distribution requires.
+    fn hash_partitioning(&self, keys: impl Iterator<Item = String>) -> String {
+        format!("hashpartitioning({}, {})", keys.collect::<Vec<_>>().join(", "), self.shuffle_partitions)
+    }
+
+    /// Spark's `Exchange` a distribution requires, over `child`.
+    fn required_exchange(&self, partitioning: String, child: SparkNode) -> SparkNode {
+        let output = child.output.clone();
+        SparkNode::new("Exchange", self.exchange(partitioning, "ENSURE_REQUIREMENTS"), output, vec![child])
+    }
+
+    /// A window's input as Spark distributes and sorts it: rows with the
+    /// same partition keys in one partition (an `Exchange` by their hash,
+    /// or into a single partition without keys), each partition sorted by
+    /// the keys (ascending, nulls first) and the window's order. Ember sorts
+    /// all rows at once where they are in one partition.
+    fn window_input(&self, window: &[Arc<dyn datafusion::physical_expr::window::WindowExpr>], node: &mut SparkNode) {
+        let (Some(first), [input]) = (window.first(), node.children.as_mut_slice()) else { return };
+        let columns = input.output.clone();
+        let keys: Vec<String> = first.partition_by().iter().map(|e| text(e.as_ref(), &columns)).collect();
+        let order: Vec<String> = keys.iter().map(|k| format!("{k} ASC NULLS FIRST")).chain(first.order_by().iter().map(|s| sort_text(s, &columns))).collect();
+        let sorted = input.name == "Sort";
+        let mut rows = if sorted { input.children.pop().unwrap_or_else(|| input.clone()) } else { input.clone() };
+        // Not the exchange by ranges of a global sort: the window's sort is per partition.
+        if rows.line.starts_with("Exchange rangepartitioning(") {
+            rows = rows.children.pop().unwrap_or(rows);
+        }
+        if rows.name != "Exchange" {
+            let partitioning = if keys.is_empty() { "SinglePartition".to_string() } else { self.hash_partitioning(keys.iter().cloned()) };
+            rows = self.required_exchange(partitioning, rows);
+        }
+        *input = match order.is_empty() {
+            true => rows,
+            false => SparkNode::new("Sort", format!("Sort {}, false, 0", list(order)), columns, vec![rows]),
+        };
+    }
+
+    /// A global sort's input as Spark distributes it: an `Exchange` by
+    /// ranges of the sort keys, unless the rows are in one partition.
+    fn sort_input(&self, node: &mut SparkNode, order: &[datafusion::physical_expr::PhysicalSortExpr]) {
+        let [input] = node.children.as_mut_slice() else { return };
+        let single = |n: &SparkNode| n.name == "Exchange" || (n.name == "HashAggregate" && n.line.starts_with("HashAggregate(keys=[],"));
+        if !node.line.ends_with(", true, 0") || single(input) {
+            return;
+        }
+        let ranges = order.iter().map(|s| sort_text(s, &input.output)).collect::<Vec<_>>().join(", ");
+        let partitioning = format!("rangepartitioning({ranges}, {})", self.shuffle_partitions);
+        *input = self.required_exchange(partitioning, input.clone());
+    }
+
     fn exchange(&self, partitioning: String, origin: &str) -> String {
         format!("Exchange {partitioning}, {origin}, [plan_id={}]", self.attributes.fresh_id())
     }
@@ -269,7 +356,8 @@ impl<'a> Converter<'a> {
     fn repartition(&self, plan: &Arc<dyn ExecutionPlan>, repartition: &RepartitionExec, wanted: &Wanted) -> SparkNode {
         let child = self.convert(repartition.input(), wanted);
         let partitioning = match repartition.partitioning() {
-            Partitioning::Hash(keys, n) => format!("hashpartitioning({}, {n})", keys.iter().map(|k| text(k.as_ref(), &child.output)).collect::<Vec<_>>().join(", ")),
+            // Spark's exchange into `spark.sql.shuffle.partitions` (Ember hashes into as many partitions as it runs threads).
+            Partitioning::Hash(keys, _) => self.hash_partitioning(keys.iter().map(|k| text(k.as_ref(), &child.output))),
             Partitioning::UnknownPartitioning(1) => "SinglePartition".to_string(),
             _ => return child,
         };
@@ -308,7 +396,11 @@ impl<'a> Converter<'a> {
             if let Some(column) = renamed_column(expr.expr.as_ref()) {
                 self.attributes.learn(column.name(), &target);
             }
-            if let Some(column) = expr.expr.downcast_ref::<Column>() {
+            // A window function's result retyped to Spark's type of it (a rank's int) keeps its name too.
+            let retyped = cast_operand(expr.expr.as_ref())
+                .and_then(|o| o.downcast_ref::<Column>())
+                .filter(|c| window_result(input, c.index()) && self.attributes.name(c.name()) == self.attributes.name(&target));
+            if let Some(column) = expr.expr.downcast_ref::<Column>().or(retyped) {
                 let name = wanted.get(i).cloned().flatten().unwrap_or_else(|| expr.alias.clone());
                 if let Some(slot) = child_wanted.get_mut(column.index()).filter(|slot| slot.is_none()) {
                     *slot = Some(name);
@@ -316,6 +408,11 @@ impl<'a> Converter<'a> {
             }
         }
         let mut child = self.convert(input, &child_wanted);
+        // A computed argument of several DISTINCT aggregates: Spark names it as it prints.
+        for expr in projection.expr().iter().filter(|e| e.alias.starts_with(COMPUTED_DISTINCT_ARGUMENT)) {
+            let data_type = expr.expr.data_type(&input.schema()).unwrap_or(datafusion::arrow::datatypes::DataType::Null);
+            self.attributes.rename(&expr.alias, &text(expr.expr.as_ref(), &child.output), &data_type);
+        }
         let output = self.outputs(plan, wanted);
         if output == child.output {
             return child;
@@ -336,9 +433,16 @@ impl<'a> Converter<'a> {
             .zip(&output)
             .map(|(expr, reference)| {
                 let value = text(expr.expr.as_ref(), &child.output);
-                if value == *reference { value } else { format!("{value} AS {reference}") }
+                // A column cast to the type Spark gives it (a rank's int) reads as the column.
+                let retyped = cast_operand(expr.expr.as_ref())
+                    .and_then(|o| o.downcast_ref::<Column>())
+                    .is_some_and(|c| window_result(input, c.index()) && text(c, &child.output) == *reference);
+                if value == *reference || retyped { reference.clone() } else { format!("{value} AS {reference}") }
             })
             .collect();
+        if items == child.output {
+            return child;
+        }
         let mut node = self.node(plan, wanted, "Project", format!("Project {}", list(items.clone())), vec![child]);
         node.formatted_output = Some(items);
         node
@@ -408,11 +512,25 @@ impl<'a> Converter<'a> {
             .iter()
             .zip(aggregate.filter_expr().iter().chain(std::iter::repeat(&None)))
             .map(|(a, filter)| match filter.as_ref().filter(|_| partial) {
-                Some(filter) => format!("{} FILTER (WHERE {})", aggregate_text(a, &argument_inputs, partial), text(filter.as_ref(), inputs)),
+                Some(filter) => format!("{} FILTER (WHERE {})", aggregate_text(a, &argument_inputs, partial), self.filter_text(filter.as_ref(), inputs)),
                 None => aggregate_text(a, &argument_inputs, partial),
             })
             .collect();
         (keys, functions)
+    }
+
+    /// An aggregate's filter; a test of the grouping id of rows expanded
+    /// for `DISTINCT` aggregates compares Spark's `gid`.
+    fn filter_text(&self, filter: &dyn datafusion::physical_expr::PhysicalExpr, inputs: &[String]) -> String {
+        let is_grouping_id = |e: &Arc<dyn datafusion::physical_expr::PhysicalExpr>| e.downcast_ref::<Column>().is_some_and(|c| c.name() == datafusion::logical_expr::Aggregate::INTERNAL_GROUPING_ID);
+        let compared = filter.downcast_ref::<datafusion::physical_expr::expressions::BinaryExpr>().filter(|b| *b.op() == datafusion::logical_expr::Operator::Eq && is_grouping_id(b.left()));
+        let id = compared.and_then(|b| b.right().downcast_ref::<datafusion::physical_expr::expressions::Literal>()).and_then(|l| l.value().cast_to(&datafusion::arrow::datatypes::DataType::UInt64).ok());
+        match (compared, id) {
+            (Some(compared), Some(datafusion::common::ScalarValue::UInt64(Some(id)))) if self.distinct_group_ids.borrow().contains_key(&id) => {
+                format!("({} = {})", text(compared.left().as_ref(), inputs), self.distinct_group_ids.borrow()[&id])
+            }
+            _ => text(filter, inputs),
+        }
     }
 
     /// An aggregation's grouping keys over `inputs`.
@@ -473,7 +591,8 @@ impl<'a> Converter<'a> {
                 }
             }
             let kept: Vec<String> = items.iter().enumerate().filter(|(i, _)| !exploded.contains(i)).map(|(_, item)| item.clone()).collect();
-            if kept == below.output {
+            // Spark's Generate computes the arrays and keeps the columns it needs itself.
+            if kept.iter().all(|item| below.output.contains(item)) {
                 child = below.clone();
             }
         }
@@ -501,13 +620,82 @@ fn grouping_id_position(aggregate: &AggregateExec) -> Option<usize> {
     aggregate.group_expr().expr().iter().position(|(_, name)| name == datafusion::logical_expr::Aggregate::INTERNAL_GROUPING_ID)
 }
 
+/// The aggregations by grouping sets in `plan` that expand rows for
+/// several `DISTINCT` aggregates: under an aggregation whose aggregates
+/// are filtered by the grouping id, by address (see `RewriteDistinctAggregates`).
+fn distinct_expansions(plan: &Arc<dyn ExecutionPlan>) -> std::collections::HashSet<usize> {
+    fn reads_grouping_id(aggregate: &AggregateExec) -> bool {
+        aggregate.filter_expr().iter().flatten().any(|f| {
+            let mut found = false;
+            let _ = datafusion::common::tree_node::TreeNode::apply(f, |e| {
+                found |= e.downcast_ref::<Column>().is_some_and(|c| c.name() == datafusion::logical_expr::Aggregate::INTERNAL_GROUPING_ID);
+                Ok(datafusion::common::tree_node::TreeNodeRecursion::Continue)
+            });
+            found
+        })
+    }
+    fn walk(plan: &Arc<dyn ExecutionPlan>, found: &mut std::collections::HashSet<usize>) {
+        if let Some(aggregate) = plan.downcast_ref::<AggregateExec>().filter(|a| reads_grouping_id(a)) {
+            // The expansion's aggregations below, down to the partial one that expands.
+            let mut below = aggregate.input().clone();
+            loop {
+                if let Some(inner) = below.downcast_ref::<AggregateExec>().filter(|a| a.group_expr().has_grouping_set()) {
+                    found.insert(address(&below));
+                    if expands(inner) {
+                        break;
+                    }
+                }
+                let Some(next) = below.children().first().map(|c| (*c).clone()) else { break };
+                below = next;
+            }
+        }
+        for child in plan.children() {
+            walk(child, found);
+        }
+    }
+    let mut found = std::collections::HashSet::new();
+    walk(plan, &mut found);
+    found
+}
+
+/// Spark's `gid` of each grouping id of rows expanded for `DISTINCT`
+/// aggregates: 0 for the rows of the other aggregates (no argument kept),
+/// else the kept argument's place among the arguments, from 1.
+fn distinct_group_ids(aggregate: &AggregateExec) -> std::collections::HashMap<u64, u64> {
+    let groups = aggregate.group_expr().groups();
+    let arguments: Vec<usize> = (0..aggregate.group_expr().expr().len()).filter(|&k| groups.iter().any(|nulls| nulls[k])).collect();
+    groups
+        .iter()
+        .map(|nulls| {
+            let id = nulls.iter().fold(0u64, |id, &null| (id << 1) | u64::from(null));
+            let kept = arguments.iter().position(|&k| !nulls[k]).map_or(0, |place| place as u64 + 1);
+            (id, kept)
+        })
+        .collect()
+}
+
 /// Spark's `Expand` under a partial aggregation by grouping sets: for each
 /// set, the input's other columns, the set's keys (`null` for the others)
-/// and its grouping id; `output` is the aggregation's (keys, grouping id, …).
-fn expand(aggregate: &AggregateExec, input: SparkNode, output: &[String]) -> SparkNode {
+/// and its grouping id (`spark_ids`: Spark's `gid` of the rows expanded
+/// for `DISTINCT` aggregates, in its order); `output` is the aggregation's
+/// (keys, grouping id, …).
+fn expand(aggregate: &AggregateExec, mut input: SparkNode, output: &[String], spark_ids: Option<&std::collections::HashMap<u64, u64>>) -> SparkNode {
     let group_by = aggregate.group_expr();
     let keys: Vec<String> = group_by.expr().iter().map(|(expr, _)| text(expr.as_ref(), &input.output)).collect();
     let passed: Vec<String> = input.output.iter().filter(|c| !keys.contains(c)).cloned().collect();
+    // Spark computes the keys in its rows: a projection computing them folds into them.
+    let mut values = keys.clone();
+    if let (Some(items), [_]) = (input.formatted_output.clone().filter(|_| input.name == "Project" && spark_ids.is_some()), input.children.as_slice()) {
+        let computed: Vec<(String, String)> = items.iter().filter_map(|item| item.rsplit_once(" AS ")).map(|(value, reference)| (reference.to_string(), value.to_string())).collect();
+        if computed.iter().all(|(reference, _)| keys.contains(reference)) {
+            for value in &mut values {
+                if let Some((_, computed)) = computed.iter().find(|(reference, _)| reference == value) {
+                    *value = computed.clone();
+                }
+            }
+            input = input.children.pop().unwrap_or(input);
+        }
+    }
     let mut sets: Vec<(u64, &Vec<bool>)> = group_by.groups().iter().map(|nulls| (nulls.iter().fold(0u64, |id, &null| (id << 1) | u64::from(null)), nulls)).collect();
     // Spark lists a rollup's or cube's sets by grouping id (DataFusion in its own order).
     let mut ids: Vec<u64> = sets.iter().map(|(id, _)| *id).collect();
@@ -515,11 +703,14 @@ fn expand(aggregate: &AggregateExec, input: SparkNode, output: &[String]) -> Spa
     let n = keys.len() as u32;
     let cube = ids.iter().copied().eq(0..1u64 << n);
     let rollup = ids.iter().copied().eq((0..=n).map(|i| (1u64 << i) - 1));
-    if cube || rollup {
+    if let Some(spark_ids) = spark_ids {
+        sets = sets.into_iter().map(|(id, nulls)| (spark_ids.get(&id).copied().unwrap_or(id), nulls)).collect();
+        sets.sort_by_key(|(id, _)| *id);
+    } else if cube || rollup {
         sets.sort_by_key(|(id, _)| *id);
     }
     let rows = sets.into_iter().map(|(id, nulls)| {
-        let values = keys.iter().zip(nulls).map(|(key, &null)| if null { "null".to_string() } else { key.clone() });
+        let values = values.iter().zip(nulls).map(|(key, &null)| if null { "null".to_string() } else { key.clone() });
         list(passed.iter().cloned().chain(values).chain([id.to_string()]))
     });
     let expanded: Vec<String> = passed.iter().cloned().chain(output.iter().take(keys.len() + 1).cloned()).collect();
@@ -630,6 +821,23 @@ fn hashed_columns(partition: &dyn datafusion::physical_expr::PhysicalExpr, input
         }
     }
     find(partition, inputs).unwrap_or_else(|| vec![text(partition, inputs)])
+}
+
+/// Whether the column at `index` of `plan`'s output is a window function's result.
+fn window_result(plan: &Arc<dyn ExecutionPlan>, index: usize) -> bool {
+    let plan = if plan.is::<CooperativeExec>() { plan.children()[0] } else { plan };
+    (plan.is::<BoundedWindowAggExec>() || plan.is::<WindowAggExec>()) && plan.children().first().is_some_and(|input| index >= input.schema().fields().len())
+}
+
+/// What a cast (DataFusion's or Ember's Spark cast) converts.
+fn cast_operand(expr: &dyn datafusion::physical_expr::PhysicalExpr) -> Option<&Arc<dyn datafusion::physical_expr::PhysicalExpr>> {
+    if let Some(cast) = expr.downcast_ref::<datafusion::physical_expr::expressions::CastExpr>() {
+        return Some(cast.expr());
+    }
+    match expr.downcast_ref::<datafusion::physical_expr::ScalarFunctionExpr>() {
+        Some(function) if matches!(function.name(), "cast" | "spark_cast") => function.args().first(),
+        _ => None,
+    }
 }
 
 /// The column an expression only renames or casts.

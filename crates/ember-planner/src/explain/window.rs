@@ -48,11 +48,17 @@ fn function_text(expr: &dyn WindowExpr, inputs: &[String]) -> String {
         }
         None => expr.name().to_string(),
     };
-    format!("{}({})", name.split('(').next().unwrap_or_default(), args.join(", "))
+    let name = name.split('(').next().unwrap_or_default();
+    // Spark's ranking functions take the window's order keys as their arguments.
+    let args = match name {
+        "rank" | "dense_rank" | "percent_rank" if args.is_empty() => expr.order_by().iter().map(|s| text(s.expr.as_ref(), inputs)).collect(),
+        _ => args,
+    };
+    format!("{name}({})", args.join(", "))
 }
 
 /// `specifiedwindowframe(RowFrame, unboundedpreceding$(), currentrow$())`.
-fn frame_text(frame: &WindowFrame) -> String {
+pub(super) fn frame_text(frame: &WindowFrame) -> String {
     let units = match frame.units {
         WindowFrameUnits::Rows => "RowFrame",
         WindowFrameUnits::Range | WindowFrameUnits::Groups => "RangeFrame",
