@@ -35,10 +35,14 @@ REJECTED = [
 ]
 
 
-def test_accepted_arguments_are_cast(spark, golden):
-    for expression in ACCEPTED:
+def check_values_and_types(spark, golden, expressions):
+    for expression in expressions:
         row = spark.sql(f"SELECT {expression} AS v, typeof({expression}) AS t FROM {SOURCE}").collect()[0]
         golden.check(expression, [str(row.v), row.t])
+
+
+def test_accepted_arguments_are_cast(spark, golden):
+    check_values_and_types(spark, golden, ACCEPTED)
 
 
 def test_rejected_arguments_fail_with_spark_parameters(spark, golden):
@@ -111,9 +115,7 @@ MORE_REJECTED = [
 
 
 def test_more_functions_cast_their_arguments(spark, golden):
-    for expression in MORE_ACCEPTED:
-        row = spark.sql(f"SELECT {expression} AS v, typeof({expression}) AS t FROM {SOURCE}").collect()[0]
-        golden.check(expression, [str(row.v), row.t])
+    check_values_and_types(spark, golden, MORE_ACCEPTED)
 
 
 def test_more_functions_reject_arguments_with_spark_parameters(spark, golden):

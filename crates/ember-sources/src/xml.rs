@@ -146,30 +146,13 @@ fn rows(text: &str, is_row: impl Fn(&[u8]) -> bool) -> Rows {
                     finished = Some(element);
                 }
             }
-            Event::Text(text) => match (open.last_mut(), text.decode()) {
-                (Some(element), Ok(text)) => {
+            Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
+                let Some(text) = event_text(&event) else { break true };
+                if let Some(element) = open.last_mut() {
                     push_text(element, &text);
                     append(&mut inner, &text);
                 }
-                (_, Err(_)) => break true,
-                (None, Ok(_)) => {}
-            },
-            Event::CData(data) => match (open.last_mut(), data.decode()) {
-                (Some(element), Ok(text)) => {
-                    push_text(element, &text);
-                    append(&mut inner, &text);
-                }
-                (_, Err(_)) => break true,
-                (None, Ok(_)) => {}
-            },
-            Event::GeneralRef(reference) => match (open.last_mut(), reference_text(&reference)) {
-                (Some(element), Some(text)) => {
-                    push_text(element, &text);
-                    append(&mut inner, &text);
-                }
-                (_, None) => break true,
-                (None, Some(_)) => {}
-            },
+            }
             Event::Eof => break depth != 0,
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
         }
@@ -184,6 +167,17 @@ fn rows(text: &str, is_row: impl Fn(&[u8]) -> bool) -> Rows {
         }
     };
     Rows { rows, malformed }
+}
+
+/// The text of a text, CDATA or reference event; `None` when it does not
+/// decode (or names an entity a row cannot have).
+fn event_text(event: &Event<'_>) -> Option<String> {
+    match event {
+        Event::Text(text) => text.decode().ok().map(|t| t.into_owned()),
+        Event::CData(data) => data.decode().ok().map(|t| t.into_owned()),
+        Event::GeneralRef(reference) => reference_text(reference),
+        _ => None,
+    }
 }
 
 /// Appends `xml` to what each open element holds.
