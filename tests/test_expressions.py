@@ -94,6 +94,15 @@ def test_division_by_zero_is_null_without_ansi(spark, golden):
         golden.check_df(spark.sql("SELECT 1.0D / 0.0D AS d, -1 / 0 AS n, 0.0D / 0.0D AS z, 5 % 0 AS m"))
 
 
+def test_pmod_by_zero_fails_under_ansi(spark, golden):
+    for expression in ("pmod(7, 0)", "pmod(7L, 0L)", "pmod(7.5D, 0D)", "pmod(CAST(7 AS DECIMAL(3,1)), 0)"):
+        golden.check_error(lambda: spark.sql(f"SELECT {expression} AS v").collect(), expression)
+    df = spark.createDataFrame([(7, 3, 1.5), (-7, 3, -2.5), (5, None, 0.5)], "a int, b int, d double")
+    golden.check_df(df.select(F.pmod("a", "b"), F.pmod("d", F.lit(2)), F.pmod("a", F.lit(2.5))), "non_zero")
+    with conf(spark, "spark.sql.ansi.enabled", "false"):
+        golden.check_df(spark.sql("SELECT pmod(7, 0) AS i, pmod(7.5D, 0D) AS d"), "null_without_ansi")
+
+
 def test_math_functions(spark, golden):
     df = spark.range(1).select(
         F.abs(F.lit(-3)).alias("abs"),

@@ -125,9 +125,21 @@ impl Planner<'_> {
             None => None,
         };
         let remainder_type = self.pmod_decimal_type(&lower, &args, input)?;
+        let zero_divisor_check = match lower.as_str() {
+            "pmod" if self.config.ansi && args.len() == 2 => self.remainder(&args, true, input).ok().map(|failing| (args[1].clone(), failing)),
+            _ => None,
+        };
         let (expr, out_name) = self.plan_call(name, args, names, distinct, arguments, input)?;
         let expr = match remainder_type {
             Some(decimal) => datafusion::logical_expr::cast(expr, decimal),
+            None => expr,
+        };
+        // Under ANSI mode `pmod` by zero fails as `%` does (REMAINDER_BY_ZERO).
+        let expr = match zero_divisor_check {
+            Some((divisor, failing)) => {
+                let result_type = self.type_of(&expr, input)?;
+                when(divisor.eq(lit(0)), datafusion::logical_expr::cast(failing, result_type)).otherwise(expr)?
+            }
             None => expr,
         };
         let expr = match kept_collation {
