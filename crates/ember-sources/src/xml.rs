@@ -112,29 +112,23 @@ fn rows(text: &str, is_row: impl Fn(&[u8]) -> bool) -> Rows {
         };
         let mut finished = None;
         match event {
-            Event::Start(start) => {
-                depth += 1;
+            Event::Start(ref start) | Event::Empty(ref start) => {
+                let opens = matches!(event, Event::Start(_));
+                depth += usize::from(opens);
                 if open.is_empty() && !is_row(start.name().as_ref()) {
                     continue;
                 }
-                let Some(element) = element(&start) else { break true };
+                let Some(element) = element(start) else { break true };
                 if open.is_empty() {
                     row_start = before;
                 }
-                append(&mut inner, &tag(&element, ">"));
-                open.push(element);
-                inner.push(String::new());
-            }
-            Event::Empty(start) => {
-                if open.is_empty() && !is_row(start.name().as_ref()) {
-                    continue;
+                append(&mut inner, &tag(&element, if opens { ">" } else { "/>" }));
+                if opens {
+                    open.push(element);
+                    inner.push(String::new());
+                } else {
+                    finished = Some(element);
                 }
-                let Some(element) = element(&start) else { break true };
-                if open.is_empty() {
-                    row_start = before;
-                }
-                append(&mut inner, &tag(&element, "/>"));
-                finished = Some(element);
             }
             Event::End(_) => {
                 depth = depth.saturating_sub(1);
