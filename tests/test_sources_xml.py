@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from pyspark.sql import functions as F
 
 from conftest import requires_client
 from test_sources import check_error, listing, write_file
@@ -59,6 +60,15 @@ READS = {
     "malformed_dropped": ("<rs><r><a>1</a></r><r><a>2</b></r><r><a>3</a></r></rs>", {"rowTag": "r", "mode": "DROPMALFORMED"}),
     "elements_read_as_strings": ("<rs><r><a>1</a></r><r><a><b>2</b><!-- c --><c x=\"1\">&amp;3</c></a></r></rs>", {"rowTag": "r"}),
     "malformed_unclosed": ("<rs><r><a>1</a></r><r><a>x</a></r><r><a>2</a></rs>", {"rowTag": "r"}),
+    "text_around_children": (
+        "<rs><r><a>1</a>hello<b>2</b>world</r><r>only</r><r>\n  <a>3</a>\n  tail\n</r><r><s>p<a>1</a>q</s></r><r k=\"1\">t<a>1</a>u</r></rs>",
+        {"rowTag": "r"},
+    ),
+    "namespaces_ignored": (
+        '<rs xmlns:p="u" xmlns:q="v"><p:r p:k="1"><p:a>1</p:a><q:a>2</q:a><b>3</b></p:r><r xmlns="d" xmlns:p="u"><a>4</a></r></rs>',
+        {"rowTag": "r", "ignoreNamespace": "true"},
+    ),
+    "prefixed_row_tag_with_namespaces_ignored": ('<rs xmlns:p="u"><p:r><a>1</a></p:r></rs>', {"rowTag": "p:r", "ignoreNamespace": "true"}),
 }
 
 
@@ -76,6 +86,33 @@ def test_read_xml_with_a_schema(spark, tmp_path, golden):
     golden.check_df(spark.read.xml(bad, rowTag="r", schema="a int, d date, _corrupt_record string"), "corrupt_record")
     golden.check_df(spark.read.xml(bad, rowTag="r", schema="a int, d date", mode="DROPMALFORMED"), "dropped")
     check_error(golden, tmp_path, lambda: spark.read.xml(bad, rowTag="r", schema="a int", mode="FAILFAST").collect(), "failfast")
+
+
+# A value that does not parse ends what Spark reads of its row: the row keeps
+# the children before it (a repeated element's earlier items included).
+PARTIAL_ROWS = [
+    "<r><n>1</n><n>x</n><n>3</n><m>5</m></r>",
+    "<r><m>5</m><n>1</n><n>x</n><n>3</n></r>",
+    "<r><n>x</n><n>1</n><m>5</m></r>",
+    "<r><n>1</n><m>5</m><n>2</n><n>x</n></r>",
+    "<r><m>5</m><s><v>1</v><w>x</w></s><n>2</n></r>",
+    "<r><p><v>1</v></p><p><v>x</v></p><p><v>2</v></p></r>",
+]
+PARTIAL_SCHEMA = "n array<int>, m int, s struct<v:int,w:int>, p array<struct<v:int>>, _corrupt_record string"
+
+
+def test_read_xml_keeps_what_spark_reads_before_a_bad_value(spark, tmp_path, golden):
+    folder = os.path.dirname(write_file(tmp_path / "p" / "f.xml", "<rs>" + "".join(PARTIAL_ROWS) + "</rs>"))
+    golden.check_df(spark.read.xml(folder, rowTag="r", schema=PARTIAL_SCHEMA).drop("_corrupt_record"), "file")
+    golden.check_df(spark.read.xml(folder, rowTag="r", schema=PARTIAL_SCHEMA, mode="DROPMALFORMED"), "dropped")
+    strings = spark.createDataFrame([(row,) for row in PARTIAL_ROWS], "x string")
+    golden.check_df(strings.select(F.from_xml("x", PARTIAL_SCHEMA).alias("r")), "from_xml")
+
+
+def test_read_xml_text_around_children_with_a_schema(spark, tmp_path, golden):
+    folder = os.path.dirname(write_file(tmp_path / "t" / "f.xml", "<rs><r>1<m>5</m>2</r><r>3</r></rs>"))
+    golden.check_df(spark.read.xml(folder, rowTag="r", schema="_VALUE array<int>, m int"), "array")
+    golden.check_df(spark.read.xml(folder, rowTag="r", schema="_VALUE string, m int"), "last_piece")
 
 
 def test_read_xml_failfast_inference_and_missing_row_tag(spark, tmp_path, golden):

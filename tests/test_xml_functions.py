@@ -59,6 +59,40 @@ def test_from_xml_repeated_and_options(spark, golden):
     )
 
 
+def test_from_xml_corrupt_record_and_first_root(spark, golden):
+    docs = [
+        "<r><m>5</m><n>x</n></r>",
+        "not xml",
+        None,
+        "<r><m>1</m></r><r><m>2</m></r>",
+        "<r><m>1</m></r>junk",
+        "junk<r><m>1</m></r>",
+        "<r><m>1</m></r><bad",
+        '<?xml version="1.0"?><!-- c --><r><m>1</m></r>',
+        "<r><m>1</m>",
+    ]
+    df = spark.createDataFrame([(d,) for d in docs], "x string")
+    golden.check_df(
+        df.select(
+            F.from_xml("x", "m int, n int, _corrupt_record string").alias("default"),
+            F.from_xml("x", "m int, n int, bad string", {"columnNameOfCorruptRecord": "bad"}).alias("renamed"),
+            F.from_xml("x", "m int, n int").alias("without"),
+        )
+    )
+    golden.check_error(lambda: df.select(F.from_xml("x", "m int, _corrupt_record int")).collect(), "not_a_string")
+
+
+def test_from_xml_and_schema_of_xml_ignoring_namespaces(spark, golden):
+    doc = '<p:r xmlns:p="u" p:k="1"><p:a>1</p:a><q:b xmlns:q="v">2</q:b></p:r>'
+    golden.check_df(
+        spark.createDataFrame([(doc,)], "x string").select(
+            F.from_xml("x", "a int, b int, _k int", {"ignoreNamespace": "true"}).alias("ignored"),
+            F.from_xml("x", "a int, b int, _k int").alias("kept"),
+            F.schema_of_xml(F.lit(doc), {"ignoreNamespace": "true"}).alias("schema"),
+        )
+    )
+
+
 def test_from_xml_failfast(spark, golden):
     golden.check_error(
         lambda: spark.sql("SELECT from_xml('<p><a>1</a>', 'a INT', map('mode', 'FAILFAST'))").collect()

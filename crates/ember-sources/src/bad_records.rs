@@ -52,6 +52,22 @@ pub struct BadRecords {
     pub log: Option<Arc<BadRecordsLog>>,
 }
 
+/// Checks that the corrupt-record column `field` is a string column, as
+/// Spark requires.
+pub(crate) fn check_corrupt_column(field: &Field) -> Result<(), SparkError> {
+    if field.data_type() == &DataType::Utf8 {
+        return Ok(());
+    }
+    let actual = format!("\"{}\"", ember_types::simple_string(field.data_type()).to_uppercase());
+    Err(SparkError::new(
+        ErrorKind::Analysis,
+        "INVALID_CORRUPT_RECORD_TYPE",
+        "42804",
+        format!("The column `{}` for corrupt records must have the nullable STRING type, but got {actual}.", field.name()),
+        &[("columnName", format!("`{}`", field.name())), ("actualType", actual)],
+    ))
+}
+
 impl BadRecords {
     /// Reads `mode` and `columnNameOfCorruptRecord`; with `badRecordsPath`
     /// bad records are dropped whatever the mode (and written to the log
@@ -69,23 +85,7 @@ impl BadRecords {
     /// is a string column as Spark requires.
     pub fn corrupt_index(&self, schema: &[Field]) -> Result<Option<usize>, SparkError> {
         let Some(index) = schema.iter().position(|f| f.name() == &self.corrupt_column) else { return Ok(None) };
-        let field = &schema[index];
-        if field.data_type() != &DataType::Utf8 {
-            return Err(SparkError::new(
-                ErrorKind::Analysis,
-                "INVALID_CORRUPT_RECORD_TYPE",
-                "42804",
-                format!(
-                    "The column `{}` for corrupt records must have the nullable STRING type, but got \"{}\".",
-                    self.corrupt_column,
-                    ember_types::simple_string(field.data_type()).to_uppercase()
-                ),
-                &[
-                    ("columnName", format!("`{}`", self.corrupt_column)),
-                    ("actualType", format!("\"{}\"", ember_types::simple_string(field.data_type()).to_uppercase())),
-                ],
-            ));
-        }
+        check_corrupt_column(&schema[index])?;
         Ok(Some(index))
     }
 

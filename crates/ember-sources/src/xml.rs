@@ -22,7 +22,7 @@ use crate::compression;
 use crate::paths::InputFile;
 use crate::record_scan::RecordFormat;
 use crate::options::Options;
-use crate::xml_functions::{Element, Node, XmlOptions, canonical, infer_element, merge, read, sorted_struct};
+use crate::xml_functions::{Element, Names, XmlOptions, canonical, infer_element, merge, read_rows, sorted_struct};
 use crate::xml_schema::XmlSchema;
 
 /// The options of an XML read.
@@ -86,16 +86,32 @@ struct Rows {
     malformed: bool,
 }
 
-/// The root element of a document, if it is well-formed.
-pub(crate) fn document_root(text: &str) -> Option<Element> {
-    let Rows { mut rows, malformed } = rows(text, |_| true);
-    (!malformed && rows.len() == 1).then(|| rows.remove(0).element)
+/// The root element of a document, as Spark reads one record: its first
+/// element, if well-formed and preceded by nothing but a prolog; what
+/// follows it is not read.
+pub(crate) fn document_root(text: &str, names: Names) -> Option<Element> {
+    let first = rows(text, names, |_| true).rows.into_iter().next()?;
+    is_prolog(&text[..first.span.start]).then_some(first.element)
 }
 
-/// The elements of `text` that `is_row` names (by their names), outside
-/// other rows, in document order; an element of a row's name inside a row is
-/// a field of the row.
-fn rows(text: &str, is_row: impl Fn(&[u8]) -> bool) -> Rows {
+/// Whether `text` holds only what may precede a root element: white space,
+/// the XML declaration, comments, processing instructions, a DOCTYPE.
+fn is_prolog(text: &str) -> bool {
+    let mut reader = quick_xml::Reader::from_str(text);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) => return true,
+            Ok(Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_)) => {}
+            Ok(Event::Text(text)) if text.iter().all(u8::is_ascii_whitespace) => {}
+            _ => return false,
+        }
+    }
+}
+
+/// The elements of `text` that `is_row` names (by their names as `names`
+/// reads them), outside other rows, in document order; an element of a
+/// row's name inside a row is a field of the row.
+fn rows(text: &str, names: Names, is_row: impl Fn(&[u8]) -> bool) -> Rows {
     let mut reader = quick_xml::Reader::from_str(text);
     let mut rows = Vec::new();
     // The open elements of the current row, outermost first, and where it
@@ -115,10 +131,10 @@ fn rows(text: &str, is_row: impl Fn(&[u8]) -> bool) -> Rows {
             Event::Start(ref start) | Event::Empty(ref start) => {
                 let opens = matches!(event, Event::Start(_));
                 depth += usize::from(opens);
-                if open.is_empty() && !is_row(start.name().as_ref()) {
+                if open.is_empty() && !is_row(names.of(start.name()).as_ref()) {
                     continue;
                 }
-                let Some(element) = element(start) else { break true };
+                let Some(element) = element(start, names) else { break true };
                 if open.is_empty() {
                     row_start = before;
                 }
@@ -143,7 +159,7 @@ fn rows(text: &str, is_row: impl Fn(&[u8]) -> bool) -> Rows {
             Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
                 let Some(text) = event_text(&event) else { break true };
                 if let Some(element) = open.last_mut() {
-                    push_text(element, &text);
+                    element.push_text(&text);
                     append(&mut inner, &text);
                 }
             }
@@ -185,21 +201,17 @@ fn tag(element: &Element, end: &str) -> String {
     format!("<{}{attributes}{end}", element.name)
 }
 
-/// An element's name (with its prefix, as Spark names fields) and its
-/// attributes; `None` when an attribute is malformed.
-fn element(start: &BytesStart<'_>) -> Option<Element> {
-    let name = String::from_utf8(start.name().as_ref().to_vec()).ok()?;
+/// An element's name and its attributes, named as `names` reads them;
+/// `None` when an attribute is malformed.
+fn element(start: &BytesStart<'_>, names: Names) -> Option<Element> {
+    let name = String::from_utf8(names.of(start.name()).as_ref().to_vec()).ok()?;
     let mut attributes = Vec::new();
     for attribute in start.attributes() {
         let attribute = attribute.ok()?;
-        let key = String::from_utf8(attribute.key.as_ref().to_vec()).ok()?;
+        let key = String::from_utf8(names.of(attribute.key).as_ref().to_vec()).ok()?;
         attributes.push((key, attribute.unescape_value().ok()?.into_owned()));
     }
     Some(Element { name, attributes, ..Element::default() })
-}
-
-fn push_text(element: &mut Element, text: &str) {
-    element.text.get_or_insert_with(String::new).push_str(text);
 }
 
 /// The text of `&name;`: a character reference or one of XML's five
@@ -221,9 +233,7 @@ fn reference_text(reference: &quick_xml::events::BytesRef<'_>) -> Option<String>
 
 /// Text of white space only is no text, as the DOM reading of `from_xml`.
 fn drop_blank_text(element: &mut Element) {
-    if element.text.as_deref().is_some_and(|t| t.trim().is_empty()) {
-        element.text = None;
-    }
+    element.texts.retain(|(_, text)| !text.trim().is_empty());
     element.children.iter_mut().for_each(drop_blank_text);
 }
 
@@ -254,8 +264,8 @@ impl<'a> Documents<'a> {
             .iter()
             .map(|text| {
                 let mut rows = match (text, rows_are) {
-                    (Some(text), RowsAre::Tagged) => rows(text, |name| name == options.row_tag.as_bytes()),
-                    (Some(text), RowsAre::Root) => match document_root(text) {
+                    (Some(text), RowsAre::Tagged) => rows(text, options.record.names, |name| name == options.row_tag.as_bytes()),
+                    (Some(text), RowsAre::Root) => match document_root(text, options.record.names) {
                         Some(element) => Rows { rows: vec![Row { element, span: 0..text.len(), valid: true }], malformed: false },
                         None => Rows { rows: Vec::new(), malformed: true },
                     },
@@ -298,7 +308,8 @@ impl<'a> Documents<'a> {
     }
 
     /// The rows in `schema`. A row with a value that does not parse keeps
-    /// its other values and the whole document as its corrupt record; a row
+    /// what Spark reads before it and the whole document as its corrupt
+    /// record; a row
     /// the XSD refuses is NULLs with its own text; a malformed document ends
     /// with a record of NULLs and the whole document. The mode keeps those
     /// rows, drops them, or fails (`FailFast` naming the document).
@@ -308,33 +319,33 @@ impl<'a> Documents<'a> {
         let value_fields: Fields = schema.fields().iter().enumerate().filter(|(i, _)| Some(*i) != corrupt).map(|(_, f)| f.clone()).collect();
         // Each record's element (`None`: NULLs), its document, whether it is
         // malformed as a whole, and then its text.
-        let mut nodes: Vec<Option<Node<'_>>> = Vec::new();
+        let mut elements: Vec<Option<&Element>> = Vec::new();
         let mut documents: Vec<usize> = Vec::new();
         let mut bad: Vec<bool> = Vec::new();
         let mut refused: Vec<Option<&str>> = Vec::new();
         for (document, rows) in self.rows.iter().enumerate() {
             let text = self.texts[document];
             for row in &rows.rows {
-                nodes.push(row.valid.then_some(Node::Element(&row.element)));
+                elements.push(row.valid.then_some(&row.element));
                 bad.push(!row.valid);
                 refused.push(text.filter(|_| !row.valid).map(|text| &text[row.span.clone()]));
                 documents.push(document);
             }
             if rows.malformed {
-                nodes.push(None);
+                elements.push(None);
                 bad.push(true);
                 refused.push(text);
                 documents.push(document);
             }
         }
         let whole: Vec<bool> = bad.clone();
-        let values = read(&nodes, &DataType::Struct(value_fields), record, &mut bad)?;
+        let values = read_rows(&elements, &value_fields, record, &mut bad)?;
         if options.mode == ParseMode::FailFast
             && let Some(row) = bad.iter().position(|b| *b)
         {
             return Ok(Err(FailFast(documents[row])));
         }
-        let corrupt_texts: StringArray = (0..nodes.len())
+        let corrupt_texts: StringArray = (0..elements.len())
             .map(|row| match (whole[row], bad[row]) {
                 (true, _) => refused[row],
                 (false, true) => self.texts[documents[row]],
@@ -345,7 +356,7 @@ impl<'a> Documents<'a> {
         if let Some(index) = corrupt {
             columns.insert(index, Arc::new(corrupt_texts));
         }
-        let batch = RecordBatch::try_new_with_options(schema.clone(), columns, &RecordBatchOptions::new().with_row_count(Some(nodes.len())))?;
+        let batch = RecordBatch::try_new_with_options(schema.clone(), columns, &RecordBatchOptions::new().with_row_count(Some(elements.len())))?;
         Ok(Ok(match options.mode {
             ParseMode::DropMalformed => filter_record_batch(&batch, &BooleanArray::from(bad.iter().map(|b| !b).collect::<Vec<_>>()))?,
             _ => batch,

@@ -6,14 +6,15 @@
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, ListArray, StructArray, new_null_array};
+use arrow::array::{Array, ArrayRef, AsArray, ListArray, StringArray, StructArray};
 use arrow::buffer::{NullBuffer, OffsetBuffer};
 use arrow::datatypes::{DataType, Field, Fields};
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
 use ember_errors::SparkError;
+use quick_xml::name::QName;
 
-use crate::bad_records::malformed_record_in_parsing;
+use crate::bad_records::{check_corrupt_column, malformed_record_in_parsing};
 use crate::csv::Inferred;
 use crate::csv_functions::struct_fields;
 use crate::csv_values::{FloatSpellings, parse_column};
@@ -40,6 +41,27 @@ pub(crate) struct XmlOptions {
     exclude_attributes: bool,
     /// `inferSchema` (default true): inferred values are typed, else strings.
     infer_types: bool,
+    /// `ignoreNamespace`: names are read without their prefixes.
+    pub(crate) names: Names,
+}
+
+/// How element and attribute names are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Names {
+    /// As written, with their namespace prefixes (`p:a`).
+    Qualified,
+    /// Their local parts (`a`), as `ignoreNamespace` reads them.
+    Local,
+}
+
+impl Names {
+    /// `name` as read.
+    pub(crate) fn of(self, name: QName<'_>) -> QName<'_> {
+        match self {
+            Names::Qualified => name,
+            Names::Local => QName(name.local_name().into_inner()),
+        }
+    }
 }
 
 impl XmlOptions {
@@ -55,6 +77,7 @@ impl XmlOptions {
             corrupt_column: get("columnNameOfCorruptRecord").unwrap_or_else(|| "_corrupt_record".into()),
             exclude_attributes: flag("excludeAttribute", false),
             infer_types: flag("inferSchema", true),
+            names: if flag("ignoreNamespace", false) { Names::Local } else { Names::Qualified },
         }
     }
 
@@ -67,17 +90,38 @@ impl XmlOptions {
 }
 
 /// An XML element reduced to what Spark reads of it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Element {
     pub(crate) name: String,
     pub(crate) attributes: Vec<(String, String)>,
     pub(crate) children: Vec<Element>,
-    /// The element's own text (outside its children); whitespace-only text
-    /// is left out.
-    pub(crate) text: Option<String>,
+    /// The element's own text in the pieces its children separate, each
+    /// with the number of children before it; whitespace-only pieces are
+    /// left out.
+    pub(crate) texts: Vec<(usize, String)>,
     /// An element with children read as a string: its content as XML
     /// (comments left out, text unescaped), as Spark gives it.
     pub(crate) inner_xml: Option<String>,
+}
+
+impl Element {
+    /// Appends text read inside the element (after its children so far).
+    pub(crate) fn push_text(&mut self, text: &str) {
+        match self.texts.last_mut() {
+            Some((children, piece)) if *children == self.children.len() => piece.push_str(text),
+            _ => self.texts.push((self.children.len(), text.to_string())),
+        }
+    }
+
+    /// The pieces of the element's own text, in document order.
+    pub(crate) fn text_pieces(&self) -> impl Iterator<Item = &str> {
+        self.texts.iter().map(|(_, text)| text.as_str())
+    }
+
+    /// The text of an element without children: its one piece.
+    pub(crate) fn text(&self) -> Option<&str> {
+        self.text_pieces().next()
+    }
 }
 
 /// The type Spark's XML inference gives one value's text.
@@ -100,15 +144,17 @@ fn infer_text(text: Option<&str>, options: &XmlOptions) -> DataType {
 /// children (arrays when repeated), sorted by name.
 pub(crate) fn infer_element(element: &Element, options: &XmlOptions) -> DataType {
     let attributes: &[(String, String)] = if options.exclude_attributes { &[] } else { &element.attributes };
+    let pieces: Vec<&str> = element.text_pieces().filter_map(|t| options.value(t, false)).collect();
     if element.children.is_empty() && attributes.is_empty() {
-        return infer_text(element.text.as_deref().and_then(|t| options.value(t, false)), options);
+        return infer_text(pieces.first().copied(), options);
     }
     let mut fields: Vec<(String, DataType)> = Vec::new();
     for (name, value) in attributes {
         fields.push((format!("{}{name}", options.attribute_prefix), infer_text(options.value(value, false), options)));
     }
-    if let Some(text) = element.text.as_deref().and_then(|t| options.value(t, false)) {
-        fields.push((options.value_tag.clone(), infer_text(Some(text), options)));
+    // Text around children is an array of its pieces.
+    if let Some(merged) = pieces.iter().map(|piece| infer_text(Some(piece), options)).reduce(merge) {
+        fields.push((options.value_tag.clone(), if pieces.len() > 1 { list_of(merged) } else { merged }));
     }
     let mut children: Vec<(&str, Vec<DataType>)> = Vec::new();
     for child in &element.children {
@@ -176,7 +222,7 @@ pub(crate) fn canonical(data_type: DataType) -> DataType {
 /// record column.
 pub fn schema_of_xml(xml: &str, pairs: &OptionPairs) -> Result<String, SparkError> {
     let options = XmlOptions::from_pairs(pairs);
-    let data_type = match document_root(xml) {
+    let data_type = match document_root(xml, options.names) {
         None => DataType::Struct(Fields::from(vec![Field::new(options.corrupt_column.clone(), DataType::Utf8, true)])),
         Some(root) => match infer_element(&root, &options) {
             data_type @ DataType::Struct(_) => canonical(data_type),
@@ -197,7 +243,7 @@ pub(crate) enum Node<'a> {
 impl<'a> Node<'a> {
     fn text(self) -> Option<&'a str> {
         match self {
-            Node::Element(e) => e.inner_xml.as_deref().or(e.text.as_deref()),
+            Node::Element(e) => e.inner_xml.as_deref().or(e.text()),
             Node::Text(t) => Some(t),
         }
     }
@@ -208,7 +254,7 @@ impl<'a> Node<'a> {
             return if field == options.value_tag { vec![self] } else { Vec::new() };
         };
         if field == options.value_tag {
-            return element.text.as_deref().map(Node::Text).into_iter().collect();
+            return element.text_pieces().map(Node::Text).collect();
         }
         let attribute = field.strip_prefix(options.attribute_prefix.as_str()).filter(|_| !options.attribute_prefix.is_empty() && !options.exclude_attributes);
         if let Some((_, value)) = attribute.and_then(|name| element.attributes.iter().find(|(a, _)| a == name)) {
@@ -250,6 +296,71 @@ pub(crate) fn read(nodes: &[Option<Node<'_>>], data_type: &DataType, options: &X
             Ok(parsed.array)
         }
     }
+}
+
+/// Reads each row's element as a struct of `fields` and marks in `bad` the
+/// rows where a value did not parse. Such a row keeps what Spark's parser
+/// had read before the failure: the children before the one that failed
+/// (items of a repeated element before it included), nothing when one of
+/// the row's attributes or its own text failed.
+pub(crate) fn read_rows(rows: &[Option<&Element>], fields: &Fields, options: &XmlOptions, bad: &mut [bool]) -> Result<ArrayRef, SparkError> {
+    let data_type = DataType::Struct(fields.clone());
+    let nodes: Vec<Option<Node>> = rows.iter().map(|row| row.map(Node::Element)).collect();
+    let mut failed = vec![false; rows.len()];
+    let values = read(&nodes, &data_type, options, &mut failed)?;
+    if !failed.contains(&true) {
+        return Ok(values);
+    }
+    let mut partial: Vec<Option<Element>> = Vec::with_capacity(rows.len());
+    for (row, failed) in rows.iter().zip(&failed) {
+        partial.push(match row {
+            Some(element) if *failed => Some(read_before_failure(element, fields, options)?),
+            _ => None,
+        });
+    }
+    let nodes: Vec<Option<Node>> = rows.iter().zip(&partial).map(|(row, partial)| partial.as_ref().or(*row).map(Node::Element)).collect();
+    bad.iter_mut().zip(&failed).for_each(|(row, failed)| *row |= failed);
+    read(&nodes, &data_type, options, &mut failed)
+}
+
+/// The part of a row Spark reads before its first value that does not parse.
+fn read_before_failure(element: &Element, fields: &Fields, options: &XmlOptions) -> Result<Element, SparkError> {
+    let row = Node::Element(element);
+    let mut read_children = element.children.len();
+    // Where the first attribute or text that does not parse is (attributes
+    // are read first), as a number of children before it.
+    let mut failed_text: Option<usize> = None;
+    for field in fields.iter() {
+        let item_type = match field.data_type() {
+            DataType::List(item) => item.data_type(),
+            data_type => data_type,
+        };
+        for node in row.field(field.name(), options) {
+            let mut failed = [false];
+            read(&[Some(node)], item_type, options, &mut failed)?;
+            match node {
+                _ if !failed[0] => {}
+                Node::Element(child) => {
+                    let index = element.children.iter().position(|c| std::ptr::eq(c, child)).unwrap_or(read_children);
+                    read_children = read_children.min(index);
+                }
+                Node::Text(text) => {
+                    let before = element.texts.iter().find(|(_, piece)| std::ptr::eq(piece.as_str(), text)).map_or(0, |(before, _)| *before);
+                    failed_text = Some(failed_text.map_or(before, |b| b.min(before)));
+                }
+            }
+        }
+    }
+    if failed_text.is_some_and(|before| before <= read_children) {
+        return Ok(Element::default());
+    }
+    Ok(Element {
+        name: element.name.clone(),
+        attributes: element.attributes.clone(),
+        children: element.children[..read_children].to_vec(),
+        texts: element.texts.iter().filter(|(before, _)| *before <= read_children).cloned().collect(),
+        inner_xml: None,
+    })
 }
 
 /// Reads the array field `field` of each row's node: every occurrence of it.
@@ -300,7 +411,12 @@ impl Hash for FromXml {
 impl FromXml {
     /// The call `from_xml(xml)`; the schema must be a struct.
     pub fn call(xml: Expr, schema: DataType, pairs: OptionPairs) -> Result<Expr, SparkError> {
-        let udf = FromXml { fields: struct_fields(schema)?, options: XmlOptions::from_pairs(&pairs), signature: Signature::any(1, Volatility::Immutable) };
+        let fields = struct_fields(schema)?;
+        let options = XmlOptions::from_pairs(&pairs);
+        if let Some(corrupt) = fields.iter().find(|f| *f.name() == options.corrupt_column) {
+            check_corrupt_column(corrupt)?;
+        }
+        let udf = FromXml { fields, options, signature: Signature::any(1, Volatility::Immutable) };
         Ok(ScalarUDF::new_from_impl(udf).call(vec![datafusion::logical_expr::cast(xml, DataType::Utf8)]))
     }
 }
@@ -318,22 +434,29 @@ impl ScalarUDFImpl for FromXml {
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let array = args.args[0].to_array(args.number_rows)?;
         let Some(texts) = array.as_string_opt::<i32>() else { return exec_err!("from_xml expects a string") };
-        let roots: Vec<Option<Element>> = texts.iter().map(|t| t.and_then(document_root)).collect();
-        // A malformed record (not XML, or a value that does not parse) gives
-        // a struct of NULLs; a NULL document gives NULL.
+        let roots: Vec<Option<Element>> = texts.iter().map(|t| t.and_then(|t| document_root(t, self.options.names))).collect();
+        // A malformed record (not XML, or a value that does not parse) keeps
+        // what was read and its text in the corrupt-record field, if the
+        // schema has one; a NULL document gives NULL.
         let mut bad: Vec<bool> = texts.iter().zip(&roots).map(|(t, r)| t.is_some() && r.is_none()).collect();
-        let nodes: Vec<Option<Node>> = roots.iter().map(|r| r.as_ref().map(Node::Element)).collect();
-        let data_type = DataType::Struct(self.fields.clone());
-        let parsed = read(&nodes, &data_type, &self.options, &mut bad).map_err(SparkError::into_datafusion)?;
+        let corrupt = self.fields.iter().position(|f| *f.name() == self.options.corrupt_column);
+        let value_fields: Fields = self.fields.iter().enumerate().filter(|(i, _)| Some(*i) != corrupt).map(|(_, f)| f.clone()).collect();
+        let elements: Vec<Option<&Element>> = roots.iter().map(Option::as_ref).collect();
+        let parsed = read_rows(&elements, &value_fields, &self.options, &mut bad).map_err(SparkError::into_datafusion)?;
         if self.options.fail_fast && bad.contains(&true) {
             return Err(malformed_record_in_parsing("[null]").into_datafusion());
         }
-        let empty = new_null_array(&data_type, 1);
-        let rows: Vec<ArrayRef> = (0..texts.len()).map(|i| if bad[i] { empty.clone() } else { parsed.slice(i, 1) }).collect();
-        let rows: Vec<&dyn Array> = rows.iter().map(|a| a.as_ref()).collect();
-        let (fields, columns, _) = arrow::compute::concat(&rows)?.as_struct().clone().into_parts();
+        let mut columns = parsed.as_struct().columns().to_vec();
+        if let Some(index) = corrupt {
+            let corrupt_texts: StringArray = texts.iter().zip(&bad).map(|(text, bad)| text.filter(|_| *bad)).collect();
+            columns.insert(index, Arc::new(corrupt_texts));
+        }
         let nulls = NullBuffer::from(texts.iter().map(|t| t.is_some()).collect::<Vec<_>>());
-        let result = if fields.is_empty() { StructArray::new_empty_fields(texts.len(), Some(nulls)) } else { StructArray::try_new(fields, columns, Some(nulls))? };
+        let result = if columns.is_empty() {
+            StructArray::new_empty_fields(texts.len(), Some(nulls))
+        } else {
+            StructArray::try_new(self.fields.clone(), columns, Some(nulls))?
+        };
         Ok(ColumnarValue::Array(Arc::new(result)))
     }
 }

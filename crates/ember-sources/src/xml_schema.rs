@@ -16,7 +16,7 @@ use ember_errors::SparkError;
 
 use crate::errors;
 use crate::xml::document_root;
-use crate::xml_functions::Element;
+use crate::xml_functions::{Element, Names};
 
 /// A loaded schema.
 #[derive(Debug)]
@@ -365,7 +365,7 @@ impl XmlSchema {
             std::io::ErrorKind::NotFound => errors::path_not_found(path),
             _ => errors::io(path, e),
         })?;
-        let root = document_root(&text).ok_or_else(|| SparkError::illegal_argument(format!("The XML Schema at {path} is not well-formed XML")))?;
+        let root = document_root(&text, Names::Qualified).ok_or_else(|| SparkError::illegal_argument(format!("The XML Schema at {path} is not well-formed XML")))?;
         if local(&root.name) != "schema" {
             return Err(SparkError::illegal_argument(format!("The file at {path} is not an XML Schema")));
         }
@@ -403,7 +403,7 @@ impl XmlSchema {
     }
 
     fn element_valid(&self, element: &Element, content: &TypeRef) -> bool {
-        let text = element.text.as_deref().unwrap_or("");
+        let text = element.text().unwrap_or("");
         match self.resolve(content) {
             None => false,
             Some(Resolved::Builtin(Builtin::Any)) => true,
@@ -544,7 +544,7 @@ mod tests {
     }
 
     fn row(text: &str) -> Element {
-        document_root(text).unwrap()
+        document_root(text, Names::Qualified).unwrap()
     }
 
     const PERSON: &str = r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
