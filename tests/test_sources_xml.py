@@ -115,6 +115,20 @@ def test_read_xml_text_around_children_with_a_schema(spark, tmp_path, golden):
     golden.check_df(spark.read.xml(folder, rowTag="r", schema="_VALUE string, m int"), "last_piece")
 
 
+def test_read_xml_wildcard_column_holds_unnamed_children(spark, tmp_path, golden):
+    text = '<rs><r k="1"><a>1</a><b>2</b><c><d>3</d></c></r><r><a>4</a></r><r><a>5</a><e>x</e><e>y</e><s><d>6</d><f>7</f></s></r></rs>'
+    folder = os.path.dirname(write_file(tmp_path / "w" / "f.xml", text))
+    schemas = {
+        "last": ("a int, xs_any string", {}),
+        "all": ("a int, xs_any array<string>", {}),
+        "renamed": ("a int, other string", {"wildcardColName": "other"}),
+        "not_a_string": ("a int, xs_any int", {}),
+        "nested": ("a int, s struct<d:int, xs_any string>", {}),
+    }
+    for name, (schema, options) in schemas.items():
+        golden.check_df(spark.read.options(rowTag="r", **options).schema(schema).xml(folder), name)
+
+
 def test_read_xml_failfast_inference_and_missing_row_tag(spark, tmp_path, golden):
     folder = os.path.dirname(write_file(tmp_path / "m" / "f.xml", READS["malformed_stream"][0]))
     golden.check_error(lambda: spark.read.xml(folder, rowTag="r", mode="FAILFAST").schema, "failfast_inference")

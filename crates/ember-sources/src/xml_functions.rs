@@ -43,6 +43,9 @@ pub(crate) struct XmlOptions {
     infer_types: bool,
     /// `ignoreNamespace`: names are read without their prefixes.
     pub(crate) names: Names,
+    /// `wildcardColName` (default `xs_any`): the string field that holds
+    /// the children no other field names.
+    wildcard: String,
 }
 
 /// How element and attribute names are read.
@@ -78,6 +81,7 @@ impl XmlOptions {
             exclude_attributes: flag("excludeAttribute", false),
             infer_types: flag("inferSchema", true),
             names: if flag("ignoreNamespace", false) { Names::Local } else { Names::Qualified },
+            wildcard: get("wildcardColName").unwrap_or_else(|| "xs_any".into()),
         }
     }
 
@@ -248,8 +252,11 @@ impl<'a> Node<'a> {
         }
     }
 
-    /// Every occurrence of `field` in this node.
-    fn field(self, field: &str, options: &XmlOptions) -> Vec<Node<'a>> {
+    /// Every occurrence of `field`, one of a struct's `fields`, in this
+    /// node. The wildcard field, when a string or an array of strings,
+    /// holds the children that no other field names.
+    fn field(self, field: &Field, fields: &Fields, options: &XmlOptions) -> Vec<Node<'a>> {
+        let field = field.name().as_str();
         let Node::Element(element) = self else {
             return if field == options.value_tag { vec![self] } else { Vec::new() };
         };
@@ -259,6 +266,15 @@ impl<'a> Node<'a> {
         let attribute = field.strip_prefix(options.attribute_prefix.as_str()).filter(|_| !options.attribute_prefix.is_empty() && !options.exclude_attributes);
         if let Some((_, value)) = attribute.and_then(|name| element.attributes.iter().find(|(a, _)| a == name)) {
             return vec![Node::Text(value)];
+        }
+        let named = |name: &str| element.children.iter().any(|c| c.name == name);
+        if field == options.wildcard && !named(field) {
+            let strings = match fields.iter().find(|f| f.name() == field).map(|f| f.data_type()) {
+                Some(DataType::List(item)) => item.data_type() == &DataType::Utf8,
+                data_type => data_type == Some(&DataType::Utf8),
+            };
+            let unnamed = element.children.iter().filter(|c| !fields.iter().any(|f| *f.name() == c.name));
+            return if strings { unnamed.map(Node::Element).collect() } else { Vec::new() };
         }
         element.children.iter().filter(|c| c.name == field).map(Node::Element).collect()
     }
@@ -272,10 +288,10 @@ pub(crate) fn read(nodes: &[Option<Node<'_>>], data_type: &DataType, options: &X
             let mut columns = Vec::with_capacity(fields.len());
             for field in fields.iter() {
                 let column = match field.data_type() {
-                    DataType::List(_) => read_lists(nodes, field, options, bad)?,
+                    DataType::List(_) => read_lists(nodes, field, fields, options, bad)?,
                     data_type => {
                         // The last occurrence of a repeated element, as Spark.
-                        let values: Vec<Option<Node>> = nodes.iter().map(|node| node.and_then(|n| n.field(field.name(), options).pop())).collect();
+                        let values: Vec<Option<Node>> = nodes.iter().map(|node| node.and_then(|n| n.field(field, fields, options).pop())).collect();
                         read(&values, data_type, options, bad)?
                     }
                 };
@@ -335,7 +351,7 @@ fn read_before_failure(element: &Element, fields: &Fields, options: &XmlOptions)
             DataType::List(item) => item.data_type(),
             data_type => data_type,
         };
-        for node in row.field(field.name(), options) {
+        for node in row.field(field, fields, options) {
             let mut failed = [false];
             read(&[Some(node)], item_type, options, &mut failed)?;
             match node {
@@ -364,13 +380,13 @@ fn read_before_failure(element: &Element, fields: &Fields, options: &XmlOptions)
 }
 
 /// Reads the array field `field` of each row's node: every occurrence of it.
-fn read_lists(nodes: &[Option<Node<'_>>], field: &Field, options: &XmlOptions, bad: &mut [bool]) -> Result<ArrayRef, SparkError> {
+fn read_lists(nodes: &[Option<Node<'_>>], field: &Field, fields: &Fields, options: &XmlOptions, bad: &mut [bool]) -> Result<ArrayRef, SparkError> {
     let DataType::List(item) = field.data_type() else { return Err(SparkError::internal("read_lists expects an array field")) };
     let mut items = Vec::new();
     let mut lengths = Vec::with_capacity(nodes.len());
     let mut owners = Vec::new();
     for (row, node) in nodes.iter().enumerate() {
-        let values = node.map(|n| n.field(field.name(), options)).unwrap_or_default();
+        let values = node.map(|n| n.field(field, fields, options)).unwrap_or_default();
         lengths.push(values.len());
         owners.extend(std::iter::repeat_n(row, values.len()));
         items.extend(values.into_iter().map(Some));
