@@ -149,7 +149,11 @@ def test_partition_of_a_row_after_an_aggregation_is_spark_s(spark, golden):
     golden.check_df(df.groupBy("k").agg(F.sum("id").alias("s")).filter("s > 10").select("k", pid).orderBy("k"), "filtered")
     golden.check_df(spark.sql("select k, count(*) c, spark_partition_id() p from (select id % 5 k from range(40)) group by k").orderBy("k"), "sql")
     golden.check_df(df.groupBy("k").count().select("k", F.monotonically_increasing_id().alias("m")).orderBy("k"), "monotonic_id")
+    golden.check_df(partition_counts(df.rollup("k").count()), "rollup")
+    golden.check_df(partition_counts(df.groupingSets([["k"], []], "k").count()), "grouping_sets")
     with conf(spark, "spark.sql.adaptive.enabled", "false"):
+        two = df.withColumn("j", F.col("id") % 3)
+        golden.check_df(two.cube("k", "j").count().select("k", "j", pid).orderBy("k", "j"), "cube_without_adaptive")
         golden.check_df(df.groupBy("k").count().select("k", pid).orderBy("k"), "group_by_without_adaptive")
         golden.check_df(df.select("k").distinct().select("k", pid).orderBy("k"), "distinct_without_adaptive")
     wide = spark.range(0, 400000, 1, 2).select((F.rand(5) * 1e9).cast("long").alias("v"), F.sha2(F.col("id").cast("string"), 256).alias("h"))

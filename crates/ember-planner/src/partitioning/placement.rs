@@ -11,7 +11,7 @@ use datafusion::common::{Column, Result};
 use datafusion::datasource::source_as_provider;
 use datafusion::error::DataFusionError;
 use datafusion::logical_expr::{
-    ColumnarValue, Distinct, Expr, LogicalPlan, LogicalPlanBuilder, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility, col,
+    Aggregate, ColumnarValue, Distinct, Expr, LogicalPlan, LogicalPlanBuilder, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility, cast, col,
 };
 
 use ember_sources::input_file_columns::FileColumn;
@@ -132,10 +132,15 @@ impl AggregationShuffle {
             }
             LogicalPlan::Aggregate(aggregate)
                 if !aggregate.group_expr.is_empty()
-                    && !aggregate.group_expr.iter().any(|e| matches!(e, Expr::GroupingSet(_)))
-                    && !already_clustered(&aggregate.input, &aggregate.group_expr) =>
+                    && (aggregate.group_expr.iter().any(|e| matches!(e, Expr::GroupingSet(_)))
+                        || !already_clustered(&aggregate.input, &aggregate.group_expr)) =>
             {
-                input.schema().columns().into_iter().take(aggregate.group_expr.len()).map(Expr::Column).collect()
+                // Grouping sets shuffle by their keys and Spark's bigint grouping id.
+                let keys = input.schema().columns().into_iter().take(aggregate.group_expr_len()?).map(|column| {
+                    let grouping_id = column.name == Aggregate::INTERNAL_GROUPING_ID;
+                    if grouping_id { cast(Expr::Column(column), DataType::Int64) } else { Expr::Column(column) }
+                });
+                keys.collect()
             }
             LogicalPlan::Distinct(Distinct::All(below)) if !already_clustered(below, &below.schema().columns().into_iter().map(Expr::Column).collect::<Vec<_>>()) => {
                 input.schema().columns().into_iter().map(Expr::Column).collect()
