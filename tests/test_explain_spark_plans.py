@@ -44,6 +44,19 @@ def test_physical_plans_read_as_spark(spark, golden):
     golden.check("broadcast_join", physical(r.join(spark.range(3), "id")))
 
 
+def test_local_rows_fold_into_one_local_relation_as_spark(spark, golden):
+    """Spark computes projections, filters and limits over local rows while
+    it optimizes (`ConvertToLocalRelation`): one `LocalRelation` is left."""
+    df = spark.createDataFrame([("Alice", 2), ("Bob", 5)], ["name", "age"])
+    golden.check("filter", physical(df.filter(df.age > 3)))
+    golden.check("filter_all", physical(df.filter(df.age > 10)))
+    extended = physical(df.select("name", (df.age + 1).alias("a")), "extended")
+    golden.check("project_optimized", extended[extended.index("== Optimized Logical Plan ==") :])
+    golden.check("limit_formatted", physical(df.filter(df.age > 3).select("name").limit(1), "formatted"))
+    golden.check("aggregate_above", physical(df.filter(df.age > 1).groupBy("name").agg(F.sum("age"))))
+    golden.check_error(lambda: df.select(F.col("age") / 0)._explain_string(mode="simple"), "computing_fails")
+
+
 def test_exchanges_joins_and_aggregates_read_as_spark(spark, golden):
     r = spark.range(0, 10, 1, 2)
     golden.check("repartition", physical(r.repartition(3)))

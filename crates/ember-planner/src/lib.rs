@@ -45,6 +45,7 @@ mod scalar_rewrites;
 mod spark_scalars;
 mod stat_aggregates;
 mod literal;
+pub mod local_fold;
 mod lookup_functions;
 mod missing_columns;
 mod na;

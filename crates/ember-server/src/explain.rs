@@ -13,7 +13,9 @@ use crate::session::Session;
 pub fn explain(session: &Session, planned: &PlannedQuery, mode: i32) -> Result<String, SparkError> {
     let state = session.ctx.state();
     let optimized = state.optimize(&planned.plan)?;
-    let physical: std::sync::Arc<dyn ExecutionPlan> = futures::executor::block_on(state.create_physical_plan(&optimized))?;
+    let optimized = futures::executor::block_on(ember_planner::local_fold::fold_local_rows(&optimized, &state))?;
+    // Planned as it is: the folded relations keep the columns of what they replace.
+    let physical: std::sync::Arc<dyn ExecutionPlan> = futures::executor::block_on(state.query_planner().create_physical_plan(&optimized, &state))?;
     let shuffle_partitions = session.conf.read().unwrap_or_else(|e| e.into_inner()).planner_config().shuffle_partitions;
     let plans = SparkPlans::new(planned.column_names.clone(), shuffle_partitions);
     let root = plans.physical(&physical);
