@@ -140,9 +140,14 @@ impl<'a> Converter<'a> {
         if let Some(aggregate) = plan.downcast_ref::<AggregateExec>() {
             // Grouping by a distinct aggregate's argument: Spark groups by the column itself, or
             // names a computed argument as it prints (`(k#1L + 1)#5L`).
-            for (expr, name) in aggregate.group_expr().expr() {
-                if name == DISTINCT_ARGUMENT && expr.is::<Column>() {
-                    self.attributes.alias(name, &text(expr.as_ref(), &inputs));
+            // A key that is a column keeps its reference in the output, as Spark's.
+            for (i, (expr, name)) in aggregate.group_expr().expr().iter().enumerate() {
+                if expr.is::<Column>() {
+                    let reference = text(expr.as_ref(), &inputs);
+                    if let Some(Some(output)) = wanted.get(i) {
+                        self.attributes.alias(output, &reference);
+                    }
+                    self.attributes.alias(name, &reference);
                 } else if name == DISTINCT_ARGUMENT {
                     let data_type = expr.data_type(&aggregate.input().schema()).unwrap_or(datafusion::arrow::datatypes::DataType::Null);
                     self.attributes.rename(name, &text(expr.as_ref(), &inputs), &data_type);
