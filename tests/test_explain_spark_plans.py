@@ -135,6 +135,25 @@ def test_parquet_scan_reads_as_spark(spark, golden, tmp_path):
     golden.check("scan", {"fields": fields, "columns": scan.split("[", 1)[1].split("]", 1)[0]})
 
 
+def test_record_file_scans_read_as_spark(spark, golden, tmp_path):
+    """CSV, JSON and XML scans print Spark's `FileScan` line, the filter
+    above listed as its data filters and pushed filters."""
+    folder = tmp_path / "people"
+    folder.mkdir()
+    (folder / "p.csv").write_text("id,name,dept,salary\n" + "".join(f"{i},n{i},d{i % 5},{1000 + 37 * i}\n" for i in range(50)))
+    tmp = tmp_path.as_uri().replace("file:///", "file:/")
+    csv = spark.read.option("header", True).option("inferSchema", True).csv(str(folder))
+    depts = spark.createDataFrame([("d0", "Sales"), ("d1", "Eng")], ["dept", "dname"])
+    joined = csv.filter(F.col("salary") > 2000).join(depts, "dept").groupBy("dname").agg(F.avg("salary").alias("avg"))
+    golden.check("csv_join", [line.replace(tmp, "<tmp>") for line in physical(joined)])
+    formatted = physical(csv.select("name", F.upper("name").alias("u")).where(F.col("id") < 10), "formatted")
+    scan_details = formatted[formatted.index("(1) Scan csv ") : formatted.index("(2) Filter [codegen id : 1]")]
+    golden.check("csv_formatted_scan", [line.replace(tmp, "<tmp>") for line in scan_details])
+    csv.write.json(str(tmp_path / "json"))
+    json = spark.read.json(str(tmp_path / "json")).filter("dept = 'd1'").select("id")
+    golden.check("json", [line.replace(tmp, "<tmp>") for line in physical(json)])
+
+
 def test_default_broadcast_threshold_is_sparks(spark, golden):
     def broadcasts(df):
         return "Broadcast" in df._explain_string(mode="simple")

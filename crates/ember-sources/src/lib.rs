@@ -63,6 +63,7 @@ pub use input_files::input_files;
 pub use options::Options;
 pub use parse::{ParseFormat, ParseRequest, plan_parse};
 pub use read::{ReadRequest, plan_read};
+pub use record_scan::RecordFilesExec;
 pub use bucketing::Bucketing;
 pub use write::{SaveMode, WriteRequest, write};
 pub use writers::OutputFormat;

@@ -141,6 +141,21 @@ struct FileReader {
 }
 
 impl RecordFilesExec {
+    /// The record format's name (`csv`, `json`, `xml`).
+    pub fn format_name(&self) -> &'static str {
+        self.reader.format.name()
+    }
+
+    /// The files it reads.
+    pub fn files(&self) -> &[InputFile] {
+        &self.files
+    }
+
+    /// The columns it parses from the files (Spark's `ReadSchema`).
+    pub fn read_schema(&self) -> &SchemaRef {
+        &self.reader.parsed
+    }
+
     fn new(table: &RecordFiles, required: Vec<usize>, file_columns: Vec<(FileColumn, String)>, parallelism: usize) -> Result<Self> {
         let parsed = Arc::new(table.schema.project(&required)?);
         let output = extended_schema(&parsed, &file_columns);

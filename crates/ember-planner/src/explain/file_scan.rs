@@ -11,6 +11,8 @@ use datafusion::logical_expr::Operator;
 use datafusion::physical_expr::expressions::{BinaryExpr, Column, DynamicFilterPhysicalExpr, InListExpr, IsNotNullExpr, IsNullExpr, Literal, NotExpr};
 use datafusion::physical_expr::PhysicalExpr;
 
+use ember_sources::RecordFilesExec;
+
 use super::attributes::Attributes;
 use super::expressions::{literal_text, text};
 use super::list;
@@ -61,19 +63,46 @@ impl FileScan {
             })
             .collect::<Vec<Arc<Field>>>()
             .into();
+        let locations = locations(config);
+        FileScan::assembled(format, &inputs, &data_filters, &partition_filters, read_fields, locations)
+    }
+
+    /// The scan of record files (CSV, JSON, XML) whose output columns print
+    /// as `output`, under a filter of `predicate` (whose conjuncts Spark
+    /// lists as the scan's data filters).
+    pub fn of_records(scan: &RecordFilesExec, output: &[String], predicate: Option<&Arc<dyn PhysicalExpr>>) -> Self {
+        let conjuncts: Vec<&Arc<dyn PhysicalExpr>> = predicate.map(spark_conjuncts).unwrap_or_default();
+        let read_fields = scan.read_schema().fields().clone();
+        let folders = scan.files().iter().map(|f| f.path.parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default());
+        let mut locations: Vec<String> = Vec::new();
+        for folder in folders.map(|f| format!("file:{f}")) {
+            if !locations.contains(&folder) {
+                locations.push(folder);
+            }
+        }
+        FileScan::assembled(scan.format_name().to_string(), output, &conjuncts, &[], read_fields, locations)
+    }
+
+    fn assembled(
+        format: String,
+        inputs: &[String],
+        data_filters: &[&Arc<dyn PhysicalExpr>],
+        partition_filters: &[&Arc<dyn PhysicalExpr>],
+        read_fields: Fields,
+        locations: Vec<String>,
+    ) -> Self {
         let batched = format == "parquet" || format == "orc";
         let spark_format = match format.as_str() {
             "parquet" => "Parquet".to_string(),
             "orc" => "ORC".to_string(),
             other => other.to_ascii_uppercase(),
         };
-        let locations = locations(config);
         let fields = vec![
             ("Batched", batched.to_string()),
-            ("DataFilters", list(data_filters.iter().map(|e| text(e.as_ref(), &inputs)))),
+            ("DataFilters", list(data_filters.iter().map(|e| text(e.as_ref(), inputs)))),
             ("Format", spark_format),
             ("Location", format!("InMemoryFileIndex({} paths)[{}]", locations.len(), locations.join(", "))),
-            ("PartitionFilters", list(partition_filters.iter().map(|e| text(e.as_ref(), &inputs)))),
+            ("PartitionFilters", list(partition_filters.iter().map(|e| text(e.as_ref(), inputs)))),
             ("PushedFilters", list(data_filters.iter().filter_map(|e| source_filter(e.as_ref())))),
             ("ReadSchema", ember_types::simple_string(&DataType::Struct(read_fields))),
         ];

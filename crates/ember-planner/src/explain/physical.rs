@@ -15,6 +15,7 @@ use datafusion::physical_plan::coalesce_partitions::CoalescePartitionsExec;
 use datafusion::physical_plan::coop::CooperativeExec;
 use datafusion::physical_plan::empty::EmptyExec;
 use datafusion::physical_plan::filter::FilterExec;
+use ember_sources::RecordFilesExec;
 use datafusion::physical_plan::joins::utils::JoinFilter;
 use datafusion::physical_plan::limit::{GlobalLimitExec, LocalLimitExec};
 use datafusion::physical_plan::placeholder_row::PlaceholderRowExec;
@@ -180,6 +181,12 @@ impl<'a> Converter<'a> {
         }
         if let Some(filter) = plan.downcast_ref::<FilterExec>() {
             node.details = vec![format!("Condition : {}", text(filter.predicate().as_ref(), &inputs))];
+            // Spark lists a filter's conjuncts as the data filters of the record scan below it.
+            if let (Some(records), [scan]) = (record_scan_below(filter.input()), node.children.as_mut_slice()) {
+                let file_scan = FileScan::of_records(records, &scan.output, Some(filter.predicate()));
+                scan.line = file_scan.line(&scan.output);
+                scan.details = file_scan.details();
+            }
             // Spark pushes a filter's conjuncts into the in-memory scan below it, which lists them.
             if let [scan] = node.children.as_mut_slice() {
                 if scan.name == "InMemoryTableScan" && !scan.inner.is_empty() {
@@ -191,8 +198,18 @@ impl<'a> Converter<'a> {
         if let Some(config) = plan.downcast_ref::<DataSourceExec>().and_then(|s| s.data_source().downcast_ref::<FileScanConfig>()) {
             node.details = FileScan::of(config, &node.output, self.attributes).details();
         }
+        if let Some(scan) = plan.downcast_ref::<RecordFilesExec>() {
+            node.details = FileScan::of_records(scan, &node.output, None).details();
+        }
         if let Some(scan) = plan.downcast_ref::<InMemoryTableScanExec>().filter(|s| !s.entry().checkpoint) {
             self.in_memory_relation(&mut node, scan);
+        }
+        // A filter that drops columns: Spark's filter keeps them, a `Project` above picks.
+        if plan.downcast_ref::<FilterExec>().is_some_and(|f| f.projection().is_some()) && node.output != inputs {
+            let picked = std::mem::replace(&mut node.output, inputs);
+            let mut project = SparkNode::new("Project", format!("Project {}", list(picked.clone())), picked.clone(), vec![node]);
+            project.formatted_output = Some(picked);
+            return project;
         }
         node
     }
@@ -279,6 +296,11 @@ impl<'a> Converter<'a> {
                 let scan = FileScan::of(config, &output, self.attributes);
                 return (format!("Scan {} ", scan.format), scan.line(&output));
             }
+        }
+        if let Some(records) = plan.downcast_ref::<RecordFilesExec>() {
+            let output = self.outputs(plan, wanted);
+            let scan = FileScan::of_records(records, &output, None);
+            return (format!("Scan {} ", scan.format), scan.line(&output));
         }
         if plan.is::<EmptyExec>() {
             return ("LocalTableScan".into(), format!("LocalTableScan <empty>, {}", list(self.outputs(plan, wanted))));
@@ -447,6 +469,10 @@ impl<'a> Converter<'a> {
             .collect();
         if items == child.output {
             return child;
+        }
+        // Over the columns a filter keeps, one `Project` (Spark collapses projections).
+        if child.name == "Project" && child.formatted_output.as_ref() == Some(&child.output) && child.children.len() == 1 {
+            child = child.children.remove(0);
         }
         let mut node = self.node(plan, wanted, "Project", format!("Project {}", list(items.clone())), vec![child]);
         node.formatted_output = Some(items);
@@ -797,6 +823,14 @@ impl JoinExpressions for BoundKeys<'_> {
 }
 
 /// The output columns of a filter at the top of `plan` that it checks with
+/// The record scan `plan` reads, through what Spark has no operator for.
+fn record_scan_below(plan: &Arc<dyn ExecutionPlan>) -> Option<&RecordFilesExec> {
+    if plan.is::<CooperativeExec>() || plan.downcast_ref::<RepartitionExec>().is_some_and(|r| !matches!(r.partitioning(), Partitioning::Hash(..))) {
+        return record_scan_below(plan.children()[0]);
+    }
+    plan.downcast_ref::<RecordFilesExec>()
+}
+
 /// `isnotnull(…)`: Spark's filter marks them not nullable.
 fn checked_not_null(plan: &Arc<dyn ExecutionPlan>) -> Vec<usize> {
     if plan.is::<CooperativeExec>() || plan.downcast_ref::<RepartitionExec>().is_some_and(|r| !matches!(r.partitioning(), Partitioning::Hash(..))) {
@@ -830,7 +864,12 @@ fn hashed_columns(partition: &dyn datafusion::physical_expr::PhysicalExpr, input
 
 /// Whether the column at `index` of `plan`'s output is a window function's result.
 fn window_result(plan: &Arc<dyn ExecutionPlan>, index: usize) -> bool {
-    let plan = if plan.is::<CooperativeExec>() { plan.children()[0] } else { plan };
+    // Through filters that keep all their columns (a filter on a rank).
+    let kept = |p: &Arc<dyn ExecutionPlan>| p.is::<CooperativeExec>() || p.downcast_ref::<FilterExec>().is_some_and(|f| f.projection().is_none());
+    let mut plan = plan;
+    while kept(plan) {
+        plan = plan.children()[0];
+    }
     (plan.is::<BoundedWindowAggExec>() || plan.is::<WindowAggExec>()) && plan.children().first().is_some_and(|input| index >= input.schema().fields().len())
 }
 
