@@ -154,6 +154,23 @@ def test_record_file_scans_read_as_spark(spark, golden, tmp_path):
     golden.check("json", [line.replace(tmp, "<tmp>") for line in physical(json)])
 
 
+def test_projections_over_a_file_scan_read_as_spark(spark, golden, tmp_path):
+    """What the scan computes (DataFusion moves projections into it) prints
+    as Spark's `Project` over the scan of the file's columns."""
+    path = str(tmp_path / "p")
+    spark.range(30).withColumn("k", F.col("id") % 3).withColumn("s", F.col("id").cast("string")).write.parquet(path)
+    df = spark.read.parquet(path)
+    tmp = tmp_path.as_uri().replace("file:///", "file:/")
+
+    def plan(frame, mode="simple"):
+        return [line.replace(tmp, "<tmp>") for line in physical(frame, mode)]
+
+    golden.check("computed", plan(df.select((F.col("id") * 2).alias("d"), "k")))
+    golden.check("case_when", plan(df.withColumn("x", F.when(F.col("k") > 1, "hi").otherwise("lo")).select("x")))
+    golden.check("formatted", plan(df.select(F.upper("s").alias("u")), "formatted"))
+    golden.check("renamed_under_distinct", plan(df.select("k", F.col("s").alias("t")).distinct()))
+
+
 def test_default_broadcast_threshold_is_sparks(spark, golden):
     def broadcasts(df):
         return "Broadcast" in df._explain_string(mode="simple")

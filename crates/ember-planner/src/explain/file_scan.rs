@@ -30,10 +30,17 @@ pub struct FileScan {
 impl FileScan {
     /// The scan of `config` whose output columns print as `output`.
     pub fn of(config: &FileScanConfig, output: &[String], attributes: &Attributes) -> Self {
+        let table = config.file_source().table_schema().table_schema().clone();
+        let projected = config.projected_schema().map(|s| s.fields().clone()).unwrap_or_else(|_| table.fields().clone());
+        FileScan::reading(config, projected, output, attributes)
+    }
+
+    /// The scan of `config` reading the table's columns `projected`, which
+    /// print as `output`.
+    pub fn reading(config: &FileScanConfig, projected: Fields, output: &[String], attributes: &Attributes) -> Self {
         let format = config.file_source().file_type().to_ascii_lowercase();
         let table = config.file_source().table_schema().table_schema().clone();
         let partition_columns: Vec<String> = config.file_source().table_schema().table_partition_cols().iter().map(|f| f.name().clone()).collect();
-        let projected = config.projected_schema().map(|s| s.fields().clone()).unwrap_or_else(|_| table.fields().clone());
         // The table's columns print as the scan's output does where it has them.
         let inputs: Vec<String> = table
             .fields()

@@ -98,6 +98,9 @@ impl<'a> Converter<'a> {
         if plan.is::<CooperativeExec>() {
             return self.convert(plan.children()[0], wanted);
         }
+        if let Some(node) = self.computing_file_scan(plan, wanted) {
+            return node;
+        }
         if let Some(repartition) = plan.downcast_ref::<RepartitionExec>() {
             return self.repartition(plan, repartition, wanted);
         }
@@ -212,6 +215,55 @@ impl<'a> Converter<'a> {
             return project;
         }
         node
+    }
+
+    /// A file scan that computes its output from the file's columns (a
+    /// projection DataFusion moved into it) as Spark's: a `Project` over
+    /// the scan of the columns it reads.
+    fn computing_file_scan(&self, plan: &Arc<dyn ExecutionPlan>, wanted: &Wanted) -> Option<SparkNode> {
+        let config = plan.downcast_ref::<DataSourceExec>()?.data_source().downcast_ref::<FileScanConfig>()?;
+        let projection = config.file_source().projection()?;
+        let table = config.file_source().table_schema().table_schema().clone();
+        let computes = projection.iter().any(|p| match p.expr.downcast_ref::<Column>() {
+            Some(column) => self.attributes.name(&p.alias) != column.name(),
+            None => true,
+        });
+        if !computes {
+            return None;
+        }
+        let mut read: Vec<usize> = projection.iter().flat_map(|p| datafusion::physical_expr::utils::collect_columns(&p.expr)).map(|c| c.index()).collect();
+        read.sort_unstable();
+        read.dedup();
+        let output = self.outputs(plan, wanted);
+        // A column passed through prints as the output does, one renamed or computed on under the file's name.
+        let passed = |i: usize, name: &str| {
+            projection.iter().zip(&output).find_map(|(p, reference)| {
+                let column = p.expr.downcast_ref::<Column>().filter(|c| c.index() == i && self.attributes.name(&p.alias) == name)?;
+                Some((column, reference.clone()))
+            })
+        };
+        let table_inputs: Vec<String> = table
+            .fields()
+            .iter()
+            .enumerate()
+            .map(|(i, f)| passed(i, f.name()).map_or_else(|| self.attributes.own_reference(f.name(), f.data_type()), |(_, reference)| reference))
+            .collect();
+        let scan_output: Vec<String> = read.iter().map(|&i| table_inputs[i].clone()).collect();
+        let fields: datafusion::arrow::datatypes::Fields = read.iter().map(|&i| table.fields()[i].clone()).collect();
+        let scan = FileScan::reading(config, fields, &scan_output, self.attributes);
+        let mut scan_node = SparkNode::new(&format!("Scan {} ", scan.format), scan.line(&scan_output), scan_output, vec![]);
+        scan_node.details = scan.details();
+        let items: Vec<String> = projection
+            .iter()
+            .zip(&output)
+            .map(|(p, reference)| {
+                let value = text(p.expr.as_ref(), &table_inputs);
+                if value == *reference { value } else { format!("{value} AS {reference}") }
+            })
+            .collect();
+        let mut project = SparkNode::new("Project", format!("Project {}", list(items.clone())), output, vec![scan_node]);
+        project.formatted_output = Some(items);
+        Some(project)
     }
 
     /// An in-memory scan as Spark prints it: its relation (with the
