@@ -169,6 +169,10 @@ def test_projections_over_a_file_scan_read_as_spark(spark, golden, tmp_path):
     golden.check("case_when", plan(df.withColumn("x", F.when(F.col("k") > 1, "hi").otherwise("lo")).select("x")))
     golden.check("formatted", plan(df.select(F.upper("s").alias("u")), "formatted"))
     golden.check("renamed_under_distinct", plan(df.select("k", F.col("s").alias("t")).distinct()))
+    golden.check("renamed_in_a_join", plan(df.join(df.select("id", F.col("s").alias("s2")), "id")))
+    golden.check("explode_only", plan(df.select(F.explode(F.array("id", "k")).alias("e"))))
+    likes = [df.filter(F.col("s").like(p)) for p in ("1%", "%1", "%1%", "12", "1_%")]
+    golden.check("likes", [plan(frame) for frame in likes] + [plan(df.filter(~F.col("s").like("2%")))])
 
 
 def test_default_broadcast_threshold_is_sparks(spark, golden):

@@ -56,6 +56,13 @@ pub fn text(expr: &dyn PhysicalExpr, inputs: &[String]) -> String {
         return if in_list.negated() { format!("NOT {found}") } else { found };
     }
     if let Some(like) = any.downcast_ref::<LikeExpr>() {
+        if let Some((function, value)) = simple_like(like) {
+            let found = match function {
+                LikeKind::Equals => format!("({} = {value})", text(like.expr().as_ref(), inputs)),
+                _ => format!("{}({}, {value})", function.spark_name(), text(like.expr().as_ref(), inputs)),
+            };
+            return if like.negated() { format!("NOT {found}") } else { found };
+        }
         let operator = if like.case_insensitive() { "ILIKE" } else { "LIKE" };
         let found = format!("{} {operator} {}", text(like.expr().as_ref(), inputs), text(like.pattern().as_ref(), inputs));
         return if like.negated() { format!("NOT {found}") } else { found };
@@ -186,4 +193,46 @@ mod tests {
         let not_equal = BinaryExpr::new(Arc::new(Column::new("id", 0)), Operator::NotEq, Arc::new(Literal::new(ScalarValue::from("a"))));
         assert_eq!(text(&not_equal, &inputs), "NOT (id#0L = a)");
     }
+}
+
+/// What Spark's `LikeSimplification` turns a `LIKE` of a plain pattern into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LikeKind {
+    StartsWith,
+    EndsWith,
+    Contains,
+    Equals,
+}
+
+impl LikeKind {
+    /// Spark's function name (`StartsWith`).
+    pub(crate) fn spark_name(self) -> &'static str {
+        match self {
+            LikeKind::StartsWith => "StartsWith",
+            LikeKind::EndsWith => "EndsWith",
+            LikeKind::Contains => "Contains",
+            LikeKind::Equals => "EqualTo",
+        }
+    }
+}
+
+/// The simplified form of a case-sensitive `LIKE` whose pattern is a
+/// literal `abc%`, `%abc`, `%abc%` or `abc` (no other wildcard or escape),
+/// with the text it compares with.
+pub(crate) fn simple_like(like: &LikeExpr) -> Option<(LikeKind, String)> {
+    if like.case_insensitive() {
+        return None;
+    }
+    let pattern = match like.pattern().downcast_ref::<Literal>()?.value() {
+        datafusion::common::ScalarValue::Utf8(Some(p)) | datafusion::common::ScalarValue::LargeUtf8(Some(p)) | datafusion::common::ScalarValue::Utf8View(Some(p)) => p.clone(),
+        _ => return None,
+    };
+    let plain = |text: &str| !text.is_empty() && !text.contains(['%', '_', '\\']);
+    let (kind, text) = match (pattern.strip_prefix('%'), pattern.strip_suffix('%')) {
+        (Some(rest), _) if rest.ends_with('%') => (LikeKind::Contains, rest[..rest.len() - 1].to_string()),
+        (Some(rest), _) => (LikeKind::EndsWith, rest.to_string()),
+        (None, Some(rest)) => (LikeKind::StartsWith, rest.to_string()),
+        (None, None) => (LikeKind::Equals, pattern.clone()),
+    };
+    plain(&text).then_some((kind, text))
 }

@@ -8,13 +8,13 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::{DataType, Field, Fields};
 use datafusion::datasource::physical_plan::FileScanConfig;
 use datafusion::logical_expr::Operator;
-use datafusion::physical_expr::expressions::{BinaryExpr, Column, DynamicFilterPhysicalExpr, InListExpr, IsNotNullExpr, IsNullExpr, Literal, NotExpr};
+use datafusion::physical_expr::expressions::{BinaryExpr, Column, DynamicFilterPhysicalExpr, InListExpr, IsNotNullExpr, IsNullExpr, LikeExpr, Literal, NotExpr};
 use datafusion::physical_expr::PhysicalExpr;
 
 use ember_sources::RecordFilesExec;
 
 use super::attributes::Attributes;
-use super::expressions::{literal_text, text};
+use super::expressions::{LikeKind, literal_text, simple_like, text};
 use super::list;
 
 /// What Spark prints about a file scan.
@@ -209,6 +209,15 @@ fn source_filter(expr: &dyn PhysicalExpr) -> Option<String> {
                 return Some(format!("{comparison}({name},{value})"));
             }
         }
+    }
+    if let Some(like) = any.downcast_ref::<LikeExpr>() {
+        let (kind, text) = simple_like(like)?;
+        let name = column(like.expr())?;
+        let found = match kind {
+            LikeKind::Equals => format!("EqualTo({name},{text})"),
+            kind => format!("String{}({name},{text})", kind.spark_name()),
+        };
+        return Some(if like.negated() { format!("Not({found})") } else { found });
     }
     if let Some(is_not_null) = any.downcast_ref::<IsNotNullExpr>() {
         return Some(format!("IsNotNull({})", column(is_not_null.arg())?));

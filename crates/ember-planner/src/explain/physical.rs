@@ -472,6 +472,10 @@ impl<'a> Converter<'a> {
         let mut child_wanted: Wanted = vec![None; input.schema().fields().len()];
         for (i, expr) in projection.expr().iter().enumerate() {
             let target = wanted.get(i).cloned().flatten().unwrap_or_else(|| expr.alias.clone());
+            // A column of a source (a file's) given another name: Spark's `Project` renames it.
+            if renames_file_column(input, expr, &target, self.attributes) {
+                continue;
+            }
             if let Some(column) = renamed_column(expr.expr.as_ref()) {
                 self.attributes.learn(column.name(), &target);
             }
@@ -542,7 +546,7 @@ impl<'a> Converter<'a> {
             side_outputs[side] = converted.output.clone();
             children.push(match how {
                 JoinInput::Broadcast => {
-                    let line = format!("{}, [plan_id={}]", join.broadcast_exchange_line(&BoundKeys(&input)), self.attributes.fresh_id());
+                    let line = format!("{}, [plan_id={}]", join.broadcast_exchange_line(&BoundKeys(&input, self.attributes)), self.attributes.fresh_id());
                     SparkNode::new("BroadcastExchange", line, converted.output.clone(), vec![converted])
                 }
                 _ => converted,
@@ -683,7 +687,9 @@ impl<'a> Converter<'a> {
         let generator = arrays.iter().map(|a| format!("explode({a})")).collect::<Vec<_>>().join(", ");
         let kept: Vec<String> = inputs.iter().enumerate().filter(|(i, _)| !exploded.contains(i)).map(|(_, r)| r.clone()).collect();
         let generated: Vec<String> = output.iter().enumerate().filter(|(i, _)| exploded.contains(i)).map(|(_, r)| r.clone()).collect();
-        let line = format!("Generate {generator}, {}, {}, {}", list(kept), unnest.options().preserve_nulls(), list(generated));
+        // Spark leaves the list of kept columns out when it is empty.
+        let kept = if kept.is_empty() { String::new() } else { format!("{}, ", list(kept)) };
+        let line = format!("Generate {generator}, {kept}{}, {}", unnest.options().preserve_nulls(), list(generated));
         SparkNode::new("Generate", line, output, vec![child])
     }
 }
@@ -854,12 +860,12 @@ impl SideReferences<'_> {
 }
 
 /// A broadcast side's keys bound to its columns: `input[0, bigint, false]`.
-struct BoundKeys<'a>(&'a Arc<dyn ExecutionPlan>);
+struct BoundKeys<'a>(&'a Arc<dyn ExecutionPlan>, &'a Attributes);
 
 impl JoinExpressions for BoundKeys<'_> {
     fn key(&self, key: &dyn datafusion::physical_expr::PhysicalExpr, _: usize) -> String {
         let schema = self.0.schema();
-        let checked = checked_not_null(self.0);
+        let checked = checked_not_null(self.0, self.1);
         let bound: Vec<String> = schema
             .fields()
             .iter()
@@ -875,6 +881,23 @@ impl JoinExpressions for BoundKeys<'_> {
 }
 
 /// The output columns of a filter at the top of `plan` that it checks with
+/// Whether the projection `expr` of `input` gives a file's column another
+/// name than `target`'s (Spark prints such a rename as a `Project`).
+fn renames_file_column(input: &Arc<dyn ExecutionPlan>, expr: &datafusion::physical_expr::projection::ProjectionExpr, target: &str, attributes: &Attributes) -> bool {
+    over_file_scan(input) && expr.expr.downcast_ref::<Column>().is_some_and(|c| !c.name().starts_with('#') && c.name() != attributes.name(target))
+}
+
+/// Whether `plan` is a file scan, perhaps under filters.
+fn over_file_scan(plan: &Arc<dyn ExecutionPlan>) -> bool {
+    let through = plan.is::<CooperativeExec>()
+        || plan.is::<FilterExec>()
+        || plan.downcast_ref::<RepartitionExec>().is_some_and(|r| !matches!(r.partitioning(), Partitioning::Hash(..)));
+    if through {
+        return over_file_scan(plan.children()[0]);
+    }
+    plan.is::<RecordFilesExec>() || plan.downcast_ref::<DataSourceExec>().is_some_and(|s| s.data_source().downcast_ref::<FileScanConfig>().is_some())
+}
+
 /// The record scan `plan` reads, through what Spark has no operator for.
 fn record_scan_below(plan: &Arc<dyn ExecutionPlan>) -> Option<&RecordFilesExec> {
     if plan.is::<CooperativeExec>() || plan.downcast_ref::<RepartitionExec>().is_some_and(|r| !matches!(r.partitioning(), Partitioning::Hash(..))) {
@@ -884,15 +907,19 @@ fn record_scan_below(plan: &Arc<dyn ExecutionPlan>) -> Option<&RecordFilesExec> 
 }
 
 /// `isnotnull(…)`: Spark's filter marks them not nullable.
-fn checked_not_null(plan: &Arc<dyn ExecutionPlan>) -> Vec<usize> {
+fn checked_not_null(plan: &Arc<dyn ExecutionPlan>, attributes: &Attributes) -> Vec<usize> {
     if plan.is::<CooperativeExec>() || plan.downcast_ref::<RepartitionExec>().is_some_and(|r| !matches!(r.partitioning(), Partitioning::Hash(..))) {
-        return checked_not_null(plan.children()[0]);
+        return checked_not_null(plan.children()[0], attributes);
     }
-    // Columns only picked or renamed are the filter's (Spark has no such projection).
+    // Columns only picked or renamed are the filter's (Spark has no such projection), unless
+    // the projection renames a file's column (Spark's `Project` keeps the column's own nullability).
     if let Some(projection) = plan.downcast_ref::<ProjectionExec>() {
         let picked: Option<Vec<usize>> = projection.expr().iter().map(|e| e.expr.downcast_ref::<Column>().map(Column::index)).collect();
         let Some(picked) = picked else { return vec![] };
-        let checked = checked_not_null(projection.input());
+        if projection.expr().iter().any(|e| renames_file_column(projection.input(), e, &e.alias, attributes)) {
+            return vec![];
+        }
+        let checked = checked_not_null(projection.input(), attributes);
         return picked.iter().enumerate().filter(|(_, i)| checked.contains(i)).map(|(position, _)| position).collect();
     }
     let Some(filter) = plan.downcast_ref::<FilterExec>() else { return vec![] };
