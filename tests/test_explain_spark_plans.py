@@ -175,6 +175,27 @@ def test_projections_over_a_file_scan_read_as_spark(spark, golden, tmp_path):
     golden.check("likes", [plan(frame) for frame in likes] + [plan(df.filter(~F.col("s").like("2%")))])
 
 
+def test_top_n_and_a_cached_file_read_as_spark(spark, golden, tmp_path):
+    """A projection over a sorted limit is part of Spark's
+    `TakeOrderedAndProject`; a cached relation's plan names its columns."""
+    path = str(tmp_path / "p")
+    spark.range(30).withColumn("k", F.col("id") % 3).withColumn("s", F.col("id").cast("string")).write.parquet(path)
+    df = spark.read.parquet(path)
+    tmp = tmp_path.as_uri().replace("file:///", "file:/")
+
+    def plan(frame):
+        return [line.replace(tmp, "<tmp>") for line in physical(frame)]
+
+    golden.check("top_n", plan(df.orderBy(F.desc("id")).limit(10).select("s")))
+    golden.check("top_n_computed", plan(df.orderBy("id").limit(3).select((F.col("k") + 1).alias("k1"))))
+    cached = df.filter("k < 2").cache()
+    try:
+        cached.count()
+        golden.check("cached", plan(cached.groupBy("k").count()))
+    finally:
+        cached.unpersist()
+
+
 def test_default_broadcast_threshold_is_sparks(spark, golden):
     def broadcasts(df):
         return "Broadcast" in df._explain_string(mode="simple")

@@ -48,6 +48,11 @@ impl CacheEntry {
         CacheEntry { id, level, names, checkpoint, source, schema, stored: tokio::sync::Mutex::new(None), computed_by: std::sync::Mutex::new(None) }
     }
 
+    /// Each column's internal name with its Spark name.
+    pub fn column_names(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.schema.fields().iter().map(|f| f.name().as_str()).zip(self.names.iter().map(String::as_str))
+    }
+
     /// The physical plan that computed the stored rows, once an action has.
     pub fn computed_by(&self) -> Option<Arc<dyn ExecutionPlan>> {
         self.computed_by.lock().unwrap_or_else(|e| e.into_inner()).clone()

@@ -86,6 +86,13 @@ impl Attributes {
         }
     }
 
+    /// Names the column `internal`, if it has no name, `name`.
+    pub fn know(&self, internal: &str, name: &str) {
+        if self.known_name(internal).is_none() {
+            self.learned.borrow_mut().insert(internal.to_string(), name.to_string());
+        }
+    }
+
     /// Prints the column named `internal` as `reference` (a column it only copies).
     pub fn alias(&self, internal: &str, reference: &str) {
         self.aliases.borrow_mut().insert(internal.to_string(), reference.to_string());

@@ -270,6 +270,10 @@ impl<'a> Converter<'a> {
     /// storage level) inside it, and the relation's cached plan inside that.
     fn in_memory_relation(&self, node: &mut SparkNode, scan: &InMemoryTableScanExec) {
         let Some(cached) = scan.cached_plan() else { return };
+        // The relation's columns have the names it was cached with.
+        for (internal, name) in scan.entry().column_names() {
+            self.attributes.know(internal, name);
+        }
         let plan = super::physical_tree(self.attributes, self.shuffle_partitions, &cached);
         // A scan of all the relation's columns names them as the relation does.
         let output = if scan.schema().fields().len() == cached.schema().fields().len() { node.output.clone() } else { plan.output.clone() };
@@ -525,6 +529,14 @@ impl<'a> Converter<'a> {
             .collect();
         if items == child.output {
             return child;
+        }
+        // Spark's top-N computes the projection above it itself.
+        if child.name == "TakeOrderedAndProject" {
+            if let Some((head, _)) = child.line.rsplit_once(", output=[") {
+                child.output = self.outputs(plan, wanted);
+                child.line = format!("{head}, output=[{}])", child.output.join(","));
+                return child;
+            }
         }
         // Over the columns a filter keeps, one `Project` (Spark collapses projections).
         if child.name == "Project" && child.formatted_output.as_ref() == Some(&child.output) && child.children.len() == 1 {
