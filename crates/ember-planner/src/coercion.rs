@@ -33,6 +33,10 @@ pub(crate) fn wider_type(a: &DataType, b: &DataType, ansi: bool) -> Option<DataT
     }
     match (a, b) {
         (Null, t) | (t, Null) => Some(t.clone()),
+        // One Spark type, however Arrow holds it (a file's strings are views).
+        (s, t) if is_string(s) && is_string(t) => Some(if matches!(s, Utf8View) || matches!(t, Utf8View) { Utf8View } else { Utf8 }),
+        (BinaryView, Binary | LargeBinary) | (Binary | LargeBinary, BinaryView) => Some(BinaryView),
+        (LargeBinary, Binary) | (Binary, LargeBinary) => Some(Binary),
         (Decimal128(p1, s1), Decimal128(p2, s2)) => Some(wider_decimal((*p1, *s1), (*p2, *s2))),
         (Decimal128(p, s), t) | (t, Decimal128(p, s)) => match (integral_as_decimal(t), t) {
             (Some(d), _) => Some(wider_decimal((*p, *s), d)),
@@ -92,6 +96,15 @@ fn wider_decimal((p1, s1): (u8, i8), (p2, s2): (u8, i8)) -> DataType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_and_binaries_of_any_arrow_layout_are_one_type() {
+        assert_eq!(wider_type(&DataType::Utf8View, &DataType::Utf8, true), Some(DataType::Utf8View));
+        assert_eq!(wider_type(&DataType::LargeUtf8, &DataType::Utf8, false), Some(DataType::Utf8));
+        assert_eq!(wider_type(&DataType::Binary, &DataType::BinaryView, true), Some(DataType::BinaryView));
+        let list = |element: DataType| DataType::List(Arc::new(Field::new("item", element, true)));
+        assert_eq!(wider_type(&list(DataType::Utf8View), &list(DataType::Utf8), true), Some(list(DataType::Utf8View)));
+    }
 
     #[test]
     fn widens_nested_types_and_their_nullability() {
