@@ -133,3 +133,15 @@ def test_map_entries_of_maps_with_non_null_values(spark, golden):
     df = spark.sql("SELECT map('a', 1, 'b', 2) AS m, map(1, 'x') AS n")
     golden.check_df(df.select(F.map_entries("m").alias("e"), F.map_entries("n").alias("f")), "columns")
     golden.check_df(spark.sql("SELECT map_entries(map('a', 1)) AS e, map_entries(map()) AS empty"), "literals")
+
+
+def test_named_struct_names_are_foldable_strings(spark, golden):
+    golden.check_df(spark.sql("SELECT named_struct(concat('a', 'b'), 1, 'c', id) AS s FROM range(2)"), "folded", show=False)
+    for name, sql in [
+        ("number", "SELECT named_struct(1, 2, 'b', 3)"),
+        ("two_numbers", "SELECT named_struct(1, 2, 2, 3)"),
+        ("column", "SELECT named_struct(id, 1) FROM range(1)"),
+        ("null_string", "SELECT named_struct(CAST(NULL AS STRING), 2)"),
+        ("void", "SELECT named_struct(NULL, 2)"),
+    ]:
+        golden.check_error(lambda: spark.sql(sql).collect(), name)

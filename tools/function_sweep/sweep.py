@@ -1,7 +1,7 @@
 """For every function of pyspark.sql.functions: find an argument list that
 Spark accepts (first of a fixed candidate list) and record schema + rows.
 Usage: fsweep.py PORT OUT [PLAN_IN]  (with PLAN_IN: replay Spark's choices)."""
-import sys, json, inspect, datetime, decimal
+import sys, os, json, inspect, datetime, decimal
 from pyspark.sql import SparkSession, functions as F
 port, out = sys.argv[1], sys.argv[2]
 plan_in = json.load(open(sys.argv[3])) if len(sys.argv) > 3 else None
@@ -14,6 +14,11 @@ df = spark.createDataFrame(
      (None, None, None, None, None, None, None, None, None, None, None, None, None)],
     "i int, s string, d double, a array<int>, m map<string,int>, t timestamp, dt date, b boolean, bin binary, dec decimal(5,2), js string, aa array<array<int>>, es array<struct<k:string,v:int>>",
 )
+# SWEEP_FILES=<folder>: the same rows read back from parquet there (Arrow
+# views for strings and binaries, as every file source gives them).
+if os.environ.get("SWEEP_FILES"):
+    df.write.mode("overwrite").parquet(os.environ["SWEEP_FILES"])
+    df = spark.read.parquet(os.environ["SWEEP_FILES"])
 C = F.col
 cands = {
     "i": C("i"), "s": C("s"), "d": C("d"), "a": C("a"), "m": C("m"), "t": C("t"), "dt": C("dt"), "b": C("b"), "bin": C("bin"), "dec": C("dec"), "js": C("js"), "aa": C("aa"), "es": C("es"),

@@ -778,9 +778,36 @@ impl Planner<'_> {
             if args.len() % 2 != 0 {
                 return Err(wrong_args(function, args.len(), "an even number of"));
             }
-            for pair in args.chunks(2) {
-                named.push(pair[0].clone());
+            // Spark's field names: foldable strings, not NULL.
+            let (mut not_foldable, mut null) = (Vec::new(), Vec::new());
+            for (pair, sql) in args.chunks(2).zip(names.iter().step_by(2)) {
+                match folded_string(&pair[0]) {
+                    Some(Some(name)) => named.push(Expr::Literal(ScalarValue::Utf8(Some(name)), None)),
+                    Some(None) => null.push(format!("\"{sql}\"")),
+                    None => not_foldable.push(format!("\"{sql}\"")),
+                }
                 named.push(pair[1].clone());
+            }
+            let sql_expr = format!("{function}({})", names.join(", "));
+            if !not_foldable.is_empty() {
+                let listed = format!("[{}]", not_foldable.join(", "));
+                return Err(SparkError::new(
+                    ErrorKind::Analysis,
+                    "DATATYPE_MISMATCH.CREATE_NAMED_STRUCT_WITHOUT_FOLDABLE_STRING",
+                    "42K09",
+                    format!("Cannot resolve \"{sql_expr}\" due to data type mismatch: Only foldable `STRING` expressions are allowed to appear at odd position, but they are {listed}."),
+                    &[("inputExprs", listed), ("sqlExpr", format!("\"{sql_expr}\""))],
+                ));
+            }
+            if !null.is_empty() {
+                let listed = format!("[{}]", null.join(", "));
+                return Err(SparkError::new(
+                    ErrorKind::Analysis,
+                    "DATATYPE_MISMATCH.UNEXPECTED_NULL",
+                    "42K09",
+                    format!("Cannot resolve \"{sql_expr}\" due to data type mismatch: The {listed} must not be null."),
+                    &[("exprName", listed), ("sqlExpr", format!("\"{sql_expr}\""))],
+                ));
             }
         } else {
             for ((expr, name), argument) in args.into_iter().zip(&names).zip(arguments) {
@@ -1063,4 +1090,22 @@ pub(crate) fn reject_partition_transform(name: &str, arguments: &[connect::Expre
         format!("The expression {expression} must be inside 'partitionedBy'."),
         &[("expression", expression.clone())],
     ))
+}
+
+/// The value of a string expression of no columns (`'a'`, `concat('a', 'b')`):
+/// `Some(None)` when it is NULL, `None` when it is not a foldable string.
+fn folded_string(expr: &Expr) -> Option<Option<String>> {
+    use datafusion::arrow::array::{Array, AsArray};
+    use datafusion::logical_expr::ExprSchemable;
+    if !expr.column_refs().is_empty() {
+        return None;
+    }
+    let one_row = datafusion::logical_expr::LogicalPlanBuilder::empty(true).build().ok()?;
+    if !is_string(&expr.get_type(one_row.schema()).ok()?) {
+        return None;
+    }
+    let value = crate::python_udtf::constant_value(expr, &one_row).ok()?;
+    let value = datafusion::arrow::compute::cast(&value, &DataType::Utf8).ok()?;
+    let strings = value.as_string::<i32>();
+    Some(strings.is_valid(0).then(|| strings.value(0).to_string()))
 }
