@@ -31,6 +31,8 @@ def test_conditionals_and_collections_of_file_strings(files, golden):
             F.concat("arr", F.array(F.lit("y"))).alias("concat_arrays"),
             F.map_concat("m", F.create_map(F.lit("x"), F.lit("y"))).alias("map_concat"),
             F.col("s").isin("a", "c").alias("isin"),
+            F.expr("try_reflect('java.lang.Integer', 'parseInt', s)").alias("try_reflect"),
+            F.expr("try_to_timestamp(s, 'yyyy')").alias("try_to_timestamp"),
         )
     )
 

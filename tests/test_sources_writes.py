@@ -119,3 +119,21 @@ def test_duplicate_column_names_fail_before_the_path_check(spark, tmp_path, gold
     with conf(spark, "spark.sql.caseSensitive", "true"):
         df.write.parquet(str(tmp_path / "case_sensitive"))
         golden.check_df(spark.read.parquet(str(tmp_path / "case_sensitive")), "case_sensitive")
+
+
+def test_local_rows_write_one_file_per_spark_slice(spark, tmp_path, golden):
+    """Local rows (what Spark folds into them included) are cut into Spark's
+    `parallelize` slices, one file each."""
+    local = spark.createDataFrame([(i, str(i)) for i in range(5)], "i int, s string")
+    frames = {
+        "five_rows": local,
+        "one_row": local.limit(1),
+        "filtered": local.filter("i > 1"),
+        "empty": spark.createDataFrame([], "i int, s string"),
+        "values": spark.sql("SELECT * FROM VALUES (1), (2), (3) AS t(i)"),
+    }
+    for name, frame in frames.items():
+        out = str(tmp_path / name)
+        frame.write.parquet(out)
+        per_file = sorted(sorted(r.i for r in spark.read.parquet(os.path.join(out, f)).collect()) for f in os.listdir(out) if f.startswith("part-"))
+        golden.check(name, per_file)

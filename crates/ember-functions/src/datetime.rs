@@ -110,7 +110,7 @@ impl ScalarUDFImpl for SparkPatternFunction {
     fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
         // Parsing may give NULL without ANSI mode; formatting only for NULL input.
         let parses = matches!(self.function, PatternFunction::ToDate | PatternFunction::ToTimestamp)
-            || (self.function == PatternFunction::UnixTimestamp && args.arg_fields[0].data_type() == &DataType::Utf8);
+            || (self.function == PatternFunction::UnixTimestamp && crate::cast::is_string(args.arg_fields[0].data_type()));
         let nullable = (parses && !self.fail_on_error)
             || self.function == PatternFunction::FromUnixtime
             || args.arg_fields.iter().any(|f| f.is_nullable());

@@ -344,7 +344,7 @@ pub fn converts_to_variant(t: &DataType, objects: bool) -> bool {
         DataType::Struct(fields) => objects && fields.iter().all(|f| converts_to_variant(f.data_type(), objects)),
         DataType::Map(entries, _) => match entries.data_type() {
             DataType::Struct(kv) if objects && kv.len() == 2 => {
-                kv[0].data_type() == &DataType::Utf8 && converts_to_variant(kv[1].data_type(), objects)
+                crate::cast::is_string(kv[0].data_type()) && converts_to_variant(kv[1].data_type(), objects)
             }
             _ => false,
         },

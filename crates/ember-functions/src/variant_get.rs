@@ -25,7 +25,7 @@ pub fn castable_from_variant(t: &DataType) -> bool {
         DataType::Struct(fields) if ember_types::is_variant_fields(fields) => true,
         DataType::List(element) => castable_from_variant(element.data_type()),
         DataType::Map(entries, _) => match entries.data_type() {
-            DataType::Struct(kv) => kv.len() == 2 && kv[0].data_type() == &DataType::Utf8 && castable_from_variant(kv[1].data_type()),
+            DataType::Struct(kv) => kv.len() == 2 && crate::cast::is_string(kv[0].data_type()) && castable_from_variant(kv[1].data_type()),
             _ => false,
         },
         DataType::Struct(fields) => fields.iter().all(|f| castable_from_variant(f.data_type())),

@@ -104,3 +104,4 @@ pub use config::PlannerConfig;
 pub use error::{ErrorKind, QueryContext, Result, SparkError};
 pub use literal::literal_to_scalar;
 pub use plan::{Catalog, ColumnInfo, PlannedQuery, Planner};
+pub use repartition::in_written_partitions;

@@ -38,7 +38,7 @@ impl Method {
             Method::Same("abs" | "greatest" | "least") => types.iter().all(number) && types.iter().all(|t| *t == types[0]),
             Method::Same("uuid") => true,
             Method::Cast("string") => true,
-            Method::Same(_) | Method::Cast(_) | Method::ParseBoolean => types.iter().all(|t| *t == DataType::Utf8),
+            Method::Same(_) | Method::Cast(_) | Method::ParseBoolean => types.iter().all(ember_functions::cast::is_string),
         }
     }
 }

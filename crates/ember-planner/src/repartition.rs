@@ -197,6 +197,17 @@ fn without_coalesce(input: LogicalPlan) -> LogicalPlan {
     }
 }
 
+/// `plan` as a write reads it: local rows (what Spark folds into them
+/// included) in Spark's `parallelize` slices, one file each, as Spark
+/// writes them; other plans as they are.
+pub fn in_written_partitions(plan: LogicalPlan, target_partitions: usize) -> LogicalPlan {
+    if holds_local_rows(&plan) {
+        SparkRepartition::plan(plan, RepartitionScheme::Slices, target_partitions)
+    } else {
+        plan
+    }
+}
+
 /// Whether `plan` computes in-memory rows only: local rows or a `VALUES`
 /// list, perhaps projected, filtered or limited (which Spark folds into
 /// its local relation).

@@ -405,7 +405,7 @@ async fn write_to(
         session_conf: crate::write::file_source_conf(session),
         buckets: table.bucket_spec.as_ref().map(crate::bucketed_tables::bucketing),
     };
-    ember_sources::write(&session.ctx.state(), planned.plan, schema, &request).await?;
+    crate::write::write_files(session, planned.plan, schema, &request).await?;
     Ok(request.dynamic_overwrite())
 }
 

@@ -3,7 +3,8 @@
 
 use std::collections::HashSet;
 
-use arrow::datatypes::Schema;
+use arrow::datatypes::{Schema, SchemaRef};
+use datafusion::logical_expr::LogicalPlan;
 use ember_planner::SparkError;
 use ember_protocol::connect::{self, write_operation};
 use ember_sources::{Options, SaveMode, WriteRequest};
@@ -59,7 +60,15 @@ pub async fn run(session: &Session, write: connect::WriteOperation) -> Result<()
         let case_sensitive = session.conf.read().unwrap_or_else(|e| e.into_inner()).planner_config().case_sensitive;
         check_unique_column_names(&schema, case_sensitive)?;
     }
-    ember_sources::write(&session.ctx.state(), planned.plan, schema, &request).await
+    write_files(session, planned.plan, schema, &request).await
+}
+
+/// Writes the rows of `plan` as `request` says, one file per partition as
+/// Spark cuts them.
+pub(crate) async fn write_files(session: &Session, plan: LogicalPlan, schema: SchemaRef, request: &WriteRequest) -> Result<(), SparkError> {
+    let state = session.ctx.state();
+    let plan = ember_planner::in_written_partitions(plan, state.config().target_partitions());
+    ember_sources::write(&state, plan, schema, request).await
 }
 
 /// `[COLUMN_ALREADY_EXISTS]` for the first column whose name an earlier one
