@@ -280,3 +280,12 @@ def test_windows_over_aggregates(spark, sales, golden):
         "dataframe",
     )
 
+
+
+def test_window_functions_without_a_window_fail_as_spark(spark, golden):
+    df = spark.range(3)
+    calls = {"row_number": F.row_number(), "rank": F.rank(), "lag": F.lag("id"), "ntile": F.ntile(2), "nth_value": F.nth_value("id", 2), "cume_dist": F.cume_dist(), "lead": F.lead("id", 2, 0)}
+    for name, call in calls.items():
+        golden.check_error(lambda: df.select(call).collect(), name)
+    golden.check_error(lambda: spark.sql("SELECT nth_value(id, 2) FROM range(3)").collect(), "sql_nth_value")
+    golden.check_df(df.select(F.first_value("id")), "first_value_is_an_aggregate")

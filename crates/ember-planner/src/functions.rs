@@ -58,6 +58,7 @@ impl Planner<'_> {
             let expr = datafusion::functions_aggregate::expr_fn::count(Expr::Literal(ScalarValue::Int32(Some(1)), None));
             return Ok((expr, "count(1)".to_string()));
         }
+        self.check_window_function_has_a_window(&lower, arguments, input)?;
         if let Some(planned) = self.plan_higher_order(&lower, arguments, input) {
             return planned;
         }

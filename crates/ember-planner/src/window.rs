@@ -142,6 +142,24 @@ impl Planner<'_> {
         Ok((expr, format!("{function_sql} OVER ({})", spec.sql)))
     }
 
+    /// `WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE` for a function that only runs
+    /// over a window (`row_number`, `lag`, `nth_value`, …) called without one.
+    pub(crate) fn check_window_function_has_a_window(&mut self, name: &str, arguments: &[connect::Expression], input: &LogicalPlan) -> Result<()> {
+        let (_, sql) = match window_kind(name) {
+            WindowKind::Ranking | WindowKind::CumeDist => self.ranking_function(name, arguments, input)?,
+            WindowKind::Offset(_) => self.offset_function(name, arguments, input)?,
+            WindowKind::Value if name == "nth_value" => self.value_function(name, arguments, input)?,
+            WindowKind::Value | WindowKind::Aggregate => return Ok(()),
+        };
+        Err(SparkError::new(
+            ErrorKind::Analysis,
+            "WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE",
+            "42601",
+            format!("Window function \"{sql}\" requires an OVER clause."),
+            &[("funcName", format!("\"{sql}\""))],
+        ))
+    }
+
     fn ranking_function(&mut self, name: &str, arguments: &[connect::Expression], input: &LogicalPlan) -> Result<(Expr, String)> {
         let (args, names) = self.plan_arguments(arguments, input)?;
         let udwf = self.window_udf(name)?;
