@@ -145,3 +145,14 @@ def test_named_struct_names_are_foldable_strings(spark, golden):
         ("void", "SELECT named_struct(NULL, 2)"),
     ]:
         golden.check_error(lambda: spark.sql(sql).collect(), name)
+
+
+def test_array_of_values_without_a_common_type_fails_as_spark(spark, golden):
+    for name, sql in [
+        ("array_and_int", "SELECT array(array(1, 2), 2, 3)"),
+        ("binary_and_int", "SELECT array(X'0102', 2)"),
+        ("int_and_boolean", "SELECT array(1, true)"),
+        ("structs_of_other_fields", "SELECT array(named_struct('a', 1), named_struct('b', 1))"),
+    ]:
+        golden.check_error(lambda: spark.sql(sql).collect(), name)
+    golden.check_df(spark.sql("SELECT array(date'2020-01-01', timestamp_ntz'2020-01-01 00:00:00') AS a, array(1, '2') AS b"), "widened")

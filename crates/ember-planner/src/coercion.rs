@@ -60,6 +60,8 @@ pub(crate) fn wider_type(a: &DataType, b: &DataType, ansi: bool) -> Option<DataT
         },
         (s, t @ (Date32 | Timestamp(..))) | (t @ (Date32 | Timestamp(..)), s) if is_string(s) => Some(t.clone()),
         (Date32, t @ Timestamp(..)) | (t @ Timestamp(..), Date32) => Some(t.clone()),
+        // TIMESTAMP_NTZ beside TIMESTAMP widens to TIMESTAMP.
+        (Timestamp(unit, Some(zone)), Timestamp(_, None)) | (Timestamp(_, None), Timestamp(unit, Some(zone))) => Some(Timestamp(*unit, Some(zone.clone()))),
         (List(x), List(y)) => Some(List(wider_field(x, y, ansi)?)),
         (Map(x, sorted), Map(y, _)) => Some(Map(wider_field(x, y, ansi)?, *sorted)),
         (Struct(_), Struct(_)) if ember_types::spatial_of(a).is_some() || ember_types::spatial_of(b).is_some() => {

@@ -488,6 +488,13 @@ impl Planner<'_> {
                 Ok((ember_functions::constructors::map(keys, values), format!("map({})", names.join(", "))))
             }
             "array" => {
+                let types = args.iter().map(|a| self.type_of(a, input)).collect::<Result<Vec<_>>>()?;
+                let intervals = types.iter().any(|t| matches!(t, DataType::Duration(_) | DataType::Interval(_)));
+                let common = types.iter().skip(1).try_fold(types.first().cloned().unwrap_or(DataType::Null), |wide, t| crate::coercion::wider_type(&wide, t, self.config.ansi));
+                if common.is_none() && !intervals {
+                    let quoted: Vec<String> = types.iter().map(|t| format!("\"{}\"", ember_types::sql_string(t))).collect();
+                    return Err(crate::interval_functions::different_types("array", &names, &quoted));
+                }
                 let elements = self.widened_to_common_type(args, input)?;
                 Ok((ember_functions::constructors::array(elements), format!("array({})", names.join(", "))))
             }
