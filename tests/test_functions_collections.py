@@ -156,3 +156,24 @@ def test_array_of_values_without_a_common_type_fails_as_spark(spark, golden):
     ]:
         golden.check_error(lambda: spark.sql(sql).collect(), name)
     golden.check_df(spark.sql("SELECT array(date'2020-01-01', timestamp_ntz'2020-01-01 00:00:00') AS a, array(1, '2') AS b"), "widened")
+
+
+def test_map_concat_widens_maps_or_fails_as_spark(spark, golden):
+    golden.check_df(spark.sql("SELECT map_concat(map(1, 'a'), map(2L, 'b')) AS keys, map_concat(map(1, 2), map(2, 3.5)) AS vals, map_concat(map(1, array(1)), map(2, array(2L))) AS nested"))
+    for name, sql in [
+        ("null_argument", "SELECT map_concat(map(1, 'a'), NULL)"),
+        ("not_a_map", "SELECT map_concat(map(1, 'a'), 1)"),
+        ("string_and_number_keys", "SELECT map_concat(map(1, 'a'), map('x', 'b'))"),
+        ("value_not_a_number", "SELECT map_concat(map(1, 'a'), map(2, 3))"),
+    ]:
+        golden.check_error(lambda: spark.sql(sql).collect(), name)
+
+
+def test_nested_casts_cast_each_value_as_spark(spark, golden):
+    golden.check_df(spark.sql("SELECT try_cast(map(1, 'a', 2, '7') AS MAP<INT, BIGINT>) AS m, CAST(array('1', ' 2 ') AS ARRAY<INT>) AS a, CAST(named_struct('x', '3') AS STRUCT<x: INT>) AS s"))
+    for name, sql in [
+        ("array", "SELECT CAST(array('a') AS ARRAY<INT>)"),
+        ("map", "SELECT CAST(map(1, 'a') AS MAP<INT, BIGINT>)"),
+        ("struct", "SELECT CAST(named_struct('x', 'a') AS STRUCT<x: INT>)"),
+    ]:
+        golden.check_error(lambda: spark.sql(sql).collect(), name)

@@ -138,7 +138,7 @@ fn cast_array_in_units(
     if source == target {
         return Ok(array.clone());
     }
-    if let Some(nested) = cast_nested_intervals(array, target, mode) {
+    if let Some(nested) = cast_nested(array, target, mode) {
         return nested;
     }
     if IntervalType::of(source, None).is_some() && (is_integral(target) || matches!(target, DataType::Decimal128(..))) {
@@ -183,25 +183,11 @@ fn cast_array_in_units(
     arrow_cast(array, target, mode)
 }
 
-/// Whether an ANSI interval is inside `dt` (an array's element, a map's key
-/// or value, a struct's field, at any depth).
-fn holds_ansi_interval(dt: &DataType) -> bool {
-    let holds = |f: &Field| IntervalType::of(f.data_type(), None).is_some() || holds_ansi_interval(f.data_type());
-    match dt {
-        DataType::List(element) => holds(element),
-        DataType::Map(entries, _) => holds(entries),
-        DataType::Struct(fields) => fields.iter().any(|f| holds(f)),
-        _ => false,
-    }
-}
-
-/// A cast between arrays, maps or structs holding ANSI intervals, child by
-/// child with each child's units (`CAST(array(1) AS ARRAY<INTERVAL HOUR>)`);
-/// `None` for other casts.
-fn cast_nested_intervals(array: &ArrayRef, target: &DataType, mode: CastMode) -> Option<Result<ArrayRef, SparkError>> {
-    if !holds_ansi_interval(array.data_type()) && !holds_ansi_interval(target) {
-        return None;
-    }
+/// A cast between arrays, maps or structs, child by child with Spark's
+/// casts of their values (`CAST(array('a') AS ARRAY<INT>)` fails with
+/// `CAST_INVALID_INPUT` under ANSI) and each child's ANSI interval units
+/// (`CAST(array(1) AS ARRAY<INTERVAL HOUR>)`); `None` for other casts.
+fn cast_nested(array: &ArrayRef, target: &DataType, mode: CastMode) -> Option<Result<ArrayRef, SparkError>> {
     let child = |values: &ArrayRef, from: &Field, to: &Field| {
         cast_array_in_units(values, IntervalFields::of(from), to.data_type(), IntervalFields::of(to), mode)
     };

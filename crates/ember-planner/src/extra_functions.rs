@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
-use datafusion::logical_expr::expr::{AggregateFunction, NullTreatment, ScalarFunction, Sort};
+use datafusion::logical_expr::expr::{AggregateFunction, NullTreatment, Sort};
 use datafusion::logical_expr::{AggregateUDF, Expr, LogicalPlan, cast, lit, when};
 use ember_functions::cast::{CastMode, spark_cast};
 use ember_functions::datetime::PatternFunction;
@@ -109,16 +109,26 @@ impl Planner<'_> {
             }
             ("map_concat", n) if n >= 1 => {
                 let types = args.iter().map(|a| self.type_of(a, input)).collect::<Result<Vec<_>>>()?;
-                match map_concat_type(&types) {
-                    Some(result) => map_concat(args.to_vec(), result),
-                    // Maps of different types: DataFusion's map of the concatenated keys and values.
-                    None => {
-                        use datafusion::functions_nested::expr_fn::{array_concat, map_keys, map_values};
-                        let keys = array_concat(args.iter().cloned().map(map_keys).collect());
-                        let values = array_concat(args.iter().cloned().map(map_values).collect());
-                        Expr::ScalarFunction(ScalarFunction::new_udf(datafusion::functions_nested::map::map_udf(), vec![keys, values]))
-                    }
+                let sql_expr = format!("map_concat({})", names.join(", "));
+                let quoted: Vec<String> = types.iter().map(|t| format!("\"{}\"", ember_types::sql_string(t))).collect();
+                if types.iter().any(|t| !matches!(t, DataType::Map(..))) {
+                    let listed = format!("[{}]", quoted.join(", "));
+                    return Err(crate::error::SparkError::new(
+                        crate::error::ErrorKind::Analysis,
+                        "DATATYPE_MISMATCH.MAP_CONCAT_DIFF_TYPES",
+                        "42K09",
+                        format!("Cannot resolve \"{sql_expr}\" due to data type mismatch: The `map_concat` should all be of type map, but it's {listed}."),
+                        &[("sqlExpr", format!("\"{sql_expr}\"")), ("functionName", "`map_concat`".to_string()), ("dataType", listed)],
+                    ));
                 }
+                let common = types.iter().skip(1).try_fold(types[0].clone(), |wide, t| wider_map(&wide, t, self.config.ansi));
+                let Some(common) = common else {
+                    return Err(crate::interval_functions::different_types("map_concat", names, &quoted));
+                };
+                let maps: Vec<Expr> = args.iter().zip(&types).map(|(a, t)| if *t == common { a.clone() } else { spark_cast(a.clone(), common.clone(), self.cast_mode()) }).collect();
+                let widened: Vec<DataType> = types.iter().map(|t| if *t == common { t.clone() } else { common.clone() }).collect();
+                let result = map_concat_type(&widened).ok_or_else(|| crate::error::SparkError::internal("map_concat of maps of one type"))?;
+                map_concat(maps, result)
             }
             ("levenshtein", 3) => {
                 let (distance, _) = self.call_registered("levenshtein", vec![arg(0), arg(1)], names, false, input)?;
@@ -225,4 +235,20 @@ impl Planner<'_> {
         };
         Ok(Some((expr, name)))
     }
+}
+
+/// The common type of two maps as `map_concat` widens them: the keys
+/// without turning numbers into strings, the values as any common type.
+fn wider_map(a: &DataType, b: &DataType, ansi: bool) -> Option<DataType> {
+    let (DataType::Map(x, sorted), DataType::Map(y, _)) = (a, b) else { return None };
+    let (DataType::Struct(xs), DataType::Struct(ys)) = (x.data_type(), y.data_type()) else { return None };
+    let (key_a, key_b) = (xs[0].data_type(), ys[0].data_type());
+    if key_a != key_b && (ember_functions::cast::is_string(key_a) || ember_functions::cast::is_string(key_b)) {
+        return None;
+    }
+    let key = crate::coercion::wider_type(key_a, key_b, ansi)?;
+    let value = crate::coercion::wider_type(xs[1].data_type(), ys[1].data_type(), ansi)?;
+    let fields = vec![xs[0].as_ref().clone().with_data_type(key), xs[1].as_ref().clone().with_data_type(value).with_nullable(xs[1].is_nullable() || ys[1].is_nullable())];
+    let entries = x.as_ref().clone().with_data_type(DataType::Struct(fields.into()));
+    Some(DataType::Map(Arc::new(entries), *sorted))
 }

@@ -265,7 +265,7 @@ impl Planner<'_> {
 pub(crate) fn different_types(function: &str, names: &[String], types: &[String]) -> SparkError {
     let (sql, function_name, listed) = match function {
         "coalesce" | "nvl" | "ifnull" => (format!("coalesce({})", names.join(", ")), "coalesce", format!("({})", types.join(" or "))),
-        "concat" | "array" => (format!("{function}({})", names.join(", ")), function, format!("({})", types.join(" or "))),
+        "concat" | "array" | "map_concat" => (format!("{function}({})", names.join(", ")), function, format!("({})", types.join(" or "))),
         "nvl2" => (format!("(IF(({} IS NOT NULL), {}, {}))", names[0], names[1], names[2]), "if", format!("[{}]", types.join(", "))),
         "if" => (format!("(IF({}))", names.join(", ")), "if", format!("[{}]", types.join(", "))),
         "when" => {
