@@ -94,3 +94,14 @@ def test_map_concat_nulls_and_duplicates(spark, golden):
     df = spark.createDataFrame([({"a": 1}, {"b": None}), ({"a": 1}, None)], "m1 map<string,int>, m2 map<string,int>")
     golden.check_df(df.select(F.map_concat("m1", "m2")))
     golden.check_error(lambda: spark.sql("SELECT map_concat(map(1, 'a'), map(1, 'c'))").collect())
+
+
+def test_rlike_of_a_pattern_that_does_not_compile_fails_as_spark(spark, golden):
+    for name, sql in [
+        ("rlike", r"SELECT rlike('a', '%SystemDrive%\\Users.*')"),
+        ("regexp_like", "SELECT regexp_like('a', '(')"),
+        ("regexp", "SELECT regexp('a', '[')"),
+        ("operator", "SELECT 'a' RLIKE '*'"),
+    ]:
+        golden.check_error(lambda: spark.sql(sql).collect(), name)
+    golden.check_df(spark.sql("SELECT rlike('abc', 'b+') AS r"), "compiles")

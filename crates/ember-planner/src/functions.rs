@@ -401,6 +401,9 @@ impl Planner<'_> {
             }
             "rlike" | "regexp" | "regexp_like" => {
                 expect_args(name, &args, 2)?;
+                if let Expr::Literal(ScalarValue::Utf8(Some(pattern)) | ScalarValue::Utf8View(Some(pattern)), _) = &args[1] {
+                    check_pattern(&lower, pattern)?;
+                }
                 let rendered = format!("{}({}, {})", lower.to_uppercase(), names[0], names[1]);
                 Ok((binary_expr(args[0].clone(), Operator::RegexMatch, args[1].clone()), rendered))
             }
@@ -1116,4 +1119,19 @@ fn folded_string(expr: &Expr) -> Option<Option<String>> {
     let value = datafusion::arrow::compute::cast(&value, &DataType::Utf8).ok()?;
     let strings = value.as_string::<i32>();
     Some(strings.is_valid(0).then(|| strings.value(0).to_string()))
+}
+
+/// `INVALID_PARAMETER_VALUE.PATTERN` for a regular expression that does not compile.
+fn check_pattern(function: &str, pattern: &str) -> Result<()> {
+    if regex::Regex::new(pattern).is_ok() {
+        return Ok(());
+    }
+    let value = format!("'{}'", pattern.replace('\\', "\\\\"));
+    Err(SparkError::new(
+        ErrorKind::Runtime,
+        "INVALID_PARAMETER_VALUE.PATTERN",
+        "22023",
+        format!("The value of parameter(s) `regexp` in `{function}` is invalid: {value}."),
+        &[("parameter", "`regexp`".to_string()), ("functionName", format!("`{function}`")), ("value", value)],
+    ))
 }
