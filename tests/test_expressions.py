@@ -515,3 +515,17 @@ def test_auto_generated_column_names(nums, golden):
 
 def test_parenthesized_tuple_builds_a_struct(spark, golden):
     golden.check_df(spark.range(1).selectExpr("struct(1, struct('John', 30, ('value', 10))) AS s", "(id, 'x') AS t"))
+
+
+def test_comparisons_of_values_spark_cannot_compare_fail_as_spark(spark, golden):
+    for name, sql in [
+        ("array_and_int", "SELECT array(1, 2) = 3"),
+        ("null_safe", "SELECT array(1, 2) <=> 3"),
+        ("equal_null", "SELECT equal_null(array(1, 2), 3)"),
+        ("nullif", "SELECT nullif(array(1, 2), 3)"),
+        ("boolean_and_int", "SELECT nullif(true, 1)"),
+        ("date_and_int", "SELECT equal_null(DATE'2020-01-01', 1)"),
+        ("string_not_a_number", "SELECT equal_null(1, 'a')"),
+    ]:
+        golden.check_error(lambda: spark.sql(sql).collect(), name)
+    golden.check_df(spark.sql("SELECT 1 = '1' AS a, 1.5D < '2' AS b, X'01' = X'01' AS d, nullif(1, 1L) AS e, equal_null(NULL, 1) AS f"), "comparable")

@@ -272,9 +272,10 @@ impl Planner<'_> {
             self.coerce_string_operands(&mut args, input)?;
         }
         self.check_spatial_comparison(&lower, &args, &names, input)?;
-        if self.config.ansi && args.len() == 2 && matches!(lower.as_str(), "==" | "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "<=>" | "&" | "|" | "^") {
+        if self.config.ansi && args.len() == 2 && matches!(lower.as_str(), "&" | "|" | "^") {
             self.cast_string_operand_to_number(&mut args, input)?;
         }
+        self.compared_operands(&lower, &mut args, &names, input)?;
         if matches!(lower.as_str(), "==" | "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "<=>" | "in") {
             args = self.with_negative_scales_widened(args, input)?;
         }
@@ -679,6 +680,37 @@ impl Planner<'_> {
     /// Spark's ANSI implicit cast of a string compared with (or combined
     /// bitwise with) a number: to the number's type, failing with
     /// `CAST_INVALID_INPUT` on a string that is not one.
+    /// The operands of a comparison (or `equal_null`, `nullif`) with a
+    /// string beside a number cast to it (ANSI mode), checked to be
+    /// comparable as Spark checks them (`DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES`).
+    pub(crate) fn compared_operands(&self, function: &str, args: &mut [Expr], names: &[String], input: &LogicalPlan) -> Result<()> {
+        let sql_expr = match function {
+            _ if args.len() != 2 => return Ok(()),
+            "equal_null" => format!("({} <=> {})", names[0], names[1]),
+            // Spark's `nullif` compares a common expression reference.
+            "nullif" => format!("(commonexpressionref() = {})", names[1]),
+            other => match comparison_symbol(other) {
+                Some(symbol) => format!("({} {symbol} {})", names[0], names[1]),
+                None => return Ok(()),
+            },
+        };
+        if self.config.ansi {
+            // A string beside a number is read as a BIGINT (integers) or a DOUBLE.
+            let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
+            for i in 0..2 {
+                if is_string(&types[i]) && types[1 - i].is_numeric() {
+                    let target = if is_integral(&types[1 - i]) { DataType::Int64 } else { DataType::Float64 };
+                    args[i] = spark_cast(args[i].clone(), target, CastMode::Ansi);
+                }
+            }
+        }
+        let (left, right) = (self.type_of(&args[0], input)?, self.type_of(&args[1], input)?);
+        if !comparable(&left, &right) {
+            return Err(crate::input_types::binary_op_diff_types(&sql_expr, &left, &right));
+        }
+        Ok(())
+    }
+
     fn cast_string_operand_to_number(&self, args: &mut [Expr], input: &LogicalPlan) -> Result<()> {
         let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
         for i in 0..2 {
@@ -1040,6 +1072,15 @@ impl ScalarUDFImpl for SparkZeroChecked {
 /// A call of the aggregate `udaf`, DISTINCT when `distinct`.
 fn aggregate_call(udaf: std::sync::Arc<datafusion::logical_expr::AggregateUDF>, args: Vec<Expr>, distinct: bool) -> Expr {
     Expr::AggregateFunction(AggregateFunction::new_udf(udaf, args, distinct, None, vec![], None))
+}
+
+/// Whether Spark compares values of types `a` and `b` (after its implicit
+/// casts of strings): types with a common type, and the pairs Ember leaves
+/// to its own casts (binaries beside strings, TIME, maps).
+fn comparable(a: &DataType, b: &DataType) -> bool {
+    let left_alone = |t: &DataType| matches!(t, DataType::Time64(_) | DataType::Time32(_) | DataType::Map(..) | DataType::Dictionary(..));
+    let binary_and_string = |x: &DataType, y: &DataType| matches!(x, DataType::Binary | DataType::BinaryView | DataType::LargeBinary) && is_string(y);
+    crate::coercion::wider_type(a, b, true).is_some() || left_alone(a) || left_alone(b) || binary_and_string(a, b) || binary_and_string(b, a)
 }
 
 /// How Spark renders a comparison operator in names, for the operators that compare values.

@@ -589,7 +589,7 @@ impl crate::plan::Planner<'_> {
 }
 
 /// `DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES` for the operator call `sql_expr`.
-fn binary_op_diff_types(sql_expr: &str, left: &DataType, right: &DataType) -> SparkError {
+pub(crate) fn binary_op_diff_types(sql_expr: &str, left: &DataType, right: &DataType) -> SparkError {
     let (left, right) = (format!("\"{}\"", ember_types::sql_string(left)), format!("\"{}\"", ember_types::sql_string(right)));
     SparkError::new(
         ErrorKind::Analysis,

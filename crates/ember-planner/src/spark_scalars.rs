@@ -72,7 +72,19 @@ impl Planner<'_> {
                 let is_nan = self.call_registered("isnan", args.to_vec(), names, false, input)?.0;
                 datafusion::functions::core::expr_fn::coalesce(vec![is_nan, lit(false)])
             }
-            ("equal_null", 2) => Expr::IsTrue(Box::new(binary_expr(arg(0), Operator::IsNotDistinctFrom, arg(1)))),
+            ("nullif", 2) => {
+                // NULL where the values are equal, else the first one, of its type.
+                let mut operands = args.to_vec();
+                self.compared_operands("nullif", &mut operands, names, input)?;
+                let null = Expr::Literal(ScalarValue::try_from(&self.type_of(&args[0], input)?)?, None);
+                when(binary_expr(operands[0].clone(), Operator::Eq, operands[1].clone()), null).otherwise(arg(0))?
+            }
+            ("equal_null", 2) => {
+                let mut operands = args.to_vec();
+                self.compared_operands("equal_null", &mut operands, names, input)?;
+                let [left, right] = <[Expr; 2]>::try_from(operands).map_err(|_| crate::error::SparkError::internal("equal_null of two values"))?;
+                Expr::IsTrue(Box::new(binary_expr(left, Operator::IsNotDistinctFrom, right)))
+            }
             ("zeroifnull", 1) => {
                 let zero = cast(lit(0), self.type_of(&args[0], input)?);
                 datafusion::functions::core::expr_fn::coalesce(vec![arg(0), zero])
