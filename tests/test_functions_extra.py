@@ -105,3 +105,14 @@ def test_rlike_of_a_pattern_that_does_not_compile_fails_as_spark(spark, golden):
     ]:
         golden.check_error(lambda: spark.sql(sql).collect(), name)
     golden.check_df(spark.sql("SELECT rlike('abc', 'b+') AS r"), "compiles")
+
+
+def test_utc_timestamp_conversions_read_zones_as_java(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT from_utc_timestamp('2020-01-01 00:00:00', 'GMT+8') AS gmt, from_utc_timestamp(NULL, 'UTC') AS null_ts,"
+            " to_utc_timestamp(TIMESTAMP'2020-01-01 00:00:00', 'Asia/Tokyo') AS region, from_utc_timestamp(TIMESTAMP'2020-01-01 00:00:00', '+08:00') AS offset"
+        )
+    )
+    for name, zone in [("name", "'abc'"), ("number", "1"), ("decimal", "1.5"), ("date", "DATE'2020-01-01'")]:
+        golden.check_error(lambda: spark.sql(f"SELECT from_utc_timestamp(TIMESTAMP'2020-01-01 00:00:00', {zone})").collect(), name)

@@ -1146,7 +1146,7 @@ pub(crate) fn reject_partition_transform(name: &str, arguments: &[connect::Expre
 
 /// The value of a string expression of no columns (`'a'`, `concat('a', 'b')`):
 /// `Some(None)` when it is NULL, `None` when it is not a foldable string.
-fn folded_string(expr: &Expr) -> Option<Option<String>> {
+pub(crate) fn folded_string(expr: &Expr) -> Option<Option<String>> {
     use datafusion::arrow::array::{Array, AsArray};
     use datafusion::logical_expr::ExprSchemable;
     if !expr.column_refs().is_empty() {

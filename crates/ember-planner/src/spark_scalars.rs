@@ -72,6 +72,20 @@ impl Planner<'_> {
                 let is_nan = self.call_registered("isnan", args.to_vec(), names, false, input)?.0;
                 datafusion::functions::core::expr_fn::coalesce(vec![is_nan, lit(false)])
             }
+            ("from_utc_timestamp" | "to_utc_timestamp", 2) => {
+                // A constant zone as Java reads it (`GMT+8`), given to the kernel as an offset or region name.
+                let mut zone_arg = arg(1);
+                if let Some(Some(zone)) = crate::functions::folded_string(&spark_cast(arg(1), DataType::Utf8, CastMode::Legacy)) {
+                    zone_arg = match ember_functions::timestamp_text::Zone::parse(&zone) {
+                        Some(ember_functions::timestamp_text::Zone::Offset(offset)) => lit(offset.to_string()),
+                        Some(ember_functions::timestamp_text::Zone::Region(region)) => lit(region.name()),
+                        None => return Err(invalid_timezone(&zone)),
+                    };
+                }
+                // A NULL timestamp: NULL of Spark's TIMESTAMP.
+                let timestamp = if self.type_of(&args[0], input)? == DataType::Null { cast(arg(0), timestamp_type(&self.config.time_zone)) } else { arg(0) };
+                return Ok(Some((self.call_registered(function, vec![timestamp, zone_arg], names, false, input)?.0, name)));
+            }
             ("nullif", 2) => {
                 // NULL where the values are equal, else the first one, of its type.
                 let mut operands = args.to_vec();
@@ -254,5 +268,18 @@ fn hash_map_type(function: &str, sql: &str) -> crate::error::SparkError {
             "Cannot resolve \"{sql}\" due to data type mismatch: Input to the function `{function}` cannot contain elements of the \"MAP\" type. In Spark, same maps may have different hashcode, thus hash expressions are prohibited on \"MAP\" elements. To restore previous behavior set \"spark.sql.legacy.allowHashOnMapType\" to \"true\"."
         ),
         &[("sqlExpr", format!("\"{sql}\"")), ("functionName", format!("`{function}`"))],
+    )
+}
+
+/// `INVALID_TIMEZONE` for a zone Java's `ZoneId` does not read.
+fn invalid_timezone(zone: &str) -> crate::error::SparkError {
+    crate::error::SparkError::new(
+        crate::error::ErrorKind::DateTime,
+        "INVALID_TIMEZONE",
+        "22009",
+        format!(
+            "The timezone: {zone} is invalid. The timezone must be either a region-based zone ID or a zone offset. Region IDs must have the form 'area/city', such as 'America/Los_Angeles'. Zone offsets must be in the format '(+|-)HH', '(+|-)HH:mm\u{2019} or '(+|-)HH:mm:ss', e.g '-08' , '+01:00' or '-13:33:33', and must be in the range from -18:00 to +18:00. 'Z' and 'UTC' are accepted as synonyms for '+00:00'."
+        ),
+        &[("timeZone", zone.to_string())],
     )
 }
