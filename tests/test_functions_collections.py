@@ -177,3 +177,21 @@ def test_nested_casts_cast_each_value_as_spark(spark, golden):
         ("struct", "SELECT CAST(named_struct('x', 'a') AS STRUCT<x: INT>)"),
     ]:
         golden.check_error(lambda: spark.sql(sql).collect(), name)
+
+
+def test_sequence_widens_its_bounds_or_fails_as_spark(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT sequence(1, 5L) AS wide, sequence(1, '3') AS string_stop, sequence('1', 3) AS string_start, sequence(1, 5, 2L) AS wide_step,"
+            " sequence(NULL, 5) AS null_start, sequence(TIMESTAMP'2020-01-01 00:00:00', DATE'2020-01-03') AS mixed_time"
+        )
+    )
+    for name, sql in [
+        ("decimal", "SELECT sequence(1.5, 5)"),
+        ("boolean", "SELECT sequence(true, 5)"),
+        ("date_and_int", "SELECT sequence(DATE'2020-01-01', 5)"),
+        ("array", "SELECT sequence(array(1), 5)"),
+        ("decimal_step", "SELECT sequence(1, 5, 1.5)"),
+        ("string_not_a_number", "SELECT sequence(1, 'abc')"),
+    ]:
+        golden.check_error(lambda: spark.sql(sql).collect(), name)

@@ -164,7 +164,9 @@ impl Planner<'_> {
         if !(2..=3).contains(&args.len()) {
             return Err(wrong_args("sequence", args.len(), "[2, 3]"));
         }
-        let element = self.type_of(&args[0], input)?;
+        let sql_expr = format!("sequence({})", names.join(", "));
+        let (args, element) = self.sequence_bounds(args, &sql_expr, input)?;
+        let args = args.as_slice();
         let integral = ember_functions::cast::is_integral(&element);
         let step_type = args.get(2).map(|step| self.type_of(step, input)).transpose()?;
         let ansi_interval_step = matches!(step_type, Some(DataType::Duration(_) | DataType::Interval(datafusion::arrow::datatypes::IntervalUnit::YearMonth)));
@@ -201,6 +203,41 @@ impl Planner<'_> {
 }
 
 impl Planner<'_> {
+    /// The arguments of `sequence` cast to the type Spark gives its
+    /// elements: integers (and strings beside them, as BIGINT) widened with
+    /// an integral step; dates or timestamps (strings beside them read as
+    /// those); `SEQUENCE_WRONG_INPUT_TYPES` for others.
+    fn sequence_bounds(&self, args: &[Expr], sql_expr: &str, input: &LogicalPlan) -> Result<(Vec<Expr>, DataType)> {
+        use ember_functions::cast::{is_integral, is_string};
+        let types = args.iter().map(|a| self.type_of(a, input)).collect::<Result<Vec<_>>>()?;
+        let bounds = &types[..2];
+        let time = |t: &DataType| matches!(t, DataType::Date32 | DataType::Timestamp(..));
+        let known: Vec<&DataType> = bounds.iter().filter(|t| **t != DataType::Null).collect();
+        let element = if known.iter().all(|t| is_integral(t) || is_string(t)) && known.iter().any(|t| is_integral(t)) {
+            let step = types.get(2).filter(|t| is_integral(t) || is_string(t));
+            if types.len() == 3 && step.is_none() && types[2] != DataType::Null {
+                return Err(sequence_wrong_input_types(sql_expr));
+            }
+            let widest = known.iter().copied().chain(step).try_fold(DataType::Int8, |wide, t| {
+                if is_string(t) { Some(DataType::Int64) } else { crate::coercion::wider_type(&wide, t, true) }
+            });
+            widest.ok_or_else(|| sequence_wrong_input_types(sql_expr))?
+        } else if known.iter().any(|t| time(t)) && known.iter().all(|t| time(t) || is_string(t)) {
+            let widest = known.iter().copied().filter(|t| time(t)).try_fold(DataType::Date32, |wide, t| crate::coercion::wider_type(&wide, t, true));
+            widest.ok_or_else(|| sequence_wrong_input_types(sql_expr))?
+        } else if known.is_empty() {
+            DataType::Int32
+        } else {
+            return Err(sequence_wrong_input_types(sql_expr));
+        };
+        let mode = if self.config.ansi { ember_functions::cast::CastMode::Ansi } else { ember_functions::cast::CastMode::Legacy };
+        let mut cast_args: Vec<Expr> = args[..2].iter().zip(bounds).map(|(a, t)| if *t == element { a.clone() } else { ember_functions::cast::spark_cast(a.clone(), element.clone(), mode) }).collect();
+        if let Some(step) = args.get(2) {
+            cast_args.push(if is_integral(&element) && is_string(&types[2]) { ember_functions::cast::spark_cast(step.clone(), DataType::Int64, mode) } else { step.clone() });
+        }
+        Ok((cast_args, element))
+    }
+
     /// `array` without its NULL elements (Spark's `array_compact`).
     fn without_nulls(&mut self, array: &Expr, input: &LogicalPlan) -> Result<Expr> {
         Ok(self.call_registered("array_compact", vec![array.clone()], &[String::new()], false, input)?.0)
