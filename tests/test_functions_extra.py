@@ -116,3 +116,15 @@ def test_utc_timestamp_conversions_read_zones_as_java(spark, golden):
     )
     for name, zone in [("name", "'abc'"), ("number", "1"), ("decimal", "1.5"), ("date", "DATE'2020-01-01'")]:
         golden.check_error(lambda: spark.sql(f"SELECT from_utc_timestamp(TIMESTAMP'2020-01-01 00:00:00', {zone})").collect(), name)
+
+
+def test_date_part_checks_its_source_as_the_fields_function(spark, golden):
+    golden.check_df(spark.sql("SELECT date_part('year', '2020-03-04') AS y, datepart('hour', TIMESTAMP'2020-01-01 05:06:07') AS h"))
+    for name, sql in [
+        ("array", "SELECT date_part('year', array(1, 2))"),
+        ("number", "SELECT date_part('YEAR', 1)"),
+        ("decimal_hour", "SELECT datepart('hour', 1.5)"),
+        ("unknown_field", "SELECT date_part('abc', DATE'2020-01-01')"),
+        ("non_string_field", "SELECT date_part(1, DATE'2020-01-01')"),
+    ]:
+        golden.check_error(lambda: spark.sql(sql).collect(), name)

@@ -418,7 +418,7 @@ impl Planner<'_> {
                     "weekofyear" => "week",
                     other => other,
                 };
-                let expr = extract_field(field, args.remove(0))?;
+                let expr = extract_field(field, args.remove(0), &names[0])?;
                 // Spark's `second()` is an INT, unlike EXTRACT(SECOND ...).
                 let expr = if lower == "second" { datafusion::logical_expr::cast(expr, DataType::Int32) } else { expr };
                 Ok((expr, format!("{lower}({})", names[0])))
@@ -449,14 +449,30 @@ impl Planner<'_> {
             "extract" | "date_part" | "datepart" => {
                 expect_args(name, &args, 2)?;
                 let Expr::Literal(ScalarValue::Utf8(Some(field)), _) = &args[0] else {
-                    return Err(SparkError::unsupported(format!("{lower} with a non-literal field")));
+                    let function = if lower == "extract" { "extract" } else { "date_part" };
+                    return Err(SparkError::new(
+                        ErrorKind::Analysis,
+                        "NON_FOLDABLE_ARGUMENT",
+                        "42K08",
+                        format!("The function `{function}` requires the parameter `field` to be a foldable expression of the type \"STRING\", but the actual argument is a non-foldable."),
+                        &[("funcName", format!("`{function}`")), ("paramName", "`field`".into()), ("paramType", "\"STRING\"".into())],
+                    ));
                 };
                 let field_name = field.clone();
-                let source = args.remove(1);
+                let mut source = args.remove(1);
                 let (_, source_field) = datafusion::logical_expr::ExprSchemable::to_field(&source, input.schema())?;
                 let expr = match crate::interval_functions::extract_interval_field(&field_name, &source, &source_field, &names[1]) {
                     Some(expr) => expr?,
-                    None => extract_field(&field_name, source)?,
+                    None => {
+                        // Spark extracts through the field's function (`year(x)`), which checks and casts `x`.
+                        if let Some(function) = extract_function(&field_name) {
+                            let mut sources = [source];
+                            self.cast_arguments_implicitly(function, &names[1..2], &mut sources, input)?;
+                            let [cast_source] = sources;
+                            source = cast_source;
+                        }
+                        extract_field(&field_name, source, &names[1])?
+                    }
                 };
                 let rendered = match lower.as_str() {
                     "extract" | "datepart" => format!("{lower}({field_name} FROM {})", names[1]),
@@ -947,7 +963,24 @@ pub(crate) fn wrong_args(name: &str, got: usize, expected: &str) -> SparkError {
 
 /// Spark's `EXTRACT(field FROM source)`: an INT for calendar fields (the
 /// day of week counts from Sunday = 1), DECIMAL(8,6) seconds.
-fn extract_field(field: &str, source: Expr) -> Result<Expr> {
+/// The function Spark's `EXTRACT`/`date_part` of a date-time `field` calls.
+fn extract_function(field: &str) -> Option<&'static str> {
+    Some(match field.to_uppercase().as_str() {
+        "YEAR" | "Y" | "YEARS" | "YR" | "YRS" => "year",
+        "QUARTER" | "QTR" => "quarter",
+        "MONTH" | "MON" | "MONS" | "MONTHS" => "month",
+        "WEEK" | "W" | "WEEKS" => "weekofyear",
+        "DAY" | "D" | "DAYS" => "day",
+        "DAYOFWEEK" | "DOW" => "dayofweek",
+        "DOY" => "dayofyear",
+        "HOUR" | "H" | "HOURS" | "HR" | "HRS" => "hour",
+        "MINUTE" | "M" | "MIN" | "MINS" | "MINUTES" => "minute",
+        "SECOND" | "S" | "SEC" | "SECONDS" | "SECS" => "second",
+        _ => return None,
+    })
+}
+
+fn extract_field(field: &str, source: Expr, source_sql: &str) -> Result<Expr> {
     use datafusion::functions::datetime::expr_fn::date_part;
     let part = |p: &str| date_part(Expr::Literal(ScalarValue::Utf8(Some(p.to_string())), None), source.clone());
     let as_int = |e: Expr| datafusion::logical_expr::cast(e, DataType::Int32);
@@ -972,8 +1005,8 @@ fn extract_field(field: &str, source: Expr) -> Result<Expr> {
                 ErrorKind::Analysis,
                 "INVALID_EXTRACT_FIELD",
                 "42601",
-                format!("Cannot extract {field} from {source}."),
-                &[("field", field.to_string()), ("expr", source.to_string())],
+                format!("Cannot extract `{field}` from \"{source_sql}\"."),
+                &[("field", format!("`{field}`")), ("expr", format!("\"{source_sql}\""))],
             ));
         }
     })
