@@ -128,3 +128,14 @@ def test_date_part_checks_its_source_as_the_fields_function(spark, golden):
         ("non_string_field", "SELECT date_part(1, DATE'2020-01-01')"),
     ]:
         golden.check_error(lambda: spark.sql(sql).collect(), name)
+
+
+def test_to_char_checks_its_arguments_as_spark(spark, golden):
+    golden.check_df(spark.sql("SELECT to_char('1', '999') AS from_string, to_char(454, NULL) AS null_format"))
+    for name, sql in [
+        ("array", "SELECT to_char(array(1, 2), '999')"),
+        ("boolean", "SELECT to_char(true, '999')"),
+        ("map_format", "SELECT to_char(454, map('a', 1))"),
+        ("string_not_a_number", "SELECT to_char('abc', '999')"),
+    ]:
+        golden.check_error(lambda: spark.sql(sql).collect(), name)

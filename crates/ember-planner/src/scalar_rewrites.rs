@@ -59,6 +59,18 @@ impl Planner<'_> {
             // `datafusion-spark`'s `char` fails on a NULL scalar.
             ("chr", 1) if matches!(&args[0], Expr::Literal(v, _) if v.is_null()) => lit(ScalarValue::Utf8(None)),
             ("chr", 1) => self.call_registered("char", vec![cast(arg(0), DataType::Int64)], names, false, input)?.0,
+            ("to_char" | "to_varchar", 2) if matches!(types[1], DataType::List(_) | DataType::Map(..) | DataType::Struct(_)) => {
+                return Err(crate::input_types::unexpected_input_type(&call_name("to_char", names), 1, "\"STRING\"", &names[1], &types[1]));
+            }
+            ("to_char" | "to_varchar", 2) if matches!(types[0], DataType::Boolean | DataType::List(_) | DataType::Map(..) | DataType::Struct(_)) => {
+                return Err(crate::input_types::unexpected_input_type(&call_name("to_char", names), 0, "\"DECIMAL\"", &names[0], &types[0]));
+            }
+            // A string is formatted as the number it reads as.
+            ("to_char" | "to_varchar", 2) if ember_functions::cast::is_string(&types[0]) && matches!(&args[1], Expr::Literal(..)) => {
+                let number = spark_cast(arg(0), DataType::Decimal128(38, 18), self.cast_mode());
+                return self.plan_scalar_rewrite(function, &[number, arg(1)], names, input);
+            }
+            ("to_char" | "to_varchar", 2) if types[1] == DataType::Null => cast(lit(ScalarValue::Null), DataType::Utf8),
             ("to_char" | "to_varchar", 2) if is_datetime(&types[0]) => {
                 let planned = self.plan_spark_scalar("date_format", args, names, input)?;
                 return Ok(planned.map(|(expr, _)| (expr, call_name("date_format", names))));
