@@ -289,3 +289,21 @@ def test_window_functions_without_a_window_fail_as_spark(spark, golden):
         golden.check_error(lambda: df.select(call).collect(), name)
     golden.check_error(lambda: spark.sql("SELECT nth_value(id, 2) FROM range(3)").collect(), "sql_nth_value")
     golden.check_df(df.select(F.first_value("id")), "first_value_is_an_aggregate")
+
+
+def test_explicit_frames_spark_refuses_fail_as_spark(spark, golden):
+    df = spark.createDataFrame([(1, 1), (1, 2), (2, 3)], "g int, v int")
+    w = Window.partitionBy("g").orderBy("v")
+    calls = {
+        "rank_rows": F.rank().over(w.rowsBetween(-1, 0)),
+        "row_number_range": F.row_number().over(w.rangeBetween(Window.unboundedPreceding, Window.currentRow)),
+        "ntile_rows": F.ntile(2).over(w.rowsBetween(-1, 1)),
+        "cume_dist_rows": F.cume_dist().over(w.rowsBetween(-1, 0)),
+        "lag_rows": F.lag("v").over(w.rowsBetween(-1, 0)),
+        "lead_range": F.lead("v").over(w.rangeBetween(0, 1)),
+        "nth_value_unordered": F.nth_value("v", 1).over(Window.partitionBy("g")),
+        "lag_unordered": F.lag("v").over(Window.partitionBy("g")),
+    }
+    for name, call in calls.items():
+        golden.check_error(lambda: df.select(call).collect(), name)
+    golden.check_df(df.select("g", "v", F.dense_rank().over(w.rowsBetween(Window.unboundedPreceding, Window.currentRow)).alias("r")), "own_frame", ordered=False)

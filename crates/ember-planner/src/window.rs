@@ -96,21 +96,25 @@ impl Planner<'_> {
             ));
             order_by.push(sort);
         }
-        if order_by.is_empty() && !matches!(kind, WindowKind::Value | WindowKind::Aggregate) {
-            return Err(SparkError::new(
-                ErrorKind::Analysis,
-                "WINDOW_FUNCTION_FRAME_NOT_ORDERED",
-                "42601",
-                format!("Window function `{function_name}()` requires window to be ordered, please add ORDER BY clause."),
-                &[("wf_expr", format!("{function_name}()")), ("wf_name", function_name.clone())],
-            ));
-        }
         let (function_expr, function_sql) = match kind {
             WindowKind::Ranking | WindowKind::CumeDist => self.ranking_function(&function_name, arguments, input)?,
             WindowKind::Offset(_) => self.offset_function(&function_name, arguments, input)?,
             WindowKind::Value => self.value_function(&function_name, arguments, input)?,
             WindowKind::Aggregate => self.plan_expr(function, input)?,
         };
+        let ordered_only = !matches!(kind, WindowKind::Value | WindowKind::Aggregate) || function_name == "nth_value";
+        if order_by.is_empty() && ordered_only {
+            return Err(SparkError::new(
+                ErrorKind::Analysis,
+                "WINDOW_FUNCTION_FRAME_NOT_ORDERED",
+                "42601",
+                format!(
+                    "Window function {function_name} requires the window to be ordered. You need to add an ORDER BY clause. For example: SELECT {function_sql} OVER (PARTITION BY window_partition ORDER BY window_ordering) from table."
+                ),
+                &[("wf_expr", function_sql.clone()), ("wf_name", function_name.clone())],
+            ));
+        }
+        self.check_frame_of(kind, &function_name, window, &order_by, input)?;
         let (frame, frame_sql) = match kind {
             WindowKind::Ranking => (rows_to_current(), "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW".to_string()),
             WindowKind::CumeDist => (range_to_current(), "RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW".to_string()),
@@ -140,6 +144,40 @@ impl Planner<'_> {
         let spec = WindowSpec { partition_by, order_by, frame, sql: clauses.join(" ") };
         let expr = over_window(function_expr, &spec, &function_sql)?;
         Ok((expr, format!("{function_sql} OVER ({})", spec.sql)))
+    }
+
+    /// Spark's checks of an explicit frame: ranking functions and
+    /// `cume_dist` take only their own frame, `lag`/`lead` none.
+    fn check_frame_of(&mut self, kind: WindowKind, function: &str, window: &connect::expression::Window, order_by: &[SortExpr], input: &LogicalPlan) -> Result<()> {
+        let explicit = window.frame_spec.as_deref().filter(|s| FrameType::try_from(s.frame_type).unwrap_or(FrameType::Undefined) != FrameType::Undefined);
+        let Some(spec) = explicit else { return Ok(()) };
+        let required = match kind {
+            WindowKind::Offset(_) => {
+                return Err(SparkError::new(
+                    ErrorKind::Analysis,
+                    "_LEGACY_ERROR_TEMP_1035",
+                    "",
+                    format!("Cannot specify window frame for {function} function."),
+                    &[("prettyName", function.to_string())],
+                ));
+            }
+            WindowKind::Ranking => "specifiedwindowframe(RowFrame, unboundedpreceding$(), currentrow$())",
+            WindowKind::CumeDist => "specifiedwindowframe(RangeFrame, unboundedpreceding$(), currentrow$())",
+            WindowKind::Value | WindowKind::Aggregate => return Ok(()),
+        };
+        let order_type = order_by.first().map(|o| self.type_of(&o.expr, input)).transpose()?;
+        let (frame, _) = self.frame(Some(spec), order_type.as_ref(), input)?;
+        let given = spark_frame_text(&frame);
+        if given == required {
+            return Ok(());
+        }
+        Err(SparkError::new(
+            ErrorKind::Analysis,
+            "_LEGACY_ERROR_TEMP_1036",
+            "",
+            format!("Window Frame {given} must match the required frame {required}."),
+            &[("wf", given), ("required", required.to_string())],
+        ))
     }
 
     /// `WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE` for a function that only runs
@@ -521,4 +559,17 @@ mod tests {
         assert!(!is_negative(&ScalarValue::Int64(Some(3))));
         assert_eq!(negated_name("(- 1)"), "1");
     }
+}
+
+/// A frame as Spark prints it: `specifiedwindowframe(RowFrame, -1, currentrow$())`.
+fn spark_frame_text(frame: &WindowFrame) -> String {
+    let bound = |bound: &WindowFrameBound| match bound {
+        WindowFrameBound::CurrentRow => "currentrow$()".to_string(),
+        WindowFrameBound::Preceding(v) if v.is_null() => "unboundedpreceding$()".to_string(),
+        WindowFrameBound::Following(v) if v.is_null() => "unboundedfollowing$()".to_string(),
+        WindowFrameBound::Preceding(v) => format!("-{v}"),
+        WindowFrameBound::Following(v) => v.to_string(),
+    };
+    let units = if frame.units == WindowFrameUnits::Rows { "RowFrame" } else { "RangeFrame" };
+    format!("specifiedwindowframe({units}, {}, {})", bound(&frame.start_bound), bound(&frame.end_bound))
 }
