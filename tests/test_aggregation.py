@@ -55,6 +55,17 @@ def test_grouping_sets(sales, golden):
     )
 
 
+def test_grouping_sets_of_empty_input(spark, sales, golden):
+    # Grand totals beside groups give no row for no input; only empty sets aggregate it.
+    empty = sales.where("amount > 100")
+    golden.check_df(empty.rollup("region").count(), "rollup")
+    golden.check_df(empty.cube("region", "fruit").agg(F.sum("amount")), "cube")
+    golden.check_df(empty.groupingSets([["region"], []], "region").count(), "grouping_sets")
+    golden.check_df(empty.groupingSets([[]]).agg(F.sum("amount")), "only_empty_set")
+    golden.check_df(spark.sql("SELECT a, count(*) FROM VALUES (1) t(a) WHERE false GROUP BY ROLLUP(a)"), "sql_rollup")
+    golden.check_df(spark.sql("SELECT count(*) FROM VALUES (1) t(a) WHERE false GROUP BY GROUPING SETS(())"), "sql_only_empty_set")
+
+
 def test_pivot_with_values(sales, golden):
     golden.check_df(sales.groupBy("region").pivot("year", [2023, 2024]).sum("amount").orderBy("region"))
 

@@ -86,12 +86,17 @@ impl Planner<'_> {
             }
         }
         let aggregate_names: Vec<String> = aggregates.iter().map(|_| fresh_name()).collect();
-        let aggregated = LogicalPlanBuilder::from(widened)
-            .aggregate(
-                vec![Expr::GroupingSet(sets)],
-                aggregates.iter().zip(&aggregate_names).map(|(e, n)| e.clone().alias(n)).collect::<Vec<_>>(),
-            )?
-            .build()?;
+        let mut aggregate_exprs: Vec<Expr> = aggregates.iter().zip(&aggregate_names).map(|(e, n)| e.clone().alias(n)).collect();
+        let drops_empty_totals = grand_total_beside_groups(&sets);
+        if drops_empty_totals {
+            // A value no query aggregates, so that DataFusion keeps it apart from the query's aggregates.
+            aggregate_exprs.push(datafusion::functions_aggregate::expr_fn::max(lit(GROUPED_ROWS)).alias(GROUPED_ROWS));
+        }
+        let mut aggregated = LogicalPlanBuilder::from(widened).aggregate(vec![Expr::GroupingSet(sets)], aggregate_exprs)?;
+        if drops_empty_totals {
+            aggregated = aggregated.filter(col(Column::new_unqualified(GROUPED_ROWS)).is_not_null())?;
+        }
+        let aggregated = aggregated.build()?;
         let mut projected = Vec::new();
         for (i, (expr, name)) in outputs.into_iter().enumerate() {
             let rewritten = expr
@@ -208,6 +213,21 @@ impl Planner<'_> {
         }
         let generated = vec![false; outputs.len()];
         self.aggregate_outputs(input, group_exprs, outputs, &generated)
+    }
+}
+
+/// The hidden aggregate, NULL without rows, by which the grand totals of
+/// grouping sets are dropped on empty input.
+pub const GROUPED_ROWS: &str = "__ember_grouped_rows";
+
+/// Whether `sets` hold the empty set beside others: on empty input
+/// DataFusion gives the empty set's grand-total row, Spark (grouping by the
+/// grouping id too) no row. Only empty sets aggregate the whole input, as
+/// Spark's global aggregation does.
+fn grand_total_beside_groups(sets: &GroupingSet) -> bool {
+    match sets {
+        GroupingSet::Rollup(keys) | GroupingSet::Cube(keys) => !keys.is_empty(),
+        GroupingSet::GroupingSets(sets) => sets.iter().any(Vec::is_empty) && sets.iter().any(|s| !s.is_empty()),
     }
 }
 

@@ -7,6 +7,17 @@ use std::collections::HashMap;
 
 use datafusion::arrow::datatypes::DataType;
 
+/// Whether Ember's plan has the column `name` where Spark's has none: the
+/// grouping-set row count that drops grand totals of empty input.
+pub fn hidden(name: &str) -> bool {
+    name.starts_with(crate::grouping::GROUPED_ROWS)
+}
+
+/// Whether `expr` reads a column [`hidden`] from Spark's plans.
+pub fn reads_hidden(expr: &datafusion::logical_expr::Expr) -> bool {
+    expr.column_refs().iter().any(|c| hidden(&c.name))
+}
+
 /// Spark's names of a query's internal columns, and the ids given to the
 /// other names met while printing one plan (a file's own column names,
 /// DataFusion's generated ones).
@@ -29,11 +40,13 @@ impl Attributes {
 
     /// The references to a schema's columns, under the names `wanted` gives
     /// by position where it has one.
+    /// Ember's own hidden columns (always last) are left out.
     pub fn references(&self, schema: &datafusion::arrow::datatypes::Schema, wanted: &[Option<String>]) -> Vec<String> {
         schema
             .fields()
             .iter()
             .enumerate()
+            .filter(|(_, f)| !hidden(f.name()))
             .map(|(i, f)| self.reference(wanted.get(i).cloned().flatten().as_deref().unwrap_or(f.name()), f.data_type()))
             .collect()
     }

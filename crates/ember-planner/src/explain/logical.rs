@@ -73,6 +73,11 @@ impl Logical<'_> {
         if let LogicalPlan::Projection(projection) = plan {
             return self.projection(plan, projection, wanted);
         }
+        if let LogicalPlan::Filter(filter) = plan {
+            if super::attributes::reads_hidden(&filter.predicate) {
+                return self.convert(&filter.input, wanted);
+            }
+        }
         let inputs = plan.inputs();
         self.filtered.set(matches!(plan, LogicalPlan::Filter(_)));
         let pass: Wanted = match inputs.as_slice() {
@@ -215,7 +220,8 @@ impl Logical<'_> {
         let expand_line = format!("Expand {}, {}", list(rows), list(expanded.clone()));
         let expand = SparkNode::new("Expand", expand_line, expanded, input.into_iter().collect());
         output.remove(exprs.len());
-        let results = output[..exprs.len()].iter().cloned().chain(aggregate.aggr_expr.iter().zip(&output[exprs.len()..]).map(|(e, reference)| match e {
+        let shown = aggregate.aggr_expr.iter().filter(|e| !super::attributes::hidden(&e.schema_name().to_string()));
+        let results = output[..exprs.len()].iter().cloned().chain(shown.zip(&output[exprs.len()..]).map(|(e, reference)| match e {
             Expr::Alias(Alias { expr, .. }) => format!("{} AS {reference}", scope.text(expr)),
             other => scope.text(other),
         }));

@@ -98,6 +98,12 @@ impl<'a> Converter<'a> {
         if plan.is::<CooperativeExec>() {
             return self.convert(plan.children()[0], wanted);
         }
+        if let Some(filter) = plan.downcast_ref::<FilterExec>() {
+            let reads_hidden = datafusion::physical_expr::utils::collect_columns(filter.predicate()).iter().any(|c| super::attributes::hidden(c.name()));
+            if reads_hidden {
+                return self.convert(filter.input(), wanted);
+            }
+        }
         if let Some(node) = self.computing_file_scan(plan, wanted) {
             return node;
         }
@@ -610,6 +616,7 @@ impl<'a> Converter<'a> {
             .aggr_expr()
             .iter()
             .zip(aggregate.filter_expr().iter().chain(std::iter::repeat(&None)))
+            .filter(|(a, _)| !super::attributes::hidden(a.name()))
             .map(|(a, filter)| match filter.as_ref().filter(|_| partial) {
                 Some(filter) => format!("{} FILTER (WHERE {})", aggregate_text(a, &argument_inputs, partial), self.filter_text(filter.as_ref(), inputs)),
                 None => aggregate_text(a, &argument_inputs, partial),
