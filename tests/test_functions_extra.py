@@ -31,6 +31,12 @@ def test_boolean_aggregates_and_count_if(spark, df, golden):
     golden.check_df(spark.sql("SELECT any(a > 2), std(a), variance(a), approx_count_distinct(a) FROM VALUES (1), (2), (3) t(a)"), "sql")
 
 
+def test_approx_count_distinct_of_floating_point(spark, golden):
+    doubles = spark.createDataFrame([(0.0,), (-0.0,), (float("nan"),), (float("nan"),), (1.5,), (None,)], "d double")
+    golden.check_df(doubles.agg(F.approx_count_distinct("d"), F.approx_count_distinct(F.col("d").cast("float"))))
+    golden.check_df(doubles.groupBy(F.col("d").isNull().alias("missing")).agg(F.approx_count_distinct("d", 0.1)).orderBy("missing"), "grouped")
+
+
 def test_listagg(df, golden):
     golden.check_df(df.select(F.listagg("s"), F.listagg("s", ","), F.string_agg("s", "-")))
 

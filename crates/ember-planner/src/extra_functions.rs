@@ -98,8 +98,17 @@ impl Planner<'_> {
             ("std", 1) => self.call_registered("stddev", args.to_vec(), names, false, input)?.0,
             ("variance", 1) => self.call_registered("var_samp", args.to_vec(), names, false, input)?.0,
             ("approx_count_distinct", 1 | 2) => {
-                let (distinct, _) = self.call_registered("approx_distinct", vec![arg(0)], names, false, input)?;
-                cast(distinct, DataType::Int64)
+                // DataFusion's sketch takes no floating point values: they
+                // are counted by their Spark hash (Spark's sketch hashes them too).
+                let counted = if self.type_of(&arg(0), input)?.is_floating() {
+                    let (hashed, _) = self.call_registered("xxhash64", vec![arg(0)], names, false, input)?;
+                    when(arg(0).is_not_null(), hashed).end()?
+                } else {
+                    arg(0)
+                };
+                let (distinct, _) = self.call_registered("approx_distinct", vec![counted], names, false, input)?;
+                // Spark's name leaves the relative error out.
+                return Ok(Some((cast(distinct, DataType::Int64), format!("{function}({})", names[0]))));
             }
             ("listagg" | "string_agg", 1 | 2) => {
                 let separator = args.get(1).cloned().unwrap_or_else(|| lit(""));
