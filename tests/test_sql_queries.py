@@ -66,6 +66,12 @@ def test_values_keep_their_order(spark, golden):
     golden.check_df(spark.sql("SELECT * FROM VALUES (1, 'a'), (2.5, NULL), (NULL, 'c') AS t(x, y)"), "widened")
 
 
+def test_where_without_from(spark, golden):
+    golden.check_df(spark.sql("SELECT 1 a WHERE false"), "none")
+    golden.check_df(spark.sql("SELECT 1 a, 'x' b WHERE 1 = 1"), "one")
+    golden.check_df(spark.sql("SELECT count(*) WHERE false"), "aggregated")
+
+
 def test_recursive_cte(spark, golden):
     golden.check_df(
         spark.sql("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT n FROM r ORDER BY n")

@@ -688,7 +688,8 @@ fn select_with_windows(select: &ast::Select) -> Result<connect::Relation> {
         input = Some(lateral_view(base, view)?);
     }
     if let Some(selection) = &select.selection {
-        let input_relation = input.ok_or_else(|| SparkError::unsupported("WHERE without FROM"))?;
+        // Without FROM, the one row of no columns that a select reads.
+        let input_relation = input.unwrap_or_else(|| rel(RelType::Project(Box::new(connect::Project { input: None, expressions: vec![] }))));
         input = Some(rel(RelType::Filter(Box::new(connect::Filter {
             input: Some(Box::new(input_relation)),
             condition: Some(expression(selection)?),
