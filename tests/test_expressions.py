@@ -480,6 +480,26 @@ def test_qualified_names_with_dataframe_alias(spark, golden):
     golden.check_df(df.select("t.id", F.col("t.v"), F.col("t.*")))
 
 
+def test_struct_star_expands_fields(spark, golden):
+    df = spark.createDataFrame([((1, "a"), ((2, 3),), 7)], "s struct<x:int,y:string>, n struct<i:struct<p:int,q:int>>, v int")
+    golden.check_df(df.select("s.*", "v"), "column")
+    golden.check_df(df.select(F.col("n.i.*")), "nested")
+    golden.check_df(df.alias("t").select("t.n.*"), "qualified")
+    golden.check_df(df.selectExpr("s.*"), "select_expr")
+    golden.check_df(df.select(F.struct(F.col("v").cast("string"), F.col("s.x").alias("z")).alias("c")).select("c.*"), "computed")
+    df.createOrReplaceTempView("struct_star")
+    golden.check_df(spark.sql("SELECT s.*, n.i.* FROM struct_star"), "sql")
+    golden.check_error(lambda: df.select("v.*").columns, "not_a_struct")
+
+
+def test_casts_named_in_expressions(spark, golden):
+    # A select item that casts a column is named after it; a cast inside an expression is not.
+    df = spark.createDataFrame([(0.5, "x")], "d double, t string")
+    golden.check_df(df.select(F.col("d").cast("float"), F.upper(F.col("d").cast("string")), F.col("d").cast("int") + 1, F.col("d").try_cast("string")))
+    golden.check_df(df.agg(F.sum(F.col("d").cast("int")), F.count(F.col("t").cast("string"))), "aggregate")
+    golden.check_df(df.groupBy(F.col("d").cast("int")).count(), "grouped")
+
+
 def test_column_names_are_case_insensitive(spark, golden):
     df = spark.createDataFrame([(1,)], "MixedCase int")
     golden.check_df(df.select("mixedcase", F.col("MIXEDCASE")))

@@ -94,6 +94,9 @@ impl Planner<'_> {
         }
         if out.is_empty() {
             if let Some(q) = qualifier {
+                if let Some(fields) = self.expand_struct_star(&q, input)? {
+                    return Ok(fields);
+                }
                 // `t.*` of an enclosing query (`SELECT t1.*, t2.* FROM t2` in a lateral subquery).
                 if let Some(outer) = self.outer_inputs.last().cloned() {
                     for (qualifier, field) in outer.schema().iter() {
@@ -119,8 +122,36 @@ impl Planner<'_> {
         Ok(out)
     }
 
+    /// `s.*` where `s` is no relation's name but a column (or nested field):
+    /// the fields of the struct it holds; `None` when it is no column either.
+    fn expand_struct_star(&mut self, target: &str, input: &LogicalPlan) -> Result<Option<Vec<(Expr, String)>>> {
+        let Ok((expr, _)) = self.resolve_column_name(target, None, input) else { return Ok(None) };
+        match self.type_of(&expr, input)? {
+            DataType::Struct(fields) => Ok(Some(
+                fields.iter().map(|f| (datafusion::functions::core::expr_fn::get_field(expr.clone(), f.name().as_str()), f.name().clone())).collect(),
+            )),
+            _ => {
+                let parts = format!("List({})", split_name_parts(target).join(", "));
+                Err(SparkError::new(
+                    ErrorKind::Analysis,
+                    "_LEGACY_ERROR_TEMP_1050",
+                    "",
+                    format!("Can only star expand struct data types. Attribute: `{parts}`."),
+                    &[("attributes", parts)],
+                ))
+            }
+        }
+    }
+
     /// Plans an expression over `input`; returns it with Spark's name for it.
     pub(crate) fn plan_expr(&mut self, expression: &connect::Expression, input: &LogicalPlan) -> Result<(Expr, String)> {
+        self.expression_depth += 1;
+        let planned = self.plan_expr_with_origin(expression, input);
+        self.expression_depth -= 1;
+        planned
+    }
+
+    fn plan_expr_with_origin(&mut self, expression: &connect::Expression, input: &LogicalPlan) -> Result<(Expr, String)> {
         let Some(context) = crate::expression_origins::origin_context(expression) else {
             return self.plan_expr_in_context(expression, input);
         };
@@ -459,9 +490,10 @@ impl Planner<'_> {
         };
         let cast = if mode == CastMode::Try { "TRY_CAST" } else { "CAST" };
         let out_name = match (&child.expr_type, sql_timestamp_literal(c)) {
-            (Some(ExprType::UnresolvedAttribute(_)), _) if self.field_path(&expr).is_none() => name.clone(),
+            // Spark names a relation's own cast of a column after the column.
+            (Some(ExprType::UnresolvedAttribute(_)), _) if self.field_path(&expr).is_none() && self.expression_depth == 1 => name.clone(),
             (Some(ExprType::UnresolvedAttribute(_)), _) => {
-                let path = self.field_path(&expr).unwrap_or_default();
+                let path = self.field_path(&expr).unwrap_or_else(|| name.clone());
                 format!("{cast}({path} AS {target_sql})")
             }
             (_, Some(wall_clock)) => crate::literal::timestamp_literal_name(wall_clock, &self.config.time_zone),

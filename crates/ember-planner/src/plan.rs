@@ -183,6 +183,9 @@ pub struct Planner<'a> {
     pub(crate) expression_origins: crate::expression_origins::ExpressionOrigins,
     /// The hints met while planning (`'UnresolvedHint name, [parameters]`).
     pub(crate) hints: Vec<String>,
+    /// How deep inside an expression planning is: 1 for a relation's own
+    /// expressions (a select item), more for their arguments.
+    pub(crate) expression_depth: usize,
 }
 
 impl<'a> Planner<'a> {
@@ -208,6 +211,7 @@ impl<'a> Planner<'a> {
             side_keys_read_by_name: HashSet::new(),
             expression_origins: Default::default(),
             hints: Vec::new(),
+            expression_depth: 0,
         }
     }
 
@@ -248,6 +252,14 @@ impl<'a> Planner<'a> {
 
     /// Plans any relation.
     pub fn plan_relation(&mut self, rel: &connect::Relation) -> Result<LogicalPlan> {
+        // A subquery's expressions are its relations' own.
+        let depth = std::mem::take(&mut self.expression_depth);
+        let planned = self.plan_relation_at_top(rel);
+        self.expression_depth = depth;
+        planned
+    }
+
+    fn plan_relation_at_top(&mut self, rel: &connect::Relation) -> Result<LogicalPlan> {
         let rel_type = rel
             .rel_type
             .as_ref()
