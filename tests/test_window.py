@@ -307,3 +307,25 @@ def test_explicit_frames_spark_refuses_fail_as_spark(spark, golden):
     for name, call in calls.items():
         golden.check_error(lambda: df.select(call).collect(), name)
     golden.check_df(df.select("g", "v", F.dense_rank().over(w.rowsBetween(Window.unboundedPreceding, Window.currentRow)).alias("r")), "own_frame", ordered=False)
+
+
+def test_frames_spark_cannot_use_fail_as_spark(spark, golden):
+    df = spark.createDataFrame([(1, "a", datetime.date(2020, 1, 1))], "id int, s string, d date")
+    frames = {
+        "date_by_bigint": Window.partitionBy("s").orderBy("d").rangeBetween(-1, 1),
+        "string_lower": Window.orderBy("s").rangeBetween(-1, Window.currentRow),
+        "string_upper": Window.orderBy("s").rangeBetween(Window.unboundedPreceding, 2),
+        "without_order": Window.partitionBy("s").rangeBetween(-1, 1),
+        "lower_past_upper": Window.orderBy("id").rangeBetween(2, 1),
+        "rows_lower_past_upper": Window.orderBy("id").rowsBetween(1, -1),
+    }
+    for name, frame in frames.items():
+        golden.check_error(lambda: df.select(F.count("id").over(frame)).collect(), name)
+    with pytest.raises(Exception) as several_orders:
+        df.select(F.count("id").over(Window.orderBy("s", "id").rangeBetween(-1, 1))).collect()
+    assert several_orders.value.getCondition() == "DATATYPE_MISMATCH.RANGE_FRAME_MULTI_ORDER"
+    unbounded = Window.orderBy("s", "id").rangeBetween(Window.unboundedPreceding, Window.currentRow)
+    golden.check_df(df.select(F.count("id").over(unbounded).alias("n")), "several_orders_unbounded")
+    by_days = "SELECT count(id) OVER (ORDER BY d RANGE BETWEEN {} PRECEDING AND CURRENT ROW) n FROM VALUES (1, DATE'2020-01-01'), (2, DATE'2020-01-02') t(id, d)"
+    golden.check_df(spark.sql(by_days.format("1")), "date_by_days", ordered=False)
+    golden.check_df(spark.sql(by_days.format("INTERVAL '1' DAY")), "date_by_interval", ordered=False)

@@ -96,6 +96,7 @@ mod variant_functions;
 mod vector_functions;
 mod xml_functions;
 mod window;
+mod window_frame_checks;
 
 /// The Spark version whose behaviour Ember reproduces.
 pub const SPARK_VERSION: &str = "4.3.0";

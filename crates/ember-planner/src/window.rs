@@ -140,8 +140,15 @@ impl Planner<'_> {
         if !order_names.is_empty() {
             clauses.push(format!("ORDER BY {}", order_names.join(", ")));
         }
-        clauses.push(frame_sql);
-        let spec = WindowSpec { partition_by, order_by, frame, sql: clauses.join(" ") };
+        clauses.push(frame_sql.clone());
+        let spec_sql = clauses.join(" ");
+        let explicit_frame = window.frame_spec.as_deref().filter(|s| FrameType::try_from(s.frame_type).unwrap_or(FrameType::Undefined) != FrameType::Undefined);
+        if let Some(frame_spec) = explicit_frame.filter(|_| matches!(kind, WindowKind::Value | WindowKind::Aggregate)) {
+            let order_types = order_by.iter().map(|o| self.type_of(&o.expr, input)).collect::<Result<Vec<_>>>()?;
+            let framed = crate::window_frame_checks::FramedWindow { order_types: &order_types, order_texts: &order_names, frame_sql: &frame_sql, spec_sql: &spec_sql };
+            self.check_frame_bounds(frame_spec, &framed, input)?;
+        }
+        let spec = WindowSpec { partition_by, order_by, frame, sql: spec_sql };
         let expr = over_window(function_expr, &spec, &function_sql)?;
         Ok((expr, format!("{function_sql} OVER ({})", spec.sql)))
     }
@@ -345,6 +352,8 @@ impl Planner<'_> {
                         let inner_name = negated_name(&name);
                         (*inner, true, format!("{inner_name} PRECEDING"))
                     }
+                    // A negation folded into a literal (of an interval) still reads as preceding.
+                    other if negated_name(&name) != name => (other, false, format!("{} PRECEDING", negated_name(&name))),
                     other => (other, false, format!("{name} FOLLOWING")),
                 };
                 let Expr::Literal(scalar, _) = magnitude else {
