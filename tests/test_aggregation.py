@@ -185,3 +185,11 @@ def test_names_of_nested_fields_in_functions(spark, golden):
         "scalars",
     )
     golden.check_df(df.selectExpr("upper(st.s)", "st.n.x", "st.d + i"), "sql")
+
+
+def test_aggregations_spark_refuses(spark, sales, golden):
+    golden.check_error(lambda: sales.groupBy("region").agg(F.sum(F.max("amount"))).collect(), "nested")
+    golden.check_error(lambda: sales.agg(F.sum(F.max("amount"))).collect(), "nested_global")
+    golden.check_error(lambda: spark.sql("SELECT sum(max(n)) FROM VALUES (1) t(n)").collect(), "nested_sql")
+    golden.check_error(lambda: sales.groupBy("region").agg(F.grouping("region")).collect(), "grouping_without_sets")
+    golden.check_error(lambda: sales.groupBy("region").agg(F.grouping_id()).collect(), "grouping_id_without_sets")

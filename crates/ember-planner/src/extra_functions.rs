@@ -97,6 +97,8 @@ impl Planner<'_> {
             ("some" | "any" | "bool_or", 1) => self.call_registered("bool_or", args.to_vec(), names, false, input)?.0,
             ("std", 1) => self.call_registered("stddev", args.to_vec(), names, false, input)?.0,
             ("variance", 1) => self.call_registered("var_samp", args.to_vec(), names, false, input)?.0,
+            // Grouping sets compute it themselves (see `grouping`); elsewhere Spark has none.
+            ("grouping_id", _) => return Err(crate::nondeterministic_aggregates::unsupported_grouping_expression()),
             ("approx_count_distinct", 1 | 2) => {
                 // DataFusion's sketch takes no floating point values: they
                 // are counted by their Spark hash (Spark's sketch hashes them too).
