@@ -129,3 +129,11 @@ def test_plan_metrics_name_sparks_operators(spark):
     df.collect()
     text = df.executionInfo.metrics.toText()
     assert "HashAggregate" in text and "Exchange" in text and "AggregateExec" not in text
+
+
+def test_multiset_operations_normalize_floats(spark, golden):
+    left = spark.createDataFrame([(1.0, None), (1.0, None), (float("nan"), 1), (float("nan"), 1), (0.0, 2), (-0.0, 2), (3.0, 3)], "a double, b int")
+    right = spark.createDataFrame([(1.0, None), (float("nan"), 1), (-0.0, 2)], "a double, b int")
+    golden.check_df(left.intersectAll(right).orderBy("b"), "intersect_all")
+    golden.check_df(right.intersectAll(left).orderBy("b"), "intersect_all_reversed")
+    golden.check_df(left.exceptAll(right).orderBy("b"), "except_all")

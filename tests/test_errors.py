@@ -158,3 +158,37 @@ def test_partition_transform_outside_partitioned_by(spark, golden):
     # SQL has no such functions.
     golden.check_error(lambda: spark.sql("SELECT years(current_date())").collect(), "sql")
     still_answers(spark)
+
+
+def test_filters_of_no_boolean(spark, golden):
+    df = spark.createDataFrame([(1, "a")], "k int, v string")
+    golden.check_error(lambda: df.filter(F.col("k")).collect(), "column")
+    golden.check_error(lambda: df.where("v").collect(), "string")
+    golden.check_error(lambda: df.filter(F.lit(None)).collect(), "null")
+    golden.check_error(lambda: spark.sql("SELECT * FROM VALUES (1) t(a) WHERE a + 1").collect(), "sql")
+
+
+def test_negative_limits(spark, golden):
+    df = spark.createDataFrame([(1, "a")], "k int, v string")
+    golden.check_error(lambda: df.limit(-1).collect(), "limit")
+    golden.check_error(lambda: df.offset(-2).collect(), "offset")
+    golden.check_error(lambda: df.tail(-1), "tail")
+    golden.check_error(lambda: df.take(-1), "take")
+
+
+def test_column_name_errors_of_dataframe_methods(spark, golden):
+    left = spark.createDataFrame([(1, "a", 1.0)], "k int, v string, x double")
+    right = spark.createDataFrame([(1, "w")], "k int, w string")
+    golden.check_error(lambda: left.withColumns({"a": F.lit(1), "A": F.lit(2)}).columns, "with_columns_twice")
+    golden.check_error(lambda: left.unionByName(right).collect(), "union_by_name_missing")
+    golden.check_error(lambda: spark.sql("SELECT 1 a, 2 a").unionByName(spark.sql("SELECT 1 a, 2 a")).collect(), "union_by_name_twice")
+    golden.check_error(lambda: left.dropDuplicates(["nope"]).collect(), "drop_duplicates_missing")
+    joined = left.join(spark.createDataFrame([(1, "z", 2)], "k int, v string, z int"), "k")
+    golden.check_df(joined.withColumn("v", F.lit(0)), "with_column_replaces_every_match")
+
+
+def test_ordering_by_maps(spark, golden):
+    df = spark.createDataFrame([(1, {"a": 1})], "id int, mp map<string,int>")
+    golden.check_error(lambda: df.orderBy("mp").collect(), "order_by")
+    golden.check_error(lambda: df.orderBy(F.col("mp").desc()).collect(), "descending")
+    golden.check_error(lambda: df.sortWithinPartitions("mp").collect(), "within_partitions")

@@ -481,7 +481,7 @@ def test_qualified_names_with_dataframe_alias(spark, golden):
 
 
 def test_struct_star_expands_fields(spark, golden):
-    df = spark.createDataFrame([((1, "a"), ((2, 3),), 7)], "s struct<x:int,y:string>, n struct<i:struct<p:int,q:int>>, v int")
+    df = spark.createDataFrame([((1, "a"), ((2, 3),), 7), (None, None, 8)], "s struct<x:int,y:string>, n struct<i:struct<p:int,q:int>>, v int")
     golden.check_df(df.select("s.*", "v"), "column")
     golden.check_df(df.select(F.col("n.i.*")), "nested")
     golden.check_df(df.alias("t").select("t.n.*"), "qualified")

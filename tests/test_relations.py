@@ -162,6 +162,27 @@ def test_tail(people, golden):
     golden.check_rows(people.orderBy("id").tail(2))
 
 
+def test_tail_keeps_the_order(spark, golden):
+    rows = spark.createDataFrame([(1, "a"), (2, None), (3, "c"), (4, "b")], "k int, v string")
+    golden.check_rows(rows.orderBy("v").tail(2), "nulls_first")
+    golden.check_rows(rows.orderBy(F.col("v").desc()).tail(1), "nulls_last")
+    golden.check_rows(spark.range(0, 100, 1, 4).tail(2), "partitions")
+
+
+def test_union_keeps_its_inputs_order(spark, golden):
+    golden.check_rows(spark.sql("SELECT 1 a UNION ALL SELECT 2 UNION ALL SELECT 3").collect())
+    golden.check_rows(spark.sql("SELECT named_struct('a', 1) s UNION ALL SELECT NULL").collect(), "struct_and_null")
+
+
+def test_star_except(spark, golden):
+    rows = spark.createDataFrame([(1, "a", 1.0)], "k int, v string, x double")
+    rows.createOrReplaceTempView("star_except")
+    golden.check_df(rows.selectExpr("* except (k)"))
+    golden.check_df(spark.sql("SELECT * EXCEPT (k, X) FROM star_except"), "sql")
+    golden.check_df(spark.sql("SELECT t.* EXCEPT (v) FROM star_except t"), "qualified")
+    golden.check_error(lambda: spark.sql("SELECT * EXCEPT (nope) FROM star_except").columns, "missing")
+
+
 def test_head_take_first(people, golden):
     ordered = people.orderBy("id")
     golden.check_rows(ordered.head(2), "head")

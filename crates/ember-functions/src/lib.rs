@@ -47,6 +47,7 @@ pub mod show;
 pub mod sketches;
 pub mod spatial;
 pub mod strict_math;
+pub mod struct_nulls;
 pub mod string_similarity;
 pub mod text_codecs;
 pub mod text_functions;

@@ -40,12 +40,24 @@ impl Planner<'_> {
                 let parsed = crate::sql::parse_select_item(&s.expression)?;
                 self.plan_select_item(&parsed, input)
             }
+            Some(ExprType::UnresolvedFunction(f)) if f.function_name == crate::sql::STAR_EXCEPT => self.star_except(&f.arguments, input),
             _ => {
                 let (expr, name) = self.plan_expr(expression, input)?;
                 let generated = gets_generated_alias(expression) || casts_nested_field(expression, &expr);
                 Ok(vec![(expr, name, generated)])
             }
         }
+    }
+
+    /// `* EXCEPT (a, …)`: the star's columns but those named.
+    fn star_except(&mut self, arguments: &[connect::Expression], input: &LogicalPlan) -> Result<Vec<(Expr, String, bool)>> {
+        let (star, left_out) = arguments.split_first().ok_or_else(|| SparkError::internal("EXCEPT without a star"))?;
+        let mut left_out_columns = Vec::new();
+        for column in left_out {
+            left_out_columns.push(self.plan_expr(column, input)?.0);
+        }
+        let columns = self.plan_select_item(star, input)?;
+        Ok(columns.into_iter().filter(|(e, _, _)| !left_out_columns.contains(e)).collect())
     }
 
     fn expand_star(&mut self, target: Option<&str>, plan_id: Option<i64>, input: &LogicalPlan) -> Result<Vec<(Expr, String)>> {

@@ -286,7 +286,11 @@ impl<'a> Planner<'a> {
                         .as_ref()
                         .ok_or_else(|| SparkError::illegal_argument("filter without a condition"))?;
                     self.with_missing_columns(&filter.input, |planner, input| {
-                        let (predicate, _) = planner.plan_expr(condition, &input)?;
+                        let (predicate, name) = planner.plan_expr(condition, &input)?;
+                        let predicate_type = planner.type_of(&predicate, &input)?;
+                        if predicate_type != DataType::Boolean {
+                            return Err(filter_not_boolean(&name, &predicate_type));
+                        }
                         Ok(LogicalPlanBuilder::from(input).filter(predicate)?.build()?)
                     })?
                 }
@@ -314,15 +318,15 @@ impl<'a> Planner<'a> {
             })?,
             RelType::Limit(limit) => {
                 let input = self.input(&limit.input)?;
-                LogicalPlanBuilder::from(input).limit(0, Some(non_negative(limit.limit)?))?.build()?
+                LogicalPlanBuilder::from(input).limit(0, Some(non_negative(limit.limit, "limit")?))?.build()?
             }
             RelType::Offset(offset) => {
                 let input = self.input(&offset.input)?;
-                LogicalPlanBuilder::from(input).limit(non_negative(offset.offset)?, None)?.build()?
+                LogicalPlanBuilder::from(input).limit(non_negative(offset.offset, "offset")?, None)?.build()?
             }
             RelType::Tail(tail) => {
                 let input = self.input(&tail.input)?;
-                self.tail(input, non_negative(tail.limit)?)?
+                self.tail(input, non_negative(tail.limit, "tail")?)?
             }
             RelType::ToDf(to_df) => {
                 let input = self.input(&to_df.input)?;
@@ -648,6 +652,10 @@ impl<'a> Planner<'a> {
         // The hidden keys of a USING join below stay out of the output.
         let mut columns: Vec<(Expr, ColumnInfo)> = self.columns_of(&input);
         columns.retain(|(expr, _)| !matches!(expr, Expr::Column(c) if self.hidden_columns.contains(&c.name)));
+        let names: Vec<String> = aliases.iter().map(|a| a.name.first().cloned().unwrap_or_default()).collect();
+        if let Some(name) = crate::names::first_duplicate_name(names.iter().map(String::as_str), self.config.case_sensitive) {
+            return Err(SparkError::column_already_exists(&name));
+        }
         for alias in aliases {
             let name = alias.name.first().cloned().unwrap_or_default();
             let expression = alias
@@ -657,9 +665,14 @@ impl<'a> Planner<'a> {
             let (expr, _) = self.plan_expr(expression, &input)?;
             let expr = crate::column_metadata::with_spark_metadata(expr, alias.metadata.as_deref());
             let info = ColumnInfo { name: name.clone(), ..Default::default() };
-            match columns.iter().position(|(_, i)| same_name(&i.name, &name, self.config.case_sensitive)) {
-                Some(pos) => columns[pos] = (expr, info),
-                None => columns.push((expr, info)),
+            // Every column of the name is replaced, as in Spark.
+            let mut replaced = false;
+            for column in columns.iter_mut().filter(|(_, i)| same_name(&i.name, &name, self.config.case_sensitive)) {
+                *column = (expr.clone(), info.clone());
+                replaced = true;
+            }
+            if !replaced {
+                columns.push((expr, info));
             }
         }
         let mut exprs = Vec::new();
@@ -725,6 +738,10 @@ impl<'a> Planner<'a> {
             }
         }
         for name in dedup.column_names.iter().filter(|_| !all_columns) {
+            let names = self.spark_names(&input);
+            if !names.iter().any(|n| same_name(n, name, self.config.case_sensitive)) {
+                return Err(unresolved_among(name, &names));
+            }
             let (expr, _) = self.resolve_column_name(name, None, &input)?;
             keys.push(self.comparable(expr, &input)?);
         }
@@ -735,9 +752,9 @@ impl<'a> Planner<'a> {
     fn tail(&mut self, input: LogicalPlan, n: usize) -> Result<LogicalPlan> {
         let position = fresh_name();
         let columns: Vec<Expr> = input.schema().fields().iter().map(|f| col(Column::new_unqualified(f.name()))).collect();
-        let numbered = LogicalPlanBuilder::from(input)
-            .window(vec![row_number().alias(&position)])?
-            .build()?;
+        // Numbered in the order the rows come (a row number over no order may lose it).
+        let marker = crate::partitioning::partition_marker(crate::partitioning::PartitionValueKind::MonotonicId).alias(&position);
+        let numbered = LogicalPlanBuilder::from(input).project(columns.iter().cloned().chain([marker]))?.build()?;
         let by_position = |asc: bool| vec![col(Column::new_unqualified(&position)).sort(asc, false)];
         Ok(LogicalPlanBuilder::from(numbered)
             .sort(by_position(false))?
@@ -1348,6 +1365,11 @@ impl<'a> Planner<'a> {
     /// Reorders (and, when allowed, completes with nulls) `right`'s columns
     /// to match `left`'s names.
     fn align_by_name(&mut self, left: &LogicalPlan, right: LogicalPlan, allow_missing: bool) -> Result<LogicalPlan> {
+        for side in [left, &right] {
+            if let Some(name) = crate::names::first_duplicate_name(self.spark_names(side).iter().map(String::as_str), self.config.case_sensitive) {
+                return Err(SparkError::column_already_exists(&name));
+            }
+        }
         let right_columns = self.columns_of(&right);
         let mut exprs = Vec::new();
         for field in left.schema().fields() {
@@ -1358,18 +1380,7 @@ impl<'a> Planner<'a> {
                     Expr::Literal(ScalarValue::try_from(field.data_type())?, None),
                     ColumnInfo { name, ..Default::default() },
                 )),
-                None => {
-                    return Err(SparkError::new(
-                        crate::ErrorKind::Analysis,
-                        "UNRESOLVED_COLUMN.WITH_SUGGESTION",
-                        "42703",
-                        format!("A column, variable, or function parameter with name `{name}` cannot be resolved."),
-                        &[
-                            ("objectName", format!("`{name}`")),
-                            ("proposal", right_columns.iter().map(|(_, i)| format!("`{}`", i.name)).collect::<Vec<_>>().join(", ")),
-                        ],
-                    ));
-                }
+                None => return Err(unresolved_among(&name, &right_columns.iter().map(|(_, i)| i.name.clone()).collect::<Vec<_>>())),
             }
         }
         if allow_missing {
@@ -1388,9 +1399,15 @@ impl<'a> Planner<'a> {
             .child
             .as_deref()
             .ok_or_else(|| SparkError::illegal_argument("sort order without an expression"))?;
-        let (expr, _) = self.plan_expr(child, input)?;
+        let (expr, name) = self.plan_expr(child, input)?;
+        let data_type = self.type_of(&expr, input)?;
         let expr = self.comparable(expr, input)?;
-        Ok(with_direction(expr, order))
+        let sort = with_direction(expr, order);
+        if crate::join_strategy::contains_map(&data_type) {
+            let sql = format!("{name} {} NULLS {}", if sort.asc { "ASC" } else { "DESC" }, if sort.nulls_first { "FIRST" } else { "LAST" });
+            return Err(invalid_ordering_type(&sql, "sortorder", &data_type));
+        }
+        Ok(sort)
     }
 
     /// The type an expression has over `input`.
@@ -1455,6 +1472,18 @@ fn multiset_join(left: LogicalPlan, right: LogicalPlan, join_type: JoinType) -> 
     let names: Vec<String> = left.schema().fields().iter().map(|f| f.name().clone()).collect();
     let copy = fresh_name();
     let numbered = |plan: LogicalPlan, side: &str| -> Result<LogicalPlan> {
+        // Rows meet as Spark's normalized values: -0.0 as 0.0 (adding 0.0 turns one into the other).
+        let normalized: Vec<Expr> = plan
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| match f.data_type() {
+                DataType::Float64 => (col(Column::new_unqualified(f.name())) + lit(0.0f64)).alias(f.name()),
+                DataType::Float32 => (col(Column::new_unqualified(f.name())) + lit(0.0f32)).alias(f.name()),
+                _ => col(Column::new_unqualified(f.name())),
+            })
+            .collect();
+        let plan = project_plan(plan, normalized)?;
         let partition: Vec<Expr> = names.iter().map(|n| col(Column::new_unqualified(n))).collect();
         let copy_number = row_number().partition_by(partition).build()?.alias(&copy);
         Ok(LogicalPlanBuilder::from(plan).window(vec![copy_number])?.alias(side)?.build()?)
@@ -1485,15 +1514,60 @@ fn using_column_error(name: &str, side: &str, columns: &[String]) -> SparkError 
     )
 }
 
-fn non_negative(n: i32) -> Result<usize> {
-    usize::try_from(n).map_err(|_| SparkError::illegal_argument(format!("The limit must not be negative, but got {n}")))
+/// `DATATYPE_MISMATCH.INVALID_ORDERING_TYPE`: `function` (`sql`) orders or compares values Spark cannot.
+pub(crate) fn invalid_ordering_type(sql: &str, function: &str, data_type: &DataType) -> SparkError {
+    let data_type = format!("\"{}\"", ember_types::sql_string(data_type));
+    SparkError::new(
+        crate::ErrorKind::Analysis,
+        "DATATYPE_MISMATCH.INVALID_ORDERING_TYPE",
+        "42K09",
+        format!("Cannot resolve \"{sql}\" due to data type mismatch: The `{function}` does not support ordering on type {data_type}."),
+        &[("sqlExpr", format!("\"{sql}\"")), ("functionName", format!("`{function}`")), ("dataType", data_type)],
+    )
+}
+
+/// `UNRESOLVED_COLUMN_AMONG_FIELD_NAMES`: a column name a relation's columns do not have.
+fn unresolved_among(name: &str, field_names: &[String]) -> SparkError {
+    let fields = field_names.join(", ");
+    SparkError::new(
+        crate::ErrorKind::Analysis,
+        "UNRESOLVED_COLUMN_AMONG_FIELD_NAMES",
+        "42703",
+        format!("Cannot resolve column name \"{name}\" among ({fields})."),
+        &[("colName", name.to_string()), ("fieldNames", fields)],
+    )
+}
+
+/// The count of a limit-like operator (`limit`, `offset`, `tail`), which Spark wants not negative.
+fn non_negative(n: i32, name: &str) -> Result<usize> {
+    usize::try_from(n).map_err(|_| {
+        SparkError::new(
+            crate::ErrorKind::Analysis,
+            "INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE",
+            "42K0E",
+            format!("The limit like expression \"{n}\" is invalid. The {name} expression must be equal to or greater than 0, but got {n}."),
+            &[("name", name.to_string()), ("expr", format!("\"{n}\"")), ("v", n.to_string())],
+        )
+    })
+}
+
+/// `DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN`: a filter whose condition is no boolean.
+fn filter_not_boolean(name: &str, data_type: &DataType) -> SparkError {
+    let (sql, type_sql) = (format!("\"{name}\""), format!("\"{}\"", ember_types::sql_string(data_type)));
+    SparkError::new(
+        crate::ErrorKind::Analysis,
+        "DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN",
+        "42K09",
+        format!("Cannot resolve {sql} due to data type mismatch: Filter expression {sql} of type {type_sql} is not a boolean."),
+        &[("sqlExpr", sql.clone()), ("filter", sql), ("type", type_sql)],
+    )
 }
 
 /// Reads an Arrow IPC stream.
 fn read_ipc(data: &[u8]) -> Result<(SchemaRef, Vec<RecordBatch>)> {
     let reader = StreamReader::try_new(Cursor::new(data), None)?;
     let schema = reader.schema();
-    let batches = reader.collect::<std::result::Result<Vec<_>, _>>()?;
+    let batches = reader.map(|batch| ember_functions::struct_nulls::with_null_struct_fields(batch?)).collect::<std::result::Result<Vec<_>, _>>()?;
     Ok((schema, batches))
 }
 

@@ -100,14 +100,7 @@ impl Planner<'_> {
                     other => other,
                 };
                 let sql = format!("({} {symbol} {})", names[0], names[1]);
-                let data_type = format!("\"{}\"", ember_types::sql_string(&t));
-                return Err(crate::error::SparkError::new(
-                    crate::error::ErrorKind::Analysis,
-                    "DATATYPE_MISMATCH.INVALID_ORDERING_TYPE",
-                    "42K09",
-                    format!("Cannot resolve \"{sql}\" due to data type mismatch: The `{symbol}` does not support ordering on type {data_type}."),
-                    &[("sqlExpr", format!("\"{sql}\"")), ("functionName", format!("`{symbol}`")), ("dataType", data_type)],
-                ));
+                return Err(crate::plan::invalid_ordering_type(&sql, symbol, &t));
             }
         }
         Ok(())

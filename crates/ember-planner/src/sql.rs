@@ -1012,11 +1012,11 @@ fn select_item(item: &ast::SelectItem) -> Result<connect::Expression> {
     Ok(match item {
         ast::SelectItem::UnnamedExpr(e) => expression(e)?,
         ast::SelectItem::ExprWithAlias { expr: e, alias: a } => alias(expression(e)?, &a.value),
-        ast::SelectItem::Wildcard(_) => expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default())),
-        ast::SelectItem::QualifiedWildcard(kind, _) => expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar {
-            unparsed_target: Some(format!("{kind}.*")),
-            plan_id: None,
-        })),
+        ast::SelectItem::Wildcard(options) => star_except(expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default())), options),
+        ast::SelectItem::QualifiedWildcard(kind, options) => star_except(
+            expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar { unparsed_target: Some(format!("{kind}.*")), plan_id: None })),
+            options,
+        ),
         // `explode(m) AS (k, v)`: a name for each column of a generator.
         ast::SelectItem::ExprWithAliases { expr: e, aliases: names } => expr(ExprType::Alias(Box::new(connect::expression::Alias {
             expr: Some(Box::new(expression(e)?)),
@@ -1024,6 +1024,16 @@ fn select_item(item: &ast::SelectItem) -> Result<connect::Expression> {
             metadata: None,
         }))),
     })
+}
+
+/// The call that stands for `* EXCEPT (a, …)`: the star, then the columns it leaves out.
+pub(crate) const STAR_EXCEPT: &str = "__star_except";
+
+/// `star`, or with `EXCEPT (a, …)` the [`STAR_EXCEPT`] call of it and the left-out columns.
+fn star_except(star: connect::Expression, options: &ast::WildcardAdditionalOptions) -> connect::Expression {
+    let Some(except) = &options.opt_except else { return star };
+    let left_out = std::iter::once(&except.first_element).chain(&except.additional_elements).map(|ident| attribute(std::slice::from_ref(ident)));
+    function(STAR_EXCEPT, std::iter::once(star).chain(left_out).collect())
 }
 
 /// Converts an expression.

@@ -1,7 +1,6 @@
 //! The `WriteOperation` command: `df.write...save(path)` through `ember-sources`
 //! (table writes go to [`crate::table_writes`]).
 
-use std::collections::HashSet;
 
 use arrow::datatypes::{Schema, SchemaRef};
 use datafusion::logical_expr::LogicalPlan;
@@ -74,14 +73,10 @@ pub(crate) async fn write_files(session: &Session, plan: LogicalPlan, schema: Sc
 /// `[COLUMN_ALREADY_EXISTS]` for the first column whose name an earlier one
 /// has (ignoring case unless `case_sensitive`; the name then in lower case).
 fn check_unique_column_names(schema: &Schema, case_sensitive: bool) -> Result<(), SparkError> {
-    let mut seen = HashSet::new();
-    for field in schema.fields() {
-        let name = if case_sensitive { field.name().clone() } else { field.name().to_lowercase() };
-        if !seen.insert(name.clone()) {
-            return Err(SparkError::column_already_exists(&name));
-        }
+    match ember_types::names::first_duplicate_name(schema.fields().iter().map(|f| f.name().as_str()), case_sensitive) {
+        Some(name) => Err(SparkError::column_already_exists(&name)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// The session's `spark.sql.files.*` and `spark.sql.sources.*` settings that writes honour.

@@ -26,6 +26,13 @@ pub fn split_name_parts(name: &str) -> Vec<String> {
     parts
 }
 
+/// The first name an earlier one has (ignoring case unless
+/// `case_sensitive`; the name then in lower case, as Spark reports it).
+pub fn first_duplicate_name<'a>(names: impl IntoIterator<Item = &'a str>, case_sensitive: bool) -> Option<String> {
+    let mut seen = std::collections::HashSet::new();
+    names.into_iter().map(|name| if case_sensitive { name.to_string() } else { name.to_lowercase() }).find(|name| !seen.insert(name.clone()))
+}
+
 /// Whether two identifiers name the same thing under Spark's default
 /// case-insensitive resolution.
 pub fn same_name(a: &str, b: &str, case_sensitive: bool) -> bool {

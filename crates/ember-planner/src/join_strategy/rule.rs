@@ -372,8 +372,8 @@ fn renumbered(expr: &PhysicalExprRef, index: impl Fn(usize) -> usize) -> Result<
         .data()
 }
 
-/// Whether a type is or holds a map.
-fn contains_map(data_type: &DataType) -> bool {
+/// Whether a type is or holds a map, which Spark cannot order.
+pub(crate) fn contains_map(data_type: &DataType) -> bool {
     match data_type {
         DataType::Map(..) => true,
         DataType::Struct(fields) => fields.iter().any(|f| contains_map(f.data_type())),

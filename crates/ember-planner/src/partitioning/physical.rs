@@ -112,10 +112,31 @@ fn has_spark_partitions(plan: &Arc<dyn ExecutionPlan>) -> bool {
         || plan.children().into_iter().any(has_spark_partitions)
 }
 
+/// Whether a plan's partitions are a scan's (of files, or of data in
+/// memory) or a union of such, each passed up in order by operators on
+/// one partition.
+fn scan_partitions(plan: &Arc<dyn ExecutionPlan>) -> bool {
+    use datafusion::physical_plan::{empty::EmptyExec, placeholder_row::PlaceholderRowExec, union::UnionExec};
+    if plan.is::<datafusion::datasource::source::DataSourceExec>() || plan.is::<PlaceholderRowExec>() || plan.is::<EmptyExec>() {
+        return true;
+    }
+    // A union's partitions are its inputs', one input after another.
+    if plan.is::<UnionExec>() {
+        return plan.children().into_iter().all(scan_partitions);
+    }
+    match plan.children().as_slice() {
+        [child] if !plan.is::<datafusion::physical_plan::repartition::RepartitionExec>() => {
+            child.output_partitioning().partition_count() == plan.output_partitioning().partition_count() && scan_partitions(child)
+        }
+        _ => false,
+    }
+}
+
 /// `plan` as one partition holding its partitions in order, when it has
-/// Spark's partitioning; as it is otherwise.
+/// Spark's partitioning or a scan's (rows then come in the files' order);
+/// as it is otherwise.
 pub fn in_partition_order(plan: Arc<dyn ExecutionPlan>) -> Arc<dyn ExecutionPlan> {
-    if plan.output_partitioning().partition_count() > 1 && has_spark_partitions(&plan) {
+    if plan.output_partitioning().partition_count() > 1 && (has_spark_partitions(&plan) || scan_partitions(&plan)) {
         Arc::new(OrderedConcatExec::new(plan))
     } else {
         plan
