@@ -98,3 +98,12 @@ def test_approx_quantile_with_relative_error(spark, golden):
 def test_crosstab_numeric_values_sort_as_numbers(spark, golden):
     df = spark.createDataFrame([("x", 10), ("x", 9), ("y", 100)], "k string, v int")
     golden.check_df(df.crosstab("k", "v").orderBy("k_v"))
+
+
+def test_summary_of_decimals_and_strings(spark, golden):
+    import decimal
+    rows = [(1, "1.10", "a"), (2, "2.20", "b"), (3, None, None), (4, "-3.30", ""), (5, "4.40", "a"), (6, "0.00", "b"), (7, "100.00", "c")]
+    df = spark.createDataFrame([(i, decimal.Decimal(m) if m else None, s) for i, m, s in rows], "id int, m decimal(38,2), s string")
+    golden.check_df(df.summary(), "all")
+    golden.check_df(df.select("s").summary("50%"), "string_percentile")
+    golden.check_df(df.select("s").summary("count", "25%"), "string_count_and_percentile")

@@ -121,3 +121,14 @@ def test_collect_union_respect_nulls(spark, golden):
     row = df.first()
     # Spark does not define the order of the values.
     golden.check("values", [sorted(row.r, key=lambda x: (x is not None, x)), sorted(row.i)])
+
+
+def test_variance_family_to_the_last_digit(spark, golden):
+    from pyspark.sql import Window
+    df = spark.createDataFrame([("a", 1, 0.1), ("a", 2, 0.7), ("a", 5, 0.3), ("b", 3, 1.1), ("a", 7, 2.2), ("b", 4, 0.0), ("a", 6, None)], "g string, n int, f double")
+    golden.check_df(df.agg(F.stddev("n"), F.stddev("f"), F.variance("f"), F.var_pop("f"), F.stddev_pop("n"), F.std("f"), F.var_samp("n")))
+    golden.check_df(df.describe(), "describe")
+    sliding = Window.orderBy("n").rowsBetween(-1, 1)
+    golden.check_df(df.select("n", F.stddev("f").over(sliding).alias("s"), F.skewness("f").over(sliding).alias("k")).orderBy("n"), "sliding")
+    golden.check_df(df.select("n", F.stddev("f").over(Window.partitionBy("g").orderBy("n")).alias("s")).orderBy("n"), "growing")
+    golden.check_df(spark.createDataFrame([(1,)], "n int").agg(F.stddev("n"), F.var_pop("n")), "one_value")

@@ -1,8 +1,10 @@
-//! Spark's `skewness`, `kurtosis` and `product` over DOUBLE values:
-//! skewness and kurtosis from central moments updated one value at a time
-//! and combined across partitions as Spark's `CentralMomentAgg` does, so
-//! results agree to the last digit for the same order of values; NULL for
-//! no values or no spread (Spark's default, non-legacy behaviour).
+//! Spark's `skewness`, `kurtosis`, the variance and standard deviation
+//! family and `product` over DOUBLE values: central moments updated one
+//! value at a time and combined across partitions as Spark's
+//! `CentralMomentAgg` does, so results agree to the last digit for the same
+//! order of values; NULL for no values, a sample of one, or no spread for
+//! skewness and kurtosis (Spark's default, non-legacy behaviour). Over a
+//! sliding window frame each frame is computed afresh, as Spark does.
 
 use std::sync::Arc;
 
@@ -19,6 +21,10 @@ use datafusion::logical_expr::{Accumulator, AggregateUDF, AggregateUDFImpl, Expr
 pub enum Moment {
     Skewness,
     Kurtosis,
+    VarianceSample,
+    VariancePopulation,
+    StddevSample,
+    StddevPopulation,
     #[default]
     Product,
 }
@@ -44,6 +50,10 @@ impl AggregateUDFImpl for MomentAggregate {
         match self.moment {
             Moment::Skewness => "skewness",
             Moment::Kurtosis => "kurtosis",
+            Moment::VarianceSample => "var_samp",
+            Moment::VariancePopulation => "var_pop",
+            Moment::StddevSample => "stddev_samp",
+            Moment::StddevPopulation => "stddev_pop",
             Moment::Product => "product",
         }
     }
@@ -58,6 +68,10 @@ impl AggregateUDFImpl for MomentAggregate {
 
     fn accumulator(&self, _: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
         Ok(Box::new(Moments { moment: self.moment, ..Moments::default() }))
+    }
+
+    fn create_sliding_accumulator(&self, _: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
+        Ok(Box::new(FrameMoments { moment: self.moment, values: std::collections::VecDeque::new() }))
     }
 
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
@@ -129,6 +143,11 @@ impl Moments {
         }
         match self.moment {
             Moment::Product => Some(self.product),
+            Moment::VariancePopulation => Some(self.m2 / self.n),
+            Moment::StddevPopulation => Some((self.m2 / self.n).sqrt()),
+            Moment::VarianceSample | Moment::StddevSample if self.n == 1.0 => None,
+            Moment::VarianceSample => Some(self.m2 / (self.n - 1.0)),
+            Moment::StddevSample => Some((self.m2 / (self.n - 1.0)).sqrt()),
             _ if self.m2 == 0.0 => None,
             Moment::Skewness => Some(self.n.sqrt() * self.m3 / (self.m2 * self.m2 * self.m2).sqrt()),
             Moment::Kurtosis => Some(self.n * self.m4 / (self.m2 * self.m2) - 3.0),
@@ -164,6 +183,49 @@ impl Accumulator for Moments {
     }
 }
 
+/// The values of a sliding window frame, its moments computed afresh
+/// from them for each frame.
+#[derive(Debug)]
+struct FrameMoments {
+    moment: Moment,
+    values: std::collections::VecDeque<f64>,
+}
+
+impl Accumulator for FrameMoments {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        self.values.extend(values[0].as_primitive::<Float64Type>().iter().flatten());
+        Ok(())
+    }
+
+    fn retract_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        let leaving = values[0].as_primitive::<Float64Type>().iter().flatten().count();
+        self.values.drain(..leaving.min(self.values.len()));
+        Ok(())
+    }
+
+    fn supports_retract_batch(&self) -> bool {
+        true
+    }
+
+    fn merge_batch(&mut self, _: &[ArrayRef]) -> Result<()> {
+        datafusion::common::not_impl_err!("merging the moments of window frames")
+    }
+
+    fn state(&mut self) -> Result<Vec<ScalarValue>> {
+        datafusion::common::not_impl_err!("the state of a window frame's moments")
+    }
+
+    fn evaluate(&mut self) -> Result<ScalarValue> {
+        let mut moments = Moments { moment: self.moment, ..Moments::default() };
+        self.values.iter().for_each(|x| moments.add(*x));
+        Ok(ScalarValue::Float64(moments.result()))
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self) + self.values.capacity() * std::mem::size_of::<f64>()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,6 +245,20 @@ mod tests {
         assert_eq!(of(Moment::Product, &[2.0, 4.0, 1.5]).result(), Some(12.0));
         assert_eq!(of(Moment::Kurtosis, &[1.0, 1.0]).result(), None);
         assert_eq!(of(Moment::Skewness, &[]).result(), None);
+    }
+
+    #[test]
+    fn variances_match_spark() {
+        // stddev(n), stddev_pop(n) of 1, 2, 5, 3, 7, 4, 6 on Spark 4.3: two partitions, [1, 2, 5] and the rest.
+        let combined = |moment: Moment| {
+            let mut left = of(moment, &[1.0, 2.0, 5.0]);
+            left.combine(&of(moment, &[3.0, 7.0, 4.0, 6.0]));
+            left.result()
+        };
+        assert_eq!(combined(Moment::StddevSample), Some(2.1602468994692865));
+        assert_eq!(combined(Moment::StddevPopulation), Some(1.9999999999999998));
+        assert_eq!(of(Moment::VarianceSample, &[3.0]).result(), None);
+        assert_eq!(of(Moment::VariancePopulation, &[3.0]).result(), Some(0.0));
     }
 
     #[test]

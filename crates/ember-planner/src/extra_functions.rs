@@ -1,7 +1,7 @@
 //! Spark functions Ember plans from DataFusion's building blocks under
 //! Spark's names: `assert_true`/`raise_error`, `first`/`last` with
 //! `ignoreNulls`, `max_by`/`min_by`, `count_if`, the boolean aggregates
-//! (`every`, `some`, `any`), `std`, `variance`, `approx_count_distinct`,
+//! (`every`, `some`, `any`), `approx_count_distinct`,
 //! `listagg`/`string_agg`, `map_concat`, `levenshtein` with a threshold,
 //! `try_to_date`, `to_timestamp_ltz`, the user functions, and calls of
 //! Ember's kernels: `round`, `bround`, `format_number`, `conv`, `months_between`,
@@ -95,8 +95,6 @@ impl Planner<'_> {
             }
             ("every" | "bool_and", 1) => self.call_registered("bool_and", args.to_vec(), names, false, input)?.0,
             ("some" | "any" | "bool_or", 1) => self.call_registered("bool_or", args.to_vec(), names, false, input)?.0,
-            ("std", 1) => self.call_registered("stddev", args.to_vec(), names, false, input)?.0,
-            ("variance", 1) => self.call_registered("var_samp", args.to_vec(), names, false, input)?.0,
             // Grouping sets compute it themselves (see `grouping`); elsewhere Spark has none.
             ("grouping_id", _) => return Err(crate::nondeterministic_aggregates::unsupported_grouping_expression()),
             ("approx_count_distinct", 1 | 2) => {

@@ -5,7 +5,7 @@
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Column, ScalarValue, UnnestOptions};
 use datafusion::functions::expr_fn::{ceil, greatest};
-use datafusion::functions_aggregate::expr_fn::{array_agg, avg, count, covar_samp, max, min, stddev};
+use datafusion::functions_aggregate::expr_fn::{array_agg, avg, count, covar_samp, max, min};
 use datafusion::functions_nested::expr_fn::{array_element, cardinality, make_array};
 use datafusion::logical_expr::{Expr, ExprFunctionExt, ExprSchemable, LogicalPlan, LogicalPlanBuilder, cast, lit, when};
 use ember_functions::cast::{CastMode, spark_cast};
@@ -270,17 +270,20 @@ fn statistic_expr(statistic: &Statistic, column: Expr, data_type: &DataType) -> 
         ValueKind::Numeric => cast(column.clone(), DataType::Float64),
         _ => spark_cast(column.clone(), DataType::Float64, CastMode::Try),
     };
-    let null = || Ok(lit(ScalarValue::Utf8(None)));
+    // An aggregate still, so that statistics of strings alone aggregate something.
+    let null = || Ok(max(lit(ScalarValue::Utf8(None))));
 
     Ok(match statistic {
         Statistic::Count => count(column),
         Statistic::Mean if matches!(data_type, DataType::Decimal128(..)) => avg(column),
         Statistic::Mean => avg(as_double()),
-        Statistic::Stddev => stddev(as_double()),
+        Statistic::Stddev => ember_functions::moments::MomentAggregate::call(ember_functions::moments::Moment::StddevSample, as_double()),
         Statistic::Min => min(column),
         Statistic::Max => max(column),
         // The approximate count is exact (Spark's sketch is, on small data).
         Statistic::CountDistinct | Statistic::ApproxCountDistinct => count(column).distinct().build()?,
+        // Spark's percentile of a decimal reads as the double it computes (`1.1` for 1.10).
+        Statistic::Percentile(p) if matches!(data_type, DataType::Decimal128(..)) => cast(quantile(column, *p)?, DataType::Float64),
         Statistic::Percentile(p) if kind == ValueKind::Numeric => quantile(column, *p)?,
         Statistic::Percentile(_) => return null(),
     })

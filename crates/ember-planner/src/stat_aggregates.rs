@@ -1,5 +1,6 @@
 //! Spark's statistical aggregates Ember plans itself: `skewness`,
-//! `kurtosis` and `product` (Ember's moment aggregate over DOUBLE),
+//! `kurtosis`, the variance and standard deviation family and `product`
+//! (Ember's moment aggregate over DOUBLE),
 //! `regr_count` and `try_avg`.
 
 use datafusion::arrow::datatypes::DataType;
@@ -23,6 +24,10 @@ impl Planner<'_> {
             ("skewness", 1) => Moment::Skewness,
             ("kurtosis", 1) => Moment::Kurtosis,
             ("product", 1) => Moment::Product,
+            ("stddev" | "stddev_samp" | "std", 1) => Moment::StddevSample,
+            ("stddev_pop", 1) => Moment::StddevPopulation,
+            ("variance" | "var_samp", 1) => Moment::VarianceSample,
+            ("var_pop", 1) => Moment::VariancePopulation,
             ("regr_count", 2) => {
                 let both = when(args[0].clone().is_not_null().and(args[1].clone().is_not_null()), lit(1i32)).end()?;
                 let count = datafusion::functions_aggregate::expr_fn::count(both);
