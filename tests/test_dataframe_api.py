@@ -137,3 +137,15 @@ def test_multiset_operations_normalize_floats(spark, golden):
     golden.check_df(left.intersectAll(right).orderBy("b"), "intersect_all")
     golden.check_df(right.intersectAll(left).orderBy("b"), "intersect_all_reversed")
     golden.check_df(left.exceptAll(right).orderBy("b"), "except_all")
+
+
+def test_unions_of_structs(spark, golden):
+    left = spark.sql("SELECT named_struct('a', 1, 'b', 'x') s, 1 k")
+    golden.check_error(lambda: left.union(spark.sql("SELECT named_struct('b', 'y', 'a', 2) s, 2 k")).collect(), "by_position_other_names")
+    golden.check_df(left.union(spark.sql("SELECT named_struct('A', 2, 'B', 'y') s, 2 k")), "by_position_names_in_other_case")
+    golden.check_df(left.unionByName(spark.sql("SELECT 2 k, named_struct('b', 'y', 'a', 2) s")), "by_name_reordered")
+    golden.check_df(left.unionByName(spark.sql("SELECT 2 k, named_struct('a', 2) s"), allowMissingColumns=True), "by_name_missing_field")
+    golden.check_error(lambda: left.unionByName(spark.sql("SELECT 2 k, named_struct('a', 2) s")).collect(), "by_name_missing_field_not_allowed")
+    nested = spark.sql("SELECT named_struct('n', named_struct('p', 1, 'q', 2)) s")
+    golden.check_df(nested.unionByName(spark.sql("SELECT named_struct('n', named_struct('q', 3, 'p', 4)) s")), "by_name_nested")
+    golden.check_df(left.unionByName(spark.sql("SELECT 2 k, CAST(NULL AS struct<b:string,a:int>) s")), "by_name_null_struct")

@@ -192,3 +192,9 @@ def test_ordering_by_maps(spark, golden):
     golden.check_error(lambda: df.orderBy("mp").collect(), "order_by")
     golden.check_error(lambda: df.orderBy(F.col("mp").desc()).collect(), "descending")
     golden.check_error(lambda: df.sortWithinPartitions("mp").collect(), "within_partitions")
+
+
+def test_to_df_with_other_column_counts(spark, golden):
+    df = spark.createDataFrame([(1, "a", 1.0)], "k int, v string, x double")
+    golden.check_error(lambda: df.toDF("a").columns, "fewer")
+    golden.check_error(lambda: df.toDF("a", "b", "c", "d").columns, "more")

@@ -98,3 +98,13 @@ def test_inline_of_a_null_struct_element(spark, golden):
     df = spark.createDataFrame([([(1, 2), (None, 5), None],), ([],)], "s array<struct<b:bigint,c:bigint>>")
     golden.check_df(df.select(F.inline("s")))
     golden.check_df(df.select(F.inline_outer("s")), "outer")
+
+
+def test_generator_errors(spark, golden):
+    df = spark.createDataFrame([(1, "a", [1, 2], {"k": 1})], "k int, v string, arr array<int>, m map<string,int>")
+    golden.check_error(lambda: df.select(F.explode("v")).collect(), "explode_string")
+    golden.check_error(lambda: df.select(F.posexplode("k")).collect(), "posexplode_int")
+    golden.check_error(lambda: df.select(F.explode_outer("v")).collect(), "explode_outer_string")
+    golden.check_error(lambda: df.select(F.inline("arr")).collect(), "inline_of_ints")
+    golden.check_error(lambda: df.select(F.explode("arr").alias("a", "b")).collect(), "too_many_aliases")
+    golden.check_error(lambda: df.select(F.explode("m").alias("a")).collect(), "too_few_aliases")

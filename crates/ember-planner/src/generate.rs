@@ -33,6 +33,29 @@ pub(crate) const GENERATORS: [&str; 10] = [
 /// Generators of several arguments whose rows are built as structs.
 const TABULATED: [&str; 2] = ["stack", "json_tuple"];
 
+/// `DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE` for `explode`/`posexplode` of
+/// no array or map, `inline` of no array of structs (`_outer` forms alike).
+fn check_generated_type(function: &str, argument: &str, input: &DataType, inline: bool) -> Result<()> {
+    let fits = match input {
+        DataType::List(element) | DataType::LargeList(element) => !inline || matches!(element.data_type(), DataType::Struct(_)),
+        DataType::Map(..) => !inline,
+        _ => false,
+    };
+    if fits {
+        return Ok(());
+    }
+    let required = if inline { "\"ARRAY<STRUCT>\"" } else { "(\"ARRAY\" or \"MAP\")" };
+    let sql = format!("\"{}({argument})\"", function.trim_end_matches("_outer"));
+    let input_type = format!("\"{}\"", ember_types::sql_string(input));
+    Err(SparkError::new(
+        crate::error::ErrorKind::Analysis,
+        "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+        "42K09",
+        format!("Cannot resolve {sql} due to data type mismatch: The first parameter requires the {required} type, however \"{argument}\" has the type {input_type}."),
+        &[("sqlExpr", sql.clone()), ("paramIndex", "first".to_string()), ("requiredType", required.to_string()), ("inputSql", format!("\"{argument}\"")), ("inputType", input_type)],
+    ))
+}
+
 fn not_generable(function: &str, input: &DataType) -> SparkError {
     SparkError::unsupported(format!("{function} of {}", ember_types::simple_string(input)))
 }
@@ -130,6 +153,9 @@ impl Planner<'_> {
         let collection = if variant_explode { self.variant_explode_rows(function, collection, &argument_name, input)? } else { collection };
         let collection_type = self.type_of(&collection, input)?;
         let inline = function.starts_with("inline") || variant_explode || tabulated.is_some();
+        if tabulated.is_none() && !variant_explode {
+            check_generated_type(function, &argument_name, &collection_type, inline)?;
+        }
         // The units of the ANSI intervals each generated column holds: DataFusion's
         // unnesting and map entries do not carry them, so the collection is
         // generated without them and its columns typed with them again below.
@@ -200,11 +226,13 @@ impl Planner<'_> {
         }
         let names: Vec<String> = if aliases.is_empty() { outputs.clone() } else { aliases };
         if names.len() != outputs.len() {
-            return Err(SparkError::illegal_argument(format!(
-                "{function} gives {} columns but {} aliases were given",
-                outputs.len(),
-                names.len()
-            )));
+            return Err(SparkError::new(
+                crate::error::ErrorKind::Analysis,
+                "UDTF_ALIAS_NUMBER_MISMATCH",
+                "42802",
+                "The number of aliases supplied in the AS clause does not match the number of columns output by the UDTF.",
+                &[("aliasesSize", outputs.len().to_string()), ("aliasesNames", names.join(","))],
+            ));
         }
         let outer = function.ends_with("_outer");
         if outer {

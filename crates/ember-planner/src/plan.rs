@@ -332,17 +332,13 @@ impl<'a> Planner<'a> {
                 let input = self.input(&to_df.input)?;
                 let fields = input.schema().fields().len();
                 if fields != to_df.column_names.len() {
+                    let names = to_df.column_names.len();
                     return Err(SparkError::new(
-                        crate::ErrorKind::IllegalArgument,
-                        "INVALID_COLUMN_NAMES_FOR_TODF",
-                        "42K0H",
-                        format!(
-                            "The number of columns doesn't match.\nOld column names ({fields}): {}\nNew column names ({}): {}",
-                            self.spark_names(&input).join(", "),
-                            to_df.column_names.len(),
-                            to_df.column_names.join(", ")
-                        ),
-                        &[],
+                        crate::ErrorKind::Analysis,
+                        "ASSIGNMENT_ARITY_MISMATCH",
+                        "42802",
+                        format!("The number of columns or variables assigned or aliased: {fields} does not match the number of source expressions: {names}."),
+                        &[("numTarget", fields.to_string()), ("numExpr", names.to_string())],
                     ));
                 }
                 let renamed = self.columns_of(&input).into_iter().zip(&to_df.column_names).map(
@@ -1375,7 +1371,11 @@ impl<'a> Planner<'a> {
         for field in left.schema().fields() {
             let name = self.info(field.name()).name;
             match right_columns.iter().find(|(_, i)| same_name(&i.name, &name, self.config.case_sensitive)) {
-                Some((expr, info)) => exprs.push((expr.clone(), info.clone())),
+                Some((expr, info)) => {
+                    let right_type = self.type_of(expr, &right)?;
+                    let aligned = struct_fields_by_name(expr.clone(), field.data_type(), &right_type, allow_missing, right.schema())?;
+                    exprs.push((aligned, info.clone()))
+                }
                 None if allow_missing => exprs.push((
                     Expr::Literal(ScalarValue::try_from(field.data_type())?, None),
                     ColumnInfo { name, ..Default::default() },
@@ -1512,6 +1512,38 @@ fn using_column_error(name: &str, side: &str, columns: &[String]) -> SparkError 
             ("suggestion", columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")),
         ],
     )
+}
+
+/// A struct of the right side of `unionByName` with its fields in the left
+/// side's order, matched by name at any depth (as Spark resolves them);
+/// fields only the left has are NULL with `allow_missing`, an error
+/// without. Any other value as it is.
+fn struct_fields_by_name(value: Expr, left: &DataType, right: &DataType, allow_missing: bool, schema: &datafusion::common::DFSchema) -> Result<Expr> {
+    let (DataType::Struct(wanted), DataType::Struct(present)) = (left, right) else { return Ok(value) };
+    let mut changed = !wanted.iter().map(|f| f.name().to_lowercase()).eq(present.iter().map(|f| f.name().to_lowercase()));
+    let mut arguments = Vec::new();
+    for field in wanted {
+        let found = present.iter().find(|f| f.name().eq_ignore_ascii_case(field.name()));
+        let field_value = match found {
+            Some(found) => {
+                let read = datafusion::functions::core::expr_fn::get_field(value.clone(), found.name().as_str());
+                let aligned = struct_fields_by_name(read.clone(), field.data_type(), found.data_type(), allow_missing, schema)?;
+                changed |= aligned != read;
+                aligned
+            }
+            None if allow_missing => Expr::Literal(ScalarValue::try_from(field.data_type())?, None),
+            None => return Err(crate::update_fields::field_not_found(field.name(), present)),
+        };
+        arguments.extend([lit(field.name().as_str()), field_value]);
+    }
+    if !changed {
+        return Ok(value);
+    }
+    let reordered = ember_functions::constructors::named_struct(arguments);
+    if !value.nullable(schema)? {
+        return Ok(reordered);
+    }
+    Ok(datafusion::logical_expr::when(value.is_not_null(), reordered).end()?)
 }
 
 /// `DATATYPE_MISMATCH.INVALID_ORDERING_TYPE`: `function` (`sql`) orders or compares values Spark cannot.

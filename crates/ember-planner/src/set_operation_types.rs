@@ -6,7 +6,9 @@ use datafusion::arrow::datatypes::{DataType, Field};
 use crate::error::SparkError;
 
 /// Whether no value of one type can stand for the other: an array, map,
-/// struct, day-time or year-month interval against another kind of type.
+/// struct, day-time or year-month interval against another kind of type,
+/// or structs whose fields differ in number or names (Spark lets structs
+/// inside arrays differ in names).
 /// Other pairs without a wider type are cast to the first input's type.
 pub(crate) fn incompatible(a: &DataType, b: &DataType) -> bool {
     use DataType::*;
@@ -18,7 +20,13 @@ pub(crate) fn incompatible(a: &DataType, b: &DataType) -> bool {
         Interval(_) => 5,
         _ => 0,
     };
-    kind(a) != kind(b)
+    match (a, b) {
+        (Struct(x), Struct(y)) => {
+            x.len() != y.len()
+                || x.iter().zip(y.iter()).any(|(f, g)| !f.name().eq_ignore_ascii_case(g.name()) || incompatible(f.data_type(), g.data_type()))
+        }
+        _ => kind(a) != kind(b),
+    }
 }
 
 /// The SQL name of a column's type, an ANSI interval's with its units.

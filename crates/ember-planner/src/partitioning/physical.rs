@@ -162,7 +162,9 @@ impl QueryPlanner for EmberQueryPlanner {
         ]);
         let session_state = state.as_any().downcast_ref::<SessionState>();
         let (true, Some(session_state)) = (spark_partitioned(plan), session_state) else {
-            return planner.create_physical_plan(plan, state).await;
+            // Merges of a scan's partitions keep their order, as Spark's.
+            let physical = planner.create_physical_plan(plan, state).await?;
+            return merged_in_order(physical, |merge| scan_partitions(merge.input()));
         };
         let mut kept = session_state.clone();
         kept.config_mut().options_mut().optimizer.enable_round_robin_repartition = false;
@@ -170,16 +172,22 @@ impl QueryPlanner for EmberQueryPlanner {
         // even where they are partitioned alike (ranges of the same split).
         kept.config_mut().options_mut().optimizer.prefer_existing_union = true;
         let physical = planner.create_physical_plan(plan, &kept).await?;
-        let ordered = physical.transform_up(|node| {
-            let Some(merge) = node.downcast_ref::<CoalescePartitionsExec>() else {
-                return Ok(Transformed::no(node));
-            };
-            let concat: Arc<dyn ExecutionPlan> = Arc::new(OrderedConcatExec::new(merge.input().clone()));
-            Ok(Transformed::yes(match merge.fetch() {
-                Some(fetch) => Arc::new(GlobalLimitExec::new(concat, 0, Some(fetch))),
-                None => concat,
-            }))
-        })?;
-        Ok(ordered.data)
+        merged_in_order(physical, |_| true)
     }
+}
+
+/// `plan` with each merge of partitions that `keeps_order` picks reading
+/// them one after another.
+fn merged_in_order(plan: Arc<dyn ExecutionPlan>, keeps_order: impl Fn(&CoalescePartitionsExec) -> bool) -> Result<Arc<dyn ExecutionPlan>> {
+    let ordered = plan.transform_up(|node| {
+        let Some(merge) = node.downcast_ref::<CoalescePartitionsExec>().filter(|m| keeps_order(m)) else {
+            return Ok(Transformed::no(node));
+        };
+        let concat: Arc<dyn ExecutionPlan> = Arc::new(OrderedConcatExec::new(merge.input().clone()));
+        Ok(Transformed::yes(match merge.fetch() {
+            Some(fetch) => Arc::new(GlobalLimitExec::new(concat, 0, Some(fetch))),
+            None => concat,
+        }))
+    })?;
+    Ok(ordered.data)
 }
