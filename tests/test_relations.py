@@ -507,3 +507,10 @@ def test_deep_plan_does_not_overflow(spark):
         df = df.withColumn(f"col_{i}", F.lit(i))
     assert len(df.schema.fields) == 401
     assert df.collect()[0]["col_399"] == 399
+
+
+def test_struct_fields_over_a_union(spark, golden):
+    literals = spark.sql("SELECT named_struct('a', 1) s UNION ALL SELECT named_struct('a', 2)")
+    golden.check_df(literals.select("s.a"), "literals")
+    golden.check_df(spark.sql("SELECT named_struct('a', id) s FROM range(1) UNION ALL SELECT named_struct('a', id) FROM range(2)").select("s.a"), "columns")
+    golden.check_df(spark.sql("SELECT s.a FROM (SELECT struct(1 AS a) s UNION SELECT struct(2 AS a)) ORDER BY a"), "sql_struct_with_names")

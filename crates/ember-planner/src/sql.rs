@@ -707,7 +707,13 @@ fn select_with_windows(select: &ast::Select) -> Result<connect::Relation> {
         // HAVING may use aggregates the select list lacks: they are computed
         // as hidden columns, filtered on, then dropped.
         let mut hidden = Vec::new();
-        let having = select.having.as_ref().map(|h| expression(h).map(|c| lift_aggregates(c, &mut hidden))).transpose()?;
+        // Spark reads `HAVING NULL` as a boolean NULL (a filter of NULL alone fails).
+        let having_condition = |h: &ast::Expr| -> Result<connect::Expression> {
+            let condition = expression(h)?;
+            let is_null = matches!(&condition.expr_type, Some(ExprType::Literal(l)) if matches!(l.literal_type, Some(LiteralType::Null(_))));
+            Ok(if is_null { cast_to(condition, "boolean") } else { condition })
+        };
+        let having = select.having.as_ref().map(|h| having_condition(h).map(|c| lift_aggregates(c, &mut hidden))).transpose()?;
         let hidden_names: Vec<String> = (0..hidden.len()).map(hidden_aggregate_name).collect();
         let mut aggregate_expressions = items;
         aggregate_expressions.extend(hidden);
@@ -1238,6 +1244,8 @@ pub(crate) fn expression(e: &ast::Expr) -> Result<connect::Expression> {
             let name = collation.0.iter().map(|part| part.as_ident().map_or_else(|| part.to_string(), |ident| ident.value.clone())).collect::<Vec<_>>().join(".");
             function("collate", vec![expression(value)?, literal(LiteralType::String(name))])
         }
+        // `struct(1 AS a)`: a named field.
+        ast::Expr::Named { expr: value, name } => alias(expression(value)?, &name.value),
         other => return Err(SparkError::unsupported(format!("SQL expression {other}"))),
     })
 }

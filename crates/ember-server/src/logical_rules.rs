@@ -14,7 +14,8 @@ use crate::magic_semi_join::MagicSemiJoins;
 use crate::semi_join_pushdown::PushDownSelectiveSemiJoins;
 use crate::several_distinct::RewriteDistinctAggregates;
 
-/// DataFusion's logical optimizer rules with [`InferNotNullFilters`] right
+/// DataFusion's logical optimizer rules (without its leaf-expression
+/// pushdown) with [`InferNotNullFilters`] right
 /// before `PushDownFilter` (which moves the checks it adds to the scans), [`PushDownSelectiveSemiJoins`]
 /// and [`MagicSemiJoins`] after `PushDownFilter` (which has turned `WHERE`
 /// conditions into join keys and moved filters to the scans) and
@@ -23,6 +24,9 @@ use crate::several_distinct::RewriteDistinctAggregates;
 /// merged a repartition's projection into the one below it).
 pub fn optimizer_rules() -> Vec<Arc<dyn OptimizerRule + Send + Sync>> {
     let mut rules = Optimizer::new().rules;
+    // DataFusion's pushdown of struct field reads breaks reads over a union
+    // (its inputs' columns come out under one name twice).
+    rules.retain(|r| !matches!(r.name(), "extract_leaf_expressions" | "push_down_leaf_projections"));
     let position = |rules: &[Arc<dyn OptimizerRule + Send + Sync>], name: &str| rules.iter().position(|r| r.name() == name);
     let at = position(&rules, PushDownFilter::new().name()).unwrap_or(rules.len());
     rules.insert(at, Arc::new(InferNotNullFilters));
