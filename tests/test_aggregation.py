@@ -193,3 +193,12 @@ def test_aggregations_spark_refuses(spark, sales, golden):
     golden.check_error(lambda: spark.sql("SELECT sum(max(n)) FROM VALUES (1) t(n)").collect(), "nested_sql")
     golden.check_error(lambda: sales.groupBy("region").agg(F.grouping("region")).collect(), "grouping_without_sets")
     golden.check_error(lambda: sales.groupBy("region").agg(F.grouping_id()).collect(), "grouping_id_without_sets")
+
+
+def test_columns_outside_the_grouping(spark, sales, golden):
+    sales.createOrReplaceTempView("fruit_sales")
+    golden.check_error(lambda: sales.groupBy("region").agg(F.col("amount")).collect(), "grouped")
+    golden.check_error(lambda: sales.select(F.sum("amount"), "region").collect(), "not_grouped")
+    golden.check_error(lambda: spark.sql("SELECT region, year, count(*) FROM fruit_sales GROUP BY region").collect(), "sql_grouped")
+    golden.check_error(lambda: spark.sql("SELECT year, count(*) FROM fruit_sales").collect(), "sql_not_grouped")
+    golden.check_df(spark.sql("SELECT region, sum(amount) + 1, upper(region) FROM fruit_sales GROUP BY region ORDER BY region"), "through_grouped_columns")

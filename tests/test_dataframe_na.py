@@ -99,3 +99,10 @@ def test_replace_dict_to_none(frame, golden):
 
 def test_dropna_thresh_zero_keeps_all(frame, golden):
     golden.check_df(frame.dropna(thresh=0))
+
+
+def test_replace_nan_and_infinity_leaves_other_columns(spark, golden):
+    import decimal
+    df = spark.createDataFrame([(1, 1.5, decimal.Decimal("1.10")), (3, float("nan"), None), (4, float("inf"), decimal.Decimal("-3.30"))], "id int, d double, m decimal(38,2)")
+    golden.check_df(df.na.replace(float("nan"), 0.0), "nan")
+    golden.check_df(df.na.replace(float("inf"), 7.0), "infinity")

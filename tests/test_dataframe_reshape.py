@@ -113,3 +113,10 @@ def test_unpivot_rejects_predicate_subqueries(spark, golden):
         exc = raised.value
         golden.check(name, [type(exc).__name__, exc.getCondition(), exc.getSqlState(), ":\nExpand [[" in exc.getMessage()])
     golden.check_df(t1.unpivot("c1", t2.select(F.max("c1")).scalar(), "c1", "c2"), "scalar_subquery", ordered=False)
+
+
+def test_unpivot_value_nullability(spark, golden):
+    literals = spark.sql("SELECT 'x' str, CAST(1 AS tinyint) b, 3 i, 2.5D d, CAST(4.5 AS decimal(10,2)) m")
+    golden.check_df(literals.unpivot("str", ["b", "i", "m"], "var", "val"), "not_nullable")
+    golden.check_df(literals.unpivot("str", ["i", "d"], "var", "val"), "widened")
+    golden.check_df(spark.createDataFrame([(1, None)], "a int, b int").unpivot([], ["a", "b"], "var", "val"), "nullable")

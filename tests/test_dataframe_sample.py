@@ -62,3 +62,9 @@ def test_sample_with_replacement_rows_are_sparks_for_a_range(spark, golden):
     golden.check_rows(df.sample(True, 0.5, seed=42).collect(), "half")
     golden.check_rows(df.sample(True, 2.0, seed=-9).collect(), "twice")
     golden.check_rows(spark.range(0, 30, 1, 2).sample(True, 0.1, seed=0).collect(), "tenth")
+
+
+def test_sample_fractions_out_of_range(spark, golden):
+    golden.check_error(lambda: spark.range(100).sample(1.5).count(), "above_one")
+    golden.check_error(lambda: spark.range(100).sample(-0.1).count(), "negative")
+    golden.check_error(lambda: spark.range(100).sample(True, -0.5).count(), "negative_with_replacement")

@@ -107,3 +107,9 @@ def test_summary_of_decimals_and_strings(spark, golden):
     golden.check_df(df.summary(), "all")
     golden.check_df(df.select("s").summary("50%"), "string_percentile")
     golden.check_df(df.select("s").summary("count", "25%"), "string_count_and_percentile")
+
+
+def test_approx_quantile_of_no_values(spark, golden):
+    empty = spark.createDataFrame([], "a int, b double")
+    nulls = spark.createDataFrame([(1, None), (2, None), (3, None)], "a int, b double")
+    golden.check("quantiles", [empty.approxQuantile("a", [0.5], 0.0), empty.approxQuantile(["a", "b"], [0.5, 0.9], 0.0), nulls.approxQuantile(["a", "b"], [0.5], 0.0)])

@@ -166,6 +166,7 @@ def test_filters_of_no_boolean(spark, golden):
     golden.check_error(lambda: df.where("v").collect(), "string")
     golden.check_error(lambda: df.filter(F.lit(None)).collect(), "null")
     golden.check_error(lambda: spark.sql("SELECT * FROM VALUES (1) t(a) WHERE a + 1").collect(), "sql")
+    golden.check_rows(spark.sql("SELECT a FROM VALUES (1) t(a) GROUP BY a HAVING NULL").collect(), "having_null")
 
 
 def test_negative_limits(spark, golden):
@@ -198,3 +199,11 @@ def test_to_df_with_other_column_counts(spark, golden):
     df = spark.createDataFrame([(1, "a", 1.0)], "k int, v string, x double")
     golden.check_error(lambda: df.toDF("a").columns, "fewer")
     golden.check_error(lambda: df.toDF("a", "b", "c", "d").columns, "more")
+
+
+def test_set_operations_over_maps(spark, golden):
+    df = spark.createDataFrame([(1, {"a": 1})], "id int, mp map<string,int>")
+    golden.check_error(lambda: df.intersect(df).collect(), "intersect")
+    golden.check_error(lambda: df.exceptAll(df).collect(), "except_all")
+    golden.check_error(lambda: df.select(F.array("mp").alias("a")).subtract(df.select(F.array("mp").alias("a"))).collect(), "nested")
+    assert df.union(df).count() == 2

@@ -154,9 +154,14 @@ impl Planner<'_> {
                 continue;
             }
             let mut branches = Vec::new();
-            for (old, new) in pairs.iter().filter(|(old, _)| !old.is_null()) {
+            // NaN and infinities match no value of a column of another kind than floats.
+            let matchable = |old: &ScalarValue| is_floating(&data_type) || !matches!(old, ScalarValue::Float64(Some(v)) if !v.is_finite());
+            for (old, new) in pairs.iter().filter(|(old, _)| !old.is_null() && matchable(old)) {
                 let target = if new.is_null() { ScalarValue::try_from(&data_type)? } else { new.cast_to(&data_type)? };
                 branches.push((Box::new(lit(old.clone())), Box::new(lit(target))));
+            }
+            if branches.is_empty() {
+                continue;
             }
             *expr = Expr::Case(Case::new(Some(Box::new(expr.clone())), branches, Some(Box::new(expr.clone()))));
         }

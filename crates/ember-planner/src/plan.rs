@@ -1038,6 +1038,7 @@ impl<'a> Planner<'a> {
     ) -> Result<LogicalPlan> {
         use datafusion::common::tree_node::{Transformed, TreeNode};
         crate::nondeterministic_aggregates::check_aggregate_arguments(&outputs)?;
+        self.check_grouped_outputs(&outputs, &group_exprs)?;
         let mut aggregates: Vec<Expr> = Vec::new();
         for (expr, _) in &outputs {
             for found in datafusion::logical_expr::utils::find_aggregate_exprs(std::iter::once(expr)) {
@@ -1123,6 +1124,48 @@ impl<'a> Planner<'a> {
                 spark
             }
         })
+    }
+
+    /// Spark's check that an aggregation's outputs read columns only
+    /// through its grouping expressions or aggregates: `MISSING_GROUP_BY`
+    /// without grouping expressions, `MISSING_AGGREGATION` with them.
+    fn check_grouped_outputs(&self, outputs: &[(Expr, String)], group_exprs: &[Expr]) -> Result<()> {
+        fn ungrouped(expr: &Expr, group_exprs: &[Expr]) -> Option<Expr> {
+            use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
+            if group_exprs.contains(expr) {
+                return None;
+            }
+            match expr {
+                Expr::Column(_) => Some(expr.clone()),
+                Expr::AggregateFunction(_) | Expr::WindowFunction(_) | Expr::ScalarSubquery(_) | Expr::Exists(_) | Expr::InSubquery(_) => None,
+                other => {
+                    let mut found = None;
+                    let _ = other.apply_children(|child| {
+                        found = ungrouped(child, group_exprs);
+                        Ok(if found.is_some() { TreeNodeRecursion::Stop } else { TreeNodeRecursion::Continue })
+                    });
+                    found
+                }
+            }
+        }
+        let Some(Expr::Column(column)) = outputs.iter().find_map(|(expr, _)| ungrouped(expr, group_exprs)) else { return Ok(()) };
+        if group_exprs.is_empty() {
+            return Err(SparkError::new(
+                crate::ErrorKind::Analysis,
+                "MISSING_GROUP_BY",
+                "42803",
+                "The query does not include a GROUP BY clause. Add GROUP BY or turn it into the window functions using OVER clauses.",
+                &[],
+            ));
+        }
+        let name = self.info(&column.name).name;
+        Err(SparkError::new(
+            crate::ErrorKind::Analysis,
+            "MISSING_AGGREGATION",
+            "42803",
+            format!("The non-aggregating expression \"{name}\" is based on columns which are not participating in the GROUP BY clause."),
+            &[("expression", format!("\"{name}\"")), ("expressionAnyValue", format!("\"any_value({name})\""))],
+        ))
     }
 
     fn join(&mut self, join: &connect::Join) -> Result<LogicalPlan> {
@@ -1269,6 +1312,21 @@ impl<'a> Planner<'a> {
             SetOpType::Except => "EXCEPT",
             _ => "UNION",
         };
+        if operator != "UNION" {
+            // Spark compares no maps, so sets of rows holding them cannot meet.
+            for field in left.schema().fields() {
+                if crate::join_strategy::contains_map(field.data_type()) {
+                    let (name, data_type) = (self.info(field.name()).name, format!("\"{}\"", ember_types::sql_string(field.data_type())));
+                    return Err(SparkError::new(
+                        crate::ErrorKind::Analysis,
+                        "UNSUPPORTED_FEATURE.SET_OPERATION_ON_MAP_TYPE",
+                        "0A000",
+                        format!("The feature is not supported: Cannot have MAP type columns in a set operation (INTERSECT, EXCEPT, etc.), but the type of column `{name}` is {data_type}."),
+                        &[("colName", format!("`{name}`")), ("dataType", data_type)],
+                    ));
+                }
+            }
+        }
         if left_count != right_count {
             return Err(SparkError::new(
                 crate::ErrorKind::Analysis,

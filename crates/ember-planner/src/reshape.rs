@@ -156,6 +156,7 @@ impl Planner<'_> {
             ));
         }
         let types = values.iter().map(|(e, _)| e.get_type(input.schema())).collect::<datafusion::common::Result<Vec<_>>>()?;
+        let values_nullable = values.iter().map(|(e, _)| e.nullable(input.schema())).collect::<datafusion::common::Result<Vec<_>>>()?.contains(&true);
         let names: Vec<String> = values.iter().map(|(_, n)| n.clone()).collect();
         let value_type = least_common_type(&types).map_err(|_| {
             let listed = values
@@ -192,7 +193,10 @@ impl Planner<'_> {
         let variable = self.new_column(&unpivot.variable_column_name);
         outputs.push(coalesce(vec![col(Column::new_unqualified(&variable_list)), lit("")]).alias(&variable));
         let value = self.new_column(&unpivot.value_column_name);
-        outputs.push(col(Column::new_unqualified(&value_list)).alias(&value));
+        // Not nullable when no value column is, as Spark declares it.
+        let value_column = col(Column::new_unqualified(&value_list));
+        let value_column = if values_nullable { value_column } else { crate::nullable::as_non_nullable(value_column) };
+        outputs.push(value_column.alias(&value));
         Ok(project_plan(unnested, outputs)?)
     }
 

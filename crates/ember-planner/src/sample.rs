@@ -43,7 +43,14 @@ impl Planner<'_> {
     pub(crate) fn sample(&mut self, sample: &connect::Sample) -> Result<LogicalPlan> {
         let mut input = self.input(&sample.input)?;
         let (lower, upper) = (sample.lower_bound, sample.upper_bound);
-        if !(0.0..=1.0).contains(&lower) || upper < lower || (!sample.with_replacement.unwrap_or(false) && upper > 1.0) {
+        let with_replacement = sample.with_replacement.unwrap_or(false);
+        // `sample`'s own check (a plain Java exception in Spark, without a class).
+        if lower == 0.0 && !sample.deterministic_order && (upper < 0.0 || (!with_replacement && upper > 1.0)) {
+            let interval = if with_replacement { "must be nonnegative with replacement" } else { "must be on interval [0, 1] without replacement" };
+            let fraction = crate::literal::java_double_string(upper);
+            return Err(SparkError::new(crate::error::ErrorKind::IllegalArgument, "", "", format!("requirement failed: Sampling fraction ({fraction}) {interval}"), &[]));
+        }
+        if !(0.0..=1.0).contains(&lower) || upper < lower || (!with_replacement && upper > 1.0) {
             return Err(SparkError::illegal_argument(format!(
                 "requirement failed: Upper bound ({upper}) must be <= 1.0 and not less than lower bound ({lower})"
             )));
@@ -64,7 +71,7 @@ impl Planner<'_> {
         }
         let columns: Vec<Expr> = self.columns_of(&input).into_iter().map(|(e, _)| e).collect();
         let seed = sample.seed.unwrap_or(DEFAULT_SEED);
-        if sample.with_replacement.unwrap_or(false) {
+        if with_replacement {
             let (drawn, copies) = self.with_draw(input, PartitionValueKind::PoissonCount { seed, mean_bits: (upper - lower).to_bits() })?;
             let copy = fresh_name();
             let mut listed = columns.clone();

@@ -189,7 +189,9 @@ impl Planner<'_> {
                 .iter()
                 .map(|p| quantile(column.clone(), *p))
                 .collect::<Result<Vec<_>>>()?;
-            per_column.push(make_array(quantiles));
+            // No values give no quantiles, as Spark.
+            let empty = lit(ScalarValue::List(ScalarValue::new_list(&[], &DataType::Float64, true)));
+            per_column.push(when(count(column.clone()).gt(lit(0i64)), make_array(quantiles)).otherwise(empty)?);
         }
         self.aggregate_outputs(input, Vec::new(), vec![(make_array(per_column), "approx_quantile".to_string())], &[false])
     }
