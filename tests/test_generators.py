@@ -108,3 +108,10 @@ def test_generator_errors(spark, golden):
     golden.check_error(lambda: df.select(F.inline("arr")).collect(), "inline_of_ints")
     golden.check_error(lambda: df.select(F.explode("arr").alias("a", "b")).collect(), "too_many_aliases")
     golden.check_error(lambda: df.select(F.explode("m").alias("a")).collect(), "too_few_aliases")
+
+
+def test_stack_values_of_other_types(spark, golden):
+    df = spark.createDataFrame([(1, "a", 1.5)], "k int, v string, x double")
+    golden.check_error(lambda: df.select(F.stack(F.lit(2), "k", "x")).collect(), "int_and_double")
+    golden.check_error(lambda: df.selectExpr("stack(2, k, v)").collect(), "int_and_string")
+    golden.check_df(df.selectExpr("stack(2, k, NULL, NULL, v)"), "nulls_take_the_type")

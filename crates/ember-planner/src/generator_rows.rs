@@ -28,13 +28,45 @@ fn struct_rows(rows: Vec<Vec<Expr>>, names: &[String]) -> Expr {
     datafusion::functions_nested::expr_fn::make_array(structs)
 }
 
+/// Spark's `STACK_COLUMN_DIFF_TYPES`: the values of a column must have one
+/// type (NULLs aside, which take it); `names` are the call's argument names.
+fn check_stack_column_types(values: &[(Expr, DataType)], columns: usize, names: &[String]) -> Result<()> {
+    let family = |t: &DataType| match t {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => DataType::Utf8,
+        DataType::Binary | DataType::LargeBinary | DataType::BinaryView => DataType::Binary,
+        other => other.clone(),
+    };
+    for column in 0..columns {
+        let typed = || values.iter().enumerate().skip(column).step_by(columns).filter(|(_, (_, t))| *t != DataType::Null);
+        let Some((first, (_, first_type))) = typed().next() else { continue };
+        let Some((other, (_, other_type))) = typed().find(|(_, (_, t))| !family(t).equals_datatype(&family(first_type))) else { continue };
+        let (left_type, right_type) = (format!("\"{}\"", ember_types::sql_string(first_type)), format!("\"{}\"", ember_types::sql_string(other_type)));
+        let sql = format!("\"stack({})\"", names.join(", "));
+        return Err(SparkError::new(
+            ErrorKind::Analysis,
+            "DATATYPE_MISMATCH.STACK_COLUMN_DIFF_TYPES",
+            "42K09",
+            format!("Cannot resolve {sql} due to data type mismatch: The data type of the column ({column}) do not have the same type: {left_type} ({}) <> {right_type} ({}).", first + 1, other + 1),
+            &[
+                ("sqlExpr", sql.clone()),
+                ("columnIndex", column.to_string()),
+                ("leftParamIndex", (first + 1).to_string()),
+                ("leftType", left_type),
+                ("rightParamIndex", (other + 1).to_string()),
+                ("rightType", right_type),
+            ],
+        ));
+    }
+    Ok(())
+}
+
 impl Planner<'_> {
     /// `stack(n, values…)` as an array of `n` structs.
     pub(crate) fn stack_rows(&mut self, arguments: &[connect::Expression], input: &LogicalPlan) -> Result<Expr> {
         if arguments.len() < 2 {
             return Err(wrong_args("stack", arguments.len(), "> 1"));
         }
-        let (count, _) = self.plan_expr(&arguments[0], input)?;
+        let (count, count_name) = self.plan_expr(&arguments[0], input)?;
         let rows = match count {
             Expr::Literal(ScalarValue::Int32(Some(n)), _) if n > 0 => n as usize,
             Expr::Literal(ScalarValue::Int64(Some(n)), _) if n > 0 => n as usize,
@@ -49,24 +81,20 @@ impl Planner<'_> {
             }
         };
         let mut values = Vec::with_capacity(arguments.len() - 1);
+        let mut names = vec![count_name];
         for argument in &arguments[1..] {
-            let (value, _) = self.plan_expr(argument, input)?;
+            let (value, name) = self.plan_expr(argument, input)?;
             let value_type = self.type_of(&value, input)?;
             values.push((value, value_type));
+            names.push(name);
         }
         let columns = values.len().div_ceil(rows);
+        check_stack_column_types(&values, columns, &names)?;
         let mut column_types = Vec::with_capacity(columns);
         for column in 0..columns {
             let types: Vec<DataType> = values.iter().skip(column).step_by(columns).map(|(_, t)| t.clone()).collect();
-            let common = type_union_resolution(&types).ok_or_else(|| {
-                SparkError::new(
-                    ErrorKind::Analysis,
-                    "DATATYPE_MISMATCH.STACK_COLUMN_DIFF_TYPES",
-                    "42K09",
-                    format!("Cannot resolve \"stack\" due to data type mismatch: The data type of the column ({column}) do not have the same type."),
-                    &[("columnIndex", column.to_string())],
-                )
-            })?;
+            // The types agree (checked above) up to nested nullability.
+            let common = type_union_resolution(&types).ok_or_else(|| SparkError::internal("stack values of one type without a common type"))?;
             column_types.push(if common == DataType::Null { DataType::Utf8 } else { common });
         }
         let names: Vec<String> = (0..columns).map(|i| format!("col{i}")).collect();
