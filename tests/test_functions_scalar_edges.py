@@ -147,3 +147,9 @@ def test_typeof_of_an_aggregate(spark, golden):
     golden.check_df(df.select(F.typeof(F.sum("x"))), "dataframe")
     golden.check_df(spark.sql("SELECT typeof(sum(x)) FROM typeof_aggregate_t"), "sql")
     golden.check_df(spark.sql("SELECT typeof(avg(x)), typeof(count(x) + 1) FROM typeof_aggregate_t"), "sql_expressions")
+
+
+def test_null_arguments_take_the_parameter_type(spark, golden):
+    calls = ["year(NULL)", "month(NULL)", "hour(NULL)", "minute(NULL)", "second(NULL)", "dayofweek(NULL)", "quarter(NULL)",
+             "weekofyear(NULL)", "hex(NULL)", "sum(NULL)", "-NULL", "from_unixtime(1, NULL)"]
+    golden.check_df(spark.sql("SELECT " + ", ".join(calls)))

@@ -338,7 +338,15 @@ fn fit(param: Param, from: &DataType, ansi: bool, time_zone: &str) -> Fit {
         _ => {}
     }
     if matches!(from, DataType::Null) {
-        return Fit::Keep;
+        // Spark casts a NULL to the parameter's type (a number's: DOUBLE).
+        return match param {
+            Param::Date => Fit::Cast(DataType::Date32),
+            Param::Timestamp(_) => Fit::Cast(ember_types::timestamp_type(time_zone)),
+            Param::Hex => Fit::Cast(DataType::Int64),
+            Param::Numeric(_) => Fit::Cast(DataType::Float64),
+            Param::String => Fit::Cast(DataType::Utf8),
+            _ => Fit::Keep,
+        };
     }
     let to_string = || if string { Fit::Keep } else { Fit::Cast(DataType::Utf8) };
     match param {
@@ -684,7 +692,9 @@ mod tests {
         assert_eq!(fit(Param::Date, &DataType::Utf8, true, "UTC"), Fit::Cast(DataType::Date32));
         assert_eq!(fit(Param::SmallInt, &DataType::Int64, true, "UTC"), Fit::Reject("(\"INT\" or \"SMALLINT\" or \"TINYINT\")"));
         assert_eq!(fit(Param::Int, &DataType::Decimal128(2, 1), true, "UTC"), Fit::Cast(DataType::Int32));
-        assert_eq!(fit(Param::Numeric(ABS_TYPES), &DataType::Null, true, "UTC"), Fit::Keep);
+        assert_eq!(fit(Param::Numeric(ABS_TYPES), &DataType::Null, true, "UTC"), Fit::Cast(DataType::Float64));
+        assert_eq!(fit(Param::Date, &DataType::Null, true, "UTC"), Fit::Cast(DataType::Date32));
+        assert_eq!(fit(Param::Binary, &DataType::Null, true, "UTC"), Fit::Keep);
         assert_eq!(parameters("if", 3), &[Param::StrictBoolean]);
         assert_eq!(fit(Param::StringOnly, &DataType::Int32, true, "UTC"), Fit::Reject("\"STRING\""));
         assert_eq!(fit(Param::Integral, &DataType::Float64, true, "UTC"), Fit::Reject("\"INTEGRAL\""));
