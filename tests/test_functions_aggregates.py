@@ -132,3 +132,15 @@ def test_variance_family_to_the_last_digit(spark, golden):
     golden.check_df(df.select("n", F.stddev("f").over(sliding).alias("s"), F.skewness("f").over(sliding).alias("k")).orderBy("n"), "sliding")
     golden.check_df(df.select("n", F.stddev("f").over(Window.partitionBy("g").orderBy("n")).alias("s")).orderBy("n"), "growing")
     golden.check_df(spark.createDataFrame([(1,)], "n int").agg(F.stddev("n"), F.var_pop("n")), "one_value")
+
+
+def test_correlation_and_covariance(spark, golden):
+    from pyspark.sql import Window
+    df = spark.createDataFrame([(1, 0.1, 2.0), (2, 0.7, 5.5), (3, 0.3, None), (4, 1.1, 4.0), (5, 2.2, 1.25), (6, 0.0, 3.0)], "n int, x double, y double")
+    # Rounded: Spark combines partial results of its two local slices, Ember reads the rows in one pass.
+    golden.check_df(df.agg(*[F.round(c, 12) for c in (F.corr("x", "y"), F.covar_samp("x", "y"), F.covar_pop("x", "y"))]))
+    golden.check_df(df.agg(F.corr(F.lit(float("nan")), "y"), F.corr("x", "x")), "nan_and_self")
+    golden.check("stat", [round(df.stat.corr("x", "y"), 12), round(df.stat.cov("x", "y"), 12)])
+    sliding = Window.orderBy("n").rowsBetween(-1, 1)
+    golden.check_df(df.select("n", F.corr("x", "y").over(sliding).alias("c"), F.covar_pop("x", "y").over(sliding).alias("v")).orderBy("n"), "sliding")
+    golden.check_df(spark.createDataFrame([(1.0, 2.0)], "x double, y double").agg(F.corr("x", "y"), F.covar_samp("x", "y"), F.covar_pop("x", "y")), "one_pair")

@@ -10,6 +10,7 @@ pub mod arrays_zip;
 pub mod binary_join;
 pub mod cast;
 pub mod collation;
+pub mod comoments;
 pub mod collections;
 pub mod constructors;
 pub mod datetime;

@@ -5,7 +5,8 @@
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Column, ScalarValue, UnnestOptions};
 use datafusion::functions::expr_fn::{ceil, greatest};
-use datafusion::functions_aggregate::expr_fn::{array_agg, avg, count, covar_samp, max, min};
+use datafusion::functions_aggregate::expr_fn::{array_agg, avg, count, max, min};
+use ember_functions::comoments::{PairMoment, PairMomentAggregate};
 use datafusion::functions_nested::expr_fn::{array_element, cardinality, make_array};
 use datafusion::logical_expr::{Expr, ExprFunctionExt, ExprSchemable, LogicalPlan, LogicalPlanBuilder, cast, lit, when};
 use ember_functions::cast::{CastMode, spark_cast};
@@ -145,14 +146,12 @@ impl Planner<'_> {
         if corr.method.as_deref().is_some_and(|m| m != "pearson") {
             return Err(SparkError::illegal_argument("Currently only the calculation of the Pearson Correlation coefficient is supported."));
         }
-        self.pair_statistic(&corr.input, &corr.col1, &corr.col2, "corr", |a, b| {
-            datafusion::functions_aggregate::expr_fn::corr(a, b)
-        })
+        self.pair_statistic(&corr.input, &corr.col1, &corr.col2, "corr", |a, b| PairMomentAggregate::call(PairMoment::Correlation, a, b))
     }
 
     /// `stat.cov(a, b)`: the sample covariance as one double.
     pub(crate) fn stat_cov(&mut self, cov: &connect::StatCov) -> Result<LogicalPlan> {
-        self.pair_statistic(&cov.input, &cov.col1, &cov.col2, "covar_samp", covar_samp)
+        self.pair_statistic(&cov.input, &cov.col1, &cov.col2, "covar_samp", |a, b| PairMomentAggregate::call(PairMoment::CovarianceSample, a, b))
     }
 
     fn pair_statistic(

@@ -1,10 +1,12 @@
 //! Spark's statistical aggregates Ember plans itself: `skewness`,
 //! `kurtosis`, the variance and standard deviation family and `product`
-//! (Ember's moment aggregate over DOUBLE),
+//! (Ember's moment aggregate over DOUBLE), `corr`, `covar_samp` and
+//! `covar_pop` (its co-moment aggregate),
 //! `regr_count` and `try_avg`.
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::logical_expr::{Expr, LogicalPlan, cast, lit, when};
+use ember_functions::comoments::{PairMoment, PairMomentAggregate};
 use ember_functions::moments::{Moment, MomentAggregate};
 
 use crate::call_names::call_name;
@@ -28,6 +30,15 @@ impl Planner<'_> {
             ("stddev_pop", 1) => Moment::StddevPopulation,
             ("variance" | "var_samp", 1) => Moment::VarianceSample,
             ("var_pop", 1) => Moment::VariancePopulation,
+            ("corr" | "covar_samp" | "covar_pop", 2) => {
+                let moment = match function {
+                    "corr" => PairMoment::Correlation,
+                    "covar_samp" => PairMoment::CovarianceSample,
+                    _ => PairMoment::CovariancePopulation,
+                };
+                let [x, y] = [0, 1].map(|i| cast(args[i].clone(), DataType::Float64));
+                return Ok(Some((PairMomentAggregate::call(moment, x, y), call_name(function, names))));
+            }
             ("regr_count", 2) => {
                 let both = when(args[0].clone().is_not_null().and(args[1].clone().is_not_null()), lit(1i32)).end()?;
                 let count = datafusion::functions_aggregate::expr_fn::count(both);
