@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, ListArray, RecordBatch, StructArray, make_array};
+use arrow::array::{Array, ArrayRef, AsArray, ListArray, RecordBatch, StructArray, make_array};
 use arrow::buffer::NullBuffer;
 use arrow::datatypes::DataType;
 use arrow::error::ArrowError;
@@ -32,7 +32,7 @@ fn holds_struct(data_type: &DataType) -> bool {
 pub fn null_struct_fields(array: ArrayRef) -> Result<ArrayRef, ArrowError> {
     match array.data_type() {
         DataType::Struct(_) => {
-            let (fields, children, nulls) = array.as_any().downcast_ref::<StructArray>().expect("a struct array").clone().into_parts();
+            let (fields, children, nulls) = array.as_struct().clone().into_parts();
             let children = children
                 .into_iter()
                 .map(|child| {
@@ -49,7 +49,7 @@ pub fn null_struct_fields(array: ArrayRef) -> Result<ArrayRef, ArrowError> {
             Ok(Arc::new(StructArray::try_new(fields, children, nulls)?))
         }
         DataType::List(field) if holds_struct(field.data_type()) => {
-            let (field, offsets, values, nulls) = array.as_any().downcast_ref::<ListArray>().expect("a list array").clone().into_parts();
+            let (field, offsets, values, nulls) = array.as_list::<i32>().clone().into_parts();
             Ok(Arc::new(ListArray::try_new(field, offsets, null_struct_fields(values)?, nulls)?))
         }
         _ => Ok(array),

@@ -365,11 +365,14 @@ impl Planner<'_> {
     }
 }
 
-/// Whether `data_type` is or holds a map (at any depth).
+/// Whether `data_type` is or holds a map (at any depth), which Spark can
+/// neither order nor hash by default.
 pub(crate) fn holds_map(data_type: &DataType) -> bool {
     match data_type {
         DataType::Map(..) => true,
-        DataType::List(element) | DataType::LargeList(element) => holds_map(element.data_type()),
+        DataType::List(element) | DataType::LargeList(element) | DataType::FixedSizeList(element, _) | DataType::ListView(element) | DataType::LargeListView(element) => {
+            holds_map(element.data_type())
+        }
         DataType::Struct(fields) => fields.iter().any(|f| holds_map(f.data_type())),
         _ => false,
     }

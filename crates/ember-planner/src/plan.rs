@@ -1315,7 +1315,7 @@ impl<'a> Planner<'a> {
         if operator != "UNION" {
             // Spark compares no maps, so sets of rows holding them cannot meet.
             for field in left.schema().fields() {
-                if crate::join_strategy::contains_map(field.data_type()) {
+                if crate::generate::holds_map(field.data_type()) {
                     let (name, data_type) = (self.info(field.name()).name, format!("\"{}\"", ember_types::sql_string(field.data_type())));
                     return Err(SparkError::new(
                         crate::ErrorKind::Analysis,
@@ -1461,7 +1461,7 @@ impl<'a> Planner<'a> {
         let data_type = self.type_of(&expr, input)?;
         let expr = self.comparable(expr, input)?;
         let sort = with_direction(expr, order);
-        if crate::join_strategy::contains_map(&data_type) {
+        if crate::generate::holds_map(&data_type) {
             let sql = format!("{name} {} NULLS {}", if sort.asc { "ASC" } else { "DESC" }, if sort.nulls_first { "FIRST" } else { "LAST" });
             return Err(invalid_ordering_type(&sql, "sortorder", &data_type));
         }

@@ -16,7 +16,6 @@ use datafusion::execution::context::SessionContext;
 
 pub use hint::{JoinHint, JoinHintExec, JoinHintPlanner};
 pub use rule::{JoinStrategies, estimated_bytes, sort_merge_join};
-pub(crate) use rule::contains_map;
 pub use spark_join::{JoinExpressions, JoinInput, SparkJoinExec};
 
 /// A join strategy a hint asks for.

@@ -269,7 +269,7 @@ impl JoinParts {
     /// Whether Spark can sort the join's keys (maps cannot be ordered).
     fn keys_orderable(&self) -> bool {
         let schema = self.left.schema();
-        self.on.iter().all(|(key, _)| key.data_type(&schema).is_ok_and(|t| !contains_map(&t)))
+        self.on.iter().all(|(key, _)| key.data_type(&schema).is_ok_and(|t| !crate::generate::holds_map(&t)))
     }
 
     /// Whether a side is small enough to broadcast without a hint.
@@ -370,16 +370,6 @@ fn renumbered(expr: &PhysicalExprRef, index: impl Fn(usize) -> usize) -> Result<
             })
         })
         .data()
-}
-
-/// Whether a type is or holds a map, which Spark cannot order.
-pub(crate) fn contains_map(data_type: &DataType) -> bool {
-    match data_type {
-        DataType::Map(..) => true,
-        DataType::Struct(fields) => fields.iter().any(|f| contains_map(f.data_type())),
-        DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) | DataType::ListView(f) | DataType::LargeListView(f) => contains_map(f.data_type()),
-        _ => false,
-    }
 }
 
 /// Whether Spark can broadcast `side` of a join of this type (the side whose
@@ -522,8 +512,8 @@ mod tests {
         assert!(join.input().is::<HashJoinExec>() || join.input().children().iter().any(|c| c.is::<HashJoinExec>()));
         // Keys Spark cannot order make a shuffled hash join on Spark too.
         let map = DataType::Map(Arc::new(Field::new("entries", DataType::Struct(vec![Field::new("k", DataType::Int64, false), Field::new("v", DataType::Int64, true)].into()), false)), false);
-        assert!(contains_map(&DataType::List(Arc::new(Field::new("item", map, true)))));
-        assert!(!contains_map(&DataType::Int64));
+        assert!(crate::generate::holds_map(&DataType::List(Arc::new(Field::new("item", map, true)))));
+        assert!(!crate::generate::holds_map(&DataType::Int64));
     }
 
     #[test]
