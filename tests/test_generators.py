@@ -115,3 +115,12 @@ def test_stack_values_of_other_types(spark, golden):
     golden.check_error(lambda: df.select(F.stack(F.lit(2), "k", "x")).collect(), "int_and_double")
     golden.check_error(lambda: df.selectExpr("stack(2, k, v)").collect(), "int_and_string")
     golden.check_df(df.selectExpr("stack(2, k, NULL, NULL, v)"), "nulls_take_the_type")
+
+
+def test_several_generators_in_one_select(spark, nested, golden):
+    """Each generator's rows repeat for every row of the ones before it, as Spark nests them."""
+    df = spark.createDataFrame([(1, [1, 2], ["x", None]), (2, [3], []), (3, None, ["y"])], "id int, a array<int>, b array<string>")
+    golden.check_df(df.select("id", F.explode("a"), F.explode("b")))
+    golden.check_df(df.select(F.posexplode_outer("a"), "id", F.explode_outer("b").alias("s")), "outer")
+    golden.check_df(spark.sql("SELECT explode(array(1, 2)) AS x, explode(array('a', 'b')) AS y"), "sql")
+    golden.check_df(nested.select("id", F.explode("arr"), F.explode("m")), "array_then_map")

@@ -132,11 +132,49 @@ impl Planner<'_> {
                 _ => Ok(e.clone()),
             })
             .collect::<Result<Vec<_>>>()?;
-        let Some(position) = items.iter().position(|item| generator_call(item).is_some()) else {
+        let positions: Vec<usize> = items.iter().enumerate().filter(|(_, item)| generator_call(item).is_some()).map(|(i, _)| i).collect();
+        if positions.is_empty() {
             return Ok(None);
-        };
-        let (function, arguments, aliases) = generator_call(&items[position]).unwrap_or_else(|| unreachable!("found"));
-        let view = match &items[position].expr_type {
+        }
+        // Several generators multiply: each one's rows for every row of the
+        // ones before it, as Spark nests one Generate per generator.
+        let mut unnested = input.clone();
+        let mut generated = Vec::with_capacity(positions.len());
+        for &position in &positions {
+            let (plan, columns) = self.generate(unnested, input, &items[position])?;
+            unnested = plan;
+            generated.push(columns);
+        }
+        // The other items see the input's columns (a `*` must not expand to
+        // the unnested lists); they are computed over the unnested rows.
+        let input_columns = input.schema().fields().iter().map(|f| Expr::Column(Column::new_unqualified(f.name()))).collect();
+        let visible = project_plan(unnested.clone(), input_columns)?;
+        let mut generated = generated.into_iter();
+        let mut exprs = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            if positions.contains(&i) {
+                let GeneratedColumns { columns, names, view } = generated.next().unwrap_or_else(|| unreachable!("one per generator"));
+                for (expr, name) in columns.into_iter().zip(names) {
+                    let internal = fresh_name();
+                    self.columns.insert(internal.clone(), ColumnInfo { name, qualifier: view.clone(), ..Default::default() });
+                    exprs.push(expr.alias(internal));
+                }
+                continue;
+            }
+            for (expr, name, generated_name) in self.plan_select_item(item, &visible)? {
+                let internal = fresh_name();
+                self.columns.insert(internal.clone(), ColumnInfo { name, generated_name, ..Default::default() });
+                exprs.push(expr.alias(internal));
+            }
+        }
+        Ok(Some(project_plan(unnested, exprs)?))
+    }
+
+    /// Unnests the generator `item` (planned over `input`) beside the columns
+    /// of `current`, which holds `input`'s columns and earlier generators'.
+    fn generate(&mut self, current: LogicalPlan, input: &LogicalPlan, item: &connect::Expression) -> Result<(LogicalPlan, GeneratedColumns)> {
+        let (function, arguments, aliases) = generator_call(item).ok_or_else(|| SparkError::internal("not a generator"))?;
+        let view = match &item.expr_type {
             Some(ExprType::Alias(alias)) => lateral_view_name(alias.metadata.as_ref()),
             _ => None,
         };
@@ -242,7 +280,7 @@ impl Planner<'_> {
             generated = when(empty, Expr::Literal(ScalarValue::try_from(&list_type)?, None)).otherwise(generated)?;
         }
         let (element, positions_name) = (fresh_name(), fresh_name());
-        let mut columns: Vec<Expr> = input.schema().fields().iter().map(|f| Expr::Column(Column::new_unqualified(f.name()))).collect();
+        let mut columns: Vec<Expr> = current.schema().fields().iter().map(|f| Expr::Column(Column::new_unqualified(f.name()))).collect();
         let mut unnest = vec![Column::new_unqualified(&element)];
         if with_position {
             // Positions 0..n as a list unnested beside the elements.
@@ -253,7 +291,7 @@ impl Planner<'_> {
             unnest.push(Column::new_unqualified(&positions_name));
         }
         columns.push(generated.alias(&element));
-        let unnested = LogicalPlanBuilder::from(project_plan(input.clone(), columns)?)
+        let unnested = LogicalPlanBuilder::from(project_plan(current, columns)?)
             .unnest_columns_with_options(unnest, UnnestOptions::new().with_preserve_nulls(outer))?
             .build()?;
         let element = Expr::Column(Column::new_unqualified(&element));
@@ -301,29 +339,15 @@ impl Planner<'_> {
                 *column = ember_functions::interval_fields::with_nested_type(column.clone(), &column_type, typed);
             }
         }
-        // The other items see the input's columns (a `*` must not expand to
-        // the unnested lists); they are computed over the unnested rows.
-        let input_columns = input.schema().fields().iter().map(|f| Expr::Column(Column::new_unqualified(f.name()))).collect();
-        let visible = project_plan(unnested.clone(), input_columns)?;
-        let mut exprs = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            if i == position {
-                for (expr, name) in generated_columns.iter().zip(&names) {
-                    let internal = fresh_name();
-                    let qualifier = view.clone();
-                    self.columns.insert(internal.clone(), ColumnInfo { name: name.clone(), qualifier, ..Default::default() });
-                    exprs.push(expr.clone().alias(internal));
-                }
-                continue;
-            }
-            for (expr, name, generated_name) in self.plan_select_item(item, &visible)? {
-                let internal = fresh_name();
-                self.columns.insert(internal.clone(), ColumnInfo { name, generated_name, ..Default::default() });
-                exprs.push(expr.alias(internal));
-            }
-        }
-        Ok(Some(project_plan(unnested, exprs)?))
+        Ok((unnested, GeneratedColumns { columns: generated_columns, names, view }))
     }
+}
+
+/// The columns one generator adds, their names and their lateral view.
+struct GeneratedColumns {
+    columns: Vec<Expr>,
+    names: Vec<String>,
+    view: Option<String>,
 }
 
 impl Planner<'_> {
