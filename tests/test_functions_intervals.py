@@ -1,7 +1,7 @@
 """make_ym_interval (defaults, overflow) and try_make_interval, read as text
 (the client cannot collect these interval types)."""
 
-from conftest import requires_client
+from conftest import conf, requires_client
 from pyspark.sql import functions as F
 
 
@@ -29,6 +29,29 @@ def test_time_bucket(spark, golden):
     origin = F.lit(T(2024, 1, 1, 0, 5))
     golden.check_df(df.select(F.time_bucket(hour, "t"), F.time_bucket(F.expr("INTERVAL '15' MINUTE"), "t", origin).alias("b")))
     golden.check_df(df.select(F.time_bucket(F.expr("INTERVAL '1' DAY"), F.col("t").cast("timestamp_ntz")).alias("d")), "ntz")
+
+
+def test_time_bucket_of_months_and_bad_widths(spark, golden):
+    """Year-month widths count months from the origin's wall-clock time (day of month clamped)."""
+    with conf(spark, "spark.sql.session.timeZone", "America/Los_Angeles"):
+        golden.check_df(
+            spark.sql(
+                "SELECT time_bucket(INTERVAL '1' MONTH, t, TIMESTAMP'2020-01-31 12:00:00') AS m, "
+                "time_bucket(INTERVAL '1-2' YEAR TO MONTH, t) AS y, "
+                "time_bucket(INTERVAL '2' MONTH, CAST(t AS TIMESTAMP_NTZ), TIMESTAMP_NTZ'2020-01-15 00:00:00') AS n, "
+                "time_bucket(NULL, t) AS z FROM VALUES (TIMESTAMP'2024-03-15 10:00:00'), (TIMESTAMP'2024-03-31 13:00:00'), "
+                "(TIMESTAMP'2024-03-31 11:00:00'), (TIMESTAMP'2019-05-10 00:00:00'), (NULL) AS v(t)"
+            )
+        )
+    for name, query in [
+        ("zero", "SELECT time_bucket(INTERVAL '0' HOUR, TIMESTAMP_NTZ'2024-03-31 11:00:00')"),
+        ("negative", "SELECT time_bucket(INTERVAL '-1' MONTH, TIMESTAMP_NTZ'2024-03-31 11:00:00')"),
+        ("column", "SELECT time_bucket(w, TIMESTAMP_NTZ'2024-03-31 11:00:00') FROM VALUES (INTERVAL '2' MONTH) AS t(w)"),
+        ("int", "SELECT time_bucket(1, TIMESTAMP_NTZ'2024-03-31 11:00:00')"),
+        ("string_time", "SELECT time_bucket(INTERVAL '1' HOUR, '2024-03-31 11:00:00')"),
+        ("mixed_origin", "SELECT time_bucket(INTERVAL '1' HOUR, TIMESTAMP_NTZ'2024-03-15 10:20:00', TIMESTAMP'2024-03-15 10:00:00')"),
+    ]:
+        golden.check_error(lambda: spark.sql(query).collect(), name)
 
 
 def test_conditionals_widen_interval_units(spark, golden):

@@ -51,9 +51,12 @@ def test_convert_timezone(spark, golden):
     golden.check_df(
         spark.sql(
             "SELECT convert_timezone('Europe/Brussels', 'America/Los_Angeles', TIMESTAMP_NTZ'2021-12-06 00:00:00') a, "
-            "convert_timezone('Asia/Tokyo', TIMESTAMP_NTZ'2021-12-06 00:00:00') b"
+            "convert_timezone('Asia/Tokyo', TIMESTAMP_NTZ'2021-12-06 00:00:00') b, "
+            "convert_timezone('+01:00', 'GMT-8', '2021-12-06 00:00:00') c, convert_timezone('UTC', NULL) d"
         )
     )
+    golden.check_error(lambda: spark.sql("SELECT convert_timezone('Mars/Base', 'UTC', TIMESTAMP_NTZ'2021-12-06 00:00:00')").collect(), "zone")
+    golden.check_error(lambda: spark.sql("SELECT convert_timezone('UTC', 'UTC', 1)").collect(), "number")
 
 
 def test_mask(spark, golden):

@@ -121,3 +121,27 @@ def test_current_time_is_a_time(times, golden):
         df.schema.simpleString(),
     )
     assert isinstance(df.first()[0], datetime.time)
+
+
+def test_time_function_argument_types(spark, golden):
+    """Arguments Spark does not take fail as Spark fails them; NULLs and timestamps are cast."""
+    with conf(spark, "spark.sql.timeType.enabled", "true"):
+        golden.check_df(
+            spark.sql(
+                "SELECT time_to_seconds(NULL) a, time_diff('HOUR', TIMESTAMP'2020-01-01 05:30:00', TIME'21:30:28') b, "
+                "time_trunc('MINUTE', NULL) c, time_diff('HOUR', NULL, TIME'01:00:00') d"
+            )
+        )
+        for name, query in [
+            ("to_seconds_of_int", "SELECT time_to_seconds(1)"),
+            ("to_seconds_of_string", "SELECT time_to_seconds('10:00:00')"),
+            ("diff_of_date", "SELECT time_diff('HOUR', DATE'2020-01-01', TIME'21:30:28')"),
+            ("diff_of_bad_string", "SELECT time_diff('HOUR', 'abc', TIME'21:30:28')"),
+            ("diff_unit_of_map", "SELECT time_diff(map('a', 1), TIME'20:30:29', TIME'21:30:28')"),
+            ("make_time_of_timestamp", "SELECT make_time(TIMESTAMP'2020-01-01 00:00:00', 30, 45.887)"),
+            ("make_time_seconds_of_bool", "SELECT make_time(6, 30, true)"),
+            ("from_millis_of_double", "SELECT time_from_millis(1.5D)"),
+            ("from_seconds_of_string", "SELECT time_from_seconds('1')"),
+            ("try_to_time_of_int", "SELECT try_to_time(1)"),
+        ]:
+            golden.check_error(lambda: spark.sql(query).collect(), name)

@@ -193,20 +193,21 @@ pub fn convert_timezone(source: Expr, target: Expr, local: Expr) -> Expr {
 }
 
 fn convert_timezone_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
+    use crate::timestamp_text::Zone;
     let (sources, targets) = (args[0].as_string::<i32>(), args[1].as_string::<i32>());
     let locals = args[2].as_primitive::<TimestampMicrosecondType>();
-    let converted: TimestampMicrosecondArray = (0..locals.len())
-        .map(|i| {
-            if sources.is_null(i) || targets.is_null(i) || locals.is_null(i) {
-                return None;
-            }
-            let source: Tz = sources.value(i).parse().ok()?;
-            let target: Tz = targets.value(i).parse().ok()?;
-            let local = chrono::DateTime::from_timestamp_micros(locals.value(i))?.naive_utc();
-            let instant = crate::datetime::local_to_micros(&source, &local)?;
-            let shifted = chrono::DateTime::from_timestamp_micros(instant)?.with_timezone(&target).naive_local();
-            Some(shifted.and_utc().timestamp_micros())
-        })
-        .collect();
-    Ok(Arc::new(converted))
+    let mut converted = TimestampMicrosecondArray::builder(locals.len());
+    for i in 0..locals.len() {
+        if sources.is_null(i) || targets.is_null(i) || locals.is_null(i) {
+            converted.append_null();
+            continue;
+        }
+        let source = Zone::parse_or_fail(sources.value(i)).map_err(SparkError::into_datafusion)?;
+        let target = Zone::parse_or_fail(targets.value(i)).map_err(SparkError::into_datafusion)?;
+        let shifted = chrono::DateTime::from_timestamp_micros(locals.value(i))
+            .and_then(|local| source.local_to_micros(&local.naive_utc()))
+            .and_then(|instant| target.local_of(instant));
+        converted.append_option(shifted.map(|t| t.and_utc().timestamp_micros()));
+    }
+    Ok(Arc::new(converted.finish()))
 }

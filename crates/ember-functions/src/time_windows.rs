@@ -1,13 +1,15 @@
 //! Spark's time windows: the durations `window` and `session_window` take
 //! (`'10 minutes'`, `'interval 1 day 2 hours'`), the windows a timestamp
 //! falls in (tumbling or sliding, latest start first), a session's end
-//! (the timestamp plus its gap) and `time_bucket`'s bucket starts.
+//! (the timestamp plus its gap) and `time_bucket`'s bucket starts (of
+//! day-time or year-month widths).
 
 use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int64Array, ListArray, StructArray, TimestampMicrosecondArray};
 use datafusion::arrow::buffer::OffsetBuffer;
-use datafusion::arrow::datatypes::{DataType, Field, Fields, Int64Type, TimestampMicrosecondType};
+use chrono::{Datelike, Months, NaiveDateTime};
+use datafusion::arrow::datatypes::{DataType, Field, Fields, Int32Type, Int64Type, TimestampMicrosecondType};
 use datafusion::common::{DataFusionError, Result};
 use datafusion::logical_expr::{Expr, lit};
 
@@ -191,6 +193,52 @@ pub fn bucket_start(width: i64, time: i64, origin: i64) -> Option<i64> {
     (width > 0).then(|| origin + (time - origin).div_euclid(width) * width)
 }
 
+/// `time_bucket(width, time, origin)` of a year-month `width` (`months`
+/// months, positive): the latest of `origin` plus a multiple of `width`, in
+/// wall-clock time of the timestamps' zone (the day of month clamped as
+/// `add_months` clamps it), not after `time`; of the type of `time`.
+pub fn time_bucket_months(months: i32, time: Expr, origin: Expr, time_type: &DataType) -> Expr {
+    KernelUdf::call_null_intolerant("time_bucket", time_type.clone(), time_bucket_months_kernel, "", vec![lit(months), time, origin])
+}
+
+/// The start of the bucket of `months` months, counted from `origin`, that
+/// holds `time` (both wall-clock times).
+pub fn month_bucket_start(months: i32, time: NaiveDateTime, origin: NaiveDateTime) -> Option<NaiveDateTime> {
+    let month_index = |t: &NaiveDateTime| i64::from(t.year()) * 12 + i64::from(t.month0());
+    let shifted = |k: i64| {
+        let offset = k.checked_mul(i64::from(months))?;
+        let span = Months::new(u32::try_from(offset.unsigned_abs()).ok()?);
+        if offset >= 0 { origin.checked_add_months(span) } else { origin.checked_sub_months(span) }
+    };
+    let k = (month_index(&time) - month_index(&origin)).div_euclid(i64::from(months));
+    let start = shifted(k)?;
+    if start <= time { Some(start) } else { shifted(k - 1) }
+}
+
+fn time_bucket_months_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
+    let months = args[0].as_primitive::<Int32Type>();
+    let times = args[1].as_primitive::<TimestampMicrosecondType>();
+    let origins = args[2].as_primitive::<TimestampMicrosecondType>();
+    let zone_name = match args[1].data_type() {
+        DataType::Timestamp(_, zone) => zone.clone(),
+        _ => None,
+    };
+    let zone = match &zone_name {
+        Some(name) => crate::timestamp_text::Zone::parse_or_fail(name).map_err(ember_errors::SparkError::into_datafusion)?,
+        None => crate::timestamp_text::Zone::Offset(chrono::FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!("UTC"))),
+    };
+    let starts: TimestampMicrosecondArray = (0..times.len())
+        .map(|i| {
+            if months.is_null(i) || times.is_null(i) || origins.is_null(i) || months.value(i) <= 0 {
+                return None;
+            }
+            let start = month_bucket_start(months.value(i), zone.local_of(times.value(i))?, zone.local_of(origins.value(i))?)?;
+            zone.local_to_micros(&start)
+        })
+        .collect();
+    Ok(Arc::new(starts.with_timezone_opt(zone_name)))
+}
+
 fn time_bucket_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
     let widths = args[0].as_primitive::<datafusion::arrow::datatypes::DurationMicrosecondType>();
     let times = args[1].as_primitive::<TimestampMicrosecondType>();
@@ -242,5 +290,17 @@ mod tests {
         let origin = 1_704_067_200_000_000 + 5 * MINUTE;
         assert_eq!(bucket_start(15 * MINUTE, -MINUTE, origin), Some(-10 * MINUTE));
         assert_eq!(bucket_start(0, -MINUTE, origin), None);
+    }
+
+    #[test]
+    fn month_buckets_clamp_the_day_of_month() {
+        // Spark 4.3: time_bucket(INTERVAL '1' MONTH, t, TIMESTAMP_NTZ '2020-01-31 12:00:00').
+        let at = |text: &str| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap();
+        let origin = at("2020-01-31 12:00:00");
+        assert_eq!(month_bucket_start(1, at("2024-03-15 10:00:00"), origin), Some(at("2024-02-29 12:00:00")));
+        assert_eq!(month_bucket_start(1, at("2024-03-31 13:00:00"), origin), Some(at("2024-03-31 12:00:00")));
+        assert_eq!(month_bucket_start(1, at("2024-03-31 11:00:00"), origin), Some(at("2024-02-29 12:00:00")));
+        // Before the origin: time_bucket(INTERVAL '2' MONTH, 2019-05-10, 2020-01-15) is 2019-03-15.
+        assert_eq!(month_bucket_start(2, at("2019-05-10 00:00:00"), at("2020-01-15 00:00:00")), Some(at("2019-03-15 00:00:00")));
     }
 }

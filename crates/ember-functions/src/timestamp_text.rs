@@ -9,6 +9,7 @@
 
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use chrono_tz::Tz;
+use ember_errors::{ErrorKind, SparkError};
 
 /// A time zone a timestamp text names.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -53,6 +54,20 @@ impl Zone {
         }
     }
 
+    /// The wall-clock time in this zone of the instant `micros` after the epoch.
+    pub fn local_of(&self, micros: i64) -> Option<NaiveDateTime> {
+        let instant = chrono::DateTime::from_timestamp_micros(micros)?;
+        Some(match self {
+            Zone::Offset(offset) => instant.with_timezone(offset).naive_local(),
+            Zone::Region(tz) => instant.with_timezone(tz).naive_local(),
+        })
+    }
+
+    /// [`Zone::parse`], failing with Spark's `INVALID_TIMEZONE`.
+    pub fn parse_or_fail(id: &str) -> Result<Zone, SparkError> {
+        Zone::parse(id).ok_or_else(|| invalid_timezone(id))
+    }
+
     /// Today's date in this zone.
     fn today(&self) -> NaiveDate {
         let now = chrono::Utc::now();
@@ -61,6 +76,19 @@ impl Zone {
             Zone::Region(tz) => now.with_timezone(tz).date_naive(),
         }
     }
+}
+
+/// `INVALID_TIMEZONE` for a zone Java's `ZoneId` does not read.
+pub fn invalid_timezone(zone: &str) -> SparkError {
+    SparkError::new(
+        ErrorKind::DateTime,
+        "INVALID_TIMEZONE",
+        "22009",
+        format!(
+            "The timezone: {zone} is invalid. The timezone must be either a region-based zone ID or a zone offset. Region IDs must have the form 'area/city', such as 'America/Los_Angeles'. Zone offsets must be in the format '(+|-)HH', '(+|-)HH:mm\u{2019} or '(+|-)HH:mm:ss', e.g '-08' , '+01:00' or '-13:33:33', and must be in the range from -18:00 to +18:00. 'Z' and 'UTC' are accepted as synonyms for '+00:00'."
+        ),
+        &[("timeZone", zone.to_string())],
+    )
 }
 
 /// Spark's rewrite of `+h:` to `+0h:` (first occurrence) and of a trailing

@@ -28,7 +28,7 @@ use crate::python_udtf::constant_value;
 const DEFAULT_ACCURACY: i64 = 10_000;
 
 /// The value of an argument without column references, `None` otherwise.
-fn constant(expr: &Expr) -> Result<Option<ScalarValue>> {
+pub(crate) fn constant(expr: &Expr) -> Result<Option<ScalarValue>> {
     if !expr.column_refs().is_empty() {
         return Ok(None);
     }
@@ -38,7 +38,7 @@ fn constant(expr: &Expr) -> Result<Option<ScalarValue>> {
 }
 
 /// Spark's `DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE` of a literal parameter.
-fn out_of_range(sql_expr: &str, parameter: &str, range: &str, value: &str) -> SparkError {
+pub(crate) fn out_of_range(sql_expr: &str, parameter: &str, range: &str, value: &str) -> SparkError {
     SparkError::new(
         ErrorKind::Analysis,
         "DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE",
@@ -48,14 +48,15 @@ fn out_of_range(sql_expr: &str, parameter: &str, range: &str, value: &str) -> Sp
     )
 }
 
-/// Spark's `DATATYPE_MISMATCH.NON_FOLDABLE_INPUT` of a parameter that must be a literal.
-fn not_foldable(sql_expr: &str, parameter: &str, required: &str) -> SparkError {
+/// Spark's `DATATYPE_MISMATCH.NON_FOLDABLE_INPUT` of a parameter that must
+/// be a literal, given the argument `input_sql`.
+pub(crate) fn not_foldable(sql_expr: &str, parameter: &str, required: &str, input_sql: &str) -> SparkError {
     SparkError::new(
         ErrorKind::Analysis,
         "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
         "42K09",
-        format!("Cannot resolve \"{sql_expr}\" due to data type mismatch: the input `{parameter}` should be a foldable \"{required}\" expression; however, got \"{parameter}\"."),
-        &[("sqlExpr", format!("\"{sql_expr}\"")), ("inputName", format!("`{parameter}`")), ("inputType", format!("\"{required}\"")), ("inputExpr", format!("\"{parameter}\""))],
+        format!("Cannot resolve \"{sql_expr}\" due to data type mismatch: the input `{parameter}` should be a foldable \"{required}\" expression; however, got \"{input_sql}\"."),
+        &[("sqlExpr", format!("\"{sql_expr}\"")), ("inputName", format!("`{parameter}`")), ("inputType", format!("\"{required}\"")), ("inputExpr", format!("\"{input_sql}\""))],
     )
 }
 
@@ -65,18 +66,18 @@ fn double_sql(value: f64) -> String {
 }
 
 /// The fractions of a `percentage` argument (one, or an array) and whether it was an array.
-fn percentages(sql_expr: &str, expr: &Expr) -> Result<(Vec<f64>, bool)> {
+fn percentages(sql_expr: &str, expr: &Expr, input_sql: &str) -> Result<(Vec<f64>, bool)> {
     if let Expr::ScalarFunction(call) = expr {
         // `array(…)` of literals of different types: each item on its own.
         if call.func.name() == "make_array" {
             let mut fractions = Vec::with_capacity(call.args.len());
             for item in &call.args {
-                fractions.extend(percentages(sql_expr, item)?.0);
+                fractions.extend(percentages(sql_expr, item, input_sql)?.0);
             }
             return Ok((fractions, true));
         }
     }
-    let value = constant(expr)?.ok_or_else(|| not_foldable(sql_expr, "percentage", "DOUBLE"))?;
+    let value = constant(expr)?.ok_or_else(|| not_foldable(sql_expr, "percentage", "DOUBLE", input_sql))?;
     if value.is_null() {
         return Err(SparkError::new(
             ErrorKind::Analysis,
@@ -93,7 +94,7 @@ fn percentages(sql_expr: &str, expr: &Expr) -> Result<(Vec<f64>, bool)> {
         }
         other => match other.cast_to(&DataType::Float64)? {
             ScalarValue::Float64(Some(v)) => (vec![v], false),
-            _ => return Err(not_foldable(sql_expr, "percentage", "DOUBLE")),
+            _ => return Err(not_foldable(sql_expr, "percentage", "DOUBLE", input_sql)),
         },
     };
     if let Some(bad) = fractions.iter().find(|p| !(0.0..=1.0).contains(*p)) {
@@ -226,7 +227,7 @@ impl Planner<'_> {
         }
         let name = call_name("percentile", &shown);
         let (value, value_type) = self.distribution_value(&name, &args[0], &names[0], input, false)?;
-        let (percentages, array) = percentages(&name, &args[1])?;
+        let (percentages, array) = percentages(&name, &args[1], &names[1])?;
         let mut columns = vec![value];
         if let Some(frequency) = args.get(2) {
             let frequency_type = self.type_of(frequency, input)?;
@@ -247,7 +248,7 @@ impl Planner<'_> {
         let stem = function.trim_end_matches(" within group");
         let name = format!("{stem}({}) WITHIN GROUP (ORDER BY {}{})", names[1], names[0], if descending { " DESC" } else { "" });
         let (value, value_type) = self.distribution_value(&name, &args[0], &names[0], input, false)?;
-        let (mut percentages, array) = percentages(&name, &args[1])?;
+        let (mut percentages, array) = percentages(&name, &args[1], &names[1])?;
         let discrete = stem == "percentile_disc";
         if descending && !discrete {
             // The interpolated value at a fraction from the other end.
@@ -264,10 +265,10 @@ impl Planner<'_> {
         }
         let name = call_name(function, &shown);
         let (value, value_type) = self.distribution_value(&name, &args[0], &names[0], input, true)?;
-        let (percentages, array) = percentages(&name, &args[1])?;
+        let (percentages, array) = percentages(&name, &args[1], &names[1])?;
         let accuracy = match args.get(2) {
             None => DEFAULT_ACCURACY,
-            Some(expr) => integer(expr)?.ok_or_else(|| not_foldable(&name, "accuracy", "INT"))?,
+            Some(expr) => integer(expr)?.ok_or_else(|| not_foldable(&name, "accuracy", "INT", &names[2]))?,
         };
         if accuracy <= 0 || accuracy > i64::from(i32::MAX) {
             return Err(out_of_range(&name, "accuracy", "(0, 2147483647]", &format!("{accuracy}L")));
@@ -288,7 +289,7 @@ impl Planner<'_> {
     fn histogram_numeric(&mut self, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<(Expr, String)> {
         let name = call_name("histogram_numeric", names);
         let (value, value_type) = self.distribution_value(&name, &args[0], &names[0], input, true)?;
-        let bins = integer(&args[1])?.ok_or_else(|| not_foldable(&name, "nb", "INT"))?;
+        let bins = integer(&args[1])?.ok_or_else(|| not_foldable(&name, "nb", "INT", &names[1]))?;
         if bins < 2 || bins > i64::from(i32::MAX) {
             return Err(out_of_range(&name, "nb", "[2, 2147483647]", &bins.to_string()));
         }
@@ -318,9 +319,9 @@ impl Planner<'_> {
         if !keyed {
             return Err(unexpected_input_type(&name, 0, "(\"INTEGRAL\" or \"STRING\" or \"BINARY\")", &names[0], &value_type));
         }
-        let eps = double(&args[1])?.ok_or_else(|| not_foldable(&name, "eps", "DOUBLE"))?;
-        let confidence = double(&args[2])?.ok_or_else(|| not_foldable(&name, "confidence", "DOUBLE"))?;
-        let seed = integer(&args[3])?.ok_or_else(|| not_foldable(&name, "seed", "INT"))?;
+        let eps = double(&args[1])?.ok_or_else(|| not_foldable(&name, "eps", "DOUBLE", &names[1]))?;
+        let confidence = double(&args[2])?.ok_or_else(|| not_foldable(&name, "confidence", "DOUBLE", &names[2]))?;
+        let seed = integer(&args[3])?.ok_or_else(|| not_foldable(&name, "seed", "INT", &names[3]))?;
         if eps <= 0.0 {
             return Err(out_of_range(&name, "eps", "(0.0, 1.7976931348623157E308]", &double_sql(eps)));
         }
@@ -363,10 +364,10 @@ mod tests {
 
     #[test]
     fn percentages_of_one_value_or_an_array() {
-        assert_eq!(percentages("p", &datafusion::logical_expr::lit(0.25)).unwrap(), (vec![0.25], false));
+        assert_eq!(percentages("p", &datafusion::logical_expr::lit(0.25), "0.25").unwrap(), (vec![0.25], false));
         let mixed = make_array(vec![datafusion::logical_expr::lit(0.5f64), datafusion::logical_expr::lit(1i32)]);
-        assert_eq!(percentages("p", &mixed).unwrap(), (vec![0.5, 1.0], true));
-        let error = percentages("percentile(x, 1.5, 1)", &datafusion::logical_expr::lit(1.5)).unwrap_err();
+        assert_eq!(percentages("p", &mixed, "array(0.5, 1)").unwrap(), (vec![0.5, 1.0], true));
+        let error = percentages("percentile(x, 1.5, 1)", &datafusion::logical_expr::lit(1.5), "1.5").unwrap_err();
         assert!(error.to_string().contains("VALUE_OUT_OF_RANGE"), "{error}");
         assert_eq!(double_sql(2.0), "2.0D");
     }

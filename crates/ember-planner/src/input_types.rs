@@ -145,6 +145,12 @@ enum Param {
     StringBinaryOrArray,
     /// Anything but an array, map or struct; `required` is Spark's text (`to_timestamp`).
     NotNested(&'static str),
+    /// TIME: strings and timestamps cast, a date cannot (`time_diff`).
+    Time,
+    /// TIME only, nothing cast (`time_to_seconds`).
+    TimeOnly,
+    /// TIMESTAMP_NTZ: strings, dates and timestamps cast (`convert_timezone`'s value).
+    TimestampNtz,
 }
 
 const ABS_TYPES: &str = "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\")";
@@ -155,7 +161,7 @@ const SUM_TYPES: &str = "\"NUMERIC\" or \"ANSI INTERVAL\"";
 const TO_DATE_TYPES: &str = "(\"STRING\" or \"DATE\" or \"TIMESTAMP\" or \"TIMESTAMP_NTZ\")";
 const UNIX_TIMESTAMP_TYPES: &str =
     "(\"STRING\" or \"DATE\" or \"TIMESTAMP\" or \"TIMESTAMP_NTZ\" or \"(TIMESTAMP_LTZ(P) OR TIMESTAMP_NTZ(P) WITH P IN [7, 9])\")";
-const TIMESTAMP_TYPES: &str = "\"(TIMESTAMP OR TIMESTAMP WITHOUT TIME ZONE)\"";
+pub(crate) const TIMESTAMP_TYPES: &str = "\"(TIMESTAMP OR TIMESTAMP WITHOUT TIME ZONE)\"";
 const TIMESTAMP: &str = "\"TIMESTAMP\"";
 const UNIX_SECONDS_TYPES: &str =
     "(\"(TIMESTAMP OR TIMESTAMP WITHOUT TIME ZONE)\" or \"(TIMESTAMP_LTZ(P) OR TIMESTAMP_NTZ(P) WITH P IN [7, 9])\")";
@@ -271,8 +277,8 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "decode" if count == 2 => &[Binary, String],
         // Not the UTF-8 checks: a binary cast to STRING would lose its invalid bytes.
         "concat_ws" | "from_base32" | "quote" | "sentences" | "to_binary" | "try_to_binary" => &[String],
-        "convert_timezone" if count == 3 => &[String, String],
-        "convert_timezone" => &[String],
+        "convert_timezone" if count == 3 => &[String, String, TimestampNtz],
+        "convert_timezone" => &[String, TimestampNtz],
         "encode" | "jaro_winkler_similarity" | "regexp_count" | "regexp_instr" | "regexp_substr" | "split" => &[String, String],
         "regexp_extract" | "regexp_extract_all" | "substring_index" => &[String, String, Int],
         "regexp_replace" => &[String, String, String, Int],
@@ -286,6 +292,13 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "variant_get" | "try_variant_get" | "variant_set" | "try_variant_set" | "variant_insert" | "try_variant_insert"
         | "variant_array_append" | "try_variant_array_append" | "variant_delete" => &[Variant, StringOnly],
         "flatten" => &[ArrayOfArrays],
+        "make_time" => &[Int, Int, Decimal(16, 6, SECONDS_16_6)],
+        "time_diff" => &[String, Time, Time],
+        "time_trunc" => &[String, Time],
+        "time_to_seconds" | "time_to_millis" | "time_to_micros" => &[TimeOnly],
+        "time_from_seconds" => &[NumericOnly],
+        "time_from_millis" | "time_from_micros" => &[Integral],
+        "to_time" | "try_to_time" => &[StringOnly, StringOnly],
         "map_from_entries" => &[ArrayOfPairs],
         _ => &[],
     }
@@ -307,6 +320,8 @@ enum Fit {
     Keep,
     Cast(DataType),
     Reject(&'static str),
+    /// Spark has no cast to this type (`DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION`).
+    CannotCast(DataType),
 }
 
 fn fit(param: Param, from: &DataType, ansi: bool, time_zone: &str) -> Fit {
@@ -345,6 +360,8 @@ fn fit(param: Param, from: &DataType, ansi: bool, time_zone: &str) -> Fit {
             Param::Hex => Fit::Cast(DataType::Int64),
             Param::Numeric(_) => Fit::Cast(DataType::Float64),
             Param::String => Fit::Cast(DataType::Utf8),
+            Param::Time | Param::TimeOnly => Fit::Cast(ember_types::time_type()),
+            Param::TimestampNtz => Fit::Cast(ember_types::timestamp_ntz_type()),
             _ => Fit::Keep,
         };
     }
@@ -406,6 +423,12 @@ fn fit(param: Param, from: &DataType, ansi: bool, time_zone: &str) -> Fit {
         Param::StringBinaryOrArray if matches!(from, DataType::Map(..) | DataType::Struct(_)) => Fit::Reject("(\"STRING\" or \"BINARY\" or \"ARRAY\")"),
         Param::StringBinaryOrArray if number || boolean || date || timestamp => to_string(),
         Param::NotNested(required) if nested => Fit::Reject(required),
+        Param::Time if string || timestamp => Fit::Cast(ember_types::time_type()),
+        Param::Time if date => Fit::CannotCast(ember_types::time_type()),
+        Param::Time if nested || number || boolean || binary => Fit::Reject("\"TIME\""),
+        Param::TimeOnly if !matches!(from, DataType::Time64(_) | DataType::Time32(_)) => Fit::Reject("\"TIME\""),
+        Param::TimestampNtz if string || date || matches!(from, DataType::Timestamp(_, Some(_))) => Fit::Cast(ember_types::timestamp_ntz_type()),
+        Param::TimestampNtz if nested || number || boolean || binary => Fit::Reject("\"TIMESTAMP_NTZ\""),
         _ => Fit::Keep,
     }
 }
@@ -438,10 +461,13 @@ impl crate::plan::Planner<'_> {
                 // A cast to STRING never fails.
                 Fit::Cast(DataType::Utf8) => *arg = spark_cast(arg.clone(), DataType::Utf8, CastMode::Legacy),
                 Fit::Cast(target) => *arg = folded_number(arg, &target).unwrap_or_else(|| spark_cast(arg.clone(), target, mode)),
+                Fit::CannotCast(target) => return Err(cannot_cast(&names[index.min(names.len() - 1)], &from, &target)),
                 Fit::Reject(required) => {
                     // `log(x)` is Spark's `log(e, x)`: its argument is the second.
                     let index = if function == "log" && names.len() == 1 { 1 } else { index };
-                    return Err(unexpected_input_type(&crate::call_names::call_name(function, names), index, required, &names[index.min(names.len() - 1)], &from));
+                    // `try_to_time` is Spark's `to_time` under a `try`: the check names the inner call.
+                    let shown = if function == "try_to_time" { "to_time" } else { function };
+                    return Err(unexpected_input_type(&crate::call_names::call_name(shown, names), index, required, &names[index.min(names.len() - 1)], &from));
                 }
             }
         }

@@ -1,12 +1,12 @@
 //! Plans `make_ym_interval([years[, months]])`, `try_make_interval(…)`
 //! (`make_interval` with Spark's defaults filled in and its name),
-//! `time_bucket` of day-time intervals, and the arithmetic of ANSI
+//! `time_bucket` of day-time and year-month intervals, and the arithmetic of ANSI
 //! intervals Spark types by their units: `interval * number`,
 //! `interval / number`, `-interval`, `abs(interval)`, `interval ± interval` and
 //! `date - date`, conditionals of intervals (their units widened) and
 //! sums and averages of intervals.
 
-use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::arrow::datatypes::{DataType, IntervalUnit, TimeUnit};
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Operator, lit, when};
 use ember_functions::cast::spark_cast;
@@ -15,7 +15,7 @@ use datafusion::functions_aggregate::sum::sum_udaf;
 use datafusion::logical_expr::expr::AggregateFunction;
 use ember_functions::interval_fields::with_interval_fields;
 use ember_functions::interval_totals::{interval_amount, interval_of_total};
-use ember_functions::time_windows::time_bucket;
+use ember_functions::time_windows::{time_bucket, time_bucket_months};
 use ember_functions::year_month_interval::make_ym_interval;
 use ember_types::IntervalFields;
 
@@ -119,23 +119,70 @@ impl Planner<'_> {
         }
     }
 
-    /// `time_bucket(width, time[, origin])` of a day-time interval width; the
-    /// origin defaults to the epoch in the session's time zone.
+    /// `time_bucket(width, time[, origin])` of a constant, positive day-time
+    /// or year-month interval `width`; the origin defaults to the epoch in the
+    /// session's time zone and has the type of `time`.
     fn time_bucket(&mut self, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<Option<(Expr, String)>> {
-        let (width_type, time_type) = (self.type_of(&args[0], input)?, self.type_of(&args[1], input)?);
-        let (DataType::Duration(TimeUnit::Microsecond), DataType::Timestamp(TimeUnit::Microsecond, zone)) = (&width_type, &time_type) else {
-            return Ok(None);
+        use crate::input_types::{TIMESTAMP_TYPES, unexpected_input_type};
+        let width_type = self.type_of(&args[0], input)?;
+        let mut time = args[1].clone();
+        let mut time_type = self.type_of(&time, input)?;
+        if time_type == DataType::Null {
+            time_type = ember_types::timestamp_type(&self.config.time_zone);
+            time = datafusion::logical_expr::cast(time, time_type.clone());
+        }
+        let ntz = matches!(time_type, DataType::Timestamp(_, None));
+        let origin_name = match names.get(2) {
+            Some(name) => name.clone(),
+            None if ntz => "TIMESTAMP_NTZ '1970-01-01 00:00:00'".to_string(),
+            None => "TIMESTAMP '1970-01-01 00:00:00'".to_string(),
         };
-        let (origin, origin_name) = match (args.get(2), zone) {
-            (Some(origin), _) => (spark_cast(origin.clone(), time_type.clone(), self.cast_mode()), names[2].clone()),
-            (None, Some(_)) => {
-                let local_epoch = lit(ScalarValue::TimestampMicrosecond(Some(0), None));
-                (spark_cast(local_epoch, time_type.clone(), self.cast_mode()), "TIMESTAMP '1970-01-01 00:00:00'".to_string())
+        let name = format!("time_bucket({}, {}, {origin_name})", names[0], names[1]);
+        if !matches!(width_type, DataType::Null | DataType::Duration(_) | DataType::Interval(IntervalUnit::YearMonth)) {
+            return Err(unexpected_input_type(&name, 0, "(\"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\")", &names[0], &width_type));
+        }
+        if !matches!(time_type, DataType::Timestamp(TimeUnit::Microsecond, _)) {
+            return Err(unexpected_input_type(&name, 1, TIMESTAMP_TYPES, &names[1], &time_type));
+        }
+        let origin = match args.get(2) {
+            Some(origin) => {
+                let origin_type = self.type_of(origin, input)?;
+                match &origin_type {
+                    DataType::Null => {}
+                    DataType::Timestamp(_, zone) if zone.is_none() != ntz => {
+                        let required = if ntz { "\"TIMESTAMP_NTZ\"" } else { "\"TIMESTAMP\"" };
+                        return Err(unexpected_input_type(&name, 2, required, &names[2], &origin_type));
+                    }
+                    DataType::Timestamp(..) => {}
+                    _ => return Err(unexpected_input_type(&name, 2, TIMESTAMP_TYPES, &names[2], &origin_type)),
+                }
+                spark_cast(origin.clone(), time_type.clone(), self.cast_mode())
             }
-            (None, None) => (lit(ScalarValue::TimestampMicrosecond(Some(0), None)), "TIMESTAMP_NTZ '1970-01-01 00:00:00'".to_string()),
+            None if ntz => lit(ScalarValue::TimestampMicrosecond(Some(0), None)),
+            None => spark_cast(lit(ScalarValue::TimestampMicrosecond(Some(0), None)), time_type.clone(), self.cast_mode()),
         };
-        let expr = time_bucket(args[0].clone(), args[1].clone(), origin, &time_type);
-        Ok(Some((expr, format!("time_bucket({}, {}, {origin_name})", names[0], names[1]))))
+        if width_type == DataType::Null {
+            return Ok(Some((Expr::Literal(ScalarValue::try_from(&time_type)?, None), name)));
+        }
+        let (_, width_field) = args[0].to_field(input.schema())?;
+        let Some(width) = crate::distribution_functions::constant(&args[0])? else {
+            let required = ember_types::field_sql_string(&width_field);
+            return Err(crate::distribution_functions::not_foldable(&name, "bucketSize", &required, &names[0]));
+        };
+        let out_of_range = || {
+            let mut error = crate::distribution_functions::out_of_range(&name, "bucketSize", "(0, inf)", &names[0]);
+            // Spark quotes this parameter's name, unlike the aggregates'.
+            error.parameters.insert("exprName".into(), "`bucketSize`".into());
+            error
+        };
+        let expr = match width {
+            ScalarValue::DurationMicrosecond(Some(micros)) if micros > 0 => time_bucket(args[0].clone(), time, origin, &time_type),
+            ScalarValue::IntervalYearMonth(Some(months)) if months > 0 => time_bucket_months(months, time, origin, &time_type),
+            ScalarValue::DurationMicrosecond(Some(_)) | ScalarValue::IntervalYearMonth(Some(_)) => return Err(out_of_range()),
+            ScalarValue::DurationMicrosecond(None) | ScalarValue::IntervalYearMonth(None) => Expr::Literal(ScalarValue::try_from(&time_type)?, None),
+            _ => return Ok(None),
+        };
+        Ok(Some((expr, name)))
     }
 }
 

@@ -79,7 +79,7 @@ impl Planner<'_> {
                     zone_arg = match ember_functions::timestamp_text::Zone::parse(&zone) {
                         Some(ember_functions::timestamp_text::Zone::Offset(offset)) => lit(offset.to_string()),
                         Some(ember_functions::timestamp_text::Zone::Region(region)) => lit(region.name()),
-                        None => return Err(invalid_timezone(&zone)),
+                        None => return Err(ember_functions::timestamp_text::invalid_timezone(&zone)),
                     };
                 }
                 // A NULL timestamp: NULL of Spark's TIMESTAMP.
@@ -271,15 +271,3 @@ fn hash_map_type(function: &str, sql: &str) -> crate::error::SparkError {
     )
 }
 
-/// `INVALID_TIMEZONE` for a zone Java's `ZoneId` does not read.
-fn invalid_timezone(zone: &str) -> crate::error::SparkError {
-    crate::error::SparkError::new(
-        crate::error::ErrorKind::DateTime,
-        "INVALID_TIMEZONE",
-        "22009",
-        format!(
-            "The timezone: {zone} is invalid. The timezone must be either a region-based zone ID or a zone offset. Region IDs must have the form 'area/city', such as 'America/Los_Angeles'. Zone offsets must be in the format '(+|-)HH', '(+|-)HH:mm\u{2019} or '(+|-)HH:mm:ss', e.g '-08' , '+01:00' or '-13:33:33', and must be in the range from -18:00 to +18:00. 'Z' and 'UTC' are accepted as synonyms for '+00:00'."
-        ),
-        &[("timeZone", zone.to_string())],
-    )
-}

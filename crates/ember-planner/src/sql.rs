@@ -1269,6 +1269,10 @@ fn typed_literal(type_name: &str, text: &str) -> Result<connect::Expression> {
         "DATE" => literal(LiteralType::Date(ember_functions::cast::parse_date(text).ok_or_else(invalid)?)),
         "TIMESTAMP_NTZ" => literal(LiteralType::TimestampNtz(ntz()?)),
         "TIMESTAMP" | "TIMESTAMP_LTZ" if !has_zone => timestamp_literal(ntz()?),
+        "TIME" => {
+            let nanos = ember_functions::time::parse_time(text).ok_or_else(invalid)?;
+            literal(LiteralType::Time(connect::expression::literal::Time { nano: nanos - nanos % 1000, precision: Some(6) }))
+        }
         _ => cast_to(literal(LiteralType::String(text.to_string())), type_name),
     })
 }
