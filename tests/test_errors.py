@@ -127,6 +127,21 @@ def test_wrong_argument_type(spark, golden):
     still_answers(spark)
 
 
+def test_wrong_number_of_arguments(spark, df, golden):
+    """Counts Spark's function registry rejects fail before the arguments are looked at."""
+    for name, call in [
+        ("abs", lambda: spark.sql("SELECT abs(1, 2)").collect()),
+        ("overlay", lambda: spark.sql("SELECT overlay('a', 'b')").collect()),
+        ("count", lambda: spark.sql("SELECT count()").collect()),
+        ("bigint", lambda: spark.sql("SELECT bigint()").collect()),
+        ("row_number", lambda: spark.sql("SELECT row_number(1) OVER (ORDER BY 1)").collect()),
+        ("named_struct", lambda: spark.sql("SELECT named_struct('a')").collect()),
+        ("call_function", lambda: df.select(F.call_function("upper", "name", "name")).collect()),
+    ]:
+        golden.check_error(call, name)
+    still_answers(spark)
+
+
 def test_ambiguous_reference_after_join(spark, golden):
     a = spark.createDataFrame([(1, "x")], "id int, v string")
     b = spark.createDataFrame([(1, "y")], "id int, v string")

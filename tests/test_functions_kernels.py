@@ -85,3 +85,18 @@ def test_array_insert(spark, golden):
             "array_insert(array(1, 2, 3), 6, 5) c, array_insert(array(1, 2, 3), -5, 5) d, array_insert(CAST(NULL AS ARRAY<INT>), 1, 5) e"
         )
     )
+
+
+def test_format_string_values_as_spark_formats_them(spark, golden):
+    """Java's Formatter over Spark's internal values: dates as days, timestamps as
+    microseconds, decimals as text, NULL as null, %f rounding half up."""
+    golden.check_df(
+        spark.sql(
+            "SELECT format_string('%s|%s|%s', DATE'2020-01-01', TIMESTAMP'2020-01-01 00:00:00', 1.50BD) a, "
+            "format_string('%.2f|%.1f|%.2f|%.0f|%f', 0.125D, 0.25D, 1.005D, 2.5D, -0.0000005D) b, "
+            "printf('%d|%s|%5s|%-5d|', NULL, NULL, NULL, NULL) c, format_string('%s|%s', 1.0E10D, CAST(1.5 AS FLOAT)) d, "
+            "format_string('%2$s %1$.1f %<s', 0.05D, 'x') e, format_string('%5.1f', CAST(2.25 AS FLOAT)) f"
+        )
+    )
+    df = spark.createDataFrame([(0.125, "%6s"), (None, "%s")], "v double, f string")
+    golden.check_df(df.select(F.format_string("%.2f", "v"), F.format_string(F.col("f"), F.lit(1.5).cast("decimal(3,2)"))), "columns")

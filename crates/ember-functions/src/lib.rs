@@ -4,6 +4,7 @@
 //! and [`show`] lays out whole record batches like `Dataset.showString` / `Dataset.htmlString`.
 
 pub mod aes;
+pub mod java_format;
 pub mod arithmetic;
 pub mod array_insert;
 pub mod arrays_zip;

@@ -69,11 +69,11 @@ impl Planner<'_> {
                 let expr = non_null_list(compact, field.data_type());
                 Ok(Some((expr, call_name(function, names))))
             }
-            ("collect_union", 2, false) if matches!(args[1], Expr::Literal(ScalarValue::Boolean(Some(true)), _)) => {
-                // RESPECT NULLS: NULL elements are kept (once), NULL arrays still skipped.
+            ("collect_union respect nulls", 1, false) => {
+                // NULL elements are kept (once), NULL arrays still skipped.
                 let DataType::List(_) = self.type_of(&args[0], input)? else { return Ok(None) };
                 let united = array_distinct(flatten(array_agg(arg(0), arg(0).is_not_null(), vec![])));
-                Ok(Some((united, format!("{} RESPECT NULLS", call_name(function, &names[..1])))))
+                Ok(Some((united, format!("{} RESPECT NULLS", call_name("collect_union", names)))))
             }
             ("collect_list" | "array_agg" | "collect_set", 1, _) => {
                 let registered = if function == "collect_set" { "collect_set" } else { "collect_list" };

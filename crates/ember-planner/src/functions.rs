@@ -58,6 +58,9 @@ impl Planner<'_> {
             let expr = datafusion::functions_aggregate::expr_fn::count(Expr::Literal(ScalarValue::Int32(Some(1)), None));
             return Ok((expr, "count(1)".to_string()));
         }
+        if self.catalog.python_function(name).is_none() {
+            crate::function_arities::check_argument_count(&lower, arguments.len())?;
+        }
         self.check_window_function_has_a_window(&lower, arguments, input)?;
         if let Some(planned) = self.plan_higher_order(&lower, arguments, input) {
             return planned;
@@ -88,6 +91,9 @@ impl Planner<'_> {
             self.type_of(&args[i], input)
         })?;
         self.cast_arguments_implicitly(&lower, &names, &mut args, input)?;
+        if matches!(lower.as_str(), "format_string" | "printf") {
+            self.java_format_arguments(&mut args, input)?;
+        }
         if matches!(lower.as_str(), "coalesce" | "nvl" | "ifnull" | "greatest" | "least") {
             args = self.values_of_common_type(&lower, args, &names, input)?;
         }

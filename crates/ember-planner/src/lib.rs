@@ -28,6 +28,8 @@ pub use expr::suggestions;
 pub mod explain;
 pub mod expression_origins;
 mod extra_functions;
+mod format_arguments;
+mod function_arities;
 mod functions;
 mod generate;
 mod generator_rows;

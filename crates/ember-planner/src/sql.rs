@@ -1457,8 +1457,8 @@ pub(crate) fn function_call(f: &ast::Function) -> Result<connect::Expression> {
     }
     let (mut arguments, mut name) = (arguments, name);
     if name.eq_ignore_ascii_case("collect_union") && matches!(f.null_treatment, Some(ast::NullTreatment::RespectNulls)) {
-        // `collect_union(v) RESPECT NULLS`: the flag travels as a second argument.
-        arguments.push(literal(LiteralType::Boolean(true)));
+        // `collect_union(v) RESPECT NULLS`: a name no call can spell.
+        name = "collect_union respect nulls".to_string();
     }
     if let [order] = f.within_group.as_slice() {
         let lower = name.to_lowercase();

@@ -75,6 +75,9 @@ impl Planner<'_> {
             Some(ExprType::CallFunction(f)) => (f.function_name.to_lowercase(), f.arguments.as_slice()),
             _ => (String::new(), &[][..]),
         };
+        if self.catalog.python_function(&function_name).is_none() {
+            crate::function_arities::check_argument_count(&function_name, arguments.len())?;
+        }
         let kind = window_kind(&function_name);
         let mut partition_by = Vec::new();
         let mut partition_names = Vec::new();

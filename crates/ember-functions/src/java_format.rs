@@ -1,0 +1,171 @@
+//! What Java's `Formatter` (Spark's `format_string`/`printf`) does that the
+//! `datafusion-spark` kernel does not: `%f` rounds the shortest decimal
+//! digits of a double half up (`%.2f` of 0.125 is `0.13`, of 1.005 `1.01`),
+//! and the format's specifiers say which argument each conversion takes.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{ArrayRef, AsArray, Float64Array};
+use datafusion::arrow::datatypes::{DataType, Float64Type};
+use datafusion::common::Result;
+use datafusion::logical_expr::{Expr, lit};
+
+use crate::kernel_udf::KernelUdf;
+
+/// One conversion of a format string: the (0-based) value argument it
+/// takes, its conversion character and its precision.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Specifier {
+    pub argument: usize,
+    pub conversion: char,
+    pub precision: Option<usize>,
+}
+
+/// The conversions of a Java format string that take an argument, as
+/// `java.util.Formatter` numbers them (`%2$s` explicitly, `%<s` the previous
+/// one's, others in turn); `None` when the format is not one Java reads.
+pub fn specifiers(format: &str) -> Option<Vec<Specifier>> {
+    let chars: Vec<char> = format.chars().collect();
+    let (mut specifiers, mut next, mut previous) = (Vec::new(), 0, None);
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '%' {
+            i += 1;
+            continue;
+        }
+        i += 1;
+        let digits = |i: &mut usize| {
+            let start = *i;
+            while *i < chars.len() && chars[*i].is_ascii_digit() {
+                *i += 1;
+            }
+            chars[start..*i].iter().collect::<String>().parse::<usize>().ok()
+        };
+        let start = i;
+        let mut explicit = digits(&mut i).filter(|_| chars.get(i) == Some(&'$'));
+        if explicit.is_some() {
+            i += 1;
+        } else {
+            i = start;
+        }
+        let mut relative = false;
+        while i < chars.len() && "-#+ 0,(<".contains(chars[i]) {
+            relative |= chars[i] == '<';
+            i += 1;
+        }
+        digits(&mut i);
+        let precision = if chars.get(i) == Some(&'.') {
+            i += 1;
+            Some(digits(&mut i)?)
+        } else {
+            None
+        };
+        let conversion = *chars.get(i)?;
+        i += 1;
+        if matches!(conversion, '%' | 'n') {
+            continue;
+        }
+        if matches!(conversion, 't' | 'T') {
+            chars.get(i)?;
+            i += 1;
+        }
+        let argument = if relative {
+            previous?
+        } else if let Some(index) = explicit.take() {
+            index.checked_sub(1)?
+        } else {
+            next += 1;
+            next - 1
+        };
+        previous = Some(argument);
+        specifiers.push(Specifier { argument, conversion, precision });
+    }
+    Some(specifiers)
+}
+
+/// `value` (a DOUBLE) rounded as Java's `%.{precision}f` rounds it: its
+/// shortest decimal digits, half up.
+pub fn half_up(value: Expr, precision: usize) -> Expr {
+    let digits = i32::try_from(precision).unwrap_or(i32::MAX);
+    KernelUdf::call_null_intolerant("java_half_up", DataType::Float64, half_up_kernel, "", vec![value, lit(digits)])
+}
+
+fn half_up_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
+    let values = args[0].as_primitive::<Float64Type>();
+    let precisions = args[1].as_primitive::<datafusion::arrow::datatypes::Int32Type>();
+    let rounded: Float64Array = values
+        .iter()
+        .zip(precisions.iter())
+        .map(|(value, precision)| Some(round_half_up(value?, usize::try_from(precision?).ok()?)))
+        .collect();
+    Ok(Arc::new(rounded))
+}
+
+/// `value` rounded half up to `precision` decimals of its shortest digits.
+pub fn round_half_up(value: f64, precision: usize) -> f64 {
+    if !value.is_finite() || value == 0.0 {
+        return value;
+    }
+    // The shortest digits that read back as `value`, and where the point goes.
+    let scientific = format!("{:e}", value.abs());
+    let Some((mantissa, exponent)) = scientific.split_once('e') else { return value };
+    let Ok(exponent) = exponent.parse::<i64>() else { return value };
+    let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).map(|d| d - b'0').collect();
+    let kept = exponent + 1 + precision as i64;
+    if kept >= digits.len() as i64 {
+        return value;
+    }
+    let mut kept_digits: Vec<u8> = digits[..kept.max(0) as usize].to_vec();
+    let round_up = kept >= 0 && digits[kept as usize] >= 5;
+    let mut point = exponent + 1;
+    if round_up {
+        let mut carry = true;
+        for digit in kept_digits.iter_mut().rev() {
+            if *digit == 9 {
+                *digit = 0;
+            } else {
+                *digit += 1;
+                carry = false;
+                break;
+            }
+        }
+        if carry {
+            kept_digits.insert(0, 1);
+            point += 1;
+        }
+    }
+    if kept_digits.is_empty() {
+        return 0.0_f64.copysign(value);
+    }
+    let text: String = kept_digits.iter().map(|d| char::from(b'0' + d)).collect();
+    let magnitude = format!("0.{text}e{point}").parse::<f64>().unwrap_or(value.abs());
+    magnitude.copysign(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doubles_round_half_up_on_their_shortest_digits() {
+        // Java: %.2f of 0.125 is 0.13, of 1.005 1.01; %.1f of 0.25 is 0.3; %.0f of 2.5 is 3.
+        assert_eq!(round_half_up(0.125, 2), 0.13);
+        assert_eq!(round_half_up(1.005, 2), 1.01);
+        assert_eq!(round_half_up(0.25, 1), 0.3);
+        assert_eq!(round_half_up(2.5, 0), 3.0);
+        assert_eq!(round_half_up(-2.5, 0), -3.0);
+        assert_eq!(round_half_up(9.996, 2), 10.0);
+        assert_eq!(round_half_up(0.0004, 3), 0.0);
+        assert_eq!(round_half_up(0.0005, 3), 0.001);
+        assert_eq!(round_half_up(3.14159, 3), 3.142);
+    }
+
+    #[test]
+    fn specifiers_number_their_arguments_as_java() {
+        let conversions = |format: &str| specifiers(format).unwrap().iter().map(|s| (s.argument, s.conversion, s.precision)).collect::<Vec<_>>();
+        assert_eq!(conversions("Hello %d %s"), vec![(0, 'd', None), (1, 's', None)]);
+        assert_eq!(conversions("%2$s %1$.3f %<s %% %n %s"), vec![(1, 's', None), (0, 'f', Some(3)), (0, 's', None), (0, 's', None)]);
+        assert_eq!(conversions("%-08.2f|%tY"), vec![(0, 'f', Some(2)), (1, 't', None)]);
+        assert_eq!(specifiers("%"), None);
+    }
+}
