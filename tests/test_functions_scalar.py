@@ -67,6 +67,11 @@ def test_regex_functions(spark, t, golden):
 def test_conditional_functions(spark, t, golden):
     golden.check_df(select(spark, "if(i > 0, 'pos', 'neg')", "equal_null(i, 1)", "zeroifnull(i)",
                            "nullifzero(i)", "nvl2(i, 1, 2)", "isnan(d)"))
+    golden.check_df(
+        spark.sql("SELECT zeroifnull(NULL) a, zeroifnull(CAST(NULL AS DOUBLE)) b, zeroifnull(CAST(NULL AS TINYINT)) c, zeroifnull(1.5BD) d"),
+        "zeroifnull_types",
+    )
+    golden.check_error(lambda: spark.sql("SELECT zeroifnull(map('a', 1))").collect(), "zeroifnull_map")
 
 
 def test_datetime_patterns(spark, t, golden):

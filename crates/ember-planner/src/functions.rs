@@ -807,7 +807,7 @@ impl Planner<'_> {
     /// `coalesce` only); `DATATYPE_MISMATCH.DATA_DIFF_TYPES` when they have
     /// none. Intervals are left to [`Self::conditional_interval_fields`], and
     /// arrays, maps and structs are not cast.
-    fn values_of_common_type(&self, function: &str, values: Vec<Expr>, names: &[String], input: &LogicalPlan) -> Result<Vec<Expr>> {
+    pub(crate) fn values_of_common_type(&self, function: &str, values: Vec<Expr>, names: &[String], input: &LogicalPlan) -> Result<Vec<Expr>> {
         let types = values.iter().map(|v| self.type_of(v, input)).collect::<Result<Vec<_>>>()?;
         if types.is_empty() || types.iter().any(|t| matches!(t, DataType::Duration(_) | DataType::Interval(_))) {
             return Ok(values);

@@ -100,8 +100,9 @@ impl Planner<'_> {
                 Expr::IsTrue(Box::new(binary_expr(left, Operator::IsNotDistinctFrom, right)))
             }
             ("zeroifnull", 1) => {
-                let zero = cast(lit(0), self.type_of(&args[0], input)?);
-                datafusion::functions::core::expr_fn::coalesce(vec![arg(0), zero])
+                // Spark's `coalesce(x, 0)`: of the common type (INT for a NULL).
+                let values = self.values_of_common_type("coalesce", vec![arg(0), lit(0)], &[names[0].clone(), "0".to_string()], input)?;
+                datafusion::functions::core::expr_fn::coalesce(values)
             }
             ("nullifzero", 1) => {
                 let zero = cast(lit(0), self.type_of(&args[0], input)?);
