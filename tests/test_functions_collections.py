@@ -195,3 +195,22 @@ def test_sequence_widens_its_bounds_or_fails_as_spark(spark, golden):
         ("string_not_a_number", "SELECT sequence(1, 'abc')"),
     ]:
         golden.check_error(lambda: spark.sql(sql).collect(), name)
+
+
+def test_map_keys_and_untyped_nulls_checked_as_spark(spark, golden):
+    """map_contains_key compares keys in their common type; untyped NULLs fail where Spark refuses them."""
+    golden.check_df(
+        spark.sql(
+            "SELECT map_contains_key(map(1, 'a', 2, 'b'), 1.5BD) a, map_contains_key(map(1, 'a', 2, 'b'), 2.0D) b, "
+            "map_contains_key(map(CAST(1 AS BIGINT), 'a'), 1) c, map_contains_key(CAST(NULL AS MAP<INT,INT>), 1) d"
+        )
+    )
+    for name, query in [
+        ("string_key", "SELECT map_contains_key(map(1, 'a'), 'abc')"),
+        ("date_key", "SELECT map_contains_key(map(1, 'a'), DATE'2020-01-01')"),
+        ("null_key", "SELECT map_contains_key(map(1, 'a'), NULL)"),
+        ("contains_null", "SELECT array_contains(array(1), NULL)"),
+        ("append_to_null", "SELECT array_append(NULL, 'd')"),
+        ("try_element_at_null", "SELECT try_element_at(NULL, 2)"),
+    ]:
+        golden.check_error(lambda: spark.sql(query).collect(), name)

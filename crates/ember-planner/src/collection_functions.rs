@@ -134,7 +134,8 @@ impl Planner<'_> {
                 Ok((null_if_any_null(args, position)?, rendered()))
             }),
             "map_contains_key" if is_map => arity(2).and_then(|()| {
-                let contained = nested::array_has(nested::map_keys(args[0].clone()), args[1].clone());
+                let (keys, key) = self.map_keys_beside(args, &rendered(), input)?;
+                let contained = nested::array_has(keys, key);
                 Ok((null_if_any_null(&args[..1], contained)?, rendered()))
             }),
             "array_repeat" => arity(2).and_then(|()| {
@@ -483,4 +484,43 @@ fn date_sequence_step(args: &[datafusion::arrow::array::ArrayRef], _: &str) -> d
         });
     }
     Ok(std::sync::Arc::new(days.into_iter().collect::<IntervalMonthDayNanoArray>()))
+}
+
+impl Planner<'_> {
+    /// The keys of the map `args[0]` and the key `args[1]`, of their common
+    /// type: Spark's check of `map_contains_key` (called as `sql`) fails with
+    /// `DATATYPE_MISMATCH.NULL_TYPE` for a NULL key and
+    /// `DATATYPE_MISMATCH.MAP_FUNCTION_DIFF_TYPES` when the types have none
+    /// (a string and a number have none here).
+    fn map_keys_beside(&self, args: &[Expr], sql: &str, input: &LogicalPlan) -> Result<(Expr, Expr)> {
+        let (map_type, key_type) = (self.type_of(&args[0], input)?, self.type_of(&args[1], input)?);
+        let DataType::Map(entries, _) = &map_type else { return Err(SparkError::internal("map_contains_key of no map")) };
+        let DataType::Struct(pair) = entries.data_type() else { return Err(SparkError::internal("map entries of no struct")) };
+        let map_key = pair[0].data_type().clone();
+        if key_type == DataType::Null {
+            return Err(crate::input_types::null_type("map_contains_key", sql));
+        }
+        let one_string = ember_functions::cast::is_string(&map_key) != ember_functions::cast::is_string(&key_type);
+        let common = if one_string { None } else { crate::coercion::wider_type(&map_key, &key_type, self.config.ansi) };
+        let Some(common) = common else {
+            let (left, right) = (format!("\"{}\"", ember_types::sql_string(&map_type)), format!("\"{}\"", ember_types::sql_string(&key_type)));
+            return Err(SparkError::new(
+                crate::error::ErrorKind::Analysis,
+                "DATATYPE_MISMATCH.MAP_FUNCTION_DIFF_TYPES",
+                "42K09",
+                format!("Cannot resolve \"{sql}\" due to data type mismatch: Input to `map_contains_key` should have been \"MAP\" followed by a value with same key type, but it's [{left}, {right}]."),
+                &[
+                    ("sqlExpr", format!("\"{sql}\"")),
+                    ("functionName", "`map_contains_key`".to_string()),
+                    ("dataType", "\"MAP\"".to_string()),
+                    ("leftType", left),
+                    ("rightType", right),
+                ],
+            ));
+        };
+        let keys = nested::map_keys(args[0].clone());
+        let keys = if common == map_key { keys } else { cast(keys, DataType::List(std::sync::Arc::new(datafusion::arrow::datatypes::Field::new_list_field(common.clone(), false)))) };
+        let key = if common == key_type { args[1].clone() } else { cast(args[1].clone(), common) };
+        Ok((keys, key))
+    }
 }

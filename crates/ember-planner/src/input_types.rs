@@ -46,7 +46,7 @@ fn first_parameter(function: &str) -> Option<Collection> {
         | "sort_array" | "array_join" | "array_compact" | "array_append" | "array_prepend" | "array_insert"
         | "slice" | "shuffle" | "array_size" => Collection::Array,
         "map_keys" | "map_values" | "map_entries" | "map_contains_key" => Collection::Map,
-        "size" | "cardinality" | "element_at" => Collection::ArrayOrMap,
+        "size" | "cardinality" | "element_at" | "try_element_at" => Collection::ArrayOrMap,
         _ => return None,
     })
 }
@@ -62,8 +62,22 @@ pub(crate) fn check_arguments(
     let Some(collection) = first_parameter(function).filter(|_| !names.is_empty()) else {
         return Ok(());
     };
+    if function == "array_contains" {
+        for index in 0..names.len() {
+            if type_of(index)? == DataType::Null {
+                return Err(null_type(function, sql_expr));
+            }
+        }
+    }
     let first = type_of(0)?;
-    if collection.accepts(&first) {
+    // These take no untyped NULL for their collection.
+    let null_rejected = first == DataType::Null && matches!(function, "array_append" | "element_at" | "try_element_at");
+    // `try_element_at` is Spark's `element_at` under a `try`: the check names the inner call.
+    let sql_expr = &match function.strip_prefix("try_") {
+        Some("element_at") => sql_expr.replacen("try_element_at", "element_at", 1),
+        _ => sql_expr.to_string(),
+    };
+    if collection.accepts(&first) && !null_rejected {
         Ok(())
     } else {
         Err(unexpected_input_type(sql_expr, 0, collection.required(), &names[0], &first))
@@ -740,6 +754,18 @@ mod tests {
         assert!(check_arguments("map_keys", "map_keys(a)", &names, |_| Ok(list.clone())).is_err());
         assert!(check_arguments("upper", "upper(a)", &names, |_| Ok(DataType::Int32)).is_ok());
     }
+}
+
+/// `DATATYPE_MISMATCH.NULL_TYPE`: a NULL where `function` (called as `sql`)
+/// needs a typed value.
+pub(crate) fn null_type(function: &str, sql: &str) -> SparkError {
+    SparkError::new(
+        ErrorKind::Analysis,
+        "DATATYPE_MISMATCH.NULL_TYPE",
+        "42K09",
+        format!("Cannot resolve \"{sql}\" due to data type mismatch: Null typed values cannot be used as arguments of `{function}`."),
+        &[("sqlExpr", format!("\"{sql}\"")), ("functionName", format!("`{function}`"))],
+    )
 }
 
 /// `DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION`: Spark has no cast from
