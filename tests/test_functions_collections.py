@@ -202,7 +202,8 @@ def test_map_keys_and_untyped_nulls_checked_as_spark(spark, golden):
     golden.check_df(
         spark.sql(
             "SELECT map_contains_key(map(1, 'a', 2, 'b'), 1.5BD) a, map_contains_key(map(1, 'a', 2, 'b'), 2.0D) b, "
-            "map_contains_key(map(CAST(1 AS BIGINT), 'a'), 1) c, map_contains_key(CAST(NULL AS MAP<INT,INT>), 1) d"
+            "map_contains_key(map(CAST(1 AS BIGINT), 'a'), 1) c, map_contains_key(CAST(NULL AS MAP<INT,INT>), 1) d, "
+            "element_at(array(1, 2, 3), CAST(2 AS TINYINT)) e"
         )
     )
     for name, query in [
@@ -212,5 +213,8 @@ def test_map_keys_and_untyped_nulls_checked_as_spark(spark, golden):
         ("contains_null", "SELECT array_contains(array(1), NULL)"),
         ("append_to_null", "SELECT array_append(NULL, 'd')"),
         ("try_element_at_null", "SELECT try_element_at(NULL, 2)"),
+        ("element_at_bigint_index", "SELECT element_at(array(1, 2, 3), CAST(1 AS BIGINT))"),
+        ("element_at_string_index", "SELECT element_at(array(1, 2, 3), '1')"),
+        ("try_element_at_null_index", "SELECT try_element_at(array(1, 2, 3), NULL)"),
     ]:
         golden.check_error(lambda: spark.sql(query).collect(), name)

@@ -72,6 +72,18 @@ def test_conditional_functions(spark, t, golden):
         "zeroifnull_types",
     )
     golden.check_error(lambda: spark.sql("SELECT zeroifnull(map('a', 1))").collect(), "zeroifnull_map")
+    golden.check_df(spark.sql("SELECT nvl2(NULL, 2, 1.5D) a, nvl2(1, 'x', 'y') b"), "nvl2_types")
+    golden.check_error(lambda: spark.sql("SELECT nvl2(NULL, map('a', 1), 1)").collect(), "nvl2_map")
+
+
+def test_string_searches_of_binaries(spark, golden):
+    """startswith, endswith and contains compare bytes when a binary takes part."""
+    golden.check_df(
+        spark.sql(
+            "SELECT startswith('Spark', X'53') a, startswith(X'537061726B', 'Sp') b, endswith(X'0102', X'02') c, "
+            "contains(X'010203', X'0203') d, contains(X'01', X'') e, startswith(X'01', CAST(NULL AS BINARY)) f"
+        )
+    )
 
 
 def test_datetime_patterns(spark, t, golden):

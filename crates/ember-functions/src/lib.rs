@@ -9,6 +9,7 @@ pub mod arithmetic;
 pub mod array_insert;
 pub mod arrays_zip;
 pub mod binary_join;
+pub mod bytes_search;
 pub mod cast;
 pub mod collation;
 pub mod comoments;

@@ -40,14 +40,15 @@ impl Planner<'_> {
         let rendered = || format!("{name}({})", names.join(", "));
         let arity = |n: usize| if args.len() == n { Ok(()) } else { Err(wrong_args(name, args.len(), &n.to_string())) };
         let planned = match name {
-            "element_at" | "try_element_at" if is_array => arity(2).map(|()| {
+            "element_at" | "try_element_at" if is_array => arity(2).and_then(|()| {
                 let access = if name == "element_at" {
                     ElementAccess::ElementAt { ansi: self.config.ansi }
                 } else {
                     ElementAccess::TryElementAt
                 };
-                (access, rendered())
-            }).and_then(|(access, name)| Ok((self.element_access(access, args[0].clone(), args[1].clone(), input)?, name))),
+                let index = self.array_index(&args[1], names, input)?;
+                Ok((self.element_access(access, args[0].clone(), index, input)?, rendered()))
+            }),
             "element_at" | "try_element_at" if is_map => {
                 arity(2).map(|()| (map_value(args[0].clone(), args[1].clone(), first_type.as_ref().unwrap_or(&DataType::Null)), rendered()))
             }
@@ -522,5 +523,23 @@ impl Planner<'_> {
         let keys = if common == map_key { keys } else { cast(keys, DataType::List(std::sync::Arc::new(datafusion::arrow::datatypes::Field::new_list_field(common.clone(), false)))) };
         let key = if common == key_type { args[1].clone() } else { cast(args[1].clone(), common) };
         Ok((keys, key))
+    }
+}
+
+impl Planner<'_> {
+    /// `element_at`'s index into an array: an INT (narrower integers
+    /// widened); anything else fails as Spark's check of `element_at` fails.
+    fn array_index(&self, index: &Expr, names: &[String], input: &LogicalPlan) -> Result<Expr> {
+        match self.type_of(index, input)? {
+            DataType::Int32 => Ok(index.clone()),
+            DataType::Int8 | DataType::Int16 => Ok(cast(index.clone(), DataType::Int32)),
+            other => Err(crate::input_types::unexpected_input_type(
+                &crate::call_names::call_name("element_at", names),
+                1,
+                "\"INT\"",
+                &names[1],
+                &other,
+            )),
+        }
     }
 }

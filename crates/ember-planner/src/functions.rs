@@ -499,11 +499,22 @@ impl Planner<'_> {
             "power" | "pow" => Err(wrong_args(name, args.len(), "2")),
             "startswith" | "endswith" | "contains" => {
                 expect_args(name, &args, 2)?;
+                // Two binaries compare bytes; a binary beside a string is read as a string.
+                let binary = |e: &Expr| self.type_of(e, input).is_ok_and(|t| matches!(t, DataType::Binary | DataType::LargeBinary | DataType::BinaryView));
+                if binary(&args[0]) && binary(&args[1]) {
+                    let op = collated_search_op(&lower).unwrap_or(ember_functions::collation::SearchOp::Contains);
+                    let expr = ember_functions::bytes_search::bytes_search(op, args[0].clone(), args[1].clone());
+                    return Ok((expr, format!("{lower}({}, {})", names[0], names[1])));
+                }
+                let args: Vec<Expr> = args.iter().map(|a| if binary(a) { spark_cast(a.clone(), DataType::Utf8, CastMode::Legacy) } else { a.clone() }).collect();
                 let expr = match lower.as_str() {
                     "startswith" => datafusion::functions::string::expr_fn::starts_with(args[0].clone(), args[1].clone()),
                     "endswith" => datafusion::functions::string::expr_fn::ends_with(args[0].clone(), args[1].clone()),
                     _ => datafusion::functions::string::expr_fn::contains(args[0].clone(), args[1].clone()),
                 };
+                // NULL only for a NULL input, as Spark types it.
+                let nullable = args.iter().any(|a| datafusion::logical_expr::ExprSchemable::nullable(a, input.schema()).unwrap_or(true));
+                let expr = if nullable { expr } else { crate::nullable::as_non_nullable(expr) };
                 Ok((expr, format!("{lower}({}, {})", names[0], names[1])))
             }
             "map" | "create_map" => {

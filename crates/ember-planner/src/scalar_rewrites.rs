@@ -111,9 +111,10 @@ impl Planner<'_> {
             ("input_file_block_start", 0) => file_marker(FileColumn::BlockStart),
             ("input_file_block_length", 0) => file_marker(FileColumn::BlockLength),
             ("nvl2", 3) => {
-                let common = crate::coercion::wider_type(&types[1], &types[2], self.config.ansi).unwrap_or_else(|| types[1].clone());
-                let as_common = |e: Expr, t: &DataType| if *t == common { e } else { spark_cast(e, common.clone(), self.cast_mode()) };
-                when(arg(0).is_not_null(), as_common(arg(1), &types[1])).otherwise(as_common(arg(2), &types[2]))?
+                // Spark's `IF(a IS NOT NULL, b, c)`: `b` and `c` of their common type.
+                let sql = format!("(IF(({} IS NOT NULL), {}, {}))", names[0], names[1], names[2]);
+                let values = self.to_common_type(vec![arg(1), arg(2)], "if", &sql, input)?;
+                when(arg(0).is_not_null(), values[0].clone()).otherwise(values[1].clone())?
             }
             ("last_day", 1) if types[0] != DataType::Date32 => {
                 let date = spark_cast(arg(0), DataType::Date32, self.cast_mode());
