@@ -140,6 +140,7 @@ def test_correlation_and_covariance(spark, golden):
     # Rounded: Spark combines partial results of its two local slices, Ember reads the rows in one pass.
     golden.check_df(df.agg(*[F.round(c, 12) for c in (F.corr("x", "y"), F.covar_samp("x", "y"), F.covar_pop("x", "y"))]))
     golden.check_df(df.agg(F.corr(F.lit(float("nan")), "y"), F.corr("x", "x")), "nan_and_self")
+    golden.check_df(df.agg(F.corr("x", F.lit(1.0)), F.corr(F.lit(2), "y")), "constant_column")
     golden.check("stat", [round(df.stat.corr("x", "y"), 12), round(df.stat.cov("x", "y"), 12)])
     sliding = Window.orderBy("n").rowsBetween(-1, 1)
     golden.check_df(df.select("n", F.corr("x", "y").over(sliding).alias("c"), F.covar_pop("x", "y").over(sliding).alias("v")).orderBy("n"), "sliding")

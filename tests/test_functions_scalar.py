@@ -76,6 +76,15 @@ def test_conditional_functions(spark, t, golden):
     golden.check_error(lambda: spark.sql("SELECT nvl2(NULL, map('a', 1), 1)").collect(), "nvl2_map")
 
 
+def test_concat_ws_of_other_types(spark, golden):
+    """Values are cast to strings as Spark casts them (timestamps in Spark's text)."""
+    golden.check_df(
+        spark.sql(
+            "SELECT concat_ws('|', X'41', 1, 1.5D, DATE'2020-01-01', TIMESTAMP'2020-01-01 10:00:00', true, 2.50BD, NULL, array('x', NULL)) a"
+        )
+    )
+
+
 def test_string_searches_of_binaries(spark, golden):
     """startswith, endswith and contains compare bytes when a binary takes part."""
     golden.check_df(

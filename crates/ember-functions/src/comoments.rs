@@ -3,7 +3,7 @@
 //! time and combined across partitions as Spark's `Covariance` and
 //! `PearsonCorrelation` do, so results agree to the last digit for the same
 //! order of values (NaN stays NaN). Pairs with a NULL are skipped; NULL for
-//! no pairs, and for one pair where Spark divides by zero. Over a sliding
+//! no pairs, and for one pair or a constant column where Spark divides by zero. Over a sliding
 //! window frame each frame is computed afresh, as Spark does.
 
 use std::collections::VecDeque;
@@ -121,7 +121,8 @@ impl CoMoments {
             PairMoment::CovariancePopulation => Some(self.ck / self.n),
             _ if self.n == 1.0 => None,
             PairMoment::CovarianceSample => Some(self.ck / (self.n - 1.0)),
-            PairMoment::Correlation => Some(self.ck / (self.x_mk * self.y_mk).sqrt()),
+            // Spark's division by a zero spread is NULL.
+            PairMoment::Correlation => Some((self.x_mk * self.y_mk).sqrt()).filter(|spread| *spread != 0.0).map(|spread| self.ck / spread),
         }
     }
 }
@@ -216,6 +217,8 @@ mod tests {
     fn few_pairs_give_null_as_spark() {
         assert_eq!(of(PairMoment::Correlation, &[]).result(), None);
         assert_eq!(of(PairMoment::Correlation, &[(1.0, 2.0)]).result(), None);
+        // A constant column: Spark divides by a zero spread, giving NULL.
+        assert_eq!(of(PairMoment::Correlation, &[(3.0, 1.0), (6.0, 1.0)]).result(), None);
         assert_eq!(of(PairMoment::CovariancePopulation, &[(1.0, 2.0)]).result(), Some(0.0));
         assert_eq!(of(PairMoment::CovarianceSample, &[(1.0, 2.0), (3.0, 6.0)]).result(), Some(4.0));
     }

@@ -423,6 +423,7 @@ fn fit(param: Param, from: &DataType, ansi: bool, time_zone: &str) -> Fit {
         Param::Decimal(_, _, required) if nested || boolean || date || timestamp || binary => Fit::Reject(required),
         Param::Variant if !matches!(from, DataType::Struct(fields) if ember_types::is_variant_fields(fields)) => Fit::Reject("\"VARIANT\""),
         Param::StringOrArray if matches!(from, DataType::Map(..) | DataType::Struct(_)) => Fit::Reject("(\"ARRAY<STRING>\" or \"STRING\")"),
+        Param::StringOrArray if number || boolean || date || timestamp || binary => to_string(),
         Param::Container(collection) if !collection.accepts(from) => Fit::Reject(collection.required()),
         Param::Boolean if string => Fit::Cast(DataType::Boolean),
         Param::Boolean if nested || number || date || timestamp || binary => Fit::Reject("\"BOOLEAN\""),
