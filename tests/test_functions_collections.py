@@ -48,6 +48,7 @@ def test_sizes(colls, golden):
     golden.check_df(
         colls.select("id", F.size("arr"), F.size("m"), F.cardinality("arr"), F.array_size("arr"))
     )
+    golden.check_df(colls.sparkSession.sql("SELECT size(NULL) a, cardinality(NULL) b, array_size(NULL) c"), "untyped_null")
 
 
 def test_sorting(colls, spark, golden):

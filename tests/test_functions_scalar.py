@@ -104,6 +104,10 @@ def test_datetime_patterns(spark, t, golden):
         "to_timestamp('2024-03-05 10:11:12'), unix_timestamp('2024-03-05 10:11:12'), "
         "try_to_timestamp('x', 'yyyy'), timestamp_seconds(10), timestamp_millis(1500), date_from_unix_date(1)"),
         "parsing")
+    golden.check_df(spark.sql(
+        "SELECT timestamp_seconds(1.5D) a, timestamp_seconds(1.5BD) b, timestamp_seconds(-1.25D) c, "
+        "timestamp_seconds(CAST(1.5 AS FLOAT)) d, timestamp_seconds(1.0000015D) e, timestamp_seconds(CAST('NaN' AS DOUBLE)) f"),
+        "fractional_seconds")
 
 
 def test_unparseable_date_fails_under_ansi(spark, golden):

@@ -79,6 +79,11 @@ impl Planner<'_> {
                 let size = if name != "array_size" && !self.config.ansi { datafusion::functions::core::expr_fn::coalesce(vec![size, lit(-1i32)]) } else { size };
                 (size, rendered())
             }),
+            // An untyped NULL: NULL, or -1 where Spark's legacy `size` of NULL is.
+            "size" | "cardinality" | "array_size" if first_type == Some(DataType::Null) => arity(1).map(|()| {
+                let legacy = name != "array_size" && !self.config.ansi;
+                (lit(ScalarValue::Int32(legacy.then_some(-1))), rendered())
+            }),
             "sort_array" if is_array => {
                 let ascending = match args.get(1) {
                     None => true,

@@ -151,7 +151,20 @@ impl Planner<'_> {
                     "timestamp_millis" => 1_000,
                     _ => 1,
                 };
-                let micros = binary_expr(cast(arg(0), DataType::Int64), Operator::Multiply, lit(per_unit as i64));
+                let micros = match self.type_of(&args[0], input)? {
+                    // Fractions of a second, truncated to microseconds; NaN and infinities NULL.
+                    DataType::Float32 | DataType::Float64 => {
+                        let scaled = binary_expr(cast(arg(0), DataType::Float64), Operator::Multiply, lit(per_unit as f64));
+                        let in_range = binary_expr(datafusion::functions::math::expr_fn::abs(scaled.clone()), Operator::Lt, lit(9.2e18));
+                        cast(when(in_range, scaled).end()?, DataType::Int64)
+                    }
+                    DataType::Decimal128(..) => {
+                        let exact = cast(arg(0), DataType::Decimal128(38, 6));
+                        let scaled = binary_expr(exact, Operator::Multiply, lit(ScalarValue::Decimal128(Some(per_unit as i128), 7, 0)));
+                        cast(scaled, DataType::Int64)
+                    }
+                    _ => binary_expr(cast(arg(0), DataType::Int64), Operator::Multiply, lit(per_unit as i64)),
+                };
                 cast(micros, timestamp_type(&self.config.time_zone))
             }
             ("date_from_unix_date", 1) => cast(cast(arg(0), DataType::Int32), DataType::Date32),
