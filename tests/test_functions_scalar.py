@@ -135,3 +135,10 @@ def test_hash_is_bit_identical(spark, t, golden):
 def test_date_plus_days_is_date_add(spark, t, golden):
     golden.check_df(select(spark, "dt + 1", "dt - 1", "dt + i"))
     golden.check_df(t.select(F.col("dt") + 1, F.col("dt") - F.col("i")), "dataframe_api")
+
+
+def test_nvl_of_null_and_nested_values(spark, golden):
+    """An untyped NULL takes the type of the nested value beside it."""
+    golden.check_df(
+        spark.sql("SELECT nvl(NULL, map('a', 1)) a, ifnull(NULL, named_struct('a', 1)) b, coalesce(NULL, array(2), NULL) c, nvl(map('b', 2), NULL) d")
+    )

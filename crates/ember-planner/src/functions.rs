@@ -578,8 +578,8 @@ impl Planner<'_> {
                 Ok((expr, names[0].clone()))
             }
             "mean" => self.call_registered("avg", args, &names, distinct, input),
-            "nvl" | "ifnull" if args.len() == 2 && self.conditional_interval_fields(&lower, &args, &names, input)?.is_some() => {
-                // DataFusion's `nvl` takes no intervals; it is `coalesce` of two.
+            "nvl" | "ifnull" if args.len() == 2 => {
+                // Spark's `coalesce` of two (DataFusion's `nvl` takes no intervals, maps or structs).
                 let (expr, _) = self.call_registered("coalesce", args, &names, false, input)?;
                 Ok((expr, call_name(&lower, &names)))
             }
