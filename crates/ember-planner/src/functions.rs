@@ -87,7 +87,7 @@ impl Planner<'_> {
             args.push(expr);
             names.push(arg_name);
         }
-        crate::input_types::check_arguments(&lower, &call_name(&lower, &names), &names, |i| {
+        crate::input_types::check_arguments(&lower, &call_name(crate::input_types::checked_call(&lower), &names), &names, |i| {
             self.type_of(&args[i], input)
         })?;
         self.cast_arguments_implicitly(&lower, &names, &mut args, input)?;

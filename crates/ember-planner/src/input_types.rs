@@ -51,6 +51,16 @@ fn first_parameter(function: &str) -> Option<Collection> {
     })
 }
 
+/// The call whose arguments Spark checks for `function`: a `try_` form that
+/// is Spark's function under a `try` names the inner call in its errors.
+pub(crate) fn checked_call(function: &str) -> &str {
+    match function {
+        "try_to_time" => "to_time",
+        "try_element_at" => "element_at",
+        other => other,
+    }
+}
+
 /// Checks the argument types of a call of `function` (lower case), rendered as
 /// `sql_expr`, whose arguments are named `names`; `type_of` gives an argument's type.
 pub(crate) fn check_arguments(
@@ -72,11 +82,6 @@ pub(crate) fn check_arguments(
     let first = type_of(0)?;
     // These take no untyped NULL for their collection.
     let null_rejected = first == DataType::Null && matches!(function, "array_append" | "element_at" | "try_element_at");
-    // `try_element_at` is Spark's `element_at` under a `try`: the check names the inner call.
-    let sql_expr = &match function.strip_prefix("try_") {
-        Some("element_at") => sql_expr.replacen("try_element_at", "element_at", 1),
-        _ => sql_expr.to_string(),
-    };
     if collection.accepts(&first) && !null_rejected {
         Ok(())
     } else {
@@ -480,9 +485,7 @@ impl crate::plan::Planner<'_> {
                 Fit::Reject(required) => {
                     // `log(x)` is Spark's `log(e, x)`: its argument is the second.
                     let index = if function == "log" && names.len() == 1 { 1 } else { index };
-                    // `try_to_time` is Spark's `to_time` under a `try`: the check names the inner call.
-                    let shown = if function == "try_to_time" { "to_time" } else { function };
-                    return Err(unexpected_input_type(&crate::call_names::call_name(shown, names), index, required, &names[index.min(names.len() - 1)], &from));
+                    return Err(unexpected_input_type(&crate::call_names::call_name(checked_call(function), names), index, required, &names[index.min(names.len() - 1)], &from));
                 }
             }
         }
