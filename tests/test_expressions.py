@@ -549,3 +549,38 @@ def test_comparisons_of_values_spark_cannot_compare_fail_as_spark(spark, golden)
     ]:
         golden.check_error(lambda: spark.sql(sql).collect(), name)
     golden.check_df(spark.sql("SELECT 1 = '1' AS a, 1.5D < '2' AS b, X'01' = X'01' AS d, nullif(1, 1L) AS e, equal_null(NULL, 1) AS f"), "comparable")
+
+
+def test_arithmetic_operand_types_fail_as_spark(spark, golden):
+    for name, sql in [
+        ("boolean_plus_int", "SELECT true + 1"),
+        ("array_minus_int", "SELECT array(1, 2) - 1"),
+        ("strings_added", "SELECT 'a' + 'b'"),
+        ("string_times_null", "SELECT 'a' * NULL"),
+        ("null_divided_by_boolean", "SELECT NULL / true"),
+        ("binary_remainder", "SELECT X'01' % X'02'"),
+        ("date_plus_double", "SELECT DATE'2020-01-01' + 1.5D"),
+        ("date_minus_bigint", "SELECT DATE'2020-01-01' - 1L"),
+        ("int_minus_date", "SELECT 1 - DATE'2020-01-01'"),
+        ("timestamp_minus_int", "SELECT TIMESTAMP'2020-01-01 00:00:00' - 1"),
+        ("timestamp_plus_int", "SELECT TIMESTAMP'2020-01-01 00:00:00' + 1"),
+        ("int_plus_day_interval", "SELECT 1 + INTERVAL '1' DAY"),
+        ("year_interval_times_boolean", "SELECT INTERVAL '1' YEAR * true"),
+        ("day_interval_remainder", "SELECT INTERVAL '1' DAY % INTERVAL '1' DAY"),
+        ("int_div_double", "SELECT 1 div 1.5D"),
+        ("doubles_div", "SELECT 1.5D div 2.5D"),
+        ("int_and_decimal", "SELECT 1 & 1.5"),
+        ("double_or_string", "SELECT 1.5D | '1'"),
+        ("map_in_lambda", "SELECT transform(array(1), x -> x + map('a', 1))"),
+        ("try_add_boolean", "SELECT try_add(true, 1)"),
+        ("pmod_dates", "SELECT pmod(DATE'2020-01-01', DATE'2020-01-02')"),
+    ]:
+        golden.check_error(lambda: spark.sql(sql).collect(), name)
+    golden.check_df(
+        spark.sql(
+            "SELECT TIMESTAMP'2020-01-02 00:00:00' - '2020-01-01' AS a, DATE'2020-01-03' - '2020-01-01' AS b, "
+            "1 div 1.5 AS c, 7.5 div 2 AS d, 1.9 div 0.5 AS e, INTERVAL '5' YEAR div INTERVAL '2' YEAR AS f, "
+            "1 & '3' AS g, NULL | NULL AS h, DATE'2020-01-01' + NULL AS i, '6' / 4 AS j, 7 div '2' AS k"
+        ),
+        "operands_spark_takes",
+    )

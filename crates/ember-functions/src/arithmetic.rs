@@ -394,6 +394,52 @@ fn divide_half_up(dividend: i256, shift: u32, divisor: i256) -> Option<i256> {
     Some(if negative { quotient.checked_neg()? } else { quotient })
 }
 
+/// Spark's `div` of two decimals: their exact quotient truncated to a
+/// BIGINT (`1 div 1.5` is 0). A zero divisor fails under ANSI mode
+/// (`DIVIDE_BY_ZERO`) and gives NULL otherwise; so does a quotient beyond
+/// BIGINT (`ARITHMETIC_OVERFLOW`), which wraps without ANSI mode as Java's
+/// `longValue` does.
+pub fn decimal_integral_divide(ansi: bool, left: Expr, right: Expr) -> Expr {
+    let context = if ansi { "ansi" } else { "" };
+    crate::kernel_udf::KernelUdf::call("spark_decimal_div", DataType::Int64, decimal_div_kernel, context, vec![left, right])
+}
+
+fn decimal_div_kernel(args: &[ArrayRef], context: &str) -> DfResult<ArrayRef> {
+    let ansi = context == "ansi";
+    let scale_of = |a: &ArrayRef| match a.data_type() {
+        DataType::Decimal128(_, s) => Ok(*s),
+        other => Err(SparkError::internal(format!("decimal div of {other}")).into_datafusion()),
+    };
+    let (s1, s2) = (scale_of(&args[0])?, scale_of(&args[1])?);
+    let (left, right) = (args[0].as_primitive::<Decimal128Type>(), args[1].as_primitive::<Decimal128Type>());
+    // a / 10^s1 ÷ b / 10^s2 = a·10^s2 ÷ b·10^s1.
+    let widen = |v: i128, shift: i8| pow10(u32::try_from(shift.max(0)).unwrap_or(0)).and_then(|p| i256::from_i128(v).checked_mul(p));
+    let mut values = Vec::with_capacity(left.len());
+    for i in 0..left.len() {
+        if left.is_null(i) || right.is_null(i) {
+            values.push(None);
+            continue;
+        }
+        if right.value(i) == 0 {
+            if ansi {
+                return Err(SparkError::divide_by_zero().into_datafusion());
+            }
+            values.push(None);
+            continue;
+        }
+        let quotient = match (widen(left.value(i), s2 - s1.min(s2)), widen(right.value(i), s1 - s2.min(s1))) {
+            (Some(a), Some(b)) => a.checked_div(b),
+            _ => None,
+        };
+        match quotient.and_then(|q| q.to_i128()).map(|q| (q, i64::try_from(q))) {
+            Some((_, Ok(q))) => values.push(Some(q)),
+            Some((q, Err(_))) if !ansi => values.push(Some(q as i64)),
+            _ => return Err(arithmetic_overflow(ArithmeticOp::Divide).into_datafusion()),
+        }
+    }
+    Ok(Arc::new(arrow::array::Int64Array::from(values)))
+}
+
 /// An unscaled value as a decimal number with `scale` fraction digits.
 fn render_decimal(value: i256, scale: i8) -> String {
     let digits = value.wrapping_abs().to_string();

@@ -274,12 +274,12 @@ impl Planner<'_> {
             self.coerce_string_operands(&mut args, input)?;
             return self.try_mod(&args, &names, input);
         }
-        if matches!(lower.as_str(), "+" | "-" | "*" | "%" | "mod") && args.len() == 2 {
+        if matches!(lower.as_str(), "+" | "-" | "*" | "/" | "%" | "mod" | "div") && args.len() == 2 {
             self.coerce_string_operands(&mut args, input)?;
         }
         self.check_spatial_comparison(&lower, &args, &names, input)?;
-        if self.config.ansi && args.len() == 2 && matches!(lower.as_str(), "&" | "|" | "^") {
-            self.cast_string_operand_to_number(&mut args, input)?;
+        if args.len() == 2 && matches!(lower.as_str(), "&" | "|" | "^") {
+            self.cast_bitwise_operands(&mut args, input)?;
         }
         self.compared_operands(&lower, &mut args, &names, input)?;
         if matches!(lower.as_str(), "==" | "=" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "<=>" | "in") {
@@ -321,14 +321,21 @@ impl Planner<'_> {
             }
             "div" => {
                 expect_args(name, &args, 2)?;
-                let to_long = |e: Expr| datafusion::logical_expr::cast(e, DataType::Int64);
-                let expr = SparkZeroChecked::call(
-                    ZeroCheckedOp::Divide,
-                    self.config.ansi,
-                    DataType::Int64,
-                    to_long(args[0].clone()),
-                    to_long(args[1].clone()),
-                );
+                if let Some(decimals) = self.decimal_operands(&args, input)? {
+                    let [left, right] = decimals;
+                    let expr = ember_functions::arithmetic::decimal_integral_divide(self.config.ansi, left, right);
+                    return Ok((expr, format!("({} div {})", names[0], names[1])));
+                }
+                // Intervals divide as their counts of months or microseconds.
+                let mut longs = Vec::with_capacity(2);
+                for arg in &args {
+                    let data_type = self.type_of(arg, input)?;
+                    let counts = ember_functions::interval_fields::intervals_as_integers(&data_type);
+                    let counted = ember_functions::interval_fields::with_nested_type(arg.clone(), &data_type, counts);
+                    longs.push(datafusion::logical_expr::cast(counted, DataType::Int64));
+                }
+                let [left, right] = <[Expr; 2]>::try_from(longs).unwrap_or_else(|_| unreachable!("two operands"));
+                let expr = SparkZeroChecked::call(ZeroCheckedOp::Divide, self.config.ansi, DataType::Int64, left, right);
                 Ok((expr, format!("({} div {})", names[0], names[1])))
             }
             "current_timezone" if args.is_empty() => {
@@ -695,24 +702,43 @@ impl Planner<'_> {
         binary_expr(datafusion::logical_expr::cast(date, timestamp), operator, duration)
     }
 
-    /// Spark's implicit cast of a string operand of arithmetic: to BIGINT beside
-    /// an integral number and to DOUBLE otherwise under ANSI mode; to DOUBLE
-    /// without it.
+    /// Both operands as decimals when one is a decimal and the other a
+    /// decimal or an integer (cast to the decimal of its digits), else `None`.
+    fn decimal_operands(&self, args: &[Expr], input: &LogicalPlan) -> Result<Option<[Expr; 2]>> {
+        let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
+        if !types.iter().any(|t| matches!(t, DataType::Decimal128(..))) {
+            return Ok(None);
+        }
+        let as_decimal = |arg: &Expr, t: &DataType| match t {
+            DataType::Decimal128(..) => Some(arg.clone()),
+            other => ember_functions::arithmetic::integral_as_decimal(other, None).map(|d| datafusion::logical_expr::cast(arg.clone(), d)),
+        };
+        Ok(match (as_decimal(&args[0], &types[0]), as_decimal(&args[1], &types[1])) {
+            (Some(left), Some(right)) => Some([left, right]),
+            _ => None,
+        })
+    }
+
+    /// Spark's implicit cast of a string operand of arithmetic: to the type
+    /// of a date or timestamp beside it; to BIGINT beside an integral number
+    /// and to DOUBLE otherwise under ANSI mode; to DOUBLE without it.
     fn coerce_string_operands(&self, args: &mut [Expr], input: &LogicalPlan) -> Result<()> {
         let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
         let mode = if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy };
         for i in 0..2 {
             if is_string(&types[i]) {
-                let target = if self.config.ansi && is_integral(&types[1 - i]) { DataType::Int64 } else { DataType::Float64 };
+                // Beside a date or timestamp (`ts - '2020-01-01'`) a string is read as one.
+                let target = match &types[1 - i] {
+                    other @ (DataType::Date32 | DataType::Timestamp(..)) => other.clone(),
+                    other if self.config.ansi && is_integral(other) => DataType::Int64,
+                    _ => DataType::Float64,
+                };
                 args[i] = spark_cast(args[i].clone(), target, mode);
             }
         }
         Ok(())
     }
 
-    /// Spark's ANSI implicit cast of a string compared with (or combined
-    /// bitwise with) a number: to the number's type, failing with
-    /// `CAST_INVALID_INPUT` on a string that is not one.
     /// The operands of a comparison (or `equal_null`, `nullif`) with a
     /// string beside a number cast to it (ANSI mode), checked to be
     /// comparable as Spark checks them (`DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES`).
@@ -744,11 +770,23 @@ impl Planner<'_> {
         Ok(())
     }
 
-    fn cast_string_operand_to_number(&self, args: &mut [Expr], input: &LogicalPlan) -> Result<()> {
+    /// Spark's implicit casts of the operands of a bitwise operator: two
+    /// NULLs are INTs; under ANSI mode a string beside a number is a BIGINT
+    /// beside an integer (else the number's type), failing with
+    /// `CAST_INVALID_INPUT` on a string that is not one.
+    fn cast_bitwise_operands(&self, args: &mut [Expr], input: &LogicalPlan) -> Result<()> {
         let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
+        if types.iter().all(|t| *t == DataType::Null) {
+            args.iter_mut().for_each(|arg| *arg = datafusion::logical_expr::cast(arg.clone(), DataType::Int32));
+            return Ok(());
+        }
+        if !self.config.ansi {
+            return Ok(());
+        }
         for i in 0..2 {
             if is_string(&types[i]) && types[1 - i].is_numeric() {
-                args[i] = spark_cast(args[i].clone(), types[1 - i].clone(), CastMode::Ansi);
+                let target = if is_integral(&types[1 - i]) { DataType::Int64 } else { types[1 - i].clone() };
+                args[i] = spark_cast(args[i].clone(), target, CastMode::Ansi);
             }
         }
         Ok(())
@@ -1031,7 +1069,7 @@ fn extract_field(field: &str, source: Expr, source_sql: &str) -> Result<Expr> {
 
 /// How many digits an integral literal has (Spark types it as a decimal of
 /// just those digits in decimal arithmetic).
-fn integral_literal_digits(expr: &Expr) -> Option<u8> {
+pub(crate) fn integral_literal_digits(expr: &Expr) -> Option<u8> {
     let Expr::Literal(value, _) = expr else { return None };
     let v: i64 = match value {
         ScalarValue::Int8(Some(v)) => (*v).into(),

@@ -467,8 +467,14 @@ impl crate::plan::Planner<'_> {
         if let Some(kind) = array_pair_kind(function).filter(|_| args.len() >= 2) {
             self.check_array_pair(function, kind, names, args, input)?;
         }
+        if let [left_arg, right_arg] = &*args {
+            let field_of = |e: &Expr| datafusion::logical_expr::ExprSchemable::to_field(e, input.schema()).map(|(_, f)| f);
+            let (left, right) = (field_of(left_arg)?, field_of(right_arg)?);
+            let digits = [crate::functions::integral_literal_digits(left_arg), crate::functions::integral_literal_digits(right_arg)];
+            crate::operator_types::check_operands(function, names, [&left, &right], digits, self.config.ansi)?;
+        }
         if let (Some(operator), [left, right]) = (arithmetic_operator(function), &mut *args) {
-            return self.cast_arithmetic_operands(function, operator, names, left, right, input);
+            return self.cast_arithmetic_operands(function, operator, left, right, input);
         }
         let params = parameters(function, args.len());
         let rest = rest_parameter(function);
@@ -508,17 +514,16 @@ fn arithmetic_operator(function: &str) -> Option<&'static str> {
 }
 
 impl crate::plan::Planner<'_> {
-    /// Spark's operand types of a binary arithmetic function: a string beside
-    /// a number is cast to BIGINT (beside an integral number) or DOUBLE (a
-    /// `try_` function's cast gives NULL where it fails), NULL takes the other
-    /// operand's numeric type, and a non-numeric operand beside a number fails
-    /// with `DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES`. Dates and timestamps in
-    /// `try_add`/`try_subtract` are left to the function.
+    /// Spark's operand types of a binary arithmetic function (checked by
+    /// [`crate::operator_types::check_operands`]): a string beside a number
+    /// is cast to BIGINT (beside an integral number) or DOUBLE (a `try_`
+    /// function's cast gives NULL where it fails), NULL takes the other
+    /// operand's numeric type. Dates and timestamps in `try_add`/`try_subtract`
+    /// are left to the function.
     fn cast_arithmetic_operands(
         &self,
         function: &str,
         operator: &str,
-        names: &[String],
         left: &mut Expr,
         right: &mut Expr,
         input: &LogicalPlan,
@@ -528,14 +533,6 @@ impl crate::plan::Planner<'_> {
         let datetime = |t: &DataType| matches!(t, DataType::Date32 | DataType::Date64 | DataType::Timestamp(..));
         if matches!(function, "try_add" | "try_subtract") && (datetime(&left_type) || datetime(&right_type)) {
             return Ok(());
-        }
-        let operand = |t: &DataType| t.is_numeric() || is_string(t) || matches!(t, DataType::Null | DataType::Duration(_) | DataType::Interval(_));
-        if (!operand(&left_type) || !operand(&right_type)) && left_type != right_type {
-            let sql = match operator {
-                "pmod" => format!("pmod({}, {})", names[0], names[1]),
-                _ => format!("({} {operator} {})", names[0], names[1]),
-            };
-            return Err(binary_op_diff_types(&sql, &left_type, &right_type));
         }
         let mode = match (function.starts_with("try_"), self.config.ansi) {
             (true, _) => CastMode::Try,
@@ -642,13 +639,18 @@ impl crate::plan::Planner<'_> {
 
 /// `DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES` for the operator call `sql_expr`.
 pub(crate) fn binary_op_diff_types(sql_expr: &str, left: &DataType, right: &DataType) -> SparkError {
-    let (left, right) = (format!("\"{}\"", ember_types::sql_string(left)), format!("\"{}\"", ember_types::sql_string(right)));
+    let quoted = |t: &DataType| format!("\"{}\"", ember_types::sql_string(t));
+    binary_op_diff_types_named(sql_expr, &quoted(left), &quoted(right))
+}
+
+/// [`binary_op_diff_types`] of operands whose (quoted) types are named.
+pub(crate) fn binary_op_diff_types_named(sql_expr: &str, left: &str, right: &str) -> SparkError {
     SparkError::new(
         ErrorKind::Analysis,
         "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES",
         "42K09",
         format!("Cannot resolve \"{sql_expr}\" due to data type mismatch: the left and right operands of the binary operator have incompatible types ({left} and {right})."),
-        &[("sqlExpr", format!("\"{sql_expr}\"")), ("left", left), ("right", right)],
+        &[("sqlExpr", format!("\"{sql_expr}\"")), ("left", left.to_string()), ("right", right.to_string())],
     )
 }
 

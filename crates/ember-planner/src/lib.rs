@@ -65,6 +65,7 @@ mod eager;
 pub mod names;
 pub mod partitioning;
 mod nullable;
+mod operator_types;
 mod other_columns;
 mod parse_relation;
 mod plan;

@@ -42,6 +42,11 @@ impl Planner<'_> {
                 let name = call_name(function, names);
                 return self.renamed(function, args, name, input);
             }
+            ("+", 2) if let Some(timestamp) = self.datetime_beside_null(args, input)? => {
+                // Spark adds a NULL to a date or timestamp as an interval: a NULL timestamp.
+                let name = format!("{} + {}", names[0], names[1]);
+                return Ok(Some((cast(lit(ScalarValue::Null), timestamp), name)));
+            }
             ("hash" | "xxhash64", _) if !self.config.allow_hash_on_map_type && self.any_holds_map(args, input)? => {
                 return Err(hash_map_type(function, &name));
             }
@@ -193,6 +198,20 @@ impl Planner<'_> {
     fn as_timestamp(&self, value: Expr, input: &LogicalPlan) -> Result<Expr> {
         let target = timestamp_type(&self.config.time_zone);
         Ok(if self.type_of(&value, input)? == target { value } else { spark_cast(value, target, self.cast_mode()) })
+    }
+
+    /// The timestamp type of a date or timestamp beside an untyped NULL.
+    fn datetime_beside_null(&self, args: &[Expr], input: &LogicalPlan) -> Result<Option<DataType>> {
+        let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
+        let other = match &types {
+            [DataType::Null, other] | [other, DataType::Null] => other,
+            _ => return Ok(None),
+        };
+        Ok(match other {
+            DataType::Timestamp(_, None) => Some(timestamp_ntz_type()),
+            DataType::Date32 | DataType::Timestamp(..) => Some(timestamp_type(&self.config.time_zone)),
+            _ => None,
+        })
     }
 
     /// Whether `args` are a DATE and a whole number of days.
