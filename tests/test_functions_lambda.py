@@ -109,3 +109,19 @@ def test_transform_keys_rejects_null_and_duplicate_keys(arrays, golden):
     golden.check_error(
         lambda: arrays.select(F.transform_keys("m", lambda k, v: F.lit(None).cast("string"))).collect(), "null_key"
     )
+
+
+def test_values_where_a_function_goes_are_lambdas(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT transform(array(1, 2), 1) AS t, exists(array(1), true) AS e, zip_with(array(1), array(2), 3) AS z, "
+            "transform_keys(map(1, 2), 3) AS k, aggregate(array(1), 0, 5) AS a, aggregate(array(1), 0, (acc, x) -> acc, 5) AS f, "
+            "array_sort(array(5, 6, 1), 1) AS s"
+        )
+    )
+    golden.check_error(lambda: spark.sql("SELECT filter(array(1), 1)").schema, "filter_not_boolean")
+    golden.check_error(lambda: spark.sql("SELECT array_sort(array(5, 6, 1), (a, b) -> 'x')").schema, "sort_not_int")
+    golden.check_error(lambda: spark.sql("SELECT array_sort(array(5, 6, 1), NULL)").schema, "sort_null")
+    golden.check_error(
+        lambda: spark.sql("SELECT aggregate(array(1, 2), array(1, 2), (acc, x) -> acc + x)").schema, "merge_operands"
+    )

@@ -29,7 +29,8 @@ impl Planner<'_> {
         input: &LogicalPlan,
     ) -> Option<Result<(Expr, String)>> {
         let kind = HigherOrderKind::from_name(name)?;
-        if !arguments.iter().any(is_lambda) {
+        // Spark makes a lambda of any value where a function goes (`transform(a, 1)`).
+        if !arguments.iter().any(is_lambda) && arguments.len() <= kind.value_count() {
             return None;
         }
         Some(self.plan_lambda_call(kind, name, arguments, input))
@@ -88,7 +89,11 @@ impl Planner<'_> {
         };
         let mut body_fields = Vec::new();
         for (index, argument) in arguments[value_count..].iter().enumerate() {
-            let parameters = parameters_of(index).ok_or_else(|| SparkError::internal(format!("{name}: unexpected argument types")))?;
+            let mut parameters = parameters_of(index).ok_or_else(|| SparkError::internal(format!("{name}: unexpected argument types")))?;
+            // A value made a lambda takes the element alone, as Spark binds it.
+            if !is_lambda(argument) && matches!(kind, HigherOrderKind::Filter | HigherOrderKind::Transform) {
+                parameters.truncate(1);
+            }
             let (expr, rendered, body_field) = self.plan_lambda(argument, &parameters, input)?;
             args.push(expr);
             names.push(rendered);
@@ -125,7 +130,9 @@ impl Planner<'_> {
         Ok((call, rendered))
     }
 
-    /// Plans one lambda argument: its expression, rendered name and body field.
+    /// Plans one lambda argument: its expression, rendered name and body
+    /// field. Any other value is, as in Spark, the body of a lambda whose
+    /// (hidden) variables it does not use.
     fn plan_lambda(
         &mut self,
         argument: &connect::Expression,
@@ -133,7 +140,11 @@ impl Planner<'_> {
         input: &LogicalPlan,
     ) -> Result<(Expr, String, FieldRef)> {
         let Some(ExprType::LambdaFunction(function)) = &argument.expr_type else {
-            return Err(SparkError::illegal_argument("a higher-order function expects a lambda function here"));
+            let (body, body_name) = self.plan_expr(argument, input)?;
+            let (_, body_field) = body.to_field(input.schema())?;
+            let variables: Vec<String> = (0..parameters.len()).map(|i| format!("__ember_hidden{i}")).collect();
+            let rendered = format!("lambdafunction({body_name}, {})", vec![VARIABLE_NAME; variables.len()].join(", "));
+            return Ok((lambda(variables, body), rendered, body_field));
         };
         if function.arguments.len() > parameters.len() || function.arguments.is_empty() {
             return Err(SparkError::new(
@@ -211,7 +222,9 @@ impl Planner<'_> {
                 DataType::Boolean
             }
             HigherOrderKind::ArraySort => {
-                require(0, &DataType::Int32, "\"INT\"")?;
+                if body_types[0] != DataType::Int32 {
+                    return Err(unexpected_return_type(rendered, "\"INT\"", &body_types[0]));
+                }
                 types[0].clone()
             }
             HigherOrderKind::Aggregate => {
@@ -268,6 +281,23 @@ fn with_body_units(kind: HigherOrderKind, return_type: DataType, collection: &Da
 
 fn is_lambda(argument: &connect::Expression) -> bool {
     matches!(argument.expr_type, Some(ExprType::LambdaFunction(_)))
+}
+
+/// `DATATYPE_MISMATCH.UNEXPECTED_RETURN_TYPE` of the lambda in `sql_expr`.
+fn unexpected_return_type(sql_expr: &str, expected: &str, actual: &DataType) -> SparkError {
+    let actual = format!("\"{}\"", ember_types::sql_string(actual));
+    SparkError::new(
+        ErrorKind::Analysis,
+        "DATATYPE_MISMATCH.UNEXPECTED_RETURN_TYPE",
+        "42K09",
+        format!("Cannot resolve \"{sql_expr}\" due to data type mismatch: The `lambdafunction` requires return {expected} type, but the actual is {actual} type."),
+        &[
+            ("sqlExpr", format!("\"{sql_expr}\"")),
+            ("functionName", "`lambdafunction`".to_string()),
+            ("expectedType", expected.to_string()),
+            ("actualType", actual),
+        ],
+    )
 }
 
 fn unexpected_input_type(name: &str, names: &[String], index: usize, required: &str, input_sql: &str, got: &DataType) -> SparkError {
