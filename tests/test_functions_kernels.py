@@ -100,3 +100,12 @@ def test_format_string_values_as_spark_formats_them(spark, golden):
     )
     df = spark.createDataFrame([(0.125, "%6s"), (None, "%s")], "v double, f string")
     golden.check_df(df.select(F.format_string("%.2f", "v"), F.format_string(F.col("f"), F.lit(1.5).cast("decimal(3,2)"))), "columns")
+
+
+def test_format_string_conversions_a_value_does_not_take_fail_as_java(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT format_string('%d', 1.5D)").collect(), "double_as_integer")
+    golden.check_error(lambda: spark.sql("SELECT printf('%f', 1)").collect(), "integer_as_float")
+    golden.check_error(lambda: spark.sql("SELECT printf('%tY', DATE'2020-01-01')").collect(), "date_as_time")
+    golden.check_df(
+        spark.sql("SELECT format_string('%d|%s', CAST(NULL AS DOUBLE), 'x') a, format_string('%c|%x', 65, 255L) b, format_string('%d', id) c FROM range(0, 1)")
+    )

@@ -13,12 +13,21 @@ use datafusion::logical_expr::{Expr, lit};
 use crate::kernel_udf::KernelUdf;
 
 /// One conversion of a format string: the (0-based) value argument it
-/// takes, its conversion character and its precision.
+/// takes, its conversion character, its precision and, for a date/time
+/// conversion (`%tY`), the character after the `t`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Specifier {
     pub argument: usize,
     pub conversion: char,
     pub precision: Option<usize>,
+    pub date_time: Option<char>,
+}
+
+impl Specifier {
+    /// The character Java's `IllegalFormatConversionException` names.
+    pub fn reported(&self) -> char {
+        self.date_time.unwrap_or(self.conversion)
+    }
 }
 
 /// The conversions of a Java format string that take an argument, as
@@ -65,10 +74,13 @@ pub fn specifiers(format: &str) -> Option<Vec<Specifier>> {
         if matches!(conversion, '%' | 'n') {
             continue;
         }
-        if matches!(conversion, 't' | 'T') {
-            chars.get(i)?;
-            i += 1;
-        }
+        let date_time = match conversion {
+            't' | 'T' => {
+                i += 1;
+                Some(*chars.get(i - 1)?)
+            }
+            _ => None,
+        };
         let argument = if relative {
             previous?
         } else if let Some(index) = explicit.take() {
@@ -78,9 +90,59 @@ pub fn specifiers(format: &str) -> Option<Vec<Specifier>> {
             next - 1
         };
         previous = Some(argument);
-        specifiers.push(Specifier { argument, conversion, precision });
+        specifiers.push(Specifier { argument, conversion, precision, date_time });
     }
     Some(specifiers)
+}
+
+/// The Java class of the value Spark hands `Formatter` for a value of
+/// `data_type` (a DATE is an `Integer` day number, a TIMESTAMP a `Long`).
+pub fn java_class(data_type: &DataType) -> &'static str {
+    match data_type {
+        DataType::Int8 => "java.lang.Byte",
+        DataType::Int16 => "java.lang.Short",
+        DataType::Int32 | DataType::Date32 => "java.lang.Integer",
+        DataType::Int64 | DataType::Timestamp(..) => "java.lang.Long",
+        DataType::Float32 => "java.lang.Float",
+        DataType::Float64 => "java.lang.Double",
+        DataType::Decimal128(..) | DataType::Decimal256(..) => "org.apache.spark.sql.types.Decimal",
+        DataType::Boolean => "java.lang.Boolean",
+        DataType::Binary | DataType::LargeBinary | DataType::BinaryView => "[B",
+        DataType::List(_) | DataType::LargeList(_) => "org.apache.spark.sql.catalyst.util.GenericArrayData",
+        DataType::Map(..) => "org.apache.spark.sql.catalyst.util.ArrayBasedMapData",
+        DataType::Struct(_) => "org.apache.spark.sql.catalyst.expressions.GenericInternalRow",
+        _ => "org.apache.spark.unsafe.types.UTF8String",
+    }
+}
+
+/// Whether Java's conversion `conversion` takes a value of `data_type` (as
+/// Spark hands it over); NULL takes any.
+pub fn takes(conversion: char, data_type: &DataType) -> bool {
+    let class = java_class(data_type);
+    let integral = matches!(class, "java.lang.Byte" | "java.lang.Short" | "java.lang.Integer" | "java.lang.Long");
+    match conversion.to_ascii_lowercase() {
+        _ if *data_type == DataType::Null => true,
+        'd' | 'o' | 'x' => integral,
+        'c' => matches!(class, "java.lang.Byte" | "java.lang.Short" | "java.lang.Integer"),
+        'e' | 'f' | 'g' | 'a' => matches!(class, "java.lang.Float" | "java.lang.Double"),
+        't' => class == "java.lang.Long",
+        _ => true,
+    }
+}
+
+/// `value` where Java's `Formatter` fails on it: NULL when it is NULL, and
+/// otherwise the query fails with Java's `IllegalFormatConversionException`
+/// (an `IllegalArgumentException`, `message` such as `d != java.lang.Double`).
+pub fn conversion_mismatch(value: Expr, message: &str) -> Expr {
+    KernelUdf::call("java_conversion_mismatch", DataType::Int64, conversion_mismatch_kernel, message, vec![value])
+}
+
+fn conversion_mismatch_kernel(args: &[ArrayRef], message: &str) -> Result<ArrayRef> {
+    if args[0].null_count() < args[0].len() {
+        let error = ember_errors::SparkError::new(ember_errors::ErrorKind::IllegalArgument, "", "", message.to_string(), &[]);
+        return Err(error.into_datafusion());
+    }
+    Ok(datafusion::arrow::array::new_null_array(&DataType::Int64, args[0].len()))
 }
 
 /// `value` (a DOUBLE) rounded as Java's `%.{precision}f` rounds it: its
@@ -167,5 +229,14 @@ mod tests {
         assert_eq!(conversions("%2$s %1$.3f %<s %% %n %s"), vec![(1, 's', None), (0, 'f', Some(3)), (0, 's', None), (0, 's', None)]);
         assert_eq!(conversions("%-08.2f|%tY"), vec![(0, 'f', Some(2)), (1, 't', None)]);
         assert_eq!(specifiers("%"), None);
+        assert_eq!(specifiers("%tY").unwrap()[0].reported(), 'Y');
+    }
+
+    #[test]
+    fn conversions_take_the_values_java_takes() {
+        assert!(takes('d', &DataType::Int64) && takes('x', &DataType::Date32) && takes('s', &DataType::Boolean));
+        assert!(!takes('d', &DataType::Float64) && !takes('f', &DataType::Int32) && !takes('t', &DataType::Date32));
+        assert!(takes('f', &DataType::Null));
+        assert_eq!(java_class(&DataType::Utf8), "org.apache.spark.unsafe.types.UTF8String");
     }
 }

@@ -2,12 +2,13 @@
 //! are its internal ones: a DATE is its day number, a TIMESTAMP its
 //! microseconds, a DECIMAL its text, a NULL prints `null`. With a constant
 //! format, a DOUBLE taken by `%s` prints as Java prints it (`1.0E10`) and one
-//! taken by `%f` rounds its shortest digits half up.
+//! taken by `%f` rounds its shortest digits half up, and a value its
+//! conversion does not take (`%d` of a DOUBLE) fails as in Java.
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::logical_expr::{Expr, LogicalPlan, cast};
 use ember_functions::cast::{CastMode, spark_cast};
-use ember_functions::java_format::{half_up, specifiers};
+use ember_functions::java_format::{conversion_mismatch, half_up, java_class, specifiers, takes};
 
 use crate::error::Result;
 use crate::plan::Planner;
@@ -21,7 +22,13 @@ impl Planner<'_> {
         for (index, value) in values.iter_mut().enumerate() {
             let conversions: Vec<_> = specifiers.iter().filter(|s| s.argument == index).collect();
             let only = |wanted: &[char]| !conversions.is_empty() && conversions.iter().all(|s| wanted.contains(&s.conversion));
-            *value = match self.type_of(value, input)? {
+            let data_type = self.type_of(value, input)?;
+            if let Some(refused) = conversions.iter().find(|s| !takes(s.conversion, &data_type)) {
+                let message = format!("{} != {}", refused.reported(), java_class(&data_type));
+                *value = conversion_mismatch(value.clone(), &message);
+                continue;
+            }
+            *value = match data_type {
                 DataType::Null => cast(value.clone(), DataType::Int64),
                 DataType::Date32 => cast(value.clone(), DataType::Int32),
                 DataType::Timestamp(..) => cast(value.clone(), DataType::Int64),
