@@ -153,3 +153,19 @@ def test_within_group_sql(spark, golden):
         "percentile_disc(0.25) WITHIN GROUP (ORDER BY x), percentile_disc(0.7) WITHIN GROUP (ORDER BY x DESC), "
         "mode() WITHIN GROUP (ORDER BY x), mode() WITHIN GROUP (ORDER BY x DESC) FROM VALUES (1), (2), (2), (4), (4), (10), (NULL) t(x)"
     ))
+
+
+def test_percentage_arguments_typed_as_spark(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT percentile(id, '0.5') a, kll_sketch_get_rank_bigint(kll_sketch_agg_bigint(id), 3) b, "
+            "kll_sketch_get_quantile_double(kll_sketch_agg_double(CAST(id AS DOUBLE)), array(0.5)) c FROM range(5)"
+        )
+    )
+    golden.check_error(lambda: spark.sql("SELECT percentile(id, DATE'2020-01-01') FROM range(5)").collect(), "date")
+    golden.check_error(lambda: spark.sql("SELECT approx_percentile(id, map('a', 1), 100) FROM range(5)").collect(), "map")
+    golden.check_error(
+        lambda: spark.sql("SELECT kll_sketch_get_rank_float(kll_sketch_agg_float(CAST(id AS FLOAT)), true) FROM range(5)").collect(),
+        "boolean",
+    )
+    golden.check_error(lambda: spark.sql("SELECT validate_utf8(map('a', 1))").collect(), "validate_map")

@@ -125,3 +125,12 @@ def test_values_where_a_function_goes_are_lambdas(spark, golden):
     golden.check_error(
         lambda: spark.sql("SELECT aggregate(array(1, 2), array(1, 2), (acc, x) -> acc + x)").schema, "merge_operands"
     )
+
+
+def test_predicates_of_untyped_null(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT filter(array(1), NULL) a, exists(array(1), x -> NULL) b, forall(array(1), NULL) c, "
+            "map_filter(map(1, 2), (k, v) -> NULL) d"
+        )
+    )

@@ -49,6 +49,8 @@ pub(crate) fn call_name(function: &str, args: &[String]) -> String {
         ("mask", n @ 1..=4) => args.extend(["X", "x", "n", "NULL"][n - 1..].iter().map(|s| s.to_string())),
         ("listagg" | "string_agg", 1) => args.push("NULL".into()),
         ("hmac", 2) => args.push("SHA-256".into()),
+        ("percentile", 2) => args.push("1".into()),
+        ("percentile_approx" | "approx_percentile", 2) => args.push(crate::distribution_functions::DEFAULT_ACCURACY.to_string()),
         ("aes_encrypt", n @ 2..=5) => args.extend(["GCM", "DEFAULT", "", ""][n - 2..].iter().map(|s| s.to_string())),
         ("aes_decrypt", n @ 2..=4) => args.extend(["GCM", "DEFAULT", ""][n - 2..].iter().map(|s| s.to_string())),
         ("assert_true", 1) => args.push(format!("'{}' is not true!", args[0])),

@@ -25,7 +25,7 @@ use crate::plan::Planner;
 use crate::python_udtf::constant_value;
 
 /// The default `accuracy` of `percentile_approx`.
-const DEFAULT_ACCURACY: i64 = 10_000;
+pub(crate) const DEFAULT_ACCURACY: i64 = 10_000;
 
 /// The value of an argument without column references, `None` otherwise.
 pub(crate) fn constant(expr: &Expr) -> Result<Option<ScalarValue>> {
@@ -221,11 +221,7 @@ impl Planner<'_> {
     }
 
     fn percentile(&mut self, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<(Expr, String)> {
-        let mut shown = names.to_vec();
-        if shown.len() == 2 {
-            shown.push("1".into());
-        }
-        let name = call_name("percentile", &shown);
+        let name = call_name("percentile", names);
         let (value, value_type) = self.distribution_value(&name, &args[0], &names[0], input, false)?;
         let (percentages, array) = percentages(&name, &args[1], &names[1])?;
         let mut columns = vec![value];
@@ -259,11 +255,7 @@ impl Planner<'_> {
     }
 
     fn approx_percentile(&mut self, function: &str, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<(Expr, String)> {
-        let mut shown = names.to_vec();
-        if shown.len() == 2 {
-            shown.push(DEFAULT_ACCURACY.to_string());
-        }
-        let name = call_name(function, &shown);
+        let name = call_name(function, names);
         let (value, value_type) = self.distribution_value(&name, &args[0], &names[0], input, true)?;
         let (percentages, array) = percentages(&name, &args[1], &names[1])?;
         let accuracy = match args.get(2) {

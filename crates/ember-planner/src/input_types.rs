@@ -170,8 +170,30 @@ enum Param {
     TimeOnly,
     /// TIMESTAMP_NTZ: strings, dates and timestamps cast (`convert_timezone`'s value).
     TimestampNtz,
+    /// A number or an array (`percentile`'s percentages): strings cast to
+    /// the number's type; `required` is Spark's text.
+    NumberOrArray(Number, &'static str),
 }
 
+/// The number type a [`Param::NumberOrArray`] casts a string to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Number {
+    Double,
+    Float,
+    Long,
+}
+
+impl Number {
+    fn data_type(self) -> DataType {
+        match self {
+            Number::Double => DataType::Float64,
+            Number::Float => DataType::Float32,
+            Number::Long => DataType::Int64,
+        }
+    }
+}
+
+const DOUBLES: &str = "(\"DOUBLE\" or \"ARRAY<DOUBLE>\")";
 const ABS_TYPES: &str = "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\")";
 const NEGATIVE_TYPES: &str = "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL\")";
 const SIGN_TYPES: &str = "(\"DOUBLE\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL DAY TO SECOND\")";
@@ -271,7 +293,17 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         }
         "get" | "histogram_numeric" | "nth_value" => &[Any, Int],
         "array_repeat" | "array_insert" => &[Any, IntOnly],
-        "approx_percentile" | "percentile_approx" => &[Any, Any, Integral],
+        "approx_percentile" | "percentile_approx" => &[Any, NumberOrArray(Number::Double, DOUBLES), Integral],
+        "percentile" => &[Any, NumberOrArray(Number::Double, "\"DOUBLE\""), Any],
+        "kll_sketch_get_quantile_bigint" | "kll_sketch_get_quantile_double" | "kll_sketch_get_quantile_float" => {
+            &[Binary, NumberOrArray(Number::Double, DOUBLES)]
+        }
+        "kll_sketch_get_rank_bigint" => &[Binary, NumberOrArray(Number::Long, "(\"BIGINT\" or \"ARRAY<BIGINT>\")")],
+        "kll_sketch_get_rank_double" => &[Binary, NumberOrArray(Number::Double, DOUBLES)],
+        "kll_sketch_get_rank_float" => &[Binary, NumberOrArray(Number::Float, "(\"FLOAT\" or \"ARRAY<FLOAT>\")")],
+        "validate_utf8" | "try_validate_utf8" | "make_valid_utf8" | "is_valid_utf8" | "to_number" | "try_to_number" => {
+            &[NotNested("\"STRING\"")]
+        }
         "array_join" => &[Any, StringOnly],
         "slice" => &[Any, Int, Int],
         "sort_array" => &[Any, StrictBoolean],
@@ -287,8 +319,6 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "bitmap_bit_position" | "bitmap_bucket_number" | "bitmap_construct_agg" => &[Long],
         "bitmap_count" | "bitmap_and_agg" | "bitmap_or_agg" => &[BinaryOnly],
         "to_base32" | "kll_sketch_get_n_bigint" | "kll_sketch_get_n_double" | "kll_sketch_get_n_float"
-        | "kll_sketch_get_quantile_bigint" | "kll_sketch_get_quantile_double" | "kll_sketch_get_quantile_float"
-        | "kll_sketch_get_rank_bigint" | "kll_sketch_get_rank_double" | "kll_sketch_get_rank_float"
         | "kll_sketch_to_string_bigint" | "kll_sketch_to_string_double" | "kll_sketch_to_string_float" => &[Binary],
         "aes_decrypt" | "aes_encrypt" | "hmac" | "kll_sketch_merge_bigint" | "kll_sketch_merge_double"
         | "kll_sketch_merge_float" => &[Binary, Binary],
@@ -443,6 +473,10 @@ fn fit(param: Param, from: &DataType, ansi: bool, time_zone: &str) -> Fit {
         Param::StringBinaryOrArray if matches!(from, DataType::Map(..) | DataType::Struct(_)) => Fit::Reject("(\"STRING\" or \"BINARY\" or \"ARRAY\")"),
         Param::StringBinaryOrArray if number || boolean || date || timestamp => to_string(),
         Param::NotNested(required) if nested => Fit::Reject(required),
+        Param::NumberOrArray(number, _) if string => Fit::Cast(number.data_type()),
+        Param::NumberOrArray(_, required) if matches!(from, DataType::Map(..) | DataType::Struct(_)) || boolean || date || timestamp || binary => {
+            Fit::Reject(required)
+        }
         Param::Time if string || timestamp => Fit::Cast(ember_types::time_type()),
         Param::Time if date => Fit::CannotCast(ember_types::time_type()),
         Param::Time if nested || number || boolean || binary => Fit::Reject("\"TIME\""),

@@ -94,7 +94,10 @@ impl Planner<'_> {
             if !is_lambda(argument) && matches!(kind, HigherOrderKind::Filter | HigherOrderKind::Transform) {
                 parameters.truncate(1);
             }
-            let (expr, rendered, body_field) = self.plan_lambda(argument, &parameters, input)?;
+            // A predicate's untyped NULL is a BOOLEAN one.
+            let predicate = matches!(kind, HigherOrderKind::Filter | HigherOrderKind::MapFilter | HigherOrderKind::Exists | HigherOrderKind::Forall);
+            let null_as = predicate.then_some(DataType::Boolean);
+            let (expr, rendered, body_field) = self.plan_lambda(argument, &parameters, null_as, input)?;
             args.push(expr);
             names.push(rendered);
             body_fields.push(body_field);
@@ -131,17 +134,26 @@ impl Planner<'_> {
     }
 
     /// Plans one lambda argument: its expression, rendered name and body
-    /// field. Any other value is, as in Spark, the body of a lambda whose
-    /// (hidden) variables it does not use.
+    /// field (an untyped NULL body typed `null_as`). Any other value is, as in
+    /// Spark, the body of a lambda whose (hidden) variables it does not use.
     fn plan_lambda(
         &mut self,
         argument: &connect::Expression,
         parameters: &[FieldRef],
+        null_as: Option<DataType>,
         input: &LogicalPlan,
     ) -> Result<(Expr, String, FieldRef)> {
+        let typed = |planner: &Self, body: Expr| -> Result<(Expr, FieldRef)> {
+            let body = match &null_as {
+                Some(data_type) if planner.type_of(&body, input)? == DataType::Null => datafusion::logical_expr::cast(body, data_type.clone()),
+                _ => body,
+            };
+            let (_, field) = body.to_field(input.schema())?;
+            Ok((body, field))
+        };
         let Some(ExprType::LambdaFunction(function)) = &argument.expr_type else {
             let (body, body_name) = self.plan_expr(argument, input)?;
-            let (_, body_field) = body.to_field(input.schema())?;
+            let (body, body_field) = typed(self, body)?;
             let variables: Vec<String> = (0..parameters.len()).map(|i| format!("__ember_hidden{i}")).collect();
             let rendered = format!("lambdafunction({body_name}, {})", vec![VARIABLE_NAME; variables.len()].join(", "));
             return Ok((lambda(variables, body), rendered, body_field));
@@ -168,7 +180,7 @@ impl Planner<'_> {
         let planned = body.and_then(|body| self.plan_expr(body, input));
         self.lambda_scope.truncate(scope_depth);
         let (body, body_name) = planned?;
-        let (_, body_field) = body.to_field(input.schema())?;
+        let (body, body_field) = typed(self, body)?;
         let rendered = format!("lambdafunction({body_name}, {})", vec![VARIABLE_NAME; variables.len()].join(", "));
         Ok((lambda(variables, body), rendered, body_field))
     }
