@@ -145,3 +145,12 @@ def test_correlation_and_covariance(spark, golden):
     sliding = Window.orderBy("n").rowsBetween(-1, 1)
     golden.check_df(df.select("n", F.corr("x", "y").over(sliding).alias("c"), F.covar_pop("x", "y").over(sliding).alias("v")).orderBy("n"), "sliding")
     golden.check_df(spark.createDataFrame([(1.0, 2.0)], "x double, y double").agg(F.corr("x", "y"), F.covar_samp("x", "y"), F.covar_pop("x", "y")), "one_pair")
+
+
+def test_regr_r2_as_spark(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT regr_r2(y, x) a, regr_r2(x, y) b, regr_r2(y, y) c, regr_r2(k, x) d, regr_r2(y, k) e "
+            "FROM VALUES (1, 2, 3), (3, 4, 3), (2, 7, 3), (NULL, 1, 3) AS tab(y, x, k)"
+        )
+    )

@@ -5,6 +5,7 @@
 //! `regr_count` and `try_avg`.
 
 use datafusion::arrow::datatypes::DataType;
+use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr, LogicalPlan, cast, lit, when};
 use ember_functions::comoments::{PairMoment, PairMomentAggregate};
 use ember_functions::moments::{Moment, MomentAggregate};
@@ -38,6 +39,15 @@ impl Planner<'_> {
                 };
                 let [x, y] = [0, 1].map(|i| cast(args[i].clone(), DataType::Float64));
                 return Ok(Some((PairMomentAggregate::call(moment, x, y), call_name(function, names))));
+            }
+            ("regr_r2", 2) => {
+                // Spark's R² is corr², NULL without spread in x and 1 without spread in y.
+                let registered = |planner: &mut Self, name: &str| planner.call_registered(name, args.to_vec(), names, false, input).map(|(e, _)| e);
+                let (sxx, syy) = (registered(self, "regr_sxx")?, registered(self, "regr_syy")?);
+                let [y, x] = [0, 1].map(|i| cast(args[i].clone(), DataType::Float64));
+                let corr = PairMomentAggregate::call(PairMoment::Correlation, y, x);
+                let r2 = when(sxx.eq(lit(0.0)), lit(ScalarValue::Float64(None))).when(syy.eq(lit(0.0)), lit(1.0)).otherwise(corr.clone() * corr)?;
+                return Ok(Some((r2, call_name(function, names))));
             }
             ("regr_count", 2) => {
                 let both = when(args[0].clone().is_not_null().and(args[1].clone().is_not_null()), lit(1i32)).end()?;
