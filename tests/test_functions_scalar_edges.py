@@ -153,3 +153,9 @@ def test_null_arguments_take_the_parameter_type(spark, golden):
     calls = ["year(NULL)", "month(NULL)", "hour(NULL)", "minute(NULL)", "second(NULL)", "dayofweek(NULL)", "quarter(NULL)",
              "weekofyear(NULL)", "hex(NULL)", "sum(NULL)", "-NULL", "from_unixtime(1, NULL)"]
     golden.check_df(spark.sql("SELECT " + ", ".join(calls)))
+
+
+def test_nullifzero_compares_as_spark(spark, golden):
+    golden.check_df(spark.sql("SELECT nullifzero(0) a, nullifzero(1.5) b, nullifzero('0') c, nullifzero(NULL) d"))
+    golden.check_error(lambda: spark.sql("SELECT nullifzero(map('a', 1))").collect(), "map")
+    golden.check_error(lambda: spark.sql("SELECT nullifzero(true)").collect(), "boolean")

@@ -76,3 +76,15 @@ def test_session_window_day_time_gap(events, golden):
     # Spark takes calendar intervals and strings, not ANSI day-time intervals.
     gap = F.expr("INTERVAL '5' MINUTE")
     golden.check_error(lambda: events.groupBy(F.session_window("t", gap)).count().collect())
+
+
+def test_window_time_column_types_as_spark(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT window(true, '5 minutes')").collect(), "boolean")
+    golden.check_error(lambda: spark.sql("SELECT session_window(array(1), '5 minutes')").collect(), "session_array")
+    golden.check_df(
+        spark.sql(
+            "SELECT * FROM (SELECT window('2020-01-01 00:07:00', '5 minutes') a "
+            "UNION ALL SELECT window(DATE'2020-01-01', '5 minutes')) ORDER BY a.start"
+        ),
+        "cast",
+    )

@@ -110,8 +110,16 @@ impl Planner<'_> {
                 datafusion::functions::core::expr_fn::coalesce(values)
             }
             ("nullifzero", 1) => {
-                let zero = cast(lit(0), self.type_of(&args[0], input)?);
-                datafusion::functions::core::expr_fn::nullif(arg(0), zero)
+                // Spark's `if(x = 0, NULL, x)`: the comparison checks the type.
+                let mut operands = vec![arg(0), lit(0)];
+                self.compared_operands("=", &mut operands, &[names[0].clone(), "0".to_string()], input)?;
+                match self.type_of(&args[0], input)? {
+                    DataType::Null => arg(0),
+                    nested @ (DataType::Map(..) | DataType::Struct(_) | DataType::List(_)) => {
+                        return Err(crate::input_types::binary_op_diff_types(&format!("({} = 0)", names[0]), &nested, &DataType::Int32));
+                    }
+                    value_type => datafusion::functions::core::expr_fn::nullif(arg(0), cast(lit(0), value_type)),
+                }
             }
             ("if", 3) => {
                 let values = self.to_common_type(vec![arg(1), arg(2)], "if", &name, input)?;

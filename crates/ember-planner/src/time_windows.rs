@@ -169,6 +169,9 @@ fn ansi_interval_gap(fields: ember_types::IntervalFields, data_type: &DataType) 
     )
 }
 
+/// The time column types of `window` and `session_window`, as Spark names them.
+const WINDOW_TIME_TYPES: &str = "(\"(TIMESTAMP OR TIMESTAMP WITHOUT TIME ZONE)\" or \"STRUCT<start: TIMESTAMP, end: TIMESTAMP>\" or \"STRUCT<start: TIMESTAMP_NTZ, end: TIMESTAMP_NTZ>\")";
+
 fn positive(what: &str, micros: i64) -> Result<i64> {
     if micros > 0 {
         Ok(micros)
@@ -227,10 +230,16 @@ impl Planner<'_> {
         let column = kind.column();
         let mut rewritten: Vec<Vec<connect::Expression>> = lists.iter().map(|l| l.to_vec()).collect();
         rewritten.iter_mut().flatten().for_each(|e| replace_call(e, &call, column));
-        let (time, _) = self.plan_expr(&call.arguments[0], input)?;
-        let time = match self.type_of(&time, input)? {
+        let (time, time_name) = self.plan_expr(&call.arguments[0], input)?;
+        let given_type = self.type_of(&time, input)?;
+        let time = match given_type {
             DataType::Timestamp(TimeUnit::Microsecond, _) => time,
             _ => spark_cast(time, ember_types::timestamp_type(&self.config.time_zone), CastMode::Ansi),
+        };
+        let check_time = |sql_expr: String| match given_type {
+            DataType::Timestamp(..) | DataType::Date32 | DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => Ok(()),
+            DataType::Struct(_) => Ok(()),
+            _ => Err(crate::input_types::unexpected_input_type(&sql_expr, 0, WINDOW_TIME_TYPES, &time_name, &given_type)),
         };
         let (plan, internal) = match kind {
             TimeWindow::Tumbling => {
@@ -240,6 +249,7 @@ impl Planner<'_> {
                     None => duration,
                 };
                 let start = call.arguments.get(3).map(duration_argument).transpose()?.unwrap_or(0);
+                check_time(format!("window({time_name}, {duration}, {slide}, {start})"))?;
                 if slide > duration {
                     return Err(SparkError::illegal_argument(format!(
                         "The slide duration ({slide}) must be less than or equal to the windowDuration ({duration})."
@@ -257,8 +267,13 @@ impl Planner<'_> {
                 } else {
                     Vec::new()
                 };
-                let time_type = self.type_of(&time, input)?;
                 let gap = &call.arguments[1];
+                let gap_name = match string_literal(gap) {
+                    Some(text) => text.to_string(),
+                    None => self.plan_expr(gap, input)?.1,
+                };
+                check_time(format!("sessionwindow({time_name}, {gap_name})"))?;
+                let time_type = self.type_of(&time, input)?;
                 // Each row's session end: NULL for a NULL or non-positive gap.
                 let end = match string_literal(gap) {
                     Some(text) => {
