@@ -220,3 +220,14 @@ def test_sequences_with_interval_steps(spark, golden):
         ("date_hours", "SELECT sequence(DATE'2024-01-01', DATE'2024-01-02', INTERVAL '12' HOUR)"),
     ]:
         golden.check_error(lambda: spark.sql(query).collect(), name)
+
+
+def test_try_arithmetic_of_dates_and_intervals(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT try_add(DATE'2020-01-01', INTERVAL '1' DAY) a, try_multiply(INTERVAL '1' DAY, 2) b, "
+            "try_subtract(DATE'2020-01-01', INTERVAL '1' DAY) c, try_divide(INTERVAL '1' DAY, 2) d, "
+            "try_add(INTERVAL '1' DAY, DATE'2020-01-01') e, try_subtract(DATE'2020-01-01', DATE'2019-01-01') f, "
+            "try_add(DATE'2020-01-01', 1) g, try_add(TIMESTAMP'2020-01-01 00:00:00', INTERVAL '1' HOUR) h"
+        )
+    )

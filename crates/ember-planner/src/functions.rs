@@ -136,7 +136,14 @@ impl Planner<'_> {
             "pmod" if self.config.ansi && args.len() == 2 => self.remainder(&args, true, input).ok().map(|failing| (args[1].clone(), failing)),
             _ => None,
         };
-        let (expr, out_name) = self.plan_call(name, args, names, distinct, arguments, input)?;
+        // `try_add(date, interval)` and the like are the operator's datetime and interval arithmetic.
+        let (expr, out_name) = match self.datetime_operator_of_try(&lower, &args, input)? {
+            Some(operator) => {
+                let (expr, _) = self.plan_call(operator, args, names.clone(), distinct, arguments, input)?;
+                (crate::nullable::as_nullable(expr), call_name(&lower, &names))
+            }
+            None => self.plan_call(name, args, names, distinct, arguments, input)?,
+        };
         let expr = match remainder_type {
             Some(decimal) => datafusion::logical_expr::cast(expr, decimal),
             None => expr,
@@ -700,6 +707,24 @@ impl Planner<'_> {
         }
         let timestamp = ember_types::timestamp_type(&self.config.time_zone);
         binary_expr(datafusion::logical_expr::cast(date, timestamp), operator, duration)
+    }
+
+    /// The operator a `try_` arithmetic function computes when an operand is
+    /// a date, timestamp or interval (`None` otherwise).
+    fn datetime_operator_of_try(&self, function: &str, args: &[Expr], input: &LogicalPlan) -> Result<Option<&'static str>> {
+        let operator = match function {
+            "try_add" => "+",
+            "try_subtract" => "-",
+            "try_multiply" => "*",
+            "try_divide" => "/",
+            _ => return Ok(None),
+        };
+        for arg in args {
+            if matches!(self.type_of(arg, input)?, DataType::Date32 | DataType::Timestamp(..) | DataType::Duration(_) | DataType::Interval(_)) {
+                return Ok(Some(operator));
+            }
+        }
+        Ok(None)
     }
 
     /// Both operands as decimals when one is a decimal and the other a
