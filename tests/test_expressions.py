@@ -584,3 +584,16 @@ def test_arithmetic_operand_types_fail_as_spark(spark, golden):
         ),
         "operands_spark_takes",
     )
+
+
+def test_maps_are_not_compared_as_in_spark(spark, golden):
+    for name, sql in [
+        ("equal", "SELECT map('a', 1) = map('a', 1)"),
+        ("not_equal", "SELECT map('a', 1) != map('a', 1)"),
+        ("array_of_maps", "SELECT array(map('a', 1)) < array(map('a', 1))"),
+        ("struct_null_safe", "SELECT named_struct('m', map('a', 1)) <=> named_struct('m', map('a', 1))"),
+        ("equal_null", "SELECT equal_null(map('a', 1), map('a', 1))"),
+        ("nullif_int", "SELECT nullif(map('a', 1), 1)"),
+        ("nullifzero", "SELECT nullifzero(map('a', 1))"),
+    ]:
+        golden.check_error(lambda: spark.sql(sql).collect(), name)

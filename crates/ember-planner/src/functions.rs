@@ -773,7 +773,9 @@ impl Planner<'_> {
             "equal_null" => format!("({} <=> {})", names[0], names[1]),
             // Spark's `nullif` compares a common expression reference.
             "nullif" => format!("(commonexpressionref() = {})", names[1]),
+            // Spark checks the `=` that `!=` negates.
             other => match comparison_symbol(other) {
+                Some("!=") => format!("({} = {})", names[0], names[1]),
                 Some(symbol) => format!("({} {symbol} {})", names[0], names[1]),
                 None => return Ok(()),
             },
@@ -791,6 +793,14 @@ impl Planner<'_> {
         let (left, right) = (self.type_of(&args[0], input)?, self.type_of(&args[1], input)?);
         if !comparable(&left, &right) {
             return Err(crate::input_types::binary_op_diff_types(&sql_expr, &left, &right));
+        }
+        if holds_map(&left) {
+            let operator = match function {
+                "equal_null" => "<=>",
+                "nullif" => "=",
+                other => comparison_symbol(other).filter(|symbol| *symbol != "!=").unwrap_or("="),
+            };
+            return Err(invalid_ordering_type(&sql_expr, operator, &left));
         }
         Ok(())
     }
@@ -1189,11 +1199,33 @@ fn aggregate_call(udaf: std::sync::Arc<datafusion::logical_expr::AggregateUDF>, 
 
 /// Whether Spark compares values of types `a` and `b` (after its implicit
 /// casts of strings): types with a common type, and the pairs Ember leaves
-/// to its own casts (binaries beside strings, TIME, maps).
+/// to its own casts (binaries beside strings, TIME).
 fn comparable(a: &DataType, b: &DataType) -> bool {
-    let left_alone = |t: &DataType| matches!(t, DataType::Time64(_) | DataType::Time32(_) | DataType::Map(..) | DataType::Dictionary(..));
+    let left_alone = |t: &DataType| matches!(t, DataType::Time64(_) | DataType::Time32(_) | DataType::Dictionary(..));
     let binary_and_string = |x: &DataType, y: &DataType| matches!(x, DataType::Binary | DataType::BinaryView | DataType::LargeBinary) && is_string(y);
     crate::coercion::wider_type(a, b, true).is_some() || left_alone(a) || left_alone(b) || binary_and_string(a, b) || binary_and_string(b, a)
+}
+
+/// Whether values of `data_type` hold a map, which Spark does not compare.
+fn holds_map(data_type: &DataType) -> bool {
+    match data_type {
+        DataType::Map(..) => true,
+        DataType::List(field) | DataType::LargeList(field) => holds_map(field.data_type()),
+        DataType::Struct(fields) => fields.iter().any(|f| holds_map(f.data_type())),
+        _ => false,
+    }
+}
+
+/// `DATATYPE_MISMATCH.INVALID_ORDERING_TYPE`: `operator` compares values of `data_type`.
+fn invalid_ordering_type(sql_expr: &str, operator: &str, data_type: &DataType) -> SparkError {
+    let type_name = format!("\"{}\"", ember_types::sql_string(data_type));
+    SparkError::new(
+        ErrorKind::Analysis,
+        "DATATYPE_MISMATCH.INVALID_ORDERING_TYPE",
+        "42K09",
+        format!("Cannot resolve \"{sql_expr}\" due to data type mismatch: The `{operator}` does not support ordering on type {type_name}."),
+        &[("sqlExpr", format!("\"{sql_expr}\"")), ("functionName", format!("`{operator}`")), ("dataType", type_name)],
+    )
 }
 
 /// How Spark renders a comparison operator in names, for the operators that compare values.

@@ -115,9 +115,6 @@ impl Planner<'_> {
                 self.compared_operands("=", &mut operands, &[names[0].clone(), "0".to_string()], input)?;
                 match self.type_of(&args[0], input)? {
                     DataType::Null => arg(0),
-                    nested @ (DataType::Map(..) | DataType::Struct(_) | DataType::List(_)) => {
-                        return Err(crate::input_types::binary_op_diff_types(&format!("({} = 0)", names[0]), &nested, &DataType::Int32));
-                    }
                     value_type => datafusion::functions::core::expr_fn::nullif(arg(0), cast(lit(0), value_type)),
                 }
             }
