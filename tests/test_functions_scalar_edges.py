@@ -159,3 +159,13 @@ def test_nullifzero_compares_as_spark(spark, golden):
     golden.check_df(spark.sql("SELECT nullifzero(0) a, nullifzero(1.5) b, nullifzero('0') c, nullifzero(NULL) d"))
     golden.check_error(lambda: spark.sql("SELECT nullifzero(map('a', 1))").collect(), "map")
     golden.check_error(lambda: spark.sql("SELECT nullifzero(true)").collect(), "boolean")
+
+
+def test_binary_lengths_and_integer_arguments_cast_as_spark(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT bit_length(X'0102') a, octet_length(X'0102') b, octet_length(CAST(NULL AS BINARY)) c, "
+            "add_months(DATE'2016-08-31', CAST(1 AS BIGINT)) d, factorial(CAST(3 AS BIGINT)) e, char(NULL) f, "
+            "slice(array(1, 2, 3), 2L, 1L) g"
+        )
+    )

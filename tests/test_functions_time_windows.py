@@ -88,3 +88,7 @@ def test_window_time_column_types_as_spark(spark, golden):
         ),
         "cast",
     )
+
+
+def test_window_of_a_struct_that_is_not_a_window_fails(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT window(named_struct('a', 1), '5 minutes')").collect(), "struct")

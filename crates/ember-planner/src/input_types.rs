@@ -425,7 +425,7 @@ fn fit(param: Param, from: &DataType, ansi: bool, time_zone: &str) -> Fit {
         Param::Numeric(_) if string => Fit::Cast(DataType::Float64),
         Param::Numeric(required) if nested || boolean || date || timestamp || binary => Fit::Reject(required),
         Param::NumericOnly if !number && !interval => Fit::Reject("\"NUMERIC\""),
-        Param::Int if string || (number && !is_integral(from)) => Fit::Cast(DataType::Int32),
+        Param::Int if string || (number && *from != DataType::Int32) => Fit::Cast(DataType::Int32),
         Param::Int if nested || boolean || date || timestamp || binary => Fit::Reject("\"INT\""),
         Param::SmallInt if string && ansi => Fit::Cast(DataType::Int32),
         Param::SmallInt if !matches!(from, DataType::Int8 | DataType::Int16 | DataType::Int32) && (number || string || nested || boolean || date || timestamp || binary) => {

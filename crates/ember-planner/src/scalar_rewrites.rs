@@ -57,7 +57,12 @@ impl Planner<'_> {
         let is_datetime = |t: &DataType| matches!(t, DataType::Date32 | DataType::Timestamp(..));
         let expr = match (function, args.len()) {
             // `datafusion-spark`'s `char` fails on a NULL scalar.
-            ("chr", 1) if matches!(&args[0], Expr::Literal(v, _) if v.is_null()) => lit(ScalarValue::Utf8(None)),
+            ("chr" | "char", 1) if matches!(&args[0], Expr::Literal(v, _) if v.is_null()) => lit(ScalarValue::Utf8(None)),
+            // A binary's length in bytes (DataFusion's take strings only).
+            ("octet_length" | "bit_length", 1) if matches!(types[0], DataType::Binary | DataType::LargeBinary | DataType::BinaryView) => {
+                let (bytes, _) = self.call_registered("length", args.to_vec(), names, false, input)?;
+                if function == "bit_length" { bytes * lit(8) } else { bytes }
+            }
             ("chr", 1) => self.call_registered("char", vec![cast(arg(0), DataType::Int64)], names, false, input)?.0,
             ("to_char" | "to_varchar", 2) if matches!(types[1], DataType::List(_) | DataType::Map(..) | DataType::Struct(_)) => {
                 return Err(crate::input_types::unexpected_input_type(&call_name("to_char", names), 1, "\"STRING\"", &names[1], &types[1]));

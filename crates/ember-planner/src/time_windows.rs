@@ -238,7 +238,13 @@ impl Planner<'_> {
         };
         let check_time = |sql_expr: String| match given_type {
             DataType::Timestamp(..) | DataType::Date32 | DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => Ok(()),
-            DataType::Struct(_) => Ok(()),
+            // A window of an earlier window: its `start` and `end` timestamps.
+            DataType::Struct(ref fields)
+                if fields.len() == 2
+                    && fields.iter().zip(["start", "end"]).all(|(f, name)| f.name() == name && matches!(f.data_type(), DataType::Timestamp(..))) =>
+            {
+                Ok(())
+            }
             _ => Err(crate::input_types::unexpected_input_type(&sql_expr, 0, WINDOW_TIME_TYPES, &time_name, &given_type)),
         };
         let (plan, internal) = match kind {
