@@ -597,3 +597,13 @@ def test_maps_are_not_compared_as_in_spark(spark, golden):
         ("nullifzero", "SELECT nullifzero(map('a', 1))"),
     ]:
         golden.check_error(lambda: spark.sql(sql).collect(), name)
+
+
+def test_maps_are_not_ordered_as_in_spark(spark, golden):
+    for name, sql in [
+        ("min", "SELECT min(map('a', 1))"),
+        ("max_of_array", "SELECT max(array(map('a', 1)))"),
+        ("greatest", "SELECT greatest(map('a', 1), map('a', 1))"),
+        ("greatest_mixed", "SELECT greatest(map('a', 1), 1)"),
+    ]:
+        golden.check_error(lambda: spark.sql(sql).collect(), name)

@@ -90,6 +90,13 @@ impl Planner<'_> {
         crate::input_types::check_arguments(&lower, &call_name(crate::input_types::checked_call(&lower), &names), &names, |i| {
             self.type_of(&args[i], input)
         })?;
+        // Spark orders no maps (nor values holding them).
+        if matches!(lower.as_str(), "min" | "max" | "greatest" | "least") {
+            let types = args.iter().map(|a| self.type_of(a, input)).collect::<Result<Vec<_>>>()?;
+            if let Some(ordered) = types.first().filter(|first| holds_map(first) && types.iter().all(|t| t == *first)) {
+                return Err(invalid_ordering_type(&call_name(&lower, &names), &lower, ordered));
+            }
+        }
         self.cast_arguments_implicitly(&lower, &names, &mut args, input)?;
         if matches!(lower.as_str(), "format_string" | "printf") {
             self.java_format_arguments(&mut args, input)?;
