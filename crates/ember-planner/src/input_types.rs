@@ -107,7 +107,7 @@ enum Param {
     Numeric(&'static str),
     /// A number only, strings rejected (`format_number`).
     NumericOnly,
-    /// INT: integers as they are, other numbers and strings cast.
+    /// INT: other numbers (BIGINT, TINYINT, ...) and strings cast.
     Int,
     /// INT, SMALLINT or TINYINT (`date_add` days): strings cast under ANSI, other types rejected.
     SmallInt,
