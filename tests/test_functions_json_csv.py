@@ -132,3 +132,15 @@ def test_to_csv(spark, golden):
 def test_schema_of_csv(spark, golden):
     golden.check_df(spark.sql("SELECT schema_of_csv('1,abc,2.5,true,2024-01-01') s, schema_of_csv('1|x', map('sep', '|')) t"))
     golden.check_df(spark.sql("SELECT schema_of_csv('2024-01-01 03:04:05,12345678901,') s"), "timestamps")
+
+
+def test_parsing_functions_take_strings_and_literal_schemas(spark, golden):
+    for name, sql in [
+        ("json_of_int", "SELECT from_json(1, 'a INT')"),
+        ("csv_of_binary", "SELECT from_csv(X'0102', 'a INT')"),
+        ("xml_of_struct", "SELECT from_xml(named_struct('a', 1), 'a INT')"),
+        ("json_schema_int", "SELECT from_json('{}', 1)"),
+        ("csv_schema_null", "SELECT from_csv('1', NULL)"),
+    ]:
+        golden.check_error(lambda: spark.sql(sql).collect(), name)
+    golden.check_df(spark.sql("SELECT from_json(NULL, 'a INT') a, from_csv(CAST(NULL AS STRING), 'a INT') b"), "nulls")

@@ -55,8 +55,8 @@ impl Planner<'_> {
         if !(2..=3).contains(&arguments.len()) {
             return Err(wrong_args(function, arguments.len(), "[2, 3]"));
         }
-        let (text, text_name) = self.plan_expr(&arguments[0], input)?;
-        let (schema_text, _) = self.constant_argument(function, "schema", &arguments[1], input)?;
+        let (text, text_name) = self.text_argument(function, &arguments[0], input)?;
+        let schema_text = self.schema_argument(&arguments[1], input)?;
         let schema = ember_types::parse_schema_string(&schema_text, &self.config.time_zone).map_err(ember_errors::from_type_error)?;
         let pairs = self.option_pairs(function, arguments.get(2), input)?;
         Ok((text, text_name, schema, pairs))

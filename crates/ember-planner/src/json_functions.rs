@@ -70,6 +70,33 @@ impl Planner<'_> {
         Ok(texts.chunks(2).filter(|pair| pair.len() == 2).map(|pair| (pair[0].clone(), pair[1].clone())).collect())
     }
 
+    /// The text a parsing function (`from_json`, `from_csv`, `from_xml`)
+    /// reads: a STRING (or NULL), as Spark requires.
+    pub(crate) fn text_argument(&mut self, function: &str, argument: &connect::Expression, input: &LogicalPlan) -> Result<(Expr, String)> {
+        let (text, name) = self.plan_expr(argument, input)?;
+        let data_type = self.type_of(&text, input)?;
+        if !(ember_functions::cast::is_string(&data_type) || data_type == DataType::Null) {
+            let sql_expr = format!("{function}({name})");
+            return Err(crate::input_types::unexpected_input_type(&sql_expr, 0, "\"STRING\"", &name, &data_type));
+        }
+        Ok((text, name))
+    }
+
+    /// The schema string of `from_json`, `from_csv` or `from_xml`: a string
+    /// literal (`INVALID_SCHEMA.NON_STRING_LITERAL` otherwise, as Spark).
+    pub(crate) fn schema_argument(&mut self, argument: &connect::Expression, input: &LogicalPlan) -> Result<String> {
+        let (expr, rendered) = self.plan_expr(argument, input)?;
+        constant_string(&expr).ok_or_else(|| {
+            SparkError::new(
+                ErrorKind::Analysis,
+                "INVALID_SCHEMA.NON_STRING_LITERAL",
+                "42K07",
+                format!("The input schema \"{rendered}\" is not a valid schema string. The input expression must be string literal and not null."),
+                &[("inputSchema", format!("\"{rendered}\""))],
+            )
+        })
+    }
+
     /// A constant string argument (a schema or a sample document).
     pub(crate) fn constant_argument(&mut self, function: &str, what: &str, argument: &connect::Expression, input: &LogicalPlan) -> Result<(String, String)> {
         let (expr, rendered) = self.plan_expr(argument, input)?;
@@ -81,8 +108,8 @@ impl Planner<'_> {
         if !(2..=3).contains(&arguments.len()) {
             return Err(wrong_args("from_json", arguments.len(), "[2, 3]"));
         }
-        let (json, json_name) = self.plan_expr(&arguments[0], input)?;
-        let (schema_text, _) = self.constant_argument("from_json", "schema", &arguments[1], input)?;
+        let (json, json_name) = self.text_argument("from_json", &arguments[0], input)?;
+        let schema_text = self.schema_argument(&arguments[1], input)?;
         let schema = ember_types::parse_schema_string(&schema_text, &self.config.time_zone).map_err(ember_errors::from_type_error)?;
         let pairs = self.option_pairs("from_json", arguments.get(2), input)?;
         let name = from_json_name(&schema, &json_name);
