@@ -335,8 +335,7 @@ impl Planner<'_> {
             }
             "div" => {
                 expect_args(name, &args, 2)?;
-                if let Some(decimals) = self.decimal_operands(&args, input)? {
-                    let [left, right] = decimals;
+                if let Some(([left, right], _)) = self.decimal_operands(&args, self.cast_mode(), input)? {
                     let expr = ember_functions::arithmetic::decimal_integral_divide(self.config.ansi, left, right);
                     return Ok((expr, format!("({} div {})", names[0], names[1])));
                 }
@@ -624,25 +623,8 @@ impl Planner<'_> {
             _ => {}
         }
         let mode = if ansi { CastMode::Ansi } else { CastMode::Legacy };
-        let is_decimal = |t: &DataType| matches!(t, DataType::Decimal128(..));
-        if types.iter().any(is_decimal) {
-            let mut operands = Vec::with_capacity(2);
-            let mut decimals = Vec::with_capacity(2);
-            for (arg, t) in args.iter().zip(&types) {
-                let decimal = match t {
-                    DataType::Decimal128(..) => t.clone(),
-                    _ => match integral_as_decimal(t, integral_literal_digits(arg)) {
-                        Some(d) => d,
-                        None => return Ok(None),
-                    },
-                };
-                let DataType::Decimal128(p, s) = decimal else { unreachable!("decimal") };
-                decimals.push((p, s));
-                operands.push(if &decimal == t { arg.clone() } else { spark_cast(arg.clone(), decimal, mode) });
-            }
-            let return_type = decimal_result_type(op, decimals[0], decimals[1]);
-            let right = operands.pop().unwrap_or_else(unreachable_arg);
-            let left = operands.pop().unwrap_or_else(unreachable_arg);
+        if let Some(([left, right], [left_digits, right_digits])) = self.decimal_operands(args, mode, input)? {
+            let return_type = decimal_result_type(op, left_digits, right_digits);
             return Ok(Some(arithmetic::spark_arithmetic(op, ansi, return_type, left, right)));
         }
         let checked = matches!(op, ArithmeticOp::Add | ArithmeticOp::Subtract | ArithmeticOp::Multiply);
@@ -719,12 +701,8 @@ impl Planner<'_> {
     /// The operator a `try_` arithmetic function computes when an operand is
     /// a date, timestamp or interval (`None` otherwise).
     fn datetime_operator_of_try(&self, function: &str, args: &[Expr], input: &LogicalPlan) -> Result<Option<&'static str>> {
-        let operator = match function {
-            "try_add" => "+",
-            "try_subtract" => "-",
-            "try_multiply" => "*",
-            "try_divide" => "/",
-            _ => return Ok(None),
+        let Some(operator) = crate::input_types::arithmetic_operator(function).filter(|op| matches!(*op, "+" | "-" | "*" | "/")) else {
+            return Ok(None);
         };
         for arg in args {
             if matches!(self.type_of(arg, input)?, DataType::Date32 | DataType::Timestamp(..) | DataType::Duration(_) | DataType::Interval(_)) {
@@ -734,19 +712,23 @@ impl Planner<'_> {
         Ok(None)
     }
 
-    /// Both operands as decimals when one is a decimal and the other a
-    /// decimal or an integer (cast to the decimal of its digits), else `None`.
-    fn decimal_operands(&self, args: &[Expr], input: &LogicalPlan) -> Result<Option<[Expr; 2]>> {
+    /// Both operands as decimals, with their precisions and scales, when one
+    /// is a decimal and the other a decimal or an integer (cast to the decimal
+    /// of its digits; an integral literal's are just its own), else `None`.
+    fn decimal_operands(&self, args: &[Expr], mode: CastMode, input: &LogicalPlan) -> Result<Option<([Expr; 2], [(u8, i8); 2])>> {
         let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
         if !types.iter().any(|t| matches!(t, DataType::Decimal128(..))) {
             return Ok(None);
         }
         let as_decimal = |arg: &Expr, t: &DataType| match t {
-            DataType::Decimal128(..) => Some(arg.clone()),
-            other => ember_functions::arithmetic::integral_as_decimal(other, None).map(|d| datafusion::logical_expr::cast(arg.clone(), d)),
+            DataType::Decimal128(p, s) => Some((arg.clone(), (*p, *s))),
+            other => match integral_as_decimal(other, integral_literal_digits(arg))? {
+                decimal @ DataType::Decimal128(p, s) => Some((spark_cast(arg.clone(), decimal, mode), (p, s))),
+                _ => None,
+            },
         };
         Ok(match (as_decimal(&args[0], &types[0]), as_decimal(&args[1], &types[1])) {
-            (Some(left), Some(right)) => Some([left, right]),
+            (Some((left, l)), Some((right, r))) => Some(([left, right], [l, r])),
             _ => None,
         })
     }

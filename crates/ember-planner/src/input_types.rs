@@ -501,11 +501,12 @@ impl crate::plan::Planner<'_> {
         if let Some(kind) = array_pair_kind(function).filter(|_| args.len() >= 2) {
             self.check_array_pair(function, kind, names, args, input)?;
         }
-        if let [left_arg, right_arg] = &*args {
-            let field_of = |e: &Expr| datafusion::logical_expr::ExprSchemable::to_field(e, input.schema()).map(|(_, f)| f);
-            let (left, right) = (field_of(left_arg)?, field_of(right_arg)?);
-            let digits = [crate::functions::integral_literal_digits(left_arg), crate::functions::integral_literal_digits(right_arg)];
-            crate::operator_types::check_operands(function, names, [&left, &right], digits, self.config.ansi)?;
+        if args.len() == 2 {
+            let operand = |i: usize| {
+                let (_, field) = datafusion::logical_expr::ExprSchemable::to_field(&args[i], input.schema())?;
+                Ok((field, crate::functions::integral_literal_digits(&args[i])))
+            };
+            crate::operator_types::check_operands(function, names, operand, self.config.ansi)?;
         }
         if let (Some(operator), [left, right]) = (arithmetic_operator(function), &mut *args) {
             return self.cast_arithmetic_operands(function, operator, left, right, input);
@@ -535,7 +536,7 @@ impl crate::plan::Planner<'_> {
 
 /// The operator of a binary arithmetic function, as Spark writes the call
 /// in its messages (`pmod` keeps its name).
-fn arithmetic_operator(function: &str) -> Option<&'static str> {
+pub(crate) fn arithmetic_operator(function: &str) -> Option<&'static str> {
     Some(match function {
         "pmod" => "pmod",
         "try_add" => "+",

@@ -7,7 +7,7 @@
 //! `BINARY_OP_WRONG_TYPE`). Only the verdict is given here: operands that
 //! pass are planned by the operators themselves.
 
-use datafusion::arrow::datatypes::{DataType, Field, IntervalUnit, TimeUnit};
+use datafusion::arrow::datatypes::{DataType, FieldRef, IntervalUnit, TimeUnit};
 
 use crate::error::{ErrorKind, Result, SparkError};
 use crate::input_types::{binary_op_diff_types_named, unexpected_input_type_named};
@@ -149,24 +149,26 @@ impl Operator {
 
 /// Checks the operands of the binary operator `function` (lower case; other
 /// functions pass) as Spark does; `names` are the operands' SQL texts and
-/// `literal_digits` the digits of an operand that is an integral literal.
-/// Under non-ANSI mode a string operand is left to the operator (legacy
-/// coercion casts strings to numbers).
+/// `operand(i)` gives operand `i`'s field and, for an integral literal, its
+/// digits (read only for operators). Under non-ANSI mode a string operand
+/// is left to the operator (legacy coercion casts strings to numbers).
 pub(crate) fn check_operands(
     function: &str,
     names: &[String],
-    [left, right]: [&Field; 2],
-    literal_digits: [Option<u8>; 2],
+    operand: impl Fn(usize) -> Result<(FieldRef, Option<u8>)>,
     ansi: bool,
 ) -> Result<()> {
     let (Some((operator, symbol)), [left_sql, right_sql]) = (Operator::of(function), names) else { return Ok(()) };
-    let operand = |field: &Field, sql, digits| Operand {
-        class: class_of(field.data_type()),
-        type_name: ember_types::field_sql_string(field),
-        sql,
-        as_decimal: ember_functions::arithmetic::integral_as_decimal(field.data_type(), digits),
+    let described = |i: usize, sql| -> Result<Operand> {
+        let (field, digits) = operand(i)?;
+        Ok(Operand {
+            class: class_of(field.data_type()),
+            type_name: ember_types::field_sql_string(&field),
+            sql,
+            as_decimal: ember_functions::arithmetic::integral_as_decimal(field.data_type(), digits),
+        })
     };
-    let (left, right) = (operand(left, left_sql.as_str(), literal_digits[0]), operand(right, right_sql.as_str(), literal_digits[1]));
+    let (left, right) = (described(0, left_sql.as_str())?, described(1, right_sql.as_str())?);
     if [left.class, right.class].contains(&Class::Unchecked) || (!ansi && [left.class, right.class].contains(&Class::String)) {
         return Ok(());
     }
@@ -402,13 +404,10 @@ impl Check<'_> {
 mod tests {
     use super::*;
 
-    fn field(data_type: DataType) -> Field {
-        Field::new("x", data_type, true)
-    }
-
     fn verdict(function: &str, left: DataType, right: DataType) -> std::result::Result<(), String> {
         let names = ["l".to_string(), "r".to_string()];
-        check_operands(function, &names, [&field(left), &field(right)], [None, None], true).map_err(|e| e.to_string())
+        let fields = [left, right].map(|t| std::sync::Arc::new(datafusion::arrow::datatypes::Field::new("x", t, true)));
+        check_operands(function, &names, |i| Ok((fields[i].clone(), None)), true).map_err(|e| e.to_string())
     }
 
     #[test]
