@@ -11,6 +11,7 @@
 pub mod cache;
 mod cached_plans;
 mod array_aggregates;
+mod as_of_join;
 mod cartesian;
 mod call_names;
 mod coercion;

@@ -407,6 +407,7 @@ impl<'a> Planner<'a> {
                 self.with_hidden_keys(input, |planner, input| planner.aggregate(input, aggregate))?
             }
             RelType::Join(join) => self.join(join)?,
+            RelType::AsOfJoin(join) => self.as_of_join(join)?,
             RelType::SetOp(set_op) => self.set_operation(set_op)?,
             RelType::Hint(hint) => self.hint(hint)?,
             RelType::WithRelations(with) => {
