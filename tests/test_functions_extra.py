@@ -24,6 +24,18 @@ def test_max_by_min_by(df, golden):
     golden.check_df(df.select(F.max_by("s", "w"), F.min_by("s", "w")))
 
 
+def test_max_by_min_by_ties_go_to_the_last_row(spark, golden):
+    """Spark keeps the earlier row only while it is strictly better."""
+    rows = "VALUES ('a', 1), ('b', 3), ('c', NULL), ('d', 3), ('e', 1), ('f', double('NaN')), ('g', double('NaN')) t(x, y)"
+    golden.check_df(spark.sql(f"SELECT max_by(x, y), min_by(x, y) FROM {rows}"))
+    golden.check_df(spark.sql(f"SELECT max_by(x, array(y)), min_by(x, named_struct('y', y)) FROM {rows}"), "nested")
+    framed = spark.sql(
+        "SELECT x, max_by(x, y) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) a, "
+        f"min_by(x, y) OVER (ORDER BY x ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) b FROM {rows}"
+    )
+    golden.check_df(framed, "sliding_frames")
+
+
 def test_boolean_aggregates_and_count_if(spark, df, golden):
     golden.check_df(
         df.select(F.count_if(F.col("a") > 1), F.every(F.col("a") > 0), F.some(F.col("a") > 2), F.bool_and(F.col("a") > 0), F.bool_or(F.col("a") > 5))

@@ -19,6 +19,7 @@ pub mod datetime;
 pub mod datetime_construct;
 pub mod date_names;
 pub mod datetime_pattern;
+pub mod extremum_by;
 pub mod decimal_format;
 pub mod display;
 pub mod distributions;

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
-use datafusion::logical_expr::expr::{AggregateFunction, NullTreatment, Sort};
+use datafusion::logical_expr::expr::{AggregateFunction, NullTreatment};
 use datafusion::logical_expr::{AggregateUDF, Expr, LogicalPlan, cast, lit, when};
 use ember_functions::cast::{CastMode, spark_cast};
 use ember_functions::datetime::PatternFunction;
@@ -28,9 +28,9 @@ use crate::partitioning::{PartitionValueKind, partition_marker};
 use crate::error::Result;
 use crate::plan::Planner;
 
-/// An aggregate call with optional filter and ordering.
-fn aggregate(udaf: Arc<AggregateUDF>, args: Vec<Expr>, filter: Option<Expr>, order_by: Vec<Sort>, nulls: Option<NullTreatment>) -> Expr {
-    Expr::AggregateFunction(AggregateFunction::new_udf(udaf, args, false, filter.map(Box::new), order_by, nulls))
+/// An aggregate call, with its null treatment.
+fn aggregate(udaf: Arc<AggregateUDF>, args: Vec<Expr>, nulls: Option<NullTreatment>) -> Expr {
+    Expr::AggregateFunction(AggregateFunction::new_udf(udaf, args, false, None, vec![], nulls))
 }
 
 /// The name of the user running the server (Spark's `current_user()`).
@@ -81,17 +81,12 @@ impl Planner<'_> {
                 };
                 let nulls = ignore_nulls.then_some(NullTreatment::IgnoreNulls);
                 let name = format!("{function}({})", names[0]);
-                return Ok(Some((aggregate(udaf, vec![arg(0)], None, vec![], nulls), name)));
+                return Ok(Some((aggregate(udaf, vec![arg(0)], nulls), name)));
             }
-            ("max_by" | "min_by", 2) => {
-                let descending = function == "max_by";
-                let order = vec![Sort::new(arg(1), !descending, false)];
-                let udaf = datafusion::functions_aggregate::first_last::first_value_udaf();
-                aggregate(udaf, vec![arg(0)], Some(arg(1).is_not_null()), order, None)
-            }
+            ("max_by" | "min_by", 2) => ember_functions::extremum_by::ExtremumBy::call(arg(0), arg(1), function == "max_by"),
             ("count_if", 1) => {
                 let counted = when(arg(0), lit(1i32)).end()?;
-                aggregate(datafusion::functions_aggregate::count::count_udaf(), vec![counted], None, vec![], None)
+                aggregate(datafusion::functions_aggregate::count::count_udaf(), vec![counted], None)
             }
             ("every" | "bool_and", 1) => self.call_registered("bool_and", args.to_vec(), names, false, input)?.0,
             ("some" | "any" | "bool_or", 1) => self.call_registered("bool_or", args.to_vec(), names, false, input)?.0,
