@@ -154,3 +154,25 @@ def test_regr_r2_as_spark(spark, golden):
             "FROM VALUES (1, 2, 3), (3, 4, 3), (2, 7, 3), (NULL, 1, 3) AS tab(y, x, k)"
         )
     )
+
+
+def test_collect_set_order(spark, golden):
+    """Spark's order: that of the Scala hash set it collects into."""
+    ints = spark.createDataFrame([(v,) for v in [5, 3, 1, 17, 33, 2, 100, -1, 65536, 16, 3]], "v int")
+    golden.check_df(ints.agg(F.collect_set("v")), "ints")
+    words = spark.createDataFrame([(w,) for w in "the quick brown fox jumps over lazy dog and more words here the".split()], "v string")
+    golden.check_df(words.agg(F.collect_set("v")), "strings")
+    doubles = spark.createDataFrame([(x,) for x in [1.5, -2.25, 0.0, -0.0, 1e300, float("nan"), 3.0, 100.125]], "v double")
+    golden.check_df(doubles.agg(F.collect_set("v"), F.collect_set(F.col("v").cast("float"))), "floating")
+    golden.check_df(
+        spark.sql(
+            "SELECT k, collect_set(d), collect_set(ts), collect_set(b), collect_set(s) FROM VALUES "
+            "(1, DATE'2020-01-01', TIMESTAMP'2020-01-01 00:00:00', true, 'x'), (1, DATE'1970-01-02', TIMESTAMP'1970-01-02 00:00:00.5', false, 'y'), "
+            "(1, DATE'2024-02-29', TIMESTAMP'2024-02-29 10:00:00', true, 'zz'), (2, DATE'1900-01-01', NULL, NULL, NULL) t(k, d, ts, b, s) "
+            "GROUP BY k ORDER BY k"
+        ),
+        "grouped",
+    )
+    for n, parts in [(11, 1), (11, 4), (12, 1), (24, 4), (48, 4)]:
+        multiples = spark.range(0, 400, 1, parts).select(((F.col("id") % n) * 1000003).cast("int").alias("v"))
+        golden.check_df(multiples.agg(F.collect_set("v")), f"range_{n}_of_{parts}")

@@ -57,6 +57,24 @@ pub fn hash_bytes(bytes: &[u8], seed: u32) -> u32 {
     finish(h1, bytes.len() as u32)
 }
 
+/// Java's `hashCode` of a value as Spark holds it, for the types Ember knows it of.
+pub(crate) fn java_hash_code(value: &ScalarValue) -> Option<i32> {
+    let of_long = |v: i64| (v ^ ((v as u64) >> 32) as i64) as i32;
+    Some(match value {
+        ScalarValue::Int8(Some(v)) => i32::from(*v),
+        ScalarValue::Int16(Some(v)) => i32::from(*v),
+        ScalarValue::Int32(Some(v)) | ScalarValue::Date32(Some(v)) => *v,
+        ScalarValue::Int64(Some(v)) | ScalarValue::TimestampMicrosecond(Some(v), _) => of_long(*v),
+        ScalarValue::Float32(Some(v)) => v.to_bits() as i32,
+        ScalarValue::Float64(Some(v)) => of_long(v.to_bits() as i64),
+        ScalarValue::Boolean(Some(v)) => if *v { 1231 } else { 1237 },
+        ScalarValue::Utf8(Some(v)) | ScalarValue::LargeUtf8(Some(v)) | ScalarValue::Utf8View(Some(v)) => {
+            hash_bytes(v.as_bytes(), 42) as i32
+        }
+        _ => return None,
+    })
+}
+
 /// The minimal big-endian two's complement bytes of `value` (Java's `BigInteger.toByteArray`).
 pub fn big_integer_bytes(value: i128) -> Vec<u8> {
     let bytes = value.to_be_bytes();

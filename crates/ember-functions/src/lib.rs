@@ -14,6 +14,7 @@ pub mod cast;
 pub mod collation;
 pub mod comoments;
 pub mod collections;
+pub mod collect_set;
 pub mod constructors;
 pub mod datetime;
 pub mod datetime_construct;

@@ -101,13 +101,11 @@ impl Moments {
         let delta = x - self.avg;
         let delta_n = delta / n;
         let (delta2, delta_n2) = (delta * delta, delta_n * delta_n);
-        // The fourth moment from the previous lower ones (Pébay); the third
-        // from the updated second, as Spark.
-        let term = delta * delta_n * self.n;
-        self.m4 += term * delta_n2 * (n * n - 3.0 * n + 3.0) + 6.0 * delta_n2 * self.m2 - 4.0 * delta_n * self.m3;
+        // Each higher moment from the updated lower ones, as Spark.
         self.avg += delta_n;
         self.m2 += delta * (delta - delta_n);
         self.m3 = self.m3 - 3.0 * delta_n * self.m2 + delta * (delta2 - delta_n2);
+        self.m4 = self.m4 - 4.0 * delta_n * self.m3 - 6.0 * delta_n2 * self.m2 + delta * (delta * delta2 - delta_n * delta_n2);
         self.n = n;
     }
 
@@ -115,10 +113,9 @@ impl Moments {
         if other.n == 0.0 {
             return;
         }
-        if self.n == 0.0 {
-            *self = Moments { moment: self.moment, ..*other };
-            return;
-        }
+        // Spark merges into an empty buffer by the same formulas too: its
+        // mean comes back as `(avg / n) * n`.
+        self.product = if self.n == 0.0 { other.product } else { self.product * other.product };
         let (n1, n2) = (self.n, other.n);
         let n = n1 + n2;
         let delta = other.avg - self.avg;
@@ -131,9 +128,8 @@ impl Moments {
         self.m4 = self.m4
             + other.m4
             + delta_n2 * delta_n * delta * n1 * n2 * (n1 * n1 - n1 * n2 + n2 * n2)
-            + 6.0 * delta_n2 * (n1 * n1 * m2b + n2 * n2 * m2a)
+            + 6.0 * delta_n * delta_n * (n1 * n1 * m2b + n2 * n2 * m2a)
             + 4.0 * delta_n * (n1 * m3b - n2 * m3a);
-        self.product *= other.product;
         self.n = n;
     }
 

@@ -78,7 +78,11 @@ impl Planner<'_> {
             ("collect_list" | "array_agg" | "collect_set", 1, _) => {
                 let registered = if function == "collect_set" { "collect_set" } else { "collect_list" };
                 let element = self.type_of(&args[0], input)?;
-                let (collected, _) = self.call_registered(registered, args.to_vec(), names, distinct, input)?;
+                let collected = if registered == "collect_set" {
+                    ember_functions::collect_set::CollectSet::call(arg(0))
+                } else {
+                    self.call_registered(registered, args.to_vec(), names, distinct, input)?.0
+                };
                 let name = if distinct { format!("{registered}(DISTINCT {})", names[0]) } else { call_name(registered, names) };
                 let list = self.keep_element_udt(non_null_list(collected, &element), &args[0], input)?;
                 Ok(Some((list, name)))

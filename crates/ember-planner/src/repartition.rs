@@ -34,14 +34,14 @@ impl Planner<'_> {
         Ok(LogicalPlanBuilder::from(scan).project(vec![col(Column::new_unqualified("id")).alias(id)])?.build()?)
     }
 
-    /// `input` as Spark reads it under a global aggregate: when it is a SQL
-    /// `VALUES` list (perhaps projected, filtered or limited, which Spark
-    /// folds into the list's local relation), in Spark's `parallelize`
+    /// `input` as Spark reads it under a global aggregate: when it is local
+    /// rows or a SQL `VALUES` list (perhaps projected, filtered or limited,
+    /// which Spark folds into its local relation), in Spark's `parallelize`
     /// slices of its rows, one per task the session runs in parallel, so
     /// that partial aggregates combine as in Spark; other inputs, and
     /// aggregates in subqueries, as they are.
     pub(crate) fn as_local_slices(&self, input: LogicalPlan) -> LogicalPlan {
-        if self.outer_inputs.is_empty() && holds_values_rows(&input) {
+        if self.outer_inputs.is_empty() && holds_local_rows(&input) {
             SparkRepartition::plan(input, RepartitionScheme::Slices, self.ctx.state().config().target_partitions())
         } else {
             input

@@ -86,24 +86,6 @@ struct ModeAccumulator {
     counts: HashMap<ScalarValue, i64>,
 }
 
-/// Java's `hashCode` of a value as Spark holds it, for the types Ember knows it of.
-fn java_hash_code(value: &ScalarValue) -> Option<i32> {
-    let of_long = |v: i64| (v ^ ((v as u64) >> 32) as i64) as i32;
-    Some(match value {
-        ScalarValue::Int8(Some(v)) => i32::from(*v),
-        ScalarValue::Int16(Some(v)) => i32::from(*v),
-        ScalarValue::Int32(Some(v)) | ScalarValue::Date32(Some(v)) => *v,
-        ScalarValue::Int64(Some(v)) | ScalarValue::TimestampMicrosecond(Some(v), _) => of_long(*v),
-        ScalarValue::Float32(Some(v)) => v.to_bits() as i32,
-        ScalarValue::Float64(Some(v)) => of_long(v.to_bits() as i64),
-        ScalarValue::Boolean(Some(v)) => if *v { 1231 } else { 1237 },
-        ScalarValue::Utf8(Some(v)) | ScalarValue::LargeUtf8(Some(v)) | ScalarValue::Utf8View(Some(v)) => {
-            crate::hash::hash_bytes(v.as_bytes(), 42) as i32
-        }
-        _ => return None,
-    })
-}
-
 /// The slot of `value` in Spark's `OpenHashMap` holding `distinct` keys
 /// (64 slots, doubled while more than 70% would be full).
 fn hash_map_slot(value: &ScalarValue, distinct: usize) -> Option<u32> {
@@ -111,7 +93,7 @@ fn hash_map_slot(value: &ScalarValue, distinct: usize) -> Option<u32> {
     while distinct > capacity * 7 / 10 {
         capacity *= 2;
     }
-    java_hash_code(value).map(|code| crate::hash::hash_int(code, 0) & (capacity as u32 - 1))
+    crate::hash::java_hash_code(value).map(|code| crate::hash::hash_int(code, 0) & (capacity as u32 - 1))
 }
 
 impl ModeAccumulator {
