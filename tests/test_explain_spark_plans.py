@@ -7,8 +7,12 @@ normalised. An exchange that a distribution requires has Spark's
 operators than Spark (see docs/compatibility.md), the test says which
 lines differ."""
 
+import pathlib
 import re
+import shutil
+import tempfile
 
+import pytest
 from pyspark.sql import functions as F
 
 from conftest import conf
@@ -135,9 +139,19 @@ def test_parquet_scan_reads_as_spark(spark, golden, tmp_path):
     golden.check("scan", {"fields": fields, "columns": scan.split("[", 1)[1].split("]", 1)[0]})
 
 
-def test_record_file_scans_read_as_spark(spark, golden, tmp_path):
+@pytest.fixture
+def fixed_length_tmp_path():
+    """A temporary folder whose path has the same length on every machine:
+    Spark cuts long `Location`s at a fixed width."""
+    path = pathlib.Path(tempfile.mkdtemp(prefix="ember-scans-", dir="/tmp"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_record_file_scans_read_as_spark(spark, golden, fixed_length_tmp_path):
     """CSV, JSON and XML scans print Spark's `FileScan` line, the filter
     above listed as its data filters and pushed filters."""
+    tmp_path = fixed_length_tmp_path
     folder = tmp_path / "people"
     folder.mkdir()
     (folder / "p.csv").write_text("id,name,dept,salary\n" + "".join(f"{i},n{i},d{i % 5},{1000 + 37 * i}\n" for i in range(50)))

@@ -586,6 +586,40 @@ def test_arithmetic_operand_types_fail_as_spark(spark, golden):
     )
 
 
+def test_null_operands_typed_as_spark(spark, golden):
+    """An untyped NULL beside another is a DOUBLE (`div` a BIGINT); beside
+    an interval it takes the interval's type, or scales it."""
+    golden.check_df(
+        spark.sql(
+            "SELECT NULL + NULL AS a, NULL - NULL AS b, NULL * NULL AS c, NULL % NULL AS d, NULL div NULL AS e, "
+            "try_add(NULL, NULL) AS f, try_multiply(NULL, NULL) AS g, try_mod(NULL, NULL) AS h, "
+            "typeof(NULL + INTERVAL '1' DAY) AS i, typeof(NULL - INTERVAL '1' HOUR) AS j, "
+            "typeof(INTERVAL '1' DAY * NULL) AS k, typeof(NULL * INTERVAL '1' DAY) AS l, typeof(INTERVAL '1' DAY / NULL) AS m, "
+            "typeof(INTERVAL '1' YEAR / NULL) AS n, typeof(try_multiply(INTERVAL '1' YEAR, NULL)) AS o, "
+            "typeof(try_add(INTERVAL '1' MINUTE, NULL)) AS p"
+        )
+    )
+
+
+def test_array_element_types_as_spark(spark, golden):
+    """array_contains widens a decimal and another number; array_position,
+    array_remove and array_append take only Spark's tightest common type."""
+    golden.check_df(
+        spark.sql(
+            "SELECT array_contains(array(1, 2), 2.0) AS a, array_contains(array(1.5, 2.5), 2) AS b, "
+            "array_contains(array(1.5D, 2D), 2.0) AS c, array_contains(array(CAST(1 AS DECIMAL(10,3))), CAST(1 AS DECIMAL(5,0))) AS d, "
+            "array_position(array(1.5, 2.5), 2.5) AS e, array_position(array(1, 2), 2L) AS f"
+        )
+    )
+    for name, sql in [
+        ("position_decimal_beside_int", "SELECT array_position(array(1.5, 2.5), 2)"),
+        ("position_int_beside_decimal", "SELECT array_position(array(1, 2), 2.0)"),
+        ("remove_decimal_beside_double", "SELECT array_remove(array(1.5, 2.5), 2D)"),
+        ("append_other_decimal", "SELECT array_append(array(CAST(1 AS DECIMAL(10,3))), CAST(2 AS DECIMAL(5,0)))"),
+    ]:
+        golden.check_error(lambda: spark.sql(sql).collect(), name)
+
+
 def test_maps_are_not_compared_as_in_spark(spark, golden):
     for name, sql in [
         ("equal", "SELECT map('a', 1) = map('a', 1)"),

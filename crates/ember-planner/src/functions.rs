@@ -285,11 +285,11 @@ impl Planner<'_> {
         };
         if lower == "try_mod" && !distinct {
             expect_args(name, &args, 2)?;
-            self.coerce_string_operands(&mut args, input)?;
+            self.coerce_operands("%", &mut args, input)?;
             return self.try_mod(&args, &names, input);
         }
         if matches!(lower.as_str(), "+" | "-" | "*" | "/" | "%" | "mod" | "div") && args.len() == 2 {
-            self.coerce_string_operands(&mut args, input)?;
+            self.coerce_operands(&lower, &mut args, input)?;
         }
         self.check_spatial_comparison(&lower, &args, &names, input)?;
         if args.len() == 2 && matches!(lower.as_str(), "&" | "|" | "^") {
@@ -733,14 +733,21 @@ impl Planner<'_> {
         })
     }
 
-    /// Spark's implicit cast of a string operand of arithmetic: to the type
-    /// of a date or timestamp beside it; to BIGINT beside an integral number
-    /// and to DOUBLE otherwise under ANSI mode; to DOUBLE without it.
-    fn coerce_string_operands(&self, args: &mut [Expr], input: &LogicalPlan) -> Result<()> {
+    /// Spark's implicit cast of a string operand of the arithmetic
+    /// `operator`: to the type of a date or timestamp beside it; to BIGINT
+    /// beside an integral number and to DOUBLE otherwise under ANSI mode; to
+    /// DOUBLE without it. NULL operands as [`crate::input_types::null_operand_type`].
+    fn coerce_operands(&self, operator: &str, args: &mut [Expr], input: &LogicalPlan) -> Result<()> {
         let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
         let mode = if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy };
         for i in 0..2 {
-            if is_string(&types[i]) {
+            if let Some(target) = crate::input_types::null_operand_type(operator, &types[i], &types[1 - i]) {
+                let interval = target == types[1 - i];
+                args[i] = spark_cast(args[i].clone(), target, mode);
+                if interval {
+                    args[i] = self.with_units_of(args[i].clone(), &args[1 - i], input)?;
+                }
+            } else if is_string(&types[i]) {
                 // Beside a date or timestamp (`ts - '2020-01-01'`) a string is read as one.
                 let target = match &types[1 - i] {
                     other @ (DataType::Date32 | DataType::Timestamp(..)) => other.clone(),

@@ -500,6 +500,9 @@ impl crate::plan::Planner<'_> {
     ) -> Result<()> {
         if let Some(kind) = array_pair_kind(function).filter(|_| args.len() >= 2) {
             self.check_array_pair(function, kind, names, args, input)?;
+            if function == "array_contains" {
+                self.cast_to_decimal_element(args, input)?;
+            }
         }
         if args.len() == 2 {
             let operand = |i: usize| {
@@ -548,6 +551,23 @@ pub(crate) fn arithmetic_operator(function: &str) -> Option<&'static str> {
     })
 }
 
+/// The type Spark gives an untyped NULL operand of the arithmetic
+/// `operator` beside an `other` operand it does not cast to a number:
+/// DOUBLE beside another NULL (`NULL + NULL`), the interval's type beside
+/// an interval for `+` and `-`, DOUBLE for scaling one (`i * NULL`).
+pub(crate) fn null_operand_type(operator: &str, own: &DataType, other: &DataType) -> Option<DataType> {
+    if !matches!(own, DataType::Null) {
+        return None;
+    }
+    let interval = matches!(other, DataType::Interval(_) | DataType::Duration(_));
+    match operator {
+        "+" | "-" if interval => Some(other.clone()),
+        "*" | "/" if interval => Some(DataType::Float64),
+        "+" | "-" | "*" | "%" | "mod" if matches!(other, DataType::Null) => Some(DataType::Float64),
+        _ => None,
+    }
+}
+
 impl crate::plan::Planner<'_> {
     /// Spark's operand types of a binary arithmetic function (checked by
     /// [`crate::operator_types::check_operands`]): a string beside a number
@@ -578,7 +598,16 @@ impl crate::plan::Planner<'_> {
             ("/", _) | (_, false) => DataType::Float64,
             (_, true) => DataType::Int64,
         };
-        for (value, own, other) in [(left, &left_type, &right_type), (right, &right_type, &left_type)] {
+        let (left_value, right_value) = (left.clone(), right.clone());
+        for (value, other_value, own, other) in [(left, right_value, &left_type, &right_type), (right, left_value, &right_type, &left_type)] {
+            if let Some(target) = null_operand_type(operator, own, other) {
+                let interval = &target == other;
+                *value = spark_cast(value.clone(), target, mode);
+                if interval {
+                    *value = self.with_units_of(value.clone(), &other_value, input)?;
+                }
+                continue;
+            }
             if !other.is_numeric() {
                 continue;
             }
@@ -634,6 +663,11 @@ impl crate::plan::Planner<'_> {
             let one_string = is_string(a) != is_string(b) && !matches!(a, DataType::Null) && !matches!(b, DataType::Null);
             !one_string && crate::coercion::wider_type(a, b, self.config.ansi).is_some()
         };
+        // Spark's tightest common type: no decimal beside another type.
+        let tightest = |a: &DataType, b: &DataType| {
+            let decimal = |t: &DataType| matches!(t, DataType::Decimal128(..));
+            a == b || (!decimal(a) && !decimal(b) && common(a, b))
+        };
         let (class, type_key, compatible) = match kind {
             ArrayPair::Arrays => {
                 let compatible = match (element_of(&array), element_of(&value)) {
@@ -643,7 +677,10 @@ impl crate::plan::Planner<'_> {
                 ("BINARY_ARRAY_DIFF_TYPES", "arrayType", compatible)
             }
             ArrayPair::Element => match element_of(&array) {
-                Some(element) => ("ARRAY_FUNCTION_DIFF_TYPES", "dataType", matches!(value, DataType::Null) || common(&element, &value)),
+                Some(element) => {
+                    let fits = if function == "array_contains" { common(&element, &value) } else { tightest(&element, &value) };
+                    ("ARRAY_FUNCTION_DIFF_TYPES", "dataType", matches!(value, DataType::Null) || fits)
+                }
                 None => return Ok(()),
             },
         };
@@ -669,6 +706,24 @@ impl crate::plan::Planner<'_> {
                 (type_key, "\"ARRAY\"".to_string()),
             ],
         ))
+    }
+}
+
+impl crate::plan::Planner<'_> {
+    /// `array_contains(array, value)` of a decimal beside another number:
+    /// both cast to their wider type (DataFusion compares neither).
+    fn cast_to_decimal_element(&self, args: &mut [Expr], input: &LogicalPlan) -> Result<()> {
+        let (array, value) = (self.type_of(&args[0], input)?, self.type_of(&args[1], input)?);
+        let DataType::List(field) = &array else { return Ok(()) };
+        let element = field.data_type();
+        if element == &value || ![element, &value].iter().any(|t| matches!(t, DataType::Decimal128(..))) {
+            return Ok(());
+        }
+        let Some(wider) = crate::coercion::wider_type(element, &value, self.config.ansi) else { return Ok(()) };
+        let list = DataType::List(std::sync::Arc::new(field.as_ref().clone().with_data_type(wider.clone())));
+        args[0] = datafusion::logical_expr::cast(args[0].clone(), list);
+        args[1] = datafusion::logical_expr::cast(args[1].clone(), wider);
+        Ok(())
     }
 }
 

@@ -193,6 +193,14 @@ impl Planner<'_> {
         Ok(IntervalFields::of(&field))
     }
 
+    /// `expr` (an interval) with the units of `interval`, when it has any.
+    pub(crate) fn with_units_of(&self, expr: Expr, interval: &Expr, input: &LogicalPlan) -> Result<Expr> {
+        Ok(match self.interval_fields(interval, input)? {
+            Some(fields) => with_interval_fields(expr, fields),
+            None => expr,
+        })
+    }
+
     /// `a + b` and `a - b` of two day-time intervals, typed with the units
     /// of both (`interval hour` + `interval minute` is `interval hour to
     /// minute`), and `date - date`, an `interval day` (Spark's
