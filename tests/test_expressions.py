@@ -601,6 +601,27 @@ def test_null_operands_typed_as_spark(spark, golden):
     )
 
 
+def test_string_shifted_by_day_time_interval(spark, golden):
+    """Spark reads the string as a timestamp and answers a string."""
+    golden.check_df(
+        spark.sql(
+            "SELECT '2020-01-01' + INTERVAL '1' DAY, '2020-01-01 10:00:00' - INTERVAL '1' HOUR, "
+            "INTERVAL '1' DAY + '2020-01-01', try_add('2020-01-01', INTERVAL '2' DAY), s - INTERVAL '30' MINUTE "
+            "FROM VALUES ('2024-02-29 00:10:00'), (NULL) t(s)"
+        )
+    )
+    golden.check_error(lambda: spark.sql("SELECT '2020-01-01' + INTERVAL '1' MONTH").collect(), "year_month")
+    golden.check_df(
+        spark.sql(
+            "SELECT DATE'2020-01-01' + INTERVAL 1 MONTH, INTERVAL 1 MONTH + DATE'2020-01-01', DATE'2020-01-01' + INTERVAL 1 DAY, "
+            "DATE'2020-01-01' - INTERVAL 1 DAY, DATE'2020-01-01' - INTERVAL '1 2' DAY TO HOUR, "
+            "TIMESTAMP'2020-01-01 00:00:00' - INTERVAL 1 YEAR, INTERVAL '1' DAY + TIMESTAMP_NTZ'2020-01-01 00:00:00'"
+        ),
+        "datetime_shift_names",
+    )
+    golden.check_df(spark.sql("SELECT mod(a, b), a % b FROM VALUES (7, 3) t(a, b)"), "mod_named_as_called")
+
+
 def test_array_element_types_as_spark(spark, golden):
     """array_contains widens a decimal and another number; array_position,
     array_remove and array_append take only Spark's tightest common type."""

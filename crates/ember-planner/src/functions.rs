@@ -98,6 +98,16 @@ impl Planner<'_> {
             }
         }
         self.cast_arguments_implicitly(&lower, &names, &mut args, input)?;
+        let shift_name = self.datetime_shift_name(&lower, &args, &names, input)?;
+        let string_shifted = self.string_shifted_by_interval(&lower, &mut args, input)?;
+        if string_shifted.is_some() || shift_name.is_some() {
+            let (expr, name) = self.plan_call(name, args, names, distinct, arguments, input)?;
+            let expr = match string_shifted {
+                Some(mode) => spark_cast(expr, DataType::Utf8, mode),
+                None => expr,
+            };
+            return Ok((expr, shift_name.unwrap_or(name)));
+        }
         if matches!(lower.as_str(), "format_string" | "printf") {
             self.java_format_arguments(&mut args, input)?;
         }
@@ -310,10 +320,13 @@ impl Planner<'_> {
             "%" | "mod" => Some(ArithmeticOp::Remainder),
             _ => None,
         };
+        // Spark names `mod(a, b)` as called, `a % b` as an operator.
+        let remainder_name = || if lower == "mod" { call_name("mod", &names) } else { format!("({} % {})", names[0], names[1]) };
         if let Some(op) = arithmetic {
             expect_args(name, &args, 2)?;
             if let Some(expr) = self.spark_arithmetic(op, &args, self.config.ansi, input)? {
-                return Ok((expr, format!("({} {} {})", names[0], op.symbol(), names[1])));
+                let name = if op == ArithmeticOp::Remainder { remainder_name() } else { format!("({} {} {})", names[0], op.symbol(), names[1]) };
+                return Ok((expr, name));
             }
         }
         match lower.as_str() {
@@ -361,7 +374,7 @@ impl Planner<'_> {
             "%" | "mod" => {
                 expect_args(name, &args, 2)?;
                 let expr = self.remainder(&args, self.config.ansi, input)?;
-                Ok((expr, format!("({} % {})", names[0], names[1])))
+                Ok((expr, remainder_name()))
             }
             "==" | "=" => binary(Operator::Eq, "=", &mut args),
             "!=" | "<>" => {
@@ -731,6 +744,55 @@ impl Planner<'_> {
             (Some((left, l)), Some((right, r))) => Some(([left, right], [l, r])),
             _ => None,
         })
+    }
+
+    /// Spark's name of a date, timestamp or string (read as a timestamp)
+    /// plus or minus an interval: the datetime first, without parentheses;
+    /// a date shifted by whole days is its `date_add` rewrite.
+    fn datetime_shift_name(&self, function: &str, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<Option<String>> {
+        if !matches!(function, "+" | "-") || args.len() != 2 {
+            return Ok(None);
+        }
+        let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
+        let datetime = |t: &DataType| matches!(t, DataType::Date32 | DataType::Timestamp(..)) || is_string(t);
+        let interval = |t: &DataType| matches!(t, DataType::Duration(_) | DataType::Interval(_));
+        let (d, i) = if datetime(&types[0]) && interval(&types[1]) {
+            (0, 1)
+        } else if function == "+" && interval(&types[0]) && datetime(&types[1]) {
+            (1, 0)
+        } else {
+            return Ok(None);
+        };
+        let whole_days = Some(ember_types::IntervalFields { start: 0, end: 0 });
+        if types[d] == DataType::Date32 && matches!(types[i], DataType::Duration(_)) && self.interval_fields(&args[i], input)? == whole_days {
+            let days = format!("extractansiintervaldays({})", names[i]);
+            let days = if function == "-" { format!("(- {days})") } else { days };
+            return Ok(Some(format!("date_add({}, {days})", names[d])));
+        }
+        Ok(Some(format!("{} {function} {}", names[d], names[i])))
+    }
+
+    /// A string plus or minus a day-time interval (`'2020-01-01' + INTERVAL
+    /// '1' DAY`, `try_add` too): Spark reads the string as a timestamp and
+    /// answers the shifted timestamp as a string. Casts the string operand
+    /// and gives the cast mode of the answer's cast back to a string.
+    fn string_shifted_by_interval(&self, function: &str, args: &mut [Expr], input: &LogicalPlan) -> Result<Option<CastMode>> {
+        if !matches!(function, "+" | "-" | "try_add" | "try_subtract") || args.len() != 2 {
+            return Ok(None);
+        }
+        let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
+        let string = match (&types[0], &types[1]) {
+            (s, DataType::Duration(_)) if is_string(s) => 0,
+            (DataType::Duration(_), s) if is_string(s) && function != "-" && function != "try_subtract" => 1,
+            _ => return Ok(None),
+        };
+        let mode = match (function.starts_with("try_"), self.config.ansi) {
+            (true, _) => CastMode::Try,
+            (false, true) => CastMode::Ansi,
+            (false, false) => CastMode::Legacy,
+        };
+        args[string] = spark_cast(args[string].clone(), ember_types::timestamp_type(&self.config.time_zone), mode);
+        Ok(Some(mode))
     }
 
     /// Spark's implicit cast of a string operand of the arithmetic

@@ -188,7 +188,7 @@ impl Planner<'_> {
 
 impl Planner<'_> {
     /// The units of an ANSI interval expression, `None` for other types.
-    fn interval_fields(&self, expr: &Expr, input: &LogicalPlan) -> Result<Option<IntervalFields>> {
+    pub(crate) fn interval_fields(&self, expr: &Expr, input: &LogicalPlan) -> Result<Option<IntervalFields>> {
         let (_, field) = expr.to_field(input.schema())?;
         Ok(IntervalFields::of(&field))
     }
