@@ -219,3 +219,12 @@ def test_map_keys_and_untyped_nulls_checked_as_spark(spark, golden):
         ("try_element_at_null_index", "SELECT try_element_at(array(1, 2, 3), NULL)"),
     ]:
         golden.check_error(lambda: spark.sql(query).collect(), name)
+
+
+def test_untyped_null_collections_typed_as_spark(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT array_min(NULL), array_max(NULL), map_keys(NULL), map_values(NULL), map_entries(NULL), "
+            "array_distinct(NULL), array_compact(NULL), sort_array(NULL), sort_array(NULL, false)"
+        )
+    )

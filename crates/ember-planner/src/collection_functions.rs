@@ -79,6 +79,24 @@ impl Planner<'_> {
                 let size = if name != "array_size" && !self.config.ansi { datafusion::functions::core::expr_fn::coalesce(vec![size, lit(-1i32)]) } else { size };
                 (size, rendered())
             }),
+            // An untyped NULL: a NULL of the type Spark gives the call.
+            "array_min" | "array_max" | "map_keys" | "map_values" | "map_entries" | "array_distinct" | "array_compact" | "sort_array"
+                if first_type == Some(DataType::Null) && (args.len() == 1 || name == "sort_array") =>
+            {
+                let rendered = if name == "sort_array" && args.len() == 1 { format!("sort_array({}, true)", names[0]) } else { rendered() };
+                use datafusion::arrow::datatypes::Field;
+                let list = |element: DataType, nullable: bool| DataType::List(std::sync::Arc::new(Field::new_list_field(element, nullable)));
+                let result = match name {
+                    "array_min" | "array_max" => DataType::Null,
+                    "map_entries" => {
+                        let entry = vec![Field::new("key", DataType::Null, false), Field::new("value", DataType::Null, true)];
+                        list(DataType::Struct(entry.into()), false)
+                    }
+                    "array_compact" => list(DataType::Null, false),
+                    _ => list(DataType::Null, true),
+                };
+                ScalarValue::try_from(&result).map(|null| (lit(null), rendered)).map_err(Into::into)
+            }
             // An untyped NULL: NULL, or -1 where Spark's legacy `size` of NULL is.
             "size" | "cardinality" | "array_size" if first_type == Some(DataType::Null) => arity(1).map(|()| {
                 let legacy = name != "array_size" && !self.config.ansi;
