@@ -599,6 +599,15 @@ def test_null_operands_typed_as_spark(spark, golden):
             "typeof(try_add(INTERVAL '1' MINUTE, NULL)) AS p"
         )
     )
+    golden.check_df(
+        spark.sql(
+            "SELECT typeof(NULL - INTERVAL '1' YEAR) AS a, typeof(try_add(INTERVAL '1' YEAR, NULL)) AS b, "
+            "typeof(INTERVAL '1' YEAR + INTERVAL '1' YEAR) AS c, typeof(INTERVAL '1' MONTH - INTERVAL '1' YEAR) AS d, "
+            "typeof(try_subtract(INTERVAL '1' MONTH, INTERVAL '1' MONTH)) AS e, "
+            "CAST(INTERVAL '1-2' YEAR TO MONTH + INTERVAL '3' MONTH AS STRING) AS f"
+        ),
+        "year_month_units",
+    )
 
 
 def test_string_shifted_by_day_time_interval(spark, golden):

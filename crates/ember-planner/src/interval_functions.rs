@@ -214,7 +214,8 @@ impl Planner<'_> {
             let interval = datafusion::logical_expr::cast(micros, DataType::Duration(TimeUnit::Microsecond));
             return Ok(Some((with_interval_fields(interval, IntervalFields { start: 0, end: 0 }), name)));
         }
-        if !types.iter().all(|t| matches!(t, DataType::Duration(_))) {
+        let year_month = DataType::Interval(datafusion::arrow::datatypes::IntervalUnit::YearMonth);
+        if !types.iter().all(|t| matches!(t, DataType::Duration(_))) && !types.iter().all(|t| *t == year_month) {
             return Ok(None);
         }
         let (Some(left), Some(right)) = (self.interval_fields(&args[0], input)?, self.interval_fields(&args[1], input)?) else {
