@@ -11,10 +11,10 @@ use datafusion::functions_window::expr_fn::row_number;
 use datafusion::logical_expr::expr::Sort;
 use datafusion::logical_expr::{Expr, ExprFunctionExt, LogicalPlan, LogicalPlanBuilder, col, lit};
 use ember_protocol::connect;
-use ember_protocol::connect::expression::ExprType;
 
 use crate::error::{ErrorKind, Result, SparkError};
 use crate::plan::{Planner, fresh_name, project_plan};
+use crate::sql::function as call;
 
 /// Where the right row lies from the left row's as-of value.
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -68,17 +68,6 @@ fn as_of_join_type(how: &str) -> Result<JoinType> {
         }
     };
     Err(SparkError::new(ErrorKind::IllegalArgument, "", "", format!("requirement failed: Unsupported as-of join type {spark_name}"), &[]))
-}
-
-fn call(name: &str, arguments: Vec<connect::Expression>) -> connect::Expression {
-    connect::Expression {
-        expr_type: Some(ExprType::UnresolvedFunction(connect::expression::UnresolvedFunction {
-            function_name: name.to_string(),
-            arguments,
-            ..Default::default()
-        })),
-        ..Default::default()
-    }
 }
 
 /// Spark's as-of condition on the as-of values `l` and `r`: the side the

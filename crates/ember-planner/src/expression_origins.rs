@@ -96,6 +96,7 @@ fn is_non_numeric_string_literal(expression: &connect::Expression) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sql::function as call;
 
     fn literal(value: LiteralType) -> connect::Expression {
         connect::Expression {
@@ -104,16 +105,6 @@ mod tests {
         }
     }
 
-    fn call(name: &str, arguments: Vec<connect::Expression>) -> connect::Expression {
-        connect::Expression {
-            expr_type: Some(ExprType::UnresolvedFunction(connect::expression::UnresolvedFunction {
-                function_name: name.to_string(),
-                arguments,
-                ..Default::default()
-            })),
-            ..Default::default()
-        }
-    }
 
     fn context(fragment: &str) -> QueryContext {
         QueryContext::DataFrame { fragment: fragment.to_string(), call_site: "app.py:1".to_string() }

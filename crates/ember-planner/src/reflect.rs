@@ -12,6 +12,7 @@ use ember_protocol::connect::{self, expression::ExprType};
 use crate::error::{ErrorKind, Result, SparkError};
 use crate::nullable::as_nullable;
 use crate::plan::Planner;
+use crate::sql::function as call;
 
 /// How a JDK method's value is computed.
 enum Method {
@@ -91,17 +92,6 @@ const KNOWN_CLASSES: [&str; 13] = [
     "java.lang.Short", "java.lang.Byte", "java.lang.Double", "java.lang.Float", "java.lang.Boolean",
     "java.net.URLDecoder", "java.net.URLEncoder", "java.util.UUID",
 ];
-
-fn call(name: &str, arguments: Vec<connect::Expression>) -> connect::Expression {
-    connect::Expression {
-        expr_type: Some(ExprType::UnresolvedFunction(connect::expression::UnresolvedFunction {
-            function_name: name.to_string(),
-            arguments,
-            ..Default::default()
-        })),
-        ..Default::default()
-    }
-}
 
 fn cast(value: connect::Expression, type_name: &str, try_cast: bool) -> connect::Expression {
     use connect::expression::cast::{CastToType, EvalMode};

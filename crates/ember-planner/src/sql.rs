@@ -472,7 +472,8 @@ fn expr(expr_type: ExprType) -> connect::Expression {
     connect::Expression { common: None, expr_type: Some(expr_type) }
 }
 
-fn function(name: &str, arguments: Vec<connect::Expression>) -> connect::Expression {
+/// A call of the function `name` (resolved by name when planned).
+pub(crate) fn function(name: &str, arguments: Vec<connect::Expression>) -> connect::Expression {
     expr(ExprType::UnresolvedFunction(connect::expression::UnresolvedFunction {
         function_name: name.to_string(),
         arguments,

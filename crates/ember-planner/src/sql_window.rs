@@ -8,7 +8,7 @@ use ember_protocol::connect::{self, expression::ExprType, relation::RelType};
 use ember_protocol::connect::expression::window::{WindowFrame, window_frame};
 
 use crate::error::{Result, SparkError};
-use crate::sql::{expression, function_call, sort_order};
+use crate::sql::{expression, function as call, function_call, sort_order};
 
 thread_local! {
     /// The named windows of the SELECT being translated, innermost last.
@@ -108,17 +108,6 @@ fn bound(bound: &ast::WindowFrameBound) -> Result<window_frame::FrameBoundary> {
 
 fn negation(e: connect::Expression) -> connect::Expression {
     call("-", vec![e])
-}
-
-fn call(name: &str, arguments: Vec<connect::Expression>) -> connect::Expression {
-    connect::Expression {
-        expr_type: Some(ExprType::UnresolvedFunction(connect::expression::UnresolvedFunction {
-            function_name: name.to_string(),
-            arguments,
-            ..Default::default()
-        })),
-        ..Default::default()
-    }
 }
 
 fn boolean(value: bool) -> connect::Expression {

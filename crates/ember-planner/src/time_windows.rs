@@ -460,17 +460,8 @@ impl Planner<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sql::function;
 
-    fn function(name: &str, arguments: Vec<connect::Expression>) -> connect::Expression {
-        connect::Expression {
-            expr_type: Some(ExprType::UnresolvedFunction(connect::expression::UnresolvedFunction {
-                function_name: name.to_string(),
-                arguments,
-                ..Default::default()
-            })),
-            ..Default::default()
-        }
-    }
 
     #[test]
     fn window_calls_become_column_references() {
