@@ -610,6 +610,24 @@ def test_null_operands_typed_as_spark(spark, golden):
     )
 
 
+def test_interval_sums_overflow_as_spark(spark, golden):
+    """Beyond the interval's range a sum fails suggesting its try_ form, which gives NULL."""
+    for name, sql in [
+        ("year_month_add", "SELECT INTERVAL '178956970' YEAR + INTERVAL '178956970' YEAR"),
+        ("year_month_subtract", "SELECT INTERVAL '-178956970' YEAR - INTERVAL '178956970' YEAR"),
+        ("day_time_add", "SELECT INTERVAL '106751991' DAY + INTERVAL '106751991' DAY"),
+    ]:
+        golden.check_error(lambda: spark.sql(sql).collect(), name)
+    golden.check_df(
+        spark.sql(
+            "SELECT CAST(try_add(INTERVAL '178956970' YEAR, INTERVAL '178956970' YEAR) AS STRING) AS a, "
+            "CAST(try_subtract(INTERVAL '-178956970' YEAR, INTERVAL '178956970' YEAR) AS STRING) AS b, "
+            "CAST(try_add(INTERVAL '106751991' DAY, INTERVAL '106751991' DAY) AS STRING) AS c, "
+            "CAST(try_add(INTERVAL '1' DAY, INTERVAL '2' HOUR) AS STRING) AS d"
+        )
+    )
+
+
 def test_string_shifted_by_day_time_interval(spark, golden):
     """Spark reads the string as a timestamp and answers a string."""
     golden.check_df(

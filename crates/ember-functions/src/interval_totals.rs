@@ -33,19 +33,39 @@ fn amount_kernel(args: &[ArrayRef], context: &str) -> Result<ArrayRef> {
 /// The interval of a total amount (see [`interval_amount`]); a total
 /// beyond the interval's range fails, or is NULL unless `fail`.
 pub fn interval_of_total(total: Expr, year_month: bool, fail: bool) -> Expr {
-    let context = format!("{}:{}", if year_month { "months" } else { "micros" }, if fail { "fail" } else { "null" });
-    let interval = if year_month { DataType::Interval(IntervalUnit::YearMonth) } else { DataType::Duration(TimeUnit::Microsecond) };
-    KernelUdf::call("interval_total", interval, total_kernel, &context, vec![total])
+    let context = checked_context(year_month, fail, "try_add");
+    KernelUdf::call("interval_total", interval_type(year_month), total_kernel, &context, vec![total])
+}
+
+/// `left + right` (or `left - right` when `subtract`) of two ANSI intervals
+/// of one kind, as Spark checks it: beyond the interval's range it fails
+/// suggesting `try_add`/`try_subtract`, or is NULL unless `fail`.
+pub fn interval_sum(left: Expr, right: Expr, subtract: bool, year_month: bool, fail: bool) -> Expr {
+    let (left, right) = (interval_amount(left, year_month), interval_amount(right, year_month));
+    let (total, suggested) = if subtract { (left - right, "try_subtract") } else { (left + right, "try_add") };
+    let context = checked_context(year_month, fail, suggested);
+    // Failing where it does not fit, the sum is NULL only beside a NULL.
+    let call = if fail { KernelUdf::call_null_intolerant } else { KernelUdf::call };
+    call("interval_total", interval_type(year_month), total_kernel, &context, vec![total])
+}
+
+fn interval_type(year_month: bool) -> DataType {
+    if year_month { DataType::Interval(IntervalUnit::YearMonth) } else { DataType::Duration(TimeUnit::Microsecond) }
+}
+
+fn checked_context(year_month: bool, fail: bool, suggested: &str) -> String {
+    format!("{}:{}:{suggested}", if year_month { "months" } else { "micros" }, if fail { "fail" } else { "null" })
 }
 
 fn total_kernel(args: &[ArrayRef], context: &str) -> Result<ArrayRef> {
-    let (unit, mode) = context.split_once(':').unwrap_or((context, "fail"));
+    let mut parts = context.split(':');
+    let (unit, mode, suggested) = (parts.next().unwrap_or("micros"), parts.next().unwrap_or("fail"), parts.next().unwrap_or("try_add"));
     let totals = args[0].as_primitive::<Decimal128Type>();
     let fitting = |fits: Option<i64>, total: Option<i128>| match (fits, total) {
         (Some(v), _) => Ok(Some(v)),
         (None, None) => Ok(None),
         (None, Some(_)) if mode == "null" => Ok(None),
-        (None, Some(_)) => Err(overflow()),
+        (None, Some(_)) => Err(overflow(suggested)),
     };
     if unit == "months" {
         let months = totals.iter().map(|t| fitting(t.and_then(|t| i32::try_from(t).ok()).map(i64::from), t).map(|m| m.map(|m| m as i32)));
@@ -56,14 +76,15 @@ fn total_kernel(args: &[ArrayRef], context: &str) -> Result<ArrayRef> {
     }
 }
 
-/// Spark's error for a sum of intervals beyond their range.
-fn overflow() -> datafusion::common::DataFusionError {
+/// Spark's error for a sum of intervals beyond their range, suggesting the
+/// `try_` function `suggested`.
+fn overflow(suggested: &str) -> datafusion::common::DataFusionError {
     SparkError::new(
         ErrorKind::Arithmetic,
         "INTERVAL_ARITHMETIC_OVERFLOW.WITH_SUGGESTION",
         "22015",
-        "Integer overflow while operating with intervals. Use `try_add` to tolerate overflow and return NULL instead.",
-        &[("functionName", "`try_add`".to_string())],
+        format!("Integer overflow while operating with intervals. Use `{suggested}` to tolerate overflow and return NULL instead."),
+        &[("functionName", format!("`{suggested}`"))],
     )
     .into_datafusion()
 }

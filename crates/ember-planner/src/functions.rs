@@ -156,7 +156,10 @@ impl Planner<'_> {
         // `try_add(date, interval)` and the like are the operator's datetime and interval arithmetic.
         let (expr, out_name) = match self.datetime_operator_of_try(&lower, &args, input)? {
             Some(operator) => {
-                let (expr, _) = self.plan_call(operator, args, names.clone(), distinct, arguments, input)?;
+                let (expr, _) = match self.plan_interval_sum(operator, &args, &names, input, false)? {
+                    Some(sum) if matches!(operator, "+" | "-") => sum,
+                    _ => self.plan_call(operator, args, names.clone(), distinct, arguments, input)?,
+                };
                 (crate::nullable::as_nullable(expr), call_name(&lower, &names))
             }
             None => self.plan_call(name, args, names, distinct, arguments, input)?,

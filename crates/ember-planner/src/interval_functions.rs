@@ -8,7 +8,7 @@
 
 use datafusion::arrow::datatypes::{DataType, IntervalUnit, TimeUnit};
 use datafusion::common::ScalarValue;
-use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Operator, lit, when};
+use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, lit, when};
 use ember_functions::cast::spark_cast;
 use datafusion::functions_aggregate::count::count_udaf;
 use datafusion::functions_aggregate::sum::sum_udaf;
@@ -64,7 +64,7 @@ impl Planner<'_> {
             return Ok(Some((with_interval_fields(absolute, fields), format!("abs({})", names[0]))));
         }
         if matches!(function, "+" | "-") && args.len() == 2 {
-            return self.plan_interval_sum(function, args, names, input);
+            return self.plan_interval_sum(function, args, names, input, true);
         }
         if !matches!(function, "*" | "/") || args.len() != 2 {
             return Ok(None);
@@ -205,7 +205,9 @@ impl Planner<'_> {
     /// of both (`interval hour` + `interval minute` is `interval hour to
     /// minute`), and `date - date`, an `interval day` (Spark's
     /// `SubtractDates`); `None` for other operands.
-    fn plan_interval_sum(&self, function: &str, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<Option<(Expr, String)>> {
+    /// `a + b` or `a - b` of dates or intervals; a sum beyond the interval's
+    /// range fails, or is NULL unless `fail` (the `try_` forms).
+    pub(crate) fn plan_interval_sum(&self, function: &str, args: &[Expr], names: &[String], input: &LogicalPlan, fail: bool) -> Result<Option<(Expr, String)>> {
         let name = format!("({} {function} {})", names[0], names[1]);
         let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
         if function == "-" && types.iter().all(|t| *t == DataType::Date32) {
@@ -222,8 +224,8 @@ impl Planner<'_> {
             return Ok(None);
         };
         let fields = IntervalFields { start: left.start.min(right.start), end: left.end.max(right.end) };
-        let op = if function == "+" { Operator::Plus } else { Operator::Minus };
-        let sum = datafusion::logical_expr::binary_expr(args[0].clone(), op, args[1].clone());
+        let year_month = types[0] == year_month;
+        let sum = ember_functions::interval_totals::interval_sum(args[0].clone(), args[1].clone(), function == "-", year_month, fail);
         Ok(Some((with_interval_fields(sum, fields), name)))
     }
 }
