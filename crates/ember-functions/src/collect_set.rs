@@ -143,7 +143,7 @@ impl Accumulator for CollectSetAccumulator {
     fn evaluate(&mut self) -> Result<ScalarValue> {
         let mut values = self.values.clone();
         if values.iter().all(|v| self.slot(v).is_some()) {
-            values.sort_by_key(|v| self.slot(v));
+            values.sort_by_cached_key(|v| self.slot(v));
         }
         Ok(ScalarValue::List(ScalarValue::new_list_nullable(&values, &self.value_type)))
     }

@@ -156,9 +156,14 @@ impl Planner<'_> {
         // `try_add(date, interval)` and the like are the operator's datetime and interval arithmetic.
         let (expr, out_name) = match self.datetime_operator_of_try(&lower, &args, input)? {
             Some(operator) => {
-                let (expr, _) = match self.plan_interval_sum(operator, &args, &names, input, false)? {
-                    Some(sum) if matches!(operator, "+" | "-") => sum,
-                    _ => self.plan_call(operator, args, names.clone(), distinct, arguments, input)?,
+                // Interval sums beyond their range are NULL here.
+                let sum = match operator {
+                    "+" | "-" => self.plan_interval_sum(operator, &args, &names, input, false)?,
+                    _ => None,
+                };
+                let (expr, _) = match sum {
+                    Some(sum) => sum,
+                    None => self.plan_call(operator, args, names.clone(), distinct, arguments, input)?,
                 };
                 (crate::nullable::as_nullable(expr), call_name(&lower, &names))
             }
@@ -789,11 +794,7 @@ impl Planner<'_> {
             (DataType::Duration(_), s) if is_string(s) && function != "-" && function != "try_subtract" => 1,
             _ => return Ok(None),
         };
-        let mode = match (function.starts_with("try_"), self.config.ansi) {
-            (true, _) => CastMode::Try,
-            (false, true) => CastMode::Ansi,
-            (false, false) => CastMode::Legacy,
-        };
+        let mode = crate::input_types::arithmetic_cast_mode(function, self.config.ansi);
         args[string] = spark_cast(args[string].clone(), ember_types::timestamp_type(&self.config.time_zone), mode);
         Ok(Some(mode))
     }
@@ -801,17 +802,13 @@ impl Planner<'_> {
     /// Spark's implicit cast of a string operand of the arithmetic
     /// `operator`: to the type of a date or timestamp beside it; to BIGINT
     /// beside an integral number and to DOUBLE otherwise under ANSI mode; to
-    /// DOUBLE without it. NULL operands as [`crate::input_types::null_operand_type`].
+    /// DOUBLE without it. NULL operands as [`Self::typed_null_operand`].
     fn coerce_operands(&self, operator: &str, args: &mut [Expr], input: &LogicalPlan) -> Result<()> {
         let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
         let mode = if self.config.ansi { CastMode::Ansi } else { CastMode::Legacy };
         for i in 0..2 {
-            if let Some(target) = crate::input_types::null_operand_type(operator, &types[i], &types[1 - i]) {
-                let interval = target == types[1 - i];
-                args[i] = spark_cast(args[i].clone(), target, mode);
-                if interval {
-                    args[i] = self.with_units_of(args[i].clone(), &args[1 - i], input)?;
-                }
+            if let Some(typed) = self.typed_null_operand(operator, &args[i], &types[i], &args[1 - i], &types[1 - i], mode, input)? {
+                args[i] = typed;
             } else if is_string(&types[i]) {
                 // Beside a date or timestamp (`ts - '2020-01-01'`) a string is read as one.
                 let target = match &types[1 - i] {

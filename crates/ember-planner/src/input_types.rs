@@ -551,11 +551,21 @@ pub(crate) fn arithmetic_operator(function: &str) -> Option<&'static str> {
     })
 }
 
+/// The cast mode of an arithmetic function's implicit casts: a `try_`
+/// function's casts give NULL where they fail.
+pub(crate) fn arithmetic_cast_mode(function: &str, ansi: bool) -> CastMode {
+    match (function.starts_with("try_"), ansi) {
+        (true, _) => CastMode::Try,
+        (false, true) => CastMode::Ansi,
+        (false, false) => CastMode::Legacy,
+    }
+}
+
 /// The type Spark gives an untyped NULL operand of the arithmetic
 /// `operator` beside an `other` operand it does not cast to a number:
 /// DOUBLE beside another NULL (`NULL + NULL`), the interval's type beside
 /// an interval for `+` and `-`, DOUBLE for scaling one (`i * NULL`).
-pub(crate) fn null_operand_type(operator: &str, own: &DataType, other: &DataType) -> Option<DataType> {
+fn null_operand_type(operator: &str, own: &DataType, other: &DataType) -> Option<DataType> {
     if !matches!(own, DataType::Null) {
         return None;
     }
@@ -569,6 +579,27 @@ pub(crate) fn null_operand_type(operator: &str, own: &DataType, other: &DataType
 }
 
 impl crate::plan::Planner<'_> {
+    /// An untyped NULL operand `value` of the arithmetic `operator` cast
+    /// to the type Spark gives it beside `other` (see [`null_operand_type`]),
+    /// with the units of an interval it takes the type of; `None` for
+    /// other operands.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn typed_null_operand(
+        &self,
+        operator: &str,
+        value: &Expr,
+        own: &DataType,
+        other: &Expr,
+        other_type: &DataType,
+        mode: CastMode,
+        input: &LogicalPlan,
+    ) -> Result<Option<Expr>> {
+        let Some(target) = null_operand_type(operator, own, other_type) else { return Ok(None) };
+        let takes_interval = &target == other_type;
+        let typed = spark_cast(value.clone(), target, mode);
+        Ok(Some(if takes_interval { self.with_units_of(typed, other, input)? } else { typed }))
+    }
+
     /// Spark's operand types of a binary arithmetic function (checked by
     /// [`crate::operator_types::check_operands`]): a string beside a number
     /// is cast to BIGINT (beside an integral number) or DOUBLE (a `try_`
@@ -589,23 +620,15 @@ impl crate::plan::Planner<'_> {
         if matches!(function, "try_add" | "try_subtract") && (datetime(&left_type) || datetime(&right_type)) {
             return Ok(());
         }
-        let mode = match (function.starts_with("try_"), self.config.ansi) {
-            (true, _) => CastMode::Try,
-            (false, true) => CastMode::Ansi,
-            (false, false) => CastMode::Legacy,
-        };
+        let mode = arithmetic_cast_mode(function, self.config.ansi);
         let target = |number: &DataType| match (operator, is_integral(number)) {
             ("/", _) | (_, false) => DataType::Float64,
             (_, true) => DataType::Int64,
         };
         let (left_value, right_value) = (left.clone(), right.clone());
         for (value, other_value, own, other) in [(left, right_value, &left_type, &right_type), (right, left_value, &right_type, &left_type)] {
-            if let Some(target) = null_operand_type(operator, own, other) {
-                let interval = &target == other;
-                *value = spark_cast(value.clone(), target, mode);
-                if interval {
-                    *value = self.with_units_of(value.clone(), &other_value, input)?;
-                }
+            if let Some(typed) = self.typed_null_operand(operator, value, own, &other_value, other, mode, input)? {
+                *value = typed;
                 continue;
             }
             if !other.is_numeric() {
@@ -707,9 +730,7 @@ impl crate::plan::Planner<'_> {
             ],
         ))
     }
-}
 
-impl crate::plan::Planner<'_> {
     /// `array_contains(array, value)` of a decimal beside another number:
     /// both cast to their wider type (DataFusion compares neither).
     fn cast_to_decimal_element(&self, args: &mut [Expr], input: &LogicalPlan) -> Result<()> {
