@@ -2,7 +2,8 @@
 against Spark: colRegex, the multiset set operations, isEmpty,
 toLocalIterator, checkpoint, sameSemantics/semanticHash, case-insensitive
 resolution (spark.sql.caseSensitive), non-ANSI arithmetic and casts, joins
-with broadcasting switched off, and the metrics an action reports."""
+with broadcasting switched off, the metrics an action reports, and the
+pandas API over a frame."""
 
 from pyspark.sql import functions as F
 
@@ -149,3 +150,13 @@ def test_unions_of_structs(spark, golden):
     nested = spark.sql("SELECT named_struct('n', named_struct('p', 1, 'q', 2)) s")
     golden.check_df(nested.unionByName(spark.sql("SELECT named_struct('n', named_struct('q', 3, 'p', 4)) s")), "by_name_nested")
     golden.check_df(left.unionByName(spark.sql("SELECT 2 k, CAST(NULL AS struct<b:string,a:int>) s")), "by_name_null_struct")
+
+
+def test_pandas_api(spark, golden):
+    sdf = spark.createDataFrame([("a", 1), ("b", 2), ("c", 3)], ["Col1", "Col2"])
+    # The pandas API numbers the rows with the internal distributed_sequence_id(true);
+    # the 4.0 client refuses to run it under ANSI mode.
+    with conf(spark, "spark.sql.ansi.enabled", "false"):
+        golden.check("default_index", sdf.pandas_api().to_pandas().to_string())
+        golden.check("column_index", sdf.pandas_api(index_col="Col1").to_pandas().to_string())
+        golden.check_df(sdf.pandas_api().to_spark(index_col="idx"), "index_to_spark")

@@ -224,8 +224,9 @@ impl Planner<'_> {
                 return Ok((entries, call_name(&lower, &names)));
             }
         }
-        if lower == "distributed_sequence_id" && args.is_empty() {
-            // `zipWithIndex`: each row's position from 0, in the input's order.
+        if lower == "distributed_sequence_id" && args.len() <= 1 {
+            // `zipWithIndex`: each row's position from 0, in the input's order. The pandas API
+            // passes a flag (`lit(True)`) that only chooses how Spark caches the input.
             let position = datafusion::functions_window::expr_fn::row_number();
             let index = datafusion::logical_expr::cast(position, DataType::Int64) - lit(1i64);
             return Ok((index, "distributed_sequence_id()".to_string()));
