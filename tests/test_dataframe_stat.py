@@ -1,6 +1,7 @@
 """describe, summary and DataFrame.stat (StatDescribe, StatSummary, StatCorr, StatCov,
 StatCrosstab, StatFreqItems, StatApproxQuantile, StatSampleBy)."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -57,6 +58,26 @@ def test_freq_items(spark, golden):
     rows = df.freqItems(["a", "b"], 0.6).collect()
     golden.check("columns", df.freqItems(["a", "b"], 0.6).columns)
     golden.check("values", [sorted(v) for v in rows[0]])
+
+
+def test_freq_items_in_sparks_order(spark, golden):
+    """Spark lists the items in the order of the hash map it counts in, and a
+    full counter can keep false positives; one partition, then two slices."""
+    nan = float("nan")
+    cases = {
+        "scala_hashes": ([(-1, 3.0, 1.5), (-2, 1.5, 3.0), (5, -2.25, None), (4294967296, 100.125, 2.0)], "a bigint, b double, c float"),
+        "nulls_zeros_nans": ([(nan, None, True), (nan, 0.0, False), (-0.0, -0.0, None), (0.0, 1.0, None)], "a double, b float, c boolean"),
+        "strings": ([(str(i), i * 17 % 41) for i in range(40)], "s string, n int"),
+        "dates": ([(datetime.date(2024, 1, 1 + i), i * 3) for i in range(11)] + [(datetime.date(2024, 1, 1), 3)], "d date, n int"),
+    }
+    for name, (rows, schema) in cases.items():
+        df = spark.createDataFrame(rows, schema)
+        golden.check_df(df.coalesce(1).freqItems(df.columns), name)
+        golden.check_df(df.freqItems(df.columns), f"{name}_sliced")
+    crowded = spark.createDataFrame([(i % 7,) for i in range(30)] + [(i,) for i in range(100, 140)], "a int")
+    golden.check_df(crowded.coalesce(1).freqItems(["a"], 0.1), "full_counter")
+    golden.check_df(crowded.freqItems(["a"], 0.1), "full_counter_sliced")
+    golden.check_df(spark.range(100).selectExpr("id % 7 AS x").freqItems(["x"], 0.2), "range")
 
 
 def test_approx_quantile_exact(people, golden):

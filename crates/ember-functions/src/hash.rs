@@ -75,6 +75,46 @@ pub(crate) fn java_hash_code(value: &ScalarValue) -> Option<i32> {
     })
 }
 
+/// Scala's `##` of a value as Spark holds it (NULL is 0): Java's `hashCode`,
+/// except that a number equal to a narrower one hashes as that one does
+/// (the long `5` as the int `5`, the double `3.0` as `3`, `1.5` as `1.5f`).
+pub(crate) fn scala_hash_code(value: &ScalarValue) -> Option<i32> {
+    let of_long = |v: i64| if v as i32 as i64 == v { v as i32 } else { (v ^ ((v as u64) >> 32) as i64) as i32 };
+    let of_float = |v: f32| {
+        if v as i32 as f32 == v {
+            v as i32
+        } else if v as i64 as f32 == v {
+            of_long(v as i64)
+        } else if v.is_nan() {
+            0x7fc0_0000
+        } else {
+            v.to_bits() as i32
+        }
+    };
+    Some(match value {
+        v if v.is_null() => 0,
+        ScalarValue::Int64(Some(v)) | ScalarValue::TimestampMicrosecond(Some(v), _) | ScalarValue::DurationMicrosecond(Some(v)) => {
+            of_long(*v)
+        }
+        ScalarValue::IntervalYearMonth(Some(v)) => *v,
+        ScalarValue::Float32(Some(v)) => of_float(*v),
+        ScalarValue::Float64(Some(v)) => {
+            if *v as i32 as f64 == *v {
+                *v as i32
+            } else if *v as i64 as f64 == *v {
+                of_long(*v as i64)
+            } else if *v as f32 as f64 == *v {
+                of_float(*v as f32)
+            } else if v.is_nan() {
+                0x7ff8_0000
+            } else {
+                of_long(v.to_bits() as i64)
+            }
+        }
+        other => return java_hash_code(other),
+    })
+}
+
 /// The minimal big-endian two's complement bytes of `value` (Java's `BigInteger.toByteArray`).
 pub fn big_integer_bytes(value: i128) -> Vec<u8> {
     let bytes = value.to_be_bytes();

@@ -21,6 +21,7 @@ pub mod datetime_construct;
 pub mod date_names;
 pub mod datetime_pattern;
 pub mod extremum_by;
+pub mod frequent_items;
 pub mod decimal_format;
 pub mod display;
 pub mod distributions;

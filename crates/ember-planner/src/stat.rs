@@ -7,6 +7,7 @@ use datafusion::common::{Column, ScalarValue, UnnestOptions};
 use datafusion::functions::expr_fn::{ceil, greatest};
 use datafusion::functions_aggregate::expr_fn::{array_agg, avg, count, max, min};
 use ember_functions::comoments::{PairMoment, PairMomentAggregate};
+use ember_functions::frequent_items::CollectFrequentItems;
 use datafusion::functions_nested::expr_fn::{array_element, cardinality, make_array};
 use datafusion::logical_expr::{Expr, ExprFunctionExt, ExprSchemable, LogicalPlan, LogicalPlanBuilder, cast, lit, when};
 use ember_functions::cast::{CastMode, spark_cast};
@@ -14,7 +15,7 @@ use ember_protocol::connect;
 
 use crate::error::{Result, SparkError};
 use crate::na::ValueKind;
-use crate::plan::{Planner, fresh_name, project_plan};
+use crate::plan::Planner;
 
 /// The statistics `summary()` computes when given none.
 const DEFAULT_SUMMARY: [&str; 8] = ["count", "mean", "stddev", "min", "25%", "50%", "75%", "max"];
@@ -225,7 +226,7 @@ impl Planner<'_> {
     }
 
     /// `freqItems(cols, support)`: per column, the values that may occur in
-    /// more than `support` of the rows, by Spark's counting of at most
+    /// more than `support` of the rows, by Spark's aggregate counting at most
     /// `1 / support` candidates (so false positives are possible).
     pub(crate) fn freq_items(&mut self, freq: &connect::StatFreqItems) -> Result<LogicalPlan> {
         let input = self.input(&freq.input)?;
@@ -233,33 +234,15 @@ impl Planner<'_> {
         if !(1e-4..=1.0).contains(&support) {
             return Err(SparkError::illegal_argument(format!("Support ({support}) must be greater than 1e-4.")));
         }
-        let capacity = (1.0 / support) as usize;
-        let mut exprs = Vec::new();
-        let mut fields = Vec::new();
+        let size = (1.0 / support) as usize;
+        let mut aggregates = Vec::new();
         for name in &freq.cols {
             let (column, _) = self.resolve_column_name(name, None, &input)?;
-            let internal = fresh_name();
-            exprs.push(column.alias(&internal));
-            fields.push(name.clone());
-        }
-        let projected = project_plan(input, exprs)?;
-        let types: Vec<DataType> = projected.schema().fields().iter().map(|f| f.data_type().clone()).collect();
-        let mut counters: Vec<FrequentItems> = fields.iter().map(|_| FrequentItems::new(capacity)).collect();
-        for batch in self.collect_now(projected)? {
-            for (counter, column) in counters.iter_mut().zip(batch.columns()) {
-                for row in 0..column.len() {
-                    counter.add(ScalarValue::try_from_array(column, row)?);
-                }
-            }
-        }
-        let mut outputs = Vec::new();
-        for ((counter, name), data_type) in counters.into_iter().zip(&fields).zip(types) {
-            let items = counter.into_items();
-            let list = ScalarValue::List(ScalarValue::new_list(&items, &data_type, true));
             let internal = self.new_column(&format!("{name}_freqItems"));
-            outputs.push(lit(list).alias(internal));
+            aggregates.push(CollectFrequentItems::call(column, size).alias(internal));
         }
-        Ok(project_plan(LogicalPlanBuilder::empty(true).build()?, outputs)?)
+        let input = self.as_local_slices(input);
+        Ok(LogicalPlanBuilder::from(input).aggregate(Vec::<Expr>::new(), aggregates)?.build()?)
     }
 }
 
@@ -299,45 +282,6 @@ fn text_of(value: &ScalarValue) -> String {
     }
 }
 
-/// Spark's frequent-items counter: at most `capacity` candidates; a new
-/// value arriving when full lowers every count by the smallest one and
-/// drops those that reach zero.
-struct FrequentItems {
-    capacity: usize,
-    counts: Vec<(ScalarValue, i64)>,
-}
-
-impl FrequentItems {
-    fn new(capacity: usize) -> Self {
-        FrequentItems { capacity, counts: Vec::new() }
-    }
-
-    fn add(&mut self, value: ScalarValue) {
-        if let Some((_, n)) = self.counts.iter_mut().find(|(v, _)| *v == value) {
-            *n += 1;
-        } else if self.counts.len() < self.capacity {
-            self.counts.push((value, 1));
-        } else {
-            let smallest = self.counts.iter().map(|(_, n)| *n).min().unwrap_or(0);
-            if 1 >= smallest {
-                self.counts.push((value, 1));
-                for (_, n) in self.counts.iter_mut() {
-                    *n -= smallest;
-                }
-                self.counts.retain(|(_, n)| *n > 0);
-            } else {
-                for (_, n) in self.counts.iter_mut() {
-                    *n -= 1;
-                }
-            }
-        }
-    }
-
-    fn into_items(self) -> Vec<ScalarValue> {
-        self.counts.into_iter().map(|(v, _)| v).collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,14 +292,5 @@ mod tests {
         assert_eq!(Statistic::parse("25%").unwrap(), Statistic::Percentile(0.25));
         assert!(Statistic::parse("101%").is_err());
         assert!(Statistic::parse("median").is_err());
-    }
-
-    #[test]
-    fn frequent_items_keep_the_dominant_value() {
-        let mut items = FrequentItems::new(1);
-        for v in ["x", "y", "x", "x"] {
-            items.add(ScalarValue::from(v));
-        }
-        assert_eq!(items.into_items(), vec![ScalarValue::from("x")]);
     }
 }
