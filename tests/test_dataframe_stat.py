@@ -114,6 +114,35 @@ def test_describe_decimal_and_long(spark, golden):
 def test_approx_quantile_with_relative_error(spark, golden):
     df = spark.range(0, 101).selectExpr("CAST(id * 7 % 101 AS DOUBLE) AS v")
     golden.check("q", df.approxQuantile("v", [0.1, 0.5, 0.9], 0.0))
+    # Spark's percentile_approx at accuracy ceil(1 / relativeError), per partition then merged.
+    wide = spark.range(1000).selectExpr("id", "CAST(id * 7 % 1000 AS DOUBLE) / 3 AS x", "CAST(id % 13 AS INT) AS s")
+    for error in [0.01, 0.3, 1.5]:
+        golden.check(f"error_{error}", wide.approxQuantile(["x", "s", "id"], [0.1, 0.33, 0.5, 0.77], error))
+
+
+def test_approx_quantile_skips_nan(spark, golden):
+    nan, inf = float("nan"), float("inf")
+    small = spark.createDataFrame([(1.0,), (nan,), (3.0,), (2.0,), (nan,), (None,), (5.0,)], "x double")
+    golden.check("small", [small.approxQuantile("x", [0.0, 0.25, 0.5, 0.75, 0.9, 1.0], e) for e in [0.0, 0.5]])
+    golden.check("only_nan", spark.createDataFrame([(nan,), (nan,)], "x double").approxQuantile("x", [0.5], 0.0))
+    rows = [(float(i),) for i in range(20)] + [(nan,)] * 5 + [(inf,), (-inf,)]
+    infinite = spark.createDataFrame(rows, "x double")
+    golden.check("infinite", [infinite.approxQuantile("x", [0.0, 0.1, 0.5, 0.8, 0.9, 0.95, 1.0], e) for e in [0.0, 0.05]])
+
+
+def test_approx_quantile_argument_checks(spark, golden):
+    """The server's own checks, which the Python client's checks shadow."""
+    from pyspark.sql.connect.dataframe import DataFrame
+    from pyspark.sql.connect.plan import StatApproxQuantile
+
+    df = spark.range(10).selectExpr("CAST(id AS DOUBLE) AS x")
+
+    def quantiles(probabilities, error):
+        plan = StatApproxQuantile(child=df._plan, cols=["x"], probabilities=probabilities, relativeError=error)
+        return DataFrame(plan, spark).collect()
+
+    golden.check_error(lambda: quantiles([0.5], -0.1), "negative_error")
+    golden.check_error(lambda: quantiles([1.5], 0.1), "probability_above_one")
 
 
 def test_crosstab_numeric_values_sort_as_numbers(spark, golden):

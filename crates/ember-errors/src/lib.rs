@@ -383,6 +383,12 @@ impl SparkError {
         )
     }
 
+    /// A failed Scala `require`: a bare Java `IllegalArgumentException`
+    /// "requirement failed: `message`", without an error class.
+    pub fn requirement_failed(message: impl std::fmt::Display) -> Self {
+        Self::new(ErrorKind::IllegalArgument, "", "", format!("requirement failed: {message}"), &[])
+    }
+
     /// `[INVALID_PARAMETER_VALUE]`-style error for bad arguments.
     pub fn illegal_argument(message: impl Into<String>) -> Self {
         let message = message.into();

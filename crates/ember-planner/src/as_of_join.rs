@@ -67,7 +67,7 @@ fn as_of_join_type(how: &str) -> Result<JoinType> {
             ));
         }
     };
-    Err(SparkError::new(ErrorKind::IllegalArgument, "", "", format!("requirement failed: Unsupported as-of join type {spark_name}"), &[]))
+    Err(SparkError::requirement_failed(format!("Unsupported as-of join type {spark_name}")))
 }
 
 /// Spark's as-of condition on the as-of values `l` and `r`: the side the

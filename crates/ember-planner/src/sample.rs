@@ -48,7 +48,7 @@ impl Planner<'_> {
         if lower == 0.0 && !sample.deterministic_order && (upper < 0.0 || (!with_replacement && upper > 1.0)) {
             let interval = if with_replacement { "must be nonnegative with replacement" } else { "must be on interval [0, 1] without replacement" };
             let fraction = crate::literal::java_double_string(upper);
-            return Err(SparkError::new(crate::error::ErrorKind::IllegalArgument, "", "", format!("requirement failed: Sampling fraction ({fraction}) {interval}"), &[]));
+            return Err(SparkError::requirement_failed(format!("Sampling fraction ({fraction}) {interval}")));
         }
         if !(0.0..=1.0).contains(&lower) || upper < lower || (!with_replacement && upper > 1.0) {
             return Err(SparkError::illegal_argument(format!(

@@ -4,12 +4,13 @@
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Column, ScalarValue, UnnestOptions};
-use datafusion::functions::expr_fn::{ceil, greatest};
+use datafusion::functions::expr_fn::{ceil, coalesce, greatest, isnan};
 use datafusion::functions_aggregate::expr_fn::{array_agg, avg, count, max, min};
 use ember_functions::comoments::{PairMoment, PairMomentAggregate};
+use ember_functions::distributions::{Distribution, DistributionAggregate};
 use ember_functions::frequent_items::CollectFrequentItems;
 use datafusion::functions_nested::expr_fn::{array_element, cardinality, make_array};
-use datafusion::logical_expr::{Expr, ExprFunctionExt, ExprSchemable, LogicalPlan, LogicalPlanBuilder, cast, lit, when};
+use datafusion::logical_expr::{Expr, ExprFunctionExt, ExprSchemable, LogicalPlan, LogicalPlanBuilder, cast, lit, not, when};
 use ember_functions::cast::{CastMode, spark_cast};
 use ember_protocol::connect;
 
@@ -173,25 +174,33 @@ impl Planner<'_> {
     }
 
     /// `stat.approxQuantile(cols, probabilities, relativeError)`: one row
-    /// holding, per column, the list of its quantiles as doubles. The
-    /// quantiles are exact (within any relative error).
+    /// holding, per column, the list of its quantiles as doubles, by Spark's
+    /// Greenwald-Khanna summaries (exact for a relative error of 0).
     pub(crate) fn approx_quantile(&mut self, quantile_rel: &connect::StatApproxQuantile) -> Result<LogicalPlan> {
         let input = self.input(&quantile_rel.input)?;
+        if quantile_rel.relative_error < 0.0 {
+            let error = crate::literal::java_double_string(quantile_rel.relative_error);
+            return Err(SparkError::requirement_failed(format!("Relative Error must be non-negative but got {error}")));
+        }
+        if !quantile_rel.probabilities.iter().all(|p| (0.0..=1.0).contains(p)) {
+            return Err(SparkError::requirement_failed("percentile should be in the range [0.0, 1.0]"));
+        }
+        let accuracy = (1.0 / quantile_rel.relative_error).ceil().min(f64::from(i32::MAX)) as i64;
         let mut per_column = Vec::new();
         for name in &quantile_rel.cols {
             let (column, _) = self.resolve_column_name(name, None, &input)?;
             if ValueKind::of(&column.get_type(input.schema())?) != ValueKind::Numeric {
                 return Err(SparkError::illegal_argument(format!("Quantile calculation for column {name} with data type not numeric is not supported.")));
             }
-            let column = cast(column, DataType::Float64);
-            let quantiles = quantile_rel
-                .probabilities
-                .iter()
-                .map(|p| quantile(column.clone(), *p))
-                .collect::<Result<Vec<_>>>()?;
-            // No values give no quantiles, as Spark.
+            // Spark's `percentile_approx` of the values that are neither NULL nor NaN, at the
+            // accuracy the relative error asks for; no such values give no quantiles.
+            let value = cast(column, DataType::Float64);
+            let distribution = Distribution::ApproxPercentile { percentages: quantile_rel.probabilities.clone(), array: true, accuracy };
+            let quantiles = DistributionAggregate::call("percentile_approx", distribution, DataType::Float64, vec![value.clone()])
+                .filter(not(isnan(value)))
+                .build()?;
             let empty = lit(ScalarValue::List(ScalarValue::new_list(&[], &DataType::Float64, true)));
-            per_column.push(when(count(column.clone()).gt(lit(0i64)), make_array(quantiles)).otherwise(empty)?);
+            per_column.push(coalesce(vec![quantiles, empty]));
         }
         self.aggregate_outputs(input, Vec::new(), vec![(make_array(per_column), "approx_quantile".to_string())], &[false])
     }

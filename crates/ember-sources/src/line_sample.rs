@@ -34,9 +34,7 @@ impl LineSampling {
             .parse()
             .map_err(|_| SparkError::illegal_argument(format!("For input string: \"{text}\"")))?;
         if ratio.is_nan() || ratio <= 0.0 {
-            // Spark's `require`: a bare Java IllegalArgumentException, no error class.
-            let message = format!("requirement failed: samplingRatio ({ratio:?}) should be greater than 0");
-            return Err(SparkError::new(ember_errors::ErrorKind::IllegalArgument, "", "", message, &[]));
+            return Err(SparkError::requirement_failed(format!("samplingRatio ({ratio:?}) should be greater than 0")));
         }
         if ratio > 0.99 {
             return Ok(None);
