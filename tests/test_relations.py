@@ -183,6 +183,26 @@ def test_star_except(spark, golden):
     golden.check_error(lambda: spark.sql("SELECT * EXCEPT (nope) FROM star_except").columns, "missing")
 
 
+def test_star_except_nested_fields(spark, golden):
+    """A dotted path leaves out a field of a struct, which is rebuilt without it."""
+    rows = "VALUES (1, named_struct('a', 1, 'b', named_struct('c', 3, 'd', 4)), CAST(NULL AS STRUCT<e: INT, f: INT>)) AS t(x, s, n)"
+    for name, columns in {
+        "field": "s.a",
+        "deep_field": "s.b.c",
+        "field_and_column": "s.a, x",
+        "every_field": "s.a, s.b",
+        "of_a_null_struct": "n.e",
+        "qualified_any_case": "T.S.A",
+        "spaced": "s . b . d",
+    }.items():
+        golden.check_df(spark.sql(f"SELECT * EXCEPT ({columns}) FROM {rows}"), name)
+    golden.check_df(spark.sql(f"SELECT t.* EXCEPT (s.b) FROM {rows}"), "qualified_star")
+    golden.check_df(spark.range(1).selectExpr("named_struct('p', 1, 'q', 2) AS s").selectExpr("* EXCEPT (s.q)"), "select_expr")
+    golden.check_df(spark.sql("SELECT * EXCEPT (`s.a`) FROM VALUES (1, 2) AS t(`s.a`, y)"), "dotted_name")
+    for name, columns in {"overlapping": "s, s.a", "repeated": "x, x", "missing_field": "s.z", "not_a_struct": "x.z"}.items():
+        golden.check_error(lambda: spark.sql(f"SELECT * EXCEPT ({columns}) FROM {rows}").columns, name)
+
+
 def test_head_take_first(people, golden):
     ordered = people.orderBy("id")
     golden.check_rows(ordered.head(2), "head")

@@ -4,10 +4,10 @@
 use datafusion::arrow::datatypes::{DataType, Field};
 use std::sync::Arc;
 
-use datafusion::common::Column;
+use datafusion::common::{Column, ScalarValue};
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::logical_expr::expr::{Exists, InSubquery};
-use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Subquery};
+use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Subquery, lit};
 use ember_protocol::connect::{self, expression::ExprType};
 
 use crate::error::{ErrorKind, Result, SparkError};
@@ -49,15 +49,53 @@ impl Planner<'_> {
         }
     }
 
-    /// `* EXCEPT (a, …)`: the star's columns but those named.
+    /// `* EXCEPT (a, s.f, …)`: the star's columns but those named; a struct
+    /// column some of whose fields are named is rebuilt without them.
     fn star_except(&mut self, arguments: &[connect::Expression], input: &LogicalPlan) -> Result<Vec<(Expr, String, bool)>> {
         let (star, left_out) = arguments.split_first().ok_or_else(|| SparkError::internal("EXCEPT without a star"))?;
-        let mut left_out_columns = Vec::new();
+        let mut paths: Vec<(Expr, Vec<String>)> = Vec::new();
         for column in left_out {
-            left_out_columns.push(self.plan_expr(column, input)?.0);
+            let (mut base, mut fields) = (self.plan_expr(column, input)?.0, Vec::new());
+            while let Some((of, field)) = nested_field(&base) {
+                fields.insert(0, field.to_string());
+                base = of.clone();
+            }
+            paths.push((base, fields));
         }
-        let columns = self.plan_select_item(star, input)?;
-        Ok(columns.into_iter().filter(|(e, _, _)| !left_out_columns.contains(e)).collect())
+        let overlapping = paths.iter().enumerate().any(|(i, (base, fields))| {
+            paths.iter().enumerate().any(|(j, (other, other_fields))| i != j && base == other && other_fields.starts_with(fields))
+        });
+        if overlapping {
+            let names: Vec<String> = left_out
+                .iter()
+                .map(|c| match &c.expr_type {
+                    Some(ExprType::UnresolvedAttribute(a)) => split_name_parts(&a.unparsed_identifier).join("."),
+                    _ => String::new(),
+                })
+                .collect();
+            return Err(SparkError::new(
+                ErrorKind::Analysis,
+                "EXCEPT_OVERLAPPING_COLUMNS",
+                "42702",
+                format!("Columns in an EXCEPT list must be distinct and non-overlapping, but got ({}).", names.join(", ")),
+                &[("columns", names.join(", "))],
+            ));
+        }
+        let mut kept = Vec::new();
+        for (column, name, generated) in self.plan_select_item(star, input)? {
+            let left_out_fields: Vec<&[String]> = paths.iter().filter(|(base, _)| *base == column).map(|(_, fields)| fields.as_slice()).collect();
+            if left_out_fields.iter().any(|fields| fields.is_empty()) {
+                continue;
+            }
+            let column = if left_out_fields.is_empty() {
+                column
+            } else {
+                let data_type = self.type_of(&column, input)?;
+                without_fields(column, &data_type, &left_out_fields)
+            };
+            kept.push((column, name, generated));
+        }
+        Ok(kept)
     }
 
     fn expand_star(&mut self, target: Option<&str>, plan_id: Option<i64>, input: &LogicalPlan) -> Result<Vec<(Expr, String)>> {
@@ -440,13 +478,21 @@ impl Planner<'_> {
                     .ok_or_else(|| crate::update_fields::field_not_found(field, &fields))?;
                 Ok(datafusion::functions::core::expr_fn::get_field(base, found.name().as_str()))
             }
-            other => Err(SparkError::new(
-                ErrorKind::Analysis,
-                "INVALID_EXTRACT_BASE_FIELD_TYPE",
-                "42000",
-                format!("Can't extract a value from {field}. Need a complex type [STRUCT, ARRAY, MAP] but got \"{}\".", ember_types::simple_string(&other).to_uppercase()),
-                &[("base", format!("\"{field}\"")), ("other", format!("\"{}\"", ember_types::simple_string(&other).to_uppercase()))],
-            )),
+            other => {
+                // Spark names the value it cannot read a field of (`"x"`, `"x.z"`).
+                let base = match &base {
+                    Expr::Column(c) => self.info(&c.name).name,
+                    nested => self.field_path(nested).unwrap_or_else(|| field.to_string()),
+                };
+                let other = ember_types::simple_string(&other).to_uppercase();
+                Err(SparkError::new(
+                    ErrorKind::Analysis,
+                    "INVALID_EXTRACT_BASE_FIELD_TYPE",
+                    "42000",
+                    format!("Can't extract a value from \"{base}\". Need a complex type [STRUCT, ARRAY, MAP] but got \"{other}\"."),
+                    &[("base", format!("\"{base}\"")), ("other", format!("\"{other}\""))],
+                ))
+            }
         }
     }
 
@@ -601,6 +647,27 @@ pub(crate) fn invalid_star_usage(context: &str) -> SparkError {
         format!("Invalid usage of '*' in {context}."),
         &[("elem", "'*'".to_string()), ("prettyName", context.to_string())],
     )
+}
+
+/// The struct `value` of type `data_type` rebuilt without the nested fields
+/// at `paths` (each a field name, then the names within it).
+fn without_fields(value: Expr, data_type: &DataType, paths: &[&[String]]) -> Expr {
+    let DataType::Struct(fields) = data_type else { return value };
+    let mut arguments = Vec::new();
+    for field in fields {
+        let within: Vec<&[String]> = paths.iter().filter(|p| p.first() == Some(field.name())).map(|p| &p[1..]).collect();
+        if within.iter().any(|rest| rest.is_empty()) {
+            continue;
+        }
+        let read = datafusion::functions::core::expr_fn::get_field(value.clone(), field.name().as_str());
+        arguments.push(lit(field.name().as_str()));
+        arguments.push(if within.is_empty() { read } else { without_fields(read, field.data_type(), &within) });
+    }
+    if arguments.is_empty() {
+        let empty = datafusion::arrow::array::StructArray::new_empty_fields(1, None);
+        return lit(ScalarValue::Struct(Arc::new(empty)));
+    }
+    ember_functions::constructors::named_struct(arguments)
 }
 
 /// The struct and the field name of a field access planned by

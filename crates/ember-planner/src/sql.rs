@@ -214,6 +214,7 @@ fn tokens(sql: &str) -> Result<(Vec<datafusion::sql::sqlparser::tokenizer::Token
         merged.push(token);
     }
     unkeyword_exists_calls(&mut merged);
+    let mut merged = join_star_except_paths(merged);
     hints::take(&merged);
     recursive::take_max_levels(&mut merged);
     table_argument::hide(&mut merged);
@@ -287,6 +288,67 @@ fn unkeyword_exists_calls(tokens: &mut [datafusion::sql::sqlparser::tokenizer::T
             }
         }
     }
+}
+
+/// Joins the parts of a path in one.
+const PATH_SEPARATOR: char = '\u{1f}';
+
+/// `* EXCEPT (s.a, t.s.b)`: each dotted path of the list becomes one quoted
+/// word of its parts joined by [`PATH_SEPARATOR`], since the parser takes
+/// single names there and Spark takes paths (nested fields to leave out).
+fn join_star_except_paths(tokens: Vec<datafusion::sql::sqlparser::tokenizer::TokenWithSpan>) -> Vec<datafusion::sql::sqlparser::tokenizer::TokenWithSpan> {
+    use datafusion::sql::sqlparser::keywords::Keyword;
+    use datafusion::sql::sqlparser::tokenizer::{Token, Word};
+    let significant = significant_tokens(&tokens);
+    let mut joined: Vec<(usize, usize)> = Vec::new();
+    for (at, window) in significant.windows(3).enumerate() {
+        let opens_list = matches!(tokens[window[0]].token, Token::Mul)
+            && matches!(&tokens[window[1]].token, Token::Word(w) if w.keyword == Keyword::EXCEPT && w.quote_style.is_none())
+            && matches!(tokens[window[2]].token, Token::LParen);
+        if !opens_list {
+            continue;
+        }
+        let mut next = at + 3;
+        while let Some(&start) = significant.get(next) {
+            let mut end = next;
+            while matches!(significant.get(end + 1).map(|&i| &tokens[i].token), Some(Token::Period))
+                && matches!(significant.get(end + 2).map(|&i| &tokens[i].token), Some(Token::Word(_)))
+            {
+                end += 2;
+            }
+            if end > next {
+                joined.push((start, significant[end]));
+            }
+            next = end + 1;
+            match significant.get(next).map(|&i| &tokens[i].token) {
+                Some(Token::Comma) => next += 1,
+                _ => break,
+            }
+        }
+    }
+    if joined.is_empty() {
+        return tokens;
+    }
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut tokens = tokens.into_iter().enumerate().peekable();
+    while let Some((at, token)) = tokens.next() {
+        let Some(&(_, end)) = joined.iter().find(|(start, _)| *start == at) else {
+            out.push(token);
+            continue;
+        };
+        let mut parts = vec![token];
+        while tokens.peek().is_some_and(|(i, _)| *i <= end) {
+            parts.extend(tokens.next().map(|(_, t)| t));
+        }
+        let names: Vec<String> = parts.iter().filter_map(|t| match &t.token {
+            Token::Word(w) => Some(w.value.clone()),
+            _ => None,
+        }).collect();
+        let span = datafusion::sql::sqlparser::tokenizer::Span::new(parts[0].span.start, parts[parts.len() - 1].span.end);
+        let word = Word { value: names.join(&PATH_SEPARATOR.to_string()), quote_style: Some('`'), keyword: Keyword::NoKeyword };
+        out.push(datafusion::sql::sqlparser::tokenizer::TokenWithSpan::new(Token::Word(word), span));
+    }
+    out
 }
 
 /// What one SQL translation has in scope: the relations its subquery
@@ -1039,7 +1101,10 @@ pub(crate) const STAR_EXCEPT: &str = "__star_except";
 /// `star`, or with `EXCEPT (a, …)` the [`STAR_EXCEPT`] call of it and the left-out columns.
 fn star_except(star: connect::Expression, options: &ast::WildcardAdditionalOptions) -> connect::Expression {
     let Some(except) = &options.opt_except else { return star };
-    let left_out = std::iter::once(&except.first_element).chain(&except.additional_elements).map(|ident| attribute(std::slice::from_ref(ident)));
+    let left_out = std::iter::once(&except.first_element).chain(&except.additional_elements).map(|ident| {
+        let parts: Vec<ast::Ident> = ident.value.split(PATH_SEPARATOR).map(|part| ast::Ident::with_quote('`', part)).collect();
+        attribute(&parts)
+    });
     function(STAR_EXCEPT, std::iter::once(star).chain(left_out).collect())
 }
 

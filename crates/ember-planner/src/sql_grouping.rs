@@ -5,7 +5,7 @@ use datafusion::sql::sqlparser::ast;
 use ember_protocol::connect::{self, expression::ExprType};
 
 use crate::error::Result;
-use crate::sql::expression;
+use crate::sql::{expression, function};
 
 /// The grouping expressions of a `GROUP BY` list and, when it uses
 /// `ROLLUP`/`CUBE`/`GROUPING SETS`, its grouping sets (the cross product of
@@ -61,17 +61,6 @@ pub(crate) fn filtered_aggregate(call: connect::Expression, condition: connect::
             .collect();
     }
     Ok(call)
-}
-
-fn function(name: &str, arguments: Vec<connect::Expression>) -> connect::Expression {
-    connect::Expression {
-        common: None,
-        expr_type: Some(ExprType::UnresolvedFunction(connect::expression::UnresolvedFunction {
-            function_name: name.to_string(),
-            arguments,
-            ..Default::default()
-        })),
-    }
 }
 
 fn integer_one() -> connect::Expression {
