@@ -169,3 +169,13 @@ def test_binary_lengths_and_integer_arguments_cast_as_spark(spark, golden):
             "slice(array(1, 2, 3), 2L, 1L) g"
         )
     )
+
+
+def test_untyped_nulls_in_array_functions(spark, golden):
+    golden.check_df(spark.sql("SELECT arrays_zip(NULL, array(1)) a, arrays_zip(array(1), NULL) b, arrays_zip(NULL) c, shuffle(NULL) d"))
+
+
+def test_to_timestamp_of_booleans_and_binaries_reads_their_text(spark, golden):
+    golden.check_df(spark.sql("SELECT to_timestamp(X'323032302d30312d3031') a, try_to_timestamp(true) b, to_timestamp_ltz(X'323032302d30312d3031') c"))
+    golden.check_error(lambda: spark.sql("SELECT to_timestamp(true)").collect(), "boolean")
+    golden.check_error(lambda: spark.sql("SELECT to_timestamp_ltz(false)").collect(), "boolean_ltz")

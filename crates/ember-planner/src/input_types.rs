@@ -162,8 +162,10 @@ enum Param {
     DatetimeOnly,
     /// STRING, BINARY or an array (`reverse`): other atomic values are cast to STRING.
     StringBinaryOrArray,
-    /// Anything but an array, map or struct; `required` is Spark's text (`to_timestamp`).
+    /// Anything but an array, map or struct; `required` is Spark's text (`to_number`).
     NotNested(&'static str),
+    /// What `to_timestamp` reads: numbers, datetimes, strings; booleans and binaries cast to STRING.
+    TimestampText,
     /// TIME: strings and timestamps cast, a date cannot (`time_diff`).
     Time,
     /// TIME only, nothing cast (`time_to_seconds`).
@@ -267,8 +269,7 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "to_date" => &[DateText],
         "unix_timestamp" | "to_unix_timestamp" => &[DatetimeOnly, StringOnly],
         "reverse" => &[StringBinaryOrArray],
-        "to_timestamp" => &[NotNested(TO_TIMESTAMP_TYPES)],
-        "to_timestamp_ltz" | "try_to_timestamp" => &[NotNested(TO_TIMESTAMP_TYPES)],
+        "to_timestamp" | "to_timestamp_ltz" | "try_to_timestamp" => &[TimestampText],
         "to_timestamp_ntz" | "try_to_date" => &[DateText],
         "try_sum" | "try_avg" => &[Numeric(SUM_TYPES)],
         "timestamp_seconds" => &[NumericOnly],
@@ -473,6 +474,8 @@ fn fit(param: Param, from: &DataType, ansi: bool, time_zone: &str) -> Fit {
         Param::StringBinaryOrArray if matches!(from, DataType::Map(..) | DataType::Struct(_)) => Fit::Reject("(\"STRING\" or \"BINARY\" or \"ARRAY\")"),
         Param::StringBinaryOrArray if number || boolean || date || timestamp => to_string(),
         Param::NotNested(required) if nested => Fit::Reject(required),
+        Param::TimestampText if nested => Fit::Reject(TO_TIMESTAMP_TYPES),
+        Param::TimestampText if boolean || binary => to_string(),
         Param::NumberOrArray(number, _) if string => Fit::Cast(number.data_type()),
         Param::NumberOrArray(_, required) if matches!(from, DataType::Map(..) | DataType::Struct(_)) || boolean || date || timestamp || binary => {
             Fit::Reject(required)

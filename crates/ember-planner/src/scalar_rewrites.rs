@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr, LogicalPlan, cast, lit, when};
 use ember_functions::cast::{CastMode, is_integral, spark_cast};
@@ -164,8 +164,13 @@ impl Planner<'_> {
                 None => return Ok(None),
             },
             ("uuid", 1) => return Ok(Some((self.call_registered("uuid", vec![], names, false, input)?.0, "uuid()".to_string()))),
-            ("shuffle", 2) => {
-                let (expr, _) = self.call_registered("shuffle", vec![arg(0), arg(1)], names, false, input)?;
+            ("shuffle", 1 | 2) => {
+                // An untyped NULL shuffles as a NULL array of VOID.
+                let mut shuffled = args.to_vec();
+                if types[0] == DataType::Null {
+                    shuffled[0] = cast(arg(0), null_array_type());
+                }
+                let (expr, _) = self.call_registered("shuffle", shuffled, names, false, input)?;
                 return Ok(Some((expr, format!("shuffle({})", names[0]))));
             }
             ("unbase64", 1) => text_codecs::unbase64(arg(0), &types[0]),
@@ -240,9 +245,15 @@ impl Planner<'_> {
     /// nested field's name, else the argument's position from 0.
     fn arrays_zip(&self, args: &[Expr], names: &[String], types: &[DataType]) -> Result<Option<Expr>> {
         let mut elements = Vec::with_capacity(types.len());
-        for t in types {
+        let mut arrays = args.to_vec();
+        for (t, array) in types.iter().zip(&mut arrays) {
             match t {
                 DataType::List(element) => elements.push(element.data_type().clone()),
+                // An untyped NULL is a NULL array of VOID, which makes the result NULL.
+                DataType::Null => {
+                    elements.push(DataType::Null);
+                    *array = cast(array.clone(), null_array_type());
+                }
                 _ => return Ok(None),
             }
         }
@@ -256,7 +267,7 @@ impl Planner<'_> {
                 _ => i.to_string(),
             })
             .collect();
-        Ok(Some(ember_functions::arrays_zip::arrays_zip(args.to_vec(), &field_names, &elements)))
+        Ok(Some(ember_functions::arrays_zip::arrays_zip(arrays, &field_names, &elements)))
     }
 }
 
@@ -288,4 +299,9 @@ fn seconds_to_timestamp(seconds: Expr, data_type: &DataType, time_zone: &str) ->
         cast(cast(seconds, DataType::Float64) * lit(1_000_000f64), DataType::Int64)
     };
     cast(micros, timestamp_type(time_zone))
+}
+
+/// `ARRAY<VOID>`, the type Spark gives an untyped NULL where it wants an array.
+fn null_array_type() -> DataType {
+    DataType::List(Arc::new(Field::new_list_field(DataType::Null, true)))
 }
