@@ -134,3 +134,28 @@ def test_predicates_of_untyped_null(spark, golden):
             "map_filter(map(1, 2), (k, v) -> NULL) d"
         )
     )
+
+
+def test_map_zip_with_widens_keys(spark, golden):
+    for name, (left, right) in {
+        "int_bigint": ("map(1, 2)", "map(1L, 3)"),
+        "decimal_int": ("map(1.5, 2)", "map(1, 3)"),
+        "int_double": ("map(1, 2)", "map(1.5D, 3)"),
+        "date_timestamp": ("map(DATE'2020-01-01', 2)", "map(TIMESTAMP'2020-01-01 00:00:00', 3)"),
+    }.items():
+        golden.check_df(spark.sql(f"SELECT map_zip_with({left}, {right}, (k, v1, v2) -> k) AS m"), name)
+    # A string key is not cast (the cast could give NULL keys).
+    golden.check_error(lambda: spark.sql("SELECT map_zip_with(map('1', 2), map(1, 3), (k, v1, v2) -> k)").collect(), "string_int")
+    golden.check_error(lambda: spark.sql("SELECT map_zip_with(map(1, 2), map('a', 3), (k, v1, v2) -> v1 + k)").collect(), "int_string")
+
+
+def test_errors_name_lambdas_as_written(spark, golden):
+    """Spark checks the values before it resolves the lambdas, so its errors name them as written."""
+    for name, call in {
+        "array_sort_null": "array_sort(NULL)",
+        "array_sort_null_comparator": "array_sort(NULL, (a, b) -> 0)",
+        "array_sort_int": "array_sort(1, (a, b) -> a - b)",
+        "transform_int": "transform(1, x -> x + 1)",
+        "transform_map_field": "transform(map(1, 2), x -> x.a)",
+    }.items():
+        golden.check_error(lambda: spark.sql(f"SELECT {call}").collect(), name)

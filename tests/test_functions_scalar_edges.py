@@ -179,3 +179,14 @@ def test_to_timestamp_of_booleans_and_binaries_reads_their_text(spark, golden):
     golden.check_df(spark.sql("SELECT to_timestamp(X'323032302d30312d3031') a, try_to_timestamp(true) b, to_timestamp_ltz(X'323032302d30312d3031') c"))
     golden.check_error(lambda: spark.sql("SELECT to_timestamp(true)").collect(), "boolean")
     golden.check_error(lambda: spark.sql("SELECT to_timestamp_ltz(false)").collect(), "boolean_ltz")
+
+
+def test_to_binary_format_is_a_literal_of_four(spark, golden):
+    golden.check_df(spark.sql("SELECT to_binary('616263', 'HEX') a, to_binary('abc', NULL) b, try_to_binary('abc', 'utf-8') c"))
+    # try_to_binary gives NULL for an unknown atomic format, and fails like to_binary for the rest.
+    golden.check_df(spark.sql("SELECT try_to_binary('abc', 1) a, try_to_binary('abc', 'bogus') b, try_to_binary('abc', true) c"), "try")
+    for name, format in {"number": "1", "unknown": "'bogus'", "boolean": "true"}.items():
+        golden.check_error(lambda: spark.sql(f"SELECT to_binary('abc', {format})").collect(), name)
+    for name, format in {"array": "array('hex')", "map": "map('a', 'b')"}.items():
+        golden.check_error(lambda: spark.sql(f"SELECT try_to_binary('abc', {format})").collect(), name)
+    golden.check_error(lambda: spark.sql("SELECT to_binary('abc', s) FROM VALUES ('hex') AS t(s)").collect(), "column")

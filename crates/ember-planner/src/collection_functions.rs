@@ -17,8 +17,14 @@ use crate::error::{ErrorKind, Result, SparkError};
 use crate::functions::wrong_args;
 use crate::plan::Planner;
 
-/// Spark's name for `array_sort(arr)`: the call with its default comparator.
-const DEFAULT_COMPARATOR: &str = "lambdafunction((IF(((namedlambdavariable() IS NULL) AND (namedlambdavariable() IS NULL)), 0, (IF((namedlambdavariable() IS NULL), 1, (IF((namedlambdavariable() IS NULL), -1, (IF((namedlambdavariable() < namedlambdavariable()), -1, (IF((namedlambdavariable() > namedlambdavariable()), 1, 0)))))))))), namedlambdavariable(), namedlambdavariable())";
+/// `array_sort(arr)`'s default comparator as Spark names it, its variables
+/// named `left` and `right` (`namedlambdavariable()` once resolved).
+fn default_comparator(left: &str, right: &str) -> String {
+    format!(
+        "lambdafunction((IF((({left} IS NULL) AND ({right} IS NULL)), 0, (IF(({left} IS NULL), 1, (IF(({right} IS NULL), -1, \
+         (IF(({left} < {right}), -1, (IF(({left} > {right}), 1, 0)))))))))), {left}, {right})"
+    )
+}
 
 impl Planner<'_> {
     /// Plans `name(args)` when Spark's collection function differs from
@@ -115,7 +121,13 @@ impl Planner<'_> {
             }
             "array_sort" if is_array && args.len() == 1 => {
                 let sorted = nested::array_sort(args[0].clone(), lit("ASC"), lit("NULLS LAST"));
-                self.non_nullable_if_argument_is(sorted, &args[0], input).map(|e| (e, format!("array_sort({}, {DEFAULT_COMPARATOR})", names[0])))
+                let comparator = default_comparator("namedlambdavariable()", "namedlambdavariable()");
+                self.non_nullable_if_argument_is(sorted, &args[0], input).map(|e| (e, format!("array_sort({}, {comparator})", names[0])))
+            }
+            // Spark adds the comparator before it checks the array.
+            "array_sort" if !is_array && args.len() == 1 => {
+                let sql_expr = format!("array_sort({}, {})", names[0], default_comparator("left", "right"));
+                Err(crate::input_types::unexpected_input_type(&sql_expr, 0, "\"ARRAY\"", &names[0], first_type.as_ref().unwrap_or(&DataType::Null)))
             }
             "reverse" if is_array => arity(1).map(|()| (nested::array_reverse(args[0].clone()), rendered())),
             "concat" if is_array => {

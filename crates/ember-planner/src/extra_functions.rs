@@ -25,7 +25,7 @@ use ember_types::timestamp_type;
 
 use crate::call_names::call_name;
 use crate::partitioning::{PartitionValueKind, partition_marker};
-use crate::error::Result;
+use crate::error::{ErrorKind, Result, SparkError};
 use crate::plan::Planner;
 
 /// An aggregate call, with its null treatment.
@@ -206,6 +206,9 @@ impl Planner<'_> {
             }
             ("mask", 1..=5) => text_functions::mask(args.to_vec()),
             ("to_binary" | "try_to_binary", 1 | 2) => {
+                if let (Some(format), Some(format_name)) = (args.get(1), names.get(1)) {
+                    check_binary_format(format, &format!("to_binary({}, {format_name})", names[0]), format_name, function == "try_to_binary")?;
+                }
                 let format = args.get(1).cloned().unwrap_or_else(|| lit("hex"));
                 text_functions::to_binary(arg(0), format, function == "to_binary")
             }
@@ -255,4 +258,66 @@ fn wider_map(a: &DataType, b: &DataType, ansi: bool) -> Option<DataType> {
     let fields = vec![xs[0].as_ref().clone().with_data_type(key), xs[1].as_ref().clone().with_data_type(value).with_nullable(xs[1].is_nullable() || ys[1].is_nullable())];
     let entries = x.as_ref().clone().with_data_type(DataType::Struct(fields.into()));
     Some(DataType::Map(Arc::new(entries), *sorted))
+}
+
+/// `to_binary`'s format: a foldable STRING (or NULL), one of Spark's four
+/// (`DATATYPE_MISMATCH.NON_FOLDABLE_INPUT`, `INVALID_ARG_VALUE` otherwise);
+/// `try_to_binary` takes any atomic value (an unknown one gives NULL).
+fn check_binary_format(format: &Expr, sql_expr: &str, format_sql: &str, try_: bool) -> Result<()> {
+    let Some(value) = crate::distribution_functions::constant(format)? else {
+        return Err(crate::distribution_functions::not_foldable(sql_expr, "fmt", "STRING", format_sql));
+    };
+    let shown = match &value {
+        v if v.is_null() => return Ok(()),
+        v if try_ && !matches!(v, ScalarValue::List(_) | ScalarValue::Map(_) | ScalarValue::Struct(_)) => return Ok(()),
+        ScalarValue::Utf8(Some(text)) | ScalarValue::Utf8View(Some(text)) | ScalarValue::LargeUtf8(Some(text)) => {
+            if ["hex", "utf-8", "utf8", "base64"].contains(&text.to_lowercase().as_str()) {
+                return Ok(());
+            }
+            format!("'{text}'")
+        }
+        // Spark casts atomic formats to STRING first and names them so (`'1'`).
+        v if !matches!(v, ScalarValue::List(_) | ScalarValue::Map(_) | ScalarValue::Struct(_)) => format!("'{v}'"),
+        nested => sql_value(nested),
+    };
+    let valid = "'hex', 'utf-8', 'utf8', or 'base64'";
+    Err(SparkError::new(
+        ErrorKind::Analysis,
+        "DATATYPE_MISMATCH.INVALID_ARG_VALUE",
+        "42K09",
+        format!(
+            "Cannot resolve \"{sql_expr}\" due to data type mismatch: The fmt value must to be a case-insensitive \"STRING\" literal of {valid}, but got {shown}."
+        ),
+        &[
+            ("sqlExpr", format!("\"{sql_expr}\"")),
+            ("requireType", "case-insensitive \"STRING\"".to_string()),
+            ("inputName", "fmt".to_string()),
+            ("inputValue", shown),
+            ("validValues", valid.to_string()),
+        ],
+    ))
+}
+
+/// A literal as Spark writes it in SQL: `'text'`, `ARRAY('a')`, `MAP('a', 'b')`.
+fn sql_value(value: &ScalarValue) -> String {
+    use datafusion::arrow::array::Array;
+    let values_of = |array: &dyn Array| -> Vec<String> {
+        (0..array.len()).map(|i| ScalarValue::try_from_array(array, i).map_or_else(|_| "?".into(), |v| sql_value(&v))).collect()
+    };
+    match value {
+        v if v.is_null() => "NULL".to_string(),
+        ScalarValue::Utf8(Some(text)) | ScalarValue::Utf8View(Some(text)) | ScalarValue::LargeUtf8(Some(text)) => format!("'{text}'"),
+        ScalarValue::List(list) => format!("ARRAY({})", values_of(list.value(0).as_ref()).join(", ")),
+        ScalarValue::Map(map) => {
+            let entries = map.value(0);
+            let (keys, values) = (values_of(entries.column(0).as_ref()), values_of(entries.column(1).as_ref()));
+            let pairs: Vec<String> = keys.into_iter().zip(values).map(|(k, v)| format!("{k}, {v}")).collect();
+            format!("MAP({})", pairs.join(", "))
+        }
+        ScalarValue::Struct(row) => {
+            let fields = row.fields().iter().zip(row.columns()).map(|(f, c)| format!("'{}', {}", f.name(), values_of(c.as_ref()).join(""))).collect::<Vec<_>>();
+            format!("NAMED_STRUCT({})", fields.join(", "))
+        }
+        other => other.to_string(),
+    }
 }

@@ -44,11 +44,18 @@ impl Planner<'_> {
         let Some((variable, field)) = self.lambda_scope.iter().rev().find(|(v, _)| v == first).cloned() else {
             return Ok(None);
         };
+        let mut out_name = if self.lambdas_as_written { parts.join(".") } else { VARIABLE_NAME.to_string() };
+        let untyped = field.data_type() == &DataType::Null;
         let mut expr = Expr::LambdaVariable(LambdaVariable::new(variable, Some(field)));
-        let mut out_name = VARIABLE_NAME.to_string();
+        // Named as written, an untyped variable's fields are not read.
+        if self.lambdas_as_written && untyped {
+            return Ok(Some((expr, out_name)));
+        }
         for field in &parts[1..] {
             expr = self.struct_field(expr, field, input)?;
-            out_name = field.clone();
+            if !self.lambdas_as_written {
+                out_name = field.clone();
+            }
         }
         Ok(Some((expr, out_name)))
     }
@@ -78,7 +85,19 @@ impl Planner<'_> {
             args.push(expr);
             names.push(arg_name);
         }
-        self.check_value_types(kind, name, &types, &names)?;
+        if let Err(error) = self.check_value_types(kind, name, &types, &names) {
+            // Spark checks the values before it resolves the lambdas, so names them as written.
+            let mut written = names.clone();
+            for argument in &arguments[value_count..] {
+                match self.lambda_as_written(argument, input) {
+                    Some(text) => written.push(text),
+                    None => return Err(error),
+                }
+            }
+            self.check_value_types(kind, name, &types, &written)?;
+            return Err(error);
+        }
+        let key_mismatch = if kind == HigherOrderKind::MapZipWith { self.widen_map_keys(&mut args, &mut types, &mut value_fields, input)? } else { None };
         // `aggregate`'s accumulator has the type of its start value, ANSI interval units included.
         let parameters_of = |index: usize| {
             let mut parameters = SparkHigherOrder::lambda_parameters(kind, &types, index)?;
@@ -112,6 +131,23 @@ impl Planner<'_> {
         }
         let body_types: Vec<DataType> = body_fields.iter().map(|f| f.data_type().clone()).collect();
         let rendered = format!("{name}({})", names.join(", "));
+        if let Some((left, right)) = key_mismatch {
+            // Spark checks the keys before it resolves the lambda, so names it as written.
+            if let Some(text) = self.lambda_as_written(&arguments[value_count], input) {
+                names[value_count] = text;
+            }
+            let rendered = format!("{name}({})", names.join(", "));
+            let [left, right] = [left, right].map(|t| format!("\"{}\"", ember_types::simple_string(&t).to_uppercase()));
+            return Err(SparkError::new(
+                ErrorKind::Analysis,
+                "DATATYPE_MISMATCH.MAP_ZIP_WITH_DIFF_TYPES",
+                "42K09",
+                format!(
+                    "Cannot resolve \"{rendered}\" due to data type mismatch: Input to the `{name}` should have been two maps with compatible key types, but it's [{left}, {right}]."
+                ),
+                &[("functionName", format!("`{name}`")), ("sqlExpr", format!("\"{rendered}\"")), ("leftType", left), ("rightType", right)],
+            ));
+        }
         if kind == HigherOrderKind::Aggregate {
             // The merged value must have the start value's type, ANSI interval units included.
             let (merged, start) = (&body_fields[0], &value_fields[1]);
@@ -181,8 +217,58 @@ impl Planner<'_> {
         self.lambda_scope.truncate(scope_depth);
         let (body, body_name) = planned?;
         let (body, body_field) = typed(self, body)?;
-        let rendered = format!("lambdafunction({body_name}, {})", vec![VARIABLE_NAME; variables.len()].join(", "));
+        let shown = if self.lambdas_as_written { variables.clone() } else { vec![VARIABLE_NAME.to_string(); variables.len()] };
+        let rendered = format!("lambdafunction({body_name}, {})", shown.join(", "));
         Ok((lambda(variables, body), rendered, body_field))
+    }
+
+    /// `map_zip_with`'s maps with their keys cast to Spark's wider type of
+    /// both (not from a string, which a cast could make NULL); the two key
+    /// types when there is none.
+    fn widen_map_keys(
+        &self,
+        maps: &mut [Expr],
+        types: &mut [DataType],
+        fields: &mut [FieldRef],
+        input: &LogicalPlan,
+    ) -> Result<Option<(DataType, DataType)>> {
+        let key_of = |t: &DataType| match t {
+            DataType::Map(entries, _) => match entries.data_type() {
+                DataType::Struct(kv) => Some((kv[0].data_type().clone(), kv[1].clone())),
+                _ => None,
+            },
+            _ => None,
+        };
+        let (Some((left, _)), Some((right, _))) = (key_of(&types[0]), key_of(&types[1])) else { return Ok(None) };
+        if left == right {
+            return Ok(None);
+        }
+        let from_string = |from: &DataType, to: &DataType| ember_functions::cast::is_string(from) && !ember_functions::cast::is_string(to);
+        let Some(wider) = crate::coercion::wider_type(&left, &right, true).filter(|w| !from_string(&left, w) && !from_string(&right, w)) else {
+            return Ok(Some((left, right)));
+        };
+        for i in 0..2 {
+            let Some((key, value)) = key_of(&types[i]) else { continue };
+            if key != wider {
+                let target = ember_types::map_type(wider.clone(), value.data_type().clone(), value.is_nullable());
+                maps[i] = ember_functions::cast::spark_cast(maps[i].clone(), target.clone(), ember_functions::cast::CastMode::Ansi);
+                types[i] = target;
+                fields[i] = maps[i].to_field(input.schema())?.1;
+            }
+        }
+        Ok(None)
+    }
+
+    /// The name of the lambda `argument` as written (`lambdafunction((x + 1), x)`),
+    /// its variables untyped; `None` for a value that is no lambda or a body
+    /// that needs its variables' types.
+    fn lambda_as_written(&mut self, argument: &connect::Expression, input: &LogicalPlan) -> Option<String> {
+        let Some(ExprType::LambdaFunction(function)) = &argument.expr_type else { return None };
+        let parameters: Vec<FieldRef> = function.arguments.iter().map(|_| Arc::new(Field::new("", DataType::Null, true))).collect();
+        self.lambdas_as_written = true;
+        let planned = self.plan_lambda(argument, &parameters, None, input);
+        self.lambdas_as_written = false;
+        planned.ok().map(|(_, text, _)| text)
     }
 
     fn check_value_types(&self, kind: HigherOrderKind, name: &str, types: &[DataType], names: &[String]) -> Result<()> {

@@ -158,6 +158,9 @@ pub struct Planner<'a> {
     pub(crate) outer_inputs: Vec<LogicalPlan>,
     /// The lambda variables in scope (innermost last) and their fields.
     pub(crate) lambda_scope: Vec<(String, datafusion::arrow::datatypes::FieldRef)>,
+    /// Whether lambdas are named as written (`lambdafunction(x + 1, x)`), as
+    /// Spark names them in errors raised before it resolves them.
+    pub(crate) lambdas_as_written: bool,
     /// The `observe` metrics met while planning.
     pub(crate) observations: Vec<crate::observe::Observation>,
     /// Plan ids whose columns a `zip` or a union merged away (references to them fail).
@@ -201,6 +204,7 @@ impl<'a> Planner<'a> {
             query_views: HashMap::new(),
             outer_inputs: Vec::new(),
             lambda_scope: Vec::new(),
+            lambdas_as_written: false,
             observations: Vec::new(),
             zipped_plan_ids: HashSet::new(),
             plan_outputs: HashMap::new(),
