@@ -147,6 +147,14 @@ def test_nth_value(sales, golden):
 # -- aggregates over windows -------------------------------------------------------
 
 
+def test_nth_value_offsets(spark, golden):
+    rows = "FROM VALUES (1, 1), (2, 1) AS t(x, y)"
+    golden.check_df(spark.sql(f"SELECT nth_value(x, 1.5) OVER (ORDER BY x) a, nth_value(x, '2') OVER (ORDER BY x) b {rows}"), ordered=False)
+    for name, offset in {"zero": "0", "null": "NULL", "column": "y", "boolean": "true"}.items():
+        golden.check_error(lambda: spark.sql(f"SELECT nth_value(x, {offset}) OVER (ORDER BY x) {rows}").collect(), name)
+    golden.check_error(lambda: spark.sql("SELECT percentile_approx(1, 0.5, 0)").collect(), "percentile_accuracy")
+
+
 def test_aggregates_over_partition(sales, golden):
     w = Window.partitionBy("k")
     golden.check_df(

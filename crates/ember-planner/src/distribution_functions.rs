@@ -43,7 +43,7 @@ pub(crate) fn out_of_range(sql_expr: &str, parameter: &str, range: &str, value: 
         ErrorKind::Analysis,
         "DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE",
         "42K09",
-        format!("Cannot resolve \"{sql_expr}\" due to data type mismatch: The `{parameter}` must be between {range} (current value = {value})."),
+        format!("Cannot resolve \"{sql_expr}\" due to data type mismatch: The {parameter} must be between {range} (current value = {value})."),
         &[("sqlExpr", format!("\"{sql_expr}\"")), ("exprName", parameter.into()), ("valueRange", range.into()), ("currentValue", value.into())],
     )
 }

@@ -169,12 +169,8 @@ impl Planner<'_> {
             let required = ember_types::field_sql_string(&width_field);
             return Err(crate::distribution_functions::not_foldable(&name, "bucketSize", &required, &names[0]));
         };
-        let out_of_range = || {
-            let mut error = crate::distribution_functions::out_of_range(&name, "bucketSize", "(0, inf)", &names[0]);
-            // Spark quotes this parameter's name, unlike the aggregates'.
-            error.parameters.insert("exprName".into(), "`bucketSize`".into());
-            error
-        };
+        // Spark quotes this parameter's name, unlike the aggregates'.
+        let out_of_range = || crate::distribution_functions::out_of_range(&name, "`bucketSize`", "(0, inf)", &names[0]);
         let expr = match width {
             ScalarValue::DurationMicrosecond(Some(micros)) if micros > 0 => time_bucket(args[0].clone(), time, origin, &time_type),
             ScalarValue::IntervalYearMonth(Some(months)) if months > 0 => time_bucket_months(months, time, origin, &time_type),

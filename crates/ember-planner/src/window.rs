@@ -8,7 +8,7 @@ use datafusion::common::{Column, ScalarValue};
 use datafusion::logical_expr::expr::{NullTreatment, WindowFunction, WindowFunctionParams};
 use datafusion::logical_expr::{
     Expr, LogicalPlan, LogicalPlanBuilder, SortExpr, WindowFrame, WindowFrameBound, WindowFrameUnits,
-    WindowFunctionDefinition, col,
+    WindowFunctionDefinition, col, lit,
 };
 use ember_protocol::connect::{self, expression::ExprType};
 use ember_protocol::connect::expression::window::window_frame::{FrameType, frame_boundary::Boundary};
@@ -263,10 +263,8 @@ impl Planner<'_> {
             Some(_) => return Err(SparkError::illegal_argument(format!("{name}: ignoreNulls must be a boolean literal"))),
         };
         args.truncate(value_args);
-        if name == "nth_value" {
-            if let Some(Expr::Literal(n, _)) = args.get(1) {
-                args[1] = Expr::Literal(n.cast_to(&DataType::Int64)?, None);
-            }
+        if name == "nth_value" && args.len() == 2 {
+            args[1] = lit(self.nth_value_offset(&args[1], &names, input)?);
         }
         let mut call = window_call(self.window_udf(udwf_name)?, args);
         if ignore_nulls {
@@ -277,6 +275,27 @@ impl Planner<'_> {
         let shown = &names[..value_args.min(names.len())];
         let suffix = if ignore_nulls && name == "nth_value" { " ignore nulls" } else { "" };
         Ok((call, format!("{name}({}){suffix}", shown.join(", "))))
+    }
+
+    /// `nth_value`'s offset: a foldable INT (numbers and strings cast to it)
+    /// of at least 1, NULL counting as 0, as Spark checks it.
+    fn nth_value_offset(&self, offset: &Expr, names: &[String], input: &LogicalPlan) -> Result<i64> {
+        let sql_expr = format!("nth_value({})", names[..2].join(", "));
+        let offset_type = self.type_of(offset, input)?;
+        if !(offset_type.is_numeric() || ember_functions::cast::is_string(&offset_type) || offset_type == DataType::Null) {
+            return Err(crate::input_types::unexpected_input_type(&sql_expr, 1, "\"INT\"", &names[1], &offset_type));
+        }
+        let as_int = ember_functions::cast::spark_cast(offset.clone(), DataType::Int32, self.cast_mode());
+        let value = crate::distribution_functions::constant(&as_int)?
+            .ok_or_else(|| crate::distribution_functions::not_foldable(&sql_expr, "offset", "INT", &names[1]))?;
+        let n = match value {
+            ScalarValue::Int32(n) => i64::from(n.unwrap_or(0)),
+            _ => 0,
+        };
+        if n <= 0 {
+            return Err(crate::distribution_functions::out_of_range(&sql_expr, "offset", "(0, 9223372036854775807]", &format!("{n}L")));
+        }
+        Ok(n)
     }
 
     fn plan_arguments(&mut self, arguments: &[connect::Expression], input: &LogicalPlan) -> Result<(Vec<Expr>, Vec<String>)> {
