@@ -190,3 +190,15 @@ def test_to_binary_format_is_a_literal_of_four(spark, golden):
     for name, format in {"array": "array('hex')", "map": "map('a', 'b')"}.items():
         golden.check_error(lambda: spark.sql(f"SELECT try_to_binary('abc', {format})").collect(), name)
     golden.check_error(lambda: spark.sql("SELECT to_binary('abc', s) FROM VALUES ('hex') AS t(s)").collect(), "column")
+
+
+def test_format_string_prints_nested_values_as_spark_holds_them(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT format_string('%s', a) a, format_string('%s', s) b, printf('%s|%10s|', map('k', array(1)), array(1)) c, "
+            "format_string('%s %d', array(1.5D, NULL), 3) d, format_string('%s %s', array(DATE'2020-01-01', NULL), array(CAST(0.1 AS FLOAT), 1.0E10F)) e, "
+            "format_string('%s', X'0102') LIKE '[B@%' f "
+            "FROM VALUES (array('x', 'y'), named_struct('a', 1, 'b', 'x')) AS t(a, s)"
+        )
+    )
+    golden.check_error(lambda: spark.sql("SELECT format_string('%d', array(1))").collect(), "array_as_integer")

@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, AsArray, Float64Array};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Float64Array, StringArray};
 use datafusion::arrow::datatypes::{DataType, Float64Type};
-use datafusion::common::Result;
+use datafusion::common::{Result, ScalarValue};
 use datafusion::logical_expr::{Expr, lit};
 
 use crate::kernel_udf::KernelUdf;
@@ -128,6 +128,82 @@ pub fn takes(conversion: char, data_type: &DataType) -> bool {
         't' => class == "java.lang.Long",
         _ => true,
     }
+}
+
+/// Java's `Double.toString`, which Spark uses for names and text.
+pub fn java_double_string(v: f64) -> String {
+    if v.is_nan() {
+        return "NaN".to_string();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 { "Infinity" } else { "-Infinity" }.to_string();
+    }
+    if v == 0.0 {
+        return if v.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
+    }
+    java_digits(format!("{v}"), format!("{v:e}"), v.abs())
+}
+
+/// Java's `Float.toString` (the shortest digits of the float itself).
+fn java_float_string(v: f32) -> String {
+    if !v.is_finite() || v == 0.0 {
+        return java_double_string(f64::from(v));
+    }
+    java_digits(format!("{v}"), format!("{v:e}"), f64::from(v.abs()))
+}
+
+/// A finite non-zero number's shortest digits as Java writes them: plain
+/// from 10^-3 up to 10^7, else computerized scientific (`1.0E10`).
+fn java_digits(plain: String, scientific: String, abs: f64) -> String {
+    if (1e-3..1e7).contains(&abs) {
+        return if plain.contains('.') { plain } else { format!("{plain}.0") };
+    }
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let mantissa = if mantissa.contains('.') { mantissa.to_string() } else { format!("{mantissa}.0") };
+    format!("{mantissa}E{exponent}")
+}
+
+/// `value` as `%s` prints the internal object Spark holds for it: an array
+/// or a struct as `[a,b]`, a map as `keys: [k], values: [v]`, a binary as a
+/// Java byte array (`[B@…`, its identity in Spark), and within them a date
+/// as its day number, a timestamp as its microseconds, NULL as `null`.
+pub fn internal_text(value: Expr) -> Expr {
+    KernelUdf::call_null_intolerant("java_internal_text", DataType::Utf8, internal_text_kernel, "", vec![value])
+}
+
+fn internal_text_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
+    let values = &args[0];
+    let texts = (0..values.len())
+        .map(|row| if values.is_null(row) { Ok(None) } else { Ok(Some(internal_value_text(&ScalarValue::try_from_array(values, row)?)?)) })
+        .collect::<Result<StringArray>>()?;
+    Ok(Arc::new(texts))
+}
+
+fn internal_value_text(value: &ScalarValue) -> Result<String> {
+    let joined = |values: &dyn Array| -> Result<String> {
+        let texts = (0..values.len()).map(|i| internal_value_text(&ScalarValue::try_from_array(values, i)?)).collect::<Result<Vec<_>>>()?;
+        Ok(format!("[{}]", texts.join(",")))
+    };
+    Ok(match value {
+        v if v.is_null() => "null".to_string(),
+        ScalarValue::Float64(Some(v)) => java_double_string(*v),
+        ScalarValue::Float32(Some(v)) => java_float_string(*v),
+        ScalarValue::Date32(Some(days)) => days.to_string(),
+        ScalarValue::TimestampMicrosecond(Some(micros), _) => micros.to_string(),
+        ScalarValue::Binary(Some(bytes)) | ScalarValue::BinaryView(Some(bytes)) | ScalarValue::LargeBinary(Some(bytes)) => {
+            format!("[B@{:x}", crate::hash::hash_bytes(bytes, 42))
+        }
+        ScalarValue::List(list) => joined(list.value(0).as_ref())?,
+        ScalarValue::Map(map) => {
+            let entries = map.value(0);
+            format!("keys: {}, values: {}", joined(entries.column(0).as_ref())?, joined(entries.column(1).as_ref())?)
+        }
+        ScalarValue::Struct(row) => {
+            let fields = row.columns().iter().map(|column| internal_value_text(&ScalarValue::try_from_array(column, 0)?)).collect::<Result<Vec<_>>>()?;
+            format!("[{}]", fields.join(","))
+        }
+        other => other.to_string(),
+    })
 }
 
 /// `value` where Java's `Formatter` fails on it: NULL when it is NULL, and

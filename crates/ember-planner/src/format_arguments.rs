@@ -3,12 +3,13 @@
 //! microseconds, a DECIMAL its text, a NULL prints `null`. With a constant
 //! format, a DOUBLE taken by `%s` prints as Java prints it (`1.0E10`) and one
 //! taken by `%f` rounds its shortest digits half up, and a value its
-//! conversion does not take (`%d` of a DOUBLE) fails as in Java.
+//! conversion does not take (`%d` of a DOUBLE) fails as in Java. Arrays,
+//! maps, structs and binaries print as Spark's internal objects do.
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::logical_expr::{Expr, LogicalPlan, cast};
 use ember_functions::cast::{CastMode, spark_cast};
-use ember_functions::java_format::{conversion_mismatch, half_up, java_class, specifiers, takes};
+use ember_functions::java_format::{conversion_mismatch, half_up, internal_text, java_class, specifiers, takes};
 
 use crate::error::Result;
 use crate::plan::Planner;
@@ -33,6 +34,9 @@ impl Planner<'_> {
                 DataType::Date32 => cast(value.clone(), DataType::Int32),
                 DataType::Timestamp(..) => cast(value.clone(), DataType::Int64),
                 DataType::Decimal128(..) | DataType::Decimal256(..) => spark_cast(value.clone(), DataType::Utf8, CastMode::Legacy),
+                DataType::List(_) | DataType::Map(..) | DataType::Struct(_) | DataType::Binary | DataType::BinaryView | DataType::LargeBinary => {
+                    internal_text(value.clone())
+                }
                 DataType::Float32 | DataType::Float64 if only(&['s', 'S']) => spark_cast(value.clone(), DataType::Utf8, CastMode::Legacy),
                 DataType::Float32 | DataType::Float64 if only(&['f']) && conversions.windows(2).all(|w| w[0].precision == w[1].precision) => {
                     half_up(cast(value.clone(), DataType::Float64), conversions[0].precision.unwrap_or(6))

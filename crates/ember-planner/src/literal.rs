@@ -1,5 +1,6 @@
 //! Spark Connect literals to DataFusion scalars, with Spark's names for them.
 
+use ember_functions::java_format::java_double_string;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, DurationMicrosecondArray, Time64NanosecondArray, IntervalYearMonthArray, new_empty_array};
@@ -205,29 +206,6 @@ fn decimal(value: &str, precision: Option<i32>, scale: Option<i32>) -> Result<(S
         .with_precision_and_scale(precision, scale as i8)?
         .value_as_string(0);
     Ok((ScalarValue::Decimal128(Some(unscaled), precision, scale as i8), rendered))
-}
-
-/// Java's `Double.toString`, which Spark uses for names and text.
-pub(crate) fn java_double_string(v: f64) -> String {
-    if v.is_nan() {
-        return "NaN".to_string();
-    }
-    if v.is_infinite() {
-        return if v > 0.0 { "Infinity" } else { "-Infinity" }.to_string();
-    }
-    let abs = v.abs();
-    if abs == 0.0 {
-        return if v.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
-    }
-    if (1e-3..1e7).contains(&abs) {
-        let s = format!("{v}");
-        if s.contains('.') { s } else { format!("{s}.0") }
-    } else {
-        let s = format!("{v:e}");
-        let (mantissa, exponent) = s.split_once('e').unwrap_or((&s, "0"));
-        let mantissa = if mantissa.contains('.') { mantissa.to_string() } else { format!("{mantissa}.0") };
-        format!("{mantissa}E{exponent}")
-    }
 }
 
 /// Spark's name of SQL's `TIMESTAMP '…'` read in the session time zone `tz`:

@@ -47,7 +47,7 @@ impl Planner<'_> {
         // `sample`'s own check (a plain Java exception in Spark, without a class).
         if lower == 0.0 && !sample.deterministic_order && (upper < 0.0 || (!with_replacement && upper > 1.0)) {
             let interval = if with_replacement { "must be nonnegative with replacement" } else { "must be on interval [0, 1] without replacement" };
-            let fraction = crate::literal::java_double_string(upper);
+            let fraction = ember_functions::java_format::java_double_string(upper);
             return Err(SparkError::requirement_failed(format!("Sampling fraction ({fraction}) {interval}")));
         }
         if !(0.0..=1.0).contains(&lower) || upper < lower || (!with_replacement && upper > 1.0) {

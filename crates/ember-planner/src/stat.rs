@@ -179,7 +179,7 @@ impl Planner<'_> {
     pub(crate) fn approx_quantile(&mut self, quantile_rel: &connect::StatApproxQuantile) -> Result<LogicalPlan> {
         let input = self.input(&quantile_rel.input)?;
         if quantile_rel.relative_error < 0.0 {
-            let error = crate::literal::java_double_string(quantile_rel.relative_error);
+            let error = ember_functions::java_format::java_double_string(quantile_rel.relative_error);
             return Err(SparkError::requirement_failed(format!("Relative Error must be non-negative but got {error}")));
         }
         if !quantile_rel.probabilities.iter().all(|p| (0.0..=1.0).contains(p)) {
@@ -285,8 +285,8 @@ fn statistic_expr(statistic: &Statistic, column: Expr, data_type: &DataType) -> 
 /// A value's text as Spark casts it to a string.
 fn text_of(value: &ScalarValue) -> String {
     match value {
-        ScalarValue::Float64(Some(v)) => crate::literal::java_double_string(*v),
-        ScalarValue::Float32(Some(v)) => crate::literal::java_double_string(*v as f64),
+        ScalarValue::Float64(Some(v)) => ember_functions::java_format::java_double_string(*v),
+        ScalarValue::Float32(Some(v)) => ember_functions::java_format::java_double_string(*v as f64),
         other => other.to_string(),
     }
 }
