@@ -59,3 +59,9 @@ def test_to_number_reads_by_format(spark, golden):
     for name in ["empty", "dollar_after_digits", "two_separators", "sign_after_point", "space"]:
         fmt = BAD_FORMATS[name]
         golden.check_error(lambda: spark.range(1).select(F.to_number(F.lit("5"), F.lit(fmt))).collect(), f"format_{name}")
+
+
+def test_number_format_must_be_a_literal(spark, golden):
+    rows = "FROM VALUES ('9.9') AS t(s)"
+    for name, call in {"column": "to_char(1.5, s)", "string_value": "to_char('1.5', s)", "call": "to_char(1.5, upper(s))"}.items():
+        golden.check_error(lambda: spark.sql(f"SELECT {call} {rows}").collect(), name)

@@ -70,6 +70,16 @@ impl Planner<'_> {
             ("to_char" | "to_varchar", 2) if matches!(types[0], DataType::Boolean | DataType::List(_) | DataType::Map(..) | DataType::Struct(_)) => {
                 return Err(crate::input_types::unexpected_input_type(&call_name("to_char", names), 0, "\"DECIMAL\"", &names[0], &types[0]));
             }
+            // A number's format must be a literal; Spark names the argument by its node's name.
+            ("to_char" | "to_varchar", 2)
+                if (types[0].is_numeric() || ember_functions::cast::is_string(&types[0])) && !args[1].column_refs().is_empty() =>
+            {
+                let node = match &args[1] {
+                    Expr::ScalarFunction(f) => f.name().to_string(),
+                    _ => "attributereference".to_string(),
+                };
+                return Err(crate::distribution_functions::not_foldable(&call_name("to_char", names), &node, "STRING", &names[1]));
+            }
             // A string is formatted as the number it reads as.
             ("to_char" | "to_varchar", 2) if ember_functions::cast::is_string(&types[0]) && matches!(&args[1], Expr::Literal(..)) => {
                 let number = spark_cast(arg(0), DataType::Decimal128(38, 18), self.cast_mode());
