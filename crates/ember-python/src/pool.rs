@@ -85,7 +85,8 @@ fn unavailable(reason: &str) -> SparkError {
 
 impl WorkerPool {
     fn new(environment: PythonEnvironment) -> Result<Self, String> {
-        let script = std::env::temp_dir().join(format!("ember-python-worker-{}.py", std::process::id()));
+        remove_files_of_ended_servers();
+        let script = std::env::temp_dir().join(format!("{WORKER_FILE_PREFIX}{}.py", std::process::id()));
         std::fs::write(&script, WORKER_SCRIPT).map_err(|e| format!("cannot write {}: {e}", script.display()))?;
         Ok(WorkerPool { environment, script, idle: Mutex::new(Vec::new()) })
     }
@@ -242,6 +243,29 @@ impl Watchdog {
 
 /// The variable naming the file `worker.py` hands to `faulthandler`.
 const FAULT_LOG_VARIABLE: &str = "EMBER_WORKER_FAULT_LOG";
+
+/// The start of the names of a server's worker script and fault logs in the
+/// temporary folder; the server's process id follows.
+const WORKER_FILE_PREFIX: &str = "ember-python-worker-";
+
+/// Removes the worker scripts and fault logs that servers no longer running
+/// left in the temporary folder (a killed server cleans up nothing). Where
+/// `/proc` does not list the processes, nothing is removed.
+fn remove_files_of_ended_servers() {
+    if !std::path::Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix(WORKER_FILE_PREFIX).and_then(|rest| rest.split('.').next()).and_then(|pid| pid.parse::<u32>().ok()) else {
+            continue;
+        };
+        if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
 
 /// Whether the request's session asked for the Python stack of a crash
 /// (`spark.sql.execution.pyspark.udf.faulthandler.enabled`).

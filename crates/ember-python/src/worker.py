@@ -832,6 +832,10 @@ def main():
         try:
             header = json.loads(read_frame(stdin))
         except EOFError:
+            # Ember is gone: its fault log is of no more use.
+            path = os.environ.get("EMBER_WORKER_FAULT_LOG")
+            if path and os.path.exists(path):
+                os.remove(path)
             return
         traceback_settings(header.get("runner_conf", {}))
         commands = [read_frame(stdin) for udf in header["udfs"] for _ in range(udf.get("chained", 1))]
