@@ -76,6 +76,8 @@ def test_decimal_result_types_and_rounding(spark, golden):
     )
     df = spark.createDataFrame([(1, 7)], "a int, b bigint")
     golden.check_df(df.select(F.col("a") * F.lit(1.5), F.col("b") / F.lit(2.25)), "columns")
+    # A cast of a literal is no literal: it counts its type's digits.
+    golden.check_df(spark.sql("SELECT CAST(1 AS INT) * 1.5 a, CAST(7 AS BIGINT) + 1.5 b, CAST('1' AS INT) * 1.5 c, 1 * 1.5 d"), "casts")
 
 
 def test_decimal_overflow(spark, golden):

@@ -592,7 +592,13 @@ impl Planner<'_> {
             return Err(crate::input_types::cannot_cast(&sql, &source, &target));
         }
         let target_fields = ember_functions::interval_casts::IntervalType::of(&target, target_units).map(|t| t.fields);
-        let planned = if source == target && IntervalFields::of(&source_field) == target_fields { expr } else { spark_cast_in_units(expr, target, target_units, mode) };
+        let planned = match expr {
+            // A cast of an integral literal is no literal to Spark's decimal arithmetic,
+            // which types it by its type rather than its digits (`CAST(1 AS INT) * 1.5`).
+            Expr::Literal(..) if source == target && ember_functions::cast::is_integral(&target) => Expr::Cast(datafusion::logical_expr::Cast::new(Box::new(expr), target)),
+            expr if source == target && IntervalFields::of(&source_field) == target_fields => expr,
+            expr => spark_cast_in_units(expr, target, target_units, mode),
+        };
         Ok((planned, out_name))
     }
 }
