@@ -691,3 +691,9 @@ def test_maps_are_not_ordered_as_in_spark(spark, golden):
         ("greatest_mixed", "SELECT greatest(map('a', 1), 1)"),
     ]:
         golden.check_error(lambda: spark.sql(sql).collect(), name)
+
+
+def test_float_literals_are_named_as_java_prints_floats(spark, golden):
+    golden.check_df(spark.sql("SELECT 0.1F, 1e10F, 1.0E-5F, 3F, array(1.5D, 0.1F), 1.5D + 0.1F"))
+    df = spark.createDataFrame([(0.1, 1.5), (0.2, 0.1)], "a float, b float")
+    golden.check_df(df.crosstab("a", "b").orderBy("a_b"), "crosstab_labels")

@@ -145,7 +145,7 @@ pub fn java_double_string(v: f64) -> String {
 }
 
 /// Java's `Float.toString` (the shortest digits of the float itself).
-fn java_float_string(v: f32) -> String {
+pub fn java_float_string(v: f32) -> String {
     if !v.is_finite() || v == 0.0 {
         return java_double_string(f64::from(v));
     }

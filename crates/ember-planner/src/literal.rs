@@ -1,6 +1,6 @@
 //! Spark Connect literals to DataFusion scalars, with Spark's names for them.
 
-use ember_functions::java_format::java_double_string;
+use ember_functions::java_format::{java_double_string, java_float_string};
 use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, DurationMicrosecondArray, Time64NanosecondArray, IntervalYearMonthArray, new_empty_array};
@@ -54,7 +54,7 @@ pub fn literal_to_scalar(literal: &Literal, tz: &str) -> Result<(ScalarValue, St
         LiteralType::Short(v) => (ScalarValue::Int16(Some(*v as i16)), v.to_string()),
         LiteralType::Integer(v) => (ScalarValue::Int32(Some(*v)), v.to_string()),
         LiteralType::Long(v) => (ScalarValue::Int64(Some(*v)), v.to_string()),
-        LiteralType::Float(v) => (ScalarValue::Float32(Some(*v)), java_double_string(f64::from(*v))),
+        LiteralType::Float(v) => (ScalarValue::Float32(Some(*v)), java_float_string(*v)),
         LiteralType::Double(v) => (ScalarValue::Float64(Some(*v)), java_double_string(*v)),
         LiteralType::Decimal(d) => decimal(&d.value, d.precision, d.scale)?,
         LiteralType::String(s) => (ScalarValue::Utf8(Some(s.clone())), s.clone()),

@@ -286,7 +286,7 @@ fn statistic_expr(statistic: &Statistic, column: Expr, data_type: &DataType) -> 
 fn text_of(value: &ScalarValue) -> String {
     match value {
         ScalarValue::Float64(Some(v)) => ember_functions::java_format::java_double_string(*v),
-        ScalarValue::Float32(Some(v)) => ember_functions::java_format::java_double_string(*v as f64),
+        ScalarValue::Float32(Some(v)) => ember_functions::java_format::java_float_string(*v),
         other => other.to_string(),
     }
 }
