@@ -37,7 +37,8 @@ impl CollectSet {
     }
 }
 
-fn list_of(item: DataType) -> DataType {
+/// A list of `item`s that may be NULL, the type a collecting aggregate returns.
+pub(crate) fn list_of(item: DataType) -> DataType {
     DataType::List(Arc::new(Field::new_list_field(item, true)))
 }
 

@@ -27,6 +27,7 @@ use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::utils::format_state_name;
 use datafusion::logical_expr::{Accumulator, AggregateUDF, AggregateUDFImpl, Expr, Signature, Volatility};
 
+use crate::collect_set::list_of;
 use crate::hash::scala_hash_code;
 
 /// The table size of an empty Scala `mutable.HashMap`.
@@ -45,10 +46,6 @@ impl CollectFrequentItems {
         let udaf = CollectFrequentItems { signature: Signature::any(1, Volatility::Immutable), size: size.max(1) };
         Expr::AggregateFunction(AggregateFunction::new_udf(Arc::new(AggregateUDF::new_from_impl(udaf)), vec![value], false, None, vec![], None))
     }
-}
-
-fn list_of(item: DataType) -> DataType {
-    DataType::List(Arc::new(Field::new_list_field(item, true)))
 }
 
 impl AggregateUDFImpl for CollectFrequentItems {
