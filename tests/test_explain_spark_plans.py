@@ -494,3 +494,21 @@ def test_optimized_windows_read_as_spark(spark, golden):
     golden.check("rank", optimized(spark.sql("SELECT k, v, rank() OVER (ORDER BY w DESC) r FROM explain_windows")))
     golden.check("sum", optimized(spark.sql("SELECT k, v, w, sum(w) OVER (PARTITION BY v) s FROM explain_windows")))
     golden.check("rank_physical", physical(spark.sql("SELECT k, v, rank() OVER (ORDER BY w DESC) r FROM explain_windows")))
+
+
+def test_object_aggregates_read_as_spark(spark, golden):
+    """Spark computes collect_list, percentile and the other typed imperative
+    aggregates in an ObjectHashAggregate, printing their parameters and buffer
+    offsets."""
+    r = spark.range(0, 10, 1, 2)
+    calls = {
+        "collect": [F.collect_list("id"), F.collect_set("id"), F.sum("id")],
+        "percentiles": [F.percentile("id", 0.5), F.percentile_approx("id", [0.25, 0.5], 100), F.median("id")],
+        "others": [F.mode("id"), F.histogram_numeric("id", F.lit(3)), F.listagg(F.col("id").cast("string"))],
+        "approx_count_distinct": [F.approx_count_distinct("id")],
+    }
+    for name, aggregates in calls.items():
+        golden.check(name, physical(r.agg(*aggregates)))
+    golden.check("freq_items", physical(r.freqItems(["id"])))
+    keyed = spark.createDataFrame([(1, "a"), (2, "a"), (3, "b")], ["v", "k"])
+    golden.check("grouped", physical(keyed.groupBy("k").agg(F.collect_list("v"), F.percentile_approx("v", 0.5))))

@@ -46,6 +46,11 @@ impl CollectFrequentItems {
         let udaf = CollectFrequentItems { signature: Signature::any(1, Volatility::Immutable), size: size.max(1) };
         Expr::AggregateFunction(AggregateFunction::new_udf(Arc::new(AggregateUDF::new_from_impl(udaf)), vec![value], false, None, vec![], None))
     }
+
+    /// The most candidates it counts.
+    pub fn size(&self) -> usize {
+        self.size
+    }
 }
 
 impl AggregateUDFImpl for CollectFrequentItems {

@@ -66,6 +66,11 @@ impl DistributionAggregate {
         Expr::AggregateFunction(AggregateFunction::new_udf(Arc::new(udaf), args, false, None, vec![], None))
     }
 
+    /// What it answers, with its literal parameters.
+    pub fn distribution(&self) -> &Distribution {
+        &self.distribution
+    }
+
     fn histogram_fields(&self) -> Fields {
         Fields::from(vec![Field::new("x", self.value_type.clone(), true), Field::new("y", DataType::Float64, true)])
     }

@@ -155,11 +155,101 @@ pub fn aggregate_text(aggregate: &AggregateFunctionExpr, inputs: &[String], part
         .collect();
     let distinct = if aggregate.is_distinct() || reads_distinct_argument(aggregate) { "distinct " } else { "" };
     let prefix = if partial { "partial_" } else { "" };
+    if let Some(spark_name) = object_aggregate_name(aggregate) {
+        return format!("{prefix}{spark_name}({distinct}{})", object_aggregate_args(aggregate, inputs).join(", "));
+    }
+    if name == "approx_distinct" {
+        // Spark's `approx_count_distinct(x, relativeSD, 0, 0)`, at its default error.
+        return format!("{prefix}approx_count_distinct({}, 0.05, 0, 0)", args.join(", "));
+    }
     if name == "first_value" {
         // Spark's `first(x, ignoreNulls)`.
         return format!("{prefix}first({}, {})", args.join(", "), aggregate.ignore_nulls());
     }
     format!("{prefix}{name}({distinct}{})", args.join(", "))
+}
+
+/// Spark's name of an aggregate it computes as a `TypedImperativeAggregate`
+/// (in an `ObjectHashAggregate`), `None` for the others.
+pub fn object_aggregate_name(aggregate: &AggregateFunctionExpr) -> Option<&str> {
+    use ember_functions::distributions::{Distribution, DistributionAggregate};
+    let function: &dyn std::any::Any = aggregate.fun().inner().as_ref();
+    if let Some(distribution) = function.downcast_ref::<DistributionAggregate>() {
+        return match distribution.distribution() {
+            Distribution::Percentile { discrete: false, .. } => Some("percentile"),
+            Distribution::ApproxPercentile { .. } => Some(aggregate.fun().name()),
+            Distribution::Histogram { .. } => Some("histogram_numeric"),
+            Distribution::Percentile { .. } => None,
+        };
+    }
+    match aggregate.fun().name() {
+        name @ ("collect_list" | "collect_set" | "collect_frequent_items") => Some(name),
+        "string_agg" => Some("listagg"),
+        "mode" if aggregate.expressions().len() == 1 => Some("mode"),
+        _ => None,
+    }
+}
+
+/// The arguments Spark prints of an [`object_aggregate_name`] aggregate: its
+/// value (not the DOUBLE a distribution reads it as), its literal
+/// parameters, and the buffer offsets (`0, 0`) and flag its constructor
+/// takes (`collect_list(x#1L, 0, 0, true)`, `percentile(x#1L, 0.5, 1, 0, 0, false)`).
+fn object_aggregate_args(aggregate: &AggregateFunctionExpr, inputs: &[String]) -> Vec<String> {
+    use ember_functions::distributions::{Distribution, DistributionAggregate};
+    let function: &dyn std::any::Any = aggregate.fun().inner().as_ref();
+    let expressions = aggregate.expressions();
+    // A distribution reads its value as a DOUBLE, cast in place or computed once below.
+    let argument = |i: usize| {
+        let written = expressions.get(i).map_or_else(String::new, |e| match e.downcast_ref::<CastExpr>() {
+            Some(cast) if *cast.cast_type() == datafusion::arrow::datatypes::DataType::Float64 => text(cast.expr().as_ref(), inputs),
+            _ => text(e.as_ref(), inputs),
+        });
+        match written.strip_prefix("cast(").and_then(|rest| rest.strip_suffix(" as double)")) {
+            Some(value) if balanced(value) => value.to_string(),
+            _ => written,
+        }
+    };
+    let percentages = |percentages: &[f64], array: bool| {
+        let texts: Vec<String> = percentages.iter().map(|p| ember_functions::java_format::java_double_string(*p)).collect();
+        if array { format!("[{}]", texts.join(",")) } else { texts.join(",") }
+    };
+    let (mut args, flag) = match function.downcast_ref::<DistributionAggregate>().map(DistributionAggregate::distribution) {
+        Some(Distribution::Percentile { percentages: p, array, .. }) => {
+            let frequency = if expressions.len() > 1 { argument(1) } else { "1".to_string() };
+            (vec![argument(0), percentages(p, *array), frequency], Some("false"))
+        }
+        Some(Distribution::ApproxPercentile { percentages: p, array, accuracy }) => (vec![argument(0), percentages(p, *array), accuracy.to_string()], None),
+        Some(Distribution::Histogram { bins }) => (vec![argument(0), bins.to_string()], None),
+        None => match function.downcast_ref::<ember_functions::frequent_items::CollectFrequentItems>() {
+            Some(items) => (vec![argument(0), items.size().to_string()], None),
+            None if aggregate.fun().name() == "mode" => (vec![argument(0)], Some("None")),
+            // Without a delimiter (the planner's empty one) Spark's is NULL.
+            None if aggregate.fun().name() == "string_agg" => {
+                let delimiter = match argument(1).as_str() {
+                    "" => "null".to_string(),
+                    written => written.to_string(),
+                };
+                (vec![argument(0), delimiter], None)
+            }
+            None => (vec![argument(0)], Some("true")),
+        },
+    };
+    args.extend(["0".to_string(), "0".to_string()]);
+    args.extend(flag.map(str::to_string));
+    args
+}
+
+/// Whether every parenthesis of `text` closes within it.
+fn balanced(text: &str) -> bool {
+    let mut depth = 0i32;
+    text.chars().all(|c| {
+        depth += match c {
+            '(' => 1,
+            ')' => -1,
+            _ => 0,
+        };
+        depth >= 0
+    }) && depth == 0
 }
 
 /// The column DataFusion names the argument of a single `DISTINCT`

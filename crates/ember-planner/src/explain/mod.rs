@@ -37,8 +37,12 @@ pub struct SparkNode {
     /// Its label in the formatted mode's tree, where it is more than its
     /// name (a join's type and build side).
     pub formatted_name: Option<String>,
-    /// Its output columns.
+    /// Its output columns, as the operators above it read them.
     pub output: Vec<String>,
+    /// Its output columns as the formatted mode lists them, where the
+    /// operators above read some as expressions (DataFusion's common
+    /// subexpressions, folded into them as Spark computes them in place).
+    pub listed_output: Option<Vec<String>>,
     /// What the formatted mode lists as its output, where it differs (a
     /// projection's expressions).
     pub formatted_output: Option<Vec<String>>,
@@ -64,6 +68,7 @@ impl SparkNode {
             verbose_line: None,
             formatted_name: None,
             output,
+            listed_output: None,
             formatted_output: None,
             details: Vec::new(),
             aggregate_input: None,
@@ -94,6 +99,11 @@ impl SparkNode {
                 | "Generate" | "Expand" | "Union" | "LocalTableScan" | "ColumnarToRow"
         )
     }
+}
+
+/// Whether a Spark operator's name is an aggregation's.
+pub(crate) fn is_aggregate(name: &str) -> bool {
+    matches!(name, "HashAggregate" | "ObjectHashAggregate")
 }
 
 /// `[a, b]`.
@@ -139,7 +149,7 @@ impl SparkPlans {
 pub(crate) fn physical_tree(attributes: &Attributes, shuffle_partitions: usize, plan: &Arc<dyn ExecutionPlan>) -> SparkNode {
     let root = physical::Converter::new(attributes, shuffle_partitions).root(plan);
     let adaptive = |n: &SparkNode| {
-        n.name.ends_with("Exchange") || matches!(n.name.as_str(), "HashAggregate" | "Window" | "SortMergeJoin" | "ShuffledHashJoin")
+        n.name.ends_with("Exchange") || is_aggregate(&n.name) || matches!(n.name.as_str(), "Window" | "SortMergeJoin" | "ShuffledHashJoin")
     };
     if root.any(&adaptive) {
         let output = root.output.clone();
@@ -290,7 +300,7 @@ fn operator_details(node: &SparkNode) -> Vec<String> {
         // A cached relation lists its columns and storage level.
         [] if node.name == "InMemoryRelation" => lines.push(format!("Arguments: {arguments}")),
         [] => {
-            lines.push(columns("Output", &node.output));
+            lines.push(columns("Output", node.listed_output.as_ref().unwrap_or(&node.output)));
             match node.name.as_str() {
                 "Range" => lines.push(format!("Arguments: {}", splits_as_option(&node.line))),
                 _ if !node.details.is_empty() => lines.extend(node.details.iter().cloned()),
@@ -305,7 +315,7 @@ fn operator_details(node: &SparkNode) -> Vec<String> {
             if let Some(items) = &node.formatted_output {
                 lines.push(columns("Output", items));
             }
-            lines.push(columns("Input", &child.output));
+            lines.push(columns("Input", child.listed_output.as_ref().unwrap_or(&child.output)));
             if !node.details.is_empty() {
                 lines.extend(node.details.iter().cloned());
             } else if node.formatted_output.is_none() && !arguments.is_empty() {

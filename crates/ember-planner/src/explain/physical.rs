@@ -307,7 +307,10 @@ impl<'a> Converter<'a> {
         }
         if let Some(aggregate) = plan.downcast_ref::<AggregateExec>() {
             let (keys, functions) = self.aggregate_parts(aggregate, inputs, children);
-            return ("HashAggregate".into(), format!("HashAggregate(keys={}, functions={})", list(keys), list(functions)));
+            // Spark's object aggregates (`collect_list`, `percentile`, …) run in an `ObjectHashAggregate`.
+            let object = aggregate.aggr_expr().iter().any(|a| super::expressions::object_aggregate_name(a).is_some());
+            let name = if object { "ObjectHashAggregate" } else { "HashAggregate" };
+            return (name.into(), format!("{name}(keys={}, functions={})", list(keys), list(functions)));
         }
         if let Some(merge) = plan.downcast_ref::<SortPreservingMergeExec>() {
             return match merge.fetch() {
@@ -427,7 +430,7 @@ impl<'a> Converter<'a> {
     /// ranges of the sort keys, unless the rows are in one partition.
     fn sort_input(&self, node: &mut SparkNode, order: &[datafusion::physical_expr::PhysicalSortExpr]) {
         let [input] = node.children.as_mut_slice() else { return };
-        let single = |n: &SparkNode| n.name == "Exchange" || (n.name == "HashAggregate" && n.line.starts_with("HashAggregate(keys=[],"));
+        let single = |n: &SparkNode| n.name == "Exchange" || (super::is_aggregate(&n.name) && n.line.contains("Aggregate(keys=[],"));
         if !node.line.ends_with(", true, 0") || single(input) {
             return;
         }
@@ -479,6 +482,9 @@ impl<'a> Converter<'a> {
     /// input's columns then print under its names), else Spark's `Project`.
     fn projection(&self, plan: &Arc<dyn ExecutionPlan>, projection: &ProjectionExec, wanted: &Wanted) -> SparkNode {
         let input = projection.input();
+        if let Some(node) = self.common_subexpressions(projection, wanted) {
+            return node;
+        }
         let mut child_wanted: Wanted = vec![None; input.schema().fields().len()];
         for (i, expr) in projection.expr().iter().enumerate() {
             let target = wanted.get(i).cloned().flatten().unwrap_or_else(|| expr.alias.clone());
@@ -486,14 +492,14 @@ impl<'a> Converter<'a> {
             if renames_file_column(input, expr, &target, self.attributes) {
                 continue;
             }
-            if let Some(column) = renamed_column(expr.expr.as_ref()) {
+            if let Some(column) = renamed_column(expr.expr.as_ref()).or_else(|| retyped_aggregate_result(input, expr.expr.as_ref())) {
                 self.attributes.learn(column.name(), &target);
             }
             // A window function's result retyped to Spark's type of it (a rank's int) keeps its name too.
             let retyped = cast_operand(expr.expr.as_ref())
                 .and_then(|o| o.downcast_ref::<Column>())
                 .filter(|c| window_result(input, c.index()) && self.attributes.name(c.name()) == self.attributes.name(&target));
-            if let Some(column) = expr.expr.downcast_ref::<Column>().or(retyped) {
+            if let Some(column) = expr.expr.downcast_ref::<Column>().or(retyped).or_else(|| retyped_aggregate_result(input, expr.expr.as_ref())) {
                 let name = wanted.get(i).cloned().flatten().unwrap_or_else(|| expr.alias.clone());
                 if let Some(slot) = child_wanted.get_mut(column.index()).filter(|slot| slot.is_none()) {
                     *slot = Some(name);
@@ -514,7 +520,7 @@ impl<'a> Converter<'a> {
         if let (Some(aggregate), Some(at)) = (input.downcast_ref::<AggregateExec>(), input.downcast_ref::<AggregateExec>().and_then(grouping_id_position)) {
             let picked: Option<Vec<usize>> = projection.expr().iter().map(|e| e.expr.downcast_ref::<Column>().map(Column::index)).collect();
             let others: Vec<usize> = (0..input.schema().fields().len()).filter(|&i| i != at).collect();
-            if picked == Some(others) && child.name == "HashAggregate" {
+            if picked == Some(others) && super::is_aggregate(&child.name) {
                 let inputs = child.children.first().map(|c| c.output.clone()).unwrap_or_default();
                 self.aggregate_details(&mut child, aggregate, &inputs, Some(at));
                 return child;
@@ -529,11 +535,18 @@ impl<'a> Converter<'a> {
                 // A column cast to the type Spark gives it (a rank's int) reads as the column.
                 let retyped = cast_operand(expr.expr.as_ref())
                     .and_then(|o| o.downcast_ref::<Column>())
-                    .is_some_and(|c| window_result(input, c.index()) && text(c, &child.output) == *reference);
+                    .is_some_and(|c| window_result(input, c.index()) && text(c, &child.output) == *reference)
+                    // (an unsigned count reads without the `L` of the BIGINT it is retyped to)
+                    || retyped_aggregate_result(input, expr.expr.as_ref()).is_some_and(|c| text(c, &child.output).trim_end_matches('L') == reference.trim_end_matches('L'));
                 if value == *reference || retyped { reference.clone() } else { format!("{value} AS {reference}") }
             })
             .collect();
         if items == child.output {
+            return child;
+        }
+        // Only retyping the aggregation's results: the aggregation gives them so itself.
+        if items == output && input.is::<AggregateExec>() && items.len() == child.output.len() {
+            child.output = items;
             return child;
         }
         // Spark's top-N computes the projection above it itself.
@@ -551,6 +564,29 @@ impl<'a> Converter<'a> {
         let mut node = self.node(plan, wanted, "Project", format!("Project {}", list(items.clone())), vec![child]);
         node.formatted_output = Some(items);
         node
+    }
+
+    /// DataFusion's common subexpressions computed once below the operators
+    /// that read them (`(id + 1) AS __common_expr_1` beside the columns it
+    /// passes on): folded away, each read as its expression, where Spark
+    /// computes it in place (`sum((id#0L + 1))`).
+    fn common_subexpressions(&self, projection: &ProjectionExec, wanted: &Wanted) -> Option<SparkNode> {
+        let common = |e: &datafusion::physical_plan::projection::ProjectionExpr| e.alias.starts_with("__common_expr_");
+        if !projection.expr().iter().any(common) || !projection.expr().iter().all(|e| common(e) || e.expr.is::<Column>()) {
+            return None;
+        }
+        let input = projection.input();
+        let mut child_wanted: Wanted = vec![None; input.schema().fields().len()];
+        for (i, expr) in projection.expr().iter().enumerate() {
+            if let (Some(column), Some(name)) = (expr.expr.downcast_ref::<Column>(), wanted.get(i).cloned().flatten()) {
+                child_wanted[column.index()].get_or_insert(name);
+            }
+        }
+        let mut child = self.convert(input, &child_wanted);
+        let read_as = projection.expr().iter().map(|e| text(e.expr.as_ref(), &child.output)).collect();
+        child.listed_output.get_or_insert_with(|| child.output.clone());
+        child.output = read_as;
+        Some(child)
     }
 
     /// The join as Spark's operator over its inputs in Spark's order.
@@ -969,6 +1005,33 @@ fn window_result(plan: &Arc<dyn ExecutionPlan>, index: usize) -> bool {
         plan = plan.children()[0];
     }
     (plan.is::<BoundedWindowAggExec>() || plan.is::<WindowAggExec>()) && plan.children().first().is_some_and(|input| index >= input.schema().fields().len())
+}
+
+/// The aggregation's result a projection right above it only casts or
+/// gives a literal for NULL (the planner's typing of `collect_list` and
+/// the like): Spark's aggregation gives the result so itself.
+fn retyped_aggregate_result<'a>(input: &Arc<dyn ExecutionPlan>, expr: &'a dyn datafusion::physical_expr::PhysicalExpr) -> Option<&'a Column> {
+    if !input.is::<AggregateExec>() || expr.is::<Column>() {
+        return None;
+    }
+    let mut operand = expr;
+    loop {
+        if let Some(inner) = cast_operand(operand) {
+            operand = inner.as_ref();
+            continue;
+        }
+        // DataFusion's `coalesce(x, constant)`: `CASE WHEN x IS NOT NULL THEN x ELSE constant END`.
+        let case = operand.downcast_ref::<datafusion::physical_expr::expressions::CaseExpr>().filter(|case| case.expr().is_none());
+        match case.map(|case| (case.when_then_expr(), case.else_expr())) {
+            Some(([(when, then)], Some(otherwise)))
+                if when.downcast_ref::<datafusion::physical_expr::expressions::IsNotNullExpr>().is_some_and(|w| w.arg().as_ref() == then.as_ref())
+                    && datafusion::physical_expr::utils::collect_columns(otherwise).is_empty() =>
+            {
+                operand = then.as_ref();
+            }
+            _ => return operand.downcast_ref::<Column>(),
+        }
+    }
 }
 
 /// What a cast (DataFusion's or Ember's Spark cast) converts.
