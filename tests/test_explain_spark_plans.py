@@ -512,3 +512,14 @@ def test_object_aggregates_read_as_spark(spark, golden):
     golden.check("freq_items", physical(r.freqItems(["id"])))
     keyed = spark.createDataFrame([(1, "a"), (2, "a"), (3, "b")], ["v", "k"])
     golden.check("grouped", physical(keyed.groupBy("k").agg(F.collect_list("v"), F.percentile_approx("v", 0.5))))
+
+
+def test_computed_grouping_keys_are_pulled_out_as_spark(spark, golden):
+    """Spark computes a computed grouping key in a Project below the
+    aggregation, as `_groupingexpression`, and groups by that column."""
+    r = spark.range(0, 10, 1, 2)
+    by_expression = r.groupBy((F.col("id") % 2).alias("k")).agg(F.sum("id"))
+    golden.check("simple", physical(by_expression))
+    golden.check("formatted", physical(by_expression, "formatted"))
+    keyed = spark.createDataFrame([(1, "a"), (2, "a"), (3, "b")], ["v", "k"])
+    golden.check("with_a_column", physical(keyed.groupBy(F.upper("k").alias("u"), "k").agg(F.collect_list("v"))))

@@ -126,6 +126,13 @@ impl Attributes {
         self.aliases.borrow_mut().insert(internal.to_string(), reference);
     }
 
+    /// A reference `name#id` of an id of its own, for a column Spark adds
+    /// (`_groupingexpression#100003L`).
+    pub fn new_reference(&self, name: &str, bigint: bool) -> String {
+        let key = format!("{name}\u{0}{}", self.other_ids.borrow().len());
+        format!("{name}#{}{}", self.other_id(&key), if bigint { "L" } else { "" })
+    }
+
     /// A fresh number for a name without one, the same for every use of it.
     fn other_id(&self, name: &str) -> usize {
         let mut ids = self.other_ids.borrow_mut();

@@ -10,6 +10,7 @@
 mod attributes;
 mod expressions;
 mod file_scan;
+mod grouping_expressions;
 mod logical;
 mod physical;
 mod statistics;
@@ -147,7 +148,8 @@ impl SparkPlans {
 /// input (aggregates, windows, shuffled joins), as Spark applies adaptive
 /// execution then; else with its codegen stages numbered.
 pub(crate) fn physical_tree(attributes: &Attributes, shuffle_partitions: usize, plan: &Arc<dyn ExecutionPlan>) -> SparkNode {
-    let root = physical::Converter::new(attributes, shuffle_partitions).root(plan);
+    let mut root = physical::Converter::new(attributes, shuffle_partitions).root(plan);
+    grouping_expressions::pull_out(&mut root, attributes);
     let adaptive = |n: &SparkNode| {
         n.name.ends_with("Exchange") || is_aggregate(&n.name) || matches!(n.name.as_str(), "Window" | "SortMergeJoin" | "ShuffledHashJoin")
     };
