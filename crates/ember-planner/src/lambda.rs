@@ -85,19 +85,18 @@ impl Planner<'_> {
             args.push(expr);
             names.push(arg_name);
         }
+        // Spark checks the values before it resolves the lambdas, so its errors name them as written.
         if let Err(error) = self.check_value_types(kind, name, &types, &names) {
-            // Spark checks the values before it resolves the lambdas, so names them as written.
-            let mut written = names.clone();
-            for argument in &arguments[value_count..] {
-                match self.lambda_as_written(argument, input) {
-                    Some(text) => written.push(text),
-                    None => return Err(error),
-                }
-            }
+            let Some(written) = self.names_as_written(&names, &arguments[value_count..], input) else { return Err(error) };
             self.check_value_types(kind, name, &types, &written)?;
             return Err(error);
         }
-        let key_mismatch = if kind == HigherOrderKind::MapZipWith { self.widen_map_keys(&mut args, &mut types, &mut value_fields, input)? } else { None };
+        if kind == HigherOrderKind::MapZipWith {
+            if let Some((left, right)) = self.widen_map_keys(&mut args, &mut types, &mut value_fields, input)? {
+                let written = self.names_as_written(&names, &arguments[value_count..], input).unwrap_or(names);
+                return Err(map_zip_with_diff_types(name, &written, &left, &right));
+            }
+        }
         // `aggregate`'s accumulator has the type of its start value, ANSI interval units included.
         let parameters_of = |index: usize| {
             let mut parameters = SparkHigherOrder::lambda_parameters(kind, &types, index)?;
@@ -131,23 +130,6 @@ impl Planner<'_> {
         }
         let body_types: Vec<DataType> = body_fields.iter().map(|f| f.data_type().clone()).collect();
         let rendered = format!("{name}({})", names.join(", "));
-        if let Some((left, right)) = key_mismatch {
-            // Spark checks the keys before it resolves the lambda, so names it as written.
-            if let Some(text) = self.lambda_as_written(&arguments[value_count], input) {
-                names[value_count] = text;
-            }
-            let rendered = format!("{name}({})", names.join(", "));
-            let [left, right] = [left, right].map(|t| format!("\"{}\"", ember_types::simple_string(&t).to_uppercase()));
-            return Err(SparkError::new(
-                ErrorKind::Analysis,
-                "DATATYPE_MISMATCH.MAP_ZIP_WITH_DIFF_TYPES",
-                "42K09",
-                format!(
-                    "Cannot resolve \"{rendered}\" due to data type mismatch: Input to the `{name}` should have been two maps with compatible key types, but it's [{left}, {right}]."
-                ),
-                &[("functionName", format!("`{name}`")), ("sqlExpr", format!("\"{rendered}\"")), ("leftType", left), ("rightType", right)],
-            ));
-        }
         if kind == HigherOrderKind::Aggregate {
             // The merged value must have the start value's type, ANSI interval units included.
             let (merged, start) = (&body_fields[0], &value_fields[1]);
@@ -257,6 +239,16 @@ impl Planner<'_> {
             }
         }
         Ok(None)
+    }
+
+    /// `names` (the values') followed by the `lambdas` named as written;
+    /// `None` when one cannot be.
+    fn names_as_written(&mut self, names: &[String], lambdas: &[connect::Expression], input: &LogicalPlan) -> Option<Vec<String>> {
+        let mut written = names.to_vec();
+        for argument in lambdas {
+            written.push(self.lambda_as_written(argument, input)?);
+        }
+        Some(written)
     }
 
     /// The name of the lambda `argument` as written (`lambdafunction((x + 1), x)`),
@@ -375,6 +367,19 @@ fn with_body_units(kind: HigherOrderKind, return_type: DataType, collection: &Da
         _ => return return_type,
     };
     nested_type_with_interval_fields(&return_type, &children)
+}
+
+/// `DATATYPE_MISMATCH.MAP_ZIP_WITH_DIFF_TYPES` of maps keyed by `left` and `right`.
+fn map_zip_with_diff_types(name: &str, names: &[String], left: &DataType, right: &DataType) -> SparkError {
+    let rendered = format!("{name}({})", names.join(", "));
+    let [left, right] = [left, right].map(|t| format!("\"{}\"", ember_types::simple_string(t).to_uppercase()));
+    SparkError::new(
+        ErrorKind::Analysis,
+        "DATATYPE_MISMATCH.MAP_ZIP_WITH_DIFF_TYPES",
+        "42K09",
+        format!("Cannot resolve \"{rendered}\" due to data type mismatch: Input to the `{name}` should have been two maps with compatible key types, but it's [{left}, {right}]."),
+        &[("functionName", format!("`{name}`")), ("sqlExpr", format!("\"{rendered}\"")), ("leftType", left), ("rightType", right)],
+    )
 }
 
 fn is_lambda(argument: &connect::Expression) -> bool {
