@@ -25,3 +25,13 @@ def test_rand_in_a_filter_and_a_sort(spark, golden):
 
 def test_rand_in_sql_over_a_range(spark, golden):
     golden.check_df(spark.sql("SELECT id, rand(2) AS r, randn(2) AS n FROM range(0, 10, 1, 2)"))
+
+
+def test_seeded_shuffle_draws_as_spark(spark, golden):
+    """Each partition shuffles its arrays in turn with one Mersenne Twister
+    seeded with the seed plus the partition index; NULL arrays draw nothing."""
+    golden.check_df(spark.sql("SELECT shuffle(array(1, 2, 3), 5) a, shuffle(sequence(1, 10), 7) b"), "literals")
+    ranges = spark.range(0, 8, 1, 2).selectExpr("id", "sequence(0, id) AS a")
+    golden.check_df(ranges.select("id", F.shuffle("a", 42).alias("s")).orderBy("id"), "two_partitions")
+    rows = spark.createDataFrame([([1, 2, 3, 4],), (None,), ([5, 6, 7],), ([9, 8],)], "a array<int>")
+    golden.check_df(rows.select(F.shuffle("a", 1).alias("s")), "with_nulls")

@@ -14,7 +14,7 @@ use crate::partitioning::{PartitionValueKind, partition_marker};
 use crate::plan::Planner;
 
 /// The integer a literal argument holds.
-fn integer_literal(expr: &Expr) -> Option<i64> {
+pub(crate) fn integer_literal(expr: &Expr) -> Option<i64> {
     match expr {
         Expr::Literal(ScalarValue::Int8(Some(v)), _) => Some(i64::from(*v)),
         Expr::Literal(ScalarValue::Int16(Some(v)), _) => Some(i64::from(*v)),

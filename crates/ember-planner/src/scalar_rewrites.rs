@@ -180,8 +180,14 @@ impl Planner<'_> {
                 if types[0] == DataType::Null {
                     shuffled[0] = cast(arg(0), null_array_type());
                 }
+                let name = format!("shuffle({})", names[0]);
+                // A seeded shuffle draws as Spark's, from a generator per partition.
+                if let Some(seed) = args.get(1).and_then(crate::random_functions::integer_literal) {
+                    let row_id = crate::partitioning::partition_marker(crate::partitioning::PartitionValueKind::MonotonicId);
+                    return Ok(Some((ember_functions::seeded_shuffle::SeededShuffle::call(shuffled.swap_remove(0), seed, row_id), name)));
+                }
                 let (expr, _) = self.call_registered("shuffle", shuffled, names, false, input)?;
-                return Ok(Some((expr, format!("shuffle({})", names[0]))));
+                return Ok(Some((expr, name)));
             }
             ("unbase64", 1) => text_codecs::unbase64(arg(0), &types[0]),
             ("to_number" | "try_to_number", 2) => match &args[1] {
