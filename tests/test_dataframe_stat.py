@@ -69,6 +69,7 @@ def test_freq_items_in_sparks_order(spark, golden):
         "nulls_zeros_nans": ([(nan, None, True), (nan, 0.0, False), (-0.0, -0.0, None), (0.0, 1.0, None)], "a double, b float, c boolean"),
         "strings": ([(str(i), i * 17 % 41) for i in range(40)], "s string, n int"),
         "dates": ([(datetime.date(2024, 1, 1 + i), i * 3) for i in range(11)] + [(datetime.date(2024, 1, 1), 3)], "d date, n int"),
+        "decimals": ([(Decimal(d),) for d in ["1.10", "2.5", "-3", "100", "0.1", "7.25", "1.1", "0.123456789012345679", "-0.0000001"]], "d decimal(38,18)"),
     }
     for name, (rows, schema) in cases.items():
         df = spark.createDataFrame(rows, schema)

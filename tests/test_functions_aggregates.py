@@ -1,6 +1,8 @@
 """Aggregates composed from an array aggregate: max_by/min_by with a count,
-collect_union, listagg/string_agg of DISTINCT and BINARY values; avg over a
-sliding window frame."""
+collect_union, listagg/string_agg of DISTINCT and BINARY values, collect_set's
+order; avg over a sliding window frame."""
+
+from decimal import Decimal
 
 import pytest
 from pyspark.sql import Window
@@ -173,6 +175,10 @@ def test_collect_set_order(spark, golden):
         ),
         "grouped",
     )
+    # Decimals hash as Scala's BigDecimal: whole ones as integers, others as the double
+    # they write as, or by their digits and scale.
+    decimals = ["1.10", "2.5", "-3", "100", "0.1", "7.25", "1.1", "0.123456789012345679", "123456789012345678.5", "-0.0000001", "9999999999999999999"]
+    golden.check_df(spark.createDataFrame([(Decimal(d),) for d in decimals], "v decimal(38,18)").coalesce(1).agg(F.collect_set("v")), "decimals")
     for n, parts in [(11, 1), (11, 4), (12, 1), (24, 4), (48, 4)]:
         multiples = spark.range(0, 400, 1, parts).select(((F.col("id") % n) * 1000003).cast("int").alias("v"))
         golden.check_df(multiples.agg(F.collect_set("v")), f"range_{n}_of_{parts}")

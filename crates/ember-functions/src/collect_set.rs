@@ -5,7 +5,7 @@
 //! within a bucket. The table doubles when an added value (new or not)
 //! would fill it to three quarters; merging partial sets sizes it for the
 //! largest of them and never grows it. Values whose hash Ember does not know
-//! as Java does (decimals, binaries, nested values) keep the order they came in.
+//! as Java does (binaries, nested values) keep the order they came in.
 
 use std::collections::HashSet;
 use std::sync::Arc;

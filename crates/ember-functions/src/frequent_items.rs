@@ -13,7 +13,7 @@
 //! told apart as Scala's `==` does: `-0.0` is `0.0`, and no NaN equals
 //! another. A partial counter travels in its iteration order and is rebuilt
 //! in a fresh map before it is merged, as Spark deserializes it. Values
-//! whose hash Ember does not know as the JVM does (decimals, binaries,
+//! whose hash Ember does not know as the JVM does (binaries,
 //! nested values) keep their arrival order.
 
 use std::collections::HashMap;
