@@ -202,3 +202,26 @@ def test_format_string_prints_nested_values_as_spark_holds_them(spark, golden):
         )
     )
     golden.check_error(lambda: spark.sql("SELECT format_string('%d', array(1))").collect(), "array_as_integer")
+
+
+def test_decode_as_a_case(spark, golden):
+    """decode(expr, search, result, …[, default]): NULL matches NULL, and
+    without a default the NULL default is a STRING that takes part in the type."""
+    golden.check_df(
+        spark.sql(
+            "SELECT decode(NULL, NULL, 'n', 'd') a, decode(2, 1, 'a', 2, 'b') b, decode(3, 1, 'a') c, decode('2', 2, 1.5, 3, 2) d, "
+            "decode(1, 1, 'x', 'y') e, decode(2, 2, 1.5, 2) f, decode(1, 1, 2) g, decode(1, 1, true) h, decode(X'616263', 'utf-8') i"
+        )
+    )
+    golden.check_error(lambda: spark.sql("SELECT decode(1, 1, array(1))").collect(), "array_without_default")
+
+
+def test_null_formats_and_scalar_misuses(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT to_date('2020-01-01', NULL) a, to_timestamp('2020', NULL) b, try_to_date(1, NULL) c, schema_of_variant_agg(NULL) d, "
+            "typeof(CASE WHEN true THEN true ELSE 'x' END) e, typeof(CASE WHEN true THEN X'01' ELSE 'x' END) f, split('a,b,c', ',', 2) g"
+        )
+    )
+    for name, call in {"range": "range(1)", "sql_keywords": "sql_keywords()", "split_limit": "split('abc', 'b', 'abc')", "regexp_instr_index": "regexp_instr('abc', 'b', 'abc')"}.items():
+        golden.check_error(lambda: spark.sql(f"SELECT {call}").collect(), name)

@@ -177,3 +177,25 @@ def test_array_functions_check_element_types(spark, golden):
     ]
     for expression in rejected:
         golden.check_error(lambda: spark.sql(f"SELECT {expression} FROM {SOURCE}").collect(), expression)
+
+
+def test_interval_arguments(spark, golden):
+    """An ANSI interval is cast to STRING where a function takes a string,
+    kept where it takes intervals, and rejected elsewhere."""
+    golden.check_df(
+        spark.sql(
+            "SELECT upper(INTERVAL '1' YEAR) a, ascii(INTERVAL '1' HOUR) b, bit_length(INTERVAL '1' YEAR) c, reverse(INTERVAL '1' DAY) d, "
+            "concat_ws(',', INTERVAL '1' DAY) e, hex(INTERVAL '1' DAY) f, abs(INTERVAL '-1' DAY) g, sum(INTERVAL '1' DAY) h"
+        )
+    )
+    for name, call in {
+        "sqrt": "sqrt(INTERVAL '1' DAY)",
+        "acos": "acos(INTERVAL '1' YEAR)",
+        "md5": "md5(INTERVAL '1' DAY)",
+        "round": "round(INTERVAL '1' DAY)",
+        "date_add": "date_add(DATE'2020-01-01', INTERVAL '1' DAY)",
+        "format_number": "format_number(INTERVAL '1' DAY, 2)",
+        "timestamp_seconds": "timestamp_seconds(INTERVAL '1' DAY)",
+        "to_date": "to_date(INTERVAL '1' DAY)",
+    }.items():
+        golden.check_error(lambda: spark.sql(f"SELECT {call}").collect(), name)

@@ -59,6 +59,10 @@ pub(crate) fn wider_type(a: &DataType, b: &DataType, ansi: bool) -> Option<DataT
             _ => None,
         },
         (s, t @ (Date32 | Timestamp(..))) | (t @ (Date32 | Timestamp(..)), s) if is_string(s) => Some(t.clone()),
+        // Under ANSI a string takes a boolean's or a binary's type (`CASE … THEN true ELSE 'x'`).
+        (s, t @ (Boolean | Binary | LargeBinary | BinaryView)) | (t @ (Boolean | Binary | LargeBinary | BinaryView), s) if is_string(s) && ansi => {
+            Some(t.clone())
+        }
         (Date32, t @ Timestamp(..)) | (t @ Timestamp(..), Date32) => Some(t.clone()),
         // TIMESTAMP_NTZ beside TIMESTAMP widens to TIMESTAMP.
         (Timestamp(unit, Some(zone)), Timestamp(_, None)) | (Timestamp(_, None), Timestamp(unit, Some(zone))) => Some(Timestamp(*unit, Some(zone.clone()))),

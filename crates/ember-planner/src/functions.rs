@@ -45,6 +45,32 @@ impl Planner<'_> {
         Ok(values)
     }
 
+    /// `decode(expr, search, result, …[, default])`: Spark's `CASE` of the
+    /// first search equal to `expr` (NULL equal to NULL; a NULL STRING
+    /// without a default), named as called.
+    fn plan_decode(&mut self, arguments: &[connect::Expression], input: &LogicalPlan) -> Result<(Expr, String)> {
+        let (value, pairs) = arguments.split_first().ok_or_else(|| SparkError::internal("decode without arguments"))?;
+        let mut branches = Vec::with_capacity(pairs.len() + 1);
+        for pair in pairs.chunks(2) {
+            match pair {
+                [search, result] => branches.extend([crate::sql::function("<=>", vec![value.clone(), search.clone()]), result.clone()]),
+                [default] => branches.push(default.clone()),
+                _ => {}
+            }
+        }
+        // Without a default Spark's is a NULL STRING, which takes part in the result's type.
+        if pairs.len() % 2 == 0 {
+            let string = connect::DataType { kind: Some(connect::data_type::Kind::String(Default::default())) };
+            branches.push(crate::sql::literal(connect::expression::literal::LiteralType::Null(string)));
+        }
+        let (case, _) = self.plan_expr(&crate::sql::function("when", branches), input)?;
+        let mut names = Vec::with_capacity(arguments.len());
+        for argument in arguments {
+            names.push(self.plan_expr(argument, input)?.1);
+        }
+        Ok((case, call_name("decode", &names)))
+    }
+
     /// Plans a call of a Spark operator or function.
     pub(crate) fn plan_function(
         &mut self,
@@ -70,6 +96,21 @@ impl Planner<'_> {
         }
         if let Some(planned) = self.plan_json_function(&lower, arguments, input) {
             return planned;
+        }
+        if lower == "decode" && arguments.len() > 2 {
+            return self.plan_decode(arguments, input);
+        }
+        // Spark's table-valued functions are no scalars.
+        if matches!(lower.as_str(), "range" | "sql_keywords" | "collations") && self.catalog.python_function(name).is_none() {
+            return Err(SparkError::new(
+                ErrorKind::Analysis,
+                "NOT_A_SCALAR_FUNCTION",
+                "42887",
+                format!(
+                    "`{lower}` appears as a scalar expression here, but the function was defined as a table function. Please update the query to move the function call into the FROM clause, or redefine `{lower}` as a scalar function instead."
+                ),
+                &[("functionName", format!("`{lower}`"))],
+            ));
         }
         if arguments.iter().any(|a| matches!(a.expr_type, Some(connect::expression::ExprType::NamedArgumentExpression(_)))) {
             if let Some(udf) = self.catalog.python_function(name) {

@@ -266,11 +266,11 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "if" if count == 3 => &[StrictBoolean],
         "bit_count" => &[IntegralOrBoolean],
         "hex" => &[Hex],
-        "to_date" => &[DateText],
+        "to_date" => &[DateText, String],
         "unix_timestamp" | "to_unix_timestamp" => &[DatetimeOnly, StringOnly],
         "reverse" => &[StringBinaryOrArray],
-        "to_timestamp" | "to_timestamp_ltz" | "try_to_timestamp" => &[TimestampText],
-        "to_timestamp_ntz" | "try_to_date" => &[DateText],
+        "to_timestamp" | "to_timestamp_ltz" | "try_to_timestamp" => &[TimestampText, String],
+        "to_timestamp_ntz" | "try_to_date" => &[DateText, String],
         "try_sum" | "try_avg" => &[Numeric(SUM_TYPES)],
         "timestamp_seconds" => &[NumericOnly],
         "unix_date" => &[DateOnly],
@@ -329,7 +329,8 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "concat_ws" | "from_base32" | "quote" | "sentences" | "to_binary" | "try_to_binary" => &[String],
         "convert_timezone" if count == 3 => &[String, String, TimestampNtz],
         "convert_timezone" => &[String, TimestampNtz],
-        "encode" | "jaro_winkler_similarity" | "regexp_count" | "regexp_instr" | "regexp_substr" | "split" => &[String, String],
+        "encode" | "jaro_winkler_similarity" | "regexp_count" | "regexp_substr" => &[String, String],
+        "regexp_instr" | "split" => &[String, String, Int],
         "regexp_extract" | "regexp_extract_all" | "substring_index" => &[String, String, Int],
         "regexp_replace" => &[String, String, String, Int],
         "collation" | "from_csv" | "from_json" | "from_xml" | "json_array_length" | "json_object_keys" | "mask" | "parse_json"
@@ -338,7 +339,7 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         | "xpath_int" | "xpath_long" | "xpath_number" | "xpath_short" | "xpath_string" => &[StringOnly, StringOnly],
         "str_to_map" => &[StringOnly, StringOnly, StringOnly],
         "listagg" | "string_agg" => &[StringOrBinary],
-        "is_valid_variant" | "is_variant_null" | "schema_of_variant" | "variant_strip_nulls" => &[Variant],
+        "is_valid_variant" | "is_variant_null" | "schema_of_variant" | "schema_of_variant_agg" | "variant_strip_nulls" => &[Variant],
         "variant_get" | "try_variant_get" | "variant_set" | "try_variant_set" | "variant_insert" | "try_variant_insert"
         | "variant_array_append" | "try_variant_array_append" | "variant_delete" => &[Variant, StringOnly],
         "flatten" => &[ArrayOfArrays],
@@ -415,6 +416,23 @@ fn fit(param: Param, from: &DataType, ansi: bool, time_zone: &str) -> Fit {
             _ => Fit::Keep,
         };
     }
+    // An ANSI interval is cast to STRING where a string is taken, kept where
+    // the function takes intervals, and rejected elsewhere as nested values are.
+    if interval {
+        match param {
+            Param::String
+            | Param::StringOrBinary
+            | Param::StringOrArray
+            | Param::StringBinaryOrArray
+            | Param::DateText
+            | Param::TimestampText
+            | Param::Hex
+            | Param::NotNested(_) => return Fit::Cast(DataType::Utf8),
+            Param::Numeric(required) if required.contains("INTERVAL") => return Fit::Keep,
+            _ => {}
+        }
+    }
+    let nested = nested || interval;
     let to_string = || if string { Fit::Keep } else { Fit::Cast(DataType::Utf8) };
     match param {
         Param::String if nested => Fit::Reject("\"STRING\""),
@@ -425,7 +443,7 @@ fn fit(param: Param, from: &DataType, ansi: bool, time_zone: &str) -> Fit {
         Param::Double if nested || boolean || date || timestamp || binary => Fit::Reject("\"DOUBLE\""),
         Param::Numeric(_) if string => Fit::Cast(DataType::Float64),
         Param::Numeric(required) if nested || boolean || date || timestamp || binary => Fit::Reject(required),
-        Param::NumericOnly if !number && !interval => Fit::Reject("\"NUMERIC\""),
+        Param::NumericOnly if !number => Fit::Reject("\"NUMERIC\""),
         Param::Int if string || (number && *from != DataType::Int32) => Fit::Cast(DataType::Int32),
         Param::Int if nested || boolean || date || timestamp || binary => Fit::Reject("\"INT\""),
         Param::SmallInt if string && ansi => Fit::Cast(DataType::Int32),
@@ -532,7 +550,11 @@ impl crate::plan::Planner<'_> {
                 Fit::Reject(required) => {
                     // `log(x)` is Spark's `log(e, x)`: its argument is the second.
                     let index = if function == "log" && names.len() == 1 { 1 } else { index };
-                    return Err(unexpected_input_type(&crate::call_names::call_name(checked_call(function), names), index, required, &names[index.min(names.len() - 1)], &from));
+                    // The type as Spark names it, an ANSI interval's with its units.
+                    let (_, field) = datafusion::logical_expr::ExprSchemable::to_field(&*arg, input.schema())?;
+                    let input_type = format!("\"{}\"", ember_types::field_sql_string(&field));
+                    let call = crate::call_names::call_name(checked_call(function), names);
+                    return Err(unexpected_input_type_named(&call, index, required, &names[index.min(names.len() - 1)], &input_type));
                 }
             }
         }

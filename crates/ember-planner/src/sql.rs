@@ -559,7 +559,7 @@ fn alias(inner: connect::Expression, name: &str) -> connect::Expression {
     })))
 }
 
-fn literal(literal_type: connect::expression::literal::LiteralType) -> connect::Expression {
+pub(crate) fn literal(literal_type: connect::expression::literal::LiteralType) -> connect::Expression {
     expr(ExprType::Literal(connect::expression::Literal { data_type: None, literal_type: Some(literal_type) }))
 }
 
