@@ -697,3 +697,24 @@ def test_float_literals_are_named_as_java_prints_floats(spark, golden):
     golden.check_df(spark.sql("SELECT 0.1F, 1e10F, 1.0E-5F, 3F, array(1.5D, 0.1F), 1.5D + 0.1F"))
     df = spark.createDataFrame([(0.1, 1.5), (0.2, 0.1)], "a float, b float")
     golden.check_df(df.crosstab("a", "b").orderBy("a_b"), "crosstab_labels")
+
+
+def test_casts_spark_has_not(spark, golden):
+    """Nested values cast to STRING or their own kind only, binaries to no
+    number, boolean or datetime, and only integers cast to binaries."""
+    golden.check_df(spark.sql("SELECT CAST(array(1) AS STRING) a, CAST(map(1, 2) AS STRING) b, CAST(named_struct('a', 1) AS STRING) c, CAST(array(1) AS ARRAY<STRING>) d, CAST('ab' AS BINARY) e, string(array(1)) f"))
+    for name, cast in {
+        "map_to_bigint": "CAST(map('k', 1) AS BIGINT)",
+        "binary_to_bigint": "CAST(X'0102' AS BIGINT)",
+        "double_to_binary": "CAST(1.5D AS BINARY)",
+        "array_to_int": "CAST(array(1) AS INT)",
+        "int_to_array": "CAST(1 AS ARRAY<INT>)",
+        "boolean_to_binary": "CAST(true AS BINARY)",
+        "binary_to_boolean": "CAST(X'01' AS BOOLEAN)",
+        "date_to_binary": "CAST(DATE'2020-01-01' AS BINARY)",
+        "bigint_of_a_map": "bigint(map('k', 1))",
+        "binary_of_a_double": "binary(1.5D)",
+        "any_of_an_int": "any(1)",
+        "len_of_a_map": "len(map('k', 1))",
+    }.items():
+        golden.check_error(lambda: spark.sql(f"SELECT {cast}").collect(), name)

@@ -225,3 +225,21 @@ def test_null_formats_and_scalar_misuses(spark, golden):
     )
     for name, call in {"range": "range(1)", "sql_keywords": "sql_keywords()", "split_limit": "split('abc', 'b', 'abc')", "regexp_instr_index": "regexp_instr('abc', 'b', 'abc')"}.items():
         golden.check_error(lambda: spark.sql(f"SELECT {call}").collect(), name)
+
+
+def test_trims_take_the_characters_first(spark, golden):
+    """ltrim/rtrim/trim of two arguments are (trimStr, str), from SQL and from the DataFrame API."""
+    golden.check_df(
+        spark.sql(
+            "SELECT ltrim('xxa', 'x') a, ltrim('x', 'xxa') b, rtrim('x', 'axx') c, btrim('xxaxx', 'x') d, "
+            "TRIM(LEADING 'x' FROM 'xxa') e, TRIM(BOTH 'x' FROM 'xxaxx') f, TRIM('  a  ') g"
+        )
+    )
+    df = spark.createDataFrame([("xxaxx",)], "c string")
+    golden.check_df(df.select(F.ltrim("c", F.lit("x")), F.rtrim("c", F.lit("x")), F.trim("c", F.lit("x")), F.ltrim("c")), "dataframe")
+
+
+def test_first_and_any_value_take_ignore_nulls(spark, golden):
+    golden.check_df(spark.sql("SELECT any_value(NULL, true) a, first_value(1, false) b, last_value(2, true) c, first(3, true) d"))
+    golden.check_error(lambda: spark.sql("SELECT first_value(1, 2)").collect(), "first_value")
+    golden.check_error(lambda: spark.sql("SELECT any_value(1, 'abc')").collect(), "any_value")

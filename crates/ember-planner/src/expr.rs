@@ -581,6 +581,11 @@ impl Planner<'_> {
             let quoted = |text: String| format!("\"{text}\"");
             return Err(crate::input_types::cannot_cast_text(&format!("CAST({name} AS {target_sql})"), quoted(ember_types::field_sql_string(&source_field)), quoted(target_sql)));
         }
+        if !spark_casts_between(&source, &target) {
+            // Spark names a cast to a nested type by its input alone.
+            let sql = if is_nested(&target) { name } else { format!("{cast}({name} AS {target_sql})") };
+            return Err(crate::input_types::cannot_cast(&sql, &source, &target));
+        }
         if !ntz_cast_allowed(&source, &target) {
             // Spark names the cast itself, or only its input when the types are nested.
             let sql = match (&source, &target) {
@@ -601,6 +606,34 @@ impl Planner<'_> {
         };
         Ok((planned, out_name))
     }
+}
+
+fn is_nested(t: &DataType) -> bool {
+    matches!(t, DataType::List(_) | DataType::LargeList(_) | DataType::Map(..) | DataType::Struct(_))
+}
+
+/// Whether Spark has a cast between the kinds of `source` and `target` as far
+/// as nested values and binaries go: a nested value casts to STRING or a
+/// value of its own kind only (anything to and from a VARIANT), a binary to
+/// no number, boolean or datetime, and no such value but an integer to a binary.
+pub(crate) fn spark_casts_between(source: &DataType, target: &DataType) -> bool {
+    let binary = |t: &DataType| matches!(t, DataType::Binary | DataType::LargeBinary | DataType::BinaryView);
+    let number_or_datetime = |t: &DataType| t.is_numeric() || matches!(t, DataType::Boolean | DataType::Date32 | DataType::Timestamp(..));
+    let same_kind = matches!(
+        (source, target),
+        (DataType::List(_) | DataType::LargeList(_), DataType::List(_) | DataType::LargeList(_)) | (DataType::Map(..), DataType::Map(..)) | (DataType::Struct(_), DataType::Struct(_))
+    );
+    let variant = |t: &DataType| matches!(t, DataType::Struct(fields) if ember_types::is_variant_fields(fields));
+    if source == &DataType::Null || same_kind || variant(source) || variant(target) {
+        return true;
+    }
+    if is_nested(source) {
+        return ember_functions::cast::is_string(target);
+    }
+    if is_nested(target) {
+        return false;
+    }
+    !(binary(source) && number_or_datetime(target)) && !(binary(target) && number_or_datetime(source) && !ember_functions::cast::is_integral(source))
 }
 
 /// Whether Spark casts `source` to `target` as far as `TIMESTAMP_NTZ` goes:

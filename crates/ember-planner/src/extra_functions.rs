@@ -72,9 +72,23 @@ impl Planner<'_> {
                 };
                 when(arg(0), lit(ScalarValue::Null)).otherwise(RaiseError::call(message))?
             }
-            ("first" | "last", 1 | 2) => {
-                let ignore_nulls = matches!(args.get(1), Some(Expr::Literal(ScalarValue::Boolean(Some(true)), _)));
-                let udaf = if function == "first" {
+            ("first" | "last" | "first_value" | "last_value" | "any_value", 1 | 2) => {
+                let ignore_nulls = match args.get(1) {
+                    None => false,
+                    Some(Expr::Literal(ScalarValue::Boolean(flag), _)) => flag.unwrap_or(false),
+                    Some(_) => {
+                        // Spark's check, which names `first_value` and `last_value` as `first` and `last`.
+                        let spark_name = function.strip_suffix("_value").filter(|_| function != "any_value").unwrap_or(function);
+                        return Err(SparkError::new(
+                            ErrorKind::Analysis,
+                            "_LEGACY_ERROR_TEMP_1210",
+                            "",
+                            format!("The second argument in {spark_name} should be a boolean literal."),
+                            &[("funcName", spark_name.to_string())],
+                        ));
+                    }
+                };
+                let udaf = if function != "last" && function != "last_value" {
                     datafusion::functions_aggregate::first_last::first_value_udaf()
                 } else {
                     datafusion::functions_aggregate::first_last::last_value_udaf()

@@ -128,6 +128,11 @@ impl Planner<'_> {
             args.push(expr);
             names.push(arg_name);
         }
+        // Spark's two-argument trims take the characters first (`ltrim(trimStr, str)`).
+        if matches!(lower.as_str(), "trim" | "ltrim" | "rtrim") && args.len() == 2 {
+            args.swap(0, 1);
+            names.swap(0, 1);
+        }
         crate::input_types::check_arguments(&lower, &call_name(crate::input_types::checked_call(&lower), &names), &names, |i| {
             self.type_of(&args[i], input)
         })?;
@@ -650,6 +655,9 @@ impl Planner<'_> {
                 let target = ember_types::parse_ddl_type(&lower, &self.config.time_zone).map_err(crate::error::from_type_error)?;
                 let value = args.remove(0);
                 let source = self.type_of(&value, input)?;
+                if !crate::expr::spark_casts_between(&source, &target) {
+                    return Err(crate::input_types::cannot_cast(&names[0], &source, &target));
+                }
                 let expr = match self.cast_variant(&value, &target, self.cast_mode(), &names[0], input)? {
                     Some(cast) => cast,
                     None => match self.cast_to_variant(&value, &source, &target, &names[0])? {

@@ -224,7 +224,7 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "upper" | "lower" | "ucase" | "lcase" | "initcap" | "ascii" | "soundex" | "unhex" | "url_encode" | "url_decode"
         | "try_url_decode" | "unbase64" | "format_string" | "printf" => &[String],
         "levenshtein" => &[String, String, Int],
-        "bit_length" | "octet_length" | "length" | "char_length" | "character_length" => &[StringOrBinary],
+        "bit_length" | "octet_length" | "length" | "len" | "char_length" | "character_length" => &[StringOrBinary],
         "contains" | "startswith" | "endswith" => &[StringOrBinary, StringOrBinary],
         "instr" | "like" | "ilike" | "rlike" | "regexp" | "regexp_like" | "trim" | "btrim" | "ltrim"
         | "rtrim" | "find_in_set" => &[String, String],
@@ -309,7 +309,7 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "slice" => &[Any, Int, Int],
         "sort_array" => &[Any, StrictBoolean],
         "arrays_zip" | "map_from_arrays" => &[Container(ARRAY), Container(ARRAY)],
-        "bool_and" | "bool_or" | "count_if" | "every" | "some" => &[Boolean],
+        "bool_and" | "bool_or" | "count_if" | "every" | "some" | "any" => &[Boolean],
         "regr_intercept" | "regr_r2" | "regr_slope" | "regr_sxx" | "regr_sxy" | "regr_syy" => &[Double, Double],
         "regr_avgx" | "regr_avgy" | "regr_count" => &[Numeric("\"NUMERIC\""), Numeric("\"NUMERIC\"")],
         "isnan" => &[Numeric(FLOATING_TYPES)],

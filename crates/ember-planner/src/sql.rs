@@ -1282,12 +1282,14 @@ pub(crate) fn expression(e: &ast::Expr) -> Result<connect::Expression> {
                 Some(ast::TrimWhereField::Trailing) => "rtrim",
                 _ => "trim",
             };
-            let mut args = vec![expression(value)?];
+            // Spark's order: the characters to trim, then the string.
+            let mut args = Vec::with_capacity(2);
             if let Some(what) = trim_what {
                 args.push(expression(what)?);
             } else if let Some([what]) = trim_characters.as_deref() {
                 args.push(expression(what)?);
             }
+            args.push(expression(value)?);
             function(name, args)
         }
         ast::Expr::Position { expr: needle, r#in } => function("locate", vec![expression(needle)?, expression(r#in)?]),
