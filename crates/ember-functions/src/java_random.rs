@@ -5,6 +5,33 @@
 const MULTIPLIER: i64 = 0x5_DEEC_E66D;
 const MASK: i64 = (1 << 48) - 1;
 
+/// A source of random bits, with Java's `nextInt(bound)` drawn from them as
+/// `java.util.Random` and commons-math's generators draw it.
+pub trait RandomBits {
+    /// The next `bits` random bits (`next(bits)`).
+    fn next_bits(&mut self, bits: u32) -> i32;
+
+    /// `nextInt(bound)`: uniform in `[0, bound)`; `bound` must be positive.
+    fn next_int(&mut self, bound: i32) -> i32 {
+        if bound & bound.wrapping_neg() == bound {
+            return ((i64::from(bound) * i64::from(self.next_bits(31))) >> 31) as i32;
+        }
+        loop {
+            let bits = self.next_bits(31);
+            let value = bits % bound;
+            if bits.wrapping_sub(value).wrapping_add(bound - 1) >= 0 {
+                return value;
+            }
+        }
+    }
+}
+
+impl RandomBits for JavaRandom {
+    fn next_bits(&mut self, bits: u32) -> i32 {
+        self.next(bits)
+    }
+}
+
 /// A `java.util.Random` seeded with a given seed.
 #[derive(Debug, Clone)]
 pub struct JavaRandom {
@@ -22,20 +49,6 @@ impl JavaRandom {
         (self.seed >> (48 - bits)) as i32
     }
 
-    /// `nextInt(bound)`: uniform in `[0, bound)`; `bound` must be positive.
-    pub fn next_int(&mut self, bound: i32) -> i32 {
-        if bound & bound.wrapping_neg() == bound {
-            return ((i64::from(bound) * i64::from(self.next(31))) >> 31) as i32;
-        }
-        loop {
-            let bits = self.next(31);
-            let value = bits % bound;
-            if bits.wrapping_sub(value).wrapping_add(bound - 1) >= 0 {
-                return value;
-            }
-        }
-    }
-
     /// `nextLong()`: two 32-bit draws.
     pub fn next_long(&mut self) -> i64 {
         (i64::from(self.next(32)) << 32).wrapping_add(i64::from(self.next(32)))
@@ -51,6 +64,14 @@ impl JavaRandom {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn longs_match_the_jdk() {
+        // new java.util.Random(1).nextLong(), twice (from the JDK).
+        let mut random = JavaRandom::new(1);
+        assert_eq!(random.next_long(), -4964420948893066024);
+        assert_eq!(random.next_long(), 7564655870752979346);
+    }
 
     #[test]
     fn draws_as_java() {

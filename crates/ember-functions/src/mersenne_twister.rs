@@ -3,6 +3,8 @@
 //! (`init_by_array`), `nextInt(n)` by its bits stream generator. Spark
 //! shuffles arrays with it (`shuffle(array, seed)`).
 
+use crate::java_random::RandomBits;
+
 /// Words of state.
 const N: usize = 624;
 const M: usize = 397;
@@ -82,25 +84,6 @@ impl MersenneTwister {
         y ^ (y >> 18)
     }
 
-    /// The next `bits` random bits (`next(bits)`).
-    fn next(&mut self, bits: u32) -> i32 {
-        (self.next_word() >> (32 - bits)) as i32
-    }
-
-    /// A uniform int in `[0, n)` (`nextInt(n)`, `n` positive).
-    pub fn next_int(&mut self, n: i32) -> i32 {
-        if n & n.wrapping_neg() == n {
-            return ((i64::from(n) * i64::from(self.next(31))) >> 31) as i32;
-        }
-        loop {
-            let bits = self.next(31);
-            let value = bits % n;
-            if bits.wrapping_sub(value).wrapping_add(n - 1) >= 0 {
-                return value;
-            }
-        }
-    }
-
     /// Spark's random permutation of `0..length` (`RandomIndicesGenerator`):
     /// each index in turn swapped with one drawn at or before it.
     pub fn permutation(&mut self, length: usize) -> Vec<usize> {
@@ -113,6 +96,12 @@ impl MersenneTwister {
             indices[j] = i;
         }
         indices
+    }
+}
+
+impl RandomBits for MersenneTwister {
+    fn next_bits(&mut self, bits: u32) -> i32 {
+        (self.next_word() >> (32 - bits)) as i32
     }
 }
 

@@ -7,6 +7,7 @@
 //! `BernoulliSampler` does: gap sampling for ratios up to 0.4, else one draw
 //! per file kept when at most the ratio.
 
+use ember_functions::java_random::JavaRandom;
 use ember_functions::seeded_random::XorShiftRandom;
 
 use crate::file_splits::SplitSettings;
@@ -90,41 +91,10 @@ impl BernoulliSampler {
     }
 }
 
-/// `java.util.Random`: the generator of the partitions' seeds.
-struct JavaRandom {
-    seed: i64,
-}
-
-impl JavaRandom {
-    const MULTIPLIER: i64 = 0x5DEE_CE66D;
-    const MASK: i64 = (1 << 48) - 1;
-
-    fn new(seed: i64) -> Self {
-        JavaRandom { seed: (seed ^ Self::MULTIPLIER) & Self::MASK }
-    }
-
-    fn next(&mut self, bits: u32) -> i32 {
-        self.seed = (self.seed.wrapping_mul(Self::MULTIPLIER).wrapping_add(0xB)) & Self::MASK;
-        (self.seed >> (48 - bits)) as i32
-    }
-
-    fn next_long(&mut self) -> i64 {
-        (i64::from(self.next(32)) << 32).wrapping_add(i64::from(self.next(32)))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::options::Options;
-
-    #[test]
-    fn java_random_matches_the_jdk() {
-        // new java.util.Random(1).nextLong(), twice (from the JDK).
-        let mut random = JavaRandom::new(1);
-        assert_eq!(random.next_long(), -4964420948893066024);
-        assert_eq!(random.next_long(), 7564655870752979346);
-    }
 
     #[test]
     fn small_files_share_one_partition_and_large_ones_split() {

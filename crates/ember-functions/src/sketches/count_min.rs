@@ -3,6 +3,7 @@
 //! `CountMinSketch.writeTo` writes it (big-endian: version 1, total count,
 //! depth, width, the per-row hash seeds, then the table row by row).
 
+use crate::java_random::RandomBits;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Int64Type};
