@@ -59,14 +59,13 @@ pub fn hash_bytes(bytes: &[u8], seed: u32) -> u32 {
 
 /// Java's `hashCode` of a value as Spark holds it, for the types Ember knows it of.
 pub(crate) fn java_hash_code(value: &ScalarValue) -> Option<i32> {
-    let of_long = |v: i64| (v ^ ((v as u64) >> 32) as i64) as i32;
     Some(match value {
         ScalarValue::Int8(Some(v)) => i32::from(*v),
         ScalarValue::Int16(Some(v)) => i32::from(*v),
         ScalarValue::Int32(Some(v)) | ScalarValue::Date32(Some(v)) => *v,
-        ScalarValue::Int64(Some(v)) | ScalarValue::TimestampMicrosecond(Some(v), _) => of_long(*v),
+        ScalarValue::Int64(Some(v)) | ScalarValue::TimestampMicrosecond(Some(v), _) => java_long_hash(*v),
         ScalarValue::Float32(Some(v)) => v.to_bits() as i32,
-        ScalarValue::Float64(Some(v)) => of_long(v.to_bits() as i64),
+        ScalarValue::Float64(Some(v)) => java_long_hash(v.to_bits() as i64),
         ScalarValue::Boolean(Some(v)) => if *v { 1231 } else { 1237 },
         ScalarValue::Decimal128(Some(v), _, scale) => return decimal_hash(*v, *scale),
         ScalarValue::Utf8(Some(v)) | ScalarValue::LargeUtf8(Some(v)) | ScalarValue::Utf8View(Some(v)) => {
@@ -92,9 +91,14 @@ pub(crate) fn scala_hash_code(value: &ScalarValue) -> Option<i32> {
     })
 }
 
+/// Java's `Long.hashCode`: the long's high half folded into its low half.
+fn java_long_hash(v: i64) -> i32 {
+    (v ^ ((v as u64) >> 32) as i64) as i32
+}
+
 /// Scala's `##` of a long: the int's hash where the long is one.
 fn scala_long_hash(v: i64) -> i32 {
-    if v as i32 as i64 == v { v as i32 } else { (v ^ ((v as u64) >> 32) as i64) as i32 }
+    if v as i32 as i64 == v { v as i32 } else { java_long_hash(v) }
 }
 
 /// Scala's `##` of a float: as the integer it equals, else Java's `hashCode`.
@@ -120,7 +124,7 @@ fn scala_double_hash(v: f64) -> i32 {
         scala_float_hash(v as f32)
     } else {
         let bits = if v.is_nan() { 0x7ff8_0000_0000_0000 } else { v.to_bits() };
-        (bits ^ (bits >> 32)) as i32
+        java_long_hash(bits as i64)
     }
 }
 

@@ -240,7 +240,7 @@ fn object_aggregate_args(aggregate: &AggregateFunctionExpr, inputs: &[String]) -
 }
 
 /// Whether every parenthesis of `text` closes within it.
-fn balanced(text: &str) -> bool {
+pub(super) fn balanced(text: &str) -> bool {
     let mut depth = 0i32;
     text.chars().all(|c| {
         depth += match c {

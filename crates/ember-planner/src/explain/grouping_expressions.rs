@@ -151,8 +151,7 @@ fn top_level_items(bracketed: &str) -> Vec<String> {
 fn split_alias(key: &str) -> Option<(String, String)> {
     let at = key.rfind(" AS ")?;
     let (value, reference) = (&key[..at], &key[at + " AS ".len()..]);
-    let balanced = value.chars().filter(|c| *c == '(').count() == value.chars().filter(|c| *c == ')').count();
-    (balanced && !reference.contains(' ')).then(|| (value.to_string(), reference.to_string()))
+    (super::expressions::balanced(value) && !reference.contains(' ')).then(|| (value.to_string(), reference.to_string()))
 }
 
 /// `text` with the column reference `from` (a whole `name#id`) printed as `to`.
