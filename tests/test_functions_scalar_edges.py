@@ -9,6 +9,8 @@ import datetime
 
 from pyspark.sql import functions as F
 
+from conftest import requires_client
+
 
 def test_chr_and_pads(spark, golden):
     golden.check_df(spark.sql("SELECT chr(-3), chr(65), chr(321), chr(0), chr(NULL)"))
@@ -243,3 +245,37 @@ def test_first_and_any_value_take_ignore_nulls(spark, golden):
     golden.check_df(spark.sql("SELECT any_value(NULL, true) a, first_value(1, false) b, last_value(2, true) c, first(3, true) d"))
     golden.check_error(lambda: spark.sql("SELECT first_value(1, 2)").collect(), "first_value")
     golden.check_error(lambda: spark.sql("SELECT any_value(1, 'abc')").collect(), "any_value")
+
+
+def test_instr_with_start_and_occurrence(spark, golden):
+    golden.check_df(
+        spark.sql(
+            "SELECT instr('abcabcabc', 'bc', 3), instr('aaaa', 'aa', 1, 2), instr('aaaa', 'aa', -1, 2), instr('abcabc', 'abc', -2), "
+            "instr('abc', 'a', -4), instr('abc', 'b', 0), instr('abc', '', 0), instr('héllo wörld ö', 'ö', -1), "
+            "instr('abc', 'b', NULL), instr(NULL, 'b', 1, 0), instr('abc', 'b', 2L), instr(1, 'b', 1, 1)"
+        )
+    )
+    golden.check_error(lambda: spark.sql("SELECT instr('abc', 'b', 1, 0)").collect(), "occurrence")
+    golden.check_error(lambda: spark.sql("SELECT instr('abc', 'b', true)").collect(), "start_type")
+    golden.check_error(lambda: spark.sql("SELECT instr('abc', 'b', 1, 1, 1)").collect(), "arity")
+
+
+@requires_client("4.3")
+def test_instr_api_with_start_and_occurrence(spark, golden):
+    df = spark.createDataFrame([("aabcdb",), ("xyz",), (None,)], "s string")
+    golden.check_df(df.select(F.instr("s", "b", 1, 2), F.instr(df.s, "b", -1), F.instr("s", F.lit("b"), F.lit(3))))
+
+
+def test_ceil_and_floor_scale_checks(spark, golden):
+    golden.check_df(
+        spark.sql("SELECT ceil('1.55', 1), floor(NULL, 1), ceil(1.5F, 1), ceil(5L, -1), floor(1.55, 1 + 1), ceil(1.5, 40), floor(1.5, -40)")
+    )
+    for name, sql in [
+        ("bigint_scale", "SELECT ceil(1.55, 1L)"),
+        ("null_scale", "SELECT floor(X'0102', NULL)"),
+        ("column_scale", "SELECT ceil(1.5, x) FROM VALUES (1) t(x)"),
+        ("boolean_value", "SELECT ceiling(true, 1)"),
+        ("interval_value", "SELECT floor(INTERVAL '1' DAY, 1)"),
+        ("string_value", "SELECT ceil('abc', 1)"),
+    ]:
+        golden.check_error(lambda: spark.sql(sql).collect(), name)

@@ -383,6 +383,20 @@ impl SparkError {
         )
     }
 
+    /// `[NON_FOLDABLE_ARGUMENT]`: `function`'s `parameter` must be a constant
+    /// of `param_type` (as Spark writes it: `"INT"`).
+    pub fn non_foldable_argument(function: &str, parameter: &str, param_type: &str) -> Self {
+        Self::new(
+            ErrorKind::Analysis,
+            "NON_FOLDABLE_ARGUMENT",
+            "42K08",
+            format!(
+                "The function `{function}` requires the parameter `{parameter}` to be a foldable expression of the type {param_type}, but the actual argument is a non-foldable."
+            ),
+            &[("funcName", format!("`{function}`")), ("paramName", format!("`{parameter}`")), ("paramType", param_type.to_string())],
+        )
+    }
+
     /// A failed Scala `require`: a bare Java `IllegalArgumentException`
     /// "requirement failed: `message`", without an error class.
     pub fn requirement_failed(message: impl std::fmt::Display) -> Self {

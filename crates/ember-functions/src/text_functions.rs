@@ -225,6 +225,68 @@ fn decode_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
     Ok(Arc::new(StringArray::from(out)))
 }
 
+/// Spark 4.3's `instr(str, substr, start, occurrence)` of STRING, STRING,
+/// INT, INT arguments: the 1-based character position of the
+/// `occurrence`-th `substr` (matches may overlap) found from `start`,
+/// searching backwards from the `-start`-th last character when `start` is
+/// negative; 0 when there is none or `start` is 0, 1 for an empty `substr`.
+pub fn instr(args: Vec<Expr>) -> Expr {
+    let types = [DataType::Utf8, DataType::Utf8, DataType::Int32, DataType::Int32];
+    let args = args.into_iter().zip(types).map(|(arg, to)| datafusion::logical_expr::cast(arg, to)).collect();
+    KernelUdf::call_null_intolerant("instr", DataType::Int32, instr_kernel, "", args)
+}
+
+fn instr_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
+    use datafusion::arrow::array::Int32Array;
+    use datafusion::arrow::datatypes::Int32Type;
+    let (texts, needles) = (args[0].as_string::<i32>(), args[1].as_string::<i32>());
+    let starts = args[2].as_primitive::<Int32Type>();
+    let occurrences = args.get(3).map(|a| a.as_primitive::<Int32Type>());
+    let positions = (0..texts.len())
+        .map(|row| {
+            let occurrence = occurrences.map_or(Some(1), |o| o.is_valid(row).then(|| o.value(row)));
+            if texts.is_null(row) || needles.is_null(row) || starts.is_null(row) {
+                return Ok(None);
+            }
+            let Some(occurrence) = occurrence else { return Ok(None) };
+            if occurrence <= 0 {
+                return Err(invalid_occurrence(occurrence).into_datafusion());
+            }
+            Ok(Some(instr_position(texts.value(row), needles.value(row), starts.value(row), occurrence as usize)))
+        })
+        .collect::<Result<Int32Array>>()?;
+    Ok(Arc::new(positions))
+}
+
+/// The position `instr` gives for one row; `occurrence` is positive.
+fn instr_position(text: &str, needle: &str, start: i32, occurrence: usize) -> i32 {
+    if needle.is_empty() {
+        return 1;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let pattern: Vec<char> = needle.chars().collect();
+    let matches_at = |at: usize| chars.get(at..at + pattern.len()) == Some(&pattern[..]);
+    let found = match start {
+        0 => None,
+        1.. => (start as usize - 1..chars.len()).filter(|&at| matches_at(at)).nth(occurrence - 1),
+        _ => {
+            let last = chars.len() as i64 + start as i64;
+            (last >= 0).then(|| (0..=last as usize).rev().filter(|&at| matches_at(at)).nth(occurrence - 1)).flatten()
+        }
+    };
+    found.map_or(0, |at| at as i32 + 1)
+}
+
+fn invalid_occurrence(occurrence: i32) -> SparkError {
+    SparkError::new(
+        ErrorKind::Runtime,
+        "INVALID_PARAMETER_VALUE.OCCURRENCE",
+        "22023",
+        format!("The value of parameter(s) `occurrence` in `instr` is invalid: expects a positive integer, but got {occurrence}."),
+        &[("parameter", "`occurrence`".into()), ("functionName", "`instr`".into()), ("actual", occurrence.to_string())],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,5 +303,16 @@ mod tests {
         let texts: ArrayRef = Arc::new(StringArray::from(vec!["AbCD123-@$#"]));
         let masked = mask_kernel(&[texts], "").unwrap();
         assert_eq!(masked.as_string::<i32>().value(0), "XxXXnnn-@$#");
+    }
+    #[test]
+    fn finds_occurrences_forwards_and_backwards() {
+        assert_eq!(instr_position("abcabcabc", "bc", 3, 1), 5);
+        assert_eq!(instr_position("aaaa", "aa", 1, 3), 3);
+        assert_eq!(instr_position("aaaa", "aa", -1, 2), 2);
+        assert_eq!(instr_position("abcabc", "abc", -2, 1), 4);
+        assert_eq!(instr_position("abc", "a", -4, 1), 0);
+        assert_eq!(instr_position("abc", "b", 0, 1), 0);
+        assert_eq!(instr_position("abc", "", 0, 1), 1);
+        assert_eq!(instr_position("\u{1F600}a\u{1F600}b", "\u{1F600}", 2, 1), 3);
     }
 }

@@ -34,7 +34,7 @@ pub(crate) fn call_name(function: &str, args: &[String]) -> String {
         }
         ("round" | "bround", 1) => args.push("0".into()),
         ("substr" | "substring", 2) => args.push(i32::MAX.to_string()),
-        ("locate" | "position", 2) => args.push("1".into()),
+        ("locate" | "position", 2) | ("instr", 3) => args.push("1".into()),
         ("split", 2) => args.push("-1".into()),
         ("lpad" | "rpad", 2) => args.push(" ".into()),
         ("replace", 2) => args.push(String::new()),

@@ -165,15 +165,7 @@ impl Planner<'_> {
         let deterministic = match args.get(1) {
             None => false,
             Some(flag) => match constant(flag)? {
-                None => {
-                    return Err(SparkError::new(
-                        ErrorKind::Analysis,
-                        "NON_FOLDABLE_ARGUMENT",
-                        "42K08",
-                        "The function `mode` requires the parameter `deterministic` to be a foldable expression of the type \"BOOLEAN\", but the actual argument is a non-foldable.".to_string(),
-                        &[("funcName", "`mode`".into()), ("paramName", "`deterministic`".into()), ("paramType", "\"BOOLEAN\"".into())],
-                    ));
-                }
+                None => return Err(SparkError::non_foldable_argument("mode", "deterministic", "\"BOOLEAN\"")),
                 Some(ScalarValue::Boolean(flag)) => flag.unwrap_or(false),
                 Some(other) => {
                     let (input_sql, input_type) = (names[1].clone(), ember_types::sql_string(&other.data_type()));

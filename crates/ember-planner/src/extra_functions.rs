@@ -24,6 +24,7 @@ use ember_functions::seeded_random::Draw;
 use ember_types::timestamp_type;
 
 use crate::call_names::call_name;
+use crate::input_types::unexpected_input_type_named;
 use crate::partitioning::{PartitionValueKind, partition_marker};
 use crate::error::{ErrorKind, Result, SparkError};
 use crate::plan::Planner;
@@ -178,11 +179,14 @@ impl Planner<'_> {
                 numeric_format::round(arg(0), &self.type_of(&args[0], input)?, scale, rounding)
             }
             ("ceil" | "ceiling" | "floor", 2) => {
-                // Spark rounds a decimal (an integral or floating value read as one) up or down at the scale.
-                let scale = match &args[1] {
-                    Expr::Literal(ScalarValue::Int32(Some(scale)), _) => *scale,
-                    Expr::Literal(ScalarValue::Int64(Some(scale)), _) => *scale as i32,
-                    _ => return Ok(None),
+                // Spark rounds a decimal (an integral, floating or string value read as one) up or down at the scale,
+                // which must be a constant INT.
+                let scale = match self.type_of(&args[1], input)? {
+                    DataType::Int32 => match crate::distribution_functions::constant(&args[1])? {
+                        Some(ScalarValue::Int32(Some(scale))) => scale,
+                        _ => return Err(SparkError::non_foldable_argument(function, "scale", "\"INT\"")),
+                    },
+                    _ => return Err(SparkError::non_foldable_argument(function, "scale", "\"INT\"")),
                 };
                 let decimal = match self.type_of(&args[0], input)? {
                     decimal @ DataType::Decimal128(..) => decimal,
@@ -192,7 +196,12 @@ impl Planner<'_> {
                     DataType::Int64 => DataType::Decimal128(20, 0),
                     DataType::Float32 => DataType::Decimal128(14, 7),
                     DataType::Float64 => DataType::Decimal128(30, 15),
-                    _ => return Ok(None),
+                    DataType::Null | DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => DataType::Decimal128(38, 18),
+                    _ => {
+                        let (_, field) = datafusion::logical_expr::ExprSchemable::to_field(&args[0], input.schema())?;
+                        let input_type = format!("\"{}\"", ember_types::field_sql_string(&field));
+                        return Err(unexpected_input_type_named(&name, 0, "\"DECIMAL\"", &names[0], &input_type));
+                    }
                 };
                 let rounding = if function == "floor" { Rounding::Floor } else { Rounding::Ceiling };
                 numeric_format::round(spark_cast(arg(0), decimal.clone(), self.cast_mode()), &decimal, scale, rounding)

@@ -544,13 +544,7 @@ impl Planner<'_> {
                 expect_args(name, &args, 2)?;
                 let Expr::Literal(ScalarValue::Utf8(Some(field)), _) = &args[0] else {
                     let function = if lower == "extract" { "extract" } else { "date_part" };
-                    return Err(SparkError::new(
-                        ErrorKind::Analysis,
-                        "NON_FOLDABLE_ARGUMENT",
-                        "42K08",
-                        format!("The function `{function}` requires the parameter `field` to be a foldable expression of the type \"STRING\", but the actual argument is a non-foldable."),
-                        &[("funcName", format!("`{function}`")), ("paramName", "`field`".into()), ("paramType", "\"STRING\"".into())],
-                    ));
+                    return Err(SparkError::non_foldable_argument(function, "field", "\"STRING\""));
                 };
                 let field_name = field.clone();
                 let mut source = args.remove(1);

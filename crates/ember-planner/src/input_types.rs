@@ -226,8 +226,10 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "levenshtein" => &[String, String, Int],
         "bit_length" | "octet_length" | "length" | "len" | "char_length" | "character_length" => &[StringOrBinary],
         "contains" | "startswith" | "endswith" => &[StringOrBinary, StringOrBinary],
-        "instr" | "like" | "ilike" | "rlike" | "regexp" | "regexp_like" | "trim" | "btrim" | "ltrim"
-        | "rtrim" | "find_in_set" => &[String, String],
+        "like" | "ilike" | "rlike" | "regexp" | "regexp_like" | "trim" | "btrim" | "ltrim" | "rtrim" | "find_in_set" => {
+            &[String, String]
+        }
+        "instr" => &[String, String, Int, Int],
         "locate" | "position" => &[String, String, Int],
         "split_part" => &[String, String, Int],
         "replace" | "translate" => &[String, String, String],

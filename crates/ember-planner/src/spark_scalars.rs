@@ -126,6 +126,7 @@ impl Planner<'_> {
                 let start = args.get(2).cloned().unwrap_or_else(|| lit(1));
                 locate(arg(0), arg(1), start)
             }
+            ("instr", 3 | 4) => ember_functions::text_functions::instr(args.to_vec()),
             ("date_format", 2) => {
                 let timestamp = self.as_timestamp(arg(0), input)?;
                 PatternFunction::DateFormat.call(timestamp, cast(arg(1), DataType::Utf8), &self.config.time_zone, self.config.ansi)
