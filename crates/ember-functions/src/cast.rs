@@ -155,8 +155,26 @@ fn cast_array_in_units(
     if is_numeric(source) && is_integral(target) {
         return to_integral(array, target, mode);
     }
-    if matches!(source, DataType::Timestamp(..)) && (is_integral(target) || matches!(target, DataType::Float64)) {
+    if matches!(source, DataType::Timestamp(..)) && (is_numeric(target) || *target == DataType::Boolean) {
         return from_timestamp(array, target, mode);
+    }
+    if *source == DataType::Boolean {
+        // Arrow has no casts of booleans to decimals or timestamps: Spark's
+        // true is 1 (one microsecond as a timestamp), false 0.
+        if matches!(target, DataType::Decimal128(..) | DataType::Timestamp(..)) {
+            let ones = arrow_cast(array, &DataType::Int64, mode)?;
+            return match target {
+                DataType::Decimal128(precision, scale) => to_decimal(&ones, *precision, *scale, mode),
+                _ => arrow_cast(&ones, target, mode),
+            };
+        }
+    }
+    if *source == DataType::Date32 && (is_numeric(target) || *target == DataType::Boolean) {
+        // Only the legacy cast has these (ANSI and TRY reject them), and it gives NULL.
+        return Ok(arrow::array::new_null_array(target, array.len()));
+    }
+    if is_integral(source) && *target == DataType::Binary {
+        return Ok(integral_bytes(array));
     }
     if matches!(source, DataType::Time64(_)) && is_integral(target) {
         let seconds = crate::time::seconds_of_times(array).map_err(|e| SparkError::internal(e.to_string()))?;
@@ -231,18 +249,50 @@ fn wall_clock_in_zone(array: &ArrayRef, zone: &str) -> Option<ArrayRef> {
 }
 
 /// Spark's casts of timestamps to numbers: whole seconds since the epoch
-/// (rounded down) for integers, seconds with their fraction for DOUBLE.
+/// (rounded down) for integers, NULL in legacy mode when they do not fit;
+/// seconds with their fraction for floating-point numbers and decimals;
+/// whether it is the epoch for a boolean.
 fn from_timestamp(array: &ArrayRef, target: &DataType, mode: CastMode) -> Result<ArrayRef, SparkError> {
     let micros = arrow_cast(array, &DataType::Timestamp(arrow::datatypes::TimeUnit::Microsecond, None), mode)?;
     let micros = arrow_cast(&micros, &DataType::Int64, mode)?;
     let micros = micros.as_primitive::<arrow::datatypes::Int64Type>();
-    if matches!(target, DataType::Float64) {
-        let seconds: Float64Array = micros.unary(|m| m as f64 / MICROS_PER_SECOND as f64);
-        return Ok(Arc::new(seconds));
+    match target {
+        DataType::Boolean => return Ok(Arc::new(micros.iter().map(|m| m.map(|m| m != 0)).collect::<BooleanArray>())),
+        DataType::Float64 => return Ok(Arc::new(micros.unary::<_, Float64Type>(|m| m as f64 / MICROS_PER_SECOND as f64))),
+        DataType::Float32 => return Ok(Arc::new(micros.unary::<_, Float32Type>(|m| (m as f64 / MICROS_PER_SECOND as f64) as f32))),
+        DataType::Decimal128(precision, scale) => {
+            let seconds: ArrayRef = Arc::new(micros.unary::<_, Decimal128Type>(i128::from).with_precision_and_scale(38, 6).map_err(|e| SparkError::internal(e.to_string()))?);
+            return to_decimal(&seconds, *precision, *scale, mode);
+        }
+        _ => {}
     }
     let seconds: Int64Array = micros.unary(|m| m.div_euclid(MICROS_PER_SECOND));
     let seconds: ArrayRef = Arc::new(seconds);
-    if matches!(target, DataType::Int64) { Ok(seconds) } else { to_integral(&seconds, target, mode) }
+    if matches!(target, DataType::Int64) {
+        return Ok(seconds);
+    }
+    // Seconds that do not fit fail naming the timestamp under ANSI, and are NULL otherwise.
+    let narrowed = to_integral(&seconds, target, CastMode::Try)?;
+    if mode == CastMode::Ansi {
+        if let Some(i) = (0..array.len()).find(|&i| narrowed.is_null(i) && array.is_valid(i)) {
+            let value = format!("TIMESTAMP '{}'", value_text(array, i));
+            return Err(SparkError::cast_overflow(&value, &type_name(array.data_type()), &type_name(target)));
+        }
+    }
+    Ok(narrowed)
+}
+
+/// Spark's cast of an integral number to BINARY: its big-endian bytes, as many as its type holds.
+fn integral_bytes(array: &ArrayRef) -> ArrayRef {
+    let bytes = |i: usize| -> Vec<u8> {
+        match array.data_type() {
+            DataType::Int8 => array.as_primitive::<Int8Type>().value(i).to_be_bytes().to_vec(),
+            DataType::Int16 => array.as_primitive::<Int16Type>().value(i).to_be_bytes().to_vec(),
+            DataType::Int32 => array.as_primitive::<Int32Type>().value(i).to_be_bytes().to_vec(),
+            _ => array.as_primitive::<Int64Type>().value(i).to_be_bytes().to_vec(),
+        }
+    };
+    Arc::new((0..array.len()).map(|i| array.is_valid(i).then(|| bytes(i))).collect::<arrow::array::BinaryArray>())
 }
 
 const MICROS_PER_SECOND: i64 = 1_000_000;

@@ -577,14 +577,15 @@ impl Planner<'_> {
         if let Some(planned) = cast_spatial(&expr, &source, &target, &out_name)? {
             return Ok((planned, out_name));
         }
+        // Spark names a cast to a nested type by its input alone.
+        let rejected_sql = if is_nested(&target) { name.clone() } else { format!("{cast}({name} AS {target_sql})") };
         if ember_functions::interval_casts::can_cast(&source, &target) == Some(false) {
             let quoted = |text: String| format!("\"{text}\"");
-            return Err(crate::input_types::cannot_cast_text(&format!("CAST({name} AS {target_sql})"), quoted(ember_types::field_sql_string(&source_field)), quoted(target_sql)));
+            let target_text = if is_nested(&target) { ember_types::sql_string(&target) } else { target_sql };
+            return Err(crate::input_types::cannot_cast_text(&rejected_sql, quoted(ember_types::field_sql_string(&source_field)), quoted(target_text)));
         }
-        if !spark_casts_between(&source, &target) {
-            // Spark names a cast to a nested type by its input alone.
-            let sql = if is_nested(&target) { name } else { format!("{cast}({name} AS {target_sql})") };
-            return Err(crate::input_types::cannot_cast(&sql, &source, &target));
+        if let Some(rejection) = cast_rejection(&source, &target, mode) {
+            return Err(crate::input_types::rejected_cast(&rejected_sql, &source, &target, rejection));
         }
         if !ntz_cast_allowed(&source, &target) {
             // Spark names the cast itself, or only its input when the types are nested.
@@ -612,11 +613,46 @@ fn is_nested(t: &DataType) -> bool {
     matches!(t, DataType::List(_) | DataType::LargeList(_) | DataType::Map(..) | DataType::Struct(_))
 }
 
+/// How Spark's analyzer words a cast it rejects.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum CastRejection {
+    /// `CAST_WITHOUT_SUGGESTION`.
+    Plain,
+    /// `CAST_WITH_CONF_SUGGESTION`: only the legacy (non-ANSI) cast has it.
+    LegacyOnly,
+    /// `CAST_WITH_FUNC_SUGGESTION`: the function that converts instead.
+    UseFunction(&'static str),
+}
+
+/// Spark's check of a cast from `source` to `target` evaluated in `mode`:
+/// why it is rejected, or `None` when Spark has it. ANSI and `TRY` casts
+/// have no casts of dates to booleans or numbers, of booleans to and from
+/// timestamps, nor of integers to binaries; no cast has numbers or booleans
+/// to dates.
+pub(crate) fn cast_rejection(source: &DataType, target: &DataType, mode: CastMode) -> Option<CastRejection> {
+    let numeric = |t: &DataType| t.is_numeric() && !matches!(t, DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64);
+    let zoned = |t: &DataType| matches!(t, DataType::Timestamp(_, Some(_)));
+    let legacy = spark_casts_between(source, target) && !((numeric(source) || *source == DataType::Boolean) && *target == DataType::Date32);
+    let legacy_only = (*source == DataType::Date32 && (numeric(target) || *target == DataType::Boolean))
+        || (zoned(source) && *target == DataType::Boolean)
+        || (*source == DataType::Boolean && zoned(target))
+        || (ember_functions::cast::is_integral(source) && *target == DataType::Binary);
+    match mode {
+        CastMode::Legacy if legacy => None,
+        CastMode::Legacy => Some(CastRejection::Plain),
+        _ if legacy && !legacy_only => None,
+        _ if numeric(source) && *target == DataType::Date32 => Some(CastRejection::UseFunction("`DATE_FROM_UNIX_DATE`")),
+        _ if *source == DataType::Date32 && numeric(target) => Some(CastRejection::UseFunction("`UNIX_DATE`")),
+        CastMode::Ansi if legacy => Some(CastRejection::LegacyOnly),
+        _ => Some(CastRejection::Plain),
+    }
+}
+
 /// Whether Spark has a cast between the kinds of `source` and `target` as far
 /// as nested values and binaries go: a nested value casts to STRING or a
 /// value of its own kind only (anything to and from a VARIANT), a binary to
 /// no number, boolean or datetime, and no such value but an integer to a binary.
-pub(crate) fn spark_casts_between(source: &DataType, target: &DataType) -> bool {
+fn spark_casts_between(source: &DataType, target: &DataType) -> bool {
     let binary = |t: &DataType| matches!(t, DataType::Binary | DataType::LargeBinary | DataType::BinaryView);
     let number_or_datetime = |t: &DataType| t.is_numeric() || matches!(t, DataType::Boolean | DataType::Date32 | DataType::Timestamp(..));
     let same_kind = matches!(

@@ -649,8 +649,8 @@ impl Planner<'_> {
                 let target = ember_types::parse_ddl_type(&lower, &self.config.time_zone).map_err(crate::error::from_type_error)?;
                 let value = args.remove(0);
                 let source = self.type_of(&value, input)?;
-                if !crate::expr::spark_casts_between(&source, &target) {
-                    return Err(crate::input_types::cannot_cast(&names[0], &source, &target));
+                if let Some(rejection) = crate::expr::cast_rejection(&source, &target, self.cast_mode()) {
+                    return Err(crate::input_types::rejected_cast(&names[0], &source, &target, rejection));
                 }
                 let expr = match self.cast_variant(&value, &target, self.cast_mode(), &names[0], input)? {
                     Some(cast) => cast,

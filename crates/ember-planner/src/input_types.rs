@@ -918,6 +918,28 @@ pub(crate) fn cannot_cast(sql: &str, source: &DataType, target: &DataType) -> Sp
     cannot_cast_text(sql, format!("\"{}\"", ember_types::sql_string(source)), format!("\"{}\"", ember_types::sql_string(target)))
 }
 
+/// Spark's error for a cast it rejects (`sql` rendered), worded as `rejection` says.
+pub(crate) fn rejected_cast(sql: &str, source: &DataType, target: &DataType, rejection: crate::expr::CastRejection) -> SparkError {
+    use crate::expr::CastRejection;
+    let (from, to) = (format!("\"{}\"", ember_types::sql_string(source)), format!("\"{}\"", ember_types::sql_string(target)));
+    let mismatch = format!("Cannot resolve \"{sql}\" due to data type mismatch: cannot cast {from} to {to}");
+    let mut parameters = vec![("sqlExpr", format!("\"{sql}\"")), ("srcType", from.clone()), ("targetType", to.clone())];
+    let (class, message) = match rejection {
+        CastRejection::Plain => return cannot_cast_text(sql, from, to),
+        CastRejection::LegacyOnly => {
+            parameters.extend([("config", "\"spark.sql.ansi.enabled\"".to_string()), ("configVal", "'false'".to_string())]);
+            let hint = format!("If you have to cast {from} to {to}, you can set \"spark.sql.ansi.enabled\" as 'false'.");
+            ("DATATYPE_MISMATCH.CAST_WITH_CONF_SUGGESTION", format!("{mismatch} with ANSI mode on.\n{hint}"))
+        }
+        CastRejection::UseFunction(functions) => {
+            parameters.push(("functionNames", functions.to_string()));
+            let hint = format!("To convert values from {from} to {to}, you can use the functions {functions} instead.");
+            ("DATATYPE_MISMATCH.CAST_WITH_FUNC_SUGGESTION", format!("{mismatch}.\n{hint}"))
+        }
+    };
+    SparkError::new(ErrorKind::Analysis, class, "42K09", message, &parameters)
+}
+
 /// [`cannot_cast`] with the types' texts as Spark quotes them (`"INT"`,
 /// `UDT("ARRAY<DOUBLE>")`).
 pub(crate) fn cannot_cast_text(sql: &str, source: String, target: String) -> SparkError {
