@@ -199,3 +199,22 @@ def test_interval_arguments(spark, golden):
         "to_date": "to_date(INTERVAL '1' DAY)",
     }.items():
         golden.check_error(lambda: spark.sql(f"SELECT {call}").collect(), name)
+
+
+@pytest.mark.parametrize("ansi", ["true", "false"])
+def test_strings_compared_with_dates_timestamps_and_booleans(spark, golden, ansi):
+    from conftest import conf
+
+    with conf(spark, "spark.sql.ansi.enabled", ansi):
+        golden.check_df(
+            spark.sql(
+                "SELECT nullif(DATE'2020-01-01', '2020-01-01'), equal_null(true, 'true'), nullif('1', true), "
+                "TIMESTAMP'2020-01-01 00:00:00' < '2020-01-02', DATE'2020-01-01' = '2020-01-01 10:00:00', "
+                "TIMESTAMP_NTZ'2020-01-01 00:00:00' = '2020-01-01'"
+            )
+        )
+        for name, sql in [("date", "SELECT DATE'2020-01-01' = 'abc'"), ("boolean", "SELECT nullif(true, 'abc')"), ("timestamp", "SELECT equal_null('x', TIMESTAMP'2020-01-01 01:02:03')")]:
+            try:
+                golden.check(name, [repr(r) for r in spark.sql(sql).collect()])
+            except Exception as e:  # noqa: BLE001 - the ANSI error is the outcome
+                golden.check(name, {"condition": e.getCondition(), "parameters": e.getMessageParameters()})

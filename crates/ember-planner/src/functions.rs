@@ -892,6 +892,13 @@ impl Planner<'_> {
                 }
             }
         }
+        // A string beside a date, timestamp or boolean is read as one.
+        let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
+        for i in 0..2 {
+            if is_string(&types[i]) && matches!(types[1 - i], DataType::Date32 | DataType::Timestamp(..) | DataType::Boolean) {
+                args[i] = spark_cast(args[i].clone(), types[1 - i].clone(), self.cast_mode());
+            }
+        }
         let (left, right) = (self.type_of(&args[0], input)?, self.type_of(&args[1], input)?);
         if !comparable(&left, &right) {
             return Err(crate::input_types::binary_op_diff_types(&sql_expr, &left, &right));
