@@ -298,6 +298,15 @@ def describe_error(exc: BaseException) -> Dict[str, Any]:
     }
 
 
+def sql_outcome(spark, sql: str) -> Dict[str, Any]:
+    """What a SQL query gives: its schema and rows, or its error described."""
+    try:
+        df = spark.sql(sql)
+        return {"schema": df.schema.simpleString(), "rows": [repr(r) for r in df.collect()]}
+    except Exception as exc:  # noqa: BLE001 - the error is the outcome
+        return describe_error(exc)
+
+
 class Golden:
     def __init__(self, path: Path, nodeid: str):
         self.path = path

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest import conf, describe_error
+from conftest import conf, sql_outcome
 
 VALUES = {
     "boolean": "true",
@@ -39,23 +39,15 @@ def snake(text):
     return re.sub(r"\W+", "_", text.lower()).strip("_")
 
 
-def outcome(spark, sql):
-    try:
-        df = spark.sql(sql)
-        return {"schema": df.schema.simpleString(), "rows": [repr(r) for r in df.collect()]}
-    except Exception as exc:  # noqa: BLE001 - the error is the outcome
-        return describe_error(exc)
-
-
 @pytest.mark.parametrize("ansi", ["true", "false"])
 def test_casts_between_kinds(spark, golden, ansi):
     with conf(spark, "spark.sql.ansi.enabled", ansi), conf(spark, "spark.sql.session.timeZone", "UTC"):
         for source, target in PAIRS:
             for cast in ("CAST", "TRY_CAST"):
                 sql = f"SELECT {cast}({VALUES[source]} AS {target}) AS r"
-                golden.check(f"{cast.lower()}_{source}_{snake(target)}", outcome(spark, sql))
+                golden.check(f"{cast.lower()}_{source}_{snake(target)}", sql_outcome(spark, sql))
 
 
 def test_cast_functions_check_like_cast(spark, golden):
     for sql in ["SELECT boolean(DATE'2020-01-01')", "SELECT double(DATE'2020-01-01')", "SELECT date(1)", "SELECT decimal(true)", "SELECT binary(1)"]:
-        golden.check(sql, outcome(spark, sql))
+        golden.check(sql, sql_outcome(spark, sql))

@@ -9,7 +9,7 @@ import datetime
 
 from pyspark.sql import functions as F
 
-from conftest import requires_client
+from conftest import requires_client, sql_outcome
 
 
 def test_chr_and_pads(spark, golden):
@@ -279,3 +279,85 @@ def test_ceil_and_floor_scale_checks(spark, golden):
         ("string_value", "SELECT ceil('abc', 1)"),
     ]:
         golden.check_error(lambda: spark.sql(sql).collect(), name)
+
+
+def test_untyped_nulls_and_argument_types(spark, golden):
+    queries = [
+        "SELECT make_timestamp(DATE'2020-01-01', NULL, NULL), make_timestamp_ntz(DATE'2020-01-01', NULL)",
+        "SELECT unix_timestamp('abc', NULL), to_unix_timestamp('2020-01-01', NULL)",
+        "SELECT array_join(NULL, NULL), array_join(NULL, 'a', 'b')",
+        "SELECT array_join(NULL, NULL, 1)",
+        "SELECT array_position(NULL, 1)",
+        "SELECT array_prepend(NULL, 1)",
+        "SELECT collect_set(NULL), collect_list(NULL), array_agg(NULL)",
+        "SELECT bitmap_count(NULL)",
+        "SELECT map(NULL, 1)",
+        "SELECT transform_keys(map('k', 1), (k, v) -> NULL)",
+        "SELECT arrays_zip(), arrays_zip(array(1), array('a'))",
+        "SELECT arrays_zip(array(1, 2), array(1, 2), 1)",
+        "SELECT mask('abc', 'X', 1)",
+        "SELECT luhn_check(true), luhn_check(X'01'), luhn_check(DATE'2020-01-01')",
+        "SELECT luhn_check(array(1))",
+        "SELECT overlay('abc', 'x', true)",
+        "SELECT overlay('abc', 'abc', 'abc')",
+        "SELECT json_tuple(1, 'a')",
+        "SELECT max_by(1, 1, 'abc')",
+        "SELECT parse_url('http://a/b?x=1', 'QUERY', 1)",
+        "SELECT sign(INTERVAL '-1' YEAR), signum(INTERVAL '0' DAY), sign(INTERVAL '1 02:00:00' DAY TO SECOND)",
+        "SELECT percentile_cont(1)",
+    ]
+    for i, sql in enumerate(queries):
+        golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+
+
+def test_function_forms_and_null_arguments(spark, golden):
+    queries = [
+        "SELECT trim('abc', 'abc'), trim('xxaxx', 'x'), trim(BOTH 'x' FROM 'xxaxx'), trim('  a  ')",
+        "SELECT unix_timestamp() > 1700000000",
+        "SELECT sort_array(array(2, 1), NULL), to_number(NULL, NULL), try_to_number(NULL, NULL)",
+        "SELECT to_timestamp_ntz('2020-01-01 10:00', 'yyyy-MM-dd HH:mm'), to_timestamp_ntz(DATE'2020-01-01', 'yyyy'), to_timestamp_ntz(NULL, 'abc')",
+        "SELECT to_timestamp_ntz('x', 'yyyy')",
+        "SELECT to_timestamp(NULL, 'abc'), to_date(NULL, 'abc')",
+        "SELECT map_concat(), typeof(map_concat())",
+    ]
+    for i, sql in enumerate(queries):
+        golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+    df = spark.createDataFrame([("2020-01-01 10:00",), (None,)], "s string")
+    golden.check_df(df.select(F.to_timestamp_ntz("s", F.lit("yyyy-MM-dd HH:mm"))), "api")
+
+
+def test_results_as_spark_types_them(spark, golden):
+    queries = [
+        "SELECT typeof(1.5F + 1), 1.5F * 2Y, typeof(coalesce(1.5F, 1)), typeof(array(1.5F, 1)), typeof(greatest(1.5F, 2S)), typeof(1.5F + 1.5F)",
+        "SELECT cos(CAST(1.5 AS FLOAT)), sin(1.5F), degrees(1.5F), radians(1.5F), signum(1.5F), zeroifnull(1.5F)",
+        "SELECT positive('12'), positive(NULL), bit_and(NULL), bit_or(NULL), bit_xor(NULL)",
+        "SELECT positive(true)",
+        "SELECT initcap('hello-world foo_bar a.b  x'), initcap('ÉCOLE élan'), initcap('{\"a\":1}')",
+        "SELECT levenshtein('abc', 'abd', NULL), regexp_instr('abc', 'b', NULL), regexp_instr('abcd', 'b', 3), locate('b', 'abc', NULL), position('b', 'abc', NULL)",
+        "SELECT reverse(X'010203'), max_by('abc', NULL), min_by('abc', NULL)",
+    ]
+    for i, sql in enumerate(queries):
+        golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+
+
+def test_float_arithmetic_is_float_without_ansi(spark, golden):
+    from conftest import conf
+
+    with conf(spark, "spark.sql.ansi.enabled", "false"):
+        sql = "SELECT typeof(1.5F + 1), typeof(coalesce(1.5F, 1)), 1.5F * 2Y"
+        golden.check("legacy", sql_outcome(spark, sql))
+
+
+def test_concat_kinds_soundex_nullifzero_and_duplicate_keys(spark, golden):
+    queries = [
+        "SELECT concat(array(1), NULL)",
+        "SELECT concat('abc', array(1, 2))",
+        "SELECT concat(array(1), array(2)), concat('a', 1, NULL), concat(X'01', X'02')",
+        "SELECT nullifzero('abc')",
+        "SELECT nullifzero('12'), nullifzero(0), nullifzero(NULL), nullif(1, 1), nullif('a', 'b')",
+        "SELECT str_to_map('a:1,a:2')",
+        "SELECT soundex(1)",
+        "SELECT soundex('Robert'), soundex(NULL)",
+    ]
+    for i, sql in enumerate(queries):
+        golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})

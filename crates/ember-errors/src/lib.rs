@@ -383,6 +383,25 @@ impl SparkError {
         )
     }
 
+    /// `[NULL_MAP_KEY]`: a map built with a NULL key.
+    pub fn null_map_key() -> Self {
+        Self::new(ErrorKind::Runtime, "NULL_MAP_KEY", "2200E", "Cannot use null as map key.", &[])
+    }
+
+    /// `[DUPLICATED_MAP_KEY]`: a map built with `key` twice, under Spark's
+    /// default `spark.sql.mapKeyDedupPolicy`.
+    pub fn duplicated_map_key(key: &str) -> Self {
+        Self::new(
+            ErrorKind::Runtime,
+            "DUPLICATED_MAP_KEY",
+            "23505",
+            format!(
+                "Duplicate map key {key} was found, please check the input data.\nIf you want to remove the duplicated keys, you can set \"spark.sql.mapKeyDedupPolicy\" to \"LAST_WIN\" so that the key inserted at last takes precedence."
+            ),
+            &[("key", key.to_string()), ("mapKeyDedupPolicy", "\"spark.sql.mapKeyDedupPolicy\"".to_string())],
+        )
+    }
+
     /// `[NON_FOLDABLE_ARGUMENT]`: `function`'s `parameter` must be a constant
     /// of `param_type` (as Spark writes it: `"INT"`).
     pub fn non_foldable_argument(function: &str, parameter: &str, param_type: &str) -> Self {
@@ -481,6 +500,11 @@ impl SparkError {
             DataFusionError::Plan(msg) | DataFusionError::Execution(msg) => {
                 if msg.contains("Divide by zero") {
                     Self::divide_by_zero()
+                } else if msg == "map key cannot be null" {
+                    Self::null_map_key()
+                } else if let Some(key) = msg.strip_prefix("[DUPLICATED_MAP_KEY] Duplicate map key '").and_then(|rest| rest.split_once("' was found")) {
+                    // datafusion-spark's own wording of Spark's error.
+                    Self::duplicated_map_key(key.0)
                 } else {
                     Self::internal(msg)
                 }

@@ -28,6 +28,8 @@ pub enum PatternFunction {
     ToDate,
     /// `to_timestamp(string, pattern)` → TIMESTAMP.
     ToTimestamp,
+    /// `to_timestamp_ntz(string, pattern)` → TIMESTAMP_NTZ: the wall-clock time as written.
+    ToTimestampNtz,
     /// `unix_timestamp(string | timestamp, pattern)` → BIGINT seconds.
     UnixTimestamp,
 }
@@ -49,6 +51,7 @@ impl PatternFunction {
             Self::DateFormat | Self::FromUnixtime => DataType::Utf8,
             Self::ToDate => DataType::Date32,
             Self::ToTimestamp => DataType::Timestamp(TimeUnit::Microsecond, Some(time_zone.into())),
+            Self::ToTimestampNtz => DataType::Timestamp(TimeUnit::Microsecond, None),
             Self::UnixTimestamp => DataType::Int64,
         }
     }
@@ -95,6 +98,7 @@ impl ScalarUDFImpl for SparkPatternFunction {
             PatternFunction::FromUnixtime => "from_unixtime",
             PatternFunction::ToDate => "to_date",
             PatternFunction::ToTimestamp => "to_timestamp",
+            PatternFunction::ToTimestampNtz => "to_timestamp_ntz",
             PatternFunction::UnixTimestamp => "unix_timestamp",
         }
     }
@@ -109,7 +113,7 @@ impl ScalarUDFImpl for SparkPatternFunction {
 
     fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
         // Parsing may give NULL without ANSI mode; formatting only for NULL input.
-        let parses = matches!(self.function, PatternFunction::ToDate | PatternFunction::ToTimestamp)
+        let parses = matches!(self.function, PatternFunction::ToDate | PatternFunction::ToTimestamp | PatternFunction::ToTimestampNtz)
             || (self.function == PatternFunction::UnixTimestamp && crate::cast::is_string(args.arg_fields[0].data_type()));
         let nullable = (parses && !self.fail_on_error)
             || self.function == PatternFunction::FromUnixtime
@@ -121,15 +125,19 @@ impl ScalarUDFImpl for SparkPatternFunction {
         let rows = args.number_rows;
         let scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
         let values = args.args[0].to_array(rows)?;
-        let patterns = args.args[1].to_array(rows)?;
+        let patterns = datafusion::arrow::compute::cast(&args.args[1].to_array(rows)?, &DataType::Utf8)?;
         let result = self.evaluate(&values, patterns.as_string::<i32>())?;
         Ok(if scalar { ColumnarValue::Scalar(ScalarValue::try_from_array(&result, 0)?) } else { ColumnarValue::Array(result) })
     }
 }
 
 impl SparkPatternFunction {
+    /// The zone wall-clock times are read in: UTC for TIMESTAMP_NTZ, whose values are wall-clock times.
     fn zone(&self) -> Tz {
-        self.time_zone.parse().unwrap_or(Tz::UTC)
+        match self.function {
+            PatternFunction::ToTimestampNtz => Tz::UTC,
+            _ => self.time_zone.parse().unwrap_or(Tz::UTC),
+        }
     }
 
     fn evaluate(&self, values: &ArrayRef, patterns: &StringArray) -> Result<ArrayRef> {
@@ -168,14 +176,15 @@ impl SparkPatternFunction {
                 }
                 Ok(Arc::new(StringArray::from(out)))
             }
-            PatternFunction::ToDate | PatternFunction::ToTimestamp | PatternFunction::UnixTimestamp => {
+            PatternFunction::ToDate | PatternFunction::ToTimestamp | PatternFunction::ToTimestampNtz | PatternFunction::UnixTimestamp => {
                 let parsed: Vec<Option<i64>> = match values.data_type() {
                     DataType::Timestamp(..) => values.as_primitive::<TimestampMicrosecondType>().iter().collect(),
                     _ => {
                         let texts = values.as_string::<i32>();
                         let mut out = Vec::with_capacity(rows);
                         for row in 0..rows {
-                            let (false, Some(pattern)) = (texts.is_null(row), pattern_at(row)?) else {
+                            // A NULL text is NULL, whatever the pattern.
+                            let Some(pattern) = (if texts.is_null(row) { None } else { pattern_at(row)? }) else {
                                 out.push(None);
                                 continue;
                             };
@@ -196,6 +205,7 @@ impl SparkPatternFunction {
                     PatternFunction::ToTimestamp => {
                         Arc::new(TimestampMicrosecondArray::from(parsed).with_timezone(self.time_zone.as_str()))
                     }
+                    PatternFunction::ToTimestampNtz => Arc::new(TimestampMicrosecondArray::from(parsed)),
                     PatternFunction::UnixTimestamp => {
                         Arc::new(Int64Array::from_iter(parsed.into_iter().map(|m| m.map(|m| m.div_euclid(1_000_000)))))
                     }

@@ -90,8 +90,10 @@ impl ExtremumByAccumulator {
     /// Takes the rows of `values` and `orderings`, in order, as Spark's updates.
     fn update(&mut self, values: &ArrayRef, orderings: &ArrayRef) -> Result<()> {
         let compare = make_comparator(orderings.as_ref(), orderings.as_ref(), SortOptions::default())?;
+        // NULL orderings are skipped (an untyped NULL's array has no validity of its own).
+        let valid = orderings.logical_nulls();
         let mut winner: Option<usize> = None;
-        for row in (0..orderings.len()).filter(|row| orderings.is_valid(*row)) {
+        for row in (0..orderings.len()).filter(|row| valid.as_ref().is_none_or(|nulls| nulls.is_valid(*row))) {
             match winner {
                 Some(best) if compare(best, row) == self.beats() => {}
                 _ => winner = Some(row),

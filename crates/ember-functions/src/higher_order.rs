@@ -466,7 +466,7 @@ fn map_transform(array: &ArrayRef, lambda: &LambdaArgument, return_type: &DataTy
     if !keys_change {
         return new_map(return_type, offsets, keys, result, map.nulls().cloned());
     }
-    if result.null_count() > 0 {
+    if result.logical_null_count() > 0 {
         return Err(null_map_key());
     }
     ensure_unique_keys(&offsets, &result)?;
@@ -489,21 +489,11 @@ pub(crate) fn ensure_unique_keys(offsets: &[i32], keys: &ArrayRef) -> Result<()>
 }
 
 fn null_map_key() -> datafusion::error::DataFusionError {
-    SparkError::new(ErrorKind::Runtime, "NULL_MAP_KEY", "2200E", "Cannot use null as map key.", &[]).into_datafusion()
+    SparkError::null_map_key().into_datafusion()
 }
 
 fn duplicated_map_key(key: &ScalarValue) -> datafusion::error::DataFusionError {
-    let key = key.to_string();
-    SparkError::new(
-        ErrorKind::Runtime,
-        "DUPLICATED_MAP_KEY",
-        "23505",
-        format!(
-            "Duplicate map key {key} was found, please check the input data.\nIf you want to remove the duplicated keys, you can set \"spark.sql.mapKeyDedupPolicy\" to \"LAST_WIN\" so that the key inserted at last takes precedence."
-        ),
-        &[("key", key.clone()), ("mapKeyDedupPolicy", "\"spark.sql.mapKeyDedupPolicy\"".to_string())],
-    )
-    .into_datafusion()
+    SparkError::duplicated_map_key(&key.to_string()).into_datafusion()
 }
 
 /// `map_zip_with`: for each key of either map (the first map's keys first,

@@ -225,6 +225,46 @@ fn decode_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
     Ok(Arc::new(StringArray::from(out)))
 }
 
+/// Spark's `initcap`: the text in lower case, with its first character and
+/// each one after a space in title case (a hyphen or a dot starts no word).
+pub fn initcap(text: Expr) -> Expr {
+    KernelUdf::call_null_intolerant("initcap", DataType::Utf8, initcap_kernel, "", vec![text])
+}
+
+fn initcap_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
+    let texts = cast(&args[0], &DataType::Utf8)?;
+    let capitalized: StringArray = texts
+        .as_string::<i32>()
+        .iter()
+        .map(|text| {
+            let mut after_space = true;
+            text.map(|text| {
+                text.to_lowercase()
+                    .chars()
+                    .flat_map(|c| {
+                        let title = after_space;
+                        after_space = c == ' ';
+                        let upper: Vec<char> = if title { c.to_uppercase().collect() } else { vec![c] };
+                        upper
+                    })
+                    .collect::<String>()
+            })
+        })
+        .collect();
+    Ok(Arc::new(capitalized))
+}
+
+/// `reverse` of a BINARY: its bytes in reverse order.
+pub fn reverse_bytes(bytes: Expr) -> Expr {
+    KernelUdf::call_null_intolerant("reverse", DataType::Binary, reverse_bytes_kernel, "", vec![bytes])
+}
+
+fn reverse_bytes_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
+    let bytes = cast(&args[0], &DataType::Binary)?;
+    let reversed: BinaryArray = bytes.as_binary::<i32>().iter().map(|b| b.map(|b| b.iter().rev().copied().collect::<Vec<u8>>())).collect();
+    Ok(Arc::new(reversed))
+}
+
 /// Spark 4.3's `instr(str, substr, start, occurrence)` of STRING, STRING,
 /// INT, INT arguments: the 1-based character position of the
 /// `occurrence`-th `substr` (matches may overlap) found from `start`,
@@ -314,5 +354,12 @@ mod tests {
         assert_eq!(instr_position("abc", "b", 0, 1), 0);
         assert_eq!(instr_position("abc", "", 0, 1), 1);
         assert_eq!(instr_position("\u{1F600}a\u{1F600}b", "\u{1F600}", 2, 1), 3);
+    }
+    #[test]
+    fn initcap_starts_words_after_spaces_only() {
+        let texts: ArrayRef = Arc::new(StringArray::from(vec!["hello-world foo_bar a.b  x", "ÉCOLE élan"]));
+        let out = initcap_kernel(&[texts], "").unwrap();
+        assert_eq!(out.as_string::<i32>().value(0), "Hello-world Foo_bar A.b  X");
+        assert_eq!(out.as_string::<i32>().value(1), "École Élan");
     }
 }

@@ -9,7 +9,7 @@ use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::ScalarValue;
 use datafusion::functions_nested::expr_fn::{array_distinct, array_slice, array_to_string, flatten};
 use datafusion::logical_expr::expr::{AggregateFunction, Sort};
-use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, cast, lit};
+use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, cast, lit, when};
 use ember_functions::binary_join::join_binary;
 use ember_functions::kernel_udf::KernelUdf;
 use ember_types::UserDefinedType;
@@ -78,13 +78,22 @@ impl Planner<'_> {
             ("collect_list" | "array_agg" | "collect_set", 1, _) => {
                 let registered = if function == "collect_set" { "collect_set" } else { "collect_list" };
                 let element = self.type_of(&args[0], input)?;
+                // Untyped NULLs are collected as (skipped) NULL integers, giving empty arrays of VOID.
+                let value = if element == DataType::Null { cast(arg(0), DataType::Int32) } else { arg(0) };
                 let collected = if registered == "collect_set" {
-                    ember_functions::collect_set::CollectSet::call(arg(0))
+                    ember_functions::collect_set::CollectSet::call(value)
                 } else {
-                    self.call_registered(registered, args.to_vec(), names, distinct, input)?.0
+                    self.call_registered(registered, vec![value], names, distinct, input)?.0
                 };
                 let name = if distinct { format!("{registered}(DISTINCT {})", names[0]) } else { call_name(registered, names) };
-                let list = self.keep_element_udt(non_null_list(collected, &element), &args[0], input)?;
+                let list = match element {
+                    // Always empty; the aggregate stays in the expression so that the query still aggregates.
+                    DataType::Null => {
+                        let empty = lit(ScalarValue::List(ScalarValue::new_list(&[], &DataType::Null, false)));
+                        when(collected.is_null(), empty.clone()).otherwise(empty)?
+                    }
+                    _ => self.keep_element_udt(non_null_list(collected, &element), &args[0], input)?,
+                };
                 Ok(Some((list, name)))
             }
             ("listagg" | "string_agg", 1 | 2, _) => {

@@ -24,6 +24,13 @@ fn integral_as_decimal(t: &DataType) -> Option<(u8, i8)> {
     }
 }
 
+/// Whether ANSI's least common type of `own`, a FLOAT, and `other` is
+/// DOUBLE: a FLOAT beside an integer, which it cannot hold exactly.
+pub(crate) fn float_widens_beside(own: &DataType, other: &DataType) -> bool {
+    let float_and_integer = |f: &DataType, i: &DataType| *f == DataType::Float32 && integral_as_decimal(i).is_some();
+    float_and_integer(own, other) || float_and_integer(other, own)
+}
+
 /// Spark's wider common type of two column types (`findWiderTypeForTwo`, in
 /// its ANSI variant when `ansi`), or `None` when they have none.
 pub(crate) fn wider_type(a: &DataType, b: &DataType, ansi: bool) -> Option<DataType> {
@@ -44,6 +51,7 @@ pub(crate) fn wider_type(a: &DataType, b: &DataType, ansi: bool) -> Option<DataT
             (None, t) if is_string(t) => Some(if ansi { Float64 } else { Utf8 }),
             _ => None,
         },
+        _ if ansi && float_widens_beside(a, b) => Some(Float64),
         (x, y) if numeric_rank(x).is_some() && numeric_rank(y).is_some() => {
             Some(if numeric_rank(x) > numeric_rank(y) { x.clone() } else { y.clone() })
         }

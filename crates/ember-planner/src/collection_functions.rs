@@ -112,6 +112,11 @@ impl Planner<'_> {
                 let ascending = match args.get(1) {
                     None => true,
                     Some(Expr::Literal(ScalarValue::Boolean(Some(b)), _)) => *b,
+                    // A NULL order sorts to NULL.
+                    Some(Expr::Literal(order, _)) if order.is_null() => {
+                        let null = ScalarValue::try_from(first_type.as_ref()?).ok()?;
+                        return Some(Ok((lit(null), format!("sort_array({}, NULL)", names[0]))));
+                    }
                     Some(_) => return None,
                 };
                 let (direction, nulls) = if ascending { ("ASC", "NULLS FIRST") } else { ("DESC", "NULLS LAST") };

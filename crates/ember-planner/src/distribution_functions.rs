@@ -138,6 +138,15 @@ impl Planner<'_> {
             ("mode", 1 | 2) => self.mode(args, names)?,
             ("percentile", 2 | 3) => self.percentile(args, names, input)?,
             ("percentile_cont within group" | "percentile_disc within group", 3) => self.percentile_within_group(function, args, names, input)?,
+            ("percentile_cont" | "percentile_disc", _) => {
+                return Err(SparkError::new(
+                    ErrorKind::Analysis,
+                    "INVALID_WITHIN_GROUP_EXPRESSION.WITHIN_GROUP_MISSING",
+                    "42K0K",
+                    format!("Invalid function `{function}` with WITHIN GROUP. WITHIN GROUP is required for the function."),
+                    &[("funcName", format!("`{function}`"))],
+                ));
+            }
             ("mode within group", 2) => {
                 let descending = matches!(args[1], Expr::Literal(ScalarValue::Boolean(Some(true)), _));
                 // Spark names the two orders the other way round.

@@ -126,7 +126,15 @@ impl Planner<'_> {
                 let (expr, _) = self.call_registered("string_agg", vec![cast(arg(0), DataType::Utf8), separator], names, false, input)?;
                 return Ok(Some((expr, name)));
             }
-            ("map_concat", n) if n >= 1 => {
+            ("map_concat", 0) => {
+                // An empty MAP<STRING, STRING>.
+                use datafusion::arrow::array::{MapBuilder, MapFieldNames, StringBuilder};
+                let names = MapFieldNames { entry: "entries".into(), key: "key".into(), value: "value".into() };
+                let mut empty = MapBuilder::new(Some(names), StringBuilder::new(), StringBuilder::new());
+                empty.append(true)?;
+                lit(ScalarValue::Map(Arc::new(empty.finish())))
+            }
+            ("map_concat", _) => {
                 let types = args.iter().map(|a| self.type_of(a, input)).collect::<Result<Vec<_>>>()?;
                 let sql_expr = format!("map_concat({})", names.join(", "));
                 let quoted: Vec<String> = types.iter().map(|t| format!("\"{}\"", ember_types::sql_string(t))).collect();
@@ -152,7 +160,8 @@ impl Planner<'_> {
             ("levenshtein", 3) => {
                 let (distance, _) = self.call_registered("levenshtein", vec![arg(0), arg(1)], names, false, input)?;
                 let distance = cast(distance, DataType::Int32);
-                when(distance.clone().gt(cast(arg(2), DataType::Int32)), lit(-1i32)).otherwise(distance)?
+                let threshold = cast(arg(2), DataType::Int32);
+                when(threshold.clone().is_null(), lit(ScalarValue::Int32(None))).when(distance.clone().gt(threshold), lit(-1i32)).otherwise(distance)?
             }
             ("try_to_date", 1) => spark_cast(arg(0), DataType::Date32, CastMode::Try),
             ("try_to_date", 2) => PatternFunction::ToDate.call(cast(arg(0), DataType::Utf8), arg(1), &self.config.time_zone, false),

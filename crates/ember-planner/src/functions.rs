@@ -861,6 +861,8 @@ impl Planner<'_> {
                     _ => DataType::Float64,
                 };
                 args[i] = spark_cast(args[i].clone(), target, mode);
+            } else if self.config.ansi && types[i] == DataType::Float32 && crate::coercion::float_widens_beside(&types[i], &types[1 - i]) {
+                args[i] = spark_cast(args[i].clone(), DataType::Float64, mode);
             }
         }
         Ok(())

@@ -119,11 +119,24 @@ impl Planner<'_> {
         if arguments.len() < 2 {
             return Err(wrong_args("json_tuple", arguments.len(), "> 1"));
         }
-        let (json, _) = self.plan_expr(&arguments[0], input)?;
+        let planned = arguments.iter().map(|argument| self.plan_expr(argument, input)).collect::<Result<Vec<_>>>()?;
+        for (expr, _) in &planned {
+            if !ember_functions::cast::is_string(&self.type_of(expr, input)?) {
+                let names: Vec<&str> = planned.iter().map(|(_, name)| name.as_str()).collect();
+                let sql = format!("json_tuple({})", names.join(", "));
+                return Err(SparkError::new(
+                    ErrorKind::Analysis,
+                    "DATATYPE_MISMATCH.NON_STRING_TYPE",
+                    "42K09",
+                    format!("Cannot resolve \"{sql}\" due to data type mismatch: all arguments of the function `json_tuple` must be strings."),
+                    &[("sqlExpr", format!("\"{sql}\"")), ("funcName", "`json_tuple`".to_string())],
+                ));
+            }
+        }
+        let json = planned[0].0.clone();
         let mut cells = Vec::with_capacity(arguments.len() - 1);
-        for argument in &arguments[1..] {
-            let (field, _) = self.plan_expr(argument, input)?;
-            let cell = match constant_string(&field) {
+        for (field, _) in &planned[1..] {
+            let cell = match constant_string(field) {
                 Some(name) => {
                     let path = format!("$['{name}']");
                     SparkJson::call(JsonFunction::GetJsonObject, vec![json.clone(), lit(path)])

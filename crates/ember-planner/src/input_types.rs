@@ -72,6 +72,9 @@ pub(crate) fn check_arguments(
     let Some(collection) = first_parameter(function).filter(|_| !names.is_empty()) else {
         return Ok(());
     };
+    if matches!(function, "array_contains" | "array_position") && names.len() == 2 && type_of(0)? == DataType::Null {
+        return Err(null_type(function, sql_expr));
+    }
     if function == "array_contains" {
         for index in 0..names.len() {
             if type_of(index)? == DataType::Null {
@@ -81,7 +84,7 @@ pub(crate) fn check_arguments(
     }
     let first = type_of(0)?;
     // These take no untyped NULL for their collection.
-    let null_rejected = first == DataType::Null && matches!(function, "array_append" | "element_at" | "try_element_at");
+    let null_rejected = first == DataType::Null && matches!(function, "array_append" | "array_prepend" | "element_at" | "try_element_at");
     if collection.accepts(&first) && !null_rejected {
         Ok(())
     } else {
@@ -221,7 +224,7 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
     use Param::*;
     const ARRAY: Collection = Collection::Array;
     match function {
-        "upper" | "lower" | "ucase" | "lcase" | "initcap" | "ascii" | "soundex" | "unhex" | "url_encode" | "url_decode"
+        "upper" | "lower" | "ucase" | "lcase" | "initcap" | "ascii" | "unhex" | "url_encode" | "url_decode"
         | "try_url_decode" | "unbase64" | "format_string" | "printf" => &[String],
         "levenshtein" => &[String, String, Int],
         "bit_length" | "octet_length" | "length" | "len" | "char_length" | "character_length" => &[StringOrBinary],
@@ -247,6 +250,7 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "ceil" | "ceiling" | "floor" if count == 1 => &[Numeric(CEIL_TYPES)],
         "abs" => &[Numeric(ABS_TYPES)],
         "negative" | "-" if count == 1 => &[Numeric(NEGATIVE_TYPES)],
+        "positive" => &[Numeric(NEGATIVE_TYPES)],
         "sign" | "signum" => &[Numeric(SIGN_TYPES)],
         "sum" | "avg" | "mean" => &[Numeric(SUM_TYPES)],
         "format_number" => &[NumericOnly, IntOrString],
@@ -307,7 +311,7 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "validate_utf8" | "try_validate_utf8" | "make_valid_utf8" | "is_valid_utf8" | "to_number" | "try_to_number" => {
             &[NotNested("\"STRING\"")]
         }
-        "array_join" => &[Any, StringOnly],
+        "array_join" => &[Any, StringOnly, StringOnly],
         "slice" => &[Any, Int, Int],
         "sort_array" => &[Any, StrictBoolean],
         "arrays_zip" | "map_from_arrays" => &[Container(ARRAY), Container(ARRAY)],
@@ -335,9 +339,15 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "regexp_instr" | "split" => &[String, String, Int],
         "regexp_extract" | "regexp_extract_all" | "substring_index" => &[String, String, Int],
         "regexp_replace" => &[String, String, String, Int],
-        "collation" | "from_csv" | "from_json" | "from_xml" | "json_array_length" | "json_object_keys" | "mask" | "parse_json"
+        "mask" => &[StringOnly, StringOnly, StringOnly, StringOnly, StringOnly],
+        "soundex" => &[StringOnly],
+        "luhn_check" => &[String],
+        "overlay" => &[Any, Any, Int, Int],
+        "max_by" | "min_by" => &[Any, Any, Int],
+        "collation" | "from_csv" | "from_json" | "from_xml" | "json_array_length" | "json_object_keys" | "parse_json"
         | "schema_of_csv" | "schema_of_json" | "schema_of_xml" | "try_parse_json" => &[StringOnly],
-        "get_json_object" | "parse_url" | "try_parse_url" | "xpath" | "xpath_boolean" | "xpath_double" | "xpath_float"
+        "parse_url" | "try_parse_url" => &[StringOnly, StringOnly, StringOnly],
+        "get_json_object" | "xpath" | "xpath_boolean" | "xpath_double" | "xpath_float"
         | "xpath_int" | "xpath_long" | "xpath_number" | "xpath_short" | "xpath_string" => &[StringOnly, StringOnly],
         "str_to_map" => &[StringOnly, StringOnly, StringOnly],
         "listagg" | "string_agg" => &[StringOrBinary],
@@ -363,6 +373,7 @@ fn rest_parameter(function: &str) -> Option<Param> {
         "concat" => Some(Param::StringBinaryOrArray),
         "concat_ws" => Some(Param::StringOrArray),
         "variant_delete" => Some(Param::StringOnly),
+        "arrays_zip" => Some(Param::Container(Collection::Array)),
         _ => None,
     }
 }
@@ -415,6 +426,8 @@ fn fit(param: Param, from: &DataType, ansi: bool, time_zone: &str) -> Fit {
             Param::String => Fit::Cast(DataType::Utf8),
             Param::Time | Param::TimeOnly => Fit::Cast(ember_types::time_type()),
             Param::TimestampNtz => Fit::Cast(ember_types::timestamp_ntz_type()),
+            Param::BinaryOnly => Fit::Reject("\"BINARY\""),
+            Param::Integral => Fit::Cast(DataType::Int32),
             _ => Fit::Keep,
         };
     }
@@ -441,7 +454,7 @@ fn fit(param: Param, from: &DataType, ansi: bool, time_zone: &str) -> Fit {
         Param::String if number || boolean || date || timestamp || binary => to_string(),
         Param::StringOrBinary if nested => Fit::Reject("(\"STRING\" or \"BINARY\")"),
         Param::StringOrBinary if number || boolean || date || timestamp => to_string(),
-        Param::Double if string => Fit::Cast(DataType::Float64),
+        Param::Double if string || (number && *from != DataType::Float64) => Fit::Cast(DataType::Float64),
         Param::Double if nested || boolean || date || timestamp || binary => Fit::Reject("\"DOUBLE\""),
         Param::Numeric(_) if string => Fit::Cast(DataType::Float64),
         Param::Numeric(required) if nested || boolean || date || timestamp || binary => Fit::Reject(required),
@@ -668,6 +681,8 @@ impl crate::plan::Planner<'_> {
                 *value = spark_cast(value.clone(), DataType::Float64, mode);
             } else if matches!(own, DataType::Null) {
                 *value = spark_cast(value.clone(), other.clone(), mode);
+            } else if self.config.ansi && *own == DataType::Float32 && crate::coercion::float_widens_beside(own, other) {
+                *value = spark_cast(value.clone(), DataType::Float64, mode);
             }
         }
         Ok(())

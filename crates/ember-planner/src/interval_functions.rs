@@ -6,7 +6,7 @@
 //! `date - date`, conditionals of intervals (their units widened) and
 //! sums and averages of intervals.
 
-use datafusion::arrow::datatypes::{DataType, IntervalUnit, TimeUnit};
+use datafusion::arrow::datatypes::{DataType, FieldRef, IntervalUnit, TimeUnit};
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, lit, when};
 use ember_functions::cast::spark_cast;
@@ -592,12 +592,24 @@ impl Planner<'_> {
 }
 
 impl Planner<'_> {
-    /// `concat` of arrays of day-time and of year-month intervals:
+    /// `concat` of arrays beside other values (which Spark reads as
+    /// strings), or of arrays of day-time and of year-month intervals:
     /// `DATATYPE_MISMATCH.DATA_DIFF_TYPES` (they have no common type).
     fn check_concat_interval_kinds(&self, args: &[Expr], names: &[String], input: &LogicalPlan) -> Result<()> {
         let mut fields = Vec::with_capacity(args.len());
         for arg in args {
             fields.push(arg.to_field(input.schema())?.1);
+        }
+        let is_array = |f: &FieldRef| matches!(f.data_type(), DataType::List(_) | DataType::LargeList(_));
+        if fields.iter().any(is_array) && !fields.iter().all(is_array) {
+            let types: Vec<String> = fields
+                .iter()
+                .map(|f| match f.data_type() {
+                    DataType::List(_) | DataType::LargeList(_) | DataType::Map(..) | DataType::Struct(_) => format!("\"{}\"", ember_types::field_sql_string(f)),
+                    _ => "\"STRING\"".to_string(),
+                })
+                .collect();
+            return Err(different_types("concat", names, &types));
         }
         let holds = |year_month: bool| {
             fields.iter().any(|f| match f.data_type() {

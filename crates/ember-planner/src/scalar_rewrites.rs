@@ -169,7 +169,14 @@ impl Planner<'_> {
                 let empty = datafusion::arrow::array::StructArray::new_empty_fields(1, None);
                 Expr::Literal(ScalarValue::Struct(Arc::new(empty)), None)
             }
-            ("arrays_zip", n) if n > 0 => match self.arrays_zip(args, names, &types)? {
+            ("arrays_zip", 0) => {
+                // An empty array of empty structs.
+                let element = Arc::new(datafusion::arrow::datatypes::Field::new("element", DataType::Struct(Default::default()), false));
+                let structs = Arc::new(datafusion::arrow::array::StructArray::new_empty_fields(0, None));
+                let offsets = datafusion::arrow::buffer::OffsetBuffer::new(vec![0, 0].into());
+                Expr::Literal(ScalarValue::List(Arc::new(datafusion::arrow::array::ListArray::try_new(element, offsets, structs, None)?)), None)
+            }
+            ("arrays_zip", _) => match self.arrays_zip(args, names, &types)? {
                 Some(zipped) => zipped,
                 None => return Ok(None),
             },
@@ -194,6 +201,7 @@ impl Planner<'_> {
                 Expr::Literal(format, _) if !format.is_null() => {
                     ember_functions::number_format::to_number(arg(0), &format.to_string(), function == "to_number")?
                 }
+                Expr::Literal(..) => lit(ScalarValue::Decimal128(None, 10, 0)),
                 _ => return Ok(None),
             },
             ("timestampadd" | "timestamp_add" | "timestampdiff" | "timestamp_diff", 3) => {

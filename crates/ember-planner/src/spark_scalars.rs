@@ -68,8 +68,14 @@ impl Planner<'_> {
             ("e", 0) => lit(std::f64::consts::E),
             ("pi", 0) => lit(std::f64::consts::PI),
             ("positive", 1) => arg(0),
+            ("array_join", 2 | 3) if self.type_of(&args[0], input)? == DataType::Null => lit(ScalarValue::Utf8(None)),
             ("~", 1) => return self.renamed("bitwise_not", args, name, input),
-            ("sign", 1) => return self.renamed("signum", &[cast(arg(0), DataType::Float64)], name, input),
+            ("sign" | "signum", 1) if ember_functions::interval_casts::IntervalType::of(&self.type_of(&args[0], input)?, None).is_some() => {
+                // An ANSI interval's sign, as a DOUBLE.
+                let zero = Expr::Literal(ScalarValue::new_zero(&self.type_of(&args[0], input)?)?, None);
+                when(arg(0).gt(zero.clone()), lit(1.0)).when(arg(0).lt(zero), lit(-1.0)).when(arg(0).is_not_null(), lit(0.0)).otherwise(lit(ScalarValue::Float64(None)))?
+            }
+            ("sign" | "signum", 1) => return self.renamed("signum", &[cast(arg(0), DataType::Float64)], name, input),
             ("ucase", 1) => return self.renamed("upper", args, name, input),
             ("lcase", 1) => return self.renamed("lower", args, name, input),
             ("dateadd", 2) => return self.renamed("date_add", args, name, input),
@@ -91,13 +97,7 @@ impl Planner<'_> {
                 let timestamp = if self.type_of(&args[0], input)? == DataType::Null { cast(arg(0), timestamp_type(&self.config.time_zone)) } else { arg(0) };
                 return Ok(Some((self.call_registered(function, vec![timestamp, zone_arg], names, false, input)?.0, name)));
             }
-            ("nullif", 2) => {
-                // NULL where the values are equal, else the first one, of its type.
-                let mut operands = args.to_vec();
-                self.compared_operands("nullif", &mut operands, names, input)?;
-                let null = Expr::Literal(ScalarValue::try_from(&self.type_of(&args[0], input)?)?, None);
-                when(binary_expr(operands[0].clone(), Operator::Eq, operands[1].clone()), null).otherwise(arg(0))?
-            }
+            ("nullif", 2) => self.null_if_equal("nullif", args.to_vec(), names, input)?,
             ("equal_null", 2) => {
                 let mut operands = args.to_vec();
                 self.compared_operands("equal_null", &mut operands, names, input)?;
@@ -110,21 +110,27 @@ impl Planner<'_> {
                 datafusion::functions::core::expr_fn::coalesce(values)
             }
             ("nullifzero", 1) => {
-                // Spark's `if(x = 0, NULL, x)`: the comparison checks the type.
-                let mut operands = vec![arg(0), lit(0)];
-                self.compared_operands("=", &mut operands, &[names[0].clone(), "0".to_string()], input)?;
-                match self.type_of(&args[0], input)? {
-                    DataType::Null => arg(0),
-                    value_type => datafusion::functions::core::expr_fn::nullif(arg(0), cast(lit(0), value_type)),
-                }
+                // Spark's `if(x = 0, NULL, x)`: the comparison checks and casts the type.
+                let names = [names[0].clone(), "0".to_string()];
+                self.null_if_equal("=", vec![arg(0), lit(0)], &names, input)?
             }
             ("if", 3) => {
                 let values = self.to_common_type(vec![arg(1), arg(2)], "if", &name, input)?;
                 when(arg(0), values[0].clone()).otherwise(values[1].clone())?
             }
             ("locate" | "position", 2 | 3) => {
-                let start = args.get(2).cloned().unwrap_or_else(|| lit(1));
-                locate(arg(0), arg(1), start)
+                // A NULL start finds nothing: 0.
+                let start = args.get(2).map(|start| datafusion::functions::core::expr_fn::coalesce(vec![cast(start.clone(), DataType::Int32), lit(0)]));
+                locate(arg(0), arg(1), start.unwrap_or_else(|| lit(1)))
+            }
+            ("initcap", 1) => ember_functions::text_functions::initcap(arg(0)),
+            ("reverse", 1) if matches!(self.type_of(&args[0], input)?, DataType::Binary | DataType::LargeBinary | DataType::BinaryView) => {
+                ember_functions::text_functions::reverse_bytes(arg(0))
+            }
+            ("regexp_instr", 3) => {
+                // Spark reports where the whole match starts whatever the group index, NULL for a NULL index.
+                let (found, _) = self.call_registered("regexp_instr", args[..2].to_vec(), names, false, input)?;
+                when(arg(2).is_null(), lit(ScalarValue::Int32(None))).otherwise(cast(found, DataType::Int32))?
             }
             ("instr", 3 | 4) => ember_functions::text_functions::instr(args.to_vec()),
             ("date_format", 2) => {
@@ -143,6 +149,16 @@ impl Planner<'_> {
             ("to_timestamp", 1) => spark_cast(arg(0), timestamp_type(&self.config.time_zone), self.cast_mode()),
             ("try_to_timestamp", 1) => spark_cast(arg(0), timestamp_type(&self.config.time_zone), CastMode::Try),
             ("to_timestamp_ntz", 1) => spark_cast(arg(0), timestamp_ntz_type(), self.cast_mode()),
+            ("to_timestamp_ntz", 2) => match self.type_of(&args[0], input)? {
+                // Dates and timestamps are converted, whatever the pattern.
+                DataType::Date32 | DataType::Timestamp(..) => spark_cast(arg(0), timestamp_ntz_type(), self.cast_mode()),
+                _ => PatternFunction::ToTimestampNtz.call(cast(arg(0), DataType::Utf8), arg(1), &self.config.time_zone, self.config.ansi),
+            },
+            ("unix_timestamp", 0) => {
+                let (now, _) = self.call_registered("current_timestamp", vec![], names, false, input)?;
+                let seconds = PatternFunction::UnixTimestamp.call(self.as_timestamp(now, input)?, lit(DEFAULT_TIMESTAMP_FORMAT), &self.config.time_zone, self.config.ansi);
+                return Ok(Some((seconds, format!("unix_timestamp(current_timestamp(), {DEFAULT_TIMESTAMP_FORMAT})"))));
+            }
             ("to_date" | "to_timestamp" | "try_to_timestamp", 2) => {
                 let fail = self.config.ansi && function != "try_to_timestamp";
                 let parse = if function == "to_date" { PatternFunction::ToDate } else { PatternFunction::ToTimestamp };
@@ -226,6 +242,15 @@ impl Planner<'_> {
     }
 
     /// A registered function called under another name (a Spark alias).
+    /// NULL where the two values compare equal (as `function` compares
+    /// them), else the first one, of its type.
+    fn null_if_equal(&self, function: &str, args: Vec<Expr>, names: &[String], input: &LogicalPlan) -> Result<Expr> {
+        let mut operands = args.clone();
+        self.compared_operands(function, &mut operands, names, input)?;
+        let null = Expr::Literal(ScalarValue::try_from(&self.type_of(&args[0], input)?)?, None);
+        Ok(when(binary_expr(operands[0].clone(), Operator::Eq, operands[1].clone()), null).otherwise(args[0].clone())?)
+    }
+
     fn renamed(&mut self, registered: &str, args: &[Expr], name: String, input: &LogicalPlan) -> Result<Option<(Expr, String)>> {
         let (expr, _) = self.call_registered(registered, args.to_vec(), &[], false, input)?;
         Ok(Some((expr, name)))

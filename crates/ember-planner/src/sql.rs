@@ -1282,14 +1282,14 @@ pub(crate) fn expression(e: &ast::Expr) -> Result<connect::Expression> {
                 Some(ast::TrimWhereField::Trailing) => "rtrim",
                 _ => "trim",
             };
-            // Spark's order: the characters to trim, then the string.
-            let mut args = Vec::with_capacity(2);
+            // Spark's order: the characters to trim, then the string; the
+            // function form `trim(a, b)` is already in that order.
+            let mut args = vec![expression(value)?];
             if let Some(what) = trim_what {
-                args.push(expression(what)?);
-            } else if let Some([what]) = trim_characters.as_deref() {
-                args.push(expression(what)?);
+                args.insert(0, expression(what)?);
+            } else if let Some(rest) = trim_characters.as_deref() {
+                args.extend(rest.iter().map(expression).collect::<Result<Vec<_>>>()?);
             }
-            args.push(expression(value)?);
             function(name, args)
         }
         ast::Expr::Position { expr: needle, r#in } => function("locate", vec![expression(needle)?, expression(r#in)?]),

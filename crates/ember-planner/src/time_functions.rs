@@ -58,7 +58,14 @@ impl Planner<'_> {
             | ("make_timestamp_ntz" | "try_make_timestamp_ntz", 2)
                 if self.type_of(&args[0], input)? == DataType::Date32 =>
             {
-                let Some(expr) = self.timestamp_of_date_and_time(function, args)? else {
+                // Untyped NULLs are a TIME and a zone's name.
+                let mut typed = args.to_vec();
+                for (arg, expected) in typed.iter_mut().skip(1).zip([ember_types::time_type(), DataType::Utf8]) {
+                    if self.type_of(arg, input)? == DataType::Null {
+                        *arg = cast(arg.clone(), expected);
+                    }
+                }
+                let Some(expr) = self.timestamp_of_date_and_time(function, &typed)? else {
                     return Ok(None);
                 };
                 let shown = function.replace("_ltz", "");

@@ -48,6 +48,11 @@ impl Dialect for EmberDialect {
         SPARK.supports_group_by_with_modifier()
     }
 
+    /// `trim(a, b)`: Spark's function form, `TRIM(BOTH a FROM b)`.
+    fn supports_comma_separated_trim(&self) -> bool {
+        true
+    }
+
     fn supports_lambda_functions(&self) -> bool {
         SPARK.supports_lambda_functions()
     }
