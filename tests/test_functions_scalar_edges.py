@@ -361,3 +361,19 @@ def test_concat_kinds_soundex_nullifzero_and_duplicate_keys(spark, golden):
     ]
     for i, sql in enumerate(queries):
         golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+
+
+def test_like_with_an_escape_character(spark, golden):
+    queries = [
+        "SELECT like('a_c', 'a!_c', '!'), ilike('A_C', 'a!_c', '!'), 'a%c' LIKE 'a!%c' ESCAPE '!', 'abc' ILIKE 'A%' ESCAPE '!', 'a_c' NOT LIKE 'a!_c' ESCAPE '!'",
+        "SELECT like('a\\\\b', 'a\\\\b', '!'), like('a!b', 'a!!b', '!'), like('x%', '%!%', '!')",
+        "SELECT like(x, 'a!_c', '!') FROM VALUES ('a_c'), ('abc') t(x)",
+        "SELECT 'abc' LIKE 'abc' ESCAPE 'xy'",
+        "SELECT like('abc', 'abc', 'xy')",
+        "SELECT like('abc', 'a%', NULL)",
+        "SELECT like('a!b', 'a!b', '!')",
+    ]
+    for i, sql in enumerate(queries):
+        golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+    df = spark.createDataFrame([("a_c",), ("abc",)], "s string")
+    golden.check_df(df.select(F.like("s", F.lit("a!_c"), F.lit("!")), F.ilike("s", F.lit("A%"))), "api")

@@ -265,6 +265,55 @@ fn reverse_bytes_kernel(args: &[ArrayRef], _: &str) -> Result<ArrayRef> {
     Ok(Arc::new(reversed))
 }
 
+/// A LIKE `pattern` whose escape character is `escape` (not a backslash),
+/// rewritten with the backslash escapes DataFusion reads: `escape` before
+/// `_`, `%` or itself makes that character literal, and a backslash is literal.
+pub fn like_pattern_with_escape(pattern: Expr, escape: char) -> Expr {
+    KernelUdf::call_null_intolerant("like_pattern", DataType::Utf8, like_pattern_kernel, &escape.to_string(), vec![pattern])
+}
+
+fn like_pattern_kernel(args: &[ArrayRef], escape: &str) -> Result<ArrayRef> {
+    let escape = escape.chars().next().unwrap_or('\\');
+    let patterns = cast(&args[0], &DataType::Utf8)?;
+    let rewritten = patterns
+        .as_string::<i32>()
+        .iter()
+        .map(|pattern| pattern.map(|pattern| backslash_escaped(pattern, escape)).transpose())
+        .collect::<Result<StringArray>>()?;
+    Ok(Arc::new(rewritten))
+}
+
+fn backslash_escaped(pattern: &str, escape: char) -> Result<String> {
+    let invalid = |class: &str, message: String, extra: Option<char>| {
+        let mut parameters = vec![("format", format!("'{pattern}'"))];
+        if let Some(c) = extra {
+            parameters.push(("char", format!("'{c}'")));
+        }
+        SparkError::new(ErrorKind::Analysis, class, "42601", message, &parameters).into_datafusion()
+    };
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c == escape => match chars.next() {
+                Some(next @ ('_' | '%')) => out.extend(['\\', next]),
+                Some(next) if next == escape => out.push(next),
+                Some(next) => {
+                    let message = format!("The format is invalid: '{pattern}'. The escape character is not allowed to precede '{next}'.");
+                    return Err(invalid("INVALID_FORMAT.ESC_IN_THE_MIDDLE", message, Some(next)));
+                }
+                None => {
+                    let message = format!("The format is invalid: '{pattern}'. The escape character is not allowed to end with.");
+                    return Err(invalid("INVALID_FORMAT.ESC_AT_THE_END", message, None));
+                }
+            },
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
 /// Spark 4.3's `instr(str, substr, start, occurrence)` of STRING, STRING,
 /// INT, INT arguments: the 1-based character position of the
 /// `occurrence`-th `substr` (matches may overlap) found from `start`,
@@ -361,5 +410,12 @@ mod tests {
         let out = initcap_kernel(&[texts], "").unwrap();
         assert_eq!(out.as_string::<i32>().value(0), "Hello-world Foo_bar A.b  X");
         assert_eq!(out.as_string::<i32>().value(1), "École Élan");
+    }
+    #[test]
+    fn like_patterns_take_other_escape_characters() {
+        assert_eq!(backslash_escaped("a!_c!%", '!').unwrap(), "a\\_c\\%");
+        assert_eq!(backslash_escaped("a!!b\\", '!').unwrap(), "a!b\\\\");
+        assert!(backslash_escaped("a!b", '!').is_err());
+        assert!(backslash_escaped("a!", '!').is_err());
     }
 }

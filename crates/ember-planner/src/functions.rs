@@ -482,14 +482,27 @@ impl Planner<'_> {
                 Ok((value.in_list(list, false), rendered))
             }
             "like" | "ilike" => {
+                // The escape character, a literal of one character (a backslash when not given).
+                let escape = match args.get(2) {
+                    None => '\\',
+                    Some(escape) => match folded_string(escape) {
+                        Some(Some(text)) if text.chars().count() == 1 => text.chars().next().unwrap_or('\\'),
+                        Some(text) => return Err(invalid_escape_char(text.as_deref().unwrap_or("NULL"))),
+                        None => return Err(invalid_escape_char(&names[2])),
+                    },
+                };
+                args.truncate(2);
                 expect_args(name, &args, 2)?;
-                let pattern = args.pop().unwrap_or_else(|| unreachable_arg());
+                let mut pattern = args.pop().unwrap_or_else(|| unreachable_arg());
+                if escape != '\\' {
+                    pattern = ember_functions::text_functions::like_pattern_with_escape(pattern, escape);
+                }
                 let value = args.pop().unwrap_or_else(|| unreachable_arg());
                 let case_insensitive = lower == "ilike";
-                let rendered = if case_insensitive {
-                    format!("ilike({}, {})", names[0], names[1])
-                } else {
-                    format!("{} LIKE {}", names[0], names[1])
+                let rendered = match (case_insensitive, names.get(2)) {
+                    (true, _) => format!("ilike({}, {})", names[0], names[1]),
+                    (false, None) => format!("{} LIKE {}", names[0], names[1]),
+                    (false, Some(_)) => format!("{} LIKE {} ESCAPE '{escape}'", names[0], names[1]),
                 };
                 let like = datafusion::logical_expr::expr::Like::new(false, Box::new(value), Box::new(pattern), Some('\\'), case_insensitive);
                 Ok((Expr::Like(like), rendered))
@@ -1416,6 +1429,17 @@ pub(crate) fn folded_string(expr: &Expr) -> Option<Option<String>> {
     let value = datafusion::arrow::compute::cast(&value, &DataType::Utf8).ok()?;
     let strings = value.as_string::<i32>();
     Some(strings.is_valid(0).then(|| strings.value(0).to_string()))
+}
+
+/// `INVALID_ESCAPE_CHAR`: the escape character of `like`/`ilike` is not one character (`value` as written).
+fn invalid_escape_char(value: &str) -> SparkError {
+    SparkError::new(
+        ErrorKind::Analysis,
+        "INVALID_ESCAPE_CHAR",
+        "42604",
+        format!("`EscapeChar` should be a string literal of length one, but got \"{value}\"."),
+        &[("sqlExpr", format!("\"{value}\""))],
+    )
 }
 
 /// `INVALID_PARAMETER_VALUE.PATTERN` for a regular expression that does not compile.

@@ -57,6 +57,11 @@ pub(crate) fn checked_call(function: &str) -> &str {
     match function {
         "try_to_time" => "to_time",
         "try_element_at" => "element_at",
+        "try_parse_url" => "parse_url",
+        "try_to_binary" => "to_binary",
+        "try_url_decode" => "url_decode",
+        "try_aes_decrypt" => "aes_decrypt",
+        "try_make_interval" => "make_interval",
         other => other,
     }
 }

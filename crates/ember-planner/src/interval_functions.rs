@@ -19,6 +19,7 @@ use ember_functions::time_windows::{time_bucket, time_bucket_months};
 use ember_functions::year_month_interval::make_ym_interval;
 use ember_types::IntervalFields;
 
+use crate::call_names::call_name;
 use crate::error::{ErrorKind, Result, SparkError};
 use crate::plan::Planner;
 
@@ -102,17 +103,12 @@ impl Planner<'_> {
                 let (args, names) = filled(2);
                 let as_int = |e: &Expr| spark_cast(e.clone(), DataType::Int32, self.cast_mode());
                 let expr = make_ym_interval(as_int(&args[0]), as_int(&args[1]));
-                Ok(Some((expr, format!("make_ym_interval({})", names.join(", ")))))
+                Ok(Some((expr, call_name("make_ym_interval", &names))))
             }
             ("try_make_interval", 0..=7) => {
-                let seconds_defaulted = args.len() < 7;
-                let (args, mut names) = filled(7);
-                if seconds_defaulted {
-                    // Spark's default seconds are a DECIMAL(18, 6) zero.
-                    names[6] = "0.000000".to_string();
-                }
-                let (expr, _) = self.call_registered("make_interval", args, &names, false, input)?;
-                Ok(Some((expr, format!("try_make_interval({})", names.join(", ")))))
+                let (filled_args, filled_names) = filled(7);
+                let (expr, _) = self.call_registered("make_interval", filled_args, &filled_names, false, input)?;
+                Ok(Some((expr, call_name("try_make_interval", names))))
             }
             ("time_bucket", 2 | 3) => self.time_bucket(args, names, input),
             _ => Ok(None),

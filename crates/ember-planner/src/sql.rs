@@ -11,7 +11,7 @@ use datafusion::sql::sqlparser::ast;
 use datafusion::sql::sqlparser::parser::{Parser, ParserError};
 use datafusion::sql::sqlparser::tokenizer::Location;
 
-use crate::error::{Result, SparkError};
+use crate::error::{ErrorKind, Result, SparkError};
 use dialect::EmberDialect;
 
 pub mod commands;
@@ -1109,6 +1109,29 @@ fn star_except(star: connect::Expression, options: &ast::WildcardAdditionalOptio
 }
 
 /// Converts an expression.
+/// The arguments of `like`/`ilike` for `value LIKE pattern [ESCAPE 'c']`;
+/// an escape of other than one character is Spark's `INVALID_ESC`.
+fn like_arguments(value: &ast::Expr, pattern: &ast::Expr, escape: Option<&ast::ValueWithSpan>) -> Result<Vec<connect::Expression>> {
+    let mut args = vec![expression(value)?, expression(pattern)?];
+    if let Some(escape) = escape {
+        let text = match &escape.value {
+            ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => s.clone(),
+            other => other.to_string(),
+        };
+        if text.chars().count() != 1 {
+            return Err(SparkError::new(
+                ErrorKind::Parse,
+                "INVALID_ESC",
+                "42604",
+                format!("Found an invalid escape string: '{text}'. The escape string must contain only one character."),
+                &[("invalidEscape", format!("'{text}'"))],
+            ));
+        }
+        args.push(literal(LiteralType::String(text)));
+    }
+    Ok(args)
+}
+
 pub(crate) fn expression(e: &ast::Expr) -> Result<connect::Expression> {
     Ok(match e {
         ast::Expr::Identifier(ident) => origin::with_sql_origin(attribute(std::slice::from_ref(ident)), e),
@@ -1185,11 +1208,11 @@ pub(crate) fn expression(e: &ast::Expr) -> Result<connect::Expression> {
         ast::Expr::Between { expr: inner, negated, low, high } => {
             negate(function("between", vec![expression(inner)?, expression(low)?, expression(high)?]), *negated)
         }
-        ast::Expr::Like { negated, expr: inner, pattern, .. } => {
-            negate(function("like", vec![expression(inner)?, expression(pattern)?]), *negated)
+        ast::Expr::Like { negated, expr: inner, pattern, escape_char, .. } => {
+            negate(function("like", like_arguments(inner, pattern, escape_char.as_ref())?), *negated)
         }
-        ast::Expr::ILike { negated, expr: inner, pattern, .. } => {
-            negate(function("ilike", vec![expression(inner)?, expression(pattern)?]), *negated)
+        ast::Expr::ILike { negated, expr: inner, pattern, escape_char, .. } => {
+            negate(function("ilike", like_arguments(inner, pattern, escape_char.as_ref())?), *negated)
         }
         ast::Expr::RLike { negated, expr: inner, pattern, .. } => {
             negate(function("rlike", vec![expression(inner)?, expression(pattern)?]), *negated)
