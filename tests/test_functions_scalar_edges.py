@@ -377,3 +377,45 @@ def test_like_with_an_escape_character(spark, golden):
         golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
     df = spark.createDataFrame([("a_c",), ("abc",)], "s string")
     golden.check_df(df.select(F.like("s", F.lit("a!_c"), F.lit("!")), F.ilike("s", F.lit("A%"))), "api")
+
+
+def test_timestampadd_and_timestampdiff_units(spark, golden):
+    from conftest import conf
+
+    queries = [
+        "SELECT timestampadd(DAY, 1, TIMESTAMP'2024-03-09 02:30:00'), timestampadd(HOUR, 24, TIMESTAMP'2024-03-09 02:30:00'), "
+        "timestampadd(MONTH, 1, DATE'2024-01-31'), timestampadd(QUARTER, 1, TIMESTAMP_NTZ'2024-11-30 10:00:00'), "
+        "timestampadd(YEAR, -1, TIMESTAMP'2024-02-29 00:00:00'), timestampadd(WEEK, 2, DATE'2024-01-01'), "
+        "timestampadd(MILLISECOND, 1500, TIMESTAMP'2024-01-01 00:00:00'), dateadd(DAYOFYEAR, 3, DATE'2024-01-01')",
+        "SELECT timestampdiff(DAY, TIMESTAMP'2024-03-09 03:00:00', TIMESTAMP'2024-03-10 02:59:00'), "
+        "timestampdiff(HOUR, TIMESTAMP'2024-03-09 03:00:00', TIMESTAMP'2024-03-10 03:00:00'), timestampdiff(MONTH, DATE'2024-01-31', DATE'2024-02-29'), "
+        "timestampdiff(MONTH, TIMESTAMP'2024-01-31 10:00:00', TIMESTAMP'2024-02-29 09:00:00'), timestampdiff(YEAR, DATE'2020-02-29', DATE'2024-02-28'), "
+        "timestampdiff(QUARTER, DATE'2024-01-15', DATE'2023-10-16'), timestampdiff(WEEK, DATE'2024-01-01', DATE'2024-01-14'), "
+        "datediff(MICROSECOND, TIMESTAMP_NTZ'2024-01-01 00:00:00', TIMESTAMP_NTZ'2024-01-01 00:00:01')",
+        "SELECT typeof(timestampadd(DAY, 1, DATE'2024-01-01')), typeof(timestampadd(DAY, 1, TIMESTAMP_NTZ'2024-01-01 00:00:00')), "
+        "typeof(timestampdiff(DAY, TIMESTAMP_NTZ'2024-01-01 00:00:00', DATE'2024-01-02'))",
+        "SELECT timestampadd(DAY, 3000000000, DATE'2024-01-01')",
+        "SELECT date_diff(day, DATE'2024-01-01', DATE'2024-03-01'), date_add(Month, 1, DATE'2024-01-31'), timestampadd(DAY, 1.5, DATE'2024-01-01'), "
+        "timestampadd(DAY, NULL, DATE'2024-01-01'), timestampdiff(SECOND, NULL, DATE'2024-01-01')",
+    ]
+    with conf(spark, "spark.sql.session.timeZone", "America/Los_Angeles"):
+        for i, sql in enumerate(queries):
+            golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+    df = spark.createDataFrame([(datetime.datetime(2024, 1, 31, 10, 0), datetime.date(2024, 3, 1), 2)], "t timestamp, d date, n int")
+    golden.check_df(df.select(F.timestamp_add("day", F.col("n"), "t"), F.timestamp_add("MONTH", F.lit(1), "t"), F.timestamp_diff("WEEK", "t", "d")), "api")
+    golden.check_error(lambda: df.select(F.timestamp_diff("fortnight", "t", "d")).collect(), "unit")
+
+
+def test_week_based_patterns_and_nth_value_flags(spark, golden):
+    queries = [
+        "SELECT to_date('2020', 'YYYY')",
+        "SELECT date_format(TIMESTAMP'2020-01-01 00:00:00', 'yyyy-ww')",
+        "SELECT to_date('2020', 'e')",
+        "SELECT date_format(TIMESTAMP'2020-01-01 00:00:00', 'abc')",
+        "SELECT to_date('2020', 'true')",
+        "SELECT to_date('2020', 'u')",
+        "SELECT nth_value(1, 1, 'abc')",
+        "SELECT get(map('k', 1), 1)",
+    ]
+    for i, sql in enumerate(queries):
+        golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})

@@ -80,16 +80,6 @@ fn cannot_parse(text: &str, function: PatternFunction) -> DataFusionError {
     .into_datafusion()
 }
 
-fn invalid_pattern(pattern: &str, letter: &str) -> DataFusionError {
-    SparkError::new(
-        ErrorKind::IllegalArgument,
-        "INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER",
-        "22007",
-        format!("Found illegal character '{letter}' in datetime pattern '{pattern}'."),
-        &[("c", letter.to_string()), ("pattern", pattern.to_string())],
-    )
-    .into_datafusion()
-}
 
 impl ScalarUDFImpl for SparkPatternFunction {
     fn name(&self) -> &str {
@@ -150,7 +140,7 @@ impl SparkPatternFunction {
             }
             let text = patterns.value(row);
             if cached.as_ref().is_none_or(|(p, _)| p != text) {
-                let parsed = DatetimePattern::parse(text).map_err(|letter| invalid_pattern(text, &letter))?;
+                let parsed = DatetimePattern::parse(text).map_err(|e| e.to_spark(text).into_datafusion())?;
                 cached = Some((text.to_string(), Arc::new(parsed)));
             }
             Ok(cached.as_ref().map(|(_, p)| p.clone()))

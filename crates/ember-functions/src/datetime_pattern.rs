@@ -25,11 +25,85 @@ pub struct DatetimePattern {
 }
 
 /// The letters Ember formats and parses; Spark rejects some others.
-const LETTERS: &str = "GyuMLdDEFaHhkKmsSVzXxZQ";
+const LETTERS: &str = "GyMLdDEFaHhkKmsSVzXxZQ";
+
+/// The letters of week-based fields, which Spark 3+ refuses.
+const WEEK_BASED: &str = "YWwuec";
+
+/// The letters Spark 2's `SimpleDateFormat` took.
+const LEGACY_LETTERS: &str = "GyYMLwWDdFEuaHkKhmsSzZX";
+
+/// Why Spark refuses a datetime pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PatternError {
+    /// A letter no pattern has: `INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER`.
+    Illegal(char),
+    /// A week-based letter in a pattern Spark 2 refused too:
+    /// `INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_WEEK_BASED_PATTERN`.
+    WeekBased(char),
+    /// A pattern Spark 2 took but Spark 3+ reads otherwise:
+    /// `INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION`.
+    Recognition,
+}
+
+impl PatternError {
+    /// Spark's error for `pattern`.
+    pub fn to_spark(&self, pattern: &str) -> SparkError {
+        match self {
+            Self::Illegal(letter) => SparkError::new(
+                ErrorKind::IllegalArgument,
+                "INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER",
+                "22007",
+                format!("Found illegal character '{letter}' in datetime pattern '{pattern}'."),
+                &[("c", letter.to_string()), ("pattern", pattern.to_string())],
+            ),
+            Self::WeekBased(letter) => SparkError::new(
+                ErrorKind::IllegalArgument,
+                "INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_WEEK_BASED_PATTERN",
+                "42K0B",
+                format!(
+                    "You may get a different result due to the upgrading to Spark >= 3.0:\nAll week-based patterns are unsupported since Spark 3.0, detected week-based character: {letter}.\nPlease use the SQL function EXTRACT instead."
+                ),
+                &[("c", letter.to_string())],
+            ),
+            Self::Recognition => recognition_error(pattern),
+        }
+    }
+}
+
+impl std::fmt::Display for PatternError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Illegal(letter) => write!(f, "illegal pattern character '{letter}'"),
+            Self::WeekBased(letter) => write!(f, "week-based pattern character '{letter}'"),
+            Self::Recognition => f.write_str("a pattern Spark 3 reads otherwise than Spark 2"),
+        }
+    }
+}
+
+/// The pattern's letters outside quoted text.
+fn pattern_letters(pattern: &str) -> impl Iterator<Item = char> + '_ {
+    let mut quoted = false;
+    pattern.chars().filter(move |&c| {
+        if c == '\'' {
+            quoted = !quoted;
+        }
+        !quoted && c.is_ascii_alphabetic()
+    })
+}
 
 impl DatetimePattern {
-    /// Parses `pattern`; `Err` names the letter Spark would reject.
-    pub fn parse(pattern: &str) -> Result<Self, String> {
+    /// Parses `pattern` as Spark 3+ reads it: week-based letters are refused
+    /// (as a changed reading when Spark 2 took the whole pattern), other
+    /// letters Ember does not know are illegal.
+    pub fn parse(pattern: &str) -> Result<Self, PatternError> {
+        if let Some(week_based) = pattern_letters(pattern).find(|c| WEEK_BASED.contains(*c)) {
+            return Err(if pattern_letters(pattern).all(|c| LEGACY_LETTERS.contains(c)) {
+                PatternError::Recognition
+            } else {
+                PatternError::WeekBased(week_based)
+            });
+        }
         let mut items = Vec::new();
         let chars: Vec<char> = pattern.chars().collect();
         let mut i = 0;
@@ -47,7 +121,7 @@ impl DatetimePattern {
                 i = end + 1;
             } else if c.is_ascii_alphabetic() {
                 if !LETTERS.contains(c) {
-                    return Err(c.to_string());
+                    return Err(PatternError::Illegal(c));
                 }
                 let count = chars[i..].iter().take_while(|&&x| x == c).count();
                 if !literal.is_empty() {
@@ -68,14 +142,12 @@ impl DatetimePattern {
 
     /// Whether Spark 3+ refuses this pattern where Spark 2 took it, so that
     /// it fails with [`recognition_error`] (under the default
-    /// `spark.sql.legacy.timeParserPolicy`): `u` (a day number for Spark 2),
-    /// five or more `G`, `M`, `L` or `E`, eleven or more `y`, and for
-    /// parsing also day names (`E`) and `F`.
+    /// `spark.sql.legacy.timeParserPolicy`): five or more `G`, `M`, `L` or
+    /// `E`, eleven or more `y`, and for parsing also day names (`E`) and `F`.
     pub fn refused_since_spark3(&self, parsing: bool) -> bool {
         self.items.iter().any(|item| match *item {
             Item::Field(letter, n) => {
-                letter == 'u'
-                    || (n >= 5 && matches!(letter, 'G' | 'M' | 'L' | 'E'))
+                (n >= 5 && matches!(letter, 'G' | 'M' | 'L' | 'E'))
                     || (n >= 11 && letter == 'y')
                     || (parsing && matches!(letter, 'E' | 'F'))
             }
@@ -122,7 +194,7 @@ impl DatetimePattern {
                 Item::Field(letter, n) => {
                     let n = *n;
                     match letter {
-                        'y' | 'u' => {
+                        'y' => {
                             let (value, len) = digits(rest, if n == 2 { 2 } else { n.max(1) }, if n == 2 { 2 } else { 9 })?;
                             year = if n == 2 { 2000 + value as i32 } else { value as i32 };
                             rest = &rest[len..];
@@ -247,8 +319,8 @@ fn padded(out: &mut String, value: i64, width: usize) {
 
 fn format_field(out: &mut String, letter: char, n: usize, value: &NaiveDateTime, zone: &str, offset: i32, names: &'static DateNames) {
     match letter {
-        'y' | 'u' if n == 2 => padded(out, value.year().rem_euclid(100) as i64, 2),
-        'y' | 'u' => padded(out, value.year() as i64, n),
+        'y' if n == 2 => padded(out, value.year().rem_euclid(100) as i64, 2),
+        'y' => padded(out, value.year() as i64, n),
         'M' | 'L' if n >= 3 => out.push_str(month_names(names, letter, n)[value.month0() as usize]),
         'M' | 'L' => padded(out, value.month() as i64, n),
         'Q' => padded(out, ((value.month0() / 3) + 1) as i64, n),
@@ -332,7 +404,10 @@ mod tests {
         let refused = |p: &str, parsing: bool| DatetimePattern::parse(p).unwrap().refused_since_spark3(parsing);
         assert!(refused("E yyyy-MM-dd", true) && !refused("E yyyy-MM-dd", false));
         assert!(refused("F", true) && !refused("F", false));
-        assert!(refused("uuuu", false) && refused("EEEEE", false) && refused("MMMMM", true));
+        assert!(refused("EEEEE", false) && refused("MMMMM", true));
+        assert_eq!(DatetimePattern::parse("uuuu").err(), Some(PatternError::Recognition));
+        assert_eq!(DatetimePattern::parse("abc").err(), Some(PatternError::WeekBased('c')));
+        assert_eq!(DatetimePattern::parse("yyyy 'week' b").err(), Some(PatternError::Illegal('b')));
         assert!(!refused("EEEE, d MMMM yyyy 'E'", false) && !refused("yyyy-MM-dd HH:mm:ss", true));
         assert_eq!(recognition_error("E").parameters.get("pattern").map(String::as_str), Some("'E'"));
         let value = at(2026, 11, 27, 0, 0, 0, 0);
@@ -341,6 +416,6 @@ mod tests {
 
     #[test]
     fn rejects_unknown_letters() {
-        assert_eq!(DatetimePattern::parse("yyyy-bb"), Err("b".to_string()));
+        assert_eq!(DatetimePattern::parse("yyyy-bb").err(), Some(PatternError::Illegal('b')));
     }
 }

@@ -62,6 +62,7 @@ pub mod text_functions;
 pub mod time;
 pub mod time_windows;
 pub mod timestamp_text;
+pub mod timestamp_units;
 pub mod to_csv;
 pub mod to_xml;
 pub mod to_json;

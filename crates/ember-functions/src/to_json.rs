@@ -211,7 +211,7 @@ impl ScalarUDFImpl for ToJson {
 /// wall-clock times, the others instants shown in `time_zone`.
 pub(crate) fn format_micros(micros: Vec<Option<i64>>, format: &str, time_zone: &str, local: bool) -> Result<Vec<Option<String>>> {
     let pattern = DatetimePattern::parse(format)
-        .map_err(|letter| DataFusionError::Execution(format!("Illegal pattern character '{letter}' in {format}")))?;
+        .map_err(|e| e.to_spark(format).into_datafusion())?;
     let zone: Tz = if local { Tz::UTC } else { time_zone.parse().unwrap_or(Tz::UTC) };
     Ok(micros.into_iter().map(|m| pattern.format_instant(m?, &zone)).collect())
 }

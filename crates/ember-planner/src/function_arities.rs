@@ -41,6 +41,10 @@ pub(crate) fn check_argument_count(function: &str, count: usize) -> Result<()> {
     if function == "count" && count == 0 {
         return Err(parameterless_count());
     }
+    // `dateadd(DAY, 1, d)`: SQL's unit forms, which Spark's grammar (not its registry) reads.
+    if count == 3 && matches!(function, "date_add" | "dateadd" | "date_diff" | "datediff") {
+        return Ok(());
+    }
     let Some(rejections) = REJECTED.get(function) else {
         return Ok(());
     };

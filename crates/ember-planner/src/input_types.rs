@@ -265,8 +265,8 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "shiftleft" | "shiftright" | "shiftrightunsigned" => &[Int, Int],
         "year" | "month" | "day" | "dayofmonth" | "dayofweek" | "dayofyear" | "weekofyear" | "quarter" | "weekday"
         | "last_day" => &[Date],
-        "datediff" => &[Date, Date],
-        "date_add" | "date_sub" => &[Date, SmallInt],
+        "datediff" if count == 2 => &[Date, Date],
+        "date_add" | "date_sub" if count == 2 => &[Date, SmallInt],
         "add_months" => &[Date, Int],
         "next_day" | "trunc" => &[Date, String],
         "make_date" => &[Int, Int, Int],
@@ -291,8 +291,8 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "from_utc_timestamp" | "to_utc_timestamp" => &[Timestamp(TIMESTAMP), String],
         "months_between" => &[Timestamp(TIMESTAMP), Timestamp(TIMESTAMP)],
         "dayname" | "monthname" => &[Date],
-        "date_diff" => &[Date, Date],
-        "dateadd" => &[Date, SmallInt],
+        "date_diff" if count == 2 => &[Date, Date],
+        "dateadd" if count == 2 => &[Date, SmallInt],
         "date_from_unix_date" | "elt" => &[Int],
         "make_ym_interval" => &[Int, Int],
         "make_dt_interval" => &[Int, Int, Int, Decimal(18, 6, SECONDS_18_6)],
@@ -303,7 +303,8 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         {
             &[Int, Int, Int, Int, Int, Decimal(16, 6, SECONDS_16_6)]
         }
-        "get" | "histogram_numeric" | "nth_value" => &[Any, Int],
+        "histogram_numeric" | "nth_value" => &[Any, Int],
+        "get" => &[Container(ARRAY), Int],
         "array_repeat" | "array_insert" => &[Any, IntOnly],
         "approx_percentile" | "percentile_approx" => &[Any, NumberOrArray(Number::Double, DOUBLES), Integral],
         "percentile" => &[Any, NumberOrArray(Number::Double, "\"DOUBLE\""), Any],

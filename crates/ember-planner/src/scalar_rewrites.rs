@@ -17,6 +17,7 @@ use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr, LogicalPlan, cast, lit, when};
 use ember_functions::cast::{CastMode, is_integral, spark_cast};
 use ember_functions::datetime_construct::{self, OnInvalid};
+use ember_functions::timestamp_units::{DatetimeUnit, timestamp_add, timestamp_diff};
 use ember_functions::{overlay, sentences, string_similarity, text_codecs};
 use ember_types::{Collation, timestamp_ntz_type, timestamp_type};
 
@@ -204,18 +205,28 @@ impl Planner<'_> {
                 Expr::Literal(..) => lit(ScalarValue::Decimal128(None, 10, 0)),
                 _ => return Ok(None),
             },
-            ("timestampadd" | "timestamp_add" | "timestampdiff" | "timestamp_diff", 3) => {
-                let Expr::Literal(ScalarValue::Utf8(Some(unit)), _) = &args[0] else { return Ok(None) };
-                let Some(unit_micros) = micros_per_unit(unit) else {
-                    return Err(SparkError::unsupported(format!("{function} by {unit}")));
+            ("timestampadd" | "timestamp_add" | "dateadd" | "date_add" | "timestampdiff" | "timestamp_diff" | "datediff" | "date_diff", 3) => {
+                let adds = function.contains("add");
+                let Some(Some(unit_name)) = crate::functions::folded_string(&args[0]) else { return Ok(None) };
+                let spark_name = if adds { "timestampadd" } else { "timestampdiff" };
+                let error_name = if matches!(function, "timestampadd" | "timestampdiff") { function.to_uppercase() } else { function.to_string() };
+                let unit = DatetimeUnit::parse_or_fail(&unit_name, &error_name)?;
+                let shown = format!("{spark_name}({unit_name}, {}, {})", names[1], names[2]);
+                // Dates and text are TIMESTAMPs of the session; TIMESTAMP_NTZ stays one.
+                let timestamp = |i: usize| match &types[i] {
+                    DataType::Timestamp(_, None) => (arg(i), None),
+                    _ => (spark_cast(arg(i), timestamp_type(&self.config.time_zone), self.cast_mode()), Some(self.config.time_zone.as_str())),
                 };
-                let shown = format!("{}({unit}, {}, {})", function.replace('_', ""), names[1], names[2]);
-                let expr = if function.contains("add") {
-                    let micros = cast(arg(2), DataType::Int64) + cast(arg(1), DataType::Int64) * lit(unit_micros);
-                    cast(micros, types[2].clone())
+                let expr = if adds {
+                    let (ts, zone) = timestamp(2);
+                    let result_type = if zone.is_some() { timestamp_type(&self.config.time_zone) } else { types[2].clone() };
+                    timestamp_add(unit, spark_cast(arg(1), DataType::Int64, self.cast_mode()), ts, result_type, zone)
                 } else {
-                    let elapsed = cast(arg(2), DataType::Int64) - cast(arg(1), DataType::Int64);
-                    elapsed / lit(unit_micros)
+                    let ((start, start_zone), (end, end_zone)) = (timestamp(1), timestamp(2));
+                    // A TIMESTAMP_NTZ beside a TIMESTAMP is read in the session time zone.
+                    let zone = start_zone.or(end_zone);
+                    let as_session = |e: Expr, own: Option<&str>| if own.is_none() && zone.is_some() { spark_cast(e, timestamp_type(&self.config.time_zone), self.cast_mode()) } else { e };
+                    timestamp_diff(unit, as_session(start, start_zone), as_session(end, end_zone), zone)
                 };
                 return Ok(Some((expr, shown)));
             }
@@ -293,20 +304,6 @@ impl Planner<'_> {
             .collect();
         Ok(Some(ember_functions::arrays_zip::arrays_zip(arrays, &field_names, &elements)))
     }
-}
-
-/// The microseconds of a `timestampadd`/`timestampdiff` unit of fixed length.
-fn micros_per_unit(unit: &str) -> Option<i64> {
-    Some(match unit.to_ascii_uppercase().as_str() {
-        "MICROSECOND" => 1,
-        "MILLISECOND" => 1_000,
-        "SECOND" => 1_000_000,
-        "MINUTE" => 60_000_000,
-        "HOUR" => 3_600_000_000,
-        "DAY" | "DAYOFYEAR" => 86_400_000_000,
-        "WEEK" => 604_800_000_000,
-        _ => return None,
-    })
 }
 
 /// Whether Spark's byte variant of a string function applies.

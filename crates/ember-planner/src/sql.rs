@@ -1560,6 +1560,9 @@ pub(crate) fn function_call(f: &ast::Function) -> Result<connect::Expression> {
             name = format!("{lower} within group");
         }
     }
+    if let Some(unit) = datetime_unit_keyword(&name, &f.args) {
+        arguments[0] = literal(LiteralType::String(unit));
+    }
     let call = expr(ExprType::UnresolvedFunction(connect::expression::UnresolvedFunction {
         function_name: name,
         arguments,
@@ -1571,6 +1574,24 @@ pub(crate) fn function_call(f: &ast::Function) -> Result<connect::Expression> {
     match &f.filter {
         Some(condition) => crate::sql_grouping::filtered_aggregate(call, expression(condition)?),
         None => Ok(call),
+    }
+}
+
+/// The unit keyword of `timestampadd(DAY, …)`, `timestampdiff(…)` and their
+/// `dateadd`/`date_add`/`datediff`/`date_diff` forms, as written.
+fn datetime_unit_keyword(name: &str, args: &ast::FunctionArguments) -> Option<String> {
+    let unit_function = matches!(
+        name.to_lowercase().as_str(),
+        "timestampadd" | "timestamp_add" | "dateadd" | "date_add" | "timestampdiff" | "timestamp_diff" | "datediff" | "date_diff"
+    );
+    let ast::FunctionArguments::List(list) = args else { return None };
+    match list.args.as_slice() {
+        [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(ast::Expr::Identifier(unit))), _, _]
+            if unit_function && unit.quote_style.is_none() && ember_functions::timestamp_units::DatetimeUnit::parse(&unit.value).is_some() =>
+        {
+            Some(unit.value.clone())
+        }
+        _ => None,
     }
 }
 

@@ -259,7 +259,18 @@ impl Planner<'_> {
         };
         let ignore_nulls = match args.get(value_args) {
             Some(Expr::Literal(ScalarValue::Boolean(Some(b)), _)) => *b,
-            Some(Expr::Literal(ScalarValue::Boolean(None), _)) | None => false,
+            None => false,
+            Some(Expr::Literal(ScalarValue::Boolean(None), _)) if name != "nth_value" => false,
+            Some(_) if name == "nth_value" => {
+                let value = format!("\"{}\"", names[value_args]);
+                return Err(SparkError::new(
+                    ErrorKind::Analysis,
+                    "INVALID_PARAMETER_VALUE.BOOLEAN",
+                    "22023",
+                    format!("The value of parameter(s) `ignoreNulls` in `nth_value` is invalid: expects a boolean literal, but got {value}."),
+                    &[("parameter", "`ignoreNulls`".into()), ("functionName", "`nth_value`".into()), ("invalidValue", value)],
+                ));
+            }
             Some(_) => return Err(SparkError::illegal_argument(format!("{name}: ignoreNulls must be a boolean literal"))),
         };
         args.truncate(value_args);

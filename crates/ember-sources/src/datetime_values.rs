@@ -56,7 +56,7 @@ impl DatetimeFormats {
                 .map(|text| {
                     DatetimePattern::parse(text)
                         .map(|pattern| Pattern { text: text.to_string(), parsed: pattern.with_locale(locale) })
-                        .map_err(|e| SparkError::illegal_argument(format!("invalid {key} {text}: {e}")))
+                        .map_err(|e| e.to_spark(text))
                 })
                 .transpose()
         };
