@@ -419,3 +419,20 @@ def test_week_based_patterns_and_nth_value_flags(spark, golden):
     ]
     for i, sql in enumerate(queries):
         golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+
+
+def test_pattern_letters_as_spark_reads_them(spark, golden):
+    from conftest import conf
+
+    queries = [
+        "SELECT date_format(TIMESTAMP'2020-05-01 00:00:00', 'Q'), date_format(TIMESTAMP'2020-05-01 00:00:00', 'QQ'), "
+        "date_format(TIMESTAMP'2020-05-01 00:00:00', 'QQQ'), date_format(TIMESTAMP'2020-05-01 00:00:00', 'QQQQ'), "
+        "date_format(TIMESTAMP'2020-05-01 00:00:00', 'q'), date_format(TIMESTAMP'2020-05-01 00:00:00', 'qqq')",
+        "SELECT date_format(TIMESTAMP'2020-05-01 00:00:00', 'O'), date_format(TIMESTAMP'2020-05-01 00:00:00', 'OOOO')",
+        "SELECT to_date('2020 2', 'yyyy q')",
+        "SELECT to_date('2020', 'b')",
+        "SELECT date_format(TIMESTAMP'2020-05-01 00:00:00', 'yyyy A')",
+    ]
+    with conf(spark, "spark.sql.session.timeZone", "Asia/Kolkata"):
+        for i, sql in enumerate(queries):
+            golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})

@@ -14,7 +14,7 @@ use datafusion::logical_expr::{
 };
 use ember_errors::{ErrorKind, SparkError};
 
-use crate::datetime_pattern::{recognition_error, DatetimePattern};
+use crate::datetime_pattern::DatetimePattern;
 
 /// A pattern-driven datetime function; the planner casts its first argument
 /// to the input type it names.
@@ -159,8 +159,8 @@ impl SparkPatternFunction {
                         out.push(None);
                         continue;
                     };
-                    if pattern.refused_since_spark3(false) {
-                        return Err(recognition_error(patterns.value(row)).into_datafusion());
+                    if let Some(refusal) = pattern.refusal(false) {
+                        return Err(refusal.to_spark(patterns.value(row)).into_datafusion());
                     }
                     out.push(pattern.format_instant(value, &zone));
                 }
@@ -178,8 +178,8 @@ impl SparkPatternFunction {
                                 out.push(None);
                                 continue;
                             };
-                            if pattern.refused_since_spark3(true) {
-                                return Err(recognition_error(patterns.value(row)).into_datafusion());
+                            if let Some(refusal) = pattern.refusal(true) {
+                                return Err(refusal.to_spark(patterns.value(row)).into_datafusion());
                             }
                             let text = texts.value(row);
                             match pattern.parse_datetime(text).and_then(|local| local_to_micros(&zone, &local)) {

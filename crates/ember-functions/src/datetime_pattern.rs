@@ -25,10 +25,14 @@ pub struct DatetimePattern {
 }
 
 /// The letters Ember formats and parses; Spark rejects some others.
-const LETTERS: &str = "GyMLdDEFaHhkKmsSVzXxZQ";
+const LETTERS: &str = "GyMLdDEFaHhkKmsSVzXxZQqO";
 
 /// The letters of week-based fields, which Spark 3+ refuses.
 const WEEK_BASED: &str = "YWwuec";
+
+/// The letters java.time's `DateTimeFormatter` knows: others make Spark's
+/// pattern unrecognized rather than holding an illegal character.
+const JAVA_LETTERS: &str = "GuyDMLdQqYwWEecFahKkHmsSAnNVvzOXxZpB";
 
 /// The letters Spark 2's `SimpleDateFormat` took.
 const LEGACY_LETTERS: &str = "GyYMLwWDdFEuaHkKhmsSzZX";
@@ -36,8 +40,10 @@ const LEGACY_LETTERS: &str = "GyYMLwWDdFEuaHkKhmsSzZX";
 /// Why Spark refuses a datetime pattern.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PatternError {
-    /// A letter no pattern has: `INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER`.
+    /// A letter Spark does not take: `INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER`.
     Illegal(char),
+    /// A letter no pattern has: `INVALID_DATETIME_PATTERN.WITH_SUGGESTION`.
+    Unrecognized,
     /// A week-based letter in a pattern Spark 2 refused too:
     /// `INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_WEEK_BASED_PATTERN`.
     WeekBased(char),
@@ -54,9 +60,23 @@ impl PatternError {
                 ErrorKind::IllegalArgument,
                 "INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER",
                 "22007",
-                format!("Found illegal character '{letter}' in datetime pattern '{pattern}'."),
+                format!(
+                    "Unrecognized datetime pattern: {pattern}. Illegal pattern character found in datetime pattern: {letter}. Please provide legal character."
+                ),
                 &[("c", letter.to_string()), ("pattern", pattern.to_string())],
             ),
+            Self::Unrecognized => {
+                let docroot = "https://spark.apache.org/docs/latest";
+                SparkError::new(
+                    ErrorKind::Runtime,
+                    "INVALID_DATETIME_PATTERN.WITH_SUGGESTION",
+                    "22007",
+                    format!(
+                        "Unrecognized datetime pattern: '{pattern}'. You can form a valid datetime pattern with the guide from '{docroot}/sql-ref-datetime-pattern.html'."
+                    ),
+                    &[("pattern", format!("'{pattern}'")), ("docroot", docroot.to_string())],
+                )
+            }
             Self::WeekBased(letter) => SparkError::new(
                 ErrorKind::IllegalArgument,
                 "INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_WEEK_BASED_PATTERN",
@@ -75,6 +95,7 @@ impl std::fmt::Display for PatternError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Illegal(letter) => write!(f, "illegal pattern character '{letter}'"),
+            Self::Unrecognized => f.write_str("an unrecognized pattern"),
             Self::WeekBased(letter) => write!(f, "week-based pattern character '{letter}'"),
             Self::Recognition => f.write_str("a pattern Spark 3 reads otherwise than Spark 2"),
         }
@@ -121,7 +142,7 @@ impl DatetimePattern {
                 i = end + 1;
             } else if c.is_ascii_alphabetic() {
                 if !LETTERS.contains(c) {
-                    return Err(PatternError::Illegal(c));
+                    return Err(if JAVA_LETTERS.contains(c) { PatternError::Illegal(c) } else { PatternError::Unrecognized });
                 }
                 let count = chars[i..].iter().take_while(|&&x| x == c).count();
                 if !literal.is_empty() {
@@ -140,18 +161,22 @@ impl DatetimePattern {
         Ok(Self { items, names: &date_names::ENGLISH })
     }
 
-    /// Whether Spark 3+ refuses this pattern where Spark 2 took it, so that
-    /// it fails with [`recognition_error`] (under the default
-    /// `spark.sql.legacy.timeParserPolicy`): five or more `G`, `M`, `L` or
-    /// `E`, eleven or more `y`, and for parsing also day names (`E`) and `F`.
-    pub fn refused_since_spark3(&self, parsing: bool) -> bool {
-        self.items.iter().any(|item| match *item {
-            Item::Field(letter, n) => {
-                (n >= 5 && matches!(letter, 'G' | 'M' | 'L' | 'E'))
+    /// Why Spark 3+ refuses this pattern (for parsing, or for formatting):
+    /// where Spark 2 took it ([`PatternError::Recognition`], under the
+    /// default `spark.sql.legacy.timeParserPolicy`), five or more `G`, `M`,
+    /// `L` or `E`, eleven or more `y`, and for parsing also day names (`E`)
+    /// and `F`; quarters (`Q`, `q`) it formats but does not parse.
+    pub fn refusal(&self, parsing: bool) -> Option<PatternError> {
+        self.items.iter().find_map(|item| match *item {
+            Item::Field(letter @ ('Q' | 'q'), _) if parsing => Some(PatternError::Illegal(letter)),
+            Item::Field(letter, n)
+                if (n >= 5 && matches!(letter, 'G' | 'M' | 'L' | 'E'))
                     || (n >= 11 && letter == 'y')
-                    || (parsing && matches!(letter, 'E' | 'F'))
+                    || (parsing && matches!(letter, 'E' | 'F')) =>
+            {
+                Some(PatternError::Recognition)
             }
-            Item::Literal(_) => false,
+            _ => None,
         })
     }
 
@@ -258,7 +283,7 @@ impl DatetimePattern {
 }
 
 /// Spark's `[INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION]`
-/// for a pattern [`DatetimePattern::refused_since_spark3`] refuses.
+/// for a pattern [`DatetimePattern::refusal`] refuses so.
 pub fn recognition_error(pattern: &str) -> SparkError {
     let docroot = "https://spark.apache.org/docs/latest";
     let config = "\"spark.sql.legacy.timeParserPolicy\"";
@@ -323,7 +348,14 @@ fn format_field(out: &mut String, letter: char, n: usize, value: &NaiveDateTime,
         'y' => padded(out, value.year() as i64, n),
         'M' | 'L' if n >= 3 => out.push_str(month_names(names, letter, n)[value.month0() as usize]),
         'M' | 'L' => padded(out, value.month() as i64, n),
-        'Q' => padded(out, ((value.month0() / 3) + 1) as i64, n),
+        'Q' | 'q' => {
+            let quarter = value.month0() / 3 + 1;
+            match n {
+                1 | 2 => padded(out, i64::from(quarter), n),
+                3 => out.push_str(&format!("Q{quarter}")),
+                _ => out.push_str(["1st quarter", "2nd quarter", "3rd quarter", "4th quarter"][quarter as usize - 1]),
+            }
+        }
         'd' => padded(out, value.day() as i64, n),
         'D' => padded(out, value.ordinal() as i64, n),
         'E' if n >= 4 => out.push_str(names.days_full[value.weekday().num_days_from_monday() as usize]),
@@ -343,6 +375,17 @@ fn format_field(out: &mut String, letter: char, n: usize, value: &NaiveDateTime,
         }
         'G' => out.push_str(if value.year() > 0 { "AD" } else { "BC" }),
         'V' | 'z' => out.push_str(zone),
+        // The localized offset: `GMT`, `GMT+8`, `GMT+5:30`, or with `OOOO` `GMT+08:00`.
+        'O' if offset == 0 => out.push_str("GMT"),
+        'O' => {
+            let sign = if offset < 0 { '-' } else { '+' };
+            let (h, m) = (offset.abs() / 3600, offset.abs() / 60 % 60);
+            match (n, m) {
+                (4.., _) => out.push_str(&format!("GMT{sign}{h:02}:{m:02}")),
+                (_, 0) => out.push_str(&format!("GMT{sign}{h}")),
+                _ => out.push_str(&format!("GMT{sign}{h}:{m:02}")),
+            }
+        }
         'X' if offset == 0 => out.push('Z'),
         'X' | 'x' | 'Z' => {
             let sign = if offset < 0 { '-' } else { '+' };
@@ -401,13 +444,15 @@ mod tests {
 
     #[test]
     fn spark3_refuses_day_names_for_parsing_only() {
-        let refused = |p: &str, parsing: bool| DatetimePattern::parse(p).unwrap().refused_since_spark3(parsing);
+        let refused = |p: &str, parsing: bool| DatetimePattern::parse(p).unwrap().refusal(parsing).is_some();
         assert!(refused("E yyyy-MM-dd", true) && !refused("E yyyy-MM-dd", false));
         assert!(refused("F", true) && !refused("F", false));
         assert!(refused("EEEEE", false) && refused("MMMMM", true));
         assert_eq!(DatetimePattern::parse("uuuu").err(), Some(PatternError::Recognition));
         assert_eq!(DatetimePattern::parse("abc").err(), Some(PatternError::WeekBased('c')));
-        assert_eq!(DatetimePattern::parse("yyyy 'week' b").err(), Some(PatternError::Illegal('b')));
+        assert_eq!(DatetimePattern::parse("yyyy 'week' b").err(), Some(PatternError::Unrecognized));
+        assert_eq!(DatetimePattern::parse("yyyy A").err(), Some(PatternError::Illegal('A')));
+        assert_eq!(DatetimePattern::parse("Q").unwrap().refusal(true), Some(PatternError::Illegal('Q')));
         assert!(!refused("EEEE, d MMMM yyyy 'E'", false) && !refused("yyyy-MM-dd HH:mm:ss", true));
         assert_eq!(recognition_error("E").parameters.get("pattern").map(String::as_str), Some("'E'"));
         let value = at(2026, 11, 27, 0, 0, 0, 0);
@@ -416,6 +461,6 @@ mod tests {
 
     #[test]
     fn rejects_unknown_letters() {
-        assert_eq!(DatetimePattern::parse("yyyy-bb").err(), Some(PatternError::Illegal('b')));
+        assert_eq!(DatetimePattern::parse("yyyy-bb").err(), Some(PatternError::Unrecognized));
     }
 }

@@ -8,7 +8,7 @@ use arrow::array::{Array, ArrayRef, AsArray, Date32Array, TimestampMicrosecondAr
 use arrow::datatypes::{DataType, Date32Type, TimeUnit, TimestampMicrosecondType};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use ember_errors::SparkError;
-use ember_functions::datetime_pattern::{recognition_error, DatetimePattern};
+use ember_functions::datetime_pattern::DatetimePattern;
 
 use crate::csv_values::ParsedColumn;
 use crate::options::Options;
@@ -38,9 +38,9 @@ impl Pattern {
     }
 
     fn for_parsing(&self) -> Result<&DatetimePattern, SparkError> {
-        match self.parsed.refused_since_spark3(true) {
-            true => Err(recognition_error(&self.text)),
-            false => Ok(&self.parsed),
+        match self.parsed.refusal(true) {
+            Some(refusal) => Err(refusal.to_spark(&self.text)),
+            None => Ok(&self.parsed),
         }
     }
 }
@@ -88,7 +88,7 @@ impl DatetimeFormats {
     /// Whether `dateFormat` or `timestampFormat` is a pattern Spark 3+
     /// cannot parse with.
     pub fn refuses_parsing(&self) -> bool {
-        [&self.date, &self.timestamp].into_iter().flatten().any(|pattern| pattern.parsed.refused_since_spark3(true))
+        [&self.date, &self.timestamp].into_iter().flatten().any(|pattern| pattern.parsed.refusal(true).is_some())
     }
 
     /// Spark's error when `timestampFormat` is a pattern Spark 3+ cannot
