@@ -57,3 +57,10 @@ def test_order_by_all(spark, golden):
     golden.check_df(spark.sql("SELECT id FROM range(3) ORDER BY `all` DESC"), "quoted")
     # A column named `all` is the key.
     golden.check_df(spark.sql("SELECT 1 AS all, id FROM range(3) ORDER BY all DESC"), "column_named_all")
+
+
+def test_group_by_all(spark, golden):
+    golden.check_df(spark.sql("SELECT k, count(*) AS c FROM VALUES (1), (1), (2) t(k) GROUP BY ALL ORDER BY k"))
+    golden.check_df(spark.sql("SELECT k + 1 AS x, upper('a') AS u, sum(k) FROM VALUES (1), (1), (2) t(k) GROUP BY ALL ORDER BY x"), "expressions")
+    golden.check_df(spark.sql("SELECT sum(k) FROM VALUES (1), (2) t(k) GROUP BY ALL"), "global")
+    golden.check_df(spark.sql("SELECT k, v, max(v) FROM VALUES (1, 2), (1, 2), (2, 3) t(k, v) GROUP BY ALL HAVING count(*) > 1"), "having")

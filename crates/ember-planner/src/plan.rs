@@ -970,7 +970,20 @@ impl<'a> Planner<'a> {
         let output_groups = group_type == GroupType::Groupby;
         let mut group_exprs = Vec::new();
         let mut outputs: Vec<(Expr, String)> = Vec::new();
-        for expression in &aggregate.grouping_expressions {
+        let all = !output_groups && self.groups_by_all(&aggregate.grouping_expressions, &input);
+        if all {
+            for item in &aggregate.aggregate_expressions {
+                let unaliased = match &item.expr_type {
+                    Some(ExprType::Alias(alias)) => alias.expr.as_deref().cloned().unwrap_or_default(),
+                    _ => item.clone(),
+                };
+                let (expr, _) = self.plan_expr(&unaliased, &input)?;
+                if crate::select_aggregate::aggregates_in(std::slice::from_ref(&expr)).is_empty() {
+                    group_exprs.push(expr);
+                }
+            }
+        }
+        for expression in aggregate.grouping_expressions.iter().filter(|_| !all) {
             let (expr, name) = if output_groups {
                 self.plan_expr(expression, &input)?
             } else {
@@ -987,6 +1000,15 @@ impl<'a> Planner<'a> {
             outputs.push(self.plan_expr(expression, &input)?);
         }
         self.aggregate_outputs(input, group_exprs, outputs, &generated)
+    }
+
+    /// Whether SQL's grouping is `GROUP BY ALL`: the one grouping column
+    /// `ALL`, which the input does not have.
+    fn groups_by_all(&self, grouping: &[connect::Expression], input: &LogicalPlan) -> bool {
+        let [only] = grouping else { return false };
+        let Some(ExprType::UnresolvedAttribute(attribute)) = &only.expr_type else { return false };
+        let name = attribute.unparsed_identifier.trim_matches('`');
+        name.eq_ignore_ascii_case("all") && !input.schema().fields().iter().any(|f| f.name().eq_ignore_ascii_case("all"))
     }
 
     /// A SQL grouping expression: an ordinal (`GROUP BY 1`) names a select

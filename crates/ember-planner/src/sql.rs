@@ -761,6 +761,8 @@ fn select_with_windows(select: &ast::Select) -> Result<connect::Relation> {
     let items = select.projection.iter().map(select_item).collect::<Result<Vec<_>>>()?;
     let (group_by, grouping_sets) = match &select.group_by {
         ast::GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => crate::sql_grouping::group_by(exprs)?,
+        // As Spark: a grouping column `ALL`, read as every select item without an aggregate unless the input has such a column.
+        ast::GroupByExpr::All(modifiers) if modifiers.is_empty() => (vec![attribute(&[ast::Ident::new("ALL")])], vec![]),
         ast::GroupByExpr::Expressions(..) | ast::GroupByExpr::All(_) => {
             return Err(SparkError::unsupported("GROUP BY modifiers"));
         }
