@@ -182,3 +182,10 @@ def test_collect_set_order(spark, golden):
     for n, parts in [(11, 1), (11, 4), (12, 1), (24, 4), (48, 4)]:
         multiples = spark.range(0, 400, 1, parts).select(((F.col("id") % n) * 1000003).cast("int").alias("v"))
         golden.check_df(multiples.agg(F.collect_set("v")), f"range_{n}_of_{parts}")
+
+
+def test_sums_and_averages_of_timestamps_and_mean_names(spark, golden):
+    rows = "FROM VALUES (TIMESTAMP'1970-01-01 00:00:01'), (TIMESTAMP'1970-01-01 00:00:02.5') t(x)"
+    golden.check_df(spark.sql(f"SELECT sum(x), avg(x), try_sum(x), try_avg(x), mean(x) {rows}"))
+    golden.check_df(spark.sql("SELECT mean(x), mean(DISTINCT x), mean(CAST(x AS DECIMAL(5,1))), avg(DISTINCT x) FROM VALUES (1) t(x)"), "mean")
+    golden.check_error(lambda: spark.sql("SELECT sum(x) FROM VALUES (TIMESTAMP_NTZ'1970-01-01 00:00:01') t(x)").collect(), "ntz")

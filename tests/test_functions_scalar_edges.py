@@ -436,3 +436,14 @@ def test_pattern_letters_as_spark_reads_them(spark, golden):
     with conf(spark, "spark.sql.session.timeZone", "Asia/Kolkata"):
         for i, sql in enumerate(queries):
             golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+
+
+def test_error_parameters_of_charsets_algorithms_and_joins(spark, golden):
+    queries = [
+        "SELECT encode('abc', 'x')",
+        "SELECT decode(X'01', 'x')",
+        "SELECT hmac('abc', 'abc', TIMESTAMP'2020-01-01 01:02:03')",
+        "SELECT array_join(1, ',')",
+    ]
+    for i, sql in enumerate(queries):
+        golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})

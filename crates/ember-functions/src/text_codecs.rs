@@ -148,13 +148,13 @@ fn hmac_error(parameter: &str, detail: &str) -> DataFusionError {
 
 fn unknown_algorithm(algorithm: &str) -> DataFusionError {
     SparkError::new(
-        ErrorKind::IllegalArgument,
+        ErrorKind::Runtime,
         "INVALID_PARAMETER_VALUE.HMAC_ALGORITHM",
         "22023",
         format!(
             "The value of parameter(s) `algorithm` in `hmac` is invalid: expects one of the algorithms 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512', 'SHA-1', 'MD5', but got '{algorithm}'."
         ),
-        &[("parameter", "`algorithm`".to_string()), ("functionName", "`hmac`".to_string()), ("invalidValue", format!("'{algorithm}'"))],
+        &[("parameter", "`algorithm`".to_string()), ("functionName", "`hmac`".to_string()), ("algorithm", format!("'{algorithm}'"))],
     )
     .into_datafusion()
 }

@@ -148,13 +148,16 @@ fn charset(name: &str) -> Option<&'static str> {
     })
 }
 
+/// The character sets Spark names in its error.
+const CHARSETS: &str = "iso-8859-1, us-ascii, utf-16, utf-16be, utf-16le, utf-32, utf-8";
+
 fn invalid_charset(function: &str, name: &str) -> datafusion::common::DataFusionError {
     SparkError::new(
         ErrorKind::IllegalArgument,
         "INVALID_PARAMETER_VALUE.CHARSET",
         "22023",
-        format!("The value of parameter(s) `charset` in `{function}` is invalid: expects one of the charsets 'US-ASCII', 'ISO-8859-1', 'UTF-8', 'UTF-16BE', 'UTF-16LE', 'UTF-16', 'UTF-32', but got {name}."),
-        &[("functionName", format!("`{function}`")), ("parameter", "`charset`".to_string()), ("charset", name.to_string())],
+        format!("The value of parameter(s) `charset` in `{function}` is invalid: expects one of the {CHARSETS}, but got {name}."),
+        &[("functionName", format!("`{function}`")), ("parameter", "`charset`".to_string()), ("charsets", CHARSETS.to_string()), ("charset", name.to_string())],
     )
     .into_datafusion()
 }

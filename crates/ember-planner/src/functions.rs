@@ -641,7 +641,8 @@ impl Planner<'_> {
                 let result_type = DataType::Decimal128((p + 4).min(38), (s + 4).min(38));
                 let expr = arithmetic::spark_arithmetic(ArithmeticOp::Divide, false, result_type, sum, count);
                 let distinct_prefix = if distinct { "DISTINCT " } else { "" };
-                let function_name = if lower == "try_avg" { "try_avg" } else { "avg" };
+                // SQL's `mean` keeps its name (the DataFrame API's `mean` is an `avg`).
+                let function_name = lower.as_str();
                 Ok((expr, format!("{function_name}({distinct_prefix}{})", names[0])))
             }
             "avg" | "mean" if distinct && args.len() == 1 && self.type_of(&args[0], input)?.is_numeric() => {
@@ -652,7 +653,7 @@ impl Planner<'_> {
                 let sum = aggregate_call(datafusion::functions_aggregate::sum::sum_udaf(), vec![as_double], true);
                 let count = aggregate_call(datafusion::functions_aggregate::count::count_udaf(), args, true);
                 let expr = sum / datafusion::logical_expr::cast(count, DataType::Float64);
-                Ok((expr, format!("avg(DISTINCT {})", names[0])))
+                Ok((expr, format!("{lower}(DISTINCT {})", names[0])))
             }
             "boolean" | "tinyint" | "smallint" | "int" | "bigint" | "float" | "double" | "decimal" | "date" | "timestamp" | "binary"
             | "string"
@@ -675,7 +676,11 @@ impl Planner<'_> {
                 };
                 Ok((expr, names[0].clone()))
             }
-            "mean" => self.call_registered("avg", args, &names, distinct, input),
+            "mean" => {
+                let (expr, _) = self.call_registered("avg", args, &names, distinct, input)?;
+                let prefix = if distinct { "DISTINCT " } else { "" };
+                Ok((expr, format!("mean({prefix}{})", names.join(", "))))
+            }
             "nvl" | "ifnull" if args.len() == 2 => {
                 // Spark's `coalesce` of two (DataFusion's `nvl` takes no intervals, maps or structs).
                 let (expr, _) = self.call_registered("coalesce", args, &names, false, input)?;

@@ -90,10 +90,12 @@ pub(crate) fn check_arguments(
     let first = type_of(0)?;
     // These take no untyped NULL for their collection.
     let null_rejected = first == DataType::Null && matches!(function, "array_append" | "array_prepend" | "element_at" | "try_element_at");
+    // `array_join` names the array of strings it joins.
+    let required = if function == "array_join" { "\"ARRAY<STRING>\"" } else { collection.required() };
     if collection.accepts(&first) && !null_rejected {
         Ok(())
     } else {
-        Err(unexpected_input_type(sql_expr, 0, collection.required(), &names[0], &first))
+        Err(unexpected_input_type(sql_expr, 0, required, &names[0], &first))
     }
 }
 
@@ -113,6 +115,9 @@ enum Param {
     Double,
     /// A number (or an ANSI interval); strings cast to DOUBLE; `required` is Spark's text.
     Numeric(&'static str),
+    /// What `sum` and `avg` take: a number or an ANSI interval (strings
+    /// cast to DOUBLE), or a TIMESTAMP, cast to its seconds as a DOUBLE.
+    Summable,
     /// A number only, strings rejected (`format_number`).
     NumericOnly,
     /// INT: other numbers (BIGINT, TINYINT, ...) and strings cast.
@@ -257,7 +262,7 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "negative" | "-" if count == 1 => &[Numeric(NEGATIVE_TYPES)],
         "positive" => &[Numeric(NEGATIVE_TYPES)],
         "sign" | "signum" => &[Numeric(SIGN_TYPES)],
-        "sum" | "avg" | "mean" => &[Numeric(SUM_TYPES)],
+        "sum" | "avg" | "mean" => &[Summable],
         "format_number" => &[NumericOnly, IntOrString],
         "bin" | "char" | "chr" => &[Long],
         "from_unixtime" => &[Long, String],
@@ -282,7 +287,7 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "reverse" => &[StringBinaryOrArray],
         "to_timestamp" | "to_timestamp_ltz" | "try_to_timestamp" => &[TimestampText, String],
         "to_timestamp_ntz" | "try_to_date" => &[DateText, String],
-        "try_sum" | "try_avg" => &[Numeric(SUM_TYPES)],
+        "try_sum" | "try_avg" => &[Summable],
         "timestamp_seconds" => &[NumericOnly],
         "unix_date" => &[DateOnly],
         "unix_seconds" | "unix_millis" | "unix_micros" => &[TimestampOnly(UNIX_SECONDS_TYPES)],
@@ -396,6 +401,11 @@ enum Fit {
 
 fn fit(param: Param, from: &DataType, ansi: bool, time_zone: &str) -> Fit {
     use ember_functions::cast::{is_integral, is_string};
+    let param = match param {
+        Param::Summable if matches!(from, DataType::Timestamp(_, Some(_))) => return Fit::Cast(DataType::Float64),
+        Param::Summable => Param::Numeric(SUM_TYPES),
+        other => other,
+    };
     let string = is_string(from);
     let number = from.is_numeric();
     let binary = matches!(from, DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::FixedSizeBinary(_));

@@ -233,7 +233,7 @@ impl Planner<'_> {
             ("to_base32", 1) => text_codecs::to_base32(arg(0), &types[0]),
             ("from_base32", 1) => text_codecs::from_base32(arg(0), &types[0]),
             ("hmac", 2 | 3) => {
-                let algorithm = args.get(2).cloned().unwrap_or_else(|| lit("SHA-256"));
+                let algorithm = args.get(2).map(|a| spark_cast(a.clone(), DataType::Utf8, CastMode::Legacy)).unwrap_or_else(|| lit("SHA-256"));
                 let name = format!("hmac({}, {}, {})", names[0], names[1], names.get(2).map_or("SHA-256", String::as_str));
                 return Ok(Some((text_codecs::hmac(arg(0), &types[0], arg(1), &types[1], algorithm), name)));
             }
