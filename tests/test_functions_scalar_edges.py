@@ -447,3 +447,19 @@ def test_error_parameters_of_charsets_algorithms_and_joins(spark, golden):
     ]
     for i, sql in enumerate(queries):
         golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+
+
+def test_interval_casts_unit_arities_and_widened_inserts(spark, golden):
+    queries = [
+        "SELECT binary(INTERVAL '1' DAY)",
+        "SELECT boolean(INTERVAL '1' YEAR)",
+        "SELECT date_add(NULL, NULL, NULL)",
+        "SELECT zeroifnull(INTERVAL '1' DAY)",
+        "SELECT listagg('abc', map('k', 1))",
+        "SELECT listagg(x, 1) FROM VALUES ('a'), ('b') t(x)",
+        "SELECT variant_strip_nulls(NULL, 'abc')",
+        "SELECT array_insert(array(1, 2), 1, 1.5D), array_insert(array(1, 2), 2, 3)",
+        "SELECT validate_utf8(TIMESTAMP'2020-01-01 01:02:03'), make_valid_utf8(1.5D)",
+    ]
+    for i, sql in enumerate(queries):
+        golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})

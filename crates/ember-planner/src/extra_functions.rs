@@ -251,7 +251,16 @@ impl Planner<'_> {
                 datetime_construct::convert_timezone(source, args[args.len() - 2].clone(), args[args.len() - 1].clone())
             }
             ("array_insert", 3) => match self.type_of(&args[0], input)? {
-                DataType::List(field) => ember_functions::array_insert::array_insert(arg(0), arg(1), arg(2), field.data_type()),
+                DataType::List(field) => {
+                    // The array and the value widen to their common element type (`array(1)` and `1.5D`: DOUBLE).
+                    let value_type = self.type_of(&args[2], input)?;
+                    let element = crate::coercion::wider_type(field.data_type(), &value_type, self.config.ansi).unwrap_or_else(|| field.data_type().clone());
+                    let widened = |e: Expr, from: &DataType, to: DataType| if from == &to { e } else { spark_cast(e, to, self.cast_mode()) };
+                    let array_type = DataType::List(Arc::new(field.as_ref().clone().with_data_type(element.clone())));
+                    let array = widened(arg(0), &DataType::List(field.clone()), array_type);
+                    let value = widened(arg(2), &value_type, element.clone());
+                    ember_functions::array_insert::array_insert(array, arg(1), value, &element)
+                }
                 _ => return Ok(None),
             },
             ("regexp_count", 2) => cast(self.call_registered("regexp_count", args.to_vec(), names, false, input)?.0, DataType::Int32),

@@ -663,6 +663,11 @@ impl Planner<'_> {
                 let target = ember_types::parse_ddl_type(&lower, &self.config.time_zone).map_err(crate::error::from_type_error)?;
                 let value = args.remove(0);
                 let source = self.type_of(&value, input)?;
+                if ember_functions::interval_casts::can_cast(&source, &target) == Some(false) {
+                    let (_, field) = datafusion::logical_expr::ExprSchemable::to_field(&value, input.schema())?;
+                    let quoted = |text: String| format!("\"{text}\"");
+                    return Err(crate::input_types::cannot_cast_text(&names[0], quoted(ember_types::field_sql_string(&field)), quoted(ember_types::sql_string(&target))));
+                }
                 if let Some(rejection) = crate::expr::cast_rejection(&source, &target, self.cast_mode()) {
                     return Err(crate::input_types::rejected_cast(&names[0], &source, &target, rejection));
                 }

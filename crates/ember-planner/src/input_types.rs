@@ -115,6 +115,9 @@ enum Param {
     Double,
     /// A number (or an ANSI interval); strings cast to DOUBLE; `required` is Spark's text.
     Numeric(&'static str),
+    /// The delimiter of `listagg`: a STRING, BINARY or NULL (other atomic
+    /// values cast to STRING).
+    Delimiter,
     /// What `sum` and `avg` take: a number or an ANSI interval (strings
     /// cast to DOUBLE), or a TIMESTAMP, cast to its seconds as a DOUBLE.
     Summable,
@@ -361,8 +364,9 @@ fn parameters(function: &str, count: usize) -> &'static [Param] {
         "get_json_object" | "xpath" | "xpath_boolean" | "xpath_double" | "xpath_float"
         | "xpath_int" | "xpath_long" | "xpath_number" | "xpath_short" | "xpath_string" => &[StringOnly, StringOnly],
         "str_to_map" => &[StringOnly, StringOnly, StringOnly],
-        "listagg" | "string_agg" => &[StringOrBinary],
-        "is_valid_variant" | "is_variant_null" | "schema_of_variant" | "schema_of_variant_agg" | "variant_strip_nulls" => &[Variant],
+        "listagg" | "string_agg" => &[StringOrBinary, Delimiter],
+        "is_valid_variant" | "is_variant_null" | "schema_of_variant" | "schema_of_variant_agg" => &[Variant],
+        "variant_strip_nulls" => &[Variant, StrictBoolean],
         "variant_get" | "try_variant_get" | "variant_set" | "try_variant_set" | "variant_insert" | "try_variant_insert"
         | "variant_array_append" | "try_variant_array_append" | "variant_delete" => &[Variant, StringOnly],
         "flatten" => &[ArrayOfArrays],
@@ -523,6 +527,9 @@ fn fit(param: Param, from: &DataType, ansi: bool, time_zone: &str) -> Fit {
         Param::StringBinaryOrArray if matches!(from, DataType::Map(..) | DataType::Struct(_)) => Fit::Reject("(\"STRING\" or \"BINARY\" or \"ARRAY\")"),
         Param::StringBinaryOrArray if number || boolean || date || timestamp => to_string(),
         Param::NotNested(required) if nested => Fit::Reject(required),
+        Param::NotNested(_) if number || boolean || date || timestamp => to_string(),
+        Param::Delimiter if nested => Fit::Reject("(\"STRING\" or \"BINARY\" or \"VOID\")"),
+        Param::Delimiter if number || boolean || date || timestamp => to_string(),
         Param::TimestampText if nested => Fit::Reject(TO_TIMESTAMP_TYPES),
         Param::TimestampText if boolean || binary => to_string(),
         Param::NumberOrArray(number, _) if string => Fit::Cast(number.data_type()),

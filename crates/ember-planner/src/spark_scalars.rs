@@ -68,6 +68,10 @@ impl Planner<'_> {
             ("e", 0) => lit(std::f64::consts::E),
             ("pi", 0) => lit(std::f64::consts::PI),
             ("positive", 1) => arg(0),
+            ("date_add" | "dateadd" | "date_diff" | "datediff", 3) if crate::functions::folded_string(&args[0]).flatten().is_none() => {
+                // Only SQL's unit forms take three arguments.
+                return Err(crate::functions::wrong_args(function, 3, "2"));
+            }
             ("array_join", 2 | 3) if self.type_of(&args[0], input)? == DataType::Null => lit(ScalarValue::Utf8(None)),
             ("~", 1) => return self.renamed("bitwise_not", args, name, input),
             ("sign" | "signum", 1) if ember_functions::interval_casts::IntervalType::of(&self.type_of(&args[0], input)?, None).is_some() => {
@@ -105,7 +109,12 @@ impl Planner<'_> {
                 Expr::IsTrue(Box::new(binary_expr(left, Operator::IsNotDistinctFrom, right)))
             }
             ("zeroifnull", 1) => {
-                // Spark's `coalesce(x, 0)`: of the common type (INT for a NULL).
+                // Spark's `coalesce(x, 0)`: of the common type (INT for a NULL); an interval has none with 0.
+                if ember_functions::interval_casts::IntervalType::of(&self.type_of(&args[0], input)?, None).is_some() {
+                    let (_, field) = datafusion::logical_expr::ExprSchemable::to_field(&args[0], input.schema())?;
+                    let types = [format!("\"{}\"", ember_types::field_sql_string(&field)), "\"INT\"".to_string()];
+                    return Err(crate::interval_functions::different_types("coalesce", &[names[0].clone(), "0".to_string()], &types));
+                }
                 let values = self.values_of_common_type("coalesce", vec![arg(0), lit(0)], &[names[0].clone(), "0".to_string()], input)?;
                 datafusion::functions::core::expr_fn::coalesce(values)
             }
