@@ -307,6 +307,12 @@ def sql_outcome(spark, sql: str) -> Dict[str, Any]:
         return describe_error(exc)
 
 
+def check_sql_outcomes(spark, golden, queries) -> None:
+    """Records what each query gives (schema and rows, or its error) as `q0`, `q1`, …"""
+    for i, sql in enumerate(queries):
+        golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+
+
 class Golden:
     def __init__(self, path: Path, nodeid: str):
         self.path = path

@@ -9,7 +9,7 @@ import datetime
 
 from pyspark.sql import functions as F
 
-from conftest import requires_client, sql_outcome
+from conftest import check_sql_outcomes, requires_client, sql_outcome
 
 
 def test_chr_and_pads(spark, golden):
@@ -306,8 +306,7 @@ def test_untyped_nulls_and_argument_types(spark, golden):
         "SELECT sign(INTERVAL '-1' YEAR), signum(INTERVAL '0' DAY), sign(INTERVAL '1 02:00:00' DAY TO SECOND)",
         "SELECT percentile_cont(1)",
     ]
-    for i, sql in enumerate(queries):
-        golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+    check_sql_outcomes(spark, golden, queries)
 
 
 def test_function_forms_and_null_arguments(spark, golden):
@@ -320,8 +319,7 @@ def test_function_forms_and_null_arguments(spark, golden):
         "SELECT to_timestamp(NULL, 'abc'), to_date(NULL, 'abc')",
         "SELECT map_concat(), typeof(map_concat())",
     ]
-    for i, sql in enumerate(queries):
-        golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+    check_sql_outcomes(spark, golden, queries)
     df = spark.createDataFrame([("2020-01-01 10:00",), (None,)], "s string")
     golden.check_df(df.select(F.to_timestamp_ntz("s", F.lit("yyyy-MM-dd HH:mm"))), "api")
 
@@ -336,8 +334,7 @@ def test_results_as_spark_types_them(spark, golden):
         "SELECT levenshtein('abc', 'abd', NULL), regexp_instr('abc', 'b', NULL), regexp_instr('abcd', 'b', 3), locate('b', 'abc', NULL), position('b', 'abc', NULL)",
         "SELECT reverse(X'010203'), max_by('abc', NULL), min_by('abc', NULL)",
     ]
-    for i, sql in enumerate(queries):
-        golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+    check_sql_outcomes(spark, golden, queries)
 
 
 def test_float_arithmetic_is_float_without_ansi(spark, golden):
@@ -359,8 +356,7 @@ def test_concat_kinds_soundex_nullifzero_and_duplicate_keys(spark, golden):
         "SELECT soundex(1)",
         "SELECT soundex('Robert'), soundex(NULL)",
     ]
-    for i, sql in enumerate(queries):
-        golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+    check_sql_outcomes(spark, golden, queries)
 
 
 def test_like_with_an_escape_character(spark, golden):
@@ -373,8 +369,7 @@ def test_like_with_an_escape_character(spark, golden):
         "SELECT like('abc', 'a%', NULL)",
         "SELECT like('a!b', 'a!b', '!')",
     ]
-    for i, sql in enumerate(queries):
-        golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+    check_sql_outcomes(spark, golden, queries)
     df = spark.createDataFrame([("a_c",), ("abc",)], "s string")
     golden.check_df(df.select(F.like("s", F.lit("a!_c"), F.lit("!")), F.ilike("s", F.lit("A%"))), "api")
 
@@ -399,8 +394,7 @@ def test_timestampadd_and_timestampdiff_units(spark, golden):
         "timestampadd(DAY, NULL, DATE'2024-01-01'), timestampdiff(SECOND, NULL, DATE'2024-01-01')",
     ]
     with conf(spark, "spark.sql.session.timeZone", "America/Los_Angeles"):
-        for i, sql in enumerate(queries):
-            golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+        check_sql_outcomes(spark, golden, queries)
     df = spark.createDataFrame([(datetime.datetime(2024, 1, 31, 10, 0), datetime.date(2024, 3, 1), 2)], "t timestamp, d date, n int")
     golden.check_df(df.select(F.timestamp_add("day", F.col("n"), "t"), F.timestamp_add("MONTH", F.lit(1), "t"), F.timestamp_diff("WEEK", "t", "d")), "api")
     golden.check_error(lambda: df.select(F.timestamp_diff("fortnight", "t", "d")).collect(), "unit")
@@ -417,8 +411,7 @@ def test_week_based_patterns_and_nth_value_flags(spark, golden):
         "SELECT nth_value(1, 1, 'abc')",
         "SELECT get(map('k', 1), 1)",
     ]
-    for i, sql in enumerate(queries):
-        golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+    check_sql_outcomes(spark, golden, queries)
 
 
 def test_pattern_letters_as_spark_reads_them(spark, golden):
@@ -434,8 +427,7 @@ def test_pattern_letters_as_spark_reads_them(spark, golden):
         "SELECT date_format(TIMESTAMP'2020-05-01 00:00:00', 'yyyy A')",
     ]
     with conf(spark, "spark.sql.session.timeZone", "Asia/Kolkata"):
-        for i, sql in enumerate(queries):
-            golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+        check_sql_outcomes(spark, golden, queries)
 
 
 def test_error_parameters_of_charsets_algorithms_and_joins(spark, golden):
@@ -445,8 +437,7 @@ def test_error_parameters_of_charsets_algorithms_and_joins(spark, golden):
         "SELECT hmac('abc', 'abc', TIMESTAMP'2020-01-01 01:02:03')",
         "SELECT array_join(1, ',')",
     ]
-    for i, sql in enumerate(queries):
-        golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+    check_sql_outcomes(spark, golden, queries)
 
 
 def test_interval_casts_unit_arities_and_widened_inserts(spark, golden):
@@ -461,5 +452,13 @@ def test_interval_casts_unit_arities_and_widened_inserts(spark, golden):
         "SELECT array_insert(array(1, 2), 1, 1.5D), array_insert(array(1, 2), 2, 3)",
         "SELECT validate_utf8(TIMESTAMP'2020-01-01 01:02:03'), make_valid_utf8(1.5D)",
     ]
-    for i, sql in enumerate(queries):
-        golden.check(f"q{i}", {"sql": sql, **sql_outcome(spark, sql)})
+    check_sql_outcomes(spark, golden, queries)
+
+
+def test_null_literals_fold_null_intolerant_calls(spark, golden):
+    queries = [
+        "SELECT pow(NULL, 'abc'), atan2('abc', NULL), lpad('abc', 'abc', NULL), substr('abc', 'abc', NULL), make_date('abc', 'abc', NULL), "
+        "date_add('abc', NULL), levenshtein('abc', NULL, 'abc'), instr('abc', NULL, 'abc')",
+        "SELECT typeof(pow(NULL, 2)), upper(NULL), length(CAST(NULL AS STRING)), round(NULL, 2), concat('a', NULL), abs(NULL)",
+    ]
+    check_sql_outcomes(spark, golden, queries)

@@ -11,7 +11,7 @@ use ember_functions::arithmetic::{self, ArithmeticOp, decimal_result_type, integ
 use ember_functions::cast::{CastMode, is_integral, is_string, spark_cast};
 use ember_protocol::connect;
 
-use ember_functions::nullability::{SparkNullability, spark_nullability};
+use ember_functions::nullability::{NullableWhen, SparkNullability, spark_nullability};
 
 use crate::call_names::call_name;
 use crate::error::{ErrorKind, Result, SparkError};
@@ -243,6 +243,16 @@ impl Planner<'_> {
                 ember_functions::interval_fields::with_nested_interval_fields(expr, &data_type, &children)
             }
             None => expr,
+        };
+        // Spark folds a null-intolerant function of a NULL literal to NULL
+        // before it evaluates the other arguments (`pow(NULL, 'abc')`).
+        // (`locate` with a NULL start is 0, and legacy `size(NULL)` is -1.)
+        let null_intolerant = matches!(spark_nullability(&lower), Some(NullableWhen::AnyArgument | NullableWhen::Always))
+            && !matches!(lower.as_str(), "locate" | "position" | "size" | "cardinality");
+        let expr = if null_intolerant && tagged_args.iter().any(is_null_literal) {
+            Expr::Literal(ScalarValue::try_from(&self.type_of(&expr, input)?)?, None)
+        } else {
+            expr
         };
         let expr = self.with_spark_collection_nullability(&lower, &tagged_args, expr, input)?;
         Ok(match widened {
@@ -1439,6 +1449,17 @@ pub(crate) fn folded_string(expr: &Expr) -> Option<Option<String>> {
     let value = datafusion::arrow::compute::cast(&value, &DataType::Utf8).ok()?;
     let strings = value.as_string::<i32>();
     Some(strings.is_valid(0).then(|| strings.value(0).to_string()))
+}
+
+/// Whether `expr` is a NULL literal, typed (`CAST(NULL AS INT)`) or not.
+fn is_null_literal(expr: &Expr) -> bool {
+    match expr {
+        Expr::Literal(value, _) => value.is_null(),
+        Expr::Cast(cast) => is_null_literal(&cast.expr),
+        // Spark's cast of a NULL (an implicit cast to a parameter's type).
+        Expr::ScalarFunction(call) if matches!(call.func.name(), "cast" | "try_cast") => call.args.first().is_some_and(is_null_literal),
+        _ => false,
+    }
 }
 
 /// `INVALID_ESCAPE_CHAR`: the escape character of `like`/`ilike` is not one character (`value` as written).
