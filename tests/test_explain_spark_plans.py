@@ -523,3 +523,10 @@ def test_computed_grouping_keys_are_pulled_out_as_spark(spark, golden):
     golden.check("formatted", physical(by_expression, "formatted"))
     keyed = spark.createDataFrame([(1, "a"), (2, "a"), (3, "b")], ["v", "k"])
     golden.check("with_a_column", physical(keyed.groupBy(F.upper("k").alias("u"), "k").agg(F.collect_list("v"))))
+
+
+def test_sql_values_read_as_a_local_relation(spark, golden):
+    golden.check("rows", physical(spark.sql("SELECT * FROM VALUES (1, 'a'), (2, 'b') t(x, y)")))
+    golden.check("grouped", physical(spark.sql("SELECT x, count(*) FROM VALUES (1), (2) t(x) GROUP BY x")))
+    golden.check("whole", physical(spark.sql("SELECT max(x) FROM VALUES (1), (2) t(x)")))
+    golden.check("ordered", physical(spark.sql("SELECT * FROM VALUES (1, 'a'), (2, 'b') t(x, y) ORDER BY y DESC")))

@@ -669,7 +669,7 @@ fn set_expr(body: &ast::SetExpr) -> Result<connect::Relation> {
 }
 
 /// The hidden column that keeps the rows of `VALUES` in their written order.
-const VALUES_ROW: &str = "__values_row";
+pub(crate) const VALUES_ROW: &str = "__values_row";
 
 /// `VALUES (…), (…)` becomes a union of one-row projections named col1,
 /// col2, …, sorted back into the written order of its rows.

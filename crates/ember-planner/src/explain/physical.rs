@@ -107,6 +107,12 @@ impl<'a> Converter<'a> {
         if let Some(node) = self.computing_file_scan(plan, wanted) {
             return node;
         }
+        // SQL's `VALUES` of several rows (a union of one-row projections,
+        // sorted back into the written order): Spark's local relation.
+        if self.is_values_list(plan) {
+            let output: Vec<String> = self.outputs(plan, wanted).into_iter().filter(|name| !name.starts_with(crate::sql::VALUES_ROW)).collect();
+            return SparkNode::new("LocalTableScan", format!("LocalTableScan {}", list(output.clone())), output, vec![]);
+        }
         if let Some(repartition) = plan.downcast_ref::<RepartitionExec>() {
             return self.repartition(plan, repartition, wanted);
         }
@@ -480,6 +486,57 @@ impl<'a> Converter<'a> {
 
     /// A projection: folded when it only renames its input's columns (the
     /// input's columns then print under its names), else Spark's `Project`.
+    /// `plan` below the operators that only move its rows between partitions
+    /// (or put a `VALUES` list's rows back in their order).
+    fn without_exchanges<'p>(&self, plan: &'p Arc<dyn ExecutionPlan>) -> &'p Arc<dyn ExecutionPlan> {
+        let mut node = plan;
+        loop {
+            if let Some(input) = self.values_order_input(node) {
+                node = input;
+            } else if node.is::<CooperativeExec>()
+                || node.is::<RepartitionExec>()
+                || node.is::<CoalescePartitionsExec>()
+                || node.is::<ShuffleExec>()
+                || node.is::<OrderedConcatExec>()
+            {
+                node = node.children()[0];
+            } else {
+                return node;
+            }
+        }
+    }
+
+    /// Whether `plan` is the union of one-row projections (each over Spark's
+    /// `OneRowRelation`) that SQL's `VALUES` of several rows is planned as.
+    fn is_values_list(&self, plan: &Arc<dyn ExecutionPlan>) -> bool {
+        let mut union = self.without_exchanges(plan);
+        // Projections of the whole list (DataFusion's over the union) are the list's columns.
+        while let Some(projection) = union.downcast_ref::<ProjectionExec>() {
+            union = self.without_exchanges(projection.input());
+        }
+        union.is::<UnionExec>()
+            && union.children().iter().all(|child| {
+                self.without_exchanges(child).downcast_ref::<ProjectionExec>().is_some_and(|projection| projection.input().is::<PlaceholderRowExec>())
+            })
+    }
+
+    /// The input of `plan` when it sorts a `VALUES` list's rows back into
+    /// their written order (a sort, or a merge of sorted partitions, by its
+    /// hidden row number).
+    fn values_order_input<'p>(&self, plan: &'p Arc<dyn ExecutionPlan>) -> Option<&'p Arc<dyn ExecutionPlan>> {
+        let (keys, input): (Vec<&datafusion::physical_expr::PhysicalSortExpr>, _) = if let Some(sort) = plan.downcast_ref::<SortExec>() {
+            (sort.expr().iter().collect(), sort.input())
+        } else if let Some(merge) = plan.downcast_ref::<SortPreservingMergeExec>() {
+            (merge.expr().iter().collect(), merge.input())
+        } else if let Some(sort) = plan.downcast_ref::<PartitionSortExec>() {
+            (sort.order().iter().collect(), plan.children()[0])
+        } else {
+            return None;
+        };
+        let by_row_number = matches!(keys.as_slice(), [key] if key.expr.downcast_ref::<Column>().is_some_and(|c| self.attributes.name(c.name()) == crate::sql::VALUES_ROW));
+        by_row_number.then_some(input)
+    }
+
     fn projection(&self, plan: &Arc<dyn ExecutionPlan>, projection: &ProjectionExec, wanted: &Wanted) -> SparkNode {
         let input = projection.input();
         if let Some(node) = self.common_subexpressions(projection, wanted) {
@@ -1129,3 +1186,4 @@ pub fn spark_operator_name(plan: &Arc<dyn ExecutionPlan>) -> String {
     };
     name.to_string()
 }
+
