@@ -211,3 +211,13 @@ def test_kll_and_tuple_variants_sql(spark, golden):
     golden.check_df(spark.sql(
         tuple_sketches + "SELECT tuple_sketch_estimate_integer(tuple_intersection_agg_integer(s)) e, tuple_sketch_summary_integer(tuple_intersection_agg_integer(s)) m FROM t"
     ), "tuple_intersection_agg")
+
+
+def test_empty_tuple_sketches_bytes(spark, golden):
+    empty = "(SELECT tuple_sketch_agg_double(k, v) s FROM VALUES (1, 1.0D) t(k, v) WHERE k > 5)"
+    golden.check_df(
+        spark.sql(
+            f"SELECT hex(s), hex(tuple_union_double(s, s)), hex(tuple_intersection_double(s, s)) FROM {empty}"
+        )
+    )
+    golden.check_df(spark.sql("SELECT hex(tuple_sketch_agg_double(CAST(NULL AS STRING), 1.0D))"), "null_key")

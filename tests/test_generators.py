@@ -124,3 +124,9 @@ def test_several_generators_in_one_select(spark, nested, golden):
     golden.check_df(df.select(F.posexplode_outer("a"), "id", F.explode_outer("b").alias("s")), "outer")
     golden.check_df(spark.sql("SELECT explode(array(1, 2)) AS x, explode(array('a', 'b')) AS y"), "sql")
     golden.check_df(nested.select("id", F.explode("arr"), F.explode("m")), "array_then_map")
+
+
+def test_stack_of_untyped_nulls(spark, golden):
+    golden.check_df(spark.sql("SELECT stack(1, NULL)"))
+    golden.check_df(spark.sql("SELECT stack(2, NULL, 1, NULL, 2)"), "column")
+    golden.check_df(spark.sql("SELECT stack(2, 1, NULL, 2)"), "padded")

@@ -95,7 +95,7 @@ impl Planner<'_> {
             let types: Vec<DataType> = values.iter().skip(column).step_by(columns).map(|(_, t)| t.clone()).collect();
             // The types agree (checked above) up to nested nullability.
             let common = type_union_resolution(&types).ok_or_else(|| SparkError::internal("stack values of one type without a common type"))?;
-            column_types.push(if common == DataType::Null { DataType::Utf8 } else { common });
+            column_types.push(common);
         }
         let names: Vec<String> = (0..columns).map(|i| format!("col{i}")).collect();
         let cells = (0..rows)

@@ -270,11 +270,13 @@ fn read_sketch<T: SummaryNumber>(function: &str, bytes: &[u8]) -> Result<Compact
 }
 
 /// A sketch as Spark serializes it: entries in hash order, but not flagged
-/// ordered (as Java's compact Tuple sketches are).
+/// ordered (as Java's compact Tuple sketches are); an empty one carries its
+/// seed hash too.
 fn bytes_of<T: SummaryNumber>(sketch: &CompactTupleSketch<Summary<T>>) -> Vec<u8> {
     let mut bytes = sketch.serialize();
-    if !sketch.is_empty() {
-        bytes[5] &= !FLAG_ORDERED;
+    bytes[5] &= !FLAG_ORDERED;
+    if sketch.is_empty() {
+        bytes[6..8].copy_from_slice(&sketch.seed_hash().to_le_bytes());
     }
     bytes
 }
