@@ -189,3 +189,10 @@ def test_sums_and_averages_of_timestamps_and_mean_names(spark, golden):
     golden.check_df(spark.sql(f"SELECT sum(x), avg(x), try_sum(x), try_avg(x), mean(x) {rows}"))
     golden.check_df(spark.sql("SELECT mean(x), mean(DISTINCT x), mean(CAST(x AS DECIMAL(5,1))), avg(DISTINCT x) FROM VALUES (1) t(x)"), "mean")
     golden.check_error(lambda: spark.sql("SELECT sum(x) FROM VALUES (TIMESTAMP_NTZ'1970-01-01 00:00:01') t(x)").collect(), "ntz")
+
+
+def test_approx_count_distinct_relative_error_checks(spark, golden):
+    golden.check_df(spark.sql("SELECT approx_count_distinct(1, 0.39D), approx_count_distinct(1, 0.01)"))
+    golden.check_error(lambda: spark.sql("SELECT approx_count_distinct(1, 1)").collect(), "integer")
+    golden.check_error(lambda: spark.sql("SELECT approx_count_distinct(1, 0.3911D)").collect(), "too_large")
+    golden.check_error(lambda: spark.sql("SELECT approx_count_distinct(1, x) FROM VALUES (0.1D) t(x)").collect(), "column")

@@ -462,3 +462,8 @@ def test_null_literals_fold_null_intolerant_calls(spark, golden):
         "SELECT typeof(pow(NULL, 2)), upper(NULL), length(CAST(NULL AS STRING)), round(NULL, 2), concat('a', NULL), abs(NULL)",
     ]
     check_sql_outcomes(spark, golden, queries)
+
+
+def test_substring_needs_a_position(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT substr('abc')").collect())
+    golden.check_df(spark.sql("SELECT substring('abc' FROM 2), substring('abc' FROM 2 FOR 1), substr('abc', 2)"), "forms")

@@ -108,6 +108,9 @@ impl Planner<'_> {
             // Grouping sets compute it themselves (see `grouping`); elsewhere Spark has none.
             ("grouping_id", _) => return Err(crate::nondeterministic_aggregates::unsupported_grouping_expression()),
             ("approx_count_distinct", 1 | 2) => {
+                if let Some(relative_error) = args.get(1) {
+                    check_relative_error(relative_error)?;
+                }
                 // DataFusion's sketch takes no floating point values: they
                 // are counted by their Spark hash (Spark's sketch hashes them too).
                 let counted = if self.type_of(&arg(0), input)?.is_floating() {
@@ -361,4 +364,28 @@ fn sql_value(value: &ScalarValue) -> String {
         }
         other => other.to_string(),
     }
+}
+
+/// Spark's check of `approx_count_distinct`'s relative error: a DOUBLE or
+/// DECIMAL literal (`_LEGACY_ERROR_TEMP_1104`) small enough for HLL++'s
+/// four address bits at least (`FAILED_FUNCTION_CALL`).
+fn check_relative_error(relative_error: &Expr) -> Result<()> {
+    let value = match relative_error {
+        Expr::Literal(ScalarValue::Float64(Some(value)), _) => *value,
+        Expr::Literal(ScalarValue::Decimal128(Some(unscaled), _, scale), _) => *unscaled as f64 / 10f64.powi(i32::from(*scale)),
+        _ => {
+            return Err(SparkError::new(ErrorKind::Analysis, "_LEGACY_ERROR_TEMP_1104", "", "The second argument should be a double literal.", &[]));
+        }
+    };
+    let address_bits = (2.0 * (1.106 / value).ln() / 2f64.ln()).ceil();
+    if address_bits >= 4.0 {
+        return Ok(());
+    }
+    Err(SparkError::new(
+        ErrorKind::Analysis,
+        "FAILED_FUNCTION_CALL",
+        "38000",
+        "Failed preparing of the function `approx_count_distinct` for call. Please, double check function's arguments.",
+        &[("funcName", "`approx_count_distinct`".to_string())],
+    ))
 }

@@ -1279,11 +1279,13 @@ pub(crate) fn expression(e: &ast::Expr) -> Result<connect::Expression> {
         ast::Expr::Tuple(values) => function("struct", values.iter().map(expression).collect::<Result<Vec<_>>>()?),
         ast::Expr::Wildcard(_) => expr(ExprType::UnresolvedStar(connect::expression::UnresolvedStar::default())),
         ast::Expr::Substring { expr: value, substring_from, substring_for, shorthand, .. } => {
+            // `substring(s)` alone is a call of one argument, which Spark's registry refuses.
             let mut args = vec![expression(value)?];
-            args.push(match substring_from {
-                Some(from) => expression(from)?,
-                None => literal(LiteralType::Integer(1)),
-            });
+            match substring_from {
+                Some(from) => args.push(expression(from)?),
+                None if substring_for.is_some() => args.push(literal(LiteralType::Integer(1))),
+                None => {}
+            }
             if let Some(length) = substring_for {
                 args.push(expression(length)?);
             }
