@@ -530,3 +530,8 @@ def test_sql_values_read_as_a_local_relation(spark, golden):
     golden.check("grouped", physical(spark.sql("SELECT x, count(*) FROM VALUES (1), (2) t(x) GROUP BY x")))
     golden.check("whole", physical(spark.sql("SELECT max(x) FROM VALUES (1), (2) t(x)")))
     golden.check("ordered", physical(spark.sql("SELECT * FROM VALUES (1, 'a'), (2, 'b') t(x, y) ORDER BY y DESC")))
+
+
+def test_sums_of_integers_print_their_argument(spark, golden):
+    golden.check("sum", physical(spark.sql("SELECT k, sum(v) FROM VALUES (1, CAST(2 AS SMALLINT)), (1, CAST(3 AS SMALLINT)) t(k, v) GROUP BY k")))
+    golden.check("whole", physical(spark.sql("SELECT sum(x) FROM VALUES (1), (2) t(x)")))

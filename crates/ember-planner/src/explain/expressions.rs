@@ -148,8 +148,11 @@ pub fn aggregate_text(aggregate: &AggregateFunctionExpr, inputs: &[String], part
         .expressions()
         .iter()
         .map(|e| match e.downcast_ref::<CastExpr>() {
-            // Spark's `avg` sums a number as a double itself: its argument is the number.
+            // Spark's `avg` sums a number as a double, and its `sum` an integer as a BIGINT, itself: the argument is the number.
             Some(cast) if name == "avg" && *cast.cast_type() == datafusion::arrow::datatypes::DataType::Float64 => text(cast.expr().as_ref(), inputs),
+            Some(cast) if matches!(name.as_str(), "sum" | "try_sum") && *cast.cast_type() == datafusion::arrow::datatypes::DataType::Int64 => {
+                text(cast.expr().as_ref(), inputs)
+            }
             _ => text(e.as_ref(), inputs),
         })
         .collect();
