@@ -47,3 +47,7 @@ def test_json_functions_in_sql(docs, spark, golden):
             "json_array_length(js), json_object_keys(js) FROM json_t ORDER BY id"
         )
     )
+
+
+def test_to_json_of_an_atomic_value_names_the_call(spark, golden):
+    golden.check_error(lambda: spark.sql("SELECT to_json(1, map('pretty', 'true'))").collect())

@@ -59,16 +59,17 @@ pub struct ToJson {
 }
 
 impl ToJson {
-    /// The call `to_json(value)`; `value_type` must be a struct, array or map.
-    pub fn call(value: Expr, value_type: &DataType, options: ToJsonOptions, time_zone: &str) -> Result<Expr, SparkError> {
+    /// The call `to_json(value)` (rendered `value_name`); `value_type` must be a struct, array or map.
+    pub fn call(value: Expr, value_name: &str, value_type: &DataType, options: ToJsonOptions, time_zone: &str) -> Result<Expr, SparkError> {
         if !matches!(value_type, DataType::Struct(_) | DataType::List(_) | DataType::Map(..)) {
             let rendered = ember_types::display::sql_string(value_type);
+            let sql = format!("to_json({value_name})");
             return Err(SparkError::new(
                 ErrorKind::Analysis,
                 "DATATYPE_MISMATCH.INVALID_JSON_SCHEMA",
                 "42K09",
-                format!("Cannot resolve \"to_json\" due to data type mismatch: Input schema \"{rendered}\" must be a struct, an array, a map or a variant."),
-                &[("sqlExpr", "\"to_json\"".to_string()), ("schema", format!("\"{rendered}\""))],
+                format!("Cannot resolve \"{sql}\" due to data type mismatch: Input schema \"{rendered}\" must be a struct, an array, a map or a variant."),
+                &[("sqlExpr", format!("\"{sql}\"")), ("schema", format!("\"{rendered}\""))],
             ));
         }
         let udf = ToJson { options, time_zone: time_zone.to_string(), signature: Signature::any(1, Volatility::Immutable) };

@@ -126,7 +126,7 @@ impl Planner<'_> {
             return Ok((ember_functions::variant::to_json(value), format!("to_json({value_name})")));
         }
         let options = ToJsonOptions::from_pairs(&self.option_pairs("to_json", arguments.get(1), input)?);
-        Ok((ToJson::call(value, &value_type, options, &self.config.time_zone)?, format!("to_json({value_name})")))
+        Ok((ToJson::call(value, &value_name, &value_type, options, &self.config.time_zone)?, format!("to_json({value_name})")))
     }
 
     fn schema_of_json(&mut self, arguments: &[connect::Expression], input: &LogicalPlan) -> Result<(Expr, String)> {
