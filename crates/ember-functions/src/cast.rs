@@ -106,7 +106,8 @@ pub fn is_integral(t: &DataType) -> bool {
     matches!(t, DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64)
 }
 
-fn is_numeric(t: &DataType) -> bool {
+/// Whether `t` is one of Spark's number types (signed integers, FLOAT, DOUBLE, DECIMAL).
+pub fn is_numeric(t: &DataType) -> bool {
     is_integral(t) || matches!(t, DataType::Float32 | DataType::Float64 | DataType::Decimal128(..))
 }
 

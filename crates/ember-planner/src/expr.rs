@@ -630,7 +630,7 @@ pub(crate) enum CastRejection {
 /// timestamps, nor of integers to binaries; no cast has numbers or booleans
 /// to dates.
 pub(crate) fn cast_rejection(source: &DataType, target: &DataType, mode: CastMode) -> Option<CastRejection> {
-    let numeric = |t: &DataType| t.is_numeric() && !matches!(t, DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64);
+    let numeric = ember_functions::cast::is_numeric;
     let zoned = |t: &DataType| matches!(t, DataType::Timestamp(_, Some(_)));
     let legacy = spark_casts_between(source, target) && !((numeric(source) || *source == DataType::Boolean) && *target == DataType::Date32);
     let legacy_only = (*source == DataType::Date32 && (numeric(target) || *target == DataType::Boolean))

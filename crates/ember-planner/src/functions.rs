@@ -917,24 +917,21 @@ impl Planner<'_> {
                 None => return Ok(()),
             },
         };
-        if self.config.ansi {
-            // A string beside a number is read as a BIGINT (integers) or a DOUBLE.
-            let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
-            for i in 0..2 {
-                if is_string(&types[i]) && types[1 - i].is_numeric() {
-                    let target = if is_integral(&types[1 - i]) { DataType::Int64 } else { DataType::Float64 };
-                    args[i] = spark_cast(args[i].clone(), target, CastMode::Ansi);
-                }
-            }
-        }
-        // A string beside a date, timestamp or boolean is read as one.
-        let types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
+        let mut types = [self.type_of(&args[0], input)?, self.type_of(&args[1], input)?];
         for i in 0..2 {
-            if is_string(&types[i]) && matches!(types[1 - i], DataType::Date32 | DataType::Timestamp(..) | DataType::Boolean) {
-                args[i] = spark_cast(args[i].clone(), types[1 - i].clone(), self.cast_mode());
-            }
+            let (target, mode) = match &types[1 - i] {
+                _ if !is_string(&types[i]) => continue,
+                // Under ANSI mode a string beside a number is read as a BIGINT (integers) or a DOUBLE.
+                other if self.config.ansi && is_integral(other) => (DataType::Int64, CastMode::Ansi),
+                other if self.config.ansi && other.is_numeric() => (DataType::Float64, CastMode::Ansi),
+                // A string beside a date, timestamp or boolean is read as one.
+                other @ (DataType::Date32 | DataType::Timestamp(..) | DataType::Boolean) => (other.clone(), self.cast_mode()),
+                _ => continue,
+            };
+            args[i] = spark_cast(args[i].clone(), target.clone(), mode);
+            types[i] = target;
         }
-        let (left, right) = (self.type_of(&args[0], input)?, self.type_of(&args[1], input)?);
+        let [left, right] = types;
         if !comparable(&left, &right) {
             return Err(crate::input_types::binary_op_diff_types(&sql_expr, &left, &right));
         }

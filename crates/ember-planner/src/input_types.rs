@@ -77,14 +77,15 @@ pub(crate) fn check_arguments(
     let Some(collection) = first_parameter(function).filter(|_| !names.is_empty()) else {
         return Ok(());
     };
-    if matches!(function, "array_contains" | "array_position") && names.len() == 2 && type_of(0)? == DataType::Null {
-        return Err(null_type(function, sql_expr));
-    }
-    if function == "array_contains" {
-        for index in 0..names.len() {
-            if type_of(index)? == DataType::Null {
-                return Err(null_type(function, sql_expr));
-            }
+    // An untyped NULL array is refused; `array_contains` refuses an untyped NULL value too.
+    let null_checked = match function {
+        "array_contains" => names.len(),
+        "array_position" if names.len() == 2 => 1,
+        _ => 0,
+    };
+    for index in 0..null_checked {
+        if type_of(index)? == DataType::Null {
+            return Err(null_type(function, sql_expr));
         }
     }
     let first = type_of(0)?;
